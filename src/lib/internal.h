@@ -1,0 +1,103 @@
+/*
+ * internal.h - what the library's modules share and the public API does
+ * not show: allocation, error recording, the rule symbols, small strings.
+ */
+#ifndef MUM_INTERNAL_H
+#define MUM_INTERNAL_H
+
+#include <mum/mum.h>
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MUM_INTERNAL __attribute__((visibility("hidden")))
+#define MUM_UNUSED(x) ((void)(x))
+#define MUM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- allocation (alloc.c) ---- */
+MUM_INTERNAL void *mum__malloc(size_t size);
+MUM_INTERNAL void *mum__calloc(size_t n, size_t size);
+MUM_INTERNAL void *mum__realloc(void *ptr, size_t size);
+/* realloc of n * size with overflow check. */
+MUM_INTERNAL void *mum__reallocarray(void *ptr, size_t n, size_t size);
+MUM_INTERNAL void mum__free(void *ptr);
+MUM_INTERNAL char *mum__strdup(const char *s);
+MUM_INTERNAL char *mum__strndup(const char *s, size_t n);
+MUM_INTERNAL char *mum__vasprintf(const char *fmt, va_list ap) MUM_PRINTF(1, 0);
+MUM_INTERNAL char *mum__asprintf(const char *fmt, ...) MUM_PRINTF(1, 2);
+/* Replaces *slot with a copy of value (NULL allowed).  False on ENOMEM. */
+MUM_INTERNAL bool mum__replace_str(char **slot, const char *value);
+
+/*
+ * Test hook: make the n-th allocation from now on fail (1 = the next one);
+ * 0 switches failure injection off.  Returns how many allocations were made
+ * since the last call.  Not thread-safe; for tests and fuzzers only.
+ */
+MUM_INTERNAL unsigned long mum__alloc_fail_at(unsigned long n);
+
+/* Growable array: grows *items (of elem_size) so index `need-1` fits. */
+MUM_INTERNAL bool mum__grow(void **items, size_t *cap, size_t need, size_t elem_size);
+
+/* ---- errors (context.c) ---- */
+/*
+ * Records a failure on ctx (which may be NULL) and returns `status`, so a
+ * failing function can `return mum__error(ctx, MUM_EFORMAT, &loc, ...)`.
+ * loc may be NULL.  MUM_ENOMEM is recorded without allocating.
+ */
+MUM_INTERNAL int mum__error(mum_ctx *ctx, int status, const mum_location *loc,
+                            const char *fmt, ...) MUM_PRINTF(4, 5);
+MUM_INTERNAL int mum__verror(mum_ctx *ctx, int status, const mum_location *loc,
+                             const char *fmt, va_list ap) MUM_PRINTF(4, 0);
+MUM_INTERNAL int mum__nomem(mum_ctx *ctx);
+
+/* ---- rules and findings (rules.c, findings.c) ---- */
+typedef enum mum_rule_id {
+#define MUM_RULE(sym, id, sev, hr, summary) MUM_R_##sym,
+#include "rules.def"
+#undef MUM_RULE
+    MUM_R__COUNT
+} mum_rule_id;
+
+MUM_INTERNAL const mum_rule *mum__rule(mum_rule_id r);
+/* Appends a finding of a rule known at compile time.  Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__finding(mum_findings *list, mum_rule_id r, const mum_location *loc,
+                              const char *fmt, ...) MUM_PRINTF(4, 5);
+
+/* ---- text (text.c) ---- */
+/*
+ * Decodes one UTF-8 code point from s[*i..n); advances *i.  Returns the code
+ * point, or -1 for an invalid or truncated sequence (overlongs, surrogates
+ * and values above U+10FFFF are invalid).
+ */
+MUM_INTERNAL int32_t mum__utf8_next(const char *s, size_t n, size_t *i);
+MUM_INTERNAL bool mum__utf8_valid(const char *s, size_t n);
+/* Simple lower-case mapping used for identities (see mum_strcasecmp_utf8). */
+MUM_INTERNAL uint32_t mum__ucs_tolower(uint32_t c);
+MUM_INTERNAL int mum__ascii_tolower(int c);
+MUM_INTERNAL int mum__ascii_strcasecmp(const char *a, const char *b);
+MUM_INTERNAL bool mum__ascii_ends_with_ci(const char *s, const char *suffix);
+/* Lower-cases ASCII letters in place (UTF-8 continuation bytes untouched)
+ * and, for other code points, applies mum__ucs_tolower.  Returns a new
+ * string or NULL on ENOMEM / invalid UTF-8 (*invalid set). */
+MUM_INTERNAL char *mum__utf8_lower(const char *s, bool *invalid);
+MUM_INTERNAL bool mum__is_hex_digit(int c);
+MUM_INTERNAL int mum__hex_value(int c);
+
+/* A growable string. */
+typedef struct mum_sbuf {
+    char *data;
+    size_t len;
+    size_t cap;
+    bool failed; /* an append ran out of memory; data is still valid */
+} mum_sbuf;
+MUM_INTERNAL void mum__sbuf_append(mum_sbuf *b, const char *s, size_t n);
+MUM_INTERNAL void mum__sbuf_puts(mum_sbuf *b, const char *s);
+MUM_INTERNAL void mum__sbuf_putc(mum_sbuf *b, char c);
+MUM_INTERNAL void mum__sbuf_printf(mum_sbuf *b, const char *fmt, ...) MUM_PRINTF(2, 3);
+/* Hands over the string (NULL if any append failed) and resets b. */
+MUM_INTERNAL char *mum__sbuf_take(mum_sbuf *b);
+MUM_INTERNAL void mum__sbuf_free(mum_sbuf *b);
+
+#endif /* MUM_INTERNAL_H */

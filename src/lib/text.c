@@ -1,0 +1,261 @@
+/*
+ * text.c - UTF-8 decoding, the simple case mapping identities use, and a
+ * growable string buffer.
+ */
+#include "config.h"
+
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int32_t mum__utf8_next(const char *str, size_t n, size_t *i)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t p = *i;
+    if (p >= n)
+        return -1;
+    unsigned char c = s[p];
+    if (c < 0x80) {
+        *i = p + 1;
+        return c;
+    }
+    int len;
+    uint32_t cp, min;
+    if ((c & 0xE0) == 0xC0) {
+        len = 2;
+        cp = c & 0x1F;
+        min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3;
+        cp = c & 0x0F;
+        min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4;
+        cp = c & 0x07;
+        min = 0x10000;
+    } else {
+        return -1;
+    }
+    if (n - p < (size_t)len)
+        return -1;
+    for (int k = 1; k < len; k++) {
+        if ((s[p + k] & 0xC0) != 0x80)
+            return -1;
+        cp = (cp << 6) | (s[p + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return -1;
+    *i = p + (size_t)len;
+    return (int32_t)cp;
+}
+
+bool mum__utf8_valid(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n)
+        if (mum__utf8_next(s, n, &i) < 0)
+            return false;
+    return true;
+}
+
+int mum__ascii_tolower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+int mum__ascii_strcasecmp(const char *a, const char *b)
+{
+    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+    for (;; x++, y++) {
+        int cx = mum__ascii_tolower(*x), cy = mum__ascii_tolower(*y);
+        if (cx != cy || cx == 0)
+            return cx - cy;
+    }
+}
+
+bool mum__ascii_ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && mum__ascii_strcasecmp(s + n - m, suffix) == 0;
+}
+
+uint32_t mum__ucs_tolower(uint32_t c)
+{
+    if (c < 0x80)
+        return (uint32_t)mum__ascii_tolower((int)c);
+    if (c >= 0xC0 && c <= 0xDE && c != 0xD7)           /* Latin-1 */
+        return c + 0x20;
+    if (c >= 0x100 && c <= 0x17F) {                     /* Latin Extended-A */
+        if ((c <= 0x137) || (c >= 0x14A && c <= 0x177))
+            return (c % 2 == 0) ? c + 1 : c;
+        if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
+            return (c % 2 == 1) ? c + 1 : c;
+        if (c == 0x178)
+            return 0xFF;
+        return c;
+    }
+    if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2)         /* Greek */
+        return c + 0x20;
+    if (c == 0x386)
+        return 0x3AC;
+    if (c >= 0x388 && c <= 0x38A)
+        return c + 0x25;
+    if (c == 0x38C)
+        return 0x3CC;
+    if (c == 0x38E || c == 0x38F)
+        return c + 0x3F;
+    if (c >= 0x410 && c <= 0x42F)                       /* Cyrillic */
+        return c + 0x20;
+    if (c >= 0x400 && c <= 0x40F)
+        return c + 0x50;
+    return c;
+}
+
+static size_t utf8_encode(uint32_t cp, char out[4])
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+char *mum__utf8_lower(const char *s, bool *invalid)
+{
+    size_t n = strlen(s), i = 0;
+    mum_sbuf b = {0};
+    *invalid = false;
+    while (i < n) {
+        int32_t cp = mum__utf8_next(s, n, &i);
+        if (cp < 0) {
+            *invalid = true;
+            mum__sbuf_free(&b);
+            return NULL;
+        }
+        char enc[4];
+        size_t k = utf8_encode(mum__ucs_tolower((uint32_t)cp), enc);
+        mum__sbuf_append(&b, enc, k);
+    }
+    if (!b.data)
+        mum__sbuf_append(&b, "", 0);
+    return mum__sbuf_take(&b);
+}
+
+/* The next folded code point; an invalid byte folds to itself, marked, so
+ * any input still gets a total order. */
+static uint32_t fold_next(const char *s, size_t n, size_t *i)
+{
+    size_t start = *i;
+    int32_t cp = mum__utf8_next(s, n, i);
+    if (cp < 0) {
+        *i = start + 1;
+        return 0x80000000u | (unsigned char)s[start];
+    }
+    return mum__ucs_tolower((uint32_t)cp);
+}
+
+int mum_strcasecmp_utf8(const char *a, const char *b)
+{
+    if (!a || !b)
+        return (a != NULL) - (b != NULL);
+    size_t na = strlen(a), nb = strlen(b), i = 0, j = 0;
+    while (i < na && j < nb) {
+        uint32_t la = fold_next(a, na, &i);
+        uint32_t lb = fold_next(b, nb, &j);
+        if (la != lb)
+            return la < lb ? -1 : 1;
+    }
+    return (i < na) - (j < nb);
+}
+
+bool mum__is_hex_digit(int c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+int mum__hex_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* ---- string buffer ---- */
+
+void mum__sbuf_append(mum_sbuf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 < b->len ||
+        !mum__grow((void **)&b->data, &b->cap, b->len + n + 1, 1)) {
+        b->failed = true;
+        return;
+    }
+    if (n)
+        memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void mum__sbuf_puts(mum_sbuf *b, const char *s)
+{
+    mum__sbuf_append(b, s, strlen(s));
+}
+
+void mum__sbuf_putc(mum_sbuf *b, char c)
+{
+    mum__sbuf_append(b, &c, 1);
+}
+
+void mum__sbuf_printf(mum_sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = mum__vasprintf(fmt, ap);
+    va_end(ap);
+    if (!s) {
+        b->failed = true;
+        return;
+    }
+    mum__sbuf_puts(b, s);
+    mum__free(s);
+}
+
+char *mum__sbuf_take(mum_sbuf *b)
+{
+    char *s = b->failed ? NULL : b->data;
+    if (b->failed)
+        mum__free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->failed = false;
+    return s;
+}
+
+void mum__sbuf_free(mum_sbuf *b)
+{
+    mum__free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->failed = false;
+}

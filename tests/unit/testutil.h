@@ -1,0 +1,73 @@
+/*
+ * testutil.h - helpers shared by the unit tests.
+ */
+#ifndef MUM_TESTUTIL_H
+#define MUM_TESTUTIL_H
+
+#include "config.h"
+
+#include "internal.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Builds an identity from NULL-terminated attr, value pairs. */
+static inline mum_identity tu_identity(const char *first, ...)
+{
+    mum_identity id = MUM_IDENTITY_INIT;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *attr = first; attr; attr = va_arg(ap, const char *)) {
+        const char *value = va_arg(ap, const char *);
+        mum_identity_attr a;
+        cr_assert_eq(mum_identity_attr_lookup(attr, &a), MUM_OK, "unknown attribute %s", attr);
+        cr_assert_eq(mum_identity_set(&id, a, value), MUM_OK);
+    }
+    va_end(ap);
+    return id;
+}
+
+/* The number of findings of one rule in a list. */
+static inline size_t tu_count_rule(const mum_findings *list, const char *rule)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < mum_findings_count(list); i++)
+        if (strcmp(mum_findings_get(list, i)->rule->id, rule) == 0)
+            n++;
+    return n;
+}
+
+/* The first finding of a rule, or NULL. */
+static inline const mum_finding *tu_find_rule(const mum_findings *list, const char *rule)
+{
+    for (size_t i = 0; i < mum_findings_count(list); i++)
+        if (strcmp(mum_findings_get(list, i)->rule->id, rule) == 0)
+            return mum_findings_get(list, i);
+    return NULL;
+}
+
+/*
+ * Runs `body` (an expression returning a status) once to count its
+ * allocations, then once per allocation with that one failing; each failing
+ * run must return MUM_ENOMEM and, under ASan, leak nothing.  `cleanup` runs
+ * after every attempt.
+ */
+#define TU_ALLOC_SWEEP(body, cleanup)                                                              \
+    do {                                                                                           \
+        mum__alloc_fail_at(0);                                                                     \
+        cr_assert_eq((body), MUM_OK, "the run without failures must succeed");                    \
+        cleanup;                                                                                   \
+        unsigned long tu_total = mum__alloc_fail_at(0);                                            \
+        cr_assert_gt(tu_total, 0);                                                                 \
+        for (unsigned long tu_n = 1; tu_n <= tu_total; tu_n++) {                                   \
+            mum__alloc_fail_at(tu_n);                                                              \
+            int tu_rc = (body);                                                                    \
+            mum__alloc_fail_at(0);                                                                 \
+            cr_assert_eq(tu_rc, MUM_ENOMEM, "allocation %lu of %lu failing gave %d", tu_n,         \
+                         tu_total, tu_rc);                                                         \
+            cleanup;                                                                               \
+        }                                                                                          \
+    } while (0)
+
+#endif /* MUM_TESTUTIL_H */
