@@ -1,0 +1,310 @@
+/*
+ * test_identity.c - versions, architectures, identity attributes, validation
+ * (every finding the module can raise) and comparison.
+ */
+#include "testutil.h"
+
+Test(version, parses_four_parts)
+{
+    mum_version v;
+    cr_assert_eq(mum_version_parse("6.0.6001.22222", &v), MUM_OK);
+    cr_assert_eq(v.part[0], 6);
+    cr_assert_eq(v.part[1], 0);
+    cr_assert_eq(v.part[2], 6001);
+    cr_assert_eq(v.part[3], 22222);
+    cr_assert_eq(mum_version_parse("65535.65535.65535.65535", &v), MUM_OK);
+    cr_assert_eq(v.part[3], 65535);
+    cr_assert_eq(mum_version_parse("0.0.0.0", &v), MUM_OK);
+}
+
+Test(version, rejects_bad_syntax)
+{
+    const char *bad[] = {"", "1.2.3", "1.2.3.4.5", "1..3.4", "1.2.3.", ".1.2.3", "1.2.3.x",
+                         "-1.2.3.4", "1.2.3.4 ", " 1.2.3.4", "+1.2.3.4", "1,2,3,4", "99999999999999999999.1.2"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        cr_assert_eq(mum_version_parse(bad[i], NULL), MUM_EFORMAT, "\"%s\"", bad[i]);
+    cr_assert_eq(mum_version_parse(NULL, NULL), MUM_EFORMAT);
+}
+
+Test(version, part_above_65535_is_a_range_error)
+{
+    cr_assert_eq(mum_version_parse("6.0.65536.1", NULL), MUM_ELIMIT);
+    cr_assert_eq(mum_version_parse("99999999999999999999.0.0.0", NULL), MUM_ELIMIT);
+    cr_assert_eq(mum_version_parse("1.2.3.70000", NULL), MUM_ELIMIT);
+}
+
+Test(version, compares_numerically)
+{
+    mum_version a, b;
+    mum_version_parse("6.0.6001.9", &a);
+    mum_version_parse("6.0.6001.10", &b);
+    cr_assert_lt(mum_version_compare(&a, &b), 0);
+    cr_assert_gt(mum_version_compare(&b, &a), 0);
+    cr_assert_eq(mum_version_compare(&a, &a), 0);
+    mum_version_parse("7.0.0.0", &b);
+    cr_assert_lt(mum_version_compare(&a, &b), 0);
+    char buf[MUM_VERSION_TEXT_MAX];
+    mum_version_format(&a, buf);
+    cr_assert_str_eq(buf, "6.0.6001.9");
+}
+
+Test(arch, parses_known_names_case_insensitively)
+{
+    cr_assert_eq(mum_arch_parse("x86"), MUM_ARCH_X86);
+    cr_assert_eq(mum_arch_parse("AMD64"), MUM_ARCH_AMD64);
+    cr_assert_eq(mum_arch_parse("Wow64"), MUM_ARCH_WOW64);
+    cr_assert_eq(mum_arch_parse("ia64"), MUM_ARCH_IA64);
+    cr_assert_eq(mum_arch_parse("arm64"), MUM_ARCH_ARM64);
+    cr_assert_eq(mum_arch_parse("msil"), MUM_ARCH_MSIL);
+    cr_assert_eq(mum_arch_parse("neutral"), MUM_ARCH_NEUTRAL);
+    cr_assert_eq(mum_arch_parse("*"), MUM_ARCH_ANY);
+    cr_assert_eq(mum_arch_parse("x64"), MUM_ARCH_UNKNOWN);
+    cr_assert_eq(mum_arch_parse(NULL), MUM_ARCH_NONE);
+    cr_assert_str_eq(mum_arch_name(MUM_ARCH_AMD64), "amd64");
+}
+
+Test(identity, set_decodes_and_clear_frees)
+{
+    mum_identity id = tu_identity("name", "Microsoft-Windows-TCPIP-Binaries", "version",
+                                  "6.0.6001.22222", "processorArchitecture", "amd64",
+                                  "publicKeyToken", "31bf3856ad364e35", NULL);
+    cr_assert(id.ver_ok);
+    cr_assert_eq(id.ver.part[3], 22222);
+    cr_assert_eq(id.arch_id, MUM_ARCH_AMD64);
+    cr_assert(id.token_ok);
+    cr_assert_eq(id.token[0], 0x31);
+    cr_assert_eq(id.token[7], 0x35);
+    cr_assert_str_eq(mum_identity_get(&id, MUM_ATTR_ARCH), "amd64");
+    /* replacing a value re-decodes it */
+    cr_assert_eq(mum_identity_set(&id, MUM_ATTR_PUBLIC_KEY_TOKEN, "xyz"), MUM_OK);
+    cr_assert_not(id.token_ok);
+    cr_assert_eq(mum_identity_set(&id, MUM_ATTR_VERSION, NULL), MUM_OK);
+    cr_assert_null(id.version);
+    cr_assert_not(id.ver_ok);
+    cr_assert_eq(mum_identity_set(&id, MUM_ATTR_COUNT, "x"), MUM_EINVAL);
+    mum_identity_clear(&id);
+    cr_assert_null(id.name);
+}
+
+Test(identity, attribute_names_and_aliases)
+{
+    mum_identity_attr a;
+    cr_assert_eq(mum_identity_attr_lookup("processorArchitecture", &a), MUM_OK);
+    cr_assert_eq(a, MUM_ATTR_ARCH);
+    cr_assert_eq(mum_identity_attr_lookup("arch", &a), MUM_OK);
+    cr_assert_eq(a, MUM_ATTR_ARCH);
+    cr_assert_eq(mum_identity_attr_lookup("culture", &a), MUM_OK);
+    cr_assert_eq(a, MUM_ATTR_LANGUAGE);
+    cr_assert_eq(mum_identity_attr_lookup("ProcessorArchitecture", &a), MUM_ENOTFOUND,
+                 "manifest attribute names are case-sensitive");
+    cr_assert_str_eq(mum_identity_attr_name(MUM_ATTR_PUBLIC_KEY_TOKEN), "publicKeyToken");
+}
+
+Test(identity, copy_is_deep)
+{
+    mum_identity a = tu_identity("name", "X", "version", "1.2.3.4", NULL);
+    mum_identity b;
+    cr_assert_eq(mum_identity_copy(&b, &a), MUM_OK);
+    cr_assert_neq(a.name, b.name);
+    cr_assert_str_eq(b.name, "X");
+    cr_assert(b.ver_ok);
+    mum_identity_clear(&a);
+    cr_assert_str_eq(b.version, "1.2.3.4");
+    mum_identity_clear(&b);
+}
+
+static mum_identity g_copy;
+static mum_identity g_src;
+static int copy_once(void)
+{
+    return mum_identity_copy(&g_copy, &g_src);
+}
+
+Test(identity, copy_out_of_memory)
+{
+    g_src = tu_identity("name", "X", "version", "1.2.3.4", "type", "win32", NULL);
+    TU_ALLOC_SWEEP(copy_once(), mum_identity_clear(&g_copy));
+    mum_identity_clear(&g_src);
+}
+
+/* Validates and returns the findings; the caller frees them. */
+static mum_findings *validate(const mum_identity *id, unsigned required)
+{
+    mum_findings *list;
+    cr_assert_eq(mum_findings_new(&list), MUM_OK);
+    mum_location loc = {.input = "t.manifest", .line = 3, .column = 5};
+    cr_assert_eq(mum_identity_validate(id, required, list, &loc), MUM_OK);
+    return list;
+}
+
+Test(validate, clean_identity_has_no_findings)
+{
+    mum_identity id = tu_identity("name", "Microsoft-Windows-NetIO-Infrastructure", "version",
+                                  "6.0.6001.22222", "processorArchitecture", "wow64",
+                                  "language", "neutral", "publicKeyToken", "31bf3856ad364e35",
+                                  "buildType", "release", "versionScope", "nonSxS", NULL);
+    mum_findings *f = validate(&id, MUM_REQUIRE_COMPONENT);
+    cr_assert_eq(mum_findings_count(f), 0);
+    mum_findings_free(f);
+    mum_identity_clear(&id);
+}
+
+/* One identity per finding the module can raise, with the offending text. */
+static void expect_one(mum_identity *id, unsigned required, const char *rule, const char *quoted)
+{
+    mum_findings *f = validate(id, required);
+    cr_assert_eq(mum_findings_count(f), 1, "expected exactly %s, got %zu findings", rule,
+                 mum_findings_count(f));
+    const mum_finding *x = mum_findings_get(f, 0);
+    cr_assert_str_eq(x->rule->id, rule);
+    cr_assert(strstr(x->message, quoted) != NULL, "message \"%s\" quotes \"%s\"", x->message, quoted);
+    cr_assert_str_eq(x->loc.input, "t.manifest");
+    cr_assert_eq(x->loc.line, 3);
+    mum_findings_free(f);
+    mum_identity_clear(id);
+}
+
+Test(validate, missing_attribute)
+{
+    mum_identity id = tu_identity("name", "Foo", "processorArchitecture", "x86", "publicKeyToken",
+                                  "31bf3856ad364e35", NULL);
+    expect_one(&id, MUM_REQUIRE_COMPONENT, "identity.missing-attribute", "version");
+}
+
+Test(validate, missing_attribute_not_required_is_fine)
+{
+    mum_identity id = tu_identity("name", "Foo", NULL);
+    mum_findings *f = validate(&id, MUM_REQUIRE_NAME);
+    cr_assert_eq(mum_findings_count(f), 0);
+    mum_findings_free(f);
+    mum_identity_clear(&id);
+}
+
+Test(validate, bad_name)
+{
+    mum_identity a = tu_identity("name", "", NULL);
+    expect_one(&a, 0, "identity.bad-name", "name \"\"");
+    mum_identity b = tu_identity("name", "Foo|Bar", NULL);
+    expect_one(&b, 0, "identity.bad-name", "Foo|Bar");
+    mum_identity c = tu_identity("name", "Foo\tBar", NULL);
+    expect_one(&c, 0, "identity.bad-name", "Foo\tBar");
+    mum_identity d = tu_identity("name", "Foo\xff", NULL);
+    expect_one(&d, 0, "identity.bad-name", "Foo");
+}
+
+Test(validate, bad_version)
+{
+    mum_identity id = tu_identity("name", "Foo", "version", "6.0.6001", NULL);
+    expect_one(&id, 0, "identity.bad-version", "6.0.6001");
+}
+
+Test(validate, version_part_above_65535)
+{
+    mum_identity id = tu_identity("name", "Foo", "version", "6.0.6001.65536", NULL);
+    expect_one(&id, 0, "identity.version-range", "6.0.6001.65536");
+}
+
+Test(validate, bad_token)
+{
+    mum_identity a = tu_identity("name", "Foo", "publicKeyToken", "31bf3856ad364e3", NULL);
+    expect_one(&a, 0, "identity.bad-token", "31bf3856ad364e3");
+    mum_identity b = tu_identity("name", "Foo", "publicKeyToken", "31bf3856ad364e3g", NULL);
+    expect_one(&b, 0, "identity.bad-token", "31bf3856ad364e3g");
+    mum_identity c = tu_identity("name", "Foo", "publicKeyToken", "31bf3856ad364e35aa", NULL);
+    expect_one(&c, 0, "identity.bad-token", "31bf3856ad364e35aa");
+}
+
+Test(validate, unknown_architecture)
+{
+    mum_identity id = tu_identity("name", "Foo", "processorArchitecture", "x64", NULL);
+    expect_one(&id, 0, "identity.unknown-architecture", "\"x64\"");
+}
+
+Test(validate, bad_culture)
+{
+    mum_identity a = tu_identity("name", "Foo", "language", "en_US", NULL);
+    expect_one(&a, 0, "identity.bad-culture", "en_US");
+    mum_identity b = tu_identity("name", "Foo", "language", "en--US", NULL);
+    expect_one(&b, 0, "identity.bad-culture", "en--US");
+    /* good ones */
+    const char *good[] = {"sr-Latn-RS", "en-US", "neutral", "*", "zh-Hans", "x-ww"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        mum_identity g = tu_identity("name", "Foo", "language", good[i], NULL);
+        mum_findings *f = validate(&g, 0);
+        cr_assert_eq(mum_findings_count(f), 0, "culture %s", good[i]);
+        mum_findings_free(f);
+        mum_identity_clear(&g);
+    }
+}
+
+Test(validate, unknown_version_scope)
+{
+    mum_identity id = tu_identity("name", "Foo", "versionScope", "nonsxs-ish", NULL);
+    expect_one(&id, 0, "identity.unknown-version-scope", "nonsxs-ish");
+}
+
+Test(validate, unknown_build_type)
+{
+    mum_identity id = tu_identity("name", "Foo", "buildType", "checked", NULL);
+    expect_one(&id, 0, "identity.unknown-build-type", "checked");
+}
+
+Test(validate, several_problems_all_reported)
+{
+    mum_identity id = tu_identity("version", "1.2", "processorArchitecture", "sparc",
+                                  "publicKeyToken", "00", NULL);
+    mum_findings *f = validate(&id, MUM_REQUIRE_COMPONENT);
+    cr_assert_eq(tu_count_rule(f, "identity.missing-attribute"), 1);
+    cr_assert_eq(tu_count_rule(f, "identity.bad-version"), 1);
+    cr_assert_eq(tu_count_rule(f, "identity.unknown-architecture"), 1);
+    cr_assert_eq(tu_count_rule(f, "identity.bad-token"), 1);
+    cr_assert_eq(mum_findings_count(f), 4);
+    mum_findings_free(f);
+    mum_identity_clear(&id);
+}
+
+Test(compare, is_case_insensitive_over_key_attributes)
+{
+    mum_identity a = tu_identity("name", "Microsoft-Windows-TCPIP-Binaries", "version",
+                                 "6.0.6001.22222", "processorArchitecture", "AMD64",
+                                 "publicKeyToken", "31BF3856AD364E35", "versionScope", "nonSxS",
+                                 "language", "neutral", "buildType", "release", NULL);
+    mum_identity b = tu_identity("name", "microsoft-windows-tcpip-binaries", "version",
+                                 "6.0.6001.22222", "processorArchitecture", "amd64",
+                                 "publicKeyToken", "31bf3856ad364e35", "versionScope", "NONSXS",
+                                 NULL);
+    cr_assert_eq(mum_identity_compare(&a, &b, 0), 0, "absent language equals neutral, buildType ignored");
+    cr_assert_neq(mum_identity_compare(&a, &b, MUM_IDCMP_BUILD_TYPE), 0);
+    mum_identity_set(&b, MUM_ATTR_VERSION, "6.0.6001.22223");
+    cr_assert_lt(mum_identity_compare(&a, &b, 0), 0);
+    cr_assert_eq(mum_identity_compare(&a, &b, MUM_IDCMP_IGNORE_VERSION), 0);
+    mum_identity_set(&b, MUM_ATTR_ARCH, "x86");
+    cr_assert_neq(mum_identity_compare(&a, &b, MUM_IDCMP_IGNORE_VERSION), 0);
+    cr_assert_eq(mum_identity_compare(&a, &b, MUM_IDCMP_IGNORE_VERSION | MUM_IDCMP_IGNORE_ARCH), 0);
+    mum_identity_set(&b, MUM_ATTR_VERSION_SCOPE, NULL);
+    cr_assert_neq(mum_identity_compare(&a, &b, MUM_IDCMP_IGNORE_VERSION | MUM_IDCMP_IGNORE_ARCH), 0,
+                  "versionScope is part of the identity");
+    mum_identity_clear(&a);
+    mum_identity_clear(&b);
+}
+
+Test(compare, versions_compare_numerically)
+{
+    mum_identity a = tu_identity("name", "X", "version", "6.0.9.0", NULL);
+    mum_identity b = tu_identity("name", "X", "version", "6.0.10.0", NULL);
+    cr_assert_lt(mum_identity_compare(&a, &b, 0), 0);
+    cr_assert_gt(mum_identity_compare(&b, &a, 0), 0);
+    mum_identity_clear(&a);
+    mum_identity_clear(&b);
+}
+
+Test(compare, non_ascii_folds)
+{
+    cr_assert_eq(mum_strcasecmp_utf8("Ma\xc3\x9f-\xc3\x89t\xc3\xa9", "ma\xc3\x9f-\xc3\xa9T\xc3\xa9"), 0);
+    cr_assert_eq(mum_strcasecmp_utf8("\xd0\x9f\xd1\x80\xd0\xb8", "\xd0\xbf\xd1\x80\xd0\xb8"), 0,
+                 "Cyrillic");
+    cr_assert_lt(mum_strcasecmp_utf8("abc", "abd"), 0);
+    cr_assert_lt(mum_strcasecmp_utf8("ab", "abc"), 0);
+    cr_assert_lt(mum_strcasecmp_utf8(NULL, "a"), 0);
+    cr_assert_neq(mum_strcasecmp_utf8("a\xff", "a\xfe"), 0, "invalid bytes still order");
+}
