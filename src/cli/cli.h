@@ -1,0 +1,82 @@
+/*
+ * cli.h - what mumtool's commands share: exit codes, diagnostics, the JSON
+ * writer and the rendering of findings.  The CLI sees only <mum/...>.
+ */
+#ifndef MUM_CLI_H
+#define MUM_CLI_H
+
+#include <mum/mum.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit codes, like diff(1). */
+enum {
+    EXIT_CLEAN = 0,     /* ran, nothing to report */
+    EXIT_FINDINGS = 1,  /* ran, found problems (or differences) */
+    EXIT_USAGE = 2,     /* the command line is wrong */
+    EXIT_FAIL = 3       /* could not run: I/O error, unreadable input */
+};
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+    const char *summary;
+} cli_command;
+
+extern const char *cli_progname;
+
+/* "mumtool: message" on stderr.  Returns EXIT_USAGE / EXIT_FAIL. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) MUM_PRINTF(2, 3);
+int cli_fail(const char *fmt, ...) MUM_PRINTF(1, 2);
+/* The failure recorded on ctx ("mumtool: file:line:col: reason"). */
+int cli_fail_ctx(const mum_ctx *ctx);
+void cli_warn(const char *fmt, ...) MUM_PRINTF(1, 2);
+
+/* Prints a command's help text to stdout and returns EXIT_CLEAN. */
+int cli_help(const char *text);
+
+/* Output formats a command may offer. */
+typedef enum cli_format { FORMAT_TEXT, FORMAT_JSON } cli_format;
+
+/* ---- JSON writer ---- */
+typedef struct json_writer {
+    FILE *out;
+    int depth;
+    bool first[64];   /* nothing written yet at this depth */
+    bool after_key;
+} json_writer;
+
+void json_init(json_writer *w, FILE *out);
+void json_begin_object(json_writer *w);
+void json_end_object(json_writer *w);
+void json_begin_array(json_writer *w);
+void json_end_array(json_writer *w);
+void json_key(json_writer *w, const char *key);
+/* NULL writes null; invalid UTF-8 bytes become U+FFFD. */
+void json_string(json_writer *w, const char *s);
+void json_int(json_writer *w, long long v);
+void json_uint(json_writer *w, unsigned long long v);
+void json_bool(json_writer *w, bool v);
+void json_null(json_writer *w);
+/* key + value shorthands */
+void json_kv_string(json_writer *w, const char *key, const char *s);
+void json_kv_int(json_writer *w, const char *key, long long v);
+void json_kv_uint(json_writer *w, const char *key, unsigned long long v);
+void json_kv_bool(json_writer *w, const char *key, bool v);
+/* Ends the document with a newline. */
+void json_finish(json_writer *w);
+
+/* ---- findings ---- */
+/* "loc: severity: message [rule]" lines on `out`, severity OFF skipped. */
+void cli_print_findings(FILE *out, const mum_findings *findings);
+/* A JSON array of finding objects (rule, severity, hresult, location, message). */
+void cli_json_findings(json_writer *w, const mum_findings *findings);
+/* EXIT_FINDINGS when any finding is a warning or an error, else EXIT_CLEAN. */
+int cli_findings_exit(const mum_findings *findings);
+
+/* Commands. */
+int cmd_name(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+
+#endif /* MUM_CLI_H */

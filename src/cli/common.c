@@ -1,0 +1,115 @@
+/*
+ * common.c - diagnostics and the rendering of findings, shared by commands.
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+const char *cli_progname = "mumtool";
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", cli_progname);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "Try '%s %s --help'.\n", cli_progname, cmd);
+    else
+        fprintf(stderr, "Try '%s --help'.\n", cli_progname);
+    return EXIT_USAGE;
+}
+
+int cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", cli_progname);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return EXIT_FAIL;
+}
+
+int cli_fail_ctx(const mum_ctx *ctx)
+{
+    const char *msg = mum_ctx_message(ctx);
+    return cli_fail("%s", *msg ? msg : mum_strerror(mum_ctx_status(ctx)));
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: warning: ", cli_progname);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_help(const char *text)
+{
+    fputs(text, stdout);
+    return EXIT_CLEAN;
+}
+
+void cli_print_findings(FILE *out, const mum_findings *findings)
+{
+    for (size_t i = 0; i < mum_findings_count(findings); i++) {
+        const mum_finding *f = mum_findings_get(findings, i);
+        if (f->severity == MUM_SEVERITY_OFF)
+            continue;
+        char where[4096];
+        mum_location_format(&f->loc, where, sizeof where);
+        fprintf(out, "%s%s%s: %s [%s]", where, *where ? ": " : "", mum_severity_name(f->severity),
+                f->message, f->rule->id);
+        if (f->rule->hresult)
+            fprintf(out, " (Windows: 0x%08x)", (unsigned)f->rule->hresult);
+        fputc('\n', out);
+    }
+}
+
+void cli_json_findings(json_writer *w, const mum_findings *findings)
+{
+    json_begin_array(w);
+    for (size_t i = 0; i < mum_findings_count(findings); i++) {
+        const mum_finding *f = mum_findings_get(findings, i);
+        if (f->severity == MUM_SEVERITY_OFF)
+            continue;
+        json_begin_object(w);
+        json_kv_string(w, "rule", f->rule->id);
+        json_kv_string(w, "severity", mum_severity_name(f->severity));
+        if (f->rule->hresult) {
+            char hr[16];
+            snprintf(hr, sizeof hr, "0x%08x", (unsigned)f->rule->hresult);
+            json_kv_string(w, "windowsError", hr);
+        }
+        json_key(w, "location");
+        json_begin_object(w);
+        if (f->loc.input)
+            json_kv_string(w, "input", f->loc.input);
+        if (f->loc.entry)
+            json_kv_string(w, "entry", f->loc.entry);
+        if (f->loc.line)
+            json_kv_uint(w, "line", f->loc.line);
+        if (f->loc.column)
+            json_kv_uint(w, "column", f->loc.column);
+        if (f->loc.has_offset)
+            json_kv_uint(w, "offset", f->loc.offset);
+        json_end_object(w);
+        json_kv_string(w, "message", f->message);
+        json_end_object(w);
+    }
+    json_end_array(w);
+}
+
+int cli_findings_exit(const mum_findings *findings)
+{
+    return mum_findings_count_at_least(findings, MUM_SEVERITY_WARNING) ? EXIT_FINDINGS
+                                                                       : EXIT_CLEAN;
+}

@@ -1,0 +1,172 @@
+/*
+ * json.c - a small streaming JSON writer (two-space indentation).
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+void json_init(json_writer *w, FILE *out)
+{
+    memset(w, 0, sizeof *w);
+    w->out = out;
+    w->first[0] = true;
+}
+
+static void indent(json_writer *w)
+{
+    fputc('\n', w->out);
+    for (int i = 0; i < w->depth; i++)
+        fputs("  ", w->out);
+}
+
+/* Separator and indentation before a value or a key. */
+static void before_item(json_writer *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (w->depth == 0)
+        return;
+    if (!w->first[w->depth])
+        fputc(',', w->out);
+    w->first[w->depth] = false;
+    indent(w);
+}
+
+static void open_container(json_writer *w, char c)
+{
+    before_item(w);
+    fputc(c, w->out);
+    if (w->depth < (int)(sizeof w->first / sizeof w->first[0]) - 1)
+        w->depth++;
+    w->first[w->depth] = true;
+}
+
+static void close_container(json_writer *w, char c)
+{
+    bool empty = w->first[w->depth];
+    if (w->depth > 0)
+        w->depth--;
+    if (!empty)
+        indent(w);
+    fputc(c, w->out);
+}
+
+void json_begin_object(json_writer *w) { open_container(w, '{'); }
+void json_end_object(json_writer *w) { close_container(w, '}'); }
+void json_begin_array(json_writer *w) { open_container(w, '['); }
+void json_end_array(json_writer *w) { close_container(w, ']'); }
+
+static void put_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned char c = *p;
+        if (c == '"' || c == '\\') {
+            fputc('\\', out);
+            fputc(c, out);
+            p++;
+        } else if (c < 0x20) {
+            switch (c) {
+            case '\n': fputs("\\n", out); break;
+            case '\r': fputs("\\r", out); break;
+            case '\t': fputs("\\t", out); break;
+            default: fprintf(out, "\\u%04x", c); break;
+            }
+            p++;
+        } else if (c < 0x80) {
+            fputc(c, out);
+            p++;
+        } else {
+            /* copy a valid UTF-8 sequence, replace anything else */
+            int len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+            bool ok = len > 0;
+            for (int k = 1; ok && k < len; k++)
+                ok = (p[k] & 0xC0) == 0x80;
+            if (ok) {
+                fwrite(p, 1, (size_t)len, out);
+                p += len;
+            } else {
+                fputs("\\ufffd", out);
+                p++;
+            }
+        }
+    }
+    fputc('"', out);
+}
+
+void json_key(json_writer *w, const char *key)
+{
+    before_item(w);
+    put_string(w->out, key);
+    fputs(": ", w->out);
+    w->after_key = true;
+}
+
+void json_string(json_writer *w, const char *s)
+{
+    before_item(w);
+    if (s)
+        put_string(w->out, s);
+    else
+        fputs("null", w->out);
+}
+
+void json_int(json_writer *w, long long v)
+{
+    before_item(w);
+    fprintf(w->out, "%lld", v);
+}
+
+void json_uint(json_writer *w, unsigned long long v)
+{
+    before_item(w);
+    fprintf(w->out, "%llu", v);
+}
+
+void json_bool(json_writer *w, bool v)
+{
+    before_item(w);
+    fputs(v ? "true" : "false", w->out);
+}
+
+void json_null(json_writer *w)
+{
+    before_item(w);
+    fputs("null", w->out);
+}
+
+void json_kv_string(json_writer *w, const char *key, const char *s)
+{
+    json_key(w, key);
+    json_string(w, s);
+}
+
+void json_kv_int(json_writer *w, const char *key, long long v)
+{
+    json_key(w, key);
+    json_int(w, v);
+}
+
+void json_kv_uint(json_writer *w, const char *key, unsigned long long v)
+{
+    json_key(w, key);
+    json_uint(w, v);
+}
+
+void json_kv_bool(json_writer *w, const char *key, bool v)
+{
+    json_key(w, key);
+    json_bool(w, v);
+}
+
+void json_finish(json_writer *w)
+{
+    fputc('\n', w->out);
+    fflush(w->out);
+}

@@ -1,0 +1,69 @@
+/*
+ * main.c - mumtool: the command table and dispatch.
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const cli_command commands[] = {
+    {"name", cmd_name, "parse, format and check package and component file names"},
+    {"rules", cmd_rules, "list the rules findings are reported under"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: %s COMMAND [OPTION]... [ARG]...\n"
+            "Open Windows component-servicing packages (.msu, .cab, .mum, .manifest, .cat)\n"
+            "and check them.\n"
+            "\n"
+            "Commands:\n",
+            cli_progname);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out,
+            "\n"
+            "Options:\n"
+            "  -h, --help     show this help and exit\n"
+            "  -V, --version  show the version and exit\n"
+            "\n"
+            "'%s COMMAND --help' describes a command; man mumtool describes them all.\n"
+            "Exit status: 0 clean, 1 findings, 2 usage error, 3 could not run.\n",
+            cli_progname);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        if (argc > 2 && strcmp(cmd, "help") == 0) {
+            /* "mumtool help name" is "mumtool name --help" */
+            for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+                if (strcmp(argv[2], commands[i].name) == 0) {
+                    char *help_argv[] = {argv[2], "--help", NULL};
+                    return commands[i].run(2, help_argv);
+                }
+            }
+            return cli_usage_error(NULL, "unknown command '%s'", argv[2]);
+        }
+        usage(stdout);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("mumtool %s (libmum %s)\n", PACKAGE_VERSION, mum_version_string());
+        return EXIT_CLEAN;
+    }
+    if (cmd[0] == '-')
+        return cli_usage_error(NULL, "unknown option '%s'", cmd);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    return cli_usage_error(NULL, "unknown command '%s'", cmd);
+}
