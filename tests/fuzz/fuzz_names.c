@@ -1,0 +1,76 @@
+/*
+ * fuzz_names.c - package names, keyforms, the pseudo-key and keyform checks
+ * on arbitrary bytes.
+ */
+#include "config.h"
+
+#include "fuzz.h"
+
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > 4096)
+        return 0;
+    char *text = malloc(size + 1);
+    if (!text)
+        return 0;
+    memcpy(text, data, size);
+    text[size] = '\0';
+
+    mum_ctx *ctx = NULL;
+    mum_findings *findings = NULL;
+    if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK)
+        goto done;
+
+    mum_package_name pn;
+    if (mum_package_name_parse(ctx, text, &pn) == MUM_OK) {
+        char *again = NULL;
+        mum_identity_validate(&pn.id, MUM_REQUIRE_COMPONENT, findings, NULL);
+        if (mum_package_name_format(&pn.id, pn.extension, &again) == MUM_OK) {
+            /* a parsed name formats back to itself */
+            if (strcmp(again, text) != 0 && !mum_culture_is_neutral(pn.id.language))
+                abort();
+            mum_free(again);
+        }
+        mum_package_name_clear(&pn);
+    }
+
+    mum_keyform kf;
+    if (mum_keyform_parse(ctx, text, &kf) == MUM_OK) {
+        mum_keycheck kc;
+        mum_keyform_check(&kf, &kc);
+        mum_identity id = MUM_IDENTITY_INIT;
+        if (mum_identity_set(&id, MUM_ATTR_NAME, kf.name) == MUM_OK &&
+            mum_identity_set(&id, MUM_ATTR_ARCH, kf.arch) == MUM_OK &&
+            mum_identity_set(&id, MUM_ATTR_VERSION, kf.version) == MUM_OK &&
+            mum_identity_set(&id, MUM_ATTR_LANGUAGE, kf.culture) == MUM_OK) {
+            char *s = NULL;
+            mum_identity_validate(&id, MUM_REQUIRE_NAME, findings, NULL);
+            if (mum_keyform_format(&id, 0, &s) == MUM_OK) {
+                mum_keyform back;
+                /* what we format, we parse */
+                if (mum_keyform_parse(NULL, s, &back) == MUM_EFORMAT && !strpbrk(s, "/\\"))
+                    abort();
+                mum_keyform_clear(&back);
+                mum_free(s);
+            }
+        }
+        mum_identity_clear(&id);
+        mum_keyform_clear(&kf);
+    }
+
+    char *cut = NULL;
+    if (mum_truncate_middle(text, 40, 19, &cut) == MUM_OK)
+        mum_free(cut);
+    (void)mum_strcasecmp_utf8(text, "Microsoft-Windows-TCPIP-Binaries");
+
+done:
+    mum_findings_free(findings);
+    mum_ctx_free(ctx);
+    free(text);
+    return 0;
+}
