@@ -5,5 +5,6 @@
 #include <mum/common.h>
 #include <mum/identity.h>
 #include <mum/names.h>
+#include <mum/hash.h>
 
 #endif /* MUM_MUM_H */

@@ -259,3 +259,112 @@ void mum__sbuf_free(mum_sbuf *b)
     b->len = b->cap = 0;
     b->failed = false;
 }
+
+/* ---- hex and base64 ---- */
+
+void mum_hex_encode(const uint8_t *data, size_t size, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < size; i++) {
+        out[2 * i] = digits[data[i] >> 4];
+        out[2 * i + 1] = digits[data[i] & 15];
+    }
+    out[2 * size] = '\0';
+}
+
+int mum_hex_decode(const char *text, size_t len, uint8_t *out, size_t cap, size_t *out_len)
+{
+    if (len % 2)
+        return MUM_EFORMAT;
+    if (len / 2 > cap)
+        return MUM_ELIMIT;
+    for (size_t i = 0; i < len; i += 2) {
+        int hi = mum__hex_value((unsigned char)text[i]), lo = mum__hex_value((unsigned char)text[i + 1]);
+        if (hi < 0 || lo < 0)
+            return MUM_EFORMAT;
+        out[i / 2] = (uint8_t)(hi << 4 | lo);
+    }
+    if (out_len)
+        *out_len = len / 2;
+    return MUM_OK;
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+size_t mum_base64_encode(const uint8_t *data, size_t size, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < size; i += 3) {
+        uint32_t v = (uint32_t)data[i] << 16;
+        if (i + 1 < size)
+            v |= (uint32_t)data[i + 1] << 8;
+        if (i + 2 < size)
+            v |= data[i + 2];
+        out[o++] = b64[(v >> 18) & 63];
+        out[o++] = b64[(v >> 12) & 63];
+        out[o++] = i + 1 < size ? b64[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < size ? b64[v & 63] : '=';
+    }
+    out[o] = '\0';
+    return o;
+}
+
+static int b64_value(int c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+int mum_base64_decode(const char *text, size_t len, uint8_t *out, size_t cap, size_t *out_len)
+{
+    uint32_t quad[4];
+    size_t q = 0, n = 0, pad = 0;
+    for (size_t i = 0; i < len; i++) {
+        int c = (unsigned char)text[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+            continue;
+        if (pad && c != '=')
+            return MUM_EFORMAT; /* data after padding */
+        int v;
+        if (c == '=') {
+            if (q < 2)
+                return MUM_EFORMAT;
+            pad++;
+            v = 0;
+        } else if ((v = b64_value(c)) < 0) {
+            return MUM_EFORMAT;
+        }
+        quad[q++] = (uint32_t)v;
+        if (q == 4) {
+            uint32_t w = quad[0] << 18 | quad[1] << 12 | quad[2] << 6 | quad[3];
+            size_t bytes = 3 - pad;
+            if (pad > 2 || n + bytes > cap)
+                return pad > 2 ? MUM_EFORMAT : MUM_ELIMIT;
+            /* the bits under the padding must be zero (canonical form) */
+            if ((pad == 1 && (w & 0xFF)) || (pad == 2 && (w & 0xFFFF)))
+                return MUM_EFORMAT;
+            out[n++] = (uint8_t)(w >> 16);
+            if (bytes > 1)
+                out[n++] = (uint8_t)(w >> 8);
+            if (bytes > 2)
+                out[n++] = (uint8_t)w;
+            q = 0;
+            if (pad)
+                pad = 3; /* nothing but white space may follow a padded quad */
+        }
+    }
+    if (q != 0)
+        return MUM_EFORMAT;
+    if (out_len)
+        *out_len = n;
+    return MUM_OK;
+}

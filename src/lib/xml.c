@@ -1,0 +1,424 @@
+/*
+ * xml.c - the hardened expat reader (see xml.h).  The only file that
+ * includes expat.
+ */
+#include "config.h"
+
+#include "xml.h"
+
+/* The amplification limit is declared only for builds with DTD support;
+ * Debian's library has both (detected by configure, not by version). */
+#ifdef HAVE_XML_SETBILLIONLAUGHSATTACKPROTECTIONMAXIMUMAMPLIFICATION
+#ifndef XML_DTD
+#define XML_DTD
+#endif
+#endif
+#include <expat.h>
+#include <string.h>
+
+/* Namespace URI and local name are joined by this in expat's names; a local
+ * name cannot contain it, so the last one splits them even if a hostile URI
+ * holds one too. */
+#define NS_SEP '\x01'
+
+struct mum_xml {
+    XML_Parser parser;
+    mum_ctx *ctx;
+    mum_location loc;
+    mum_xml_callbacks cb;
+    void *ud;
+    mum_xml_limits limits;
+
+    int status;              /* first failure, sticky */
+    uint32_t depth;
+    uint64_t fed;            /* bytes given to feed so far */
+    unsigned char head[4];   /* the first bytes, held back to spot DCM files */
+    size_t head_len;
+    bool head_done;
+    bool finished;           /* finish succeeded: nothing more may come */
+
+    mum_sbuf text;           /* text of the current element so far */
+    bool text_nonblank;
+    mum_sbuf names;          /* scratch for split attribute names */
+    mum_xml_attr *attrs;
+    size_t attrs_cap;
+    size_t *offs;            /* scratch: 3 offsets per attribute */
+    size_t offs_cap;
+};
+
+bool mum__is_dcm(const void *data, size_t size)
+{
+    const unsigned char *p = data;
+    return size >= 4 && p[0] == 'D' && p[1] == 'C' && p[3] == 0x01;
+}
+
+mum_location mum__xml_location(const mum_xml *x)
+{
+    mum_location loc = x->loc;
+    loc.has_offset = false;
+    if (x->parser) {
+        loc.line = (uint32_t)XML_GetCurrentLineNumber(x->parser);
+        loc.column = (uint32_t)XML_GetCurrentColumnNumber(x->parser) + 1;
+    }
+    return loc;
+}
+
+static int xml_vfail(mum_xml *x, int status, const char *fmt, va_list ap) MUM_PRINTF(3, 0);
+
+static int xml_vfail(mum_xml *x, int status, const char *fmt, va_list ap)
+{
+    if (x->status == MUM_OK) {
+        mum_location loc = mum__xml_location(x);
+        x->status = mum__verror(x->ctx, status, &loc, fmt, ap);
+    }
+    if (x->parser)
+        XML_StopParser(x->parser, XML_FALSE);
+    return status;
+}
+
+int mum__xml_fail(mum_xml *x, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = xml_vfail(x, status, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* A callback said stop: keep its status (it recorded the reason). */
+static void stop_with(mum_xml *x, int status)
+{
+    if (x->status == MUM_OK)
+        x->status = status;
+    XML_StopParser(x->parser, XML_FALSE);
+}
+
+static bool is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return false;
+    return true;
+}
+
+/* Hands the pending text to the callback. */
+static int flush_text(mum_xml *x)
+{
+    int rc = MUM_OK;
+    if (x->text.failed)
+        return mum__xml_fail(x, MUM_ENOMEM, "out of memory");
+    if (x->text.len && x->text_nonblank && x->cb.text)
+        rc = x->cb.text(x->ud, x->text.data, x->text.len);
+    x->text.len = 0;
+    if (x->text.data)
+        x->text.data[0] = '\0';
+    x->text_nonblank = false;
+    return rc;
+}
+
+/* Splits "uri<SEP>local" (or "local") into the scratch buffer; returns offsets. */
+static void split_name(mum_xml *x, const char *qname, size_t *ns_off, size_t *name_off, bool *has_ns)
+{
+    const char *sep = strrchr(qname, NS_SEP);
+    *has_ns = sep != NULL;
+    if (sep) {
+        *ns_off = x->names.len;
+        mum__sbuf_append(&x->names, qname, (size_t)(sep - qname));
+        mum__sbuf_putc(&x->names, '\0');
+        *name_off = x->names.len;
+        mum__sbuf_puts(&x->names, sep + 1);
+    } else {
+        *ns_off = 0;
+        *name_off = x->names.len;
+        mum__sbuf_puts(&x->names, qname);
+    }
+    mum__sbuf_putc(&x->names, '\0');
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *qname, const XML_Char **atts)
+{
+    mum_xml *x = ud;
+    if (x->status != MUM_OK)
+        return;
+    int rc = flush_text(x);
+    if (rc != MUM_OK) {
+        stop_with(x, rc);
+        return;
+    }
+    if (++x->depth > x->limits.max_depth) {
+        mum__xml_fail(x, MUM_ELIMIT, "elements nested deeper than %u", x->limits.max_depth);
+        return;
+    }
+    size_t n = 0;
+    while (atts[2 * n])
+        n++;
+    if (n > x->limits.max_attrs) {
+        mum__xml_fail(x, MUM_ELIMIT, "an element with %zu attributes (at most %u allowed)", n,
+                      x->limits.max_attrs);
+        return;
+    }
+    if (!mum__grow((void **)&x->attrs, &x->attrs_cap, n + 1, sizeof *x->attrs)) {
+        mum__xml_fail(x, MUM_ENOMEM, "out of memory");
+        return;
+    }
+    /* Offsets first, pointers after: the scratch buffer may move while filling. */
+    enum { MAXOFF = 3 };
+    size_t el_ns, el_name;
+    bool el_has_ns;
+    x->names.len = 0;
+    split_name(x, qname, &el_ns, &el_name, &el_has_ns);
+    if (!mum__grow((void **)&x->offs, &x->offs_cap, MAXOFF * n + 1, sizeof *x->offs)) {
+        mum__xml_fail(x, MUM_ENOMEM, "out of memory");
+        return;
+    }
+    size_t *offs = x->offs;
+    for (size_t i = 0; i < n; i++) {
+        bool has_ns;
+        split_name(x, atts[2 * i], &offs[MAXOFF * i], &offs[MAXOFF * i + 1], &has_ns);
+        offs[MAXOFF * i + 2] = has_ns;
+    }
+    if (x->names.failed) {
+        mum__xml_fail(x, MUM_ENOMEM, "out of memory");
+        return;
+    }
+    const char *base = x->names.data;
+    for (size_t i = 0; i < n; i++) {
+        x->attrs[i].ns = offs[MAXOFF * i + 2] ? base + offs[MAXOFF * i] : NULL;
+        x->attrs[i].name = base + offs[MAXOFF * i + 1];
+        x->attrs[i].value = atts[2 * i + 1];
+    }
+    if (x->cb.start) {
+        rc = x->cb.start(x->ud, el_has_ns ? base + el_ns : NULL, base + el_name, x->attrs, n);
+        if (rc != MUM_OK)
+            stop_with(x, rc);
+    }
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *qname)
+{
+    mum_xml *x = ud;
+    if (x->status != MUM_OK)
+        return;
+    int rc = flush_text(x);
+    if (rc != MUM_OK) {
+        stop_with(x, rc);
+        return;
+    }
+    x->depth--;
+    if (!x->cb.end)
+        return;
+    size_t ns_off, name_off;
+    bool has_ns;
+    x->names.len = 0;
+    split_name(x, qname, &ns_off, &name_off, &has_ns);
+    if (x->names.failed) {
+        mum__xml_fail(x, MUM_ENOMEM, "out of memory");
+        return;
+    }
+    rc = x->cb.end(x->ud, has_ns ? x->names.data + ns_off : NULL, x->names.data + name_off);
+    if (rc != MUM_OK)
+        stop_with(x, rc);
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
+{
+    mum_xml *x = ud;
+    if (x->status != MUM_OK || len <= 0)
+        return;
+    if (x->text.len + (size_t)len > x->limits.max_text) {
+        mum__xml_fail(x, MUM_ELIMIT, "more than %zu characters of text in one element",
+                      x->limits.max_text);
+        return;
+    }
+    if (!x->text_nonblank && !is_blank(s, (size_t)len))
+        x->text_nonblank = true;
+    mum__sbuf_append(&x->text, s, (size_t)len);
+}
+
+static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                               const XML_Char *pubid, int has_internal_subset)
+{
+    mum_xml *x = ud;
+    mum__xml_fail(x, MUM_EFORMAT,
+                  "a document type declaration (DOCTYPE %s) is not allowed: manifests have no DTD",
+                  name ? name : "");
+}
+
+static void XMLCALL on_entity_decl(void *ud, const XML_Char *name, int is_param,
+                                   const XML_Char *value, int value_len, const XML_Char *base,
+                                   const XML_Char *sysid, const XML_Char *pubid,
+                                   const XML_Char *notation)
+{
+    mum_xml *x = ud;
+    mum__xml_fail(x, MUM_EFORMAT, "an entity declaration (%s) is not allowed", name ? name : "");
+}
+
+/* windows-1252, the one single-byte encoding beyond expat's own seen in the wild. */
+static int XMLCALL on_unknown_encoding(void *data, const XML_Char *name, XML_Encoding *info)
+{
+    static const int cp1252_80[32] = {
+        0x20AC, -1,     0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, -1,     0x017D, -1,     -1,     0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, -1,     0x017E, 0x0178};
+    if (mum__ascii_strcasecmp(name, "windows-1252") != 0 && mum__ascii_strcasecmp(name, "cp1252") != 0)
+        return XML_STATUS_ERROR;
+    for (int i = 0; i < 256; i++)
+        info->map[i] = (i >= 0x80 && i < 0xA0) ? cp1252_80[i - 0x80] : i;
+    info->data = NULL;
+    info->convert = NULL;
+    info->release = NULL;
+    return XML_STATUS_OK;
+}
+
+int mum__xml_new(mum_xml **out, mum_ctx *ctx, const mum_location *loc,
+                 const mum_xml_callbacks *cb, void *ud, const mum_xml_limits *limits)
+{
+    static const mum_xml_limits defaults = MUM_XML_LIMITS_DEFAULT;
+    static const XML_Memory_Handling_Suite memsuite = {mum__malloc, mum__realloc, mum__free};
+    mum_xml *x = mum__calloc(1, sizeof *x);
+    if (!x)
+        return mum__nomem(ctx);
+    x->ctx = ctx;
+    if (loc)
+        x->loc = *loc;
+    x->cb = *cb;
+    x->ud = ud;
+    x->limits = limits ? *limits : defaults;
+    x->parser = XML_ParserCreate_MM(NULL, &memsuite, (XML_Char[]){NS_SEP, '\0'});
+    if (!x->parser) {
+        mum__free(x);
+        return mum__nomem(ctx);
+    }
+    XML_SetUserData(x->parser, x);
+    XML_SetElementHandler(x->parser, on_start, on_end);
+    XML_SetCharacterDataHandler(x->parser, on_text);
+    XML_SetStartDoctypeDeclHandler(x->parser, on_doctype);
+    XML_SetEntityDeclHandler(x->parser, on_entity_decl);
+    XML_SetUnknownEncodingHandler(x->parser, on_unknown_encoding, NULL);
+    XML_SetParamEntityParsing(x->parser, XML_PARAM_ENTITY_PARSING_NEVER);
+#ifdef HAVE_XML_SETBILLIONLAUGHSATTACKPROTECTIONMAXIMUMAMPLIFICATION
+    XML_SetBillionLaughsAttackProtectionMaximumAmplification(x->parser, 10.0f);
+#endif
+    *out = x;
+    return MUM_OK;
+}
+
+void mum__xml_free(mum_xml *x)
+{
+    if (!x)
+        return;
+    if (x->parser)
+        XML_ParserFree(x->parser);
+    mum__sbuf_free(&x->text);
+    mum__sbuf_free(&x->names);
+    mum__free(x->attrs);
+    mum__free(x->offs);
+    mum__free(x);
+}
+
+/* Gives bytes to expat and turns its verdict into ours. */
+static int expat_parse(mum_xml *x, const void *data, size_t size, bool final)
+{
+    while (size > 0 || final) {
+        int chunk = size > (1u << 30) ? (1 << 30) : (int)size;
+        bool last = final && (size_t)chunk == size;
+        enum XML_Status st = XML_Parse(x->parser, data, chunk, last);
+        if (x->status != MUM_OK)
+            return x->status;
+        if (st != XML_STATUS_OK) {
+            enum XML_Error e = XML_GetErrorCode(x->parser);
+            if (e == XML_ERROR_NO_MEMORY)
+                return x->status = mum__nomem(x->ctx);
+            mum_location loc = mum__xml_location(x);
+            const char *hint = "";
+            if (e == XML_ERROR_NO_ELEMENTS || e == XML_ERROR_UNCLOSED_TOKEN ||
+                (last && e == XML_ERROR_UNCLOSED_CDATA_SECTION))
+                hint = " (the document is truncated)";
+            if (e == XML_ERROR_UNKNOWN_ENCODING)
+                hint = " (supported: UTF-8, UTF-16, ISO-8859-1, US-ASCII, windows-1252)";
+            return x->status =
+                       mum__error(x->ctx, MUM_EFORMAT, &loc, "XML: %s%s", XML_ErrorString(e), hint);
+        }
+        data = (const char *)data + chunk;
+        size -= (size_t)chunk;
+        if (last)
+            break;
+    }
+    return MUM_OK;
+}
+
+/* Holds back the first four bytes until a DCM file can be told apart. */
+static int feed_head(mum_xml *x, const unsigned char **data, size_t *size, bool final)
+{
+    size_t take = 4 - x->head_len;
+    if (take > *size)
+        take = *size;
+    memcpy(x->head + x->head_len, *data, take);
+    x->head_len += take;
+    *data += take;
+    *size -= take;
+    if (x->head_len < 4 && !final)
+        return MUM_OK;
+    x->head_done = true;
+    if (mum__is_dcm(x->head, x->head_len)) {
+        mum_location loc = x->loc;
+        loc.has_offset = true;
+        loc.offset = 0;
+        return x->status = mum__error(x->ctx, MUM_EDELTA, &loc,
+                                      "a delta-compressed manifest (signature \"DC%c\\x01\"), not XML: "
+                                      "it can only be read by expanding it against Windows' own "
+                                      "dictionary",
+                                      (x->head[2] >= 0x20 && x->head[2] < 0x7f) ? x->head[2] : '?');
+    }
+    return expat_parse(x, x->head, x->head_len, final && *size == 0);
+}
+
+static int feed(mum_xml *x, const void *data, size_t size, bool final)
+{
+    if (x->status != MUM_OK)
+        return x->status;
+    if (size > x->limits.max_size || x->fed > x->limits.max_size - size) {
+        mum_location loc = x->loc;
+        loc.has_offset = true;
+        loc.offset = x->limits.max_size;
+        return x->status = mum__error(x->ctx, MUM_ELIMIT, &loc,
+                                      "the document is larger than %llu bytes",
+                                      (unsigned long long)x->limits.max_size);
+    }
+    x->fed += size;
+    const unsigned char *p = data;
+    if (!x->head_done) {
+        int rc = feed_head(x, &p, &size, final);
+        if (rc != MUM_OK || !x->head_done || (final && size == 0))
+            return rc;
+    }
+    return expat_parse(x, p, size, final);
+}
+
+int mum__xml_feed(mum_xml *x, const void *data, size_t size)
+{
+    if (x->finished)
+        return mum__error(x->ctx, MUM_EINVAL, &x->loc, "data after the end of the document");
+    return feed(x, data, size, false);
+}
+
+int mum__xml_finish(mum_xml *x)
+{
+    if (x->finished)
+        return MUM_OK;
+    int rc = feed(x, "", 0, true);
+    x->finished = rc == MUM_OK;
+    return rc;
+}
+
+int mum__xml_parse_buffer(mum_ctx *ctx, const mum_location *loc, const mum_xml_callbacks *cb,
+                          void *ud, const mum_xml_limits *limits, const void *data, size_t size)
+{
+    mum_xml *x;
+    int rc = mum__xml_new(&x, ctx, loc, cb, ud, limits);
+    if (rc != MUM_OK)
+        return rc;
+    rc = feed(x, data, size, true);
+    mum__xml_free(x);
+    return rc;
+}

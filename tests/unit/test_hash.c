@@ -1,0 +1,107 @@
+/*
+ * test_hash.c - digests (FIPS 180 test vectors), hex and base64.
+ */
+#include "testutil.h"
+
+static void expect_hex(mum_hash_alg alg, const char *msg, const char *want)
+{
+    uint8_t d[MUM_HASH_MAX_SIZE];
+    char hex[2 * MUM_HASH_MAX_SIZE + 1];
+    cr_assert_eq(mum_hash_buffer(alg, msg, strlen(msg), d), MUM_OK);
+    mum_hex_encode(d, mum_hash_size(alg), hex);
+    cr_assert_str_eq(hex, want, "%s(\"%s\")", mum_hash_name(alg), msg);
+}
+
+Test(hash, known_vectors)
+{
+    expect_hex(MUM_HASH_SHA1, "abc", "a9993e364706816aba3e25717850c26c9cd0d89d");
+    expect_hex(MUM_HASH_SHA256, "abc",
+               "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect_hex(MUM_HASH_SHA256, "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    expect_hex(MUM_HASH_MD5, "abc", "900150983cd24fb0d6963f7d28e17f72");
+}
+
+Test(hash, streaming_equals_one_shot_and_resets)
+{
+    mum_hasher *h;
+    cr_assert_eq(mum_hasher_new(MUM_HASH_SHA256, &h), MUM_OK);
+    cr_assert_eq(mum_hasher_alg(h), MUM_HASH_SHA256);
+    uint8_t a[32], b[32], c[32];
+    mum_hasher_update(h, "a", 1);
+    mum_hasher_update(h, "bc", 2);
+    cr_assert_eq(mum_hasher_final(h, a), MUM_OK);
+    mum_hash_buffer(MUM_HASH_SHA256, "abc", 3, b);
+    cr_assert_arr_eq(a, b, 32);
+    mum_hasher_update(h, "abc", 3); /* final started over */
+    mum_hasher_final(h, c);
+    cr_assert_arr_eq(c, b, 32);
+    mum_hasher_free(h);
+    mum_hasher_free(NULL);
+    cr_assert_eq(mum_hasher_new(MUM_HASH_NONE, &h), MUM_EINVAL);
+}
+
+Test(hash, names)
+{
+    mum_hash_alg a;
+    cr_assert_eq(mum_hash_parse_name("SHA-256", &a), MUM_OK);
+    cr_assert_eq(a, MUM_HASH_SHA256);
+    cr_assert_eq(mum_hash_parse_name("sha1", &a), MUM_OK);
+    cr_assert_eq(a, MUM_HASH_SHA1);
+    cr_assert_eq(mum_hash_parse_name("sha3-256", &a), MUM_ENOTFOUND);
+    cr_assert_eq(mum_hash_size(MUM_HASH_SHA384), 48);
+    cr_assert_str_eq(mum_hash_name(MUM_HASH_NONE), "none");
+}
+
+Test(hex, round_trip_and_errors)
+{
+    uint8_t b[4];
+    size_t n;
+    char s[9];
+    cr_assert_eq(mum_hex_decode("00fFa0", 6, b, sizeof b, &n), MUM_OK);
+    cr_assert_eq(n, 3);
+    cr_assert_eq(b[1], 0xff);
+    mum_hex_encode(b, n, s);
+    cr_assert_str_eq(s, "00ffa0");
+    cr_assert_eq(mum_hex_decode("abc", 3, b, sizeof b, &n), MUM_EFORMAT);
+    cr_assert_eq(mum_hex_decode("zz", 2, b, sizeof b, &n), MUM_EFORMAT);
+    cr_assert_eq(mum_hex_decode("0011223344", 10, b, sizeof b, &n), MUM_ELIMIT);
+}
+
+static int b64d(const char *s, uint8_t *out, size_t cap, size_t *n)
+{
+    return mum_base64_decode(s, strlen(s), out, cap, n);
+}
+
+Test(base64, decodes_a_real_digest)
+{
+    /* netcfgx.dll of the KB2938772 amd64 cabinet, from its manifest */
+    uint8_t d[32];
+    size_t n;
+    cr_assert_eq(b64d("el7sS740F1I/CU+bxkTf+y2XGS+7uidMbZa3WSb5k84=", d, sizeof d, &n), MUM_OK);
+    cr_assert_eq(n, 32);
+    char hex[65];
+    mum_hex_encode(d, n, hex);
+    cr_assert_str_eq(hex, "7a5eec4bbe3417523f094f9bc644dffb2d97192fbbba274c6d96b75926f993ce");
+    char back[MUM_BASE64_ENCODED_SIZE(32)];
+    mum_base64_encode(d, n, back);
+    cr_assert_str_eq(back, "el7sS740F1I/CU+bxkTf+y2XGS+7uidMbZa3WSb5k84=");
+}
+
+Test(base64, padding_whitespace_and_errors)
+{
+    uint8_t d[8];
+    size_t n;
+    cr_assert_eq(b64d(" YW Jj\n", d, sizeof d, &n), MUM_OK);
+    cr_assert_eq(n, 3);
+    cr_assert_eq(b64d("YQ==", d, sizeof d, &n), MUM_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(d[0], 'a');
+    cr_assert_eq(b64d("YWI=", d, sizeof d, &n), MUM_OK);
+    cr_assert_eq(n, 2);
+    cr_assert_eq(b64d("", d, sizeof d, &n), MUM_OK);
+    cr_assert_eq(n, 0);
+    const char *bad[] = {"YQ", "YQ=", "Y===", "YQ==YQ==", "YR==", "Y*==", "YWJj=", "=YWJ"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        cr_assert_eq(b64d(bad[i], d, sizeof d, &n), MUM_EFORMAT, "\"%s\"", bad[i]);
+    cr_assert_eq(b64d("YWJjZGVmZ2hp", d, sizeof d, &n), MUM_ELIMIT);
+}
