@@ -9,11 +9,14 @@
  *      without the certificate table's data-directory entry;
  *   2. the raw data of every section with SizeOfRawData > 0, in order of
  *      PointerToRawData; SUM_OF_BYTES_HASHED = SizeOfHeaders + those sizes;
- *   3. the bytes from offset SUM_OF_BYTES_HASHED to the end of the file,
- *      leaving out the certificate table (the attribute certificates).
- * The file is not padded: a file whose size is not a multiple of 8 is hashed
- * as it is (a signing tool pads such a file before signing it, which changes
- * the file and so its digest).
+ *   3. when the file is longer than SUM_OF_BYTES_HASHED plus the
+ *      certificate table, the bytes from offset SUM_OF_BYTES_HASHED to the
+ *      end of the file, leaving out the certificate table (the attribute
+ *      certificates), followed by zeros up to a multiple of 8 bytes of
+ *      (file size - certificate table size).  Windows' catalog hashing
+ *      (CryptCATAdminCalcHashFromFileHandle) pads so, as signing tools pad
+ *      the file itself before appending a signature; so signing an unsigned
+ *      file does not change its digest.
  *
  * Everything here works on a file held in memory (a pointer and a size) and
  * never reads outside it; the data is not modified.
@@ -80,7 +83,8 @@ MUM_EXTERN int mum_pe_digest(mum_ctx *ctx, const void *data, size_t size,
  * The embedded Authenticode signature: the DER PKCS#7 SignedData of the
  * first WIN_CERTIFICATE of type PKCS_SIGNED_DATA (0x0002) in the
  * certificate table.  *der points into data (borrowed; lives as long as
- * data); *len is its size as the WIN_CERTIFICATE gives it.  Pass the result
+ * data); *len is the length of the DER element there (the padding signing
+ * tools add to 8 bytes is left out).  Pass the result
  * to mum_signature_parse() and mum_authenticode_verify() (mum/signature.h)
  * with this file's mum_pe_digest().
  * Errors: those of mum_pe_parse, MUM_ENOTFOUND (no certificate table, or no

@@ -251,15 +251,25 @@ static int digest_layout(const pe_layout *l, const uint8_t *p, size_t size, mum_
             return rc;
         hashed += s->size;
     }
-    /* 3. whatever follows, except the certificate table */
-    if (hashed >= size)
+    /* 3. whatever follows, except the certificate table, padded with zeros
+     * to a multiple of 8 bytes as Windows' CryptCATAdminCalcHashFromFileHandle
+     * does (and signing tools, which pad the file itself before signing) */
+    uint64_t end = size - pi->cert_size;
+    if (hashed >= size || end <= hashed)
         return MUM_OK;
-    if (!pi->cert_size)
-        return feed(h, n, p, hashed, size);
-    uint64_t cert_end = pi->cert_offset + pi->cert_size;
-    if (hashed < pi->cert_offset && (rc = feed(h, n, p, hashed, pi->cert_offset)) != MUM_OK)
-        return rc;
-    return feed(h, n, p, hashed > cert_end ? hashed : cert_end, size);
+    if (!pi->cert_size) {
+        rc = feed(h, n, p, hashed, size);
+    } else {
+        uint64_t cert_end = pi->cert_offset + pi->cert_size;
+        if (hashed < pi->cert_offset)
+            rc = feed(h, n, p, hashed, pi->cert_offset);
+        if (rc == MUM_OK)
+            rc = feed(h, n, p, hashed > cert_end ? hashed : cert_end, size);
+    }
+    static const uint8_t zeros[8];
+    if (rc == MUM_OK && end % 8)
+        rc = feed(h, n, zeros, 0, 8 - end % 8);
+    return rc;
 }
 
 int mum_pe_digest(mum_ctx *ctx, const void *data, size_t size, const mum_location *where,
@@ -292,6 +302,32 @@ int mum_pe_digest(mum_ctx *ctx, const void *data, size_t size, const mum_locatio
     return MUM_OK;
 }
 
+/*
+ * Signing tools pad a WIN_CERTIFICATE to 8 bytes, some with the padding
+ * counted in dwLength: the signature is the DER SEQUENCE at the start, whose
+ * length its own header gives.  Anything unusual keeps the whole payload
+ * (the PKCS#7 parser then says what is wrong).
+ */
+static size_t der_length(const uint8_t *p, size_t n)
+{
+    if (n < 2 || p[0] != 0x30)
+        return n;
+    uint64_t len, hdr;
+    if (p[1] < 0x80) {
+        len = p[1];
+        hdr = 2;
+    } else {
+        unsigned k = p[1] & 0x7f;
+        if (k == 0 || k > 4 || n < 2 + (size_t)k)
+            return n;
+        len = 0;
+        for (unsigned i = 0; i < k; i++)
+            len = len << 8 | p[2 + i];
+        hdr = 2 + k;
+    }
+    return hdr + len <= n ? (size_t)(hdr + len) : n;
+}
+
 int mum_pe_signature(mum_ctx *ctx, const void *data, size_t size, const mum_location *where,
                      const uint8_t **der, size_t *len)
 {
@@ -313,7 +349,7 @@ int mum_pe_signature(mum_ctx *ctx, const void *data, size_t size, const mum_loca
                             "WIN_CERTIFICATE length %u does not fit the certificate table", length);
         if (type == WIN_CERT_TYPE_PKCS_SIGNED_DATA) {
             *der = p + at + WIN_CERT_HEADER;
-            *len = length - WIN_CERT_HEADER;
+            *len = der_length(*der, length - WIN_CERT_HEADER);
             return MUM_OK;
         }
         at += ((uint64_t)length + 7) & ~(uint64_t)7;
