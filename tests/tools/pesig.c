@@ -95,7 +95,7 @@ int main(int argc, char **argv)
     if (r.detail)
         printf("  %s\n", r.detail);
     if (r.time_source)
-        printf("  evaluated at the %s time\n", mum_sig_time_source_name(r.time_source));
+        printf("  time used: %s\n", mum_sig_time_source_name(r.time_source));
     rc = r.status == MUM_SIG_TRUSTED ? 0 : 1;
     mum_sig_result_clear(&r);
 done:
