@@ -1066,14 +1066,23 @@ int cmd_cat(int argc, char **argv)
     optind = 0;
     opterr = 0;
     bool create = strcmp(sub, "create") == 0, verify = strcmp(sub, "verify") == 0;
-    while (rc == EXIT_CLEAN && (c = getopt_long(sub_argc, sub_argv, "ho:", longopts, NULL)) != -1) {
+    int idx = -1;
+    const char *label = strcmp(sub, "list") == 0 ? "cat" : sub == subs[0] ? "cat verify"
+                        : sub == subs[1] ? "cat check" : sub == subs[2] ? "cat hash" : "cat create";
+    while (rc == EXIT_CLEAN && (c = getopt_long(sub_argc, sub_argv, "ho:", longopts, &idx)) != -1) {
+        char opt_text[32];
+        if (c == 'o' || c == 'h' || idx < 0)
+            snprintf(opt_text, sizeof opt_text, "-%c", c);
+        else
+            snprintf(opt_text, sizeof opt_text, "--%s", longopts[idx].name);
+        idx = -1;
         bool create_only = c == 'o' || (c >= OPT_V1 && c <= OPT_FORCE);
         if (create_only && !create) {
-            rc = cli_usage_error("cat", "cat %s: '%s' goes with 'cat create'", sub, sub_argv[optind - 1]);
+            rc = cli_usage_error("cat", "%s: '%s' goes with 'cat create'", label, opt_text);
             break;
         }
         if ((c == OPT_TRUST || c == OPT_AT) && !verify) {
-            rc = cli_usage_error("cat", "cat %s: '%s' goes with 'cat verify'", sub, sub_argv[optind - 1]);
+            rc = cli_usage_error("cat", "%s: '%s' goes with 'cat verify'", label, opt_text);
             break;
         }
         switch (c) {
@@ -1111,7 +1120,8 @@ int cmd_cat(int argc, char **argv)
         case OPT_FORCE: o.force = true; break;
         case 'h': rc = cli_help(cat_help); goto out;
         default:
-            rc = cli_usage_error("cat", "cat: unknown option or missing argument '%s'", sub_argv[optind - 1]);
+            rc = cli_usage_error("cat", "%s: unknown option or missing argument '%s'", label,
+                                 sub_argv[optind - 1]);
             break;
         }
     }
