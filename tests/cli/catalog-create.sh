@@ -96,6 +96,15 @@ run "an expired signer: expired" 1 "signature.expired" sh -c \
 run "a TLS certificate: wrong usage" 1 "signature.wrong-usage" sh -c \
     "'$MUMTOOL' cat create -o tls.cat --key '$ca/tls.key' --cert '$ca/tls.pem' notes.txt &&
      '$MUMTOOL' cat verify --trust '$ca/root.pem' tls.cat"
+# An RFC 3161 timestamp (osslsigncode's own TSA, with the test TSA key):
+# the expired signer is trusted at the time it signed.
+run "timestamped in 2020, an expired signer is trusted at the timestamp's time" 0 \
+    "evaluated at   2020-06-01T00:00:00Z (timestamp)" sh -c \
+    "'$MUMTOOL' cat create -o e.cat --key '$ca/expired.key' --cert '$ca/expired.pem' notes.txt &&
+     osslsigncode add -TSA-certs '$ca/tsa.pem' -TSA-key '$ca/tsa.key' -TSA-time 1590969600 -in e.cat -out ets.cat >/dev/null &&
+     '$MUMTOOL' cat verify --trust '$ca/root.pem' ets.cat"
+run "and osslsigncode agrees" 0 "Succeeded" \
+    osslsigncode verify -CAfile "$ca/root.pem" -TSA-CAfile "$ca/root.pem" -in ets.cat
 run "unsigned: unsigned" 1 "u.cat: unsigned" sh -c \
     "'$MUMTOOL' cat create -o u.cat notes.txt && '$MUMTOOL' cat verify u.cat"
 run "a file not in the catalog" 1 "catalog.not-member" "$MUMTOOL" cat check u.cat a.dll

@@ -293,3 +293,144 @@ Test(signature, names)
     cr_assert_str_eq(mum_timestamp_kind_name(MUM_TIMESTAMP_RFC3161), "rfc3161");
     mum_sig_result_clear(NULL);
 }
+
+/* ---- timestamps (osslsigncode's own TSA, with the test CA's TSA key) ---- */
+
+#include <mum/catalog.h>
+
+/* A catalog signed by `who` and timestamped at `when` by `tsa`. */
+static uint8_t *timestamped(const char *who, const char *tsa, int64_t when, size_t *len)
+{
+    if (!have_osslsigncode())
+        cr_skip_test("osslsigncode is not installed (tools/install-deps)");
+    char key[64], cert[64], tkey[64], tcert[64];
+    snprintf(key, sizeof key, "%s.key", who);
+    snprintf(cert, sizeof cert, "%s.pem", who);
+    snprintf(tkey, sizeof tkey, "%s.key", tsa);
+    snprintf(tcert, sizeof tcert, "%s.pem", tsa);
+    mum_signer *s;
+    cr_assert_eq(mum_signer_load(NULL, tu_ca_file(key), tu_ca_file(cert), NULL, &s), MUM_OK);
+    mum_cat_builder *b;
+    cr_assert_eq(mum_cat_builder_new(NULL, 2, &b), MUM_OK);
+    mum_cat_builder_set_time(b, when - 60);
+    mum_cat_digests d;
+    cr_assert_eq(mum_cat_digests_compute(NULL, "abc", 3, NULL, &d), MUM_OK);
+    cr_assert_eq(mum_cat_builder_add(NULL, b, &d, NULL), MUM_OK);
+    uint8_t *der;
+    size_t n;
+    cr_assert_eq(mum_cat_builder_finish(NULL, b, s, NULL, &der, &n), MUM_OK);
+    mum_cat_builder_free(b);
+    mum_signer_free(s);
+    char dir[256], in[300], out[300], cmd[2048];
+    tu_scratch(dir);
+    snprintf(in, sizeof in, "%s/in.cat", dir);
+    snprintf(out, sizeof out, "%s/out.cat", dir);
+    tu_spit(in, der, n);
+    mum_free(der);
+    snprintf(cmd, sizeof cmd,
+             "osslsigncode add -TSA-certs '%s' -TSA-key '%s' -TSA-time %lld -in '%s' -out '%s' >/dev/null 2>&1",
+             tu_ca_file(tcert), tu_ca_file(tkey), (long long)when, in, out);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    uint8_t *res = tu_slurp(out, len);
+    cr_assert_not_null(res);
+    tu_rmrf(dir);
+    return res;
+}
+
+static mum_sig_result verify_cat(const uint8_t *der, size_t len, const char *anchor)
+{
+    mum_catalog *cat;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_catalog_parse(ctx, der, len, NULL, &cat), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_trust *t = NULL;
+    if (anchor) {
+        mum_trust_new(&t);
+        cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file(anchor)), MUM_OK);
+    }
+    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    o.anchors = t;
+    mum_sig_result r;
+    cr_assert_eq(mum_signature_verify(ctx, mum_catalog_signature(cat), &o, &r), MUM_OK);
+    const mum_signer_info *si = mum_signature_signer(mum_catalog_signature(cat), 0);
+    cr_assert_eq(si->timestamp, MUM_TIMESTAMP_RFC3161);
+    mum_trust_free(t);
+    mum_catalog_free(cat);
+    mum_ctx_free(ctx);
+    return r;
+}
+
+enum { JUNE_2020 = 1590969600, JUNE_2021 = 1622505600 };
+
+Test(timestamp, an_expired_signer_is_trusted_at_the_time_of_signing)
+{
+    size_t len;
+    uint8_t *der = timestamped("expired", "tsa", JUNE_2020, &len);
+    mum_catalog *cat;
+    cr_assert_eq(mum_catalog_parse(NULL, der, len, NULL, &cat), MUM_OK);
+    const mum_signer_info *si = mum_signature_signer(mum_catalog_signature(cat), 0);
+    cr_assert_eq(si->timestamp_time, JUNE_2020);
+    cr_assert_str_eq(si->timestamp_signer.subject, "CN=mumtool test TSA,O=mumtool tests");
+    cr_assert_eq(si->timestamp_digest_alg, MUM_HASH_SHA256);
+    mum_catalog_free(cat);
+    mum_sig_result r = verify_cat(der, len, "root.pem");
+    cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail);
+    cr_assert_eq(r.time_source, MUM_SIG_TIME_TIMESTAMP);
+    cr_assert_eq(r.evaluated_at, JUNE_2020);
+    cr_assert_null(r.timestamp_note);
+    mum_sig_result_clear(&r);
+    r = verify_cat(der, len, NULL);
+    cr_assert_eq(r.status, MUM_SIG_UNTRUSTED);
+    cr_assert_eq(r.trust_issue, MUM_SIG_TRUST_NO_ANCHORS);
+    mum_sig_result_clear(&r);
+    free(der);
+}
+
+Test(timestamp, signed_after_expiry_is_expired)
+{
+    size_t len;
+    uint8_t *der = timestamped("expired", "tsa", JUNE_2021, &len);
+    mum_sig_result r = verify_cat(der, len, "root.pem");
+    cr_assert_eq(r.status, MUM_SIG_EXPIRED);
+    cr_assert_eq(r.time_source, MUM_SIG_TIME_TIMESTAMP);
+    cr_assert(strstr(r.detail, "not at 2021-06-01T00:00:00Z (timestamp)"), "%s", r.detail);
+    mum_sig_result_clear(&r);
+    free(der);
+}
+
+Test(timestamp, an_untrusted_timestamp_is_not_used)
+{
+    size_t len;
+    uint8_t *der = timestamped("expired", "other-tsa", JUNE_2020, &len);
+    mum_sig_result r = verify_cat(der, len, "root.pem");
+    cr_assert_eq(r.status, MUM_SIG_EXPIRED, "evaluated now, the signer has expired");
+    cr_assert_eq(r.time_source, MUM_SIG_TIME_NOW);
+    cr_assert_not_null(r.timestamp_note);
+    cr_assert(strstr(r.timestamp_note, "mumtool unrelated TSA"), "%s", r.timestamp_note);
+    mum_sig_result_clear(&r);
+    free(der);
+}
+
+Test(timestamp, a_changed_timestamp_fails_integrity)
+{
+    size_t len;
+    uint8_t *der = timestamped("signer", "tsa", JUNE_2020, &len);
+    /* genTime 20200601000000Z: make it a day later */
+    uint8_t *at = NULL;
+    for (size_t i = 0; i + 15 <= len && !at; i++)
+        if (memcmp(der + i, "20200601000000Z", 15) == 0)
+            at = der + i;
+    cr_assert_not_null(at);
+    at[7] = '2';
+    mum_sig_result r = verify_cat(der, len, "root.pem");
+    cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
+    cr_assert_eq(r.failed_check, MUM_SIG_CHECK_TIMESTAMP, "%s", r.detail);
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_sig_result_findings(&r, NULL, f, NULL);
+    cr_assert_eq(tu_count_rule(f, "signature.timestamp"), 1);
+    cr_assert_eq(tu_find_rule(f, "signature.timestamp")->rule->hresult, 0x80096005);
+    mum_findings_free(f);
+    mum_sig_result_clear(&r);
+    free(der);
+}

@@ -1,7 +1,7 @@
 /*
  * testca.h - the throwaway certificates and keys of the signature tests,
  * made at test time by tests/tools/make-test-ca.sh (once per build tree:
- * $MUM_BUILDDIR/tests/testca.d), and small file helpers.
+ * $MUM_BUILDDIR/tests/testca-2.d), and small file helpers.
  */
 #ifndef MUM_TESTCA_H
 #define MUM_TESTCA_H
@@ -20,9 +20,10 @@ static inline const char *tu_testca(void)
         return dir;
     const char *build = getenv("MUM_BUILDDIR");
     const char *src = getenv("MUM_SRCDIR");
-    snprintf(dir, sizeof dir, "%s/tests/testca.d", build ? build : ".");
+    /* the name changes when make-test-ca.sh makes different certificates */
+    snprintf(dir, sizeof dir, "%s/tests/testca-2.d", build ? build : ".");
     char probe[2100];
-    snprintf(probe, sizeof probe, "%s/expired.pem", dir);
+    snprintf(probe, sizeof probe, "%s/other-tsa.pem", dir);
     if (access(probe, R_OK) == 0)
         return dir;
     /* Made in a private folder and renamed, so parallel tests agree. */
@@ -90,6 +91,24 @@ static inline uint8_t *tu_pem_der(const char *path, size_t *len)
     cr_assert_eq(mum_base64_decode(begin, (size_t)(end - begin), der, n, len), MUM_OK);
     free(pem);
     return der;
+}
+
+/* The serial number byte of a test certificate (make-test-ca.sh numbers
+ * them from 2, below 128): the INTEGER after the version in its DER. */
+static inline uint8_t tu_cert_serial(const char *pem)
+{
+    size_t len;
+    uint8_t *der = tu_pem_der(pem, &len);
+    static const uint8_t version[] = {0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01};
+    for (size_t i = 0; i + sizeof version < len; i++) {
+        if (memcmp(der + i, version, sizeof version) == 0) {
+            uint8_t serial = der[i + sizeof version];
+            free(der);
+            return serial;
+        }
+    }
+    cr_assert_fail("no one-byte serial in %s", pem);
+    return 0;
 }
 
 /* A scratch folder for one test (removed by the caller with tu_rmrf). */
