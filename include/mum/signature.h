@@ -47,6 +47,16 @@ extern "C" {
 #define MUM_OID_CTL "1.3.6.1.4.1.311.10.1"                  /* szOID_CTL: catalogs */
 #define MUM_OID_SPC_INDIRECT_DATA "1.3.6.1.4.1.311.2.1.4"   /* Authenticode content */
 
+/* ---- times ---- */
+
+/* Formats t (seconds since 1970 UTC) as "YYYY-MM-DDTHH:MM:SSZ" into buf (at
+ * least MUM_TIME_TEXT_MAX bytes), "@SECONDS" when out of the calendar range. */
+#define MUM_TIME_TEXT_MAX 32
+MUM_EXTERN void mum_time_format(int64_t t, char *buf);
+/* Parses "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SSZ" (UTC) or "@SECONDS".
+ * Errors: MUM_EFORMAT. */
+MUM_EXTERN int mum_time_parse(const char *text, int64_t *out);
+
 /* ---- what a signature says ---- */
 
 /* A certificate.  Names are RFC 2253 strings ("CN=Microsoft Windows,O=...");

@@ -206,62 +206,17 @@ static const char *base_name(const char *path)
 
 /* ---- times ---- */
 
-static void time_text(int64_t t, char buf[32])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm) || strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(buf, 32, "@%lld", (long long)t);
-}
-
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or @SECONDS. */
-static bool parse_time(const char *s, int64_t *out)
-{
-    if (s[0] == '@') {
-        char *end;
-        errno = 0;
-        long long v = strtoll(s + 1, &end, 10);
-        if (errno || end == s + 1 || *end)
-            return false;
-        *out = v;
-        return true;
-    }
-    unsigned y, mo, d, h = 0, mi = 0, sec = 0;
-    int n = 0;
-    if (sscanf(s, "%4u-%2u-%2u%n", &y, &mo, &d, &n) != 3 || n != 10)
-        return false;
-    if (s[10]) {
-        int m2 = 0;
-        if (sscanf(s + 10, "T%2u:%2u:%2uZ%n", &h, &mi, &sec, &m2) != 3 || s[10 + m2] != '\0')
-            return false;
-    }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59)
-        return false;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
-    return true;
-}
-
 /* ---- JSON pieces ---- */
 
 static void json_time(json_writer *w, const char *key, bool has, int64_t t)
 {
-    char buf[32];
+    char buf[MUM_TIME_TEXT_MAX];
     json_key(w, key);
     if (!has) {
         json_null(w);
         return;
     }
-    time_text(t, buf);
+    mum_time_format(t, buf);
     json_string(w, buf);
 }
 
@@ -395,7 +350,7 @@ static int run_list(const char *path, const cat_opts *o)
         mum_catalog_free(oc.cat);
         return cli_fail("out of memory");
     }
-    char t[32];
+    char t[MUM_TIME_TEXT_MAX];
     if (o->format == FORMAT_JSON) {
         json_writer w;
         json_init(&w, stdout);
@@ -444,10 +399,10 @@ static int run_list(const char *path, const cat_opts *o)
             printf("  list id      %s\n", ci->list_id);
         if (ci->sequence_number)
             printf("  sequence     %s\n", ci->sequence_number);
-        time_text(ci->this_update, t);
+        mum_time_format(ci->this_update, t);
         printf("  this update  %s\n", t);
         if (ci->has_next_update) {
-            time_text(ci->next_update, t);
+            mum_time_format(ci->next_update, t);
             printf("  next update  %s\n", t);
         }
         size_t ns = mum_signature_signer_count(sig);
@@ -483,7 +438,7 @@ static void print_cert_line(const char *label, const mum_cert_info *c)
 
 static void print_verify_text(const char *path, const mum_signature *sig, const mum_sig_result *r)
 {
-    char t[32];
+    char t[MUM_TIME_TEXT_MAX];
     printf("%s: %s\n", path, mum_sig_status_name(r->status));
     if (r->status == MUM_SIG_UNSIGNED)
         return;
@@ -493,11 +448,11 @@ static void print_verify_text(const char *path, const mum_signature *sig, const 
     printf("  %-14s %s\n", "serial", s->cert.serial ? s->cert.serial : "?");
     printf("  %-14s %s\n", "digest", s->digest_alg ? mum_hash_name(s->digest_alg) : s->digest_alg_oid);
     if (s->has_signing_time) {
-        time_text(s->signing_time, t);
+        mum_time_format(s->signing_time, t);
         printf("  %-14s %s\n", "signing time", t);
     }
     if (s->timestamp != MUM_TIMESTAMP_NONE) {
-        time_text(s->timestamp_time, t);
+        mum_time_format(s->timestamp_time, t);
         printf("  %-14s %s (%s by %s)\n", "timestamp", t, mum_timestamp_kind_name(s->timestamp),
                s->timestamp_signer.subject ? s->timestamp_signer.subject : "an absent certificate");
     }
@@ -507,7 +462,7 @@ static void print_verify_text(const char *path, const mum_signature *sig, const 
     }
     printf("  %-14s ok\n", "integrity");
     if (r->time_source != MUM_SIG_TIME_NONE) {
-        time_text(r->evaluated_at, t);
+        mum_time_format(r->evaluated_at, t);
         printf("  %-14s %s (%s)\n", "evaluated at", t, mum_sig_time_source_name(r->time_source));
     }
     if (r->timestamp_note)
@@ -952,7 +907,7 @@ static int run_create(int argc, char **argv, const cat_opts *o)
     } else if (sde && *sde) {
         char buf[64];
         snprintf(buf, sizeof buf, "@%s", sde);
-        if (!parse_time(buf, &when))
+        if (mum_time_parse(buf, &when) != MUM_OK)
             return cli_usage_error("cat", "cat create: SOURCE_DATE_EPOCH is not a number of seconds");
     }
 
@@ -1093,7 +1048,7 @@ int cmd_cat(int argc, char **argv)
             break;
         case OPT_AT:
             o.has_at = true;
-            if (!parse_time(optarg, &o.at))
+            if (mum_time_parse(optarg, &o.at) != MUM_OK)
                 rc = cli_usage_error("cat", "cat verify: --at '%s' is not a time", optarg);
             break;
         case 'o': o.output = optarg; break;
@@ -1101,7 +1056,7 @@ int cmd_cat(int argc, char **argv)
         case OPT_V2: o.version = 2; break;
         case OPT_TIME:
             o.has_time = true;
-            if (!parse_time(optarg, &o.time))
+            if (mum_time_parse(optarg, &o.time) != MUM_OK)
                 rc = cli_usage_error("cat", "cat create: --time '%s' is not a time", optarg);
             break;
         case OPT_LIST_ID: o.list_id = optarg; break;

@@ -120,13 +120,6 @@ struct mum_catalog {
     size_t *index;              /* member indices sorted by (digest_len, digest) */
 };
 
-static bool oid_eq(const ASN1_OBJECT *obj, const char *dotted)
-{
-    char buf[96];
-    int n = obj ? OBJ_obj2txt(buf, sizeof buf, obj, 1) : -1;
-    return n > 0 && (size_t)n < sizeof buf && strcmp(buf, dotted) == 0;
-}
-
 const char *mum_cat_kind_name(mum_cat_kind kind)
 {
     switch (kind) {
@@ -329,7 +322,7 @@ static int member_attrs(parse_state *ps, const MUM_CTL_ENTRY *e, mum_cat_member 
         const MUM_CAT_ATTRIBUTE *a = sk_MUM_CAT_ATTRIBUTE_value(e->attributes, k);
         const ASN1_STRING *seq = first_sequence(a);
         int rc;
-        if (oid_eq(a->type, MUM_OID_SPC_INDIRECT_DATA)) {
+        if (mum__oid_is(a->type, MUM_OID_SPC_INDIRECT_DATA)) {
             if (!seq || m->has_indirect_data)
                 return fail_at(ps, MUM_EFORMAT, off, "member %s: a malformed or repeated SPC_INDIRECT_DATA",
                                m->tag_text);
@@ -344,7 +337,7 @@ static int member_attrs(parse_state *ps, const MUM_CTL_ENTRY *e, mum_cat_member 
             m->digest_len = ind.digest_len;
             memcpy(m->digest, ind.digest, ind.digest_len);
             mum__indirect_clear(&ind);
-        } else if (oid_eq(a->type, OID_CAT_NAMEVALUE)) {
+        } else if (mum__oid_is(a->type, OID_CAT_NAMEVALUE)) {
             mum_cat_attr nv;
             if (!seq)
                 return fail_at(ps, MUM_EFORMAT, off, "member %s: a malformed CAT_NAMEVALUE", m->tag_text);
@@ -356,7 +349,7 @@ static int member_attrs(parse_state *ps, const MUM_CTL_ENTRY *e, mum_cat_member 
                 mum__free(nv.value);
                 return mum__nomem(ps->ctx);
             }
-        } else if (oid_eq(a->type, OID_CAT_MEMBERINFO)) {
+        } else if (mum__oid_is(a->type, OID_CAT_MEMBERINFO)) {
             const unsigned char *q = seq ? seq->data : NULL;
             MUM_CAT_MEMBERINFO *mi = seq ? (MUM_CAT_MEMBERINFO *)ASN1_item_d2i(NULL, &q, seq->length,
                                                                                ASN1_ITEM_rptr(MUM_CAT_MEMBERINFO))
@@ -367,7 +360,7 @@ static int member_attrs(parse_state *ps, const MUM_CTL_ENTRY *e, mum_cat_member 
             ASN1_item_free((ASN1_VALUE *)mi, ASN1_ITEM_rptr(MUM_CAT_MEMBERINFO));
             if (rc != MUM_OK)
                 return fail_at(ps, rc, off, "member %s: a malformed CAT_MEMBERINFO", m->tag_text);
-        } else if (oid_eq(a->type, OID_CAT_MEMBERINFO2)) {
+        } else if (mum__oid_is(a->type, OID_CAT_MEMBERINFO2)) {
             const ASN1_TYPE *t = sk_ASN1_TYPE_num(a->values) > 0 ? sk_ASN1_TYPE_value(a->values, 0) : NULL;
             /* a context-tagged choice: its tag number says PE (0) or flat (2) */
             if (t && t->type == V_ASN1_OTHER && t->value.asn1_string->length > 0 &&
@@ -457,7 +450,6 @@ static void entry_offsets(const uint8_t *ctl, size_t len, uint64_t base, uint64_
     const unsigned char *end = q + l;
     int sequences = 0;
     while (q < end) {
-        const unsigned char *at = q;
         int r = ASN1_get_object(&q, &l, &tag, &cls, end - q);
         if (r & 0x80)
             goto done;
@@ -465,15 +457,12 @@ static void entry_offsets(const uint8_t *ctl, size_t len, uint64_t base, uint64_
             const unsigned char *eend = q + l;
             for (size_t i = 0; i < n && q < eend; i++) {
                 offs[i] = base + (uint64_t)(q - ctl);
-                const unsigned char *h = q;
                 if (ASN1_get_object(&q, &l, &tag, &cls, eend - q) & 0x80)
                     goto done;
                 q += l;
-                (void)h;
             }
             goto done;
         }
-        (void)at;
         q += l;
     }
 done:
@@ -531,7 +520,7 @@ static int catalog_attrs(parse_state *ps, mum_catalog *cat, const MUM_CTL *ctl, 
         return mum__nomem(ps->ctx);
     for (int i = 0; i < n; i++) {
         X509_EXTENSION *x = sk_X509_EXTENSION_value(ctl->extensions, i);
-        if (!oid_eq(X509_EXTENSION_get_object(x), OID_CAT_NAMEVALUE))
+        if (!mum__oid_is(X509_EXTENSION_get_object(x), OID_CAT_NAMEVALUE))
             continue;
         const ASN1_OCTET_STRING *v = X509_EXTENSION_get_data(x);
         mum_cat_attr a;

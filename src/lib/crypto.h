@@ -43,6 +43,9 @@ MUM_INTERNAL bool mum__asn1_time_get(const struct asn1_string_st *t, int64_t *ou
 /* The dotted form of a DER OBJECT IDENTIFIER's contents (len bytes). */
 MUM_INTERNAL char *mum__oid_text(const struct asn1_object_st *obj);
 
+/* Whether obj is the OID `dotted`. */
+MUM_INTERNAL bool mum__oid_is(const struct asn1_object_st *obj, const char *dotted);
+
 /* The mum_hash algorithm of a digest OID (dotted), MUM_HASH_NONE if none. */
 MUM_INTERNAL mum_hash_alg mum__hash_from_oid(const char *dotted);
 

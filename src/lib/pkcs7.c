@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -271,6 +272,46 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
+void mum_time_format(int64_t t, char *buf)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if ((int64_t)tt != t || !gmtime_r(&tt, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0 ||
+        strftime(buf, MUM_TIME_TEXT_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, MUM_TIME_TEXT_MAX, "@%lld", (long long)t);
+}
+
+int mum_time_parse(const char *s, int64_t *out)
+{
+    if (!s)
+        return MUM_EFORMAT;
+    if (s[0] == '@') {
+        char *end;
+        errno = 0;
+        long long v = strtoll(s + 1, &end, 10);
+        if (errno || end == s + 1 || *end)
+            return MUM_EFORMAT;
+        *out = v;
+        return MUM_OK;
+    }
+    unsigned y, mo, d, h = 0, mi = 0, sec = 0;
+    int n = 0;
+    if (sscanf(s, "%4u-%2u-%2u%n", &y, &mo, &d, &n) != 3 || n != 10)
+        return MUM_EFORMAT;
+    if (s[10]) {
+        int m2 = 0;
+        if (sscanf(s + 10, "T%2u:%2u:%2uZ%n", &h, &mi, &sec, &m2) != 3 || s[10 + m2] != '\0')
+            return MUM_EFORMAT;
+    }
+    static const unsigned mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) || h > 23 ||
+        mi > 59 || sec > 59)
+        return MUM_EFORMAT;
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    return MUM_OK;
+}
+
 bool mum__asn1_time_get(const ASN1_TIME *t, int64_t *out)
 {
     struct tm tm;
@@ -292,7 +333,7 @@ char *mum__oid_text(const ASN1_OBJECT *obj)
     return mum__strdup(buf);
 }
 
-static bool oid_is(const ASN1_OBJECT *obj, const char *dotted)
+bool mum__oid_is(const ASN1_OBJECT *obj, const char *dotted)
 {
     char buf[128];
     int n = obj ? OBJ_obj2txt(buf, sizeof buf, obj, 1) : -1;
@@ -721,7 +762,7 @@ static int read_timestamp(mum_signature *sig, mum_signer_info *info, signer_extr
         }
         STACK_OF(CMS_SignerInfo) *sis = NULL;
         if (ex->token && OBJ_obj2nid(CMS_get0_type(ex->token)) == NID_pkcs7_signed &&
-            oid_is(CMS_get0_eContentType(ex->token), OID_TSTINFO)) {
+            mum__oid_is(CMS_get0_eContentType(ex->token), OID_TSTINFO)) {
             ASN1_OCTET_STRING **pos = CMS_get0_content(ex->token);
             if (pos && *pos) {
                 const unsigned char *q = ASN1_STRING_get0_data(*pos);
@@ -1262,15 +1303,6 @@ void mum_sig_result_clear(mum_sig_result *result)
     memset(result, 0, sizeof *result);
 }
 
-static void time_text(int64_t t, char buf[32])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (gmtime_r(&tt, &tm) && strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
-        return;
-    snprintf(buf, 32, "@%lld", (long long)t);
-}
-
 static void hex_short(const unsigned char *p, size_t n, char *out, size_t out_size)
 {
     /* the whole digest: it is what a user compares */
@@ -1338,7 +1370,7 @@ static mum_sig_check verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const
     }
     if (ctype) {
         const ASN1_TYPE *ct = PKCS7_get_signed_attribute(si, NID_pkcs9_contentType);
-        if (!ct || ct->type != V_ASN1_OBJECT || !oid_is(ct->value.object, ctype)) {
+        if (!ct || ct->type != V_ASN1_OBJECT || !mum__oid_is(ct->value.object, ctype)) {
             char got[128] = "absent";
             if (ct && ct->type == V_ASN1_OBJECT)
                 OBJ_obj2txt(got, sizeof got, ct->value.object, 1);
@@ -1427,8 +1459,8 @@ static bool usage_allows_code_signing(X509 *cert)
     bool ok = false;
     for (int i = 0; i < sk_ASN1_OBJECT_num(eku) && !ok; i++) {
         const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
-        ok = oid_is(o, OID_EKU_CODE_SIGNING) || oid_is(o, OID_EKU_ANY) ||
-             oid_is(o, OID_EKU_MS_SYSTEM_COMPONENT);
+        ok = mum__oid_is(o, OID_EKU_CODE_SIGNING) || mum__oid_is(o, OID_EKU_ANY) ||
+             mum__oid_is(o, OID_EKU_MS_SYSTEM_COMPONENT);
     }
     EXTENDED_KEY_USAGE_free(eku);
     return ok;
@@ -1595,7 +1627,7 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
     int rc = MUM_OK;
     X509 *bad = NULL;
     int64_t at;
-    char when[32], t1[32], t2[32];
+    char when[MUM_TIME_TEXT_MAX], t1[MUM_TIME_TEXT_MAX], t2[MUM_TIME_TEXT_MAX];
     if (o->has_time) {
         at = o->time;
         r->time_source = MUM_SIG_TIME_GIVEN;
@@ -1632,7 +1664,7 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
     }
     int err = chain_error(o->anchors, ex->cert, untrusted, at, &bad);
     sk_X509_free(untrusted);
-    time_text(at, when);
+    mum_time_format(at, when);
     char *bad_name = bad ? name_text(X509_get_subject_name(bad)) : NULL;
     const char *bn = bad_name ? bad_name : info->cert.subject;
     const char *src = mum_sig_time_source_name(r->time_source);
@@ -1646,8 +1678,8 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
             mum__asn1_time_get(X509_get0_notBefore(bad), &nb);
             mum__asn1_time_get(X509_get0_notAfter(bad), &na);
         }
-        time_text(nb, t1);
-        time_text(na, t2);
+        mum_time_format(nb, t1);
+        mum_time_format(na, t2);
         rc = verdict(r, MUM_SIG_EXPIRED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_OK,
                      "certificate '%s' is valid from %s to %s, not at %s (%s)", bn, t1, t2, when, src);
     } else if (is_unknown_root(err)) {

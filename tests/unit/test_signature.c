@@ -283,6 +283,29 @@ Test(signature, malformed_input_gives_an_offset)
     mum_signature_free(NULL);
 }
 
+Test(signature, times)
+{
+    int64_t t;
+    char buf[MUM_TIME_TEXT_MAX];
+    cr_assert_eq(mum_time_parse("2024-02-29T23:59:58Z", &t), MUM_OK);
+    cr_assert_eq(t, 1709251198); /* date -u -d 2024-02-29T23:59:58Z +%s */
+    mum_time_format(t, buf);
+    cr_assert_str_eq(buf, "2024-02-29T23:59:58Z");
+    cr_assert_eq(mum_time_parse("1970-01-01", &t), MUM_OK);
+    cr_assert_eq(t, 0);
+    cr_assert_eq(mum_time_parse("@-86400", &t), MUM_OK);
+    mum_time_format(t, buf);
+    cr_assert_str_eq(buf, "1969-12-31T00:00:00Z");
+    cr_assert_eq(mum_time_parse("2023-02-29", &t), MUM_EFORMAT, "not a leap year");
+    cr_assert_eq(mum_time_parse("2024-04-31", &t), MUM_EFORMAT);
+    cr_assert_eq(mum_time_parse("2024-01-01T24:00:00Z", &t), MUM_EFORMAT);
+    cr_assert_eq(mum_time_parse("2024-01-01T00:00:00", &t), MUM_EFORMAT, "UTC only");
+    cr_assert_eq(mum_time_parse("yesterday", &t), MUM_EFORMAT);
+    cr_assert_eq(mum_time_parse("@12x", &t), MUM_EFORMAT);
+    mum_time_format(INT64_MAX, buf);
+    cr_assert_str_eq(buf, "@9223372036854775807");
+}
+
 Test(signature, names)
 {
     cr_assert_str_eq(mum_sig_status_name(MUM_SIG_UNTRUSTED), "signed-untrusted");
