@@ -17,6 +17,19 @@ for tool in osslsigncode cabextract; do
     command -v $tool >/dev/null 2>&1 || { echo "bench: $tool is not installed"; exit 1; }
 done
 [ -x "$MUMTOOL" ] || { echo "bench: no mumtool at $MUMTOOL (set MUMTOOL)"; exit 1; }
+# In a build tree mumtool is libtool's wrapper script, whose shell start-up
+# would be timed too: time the program it wraps.
+if head -c 2 "$MUMTOOL" | grep -q '#!'; then
+    libs=$(dirname "$MUMTOOL")/.libs
+    for p in "$libs/lt-mumtool" "$libs/mumtool"; do
+        if [ -x "$p" ]; then
+            MUMTOOL=$p
+            LD_LIBRARY_PATH=$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+            export LD_LIBRARY_PATH
+            break
+        fi
+    done
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/mum-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 

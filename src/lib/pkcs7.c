@@ -324,20 +324,75 @@ bool mum__asn1_time_get(const ASN1_TIME *t, int64_t *out)
     return true;
 }
 
+/* The DER contents of a dotted OID (no allocation); false if it is not one
+ * or does not fit. */
+static bool oid_der(const char *dotted, unsigned char *out, size_t cap, size_t *len)
+{
+    uint64_t arcs[32];
+    size_t n = 0;
+    const char *p = dotted;
+    while (*p && n < MUM_ARRAY_LEN(arcs)) {
+        uint64_t v = 0;
+        if (*p < '0' || *p > '9')
+            return false;
+        while (*p >= '0' && *p <= '9') {
+            if (v > (UINT64_MAX - 9) / 10)
+                return false;
+            v = v * 10 + (uint64_t)(*p++ - '0');
+        }
+        arcs[n++] = v;
+        if (*p == '.')
+            p++;
+        else if (*p)
+            return false;
+    }
+    if (*p || n < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] > 39) || arcs[1] > UINT64_MAX - 80)
+        return false;
+    arcs[1] += 40 * arcs[0];
+    size_t k = 0;
+    for (size_t i = 1; i < n; i++) {
+        unsigned char tmp[10];
+        size_t t = 0;
+        uint64_t v = arcs[i];
+        do {
+            tmp[t++] = (unsigned char)(v & 0x7f);
+            v >>= 7;
+        } while (v);
+        if (k + t > cap)
+            return false;
+        while (t > 0) {
+            t--;
+            out[k++] = (unsigned char)(tmp[t] | (t ? 0x80 : 0));
+        }
+    }
+    *len = k;
+    return true;
+}
+
+bool mum__oid_is(const ASN1_OBJECT *obj, const char *dotted)
+{
+    /* Compared as DER, not as text: OBJ_obj2txt is slow, and a catalog of
+     * ten thousand members asks this a hundred thousand times. */
+    unsigned char der[64];
+    size_t n;
+    if (!obj || !oid_der(dotted, der, sizeof der, &n))
+        return false;
+    return (size_t)OBJ_length(obj) == n && memcmp(OBJ_get0_data(obj), der, n) == 0;
+}
+
 char *mum__oid_text(const ASN1_OBJECT *obj)
 {
+    static const char *const common[] = {
+        MUM_OID_SPC_PE_IMAGE_DATA, MUM_OID_SPC_CAB_DATA, "1.3.14.3.2.26", "2.16.840.1.101.3.4.2.1",
+    };
+    for (size_t i = 0; obj && i < MUM_ARRAY_LEN(common); i++)
+        if (mum__oid_is(obj, common[i]))
+            return mum__strdup(common[i]);
     char buf[128];
     int n = obj ? OBJ_obj2txt(buf, sizeof buf, obj, 1) : -1;
     if (n < 0 || (size_t)n >= sizeof buf)
         return mum__strdup("?");
     return mum__strdup(buf);
-}
-
-bool mum__oid_is(const ASN1_OBJECT *obj, const char *dotted)
-{
-    char buf[128];
-    int n = obj ? OBJ_obj2txt(buf, sizeof buf, obj, 1) : -1;
-    return n > 0 && (size_t)n < sizeof buf && strcmp(buf, dotted) == 0;
 }
 
 mum_hash_alg mum__hash_from_oid(const char *dotted)
