@@ -12,6 +12,10 @@
 
 struct asn1_string_st;
 struct asn1_object_st;
+struct evp_md_st;
+
+/* The EVP digest of an algorithm (hash.c), NULL for NONE or unknown. */
+MUM_INTERNAL const struct evp_md_st *mum__evp_md(mum_hash_alg alg);
 
 /*
  * Records a failure whose cause may sit on OpenSSL's error queue: the

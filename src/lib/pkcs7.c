@@ -424,18 +424,6 @@ static const char *hash_oid(mum_hash_alg alg)
     }
 }
 
-static const EVP_MD *hash_md(mum_hash_alg alg)
-{
-    switch (alg) {
-    case MUM_HASH_MD5: return EVP_md5();
-    case MUM_HASH_SHA1: return EVP_sha1();
-    case MUM_HASH_SHA256: return EVP_sha256();
-    case MUM_HASH_SHA384: return EVP_sha384();
-    case MUM_HASH_SHA512: return EVP_sha512();
-    default: return NULL;
-    }
-}
-
 static mum_hash_alg hash_of_algor(const X509_ALGOR *a)
 {
     char buf[128];
@@ -2008,7 +1996,7 @@ int mum__pkcs7_build(mum_ctx *ctx, const char *content_oid, const uint8_t *conte
     if (!opts)
         opts = &defaults;
     mum_hash_alg alg = opts->digest_alg == MUM_HASH_NONE ? MUM_HASH_SHA256 : opts->digest_alg;
-    const EVP_MD *md = hash_md(alg);
+    const EVP_MD *md = mum__evp_md(alg);
     size_t body = mum__der_header_len(content, content_len);
     if (opts->version != MUM_SIGN_OPTS_VERSION || !md || body == 0 || content_len > INT_MAX ||
         (opts->program_name && !mum__utf8_valid(opts->program_name, strlen(opts->program_name))))
