@@ -6,5 +6,8 @@
 #include <mum/identity.h>
 #include <mum/names.h>
 #include <mum/hash.h>
+#include <mum/pe.h>
+#include <mum/signature.h>
+#include <mum/catalog.h>
 
 #endif /* MUM_MUM_H */

@@ -11,6 +11,7 @@
 static const cli_command commands[] = {
     {"name", cmd_name, "parse, format and check package and component file names"},
     {"rules", cmd_rules, "list the rules findings are reported under"},
+    {"cat", cmd_cat, "list, verify, check membership in and create security catalogs"},
 };
 
 static void usage(FILE *out)

@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include "internal.h"
+#include "crypto.h"
 
 #include <openssl/evp.h>
 #include <string.h>
@@ -64,7 +64,7 @@ int mum_hash_parse_name(const char *text, mum_hash_alg *out)
     return MUM_ENOTFOUND;
 }
 
-static const EVP_MD *evp_type(mum_hash_alg alg)
+const EVP_MD *mum__evp_md(mum_hash_alg alg)
 {
     switch (alg) {
     case MUM_HASH_MD5: return EVP_md5();
@@ -78,7 +78,7 @@ static const EVP_MD *evp_type(mum_hash_alg alg)
 
 int mum_hasher_new(mum_hash_alg alg, mum_hasher **out)
 {
-    const EVP_MD *type = evp_type(alg);
+    const EVP_MD *type = mum__evp_md(alg);
     if (!type)
         return MUM_EINVAL;
     mum_hasher *h = mum__calloc(1, sizeof *h);
@@ -127,7 +127,7 @@ void mum_hasher_free(mum_hasher *h)
 
 int mum_hash_buffer(mum_hash_alg alg, const void *data, size_t size, uint8_t *out)
 {
-    const EVP_MD *type = evp_type(alg);
+    const EVP_MD *type = mum__evp_md(alg);
     if (!type)
         return MUM_EINVAL;
     return EVP_Digest(data, size, out, NULL, type, NULL) == 1 ? MUM_OK : MUM_ECRYPTO;

@@ -1,0 +1,1238 @@
+/*
+ * catalog.c - security catalogs: the CTL modelled with OpenSSL's ASN.1
+ * templates, decoded into mum_catalog (members, attributes, a digest
+ * index for membership), and encoded again by the builder.  The PKCS#7
+ * around the CTL is pkcs7.c's business.
+ */
+#include "config.h"
+
+#include "crypto.h"
+
+#include <mum/catalog.h>
+#include <mum/pe.h>
+
+#include <openssl/asn1t.h>
+#include <openssl/err.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define OID_CAT_NAMEVALUE "1.3.6.1.4.1.311.12.2.1"
+#define OID_CAT_MEMBERINFO "1.3.6.1.4.1.311.12.2.2"
+#define OID_CAT_MEMBERINFO2 "1.3.6.1.4.1.311.12.2.3"
+#define SIP_GUID_PE "{C689AAB8-8E78-11D0-8C47-00C04FC295EE}"
+#define SIP_GUID_FLAT "{DE351A42-8E59-11D0-8C47-00C04FC295EE}"
+#define MEMBER_INFO_VERSION 512
+
+enum { MAX_LIST_ID = 64, MAX_CATALOG_SIZE = 1 << 30 };
+
+/* ======================================================================
+ * The CTL
+ * ====================================================================== */
+
+/* CAT_NAMEVALUE ::= SEQUENCE { tag BMPString, flags INTEGER, value OCTET STRING } */
+typedef struct {
+    ASN1_BMPSTRING *tag;
+    ASN1_INTEGER *flags;
+    ASN1_OCTET_STRING *value;
+} MUM_CAT_NAMEVALUE;
+
+ASN1_SEQUENCE(MUM_CAT_NAMEVALUE) = {
+    ASN1_SIMPLE(MUM_CAT_NAMEVALUE, tag, ASN1_BMPSTRING),
+    ASN1_SIMPLE(MUM_CAT_NAMEVALUE, flags, ASN1_INTEGER),
+    ASN1_SIMPLE(MUM_CAT_NAMEVALUE, value, ASN1_OCTET_STRING)
+} static_ASN1_SEQUENCE_END(MUM_CAT_NAMEVALUE)
+
+/* CAT_MEMBERINFO ::= SEQUENCE { subjectGuid BMPString, certVersion INTEGER } */
+typedef struct {
+    ASN1_BMPSTRING *guid;
+    ASN1_INTEGER *version;
+} MUM_CAT_MEMBERINFO;
+
+ASN1_SEQUENCE(MUM_CAT_MEMBERINFO) = {
+    ASN1_SIMPLE(MUM_CAT_MEMBERINFO, guid, ASN1_BMPSTRING),
+    ASN1_SIMPLE(MUM_CAT_MEMBERINFO, version, ASN1_INTEGER)
+} static_ASN1_SEQUENCE_END(MUM_CAT_MEMBERINFO)
+
+/* Attribute ::= SEQUENCE { type OBJECT IDENTIFIER, values SET OF ANY } */
+typedef struct {
+    ASN1_OBJECT *type;
+    STACK_OF(ASN1_TYPE) *values;
+} MUM_CAT_ATTRIBUTE;
+
+ASN1_SEQUENCE(MUM_CAT_ATTRIBUTE) = {
+    ASN1_SIMPLE(MUM_CAT_ATTRIBUTE, type, ASN1_OBJECT),
+    ASN1_SET_OF(MUM_CAT_ATTRIBUTE, values, ASN1_ANY)
+} static_ASN1_SEQUENCE_END(MUM_CAT_ATTRIBUTE)
+
+DEFINE_STACK_OF(MUM_CAT_ATTRIBUTE)
+
+/* TrustedSubject ::= SEQUENCE { identifier OCTET STRING, attributes SET OF Attribute } */
+typedef struct {
+    ASN1_OCTET_STRING *identifier;
+    STACK_OF(MUM_CAT_ATTRIBUTE) *attributes;
+} MUM_CTL_ENTRY;
+
+ASN1_SEQUENCE(MUM_CTL_ENTRY) = {
+    ASN1_SIMPLE(MUM_CTL_ENTRY, identifier, ASN1_OCTET_STRING),
+    ASN1_SET_OF_OPT(MUM_CTL_ENTRY, attributes, MUM_CAT_ATTRIBUTE)
+} static_ASN1_SEQUENCE_END(MUM_CTL_ENTRY)
+
+DEFINE_STACK_OF(MUM_CTL_ENTRY)
+
+/* CertificateTrustList (DOMAIN.md §5) */
+typedef struct {
+    STACK_OF(ASN1_OBJECT) *usage;
+    ASN1_OCTET_STRING *list_id;
+    ASN1_INTEGER *sequence;
+    ASN1_TIME *this_update;
+    ASN1_TIME *next_update;
+    X509_ALGOR *subject_alg;
+    STACK_OF(MUM_CTL_ENTRY) *entries;
+    STACK_OF(X509_EXTENSION) *extensions;
+} MUM_CTL;
+
+ASN1_SEQUENCE(MUM_CTL) = {
+    ASN1_SEQUENCE_OF(MUM_CTL, usage, ASN1_OBJECT),
+    ASN1_OPT(MUM_CTL, list_id, ASN1_OCTET_STRING),
+    ASN1_OPT(MUM_CTL, sequence, ASN1_INTEGER),
+    ASN1_SIMPLE(MUM_CTL, this_update, ASN1_TIME),
+    ASN1_OPT(MUM_CTL, next_update, ASN1_TIME),
+    ASN1_SIMPLE(MUM_CTL, subject_alg, X509_ALGOR),
+    ASN1_SEQUENCE_OF_OPT(MUM_CTL, entries, MUM_CTL_ENTRY),
+    ASN1_EXP_SEQUENCE_OF_OPT(MUM_CTL, extensions, X509_EXTENSION, 0)
+} static_ASN1_SEQUENCE_END(MUM_CTL)
+
+/* ======================================================================
+ * The working model
+ * ====================================================================== */
+
+struct mum_catalog {
+    mum_signature *sig;
+    mum_catalog_info info;
+    uint8_t *tags;              /* every member's tag, back to back */
+    mum_cat_member *members;
+    mum_cat_attr *attrs;
+    size_t *index;              /* member indices sorted by (digest_len, digest) */
+};
+
+const char *mum_cat_kind_name(mum_cat_kind kind)
+{
+    switch (kind) {
+    case MUM_CAT_KIND_FLAT: return "flat";
+    case MUM_CAT_KIND_PE: return "pe";
+    default: return "unknown";
+    }
+}
+
+const char *mum_cat_how_name(mum_cat_how how)
+{
+    switch (how) {
+    case MUM_CAT_HOW_PE_SHA256: return "authenticode-sha256";
+    case MUM_CAT_HOW_PE_SHA1: return "authenticode-sha1";
+    case MUM_CAT_HOW_FLAT_SHA256: return "sha256";
+    case MUM_CAT_HOW_FLAT_SHA1: return "sha1";
+    default: return "?";
+    }
+}
+
+static void attrs_free(mum_cat_attr *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        mum__free(a[i].name);
+        mum__free(a[i].value);
+    }
+    mum__free(a);
+}
+
+void mum_catalog_free(mum_catalog *cat)
+{
+    if (!cat)
+        return;
+    for (size_t i = 0; cat->members && i < cat->info.member_count; i++) {
+        mum_cat_member *m = &cat->members[i];
+        mum__free(m->tag_text);
+        mum__free(m->data_type);
+        mum__free(m->sip_guid);
+        attrs_free(m->attrs, m->attr_count);
+    }
+    if (cat->attrs)
+        attrs_free(cat->attrs, cat->info.attr_count);
+    mum__free(cat->members);
+    mum__free(cat->tags);
+    mum__free(cat->index);
+    mum__free(cat->info.subject_algorithm);
+    mum__free(cat->info.list_id);
+    mum__free(cat->info.sequence_number);
+    mum_signature_free(cat->sig);
+    mum__free(cat);
+}
+
+const mum_catalog_info *mum_catalog_get_info(const mum_catalog *cat)
+{
+    return cat ? &cat->info : NULL;
+}
+
+const mum_cat_member *mum_catalog_member(const mum_catalog *cat, size_t i)
+{
+    return cat && i < cat->info.member_count ? &cat->members[i] : NULL;
+}
+
+const mum_cat_attr *mum_catalog_attr(const mum_catalog *cat, size_t i)
+{
+    return cat && i < cat->info.attr_count ? &cat->attrs[i] : NULL;
+}
+
+const mum_signature *mum_catalog_signature(const mum_catalog *cat)
+{
+    return cat ? cat->sig : NULL;
+}
+
+static const char *attr_lookup(const mum_cat_attr *a, size_t n, const char *name)
+{
+    for (size_t i = 0; name && i < n; i++)
+        if (mum__ascii_strcasecmp(a[i].name, name) == 0)
+            return a[i].value;
+    return NULL;
+}
+
+const char *mum_catalog_attr_value(const mum_catalog *cat, const char *name)
+{
+    return cat ? attr_lookup(cat->attrs, cat->info.attr_count, name) : NULL;
+}
+
+const char *mum_cat_member_attr(const mum_cat_member *m, const char *name)
+{
+    return m ? attr_lookup(m->attrs, m->attr_count, name) : NULL;
+}
+
+/* ======================================================================
+ * Parsing
+ * ====================================================================== */
+
+/* A parse failure at an offset of the catalog file. */
+typedef struct parse_state {
+    mum_ctx *ctx;
+    const mum_location *where;
+    char why[256];
+} parse_state;
+
+static int fail_at(parse_state *ps, int status, uint64_t offset, const char *fmt, ...)
+    MUM_PRINTF(4, 5);
+
+static int fail_at(parse_state *ps, int status, uint64_t offset, const char *fmt, ...)
+{
+    ERR_clear_error();
+    if (status == MUM_ENOMEM)
+        return mum__nomem(ps->ctx);
+    mum_location loc = {0};
+    if (ps->where) {
+        loc.input = ps->where->input;
+        loc.entry = ps->where->entry;
+    }
+    loc.offset = offset;
+    loc.has_offset = true;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = mum__verror(ps->ctx, status, &loc, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* BMPString text (UTF-16BE) as UTF-8. */
+static int bmp_text(const ASN1_STRING *s, char **out)
+{
+    bool bad;
+    *out = mum__utf16_to_utf8(ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s), true, &bad);
+    return *out ? MUM_OK : bad ? MUM_EFORMAT : MUM_ENOMEM;
+}
+
+static bool small_uint(const ASN1_INTEGER *i, uint32_t *out)
+{
+    int64_t v;
+    if (ASN1_INTEGER_get_int64(&v, i) != 1 || v < 0 || v > UINT32_MAX) {
+        ERR_clear_error();
+        return false;
+    }
+    *out = (uint32_t)v;
+    return true;
+}
+
+/* Decodes a CAT_NAMEVALUE from its complete DER. */
+static int namevalue_decode(const unsigned char *der, long len, mum_cat_attr *out, char *why,
+                            size_t why_size)
+{
+    memset(out, 0, sizeof *out);
+    const unsigned char *q = der;
+    MUM_CAT_NAMEVALUE *nv = (MUM_CAT_NAMEVALUE *)ASN1_item_d2i(NULL, &q, len,
+                                                                ASN1_ITEM_rptr(MUM_CAT_NAMEVALUE));
+    if (!nv || q != der + len) {
+        ASN1_item_free((ASN1_VALUE *)nv, ASN1_ITEM_rptr(MUM_CAT_NAMEVALUE));
+        snprintf(why, why_size, "a malformed CAT_NAMEVALUE attribute");
+        return MUM_EFORMAT;
+    }
+    int rc = bmp_text(nv->tag, &out->name);
+    bool bad = false;
+    if (rc == MUM_OK) {
+        out->value = mum__utf16_to_utf8(ASN1_STRING_get0_data(nv->value),
+                                        (size_t)ASN1_STRING_length(nv->value), false, &bad);
+        rc = out->value ? MUM_OK : bad ? MUM_EFORMAT : MUM_ENOMEM;
+    }
+    if (rc == MUM_OK && !small_uint(nv->flags, &out->flags))
+        rc = MUM_EFORMAT;
+    if (rc == MUM_EFORMAT)
+        snprintf(why, why_size, "CAT_NAMEVALUE '%s': %s", out->name ? out->name : "?",
+                 !out->name ? "its name is not UTF-16" : bad ? "its value is not UTF-16 text"
+                                                             : "flags out of range");
+    ASN1_item_free((ASN1_VALUE *)nv, ASN1_ITEM_rptr(MUM_CAT_NAMEVALUE));
+    if (rc != MUM_OK) {
+        mum__free(out->name);
+        mum__free(out->value);
+        memset(out, 0, sizeof *out);
+    }
+    return rc;
+}
+
+/* The complete DER of the first value of an attribute; NULL when the value
+ * is not a SEQUENCE. */
+static const ASN1_STRING *first_sequence(const MUM_CAT_ATTRIBUTE *a)
+{
+    const ASN1_TYPE *t = sk_ASN1_TYPE_num(a->values) > 0 ? sk_ASN1_TYPE_value(a->values, 0) : NULL;
+    return t && t->type == V_ASN1_SEQUENCE ? t->value.sequence : NULL;
+}
+
+static bool push_attr(mum_cat_member *m, size_t *cap, mum_cat_attr *a)
+{
+    if (!mum__grow((void **)&m->attrs, cap, m->attr_count + 1, sizeof *m->attrs))
+        return false;
+    m->attrs[m->attr_count++] = *a;
+    return true;
+}
+
+/* Decodes one member's attributes into m. */
+static int member_attrs(parse_state *ps, const MUM_CTL_ENTRY *e, mum_cat_member *m, uint64_t off)
+{
+    size_t cap = 0;
+    m->member_info2 = -1;
+    for (int k = 0; k < sk_MUM_CAT_ATTRIBUTE_num(e->attributes); k++) {
+        const MUM_CAT_ATTRIBUTE *a = sk_MUM_CAT_ATTRIBUTE_value(e->attributes, k);
+        const ASN1_STRING *seq = first_sequence(a);
+        int rc;
+        if (mum__oid_is(a->type, MUM_OID_SPC_INDIRECT_DATA)) {
+            if (!seq || m->has_indirect_data)
+                return fail_at(ps, MUM_EFORMAT, off, "member %s: a malformed or repeated SPC_INDIRECT_DATA",
+                               m->tag_text);
+            mum__indirect ind;
+            rc = mum__indirect_decode(seq->data, (size_t)seq->length, &ind, ps->why, sizeof ps->why);
+            if (rc != MUM_OK)
+                return fail_at(ps, rc, off, "member %s: SPC_INDIRECT_DATA: %s", m->tag_text, ps->why);
+            m->has_indirect_data = true;
+            m->data_type = ind.type_oid;
+            ind.type_oid = NULL;
+            m->alg = ind.alg;
+            m->digest_len = ind.digest_len;
+            memcpy(m->digest, ind.digest, ind.digest_len);
+            mum__indirect_clear(&ind);
+        } else if (mum__oid_is(a->type, OID_CAT_NAMEVALUE)) {
+            mum_cat_attr nv;
+            if (!seq)
+                return fail_at(ps, MUM_EFORMAT, off, "member %s: a malformed CAT_NAMEVALUE", m->tag_text);
+            rc = namevalue_decode(seq->data, seq->length, &nv, ps->why, sizeof ps->why);
+            if (rc != MUM_OK)
+                return fail_at(ps, rc, off, "member %s: %s", m->tag_text, ps->why);
+            if (!push_attr(m, &cap, &nv)) {
+                mum__free(nv.name);
+                mum__free(nv.value);
+                return mum__nomem(ps->ctx);
+            }
+        } else if (mum__oid_is(a->type, OID_CAT_MEMBERINFO)) {
+            const unsigned char *q = seq ? seq->data : NULL;
+            MUM_CAT_MEMBERINFO *mi = seq ? (MUM_CAT_MEMBERINFO *)ASN1_item_d2i(NULL, &q, seq->length,
+                                                                               ASN1_ITEM_rptr(MUM_CAT_MEMBERINFO))
+                                         : NULL;
+            rc = mi ? bmp_text(mi->guid, &m->sip_guid) : MUM_EFORMAT;
+            if (rc == MUM_OK && !small_uint(mi->version, &m->member_info_version))
+                rc = MUM_EFORMAT;
+            ASN1_item_free((ASN1_VALUE *)mi, ASN1_ITEM_rptr(MUM_CAT_MEMBERINFO));
+            if (rc != MUM_OK)
+                return fail_at(ps, rc, off, "member %s: a malformed CAT_MEMBERINFO", m->tag_text);
+        } else if (mum__oid_is(a->type, OID_CAT_MEMBERINFO2)) {
+            const ASN1_TYPE *t = sk_ASN1_TYPE_num(a->values) > 0 ? sk_ASN1_TYPE_value(a->values, 0) : NULL;
+            /* a context-tagged choice: its tag number says PE (0) or flat (2) */
+            if (t && t->type == V_ASN1_OTHER && t->value.asn1_string->length > 0 &&
+                (t->value.asn1_string->data[0] & 0xc0) == 0x80)
+                m->member_info2 = t->value.asn1_string->data[0] & 0x1f;
+        }
+        /* other attributes are kept by Windows for its own use; ignored */
+    }
+    return MUM_OK;
+}
+
+/* Reads a v1 tag (UTF-16LE hex text) into a digest. */
+static bool hex_tag_digest(const char *text, mum_cat_member *m)
+{
+    size_t n = strlen(text), len;
+    if (mum_hex_decode(text, n, m->digest, sizeof m->digest, &len) != MUM_OK)
+        return false;
+    m->digest_len = len;
+    return true;
+}
+
+static mum_hash_alg alg_by_size(size_t n)
+{
+    return n == 20 ? MUM_HASH_SHA1 : n == 32 ? MUM_HASH_SHA256 : MUM_HASH_NONE;
+}
+
+/* Fills a member from a decoded CTL entry. */
+static int member_decode(parse_state *ps, mum_catalog *cat, const MUM_CTL_ENTRY *e, uint8_t *tag_at,
+                         mum_cat_member *m, uint64_t off)
+{
+    m->offset = off;
+    m->tag = tag_at;
+    m->tag_len = (size_t)ASN1_STRING_length(e->identifier);
+    memcpy(tag_at, ASN1_STRING_get0_data(e->identifier), m->tag_len);
+    bool bad = false;
+    if (cat->info.version == 1)
+        m->tag_text = mum__utf16_to_utf8(m->tag, m->tag_len, false, &bad);
+    if (!m->tag_text && !bad && cat->info.version == 1)
+        return mum__nomem(ps->ctx);
+    if (!m->tag_text) {
+        if (m->tag_len > (SIZE_MAX - 1) / 2 || !(m->tag_text = mum__malloc(2 * m->tag_len + 1)))
+            return mum__nomem(ps->ctx);
+        mum_hex_encode(m->tag, m->tag_len, m->tag_text);
+    }
+    int rc = member_attrs(ps, e, m, off);
+    if (rc != MUM_OK)
+        return rc;
+    if (!m->has_indirect_data) {
+        /* The digest is the tag: raw in v2, hex text in v1. */
+        if (cat->info.version == 1 && !bad) {
+            if (!hex_tag_digest(m->tag_text, m))
+                m->digest_len = 0;
+        } else if (m->tag_len <= MUM_HASH_MAX_SIZE) {
+            memcpy(m->digest, m->tag, m->tag_len);
+            m->digest_len = m->tag_len;
+        }
+        m->alg = alg_by_size(m->digest_len);
+    }
+    if (m->data_type && strcmp(m->data_type, MUM_OID_SPC_PE_IMAGE_DATA) == 0)
+        m->kind = MUM_CAT_KIND_PE;
+    else if (m->data_type && strcmp(m->data_type, MUM_OID_SPC_CAB_DATA) == 0)
+        m->kind = MUM_CAT_KIND_FLAT;
+    else if (m->data_type)
+        m->kind = MUM_CAT_KIND_UNKNOWN;
+    else if (m->member_info2 == 0 || (m->sip_guid && strcmp(m->sip_guid, SIP_GUID_PE) == 0))
+        m->kind = MUM_CAT_KIND_PE;
+    else if (m->member_info2 == 2 || (m->sip_guid && strcmp(m->sip_guid, SIP_GUID_FLAT) == 0))
+        m->kind = MUM_CAT_KIND_FLAT;
+    return MUM_OK;
+}
+
+/*
+ * The file offsets of the CTL's entries.  The templates decoded the CTL
+ * already; this only walks the headers of its top-level fields to the
+ * third universal SEQUENCE (subjectUsage, subjectAlgorithm, entries) and
+ * then from entry to entry.
+ */
+static void entry_offsets(const uint8_t *ctl, size_t len, uint64_t base, uint64_t *offs, size_t n)
+{
+    const unsigned char *q = ctl;
+    long l;
+    int tag, cls;
+    for (size_t i = 0; i < n; i++)
+        offs[i] = base;
+    if (ASN1_get_object(&q, &l, &tag, &cls, (long)len) & 0x80)
+        goto done;
+    const unsigned char *end = q + l;
+    int sequences = 0;
+    while (q < end) {
+        int r = ASN1_get_object(&q, &l, &tag, &cls, end - q);
+        if (r & 0x80)
+            goto done;
+        if (cls == V_ASN1_UNIVERSAL && tag == V_ASN1_SEQUENCE && ++sequences == 3) {
+            const unsigned char *eend = q + l;
+            for (size_t i = 0; i < n && q < eend; i++) {
+                offs[i] = base + (uint64_t)(q - ctl);
+                if (ASN1_get_object(&q, &l, &tag, &cls, eend - q) & 0x80)
+                    goto done;
+                q += l;
+            }
+            goto done;
+        }
+        q += l;
+    }
+done:
+    ERR_clear_error();
+}
+
+/* The digest index: member indices by (digest length, digest, index). */
+typedef struct index_key {
+    const uint8_t *digest;
+    size_t len;
+    size_t member;
+} index_key;
+
+static int cmp_index_key(const void *a, const void *b)
+{
+    const index_key *x = a, *y = b;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    int c = memcmp(x->digest, y->digest, x->len);
+    if (c)
+        return c;
+    return x->member < y->member ? -1 : x->member > y->member;
+}
+
+static int build_index(mum_catalog *cat)
+{
+    size_t n = cat->info.member_count;
+    if (n == 0)
+        return MUM_OK;
+    index_key *keys = mum__calloc(n, sizeof *keys);
+    cat->index = mum__calloc(n, sizeof *cat->index);
+    if (!keys || !cat->index) {
+        mum__free(keys);
+        return MUM_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        keys[i].digest = cat->members[i].digest;
+        keys[i].len = cat->members[i].digest_len;
+        keys[i].member = i;
+    }
+    qsort(keys, n, sizeof *keys, cmp_index_key);
+    for (size_t i = 0; i < n; i++)
+        cat->index[i] = keys[i].member;
+    mum__free(keys);
+    return MUM_OK;
+}
+
+static int catalog_attrs(parse_state *ps, mum_catalog *cat, const MUM_CTL *ctl, uint64_t off)
+{
+    int n = sk_X509_EXTENSION_num(ctl->extensions);
+    if (n <= 0)
+        return MUM_OK;
+    cat->attrs = mum__calloc((size_t)n, sizeof *cat->attrs);
+    if (!cat->attrs)
+        return mum__nomem(ps->ctx);
+    for (int i = 0; i < n; i++) {
+        X509_EXTENSION *x = sk_X509_EXTENSION_value(ctl->extensions, i);
+        if (!mum__oid_is(X509_EXTENSION_get_object(x), OID_CAT_NAMEVALUE))
+            continue;
+        const ASN1_OCTET_STRING *v = X509_EXTENSION_get_data(x);
+        mum_cat_attr a;
+        int rc = namevalue_decode(ASN1_STRING_get0_data(v), ASN1_STRING_length(v), &a, ps->why, sizeof ps->why);
+        if (rc != MUM_OK)
+            return fail_at(ps, rc, off, "catalog attribute: %s", ps->why);
+        cat->attrs[cat->info.attr_count++] = a;
+    }
+    return MUM_OK;
+}
+
+int mum_catalog_parse(mum_ctx *ctx, const void *data, size_t size, const mum_location *where,
+                      mum_catalog **out)
+{
+    *out = NULL;
+    parse_state ps = {ctx, where, ""};
+    if (size > MAX_CATALOG_SIZE)
+        return fail_at(&ps, MUM_ELIMIT, 0, "a catalog larger than 1 GiB (%zu bytes)", size);
+    mum_catalog *cat = mum__calloc(1, sizeof *cat);
+    if (!cat)
+        return mum__nomem(ctx);
+    MUM_CTL *ctl = NULL;
+    uint64_t *offs = NULL;
+    int rc = mum_signature_parse(ctx, data, size, where, &cat->sig);
+    if (rc != MUM_OK)
+        goto done;
+    const char *ct = mum_signature_content_type(cat->sig);
+    const uint8_t *der;
+    size_t len, body;
+    uint64_t ctl_off;
+    mum_signature_content(cat->sig, &der, &len, &body, &ctl_off);
+    if (strcmp(ct, MUM_OID_CTL) != 0 || !der) {
+        rc = fail_at(&ps, MUM_EFORMAT, ctl_off, "not a catalog: the signed content is %s, not a "
+                     "certificate trust list (%s)", ct, MUM_OID_CTL);
+        goto done;
+    }
+    const unsigned char *q = der;
+    ctl = (MUM_CTL *)ASN1_item_d2i(NULL, &q, (long)len, ASN1_ITEM_rptr(MUM_CTL));
+    if (!ctl) {
+        uint64_t off;
+        char why[160];
+        if (mum__der_problem(der, len, &off, why, sizeof why)) {
+            rc = fail_at(&ps, MUM_EFORMAT, ctl_off + off, "malformed catalog list: %s", why);
+        } else {
+            mum_location loc = {where ? where->input : NULL, where ? where->entry : NULL, 0, 0, ctl_off, true};
+            rc = mum__crypto_error(ctx, MUM_EFORMAT, &loc, "malformed catalog list");
+        }
+        goto done;
+    }
+    mum_catalog_info *info = &cat->info;
+    if (!(info->subject_algorithm = mum__oid_text(ctl->subject_alg->algorithm))) {
+        rc = mum__nomem(ctx);
+        goto done;
+    }
+    info->version = strcmp(info->subject_algorithm, MUM_OID_CAT_MEMBER_V1) == 0   ? 1
+                    : strcmp(info->subject_algorithm, MUM_OID_CAT_MEMBER_V2) == 0 ? 2
+                                                                                    : 0;
+    if (ctl->list_id) {
+        size_t n = (size_t)ASN1_STRING_length(ctl->list_id);
+        if (!(info->list_id = mum__malloc(2 * n + 1))) {
+            rc = mum__nomem(ctx);
+            goto done;
+        }
+        mum_hex_encode(ASN1_STRING_get0_data(ctl->list_id), n, info->list_id);
+    }
+    if (ctl->sequence) {
+        BIGNUM *bn = ASN1_INTEGER_to_BN(ctl->sequence, NULL);
+        char *hex = bn ? BN_bn2hex(bn) : NULL;
+        info->sequence_number = hex ? mum__strdup(hex) : NULL;
+        OPENSSL_free(hex);
+        BN_free(bn);
+        if (!info->sequence_number) {
+            rc = mum__nomem(ctx);
+            goto done;
+        }
+    }
+    if (!mum__asn1_time_get(ctl->this_update, &info->this_update)) {
+        rc = fail_at(&ps, MUM_EFORMAT, ctl_off, "malformed catalog list: a bad thisUpdate time");
+        goto done;
+    }
+    if (ctl->next_update) {
+        info->has_next_update = mum__asn1_time_get(ctl->next_update, &info->next_update);
+        if (!info->has_next_update) {
+            rc = fail_at(&ps, MUM_EFORMAT, ctl_off, "malformed catalog list: a bad nextUpdate time");
+            goto done;
+        }
+    }
+    int n = sk_MUM_CTL_ENTRY_num(ctl->entries);
+    size_t total_tag = 0;
+    for (int i = 0; i < n; i++)
+        total_tag += (size_t)ASN1_STRING_length(sk_MUM_CTL_ENTRY_value(ctl->entries, i)->identifier);
+    if (n > 0) {
+        cat->members = mum__calloc((size_t)n, sizeof *cat->members);
+        cat->tags = mum__malloc(total_tag ? total_tag : 1);
+        offs = mum__calloc((size_t)n, sizeof *offs);
+        if (!cat->members || !cat->tags || !offs) {
+            rc = mum__nomem(ctx);
+            goto done;
+        }
+        entry_offsets(der, len, ctl_off, offs, (size_t)n);
+    }
+    size_t tag_pos = 0;
+    for (int i = 0; i < n; i++) {
+        const MUM_CTL_ENTRY *e = sk_MUM_CTL_ENTRY_value(ctl->entries, i);
+        info->member_count = (size_t)i + 1;
+        rc = member_decode(&ps, cat, e, cat->tags + tag_pos, &cat->members[i], offs[i]);
+        if (rc != MUM_OK)
+            goto done;
+        tag_pos += cat->members[i].tag_len;
+    }
+    if ((rc = catalog_attrs(&ps, cat, ctl, ctl_off)) != MUM_OK)
+        goto done;
+    if (build_index(cat) != MUM_OK)
+        rc = mum__nomem(ctx);
+done:
+    ERR_clear_error();
+    ASN1_item_free((ASN1_VALUE *)ctl, ASN1_ITEM_rptr(MUM_CTL));
+    mum__free(offs);
+    if (rc != MUM_OK) {
+        mum_catalog_free(cat);
+        return rc;
+    }
+    *out = cat;
+    return MUM_OK;
+}
+
+int mum_catalog_check(const mum_catalog *cat, mum_findings *list, const mum_location *where)
+{
+    for (size_t i = 0; cat && i < cat->info.member_count; i++) {
+        const mum_cat_member *m = &cat->members[i];
+        if (!m->has_indirect_data)
+            continue;
+        bool same;
+        if (cat->info.version == 1) {
+            uint8_t d[MUM_HASH_MAX_SIZE];
+            size_t n;
+            same = mum_hex_decode(m->tag_text, strlen(m->tag_text), d, sizeof d, &n) == MUM_OK &&
+                   n == m->digest_len && memcmp(d, m->digest, n) == 0;
+        } else {
+            same = m->tag_len == m->digest_len && memcmp(m->tag, m->digest, m->tag_len) == 0;
+        }
+        if (same)
+            continue;
+        mum_location loc = {0};
+        if (where) {
+            loc.input = where->input;
+            loc.entry = where->entry;
+        }
+        loc.offset = m->offset;
+        loc.has_offset = true;
+        char hex[2 * MUM_HASH_MAX_SIZE + 1];
+        mum_hex_encode(m->digest, m->digest_len, hex);
+        if (mum__finding(list, MUM_R_CATALOG_TAG_MISMATCH, &loc,
+                         "member %s: its tag is not the digest it holds (%s)", m->tag_text, hex) != MUM_OK)
+            return MUM_ENOMEM;
+    }
+    return MUM_OK;
+}
+
+/* ======================================================================
+ * Membership
+ * ====================================================================== */
+
+int mum_cat_digests_compute(mum_ctx *ctx, const void *data, size_t size, const mum_location *where,
+                            mum_cat_digests *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = mum_hash_buffer(MUM_HASH_SHA1, data, size, out->sha1);
+    if (rc == MUM_OK)
+        rc = mum_hash_buffer(MUM_HASH_SHA256, data, size, out->sha256);
+    if (rc != MUM_OK)
+        return mum__error(ctx, rc, where, "computing a digest failed");
+    if (!mum_pe_probe(data, size))
+        return MUM_OK;
+    static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
+    uint8_t d[2][MUM_HASH_MAX_SIZE];
+    rc = mum_pe_digest(ctx, data, size, where, algs, 2, d);
+    if (rc != MUM_OK)
+        return rc;
+    memcpy(out->pe_sha1, d[0], 20);
+    memcpy(out->pe_sha256, d[1], 32);
+    out->is_pe = true;
+    return MUM_OK;
+}
+
+/* Adds the members with this digest and a compatible kind to hits. */
+static size_t lookup(const mum_catalog *cat, const uint8_t *digest, size_t len, bool pe,
+                     mum_cat_how how, mum_cat_hit *hits, size_t max, size_t count)
+{
+    size_t lo = 0, hi = cat->info.member_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const mum_cat_member *m = &cat->members[cat->index[mid]];
+        int c = m->digest_len != len ? (m->digest_len < len ? -1 : 1) : memcmp(m->digest, digest, len);
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < cat->info.member_count; k++) {
+        size_t idx = cat->index[k];
+        const mum_cat_member *m = &cat->members[idx];
+        if (m->digest_len != len || memcmp(m->digest, digest, len) != 0)
+            break;
+        if (m->kind == (pe ? MUM_CAT_KIND_FLAT : MUM_CAT_KIND_PE))
+            continue;
+        if (count < max) {
+            hits[count].member = idx;
+            hits[count].how = how;
+        }
+        count++;
+    }
+    return count;
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+    const mum_cat_hit *x = a, *y = b;
+    return x->member < y->member ? -1 : x->member > y->member;
+}
+
+size_t mum_catalog_match(const mum_catalog *cat, const mum_cat_digests *d, mum_cat_hit *hits,
+                         size_t max)
+{
+    if (!cat || !d || cat->info.member_count == 0)
+        return 0;
+    size_t n = 0;
+    if (d->is_pe) {
+        n = lookup(cat, d->pe_sha256, 32, true, MUM_CAT_HOW_PE_SHA256, hits, max, n);
+        n = lookup(cat, d->pe_sha1, 20, true, MUM_CAT_HOW_PE_SHA1, hits, max, n);
+    }
+    n = lookup(cat, d->sha256, 32, false, MUM_CAT_HOW_FLAT_SHA256, hits, max, n);
+    n = lookup(cat, d->sha1, 20, false, MUM_CAT_HOW_FLAT_SHA1, hits, max, n);
+    if (hits && max)
+        qsort(hits, n < max ? n : max, sizeof *hits, cmp_hit);
+    return n;
+}
+
+/* ======================================================================
+ * Building
+ * ====================================================================== */
+
+typedef struct bfile {
+    mum_cat_digests d;
+    mum_cat_attr *attrs;
+    size_t nattrs, cap;
+} bfile;
+
+struct mum_cat_builder {
+    int version;
+    int64_t time;
+    uint8_t list_id[MAX_LIST_ID];
+    size_t list_id_len;
+    mum_cat_attr *attrs;
+    size_t nattrs, attrs_cap;
+    bfile *files;
+    size_t nfiles, files_cap;
+};
+
+int mum_cat_builder_new(mum_ctx *ctx, int version, mum_cat_builder **out)
+{
+    *out = NULL;
+    if (version != 1 && version != 2)
+        return mum__error(ctx, MUM_EINVAL, NULL, "catalog member format %d: only 1 and 2 exist", version);
+    mum_cat_builder *b = mum__calloc(1, sizeof *b);
+    if (!b)
+        return mum__nomem(ctx);
+    b->version = version;
+    b->time = (int64_t)time(NULL);
+    *out = b;
+    return MUM_OK;
+}
+
+void mum_cat_builder_free(mum_cat_builder *b)
+{
+    if (!b)
+        return;
+    attrs_free(b->attrs, b->nattrs);
+    for (size_t i = 0; i < b->nfiles; i++)
+        attrs_free(b->files[i].attrs, b->files[i].nattrs);
+    mum__free(b->files);
+    mum__free(b);
+}
+
+void mum_cat_builder_set_time(mum_cat_builder *b, int64_t this_update)
+{
+    b->time = this_update;
+}
+
+int mum_cat_builder_set_list_id(mum_ctx *ctx, mum_cat_builder *b, const uint8_t *id, size_t len)
+{
+    if (!id || len == 0 || len > MAX_LIST_ID)
+        return mum__error(ctx, MUM_EINVAL, NULL, "a list identifier must have 1 to %d bytes", MAX_LIST_ID);
+    memcpy(b->list_id, id, len);
+    b->list_id_len = len;
+    return MUM_OK;
+}
+
+static int check_name_value(mum_ctx *ctx, const char *name, const char *value)
+{
+    if (!name || !*name || !value || !mum__utf8_valid(name, strlen(name)) ||
+        !mum__utf8_valid(value, strlen(value)))
+        return mum__error(ctx, MUM_EINVAL, NULL, "an attribute needs a name and UTF-8 text");
+    return MUM_OK;
+}
+
+static int set_attr(mum_ctx *ctx, mum_cat_attr **attrs, size_t *n, size_t *cap, const char *name,
+                    const char *value, uint32_t flags)
+{
+    mum_cat_attr a = {mum__strdup(name), flags, mum__strdup(value)};
+    if (!a.name || !a.value || !mum__grow((void **)attrs, cap, *n + 1, sizeof **attrs)) {
+        mum__free(a.name);
+        mum__free(a.value);
+        return mum__nomem(ctx);
+    }
+    (*attrs)[(*n)++] = a;
+    return MUM_OK;
+}
+
+int mum_cat_builder_add_attr(mum_ctx *ctx, mum_cat_builder *b, const char *name, const char *value,
+                             uint32_t flags)
+{
+    int rc = check_name_value(ctx, name, value);
+    if (rc != MUM_OK)
+        return rc;
+    if (attr_lookup(b->attrs, b->nattrs, name))
+        return mum__error(ctx, MUM_EEXIST, NULL, "catalog attribute '%s' given twice", name);
+    return set_attr(ctx, &b->attrs, &b->nattrs, &b->attrs_cap, name, value, flags);
+}
+
+int mum_cat_builder_add(mum_ctx *ctx, mum_cat_builder *b, const mum_cat_digests *d, size_t *file_out)
+{
+    if (!mum__grow((void **)&b->files, &b->files_cap, b->nfiles + 1, sizeof *b->files))
+        return mum__nomem(ctx);
+    bfile *f = &b->files[b->nfiles];
+    memset(f, 0, sizeof *f);
+    f->d = *d;
+    if (file_out)
+        *file_out = b->nfiles;
+    b->nfiles++;
+    return MUM_OK;
+}
+
+/* Keeps the value that sorts first for a name set twice. */
+static int merge_attr(mum_ctx *ctx, mum_cat_attr **attrs, size_t *n, size_t *cap, const char *name,
+                      const char *value, uint32_t flags)
+{
+    for (size_t i = 0; i < *n; i++) {
+        mum_cat_attr *a = &(*attrs)[i];
+        if (mum__ascii_strcasecmp(a->name, name) != 0)
+            continue;
+        int c = strcmp(value, a->value);
+        if (c < 0 || (c == 0 && flags < a->flags)) {
+            if (!mum__replace_str(&a->value, value))
+                return mum__nomem(ctx);
+            a->flags = flags;
+        }
+        return MUM_OK;
+    }
+    return set_attr(ctx, attrs, n, cap, name, value, flags);
+}
+
+int mum_cat_builder_add_file_attr(mum_ctx *ctx, mum_cat_builder *b, size_t file, const char *name,
+                                  const char *value, uint32_t flags)
+{
+    if (file >= b->nfiles)
+        return mum__error(ctx, MUM_EINVAL, NULL, "no file %zu in the catalog being built", file);
+    int rc = check_name_value(ctx, name, value);
+    if (rc != MUM_OK)
+        return rc;
+    bfile *f = &b->files[file];
+    return merge_attr(ctx, &f->attrs, &f->nattrs, &f->cap, name, value, flags);
+}
+
+/* One member to be written. */
+typedef struct bmember {
+    uint8_t tag[82];            /* v1: 40 hex digits in UTF-16LE + NUL unit */
+    size_t tag_len;
+    const bfile *file;
+    bool primary;               /* v1 member, or v2 SHA-256 member: carries the attributes */
+    mum_cat_attr *attrs;        /* merged attributes (primary only) */
+    size_t nattrs, cap;
+} bmember;
+
+static int cmp_bmember(const void *a, const void *b)
+{
+    const bmember *x = a, *y = b;
+    size_t n = x->tag_len < y->tag_len ? x->tag_len : y->tag_len;
+    int c = memcmp(x->tag, y->tag, n);
+    if (c)
+        return c;
+    return x->tag_len < y->tag_len ? -1 : x->tag_len > y->tag_len;
+}
+
+static int cmp_attr_name(const void *a, const void *b)
+{
+    return strcmp(((const mum_cat_attr *)a)->name, ((const mum_cat_attr *)b)->name);
+}
+
+/* An attribute { type, SET { value } } with a value given as complete DER. */
+static MUM_CAT_ATTRIBUTE *attribute_of(const char *oid, const unsigned char *der, long len)
+{
+    MUM_CAT_ATTRIBUTE *a = (MUM_CAT_ATTRIBUTE *)ASN1_item_new(ASN1_ITEM_rptr(MUM_CAT_ATTRIBUTE));
+    const unsigned char *q = der;
+    ASN1_TYPE *t = d2i_ASN1_TYPE(NULL, &q, len);
+    if (!a || !t || !(a->type = OBJ_txt2obj(oid, 1)) || !sk_ASN1_TYPE_push(a->values, t)) {
+        ASN1_TYPE_free(t);
+        ASN1_item_free((ASN1_VALUE *)a, ASN1_ITEM_rptr(MUM_CAT_ATTRIBUTE));
+        return NULL;
+    }
+    return a;
+}
+
+/* The DER of a CAT_NAMEVALUE (OpenSSL-allocated), its length in *len. */
+static unsigned char *namevalue_der(const mum_cat_attr *attr, int *len)
+{
+    MUM_CAT_NAMEVALUE *nv = (MUM_CAT_NAMEVALUE *)ASN1_item_new(ASN1_ITEM_rptr(MUM_CAT_NAMEVALUE));
+    size_t nlen = 0, vlen = 0;
+    bool bad;
+    uint8_t *name = mum__utf8_to_utf16(attr->name, true, false, &nlen, &bad);
+    uint8_t *value = mum__utf8_to_utf16(attr->value, false, true, &vlen, &bad);
+    unsigned char *der = NULL;
+    *len = -1;
+    if (nv && name && value && nlen <= INT_MAX && vlen <= INT_MAX &&
+        ASN1_STRING_set(nv->tag, name, (int)nlen) == 1 &&
+        ASN1_INTEGER_set_int64(nv->flags, attr->flags) == 1 &&
+        ASN1_OCTET_STRING_set(nv->value, value, (int)vlen) == 1)
+        *len = ASN1_item_i2d((ASN1_VALUE *)nv, &der, ASN1_ITEM_rptr(MUM_CAT_NAMEVALUE));
+    mum__free(name);
+    mum__free(value);
+    ASN1_item_free((ASN1_VALUE *)nv, ASN1_ITEM_rptr(MUM_CAT_NAMEVALUE));
+    return *len > 0 ? der : NULL;
+}
+
+static bool push_attribute(STACK_OF(MUM_CAT_ATTRIBUTE) *sk, MUM_CAT_ATTRIBUTE *a)
+{
+    if (a && sk_MUM_CAT_ATTRIBUTE_push(sk, a))
+        return true;
+    ASN1_item_free((ASN1_VALUE *)a, ASN1_ITEM_rptr(MUM_CAT_ATTRIBUTE));
+    return false;
+}
+
+/* Encodes one member as a CTL entry.  False when out of memory. */
+static bool entry_of(const mum_cat_builder *b, const bmember *bm, MUM_CTL_ENTRY **out)
+{
+    MUM_CTL_ENTRY *e = (MUM_CTL_ENTRY *)ASN1_item_new(ASN1_ITEM_rptr(MUM_CTL_ENTRY));
+    bool ok = e && ASN1_OCTET_STRING_set(e->identifier, bm->tag, (int)bm->tag_len) == 1 &&
+              (e->attributes = sk_MUM_CAT_ATTRIBUTE_new_null()) != NULL;
+    const mum_cat_digests *d = &bm->file->d;
+    bool pe = d->is_pe;
+    if (ok && b->version == 2) {
+        /* CAT_MEMBERINFO2: an empty [0] for PE, [2] for flat */
+        const unsigned char mi2[2] = {pe ? 0x80 : 0x82, 0x00};
+        ok = push_attribute(e->attributes, attribute_of(OID_CAT_MEMBERINFO2, mi2, 2));
+    }
+    if (ok && bm->primary) {
+        uint8_t *ind = NULL;
+        size_t ind_len = 0;
+        mum_hash_alg alg = b->version == 1 ? MUM_HASH_SHA1 : MUM_HASH_SHA256;
+        const uint8_t *dig = b->version == 1 ? (pe ? d->pe_sha1 : d->sha1) : (pe ? d->pe_sha256 : d->sha256);
+        ok = mum__indirect_encode(pe, b->version == 1, alg, dig, &ind, &ind_len) == MUM_OK &&
+             push_attribute(e->attributes, attribute_of(MUM_OID_SPC_INDIRECT_DATA, ind, (long)ind_len));
+        mum__free(ind);
+        if (ok && b->version == 1) {
+            MUM_CAT_MEMBERINFO *mi = (MUM_CAT_MEMBERINFO *)ASN1_item_new(ASN1_ITEM_rptr(MUM_CAT_MEMBERINFO));
+            size_t glen;
+            bool bad;
+            uint8_t *guid = mum__utf8_to_utf16(pe ? SIP_GUID_PE : SIP_GUID_FLAT, true, false, &glen, &bad);
+            unsigned char *der = NULL;
+            int n = -1;
+            if (mi && guid && ASN1_STRING_set(mi->guid, guid, (int)glen) == 1 &&
+                ASN1_INTEGER_set(mi->version, MEMBER_INFO_VERSION) == 1)
+                n = ASN1_item_i2d((ASN1_VALUE *)mi, &der, ASN1_ITEM_rptr(MUM_CAT_MEMBERINFO));
+            ok = n > 0 && push_attribute(e->attributes, attribute_of(OID_CAT_MEMBERINFO, der, n));
+            OPENSSL_free(der);
+            mum__free(guid);
+            ASN1_item_free((ASN1_VALUE *)mi, ASN1_ITEM_rptr(MUM_CAT_MEMBERINFO));
+        }
+        for (size_t i = 0; ok && i < bm->nattrs; i++) {
+            int n;
+            unsigned char *der = namevalue_der(&bm->attrs[i], &n);
+            ok = der && push_attribute(e->attributes, attribute_of(OID_CAT_NAMEVALUE, der, n));
+            OPENSSL_free(der);
+        }
+    }
+    if (!ok) {
+        ASN1_item_free((ASN1_VALUE *)e, ASN1_ITEM_rptr(MUM_CTL_ENTRY));
+        return false;
+    }
+    *out = e;
+    return true;
+}
+
+/* The members to write: one or two per file, sorted, duplicates merged. */
+static int plan_members(mum_ctx *ctx, const mum_cat_builder *b, bmember **out, size_t *count)
+{
+    size_t per = b->version == 2 ? 2 : 1;
+    if (b->nfiles > SIZE_MAX / per / sizeof(bmember))
+        return mum__nomem(ctx);
+    bmember *ms = mum__calloc(b->nfiles ? b->nfiles * per : 1, sizeof *ms);
+    if (!ms)
+        return mum__nomem(ctx);
+    size_t n = 0;
+    for (size_t i = 0; i < b->nfiles; i++) {
+        const mum_cat_digests *d = &b->files[i].d;
+        const uint8_t *s1 = d->is_pe ? d->pe_sha1 : d->sha1;
+        const uint8_t *s256 = d->is_pe ? d->pe_sha256 : d->sha256;
+        if (b->version == 1) {
+            char hex[41];
+            mum_hex_encode(s1, 20, hex);
+            for (size_t k = 0; k < 40; k++) {
+                char c = hex[k];
+                ms[n].tag[2 * k] = (uint8_t)(c >= 'a' && c <= 'f' ? c - 'a' + 'A' : c);
+                ms[n].tag[2 * k + 1] = 0;
+            }
+            ms[n].tag[80] = ms[n].tag[81] = 0;
+            ms[n].tag_len = 82;
+            ms[n].file = &b->files[i];
+            ms[n].primary = true;
+            n++;
+        } else {
+            memcpy(ms[n].tag, s256, 32);
+            ms[n].tag_len = 32;
+            ms[n].file = &b->files[i];
+            ms[n].primary = true;
+            n++;
+            memcpy(ms[n].tag, s1, 20);
+            ms[n].tag_len = 20;
+            ms[n].file = &b->files[i];
+            n++;
+        }
+    }
+    qsort(ms, n, sizeof *ms, cmp_bmember);
+    /* merge equal tags: the same content added more than once */
+    size_t w = 0;
+    int rc = MUM_OK;
+    for (size_t r = 0; r < n && rc == MUM_OK; r++) {
+        bool dup = w > 0 && cmp_bmember(&ms[w - 1], &ms[r]) == 0;
+        bmember *dst = dup ? &ms[w - 1] : &ms[w];
+        if (!dup && w != r)
+            ms[w] = ms[r];
+        if (ms[r].primary) {
+            const bfile *f = ms[r].file;
+            for (size_t k = 0; k < f->nattrs && rc == MUM_OK; k++)
+                rc = merge_attr(ctx, &dst->attrs, &dst->nattrs, &dst->cap, f->attrs[k].name,
+                                f->attrs[k].value, f->attrs[k].flags);
+        }
+        if (!dup)
+            w++;
+    }
+    for (size_t i = 0; i < w; i++)
+        if (ms[i].nattrs > 1)
+            qsort(ms[i].attrs, ms[i].nattrs, sizeof *ms[i].attrs, cmp_attr_name);
+    *out = ms;
+    *count = w;
+    if (rc != MUM_OK) {
+        for (size_t i = 0; i < w; i++)
+            attrs_free(ms[i].attrs, ms[i].nattrs);
+        mum__free(ms);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* A list identifier derived from the contents, for reproducible output. */
+static int default_list_id(const mum_cat_builder *b, const bmember *ms, size_t n, uint8_t id[16])
+{
+    mum_hasher *h;
+    int rc = mum_hasher_new(MUM_HASH_SHA256, &h);
+    if (rc != MUM_OK)
+        return rc;
+    char head[64];
+    snprintf(head, sizeof head, "mumtool catalog v%d %lld\n", b->version, (long long)b->time);
+    mum_hasher_update(h, head, strlen(head));
+    for (size_t i = 0; i < n; i++) {
+        mum_hasher_update(h, ms[i].tag, ms[i].tag_len);
+        for (size_t k = 0; k < ms[i].nattrs; k++) {
+            mum_hasher_update(h, ms[i].attrs[k].name, strlen(ms[i].attrs[k].name) + 1);
+            mum_hasher_update(h, ms[i].attrs[k].value, strlen(ms[i].attrs[k].value) + 1);
+        }
+    }
+    for (size_t k = 0; k < b->nattrs; k++) {
+        mum_hasher_update(h, b->attrs[k].name, strlen(b->attrs[k].name) + 1);
+        mum_hasher_update(h, b->attrs[k].value, strlen(b->attrs[k].value) + 1);
+    }
+    uint8_t d[32];
+    rc = mum_hasher_final(h, d);
+    mum_hasher_free(h);
+    memcpy(id, d, 16);
+    return rc;
+}
+
+static bool ctl_set_header(const mum_cat_builder *b, MUM_CTL *ctl, const uint8_t *list_id,
+                           size_t list_id_len)
+{
+    ASN1_OBJECT *usage = OBJ_txt2obj(MUM_OID_CAT_LIST, 1);
+    if (!usage || !sk_ASN1_OBJECT_push(ctl->usage, usage)) {
+        ASN1_OBJECT_free(usage);
+        return false;
+    }
+    if (!(ctl->list_id = ASN1_OCTET_STRING_new()) ||
+        ASN1_OCTET_STRING_set(ctl->list_id, list_id, (int)list_id_len) != 1)
+        return false;
+    ASN1_TIME_free(ctl->this_update);
+    if (!(ctl->this_update = ASN1_TIME_set(NULL, (time_t)b->time)))
+        return false;
+    return X509_ALGOR_set0(ctl->subject_alg,
+                           OBJ_txt2obj(b->version == 1 ? MUM_OID_CAT_MEMBER_V1 : MUM_OID_CAT_MEMBER_V2, 1),
+                           V_ASN1_NULL, NULL) == 1;
+}
+
+static bool ctl_set_attrs(const mum_cat_builder *b, MUM_CTL *ctl, mum_cat_attr *sorted)
+{
+    if (b->nattrs == 0)
+        return true;
+    if (!(ctl->extensions = sk_X509_EXTENSION_new_null()))
+        return false;
+    ASN1_OBJECT *oid = OBJ_txt2obj(OID_CAT_NAMEVALUE, 1);
+    bool ok = oid != NULL;
+    for (size_t i = 0; ok && i < b->nattrs; i++) {
+        int n;
+        unsigned char *der = namevalue_der(&sorted[i], &n);
+        ASN1_OCTET_STRING *v = der ? ASN1_OCTET_STRING_new() : NULL;
+        X509_EXTENSION *x = NULL;
+        ok = v && ASN1_OCTET_STRING_set(v, der, n) == 1 &&
+             (x = X509_EXTENSION_create_by_OBJ(NULL, oid, 0, v)) != NULL &&
+             sk_X509_EXTENSION_push(ctl->extensions, x);
+        if (!ok)
+            X509_EXTENSION_free(x);
+        ASN1_OCTET_STRING_free(v);
+        OPENSSL_free(der);
+    }
+    ASN1_OBJECT_free(oid);
+    return ok;
+}
+
+int mum_cat_builder_finish(mum_ctx *ctx, mum_cat_builder *b, const mum_signer *signer,
+                           const mum_sign_opts *opts, uint8_t **out, size_t *out_len)
+{
+    static const mum_sign_opts defaults = MUM_SIGN_OPTS_INIT;
+    *out = NULL;
+    *out_len = 0;
+    if (!opts)
+        opts = &defaults;
+    if (opts->version != MUM_SIGN_OPTS_VERSION)
+        return mum__error(ctx, MUM_EINVAL, NULL, "catalog signing: unknown options version");
+    bmember *ms = NULL;
+    size_t n = 0;
+    int rc = plan_members(ctx, b, &ms, &n);
+    if (rc != MUM_OK)
+        return rc;
+    mum_cat_attr *sorted = NULL;
+    MUM_CTL *ctl = (MUM_CTL *)ASN1_item_new(ASN1_ITEM_rptr(MUM_CTL));
+    uint8_t *ctl_der = NULL;
+    size_t ctl_len = 0;
+    uint8_t id[16];
+    const uint8_t *list_id = b->list_id;
+    size_t list_id_len = b->list_id_len;
+    rc = MUM_ENOMEM;
+    if (!ctl)
+        goto done;
+    if (!list_id_len) {
+        if ((rc = default_list_id(b, ms, n, id)) != MUM_OK)
+            goto done;
+        rc = MUM_ENOMEM;
+        list_id = id;
+        list_id_len = sizeof id;
+    }
+    if (b->nattrs) {
+        if (!(sorted = mum__calloc(b->nattrs, sizeof *sorted)))
+            goto done;
+        memcpy(sorted, b->attrs, b->nattrs * sizeof *sorted);
+        qsort(sorted, b->nattrs, sizeof *sorted, cmp_attr_name);
+    }
+    if (!ctl_set_header(b, ctl, list_id, list_id_len) || !ctl_set_attrs(b, ctl, sorted))
+        goto done;
+    if (n > 0 && !(ctl->entries = sk_MUM_CTL_ENTRY_new_reserve(NULL, n > INT_MAX ? INT_MAX : (int)n)))
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        MUM_CTL_ENTRY *e;
+        if (!entry_of(b, &ms[i], &e))
+            goto done;
+        if (!sk_MUM_CTL_ENTRY_push(ctl->entries, e)) {
+            ASN1_item_free((ASN1_VALUE *)e, ASN1_ITEM_rptr(MUM_CTL_ENTRY));
+            goto done;
+        }
+    }
+    unsigned char *buf = NULL;
+    int len = ASN1_item_i2d((ASN1_VALUE *)ctl, &buf, ASN1_ITEM_rptr(MUM_CTL));
+    if (len <= 0)
+        goto done;
+    ctl_der = mum__malloc((size_t)len);
+    if (ctl_der) {
+        memcpy(ctl_der, buf, (size_t)len);
+        ctl_len = (size_t)len;
+    }
+    OPENSSL_free(buf);
+    if (!ctl_der)
+        goto done;
+    mum_sign_opts so = *opts;
+    so.has_signing_time = true;
+    so.signing_time = b->time;
+    rc = mum__pkcs7_build(ctx, MUM_OID_CTL, ctl_der, ctl_len, signer, &so, out, out_len);
+done:
+    ERR_clear_error();
+    if (rc == MUM_ENOMEM)
+        rc = mum__nomem(ctx);
+    mum__free(ctl_der);
+    mum__free(sorted);
+    ASN1_item_free((ASN1_VALUE *)ctl, ASN1_ITEM_rptr(MUM_CTL));
+    for (size_t i = 0; i < n; i++)
+        attrs_free(ms[i].attrs, ms[i].nattrs);
+    mum__free(ms);
+    return rc;
+}

@@ -1,0 +1,113 @@
+/*
+ * crypto.h - what the modules built on libcrypto (pkcs7.c, catalog.c) share.
+ * No OpenSSL header is included here: OpenSSL types appear only as
+ * incomplete structs, so this header may be included anywhere.
+ */
+#ifndef MUM_CRYPTO_H
+#define MUM_CRYPTO_H
+
+#include "internal.h"
+
+#include <mum/signature.h>
+
+struct asn1_string_st;
+struct asn1_object_st;
+struct evp_md_st;
+
+/* The EVP digest of an algorithm (hash.c), NULL for NONE or unknown. */
+MUM_INTERNAL const struct evp_md_st *mum__evp_md(mum_hash_alg alg);
+
+/*
+ * Records a failure whose cause may sit on OpenSSL's error queue: the
+ * message is fmt followed by ": " and OpenSSL's reason (with its field and
+ * type details) when there is one.  Clears the queue.  Returns status.
+ */
+MUM_INTERNAL int mum__crypto_error(mum_ctx *ctx, int status, const mum_location *loc,
+                                   const char *fmt, ...) MUM_PRINTF(4, 5);
+/* Forgets whatever OpenSSL left on its error queue. */
+MUM_INTERNAL void mum__crypto_clear(void);
+
+/*
+ * Finds where a BER/DER encoding stops being well formed: a length that runs
+ * past its container or the data, a bad header, nesting deeper than 64, or
+ * bytes after the outermost element.  On a problem, returns true with the
+ * offset of the offending header in *offset and a short reason in why.
+ * Iterative; only for locating errors that a template decoder reported.
+ */
+MUM_INTERNAL bool mum__der_problem(const uint8_t *p, size_t n, uint64_t *offset, char *why,
+                                   size_t why_size);
+
+/* The length of the tag and length octets of the element at p (0 if bad). */
+MUM_INTERNAL size_t mum__der_header_len(const uint8_t *p, size_t n);
+
+/* An ASN.1 UTCTime/GeneralizedTime in seconds since the epoch.  False if
+ * the time is malformed. */
+MUM_INTERNAL bool mum__asn1_time_get(const struct asn1_string_st *t, int64_t *out);
+
+/* The dotted form of a DER OBJECT IDENTIFIER's contents (len bytes). */
+MUM_INTERNAL char *mum__oid_text(const struct asn1_object_st *obj);
+
+/* Whether obj is the OID `dotted`. */
+MUM_INTERNAL bool mum__oid_is(const struct asn1_object_st *obj, const char *dotted);
+
+/* The mum_hash algorithm of a digest OID (dotted), MUM_HASH_NONE if none. */
+MUM_INTERNAL mum_hash_alg mum__hash_from_oid(const char *dotted);
+
+/* ---- SpcIndirectDataContent, shared by catalogs and Authenticode ---- */
+
+#define MUM_OID_SPC_PE_IMAGE_DATA "1.3.6.1.4.1.311.2.1.15"
+#define MUM_OID_SPC_CAB_DATA "1.3.6.1.4.1.311.2.1.25"
+
+typedef struct mum__indirect {
+    char *type_oid;             /* owned */
+    char *alg_oid;              /* owned */
+    mum_hash_alg alg;
+    uint8_t digest[MUM_HASH_MAX_SIZE];
+    size_t digest_len;
+} mum__indirect;
+
+/* Decodes DER SpcIndirectDataContent.  Errors: MUM_EFORMAT (why says what),
+ * MUM_ENOMEM. */
+MUM_INTERNAL int mum__indirect_decode(const uint8_t *der, size_t len, mum__indirect *out,
+                                      char *why, size_t why_size);
+MUM_INTERNAL void mum__indirect_clear(mum__indirect *ind);
+
+/*
+ * Encodes SpcIndirectDataContent as catalogs carry it: for a PE file,
+ * SPC_PE_IMAGE_DATA with an SpcPeImageData, else SPC_CAB_DATA with an
+ * SpcLink; `obsolete` writes the "<<<Obsolete>>>" file link of v1 catalogs
+ * (an empty one otherwise).  *der is allocated with mum__malloc.
+ * Errors: MUM_ENOMEM, MUM_EINVAL (alg).
+ */
+MUM_INTERNAL int mum__indirect_encode(bool pe, bool obsolete, mum_hash_alg alg,
+                                      const uint8_t *digest, uint8_t **der, size_t *len);
+
+/*
+ * Wraps content (its complete DER: tag, length, contents) of type
+ * content_oid in a PKCS#7 SignedData, as Windows writes catalogs: the
+ * content as [0] EXPLICIT content, messageDigest over its contents octets,
+ * authenticated attributes contentType, SpcStatementType (individual),
+ * SpcSpOpusInfo, messageDigest and, when asked, signingTime.  With no
+ * signer, a SignedData with no SignerInfo.  *out is allocated with
+ * mum__malloc.  Errors: MUM_ENOMEM, MUM_EINVAL, MUM_ECRYPTO.
+ */
+MUM_INTERNAL int mum__pkcs7_build(mum_ctx *ctx, const char *content_oid, const uint8_t *content,
+                                  size_t content_len, const mum_signer *signer,
+                                  const mum_sign_opts *opts, uint8_t **out, size_t *out_len);
+
+/* ---- UTF-16 text of the Microsoft structures (utf16.c) ---- */
+
+/*
+ * UTF-16 (len bytes, little- or big-endian; one final NUL unit is dropped)
+ * to UTF-8 (mum__malloc).  NULL with *bad set for an odd length, an
+ * unpaired surrogate or an embedded NUL; NULL with *bad clear on ENOMEM.
+ */
+MUM_INTERNAL char *mum__utf16_to_utf8(const uint8_t *p, size_t len, bool big_endian, bool *bad);
+/*
+ * UTF-8 to UTF-16 (mum__malloc), with a final NUL unit when `nul`.  NULL
+ * with *bad set for invalid UTF-8; NULL with *bad clear on ENOMEM.
+ */
+MUM_INTERNAL uint8_t *mum__utf8_to_utf16(const char *s, bool big_endian, bool nul, size_t *len,
+                                         bool *bad);
+
+#endif /* MUM_CRYPTO_H */

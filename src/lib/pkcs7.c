@@ -1,0 +1,2056 @@
+/*
+ * pkcs7.c - PKCS#7 SignedData as Windows uses it: parsing signers,
+ * certificates and timestamps, verifying integrity and trust, trust
+ * anchors, and building signed (or unsigned) SignedData for catalogs.
+ * With hash.c and catalog.c, the only place OpenSSL headers are included.
+ *
+ * The Microsoft structures are modelled with OpenSSL's ASN.1 templates;
+ * the PKCS#7 ones are OpenSSL's own.  The messageDigest of a catalog or
+ * Authenticode signature covers the contents octets of the content (PKCS#7
+ * v1.5), which is why the verification below computes digests itself
+ * instead of calling PKCS7_verify.
+ */
+#include "config.h"
+
+#include "crypto.h"
+
+#include <openssl/asn1t.h>
+#include <openssl/bio.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs7.h>
+#include <openssl/ts.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define OID_SPC_SP_OPUS_INFO "1.3.6.1.4.1.311.2.1.12"
+#define OID_SPC_STATEMENT_TYPE "1.3.6.1.4.1.311.2.1.11"
+#define OID_SPC_INDIVIDUAL "1.3.6.1.4.1.311.2.1.21"
+#define OID_RFC3161_TIMESTAMP "1.3.6.1.4.1.311.3.3.1"
+#define OID_TSTINFO "1.2.840.113549.1.9.16.1.4"
+#define OID_EKU_CODE_SIGNING "1.3.6.1.5.5.7.3.3"
+#define OID_EKU_ANY "2.5.29.37.0"
+#define OID_EKU_MS_SYSTEM_COMPONENT "1.3.6.1.4.1.311.10.3.6"
+
+enum { MAX_SIGNATURE_SIZE = 1 << 30, MAX_DER_DEPTH = 64 };
+
+/* ======================================================================
+ * Microsoft ASN.1 structures
+ * ====================================================================== */
+
+/* SpcString ::= CHOICE { unicode [0] IMPLICIT BMPString, ascii [1] IMPLICIT IA5String } */
+typedef struct {
+    int type;
+    union {
+        ASN1_BMPSTRING *unicode;
+        ASN1_IA5STRING *ascii;
+    } value;
+} MUM_SPC_STRING;
+
+ASN1_CHOICE(MUM_SPC_STRING) = {
+    ASN1_IMP(MUM_SPC_STRING, value.unicode, ASN1_BMPSTRING, 0),
+    ASN1_IMP(MUM_SPC_STRING, value.ascii, ASN1_IA5STRING, 1)
+} static_ASN1_CHOICE_END(MUM_SPC_STRING)
+
+/* SpcSerializedObject ::= SEQUENCE { classId OCTET STRING, serializedData OCTET STRING } */
+typedef struct {
+    ASN1_OCTET_STRING *class_id;
+    ASN1_OCTET_STRING *data;
+} MUM_SPC_SERIALIZED;
+
+ASN1_SEQUENCE(MUM_SPC_SERIALIZED) = {
+    ASN1_SIMPLE(MUM_SPC_SERIALIZED, class_id, ASN1_OCTET_STRING),
+    ASN1_SIMPLE(MUM_SPC_SERIALIZED, data, ASN1_OCTET_STRING)
+} static_ASN1_SEQUENCE_END(MUM_SPC_SERIALIZED)
+
+/* SpcLink ::= CHOICE { url [0] IMPLICIT IA5String, moniker [1] IMPLICIT
+ * SpcSerializedObject, file [2] EXPLICIT SpcString } */
+typedef struct {
+    int type;
+    union {
+        ASN1_IA5STRING *url;
+        MUM_SPC_SERIALIZED *moniker;
+        MUM_SPC_STRING *file;
+    } value;
+} MUM_SPC_LINK;
+
+ASN1_CHOICE(MUM_SPC_LINK) = {
+    ASN1_IMP(MUM_SPC_LINK, value.url, ASN1_IA5STRING, 0),
+    ASN1_IMP(MUM_SPC_LINK, value.moniker, MUM_SPC_SERIALIZED, 1),
+    ASN1_EXP(MUM_SPC_LINK, value.file, MUM_SPC_STRING, 2)
+} static_ASN1_CHOICE_END(MUM_SPC_LINK)
+
+/* SpcSpOpusInfo ::= SEQUENCE { programName [0] EXPLICIT SpcString OPTIONAL,
+ *                              moreInfo [1] EXPLICIT SpcLink OPTIONAL } */
+typedef struct {
+    MUM_SPC_STRING *program_name;
+    MUM_SPC_LINK *more_info;
+} MUM_SPC_OPUS;
+
+ASN1_SEQUENCE(MUM_SPC_OPUS) = {
+    ASN1_EXP_OPT(MUM_SPC_OPUS, program_name, MUM_SPC_STRING, 0),
+    ASN1_EXP_OPT(MUM_SPC_OPUS, more_info, MUM_SPC_LINK, 1)
+} static_ASN1_SEQUENCE_END(MUM_SPC_OPUS)
+
+/* SpcPeImageData ::= SEQUENCE { flags BIT STRING, file [0] EXPLICIT SpcLink OPTIONAL } */
+typedef struct {
+    ASN1_BIT_STRING *flags;
+    MUM_SPC_LINK *file;
+} MUM_SPC_PE_IMAGE;
+
+ASN1_SEQUENCE(MUM_SPC_PE_IMAGE) = {
+    ASN1_SIMPLE(MUM_SPC_PE_IMAGE, flags, ASN1_BIT_STRING),
+    ASN1_EXP_OPT(MUM_SPC_PE_IMAGE, file, MUM_SPC_LINK, 0)
+} static_ASN1_SEQUENCE_END(MUM_SPC_PE_IMAGE)
+
+/* SpcAttributeTypeAndOptionalValue ::= SEQUENCE { type OID, value ANY OPTIONAL } */
+typedef struct {
+    ASN1_OBJECT *type;
+    ASN1_TYPE *value;
+} MUM_SPC_ATTRIBUTE;
+
+ASN1_SEQUENCE(MUM_SPC_ATTRIBUTE) = {
+    ASN1_SIMPLE(MUM_SPC_ATTRIBUTE, type, ASN1_OBJECT),
+    ASN1_OPT(MUM_SPC_ATTRIBUTE, value, ASN1_ANY)
+} static_ASN1_SEQUENCE_END(MUM_SPC_ATTRIBUTE)
+
+/* DigestInfo ::= SEQUENCE { digestAlgorithm AlgorithmIdentifier, digest OCTET STRING } */
+typedef struct {
+    X509_ALGOR *alg;
+    ASN1_OCTET_STRING *digest;
+} MUM_DIGEST_INFO;
+
+ASN1_SEQUENCE(MUM_DIGEST_INFO) = {
+    ASN1_SIMPLE(MUM_DIGEST_INFO, alg, X509_ALGOR),
+    ASN1_SIMPLE(MUM_DIGEST_INFO, digest, ASN1_OCTET_STRING)
+} static_ASN1_SEQUENCE_END(MUM_DIGEST_INFO)
+
+/* SpcIndirectDataContent ::= SEQUENCE { data SpcAttributeTypeAndOptionalValue,
+ *                                        messageDigest DigestInfo } */
+typedef struct {
+    MUM_SPC_ATTRIBUTE *data;
+    MUM_DIGEST_INFO *digest;
+} MUM_SPC_INDIRECT;
+
+ASN1_SEQUENCE(MUM_SPC_INDIRECT) = {
+    ASN1_SIMPLE(MUM_SPC_INDIRECT, data, MUM_SPC_ATTRIBUTE),
+    ASN1_SIMPLE(MUM_SPC_INDIRECT, digest, MUM_DIGEST_INFO)
+} static_ASN1_SEQUENCE_END(MUM_SPC_INDIRECT)
+
+/* SpcStatementType ::= SEQUENCE OF OBJECT IDENTIFIER */
+ASN1_ITEM_TEMPLATE(MUM_SPC_STATEMENT) =
+    ASN1_EX_TEMPLATE_TYPE(ASN1_TFLG_SEQUENCE_OF, 0, statements, ASN1_OBJECT)
+static_ASN1_ITEM_TEMPLATE_END(MUM_SPC_STATEMENT)
+
+/* ======================================================================
+ * Small helpers shared with catalog.c (crypto.h)
+ * ====================================================================== */
+
+void mum__crypto_clear(void)
+{
+    ERR_clear_error();
+}
+
+int mum__crypto_error(mum_ctx *ctx, int status, const mum_location *loc, const char *fmt, ...)
+{
+    char what[512], ossl[512] = "";
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    /* The first error is the deepest: the one that names the field. */
+    const char *data = NULL;
+    int flags = 0;
+    unsigned long e = ERR_peek_error_data(&data, &flags);
+    if (e) {
+        const char *reason = ERR_reason_error_string(e);
+        snprintf(ossl, sizeof ossl, "%s%s%s%s", reason ? reason : "error",
+                 (data && (flags & ERR_TXT_STRING) && *data) ? " (" : "",
+                 (data && (flags & ERR_TXT_STRING)) ? data : "",
+                 (data && (flags & ERR_TXT_STRING) && *data) ? ")" : "");
+    }
+    ERR_clear_error();
+    if (status == MUM_ENOMEM)
+        return mum__nomem(ctx);
+    return mum__error(ctx, status, loc, "%s%s%s", what, *ossl ? ": " : "", ossl);
+}
+
+size_t mum__der_header_len(const uint8_t *p, size_t n)
+{
+    const unsigned char *q = p;
+    long len;
+    int tag, cls;
+    long max = n > (size_t)LONG_MAX ? LONG_MAX : (long)n;
+    int r = ASN1_get_object(&q, &len, &tag, &cls, max);
+    if (r & 0x80)
+        return 0;
+    return (size_t)(q - p);
+}
+
+bool mum__der_problem(const uint8_t *p, size_t n, uint64_t *offset, char *why, size_t why_size)
+{
+    /* Walk the headers depth first with an explicit stack of container ends. */
+    size_t ends[MAX_DER_DEPTH + 1];
+    int depth = 0;
+    size_t pos = 0;
+    ends[0] = n;
+    bool top_done = false;
+    while (true) {
+        while (depth > 0 && pos == ends[depth])
+            depth--;
+        if (depth == 0 && top_done) {
+            if (pos < n) {
+                *offset = pos;
+                snprintf(why, why_size, "%zu bytes after the end of the encoding", n - pos);
+                return true;
+            }
+            return false;
+        }
+        size_t limit = ends[depth];
+        if (pos >= limit) {
+            *offset = pos;
+            snprintf(why, why_size, "the data ends inside an element");
+            return true;
+        }
+        const unsigned char *q = p + pos;
+        long len = 0;
+        int tag, cls;
+        size_t room = limit - pos;
+        int r = ASN1_get_object(&q, &len, &tag, &cls, room > (size_t)LONG_MAX ? LONG_MAX : (long)room);
+        size_t hdr = (size_t)(q - (p + pos));
+        if (r == 0x80 || hdr == 0) {
+            *offset = pos;
+            snprintf(why, why_size, "a malformed tag or length");
+            ERR_clear_error();
+            return true;
+        }
+        if (r & 0x80) {
+            *offset = pos;
+            snprintf(why, why_size, "an element of %ld bytes runs past %s (%zu bytes left)", len,
+                     depth == 0 ? "the end of the data" : "the end of its container",
+                     room - (hdr <= room ? hdr : room));
+            ERR_clear_error();
+            return true;
+        }
+        if (depth == 0)
+            top_done = true;
+        if (r == 0x21) {
+            /* indefinite length: accept, the decoder reported the rest */
+            return false;
+        }
+        if ((r & V_ASN1_CONSTRUCTED) && len > 0) {
+            if (depth == MAX_DER_DEPTH) {
+                *offset = pos;
+                snprintf(why, why_size, "nesting deeper than %d", MAX_DER_DEPTH);
+                return true;
+            }
+            ends[++depth] = pos + hdr + (size_t)len;
+            pos += hdr;
+        } else {
+            pos += hdr + (size_t)len;
+        }
+    }
+}
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+void mum_time_format(int64_t t, char *buf)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if ((int64_t)tt != t || !gmtime_r(&tt, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0 ||
+        strftime(buf, MUM_TIME_TEXT_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, MUM_TIME_TEXT_MAX, "@%lld", (long long)t);
+}
+
+int mum_time_parse(const char *s, int64_t *out)
+{
+    if (!s)
+        return MUM_EFORMAT;
+    if (s[0] == '@') {
+        char *end;
+        errno = 0;
+        long long v = strtoll(s + 1, &end, 10);
+        if (errno || end == s + 1 || *end)
+            return MUM_EFORMAT;
+        *out = v;
+        return MUM_OK;
+    }
+    unsigned y, mo, d, h = 0, mi = 0, sec = 0;
+    int n = 0;
+    if (sscanf(s, "%4u-%2u-%2u%n", &y, &mo, &d, &n) != 3 || n != 10)
+        return MUM_EFORMAT;
+    if (s[10]) {
+        int m2 = 0;
+        if (sscanf(s + 10, "T%2u:%2u:%2uZ%n", &h, &mi, &sec, &m2) != 3 || s[10 + m2] != '\0')
+            return MUM_EFORMAT;
+    }
+    static const unsigned mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) || h > 23 ||
+        mi > 59 || sec > 59)
+        return MUM_EFORMAT;
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    return MUM_OK;
+}
+
+bool mum__asn1_time_get(const ASN1_TIME *t, int64_t *out)
+{
+    struct tm tm;
+    if (!t || ASN1_TIME_to_tm(t, &tm) != 1) {
+        ERR_clear_error();
+        return false;
+    }
+    int64_t days = days_from_civil((int64_t)tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
+    *out = days * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+    return true;
+}
+
+/* The DER contents of a dotted OID (no allocation); false if it is not one
+ * or does not fit. */
+static bool oid_der(const char *dotted, unsigned char *out, size_t cap, size_t *len)
+{
+    uint64_t arcs[32];
+    size_t n = 0;
+    const char *p = dotted;
+    while (*p && n < MUM_ARRAY_LEN(arcs)) {
+        uint64_t v = 0;
+        if (*p < '0' || *p > '9')
+            return false;
+        while (*p >= '0' && *p <= '9') {
+            if (v > (UINT64_MAX - 9) / 10)
+                return false;
+            v = v * 10 + (uint64_t)(*p++ - '0');
+        }
+        arcs[n++] = v;
+        if (*p == '.')
+            p++;
+        else if (*p)
+            return false;
+    }
+    if (*p || n < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] > 39) || arcs[1] > UINT64_MAX - 80)
+        return false;
+    arcs[1] += 40 * arcs[0];
+    size_t k = 0;
+    for (size_t i = 1; i < n; i++) {
+        unsigned char tmp[10];
+        size_t t = 0;
+        uint64_t v = arcs[i];
+        do {
+            tmp[t++] = (unsigned char)(v & 0x7f);
+            v >>= 7;
+        } while (v);
+        if (k + t > cap)
+            return false;
+        while (t > 0) {
+            t--;
+            out[k++] = (unsigned char)(tmp[t] | (t ? 0x80 : 0));
+        }
+    }
+    *len = k;
+    return true;
+}
+
+bool mum__oid_is(const ASN1_OBJECT *obj, const char *dotted)
+{
+    /* Compared as DER, not as text: OBJ_obj2txt is slow, and a catalog of
+     * ten thousand members asks this a hundred thousand times. */
+    unsigned char der[64];
+    size_t n;
+    if (!obj || !oid_der(dotted, der, sizeof der, &n))
+        return false;
+    return (size_t)OBJ_length(obj) == n && memcmp(OBJ_get0_data(obj), der, n) == 0;
+}
+
+char *mum__oid_text(const ASN1_OBJECT *obj)
+{
+    static const char *const common[] = {
+        MUM_OID_SPC_PE_IMAGE_DATA, MUM_OID_SPC_CAB_DATA, "1.3.14.3.2.26", "2.16.840.1.101.3.4.2.1",
+    };
+    for (size_t i = 0; obj && i < MUM_ARRAY_LEN(common); i++)
+        if (mum__oid_is(obj, common[i]))
+            return mum__strdup(common[i]);
+    char buf[128];
+    int n = obj ? OBJ_obj2txt(buf, sizeof buf, obj, 1) : -1;
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return mum__strdup("?");
+    return mum__strdup(buf);
+}
+
+mum_hash_alg mum__hash_from_oid(const char *dotted)
+{
+    static const struct {
+        const char *oid;
+        mum_hash_alg alg;
+    } known[] = {
+        {"1.2.840.113549.2.5", MUM_HASH_MD5},
+        {"1.3.14.3.2.26", MUM_HASH_SHA1},
+        {"2.16.840.1.101.3.4.2.1", MUM_HASH_SHA256},
+        {"2.16.840.1.101.3.4.2.2", MUM_HASH_SHA384},
+        {"2.16.840.1.101.3.4.2.3", MUM_HASH_SHA512},
+    };
+    for (size_t i = 0; dotted && i < MUM_ARRAY_LEN(known); i++)
+        if (strcmp(dotted, known[i].oid) == 0)
+            return known[i].alg;
+    return MUM_HASH_NONE;
+}
+
+static const char *hash_oid(mum_hash_alg alg)
+{
+    switch (alg) {
+    case MUM_HASH_SHA1: return "1.3.14.3.2.26";
+    case MUM_HASH_SHA256: return "2.16.840.1.101.3.4.2.1";
+    case MUM_HASH_SHA384: return "2.16.840.1.101.3.4.2.2";
+    case MUM_HASH_SHA512: return "2.16.840.1.101.3.4.2.3";
+    default: return NULL;
+    }
+}
+
+static mum_hash_alg hash_of_algor(const X509_ALGOR *a)
+{
+    char buf[128];
+    if (!a || OBJ_obj2txt(buf, sizeof buf, a->algorithm, 1) <= 0)
+        return MUM_HASH_NONE;
+    return mum__hash_from_oid(buf);
+}
+
+/* ======================================================================
+ * SpcIndirectDataContent
+ * ====================================================================== */
+
+void mum__indirect_clear(mum__indirect *ind)
+{
+    if (!ind)
+        return;
+    mum__free(ind->type_oid);
+    mum__free(ind->alg_oid);
+    memset(ind, 0, sizeof *ind);
+}
+
+int mum__indirect_decode(const uint8_t *der, size_t len, mum__indirect *out, char *why,
+                         size_t why_size)
+{
+    memset(out, 0, sizeof *out);
+    const unsigned char *q = der;
+    MUM_SPC_INDIRECT *ind = (MUM_SPC_INDIRECT *)ASN1_item_d2i(NULL, &q, (long)len,
+                                                              ASN1_ITEM_rptr(MUM_SPC_INDIRECT));
+    if (!ind || (size_t)(q - der) != len) {
+        snprintf(why, why_size, "a malformed SpcIndirectDataContent");
+        ASN1_item_free((ASN1_VALUE *)ind, ASN1_ITEM_rptr(MUM_SPC_INDIRECT));
+        ERR_clear_error();
+        return MUM_EFORMAT;
+    }
+    int rc = MUM_OK;
+    const ASN1_OCTET_STRING *d = ind->digest->digest;
+    if (ASN1_STRING_length(d) > MUM_HASH_MAX_SIZE || ASN1_STRING_length(d) <= 0) {
+        snprintf(why, why_size, "a digest of %d bytes", ASN1_STRING_length(d));
+        rc = MUM_EFORMAT;
+    } else {
+        out->type_oid = mum__oid_text(ind->data->type);
+        out->alg_oid = mum__oid_text(ind->digest->alg->algorithm);
+        if (!out->type_oid || !out->alg_oid) {
+            rc = MUM_ENOMEM;
+        } else {
+            out->alg = mum__hash_from_oid(out->alg_oid);
+            out->digest_len = (size_t)ASN1_STRING_length(d);
+            memcpy(out->digest, ASN1_STRING_get0_data(d), out->digest_len);
+            if (out->alg != MUM_HASH_NONE && mum_hash_size(out->alg) != out->digest_len) {
+                snprintf(why, why_size, "a %s digest of %zu bytes", mum_hash_name(out->alg),
+                         out->digest_len);
+                rc = MUM_EFORMAT;
+            }
+        }
+    }
+    ASN1_item_free((ASN1_VALUE *)ind, ASN1_ITEM_rptr(MUM_SPC_INDIRECT));
+    if (rc != MUM_OK)
+        mum__indirect_clear(out);
+    return rc;
+}
+
+/* Copies an OpenSSL-allocated encoding into a mum__malloc'd buffer. */
+static int take_der(unsigned char *buf, int n, uint8_t **der, size_t *len)
+{
+    if (n <= 0 || !buf)
+        return MUM_ENOMEM;
+    *der = mum__malloc((size_t)n);
+    if (!*der) {
+        OPENSSL_free(buf);
+        return MUM_ENOMEM;
+    }
+    memcpy(*der, buf, (size_t)n);
+    *len = (size_t)n;
+    OPENSSL_free(buf);
+    return MUM_OK;
+}
+
+/* An SpcLink to a file whose name is `name` (UTF-16BE in a BMPString). */
+static MUM_SPC_LINK *file_link(const char *name)
+{
+    MUM_SPC_LINK *link = (MUM_SPC_LINK *)ASN1_item_new(ASN1_ITEM_rptr(MUM_SPC_LINK));
+    MUM_SPC_STRING *s = (MUM_SPC_STRING *)ASN1_item_new(ASN1_ITEM_rptr(MUM_SPC_STRING));
+    ASN1_BMPSTRING *bmp = ASN1_BMPSTRING_new();
+    bool ok = link && s && bmp;
+    size_t n = strlen(name);
+    unsigned char *be = ok ? OPENSSL_malloc(2 * n + 1) : NULL;
+    if (ok && be) {
+        for (size_t i = 0; i < n; i++) { /* ASCII only */
+            be[2 * i] = 0;
+            be[2 * i + 1] = (unsigned char)name[i];
+        }
+        ok = ASN1_STRING_set(bmp, be, (int)(2 * n)) == 1;
+    } else {
+        ok = false;
+    }
+    OPENSSL_free(be);
+    if (!ok) {
+        ASN1_item_free((ASN1_VALUE *)link, ASN1_ITEM_rptr(MUM_SPC_LINK));
+        ASN1_item_free((ASN1_VALUE *)s, ASN1_ITEM_rptr(MUM_SPC_STRING));
+        ASN1_BMPSTRING_free(bmp);
+        return NULL;
+    }
+    s->type = 0;
+    s->value.unicode = bmp;
+    link->type = 2;
+    link->value.file = s;
+    return link;
+}
+
+/* The DER of `item` as an ASN1_TYPE (for ANY fields).  NULL on failure. */
+static ASN1_TYPE *any_of(const ASN1_VALUE *v, const ASN1_ITEM *it)
+{
+    unsigned char *buf = NULL;
+    int n = ASN1_item_i2d(v, &buf, it);
+    if (n <= 0)
+        return NULL;
+    const unsigned char *q = buf;
+    ASN1_TYPE *t = d2i_ASN1_TYPE(NULL, &q, n);
+    OPENSSL_free(buf);
+    return t;
+}
+
+int mum__indirect_encode(bool pe, bool obsolete, mum_hash_alg alg, const uint8_t *digest,
+                         uint8_t **der, size_t *len)
+{
+    const char *alg_oid = hash_oid(alg);
+    if (!alg_oid)
+        return MUM_EINVAL;
+    int rc = MUM_ENOMEM;
+    MUM_SPC_INDIRECT *ind = (MUM_SPC_INDIRECT *)ASN1_item_new(ASN1_ITEM_rptr(MUM_SPC_INDIRECT));
+    MUM_SPC_LINK *link = file_link(obsolete ? "<<<Obsolete>>>" : "");
+    MUM_SPC_PE_IMAGE *img = NULL;
+    if (!ind || !link)
+        goto done;
+    ASN1_OBJECT_free(ind->data->type);
+    ind->data->type = OBJ_txt2obj(pe ? MUM_OID_SPC_PE_IMAGE_DATA : MUM_OID_SPC_CAB_DATA, 1);
+    if (!ind->data->type)
+        goto done;
+    if (pe) {
+        /* SpcPeImageData: the flags Windows writes (includeResources ...),
+         * 5 unused bits, and the file link */
+        static const unsigned char flags[] = {0xa0};
+        img = (MUM_SPC_PE_IMAGE *)ASN1_item_new(ASN1_ITEM_rptr(MUM_SPC_PE_IMAGE));
+        if (!img || ASN1_BIT_STRING_set(img->flags, (unsigned char *)flags, 1) != 1)
+            goto done;
+        img->flags->flags = ASN1_STRING_FLAG_BITS_LEFT | 5;
+        img->file = link;
+        link = NULL;
+        ind->data->value = any_of((ASN1_VALUE *)img, ASN1_ITEM_rptr(MUM_SPC_PE_IMAGE));
+    } else {
+        ind->data->value = any_of((ASN1_VALUE *)link, ASN1_ITEM_rptr(MUM_SPC_LINK));
+    }
+    if (!ind->data->value)
+        goto done;
+    if (X509_ALGOR_set0(ind->digest->alg, OBJ_txt2obj(alg_oid, 1), V_ASN1_NULL, NULL) != 1 ||
+        ASN1_OCTET_STRING_set(ind->digest->digest, digest, (int)mum_hash_size(alg)) != 1)
+        goto done;
+    unsigned char *buf = NULL;
+    int n = ASN1_item_i2d((ASN1_VALUE *)ind, &buf, ASN1_ITEM_rptr(MUM_SPC_INDIRECT));
+    rc = take_der(buf, n, der, len);
+done:
+    ERR_clear_error();
+    ASN1_item_free((ASN1_VALUE *)ind, ASN1_ITEM_rptr(MUM_SPC_INDIRECT));
+    ASN1_item_free((ASN1_VALUE *)link, ASN1_ITEM_rptr(MUM_SPC_LINK));
+    ASN1_item_free((ASN1_VALUE *)img, ASN1_ITEM_rptr(MUM_SPC_PE_IMAGE));
+    return rc;
+}
+
+/* ======================================================================
+ * Parsing
+ * ====================================================================== */
+
+/* What the verifier needs beyond the public mum_signer_info. */
+typedef struct signer_extra {
+    PKCS7_SIGNER_INFO *si;      /* borrowed from the PKCS7 */
+    X509 *cert;                 /* borrowed, NULL if absent */
+    PKCS7_SIGNER_INFO *counter; /* owned: a PKCS#9 countersignature */
+    CMS_ContentInfo *token;     /* owned: an RFC 3161 timestamp token (CMS, which
+                                 * may carry attribute certificates PKCS7 cannot read) */
+    STACK_OF(X509) *token_certs;/* owned: the token's certificates */
+    TS_TST_INFO *tst;           /* owned: the token's TSTInfo */
+    X509 *ts_cert;              /* owned: the timestamp signer's certificate */
+    char *ts_problem;           /* a timestamp present but unreadable */
+} signer_extra;
+
+struct mum_signature {
+    PKCS7 *p7;
+    uint8_t *der;
+    size_t der_len;
+    char *content_type;
+    const uint8_t *content;     /* into der */
+    size_t content_len;
+    size_t content_body;
+    uint64_t content_offset;
+    mum_signer_info *signers;
+    signer_extra *extra;
+    size_t nsigners;
+    mum_cert_info *certs;
+    size_t ncerts;
+    char **pool;                /* strings behind const char * members */
+    size_t npool, pool_cap;
+};
+
+static const char *pool_add(mum_signature *sig, char *s)
+{
+    if (!s)
+        return NULL;
+    if (!mum__grow((void **)&sig->pool, &sig->pool_cap, sig->npool + 1, sizeof *sig->pool)) {
+        mum__free(s);
+        return NULL;
+    }
+    sig->pool[sig->npool++] = s;
+    return s;
+}
+
+static void cert_info_clear(mum_cert_info *c)
+{
+    mum__free(c->subject);
+    mum__free(c->issuer);
+    mum__free(c->serial);
+    mum__free(c->thumbprint);
+    memset(c, 0, sizeof *c);
+}
+
+static char *name_text(const X509_NAME *name)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    if (!b)
+        return NULL;
+    char *out = NULL;
+    if (X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+        char *data;
+        long n = BIO_get_mem_data(b, &data);
+        out = mum__strndup(n > 0 ? data : "", n > 0 ? (size_t)n : 0);
+    }
+    BIO_free(b);
+    return out;
+}
+
+static char *serial_text(const ASN1_INTEGER *serial)
+{
+    BIGNUM *bn = ASN1_INTEGER_to_BN(serial, NULL);
+    char *hex = bn ? BN_bn2hex(bn) : NULL;
+    char *out = hex ? mum__strdup(hex) : NULL;
+    OPENSSL_free(hex);
+    BN_free(bn);
+    return out;
+}
+
+static int cert_info_fill(X509 *x, mum_cert_info *c)
+{
+    memset(c, 0, sizeof *c);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    c->subject = name_text(X509_get_subject_name(x));
+    c->issuer = name_text(X509_get_issuer_name(x));
+    c->serial = serial_text(X509_get0_serialNumber(x));
+    if (X509_digest(x, EVP_sha1(), md, &n) == 1 && (c->thumbprint = mum__malloc(2 * n + 1))) {
+        mum_hex_encode(md, n, c->thumbprint);
+        for (char *p = c->thumbprint; *p; p++)
+            if (*p >= 'a' && *p <= 'f')
+                *p = (char)(*p - 'a' + 'A');
+    }
+    if (!c->subject || !c->issuer || !c->serial || !c->thumbprint) {
+        ERR_clear_error();
+        cert_info_clear(c);
+        return MUM_ENOMEM;
+    }
+    mum__asn1_time_get(X509_get0_notBefore(x), &c->not_before);
+    mum__asn1_time_get(X509_get0_notAfter(x), &c->not_after);
+    return MUM_OK;
+}
+
+static X509 *find_cert(STACK_OF(X509) *certs, PKCS7_ISSUER_AND_SERIAL *ias)
+{
+    if (!certs || !ias)
+        return NULL;
+    return X509_find_by_issuer_and_serial(certs, ias->issuer, ias->serial);
+}
+
+static const ASN1_TYPE *unauth_attr(const PKCS7_SIGNER_INFO *si, const char *oid)
+{
+    ASN1_OBJECT *obj = OBJ_txt2obj(oid, 1);
+    int i = obj ? X509at_get_attr_by_OBJ(si->unauth_attr, obj, -1) : -1;
+    ASN1_OBJECT_free(obj);
+    if (i < 0)
+        return NULL;
+    return X509_ATTRIBUTE_get0_type(X509at_get_attr(si->unauth_attr, i), 0);
+}
+
+static const ASN1_TYPE *auth_attr(const PKCS7_SIGNER_INFO *si, const char *oid)
+{
+    ASN1_OBJECT *obj = OBJ_txt2obj(oid, 1);
+    int i = obj ? X509at_get_attr_by_OBJ(si->auth_attr, obj, -1) : -1;
+    ASN1_OBJECT_free(obj);
+    if (i < 0)
+        return NULL;
+    return X509_ATTRIBUTE_get0_type(X509at_get_attr(si->auth_attr, i), 0);
+}
+
+/* An SpcString as UTF-8. */
+static char *spc_string_text(const MUM_SPC_STRING *s)
+{
+    if (!s)
+        return NULL;
+    unsigned char *utf8 = NULL;
+    const ASN1_STRING *str = s->type == 0 ? s->value.unicode : s->value.ascii;
+    int n = ASN1_STRING_to_UTF8(&utf8, str);
+    if (n < 0) {
+        ERR_clear_error();
+        return NULL;
+    }
+    char *out = mum__strndup((const char *)utf8, (size_t)n);
+    OPENSSL_free(utf8);
+    return out;
+}
+
+static int read_opus(mum_signature *sig, mum_signer_info *info, const PKCS7_SIGNER_INFO *si)
+{
+    const ASN1_TYPE *t = auth_attr(si, OID_SPC_SP_OPUS_INFO);
+    if (!t || t->type != V_ASN1_SEQUENCE)
+        return MUM_OK;
+    const unsigned char *q = t->value.sequence->data;
+    MUM_SPC_OPUS *opus = (MUM_SPC_OPUS *)ASN1_item_d2i(NULL, &q, t->value.sequence->length,
+                                                        ASN1_ITEM_rptr(MUM_SPC_OPUS));
+    if (!opus) {
+        ERR_clear_error();
+        return MUM_OK; /* a damaged description is not worth failing for */
+    }
+    int rc = MUM_OK;
+    if (opus->program_name) {
+        char *s = spc_string_text(opus->program_name);
+        if (s && !(info->program_name = pool_add(sig, s)))
+            rc = MUM_ENOMEM;
+    }
+    if (rc == MUM_OK && opus->more_info && opus->more_info->type == 0) {
+        const ASN1_IA5STRING *u = opus->more_info->value.url;
+        char *s = mum__strndup((const char *)ASN1_STRING_get0_data(u), (size_t)ASN1_STRING_length(u));
+        if (!s || !(info->more_info_url = pool_add(sig, s)))
+            rc = MUM_ENOMEM;
+    }
+    ASN1_item_free((ASN1_VALUE *)opus, ASN1_ITEM_rptr(MUM_SPC_OPUS));
+    return rc;
+}
+
+/* Reads the countersignature or RFC 3161 token of one signer. */
+static int read_timestamp(mum_signature *sig, mum_signer_info *info, signer_extra *ex)
+{
+    STACK_OF(X509) *certs = sig->p7->d.sign->cert;
+    const ASN1_TYPE *cs = PKCS7_get_attribute(ex->si, NID_pkcs9_countersignature);
+    if (cs && cs->type == V_ASN1_SEQUENCE) {
+        const unsigned char *q = cs->value.sequence->data;
+        ex->counter = d2i_PKCS7_SIGNER_INFO(NULL, &q, cs->value.sequence->length);
+        if (!ex->counter) {
+            ERR_clear_error();
+            ex->ts_problem = mum__strdup("the countersignature is malformed");
+            return ex->ts_problem ? MUM_OK : MUM_ENOMEM;
+        }
+        info->timestamp = MUM_TIMESTAMP_COUNTERSIGNATURE;
+        info->timestamp_digest_alg = hash_of_algor(ex->counter->digest_alg);
+        const ASN1_TYPE *st = PKCS7_get_signed_attribute(ex->counter, NID_pkcs9_signingTime);
+        if (!st || (st->type != V_ASN1_UTCTIME && st->type != V_ASN1_GENERALIZEDTIME) ||
+            !mum__asn1_time_get(st->value.utctime, &info->timestamp_time)) {
+            ex->ts_problem = mum__strdup("the countersignature has no valid signingTime");
+            if (!ex->ts_problem)
+                return MUM_ENOMEM;
+        }
+        ex->ts_cert = find_cert(certs, ex->counter->issuer_and_serial);
+        if (ex->ts_cert)
+            X509_up_ref(ex->ts_cert);
+    } else {
+        const ASN1_TYPE *tok = unauth_attr(ex->si, OID_RFC3161_TIMESTAMP);
+        if (!tok)
+            return MUM_OK;
+        info->timestamp = MUM_TIMESTAMP_RFC3161;
+        if (tok->type == V_ASN1_SEQUENCE) {
+            const unsigned char *q = tok->value.sequence->data;
+            ex->token = d2i_CMS_ContentInfo(NULL, &q, tok->value.sequence->length);
+        }
+        STACK_OF(CMS_SignerInfo) *sis = NULL;
+        if (ex->token && OBJ_obj2nid(CMS_get0_type(ex->token)) == NID_pkcs7_signed &&
+            mum__oid_is(CMS_get0_eContentType(ex->token), OID_TSTINFO)) {
+            ASN1_OCTET_STRING **pos = CMS_get0_content(ex->token);
+            if (pos && *pos) {
+                const unsigned char *q = ASN1_STRING_get0_data(*pos);
+                ex->tst = d2i_TS_TST_INFO(NULL, &q, ASN1_STRING_length(*pos));
+            }
+            sis = CMS_get0_SignerInfos(ex->token);
+        }
+        ERR_clear_error();
+        if (!ex->tst || sk_CMS_SignerInfo_num(sis) < 1) {
+            ex->ts_problem = mum__strdup("the RFC 3161 timestamp token is malformed");
+            return ex->ts_problem ? MUM_OK : MUM_ENOMEM;
+        }
+        if (!mum__asn1_time_get(TS_TST_INFO_get_time(ex->tst), &info->timestamp_time)) {
+            ex->ts_problem = mum__strdup("the RFC 3161 timestamp has no valid genTime");
+            if (!ex->ts_problem)
+                return MUM_ENOMEM;
+        }
+        CMS_SignerInfo *tsi = sk_CMS_SignerInfo_value(sis, 0);
+        X509_ALGOR *dig = NULL;
+        CMS_SignerInfo_get0_algs(tsi, NULL, NULL, &dig, NULL);
+        info->timestamp_digest_alg = hash_of_algor(dig);
+        ex->token_certs = CMS_get1_certs(ex->token);
+        for (int k = 0; k < sk_X509_num(ex->token_certs) && !ex->ts_cert; k++)
+            if (CMS_SignerInfo_cert_cmp(tsi, sk_X509_value(ex->token_certs, k)) == 0)
+                ex->ts_cert = sk_X509_value(ex->token_certs, k);
+        for (int k = 0; k < sk_X509_num(certs) && !ex->ts_cert; k++)
+            if (CMS_SignerInfo_cert_cmp(tsi, sk_X509_value(certs, k)) == 0)
+                ex->ts_cert = sk_X509_value(certs, k);
+        if (ex->ts_cert)
+            X509_up_ref(ex->ts_cert);
+        ERR_clear_error();
+    }
+    if (ex->ts_cert)
+        return cert_info_fill(ex->ts_cert, &info->timestamp_signer);
+    return MUM_OK;
+}
+
+static int read_signer(mum_signature *sig, size_t i)
+{
+    mum_signer_info *info = &sig->signers[i];
+    signer_extra *ex = &sig->extra[i];
+    ex->si = sk_PKCS7_SIGNER_INFO_value(sig->p7->d.sign->signer_info, (int)i);
+    ex->cert = find_cert(sig->p7->d.sign->cert, ex->si->issuer_and_serial);
+    int rc;
+    if (ex->cert) {
+        info->has_cert = true;
+        if ((rc = cert_info_fill(ex->cert, &info->cert)) != MUM_OK)
+            return rc;
+    } else if (ex->si->issuer_and_serial) {
+        info->cert.issuer = name_text(ex->si->issuer_and_serial->issuer);
+        info->cert.serial = serial_text(ex->si->issuer_and_serial->serial);
+        if (!info->cert.issuer || !info->cert.serial)
+            return MUM_ENOMEM;
+    }
+    char *alg = mum__oid_text(ex->si->digest_alg ? ex->si->digest_alg->algorithm : NULL);
+    if (!(info->digest_alg_oid = pool_add(sig, alg)))
+        return MUM_ENOMEM;
+    info->digest_alg = mum__hash_from_oid(info->digest_alg_oid);
+    const ASN1_OBJECT *sobj = ex->si->digest_enc_alg ? ex->si->digest_enc_alg->algorithm : NULL;
+    int nid = sobj ? OBJ_obj2nid(sobj) : NID_undef;
+    char *salg = nid != NID_undef ? mum__strdup(OBJ_nid2sn(nid)) : mum__oid_text(sobj);
+    if (!(info->signature_alg = pool_add(sig, salg)))
+        return MUM_ENOMEM;
+    const ASN1_TYPE *st = PKCS7_get_signed_attribute(ex->si, NID_pkcs9_signingTime);
+    if (st && (st->type == V_ASN1_UTCTIME || st->type == V_ASN1_GENERALIZEDTIME))
+        info->has_signing_time = mum__asn1_time_get(st->value.utctime, &info->signing_time);
+    if ((rc = read_opus(sig, info, ex->si)) != MUM_OK)
+        return rc;
+    return read_timestamp(sig, info, ex);
+}
+
+/* Where the content starts in the input: the path
+ * ContentInfo > [0] > SignedData > (version, digestAlgorithms) > ContentInfo > [0]. */
+static bool locate_content(const uint8_t *p, size_t n, uint64_t *offset)
+{
+    /* Each step: 'e' enters a constructed element, 's' skips one. */
+    static const char path[] = "esees s" "es" "e";
+    size_t pos = 0;
+    for (const char *step = path; *step; step++) {
+        if (*step == ' ')
+            continue;
+        const unsigned char *q = p + pos;
+        long len;
+        int tag, cls;
+        if (pos >= n)
+            return false;
+        int r = ASN1_get_object(&q, &len, &tag, &cls, (long)(n - pos));
+        if (r & 0x80) {
+            ERR_clear_error();
+            return false;
+        }
+        size_t hdr = (size_t)(q - (p + pos));
+        pos += *step == 'e' ? hdr : hdr + (size_t)len;
+    }
+    *offset = pos;
+    return pos < n;
+}
+
+static void signature_free_parts(mum_signature *sig)
+{
+    for (size_t i = 0; i < sig->nsigners; i++) {
+        cert_info_clear(&sig->signers[i].cert);
+        cert_info_clear(&sig->signers[i].timestamp_signer);
+        if (sig->extra) {
+            PKCS7_SIGNER_INFO_free(sig->extra[i].counter);
+            CMS_ContentInfo_free(sig->extra[i].token);
+            sk_X509_pop_free(sig->extra[i].token_certs, X509_free);
+            X509_free(sig->extra[i].ts_cert);
+            TS_TST_INFO_free(sig->extra[i].tst);
+            mum__free(sig->extra[i].ts_problem);
+        }
+    }
+    for (size_t i = 0; i < sig->ncerts; i++)
+        cert_info_clear(&sig->certs[i]);
+    for (size_t i = 0; i < sig->npool; i++)
+        mum__free(sig->pool[i]);
+}
+
+void mum_signature_free(mum_signature *sig)
+{
+    if (!sig)
+        return;
+    signature_free_parts(sig);
+    mum__free(sig->signers);
+    mum__free(sig->extra);
+    mum__free(sig->certs);
+    mum__free(sig->pool);
+    mum__free(sig->content_type);
+    PKCS7_free(sig->p7);
+    mum__free(sig->der);
+    mum__free(sig);
+}
+
+static int parse_error(mum_ctx *ctx, const mum_location *where, const uint8_t *p, size_t n,
+                       const char *what)
+{
+    mum_location loc = {0};
+    if (where) {
+        loc.input = where->input;
+        loc.entry = where->entry;
+    }
+    loc.has_offset = true;
+    uint64_t off = 0;
+    char why[160];
+    if (n == 0) {
+        ERR_clear_error();
+        return mum__error(ctx, MUM_EFORMAT, &loc, "%s: the file is empty", what);
+    }
+    if (mum__der_problem(p, n, &off, why, sizeof why)) {
+        ERR_clear_error();
+        loc.offset = off;
+        return mum__error(ctx, MUM_EFORMAT, &loc, "%s: %s", what, why);
+    }
+    loc.offset = 0;
+    return mum__crypto_error(ctx, MUM_EFORMAT, &loc, "%s", what);
+}
+
+int mum_signature_parse(mum_ctx *ctx, const void *der, size_t size, const mum_location *where,
+                        mum_signature **out)
+{
+    *out = NULL;
+    ERR_clear_error();
+    if (size > MAX_SIGNATURE_SIZE)
+        return mum__error(ctx, MUM_ELIMIT, where, "a signature larger than 1 GiB (%zu bytes)", size);
+    mum_signature *sig = mum__calloc(1, sizeof *sig);
+    if (!sig)
+        return mum__nomem(ctx);
+    if (!(sig->der = mum__malloc(size ? size : 1))) {
+        mum__free(sig);
+        return mum__nomem(ctx);
+    }
+    memcpy(sig->der, der, size);
+    sig->der_len = size;
+    const unsigned char *q = sig->der;
+    sig->p7 = d2i_PKCS7(NULL, &q, (long)size);
+    int rc;
+    if (!sig->p7) {
+        rc = parse_error(ctx, where, sig->der, size, "not a PKCS#7 signature");
+        goto fail;
+    }
+    if ((size_t)(q - sig->der) != size) {
+        mum_location loc = {where ? where->input : NULL, where ? where->entry : NULL, 0, 0,
+                            (uint64_t)(q - sig->der), true};
+        rc = mum__error(ctx, MUM_EFORMAT, &loc, "%zu bytes after the end of the PKCS#7 signature",
+                        size - (size_t)(q - sig->der));
+        goto fail;
+    }
+    if (!PKCS7_type_is_signed(sig->p7) || !sig->p7->d.sign || !sig->p7->d.sign->contents) {
+        mum_location loc = {where ? where->input : NULL, where ? where->entry : NULL, 0, 0, 0, true};
+        rc = mum__error(ctx, MUM_EFORMAT, &loc, "a PKCS#7 structure that is not SignedData");
+        goto fail;
+    }
+    PKCS7 *content = sig->p7->d.sign->contents;
+    if (!(sig->content_type = mum__oid_text(content->type))) {
+        rc = mum__nomem(ctx);
+        goto fail;
+    }
+    /* The content: any type OpenSSL does not know sits in d.other as the
+     * original encoding; plain data is an OCTET STRING. */
+    if (PKCS7_type_is_other(content) && content->d.other) {
+        const ASN1_TYPE *t = content->d.other;
+        if (t->type == V_ASN1_SEQUENCE || t->type == V_ASN1_SET || t->type == V_ASN1_OTHER) {
+            /* the whole TLV, as it appears in the input */
+            uint64_t at;
+            if (locate_content(sig->der, size, &at) && at + (uint64_t)t->value.sequence->length <= size &&
+                memcmp(sig->der + at, t->value.sequence->data, (size_t)t->value.sequence->length) == 0) {
+                sig->content = sig->der + at;
+                sig->content_offset = at;
+            } else {
+                sig->content = t->value.sequence->data; /* re-encoded: no offset */
+            }
+            sig->content_len = (size_t)t->value.sequence->length;
+            sig->content_body = mum__der_header_len(sig->content, sig->content_len);
+        }
+    }
+    int nsig = sk_PKCS7_SIGNER_INFO_num(sig->p7->d.sign->signer_info);
+    int ncert = sk_X509_num(sig->p7->d.sign->cert);
+    if (nsig > 0) {
+        sig->signers = mum__calloc((size_t)nsig, sizeof *sig->signers);
+        sig->extra = mum__calloc((size_t)nsig, sizeof *sig->extra);
+        if (!sig->signers || !sig->extra) {
+            rc = mum__nomem(ctx);
+            goto fail;
+        }
+    }
+    for (int i = 0; i < nsig; i++) {
+        sig->nsigners = (size_t)i + 1;
+        if ((rc = read_signer(sig, (size_t)i)) != MUM_OK) {
+            rc = mum__nomem(ctx);
+            goto fail;
+        }
+    }
+    if (ncert > 0 && !(sig->certs = mum__calloc((size_t)ncert, sizeof *sig->certs))) {
+        rc = mum__nomem(ctx);
+        goto fail;
+    }
+    for (int i = 0; i < ncert; i++) {
+        if (cert_info_fill(sk_X509_value(sig->p7->d.sign->cert, i), &sig->certs[i]) != MUM_OK) {
+            rc = mum__nomem(ctx);
+            goto fail;
+        }
+        sig->ncerts = (size_t)i + 1;
+    }
+    ERR_clear_error();
+    *out = sig;
+    return MUM_OK;
+fail:
+    ERR_clear_error();
+    mum_signature_free(sig);
+    return rc;
+}
+
+const char *mum_signature_content_type(const mum_signature *sig)
+{
+    return sig ? sig->content_type : NULL;
+}
+
+void mum_signature_content(const mum_signature *sig, const uint8_t **der, size_t *len,
+                           size_t *body_offset, uint64_t *offset)
+{
+    *der = sig ? sig->content : NULL;
+    *len = sig ? sig->content_len : 0;
+    if (body_offset)
+        *body_offset = sig ? sig->content_body : 0;
+    if (offset)
+        *offset = sig ? sig->content_offset : 0;
+}
+
+size_t mum_signature_signer_count(const mum_signature *sig)
+{
+    return sig ? sig->nsigners : 0;
+}
+
+const mum_signer_info *mum_signature_signer(const mum_signature *sig, size_t i)
+{
+    return sig && i < sig->nsigners ? &sig->signers[i] : NULL;
+}
+
+size_t mum_signature_cert_count(const mum_signature *sig)
+{
+    return sig ? sig->ncerts : 0;
+}
+
+const mum_cert_info *mum_signature_cert(const mum_signature *sig, size_t i)
+{
+    return sig && i < sig->ncerts ? &sig->certs[i] : NULL;
+}
+
+const char *mum_timestamp_kind_name(mum_timestamp_kind kind)
+{
+    switch (kind) {
+    case MUM_TIMESTAMP_COUNTERSIGNATURE: return "countersignature";
+    case MUM_TIMESTAMP_RFC3161: return "rfc3161";
+    default: return "none";
+    }
+}
+
+int mum_authenticode_content(mum_ctx *ctx, const mum_signature *sig, mum_authenticode_info *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!sig || strcmp(sig->content_type, MUM_OID_SPC_INDIRECT_DATA) != 0)
+        return mum__error(ctx, MUM_ENOTFOUND, NULL,
+                          "the signature's content is %s, not SpcIndirectDataContent",
+                          sig ? sig->content_type : "absent");
+    mum_location loc = {0};
+    loc.offset = sig->content_offset;
+    loc.has_offset = true;
+    if (!sig->content)
+        return mum__error(ctx, MUM_EFORMAT, &loc, "the signature has no content");
+    mum__indirect ind;
+    char why[128];
+    int rc = mum__indirect_decode(sig->content, sig->content_len, &ind, why, sizeof why);
+    if (rc == MUM_ENOMEM)
+        return mum__nomem(ctx);
+    if (rc != MUM_OK)
+        return mum__error(ctx, rc, &loc, "SpcIndirectDataContent: %s", why);
+    /* The strings live as long as the signature: keep them in its pool. */
+    mum_signature *msig = (mum_signature *)sig;
+    out->data_type = pool_add(msig, ind.type_oid);
+    ind.type_oid = NULL;
+    out->digest_alg_oid = out->data_type ? pool_add(msig, ind.alg_oid) : NULL;
+    if (out->digest_alg_oid)
+        ind.alg_oid = NULL;
+    if (!out->data_type || !out->digest_alg_oid) {
+        mum__indirect_clear(&ind);
+        return mum__nomem(ctx);
+    }
+    out->digest_alg = ind.alg;
+    out->digest_len = ind.digest_len;
+    memcpy(out->digest, ind.digest, ind.digest_len);
+    mum__indirect_clear(&ind);
+    return MUM_OK;
+}
+
+/* ======================================================================
+ * Trust anchors
+ * ====================================================================== */
+
+struct mum_trust {
+    STACK_OF(X509) *certs;
+};
+
+int mum_trust_new(mum_trust **out)
+{
+    mum_trust *t = mum__calloc(1, sizeof *t);
+    if (!t)
+        return MUM_ENOMEM;
+    if (!(t->certs = sk_X509_new_null())) {
+        mum__free(t);
+        return MUM_ENOMEM;
+    }
+    *out = t;
+    return MUM_OK;
+}
+
+void mum_trust_free(mum_trust *trust)
+{
+    if (!trust)
+        return;
+    sk_X509_pop_free(trust->certs, X509_free);
+    mum__free(trust);
+}
+
+size_t mum_trust_count(const mum_trust *trust)
+{
+    return trust ? (size_t)sk_X509_num(trust->certs) : 0;
+}
+
+/* Never prompt for a pass phrase: an encrypted key is an error. */
+static int no_password(char *buf, int size, int rwflag, void *u)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    (void)u;
+    return -1;
+}
+
+/* Reads every CERTIFICATE block of a PEM buffer and appends them to certs
+ * (all or none). */
+static int read_pem_certs(mum_ctx *ctx, const void *pem, size_t size, const char *name,
+                          STACK_OF(X509) *certs, size_t *added)
+{
+    *added = 0;
+    if (size > (size_t)INT_MAX)
+        return mum__error(ctx, MUM_ELIMIT, NULL, "%s: too large", name);
+    BIO *b = BIO_new_mem_buf(pem, (int)size);
+    STACK_OF(X509) *got = sk_X509_new_null();
+    int rc = MUM_OK;
+    if (!b || !got) {
+        rc = mum__nomem(ctx);
+        goto done;
+    }
+    while (true) {
+        X509 *x = PEM_read_bio_X509(b, NULL, no_password, NULL);
+        if (!x) {
+            unsigned long e = ERR_peek_last_error();
+            if (ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE)
+                ERR_clear_error(); /* the end of the file */
+            else if (e)
+                rc = mum__crypto_error(ctx, MUM_EFORMAT, NULL, "%s: a damaged certificate", name);
+            break;
+        }
+        if (!sk_X509_push(got, x)) {
+            X509_free(x);
+            rc = mum__nomem(ctx);
+            goto done;
+        }
+    }
+    if (rc == MUM_OK && sk_X509_num(got) == 0)
+        rc = mum__error(ctx, MUM_EFORMAT, NULL, "%s: no PEM certificate in it", name);
+    while (rc == MUM_OK && sk_X509_num(got) > 0) {
+        X509 *x = sk_X509_shift(got);
+        if (!sk_X509_push(certs, x)) {
+            X509_free(x);
+            rc = mum__nomem(ctx);
+        } else {
+            (*added)++;
+        }
+    }
+done:
+    sk_X509_pop_free(got, X509_free);
+    BIO_free(b);
+    return rc;
+}
+
+/* Reads a whole (small) file with the library's allocator. */
+static int slurp(mum_ctx *ctx, const char *path, uint8_t **data, size_t *size)
+{
+    enum { MAX_PEM = 64 << 20 };
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return mum__error(ctx, MUM_EIO, NULL, "%s: cannot open: %s", path, strerror(errno));
+    uint8_t *buf = NULL;
+    size_t n = 0, cap = 0;
+    int rc = MUM_OK;
+    while (true) {
+        if (!mum__grow((void **)&buf, &cap, n + 4096, 1)) {
+            rc = mum__nomem(ctx);
+            break;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f))
+                rc = mum__error(ctx, MUM_EIO, NULL, "%s: read error", path);
+            break;
+        }
+        if (n > MAX_PEM) {
+            rc = mum__error(ctx, MUM_ELIMIT, NULL, "%s: larger than %d bytes", path, MAX_PEM);
+            break;
+        }
+    }
+    fclose(f);
+    if (rc != MUM_OK) {
+        mum__free(buf);
+        return rc;
+    }
+    *data = buf;
+    *size = n;
+    return MUM_OK;
+}
+
+int mum_trust_add_pem(mum_ctx *ctx, mum_trust *trust, const void *pem, size_t size, const char *name)
+{
+    size_t added;
+    return read_pem_certs(ctx, pem, size, name ? name : "(PEM)", trust->certs, &added);
+}
+
+int mum_trust_add_pem_file(mum_ctx *ctx, mum_trust *trust, const char *path)
+{
+    uint8_t *data;
+    size_t size;
+    int rc = slurp(ctx, path, &data, &size);
+    if (rc != MUM_OK)
+        return rc;
+    rc = mum_trust_add_pem(ctx, trust, data, size, path);
+    mum__free(data);
+    return rc;
+}
+
+/* ======================================================================
+ * Verification
+ * ====================================================================== */
+
+const char *mum_sig_status_name(mum_sig_status status)
+{
+    switch (status) {
+    case MUM_SIG_UNSIGNED: return "unsigned";
+    case MUM_SIG_INTEGRITY_FAILED: return "integrity-failed";
+    case MUM_SIG_UNTRUSTED: return "signed-untrusted";
+    case MUM_SIG_EXPIRED: return "expired";
+    case MUM_SIG_TRUSTED: return "trusted";
+    default: return "?";
+    }
+}
+
+const char *mum_sig_check_name(mum_sig_check check)
+{
+    switch (check) {
+    case MUM_SIG_CHECK_SIGNER_CERT: return "signer-certificate";
+    case MUM_SIG_CHECK_ATTRIBUTES: return "attributes";
+    case MUM_SIG_CHECK_CONTENT_DIGEST: return "content-digest";
+    case MUM_SIG_CHECK_SIGNATURE: return "signature";
+    case MUM_SIG_CHECK_FILE_DIGEST: return "file-digest";
+    case MUM_SIG_CHECK_TIMESTAMP: return "timestamp";
+    default: return "none";
+    }
+}
+
+const char *mum_sig_trust_issue_name(mum_sig_trust_issue issue)
+{
+    switch (issue) {
+    case MUM_SIG_TRUST_NO_ANCHORS: return "no-anchors";
+    case MUM_SIG_TRUST_UNKNOWN_ROOT: return "unknown-root";
+    case MUM_SIG_TRUST_CHAIN: return "chain";
+    case MUM_SIG_TRUST_USAGE: return "usage";
+    default: return "ok";
+    }
+}
+
+const char *mum_sig_time_source_name(mum_sig_time_source source)
+{
+    switch (source) {
+    case MUM_SIG_TIME_NOW: return "now";
+    case MUM_SIG_TIME_TIMESTAMP: return "timestamp";
+    case MUM_SIG_TIME_GIVEN: return "given";
+    default: return "none";
+    }
+}
+
+void mum_sig_result_clear(mum_sig_result *result)
+{
+    if (!result)
+        return;
+    mum__free(result->detail);
+    mum__free(result->timestamp_note);
+    memset(result, 0, sizeof *result);
+}
+
+static void hex_short(const unsigned char *p, size_t n, char *out, size_t out_size)
+{
+    /* the whole digest: it is what a user compares */
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 3 <= out_size; i++, k += 2)
+        snprintf(out + k, out_size - k, "%02x", p[i]);
+    if (out_size)
+        out[k < out_size ? k : out_size - 1] = '\0';
+}
+
+static bool signature_verifies(const EVP_MD *md, EVP_PKEY *pkey, const ASN1_OCTET_STRING *sig,
+                               const unsigned char *tbs, size_t n)
+{
+    EVP_MD_CTX *m = EVP_MD_CTX_new();
+    bool ok = m && EVP_DigestVerifyInit(m, NULL, md, NULL, pkey) == 1 &&
+              EVP_DigestVerify(m, ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), tbs, n) == 1;
+    EVP_MD_CTX_free(m);
+    ERR_clear_error();
+    return ok;
+}
+
+/*
+ * The integrity of one SignerInfo over `data`: certificate present,
+ * messageDigest (and contentType, when ctype is given) right, signature
+ * good.  Returns the failed check (NONE when intact), why says how.
+ */
+static mum_sig_check verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const char *ctype,
+                                        const unsigned char *data, size_t len, char *why,
+                                        size_t why_size)
+{
+    if (!cert) {
+        char *serial = si->issuer_and_serial ? serial_text(si->issuer_and_serial->serial) : NULL;
+        snprintf(why, why_size, "the signer's certificate (serial %s) is not in the signature",
+                 serial ? serial : "?");
+        mum__free(serial);
+        return MUM_SIG_CHECK_SIGNER_CERT;
+    }
+    const EVP_MD *md = si->digest_alg ? EVP_get_digestbyobj(si->digest_alg->algorithm) : NULL;
+    EVP_PKEY *pkey = X509_get0_pubkey(cert);
+    if (!md || !pkey) {
+        ERR_clear_error();
+        snprintf(why, why_size, "%s", !md ? "an unsupported digest algorithm"
+                                          : "the signer's public key cannot be read");
+        return MUM_SIG_CHECK_SIGNATURE;
+    }
+    unsigned char dig[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    if (EVP_Digest(data, len, dig, &dlen, md, NULL) != 1) {
+        ERR_clear_error();
+        snprintf(why, why_size, "the digest could not be computed");
+        return MUM_SIG_CHECK_SIGNATURE;
+    }
+    if (sk_X509_ATTRIBUTE_num(si->auth_attr) <= 0) {
+        /* no authenticated attributes: the signature is over the content */
+        if (!signature_verifies(md, pkey, si->enc_digest, data, len)) {
+            snprintf(why, why_size, "the signature over the content does not verify with the signer's key");
+            return MUM_SIG_CHECK_SIGNATURE;
+        }
+        return MUM_SIG_CHECK_NONE;
+    }
+    const ASN1_OCTET_STRING *mdattr = PKCS7_digest_from_attributes(si->auth_attr);
+    if (!mdattr) {
+        snprintf(why, why_size, "no messageDigest among the authenticated attributes");
+        return MUM_SIG_CHECK_ATTRIBUTES;
+    }
+    if (ctype) {
+        const ASN1_TYPE *ct = PKCS7_get_signed_attribute(si, NID_pkcs9_contentType);
+        if (!ct || ct->type != V_ASN1_OBJECT || !mum__oid_is(ct->value.object, ctype)) {
+            char got[128] = "absent";
+            if (ct && ct->type == V_ASN1_OBJECT)
+                OBJ_obj2txt(got, sizeof got, ct->value.object, 1);
+            snprintf(why, why_size, "the contentType attribute is %s, not the content's type %s", got, ctype);
+            return MUM_SIG_CHECK_ATTRIBUTES;
+        }
+    }
+    if ((size_t)ASN1_STRING_length(mdattr) != dlen || memcmp(ASN1_STRING_get0_data(mdattr), dig, dlen) != 0) {
+        char a[2 * EVP_MAX_MD_SIZE + 1], b[2 * EVP_MAX_MD_SIZE + 1];
+        hex_short(ASN1_STRING_get0_data(mdattr), (size_t)ASN1_STRING_length(mdattr), a, sizeof a);
+        hex_short(dig, dlen, b, sizeof b);
+        snprintf(why, why_size, "messageDigest %s differs from the %s digest of the signed content, %s",
+                 a, EVP_MD_get0_name(md), b);
+        return MUM_SIG_CHECK_CONTENT_DIGEST;
+    }
+    unsigned char *abuf = NULL;
+    int alen = ASN1_item_i2d((ASN1_VALUE *)si->auth_attr, &abuf, ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
+    bool ok = alen > 0 && signature_verifies(md, pkey, si->enc_digest, abuf, (size_t)alen);
+    OPENSSL_free(abuf);
+    ERR_clear_error();
+    if (!ok) {
+        snprintf(why, why_size, "the signature over the authenticated attributes does not verify "
+                                "with the signer's key");
+        return MUM_SIG_CHECK_SIGNATURE;
+    }
+    return MUM_SIG_CHECK_NONE;
+}
+
+/* The integrity of a signer's countersignature or timestamp token. */
+static bool verify_timestamp(const mum_signature *sig, const signer_extra *ex, char *why,
+                             size_t why_size)
+{
+    char inner[384];
+    const ASN1_OCTET_STRING *value = ex->si->enc_digest;
+    if (ex->ts_problem) {
+        snprintf(why, why_size, "%s", ex->ts_problem);
+        return false;
+    }
+    if (ex->counter) {
+        if (verify_signer_info(ex->counter, ex->ts_cert, NULL, ASN1_STRING_get0_data(value),
+                               (size_t)ASN1_STRING_length(value), inner, sizeof inner) != MUM_SIG_CHECK_NONE) {
+            snprintf(why, why_size, "countersignature: %s", inner);
+            return false;
+        }
+        return true;
+    }
+    if (!ex->token)
+        return true;
+    /* CMS semantics here: messageDigest over the TSTInfo inside its OCTET
+     * STRING, the signer found among the token's and the signature's
+     * certificates; the chain is evaluated later, with the anchors. */
+    if (CMS_verify(ex->token, sig->p7->d.sign->cert, NULL, NULL, NULL,
+                   CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) != 1) {
+        unsigned long e = ERR_peek_last_error();
+        const char *reason = e ? ERR_reason_error_string(e) : NULL;
+        ERR_clear_error();
+        snprintf(why, why_size, "RFC 3161 timestamp: the token does not verify (%s)",
+                 reason ? reason : "unknown reason");
+        return false;
+    }
+    TS_MSG_IMPRINT *imp = TS_TST_INFO_get_msg_imprint(ex->tst);
+    X509_ALGOR *ialg = TS_MSG_IMPRINT_get_algo(imp);
+    const ASN1_OCTET_STRING *ihash = TS_MSG_IMPRINT_get_msg(imp);
+    const EVP_MD *md = ialg ? EVP_get_digestbyobj(ialg->algorithm) : NULL;
+    unsigned char dig[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    if (!md || EVP_Digest(ASN1_STRING_get0_data(value), (size_t)ASN1_STRING_length(value), dig, &dlen, md,
+                          NULL) != 1 ||
+        (size_t)ASN1_STRING_length(ihash) != dlen || memcmp(ASN1_STRING_get0_data(ihash), dig, dlen) != 0) {
+        ERR_clear_error();
+        snprintf(why, why_size, "RFC 3161 timestamp: its message imprint is not the digest of this signature");
+        return false;
+    }
+    return true;
+}
+
+/* Whether the certificate may sign code (when it restricts its usage). */
+static bool usage_allows_code_signing(X509 *cert)
+{
+    int crit = 0;
+    EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(cert, NID_ext_key_usage, &crit, NULL);
+    if (!eku) {
+        ERR_clear_error();
+        return crit == -1; /* absent: no restriction; present but unreadable: no */
+    }
+    bool ok = false;
+    for (int i = 0; i < sk_ASN1_OBJECT_num(eku) && !ok; i++) {
+        const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
+        ok = mum__oid_is(o, OID_EKU_CODE_SIGNING) || mum__oid_is(o, OID_EKU_ANY) ||
+             mum__oid_is(o, OID_EKU_MS_SYSTEM_COMPONENT);
+    }
+    EXTENDED_KEY_USAGE_free(eku);
+    return ok;
+}
+
+/* X509_verify_cert at time t.  Returns the OpenSSL verify error (X509_V_OK
+ * when the chain is good) and, on error, the certificate concerned; -1 when
+ * the crypto library failed. */
+static int chain_error(const mum_trust *anchors, X509 *leaf, STACK_OF(X509) *untrusted, int64_t t,
+                       X509 **bad)
+{
+    X509_STORE *store = X509_STORE_new();
+    X509_STORE_CTX *c = X509_STORE_CTX_new();
+    int err = -1;
+    *bad = NULL;
+    if (!store || !c)
+        goto done;
+    for (int i = 0; i < sk_X509_num(anchors->certs); i++)
+        if (X509_STORE_add_cert(store, sk_X509_value(anchors->certs, i)) != 1)
+            goto done;
+    if (X509_STORE_CTX_init(c, store, leaf, untrusted) != 1)
+        goto done;
+    X509_VERIFY_PARAM *pm = X509_STORE_CTX_get0_param(c);
+    X509_VERIFY_PARAM_set_flags(pm, X509_V_FLAG_PARTIAL_CHAIN);
+    X509_VERIFY_PARAM_set_time(pm, (time_t)t);
+    if (X509_verify_cert(c) == 1) {
+        err = X509_V_OK;
+    } else {
+        err = X509_STORE_CTX_get_error(c);
+        *bad = X509_STORE_CTX_get_current_cert(c);
+        if (*bad)
+            X509_up_ref(*bad);
+    }
+done:
+    X509_STORE_CTX_free(c);
+    X509_STORE_free(store);
+    ERR_clear_error();
+    return err;
+}
+
+static bool is_expiry(int err)
+{
+    return err == X509_V_ERR_CERT_HAS_EXPIRED || err == X509_V_ERR_CERT_NOT_YET_VALID;
+}
+
+static bool is_unknown_root(int err)
+{
+    return err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+           err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+           err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
+           err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+           err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE;
+}
+
+/* One signer's verdict, built in a result. */
+static int verdict(mum_sig_result *r, mum_sig_status status, mum_sig_check check,
+                   mum_sig_trust_issue issue, const char *fmt, ...) MUM_PRINTF(5, 6);
+
+static int verdict(mum_sig_result *r, mum_sig_status status, mum_sig_check check,
+                   mum_sig_trust_issue issue, const char *fmt, ...)
+{
+    r->status = status;
+    r->failed_check = check;
+    r->trust_issue = issue;
+    mum__free(r->detail);
+    r->detail = NULL;
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        r->detail = mum__vasprintf(fmt, ap);
+        va_end(ap);
+        if (!r->detail)
+            return MUM_ENOMEM;
+    }
+    return MUM_OK;
+}
+
+/* The file-digest check of an Authenticode signature. */
+static int check_file_digest(const mum_signature *sig, const mum_file_digest *digests, size_t n,
+                             mum_sig_result *r, bool *failed)
+{
+    *failed = true;
+    if (strcmp(sig->content_type, MUM_OID_SPC_INDIRECT_DATA) != 0 || !sig->content)
+        return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_ATTRIBUTES, MUM_SIG_TRUST_OK,
+                       "the signed content is %s, not Authenticode SpcIndirectDataContent",
+                       sig->content_type);
+    mum__indirect ind;
+    char why[128];
+    int rc = mum__indirect_decode(sig->content, sig->content_len, &ind, why, sizeof why);
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc != MUM_OK)
+        return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_FILE_DIGEST, MUM_SIG_TRUST_OK,
+                       "SpcIndirectDataContent: %s", why);
+    const mum_file_digest *mine = NULL;
+    for (size_t i = 0; i < n && !mine; i++)
+        if (digests[i].alg == ind.alg && digests[i].value)
+            mine = &digests[i];
+    char a[2 * MUM_HASH_MAX_SIZE + 1], b[2 * MUM_HASH_MAX_SIZE + 1];
+    hex_short(ind.digest, ind.digest_len, a, sizeof a);
+    if (!mine) {
+        rc = verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_FILE_DIGEST, MUM_SIG_TRUST_OK,
+                     "the signature holds a %s digest (%s) and no digest of that kind was computed",
+                     ind.alg ? mum_hash_name(ind.alg) : ind.alg_oid, a);
+    } else if (memcmp(mine->value, ind.digest, ind.digest_len) != 0) {
+        hex_short(mine->value, ind.digest_len, b, sizeof b);
+        rc = verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_FILE_DIGEST, MUM_SIG_TRUST_OK,
+                     "the file's %s digest %s differs from the signed one, %s",
+                     mum_hash_name(ind.alg), b, a);
+    } else {
+        *failed = false;
+    }
+    mum__indirect_clear(&ind);
+    return rc;
+}
+
+static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_opts *o,
+                      bool authenticode, const mum_file_digest *digests, size_t n,
+                      mum_sig_result *r)
+{
+    const signer_extra *ex = &sig->extra[i];
+    const mum_signer_info *info = &sig->signers[i];
+    char why[512];
+    r->signer = i;
+    /* 1. integrity */
+    if (!sig->content || sig->content_body > sig->content_len)
+        return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_ATTRIBUTES, MUM_SIG_TRUST_OK,
+                       "the SignedData carries no content to check");
+    mum_sig_check check = verify_signer_info(ex->si, ex->cert, sig->content_type,
+                                             sig->content + sig->content_body,
+                                             sig->content_len - sig->content_body, why, sizeof why);
+    if (check != MUM_SIG_CHECK_NONE)
+        return verdict(r, MUM_SIG_INTEGRITY_FAILED, check, MUM_SIG_TRUST_OK, "%s", why);
+    if (authenticode) {
+        bool failed;
+        int rc = check_file_digest(sig, digests, n, r, &failed);
+        if (rc != MUM_OK || failed)
+            return rc;
+    }
+    if (info->timestamp != MUM_TIMESTAMP_NONE && !verify_timestamp(sig, ex, why, sizeof why))
+        return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_TIMESTAMP, MUM_SIG_TRUST_OK, "%s", why);
+
+    /* 2. trust */
+    if (!o->anchors || mum_trust_count(o->anchors) == 0)
+        return verdict(r, MUM_SIG_UNTRUSTED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_NO_ANCHORS,
+                       "no trust anchors were given, so the certificate chain was not evaluated");
+    if (!usage_allows_code_signing(ex->cert))
+        return verdict(r, MUM_SIG_UNTRUSTED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_USAGE,
+                       "the signer's certificate '%s' does not allow code signing",
+                       info->cert.subject);
+    STACK_OF(X509) *untrusted = sk_X509_dup(sig->p7->d.sign->cert);
+    if (!untrusted && sig->p7->d.sign->cert)
+        return MUM_ENOMEM;
+    if (ex->token_certs) {
+        for (int k = 0; k < sk_X509_num(ex->token_certs); k++) {
+            if (!untrusted && !(untrusted = sk_X509_new_null()))
+                return MUM_ENOMEM;
+            if (!sk_X509_push(untrusted, sk_X509_value(ex->token_certs, k))) {
+                sk_X509_free(untrusted);
+                return MUM_ENOMEM;
+            }
+        }
+    }
+    int rc = MUM_OK;
+    X509 *bad = NULL;
+    int64_t at;
+    char when[MUM_TIME_TEXT_MAX], t1[MUM_TIME_TEXT_MAX], t2[MUM_TIME_TEXT_MAX];
+    if (o->has_time) {
+        at = o->time;
+        r->time_source = MUM_SIG_TIME_GIVEN;
+    } else {
+        at = (int64_t)time(NULL);
+        r->time_source = MUM_SIG_TIME_NOW;
+        if (info->timestamp != MUM_TIMESTAMP_NONE) {
+            if (!ex->ts_cert) {
+                r->timestamp_note = mum__strdup("the timestamp's signer certificate is not in the signature");
+            } else {
+                int terr = chain_error(o->anchors, ex->ts_cert, untrusted, info->timestamp_time, &bad);
+                if (terr == X509_V_OK) {
+                    at = info->timestamp_time;
+                    r->time_source = MUM_SIG_TIME_TIMESTAMP;
+                } else if (terr < 0) {
+                    rc = MUM_ECRYPTO;
+                } else {
+                    r->timestamp_note = mum__asprintf("the timestamp is not used: its signer '%s' does not verify "
+                                                      "against the anchors (%s)",
+                                                      info->timestamp_signer.subject,
+                                                      X509_verify_cert_error_string(terr));
+                }
+                X509_free(bad);
+                bad = NULL;
+            }
+            if (rc == MUM_OK && r->time_source != MUM_SIG_TIME_TIMESTAMP && !r->timestamp_note)
+                rc = MUM_ENOMEM;
+        }
+    }
+    r->evaluated_at = at;
+    if (rc != MUM_OK) {
+        sk_X509_free(untrusted);
+        return rc;
+    }
+    int err = chain_error(o->anchors, ex->cert, untrusted, at, &bad);
+    sk_X509_free(untrusted);
+    mum_time_format(at, when);
+    char *bad_name = bad ? name_text(X509_get_subject_name(bad)) : NULL;
+    const char *bn = bad_name ? bad_name : info->cert.subject;
+    const char *src = mum_sig_time_source_name(r->time_source);
+    if (err < 0) {
+        rc = MUM_ECRYPTO;
+    } else if (err == X509_V_OK) {
+        rc = verdict(r, MUM_SIG_TRUSTED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_OK, NULL);
+    } else if (is_expiry(err)) {
+        int64_t nb = 0, na = 0;
+        if (bad) {
+            mum__asn1_time_get(X509_get0_notBefore(bad), &nb);
+            mum__asn1_time_get(X509_get0_notAfter(bad), &na);
+        }
+        mum_time_format(nb, t1);
+        mum_time_format(na, t2);
+        rc = verdict(r, MUM_SIG_EXPIRED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_OK,
+                     "certificate '%s' is valid from %s to %s, not at %s (%s)", bn, t1, t2, when, src);
+    } else if (is_unknown_root(err)) {
+        rc = verdict(r, MUM_SIG_UNTRUSTED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_UNKNOWN_ROOT,
+                     "the chain of '%s' does not lead to a trust anchor: %s", info->cert.subject,
+                     X509_verify_cert_error_string(err));
+    } else {
+        rc = verdict(r, MUM_SIG_UNTRUSTED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_CHAIN,
+                     "the chain of '%s' is invalid at certificate '%s': %s", info->cert.subject, bn,
+                     X509_verify_cert_error_string(err));
+    }
+    mum__free(bad_name);
+    X509_free(bad);
+    return rc;
+}
+
+/* Lower is weaker. */
+static int status_rank(mum_sig_status s)
+{
+    switch (s) {
+    case MUM_SIG_UNSIGNED: return 0;
+    case MUM_SIG_INTEGRITY_FAILED: return 1;
+    case MUM_SIG_EXPIRED: return 2;
+    case MUM_SIG_UNTRUSTED: return 3;
+    default: return 4;
+    }
+}
+
+static int verify_common(mum_ctx *ctx, const mum_signature *sig, const mum_sig_verify_opts *opts,
+                         bool authenticode, const mum_file_digest *digests, size_t n,
+                         mum_sig_result *out)
+{
+    static const mum_sig_verify_opts defaults = MUM_SIG_VERIFY_OPTS_INIT;
+    memset(out, 0, sizeof *out);
+    if (!opts)
+        opts = &defaults;
+    if (!sig || opts->version != MUM_SIG_VERIFY_OPTS_VERSION || (n > 0 && !digests))
+        return mum__error(ctx, MUM_EINVAL, NULL, "signature verification: invalid arguments");
+    ERR_clear_error();
+    if (sig->nsigners == 0) {
+        if (verdict(out, MUM_SIG_UNSIGNED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_OK,
+                    "the SignedData has no signer: the content is not signed") != MUM_OK)
+            return mum__nomem(ctx);
+        return MUM_OK;
+    }
+    for (size_t i = 0; i < sig->nsigners; i++) {
+        mum_sig_result r = {0};
+        int rc = verify_one(sig, i, opts, authenticode, digests, n, &r);
+        if (rc != MUM_OK) {
+            mum_sig_result_clear(&r);
+            mum_sig_result_clear(out);
+            ERR_clear_error();
+            if (rc == MUM_ENOMEM)
+                return mum__nomem(ctx);
+            return mum__error(ctx, rc, NULL, "signature verification: the crypto library failed");
+        }
+        if (i == 0 || status_rank(r.status) < status_rank(out->status)) {
+            mum_sig_result_clear(out);
+            *out = r;
+        } else {
+            mum_sig_result_clear(&r);
+        }
+    }
+    return MUM_OK;
+}
+
+int mum_signature_verify(mum_ctx *ctx, const mum_signature *sig, const mum_sig_verify_opts *opts,
+                         mum_sig_result *out)
+{
+    return verify_common(ctx, sig, opts, false, NULL, 0, out);
+}
+
+int mum_authenticode_verify(mum_ctx *ctx, const mum_signature *sig, const mum_file_digest *digests,
+                            size_t n, const mum_sig_verify_opts *opts, mum_sig_result *out)
+{
+    return verify_common(ctx, sig, opts, true, digests, n, out);
+}
+
+int mum_sig_result_findings(const mum_sig_result *r, const mum_signature *sig, mum_findings *list,
+                            const mum_location *loc)
+{
+    const char *detail = r->detail ? r->detail : "";
+    const mum_signer_info *si = sig ? mum_signature_signer(sig, r->signer) : NULL;
+    const char *who = si && si->cert.subject ? si->cert.subject : "the signer";
+    mum_rule_id rule;
+    switch (r->status) {
+    case MUM_SIG_TRUSTED:
+        return MUM_OK;
+    case MUM_SIG_UNSIGNED:
+        return mum__finding(list, MUM_R_SIGNATURE_UNSIGNED, loc, "not signed: %s", detail);
+    case MUM_SIG_EXPIRED:
+        return mum__finding(list, MUM_R_SIGNATURE_EXPIRED, loc, "%s", detail);
+    case MUM_SIG_UNTRUSTED:
+        switch (r->trust_issue) {
+        case MUM_SIG_TRUST_NO_ANCHORS: rule = MUM_R_SIGNATURE_NO_ANCHORS; break;
+        case MUM_SIG_TRUST_USAGE: rule = MUM_R_SIGNATURE_WRONG_USAGE; break;
+        case MUM_SIG_TRUST_CHAIN: rule = MUM_R_SIGNATURE_CHAIN; break;
+        default: rule = MUM_R_SIGNATURE_UNTRUSTED_ROOT; break;
+        }
+        if (rule == MUM_R_SIGNATURE_NO_ANCHORS)
+            return mum__finding(list, rule, loc, "signed by '%s', integrity verified; %s", who, detail);
+        return mum__finding(list, rule, loc, "%s", detail);
+    case MUM_SIG_INTEGRITY_FAILED:
+    default:
+        switch (r->failed_check) {
+        case MUM_SIG_CHECK_SIGNER_CERT: rule = MUM_R_SIGNATURE_NO_SIGNER_CERT; break;
+        case MUM_SIG_CHECK_ATTRIBUTES: rule = MUM_R_SIGNATURE_ATTRIBUTES; break;
+        case MUM_SIG_CHECK_CONTENT_DIGEST: rule = MUM_R_SIGNATURE_CONTENT_DIGEST; break;
+        case MUM_SIG_CHECK_FILE_DIGEST: rule = MUM_R_SIGNATURE_FILE_DIGEST; break;
+        case MUM_SIG_CHECK_TIMESTAMP: rule = MUM_R_SIGNATURE_TIMESTAMP; break;
+        default: rule = MUM_R_SIGNATURE_BAD_SIGNATURE; break;
+        }
+        return mum__finding(list, rule, loc, "integrity check '%s' failed: %s",
+                            mum_sig_check_name(r->failed_check), detail);
+    }
+}
+
+/* ======================================================================
+ * Signing
+ * ====================================================================== */
+
+struct mum_signer {
+    EVP_PKEY *key;
+    X509 *cert;
+    STACK_OF(X509) *chain;
+};
+
+void mum_signer_free(mum_signer *signer)
+{
+    if (!signer)
+        return;
+    EVP_PKEY_free(signer->key);
+    X509_free(signer->cert);
+    sk_X509_pop_free(signer->chain, X509_free);
+    mum__free(signer);
+}
+
+int mum_signer_load(mum_ctx *ctx, const char *key_path, const char *cert_path,
+                    const char *chain_path, mum_signer **out)
+{
+    *out = NULL;
+    mum_signer *s = mum__calloc(1, sizeof *s);
+    if (!s)
+        return mum__nomem(ctx);
+    uint8_t *data = NULL;
+    size_t size = 0;
+    BIO *b = NULL;
+    int rc = slurp(ctx, key_path, &data, &size);
+    if (rc != MUM_OK)
+        goto done;
+    if (!(b = BIO_new_mem_buf(data, (int)size))) {
+        rc = mum__nomem(ctx);
+        goto done;
+    }
+    s->key = PEM_read_bio_PrivateKey(b, NULL, no_password, NULL);
+    if (!s->key) {
+        rc = mum__crypto_error(ctx, MUM_EFORMAT, NULL,
+                               "%s: no unencrypted PEM private key in it", key_path);
+        goto done;
+    }
+    BIO_free(b);
+    b = NULL;
+    mum__free(data);
+    data = NULL;
+    STACK_OF(X509) *certs = sk_X509_new_null();
+    size_t added = 0;
+    if (!certs) {
+        rc = mum__nomem(ctx);
+        goto done;
+    }
+    if ((rc = slurp(ctx, cert_path, &data, &size)) == MUM_OK)
+        rc = read_pem_certs(ctx, data, size, cert_path, certs, &added);
+    if (rc == MUM_OK) {
+        s->cert = sk_X509_shift(certs);
+        s->chain = certs; /* further certificates in the same file join the chain */
+        certs = NULL;
+    }
+    sk_X509_pop_free(certs, X509_free);
+    if (rc != MUM_OK)
+        goto done;
+    if (X509_check_private_key(s->cert, s->key) != 1) {
+        rc = mum__crypto_error(ctx, MUM_EFORMAT, NULL, "%s: the key does not match the certificate %s",
+                               key_path, cert_path);
+        goto done;
+    }
+    if (chain_path) {
+        mum__free(data);
+        data = NULL;
+        if ((rc = slurp(ctx, chain_path, &data, &size)) == MUM_OK)
+            rc = read_pem_certs(ctx, data, size, chain_path, s->chain, &added);
+    }
+done:
+    BIO_free(b);
+    mum__free(data);
+    ERR_clear_error();
+    if (rc != MUM_OK) {
+        mum_signer_free(s);
+        return rc;
+    }
+    *out = s;
+    return MUM_OK;
+}
+
+/* An authenticated attribute holding `der` (a complete SEQUENCE). */
+static bool add_sequence_attr(PKCS7_SIGNER_INFO *si, const char *oid, const unsigned char *der, int len)
+{
+    return X509at_add1_attr_by_txt(&si->auth_attr, oid, V_ASN1_SEQUENCE, der, len) != NULL;
+}
+
+static bool add_statement_type(PKCS7_SIGNER_INFO *si)
+{
+    STACK_OF(ASN1_OBJECT) *st = sk_ASN1_OBJECT_new_null();
+    ASN1_OBJECT *o = OBJ_txt2obj(OID_SPC_INDIVIDUAL, 1);
+    unsigned char *der = NULL;
+    int n = -1;
+    if (st && o && sk_ASN1_OBJECT_push(st, o)) {
+        o = NULL;
+        n = ASN1_item_i2d((ASN1_VALUE *)st, &der, ASN1_ITEM_rptr(MUM_SPC_STATEMENT));
+    }
+    bool ok = n > 0 && add_sequence_attr(si, OID_SPC_STATEMENT_TYPE, der, n);
+    OPENSSL_free(der);
+    ASN1_OBJECT_free(o);
+    sk_ASN1_OBJECT_pop_free(st, ASN1_OBJECT_free);
+    return ok;
+}
+
+static bool add_opus(PKCS7_SIGNER_INFO *si, const mum_sign_opts *o)
+{
+    MUM_SPC_OPUS *opus = (MUM_SPC_OPUS *)ASN1_item_new(ASN1_ITEM_rptr(MUM_SPC_OPUS));
+    bool ok = opus != NULL;
+    if (ok && o->program_name) {
+        MUM_SPC_STRING *s = (MUM_SPC_STRING *)ASN1_item_new(ASN1_ITEM_rptr(MUM_SPC_STRING));
+        ASN1_STRING *bmp = NULL;
+        ok = s && ASN1_mbstring_copy(&bmp, (const unsigned char *)o->program_name, -1, MBSTRING_UTF8,
+                                     B_ASN1_BMPSTRING) > 0;
+        if (ok) {
+            s->type = 0;
+            s->value.unicode = bmp;
+            opus->program_name = s;
+        } else {
+            ASN1_STRING_free(bmp);
+            ASN1_item_free((ASN1_VALUE *)s, ASN1_ITEM_rptr(MUM_SPC_STRING));
+        }
+    }
+    if (ok && o->more_info_url) {
+        MUM_SPC_LINK *l = (MUM_SPC_LINK *)ASN1_item_new(ASN1_ITEM_rptr(MUM_SPC_LINK));
+        ASN1_IA5STRING *u = ASN1_IA5STRING_new();
+        ok = l && u && ASN1_STRING_set(u, o->more_info_url, (int)strlen(o->more_info_url)) == 1;
+        if (ok) {
+            l->type = 0;
+            l->value.url = u;
+            opus->more_info = l;
+        } else {
+            ASN1_IA5STRING_free(u);
+            ASN1_item_free((ASN1_VALUE *)l, ASN1_ITEM_rptr(MUM_SPC_LINK));
+        }
+    }
+    unsigned char *der = NULL;
+    int n = ok ? ASN1_item_i2d((ASN1_VALUE *)opus, &der, ASN1_ITEM_rptr(MUM_SPC_OPUS)) : -1;
+    ok = n > 0 && add_sequence_attr(si, OID_SPC_SP_OPUS_INFO, der, n);
+    OPENSSL_free(der);
+    ASN1_item_free((ASN1_VALUE *)opus, ASN1_ITEM_rptr(MUM_SPC_OPUS));
+    return ok;
+}
+
+int mum__pkcs7_build(mum_ctx *ctx, const char *content_oid, const uint8_t *content,
+                     size_t content_len, const mum_signer *signer, const mum_sign_opts *opts,
+                     uint8_t **out, size_t *out_len)
+{
+    static const mum_sign_opts defaults = MUM_SIGN_OPTS_INIT;
+    if (!opts)
+        opts = &defaults;
+    mum_hash_alg alg = opts->digest_alg == MUM_HASH_NONE ? MUM_HASH_SHA256 : opts->digest_alg;
+    const EVP_MD *md = mum__evp_md(alg);
+    size_t body = mum__der_header_len(content, content_len);
+    if (opts->version != MUM_SIGN_OPTS_VERSION || !md || body == 0 || content_len > INT_MAX ||
+        (opts->program_name && !mum__utf8_valid(opts->program_name, strlen(opts->program_name))))
+        return mum__error(ctx, MUM_EINVAL, NULL, "signing: invalid arguments");
+    ERR_clear_error();
+    int rc = MUM_ECRYPTO;
+    PKCS7 *p7 = PKCS7_new();
+    PKCS7 *inner = PKCS7_new();
+    if (!p7 || !inner || PKCS7_set_type(p7, NID_pkcs7_signed) != 1)
+        goto done;
+    const unsigned char *q = content;
+    inner->type = OBJ_txt2obj(content_oid, 1);
+    inner->d.other = d2i_ASN1_TYPE(NULL, &q, (long)content_len);
+    if (!inner->type || !inner->d.other || PKCS7_set_content(p7, inner) != 1)
+        goto done;
+    inner = NULL;
+    if (signer) {
+        PKCS7_SIGNER_INFO *si = PKCS7_add_signature(p7, signer->cert, signer->key, md);
+        if (!si || PKCS7_add_certificate(p7, signer->cert) != 1)
+            goto done;
+        for (int i = 0; i < sk_X509_num(signer->chain); i++)
+            if (PKCS7_add_certificate(p7, sk_X509_value(signer->chain, i)) != 1)
+                goto done;
+        unsigned char dig[EVP_MAX_MD_SIZE];
+        unsigned int dlen = 0;
+        ASN1_OBJECT *ct = OBJ_txt2obj(content_oid, 1);
+        if (!ct || PKCS7_add_signed_attribute(si, NID_pkcs9_contentType, V_ASN1_OBJECT, ct) != 1) {
+            ASN1_OBJECT_free(ct);
+            goto done;
+        }
+        if (!add_statement_type(si) || !add_opus(si, opts) ||
+            EVP_Digest(content + body, content_len - body, dig, &dlen, md, NULL) != 1 ||
+            PKCS7_add1_attrib_digest(si, dig, (int)dlen) != 1)
+            goto done;
+        if (opts->has_signing_time) {
+            ASN1_TIME *t = ASN1_TIME_set(NULL, (time_t)opts->signing_time);
+            if (!t || PKCS7_add0_attrib_signing_time(si, t) != 1) {
+                ASN1_TIME_free(t);
+                goto done;
+            }
+        }
+        if (PKCS7_SIGNER_INFO_sign(si) != 1)
+            goto done;
+    }
+    unsigned char *buf = NULL;
+    int n = i2d_PKCS7(p7, &buf);
+    rc = take_der(buf, n, out, out_len);
+    if (rc == MUM_ENOMEM)
+        rc = mum__nomem(ctx);
+done:
+    if (rc == MUM_ECRYPTO)
+        rc = mum__crypto_error(ctx, MUM_ECRYPTO, NULL, "signing failed");
+    ERR_clear_error();
+    PKCS7_free(inner);
+    PKCS7_free(p7);
+    return rc;
+}

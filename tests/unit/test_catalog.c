@@ -1,0 +1,634 @@
+/*
+ * test_catalog.c - catalogs made by the builder, read back, matched
+ * against files, signed with the throwaway test CA and verified, damaged.
+ * Real catalogs are covered by tests/cli/catalog-realdata.sh (against
+ * osslsigncode's listings); these tests need no real data.
+ */
+#include "testca.h"
+
+#include "pegen.h"
+
+#include <mum/catalog.h>
+#include <mum/pe.h>
+
+static const char text_file[] = "a text file: not a PE image\n";
+
+/* The two files most tests catalog: a PE image and a text. */
+static void digests_of(mum_cat_digests *pe, mum_cat_digests *txt)
+{
+    pegen_opts o = PEGEN_OPTS_INIT;
+    o.pe32plus = true;
+    size_t size;
+    uint8_t *img = pegen_build(&o, &size);
+    cr_assert_eq(mum_cat_digests_compute(NULL, img, size, NULL, pe), MUM_OK);
+    cr_assert(pe->is_pe);
+    free(img);
+    cr_assert_eq(mum_cat_digests_compute(NULL, text_file, strlen(text_file), NULL, txt), MUM_OK);
+    cr_assert_not(txt->is_pe);
+}
+
+typedef struct made {
+    uint8_t *der;
+    size_t len;
+} made;
+
+/* Builds a catalog of the PE image and the text file. */
+static made build(int version, bool pe_first, const mum_signer *signer, const char *extra_name)
+{
+    mum_cat_digests pe, txt;
+    digests_of(&pe, &txt);
+    mum_cat_builder *b;
+    cr_assert_eq(mum_cat_builder_new(NULL, version, &b), MUM_OK);
+    mum_cat_builder_set_time(b, 1700000000);
+    cr_assert_eq(mum_cat_builder_add_attr(NULL, b, "OSAttr", "2:6.1,2:6.2", MUM_CAT_ATTR_FLAGS_DEFAULT), MUM_OK);
+    size_t f1, f2;
+    if (pe_first) {
+        cr_assert_eq(mum_cat_builder_add(NULL, b, &pe, &f1), MUM_OK);
+        cr_assert_eq(mum_cat_builder_add(NULL, b, &txt, &f2), MUM_OK);
+    } else {
+        cr_assert_eq(mum_cat_builder_add(NULL, b, &txt, &f2), MUM_OK);
+        cr_assert_eq(mum_cat_builder_add(NULL, b, &pe, &f1), MUM_OK);
+    }
+    cr_assert_eq(mum_cat_builder_add_file_attr(NULL, b, f1, "File", "image.dll", MUM_CAT_ATTR_FLAGS_DEFAULT), MUM_OK);
+    cr_assert_eq(mum_cat_builder_add_file_attr(NULL, b, f2, "File", "notes.txt", MUM_CAT_ATTR_FLAGS_DEFAULT), MUM_OK);
+    if (extra_name) {
+        size_t f3;
+        cr_assert_eq(mum_cat_builder_add(NULL, b, &txt, &f3), MUM_OK);
+        cr_assert_eq(mum_cat_builder_add_file_attr(NULL, b, f3, "File", extra_name, MUM_CAT_ATTR_FLAGS_DEFAULT), MUM_OK);
+    }
+    made m;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_cat_builder_finish(ctx, b, signer, NULL, &m.der, &m.len), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    mum_cat_builder_free(b);
+    return m;
+}
+
+static mum_catalog *parse(const made *m)
+{
+    mum_catalog *cat;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_catalog_parse(ctx, m->der, m->len, NULL, &cat), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    return cat;
+}
+
+Test(catalog, v2_round_trip)
+{
+    made m = build(2, true, NULL, NULL);
+    mum_catalog *cat = parse(&m);
+    const mum_catalog_info *ci = mum_catalog_get_info(cat);
+    cr_assert_eq(ci->version, 2);
+    cr_assert_str_eq(ci->subject_algorithm, MUM_OID_CAT_MEMBER_V2);
+    cr_assert_eq(ci->this_update, 1700000000);
+    cr_assert_eq(ci->member_count, 4, "v2 lists each file twice");
+    cr_assert_eq(ci->attr_count, 1);
+    cr_assert_str_eq(mum_catalog_attr_value(cat, "osattr"), "2:6.1,2:6.2");
+    cr_assert_eq(mum_catalog_attr(cat, 0)->flags, MUM_CAT_ATTR_FLAGS_DEFAULT);
+    cr_assert_not_null(ci->list_id);
+    cr_assert_eq(strlen(ci->list_id), 32);
+
+    mum_cat_digests pe, txt;
+    digests_of(&pe, &txt);
+    size_t seen_pe256 = 0, seen_txt1 = 0;
+    for (size_t i = 0; i < ci->member_count; i++) {
+        const mum_cat_member *m2 = mum_catalog_member(cat, i);
+        if (i > 0) {
+            const mum_cat_member *prev = mum_catalog_member(cat, i - 1);
+            size_t n = prev->tag_len < m2->tag_len ? prev->tag_len : m2->tag_len;
+            int c = memcmp(prev->tag, m2->tag, n);
+            cr_assert(c < 0 || (c == 0 && prev->tag_len < m2->tag_len), "members sorted by tag");
+        }
+        if (m2->digest_len == 32 && memcmp(m2->digest, pe.pe_sha256, 32) == 0) {
+            seen_pe256++;
+            cr_assert_eq(m2->kind, MUM_CAT_KIND_PE);
+            cr_assert(m2->has_indirect_data);
+            cr_assert_str_eq(m2->data_type, "1.3.6.1.4.1.311.2.1.15");
+            cr_assert_eq(m2->member_info2, 0);
+            cr_assert_str_eq(mum_cat_member_attr(m2, "File"), "image.dll");
+        }
+        if (m2->digest_len == 20 && memcmp(m2->digest, txt.sha1, 20) == 0) {
+            seen_txt1++;
+            cr_assert_eq(m2->kind, MUM_CAT_KIND_FLAT);
+            cr_assert_not(m2->has_indirect_data);
+            cr_assert_eq(m2->member_info2, 2);
+            cr_assert_eq(m2->attr_count, 0, "the SHA-1 twin carries no attributes");
+        }
+    }
+    cr_assert_eq(seen_pe256, 1);
+    cr_assert_eq(seen_txt1, 1);
+    const mum_signature *sig = mum_catalog_signature(cat);
+    cr_assert_eq(mum_signature_signer_count(sig), 0);
+    cr_assert_str_eq(mum_signature_content_type(sig), MUM_OID_CTL);
+    mum_catalog_free(cat);
+    mum_free(m.der);
+}
+
+Test(catalog, v1_round_trip)
+{
+    made m = build(1, true, NULL, NULL);
+    mum_catalog *cat = parse(&m);
+    const mum_catalog_info *ci = mum_catalog_get_info(cat);
+    cr_assert_eq(ci->version, 1);
+    cr_assert_eq(ci->member_count, 2);
+    mum_cat_digests pe, txt;
+    digests_of(&pe, &txt);
+    for (size_t i = 0; i < 2; i++) {
+        const mum_cat_member *m1 = mum_catalog_member(cat, i);
+        cr_assert_eq(m1->tag_len, 82, "40 UTF-16 hex digits and a NUL");
+        cr_assert_eq(m1->alg, MUM_HASH_SHA1);
+        cr_assert_eq(m1->member_info_version, 512);
+        char hex[41];
+        mum_hex_encode(m1->digest, 20, hex);
+        for (char *p = hex; *p; p++)
+            if (*p >= 'a')
+                *p = (char)(*p - 'a' + 'A');
+        cr_assert_str_eq(m1->tag_text, hex, "v1 tags are the upper-case hex of the digest");
+        if (m1->kind == MUM_CAT_KIND_PE) {
+            cr_assert_arr_eq(m1->digest, pe.pe_sha1, 20);
+            cr_assert_str_eq(m1->sip_guid, "{C689AAB8-8E78-11D0-8C47-00C04FC295EE}");
+        } else {
+            cr_assert_arr_eq(m1->digest, txt.sha1, 20);
+            cr_assert_str_eq(m1->sip_guid, "{DE351A42-8E59-11D0-8C47-00C04FC295EE}");
+        }
+    }
+    mum_catalog_free(cat);
+    mum_free(m.der);
+}
+
+Test(catalog, same_inputs_give_the_same_bytes_in_any_order)
+{
+    made a = build(2, true, NULL, NULL), b = build(2, false, NULL, NULL);
+    cr_assert_eq(a.len, b.len);
+    cr_assert_eq(memcmp(a.der, b.der, a.len), 0);
+    made c = build(2, true, NULL, "another-name.txt");
+    /* the same text twice: listed once, under the name that sorts first */
+    mum_catalog *cat = parse(&c);
+    cr_assert_eq(mum_catalog_get_info(cat)->member_count, 4);
+    bool found = false;
+    for (size_t i = 0; i < 4; i++) {
+        const char *f = mum_cat_member_attr(mum_catalog_member(cat, i), "File");
+        if (f && strcmp(f, "another-name.txt") == 0)
+            found = true;
+        cr_assert(!f || strcmp(f, "notes.txt") != 0);
+    }
+    cr_assert(found);
+    mum_catalog *ca = parse(&a);
+    cr_assert_str_neq(mum_catalog_get_info(cat)->list_id, mum_catalog_get_info(ca)->list_id,
+                      "the derived list identifier follows the contents");
+    mum_catalog_free(ca);
+    mum_catalog_free(cat);
+    mum_free(a.der);
+    mum_free(b.der);
+    mum_free(c.der);
+}
+
+Test(catalog, membership_by_authenticode_and_flat_digests)
+{
+    made m = build(2, true, NULL, NULL);
+    mum_catalog *cat = parse(&m);
+    mum_cat_digests pe, txt, other;
+    digests_of(&pe, &txt);
+    mum_cat_hit hits[4];
+    size_t n = mum_catalog_match(cat, &pe, hits, 4);
+    cr_assert_eq(n, 2);
+    cr_assert(hits[0].member < hits[1].member);
+    bool s256 = false, s1 = false;
+    for (size_t i = 0; i < n; i++) {
+        s256 |= hits[i].how == MUM_CAT_HOW_PE_SHA256;
+        s1 |= hits[i].how == MUM_CAT_HOW_PE_SHA1;
+    }
+    cr_assert(s256 && s1);
+    cr_assert_str_eq(mum_cat_how_name(MUM_CAT_HOW_PE_SHA256), "authenticode-sha256");
+    n = mum_catalog_match(cat, &txt, hits, 1);
+    cr_assert_eq(n, 2, "the count is of all hits even when fewer fit");
+    cr_assert_eq(hits[0].how == MUM_CAT_HOW_FLAT_SHA256 || hits[0].how == MUM_CAT_HOW_FLAT_SHA1, true);
+    cr_assert_eq(mum_cat_digests_compute(NULL, "x", 1, NULL, &other), MUM_OK);
+    cr_assert_eq(mum_catalog_match(cat, &other, hits, 4), 0);
+    /* a PE's plain digests are not what a PE member lists */
+    mum_cat_digests plain = pe;
+    plain.is_pe = false;
+    cr_assert_eq(mum_catalog_match(cat, &plain, hits, 4), 0);
+    mum_catalog_free(cat);
+    mum_free(m.der);
+}
+
+Test(catalog, attributes_keep_unicode)
+{
+    mum_cat_builder *b;
+    cr_assert_eq(mum_cat_builder_new(NULL, 2, &b), MUM_OK);
+    mum_cat_digests txt;
+    cr_assert_eq(mum_cat_digests_compute(NULL, "abc", 3, NULL, &txt), MUM_OK);
+    size_t f;
+    cr_assert_eq(mum_cat_builder_add(NULL, b, &txt, &f), MUM_OK);
+    const char *hint = "x86_caf\xc3\xa9_31bf3856ad364e35\\\xf0\x9f\x93\x84.txt";
+    cr_assert_eq(mum_cat_builder_add_file_attr(NULL, b, f, "Hint", hint, 0x10010001), MUM_OK);
+    cr_assert_eq(mum_cat_builder_add_file_attr(NULL, b, 7, "Hint", hint, 1), MUM_EINVAL);
+    cr_assert_eq(mum_cat_builder_add_file_attr(NULL, b, f, "Bad", "\xff", 1), MUM_EINVAL);
+    cr_assert_eq(mum_cat_builder_add_attr(NULL, b, "PackageName", "caf\xc3\xa9", 0x10001), MUM_OK);
+    cr_assert_eq(mum_cat_builder_add_attr(NULL, b, "packagename", "x", 1), MUM_EEXIST);
+    cr_assert_eq(mum_cat_builder_set_list_id(NULL, b, (const uint8_t *)"0123456789abcdef", 16), MUM_OK);
+    cr_assert_eq(mum_cat_builder_set_list_id(NULL, b, (const uint8_t *)"", 0), MUM_EINVAL);
+    made m;
+    cr_assert_eq(mum_cat_builder_finish(NULL, b, NULL, NULL, &m.der, &m.len), MUM_OK);
+    mum_cat_builder_free(b);
+    mum_catalog *cat = parse(&m);
+    cr_assert_str_eq(mum_catalog_get_info(cat)->list_id, "30313233343536373839616263646566");
+    cr_assert_str_eq(mum_catalog_attr_value(cat, "PackageName"), "caf\xc3\xa9");
+    cr_assert_eq(mum_catalog_attr(cat, 0)->flags, 0x10001);
+    int with_hint = 0;
+    for (size_t i = 0; i < 2; i++) {
+        const char *h = mum_cat_member_attr(mum_catalog_member(cat, i), "hint");
+        if (h) {
+            cr_assert_str_eq(h, hint);
+            with_hint++;
+        }
+    }
+    cr_assert_eq(with_hint, 1);
+    mum_catalog_free(cat);
+    mum_free(m.der);
+    cr_assert_eq(mum_cat_builder_new(NULL, 3, &b), MUM_EINVAL);
+}
+
+Test(catalog, empty_catalog)
+{
+    mum_cat_builder *b;
+    cr_assert_eq(mum_cat_builder_new(NULL, 2, &b), MUM_OK);
+    made m;
+    cr_assert_eq(mum_cat_builder_finish(NULL, b, NULL, NULL, &m.der, &m.len), MUM_OK);
+    mum_cat_builder_free(b);
+    mum_catalog *cat = parse(&m);
+    cr_assert_eq(mum_catalog_get_info(cat)->member_count, 0);
+    mum_cat_digests d;
+    mum_cat_digests_compute(NULL, "", 0, NULL, &d);
+    cr_assert_eq(mum_catalog_match(cat, &d, NULL, 0), 0);
+    mum_catalog_free(cat);
+    mum_free(m.der);
+}
+
+/* ---- signed catalogs ---- */
+
+static mum_signer *signer(const char *name, const char *chain)
+{
+    char key[64], cert[64];
+    snprintf(key, sizeof key, "%s.key", name);
+    snprintf(cert, sizeof cert, "%s.pem", name);
+    mum_signer *s;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_signer_load(ctx, tu_ca_file(key), tu_ca_file(cert), chain ? tu_ca_file(chain) : NULL, &s),
+                 MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    return s;
+}
+
+static mum_trust *anchors(const char *name)
+{
+    mum_trust *t;
+    cr_assert_eq(mum_trust_new(&t), MUM_OK);
+    if (name)
+        cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file(name)), MUM_OK);
+    return t;
+}
+
+/* Verifies der as a catalog against anchors (NULL: none). */
+static mum_sig_result verify(const uint8_t *der, size_t len, const char *anchor, bool has_time,
+                             int64_t time)
+{
+    mum_catalog *cat;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_catalog_parse(ctx, der, len, NULL, &cat), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_trust *t = anchor ? anchors(anchor) : NULL;
+    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    o.anchors = t;
+    o.has_time = has_time;
+    o.time = time;
+    mum_sig_result r;
+    cr_assert_eq(mum_signature_verify(ctx, mum_catalog_signature(cat), &o, &r), MUM_OK);
+    mum_trust_free(t);
+    mum_catalog_free(cat);
+    mum_ctx_free(ctx);
+    return r;
+}
+
+Test(catalog, signed_catalog_verifies_at_both_levels)
+{
+    mum_signer *s = signer("signer", NULL);
+    made m = build(2, true, s, NULL);
+    mum_signer_free(s);
+
+    mum_sig_result r = verify(m.der, m.len, "root.pem", false, 0);
+    cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail);
+    cr_assert_null(r.detail);
+    cr_assert_eq(r.time_source, MUM_SIG_TIME_NOW);
+    mum_sig_result_clear(&r);
+
+    r = verify(m.der, m.len, NULL, false, 0);
+    cr_assert_eq(r.status, MUM_SIG_UNTRUSTED);
+    cr_assert_eq(r.trust_issue, MUM_SIG_TRUST_NO_ANCHORS);
+    cr_assert_eq(r.time_source, MUM_SIG_TIME_NONE);
+    mum_sig_result_clear(&r);
+
+    r = verify(m.der, m.len, "other.pem", false, 0);
+    cr_assert_eq(r.status, MUM_SIG_UNTRUSTED);
+    cr_assert_eq(r.trust_issue, MUM_SIG_TRUST_UNKNOWN_ROOT);
+    cr_assert(strstr(r.detail, "does not lead to a trust anchor"), "%s", r.detail);
+    mum_sig_result_clear(&r);
+
+    /* what the signature says */
+    mum_catalog *cat = parse(&m);
+    const mum_signature *sig = mum_catalog_signature(cat);
+    cr_assert_eq(mum_signature_signer_count(sig), 1);
+    const mum_signer_info *si = mum_signature_signer(sig, 0);
+    cr_assert(si->has_cert);
+    cr_assert_str_eq(si->cert.subject, "CN=mumtool test signer,O=mumtool tests");
+    cr_assert_str_eq(si->cert.issuer, "CN=mumtool test root,O=mumtool tests");
+    char serial[8];
+    snprintf(serial, sizeof serial, "%02X", tu_cert_serial(tu_ca_file("signer.pem")));
+    cr_assert_str_eq(si->cert.serial, serial);
+    cr_assert_eq(strlen(si->cert.thumbprint), 40);
+    cr_assert_eq(si->digest_alg, MUM_HASH_SHA256);
+    cr_assert_str_eq(si->signature_alg, "rsaEncryption");
+    cr_assert(si->has_signing_time);
+    cr_assert_eq(si->signing_time, 1700000000);
+    cr_assert_eq(si->timestamp, MUM_TIMESTAMP_NONE);
+    cr_assert_eq(mum_signature_cert_count(sig), 1);
+    mum_authenticode_info ai;
+    cr_assert_eq(mum_authenticode_content(NULL, sig, &ai), MUM_ENOTFOUND);
+    mum_catalog_free(cat);
+    mum_free(m.der);
+}
+
+Test(catalog, chain_and_partial_chain)
+{
+    mum_signer *s = signer("leaf", "inter.pem");
+    made m = build(1, true, s, NULL);
+    mum_signer_free(s);
+    mum_sig_result r = verify(m.der, m.len, "root.pem", false, 0);
+    cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail);
+    mum_sig_result_clear(&r);
+    r = verify(m.der, m.len, "inter.pem", false, 0);
+    cr_assert_eq(r.status, MUM_SIG_TRUSTED, "an intermediate given as anchor is one: %s", r.detail);
+    mum_sig_result_clear(&r);
+    mum_free(m.der);
+
+    s = signer("leaf", NULL);
+    m = build(1, true, s, NULL);
+    mum_signer_free(s);
+    r = verify(m.der, m.len, "root.pem", false, 0);
+    cr_assert_eq(r.status, MUM_SIG_UNTRUSTED, "the intermediate is missing");
+    cr_assert_eq(r.trust_issue, MUM_SIG_TRUST_UNKNOWN_ROOT);
+    mum_sig_result_clear(&r);
+    mum_free(m.der);
+}
+
+Test(catalog, expired_and_wrong_usage)
+{
+    mum_signer *s = signer("expired", NULL);
+    made m = build(2, true, s, NULL);
+    mum_signer_free(s);
+    mum_sig_result r = verify(m.der, m.len, "root.pem", false, 0);
+    cr_assert_eq(r.status, MUM_SIG_EXPIRED);
+    cr_assert(strstr(r.detail, "mumtool expired signer"), "%s", r.detail);
+    cr_assert(strstr(r.detail, "2020-12-31T00:00:00Z"), "%s", r.detail);
+    mum_sig_result_clear(&r);
+    /* at a time within its validity */
+    r = verify(m.der, m.len, "root.pem", true, 1609286400 /* 2020-12-30 */);
+    cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail);
+    mum_sig_result_clear(&r);
+    r = verify(m.der, m.len, "root.pem", true, 1546300700 /* 2019-01-01 */);
+    cr_assert_eq(r.status, MUM_SIG_EXPIRED, "not valid yet: %s", r.detail);
+    mum_sig_result_clear(&r);
+    r = verify(m.der, m.len, "expired.pem", true, 1593561600 /* 2020-07-01 */);
+    cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail);
+    cr_assert_eq(r.time_source, MUM_SIG_TIME_GIVEN);
+    cr_assert_eq(r.evaluated_at, 1593561600);
+    mum_sig_result_clear(&r);
+    mum_free(m.der);
+
+    s = signer("tls", NULL);
+    m = build(2, true, s, NULL);
+    mum_signer_free(s);
+    r = verify(m.der, m.len, "root.pem", false, 0);
+    cr_assert_eq(r.status, MUM_SIG_UNTRUSTED);
+    cr_assert_eq(r.trust_issue, MUM_SIG_TRUST_USAGE);
+    mum_findings *f;
+    mum_findings_new(&f);
+    cr_assert_eq(mum_sig_result_findings(&r, NULL, f, NULL), MUM_OK);
+    cr_assert_eq(tu_count_rule(f, "signature.wrong-usage"), 1);
+    mum_findings_free(f);
+    mum_sig_result_clear(&r);
+    mum_free(m.der);
+}
+
+static uint8_t *find_bytes(uint8_t *hay, size_t n, const uint8_t *needle, size_t k)
+{
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(hay + i, needle, k) == 0)
+            return hay + i;
+    return NULL;
+}
+
+Test(catalog, damage_is_an_integrity_failure)
+{
+    mum_signer *s = signer("signer", NULL);
+    made m = build(2, true, s, NULL);
+    mum_signer_free(s);
+    mum_cat_digests pe, txt;
+    digests_of(&pe, &txt);
+
+    /* one flipped byte in a member's digest: the list no longer matches */
+    uint8_t *copy = malloc(m.len);
+    memcpy(copy, m.der, m.len);
+    uint8_t *tag = find_bytes(copy, m.len, txt.sha256, 32);
+    cr_assert_not_null(tag);
+    tag[5] ^= 0x40;
+    mum_sig_result r = verify(copy, m.len, "root.pem", false, 0);
+    cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
+    cr_assert_eq(r.failed_check, MUM_SIG_CHECK_CONTENT_DIGEST);
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_sig_result_findings(&r, NULL, f, NULL);
+    cr_assert_eq(tu_count_rule(f, "signature.content-digest"), 1);
+    cr_assert_eq(mum_rule_find("signature.content-digest")->hresult, 0x80096010);
+    mum_sig_result_clear(&r);
+    /* and the member's tag is no longer the digest it holds */
+    mum_catalog *cat;
+    cr_assert_eq(mum_catalog_parse(NULL, copy, m.len, NULL, &cat), MUM_OK);
+    cr_assert_eq(mum_catalog_check(cat, f, NULL), MUM_OK);
+    cr_assert_eq(tu_count_rule(f, "catalog.tag-mismatch"), 1);
+    const mum_finding *tf = tu_find_rule(f, "catalog.tag-mismatch");
+    cr_assert(tf->loc.has_offset);
+    mum_catalog_free(cat);
+    mum_findings_free(f);
+
+    /* the signature value (the last bytes of the file) */
+    memcpy(copy, m.der, m.len);
+    copy[m.len - 1] ^= 1;
+    r = verify(copy, m.len, NULL, false, 0);
+    cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
+    cr_assert_eq(r.failed_check, MUM_SIG_CHECK_SIGNATURE);
+    mum_sig_result_clear(&r);
+
+    /* the certificate's serial no longer names the signer */
+    memcpy(copy, m.der, m.len);
+    size_t cert_len;
+    uint8_t *cert = tu_pem_der(tu_ca_file("signer.pem"), &cert_len);
+    uint8_t *at = find_bytes(copy, m.len, cert, cert_len);
+    cr_assert_not_null(at);
+    static const uint8_t version_serial[] = {0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01};
+    uint8_t *serial = find_bytes(at, cert_len, version_serial, sizeof version_serial);
+    cr_assert_not_null(serial);
+    serial[7] = 0x7f; /* a serial make-test-ca.sh never gives */
+    r = verify(copy, m.len, "root.pem", false, 0);
+    cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
+    cr_assert_eq(r.failed_check, MUM_SIG_CHECK_SIGNER_CERT);
+    mum_sig_result_clear(&r);
+    free(cert);
+    free(copy);
+    mum_free(m.der);
+}
+
+Test(catalog, unsigned_catalog)
+{
+    made m = build(2, true, NULL, NULL);
+    mum_sig_result r = verify(m.der, m.len, "root.pem", false, 0);
+    cr_assert_eq(r.status, MUM_SIG_UNSIGNED);
+    cr_assert_str_eq(mum_sig_status_name(r.status), "unsigned");
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_location loc = {.input = "u.cat"};
+    cr_assert_eq(mum_sig_result_findings(&r, NULL, f, &loc), MUM_OK);
+    const mum_finding *x = tu_find_rule(f, "signature.unsigned");
+    cr_assert_not_null(x);
+    cr_assert_eq(x->rule->hresult, 0x800b0100);
+    cr_assert_eq(x->severity, MUM_SEVERITY_ERROR);
+    mum_findings_free(f);
+    mum_sig_result_clear(&r);
+    mum_free(m.der);
+}
+
+/* ---- malformed input ---- */
+
+Test(catalog, every_truncation_is_a_located_error)
+{
+    mum_signer *s = signer("signer", NULL);
+    made m = build(2, true, s, NULL);
+    mum_signer_free(s);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_location where = {.input = "cut.cat"};
+    for (size_t n = 0; n < m.len; n++) {
+        uint8_t *q = malloc(n ? n : 1);
+        memcpy(q, m.der, n);
+        mum_catalog *cat = NULL;
+        int rc = mum_catalog_parse(ctx, q, n, &where, &cat);
+        cr_assert_eq(rc, MUM_EFORMAT, "cut at %zu of %zu: %d", n, m.len, rc);
+        cr_assert(strncmp(mum_ctx_message(ctx), "cut.cat: at offset ", 19) == 0, "%s", mum_ctx_message(ctx));
+        cr_assert_null(cat);
+        free(q);
+    }
+    mum_ctx_free(ctx);
+    mum_free(m.der);
+}
+
+Test(catalog, hostile_bytes_never_crash)
+{
+    made m = build(1, true, NULL, NULL);
+    uint8_t *q = malloc(m.len);
+    /* every byte replaced by a few values: parse, check, match, verify */
+    static const uint8_t values[] = {0x00, 0x7f, 0x80, 0xff};
+    mum_cat_digests d;
+    mum_cat_digests_compute(NULL, "x", 1, NULL, &d);
+    for (size_t i = 0; i < m.len; i++) {
+        for (size_t v = 0; v < sizeof values; v++) {
+            memcpy(q, m.der, m.len);
+            q[i] = values[v];
+            mum_catalog *cat = NULL;
+            if (mum_catalog_parse(NULL, q, m.len, NULL, &cat) == MUM_OK) {
+                mum_findings *f;
+                mum_findings_new(&f);
+                mum_catalog_check(cat, f, NULL);
+                mum_catalog_match(cat, &d, NULL, 0);
+                mum_sig_result r;
+                if (mum_signature_verify(NULL, mum_catalog_signature(cat), NULL, &r) == MUM_OK)
+                    mum_sig_result_clear(&r);
+                mum_findings_free(f);
+                mum_catalog_free(cat);
+            }
+        }
+    }
+    free(q);
+    mum_free(m.der);
+}
+
+Test(catalog, not_a_catalog)
+{
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_catalog *cat;
+    /* a ContentInfo of type data: PKCS#7, but not SignedData */
+    static const uint8_t data_ci[] = {0x30, 0x0f, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+                                      0x0d, 0x01, 0x07, 0x01, 0xa0, 0x02, 0x04, 0x00};
+    cr_assert_eq(mum_catalog_parse(ctx, data_ci, sizeof data_ci, NULL, &cat), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "not SignedData"), "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_catalog_parse(ctx, "hello", 5, NULL, &cat), MUM_EFORMAT);
+    cr_assert_eq(mum_catalog_parse(ctx, "", 0, NULL, &cat), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "empty"), "%s", mum_ctx_message(ctx));
+    /* trailing garbage */
+    made m = build(2, true, NULL, NULL);
+    uint8_t *q = malloc(m.len + 3);
+    memcpy(q, m.der, m.len);
+    memcpy(q + m.len, "abc", 3);
+    cr_assert_eq(mum_catalog_parse(ctx, q, m.len + 3, NULL, &cat), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "3 bytes after the end"), "%s", mum_ctx_message(ctx));
+    free(q);
+    mum_free(m.der);
+    mum_ctx_free(ctx);
+}
+
+/* One build of a small signed catalog, for the allocation sweep. */
+static mum_cat_digests g_pe, g_txt;
+static mum_signer *g_signer;
+static mum_cat_builder *g_b;
+static uint8_t *g_out;
+
+static int build_once(void)
+{
+    size_t f, len;
+    int rc = mum_cat_builder_new(NULL, 2, &g_b);
+    if (rc == MUM_OK)
+        rc = mum_cat_builder_add_attr(NULL, g_b, "OSAttr", "2:6.1", 1);
+    if (rc == MUM_OK)
+        rc = mum_cat_builder_add(NULL, g_b, &g_pe, &f);
+    if (rc == MUM_OK)
+        rc = mum_cat_builder_add_file_attr(NULL, g_b, f, "File", "a.dll", 1);
+    if (rc == MUM_OK)
+        rc = mum_cat_builder_add(NULL, g_b, &g_txt, &f);
+    if (rc == MUM_OK)
+        rc = mum_cat_builder_finish(NULL, g_b, g_signer, NULL, &g_out, &len);
+    return rc;
+}
+
+static void build_cleanup(void)
+{
+    mum_free(g_out);
+    g_out = NULL;
+    mum_cat_builder_free(g_b);
+    g_b = NULL;
+}
+
+Test(catalog, out_of_memory_while_parsing_and_building)
+{
+    g_signer = signer("signer", NULL);
+    made m = build(2, true, g_signer, NULL);
+    mum_catalog *cat = NULL;
+    TU_ALLOC_SWEEP(mum_catalog_parse(NULL, m.der, m.len, NULL, &cat), (mum_catalog_free(cat), cat = NULL));
+    digests_of(&g_pe, &g_txt);
+    TU_ALLOC_SWEEP(build_once(), build_cleanup());
+    mum_signer_free(g_signer);
+    mum_free(m.der);
+}

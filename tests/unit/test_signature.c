@@ -1,0 +1,459 @@
+/*
+ * test_signature.c - the Authenticode API on PE images that osslsigncode
+ * signs with the throwaway test CA, trust anchors, signing keys, and
+ * malformed signatures.  Catalog signatures are in test_catalog.c.
+ */
+#include "testca.h"
+
+#include "pegen.h"
+
+#include <mum/pe.h>
+#include <mum/signature.h>
+
+static bool have_osslsigncode(void)
+{
+    return system("command -v osslsigncode >/dev/null 2>&1") == 0;
+}
+
+typedef struct signed_pe {
+    uint8_t *data;
+    size_t size;
+} signed_pe;
+
+/* A test image signed by osslsigncode with the named test key. */
+static signed_pe sign_image(const char *who, const char *hash, unsigned overlay)
+{
+    if (!have_osslsigncode())
+        cr_skip_test("osslsigncode is not installed (tools/install-deps)");
+    char dir[256], in[300], out[300], cmd[2048];
+    tu_scratch(dir);
+    snprintf(in, sizeof in, "%s/in.dll", dir);
+    snprintf(out, sizeof out, "%s/out.dll", dir);
+    pegen_opts o = PEGEN_OPTS_INIT;
+    o.overlay = overlay;
+    size_t size;
+    uint8_t *img = pegen_build(&o, &size);
+    tu_spit(in, img, size);
+    free(img);
+    char key[64], cert[64];
+    snprintf(key, sizeof key, "%s.key", who);
+    snprintf(cert, sizeof cert, "%s.pem", who);
+    snprintf(cmd, sizeof cmd, "osslsigncode sign -h %s -certs '%s' -key '%s' -in '%s' -out '%s' >/dev/null 2>&1",
+             hash, tu_ca_file(cert), tu_ca_file(key), in, out);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    signed_pe s;
+    s.data = tu_slurp(out, &s.size);
+    cr_assert_not_null(s.data);
+    tu_rmrf(dir);
+    return s;
+}
+
+static mum_signature *embedded(const signed_pe *s)
+{
+    const uint8_t *der;
+    size_t len;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_pe_signature(ctx, s->data, s->size, NULL, &der, &len), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_signature *sig;
+    cr_assert_eq(mum_signature_parse(ctx, der, len, NULL, &sig), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    return sig;
+}
+
+static mum_sig_result check(const mum_signature *sig, const uint8_t *data, size_t size,
+                            const char *anchor, bool sha1_only)
+{
+    const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
+    uint8_t d[2][MUM_HASH_MAX_SIZE];
+    cr_assert_eq(mum_pe_digest(NULL, data, size, NULL, algs, 2, d), MUM_OK);
+    mum_file_digest fd[2] = {{MUM_HASH_SHA1, d[0]}, {MUM_HASH_SHA256, d[1]}};
+    mum_trust *t = NULL;
+    if (anchor) {
+        cr_assert_eq(mum_trust_new(&t), MUM_OK);
+        cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file(anchor)), MUM_OK);
+    }
+    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    o.anchors = t;
+    mum_sig_result r;
+    cr_assert_eq(mum_authenticode_verify(NULL, sig, fd, sha1_only ? 1 : 2, &o, &r), MUM_OK);
+    mum_trust_free(t);
+    return r;
+}
+
+Test(authenticode, content_names_the_file_digest)
+{
+    signed_pe s = sign_image("signer", "sha256", 0);
+    mum_signature *sig = embedded(&s);
+    cr_assert_str_eq(mum_signature_content_type(sig), MUM_OID_SPC_INDIRECT_DATA);
+    mum_authenticode_info ai;
+    cr_assert_eq(mum_authenticode_content(NULL, sig, &ai), MUM_OK);
+    cr_assert_str_eq(ai.data_type, "1.3.6.1.4.1.311.2.1.15");
+    cr_assert_eq(ai.digest_alg, MUM_HASH_SHA256);
+    cr_assert_str_eq(ai.digest_alg_oid, "2.16.840.1.101.3.4.2.1");
+    cr_assert_eq(ai.digest_len, 32);
+    const mum_hash_alg alg = MUM_HASH_SHA256;
+    uint8_t d[1][MUM_HASH_MAX_SIZE];
+    cr_assert_eq(mum_pe_digest(NULL, s.data, s.size, NULL, &alg, 1, d), MUM_OK);
+    cr_assert_arr_eq(ai.digest, d[0], 32, "osslsigncode signed what mum_pe_digest computes");
+    const mum_signer_info *si = mum_signature_signer(sig, 0);
+    cr_assert_str_eq(si->cert.subject, "CN=mumtool test signer,O=mumtool tests");
+    cr_assert_eq(si->digest_alg, MUM_HASH_SHA256);
+    mum_signature_free(sig);
+    free(s.data);
+}
+
+Test(authenticode, verifies_at_both_levels)
+{
+    signed_pe s = sign_image("signer", "sha256", 24);
+    mum_signature *sig = embedded(&s);
+    mum_sig_result r = check(sig, s.data, s.size, "root.pem", false);
+    cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail);
+    mum_sig_result_clear(&r);
+    r = check(sig, s.data, s.size, NULL, false);
+    cr_assert_eq(r.status, MUM_SIG_UNTRUSTED);
+    cr_assert_eq(r.trust_issue, MUM_SIG_TRUST_NO_ANCHORS);
+    mum_findings *f;
+    mum_findings_new(&f);
+    cr_assert_eq(mum_sig_result_findings(&r, sig, f, NULL), MUM_OK);
+    const mum_finding *x = tu_find_rule(f, "signature.no-anchors");
+    cr_assert_not_null(x);
+    cr_assert_eq(x->severity, MUM_SEVERITY_INFO, "no anchors is not a failure");
+    cr_assert(strstr(x->message, "mumtool test signer"), "%s", x->message);
+    mum_findings_free(f);
+    mum_sig_result_clear(&r);
+    r = check(sig, s.data, s.size, "other.pem", false);
+    cr_assert_eq(r.trust_issue, MUM_SIG_TRUST_UNKNOWN_ROOT);
+    mum_sig_result_clear(&r);
+    mum_signature_free(sig);
+    free(s.data);
+}
+
+Test(authenticode, a_changed_file_fails_the_file_digest)
+{
+    signed_pe s = sign_image("signer", "sha1", 0);
+    mum_signature *sig = embedded(&s);
+    mum_authenticode_info ai;
+    cr_assert_eq(mum_authenticode_content(NULL, sig, &ai), MUM_OK);
+    cr_assert_eq(ai.digest_alg, MUM_HASH_SHA1);
+    s.data[0x500] ^= 0xff; /* a byte of the first section */
+    mum_sig_result r = check(sig, s.data, s.size, "root.pem", false);
+    cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
+    cr_assert_eq(r.failed_check, MUM_SIG_CHECK_FILE_DIGEST);
+    cr_assert(strstr(r.detail, "differs from the signed one"), "%s", r.detail);
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_sig_result_findings(&r, sig, f, NULL);
+    cr_assert_eq(tu_count_rule(f, "signature.file-digest"), 1);
+    mum_findings_free(f);
+    mum_sig_result_clear(&r);
+    mum_signature_free(sig);
+    free(s.data);
+}
+
+Test(authenticode, the_digest_of_the_right_algorithm_is_needed)
+{
+    signed_pe s = sign_image("signer", "sha256", 0);
+    mum_signature *sig = embedded(&s);
+    mum_sig_result r = check(sig, s.data, s.size, "root.pem", true);
+    cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
+    cr_assert_eq(r.failed_check, MUM_SIG_CHECK_FILE_DIGEST);
+    cr_assert(strstr(r.detail, "sha256 digest"), "%s", r.detail);
+    mum_sig_result_clear(&r);
+    cr_assert_eq(mum_authenticode_verify(NULL, sig, NULL, 1, NULL, &r), MUM_EINVAL);
+    mum_sig_verify_opts bad = MUM_SIG_VERIFY_OPTS_INIT;
+    bad.version = 99;
+    cr_assert_eq(mum_signature_verify(NULL, sig, &bad, &r), MUM_EINVAL);
+    mum_signature_free(sig);
+    free(s.data);
+}
+
+Test(authenticode, generic_verify_checks_the_content_digest)
+{
+    /* mum_signature_verify: integrity and trust without the file digest */
+    signed_pe s = sign_image("signer", "sha256", 0);
+    mum_signature *sig = embedded(&s);
+    mum_trust *t;
+    mum_trust_new(&t);
+    mum_trust_add_pem_file(NULL, t, tu_ca_file("root.pem"));
+    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    o.anchors = t;
+    mum_sig_result r;
+    cr_assert_eq(mum_signature_verify(NULL, sig, &o, &r), MUM_OK);
+    cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail);
+    mum_sig_result_clear(&r);
+    mum_trust_free(t);
+    mum_signature_free(sig);
+    free(s.data);
+}
+
+/* ---- anchors and keys ---- */
+
+Test(trust, pem_files)
+{
+    mum_trust *t;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_trust_new(&t), MUM_OK);
+    cr_assert_eq(mum_trust_add_pem_file(ctx, t, tu_ca_file("root.pem")), MUM_OK);
+    cr_assert_eq(mum_trust_count(t), 1);
+    size_t n = 0, m = 0;
+    uint8_t *a = tu_slurp(tu_ca_file("root.pem"), &n);
+    uint8_t *b = tu_slurp(tu_ca_file("inter.pem"), &m);
+    cr_assert(a && b);
+    uint8_t *both = malloc(n + m + 20);
+    memcpy(both, "# two certificates\n", 19);
+    memcpy(both + 19, a, n);
+    memcpy(both + 19 + n, b, m);
+    cr_assert_eq(mum_trust_add_pem(ctx, t, both, n + m + 19, "both.pem"), MUM_OK);
+    cr_assert_eq(mum_trust_count(t), 3);
+    cr_assert_eq(mum_trust_add_pem(ctx, t, "nothing here\n", 13, "empty.pem"), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "empty.pem: no PEM certificate"), "%s", mum_ctx_message(ctx));
+    /* a damaged certificate: nothing of the file is added */
+    char *cut = malloc(n);
+    memcpy(cut, a, n);
+    memcpy(cut + 100, "!!!!", 4);
+    cr_assert_eq(mum_trust_add_pem(ctx, t, cut, n, "cut.pem"), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "cut.pem: a damaged certificate"), "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_trust_count(t), 3);
+    cr_assert_eq(mum_trust_add_pem_file(ctx, t, "/nonexistent/anchors.pem"), MUM_EIO);
+    cr_assert(strstr(mum_ctx_message(ctx), "/nonexistent/anchors.pem: cannot open"), "%s", mum_ctx_message(ctx));
+    free(cut);
+    free(both);
+    free(a);
+    free(b);
+    mum_trust_free(t);
+    mum_trust_free(NULL);
+    mum_ctx_free(ctx);
+}
+
+Test(signer, loading_errors_name_the_file)
+{
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_signer *s;
+    cr_assert_eq(mum_signer_load(ctx, tu_ca_file("signer.key"), tu_ca_file("root.pem"), NULL, &s), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "does not match the certificate"), "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_signer_load(ctx, tu_ca_file("root.pem"), tu_ca_file("root.pem"), NULL, &s), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "no unencrypted PEM private key"), "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_signer_load(ctx, "/nonexistent.key", tu_ca_file("root.pem"), NULL, &s), MUM_EIO);
+    /* an encrypted key is refused, not prompted for */
+    char dir[256], enc[300], cmd[1024];
+    tu_scratch(dir);
+    snprintf(enc, sizeof enc, "%s/enc.key", dir);
+    snprintf(cmd, sizeof cmd, "openssl pkey -in '%s' -aes256 -passout pass:secret -out '%s' 2>/dev/null",
+             tu_ca_file("signer.key"), enc);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(mum_signer_load(ctx, enc, tu_ca_file("signer.pem"), NULL, &s), MUM_EFORMAT);
+    tu_rmrf(dir);
+    cr_assert_eq(mum_signer_load(ctx, tu_ca_file("leaf.key"), tu_ca_file("leaf.pem"), tu_ca_file("inter.pem"), &s),
+                 MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_signer_free(s);
+    mum_signer_free(NULL);
+    mum_ctx_free(ctx);
+}
+
+/* ---- parsing ---- */
+
+Test(signature, malformed_input_gives_an_offset)
+{
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_signature *sig;
+    mum_location where = {.input = "x.p7"};
+    /* a SEQUENCE claiming 200 bytes with 3 present */
+    static const uint8_t cut[] = {0x30, 0x81, 0xc8, 0x06, 0x09, 0x2a};
+    cr_assert_eq(mum_signature_parse(ctx, cut, sizeof cut, &where, &sig), MUM_EFORMAT);
+    cr_assert_str_eq(mum_ctx_message(ctx),
+                     "x.p7: at offset 0: not a PKCS#7 signature: an element of 200 bytes runs past "
+                     "the end of the data (3 bytes left)");
+    /* well-formed DER, wrong structure: OpenSSL names the field */
+    static const uint8_t wrong[] = {0x30, 0x03, 0x02, 0x01, 0x05};
+    cr_assert_eq(mum_signature_parse(ctx, wrong, sizeof wrong, &where, &sig), MUM_EFORMAT);
+    cr_assert(strncmp(mum_ctx_message(ctx), "x.p7: at offset 0: not a PKCS#7 signature: ", 43) == 0, "%s",
+              mum_ctx_message(ctx));
+    /* nesting deeper than the walker's limit is reported, not recursed into */
+    uint8_t deep[2 * 100];
+    for (int i = 0; i < 100; i++) {
+        deep[2 * i] = 0x30;
+        deep[2 * i + 1] = (uint8_t)(2 * (99 - i));
+    }
+    cr_assert_eq(mum_signature_parse(ctx, deep, sizeof deep, &where, &sig), MUM_EFORMAT);
+    mum_ctx_free(ctx);
+    mum_signature_free(NULL);
+}
+
+Test(signature, times)
+{
+    int64_t t;
+    char buf[MUM_TIME_TEXT_MAX];
+    cr_assert_eq(mum_time_parse("2024-02-29T23:59:58Z", &t), MUM_OK);
+    cr_assert_eq(t, 1709251198); /* date -u -d 2024-02-29T23:59:58Z +%s */
+    mum_time_format(t, buf);
+    cr_assert_str_eq(buf, "2024-02-29T23:59:58Z");
+    cr_assert_eq(mum_time_parse("1970-01-01", &t), MUM_OK);
+    cr_assert_eq(t, 0);
+    cr_assert_eq(mum_time_parse("@-86400", &t), MUM_OK);
+    mum_time_format(t, buf);
+    cr_assert_str_eq(buf, "1969-12-31T00:00:00Z");
+    cr_assert_eq(mum_time_parse("2023-02-29", &t), MUM_EFORMAT, "not a leap year");
+    cr_assert_eq(mum_time_parse("2024-04-31", &t), MUM_EFORMAT);
+    cr_assert_eq(mum_time_parse("2024-01-01T24:00:00Z", &t), MUM_EFORMAT);
+    cr_assert_eq(mum_time_parse("2024-01-01T00:00:00", &t), MUM_EFORMAT, "UTC only");
+    cr_assert_eq(mum_time_parse("yesterday", &t), MUM_EFORMAT);
+    cr_assert_eq(mum_time_parse("@12x", &t), MUM_EFORMAT);
+    mum_time_format(INT64_MAX, buf);
+    cr_assert_str_eq(buf, "@9223372036854775807");
+}
+
+Test(signature, names)
+{
+    cr_assert_str_eq(mum_sig_status_name(MUM_SIG_UNTRUSTED), "signed-untrusted");
+    cr_assert_str_eq(mum_sig_status_name(MUM_SIG_INTEGRITY_FAILED), "integrity-failed");
+    cr_assert_str_eq(mum_sig_check_name(MUM_SIG_CHECK_CONTENT_DIGEST), "content-digest");
+    cr_assert_str_eq(mum_sig_trust_issue_name(MUM_SIG_TRUST_NO_ANCHORS), "no-anchors");
+    cr_assert_str_eq(mum_sig_time_source_name(MUM_SIG_TIME_TIMESTAMP), "timestamp");
+    cr_assert_str_eq(mum_timestamp_kind_name(MUM_TIMESTAMP_RFC3161), "rfc3161");
+    mum_sig_result_clear(NULL);
+}
+
+/* ---- timestamps (osslsigncode's own TSA, with the test CA's TSA key) ---- */
+
+#include <mum/catalog.h>
+
+/* A catalog signed by `who` and timestamped at `when` by `tsa`. */
+static uint8_t *timestamped(const char *who, const char *tsa, int64_t when, size_t *len)
+{
+    if (!have_osslsigncode())
+        cr_skip_test("osslsigncode is not installed (tools/install-deps)");
+    char key[64], cert[64], tkey[64], tcert[64];
+    snprintf(key, sizeof key, "%s.key", who);
+    snprintf(cert, sizeof cert, "%s.pem", who);
+    snprintf(tkey, sizeof tkey, "%s.key", tsa);
+    snprintf(tcert, sizeof tcert, "%s.pem", tsa);
+    mum_signer *s;
+    cr_assert_eq(mum_signer_load(NULL, tu_ca_file(key), tu_ca_file(cert), NULL, &s), MUM_OK);
+    mum_cat_builder *b;
+    cr_assert_eq(mum_cat_builder_new(NULL, 2, &b), MUM_OK);
+    mum_cat_builder_set_time(b, when - 60);
+    mum_cat_digests d;
+    cr_assert_eq(mum_cat_digests_compute(NULL, "abc", 3, NULL, &d), MUM_OK);
+    cr_assert_eq(mum_cat_builder_add(NULL, b, &d, NULL), MUM_OK);
+    uint8_t *der;
+    size_t n;
+    cr_assert_eq(mum_cat_builder_finish(NULL, b, s, NULL, &der, &n), MUM_OK);
+    mum_cat_builder_free(b);
+    mum_signer_free(s);
+    char dir[256], in[300], out[300], cmd[2048];
+    tu_scratch(dir);
+    snprintf(in, sizeof in, "%s/in.cat", dir);
+    snprintf(out, sizeof out, "%s/out.cat", dir);
+    tu_spit(in, der, n);
+    mum_free(der);
+    snprintf(cmd, sizeof cmd,
+             "osslsigncode add -TSA-certs '%s' -TSA-key '%s' -TSA-time %lld -in '%s' -out '%s' >/dev/null 2>&1",
+             tu_ca_file(tcert), tu_ca_file(tkey), (long long)when, in, out);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    uint8_t *res = tu_slurp(out, len);
+    cr_assert_not_null(res);
+    tu_rmrf(dir);
+    return res;
+}
+
+static mum_sig_result verify_cat(const uint8_t *der, size_t len, const char *anchor)
+{
+    mum_catalog *cat;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_catalog_parse(ctx, der, len, NULL, &cat), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_trust *t = NULL;
+    if (anchor) {
+        mum_trust_new(&t);
+        cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file(anchor)), MUM_OK);
+    }
+    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    o.anchors = t;
+    mum_sig_result r;
+    cr_assert_eq(mum_signature_verify(ctx, mum_catalog_signature(cat), &o, &r), MUM_OK);
+    const mum_signer_info *si = mum_signature_signer(mum_catalog_signature(cat), 0);
+    cr_assert_eq(si->timestamp, MUM_TIMESTAMP_RFC3161);
+    mum_trust_free(t);
+    mum_catalog_free(cat);
+    mum_ctx_free(ctx);
+    return r;
+}
+
+enum { JUNE_2020 = 1590969600, JUNE_2021 = 1622505600 };
+
+Test(timestamp, an_expired_signer_is_trusted_at_the_time_of_signing)
+{
+    size_t len;
+    uint8_t *der = timestamped("expired", "tsa", JUNE_2020, &len);
+    mum_catalog *cat;
+    cr_assert_eq(mum_catalog_parse(NULL, der, len, NULL, &cat), MUM_OK);
+    const mum_signer_info *si = mum_signature_signer(mum_catalog_signature(cat), 0);
+    cr_assert_eq(si->timestamp_time, JUNE_2020);
+    cr_assert_str_eq(si->timestamp_signer.subject, "CN=mumtool test TSA,O=mumtool tests");
+    cr_assert_eq(si->timestamp_digest_alg, MUM_HASH_SHA256);
+    mum_catalog_free(cat);
+    mum_sig_result r = verify_cat(der, len, "root.pem");
+    cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail);
+    cr_assert_eq(r.time_source, MUM_SIG_TIME_TIMESTAMP);
+    cr_assert_eq(r.evaluated_at, JUNE_2020);
+    cr_assert_null(r.timestamp_note);
+    mum_sig_result_clear(&r);
+    r = verify_cat(der, len, NULL);
+    cr_assert_eq(r.status, MUM_SIG_UNTRUSTED);
+    cr_assert_eq(r.trust_issue, MUM_SIG_TRUST_NO_ANCHORS);
+    mum_sig_result_clear(&r);
+    free(der);
+}
+
+Test(timestamp, signed_after_expiry_is_expired)
+{
+    size_t len;
+    uint8_t *der = timestamped("expired", "tsa", JUNE_2021, &len);
+    mum_sig_result r = verify_cat(der, len, "root.pem");
+    cr_assert_eq(r.status, MUM_SIG_EXPIRED);
+    cr_assert_eq(r.time_source, MUM_SIG_TIME_TIMESTAMP);
+    cr_assert(strstr(r.detail, "not at 2021-06-01T00:00:00Z (timestamp)"), "%s", r.detail);
+    mum_sig_result_clear(&r);
+    free(der);
+}
+
+Test(timestamp, an_untrusted_timestamp_is_not_used)
+{
+    size_t len;
+    uint8_t *der = timestamped("expired", "other-tsa", JUNE_2020, &len);
+    mum_sig_result r = verify_cat(der, len, "root.pem");
+    cr_assert_eq(r.status, MUM_SIG_EXPIRED, "evaluated now, the signer has expired");
+    cr_assert_eq(r.time_source, MUM_SIG_TIME_NOW);
+    cr_assert_not_null(r.timestamp_note);
+    cr_assert(strstr(r.timestamp_note, "mumtool unrelated TSA"), "%s", r.timestamp_note);
+    mum_sig_result_clear(&r);
+    free(der);
+}
+
+Test(timestamp, a_changed_timestamp_fails_integrity)
+{
+    size_t len;
+    uint8_t *der = timestamped("signer", "tsa", JUNE_2020, &len);
+    /* genTime 20200601000000Z: make it a day later */
+    uint8_t *at = NULL;
+    for (size_t i = 0; i + 15 <= len && !at; i++)
+        if (memcmp(der + i, "20200601000000Z", 15) == 0)
+            at = der + i;
+    cr_assert_not_null(at);
+    at[7] = '2';
+    mum_sig_result r = verify_cat(der, len, "root.pem");
+    cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
+    cr_assert_eq(r.failed_check, MUM_SIG_CHECK_TIMESTAMP, "%s", r.detail);
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_sig_result_findings(&r, NULL, f, NULL);
+    cr_assert_eq(tu_count_rule(f, "signature.timestamp"), 1);
+    cr_assert_eq(tu_find_rule(f, "signature.timestamp")->rule->hresult, 0x80096005);
+    mum_findings_free(f);
+    mum_sig_result_clear(&r);
+    free(der);
+}
