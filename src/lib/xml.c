@@ -21,6 +21,9 @@
  * holds one too. */
 #define NS_SEP '\x01'
 
+enum { URI_CACHE = 16 };
+#define NO_OFFSET SIZE_MAX
+
 struct mum_xml {
     XML_Parser parser;
     mum_ctx *ctx;
@@ -39,10 +42,15 @@ struct mum_xml {
 
     mum_sbuf text;           /* text of the current element so far */
     bool text_nonblank;
-    mum_sbuf names;          /* scratch for split attribute names */
+    /* Namespace URIs seen, NUL-terminated: a document uses a handful, so a
+     * name's URI is found here instead of being copied for every tag. */
+    char *uris[URI_CACHE];
+    size_t uri_lens[URI_CACHE];
+    unsigned nuris;
+    mum_sbuf names;          /* scratch for URIs once the cache is full */
     mum_xml_attr *attrs;
     size_t attrs_cap;
-    size_t *offs;            /* scratch: 3 offsets per attribute */
+    size_t *offs;            /* scratch: per attribute, the URI's offset in names */
     size_t offs_cap;
 };
 
@@ -116,23 +124,50 @@ static int flush_text(mum_xml *x)
     return rc;
 }
 
-/* Splits "uri<SEP>local" (or "local") into the scratch buffer; returns offsets. */
-static void split_name(mum_xml *x, const char *qname, size_t *ns_off, size_t *name_off, bool *has_ns)
+/* The cached copy of a namespace URI (s[0..len)), adding it if there is
+ * room; NULL when the cache is full or out of memory (*nomem). */
+static const char *cached_uri(mum_xml *x, const char *s, size_t len, bool *nomem)
+{
+    for (unsigned i = 0; i < x->nuris; i++)
+        if (x->uri_lens[i] == len && memcmp(x->uris[i], s, len) == 0)
+            return x->uris[i];
+    if (x->nuris == URI_CACHE)
+        return NULL;
+    char *copy = mum__strndup(s, len);
+    if (!copy) {
+        *nomem = true;
+        return NULL;
+    }
+    x->uris[x->nuris] = copy;
+    x->uri_lens[x->nuris++] = len;
+    return copy;
+}
+
+/*
+ * Splits expat's "uri<SEP>local" (or plain "local"): the local name is a
+ * suffix of qname, the URI comes from the cache, or, when the cache is full,
+ * is copied to the scratch buffer and *off says where (the buffer may move
+ * until all names of the tag are split).  False when out of memory.
+ */
+static bool split_name(mum_xml *x, const char *qname, const char **ns, const char **local,
+                       size_t *off)
 {
     const char *sep = strrchr(qname, NS_SEP);
-    *has_ns = sep != NULL;
-    if (sep) {
-        *ns_off = x->names.len;
-        mum__sbuf_append(&x->names, qname, (size_t)(sep - qname));
-        mum__sbuf_putc(&x->names, '\0');
-        *name_off = x->names.len;
-        mum__sbuf_puts(&x->names, sep + 1);
-    } else {
-        *ns_off = 0;
-        *name_off = x->names.len;
-        mum__sbuf_puts(&x->names, qname);
+    *off = NO_OFFSET;
+    if (!sep) {
+        *ns = NULL;
+        *local = qname;
+        return true;
     }
+    *local = sep + 1;
+    bool nomem = false;
+    size_t len = (size_t)(sep - qname);
+    if ((*ns = cached_uri(x, qname, len, &nomem)) != NULL || nomem)
+        return !nomem;
+    *off = x->names.len;
+    mum__sbuf_append(&x->names, qname, len);
     mum__sbuf_putc(&x->names, '\0');
+    return !x->names.failed;
 }
 
 static void XMLCALL on_start(void *ud, const XML_Char *qname, const XML_Char **atts)
@@ -157,38 +192,33 @@ static void XMLCALL on_start(void *ud, const XML_Char *qname, const XML_Char **a
                       x->limits.max_attrs);
         return;
     }
-    if (!mum__grow((void **)&x->attrs, &x->attrs_cap, n + 1, sizeof *x->attrs)) {
+    if (!mum__grow((void **)&x->attrs, &x->attrs_cap, n + 1, sizeof *x->attrs) ||
+        !mum__grow((void **)&x->offs, &x->offs_cap, n + 1, sizeof *x->offs)) {
         mum__xml_fail(x, MUM_ENOMEM, "out of memory");
         return;
     }
-    /* Offsets first, pointers after: the scratch buffer may move while filling. */
-    enum { MAXOFF = 3 };
-    size_t el_ns, el_name;
-    bool el_has_ns;
     x->names.len = 0;
-    split_name(x, qname, &el_ns, &el_name, &el_has_ns);
-    if (!mum__grow((void **)&x->offs, &x->offs_cap, MAXOFF * n + 1, sizeof *x->offs)) {
-        mum__xml_fail(x, MUM_ENOMEM, "out of memory");
-        return;
-    }
-    size_t *offs = x->offs;
-    for (size_t i = 0; i < n; i++) {
-        bool has_ns;
-        split_name(x, atts[2 * i], &offs[MAXOFF * i], &offs[MAXOFF * i + 1], &has_ns);
-        offs[MAXOFF * i + 2] = has_ns;
-    }
-    if (x->names.failed) {
-        mum__xml_fail(x, MUM_ENOMEM, "out of memory");
-        return;
-    }
-    const char *base = x->names.data;
-    for (size_t i = 0; i < n; i++) {
-        x->attrs[i].ns = offs[MAXOFF * i + 2] ? base + offs[MAXOFF * i] : NULL;
-        x->attrs[i].name = base + offs[MAXOFF * i + 1];
+    const char *el_ns, *el_name;
+    size_t el_off;
+    bool ok = split_name(x, qname, &el_ns, &el_name, &el_off);
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = split_name(x, atts[2 * i], &x->attrs[i].ns, &x->attrs[i].name, &x->offs[i]);
         x->attrs[i].value = atts[2 * i + 1];
     }
+    if (!ok) {
+        mum__xml_fail(x, MUM_ENOMEM, "out of memory");
+        return;
+    }
+    /* URIs that missed the cache: pointers now that the scratch is filled */
+    if (x->names.len) {
+        if (el_off != NO_OFFSET)
+            el_ns = x->names.data + el_off;
+        for (size_t i = 0; i < n; i++)
+            if (x->offs[i] != NO_OFFSET)
+                x->attrs[i].ns = x->names.data + x->offs[i];
+    }
     if (x->cb.start) {
-        rc = x->cb.start(x->ud, el_has_ns ? base + el_ns : NULL, base + el_name, x->attrs, n);
+        rc = x->cb.start(x->ud, el_ns, el_name, x->attrs, n);
         if (rc != MUM_OK)
             stop_with(x, rc);
     }
@@ -207,15 +237,16 @@ static void XMLCALL on_end(void *ud, const XML_Char *qname)
     x->depth--;
     if (!x->cb.end)
         return;
-    size_t ns_off, name_off;
-    bool has_ns;
+    const char *ns, *name;
+    size_t off;
     x->names.len = 0;
-    split_name(x, qname, &ns_off, &name_off, &has_ns);
-    if (x->names.failed) {
+    if (!split_name(x, qname, &ns, &name, &off)) {
         mum__xml_fail(x, MUM_ENOMEM, "out of memory");
         return;
     }
-    rc = x->cb.end(x->ud, has_ns ? x->names.data + ns_off : NULL, x->names.data + name_off);
+    if (off != NO_OFFSET)
+        ns = x->names.data + off;
+    rc = x->cb.end(x->ud, ns, name);
     if (rc != MUM_OK)
         stop_with(x, rc);
 }
@@ -232,7 +263,14 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
     }
     if (!x->text_nonblank && !is_blank(s, (size_t)len))
         x->text_nonblank = true;
-    mum__sbuf_append(&x->text, s, (size_t)len);
+    if (!x->text.failed && x->text.len + (size_t)len < x->text.cap) {
+        /* the common case, without a call per piece */
+        memcpy(x->text.data + x->text.len, s, (size_t)len);
+        x->text.len += (size_t)len;
+        x->text.data[x->text.len] = '\0';
+    } else {
+        mum__sbuf_append(&x->text, s, (size_t)len);
+    }
 }
 
 static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
@@ -311,6 +349,8 @@ void mum__xml_free(mum_xml *x)
         XML_ParserFree(x->parser);
     mum__sbuf_free(&x->text);
     mum__sbuf_free(&x->names);
+    for (unsigned i = 0; i < x->nuris; i++)
+        mum__free(x->uris[i]);
     mum__free(x->attrs);
     mum__free(x->offs);
     mum__free(x);

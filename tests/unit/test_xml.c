@@ -137,6 +137,30 @@ Test(xml, prefixed_attributes_have_their_namespace)
     mum_free(log);
 }
 
+/* The reader keeps the first 16 namespace URIs of a document instead of
+ * copying them per tag; past that it copies.  Both must name the same URI. */
+Test(xml, many_namespaces_beyond_the_uri_cache)
+{
+    mum_sbuf doc = {0}, want = {0};
+    mum__sbuf_puts(&doc, "<r>");
+    mum__sbuf_puts(&want, "<r>");
+    for (int i = 0; i < 40; i++) {
+        mum__sbuf_printf(&doc, "<p:e xmlns:p=\"urn:n%d\" xmlns:q=\"urn:q%d\" q:a=\"%d\" b=\"x\"/>", i,
+                         i % 20, i);
+        mum__sbuf_printf(&want, "<{urn:n%d}e {urn:q%d}a=%d b=x></e>", i, i % 20, i);
+    }
+    mum__sbuf_puts(&doc, "</r>");
+    mum__sbuf_puts(&want, "</r>");
+    cr_assert(!doc.failed && !want.failed);
+    for (size_t chunk = 0; chunk <= 5; chunk += 5) {
+        char *log = parse_ok(doc.data, chunk);
+        cr_assert_str_eq(log, want.data, "chunk %zu", chunk);
+        mum_free(log);
+    }
+    mum__sbuf_free(&doc);
+    mum__sbuf_free(&want);
+}
+
 Test(xml, utf8_bom_and_utf16_with_bom)
 {
     char *log = parse_ok("\xef\xbb\xbf<a>\xc3\xa9</a>", 0);
