@@ -78,5 +78,6 @@ int cli_findings_exit(const mum_findings *findings);
 /* Commands. */
 int cmd_name(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 #endif /* MUM_CLI_H */

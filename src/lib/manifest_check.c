@@ -6,6 +6,7 @@
 
 #include "manifest_store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -351,11 +352,13 @@ int mum_manifest_check(const mum_manifest *m, const char *name, unsigned flags,
         const mum_manifest_element *e = &m->elements[i];
         if (e->kind != MUM_ELEMENT_UNKNOWN)
             continue;
+        /* unknown elements are in asm.v3 or in no namespace: say which only for the latter */
+        char times[32] = "";
+        if (e->count > 1)
+            snprintf(times, sizeof times, " (%u times)", (unsigned)e->count);
         add(&c, MUM_R_MANIFEST_UNKNOWN_ELEMENT, e->pos,
-            "<%s>%s%s%s in <%s> is not part of the manifest vocabulary (%u time%s); kept, not "
-            "modelled",
-            e->name, e->ns ? " (namespace \"" : "", e->ns ? e->ns : "", e->ns ? "\")" : "",
-            e->parent ? e->parent : "?", (unsigned)e->count, e->count == 1 ? "" : "s");
+            "<%s>%s in <%s> is not part of the manifest vocabulary%s; kept, not modelled", e->name,
+            e->ns ? "" : " (no namespace)", e->parent ? e->parent : "?", times);
     }
     if (s->elements_dropped)
         add(&c, MUM_R_MANIFEST_UNKNOWN_ELEMENT, m->pos,
