@@ -301,9 +301,11 @@ MUM_EXTERN int mum_manifest_parser_new(mum_manifest_parser **out, mum_ctx *ctx,
                                        const mum_location *loc,
                                        const mum_manifest_options *opts);
 /*
- * Feeds the next chunk.  Errors as mum_manifest_parse (except for a
- * truncated document, which only finish can tell); after an error the parser
- * returns that error again.  Feeding after finish is MUM_EINVAL.
+ * Feeds the next chunk.  The first 64 KiB are held back and parsed by finish
+ * (in one piece a manifest parses faster), so problems in them are reported
+ * by finish; past that, chunks are parsed as they come.  Errors as
+ * mum_manifest_parse; after an error the parser returns that error again.
+ * Feeding after finish is MUM_EINVAL.
  */
 MUM_EXTERN int mum_manifest_parser_feed(mum_manifest_parser *p, const void *data, size_t size);
 /*

@@ -348,8 +348,17 @@ struct mum_manifest_parser {
     size_t dep_dependents;
     mum_sbuf digest;              /* the text of the open DigestValue */
 
+    /* Chunks are held back until HOLD_MAX bytes have come, so a manifest
+     * (almost always smaller) reaches expat in one final call: a document
+     * that spans calls costs expat an extra pass over it to keep positions. */
+    unsigned char *hold;
+    size_t hold_len;
+    bool streaming;               /* past HOLD_MAX: chunks go straight through */
+
     char names[];                 /* input, entry and file name copies */
 };
+
+enum { HOLD_MAX = 64 * 1024 };
 
 static int nomem(mum_manifest_parser *p)
 {
@@ -822,6 +831,7 @@ static int start_action(mum_manifest_parser *p, action act, const char *parent,
             return skip(p) == MUM_OK ? SKIPPED : MUM_ENOMEM;
         p->digest.len = 0;
         p->digest.failed = false;
+        mum__xml_want_text(p->xml, true); /* the only text the model keeps */
         return MUM_OK;
     }
     case A_TRANSFORM: {
@@ -901,6 +911,7 @@ static bool is_space(char c)
 /* </DigestValue>: keep the text and decode it. */
 static int end_digest(mum_manifest_parser *p)
 {
+    mum__xml_want_text(p->xml, false);
     mum_manifest_file *f = VEC_AT(p->s->files, mum_manifest_file, p->cur_file);
     const char *t = p->digest.data ? p->digest.data : "";
     size_t len = p->digest.len;
@@ -1021,6 +1032,7 @@ int mum_manifest_parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_l
         mum_manifest_parser_free(p);
         return rc;
     }
+    mum__xml_want_text(p->xml, false);
     *out = p;
     return MUM_OK;
 nomem:
@@ -1035,6 +1047,7 @@ void mum_manifest_parser_free(mum_manifest_parser *p)
     mum__xml_free(p->xml);
     mum_manifest_free(p->m);
     mum__sbuf_free(&p->digest);
+    mum__free(p->hold);
     mum__free(p);
 }
 
@@ -1048,7 +1061,24 @@ int mum_manifest_parser_feed(mum_manifest_parser *p, const void *data, size_t si
         return mum__error(p->ctx, MUM_EINVAL, NULL, "mum_manifest_parser_feed after finish");
     if (size == 0)
         return MUM_OK;
-    int rc = mum__xml_feed(p->xml, data, size);
+    if (!p->streaming && size <= HOLD_MAX - p->hold_len) {
+        if (!p->hold && !(p->hold = mum__malloc(HOLD_MAX)))
+            return p->status = mum__nomem(p->ctx);
+        memcpy(p->hold + p->hold_len, data, size);
+        p->hold_len += size;
+        return MUM_OK;
+    }
+    int rc = MUM_OK;
+    if (!p->streaming) {
+        p->streaming = true;
+        if (p->hold_len)
+            rc = mum__xml_feed(p->xml, p->hold, p->hold_len);
+        mum__free(p->hold);
+        p->hold = NULL;
+        p->hold_len = 0;
+    }
+    if (rc == MUM_OK)
+        rc = mum__xml_feed(p->xml, data, size);
     if (rc != MUM_OK)
         p->status = rc;
     return rc;
@@ -1105,7 +1135,12 @@ int mum_manifest_parser_finish(mum_manifest_parser *p, mum_manifest **out)
         return p->status;
     if (p->finished)
         return mum__error(p->ctx, MUM_EINVAL, NULL, "mum_manifest_parser_finish called twice");
-    int rc = mum__xml_finish(p->xml);
+    int rc = p->streaming ? mum__xml_finish(p->xml)
+                          : mum__xml_feed_last(p->xml, p->hold ? p->hold : (const void *)"",
+                                               p->hold_len);
+    mum__free(p->hold);
+    p->hold = NULL;
+    p->hold_len = 0;
     if (rc != MUM_OK)
         return p->status = rc;
     p->finished = true;
@@ -1130,9 +1165,13 @@ int mum_manifest_parse(mum_manifest **out, mum_ctx *ctx, const mum_location *loc
     int rc = mum_manifest_parser_new(&p, ctx, loc, opts);
     if (rc != MUM_OK)
         return rc;
-    rc = mum_manifest_parser_feed(p, data, size);
+    /* the whole document at once: straight to the reader, no holding */
+    p->streaming = true;
+    rc = mum__xml_feed_last(p->xml, size ? data : (const void *)"", size);
     if (rc == MUM_OK)
         rc = mum_manifest_parser_finish(p, out);
+    else
+        p->status = rc;
     mum_manifest_parser_free(p);
     return rc;
 }

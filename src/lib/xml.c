@@ -42,6 +42,7 @@ struct mum_xml {
 
     mum_sbuf text;           /* text of the current element so far */
     bool text_nonblank;
+    bool no_text;            /* text is not wanted (mum__xml_want_text) */
     /* Namespace URIs seen, NUL-terminated: a document uses a handful, so a
      * name's URI is found here instead of being copied for every tag. */
     char *uris[URI_CACHE];
@@ -52,6 +53,19 @@ struct mum_xml {
     size_t attrs_cap;
     size_t *offs;            /* scratch: per attribute, the URI's offset in names */
     size_t offs_cap;
+
+    /* Positions in UTF-8 input are counted here, with memchr over the bytes
+     * being parsed, from the last position asked for; expat's own position
+     * update looks at every byte and would cost more than the rest of the
+     * manifest parser.  Other encodings, and positions outside the bytes of
+     * the XML_Parse call in progress, come from expat. */
+    bool pos_fast;                /* the input is UTF-8 (no other encoding seen) */
+    const unsigned char *buf;     /* the bytes of the XML_Parse call in progress */
+    uint64_t buf_off;             /* their offset in the document */
+    size_t buf_len;
+    uint64_t parsed;              /* bytes handed to expat so far */
+    uint64_t pos_off;             /* a known position: offset, line, column */
+    uint32_t pos_line, pos_col;
 };
 
 bool mum__is_dcm(const void *data, size_t size)
@@ -60,14 +74,85 @@ bool mum__is_dcm(const void *data, size_t size)
     return size >= 4 && p[0] == 'D' && p[1] == 'C' && p[3] == 0x01;
 }
 
-mum_location mum__xml_location(const mum_xml *x)
+/* Characters (not UTF-8 continuation bytes) in [p, end). */
+static uint32_t utf8_chars(const unsigned char *p, const unsigned char *end)
 {
+    uint32_t n = 0;
+    for (; p < end; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
+/*
+ * Moves the known position forward to the byte at `at` of the current
+ * buffer, counting line breaks as expat does (LF, CR LF, and a lone CR) and
+ * columns in characters.  False when `at` is not reachable that way.  The
+ * positions asked for are those of tags, which never fall between a CR and
+ * its LF.
+ */
+static bool fast_position(mum_xml *x, uint64_t at)
+{
+    if (!x->pos_fast || !x->buf || x->pos_off < x->buf_off || at < x->pos_off ||
+        at > x->buf_off + x->buf_len)
+        return false;
+    const unsigned char *p = x->buf + (x->pos_off - x->buf_off);
+    const unsigned char *end = x->buf + (at - x->buf_off);
+    const unsigned char *start = p;
+    const unsigned char *line_start = NULL;
+    uint32_t lines = 0;
+    while (p < end) {
+        const unsigned char *lf = memchr(p, '\n', (size_t)(end - p));
+        const unsigned char *stop = lf ? lf : end;
+        const unsigned char *cr = memchr(p, '\r', (size_t)(stop - p));
+        if (cr) {
+            p = cr + 1;
+            if (p < end && *p == '\n')
+                p++;
+        } else if (lf) {
+            p = lf + 1;
+        } else {
+            break;
+        }
+        lines++;
+        line_start = p;
+    }
+    if (line_start) {
+        x->pos_line += lines;
+        x->pos_col = 1 + utf8_chars(line_start, end);
+    } else {
+        x->pos_col += utf8_chars(start, end);
+    }
+    x->pos_off = at;
+    return true;
+}
+
+/* The position of expat's current event; `exact` asks expat itself. */
+static void position(mum_xml *x, bool exact, uint32_t *line, uint32_t *column)
+{
+    XML_Index at = XML_GetCurrentByteIndex(x->parser);
+    if (!exact && at >= 0 && fast_position(x, (uint64_t)at)) {
+        *line = x->pos_line;
+        *column = x->pos_col;
+        return;
+    }
+    *line = (uint32_t)XML_GetCurrentLineNumber(x->parser);
+    *column = (uint32_t)XML_GetCurrentColumnNumber(x->parser) + 1;
+    if (at >= 0 && (uint64_t)at >= x->buf_off) {
+        /* start counting from here */
+        x->pos_off = (uint64_t)at;
+        x->pos_line = *line;
+        x->pos_col = *column;
+    }
+}
+
+mum_location mum__xml_location(const mum_xml *cx)
+{
+    /* the known position is a cache: updating it does not change what x is */
+    mum_xml *x = (mum_xml *)cx;
     mum_location loc = x->loc;
     loc.has_offset = false;
-    if (x->parser) {
-        loc.line = (uint32_t)XML_GetCurrentLineNumber(x->parser);
-        loc.column = (uint32_t)XML_GetCurrentColumnNumber(x->parser) + 1;
-    }
+    if (x->parser)
+        position(x, false, &loc.line, &loc.column);
     return loc;
 }
 
@@ -251,10 +336,15 @@ static void XMLCALL on_end(void *ud, const XML_Char *qname)
         stop_with(x, rc);
 }
 
+void mum__xml_want_text(mum_xml *x, bool want)
+{
+    x->no_text = !want;
+}
+
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 {
     mum_xml *x = ud;
-    if (x->status != MUM_OK || len <= 0)
+    if (x->no_text || x->status != MUM_OK || len <= 0)
         return;
     if (x->text.len + (size_t)len > x->limits.max_text) {
         mum__xml_fail(x, MUM_ELIMIT, "more than %zu characters of text in one element",
@@ -271,6 +361,15 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
     } else {
         mum__sbuf_append(&x->text, s, (size_t)len);
     }
+}
+
+/* A declared encoding other than UTF-8 turns the fast positions off. */
+static void XMLCALL on_xml_decl(void *ud, const XML_Char *version, const XML_Char *encoding,
+                                int standalone)
+{
+    mum_xml *x = ud;
+    if (encoding && mum__ascii_strcasecmp(encoding, "UTF-8") != 0)
+        x->pos_fast = false;
 }
 
 static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
@@ -333,6 +432,10 @@ int mum__xml_new(mum_xml **out, mum_ctx *ctx, const mum_location *loc,
     XML_SetStartDoctypeDeclHandler(x->parser, on_doctype);
     XML_SetEntityDeclHandler(x->parser, on_entity_decl);
     XML_SetUnknownEncodingHandler(x->parser, on_unknown_encoding, NULL);
+    XML_SetXmlDeclHandler(x->parser, on_xml_decl);
+    x->pos_fast = true;
+    x->pos_line = 1;
+    x->pos_col = 1;
     XML_SetParamEntityParsing(x->parser, XML_PARAM_ENTITY_PARSING_NEVER);
 #ifdef HAVE_XML_SETBILLIONLAUGHSATTACKPROTECTIONMAXIMUMAMPLIFICATION
     XML_SetBillionLaughsAttackProtectionMaximumAmplification(x->parser, 10.0f);
@@ -362,14 +465,20 @@ static int expat_parse(mum_xml *x, const void *data, size_t size, bool final)
     while (size > 0 || final) {
         int chunk = size > (1u << 30) ? (1 << 30) : (int)size;
         bool last = final && (size_t)chunk == size;
+        x->buf = data;
+        x->buf_off = x->parsed;
+        x->buf_len = (size_t)chunk;
         enum XML_Status st = XML_Parse(x->parser, data, chunk, last);
+        x->parsed += (uint64_t)chunk;
+        x->buf = NULL; /* the caller's bytes are not ours past this call */
         if (x->status != MUM_OK)
             return x->status;
         if (st != XML_STATUS_OK) {
             enum XML_Error e = XML_GetErrorCode(x->parser);
             if (e == XML_ERROR_NO_MEMORY)
                 return x->status = mum__nomem(x->ctx);
-            mum_location loc = mum__xml_location(x);
+            mum_location loc = x->loc;
+            position(x, true, &loc.line, &loc.column);
             const char *hint = "";
             if (e == XML_ERROR_NO_ELEMENTS || e == XML_ERROR_UNCLOSED_TOKEN ||
                 (last && e == XML_ERROR_UNCLOSED_CDATA_SECTION))
@@ -400,6 +509,11 @@ static int feed_head(mum_xml *x, const unsigned char **data, size_t *size, bool 
     if (x->head_len < 4 && !final)
         return MUM_OK;
     x->head_done = true;
+    /* UTF-16 (a BOM, or '<' with a zero byte): positions from expat */
+    if (x->head_len >= 2 && ((x->head[0] == 0xFE && x->head[1] == 0xFF) ||
+                             (x->head[0] == 0xFF && x->head[1] == 0xFE) || x->head[0] == 0 ||
+                             x->head[1] == 0))
+        x->pos_fast = false;
     if (mum__is_dcm(x->head, x->head_len)) {
         mum_location loc = x->loc;
         loc.has_offset = true;
@@ -451,6 +565,15 @@ int mum__xml_finish(mum_xml *x)
     return rc;
 }
 
+int mum__xml_feed_last(mum_xml *x, const void *data, size_t size)
+{
+    if (x->finished)
+        return mum__error(x->ctx, MUM_EINVAL, &x->loc, "data after the end of the document");
+    int rc = feed(x, data, size, true);
+    x->finished = rc == MUM_OK;
+    return rc;
+}
+
 int mum__xml_parse_buffer(mum_ctx *ctx, const mum_location *loc, const mum_xml_callbacks *cb,
                           void *ud, const mum_xml_limits *limits, const void *data, size_t size)
 {
@@ -458,7 +581,7 @@ int mum__xml_parse_buffer(mum_ctx *ctx, const mum_location *loc, const mum_xml_c
     int rc = mum__xml_new(&x, ctx, loc, cb, ud, limits);
     if (rc != MUM_OK)
         return rc;
-    rc = feed(x, data, size, true);
+    rc = mum__xml_feed_last(x, data, size);
     mum__xml_free(x);
     return rc;
 }
