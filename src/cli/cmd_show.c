@@ -212,14 +212,14 @@ static void json_opt(json_writer *w, const char *key, const char *value)
         json_kv_string(w, key, value);
 }
 
+/* An identity object with its place; key NULL inside an array. */
 static void json_identity(json_writer *w, const char *key, const mum_identity *id,
                           mum_manifest_pos pos)
 {
-    json_key(w, key);
+    if (key)
+        json_key(w, key);
     json_begin_object(w);
-    for (int a = 0; a < MUM_ATTR_COUNT; a++)
-        json_opt(w, mum_identity_attr_name((mum_identity_attr)a),
-                 mum_identity_get(id, (mum_identity_attr)a));
+    cli_json_identity_fields(w, id);
     json_pos(w, pos);
     json_end_object(w);
 }
@@ -273,15 +273,8 @@ static void json_package(json_writer *w, const mum_manifest_package *p)
         json_pos(w, pa->pos);
         json_key(w, "identities");
         json_begin_array(w);
-        for (size_t k = 0; k < pa->identity_count; k++) {
-            json_begin_object(w);
-            const mum_identity *id = &pa->identities[k].id;
-            for (int a = 0; a < MUM_ATTR_COUNT; a++)
-                json_opt(w, mum_identity_attr_name((mum_identity_attr)a),
-                         mum_identity_get(id, (mum_identity_attr)a));
-            json_pos(w, pa->identities[k].pos);
-            json_end_object(w);
-        }
+        for (size_t k = 0; k < pa->identity_count; k++)
+            json_identity(w, NULL, &pa->identities[k].id, pa->identities[k].pos);
         json_end_array(w);
         json_end_object(w);
     }
