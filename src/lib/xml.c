@@ -66,6 +66,8 @@ struct mum_xml {
     uint64_t parsed;              /* bytes handed to expat so far */
     uint64_t pos_off;             /* a known position: offset, line, column */
     uint32_t pos_line, pos_col;
+
+    bool alloc_failed;            /* an allocation of expat's failed during a parse */
 };
 
 bool mum__is_dcm(const void *data, size_t size)
@@ -407,11 +409,37 @@ static int XMLCALL on_unknown_encoding(void *data, const XML_Char *name, XML_Enc
     return XML_STATUS_OK;
 }
 
+/*
+ * Out of memory, expat does not always say so: a failed allocation while
+ * binding a prefix can come out later, even in a later call, as "unbound
+ * prefix".  So the reader notes any failed allocation of expat's while it
+ * parses (the reader parsing on this thread is known to the allocation
+ * hooks, which have no user data) and reports any error after one as
+ * MUM_ENOMEM.
+ */
+static _Thread_local mum_xml *parsing;
+
+static void *expat_malloc(size_t size)
+{
+    void *p = mum__malloc(size);
+    if (!p && parsing)
+        parsing->alloc_failed = true;
+    return p;
+}
+
+static void *expat_realloc(void *ptr, size_t size)
+{
+    void *p = mum__realloc(ptr, size);
+    if (!p && parsing)
+        parsing->alloc_failed = true;
+    return p;
+}
+
 int mum__xml_new(mum_xml **out, mum_ctx *ctx, const mum_location *loc,
                  const mum_xml_callbacks *cb, void *ud, const mum_xml_limits *limits)
 {
     static const mum_xml_limits defaults = MUM_XML_LIMITS_DEFAULT;
-    static const XML_Memory_Handling_Suite memsuite = {mum__malloc, mum__realloc, mum__free};
+    static const XML_Memory_Handling_Suite memsuite = {expat_malloc, expat_realloc, mum__free};
     mum_xml *x = mum__calloc(1, sizeof *x);
     if (!x)
         return mum__nomem(ctx);
@@ -468,14 +496,17 @@ static int expat_parse(mum_xml *x, const void *data, size_t size, bool final)
         x->buf = data;
         x->buf_off = x->parsed;
         x->buf_len = (size_t)chunk;
+        mum_xml *outer = parsing; /* a callback may parse another document */
+        parsing = x;
         enum XML_Status st = XML_Parse(x->parser, data, chunk, last);
+        parsing = outer;
         x->parsed += (uint64_t)chunk;
         x->buf = NULL; /* the caller's bytes are not ours past this call */
         if (x->status != MUM_OK)
             return x->status;
         if (st != XML_STATUS_OK) {
             enum XML_Error e = XML_GetErrorCode(x->parser);
-            if (e == XML_ERROR_NO_MEMORY)
+            if (e == XML_ERROR_NO_MEMORY || x->alloc_failed)
                 return x->status = mum__nomem(x->ctx);
             mum_location loc = x->loc;
             position(x, true, &loc.line, &loc.column);

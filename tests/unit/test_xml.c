@@ -458,3 +458,46 @@ Test(xml, out_of_memory_anywhere_is_reported)
         cr_assert(rc == MUM_OK || rc == MUM_ENOMEM, "allocation %lu: %d", n, rc);
     }
 }
+
+/*
+ * Out of memory, expat does not always say so (a failed allocation while
+ * binding a prefix comes out as "unbound prefix"): every failing run must
+ * still be MUM_ENOMEM.  No callbacks here, so every allocation is the
+ * reader's or expat's.  Found by fuzz_manifest's allocation-failure replay.
+ */
+Test(xml, out_of_memory_is_never_reported_as_malformed)
+{
+    static const char doc[] =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" manifestVersion=\"1.0\">\n"
+        "  <file name=\"a.dll\"><asmv2:hash xmlns:asmv2=\"urn:schemas-microsoft-com:asm.v2\" "
+        "xmlns:dsig=\"http://www.w3.org/2000/09/xmldsig#\">\n"
+        "    <dsig:DigestMethod dsig:a=\"1\"/>\n"
+        "    <dsig:DigestValue>QUJD</dsig:DigestValue>\n"
+        "  </asmv2:hash></file>\n"
+        "  <x:a xmlns:x=\"urn:x\"><x:b xmlns:y=\"urn:y\" y:c=\"2\"/></x:a>\n"
+        "</assembly>\n";
+    static const mum_xml_callbacks none = {NULL, NULL, NULL};
+    for (size_t chunk = 0; chunk <= 16; chunk += 16) {
+        unsigned long total = 0;
+        for (unsigned long n = 0; n == 0 || n <= total; n++) {
+            mum_xml *x = NULL;
+            mum__alloc_fail_at(n);
+            int rc = mum__xml_new(&x, NULL, NULL, &none, NULL, NULL);
+            size_t step = chunk ? chunk : sizeof doc - 1;
+            for (size_t off = 0; rc == MUM_OK && off < sizeof doc - 1; off += step)
+                rc = mum__xml_feed(x, doc + off, sizeof doc - 1 - off < step ? sizeof doc - 1 - off : step);
+            if (rc == MUM_OK)
+                rc = mum__xml_finish(x);
+            unsigned long made = mum__alloc_fail_at(0);
+            mum__xml_free(x);
+            if (n == 0) {
+                cr_assert_eq(rc, MUM_OK);
+                total = made;
+            } else {
+                cr_assert_eq(rc, MUM_ENOMEM, "chunk %zu, allocation %lu of %lu: %d", chunk, n, total, rc);
+            }
+        }
+    }
+}
+
