@@ -1009,11 +1009,11 @@ int mum_manifest_parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_l
     if (opts->file_name)
         p->file_name = memcpy(names, opts->file_name, lfn);
 
-    p->m = mum__calloc(1, sizeof *p->m);
-    p->s = mum__calloc(1, sizeof *p->s);
-    if (!p->m || !p->s)
+    /* the store belongs to the model from the start, so freeing the model
+     * frees both whichever allocation fails */
+    if (!(p->m = mum__calloc(1, sizeof *p->m)) ||
+        !(p->s = p->m->store = mum__calloc(1, sizeof *p->s)))
         goto nomem;
-    p->m->store = p->s;
     if ((input && !(p->m->input = arena_strdup(p->s, input))) ||
         (entry && !(p->m->entry = arena_strdup(p->s, entry))))
         goto nomem;
