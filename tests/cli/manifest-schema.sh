@@ -20,7 +20,7 @@ trap 'rm -rf "$work"' EXIT INT TERM
 echo "1..5"
 valid() { xmllint --noout --relaxng "$SCHEMA" "$@" > "$work/out" 2>&1; }
 
-if valid "$FIX"/amd64_contoso-widget_*.manifest "$FIX"/Package_1_for_KB1000001*.mum; then
+if valid "$FIX"/contoso-widget.manifest "$FIX"/Package_1_for_KB1000001*.mum; then
     echo "ok 1 - the clean fixtures validate"
 else
     echo "not ok 1 - the clean fixtures validate"

@@ -6,7 +6,7 @@ scratch folder so the names in the output do not depend on where the tree is.
 
 A clean component manifest and a clean package manifest: exit 0.
 
-  $ cp "$SRCDIR"/tests/fixtures/manifest/* . && mumtool show amd64_contoso-widget_31bf3856ad364e35_1.2.3.4_none_d647602d3fb21d93.manifest "Package_1_for_KB1000001~31bf3856ad364e35~amd64~~6.3.1.0.mum"
+  $ cp "$SRCDIR"/tests/fixtures/manifest/* . && mv contoso-widget.manifest amd64_contoso-widget_31bf3856ad364e35_1.2.3.4_none_d647602d3fb21d93.manifest && mumtool show amd64_contoso-widget_31bf3856ad364e35_1.2.3.4_none_d647602d3fb21d93.manifest "Package_1_for_KB1000001~31bf3856ad364e35~amd64~~6.3.1.0.mum"
   amd64_contoso-widget_31bf3856ad364e35_1.2.3.4_none_d647602d3fb21d93.manifest: component manifest
     identity     Contoso-Widget 1.2.3.4 amd64 neutral 31bf3856ad364e35 buildType=release versionScope=nonSxS
     dependency   prerequisite Contoso-Widget.Resources 1.2.3.4 amd64 * 31bf3856ad364e35 buildType=release (discoverable no, resourceType Resources)
