@@ -231,9 +231,21 @@ static const char *base_name(const char *path)
     return b;
 }
 
+/* Equal without regard to case, as identities compare; ASCII (what names
+ * almost always are) without decoding UTF-8. */
 static bool same_text(const char *a, const char *b)
 {
-    return mum_strcasecmp_utf8(a, b) == 0;
+    if (!a || !b)
+        return a == b;
+    for (size_t i = 0;; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 0x80 || y >= 0x80)
+            return mum_strcasecmp_utf8(a, b) == 0;
+        if (mum__ascii_tolower(x) != mum__ascii_tolower(y))
+            return false;
+        if (x == 0)
+            return true;
+    }
 }
 
 static void package_name(checker *c, const mum_identity *id, const char *name)

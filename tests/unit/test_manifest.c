@@ -1063,6 +1063,19 @@ Test(manifest_findings, component_file_name_is_the_keyform)
     mum_findings_free(fl);
 }
 
+/* Non-ASCII names compare without regard to case too (pseudo-key from
+ * tools/pseudokey.py name=Contoso-\u00c9clair ...). */
+Test(manifest_findings, non_ascii_names_compare_without_case)
+{
+    static const char doc[] =
+        HEAD "<assemblyIdentity name=\"Contoso-\xc3\x89" "clair\" version=\"1.2.3.4\" "
+             "processorArchitecture=\"x86\" publicKeyToken=\"" TOKEN "\"/>\n<deployment/></assembly>";
+    expect_findings(doc, "x86_contoso-\xc3\xa9" "clair_" TOKEN "_1.2.3.4_none_3e80af536c8de988.manifest", "");
+    expect_findings(doc, "X86_CONTOSO-\xc3\x89" "CLAIR_" TOKEN "_1.2.3.4_NONE_3E80AF536C8DE988.manifest", "");
+    expect_findings(doc, "x86_contoso-\xc3\xa8" "clair_" TOKEN "_1.2.3.4_none_3e80af536c8de988.manifest",
+                    "manifest.name-mismatch@2\n");
+}
+
 Test(manifest_findings, options_file_name_overrides_the_location)
 {
     mum_findings *fl;
