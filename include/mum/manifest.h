@@ -283,8 +283,8 @@ typedef struct mum_manifest_options {
  * Errors (message on ctx, with input!entry:line:column): MUM_EFORMAT (not
  * well-formed XML, DOCTYPE/entities, an unsupported encoding, a truncated
  * document, a root element other than asm.v3 <assembly>), MUM_ELIMIT (depth,
- * attributes, text, size or model records beyond the limits), MUM_EDELTA (a delta-compressed
- * manifest), MUM_EINVAL (bad options), MUM_ENOMEM.
+ * attributes, text, size or model records beyond the limits), MUM_EDELTA (a
+ * delta-compressed manifest), MUM_EINVAL (bad options), MUM_ENOMEM.
  */
 MUM_EXTERN int mum_manifest_parse(mum_manifest **out, mum_ctx *ctx, const mum_location *loc,
                                   const mum_manifest_options *opts, const void *data,
@@ -337,7 +337,8 @@ MUM_EXTERN void mum_manifest_free(mum_manifest *m);
  *    check when flags has MUM_MANIFEST_NO_NAME_CHECK or there is no name);
  *  - manifest.unknown-element (information) for each element outside the
  *    vocabulary.
- * Returns MUM_OK when the check ran.  Errors: MUM_ENOMEM.
+ * Returns MUM_OK when the check ran.  Errors: MUM_EINVAL (m or findings
+ * NULL), MUM_ENOMEM.
  */
 MUM_EXTERN int mum_manifest_check(const mum_manifest *m, const char *file_name, unsigned flags,
                                   mum_findings *findings);
