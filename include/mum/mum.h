@@ -9,5 +9,6 @@
 #include <mum/pe.h>
 #include <mum/signature.h>
 #include <mum/catalog.h>
+#include <mum/manifest.h>
 
 #endif /* MUM_MUM_H */

@@ -75,9 +75,13 @@ void cli_json_findings(json_writer *w, const mum_findings *findings);
 /* EXIT_FINDINGS when any finding is a warning or an error, else EXIT_CLEAN. */
 int cli_findings_exit(const mum_findings *findings);
 
+/* The attributes an identity has, as "xmlName": "value" members. */
+void cli_json_identity_fields(json_writer *w, const mum_identity *id);
+
 /* Commands. */
 int cmd_name(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 #endif /* MUM_CLI_H */

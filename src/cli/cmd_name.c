@@ -243,15 +243,6 @@ static void print_parsed_text(const parsed_name *p)
     cli_print_findings(stdout, p->findings);
 }
 
-static void json_identity_fields(json_writer *w, const mum_identity *id)
-{
-    for (int a = 0; a < MUM_ATTR_COUNT; a++) {
-        const char *v = mum_identity_get(id, (mum_identity_attr)a);
-        if (v)
-            json_kv_string(w, mum_identity_attr_name((mum_identity_attr)a), v);
-    }
-}
-
 static void print_parsed_json_fields(json_writer *w, const parsed_name *p)
 {
     json_kv_string(w, "input", p->text);
@@ -259,7 +250,7 @@ static void print_parsed_json_fields(json_writer *w, const parsed_name *p)
     if (p->kind == KIND_PACKAGE) {
         json_key(w, "identity");
         json_begin_object(w);
-        json_identity_fields(w, &p->pkg.id);
+        cli_json_identity_fields(w, &p->pkg.id);
         json_end_object(w);
         json_kv_string(w, "extension", p->pkg.extension);
     } else if (p->kind == KIND_COMPONENT) {
@@ -476,7 +467,7 @@ static int run_key(int argc, char **argv, const name_opts *o)
         json_begin_object(&w);
         json_key(&w, "identity");
         json_begin_object(&w);
-        json_identity_fields(&w, &id);
+        cli_json_identity_fields(&w, &id);
         json_end_object(&w);
         if (o->package) {
             json_kv_string(&w, "packageName", text);

@@ -113,3 +113,12 @@ int cli_findings_exit(const mum_findings *findings)
     return mum_findings_count_at_least(findings, MUM_SEVERITY_WARNING) ? EXIT_FINDINGS
                                                                        : EXIT_CLEAN;
 }
+
+void cli_json_identity_fields(json_writer *w, const mum_identity *id)
+{
+    for (int a = 0; a < MUM_ATTR_COUNT; a++) {
+        const char *v = mum_identity_get(id, (mum_identity_attr)a);
+        if (v)
+            json_kv_string(w, mum_identity_attr_name((mum_identity_attr)a), v);
+    }
+}

@@ -12,6 +12,7 @@ static const cli_command commands[] = {
     {"name", cmd_name, "parse, format and check package and component file names"},
     {"rules", cmd_rules, "list the rules findings are reported under"},
     {"cat", cmd_cat, "list, verify, check membership in and create security catalogs"},
+    {"show", cmd_show, "show what .mum and .manifest files hold, and the findings"},
 };
 
 static void usage(FILE *out)

@@ -6,6 +6,7 @@
 
 #include "internal.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,11 @@ static void *(*g_malloc)(size_t) = malloc;
 static void *(*g_realloc)(void *, size_t) = realloc;
 static void (*g_free)(void *) = free;
 
-/* Failure injection for tests: fail when g_count reaches g_fail_at. */
-static unsigned long g_count;
+/* Failure injection for tests: fail when g_count reaches g_fail_at.  The
+ * count is an atomic object because parsers run on several threads at once
+ * (a worker parsing manifests while another decodes); only tests set
+ * g_fail_at. */
+static atomic_ulong g_count;
 static unsigned long g_fail_at;
 
 void mum_set_allocator(const mum_allocator *a)
@@ -27,16 +31,19 @@ void mum_set_allocator(const mum_allocator *a)
 
 unsigned long mum__alloc_fail_at(unsigned long n)
 {
-    unsigned long made = g_count;
-    g_count = 0;
+    unsigned long made = atomic_exchange_explicit(&g_count, 0, memory_order_relaxed);
     g_fail_at = n;
     return made;
 }
 
 static bool injected_failure(void)
 {
-    g_count++;
-    return g_fail_at != 0 && g_count == g_fail_at;
+    /* A relaxed load and store, not an atomic increment: no lock prefix on
+     * the hot path.  Concurrent increments may be lost, which only matters
+     * to the single-threaded tests that read the count. */
+    unsigned long count = atomic_load_explicit(&g_count, memory_order_relaxed) + 1;
+    atomic_store_explicit(&g_count, count, memory_order_relaxed);
+    return g_fail_at != 0 && count == g_fail_at;
 }
 
 void *mum__malloc(size_t size)

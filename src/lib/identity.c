@@ -235,18 +235,29 @@ bool mum_culture_is_neutral(const char *culture)
            mum__ascii_strcasecmp(culture, "none") == 0;
 }
 
-/* A name must be usable in a file name: no controls, no reserved characters. */
+/* A name must be usable in a file name: no controls, no reserved characters.
+ * One pass (every identity of every manifest comes through here); the UTF-8
+ * check only for names that are not ASCII. */
 static bool name_ok(const char *s)
 {
-    size_t n = strlen(s);
-    if (n == 0 || !mum__utf8_valid(s, n))
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7F || strchr("\\/:*?\"<>|~", c))
+    bool ascii = true;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++) {
+        unsigned char c = *p;
+        if (c >= 0x80) {
+            ascii = false;
+            continue;
+        }
+        switch (c) {
+        case '\\': case '/': case ':': case '*': case '?': case '"': case '<': case '>': case '|':
+        case '~': case 0x7F:
             return false;
+        default:
+            if (c < 0x20)
+                return false;
+        }
     }
-    return true;
+    return n > 0 && (ascii || mum__utf8_valid(s, n));
 }
 
 /* Cultures: "neutral", "*", or alphanumeric subtags of 1-8 joined by '-'. */

@@ -21,6 +21,9 @@
  * holds one too. */
 #define NS_SEP '\x01'
 
+enum { URI_CACHE = 16 };
+#define NO_OFFSET SIZE_MAX
+
 struct mum_xml {
     XML_Parser parser;
     mum_ctx *ctx;
@@ -39,11 +42,32 @@ struct mum_xml {
 
     mum_sbuf text;           /* text of the current element so far */
     bool text_nonblank;
-    mum_sbuf names;          /* scratch for split attribute names */
+    bool no_text;            /* text is not wanted (mum__xml_want_text) */
+    /* Namespace URIs seen, NUL-terminated: a document uses a handful, so a
+     * name's URI is found here instead of being copied for every tag. */
+    char *uris[URI_CACHE];
+    size_t uri_lens[URI_CACHE];
+    unsigned nuris;
+    mum_sbuf names;          /* scratch for URIs once the cache is full */
     mum_xml_attr *attrs;
     size_t attrs_cap;
-    size_t *offs;            /* scratch: 3 offsets per attribute */
+    size_t *offs;            /* scratch: per attribute, the URI's offset in names */
     size_t offs_cap;
+
+    /* Positions in UTF-8 input are counted here, with memchr over the bytes
+     * being parsed, from the last position asked for; expat's own position
+     * update looks at every byte and would cost more than the rest of the
+     * manifest parser.  Other encodings, and positions outside the bytes of
+     * the XML_Parse call in progress, come from expat. */
+    bool pos_fast;                /* the input is UTF-8 (no other encoding seen) */
+    const unsigned char *buf;     /* the bytes of the XML_Parse call in progress */
+    uint64_t buf_off;             /* their offset in the document */
+    size_t buf_len;
+    uint64_t parsed;              /* bytes handed to expat so far */
+    uint64_t pos_off;             /* a known position: offset, line, column */
+    uint32_t pos_line, pos_col;
+
+    bool alloc_failed;            /* an allocation of expat's failed during a parse */
 };
 
 bool mum__is_dcm(const void *data, size_t size)
@@ -52,14 +76,85 @@ bool mum__is_dcm(const void *data, size_t size)
     return size >= 4 && p[0] == 'D' && p[1] == 'C' && p[3] == 0x01;
 }
 
-mum_location mum__xml_location(const mum_xml *x)
+/* Characters (not UTF-8 continuation bytes) in [p, end). */
+static uint32_t utf8_chars(const unsigned char *p, const unsigned char *end)
 {
+    uint32_t n = 0;
+    for (; p < end; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
+/*
+ * Moves the known position forward to the byte at `at` of the current
+ * buffer, counting line breaks as expat does (LF, CR LF, and a lone CR) and
+ * columns in characters.  False when `at` is not reachable that way.  The
+ * positions asked for are those of tags, which never fall between a CR and
+ * its LF.
+ */
+static bool fast_position(mum_xml *x, uint64_t at)
+{
+    if (!x->pos_fast || !x->buf || x->pos_off < x->buf_off || at < x->pos_off ||
+        at > x->buf_off + x->buf_len)
+        return false;
+    const unsigned char *p = x->buf + (x->pos_off - x->buf_off);
+    const unsigned char *end = x->buf + (at - x->buf_off);
+    const unsigned char *start = p;
+    const unsigned char *line_start = NULL;
+    uint32_t lines = 0;
+    while (p < end) {
+        const unsigned char *lf = memchr(p, '\n', (size_t)(end - p));
+        const unsigned char *stop = lf ? lf : end;
+        const unsigned char *cr = memchr(p, '\r', (size_t)(stop - p));
+        if (cr) {
+            p = cr + 1;
+            if (p < end && *p == '\n')
+                p++;
+        } else if (lf) {
+            p = lf + 1;
+        } else {
+            break;
+        }
+        lines++;
+        line_start = p;
+    }
+    if (line_start) {
+        x->pos_line += lines;
+        x->pos_col = 1 + utf8_chars(line_start, end);
+    } else {
+        x->pos_col += utf8_chars(start, end);
+    }
+    x->pos_off = at;
+    return true;
+}
+
+/* The position of expat's current event; `exact` asks expat itself. */
+static void position(mum_xml *x, bool exact, uint32_t *line, uint32_t *column)
+{
+    XML_Index at = XML_GetCurrentByteIndex(x->parser);
+    if (!exact && at >= 0 && fast_position(x, (uint64_t)at)) {
+        *line = x->pos_line;
+        *column = x->pos_col;
+        return;
+    }
+    *line = (uint32_t)XML_GetCurrentLineNumber(x->parser);
+    *column = (uint32_t)XML_GetCurrentColumnNumber(x->parser) + 1;
+    if (at >= 0 && (uint64_t)at >= x->buf_off) {
+        /* start counting from here */
+        x->pos_off = (uint64_t)at;
+        x->pos_line = *line;
+        x->pos_col = *column;
+    }
+}
+
+mum_location mum__xml_location(const mum_xml *cx)
+{
+    /* the known position is a cache: updating it does not change what x is */
+    mum_xml *x = (mum_xml *)cx;
     mum_location loc = x->loc;
     loc.has_offset = false;
-    if (x->parser) {
-        loc.line = (uint32_t)XML_GetCurrentLineNumber(x->parser);
-        loc.column = (uint32_t)XML_GetCurrentColumnNumber(x->parser) + 1;
-    }
+    if (x->parser)
+        position(x, false, &loc.line, &loc.column);
     return loc;
 }
 
@@ -116,23 +211,50 @@ static int flush_text(mum_xml *x)
     return rc;
 }
 
-/* Splits "uri<SEP>local" (or "local") into the scratch buffer; returns offsets. */
-static void split_name(mum_xml *x, const char *qname, size_t *ns_off, size_t *name_off, bool *has_ns)
+/* The cached copy of a namespace URI (s[0..len)), adding it if there is
+ * room; NULL when the cache is full or out of memory (*nomem). */
+static const char *cached_uri(mum_xml *x, const char *s, size_t len, bool *nomem)
+{
+    for (unsigned i = 0; i < x->nuris; i++)
+        if (x->uri_lens[i] == len && memcmp(x->uris[i], s, len) == 0)
+            return x->uris[i];
+    if (x->nuris == URI_CACHE)
+        return NULL;
+    char *copy = mum__strndup(s, len);
+    if (!copy) {
+        *nomem = true;
+        return NULL;
+    }
+    x->uris[x->nuris] = copy;
+    x->uri_lens[x->nuris++] = len;
+    return copy;
+}
+
+/*
+ * Splits expat's "uri<SEP>local" (or plain "local"): the local name is a
+ * suffix of qname, the URI comes from the cache, or, when the cache is full,
+ * is copied to the scratch buffer and *off says where (the buffer may move
+ * until all names of the tag are split).  False when out of memory.
+ */
+static bool split_name(mum_xml *x, const char *qname, const char **ns, const char **local,
+                       size_t *off)
 {
     const char *sep = strrchr(qname, NS_SEP);
-    *has_ns = sep != NULL;
-    if (sep) {
-        *ns_off = x->names.len;
-        mum__sbuf_append(&x->names, qname, (size_t)(sep - qname));
-        mum__sbuf_putc(&x->names, '\0');
-        *name_off = x->names.len;
-        mum__sbuf_puts(&x->names, sep + 1);
-    } else {
-        *ns_off = 0;
-        *name_off = x->names.len;
-        mum__sbuf_puts(&x->names, qname);
+    *off = NO_OFFSET;
+    if (!sep) {
+        *ns = NULL;
+        *local = qname;
+        return true;
     }
+    *local = sep + 1;
+    bool nomem = false;
+    size_t len = (size_t)(sep - qname);
+    if ((*ns = cached_uri(x, qname, len, &nomem)) != NULL || nomem)
+        return !nomem;
+    *off = x->names.len;
+    mum__sbuf_append(&x->names, qname, len);
     mum__sbuf_putc(&x->names, '\0');
+    return !x->names.failed;
 }
 
 static void XMLCALL on_start(void *ud, const XML_Char *qname, const XML_Char **atts)
@@ -157,38 +279,33 @@ static void XMLCALL on_start(void *ud, const XML_Char *qname, const XML_Char **a
                       x->limits.max_attrs);
         return;
     }
-    if (!mum__grow((void **)&x->attrs, &x->attrs_cap, n + 1, sizeof *x->attrs)) {
+    if (!mum__grow((void **)&x->attrs, &x->attrs_cap, n + 1, sizeof *x->attrs) ||
+        !mum__grow((void **)&x->offs, &x->offs_cap, n + 1, sizeof *x->offs)) {
         mum__xml_fail(x, MUM_ENOMEM, "out of memory");
         return;
     }
-    /* Offsets first, pointers after: the scratch buffer may move while filling. */
-    enum { MAXOFF = 3 };
-    size_t el_ns, el_name;
-    bool el_has_ns;
     x->names.len = 0;
-    split_name(x, qname, &el_ns, &el_name, &el_has_ns);
-    if (!mum__grow((void **)&x->offs, &x->offs_cap, MAXOFF * n + 1, sizeof *x->offs)) {
-        mum__xml_fail(x, MUM_ENOMEM, "out of memory");
-        return;
-    }
-    size_t *offs = x->offs;
-    for (size_t i = 0; i < n; i++) {
-        bool has_ns;
-        split_name(x, atts[2 * i], &offs[MAXOFF * i], &offs[MAXOFF * i + 1], &has_ns);
-        offs[MAXOFF * i + 2] = has_ns;
-    }
-    if (x->names.failed) {
-        mum__xml_fail(x, MUM_ENOMEM, "out of memory");
-        return;
-    }
-    const char *base = x->names.data;
-    for (size_t i = 0; i < n; i++) {
-        x->attrs[i].ns = offs[MAXOFF * i + 2] ? base + offs[MAXOFF * i] : NULL;
-        x->attrs[i].name = base + offs[MAXOFF * i + 1];
+    const char *el_ns, *el_name;
+    size_t el_off;
+    bool ok = split_name(x, qname, &el_ns, &el_name, &el_off);
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = split_name(x, atts[2 * i], &x->attrs[i].ns, &x->attrs[i].name, &x->offs[i]);
         x->attrs[i].value = atts[2 * i + 1];
     }
+    if (!ok) {
+        mum__xml_fail(x, MUM_ENOMEM, "out of memory");
+        return;
+    }
+    /* URIs that missed the cache: pointers now that the scratch is filled */
+    if (x->names.len) {
+        if (el_off != NO_OFFSET)
+            el_ns = x->names.data + el_off;
+        for (size_t i = 0; i < n; i++)
+            if (x->offs[i] != NO_OFFSET)
+                x->attrs[i].ns = x->names.data + x->offs[i];
+    }
     if (x->cb.start) {
-        rc = x->cb.start(x->ud, el_has_ns ? base + el_ns : NULL, base + el_name, x->attrs, n);
+        rc = x->cb.start(x->ud, el_ns, el_name, x->attrs, n);
         if (rc != MUM_OK)
             stop_with(x, rc);
     }
@@ -207,23 +324,29 @@ static void XMLCALL on_end(void *ud, const XML_Char *qname)
     x->depth--;
     if (!x->cb.end)
         return;
-    size_t ns_off, name_off;
-    bool has_ns;
+    const char *ns, *name;
+    size_t off;
     x->names.len = 0;
-    split_name(x, qname, &ns_off, &name_off, &has_ns);
-    if (x->names.failed) {
+    if (!split_name(x, qname, &ns, &name, &off)) {
         mum__xml_fail(x, MUM_ENOMEM, "out of memory");
         return;
     }
-    rc = x->cb.end(x->ud, has_ns ? x->names.data + ns_off : NULL, x->names.data + name_off);
+    if (off != NO_OFFSET)
+        ns = x->names.data + off;
+    rc = x->cb.end(x->ud, ns, name);
     if (rc != MUM_OK)
         stop_with(x, rc);
+}
+
+void mum__xml_want_text(mum_xml *x, bool want)
+{
+    x->no_text = !want;
 }
 
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 {
     mum_xml *x = ud;
-    if (x->status != MUM_OK || len <= 0)
+    if (x->no_text || x->status != MUM_OK || len <= 0)
         return;
     if (x->text.len + (size_t)len > x->limits.max_text) {
         mum__xml_fail(x, MUM_ELIMIT, "more than %zu characters of text in one element",
@@ -232,7 +355,23 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
     }
     if (!x->text_nonblank && !is_blank(s, (size_t)len))
         x->text_nonblank = true;
-    mum__sbuf_append(&x->text, s, (size_t)len);
+    if (!x->text.failed && x->text.len + (size_t)len < x->text.cap) {
+        /* the common case, without a call per piece */
+        memcpy(x->text.data + x->text.len, s, (size_t)len);
+        x->text.len += (size_t)len;
+        x->text.data[x->text.len] = '\0';
+    } else {
+        mum__sbuf_append(&x->text, s, (size_t)len);
+    }
+}
+
+/* A declared encoding other than UTF-8 turns the fast positions off. */
+static void XMLCALL on_xml_decl(void *ud, const XML_Char *version, const XML_Char *encoding,
+                                int standalone)
+{
+    mum_xml *x = ud;
+    if (encoding && mum__ascii_strcasecmp(encoding, "UTF-8") != 0)
+        x->pos_fast = false;
 }
 
 static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
@@ -270,11 +409,37 @@ static int XMLCALL on_unknown_encoding(void *data, const XML_Char *name, XML_Enc
     return XML_STATUS_OK;
 }
 
+/*
+ * Out of memory, expat does not always say so: a failed allocation while
+ * binding a prefix can come out later, even in a later call, as "unbound
+ * prefix".  So the reader notes any failed allocation of expat's while it
+ * parses (the reader parsing on this thread is known to the allocation
+ * hooks, which have no user data) and reports any error after one as
+ * MUM_ENOMEM.
+ */
+static _Thread_local mum_xml *parsing;
+
+static void *expat_malloc(size_t size)
+{
+    void *p = mum__malloc(size);
+    if (!p && parsing)
+        parsing->alloc_failed = true;
+    return p;
+}
+
+static void *expat_realloc(void *ptr, size_t size)
+{
+    void *p = mum__realloc(ptr, size);
+    if (!p && parsing)
+        parsing->alloc_failed = true;
+    return p;
+}
+
 int mum__xml_new(mum_xml **out, mum_ctx *ctx, const mum_location *loc,
                  const mum_xml_callbacks *cb, void *ud, const mum_xml_limits *limits)
 {
     static const mum_xml_limits defaults = MUM_XML_LIMITS_DEFAULT;
-    static const XML_Memory_Handling_Suite memsuite = {mum__malloc, mum__realloc, mum__free};
+    static const XML_Memory_Handling_Suite memsuite = {expat_malloc, expat_realloc, mum__free};
     mum_xml *x = mum__calloc(1, sizeof *x);
     if (!x)
         return mum__nomem(ctx);
@@ -295,6 +460,10 @@ int mum__xml_new(mum_xml **out, mum_ctx *ctx, const mum_location *loc,
     XML_SetStartDoctypeDeclHandler(x->parser, on_doctype);
     XML_SetEntityDeclHandler(x->parser, on_entity_decl);
     XML_SetUnknownEncodingHandler(x->parser, on_unknown_encoding, NULL);
+    XML_SetXmlDeclHandler(x->parser, on_xml_decl);
+    x->pos_fast = true;
+    x->pos_line = 1;
+    x->pos_col = 1;
     XML_SetParamEntityParsing(x->parser, XML_PARAM_ENTITY_PARSING_NEVER);
 #ifdef HAVE_XML_SETBILLIONLAUGHSATTACKPROTECTIONMAXIMUMAMPLIFICATION
     XML_SetBillionLaughsAttackProtectionMaximumAmplification(x->parser, 10.0f);
@@ -311,6 +480,8 @@ void mum__xml_free(mum_xml *x)
         XML_ParserFree(x->parser);
     mum__sbuf_free(&x->text);
     mum__sbuf_free(&x->names);
+    for (unsigned i = 0; i < x->nuris; i++)
+        mum__free(x->uris[i]);
     mum__free(x->attrs);
     mum__free(x->offs);
     mum__free(x);
@@ -322,14 +493,23 @@ static int expat_parse(mum_xml *x, const void *data, size_t size, bool final)
     while (size > 0 || final) {
         int chunk = size > (1u << 30) ? (1 << 30) : (int)size;
         bool last = final && (size_t)chunk == size;
+        x->buf = data;
+        x->buf_off = x->parsed;
+        x->buf_len = (size_t)chunk;
+        mum_xml *outer = parsing; /* a callback may parse another document */
+        parsing = x;
         enum XML_Status st = XML_Parse(x->parser, data, chunk, last);
+        parsing = outer;
+        x->parsed += (uint64_t)chunk;
+        x->buf = NULL; /* the caller's bytes are not ours past this call */
         if (x->status != MUM_OK)
             return x->status;
         if (st != XML_STATUS_OK) {
             enum XML_Error e = XML_GetErrorCode(x->parser);
-            if (e == XML_ERROR_NO_MEMORY)
+            if (e == XML_ERROR_NO_MEMORY || x->alloc_failed)
                 return x->status = mum__nomem(x->ctx);
-            mum_location loc = mum__xml_location(x);
+            mum_location loc = x->loc;
+            position(x, true, &loc.line, &loc.column);
             const char *hint = "";
             if (e == XML_ERROR_NO_ELEMENTS || e == XML_ERROR_UNCLOSED_TOKEN ||
                 (last && e == XML_ERROR_UNCLOSED_CDATA_SECTION))
@@ -360,6 +540,11 @@ static int feed_head(mum_xml *x, const unsigned char **data, size_t *size, bool 
     if (x->head_len < 4 && !final)
         return MUM_OK;
     x->head_done = true;
+    /* UTF-16 (a BOM, or '<' with a zero byte): positions from expat */
+    if (x->head_len >= 2 && ((x->head[0] == 0xFE && x->head[1] == 0xFF) ||
+                             (x->head[0] == 0xFF && x->head[1] == 0xFE) || x->head[0] == 0 ||
+                             x->head[1] == 0))
+        x->pos_fast = false;
     if (mum__is_dcm(x->head, x->head_len)) {
         mum_location loc = x->loc;
         loc.has_offset = true;
@@ -411,6 +596,15 @@ int mum__xml_finish(mum_xml *x)
     return rc;
 }
 
+int mum__xml_feed_last(mum_xml *x, const void *data, size_t size)
+{
+    if (x->finished)
+        return mum__error(x->ctx, MUM_EINVAL, &x->loc, "data after the end of the document");
+    int rc = feed(x, data, size, true);
+    x->finished = rc == MUM_OK;
+    return rc;
+}
+
 int mum__xml_parse_buffer(mum_ctx *ctx, const mum_location *loc, const mum_xml_callbacks *cb,
                           void *ud, const mum_xml_limits *limits, const void *data, size_t size)
 {
@@ -418,7 +612,7 @@ int mum__xml_parse_buffer(mum_ctx *ctx, const mum_location *loc, const mum_xml_c
     int rc = mum__xml_new(&x, ctx, loc, cb, ud, limits);
     if (rc != MUM_OK)
         return rc;
-    rc = feed(x, data, size, true);
+    rc = mum__xml_feed_last(x, data, size);
     mum__xml_free(x);
     return rc;
 }

@@ -64,11 +64,25 @@ MUM_INTERNAL void mum__xml_free(mum_xml *x);
 MUM_INTERNAL int mum__xml_feed(mum_xml *x, const void *data, size_t size);
 MUM_INTERNAL int mum__xml_finish(mum_xml *x);
 
+/*
+ * Feeds the last bytes and ends the document in one call: the same as feed
+ * then finish, but cheaper (expat keeps no position across the calls of a
+ * document that comes in one piece).  Errors as feed and finish.
+ */
+MUM_INTERNAL int mum__xml_feed_last(mum_xml *x, const void *data, size_t size);
+
 /* new + feed + finish + free over one buffer. */
 MUM_INTERNAL int mum__xml_parse_buffer(mum_ctx *ctx, const mum_location *loc,
                                        const mum_xml_callbacks *cb, void *ud,
                                        const mum_xml_limits *limits, const void *data,
                                        size_t size);
+
+/*
+ * Whether text is wanted (the default).  A parser that reads the text of a
+ * few elements switches it on at their start and off at their end; text
+ * nobody reads is then neither buffered nor counted against max_text.
+ */
+MUM_INTERNAL void mum__xml_want_text(mum_xml *x, bool want);
 
 /* The position now (inside a callback: of the tag being reported). */
 MUM_INTERNAL mum_location mum__xml_location(const mum_xml *x);

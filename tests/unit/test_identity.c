@@ -192,6 +192,25 @@ Test(validate, bad_name)
     expect_one(&d, 0, "identity.bad-name", "Foo");
 }
 
+/* Every reserved character and DEL is refused; a valid non-ASCII name is not. */
+Test(validate, every_reserved_character)
+{
+    const char reserved[] = "\\/:*?\"<>|~\x7f";
+    for (const char *r = reserved; *r; r++) {
+        char name[8] = {'A', *r, 'B', 0};
+        mum_identity id = tu_identity("name", name, NULL);
+        mum_findings *f = validate(&id, MUM_REQUIRE_NAME);
+        cr_assert_eq(tu_count_rule(f, "identity.bad-name"), 1, "0x%02x", (unsigned char)*r);
+        mum_findings_free(f);
+        mum_identity_clear(&id);
+    }
+    mum_identity ok = tu_identity("name", "Microsoft-Windows-\xc3\xa9t\xc3\xa9.Resources_x", NULL);
+    mum_findings *f = validate(&ok, MUM_REQUIRE_NAME);
+    cr_assert_eq(mum_findings_count(f), 0);
+    mum_findings_free(f);
+    mum_identity_clear(&ok);
+}
+
 Test(validate, bad_version)
 {
     mum_identity id = tu_identity("name", "Foo", "version", "6.0.6001", NULL);

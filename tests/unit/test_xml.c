@@ -137,6 +137,30 @@ Test(xml, prefixed_attributes_have_their_namespace)
     mum_free(log);
 }
 
+/* The reader keeps the first 16 namespace URIs of a document instead of
+ * copying them per tag; past that it copies.  Both must name the same URI. */
+Test(xml, many_namespaces_beyond_the_uri_cache)
+{
+    mum_sbuf doc = {0}, want = {0};
+    mum__sbuf_puts(&doc, "<r>");
+    mum__sbuf_puts(&want, "<r>");
+    for (int i = 0; i < 40; i++) {
+        mum__sbuf_printf(&doc, "<p:e xmlns:p=\"urn:n%d\" xmlns:q=\"urn:q%d\" q:a=\"%d\" b=\"x\"/>", i,
+                         i % 20, i);
+        mum__sbuf_printf(&want, "<{urn:n%d}e {urn:q%d}a=%d b=x></e>", i, i % 20, i);
+    }
+    mum__sbuf_puts(&doc, "</r>");
+    mum__sbuf_puts(&want, "</r>");
+    cr_assert(!doc.failed && !want.failed);
+    for (size_t chunk = 0; chunk <= 5; chunk += 5) {
+        char *log = parse_ok(doc.data, chunk);
+        cr_assert_str_eq(log, want.data, "chunk %zu", chunk);
+        mum_free(log);
+    }
+    mum__sbuf_free(&doc);
+    mum__sbuf_free(&want);
+}
+
 Test(xml, utf8_bom_and_utf16_with_bom)
 {
     char *log = parse_ok("\xef\xbb\xbf<a>\xc3\xa9</a>", 0);
@@ -168,6 +192,123 @@ Test(xml, declared_single_byte_encodings)
     log = parse_ok("<?xml version=\"1.0\" encoding=\"windows-1252\"?><a>\x80</a>", 0);
     cr_assert_str_eq(log, "<a>[\xe2\x82\xac]</a>", "0x80 is the euro sign");
     mum_free(log);
+}
+
+/* ---- positions ---- */
+
+typedef struct posrec {
+    mum_xml *x;
+    uint32_t lines[64], cols[64];
+    int n;
+} posrec;
+
+static int pos_start(void *ud, const char *ns, const char *name, const mum_xml_attr *a, size_t n)
+{
+    posrec *r = ud;
+    mum_location loc = mum__xml_location(r->x);
+    if (r->n < 64) {
+        r->lines[r->n] = loc.line;
+        r->cols[r->n] = loc.column;
+    }
+    r->n++;
+    return MUM_OK;
+}
+
+/*
+ * Line and column of every start tag, found by a reference count written
+ * here from the XML rules (LF, CR LF and a lone CR end a line; columns count
+ * characters, a UTF-8 BOM included), must be what the reader reports, whole
+ * and in chunks of every size (the reader counts UTF-8 positions itself and
+ * asks expat at chunk boundaries).
+ */
+Test(xml, positions_match_the_xml_line_rules)
+{
+    static const char *const docs[] = {
+        "<a>\n<b/>\r\n  <c x=\"\xc3\xa9\xe2\x82\xac\"/><d/>\r<e/>\r\n\r\n\t<f>\xf0\x9f\x98\x80 text\n</f>"
+        "<g/>\r</a>",
+        "\xef\xbb\xbf<a><b/>\r\n<c/></a>",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<a>\r\n  <b/>\r\n  <c/>\r\n</a>\r\n",
+        "<a>\r\r\n\n\r<b/><!-- \r\n comment \xc3\xa9 --><c/><![CDATA[\r\n]]><d/></a>",
+    };
+    for (size_t d = 0; d < MUM_ARRAY_LEN(docs); d++) {
+        const char *doc = docs[d];
+        size_t size = strlen(doc);
+        /* the reference */
+        uint32_t want_l[64], want_c[64];
+        int want = 0;
+        uint32_t line = 1, col = 1;
+        for (size_t i = 0; i < size; i++) {
+            unsigned char c = (unsigned char)doc[i];
+            if (c == '<' && i + 1 < size && doc[i + 1] != '/' && doc[i + 1] != '!' &&
+                doc[i + 1] != '?') {
+                want_l[want] = line;
+                want_c[want++] = col;
+            }
+            if (c == '\n') {
+                line++;
+                col = 1;
+            } else if (c == '\r') {
+                line++;
+                col = 1;
+                if (i + 1 < size && doc[i + 1] == '\n')
+                    i++;
+            } else if ((c & 0xC0) != 0x80) {
+                col++;
+            }
+        }
+        size_t chunks[] = {0, 1, 2, 3, 5, 7, 16, 64};
+        for (size_t k = 0; k < MUM_ARRAY_LEN(chunks); k++) {
+            posrec r = {0};
+            mum_xml_callbacks cb = {pos_start, NULL, NULL};
+            cr_assert_eq(mum__xml_new(&r.x, NULL, NULL, &cb, &r, NULL), MUM_OK);
+            size_t chunk = chunks[k] ? chunks[k] : size;
+            int rc = MUM_OK;
+            for (size_t off = 0; off < size && rc == MUM_OK; off += chunk)
+                rc = mum__xml_feed(r.x, doc + off, size - off < chunk ? size - off : chunk);
+            if (rc == MUM_OK)
+                rc = mum__xml_finish(r.x);
+            cr_assert_eq(rc, MUM_OK, "doc %zu", d);
+            cr_assert_eq(r.n, want, "doc %zu: %d start tags, want %d", d, r.n, want);
+            for (int i = 0; i < want; i++)
+                cr_assert(r.lines[i] == want_l[i] && r.cols[i] == want_c[i],
+                          "doc %zu, chunks of %zu, tag %d: %u:%u, want %u:%u", d, chunks[k], i,
+                          r.lines[i], r.cols[i], want_l[i], want_c[i]);
+            mum__xml_free(r.x);
+        }
+    }
+}
+
+/* Text switched off is not delivered and not held to max_text; switched on
+ * in a start callback, the element's text comes whole. */
+static int want_start(void *ud, const char *ns, const char *name, const mum_xml_attr *a, size_t n)
+{
+    rec *r = ud;
+    mum__xml_want_text(r->x, strcmp(name, "v") == 0);
+    return on_start(ud, ns, name, a, n);
+}
+
+static int want_end(void *ud, const char *ns, const char *name)
+{
+    rec *r = ud;
+    mum__xml_want_text(r->x, false);
+    return on_end(ud, ns, name);
+}
+
+Test(xml, text_only_when_wanted)
+{
+    static const char doc[] = "<a>0123456789abcdef<v>value</v>0123456789abcdef<b>x</b></a>";
+    static const mum_xml_callbacks cb = {want_start, on_text, want_end};
+    rec r = {0};
+    mum_xml_limits lim = MUM_XML_LIMITS_DEFAULT;
+    lim.max_text = 8;
+    cr_assert_eq(mum__xml_new(&r.x, NULL, NULL, &cb, &r, &lim), MUM_OK);
+    mum__xml_want_text(r.x, false);
+    cr_assert_eq(mum__xml_feed_last(r.x, doc, sizeof doc - 1), MUM_OK);
+    char *log = mum__sbuf_take(&r.log);
+    cr_assert_str_eq(log, "<a><v>[value]</v><b></b></a>");
+    mum_free(log);
+    cr_assert_eq(mum__xml_feed_last(r.x, "x", 1), MUM_EINVAL, "the document has ended");
+    mum__xml_free(r.x);
 }
 
 /* Expects a failure with this status, words in the message, and a position. */
@@ -317,3 +458,46 @@ Test(xml, out_of_memory_anywhere_is_reported)
         cr_assert(rc == MUM_OK || rc == MUM_ENOMEM, "allocation %lu: %d", n, rc);
     }
 }
+
+/*
+ * Out of memory, expat does not always say so (a failed allocation while
+ * binding a prefix comes out as "unbound prefix"): every failing run must
+ * still be MUM_ENOMEM.  No callbacks here, so every allocation is the
+ * reader's or expat's.  Found by fuzz_manifest's allocation-failure replay.
+ */
+Test(xml, out_of_memory_is_never_reported_as_malformed)
+{
+    static const char doc[] =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" manifestVersion=\"1.0\">\n"
+        "  <file name=\"a.dll\"><asmv2:hash xmlns:asmv2=\"urn:schemas-microsoft-com:asm.v2\" "
+        "xmlns:dsig=\"http://www.w3.org/2000/09/xmldsig#\">\n"
+        "    <dsig:DigestMethod dsig:a=\"1\"/>\n"
+        "    <dsig:DigestValue>QUJD</dsig:DigestValue>\n"
+        "  </asmv2:hash></file>\n"
+        "  <x:a xmlns:x=\"urn:x\"><x:b xmlns:y=\"urn:y\" y:c=\"2\"/></x:a>\n"
+        "</assembly>\n";
+    static const mum_xml_callbacks none = {NULL, NULL, NULL};
+    for (size_t chunk = 0; chunk <= 16; chunk += 16) {
+        unsigned long total = 0;
+        for (unsigned long n = 0; n == 0 || n <= total; n++) {
+            mum_xml *x = NULL;
+            mum__alloc_fail_at(n);
+            int rc = mum__xml_new(&x, NULL, NULL, &none, NULL, NULL);
+            size_t step = chunk ? chunk : sizeof doc - 1;
+            for (size_t off = 0; rc == MUM_OK && off < sizeof doc - 1; off += step)
+                rc = mum__xml_feed(x, doc + off, sizeof doc - 1 - off < step ? sizeof doc - 1 - off : step);
+            if (rc == MUM_OK)
+                rc = mum__xml_finish(x);
+            unsigned long made = mum__alloc_fail_at(0);
+            mum__xml_free(x);
+            if (n == 0) {
+                cr_assert_eq(rc, MUM_OK);
+                total = made;
+            } else {
+                cr_assert_eq(rc, MUM_ENOMEM, "chunk %zu, allocation %lu of %lu: %d", chunk, n, total, rc);
+            }
+        }
+    }
+}
+

@@ -1,0 +1,1177 @@
+/*
+ * manifest.c - the .mum / .manifest parser: callbacks of the hardened XML
+ * reader dispatched through a small state table into the model of
+ * mum/manifest.h.  The checks are in manifest_check.c.
+ *
+ * Speed matters (every manifest of a package goes through here): strings go
+ * to an arena, records to vectors, nothing the model does not keep is
+ * allocated, and an element is matched only against the few names its
+ * parent allows.  Subtrees that are not modelled are skipped with a counter,
+ * so input-controlled depth never grows a stack.
+ */
+#include "config.h"
+
+#include "manifest_store.h"
+#include "xml.h"
+
+#include <string.h>
+
+/* ---- storage ---- */
+
+static char *arena_alloc(mum_manifest_store *s, size_t n)
+{
+    mum_arena_chunk *c = s->chunks;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = c ? c->cap * 2 : 2048;
+        if (cap > 65536)
+            cap = 65536;
+        if (cap < n)
+            cap = n;
+        if (cap > SIZE_MAX - sizeof *c)
+            return NULL;
+        mum_arena_chunk *nc = mum__malloc(sizeof *nc + cap);
+        if (!nc)
+            return NULL;
+        nc->cap = cap;
+        nc->used = 0;
+        nc->next = c;
+        s->chunks = c = nc;
+    }
+    char *p = c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+static char *arena_strndup(mum_manifest_store *s, const char *text, size_t n)
+{
+    if (n == SIZE_MAX)
+        return NULL;
+    char *p = arena_alloc(s, n + 1);
+    if (p) {
+        memcpy(p, text, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+static char *arena_strdup(mum_manifest_store *s, const char *text)
+{
+    return arena_strndup(s, text, strlen(text));
+}
+
+static void *vec_push(mum_vec *v, size_t size)
+{
+    if (!mum__grow(&v->items, &v->cap, v->count + 1, size))
+        return NULL;
+    void *p = (char *)v->items + v->count * size;
+    memset(p, 0, size);
+    v->count++;
+    return p;
+}
+
+#define VEC_AT(v, type, i) (&((type *)(v).items)[i])
+
+static void store_free(mum_manifest_store *s)
+{
+    if (!s)
+        return;
+    mum_vec *vecs[] = {&s->parents, &s->parent_refs, &s->updates, &s->applicable, &s->items,
+                       &s->deps,    &s->files,       &s->regkeys, &s->regvalues,  &s->elements,
+                       &s->notes};
+    for (size_t i = 0; i < MUM_ARRAY_LEN(vecs); i++)
+        mum__free(vecs[i]->items);
+    mum__free(s->element_index);
+    for (mum_arena_chunk *c = s->chunks, *next; c; c = next) {
+        next = c->next;
+        mum__free(c);
+    }
+    mum__free(s);
+}
+
+void mum_manifest_free(mum_manifest *m)
+{
+    if (!m)
+        return;
+    store_free(m->store);
+    mum__free(m);
+}
+
+const char *mum_manifest_kind_name(mum_manifest_kind kind)
+{
+    switch (kind) {
+    case MUM_MANIFEST_COMPONENT: return "component";
+    case MUM_MANIFEST_DEPLOYMENT: return "deployment";
+    case MUM_MANIFEST_PACKAGE: return "package";
+    default: return "?";
+    }
+}
+
+mum_location mum_manifest_location(const mum_manifest *m, mum_manifest_pos pos)
+{
+    mum_location loc = {0};
+    if (m) {
+        loc.input = m->input;
+        loc.entry = m->entry;
+    }
+    loc.line = pos.line;
+    loc.column = pos.column;
+    return loc;
+}
+
+int mum_manifest_digest_method(const char *uri, mum_hash_alg *out)
+{
+    static const struct {
+        const char *uri;
+        mum_hash_alg alg;
+    } methods[] = {
+        {"http://www.w3.org/2000/09/xmldsig#sha256", MUM_HASH_SHA256}, /* what Windows writes */
+        {"http://www.w3.org/2001/04/xmlenc#sha256", MUM_HASH_SHA256},
+        {"http://www.w3.org/2000/09/xmldsig#sha1", MUM_HASH_SHA1},
+        {"http://www.w3.org/2001/04/xmldsig-more#sha384", MUM_HASH_SHA384},
+        {"http://www.w3.org/2001/04/xmlenc#sha512", MUM_HASH_SHA512},
+        {"http://www.w3.org/2001/04/xmldsig-more#md5", MUM_HASH_MD5},
+    };
+    if (!uri)
+        return MUM_ENOTFOUND;
+    for (size_t i = 0; i < MUM_ARRAY_LEN(methods); i++) {
+        if (strcmp(uri, methods[i].uri) == 0) {
+            if (out)
+                *out = methods[i].alg;
+            return MUM_OK;
+        }
+    }
+    return MUM_ENOTFOUND;
+}
+
+/* ---- the state table ---- */
+
+/* What the parser is inside of. */
+typedef enum state {
+    S_DOC,
+    S_ASSEMBLY,
+    S_EMPTY,        /* a modelled element with no modelled children */
+    S_PACKAGE,
+    S_PARENT,
+    S_UPDATE,
+    S_APPLICABLE,
+    S_TARGET,       /* component, package, driver, updateComponent, updateDriver */
+    S_DEPENDENCY,
+    S_DEPENDENT,
+    S_FILE,
+    S_HASH,
+    S_TRANSFORMS,
+    S_DIGEST,       /* DigestValue: collects text */
+    S_REGKEYS,
+    S_REGKEY,
+    S_SKIP,         /* a subtree that is not modelled */
+    S__COUNT
+} state;
+
+typedef enum ns_id { NS_NONE, NS_V3, NS_V2, NS_DSIG, NS_OTHER } ns_id;
+
+typedef enum action {
+    A_NONE,
+    A_ASSEMBLY,
+    A_IDENTITY,
+    A_DEPLOYMENT,
+    A_PACKAGE,
+    A_PARENT,
+    A_PARENT_ID,
+    A_INSTALLER,
+    A_UPDATE,
+    A_APPLICABLE,
+    A_APPL_COMPONENT,
+    A_APPL_DRIVER,
+    A_ITEM_COMPONENT,
+    A_ITEM_PACKAGE,
+    A_ITEM_DRIVER,
+    A_TARGET_ID,
+    A_EXTENDED,
+    A_DEPENDENCY,
+    A_DEPENDENT,
+    A_DEPENDENT_ID,
+    A_FILE,
+    A_HASH,
+    A_TRANSFORMS,
+    A_TRANSFORM,
+    A_DIGEST_METHOD,
+    A_DIGEST_VALUE,
+    A_REGKEYS,
+    A_REGKEY,
+    A_REGVALUE
+} action;
+
+typedef struct elem {
+    const char *name;
+    uint8_t ns;     /* ns_id */
+    uint8_t act;    /* action */
+    uint8_t next;   /* the state inside it */
+} elem;
+
+static const elem in_doc[] = {
+    {"assembly", NS_V3, A_ASSEMBLY, S_ASSEMBLY},
+};
+static const elem in_assembly[] = {
+    {"assemblyIdentity", NS_V3, A_IDENTITY, S_EMPTY},
+    {"file", NS_V3, A_FILE, S_FILE},
+    {"dependency", NS_V3, A_DEPENDENCY, S_DEPENDENCY},
+    {"registryKeys", NS_V3, A_REGKEYS, S_REGKEYS},
+    {"deployment", NS_V3, A_DEPLOYMENT, S_EMPTY},
+    {"package", NS_V3, A_PACKAGE, S_PACKAGE},
+};
+static const elem in_package[] = {
+    {"update", NS_V3, A_UPDATE, S_UPDATE},
+    {"parent", NS_V3, A_PARENT, S_PARENT},
+    {"installerAssembly", NS_V3, A_INSTALLER, S_EMPTY},
+    {"packageExtended", NS_V3, A_EXTENDED, S_EMPTY},
+};
+static const elem in_parent[] = {
+    {"assemblyIdentity", NS_V3, A_PARENT_ID, S_EMPTY},
+};
+static const elem in_update[] = {
+    {"component", NS_V3, A_ITEM_COMPONENT, S_TARGET},
+    {"applicable", NS_V3, A_APPLICABLE, S_APPLICABLE},
+    {"package", NS_V3, A_ITEM_PACKAGE, S_TARGET},
+    {"driver", NS_V3, A_ITEM_DRIVER, S_TARGET},
+};
+static const elem in_applicable[] = {
+    {"updateComponent", NS_V3, A_APPL_COMPONENT, S_TARGET},
+    {"updateDriver", NS_V3, A_APPL_DRIVER, S_TARGET},
+};
+static const elem in_target[] = {
+    {"assemblyIdentity", NS_V3, A_TARGET_ID, S_EMPTY},
+};
+static const elem in_dependency[] = {
+    {"dependentAssembly", NS_V3, A_DEPENDENT, S_DEPENDENT},
+};
+static const elem in_dependent[] = {
+    {"assemblyIdentity", NS_V3, A_DEPENDENT_ID, S_EMPTY},
+};
+static const elem in_file[] = {
+    {"hash", NS_V2, A_HASH, S_HASH},
+};
+static const elem in_hash[] = {
+    {"DigestValue", NS_DSIG, A_DIGEST_VALUE, S_DIGEST},
+    {"DigestMethod", NS_DSIG, A_DIGEST_METHOD, S_EMPTY},
+    {"Transforms", NS_DSIG, A_TRANSFORMS, S_TRANSFORMS},
+};
+static const elem in_transforms[] = {
+    {"Transform", NS_DSIG, A_TRANSFORM, S_EMPTY},
+};
+static const elem in_regkeys[] = {
+    {"registryKey", NS_V3, A_REGKEY, S_REGKEY},
+};
+static const elem in_regkey[] = {
+    {"registryValue", NS_V3, A_REGVALUE, S_EMPTY},
+};
+
+static const struct {
+    const elem *elems;
+    size_t count;
+} table[S__COUNT] = {
+#define ROW(s, a) [s] = {a, MUM_ARRAY_LEN(a)}
+    ROW(S_DOC, in_doc),
+    ROW(S_ASSEMBLY, in_assembly),
+    ROW(S_PACKAGE, in_package),
+    ROW(S_PARENT, in_parent),
+    ROW(S_UPDATE, in_update),
+    ROW(S_APPLICABLE, in_applicable),
+    ROW(S_TARGET, in_target),
+    ROW(S_DEPENDENCY, in_dependency),
+    ROW(S_DEPENDENT, in_dependent),
+    ROW(S_FILE, in_file),
+    ROW(S_HASH, in_hash),
+    ROW(S_TRANSFORMS, in_transforms),
+    ROW(S_REGKEYS, in_regkeys),
+    ROW(S_REGKEY, in_regkey),
+#undef ROW
+};
+
+/*
+ * asm.v3 elements that belong to the vocabulary but are not modelled: the
+ * sections of the real manifests (and DOMAIN.md section 4) we keep by name.
+ */
+static const char *const known_elements[] = {
+    "trustInfo",        "memberships",     "categoryMembership", "localization",
+    "migration",        "configuration",   "taskScheduler",      "unattendActions",
+    "instrumentation",  "securityDescriptor", "infFile",         "directories",
+    "genericCommands",  "networkComponents", "categoryInstance", "customInformation",
+    "declareCapability",
+};
+
+static ns_id classify_ns(const char *ns)
+{
+    if (!ns)
+        return NS_NONE;
+    if (strcmp(ns, MUM_NS_ASM_V3) == 0)
+        return NS_V3;
+    if (strcmp(ns, MUM_NS_XMLDSIG) == 0)
+        return NS_DSIG;
+    if (strcmp(ns, MUM_NS_ASM_V2) == 0)
+        return NS_V2;
+    return NS_OTHER;
+}
+
+/* ---- the parser ---- */
+
+enum { STACK_MAX = 16 }; /* the modelled structure is at most 8 deep */
+
+typedef struct frame {
+    uint8_t state;
+    uint8_t act;
+    const char *name;      /* static: the modelled element's name */
+} frame;
+
+struct mum_manifest_parser {
+    mum_ctx *ctx;
+    mum_xml *xml;
+    mum_manifest *m;              /* being built; handed over by finish */
+    mum_manifest_store *s;
+    mum_findings *findings;
+    unsigned flags;
+    const char *file_name;        /* in this block, or NULL */
+    uint32_t max_items;
+    size_t items;                 /* records made so far */
+    int status;                   /* sticky failure */
+    bool finished;
+
+    frame stack[STACK_MAX];
+    unsigned sp;                  /* frames in use */
+    uint32_t skip_depth;          /* elements open inside the S_SKIP frame */
+
+    /* the record the current element fills (indices: vectors move) */
+    size_t cur_parent, cur_update, cur_target, cur_dep, cur_file, cur_regkey;
+    bool cur_target_applicable;
+    /* the open <dependency> */
+    const char *dep_discoverable, *dep_resource_type;
+    mum_manifest_pos dep_pos;
+    size_t dep_dependents;
+    mum_sbuf digest;              /* the text of the open DigestValue */
+
+    /* Chunks are held back until HOLD_MAX bytes have come, so a manifest
+     * (almost always smaller) reaches expat in one final call: a document
+     * that spans calls costs expat an extra pass over it to keep positions. */
+    unsigned char *hold;
+    size_t hold_len;
+    bool streaming;               /* past HOLD_MAX: chunks go straight through */
+
+    char names[];                 /* input, entry and file name copies */
+};
+
+enum { HOLD_MAX = 64 * 1024 };
+
+static int nomem(mum_manifest_parser *p)
+{
+    return mum__xml_fail(p->xml, MUM_ENOMEM, "out of memory");
+}
+
+static mum_manifest_pos here(mum_manifest_parser *p)
+{
+    mum_location loc = mum__xml_location(p->xml);
+    return (mum_manifest_pos){loc.line, loc.column};
+}
+
+/* A new record in v, counted against the item limit. */
+static void *record(mum_manifest_parser *p, mum_vec *v, size_t size)
+{
+    if (++p->items > p->max_items) {
+        mum__xml_fail(p->xml, MUM_ELIMIT, "more than %u records (files, updates, identities, ...)",
+                      (unsigned)p->max_items);
+        return NULL;
+    }
+    void *r = vec_push(v, size);
+    if (!r)
+        nomem(p);
+    return r;
+}
+
+static int note(mum_manifest_parser *p, mum_rule_id rule, const char *element, const char *parent)
+{
+    mum_manifest_note *n = record(p, &p->s->notes, sizeof *n);
+    if (!n)
+        return MUM_ENOMEM; /* the reader keeps the reason record() gave */
+    n->rule = rule;
+    n->element = element;
+    n->parent = parent;
+    n->pos = here(p);
+    return MUM_OK;
+}
+
+/* Attribute maps: unprefixed attribute name -> offset of a const char * field. */
+typedef struct attr_map {
+    const char *name;
+    size_t off;
+} attr_map;
+
+static int take_attrs(mum_manifest_parser *p, void *base, const attr_map *map, size_t nmap,
+                      const mum_xml_attr *attrs, size_t nattrs)
+{
+    for (size_t i = 0; i < nattrs; i++) {
+        if (attrs[i].ns)
+            continue;
+        const char *an = attrs[i].name;
+        for (size_t k = 0; k < nmap; k++) {
+            if (map[k].name[0] == an[0] && strcmp(map[k].name, an) == 0) {
+                char *v = arena_strdup(p->s, attrs[i].value);
+                if (!v)
+                    return nomem(p);
+                *(const char **)((char *)base + map[k].off) = v;
+                break;
+            }
+        }
+    }
+    return MUM_OK;
+}
+
+#define TAKE(p, base, map, a, n) take_attrs(p, base, map, MUM_ARRAY_LEN(map), a, n)
+
+static const attr_map identity_attrs[] = {
+    {"name", offsetof(mum_identity, name)},
+    {"version", offsetof(mum_identity, version)},
+    {"processorArchitecture", offsetof(mum_identity, arch)},
+    {"language", offsetof(mum_identity, language)},
+    {"publicKeyToken", offsetof(mum_identity, public_key_token)},
+    {"buildType", offsetof(mum_identity, build_type)},
+    {"versionScope", offsetof(mum_identity, version_scope)},
+    {"type", offsetof(mum_identity, type)},
+};
+
+/* Fills an identity from attributes, decoding as mum_identity_set does. */
+static int take_identity(mum_manifest_parser *p, mum_identity *id, const mum_xml_attr *a, size_t n)
+{
+    int rc = TAKE(p, id, identity_attrs, a, n);
+    if (rc != MUM_OK)
+        return rc;
+    id->ver_ok = id->version && mum_version_parse(id->version, &id->ver) == MUM_OK;
+    if (!id->ver_ok)
+        memset(&id->ver, 0, sizeof id->ver);
+    id->arch_id = mum_arch_parse(id->arch);
+    size_t tlen = 0;
+    id->token_ok = id->public_key_token && strlen(id->public_key_token) == 16 &&
+                   mum_hex_decode(id->public_key_token, 16, id->token, sizeof id->token, &tlen) ==
+                       MUM_OK &&
+                   tlen == 8;
+    if (!id->token_ok)
+        memset(id->token, 0, sizeof id->token);
+    return MUM_OK;
+}
+
+static int take_ref(mum_manifest_parser *p, mum_manifest_ref *ref, const mum_xml_attr *a, size_t n)
+{
+    ref->pos = here(p);
+    return take_identity(p, &ref->id, a, n);
+}
+
+static const attr_map assembly_attrs[] = {
+    {"manifestVersion", offsetof(mum_manifest, manifest_version)},
+    {"description", offsetof(mum_manifest, description)},
+    {"displayName", offsetof(mum_manifest, display_name)},
+    {"company", offsetof(mum_manifest, company)},
+    {"copyright", offsetof(mum_manifest, copyright)},
+    {"supportInformation", offsetof(mum_manifest, support_information)},
+    {"creationTimeStamp", offsetof(mum_manifest, creation_time_stamp)},
+    {"lastUpdateTimeStamp", offsetof(mum_manifest, last_update_time_stamp)},
+};
+static const attr_map package_attrs[] = {
+    {"identifier", offsetof(mum_manifest_package, identifier)},
+    {"releaseType", offsetof(mum_manifest_package, release_type)},
+    {"restart", offsetof(mum_manifest_package, restart)},
+    {"applicabilityEvaluation", offsetof(mum_manifest_package, applicability_evaluation)},
+};
+static const attr_map extended_attrs[] = {
+    {"completelyOfflineCapable", offsetof(mum_manifest_package, completely_offline_capable)},
+    {"packageSize", offsetof(mum_manifest_package, package_size)},
+};
+static const attr_map parent_attrs[] = {
+    {"buildCompare", offsetof(mum_manifest_parent, build_compare)},
+    {"serviceCompare", offsetof(mum_manifest_parent, service_compare)},
+    {"revisionCompare", offsetof(mum_manifest_parent, revision_compare)},
+    {"integrate", offsetof(mum_manifest_parent, integrate)},
+    {"disposition", offsetof(mum_manifest_parent, disposition)},
+};
+static const attr_map update_attrs[] = {
+    {"name", offsetof(mum_manifest_update, name)},
+};
+static const attr_map applicable_attrs[] = {
+    {"disposition", offsetof(mum_manifest_update, applicable_disposition)},
+};
+static const attr_map target_attrs[] = {
+    {"integrate", offsetof(mum_manifest_target, integrate)},
+    {"inf", offsetof(mum_manifest_target, inf)},
+    {"ranking", offsetof(mum_manifest_target, ranking)},
+    {"elevate", offsetof(mum_manifest_target, elevate)},
+};
+static const attr_map dependent_attrs[] = {
+    {"dependencyType", offsetof(mum_manifest_dependency, dependency_type)},
+};
+static const attr_map file_attrs[] = {
+    {"name", offsetof(mum_manifest_file, name)},
+    {"sourceName", offsetof(mum_manifest_file, source_name)},
+    {"sourcePath", offsetof(mum_manifest_file, source_path)},
+    {"destinationPath", offsetof(mum_manifest_file, destination_path)},
+    {"importPath", offsetof(mum_manifest_file, import_path)},
+};
+static const attr_map regkey_attrs[] = {
+    {"keyName", offsetof(mum_manifest_registry_key, key_name)},
+    {"owner", offsetof(mum_manifest_registry_key, owner)},
+};
+static const attr_map regvalue_attrs[] = {
+    {"name", offsetof(mum_manifest_registry_value, name)},
+    {"valueType", offsetof(mum_manifest_registry_value, value_type)},
+    {"value", offsetof(mum_manifest_registry_value, value)},
+    {"operationHint", offsetof(mum_manifest_registry_value, operation_hint)},
+    {"owner", offsetof(mum_manifest_registry_value, owner)},
+};
+
+/* The value of an unprefixed attribute, or NULL. */
+static const char *attr_value(const mum_xml_attr *a, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!a[i].ns && strcmp(a[i].name, name) == 0)
+            return a[i].value;
+    return NULL;
+}
+
+/* ---- elements kept by name ---- */
+
+static uint32_t name_hash(const char *ns, const char *name)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *q = (const unsigned char *)name; *q; q++)
+        h = (h ^ *q) * 16777619u;
+    h = (h ^ 0xFF) * 16777619u;
+    if (ns)
+        for (const unsigned char *q = (const unsigned char *)ns; *q; q++)
+            h = (h ^ *q) * 16777619u;
+    return h;
+}
+
+static bool same_ns(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Counts an element that is not modelled, adding it on first sight. */
+static int keep_element(mum_manifest_parser *p, const char *ns, const char *name,
+                        mum_manifest_element_kind kind, const char *parent)
+{
+    mum_manifest_store *s = p->s;
+    if (s->element_index_cap == 0 || (s->elements.count + 1) * 2 > s->element_index_cap) {
+        if (s->elements.count >= MUM_MANIFEST_MAX_ELEMENTS) {
+            /* look it up only; past the limit new names are counted, not kept */
+        } else {
+            size_t ncap = s->element_index_cap ? s->element_index_cap * 2 : 32;
+            uint32_t *idx = mum__calloc(ncap, sizeof *idx);
+            if (!idx)
+                return nomem(p);
+            const mum_manifest_element *els = s->elements.items;
+            for (size_t i = 0; i < s->elements.count; i++) {
+                size_t h = name_hash(els[i].ns, els[i].name) & (ncap - 1);
+                while (idx[h])
+                    h = (h + 1) & (ncap - 1);
+                idx[h] = (uint32_t)i + 1;
+            }
+            mum__free(s->element_index);
+            s->element_index = idx;
+            s->element_index_cap = ncap;
+        }
+    }
+    size_t mask = s->element_index_cap - 1;
+    size_t h = name_hash(ns, name) & mask;
+    mum_manifest_element *els = s->elements.items;
+    for (; s->element_index[h]; h = (h + 1) & mask) {
+        mum_manifest_element *e = &els[s->element_index[h] - 1];
+        if (strcmp(e->name, name) == 0 && same_ns(e->ns, ns)) {
+            if (e->count < UINT32_MAX)
+                e->count++;
+            return MUM_OK;
+        }
+    }
+    if (s->elements.count >= MUM_MANIFEST_MAX_ELEMENTS) {
+        s->elements_dropped++;
+        return MUM_OK;
+    }
+    mum_manifest_element *e = vec_push(&s->elements, sizeof *e);
+    if (!e)
+        return nomem(p);
+    e->name = arena_strdup(s, name);
+    e->ns = ns ? arena_strdup(s, ns) : NULL;
+    e->parent = parent;
+    e->kind = kind;
+    e->count = 1;
+    e->pos = here(p);
+    if (!e->name || (ns && !e->ns))
+        return nomem(p);
+    s->element_index[h] = (uint32_t)s->elements.count;
+    return MUM_OK;
+}
+
+static mum_manifest_element_kind element_kind(ns_id ns, const char *name)
+{
+    if (ns == NS_OTHER)
+        return MUM_ELEMENT_EXTENSION;
+    if (ns == NS_V3)
+        for (size_t i = 0; i < MUM_ARRAY_LEN(known_elements); i++)
+            if (strcmp(name, known_elements[i]) == 0)
+                return MUM_ELEMENT_KNOWN;
+    return MUM_ELEMENT_UNKNOWN;
+}
+
+/* ---- callbacks ---- */
+
+static int push(mum_manifest_parser *p, uint8_t st, uint8_t act, const char *name)
+{
+    if (p->sp >= STACK_MAX) /* cannot happen: the table nests 8 deep at most */
+        return mum__xml_fail(p->xml, MUM_ELIMIT, "internal nesting limit");
+    p->stack[p->sp++] = (frame){st, act, name};
+    return MUM_OK;
+}
+
+static int skip(mum_manifest_parser *p)
+{
+    p->skip_depth = 0;
+    return push(p, S_SKIP, A_NONE, NULL);
+}
+
+/* What start_action returns when it decided to skip the element. */
+enum { SKIPPED = 1 };
+
+/* A second copy of an element that may appear once: noted, then skipped. */
+static int duplicate(mum_manifest_parser *p, const char *name, const char *parent)
+{
+    int rc = note(p, MUM_R_MANIFEST_DUPLICATE_ELEMENT, name, parent);
+    if (rc == MUM_OK)
+        rc = skip(p);
+    return rc == MUM_OK ? SKIPPED : rc;
+}
+
+static int root_error(mum_manifest_parser *p, const char *ns, const char *name)
+{
+    if (strcmp(name, "assembly") == 0)
+        return mum__xml_fail(p->xml, MUM_EFORMAT,
+                             "the root element <assembly> is in namespace \"%s\"; a manifest's is "
+                             "in \"" MUM_NS_ASM_V3 "\"",
+                             ns ? ns : "(none)");
+    return mum__xml_fail(p->xml, MUM_EFORMAT,
+                         "the root element is <%s>%s%s%s; a manifest's is <assembly xmlns=\"" MUM_NS_ASM_V3
+                         "\">",
+                         name, ns ? " in namespace \"" : "", ns ? ns : "", ns ? "\"" : "");
+}
+
+static mum_manifest_target *target_at(mum_manifest_parser *p)
+{
+    mum_vec *v = p->cur_target_applicable ? &p->s->applicable : &p->s->items;
+    return VEC_AT(*v, mum_manifest_target, p->cur_target);
+}
+
+static int new_target(mum_manifest_parser *p, bool applicable, mum_manifest_target_kind kind,
+                      const mum_xml_attr *a, size_t n)
+{
+    mum_vec *v = applicable ? &p->s->applicable : &p->s->items;
+    mum_manifest_target *t = record(p, v, sizeof *t);
+    if (!t)
+        return MUM_ENOMEM;
+    mum_manifest_update *u = VEC_AT(p->s->updates, mum_manifest_update, p->cur_update);
+    if (applicable)
+        u->applicable_count++;
+    else
+        u->item_count++;
+    p->cur_target = v->count - 1;
+    p->cur_target_applicable = applicable;
+    t->kind = kind;
+    t->pos = here(p);
+    return TAKE(p, t, target_attrs, a, n);
+}
+
+/* Runs the start action of a modelled element.  Returns MUM_OK, a failure,
+ * or SKIPPED when the element turned out to be skipped (a duplicate).  A
+ * failure to make a record returns MUM_ENOMEM; the reader reports the reason
+ * record() gave it first. */
+static int start_action(mum_manifest_parser *p, action act, const char *parent,
+                        const mum_xml_attr *a, size_t n)
+{
+    mum_manifest *m = p->m;
+    mum_manifest_store *s = p->s;
+    switch (act) {
+    case A_ASSEMBLY:
+        m->pos = here(p);
+        return TAKE(p, m, assembly_attrs, a, n);
+    case A_IDENTITY:
+        if (m->identity_count++ > 0)
+            return duplicate(p, "assemblyIdentity", parent);
+        m->has_identity = true;
+        m->identity_pos = here(p);
+        return take_identity(p, &m->identity, a, n);
+    case A_DEPLOYMENT:
+        if (m->has_deployment)
+            return duplicate(p, "deployment", parent);
+        m->has_deployment = true;
+        m->deployment_pos = here(p);
+        return MUM_OK;
+    case A_PACKAGE:
+        if (m->package_count++ > 0)
+            return duplicate(p, "package", parent);
+        m->has_package = true;
+        m->package.pos = here(p);
+        return TAKE(p, &m->package, package_attrs, a, n);
+    case A_PARENT: {
+        mum_manifest_parent *pa = record(p, &s->parents, sizeof *pa);
+        if (!pa)
+            return MUM_ENOMEM;
+        p->cur_parent = s->parents.count - 1;
+        pa->pos = here(p);
+        return TAKE(p, pa, parent_attrs, a, n);
+    }
+    case A_PARENT_ID: {
+        mum_manifest_ref *r = record(p, &s->parent_refs, sizeof *r);
+        if (!r)
+            return MUM_ENOMEM;
+        VEC_AT(s->parents, mum_manifest_parent, p->cur_parent)->identity_count++;
+        return take_ref(p, r, a, n);
+    }
+    case A_INSTALLER:
+        if (m->package.has_installer)
+            return duplicate(p, "installerAssembly", parent);
+        m->package.has_installer = true;
+        return take_ref(p, &m->package.installer, a, n);
+    case A_EXTENDED:
+        if (m->package.has_extended)
+            return duplicate(p, "packageExtended", parent);
+        m->package.has_extended = true;
+        m->package.extended_pos = here(p);
+        return TAKE(p, &m->package, extended_attrs, a, n);
+    case A_UPDATE: {
+        mum_manifest_update *u = record(p, &s->updates, sizeof *u);
+        if (!u)
+            return MUM_ENOMEM;
+        p->cur_update = s->updates.count - 1;
+        u->pos = here(p);
+        return TAKE(p, u, update_attrs, a, n);
+    }
+    case A_APPLICABLE: {
+        mum_manifest_update *u = VEC_AT(s->updates, mum_manifest_update, p->cur_update);
+        if (u->has_applicable)
+            return duplicate(p, "applicable", parent);
+        u->has_applicable = true;
+        return TAKE(p, u, applicable_attrs, a, n);
+    }
+    case A_APPL_COMPONENT: return new_target(p, true, MUM_TARGET_COMPONENT, a, n);
+    case A_APPL_DRIVER: return new_target(p, true, MUM_TARGET_DRIVER, a, n);
+    case A_ITEM_COMPONENT: return new_target(p, false, MUM_TARGET_COMPONENT, a, n);
+    case A_ITEM_PACKAGE: return new_target(p, false, MUM_TARGET_PACKAGE, a, n);
+    case A_ITEM_DRIVER: return new_target(p, false, MUM_TARGET_DRIVER, a, n);
+    case A_TARGET_ID: {
+        mum_manifest_target *t = target_at(p);
+        if (t->has_identity)
+            return duplicate(p, "assemblyIdentity", parent);
+        t->has_identity = true;
+        return take_ref(p, &t->ref, a, n);
+    }
+    case A_DEPENDENCY: {
+        const char *d = attr_value(a, n, "discoverable");
+        const char *r = attr_value(a, n, "resourceType");
+        p->dep_discoverable = d ? arena_strdup(s, d) : NULL;
+        p->dep_resource_type = r ? arena_strdup(s, r) : NULL;
+        if ((d && !p->dep_discoverable) || (r && !p->dep_resource_type))
+            return nomem(p);
+        p->dep_pos = here(p);
+        p->dep_dependents = 0;
+        return MUM_OK;
+    }
+    case A_DEPENDENT: {
+        mum_manifest_dependency *d = record(p, &s->deps, sizeof *d);
+        if (!d)
+            return MUM_ENOMEM;
+        p->cur_dep = s->deps.count - 1;
+        p->dep_dependents++;
+        d->discoverable = p->dep_discoverable;
+        d->resource_type = p->dep_resource_type;
+        d->pos = p->dep_pos;
+        return TAKE(p, d, dependent_attrs, a, n);
+    }
+    case A_DEPENDENT_ID: {
+        mum_manifest_dependency *d = VEC_AT(s->deps, mum_manifest_dependency, p->cur_dep);
+        if (d->has_identity)
+            return duplicate(p, "assemblyIdentity", parent);
+        d->has_identity = true;
+        return take_ref(p, &d->ref, a, n);
+    }
+    case A_FILE: {
+        mum_manifest_file *f = record(p, &s->files, sizeof *f);
+        if (!f)
+            return MUM_ENOMEM;
+        p->cur_file = s->files.count - 1;
+        f->pos = here(p);
+        return TAKE(p, f, file_attrs, a, n);
+    }
+    case A_HASH: {
+        mum_manifest_file *f = VEC_AT(s->files, mum_manifest_file, p->cur_file);
+        if (f->has_hash)
+            return duplicate(p, "hash", parent);
+        f->has_hash = true;
+        f->hash_pos = here(p);
+        return MUM_OK;
+    }
+    case A_DIGEST_METHOD: {
+        mum_manifest_file *f = VEC_AT(s->files, mum_manifest_file, p->cur_file);
+        if (f->digest_method_count++ > 0)
+            return MUM_OK; /* the first is kept; the check reports the count */
+        const char *uri = attr_value(a, n, "Algorithm");
+        if (uri) {
+            if (!(f->digest_method = arena_strdup(s, uri)))
+                return nomem(p);
+            if (mum_manifest_digest_method(uri, &f->digest_alg) != MUM_OK)
+                f->digest_alg = MUM_HASH_NONE;
+        }
+        return MUM_OK;
+    }
+    case A_DIGEST_VALUE: {
+        mum_manifest_file *f = VEC_AT(s->files, mum_manifest_file, p->cur_file);
+        if (f->digest_value_count++ > 0)
+            return skip(p) == MUM_OK ? SKIPPED : MUM_ENOMEM;
+        p->digest.len = 0;
+        p->digest.failed = false;
+        mum__xml_want_text(p->xml, true); /* the only text the model keeps */
+        return MUM_OK;
+    }
+    case A_TRANSFORM: {
+        mum_manifest_file *f = VEC_AT(s->files, mum_manifest_file, p->cur_file);
+        const char *alg = attr_value(a, n, "Algorithm");
+        if (!f->transform && alg && !(f->transform = arena_strdup(s, alg)))
+            return nomem(p);
+        return MUM_OK;
+    }
+    case A_REGKEY: {
+        mum_manifest_registry_key *k = record(p, &s->regkeys, sizeof *k);
+        if (!k)
+            return MUM_ENOMEM;
+        p->cur_regkey = s->regkeys.count - 1;
+        k->pos = here(p);
+        return TAKE(p, k, regkey_attrs, a, n);
+    }
+    case A_REGVALUE: {
+        mum_manifest_registry_value *v = record(p, &s->regvalues, sizeof *v);
+        if (!v)
+            return MUM_ENOMEM;
+        VEC_AT(s->regkeys, mum_manifest_registry_key, p->cur_regkey)->value_count++;
+        v->pos = here(p);
+        return TAKE(p, v, regvalue_attrs, a, n);
+    }
+    case A_TRANSFORMS:
+    case A_REGKEYS:
+    case A_NONE:
+        return MUM_OK;
+    }
+    return MUM_OK;
+}
+
+static int on_start(void *ud, const char *ns, const char *name, const mum_xml_attr *a, size_t n)
+{
+    mum_manifest_parser *p = ud;
+    if (p->sp && p->stack[p->sp - 1].state == S_SKIP) {
+        p->skip_depth++;
+        return MUM_OK;
+    }
+    const frame *top = p->sp ? &p->stack[p->sp - 1] : NULL;
+    state st = top ? (state)top->state : S_DOC;
+    ns_id nid = classify_ns(ns);
+    const elem *row = table[st].elems;
+    for (size_t i = 0; i < table[st].count; i++) {
+        if (row[i].ns == nid && strcmp(row[i].name, name) == 0) {
+            int rc = start_action(p, (action)row[i].act, top ? top->name : NULL, a, n);
+            if (rc == SKIPPED)
+                return MUM_OK;
+            if (rc != MUM_OK)
+                return rc;
+            return push(p, row[i].next, row[i].act, row[i].name);
+        }
+    }
+    if (st == S_DOC)
+        return root_error(p, ns, name);
+    int rc = keep_element(p, ns, name, element_kind(nid, name), top->name);
+    return rc != MUM_OK ? rc : skip(p);
+}
+
+static int on_text(void *ud, const char *text, size_t len)
+{
+    mum_manifest_parser *p = ud;
+    if (p->sp && p->stack[p->sp - 1].state == S_DIGEST) {
+        mum__sbuf_append(&p->digest, text, len);
+        if (p->digest.failed)
+            return nomem(p);
+    }
+    return MUM_OK;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* </DigestValue>: keep the text and decode it. */
+static int end_digest(mum_manifest_parser *p)
+{
+    mum__xml_want_text(p->xml, false);
+    mum_manifest_file *f = VEC_AT(p->s->files, mum_manifest_file, p->cur_file);
+    const char *t = p->digest.data ? p->digest.data : "";
+    size_t len = p->digest.len;
+    while (len && is_space(*t)) {
+        t++;
+        len--;
+    }
+    while (len && is_space(t[len - 1]))
+        len--;
+    if (!(f->digest_text = arena_strndup(p->s, t, len)))
+        return nomem(p);
+    size_t size = 0;
+    if (mum_base64_decode(t, len, f->digest, sizeof f->digest, &size) != MUM_OK || size == 0)
+        size = 0;
+    f->digest_size = size;
+    return MUM_OK;
+}
+
+static int on_end(void *ud, const char *ns, const char *name)
+{
+    mum_manifest_parser *p = ud;
+    frame *top = &p->stack[p->sp - 1];
+    if (top->state == S_SKIP && p->skip_depth > 0) {
+        p->skip_depth--;
+        return MUM_OK;
+    }
+    p->sp--;
+    switch ((action)top->act) {
+    case A_DIGEST_VALUE:
+        return end_digest(p);
+    case A_HASH: {
+        mum_manifest_file *f = VEC_AT(p->s->files, mum_manifest_file, p->cur_file);
+        f->digest_ok = f->digest_size > 0 && f->digest_alg != MUM_HASH_NONE &&
+                       f->digest_size == mum_hash_size(f->digest_alg) &&
+                       f->digest_method_count == 1 && f->digest_value_count == 1;
+        return MUM_OK;
+    }
+    case A_DEPENDENCY:
+        if (p->dep_dependents == 0) {
+            /* a <dependency> with no <dependentAssembly>: kept, for the check */
+            mum_manifest_dependency *d = record(p, &p->s->deps, sizeof *d);
+            if (!d)
+                return MUM_ENOMEM;
+            d->discoverable = p->dep_discoverable;
+            d->resource_type = p->dep_resource_type;
+            d->pos = p->dep_pos;
+        }
+        return MUM_OK;
+    default:
+        return MUM_OK;
+    }
+}
+
+static const mum_xml_callbacks callbacks = {on_start, on_text, on_end};
+
+/* ---- the API ---- */
+
+int mum_manifest_parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_location *loc,
+                            const mum_manifest_options *opts)
+{
+    static const mum_manifest_options defaults = MUM_MANIFEST_OPTIONS_INIT;
+    if (!out)
+        return mum__error(ctx, MUM_EINVAL, NULL, "mum_manifest_parser_new: no out parameter");
+    *out = NULL;
+    if (!opts)
+        opts = &defaults;
+    if (opts->version != MUM_MANIFEST_OPTIONS_VERSION)
+        return mum__error(ctx, MUM_EINVAL, NULL, "manifest options version %u (this library: %u)",
+                          opts->version, MUM_MANIFEST_OPTIONS_VERSION);
+    const char *input = loc ? loc->input : NULL;
+    const char *entry = loc ? loc->entry : NULL;
+    size_t lin = input ? strlen(input) + 1 : 0, len = entry ? strlen(entry) + 1 : 0;
+    size_t lfn = opts->file_name ? strlen(opts->file_name) + 1 : 0;
+    if (lin > SIZE_MAX / 4 || len > SIZE_MAX / 4 || lfn > SIZE_MAX / 4)
+        return mum__error(ctx, MUM_EINVAL, NULL, "location names too long");
+
+    mum_manifest_parser *p = mum__malloc(sizeof *p + lin + len + lfn);
+    if (!p)
+        return mum__nomem(ctx);
+    memset(p, 0, sizeof *p);
+    p->ctx = ctx;
+    p->findings = opts->findings;
+    p->flags = opts->flags;
+    p->max_items = opts->max_items ? opts->max_items : (1u << 20);
+    char *names = p->names;
+    mum_location xloc = {0};
+    if (input) {
+        xloc.input = memcpy(names, input, lin);
+        names += lin;
+    }
+    if (entry) {
+        xloc.entry = memcpy(names, entry, len);
+        names += len;
+    }
+    if (opts->file_name)
+        p->file_name = memcpy(names, opts->file_name, lfn);
+
+    /* the store belongs to the model from the start, so freeing the model
+     * frees both whichever allocation fails */
+    if (!(p->m = mum__calloc(1, sizeof *p->m)) ||
+        !(p->s = p->m->store = mum__calloc(1, sizeof *p->s)))
+        goto nomem;
+    if ((input && !(p->m->input = arena_strdup(p->s, input))) ||
+        (entry && !(p->m->entry = arena_strdup(p->s, entry))))
+        goto nomem;
+
+    mum_xml_limits lim = MUM_XML_LIMITS_DEFAULT;
+    if (opts->max_depth)
+        lim.max_depth = opts->max_depth;
+    if (opts->max_attrs)
+        lim.max_attrs = opts->max_attrs;
+    if (opts->max_text)
+        lim.max_text = opts->max_text;
+    if (opts->max_size)
+        lim.max_size = opts->max_size;
+    int rc = mum__xml_new(&p->xml, ctx, &xloc, &callbacks, p, &lim);
+    if (rc != MUM_OK) {
+        mum_manifest_parser_free(p);
+        return rc;
+    }
+    mum__xml_want_text(p->xml, false);
+    *out = p;
+    return MUM_OK;
+nomem:
+    mum_manifest_parser_free(p);
+    return mum__nomem(ctx);
+}
+
+void mum_manifest_parser_free(mum_manifest_parser *p)
+{
+    if (!p)
+        return;
+    mum__xml_free(p->xml);
+    mum_manifest_free(p->m);
+    mum__sbuf_free(&p->digest);
+    mum__free(p->hold);
+    mum__free(p);
+}
+
+int mum_manifest_parser_feed(mum_manifest_parser *p, const void *data, size_t size)
+{
+    if (!p)
+        return MUM_EINVAL;
+    if (p->status != MUM_OK)
+        return p->status;
+    if (p->finished)
+        return mum__error(p->ctx, MUM_EINVAL, NULL, "mum_manifest_parser_feed after finish");
+    if (size == 0)
+        return MUM_OK;
+    if (!p->streaming && size <= HOLD_MAX - p->hold_len) {
+        if (!p->hold && !(p->hold = mum__malloc(HOLD_MAX)))
+            return p->status = mum__nomem(p->ctx);
+        memcpy(p->hold + p->hold_len, data, size);
+        p->hold_len += size;
+        return MUM_OK;
+    }
+    int rc = MUM_OK;
+    if (!p->streaming) {
+        p->streaming = true;
+        if (p->hold_len)
+            rc = mum__xml_feed(p->xml, p->hold, p->hold_len);
+        mum__free(p->hold);
+        p->hold = NULL;
+        p->hold_len = 0;
+    }
+    if (rc == MUM_OK)
+        rc = mum__xml_feed(p->xml, data, size);
+    if (rc != MUM_OK)
+        p->status = rc;
+    return rc;
+}
+
+/* Points the model's arrays at the vectors, slicing the nested ones. */
+static void link_model(mum_manifest *m, mum_manifest_store *s)
+{
+    m->package.parents = s->parents.items;
+    m->package.parent_count = s->parents.count;
+    mum_manifest_ref *refs = s->parent_refs.items;
+    for (size_t i = 0, at = 0; i < s->parents.count; i++) {
+        mum_manifest_parent *pa = VEC_AT(s->parents, mum_manifest_parent, i);
+        pa->identities = pa->identity_count ? refs + at : NULL;
+        at += pa->identity_count;
+    }
+    m->package.updates = s->updates.items;
+    m->package.update_count = s->updates.count;
+    mum_manifest_target *appl = s->applicable.items, *items = s->items.items;
+    for (size_t i = 0, ai = 0, ii = 0; i < s->updates.count; i++) {
+        mum_manifest_update *u = VEC_AT(s->updates, mum_manifest_update, i);
+        u->applicable = u->applicable_count ? appl + ai : NULL;
+        u->items = u->item_count ? items + ii : NULL;
+        ai += u->applicable_count;
+        ii += u->item_count;
+    }
+    m->dependencies = s->deps.items;
+    m->dependency_count = s->deps.count;
+    m->files = s->files.items;
+    m->file_count = s->files.count;
+    m->registry_keys = s->regkeys.items;
+    m->registry_key_count = s->regkeys.count;
+    mum_manifest_registry_value *values = s->regvalues.items;
+    for (size_t i = 0, at = 0; i < s->regkeys.count; i++) {
+        mum_manifest_registry_key *k = VEC_AT(s->regkeys, mum_manifest_registry_key, i);
+        k->values = k->value_count ? values + at : NULL;
+        at += k->value_count;
+    }
+    m->elements = s->elements.items;
+    m->element_count = s->elements.count;
+    m->kind = m->has_package      ? MUM_MANIFEST_PACKAGE
+              : m->has_deployment ? MUM_MANIFEST_DEPLOYMENT
+                                  : MUM_MANIFEST_COMPONENT;
+}
+
+int mum_manifest_parser_finish(mum_manifest_parser *p, mum_manifest **out)
+{
+    if (out)
+        *out = NULL;
+    if (!p || !out)
+        return mum__error(p ? p->ctx : NULL, MUM_EINVAL, NULL,
+                          "mum_manifest_parser_finish: no parser or no out parameter");
+    if (p->status != MUM_OK)
+        return p->status;
+    if (p->finished)
+        return mum__error(p->ctx, MUM_EINVAL, NULL, "mum_manifest_parser_finish called twice");
+    int rc = p->streaming ? mum__xml_finish(p->xml)
+                          : mum__xml_feed_last(p->xml, p->hold ? p->hold : (const void *)"",
+                                               p->hold_len);
+    mum__free(p->hold);
+    p->hold = NULL;
+    p->hold_len = 0;
+    if (rc != MUM_OK)
+        return p->status = rc;
+    p->finished = true;
+    mum_manifest *m = p->m;
+    link_model(m, p->s);
+    if (p->findings) {
+        rc = mum_manifest_check(m, p->file_name, p->flags, p->findings);
+        if (rc != MUM_OK)
+            return p->status = mum__error(p->ctx, rc, NULL, "%s", mum_strerror(rc));
+    }
+    p->m = NULL;
+    *out = m;
+    return MUM_OK;
+}
+
+int mum_manifest_parse(mum_manifest **out, mum_ctx *ctx, const mum_location *loc,
+                       const mum_manifest_options *opts, const void *data, size_t size)
+{
+    if (out)
+        *out = NULL;
+    mum_manifest_parser *p;
+    int rc = mum_manifest_parser_new(&p, ctx, loc, opts);
+    if (rc != MUM_OK)
+        return rc;
+    /* the whole document at once: straight to the reader, no holding */
+    p->streaming = true;
+    rc = mum__xml_feed_last(p->xml, size ? data : (const void *)"", size);
+    if (rc == MUM_OK)
+        rc = mum_manifest_parser_finish(p, out);
+    else
+        p->status = rc;
+    mum_manifest_parser_free(p);
+    return rc;
+}

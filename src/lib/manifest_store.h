@@ -1,0 +1,59 @@
+/*
+ * manifest_store.h - what manifest.c (the parser) and manifest_check.c (the
+ * checks) share: the storage behind a mum_manifest.
+ *
+ * Strings live in an arena of chunks, freed at once; the model's arrays are
+ * growable vectors whose public pointers are set when the parse finishes.
+ * Nested arrays (a parent's identities, an update's targets, a key's values)
+ * are slices of one vector each, filled in document order.
+ */
+#ifndef MUM_MANIFEST_STORE_H
+#define MUM_MANIFEST_STORE_H
+
+#include "internal.h"
+
+typedef struct mum_vec {
+    void *items;
+    size_t count;
+    size_t cap;
+} mum_vec;
+
+typedef struct mum_arena_chunk {
+    struct mum_arena_chunk *next;
+    size_t used;
+    size_t cap;
+    char data[];
+} mum_arena_chunk;
+
+/* Something only the parse saw, reported by the checks (rare: duplicates). */
+typedef struct mum_manifest_note {
+    mum_rule_id rule;
+    const char *element;   /* the element's local name (static text) */
+    const char *parent;    /* where it appeared (static text) */
+    mum_manifest_pos pos;
+} mum_manifest_note;
+
+typedef struct mum_manifest_store mum_manifest_store;
+
+struct mum_manifest_store {
+    mum_arena_chunk *chunks;
+    mum_vec parents;       /* mum_manifest_parent */
+    mum_vec parent_refs;   /* mum_manifest_ref, sliced by parents */
+    mum_vec updates;       /* mum_manifest_update */
+    mum_vec applicable;    /* mum_manifest_target, sliced by updates */
+    mum_vec items;         /* mum_manifest_target, sliced by updates */
+    mum_vec deps;          /* mum_manifest_dependency */
+    mum_vec files;         /* mum_manifest_file */
+    mum_vec regkeys;       /* mum_manifest_registry_key */
+    mum_vec regvalues;     /* mum_manifest_registry_value, sliced by regkeys */
+    mum_vec elements;      /* mum_manifest_element */
+    mum_vec notes;         /* mum_manifest_note */
+    uint32_t *element_index; /* open addressing over elements: index + 1, 0 = free */
+    size_t element_index_cap;
+    size_t elements_dropped; /* distinct elements past the limit, not kept */
+};
+
+/* The most distinct unmodelled elements kept per manifest. */
+#define MUM_MANIFEST_MAX_ELEMENTS 4096
+
+#endif /* MUM_MANIFEST_STORE_H */
