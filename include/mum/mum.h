@@ -6,5 +6,9 @@
 #include <mum/identity.h>
 #include <mum/names.h>
 #include <mum/hash.h>
+#include <mum/cab.h>
+#include <mum/container.h>
+#include <mum/msu.h>
+#include <mum/express.h>
 
 #endif /* MUM_MUM_H */

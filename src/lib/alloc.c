@@ -14,8 +14,10 @@ static void *(*g_malloc)(size_t) = malloc;
 static void *(*g_realloc)(void *, size_t) = realloc;
 static void (*g_free)(void *) = free;
 
-/* Failure injection for tests: fail when g_count reaches g_fail_at. */
-static unsigned long g_count;
+/* Failure injection for tests: fail when g_count reaches g_fail_at.  The
+ * counter is atomic because the pipelined container walk allocates on two
+ * threads; injection itself is only used single-threaded. */
+static _Atomic unsigned long g_count;
 static unsigned long g_fail_at;
 
 void mum_set_allocator(const mum_allocator *a)
@@ -35,8 +37,8 @@ unsigned long mum__alloc_fail_at(unsigned long n)
 
 static bool injected_failure(void)
 {
-    g_count++;
-    return g_fail_at != 0 && g_count == g_fail_at;
+    unsigned long n = ++g_count;
+    return g_fail_at != 0 && n == g_fail_at;
 }
 
 void *mum__malloc(size_t size)
