@@ -72,6 +72,19 @@ typedef struct mum_cab_header {
 MUM_EXTERN int mum_cab_header_parse(mum_cab_header *out, mum_ctx *ctx, const mum_location *loc,
                                     const void *data, size_t size);
 
+/*
+ * Checks the folder and file tables of a cabinet whose header h was parsed
+ * from the same `size` first bytes: folders and files exist, every folder
+ * has a known compression type and its data after the tables, every file
+ * names an existing folder, has a terminated, non-empty name and a size a
+ * folder can hold.  Entries past `size` are checked only when `complete`
+ * says the bytes are the whole cabinet (then they are truncation).
+ * Errors: MUM_EFORMAT, or MUM_EUNSUPPORTED for a file continued from or into
+ * another cabinet of a set; with the offset.
+ */
+MUM_EXTERN int mum_cab_tables_check(const mum_cab_header *h, mum_ctx *ctx, const mum_location *loc,
+                                    const void *data, size_t size, bool complete);
+
 /* The largest signature read into memory; longer ones are reported, not kept. */
 #define MUM_CAB_SIGNATURE_MAX ((size_t)4 << 20)
 

@@ -11,6 +11,9 @@
 static const cli_command commands[] = {
     {"name", cmd_name, "parse, format and check package and component file names"},
     {"rules", cmd_rules, "list the rules findings are reported under"},
+    {"ls", cmd_ls, "list the entries of an .msu, a .cab or a folder, nested"},
+    {"info", cmd_info, "what a package is: kind, KB, architecture, signature, counts"},
+    {"extract", cmd_extract, "extract entries safely into a folder"},
 };
 
 static void usage(FILE *out)

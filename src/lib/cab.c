@@ -167,6 +167,133 @@ int mum_cab_header_parse(mum_cab_header *out, mum_ctx *ctx, const mum_location *
     return MUM_OK;
 }
 
+/* A name for a message: printable ASCII kept, other bytes as \\xNN. */
+static void printable(const unsigned char *p, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 5 < cap; i++) {
+        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\') {
+            out[o++] = (char)p[i];
+        } else {
+            static const char hex[] = "0123456789abcdef";
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[p[i] >> 4];
+            out[o++] = hex[p[i] & 15];
+        }
+    }
+    out[o] = '\0';
+}
+
+static int table_error(mum_ctx *ctx, const mum_location *loc, int status, uint64_t offset,
+                       const char *fmt, ...) MUM_PRINTF(5, 6);
+
+static int table_error(mum_ctx *ctx, const mum_location *loc, int status, uint64_t offset,
+                       const char *fmt, ...)
+{
+    mum_location l = loc ? *loc : (mum_location){0};
+    l.has_offset = true;
+    l.offset = offset;
+    l.line = l.column = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = mum__vasprintf(fmt, ap);
+    va_end(ap);
+    if (!msg)
+        return mum__nomem(ctx);
+    int rc = mum__error(ctx, status, &l, "%s", msg);
+    mum__free(msg);
+    return rc;
+}
+
+enum {
+    FILE_CB_FILE = 0,
+    FILE_UOFF_FOLDER_START = 4,
+    FILE_I_FOLDER = 8,
+    FILE_FIXED = 16,
+    IFOLD_CONTINUED_FROM_PREV = 0xfffd,
+    FOLDER_LIMIT = 0x7fff8000
+};
+
+int mum_cab_tables_check(const mum_cab_header *h, mum_ctx *ctx, const mum_location *loc,
+                         const void *data, size_t size, bool complete)
+{
+    const unsigned char *p = data;
+    if (h->folder_count == 0)
+        return table_error(ctx, loc, MUM_EFORMAT, HDR_C_FOLDERS, "the cabinet header lists no folders");
+    if (h->file_count == 0)
+        return table_error(ctx, loc, MUM_EFORMAT, HDR_C_FILES, "the cabinet header lists no files");
+    if (h->folders_known) {
+        size_t entry = FOLDER_FIXED + (size_t)h->folder_reserve;
+        size_t at = h->folders_end - (size_t)h->folder_count * entry;
+        for (size_t i = 0; i < h->folder_count; i++, at += entry) {
+            unsigned type = mum__le16(p + at + FOLDER_TYPE_COMPRESS) & 0x0f;
+            uint32_t start = mum__le32(p + at + FOLDER_COFF_CAB_START);
+            if (type > MUM_CAB_LZX)
+                return table_error(ctx, loc, MUM_EFORMAT, at + FOLDER_TYPE_COMPRESS,
+                                   "folder %zu has an unknown compression type %u", i, type);
+            if (start < h->folders_end || start < h->files_offset)
+                return table_error(ctx, loc, MUM_EFORMAT, at,
+                                   "folder %zu's data starts at offset %" PRIu32
+                                   ", inside the cabinet's tables", i, start);
+            if (complete && start >= size)
+                return table_error(ctx, loc, MUM_EFORMAT, at,
+                                   "folder %zu's data starts at offset %" PRIu32
+                                   ", past the end of the cabinet (%zu bytes)", i, start, size);
+        }
+    } else if (complete) {
+        return table_error(ctx, loc, MUM_EFORMAT, size, "the folder table is truncated");
+    }
+    uint64_t at = h->files_offset;
+    if (at < MUM_CAB_HEADER_FIXED || (h->folders_known && at < h->folders_end))
+        return table_error(ctx, loc, MUM_EFORMAT, HDR_COFF_FILES,
+                           "the file table's offset %" PRIu64 " lies inside the header", at);
+    for (size_t i = 0; i < h->file_count; i++) {
+        if (at + FILE_FIXED > size) {
+            if (!complete)
+                return MUM_OK;
+            return table_error(ctx, loc, MUM_EFORMAT, at,
+                               "the file table is truncated: file %zu of %u starts at offset %" PRIu64
+                               ", the cabinet has %zu bytes",
+                               i + 1, (unsigned)h->file_count, at, size);
+        }
+        const unsigned char *f = p + at;
+        const unsigned char *name = f + FILE_FIXED;
+        size_t room = size - (size_t)at - FILE_FIXED;
+        const unsigned char *nul = memchr(name, 0, room < 256 ? room : 256);
+        if (!nul) {
+            if (!complete && room < 256)
+                return MUM_OK;
+            return table_error(ctx, loc, MUM_EFORMAT, at + FILE_FIXED,
+                               room < 256 ? "file %zu's name is truncated"
+                                          : "file %zu's name is longer than 255 bytes",
+                               i + 1);
+        }
+        size_t len = (size_t)(nul - name);
+        char shown[4 * 256 + 8];
+        printable(name, len, shown, sizeof shown);
+        if (len == 0)
+            return table_error(ctx, loc, MUM_EFORMAT, at + FILE_FIXED, "file %zu has an empty name", i + 1);
+        uint16_t folder = mum__le16(f + FILE_I_FOLDER);
+        uint32_t cb = mum__le32(f + FILE_CB_FILE), off = mum__le32(f + FILE_UOFF_FOLDER_START);
+        if (folder >= IFOLD_CONTINUED_FROM_PREV)
+            return table_error(ctx, loc, MUM_EUNSUPPORTED, at + FILE_I_FOLDER,
+                               "file '%s' continues %s another cabinet of a set: not supported", shown,
+                               folder == IFOLD_CONTINUED_FROM_PREV ? "from" : "into");
+        if (folder >= h->folder_count)
+            return table_error(ctx, loc, MUM_EFORMAT, at + FILE_I_FOLDER,
+                               "file '%s' is in folder %u, but the cabinet has %u", shown,
+                               (unsigned)folder, (unsigned)h->folder_count);
+        if ((uint64_t)cb + off > FOLDER_LIMIT)
+            return table_error(ctx, loc, MUM_EFORMAT, at,
+                               "file '%s' claims %" PRIu32 " bytes at offset %" PRIu32
+                               " of its folder, beyond the 2 GiB a folder holds",
+                               shown, cb, off);
+        at += FILE_FIXED + len + 1;
+    }
+    return MUM_OK;
+}
+
 /* ---- the digest ---- */
 
 struct mum_cab_digest {

@@ -420,7 +420,8 @@ static bool is_mscf(const void *p, size_t n)
  * Checks the header of a cabinet level and starts libarchive on it.  `head`
  * holds the first bytes (as many as were at hand).
  */
-static int start_cabinet(mum_walk *w, level *L, const unsigned char *head, size_t head_len)
+static int start_cabinet(mum_walk *w, level *L, const unsigned char *head, size_t head_len,
+                         bool complete)
 {
     L->type = MUM_CONTAINER_CABINET;
     mum_location loc = entry_loc(w, L->path);
@@ -435,6 +436,10 @@ static int start_cabinet(mum_walk *w, level *L, const unsigned char *head, size_
                          "cabinet %u of a multi-cabinet set (previous '%s', next '%s'): "
                          "sets spanning several files are not supported",
                          (unsigned)h->cabinet_index + 1, h->prev_cabinet, h->next_cabinet);
+    }
+    if ((rc = mum_cab_tables_check(h, w->ctx, &loc, head, head_len, complete)) != MUM_OK) {
+        w->state = ST_FAILED;
+        return w->status = rc;
     }
     if (h->folders_known && h->files_offset > h->folders_end) {
         rc = walk_finding(w, MUM_R_CONTAINER_HEADER_GAP, L->path,
@@ -651,7 +656,7 @@ static int open_nested_from_parent(mum_walk *w, level *P, const char *path, cons
     L->peek = peek;
     L->peek_len = peek_len;
     (void)P;
-    return start_cabinet(w, L, peek, peek_len);
+    return start_cabinet(w, L, peek, peek_len, peek_len < BLOCK);
 }
 
 static int open_cabinet_file(mum_walk *w, const char *file, const char *path, const char *name,
@@ -671,7 +676,9 @@ static int open_cabinet_file(mum_walk *w, const char *file, const char *path, co
     while (n < 0 && errno == EINTR);
     if (n < 0)
         return walk_fail(w, MUM_EIO, path, "%s: read error: %s", file, strerror(errno));
-    return start_cabinet(w, L, L->buf, (size_t)n);
+    struct stat st;
+    bool complete = fstat(fd, &st) == 0 && (uint64_t)n == (uint64_t)st.st_size;
+    return start_cabinet(w, L, L->buf, (size_t)n, complete);
 }
 
 static int64_t local_as_utc(time_t t)
