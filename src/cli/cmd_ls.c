@@ -72,13 +72,29 @@ static void out_text(ls_state *s, const char *text)
     p->len += n;
 }
 
+/* Control characters in a name would act on the terminal: shown as \xNN. */
+static void escape_controls(const char *in, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (; *in && o + 5 < cap; in++) {
+        unsigned char c = (unsigned char)*in;
+        if (c < 0x20 || c == 0x7f)
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
+        else
+            out[o++] = (char)c;
+    }
+    out[o] = '\0';
+}
+
 static void text_line(ls_state *s, uint64_t size, const uint8_t *sha256, const char *path)
 {
-    char line[512 + 16384];
+    char shown[4 * 16384 + 16];
+    char line[sizeof shown + 128];
     char hex[65] = "";
     if (sha256)
         mum_hex_encode(sha256, 32, hex);
-    snprintf(line, sizeof line, "%12" PRIu64 "  %s%s%s\n", size, hex, *hex ? "  " : "", path);
+    escape_controls(path, shown, sizeof shown);
+    snprintf(line, sizeof line, "%12" PRIu64 "  %s%s%s\n", size, hex, *hex ? "  " : "", shown);
     out_text(s, line);
 }
 

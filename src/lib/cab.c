@@ -236,10 +236,6 @@ int mum_cab_tables_check(const mum_cab_header *h, mum_ctx *ctx, const mum_locati
                 return table_error(ctx, loc, MUM_EFORMAT, at,
                                    "folder %zu's data starts at offset %" PRIu32
                                    ", inside the cabinet's tables", i, start);
-            if (complete && start >= size)
-                return table_error(ctx, loc, MUM_EFORMAT, at,
-                                   "folder %zu's data starts at offset %" PRIu32
-                                   ", past the end of the cabinet (%zu bytes)", i, start, size);
         }
     } else if (complete) {
         return table_error(ctx, loc, MUM_EFORMAT, size, "the folder table is truncated");
@@ -290,6 +286,17 @@ int mum_cab_tables_check(const mum_cab_header *h, mum_ctx *ctx, const mum_locati
                                " of its folder, beyond the 2 GiB a folder holds",
                                shown, cb, off);
         at += FILE_FIXED + len + 1;
+    }
+    if (complete && h->folders_known) {
+        size_t entry = FOLDER_FIXED + (size_t)h->folder_reserve;
+        size_t f = h->folders_end - (size_t)h->folder_count * entry;
+        for (size_t i = 0; i < h->folder_count; i++, f += entry) {
+            uint32_t start = mum__le32(p + f + FOLDER_COFF_CAB_START);
+            if (start >= size)
+                return table_error(ctx, loc, MUM_EFORMAT, f,
+                                   "folder %zu's data starts at offset %" PRIu32
+                                   ", past the end of the cabinet (%zu bytes)", i, start, size);
+        }
     }
     return MUM_OK;
 }

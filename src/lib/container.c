@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,33 @@
 #define MAX_FOLDER_DEPTH 64
 #define MAX_PATH_BYTES ((size_t)16 << 10)
 #define BLOCK MUM_WALK_BLOCK_SIZE
+
+/*
+ * libarchive converts names to the calling thread's locale; in the "C"
+ * locale a name that is not ASCII is lost.  Every call into the walk runs
+ * with a UTF-8 LC_CTYPE for this thread only (uselocale), restored after.
+ */
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+static locale_t utf8_loc;
+
+static void make_utf8_locale(void)
+{
+    utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (!utf8_loc)
+        utf8_loc = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
+}
+
+static locale_t enter_utf8(void)
+{
+    pthread_once(&utf8_once, make_utf8_locale);
+    return utf8_loc ? uselocale(utf8_loc) : (locale_t)0;
+}
+
+static void leave_utf8(locale_t old)
+{
+    if (old)
+        uselocale(old);
+}
 
 /* ---- names seen in one container (duplicate and case-duplicate checks) ---- */
 
@@ -463,6 +491,9 @@ static int start_cabinet(mum_walk *w, level *L, const unsigned char *head, size_
     if (!L->a)
         return walk_fail(w, MUM_ENOMEM, L->path, "out of memory");
     archive_read_support_format_cab(L->a);
+    /* Names without the UTF-8 flag are in a Windows code page; like
+     * cabextract, read them as ISO-8859-1 so that no byte is lost. */
+    archive_read_set_format_option(L->a, "cab", "hdrcharset", "ISO-8859-1");
     /* Skipping by seeking is only allowed when no digest needs every byte. */
     archive_skip_callback *skip = (L->fd >= 0 && !whole) ? cb_skip : NULL;
     w->src_status = MUM_OK;
@@ -909,8 +940,8 @@ static int check_options(mum_ctx *ctx, const mum_walk_options *o)
     return MUM_OK;
 }
 
-int mum_walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_walk_options *opts,
-                  mum_findings *findings)
+static int walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_walk_options *opts,
+                     mum_findings *findings)
 {
     static const mum_walk_options defaults = MUM_WALK_OPTIONS_INIT;
     if (!out || !input)
@@ -982,6 +1013,7 @@ void mum_walk_free(mum_walk *w)
 {
     if (!w)
         return;
+    locale_t old = enter_utf8();
     close_file(w);
     while (w->nlevels)
         pop_level(w);
@@ -991,9 +1023,10 @@ void mum_walk_free(mum_walk *w)
     mum__free(w->ev_name);
     mum__free(w->file_buf);
     mum__free(w);
+    leave_utf8(old);
 }
 
-int mum_walk_next(mum_walk *w, const mum_entry **out)
+static int walk_next(mum_walk *w, const mum_entry **out)
 {
     *out = NULL;
     if (w->state == ST_FAILED)
@@ -1031,7 +1064,7 @@ int mum_walk_next(mum_walk *w, const mum_entry **out)
     return MUM_OK;
 }
 
-int mum_walk_read(mum_walk *w, const void **data, size_t *size)
+static int walk_read(mum_walk *w, const void **data, size_t *size)
 {
     *data = NULL;
     *size = 0;
@@ -1083,6 +1116,31 @@ int mum_walk_read(mum_walk *w, const void **data, size_t *size)
     *size = n;
     w->file_offset += n;
     return MUM_OK;
+}
+
+int mum_walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_walk_options *opts,
+                  mum_findings *findings)
+{
+    locale_t old = enter_utf8();
+    int rc = walk_open(out, ctx, input, opts, findings);
+    leave_utf8(old);
+    return rc;
+}
+
+int mum_walk_next(mum_walk *w, const mum_entry **out)
+{
+    locale_t old = enter_utf8();
+    int rc = walk_next(w, out);
+    leave_utf8(old);
+    return rc;
+}
+
+int mum_walk_read(mum_walk *w, const void **data, size_t *size)
+{
+    locale_t old = enter_utf8();
+    int rc = walk_read(w, data, size);
+    leave_utf8(old);
+    return rc;
 }
 
 /* ---- public: pipelined ---- */

@@ -36,12 +36,15 @@ typedef struct bits {
     const unsigned char *p;
     size_t size_bits;
     size_t pos;          /* bit position */
+    bool ran_out;        /* a read went past the end */
 } bits;
 
 static bool bits_read(bits *b, unsigned n, uint64_t *out)
 {
-    if (n > 64 || b->size_bits - b->pos < n)
+    if (n > 64 || b->size_bits - b->pos < n) {
+        b->ran_out = true;
         return false;
+    }
     uint64_t v = 0;
     for (unsigned i = 0; i < n; i++, b->pos++)
         v |= (uint64_t)((b->p[b->pos >> 3] >> (b->pos & 7)) & 1) << i;
@@ -65,16 +68,6 @@ static bool bits_number(bits *b, unsigned max_nibbles, uint64_t *out)
     return bits_read(b, 4 * (zeros + 1), out);
 }
 
-static int pa30_error(mum_ctx *ctx, const mum_location *loc, int status, uint64_t offset,
-                      const char *what)
-{
-    mum_location l = loc ? *loc : (mum_location){0};
-    l.has_offset = true;
-    l.offset = offset;
-    l.line = l.column = 0;
-    return mum__error(ctx, status, &l, "PA30 header: %s", what);
-}
-
 static mum_hash_alg alg_from_id(uint32_t id)
 {
     switch (id) {
@@ -87,29 +80,46 @@ static mum_hash_alg alg_from_id(uint32_t id)
     }
 }
 
-int mum_pa30_header_parse(mum_pa30_header *out, mum_ctx *ctx, const mum_location *loc,
-                          const void *data, size_t size)
+/* The parse itself: a status, and on failure a constant reason and its offset. */
+static int pa30_parse(mum_pa30_header *out, const unsigned char *p, size_t size, const char **why,
+                      uint64_t *offset)
 {
-    const unsigned char *p = data;
     memset(out, 0, sizeof *out);
-    if (size >= 4 && (memcmp(p, "PA19", 4) == 0 || memcmp(p, "PA31", 4) == 0))
-        return pa30_error(ctx, loc, MUM_EUNSUPPORTED, 0, "a PA19 or PA31 delta, not PA30");
-    if (size < 4 || memcmp(p, "PA30", 4) != 0)
-        return pa30_error(ctx, loc, MUM_EFORMAT, 0, "no \"PA30\" signature");
-    if (size < 13)
-        return pa30_error(ctx, loc, MUM_EFORMAT, size, "truncated");
+    *offset = 0;
+    if (size >= 4 && (memcmp(p, "PA19", 4) == 0 || memcmp(p, "PA31", 4) == 0)) {
+        *why = "a PA19 or PA31 delta, not PA30";
+        return MUM_EUNSUPPORTED;
+    }
+    if (size < 4 || memcmp(p, "PA30", 4) != 0) {
+        *why = "no \"PA30\" signature";
+        return MUM_EFORMAT;
+    }
+    if (size < 13) {
+        *offset = size;
+        *why = "truncated";
+        return MUM_EFORMAT;
+    }
     out->target_file_time = mum__le64(p + 4);
-    bits b = {p + 12, (size - 12) * 8, 0};
+    bits b = {p + 12, (size - 12) * 8, 0, false};
     uint64_t pad, set, type, flags, tsize, alg, hlen;
     if (!bits_read(&b, 3, &pad) || !bits_number(&b, 16, &set) || !bits_number(&b, 16, &type) ||
         !bits_number(&b, 16, &flags) || !bits_number(&b, 16, &tsize) || !bits_number(&b, 8, &alg) ||
-        !bits_number(&b, 16, &hlen))
-        return pa30_error(ctx, loc, MUM_EFORMAT, 12 + b.pos / 8, "malformed or truncated number");
+        !bits_number(&b, 16, &hlen)) {
+        *offset = 12 + b.pos / 8;
+        *why = b.ran_out ? "truncated" : "malformed number";
+        return MUM_EFORMAT;
+    }
     size_t start = 12 + (b.pos + 7) / 8;
-    if (hlen > MUM_HASH_MAX_SIZE)
-        return pa30_error(ctx, loc, MUM_ELIMIT, start, "a target hash longer than 64 bytes");
-    if (hlen > size - start)
-        return pa30_error(ctx, loc, MUM_EFORMAT, size, "truncated in the target hash");
+    *offset = start;
+    if (hlen > MUM_HASH_MAX_SIZE) {
+        *why = "a target hash longer than 64 bytes";
+        return MUM_ELIMIT;
+    }
+    if (hlen > size - start) {
+        *offset = size;
+        *why = "truncated in the target hash";
+        return MUM_EFORMAT;
+    }
     out->file_type_set = (int64_t)set;
     out->file_type = (int64_t)type;
     out->flags = (int64_t)flags;
@@ -122,6 +132,21 @@ int mum_pa30_header_parse(mum_pa30_header *out, mum_ctx *ctx, const mum_location
         out->hash_alg = MUM_HASH_NONE; /* a size that does not fit the algorithm: not comparable */
     out->header_size = start + (size_t)hlen;
     return MUM_OK;
+}
+
+int mum_pa30_header_parse(mum_pa30_header *out, mum_ctx *ctx, const mum_location *loc,
+                          const void *data, size_t size)
+{
+    const char *why;
+    uint64_t offset;
+    int rc = pa30_parse(out, data, size, &why, &offset);
+    if (rc == MUM_OK)
+        return MUM_OK;
+    mum_location l = loc ? *loc : (mum_location){0};
+    l.has_offset = true;
+    l.offset = offset;
+    l.line = l.column = 0;
+    return mum__error(ctx, rc, &l, "PA30 header: %s", why);
 }
 
 /* ---- the index ---- */
@@ -495,15 +520,11 @@ static int check_source(checker *k, mum_express_file *f, size_t bi)
     f->status = MUM_EXPRESS_DELTA_ONLY;
     if (f->source_type != MUM_EXPRESS_SOURCE_PA30)
         return MUM_OK;
-    mum_ctx *ctx = NULL;
-    if (mum_ctx_new(&ctx) != MUM_OK)
-        return MUM_ENOMEM;
-    int prc = mum_pa30_header_parse(&f->pa30, ctx, NULL, b->head, b->head_size);
-    if (prc == MUM_ENOMEM) {
-        rc = MUM_ENOMEM;
-    } else if (prc != MUM_OK) {
-        rc = finding_at(k, MUM_R_EXPRESS_PA30_MALFORMED, b->name, 0, "%s (the delta of %s)",
-                        mum_ctx_message(ctx), f->name);
+    const char *why;
+    uint64_t offset;
+    if (pa30_parse(&f->pa30, b->head, b->head_size, &why, &offset) != MUM_OK) {
+        rc = finding_at(k, MUM_R_EXPRESS_PA30_MALFORMED, b->name, 0,
+                        "PA30 header at offset %" PRIu64 ": %s (the delta of %s)", offset, why, f->name);
     } else {
         f->has_pa30 = true;
         if (f->pa30.target_size != f->length)
@@ -516,7 +537,6 @@ static int check_source(checker *k, mum_express_file *f, size_t bi)
                             "the delta's target %s differs from the index's hash of %s",
                             mum_hash_name(f->hash.alg), f->name);
     }
-    mum_ctx_free(ctx);
     return rc;
 }
 
