@@ -179,9 +179,12 @@ static int open_parent(extract_state *s, const char *path, char *comps, int coun
         }
         int next = openat(dfd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (next < 0) {
+            int err = errno;
+            struct stat st;
+            bool link = fstatat(dfd, c, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
             char msg[512];
             snprintf(msg, sizeof msg, "cannot use '%s' as a folder: %s", c,
-                     errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+                     link ? "it is a symbolic link, which is not followed" : strerror(err));
             file_error(s, path, msg);
             close(dfd);
             return -1;

@@ -293,7 +293,7 @@ static const char *signature_status(const mum_cab_signature *sig)
     if (!sig->present)
         return "none";
     if (!sig->blob || !sig->digests_valid)
-        return "unreadable";
+        return "incomplete";
     return "not verified";
 }
 
@@ -434,7 +434,7 @@ static void print_text(info_state *s)
         const mum_express_index *x = b->express;
         unsigned long n[5];
         count_status(x, n);
-        printf("express index of %s: %zu files: %lu stored, %lu delta only, %lu copies, %lu missing\n",
+        printf("express index of %s: %zu files: stored %lu, delta only %lu, copies %lu, missing %lu\n",
                display_path(b), x->count, n[MUM_EXPRESS_STORED], n[MUM_EXPRESS_DELTA_ONLY],
                n[MUM_EXPRESS_COPY], n[MUM_EXPRESS_MISSING]);
         for (size_t j = 0; j < x->count; j++) {

@@ -540,8 +540,8 @@ static int check_source(checker *k, mum_express_file *f, size_t bi)
     return rc;
 }
 
-/* Basis links form a functional graph: find loops without recursion. */
-static int check_loops(checker *k)
+/* Basis links form a functional graph: find loops without recursion; loops[i] marks members. */
+static int check_loops(checker *k, bool *loops)
 {
     mum_express_index *idx = k->idx;
     unsigned char *state = mum__calloc(idx->count ? idx->count : 1, 1); /* 0 new, 1 on path, 2 done */
@@ -554,10 +554,16 @@ static int check_loops(checker *k)
             state[j] = 1;
             j = idx->files[j].basis;
         }
-        if (j != MUM_EXPRESS_NONE && state[j] == 1)
+        if (j != MUM_EXPRESS_NONE && state[j] == 1) {
+            size_t m = j;
+            do {
+                loops[m] = true;
+                m = idx->files[m].basis;
+            } while (m != j);
             rc = finding_at(k, MUM_R_EXPRESS_BAD_BASIS, NULL, idx->files[j].line,
                             "the basis references through %s (id %s) form a loop", idx->files[j].name,
                             idx->files[j].id);
+        }
         for (j = i; j != MUM_EXPRESS_NONE && state[j] == 1; j = idx->files[j].basis)
             state[j] = 2;
     }
@@ -565,7 +571,7 @@ static int check_loops(checker *k)
     return rc;
 }
 
-static int run_check(checker *k, keyed *ids, keyed *names, keyed *blobs, bool *used)
+static int run_check(checker *k, keyed *ids, keyed *names, keyed *blobs, bool *used, bool *loops)
 {
     mum_express_index *idx = k->idx;
     int rc = MUM_OK;
@@ -591,7 +597,7 @@ static int run_check(checker *k, keyed *ids, keyed *names, keyed *blobs, bool *u
         }
     }
     if (rc == MUM_OK)
-        rc = check_loops(k);
+        rc = check_loops(k, loops);
     for (size_t i = 0; i < idx->count && rc == MUM_OK; i++) {
         mum_express_file *f = &idx->files[i];
         if (f->source_name) {
@@ -609,6 +615,8 @@ static int run_check(checker *k, keyed *ids, keyed *names, keyed *blobs, bool *u
                 used[bi] = true;
                 rc = check_source(k, f, bi);
             }
+        } else if (f->basis != MUM_EXPRESS_NONE && loops[i]) {
+            f->status = MUM_EXPRESS_MISSING; /* a copy of a copy of itself: no bytes anywhere */
         } else if (f->basis != MUM_EXPRESS_NONE) {
             const mum_express_file *base = &idx->files[f->basis];
             f->status = MUM_EXPRESS_COPY;
@@ -621,6 +629,8 @@ static int run_check(checker *k, keyed *ids, keyed *names, keyed *blobs, bool *u
             f->status = MUM_EXPRESS_MISSING;
             rc = finding_at(k, MUM_R_EXPRESS_NO_SOURCE, NULL, f->line, "%s has neither a source nor a basis",
                             f->name);
+        } else {
+            f->status = MUM_EXPRESS_MISSING; /* its basis does not exist (reported above) */
         }
     }
     for (size_t i = 0; i < k->nblobs && rc == MUM_OK; i++)
@@ -675,9 +685,11 @@ int mum_express_check(mum_express_index *idx, const mum_express_blob *blobs, siz
     keyed *names = make_keys(idx->count, get_name, idx, true);
     keyed *bk = make_keys(count, get_blob, blobs, true);
     bool *used = mum__calloc(count ? count : 1, sizeof *used);
+    bool *loops = mum__calloc(idx->count ? idx->count : 1, sizeof *loops);
     int rc = MUM_ENOMEM;
-    if (k.index_entry && ids && names && bk && used)
-        rc = run_check(&k, ids, names, bk, used);
+    if (k.index_entry && ids && names && bk && used && loops)
+        rc = run_check(&k, ids, names, bk, used, loops);
+    mum__free(loops);
     free_keyed(ids, idx->count);
     free_keyed(names, idx->count);
     free_keyed(bk, count);

@@ -335,6 +335,10 @@ Test(express_check, every_rule_on_a_broken_cabinet)
     x = tu_find_rule(f, "express.pa30-size-mismatch");
     cr_assert(strstr(x->message, "77 bytes") && strstr(x->message, "78"), "%s", x->message);
     cr_assert_eq(idx->files[4].status, MUM_EXPRESS_MISSING);
+    cr_assert_eq(idx->files[5].status, MUM_EXPRESS_MISSING, "its basis does not exist");
+    cr_assert_eq(idx->files[6].status, MUM_EXPRESS_MISSING, "a loop of copies holds no bytes");
+    cr_assert_eq(idx->files[7].status, MUM_EXPRESS_MISSING);
+    cr_assert_eq(idx->files[8].status, MUM_EXPRESS_COPY);
     free_index(idx);
     mum_findings_free(f);
     free(path);
