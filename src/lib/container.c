@@ -1155,12 +1155,21 @@ typedef struct slot {
     unsigned char *buf;
 } slot;
 
+/*
+ * The queue: a ring of `cap` slots, each with its own 64 KiB block.  The
+ * producer fills slots one at a time; the consumer takes every filled slot
+ * at once and hands them back together.  A sleeping side is woken only
+ * when a batch (a quarter of the ring) is ready for it, or at a sync, the
+ * end or an error, so the threads do not wake each other once per block.
+ */
 typedef struct pipeline {
     pthread_mutex_t mu;
     pthread_cond_t filled, freed;
     slot *slots;
-    uint32_t cap, head, count;
+    uint32_t cap, head, count, batch;
     uint64_t pushed, consumed;
+    uint64_t sync_wait;       /* the producer waits until consumed reaches this (0: no) */
+    bool consumer_waiting, producer_waiting;
     bool cancel;
     mum_walk *w;
     const mum_walk_consumer *c;
@@ -1171,22 +1180,36 @@ typedef struct pipeline {
 static slot *slot_acquire(pipeline *q)
 {
     pthread_mutex_lock(&q->mu);
-    while (q->count == q->cap && !q->cancel)
+    while (q->count == q->cap && !q->cancel) {
+        q->producer_waiting = true;
         pthread_cond_wait(&q->freed, &q->mu);
+    }
+    q->producer_waiting = false;
     slot *s = q->cancel ? NULL : &q->slots[(q->head + q->count) % q->cap];
     pthread_mutex_unlock(&q->mu);
     return s;
 }
 
-/* Publishes the slot acquired last; with `wait`, until the consumer is done with it. */
-static bool slot_publish(pipeline *q, bool wait)
+/*
+ * Publishes the slot acquired last.  `flush` wakes the consumer now; `wait`
+ * (a sync) also waits until the consumer has handed the slot back.
+ */
+static bool slot_publish(pipeline *q, bool flush, bool wait)
 {
     pthread_mutex_lock(&q->mu);
     q->count++;
     uint64_t mine = ++q->pushed;
-    pthread_cond_signal(&q->filled);
-    while (wait && q->consumed < mine && !q->cancel)
-        pthread_cond_wait(&q->freed, &q->mu);
+    if (q->consumer_waiting && (flush || wait || q->count >= q->batch))
+        pthread_cond_signal(&q->filled);
+    if (wait) {
+        q->sync_wait = mine;
+        while (q->consumed < mine && !q->cancel) {
+            q->producer_waiting = true;
+            pthread_cond_wait(&q->freed, &q->mu);
+        }
+        q->producer_waiting = false;
+        q->sync_wait = 0;
+    }
     bool ok = !q->cancel;
     pthread_mutex_unlock(&q->mu);
     return ok;
@@ -1199,7 +1222,7 @@ static bool push_simple(pipeline *q, enum slot_kind kind, int status)
         return false;
     s->kind = kind;
     s->status = status;
-    return slot_publish(q, false);
+    return slot_publish(q, kind != SL_END, false);
 }
 
 /* Copies an entry's strings into the slot's block. */
@@ -1217,7 +1240,7 @@ static bool push_entry(pipeline *q, const mum_entry *e)
     memcpy(s->buf + lp, ln > 1 ? e->name : "", ln);
     s->e.path = (const char *)s->buf;
     s->e.name = (const char *)s->buf + lp;
-    return slot_publish(q, false);
+    return slot_publish(q, false, false);
 }
 
 static void *producer_main(void *arg)
@@ -1242,7 +1265,7 @@ static void *producer_main(void *arg)
                 return NULL;
             s->kind = SL_SYNC;
             s->e = *e;
-            if (!slot_publish(q, true))
+            if (!slot_publish(q, true, true))
                 return NULL;
             continue;
         }
@@ -1268,7 +1291,7 @@ static void *producer_main(void *arg)
                 s->kind = SL_DATA;
                 memcpy(s->buf, p, take);
                 s->len = take;
-                if (!slot_publish(q, false))
+                if (!slot_publish(q, false, false))
                     return NULL;
                 p = (const unsigned char *)p + take;
                 n -= take;
@@ -1326,69 +1349,73 @@ static int run_inline(mum_walk *w, const mum_walk_consumer *c, void *ud)
     }
 }
 
-/* The caller's side of the pipeline: callbacks on each slot in order. */
-static int consume(pipeline *q, int *producer_status)
+/* One slot's callback on the caller's side.  *stop at the end or an error. */
+static int consume_slot(pipeline *q, slot *s, mum_entry *cur, char **path, char **name, bool *stop,
+                        int *producer_status)
 {
     const mum_walk_consumer *c = q->c;
+    switch (s->kind) {
+    case SL_ENTRY:
+        mum__free(*path);
+        mum__free(*name);
+        *path = mum__strdup(s->e.path);
+        *name = mum__strdup(s->e.name);
+        if (!*path || !*name)
+            return MUM_ENOMEM;
+        *cur = s->e;
+        cur->path = *path;
+        cur->name = *name;
+        return c->entry ? c->entry(q->ud, cur) : MUM_OK;
+    case SL_DATA:
+        return c->data ? c->data(q->ud, cur, s->buf, s->len) : MUM_OK;
+    case SL_END:
+        return c->entry_end ? c->entry_end(q->ud, cur) : MUM_OK;
+    case SL_SYNC:
+        return c->entry ? c->entry(q->ud, &s->e) : MUM_OK;
+    case SL_DONE:
+        *stop = true;
+        return MUM_OK;
+    case SL_ERROR:
+        *producer_status = s->status;
+        *stop = true;
+        return MUM_OK;
+    }
+    return MUM_OK;
+}
+
+/* The caller's side of the pipeline: every filled slot taken at once, in order. */
+static int consume(pipeline *q, int *producer_status)
+{
     mum_entry cur = {0};
     char *path = NULL, *name = NULL;
     int rc = MUM_OK;
+    bool stop = false;
     *producer_status = MUM_OK;
-    for (;;) {
+    while (!stop && rc == MUM_OK) {
         pthread_mutex_lock(&q->mu);
-        while (q->count == 0)
+        while (q->count == 0) {
+            q->consumer_waiting = true;
             pthread_cond_wait(&q->filled, &q->mu);
-        slot *s = &q->slots[q->head];
+        }
+        q->consumer_waiting = false;
+        uint32_t n = q->count, head = q->head;
         pthread_mutex_unlock(&q->mu);
 
-        bool stop = false;
-        switch (s->kind) {
-        case SL_ENTRY:
-            mum__free(path);
-            mum__free(name);
-            path = mum__strdup(s->e.path);
-            name = mum__strdup(s->e.name);
-            if (!path || !name) {
-                rc = MUM_ENOMEM;
-                break;
-            }
-            cur = s->e;
-            cur.path = path;
-            cur.name = name;
-            if (c->entry)
-                rc = c->entry(q->ud, &cur);
-            break;
-        case SL_DATA:
-            if (c->data)
-                rc = c->data(q->ud, &cur, s->buf, s->len);
-            break;
-        case SL_END:
-            if (c->entry_end)
-                rc = c->entry_end(q->ud, &cur);
-            break;
-        case SL_SYNC:
-            if (c->entry)
-                rc = c->entry(q->ud, &s->e);
-            break;
-        case SL_DONE:
-            stop = true;
-            break;
-        case SL_ERROR:
-            *producer_status = s->status;
-            stop = true;
-            break;
-        }
+        uint32_t done = 0;
+        while (done < n && !stop && rc == MUM_OK)
+            rc = consume_slot(q, &q->slots[(head + done++) % q->cap], &cur, &path, &name, &stop,
+                              producer_status);
 
         pthread_mutex_lock(&q->mu);
-        q->head = (q->head + 1) % q->cap;
-        q->count--;
-        q->consumed++;
+        q->head = (q->head + done) % q->cap;
+        q->count -= done;
+        q->consumed += done;
         if (rc != MUM_OK)
             q->cancel = true;
-        pthread_cond_broadcast(&q->freed);
+        if (q->producer_waiting &&
+            (q->cancel || q->cap - q->count >= q->batch || (q->sync_wait && q->consumed >= q->sync_wait)))
+            pthread_cond_signal(&q->freed);
         pthread_mutex_unlock(&q->mu);
-        if (stop || rc != MUM_OK)
-            break;
     }
     mum__free(path);
     mum__free(name);
@@ -1411,7 +1438,7 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
     }
 
     /* The decoding thread records on its own ctx and findings. */
-    pipeline q = {.w = w, .c = c, .ud = ud, .cap = w->opt.queue_blocks};
+    pipeline q = {.w = w, .c = c, .ud = ud, .cap = w->opt.queue_blocks, .batch = w->opt.queue_blocks / 4};
     mum_ctx *pctx = NULL;
     mum_findings *pfind = NULL;
     bool mu = false, filled = false, freed = false;
