@@ -1145,12 +1145,19 @@ int mum_walk_read(mum_walk *w, const void **data, size_t *size)
 
 /* ---- public: pipelined ---- */
 
-enum slot_kind { SL_ENTRY, SL_DATA, SL_END, SL_SYNC, SL_DONE, SL_ERROR };
+enum slot_kind { SL_FILE, SL_SYNC, SL_DONE, SL_ERROR };
 
+/*
+ * A slot of the queue.  SL_FILE carries a piece of a file: when `starts`,
+ * the entry (its strings at the start of buf) and then as much data as fits;
+ * `ends` when the entry's data is complete.  A small file is one slot.
+ * SL_SYNC carries a container event by pointer, the producer waiting.
+ */
 typedef struct slot {
     enum slot_kind kind;
-    mum_entry e;             /* SL_ENTRY: strings in buf; SL_SYNC: the walker's live event */
-    size_t len;
+    mum_entry e;
+    bool starts, ends;
+    size_t off, len;         /* the data: buf[off .. off + len) */
     int status;
     unsigned char *buf;
 } slot;
@@ -1215,32 +1222,57 @@ static bool slot_publish(pipeline *q, bool flush, bool wait)
     return ok;
 }
 
-static bool push_simple(pipeline *q, enum slot_kind kind, int status)
+static bool push_simple(pipeline *q, slot *s, enum slot_kind kind, int status)
 {
-    slot *s = slot_acquire(q);
-    if (!s)
+    if (!s && !(s = slot_acquire(q)))
         return false;
     s->kind = kind;
     s->status = status;
-    return slot_publish(q, kind != SL_END, false);
+    return slot_publish(q, true, false);
 }
 
-/* Copies an entry's strings into the slot's block. */
-static bool push_entry(pipeline *q, const mum_entry *e)
+/* A slot opening a file: the entry, its strings copied into the block. */
+static slot *start_file(pipeline *q, const mum_entry *e)
 {
     slot *s = slot_acquire(q);
     if (!s)
-        return false;
+        return NULL;
     size_t lp = strlen(e->path) + 1, ln = strlen(e->name) + 1;
-    s->kind = SL_ENTRY;
-    s->e = *e;
-    if (lp + ln > BLOCK) /* bounded by MAX_PATH_BYTES; kept as a guard */
+    if (lp + ln > BLOCK / 2) /* bounded by MAX_PATH_BYTES; kept as a guard */
         lp = ln = 1;
     memcpy(s->buf, lp > 1 ? e->path : "", lp);
     memcpy(s->buf + lp, ln > 1 ? e->name : "", ln);
+    s->kind = SL_FILE;
+    s->e = *e;
     s->e.path = (const char *)s->buf;
     s->e.name = (const char *)s->buf + lp;
-    return slot_publish(q, false, false);
+    s->starts = true;
+    s->ends = false;
+    s->off = (lp + ln + 15) & ~(size_t)15;
+    s->len = 0;
+    return s;
+}
+
+/* Copies a file's data into slots, publishing each one as it fills. */
+static slot *put_data(pipeline *q, slot *s, const unsigned char *p, size_t n)
+{
+    while (n) {
+        size_t room = BLOCK - s->off - s->len;
+        if (room == 0) {
+            if (!slot_publish(q, false, false) || !(s = slot_acquire(q)))
+                return NULL;
+            s->kind = SL_FILE;
+            s->starts = s->ends = false;
+            s->off = s->len = 0;
+            room = BLOCK;
+        }
+        size_t take = n < room ? n : room;
+        memcpy(s->buf + s->off + s->len, p, take);
+        s->len += take;
+        p += take;
+        n -= take;
+    }
+    return s;
 }
 
 static void *producer_main(void *arg)
@@ -1251,11 +1283,11 @@ static void *producer_main(void *arg)
         const mum_entry *e;
         int rc = mum_walk_next(w, &e);
         if (rc != MUM_OK) {
-            push_simple(q, SL_ERROR, rc);
+            push_simple(q, NULL, SL_ERROR, rc);
             return NULL;
         }
         if (!e) {
-            push_simple(q, SL_DONE, MUM_OK);
+            push_simple(q, NULL, SL_DONE, MUM_OK);
             return NULL;
         }
         if (e->kind != MUM_ENTRY_FILE) {
@@ -1270,34 +1302,24 @@ static void *producer_main(void *arg)
             continue;
         }
         bool want = !q->c->want_data || q->c->want_data(q->ud, e);
-        if (!push_entry(q, e))
+        slot *s = start_file(q, e);
+        if (!s)
             return NULL;
-        if (!want)
-            continue;
-        for (;;) {
+        while (want) {
             const void *p;
             size_t n;
             if ((rc = mum_walk_read(w, &p, &n)) != MUM_OK) {
-                push_simple(q, SL_ERROR, rc);
+                push_simple(q, s, SL_ERROR, rc); /* the piece in hand is dropped */
                 return NULL;
             }
-            if (n == 0)
+            if (n == 0) {
+                s->ends = true;
                 break;
-            while (n) {
-                slot *s = slot_acquire(q);
-                if (!s)
-                    return NULL;
-                size_t take = n < BLOCK ? n : BLOCK;
-                s->kind = SL_DATA;
-                memcpy(s->buf, p, take);
-                s->len = take;
-                if (!slot_publish(q, false, false))
-                    return NULL;
-                p = (const unsigned char *)p + take;
-                n -= take;
             }
+            if (!(s = put_data(q, s, p, n)))
+                return NULL;
         }
-        if (!push_simple(q, SL_END, MUM_OK))
+        if (!slot_publish(q, false, false))
             return NULL;
     }
 }
@@ -1349,27 +1371,32 @@ static int run_inline(mum_walk *w, const mum_walk_consumer *c, void *ud)
     }
 }
 
-/* One slot's callback on the caller's side.  *stop at the end or an error. */
+/* One slot's callbacks on the caller's side.  *stop at the end or an error. */
 static int consume_slot(pipeline *q, slot *s, mum_entry *cur, char **path, char **name, bool *stop,
                         int *producer_status)
 {
     const mum_walk_consumer *c = q->c;
+    int rc = MUM_OK;
     switch (s->kind) {
-    case SL_ENTRY:
-        mum__free(*path);
-        mum__free(*name);
-        *path = mum__strdup(s->e.path);
-        *name = mum__strdup(s->e.name);
-        if (!*path || !*name)
-            return MUM_ENOMEM;
-        *cur = s->e;
-        cur->path = *path;
-        cur->name = *name;
-        return c->entry ? c->entry(q->ud, cur) : MUM_OK;
-    case SL_DATA:
-        return c->data ? c->data(q->ud, cur, s->buf, s->len) : MUM_OK;
-    case SL_END:
-        return c->entry_end ? c->entry_end(q->ud, cur) : MUM_OK;
+    case SL_FILE:
+        if (s->starts) {
+            mum__free(*path);
+            mum__free(*name);
+            *path = mum__strdup(s->e.path);
+            *name = mum__strdup(s->e.name);
+            if (!*path || !*name)
+                return MUM_ENOMEM;
+            *cur = s->e;
+            cur->path = *path;
+            cur->name = *name;
+            if (c->entry)
+                rc = c->entry(q->ud, cur);
+        }
+        if (rc == MUM_OK && s->len && c->data)
+            rc = c->data(q->ud, cur, s->buf + s->off, s->len);
+        if (rc == MUM_OK && s->ends && c->entry_end)
+            rc = c->entry_end(q->ud, cur);
+        return rc;
     case SL_SYNC:
         return c->entry ? c->entry(q->ud, &s->e) : MUM_OK;
     case SL_DONE:
