@@ -18,10 +18,12 @@
  *    (hashing, parsing) overlap on two cores.
  * Both deliver the same events in the same order.
  *
- * Nested cabinets are read straight from their parent entry's stream: the
- * cabinet reader never seeks backwards (it rejects a cabinet whose tables or
- * data lie behind its read position even from a seekable file), so no
- * temporary copy is ever needed.
+ * Nested cabinets are read straight from their parent entry's stream.  The
+ * cabinet reader never seeks backwards: it rejects a cabinet whose data lies
+ * before its file table even from a seekable file (so does cabextract; see
+ * tests/fixtures/containers/reordered.cab), so a temporary copy of a nested
+ * cabinet would make nothing readable that the stream does not, and none is
+ * made.
  */
 #ifndef MUM_CONTAINER_H
 #define MUM_CONTAINER_H

@@ -399,11 +399,14 @@ static void print_text(info_state *s)
                 printf("    source %s\n", p->source);
         }
     }
-    printf("cabinets:\n");
+    bool heading = false;
     for (size_t i = s->nboxes; i-- > 0;) {
         const box *b = &s->boxes[i];
         if (b->type != MUM_CONTAINER_CABINET)
             continue;
+        if (!heading)
+            printf("cabinets:\n");
+        heading = true;
         printf("  %s\n", display_path(b));
         if (!b->has_signature || !b->sig.present) {
             printf("    signature: none\n");

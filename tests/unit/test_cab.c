@@ -150,6 +150,16 @@ Test(cab_header, broken_headers_are_located_errors)
     free(orig);
 }
 
+Test(cab_header, data_before_the_file_table_is_refused_with_its_place)
+{
+    /* libarchive and cabextract refuse this layout even from a seekable
+     * file; the check says why instead of a generic header error */
+    size_t n;
+    unsigned char *b = load("reordered.cab", &n);
+    expect_header_error(b, n, MUM_EFORMAT, 36, "folder 0's data starts at offset 44, inside the cabinet's tables");
+    free(b);
+}
+
 Test(cab_header, set_names_and_reserves)
 {
     /* a header with a reserve of 3 bytes and both set names */

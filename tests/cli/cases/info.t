@@ -152,3 +152,24 @@ Errors:
   Try 'mumtool info --help'.
   [2]
 
+A folder: the .msu extracted (its cabinet became a folder):
+
+  $ mkdir pkg && mumtool extract "$SRCDIR/tests/fixtures/containers/Windows6.1-KB9999999-x64.msu" -C pkg && mumtool info pkg | sed 1d
+  kind:          folder
+  kb:            KB9999999
+  architecture:  amd64
+  properties:    (Windows6.1-KB9999999-x64-pkgProperties.txt)
+    ApplicabilityInfo          Windows 7.0 Client;
+    Applies to                 Windows 6.1
+    Build Date                 2020/01/02
+    Company                    Test Company
+    KB Article Number          9999999
+    Package Type               Hotfix
+    Processor Architecture     amd64
+    Product Name               Windows 6.1
+  unattend:      (Windows6.1-KB9999999-x64.xml)
+    install Package_for_KB9999999 6.1.1.0 amd64 neutral 31bf3856ad364e35
+      source %configsetroot%\Windows6.1-KB9999999-x64.CAB
+  contents of (input):
+    packages 2, catalogs 2, manifests 1, payloads 3
+

@@ -126,3 +126,13 @@ Usage and missing inputs:
   Try 'mumtool ls --help'.
   [2]
 
+A folder is an input too: walked in sorted order, its cabinets opened,
+a symbolic link skipped (an info finding):
+
+  $ mkdir -p pkg/sub && cp "$SRCDIR/tests/fixtures/containers/plain.cab" pkg/sub/payload.cab && printf "x" > pkg/a.txt && ln -s /etc/passwd pkg/link && mumtool ls pkg
+             1  a.txt
+           141  sub/payload.cab
+            16  sub/payload.cab!hello.txt
+            19  sub/payload.cab!dir/sub.txt
+  pkg!link: info: a symbolic link skipped [container.not-regular]
+
