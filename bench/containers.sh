@@ -115,6 +115,8 @@ measure() {
     echo "$best $cpu"
 }
 
+# Other work on the machine takes the second core and hides the overlap: say how busy it was.
+echo "load average before: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
 printf '%-38s %8s %8s  %7s %7s %7s  %13s %14s %12s %16s\n' input entries MB bsdtar floor mumtool \
     mumtool/floor mumtool/bsdtar floor/bsdtar "mumtool cpu/real"
 for mode in mszip stored; do
@@ -141,3 +143,4 @@ for mode in mszip stored; do
                name, n, mb, b, f, m, m / f, m / b, f / b, c / m }'
 done
 echo "(seconds: best of $RUNS runs; ratios below 1 are faster than the baseline)"
+echo "load average after: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
