@@ -10,5 +10,9 @@
 #include <mum/signature.h>
 #include <mum/catalog.h>
 #include <mum/manifest.h>
+#include <mum/cab.h>
+#include <mum/container.h>
+#include <mum/msu.h>
+#include <mum/express.h>
 
 #endif /* MUM_MUM_H */

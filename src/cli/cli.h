@@ -77,11 +77,30 @@ int cli_findings_exit(const mum_findings *findings);
 
 /* The attributes an identity has, as "xmlName": "value" members. */
 void cli_json_identity_fields(json_writer *w, const mum_identity *id);
+/* ---- progress on standard error (only when it is a terminal) ---- */
+typedef struct cli_progress {
+    bool on;
+    bool shown;
+    double last;
+    const char *label;
+} cli_progress;
+
+void cli_progress_init(cli_progress *p, const char *label);
+/* Redraws at most ten times a second. */
+void cli_progress_update(cli_progress *p, unsigned long long entries, unsigned long long bytes);
+/* Erases the line. */
+void cli_progress_done(cli_progress *p);
+
+/* "2010-12-22T15:53:26" of seconds since 1970, into buf (20 bytes). */
+void cli_format_time(long long t, char buf[32]);
 
 /* Commands. */
 int cmd_name(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 
 #endif /* MUM_CLI_H */

@@ -7,6 +7,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 
 const char *cli_progname = "mumtool";
 
@@ -121,4 +123,49 @@ void cli_json_identity_fields(json_writer *w, const mum_identity *id)
         if (v)
             json_kv_string(w, mum_identity_attr_name((mum_identity_attr)a), v);
     }
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void cli_progress_init(cli_progress *p, const char *label)
+{
+    p->on = isatty(STDERR_FILENO) == 1;
+    p->shown = false;
+    p->last = 0;
+    p->label = label;
+}
+
+void cli_progress_update(cli_progress *p, unsigned long long entries, unsigned long long bytes)
+{
+    if (!p->on)
+        return;
+    double t = now_seconds();
+    if (p->shown && t - p->last < 0.1)
+        return;
+    p->last = t;
+    p->shown = true;
+    fprintf(stderr, "\r%s: %llu entries, %.1f MB\033[K", p->label, entries, (double)bytes / 1e6);
+    fflush(stderr);
+}
+
+void cli_progress_done(cli_progress *p)
+{
+    if (p->on && p->shown) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+    p->shown = false;
+}
+
+void cli_format_time(long long t, char buf[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+        snprintf(buf, 32, "%lld", t);
 }

@@ -13,6 +13,9 @@ static const cli_command commands[] = {
     {"rules", cmd_rules, "list the rules findings are reported under"},
     {"cat", cmd_cat, "list, verify, check membership in and create security catalogs"},
     {"show", cmd_show, "show what .mum and .manifest files hold, and the findings"},
+    {"ls", cmd_ls, "list the entries of an .msu, a .cab or a folder, nested"},
+    {"info", cmd_info, "what a package is: kind, KB, architecture, signature, counts"},
+    {"extract", cmd_extract, "extract entries safely into a folder"},
 };
 
 static void usage(FILE *out)

@@ -100,4 +100,18 @@ MUM_INTERNAL void mum__sbuf_printf(mum_sbuf *b, const char *fmt, ...) MUM_PRINTF
 MUM_INTERNAL char *mum__sbuf_take(mum_sbuf *b);
 MUM_INTERNAL void mum__sbuf_free(mum_sbuf *b);
 
+/* ---- little-endian fields of binary formats (cabinets, PA30) ---- */
+static inline uint16_t mum__le16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | (uint16_t)p[1] << 8);
+}
+static inline uint32_t mum__le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t mum__le64(const unsigned char *p)
+{
+    return (uint64_t)mum__le32(p) | (uint64_t)mum__le32(p + 4) << 32;
+}
+
 #endif /* MUM_INTERNAL_H */

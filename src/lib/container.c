@@ -1,0 +1,1528 @@
+/*
+ * container.c - walking an input's entries: cabinets through libarchive
+ * (the only file that includes it), folders through the file system, nested
+ * cabinets streamed from their parent entry, and the two-thread pipeline.
+ *
+ * Each open container is a level on a stack.  A cabinet level feeds
+ * libarchive from a read callback that takes its bytes either from a file
+ * or from the parent level's current entry; every byte passes through the
+ * level's cabinet digest on the way (when signatures were asked for), so a
+ * nested cabinet's signature and digests come out of the same single pass.
+ */
+#include "config.h"
+
+#include "internal.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <locale.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_DEPTH_LIMIT 32
+#define MAX_FOLDER_DEPTH 64
+#define MAX_PATH_BYTES ((size_t)16 << 10)
+#define BLOCK MUM_WALK_BLOCK_SIZE
+
+/*
+ * libarchive converts names to the calling thread's locale; in the "C"
+ * locale a name that is not ASCII is lost.  Every call into the walk runs
+ * with a UTF-8 LC_CTYPE for this thread only (uselocale), restored after.
+ */
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+static locale_t utf8_loc;
+
+static void make_utf8_locale(void)
+{
+    utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (!utf8_loc)
+        utf8_loc = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
+}
+
+static locale_t enter_utf8(void)
+{
+    pthread_once(&utf8_once, make_utf8_locale);
+    return utf8_loc ? uselocale(utf8_loc) : (locale_t)0;
+}
+
+static void leave_utf8(locale_t old)
+{
+    if (old)
+        uselocale(old);
+}
+
+/* ---- names seen in one container (duplicate and case-duplicate checks) ---- */
+
+typedef struct name_slot {
+    char *lower;   /* NULL: empty */
+    char *name;
+} name_slot;
+
+typedef struct name_set {
+    name_slot *slots;
+    size_t cap, count;
+} name_set;
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static void name_set_free(name_set *s)
+{
+    for (size_t i = 0; i < s->cap; i++) {
+        mum__free(s->slots[i].lower);
+        mum__free(s->slots[i].name);
+    }
+    mum__free(s->slots);
+    memset(s, 0, sizeof *s);
+}
+
+static bool name_set_grow(name_set *s)
+{
+    size_t ncap = s->cap ? s->cap * 2 : 64;
+    name_slot *n = mum__calloc(ncap, sizeof *n);
+    if (!n)
+        return false;
+    for (size_t i = 0; i < s->cap; i++) {
+        if (!s->slots[i].lower)
+            continue;
+        size_t j = fnv1a(s->slots[i].lower) & (ncap - 1);
+        while (n[j].lower)
+            j = (j + 1) & (ncap - 1);
+        n[j] = s->slots[i];
+    }
+    mum__free(s->slots);
+    s->slots = n;
+    s->cap = ncap;
+    return true;
+}
+
+/* Lower-cases for comparison; bytes that are not UTF-8 are compared as ASCII. */
+static char *fold_name(const char *name)
+{
+    bool invalid = false;
+    char *lower = mum__utf8_lower(name, &invalid);
+    if (lower || !invalid)
+        return lower;
+    lower = mum__strdup(name);
+    if (lower)
+        for (char *p = lower; *p; p++)
+            *p = (char)mum__ascii_tolower((unsigned char)*p);
+    return lower;
+}
+
+/*
+ * Adds a name; *clash is the name already there that folds the same (NULL if
+ * none).  Returns false on ENOMEM.
+ */
+static bool name_set_add(name_set *s, const char *name, const char **clash)
+{
+    *clash = NULL;
+    if ((s->count + 1) * 4 > s->cap * 3 && !name_set_grow(s))
+        return false;
+    char *lower = fold_name(name);
+    if (!lower)
+        return false;
+    size_t j = fnv1a(lower) & (s->cap - 1);
+    while (s->slots[j].lower) {
+        if (strcmp(s->slots[j].lower, lower) == 0) {
+            *clash = s->slots[j].name;
+            mum__free(lower);
+            return true;
+        }
+        j = (j + 1) & (s->cap - 1);
+    }
+    char *copy = mum__strdup(name);
+    if (!copy) {
+        mum__free(lower);
+        return false;
+    }
+    s->slots[j].lower = lower;
+    s->slots[j].name = copy;
+    s->count++;
+    return true;
+}
+
+/* ---- levels ---- */
+
+typedef struct dir_frame {
+    char *rel;        /* path from the folder input ("" at its top) */
+    char **names;
+    size_t count, next;
+} dir_frame;
+
+typedef struct level level;
+
+struct level {
+    mum_walk *w;
+    level *parent;
+    mum_container_type type;
+    char *path;              /* nested path of the container */
+    char *name;              /* its name in its parent (the input's path at depth 0) */
+    uint32_t depth;
+    uint64_t index, size;    /* the container's own entry */
+    bool has_mtime;
+    int64_t mtime;
+    uint64_t entries;
+    name_set names;
+
+    /* cabinet */
+    struct archive *a;
+    int fd;                  /* the file this level reads; -1: the parent entry */
+    unsigned char *buf;      /* read buffer for fd */
+    unsigned char *peek;     /* bytes taken from the parent before libarchive started */
+    size_t peek_len, peek_off;
+    mum_cab_digest *digest;
+    mum_cab_header cab;
+    mum_cab_signature sig;
+    bool have_sig;
+
+    /* folder */
+    char *root;
+    dir_frame *frames;
+    size_t nframes, frames_cap;
+};
+
+enum walk_state { ST_START, ST_READY, ST_FILE, ST_DONE, ST_FAILED };
+
+struct mum_walk {
+    mum_ctx *ctx;
+    mum_findings *findings;
+    mum_walk_options opt;
+    char *input;
+    level *levels;
+    uint32_t nlevels, levels_cap;
+    enum walk_state state;
+    int status;
+    bool pop_pending;        /* the last event was a CONTAINER_END: drop that level next */
+    uint64_t total_entries;
+
+    mum_entry ev;
+    char *ev_path, *ev_name;
+
+    /* the current file */
+    level *file_level;
+    int file_fd;
+    bool file_eof;
+    unsigned char *file_buf;
+    unsigned char *file_peek;  /* data read while deciding it was not a cabinet */
+    size_t file_peek_len, file_peek_off;
+    uint64_t file_offset;
+
+    /* a failure of a level's source, seen inside a libarchive callback */
+    int src_status;
+};
+
+static char *join_path(const char *parent, const char *name, char sep)
+{
+    if (!parent || !*parent)
+        return mum__strdup(name);
+    return mum__asprintf("%s%c%s", parent, sep, name);
+}
+
+static mum_location entry_loc(const mum_walk *w, const char *entry)
+{
+    mum_location loc = {.input = w->input, .entry = entry && *entry ? entry : NULL};
+    return loc;
+}
+
+static int walk_fail(mum_walk *w, int status, const char *entry, const char *fmt, ...)
+    MUM_PRINTF(4, 5);
+
+static int walk_fail(mum_walk *w, int status, const char *entry, const char *fmt, ...)
+{
+    if (status == MUM_ENOMEM) {
+        w->status = mum__nomem(w->ctx);
+    } else {
+        mum_location loc = entry_loc(w, entry);
+        va_list ap;
+        va_start(ap, fmt);
+        w->status = mum__verror(w->ctx, status, &loc, fmt, ap);
+        va_end(ap);
+    }
+    w->state = ST_FAILED;
+    return w->status;
+}
+
+static int walk_finding(mum_walk *w, mum_rule_id rule, const char *entry, const char *fmt, ...)
+    MUM_PRINTF(4, 5);
+
+static int walk_finding(mum_walk *w, mum_rule_id rule, const char *entry, const char *fmt, ...)
+{
+    if (!w->findings)
+        return MUM_OK;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = mum__vasprintf(fmt, ap);
+    va_end(ap);
+    mum_location loc = entry_loc(w, entry);
+    int rc = msg ? mum__finding(w->findings, rule, &loc, "%s", msg) : MUM_ENOMEM;
+    mum__free(msg);
+    return rc;
+}
+
+/* ---- reading a level's source (the tap) ---- */
+
+/*
+ * The next bytes of a cabinet level's source: the peeked bytes, then the
+ * file or the parent entry.  Every byte goes through the digest.  Returns
+ * the count, 0 at the end, -1 on failure (w->src_status set, and the
+ * reason on ctx).
+ */
+static ssize_t source_read(level *L, const void **out)
+{
+    mum_walk *w = L->w;
+    const void *p = NULL;
+    size_t n = 0;
+    if (L->peek_off < L->peek_len) {
+        p = L->peek + L->peek_off;
+        n = L->peek_len - L->peek_off;
+        L->peek_off = L->peek_len;
+    } else if (L->fd >= 0) {
+        ssize_t r;
+        do
+            r = read(L->fd, L->buf, BLOCK);
+        while (r < 0 && errno == EINTR);
+        if (r < 0) {
+            w->src_status = walk_fail(w, MUM_EIO, L->path, "read error: %s", strerror(errno));
+            return -1;
+        }
+        p = L->buf;
+        n = (size_t)r;
+    } else {
+        level *P = L->parent;
+        la_int64_t off;
+        int r = archive_read_data_block(P->a, &p, &n, &off);
+        if (r == ARCHIVE_EOF) {
+            n = 0;
+        } else if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+            const char *msg = archive_error_string(P->a);
+            int st = archive_errno(P->a) == ENOMEM ? MUM_ENOMEM : MUM_EFORMAT;
+            w->src_status = walk_fail(w, st, L->path, "%s", msg ? msg : "cannot read the cabinet data");
+            return -1;
+        }
+    }
+    if (n && L->digest) {
+        int rc = mum_cab_digest_update(L->digest, p, n);
+        if (rc != MUM_OK) {
+            w->src_status = walk_fail(w, rc, L->path, "cannot digest the cabinet");
+            return -1;
+        }
+    }
+    *out = p;
+    return (ssize_t)n;
+}
+
+static la_ssize_t cb_read(struct archive *a, void *ud, const void **buf)
+{
+    MUM_UNUSED(a);
+    return source_read(ud, buf);
+}
+
+static la_int64_t cb_skip(struct archive *a, void *ud, la_int64_t request)
+{
+    MUM_UNUSED(a);
+    level *L = ud;
+    if (L->peek_off < L->peek_len || request <= 0)
+        return 0;
+    off_t cur = lseek(L->fd, 0, SEEK_CUR);
+    struct stat st;
+    if (cur < 0 || fstat(L->fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    la_int64_t room = st.st_size > cur ? st.st_size - cur : 0;
+    if (request > room)
+        request = room;
+    if (lseek(L->fd, request, SEEK_CUR) < 0)
+        return 0;
+    return request;
+}
+
+/* Reads what libarchive left of a cabinet, so the digest sees every byte. */
+static int drain(level *L)
+{
+    for (;;) {
+        const void *p;
+        ssize_t n = source_read(L, &p);
+        if (n < 0)
+            return L->w->status;
+        if (n == 0)
+            return MUM_OK;
+    }
+}
+
+/* The reason libarchive gives, located at an entry. */
+static int archive_fail(mum_walk *w, struct archive *a, const char *entry)
+{
+    if (w->src_status != MUM_OK)
+        return w->src_status; /* the source failed; its reason is recorded */
+    const char *msg = archive_error_string(a);
+    if (!msg)
+        msg = "unknown error in the cabinet reader";
+    if (archive_errno(a) == ENOMEM)
+        return walk_fail(w, MUM_ENOMEM, entry, "out of memory");
+    if (strncmp(msg, "Checksum error", 14) == 0)
+        return walk_fail(w, MUM_EFORMAT, entry, "CFDATA checksum mismatch, the data is corrupt (%s)",
+                         msg);
+    if (strstr(msg, "Unsupported"))
+        return walk_fail(w, MUM_EUNSUPPORTED, entry, "%s", msg);
+    return walk_fail(w, MUM_EFORMAT, entry, "%s", msg);
+}
+
+/* ---- opening and closing levels ---- */
+
+static void level_clear(level *L)
+{
+    if (L->a)
+        archive_read_free(L->a);
+    if (L->fd >= 0)
+        close(L->fd);
+    mum__free(L->buf);
+    mum__free(L->peek);
+    mum_cab_digest_free(L->digest);
+    mum_cab_signature_clear(&L->sig);
+    for (size_t i = 0; i < L->nframes; i++) {
+        dir_frame *f = &L->frames[i];
+        for (size_t j = 0; j < f->count; j++)
+            mum__free(f->names[j]);
+        mum__free(f->names);
+        mum__free(f->rel);
+    }
+    mum__free(L->frames);
+    mum__free(L->root);
+    mum__free(L->path);
+    mum__free(L->name);
+    name_set_free(&L->names);
+    memset(L, 0, sizeof *L);
+    L->fd = -1;
+}
+
+static level *push_level(mum_walk *w, const char *path, const char *name)
+{
+    if (w->nlevels == w->levels_cap)
+        return NULL; /* cannot happen: depth is checked against max_depth first */
+    level *L = &w->levels[w->nlevels];
+    memset(L, 0, sizeof *L);
+    L->fd = -1;
+    L->w = w;
+    L->parent = w->nlevels ? &w->levels[w->nlevels - 1] : NULL;
+    L->depth = w->nlevels;
+    L->path = mum__strdup(path);
+    L->name = mum__strdup(name);
+    if (!L->path || !L->name) {
+        level_clear(L);
+        return NULL;
+    }
+    w->nlevels++;
+    return L;
+}
+
+static void pop_level(mum_walk *w)
+{
+    if (w->nlevels)
+        level_clear(&w->levels[--w->nlevels]);
+}
+
+static bool looks_like_cabinet_name(const char *name)
+{
+    return mum__ascii_ends_with_ci(name, ".cab") || mum__ascii_ends_with_ci(name, ".msu");
+}
+
+static bool is_mscf(const void *p, size_t n)
+{
+    return n >= 4 && memcmp(p, "MSCF", 4) == 0;
+}
+
+/*
+ * Checks the header of a cabinet level and starts libarchive on it.  `head`
+ * holds the first bytes (as many as were at hand).
+ */
+static int start_cabinet(mum_walk *w, level *L, const unsigned char *head, size_t head_len,
+                         bool complete)
+{
+    L->type = MUM_CONTAINER_CABINET;
+    mum_location loc = entry_loc(w, L->path);
+    int rc = mum_cab_header_parse(&L->cab, w->ctx, &loc, head, head_len);
+    if (rc != MUM_OK) {
+        w->state = ST_FAILED;
+        return w->status = rc;
+    }
+    const mum_cab_header *h = &L->cab;
+    if (h->flags & (MUM_CAB_FLAG_PREV_CABINET | MUM_CAB_FLAG_NEXT_CABINET)) {
+        return walk_fail(w, MUM_EUNSUPPORTED, L->path,
+                         "cabinet %u of a multi-cabinet set (previous '%s', next '%s'): "
+                         "sets spanning several files are not supported",
+                         (unsigned)h->cabinet_index + 1, h->prev_cabinet, h->next_cabinet);
+    }
+    if ((rc = mum_cab_tables_check(h, w->ctx, &loc, head, head_len, complete)) != MUM_OK) {
+        w->state = ST_FAILED;
+        return w->status = rc;
+    }
+    if (h->folders_known && h->files_offset > h->folders_end) {
+        rc = walk_finding(w, MUM_R_CONTAINER_HEADER_GAP, L->path,
+                          "%" PRIu32 " bytes lie between the folder table (ends at %" PRIu32
+                          ") and the file table (at %" PRIu32 "); readers that ignore the file "
+                          "table's offset list other files",
+                          h->files_offset - h->folders_end, h->folders_end, h->files_offset);
+        if (rc != MUM_OK)
+            return walk_fail(w, rc, L->path, "out of memory");
+    }
+    /* The plain SHA-256 is of nested cabinets only: the input's own is not an entry's. */
+    bool raw = (w->opt.flags & MUM_WALK_CONTAINER_SHA256) && L->depth > 0;
+    bool whole = (w->opt.flags & MUM_WALK_SIGNATURES) || raw;
+    if (whole) {
+        unsigned flags = raw ? MUM_CAB_DIGEST_RAW : 0;
+        rc = mum_cab_digest_new(&L->digest, flags);
+        if (rc != MUM_OK)
+            return walk_fail(w, rc, L->path, "cannot start the cabinet digest");
+    }
+    L->a = archive_read_new();
+    if (!L->a)
+        return walk_fail(w, MUM_ENOMEM, L->path, "out of memory");
+    archive_read_support_format_cab(L->a);
+    /* Names without the UTF-8 flag are in a Windows code page; like
+     * cabextract, read them as ISO-8859-1 so that no byte is lost. */
+    archive_read_set_format_option(L->a, "cab", "hdrcharset", "ISO-8859-1");
+    /* Skipping by seeking is only allowed when no digest needs every byte. */
+    archive_skip_callback *skip = (L->fd >= 0 && !whole) ? cb_skip : NULL;
+    w->src_status = MUM_OK;
+    if (archive_read_open2(L->a, L, NULL, cb_read, skip, NULL) != ARCHIVE_OK)
+        return archive_fail(w, L->a, L->path);
+    return MUM_OK;
+}
+
+/* Reads the directory rel (under the folder root) into a new frame, sorted. */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int push_frame(mum_walk *w, level *L, const char *rel)
+{
+    char *full = *rel ? mum__asprintf("%s/%s", L->root, rel) : mum__strdup(L->root);
+    if (!full)
+        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+    DIR *d = opendir(full);
+    if (!d) {
+        int e = errno;
+        mum__free(full);
+        return walk_fail(w, MUM_EIO, rel, "cannot open the folder: %s", strerror(e));
+    }
+    mum__free(full);
+    if (!mum__grow((void **)&L->frames, &L->frames_cap, L->nframes + 1, sizeof *L->frames)) {
+        closedir(d);
+        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+    }
+    dir_frame *f = &L->frames[L->nframes++];
+    memset(f, 0, sizeof *f);
+    size_t cap = 0;
+    int rc = MUM_OK;
+    if (!(f->rel = mum__strdup(rel)))
+        rc = MUM_ENOMEM;
+    struct dirent *de;
+    while (rc == MUM_OK && (errno = 0, de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (!mum__grow((void **)&f->names, &cap, f->count + 1, sizeof *f->names) ||
+            !(f->names[f->count] = mum__strdup(de->d_name))) {
+            rc = MUM_ENOMEM;
+            break;
+        }
+        f->count++;
+    }
+    closedir(d);
+    if (rc != MUM_OK)
+        return walk_fail(w, rc, rel, "out of memory");
+    qsort(f->names, f->count, sizeof *f->names, cmp_str);
+    return MUM_OK;
+}
+
+/* ---- events ---- */
+
+static int set_event(mum_walk *w, mum_entry_kind kind, const char *path, const char *name)
+{
+    char *p = mum__strdup(path), *n = mum__strdup(name);
+    if (!p || !n) {
+        mum__free(p);
+        mum__free(n);
+        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+    }
+    mum__free(w->ev_path);
+    mum__free(w->ev_name);
+    w->ev_path = p;
+    w->ev_name = n;
+    memset(&w->ev, 0, sizeof w->ev);
+    w->ev.kind = kind;
+    w->ev.path = p;
+    w->ev.name = n;
+    return MUM_OK;
+}
+
+static void container_event(mum_walk *w, level *L, mum_entry_kind kind)
+{
+    w->ev.container = L->type;
+    w->ev.depth = L->depth;
+    w->ev.index = L->index;
+    w->ev.size = L->size;
+    w->ev.has_mtime = L->has_mtime;
+    w->ev.mtime = L->mtime;
+    w->ev.cab = L->type == MUM_CONTAINER_CABINET ? &L->cab : NULL;
+    w->ev.signature = kind == MUM_ENTRY_CONTAINER_END && L->have_sig ? &L->sig : NULL;
+    w->ev.entry_count = L->entries;
+}
+
+/* A name that could write outside an extraction folder, or that hides characters. */
+static const char *unsafe_reason(const char *name)
+{
+    if (name[0] == '/' || name[0] == '\\')
+        return "an absolute path";
+    if (((name[0] | 0x20) >= 'a' && (name[0] | 0x20) <= 'z') && name[1] == ':')
+        return "a drive letter";
+    for (const char *p = name; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return "a control character";
+    const char *s = name;
+    while (*s) {
+        size_t n = strcspn(s, "/\\");
+        if (n == 2 && s[0] == '.' && s[1] == '.')
+            return "a '..' component";
+        s += n;
+        if (*s)
+            s++;
+    }
+    return NULL;
+}
+
+/* Bookkeeping common to every entry of a container. */
+static int account_entry(mum_walk *w, level *L, const char *name, const char *path)
+{
+    if (++w->total_entries > w->opt.max_entries)
+        return walk_fail(w, MUM_ELIMIT, path, "more than %" PRIu64 " entries", w->opt.max_entries);
+    if (strlen(path) > MAX_PATH_BYTES)
+        return walk_fail(w, MUM_ELIMIT, L->path, "an entry path longer than %zu bytes", MAX_PATH_BYTES);
+    L->entries++;
+    const char *clash;
+    if (!name_set_add(&L->names, name, &clash))
+        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+    int rc = MUM_OK;
+    if (clash && strcmp(clash, name) == 0)
+        rc = walk_finding(w, MUM_R_CONTAINER_DUPLICATE_NAME, path,
+                          "the name '%s' appears more than once", name);
+    else if (clash)
+        rc = walk_finding(w, MUM_R_CONTAINER_CASE_DUPLICATE, path,
+                          "'%s' and '%s' differ only in case; Windows sees one file", clash, name);
+    const char *why;
+    if (rc == MUM_OK && L->type == MUM_CONTAINER_CABINET && (why = unsafe_reason(name)))
+        rc = walk_finding(w, MUM_R_CONTAINER_UNSAFE_NAME, path, "the name has %s", why);
+    if (rc != MUM_OK)
+        return walk_fail(w, rc, NULL, "out of memory");
+    return MUM_OK;
+}
+
+/* The file's data as read so far when deciding whether it is a cabinet. */
+static void take_peek(mum_walk *w, unsigned char *buf, size_t len)
+{
+    mum__free(w->file_peek);
+    w->file_peek = buf;
+    w->file_peek_len = len;
+    w->file_peek_off = 0;
+}
+
+/* Reads up to BLOCK bytes of the current cabinet entry into a new buffer. */
+static int peek_entry(mum_walk *w, level *L, const char *path, unsigned char **out, size_t *len)
+{
+    unsigned char *buf = mum__malloc(BLOCK);
+    if (!buf)
+        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+    size_t have = 0;
+    w->src_status = MUM_OK;
+    while (have < BLOCK) {
+        const void *p;
+        size_t n;
+        la_int64_t off;
+        int r = archive_read_data_block(L->a, &p, &n, &off);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+            mum__free(buf);
+            return archive_fail(w, L->a, path);
+        }
+        size_t room = BLOCK - have;
+        if (n > room) {
+            /* keep the overflow too: grow to hold the whole block */
+            unsigned char *nb = mum__realloc(buf, have + n);
+            if (!nb) {
+                mum__free(buf);
+                return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+            }
+            buf = nb;
+        }
+        memcpy(buf + have, p, n);
+        have += n;
+    }
+    *out = buf;
+    *len = have;
+    return MUM_OK;
+}
+
+static int open_nested_from_parent(mum_walk *w, level *P, const char *path, const char *name,
+                                   unsigned char *peek, size_t peek_len)
+{
+    level *L = push_level(w, path, name);
+    if (!L) {
+        mum__free(peek);
+        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+    }
+    L->peek = peek;
+    L->peek_len = peek_len;
+    (void)P;
+    return start_cabinet(w, L, peek, peek_len, peek_len < BLOCK);
+}
+
+static int open_cabinet_file(mum_walk *w, const char *file, const char *path, const char *name,
+                             int fd)
+{
+    level *L = push_level(w, path, name);
+    if (!L) {
+        close(fd);
+        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+    }
+    L->fd = fd;
+    if (!(L->buf = mum__malloc(BLOCK)))
+        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+    ssize_t n;
+    do
+        n = pread(fd, L->buf, BLOCK, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return walk_fail(w, MUM_EIO, path, "%s: read error: %s", file, strerror(errno));
+    struct stat st;
+    bool complete = fstat(fd, &st) == 0 && (uint64_t)n == (uint64_t)st.st_size;
+    return start_cabinet(w, L, L->buf, (size_t)n, complete);
+}
+
+static int64_t local_as_utc(time_t t)
+{
+    /* libarchive turned the cabinet's local date into a time with mktime();
+     * undo that so the stored date and time are reported as written. */
+    struct tm tm;
+    if (!localtime_r(&t, &tm))
+        return (int64_t)t;
+    return (int64_t)timegm(&tm);
+}
+
+/* The next entry of a cabinet level; sets the event.  *done at its end. */
+static int next_in_cabinet(mum_walk *w, level *L, bool *done)
+{
+    struct archive_entry *ae;
+    w->src_status = MUM_OK;
+    int r = archive_read_next_header(L->a, &ae);
+    if (r == ARCHIVE_EOF) {
+        *done = true;
+        return MUM_OK;
+    }
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+        return archive_fail(w, L->a, L->path);
+    const char *name = archive_entry_pathname_utf8(ae);
+    if (!name)
+        name = archive_entry_pathname(ae);
+    if (!name || !*name)
+        name = "(unnamed)";
+    char *path = join_path(L->path, name, '!');
+    if (!path)
+        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+    int rc = account_entry(w, L, name, path);
+    if (rc == MUM_OK)
+        rc = set_event(w, MUM_ENTRY_FILE, path, name);
+    mum__free(path);
+    if (rc != MUM_OK)
+        return rc;
+    mum_entry *e = &w->ev;
+    e->depth = L->depth + 1;
+    e->index = L->entries - 1;
+    e->size = archive_entry_size_is_set(ae) ? (uint64_t)archive_entry_size(ae) : 0;
+    e->has_mtime = archive_entry_mtime_is_set(ae) != 0;
+    e->mtime = e->has_mtime ? local_as_utc(archive_entry_mtime(ae)) : 0;
+    w->file_level = L;
+    w->file_eof = false;
+    w->file_offset = 0;
+    take_peek(w, NULL, 0);
+
+    if ((w->opt.flags & MUM_WALK_DESCEND) && looks_like_cabinet_name(name)) {
+        unsigned char *peek = NULL;
+        size_t len = 0;
+        if ((rc = peek_entry(w, L, e->path, &peek, &len)) != MUM_OK)
+            return rc;
+        if (is_mscf(peek, len)) {
+            if (e->depth > w->opt.max_depth) {
+                rc = walk_finding(w, MUM_R_CONTAINER_TOO_DEEP, e->path,
+                                  "a cabinet nested %u deep is not opened (limit %u)",
+                                  (unsigned)e->depth, (unsigned)w->opt.max_depth);
+                if (rc != MUM_OK) {
+                    mum__free(peek);
+                    return walk_fail(w, rc, NULL, "out of memory");
+                }
+            } else {
+                uint64_t index = e->index, size = e->size;
+                bool has_mtime = e->has_mtime;
+                int64_t mtime = e->mtime;
+                if ((rc = open_nested_from_parent(w, L, e->path, name, peek, len)) != MUM_OK)
+                    return rc;
+                level *N = &w->levels[w->nlevels - 1];
+                N->index = index;
+                N->size = size;
+                N->has_mtime = has_mtime;
+                N->mtime = mtime;
+                e->kind = MUM_ENTRY_CONTAINER;
+                container_event(w, N, MUM_ENTRY_CONTAINER);
+                w->file_level = NULL;
+                return MUM_OK;
+            }
+        }
+        take_peek(w, peek, len);
+    }
+    return MUM_OK;
+}
+
+/* The next entry of a folder level; sets the event.  *done at its end. */
+static int next_in_folder(mum_walk *w, level *L, bool *done)
+{
+    while (L->nframes) {
+        dir_frame *f = &L->frames[L->nframes - 1];
+        if (f->next == f->count) {
+            for (size_t j = 0; j < f->count; j++)
+                mum__free(f->names[j]);
+            mum__free(f->names);
+            mum__free(f->rel);
+            L->nframes--;
+            continue;
+        }
+        const char *leaf = f->names[f->next++];
+        char *rel = join_path(f->rel, leaf, '/');
+        char *full = rel ? mum__asprintf("%s/%s", L->root, rel) : NULL;
+        if (!full) {
+            mum__free(rel);
+            return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+        }
+        struct stat st;
+        int rc = MUM_OK;
+        if (lstat(full, &st) != 0) {
+            rc = walk_fail(w, MUM_EIO, rel, "cannot read: %s", strerror(errno));
+        } else if (S_ISDIR(st.st_mode)) {
+            if (L->nframes >= MAX_FOLDER_DEPTH)
+                rc = walk_finding(w, MUM_R_CONTAINER_TOO_DEEP, rel,
+                                  "folders nested deeper than %d are not read", MAX_FOLDER_DEPTH);
+            else
+                rc = push_frame(w, L, rel);
+            if (rc != MUM_OK && w->state != ST_FAILED)
+                rc = walk_fail(w, rc, NULL, "out of memory");
+        } else if (!S_ISREG(st.st_mode)) {
+            rc = walk_finding(w, MUM_R_CONTAINER_NOT_REGULAR, rel, "%s skipped",
+                              S_ISLNK(st.st_mode) ? "a symbolic link" : "a special file");
+            if (rc != MUM_OK)
+                rc = walk_fail(w, rc, NULL, "out of memory");
+        } else {
+            rc = account_entry(w, L, rel, rel);
+            if (rc == MUM_OK)
+                rc = set_event(w, MUM_ENTRY_FILE, rel, rel);
+            if (rc == MUM_OK) {
+                mum_entry *e = &w->ev;
+                e->depth = L->depth + 1;
+                e->index = L->entries - 1;
+                e->size = (uint64_t)st.st_size;
+                e->has_mtime = true;
+                e->mtime = (int64_t)st.st_mtime;
+                rc = MUM_OK;
+                int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+                if (fd < 0) {
+                    rc = walk_fail(w, MUM_EIO, rel, "cannot open: %s", strerror(errno));
+                } else {
+                    unsigned char magic[4];
+                    bool cab = (w->opt.flags & MUM_WALK_DESCEND) && looks_like_cabinet_name(leaf) &&
+                               pread(fd, magic, 4, 0) == 4 && is_mscf(magic, 4);
+                    if (cab && e->depth > w->opt.max_depth) {
+                        cab = false;
+                        if (walk_finding(w, MUM_R_CONTAINER_TOO_DEEP, rel,
+                                         "a cabinet nested %u deep is not opened (limit %u)",
+                                         (unsigned)e->depth, (unsigned)w->opt.max_depth) != MUM_OK)
+                            rc = walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+                    }
+                    if (rc != MUM_OK) {
+                        close(fd);
+                    } else if (cab) {
+                        uint64_t index = e->index, size = e->size;
+                        int64_t mtime = e->mtime;
+                        rc = open_cabinet_file(w, rel, rel, rel, fd);
+                        if (rc == MUM_OK) {
+                            level *N = &w->levels[w->nlevels - 1];
+                            N->index = index;
+                            N->size = size;
+                            N->has_mtime = true;
+                            N->mtime = mtime;
+                            w->ev.kind = MUM_ENTRY_CONTAINER;
+                            container_event(w, N, MUM_ENTRY_CONTAINER);
+                        }
+                    } else {
+                        w->file_level = L;
+                        w->file_fd = fd;
+                        w->file_eof = false;
+                        w->file_offset = 0;
+                        take_peek(w, NULL, 0);
+                    }
+                }
+            }
+            mum__free(full);
+            mum__free(rel);
+            return rc;
+        }
+        mum__free(full);
+        mum__free(rel);
+        if (rc != MUM_OK)
+            return rc;
+    }
+    *done = true;
+    return MUM_OK;
+}
+
+/* A container is done: read the rest of a cabinet, finish its digest, emit the end. */
+static int end_container(mum_walk *w, level *L)
+{
+    int rc = set_event(w, MUM_ENTRY_CONTAINER_END, L->path, L->name);
+    if (rc != MUM_OK)
+        return rc;
+    if (L->type == MUM_CONTAINER_CABINET && L->digest) {
+        if ((rc = drain(L)) != MUM_OK)
+            return rc;
+        mum_location loc = entry_loc(w, L->path);
+        rc = mum_cab_digest_finish(L->digest, w->ctx, &loc, &L->sig, w->findings);
+        if (rc != MUM_OK) {
+            w->state = ST_FAILED;
+            return w->status = rc;
+        }
+        L->have_sig = true;
+    }
+    container_event(w, L, MUM_ENTRY_CONTAINER_END);
+    w->pop_pending = true;
+    return MUM_OK;
+}
+
+static void close_file(mum_walk *w)
+{
+    if (w->file_fd >= 0) {
+        close(w->file_fd);
+        w->file_fd = -1;
+    }
+    take_peek(w, NULL, 0);
+    w->file_level = NULL;
+}
+
+/* ---- public: pull ---- */
+
+static int check_options(mum_ctx *ctx, const mum_walk_options *o)
+{
+    if (o->version != MUM_WALK_OPTIONS_VERSION)
+        return mum__error(ctx, MUM_EINVAL, NULL, "walk options: unknown version %u", o->version);
+    if (o->max_depth > MAX_DEPTH_LIMIT)
+        return mum__error(ctx, MUM_EINVAL, NULL, "walk options: max_depth above %d", MAX_DEPTH_LIMIT);
+    if (o->queue_blocks < 4 || o->queue_blocks > 4096)
+        return mum__error(ctx, MUM_EINVAL, NULL, "walk options: queue_blocks outside 4..4096");
+    return MUM_OK;
+}
+
+static int walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_walk_options *opts,
+                     mum_findings *findings)
+{
+    static const mum_walk_options defaults = MUM_WALK_OPTIONS_INIT;
+    if (!out || !input)
+        return mum__error(ctx, MUM_EINVAL, NULL, "mum_walk_open: no input");
+    *out = NULL;
+    const mum_walk_options *o = opts ? opts : &defaults;
+    int rc = check_options(ctx, o);
+    if (rc != MUM_OK)
+        return rc;
+    mum_walk *w = mum__calloc(1, sizeof *w);
+    if (!w)
+        return mum__nomem(ctx);
+    w->ctx = ctx;
+    w->findings = findings;
+    w->opt = *o;
+    w->file_fd = -1;
+    w->levels_cap = o->max_depth + 2;
+    w->levels = mum__calloc(w->levels_cap, sizeof *w->levels);
+    w->input = mum__strdup(input);
+    if (!w->levels || !w->input) {
+        mum_walk_free(w);
+        return mum__nomem(ctx);
+    }
+    mum_location loc = {.input = input};
+    struct stat st;
+    if (stat(input, &st) != 0) {
+        rc = mum__error(ctx, MUM_EIO, &loc, "cannot open: %s", strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        level *L = push_level(w, "", input);
+        if (!L) {
+            rc = mum__nomem(ctx);
+        } else {
+            L->type = MUM_CONTAINER_FOLDER;
+            if (!(L->root = mum__strdup(input)))
+                rc = mum__nomem(ctx);
+            else
+                rc = push_frame(w, L, "");
+        }
+    } else {
+        int fd = open(input, O_RDONLY | O_CLOEXEC);
+        unsigned char magic[4];
+        ssize_t n = fd >= 0 ? pread(fd, magic, 4, 0) : -1;
+        if (fd < 0) {
+            rc = mum__error(ctx, MUM_EIO, &loc, "cannot open: %s", strerror(errno));
+        } else if (n < 0) {
+            rc = mum__error(ctx, MUM_EIO, &loc, "read error: %s", strerror(errno));
+            close(fd);
+        } else if (!is_mscf(magic, (size_t)n)) {
+            loc.has_offset = true;
+            rc = mum__error(ctx, MUM_EFORMAT, &loc,
+                            "not a cabinet, an .msu or a folder (no \"MSCF\" signature)");
+            close(fd);
+        } else {
+            rc = open_cabinet_file(w, input, "", input, fd);
+            if (rc == MUM_OK)
+                w->levels[0].size = (uint64_t)st.st_size;
+        }
+    }
+    if (rc != MUM_OK) {
+        mum_walk_free(w);
+        return rc;
+    }
+    w->state = ST_START;
+    *out = w;
+    return MUM_OK;
+}
+
+void mum_walk_free(mum_walk *w)
+{
+    if (!w)
+        return;
+    locale_t old = enter_utf8();
+    close_file(w);
+    while (w->nlevels)
+        pop_level(w);
+    mum__free(w->levels);
+    mum__free(w->input);
+    mum__free(w->ev_path);
+    mum__free(w->ev_name);
+    mum__free(w->file_buf);
+    mum__free(w);
+    leave_utf8(old);
+}
+
+static int walk_next(mum_walk *w, const mum_entry **out)
+{
+    *out = NULL;
+    if (w->state == ST_FAILED)
+        return w->status;
+    if (w->state == ST_DONE)
+        return MUM_OK;
+    close_file(w);
+    if (w->pop_pending) {
+        w->pop_pending = false;
+        pop_level(w);
+        if (w->nlevels == 0) {
+            w->state = ST_DONE;
+            return MUM_OK;
+        }
+    }
+    int rc;
+    if (w->state == ST_START) {
+        level *L = &w->levels[0];
+        if ((rc = set_event(w, MUM_ENTRY_CONTAINER, "", L->name)) != MUM_OK)
+            return rc;
+        container_event(w, L, MUM_ENTRY_CONTAINER);
+        w->state = ST_READY;
+        *out = &w->ev;
+        return MUM_OK;
+    }
+    level *L = &w->levels[w->nlevels - 1];
+    bool done = false;
+    rc = L->type == MUM_CONTAINER_FOLDER ? next_in_folder(w, L, &done) : next_in_cabinet(w, L, &done);
+    if (rc == MUM_OK && done)
+        rc = end_container(w, L);
+    if (rc != MUM_OK)
+        return rc;
+    w->state = w->ev.kind == MUM_ENTRY_FILE ? ST_FILE : ST_READY;
+    *out = &w->ev;
+    return MUM_OK;
+}
+
+static int walk_read(mum_walk *w, const void **data, size_t *size)
+{
+    *data = NULL;
+    *size = 0;
+    if (w->state == ST_FAILED)
+        return w->status;
+    if (w->state != ST_FILE || !w->file_level)
+        return mum__error(w->ctx, MUM_EINVAL, NULL, "mum_walk_read: the current event is not a file");
+    if (w->file_eof)
+        return MUM_OK;
+    if (w->file_peek_off < w->file_peek_len) {
+        *data = w->file_peek + w->file_peek_off;
+        *size = w->file_peek_len - w->file_peek_off;
+        w->file_peek_off = w->file_peek_len;
+        w->file_offset += *size;
+        return MUM_OK;
+    }
+    level *L = w->file_level;
+    if (L->type == MUM_CONTAINER_FOLDER) {
+        if (!w->file_buf && !(w->file_buf = mum__malloc(BLOCK)))
+            return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+        ssize_t n;
+        do
+            n = read(w->file_fd, w->file_buf, BLOCK);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+            return walk_fail(w, MUM_EIO, w->ev.path, "read error: %s", strerror(errno));
+        if (n == 0)
+            w->file_eof = true;
+        *data = w->file_buf;
+        *size = (size_t)n;
+        w->file_offset += (size_t)n;
+        return MUM_OK;
+    }
+    const void *p;
+    size_t n;
+    la_int64_t off;
+    w->src_status = MUM_OK;
+    int r = archive_read_data_block(L->a, &p, &n, &off);
+    if (r == ARCHIVE_EOF) {
+        w->file_eof = true;
+        return MUM_OK;
+    }
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+        return archive_fail(w, L->a, w->ev.path);
+    if (off < 0 || (uint64_t)off != w->file_offset)
+        return walk_fail(w, MUM_EFORMAT, w->ev.path, "the entry's data has a hole at offset %" PRIu64,
+                         w->file_offset);
+    *data = p;
+    *size = n;
+    w->file_offset += n;
+    return MUM_OK;
+}
+
+int mum_walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_walk_options *opts,
+                  mum_findings *findings)
+{
+    locale_t old = enter_utf8();
+    int rc = walk_open(out, ctx, input, opts, findings);
+    leave_utf8(old);
+    return rc;
+}
+
+int mum_walk_next(mum_walk *w, const mum_entry **out)
+{
+    locale_t old = enter_utf8();
+    int rc = walk_next(w, out);
+    leave_utf8(old);
+    return rc;
+}
+
+int mum_walk_read(mum_walk *w, const void **data, size_t *size)
+{
+    locale_t old = enter_utf8();
+    int rc = walk_read(w, data, size);
+    leave_utf8(old);
+    return rc;
+}
+
+/* ---- public: pipelined ---- */
+
+enum slot_kind { SL_FILE, SL_SYNC, SL_DONE, SL_ERROR };
+
+/*
+ * A slot of the queue.  SL_FILE carries a piece of a file: when `starts`,
+ * the entry (its strings at the start of buf) and then as much data as fits;
+ * `ends` when the entry's data is complete.  A small file is one slot.
+ * SL_SYNC carries a container event by pointer, the producer waiting.
+ */
+typedef struct slot {
+    enum slot_kind kind;
+    mum_entry e;
+    bool starts, ends;
+    size_t off, len;         /* the data: buf[off .. off + len) */
+    int status;
+    unsigned char *buf;
+} slot;
+
+/*
+ * The queue: a ring of `cap` slots, each with its own 64 KiB block.  The
+ * producer fills slots one at a time; the consumer takes every filled slot
+ * at once and hands them back together.  A sleeping side is woken only
+ * when a batch (a quarter of the ring) is ready for it, or at a sync, the
+ * end or an error, so the threads do not wake each other once per block.
+ */
+typedef struct pipeline {
+    pthread_mutex_t mu;
+    pthread_cond_t filled, freed;
+    slot *slots;
+    uint32_t cap, head, count, batch;
+    uint64_t pushed, consumed;
+    uint64_t sync_wait;       /* the producer waits until consumed reaches this (0: no) */
+    bool consumer_waiting, producer_waiting;
+    bool cancel;
+    mum_walk *w;
+    const mum_walk_consumer *c;
+    void *ud;
+} pipeline;
+
+/* Waits for a free slot; NULL when the consumer has given up. */
+static slot *slot_acquire(pipeline *q)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->count == q->cap && !q->cancel) {
+        q->producer_waiting = true;
+        pthread_cond_wait(&q->freed, &q->mu);
+    }
+    q->producer_waiting = false;
+    slot *s = q->cancel ? NULL : &q->slots[(q->head + q->count) % q->cap];
+    pthread_mutex_unlock(&q->mu);
+    return s;
+}
+
+/*
+ * Publishes the slot acquired last.  `flush` wakes the consumer now; `wait`
+ * (a sync) also waits until the consumer has handed the slot back.
+ */
+static bool slot_publish(pipeline *q, bool flush, bool wait)
+{
+    pthread_mutex_lock(&q->mu);
+    q->count++;
+    uint64_t mine = ++q->pushed;
+    if (q->consumer_waiting && (flush || wait || q->count >= q->batch))
+        pthread_cond_signal(&q->filled);
+    if (wait) {
+        q->sync_wait = mine;
+        while (q->consumed < mine && !q->cancel) {
+            q->producer_waiting = true;
+            pthread_cond_wait(&q->freed, &q->mu);
+        }
+        q->producer_waiting = false;
+        q->sync_wait = 0;
+    }
+    bool ok = !q->cancel;
+    pthread_mutex_unlock(&q->mu);
+    return ok;
+}
+
+static bool push_simple(pipeline *q, slot *s, enum slot_kind kind, int status)
+{
+    if (!s && !(s = slot_acquire(q)))
+        return false;
+    s->kind = kind;
+    s->status = status;
+    return slot_publish(q, true, false);
+}
+
+/* A slot opening a file: the entry, its strings copied into the block. */
+static slot *start_file(pipeline *q, const mum_entry *e)
+{
+    slot *s = slot_acquire(q);
+    if (!s)
+        return NULL;
+    size_t lp = strlen(e->path) + 1, ln = strlen(e->name) + 1;
+    if (lp + ln > BLOCK / 2) /* bounded by MAX_PATH_BYTES; kept as a guard */
+        lp = ln = 1;
+    memcpy(s->buf, lp > 1 ? e->path : "", lp);
+    memcpy(s->buf + lp, ln > 1 ? e->name : "", ln);
+    s->kind = SL_FILE;
+    s->e = *e;
+    s->e.path = (const char *)s->buf;
+    s->e.name = (const char *)s->buf + lp;
+    s->starts = true;
+    s->ends = false;
+    s->off = (lp + ln + 15) & ~(size_t)15;
+    s->len = 0;
+    return s;
+}
+
+/* Copies a file's data into slots, publishing each one as it fills. */
+static slot *put_data(pipeline *q, slot *s, const unsigned char *p, size_t n)
+{
+    while (n) {
+        size_t room = BLOCK - s->off - s->len;
+        if (room == 0) {
+            if (!slot_publish(q, false, false) || !(s = slot_acquire(q)))
+                return NULL;
+            s->kind = SL_FILE;
+            s->starts = s->ends = false;
+            s->off = s->len = 0;
+            room = BLOCK;
+        }
+        size_t take = n < room ? n : room;
+        memcpy(s->buf + s->off + s->len, p, take);
+        s->len += take;
+        p += take;
+        n -= take;
+    }
+    return s;
+}
+
+static void *producer_main(void *arg)
+{
+    pipeline *q = arg;
+    mum_walk *w = q->w;
+    for (;;) {
+        const mum_entry *e;
+        int rc = mum_walk_next(w, &e);
+        if (rc != MUM_OK) {
+            push_simple(q, NULL, SL_ERROR, rc);
+            return NULL;
+        }
+        if (!e) {
+            push_simple(q, NULL, SL_DONE, MUM_OK);
+            return NULL;
+        }
+        if (e->kind != MUM_ENTRY_FILE) {
+            /* rare: hand over the live event and wait, instead of copying headers and signatures */
+            slot *s = slot_acquire(q);
+            if (!s)
+                return NULL;
+            s->kind = SL_SYNC;
+            s->e = *e;
+            if (!slot_publish(q, true, true))
+                return NULL;
+            continue;
+        }
+        bool want = !q->c->want_data || q->c->want_data(q->ud, e);
+        slot *s = start_file(q, e);
+        if (!s)
+            return NULL;
+        while (want) {
+            const void *p;
+            size_t n;
+            if ((rc = mum_walk_read(w, &p, &n)) != MUM_OK) {
+                push_simple(q, s, SL_ERROR, rc); /* the piece in hand is dropped */
+                return NULL;
+            }
+            if (n == 0) {
+                s->ends = true;
+                break;
+            }
+            if (!(s = put_data(q, s, p, n)))
+                return NULL;
+        }
+        if (!slot_publish(q, false, false))
+            return NULL;
+    }
+}
+
+/* Copies the producer's failure to the caller's ctx, unchanged. */
+static int relay_error(mum_ctx *ctx, const mum_ctx *from, int status)
+{
+    if (status == MUM_ENOMEM)
+        return mum__nomem(ctx);
+    const char *reason = mum_ctx_reason(from);
+    return mum__error(ctx, status, mum_ctx_location(from), "%s", *reason ? reason : mum_strerror(status));
+}
+
+static int relay_findings(mum_findings *to, const mum_findings *from)
+{
+    for (size_t i = 0; to && i < mum_findings_count(from); i++) {
+        const mum_finding *f = mum_findings_get(from, i);
+        int rc = mum_findings_add(to, f->rule->id, &f->loc, "%s", f->message);
+        if (rc != MUM_OK)
+            return rc;
+    }
+    return MUM_OK;
+}
+
+/* One thread: the same events, straight from the walker. */
+static int run_inline(mum_walk *w, const mum_walk_consumer *c, void *ud)
+{
+    for (;;) {
+        const mum_entry *e;
+        int rc = mum_walk_next(w, &e);
+        if (rc != MUM_OK || !e)
+            return rc;
+        if (c->entry && (rc = c->entry(ud, e)) != MUM_OK)
+            return rc;
+        if (e->kind != MUM_ENTRY_FILE || (c->want_data && !c->want_data(ud, e)))
+            continue;
+        for (;;) {
+            const void *p;
+            size_t n;
+            if ((rc = mum_walk_read(w, &p, &n)) != MUM_OK)
+                return rc;
+            if (n == 0)
+                break;
+            if (c->data && (rc = c->data(ud, e, p, n)) != MUM_OK)
+                return rc;
+        }
+        if (c->entry_end && (rc = c->entry_end(ud, e)) != MUM_OK)
+            return rc;
+    }
+}
+
+/* One slot's callbacks on the caller's side.  *stop at the end or an error. */
+static int consume_slot(pipeline *q, slot *s, mum_entry *cur, char **path, char **name, bool *stop,
+                        int *producer_status)
+{
+    const mum_walk_consumer *c = q->c;
+    int rc = MUM_OK;
+    switch (s->kind) {
+    case SL_FILE:
+        if (s->starts) {
+            mum__free(*path);
+            mum__free(*name);
+            *path = mum__strdup(s->e.path);
+            *name = mum__strdup(s->e.name);
+            if (!*path || !*name)
+                return MUM_ENOMEM;
+            *cur = s->e;
+            cur->path = *path;
+            cur->name = *name;
+            if (c->entry)
+                rc = c->entry(q->ud, cur);
+        }
+        if (rc == MUM_OK && s->len && c->data)
+            rc = c->data(q->ud, cur, s->buf + s->off, s->len);
+        if (rc == MUM_OK && s->ends && c->entry_end)
+            rc = c->entry_end(q->ud, cur);
+        return rc;
+    case SL_SYNC:
+        return c->entry ? c->entry(q->ud, &s->e) : MUM_OK;
+    case SL_DONE:
+        *stop = true;
+        return MUM_OK;
+    case SL_ERROR:
+        *producer_status = s->status;
+        *stop = true;
+        return MUM_OK;
+    }
+    return MUM_OK;
+}
+
+/* The caller's side of the pipeline: every filled slot taken at once, in order. */
+static int consume(pipeline *q, int *producer_status)
+{
+    mum_entry cur = {0};
+    char *path = NULL, *name = NULL;
+    int rc = MUM_OK;
+    bool stop = false;
+    *producer_status = MUM_OK;
+    while (!stop && rc == MUM_OK) {
+        pthread_mutex_lock(&q->mu);
+        while (q->count == 0) {
+            q->consumer_waiting = true;
+            pthread_cond_wait(&q->filled, &q->mu);
+        }
+        q->consumer_waiting = false;
+        uint32_t n = q->count, head = q->head;
+        pthread_mutex_unlock(&q->mu);
+
+        uint32_t done = 0;
+        while (done < n && !stop && rc == MUM_OK)
+            rc = consume_slot(q, &q->slots[(head + done++) % q->cap], &cur, &path, &name, &stop,
+                              producer_status);
+
+        pthread_mutex_lock(&q->mu);
+        q->head = (q->head + done) % q->cap;
+        q->count -= done;
+        q->consumed += done;
+        if (rc != MUM_OK)
+            q->cancel = true;
+        if (q->producer_waiting &&
+            (q->cancel || q->cap - q->count >= q->batch || (q->sync_wait && q->consumed >= q->sync_wait)))
+            pthread_cond_signal(&q->freed);
+        pthread_mutex_unlock(&q->mu);
+    }
+    mum__free(path);
+    mum__free(name);
+    return rc;
+}
+
+int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
+                 const mum_walk_consumer *consumer, void *ud, mum_findings *findings)
+{
+    static const mum_walk_consumer none = {0};
+    const mum_walk_consumer *c = consumer ? consumer : &none;
+    mum_walk *w;
+    int rc = mum_walk_open(&w, ctx, input, opts, findings);
+    if (rc != MUM_OK)
+        return rc;
+    if (w->opt.flags & MUM_WALK_SINGLE_THREAD) {
+        rc = run_inline(w, c, ud);
+        mum_walk_free(w);
+        return rc;
+    }
+
+    /* The decoding thread records on its own ctx and findings. */
+    pipeline q = {.w = w, .c = c, .ud = ud, .cap = w->opt.queue_blocks, .batch = w->opt.queue_blocks / 4};
+    mum_ctx *pctx = NULL;
+    mum_findings *pfind = NULL;
+    bool mu = false, filled = false, freed = false;
+    rc = mum_ctx_new(&pctx);
+    if (rc == MUM_OK && findings)
+        rc = mum_findings_new(&pfind);
+    if (rc == MUM_OK && !(q.slots = mum__calloc(q.cap, sizeof *q.slots)))
+        rc = MUM_ENOMEM;
+    for (uint32_t i = 0; rc == MUM_OK && i < q.cap; i++)
+        if (!(q.slots[i].buf = mum__malloc(BLOCK)))
+            rc = MUM_ENOMEM;
+    if (rc == MUM_OK && !(mu = pthread_mutex_init(&q.mu, NULL) == 0))
+        rc = MUM_ENOMEM;
+    if (rc == MUM_OK && !(filled = pthread_cond_init(&q.filled, NULL) == 0))
+        rc = MUM_ENOMEM;
+    if (rc == MUM_OK && !(freed = pthread_cond_init(&q.freed, NULL) == 0))
+        rc = MUM_ENOMEM;
+    pthread_t thread;
+    bool started = false;
+    if (rc == MUM_OK) {
+        w->ctx = pctx;
+        w->findings = pfind;
+        started = pthread_create(&thread, NULL, producer_main, &q) == 0;
+        if (!started) {
+            /* no second thread to be had: do the same work on this one */
+            w->ctx = ctx;
+            w->findings = findings;
+            rc = run_inline(w, c, ud);
+        }
+    } else {
+        rc = mum__nomem(ctx);
+    }
+    if (started) {
+        int pstatus;
+        rc = consume(&q, &pstatus);
+        pthread_join(thread, NULL);
+        if (rc == MUM_ENOMEM)
+            rc = mum__nomem(ctx);
+        else if (rc == MUM_OK && pstatus != MUM_OK)
+            rc = relay_error(ctx, pctx, pstatus);
+        if (pfind) {
+            int frc = relay_findings(findings, pfind);
+            if (rc == MUM_OK && frc != MUM_OK)
+                rc = mum__nomem(ctx);
+        }
+    }
+    if (freed)
+        pthread_cond_destroy(&q.freed);
+    if (filled)
+        pthread_cond_destroy(&q.filled);
+    if (mu)
+        pthread_mutex_destroy(&q.mu);
+    for (uint32_t i = 0; q.slots && i < q.cap; i++)
+        mum__free(q.slots[i].buf);
+    mum__free(q.slots);
+    mum_walk_free(w);
+    mum_findings_free(pfind);
+    mum_ctx_free(pctx);
+    return rc;
+}

@@ -1,0 +1,853 @@
+/*
+ * express.c - express (IPD) cabinets: the _manifest_.cix.xml index, PA30
+ * delta headers, and the check of a cabinet's blobs against both.
+ *
+ * A PA30 delta starts with "PA30", a 64-bit FILETIME, then a bit stream
+ * read least significant bit first: three bits giving the padding of the
+ * last byte, then the header's numbers - FileTypeSet, FileType, Flags,
+ * TargetSize, the hash ALG_ID - and the target hash as a buffer.  A number
+ * is a run of n zero bits ended by a one (n < 16), then 4*(n+1) bits of
+ * value; a buffer is a number (its length), then its bytes from the next
+ * byte boundary.
+ */
+#include "config.h"
+
+#include "internal.h"
+#include "xml.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *mum_express_status_name(mum_express_status status)
+{
+    switch (status) {
+    case MUM_EXPRESS_STORED: return "stored";
+    case MUM_EXPRESS_DELTA_ONLY: return "delta only";
+    case MUM_EXPRESS_COPY: return "copy of basis";
+    case MUM_EXPRESS_MISSING: return "missing";
+    default: return "unchecked";
+    }
+}
+
+/* ---- PA30 ---- */
+
+typedef struct bits {
+    const unsigned char *p;
+    size_t size_bits;
+    size_t pos;          /* bit position */
+    bool ran_out;        /* a read went past the end */
+} bits;
+
+static bool bits_read(bits *b, unsigned n, uint64_t *out)
+{
+    if (n > 64 || b->size_bits - b->pos < n) {
+        b->ran_out = true;
+        return false;
+    }
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++, b->pos++)
+        v |= (uint64_t)((b->p[b->pos >> 3] >> (b->pos & 7)) & 1) << i;
+    *out = v;
+    return true;
+}
+
+/* A number of at most max_nibbles nibbles. */
+static bool bits_number(bits *b, unsigned max_nibbles, uint64_t *out)
+{
+    unsigned zeros = 0;
+    for (;;) {
+        uint64_t bit;
+        if (!bits_read(b, 1, &bit))
+            return false;
+        if (bit)
+            break;
+        if (++zeros >= max_nibbles)
+            return false;
+    }
+    return bits_read(b, 4 * (zeros + 1), out);
+}
+
+static mum_hash_alg alg_from_id(uint32_t id)
+{
+    switch (id) {
+    case 0x8003: return MUM_HASH_MD5;
+    case 0x8004: return MUM_HASH_SHA1;
+    case 0x800c: return MUM_HASH_SHA256;
+    case 0x800d: return MUM_HASH_SHA384;
+    case 0x800e: return MUM_HASH_SHA512;
+    default: return MUM_HASH_NONE;
+    }
+}
+
+/* The parse itself: a status, and on failure a constant reason and its offset. */
+static int pa30_parse(mum_pa30_header *out, const unsigned char *p, size_t size, const char **why,
+                      uint64_t *offset)
+{
+    memset(out, 0, sizeof *out);
+    *offset = 0;
+    if (size >= 4 && (memcmp(p, "PA19", 4) == 0 || memcmp(p, "PA31", 4) == 0)) {
+        *why = "a PA19 or PA31 delta, not PA30";
+        return MUM_EUNSUPPORTED;
+    }
+    if (size < 4 || memcmp(p, "PA30", 4) != 0) {
+        *why = "no \"PA30\" signature";
+        return MUM_EFORMAT;
+    }
+    if (size < 13) {
+        *offset = size;
+        *why = "truncated";
+        return MUM_EFORMAT;
+    }
+    out->target_file_time = mum__le64(p + 4);
+    bits b = {p + 12, (size - 12) * 8, 0, false};
+    uint64_t pad, set, type, flags, tsize, alg, hlen;
+    if (!bits_read(&b, 3, &pad) || !bits_number(&b, 16, &set) || !bits_number(&b, 16, &type) ||
+        !bits_number(&b, 16, &flags) || !bits_number(&b, 16, &tsize) || !bits_number(&b, 8, &alg) ||
+        !bits_number(&b, 16, &hlen)) {
+        *offset = 12 + b.pos / 8;
+        *why = b.ran_out ? "truncated" : "malformed number";
+        return MUM_EFORMAT;
+    }
+    size_t start = 12 + (b.pos + 7) / 8;
+    *offset = start;
+    if (hlen > MUM_HASH_MAX_SIZE) {
+        *why = "a target hash longer than 64 bytes";
+        return MUM_ELIMIT;
+    }
+    if (hlen > size - start) {
+        *offset = size;
+        *why = "truncated in the target hash";
+        return MUM_EFORMAT;
+    }
+    out->file_type_set = (int64_t)set;
+    out->file_type = (int64_t)type;
+    out->flags = (int64_t)flags;
+    out->target_size = tsize;
+    out->hash_alg_id = (uint32_t)alg;
+    out->hash_alg = alg_from_id(out->hash_alg_id);
+    out->hash_size = (size_t)hlen;
+    memcpy(out->hash, p + start, (size_t)hlen);
+    if (out->hash_alg != MUM_HASH_NONE && mum_hash_size(out->hash_alg) != out->hash_size)
+        out->hash_alg = MUM_HASH_NONE; /* a size that does not fit the algorithm: not comparable */
+    out->header_size = start + (size_t)hlen;
+    return MUM_OK;
+}
+
+int mum_pa30_header_parse(mum_pa30_header *out, mum_ctx *ctx, const mum_location *loc,
+                          const void *data, size_t size)
+{
+    const char *why;
+    uint64_t offset;
+    int rc = pa30_parse(out, data, size, &why, &offset);
+    if (rc == MUM_OK)
+        return MUM_OK;
+    mum_location l = loc ? *loc : (mum_location){0};
+    l.has_offset = true;
+    l.offset = offset;
+    l.line = l.column = 0;
+    return mum__error(ctx, rc, &l, "PA30 header: %s", why);
+}
+
+/* ---- the index ---- */
+
+#define NS_CIX "urn:ContainerIndex"
+
+enum { IN_NONE, IN_FILE, IN_DELTA, IN_SOURCE };
+
+typedef struct cix_parser {
+    mum_xml *x;
+    mum_express_index *out;
+    size_t cap;
+    uint32_t depth;
+    bool root_seen;
+    bool in_files;
+    int where;          /* inside the current File: IN_* */
+    uint32_t file_depth;
+} cix_parser;
+
+static const char *attr(const mum_xml_attr *a, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!a[i].ns && strcmp(a[i].name, name) == 0)
+            return a[i].value;
+    return NULL;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || !*s)
+        return false;
+    uint64_t v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+static int number_attr(cix_parser *c, const mum_xml_attr *a, size_t n, const char *name,
+                       uint64_t *out, bool required)
+{
+    const char *v = attr(a, n, name);
+    if (!v) {
+        if (required)
+            return mum__xml_fail(c->x, MUM_EFORMAT, "the attribute %s is missing", name);
+        return MUM_OK;
+    }
+    if (!parse_u64(v, out))
+        return mum__xml_fail(c->x, MUM_EFORMAT, "%s=\"%s\" is not a decimal number", name, v);
+    return MUM_OK;
+}
+
+static int hash_attr(cix_parser *c, const mum_xml_attr *a, size_t n, mum_express_hash *h)
+{
+    const char *alg = attr(a, n, "alg"), *value = attr(a, n, "value");
+    if (!alg || !value)
+        return mum__xml_fail(c->x, MUM_EFORMAT, "a <Hash> needs alg and value");
+    memset(h, 0, sizeof *h);
+    if (mum_hash_parse_name(alg, &h->alg) != MUM_OK)
+        h->alg = MUM_HASH_NONE;
+    if (mum_hex_decode(value, strlen(value), h->value, sizeof h->value, &h->size) != MUM_OK)
+        return mum__xml_fail(c->x, MUM_EFORMAT, "the hash value \"%.80s\" is not hex of at most 64 bytes",
+                             value);
+    if (h->alg != MUM_HASH_NONE && h->size != mum_hash_size(h->alg))
+        return mum__xml_fail(c->x, MUM_EFORMAT, "a %s hash of %zu bytes", mum_hash_name(h->alg),
+                             h->size);
+    return MUM_OK;
+}
+
+static bool in_cix(const char *ns, const char *name, const char *want)
+{
+    return ns && strcmp(ns, NS_CIX) == 0 && strcmp(name, want) == 0;
+}
+
+static int dup_attr(cix_parser *c, char **slot, const char *value)
+{
+    if (!mum__replace_str(slot, value))
+        return mum__xml_fail(c->x, MUM_ENOMEM, "out of memory");
+    return MUM_OK;
+}
+
+static int start_file(cix_parser *c, const mum_xml_attr *a, size_t n)
+{
+    mum_express_index *idx = c->out;
+    if (idx->count >= MUM_EXPRESS_MAX_FILES)
+        return mum__xml_fail(c->x, MUM_ELIMIT, "more than %d files", MUM_EXPRESS_MAX_FILES);
+    if (!mum__grow((void **)&idx->files, &c->cap, idx->count + 1, sizeof *idx->files))
+        return mum__xml_fail(c->x, MUM_ENOMEM, "out of memory");
+    mum_express_file *f = &idx->files[idx->count++];
+    memset(f, 0, sizeof *f);
+    f->basis = f->blob = MUM_EXPRESS_NONE;
+    f->line = mum__xml_location(c->x).line;
+    const char *id = attr(a, n, "id"), *name = attr(a, n, "name");
+    if (!id || !*id || !name || !*name)
+        return mum__xml_fail(c->x, MUM_EFORMAT, "a <File> without an id or a name");
+    int rc = dup_attr(c, &f->id, id);
+    if (rc == MUM_OK)
+        rc = dup_attr(c, &f->name, name);
+    if (rc == MUM_OK)
+        rc = number_attr(c, a, n, "length", &f->length, true);
+    if (rc == MUM_OK)
+        rc = number_attr(c, a, n, "time", &f->time, false);
+    uint64_t at = 0;
+    if (rc == MUM_OK)
+        rc = number_attr(c, a, n, "attr", &at, false);
+    if (rc == MUM_OK && at > UINT32_MAX)
+        rc = mum__xml_fail(c->x, MUM_EFORMAT, "attr=\"%" PRIu64 "\" out of range", at);
+    f->attr = (uint32_t)at;
+    c->where = IN_FILE;
+    c->file_depth = c->depth;
+    return rc;
+}
+
+static int cix_start(void *ud, const char *ns, const char *name, const mum_xml_attr *a, size_t n)
+{
+    cix_parser *c = ud;
+    c->depth++;
+    mum_express_index *idx = c->out;
+    if (c->depth == 1) {
+        if (!in_cix(ns, name, "Container"))
+            return mum__xml_fail(c->x, MUM_EFORMAT,
+                                 "not an express index: the root is <%s>, not <Container> in %s",
+                                 name, NS_CIX);
+        c->root_seen = true;
+        int rc = MUM_OK;
+        const char *v;
+        if ((v = attr(a, n, "name")))
+            rc = dup_attr(c, &idx->name, v);
+        if (rc == MUM_OK && (v = attr(a, n, "type")))
+            rc = dup_attr(c, &idx->type, v);
+        if (rc == MUM_OK && (v = attr(a, n, "version")))
+            rc = dup_attr(c, &idx->version, v);
+        if (rc == MUM_OK)
+            rc = number_attr(c, a, n, "length", &idx->length, false);
+        return rc;
+    }
+    if (c->depth == 2 && in_cix(ns, name, "Files")) {
+        c->in_files = true;
+        return MUM_OK;
+    }
+    if (c->depth == 3 && c->in_files && in_cix(ns, name, "File"))
+        return start_file(c, a, n);
+    if (c->where == IN_NONE)
+        return MUM_OK;
+    mum_express_file *f = &idx->files[idx->count - 1];
+    uint32_t rel = c->depth - c->file_depth;
+    if (rel == 1 && c->where == IN_FILE && in_cix(ns, name, "Hash"))
+        return hash_attr(c, a, n, &f->hash);
+    if (rel == 1 && c->where == IN_FILE && in_cix(ns, name, "Delta")) {
+        c->where = IN_DELTA;
+        return MUM_OK;
+    }
+    if (rel == 2 && c->where == IN_DELTA && in_cix(ns, name, "Source")) {
+        if (f->source_type_text)
+            return mum__xml_fail(c->x, MUM_EFORMAT, "a <Delta> with more than one <Source>");
+        const char *type = attr(a, n, "type"), *src = attr(a, n, "name");
+        if (!type || !src || !*src)
+            return mum__xml_fail(c->x, MUM_EFORMAT, "a <Source> needs type and name");
+        int rc = dup_attr(c, &f->source_type_text, type);
+        if (rc == MUM_OK)
+            rc = dup_attr(c, &f->source_name, src);
+        f->source_type = strcmp(type, "RAW") == 0    ? MUM_EXPRESS_SOURCE_RAW
+                         : strcmp(type, "PA30") == 0 ? MUM_EXPRESS_SOURCE_PA30
+                                                     : MUM_EXPRESS_SOURCE_OTHER;
+        c->where = IN_SOURCE;
+        return rc;
+    }
+    if (rel == 3 && c->where == IN_SOURCE && in_cix(ns, name, "Hash"))
+        return hash_attr(c, a, n, &f->source_hash);
+    if (rel == 2 && c->where == IN_DELTA && in_cix(ns, name, "Basis")) {
+        if (f->basis_id)
+            return mum__xml_fail(c->x, MUM_EFORMAT, "a <Delta> with more than one <Basis>");
+        const char *file = attr(a, n, "file");
+        if (!file || !*file)
+            return mum__xml_fail(c->x, MUM_EFORMAT, "a <Basis> without a file");
+        return dup_attr(c, &f->basis_id, file);
+    }
+    return MUM_OK;
+}
+
+static int cix_end(void *ud, const char *ns, const char *name)
+{
+    cix_parser *c = ud;
+    MUM_UNUSED(ns);
+    MUM_UNUSED(name);
+    if (c->where != IN_NONE) {
+        uint32_t rel = c->depth - c->file_depth;
+        if (rel == 0)
+            c->where = IN_NONE;
+        else if (rel == 1 && c->where == IN_DELTA)
+            c->where = IN_FILE;
+        else if (rel == 2 && c->where == IN_SOURCE)
+            c->where = IN_DELTA;
+    }
+    if (c->depth == 2)
+        c->in_files = false;
+    c->depth--;
+    return MUM_OK;
+}
+
+void mum_express_index_clear(mum_express_index *idx)
+{
+    if (!idx)
+        return;
+    for (size_t i = 0; i < idx->count; i++) {
+        mum_express_file *f = &idx->files[i];
+        mum__free(f->id);
+        mum__free(f->name);
+        mum__free(f->source_type_text);
+        mum__free(f->source_name);
+        mum__free(f->basis_id);
+    }
+    mum__free(idx->files);
+    mum__free(idx->name);
+    mum__free(idx->type);
+    mum__free(idx->version);
+    memset(idx, 0, sizeof *idx);
+}
+
+int mum_express_index_parse(mum_express_index *out, mum_ctx *ctx, const mum_location *loc,
+                            const void *data, size_t size)
+{
+    static const mum_xml_callbacks cb = {cix_start, NULL, cix_end};
+    static const mum_xml_limits limits = {32, 64, 64 << 10, (uint64_t)64 << 20};
+    memset(out, 0, sizeof *out);
+    cix_parser c = {.out = out};
+    int rc = mum__xml_new(&c.x, ctx, loc, &cb, &c, &limits);
+    if (rc == MUM_OK)
+        rc = mum__xml_feed(c.x, data, size);
+    if (rc == MUM_OK)
+        rc = mum__xml_finish(c.x);
+    if (rc == MUM_ENOMEM)
+        rc = mum__nomem(ctx);
+    mum__xml_free(c.x);
+    if (rc != MUM_OK)
+        mum_express_index_clear(out);
+    return rc;
+}
+
+/* ---- the check ---- */
+
+typedef struct keyed {
+    char *key;
+    size_t index;
+} keyed;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->index < y->index ? -1 : x->index > y->index);
+}
+
+/* A name as compared: backslashes as slashes, ASCII lower case. */
+static char *name_key(const char *s)
+{
+    char *k = mum__strdup(s);
+    if (k)
+        for (char *p = k; *p; p++)
+            *p = *p == '\\' ? '/' : (char)mum__ascii_tolower((unsigned char)*p);
+    return k;
+}
+
+static void free_keyed(keyed *k, size_t n)
+{
+    for (size_t i = 0; k && i < n; i++)
+        mum__free(k[i].key);
+    mum__free(k);
+}
+
+static size_t find_keyed(const keyed *k, size_t n, const char *key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(k[mid].key, key);
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && strcmp(k[lo].key, key) == 0 ? k[lo].index : MUM_EXPRESS_NONE;
+}
+
+typedef struct checker {
+    mum_express_index *idx;
+    const mum_express_blob *blobs;
+    size_t nblobs;
+    const mum_location *cab;
+    mum_findings *findings;
+    char *index_entry;          /* "<cabinet>!_manifest_.cix.xml" */
+} checker;
+
+static int finding_at(checker *k, mum_rule_id rule, const char *entry_name, uint32_t line,
+                      const char *fmt, ...) MUM_PRINTF(5, 6);
+
+/* A finding at the index line of a file, or at a blob entry of the cabinet. */
+static int finding_at(checker *k, mum_rule_id rule, const char *entry_name, uint32_t line,
+                      const char *fmt, ...)
+{
+    if (!k->findings)
+        return MUM_OK;
+    mum_location loc = k->cab ? *k->cab : (mum_location){0};
+    char *entry = NULL;
+    if (entry_name) {
+        const char *base = loc.entry;
+        entry = base && *base ? mum__asprintf("%s!%s", base, entry_name) : mum__strdup(entry_name);
+        if (!entry)
+            return MUM_ENOMEM;
+        loc.entry = entry;
+    } else {
+        loc.entry = k->index_entry;
+        loc.line = line;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = mum__vasprintf(fmt, ap);
+    va_end(ap);
+    int rc = msg ? mum__finding(k->findings, rule, &loc, "%s", msg) : MUM_ENOMEM;
+    mum__free(msg);
+    mum__free(entry);
+    return rc;
+}
+
+static const uint8_t *blob_digest(const mum_express_blob *b, mum_hash_alg alg)
+{
+    return alg == MUM_HASH_SHA1 ? b->sha1 : alg == MUM_HASH_SHA256 ? b->sha256 : NULL;
+}
+
+static bool same_hash(const mum_express_hash *a, const mum_express_hash *b)
+{
+    return a->size && a->alg == b->alg && a->size == b->size && memcmp(a->value, b->value, a->size) == 0;
+}
+
+static int check_source(checker *k, mum_express_file *f, size_t bi)
+{
+    const mum_express_blob *b = &k->blobs[bi];
+    int rc = MUM_OK;
+    f->blob = bi;
+    const uint8_t *got = blob_digest(b, f->source_hash.alg);
+    if (got && f->source_hash.size) {
+        f->blob_verified = memcmp(got, f->source_hash.value, f->source_hash.size) == 0;
+        if (!f->blob_verified) {
+            char want[2 * MUM_HASH_MAX_SIZE + 1], have[2 * MUM_HASH_MAX_SIZE + 1];
+            mum_hex_encode(f->source_hash.value, f->source_hash.size, want);
+            mum_hex_encode(got, f->source_hash.size, have);
+            rc = finding_at(k, MUM_R_EXPRESS_BLOB_HASH_MISMATCH, b->name, 0,
+                            "the %s of the blob is %s; the index (source of %s) says %s",
+                            mum_hash_name(f->source_hash.alg), have, f->name, want);
+        }
+    }
+    if (rc != MUM_OK)
+        return rc;
+    if (f->source_type == MUM_EXPRESS_SOURCE_RAW) {
+        f->status = MUM_EXPRESS_STORED;
+        if (f->hash.size && f->source_hash.size && !same_hash(&f->hash, &f->source_hash))
+            rc = finding_at(k, MUM_R_EXPRESS_RAW_MISMATCH, NULL, f->line,
+                            "the RAW source of %s has a hash other than the file's", f->name);
+        if (rc == MUM_OK && b->size != f->length)
+            rc = finding_at(k, MUM_R_EXPRESS_RAW_MISMATCH, b->name, 0,
+                            "the stored file has %" PRIu64 " bytes; the index gives %s %" PRIu64,
+                            b->size, f->name, f->length);
+        return rc;
+    }
+    f->status = MUM_EXPRESS_DELTA_ONLY;
+    if (f->source_type != MUM_EXPRESS_SOURCE_PA30)
+        return MUM_OK;
+    const char *why;
+    uint64_t offset;
+    if (pa30_parse(&f->pa30, b->head, b->head_size, &why, &offset) != MUM_OK) {
+        rc = finding_at(k, MUM_R_EXPRESS_PA30_MALFORMED, b->name, 0,
+                        "PA30 header at offset %" PRIu64 ": %s (the delta of %s)", offset, why, f->name);
+    } else {
+        f->has_pa30 = true;
+        if (f->pa30.target_size != f->length)
+            rc = finding_at(k, MUM_R_EXPRESS_PA30_SIZE_MISMATCH, b->name, 0,
+                            "the delta makes %" PRIu64 " bytes; the index gives %s %" PRIu64,
+                            f->pa30.target_size, f->name, f->length);
+        if (rc == MUM_OK && f->pa30.hash_alg != MUM_HASH_NONE && f->pa30.hash_alg == f->hash.alg &&
+            memcmp(f->pa30.hash, f->hash.value, f->hash.size) != 0)
+            rc = finding_at(k, MUM_R_EXPRESS_PA30_HASH_MISMATCH, b->name, 0,
+                            "the delta's target %s differs from the index's hash of %s",
+                            mum_hash_name(f->hash.alg), f->name);
+    }
+    return rc;
+}
+
+/* Basis links form a functional graph: find loops without recursion; loops[i] marks members. */
+static int check_loops(checker *k, bool *loops)
+{
+    mum_express_index *idx = k->idx;
+    unsigned char *state = mum__calloc(idx->count ? idx->count : 1, 1); /* 0 new, 1 on path, 2 done */
+    if (!state)
+        return MUM_ENOMEM;
+    int rc = MUM_OK;
+    for (size_t i = 0; i < idx->count && rc == MUM_OK; i++) {
+        size_t j = i;
+        while (j != MUM_EXPRESS_NONE && state[j] == 0) {
+            state[j] = 1;
+            j = idx->files[j].basis;
+        }
+        if (j != MUM_EXPRESS_NONE && state[j] == 1) {
+            size_t m = j;
+            do {
+                loops[m] = true;
+                m = idx->files[m].basis;
+            } while (m != j);
+            rc = finding_at(k, MUM_R_EXPRESS_BAD_BASIS, NULL, idx->files[j].line,
+                            "the basis references through %s (id %s) form a loop", idx->files[j].name,
+                            idx->files[j].id);
+        }
+        for (j = i; j != MUM_EXPRESS_NONE && state[j] == 1; j = idx->files[j].basis)
+            state[j] = 2;
+    }
+    mum__free(state);
+    return rc;
+}
+
+static int run_check(checker *k, keyed *ids, keyed *names, keyed *blobs, bool *used, bool *loops)
+{
+    mum_express_index *idx = k->idx;
+    int rc = MUM_OK;
+    for (size_t i = 1; i < idx->count && rc == MUM_OK; i++) {
+        if (strcmp(ids[i].key, ids[i - 1].key) == 0)
+            rc = finding_at(k, MUM_R_EXPRESS_DUPLICATE_ID, NULL, idx->files[ids[i].index].line,
+                            "the id %s is given to more than one file", ids[i].key);
+        else if (strcmp(names[i].key, names[i - 1].key) == 0)
+            rc = finding_at(k, MUM_R_EXPRESS_DUPLICATE_ID, NULL, idx->files[names[i].index].line,
+                            "%s is listed more than once", idx->files[names[i].index].name);
+    }
+    for (size_t i = 0; i < idx->count && rc == MUM_OK; i++) {
+        mum_express_file *f = &idx->files[i];
+        f->status = MUM_EXPRESS_UNCHECKED;
+        f->blob = f->basis = MUM_EXPRESS_NONE;
+        f->blob_verified = f->has_pa30 = false;
+        if (f->basis_id) {
+            f->basis = find_keyed(ids, idx->count, f->basis_id);
+            if (f->basis == MUM_EXPRESS_NONE)
+                rc = finding_at(k, MUM_R_EXPRESS_BAD_BASIS, NULL, f->line,
+                                "the basis of %s names file id %s, which the index does not have",
+                                f->name, f->basis_id);
+        }
+    }
+    if (rc == MUM_OK)
+        rc = check_loops(k, loops);
+    for (size_t i = 0; i < idx->count && rc == MUM_OK; i++) {
+        mum_express_file *f = &idx->files[i];
+        if (f->source_name) {
+            char *key = name_key(f->source_name);
+            if (!key)
+                return MUM_ENOMEM;
+            size_t bi = find_keyed(blobs, k->nblobs, key);
+            mum__free(key);
+            if (bi == MUM_EXPRESS_NONE) {
+                f->status = MUM_EXPRESS_MISSING;
+                rc = finding_at(k, MUM_R_EXPRESS_MISSING_BLOB, NULL, f->line,
+                                "the %s source \"%s\" of %s is not in the cabinet", f->source_type_text,
+                                f->source_name, f->name);
+            } else {
+                used[bi] = true;
+                rc = check_source(k, f, bi);
+            }
+        } else if (f->basis != MUM_EXPRESS_NONE && loops[i]) {
+            f->status = MUM_EXPRESS_MISSING; /* a copy of a copy of itself: no bytes anywhere */
+        } else if (f->basis != MUM_EXPRESS_NONE) {
+            const mum_express_file *base = &idx->files[f->basis];
+            f->status = MUM_EXPRESS_COPY;
+            if (f->length != base->length || (f->hash.size && !same_hash(&f->hash, &base->hash)))
+                rc = finding_at(k, MUM_R_EXPRESS_COPY_MISMATCH, NULL, f->line,
+                                "%s has no source of its own, but its length or hash differs from its "
+                                "basis %s",
+                                f->name, base->name);
+        } else if (!f->basis_id) {
+            f->status = MUM_EXPRESS_MISSING;
+            rc = finding_at(k, MUM_R_EXPRESS_NO_SOURCE, NULL, f->line, "%s has neither a source nor a basis",
+                            f->name);
+        } else {
+            f->status = MUM_EXPRESS_MISSING; /* its basis does not exist (reported above) */
+        }
+    }
+    for (size_t i = 0; i < k->nblobs && rc == MUM_OK; i++)
+        if (!used[i] && mum__ascii_strcasecmp(k->blobs[i].name, MUM_EXPRESS_INDEX_NAME) != 0)
+            rc = finding_at(k, MUM_R_EXPRESS_UNMAPPED_BLOB, k->blobs[i].name, 0,
+                            "no file of the index comes from this entry");
+    return rc;
+}
+
+static keyed *make_keys(size_t n, const char *(*get)(const void *, size_t), const void *src,
+                        bool fold)
+{
+    keyed *k = mum__calloc(n ? n : 1, sizeof *k);
+    if (!k)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        k[i].index = i;
+        k[i].key = fold ? name_key(get(src, i)) : mum__strdup(get(src, i));
+        if (!k[i].key) {
+            free_keyed(k, n);
+            return NULL;
+        }
+    }
+    qsort(k, n, sizeof *k, cmp_keyed);
+    return k;
+}
+
+static const char *get_id(const void *src, size_t i)
+{
+    return ((const mum_express_index *)src)->files[i].id;
+}
+
+static const char *get_name(const void *src, size_t i)
+{
+    return ((const mum_express_index *)src)->files[i].name;
+}
+
+static const char *get_blob(const void *src, size_t i)
+{
+    return ((const mum_express_blob *)src)[i].name;
+}
+
+int mum_express_check(mum_express_index *idx, const mum_express_blob *blobs, size_t count,
+                      const mum_location *cabinet, mum_findings *findings)
+{
+    checker k = {idx, blobs, count, cabinet, findings, NULL};
+    const char *base = cabinet ? cabinet->entry : NULL;
+    k.index_entry = base && *base ? mum__asprintf("%s!%s", base, MUM_EXPRESS_INDEX_NAME)
+                                  : mum__strdup(MUM_EXPRESS_INDEX_NAME);
+    /* ids are compared as written; names case-folded, with '\\' as '/' */
+    keyed *ids = make_keys(idx->count, get_id, idx, false);
+    keyed *names = make_keys(idx->count, get_name, idx, true);
+    keyed *bk = make_keys(count, get_blob, blobs, true);
+    bool *used = mum__calloc(count ? count : 1, sizeof *used);
+    bool *loops = mum__calloc(idx->count ? idx->count : 1, sizeof *loops);
+    int rc = MUM_ENOMEM;
+    if (k.index_entry && ids && names && bk && used && loops)
+        rc = run_check(&k, ids, names, bk, used, loops);
+    mum__free(loops);
+    free_keyed(ids, idx->count);
+    free_keyed(names, idx->count);
+    free_keyed(bk, count);
+    mum__free(used);
+    mum__free(k.index_entry);
+    return rc;
+}
+
+/* ---- the collector ---- */
+
+typedef struct collected {
+    char *name;
+    uint64_t size;
+    uint8_t sha1[20], sha256[32];
+    uint8_t head[MUM_PA30_HEADER_MAX];
+    size_t head_size;
+} collected;
+
+#define MAX_INDEX_SIZE ((size_t)64 << 20)
+
+struct mum_express_collector {
+    collected *items;
+    size_t count, cap;
+    mum_hasher *sha1, *sha256;
+    bool in_entry, is_index;
+    collected *cur;
+    mum_sbuf index;
+    bool have_index;
+};
+
+int mum_express_collector_new(mum_express_collector **out)
+{
+    mum_express_collector *c = mum__calloc(1, sizeof *c);
+    if (!c)
+        return MUM_ENOMEM;
+    int rc = mum_hasher_new(MUM_HASH_SHA1, &c->sha1);
+    if (rc == MUM_OK)
+        rc = mum_hasher_new(MUM_HASH_SHA256, &c->sha256);
+    if (rc != MUM_OK) {
+        mum_express_collector_free(c);
+        return rc;
+    }
+    *out = c;
+    return MUM_OK;
+}
+
+void mum_express_collector_free(mum_express_collector *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->count; i++)
+        mum__free(c->items[i].name);
+    mum__free(c->items);
+    mum_hasher_free(c->sha1);
+    mum_hasher_free(c->sha256);
+    mum__sbuf_free(&c->index);
+    mum__free(c);
+}
+
+int mum_express_collector_begin(mum_express_collector *c, const char *name, uint64_t size)
+{
+    if (c->in_entry && mum_express_collector_end(c) != MUM_OK)
+        return MUM_ENOMEM;
+    if (!mum__grow((void **)&c->items, &c->cap, c->count + 1, sizeof *c->items))
+        return MUM_ENOMEM;
+    collected *it = &c->items[c->count];
+    memset(it, 0, sizeof *it);
+    if (!(it->name = mum__strdup(name)))
+        return MUM_ENOMEM;
+    it->size = size;
+    c->count++;
+    c->cur = it;
+    c->in_entry = true;
+    c->is_index = mum__ascii_strcasecmp(name, MUM_EXPRESS_INDEX_NAME) == 0 && !c->have_index;
+    return MUM_OK;
+}
+
+int mum_express_collector_data(mum_express_collector *c, const void *data, size_t size)
+{
+    if (!c->in_entry)
+        return MUM_OK;
+    collected *it = c->cur;
+    if (it->head_size < sizeof it->head) {
+        size_t take = sizeof it->head - it->head_size;
+        if (take > size)
+            take = size;
+        memcpy(it->head + it->head_size, data, take);
+        it->head_size += take;
+    }
+    if (c->is_index) {
+        if (c->index.len + size > MAX_INDEX_SIZE)
+            return MUM_ELIMIT;
+        mum__sbuf_append(&c->index, data, size);
+        return c->index.failed ? MUM_ENOMEM : MUM_OK;
+    }
+    int rc = mum_hasher_update(c->sha1, data, size);
+    if (rc == MUM_OK)
+        rc = mum_hasher_update(c->sha256, data, size);
+    return rc;
+}
+
+int mum_express_collector_end(mum_express_collector *c)
+{
+    if (!c->in_entry)
+        return MUM_OK;
+    c->in_entry = false;
+    if (c->is_index) {
+        c->have_index = true;
+        return MUM_OK;
+    }
+    int rc = mum_hasher_final(c->sha1, c->cur->sha1);
+    if (rc == MUM_OK)
+        rc = mum_hasher_final(c->sha256, c->cur->sha256);
+    return rc;
+}
+
+int mum_express_collector_finish(mum_express_collector *c, mum_ctx *ctx, const mum_location *cabinet,
+                                 mum_findings *findings, mum_express_index **out)
+{
+    *out = NULL;
+    int rc = mum_express_collector_end(c);
+    if (rc != MUM_OK)
+        return rc == MUM_ENOMEM ? mum__nomem(ctx) : mum__error(ctx, rc, cabinet, "digest failed");
+    if (!c->have_index)
+        return MUM_OK;
+    mum_location loc = cabinet ? *cabinet : (mum_location){0};
+    char *entry = loc.entry && *loc.entry ? mum__asprintf("%s!%s", loc.entry, MUM_EXPRESS_INDEX_NAME)
+                                          : mum__strdup(MUM_EXPRESS_INDEX_NAME);
+    mum_express_index *idx = mum__calloc(1, sizeof *idx);
+    mum_express_blob *blobs = mum__calloc(c->count ? c->count : 1, sizeof *blobs);
+    if (!entry || !idx || !blobs) {
+        rc = mum__nomem(ctx);
+        goto done;
+    }
+    loc.entry = entry;
+    rc = mum_express_index_parse(idx, ctx, &loc, c->index.data ? c->index.data : "", c->index.len);
+    if (rc != MUM_OK)
+        goto done;
+    for (size_t i = 0; i < c->count; i++) {
+        collected *it = &c->items[i];
+        blobs[i].name = it->name;
+        blobs[i].size = it->size;
+        memcpy(blobs[i].sha1, it->sha1, sizeof it->sha1);
+        memcpy(blobs[i].sha256, it->sha256, sizeof it->sha256);
+        blobs[i].head = it->head;
+        blobs[i].head_size = it->head_size;
+    }
+    rc = mum_express_check(idx, blobs, c->count, cabinet, findings);
+    if (rc != MUM_OK) {
+        rc = mum__nomem(ctx);
+        mum_express_index_clear(idx);
+        goto done;
+    }
+    *out = idx;
+    idx = NULL;
+done:
+    mum__free(idx);
+    mum__free(blobs);
+    mum__free(entry);
+    return rc;
+}

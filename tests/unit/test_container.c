@@ -1,0 +1,621 @@
+/*
+ * test_container.c - the walk: order and nesting of events, data, folders,
+ * findings, errors, cabinet signatures and digests, the pipelined walk
+ * against the pull walk, and out-of-memory paths.  Fixtures come from
+ * tests/fixtures/containers/make-fixtures.py.
+ */
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *fixture(const char *name)
+{
+    const char *src = getenv("MUM_SRCDIR");
+    char *p = NULL;
+    cr_assert(asprintf(&p, "%s/tests/fixtures/containers/%s", src ? src : "..", name) > 0);
+    return p;
+}
+
+static unsigned char *slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
+    unsigned char *buf = malloc(1 << 20);
+    *size = fread(buf, 1, 1 << 20, f);
+    fclose(f);
+    return buf;
+}
+
+static const char *kind_letter(const mum_entry *e)
+{
+    return e->kind == MUM_ENTRY_FILE ? "F" : e->kind == MUM_ENTRY_CONTAINER ? "C" : "E";
+}
+
+/* Walks with the pull API; one line per event: kind depth size path [sha256 of data]. */
+static int pull_log(const char *input, unsigned flags, mum_sbuf *log, mum_findings *findings)
+{
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.flags = flags;
+    mum_walk *w;
+    int rc = mum_walk_open(&w, NULL, input, &o, findings);
+    if (rc != MUM_OK)
+        return rc;
+    mum_hasher *h = NULL;
+    if ((rc = mum_hasher_new(MUM_HASH_SHA256, &h)) != MUM_OK) {
+        mum_walk_free(w);
+        return rc;
+    }
+    for (;;) {
+        const mum_entry *e;
+        if ((rc = mum_walk_next(w, &e)) != MUM_OK || !e)
+            break;
+        mum__sbuf_printf(log, "%s %u %llu %s", kind_letter(e), (unsigned)e->depth,
+                         (unsigned long long)e->size, e->path);
+        if (e->kind == MUM_ENTRY_FILE) {
+            const void *p;
+            size_t n;
+            do {
+                if ((rc = mum_walk_read(w, &p, &n)) != MUM_OK)
+                    break;
+                mum_hasher_update(h, p, n);
+            } while (n);
+            if (rc != MUM_OK)
+                break;
+            uint8_t d[32];
+            char hex[65];
+            mum_hasher_final(h, d);
+            mum_hex_encode(d, 32, hex);
+            mum__sbuf_printf(log, " %s", hex);
+        }
+        mum__sbuf_putc(log, '\n');
+    }
+    mum_hasher_free(h);
+    mum_walk_free(w);
+    if (rc == MUM_OK && log->failed)
+        rc = MUM_ENOMEM;
+    return rc;
+}
+
+/* The same log from the pipelined walk. */
+typedef struct run_log {
+    mum_sbuf log;
+    mum_hasher *h;
+    int stop_after;   /* return MUM_EFORMAT at this entry event (0: never) */
+    int events;
+} run_log;
+
+static int rl_entry(void *ud, const mum_entry *e)
+{
+    run_log *r = ud;
+    if (++r->events == r->stop_after)
+        return MUM_EFORMAT;
+    mum__sbuf_printf(&r->log, "%s %u %llu %s", kind_letter(e), (unsigned)e->depth,
+                     (unsigned long long)e->size, e->path);
+    if (e->kind != MUM_ENTRY_FILE)
+        mum__sbuf_putc(&r->log, '\n');
+    return MUM_OK;
+}
+
+static int rl_data(void *ud, const mum_entry *e, const void *p, size_t n)
+{
+    MUM_UNUSED(e);
+    return mum_hasher_update(((run_log *)ud)->h, p, n);
+}
+
+static int rl_end(void *ud, const mum_entry *e)
+{
+    MUM_UNUSED(e);
+    run_log *r = ud;
+    uint8_t d[32];
+    char hex[65];
+    mum_hasher_final(r->h, d);
+    mum_hex_encode(d, 32, hex);
+    mum__sbuf_printf(&r->log, " %s\n", hex);
+    return MUM_OK;
+}
+
+static int run_logged(mum_ctx *ctx, const char *input, unsigned flags, uint32_t blocks, run_log *r)
+{
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.flags = flags;
+    o.queue_blocks = blocks;
+    mum_walk_consumer c = {NULL, rl_entry, rl_data, rl_end};
+    cr_assert_eq(mum_hasher_new(MUM_HASH_SHA256, &r->h), MUM_OK);
+    int rc = mum_walk_run(ctx, input, &o, &c, r, NULL);
+    mum_hasher_free(r->h);
+    r->h = NULL;
+    return rc;
+}
+
+static char *log_of(const char *name, unsigned flags)
+{
+    char *path = fixture(name);
+    mum_sbuf log = {0};
+    cr_assert_eq(pull_log(path, flags, &log, NULL), MUM_OK, "walking %s", name);
+    free(path);
+    return mum__sbuf_take(&log);
+}
+
+static const char *sha_hex(const void *data, size_t n, char out[65])
+{
+    uint8_t d[32];
+    mum_hash_buffer(MUM_HASH_SHA256, data, n, d);
+    mum_hex_encode(d, 32, out);
+    return out;
+}
+
+Test(walk, lists_a_cabinet_in_stored_order_with_data)
+{
+    char *log = log_of("plain.cab", MUM_WALK_DESCEND);
+    char h1[65], h2[65], *want = NULL;
+    cr_assert(asprintf(&want,
+                       "C 0 141 \n"
+                       "F 1 16 hello.txt %s\n"
+                       "F 1 19 dir/sub.txt %s\n"
+                       "E 0 141 \n",
+                       sha_hex("Hello, cabinet.\n", 16, h1), sha_hex("a file in a folder\n", 19, h2)) > 0);
+    cr_assert_str_eq(log, want);
+    mum__free(log);
+    free(want);
+}
+
+Test(walk, entry_fields_name_depth_index_and_stored_time)
+{
+    char *path = fixture("plain.cab");
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, NULL, path, NULL, NULL), MUM_OK);
+    const mum_entry *e;
+    cr_assert_eq(mum_walk_next(w, &e), MUM_OK);
+    cr_assert_eq(e->kind, MUM_ENTRY_CONTAINER);
+    cr_assert_eq(e->container, MUM_CONTAINER_CABINET);
+    cr_assert_str_eq(e->name, path);
+    cr_assert_not_null(e->cab);
+    cr_assert_eq(e->cab->file_count, 2);
+    cr_assert_eq(mum_walk_next(w, &e), MUM_OK);
+    cr_assert_eq(mum_walk_next(w, &e), MUM_OK);
+    cr_assert_str_eq(e->name, "dir/sub.txt"); /* the cabinet's backslash */
+    cr_assert_eq(e->index, 1);
+    cr_assert(e->has_mtime);
+    cr_assert_eq(e->mtime, 1577934244, "2020-01-02T03:04:04 as written, got %lld", (long long)e->mtime);
+    /* reading is refused on a container event, allowed on a file */
+    const void *p;
+    size_t n;
+    cr_assert_eq(mum_walk_read(w, &p, &n), MUM_OK);
+    cr_assert_eq(n, 19);
+    cr_assert_eq(memcmp(p, "a file in a folder\n", 19), 0);
+    cr_assert_eq(mum_walk_read(w, &p, &n), MUM_OK);
+    cr_assert_eq(n, 0);
+    cr_assert_eq(mum_walk_next(w, &e), MUM_OK);
+    cr_assert_eq(e->kind, MUM_ENTRY_CONTAINER_END);
+    cr_assert_eq(e->entry_count, 2);
+    cr_assert_eq(mum_walk_read(w, &p, &n), MUM_EINVAL);
+    cr_assert_eq(mum_walk_next(w, &e), MUM_OK);
+    cr_assert_null(e);
+    mum_walk_free(w);
+    free(path);
+}
+
+Test(walk, reads_data_spanning_several_cabinet_blocks)
+{
+    char *log = log_of("blocks.cab", MUM_WALK_DESCEND);
+    size_t n = 256 * 390 + 3;
+    unsigned char *big = malloc(n);
+    for (size_t i = 0; i < 256 * 390; i++)
+        big[i] = (unsigned char)(i & 0xff);
+    memcpy(big + 256 * 390, "end", 3);
+    char h[65];
+    cr_assert(strstr(log, sha_hex(big, n, h)), "big.bin's data: %s", log);
+    free(big);
+    mum__free(log);
+}
+
+Test(walk, opens_nested_cabinets_in_place)
+{
+    char *log = log_of("nested.cab", MUM_WALK_DESCEND);
+    /* strip the hashes: the order and nesting are what matter here */
+    const char *want[] = {"C 0 377 ",
+                          "F 1 5 note.txt",
+                          "C 1 179 inner.cab",
+                          "F 2 2 inner.cab!a.txt",
+                          "C 2 76 inner.cab!deeper.cab",
+                          "F 3 2 inner.cab!deeper.cab!b.txt",
+                          "E 2 76 inner.cab!deeper.cab",
+                          "E 1 179 inner.cab",
+                          "F 1 35 fake.cab",
+                          "F 1 5 last.txt",
+                          "E 0 377 "};
+    const char *p = log;
+    for (size_t i = 0; i < MUM_ARRAY_LEN(want); i++) {
+        cr_assert_eq(strncmp(p, want[i], strlen(want[i])), 0, "event %zu: want '%s' in:\n%s", i, want[i], log);
+        p = strchr(p, '\n') + 1;
+    }
+    cr_assert_eq(*p, '\0');
+    /* fake.cab was peeked at and found not to be a cabinet: its data is whole */
+    char h[65];
+    cr_assert(strstr(log, sha_hex("not a cabinet, only named like one\n", 35, h)));
+    mum__free(log);
+}
+
+Test(walk, without_descend_nested_cabinets_are_files)
+{
+    char *log = log_of("nested.cab", 0);
+    cr_assert(strstr(log, "F 1 179 inner.cab "));
+    cr_assert_null(strstr(log, "inner.cab!"));
+    mum__free(log);
+}
+
+Test(walk, a_cabinet_deeper_than_the_limit_is_listed_and_reported)
+{
+    char *path = fixture("deep.cab");
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.max_depth = 3;
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, NULL, path, &o, f), MUM_OK);
+    const mum_entry *e;
+    int containers = 0;
+    while (mum_walk_next(w, &e) == MUM_OK && e)
+        containers += e->kind == MUM_ENTRY_CONTAINER;
+    mum_walk_free(w);
+    cr_assert_eq(containers, 4, "the input and 3 nested levels");
+    cr_assert_eq(tu_count_rule(f, "container.too-deep"), 1);
+    const mum_finding *x = tu_find_rule(f, "container.too-deep");
+    cr_assert_str_eq(x->loc.entry, "level1.cab!level2.cab!level3.cab!level4.cab");
+    mum_findings_free(f);
+    free(path);
+}
+
+Test(walk, names_that_clash_or_escape_are_findings)
+{
+    char *path = fixture("names.cab");
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_sbuf log = {0};
+    cr_assert_eq(pull_log(path, MUM_WALK_DESCEND, &log, f), MUM_OK);
+    cr_assert_eq(tu_count_rule(f, "container.unsafe-name"), 5, "../, /, C:, ok/../.., control");
+    cr_assert_eq(tu_count_rule(f, "container.case-duplicate"), 1);
+    cr_assert_eq(tu_count_rule(f, "container.duplicate-name"), 1);
+    const mum_finding *c = tu_find_rule(f, "container.case-duplicate");
+    cr_assert_str_eq(c->loc.entry, "case.TXT");
+    cr_assert(strstr(c->message, "'Case.txt'"));
+    /* a UTF-8 name (flagged so in the cabinet) comes through */
+    cr_assert(strstr(log.data, " caf\xc3\xa9.txt "), "%s", log.data);
+    mum__sbuf_free(&log);
+    mum_findings_free(f);
+    free(path);
+}
+
+Test(walk, bytes_between_the_tables_are_a_finding)
+{
+    char *path = fixture("gap.cab");
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_sbuf log = {0};
+    cr_assert_eq(pull_log(path, MUM_WALK_DESCEND, &log, f), MUM_OK);
+    cr_assert_eq(tu_count_rule(f, "container.header-gap"), 1);
+    cr_assert(strstr(tu_find_rule(f, "container.header-gap")->message, "40 bytes"));
+    mum__sbuf_free(&log);
+    mum_findings_free(f);
+    free(path);
+}
+
+Test(walk, a_cfdata_checksum_failure_is_an_error_at_the_entry)
+{
+    char *path = fixture("badsum.cab");
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, ctx, path, NULL, NULL), MUM_OK);
+    const mum_entry *e;
+    const void *p;
+    size_t n;
+    int rc = MUM_OK;
+    /* both files share the corrupt block; the reader checks it when the block
+     * is used up, so the failure shows at the entry that ends it */
+    while (rc == MUM_OK && mum_walk_next(w, &e) == MUM_OK && e)
+        while (e->kind == MUM_ENTRY_FILE && (rc = mum_walk_read(w, &p, &n)) == MUM_OK && n)
+            ;
+    cr_assert_eq(rc, MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "checksum"), "%s", mum_ctx_message(ctx));
+    cr_assert_str_eq(mum_ctx_location(ctx)->entry, "dir/sub.txt");
+    /* the walk stays failed */
+    cr_assert_eq(mum_walk_next(w, &e), MUM_EFORMAT);
+    mum_walk_free(w);
+    mum_ctx_free(ctx);
+    free(path);
+}
+
+Test(walk, inputs_that_are_not_containers)
+{
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_walk *w;
+    char *script = fixture("make-fixtures.py");
+    cr_assert_eq(mum_walk_open(&w, ctx, script, NULL, NULL), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "not a cabinet"), "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_walk_open(&w, ctx, "/nonexistent/x.cab", NULL, NULL), MUM_EIO);
+    cr_assert_str_eq(mum_ctx_location(ctx)->input, "/nonexistent/x.cab");
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.version = 99;
+    cr_assert_eq(mum_walk_open(&w, ctx, script, &o, NULL), MUM_EINVAL);
+    o = (mum_walk_options)MUM_WALK_OPTIONS_INIT;
+    o.queue_blocks = 1;
+    cr_assert_eq(mum_walk_open(&w, ctx, script, &o, NULL), MUM_EINVAL);
+    free(script);
+    mum_ctx_free(ctx);
+}
+
+/* The CONTAINER_END events of a walk, by path. */
+static const mum_entry *end_event(mum_walk *w, const char *path)
+{
+    const mum_entry *e;
+    while (mum_walk_next(w, &e) == MUM_OK && e)
+        if (e->kind == MUM_ENTRY_CONTAINER_END && strcmp(e->path, path) == 0)
+            return e;
+    return NULL;
+}
+
+Test(walk, signatures_are_found_and_kept)
+{
+    char *path = fixture("sigfake.cab");
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.flags |= MUM_WALK_SIGNATURES;
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, NULL, path, &o, f), MUM_OK);
+    const mum_entry *e = end_event(w, "");
+    cr_assert_not_null(e);
+    const mum_cab_signature *s = e->signature;
+    cr_assert_not_null(s);
+    cr_assert(s->present);
+    cr_assert_eq(s->offset, e->cab->cabinet_size);
+    cr_assert_eq(s->length, 16);
+    cr_assert_eq(s->blob_size, 16);
+    cr_assert_eq(memcmp(s->blob, "SIGNATURSIGNATUR", 16), 0);
+    cr_assert(s->digests_valid);
+    cr_assert_eq(s->stream_size, s->offset + 16);
+    cr_assert_eq(mum_findings_count(f), 0);
+    /* the same answer as reading the file on its own */
+    mum_cab_signature again;
+    cr_assert_eq(mum_cab_signature_read(&again, NULL, path, 0, NULL), MUM_OK);
+    cr_assert_eq(memcmp(again.sha1, s->sha1, 20), 0);
+    cr_assert_eq(memcmp(again.sha256, s->sha256, 32), 0);
+    mum_cab_signature_clear(&again);
+    mum_walk_free(w);
+    mum_findings_free(f);
+    free(path);
+}
+
+Test(walk, a_cut_signature_and_trailing_bytes_are_findings)
+{
+    const char *names[] = {"sigtrunc.cab", "trailing.cab"};
+    const char *rules[] = {"container.truncated", "container.trailing-data"};
+    for (int i = 0; i < 2; i++) {
+        char *path = fixture(names[i]);
+        mum_findings *f;
+        mum_findings_new(&f);
+        mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+        o.flags |= MUM_WALK_SIGNATURES;
+        mum_walk *w;
+        cr_assert_eq(mum_walk_open(&w, NULL, path, &o, f), MUM_OK);
+        cr_assert_not_null(end_event(w, ""));
+        cr_assert_eq(tu_count_rule(f, rules[i]), 1, "%s", names[i]);
+        cr_assert(tu_find_rule(f, rules[i])->loc.has_offset);
+        mum_walk_free(w);
+        mum_findings_free(f);
+        free(path);
+    }
+}
+
+Test(walk, nested_cabinet_digest_equals_the_digest_of_its_bytes)
+{
+    char *path = fixture("nested.cab");
+    /* the inner cabinet's bytes, read as a file entry without descending */
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.flags = 0;
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, NULL, path, &o, NULL), MUM_OK);
+    const mum_entry *e;
+    mum_hasher *h;
+    mum_hasher_new(MUM_HASH_SHA256, &h);
+    while (mum_walk_next(w, &e) == MUM_OK && e && strcmp(e->path, "inner.cab") != 0)
+        ;
+    cr_assert_not_null(e);
+    const void *p;
+    size_t n;
+    do {
+        cr_assert_eq(mum_walk_read(w, &p, &n), MUM_OK);
+        mum_hasher_update(h, p, n);
+    } while (n);
+    uint8_t want[32];
+    mum_hasher_final(h, want);
+    mum_hasher_free(h);
+    mum_walk_free(w);
+
+    o.flags = MUM_WALK_DESCEND | MUM_WALK_CONTAINER_SHA256;
+    cr_assert_eq(mum_walk_open(&w, NULL, path, &o, NULL), MUM_OK);
+    e = end_event(w, "inner.cab");
+    cr_assert_not_null(e);
+    cr_assert(e->signature && e->signature->raw_valid);
+    cr_assert_eq(memcmp(e->signature->raw_sha256, want, 32), 0);
+    cr_assert_eq(e->signature->stream_size, 179);
+    mum_walk_free(w);
+    free(path);
+}
+
+static void put_file(const char *dir, const char *name, const void *data, size_t n)
+{
+    char *p = NULL;
+    cr_assert(asprintf(&p, "%s/%s", dir, name) > 0);
+    FILE *f = fopen(p, "wb");
+    cr_assert_not_null(f);
+    fwrite(data, 1, n, f);
+    fclose(f);
+    free(p);
+}
+
+Test(walk, a_folder_is_walked_sorted_with_its_cabinets_opened)
+{
+    char dir[] = "/tmp/mum-walk-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char *sub = NULL, *link = NULL;
+    cr_assert(asprintf(&sub, "%s/sub", dir) > 0 && asprintf(&link, "%s/zlink", dir) > 0);
+    mkdir(sub, 0777);
+    put_file(dir, "b.txt", "bee\n", 4);
+    put_file(dir, "a.txt", "ay\n", 3);
+    char *cab = fixture("plain.cab");
+    size_t n;
+    unsigned char *bytes = slurp(cab, &n);
+    put_file(sub, "inner.CAB", bytes, n);
+    cr_assert_eq(symlink("/etc/passwd", link), 0);
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_sbuf log = {0};
+    cr_assert_eq(pull_log(dir, MUM_WALK_DESCEND, &log, f), MUM_OK);
+    char *want = NULL;
+    char h1[65], h2[65], h3[65], h4[65];
+    cr_assert(asprintf(&want,
+                       "C 0 0 \n"
+                       "F 1 3 a.txt %s\n"
+                       "F 1 4 b.txt %s\n"
+                       "C 1 141 sub/inner.CAB\n"
+                       "F 2 16 sub/inner.CAB!hello.txt %s\n"
+                       "F 2 19 sub/inner.CAB!dir/sub.txt %s\n"
+                       "E 1 141 sub/inner.CAB\n"
+                       "E 0 0 \n",
+                       sha_hex("ay\n", 3, h1), sha_hex("bee\n", 4, h2), sha_hex("Hello, cabinet.\n", 16, h3),
+                       sha_hex("a file in a folder\n", 19, h4)) > 0);
+    cr_assert_str_eq(log.data, want);
+    cr_assert_eq(tu_count_rule(f, "container.not-regular"), 1);
+    cr_assert_str_eq(tu_find_rule(f, "container.not-regular")->loc.entry, "zlink");
+    mum__sbuf_free(&log);
+    mum_findings_free(f);
+    unlink(link);
+    char *p = NULL;
+    cr_assert(asprintf(&p, "rm -rf '%s'", dir) > 0);
+    cr_assert_eq(system(p), 0);
+    free(p);
+    free(want);
+    free(bytes);
+    free(cab);
+    free(sub);
+    free(link);
+}
+
+Test(pipeline, gives_the_same_events_and_data_as_the_pull_walk)
+{
+    const char *names[] = {"nested.cab", "blocks.cab", "names.cab", "Windows6.1-KB9999999-x64.msu",
+                           "express.cab", "deep.cab"};
+    for (size_t i = 0; i < MUM_ARRAY_LEN(names); i++) {
+        char *pulled = log_of(names[i], MUM_WALK_DESCEND);
+        char *path = fixture(names[i]);
+        /* threaded with the smallest queue (the producer waits often), threaded
+         * with a large one, and on one thread */
+        const unsigned flags[] = {MUM_WALK_DESCEND, MUM_WALK_DESCEND, MUM_WALK_DESCEND | MUM_WALK_SINGLE_THREAD};
+        const uint32_t blocks[] = {4, 256, 4};
+        for (int k = 0; k < 3; k++) {
+            run_log r = {0};
+            cr_assert_eq(run_logged(NULL, path, flags[k], blocks[k], &r), MUM_OK, "%s", names[i]);
+            cr_assert_str_eq(r.log.data, pulled, "%s, run %d", names[i], k);
+            mum__sbuf_free(&r.log);
+        }
+        mum__free(pulled);
+        free(path);
+    }
+}
+
+Test(pipeline, a_callback_failure_stops_the_walk)
+{
+    char *path = fixture("blocks.cab");
+    for (int single = 0; single < 2; single++) {
+        run_log r = {.stop_after = 2};
+        int rc = run_logged(NULL, path, MUM_WALK_DESCEND | (single ? MUM_WALK_SINGLE_THREAD : 0), 4, &r);
+        cr_assert_eq(rc, MUM_EFORMAT);
+        mum__sbuf_free(&r.log);
+    }
+    free(path);
+}
+
+Test(pipeline, a_decoding_failure_reaches_the_caller_unchanged)
+{
+    char *path = fixture("badsum.cab");
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    run_log r = {0};
+    cr_assert_eq(run_logged(ctx, path, MUM_WALK_DESCEND, 4, &r), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "checksum"), "%s", mum_ctx_message(ctx));
+    cr_assert_str_eq(mum_ctx_location(ctx)->entry, "dir/sub.txt");
+    cr_assert_str_eq(mum_ctx_location(ctx)->input, path);
+    mum__sbuf_free(&r.log);
+    mum_ctx_free(ctx);
+    free(path);
+}
+
+Test(pipeline, findings_of_the_decoding_thread_are_returned)
+{
+    char *path = fixture("names.cab");
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_walk_consumer c = {0};
+    cr_assert_eq(mum_walk_run(NULL, path, NULL, &c, NULL, f), MUM_OK);
+    cr_assert_eq(tu_count_rule(f, "container.unsafe-name"), 5);
+    cr_assert_eq(tu_count_rule(f, "container.duplicate-name"), 1);
+    mum_findings_free(f);
+    free(path);
+}
+
+static mum_findings *sweep_findings;
+
+static int sweep_walk(const char *path, unsigned flags)
+{
+    mum_sbuf log = {0};
+    mum_findings_free(sweep_findings);
+    sweep_findings = NULL;
+    int rc = mum_findings_new(&sweep_findings);
+    if (rc == MUM_OK)
+        rc = pull_log(path, flags, &log, sweep_findings);
+    mum__sbuf_free(&log);
+    return rc;
+}
+
+Test(walk, out_of_memory_anywhere_is_reported_and_leaks_nothing)
+{
+    const char *names[] = {"nested.cab", "names.cab", "sigfake.cab"};
+    for (size_t i = 0; i < MUM_ARRAY_LEN(names); i++) {
+        char *path = fixture(names[i]);
+        TU_ALLOC_SWEEP(sweep_walk(path, MUM_WALK_DESCEND | MUM_WALK_SIGNATURES | MUM_WALK_CONTAINER_SHA256),
+                       (void)0);
+        free(path);
+    }
+    mum_findings_free(sweep_findings);
+    sweep_findings = NULL;
+}
+
+static int sweep_run(const char *path)
+{
+    run_log r = {0};
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.flags |= MUM_WALK_SINGLE_THREAD | MUM_WALK_SIGNATURES;
+    mum_walk_consumer c = {NULL, rl_entry, rl_data, rl_end};
+    int rc = mum_hasher_new(MUM_HASH_SHA256, &r.h);
+    if (rc == MUM_OK)
+        rc = mum_walk_run(NULL, path, &o, &c, &r, NULL);
+    mum_hasher_free(r.h);
+    if (rc == MUM_OK && r.log.failed)
+        rc = MUM_ENOMEM;
+    mum__sbuf_free(&r.log);
+    return rc;
+}
+
+Test(pipeline, out_of_memory_on_one_thread_is_reported)
+{
+    char *path = fixture("nested.cab");
+    TU_ALLOC_SWEEP(sweep_run(path), (void)0);
+    free(path);
+}
