@@ -12,6 +12,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TU_LEAK_CHECK 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TU_LEAK_CHECK 1
+#endif
+#endif
+#ifdef TU_LEAK_CHECK
+#include <sanitizer/lsan_interface.h>
+#endif
+
+/*
+ * Criterion runs each test in a worker process that ends without
+ * LeakSanitizer's exit-time check (and a failure in a .fini fixture does not
+ * fail the test), so under AddressSanitizer a leak would pass unseen.  Every
+ * test body is therefore wrapped: when it returns, LeakSanitizer looks for
+ * leaks and the test fails if there are any.
+ */
+static inline void tu_check_leaks(void)
+{
+#ifdef TU_LEAK_CHECK
+    if (__lsan_do_recoverable_leak_check())
+        cr_assert_fail("memory leaked: LeakSanitizer's report is on standard error");
+#endif
+}
+
+#undef Test
+#define Test(Suite, Name, ...)                                                                     \
+    static void tu_body_##Suite##_##Name(void);                                                    \
+    CR_EXPAND(CR_TEST_BASE(Suite, Name, ##__VA_ARGS__, .sentinel_ = 0))                           \
+    {                                                                                              \
+        tu_body_##Suite##_##Name();                                                                \
+        tu_check_leaks();                                                                          \
+    }                                                                                              \
+    static void tu_body_##Suite##_##Name(void)
+
 /* Builds an identity from NULL-terminated attr, value pairs. */
 static inline mum_identity tu_identity(const char *first, ...)
 {
