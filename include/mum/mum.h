@@ -6,5 +6,6 @@
 #include <mum/identity.h>
 #include <mum/names.h>
 #include <mum/hash.h>
+#include <mum/policy.h>
 
 #endif /* MUM_MUM_H */
