@@ -14,5 +14,6 @@
 #include <mum/container.h>
 #include <mum/msu.h>
 #include <mum/express.h>
+#include <mum/policy.h>
 
 #endif /* MUM_MUM_H */

@@ -77,6 +77,7 @@ MUM_INTERNAL bool mum__utf8_valid(const char *s, size_t n);
 MUM_INTERNAL uint32_t mum__ucs_tolower(uint32_t c);
 MUM_INTERNAL int mum__ascii_tolower(int c);
 MUM_INTERNAL int mum__ascii_strcasecmp(const char *a, const char *b);
+MUM_INTERNAL int mum__ascii_strncasecmp(const char *a, const char *b, size_t n);
 MUM_INTERNAL bool mum__ascii_ends_with_ci(const char *s, const char *suffix);
 /* Lower-cases ASCII letters in place (UTF-8 continuation bytes untouched)
  * and, for other code points, applies mum__ucs_tolower.  Returns a new

@@ -74,6 +74,16 @@ int mum__ascii_strcasecmp(const char *a, const char *b)
     }
 }
 
+int mum__ascii_strncasecmp(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int ca = mum__ascii_tolower((unsigned char)a[i]), cb = mum__ascii_tolower((unsigned char)b[i]);
+        if (ca != cb || ca == 0)
+            return ca - cb;
+    }
+    return 0;
+}
+
 bool mum__ascii_ends_with_ci(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
