@@ -15,5 +15,7 @@
 #include <mum/msu.h>
 #include <mum/express.h>
 #include <mum/policy.h>
+#include <mum/graph.h>
+#include <mum/verify.h>
 
 #endif /* MUM_MUM_H */

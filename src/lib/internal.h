@@ -115,4 +115,25 @@ static inline uint64_t mum__le64(const unsigned char *p)
     return (uint64_t)mum__le32(p) | (uint64_t)mum__le32(p + 4) << 32;
 }
 
+/* ---- string map (strmap.c) ---- */
+typedef struct mum_strmap_slot {
+    char *key;
+    void *value;
+} mum_strmap_slot;
+
+typedef struct mum_strmap {
+    mum_strmap_slot *slots;
+    size_t cap, count;
+} mum_strmap;
+
+/*
+ * Adds key -> value, taking the key (freed at once when already present, or
+ * on failure).  When the key is there, *existing (may be NULL) gets its value
+ * and nothing changes.  Errors: MUM_ENOMEM.
+ */
+MUM_INTERNAL int mum__strmap_put(mum_strmap *m, char *key, void *value, void **existing);
+/* The value of key, NULL when absent. */
+MUM_INTERNAL void *mum__strmap_get(const mum_strmap *m, const char *key);
+MUM_INTERNAL void mum__strmap_free(mum_strmap *m);
+
 #endif /* MUM_INTERNAL_H */

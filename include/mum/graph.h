@@ -1,0 +1,185 @@
+/*
+ * mum/graph.h - the package graph of one or more inputs (.msu, .cab,
+ * folders): packages -> sub-packages -> updates -> deployments ->
+ * dependencies -> components -> files, with the catalogs attached to the
+ * packages they sign.  mum_graph_build reads the inputs once, streaming (a
+ * second thread decodes while the caller's thread hashes and parses); the
+ * graph keeps the parsed manifests and catalogs and the digests of every
+ * file, never the files' bytes.
+ *
+ * References resolve by identity (case-insensitive, exact version; see
+ * mum_identity_compare).  A reference that matches nothing is an edge
+ * whose target is NULL; the checks of mum/verify.h turn those into
+ * findings, as diff (comparing two graphs) and `mumtool graph` read them.
+ *
+ * Everything the graph hands out is borrowed from it and lives until
+ * mum_graph_free().
+ */
+#ifndef MUM_GRAPH_H
+#define MUM_GRAPH_H
+
+#include <mum/catalog.h>
+#include <mum/common.h>
+#include <mum/express.h>
+#include <mum/hash.h>
+#include <mum/identity.h>
+#include <mum/manifest.h>
+#include <mum/signature.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum mum_node_kind {
+    MUM_NODE_PACKAGE = 1,   /* a .mum */
+    MUM_NODE_COMPONENT,     /* a .manifest: component or deployment */
+    MUM_NODE_CATALOG,       /* a .cat */
+    MUM_NODE_PAYLOAD        /* any other file: what manifests install */
+} mum_node_kind;
+
+/* "package", "component", "catalog", "payload". */
+MUM_EXTERN const char *mum_node_kind_name(mum_node_kind kind);
+
+typedef enum mum_edge_kind {
+    MUM_EDGE_PACKAGE = 1,   /* an update installs a sub-package */
+    MUM_EDGE_COMPONENT,     /* an update installs a component or deployment */
+    MUM_EDGE_DRIVER,        /* an update installs a driver (a component) */
+    MUM_EDGE_DEPENDENCY,    /* a deployment's install dependency */
+    MUM_EDGE_FILE,          /* a component's <file> */
+    MUM_EDGE_CATALOG        /* a package's catalog (same base name) */
+} mum_edge_kind;
+
+/* "package", "component", "driver", "dependency", "file", "catalog". */
+MUM_EXTERN const char *mum_edge_kind_name(mum_edge_kind kind);
+
+typedef struct mum_node mum_node;
+
+typedef struct mum_edge {
+    mum_edge_kind kind;
+    const mum_node *to;          /* NULL: nothing in the inputs matches */
+    const mum_node *other_version; /* unresolved, but this matches at another version */
+    const mum_identity *ref;     /* what was asked for (package, component, dependency) */
+    const char *update;          /* the <update name> (package edges), else NULL */
+    const char *file;            /* MUM_EDGE_FILE: the <file name> */
+    const mum_manifest_file *file_info; /* MUM_EDGE_FILE: the manifest's record */
+    mum_manifest_pos pos;        /* where the reference is written */
+} mum_edge;
+
+/* Digests of a file's bytes (flat), and of a PE file its Authenticode ones. */
+typedef struct mum_digests {
+    bool sha1_ok, sha256_ok;
+    uint8_t sha1[20];
+    uint8_t sha256[32];
+    bool pe;                     /* a PE image: the Authenticode digests below */
+    bool pe_sha1_ok, pe_sha256_ok;
+    uint8_t pe_sha1[20];
+    uint8_t pe_sha256[32];
+    char *pe_error;              /* looked like a PE but is malformed (why) */
+} mum_digests;
+
+struct mum_node {
+    mum_node_kind kind;
+    size_t index;                /* position in the graph */
+    size_t input;                /* which input it came from */
+    const char *entry;           /* nested path inside the input ("x.cab!update.mum") */
+    const char *name;            /* the file name (last component of the path) */
+    const char *dir;             /* its folder inside its cabinet ("" at the top) */
+    const char *container;       /* the nested path of the cabinet holding it ("" for the input) */
+    uint64_t size;
+    mum_digests digests;
+
+    /* packages and components: the parsed manifest, NULL when it could not
+     * be parsed (parse_error says why) */
+    const mum_manifest *manifest;
+    const mum_identity *id;      /* the manifest's identity (NULL without one) */
+    char *parse_error;
+    int parse_status;            /* MUM_OK, MUM_EDELTA, MUM_EFORMAT, ... */
+    bool deployment;             /* a component manifest with <deployment/> */
+
+    /* catalogs */
+    const mum_catalog *catalog;
+    mum_sig_result sig;          /* verified when the graph was built */
+    bool sig_done;
+    const mum_node *catalog_of;  /* the package whose catalog this is */
+
+    /* payloads */
+    bool express_delta;          /* an express blob holds only a delta of it */
+    const mum_express_file *express; /* its entry in an express index, if any */
+
+    const mum_edge *edges;
+    size_t edge_count;
+    size_t in_count;             /* edges from other nodes that resolve here */
+};
+
+/* One cabinet's outer Authenticode signature, verified. */
+typedef struct mum_graph_signature {
+    const char *container;       /* nested path of the cabinet ("" for the input) */
+    bool present;
+    mum_sig_result result;
+    char *signer;                /* subject of the signer, NULL when unsigned */
+} mum_graph_signature;
+
+typedef struct mum_graph_input {
+    const char *path;            /* as given */
+    const char *kind;            /* "msu", "cabinet", "express cabinet", "folder" */
+    const char *platform;        /* "x86", "amd64", ... of its packages; "" if none */
+    const char *kb;              /* "943650", from the properties or the packages; NULL */
+    const mum_graph_signature *signatures;
+    size_t signature_count;
+    const mum_express_index *const *express;
+    size_t express_count;
+    size_t packages, components, catalogs, payloads;
+} mum_graph_input;
+
+typedef struct mum_graph mum_graph;
+
+typedef struct mum_graph_options {
+    unsigned version;            /* MUM_GRAPH_OPTIONS_VERSION */
+    const mum_trust *anchors;    /* for catalog and cabinet signatures; NULL: integrity only */
+    bool has_time;               /* evaluate certificate chains at `time` */
+    int64_t time;
+    /* Called on the caller's thread now and then (NULL: not called). */
+    void (*progress)(void *ud, const char *input, uint64_t entries, uint64_t bytes);
+    void *progress_ud;
+    unsigned walk_flags;         /* extra MUM_WALK_* flags (e.g. MUM_WALK_SINGLE_THREAD) */
+} mum_graph_options;
+
+#define MUM_GRAPH_OPTIONS_VERSION 1
+#define MUM_GRAPH_OPTIONS_INIT {MUM_GRAPH_OPTIONS_VERSION, NULL, false, 0, NULL, NULL, 0}
+
+/*
+ * Reads the inputs and builds their graph.  Problems in the inputs that do
+ * not stop the reading (a manifest that does not parse, a broken catalog, a
+ * bad signature, everything the manifest, catalog, container and express
+ * checks report) are appended to `findings`.  Errors (the graph could not be
+ * built; message on ctx naming the input and the place): MUM_EIO,
+ * MUM_EFORMAT (an input that is not a cabinet or folder, a corrupt cabinet),
+ * MUM_EUNSUPPORTED, MUM_ELIMIT, MUM_ENOMEM.
+ */
+MUM_EXTERN int mum_graph_build(mum_graph **out, mum_ctx *ctx, const char *const *inputs,
+                               size_t input_count, const mum_graph_options *opts,
+                               mum_findings *findings);
+MUM_EXTERN void mum_graph_free(mum_graph *g);
+
+MUM_EXTERN size_t mum_graph_input_count(const mum_graph *g);
+MUM_EXTERN const mum_graph_input *mum_graph_input_at(const mum_graph *g, size_t i);
+MUM_EXTERN size_t mum_graph_node_count(const mum_graph *g);
+MUM_EXTERN const mum_node *mum_graph_node(const mum_graph *g, size_t i);
+
+/*
+ * The package or component of this identity in input `input` (SIZE_MAX:
+ * any input), compared as mum_identity_compare does with `flags`; NULL when
+ * none.  With several matches, the first in input order.
+ */
+MUM_EXTERN const mum_node *mum_graph_find(const mum_graph *g, mum_node_kind kind,
+                                          const mum_identity *id, unsigned flags, size_t input);
+
+/* The location of a node (input path, entry) at pos (may be {0,0}). */
+MUM_EXTERN mum_location mum_graph_location(const mum_graph *g, const mum_node *n,
+                                           mum_manifest_pos pos);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MUM_GRAPH_H */

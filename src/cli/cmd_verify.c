@@ -1,0 +1,189 @@
+/*
+ * cmd_verify.c - mumtool verify: every finding about one or more packages,
+ * as text, JSON, SARIF or JUnit, with an exit status for a CI gate.
+ */
+#include "config.h"
+
+#include "cli.h"
+#include "report.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char verify_help[] =
+    "Usage: mumtool verify [OPTION]... INPUT...\n"
+    "\n"
+    "Check one or more packages (.msu, .cab or folders of extracted files), e.g. the\n"
+    "x86, x64 and ia64 packages of one KB, and report every finding:\n"
+    "  - references: every sub-package, deployment, component and file a package\n"
+    "    installs is in it (by identity, exact version); no cycles, no orphans;\n"
+    "  - the trust chain: every .mum has its signed .cat; the .mum, every manifest\n"
+    "    and every file it installs are listed in a catalog of the package; every\n"
+    "    file matches its manifest's DigestValue; the outer .msu/.cab signature;\n"
+    "  - completeness across architectures: a component on one platform but not\n"
+    "    another, a wow64 part without its x86 twin, versions that differ, a\n"
+    "    package present for some platforms only (the matrix).\n"
+    "\n"
+    "Options:\n"
+    "      --trust PEM       trust anchors for signatures (repeatable); without any,\n"
+    "                        signatures are checked for integrity only (a warning)\n"
+    "      --policy FILE     severities and expected platform differences (see the\n"
+    "                        manual, POLICY FILES)\n"
+    "      --format FORMAT   text (default), json, sarif or junit\n"
+    "  -o, --output FILE     write the report to FILE instead of standard output\n"
+    "      --at TIME         evaluate certificate chains at TIME (YYYY-MM-DD,\n"
+    "                        YYYY-MM-DDTHH:MM:SSZ or @SECONDS)\n"
+    "      --no-matrix       (text) leave the matrix tables out\n"
+    "  -q, --quiet           (text) findings at warning or error only, no tables\n"
+    "  -h, --help            show this help and exit\n"
+    "\n"
+    "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error,\n"
+    "3 an input could not be read.\n";
+
+enum { OPT_TRUST = 256, OPT_POLICY, OPT_FORMAT, OPT_AT, OPT_NO_MATRIX };
+
+static void progress_cb(void *ud, const char *input, uint64_t entries, uint64_t bytes)
+{
+    cli_progress_update(ud, entries, bytes);
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"trust", required_argument, NULL, OPT_TRUST},
+        {"policy", required_argument, NULL, OPT_POLICY},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"output", required_argument, NULL, 'o'},
+        {"at", required_argument, NULL, OPT_AT},
+        {"no-matrix", no_argument, NULL, OPT_NO_MATRIX},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char **trust = NULL;
+    size_t ntrust = 0;
+    const char *policy_path = NULL, *output = NULL, *at = NULL;
+    report_format format = REPORT_TEXT;
+    report_options ro = {0};
+    int c;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_TRUST: {
+            const char **t = realloc(trust, (ntrust + 1) * sizeof *t);
+            if (!t) {
+                free(trust);
+                return cli_fail("out of memory");
+            }
+            trust = t;
+            trust[ntrust++] = optarg;
+            break;
+        }
+        case OPT_POLICY: policy_path = optarg; break;
+        case OPT_FORMAT:
+            if (report_parse_format(optarg, &format) != 0) {
+                free(trust);
+                return cli_usage_error("verify", "verify: unknown format '%s' (text, json, sarif, junit)",
+                                       optarg);
+            }
+            break;
+        case 'o': output = optarg; break;
+        case OPT_AT: at = optarg; break;
+        case OPT_NO_MATRIX: ro.no_matrix = true; break;
+        case 'q': ro.quiet = true; break;
+        case 'h': free(trust); return cli_help(verify_help);
+        default:
+            free(trust);
+            return cli_usage_error("verify", "verify: %s '%s'",
+                                   optopt ? "option needs a value:" : "unknown option",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind >= argc) {
+        free(trust);
+        return cli_usage_error("verify", "verify: no INPUT given");
+    }
+
+    int rc = EXIT_FAIL;
+    mum_ctx *ctx = NULL;
+    mum_trust *anchors = NULL;
+    mum_policy *policy = NULL;
+    mum_findings *findings = NULL;
+    mum_graph *graph = NULL;
+    mum_verify_result *result = NULL;
+    FILE *out = stdout;
+    if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK) {
+        rc = cli_fail("out of memory");
+        goto done;
+    }
+    mum_graph_options go = MUM_GRAPH_OPTIONS_INIT;
+    if (at) {
+        if (mum_time_parse(at, &go.time) != MUM_OK) {
+            rc = cli_usage_error("verify", "verify: --at '%s' is not a time", at);
+            goto done;
+        }
+        go.has_time = true;
+    }
+    if (ntrust) {
+        if (mum_trust_new(&anchors) != MUM_OK) {
+            rc = cli_fail("out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < ntrust; i++)
+            if (mum_trust_add_pem_file(ctx, anchors, trust[i]) != MUM_OK) {
+                rc = cli_fail_ctx(ctx);
+                goto done;
+            }
+        go.anchors = anchors;
+    }
+    if (policy_path && mum_policy_load(ctx, policy_path, &policy) != MUM_OK) {
+        rc = cli_fail_ctx(ctx);
+        goto done;
+    }
+    cli_progress progress;
+    cli_progress_init(&progress, "verify");
+    go.progress = progress_cb;
+    go.progress_ud = &progress;
+    int lrc = mum_graph_build(&graph, ctx, (const char *const *)argv + optind, (size_t)(argc - optind),
+                              &go, findings);
+    cli_progress_done(&progress);
+    if (lrc != MUM_OK) {
+        rc = cli_fail_ctx(ctx);
+        goto done;
+    }
+    mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
+    vo.policy = policy;
+    vo.anchors_given = ntrust > 0;
+    if (mum_verify_graph(ctx, graph, &vo, findings, &result) != MUM_OK) {
+        rc = cli_fail_ctx(ctx);
+        goto done;
+    }
+    mum_findings_sort(findings);
+    if (output && !(out = fopen(output, "w"))) {
+        rc = cli_fail("%s: cannot write: %s", output, strerror(errno));
+        out = stdout;
+        goto done;
+    }
+    ro.policy_path = policy_path;
+    ro.anchors = ntrust;
+    report_verify(out, format, graph, result, findings, &ro);
+    if (fflush(out) != 0 || ferror(out)) {
+        rc = cli_fail("%s: write error", output ? output : "standard output");
+        goto done;
+    }
+    rc = mum_findings_count_at_least(findings, MUM_SEVERITY_ERROR) ? EXIT_FINDINGS : EXIT_CLEAN;
+done:
+    if (out != stdout)
+        fclose(out);
+    mum_verify_result_free(result);
+    mum_graph_free(graph);
+    mum_findings_free(findings);
+    mum_policy_free(policy);
+    mum_trust_free(anchors);
+    mum_ctx_free(ctx);
+    free(trust);
+    return rc;
+}

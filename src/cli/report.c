@@ -1,0 +1,631 @@
+/*
+ * report.c - mumtool verify's reports: text for people, JSON (described by
+ * schemas/verify-report.schema.json), SARIF 2.1.0 for code scanning and
+ * JUnit XML for CI dashboards.
+ */
+#include "config.h"
+
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int report_parse_format(const char *text, report_format *out)
+{
+    static const struct {
+        const char *name;
+        report_format f;
+    } formats[] = {{"text", REPORT_TEXT}, {"json", REPORT_JSON}, {"sarif", REPORT_SARIF},
+                   {"junit", REPORT_JUNIT}};
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (strcmp(text, formats[i].name) == 0) {
+            *out = formats[i].f;
+            return 0;
+        }
+    return -1;
+}
+
+/* ---- shared ---- */
+
+typedef struct counts {
+    size_t errors, warnings, infos;
+} counts;
+
+static counts count_findings(const mum_findings *f)
+{
+    counts c = {0, 0, 0};
+    for (size_t i = 0; i < mum_findings_count(f); i++) {
+        switch (mum_findings_get(f, i)->severity) {
+        case MUM_SEVERITY_ERROR: c.errors++; break;
+        case MUM_SEVERITY_WARNING: c.warnings++; break;
+        case MUM_SEVERITY_INFO: c.infos++; break;
+        default: break;
+        }
+    }
+    return c;
+}
+
+static const char *sig_text(const mum_graph_signature *s, char *buf, size_t size)
+{
+    if (!s->present) {
+        snprintf(buf, size, "none");
+        return buf;
+    }
+    const char *status = mum_sig_status_name(s->result.status);
+    if (s->result.status == MUM_SIG_INTEGRITY_FAILED)
+        snprintf(buf, size, "%s (%s)", status, mum_sig_check_name(s->result.failed_check));
+    else
+        snprintf(buf, size, "%s", status);
+    return buf;
+}
+
+/* The module of a rule id ("trust" of "trust.missing-catalog"). */
+static size_t module_len(const char *rule)
+{
+    const char *dot = strchr(rule, '.');
+    return dot ? (size_t)(dot - rule) : strlen(rule);
+}
+
+/* ---- text ---- */
+
+static void text_inputs(FILE *out, const mum_graph *g)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < mum_graph_input_count(g); i++) {
+        size_t n = strlen(mum_graph_input_at(g, i)->path);
+        if (n > w)
+            w = n;
+    }
+    for (size_t i = 0; i < mum_graph_input_count(g); i++) {
+        const mum_graph_input *in = mum_graph_input_at(g, i);
+        fprintf(out, "  %-*s  %-15s %-6s %s%s\n", (int)w, in->path, in->kind ? in->kind : "?",
+                *in->platform ? in->platform : "-", in->kb ? "KB" : "", in->kb ? in->kb : "");
+        fprintf(out, "  %-*s  %zu packages, %zu manifests, %zu catalogs, %zu files\n", (int)w, "",
+                in->packages, in->components, in->catalogs, in->payloads);
+        for (size_t s = 0; s < in->signature_count; s++) {
+            const mum_graph_signature *sig = &in->signatures[s];
+            if (!sig->present && *sig->container)
+                continue;
+            char buf[128];
+            fprintf(out, "  %-*s  signature of %s: %s%s%s\n", (int)w, "",
+                    *sig->container ? sig->container : "the input", sig_text(sig, buf, sizeof buf),
+                    sig->signer ? ", " : "", sig->signer ? sig->signer : "");
+        }
+    }
+}
+
+static size_t utf8_width(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+static void text_table(FILE *out, const char *title, const mum_matrix *m, const mum_matrix_row *rows,
+                       size_t nrows, bool packages)
+{
+    if (nrows == 0)
+        return;
+    size_t w = strlen(title);
+    for (size_t r = 0; r < nrows; r++) {
+        size_t n = utf8_width(rows[r].name) + (rows[r].part == MUM_PART_NATIVE ? 0 : 10);
+        if (n > w)
+            w = n;
+    }
+    size_t cw = packages ? 7 : 16;
+    for (size_t col = 0; col < m->columns; col++)
+        if (strlen(m->platforms[col]) + 1 > cw)
+            cw = strlen(m->platforms[col]) + 1;
+    fprintf(out, "\n%-*s", (int)w + 4, title);
+    for (size_t col = 0; col < m->columns; col++)
+        fprintf(out, "%-*s", (int)cw, *m->platforms[col] ? m->platforms[col] : "?");
+    fputc('\n', out);
+    for (size_t r = 0; r < nrows; r++) {
+        const mum_matrix_row *row = &rows[r];
+        char label[600];
+        if (row->part == MUM_PART_NATIVE)
+            snprintf(label, sizeof label, "%s", row->name);
+        else
+            snprintf(label, sizeof label, "%s (%s)", row->name, mum_matrix_part_name(row->part));
+        fprintf(out, "  %s%*s", label, (int)(w + 2 - utf8_width(label)), "");
+        const char *why = NULL;
+        for (size_t col = 0; col < m->columns; col++) {
+            const mum_matrix_cell *cell = &row->cells[col];
+            /* a 32-bit part has no place on a 32-bit platform */
+            bool na = !packages && row->part != MUM_PART_NATIVE && !cell->node &&
+                      strcmp(m->platforms[col], "x86") == 0;
+            const char *text = cell->node ? (packages ? "yes" : (cell->version ? cell->version : "?"))
+                               : cell->expected ? "(none)*" : na ? "n/a" : "-";
+            if (cell->expected)
+                why = cell->expected;
+            fprintf(out, "%-*s", (int)cw, text);
+        }
+        fputc('\n', out);
+        if (why)
+            fprintf(out, "  %*s* expected: %s\n", (int)w, "", why);
+    }
+}
+
+static void text_report(FILE *out, const mum_graph *g, const mum_verify_result *r,
+                        const mum_findings *findings, const report_options *o)
+{
+    counts c = count_findings(findings);
+    fprintf(out, "mumtool verify: %zu input%s\n", mum_graph_input_count(g),
+            mum_graph_input_count(g) == 1 ? "" : "s");
+    text_inputs(out, g);
+    const mum_matrix *m = mum_verify_matrix(r);
+    if (!o->no_matrix && !o->quiet && m && m->columns) {
+        text_table(out, "Components", m, m->components, m->component_count, false);
+        text_table(out, "Packages", m, m->packages, m->package_count, true);
+    }
+    /* findings, grouped by the module of their rule, most severe group first */
+    fprintf(out, "\nFindings\n");
+    bool any = false;
+    for (int sev = MUM_SEVERITY_ERROR; sev >= MUM_SEVERITY_INFO; sev--) {
+        if (o->quiet && sev < MUM_SEVERITY_WARNING)
+            break;
+        for (size_t i = 0; i < mum_findings_count(findings); i++) {
+            const mum_finding *f = mum_findings_get(findings, i);
+            if ((int)f->severity != sev)
+                continue;
+            /* print a module's findings of this severity once, at its first */
+            bool seen = false;
+            for (size_t k = 0; k < i && !seen; k++) {
+                const mum_finding *p = mum_findings_get(findings, k);
+                seen = (int)p->severity == sev && module_len(p->rule->id) == module_len(f->rule->id) &&
+                       strncmp(p->rule->id, f->rule->id, module_len(f->rule->id)) == 0;
+            }
+            if (seen)
+                continue;
+            size_t ml = module_len(f->rule->id);
+            size_t n = 0;
+            for (size_t k = i; k < mum_findings_count(findings); k++) {
+                const mum_finding *q = mum_findings_get(findings, k);
+                if ((int)q->severity == sev && module_len(q->rule->id) == ml &&
+                    strncmp(q->rule->id, f->rule->id, ml) == 0)
+                    n++;
+            }
+            fprintf(out, "  %.*s: %zu %s%s\n", (int)ml, f->rule->id, n,
+                    mum_severity_name((mum_severity)sev), n == 1 ? "" : "s");
+            for (size_t k = i; k < mum_findings_count(findings); k++) {
+                const mum_finding *q = mum_findings_get(findings, k);
+                if ((int)q->severity != sev || module_len(q->rule->id) != ml ||
+                    strncmp(q->rule->id, f->rule->id, ml) != 0)
+                    continue;
+                char where[4096];
+                mum_location_format(&q->loc, where, sizeof where);
+                fprintf(out, "    %s%s%s [%s]", where, *where ? ": " : "", q->message, q->rule->id);
+                if (q->rule->hresult)
+                    fprintf(out, " (Windows: 0x%08x)", (unsigned)q->rule->hresult);
+                fputc('\n', out);
+            }
+            any = true;
+        }
+    }
+    if (!any)
+        fprintf(out, "  none\n");
+    fprintf(out, "\n%s: %zu error%s, %zu warning%s, %zu note%s%s%s\n", c.errors ? "FAIL" : "PASS",
+            c.errors, c.errors == 1 ? "" : "s", c.warnings, c.warnings == 1 ? "" : "s", c.infos,
+            c.infos == 1 ? "" : "s", o->policy_path ? "; policy " : "",
+            o->policy_path ? o->policy_path : "");
+}
+
+/* ---- JSON ---- */
+
+static void json_matrix_rows(json_writer *w, const mum_matrix *m, const mum_matrix_row *rows, size_t n)
+{
+    json_begin_array(w);
+    for (size_t r = 0; r < n; r++) {
+        json_begin_object(w);
+        json_kv_string(w, "name", rows[r].name);
+        json_kv_string(w, "part", mum_matrix_part_name(rows[r].part));
+        json_key(w, "cells");
+        json_begin_array(w);
+        for (size_t col = 0; col < m->columns; col++) {
+            const mum_matrix_cell *cell = &rows[r].cells[col];
+            json_begin_object(w);
+            json_kv_bool(w, "present", cell->node != NULL);
+            if (cell->node) {
+                json_kv_string(w, "version", cell->version);
+                json_kv_string(w, "entry", cell->node->entry);
+            }
+            if (cell->expected)
+                json_kv_string(w, "expected", cell->expected);
+            json_end_object(w);
+        }
+        json_end_array(w);
+        json_end_object(w);
+    }
+    json_end_array(w);
+}
+
+static void json_report(FILE *out, const mum_graph *g, const mum_verify_result *r,
+                        const mum_findings *findings, const report_options *o)
+{
+    counts c = count_findings(findings);
+    json_writer w;
+    json_init(&w, out);
+    json_begin_object(&w);
+    json_kv_string(&w, "$schema", "https://mumtool.invalid/schemas/verify-report.schema.json");
+    json_key(&w, "tool");
+    json_begin_object(&w);
+    json_kv_string(&w, "name", "mumtool");
+    json_kv_string(&w, "version", mum_version_string());
+    json_end_object(&w);
+    json_kv_string(&w, "result", c.errors ? "fail" : "pass");
+    json_key(&w, "summary");
+    json_begin_object(&w);
+    json_kv_uint(&w, "errors", c.errors);
+    json_kv_uint(&w, "warnings", c.warnings);
+    json_kv_uint(&w, "info", c.infos);
+    json_kv_uint(&w, "trustAnchors", o->anchors);
+    json_kv_string(&w, "policy", o->policy_path);
+    json_end_object(&w);
+    json_key(&w, "inputs");
+    json_begin_array(&w);
+    for (size_t i = 0; i < mum_graph_input_count(g); i++) {
+        const mum_graph_input *in = mum_graph_input_at(g, i);
+        json_begin_object(&w);
+        json_kv_string(&w, "path", in->path);
+        json_kv_string(&w, "kind", in->kind);
+        json_kv_string(&w, "platform", in->platform);
+        json_kv_string(&w, "kb", in->kb);
+        json_kv_uint(&w, "packages", in->packages);
+        json_kv_uint(&w, "manifests", in->components);
+        json_kv_uint(&w, "catalogs", in->catalogs);
+        json_kv_uint(&w, "files", in->payloads);
+        json_key(&w, "signatures");
+        json_begin_array(&w);
+        for (size_t s = 0; s < in->signature_count; s++) {
+            const mum_graph_signature *sig = &in->signatures[s];
+            json_begin_object(&w);
+            json_kv_string(&w, "container", sig->container);
+            json_kv_bool(&w, "present", sig->present);
+            if (sig->present) {
+                json_kv_string(&w, "status", mum_sig_status_name(sig->result.status));
+                if (sig->result.status == MUM_SIG_INTEGRITY_FAILED)
+                    json_kv_string(&w, "failedCheck", mum_sig_check_name(sig->result.failed_check));
+                json_kv_string(&w, "signer", sig->signer);
+                json_kv_string(&w, "detail", sig->result.detail);
+            }
+            json_end_object(&w);
+        }
+        json_end_array(&w);
+        json_end_object(&w);
+    }
+    json_end_array(&w);
+    const mum_matrix *m = mum_verify_matrix(r);
+    json_key(&w, "matrix");
+    json_begin_object(&w);
+    json_key(&w, "platforms");
+    json_begin_array(&w);
+    for (size_t col = 0; m && col < m->columns; col++)
+        json_string(&w, m->platforms[col]);
+    json_end_array(&w);
+    json_key(&w, "inputs");
+    json_begin_array(&w);
+    for (size_t col = 0; m && col < m->columns; col++)
+        json_string(&w, mum_graph_input_at(g, m->inputs[col])->path);
+    json_end_array(&w);
+    json_key(&w, "components");
+    json_matrix_rows(&w, m, m ? m->components : NULL, m ? m->component_count : 0);
+    json_key(&w, "packages");
+    json_matrix_rows(&w, m, m ? m->packages : NULL, m ? m->package_count : 0);
+    json_end_object(&w);
+    json_key(&w, "findings");
+    cli_json_findings(&w, findings);
+    json_end_object(&w);
+    json_finish(&w);
+}
+
+/* ---- SARIF 2.1.0 ---- */
+
+static const char *sarif_level(mum_severity s)
+{
+    return s == MUM_SEVERITY_ERROR ? "error" : s == MUM_SEVERITY_WARNING ? "warning" : "note";
+}
+
+/* Artifacts: every input, and every nested entry a finding names (with its
+ * input as parent).  Returns the index of loc's artifact. */
+typedef struct artifacts {
+    const char **uri;
+    size_t *parent;     /* SIZE_MAX: none */
+    size_t n, cap;
+} artifacts;
+
+static size_t artifact_of(artifacts *a, const char *uri, size_t parent)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (a->parent[i] == parent && strcmp(a->uri[i], uri) == 0)
+            return i;
+    if (a->n == a->cap) {
+        size_t ncap = a->cap ? a->cap * 2 : 16;
+        const char **u = realloc(a->uri, ncap * sizeof *u);
+        if (!u)
+            return SIZE_MAX;
+        a->uri = u;
+        size_t *p = realloc(a->parent, ncap * sizeof *p);
+        if (!p)
+            return SIZE_MAX;
+        a->parent = p;
+        a->cap = ncap;
+    }
+    a->uri[a->n] = uri;
+    a->parent[a->n] = parent;
+    return a->n++;
+}
+
+static void sarif_report(FILE *out, const mum_graph *g, const mum_findings *findings)
+{
+    artifacts a = {0};
+    for (size_t i = 0; i < mum_graph_input_count(g); i++)
+        artifact_of(&a, mum_graph_input_at(g, i)->path, SIZE_MAX);
+    json_writer w;
+    json_init(&w, out);
+    json_begin_object(&w);
+    json_kv_string(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    json_kv_string(&w, "version", "2.1.0");
+    json_key(&w, "runs");
+    json_begin_array(&w);
+    json_begin_object(&w);
+    json_key(&w, "tool");
+    json_begin_object(&w);
+    json_key(&w, "driver");
+    json_begin_object(&w);
+    json_kv_string(&w, "name", "mumtool");
+    json_kv_string(&w, "semanticVersion", mum_version_string());
+    json_kv_string(&w, "informationUri", "https://mumtool.invalid/");
+    json_key(&w, "rules");
+    json_begin_array(&w);
+    for (size_t i = 0; i < mum_rule_count(); i++) {
+        const mum_rule *rule = mum_rule_at(i);
+        json_begin_object(&w);
+        json_kv_string(&w, "id", rule->id);
+        json_key(&w, "shortDescription");
+        json_begin_object(&w);
+        json_kv_string(&w, "text", rule->summary);
+        json_end_object(&w);
+        json_key(&w, "defaultConfiguration");
+        json_begin_object(&w);
+        json_kv_string(&w, "level", sarif_level(rule->severity));
+        json_end_object(&w);
+        if (rule->hresult) {
+            char hr[16];
+            snprintf(hr, sizeof hr, "0x%08x", (unsigned)rule->hresult);
+            json_key(&w, "properties");
+            json_begin_object(&w);
+            json_kv_string(&w, "windowsError", hr);
+            json_end_object(&w);
+        }
+        json_end_object(&w);
+    }
+    json_end_array(&w);
+    json_end_object(&w);
+    json_end_object(&w);
+    json_key(&w, "results");
+    json_begin_array(&w);
+    for (size_t i = 0; i < mum_findings_count(findings); i++) {
+        const mum_finding *f = mum_findings_get(findings, i);
+        if (f->severity == MUM_SEVERITY_OFF)
+            continue;
+        json_begin_object(&w);
+        json_kv_string(&w, "ruleId", f->rule->id);
+        size_t ri = 0;
+        while (ri < mum_rule_count() && mum_rule_at(ri) != f->rule)
+            ri++;
+        json_kv_uint(&w, "ruleIndex", ri);
+        json_kv_string(&w, "level", sarif_level(f->severity));
+        json_key(&w, "message");
+        json_begin_object(&w);
+        json_kv_string(&w, "text", f->message);
+        json_end_object(&w);
+        if (f->loc.input) {
+            size_t art = artifact_of(&a, f->loc.input, SIZE_MAX);
+            if (f->loc.entry && *f->loc.entry && art != SIZE_MAX)
+                art = artifact_of(&a, f->loc.entry, art);
+            json_key(&w, "locations");
+            json_begin_array(&w);
+            json_begin_object(&w);
+            json_key(&w, "physicalLocation");
+            json_begin_object(&w);
+            json_key(&w, "artifactLocation");
+            json_begin_object(&w);
+            json_kv_string(&w, "uri", f->loc.entry && *f->loc.entry ? f->loc.entry : f->loc.input);
+            if (art != SIZE_MAX)
+                json_kv_uint(&w, "index", art);
+            json_end_object(&w);
+            if (f->loc.line) {
+                json_key(&w, "region");
+                json_begin_object(&w);
+                json_kv_uint(&w, "startLine", f->loc.line);
+                if (f->loc.column)
+                    json_kv_uint(&w, "startColumn", f->loc.column);
+                json_end_object(&w);
+            } else if (f->loc.has_offset) {
+                json_key(&w, "region");
+                json_begin_object(&w);
+                json_kv_uint(&w, "byteOffset", f->loc.offset);
+                json_end_object(&w);
+            }
+            json_end_object(&w);
+            json_end_object(&w);
+            json_end_array(&w);
+        }
+        if (f->rule->hresult) {
+            char hr[16];
+            snprintf(hr, sizeof hr, "0x%08x", (unsigned)f->rule->hresult);
+            json_key(&w, "properties");
+            json_begin_object(&w);
+            json_kv_string(&w, "windowsError", hr);
+            json_end_object(&w);
+        }
+        json_end_object(&w);
+    }
+    json_end_array(&w);
+    json_key(&w, "artifacts");
+    json_begin_array(&w);
+    for (size_t i = 0; i < a.n; i++) {
+        json_begin_object(&w);
+        json_key(&w, "location");
+        json_begin_object(&w);
+        json_kv_string(&w, "uri", a.uri[i]);
+        json_end_object(&w);
+        if (a.parent[i] != SIZE_MAX)
+            json_kv_uint(&w, "parentIndex", a.parent[i]);
+        json_end_object(&w);
+    }
+    json_end_array(&w);
+    json_end_object(&w);
+    json_end_array(&w);
+    json_end_object(&w);
+    json_finish(&w);
+    free(a.uri);
+    free(a.parent);
+}
+
+/* ---- JUnit ---- */
+
+void report_xml_text(FILE *out, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned char ch = *p;
+        if (ch == '<')
+            fputs("&lt;", out);
+        else if (ch == '>')
+            fputs("&gt;", out);
+        else if (ch == '&')
+            fputs("&amp;", out);
+        else if (ch == '"')
+            fputs("&quot;", out);
+        else if (ch == '\'')
+            fputs("&apos;", out);
+        else if (ch == '\n' || ch == '\t' || ch == '\r')
+            fputc(ch, out);
+        else if (ch < 0x20 || ch == 0x7f)
+            fputs("\xef\xbf\xbd", out); /* not allowed in XML 1.0 at all */
+        else if (ch < 0x80)
+            fputc(ch, out);
+        else {
+            int len = (ch & 0xE0) == 0xC0 ? 2 : (ch & 0xF0) == 0xE0 ? 3 : (ch & 0xF8) == 0xF0 ? 4 : 0;
+            bool ok = len > 0;
+            for (int k = 1; ok && k < len; k++)
+                ok = (p[k] & 0xC0) == 0x80;
+            if (ok) {
+                fwrite(p, 1, (size_t)len, out);
+                p += len;
+                continue;
+            }
+            fputs("\xef\xbf\xbd", out);
+        }
+        p++;
+    }
+}
+
+/*
+ * One test case per rule: a rule with findings at error severity fails
+ * (every one of them listed), one with warnings or notes passes with them in
+ * system-out, the others pass.  Rules are grouped in test suites by module.
+ */
+static void junit_report(FILE *out, const mum_graph *g, const mum_findings *findings)
+{
+    counts c = count_findings(findings);
+    size_t nrules = mum_rule_count(), failed_rules = 0;
+    for (size_t i = 0; i < nrules; i++)
+        for (size_t k = 0; k < mum_findings_count(findings); k++) {
+            const mum_finding *f = mum_findings_get(findings, k);
+            if (f->rule == mum_rule_at(i) && f->severity == MUM_SEVERITY_ERROR) {
+                failed_rules++;
+                break;
+            }
+        }
+    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(out, "<testsuites name=\"mumtool verify\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n",
+            nrules, failed_rules);
+    (void)c;
+    size_t i = 0;
+    while (i < nrules) {
+        const char *module = mum_rule_at(i)->id;
+        size_t ml = module_len(module), end = i, fails = 0;
+        while (end < nrules && module_len(mum_rule_at(end)->id) == ml &&
+               strncmp(mum_rule_at(end)->id, module, ml) == 0)
+            end++;
+        for (size_t r = i; r < end; r++)
+            for (size_t k = 0; k < mum_findings_count(findings); k++) {
+                const mum_finding *f = mum_findings_get(findings, k);
+                if (f->rule == mum_rule_at(r) && f->severity == MUM_SEVERITY_ERROR) {
+                    fails++;
+                    break;
+                }
+            }
+        fprintf(out, "  <testsuite name=\"mumtool.%.*s\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n",
+                (int)ml, module, end - i, fails);
+        for (size_t r = i; r < end; r++) {
+            const mum_rule *rule = mum_rule_at(r);
+            fprintf(out, "    <testcase classname=\"mumtool.%.*s\" name=\"", (int)ml, module);
+            report_xml_text(out, rule->id);
+            fputs("\"", out);
+            size_t errs = 0, others = 0;
+            for (size_t k = 0; k < mum_findings_count(findings); k++) {
+                const mum_finding *f = mum_findings_get(findings, k);
+                if (f->rule != rule || f->severity == MUM_SEVERITY_OFF)
+                    continue;
+                if (f->severity == MUM_SEVERITY_ERROR)
+                    errs++;
+                else
+                    others++;
+            }
+            if (!errs && !others) {
+                fputs("/>\n", out);
+                continue;
+            }
+            fputs(">\n", out);
+            for (int pass = 0; pass < 2; pass++) {
+                size_t n = pass == 0 ? errs : others;
+                if (!n)
+                    continue;
+                if (pass == 0) {
+                    fprintf(out, "      <failure type=\"%s\" message=\"%zu finding%s: ", rule->id, n,
+                            n == 1 ? "" : "s");
+                    report_xml_text(out, rule->summary);
+                    fputs("\">", out);
+                } else {
+                    fputs("      <system-out>", out);
+                }
+                for (size_t k = 0; k < mum_findings_count(findings); k++) {
+                    const mum_finding *f = mum_findings_get(findings, k);
+                    if (f->rule != rule || f->severity == MUM_SEVERITY_OFF ||
+                        (pass == 0) != (f->severity == MUM_SEVERITY_ERROR))
+                        continue;
+                    char where[4096];
+                    mum_location_format(&f->loc, where, sizeof where);
+                    report_xml_text(out, where);
+                    fputs(": ", out);
+                    report_xml_text(out, mum_severity_name(f->severity));
+                    fputs(": ", out);
+                    report_xml_text(out, f->message);
+                    fputc('\n', out);
+                }
+                fputs(pass == 0 ? "</failure>\n" : "</system-out>\n", out);
+            }
+            fputs("    </testcase>\n", out);
+        }
+        fputs("  </testsuite>\n", out);
+        i = end;
+    }
+    fputs("</testsuites>\n", out);
+    (void)g;
+}
+
+void report_verify(FILE *out, report_format format, const mum_graph *g, const mum_verify_result *r,
+                   const mum_findings *findings, const report_options *o)
+{
+    switch (format) {
+    case REPORT_TEXT: text_report(out, g, r, findings, o); break;
+    case REPORT_JSON: json_report(out, g, r, findings, o); break;
+    case REPORT_SARIF: sarif_report(out, g, findings); break;
+    case REPORT_JUNIT: junit_report(out, g, findings); break;
+    }
+}

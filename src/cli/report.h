@@ -1,0 +1,36 @@
+/*
+ * report.h - the reports of mumtool verify (text, JSON, SARIF 2.1.0,
+ * JUnit XML) and the findings renderers they share.
+ */
+#ifndef MUM_REPORT_H
+#define MUM_REPORT_H
+
+#include "cli.h"
+
+#include <mum/mum.h>
+
+typedef enum report_format {
+    REPORT_TEXT,
+    REPORT_JSON,
+    REPORT_SARIF,
+    REPORT_JUNIT
+} report_format;
+
+/* "text", "json", "sarif", "junit" -> *out; -1 when unknown. */
+int report_parse_format(const char *text, report_format *out);
+
+typedef struct report_options {
+    bool no_matrix;          /* text: leave the tables out */
+    bool quiet;              /* text: warnings and errors only, no tables */
+    const char *policy_path; /* shown in the report */
+    size_t anchors;          /* how many --trust files were given */
+} report_options;
+
+void report_verify(FILE *out, report_format format, const mum_graph *g, const mum_verify_result *r,
+                   const mum_findings *findings, const report_options *o);
+
+/* Writes s with XML's five special characters escaped (and controls as
+ * character references, invalid UTF-8 as U+FFFD). */
+void report_xml_text(FILE *out, const char *s);
+
+#endif /* MUM_REPORT_H */

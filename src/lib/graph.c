@@ -1,0 +1,1261 @@
+/*
+ * graph.c - reads the inputs (through the pipelined container walk) into
+ * the package graph of mum/graph.h and resolves its references.
+ *
+ * The walk decodes on its own thread; everything here runs on the caller's
+ * thread: hashing every file, push-parsing manifests as their blocks arrive,
+ * parsing and verifying catalogs, keeping what an express index needs.
+ * Nothing keeps a file's bytes beyond its own entry (catalogs and the small
+ * metadata files are buffered until their entry ends; payloads never are,
+ * except a PE file while its Authenticode digest needs it).
+ */
+#include "config.h"
+
+#include "internal.h"
+
+#include <mum/container.h>
+#include <mum/graph.h>
+#include <mum/msu.h>
+#include <mum/names.h>
+#include <mum/pe.h>
+
+#include <stdio.h>
+#include <string.h>
+
+enum {
+    MAX_BUFFERED = 64 << 20,   /* a catalog or metadata file larger than this is not read */
+    MAX_PE_BUFFER = 256 << 20, /* a PE payload larger than this gets no Authenticode digest */
+    MAX_CABINETS = 16          /* nesting of cabinets that keep express state */
+};
+
+/* ---- storage ---- */
+
+typedef struct node_priv {
+    mum_node pub;               /* first: a mum_node * is a node_priv * */
+    char *entry, *name, *dir, *container;
+    mum_manifest *manifest;
+    mum_catalog *catalog;
+    mum_edge *edges;
+    size_t edge_cap;
+    uint8_t head[MUM_PA30_HEADER_MAX]; /* first bytes: express blobs need them */
+    size_t head_size;
+    bool express_blob;           /* a blob of an express index (not a payload itself) */
+    bool metadata;               /* an .msu's properties, unattend file, the index */
+} node_priv;
+
+typedef struct input_priv {
+    mum_graph_input pub;
+    char *path, *kind, *platform, *kb;
+    mum_graph_signature *sigs;
+    size_t nsigs, capsigs;
+    mum_express_index **express;
+    size_t nexpress, capexpress;
+    mum_msu_properties props;
+    bool have_props;
+} input_priv;
+
+struct mum_graph {
+    input_priv *inputs;
+    size_t ninputs;
+    node_priv **nodes;
+    size_t nnodes, capnodes;
+};
+
+static const char *const node_kind_names[] = {"?", "package", "component", "catalog", "payload"};
+static const char *const edge_kind_names[] = {"?",          "package", "component", "driver",
+                                              "dependency", "file",    "catalog"};
+
+const char *mum_node_kind_name(mum_node_kind kind)
+{
+    return (unsigned)kind < MUM_ARRAY_LEN(node_kind_names) ? node_kind_names[kind] : "?";
+}
+
+const char *mum_edge_kind_name(mum_edge_kind kind)
+{
+    return (unsigned)kind < MUM_ARRAY_LEN(edge_kind_names) ? edge_kind_names[kind] : "?";
+}
+
+static void node_free(node_priv *n)
+{
+    if (!n)
+        return;
+    mum__free(n->entry);
+    mum__free(n->name);
+    mum__free(n->dir);
+    mum__free(n->container);
+    mum__free(n->pub.parse_error);
+    mum__free(n->pub.digests.pe_error);
+    mum_manifest_free(n->manifest);
+    mum_catalog_free(n->catalog);
+    mum_sig_result_clear(&n->pub.sig);
+    mum__free(n->edges);
+    mum__free(n);
+}
+
+void mum_graph_free(mum_graph *g)
+{
+    if (!g)
+        return;
+    for (size_t i = 0; i < g->nnodes; i++)
+        node_free(g->nodes[i]);
+    for (size_t i = 0; i < g->ninputs; i++) {
+        input_priv *in = &g->inputs[i];
+        mum__free(in->path);
+        mum__free(in->kind);
+        mum__free(in->platform);
+        mum__free(in->kb);
+        for (size_t k = 0; k < in->nsigs; k++) {
+            mum_sig_result_clear(&in->sigs[k].result);
+            mum__free(in->sigs[k].signer);
+            mum__free((char *)in->sigs[k].container);
+        }
+        mum__free(in->sigs);
+        for (size_t k = 0; k < in->nexpress; k++) {
+            mum_express_index_clear(in->express[k]);
+            mum__free(in->express[k]);
+        }
+        mum__free(in->express);
+        mum_msu_properties_clear(&in->props);
+    }
+    mum__free(g->inputs);
+    mum__free(g->nodes);
+    mum__free(g);
+}
+
+size_t mum_graph_input_count(const mum_graph *g)
+{
+    return g ? g->ninputs : 0;
+}
+
+const mum_graph_input *mum_graph_input_at(const mum_graph *g, size_t i)
+{
+    return (g && i < g->ninputs) ? &g->inputs[i].pub : NULL;
+}
+
+size_t mum_graph_node_count(const mum_graph *g)
+{
+    return g ? g->nnodes : 0;
+}
+
+const mum_node *mum_graph_node(const mum_graph *g, size_t i)
+{
+    return (g && i < g->nnodes) ? &g->nodes[i]->pub : NULL;
+}
+
+mum_location mum_graph_location(const mum_graph *g, const mum_node *n, mum_manifest_pos pos)
+{
+    mum_location loc = {0};
+    if (g && n && n->input < g->ninputs)
+        loc.input = g->inputs[n->input].pub.path;
+    if (n)
+        loc.entry = n->entry;
+    loc.line = pos.line;
+    loc.column = pos.column;
+    return loc;
+}
+
+/* Splits a nested path "a.cab!dir/f" into container "a.cab", dir "dir", name "f". */
+static node_priv *node_new(mum_graph *g, mum_node_kind kind, size_t input, const char *path)
+{
+    if (!mum__grow((void **)&g->nodes, &g->capnodes, g->nnodes + 1, sizeof *g->nodes))
+        return NULL;
+    node_priv *n = mum__calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    const char *bang = strrchr(path, '!');
+    const char *local = bang ? bang + 1 : path;
+    const char *slash = strrchr(local, '/');
+    const char *name = slash ? slash + 1 : local;
+    n->entry = mum__strdup(path);
+    n->container = mum__strndup(path, bang ? (size_t)(bang - path) : 0);
+    n->dir = mum__strndup(local, slash ? (size_t)(slash - local) : 0);
+    n->name = mum__strdup(name);
+    if (!n->entry || !n->container || !n->dir || !n->name) {
+        node_free(n);
+        return NULL;
+    }
+    n->pub.kind = kind;
+    n->pub.input = input;
+    n->pub.index = g->nnodes;
+    n->pub.entry = n->entry;
+    n->pub.name = n->name;
+    n->pub.dir = n->dir;
+    n->pub.container = n->container;
+    g->nodes[g->nnodes++] = n;
+    return n;
+}
+
+static mum_edge *edge_add(node_priv *n, mum_edge_kind kind)
+{
+    if (!mum__grow((void **)&n->edges, &n->edge_cap, n->pub.edge_count + 1, sizeof *n->edges))
+        return NULL;
+    mum_edge *e = &n->edges[n->pub.edge_count++];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    n->pub.edges = n->edges;
+    return e;
+}
+
+/* ---- the walk consumer ---- */
+
+typedef enum file_role {
+    ROLE_SKIP = 0,   /* inside WSUSSCAN.cab: Windows Update metadata, not the package */
+    ROLE_PACKAGE,
+    ROLE_COMPONENT,
+    ROLE_CATALOG,
+    ROLE_INDEX,      /* _manifest_.cix.xml */
+    ROLE_PROPERTIES, /* an .msu's -pkgProperties.txt */
+    ROLE_UNATTEND,   /* an .msu's unattend .xml */
+    ROLE_PAYLOAD
+} file_role;
+
+typedef struct build {
+    mum_graph *g;
+    mum_ctx *ctx;
+    mum_findings *findings;
+    const mum_graph_options *opts;
+    size_t input;
+    input_priv *in;
+    uint64_t entries, bytes;
+
+    /* the current file */
+    file_role role;
+    node_priv *cur;
+    mum_hasher *sha1, *sha256;
+    bool hashing;
+    mum_manifest_parser *parser;
+    mum_sbuf buf;               /* catalogs, metadata; a PE payload */
+    bool buf_over;              /* the file outgrew what is buffered */
+    bool maybe_pe;
+    size_t head_size;
+    uint8_t head[64];
+
+    /* the cabinets open around the current entry */
+    uint32_t skip_depth;        /* >0: inside a skipped container (depth+1 of it) */
+    int cab_top;
+    struct {
+        char *path;
+        size_t first_node;      /* nodes of this cabinet start here */
+        mum_sbuf index;
+        bool has_index;
+    } cabs[MAX_CABINETS];
+} build;
+
+static bool name_is(const char *name, const char *want)
+{
+    return mum__ascii_strcasecmp(name, want) == 0;
+}
+
+static file_role role_of(const build *b, const mum_entry *e)
+{
+    if (b->skip_depth)
+        return ROLE_SKIP;
+    const char *name = strrchr(e->path, '!');
+    name = name ? name + 1 : e->path;
+    if (mum__ascii_ends_with_ci(name, ".mum"))
+        return ROLE_PACKAGE;
+    if (mum__ascii_ends_with_ci(name, ".manifest"))
+        return ROLE_COMPONENT;
+    if (mum__ascii_ends_with_ci(name, ".cat"))
+        return ROLE_CATALOG;
+    if (name_is(name, MUM_EXPRESS_INDEX_NAME))
+        return ROLE_INDEX;
+    /* an .msu's metadata sit beside the update cabinet, at the top */
+    if (e->depth == 1 && !strchr(name, '/')) {
+        if (mum__ascii_ends_with_ci(name, "-pkgProperties.txt"))
+            return ROLE_PROPERTIES;
+        if (mum__ascii_ends_with_ci(name, ".xml"))
+            return ROLE_UNATTEND;
+    }
+    return ROLE_PAYLOAD;
+}
+
+static int nomem(build *b)
+{
+    return mum__nomem(b->ctx);
+}
+
+static mum_location here(const build *b, const char *entry)
+{
+    mum_location loc = {.input = b->in->pub.path, .entry = entry};
+    return loc;
+}
+
+static bool want_data(void *ud, const mum_entry *e)
+{
+    const build *b = ud;
+    return role_of(b, e) != ROLE_SKIP;
+}
+
+static int open_cabinet(build *b, const mum_entry *e)
+{
+    const char *name = strrchr(e->path, '!');
+    name = name ? name + 1 : e->path;
+    if (b->skip_depth == 0 && e->depth > 0 && name_is(name, "WSUSSCAN.cab"))
+        b->skip_depth = e->depth + 1;
+    if (b->cab_top + 1 >= MAX_CABINETS) {
+        b->cab_top++;
+        return MUM_OK;
+    }
+    b->cab_top++;
+    memset(&b->cabs[b->cab_top], 0, sizeof b->cabs[b->cab_top]);
+    if (!(b->cabs[b->cab_top].path = mum__strdup(e->path)))
+        return nomem(b);
+    b->cabs[b->cab_top].first_node = b->g->nnodes;
+    return MUM_OK;
+}
+
+/* The length of the DER value at p (a cabinet's signature is padded). */
+static size_t der_size(const uint8_t *p, size_t n)
+{
+    if (n < 2 || p[0] != 0x30)
+        return n;
+    if (p[1] < 0x80)
+        return (size_t)p[1] + 2 <= n ? (size_t)p[1] + 2 : n;
+    size_t k = p[1] & 0x7f, len = 0;
+    if (k == 0 || k > 4 || n < 2 + k)
+        return n;
+    for (size_t i = 0; i < k; i++)
+        len = len << 8 | p[2 + i];
+    return len + 2 + k <= n ? len + 2 + k : n;
+}
+
+/* A cabinet's Authenticode signature against the digests the walk took. */
+static int verify_cab_signature(mum_ctx *ctx, const mum_cab_signature *cs, const mum_location *loc,
+                                const mum_sig_verify_opts *o, mum_sig_result *res,
+                                mum_signature **sig_out)
+{
+    memset(res, 0, sizeof *res);
+    *sig_out = NULL;
+    if (!cs->blob || !cs->digests_valid)
+        return mum__error(ctx, MUM_EFORMAT, loc, "the signature was not read whole");
+    mum_signature *sig;
+    int rc = mum_signature_parse(ctx, cs->blob, der_size(cs->blob, cs->blob_size), loc, &sig);
+    if (rc != MUM_OK)
+        return rc;
+    mum_file_digest d[2] = {{MUM_HASH_SHA1, cs->sha1}, {MUM_HASH_SHA256, cs->sha256}};
+    rc = mum_authenticode_verify(ctx, sig, d, 2, o, res);
+    if (rc != MUM_OK) {
+        mum_signature_free(sig);
+        return rc;
+    }
+    *sig_out = sig;
+    return MUM_OK;
+}
+
+static int add_signature(build *b, const mum_entry *e)
+{
+    input_priv *in = b->in;
+    if (!mum__grow((void **)&in->sigs, &in->capsigs, in->nsigs + 1, sizeof *in->sigs))
+        return nomem(b);
+    mum_graph_signature *s = &in->sigs[in->nsigs];
+    memset(s, 0, sizeof *s);
+    if (!(s->container = mum__strdup(e->path)))
+        return nomem(b);
+    in->nsigs++;
+    in->pub.signatures = in->sigs;
+    in->pub.signature_count = in->nsigs;
+    s->present = e->signature && e->signature->present;
+    if (!s->present)
+        return MUM_OK;
+    mum_location loc = here(b, e->path);
+    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    o.anchors = b->opts->anchors;
+    o.has_time = b->opts->has_time;
+    o.time = b->opts->time;
+    mum_signature *sig = NULL;
+    int rc = verify_cab_signature(b->ctx, e->signature, &loc, &o, &s->result, &sig);
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc != MUM_OK) {
+        /* a signature that cannot even be read: an integrity failure */
+        s->result.status = MUM_SIG_INTEGRITY_FAILED;
+        s->result.failed_check = MUM_SIG_CHECK_ATTRIBUTES;
+        s->result.detail = mum__strdup(mum_ctx_reason(b->ctx));
+        mum_ctx_clear(b->ctx);
+        return mum__finding(b->findings, MUM_R_SIGNATURE_ATTRIBUTES, &loc,
+                            "the cabinet's signature cannot be read: %s",
+                            s->result.detail ? s->result.detail : "malformed");
+    }
+    if (sig && mum_signature_signer_count(sig) > 0) {
+        const mum_signer_info *si = mum_signature_signer(sig, s->result.signer);
+        if (si && si->has_cert && si->cert.subject && !(s->signer = mum__strdup(si->cert.subject)))
+            rc = MUM_ENOMEM;
+    }
+    if (rc == MUM_OK)
+        rc = mum_sig_result_findings(&s->result, sig, b->findings, &loc);
+    mum_signature_free(sig);
+    return rc;
+}
+
+/* Turns an express index into virtual payload nodes for what the cabinet
+ * holds only as deltas (or under blob names), so files resolve by name. */
+static int close_express(build *b, size_t first)
+{
+    const char *cab_path = b->cabs[b->cab_top].path;
+    mum_location loc = here(b, cab_path);
+    mum_express_index *idx = mum__calloc(1, sizeof *idx);
+    if (!idx)
+        return nomem(b);
+    mum_sbuf *ib = &b->cabs[b->cab_top].index;
+    mum_location iloc = loc;
+    char *ientry = mum__asprintf("%s%s%s", cab_path, *cab_path ? "!" : "", MUM_EXPRESS_INDEX_NAME);
+    if (!ientry) {
+        mum__free(idx);
+        return nomem(b);
+    }
+    iloc.entry = ientry;
+    int rc = mum_express_index_parse(idx, b->ctx, &iloc, ib->data ? ib->data : "", ib->len);
+    mum__free(ientry);
+    if (rc == MUM_ENOMEM) {
+        mum__free(idx);
+        return rc;
+    }
+    if (rc != MUM_OK) {
+        rc = mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_INDEX, mum_ctx_location(b->ctx), "%s",
+                          mum_ctx_reason(b->ctx));
+        mum_ctx_clear(b->ctx);
+        mum__free(idx);
+        return rc;
+    }
+    /* the cabinet's entries, as the check needs them */
+    size_t count = b->g->nnodes - first;
+    mum_express_blob *blobs = mum__calloc(count ? count : 1, sizeof *blobs);
+    if (!blobs) {
+        mum_express_index_clear(idx);
+        mum__free(idx);
+        return nomem(b);
+    }
+    size_t nb = 0;
+    for (size_t i = first; i < b->g->nnodes; i++) {
+        node_priv *n = b->g->nodes[i];
+        if (strcmp(n->container, cab_path) != 0)
+            continue;
+        mum_express_blob *x = &blobs[nb++];
+        /* the name as in the cabinet: folder and file */
+        x->name = n->entry + (*cab_path ? strlen(cab_path) + 1 : 0);
+        x->size = n->pub.size;
+        memcpy(x->sha1, n->pub.digests.sha1, 20);
+        memcpy(x->sha256, n->pub.digests.sha256, 32);
+        x->head = n->head;
+        x->head_size = n->head_size;
+    }
+    rc = mum_express_check(idx, blobs, nb, &loc, b->findings);
+    mum__free(blobs);
+    if (rc != MUM_OK) {
+        mum_express_index_clear(idx);
+        mum__free(idx);
+        return rc;
+    }
+    input_priv *in = b->in;
+    if (!mum__grow((void **)&in->express, &in->capexpress, in->nexpress + 1, sizeof *in->express)) {
+        mum_express_index_clear(idx);
+        mum__free(idx);
+        return nomem(b);
+    }
+    in->express[in->nexpress++] = idx;
+    in->pub.express = (const mum_express_index *const *)in->express;
+    in->pub.express_count = in->nexpress;
+
+    /* blobs are containers of files, not payloads */
+    for (size_t f = 0; f < idx->count; f++) {
+        const mum_express_file *xf = &idx->files[f];
+        if (!xf->source_name)
+            continue;
+        for (size_t i = first; i < b->g->nnodes; i++) {
+            node_priv *n = b->g->nodes[i];
+            if (n->pub.kind == MUM_NODE_PAYLOAD && strcmp(n->container, cab_path) == 0 &&
+                mum__ascii_strcasecmp(n->entry + (*cab_path ? strlen(cab_path) + 1 : 0),
+                                      xf->source_name) == 0 &&
+                mum__ascii_strcasecmp(xf->source_name, xf->name) != 0)
+                n->express_blob = true;
+        }
+    }
+    /* every indexed file that is not in the cabinet under its own name */
+    size_t last = b->g->nnodes;
+    for (size_t f = 0; f < idx->count; f++) {
+        const mum_express_file *xf = &idx->files[f];
+        char *local = mum__strdup(xf->name);
+        if (!local)
+            return nomem(b);
+        for (char *p = local; *p; p++)
+            if (*p == '\\')
+                *p = '/';
+        bool present = false;
+        for (size_t i = first; i < last && !present; i++) {
+            node_priv *n = b->g->nodes[i];
+            present = strcmp(n->container, cab_path) == 0 && !n->express_blob &&
+                      mum__ascii_strcasecmp(n->entry + (*cab_path ? strlen(cab_path) + 1 : 0),
+                                            local) == 0;
+        }
+        if (present || mum__ascii_ends_with_ci(local, ".mum") ||
+            mum__ascii_ends_with_ci(local, ".manifest") || mum__ascii_ends_with_ci(local, ".cat")) {
+            mum__free(local);
+            continue;
+        }
+        char *path = mum__asprintf("%s%s%s", cab_path, *cab_path ? "!" : "", local);
+        mum__free(local);
+        node_priv *n = path ? node_new(b->g, MUM_NODE_PAYLOAD, b->input, path) : NULL;
+        mum__free(path);
+        if (!n)
+            return nomem(b);
+        n->pub.size = xf->length;
+        n->pub.express = xf;
+        n->pub.express_delta = xf->status == MUM_EXPRESS_DELTA_ONLY;
+        /* the decoded file's digest, as the index gives it */
+        if (xf->hash.alg == MUM_HASH_SHA1 && xf->hash.size == 20) {
+            memcpy(n->pub.digests.sha1, xf->hash.value, 20);
+            n->pub.digests.sha1_ok = true;
+        } else if (xf->hash.alg == MUM_HASH_SHA256 && xf->hash.size == 32) {
+            memcpy(n->pub.digests.sha256, xf->hash.value, 32);
+            n->pub.digests.sha256_ok = true;
+        }
+        /* a copy of its basis has the basis's bytes: follow the chain */
+        const mum_express_file *src = xf;
+        for (size_t hops = 0; src->status == MUM_EXPRESS_COPY && src->basis != MUM_EXPRESS_NONE &&
+                              src->basis < idx->count && hops < idx->count;
+             hops++)
+            src = &idx->files[src->basis];
+        n->pub.express_delta = src->status != MUM_EXPRESS_STORED;
+        /* a stored (RAW) blob under another name is the file itself */
+        if (src->status == MUM_EXPRESS_STORED && src->blob != MUM_EXPRESS_NONE) {
+            for (size_t i = first; i < last; i++) {
+                node_priv *blob = b->g->nodes[i];
+                if (blob->express_blob && src->source_name &&
+                    mum__ascii_strcasecmp(blob->name, src->source_name) == 0) {
+                    n->pub.digests = blob->pub.digests;
+                    n->pub.digests.pe_error = NULL;
+                    if (blob->pub.digests.pe_error &&
+                        !(n->pub.digests.pe_error = mum__strdup(blob->pub.digests.pe_error)))
+                        return nomem(b);
+                    n->pub.express_delta = false;
+                    break;
+                }
+            }
+        }
+    }
+    return MUM_OK;
+}
+
+static int close_cabinet(build *b, const mum_entry *e)
+{
+    int rc = MUM_OK;
+    if (e->depth + 1 == b->skip_depth) {
+        b->skip_depth = 0;
+    } else if (b->skip_depth == 0) {
+        if (e->cab)
+            rc = add_signature(b, e);
+        if (rc == MUM_OK && b->cab_top >= 0 && b->cab_top < MAX_CABINETS &&
+            b->cabs[b->cab_top].has_index)
+            rc = close_express(b, b->cabs[b->cab_top].first_node);
+    }
+    if (b->cab_top >= 0 && b->cab_top < MAX_CABINETS) {
+        mum__free(b->cabs[b->cab_top].path);
+        mum__sbuf_free(&b->cabs[b->cab_top].index);
+    }
+    b->cab_top--;
+    return rc;
+}
+
+static int on_entry(void *ud, const mum_entry *e)
+{
+    build *b = ud;
+    b->entries++;
+    if (b->opts->progress && (b->entries & 255) == 0)
+        b->opts->progress(b->opts->progress_ud, b->in->pub.path, b->entries, b->bytes);
+    switch (e->kind) {
+    case MUM_ENTRY_CONTAINER:
+        if (e->depth == 0) {
+            const char *kind = e->container == MUM_CONTAINER_FOLDER ? "folder"
+                               : mum__ascii_ends_with_ci(e->name ? e->name : b->in->pub.path, ".msu")
+                                   ? "msu" : "cabinet";
+            if (!mum__replace_str(&b->in->kind, kind))
+                return nomem(b);
+            b->in->pub.kind = b->in->kind;
+        }
+        return e->container == MUM_CONTAINER_CABINET || e->depth == 0 ? open_cabinet(b, e) : MUM_OK;
+    case MUM_ENTRY_CONTAINER_END:
+        return e->container == MUM_CONTAINER_CABINET || e->depth == 0 ? close_cabinet(b, e) : MUM_OK;
+    case MUM_ENTRY_FILE:
+        break;
+    }
+
+    b->role = role_of(b, e);
+    b->cur = NULL;
+    b->hashing = false;
+    b->buf.len = 0;
+    b->buf_over = false;
+    b->maybe_pe = false;
+    b->head_size = 0;
+    if (b->role == ROLE_SKIP)
+        return MUM_OK;
+    if (b->role == ROLE_INDEX) {
+        if (b->cab_top >= 0 && b->cab_top < MAX_CABINETS) {
+            b->cabs[b->cab_top].has_index = true;
+            b->cabs[b->cab_top].index.len = 0;
+        }
+        return MUM_OK;
+    }
+    if (b->role == ROLE_PROPERTIES || b->role == ROLE_UNATTEND)
+        return MUM_OK;
+
+    mum_node_kind kind = b->role == ROLE_PACKAGE     ? MUM_NODE_PACKAGE
+                         : b->role == ROLE_COMPONENT ? MUM_NODE_COMPONENT
+                         : b->role == ROLE_CATALOG   ? MUM_NODE_CATALOG
+                                                     : MUM_NODE_PAYLOAD;
+    node_priv *n = node_new(b->g, kind, b->input, e->path);
+    if (!n)
+        return nomem(b);
+    n->pub.size = e->size;
+    b->cur = n;
+    b->hashing = true;
+    if (kind == MUM_NODE_PACKAGE || kind == MUM_NODE_COMPONENT) {
+        mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
+        mo.findings = b->findings;
+        mo.file_name = n->name;
+        mum_location loc = here(b, n->entry);
+        int rc = mum_manifest_parser_new(&b->parser, b->ctx, &loc, &mo);
+        if (rc != MUM_OK)
+            return rc;
+    }
+    return MUM_OK;
+}
+
+static void buffer(build *b, const void *data, size_t size, size_t limit)
+{
+    if (b->buf_over)
+        return;
+    if (b->buf.len + size > limit) {
+        b->buf_over = true;
+        return;
+    }
+    mum__sbuf_append(&b->buf, data, size);
+}
+
+static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
+{
+    build *b = ud;
+    b->bytes += size;
+    switch (b->role) {
+    case ROLE_SKIP:
+        return MUM_OK;
+    case ROLE_INDEX:
+        if (b->cab_top >= 0 && b->cab_top < MAX_CABINETS)
+            mum__sbuf_append(&b->cabs[b->cab_top].index, data, size);
+        return MUM_OK;
+    case ROLE_PROPERTIES:
+    case ROLE_UNATTEND:
+    case ROLE_CATALOG:
+        buffer(b, data, size, MAX_BUFFERED);
+        break;
+    case ROLE_PACKAGE:
+    case ROLE_COMPONENT:
+        if (b->parser) {
+            int rc = mum_manifest_parser_feed(b->parser, data, size);
+            if (rc == MUM_ENOMEM)
+                return rc;
+            /* a parse error is kept by the parser and reported at the end */
+        }
+        break;
+    case ROLE_PAYLOAD: {
+        node_priv *n = b->cur;
+        if (n->head_size < sizeof n->head) {
+            size_t take = sizeof n->head - n->head_size;
+            if (take > size)
+                take = size;
+            memcpy(n->head + n->head_size, data, take);
+            n->head_size += take;
+            b->maybe_pe = n->head_size >= 2 && n->head[0] == 'M' && n->head[1] == 'Z';
+        }
+        if (b->maybe_pe)
+            buffer(b, data, size, MAX_PE_BUFFER);
+        break;
+    }
+    }
+    if (b->hashing) {
+        if (mum_hasher_update(b->sha1, data, size) != MUM_OK ||
+            mum_hasher_update(b->sha256, data, size) != MUM_OK)
+            return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
+    }
+    return b->buf.failed ? nomem(b) : MUM_OK;
+}
+
+static int finish_manifest(build *b, node_priv *n)
+{
+    mum_manifest *m = NULL;
+    int rc = mum_manifest_parser_finish(b->parser, &m);
+    mum_manifest_parser_free(b->parser);
+    b->parser = NULL;
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc != MUM_OK) {
+        n->pub.parse_status = rc;
+        const mum_location *where = mum_ctx_location(b->ctx);
+        mum_location loc = here(b, n->entry);
+        loc.line = where->line;
+        loc.column = where->column;
+        if (!(n->pub.parse_error = mum__strdup(mum_ctx_reason(b->ctx))))
+            return nomem(b);
+        mum_ctx_clear(b->ctx);
+        if (rc == MUM_EDELTA)
+            return mum__finding(b->findings, MUM_R_GRAPH_DELTA_MANIFEST, &loc,
+                                "%s is delta-compressed: its references and files cannot be "
+                                "checked without Windows' own dictionary", n->name);
+        return mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_MANIFEST, &loc, "%s: %s", n->name,
+                            n->pub.parse_error);
+    }
+    n->manifest = m;
+    n->pub.manifest = m;
+    n->pub.id = m->has_identity ? &m->identity : NULL;
+    n->pub.deployment = m->kind == MUM_MANIFEST_DEPLOYMENT;
+    if (n->pub.kind == MUM_NODE_PACKAGE && m->kind != MUM_MANIFEST_PACKAGE) {
+        mum_location loc = here(b, n->entry);
+        return mum__finding(b->findings, MUM_R_GRAPH_WRONG_KIND, &loc,
+                            "%s is named like a package but holds a %s manifest", n->name,
+                            mum_manifest_kind_name(m->kind));
+    }
+    if (n->pub.kind == MUM_NODE_COMPONENT && m->kind == MUM_MANIFEST_PACKAGE) {
+        mum_location loc = here(b, n->entry);
+        return mum__finding(b->findings, MUM_R_GRAPH_WRONG_KIND, &loc,
+                            "%s is named like a component manifest but holds a package", n->name);
+    }
+    return MUM_OK;
+}
+
+static int finish_catalog(build *b, node_priv *n)
+{
+    mum_location loc = here(b, n->entry);
+    if (b->buf_over)
+        return mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_CATALOG, &loc,
+                            "%s is larger than %d MiB: not read", n->name, MAX_BUFFERED >> 20);
+    mum_catalog *cat = NULL;
+    int rc = mum_catalog_parse(b->ctx, b->buf.data ? b->buf.data : "", b->buf.len, &loc, &cat);
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc != MUM_OK) {
+        n->pub.parse_status = rc;
+        if (!(n->pub.parse_error = mum__strdup(mum_ctx_reason(b->ctx))))
+            return nomem(b);
+        rc = mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_CATALOG, mum_ctx_location(b->ctx),
+                          "%s", mum_ctx_reason(b->ctx));
+        mum_ctx_clear(b->ctx);
+        return rc;
+    }
+    n->catalog = cat;
+    n->pub.catalog = cat;
+    if ((rc = mum_catalog_check(cat, b->findings, &loc)) != MUM_OK)
+        return rc;
+    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    o.anchors = b->opts->anchors;
+    o.has_time = b->opts->has_time;
+    o.time = b->opts->time;
+    rc = mum_signature_verify(b->ctx, mum_catalog_signature(cat), &o, &n->pub.sig);
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc != MUM_OK) {
+        rc = mum__finding(b->findings, MUM_R_SIGNATURE_ATTRIBUTES, &loc,
+                          "the catalog's signature cannot be checked: %s", mum_ctx_reason(b->ctx));
+        mum_ctx_clear(b->ctx);
+        return rc;
+    }
+    n->pub.sig_done = true;
+    return mum_sig_result_findings(&n->pub.sig, mum_catalog_signature(cat), b->findings, &loc);
+}
+
+static int finish_payload(build *b, node_priv *n)
+{
+    if (!b->maybe_pe)
+        return MUM_OK;
+    mum_location loc = here(b, n->entry);
+    if (b->buf_over || !mum_pe_probe(b->buf.data, b->buf.len))
+        return MUM_OK;
+    static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
+    uint8_t out[2][MUM_HASH_MAX_SIZE];
+    int rc = mum_pe_digest(b->ctx, b->buf.data, b->buf.len, &loc, algs, 2, out);
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc != MUM_OK) {
+        /* not a well-formed PE: catalogs list it by its flat digest, if at all */
+        n->pub.digests.pe_error = mum__strdup(mum_ctx_reason(b->ctx));
+        mum_ctx_clear(b->ctx);
+        return n->pub.digests.pe_error ? MUM_OK : nomem(b);
+    }
+    n->pub.digests.pe = true;
+    n->pub.digests.pe_sha1_ok = n->pub.digests.pe_sha256_ok = true;
+    memcpy(n->pub.digests.pe_sha1, out[0], 20);
+    memcpy(n->pub.digests.pe_sha256, out[1], 32);
+    return MUM_OK;
+}
+
+static int finish_metadata(build *b, const mum_entry *e)
+{
+    mum_location loc = here(b, e->path);
+    if (b->buf_over)
+        return MUM_OK;
+    if (b->role == ROLE_PROPERTIES) {
+        if (b->in->have_props)
+            return MUM_OK;
+        int rc = mum_msu_properties_parse(&b->in->props, b->ctx, &loc, b->buf.data ? b->buf.data : "",
+                                          b->buf.len);
+        if (rc == MUM_ENOMEM)
+            return rc;
+        if (rc != MUM_OK) {
+            rc = mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_METADATA, mum_ctx_location(b->ctx),
+                              "%s", mum_ctx_reason(b->ctx));
+            mum_ctx_clear(b->ctx);
+            return rc;
+        }
+        b->in->have_props = true;
+        const char *kb = mum_msu_properties_get(&b->in->props, "KB Article Number");
+        if (kb && !b->in->kb) {
+            if (!(b->in->kb = mum__strdup(kb)))
+                return nomem(b);
+            b->in->pub.kb = b->in->kb;
+        }
+        return MUM_OK;
+    }
+    /* the unattend file: read only to report a broken one */
+    mum_msu_unattend u;
+    int rc = mum_msu_unattend_parse(&u, b->ctx, &loc, b->buf.data ? b->buf.data : "", b->buf.len);
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc != MUM_OK) {
+        rc = mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_METADATA, mum_ctx_location(b->ctx), "%s",
+                          mum_ctx_reason(b->ctx));
+        mum_ctx_clear(b->ctx);
+        return rc;
+    }
+    mum_msu_unattend_clear(&u);
+    return MUM_OK;
+}
+
+static int on_entry_end(void *ud, const mum_entry *e)
+{
+    build *b = ud;
+    node_priv *n = b->cur;
+    int rc = MUM_OK;
+    if (b->role == ROLE_PROPERTIES || b->role == ROLE_UNATTEND)
+        return finish_metadata(b, e);
+    if (!n)
+        return MUM_OK;
+    if (b->hashing) {
+        if (mum_hasher_final(b->sha1, n->pub.digests.sha1) != MUM_OK ||
+            mum_hasher_final(b->sha256, n->pub.digests.sha256) != MUM_OK)
+            return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
+        n->pub.digests.sha1_ok = n->pub.digests.sha256_ok = true;
+    }
+    switch (b->role) {
+    case ROLE_PACKAGE:
+    case ROLE_COMPONENT:
+        rc = finish_manifest(b, n);
+        break;
+    case ROLE_CATALOG:
+        rc = finish_catalog(b, n);
+        break;
+    case ROLE_PAYLOAD:
+        rc = finish_payload(b, n);
+        break;
+    default:
+        break;
+    }
+    b->cur = NULL;
+    if (b->buf.cap > (1u << 20)) /* do not keep a large buffer for the next file */
+        mum__sbuf_free(&b->buf);
+    return rc;
+}
+
+/* ---- resolution ---- */
+
+/* A canonical text of the attributes that make an identity (lower case). */
+static char *identity_key(const mum_identity *id, bool with_version)
+{
+    bool bad = false;
+    const char *culture = mum_culture_is_neutral(id->language) ? "" : id->language;
+    char ver[MUM_VERSION_TEXT_MAX] = "";
+    if (with_version && id->ver_ok)
+        mum_version_format(&id->ver, ver);
+    else if (with_version && id->version)
+        snprintf(ver, sizeof ver, "%.20s", id->version);
+    char *raw = mum__asprintf("%s|%s|%s|%s|%s|%s|%s", id->name ? id->name : "", culture,
+                              id->type ? id->type : "", ver,
+                              id->public_key_token ? id->public_key_token : "",
+                              id->arch ? id->arch : "", id->version_scope ? id->version_scope : "");
+    if (!raw)
+        return NULL;
+    char *low = mum__utf8_lower(raw, &bad);
+    if (!low && bad) /* not UTF-8: compare bytes as they are */
+        return raw;
+    mum__free(raw);
+    return low;
+}
+
+/* Per input: packages and components by identity, with and without version. */
+typedef struct resolver {
+    mum_strmap exact[2];  /* [0] packages, [1] components */
+    mum_strmap loose[2];
+    mum_strmap files;     /* "container|dir/name" (lower case) -> payload */
+    mum_strmap catalogs;  /* "container|dir/base" -> catalog */
+} resolver;
+
+static void resolver_free(resolver *r)
+{
+    for (int k = 0; k < 2; k++) {
+        mum__strmap_free(&r->exact[k]);
+        mum__strmap_free(&r->loose[k]);
+    }
+    mum__strmap_free(&r->files);
+    mum__strmap_free(&r->catalogs);
+}
+
+static int map_put(mum_strmap *m, char *key, node_priv *n, node_priv **dup)
+{
+    void *old = NULL;
+    if (!key)
+        return MUM_ENOMEM;
+    int rc = mum__strmap_put(m, key, n, &old);
+    if (dup)
+        *dup = old;
+    return rc;
+}
+
+static char *path_key(const char *container, const char *dir, const char *name, size_t name_len)
+{
+    bool bad;
+    char *raw = mum__asprintf("%s|%s%s%.*s", container, dir, *dir ? "/" : "", (int)name_len, name);
+    if (!raw)
+        return NULL;
+    char *low = mum__utf8_lower(raw, &bad);
+    if (!low && bad)
+        return raw;
+    mum__free(raw);
+    return low;
+}
+
+static int index_input(mum_graph *g, size_t input, resolver *r, mum_findings *findings)
+{
+    for (size_t i = 0; i < g->nnodes; i++) {
+        node_priv *n = g->nodes[i];
+        if (n->pub.input != input)
+            continue;
+        node_priv *dup;
+        int rc;
+        if ((n->pub.kind == MUM_NODE_PACKAGE || n->pub.kind == MUM_NODE_COMPONENT) && n->pub.id) {
+            int k = n->pub.kind == MUM_NODE_PACKAGE ? 0 : 1;
+            if ((rc = map_put(&r->exact[k], identity_key(n->pub.id, true), n, &dup)) != MUM_OK)
+                return rc;
+            if (dup) {
+                mum_location loc = mum_graph_location(g, &n->pub, n->manifest->identity_pos);
+                rc = mum__finding(findings, MUM_R_GRAPH_DUPLICATE_IDENTITY, &loc,
+                                  "%s has the identity of %s (%s %s %s)", n->name, dup->entry,
+                                  n->pub.id->name ? n->pub.id->name : "?",
+                                  n->pub.id->version ? n->pub.id->version : "?",
+                                  n->pub.id->arch ? n->pub.id->arch : "?");
+                if (rc != MUM_OK)
+                    return rc;
+            }
+            if ((rc = map_put(&r->loose[k], identity_key(n->pub.id, false), n, NULL)) != MUM_OK)
+                return rc;
+        } else if (n->pub.kind == MUM_NODE_PAYLOAD && !n->express_blob) {
+            rc = map_put(&r->files, path_key(n->container, n->dir, n->name, strlen(n->name)), n, NULL);
+            if (rc != MUM_OK)
+                return rc;
+        } else if (n->pub.kind == MUM_NODE_CATALOG) {
+            size_t base = strlen(n->name) - 4;
+            rc = map_put(&r->catalogs, path_key(n->container, n->dir, n->name, base), n, NULL);
+            if (rc != MUM_OK)
+                return rc;
+        }
+    }
+    return MUM_OK;
+}
+
+static int resolve_ref(const resolver *r, int k, const mum_identity *ref, mum_edge *e)
+{
+    char *key = identity_key(ref, true);
+    if (!key)
+        return MUM_ENOMEM;
+    node_priv *hit = mum__strmap_get(&r->exact[k], key);
+    mum__free(key);
+    if (hit) {
+        e->to = &hit->pub;
+        hit->pub.in_count++;
+        return MUM_OK;
+    }
+    key = identity_key(ref, false);
+    if (!key)
+        return MUM_ENOMEM;
+    hit = mum__strmap_get(&r->loose[k], key);
+    mum__free(key);
+    e->other_version = hit ? &hit->pub : NULL;
+    return MUM_OK;
+}
+
+static bool is_install(const char *type)
+{
+    return type && mum__ascii_strcasecmp(type, "install") == 0;
+}
+
+static int resolve_node(mum_graph *g, const resolver *r, node_priv *n)
+{
+    const mum_manifest *m = n->manifest;
+    if (n->pub.kind == MUM_NODE_PACKAGE) {
+        /* its catalog: the same name with .cat */
+        size_t base = strlen(n->name);
+        base = base > 4 ? base - 4 : base;
+        char *key = path_key(n->container, n->dir, n->name, base);
+        if (!key)
+            return MUM_ENOMEM;
+        node_priv *cat = mum__strmap_get(&r->catalogs, key);
+        mum__free(key);
+        mum_edge *e = edge_add(n, MUM_EDGE_CATALOG);
+        if (!e)
+            return MUM_ENOMEM;
+        if (cat) {
+            e->to = &cat->pub;
+            cat->pub.in_count++;
+            cat->pub.catalog_of = &n->pub;
+        }
+    }
+    if (!m)
+        return MUM_OK;
+    if (m->kind == MUM_MANIFEST_PACKAGE) {
+        for (size_t u = 0; u < m->package.update_count; u++) {
+            const mum_manifest_update *up = &m->package.updates[u];
+            for (size_t i = 0; i < up->item_count; i++) {
+                const mum_manifest_target *t = &up->items[i];
+                if (!t->has_identity)
+                    continue;
+                mum_edge_kind kind = t->kind == MUM_TARGET_PACKAGE  ? MUM_EDGE_PACKAGE
+                                     : t->kind == MUM_TARGET_DRIVER ? MUM_EDGE_DRIVER
+                                                                    : MUM_EDGE_COMPONENT;
+                mum_edge *e = edge_add(n, kind);
+                if (!e)
+                    return MUM_ENOMEM;
+                e->ref = &t->ref.id;
+                e->update = up->name;
+                e->pos = t->ref.pos;
+                if (resolve_ref(r, kind == MUM_EDGE_PACKAGE ? 0 : 1, &t->ref.id, e) != MUM_OK)
+                    return MUM_ENOMEM;
+            }
+        }
+        return MUM_OK;
+    }
+    for (size_t d = 0; d < m->dependency_count; d++) {
+        const mum_manifest_dependency *dep = &m->dependencies[d];
+        if (!dep->has_identity || !is_install(dep->dependency_type))
+            continue;
+        mum_edge *e = edge_add(n, MUM_EDGE_DEPENDENCY);
+        if (!e)
+            return MUM_ENOMEM;
+        e->ref = &dep->ref.id;
+        e->pos = dep->ref.pos;
+        if (resolve_ref(r, 1, &dep->ref.id, e) != MUM_OK)
+            return MUM_ENOMEM;
+    }
+    /* files live in a folder named like the manifest: its own name, or (if
+     * it was renamed) the keyform of its identity */
+    char *keyform = NULL;
+    if (n->pub.id)
+        mum_keyform_format(n->pub.id, 0, &keyform);
+    size_t stem = strlen(n->name);
+    if (mum__ascii_ends_with_ci(n->name, ".manifest"))
+        stem -= strlen(".manifest");
+    for (size_t f = 0; f < m->file_count; f++) {
+        const mum_manifest_file *file = &m->files[f];
+        if (!file->name)
+            continue;
+        mum_edge *e = edge_add(n, MUM_EDGE_FILE);
+        if (!e) {
+            mum__free(keyform);
+            return MUM_ENOMEM;
+        }
+        e->file = file->name;
+        e->file_info = file;
+        e->pos = file->pos;
+        char *folder = mum__strndup(n->name, stem);
+        char *dir = folder ? mum__asprintf("%s%s%s", n->dir, *n->dir ? "/" : "", folder) : NULL;
+        char *key = dir ? path_key(n->container, dir, file->name, strlen(file->name)) : NULL;
+        node_priv *hit = key ? mum__strmap_get(&r->files, key) : NULL;
+        mum__free(key);
+        mum__free(dir);
+        mum__free(folder);
+        if (!hit && keyform) {
+            dir = mum__asprintf("%s%s%s", n->dir, *n->dir ? "/" : "", keyform);
+            key = dir ? path_key(n->container, dir, file->name, strlen(file->name)) : NULL;
+            hit = key ? mum__strmap_get(&r->files, key) : NULL;
+            mum__free(key);
+            mum__free(dir);
+        }
+        if (hit) {
+            e->to = &hit->pub;
+            hit->pub.in_count++;
+        }
+    }
+    mum__free(keyform);
+    return MUM_OK;
+}
+
+/* The platform of an input: the architecture most of its packages have. */
+static int set_platform(mum_graph *g, size_t input)
+{
+    static const char *const archs[] = {"x86", "amd64", "ia64", "arm", "arm64", "wow64", "msil"};
+    size_t counts[MUM_ARRAY_LEN(archs)] = {0};
+    input_priv *in = &g->inputs[input];
+    for (size_t i = 0; i < g->nnodes; i++) {
+        node_priv *n = g->nodes[i];
+        if (n->pub.input != input)
+            continue;
+        if (n->pub.kind == MUM_NODE_PACKAGE)
+            in->pub.packages++;
+        else if (n->pub.kind == MUM_NODE_COMPONENT)
+            in->pub.components++;
+        else if (n->pub.kind == MUM_NODE_CATALOG)
+            in->pub.catalogs++;
+        else if (!n->express_blob)
+            in->pub.payloads++;
+        if (n->pub.kind != MUM_NODE_PACKAGE || !n->pub.id || !n->pub.id->arch)
+            continue;
+        for (size_t a = 0; a < MUM_ARRAY_LEN(archs); a++)
+            if (mum__ascii_strcasecmp(n->pub.id->arch, archs[a]) == 0)
+                counts[a]++;
+    }
+    size_t best = MUM_ARRAY_LEN(archs);
+    for (size_t a = 0; a < MUM_ARRAY_LEN(archs); a++)
+        if (counts[a] && (best == MUM_ARRAY_LEN(archs) || counts[a] > counts[best]))
+            best = a;
+    const char *p = best < MUM_ARRAY_LEN(archs) ? archs[best] : "";
+    if (in->have_props && !*p) {
+        const char *v = mum_msu_properties_get(&in->props, "Processor Architecture");
+        if (v)
+            p = v;
+    }
+    if (!mum__replace_str(&in->platform, p))
+        return MUM_ENOMEM;
+    in->pub.platform = in->platform;
+    if (!in->kb) {
+        /* KB from a package's identifier ("KB943650") */
+        for (size_t i = 0; i < g->nnodes && !in->kb; i++) {
+            node_priv *n = g->nodes[i];
+            const char *id = (n->pub.input == input && n->manifest &&
+                              n->manifest->kind == MUM_MANIFEST_PACKAGE)
+                                 ? n->manifest->package.identifier : NULL;
+            if (id && (id[0] == 'K' || id[0] == 'k') && (id[1] == 'B' || id[1] == 'b') && id[2]) {
+                if (!(in->kb = mum__strdup(id + 2)))
+                    return MUM_ENOMEM;
+            }
+        }
+        in->pub.kb = in->kb;
+    }
+    return MUM_OK;
+}
+
+static int resolve(mum_graph *g, mum_findings *findings)
+{
+    for (size_t input = 0; input < g->ninputs; input++) {
+        resolver r;
+        memset(&r, 0, sizeof r);
+        int rc = index_input(g, input, &r, findings);
+        for (size_t i = 0; i < g->nnodes && rc == MUM_OK; i++)
+            if (g->nodes[i]->pub.input == input)
+                rc = resolve_node(g, &r, g->nodes[i]);
+        resolver_free(&r);
+        if (rc == MUM_OK)
+            rc = set_platform(g, input);
+        if (rc != MUM_OK)
+            return rc;
+    }
+    return MUM_OK;
+}
+
+/* ---- building ---- */
+
+static int read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_graph_options *opts,
+                      mum_findings *findings)
+{
+    build b;
+    memset(&b, 0, sizeof b);
+    b.g = g;
+    b.ctx = ctx;
+    b.findings = findings;
+    b.opts = opts;
+    b.input = input;
+    b.in = &g->inputs[input];
+    b.cab_top = -1;
+    int rc = mum_hasher_new(MUM_HASH_SHA1, &b.sha1);
+    if (rc == MUM_OK)
+        rc = mum_hasher_new(MUM_HASH_SHA256, &b.sha256);
+    if (rc == MUM_OK) {
+        mum_walk_options wo = MUM_WALK_OPTIONS_INIT;
+        wo.flags |= MUM_WALK_SIGNATURES | opts->walk_flags;
+        mum_walk_consumer c = {want_data, on_entry, on_data, on_entry_end};
+        rc = mum_walk_run(ctx, b.in->pub.path, &wo, &c, &b, findings);
+    }
+    mum_manifest_parser_free(b.parser);
+    mum_hasher_free(b.sha1);
+    mum_hasher_free(b.sha256);
+    mum__sbuf_free(&b.buf);
+    for (; b.cab_top >= 0; b.cab_top--)
+        if (b.cab_top < MAX_CABINETS) {
+            mum__free(b.cabs[b.cab_top].path);
+            mum__sbuf_free(&b.cabs[b.cab_top].index);
+        }
+    if (b.in->kind == NULL && rc == MUM_OK && !mum__replace_str(&b.in->kind, "cabinet"))
+        rc = MUM_ENOMEM;
+    b.in->pub.kind = b.in->kind;
+    /* express cabinets say so */
+    if (rc == MUM_OK && b.in->nexpress && b.in->kind && strcmp(b.in->kind, "cabinet") == 0 &&
+        !mum__replace_str(&b.in->kind, "express cabinet"))
+        rc = MUM_ENOMEM;
+    b.in->pub.kind = b.in->kind;
+    return rc;
+}
+
+int mum_graph_build(mum_graph **out, mum_ctx *ctx, const char *const *inputs, size_t input_count,
+                    const mum_graph_options *opts, mum_findings *findings)
+{
+    static const mum_graph_options defaults = MUM_GRAPH_OPTIONS_INIT;
+    *out = NULL;
+    if (!opts)
+        opts = &defaults;
+    if (opts->version != MUM_GRAPH_OPTIONS_VERSION || (input_count && !inputs) || !findings)
+        return mum__error(ctx, MUM_EINVAL, NULL, "mum_graph_build: bad arguments");
+    mum_graph *g = mum__calloc(1, sizeof *g);
+    if (!g || !(g->inputs = mum__calloc(input_count ? input_count : 1, sizeof *g->inputs))) {
+        mum__free(g);
+        return mum__nomem(ctx);
+    }
+    g->ninputs = input_count;
+    for (size_t i = 0; i < input_count; i++) {
+        if (!(g->inputs[i].path = mum__strdup(inputs[i]))) {
+            mum_graph_free(g);
+            return mum__nomem(ctx);
+        }
+        g->inputs[i].pub.path = g->inputs[i].path;
+        g->inputs[i].pub.platform = "";
+    }
+    int rc = MUM_OK;
+    for (size_t i = 0; i < input_count && rc == MUM_OK; i++)
+        rc = read_input(g, ctx, i, opts, findings);
+    if (rc == MUM_OK)
+        rc = resolve(g, findings);
+    if (rc == MUM_ENOMEM && mum_ctx_status(ctx) == MUM_OK)
+        mum__nomem(ctx);
+    if (rc != MUM_OK) {
+        mum_graph_free(g);
+        return rc;
+    }
+    *out = g;
+    return MUM_OK;
+}
+
+const mum_node *mum_graph_find(const mum_graph *g, mum_node_kind kind, const mum_identity *id,
+                               unsigned flags, size_t input)
+{
+    for (size_t i = 0; g && i < g->nnodes; i++) {
+        const mum_node *n = &g->nodes[i]->pub;
+        if (n->kind == kind && n->id && (input == SIZE_MAX || n->input == input) &&
+            mum_identity_compare(n->id, id, flags) == 0)
+            return n;
+    }
+    return NULL;
+}

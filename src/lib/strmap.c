@@ -1,0 +1,82 @@
+/*
+ * strmap.c - a small open-addressing map from strings to pointers, for the
+ * graph's indexes (identities, paths) and the matrix's rows.
+ */
+#include "config.h"
+
+#include "internal.h"
+
+#include <string.h>
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+void mum__strmap_free(mum_strmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        mum__free(m->slots[i].key);
+    mum__free(m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+static bool grow(mum_strmap *m)
+{
+    size_t ncap = m->cap ? m->cap * 2 : 64;
+    mum_strmap_slot *ns = mum__calloc(ncap, sizeof *ns);
+    if (!ns)
+        return false;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slots[i].key)
+            continue;
+        size_t j = hash_str(m->slots[i].key) & (ncap - 1);
+        while (ns[j].key)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = m->slots[i];
+    }
+    mum__free(m->slots);
+    m->slots = ns;
+    m->cap = ncap;
+    return true;
+}
+
+int mum__strmap_put(mum_strmap *m, char *key, void *value, void **existing)
+{
+    if (existing)
+        *existing = NULL;
+    if ((m->count + 1) * 2 > m->cap && !grow(m)) {
+        mum__free(key);
+        return MUM_ENOMEM;
+    }
+    size_t j = hash_str(key) & (m->cap - 1);
+    while (m->slots[j].key) {
+        if (strcmp(m->slots[j].key, key) == 0) {
+            if (existing)
+                *existing = m->slots[j].value;
+            mum__free(key);
+            return MUM_OK;
+        }
+        j = (j + 1) & (m->cap - 1);
+    }
+    m->slots[j].key = key;
+    m->slots[j].value = value;
+    m->count++;
+    return MUM_OK;
+}
+
+void *mum__strmap_get(const mum_strmap *m, const char *key)
+{
+    if (!m->cap)
+        return NULL;
+    size_t j = hash_str(key) & (m->cap - 1);
+    while (m->slots[j].key) {
+        if (strcmp(m->slots[j].key, key) == 0)
+            return m->slots[j].value;
+        j = (j + 1) & (m->cap - 1);
+    }
+    return NULL;
+}
