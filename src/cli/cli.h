@@ -97,6 +97,7 @@ void cli_format_time(long long t, char buf[32]);
 /* Commands. */
 int cmd_name(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_show(int argc, char **argv);

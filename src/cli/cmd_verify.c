@@ -37,6 +37,7 @@ static const char verify_help[] =
     "                        YYYY-MM-DDTHH:MM:SSZ or @SECONDS)\n"
     "      --no-matrix       (text) leave the matrix tables out\n"
     "  -q, --quiet           (text) findings at warning or error only, no tables\n"
+    "  -v, --verbose         (text) every note (by default three per rule are shown)\n"
     "  -h, --help            show this help and exit\n"
     "\n"
     "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error,\n"
@@ -59,6 +60,7 @@ int cmd_verify(int argc, char **argv)
         {"at", required_argument, NULL, OPT_AT},
         {"no-matrix", no_argument, NULL, OPT_NO_MATRIX},
         {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -70,7 +72,7 @@ int cmd_verify(int argc, char **argv)
     int c;
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:qvh", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_TRUST: {
             const char **t = realloc(trust, (ntrust + 1) * sizeof *t);
@@ -94,6 +96,7 @@ int cmd_verify(int argc, char **argv)
         case OPT_AT: at = optarg; break;
         case OPT_NO_MATRIX: ro.no_matrix = true; break;
         case 'q': ro.quiet = true; break;
+        case 'v': ro.verbose = true; break;
         case 'h': free(trust); return cli_help(verify_help);
         default:
             free(trust);

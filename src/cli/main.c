@@ -10,6 +10,7 @@
 
 static const cli_command commands[] = {
     {"verify", cmd_verify, "check packages: references, trust chain, completeness across platforms"},
+    {"graph", cmd_graph, "the package graph of packages: a tree, Graphviz dot or JSON"},
     {"name", cmd_name, "parse, format and check package and component file names"},
     {"rules", cmd_rules, "list the rules findings are reported under"},
     {"cat", cmd_cat, "list, verify, check membership in and create security catalogs"},

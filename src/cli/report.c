@@ -148,6 +148,97 @@ static void text_table(FILE *out, const char *title, const mum_matrix *m, const 
     }
 }
 
+/* Findings grouped by the module of their rule ("trust", "matrix", ...),
+ * the groups with the most severe findings first; within a group the most
+ * severe first.  Notes show three per rule unless verbose. */
+typedef struct group {
+    const char *rule;    /* any rule of the module: its prefix names it */
+    size_t len;
+    size_t n[4];         /* per severity */
+} group;
+
+static int group_cmp(const void *pa, const void *pb)
+{
+    const group *a = pa, *b = pb;
+    for (int s = MUM_SEVERITY_ERROR; s >= MUM_SEVERITY_INFO; s--)
+        if ((a->n[s] > 0) != (b->n[s] > 0))
+            return a->n[s] > 0 ? -1 : 1;
+    size_t l = a->len < b->len ? a->len : b->len;
+    int c = strncmp(a->rule, b->rule, l);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+static void text_findings(FILE *out, const mum_findings *findings, const report_options *o)
+{
+    size_t nf = mum_findings_count(findings), ng = 0;
+    group *groups = calloc(nf ? nf : 1, sizeof *groups);
+    if (!groups)
+        return;
+    for (size_t i = 0; i < nf; i++) {
+        const mum_finding *f = mum_findings_get(findings, i);
+        if (f->severity == MUM_SEVERITY_OFF || (o->quiet && f->severity < MUM_SEVERITY_WARNING))
+            continue;
+        size_t ml = module_len(f->rule->id), g = 0;
+        while (g < ng && !(groups[g].len == ml && strncmp(groups[g].rule, f->rule->id, ml) == 0))
+            g++;
+        if (g == ng) {
+            groups[ng].rule = f->rule->id;
+            groups[ng++].len = ml;
+        }
+        groups[g].n[f->severity]++;
+    }
+    qsort(groups, ng, sizeof *groups, group_cmp);
+    fprintf(out, "\nFindings\n");
+    if (ng == 0)
+        fprintf(out, "  none\n");
+    static const char *const plural[4] = {"", "notes", "warnings", "errors"};
+    static const char *const single[4] = {"", "note", "warning", "error"};
+    for (size_t g = 0; g < ng; g++) {
+        fprintf(out, "  %.*s (", (int)groups[g].len, groups[g].rule);
+        bool first = true;
+        for (int s = MUM_SEVERITY_ERROR; s >= MUM_SEVERITY_INFO; s--)
+            if (groups[g].n[s]) {
+                fprintf(out, "%s%zu %s", first ? "" : ", ", groups[g].n[s],
+                        groups[g].n[s] == 1 ? single[s] : plural[s]);
+                first = false;
+            }
+        fprintf(out, ")\n");
+        for (int s = MUM_SEVERITY_ERROR; s >= MUM_SEVERITY_INFO; s--) {
+            for (size_t i = 0; i < nf; i++) {
+                const mum_finding *f = mum_findings_get(findings, i);
+                if ((int)f->severity != s || module_len(f->rule->id) != groups[g].len ||
+                    strncmp(f->rule->id, groups[g].rule, groups[g].len) != 0)
+                    continue;
+                if (s == MUM_SEVERITY_INFO && !o->verbose) {
+                    /* the fourth note of a rule and on: counted, not shown */
+                    size_t before = 0, total = 0;
+                    for (size_t k = 0; k < nf; k++) {
+                        const mum_finding *q = mum_findings_get(findings, k);
+                        if (q->rule == f->rule && q->severity == f->severity) {
+                            total++;
+                            if (k < i)
+                                before++;
+                        }
+                    }
+                    if (before == 3)
+                        fprintf(out, "    ... and %zu more notes of %s (--verbose shows them)\n",
+                                total - 3, f->rule->id);
+                    if (before >= 3)
+                        continue;
+                }
+                char where[4096];
+                mum_location_format(&f->loc, where, sizeof where);
+                fprintf(out, "    %s: %s%s%s [%s]", single[s], where, *where ? ": " : "", f->message,
+                        f->rule->id);
+                if (f->rule->hresult)
+                    fprintf(out, " (Windows: 0x%08x)", (unsigned)f->rule->hresult);
+                fputc('\n', out);
+            }
+        }
+    }
+    free(groups);
+}
+
 static void text_report(FILE *out, const mum_graph *g, const mum_verify_result *r,
                         const mum_findings *findings, const report_options *o)
 {
@@ -160,52 +251,7 @@ static void text_report(FILE *out, const mum_graph *g, const mum_verify_result *
         text_table(out, "Components", m, m->components, m->component_count, false);
         text_table(out, "Packages", m, m->packages, m->package_count, true);
     }
-    /* findings, grouped by the module of their rule, most severe group first */
-    fprintf(out, "\nFindings\n");
-    bool any = false;
-    for (int sev = MUM_SEVERITY_ERROR; sev >= MUM_SEVERITY_INFO; sev--) {
-        if (o->quiet && sev < MUM_SEVERITY_WARNING)
-            break;
-        for (size_t i = 0; i < mum_findings_count(findings); i++) {
-            const mum_finding *f = mum_findings_get(findings, i);
-            if ((int)f->severity != sev)
-                continue;
-            /* print a module's findings of this severity once, at its first */
-            bool seen = false;
-            for (size_t k = 0; k < i && !seen; k++) {
-                const mum_finding *p = mum_findings_get(findings, k);
-                seen = (int)p->severity == sev && module_len(p->rule->id) == module_len(f->rule->id) &&
-                       strncmp(p->rule->id, f->rule->id, module_len(f->rule->id)) == 0;
-            }
-            if (seen)
-                continue;
-            size_t ml = module_len(f->rule->id);
-            size_t n = 0;
-            for (size_t k = i; k < mum_findings_count(findings); k++) {
-                const mum_finding *q = mum_findings_get(findings, k);
-                if ((int)q->severity == sev && module_len(q->rule->id) == ml &&
-                    strncmp(q->rule->id, f->rule->id, ml) == 0)
-                    n++;
-            }
-            fprintf(out, "  %.*s: %zu %s%s\n", (int)ml, f->rule->id, n,
-                    mum_severity_name((mum_severity)sev), n == 1 ? "" : "s");
-            for (size_t k = i; k < mum_findings_count(findings); k++) {
-                const mum_finding *q = mum_findings_get(findings, k);
-                if ((int)q->severity != sev || module_len(q->rule->id) != ml ||
-                    strncmp(q->rule->id, f->rule->id, ml) != 0)
-                    continue;
-                char where[4096];
-                mum_location_format(&q->loc, where, sizeof where);
-                fprintf(out, "    %s%s%s [%s]", where, *where ? ": " : "", q->message, q->rule->id);
-                if (q->rule->hresult)
-                    fprintf(out, " (Windows: 0x%08x)", (unsigned)q->rule->hresult);
-                fputc('\n', out);
-            }
-            any = true;
-        }
-    }
-    if (!any)
-        fprintf(out, "  none\n");
+    text_findings(out, findings, o);
     fprintf(out, "\n%s: %zu error%s, %zu warning%s, %zu note%s%s%s\n", c.errors ? "FAIL" : "PASS",
             c.errors, c.errors == 1 ? "" : "s", c.warnings, c.warnings == 1 ? "" : "s", c.infos,
             c.infos == 1 ? "" : "s", o->policy_path ? "; policy " : "",
