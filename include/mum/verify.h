@@ -38,6 +38,8 @@ typedef struct mum_matrix_row {
     const char *name;          /* as written in the first manifest that has it */
     mum_matrix_part part;
     const mum_matrix_cell *cells; /* one per column */
+    const char *expected;      /* a difference of the whole row the policy explains
+                                * (versions differ, no wow64 part); borrowed */
 } mum_matrix_row;
 
 /*

@@ -144,7 +144,10 @@ static void text_table(FILE *out, const char *title, const mum_matrix *m, const 
         }
         fputc('\n', out);
         if (why)
-            fprintf(out, "  %*s* expected: %s\n", (int)w, "", why);
+            fprintf(out, "      * expected: %s\n", why);
+        if (row->expected)
+            fprintf(out, "      * %s: %s\n", packages ? "expected" : "expected difference",
+                    row->expected);
     }
 }
 
@@ -282,6 +285,8 @@ static void json_matrix_rows(json_writer *w, const mum_matrix *m, const mum_matr
             json_end_object(w);
         }
         json_end_array(w);
+        if (rows[r].expected)
+            json_kv_string(w, "expected", rows[r].expected);
         json_end_object(w);
     }
     json_end_array(w);

@@ -393,6 +393,66 @@ static int check_trust(checker *c)
     return MUM_OK;
 }
 
+/* Every member of every catalog should stand for a file of its input: one
+ * that does not is worth knowing (a file left out, or a stale catalog). */
+static int put_digest(mum_strmap *m, const uint8_t *d, size_t n)
+{
+    char hex[2 * MUM_HASH_MAX_SIZE + 1];
+    mum_hex_encode(d, n, hex);
+    char *key = mum__strdup(hex);
+    return key ? mum__strmap_put(m, key, (void *)1, NULL) : MUM_ENOMEM;
+}
+
+static int check_members(checker *c)
+{
+    for (size_t input = 0; input < mum_graph_input_count(c->g); input++) {
+        mum_strmap have = {0};
+        int rc = MUM_OK;
+        for (size_t i = 0; i < c->n && rc == MUM_OK; i++) {
+            const mum_node *n = mum_graph_node(c->g, i);
+            const mum_digests *d = &n->digests;
+            if (n->input != input)
+                continue;
+            if (d->sha1_ok)
+                rc = put_digest(&have, d->sha1, 20);
+            if (rc == MUM_OK && d->sha256_ok)
+                rc = put_digest(&have, d->sha256, 32);
+            if (rc == MUM_OK && d->pe_sha1_ok)
+                rc = put_digest(&have, d->pe_sha1, 20);
+            if (rc == MUM_OK && d->pe_sha256_ok)
+                rc = put_digest(&have, d->pe_sha256, 32);
+        }
+        for (size_t i = 0; i < c->n && rc == MUM_OK; i++) {
+            const mum_node *n = mum_graph_node(c->g, i);
+            if (n->input != input || n->kind != MUM_NODE_CATALOG || !n->catalog)
+                continue;
+            size_t count = mum_catalog_get_info(n->catalog)->member_count;
+            for (size_t k = 0; k < count && rc == MUM_OK; k++) {
+                const mum_cat_member *m = mum_catalog_member(n->catalog, k);
+                char hex[2 * MUM_HASH_MAX_SIZE + 1];
+                if (m->digest_len == 0 || m->digest_len > MUM_HASH_MAX_SIZE)
+                    continue;
+                mum_hex_encode(m->digest, m->digest_len, hex);
+                if (mum__strmap_get(&have, hex))
+                    continue;
+                const char *file = mum_cat_member_attr(m, "File");
+                const char *hint = mum_cat_member_attr(m, "Hint");
+                mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
+                loc.has_offset = true;
+                loc.offset = m->offset;
+                rc = mum__finding(c->findings, MUM_R_TRUST_MEMBER_UNMATCHED, &loc,
+                                  "member %zu (%s %s%s%s) matches no file of %s", k + 1,
+                                  mum_hash_name(m->alg), hex, file || hint ? ", " : "",
+                                  hint ? hint : file ? file : "", input_name(c, input));
+            }
+        }
+        mum__strmap_free(&have);
+        if (rc != MUM_OK)
+            return rc;
+    }
+    return MUM_OK;
+}
+
 /* ---- payload digests ---- */
 
 static int check_payloads(checker *c)
@@ -633,13 +693,13 @@ static int build_matrix(checker *c)
 /* A difference: explained by the policy (an information finding, and the
  * cell remembers why) or reported under its rule. */
 static int difference(checker *c, mum_expect_kind kind, const char *name, const char *platform,
-                      mum_matrix_cell *cell, mum_rule_id rule, const mum_location *loc,
+                      const char **slot, mum_rule_id rule, const mum_location *loc,
                       const char *what)
 {
     const char *why = c->opts->policy ? mum_policy_expect(c->opts->policy, kind, name, platform) : NULL;
     if (why) {
-        if (cell)
-            cell->expected = why;
+        if (slot)
+            *slot = why;
         return mum__finding(c->findings, MUM_R_MATRIX_EXPECTED_DIFFERENCE, loc, "%s: expected (%s): %s",
                             what, mum_expect_kind_name(kind), why);
     }
@@ -704,7 +764,7 @@ static int check_matrix(checker *c)
                      input_name(c, res->inputs[first]), res->platforms[first],
                      input_name(c, res->inputs[col]), res->platforms[col]);
             CHECK(difference(c, MUM_EXPECT_MISSING_COMPONENT, row->name, res->platforms[col],
-                             &cells[col], MUM_R_MATRIX_MISSING_COUNTERPART, &loc, what));
+                             &cells[col].expected, MUM_R_MATRIX_MISSING_COUNTERPART, &loc, what));
         }
         /* versions of the native part */
         if (row->part == MUM_PART_NATIVE) {
@@ -734,7 +794,7 @@ static int check_matrix(checker *c)
                 snprintf(what, sizeof what, "%s has different versions on different platforms: %s",
                          row->name, text);
                 mum__free(text);
-                CHECK(difference(c, MUM_EXPECT_VERSION_DIFFERS, row->name, NULL, NULL,
+                CHECK(difference(c, MUM_EXPECT_VERSION_DIFFERS, row->name, NULL, &row->expected,
                                  MUM_R_MATRIX_VERSION_MISMATCH, &loc, what));
             }
         }
@@ -790,7 +850,7 @@ static int check_matrix(checker *c)
                 snprintf(what, sizeof what,
                          "%s ships for x86, but no 64-bit platform has its 32-bit (wow64) part",
                          row->name);
-                CHECK(difference(c, MUM_EXPECT_NO_WOW64, row->name, NULL, NULL,
+                CHECK(difference(c, MUM_EXPECT_NO_WOW64, row->name, NULL, &row->expected,
                                  MUM_R_MATRIX_NO_WOW64_PART, &loc, what));
             }
         }
@@ -809,7 +869,7 @@ static int check_matrix(checker *c)
             snprintf(what, sizeof what, "package %s is in %s (%s) but not in %s (%s)", row->name,
                      input_name(c, res->inputs[first]), res->platforms[first],
                      input_name(c, res->inputs[col]), res->platforms[col]);
-            CHECK(difference(c, MUM_EXPECT_MISSING_PACKAGE, row->name, res->platforms[col], &cells[col],
+            CHECK(difference(c, MUM_EXPECT_MISSING_PACKAGE, row->name, res->platforms[col], &cells[col].expected,
                              MUM_R_MATRIX_PACKAGE_MISSING, &loc, what));
         }
     }
@@ -876,7 +936,8 @@ int mum_verify_graph(mum_ctx *ctx, const mum_graph *g, const mum_verify_options 
     if ((rc = check_inputs(&c)) != MUM_OK || (rc = check_references(&c)) != MUM_OK ||
         (rc = check_cycles(&c)) != MUM_OK || (rc = mark_reached(&c)) != MUM_OK ||
         (rc = check_orphans(&c)) != MUM_OK || (rc = check_trust(&c)) != MUM_OK ||
-        (rc = check_payloads(&c)) != MUM_OK || (rc = build_matrix(&c)) != MUM_OK ||
+        (rc = check_payloads(&c)) != MUM_OK || (rc = check_members(&c)) != MUM_OK ||
+        (rc = build_matrix(&c)) != MUM_OK ||
         (rc = check_matrix(&c)) != MUM_OK)
         goto done;
     if (opts->policy && (rc = mum_policy_report_unused(opts->policy, findings)) != MUM_OK)
