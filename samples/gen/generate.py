@@ -203,6 +203,7 @@ def main():
     ap.add_argument("--out", required=True, help="the samples folder to write")
     ap.add_argument("--mumtool", required=True, help="the mumtool program")
     args = ap.parse_args()
+    args.out = os.path.abspath(args.out)
     import variants  # noqa: E402
     # what this generator owns under --out; nothing else there is touched
     for folder in ["kb943650", "kb943650-v2", "broken"]:
