@@ -207,6 +207,8 @@ static void text_findings(FILE *out, const mum_findings *findings, const report_
             }
         fprintf(out, ")\n");
         for (int s = MUM_SEVERITY_ERROR; s >= MUM_SEVERITY_INFO; s--) {
+            if (o->quiet && s < MUM_SEVERITY_WARNING)
+                break;
             for (size_t i = 0; i < nf; i++) {
                 const mum_finding *f = mum_findings_get(findings, i);
                 if ((int)f->severity != s || module_len(f->rule->id) != groups[g].len ||

@@ -70,6 +70,8 @@ while [ "$i" -le "$n" ]; do
     fi
     scratch="$work/run$i"
     mkdir "$scratch"
+    # the samples, for examples that read them (samples/kb943650/*.msu)
+    ln -s "$SRCDIR/samples" "$scratch/samples"
     {
         echo 'mumtool() { "$MUMTOOL" "$@"; }'
         cat "$f.cmd"
