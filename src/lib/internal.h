@@ -115,4 +115,13 @@ static inline uint64_t mum__le64(const unsigned char *p)
     return (uint64_t)mum__le32(p) | (uint64_t)mum__le32(p + 4) << 32;
 }
 
+/* ---- DER (pe.c) ---- */
+/*
+ * The length of the DER element at p (tag, length octets and contents) when
+ * it has a single-byte tag and a definite length of at most four octets, and
+ * all of it lies in the n bytes; 0 otherwise.  Used to cut a signature from
+ * the padding that follows it; the PKCS#7 parser judges the rest.
+ */
+MUM_INTERNAL size_t mum__der_element_len(const uint8_t *p, size_t n);
+
 #endif /* MUM_INTERNAL_H */

@@ -302,6 +302,26 @@ int mum_pe_digest(mum_ctx *ctx, const void *data, size_t size, const mum_locatio
     return MUM_OK;
 }
 
+size_t mum__der_element_len(const uint8_t *p, size_t n)
+{
+    if (n < 2)
+        return 0;
+    uint64_t len, hdr;
+    if (p[1] < 0x80) {
+        len = p[1];
+        hdr = 2;
+    } else {
+        unsigned k = p[1] & 0x7f;
+        if (k == 0 || k > 4 || n < 2 + (size_t)k)
+            return 0;
+        len = 0;
+        for (unsigned i = 0; i < k; i++)
+            len = len << 8 | p[2 + i];
+        hdr = 2 + k;
+    }
+    return hdr + len <= n ? (size_t)(hdr + len) : 0;
+}
+
 /*
  * Signing tools pad a WIN_CERTIFICATE to 8 bytes, some with the padding
  * counted in dwLength: the signature is the DER SEQUENCE at the start, whose
@@ -310,22 +330,8 @@ int mum_pe_digest(mum_ctx *ctx, const void *data, size_t size, const mum_locatio
  */
 static size_t der_length(const uint8_t *p, size_t n)
 {
-    if (n < 2 || p[0] != 0x30)
-        return n;
-    uint64_t len, hdr;
-    if (p[1] < 0x80) {
-        len = p[1];
-        hdr = 2;
-    } else {
-        unsigned k = p[1] & 0x7f;
-        if (k == 0 || k > 4 || n < 2 + (size_t)k)
-            return n;
-        len = 0;
-        for (unsigned i = 0; i < k; i++)
-            len = len << 8 | p[2 + i];
-        hdr = 2 + k;
-    }
-    return hdr + len <= n ? (size_t)(hdr + len) : n;
+    size_t len = n >= 2 && p[0] == 0x30 ? mum__der_element_len(p, n) : 0;
+    return len ? len : n;
 }
 
 int mum_pe_signature(mum_ctx *ctx, const void *data, size_t size, const mum_location *where,
