@@ -15,6 +15,7 @@
 #define MUM_CAB_H
 
 #include <mum/common.h>
+#include <mum/signature.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -140,6 +141,35 @@ MUM_EXTERN int mum_cab_digest_finish(mum_cab_digest *d, mum_ctx *ctx, const mum_
  */
 MUM_EXTERN int mum_cab_signature_read(mum_cab_signature *out, mum_ctx *ctx, const char *path,
                                       unsigned flags, mum_findings *findings);
+
+/*
+ * Verifies a cabinet's own Authenticode signature, found and digested by
+ * mum_cab_digest_finish() or mum_cab_signature_read() (or delivered on a
+ * walk's CONTAINER_END event): the blob is parsed as DER PKCS#7 SignedData
+ * (the zero padding after it is left out; anything but zeros there is
+ * malformed); its SpcIndirectDataContent must name the cabinet data type
+ * (SPC_CAB_DATA, 1.3.6.1.4.1.311.2.1.25: another type fails integrity with
+ * MUM_SIG_CHECK_FILE_DIGEST and says which type it is) and carry the
+ * cabinet's digest of its algorithm (SHA-1 or SHA-256); then the two levels
+ * of mum_authenticode_verify(), with `opts` (NULL: integrity only, at best
+ * MUM_SIG_UNTRUSTED with MUM_SIG_TRUST_NO_ANCHORS).
+ *
+ * On MUM_OK, *out holds the verdict (release with mum_sig_result_clear();
+ * mum_sig_result_findings() turns it into findings) and, when sig_out is
+ * not NULL, *sig_out the parsed signature for its signers, times and
+ * certificates (the caller frees it with mum_signature_free()).  `where`
+ * names the cabinet in messages (NULL allowed); offsets in them are
+ * offsets in the cabinet.
+ *
+ * Errors: MUM_EINVAL (sig or out NULL), MUM_ENOTFOUND (the cabinet carries
+ * no signature: sig->present is false), MUM_EFORMAT (the signature was not read whole or the cabinet's
+ * digest could not be computed - the digest's findings say why - or the
+ * blob is not a DER PKCS#7 SignedData followed by zero padding: the message
+ * gives the offset), MUM_ENOMEM, MUM_ECRYPTO.
+ */
+MUM_EXTERN int mum_cab_signature_verify(mum_sig_result *out, mum_signature **sig_out, mum_ctx *ctx,
+                                        const mum_cab_signature *sig, const mum_location *where,
+                                        const mum_sig_verify_opts *opts);
 
 #ifdef __cplusplus
 }

@@ -80,6 +80,85 @@ MUM_EXTERN int mum_pe_digest(mum_ctx *ctx, const void *data, size_t size,
                              uint8_t (*out)[MUM_HASH_MAX_SIZE]);
 
 /*
+ * The Authenticode digest of a file that arrives in blocks (a payload
+ * streamed out of a cabinet), without holding the file: a push API that
+ * computes exactly what mum_pe_digest() computes for every input.
+ *
+ * It holds the headers (the bytes up to the end of the section table) and
+ * what the layout forces.  When the sections follow each other in file order
+ * without overlapping (the normal case), bytes are hashed as they arrive and
+ * nothing else is held.  When a range to hash starts behind bytes already
+ * seen (overlapping or out-of-order sections; gaps between sections, after
+ * which the rest of the file is hashed from an offset inside the sections;
+ * a certificate table before that offset), the bytes from the lowest offset
+ * still needed are held until no range needs them.  Whatever is held
+ * counts against a limit (MUM_PE_HASHER_LIMIT, or mum_pe_hasher_set_limit):
+ * past it the digest is given up (MUM_ELIMIT at finish) while the flat
+ * digests go on.
+ *
+ * With MUM_PE_HASHER_FLAT the hasher also computes the plain digest of every
+ * byte with the same algorithms, so a caller can push every file through
+ * one hasher and learn at the end whether it was a PE file:
+ *
+ *     mum_pe_hasher *h;
+ *     mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
+ *     uint8_t pe[2][MUM_HASH_MAX_SIZE], flat[2][MUM_HASH_MAX_SIZE];
+ *     if (mum_pe_hasher_new(&h, algs, 2, MUM_PE_HASHER_FLAT) == MUM_OK) {
+ *         ... mum_pe_hasher_update(h, block, len) for every block ...
+ *         int rc = mum_pe_hasher_finish(h, ctx, &where, pe, flat);
+ *         // MUM_OK: pe and flat; MUM_ENOTFOUND: not a PE file, flat only;
+ *         // MUM_EFORMAT/MUM_EUNSUPPORTED: a malformed PE file, flat only
+ *         mum_pe_hasher_free(h);
+ *     }
+ */
+typedef struct mum_pe_hasher mum_pe_hasher;
+
+/* Also compute the plain digests of every byte. */
+#define MUM_PE_HASHER_FLAT 0x1u
+/* The default bound on the bytes held, headers included: 64 MiB. */
+#define MUM_PE_HASHER_LIMIT ((size_t)64 << 20)
+
+/*
+ * A hasher for the n (1 to 8) algorithms in algs (copied).
+ * Errors: MUM_EINVAL (n, an algorithm mum_hash_size does not know, unknown
+ * flags), MUM_ENOMEM, MUM_ECRYPTO.
+ */
+MUM_EXTERN int mum_pe_hasher_new(mum_pe_hasher **out, const mum_hash_alg *algs, size_t n,
+                                 unsigned flags);
+MUM_EXTERN void mum_pe_hasher_free(mum_pe_hasher *h);
+
+/* Sets the bound on the bytes held (0: MUM_PE_HASHER_LIMIT).  Call before the
+ * first update. */
+MUM_EXTERN void mum_pe_hasher_set_limit(mum_pe_hasher *h, size_t bytes);
+
+/*
+ * The next size bytes of the file (data is not kept).  A malformed file or
+ * one past the limit is not an error here: finish says so.
+ * Errors (sticky): MUM_ENOMEM, MUM_ECRYPTO, MUM_EINVAL (after finish).
+ */
+MUM_EXTERN int mum_pe_hasher_update(mum_pe_hasher *h, const void *data, size_t size);
+
+/*
+ * Ends the file.  Digest i of the Authenticode digests goes to out[i]; with
+ * MUM_PE_HASHER_FLAT, the plain digests to flat[i] (flat may be NULL
+ * otherwise).  Returns what mum_pe_digest() returns for the same bytes, with
+ * the same message on ctx, except that a file that does not start like a PE
+ * file (the two "not a PE file" errors of mum_pe_digest, the files
+ * mum_pe_probe() rejects) gives MUM_ENOTFOUND, and MUM_ELIMIT when the
+ * layout needed more held than the limit.  The flat digests are written
+ * whenever the result is MUM_OK, MUM_ENOTFOUND, MUM_EFORMAT,
+ * MUM_EUNSUPPORTED or MUM_ELIMIT.  Call once.
+ * Errors: those of mum_pe_parse, MUM_ENOTFOUND, MUM_ELIMIT, MUM_ENOMEM,
+ * MUM_ECRYPTO, MUM_EINVAL (called twice, out NULL, flat NULL with the flag).
+ */
+MUM_EXTERN int mum_pe_hasher_finish(mum_pe_hasher *h, mum_ctx *ctx, const mum_location *where,
+                                    uint8_t (*out)[MUM_HASH_MAX_SIZE],
+                                    uint8_t (*flat)[MUM_HASH_MAX_SIZE]);
+
+/* The most bytes the hasher held at once (for tests and measurements). */
+MUM_EXTERN size_t mum_pe_hasher_peak(const mum_pe_hasher *h);
+
+/*
  * The embedded Authenticode signature: the DER PKCS#7 SignedData of the
  * first WIN_CERTIFICATE of type PKCS_SIGNED_DATA (0x0002) in the
  * certificate table.  *der points into data (borrowed; lives as long as

@@ -94,6 +94,20 @@ void cli_progress_done(cli_progress *p);
 /* "2010-12-22T15:53:26" of seconds since 1970, into buf (20 bytes). */
 void cli_format_time(long long t, char buf[32]);
 
+/* ---- signatures (sig.c) ---- */
+/* The certificates of n PEM files as trust anchors; *out NULL when n is 0.
+ * EXIT_CLEAN, or EXIT_FAIL after saying why. */
+int cli_trust_load(const char *const *paths, size_t n, mum_trust **out);
+/* "key": "YYYY-MM-DDTHH:MM:SSZ", or null when !has. */
+void cli_json_time(json_writer *w, const char *key, bool has, int64_t t);
+/* "signers": [...], "certificates": [...] of a signature. */
+void cli_json_signers(json_writer *w, const mum_signature *sig);
+/* "status", "failedCheck", "trustIssue", "detail", "timeSource",
+ * "evaluatedAt", "timestampNote" of a verdict. */
+void cli_json_sig_result(json_writer *w, const mum_sig_result *r);
+/* The verdict's signer and checks, one "label  value" line each, indented. */
+void cli_print_sig_result(const char *indent, const mum_signature *sig, const mum_sig_result *r);
+
 /* Commands. */
 int cmd_name(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

@@ -204,21 +204,7 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-/* ---- times ---- */
-
 /* ---- JSON pieces ---- */
-
-static void json_time(json_writer *w, const char *key, bool has, int64_t t)
-{
-    char buf[MUM_TIME_TEXT_MAX];
-    json_key(w, key);
-    if (!has) {
-        json_null(w);
-        return;
-    }
-    mum_time_format(t, buf);
-    json_string(w, buf);
-}
 
 static void json_hex(json_writer *w, const char *key, const uint8_t *p, size_t n)
 {
@@ -229,18 +215,6 @@ static void json_hex(json_writer *w, const char *key, const uint8_t *p, size_t n
     }
     mum_hex_encode(p, n, hex);
     json_kv_string(w, key, hex);
-}
-
-static void json_cert(json_writer *w, const mum_cert_info *c)
-{
-    json_begin_object(w);
-    json_kv_string(w, "subject", c->subject);
-    json_kv_string(w, "issuer", c->issuer);
-    json_kv_string(w, "serial", c->serial);
-    json_kv_string(w, "thumbprint", c->thumbprint);
-    json_time(w, "notBefore", c->subject != NULL, c->not_before);
-    json_time(w, "notAfter", c->subject != NULL, c->not_after);
-    json_end_object(w);
 }
 
 static void json_attrs(json_writer *w, const mum_cat_attr *a, size_t n)
@@ -255,43 +229,6 @@ static void json_attrs(json_writer *w, const mum_cat_attr *a, size_t n)
         json_kv_string(w, "value", a[i].value);
         json_end_object(w);
     }
-    json_end_array(w);
-}
-
-static void json_signers(json_writer *w, const mum_signature *sig)
-{
-    json_key(w, "signers");
-    json_begin_array(w);
-    for (size_t i = 0; i < mum_signature_signer_count(sig); i++) {
-        const mum_signer_info *s = mum_signature_signer(sig, i);
-        json_begin_object(w);
-        json_key(w, "certificate");
-        json_cert(w, &s->cert);
-        json_kv_bool(w, "certificatePresent", s->has_cert);
-        json_kv_string(w, "digestAlgorithm", s->digest_alg ? mum_hash_name(s->digest_alg) : s->digest_alg_oid);
-        json_kv_string(w, "signatureAlgorithm", s->signature_alg);
-        json_time(w, "signingTime", s->has_signing_time, s->signing_time);
-        json_kv_string(w, "programName", s->program_name);
-        json_kv_string(w, "moreInfoUrl", s->more_info_url);
-        json_key(w, "timestamp");
-        if (s->timestamp == MUM_TIMESTAMP_NONE) {
-            json_null(w);
-        } else {
-            json_begin_object(w);
-            json_kv_string(w, "kind", mum_timestamp_kind_name(s->timestamp));
-            json_time(w, "time", true, s->timestamp_time);
-            json_kv_string(w, "digestAlgorithm", mum_hash_name(s->timestamp_digest_alg));
-            json_key(w, "signer");
-            json_cert(w, &s->timestamp_signer);
-            json_end_object(w);
-        }
-        json_end_object(w);
-    }
-    json_end_array(w);
-    json_key(w, "certificates");
-    json_begin_array(w);
-    for (size_t i = 0; i < mum_signature_cert_count(sig); i++)
-        json_cert(w, mum_signature_cert(sig, i));
     json_end_array(w);
 }
 
@@ -360,12 +297,12 @@ static int run_list(const char *path, const cat_opts *o)
         json_kv_string(&w, "subjectAlgorithm", ci->subject_algorithm);
         json_kv_string(&w, "listId", ci->list_id);
         json_kv_string(&w, "sequenceNumber", ci->sequence_number);
-        json_time(&w, "thisUpdate", true, ci->this_update);
-        json_time(&w, "nextUpdate", ci->has_next_update, ci->next_update);
+        cli_json_time(&w, "thisUpdate", true, ci->this_update);
+        cli_json_time(&w, "nextUpdate", ci->has_next_update, ci->next_update);
         json_key(&w, "attributes");
         json_attrs(&w, ci->attr_count ? mum_catalog_attr(cat, 0) : NULL, ci->attr_count);
         json_kv_bool(&w, "signed", mum_signature_signer_count(sig) > 0);
-        json_signers(&w, sig);
+        cli_json_signers(&w, sig);
         json_key(&w, "members");
         json_begin_array(&w);
         for (size_t i = 0; i < ci->member_count; i++) {
@@ -431,48 +368,10 @@ static int run_list(const char *path, const cat_opts *o)
 
 /* ---- verify ---- */
 
-static void print_cert_line(const char *label, const mum_cert_info *c)
-{
-    printf("  %-14s %s\n", label, c->subject ? c->subject : "(certificate absent)");
-}
-
 static void print_verify_text(const char *path, const mum_signature *sig, const mum_sig_result *r)
 {
-    char t[MUM_TIME_TEXT_MAX];
     printf("%s: %s\n", path, mum_sig_status_name(r->status));
-    if (r->status == MUM_SIG_UNSIGNED)
-        return;
-    const mum_signer_info *s = mum_signature_signer(sig, r->signer);
-    print_cert_line("signer", &s->cert);
-    printf("  %-14s %s\n", "issuer", s->cert.issuer ? s->cert.issuer : "?");
-    printf("  %-14s %s\n", "serial", s->cert.serial ? s->cert.serial : "?");
-    printf("  %-14s %s\n", "digest", s->digest_alg ? mum_hash_name(s->digest_alg) : s->digest_alg_oid);
-    if (s->has_signing_time) {
-        mum_time_format(s->signing_time, t);
-        printf("  %-14s %s\n", "signing time", t);
-    }
-    if (s->timestamp != MUM_TIMESTAMP_NONE) {
-        mum_time_format(s->timestamp_time, t);
-        printf("  %-14s %s (%s by %s)\n", "timestamp", t, mum_timestamp_kind_name(s->timestamp),
-               s->timestamp_signer.subject ? s->timestamp_signer.subject : "an absent certificate");
-    }
-    if (r->status == MUM_SIG_INTEGRITY_FAILED) {
-        printf("  %-14s failed (%s): %s\n", "integrity", mum_sig_check_name(r->failed_check), r->detail);
-        return;
-    }
-    printf("  %-14s ok\n", "integrity");
-    if (r->time_source != MUM_SIG_TIME_NONE) {
-        mum_time_format(r->evaluated_at, t);
-        printf("  %-14s %s (%s)\n", "evaluated at", t, mum_sig_time_source_name(r->time_source));
-    }
-    if (r->timestamp_note)
-        printf("  %-14s %s\n", "note", r->timestamp_note);
-    if (r->status == MUM_SIG_TRUSTED)
-        printf("  %-14s trusted\n", "trust");
-    else if (r->trust_issue == MUM_SIG_TRUST_NO_ANCHORS)
-        printf("  %-14s not evaluated: no trust anchors were given (--trust)\n", "trust");
-    else
-        printf("  %-14s %s: %s\n", "trust", mum_sig_status_name(r->status), r->detail);
+    cli_print_sig_result("  ", sig, r);
 }
 
 static void json_verify(json_writer *w, const char *path, const mum_signature *sig,
@@ -480,45 +379,17 @@ static void json_verify(json_writer *w, const char *path, const mum_signature *s
 {
     json_begin_object(w);
     json_kv_string(w, "input", path);
-    json_kv_string(w, "status", mum_sig_status_name(r->status));
-    json_kv_string(w, "failedCheck", r->failed_check ? mum_sig_check_name(r->failed_check) : NULL);
-    json_kv_string(w, "trustIssue", r->trust_issue ? mum_sig_trust_issue_name(r->trust_issue) : NULL);
-    json_kv_string(w, "detail", r->detail);
-    json_kv_string(w, "timeSource", mum_sig_time_source_name(r->time_source));
-    json_time(w, "evaluatedAt", r->time_source != MUM_SIG_TIME_NONE, r->evaluated_at);
-    json_kv_string(w, "timestampNote", r->timestamp_note);
-    json_signers(w, sig);
+    cli_json_sig_result(w, r);
+    cli_json_signers(w, sig);
     json_key(w, "findings");
     cli_json_findings(w, findings);
     json_end_object(w);
 }
 
-static int load_trust(const cat_opts *o, mum_trust **out)
-{
-    *out = NULL;
-    if (o->ntrust == 0)
-        return EXIT_CLEAN;
-    mum_ctx *ctx = NULL;
-    if (mum_ctx_new(&ctx) != MUM_OK || mum_trust_new(out) != MUM_OK) {
-        mum_ctx_free(ctx);
-        return cli_fail("out of memory");
-    }
-    int rc = EXIT_CLEAN;
-    for (size_t i = 0; i < o->ntrust && rc == EXIT_CLEAN; i++)
-        if (mum_trust_add_pem_file(ctx, *out, o->trust[i]) != MUM_OK)
-            rc = cli_fail_ctx(ctx);
-    mum_ctx_free(ctx);
-    if (rc != EXIT_CLEAN) {
-        mum_trust_free(*out);
-        *out = NULL;
-    }
-    return rc;
-}
-
 static int run_verify(int argc, char **argv, const cat_opts *o)
 {
     mum_trust *trust;
-    int rc = load_trust(o, &trust);
+    int rc = cli_trust_load(o->trust, o->ntrust, &trust);
     if (rc != EXIT_CLEAN)
         return rc;
     mum_ctx *ctx = NULL;

@@ -16,22 +16,28 @@
 #include <strings.h>
 
 static const char info_help[] =
-    "Usage: mumtool info [--json] INPUT\n"
+    "Usage: mumtool info [--json] [--trust PEM]... INPUT\n"
     "\n"
     "Describe INPUT (an .msu, a .cab or a folder of extracted files): its kind, the\n"
     "KB article and processor architecture, the .msu's -pkgProperties.txt and\n"
-    "unattend .xml, the Authenticode signature of every cabinet (where it is, and the\n"
-    "SHA-1 and SHA-256 digests it must sign), and for each servicing cabinet the\n"
-    "number of packages (.mum), catalogs (.cat), manifests and payload files.\n"
+    "unattend .xml, the Authenticode signature of every cabinet, nested ones too\n"
+    "(where it is, the cabinet's SHA-1 and SHA-256 digests, the signer and times, and\n"
+    "the verdict: none, unsigned, integrity-failed, signed-untrusted, expired or\n"
+    "trusted), and for each servicing cabinet the number of packages (.mum),\n"
+    "catalogs (.cat), manifests and payload files.\n"
     "An express cabinet's index (_manifest_.cix.xml) is mapped to its blobs: every\n"
     "stored blob is checked against its hash, every PA30 delta's header against the\n"
     "index; a file available only as a delta is shown as \"delta only\".\n"
     "\n"
     "Options:\n"
-    "      --json   write JSON\n"
-    "  -h, --help   show this help and exit\n"
+    "      --json        write JSON\n"
+    "      --trust PEM   trust the certificates in PEM as anchors for the cabinets'\n"
+    "                    signatures; repeatable (without: integrity only, at best\n"
+    "                    signed-untrusted, which is not a failure)\n"
+    "  -h, --help        show this help and exit\n"
     "\n"
-    "Exit status: 0 clean, 1 findings, 2 usage error, 3 could not read INPUT.\n";
+    "Exit status: 0 clean, 1 findings (a signature that fails integrity or, with\n"
+    "--trust, trust), 2 usage error, 3 could not read INPUT.\n";
 
 #define MAX_OPEN 40
 
@@ -43,6 +49,12 @@ typedef struct box {
     mum_container_type type;
     bool has_signature;
     mum_cab_signature sig;        /* a copy: blob included */
+    /* its verification (when sig.present) */
+    enum { CHECK_NONE, CHECK_INCOMPLETE, CHECK_MALFORMED, CHECK_DONE } check;
+    mum_sig_result verdict;       /* CHECK_DONE */
+    mum_signature *parsed;        /* CHECK_DONE */
+    mum_authenticode_info content; /* CHECK_DONE, when has_content */
+    bool has_content;
     unsigned long packages, catalogs, manifests, others, entries;
     mum_express_collector *collector;
     mum_express_index *express;
@@ -50,6 +62,9 @@ typedef struct box {
 
 typedef struct info_state {
     cli_format format;
+    const char **trust_paths;
+    size_t ntrust;
+    mum_trust *trust;
     mum_ctx *ctx;
     mum_findings *findings;
     const char *input;
@@ -282,19 +297,54 @@ static int on_entry_end(void *ud, const mum_entry *e)
 /* ---- reporting ---- */
 
 /*
- * The verification of a cabinet's own signature.  This is the one place to
- * wire in the catalog module's Authenticode/PKCS#7 check: verify sig->blob
- * (sig->blob_size bytes, DER SignedData plus zero padding) and compare its
- * SpcIndirectDataContent digest with sig->sha1 or sig->sha256 according to
- * its digest algorithm.  Until then the honest answer is "not verified".
+ * Verifies the signature of every cabinet that has one and adds the
+ * findings the verdicts amount to.  A signature the walk could not read
+ * whole is "incomplete" (the walk's findings say why); one that is not a
+ * PKCS#7 SignedData is "malformed", a finding of its own.
  */
-static const char *signature_status(const mum_cab_signature *sig)
+static int check_signatures(info_state *s)
 {
-    if (!sig->present)
+    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    o.anchors = s->trust;
+    for (size_t i = s->nboxes; i-- > 0;) {
+        box *b = &s->boxes[i];
+        if (!b->has_signature || !b->sig.present)
+            continue;
+        if (!b->sig.blob || !b->sig.digests_valid) {
+            b->check = CHECK_INCOMPLETE;
+            continue;
+        }
+        mum_location where = {.input = s->input, .entry = *b->path ? b->path : NULL};
+        mum_ctx_clear(s->ctx);
+        int rc = mum_cab_signature_verify(&b->verdict, &b->parsed, s->ctx, &b->sig, &where, &o);
+        if (rc == MUM_EFORMAT) {
+            b->check = CHECK_MALFORMED;
+            if (mum_findings_add(s->findings, "container.signature-malformed", mum_ctx_location(s->ctx), "%s",
+                                 mum_ctx_reason(s->ctx)) != MUM_OK)
+                return MUM_ENOMEM;
+            continue;
+        }
+        if (rc != MUM_OK)
+            return rc;
+        b->check = CHECK_DONE;
+        b->has_content = mum_authenticode_content(NULL, b->parsed, &b->content) == MUM_OK;
+        if (mum_sig_result_findings(&b->verdict, b->parsed, s->findings, &where) != MUM_OK)
+            return MUM_ENOMEM;
+    }
+    return MUM_OK;
+}
+
+/* "none", "incomplete", "malformed", or the verdict's status. */
+static const char *signature_status(const box *b)
+{
+    if (!b->has_signature || !b->sig.present)
         return "none";
-    if (!sig->blob || !sig->digests_valid)
-        return "incomplete";
-    return "not verified";
+    switch (b->check) {
+    case CHECK_INCOMPLETE: return "incomplete";
+    case CHECK_MALFORMED: return "malformed";
+    case CHECK_DONE: return mum_sig_status_name(b->verdict.status);
+    default: return "not verified";
+    }
 }
 
 static const char *kind_of(const info_state *s)
@@ -364,6 +414,35 @@ static const char *display_path(const box *b)
     return *b->path ? b->path : "(input)";
 }
 
+static void print_signature(const box *b)
+{
+    if (!b->has_signature || !b->sig.present) {
+        printf("    %-14s none\n", "signature");
+        return;
+    }
+    printf("    %-14s present at offset %" PRIu64 ", %" PRIu64 " bytes: %s", "signature", b->sig.offset,
+           b->sig.length, signature_status(b));
+    if (b->check == CHECK_DONE && b->verdict.status == MUM_SIG_INTEGRITY_FAILED)
+        printf(" (%s)", mum_sig_check_name(b->verdict.failed_check));
+    printf("\n");
+    if (b->check == CHECK_DONE) {
+        cli_print_sig_result("    ", b->parsed, &b->verdict);
+        if (b->has_content && b->content.digest_len <= MUM_HASH_MAX_SIZE) {
+            char hex[2 * MUM_HASH_MAX_SIZE + 1];
+            mum_hex_encode(b->content.digest, b->content.digest_len, hex);
+            printf("    %-14s %s %s\n", "signed digest",
+                   b->content.digest_alg ? mum_hash_name(b->content.digest_alg) : b->content.digest_alg_oid, hex);
+        }
+    }
+    if (b->sig.digests_valid) {
+        char h1[41], h2[65];
+        hex_of(b->sig.sha1, 20, h1);
+        hex_of(b->sig.sha256, 32, h2);
+        printf("    %-14s %s\n", "cabinet sha1", h1);
+        printf("    %-14s %s\n", "cabinet sha256", h2);
+    }
+}
+
 static void print_text(info_state *s)
 {
     char kbbuf[32];
@@ -408,19 +487,7 @@ static void print_text(info_state *s)
             printf("cabinets:\n");
         heading = true;
         printf("  %s\n", display_path(b));
-        if (!b->has_signature || !b->sig.present) {
-            printf("    signature: none\n");
-            continue;
-        }
-        char h1[41], h2[65];
-        printf("    signature: present at offset %" PRIu64 ", %" PRIu64 " bytes; %s\n", b->sig.offset,
-               b->sig.length, signature_status(&b->sig));
-        if (b->sig.digests_valid) {
-            hex_of(b->sig.sha1, 20, h1);
-            hex_of(b->sig.sha256, 32, h2);
-            printf("    authenticode sha1:   %s\n", h1);
-            printf("    authenticode sha256: %s\n", h2);
-        }
+        print_signature(b);
     }
     for (size_t i = s->nboxes; i-- > 0;) {
         const box *b = &s->boxes[i];
@@ -518,6 +585,44 @@ static void json_express(json_writer *w, const mum_express_index *x)
     json_end_object(w);
 }
 
+static void json_signature(json_writer *w, const box *b)
+{
+    json_begin_object(w);
+    json_kv_bool(w, "present", b->has_signature && b->sig.present);
+    if (b->check == CHECK_DONE) {
+        cli_json_sig_result(w, &b->verdict);
+    } else {
+        json_kv_string(w, "status", signature_status(b));
+    }
+    if (b->sig.present) {
+        json_kv_uint(w, "offset", b->sig.offset);
+        json_kv_uint(w, "length", b->sig.length);
+    }
+    if (b->sig.digests_valid) {
+        char h1[41], h2[65];
+        hex_of(b->sig.sha1, 20, h1);
+        hex_of(b->sig.sha256, 32, h2);
+        json_kv_string(w, "sha1", h1);
+        json_kv_string(w, "sha256", h2);
+    }
+    if (b->check == CHECK_DONE) {
+        if (b->has_content) {
+            json_key(w, "signed");
+            json_begin_object(w);
+            json_kv_string(w, "dataType", b->content.data_type);
+            json_kv_string(w, "digestAlgorithm",
+                           b->content.digest_alg ? mum_hash_name(b->content.digest_alg) : b->content.digest_alg_oid);
+            char hex[2 * MUM_HASH_MAX_SIZE + 1];
+            mum_hex_encode(b->content.digest, b->content.digest_len <= MUM_HASH_MAX_SIZE ? b->content.digest_len : 0,
+                           hex);
+            json_kv_string(w, "digest", hex);
+            json_end_object(w);
+        }
+        cli_json_signers(w, b->parsed);
+    }
+    json_end_object(w);
+}
+
 static void print_json(info_state *s)
 {
     json_writer w;
@@ -582,21 +687,7 @@ static void print_json(info_state *s)
         json_kv_uint(&w, "entries", b->entries);
         if (b->type == MUM_CONTAINER_CABINET) {
             json_key(&w, "signature");
-            json_begin_object(&w);
-            json_kv_bool(&w, "present", b->has_signature && b->sig.present);
-            json_kv_string(&w, "status", signature_status(&b->sig));
-            if (b->sig.present) {
-                json_kv_uint(&w, "offset", b->sig.offset);
-                json_kv_uint(&w, "length", b->sig.length);
-            }
-            if (b->sig.digests_valid) {
-                char h1[41], h2[65];
-                hex_of(b->sig.sha1, 20, h1);
-                hex_of(b->sig.sha256, 32, h2);
-                json_kv_string(&w, "sha1", h1);
-                json_kv_string(&w, "sha256", h2);
-            }
-            json_end_object(&w);
+            json_signature(&w, b);
         }
         if (is_servicing(b)) {
             json_key(&w, "counts");
@@ -630,6 +721,8 @@ static void free_state(info_state *s)
     for (size_t i = 0; i < s->nboxes; i++) {
         free(s->boxes[i].path);
         free(s->boxes[i].sig.blob);
+        mum_sig_result_clear(&s->boxes[i].verdict);
+        mum_signature_free(s->boxes[i].parsed);
         if (s->boxes[i].express) {
             mum_express_index_clear(s->boxes[i].express);
             mum_free(s->boxes[i].express);
@@ -642,6 +735,8 @@ static void free_state(info_state *s)
     free(s->cap_buf);
     free(s->props_name);
     free(s->unattend_name);
+    free(s->trust_paths);
+    mum_trust_free(s->trust);
     mum_msu_properties_clear(&s->props);
     mum_msu_unattend_clear(&s->unattend);
 }
@@ -650,6 +745,7 @@ int cmd_info(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"json", no_argument, NULL, 'j'},
+        {"trust", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -660,15 +756,40 @@ int cmd_info(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'j': s.format = FORMAT_JSON; break;
-        case 'h': return cli_help(info_help);
-        default: return cli_usage_error("info", "info: unknown option '%s'", argv[optind - 1]);
+        case 't': {
+            const char **n = realloc(s.trust_paths, (s.ntrust + 1) * sizeof *n);
+            if (!n) {
+                free(s.trust_paths);
+                return cli_fail("out of memory");
+            }
+            s.trust_paths = n;
+            s.trust_paths[s.ntrust++] = optarg;
+            break;
+        }
+        case 'h':
+            free(s.trust_paths);
+            return cli_help(info_help);
+        default:
+            free(s.trust_paths);
+            if (optopt == 't')
+                return cli_usage_error("info", "info: --trust needs a PEM file");
+            return cli_usage_error("info", "info: unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (optind + 1 != argc)
+    if (optind + 1 != argc) {
+        free(s.trust_paths);
         return cli_usage_error("info", optind == argc ? "info: no INPUT given" : "info: more than one INPUT");
+    }
     s.input = argv[optind];
+    int trc = cli_trust_load(s.trust_paths, s.ntrust, &s.trust);
+    if (trc != EXIT_CLEAN) {
+        free(s.trust_paths);
+        return trc;
+    }
     if (mum_ctx_new(&s.ctx) != MUM_OK || mum_findings_new(&s.findings) != MUM_OK) {
         mum_ctx_free(s.ctx);
+        free(s.trust_paths);
+        mum_trust_free(s.trust);
         return cli_fail("out of memory");
     }
     mum_walk_options opts = MUM_WALK_OPTIONS_INIT;
@@ -677,6 +798,8 @@ int cmd_info(int argc, char **argv)
     cli_progress_init(&s.progress, "info");
     int rc = mum_walk_run(s.ctx, s.input, &opts, &consumer, &s, s.findings);
     cli_progress_done(&s.progress);
+    if (rc == MUM_OK)
+        rc = check_signatures(&s);
     int exit_rc;
     if (rc != MUM_OK) {
         exit_rc = mum_ctx_status(s.ctx) != MUM_OK ? cli_fail_ctx(s.ctx) : cli_fail("%s", mum_strerror(rc));

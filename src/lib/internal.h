@@ -136,4 +136,13 @@ MUM_INTERNAL int mum__strmap_put(mum_strmap *m, char *key, void *value, void **e
 MUM_INTERNAL void *mum__strmap_get(const mum_strmap *m, const char *key);
 MUM_INTERNAL void mum__strmap_free(mum_strmap *m);
 
+/* ---- DER (pe.c) ---- */
+/*
+ * The length of the DER element at p (tag, length octets and contents) when
+ * it has a single-byte tag and a definite length of at most four octets, and
+ * all of it lies in the n bytes; 0 otherwise.  Used to cut a signature from
+ * the padding that follows it; the PKCS#7 parser judges the rest.
+ */
+MUM_INTERNAL size_t mum__der_element_len(const uint8_t *p, size_t n);
+
 #endif /* MUM_INTERNAL_H */

@@ -86,22 +86,56 @@ static int cmp_span(const void *a, const void *b)
     return x->size < y->size ? -1 : x->size > y->size;
 }
 
-static int parse_layout(mum_ctx *ctx, const uint8_t *p, size_t size, const mum_location *where,
-                        pe_layout *out)
+/* parse_layout's answer when it needs bytes past `avail` of a file whose
+ * size is not known yet (a stream). */
+enum { PE_NEED_MORE = 1 };
+#define PE_SIZE_UNKNOWN UINT64_MAX
+
+/* True (and *need set) when [.., end) is not among the bytes at hand. */
+static bool short_of(uint64_t end, uint64_t avail, uint64_t *need)
+{
+    if (end <= avail)
+        return false;
+    *need = end;
+    return true;
+}
+
+/*
+ * Reads the headers from p[0, avail) of a file of `size` bytes and checks
+ * them against that size.  A stream passes PE_SIZE_UNKNOWN: every check
+ * against the size then passes (they all fail only more as a file gets
+ * shorter), and PE_NEED_MORE with *need says how many bytes the headers
+ * take when avail does not hold them yet.  `notpe` is the status for a
+ * file that does not start like a PE file at all.
+ */
+static int parse_layout(mum_ctx *ctx, const uint8_t *p, uint64_t avail, uint64_t size,
+                        const mum_location *where, int notpe, pe_layout *out, uint64_t *need)
 {
     memset(out, 0, sizeof *out);
     mum_pe_info *pi = &out->info;
-    if (!p || size < DOS_LFANEW_AT + 4 || p[0] != 'M' || p[1] != 'Z')
-        return pe_error(ctx, MUM_EFORMAT, where, 0, "not a PE file: no MZ header");
+    if (size < DOS_LFANEW_AT + 4)
+        return pe_error(ctx, notpe, where, 0, "not a PE file: no MZ header");
+    if (short_of(DOS_LFANEW_AT + 4, avail, need))
+        return PE_NEED_MORE;
+    if (!p || p[0] != 'M' || p[1] != 'Z')
+        return pe_error(ctx, notpe, where, 0, "not a PE file: no MZ header");
     uint64_t pe = le32(p + DOS_LFANEW_AT);
-    if (pe + 4 > size || memcmp(p + pe, "PE\0\0", 4) != 0)
-        return pe_error(ctx, MUM_EFORMAT, where, DOS_LFANEW_AT,
+    if (pe + 4 > size)
+        return pe_error(ctx, notpe, where, DOS_LFANEW_AT,
+                        "not a PE file: e_lfanew 0x%llx does not point at a PE signature",
+                        (unsigned long long)pe);
+    if (short_of(pe + 4, avail, need))
+        return PE_NEED_MORE;
+    if (memcmp(p + pe, "PE\0\0", 4) != 0)
+        return pe_error(ctx, notpe, where, DOS_LFANEW_AT,
                         "not a PE file: e_lfanew 0x%llx does not point at a PE signature",
                         (unsigned long long)pe);
     pi->pe_offset = pe;
     uint64_t coff = pe + 4;
     if (coff + COFF_SIZE > size)
         return pe_error(ctx, MUM_EFORMAT, where, coff, "truncated PE file: the COFF header ends past the end of the file");
+    if (short_of(coff + COFF_SIZE, avail, need))
+        return PE_NEED_MORE;
     pi->machine = le16(p + coff);
     pi->section_count = le16(p + coff + 2);
     uint16_t opt_size = le16(p + coff + 16);
@@ -110,6 +144,8 @@ static int parse_layout(mum_ctx *ctx, const uint8_t *p, size_t size, const mum_l
     uint64_t opt = coff + COFF_SIZE;
     if (opt + 2 > size)
         return pe_error(ctx, MUM_EFORMAT, where, opt, "truncated PE file: no optional header");
+    if (short_of(opt + 2, avail, need))
+        return PE_NEED_MORE;
     uint16_t magic = le16(p + opt);
     if (magic != OPT_MAGIC_PE32 && magic != OPT_MAGIC_PE32PLUS)
         return pe_error(ctx, MUM_EUNSUPPORTED, where, opt,
@@ -125,6 +161,8 @@ static int parse_layout(mum_ctx *ctx, const uint8_t *p, size_t size, const mum_l
         return pe_error(ctx, MUM_EFORMAT, where, opt,
                         "truncated PE file: the optional header (%u bytes) ends past the end of the file",
                         opt_size);
+    if (short_of(opt + opt_size, avail, need))
+        return PE_NEED_MORE;
     pi->size_of_headers = le32(p + opt + OPT_SIZE_OF_HEADERS_AT);
     pi->checksum_offset = opt + OPT_CHECKSUM_AT;
     pi->checksum = le32(p + pi->checksum_offset);
@@ -142,8 +180,8 @@ static int parse_layout(mum_ctx *ctx, const uint8_t *p, size_t size, const mum_l
                 /* The security directory holds a file offset, not an RVA. */
                 if (va == 0 || (uint64_t)va + len > size)
                     return pe_error(ctx, MUM_EFORMAT, where, pi->certdir_offset,
-                                    "the certificate table (offset 0x%x, %u bytes) lies outside the file (%zu bytes)",
-                                    va, len, size);
+                                    "the certificate table (offset 0x%x, %u bytes) lies outside the file (%llu bytes)",
+                                    va, len, (unsigned long long)size);
                 pi->cert_offset = va;
                 pi->cert_size = len;
             }
@@ -154,8 +192,8 @@ static int parse_layout(mum_ctx *ctx, const uint8_t *p, size_t size, const mum_l
                         "SizeOfHeaders %u ends inside the optional header", pi->size_of_headers);
     if (pi->size_of_headers > size)
         return pe_error(ctx, MUM_EFORMAT, where, opt + OPT_SIZE_OF_HEADERS_AT,
-                        "truncated PE file: SizeOfHeaders %u is past the end of the file (%zu bytes)",
-                        pi->size_of_headers, size);
+                        "truncated PE file: SizeOfHeaders %u is past the end of the file (%llu bytes)",
+                        pi->size_of_headers, (unsigned long long)size);
     if (pi->cert_size && pi->cert_offset < pi->size_of_headers)
         return pe_error(ctx, MUM_EFORMAT, where, pi->certdir_offset,
                         "the certificate table at 0x%llx overlaps the headers",
@@ -167,6 +205,8 @@ static int parse_layout(mum_ctx *ctx, const uint8_t *p, size_t size, const mum_l
         return pe_error(ctx, MUM_EFORMAT, where, sect,
                         "the section table (%u sections) ends past the end of the file",
                         pi->section_count);
+    if (short_of(sect_end, avail, need))
+        return PE_NEED_MORE;
     if (pi->section_count) {
         out->sections = mum__calloc(pi->section_count, sizeof *out->sections);
         if (!out->sections)
@@ -207,7 +247,8 @@ int mum_pe_parse(mum_ctx *ctx, const void *data, size_t size, const mum_location
                  mum_pe_info *out)
 {
     pe_layout l;
-    int rc = parse_layout(ctx, data, size, where, &l);
+    uint64_t need;
+    int rc = parse_layout(ctx, data, size, size, where, MUM_EFORMAT, &l, &need);
     if (rc == MUM_OK)
         *out = l.info;
     mum__free(l.sections);
@@ -272,17 +313,19 @@ static int digest_layout(const pe_layout *l, const uint8_t *p, size_t size, mum_
     return rc;
 }
 
+enum { MAX_ALGS = 8 };
+
 int mum_pe_digest(mum_ctx *ctx, const void *data, size_t size, const mum_location *where,
                   const mum_hash_alg *algs, size_t n, uint8_t (*out)[MUM_HASH_MAX_SIZE])
 {
-    enum { MAX_ALGS = 8 };
     if (n == 0 || n > MAX_ALGS || !algs || !out)
         return mum__error(ctx, MUM_EINVAL, NULL, "mum_pe_digest: between 1 and %d algorithms", MAX_ALGS);
     for (size_t i = 0; i < n; i++)
         if (mum_hash_size(algs[i]) == 0)
             return mum__error(ctx, MUM_EINVAL, NULL, "mum_pe_digest: unknown digest algorithm");
     pe_layout l;
-    int rc = parse_layout(ctx, data, size, where, &l);
+    uint64_t need;
+    int rc = parse_layout(ctx, data, size, size, where, MUM_EFORMAT, &l, &need);
     if (rc != MUM_OK)
         return rc;
     mum_hasher *h[MAX_ALGS] = {0};
@@ -302,6 +345,413 @@ int mum_pe_digest(mum_ctx *ctx, const void *data, size_t size, const mum_locatio
     return MUM_OK;
 }
 
+/* ======================================================================
+ * The streaming digest
+ *
+ * The digest takes byte ranges ("spans") in a fixed order: the headers
+ * without CheckSum and the certificate entry, the sections by file offset,
+ * then the rest of the file from offset SUM_OF_BYTES_HASHED, leaving out the
+ * certificate table.  Once the headers are in, the spans are known (the last
+ * one runs to the end of the file, whatever that turns out to be).  Bytes
+ * are hashed as they arrive while the spans follow each other in file
+ * order; a span that starts behind the bytes already seen (overlapping or
+ * out-of-order sections, the rest of the file starting inside the sections
+ * when they have gaps) is served from a window of retained bytes: every
+ * byte at or after the lowest offset a later span still needs is kept, and
+ * dropped as soon as no span needs it.  The sizes checks of the headers
+ * that depend on the file's size are made at the end, by parsing the kept
+ * headers again with the size then known, so errors are mum_pe_digest's.
+ * ====================================================================== */
+
+typedef struct pe_range {
+    uint64_t start, end;        /* end UINT64_MAX: to the end of the file */
+    uint64_t gate;              /* hash nothing before the stream is longer than this (0: none) */
+} pe_range;
+
+struct mum_pe_hasher {
+    size_t n;
+    mum_hash_alg algs[MAX_ALGS];
+    mum_hasher *pe[MAX_ALGS];
+    mum_hasher *flat[MAX_ALGS];     /* MUM_PE_HASHER_FLAT */
+    size_t limit;
+    int status;                     /* sticky: MUM_ENOMEM, MUM_ECRYPTO, MUM_ELIMIT */
+    bool finished;
+    enum { PH_HEAD, PH_STREAM, PH_BAD_HEADERS } state;
+    uint64_t total;                 /* bytes received */
+    /* the headers: the first bytes of the file, as many as they take */
+    uint8_t *head;
+    size_t head_len, head_cap;
+    uint64_t need;
+    /* PH_STREAM */
+    pe_layout layout;
+    pe_range *ranges;
+    size_t nranges, cur;
+    uint64_t *min_start;            /* min_start[i]: the lowest start of ranges i.. */
+    uint64_t cursor;                /* the next byte range `cur` needs */
+    uint64_t pos;                   /* bytes passed to the ranges */
+    /* the window: bytes [win_off, win_off + win_len), at win + win_skip */
+    uint8_t *win;
+    size_t win_cap, win_skip, win_len;
+    uint64_t win_off;
+    size_t peak;                    /* the most bytes held at once */
+};
+
+int mum_pe_hasher_new(mum_pe_hasher **out, const mum_hash_alg *algs, size_t n, unsigned flags)
+{
+    *out = NULL;
+    if (n == 0 || n > MAX_ALGS || !algs || (flags & ~MUM_PE_HASHER_FLAT))
+        return MUM_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (mum_hash_size(algs[i]) == 0)
+            return MUM_EINVAL;
+    mum_pe_hasher *h = mum__calloc(1, sizeof *h);
+    if (!h)
+        return MUM_ENOMEM;
+    h->n = n;
+    h->limit = MUM_PE_HASHER_LIMIT;
+    int rc = MUM_OK;
+    for (size_t i = 0; i < n && rc == MUM_OK; i++) {
+        h->algs[i] = algs[i];
+        rc = mum_hasher_new(algs[i], &h->pe[i]);
+        if (rc == MUM_OK && (flags & MUM_PE_HASHER_FLAT))
+            rc = mum_hasher_new(algs[i], &h->flat[i]);
+    }
+    if (rc != MUM_OK) {
+        mum_pe_hasher_free(h);
+        return rc;
+    }
+    *out = h;
+    return MUM_OK;
+}
+
+void mum_pe_hasher_free(mum_pe_hasher *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->n; i++) {
+        mum_hasher_free(h->pe[i]);
+        mum_hasher_free(h->flat[i]);
+    }
+    mum__free(h->head);
+    mum__free(h->layout.sections);
+    mum__free(h->ranges);
+    mum__free(h->min_start);
+    mum__free(h->win);
+    mum__free(h);
+}
+
+void mum_pe_hasher_set_limit(mum_pe_hasher *h, size_t bytes)
+{
+    h->limit = bytes ? bytes : MUM_PE_HASHER_LIMIT;
+}
+
+size_t mum_pe_hasher_peak(const mum_pe_hasher *h)
+{
+    return h->peak;
+}
+
+static void note_held(mum_pe_hasher *h)
+{
+    size_t held = h->head_len + h->win_len;
+    if (held > h->peak)
+        h->peak = held;
+}
+
+static int hash_pe(mum_pe_hasher *h, const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i < h->n && len; i++) {
+        int rc = mum_hasher_update(h->pe[i], p, len);
+        if (rc != MUM_OK)
+            return rc;
+    }
+    return MUM_OK;
+}
+
+static bool add_range(mum_pe_hasher *h, size_t *cap, uint64_t start, uint64_t end, uint64_t gate)
+{
+    if (end <= start)
+        return true;
+    if (!mum__grow((void **)&h->ranges, cap, h->nranges + 1, sizeof *h->ranges))
+        return false;
+    h->ranges[h->nranges++] = (pe_range){start, end, gate};
+    return true;
+}
+
+/* The ranges in digest order, as digest_layout feeds them. */
+static int plan_ranges(mum_pe_hasher *h)
+{
+    const mum_pe_info *pi = &h->layout.info;
+    size_t cap = 0;
+    bool ok = add_range(h, &cap, 0, pi->checksum_offset, 0);
+    uint64_t after_sum = pi->checksum_offset + 4;
+    if (pi->certdir_offset)
+        ok = ok && add_range(h, &cap, after_sum, pi->certdir_offset, 0) &&
+             add_range(h, &cap, pi->certdir_offset + 8, pi->size_of_headers, 0);
+    else
+        ok = ok && add_range(h, &cap, after_sum, pi->size_of_headers, 0);
+    uint64_t hashed = pi->size_of_headers;
+    for (size_t i = 0; i < h->layout.nsections && ok; i++) {
+        const pe_span *sp = &h->layout.sections[i];
+        ok = add_range(h, &cap, sp->offset, sp->offset + sp->size, 0);
+        hashed += sp->size;
+    }
+    if (!pi->cert_size) {
+        ok = ok && add_range(h, &cap, hashed, UINT64_MAX, 0);
+    } else {
+        uint64_t cert_end = pi->cert_offset + pi->cert_size;
+        if (hashed < pi->cert_offset) {
+            ok = ok && add_range(h, &cap, hashed, pi->cert_offset, 0) &&
+                 add_range(h, &cap, cert_end, UINT64_MAX, 0);
+        } else {
+            /* The certificate table lies before SUM_OF_BYTES_HASHED: the
+             * rest counts only when the file is longer than
+             * SUM_OF_BYTES_HASHED plus the table (digest_layout's
+             * "end <= hashed"), which the stream tells only later. */
+            ok = ok && add_range(h, &cap, hashed > cert_end ? hashed : cert_end, UINT64_MAX,
+                                 hashed + pi->cert_size);
+        }
+    }
+    if (ok && !(h->min_start = mum__calloc(h->nranges + 1, sizeof *h->min_start)))
+        ok = false;
+    if (!ok)
+        return MUM_ENOMEM;
+    h->min_start[h->nranges] = UINT64_MAX;
+    for (size_t i = h->nranges; i-- > 0;)
+        h->min_start[i] = h->ranges[i].start < h->min_start[i + 1] ? h->ranges[i].start : h->min_start[i + 1];
+    h->cur = 0;
+    h->cursor = h->nranges ? h->ranges[0].start : 0;
+    return MUM_OK;
+}
+
+/* Appends d[0, len) (file offset `at`) to the window, which ends at `at`
+ * when it holds anything. */
+static int win_append(mum_pe_hasher *h, const uint8_t *d, size_t len, uint64_t at)
+{
+    if (len == 0)
+        return MUM_OK;
+    if (h->win_len == 0) {
+        h->win_skip = 0;
+        h->win_off = at;
+    }
+    if (h->head_len + h->win_len + len > h->limit)
+        return MUM_ELIMIT;
+    if (h->win_skip + h->win_len + len > h->win_cap && h->win_skip) {
+        memmove(h->win, h->win + h->win_skip, h->win_len);
+        h->win_skip = 0;
+    }
+    if (!mum__grow((void **)&h->win, &h->win_cap, h->win_skip + h->win_len + len, 1))
+        return MUM_ENOMEM;
+    memcpy(h->win + h->win_skip + h->win_len, d, len);
+    h->win_len += len;
+    note_held(h);
+    return MUM_OK;
+}
+
+static void win_drop_below(mum_pe_hasher *h, uint64_t keep)
+{
+    if (h->win_len == 0 || keep <= h->win_off)
+        return;
+    uint64_t drop = keep - h->win_off;
+    if (drop >= h->win_len) {
+        h->win_len = h->win_skip = 0;
+        return;
+    }
+    h->win_skip += (size_t)drop;
+    h->win_len -= (size_t)drop;
+    h->win_off = keep;
+}
+
+/* Hashes what the ranges can take of bytes [pos, pos + len) = d, then
+ * keeps in the window what later ranges will need. */
+static int consume(mum_pe_hasher *h, const uint8_t *d, size_t len)
+{
+    uint64_t avail = h->pos + len;
+    int rc = MUM_OK;
+    while (h->cur < h->nranges && rc == MUM_OK) {
+        const pe_range *r = &h->ranges[h->cur];
+        if (r->gate && avail <= r->gate)
+            break;
+        uint64_t stop = r->end < avail ? r->end : avail;
+        if (h->cursor < stop) {
+            if (h->cursor < h->pos) { /* behind this block: from the window */
+                uint64_t to = stop < h->pos ? stop : h->pos;
+                rc = hash_pe(h, h->win + h->win_skip + (h->cursor - h->win_off), (size_t)(to - h->cursor));
+                h->cursor = to;
+            }
+            if (rc == MUM_OK && h->cursor < stop) {
+                rc = hash_pe(h, d + (h->cursor - h->pos), (size_t)(stop - h->cursor));
+                h->cursor = stop;
+            }
+        }
+        if (h->cursor < r->end)
+            break; /* more of this range is still to come */
+        if (++h->cur < h->nranges)
+            h->cursor = h->ranges[h->cur].start;
+    }
+    if (rc != MUM_OK)
+        return rc;
+    uint64_t keep = UINT64_MAX;
+    if (h->cur < h->nranges) {
+        keep = h->min_start[h->cur + 1];
+        if (h->cursor < keep)
+            keep = h->cursor;
+    }
+    win_drop_below(h, keep);
+    if (keep < avail) {
+        uint64_t from = keep > h->pos ? keep : h->pos;
+        rc = win_append(h, d + (from - h->pos), (size_t)(avail - from), from);
+    }
+    h->pos = avail;
+    return rc;
+}
+
+/* The headers are in (or wrong): plan the ranges and hash what is held. */
+static int headers_done(mum_pe_hasher *h)
+{
+    int rc = plan_ranges(h);
+    if (rc != MUM_OK)
+        return rc;
+    h->state = PH_STREAM;
+    return consume(h, h->head, h->head_len);
+}
+
+/* Feeds data to the header parser until it has what it needs; returns how
+ * many bytes of data it took. */
+static int feed_head(mum_pe_hasher *h, const uint8_t *d, size_t size, size_t *used)
+{
+    *used = 0;
+    while (h->state == PH_HEAD) {
+        if (h->head_len < h->need) {
+            uint64_t want = h->need - h->head_len;
+            size_t take = want < size - *used ? (size_t)want : size - *used;
+            if (take == 0)
+                return MUM_OK;
+            if (h->head_len + take > h->limit)
+                return MUM_ELIMIT;
+            if (!mum__grow((void **)&h->head, &h->head_cap, h->head_len + take, 1))
+                return MUM_ENOMEM;
+            memcpy(h->head + h->head_len, d + *used, take);
+            h->head_len += take;
+            *used += take;
+            note_held(h);
+            if (h->head_len < h->need)
+                return MUM_OK;
+        }
+        int rc = parse_layout(NULL, h->head, h->head_len, PE_SIZE_UNKNOWN, NULL, MUM_ENOTFOUND, &h->layout,
+                              &h->need);
+        if (rc == PE_NEED_MORE)
+            continue;
+        if (rc == MUM_ENOMEM)
+            return rc;
+        if (rc != MUM_OK) {
+            /* the headers are wrong whatever follows: finish says how */
+            h->state = PH_BAD_HEADERS;
+            return MUM_OK;
+        }
+        return headers_done(h);
+    }
+    return MUM_OK;
+}
+
+int mum_pe_hasher_update(mum_pe_hasher *h, const void *data, size_t size)
+{
+    if (h->finished)
+        return MUM_EINVAL;
+    if (size == 0)
+        return MUM_OK;
+    if (h->status == MUM_ENOMEM || h->status == MUM_ECRYPTO)
+        return h->status;
+    const uint8_t *d = data;
+    int rc = MUM_OK;
+    for (size_t i = 0; i < h->n && h->flat[i] && rc == MUM_OK; i++)
+        rc = mum_hasher_update(h->flat[i], d, size);
+    h->total += size;
+    if (rc == MUM_OK && h->status == MUM_OK) {
+        size_t used = 0;
+        if (h->state == PH_HEAD)
+            rc = feed_head(h, d, size, &used);
+        if (rc == MUM_OK && h->state == PH_STREAM && used < size)
+            rc = consume(h, d + used, size - used);
+    }
+    if (rc == MUM_ELIMIT) {
+        /* the Authenticode digest is given up; the flat ones go on */
+        h->status = rc;
+        mum__free(h->win);
+        h->win = NULL;
+        h->win_cap = h->win_len = h->win_skip = 0;
+        return MUM_OK;
+    }
+    if (rc != MUM_OK)
+        h->status = rc;
+    return rc;
+}
+
+int mum_pe_hasher_finish(mum_pe_hasher *h, mum_ctx *ctx, const mum_location *where,
+                         uint8_t (*out)[MUM_HASH_MAX_SIZE], uint8_t (*flat)[MUM_HASH_MAX_SIZE])
+{
+    if (h->finished || !out || (h->flat[0] && !flat))
+        return mum__error(ctx, MUM_EINVAL, NULL, "mum_pe_hasher_finish: finished already, or no room for the digests");
+    h->finished = true;
+    int rc = h->status == MUM_ELIMIT ? MUM_OK : h->status;
+    for (size_t i = 0; i < h->n && h->flat[i] && rc == MUM_OK; i++)
+        rc = mum_hasher_final(h->flat[i], flat[i]);
+    if (rc == MUM_OK && h->status == MUM_ELIMIT)
+        return pe_error(ctx, MUM_ELIMIT, where, 0,
+                        "the layout of this PE file needs more than %zu bytes held to compute its "
+                        "Authenticode digest from a stream",
+                        h->limit);
+    pe_layout l = {0};
+    uint64_t need = 0;
+    if (rc == MUM_OK) {
+        rc = parse_layout(ctx, h->head, h->head_len, h->total, where, MUM_ENOTFOUND, &l, &need);
+        mum__free(l.sections);
+        /* What the size tells was checked now; the bytes the headers
+         * take were held, so the parser never needs more here. */
+        if (rc == PE_NEED_MORE || (rc == MUM_OK && h->state != PH_STREAM))
+            return pe_error(ctx, MUM_EFORMAT, where, h->head_len, "PE headers not read whole");
+        if (rc != MUM_OK)
+            return rc;
+    }
+    if (rc == MUM_OK) {
+        /* the padding of digest_layout's step 3 */
+        const mum_pe_info *pi = &h->layout.info;
+        uint64_t hashed = pi->size_of_headers;
+        for (size_t i = 0; i < h->layout.nsections; i++)
+            hashed += h->layout.sections[i].size;
+        uint64_t end = h->total - pi->cert_size;
+        static const uint8_t zeros[8];
+        if (hashed < h->total && end > hashed && end % 8)
+            rc = hash_pe(h, zeros, 8 - end % 8);
+    }
+    for (size_t i = 0; i < h->n && rc == MUM_OK; i++)
+        rc = mum_hasher_final(h->pe[i], out[i]);
+    if (rc == MUM_ENOMEM)
+        return mum__nomem(ctx);
+    if (rc != MUM_OK)
+        return mum__error(ctx, rc, NULL, "computing the Authenticode digest: %s", mum_strerror(rc));
+    return MUM_OK;
+}
+
+size_t mum__der_element_len(const uint8_t *p, size_t n)
+{
+    if (n < 2)
+        return 0;
+    uint64_t len, hdr;
+    if (p[1] < 0x80) {
+        len = p[1];
+        hdr = 2;
+    } else {
+        unsigned k = p[1] & 0x7f;
+        if (k == 0 || k > 4 || n < 2 + (size_t)k)
+            return 0;
+        len = 0;
+        for (unsigned i = 0; i < k; i++)
+            len = len << 8 | p[2 + i];
+        hdr = 2 + k;
+    }
+    return hdr + len <= n ? (size_t)(hdr + len) : 0;
+}
+
 /*
  * Signing tools pad a WIN_CERTIFICATE to 8 bytes, some with the padding
  * counted in dwLength: the signature is the DER SEQUENCE at the start, whose
@@ -310,22 +760,8 @@ int mum_pe_digest(mum_ctx *ctx, const void *data, size_t size, const mum_locatio
  */
 static size_t der_length(const uint8_t *p, size_t n)
 {
-    if (n < 2 || p[0] != 0x30)
-        return n;
-    uint64_t len, hdr;
-    if (p[1] < 0x80) {
-        len = p[1];
-        hdr = 2;
-    } else {
-        unsigned k = p[1] & 0x7f;
-        if (k == 0 || k > 4 || n < 2 + (size_t)k)
-            return n;
-        len = 0;
-        for (unsigned i = 0; i < k; i++)
-            len = len << 8 | p[2 + i];
-        hdr = 2 + k;
-    }
-    return hdr + len <= n ? (size_t)(hdr + len) : n;
+    size_t len = n >= 2 && p[0] == 0x30 ? mum__der_element_len(p, n) : 0;
+    return len ? len : n;
 }
 
 int mum_pe_signature(mum_ctx *ctx, const void *data, size_t size, const mum_location *where,

@@ -2,7 +2,10 @@
  * fuzz_pe.c - PE headers, Authenticode digests and embedded signatures on
  * arbitrary bytes.  The digest of a file and of the same file with a byte
  * of its certificate table changed are the same (the CheckSum field, by
- * contrast, may lie inside a hostile file's section and count there).
+ * contrast, may lie inside a hostile file's section and count there).  The
+ * streaming hasher (mum_pe_hasher) fed the same bytes in blocks of several
+ * sizes gives what mum_pe_digest gives - the digests, or the same status
+ * (MUM_ENOTFOUND for "not a PE file") and message - and the plain digests.
  */
 #include "config.h"
 
@@ -12,6 +15,65 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Streams data in blocks of `chunk` bytes; traps on any difference from
+ * mum_pe_digest's result (ref, d, ref_msg). */
+static void cross_check(const uint8_t *data, size_t size, size_t chunk, int ref,
+                        const uint8_t (*d)[MUM_HASH_MAX_SIZE], const char *ref_msg)
+{
+    static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
+    mum_ctx *ctx = NULL;
+    mum_pe_hasher *h = NULL;
+    if (mum_ctx_new(&ctx) != MUM_OK || mum_pe_hasher_new(&h, algs, 2, MUM_PE_HASHER_FLAT) != MUM_OK) {
+        mum_ctx_free(ctx);
+        return;
+    }
+    int rc = MUM_OK;
+    for (size_t at = 0; at < size && rc == MUM_OK; at += chunk)
+        rc = mum_pe_hasher_update(h, data + at, size - at < chunk ? size - at : chunk);
+    uint8_t got[2][MUM_HASH_MAX_SIZE] = {{0}}, flat[2][MUM_HASH_MAX_SIZE] = {{0}};
+    mum_location where = {.input = "fuzz.dll"};
+    if (rc == MUM_OK)
+        rc = mum_pe_hasher_finish(h, ctx, &where, got, flat);
+    mum_pe_hasher_free(h);
+    if (rc == MUM_ENOMEM || ref == MUM_ENOMEM) {
+        mum_ctx_free(ctx); /* an injected allocation failure on one side */
+        return;
+    }
+    int expect = ref == MUM_EFORMAT && !mum_pe_probe(data, size) ? MUM_ENOTFOUND : ref;
+    if (rc != expect)
+        __builtin_trap();
+    /* The messages agree, unless an injected allocation failure degraded
+     * one (the context keeps the status but loses the location, or says
+     * only "out of memory"): every message here starts with the input. */
+    static const char input[] = "fuzz.dll: ";
+    const char *msg = mum_ctx_message(ctx);
+    if (strncmp(msg, input, sizeof input - 1) == 0 && strncmp(ref_msg, input, sizeof input - 1) == 0 &&
+        strcmp(msg, ref_msg) != 0)
+        __builtin_trap();
+    if (rc == MUM_OK && (memcmp(got[0], d[0], 20) != 0 || memcmp(got[1], d[1], 32) != 0))
+        __builtin_trap();
+    uint8_t sha256[32];
+    if (mum_hash_buffer(MUM_HASH_SHA256, data, size, sha256) == MUM_OK && memcmp(flat[1], sha256, 32) != 0)
+        __builtin_trap();
+    mum_ctx_free(ctx);
+}
+
+static void stream_checks(const uint8_t *data, size_t size, mum_ctx *ctx, const mum_location *where)
+{
+    static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
+    uint8_t d[2][MUM_HASH_MAX_SIZE] = {{0}};
+    mum_ctx_clear(ctx);
+    int ref = mum_pe_digest(ctx, data, size, where, algs, 2, d);
+    char *msg = strdup(mum_ctx_message(ctx));
+    if (!msg)
+        return;
+    const size_t chunks[] = {size ? size : 1, 7, 4096, size ? (size_t)data[size - 1] % 97 + 1 : 1, 1};
+    for (size_t i = 0; i < sizeof chunks / sizeof *chunks; i++)
+        if (chunks[i] > 1 || size <= 65536)
+            cross_check(data, size, chunks[i], ref, (const uint8_t(*)[MUM_HASH_MAX_SIZE])d, msg);
+    free(msg);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -55,6 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     mum_cat_digests cd;
     (void)mum_cat_digests_compute(ctx, data, size, &where, &cd);
+    stream_checks(data, size, ctx, &where);
     mum_ctx_free(ctx);
     return 0;
 }

@@ -24,13 +24,15 @@ A small .msu: UTF-16 properties, the unattend file, the update cabinet:
       source %configsetroot%\Windows6.1-KB9999999-x64.CAB
   cabinets:
     (input)
-      signature: none
+      signature      none
     Windows6.1-KB9999999-x64.cab
-      signature: none
+      signature      none
   contents of Windows6.1-KB9999999-x64.cab:
     packages 2, catalogs 2, manifests 1, payloads 1
 
-A signature is found, located and digested, and not called verified:
+A signature is found, located and digested; its 16 stand-in bytes are no
+PKCS#7 signature (tests/cli/cab-signature.sh verifies real ones against
+osslsigncode):
 
   $ cd "$SRCDIR/tests/fixtures/containers" && mumtool info sigfake.cab
   input:         sigfake.cab
@@ -39,9 +41,11 @@ A signature is found, located and digested, and not called verified:
   architecture:  (unknown)
   cabinets:
     (input)
-      signature: present at offset 165, 16 bytes; not verified
-      authenticode sha1:   fdf4b6e86cd51141e0c2780b2619116e6e772010
-      authenticode sha256: dca0c76e92e78b7951ffa1a875b435be079bd79cff48fa1d78bd52dbb4a6c534
+      signature      present at offset 165, 16 bytes: malformed
+      cabinet sha1   fdf4b6e86cd51141e0c2780b2619116e6e772010
+      cabinet sha256 dca0c76e92e78b7951ffa1a875b435be079bd79cff48fa1d78bd52dbb4a6c534
+  sigfake.cab: at offset 165: error: the cabinet's signature: not a PKCS#7 signature: a malformed tag or length [container.signature-malformed]
+  [1]
 
 The same as JSON:
 
@@ -60,7 +64,7 @@ The same as JSON:
         "entries": 2,
         "signature": {
           "present": true,
-          "status": "not verified",
+          "status": "malformed",
           "offset": 165,
           "length": 16,
           "sha1": "fdf4b6e86cd51141e0c2780b2619116e6e772010",
@@ -68,8 +72,19 @@ The same as JSON:
         }
       }
     ],
-    "findings": []
+    "findings": [
+      {
+        "rule": "container.signature-malformed",
+        "severity": "error",
+        "location": {
+          "input": "sigfake.cab",
+          "offset": 165
+        },
+        "message": "the cabinet's signature: not a PKCS#7 signature: a malformed tag or length"
+      }
+    ]
   }
+  [1]
 
 An express cabinet: every index file mapped to what the cabinet holds:
 
@@ -80,7 +95,7 @@ An express cabinet: every index file mapped to what the cabinet holds:
   architecture:  (unknown)
   cabinets:
     (input)
-      signature: none
+      signature      none
   contents of (input) (express):
     packages 1, catalogs 0, manifests 0, payloads 3
   express index of (input): 4 files: stored 1, delta only 2, copies 1, missing 0
@@ -98,7 +113,7 @@ Every express rule, broken once (the loop of copies twice):
   architecture:  (unknown)
   cabinets:
     (input)
-      signature: none
+      signature      none
   express index of (input): 12 files: stored 2, delta only 4, copies 1, missing 5
     delta only          5000  comp_a\payload.dll  [PA30 blob 0] target 5000 bytes
     delta only            78  comp_a\other.txt  [PA30 blob 1, hash ok] target 77 bytes
@@ -135,9 +150,9 @@ A cut signature:
   architecture:  (unknown)
   cabinets:
     (input)
-      signature: present at offset 165, 64 bytes; incomplete
-      authenticode sha1:   fdf4b6e86cd51141e0c2780b2619116e6e772010
-      authenticode sha256: dca0c76e92e78b7951ffa1a875b435be079bd79cff48fa1d78bd52dbb4a6c534
+      signature      present at offset 165, 64 bytes: incomplete
+      cabinet sha1   fdf4b6e86cd51141e0c2780b2619116e6e772010
+      cabinet sha256 dca0c76e92e78b7951ffa1a875b435be079bd79cff48fa1d78bd52dbb4a6c534
   sigtrunc.cab: at offset 209: error: the input ends at 209 but its signature should end at 229 [container.truncated]
   [1]
 
@@ -151,6 +166,19 @@ Errors:
   mumtool: info: no INPUT given
   Try 'mumtool info --help'.
   [2]
+
+  $ mumtool info --trust 2>&1
+  mumtool: info: --trust needs a PEM file
+  Try 'mumtool info --help'.
+  [2]
+
+  $ cd "$SRCDIR/tests/fixtures/containers" && mumtool info --trust nothing.pem plain.cab 2>&1
+  mumtool: nothing.pem: cannot open: No such file or directory
+  [3]
+
+  $ cd "$SRCDIR/tests/fixtures/containers" && mumtool info --trust plain.cab plain.cab 2>&1
+  mumtool: plain.cab: no PEM certificate in it
+  [3]
 
 A folder: the .msu extracted (its cabinet became a folder):
 

@@ -1,0 +1,137 @@
+/*
+ * cabsig.c - a cabinet's own Authenticode signature, verified: the blob the
+ * digest pass kept (cab.c) is handed to the signature module (pkcs7.c) with
+ * the cabinet's Authenticode digests.  Only the public signature API is
+ * used here; what is the cabinet's own is the blob's padding, the data type
+ * the signature must name, and offsets in messages.
+ */
+#include "config.h"
+
+#include "crypto.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static const char *data_type_name(const char *oid)
+{
+    if (strcmp(oid, MUM_OID_SPC_CAB_DATA) == 0)
+        return "SPC_CAB_DATA";
+    if (strcmp(oid, MUM_OID_SPC_PE_IMAGE_DATA) == 0)
+        return "SPC_PE_IMAGE_DATA: a PE file";
+    return "a type Authenticode does not define";
+}
+
+/*
+ * The parser's offsets are offsets in the blob; in a message about the
+ * cabinet they must be offsets in the cabinet.  The reason is kept as the
+ * parser wrote it.
+ */
+static int shift_error(mum_ctx *ctx, int rc, const mum_location *where, uint64_t base)
+{
+    if (!ctx || rc == MUM_ENOMEM)
+        return rc;
+    const mum_location *at = mum_ctx_location(ctx);
+    mum_location loc = where ? *where : (mum_location){0};
+    loc.line = loc.column = 0;
+    loc.has_offset = true;
+    loc.offset = base + (at->has_offset ? at->offset : 0);
+    char *reason = mum__strdup(mum_ctx_reason(ctx));
+    if (!reason)
+        return mum__nomem(ctx);
+    rc = mum__error(ctx, rc, &loc, "the cabinet's signature: %s", reason);
+    mum__free(reason);
+    return rc;
+}
+
+static int blob_error(mum_ctx *ctx, const mum_location *where, uint64_t offset, const char *fmt, ...)
+    MUM_PRINTF(4, 5);
+
+static int blob_error(mum_ctx *ctx, const mum_location *where, uint64_t offset, const char *fmt, ...)
+{
+    mum_location loc = where ? *where : (mum_location){0};
+    loc.line = loc.column = 0;
+    loc.has_offset = true;
+    loc.offset = offset;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = mum__verror(ctx, MUM_EFORMAT, &loc, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* A signature over something other than a cabinet fails integrity, whatever
+ * its digest: the digest is not a cabinet digest. */
+static int check_data_type(const mum_signature *s, mum_sig_result *r)
+{
+    if (mum_signature_signer_count(s) == 0)
+        return MUM_OK;
+    if (r->status == MUM_SIG_INTEGRITY_FAILED && r->failed_check != MUM_SIG_CHECK_FILE_DIGEST)
+        return MUM_OK; /* an earlier check failed; that says more */
+    mum_authenticode_info ai;
+    int rc = mum_authenticode_content(NULL, s, &ai);
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc != MUM_OK || strcmp(ai.data_type, MUM_OID_SPC_CAB_DATA) == 0)
+        return MUM_OK; /* not Authenticode at all: the verdict says so already */
+    char *detail = mum__asprintf("the signature is for data of type %s (%s), not a cabinet (%s)",
+                                 ai.data_type, data_type_name(ai.data_type), MUM_OID_SPC_CAB_DATA);
+    if (!detail)
+        return MUM_ENOMEM;
+    mum__free(r->detail);
+    r->detail = detail;
+    r->status = MUM_SIG_INTEGRITY_FAILED;
+    r->failed_check = MUM_SIG_CHECK_FILE_DIGEST;
+    r->trust_issue = MUM_SIG_TRUST_OK;
+    r->time_source = MUM_SIG_TIME_NONE;
+    r->evaluated_at = 0;
+    mum__free(r->timestamp_note);
+    r->timestamp_note = NULL;
+    return MUM_OK;
+}
+
+int mum_cab_signature_verify(mum_sig_result *out, mum_signature **sig_out, mum_ctx *ctx,
+                             const mum_cab_signature *sig, const mum_location *where,
+                             const mum_sig_verify_opts *opts)
+{
+    if (sig_out)
+        *sig_out = NULL;
+    if (!out || !sig)
+        return mum__error(ctx, MUM_EINVAL, NULL, "mum_cab_signature_verify: no signature or no result");
+    memset(out, 0, sizeof *out);
+    if (!sig->present)
+        return mum__error(ctx, MUM_ENOTFOUND, where, "the cabinet carries no signature");
+    if (!sig->blob)
+        return blob_error(ctx, where, sig->offset,
+                          "the cabinet's signature (%" PRIu64 " bytes) was not read whole", sig->length);
+    if (!sig->digests_valid)
+        return blob_error(ctx, where, sig->offset,
+                          "the cabinet's Authenticode digest could not be computed: the signature "
+                          "does not follow the cabinet");
+    /* DER, then zeros up to the length the header gives (signing tools pad
+     * to 8 bytes); a blob whose DER length cannot be read goes to the
+     * parser whole, which says where it breaks. */
+    size_t der_len = sig->blob_size >= 2 && sig->blob[0] == 0x30 ? mum__der_element_len(sig->blob, sig->blob_size) : 0;
+    if (der_len == 0)
+        der_len = sig->blob_size;
+    for (size_t i = der_len; i < sig->blob_size; i++)
+        if (sig->blob[i] != 0)
+            return blob_error(ctx, where, sig->offset + i,
+                              "the cabinet's signature: %zu bytes after the PKCS#7 signature are not "
+                              "zero padding",
+                              sig->blob_size - der_len);
+    mum_signature *s = NULL;
+    int rc = mum_signature_parse(ctx, sig->blob, der_len, where, &s);
+    if (rc != MUM_OK)
+        return shift_error(ctx, rc, where, sig->offset);
+    mum_file_digest d[2] = {{MUM_HASH_SHA1, sig->sha1}, {MUM_HASH_SHA256, sig->sha256}};
+    rc = mum_authenticode_verify(ctx, s, d, 2, opts, out);
+    if (rc == MUM_OK && (rc = check_data_type(s, out)) != MUM_OK) {
+        mum_sig_result_clear(out);
+        rc = mum__nomem(ctx);
+    }
+    if (rc == MUM_OK && sig_out)
+        *sig_out = s;
+    else
+        mum_signature_free(s);
+    return rc;
+}

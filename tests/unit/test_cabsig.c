@@ -1,0 +1,342 @@
+/*
+ * test_cabsig.c - a cabinet's own Authenticode signature, verified
+ * (mum_cab_signature_verify): fixture cabinets signed here by osslsigncode
+ * with the throwaway test CA (tests/tools/make-test-ca.sh), then damaged -
+ * a flipped data byte, junk in the padding, a cut signature, the signature
+ * of a PE file put in a cabinet's place.  tests/cli/cab-signature.sh holds
+ * the same verdicts against osslsigncode's.
+ */
+#include "testca.h"
+
+#include "pegen.h"
+
+#include <mum/cab.h>
+#include <mum/pe.h>
+
+static bool have_osslsigncode(void)
+{
+    return system("command -v osslsigncode >/dev/null 2>&1") == 0;
+}
+
+typedef struct cabfile {
+    uint8_t *data;
+    size_t size;
+} cabfile;
+
+/* An input file at `path`, signed by osslsigncode with a test key. */
+static cabfile sign_file(const char *path, const char *who, const char *hash)
+{
+    if (!have_osslsigncode())
+        cr_skip_test("osslsigncode is not installed (tools/install-deps)");
+    char dir[256], out[300], cmd[2048], key[64], cert[64];
+    tu_scratch(dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(key, sizeof key, "%s.key", who);
+    snprintf(cert, sizeof cert, "%s.pem", who);
+    snprintf(cmd, sizeof cmd, "osslsigncode sign -h %s -certs '%s' -key '%s' -in '%s' -out '%s' >/dev/null 2>&1",
+             hash, tu_ca_file(cert), tu_ca_file(key), path, out);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    cabfile c;
+    c.data = tu_slurp(out, &c.size);
+    cr_assert_not_null(c.data);
+    tu_rmrf(dir);
+    return c;
+}
+
+static const char *fixture(const char *name)
+{
+    static char path[4096];
+    const char *src = getenv("MUM_SRCDIR");
+    snprintf(path, sizeof path, "%s/tests/fixtures/containers/%s", src ? src : "..", name);
+    return path;
+}
+
+static cabfile signed_cab(const char *who, const char *hash)
+{
+    return sign_file(fixture("plain.cab"), who, hash);
+}
+
+/* The signature and digests of cabinet bytes, as the digest pass finds them. */
+static void digest(const cabfile *c, mum_cab_signature *out)
+{
+    mum_cab_digest *d;
+    cr_assert_eq(mum_cab_digest_new(&d, 0), MUM_OK);
+    cr_assert_eq(mum_cab_digest_update(d, c->data, c->size), MUM_OK);
+    cr_assert_eq(mum_cab_digest_finish(d, NULL, NULL, out, NULL), MUM_OK);
+    mum_cab_digest_free(d);
+}
+
+static mum_trust *anchors(const char *pem)
+{
+    mum_trust *t;
+    cr_assert_eq(mum_trust_new(&t), MUM_OK);
+    cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file(pem)), MUM_OK);
+    return t;
+}
+
+/* Verifies c with anchors from `pem` (NULL: none); the verdict in *r. */
+static int verify(const cabfile *c, const char *pem, mum_sig_result *r, mum_ctx *ctx)
+{
+    mum_cab_signature cs;
+    digest(c, &cs);
+    mum_trust *t = pem ? anchors(pem) : NULL;
+    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    o.anchors = t;
+    mum_location where = {.input = "t.cab"};
+    int rc = mum_cab_signature_verify(r, NULL, ctx, &cs, &where, &o);
+    mum_trust_free(t);
+    mum_cab_signature_clear(&cs);
+    return rc;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+Test(cab_signature, intact_untrusted_without_anchors_trusted_with_the_root)
+{
+    const char *hashes[2] = {"sha1", "sha256"};
+    for (int h = 0; h < 2; h++) {
+        cabfile c = signed_cab("signer", hashes[h]);
+        mum_cab_signature cs;
+        digest(&c, &cs);
+        cr_assert(cs.present && cs.blob && cs.digests_valid);
+        mum_sig_result r;
+        mum_signature *sig;
+        mum_location where = {.input = "t.cab"};
+        cr_assert_eq(mum_cab_signature_verify(&r, &sig, NULL, &cs, &where, NULL), MUM_OK);
+        cr_assert_eq(r.status, MUM_SIG_UNTRUSTED, "%s: %s", hashes[h], r.detail);
+        cr_assert_eq(r.trust_issue, MUM_SIG_TRUST_NO_ANCHORS);
+        /* the parsed signature comes back: its signer and the digest it signs */
+        cr_assert_not_null(sig);
+        cr_assert_str_eq(mum_signature_signer(sig, 0)->cert.subject, "CN=mumtool test signer,O=mumtool tests");
+        mum_authenticode_info ai;
+        cr_assert_eq(mum_authenticode_content(NULL, sig, &ai), MUM_OK);
+        cr_assert_str_eq(ai.data_type, "1.3.6.1.4.1.311.2.1.25");
+        cr_assert_arr_eq(ai.digest, h ? cs.sha256 : cs.sha1, h ? 32 : 20);
+        mum_signature_free(sig);
+        mum_sig_result_clear(&r);
+        mum_cab_signature_clear(&cs);
+
+        cr_assert_eq(verify(&c, "root.pem", &r, NULL), MUM_OK);
+        cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s: %s", hashes[h], r.detail);
+        mum_sig_result_clear(&r);
+        cr_assert_eq(verify(&c, "other.pem", &r, NULL), MUM_OK);
+        cr_assert_eq(r.status, MUM_SIG_UNTRUSTED);
+        cr_assert_eq(r.trust_issue, MUM_SIG_TRUST_UNKNOWN_ROOT);
+        mum_sig_result_clear(&r);
+        free(c.data);
+    }
+}
+
+Test(cab_signature, a_flipped_data_byte_fails_the_file_digest)
+{
+    cabfile c = signed_cab("signer", "sha256");
+    uint32_t cab_size = le32(c.data + 8);
+    c.data[cab_size - 3] ^= 0x20; /* in the last CFDATA block */
+    mum_sig_result r;
+    cr_assert_eq(verify(&c, "root.pem", &r, NULL), MUM_OK);
+    cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
+    cr_assert_eq(r.failed_check, MUM_SIG_CHECK_FILE_DIGEST);
+    cr_assert(strstr(r.detail, "differs from the signed one"), "%s", r.detail);
+    mum_findings *f;
+    mum_findings_new(&f);
+    cr_assert_eq(mum_sig_result_findings(&r, NULL, f, NULL), MUM_OK);
+    cr_assert_eq(tu_count_rule(f, "signature.file-digest"), 1);
+    mum_findings_free(f);
+    mum_sig_result_clear(&r);
+    free(c.data);
+}
+
+Test(cab_signature, a_changed_signature_byte_fails_integrity)
+{
+    cabfile c = signed_cab("signer", "sha256");
+    uint32_t at = le32(c.data + 44), len = le32(c.data + 48);
+    /* inside the signer's signature value, near the end of the DER */
+    size_t der_end = at + len;
+    while (c.data[der_end - 1] == 0)
+        der_end--;
+    c.data[der_end - 10] ^= 0x01;
+    mum_sig_result r;
+    cr_assert_eq(verify(&c, NULL, &r, NULL), MUM_OK);
+    cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
+    cr_assert_eq(r.failed_check, MUM_SIG_CHECK_SIGNATURE, "%s", r.detail);
+    mum_sig_result_clear(&r);
+    free(c.data);
+}
+
+Test(cab_signature, zero_padding_is_skipped_other_bytes_are_malformed)
+{
+    cabfile c = signed_cab("signer", "sha256");
+    uint32_t at = le32(c.data + 44), len = le32(c.data + 48);
+    /* eight more bytes of signature, zeros: padding, as signing tools add */
+    uint8_t *p = calloc(1, c.size + 8);
+    memcpy(p, c.data, c.size);
+    put32(p + 48, len + 8);
+    cabfile padded = {p, c.size + 8};
+    mum_sig_result r;
+    cr_assert_eq(verify(&padded, "root.pem", &r, NULL), MUM_OK);
+    cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail);
+    mum_sig_result_clear(&r);
+    /* anything else there is not padding */
+    p[at + len + 5] = 0x55;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(verify(&padded, NULL, &r, ctx), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "8 bytes after the PKCS#7 signature are not zero padding"), "%s",
+              mum_ctx_message(ctx));
+    char want[64];
+    snprintf(want, sizeof want, "t.cab: at offset %u:", at + len + 5);
+    cr_assert(strstr(mum_ctx_message(ctx), want), "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    free(p);
+    free(c.data);
+}
+
+/* The header's signature length and the file both cut: the blob is
+ * consistent with the header, but the DER inside is not whole. */
+Test(cab_signature, a_cut_signature_is_a_located_error)
+{
+    cabfile c = signed_cab("signer", "sha256");
+    uint32_t at = le32(c.data + 44), len = le32(c.data + 48);
+    for (uint32_t keep = 0; keep < len; keep += 97) {
+        cabfile cut = {c.data, at + keep};
+        put32(c.data + 48, keep);
+        mum_ctx *ctx;
+        mum_ctx_new(&ctx);
+        mum_sig_result r;
+        mum_cab_signature cs;
+        digest(&cut, &cs);
+        int rc = mum_cab_signature_verify(&r, NULL, ctx, &cs, NULL, NULL);
+        if (keep == 0) {
+            /* a zero length locates no signature */
+            cr_assert_not(cs.present);
+            cr_assert_eq(rc, MUM_ENOTFOUND);
+        } else {
+            cr_assert_eq(rc, MUM_EFORMAT, "cut to %u bytes: %d %s", keep, rc, mum_ctx_message(ctx));
+            cr_assert(strstr(mum_ctx_message(ctx), "the cabinet's signature: "), "%s", mum_ctx_message(ctx));
+            /* an offset inside the signature, not inside the blob */
+            const mum_location *loc = mum_ctx_location(ctx);
+            cr_assert(loc->has_offset && loc->offset >= at && loc->offset <= at + keep, "%s",
+                      mum_ctx_message(ctx));
+        }
+        mum_cab_signature_clear(&cs);
+        mum_ctx_free(ctx);
+    }
+    free(c.data);
+}
+
+Test(cab_signature, a_file_cut_inside_the_signature_is_an_error)
+{
+    cabfile c = signed_cab("signer", "sha1");
+    uint32_t at = le32(c.data + 44);
+    cabfile cut = {c.data, at + 100};
+    mum_cab_signature cs;
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_cab_digest *d;
+    cr_assert_eq(mum_cab_digest_new(&d, 0), MUM_OK);
+    cr_assert_eq(mum_cab_digest_update(d, cut.data, cut.size), MUM_OK);
+    cr_assert_eq(mum_cab_digest_finish(d, NULL, NULL, &cs, f), MUM_OK);
+    mum_cab_digest_free(d);
+    cr_assert_eq(tu_count_rule(f, "container.truncated"), 1);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_sig_result r;
+    cr_assert_eq(mum_cab_signature_verify(&r, NULL, ctx, &cs, NULL, NULL), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "was not read whole"), "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    mum_findings_free(f);
+    mum_cab_signature_clear(&cs);
+    free(c.data);
+}
+
+Test(cab_signature, a_pe_files_signature_in_a_cabinet_fails_integrity)
+{
+    /* osslsigncode signs a test image; its PKCS#7 takes the place of a
+     * cabinet's own, padded to 8 bytes as the cabinet's was */
+    char dir[256], in[300];
+    tu_scratch(dir);
+    snprintf(in, sizeof in, "%s/in.dll", dir);
+    pegen_opts o = PEGEN_OPTS_INIT;
+    size_t size;
+    uint8_t *img = pegen_build(&o, &size);
+    tu_spit(in, img, size);
+    free(img);
+    cabfile pe = sign_file(in, "signer", "sha256");
+    tu_rmrf(dir);
+    const uint8_t *der;
+    size_t der_len;
+    cr_assert_eq(mum_pe_signature(NULL, pe.data, pe.size, NULL, &der, &der_len), MUM_OK);
+
+    cabfile c = signed_cab("signer", "sha256");
+    uint32_t at = le32(c.data + 44);
+    size_t padded = (der_len + 7) / 8 * 8;
+    uint8_t *graft = calloc(1, at + padded);
+    memcpy(graft, c.data, at);
+    memcpy(graft + at, der, der_len);
+    put32(graft + 48, (uint32_t)padded);
+    cabfile g = {graft, at + padded};
+    mum_sig_result r;
+    cr_assert_eq(verify(&g, "root.pem", &r, NULL), MUM_OK);
+    cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
+    cr_assert_eq(r.failed_check, MUM_SIG_CHECK_FILE_DIGEST);
+    cr_assert(strstr(r.detail, "1.3.6.1.4.1.311.2.1.15 (SPC_PE_IMAGE_DATA"), "%s", r.detail);
+    cr_assert(strstr(r.detail, "not a cabinet"), "%s", r.detail);
+    mum_sig_result_clear(&r);
+    free(graft);
+    free(c.data);
+    free(pe.data);
+}
+
+Test(cab_signature, no_signature_and_bad_arguments)
+{
+    size_t n = 0;
+    uint8_t *b = tu_slurp(fixture("plain.cab"), &n);
+    cr_assert_not_null(b);
+    cabfile c = {b, n};
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_sig_result r;
+    cr_assert_eq(verify(&c, NULL, &r, ctx), MUM_ENOTFOUND);
+    cr_assert(strstr(mum_ctx_message(ctx), "carries no signature"), "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_cab_signature_verify(NULL, NULL, ctx, NULL, NULL, NULL), MUM_EINVAL);
+    mum_cab_signature cs = {0};
+    cr_assert_eq(mum_cab_signature_verify(&r, NULL, ctx, &cs, NULL, NULL), MUM_ENOTFOUND);
+    mum_ctx_free(ctx);
+    free(b);
+
+    /* the fixture's 16 stand-in bytes are no PKCS#7 */
+    b = tu_slurp(fixture("sigfake.cab"), &n);
+    c = (cabfile){b, n};
+    mum_ctx_new(&ctx);
+    cr_assert_eq(verify(&c, NULL, &r, ctx), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "t.cab: at offset 165: the cabinet's signature: "), "%s",
+              mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    free(b);
+}
+
+Test(cab_signature, out_of_memory_is_reported)
+{
+    cabfile c = signed_cab("signer", "sha256");
+    mum_cab_signature cs;
+    digest(&c, &cs);
+    mum_trust *t = anchors("root.pem");
+    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    o.anchors = t;
+    mum_sig_result r;
+    mum_signature *sig = NULL;
+    TU_ALLOC_SWEEP(mum_cab_signature_verify(&r, &sig, NULL, &cs, NULL, &o),
+                   (mum_sig_result_clear(&r), mum_signature_free(sig), sig = NULL));
+    mum_trust_free(t);
+    mum_cab_signature_clear(&cs);
+    free(c.data);
+}
