@@ -24,7 +24,6 @@
 
 enum {
     MAX_BUFFERED = 64 << 20,   /* a catalog or metadata file larger than this is not read */
-    MAX_PE_BUFFER = 256 << 20, /* a PE payload larger than this gets no Authenticode digest */
     MAX_CABINETS = 16          /* nesting of cabinets that keep express state */
 };
 
@@ -224,9 +223,10 @@ typedef struct build {
     mum_hasher *sha1, *sha256;
     bool hashing;
     mum_manifest_parser *parser;
-    mum_sbuf buf;               /* catalogs, metadata; a PE payload */
+    mum_sbuf buf;               /* catalogs, metadata */
     bool buf_over;              /* the file outgrew what is buffered */
     bool maybe_pe;
+    mum_pe_hasher *pe;          /* a payload's Authenticode digest, streamed */
     size_t head_size;
     uint8_t head[64];
 
@@ -305,44 +305,6 @@ static int open_cabinet(build *b, const mum_entry *e)
     return MUM_OK;
 }
 
-/* The length of the DER value at p (a cabinet's signature is padded). */
-static size_t der_size(const uint8_t *p, size_t n)
-{
-    if (n < 2 || p[0] != 0x30)
-        return n;
-    if (p[1] < 0x80)
-        return (size_t)p[1] + 2 <= n ? (size_t)p[1] + 2 : n;
-    size_t k = p[1] & 0x7f, len = 0;
-    if (k == 0 || k > 4 || n < 2 + k)
-        return n;
-    for (size_t i = 0; i < k; i++)
-        len = len << 8 | p[2 + i];
-    return len + 2 + k <= n ? len + 2 + k : n;
-}
-
-/* A cabinet's Authenticode signature against the digests the walk took. */
-static int verify_cab_signature(mum_ctx *ctx, const mum_cab_signature *cs, const mum_location *loc,
-                                const mum_sig_verify_opts *o, mum_sig_result *res,
-                                mum_signature **sig_out)
-{
-    memset(res, 0, sizeof *res);
-    *sig_out = NULL;
-    if (!cs->blob || !cs->digests_valid)
-        return mum__error(ctx, MUM_EFORMAT, loc, "the signature was not read whole");
-    mum_signature *sig;
-    int rc = mum_signature_parse(ctx, cs->blob, der_size(cs->blob, cs->blob_size), loc, &sig);
-    if (rc != MUM_OK)
-        return rc;
-    mum_file_digest d[2] = {{MUM_HASH_SHA1, cs->sha1}, {MUM_HASH_SHA256, cs->sha256}};
-    rc = mum_authenticode_verify(ctx, sig, d, 2, o, res);
-    if (rc != MUM_OK) {
-        mum_signature_free(sig);
-        return rc;
-    }
-    *sig_out = sig;
-    return MUM_OK;
-}
-
 static int add_signature(build *b, const mum_entry *e)
 {
     input_priv *in = b->in;
@@ -364,7 +326,7 @@ static int add_signature(build *b, const mum_entry *e)
     o.has_time = b->opts->has_time;
     o.time = b->opts->time;
     mum_signature *sig = NULL;
-    int rc = verify_cab_signature(b->ctx, e->signature, &loc, &o, &s->result, &sig);
+    int rc = mum_cab_signature_verify(&s->result, &sig, b->ctx, e->signature, &loc, &o);
     if (rc == MUM_ENOMEM)
         return rc;
     if (rc != MUM_OK) {
@@ -609,6 +571,18 @@ static int on_entry(void *ud, const mum_entry *e)
     n->pub.size = e->size;
     b->cur = n;
     b->hashing = true;
+    if (kind == MUM_NODE_PAYLOAD) {
+        /* every payload goes through it until its first bytes say it is
+         * not a PE file (the hasher holds only the headers) */
+        static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
+        mum_pe_hasher_free(b->pe);
+        b->pe = NULL;
+        int rc = mum_pe_hasher_new(&b->pe, algs, 2, 0);
+        if (rc == MUM_ENOMEM)
+            return nomem(b);
+        if (rc != MUM_OK)
+            return mum__error(b->ctx, rc, NULL, "the digest could not be computed");
+    }
     if (kind == MUM_NODE_PACKAGE || kind == MUM_NODE_COMPONENT) {
         mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
         mo.findings = b->findings;
@@ -667,8 +641,17 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
             n->head_size += take;
             b->maybe_pe = n->head_size >= 2 && n->head[0] == 'M' && n->head[1] == 'Z';
         }
-        if (b->maybe_pe)
-            buffer(b, data, size, MAX_PE_BUFFER);
+        if (b->pe && n->head_size >= 2 && !b->maybe_pe) {
+            mum_pe_hasher_free(b->pe);
+            b->pe = NULL;
+        }
+        if (b->pe) {
+            int rc = mum_pe_hasher_update(b->pe, data, size);
+            if (rc == MUM_ENOMEM)
+                return nomem(b);
+            if (rc != MUM_OK)
+                return mum__error(b->ctx, rc, NULL, "the digest could not be computed");
+        }
         break;
     }
     }
@@ -764,16 +747,19 @@ static int finish_catalog(build *b, node_priv *n)
 
 static int finish_payload(build *b, node_priv *n)
 {
-    if (!b->maybe_pe)
+    if (!b->pe)
         return MUM_OK;
     mum_location loc = here(b, n->entry);
-    if (b->buf_over || !mum_pe_probe(b->buf.data, b->buf.len))
-        return MUM_OK;
-    static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
     uint8_t out[2][MUM_HASH_MAX_SIZE];
-    int rc = mum_pe_digest(b->ctx, b->buf.data, b->buf.len, &loc, algs, 2, out);
+    int rc = mum_pe_hasher_finish(b->pe, b->ctx, &loc, out, NULL);
+    mum_pe_hasher_free(b->pe);
+    b->pe = NULL;
     if (rc == MUM_ENOMEM)
         return rc;
+    if (rc == MUM_ENOTFOUND) { /* not a PE file after all */
+        mum_ctx_clear(b->ctx);
+        return MUM_OK;
+    }
     if (rc != MUM_OK) {
         /* not a well-formed PE: catalogs list it by its flat digest, if at all */
         n->pub.digests.pe_error = mum__strdup(mum_ctx_reason(b->ctx));
@@ -1193,6 +1179,7 @@ static int read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_graph_
     mum_manifest_parser_free(b.parser);
     mum_hasher_free(b.sha1);
     mum_hasher_free(b.sha256);
+    mum_pe_hasher_free(b.pe);
     mum__sbuf_free(&b.buf);
     for (; b.cab_top >= 0; b.cab_top--)
         if (b.cab_top < MAX_CABINETS) {
