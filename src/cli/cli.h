@@ -72,6 +72,13 @@ void json_finish(json_writer *w);
 void cli_print_findings(FILE *out, const mum_findings *findings);
 /* A JSON array of finding objects (rule, severity, hresult, location, message). */
 void cli_json_findings(json_writer *w, const mum_findings *findings);
+/* "windowsError": "0x8007000D"-style text of a rule's HRESULT; nothing when 0. */
+void cli_json_windows_error(json_writer *w, unsigned hresult);
+/* An input's "path", "kind", "platform" and "kb" (inside an open object). */
+void cli_json_input_fields(json_writer *w, const mum_graph_input *in);
+/* The length (2 to 4) of the UTF-8 sequence that starts at p (p[0] >= 0x80)
+ * when its continuation bytes are there; 0 otherwise (p is NUL-terminated). */
+int cli_utf8_len(const unsigned char *p);
 /* EXIT_FINDINGS when any finding is a warning or an error, else EXIT_CLEAN. */
 int cli_findings_exit(const mum_findings *findings);
 

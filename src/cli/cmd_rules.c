@@ -49,11 +49,7 @@ int cmd_rules(int argc, char **argv)
             json_begin_object(&w);
             json_kv_string(&w, "id", r->id);
             json_kv_string(&w, "severity", mum_severity_name(r->severity));
-            if (r->hresult) {
-                char hr[16];
-                snprintf(hr, sizeof hr, "0x%08x", (unsigned)r->hresult);
-                json_kv_string(&w, "windowsError", hr);
-            }
+            cli_json_windows_error(&w, r->hresult);
             json_kv_string(&w, "summary", r->summary);
             json_end_object(&w);
         }

@@ -86,11 +86,7 @@ void cli_json_findings(json_writer *w, const mum_findings *findings)
         json_begin_object(w);
         json_kv_string(w, "rule", f->rule->id);
         json_kv_string(w, "severity", mum_severity_name(f->severity));
-        if (f->rule->hresult) {
-            char hr[16];
-            snprintf(hr, sizeof hr, "0x%08x", (unsigned)f->rule->hresult);
-            json_kv_string(w, "windowsError", hr);
-        }
+        cli_json_windows_error(w, f->rule->hresult);
         json_key(w, "location");
         json_begin_object(w);
         if (f->loc.input)
@@ -160,6 +156,32 @@ void cli_progress_done(cli_progress *p)
         fflush(stderr);
     }
     p->shown = false;
+}
+
+void cli_json_windows_error(json_writer *w, unsigned hresult)
+{
+    if (!hresult)
+        return;
+    char hr[16];
+    snprintf(hr, sizeof hr, "0x%08x", hresult);
+    json_kv_string(w, "windowsError", hr);
+}
+
+void cli_json_input_fields(json_writer *w, const mum_graph_input *in)
+{
+    json_kv_string(w, "path", in->path);
+    json_kv_string(w, "kind", in->kind);
+    json_kv_string(w, "platform", in->platform);
+    json_kv_string(w, "kb", in->kb);
+}
+
+int cli_utf8_len(const unsigned char *p)
+{
+    int len = (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3 : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+    for (int k = 1; k < len; k++)
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+    return len;
 }
 
 void cli_format_time(long long t, char buf[32])

@@ -84,11 +84,8 @@ static void put_string(FILE *out, const char *s)
             p++;
         } else {
             /* copy a valid UTF-8 sequence, replace anything else */
-            int len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-            bool ok = len > 0;
-            for (int k = 1; ok && k < len; k++)
-                ok = (p[k] & 0xC0) == 0x80;
-            if (ok) {
+            int len = cli_utf8_len(p);
+            if (len) {
                 fwrite(p, 1, (size_t)len, out);
                 p += len;
             } else {

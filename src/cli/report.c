@@ -321,10 +321,7 @@ static void json_report(FILE *out, const mum_graph *g, const mum_verify_result *
     for (size_t i = 0; i < mum_graph_input_count(g); i++) {
         const mum_graph_input *in = mum_graph_input_at(g, i);
         json_begin_object(&w);
-        json_kv_string(&w, "path", in->path);
-        json_kv_string(&w, "kind", in->kind);
-        json_kv_string(&w, "platform", in->platform);
-        json_kv_string(&w, "kb", in->kb);
+        cli_json_input_fields(&w, in);
         json_kv_uint(&w, "packages", in->packages);
         json_kv_uint(&w, "manifests", in->components);
         json_kv_uint(&w, "catalogs", in->catalogs);
@@ -445,11 +442,9 @@ static void sarif_report(FILE *out, const mum_graph *g, const mum_findings *find
         json_kv_string(&w, "level", sarif_level(rule->severity));
         json_end_object(&w);
         if (rule->hresult) {
-            char hr[16];
-            snprintf(hr, sizeof hr, "0x%08x", (unsigned)rule->hresult);
             json_key(&w, "properties");
             json_begin_object(&w);
-            json_kv_string(&w, "windowsError", hr);
+            cli_json_windows_error(&w, rule->hresult);
             json_end_object(&w);
         }
         json_end_object(&w);
@@ -507,11 +502,9 @@ static void sarif_report(FILE *out, const mum_graph *g, const mum_findings *find
             json_end_array(&w);
         }
         if (f->rule->hresult) {
-            char hr[16];
-            snprintf(hr, sizeof hr, "0x%08x", (unsigned)f->rule->hresult);
             json_key(&w, "properties");
             json_begin_object(&w);
-            json_kv_string(&w, "windowsError", hr);
+            cli_json_windows_error(&w, f->rule->hresult);
             json_end_object(&w);
         }
         json_end_object(&w);
@@ -562,11 +555,8 @@ void report_xml_text(FILE *out, const char *s)
         else if (ch < 0x80)
             fputc(ch, out);
         else {
-            int len = (ch & 0xE0) == 0xC0 ? 2 : (ch & 0xF0) == 0xE0 ? 3 : (ch & 0xF8) == 0xF0 ? 4 : 0;
-            bool ok = len > 0;
-            for (int k = 1; ok && k < len; k++)
-                ok = (p[k] & 0xC0) == 0x80;
-            if (ok) {
+            int len = cli_utf8_len(p);
+            if (len) {
                 fwrite(p, 1, (size_t)len, out);
                 p += len;
                 continue;
