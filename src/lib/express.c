@@ -772,13 +772,7 @@ int mum_express_collector_data(mum_express_collector *c, const void *data, size_
     if (!c->in_entry)
         return MUM_OK;
     collected *it = c->cur;
-    if (it->head_size < sizeof it->head) {
-        size_t take = sizeof it->head - it->head_size;
-        if (take > size)
-            take = size;
-        memcpy(it->head + it->head_size, data, take);
-        it->head_size += take;
-    }
+    mum__keep_head(it->head, sizeof it->head, &it->head_size, data, size);
     if (c->is_index) {
         if (c->index.len + size > MAX_INDEX_SIZE)
             return MUM_ELIMIT;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define MUM_INTERNAL __attribute__((visibility("hidden")))
 #define MUM_UNUSED(x) ((void)(x))
@@ -135,6 +136,17 @@ MUM_INTERNAL int mum__strmap_put(mum_strmap *m, char *key, void *value, void **e
 /* The value of key, NULL when absent. */
 MUM_INTERNAL void *mum__strmap_get(const mum_strmap *m, const char *key);
 MUM_INTERNAL void mum__strmap_free(mum_strmap *m);
+
+/* Keeps the first cap bytes of a file that arrives in blocks: appends what
+ * of data[0, size) still fits after the *len bytes head holds. */
+static inline void mum__keep_head(uint8_t *head, size_t cap, size_t *len, const void *data, size_t size)
+{
+    if (*len >= cap)
+        return;
+    size_t take = cap - *len < size ? cap - *len : size;
+    memcpy(head + *len, data, take);
+    *len += take;
+}
 
 /* ---- DER (pe.c) ---- */
 /*
