@@ -227,8 +227,6 @@ typedef struct build {
     bool buf_over;              /* the file outgrew what is buffered */
     bool maybe_pe;
     mum_pe_hasher *pe;          /* a payload's Authenticode digest, streamed */
-    size_t head_size;
-    uint8_t head[64];
 
     /* the cabinets open around the current entry */
     uint32_t skip_depth;        /* >0: inside a skipped container (depth+1 of it) */
@@ -548,7 +546,6 @@ static int on_entry(void *ud, const mum_entry *e)
     b->buf.len = 0;
     b->buf_over = false;
     b->maybe_pe = false;
-    b->head_size = 0;
     if (b->role == ROLE_SKIP)
         return MUM_OK;
     if (b->role == ROLE_INDEX) {
@@ -633,14 +630,8 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
         break;
     case ROLE_PAYLOAD: {
         node_priv *n = b->cur;
-        if (n->head_size < sizeof n->head) {
-            size_t take = sizeof n->head - n->head_size;
-            if (take > size)
-                take = size;
-            memcpy(n->head + n->head_size, data, take);
-            n->head_size += take;
-            b->maybe_pe = n->head_size >= 2 && n->head[0] == 'M' && n->head[1] == 'Z';
-        }
+        mum__keep_head(n->head, sizeof n->head, &n->head_size, data, size);
+        b->maybe_pe = n->head_size >= 2 && n->head[0] == 'M' && n->head[1] == 'Z';
         if (b->pe && n->head_size >= 2 && !b->maybe_pe) {
             mum_pe_hasher_free(b->pe);
             b->pe = NULL;
@@ -1041,34 +1032,40 @@ static int resolve_node(mum_graph *g, const resolver *r, node_priv *n)
     /* files live in a folder named like the manifest: its own name, or (if
      * it was renamed) the keyform of its identity */
     char *keyform = NULL;
-    if (n->pub.id)
-        mum_keyform_format(n->pub.id, 0, &keyform);
+    if (n->pub.id && mum_keyform_format(n->pub.id, 0, &keyform) == MUM_ENOMEM)
+        return MUM_ENOMEM;
     size_t stem = strlen(n->name);
     if (mum__ascii_ends_with_ci(n->name, ".manifest"))
         stem -= strlen(".manifest");
-    for (size_t f = 0; f < m->file_count; f++) {
+    char *folder = mum__strndup(n->name, stem);
+    if (!folder) {
+        mum__free(keyform);
+        return MUM_ENOMEM;
+    }
+    int rc = MUM_OK;
+    for (size_t f = 0; f < m->file_count && rc == MUM_OK; f++) {
         const mum_manifest_file *file = &m->files[f];
         if (!file->name)
             continue;
         mum_edge *e = edge_add(n, MUM_EDGE_FILE);
         if (!e) {
-            mum__free(keyform);
-            return MUM_ENOMEM;
+            rc = MUM_ENOMEM;
+            break;
         }
         e->file = file->name;
         e->file_info = file;
         e->pos = file->pos;
-        char *folder = mum__strndup(n->name, stem);
-        char *dir = folder ? mum__asprintf("%s%s%s", n->dir, *n->dir ? "/" : "", folder) : NULL;
-        char *key = dir ? path_key(n->container, dir, file->name, strlen(file->name)) : NULL;
-        node_priv *hit = key ? mum__strmap_get(&r->files, key) : NULL;
-        mum__free(key);
-        mum__free(dir);
-        mum__free(folder);
-        if (!hit && keyform) {
-            dir = mum__asprintf("%s%s%s", n->dir, *n->dir ? "/" : "", keyform);
-            key = dir ? path_key(n->container, dir, file->name, strlen(file->name)) : NULL;
-            hit = key ? mum__strmap_get(&r->files, key) : NULL;
+        node_priv *hit = NULL;
+        for (int k = 0; k < 2 && !hit && rc == MUM_OK; k++) {
+            const char *base = k == 0 ? folder : keyform;
+            if (!base)
+                break;
+            char *dir = mum__asprintf("%s%s%s", n->dir, *n->dir ? "/" : "", base);
+            char *key = dir ? path_key(n->container, dir, file->name, strlen(file->name)) : NULL;
+            if (key)
+                hit = mum__strmap_get(&r->files, key);
+            else
+                rc = MUM_ENOMEM;
             mum__free(key);
             mum__free(dir);
         }
@@ -1077,8 +1074,9 @@ static int resolve_node(mum_graph *g, const resolver *r, node_priv *n)
             hit->pub.in_count++;
         }
     }
+    mum__free(folder);
     mum__free(keyform);
-    return MUM_OK;
+    return rc;
 }
 
 /* The platform of an input: the architecture most of its packages have. */

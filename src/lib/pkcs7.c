@@ -724,21 +724,23 @@ static const ASN1_TYPE *auth_attr(const PKCS7_SIGNER_INFO *si, const char *oid)
     return X509_ATTRIBUTE_get0_type(X509at_get_attr(si->auth_attr, i), 0);
 }
 
-/* An SpcString as UTF-8. */
-static char *spc_string_text(const MUM_SPC_STRING *s)
+/* An SpcString as UTF-8 in *out; NULL there when it does not convert.
+ * Errors: MUM_ENOMEM. */
+static int spc_string_text(const MUM_SPC_STRING *s, char **out)
 {
+    *out = NULL;
     if (!s)
-        return NULL;
+        return MUM_OK;
     unsigned char *utf8 = NULL;
     const ASN1_STRING *str = s->type == 0 ? s->value.unicode : s->value.ascii;
     int n = ASN1_STRING_to_UTF8(&utf8, str);
     if (n < 0) {
         ERR_clear_error();
-        return NULL;
+        return MUM_OK;
     }
-    char *out = mum__strndup((const char *)utf8, (size_t)n);
+    *out = mum__strndup((const char *)utf8, (size_t)n);
     OPENSSL_free(utf8);
-    return out;
+    return *out ? MUM_OK : MUM_ENOMEM;
 }
 
 static int read_opus(mum_signature *sig, mum_signer_info *info, const PKCS7_SIGNER_INFO *si)
@@ -755,8 +757,9 @@ static int read_opus(mum_signature *sig, mum_signer_info *info, const PKCS7_SIGN
     }
     int rc = MUM_OK;
     if (opus->program_name) {
-        char *s = spc_string_text(opus->program_name);
-        if (s && !(info->program_name = pool_add(sig, s)))
+        char *s;
+        rc = spc_string_text(opus->program_name, &s);
+        if (rc == MUM_OK && s && !(info->program_name = pool_add(sig, s)))
             rc = MUM_ENOMEM;
     }
     if (rc == MUM_OK && opus->more_info && opus->more_info->type == 0) {

@@ -1,0 +1,219 @@
+/*
+ * test_graph.c - the package graph and verify's checks through the library
+ * API, on the committed samples (samples/README.md says what each holds;
+ * samples/gen/generate.py made them, with Python's hashlib computing every
+ * DigestValue - an oracle independent of libmum's hashing).
+ */
+#include "testutil.h"
+
+#include <mum/graph.h>
+#include <mum/policy.h>
+#include <mum/verify.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *sample(const char *rel)
+{
+    static char paths[8][1024];
+    static unsigned next;
+    const char *srcdir = getenv("srcdir");
+    char *p = paths[next++ % 8];
+    snprintf(p, sizeof paths[0], "%s/samples/%s", srcdir ? srcdir : ".", rel);
+    return p;
+}
+
+static mum_trust *test_ca(void)
+{
+    mum_trust *t;
+    mum_ctx *ctx;
+    cr_assert_eq(mum_trust_new(&t), MUM_OK);
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_trust_add_pem_file(ctx, t, sample("test-ca.pem")), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    return t;
+}
+
+static size_t count_rule(const mum_findings *f, const char *id)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < mum_findings_count(f); i++)
+        n += strcmp(mum_findings_get(f, i)->rule->id, id) == 0;
+    return n;
+}
+
+static const char *family[3] = {"kb943650/Windows6.0-KB943650-x86.msu", "kb943650/Windows6.0-KB943650-x64.msu",
+                                "kb943650/Windows6.0-KB943650-ia64.msu"};
+
+Test(graph, the_sample_family_as_its_readme_describes_it)
+{
+    const char *inputs[3] = {sample(family[0]), sample(family[1]), sample(family[2])};
+    mum_trust *anchors = test_ca();
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    o.anchors = anchors;
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum_graph *g;
+    mum_ctx_new(&ctx);
+    mum_findings_new(&f);
+    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 3, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_graph_input_count(g), 3);
+    /* samples/README.md: packages and manifests per platform */
+    const struct {
+        const char *platform;
+        size_t packages, components;
+    } want[3] = {{"x86", 13, 6}, {"amd64", 13, 9}, {"ia64", 9, 7}};
+    for (size_t i = 0; i < 3; i++) {
+        const mum_graph_input *in = mum_graph_input_at(g, i);
+        cr_assert_str_eq(in->kind, "msu");
+        cr_assert_str_eq(in->platform, want[i].platform);
+        cr_assert_str_eq(in->kb, "943650");
+        cr_assert_eq(in->packages, want[i].packages, "%s: %zu packages", in->path, in->packages);
+        cr_assert_eq(in->components, want[i].components, "%s: %zu manifests", in->path, in->components);
+        cr_assert_eq(in->catalogs, want[i].packages, "every package has its catalog");
+    }
+    /* every file a manifest names resolves to a payload whose bytes have the
+     * DigestValue the generator computed; every catalog is trusted */
+    size_t files = 0, catalogs = 0;
+    for (size_t i = 0; i < mum_graph_node_count(g); i++) {
+        const mum_node *n = mum_graph_node(g, i);
+        cr_assert_eq(n->index, i);
+        if (n->kind == MUM_NODE_CATALOG) {
+            cr_assert(n->sig_done, "%s", n->entry);
+            cr_assert_eq(n->sig.status, MUM_SIG_TRUSTED, "%s: %s", n->entry, mum_sig_status_name(n->sig.status));
+            catalogs++;
+        }
+        for (size_t e = 0; e < n->edge_count; e++) {
+            const mum_edge *ed = &n->edges[e];
+            if (ed->kind != MUM_EDGE_FILE)
+                continue;
+            cr_assert_not_null(ed->to, "%s: %s unresolved", n->entry, ed->file);
+            cr_assert_eq(ed->to->kind, MUM_NODE_PAYLOAD);
+            const mum_manifest_file *mf = ed->file_info;
+            cr_assert(mf->digest_ok, "%s: %s", n->entry, ed->file);
+            const uint8_t *got = mf->digest_alg == MUM_HASH_SHA256 ? ed->to->digests.sha256 : ed->to->digests.sha1;
+            cr_assert_arr_eq(got, mf->digest, mf->digest_size, "%s: %s", n->entry, ed->file);
+            files++;
+        }
+    }
+    cr_assert_gt(files, 10);
+    cr_assert_eq(catalogs, 13 + 13 + 9);
+
+    /* with the family's policy (the platforms' expected differences) not
+     * even a warning */
+    mum_policy *policy;
+    cr_assert_eq(mum_policy_load(ctx, sample("kb943650.policy"), &policy), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
+    vo.anchors_given = true;
+    vo.policy = policy;
+    mum_verify_result *r;
+    cr_assert_eq(mum_verify_graph(ctx, g, &vo, f, &r), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_findings_count_at_least(f, MUM_SEVERITY_WARNING), 0);
+    const mum_matrix *m = mum_verify_matrix(r);
+    cr_assert_eq(m->columns, 3);
+    cr_assert_str_eq(m->platforms[0], "x86");
+    cr_assert_str_eq(m->platforms[1], "amd64");
+    cr_assert_str_eq(m->platforms[2], "ia64");
+    mum_verify_result_free(r);
+    mum_policy_free(policy);
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
+    mum_trust_free(anchors);
+}
+
+Test(graph, a_broken_twin_gives_its_finding_and_only_it)
+{
+    char x86[512], x64[512], ia64[512];
+    snprintf(x86, sizeof x86, "%s", sample("broken/version-mismatch/Windows6.0-KB943650-x86.msu"));
+    snprintf(x64, sizeof x64, "%s", sample("broken/version-mismatch/Windows6.0-KB943650-x64.msu"));
+    snprintf(ia64, sizeof ia64, "%s", sample("broken/version-mismatch/Windows6.0-KB943650-ia64.msu"));
+    const char *inputs[3] = {x86, x64, ia64};
+    mum_trust *anchors = test_ca();
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    o.anchors = anchors;
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum_graph *g;
+    mum_ctx_new(&ctx);
+    mum_findings_new(&f);
+    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 3, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_policy *policy;
+    cr_assert_eq(mum_policy_load(ctx, sample("kb943650.policy"), &policy), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
+    vo.anchors_given = true;
+    vo.policy = policy;
+    mum_verify_result *r;
+    cr_assert_eq(mum_verify_graph(ctx, g, &vo, f, &r), MUM_OK);
+    cr_assert_eq(count_rule(f, "matrix.version-mismatch"), 1);
+    cr_assert_eq(mum_findings_count_at_least(f, MUM_SEVERITY_WARNING), 1, "nothing but the version mismatch");
+    /* the matrix row of network-security: 22222 on x86 and amd64, 22223 on ia64 */
+    const mum_matrix *m = mum_verify_matrix(r);
+    const mum_matrix_row *row = NULL;
+    for (size_t i = 0; i < m->component_count; i++)
+        if (strcasecmp(m->components[i].name, "Microsoft-Windows-Network-Security") == 0 &&
+            m->components[i].part == MUM_PART_NATIVE)
+            row = &m->components[i];
+    cr_assert_not_null(row);
+    cr_assert_str_eq(row->cells[0].version, "6.0.6001.22222");
+    cr_assert_str_eq(row->cells[1].version, "6.0.6001.22222");
+    cr_assert_str_eq(row->cells[2].version, "6.0.6001.22223");
+    mum_verify_result_free(r);
+    mum_policy_free(policy);
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
+    mum_trust_free(anchors);
+}
+
+Test(graph, inputs_that_cannot_be_read_are_errors_naming_them)
+{
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum_graph *g = NULL;
+    mum_ctx_new(&ctx);
+    mum_findings_new(&f);
+    const char *missing[1] = {"no-such-package.msu"};
+    cr_assert_eq(mum_graph_build(&g, ctx, missing, 1, NULL, f), MUM_EIO);
+    cr_assert_null(g);
+    cr_assert(strstr(mum_ctx_message(ctx), "no-such-package.msu"), "%s", mum_ctx_message(ctx));
+    mum_ctx_clear(ctx);
+    const char *text[1] = {sample("README.md")};
+    cr_assert_eq(mum_graph_build(&g, ctx, text, 1, NULL, f), MUM_EFORMAT);
+    cr_assert_null(g);
+    cr_assert(strstr(mum_ctx_message(ctx), "README.md"), "%s", mum_ctx_message(ctx));
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
+}
+
+/* Every allocation of building and verifying the x86 sample failing in turn
+ * (one thread, so that the order of allocations is the same every run): the
+ * build or the checks say MUM_ENOMEM, and nothing leaks. */
+static int build_and_verify(void)
+{
+    const char *inputs[1] = {sample(family[0])};
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    o.walk_flags = MUM_WALK_SINGLE_THREAD;
+    mum_ctx *ctx = NULL;
+    mum_findings *f = NULL;
+    mum_graph *g = NULL;
+    mum_verify_result *r = NULL;
+    int rc = mum_ctx_new(&ctx);
+    if (rc == MUM_OK)
+        rc = mum_findings_new(&f);
+    if (rc == MUM_OK)
+        rc = mum_graph_build(&g, ctx, inputs, 1, &o, f);
+    if (rc == MUM_OK)
+        rc = mum_verify_graph(ctx, g, NULL, f, &r);
+    mum_verify_result_free(r);
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
+    return rc;
+}
+
+Test(graph, out_of_memory_is_reported, .timeout = 600)
+{
+    TU_ALLOC_SWEEP(build_and_verify(), (void)0);
+}
