@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates the large VALID package that bench/verify.sh times `mumtool
 verify` on: one signed update cabinet holding tens of thousands of component
-manifests and hundreds of MB of payload, with .mum packages and one signed
+manifests and hundreds of MiB of payload, with .mum packages and one signed
 catalog per package covering every member, as samples/gen/generate.py makes
 the KB943650 samples (whose modules it imports: model, pe, xmlgen and the
 Builder that writes manifests, catalogs and cabinets).
@@ -21,7 +21,7 @@ Shape (deterministic for given arguments):
   - payloads: about 60 % PE images (samples/gen/pe.py, their last section
     padded out to the drawn size), the rest plain data files; sizes drawn
     log-normally around a few tens of KB, with a handful of large files
-    (the largest a few tens of MB), scaled to total --payload-mb; contents
+    (the largest a few tens of MB), scaled to total --payload-mb MiB; contents
     half random, half repetitive (about 2:1 under MSZIP, like binaries);
   - one catalog per package (v1, SHA-1, PE files by Authenticode digest)
     listing the .mum, the manifests it reaches and their payloads, signed by

@@ -9,7 +9,7 @@
 # Target (issue 7): verify at most 1.25x floor-expat.
 #
 # The package is one signed MSZIP cabinet made by bench/gen-verify-package.py
-# (MUM_BENCH_MANIFESTS manifests, default 20000; MUM_BENCH_VERIFY_MB MB of
+# (MUM_BENCH_MANIFESTS manifests, default 20000; MUM_BENCH_VERIFY_MB MiB of
 # payload, default 300), cached in MUM_BENCH_CACHE (default bench-cache in
 # the build folder) while the parameters are unchanged.  gcab 1.5 is
 # quadratic in the file count (the first generation takes minutes) and
@@ -156,7 +156,7 @@ echo "load average after: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 if [ -n "$memcabs" ]; then
     echo
     echo "verify's peak memory against the package's size (best of 2 runs each):"
-    printf '%-26s %8s %10s %9s %8s\n' package entries payload_MB peak_MB wall_s
+    printf '%-26s %8s %11s %9s %8s\n' package entries payload_MiB peak_MB wall_s
     for c in "$cab" $memcabs; do
         [ "$c" = "$cab" ] || check "$c" > /dev/null
         rm -f "$CACHE/.best-mem"
@@ -165,7 +165,7 @@ if [ -n "$memcabs" ]; then
         read -r t c_m m < "$CACHE/.best-mem"
         n=$(wc -l < "$CACHE/.floor")
         pm=$(basename "$c" .cab | sed 's/.*-p//')
-        printf '%-26s %8d %10d %9.1f %8.2f\n' "$(basename "$c")" "$n" "$pm" \
+        printf '%-26s %8d %11d %9.1f %8.2f\n' "$(basename "$c")" "$n" "$pm" \
             "$(awk "BEGIN { print $m / 1024 }")" "$t"
     done
     echo "(same manifests, twice the payload: the peak should stay; half the manifests: it should drop)"
