@@ -141,7 +141,7 @@ done
 read -r t_f c_f m_f < "$CACHE/.best-floor"
 read -r t_x c_x m_x < "$CACHE/.best-floor-expat"
 read -r t_v c_v m_v < "$CACHE/.best-verify"
-printf '%-14s %8s %8s %10s %9s\n' program wall_s cpu_s cpu/wall peak_MB
+printf '%-14s %8s %8s %10s %9s\n' program wall_s cpu_s cpu/wall peak_MiB
 for p in floor:$t_f:$c_f:$m_f floor-expat:$t_x:$c_x:$m_x "mumtool verify:$t_v:$c_v:$m_v"; do
     echo "$p" | awk -F: '{ printf "%-14s %8.2f %8.2f %10.2f %9.1f\n", $1, $2, $3, $3 / $2, $4 / 1024 }'
 done
@@ -156,7 +156,7 @@ echo "load average after: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 if [ -n "$memcabs" ]; then
     echo
     echo "verify's peak memory against the package's size (best of 2 runs each):"
-    printf '%-26s %8s %11s %9s %8s\n' package entries payload_MiB peak_MB wall_s
+    printf '%-26s %8s %11s %9s %8s\n' package entries payload_MiB peak_MiB wall_s
     for c in "$cab" $memcabs; do
         [ "$c" = "$cab" ] || check "$c" > /dev/null
         rm -f "$CACHE/.best-mem"
