@@ -25,14 +25,8 @@ XML=${MUM_BENCH_XML:-20000}
 PAYLOAD_MB=${MUM_BENCH_PAYLOAD_MB:-300}
 RUNS=${MUM_BENCH_RUNS:-5}
 
-# A libtool wrapper script re-executes the real program: time the real one.
-dir=$(dirname "$MUMTOOL")
-base=$(basename "$MUMTOOL")
-if [ -x "$dir/.libs/$base" ] && [ "$(head -c 2 "$MUMTOOL")" = "#!" ]; then
-    LD_LIBRARY_PATH="$dir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-    export LD_LIBRARY_PATH
-    MUMTOOL="$dir/.libs/$base"
-fi
+. "$(dirname "$0")/common.sh"
+real_mumtool
 
 for tool in gcab bsdtar python3; do
     command -v "$tool" >/dev/null 2>&1 || { echo "containers.sh: $tool is needed" >&2; exit 2; }

@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Generates the large VALID package that bench/verify.sh times `mumtool
+verify` on: one signed update cabinet holding tens of thousands of component
+manifests and hundreds of MiB of payload, with .mum packages and one signed
+catalog per package covering every member, as samples/gen/generate.py makes
+the KB943650 samples (whose modules it imports: model, pe, xmlgen and the
+Builder that writes manifests, catalogs and cabinets).
+
+    bench/gen-verify-package.py --out FILE.cab --mumtool PATH
+        [--manifests 20000] [--payload-mb 300] [--packages 20] [--seed 1]
+
+Shape (deterministic for given arguments):
+  - one visible top-level package pulls --packages leaf packages; each leaf
+    package installs its share of the deployments (one update each);
+  - one deployment manifest in ten, each pulling (install dependency) the
+    nine component manifests that follow it: --manifests manifests in all;
+  - three component manifests in four carry files (one to three), so the
+    cabinet holds about 1.6 entries per manifest (gcab 1.5 is quadratic in
+    the file count and corrupt past 65535 files or 2 GiB: DOMAIN.md
+    section 9, the caller checks the entry count with bsdtar);
+  - payloads: about 60 % PE images (samples/gen/pe.py, their last section
+    padded out to the drawn size), the rest plain data files; sizes drawn
+    log-normally around a few tens of KB, with a handful of large files
+    (the largest a few tens of MB), scaled to total --payload-mb MiB; contents
+    half random, half repetitive (about 2:1 under MSZIP, like binaries);
+  - one catalog per package (v1, SHA-1, PE files by Authenticode digest)
+    listing the .mum, the manifests it reaches and their payloads, signed by
+    the throwaway test signer of samples/keys; the cabinet is signed too.
+
+`mumtool verify --trust samples/test-ca.pem FILE.cab` must report no errors.
+The staging folder is a temporary folder removed at the end.
+"""
+
+import argparse
+import hashlib
+import math
+import os
+import random
+import resource
+import shutil
+import struct
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GEN = os.path.join(os.path.dirname(HERE), "samples", "gen")
+sys.path.insert(0, GEN)
+
+import generate  # noqa: E402  (puts samples/gen and tools on the path)
+import model  # noqa: E402
+import pe  # noqa: E402
+
+KB_NAME = "999999"
+ARCH = "amd64"
+VERSION = "6.1.7601.24000"
+WORDS = ["Networking", "Tcpip", "Shell", "Kernel", "Security", "Bridge", "Driver", "Registry",
+         "Servicing", "Graphics", "Media", "Audio", "Storage", "Print", "Crypto", "Font",
+         "Search", "Sync", "Remote", "Desktop", "Input", "Power", "Telemetry", "Update"]
+PE_EXT = [".dll", ".dll", ".dll", ".sys", ".exe"]
+DATA_EXT = [".mui", ".dat", ".mof", ".inf", ".tlb", ".ttf"]
+BIG_MB = [40, 24, 16, 12, 8, 6, 4, 3, 2, 2]  # the largest payloads (MB), as far as the total allows
+
+
+def filler(rng, size):
+    """size bytes, half random and half repetitive code-like text per 4 KiB page."""
+    text = b"".join(b"mov eax, [ebp+%02x]; call sub_%04x; " % (j & 0xFF, j * 7 & 0xFFFF)
+                    for j in range(120))[:2048]
+    out = bytearray()
+    while len(out) < size:
+        out += rng.randbytes(2048)
+        out += text
+    return bytes(out[:size])
+
+
+def padded_pe(name, size, rng):
+    """A PE image of pe.py grown to about `size` bytes: its last section
+    (.rsrc) gets filler after the resource data (raw and virtual sizes,
+    SizeOfImage and the checksum follow)."""
+    image = bytearray(pe.make_pe(ARCH, name, VERSION, "Benchmark payload " + name))
+    e_lfanew = struct.unpack_from("<I", image, 0x3C)[0]
+    coff = e_lfanew + 4
+    nsect, opt_size = struct.unpack_from("<H", image, coff + 2)[0], struct.unpack_from("<H", image, coff + 16)[0]
+    opt = coff + 20
+    last = opt + opt_size + (nsect - 1) * 40
+    vsize, rva, raw_size, raw_ptr = struct.unpack_from("<IIII", image, last + 8)
+    assert raw_ptr + raw_size == len(image)
+    extra = max(0, size - len(image))
+    extra = (extra + pe.FILE_ALIGN - 1) // pe.FILE_ALIGN * pe.FILE_ALIGN
+    if extra == 0:
+        return bytes(image)
+    # the resource data end inside the raw data; the filler follows them
+    image[raw_ptr + vsize:] = filler(rng, raw_size + extra - vsize)
+    vsize += raw_size + extra - vsize
+    raw_size += extra
+    struct.pack_into("<II", image, last + 8, vsize, rva)
+    struct.pack_into("<I", image, last + 16, raw_size)
+    init = struct.unpack_from("<I", image, opt + 8)[0]
+    struct.pack_into("<I", image, opt + 8, init + extra)                    # SizeOfInitializedData
+    struct.pack_into("<I", image, opt + 56, rva + (vsize + pe.SECT_ALIGN - 1) // pe.SECT_ALIGN
+                     * pe.SECT_ALIGN)                                        # SizeOfImage
+    struct.pack_into("<I", image, opt + 64, 0)
+    struct.pack_into("<I", image, opt + 64, pe._checksum(bytes(image), opt + 64))
+    return bytes(image)
+
+
+def plan_sizes(rng, count, total):
+    """count payload sizes summing to about total bytes: the BIG_MB files
+    first (while they leave at least half of the total to the rest), then
+    log-normal sizes scaled to the remainder."""
+    sizes = []
+    for mb in BIG_MB:
+        if len(sizes) < count // 4 and sum(sizes) + (mb << 20) <= total // 2:
+            sizes.append(mb << 20)
+    rest = count - len(sizes)
+    left = max(0, total - sum(sizes))
+    draws = [rng.lognormvariate(math.log(24 << 10), 1.2) for _ in range(rest)]
+    scale = left / sum(draws) if draws else 0
+    sizes += [max(600, min(int(d * scale), 1 << 20)) for d in draws]
+    rng.shuffle(sizes)
+    return sizes
+
+
+class BenchBuilder(generate.Builder):
+    """The samples' Builder, with payloads of planned sizes."""
+
+    def __init__(self, mumtool, work, seed):
+        super().__init__(mumtool, work)
+        self.sizes = {}   # (component name, file name) -> size
+        self.rng = random.Random(seed)
+
+    def payload(self, comp, fname, desc, pe_arch):
+        size = self.sizes[(comp.name, fname)]
+        if pe_arch:
+            return padded_pe(fname, size, self.rng)
+        return filler(self.rng, size)
+
+
+def build_family(args, builder):
+    rng = random.Random(args.seed)
+    fam = model.Family(ARCH)
+    files = []   # (component, file name)
+    deployments = []
+    for i in range(args.manifests):
+        if i % 10 == 0:
+            name = hashlib.md5(b"bench-deployment-%d" % i).hexdigest()
+            d = model.Component(name, ARCH, VERSION, deployment=True)
+            deployments.append(d)
+            fam.components.append(d)
+            continue
+        name = "Microsoft-Windows-%s-%s-%05d" % (rng.choice(WORDS), rng.choice(WORDS), i)
+        c = model.Component(name, ARCH, VERSION)
+        deployments[-1].deps.append((c.name, c.arch, c.version))
+        if rng.random() < 0.75:
+            for k in range(rng.choice([1, 1, 1, 2, 3])):
+                is_pe = rng.random() < 0.6
+                ext = rng.choice(PE_EXT if is_pe else DATA_EXT)
+                fname = "bench%05d_%d%s" % (i, k, ext)
+                c.files.append((fname, None, ARCH if is_pe else None))
+                files.append((c, fname))
+        fam.components.append(c)
+    sizes = plan_sizes(rng, len(files), args.payload_mb << 20)
+    for (c, fname), size in zip(files, sizes):
+        builder.sizes[(c.name, fname)] = size
+
+    per = (len(deployments) + args.packages - 1) // args.packages
+    leaves = []
+    for p in range(args.packages):
+        mine = deployments[p * per:(p + 1) * per]
+        if not mine:
+            break
+        pkg = model.Package("Package_%d_for_KB%s" % (p + 1, KB_NAME), ARCH)
+        for k, d in enumerate(mine):
+            pkg.updates.append(("%s-%d_neutral_LDR" % (KB_NAME, p * per + k), "component", d.name,
+                                ARCH, VERSION, None))
+        leaves.append(pkg)
+        fam.packages.append(pkg)
+    top = model.Package("Package_for_KB%s" % KB_NAME, ARCH)
+    top.visible = True
+    top.parents = ["Microsoft-Windows-Foundation-Package"]
+    for k, leaf in enumerate(leaves):
+        top.updates.append(("%s-%d_neutral_PACKAGE" % (KB_NAME, k + 1), "package", leaf.name, ARCH,
+                            model.PACKAGE_VERSION, None))
+    fam.packages.append(top)
+    return fam, len(files)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", required=True, help="the cabinet to write")
+    ap.add_argument("--mumtool", required=True, help="the mumtool program (cat create)")
+    ap.add_argument("--manifests", type=int, default=20000)
+    ap.add_argument("--payload-mb", type=int, default=300)
+    ap.add_argument("--packages", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    if args.manifests < 20 or args.packages < 1 or args.payload_mb < 1:
+        ap.error("--manifests must be at least 20, --packages and --payload-mb at least 1")
+    out = os.path.abspath(args.out)
+    # gcab takes every name on its command line: make room (ARG_MAX is a
+    # quarter of the stack limit)
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    want = 256 << 20
+    if soft != resource.RLIM_INFINITY and soft < want:
+        resource.setrlimit(resource.RLIMIT_STACK, (want if hard == resource.RLIM_INFINITY
+                                                   else min(want, hard), hard))
+    with tempfile.TemporaryDirectory(prefix="mum-bench-verify.",
+                                     dir=os.path.dirname(out)) as work:
+        b = BenchBuilder(os.path.abspath(args.mumtool), work, args.seed)
+        fam, npayloads = build_family(args, b)
+        stage = os.path.join(work, "stage")
+        plan = b.stage(fam, stage)
+        for cat_name, (members, _pkg) in sorted(plan.items()):
+            b.catalog(stage, cat_name, members, "signer")
+        names = sorted(os.path.relpath(os.path.join(d, f), stage)
+                       for d, _, fs in os.walk(stage) for f in fs)
+        if len(names) >= 65000:
+            sys.exit("gen-verify-package: %d files: more than gcab 1.5 can write" % len(names))
+        tmp = os.path.join(work, "out.cab")
+        b.cab(tmp, stage, names)
+        b.sign(tmp, "signer")
+        shutil.move(tmp, out)
+    print("%s: %d entries (%d manifests, %d payloads, %d packages)"
+          % (out, len(names), args.manifests, npayloads, len(fam.packages)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+#!/bin/sh
+# bench/verify.sh - `mumtool verify` on a large generated valid package
+# against two baselines timed in the same run (make bench-verify; bench/
+# README.md has the figures):
+#   floor        bench/floor: libarchive decode + SHA-256 of every entry, one
+#                thread (the container benchmark's floor)
+#   floor-expat  bench/floor-expat: the floor plus a plain expat parse
+#                (namespaces on, no handlers) of every .manifest and .mum
+# Target (issue 7): verify at most 1.25x floor-expat.
+#
+# The package is one signed MSZIP cabinet made by bench/gen-verify-package.py
+# (MUM_BENCH_MANIFESTS manifests, default 20000; MUM_BENCH_VERIFY_MB MiB of
+# payload, default 300), cached in MUM_BENCH_CACHE (default bench-cache in
+# the build folder) while the parameters are unchanged.  gcab 1.5 is
+# quadratic in the file count (the first generation takes minutes) and
+# writes corrupt cabinets past 65535 files or 2 GiB (DOMAIN.md section 9):
+# the entry count is checked with bsdtar.  Before anything is timed, verify
+# must pass on it with 0 errors (a benchmark of a failing verify means
+# nothing) and both baselines must agree on every entry's SHA-256.
+#
+# The three programs take turns, MUM_BENCH_RUNS times (default 5); the best
+# wall-clock time of each is kept, with the CPU time of that run, and the
+# largest peak RSS over the runs (/usr/bin/time %M).  verify decodes on one
+# thread and does the rest on the caller's thread, so on an idle machine it
+# uses two cores; the baselines use one.  Other work on the machine takes
+# the second core: the load average is printed before and after.
+#
+# Peak memory: verify is also run on packages of the same manifest count
+# with twice the payload, and of half the manifests with the same payload
+# (MUM_BENCH_MEMORY=0 skips them; each is generated once and cached): its
+# peak should follow the manifests (the graph), not the payload bytes.
+set -eu
+: "${MUMTOOL:?MUMTOOL must point at the built mumtool}"
+: "${FLOOR:?FLOOR must point at the built bench/floor}"
+: "${FLOOR_EXPAT:?FLOOR_EXPAT must point at the built bench/floor-expat}"
+here=$(cd "$(dirname "$0")" && pwd)
+TRUST=${MUM_BENCH_TRUST:-$here/../samples/test-ca.pem}
+CACHE=${MUM_BENCH_CACHE:-bench-cache}
+mkdir -p "$CACHE"
+CACHE=$(cd "$CACHE" && pwd)
+MANIFESTS=${MUM_BENCH_MANIFESTS:-20000}
+PAYLOAD_MB=${MUM_BENCH_VERIFY_MB:-300}
+RUNS=${MUM_BENCH_RUNS:-5}
+MEMORY=${MUM_BENCH_MEMORY:-1}
+
+. "$here/common.sh"
+real_mumtool
+
+for tool in gcab bsdtar osslsigncode python3; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "verify.sh: $tool is needed" >&2; exit 2; }
+done
+[ -x /usr/bin/time ] || { echo "verify.sh: /usr/bin/time (package time) is needed" >&2; exit 2; }
+
+# package MANIFESTS PAYLOAD_MB: prints the cached cabinet's path, making it first
+package() {
+    cab="$CACHE/verify-m$1-p$2.cab"
+    if [ ! -f "$cab" ]; then
+        echo "generating $cab ($1 manifests, $2 MB of payload; gcab takes minutes) ..." >&2
+        rm -f "$cab.tmp"
+        python3 "$here/gen-verify-package.py" --out "$cab.tmp" --mumtool "$MUMTOOL" \
+            --manifests "$1" --payload-mb "$2" > "$CACHE/.gen" || exit 1
+        cat "$CACHE/.gen" >&2
+        want=$(sed -n 's/.*: \([0-9]*\) entries.*/\1/p' "$CACHE/.gen")
+        got=$(bsdtar -tf "$cab.tmp" | wc -l)
+        if [ "$got" -ne "$want" ]; then
+            echo "verify.sh: gcab wrote $got entries instead of $want: corrupt cabinet" >&2
+            exit 1
+        fi
+        mv "$cab.tmp" "$cab"
+    fi
+    echo "$cab"
+}
+
+# check CABINET: verify passes with 0 errors; the baselines agree
+check() {
+    status=0
+    "$MUMTOOL" verify --trust "$TRUST" -q "$1" > "$CACHE/.report" 2>&1 || status=$?
+    if [ "$status" -ne 0 ]; then
+        echo "verify.sh: mumtool verify fails ($status) on the generated package $1:" >&2
+        head -40 "$CACHE/.report" >&2
+        exit 1
+    fi
+    echo "verify on $(basename "$1"): $(tail -1 "$CACHE/.report")"
+    "$FLOOR" "$1" > "$CACHE/.floor"
+    "$FLOOR_EXPAT" "$1" > "$CACHE/.floor-expat" 2> "$CACHE/.floor-expat.err"
+    if ! cmp -s "$CACHE/.floor" "$CACHE/.floor-expat"; then
+        echo "verify.sh: floor and floor-expat disagree on $1" >&2
+        exit 1
+    fi
+    xml=$(grep -ci '\.\(manifest\|mum\)$' "$CACHE/.floor")
+    if ! grep -q "^floor-expat: $xml manifests parsed" "$CACHE/.floor-expat.err"; then
+        echo "verify.sh: floor-expat did not parse the $xml manifests of $1" >&2
+        exit 1
+    fi
+    entries=$(wc -l < "$CACHE/.floor")
+}
+
+# run NAME COMMAND: one timed run; keeps NAME's best wall time (with its cpu
+# time) and largest peak RSS in $CACHE/.best-NAME: "wall cpu rss_kb"
+run() {
+    /usr/bin/time -f "%e %U %S %M" -o "$CACHE/.time" sh -c "$2" >/dev/null 2>&1 || {
+        echo "verify.sh: failed: $2" >&2
+        exit 1
+    }
+    read -r wall user sys rss < "$CACHE/.time"
+    if [ -f "$CACHE/.best-$1" ]; then
+        read -r bwall bcpu brss < "$CACHE/.best-$1"
+    else
+        bwall=""
+        brss=0
+    fi
+    awk -v w="$wall" -v c="$(awk "BEGIN { print $user + $sys }")" -v r="$rss" -v bw="$bwall" \
+        -v bc="${bcpu:-0}" -v br="$brss" 'BEGIN {
+        if (bw == "" || w < bw) { bw = w; bc = c }
+        printf "%s %.2f %d\n", bw, bc, (r > br ? r : br) }' > "$CACHE/.best-$1"
+}
+
+verify_cmd() {
+    echo "'$MUMTOOL' verify --trust '$TRUST' '$1'"
+}
+
+cab=$(package "$MANIFESTS" "$PAYLOAD_MB")
+memcabs=""
+if [ "$MEMORY" != 0 ]; then
+    memcabs="$(package "$MANIFESTS" $((PAYLOAD_MB * 2))) $(package $((MANIFESTS / 2)) "$PAYLOAD_MB")"
+fi
+check "$cab"
+mb=$(awk "BEGIN { printf \"%.0f\", $(wc -c < "$cab") / 1e6 }")
+
+echo "load average before: $(cut -d ' ' -f 1-3 /proc/loadavg) on $(nproc) cores" \
+     "(another job may hold the second core: verify's decode thread then competes with it)"
+echo "package: $(basename "$cab"): $entries entries, $xml manifests (.manifest + .mum)," \
+     "$mb MB (MSZIP); $RUNS runs each, taking turns"
+rm -f "$CACHE"/.best-*
+cat "$cab" > /dev/null
+for i in $(seq "$RUNS"); do
+    run floor "'$FLOOR' '$cab'"
+    run floor-expat "'$FLOOR_EXPAT' '$cab'"
+    run verify "$(verify_cmd "$cab")"
+done
+read -r t_f c_f m_f < "$CACHE/.best-floor"
+read -r t_x c_x m_x < "$CACHE/.best-floor-expat"
+read -r t_v c_v m_v < "$CACHE/.best-verify"
+printf '%-14s %8s %8s %10s %9s\n' program wall_s cpu_s cpu/wall peak_MiB
+for p in floor:$t_f:$c_f:$m_f floor-expat:$t_x:$c_x:$m_x "mumtool verify:$t_v:$c_v:$m_v"; do
+    echo "$p" | awk -F: '{ printf "%-14s %8.2f %8.2f %10.2f %9.1f\n", $1, $2, $3, $3 / $2, $4 / 1024 }'
+done
+awk -v f="$t_f" -v x="$t_x" -v v="$t_v" -v cv="$c_v" -v cx="$c_x" 'BEGIN {
+    printf "floor-expat / floor      %5.2fx  (what parsing the manifests adds)\n", x / f
+    printf "verify / floor           %5.2fx\n", v / f
+    printf "verify / floor-expat     %5.2fx  target <= 1.25x: %s\n", v / x, v / x <= 1.25 ? "met" : "NOT MET"
+    printf "verify cpu / floor-expat cpu %5.2fx  (all the work, on any core)\n", cv / cx }'
+echo "(wall: best of $RUNS runs; cpu: user+system of that run; peak: largest RSS of the runs)"
+echo "load average after: $(cut -d ' ' -f 1-3 /proc/loadavg)"
+
+if [ -n "$memcabs" ]; then
+    echo
+    echo "verify's peak memory against the package's size (best of 2 runs each):"
+    printf '%-26s %8s %11s %9s %8s\n' package entries payload_MiB peak_MiB wall_s
+    for c in "$cab" $memcabs; do
+        [ "$c" = "$cab" ] || check "$c" > /dev/null
+        rm -f "$CACHE/.best-mem"
+        run mem "$(verify_cmd "$c")"
+        run mem "$(verify_cmd "$c")"
+        read -r t c_m m < "$CACHE/.best-mem"
+        n=$(wc -l < "$CACHE/.floor")
+        pm=$(basename "$c" .cab | sed 's/.*-p//')
+        printf '%-26s %8d %11d %9.1f %8.2f\n' "$(basename "$c")" "$n" "$pm" \
+            "$(awk "BEGIN { print $m / 1024 }")" "$t"
+    done
+    echo "(same manifests, twice the payload: the peak should stay; half the manifests: it should drop)"
+fi
+rm -f "$CACHE"/.best-* "$CACHE/.time"
