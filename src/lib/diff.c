@@ -172,26 +172,6 @@ static const mum_node *node_of(const side *s, const mum_strmap *m, const char *k
     return i < 0 ? NULL : mum_graph_node(s->g, (size_t)i);
 }
 
-static bool is_64(const char *platform)
-{
-    return platform && (strcmp(platform, "amd64") == 0 || strcmp(platform, "ia64") == 0 ||
-                        strcmp(platform, "arm64") == 0);
-}
-
-/* As the matrix of mum/verify.h sees it. */
-static mum_matrix_part part_of(const char *platform, const char *arch)
-{
-    if (!arch)
-        return MUM_PART_OTHER;
-    if (platform && mum__ascii_strcasecmp(arch, platform) == 0)
-        return MUM_PART_NATIVE;
-    if (mum__ascii_strcasecmp(arch, "wow64") == 0)
-        return MUM_PART_WOW64;
-    if (mum__ascii_strcasecmp(arch, "x86") == 0 && is_64(platform))
-        return MUM_PART_X86;
-    return MUM_PART_OTHER;
-}
-
 static char *lower(const char *s)
 {
     bool bad;
@@ -201,7 +181,7 @@ static char *lower(const char *s)
 /* "name|part" (and the architecture for parts the matrix calls other). */
 static char *comp_key(const char *platform, const mum_identity *id)
 {
-    mum_matrix_part part = part_of(platform, id->arch);
+    mum_matrix_part part = mum__matrix_part(platform, id->arch);
     char *low = lower(id->name), *arch = lower(id->arch);
     char *key = NULL;
     if (low && arch)
@@ -304,7 +284,7 @@ static int add_change(differ *d, const change_in *in, size_t *out)
 
 static const char *part_name_of(const differ *d, const mum_node *n, bool is_new)
 {
-    return mum_matrix_part_name(part_of(is_new ? d->n.platform : d->o.platform, n->id->arch));
+    return mum_matrix_part_name(mum__matrix_part(is_new ? d->n.platform : d->o.platform, n->id->arch));
 }
 
 /* ---- packages and components added or removed ---- */
@@ -650,7 +630,7 @@ static char *strlist_join(strlist *l)
 
 static char *part_suffix(const char *platform, const mum_identity *id)
 {
-    mum_matrix_part part = part_of(platform, id->arch);
+    mum_matrix_part part = mum__matrix_part(platform, id->arch);
     if (part == MUM_PART_NATIVE)
         return mum__strdup("");
     if (part == MUM_PART_OTHER)

@@ -136,4 +136,7 @@ MUM_INTERNAL int mum__strmap_put(mum_strmap *m, char *key, void *value, void **e
 MUM_INTERNAL void *mum__strmap_get(const mum_strmap *m, const char *key);
 MUM_INTERNAL void mum__strmap_free(mum_strmap *m);
 
+/* ---- the platform matrix (verify.c), shared with diff.c ---- */
+MUM_INTERNAL mum_matrix_part mum__matrix_part(const char *platform, const char *arch);
+
 #endif /* MUM_INTERNAL_H */
