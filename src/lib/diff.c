@@ -616,7 +616,8 @@ static int strlist_add(strlist *l, char *s)
 /* "a, b, c" of a sorted list; NULL when out of memory. */
 static char *strlist_join(strlist *l)
 {
-    qsort(l->items, l->count, sizeof *l->items, cmp_str);
+    if (l->count > 1)
+        qsort(l->items, l->count, sizeof *l->items, cmp_str);
     mum_sbuf b = {0};
     mum__sbuf_puts(&b, "");
     for (size_t i = 0; i < l->count; i++)
