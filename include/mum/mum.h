@@ -17,5 +17,6 @@
 #include <mum/policy.h>
 #include <mum/graph.h>
 #include <mum/verify.h>
+#include <mum/diff.h>
 
 #endif /* MUM_MUM_H */

@@ -125,5 +125,6 @@ int cmd_show(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif /* MUM_CLI_H */

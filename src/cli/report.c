@@ -265,7 +265,7 @@ static void text_report(FILE *out, const mum_graph *g, const mum_verify_result *
 
 /* ---- JSON ---- */
 
-static void json_matrix_rows(json_writer *w, const mum_matrix *m, const mum_matrix_row *rows, size_t n)
+void report_json_matrix_rows(json_writer *w, const mum_matrix *m, const mum_matrix_row *rows, size_t n)
 {
     json_begin_array(w);
     for (size_t r = 0; r < n; r++) {
@@ -360,9 +360,9 @@ static void json_report(FILE *out, const mum_graph *g, const mum_verify_result *
         json_string(&w, mum_graph_input_at(g, m->inputs[col])->path);
     json_end_array(&w);
     json_key(&w, "components");
-    json_matrix_rows(&w, m, m ? m->components : NULL, m ? m->component_count : 0);
+    report_json_matrix_rows(&w, m, m ? m->components : NULL, m ? m->component_count : 0);
     json_key(&w, "packages");
-    json_matrix_rows(&w, m, m ? m->packages : NULL, m ? m->package_count : 0);
+    report_json_matrix_rows(&w, m, m ? m->packages : NULL, m ? m->package_count : 0);
     json_end_object(&w);
     json_key(&w, "findings");
     cli_json_findings(&w, findings);

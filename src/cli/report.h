@@ -34,4 +34,7 @@ void report_verify(FILE *out, report_format format, const mum_graph *g, const mu
  * character references, invalid UTF-8 as U+FFFD). */
 void report_xml_text(FILE *out, const char *s);
 
+/* The rows of a matrix as a JSON array (shared with mumtool diff). */
+void report_json_matrix_rows(json_writer *w, const mum_matrix *m, const mum_matrix_row *rows, size_t n);
+
 #endif /* MUM_REPORT_H */

@@ -157,4 +157,7 @@ static inline void mum__keep_head(uint8_t *head, size_t cap, size_t *len, const 
  */
 MUM_INTERNAL size_t mum__der_element_len(const uint8_t *p, size_t n);
 
+/* ---- the platform matrix (verify.c), shared with diff.c ---- */
+MUM_INTERNAL mum_matrix_part mum__matrix_part(const char *platform, const char *arch);
+
 #endif /* MUM_INTERNAL_H */

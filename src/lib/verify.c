@@ -509,7 +509,9 @@ static bool is_64(const char *platform)
                         strcmp(platform, "arm64") == 0);
 }
 
-static mum_matrix_part part_of(const char *platform, const char *arch)
+/* The part of a component of architecture `arch` in a package of `platform`
+ * (shared with diff.c, which pairs components the way the matrix does). */
+mum_matrix_part mum__matrix_part(const char *platform, const char *arch)
 {
     if (!arch)
         return MUM_PART_OTHER;
@@ -557,7 +559,7 @@ static int build_rows(checker *c, bool packages, mum_matrix_row **out_rows, size
                 continue;
             if (!in_matrix(c, n, packages))
                 continue;
-            mum_matrix_part part = packages ? MUM_PART_NATIVE : part_of(platform, n->id->arch);
+            mum_matrix_part part = packages ? MUM_PART_NATIVE : mum__matrix_part(platform, n->id->arch);
             bool bad;
             char *low = mum__utf8_lower(n->id->name, &bad);
             char *key = low ? mum__asprintf("%s|%d", low, (int)part) : NULL;
@@ -615,7 +617,7 @@ static int build_rows(checker *c, bool packages, mum_matrix_row **out_rows, size
                 continue;
             if (!in_matrix(c, n, packages))
                 continue;
-            mum_matrix_part part = packages ? MUM_PART_NATIVE : part_of(res->platforms[col], n->id->arch);
+            mum_matrix_part part = packages ? MUM_PART_NATIVE : mum__matrix_part(res->platforms[col], n->id->arch);
             bool bad;
             char *low = mum__utf8_lower(n->id->name, &bad);
             char *key = low ? mum__asprintf("%s|%d", low, (int)part) : NULL;
