@@ -338,10 +338,7 @@ static void json_side(json_writer *w, const mum_graph *g, const mum_matrix *m)
     for (size_t i = 0; i < mum_graph_input_count(g); i++) {
         const mum_graph_input *in = mum_graph_input_at(g, i);
         json_begin_object(w);
-        json_kv_string(w, "path", in->path);
-        json_kv_string(w, "kind", in->kind);
-        json_kv_string(w, "platform", in->platform);
-        json_kv_string(w, "kb", in->kb);
+        cli_json_input_fields(w, in);
         json_kv_uint(w, "packages", in->packages);
         json_kv_uint(w, "manifests", in->components);
         json_end_object(w);
