@@ -30,6 +30,7 @@
 
 #include <mum/cab.h>
 #include <mum/common.h>
+#include <mum/hash.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,6 +48,19 @@ typedef enum mum_container_type {
     MUM_CONTAINER_CABINET = 1,   /* a .cab or .msu (both are cabinets) */
     MUM_CONTAINER_FOLDER = 2     /* a folder given as the input */
 } mum_container_type;
+
+/*
+ * The digests of a file's data, computed by the walk with
+ * MUM_WALK_FILE_DIGESTS (in mum_walk_run, on the decoding thread).
+ */
+typedef struct mum_file_digests {
+    uint8_t sha1[20];
+    uint8_t sha256[32];
+    bool pe;                           /* a PE image: its Authenticode digests below */
+    uint8_t pe_sha1[20];
+    uint8_t pe_sha256[32];
+    char pe_error[256];                /* starts with "MZ" but is not a well-formed PE: why */
+} mum_file_digests;
 
 /*
  * One event of a walk.  All pointers are borrowed: valid until the next
@@ -67,6 +81,10 @@ typedef struct mum_entry {
     /* CONTAINER_END with MUM_WALK_SIGNATURES or MUM_WALK_CONTAINER_SHA256: */
     const mum_cab_signature *signature;
     uint64_t entry_count;              /* CONTAINER_END: entries directly inside */
+    /* FILE with MUM_WALK_FILE_DIGESTS, once its data has been read to the
+     * end (pull: after mum_walk_read gave *size 0; pipelined: in entry_end);
+     * NULL before and when the data was not read. */
+    const mum_file_digests *digests;
 } mum_entry;
 
 /* Walk flags. */
@@ -74,6 +92,8 @@ typedef struct mum_entry {
 #define MUM_WALK_SIGNATURES 0x02u       /* read every cabinet whole: signature and digests */
 #define MUM_WALK_CONTAINER_SHA256 0x04u /* the plain SHA-256 of every nested cabinet */
 #define MUM_WALK_SINGLE_THREAD 0x08u    /* mum_walk_run: no second thread */
+#define MUM_WALK_FILE_DIGESTS 0x10u     /* SHA-1 and SHA-256 of every file read, and of a
+                                         * file starting with "MZ" its Authenticode ones */
 
 #define MUM_WALK_OPTIONS_VERSION 1
 typedef struct mum_walk_options {

@@ -223,6 +223,16 @@ struct mum_walk {
 
     /* a failure of a level's source, seen inside a libarchive callback */
     int src_status;
+
+    /* MUM_WALK_FILE_DIGESTS: the current file's digests, as it is read */
+    mum_hasher *dig_sha1, *dig_sha256;
+    mum_pe_hasher *dig_pe;
+    mum_ctx *dig_ctx;           /* why a file is not a well-formed PE (the caller's ctx is left alone) */
+    bool dig_on;                /* the current file is being digested */
+    bool dig_dirty;             /* the hashers hold a file not read to the end */
+    unsigned char dig_head[2];
+    size_t dig_head_len;
+    mum_file_digests dig;
 };
 
 static char *join_path(const char *parent, const char *name, char sep)
@@ -919,12 +929,109 @@ static int end_container(mum_walk *w, level *L)
 
 static void close_file(mum_walk *w)
 {
+    mum_pe_hasher_free(w->dig_pe);
+    w->dig_pe = NULL;
+    w->dig_on = false;
     if (w->file_fd >= 0) {
         close(w->file_fd);
         w->file_fd = -1;
     }
     take_peek(w, NULL, 0);
     w->file_level = NULL;
+}
+
+/* ---- file digests (MUM_WALK_FILE_DIGESTS) ---- */
+
+static int digest_start(mum_walk *w)
+{
+    int rc = MUM_OK;
+    if (!w->dig_sha1)
+        rc = mum_hasher_new(MUM_HASH_SHA1, &w->dig_sha1);
+    if (rc == MUM_OK && !w->dig_sha256)
+        rc = mum_hasher_new(MUM_HASH_SHA256, &w->dig_sha256);
+    if (rc == MUM_OK && !w->dig_ctx)
+        rc = mum_ctx_new(&w->dig_ctx);
+    if (rc != MUM_OK)
+        return walk_fail(w, rc, NULL, rc == MUM_ENOMEM ? "out of memory" : "the digest could not be computed");
+    if (w->dig_dirty) { /* the last file was not read to the end: start over */
+        uint8_t scratch[MUM_HASH_MAX_SIZE];
+        if (mum_hasher_final(w->dig_sha1, scratch) != MUM_OK ||
+            mum_hasher_final(w->dig_sha256, scratch) != MUM_OK)
+            return walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
+    }
+    w->dig_dirty = true;
+    w->dig_on = true;
+    w->dig_head_len = 0;
+    return MUM_OK;
+}
+
+static int digest_pe_fail(mum_walk *w, int rc)
+{
+    if (rc == MUM_ENOMEM)
+        return walk_fail(w, MUM_ENOMEM, w->ev.path, "out of memory");
+    return walk_fail(w, rc, w->ev.path, "the Authenticode digest could not be computed");
+}
+
+static int digest_update(mum_walk *w, const void *data, size_t size)
+{
+    if (mum_hasher_update(w->dig_sha1, data, size) != MUM_OK ||
+        mum_hasher_update(w->dig_sha256, data, size) != MUM_OK)
+        return walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
+    const unsigned char *p = data;
+    if (w->dig_head_len < sizeof w->dig_head) {
+        /* the first two bytes decide whether the file goes through the PE hasher */
+        size_t take = sizeof w->dig_head - w->dig_head_len;
+        take = take < size ? take : size;
+        memcpy(w->dig_head + w->dig_head_len, p, take);
+        w->dig_head_len += take;
+        p += take;
+        size -= take;
+        if (w->dig_head_len < sizeof w->dig_head || w->dig_head[0] != 'M' || w->dig_head[1] != 'Z')
+            return MUM_OK;
+        static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
+        int rc = mum_pe_hasher_new(&w->dig_pe, algs, 2, 0);
+        if (rc == MUM_OK)
+            rc = mum_pe_hasher_update(w->dig_pe, w->dig_head, sizeof w->dig_head);
+        if (rc != MUM_OK)
+            return digest_pe_fail(w, rc);
+    }
+    if (w->dig_pe && size) {
+        int rc = mum_pe_hasher_update(w->dig_pe, p, size);
+        if (rc != MUM_OK)
+            return digest_pe_fail(w, rc);
+    }
+    return MUM_OK;
+}
+
+static int digest_finish(mum_walk *w)
+{
+    w->dig_on = false;
+    w->dig_dirty = false;
+    memset(&w->dig, 0, sizeof w->dig);
+    if (mum_hasher_final(w->dig_sha1, w->dig.sha1) != MUM_OK ||
+        mum_hasher_final(w->dig_sha256, w->dig.sha256) != MUM_OK)
+        return walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
+    if (w->dig_pe) {
+        mum_location loc = entry_loc(w, w->ev.path);
+        uint8_t out[2][MUM_HASH_MAX_SIZE];
+        int rc = mum_pe_hasher_finish(w->dig_pe, w->dig_ctx, &loc, out, NULL);
+        mum_pe_hasher_free(w->dig_pe);
+        w->dig_pe = NULL;
+        if (rc == MUM_ENOMEM)
+            return walk_fail(w, MUM_ENOMEM, w->ev.path, "out of memory");
+        if (rc == MUM_OK) {
+            w->dig.pe = true;
+            memcpy(w->dig.pe_sha1, out[0], sizeof w->dig.pe_sha1);
+            memcpy(w->dig.pe_sha256, out[1], sizeof w->dig.pe_sha256);
+        } else if (rc != MUM_ENOTFOUND) { /* not a well-formed PE: say why */
+            snprintf(w->dig.pe_error, sizeof w->dig.pe_error, "%s", mum_ctx_reason(w->dig_ctx));
+            if (!w->dig.pe_error[0])
+                snprintf(w->dig.pe_error, sizeof w->dig.pe_error, "%s", mum_strerror(rc));
+        }
+        mum_ctx_clear(w->dig_ctx);
+    }
+    w->ev.digests = &w->dig;
+    return MUM_OK;
 }
 
 /* ---- public: pull ---- */
@@ -1022,6 +1129,9 @@ void mum_walk_free(mum_walk *w)
     mum__free(w->ev_path);
     mum__free(w->ev_name);
     mum__free(w->file_buf);
+    mum_hasher_free(w->dig_sha1);
+    mum_hasher_free(w->dig_sha256);
+    mum_ctx_free(w->dig_ctx);
     mum__free(w);
     leave_utf8(old);
 }
@@ -1060,11 +1170,13 @@ static int walk_next(mum_walk *w, const mum_entry **out)
     if (rc != MUM_OK)
         return rc;
     w->state = w->ev.kind == MUM_ENTRY_FILE ? ST_FILE : ST_READY;
+    if (w->state == ST_FILE && (w->opt.flags & MUM_WALK_FILE_DIGESTS) && (rc = digest_start(w)) != MUM_OK)
+        return rc;
     *out = &w->ev;
     return MUM_OK;
 }
 
-static int walk_read(mum_walk *w, const void **data, size_t *size)
+static int read_block(mum_walk *w, const void **data, size_t *size)
 {
     *data = NULL;
     *size = 0;
@@ -1118,6 +1230,14 @@ static int walk_read(mum_walk *w, const void **data, size_t *size)
     return MUM_OK;
 }
 
+static int walk_read(mum_walk *w, const void **data, size_t *size)
+{
+    int rc = read_block(w, data, size);
+    if (rc != MUM_OK || !w->dig_on)
+        return rc;
+    return *size ? digest_update(w, *data, *size) : digest_finish(w);
+}
+
 int mum_walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_walk_options *opts,
                   mum_findings *findings)
 {
@@ -1160,6 +1280,8 @@ typedef struct slot {
     size_t off, len;         /* the data: buf[off .. off + len) */
     int status;
     unsigned char *buf;
+    bool has_digests;        /* `ends` with MUM_WALK_FILE_DIGESTS: the file's digests */
+    mum_file_digests digests;
 } slot;
 
 /*
@@ -1314,6 +1436,8 @@ static void *producer_main(void *arg)
             }
             if (n == 0) {
                 s->ends = true;
+                if ((s->has_digests = e->digests != NULL))
+                    s->digests = *e->digests;
                 break;
             }
             if (!(s = put_data(q, s, p, n)))
@@ -1394,8 +1518,10 @@ static int consume_slot(pipeline *q, slot *s, mum_entry *cur, char **path, char 
         }
         if (rc == MUM_OK && s->len && c->data)
             rc = c->data(q->ud, cur, s->buf + s->off, s->len);
-        if (rc == MUM_OK && s->ends && c->entry_end)
+        if (rc == MUM_OK && s->ends && c->entry_end) {
+            cur->digests = s->has_digests ? &s->digests : NULL;
             rc = c->entry_end(q->ud, cur);
+        }
         return rc;
     case SL_SYNC:
         return c->entry ? c->entry(q->ud, &s->e) : MUM_OK;

@@ -2,12 +2,12 @@
  * graph.c - reads the inputs (through the pipelined container walk) into
  * the package graph of mum/graph.h and resolves its references.
  *
- * The walk decodes on its own thread; everything here runs on the caller's
- * thread: hashing every file, push-parsing manifests as their blocks arrive,
+ * The walk decodes and digests every file (flat SHA-1 and SHA-256, the
+ * Authenticode ones of PE files) on its own thread; everything here runs on
+ * the caller's thread: push-parsing manifests as their blocks arrive,
  * parsing and verifying catalogs, keeping what an express index needs.
  * Nothing keeps a file's bytes beyond its own entry (catalogs and the small
- * metadata files are buffered until their entry ends; payloads never are,
- * except a PE file while its Authenticode digest needs it).
+ * metadata files are buffered until their entry ends; payloads never are).
  */
 #include "config.h"
 
@@ -220,13 +220,9 @@ typedef struct build {
     /* the current file */
     file_role role;
     node_priv *cur;
-    mum_hasher *sha1, *sha256;
-    bool hashing;
     mum_manifest_parser *parser;
     mum_sbuf buf;               /* catalogs, metadata */
     bool buf_over;              /* the file outgrew what is buffered */
-    bool maybe_pe;
-    mum_pe_hasher *pe;          /* a payload's Authenticode digest, streamed */
 
     /* the cabinets open around the current entry */
     uint32_t skip_depth;        /* >0: inside a skipped container (depth+1 of it) */
@@ -279,10 +275,23 @@ static mum_location here(const build *b, const char *entry)
     return loc;
 }
 
+/* Whether a file is inside a WSUSSCAN.cab (as open_cabinet names it), from
+ * its nested path alone. */
+static bool in_wsusscan(const char *path)
+{
+    static const char skip[] = "WSUSSCAN.cab";
+    for (const char *bang; (bang = strchr(path, '!')) != NULL; path = bang + 1)
+        if ((size_t)(bang - path) == sizeof skip - 1 &&
+            mum__ascii_strncasecmp(path, skip, sizeof skip - 1) == 0)
+            return true;
+    return false;
+}
+
+/* On the decoding thread: looks at the entry only, never at the build. */
 static bool want_data(void *ud, const mum_entry *e)
 {
-    const build *b = ud;
-    return role_of(b, e) != ROLE_SKIP;
+    (void)ud;
+    return !in_wsusscan(e->path);
 }
 
 static int open_cabinet(build *b, const mum_entry *e)
@@ -542,10 +551,8 @@ static int on_entry(void *ud, const mum_entry *e)
 
     b->role = role_of(b, e);
     b->cur = NULL;
-    b->hashing = false;
     b->buf.len = 0;
     b->buf_over = false;
-    b->maybe_pe = false;
     if (b->role == ROLE_SKIP)
         return MUM_OK;
     if (b->role == ROLE_INDEX) {
@@ -567,19 +574,6 @@ static int on_entry(void *ud, const mum_entry *e)
         return nomem(b);
     n->pub.size = e->size;
     b->cur = n;
-    b->hashing = true;
-    if (kind == MUM_NODE_PAYLOAD) {
-        /* every payload goes through it until its first bytes say it is
-         * not a PE file (the hasher holds only the headers) */
-        static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
-        mum_pe_hasher_free(b->pe);
-        b->pe = NULL;
-        int rc = mum_pe_hasher_new(&b->pe, algs, 2, 0);
-        if (rc == MUM_ENOMEM)
-            return nomem(b);
-        if (rc != MUM_OK)
-            return mum__error(b->ctx, rc, NULL, "the digest could not be computed");
-    }
     if (kind == MUM_NODE_PACKAGE || kind == MUM_NODE_COMPONENT) {
         mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
         mo.findings = b->findings;
@@ -631,25 +625,8 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
     case ROLE_PAYLOAD: {
         node_priv *n = b->cur;
         mum__keep_head(n->head, sizeof n->head, &n->head_size, data, size);
-        b->maybe_pe = n->head_size >= 2 && n->head[0] == 'M' && n->head[1] == 'Z';
-        if (b->pe && n->head_size >= 2 && !b->maybe_pe) {
-            mum_pe_hasher_free(b->pe);
-            b->pe = NULL;
-        }
-        if (b->pe) {
-            int rc = mum_pe_hasher_update(b->pe, data, size);
-            if (rc == MUM_ENOMEM)
-                return nomem(b);
-            if (rc != MUM_OK)
-                return mum__error(b->ctx, rc, NULL, "the digest could not be computed");
-        }
         break;
     }
-    }
-    if (b->hashing) {
-        if (mum_hasher_update(b->sha1, data, size) != MUM_OK ||
-            mum_hasher_update(b->sha256, data, size) != MUM_OK)
-            return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
     }
     return b->buf.failed ? nomem(b) : MUM_OK;
 }
@@ -736,31 +713,22 @@ static int finish_catalog(build *b, node_priv *n)
     return mum_sig_result_findings(&n->pub.sig, mum_catalog_signature(cat), b->findings, &loc);
 }
 
-static int finish_payload(build *b, node_priv *n)
+/* A payload's Authenticode digests, from the walk. */
+static int finish_payload(build *b, node_priv *n, const mum_file_digests *d)
 {
-    if (!b->pe)
+    if (!d)
         return MUM_OK;
-    mum_location loc = here(b, n->entry);
-    uint8_t out[2][MUM_HASH_MAX_SIZE];
-    int rc = mum_pe_hasher_finish(b->pe, b->ctx, &loc, out, NULL);
-    mum_pe_hasher_free(b->pe);
-    b->pe = NULL;
-    if (rc == MUM_ENOMEM)
-        return rc;
-    if (rc == MUM_ENOTFOUND) { /* not a PE file after all */
-        mum_ctx_clear(b->ctx);
-        return MUM_OK;
-    }
-    if (rc != MUM_OK) {
+    if (d->pe_error[0]) {
         /* not a well-formed PE: catalogs list it by its flat digest, if at all */
-        n->pub.digests.pe_error = mum__strdup(mum_ctx_reason(b->ctx));
-        mum_ctx_clear(b->ctx);
+        n->pub.digests.pe_error = mum__strdup(d->pe_error);
         return n->pub.digests.pe_error ? MUM_OK : nomem(b);
     }
+    if (!d->pe)
+        return MUM_OK;
     n->pub.digests.pe = true;
     n->pub.digests.pe_sha1_ok = n->pub.digests.pe_sha256_ok = true;
-    memcpy(n->pub.digests.pe_sha1, out[0], 20);
-    memcpy(n->pub.digests.pe_sha256, out[1], 32);
+    memcpy(n->pub.digests.pe_sha1, d->pe_sha1, 20);
+    memcpy(n->pub.digests.pe_sha256, d->pe_sha256, 32);
     return MUM_OK;
 }
 
@@ -815,10 +783,9 @@ static int on_entry_end(void *ud, const mum_entry *e)
         return finish_metadata(b, e);
     if (!n)
         return MUM_OK;
-    if (b->hashing) {
-        if (mum_hasher_final(b->sha1, n->pub.digests.sha1) != MUM_OK ||
-            mum_hasher_final(b->sha256, n->pub.digests.sha256) != MUM_OK)
-            return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
+    if (e->digests) { /* computed by the walk, on its decoding thread */
+        memcpy(n->pub.digests.sha1, e->digests->sha1, 20);
+        memcpy(n->pub.digests.sha256, e->digests->sha256, 32);
         n->pub.digests.sha1_ok = n->pub.digests.sha256_ok = true;
     }
     switch (b->role) {
@@ -830,7 +797,7 @@ static int on_entry_end(void *ud, const mum_entry *e)
         rc = finish_catalog(b, n);
         break;
     case ROLE_PAYLOAD:
-        rc = finish_payload(b, n);
+        rc = finish_payload(b, n, e->digests);
         break;
     default:
         break;
@@ -1165,19 +1132,12 @@ static int read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_graph_
     b.input = input;
     b.in = &g->inputs[input];
     b.cab_top = -1;
-    int rc = mum_hasher_new(MUM_HASH_SHA1, &b.sha1);
-    if (rc == MUM_OK)
-        rc = mum_hasher_new(MUM_HASH_SHA256, &b.sha256);
-    if (rc == MUM_OK) {
-        mum_walk_options wo = MUM_WALK_OPTIONS_INIT;
-        wo.flags |= MUM_WALK_SIGNATURES | opts->walk_flags;
-        mum_walk_consumer c = {want_data, on_entry, on_data, on_entry_end};
-        rc = mum_walk_run(ctx, b.in->pub.path, &wo, &c, &b, findings);
-    }
+    /* the walk digests every file on its decoding thread, while this one parses */
+    mum_walk_options wo = MUM_WALK_OPTIONS_INIT;
+    wo.flags |= MUM_WALK_SIGNATURES | MUM_WALK_FILE_DIGESTS | opts->walk_flags;
+    mum_walk_consumer c = {want_data, on_entry, on_data, on_entry_end};
+    int rc = mum_walk_run(ctx, b.in->pub.path, &wo, &c, &b, findings);
     mum_manifest_parser_free(b.parser);
-    mum_hasher_free(b.sha1);
-    mum_hasher_free(b.sha256);
-    mum_pe_hasher_free(b.pe);
     mum__sbuf_free(&b.buf);
     for (; b.cab_top >= 0; b.cab_top--)
         if (b.cab_top < MAX_CABINETS) {
