@@ -146,7 +146,8 @@ static size_t utf8_encode(uint32_t cp, char out[4])
     return 4;
 }
 
-char *mum__utf8_lower(const char *s, bool *invalid)
+/* Any case mapping, through a growing buffer. */
+static char *utf8_lower_any(const char *s, bool *invalid)
 {
     size_t n = strlen(s), i = 0;
     mum_sbuf b = {0};
@@ -165,6 +166,46 @@ char *mum__utf8_lower(const char *s, bool *invalid)
     if (!b.data)
         mum__sbuf_append(&b, "", 0);
     return mum__sbuf_take(&b);
+}
+
+/*
+ * Identity keys, names and paths are lowered for every comparison, nearly
+ * all of them ASCII: one allocation of the input's size, written in place.
+ * mum__ucs_tolower maps every code point to one of the same UTF-8 length,
+ * so the output never outgrows the input; should a mapping ever be longer,
+ * the general path takes over.
+ */
+char *mum__utf8_lower(const char *s, bool *invalid)
+{
+    size_t n = strlen(s), i = 0, o = 0;
+    *invalid = false;
+    char *out = mum__malloc(n + 1);
+    if (!out)
+        return NULL;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            out[o++] = (char)mum__ascii_tolower(c);
+            i++;
+            continue;
+        }
+        int32_t cp = mum__utf8_next(s, n, &i);
+        if (cp < 0) {
+            *invalid = true;
+            mum__free(out);
+            return NULL;
+        }
+        char enc[4];
+        size_t k = utf8_encode(mum__ucs_tolower((uint32_t)cp), enc);
+        if (o + k > i) {
+            mum__free(out);
+            return utf8_lower_any(s, invalid);
+        }
+        memcpy(out + o, enc, k);
+        o += k;
+    }
+    out[o] = '\0';
+    return out;
 }
 
 /* The next folded code point; an invalid byte folds to itself, marked, so

@@ -327,3 +327,62 @@ Test(compare, non_ascii_folds)
     cr_assert_lt(mum_strcasecmp_utf8(NULL, "a"), 0);
     cr_assert_neq(mum_strcasecmp_utf8("a\xff", "a\xfe"), 0, "invalid bytes still order");
 }
+
+/* Keys are lowered with mum__utf8_lower: it must agree, code point by code
+ * point, with mum__ucs_tolower, including where it writes in place. */
+static size_t enc_utf8(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+Test(compare, lowering_agrees_with_the_case_table_for_every_code_point)
+{
+    bool bad;
+    for (uint32_t cp = 1; cp <= 0x10FFFF; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        char in[16], want[16];
+        size_t n = enc_utf8(cp, in + 1);
+        in[0] = 'A'; /* behind an ASCII letter, and before one */
+        in[n + 1] = 'Z';
+        in[n + 2] = '\0';
+        want[0] = 'a';
+        size_t k = enc_utf8(mum__ucs_tolower(cp), want + 1);
+        want[k + 1] = 'z';
+        want[k + 2] = '\0';
+        char *got = mum__utf8_lower(in, &bad);
+        cr_assert_not_null(got, "U+%04X", cp);
+        cr_assert_not(bad);
+        cr_assert_str_eq(got, want, "U+%04X", cp);
+        mum__free(got);
+    }
+    char *s = mum__utf8_lower("AMD64_Microsoft-Windows-\xc3\x84\xce\xa3\xd0\x94", &bad);
+    cr_assert_str_eq(s, "amd64_microsoft-windows-\xc3\xa4\xcf\x83\xd0\xb4");
+    mum__free(s);
+    s = mum__utf8_lower("", &bad);
+    cr_assert_str_eq(s, "");
+    mum__free(s);
+    cr_assert_null(mum__utf8_lower("ok\xff", &bad));
+    cr_assert(bad, "invalid UTF-8 is reported, not lowered");
+    cr_assert_null(mum__utf8_lower("\xc3", &bad));
+    cr_assert(bad, "a cut sequence is invalid");
+}
