@@ -76,6 +76,8 @@ MUM_INTERNAL int32_t mum__utf8_next(const char *s, size_t n, size_t *i);
 MUM_INTERNAL bool mum__utf8_valid(const char *s, size_t n);
 /* Simple lower-case mapping used for identities (see mum_strcasecmp_utf8). */
 MUM_INTERNAL uint32_t mum__ucs_tolower(uint32_t c);
+/* Writes the UTF-8 of cp (at most 0x10FFFF) to out; returns 1 to 4. */
+MUM_INTERNAL size_t mum__utf8_encode(uint32_t cp, char out[4]);
 MUM_INTERNAL int mum__ascii_tolower(int c);
 MUM_INTERNAL int mum__ascii_strcasecmp(const char *a, const char *b);
 MUM_INTERNAL int mum__ascii_strncasecmp(const char *a, const char *b, size_t n);

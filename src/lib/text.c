@@ -122,7 +122,7 @@ uint32_t mum__ucs_tolower(uint32_t c)
     return c;
 }
 
-static size_t utf8_encode(uint32_t cp, char out[4])
+size_t mum__utf8_encode(uint32_t cp, char out[4])
 {
     if (cp < 0x80) {
         out[0] = (char)cp;
@@ -160,7 +160,7 @@ static char *utf8_lower_any(const char *s, bool *invalid)
             return NULL;
         }
         char enc[4];
-        size_t k = utf8_encode(mum__ucs_tolower((uint32_t)cp), enc);
+        size_t k = mum__utf8_encode(mum__ucs_tolower((uint32_t)cp), enc);
         mum__sbuf_append(&b, enc, k);
     }
     if (!b.data)
@@ -196,7 +196,7 @@ char *mum__utf8_lower(const char *s, bool *invalid)
             return NULL;
         }
         char enc[4];
-        size_t k = utf8_encode(mum__ucs_tolower((uint32_t)cp), enc);
+        size_t k = mum__utf8_encode(mum__ucs_tolower((uint32_t)cp), enc);
         if (o + k > i) {
             mum__free(out);
             return utf8_lower_any(s, invalid);

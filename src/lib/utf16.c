@@ -23,7 +23,10 @@ char *mum__utf16_to_utf8(const uint8_t *p, size_t len, bool big_endian, bool *ba
     size_t units = len / 2;
     if (units && unit_at(p + 2 * (units - 1), big_endian) == 0)
         units--;
-    mum_sbuf b = {0};
+    /* a unit gives at most 3 bytes, a surrogate pair (two units) 4 */
+    char *out = mum__malloc(3 * units + 1), *o = out;
+    if (!out)
+        return NULL;
     for (size_t i = 0; i < units; i++) {
         uint32_t c = unit_at(p + 2 * i, big_endian);
         if (c >= 0xd800 && c <= 0xdbff && i + 1 < units) {
@@ -35,35 +38,13 @@ char *mum__utf16_to_utf8(const uint8_t *p, size_t len, bool big_endian, bool *ba
         }
         if (c == 0 || (c >= 0xd800 && c <= 0xdfff)) {
             *bad = true;
-            mum__sbuf_free(&b);
+            mum__free(out);
             return NULL;
         }
-        char u[4];
-        size_t n;
-        if (c < 0x80) {
-            u[0] = (char)c;
-            n = 1;
-        } else if (c < 0x800) {
-            u[0] = (char)(0xc0 | (c >> 6));
-            u[1] = (char)(0x80 | (c & 0x3f));
-            n = 2;
-        } else if (c < 0x10000) {
-            u[0] = (char)(0xe0 | (c >> 12));
-            u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-            u[2] = (char)(0x80 | (c & 0x3f));
-            n = 3;
-        } else {
-            u[0] = (char)(0xf0 | (c >> 18));
-            u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-            u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-            u[3] = (char)(0x80 | (c & 0x3f));
-            n = 4;
-        }
-        mum__sbuf_append(&b, u, n);
+        o += mum__utf8_encode(c, o);
     }
-    if (!b.data && !b.failed)
-        mum__sbuf_append(&b, "", 0);
-    return mum__sbuf_take(&b);
+    *o = '\0';
+    return out;
 }
 
 static void put_unit(uint8_t *p, uint32_t u, bool be)

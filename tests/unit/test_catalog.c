@@ -632,3 +632,39 @@ Test(catalog, out_of_memory_while_parsing_and_building)
     mum_signer_free(g_signer);
     mum_free(m.der);
 }
+
+/* The UTF-16 of member tags and attribute values, to UTF-8. */
+#include "crypto.h"
+
+static void utf16_is(const char *units_hex, bool be, const char *want)
+{
+    uint8_t raw[64];
+    size_t n = strlen(units_hex) / 2;
+    for (size_t i = 0; i < n; i++)
+        sscanf(units_hex + 2 * i, "%2hhx", &raw[i]);
+    bool bad;
+    char *got = mum__utf16_to_utf8(raw, n, be, &bad);
+    if (want) {
+        cr_assert_not_null(got, "%s", units_hex);
+        cr_assert_not(bad);
+        cr_assert_str_eq(got, want, "%s", units_hex);
+    } else {
+        cr_assert_null(got, "%s", units_hex);
+        cr_assert(bad, "%s", units_hex);
+    }
+    mum__free(got);
+}
+
+Test(utf16, to_utf8_with_surrogates_and_a_terminating_nul)
+{
+    utf16_is("", false, "");
+    utf16_is("4100", false, "A");
+    utf16_is("41000000", false, "A");                          /* the terminator is dropped */
+    utf16_is("e900ac20", false, "\xc3\xa9\xe2\x82\xac");       /* é € */
+    utf16_is("3dd800de", false, "\xf0\x9f\x98\x80");           /* U+1F600, a pair */
+    utf16_is("00e920ac", true, "\xc3\xa9\xe2\x82\xac");        /* big-endian */
+    utf16_is("410", false, NULL);                              /* odd length */
+    utf16_is("3dd84100", false, NULL);                         /* a lone high surrogate */
+    utf16_is("00de", false, NULL);                             /* a lone low surrogate */
+    utf16_is("410000004200", false, NULL);                     /* a NUL inside */
+}

@@ -330,6 +330,7 @@ Test(compare, non_ascii_folds)
 
 /* Keys are lowered with mum__utf8_lower: it must agree, code point by code
  * point, with mum__ucs_tolower, including where it writes in place. */
+/* the expected bytes, written independently of the library's encoder */
 static size_t enc_utf8(uint32_t cp, char *out)
 {
     if (cp < 0x80) {
