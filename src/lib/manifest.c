@@ -352,7 +352,7 @@ struct mum_manifest_parser {
      * (almost always smaller) reaches expat in one final call: a document
      * that spans calls costs expat an extra pass over it to keep positions. */
     unsigned char *hold;
-    size_t hold_len;
+    size_t hold_len, hold_cap;    /* grown to what comes, up to HOLD_MAX */
     bool streaming;               /* past HOLD_MAX: chunks go straight through */
 
     char names[];                 /* input, entry and file name copies */
@@ -1062,8 +1062,19 @@ int mum_manifest_parser_feed(mum_manifest_parser *p, const void *data, size_t si
     if (size == 0)
         return MUM_OK;
     if (!p->streaming && size <= HOLD_MAX - p->hold_len) {
-        if (!p->hold && !(p->hold = mum__malloc(HOLD_MAX)))
-            return p->status = mum__nomem(p->ctx);
+        if (p->hold_len + size > p->hold_cap) {
+            /* a manifest is a few KiB: a 64 KiB buffer for each would cost
+             * the allocator more than its copy costs */
+            size_t cap = p->hold_cap ? p->hold_cap : 4096;
+            while (cap < p->hold_len + size)
+                cap *= 2;
+            cap = cap < HOLD_MAX ? cap : HOLD_MAX;
+            unsigned char *h = mum__realloc(p->hold, cap);
+            if (!h)
+                return p->status = mum__nomem(p->ctx);
+            p->hold = h;
+            p->hold_cap = cap;
+        }
         memcpy(p->hold + p->hold_len, data, size);
         p->hold_len += size;
         return MUM_OK;
@@ -1075,7 +1086,7 @@ int mum_manifest_parser_feed(mum_manifest_parser *p, const void *data, size_t si
             rc = mum__xml_feed(p->xml, p->hold, p->hold_len);
         mum__free(p->hold);
         p->hold = NULL;
-        p->hold_len = 0;
+        p->hold_len = p->hold_cap = 0;
     }
     if (rc == MUM_OK)
         rc = mum__xml_feed(p->xml, data, size);
@@ -1140,7 +1151,7 @@ int mum_manifest_parser_finish(mum_manifest_parser *p, mum_manifest **out)
                                                p->hold_len);
     mum__free(p->hold);
     p->hold = NULL;
-    p->hold_len = 0;
+    p->hold_len = p->hold_cap = 0;
     if (rc != MUM_OK)
         return p->status = rc;
     p->finished = true;
