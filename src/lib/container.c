@@ -61,52 +61,14 @@ static void leave_utf8(locale_t old)
 
 /* ---- names seen in one container (duplicate and case-duplicate checks) ---- */
 
-typedef struct name_slot {
-    char *lower;   /* NULL: empty */
-    char *name;
-} name_slot;
-
-typedef struct name_set {
-    name_slot *slots;
-    size_t cap, count;
-} name_set;
-
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
+/* Folded name -> the name as first seen (a mum_strmap owning both). */
+typedef mum_strmap name_set;
 
 static void name_set_free(name_set *s)
 {
-    for (size_t i = 0; i < s->cap; i++) {
-        mum__free(s->slots[i].lower);
-        mum__free(s->slots[i].name);
-    }
-    mum__free(s->slots);
-    memset(s, 0, sizeof *s);
-}
-
-static bool name_set_grow(name_set *s)
-{
-    size_t ncap = s->cap ? s->cap * 2 : 64;
-    name_slot *n = mum__calloc(ncap, sizeof *n);
-    if (!n)
-        return false;
-    for (size_t i = 0; i < s->cap; i++) {
-        if (!s->slots[i].lower)
-            continue;
-        size_t j = fnv1a(s->slots[i].lower) & (ncap - 1);
-        while (n[j].lower)
-            j = (j + 1) & (ncap - 1);
-        n[j] = s->slots[i];
-    }
-    mum__free(s->slots);
-    s->slots = n;
-    s->cap = ncap;
-    return true;
+    for (size_t i = 0; i < s->cap; i++)
+        mum__free(s->slots[i].value);
+    mum__strmap_free(s);
 }
 
 /* Lower-cases for comparison; bytes that are not UTF-8 are compared as ASCII. */
@@ -130,29 +92,19 @@ static char *fold_name(const char *name)
 static bool name_set_add(name_set *s, const char *name, const char **clash)
 {
     *clash = NULL;
-    if ((s->count + 1) * 4 > s->cap * 3 && !name_set_grow(s))
-        return false;
     char *lower = fold_name(name);
-    if (!lower)
-        return false;
-    size_t j = fnv1a(lower) & (s->cap - 1);
-    while (s->slots[j].lower) {
-        if (strcmp(s->slots[j].lower, lower) == 0) {
-            *clash = s->slots[j].name;
-            mum__free(lower);
-            return true;
-        }
-        j = (j + 1) & (s->cap - 1);
-    }
-    char *copy = mum__strdup(name);
+    char *copy = lower ? mum__strdup(name) : NULL;
     if (!copy) {
         mum__free(lower);
         return false;
     }
-    s->slots[j].lower = lower;
-    s->slots[j].name = copy;
-    s->count++;
-    return true;
+    void *there = NULL;
+    int rc = mum__strmap_put(s, lower, copy, &there); /* takes lower */
+    if (rc != MUM_OK || there) {
+        mum__free(copy);
+        *clash = there;
+    }
+    return rc == MUM_OK;
 }
 
 /* ---- levels ---- */

@@ -122,6 +122,7 @@ static inline uint64_t mum__le64(const unsigned char *p)
 typedef struct mum_strmap_slot {
     char *key;
     void *value;
+    uint64_t hash;               /* of key: growing and probing need not read the keys */
 } mum_strmap_slot;
 
 typedef struct mum_strmap {

@@ -33,7 +33,7 @@ static bool grow(mum_strmap *m)
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->slots[i].key)
             continue;
-        size_t j = hash_str(m->slots[i].key) & (ncap - 1);
+        size_t j = m->slots[i].hash & (ncap - 1);
         while (ns[j].key)
             j = (j + 1) & (ncap - 1);
         ns[j] = m->slots[i];
@@ -52,9 +52,10 @@ int mum__strmap_put(mum_strmap *m, char *key, void *value, void **existing)
         mum__free(key);
         return MUM_ENOMEM;
     }
-    size_t j = hash_str(key) & (m->cap - 1);
+    uint64_t h = hash_str(key);
+    size_t j = h & (m->cap - 1);
     while (m->slots[j].key) {
-        if (strcmp(m->slots[j].key, key) == 0) {
+        if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0) {
             if (existing)
                 *existing = m->slots[j].value;
             mum__free(key);
@@ -64,6 +65,7 @@ int mum__strmap_put(mum_strmap *m, char *key, void *value, void **existing)
     }
     m->slots[j].key = key;
     m->slots[j].value = value;
+    m->slots[j].hash = h;
     m->count++;
     return MUM_OK;
 }
@@ -72,9 +74,10 @@ void *mum__strmap_get(const mum_strmap *m, const char *key)
 {
     if (!m->cap)
         return NULL;
-    size_t j = hash_str(key) & (m->cap - 1);
+    uint64_t h = hash_str(key);
+    size_t j = h & (m->cap - 1);
     while (m->slots[j].key) {
-        if (strcmp(m->slots[j].key, key) == 0)
+        if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0)
             return m->slots[j].value;
         j = (j + 1) & (m->cap - 1);
     }
