@@ -56,10 +56,6 @@ typedef enum mum_container_type {
 typedef struct mum_file_digests {
     uint8_t sha1[20];
     uint8_t sha256[32];
-    bool pe;                           /* a PE image: its Authenticode digests below */
-    uint8_t pe_sha1[20];
-    uint8_t pe_sha256[32];
-    char pe_error[256];                /* starts with "MZ" but is not a well-formed PE: why */
 } mum_file_digests;
 
 /*
@@ -92,8 +88,7 @@ typedef struct mum_entry {
 #define MUM_WALK_SIGNATURES 0x02u       /* read every cabinet whole: signature and digests */
 #define MUM_WALK_CONTAINER_SHA256 0x04u /* the plain SHA-256 of every nested cabinet */
 #define MUM_WALK_SINGLE_THREAD 0x08u    /* mum_walk_run: no second thread */
-#define MUM_WALK_FILE_DIGESTS 0x10u     /* SHA-1 and SHA-256 of every file read, and of a
-                                         * file starting with "MZ" its Authenticode ones */
+#define MUM_WALK_FILE_DIGESTS 0x10u     /* SHA-1 and SHA-256 of every file read */
 
 #define MUM_WALK_OPTIONS_VERSION 1
 typedef struct mum_walk_options {

@@ -178,12 +178,8 @@ struct mum_walk {
 
     /* MUM_WALK_FILE_DIGESTS: the current file's digests, as it is read */
     mum_hasher *dig_sha1, *dig_sha256;
-    mum_pe_hasher *dig_pe;
-    mum_ctx *dig_ctx;           /* why a file is not a well-formed PE (the caller's ctx is left alone) */
     bool dig_on;                /* the current file is being digested */
     bool dig_dirty;             /* the hashers hold a file not read to the end */
-    unsigned char dig_head[2];
-    size_t dig_head_len;
     mum_file_digests dig;
 };
 
@@ -881,8 +877,6 @@ static int end_container(mum_walk *w, level *L)
 
 static void close_file(mum_walk *w)
 {
-    mum_pe_hasher_free(w->dig_pe);
-    w->dig_pe = NULL;
     w->dig_on = false;
     if (w->file_fd >= 0) {
         close(w->file_fd);
@@ -901,27 +895,17 @@ static int digest_start(mum_walk *w)
         rc = mum_hasher_new(MUM_HASH_SHA1, &w->dig_sha1);
     if (rc == MUM_OK && !w->dig_sha256)
         rc = mum_hasher_new(MUM_HASH_SHA256, &w->dig_sha256);
-    if (rc == MUM_OK && !w->dig_ctx)
-        rc = mum_ctx_new(&w->dig_ctx);
-    if (rc != MUM_OK)
-        return walk_fail(w, rc, NULL, rc == MUM_ENOMEM ? "out of memory" : "the digest could not be computed");
-    if (w->dig_dirty) { /* the last file was not read to the end: start over */
+    if (rc == MUM_OK && w->dig_dirty) { /* the last file was not read to the end: start over */
         uint8_t scratch[MUM_HASH_MAX_SIZE];
         if (mum_hasher_final(w->dig_sha1, scratch) != MUM_OK ||
             mum_hasher_final(w->dig_sha256, scratch) != MUM_OK)
-            return walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
+            rc = MUM_ECRYPTO;
     }
+    if (rc != MUM_OK)
+        return walk_fail(w, rc, w->ev.path, rc == MUM_ENOMEM ? "out of memory" : "the digest could not be computed");
     w->dig_dirty = true;
     w->dig_on = true;
-    w->dig_head_len = 0;
     return MUM_OK;
-}
-
-static int digest_pe_fail(mum_walk *w, int rc)
-{
-    if (rc == MUM_ENOMEM)
-        return walk_fail(w, MUM_ENOMEM, w->ev.path, "out of memory");
-    return walk_fail(w, rc, w->ev.path, "the Authenticode digest could not be computed");
 }
 
 static int digest_update(mum_walk *w, const void *data, size_t size)
@@ -929,29 +913,6 @@ static int digest_update(mum_walk *w, const void *data, size_t size)
     if (mum_hasher_update(w->dig_sha1, data, size) != MUM_OK ||
         mum_hasher_update(w->dig_sha256, data, size) != MUM_OK)
         return walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
-    const unsigned char *p = data;
-    if (w->dig_head_len < sizeof w->dig_head) {
-        /* the first two bytes decide whether the file goes through the PE hasher */
-        size_t take = sizeof w->dig_head - w->dig_head_len;
-        take = take < size ? take : size;
-        memcpy(w->dig_head + w->dig_head_len, p, take);
-        w->dig_head_len += take;
-        p += take;
-        size -= take;
-        if (w->dig_head_len < sizeof w->dig_head || w->dig_head[0] != 'M' || w->dig_head[1] != 'Z')
-            return MUM_OK;
-        static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
-        int rc = mum_pe_hasher_new(&w->dig_pe, algs, 2, 0);
-        if (rc == MUM_OK)
-            rc = mum_pe_hasher_update(w->dig_pe, w->dig_head, sizeof w->dig_head);
-        if (rc != MUM_OK)
-            return digest_pe_fail(w, rc);
-    }
-    if (w->dig_pe && size) {
-        int rc = mum_pe_hasher_update(w->dig_pe, p, size);
-        if (rc != MUM_OK)
-            return digest_pe_fail(w, rc);
-    }
     return MUM_OK;
 }
 
@@ -959,29 +920,9 @@ static int digest_finish(mum_walk *w)
 {
     w->dig_on = false;
     w->dig_dirty = false;
-    memset(&w->dig, 0, sizeof w->dig);
     if (mum_hasher_final(w->dig_sha1, w->dig.sha1) != MUM_OK ||
         mum_hasher_final(w->dig_sha256, w->dig.sha256) != MUM_OK)
         return walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
-    if (w->dig_pe) {
-        mum_location loc = entry_loc(w, w->ev.path);
-        uint8_t out[2][MUM_HASH_MAX_SIZE];
-        int rc = mum_pe_hasher_finish(w->dig_pe, w->dig_ctx, &loc, out, NULL);
-        mum_pe_hasher_free(w->dig_pe);
-        w->dig_pe = NULL;
-        if (rc == MUM_ENOMEM)
-            return walk_fail(w, MUM_ENOMEM, w->ev.path, "out of memory");
-        if (rc == MUM_OK) {
-            w->dig.pe = true;
-            memcpy(w->dig.pe_sha1, out[0], sizeof w->dig.pe_sha1);
-            memcpy(w->dig.pe_sha256, out[1], sizeof w->dig.pe_sha256);
-        } else if (rc != MUM_ENOTFOUND) { /* not a well-formed PE: say why */
-            snprintf(w->dig.pe_error, sizeof w->dig.pe_error, "%s", mum_ctx_reason(w->dig_ctx));
-            if (!w->dig.pe_error[0])
-                snprintf(w->dig.pe_error, sizeof w->dig.pe_error, "%s", mum_strerror(rc));
-        }
-        mum_ctx_clear(w->dig_ctx);
-    }
     w->ev.digests = &w->dig;
     return MUM_OK;
 }
@@ -1083,7 +1024,6 @@ void mum_walk_free(mum_walk *w)
     mum__free(w->file_buf);
     mum_hasher_free(w->dig_sha1);
     mum_hasher_free(w->dig_sha256);
-    mum_ctx_free(w->dig_ctx);
     mum__free(w);
     leave_utf8(old);
 }
@@ -1409,17 +1349,6 @@ static int relay_error(mum_ctx *ctx, const mum_ctx *from, int status)
     return mum__error(ctx, status, mum_ctx_location(from), "%s", *reason ? reason : mum_strerror(status));
 }
 
-static int relay_findings(mum_findings *to, const mum_findings *from)
-{
-    for (size_t i = 0; to && i < mum_findings_count(from); i++) {
-        const mum_finding *f = mum_findings_get(from, i);
-        int rc = mum_findings_add(to, f->rule->id, &f->loc, "%s", f->message);
-        if (rc != MUM_OK)
-            return rc;
-    }
-    return MUM_OK;
-}
-
 /* One thread: the same events, straight from the walker. */
 static int run_inline(mum_walk *w, const mum_walk_consumer *c, void *ud)
 {
@@ -1585,7 +1514,7 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
         else if (rc == MUM_OK && pstatus != MUM_OK)
             rc = relay_error(ctx, pctx, pstatus);
         if (pfind) {
-            int frc = relay_findings(findings, pfind);
+            int frc = mum__findings_relay(findings, pfind);
             if (rc == MUM_OK && frc != MUM_OK)
                 rc = mum__nomem(ctx);
         }

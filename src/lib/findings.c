@@ -203,3 +203,14 @@ void mum_findings_sort(mum_findings *list)
     if (list && list->count > 1)
         qsort(list->items, list->count, sizeof *list->items, finding_cmp);
 }
+
+int mum__findings_relay(mum_findings *to, const mum_findings *from)
+{
+    for (size_t i = 0; to && i < mum_findings_count(from); i++) {
+        const mum_finding *f = mum_findings_get(from, i);
+        int rc = mum_findings_add(to, f->rule->id, &f->loc, "%s", f->message);
+        if (rc != MUM_OK)
+            return rc;
+    }
+    return MUM_OK;
+}

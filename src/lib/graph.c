@@ -19,6 +19,7 @@
 #include <mum/names.h>
 #include <mum/pe.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -208,6 +209,8 @@ typedef enum file_role {
     ROLE_PAYLOAD
 } file_role;
 
+typedef struct cat_worker cat_worker;
+
 typedef struct build {
     mum_graph *g;
     mum_ctx *ctx;
@@ -223,6 +226,9 @@ typedef struct build {
     mum_manifest_parser *parser;
     mum_sbuf buf;               /* catalogs, metadata */
     bool buf_over;              /* the file outgrew what is buffered */
+    unsigned walk_flags;
+    cat_worker *worker;         /* checks catalogs while the walk goes on (NULL: none yet) */
+    mum_pe_hasher *pe;          /* the current payload's Authenticode digests, streamed */
 
     /* the cabinets open around the current entry */
     uint32_t skip_depth;        /* >0: inside a skipped container (depth+1 of it) */
@@ -553,6 +559,8 @@ static int on_entry(void *ud, const mum_entry *e)
     b->cur = NULL;
     b->buf.len = 0;
     b->buf_over = false;
+    mum_pe_hasher_free(b->pe);
+    b->pe = NULL;
     if (b->role == ROLE_SKIP)
         return MUM_OK;
     if (b->role == ROLE_INDEX) {
@@ -624,7 +632,21 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
         break;
     case ROLE_PAYLOAD: {
         node_priv *n = b->cur;
+        size_t before = n->head_size;
         mum__keep_head(n->head, sizeof n->head, &n->head_size, data, size);
+        int rc = MUM_OK;
+        if (before < 2 && n->head_size >= 2 && n->head[0] == 'M' && n->head[1] == 'Z') {
+            /* it starts like a PE file: its Authenticode digests too (the
+             * hasher holds only the headers) */
+            static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
+            rc = mum_pe_hasher_new(&b->pe, algs, 2, 0);
+            if (rc == MUM_OK && before)
+                rc = mum_pe_hasher_update(b->pe, n->head, before);
+        }
+        if (rc == MUM_OK && b->pe)
+            rc = mum_pe_hasher_update(b->pe, data, size);
+        if (rc != MUM_OK)
+            return rc == MUM_ENOMEM ? nomem(b) : mum__error(b->ctx, rc, NULL, "the digest could not be computed");
         break;
     }
     }
@@ -673,62 +695,228 @@ static int finish_manifest(build *b, node_priv *n)
     return MUM_OK;
 }
 
-static int finish_catalog(build *b, node_priv *n)
+/*
+ * Parses a catalog and checks it and its signature, into its node.  Runs on
+ * the catalog worker (or the caller's thread with MUM_WALK_SINGLE_THREAD):
+ * it touches nothing but its arguments and the node's catalog fields, which
+ * nothing else reads before the walk is over.  Fails only for MUM_ENOMEM.
+ */
+static int check_catalog(mum_ctx *ctx, mum_findings *findings, const mum_graph_options *opts,
+                         const char *input, node_priv *n, const void *data, size_t len, bool too_large)
 {
-    mum_location loc = here(b, n->entry);
-    if (b->buf_over)
-        return mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_CATALOG, &loc,
+    mum_location loc = {.input = input, .entry = n->entry};
+    if (too_large)
+        return mum__finding(findings, MUM_R_GRAPH_UNREADABLE_CATALOG, &loc,
                             "%s is larger than %d MiB: not read", n->name, MAX_BUFFERED >> 20);
     mum_catalog *cat = NULL;
-    int rc = mum_catalog_parse(b->ctx, b->buf.data ? b->buf.data : "", b->buf.len, &loc, &cat);
+    int rc = mum_catalog_parse(ctx, data ? data : "", len, &loc, &cat);
     if (rc == MUM_ENOMEM)
         return rc;
     if (rc != MUM_OK) {
         n->pub.parse_status = rc;
-        if (!(n->pub.parse_error = mum__strdup(mum_ctx_reason(b->ctx))))
-            return nomem(b);
-        rc = mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_CATALOG, mum_ctx_location(b->ctx),
-                          "%s", mum_ctx_reason(b->ctx));
-        mum_ctx_clear(b->ctx);
+        if (!(n->pub.parse_error = mum__strdup(mum_ctx_reason(ctx))))
+            return MUM_ENOMEM;
+        rc = mum__finding(findings, MUM_R_GRAPH_UNREADABLE_CATALOG, mum_ctx_location(ctx), "%s",
+                          mum_ctx_reason(ctx));
+        mum_ctx_clear(ctx);
         return rc;
     }
     n->catalog = cat;
     n->pub.catalog = cat;
-    if ((rc = mum_catalog_check(cat, b->findings, &loc)) != MUM_OK)
+    if ((rc = mum_catalog_check(cat, findings, &loc)) != MUM_OK)
         return rc;
     mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
-    o.anchors = b->opts->anchors;
-    o.has_time = b->opts->has_time;
-    o.time = b->opts->time;
-    rc = mum_signature_verify(b->ctx, mum_catalog_signature(cat), &o, &n->pub.sig);
+    o.anchors = opts->anchors;
+    o.has_time = opts->has_time;
+    o.time = opts->time;
+    rc = mum_signature_verify(ctx, mum_catalog_signature(cat), &o, &n->pub.sig);
     if (rc == MUM_ENOMEM)
         return rc;
     if (rc != MUM_OK) {
-        rc = mum__finding(b->findings, MUM_R_SIGNATURE_ATTRIBUTES, &loc,
-                          "the catalog's signature cannot be checked: %s", mum_ctx_reason(b->ctx));
-        mum_ctx_clear(b->ctx);
+        rc = mum__finding(findings, MUM_R_SIGNATURE_ATTRIBUTES, &loc,
+                          "the catalog's signature cannot be checked: %s", mum_ctx_reason(ctx));
+        mum_ctx_clear(ctx);
         return rc;
     }
     n->pub.sig_done = true;
-    return mum_sig_result_findings(&n->pub.sig, mum_catalog_signature(cat), b->findings, &loc);
+    return mum_sig_result_findings(&n->pub.sig, mum_catalog_signature(cat), findings, &loc);
 }
 
-/* A payload's Authenticode digests, from the walk. */
-static int finish_payload(build *b, node_priv *n, const mum_file_digests *d)
+/* ---- the catalog worker ---- */
+
+/*
+ * Catalogs are the largest pieces of parsing (megabytes of DER each, and a
+ * signature to verify) and depend on nothing else, so while the walk goes
+ * on they are checked on a thread of their own, one after the other, each
+ * with its own findings; those are added to the build's in catalog order
+ * once the walk is over.
+ */
+typedef struct cat_job {
+    struct cat_job *next;
+    node_priv *n;
+    unsigned char *data;      /* the catalog's bytes, freed once checked */
+    size_t len;
+    bool too_large;
+    mum_findings *findings;
+    int status;               /* MUM_OK or MUM_ENOMEM */
+} cat_job;
+
+struct cat_worker {
+    pthread_mutex_t mu;
+    pthread_cond_t more;
+    pthread_t thread;
+    bool started, closing;
+    cat_job *first, *last;    /* every job, in order */
+    cat_job *todo;            /* the first not yet taken */
+    mum_ctx *ctx;             /* the worker's own */
+    const mum_graph_options *opts;
+    const char *input;
+};
+
+static void *cat_worker_main(void *arg)
 {
-    if (!d)
+    cat_worker *w = arg;
+    for (;;) {
+        pthread_mutex_lock(&w->mu);
+        while (!w->todo && !w->closing)
+            pthread_cond_wait(&w->more, &w->mu);
+        cat_job *j = w->todo;
+        if (j)
+            w->todo = j->next;
+        pthread_mutex_unlock(&w->mu);
+        if (!j)
+            return NULL;
+        j->status = check_catalog(w->ctx, j->findings, w->opts, w->input, j->n, j->data, j->len,
+                                  j->too_large);
+        mum_ctx_clear(w->ctx);
+        mum__free(j->data);
+        j->data = NULL;
+    }
+}
+
+/* Starts the worker; false when there is no thread to be had (then catalogs are checked inline). */
+static bool cat_worker_start(build *b)
+{
+    cat_worker *w = mum__calloc(1, sizeof *w);
+    if (!w)
+        return false;
+    w->opts = b->opts;
+    w->input = b->in->pub.path;
+    if (mum_ctx_new(&w->ctx) != MUM_OK) {
+        mum__free(w);
+        return false;
+    }
+    bool mu = pthread_mutex_init(&w->mu, NULL) == 0;
+    bool cv = mu && pthread_cond_init(&w->more, NULL) == 0;
+    w->started = cv && pthread_create(&w->thread, NULL, cat_worker_main, w) == 0;
+    if (!w->started) {
+        if (cv)
+            pthread_cond_destroy(&w->more);
+        if (mu)
+            pthread_mutex_destroy(&w->mu);
+        mum_ctx_free(w->ctx);
+        mum__free(w);
+        return false;
+    }
+    b->worker = w;
+    return true;
+}
+
+/* Hands the buffered catalog to the worker. */
+static int cat_worker_add(build *b, node_priv *n)
+{
+    cat_job *j = mum__calloc(1, sizeof *j);
+    if (!j || mum_findings_new(&j->findings) != MUM_OK) {
+        mum__free(j);
+        return nomem(b);
+    }
+    j->n = n;
+    j->too_large = b->buf_over;
+    if (!b->buf_over) {
+        j->len = b->buf.len;
+        j->data = (unsigned char *)b->buf.data; /* the buffer goes with the job */
+        memset(&b->buf, 0, sizeof b->buf);
+    }
+    cat_worker *w = b->worker;
+    pthread_mutex_lock(&w->mu);
+    if (w->last)
+        w->last->next = j;
+    else
+        w->first = j;
+    w->last = j;
+    if (!w->todo)
+        w->todo = j;
+    pthread_cond_signal(&w->more);
+    pthread_mutex_unlock(&w->mu);
+    return MUM_OK;
+}
+
+/* Waits for the worker to finish, then adds every job's findings in order. */
+static int cat_worker_finish(build *b, int rc)
+{
+    cat_worker *w = b->worker;
+    if (!w)
+        return rc;
+    pthread_mutex_lock(&w->mu);
+    w->closing = true;
+    if (rc != MUM_OK)
+        w->todo = NULL; /* the build failed: check no more */
+    pthread_cond_signal(&w->more);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    for (cat_job *j = w->first, *next; j; j = next) {
+        next = j->next;
+        if (rc == MUM_OK && j->status != MUM_OK)
+            rc = nomem(b);
+        if (rc == MUM_OK && mum__findings_relay(b->findings, j->findings) != MUM_OK)
+            rc = nomem(b);
+        mum_findings_free(j->findings);
+        mum__free(j->data);
+        mum__free(j);
+    }
+    pthread_cond_destroy(&w->more);
+    pthread_mutex_destroy(&w->mu);
+    mum_ctx_free(w->ctx);
+    mum__free(w);
+    b->worker = NULL;
+    return rc;
+}
+
+static int finish_catalog(build *b, node_priv *n)
+{
+    if (!(b->walk_flags & MUM_WALK_SINGLE_THREAD) && (b->worker || cat_worker_start(b)))
+        return cat_worker_add(b, n);
+    int rc = check_catalog(b->ctx, b->findings, b->opts, b->in->pub.path, n, b->buf.data, b->buf.len,
+                           b->buf_over);
+    return rc == MUM_ENOMEM ? nomem(b) : rc;
+}
+
+/* A payload's Authenticode digests, when it starts like a PE file. */
+static int finish_payload(build *b, node_priv *n)
+{
+    if (!b->pe)
         return MUM_OK;
-    if (d->pe_error[0]) {
+    mum_location loc = here(b, n->entry);
+    uint8_t out[2][MUM_HASH_MAX_SIZE];
+    int rc = mum_pe_hasher_finish(b->pe, b->ctx, &loc, out, NULL);
+    mum_pe_hasher_free(b->pe);
+    b->pe = NULL;
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc == MUM_ENOTFOUND) { /* not a PE file after all */
+        mum_ctx_clear(b->ctx);
+        return MUM_OK;
+    }
+    if (rc != MUM_OK) {
         /* not a well-formed PE: catalogs list it by its flat digest, if at all */
-        n->pub.digests.pe_error = mum__strdup(d->pe_error);
+        n->pub.digests.pe_error = mum__strdup(mum_ctx_reason(b->ctx));
+        mum_ctx_clear(b->ctx);
         return n->pub.digests.pe_error ? MUM_OK : nomem(b);
     }
-    if (!d->pe)
-        return MUM_OK;
     n->pub.digests.pe = true;
     n->pub.digests.pe_sha1_ok = n->pub.digests.pe_sha256_ok = true;
-    memcpy(n->pub.digests.pe_sha1, d->pe_sha1, 20);
-    memcpy(n->pub.digests.pe_sha256, d->pe_sha256, 32);
+    memcpy(n->pub.digests.pe_sha1, out[0], 20);
+    memcpy(n->pub.digests.pe_sha256, out[1], 32);
     return MUM_OK;
 }
 
@@ -797,7 +985,7 @@ static int on_entry_end(void *ud, const mum_entry *e)
         rc = finish_catalog(b, n);
         break;
     case ROLE_PAYLOAD:
-        rc = finish_payload(b, n, e->digests);
+        rc = finish_payload(b, n);
         break;
     default:
         break;
@@ -1135,9 +1323,12 @@ static int read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_graph_
     /* the walk digests every file on its decoding thread, while this one parses */
     mum_walk_options wo = MUM_WALK_OPTIONS_INIT;
     wo.flags |= MUM_WALK_SIGNATURES | MUM_WALK_FILE_DIGESTS | opts->walk_flags;
+    b.walk_flags = wo.flags;
     mum_walk_consumer c = {want_data, on_entry, on_data, on_entry_end};
     int rc = mum_walk_run(ctx, b.in->pub.path, &wo, &c, &b, findings);
+    rc = cat_worker_finish(&b, rc);
     mum_manifest_parser_free(b.parser);
+    mum_pe_hasher_free(b.pe);
     mum__sbuf_free(&b.buf);
     for (; b.cab_top >= 0; b.cab_top--)
         if (b.cab_top < MAX_CABINETS) {

@@ -63,6 +63,9 @@ typedef enum mum_rule_id {
 
 MUM_INTERNAL const mum_rule *mum__rule(mum_rule_id r);
 /* Appends a finding of a rule known at compile time.  Errors: MUM_ENOMEM. */
+/* Adds a copy of every finding of `from` to `to` (NULL: none), in order.
+ * Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__findings_relay(mum_findings *to, const mum_findings *from);
 MUM_INTERNAL int mum__finding(mum_findings *list, mum_rule_id r, const mum_location *loc,
                               const char *fmt, ...) MUM_PRINTF(4, 5);
 

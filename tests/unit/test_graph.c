@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static const char *sample(const char *rel)
 {
@@ -216,4 +217,91 @@ static int build_and_verify(void)
 Test(graph, out_of_memory_is_reported, .timeout = 600)
 {
     TU_ALLOC_SWEEP(build_and_verify(), (void)0);
+}
+
+/* Catalogs are checked on a thread of their own while the walk goes on:
+ * the graph and the findings must be what one thread gives. */
+static char *describe_build(const char *const *inputs, size_t n, unsigned walk_flags)
+{
+    mum_trust *anchors = test_ca();
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    o.anchors = anchors;
+    o.walk_flags = walk_flags;
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum_graph *g;
+    mum_ctx_new(&ctx);
+    mum_findings_new(&f);
+    cr_assert_eq(mum_graph_build(&g, ctx, inputs, n, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_sbuf out = {0};
+    size_t catalogs = 0;
+    for (size_t i = 0; i < mum_graph_node_count(g); i++) {
+        const mum_node *node = mum_graph_node(g, i);
+        if (node->kind != MUM_NODE_CATALOG)
+            continue;
+        catalogs++;
+        mum__sbuf_printf(&out, "%s parse=%d error=%s members=%zu sig=%d/%d/%d\n", node->entry,
+                         node->parse_status, node->parse_error ? node->parse_error : "-",
+                         node->catalog ? mum_catalog_get_info(node->catalog)->member_count : 0,
+                         node->sig_done, (int)node->sig.status, (int)node->sig.trust_issue);
+    }
+    cr_assert_gt(catalogs, 0);
+    mum_findings_sort(f);
+    for (size_t i = 0; i < mum_findings_count(f); i++) {
+        const mum_finding *x = mum_findings_get(f, i);
+        mum__sbuf_printf(&out, "%s %s %s: %s\n", x->rule->id, x->loc.input ? x->loc.input : "-",
+                         x->loc.entry ? x->loc.entry : "-", x->message);
+    }
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
+    mum_trust_free(anchors);
+    return mum__sbuf_take(&out);
+}
+
+Test(graph, catalogs_checked_beside_the_walk_give_what_one_thread_gives)
+{
+    /* twins whose findings come from catalogs, and a folder with catalogs
+     * that do not parse */
+    const char *twins[] = {"unsigned-catalog", "untrusted-catalog", "manifest-not-in-catalog", "mum-without-cat"};
+    for (size_t t = 0; t < MUM_ARRAY_LEN(twins); t++) {
+        char rel[3][256];
+        const char *inputs[3];
+        for (int i = 0; i < 3; i++) {
+            snprintf(rel[i], sizeof rel[i], "broken/%s/%s", twins[t], strchr(family[i], '/') + 1);
+            inputs[i] = sample(rel[i]);
+        }
+        char *threaded = describe_build(inputs, 3, 0);
+        char *single = describe_build(inputs, 3, MUM_WALK_SINGLE_THREAD);
+        cr_assert_str_eq(threaded, single, "%s", twins[t]);
+        mum__free(threaded);
+        mum__free(single);
+    }
+
+    char dir[] = "/tmp/mum-graph-cats-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[512];
+    const char *names[] = {"a-garbage.cat", "b-empty.cat", "c-truncated.cat"};
+    const char *bodies[] = {"not a catalog at all", "", "\x30\x82\x10\x00\x06\x09"};
+    const size_t sizes[] = {20, 0, 6};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        FILE *fp = fopen(path, "wb");
+        cr_assert_not_null(fp);
+        fwrite(bodies[i], 1, sizes[i], fp);
+        fclose(fp);
+    }
+    const char *inputs[1] = {dir};
+    char *threaded = describe_build(inputs, 1, 0);
+    char *single = describe_build(inputs, 1, MUM_WALK_SINGLE_THREAD);
+    cr_assert_str_eq(threaded, single);
+    cr_assert_not_null(strstr(threaded, "graph.unreadable-catalog"), "%s", threaded);
+    cr_assert_not_null(strstr(threaded, "c-truncated.cat parse="), "%s", threaded);
+    mum__free(threaded);
+    mum__free(single);
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
 }
