@@ -20,9 +20,9 @@
 #
 # The three programs take turns, MUM_BENCH_RUNS times (default 5); the best
 # wall-clock time of each is kept, with the CPU time of that run, and the
-# largest peak RSS over the runs (/usr/bin/time %M).  verify decodes on one
-# thread and does the rest on the caller's thread, so on an idle machine it
-# uses two cores; the baselines use one.  Other work on the machine takes
+# largest peak RSS over the runs (/usr/bin/time %M).  verify decodes and
+# hashes on one thread, parses manifests on the caller's thread and catalogs
+# on a third, so on an idle machine it uses two cores; the baselines use one.  Other work on the machine takes
 # the second core: the load average is printed before and after.
 #
 # Peak memory: verify is also run on packages of the same manifest count

@@ -3,7 +3,8 @@
  * folders): packages -> sub-packages -> updates -> deployments ->
  * dependencies -> components -> files, with the catalogs attached to the
  * packages they sign.  mum_graph_build reads the inputs once, streaming (a
- * second thread decodes and hashes while the caller's thread parses); the
+ * second thread decodes and hashes while the caller's thread parses the
+ * manifests and a third the catalogs); the
  * graph keeps the parsed manifests and catalogs and the digests of every
  * file, never the files' bytes.
  *
