@@ -902,7 +902,8 @@ static int digest_start(mum_walk *w)
             rc = MUM_ECRYPTO;
     }
     if (rc != MUM_OK)
-        return walk_fail(w, rc, w->ev.path, rc == MUM_ENOMEM ? "out of memory" : "the digest could not be computed");
+        return walk_fail(w, rc, w->ev.path, "%s",
+                         rc == MUM_ENOMEM ? "out of memory" : "the digest could not be computed");
     w->dig_dirty = true;
     w->dig_on = true;
     return MUM_OK;

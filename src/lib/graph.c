@@ -2,12 +2,13 @@
  * graph.c - reads the inputs (through the pipelined container walk) into
  * the package graph of mum/graph.h and resolves its references.
  *
- * The walk decodes and digests every file (flat SHA-1 and SHA-256, the
- * Authenticode ones of PE files) on its own thread; everything here runs on
- * the caller's thread: push-parsing manifests as their blocks arrive,
- * parsing and verifying catalogs, keeping what an express index needs.
- * Nothing keeps a file's bytes beyond its own entry (catalogs and the small
- * metadata files are buffered until their entry ends; payloads never are).
+ * The walk decodes every file and computes its SHA-1 and SHA-256 on its own
+ * thread; catalogs are parsed and verified on a worker thread of their own
+ * (the catalog worker below); the rest runs on the caller's thread:
+ * push-parsing manifests as their blocks arrive, the Authenticode digests of
+ * PE files, keeping what an express index needs.  Nothing keeps a file's
+ * bytes beyond its own entry (metadata files are buffered until their entry
+ * ends, a catalog until the worker has parsed it; payloads never are).
  */
 #include "config.h"
 
@@ -645,8 +646,10 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
         }
         if (rc == MUM_OK && b->pe)
             rc = mum_pe_hasher_update(b->pe, data, size);
+        if (rc == MUM_ENOMEM)
+            return nomem(b);
         if (rc != MUM_OK)
-            return rc == MUM_ENOMEM ? nomem(b) : mum__error(b->ctx, rc, NULL, "the digest could not be computed");
+            return mum__error(b->ctx, rc, NULL, "the digest could not be computed");
         break;
     }
     }
@@ -765,7 +768,7 @@ struct cat_worker {
     pthread_mutex_t mu;
     pthread_cond_t more;
     pthread_t thread;
-    bool started, closing;
+    bool closing;
     cat_job *first, *last;    /* every job, in order */
     cat_job *todo;            /* the first not yet taken */
     mum_ctx *ctx;             /* the worker's own */
@@ -808,8 +811,7 @@ static bool cat_worker_start(build *b)
     }
     bool mu = pthread_mutex_init(&w->mu, NULL) == 0;
     bool cv = mu && pthread_cond_init(&w->more, NULL) == 0;
-    w->started = cv && pthread_create(&w->thread, NULL, cat_worker_main, w) == 0;
-    if (!w->started) {
+    if (!cv || pthread_create(&w->thread, NULL, cat_worker_main, w) != 0) {
         if (cv)
             pthread_cond_destroy(&w->more);
         if (mu)
