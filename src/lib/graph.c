@@ -588,7 +588,9 @@ static int on_entry(void *ud, const mum_entry *e)
         mo.findings = b->findings;
         mo.file_name = n->name;
         mum_location loc = here(b, n->entry);
-        int rc = mum_manifest_parser_new(&b->parser, b->ctx, &loc, &mo);
+        /* the last manifest's parser lends its XML reader and buffers */
+        int rc = b->parser ? mum__manifest_parser_renew(&b->parser, b->ctx, &loc, &mo)
+                           : mum_manifest_parser_new(&b->parser, b->ctx, &loc, &mo);
         if (rc != MUM_OK)
             return rc;
     }
@@ -659,9 +661,7 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
 static int finish_manifest(build *b, node_priv *n)
 {
     mum_manifest *m = NULL;
-    int rc = mum_manifest_parser_finish(b->parser, &m);
-    mum_manifest_parser_free(b->parser);
-    b->parser = NULL;
+    int rc = mum_manifest_parser_finish(b->parser, &m); /* the parser stays for the next one */
     if (rc == MUM_ENOMEM)
         return rc;
     if (rc != MUM_OK) {

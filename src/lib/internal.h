@@ -121,6 +121,14 @@ static inline uint64_t mum__le64(const unsigned char *p)
     return (uint64_t)mum__le32(p) | (uint64_t)mum__le32(p + 4) << 32;
 }
 
+/* ---- manifests (manifest.c) ---- */
+/* A parser for the next manifest in place of *p, a parser done with its own:
+ * its XML reader and buffers are reused (and *p freed whatever happens).
+ * Errors: those of mum_manifest_parser_new. */
+MUM_INTERNAL int mum__manifest_parser_renew(mum_manifest_parser **p, mum_ctx *ctx,
+                                            const mum_location *loc,
+                                            const mum_manifest_options *opts);
+
 /* ---- string map (strmap.c) ---- */
 typedef struct mum_strmap_slot {
     char *key;

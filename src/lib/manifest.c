@@ -969,29 +969,49 @@ static const mum_xml_callbacks callbacks = {on_start, on_text, on_end};
 
 /* ---- the API ---- */
 
-int mum_manifest_parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_location *loc,
-                            const mum_manifest_options *opts)
+/* A parser; `spent`, when not NULL, gives its XML reader and buffer (and
+ * is freed whatever happens). */
+static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_location *loc,
+                      const mum_manifest_options *opts, mum_manifest_parser *spent)
 {
     static const mum_manifest_options defaults = MUM_MANIFEST_OPTIONS_INIT;
-    if (!out)
-        return mum__error(ctx, MUM_EINVAL, NULL, "mum_manifest_parser_new: no out parameter");
     *out = NULL;
+    mum_xml *xml = spent ? spent->xml : NULL;
+    unsigned char *hold = spent ? spent->hold : NULL;
+    size_t hold_cap = spent ? spent->hold_cap : 0;
+    if (spent) {
+        spent->xml = NULL;
+        spent->hold = NULL;
+        mum_manifest_parser_free(spent);
+    }
+    int rc = MUM_OK;
     if (!opts)
         opts = &defaults;
-    if (opts->version != MUM_MANIFEST_OPTIONS_VERSION)
-        return mum__error(ctx, MUM_EINVAL, NULL, "manifest options version %u (this library: %u)",
-                          opts->version, MUM_MANIFEST_OPTIONS_VERSION);
+    if (opts->version != MUM_MANIFEST_OPTIONS_VERSION) {
+        rc = mum__error(ctx, MUM_EINVAL, NULL, "manifest options version %u (this library: %u)",
+                        opts->version, MUM_MANIFEST_OPTIONS_VERSION);
+        goto fail;
+    }
     const char *input = loc ? loc->input : NULL;
     const char *entry = loc ? loc->entry : NULL;
     size_t lin = input ? strlen(input) + 1 : 0, len = entry ? strlen(entry) + 1 : 0;
     size_t lfn = opts->file_name ? strlen(opts->file_name) + 1 : 0;
-    if (lin > SIZE_MAX / 4 || len > SIZE_MAX / 4 || lfn > SIZE_MAX / 4)
-        return mum__error(ctx, MUM_EINVAL, NULL, "location names too long");
+    if (lin > SIZE_MAX / 4 || len > SIZE_MAX / 4 || lfn > SIZE_MAX / 4) {
+        rc = mum__error(ctx, MUM_EINVAL, NULL, "location names too long");
+        goto fail;
+    }
 
     mum_manifest_parser *p = mum__malloc(sizeof *p + lin + len + lfn);
-    if (!p)
-        return mum__nomem(ctx);
+    if (!p) {
+        rc = mum__nomem(ctx);
+        goto fail;
+    }
     memset(p, 0, sizeof *p);
+    p->xml = xml; /* the parser owns them from here */
+    p->hold = hold;
+    p->hold_cap = hold_cap;
+    xml = NULL;
+    hold = NULL;
     p->ctx = ctx;
     p->findings = opts->findings;
     p->flags = opts->flags;
@@ -1027,7 +1047,8 @@ int mum_manifest_parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_l
         lim.max_text = opts->max_text;
     if (opts->max_size)
         lim.max_size = opts->max_size;
-    int rc = mum__xml_new(&p->xml, ctx, &xloc, &callbacks, p, &lim);
+    rc = p->xml ? mum__xml_renew(p->xml, ctx, &xloc, &callbacks, p, &lim)
+                : mum__xml_new(&p->xml, ctx, &xloc, &callbacks, p, &lim);
     if (rc != MUM_OK) {
         mum_manifest_parser_free(p);
         return rc;
@@ -1038,6 +1059,25 @@ int mum_manifest_parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_l
 nomem:
     mum_manifest_parser_free(p);
     return mum__nomem(ctx);
+fail:
+    mum__xml_free(xml);
+    mum__free(hold);
+    return rc;
+}
+
+int mum_manifest_parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_location *loc,
+                            const mum_manifest_options *opts)
+{
+    if (!out)
+        return mum__error(ctx, MUM_EINVAL, NULL, "mum_manifest_parser_new: no out parameter");
+    return parser_new(out, ctx, loc, opts, NULL);
+}
+
+int mum__manifest_parser_renew(mum_manifest_parser **p, mum_ctx *ctx, const mum_location *loc,
+                               const mum_manifest_options *opts)
+{
+    mum_manifest_parser *spent = *p;
+    return parser_new(p, ctx, loc, opts, spent);
 }
 
 void mum_manifest_parser_free(mum_manifest_parser *p)
@@ -1149,9 +1189,7 @@ int mum_manifest_parser_finish(mum_manifest_parser *p, mum_manifest **out)
     int rc = p->streaming ? mum__xml_finish(p->xml)
                           : mum__xml_feed_last(p->xml, p->hold ? p->hold : (const void *)"",
                                                p->hold_len);
-    mum__free(p->hold);
-    p->hold = NULL;
-    p->hold_len = p->hold_cap = 0;
+    p->hold_len = 0; /* the buffer stays, for mum__manifest_parser_renew */
     if (rc != MUM_OK)
         return p->status = rc;
     p->finished = true;

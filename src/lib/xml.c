@@ -435,25 +435,9 @@ static void *expat_realloc(void *ptr, size_t size)
     return p;
 }
 
-int mum__xml_new(mum_xml **out, mum_ctx *ctx, const mum_location *loc,
-                 const mum_xml_callbacks *cb, void *ud, const mum_xml_limits *limits)
+/* The handlers and settings of a parser just created or reset. */
+static void xml_setup(mum_xml *x)
 {
-    static const mum_xml_limits defaults = MUM_XML_LIMITS_DEFAULT;
-    static const XML_Memory_Handling_Suite memsuite = {expat_malloc, expat_realloc, mum__free};
-    mum_xml *x = mum__calloc(1, sizeof *x);
-    if (!x)
-        return mum__nomem(ctx);
-    x->ctx = ctx;
-    if (loc)
-        x->loc = *loc;
-    x->cb = *cb;
-    x->ud = ud;
-    x->limits = limits ? *limits : defaults;
-    x->parser = XML_ParserCreate_MM(NULL, &memsuite, (XML_Char[]){NS_SEP, '\0'});
-    if (!x->parser) {
-        mum__free(x);
-        return mum__nomem(ctx);
-    }
     XML_SetUserData(x->parser, x);
     XML_SetElementHandler(x->parser, on_start, on_end);
     XML_SetCharacterDataHandler(x->parser, on_text);
@@ -461,14 +445,71 @@ int mum__xml_new(mum_xml **out, mum_ctx *ctx, const mum_location *loc,
     XML_SetEntityDeclHandler(x->parser, on_entity_decl);
     XML_SetUnknownEncodingHandler(x->parser, on_unknown_encoding, NULL);
     XML_SetXmlDeclHandler(x->parser, on_xml_decl);
-    x->pos_fast = true;
-    x->pos_line = 1;
-    x->pos_col = 1;
     XML_SetParamEntityParsing(x->parser, XML_PARAM_ENTITY_PARSING_NEVER);
 #ifdef HAVE_XML_SETBILLIONLAUGHSATTACKPROTECTIONMAXIMUMAMPLIFICATION
     XML_SetBillionLaughsAttackProtectionMaximumAmplification(x->parser, 10.0f);
 #endif
+}
+
+/* The state of a new document (the buffers keep their memory). */
+static void xml_start(mum_xml *x, mum_ctx *ctx, const mum_location *loc, const mum_xml_callbacks *cb,
+                      void *ud, const mum_xml_limits *limits)
+{
+    static const mum_xml_limits defaults = MUM_XML_LIMITS_DEFAULT;
+    x->ctx = ctx;
+    x->loc = loc ? *loc : (mum_location){0};
+    x->cb = *cb;
+    x->ud = ud;
+    x->limits = limits ? *limits : defaults;
+    x->status = MUM_OK;
+    x->depth = 0;
+    x->fed = 0;
+    x->head_len = 0;
+    x->head_done = false;
+    x->finished = false;
+    if (x->text.failed)
+        mum__sbuf_free(&x->text);
+    x->text.len = 0;
+    x->text_nonblank = false;
+    x->no_text = false;
+    if (x->names.failed)
+        mum__sbuf_free(&x->names);
+    x->names.len = 0;
+    x->pos_fast = true;
+    x->buf = NULL;
+    x->buf_off = 0;
+    x->buf_len = 0;
+    x->parsed = 0;
+    x->pos_off = 0;
+    x->pos_line = 1;
+    x->pos_col = 1;
+    x->alloc_failed = false;
+    xml_setup(x);
+}
+
+int mum__xml_new(mum_xml **out, mum_ctx *ctx, const mum_location *loc,
+                 const mum_xml_callbacks *cb, void *ud, const mum_xml_limits *limits)
+{
+    static const XML_Memory_Handling_Suite memsuite = {expat_malloc, expat_realloc, mum__free};
+    mum_xml *x = mum__calloc(1, sizeof *x);
+    if (!x)
+        return mum__nomem(ctx);
+    x->parser = XML_ParserCreate_MM(NULL, &memsuite, (XML_Char[]){NS_SEP, '\0'});
+    if (!x->parser) {
+        mum__free(x);
+        return mum__nomem(ctx);
+    }
+    xml_start(x, ctx, loc, cb, ud, limits);
     *out = x;
+    return MUM_OK;
+}
+
+int mum__xml_renew(mum_xml *x, mum_ctx *ctx, const mum_location *loc,
+                   const mum_xml_callbacks *cb, void *ud, const mum_xml_limits *limits)
+{
+    if (XML_ParserReset(x->parser, NULL) != XML_TRUE)
+        return mum__error(ctx, MUM_EINVAL, NULL, "mum__xml_renew: the parser cannot be reset");
+    xml_start(x, ctx, loc, cb, ud, limits);
     return MUM_OK;
 }
 

@@ -53,6 +53,14 @@ MUM_INTERNAL int mum__xml_new(mum_xml **out, mum_ctx *ctx, const mum_location *l
                               const mum_xml_callbacks *cb, void *ud,
                               const mum_xml_limits *limits);
 MUM_INTERNAL void mum__xml_free(mum_xml *x);
+/*
+ * Makes a reader done with its document ready for the next one, as
+ * mum__xml_new would make it but keeping expat's and its own memory (a
+ * package has thousands of manifests).  Errors: MUM_EINVAL.
+ */
+MUM_INTERNAL int mum__xml_renew(mum_xml *x, mum_ctx *ctx, const mum_location *loc,
+                                const mum_xml_callbacks *cb, void *ud,
+                                const mum_xml_limits *limits);
 
 /*
  * Feeds the next bytes of the document / ends it.  Errors: MUM_EFORMAT (not

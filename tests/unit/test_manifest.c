@@ -1333,3 +1333,79 @@ Test(manifest, location_of_a_position)
     cr_assert_str_eq(buf, "pkg.cab!d.manifest:3:3");
     parsed_free(&r);
 }
+
+/* One parser renewed for document after document (as the graph reads a
+ * package) gives what a new parser gives for each: models, findings, errors
+ * and their positions, whatever the document before it was (an error midway,
+ * another encoding, a DCM file, streamed past the hold buffer). */
+Test(manifest, a_renewed_parser_parses_each_document_as_a_new_one)
+{
+    static const char cp1252[] =
+        "<?xml version=\"1.0\" encoding=\"windows-1252\"?>"
+        "<assembly xmlns=\"" V3 "\" manifestVersion=\"1.0\" description=\"\x80 5\">"
+        "<assemblyIdentity name=\"Contoso-Widget\" version=\"1.2.3.4\" processorArchitecture=\"amd64\" "
+        "publicKeyToken=\"" TOKEN "\" versionScope=\"nonSxS\"/></assembly>";
+    static const char broken[] = "<assembly xmlns=\"" V3 "\" manifestVersion=\"1.0\">\n\n\n  <file name=\"a\"><x/></file>\n<assemblyIdentity";
+    static const char dtd[] = "<!DOCTYPE a [<!ENTITY x \"y\">]><assembly xmlns=\"" V3 "\"/>";
+    static const char dcm[] = "DCM\x01 not xml";
+    mum_sbuf big = {0}; /* past the 64 KiB hold: streamed */
+    mum__sbuf_puts(&big, "<assembly xmlns=\"" V3 "\" manifestVersion=\"1.0\"><!--");
+    for (int i = 0; i < 9000; i++)
+        mum__sbuf_puts(&big, " padding");
+    mum__sbuf_puts(&big, "-->");
+    mum__sbuf_puts(&big, strstr(component_manifest, "<assemblyIdentity"));
+    struct {
+        const char *text;
+        size_t size;
+        const char *name;
+    } docs[] = {
+        {package_mum, strlen(package_mum), PKG_FILE_NAME},
+        {broken, strlen(broken), WIDGET_KEYFORM ".manifest"},
+        {component_manifest, strlen(component_manifest), WIDGET_KEYFORM ".manifest"},
+        {dcm, sizeof dcm - 1, WIDGET_KEYFORM ".manifest"},
+        {cp1252, strlen(cp1252), WIDGET_KEYFORM ".manifest"},
+        {dtd, strlen(dtd), WIDGET_KEYFORM ".manifest"},
+        {big.data, big.len, WIDGET_KEYFORM ".manifest"},
+        {deployment_manifest, strlen(deployment_manifest), DEPLOYMENT_KEYFORM ".manifest"},
+        {package_mum, strlen(package_mum), PKG_FILE_NAME},
+    };
+    const size_t chunks[] = {MUM_WALK_BLOCK_SIZE, 7};
+    for (size_t c = 0; c < MUM_ARRAY_LEN(chunks); c++) {
+        mum_manifest_parser *p = NULL;
+        for (size_t d = 0; d < MUM_ARRAY_LEN(docs); d++) {
+            parsed want = parse_named(docs[d].text, docs[d].size, docs[d].name, chunks[c], 0);
+            parsed got = {0};
+            cr_assert_eq(mum_ctx_new(&got.ctx), MUM_OK);
+            cr_assert_eq(mum_findings_new(&got.findings), MUM_OK);
+            mum_manifest_options opts = MUM_MANIFEST_OPTIONS_INIT;
+            opts.findings = got.findings;
+            mum_location loc = {.input = "pkg.cab", .entry = docs[d].name};
+            got.rc = p ? mum__manifest_parser_renew(&p, got.ctx, &loc, &opts)
+                       : mum_manifest_parser_new(&p, got.ctx, &loc, &opts);
+            cr_assert_eq(got.rc, MUM_OK);
+            for (size_t off = 0; off < docs[d].size && got.rc == MUM_OK; off += chunks[c])
+                got.rc = mum_manifest_parser_feed(p, docs[d].text + off,
+                                                  docs[d].size - off < chunks[c] ? docs[d].size - off
+                                                                                 : chunks[c]);
+            if (got.rc == MUM_OK)
+                got.rc = mum_manifest_parser_finish(p, &got.m);
+            cr_assert_eq(got.rc, want.rc, "doc %zu: %d, a new parser %d", d, got.rc, want.rc);
+            if (want.rc == MUM_OK) {
+                char *a = dump(want.m), *b = dump(got.m);
+                cr_assert_str_eq(b, a, "doc %zu", d);
+                mum_free(a);
+                mum_free(b);
+            } else {
+                cr_assert_str_eq(mum_ctx_message(got.ctx), mum_ctx_message(want.ctx), "doc %zu", d);
+            }
+            char *ra = rules_of(want.findings), *rb = rules_of(got.findings);
+            cr_assert_str_eq(rb, ra, "doc %zu", d);
+            mum_free(ra);
+            mum_free(rb);
+            parsed_free(&want);
+            parsed_free(&got);
+        }
+        mum_manifest_parser_free(p);
+    }
+    mum__sbuf_free(&big);
+}
