@@ -305,3 +305,50 @@ Test(graph, catalogs_checked_beside_the_walk_give_what_one_thread_gives)
     }
     rmdir(dir);
 }
+
+/* The same with the decoding, parsing and catalog threads all running: which
+ * allocation fails depends on how the threads interleave, so every attempt
+ * must end cleanly, MUM_ENOMEM with the reason on ctx or (when the failure
+ * only cost a worker thread, whose work then runs inline) MUM_OK, and, under
+ * ASan, leak nothing. */
+static int build_threaded(const char *input, bool *reported)
+{
+    const char *inputs[1] = {input};
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    mum_ctx *ctx = NULL;
+    mum_findings *f = NULL;
+    mum_graph *g = NULL;
+    int rc = mum_ctx_new(&ctx);
+    if (rc == MUM_OK)
+        rc = mum_findings_new(&f);
+    if (rc == MUM_OK)
+        rc = mum_graph_build(&g, ctx, inputs, 1, &o, f);
+    *reported = ctx && mum_ctx_status(ctx) == rc && *mum_ctx_reason(ctx);
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
+    return rc;
+}
+
+Test(graph, out_of_memory_on_any_thread_ends_cleanly, .timeout = 600)
+{
+    const char *input = sample(family[1]);
+    bool reported;
+    mum__alloc_fail_at(0);
+    cr_assert_eq(build_threaded(input, &reported), MUM_OK);
+    unsigned long total = mum__alloc_fail_at(0);
+    cr_assert_gt(total, 100);
+    int failed = 0;
+    for (unsigned long n = 1; n <= total; n += total / 150 + 1) {
+        mum__alloc_fail_at(n);
+        int rc = build_threaded(input, &reported);
+        mum__alloc_fail_at(0);
+        cr_assert(rc == MUM_OK || rc == MUM_ENOMEM, "allocation %lu of %lu failing gave %d", n, total, rc);
+        if (rc == MUM_ENOMEM) {
+            /* mum_ctx_new's own failure leaves no ctx to say it on */
+            cr_assert(reported || n == 1, "allocation %lu: MUM_ENOMEM without a reason on ctx", n);
+            failed++;
+        }
+    }
+    cr_assert_gt(failed, 0);
+}
