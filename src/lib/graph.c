@@ -764,9 +764,20 @@ typedef struct cat_job {
     int status;               /* MUM_OK or MUM_ENOMEM */
 } cat_job;
 
+/* Catalog bytes waiting for the worker: past this, the walk waits for it
+ * (tests lower it to make the walk wait for every catalog). */
+static size_t max_pending = (size_t)64 << 20;
+
+void mum__graph_catalog_backlog(size_t bytes)
+{
+    max_pending = bytes;
+}
+
 struct cat_worker {
     pthread_mutex_t mu;
-    pthread_cond_t more;
+    pthread_cond_t more;      /* a job was added, or the walk is over */
+    pthread_cond_t done;      /* a job was checked */
+    size_t pending;           /* bytes of the jobs not yet checked */
     pthread_t thread;
     bool closing;
     cat_job *first, *last;    /* every job, in order */
@@ -794,6 +805,10 @@ static void *cat_worker_main(void *arg)
         mum_ctx_clear(w->ctx);
         mum__free(j->data);
         j->data = NULL;
+        pthread_mutex_lock(&w->mu);
+        w->pending -= j->len;
+        pthread_cond_signal(&w->done);
+        pthread_mutex_unlock(&w->mu);
     }
 }
 
@@ -810,9 +825,12 @@ static bool cat_worker_start(build *b)
         return false;
     }
     bool mu = pthread_mutex_init(&w->mu, NULL) == 0;
-    bool cv = mu && pthread_cond_init(&w->more, NULL) == 0;
-    if (!cv || pthread_create(&w->thread, NULL, cat_worker_main, w) != 0) {
-        if (cv)
+    bool more = mu && pthread_cond_init(&w->more, NULL) == 0;
+    bool done = more && pthread_cond_init(&w->done, NULL) == 0;
+    if (!done || pthread_create(&w->thread, NULL, cat_worker_main, w) != 0) {
+        if (done)
+            pthread_cond_destroy(&w->done);
+        if (more)
             pthread_cond_destroy(&w->more);
         if (mu)
             pthread_mutex_destroy(&w->mu);
@@ -848,7 +866,11 @@ static int cat_worker_add(build *b, node_priv *n)
     w->last = j;
     if (!w->todo)
         w->todo = j;
+    w->pending += j->len;
     pthread_cond_signal(&w->more);
+    /* a package of huge catalogs does not pile them up in memory */
+    while (w->pending > max_pending)
+        pthread_cond_wait(&w->done, &w->mu);
     pthread_mutex_unlock(&w->mu);
     return MUM_OK;
 }
@@ -876,6 +898,7 @@ static int cat_worker_finish(build *b, int rc)
         mum__free(j->data);
         mum__free(j);
     }
+    pthread_cond_destroy(&w->done);
     pthread_cond_destroy(&w->more);
     pthread_mutex_destroy(&w->mu);
     mum_ctx_free(w->ctx);

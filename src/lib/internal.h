@@ -129,6 +129,12 @@ MUM_INTERNAL int mum__manifest_parser_renew(mum_manifest_parser **p, mum_ctx *ct
                                             const mum_location *loc,
                                             const mum_manifest_options *opts);
 
+/* ---- the graph (graph.c) ---- */
+/* The catalog bytes that may wait for the catalog thread before the walk
+ * waits for it (default 64 MiB; for tests).  Not thread-safe: set it before
+ * building a graph. */
+MUM_INTERNAL void mum__graph_catalog_backlog(size_t bytes);
+
 /* ---- string map (strmap.c) ---- */
 typedef struct mum_strmap_slot {
     char *key;

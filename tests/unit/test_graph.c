@@ -274,6 +274,12 @@ Test(graph, catalogs_checked_beside_the_walk_give_what_one_thread_gives)
         char *threaded = describe_build(inputs, 3, 0);
         char *single = describe_build(inputs, 3, MUM_WALK_SINGLE_THREAD);
         cr_assert_str_eq(threaded, single, "%s", twins[t]);
+        /* the walk waiting for the catalog thread after every catalog */
+        mum__graph_catalog_backlog(1);
+        char *waiting = describe_build(inputs, 3, 0);
+        mum__graph_catalog_backlog((size_t)64 << 20);
+        cr_assert_str_eq(waiting, single, "%s, waiting for every catalog", twins[t]);
+        mum__free(waiting);
         mum__free(threaded);
         mum__free(single);
     }
