@@ -232,7 +232,6 @@ typedef struct build {
     mum_pe_hasher *pe;          /* the current payload's Authenticode digests, streamed */
 
     /* the cabinets open around the current entry */
-    uint32_t skip_depth;        /* >0: inside a skipped container (depth+1 of it) */
     int cab_top;
     struct {
         char *path;
@@ -247,9 +246,29 @@ static bool name_is(const char *name, const char *want)
     return mum__ascii_strcasecmp(name, want) == 0;
 }
 
-static file_role role_of(const build *b, const mum_entry *e)
+/*
+ * Whether an entry is Windows Update metadata rather than the package: a
+ * WSUSSCAN.cab inside the input, or anything in one.  Decided from the
+ * nested path alone, so the decoding thread (want_data) and this one agree.
+ */
+static bool in_wsusscan(const char *path, bool is_cabinet)
 {
-    if (b->skip_depth)
+    static const char skip[] = "WSUSSCAN.cab";
+    for (const char *seg = path; *seg;) {
+        const char *bang = strchr(seg, '!');
+        size_t n = bang ? (size_t)(bang - seg) : strlen(seg);
+        if ((bang || is_cabinet) && n == sizeof skip - 1 && mum__ascii_strncasecmp(seg, skip, n) == 0)
+            return true;
+        if (!bang)
+            break;
+        seg = bang + 1;
+    }
+    return false;
+}
+
+static file_role role_of(const mum_entry *e)
+{
+    if (in_wsusscan(e->path, false))
         return ROLE_SKIP;
     const char *name = strrchr(e->path, '!');
     name = name ? name + 1 : e->path;
@@ -282,31 +301,15 @@ static mum_location here(const build *b, const char *entry)
     return loc;
 }
 
-/* Whether a file is inside a WSUSSCAN.cab (as open_cabinet names it), from
- * its nested path alone. */
-static bool in_wsusscan(const char *path)
-{
-    static const char skip[] = "WSUSSCAN.cab";
-    for (const char *bang; (bang = strchr(path, '!')) != NULL; path = bang + 1)
-        if ((size_t)(bang - path) == sizeof skip - 1 &&
-            mum__ascii_strncasecmp(path, skip, sizeof skip - 1) == 0)
-            return true;
-    return false;
-}
-
 /* On the decoding thread: looks at the entry only, never at the build. */
 static bool want_data(void *ud, const mum_entry *e)
 {
     (void)ud;
-    return !in_wsusscan(e->path);
+    return !in_wsusscan(e->path, false);
 }
 
 static int open_cabinet(build *b, const mum_entry *e)
 {
-    const char *name = strrchr(e->path, '!');
-    name = name ? name + 1 : e->path;
-    if (b->skip_depth == 0 && e->depth > 0 && name_is(name, "WSUSSCAN.cab"))
-        b->skip_depth = e->depth + 1;
     if (b->cab_top + 1 >= MAX_CABINETS) {
         b->cab_top++;
         return MUM_OK;
@@ -516,9 +519,7 @@ static int close_express(build *b, size_t first)
 static int close_cabinet(build *b, const mum_entry *e)
 {
     int rc = MUM_OK;
-    if (e->depth + 1 == b->skip_depth) {
-        b->skip_depth = 0;
-    } else if (b->skip_depth == 0) {
+    if (!in_wsusscan(e->path, true)) {
         if (e->cab)
             rc = add_signature(b, e);
         if (rc == MUM_OK && b->cab_top >= 0 && b->cab_top < MAX_CABINETS &&
@@ -556,7 +557,7 @@ static int on_entry(void *ud, const mum_entry *e)
         break;
     }
 
-    b->role = role_of(b, e);
+    b->role = role_of(e);
     b->cur = NULL;
     b->buf.len = 0;
     b->buf_over = false;
