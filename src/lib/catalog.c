@@ -107,6 +107,32 @@ ASN1_SEQUENCE(MUM_CTL) = {
     ASN1_EXP_SEQUENCE_OF_OPT(MUM_CTL, extensions, X509_EXTENSION, 0)
 } static_ASN1_SEQUENCE_END(MUM_CTL)
 
+/* The CTL as the parser reads it: the same fields, with the entries left
+ * as their DER (a SEQUENCE OF TrustedSubject), which member_decode reads
+ * in place: the templates would allocate an object for every field of
+ * tens of thousands of members. */
+typedef struct {
+    STACK_OF(ASN1_OBJECT) *usage;
+    ASN1_OCTET_STRING *list_id;
+    ASN1_INTEGER *sequence;
+    ASN1_TIME *this_update;
+    ASN1_TIME *next_update;
+    X509_ALGOR *subject_alg;
+    ASN1_STRING *entries;
+    STACK_OF(X509_EXTENSION) *extensions;
+} MUM_CTL_READ;
+
+ASN1_SEQUENCE(MUM_CTL_READ) = {
+    ASN1_SEQUENCE_OF(MUM_CTL_READ, usage, ASN1_OBJECT),
+    ASN1_OPT(MUM_CTL_READ, list_id, ASN1_OCTET_STRING),
+    ASN1_OPT(MUM_CTL_READ, sequence, ASN1_INTEGER),
+    ASN1_SIMPLE(MUM_CTL_READ, this_update, ASN1_TIME),
+    ASN1_OPT(MUM_CTL_READ, next_update, ASN1_TIME),
+    ASN1_SIMPLE(MUM_CTL_READ, subject_alg, X509_ALGOR),
+    ASN1_OPT(MUM_CTL_READ, entries, ASN1_SEQUENCE),
+    ASN1_EXP_SEQUENCE_OF_OPT(MUM_CTL_READ, extensions, X509_EXTENSION, 0)
+} static_ASN1_SEQUENCE_END(MUM_CTL_READ)
+
 /* ======================================================================
  * The working model
  * ====================================================================== */
@@ -219,6 +245,9 @@ typedef struct parse_state {
     mum_ctx *ctx;
     const mum_location *where;
     char why[256];
+    /* the DER contents of the member attribute types */
+    uint8_t oid_indirect[16], oid_namevalue[16], oid_info[16], oid_info2[16];
+    size_t len_indirect, len_namevalue, len_info, len_info2;
 } parse_state;
 
 static int fail_at(parse_state *ps, int status, uint64_t offset, const char *fmt, ...)
@@ -243,66 +272,57 @@ static int fail_at(parse_state *ps, int status, uint64_t offset, const char *fmt
     return rc;
 }
 
-/* BMPString text (UTF-16BE) as UTF-8. */
-static int bmp_text(const ASN1_STRING *s, char **out)
+/* BMPString contents (UTF-16BE) as UTF-8. */
+static int bmp_text(const mum__der_el *s, char **out)
 {
     bool bad;
-    *out = mum__utf16_to_utf8(ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s), true, &bad);
+    *out = mum__utf16_to_utf8(s->body, s->len, true, &bad);
     return *out ? MUM_OK : bad ? MUM_EFORMAT : MUM_ENOMEM;
 }
 
-static bool small_uint(const ASN1_INTEGER *i, uint32_t *out)
+/* A BMPString element: the tag, and whole UTF-16 units as a decoder wants. */
+static bool take_bmp(mum__der *c, mum__der_el *e)
 {
-    int64_t v;
-    if (ASN1_INTEGER_get_int64(&v, i) != 1 || v < 0 || v > UINT32_MAX) {
-        ERR_clear_error();
-        return false;
-    }
-    *out = (uint32_t)v;
-    return true;
+    return mum__der_take(c, MUM_DER_BMPSTRING, e) && e->len % 2 == 0;
 }
 
 /* Decodes a CAT_NAMEVALUE from its complete DER. */
-static int namevalue_decode(const unsigned char *der, long len, mum_cat_attr *out, char *why,
+static int namevalue_decode(const unsigned char *der, size_t len, mum_cat_attr *out, char *why,
                             size_t why_size)
 {
     memset(out, 0, sizeof *out);
-    const unsigned char *q = der;
-    MUM_CAT_NAMEVALUE *nv = (MUM_CAT_NAMEVALUE *)ASN1_item_d2i(NULL, &q, len,
-                                                                ASN1_ITEM_rptr(MUM_CAT_NAMEVALUE));
-    if (!nv || q != der + len) {
-        ASN1_item_free((ASN1_VALUE *)nv, ASN1_ITEM_rptr(MUM_CAT_NAMEVALUE));
+    mum__der top = mum__der_over(der, len), in;
+    mum__der_el seq, tag, flags, value;
+    int range = -1;
+    if (mum__der_take(&top, MUM_DER_SEQUENCE, &seq) && mum__der_done(&top)) {
+        in = mum__der_in(&seq);
+        if (take_bmp(&in, &tag) && mum__der_take(&in, MUM_DER_INTEGER, &flags) &&
+            mum__der_take(&in, MUM_DER_OCTET_STRING, &value) && mum__der_done(&in))
+            range = mum__der_small_uint(&flags, &out->flags);
+    }
+    if (range < 0) {
+        out->flags = 0;
         snprintf(why, why_size, "a malformed CAT_NAMEVALUE attribute");
         return MUM_EFORMAT;
     }
-    int rc = bmp_text(nv->tag, &out->name);
+    int rc = bmp_text(&tag, &out->name);
     bool bad = false;
     if (rc == MUM_OK) {
-        out->value = mum__utf16_to_utf8(ASN1_STRING_get0_data(nv->value),
-                                        (size_t)ASN1_STRING_length(nv->value), false, &bad);
+        out->value = mum__utf16_to_utf8(value.body, value.len, false, &bad);
         rc = out->value ? MUM_OK : bad ? MUM_EFORMAT : MUM_ENOMEM;
     }
-    if (rc == MUM_OK && !small_uint(nv->flags, &out->flags))
+    if (rc == MUM_OK && range == 0)
         rc = MUM_EFORMAT;
     if (rc == MUM_EFORMAT)
         snprintf(why, why_size, "CAT_NAMEVALUE '%s': %s", out->name ? out->name : "?",
                  !out->name ? "its name is not UTF-16" : bad ? "its value is not UTF-16 text"
                                                              : "flags out of range");
-    ASN1_item_free((ASN1_VALUE *)nv, ASN1_ITEM_rptr(MUM_CAT_NAMEVALUE));
     if (rc != MUM_OK) {
         mum__free(out->name);
         mum__free(out->value);
         memset(out, 0, sizeof *out);
     }
     return rc;
-}
-
-/* The complete DER of the first value of an attribute; NULL when the value
- * is not a SEQUENCE. */
-static const ASN1_STRING *first_sequence(const MUM_CAT_ATTRIBUTE *a)
-{
-    const ASN1_TYPE *t = sk_ASN1_TYPE_num(a->values) > 0 ? sk_ASN1_TYPE_value(a->values, 0) : NULL;
-    return t && t->type == V_ASN1_SEQUENCE ? t->value.sequence : NULL;
 }
 
 static bool push_attr(mum_cat_member *m, size_t *cap, mum_cat_attr *a)
@@ -313,21 +333,50 @@ static bool push_attr(mum_cat_member *m, size_t *cap, mum_cat_attr *a)
     return true;
 }
 
-/* Decodes one member's attributes into m. */
-static int member_attrs(parse_state *ps, const MUM_CTL_ENTRY *e, mum_cat_member *m, uint64_t off)
+static bool oid_eq(const mum__der_el *oid, const uint8_t *der, size_t len)
+{
+    return oid->len == len && memcmp(oid->body, der, len) == 0;
+}
+
+/* One attribute (SEQUENCE { type OBJECT IDENTIFIER, values SET OF ANY }):
+ * its type and first value (first->size 0 when it has none).  False when
+ * malformed. */
+static bool attribute_read(const mum__der_el *a, mum__der_el *type, mum__der_el *first)
+{
+    first->size = 0;
+    if (a->tag != MUM_DER_SEQUENCE)
+        return false;
+    mum__der c = mum__der_in(a), vc;
+    mum__der_el values, v;
+    if (!mum__der_take(&c, MUM_DER_OID, type) || !mum__der_oid_valid(type->body, type->len) ||
+        !mum__der_take(&c, MUM_DER_SET, &values) || !mum__der_done(&c))
+        return false;
+    vc = mum__der_in(&values);
+    int r;
+    while ((r = mum__der_next(&vc, &v)) == 1)
+        if (first->size == 0)
+            *first = v;
+    return r == 0;
+}
+
+/* Decodes one member's attributes (the SET OF Attribute) into m. */
+static int member_attrs(parse_state *ps, const mum__der_el *set, mum_cat_member *m, uint64_t off)
 {
     size_t cap = 0;
-    m->member_info2 = -1;
-    for (int k = 0; k < sk_MUM_CAT_ATTRIBUTE_num(e->attributes); k++) {
-        const MUM_CAT_ATTRIBUTE *a = sk_MUM_CAT_ATTRIBUTE_value(e->attributes, k);
-        const ASN1_STRING *seq = first_sequence(a);
+    mum__der c = mum__der_in(set);
+    mum__der_el a, type, first;
+    int r;
+    while ((r = mum__der_next(&c, &a)) == 1) {
+        if (!attribute_read(&a, &type, &first))
+            break;
+        const mum__der_el *seq = first.size && first.tag == MUM_DER_SEQUENCE ? &first : NULL;
         int rc;
-        if (mum__oid_is(a->type, MUM_OID_SPC_INDIRECT_DATA)) {
+        if (oid_eq(&type, ps->oid_indirect, ps->len_indirect)) {
             if (!seq || m->has_indirect_data)
                 return fail_at(ps, MUM_EFORMAT, off, "member %s: a malformed or repeated SPC_INDIRECT_DATA",
                                m->tag_text);
             mum__indirect ind;
-            rc = mum__indirect_decode(seq->data, (size_t)seq->length, &ind, ps->why, sizeof ps->why);
+            rc = mum__indirect_decode(seq->start, seq->size, &ind, ps->why, sizeof ps->why);
             if (rc != MUM_OK)
                 return fail_at(ps, rc, off, "member %s: SPC_INDIRECT_DATA: %s", m->tag_text, ps->why);
             m->has_indirect_data = true;
@@ -337,11 +386,11 @@ static int member_attrs(parse_state *ps, const MUM_CTL_ENTRY *e, mum_cat_member 
             m->digest_len = ind.digest_len;
             memcpy(m->digest, ind.digest, ind.digest_len);
             mum__indirect_clear(&ind);
-        } else if (mum__oid_is(a->type, OID_CAT_NAMEVALUE)) {
+        } else if (oid_eq(&type, ps->oid_namevalue, ps->len_namevalue)) {
             mum_cat_attr nv;
             if (!seq)
                 return fail_at(ps, MUM_EFORMAT, off, "member %s: a malformed CAT_NAMEVALUE", m->tag_text);
-            rc = namevalue_decode(seq->data, seq->length, &nv, ps->why, sizeof ps->why);
+            rc = namevalue_decode(seq->start, seq->size, &nv, ps->why, sizeof ps->why);
             if (rc != MUM_OK)
                 return fail_at(ps, rc, off, "member %s: %s", m->tag_text, ps->why);
             if (!push_attr(m, &cap, &nv)) {
@@ -349,26 +398,25 @@ static int member_attrs(parse_state *ps, const MUM_CTL_ENTRY *e, mum_cat_member 
                 mum__free(nv.value);
                 return mum__nomem(ps->ctx);
             }
-        } else if (mum__oid_is(a->type, OID_CAT_MEMBERINFO)) {
-            const unsigned char *q = seq ? seq->data : NULL;
-            MUM_CAT_MEMBERINFO *mi = seq ? (MUM_CAT_MEMBERINFO *)ASN1_item_d2i(NULL, &q, seq->length,
-                                                                               ASN1_ITEM_rptr(MUM_CAT_MEMBERINFO))
-                                         : NULL;
-            rc = mi ? bmp_text(mi->guid, &m->sip_guid) : MUM_EFORMAT;
-            if (rc == MUM_OK && !small_uint(mi->version, &m->member_info_version))
-                rc = MUM_EFORMAT;
-            ASN1_item_free((ASN1_VALUE *)mi, ASN1_ITEM_rptr(MUM_CAT_MEMBERINFO));
+        } else if (oid_eq(&type, ps->oid_info, ps->len_info)) {
+            /* CAT_MEMBERINFO ::= SEQUENCE { subjectGuid BMPString, certVersion INTEGER } */
+            mum__der in = seq ? mum__der_in(seq) : mum__der_over(NULL, 0);
+            mum__der_el guid, version;
+            rc = seq && take_bmp(&in, &guid) && mum__der_take(&in, MUM_DER_INTEGER, &version) &&
+                         mum__der_done(&in) && mum__der_small_uint(&version, &m->member_info_version) == 1
+                     ? bmp_text(&guid, &m->sip_guid)
+                     : MUM_EFORMAT;
             if (rc != MUM_OK)
                 return fail_at(ps, rc, off, "member %s: a malformed CAT_MEMBERINFO", m->tag_text);
-        } else if (mum__oid_is(a->type, OID_CAT_MEMBERINFO2)) {
-            const ASN1_TYPE *t = sk_ASN1_TYPE_num(a->values) > 0 ? sk_ASN1_TYPE_value(a->values, 0) : NULL;
+        } else if (oid_eq(&type, ps->oid_info2, ps->len_info2)) {
             /* a context-tagged choice: its tag number says PE (0) or flat (2) */
-            if (t && t->type == V_ASN1_OTHER && t->value.asn1_string->length > 0 &&
-                (t->value.asn1_string->data[0] & 0xc0) == 0x80)
-                m->member_info2 = t->value.asn1_string->data[0] & 0x1f;
+            if (first.size && (first.tag & 0xc0) == 0x80)
+                m->member_info2 = (int)(first.tag & 0x1f);
         }
         /* other attributes are kept by Windows for its own use; ignored */
     }
+    if (r != 0)
+        return fail_at(ps, MUM_EFORMAT, off, "member %s: a malformed attribute", m->tag_text);
     return MUM_OK;
 }
 
@@ -387,14 +435,33 @@ static mum_hash_alg alg_by_size(size_t n)
     return n == 20 ? MUM_HASH_SHA1 : n == 32 ? MUM_HASH_SHA256 : MUM_HASH_NONE;
 }
 
-/* Fills a member from a decoded CTL entry. */
-static int member_decode(parse_state *ps, mum_catalog *cat, const MUM_CTL_ENTRY *e, uint8_t *tag_at,
+/* One CTL entry (TrustedSubject ::= SEQUENCE { identifier OCTET STRING,
+ * attributes SET OF Attribute OPTIONAL }): its identifier and attributes
+ * (attrs->size 0 when absent).  False when malformed. */
+static bool entry_read(const mum__der_el *e, mum__der_el *id, mum__der_el *attrs)
+{
+    attrs->size = 0;
+    if (e->tag != MUM_DER_SEQUENCE)
+        return false;
+    mum__der c = mum__der_in(e);
+    if (!mum__der_take(&c, MUM_DER_OCTET_STRING, id))
+        return false;
+    if (!mum__der_done(&c) && !mum__der_take(&c, MUM_DER_SET, attrs))
+        return false;
+    return mum__der_done(&c);
+}
+
+/* Fills a member from a CTL entry (well formed: the first pass read it). */
+static int member_decode(parse_state *ps, mum_catalog *cat, const mum__der_el *e, uint8_t *tag_at,
                          mum_cat_member *m, uint64_t off)
 {
+    mum__der_el id, attrs;
+    entry_read(e, &id, &attrs);
     m->offset = off;
+    m->member_info2 = -1;
     m->tag = tag_at;
-    m->tag_len = (size_t)ASN1_STRING_length(e->identifier);
-    memcpy(tag_at, ASN1_STRING_get0_data(e->identifier), m->tag_len);
+    m->tag_len = id.len;
+    memcpy(tag_at, id.body, id.len);
     bool bad = false;
     if (cat->info.version == 1)
         m->tag_text = mum__utf16_to_utf8(m->tag, m->tag_len, false, &bad);
@@ -405,7 +472,7 @@ static int member_decode(parse_state *ps, mum_catalog *cat, const MUM_CTL_ENTRY 
             return mum__nomem(ps->ctx);
         mum_hex_encode(m->tag, m->tag_len, m->tag_text);
     }
-    int rc = member_attrs(ps, e, m, off);
+    int rc = attrs.size ? member_attrs(ps, &attrs, m, off) : MUM_OK;
     if (rc != MUM_OK)
         return rc;
     if (!m->has_indirect_data) {
@@ -433,40 +500,25 @@ static int member_decode(parse_state *ps, mum_catalog *cat, const MUM_CTL_ENTRY 
 }
 
 /*
- * The file offsets of the CTL's entries.  The templates decoded the CTL
- * already; this only walks the headers of its top-level fields to the
- * third universal SEQUENCE (subjectUsage, subjectAlgorithm, entries) and
- * then from entry to entry.
+ * Where the entries start in the catalog file: the templates decoded the
+ * CTL already; this walks the headers of its top-level fields to the third
+ * universal SEQUENCE (subjectUsage, subjectAlgorithm, entries).  The
+ * offset of the entries' header, or `fallback` when the walk cannot tell
+ * (an encoding that is not DER).
  */
-static void entry_offsets(const uint8_t *ctl, size_t len, uint64_t base, uint64_t *offs, size_t n)
+static uint64_t entries_offset(const uint8_t *ctl, size_t len, uint64_t base, size_t entries_size,
+                               uint64_t fallback)
 {
-    const unsigned char *q = ctl;
-    long l;
-    int tag, cls;
-    for (size_t i = 0; i < n; i++)
-        offs[i] = base;
-    if (ASN1_get_object(&q, &l, &tag, &cls, (long)len) & 0x80)
-        goto done;
-    const unsigned char *end = q + l;
+    mum__der top = mum__der_over(ctl, len), c;
+    mum__der_el whole, f;
+    if (mum__der_next(&top, &whole) != 1)
+        return fallback;
+    c = mum__der_in(&whole);
     int sequences = 0;
-    while (q < end) {
-        int r = ASN1_get_object(&q, &l, &tag, &cls, end - q);
-        if (r & 0x80)
-            goto done;
-        if (cls == V_ASN1_UNIVERSAL && tag == V_ASN1_SEQUENCE && ++sequences == 3) {
-            const unsigned char *eend = q + l;
-            for (size_t i = 0; i < n && q < eend; i++) {
-                offs[i] = base + (uint64_t)(q - ctl);
-                if (ASN1_get_object(&q, &l, &tag, &cls, eend - q) & 0x80)
-                    goto done;
-                q += l;
-            }
-            goto done;
-        }
-        q += l;
-    }
-done:
-    ERR_clear_error();
+    while (mum__der_next(&c, &f) == 1)
+        if (f.tag == MUM_DER_SEQUENCE && ++sequences == 3)
+            return f.size == entries_size ? base + (uint64_t)(f.start - ctl) : fallback;
+    return fallback;
 }
 
 /* The digest index: member indices by (digest length, digest, index). */
@@ -510,7 +562,7 @@ static int build_index(mum_catalog *cat)
     return MUM_OK;
 }
 
-static int catalog_attrs(parse_state *ps, mum_catalog *cat, const MUM_CTL *ctl, uint64_t off)
+static int catalog_attrs(parse_state *ps, mum_catalog *cat, const MUM_CTL_READ *ctl, uint64_t off)
 {
     int n = sk_X509_EXTENSION_num(ctl->extensions);
     if (n <= 0)
@@ -524,7 +576,8 @@ static int catalog_attrs(parse_state *ps, mum_catalog *cat, const MUM_CTL *ctl, 
             continue;
         const ASN1_OCTET_STRING *v = X509_EXTENSION_get_data(x);
         mum_cat_attr a;
-        int rc = namevalue_decode(ASN1_STRING_get0_data(v), ASN1_STRING_length(v), &a, ps->why, sizeof ps->why);
+        int rc = namevalue_decode(ASN1_STRING_get0_data(v), (size_t)ASN1_STRING_length(v), &a, ps->why,
+                                  sizeof ps->why);
         if (rc != MUM_OK)
             return fail_at(ps, rc, off, "catalog attribute: %s", ps->why);
         cat->attrs[cat->info.attr_count++] = a;
@@ -536,14 +589,18 @@ int mum_catalog_parse(mum_ctx *ctx, const void *data, size_t size, const mum_loc
                       mum_catalog **out)
 {
     *out = NULL;
-    parse_state ps = {ctx, where, ""};
+    parse_state ps = {.ctx = ctx, .where = where};
+    if (!mum__oid_der(MUM_OID_SPC_INDIRECT_DATA, ps.oid_indirect, sizeof ps.oid_indirect, &ps.len_indirect) ||
+        !mum__oid_der(OID_CAT_NAMEVALUE, ps.oid_namevalue, sizeof ps.oid_namevalue, &ps.len_namevalue) ||
+        !mum__oid_der(OID_CAT_MEMBERINFO, ps.oid_info, sizeof ps.oid_info, &ps.len_info) ||
+        !mum__oid_der(OID_CAT_MEMBERINFO2, ps.oid_info2, sizeof ps.oid_info2, &ps.len_info2))
+        return mum__error(ctx, MUM_EINVAL, NULL, "cannot encode the catalog attribute OIDs"); /* constants */
     if (size > MAX_CATALOG_SIZE)
         return fail_at(&ps, MUM_ELIMIT, 0, "a catalog larger than 1 GiB (%zu bytes)", size);
     mum_catalog *cat = mum__calloc(1, sizeof *cat);
     if (!cat)
         return mum__nomem(ctx);
-    MUM_CTL *ctl = NULL;
-    uint64_t *offs = NULL;
+    MUM_CTL_READ *ctl = NULL;
     int rc = mum_signature_parse(ctx, data, size, where, &cat->sig);
     if (rc != MUM_OK)
         goto done;
@@ -558,7 +615,7 @@ int mum_catalog_parse(mum_ctx *ctx, const void *data, size_t size, const mum_loc
         goto done;
     }
     const unsigned char *q = der;
-    ctl = (MUM_CTL *)ASN1_item_d2i(NULL, &q, (long)len, ASN1_ITEM_rptr(MUM_CTL));
+    ctl = (MUM_CTL_READ *)ASN1_item_d2i(NULL, &q, (long)len, ASN1_ITEM_rptr(MUM_CTL_READ));
     if (!ctl) {
         uint64_t off;
         char why[160];
@@ -608,25 +665,45 @@ int mum_catalog_parse(mum_ctx *ctx, const void *data, size_t size, const mum_loc
             goto done;
         }
     }
-    int n = sk_MUM_CTL_ENTRY_num(ctl->entries);
-    size_t total_tag = 0;
-    for (int i = 0; i < n; i++)
-        total_tag += (size_t)ASN1_STRING_length(sk_MUM_CTL_ENTRY_value(ctl->entries, i)->identifier);
+    /* The entries, read in place twice: to count them and their tags, then
+     * to decode them. */
+    const uint8_t *ents = ctl->entries ? ASN1_STRING_get0_data(ctl->entries) : NULL;
+    size_t ents_size = ctl->entries ? (size_t)ASN1_STRING_length(ctl->entries) : 0;
+    uint64_t ents_off = entries_offset(der, len, ctl_off, ents_size, ctl_off);
+    mum__der_el all, e, id, attrs;
+    mum__der c = mum__der_over(ents, ents_size);
+    if (ents && (mum__der_next(&c, &all) != 1 || !mum__der_done(&c))) {
+        rc = fail_at(&ps, MUM_EFORMAT, ents_off, "malformed catalog list: its entries are not DER");
+        goto done;
+    }
+    size_t n = 0, total_tag = 0;
+    int r = 0;
+    c = ents ? mum__der_in(&all) : mum__der_over(NULL, 0);
+    while ((r = mum__der_next(&c, &e)) == 1 && entry_read(&e, &id, &attrs)) {
+        n++;
+        total_tag += id.len;
+    }
+    if (r != 0) {
+        uint64_t at = ents_off + (uint64_t)((r == 1 ? e.start : c.p) - ents);
+        rc = fail_at(&ps, MUM_EFORMAT, at, "malformed catalog list: member %zu is not a SEQUENCE of "
+                     "an OCTET STRING and a SET of attributes", n + 1);
+        goto done;
+    }
     if (n > 0) {
-        cat->members = mum__calloc((size_t)n, sizeof *cat->members);
+        cat->members = mum__calloc(n, sizeof *cat->members);
         cat->tags = mum__malloc(total_tag ? total_tag : 1);
-        offs = mum__calloc((size_t)n, sizeof *offs);
-        if (!cat->members || !cat->tags || !offs) {
+        if (!cat->members || !cat->tags) {
             rc = mum__nomem(ctx);
             goto done;
         }
-        entry_offsets(der, len, ctl_off, offs, (size_t)n);
     }
     size_t tag_pos = 0;
-    for (int i = 0; i < n; i++) {
-        const MUM_CTL_ENTRY *e = sk_MUM_CTL_ENTRY_value(ctl->entries, i);
-        info->member_count = (size_t)i + 1;
-        rc = member_decode(&ps, cat, e, cat->tags + tag_pos, &cat->members[i], offs[i]);
+    c = ents ? mum__der_in(&all) : mum__der_over(NULL, 0);
+    for (size_t i = 0; i < n; i++) {
+        mum__der_next(&c, &e);
+        info->member_count = i + 1;
+        rc = member_decode(&ps, cat, &e, cat->tags + tag_pos, &cat->members[i],
+                           ents_off + (uint64_t)(e.start - ents));
         if (rc != MUM_OK)
             goto done;
         tag_pos += cat->members[i].tag_len;
@@ -637,8 +714,7 @@ int mum_catalog_parse(mum_ctx *ctx, const void *data, size_t size, const mum_loc
         rc = mum__nomem(ctx);
 done:
     ERR_clear_error();
-    ASN1_item_free((ASN1_VALUE *)ctl, ASN1_ITEM_rptr(MUM_CTL));
-    mum__free(offs);
+    ASN1_item_free((ASN1_VALUE *)ctl, ASN1_ITEM_rptr(MUM_CTL_READ));
     if (rc != MUM_OK) {
         mum_catalog_free(cat);
         return rc;

@@ -40,6 +40,75 @@ MUM_INTERNAL bool mum__der_problem(const uint8_t *p, size_t n, uint64_t *offset,
 /* The length of the tag and length octets of the element at p (0 if bad). */
 MUM_INTERNAL size_t mum__der_header_len(const uint8_t *p, size_t n);
 
+/* ---- a strict in-place DER reader (der.c), for catalog members ---- */
+
+/* A cursor over the elements of one container's contents. */
+typedef struct mum__der {
+    const uint8_t *p;
+    const uint8_t *end;
+} mum__der;
+
+/* One element: tag is its first identifier octet. */
+typedef struct mum__der_el {
+    unsigned tag;
+    const uint8_t *start;       /* the identifier octet */
+    const uint8_t *body;        /* the contents */
+    size_t len;                 /* of the contents */
+    size_t size;                /* identifier, length and contents */
+} mum__der_el;
+
+enum {
+    MUM_DER_INTEGER = 0x02,
+    MUM_DER_OCTET_STRING = 0x04,
+    MUM_DER_OID = 0x06,
+    MUM_DER_BMPSTRING = 0x1e,
+    MUM_DER_SEQUENCE = 0x30,
+    MUM_DER_SET = 0x31,
+};
+
+static inline mum__der mum__der_over(const uint8_t *p, size_t n)
+{
+    mum__der c = {p, p + n};
+    return c;
+}
+
+/* The cursor over an element's contents. */
+static inline mum__der mum__der_in(const mum__der_el *e)
+{
+    return mum__der_over(e->body, e->len);
+}
+
+/* Reads the next element: 1, 0 at the end, -1 when the header is malformed
+ * or the element runs past the end (indefinite lengths are malformed). */
+MUM_INTERNAL int mum__der_next(mum__der *c, mum__der_el *e);
+/* Reads the next element if it is well formed and has that tag; the cursor
+ * does not move otherwise. */
+MUM_INTERNAL bool mum__der_take(mum__der *c, unsigned tag, mum__der_el *e);
+/* Whether the cursor has no element left. */
+static inline bool mum__der_done(const mum__der *c)
+{
+    return c->p == c->end;
+}
+/* Whether OID contents are well formed (as a decoder checks them). */
+MUM_INTERNAL bool mum__der_oid_valid(const uint8_t *p, size_t n);
+/* The dotted text of OID contents ("?" when malformed or too long); NULL
+ * only when out of memory. */
+MUM_INTERNAL char *mum__der_oid_text(const uint8_t *p, size_t n);
+/* The OIDs catalogs repeat in every member, with their DER contents. */
+enum { MUM_DER_KNOWN_OIDS = 4 };
+typedef struct mum__der_known_oid {
+    const char *dotted;
+    size_t len;
+    uint8_t der[16];
+} mum__der_known_oid;
+MUM_INTERNAL extern const mum__der_known_oid mum__der_known_oids[MUM_DER_KNOWN_OIDS];
+/* An INTEGER as 0..UINT32_MAX: 1, 0 when out of range, -1 when malformed
+ * (empty or padded). */
+MUM_INTERNAL int mum__der_small_uint(const mum__der_el *e, uint32_t *out);
+/* The DER contents of a dotted OID into out (cap bytes); false if it is not
+ * one or does not fit. */
+MUM_INTERNAL bool mum__oid_der(const char *dotted, unsigned char *out, size_t cap, size_t *len);
+
 /* An ASN.1 UTCTime/GeneralizedTime in seconds since the epoch.  False if
  * the time is malformed. */
 MUM_INTERNAL bool mum__asn1_time_get(const struct asn1_string_st *t, int64_t *out);

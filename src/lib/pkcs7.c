@@ -326,7 +326,7 @@ bool mum__asn1_time_get(const ASN1_TIME *t, int64_t *out)
 
 /* The DER contents of a dotted OID (no allocation); false if it is not one
  * or does not fit. */
-static bool oid_der(const char *dotted, unsigned char *out, size_t cap, size_t *len)
+bool mum__oid_der(const char *dotted, unsigned char *out, size_t cap, size_t *len)
 {
     uint64_t arcs[32];
     size_t n = 0;
@@ -375,7 +375,7 @@ bool mum__oid_is(const ASN1_OBJECT *obj, const char *dotted)
      * ten thousand members asks this a hundred thousand times. */
     unsigned char der[64];
     size_t n;
-    if (!obj || !oid_der(dotted, der, sizeof der, &n))
+    if (!obj || !mum__oid_der(dotted, der, sizeof der, &n))
         return false;
     return (size_t)OBJ_length(obj) == n && memcmp(OBJ_get0_data(obj), der, n) == 0;
 }
@@ -445,44 +445,62 @@ void mum__indirect_clear(mum__indirect *ind)
     memset(ind, 0, sizeof *ind);
 }
 
+/* SEQUENCE { OBJECT IDENTIFIER, ANY OPTIONAL } (SpcAttributeTypeAndOptionalValue,
+ * AlgorithmIdentifier): the OID's element. */
+static bool oid_and_any(const mum__der_el *seq, mum__der_el *oid)
+{
+    mum__der c = mum__der_in(seq);
+    mum__der_el any;
+    if (!mum__der_take(&c, MUM_DER_OID, oid) || !mum__der_oid_valid(oid->body, oid->len))
+        return false;
+    return mum__der_done(&c) || (mum__der_next(&c, &any) == 1 && mum__der_done(&c));
+}
+
 int mum__indirect_decode(const uint8_t *der, size_t len, mum__indirect *out, char *why,
                          size_t why_size)
 {
+    /* Read in place (a catalog has one per member): SEQUENCE { data
+     * SpcAttributeTypeAndOptionalValue, messageDigest SEQUENCE {
+     * AlgorithmIdentifier, OCTET STRING } }, nothing after. */
     memset(out, 0, sizeof *out);
-    const unsigned char *q = der;
-    MUM_SPC_INDIRECT *ind = (MUM_SPC_INDIRECT *)ASN1_item_d2i(NULL, &q, (long)len,
-                                                              ASN1_ITEM_rptr(MUM_SPC_INDIRECT));
-    if (!ind || (size_t)(q - der) != len) {
+    mum__der top = mum__der_over(der, len), body, info;
+    mum__der_el seq, data, digest_info, alg, type, alg_oid, digest;
+    bool ok = mum__der_take(&top, MUM_DER_SEQUENCE, &seq) && mum__der_done(&top);
+    if (ok) {
+        body = mum__der_in(&seq);
+        ok = mum__der_take(&body, MUM_DER_SEQUENCE, &data) &&
+             mum__der_take(&body, MUM_DER_SEQUENCE, &digest_info) && mum__der_done(&body) &&
+             oid_and_any(&data, &type);
+    }
+    if (ok) {
+        info = mum__der_in(&digest_info);
+        ok = mum__der_take(&info, MUM_DER_SEQUENCE, &alg) &&
+             mum__der_take(&info, MUM_DER_OCTET_STRING, &digest) && mum__der_done(&info) &&
+             oid_and_any(&alg, &alg_oid);
+    }
+    if (!ok) {
         snprintf(why, why_size, "a malformed SpcIndirectDataContent");
-        ASN1_item_free((ASN1_VALUE *)ind, ASN1_ITEM_rptr(MUM_SPC_INDIRECT));
-        ERR_clear_error();
         return MUM_EFORMAT;
     }
-    int rc = MUM_OK;
-    const ASN1_OCTET_STRING *d = ind->digest->digest;
-    if (ASN1_STRING_length(d) > MUM_HASH_MAX_SIZE || ASN1_STRING_length(d) <= 0) {
-        snprintf(why, why_size, "a digest of %d bytes", ASN1_STRING_length(d));
-        rc = MUM_EFORMAT;
-    } else {
-        out->type_oid = mum__oid_text(ind->data->type);
-        out->alg_oid = mum__oid_text(ind->digest->alg->algorithm);
-        if (!out->type_oid || !out->alg_oid) {
-            rc = MUM_ENOMEM;
-        } else {
-            out->alg = mum__hash_from_oid(out->alg_oid);
-            out->digest_len = (size_t)ASN1_STRING_length(d);
-            memcpy(out->digest, ASN1_STRING_get0_data(d), out->digest_len);
-            if (out->alg != MUM_HASH_NONE && mum_hash_size(out->alg) != out->digest_len) {
-                snprintf(why, why_size, "a %s digest of %zu bytes", mum_hash_name(out->alg),
-                         out->digest_len);
-                rc = MUM_EFORMAT;
-            }
-        }
+    if (digest.len > MUM_HASH_MAX_SIZE || digest.len == 0) {
+        snprintf(why, why_size, "a digest of %zu bytes", digest.len);
+        return MUM_EFORMAT;
     }
-    ASN1_item_free((ASN1_VALUE *)ind, ASN1_ITEM_rptr(MUM_SPC_INDIRECT));
-    if (rc != MUM_OK)
+    out->type_oid = mum__der_oid_text(type.body, type.len);
+    out->alg_oid = mum__der_oid_text(alg_oid.body, alg_oid.len);
+    if (!out->type_oid || !out->alg_oid) {
         mum__indirect_clear(out);
-    return rc;
+        return MUM_ENOMEM;
+    }
+    out->alg = mum__hash_from_oid(out->alg_oid);
+    out->digest_len = digest.len;
+    memcpy(out->digest, digest.body, digest.len);
+    if (out->alg != MUM_HASH_NONE && mum_hash_size(out->alg) != out->digest_len) {
+        snprintf(why, why_size, "a %s digest of %zu bytes", mum_hash_name(out->alg), out->digest_len);
+        mum__indirect_clear(out);
+        return MUM_EFORMAT;
+    }
+    return MUM_OK;
 }
 
 /* Copies an OpenSSL-allocated encoding into a mum__malloc'd buffer. */

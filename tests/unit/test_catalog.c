@@ -11,6 +11,8 @@
 #include <mum/catalog.h>
 #include <mum/pe.h>
 
+#include <inttypes.h>
+
 static const char text_file[] = "a text file: not a PE image\n";
 
 /* The two files most tests catalog: a PE image and a text. */
@@ -667,4 +669,171 @@ Test(utf16, to_utf8_with_surrogates_and_a_terminating_nul)
     utf16_is("3dd84100", false, NULL);                         /* a lone high surrogate */
     utf16_is("00de", false, NULL);                             /* a lone low surrogate */
     utf16_is("410000004200", false, NULL);                     /* a NUL inside */
+}
+
+/* ---- the in-place DER reader of members (der.c) ---- */
+
+Test(der, known_oids_are_their_dotted_forms)
+{
+    for (size_t i = 0; i < MUM_DER_KNOWN_OIDS; i++) {
+        const mum__der_known_oid *k = &mum__der_known_oids[i];
+        uint8_t der[32];
+        size_t n;
+        cr_assert(mum__oid_der(k->dotted, der, sizeof der, &n), "%s", k->dotted);
+        cr_assert_eq(n, k->len, "%s", k->dotted);
+        cr_assert_arr_eq(der, k->der, n, "%s", k->dotted);
+        char *text = mum__der_oid_text(k->der, k->len);
+        cr_assert_str_eq(text, k->dotted);
+        mum__free(text);
+    }
+}
+
+static void oid_text_is(const char *dotted)
+{
+    uint8_t der[64];
+    size_t n;
+    cr_assert(mum__oid_der(dotted, der, sizeof der, &n), "%s", dotted);
+    char *text = mum__der_oid_text(der, n);
+    cr_assert_str_eq(text, dotted);
+    mum__free(text);
+}
+
+Test(der, oid_text_of_any_oid_and_question_mark_for_malformed_ones)
+{
+    oid_text_is("1.2.840.113549.1.7.2");
+    oid_text_is("0.0");
+    oid_text_is("1.39.0");
+    oid_text_is("2.999.9223372036854775807"); /* first arcs past 80, a 63-bit arc */
+    oid_text_is("1.3.6.1.4.1.311.12.2.3");
+    static const struct {
+        uint8_t der[12];
+        size_t len;
+    } bad[] = {
+        {{0}, 0},                                   /* empty */
+        {{0x2b, 0x86}, 2},                          /* the last arc left open */
+        {{0x2b, 0x80, 0x01}, 3},                    /* an arc with a leading 0x80 */
+        {{0x80, 0x2b}, 2},                          /* the first one too */
+        {{0x2b, 0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01}, 11}, /* past 64 bits */
+    };
+    for (size_t i = 0; i < MUM_ARRAY_LEN(bad); i++) {
+        char *text = mum__der_oid_text(bad[i].der, bad[i].len);
+        cr_assert_str_eq(text, "?", "case %zu", i);
+        mum__free(text);
+    }
+}
+
+/* The header of one element: -1, 0 or 1 as mum__der_next says, and its size. */
+static int der_one(const uint8_t *p, size_t n, size_t *size, unsigned *tag)
+{
+    mum__der c = mum__der_over(p, n);
+    mum__der_el e;
+    int r = mum__der_next(&c, &e);
+    if (r == 1) {
+        *size = e.size;
+        *tag = e.tag;
+        cr_assert_eq(c.p, p + e.size);
+        cr_assert_eq(e.body + e.len, p + e.size);
+    }
+    return r;
+}
+
+Test(der, element_headers)
+{
+    size_t size;
+    unsigned tag;
+    static const uint8_t shortform[] = {0x04, 0x02, 'h', 'i', 0xff};
+    cr_assert_eq(der_one(shortform, sizeof shortform, &size, &tag), 1);
+    cr_assert_eq(size, 4);
+    cr_assert_eq(tag, 0x04);
+    static const uint8_t longform[] = {0x30, 0x82, 0x00, 0x01, 0x05}; /* not minimal: accepted */
+    cr_assert_eq(der_one(longform, sizeof longform, &size, &tag), 1);
+    cr_assert_eq(size, 5);
+    static const uint8_t hightag[] = {0x9f, 0x81, 0x00, 0x01, 0x07};  /* [128] */
+    cr_assert_eq(der_one(hightag, sizeof hightag, &size, &tag), 1);
+    cr_assert_eq(size, 5);
+    cr_assert_eq(tag, 0x9f);
+    static const uint8_t indefinite[] = {0x30, 0x80, 0x00, 0x00};
+    cr_assert_eq(der_one(indefinite, sizeof indefinite, &size, &tag), -1);
+    static const uint8_t past_end[] = {0x04, 0x03, 'h', 'i'};
+    cr_assert_eq(der_one(past_end, sizeof past_end, &size, &tag), -1);
+    static const uint8_t five_octets[] = {0x04, 0x85, 0, 0, 0, 0, 1, 0};
+    cr_assert_eq(der_one(five_octets, sizeof five_octets, &size, &tag), -1);
+    static const uint8_t no_length[] = {0x04};
+    cr_assert_eq(der_one(no_length, sizeof no_length, &size, &tag), -1);
+    static const uint8_t open_tag[] = {0x1f, 0x81};
+    cr_assert_eq(der_one(open_tag, sizeof open_tag, &size, &tag), -1);
+    cr_assert_eq(der_one(shortform, 0, &size, &tag), 0);
+    /* every truncation of a nested element is caught */
+    static const uint8_t nested[] = {0x30, 0x06, 0x04, 0x01, 'a', 0x02, 0x01, 0x05};
+    for (size_t n = 1; n < sizeof nested; n++)
+        cr_assert_eq(der_one(nested, n, &size, &tag), -1, "cut at %zu", n);
+}
+
+static int small_uint_of(const uint8_t *body, size_t len, uint32_t *v)
+{
+    mum__der_el e = {.tag = MUM_DER_INTEGER, .start = body, .body = body, .len = len, .size = len};
+    return mum__der_small_uint(&e, v);
+}
+
+Test(der, small_unsigned_integers_as_a_decoder_reads_them)
+{
+    uint32_t v;
+    cr_assert_eq(small_uint_of((const uint8_t[]){0x00}, 1, &v), 1);
+    cr_assert_eq(v, 0);
+    cr_assert_eq(small_uint_of((const uint8_t[]){0x7f}, 1, &v), 1);
+    cr_assert_eq(v, 127);
+    cr_assert_eq(small_uint_of((const uint8_t[]){0x00, 0x80}, 2, &v), 1);
+    cr_assert_eq(v, 128);
+    cr_assert_eq(small_uint_of((const uint8_t[]){0x00, 0xff, 0xff, 0xff, 0xff}, 5, &v), 1);
+    cr_assert_eq(v, UINT32_MAX);
+    cr_assert_eq(small_uint_of((const uint8_t[]){0x01, 0x00, 0x00, 0x00, 0x00}, 5, &v), 0); /* 2^32 */
+    cr_assert_eq(small_uint_of((const uint8_t[]){0xff}, 1, &v), 0);                         /* -1 */
+    cr_assert_eq(small_uint_of((const uint8_t[]){0x00, 0x01}, 2, &v), -1);                  /* padded */
+    cr_assert_eq(small_uint_of((const uint8_t[]){0xff, 0x80}, 2, &v), -1);                  /* padded */
+    cr_assert_eq(small_uint_of(NULL, 0, &v), -1);                                           /* empty */
+}
+
+/* A copy of a v1 catalog with the flags of its first "File" attribute
+ * replaced by `flags` (four contents octets). */
+static made with_file_flags(const uint8_t flags[4])
+{
+    made m = build(1, true, NULL, NULL);
+    /* BMPString "File", then INTEGER flags 0x10010001 */
+    static const uint8_t file_attr[] = {0x1e, 0x08, 0, 'F', 0, 'i', 0, 'l', 0, 'e', 0x02, 0x04, 0x10, 0x01, 0x00, 0x01};
+    for (size_t i = 0; i + sizeof file_attr <= m.len; i++) {
+        if (memcmp(m.der + i, file_attr, sizeof file_attr) == 0) {
+            memcpy(m.der + i + 12, flags, 4);
+            return m;
+        }
+    }
+    cr_assert_fail("no File attribute with the default flags");
+    return m;
+}
+
+Test(catalog, a_bad_member_attribute_is_named_with_the_member_and_its_offset)
+{
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_location where = {.input = "m.cat"};
+    mum_catalog *cat;
+    made good = build(1, true, NULL, NULL);
+    cr_assert_eq(mum_catalog_parse(ctx, good.der, good.len, &where, &cat), MUM_OK);
+    uint64_t first_offset = mum_catalog_member(cat, 0)->offset;
+    cr_assert_eq(good.der[first_offset], 0x30, "a member starts with its SEQUENCE");
+    mum_catalog_free(cat);
+    mum_free(good.der);
+
+    made padded = with_file_flags((const uint8_t[]){0x00, 0x01, 0x00, 0x01});
+    cr_assert_eq(mum_catalog_parse(ctx, padded.der, padded.len, &where, &cat), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "a malformed CAT_NAMEVALUE attribute"), "%s", mum_ctx_message(ctx));
+    char at[64];
+    snprintf(at, sizeof at, "m.cat: at offset %" PRIu64 ": member ", first_offset);
+    cr_assert(strncmp(mum_ctx_message(ctx), at, strlen(at)) == 0, "%s", mum_ctx_message(ctx));
+    mum_free(padded.der);
+
+    made negative = with_file_flags((const uint8_t[]){0x80, 0x01, 0x00, 0x01});
+    cr_assert_eq(mum_catalog_parse(ctx, negative.der, negative.len, &where, &cat), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "CAT_NAMEVALUE 'File': flags out of range"), "%s", mum_ctx_message(ctx));
+    mum_free(negative.der);
+    mum_ctx_free(ctx);
 }
