@@ -118,6 +118,11 @@ MUM_EXTERN void mum_cab_signature_clear(mum_cab_signature *sig);
 typedef struct mum_cab_digest mum_cab_digest;
 
 #define MUM_CAB_DIGEST_RAW 0x1u
+/* Hash on a thread of the digest's own: mum_cab_digest_update copies the
+ * bytes (at most 2 MiB wait) and returns; its failures come out of
+ * mum_cab_digest_finish.  Without a thread (none could be started) the
+ * digest hashes on the caller's thread, with the same results. */
+#define MUM_CAB_DIGEST_THREAD 0x2u
 
 /* Errors: MUM_ENOMEM, MUM_ECRYPTO. */
 MUM_EXTERN int mum_cab_digest_new(mum_cab_digest **out, unsigned flags);

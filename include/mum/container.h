@@ -54,6 +54,7 @@ typedef enum mum_container_type {
  * MUM_WALK_FILE_DIGESTS (in mum_walk_run, on the decoding thread).
  */
 typedef struct mum_file_digests {
+    bool sha1_valid;            /* false with MUM_WALK_FILE_NO_SHA1 */
     uint8_t sha1[20];
     uint8_t sha256[32];
 } mum_file_digests;
@@ -87,8 +88,11 @@ typedef struct mum_entry {
 #define MUM_WALK_DESCEND 0x01u          /* open nested cabinets (default) */
 #define MUM_WALK_SIGNATURES 0x02u       /* read every cabinet whole: signature and digests */
 #define MUM_WALK_CONTAINER_SHA256 0x04u /* the plain SHA-256 of every nested cabinet */
-#define MUM_WALK_SINGLE_THREAD 0x08u    /* mum_walk_run: no second thread */
+#define MUM_WALK_SINGLE_THREAD 0x08u    /* mum_walk_run: no thread but the caller's (else it
+                                         * decodes on a second one, cabinet digests on theirs) */
 #define MUM_WALK_FILE_DIGESTS 0x10u     /* SHA-1 and SHA-256 of every file read */
+#define MUM_WALK_FILE_NO_SHA1 0x20u     /* with FILE_DIGESTS: the SHA-256 only (a caller that
+                                         * computes SHA-1 on its own thread) */
 
 #define MUM_WALK_OPTIONS_VERSION 1
 typedef struct mum_walk_options {

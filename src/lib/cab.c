@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -303,8 +304,23 @@ int mum_cab_tables_check(const mum_cab_header *h, mum_ctx *ctx, const mum_locati
 
 /* ---- the digest ---- */
 
+/* MUM_CAB_DIGEST_THREAD: blocks copied into a ring for the hashing thread */
+enum { RING_SLOTS = 32, RING_SLOT = 64 << 10 };
+
+typedef struct digest_ring {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t work, room;
+    unsigned char *slot[RING_SLOTS];
+    size_t len[RING_SLOTS];
+    unsigned head, count;       /* the oldest filled slot, how many are */
+    bool worker_waiting, producer_waiting;
+    bool closing;               /* no more blocks: drain and stop */
+} digest_ring;
+
 struct mum_cab_digest {
     unsigned flags;
+    digest_ring *ring;     /* the hashing thread, while it runs */
     mum_hasher *sha1, *sha256, *raw;
     unsigned char head[MUM_CAB_SIGNED_HEADER];
     size_t head_len;
@@ -328,6 +344,124 @@ void mum_cab_signature_clear(mum_cab_signature *sig)
     memset(sig, 0, sizeof *sig);
 }
 
+static int digest_update(mum_cab_digest *d, const void *data, size_t size);
+
+/*
+ * The hashing thread takes every filled slot at once and hands them back
+ * together; each side wakes the other only when a quarter of the ring is
+ * ready for it (or at the end), so the two do not trade places once per
+ * block on a machine with few cores.
+ */
+static void *ring_main(void *arg)
+{
+    mum_cab_digest *d = arg;
+    digest_ring *r = d->ring;
+    pthread_mutex_lock(&r->mu);
+    while (true) {
+        while (r->count == 0 && !r->closing) {
+            r->worker_waiting = true;
+            pthread_cond_wait(&r->work, &r->mu);
+        }
+        r->worker_waiting = false;
+        unsigned head = r->head, n = r->count;
+        if (n == 0)
+            break;
+        pthread_mutex_unlock(&r->mu);
+        for (unsigned k = 0; k < n; k++) {
+            unsigned i = (head + k) % RING_SLOTS;
+            digest_update(d, r->slot[i], r->len[i]); /* a failure stays in d->status */
+        }
+        pthread_mutex_lock(&r->mu);
+        r->head = (r->head + n) % RING_SLOTS;
+        r->count -= n;
+        if (r->producer_waiting)
+            pthread_cond_signal(&r->room);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static void ring_free(digest_ring *r)
+{
+    for (unsigned i = 0; i < RING_SLOTS; i++)
+        mum__free(r->slot[i]);
+    mum__free(r);
+}
+
+/* Starts the hashing thread: MUM_ENOMEM, or MUM_OK with or without it
+ * (without, when no thread could be had, the digest hashes on the caller's
+ * thread). */
+static int ring_start(mum_cab_digest *d)
+{
+    digest_ring *r = mum__calloc(1, sizeof *r);
+    if (!r)
+        return MUM_ENOMEM;
+    for (unsigned i = 0; i < RING_SLOTS; i++) {
+        if (!(r->slot[i] = mum__malloc(RING_SLOT))) {
+            ring_free(r);
+            return MUM_ENOMEM;
+        }
+    }
+    bool mu = pthread_mutex_init(&r->mu, NULL) == 0;
+    bool work = mu && pthread_cond_init(&r->work, NULL) == 0;
+    bool room = work && pthread_cond_init(&r->room, NULL) == 0;
+    d->ring = r;
+    if (!room || pthread_create(&r->thread, NULL, ring_main, d) != 0) {
+        d->ring = NULL;
+        if (room)
+            pthread_cond_destroy(&r->room);
+        if (work)
+            pthread_cond_destroy(&r->work);
+        if (mu)
+            pthread_mutex_destroy(&r->mu);
+        ring_free(r);
+    }
+    return MUM_OK;
+}
+
+/* Lets the hashing thread finish what it was given and stop. */
+static void ring_stop(mum_cab_digest *d)
+{
+    digest_ring *r = d->ring;
+    if (!r)
+        return;
+    pthread_mutex_lock(&r->mu);
+    r->closing = true;
+    pthread_cond_signal(&r->work);
+    pthread_mutex_unlock(&r->mu);
+    pthread_join(r->thread, NULL);
+    pthread_cond_destroy(&r->room);
+    pthread_cond_destroy(&r->work);
+    pthread_mutex_destroy(&r->mu);
+    ring_free(r);
+    d->ring = NULL;
+}
+
+/* Hands bytes to the hashing thread, a slot at a time. */
+static void ring_put(digest_ring *r, const unsigned char *p, size_t size)
+{
+    while (size > 0) {
+        size_t n = size < RING_SLOT ? size : RING_SLOT;
+        pthread_mutex_lock(&r->mu);
+        while (r->count == RING_SLOTS) {
+            r->producer_waiting = true;
+            pthread_cond_wait(&r->room, &r->mu);
+        }
+        r->producer_waiting = false;
+        unsigned i = (r->head + r->count) % RING_SLOTS;
+        pthread_mutex_unlock(&r->mu);
+        memcpy(r->slot[i], p, n); /* the thread reads slot i only once it is counted */
+        r->len[i] = n;
+        pthread_mutex_lock(&r->mu);
+        r->count++;
+        if (r->worker_waiting && r->count >= RING_SLOTS / 4)
+            pthread_cond_signal(&r->work);
+        pthread_mutex_unlock(&r->mu);
+        p += n;
+        size -= n;
+    }
+}
+
 int mum_cab_digest_new(mum_cab_digest **out, unsigned flags)
 {
     mum_cab_digest *d = mum__calloc(1, sizeof *d);
@@ -343,6 +477,10 @@ int mum_cab_digest_new(mum_cab_digest **out, unsigned flags)
         mum_cab_digest_free(d);
         return rc;
     }
+    if ((flags & MUM_CAB_DIGEST_THREAD) && ring_start(d) != MUM_OK) {
+        mum_cab_digest_free(d);
+        return MUM_ENOMEM;
+    }
     *out = d;
     return MUM_OK;
 }
@@ -351,6 +489,7 @@ void mum_cab_digest_free(mum_cab_digest *d)
 {
     if (!d)
         return;
+    ring_stop(d);
     mum_hasher_free(d->sha1);
     mum_hasher_free(d->sha256);
     mum_hasher_free(d->raw);
@@ -416,6 +555,15 @@ static int decide(mum_cab_digest *d)
 }
 
 int mum_cab_digest_update(mum_cab_digest *d, const void *data, size_t size)
+{
+    if (d->ring) {
+        ring_put(d->ring, data, size); /* failures come out of mum_cab_digest_finish */
+        return MUM_OK;
+    }
+    return digest_update(d, data, size);
+}
+
+static int digest_update(mum_cab_digest *d, const void *data, size_t size)
 {
     if (d->status != MUM_OK)
         return d->status;
@@ -518,6 +666,7 @@ int mum_cab_digest_finish(mum_cab_digest *d, mum_ctx *ctx, const mum_location *l
                           mum_cab_signature *out, mum_findings *findings)
 {
     memset(out, 0, sizeof *out);
+    ring_stop(d);
     if (d->status != MUM_OK)
         return d->status == MUM_ENOMEM ? mum__nomem(ctx)
                                        : mum__error(ctx, d->status, loc, "cabinet digest failed");

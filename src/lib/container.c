@@ -178,6 +178,7 @@ struct mum_walk {
 
     /* MUM_WALK_FILE_DIGESTS: the current file's digests, as it is read */
     mum_hasher *dig_sha1, *dig_sha256;
+    bool threads;               /* mum_walk_run without MUM_WALK_SINGLE_THREAD */
     bool dig_on;                /* the current file is being digested */
     bool dig_dirty;             /* the hashers hold a file not read to the end */
     mum_file_digests dig;
@@ -441,6 +442,8 @@ static int start_cabinet(mum_walk *w, level *L, const unsigned char *head, size_
     bool whole = (w->opt.flags & MUM_WALK_SIGNATURES) || raw;
     if (whole) {
         unsigned flags = raw ? MUM_CAB_DIGEST_RAW : 0;
+        if (w->threads)
+            flags |= MUM_CAB_DIGEST_THREAD; /* off the decoding thread, the busiest */
         rc = mum_cab_digest_new(&L->digest, flags);
         if (rc != MUM_OK)
             return walk_fail(w, rc, L->path, "cannot start the cabinet digest");
@@ -891,13 +894,14 @@ static void close_file(mum_walk *w)
 static int digest_start(mum_walk *w)
 {
     int rc = MUM_OK;
-    if (!w->dig_sha1)
+    bool sha1 = !(w->opt.flags & MUM_WALK_FILE_NO_SHA1);
+    if (sha1 && !w->dig_sha1)
         rc = mum_hasher_new(MUM_HASH_SHA1, &w->dig_sha1);
     if (rc == MUM_OK && !w->dig_sha256)
         rc = mum_hasher_new(MUM_HASH_SHA256, &w->dig_sha256);
     if (rc == MUM_OK && w->dig_dirty) { /* the last file was not read to the end: start over */
         uint8_t scratch[MUM_HASH_MAX_SIZE];
-        if (mum_hasher_final(w->dig_sha1, scratch) != MUM_OK ||
+        if ((sha1 && mum_hasher_final(w->dig_sha1, scratch) != MUM_OK) ||
             mum_hasher_final(w->dig_sha256, scratch) != MUM_OK)
             rc = MUM_ECRYPTO;
     }
@@ -911,7 +915,7 @@ static int digest_start(mum_walk *w)
 
 static int digest_update(mum_walk *w, const void *data, size_t size)
 {
-    if (mum_hasher_update(w->dig_sha1, data, size) != MUM_OK ||
+    if ((w->dig_sha1 && mum_hasher_update(w->dig_sha1, data, size) != MUM_OK) ||
         mum_hasher_update(w->dig_sha256, data, size) != MUM_OK)
         return walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
     return MUM_OK;
@@ -921,7 +925,8 @@ static int digest_finish(mum_walk *w)
 {
     w->dig_on = false;
     w->dig_dirty = false;
-    if (mum_hasher_final(w->dig_sha1, w->dig.sha1) != MUM_OK ||
+    w->dig.sha1_valid = w->dig_sha1 != NULL;
+    if ((w->dig_sha1 && mum_hasher_final(w->dig_sha1, w->dig.sha1) != MUM_OK) ||
         mum_hasher_final(w->dig_sha256, w->dig.sha256) != MUM_OK)
         return walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
     w->ev.digests = &w->dig;
@@ -942,7 +947,7 @@ static int check_options(mum_ctx *ctx, const mum_walk_options *o)
 }
 
 static int walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_walk_options *opts,
-                     mum_findings *findings)
+                     mum_findings *findings, bool threads)
 {
     static const mum_walk_options defaults = MUM_WALK_OPTIONS_INIT;
     if (!out || !input)
@@ -955,6 +960,7 @@ static int walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_
     mum_walk *w = mum__calloc(1, sizeof *w);
     if (!w)
         return mum__nomem(ctx);
+    w->threads = threads && !(o->flags & MUM_WALK_SINGLE_THREAD);
     w->ctx = ctx;
     w->findings = findings;
     w->opt = *o;
@@ -1135,7 +1141,7 @@ int mum_walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_wal
                   mum_findings *findings)
 {
     locale_t old = enter_utf8();
-    int rc = walk_open(out, ctx, input, opts, findings);
+    int rc = walk_open(out, ctx, input, opts, findings, false);
     leave_utf8(old);
     return rc;
 }
@@ -1463,7 +1469,9 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
     static const mum_walk_consumer none = {0};
     const mum_walk_consumer *c = consumer ? consumer : &none;
     mum_walk *w;
-    int rc = mum_walk_open(&w, ctx, input, opts, findings);
+    locale_t old = enter_utf8();
+    int rc = walk_open(&w, ctx, input, opts, findings, true);
+    leave_utf8(old);
     if (rc != MUM_OK)
         return rc;
     if (w->opt.flags & MUM_WALK_SINGLE_THREAD) {

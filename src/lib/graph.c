@@ -230,6 +230,8 @@ typedef struct build {
     unsigned walk_flags;
     cat_worker *worker;         /* checks catalogs while the walk goes on (NULL: none yet) */
     mum_pe_hasher *pe;          /* the current payload's Authenticode digests, streamed */
+    mum_hasher *sha1;           /* the current file's SHA-1 (the walk does SHA-256) */
+    bool sha1_dirty;            /* sha1 has bytes of a file that was not finished */
 
     /* the cabinets open around the current entry */
     int cab_top;
@@ -584,6 +586,15 @@ static int on_entry(void *ud, const mum_entry *e)
         return nomem(b);
     n->pub.size = e->size;
     b->cur = n;
+    if (b->walk_flags & MUM_WALK_FILE_NO_SHA1) {
+        uint8_t scratch[MUM_HASH_MAX_SIZE];
+        int rc = b->sha1 ? MUM_OK : mum_hasher_new(MUM_HASH_SHA1, &b->sha1);
+        if (rc == MUM_OK && b->sha1_dirty) /* the last file was not read to the end */
+            rc = mum_hasher_final(b->sha1, scratch);
+        if (rc != MUM_OK)
+            return rc == MUM_ENOMEM ? nomem(b) : mum__error(b->ctx, rc, NULL, "cannot start a digest");
+        b->sha1_dirty = true;
+    }
     if (kind == MUM_NODE_PACKAGE || kind == MUM_NODE_COMPONENT) {
         mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
         mo.findings = b->findings;
@@ -613,6 +624,8 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
 {
     build *b = ud;
     b->bytes += size;
+    if (b->cur && b->sha1 && mum_hasher_update(b->sha1, data, size) != MUM_OK)
+        return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
     switch (b->role) {
     case ROLE_SKIP:
         return MUM_OK;
@@ -997,10 +1010,15 @@ static int on_entry_end(void *ud, const mum_entry *e)
         return finish_metadata(b, e);
     if (!n)
         return MUM_OK;
-    if (e->digests) { /* computed by the walk, on its decoding thread */
-        memcpy(n->pub.digests.sha1, e->digests->sha1, 20);
+    if (e->digests) { /* SHA-256 computed by the walk on its decoding thread, SHA-1 here */
         memcpy(n->pub.digests.sha256, e->digests->sha256, 32);
-        n->pub.digests.sha1_ok = n->pub.digests.sha256_ok = true;
+        n->pub.digests.sha256_ok = true;
+        if (e->digests->sha1_valid)
+            memcpy(n->pub.digests.sha1, e->digests->sha1, 20);
+        else if (!b->sha1 || mum_hasher_final(b->sha1, n->pub.digests.sha1) != MUM_OK)
+            return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
+        b->sha1_dirty = false;
+        n->pub.digests.sha1_ok = true;
     }
     switch (b->role) {
     case ROLE_PACKAGE:
@@ -1346,15 +1364,17 @@ static int read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_graph_
     b.input = input;
     b.in = &g->inputs[input];
     b.cab_top = -1;
-    /* the walk digests every file on its decoding thread, while this one parses */
+    /* the walk computes every file's SHA-256 on its decoding thread (and the cabinets'
+     * digests on theirs) while this one parses and computes SHA-1 */
     mum_walk_options wo = MUM_WALK_OPTIONS_INIT;
-    wo.flags |= MUM_WALK_SIGNATURES | MUM_WALK_FILE_DIGESTS | opts->walk_flags;
+    wo.flags |= MUM_WALK_SIGNATURES | MUM_WALK_FILE_DIGESTS | MUM_WALK_FILE_NO_SHA1 | opts->walk_flags;
     b.walk_flags = wo.flags;
     mum_walk_consumer c = {want_data, on_entry, on_data, on_entry_end};
     int rc = mum_walk_run(ctx, b.in->pub.path, &wo, &c, &b, findings);
     rc = cat_worker_finish(&b, rc);
     mum_manifest_parser_free(b.parser);
     mum_pe_hasher_free(b.pe);
+    mum_hasher_free(b.sha1);
     mum__sbuf_free(&b.buf);
     for (; b.cab_top >= 0; b.cab_top--)
         if (b.cab_top < MAX_CABINETS) {

@@ -196,7 +196,19 @@ Test(cab_header, set_names_and_reserves)
     expect_header_error(b, sizeof b, MUM_EFORMAT, 36, "larger than 60000");
 }
 
-/* Digests of a cabinet fed in blocks of `step` bytes. */
+/* Digests of a cabinet fed in blocks of `step` bytes, hashed on the
+ * caller's thread or (flags MUM_CAB_DIGEST_THREAD) on the digest's own. */
+static void digest_in_steps_with(unsigned flags, const unsigned char *b, size_t n, size_t step,
+                                 mum_cab_signature *out, mum_findings *f)
+{
+    mum_cab_digest *d;
+    cr_assert_eq(mum_cab_digest_new(&d, MUM_CAB_DIGEST_RAW | flags), MUM_OK);
+    for (size_t i = 0; i < n; i += step)
+        cr_assert_eq(mum_cab_digest_update(d, b + i, n - i < step ? n - i : step), MUM_OK);
+    cr_assert_eq(mum_cab_digest_finish(d, NULL, NULL, out, f), MUM_OK);
+    mum_cab_digest_free(d);
+}
+
 static void digest_in_steps(const unsigned char *b, size_t n, size_t step, mum_cab_signature *out,
                             mum_findings *f)
 {
@@ -229,6 +241,84 @@ Test(cab_digest, block_boundaries_do_not_matter)
     mum_cab_signature_clear(&whole);
     mum_cab_signature_clear(&bytewise);
     mum_cab_signature_clear(&odd);
+    free(b);
+}
+
+/* A cabinet larger than the hashing thread's ring (2 MiB): sigfake.cab's
+ * header and signature around 5 MiB of made-up folder data. */
+static unsigned char *big_signed(size_t *size)
+{
+    size_t n;
+    unsigned char *b = load("sigfake.cab", &n);
+    size_t sig = n - 16, extra = (size_t)5 << 20;
+    size_t big = n + extra;
+    unsigned char *out = malloc(big);
+    memcpy(out, b, sig);
+    for (size_t i = 0; i < extra; i++)
+        out[sig + i] = (unsigned char)(i * 2654435761u >> 24);
+    memcpy(out + sig + extra, b + sig, 16);
+    /* cbCabinet and the signature's offset move with the data */
+    uint32_t cab = (uint32_t)(sig + extra);
+    put32(out + 8, cab);
+    put32(out + 36 + 4 + 4, cab);
+    free(b);
+    *size = big;
+    return out;
+}
+
+Test(cab_digest, a_digest_on_its_own_thread_gives_the_same_results)
+{
+    size_t n;
+    unsigned char *b = big_signed(&n);
+    mum_cab_signature here, there, there_bytes;
+    mum_findings *f1, *f2;
+    mum_findings_new(&f1);
+    mum_findings_new(&f2);
+    digest_in_steps_with(0, b, n, 65536, &here, f1);
+    cr_assert(here.digests_valid, "the made cabinet must be a signed one");
+    cr_assert_eq(here.blob_size, 16);
+    digest_in_steps_with(MUM_CAB_DIGEST_THREAD, b, n, 1 << 20, &there, f2); /* blocks of many slots */
+    cr_assert(there.digests_valid && there.raw_valid);
+    cr_assert_eq(memcmp(here.sha1, there.sha1, 20), 0);
+    cr_assert_eq(memcmp(here.sha256, there.sha256, 32), 0);
+    cr_assert_eq(memcmp(here.raw_sha256, there.raw_sha256, 32), 0);
+    cr_assert_eq(there.blob_size, 16);
+    cr_assert_eq(memcmp(there.blob, "SIGNATURSIGNATUR", 16), 0);
+    cr_assert_eq(there.stream_size, n);
+    cr_assert_eq(mum_findings_count(f1), mum_findings_count(f2));
+    /* small blocks: the ring fills and drains many times */
+    digest_in_steps_with(MUM_CAB_DIGEST_THREAD, b, n / 4, 1000, &there_bytes, NULL);
+    mum_cab_signature quarter;
+    digest_in_steps_with(0, b, n / 4, 4096, &quarter, NULL);
+    cr_assert_eq(memcmp(quarter.raw_sha256, there_bytes.raw_sha256, 32), 0);
+    cr_assert_eq(there_bytes.stream_size, n / 4);
+    mum_cab_signature_clear(&here);
+    mum_cab_signature_clear(&there);
+    mum_cab_signature_clear(&there_bytes);
+    mum_cab_signature_clear(&quarter);
+    mum_findings_free(f1);
+    mum_findings_free(f2);
+    free(b);
+}
+
+Test(cab_digest, a_threaded_digest_freed_unfinished_stops_its_thread)
+{
+    size_t n;
+    unsigned char *b = big_signed(&n);
+    mum_cab_digest *d;
+    cr_assert_eq(mum_cab_digest_new(&d, MUM_CAB_DIGEST_THREAD), MUM_OK);
+    cr_assert_eq(mum_cab_digest_update(d, b, n / 2), MUM_OK);
+    mum_cab_digest_free(d); /* joins the thread; ASan and the timeout see the rest */
+    /* and a stream that is no cabinet is the same error either way */
+    cr_assert_eq(mum_cab_digest_new(&d, MUM_CAB_DIGEST_THREAD), MUM_OK);
+    cr_assert_eq(mum_cab_digest_update(d, "not a cabinet at all, but long enough to be read as one", 56), MUM_OK);
+    mum_cab_signature s;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_cab_digest_finish(d, ctx, NULL, &s, NULL), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "not a cabinet"), "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    mum_cab_digest_free(d);
     free(b);
 }
 
