@@ -1045,24 +1045,19 @@ static int on_entry_end(void *ud, const mum_entry *e)
 /* A canonical text of the attributes that make an identity (lower case). */
 static char *identity_key(const mum_identity *id, bool with_version)
 {
-    bool bad = false;
     const char *culture = mum_culture_is_neutral(id->language) ? "" : id->language;
     char ver[MUM_VERSION_TEXT_MAX] = "";
     if (with_version && id->ver_ok)
         mum_version_format(&id->ver, ver);
     else if (with_version && id->version)
         snprintf(ver, sizeof ver, "%.20s", id->version);
-    char *raw = mum__asprintf("%s|%s|%s|%s|%s|%s|%s", id->name ? id->name : "", culture,
-                              id->type ? id->type : "", ver,
-                              id->public_key_token ? id->public_key_token : "",
-                              id->arch ? id->arch : "", id->version_scope ? id->version_scope : "");
-    if (!raw)
-        return NULL;
-    char *low = mum__utf8_lower(raw, &bad);
-    if (!low && bad) /* not UTF-8: compare bytes as they are */
-        return raw;
-    mum__free(raw);
-    return low;
+    const char *part[13] = {id->name ? id->name : "", "|", culture, "|", id->type ? id->type : "", "|", ver, "|",
+                            id->public_key_token ? id->public_key_token : "", "|", id->arch ? id->arch : "", "|",
+                            id->version_scope ? id->version_scope : ""};
+    size_t len[13];
+    for (size_t i = 0; i < 13; i++)
+        len[i] = strlen(part[i]);
+    return mum__lower_concat(13, part, len);
 }
 
 /* Per input: packages and components by identity, with and without version. */
@@ -1094,17 +1089,20 @@ static int map_put(mum_strmap *m, char *key, node_priv *n, node_priv **dup)
     return rc;
 }
 
+/* "container|dir/name" (lower case); dir may be empty, and name is name_len bytes. */
 static char *path_key(const char *container, const char *dir, const char *name, size_t name_len)
 {
-    bool bad;
-    char *raw = mum__asprintf("%s|%s%s%.*s", container, dir, *dir ? "/" : "", (int)name_len, name);
-    if (!raw)
-        return NULL;
-    char *low = mum__utf8_lower(raw, &bad);
-    if (!low && bad)
-        return raw;
-    mum__free(raw);
-    return low;
+    const char *part[5] = {container, "|", dir, *dir ? "/" : "", name};
+    size_t len[5] = {strlen(container), 1, strlen(dir), *dir ? 1 : 0, name_len};
+    return mum__lower_concat(5, part, len);
+}
+
+/* The key of a file in a folder of dir: "container|dir/folder/name". */
+static char *file_key(const char *container, const char *dir, const char *folder, const char *name)
+{
+    const char *part[7] = {container, "|", dir, *dir ? "/" : "", folder, "/", name};
+    size_t len[7] = {strlen(container), 1, strlen(dir), *dir ? 1 : 0, strlen(folder), 1, strlen(name)};
+    return mum__lower_concat(7, part, len);
 }
 
 static int index_input(mum_graph *g, size_t input, resolver *r, mum_findings *findings)
@@ -1229,10 +1227,9 @@ static int resolve_node(mum_graph *g, const resolver *r, node_priv *n)
             return MUM_ENOMEM;
     }
     /* files live in a folder named like the manifest: its own name, or (if
-     * it was renamed) the keyform of its identity */
+     * it was renamed) the keyform of its identity, made when first needed */
     char *keyform = NULL;
-    if (n->pub.id && mum_keyform_format(n->pub.id, 0, &keyform) == MUM_ENOMEM)
-        return MUM_ENOMEM;
+    bool have_keyform = false;
     size_t stem = strlen(n->name);
     if (mum__ascii_ends_with_ci(n->name, ".manifest"))
         stem -= strlen(".manifest");
@@ -1256,17 +1253,22 @@ static int resolve_node(mum_graph *g, const resolver *r, node_priv *n)
         e->pos = file->pos;
         node_priv *hit = NULL;
         for (int k = 0; k < 2 && !hit && rc == MUM_OK; k++) {
+            if (k == 1 && !have_keyform) {
+                have_keyform = true;
+                if (n->pub.id && mum_keyform_format(n->pub.id, 0, &keyform) == MUM_ENOMEM) {
+                    rc = MUM_ENOMEM;
+                    break;
+                }
+            }
             const char *base = k == 0 ? folder : keyform;
             if (!base)
                 break;
-            char *dir = mum__asprintf("%s%s%s", n->dir, *n->dir ? "/" : "", base);
-            char *key = dir ? path_key(n->container, dir, file->name, strlen(file->name)) : NULL;
+            char *key = file_key(n->container, n->dir, base, file->name);
             if (key)
                 hit = mum__strmap_get(&r->files, key);
             else
                 rc = MUM_ENOMEM;
             mum__free(key);
-            mum__free(dir);
         }
         if (hit) {
             e->to = &hit->pub;

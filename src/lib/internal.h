@@ -89,6 +89,11 @@ MUM_INTERNAL bool mum__ascii_ends_with_ci(const char *s, const char *suffix);
  * and, for other code points, applies mum__ucs_tolower.  Returns a new
  * string or NULL on ENOMEM / invalid UTF-8 (*invalid set). */
 MUM_INTERNAL char *mum__utf8_lower(const char *s, bool *invalid);
+/* The n parts (part[i] of len[i] bytes) one after the other, lower-cased
+ * as mum__utf8_lower does (left as they are when the whole is not UTF-8):
+ * the keys of the package graph's maps, built without a format string.
+ * NULL only when out of memory. */
+MUM_INTERNAL char *mum__lower_concat(size_t n, const char *const *part, const size_t *len);
 MUM_INTERNAL bool mum__is_hex_digit(int c);
 MUM_INTERNAL int mum__hex_value(int c);
 

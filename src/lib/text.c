@@ -208,6 +208,40 @@ char *mum__utf8_lower(const char *s, bool *invalid)
     return out;
 }
 
+char *mum__lower_concat(size_t n, const char *const *part, const size_t *len)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += len[i];
+    char *out = mum__malloc(total + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    bool ascii = true;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < len[i]; k++) {
+            unsigned char c = (unsigned char)part[i][k];
+            ascii = ascii && c < 0x80;
+            out[o++] = (char)mum__ascii_tolower(c);
+        }
+    }
+    out[o] = '\0';
+    if (ascii)
+        return out;
+    /* other code points: the whole again from the original bytes */
+    o = 0;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(out + o, part[i], len[i]);
+        o += len[i];
+    }
+    bool bad;
+    char *low = mum__utf8_lower(out, &bad);
+    if (!low && bad) /* not UTF-8: the bytes as they are */
+        return out;
+    mum__free(out);
+    return low;
+}
+
 /* The next folded code point; an invalid byte folds to itself, marked, so
  * any input still gets a total order. */
 static uint32_t fold_next(const char *s, size_t n, size_t *i)

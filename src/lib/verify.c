@@ -393,48 +393,104 @@ static int check_trust(checker *c)
     return MUM_OK;
 }
 
-/* Every member of every catalog should stand for a file of its input: one
- * that does not is worth knowing (a file left out, or a stale catalog). */
-static int put_digest(mum_strmap *m, const uint8_t *d, size_t n)
+/*
+ * A set of digests (20 or 32 bytes, borrowed from the graph's nodes):
+ * open addressing keyed by the first bytes, which a digest spreads evenly.
+ */
+typedef struct digest_set {
+    const uint8_t **slot;
+    uint8_t *slot_len;
+    size_t cap; /* a power of two, at least twice the entries */
+} digest_set;
+
+static size_t digest_home(const digest_set *s, const uint8_t *d)
 {
-    char hex[2 * MUM_HASH_MAX_SIZE + 1];
-    mum_hex_encode(d, n, hex);
-    char *key = mum__strdup(hex);
-    return key ? mum__strmap_put(m, key, (void *)1, NULL) : MUM_ENOMEM;
+    uint64_t h;
+    memcpy(&h, d, sizeof h);
+    return (size_t)(h ^ (h >> 29)) & (s->cap - 1);
 }
 
+static bool digest_set_init(digest_set *s, size_t entries)
+{
+    s->cap = 16;
+    while (s->cap < 2 * entries)
+        s->cap *= 2;
+    s->slot = mum__calloc(s->cap, sizeof *s->slot);
+    s->slot_len = mum__calloc(s->cap, 1);
+    return s->slot && s->slot_len;
+}
+
+static void digest_set_free(digest_set *s)
+{
+    mum__free(s->slot);
+    mum__free(s->slot_len);
+}
+
+static bool digest_set_has(const digest_set *s, const uint8_t *d, size_t n)
+{
+    for (size_t i = digest_home(s, d);; i = (i + 1) & (s->cap - 1)) {
+        if (!s->slot[i])
+            return false;
+        if (s->slot_len[i] == n && memcmp(s->slot[i], d, n) == 0)
+            return true;
+    }
+}
+
+static void digest_set_put(digest_set *s, const uint8_t *d, size_t n)
+{
+    size_t i = digest_home(s, d);
+    while (s->slot[i]) {
+        if (s->slot_len[i] == n && memcmp(s->slot[i], d, n) == 0)
+            return;
+        i = (i + 1) & (s->cap - 1);
+    }
+    s->slot[i] = d;
+    s->slot_len[i] = (uint8_t)n;
+}
+
+/* Every member of every catalog should stand for a file of its input: one
+ * that does not is worth knowing (a file left out, or a stale catalog). */
 static int check_members(checker *c)
 {
     for (size_t input = 0; input < mum_graph_input_count(c->g); input++) {
-        mum_strmap have = {0};
+        size_t count = 0;
+        for (size_t i = 0; i < c->n; i++)
+            if (mum_graph_node(c->g, i)->input == input)
+                count += 4;
+        digest_set have;
+        if (!digest_set_init(&have, count)) {
+            digest_set_free(&have);
+            return mum__nomem(c->ctx);
+        }
         int rc = MUM_OK;
-        for (size_t i = 0; i < c->n && rc == MUM_OK; i++) {
+        for (size_t i = 0; i < c->n; i++) {
             const mum_node *n = mum_graph_node(c->g, i);
             const mum_digests *d = &n->digests;
             if (n->input != input)
                 continue;
             if (d->sha1_ok)
-                rc = put_digest(&have, d->sha1, 20);
-            if (rc == MUM_OK && d->sha256_ok)
-                rc = put_digest(&have, d->sha256, 32);
-            if (rc == MUM_OK && d->pe_sha1_ok)
-                rc = put_digest(&have, d->pe_sha1, 20);
-            if (rc == MUM_OK && d->pe_sha256_ok)
-                rc = put_digest(&have, d->pe_sha256, 32);
+                digest_set_put(&have, d->sha1, 20);
+            if (d->sha256_ok)
+                digest_set_put(&have, d->sha256, 32);
+            if (d->pe_sha1_ok)
+                digest_set_put(&have, d->pe_sha1, 20);
+            if (d->pe_sha256_ok)
+                digest_set_put(&have, d->pe_sha256, 32);
         }
         for (size_t i = 0; i < c->n && rc == MUM_OK; i++) {
             const mum_node *n = mum_graph_node(c->g, i);
             if (n->input != input || n->kind != MUM_NODE_CATALOG || !n->catalog)
                 continue;
-            size_t count = mum_catalog_get_info(n->catalog)->member_count;
-            for (size_t k = 0; k < count && rc == MUM_OK; k++) {
+            size_t members = mum_catalog_get_info(n->catalog)->member_count;
+            for (size_t k = 0; k < members && rc == MUM_OK; k++) {
                 const mum_cat_member *m = mum_catalog_member(n->catalog, k);
-                char hex[2 * MUM_HASH_MAX_SIZE + 1];
                 if (m->digest_len == 0 || m->digest_len > MUM_HASH_MAX_SIZE)
                     continue;
-                mum_hex_encode(m->digest, m->digest_len, hex);
-                if (mum__strmap_get(&have, hex))
+                /* every digest of a file is at least 20 bytes: a shorter one matches none */
+                if (m->digest_len >= 8 && digest_set_has(&have, m->digest, m->digest_len))
                     continue;
+                char hex[2 * MUM_HASH_MAX_SIZE + 1];
+                mum_hex_encode(m->digest, m->digest_len, hex);
                 const char *file = mum_cat_member_attr(m, "File");
                 const char *hint = mum_cat_member_attr(m, "Hint");
                 mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
@@ -446,7 +502,7 @@ static int check_members(checker *c)
                                   hint ? hint : file ? file : "", input_name(c, input));
             }
         }
-        mum__strmap_free(&have);
+        digest_set_free(&have);
         if (rc != MUM_OK)
             return rc;
     }
@@ -541,6 +597,16 @@ typedef struct row_build {
     size_t first_cell;
 } row_build;
 
+/* The row key of a name and part: "name|part", lower case. */
+static char *row_key(const char *name, mum_matrix_part part)
+{
+    char num[16];
+    snprintf(num, sizeof num, "|%d", (int)part);
+    const char *p[2] = {name, num};
+    size_t len[2] = {strlen(name), strlen(num)};
+    return mum__lower_concat(2, p, len);
+}
+
 /* Collects the rows of one kind (components or packages) into res. */
 static int build_rows(checker *c, bool packages, mum_matrix_row **out_rows, size_t *out_count)
 {
@@ -549,6 +615,7 @@ static int build_rows(checker *c, bool packages, mum_matrix_row **out_rows, size
     mum_strmap map = {0};
     row_build *rows = NULL;
     size_t nrows = 0, caprows = 0;
+    size_t *row_seq = NULL, nseq = 0, capseq = 0; /* the row of each (column, node) visited, in order */
     int rc = MUM_OK;
     for (size_t col = 0; col < cols && rc == MUM_OK; col++) {
         size_t input = res->inputs[col];
@@ -560,11 +627,9 @@ static int build_rows(checker *c, bool packages, mum_matrix_row **out_rows, size
             if (!in_matrix(c, n, packages))
                 continue;
             mum_matrix_part part = packages ? MUM_PART_NATIVE : mum__matrix_part(platform, n->id->arch);
-            bool bad;
-            char *low = mum__utf8_lower(n->id->name, &bad);
-            char *key = low ? mum__asprintf("%s|%d", low, (int)part) : NULL;
-            mum__free(low);
-            if (!key) {
+            char *key = row_key(n->id->name, part);
+            if (!key || !mum__grow((void **)&row_seq, &capseq, nseq + 1, sizeof *row_seq)) {
+                mum__free(key);
                 rc = mum__nomem(c->ctx);
                 break;
             }
@@ -585,13 +650,13 @@ static int build_rows(checker *c, bool packages, mum_matrix_row **out_rows, size
                 if ((rc = mum__strmap_put(&map, key, (void *)(uintptr_t)(r + 1), NULL)) != MUM_OK)
                     break;
             }
-            /* cells are laid out after all rows are known: remember per row */
-            (void)r;
+            row_seq[nseq++] = r;
         }
     }
+    mum__strmap_free(&map);
     if (rc != MUM_OK) {
         mum__free(rows);
-        mum__strmap_free(&map);
+        mum__free(row_seq);
         return rc;
     }
     /* cells: one block per kind, appended to res->cells */
@@ -603,12 +668,13 @@ static int build_rows(checker *c, bool packages, mum_matrix_row **out_rows, size
             res->cells = cells;
         mum__free(mrows);
         mum__free(rows);
-        mum__strmap_free(&map);
+        mum__free(row_seq);
         return mum__nomem(c->ctx);
     }
     res->cells = cells;
     memset(cells + base, 0, nrows * cols * sizeof *cells);
     res->ncells = base + nrows * cols;
+    size_t seq = 0;
     for (size_t col = 0; col < cols; col++) {
         size_t input = res->inputs[col];
         for (size_t i = 0; i < c->n; i++) {
@@ -617,19 +683,7 @@ static int build_rows(checker *c, bool packages, mum_matrix_row **out_rows, size
                 continue;
             if (!in_matrix(c, n, packages))
                 continue;
-            mum_matrix_part part = packages ? MUM_PART_NATIVE : mum__matrix_part(res->platforms[col], n->id->arch);
-            bool bad;
-            char *low = mum__utf8_lower(n->id->name, &bad);
-            char *key = low ? mum__asprintf("%s|%d", low, (int)part) : NULL;
-            mum__free(low);
-            if (!key) {
-                mum__free(mrows);
-                mum__free(rows);
-                mum__strmap_free(&map);
-                return mum__nomem(c->ctx);
-            }
-            size_t r = (size_t)(uintptr_t)mum__strmap_get(&map, key) - 1;
-            mum__free(key);
+            size_t r = row_seq[seq++]; /* the same walk as above: the same order */
             mum_matrix_cell *cell = &cells[base + r * cols + col];
             if (!cell->node) {
                 cell->node = n;
@@ -646,7 +700,7 @@ static int build_rows(checker *c, bool packages, mum_matrix_row **out_rows, size
     for (size_t r = 0; r < nrows; r++)
         mrows[r].cells = (const mum_matrix_cell *)(uintptr_t)(base + r * cols);
     mum__free(rows);
-    mum__strmap_free(&map);
+    mum__free(row_seq);
     *out_rows = mrows;
     *out_count = nrows;
     return MUM_OK;

@@ -363,3 +363,35 @@ Test(compare, lowering_agrees_with_the_case_table_for_every_code_point)
     cr_assert_null(mum__utf8_lower("\xc3", &bad));
     cr_assert(bad, "a cut sequence is invalid");
 }
+
+/* The graph's map keys: parts joined, then lowered as mum__utf8_lower does. */
+static void concat_is(size_t n, const char *const *parts, const char *want)
+{
+    size_t len[8];
+    for (size_t i = 0; i < n; i++)
+        len[i] = strlen(parts[i]);
+    char *got = mum__lower_concat(n, parts, len);
+    cr_assert_not_null(got);
+    cr_assert_str_eq(got, want);
+    mum__free(got);
+}
+
+Test(compare, keys_are_joined_then_lowered)
+{
+    concat_is(3, (const char *[]){"Microsoft-Windows-TCPIP", "|", "AMD64"}, "microsoft-windows-tcpip|amd64");
+    concat_is(0, NULL, "");
+    concat_is(2, (const char *[]){"", ""}, "");
+    /* other code points: as mum__utf8_lower, across the parts' joins */
+    bool bad;
+    char *want = mum__utf8_lower("Stra\xc3\x9f""E|\xc3\x84\xce\xa3", &bad);
+    concat_is(4, (const char *[]){"Stra", "\xc3\x9f""E", "|", "\xc3\x84\xce\xa3"}, want);
+    mum__free(want);
+    /* not UTF-8: the bytes as they are, not lowered */
+    concat_is(2, (const char *[]){"ABC", "\xff"}, "ABC\xff");
+    /* a length shorter than the part: only that many bytes */
+    const char *parts[2] = {"AbCdef", "XY"};
+    size_t len[2] = {3, 1};
+    char *got = mum__lower_concat(2, parts, len);
+    cr_assert_str_eq(got, "abcx");
+    mum__free(got);
+}
