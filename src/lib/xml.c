@@ -15,6 +15,7 @@
 #endif
 #include <expat.h>
 #include <string.h>
+#include <sys/random.h>
 
 /* Namespace URI and local name are joined by this in expat's names; a local
  * name cannot contain it, so the last one splits them even if a hostile URI
@@ -26,6 +27,7 @@ enum { URI_CACHE = 16 };
 
 struct mum_xml {
     XML_Parser parser;
+    unsigned long salt;      /* expat's hash salt, drawn once (0: expat draws its own) */
     mum_ctx *ctx;
     mum_location loc;
     mum_xml_callbacks cb;
@@ -446,6 +448,10 @@ static void xml_setup(mum_xml *x)
     XML_SetUnknownEncodingHandler(x->parser, on_unknown_encoding, NULL);
     XML_SetXmlDeclHandler(x->parser, on_xml_decl);
     XML_SetParamEntityParsing(x->parser, XML_PARAM_ENTITY_PARSING_NEVER);
+    /* a reset parser would draw a new salt from the kernel for every
+     * document: one system call per manifest */
+    if (x->salt)
+        XML_SetHashSalt(x->parser, x->salt);
 #ifdef HAVE_XML_SETBILLIONLAUGHSATTACKPROTECTIONMAXIMUMAMPLIFICATION
     XML_SetBillionLaughsAttackProtectionMaximumAmplification(x->parser, 10.0f);
 #endif
@@ -499,6 +505,8 @@ int mum__xml_new(mum_xml **out, mum_ctx *ctx, const mum_location *loc,
         mum__free(x);
         return mum__nomem(ctx);
     }
+    if (getrandom(&x->salt, sizeof x->salt, GRND_NONBLOCK) != (ssize_t)sizeof x->salt)
+        x->salt = 0;
     xml_start(x, ctx, loc, cb, ud, limits);
     *out = x;
     return MUM_OK;
