@@ -1105,15 +1105,20 @@ static char *file_key(const char *container, const char *dir, const char *folder
     return mum__lower_concat(7, part, len);
 }
 
-static int index_input(mum_graph *g, size_t input, resolver *r, mum_findings *findings)
+/* Fills the maps of identities (`paths` false: packages and components,
+ * with duplicate identities as findings) or of paths (payloads, catalogs). */
+static int index_input(mum_graph *g, size_t input, resolver *r, bool paths, mum_findings *findings)
 {
     for (size_t i = 0; i < g->nnodes; i++) {
         node_priv *n = g->nodes[i];
         if (n->pub.input != input)
             continue;
+        bool identity = n->pub.kind == MUM_NODE_PACKAGE || n->pub.kind == MUM_NODE_COMPONENT;
+        if (identity == paths)
+            continue;
         node_priv *dup;
         int rc;
-        if ((n->pub.kind == MUM_NODE_PACKAGE || n->pub.kind == MUM_NODE_COMPONENT) && n->pub.id) {
+        if (identity && n->pub.id) {
             int k = n->pub.kind == MUM_NODE_PACKAGE ? 0 : 1;
             if ((rc = map_put(&r->exact[k], identity_key(n->pub.id, true), n, &dup)) != MUM_OK)
                 return rc;
@@ -1152,7 +1157,6 @@ static int resolve_ref(const resolver *r, int k, const mum_identity *ref, mum_ed
     mum__free(key);
     if (hit) {
         e->to = &hit->pub;
-        hit->pub.in_count++;
         return MUM_OK;
     }
     key = identity_key(ref, false);
@@ -1184,11 +1188,8 @@ static int resolve_node(mum_graph *g, const resolver *r, node_priv *n)
         mum_edge *e = edge_add(n, MUM_EDGE_CATALOG);
         if (!e)
             return MUM_ENOMEM;
-        if (cat) {
+        if (cat)
             e->to = &cat->pub;
-            cat->pub.in_count++;
-            cat->pub.catalog_of = &n->pub;
-        }
     }
     if (!m)
         return MUM_OK;
@@ -1270,10 +1271,8 @@ static int resolve_node(mum_graph *g, const resolver *r, node_priv *n)
                 rc = MUM_ENOMEM;
             mum__free(key);
         }
-        if (hit) {
+        if (hit)
             e->to = &hit->pub;
-            hit->pub.in_count++;
-        }
     }
     mum__free(folder);
     mum__free(keyform);
@@ -1334,16 +1333,83 @@ static int set_platform(mum_graph *g, size_t input)
     return MUM_OK;
 }
 
-static int resolve(mum_graph *g, mum_findings *findings)
+/*
+ * Resolution of one input on two threads (one with MUM_WALK_SINGLE_THREAD,
+ * or when no thread can be had): the identity maps and the path maps are
+ * filled side by side, then each thread resolves half of the nodes.  A
+ * node's edges are its own; what they give other nodes (in_count,
+ * catalog_of) is counted afterwards, in node order.
+ */
+typedef struct resolve_half {
+    mum_graph *g;
+    resolver *r;
+    size_t input;
+    int half;                   /* 0 or 1 */
+    mum_findings *findings;     /* duplicate identities (half 0) */
+    pthread_barrier_t *maps_done;
+    int rc;
+} resolve_half;
+
+static void resolve_half_run(resolve_half *h, bool both_maps)
+{
+    mum_graph *g = h->g;
+    h->rc = index_input(g, h->input, h->r, h->half == 1, h->findings);
+    if (both_maps && h->rc == MUM_OK)
+        h->rc = index_input(g, h->input, h->r, true, h->findings);
+    int brc = h->maps_done ? pthread_barrier_wait(h->maps_done) : 0;
+    (void)brc; /* the other half's maps are complete here */
+    if (h->rc != MUM_OK)
+        return;
+    size_t from = both_maps ? 0 : h->half * (g->nnodes / 2), to = both_maps || h->half ? g->nnodes : g->nnodes / 2;
+    for (size_t i = from; i < to && h->rc == MUM_OK; i++)
+        if (g->nodes[i]->pub.input == h->input)
+            h->rc = resolve_node(g, h->r, g->nodes[i]);
+}
+
+static void *resolve_half_main(void *arg)
+{
+    resolve_half_run(arg, false);
+    return NULL;
+}
+
+static int resolve(mum_graph *g, bool one_thread, mum_findings *findings)
 {
     for (size_t input = 0; input < g->ninputs; input++) {
         resolver r;
         memset(&r, 0, sizeof r);
-        int rc = index_input(g, input, &r, findings);
-        for (size_t i = 0; i < g->nnodes && rc == MUM_OK; i++)
-            if (g->nodes[i]->pub.input == input)
-                rc = resolve_node(g, &r, g->nodes[i]);
+        pthread_barrier_t barrier;
+        pthread_t thread;
+        resolve_half h[2] = {{g, &r, input, 0, findings, NULL, MUM_OK}, {g, &r, input, 1, NULL, NULL, MUM_OK}};
+        bool two = !one_thread && pthread_barrier_init(&barrier, NULL, 2) == 0;
+        if (two) {
+            h[0].maps_done = h[1].maps_done = &barrier;
+            if (pthread_create(&thread, NULL, resolve_half_main, &h[1]) != 0) {
+                pthread_barrier_destroy(&barrier);
+                h[0].maps_done = h[1].maps_done = NULL;
+                two = false;
+            }
+        }
+        resolve_half_run(&h[0], !two);
+        if (two) {
+            pthread_join(thread, NULL);
+            pthread_barrier_destroy(&barrier);
+        }
         resolver_free(&r);
+        int rc = h[0].rc != MUM_OK ? h[0].rc : h[1].rc;
+        for (size_t i = 0; i < g->nnodes && rc == MUM_OK; i++) {
+            node_priv *n = g->nodes[i];
+            if (n->pub.input != input)
+                continue;
+            for (size_t k = 0; k < n->pub.edge_count; k++) {
+                const mum_edge *e = &n->edges[k];
+                if (!e->to)
+                    continue;
+                node_priv *to = g->nodes[e->to->index];
+                to->pub.in_count++;
+                if (e->kind == MUM_EDGE_CATALOG)
+                    to->pub.catalog_of = &n->pub;
+            }
+        }
         if (rc == MUM_OK)
             rc = set_platform(g, input);
         if (rc != MUM_OK)
@@ -1421,7 +1487,7 @@ int mum_graph_build(mum_graph **out, mum_ctx *ctx, const char *const *inputs, si
     for (size_t i = 0; i < input_count && rc == MUM_OK; i++)
         rc = read_input(g, ctx, i, opts, findings);
     if (rc == MUM_OK)
-        rc = resolve(g, findings);
+        rc = resolve(g, (opts->walk_flags & MUM_WALK_SINGLE_THREAD) != 0, findings);
     if (rc == MUM_ENOMEM && mum_ctx_status(ctx) == MUM_OK)
         mum__nomem(ctx);
     if (rc != MUM_OK) {

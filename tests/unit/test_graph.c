@@ -253,6 +253,19 @@ static char *describe_build(const char *const *inputs, size_t n, unsigned walk_f
                          node->sig_done, (int)node->sig.status, (int)node->sig.trust_issue);
     }
     cr_assert_gt(catalogs, 0);
+    /* the resolution (two threads unless MUM_WALK_SINGLE_THREAD): every
+     * node's edges and what they give other nodes */
+    for (size_t i = 0; i < mum_graph_node_count(g); i++) {
+        const mum_node *node = mum_graph_node(g, i);
+        mum__sbuf_printf(&out, "%zu %s in=%zu catalog_of=%zd:", i, node->entry, node->in_count,
+                         node->catalog_of ? (ssize_t)node->catalog_of->index : -1);
+        for (size_t k = 0; k < node->edge_count; k++) {
+            const mum_edge *e = &node->edges[k];
+            mum__sbuf_printf(&out, " %d>%zd/%zd", (int)e->kind, e->to ? (ssize_t)e->to->index : -1,
+                             e->other_version ? (ssize_t)e->other_version->index : -1);
+        }
+        mum__sbuf_printf(&out, "\n");
+    }
     mum_findings_sort(f);
     for (size_t i = 0; i < mum_findings_count(f); i++) {
         const mum_finding *x = mum_findings_get(f, i);
@@ -264,6 +277,32 @@ static char *describe_build(const char *const *inputs, size_t n, unsigned walk_f
     mum_ctx_free(ctx);
     mum_trust_free(anchors);
     return mum__sbuf_take(&out);
+}
+
+/* References are resolved on two threads, each with half of the nodes:
+ * edges, in_count, catalog_of and findings must be what one thread gives,
+ * on the clean family, the second revision and every broken twin. */
+Test(graph, resolution_on_two_threads_gives_what_one_thread_gives, .timeout = 300)
+{
+    const char *dirs[] = {"kb943650", "kb943650-v2", "broken/dependency-cycle", "broken/manifest-not-in-catalog",
+                          "broken/missing-subpackage", "broken/missing-wow64", "broken/mum-without-cat",
+                          "broken/orphan-manifest", "broken/payload-mismatch", "broken/renamed-manifest",
+                          "broken/unsigned-catalog", "broken/untrusted-catalog", "broken/version-mismatch",
+                          "broken/wow64-without-x86"};
+    for (size_t d = 0; d < MUM_ARRAY_LEN(dirs); d++) {
+        char rel[3][256];
+        const char *inputs[3];
+        for (int i = 0; i < 3; i++) {
+            snprintf(rel[i], sizeof rel[i], "%s/%s", dirs[d], strchr(family[i], '/') + 1);
+            inputs[i] = sample(rel[i]);
+        }
+        char *threaded = describe_build(inputs, 3, 0);
+        char *single = describe_build(inputs, 3, MUM_WALK_SINGLE_THREAD);
+        cr_assert_str_eq(threaded, single, "%s", dirs[d]);
+        cr_assert_not_null(strstr(threaded, " in=1 "), "%s: some node is reached", dirs[d]);
+        mum__free(threaded);
+        mum__free(single);
+    }
 }
 
 Test(graph, catalogs_checked_beside_the_walk_give_what_one_thread_gives)
