@@ -60,7 +60,13 @@ struct mum_graph {
     size_t ninputs;
     node_priv **nodes;
     size_t nnodes, capnodes;
+    bool one_thread;            /* built with MUM_WALK_SINGLE_THREAD: verify it on one too */
 };
+
+bool mum__graph_one_thread(const mum_graph *g)
+{
+    return g->one_thread;
+}
 
 static const char *const node_kind_names[] = {"?", "package", "component", "catalog", "payload"};
 static const char *const edge_kind_names[] = {"?",          "package", "component", "driver",
@@ -1475,6 +1481,7 @@ int mum_graph_build(mum_graph **out, mum_ctx *ctx, const char *const *inputs, si
         return mum__nomem(ctx);
     }
     g->ninputs = input_count;
+    g->one_thread = (opts->walk_flags & MUM_WALK_SINGLE_THREAD) != 0;
     for (size_t i = 0; i < input_count; i++) {
         if (!(g->inputs[i].path = mum__strdup(inputs[i]))) {
             mum_graph_free(g);

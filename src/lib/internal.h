@@ -139,6 +139,10 @@ MUM_INTERNAL int mum__manifest_parser_renew(mum_manifest_parser **p, mum_ctx *ct
  * waits for it (default 64 MiB; for tests).  Not thread-safe: set it before
  * building a graph. */
 MUM_INTERNAL void mum__graph_catalog_backlog(size_t bytes);
+/* Whether the graph was built with MUM_WALK_SINGLE_THREAD (mum_verify_graph
+ * then runs all its checks on the caller's thread too). */
+struct mum_graph;
+MUM_INTERNAL bool mum__graph_one_thread(const struct mum_graph *g);
 
 /* ---- string map (strmap.c) ---- */
 typedef struct mum_strmap_slot {

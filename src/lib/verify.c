@@ -9,6 +9,7 @@
 
 #include <mum/verify.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -968,6 +969,67 @@ static int check_inputs(checker *c)
     return MUM_OK;
 }
 
+/*
+ * The checks that need only what mark_reached left, on two threads: the
+ * orphans, the trust chain and the payloads here; the catalog members and
+ * the matrix (which writes nothing the others read) beside them, with their
+ * own ctx and findings, added after these so the order is one thread's.
+ * One thread when the graph was built with MUM_WALK_SINGLE_THREAD or no
+ * thread can be had.
+ */
+typedef struct side_job {
+    checker c;
+    int rc;
+} side_job;
+
+static void side_run(side_job *j)
+{
+    j->rc = check_members(&j->c);
+    if (j->rc == MUM_OK)
+        j->rc = build_matrix(&j->c);
+}
+
+static void *side_main(void *arg)
+{
+    side_run(arg);
+    return NULL;
+}
+
+static int side_checks(checker *c)
+{
+    side_job j = {.c = *c, .rc = MUM_OK};
+    pthread_t thread;
+    bool two = !mum__graph_one_thread(c->g) && mum_ctx_new(&j.c.ctx) == MUM_OK;
+    if (two && mum_findings_new(&j.c.findings) != MUM_OK) {
+        mum_ctx_free(j.c.ctx);
+        two = false;
+    }
+    if (two && pthread_create(&thread, NULL, side_main, &j) != 0) {
+        mum_findings_free(j.c.findings);
+        mum_ctx_free(j.c.ctx);
+        two = false;
+    }
+    int rc = check_orphans(c);
+    if (rc == MUM_OK)
+        rc = check_trust(c);
+    if (rc == MUM_OK)
+        rc = check_payloads(c);
+    if (!two && rc == MUM_OK) {
+        j.c = *c;
+        side_run(&j);
+    }
+    if (two) {
+        pthread_join(thread, NULL);
+        if (rc == MUM_OK && j.rc == MUM_OK && mum__findings_relay(c->findings, j.c.findings) != MUM_OK)
+            rc = MUM_ENOMEM;
+        if (rc == MUM_OK && j.rc != MUM_OK)
+            rc = j.rc == MUM_ENOMEM ? MUM_ENOMEM : mum__error(c->ctx, j.rc, NULL, "%s", mum_ctx_reason(j.c.ctx));
+        mum_findings_free(j.c.findings);
+        mum_ctx_free(j.c.ctx);
+    }
+    return rc != MUM_OK ? rc : j.rc;
+}
+
 int mum_verify_graph(mum_ctx *ctx, const mum_graph *g, const mum_verify_options *opts,
                      mum_findings *findings, mum_verify_result **out)
 {
@@ -991,10 +1053,7 @@ int mum_verify_graph(mum_ctx *ctx, const mum_graph *g, const mum_verify_options 
     c.res->nnodes = c.n;
     if ((rc = check_inputs(&c)) != MUM_OK || (rc = check_references(&c)) != MUM_OK ||
         (rc = check_cycles(&c)) != MUM_OK || (rc = mark_reached(&c)) != MUM_OK ||
-        (rc = check_orphans(&c)) != MUM_OK || (rc = check_trust(&c)) != MUM_OK ||
-        (rc = check_payloads(&c)) != MUM_OK || (rc = check_members(&c)) != MUM_OK ||
-        (rc = build_matrix(&c)) != MUM_OK ||
-        (rc = check_matrix(&c)) != MUM_OK)
+        (rc = side_checks(&c)) != MUM_OK || (rc = check_matrix(&c)) != MUM_OK)
         goto done;
     if (opts->policy && (rc = mum_policy_report_unused(opts->policy, findings)) != MUM_OK)
         goto done;

@@ -266,12 +266,24 @@ static char *describe_build(const char *const *inputs, size_t n, unsigned walk_f
         }
         mum__sbuf_printf(&out, "\n");
     }
-    mum_findings_sort(f);
+    /* the checks (two threads unless MUM_WALK_SINGLE_THREAD): the findings
+     * in the order they were added, and the matrix */
+    mum_verify_result *r = NULL;
+    cr_assert_eq(mum_verify_graph(ctx, g, NULL, f, &r), MUM_OK, "%s", mum_ctx_message(ctx));
     for (size_t i = 0; i < mum_findings_count(f); i++) {
         const mum_finding *x = mum_findings_get(f, i);
         mum__sbuf_printf(&out, "%s %s %s: %s\n", x->rule->id, x->loc.input ? x->loc.input : "-",
                          x->loc.entry ? x->loc.entry : "-", x->message);
     }
+    const mum_matrix *mx = mum_verify_matrix(r);
+    for (size_t k = 0; k < mx->component_count + mx->package_count; k++) {
+        const mum_matrix_row *row = k < mx->component_count ? &mx->components[k] : &mx->packages[k - mx->component_count];
+        mum__sbuf_printf(&out, "row %s %d:", row->name, (int)row->part);
+        for (size_t col = 0; col < mx->columns; col++)
+            mum__sbuf_printf(&out, " %s", row->cells[col].version ? row->cells[col].version : "-");
+        mum__sbuf_printf(&out, "\n");
+    }
+    mum_verify_result_free(r);
     mum_graph_free(g);
     mum_findings_free(f);
     mum_ctx_free(ctx);
@@ -279,9 +291,10 @@ static char *describe_build(const char *const *inputs, size_t n, unsigned walk_f
     return mum__sbuf_take(&out);
 }
 
-/* References are resolved on two threads, each with half of the nodes:
- * edges, in_count, catalog_of and findings must be what one thread gives,
- * on the clean family, the second revision and every broken twin. */
+/* References are resolved on two threads, each with half of the nodes, and
+ * the checks run on two: edges, in_count, catalog_of, the findings in their
+ * order and the matrix must be what one thread gives, on the clean family,
+ * the second revision and every broken twin. */
 Test(graph, resolution_on_two_threads_gives_what_one_thread_gives, .timeout = 300)
 {
     const char *dirs[] = {"kb943650", "kb943650-v2", "broken/dependency-cycle", "broken/manifest-not-in-catalog",
