@@ -37,6 +37,15 @@
 # peak should follow the manifests (the graph), not the payload bytes.
 set -eu
 : "${MUMTOOL:?MUMTOOL must point at the built mumtool}"
+# In a build tree with shared libraries, mumtool is libtool's wrapper script,
+# which starts a shell before the program (20-30 ms a run): time the program
+# itself, as it is installed, with its library found beside it.
+bindir=$(dirname "$MUMTOOL")
+if [ -x "$bindir/.libs/$(basename "$MUMTOOL")" ] && head -c 2 "$MUMTOOL" | grep -q '#!'; then
+    MUMTOOL="$bindir/.libs/$(basename "$MUMTOOL")"
+    LD_LIBRARY_PATH="$bindir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    export LD_LIBRARY_PATH
+fi
 : "${FLOOR:?FLOOR must point at the built bench/floor}"
 : "${FLOOR_EXPAT:?FLOOR_EXPAT must point at the built bench/floor-expat}"
 here=$(cd "$(dirname "$0")" && pwd)
