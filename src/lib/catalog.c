@@ -82,9 +82,11 @@ ASN1_SEQUENCE(MUM_CTL_ENTRY) = {
     ASN1_SET_OF_OPT(MUM_CTL_ENTRY, attributes, MUM_CAT_ATTRIBUTE)
 } static_ASN1_SEQUENCE_END(MUM_CTL_ENTRY)
 
-DEFINE_STACK_OF(MUM_CTL_ENTRY)
-
-/* CertificateTrustList (DOMAIN.md §5) */
+/* CertificateTrustList (DOMAIN.md §5), with the entries (a SEQUENCE OF
+ * TrustedSubject) left as their DER: the parser reads them in place
+ * (member_decode), the builder encodes them one by one (entry_of); the
+ * templates would hold an object for every field of tens of thousands of
+ * members. */
 typedef struct {
     STACK_OF(ASN1_OBJECT) *usage;
     ASN1_OCTET_STRING *list_id;
@@ -92,7 +94,7 @@ typedef struct {
     ASN1_TIME *this_update;
     ASN1_TIME *next_update;
     X509_ALGOR *subject_alg;
-    STACK_OF(MUM_CTL_ENTRY) *entries;
+    ASN1_STRING *entries;
     STACK_OF(X509_EXTENSION) *extensions;
 } MUM_CTL;
 
@@ -103,35 +105,9 @@ ASN1_SEQUENCE(MUM_CTL) = {
     ASN1_SIMPLE(MUM_CTL, this_update, ASN1_TIME),
     ASN1_OPT(MUM_CTL, next_update, ASN1_TIME),
     ASN1_SIMPLE(MUM_CTL, subject_alg, X509_ALGOR),
-    ASN1_SEQUENCE_OF_OPT(MUM_CTL, entries, MUM_CTL_ENTRY),
+    ASN1_OPT(MUM_CTL, entries, ASN1_SEQUENCE),
     ASN1_EXP_SEQUENCE_OF_OPT(MUM_CTL, extensions, X509_EXTENSION, 0)
 } static_ASN1_SEQUENCE_END(MUM_CTL)
-
-/* The CTL as the parser reads it: the same fields, with the entries left
- * as their DER (a SEQUENCE OF TrustedSubject), which member_decode reads
- * in place: the templates would allocate an object for every field of
- * tens of thousands of members. */
-typedef struct {
-    STACK_OF(ASN1_OBJECT) *usage;
-    ASN1_OCTET_STRING *list_id;
-    ASN1_INTEGER *sequence;
-    ASN1_TIME *this_update;
-    ASN1_TIME *next_update;
-    X509_ALGOR *subject_alg;
-    ASN1_STRING *entries;
-    STACK_OF(X509_EXTENSION) *extensions;
-} MUM_CTL_READ;
-
-ASN1_SEQUENCE(MUM_CTL_READ) = {
-    ASN1_SEQUENCE_OF(MUM_CTL_READ, usage, ASN1_OBJECT),
-    ASN1_OPT(MUM_CTL_READ, list_id, ASN1_OCTET_STRING),
-    ASN1_OPT(MUM_CTL_READ, sequence, ASN1_INTEGER),
-    ASN1_SIMPLE(MUM_CTL_READ, this_update, ASN1_TIME),
-    ASN1_OPT(MUM_CTL_READ, next_update, ASN1_TIME),
-    ASN1_SIMPLE(MUM_CTL_READ, subject_alg, X509_ALGOR),
-    ASN1_OPT(MUM_CTL_READ, entries, ASN1_SEQUENCE),
-    ASN1_EXP_SEQUENCE_OF_OPT(MUM_CTL_READ, extensions, X509_EXTENSION, 0)
-} static_ASN1_SEQUENCE_END(MUM_CTL_READ)
 
 /* ======================================================================
  * The working model
@@ -562,7 +538,7 @@ static int build_index(mum_catalog *cat)
     return MUM_OK;
 }
 
-static int catalog_attrs(parse_state *ps, mum_catalog *cat, const MUM_CTL_READ *ctl, uint64_t off)
+static int catalog_attrs(parse_state *ps, mum_catalog *cat, const MUM_CTL *ctl, uint64_t off)
 {
     int n = sk_X509_EXTENSION_num(ctl->extensions);
     if (n <= 0)
@@ -600,7 +576,7 @@ int mum_catalog_parse(mum_ctx *ctx, const void *data, size_t size, const mum_loc
     mum_catalog *cat = mum__calloc(1, sizeof *cat);
     if (!cat)
         return mum__nomem(ctx);
-    MUM_CTL_READ *ctl = NULL;
+    MUM_CTL *ctl = NULL;
     int rc = mum_signature_parse(ctx, data, size, where, &cat->sig);
     if (rc != MUM_OK)
         goto done;
@@ -615,7 +591,7 @@ int mum_catalog_parse(mum_ctx *ctx, const void *data, size_t size, const mum_loc
         goto done;
     }
     const unsigned char *q = der;
-    ctl = (MUM_CTL_READ *)ASN1_item_d2i(NULL, &q, (long)len, ASN1_ITEM_rptr(MUM_CTL_READ));
+    ctl = (MUM_CTL *)ASN1_item_d2i(NULL, &q, (long)len, ASN1_ITEM_rptr(MUM_CTL));
     if (!ctl) {
         uint64_t off;
         char why[160];
@@ -714,7 +690,7 @@ int mum_catalog_parse(mum_ctx *ctx, const void *data, size_t size, const mum_loc
         rc = mum__nomem(ctx);
 done:
     ERR_clear_error();
-    ASN1_item_free((ASN1_VALUE *)ctl, ASN1_ITEM_rptr(MUM_CTL_READ));
+    ASN1_item_free((ASN1_VALUE *)ctl, ASN1_ITEM_rptr(MUM_CTL));
     if (rc != MUM_OK) {
         mum_catalog_free(cat);
         return rc;
@@ -1233,6 +1209,53 @@ static bool ctl_set_attrs(const mum_cat_builder *b, MUM_CTL *ctl, mum_cat_attr *
     return ok;
 }
 
+/* The members as the CTL's entries: each TrustedSubject encoded, and the
+ * whole wrapped in its SEQUENCE header.  False when out of memory. */
+static bool entries_der(const mum_cat_builder *b, const bmember *ms, size_t n, MUM_CTL *ctl)
+{
+    mum_sbuf body = {0};
+    for (size_t i = 0; i < n && !body.failed; i++) {
+        MUM_CTL_ENTRY *e;
+        if (!entry_of(b, &ms[i], &e)) {
+            mum__sbuf_free(&body);
+            return false;
+        }
+        unsigned char *der = NULL;
+        int len = ASN1_item_i2d((ASN1_VALUE *)e, &der, ASN1_ITEM_rptr(MUM_CTL_ENTRY));
+        ASN1_item_free((ASN1_VALUE *)e, ASN1_ITEM_rptr(MUM_CTL_ENTRY));
+        if (len <= 0) {
+            mum__sbuf_free(&body);
+            return false;
+        }
+        mum__sbuf_append(&body, (const char *)der, (size_t)len);
+        OPENSSL_free(der);
+    }
+    /* SEQUENCE, then the length in DER's shortest form */
+    unsigned char head[6] = {0x30};
+    size_t hlen = 1, len = body.len;
+    if (len < 0x80) {
+        head[hlen++] = (unsigned char)len;
+    } else {
+        unsigned char bytes = 0;
+        for (size_t v = len; v; v >>= 8)
+            bytes++;
+        head[hlen++] = (unsigned char)(0x80 | bytes);
+        while (bytes)
+            head[hlen++] = (unsigned char)(len >> (8 * --bytes));
+    }
+    unsigned char *der = !body.failed && len <= (size_t)INT_MAX - hlen ? mum__malloc(hlen + len) : NULL;
+    if (der) {
+        memcpy(der, head, hlen);
+        if (len)
+            memcpy(der + hlen, body.data, len);
+    }
+    bool ok = der && (ctl->entries = ASN1_STRING_type_new(V_ASN1_SEQUENCE)) != NULL &&
+              ASN1_STRING_set(ctl->entries, der, (int)(hlen + len)) == 1;
+    mum__free(der);
+    mum__sbuf_free(&body);
+    return ok;
+}
+
 int mum_cat_builder_finish(mum_ctx *ctx, mum_cat_builder *b, const mum_signer *signer,
                            const mum_sign_opts *opts, uint8_t **out, size_t *out_len)
 {
@@ -1273,17 +1296,8 @@ int mum_cat_builder_finish(mum_ctx *ctx, mum_cat_builder *b, const mum_signer *s
     }
     if (!ctl_set_header(b, ctl, list_id, list_id_len) || !ctl_set_attrs(b, ctl, sorted))
         goto done;
-    if (n > 0 && !(ctl->entries = sk_MUM_CTL_ENTRY_new_reserve(NULL, n > INT_MAX ? INT_MAX : (int)n)))
+    if (n > 0 && !entries_der(b, ms, n, ctl))
         goto done;
-    for (size_t i = 0; i < n; i++) {
-        MUM_CTL_ENTRY *e;
-        if (!entry_of(b, &ms[i], &e))
-            goto done;
-        if (!sk_MUM_CTL_ENTRY_push(ctl->entries, e)) {
-            ASN1_item_free((ASN1_VALUE *)e, ASN1_ITEM_rptr(MUM_CTL_ENTRY));
-            goto done;
-        }
-    }
     unsigned char *buf = NULL;
     int len = ASN1_item_i2d((ASN1_VALUE *)ctl, &buf, ASN1_ITEM_rptr(MUM_CTL));
     if (len <= 0)

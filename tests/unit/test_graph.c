@@ -291,6 +291,16 @@ static char *describe_build(const char *const *inputs, size_t n, unsigned walk_f
     return mum__sbuf_take(&out);
 }
 
+/* The three packages of the family as they are in samples/DIR. */
+static void family_in(const char *dir, const char *inputs[3])
+{
+    for (int i = 0; i < 3; i++) {
+        char rel[512];
+        snprintf(rel, sizeof rel, "%s/%s", dir, strchr(family[i], '/') + 1);
+        inputs[i] = sample(rel); /* copied into one of sample()'s buffers */
+    }
+}
+
 /* Asserts two descriptions equal, showing the first line that differs
  * (the descriptions run to thousands of lines: Criterion is not given them
  * whole). */
@@ -321,12 +331,8 @@ Test(graph, resolution_on_two_threads_gives_what_one_thread_gives)
                           "broken/unsigned-catalog", "broken/untrusted-catalog", "broken/version-mismatch",
                           "broken/wow64-without-x86"};
     for (size_t d = 0; d < MUM_ARRAY_LEN(dirs); d++) {
-        char rel[3][256];
         const char *inputs[3];
-        for (int i = 0; i < 3; i++) {
-            snprintf(rel[i], sizeof rel[i], "%s/%s", dirs[d], strchr(family[i], '/') + 1);
-            inputs[i] = sample(rel[i]);
-        }
+        family_in(dirs[d], inputs);
         char *threaded = describe_build(inputs, 3, 0);
         char *single = describe_build(inputs, 3, MUM_WALK_SINGLE_THREAD);
         same_description(threaded, single, dirs[d]);
@@ -342,12 +348,10 @@ Test(graph, catalogs_checked_beside_the_walk_give_what_one_thread_gives)
      * that do not parse */
     const char *twins[] = {"unsigned-catalog", "untrusted-catalog", "manifest-not-in-catalog", "mum-without-cat"};
     for (size_t t = 0; t < MUM_ARRAY_LEN(twins); t++) {
-        char rel[3][256];
+        char dir[256];
         const char *inputs[3];
-        for (int i = 0; i < 3; i++) {
-            snprintf(rel[i], sizeof rel[i], "broken/%s/%s", twins[t], strchr(family[i], '/') + 1);
-            inputs[i] = sample(rel[i]);
-        }
+        snprintf(dir, sizeof dir, "broken/%s", twins[t]);
+        family_in(dir, inputs);
         char *threaded = describe_build(inputs, 3, 0);
         char *single = describe_build(inputs, 3, MUM_WALK_SINGLE_THREAD);
         same_description(threaded, single, twins[t]);
