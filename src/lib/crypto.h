@@ -79,7 +79,8 @@ static inline mum__der mum__der_in(const mum__der_el *e)
 }
 
 /* Reads the next element: 1, 0 at the end, -1 when the header is malformed
- * or the element runs past the end (indefinite lengths are malformed). */
+ * or the element runs past the end (indefinite lengths and end-of-contents
+ * octets are malformed). */
 MUM_INTERNAL int mum__der_next(mum__der *c, mum__der_el *e);
 /* Reads the next element if it is well formed and has that tag; the cursor
  * does not move otherwise. */

@@ -19,6 +19,8 @@ int mum__der_next(mum__der *c, mum__der_el *e)
     const uint8_t *p = c->p;
     size_t room = (size_t)(c->end - p);
     size_t i = 1;
+    if ((p[0] & 0xdf) == 0)
+        return -1; /* universal 0: end-of-contents, which only ends indefinite lengths */
     if ((p[0] & 0x1f) == 0x1f) {
         /* high tag number: base-128 octets, the last without bit 8 */
         do {

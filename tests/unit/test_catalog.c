@@ -758,6 +758,10 @@ Test(der, element_headers)
     cr_assert_eq(der_one(past_end, sizeof past_end, &size, &tag), -1);
     static const uint8_t five_octets[] = {0x04, 0x85, 0, 0, 0, 0, 1, 0};
     cr_assert_eq(der_one(five_octets, sizeof five_octets, &size, &tag), -1);
+    static const uint8_t eoc[] = {0x00, 0x00}; /* end-of-contents: not an element */
+    cr_assert_eq(der_one(eoc, sizeof eoc, &size, &tag), -1);
+    static const uint8_t eoc_constructed[] = {0x20, 0x00};
+    cr_assert_eq(der_one(eoc_constructed, sizeof eoc_constructed, &size, &tag), -1);
     static const uint8_t no_length[] = {0x04};
     cr_assert_eq(der_one(no_length, sizeof no_length, &size, &tag), -1);
     static const uint8_t open_tag[] = {0x1f, 0x81};
