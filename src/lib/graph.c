@@ -592,15 +592,14 @@ static int on_entry(void *ud, const mum_entry *e)
         return nomem(b);
     n->pub.size = e->size;
     b->cur = n;
-    if (b->walk_flags & MUM_WALK_FILE_NO_SHA1) {
-        uint8_t scratch[MUM_HASH_MAX_SIZE];
-        int rc = b->sha1 ? MUM_OK : mum_hasher_new(MUM_HASH_SHA1, &b->sha1);
-        if (rc == MUM_OK && b->sha1_dirty) /* the last file was not read to the end */
-            rc = mum_hasher_final(b->sha1, scratch);
-        if (rc != MUM_OK)
-            return rc == MUM_ENOMEM ? nomem(b) : mum__error(b->ctx, rc, NULL, "cannot start a digest");
-        b->sha1_dirty = true;
-    }
+    /* its SHA-1 here (the walk computes only SHA-256: MUM_WALK_FILE_NO_SHA1) */
+    uint8_t scratch[MUM_HASH_MAX_SIZE];
+    int src = b->sha1 ? MUM_OK : mum_hasher_new(MUM_HASH_SHA1, &b->sha1);
+    if (src == MUM_OK && b->sha1_dirty) /* the last file was not read to the end */
+        src = mum_hasher_final(b->sha1, scratch);
+    if (src != MUM_OK)
+        return src == MUM_ENOMEM ? nomem(b) : mum__error(b->ctx, src, NULL, "cannot start a digest");
+    b->sha1_dirty = true;
     if (kind == MUM_NODE_PACKAGE || kind == MUM_NODE_COMPONENT) {
         mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
         mo.findings = b->findings;
@@ -630,7 +629,7 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
 {
     build *b = ud;
     b->bytes += size;
-    if (b->cur && b->sha1 && mum_hasher_update(b->sha1, data, size) != MUM_OK)
+    if (b->cur && mum_hasher_update(b->sha1, data, size) != MUM_OK)
         return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
     switch (b->role) {
     case ROLE_SKIP:
@@ -1018,13 +1017,10 @@ static int on_entry_end(void *ud, const mum_entry *e)
         return MUM_OK;
     if (e->digests) { /* SHA-256 computed by the walk on its decoding thread, SHA-1 here */
         memcpy(n->pub.digests.sha256, e->digests->sha256, 32);
-        n->pub.digests.sha256_ok = true;
-        if (e->digests->sha1_valid)
-            memcpy(n->pub.digests.sha1, e->digests->sha1, 20);
-        else if (!b->sha1 || mum_hasher_final(b->sha1, n->pub.digests.sha1) != MUM_OK)
+        if (mum_hasher_final(b->sha1, n->pub.digests.sha1) != MUM_OK)
             return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
         b->sha1_dirty = false;
-        n->pub.digests.sha1_ok = true;
+        n->pub.digests.sha1_ok = n->pub.digests.sha256_ok = true;
     }
     switch (b->role) {
     case ROLE_PACKAGE:
@@ -1362,8 +1358,8 @@ static void resolve_half_run(resolve_half *h, bool both_maps)
     h->rc = index_input(g, h->input, h->r, h->half == 1, h->findings);
     if (both_maps && h->rc == MUM_OK)
         h->rc = index_input(g, h->input, h->r, true, h->findings);
-    int brc = h->maps_done ? pthread_barrier_wait(h->maps_done) : 0;
-    (void)brc; /* the other half's maps are complete here */
+    if (h->maps_done)
+        pthread_barrier_wait(h->maps_done); /* the other half's maps are complete after it */
     if (h->rc != MUM_OK)
         return;
     size_t from = both_maps ? 0 : h->half * (g->nnodes / 2), to = both_maps || h->half ? g->nnodes : g->nnodes / 2;

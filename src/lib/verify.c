@@ -1014,20 +1014,20 @@ static int side_checks(checker *c)
         rc = check_trust(c);
     if (rc == MUM_OK)
         rc = check_payloads(c);
-    if (!two && rc == MUM_OK) {
+    if (!two) {
+        if (rc != MUM_OK)
+            return rc;
         j.c = *c;
         side_run(&j);
+        return j.rc;
     }
-    if (two) {
-        pthread_join(thread, NULL);
-        if (rc == MUM_OK && j.rc == MUM_OK && mum__findings_relay(c->findings, j.c.findings) != MUM_OK)
-            rc = MUM_ENOMEM;
-        if (rc == MUM_OK && j.rc != MUM_OK)
-            rc = j.rc == MUM_ENOMEM ? MUM_ENOMEM : mum__error(c->ctx, j.rc, NULL, "%s", mum_ctx_reason(j.c.ctx));
-        mum_findings_free(j.c.findings);
-        mum_ctx_free(j.c.ctx);
-    }
-    return rc != MUM_OK ? rc : j.rc;
+    pthread_join(thread, NULL);
+    /* the side checks fail only for want of memory */
+    if (rc == MUM_OK)
+        rc = j.rc != MUM_OK ? j.rc : mum__findings_relay(c->findings, j.c.findings);
+    mum_findings_free(j.c.findings);
+    mum_ctx_free(j.c.ctx);
+    return rc;
 }
 
 int mum_verify_graph(mum_ctx *ctx, const mum_graph *g, const mum_verify_options *opts,
