@@ -402,18 +402,12 @@ static int ring_start(mum_cab_digest *d)
             return MUM_ENOMEM;
         }
     }
-    bool mu = pthread_mutex_init(&r->mu, NULL) == 0;
-    bool work = mu && pthread_cond_init(&r->work, NULL) == 0;
-    bool room = work && pthread_cond_init(&r->room, NULL) == 0;
+    bool sync = mum__sync_init(&r->mu, &r->work, &r->room);
     d->ring = r;
-    if (!room || pthread_create(&r->thread, NULL, ring_main, d) != 0) {
+    if (!sync || pthread_create(&r->thread, NULL, ring_main, d) != 0) {
         d->ring = NULL;
-        if (room)
-            pthread_cond_destroy(&r->room);
-        if (work)
-            pthread_cond_destroy(&r->work);
-        if (mu)
-            pthread_mutex_destroy(&r->mu);
+        if (sync)
+            mum__sync_destroy(&r->mu, &r->work, &r->room);
         ring_free(r);
     }
     return MUM_OK;
@@ -430,9 +424,7 @@ static void ring_stop(mum_cab_digest *d)
     pthread_cond_signal(&r->work);
     pthread_mutex_unlock(&r->mu);
     pthread_join(r->thread, NULL);
-    pthread_cond_destroy(&r->room);
-    pthread_cond_destroy(&r->work);
-    pthread_mutex_destroy(&r->mu);
+    mum__sync_destroy(&r->mu, &r->work, &r->room);
     ring_free(r);
     d->ring = NULL;
 }

@@ -1484,7 +1484,7 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
     pipeline q = {.w = w, .c = c, .ud = ud, .cap = w->opt.queue_blocks, .batch = w->opt.queue_blocks / 4};
     mum_ctx *pctx = NULL;
     mum_findings *pfind = NULL;
-    bool mu = false, filled = false, freed = false;
+    bool sync = false;
     rc = mum_ctx_new(&pctx);
     if (rc == MUM_OK && findings)
         rc = mum_findings_new(&pfind);
@@ -1493,11 +1493,7 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
     for (uint32_t i = 0; rc == MUM_OK && i < q.cap; i++)
         if (!(q.slots[i].buf = mum__malloc(BLOCK)))
             rc = MUM_ENOMEM;
-    if (rc == MUM_OK && !(mu = pthread_mutex_init(&q.mu, NULL) == 0))
-        rc = MUM_ENOMEM;
-    if (rc == MUM_OK && !(filled = pthread_cond_init(&q.filled, NULL) == 0))
-        rc = MUM_ENOMEM;
-    if (rc == MUM_OK && !(freed = pthread_cond_init(&q.freed, NULL) == 0))
+    if (rc == MUM_OK && !(sync = mum__sync_init(&q.mu, &q.filled, &q.freed)))
         rc = MUM_ENOMEM;
     pthread_t thread;
     bool started = false;
@@ -1528,12 +1524,8 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
                 rc = mum__nomem(ctx);
         }
     }
-    if (freed)
-        pthread_cond_destroy(&q.freed);
-    if (filled)
-        pthread_cond_destroy(&q.filled);
-    if (mu)
-        pthread_mutex_destroy(&q.mu);
+    if (sync)
+        mum__sync_destroy(&q.mu, &q.filled, &q.freed);
     for (uint32_t i = 0; q.slots && i < q.cap; i++)
         mum__free(q.slots[i].buf);
     mum__free(q.slots);

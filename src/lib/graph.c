@@ -843,16 +843,10 @@ static bool cat_worker_start(build *b)
         mum__free(w);
         return false;
     }
-    bool mu = pthread_mutex_init(&w->mu, NULL) == 0;
-    bool more = mu && pthread_cond_init(&w->more, NULL) == 0;
-    bool done = more && pthread_cond_init(&w->done, NULL) == 0;
-    if (!done || pthread_create(&w->thread, NULL, cat_worker_main, w) != 0) {
-        if (done)
-            pthread_cond_destroy(&w->done);
-        if (more)
-            pthread_cond_destroy(&w->more);
-        if (mu)
-            pthread_mutex_destroy(&w->mu);
+    bool sync = mum__sync_init(&w->mu, &w->more, &w->done);
+    if (!sync || pthread_create(&w->thread, NULL, cat_worker_main, w) != 0) {
+        if (sync)
+            mum__sync_destroy(&w->mu, &w->more, &w->done);
         mum_ctx_free(w->ctx);
         mum__free(w);
         return false;
@@ -917,9 +911,7 @@ static int cat_worker_finish(build *b, int rc)
         mum__free(j->data);
         mum__free(j);
     }
-    pthread_cond_destroy(&w->done);
-    pthread_cond_destroy(&w->more);
-    pthread_mutex_destroy(&w->mu);
+    mum__sync_destroy(&w->mu, &w->more, &w->done);
     mum_ctx_free(w->ctx);
     mum__free(w);
     b->worker = NULL;

@@ -7,6 +7,7 @@
 
 #include <mum/mum.h>
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -133,6 +134,33 @@ static inline uint64_t mum__le64(const unsigned char *p)
 MUM_INTERNAL int mum__manifest_parser_renew(mum_manifest_parser **p, mum_ctx *ctx,
                                             const mum_location *loc,
                                             const mum_manifest_options *opts);
+
+/* ---- threads ---- */
+/* A mutex and the two condition variables every hand-over between two
+ * threads here uses (work to do, room for more).  False when one of them
+ * cannot be made (nothing is left to destroy then). */
+static inline bool mum__sync_init(pthread_mutex_t *mu, pthread_cond_t *a, pthread_cond_t *b)
+{
+    if (pthread_mutex_init(mu, NULL) != 0)
+        return false;
+    if (pthread_cond_init(a, NULL) != 0) {
+        pthread_mutex_destroy(mu);
+        return false;
+    }
+    if (pthread_cond_init(b, NULL) != 0) {
+        pthread_cond_destroy(a);
+        pthread_mutex_destroy(mu);
+        return false;
+    }
+    return true;
+}
+
+static inline void mum__sync_destroy(pthread_mutex_t *mu, pthread_cond_t *a, pthread_cond_t *b)
+{
+    pthread_cond_destroy(b);
+    pthread_cond_destroy(a);
+    pthread_mutex_destroy(mu);
+}
 
 /* ---- the graph (graph.c) ---- */
 /* The catalog bytes that may wait for the catalog thread before the walk
