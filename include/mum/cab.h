@@ -98,13 +98,14 @@ typedef struct mum_cab_signature {
     uint64_t offset, length;     /* where the header says the signature is */
     uint8_t *blob;               /* the signature bytes (DER PKCS#7 + padding); NULL if not read */
     size_t blob_size;
-    bool digests_valid;          /* sha1/sha256 hold the Authenticode digests */
-    uint8_t sha1[20];
-    uint8_t sha256[32];
+    bool digests_valid;          /* the signed ranges were digested: */
+    uint8_t sha1[20];            /* the Authenticode SHA-1, unless MUM_CAB_DIGEST_ONLY_SHA256 */
+    uint8_t sha256[32];          /* the SHA-256, unless MUM_CAB_DIGEST_ONLY_SHA1 */
     bool raw_valid;              /* raw_sha256 holds the plain SHA-256 of every byte */
     uint8_t raw_sha256[32];
     uint64_t stream_size;        /* bytes read */
     uint64_t cabinet_size;       /* cbCabinet */
+    bool sha1_valid, sha256_valid; /* with digests_valid: which of the two were computed */
 } mum_cab_signature;
 
 MUM_EXTERN void mum_cab_signature_clear(mum_cab_signature *sig);
@@ -123,8 +124,13 @@ typedef struct mum_cab_digest mum_cab_digest;
  * mum_cab_digest_finish.  Without a thread (none could be started) the
  * digest hashes on the caller's thread, with the same results. */
 #define MUM_CAB_DIGEST_THREAD 0x2u
+/* The Authenticode digest in one algorithm only, for a caller that knows
+ * which one the signature holds (mum_cab_signature_alg): the other is not
+ * computed, and sha1_valid or sha256_valid says which one is there. */
+#define MUM_CAB_DIGEST_ONLY_SHA1 0x4u
+#define MUM_CAB_DIGEST_ONLY_SHA256 0x8u
 
-/* Errors: MUM_ENOMEM, MUM_ECRYPTO. */
+/* Errors: MUM_ENOMEM, MUM_ECRYPTO, MUM_EINVAL (both ONLY flags). */
 MUM_EXTERN int mum_cab_digest_new(mum_cab_digest **out, unsigned flags);
 MUM_EXTERN void mum_cab_digest_free(mum_cab_digest *d);
 /* Errors: MUM_ENOMEM, MUM_ECRYPTO. */
@@ -175,6 +181,17 @@ MUM_EXTERN int mum_cab_signature_read(mum_cab_signature *out, mum_ctx *ctx, cons
 MUM_EXTERN int mum_cab_signature_verify(mum_sig_result *out, mum_signature **sig_out, mum_ctx *ctx,
                                         const mum_cab_signature *sig, const mum_location *where,
                                         const mum_sig_verify_opts *opts);
+
+/*
+ * The algorithm of the digest a cabinet's signature signs (the digest of
+ * its SpcIndirectDataContent), read from the signature's bytes (`blob`,
+ * DER PKCS#7 with any padding after it) without checking anything else;
+ * MUM_HASH_NONE when the bytes do not say it plainly.  For a reader that
+ * has the signature before the cabinet and wants to digest only what the
+ * signature needs (MUM_CAB_DIGEST_ONLY_*); the verification itself still
+ * happens on the bytes read with the cabinet.
+ */
+MUM_EXTERN mum_hash_alg mum_cab_signature_alg(const void *blob, size_t size);
 
 #ifdef __cplusplus
 }

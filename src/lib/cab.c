@@ -456,12 +456,16 @@ static void ring_put(digest_ring *r, const unsigned char *p, size_t size)
 
 int mum_cab_digest_new(mum_cab_digest **out, unsigned flags)
 {
+    if ((flags & MUM_CAB_DIGEST_ONLY_SHA1) && (flags & MUM_CAB_DIGEST_ONLY_SHA256))
+        return MUM_EINVAL;
     mum_cab_digest *d = mum__calloc(1, sizeof *d);
     if (!d)
         return MUM_ENOMEM;
     d->flags = flags;
-    int rc = mum_hasher_new(MUM_HASH_SHA1, &d->sha1);
-    if (rc == MUM_OK)
+    int rc = MUM_OK;
+    if (!(flags & MUM_CAB_DIGEST_ONLY_SHA256))
+        rc = mum_hasher_new(MUM_HASH_SHA1, &d->sha1);
+    if (rc == MUM_OK && !(flags & MUM_CAB_DIGEST_ONLY_SHA1))
         rc = mum_hasher_new(MUM_HASH_SHA256, &d->sha256);
     if (rc == MUM_OK && (flags & MUM_CAB_DIGEST_RAW))
         rc = mum_hasher_new(MUM_HASH_SHA256, &d->raw);
@@ -491,8 +495,8 @@ void mum_cab_digest_free(mum_cab_digest *d)
 
 static int hash_signed(mum_cab_digest *d, const void *data, size_t size)
 {
-    int rc = mum_hasher_update(d->sha1, data, size);
-    if (rc == MUM_OK)
+    int rc = d->sha1 ? mum_hasher_update(d->sha1, data, size) : MUM_OK;
+    if (rc == MUM_OK && d->sha256)
         rc = mum_hasher_update(d->sha256, data, size);
     return rc;
 }
@@ -674,10 +678,13 @@ int mum_cab_digest_finish(mum_cab_digest *d, mum_ctx *ctx, const mum_location *l
     if (rc == MUM_OK)
         rc = check_layout(d, loc, findings, &digests_ok);
     if (rc == MUM_OK && digests_ok) {
-        rc = mum_hasher_final(d->sha1, out->sha1);
-        if (rc == MUM_OK)
+        if (d->sha1)
+            rc = mum_hasher_final(d->sha1, out->sha1);
+        if (rc == MUM_OK && d->sha256)
             rc = mum_hasher_final(d->sha256, out->sha256);
         out->digests_valid = rc == MUM_OK;
+        out->sha1_valid = out->digests_valid && d->sha1;
+        out->sha256_valid = out->digests_valid && d->sha256;
     }
     if (rc == MUM_OK && d->raw) {
         rc = mum_hasher_final(d->raw, out->raw_sha256);

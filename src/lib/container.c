@@ -404,6 +404,40 @@ static bool is_mscf(const void *p, size_t n)
 }
 
 /*
+ * MUM_WALK_SIGNATURE_ONE_DIGEST: a cabinet read from a file can have its
+ * signature read first, where the header says it is, to digest the
+ * cabinet in the one algorithm the signature holds.  Anything unclear (no
+ * signature, not readable there, not plain) leaves both digests on.  The
+ * signature that is verified is still the one read with the cabinet.
+ */
+static int signature_alg_ahead(level *L, unsigned *flags)
+{
+    const mum_cab_header *h = &L->cab;
+    if (!h->signature_reserve || h->signature_offset < MUM_CAB_SIGNED_HEADER ||
+        h->signature_length == 0 || h->signature_length > MUM_CAB_SIGNATURE_MAX)
+        return MUM_OK;
+    unsigned char *blob = mum__malloc(h->signature_length);
+    if (!blob)
+        return MUM_ENOMEM;
+    size_t got = 0;
+    while (got < h->signature_length) {
+        ssize_t r = pread(L->fd, blob + got, h->signature_length - got,
+                          (off_t)h->signature_offset + (off_t)got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    mum_hash_alg alg = got == h->signature_length ? mum_cab_signature_alg(blob, got) : MUM_HASH_NONE;
+    mum__free(blob);
+    *flags |= alg == MUM_HASH_SHA1     ? MUM_CAB_DIGEST_ONLY_SHA1
+              : alg == MUM_HASH_SHA256 ? MUM_CAB_DIGEST_ONLY_SHA256
+                                       : 0;
+    return MUM_OK;
+}
+
+/*
  * Checks the header of a cabinet level and starts libarchive on it.  `head`
  * holds the first bytes (as many as were at hand).
  */
@@ -444,7 +478,10 @@ static int start_cabinet(mum_walk *w, level *L, const unsigned char *head, size_
         unsigned flags = raw ? MUM_CAB_DIGEST_RAW : 0;
         if (w->threads)
             flags |= MUM_CAB_DIGEST_THREAD; /* off the decoding thread, the busiest */
-        rc = mum_cab_digest_new(&L->digest, flags);
+        if ((w->opt.flags & MUM_WALK_SIGNATURE_ONE_DIGEST) && L->fd >= 0)
+            rc = signature_alg_ahead(L, &flags);
+        if (rc == MUM_OK)
+            rc = mum_cab_digest_new(&L->digest, flags);
         if (rc != MUM_OK)
             return walk_fail(w, rc, L->path, "cannot start the cabinet digest");
     }

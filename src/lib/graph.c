@@ -1429,7 +1429,8 @@ static int read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_graph_
     /* the walk computes every file's SHA-256 on its decoding thread (and the cabinets'
      * digests on theirs) while this one parses and computes SHA-1 */
     mum_walk_options wo = MUM_WALK_OPTIONS_INIT;
-    wo.flags |= MUM_WALK_SIGNATURES | MUM_WALK_FILE_DIGESTS | MUM_WALK_FILE_NO_SHA1 | opts->walk_flags;
+    wo.flags |= MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST | MUM_WALK_FILE_DIGESTS |
+                MUM_WALK_FILE_NO_SHA1 | opts->walk_flags;
     b.walk_flags = wo.flags;
     mum_walk_consumer c = {want_data, on_entry, on_data, on_entry_end};
     int rc = mum_walk_run(ctx, b.in->pub.path, &wo, &c, &b, findings);

@@ -340,3 +340,143 @@ Test(cab_signature, out_of_memory_is_reported)
     mum_cab_signature_clear(&cs);
     free(c.data);
 }
+
+/* The digests with `flags` (MUM_CAB_DIGEST_ONLY_*), as the digest pass finds them. */
+static void digest_with(const cabfile *c, unsigned flags, mum_cab_signature *out)
+{
+    mum_cab_digest *d;
+    cr_assert_eq(mum_cab_digest_new(&d, flags), MUM_OK);
+    cr_assert_eq(mum_cab_digest_update(d, c->data, c->size), MUM_OK);
+    cr_assert_eq(mum_cab_digest_finish(d, NULL, NULL, out, NULL), MUM_OK);
+    mum_cab_digest_free(d);
+}
+
+Test(cab_signature, the_signature_says_its_algorithm_and_that_digest_alone_verifies)
+{
+    const char *hashes[2] = {"sha1", "sha256"};
+    const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
+    const unsigned only[2] = {MUM_CAB_DIGEST_ONLY_SHA1, MUM_CAB_DIGEST_ONLY_SHA256};
+    for (int h = 0; h < 2; h++) {
+        cabfile c = signed_cab("signer", hashes[h]);
+        mum_cab_signature all, mine, other;
+        digest(&c, &all);
+        cr_assert(all.digests_valid && all.sha1_valid && all.sha256_valid);
+        cr_assert_eq(mum_cab_signature_alg(all.blob, all.blob_size), algs[h], "%s", hashes[h]);
+
+        /* the algorithm it names: the same digest, the other one not computed */
+        digest_with(&c, only[h], &mine);
+        cr_assert(mine.digests_valid);
+        cr_assert_eq(mine.sha1_valid, h == 0);
+        cr_assert_eq(mine.sha256_valid, h == 1);
+        if (h == 0)
+            cr_assert_arr_eq(mine.sha1, all.sha1, 20);
+        else
+            cr_assert_arr_eq(mine.sha256, all.sha256, 32);
+        mum_sig_result r;
+        mum_trust *t = anchors("root.pem");
+        mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+        o.anchors = t;
+        cr_assert_eq(mum_cab_signature_verify(&r, NULL, NULL, &mine, NULL, &o), MUM_OK);
+        cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s: %s", hashes[h], r.detail);
+        mum_sig_result_clear(&r);
+
+        /* the other one: the signature's digest was not computed, and that fails */
+        digest_with(&c, only[1 - h], &other);
+        cr_assert(other.digests_valid);
+        cr_assert_eq(mum_cab_signature_verify(&r, NULL, NULL, &other, NULL, &o), MUM_OK);
+        cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED, "%s", hashes[h]);
+        cr_assert_eq(r.failed_check, MUM_SIG_CHECK_FILE_DIGEST);
+        cr_assert(strstr(r.detail, "no digest of that kind was computed"), "%s", r.detail);
+        mum_sig_result_clear(&r);
+        mum_trust_free(t);
+        mum_cab_signature_clear(&all);
+        mum_cab_signature_clear(&mine);
+        mum_cab_signature_clear(&other);
+        free(c.data);
+    }
+    mum_cab_digest *d = NULL;
+    cr_assert_eq(mum_cab_digest_new(&d, MUM_CAB_DIGEST_ONLY_SHA1 | MUM_CAB_DIGEST_ONLY_SHA256), MUM_EINVAL);
+    cr_assert_null(d);
+}
+
+Test(cab_signature, an_algorithm_is_told_only_from_a_whole_plain_signature)
+{
+    cabfile c = signed_cab("signer", "sha256");
+    mum_cab_signature cs;
+    digest(&c, &cs);
+    size_t der = (size_t)cs.blob[2] << 8 | cs.blob[3]; /* 30 82 hh ll */
+    cr_assert_eq(cs.blob[1], 0x82);
+    der += 4;
+    cr_assert_leq(der, cs.blob_size);
+    cr_assert_eq(mum_cab_signature_alg(cs.blob, der), MUM_HASH_SHA256);
+    /* cut anywhere: the outer SEQUENCE runs past the end */
+    for (size_t n = 0; n < der; n++)
+        cr_assert_eq(mum_cab_signature_alg(cs.blob, n), MUM_HASH_NONE, "cut at %zu", n);
+    cr_assert_eq(mum_cab_signature_alg(NULL, 100), MUM_HASH_NONE);
+    /* not signedData; the stand-in bytes of a fixture */
+    uint8_t *copy = malloc(der);
+    memcpy(copy, cs.blob, der);
+    for (size_t i = 4; i < der && i < 20; i++) {
+        if (copy[i] == 0x07 && copy[i + 1] == 0x02) { /* ...0d 01 07 02: the last arcs of the OID */
+            copy[i + 1] = 0x01;                       /* pkcs7-data */
+            break;
+        }
+    }
+    cr_assert_eq(mum_cab_signature_alg(copy, der), MUM_HASH_NONE);
+    free(copy);
+    cr_assert_eq(mum_cab_signature_alg("SIGNATURSIGNATUR", 16), MUM_HASH_NONE);
+    mum_cab_signature_clear(&cs);
+    free(c.data);
+}
+
+/* The signature a walk finds at the end of the cabinet file `path`. */
+static void walk_signature(const char *path, unsigned flags, mum_cab_signature *out)
+{
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.flags |= flags;
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, NULL, path, &o, NULL), MUM_OK);
+    const mum_entry *e;
+    bool found = false;
+    while (mum_walk_next(w, &e) == MUM_OK && e) {
+        if (e->kind == MUM_ENTRY_CONTAINER_END && e->depth == 0 && e->signature) {
+            *out = *e->signature;
+            out->blob = NULL; /* the walk's */
+            found = true;
+        }
+    }
+    mum_walk_free(w);
+    cr_assert(found);
+}
+
+Test(cab_signature, a_walk_over_a_cabinet_file_digests_what_its_signature_needs)
+{
+    const char *hashes[2] = {"sha1", "sha256"};
+    for (int h = 0; h < 2; h++) {
+        cabfile c = signed_cab("signer", hashes[h]);
+        char dir[256], path[300];
+        tu_scratch(dir);
+        snprintf(path, sizeof path, "%s/signed.cab", dir);
+        FILE *fp = fopen(path, "wb");
+        cr_assert_not_null(fp);
+        cr_assert_eq(fwrite(c.data, 1, c.size, fp), c.size);
+        fclose(fp);
+        mum_cab_signature both, one;
+        walk_signature(path, MUM_WALK_SIGNATURES, &both);
+        walk_signature(path, MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST, &one);
+        cr_assert(both.sha1_valid && both.sha256_valid);
+        cr_assert(one.digests_valid);
+        cr_assert_eq(one.sha1_valid, h == 0, "%s", hashes[h]);
+        cr_assert_eq(one.sha256_valid, h == 1, "%s", hashes[h]);
+        if (h == 0)
+            cr_assert_arr_eq(one.sha1, both.sha1, 20);
+        else
+            cr_assert_arr_eq(one.sha256, both.sha256, 32);
+        tu_rmrf(dir);
+        free(c.data);
+    }
+    /* a signature that names no algorithm: both, as without the flag */
+    mum_cab_signature fake;
+    walk_signature(fixture("sigfake.cab"), MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST, &fake);
+    cr_assert(fake.digests_valid && fake.sha1_valid && fake.sha256_valid);
+}
