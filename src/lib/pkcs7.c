@@ -1027,7 +1027,7 @@ int mum_signature_parse(mum_ctx *ctx, const void *der, size_t size, const mum_lo
     /* The content: any type OpenSSL does not know sits in d.other as the
      * original encoding; plain data is an OCTET STRING. */
     if (PKCS7_type_is_other(content) && content->d.other) {
-        const ASN1_TYPE *t = content->d.other;
+        ASN1_TYPE *t = content->d.other;
         if (t->type == V_ASN1_SEQUENCE || t->type == V_ASN1_SET || t->type == V_ASN1_OTHER) {
             /* the whole TLV, as it appears in the input */
             uint64_t at;
@@ -1040,6 +1040,9 @@ int mum_signature_parse(mum_ctx *ctx, const void *der, size_t size, const mum_lo
             }
             sig->content_len = (size_t)t->value.sequence->length;
             sig->content_body = mum__der_header_len(sig->content, sig->content_len);
+            /* read in place: OpenSSL's copy is not needed (a catalog's list: megabytes) */
+            if (sig->content != t->value.sequence->data)
+                ASN1_STRING_set0(t->value.sequence, NULL, 0);
         }
     }
     int nsig = sk_PKCS7_SIGNER_INFO_num(sig->p7->d.sign->signer_info);
