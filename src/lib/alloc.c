@@ -70,6 +70,12 @@ void *mum__realloc(void *ptr, size_t size)
     return g_realloc(ptr, size ? size : 1);
 }
 
+void *mum__shrink(void *ptr, size_t size)
+{
+    void *p = ptr ? g_realloc(ptr, size ? size : 1) : NULL;
+    return p ? p : ptr;
+}
+
 void *mum__reallocarray(void *ptr, size_t n, size_t size)
 {
     if (size != 0 && n > SIZE_MAX / size)

@@ -22,6 +22,10 @@
 MUM_INTERNAL void *mum__malloc(size_t size);
 MUM_INTERNAL void *mum__calloc(size_t n, size_t size);
 MUM_INTERNAL void *mum__realloc(void *ptr, size_t size);
+/* The block at ptr made `size` bytes (not more than it has): never an
+ * injected failure, since nothing depends on it; ptr when the allocator
+ * cannot. */
+MUM_INTERNAL void *mum__shrink(void *ptr, size_t size);
 /* realloc of n * size with overflow check. */
 MUM_INTERNAL void *mum__reallocarray(void *ptr, size_t n, size_t size);
 MUM_INTERNAL void mum__free(void *ptr);

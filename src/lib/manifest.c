@@ -22,7 +22,7 @@ static char *arena_alloc(mum_manifest_store *s, size_t n)
 {
     mum_arena_chunk *c = s->chunks;
     if (!c || c->cap - c->used < n) {
-        size_t cap = c ? c->cap * 2 : 2048;
+        size_t cap = c ? c->cap * 2 : 1024;
         if (cap > 65536)
             cap = 65536;
         if (cap < n)
@@ -1135,9 +1135,30 @@ int mum_manifest_parser_feed(mum_manifest_parser *p, const void *data, size_t si
     return rc;
 }
 
+/* A vector's spare room given back (a manifest's arrays grow by doubling
+ * and then stay for the life of the graph). */
+static void vec_fit(mum_vec *v, size_t size)
+{
+    if (v->cap > v->count && v->items) {
+        v->items = mum__shrink(v->items, v->count * size);
+        v->cap = v->count;
+    }
+}
+
 /* Points the model's arrays at the vectors, slicing the nested ones. */
 static void link_model(mum_manifest *m, mum_manifest_store *s)
 {
+    vec_fit(&s->parents, sizeof(mum_manifest_parent));
+    vec_fit(&s->parent_refs, sizeof(mum_manifest_ref));
+    vec_fit(&s->updates, sizeof(mum_manifest_update));
+    vec_fit(&s->applicable, sizeof(mum_manifest_target));
+    vec_fit(&s->items, sizeof(mum_manifest_target));
+    vec_fit(&s->deps, sizeof(mum_manifest_dependency));
+    vec_fit(&s->files, sizeof(mum_manifest_file));
+    vec_fit(&s->regkeys, sizeof(mum_manifest_registry_key));
+    vec_fit(&s->regvalues, sizeof(mum_manifest_registry_value));
+    vec_fit(&s->elements, sizeof(mum_manifest_element));
+    vec_fit(&s->notes, sizeof(mum_manifest_note));
     m->package.parents = s->parents.items;
     m->package.parent_count = s->parents.count;
     mum_manifest_ref *refs = s->parent_refs.items;

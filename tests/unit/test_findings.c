@@ -226,3 +226,21 @@ Test(testutil, leak_check_sees_a_leak)
     free((void *)(hidden ^ (uintptr_t)0x5a5a5a5a5a5a5a5aULL));
 }
 #endif
+
+/* Making a block smaller keeps its bytes and is never an injected failure
+ * (nothing would report it: the caller keeps the larger block). */
+Test(alloc, shrinking_keeps_the_bytes_and_never_fails)
+{
+    unsigned char *p = mum__malloc(4096);
+    cr_assert_not_null(p);
+    for (int i = 0; i < 4096; i++)
+        p[i] = (unsigned char)i;
+    mum__alloc_fail_at(1); /* the next allocation fails */
+    unsigned char *q = mum__shrink(p, 100);
+    mum__alloc_fail_at(0);
+    cr_assert_not_null(q);
+    for (int i = 0; i < 100; i++)
+        cr_assert_eq(q[i], (unsigned char)i);
+    cr_assert_null(mum__shrink(NULL, 10));
+    mum__free(q);
+}

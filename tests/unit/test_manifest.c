@@ -1409,3 +1409,41 @@ Test(manifest, a_renewed_parser_parses_each_document_as_a_new_one)
     }
     mum__sbuf_free(&big);
 }
+
+/* A manifest's arrays are given back their spare room when the parse ends
+ * (they grow by doubling): every record must still be there, in order. */
+Test(manifest, arrays_fitted_at_the_end_keep_every_record)
+{
+    const int counts[] = {1, 8, 9, 100, 1000};
+    for (size_t c = 0; c < MUM_ARRAY_LEN(counts); c++) {
+        mum_sbuf doc = {0};
+        mum__sbuf_puts(&doc, "<assembly xmlns=\"" V3 "\" manifestVersion=\"1.0\">"
+                             "<assemblyIdentity name=\"Contoso-Widget\" version=\"1.2.3.4\" "
+                             "processorArchitecture=\"amd64\" publicKeyToken=\"" TOKEN
+                             "\" versionScope=\"nonSxS\"/>");
+        for (int i = 0; i < counts[c]; i++) {
+            char rec[512];
+            snprintf(rec, sizeof rec,
+                     "<file name=\"f%d.dll\" destinationPath=\"$(runtime.system32)\\\"/>"
+                     "<dependency><dependentAssembly><assemblyIdentity name=\"Dep-%d\" "
+                     "version=\"1.0.0.%d\" processorArchitecture=\"amd64\" publicKeyToken=\"" TOKEN
+                     "\"/></dependentAssembly></dependency>",
+                     i, i, i);
+            mum__sbuf_puts(&doc, rec);
+        }
+        mum__sbuf_puts(&doc, "</assembly>");
+        mum_manifest *m = NULL;
+        cr_assert_eq(mum_manifest_parse(&m, NULL, NULL, NULL, doc.data, doc.len), MUM_OK, "%d", counts[c]);
+        cr_assert_eq(m->file_count, (size_t)counts[c]);
+        cr_assert_eq(m->dependency_count, (size_t)counts[c]);
+        for (int i = 0; i < counts[c]; i++) {
+            char want[32];
+            snprintf(want, sizeof want, "f%d.dll", i);
+            cr_assert_str_eq(m->files[i].name, want);
+            snprintf(want, sizeof want, "Dep-%d", i);
+            cr_assert_str_eq(m->dependencies[i].ref.id.name, want);
+        }
+        mum_manifest_free(m);
+        mum__sbuf_free(&doc);
+    }
+}
