@@ -6,7 +6,10 @@
 
 #include "crypto.h"
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
+
+#include <pthread.h>
 #include <string.h>
 
 struct mum_hasher {
@@ -64,7 +67,7 @@ int mum_hash_parse_name(const char *text, mum_hash_alg *out)
     return MUM_ENOTFOUND;
 }
 
-const EVP_MD *mum__evp_md(mum_hash_alg alg)
+static const EVP_MD *legacy_md(mum_hash_alg alg)
 {
     switch (alg) {
     case MUM_HASH_MD5: return EVP_md5();
@@ -74,6 +77,32 @@ const EVP_MD *mum__evp_md(mum_hash_alg alg)
     case MUM_HASH_SHA512: return EVP_sha512();
     default: return NULL;
     }
+}
+
+/*
+ * The digests fetched from the default provider once for the process: a
+ * legacy EVP_MD (EVP_sha256()) makes every EVP_DigestInit_ex fetch it
+ * again, a lock and a lookup per file (0.11 s of CPU on the benchmark
+ * package's 42 000 files).  Kept to the end of the process; where a fetch
+ * fails, the legacy object serves.
+ */
+static EVP_MD *fetched[MUM_HASH_SHA512 + 1];
+static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+
+static void fetch_digests(void)
+{
+    static const char *const names[] = {NULL, "MD5", "SHA1", "SHA256", "SHA384", "SHA512"};
+    for (int i = MUM_HASH_MD5; i <= MUM_HASH_SHA512; i++)
+        fetched[i] = EVP_MD_fetch(NULL, names[i], NULL);
+    ERR_clear_error(); /* a provider without MD5 leaves its error behind */
+}
+
+const EVP_MD *mum__evp_md(mum_hash_alg alg)
+{
+    if (alg < MUM_HASH_MD5 || alg > MUM_HASH_SHA512)
+        return NULL;
+    pthread_once(&fetch_once, fetch_digests);
+    return fetched[alg] ? fetched[alg] : legacy_md(alg);
 }
 
 int mum_hasher_new(mum_hash_alg alg, mum_hasher **out)

@@ -3,6 +3,8 @@
  */
 #include "testutil.h"
 
+#include <pthread.h>
+
 static void expect_hex(mum_hash_alg alg, const char *msg, const char *want)
 {
     uint8_t d[MUM_HASH_MAX_SIZE];
@@ -19,6 +21,48 @@ Test(hash, known_vectors)
                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     expect_hex(MUM_HASH_SHA256, "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     expect_hex(MUM_HASH_MD5, "abc", "900150983cd24fb0d6963f7d28e17f72");
+    expect_hex(MUM_HASH_SHA384, "abc",
+               "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
+               "8086072ba1e7cc2358baeca134c825a7");
+    expect_hex(MUM_HASH_SHA512, "abc",
+               "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+               "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+}
+
+/* The digests are fetched from the provider once, by whichever thread comes
+ * first: threads starting together must all get working hashers. */
+static void *hash_on_a_thread(void *arg)
+{
+    uint8_t *out = arg;
+    for (int round = 0; round < 200; round++) {
+        mum_hasher *h;
+        if (mum_hasher_new(round % 2 ? MUM_HASH_SHA1 : MUM_HASH_SHA256, &h) != MUM_OK)
+            return NULL;
+        mum_hasher_update(h, "abc", 3);
+        mum_hasher_final(h, out + (round % 2) * 32);
+        mum_hasher_free(h);
+    }
+    return arg;
+}
+
+Test(hash, hashers_made_on_threads_at_once_agree)
+{
+    enum { THREADS = 8 };
+    pthread_t t[THREADS];
+    uint8_t out[THREADS][64];
+    memset(out, 0, sizeof out);
+    for (int i = 0; i < THREADS; i++)
+        cr_assert_eq(pthread_create(&t[i], NULL, hash_on_a_thread, out[i]), 0);
+    uint8_t sha256[32], sha1[20];
+    mum_hash_buffer(MUM_HASH_SHA256, "abc", 3, sha256);
+    mum_hash_buffer(MUM_HASH_SHA1, "abc", 3, sha1);
+    for (int i = 0; i < THREADS; i++) {
+        void *r;
+        pthread_join(t[i], &r);
+        cr_assert_not_null(r, "thread %d could not make a hasher", i);
+        cr_assert_arr_eq(out[i], sha256, 32);
+        cr_assert_arr_eq(out[i] + 32, sha1, 20);
+    }
 }
 
 Test(hash, streaming_equals_one_shot_and_resets)
