@@ -82,6 +82,9 @@ typedef struct mum_entry {
      * end (pull: after mum_walk_read gave *size 0; pipelined: in entry_end);
      * NULL before and when the data was not read. */
     const mum_file_digests *digests;
+    /* FILE in mum_walk_run: what the consumer's `prepare` made of it on the
+     * decoding thread, or NULL (see mum_walk_consumer). */
+    void *prepared;
 } mum_entry;
 
 /* Walk flags. */
@@ -150,12 +153,25 @@ MUM_EXTERN int mum_walk_read(mum_walk *w, const void **data, size_t *size);
  * returning anything but MUM_OK stops the walk, and mum_walk_run returns
  * that status (the callback records the reason on ctx).  NULL callbacks are
  * skipped.  A custom allocator (mum_set_allocator) must be thread-safe.
+ *
+ * `prepare` lets the decoding thread take work off the caller's when it
+ * would otherwise wait for it: when the queue is full and a file's data,
+ * read to its end, fits one block, prepare(ud, e, data, size) runs on the
+ * decoding thread (so it must touch only what no other callback touches)
+ * and what it returns reaches `entry`, `data` and `entry_end` of that file
+ * as e->prepared (NULL when prepare was not called or returned NULL).  The
+ * consumer owns it from its `entry` call on; prepared results the walk
+ * could not deliver (it stopped first) go to `release`.  Whether a file is
+ * prepared depends on timing, so what the consumer makes of a file must
+ * not.  Neither runs with MUM_WALK_SINGLE_THREAD.
  */
 typedef struct mum_walk_consumer {
     bool (*want_data)(void *ud, const mum_entry *e);
     int (*entry)(void *ud, const mum_entry *e);
     int (*data)(void *ud, const mum_entry *e, const void *data, size_t size);
     int (*entry_end)(void *ud, const mum_entry *e);
+    void *(*prepare)(void *ud, const mum_entry *e, const void *data, size_t size);
+    void (*release)(void *ud, void *prepared);
 } mum_walk_consumer;
 
 /*

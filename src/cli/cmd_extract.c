@@ -360,7 +360,10 @@ int cmd_extract(int argc, char **argv)
         return cli_fail("out of memory");
     }
     cli_progress_init(&s.progress, "extract");
-    mum_walk_consumer consumer = {want_data, on_entry, on_data, on_entry_end};
+    mum_walk_consumer consumer = {.want_data = want_data,
+                                  .entry = on_entry,
+                                  .data = on_data,
+                                  .entry_end = on_entry_end};
     int rc = mum_walk_run(ctx, input, &opts, &consumer, &s, findings);
     cli_progress_done(&s.progress);
     if (s.out >= 0)

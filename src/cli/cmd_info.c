@@ -794,7 +794,10 @@ int cmd_info(int argc, char **argv)
     }
     mum_walk_options opts = MUM_WALK_OPTIONS_INIT;
     opts.flags |= MUM_WALK_SIGNATURES;
-    mum_walk_consumer consumer = {want_data, on_entry, on_data, on_entry_end};
+    mum_walk_consumer consumer = {.want_data = want_data,
+                                  .entry = on_entry,
+                                  .data = on_data,
+                                  .entry_end = on_entry_end};
     cli_progress_init(&s.progress, "info");
     int rc = mum_walk_run(s.ctx, s.input, &opts, &consumer, &s, s.findings);
     cli_progress_done(&s.progress);

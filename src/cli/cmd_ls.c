@@ -253,7 +253,10 @@ int cmd_ls(int argc, char **argv)
     if (s.format == FORMAT_JSON)
         json_begin_object(&s.json);
     cli_progress_init(&s.progress, "ls");
-    mum_walk_consumer consumer = {want_data, on_entry, on_data, on_entry_end};
+    mum_walk_consumer consumer = {.want_data = want_data,
+                                  .entry = on_entry,
+                                  .data = on_data,
+                                  .entry_end = on_entry_end};
     int rc = mum_walk_run(ctx, input, &opts, &consumer, &s, findings);
     cli_progress_done(&s.progress);
     int exit_rc;

@@ -236,6 +236,10 @@ typedef struct build {
     unsigned walk_flags;
     cat_worker *worker;         /* checks catalogs while the walk goes on (NULL: none yet) */
     mum_pe_hasher *pe;          /* the current payload's Authenticode digests, streamed */
+    struct prepared *ready;     /* the current manifest, parsed on the decoding thread */
+    /* the decoding thread's own (prepare): touched by nothing else */
+    mum_manifest_parser *pparser;
+    mum_ctx *pctx;
     mum_hasher *sha1;           /* the current file's SHA-1 (the walk does SHA-256) */
     bool sha1_dirty;            /* sha1 has bytes of a file that was not finished */
 
@@ -314,6 +318,89 @@ static bool want_data(void *ud, const mum_entry *e)
 {
     (void)ud;
     return !in_wsusscan(e->path, false);
+}
+
+/*
+ * A manifest parsed on the decoding thread while this one was behind
+ * (mum_walk_consumer.prepare): the model or the parse's failure, and the
+ * findings the parse made, added where the parse would have added them.
+ */
+typedef struct prepared {
+    mum_manifest *m;
+    int rc;
+    char *reason;               /* rc != MUM_OK */
+    uint32_t line, column;
+    mum_findings *findings;
+} prepared;
+
+static void prepared_free(prepared *p)
+{
+    if (!p)
+        return;
+    mum_manifest_free(p->m);
+    mum__free(p->reason);
+    mum_findings_free(p->findings);
+    mum__free(p);
+}
+
+static void release_prepared(void *ud, void *p)
+{
+    MUM_UNUSED(ud);
+    prepared_free(p);
+}
+
+/* The name a node gets for an entry path (node_new). */
+static const char *node_name_of(const char *path)
+{
+    const char *bang = strrchr(path, '!');
+    const char *local = bang ? bang + 1 : path;
+    const char *slash = strrchr(local, '/');
+    return slash ? slash + 1 : local;
+}
+
+/* On the decoding thread: parses a manifest as finish_manifest would, or
+ * returns NULL to leave it to this thread (anything else, or no memory). */
+static void *prepare_manifest(void *ud, const mum_entry *e, const void *data, size_t size)
+{
+    build *b = ud;
+    file_role role = role_of(e);
+    if (role != ROLE_PACKAGE && role != ROLE_COMPONENT)
+        return NULL;
+    if (!b->pctx && mum_ctx_new(&b->pctx) != MUM_OK)
+        return NULL;
+    prepared *p = mum__calloc(1, sizeof *p);
+    if (!p || mum_findings_new(&p->findings) != MUM_OK) {
+        mum__free(p);
+        return NULL;
+    }
+    mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
+    mo.findings = p->findings;
+    mo.file_name = node_name_of(e->path);
+    mum_location loc = here(b, e->path);
+    int rc = b->pparser ? mum__manifest_parser_renew(&b->pparser, b->pctx, &loc, &mo)
+                        : mum_manifest_parser_new(&b->pparser, b->pctx, &loc, &mo);
+    if (rc == MUM_OK)
+        rc = mum_manifest_parser_feed(b->pparser, data, size);
+    if (rc == MUM_OK)
+        rc = mum_manifest_parser_finish(b->pparser, &p->m);
+    if (rc == MUM_ENOMEM || (rc != MUM_OK && !b->pparser)) {
+        mum_ctx_clear(b->pctx);
+        prepared_free(p);
+        return NULL;
+    }
+    p->rc = rc;
+    if (rc != MUM_OK) {
+        const mum_location *where = mum_ctx_location(b->pctx);
+        p->line = where->line;
+        p->column = where->column;
+        p->reason = mum__strdup(mum_ctx_reason(b->pctx));
+        mum_ctx_clear(b->pctx);
+        if (!p->reason) {
+            prepared_free(p);
+            return NULL;
+        }
+    }
+    return p;
 }
 
 static int open_cabinet(build *b, const mum_entry *e)
@@ -569,6 +656,8 @@ static int on_entry(void *ud, const mum_entry *e)
     b->cur = NULL;
     b->buf.len = 0;
     b->buf_over = false;
+    prepared_free(b->ready); /* ours from here (the last one's, if it had no end) */
+    b->ready = e->prepared;
     mum_pe_hasher_free(b->pe);
     b->pe = NULL;
     if (b->role == ROLE_SKIP)
@@ -600,7 +689,7 @@ static int on_entry(void *ud, const mum_entry *e)
     if (src != MUM_OK)
         return src == MUM_ENOMEM ? nomem(b) : mum__error(b->ctx, src, NULL, "cannot start a digest");
     b->sha1_dirty = true;
-    if (kind == MUM_NODE_PACKAGE || kind == MUM_NODE_COMPONENT) {
+    if ((kind == MUM_NODE_PACKAGE || kind == MUM_NODE_COMPONENT) && !b->ready) {
         mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
         mo.findings = b->findings;
         mo.file_name = n->name;
@@ -645,7 +734,7 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
         break;
     case ROLE_PACKAGE:
     case ROLE_COMPONENT:
-        if (b->parser) {
+        if (b->parser && !b->ready) {
             int rc = mum_manifest_parser_feed(b->parser, data, size);
             if (rc == MUM_ENOMEM)
                 return rc;
@@ -680,7 +769,23 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
 static int finish_manifest(build *b, node_priv *n)
 {
     mum_manifest *m = NULL;
-    int rc = mum_manifest_parser_finish(b->parser, &m); /* the parser stays for the next one */
+    prepared *p = b->ready;
+    int rc;
+    if (p) { /* parsed on the decoding thread: its findings come here, in order */
+        b->ready = NULL;
+        rc = mum__findings_relay(b->findings, p->findings);
+        if (rc == MUM_OK) {
+            m = p->m;
+            p->m = NULL;
+            rc = p->rc;
+            if (rc != MUM_OK)
+                mum__error(b->ctx, rc, &(mum_location){.line = p->line, .column = p->column}, "%s",
+                           p->reason);
+        }
+        prepared_free(p);
+    } else {
+        rc = mum_manifest_parser_finish(b->parser, &m); /* the parser stays for the next one */
+    }
     if (rc == MUM_ENOMEM)
         return rc;
     if (rc != MUM_OK) {
@@ -1432,10 +1537,18 @@ static int read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_graph_
     wo.flags |= MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST | MUM_WALK_FILE_DIGESTS |
                 MUM_WALK_FILE_NO_SHA1 | opts->walk_flags;
     b.walk_flags = wo.flags;
-    mum_walk_consumer c = {want_data, on_entry, on_data, on_entry_end};
+    mum_walk_consumer c = {.want_data = want_data,
+                           .entry = on_entry,
+                           .data = on_data,
+                           .entry_end = on_entry_end,
+                           .prepare = prepare_manifest,
+                           .release = release_prepared};
     int rc = mum_walk_run(ctx, b.in->pub.path, &wo, &c, &b, findings);
     rc = cat_worker_finish(&b, rc);
     mum_manifest_parser_free(b.parser);
+    mum_manifest_parser_free(b.pparser);
+    mum_ctx_free(b.pctx);
+    prepared_free(b.ready);
     mum_pe_hasher_free(b.pe);
     mum_hasher_free(b.sha1);
     mum__sbuf_free(&b.buf);

@@ -171,6 +171,9 @@ static inline void mum__sync_destroy(pthread_mutex_t *mu, pthread_cond_t *a, pth
  * waits for it (default 64 MiB; for tests).  Not thread-safe: set it before
  * building a graph. */
 MUM_INTERNAL void mum__graph_catalog_backlog(size_t bytes);
+/* Tests: the decoding thread prepares every file it can (mum_walk_consumer.prepare),
+ * not only when the consumer is behind. */
+MUM_INTERNAL void mum__walk_prepare_always(bool always);
 /* Whether the graph was built with MUM_WALK_SINGLE_THREAD (mum_verify_graph
  * then runs all its checks on the caller's thread too). */
 struct mum_graph;

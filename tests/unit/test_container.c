@@ -123,7 +123,10 @@ static int run_logged(mum_ctx *ctx, const char *input, unsigned flags, uint32_t 
     mum_walk_options o = MUM_WALK_OPTIONS_INIT;
     o.flags = flags;
     o.queue_blocks = blocks;
-    mum_walk_consumer c = {NULL, rl_entry, rl_data, rl_end};
+    mum_walk_consumer c = {.want_data = NULL,
+                           .entry = rl_entry,
+                           .data = rl_data,
+                           .entry_end = rl_end};
     cr_assert_eq(mum_hasher_new(MUM_HASH_SHA256, &r->h), MUM_OK);
     int rc = mum_walk_run(ctx, input, &o, &c, r, NULL);
     mum_hasher_free(r->h);
@@ -603,7 +606,10 @@ static int sweep_run(const char *path)
     run_log r = {0};
     mum_walk_options o = MUM_WALK_OPTIONS_INIT;
     o.flags |= MUM_WALK_SINGLE_THREAD | MUM_WALK_SIGNATURES | MUM_WALK_FILE_DIGESTS;
-    mum_walk_consumer c = {NULL, rl_entry, rl_data, rl_end};
+    mum_walk_consumer c = {.want_data = NULL,
+                           .entry = rl_entry,
+                           .data = rl_data,
+                           .entry_end = rl_end};
     int rc = mum_hasher_new(MUM_HASH_SHA256, &r.h);
     if (rc == MUM_OK)
         rc = mum_walk_run(NULL, path, &o, &c, &r, NULL);
@@ -719,7 +725,10 @@ Test(pipeline, file_digests_are_those_of_the_data)
             mum_walk_options o = MUM_WALK_OPTIONS_INIT;
             o.flags = flags[k] | MUM_WALK_FILE_DIGESTS;
             o.queue_blocks = blocks[k];
-            mum_walk_consumer cons = {NULL, dc_entry, dc_data, dc_end};
+            mum_walk_consumer cons = {.want_data = NULL,
+                                      .entry = dc_entry,
+                                      .data = dc_data,
+                                      .entry_end = dc_end};
             cr_assert_eq(mum_walk_run(NULL, path, &o, &cons, &c, NULL), MUM_OK, "%s, run %zu", names[i], k);
             cr_assert_gt(c.files, 0, "%s", names[i]);
             cr_assert(files < 0 || c.files == files, "%s: run %zu saw other files", names[i], k);
@@ -728,4 +737,78 @@ Test(pipeline, file_digests_are_those_of_the_data)
         }
         free(path);
     }
+}
+
+/* mum_walk_consumer.prepare: what the decoding thread makes of a file
+ * reaches the consumer's callbacks as e->prepared, each result exactly
+ * once, and what the walk could not deliver goes to release. */
+typedef struct prep_log {
+    int made, delivered, released;
+    int entries, stop_at; /* entry fails at this file (0: never) */
+    bool mismatch;        /* a result reached the wrong file */
+} prep_log;
+
+static void *pl_prepare(void *ud, const mum_entry *e, const void *data, size_t size)
+{
+    MUM_UNUSED(data);
+    MUM_UNUSED(size);
+    prep_log *l = ud;
+    __atomic_add_fetch(&l->made, 1, __ATOMIC_RELAXED);
+    return mum__strdup(e->path);
+}
+
+static void pl_release(void *ud, void *p)
+{
+    prep_log *l = ud;
+    __atomic_add_fetch(&l->released, 1, __ATOMIC_RELAXED);
+    mum__free(p);
+}
+
+static int pl_entry(void *ud, const mum_entry *e)
+{
+    prep_log *l = ud;
+    if (e->kind != MUM_ENTRY_FILE)
+        return MUM_OK;
+    int rc = ++l->entries == l->stop_at ? MUM_EINVAL : MUM_OK;
+    if (rc != MUM_OK)
+        usleep(50000); /* the decoding thread fills the queue with results meanwhile */
+    if (e->prepared) {
+        l->delivered++;
+        if (strcmp(e->prepared, e->path) != 0)
+            l->mismatch = true;
+        mum__free(e->prepared); /* the consumer's from here, even when it fails */
+    }
+    return rc;
+}
+
+Test(walk, prepared_results_reach_their_file_once_or_are_released)
+{
+    char *path = fixture("nested.cab");
+    int released = 0;
+    for (int stop = 0; stop < 6; stop++) {
+        prep_log l = {.stop_at = stop};
+        mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+        o.queue_blocks = 4; /* the decoding thread runs ahead and fills the queue */
+        mum_walk_consumer c = {.entry = pl_entry, .prepare = pl_prepare, .release = pl_release};
+        mum__walk_prepare_always(true);
+        int rc = mum_walk_run(NULL, path, &o, &c, &l, NULL);
+        mum__walk_prepare_always(false);
+        cr_assert_eq(rc, stop ? MUM_EINVAL : MUM_OK, "stop at %d", stop);
+        cr_assert_not(l.mismatch);
+        cr_assert_gt(l.made, 0);
+        cr_assert_eq(l.made, l.delivered + l.released, "stop at %d: %d made, %d delivered, %d released",
+                     stop, l.made, l.delivered, l.released);
+        if (!stop)
+            cr_assert_eq(l.released, 0);
+        released += l.released;
+        /* one thread: never */
+        prep_log one = {0};
+        o.flags |= MUM_WALK_SINGLE_THREAD;
+        mum__walk_prepare_always(true);
+        cr_assert_eq(mum_walk_run(NULL, path, &o, &c, &one, NULL), MUM_OK);
+        mum__walk_prepare_always(false);
+        cr_assert_eq(one.made, 0);
+    }
+    cr_assert_gt(released, 0, "some walk stopped with results in the queue");
+    free(path);
 }

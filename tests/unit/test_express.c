@@ -253,7 +253,10 @@ static int co_end(void *ud, const mum_entry *e)
 static mum_express_index *collect_index(const char *input, const char *cabinet, mum_findings *f)
 {
     collect k = {.cabinet = cabinet, .findings = f, .input = input};
-    mum_walk_consumer c = {co_want, co_entry, co_data, co_end};
+    mum_walk_consumer c = {.want_data = co_want,
+                           .entry = co_entry,
+                           .data = co_data,
+                           .entry_end = co_end};
     mum_ctx *ctx;
     mum_ctx_new(&ctx);
     int rc = mum_walk_run(ctx, input, NULL, &c, &k, f);

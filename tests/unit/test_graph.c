@@ -253,6 +253,17 @@ static char *describe_build(const char *const *inputs, size_t n, unsigned walk_f
                          node->sig_done, (int)node->sig.status, (int)node->sig.trust_issue);
     }
     cr_assert_gt(catalogs, 0);
+    /* the manifests (parsed on this thread or, prepared, on the decoding thread) */
+    for (size_t i = 0; i < mum_graph_node_count(g); i++) {
+        const mum_node *node = mum_graph_node(g, i);
+        if (node->kind != MUM_NODE_COMPONENT && node->kind != MUM_NODE_PACKAGE)
+            continue;
+        const mum_manifest *m = node->manifest;
+        mum__sbuf_printf(&out, "%s parse=%d error=%s id=%s files=%zu deps=%zu\n", node->entry,
+                         node->parse_status, node->parse_error ? node->parse_error : "-",
+                         m && m->has_identity && m->identity.name ? m->identity.name : "-",
+                         m ? m->file_count : 0, m ? m->dependency_count : 0);
+    }
     /* the resolution (two threads unless MUM_WALK_SINGLE_THREAD): every
      * node's edges and what they give other nodes */
     for (size_t i = 0; i < mum_graph_node_count(g); i++) {
@@ -340,6 +351,70 @@ Test(graph, resolution_on_two_threads_gives_what_one_thread_gives)
         mum__free(threaded);
         mum__free(single);
     }
+}
+
+/* Manifests the decoding thread parses while this one is behind
+ * (mum_walk_consumer.prepare) must give what this thread's parse gives:
+ * forced for every manifest, on the family, every twin, and manifests that
+ * do not parse or have findings. */
+Test(graph, manifests_prepared_on_the_decoding_thread_give_what_one_thread_gives)
+{
+    const char *dirs[] = {"kb943650", "kb943650-v2", "broken/dependency-cycle", "broken/manifest-not-in-catalog",
+                          "broken/missing-subpackage", "broken/missing-wow64", "broken/mum-without-cat",
+                          "broken/orphan-manifest", "broken/payload-mismatch", "broken/renamed-manifest",
+                          "broken/unsigned-catalog", "broken/untrusted-catalog", "broken/version-mismatch",
+                          "broken/wow64-without-x86"};
+    for (size_t d = 0; d < MUM_ARRAY_LEN(dirs); d++) {
+        const char *inputs[3];
+        family_in(dirs[d], inputs);
+        mum__walk_prepare_always(true);
+        char *prepared = describe_build(inputs, 3, 0);
+        mum__walk_prepare_always(false);
+        char *single = describe_build(inputs, 3, MUM_WALK_SINGLE_THREAD);
+        same_description(prepared, single, dirs[d]);
+        mum__free(prepared);
+        mum__free(single);
+    }
+
+    /* a folder of manifests that do not parse, or parse with findings, and a catalog */
+    char dir[] = "/tmp/mum-graph-prep-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    static const char ok_head[] =
+        "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" manifestVersion=\"1.0\">"
+        "<assemblyIdentity name=\"Contoso-A\" version=\"1.0.0.0\" processorArchitecture=\"amd64\" "
+        "language=\"neutral\" publicKeyToken=\"31bf3856ad364e35\" versionScope=\"nonSxS\"/>";
+    const char *names[] = {"a-garbage.manifest", "b-cut.manifest", "c-delta.manifest", "d-findings.manifest",
+                           "e-empty.mum", "f-x.cat"};
+    char findings_doc[1024];
+    snprintf(findings_doc, sizeof findings_doc,
+             "%s<file name=\"x.dll\"><asmv2:hash xmlns:asmv2=\"urn:schemas-microsoft-com:asm.v2\">"
+             "<dsig:Transforms xmlns:dsig=\"http://www.w3.org/2000/09/xmldsig#\"/>"
+             "<dsig:DigestValue xmlns:dsig=\"http://www.w3.org/2000/09/xmldsig#\">not base64!</dsig:DigestValue>"
+             "</asmv2:hash></file></assembly>",
+             ok_head);
+    const char *bodies[] = {"not xml at all", ok_head, "DCM\x01 delta", findings_doc, "", "not a catalog"};
+    for (size_t i = 0; i < MUM_ARRAY_LEN(names); i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        FILE *fp = fopen(path, "wb");
+        cr_assert_not_null(fp);
+        fwrite(bodies[i], 1, strlen(bodies[i]), fp);
+        fclose(fp);
+    }
+    const char *inputs[1] = {dir};
+    mum__walk_prepare_always(true);
+    char *prepared = describe_build(inputs, 1, 0);
+    mum__walk_prepare_always(false);
+    char *single = describe_build(inputs, 1, MUM_WALK_SINGLE_THREAD);
+    same_description(prepared, single, dir);
+    cr_assert_not_null(strstr(single, "a-garbage.manifest parse=-4 error=XML: syntax error"), "%s", single);
+    cr_assert_not_null(strstr(single, "graph.delta-manifest"), "%s", single);
+    cr_assert_not_null(strstr(single, "d-findings.manifest parse=0"), "%s", single);
+    mum__free(prepared);
+    mum__free(single);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
 }
 
 Test(graph, catalogs_checked_beside_the_walk_give_what_one_thread_gives)

@@ -784,7 +784,10 @@ Test(pe_stream, the_real_netcfgx_dll_streamed_from_its_cabinet)
     if (access(path, R_OK) != 0)
         cr_skip_test("real data absent: no %s (set MUM_REALDATA)", path);
     walk_pe w = {0};
-    mum_walk_consumer c = {want_netcfgx, netcfgx_entry, netcfgx_data, netcfgx_end};
+    mum_walk_consumer c = {.want_data = want_netcfgx,
+                           .entry = netcfgx_entry,
+                           .data = netcfgx_data,
+                           .entry_end = netcfgx_end};
     mum_ctx *ctx;
     mum_ctx_new(&ctx);
     cr_assert_eq(mum_walk_run(ctx, path, NULL, &c, &w, NULL), MUM_OK, "%s", mum_ctx_message(ctx));
