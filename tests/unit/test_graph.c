@@ -330,18 +330,24 @@ static void same_description(const char *got, const char *want, const char *what
     cr_assert_fail("%s: line %zu differs:\n  got:  %.200s\n  want: %.200s", what, line, got + start, want + start);
 }
 
+/* The family in samples/: both revisions and every broken twin. */
+static const char *const every_family[] = {
+    "kb943650",                "kb943650-v2",
+    "broken/dependency-cycle", "broken/manifest-not-in-catalog",
+    "broken/missing-subpackage", "broken/missing-wow64",
+    "broken/mum-without-cat",  "broken/orphan-manifest",
+    "broken/payload-mismatch", "broken/renamed-manifest",
+    "broken/unsigned-catalog", "broken/untrusted-catalog",
+    "broken/version-mismatch", "broken/wow64-without-x86"};
+
 /* References are resolved on two threads, each with half of the nodes, and
  * the checks run on two: edges, in_count, catalog_of, the findings in their
  * order and the matrix must be what one thread gives, on the clean family,
  * the second revision and every broken twin. */
 Test(graph, resolution_on_two_threads_gives_what_one_thread_gives)
 {
-    const char *dirs[] = {"kb943650", "kb943650-v2", "broken/dependency-cycle", "broken/manifest-not-in-catalog",
-                          "broken/missing-subpackage", "broken/missing-wow64", "broken/mum-without-cat",
-                          "broken/orphan-manifest", "broken/payload-mismatch", "broken/renamed-manifest",
-                          "broken/unsigned-catalog", "broken/untrusted-catalog", "broken/version-mismatch",
-                          "broken/wow64-without-x86"};
-    for (size_t d = 0; d < MUM_ARRAY_LEN(dirs); d++) {
+    const char *const *dirs = every_family;
+    for (size_t d = 0; d < MUM_ARRAY_LEN(every_family); d++) {
         const char *inputs[3];
         family_in(dirs[d], inputs);
         char *threaded = describe_build(inputs, 3, 0);
@@ -359,12 +365,8 @@ Test(graph, resolution_on_two_threads_gives_what_one_thread_gives)
  * do not parse or have findings. */
 Test(graph, manifests_prepared_on_the_decoding_thread_give_what_one_thread_gives)
 {
-    const char *dirs[] = {"kb943650", "kb943650-v2", "broken/dependency-cycle", "broken/manifest-not-in-catalog",
-                          "broken/missing-subpackage", "broken/missing-wow64", "broken/mum-without-cat",
-                          "broken/orphan-manifest", "broken/payload-mismatch", "broken/renamed-manifest",
-                          "broken/unsigned-catalog", "broken/untrusted-catalog", "broken/version-mismatch",
-                          "broken/wow64-without-x86"};
-    for (size_t d = 0; d < MUM_ARRAY_LEN(dirs); d++) {
+    const char *const *dirs = every_family;
+    for (size_t d = 0; d < MUM_ARRAY_LEN(every_family); d++) {
         const char *inputs[3];
         family_in(dirs[d], inputs);
         mum__walk_prepare_always(true);
