@@ -1313,12 +1313,6 @@ static slot *start_file(pipeline *q, const mum_entry *e)
     return s;
 }
 
-/*
- * Whether the consumer is behind: more than five eighths of the queue
- * waiting for it.  (On the benchmark package, full - 63 of 64 - let the
- * decoding thread take 250 of 20 000 manifests; 40 about 4 000 and 0.1 s
- * less; 16 so many that the decoding thread became the slower one.)
- */
 static bool prepare_always;
 
 void mum__walk_prepare_always(bool always)
@@ -1326,6 +1320,12 @@ void mum__walk_prepare_always(bool always)
     prepare_always = always;
 }
 
+/*
+ * Whether the consumer is behind: more than five eighths of the queue
+ * waiting for it.  (On the benchmark package, full - 63 of 64 - let the
+ * decoding thread take 250 of 20 000 manifests; 40 about 4 000 and 0.1 s
+ * less; 16 so many that the decoding thread became the slower one.)
+ */
 static bool consumer_behind(pipeline *q)
 {
     if (prepare_always)

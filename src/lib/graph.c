@@ -162,6 +162,15 @@ mum_location mum_graph_location(const mum_graph *g, const mum_node *n, mum_manif
 }
 
 /* Splits a nested path "a.cab!dir/f" into container "a.cab", dir "dir", name "f". */
+/* The name a node gets for an entry path: the last part of its local path. */
+static const char *node_name_of(const char *path)
+{
+    const char *bang = strrchr(path, '!');
+    const char *local = bang ? bang + 1 : path;
+    const char *slash = strrchr(local, '/');
+    return slash ? slash + 1 : local;
+}
+
 static node_priv *node_new(mum_graph *g, mum_node_kind kind, size_t input, const char *path)
 {
     if (!mum__grow((void **)&g->nodes, &g->capnodes, g->nnodes + 1, sizeof *g->nodes))
@@ -172,7 +181,7 @@ static node_priv *node_new(mum_graph *g, mum_node_kind kind, size_t input, const
     const char *bang = strrchr(path, '!');
     const char *local = bang ? bang + 1 : path;
     const char *slash = strrchr(local, '/');
-    const char *name = slash ? slash + 1 : local;
+    const char *name = node_name_of(path);
     n->entry = mum__strdup(path);
     n->container = mum__strndup(path, bang ? (size_t)(bang - path) : 0);
     n->dir = mum__strndup(local, slash ? (size_t)(slash - local) : 0);
@@ -347,15 +356,6 @@ static void release_prepared(void *ud, void *p)
 {
     MUM_UNUSED(ud);
     prepared_free(p);
-}
-
-/* The name a node gets for an entry path (node_new). */
-static const char *node_name_of(const char *path)
-{
-    const char *bang = strrchr(path, '!');
-    const char *local = bang ? bang + 1 : path;
-    const char *slash = strrchr(local, '/');
-    return slash ? slash + 1 : local;
 }
 
 /* On the decoding thread: parses a manifest as finish_manifest would, or
@@ -773,7 +773,7 @@ static int finish_manifest(build *b, node_priv *n)
     int rc;
     if (p) { /* parsed on the decoding thread: its findings come here, in order */
         b->ready = NULL;
-        rc = mum__findings_relay(b->findings, p->findings);
+        rc = mum__findings_relay(b->findings, p->findings) == MUM_OK ? MUM_OK : nomem(b);
         if (rc == MUM_OK) {
             m = p->m;
             p->m = NULL;
