@@ -14,48 +14,11 @@
 
 mum_hash_alg mum_cab_signature_alg(const void *blob, size_t size)
 {
-    static const uint8_t signed_data[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02};
-    mum__der c = mum__der_over(blob, blob ? size : 0);
-    mum__der_el e;
-    /* ContentInfo { signedData, [0] SignedData { version, digestAlgorithms,
-     * ContentInfo { type, [0] SpcIndirectDataContent } ... } } */
-    if (!mum__der_take(&c, MUM_DER_SEQUENCE, &e))
+    mum__der_el content;
+    if (!mum__signed_content(blob, size, &content))
         return MUM_HASH_NONE;
-    c = mum__der_in(&e);
-    if (!mum__der_take(&c, MUM_DER_OID, &e) || e.len != sizeof signed_data ||
-        memcmp(e.body, signed_data, sizeof signed_data) != 0 || !mum__der_take(&c, 0xa0, &e))
-        return MUM_HASH_NONE;
-    c = mum__der_in(&e);
-    if (!mum__der_take(&c, MUM_DER_SEQUENCE, &e))
-        return MUM_HASH_NONE;
-    c = mum__der_in(&e);
-    if (!mum__der_take(&c, MUM_DER_INTEGER, &e) || !mum__der_take(&c, MUM_DER_SET, &e) ||
-        !mum__der_take(&c, MUM_DER_SEQUENCE, &e))
-        return MUM_HASH_NONE;
-    c = mum__der_in(&e);
-    if (!mum__der_take(&c, MUM_DER_OID, &e) || !mum__der_take(&c, 0xa0, &e))
-        return MUM_HASH_NONE;
-    c = mum__der_in(&e);
-    /* SpcIndirectDataContent { data, DigestInfo { AlgorithmIdentifier { OID, ... }, digest } } */
-    if (!mum__der_take(&c, MUM_DER_SEQUENCE, &e))
-        return MUM_HASH_NONE;
-    c = mum__der_in(&e);
-    if (!mum__der_take(&c, MUM_DER_SEQUENCE, &e) || !mum__der_take(&c, MUM_DER_SEQUENCE, &e))
-        return MUM_HASH_NONE;
-    c = mum__der_in(&e);
-    mum__der_el alg, oid, digest;
-    if (!mum__der_take(&c, MUM_DER_SEQUENCE, &alg) || !mum__der_take(&c, MUM_DER_OCTET_STRING, &digest))
-        return MUM_HASH_NONE;
-    c = mum__der_in(&alg);
-    if (!mum__der_take(&c, MUM_DER_OID, &oid))
-        return MUM_HASH_NONE;
-    static const uint8_t sha1[] = {0x2b, 0x0e, 0x03, 0x02, 0x1a};
-    static const uint8_t sha256[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
-    if (oid.len == sizeof sha1 && memcmp(oid.body, sha1, sizeof sha1) == 0 && digest.len == 20)
-        return MUM_HASH_SHA1;
-    if (oid.len == sizeof sha256 && memcmp(oid.body, sha256, sizeof sha256) == 0 && digest.len == 32)
-        return MUM_HASH_SHA256;
-    return MUM_HASH_NONE;
+    mum_hash_alg alg = mum__indirect_alg(content.start, content.size);
+    return alg == MUM_HASH_SHA1 || alg == MUM_HASH_SHA256 ? alg : MUM_HASH_NONE;
 }
 
 static const char *data_type_name(const char *oid)

@@ -141,6 +141,14 @@ typedef struct mum__indirect {
 MUM_INTERNAL int mum__indirect_decode(const uint8_t *der, size_t len, mum__indirect *out,
                                       char *why, size_t why_size);
 MUM_INTERNAL void mum__indirect_clear(mum__indirect *ind);
+/* The algorithm of the digest DER SpcIndirectDataContent holds, read in
+ * place without allocating; MUM_HASH_NONE when it is not one we know or the
+ * digest's length does not fit it. */
+MUM_INTERNAL mum_hash_alg mum__indirect_alg(const uint8_t *der, size_t len);
+/* The content element of DER PKCS#7 SignedData (ContentInfo > [0] >
+ * SignedData > ContentInfo > [0] > content), found in place; false when the
+ * bytes are not laid out so (bytes after the outer element are not read). */
+MUM_INTERNAL bool mum__signed_content(const uint8_t *p, size_t n, mum__der_el *content);
 
 /*
  * Encodes SpcIndirectDataContent as catalogs carry it: for a PE file,

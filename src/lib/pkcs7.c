@@ -395,21 +395,34 @@ char *mum__oid_text(const ASN1_OBJECT *obj)
     return mum__strdup(buf);
 }
 
+static const struct {
+    const char *oid;
+    mum_hash_alg alg;
+} hash_oids[] = {
+    {"1.2.840.113549.2.5", MUM_HASH_MD5},
+    {"1.3.14.3.2.26", MUM_HASH_SHA1},
+    {"2.16.840.1.101.3.4.2.1", MUM_HASH_SHA256},
+    {"2.16.840.1.101.3.4.2.2", MUM_HASH_SHA384},
+    {"2.16.840.1.101.3.4.2.3", MUM_HASH_SHA512},
+};
+
 mum_hash_alg mum__hash_from_oid(const char *dotted)
 {
-    static const struct {
-        const char *oid;
-        mum_hash_alg alg;
-    } known[] = {
-        {"1.2.840.113549.2.5", MUM_HASH_MD5},
-        {"1.3.14.3.2.26", MUM_HASH_SHA1},
-        {"2.16.840.1.101.3.4.2.1", MUM_HASH_SHA256},
-        {"2.16.840.1.101.3.4.2.2", MUM_HASH_SHA384},
-        {"2.16.840.1.101.3.4.2.3", MUM_HASH_SHA512},
-    };
-    for (size_t i = 0; dotted && i < MUM_ARRAY_LEN(known); i++)
-        if (strcmp(dotted, known[i].oid) == 0)
-            return known[i].alg;
+    for (size_t i = 0; dotted && i < MUM_ARRAY_LEN(hash_oids); i++)
+        if (strcmp(dotted, hash_oids[i].oid) == 0)
+            return hash_oids[i].alg;
+    return MUM_HASH_NONE;
+}
+
+/* The same from an OID's DER contents, without making its text. */
+static mum_hash_alg hash_from_oid_der(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < MUM_ARRAY_LEN(hash_oids); i++) {
+        unsigned char der[16];
+        size_t len;
+        if (mum__oid_der(hash_oids[i].oid, der, sizeof der, &len) && len == n && memcmp(der, p, n) == 0)
+            return hash_oids[i].alg;
+    }
     return MUM_HASH_NONE;
 }
 
@@ -456,29 +469,48 @@ static bool oid_and_any(const mum__der_el *seq, mum__der_el *oid)
     return mum__der_done(&c) || (mum__der_next(&c, &any) == 1 && mum__der_done(&c));
 }
 
-int mum__indirect_decode(const uint8_t *der, size_t len, mum__indirect *out, char *why,
-                         size_t why_size)
+/*
+ * Reads DER SpcIndirectDataContent in place (a catalog has one per member):
+ * SEQUENCE { data SpcAttributeTypeAndOptionalValue, messageDigest SEQUENCE {
+ * AlgorithmIdentifier, OCTET STRING } }, nothing after.  The data's type
+ * OID, the digest's algorithm OID and the digest.
+ */
+static bool indirect_read(const uint8_t *der, size_t len, mum__der_el *type, mum__der_el *alg_oid,
+                          mum__der_el *digest)
 {
-    /* Read in place (a catalog has one per member): SEQUENCE { data
-     * SpcAttributeTypeAndOptionalValue, messageDigest SEQUENCE {
-     * AlgorithmIdentifier, OCTET STRING } }, nothing after. */
-    memset(out, 0, sizeof *out);
     mum__der top = mum__der_over(der, len), body, info;
-    mum__der_el seq, data, digest_info, alg, type, alg_oid, digest;
+    mum__der_el seq, data, digest_info, alg;
     bool ok = mum__der_take(&top, MUM_DER_SEQUENCE, &seq) && mum__der_done(&top);
     if (ok) {
         body = mum__der_in(&seq);
         ok = mum__der_take(&body, MUM_DER_SEQUENCE, &data) &&
              mum__der_take(&body, MUM_DER_SEQUENCE, &digest_info) && mum__der_done(&body) &&
-             oid_and_any(&data, &type);
+             oid_and_any(&data, type);
     }
     if (ok) {
         info = mum__der_in(&digest_info);
         ok = mum__der_take(&info, MUM_DER_SEQUENCE, &alg) &&
-             mum__der_take(&info, MUM_DER_OCTET_STRING, &digest) && mum__der_done(&info) &&
-             oid_and_any(&alg, &alg_oid);
+             mum__der_take(&info, MUM_DER_OCTET_STRING, digest) && mum__der_done(&info) &&
+             oid_and_any(&alg, alg_oid);
     }
-    if (!ok) {
+    return ok;
+}
+
+mum_hash_alg mum__indirect_alg(const uint8_t *der, size_t len)
+{
+    mum__der_el type, alg_oid, digest;
+    if (!indirect_read(der, len, &type, &alg_oid, &digest))
+        return MUM_HASH_NONE;
+    mum_hash_alg alg = hash_from_oid_der(alg_oid.body, alg_oid.len);
+    return alg != MUM_HASH_NONE && mum_hash_size(alg) == digest.len ? alg : MUM_HASH_NONE;
+}
+
+int mum__indirect_decode(const uint8_t *der, size_t len, mum__indirect *out, char *why,
+                         size_t why_size)
+{
+    memset(out, 0, sizeof *out);
+    mum__der_el type, alg_oid, digest;
+    if (!indirect_read(der, len, &type, &alg_oid, &digest)) {
         snprintf(why, why_size, "a malformed SpcIndirectDataContent");
         return MUM_EFORMAT;
     }
@@ -898,31 +930,31 @@ static int read_signer(mum_signature *sig, size_t i)
     return read_timestamp(sig, info, ex);
 }
 
-/* Where the content starts in the input: the path
- * ContentInfo > [0] > SignedData > (version, digestAlgorithms) > ContentInfo > [0]. */
-static bool locate_content(const uint8_t *p, size_t n, uint64_t *offset)
+bool mum__signed_content(const uint8_t *p, size_t n, mum__der_el *content)
 {
-    /* Each step: 'e' enters a constructed element, 's' skips one. */
-    static const char path[] = "esees s" "es" "e";
-    size_t pos = 0;
-    for (const char *step = path; *step; step++) {
-        if (*step == ' ')
-            continue;
-        const unsigned char *q = p + pos;
-        long len;
-        int tag, cls;
-        if (pos >= n)
-            return false;
-        int r = ASN1_get_object(&q, &len, &tag, &cls, (long)(n - pos));
-        if (r & 0x80) {
-            ERR_clear_error();
-            return false;
-        }
-        size_t hdr = (size_t)(q - (p + pos));
-        pos += *step == 'e' ? hdr : hdr + (size_t)len;
-    }
-    *offset = pos;
-    return pos < n;
+    static const uint8_t signed_data[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02};
+    mum__der c = mum__der_over(p, p ? n : 0);
+    mum__der_el e;
+    /* ContentInfo { signedData, [0] SignedData { version, digestAlgorithms,
+     * ContentInfo { type, [0] content } ... } } */
+    if (!mum__der_take(&c, MUM_DER_SEQUENCE, &e))
+        return false;
+    c = mum__der_in(&e);
+    if (!mum__der_take(&c, MUM_DER_OID, &e) || e.len != sizeof signed_data ||
+        memcmp(e.body, signed_data, sizeof signed_data) != 0 || !mum__der_take(&c, 0xa0, &e))
+        return false;
+    c = mum__der_in(&e);
+    if (!mum__der_take(&c, MUM_DER_SEQUENCE, &e))
+        return false;
+    c = mum__der_in(&e);
+    if (!mum__der_take(&c, MUM_DER_INTEGER, &e) || !mum__der_take(&c, MUM_DER_SET, &e) ||
+        !mum__der_take(&c, MUM_DER_SEQUENCE, &e))
+        return false;
+    c = mum__der_in(&e);
+    if (!mum__der_take(&c, MUM_DER_OID, &e) || !mum__der_take(&c, 0xa0, &e))
+        return false;
+    c = mum__der_in(&e);
+    return mum__der_next(&c, content) == 1;
 }
 
 static void signature_free_parts(mum_signature *sig)
@@ -1030,8 +1062,10 @@ int mum_signature_parse(mum_ctx *ctx, const void *der, size_t size, const mum_lo
         ASN1_TYPE *t = content->d.other;
         if (t->type == V_ASN1_SEQUENCE || t->type == V_ASN1_SET || t->type == V_ASN1_OTHER) {
             /* the whole TLV, as it appears in the input */
-            uint64_t at;
-            if (locate_content(sig->der, size, &at) && at + (uint64_t)t->value.sequence->length <= size &&
+            mum__der_el found;
+            uint64_t at = 0;
+            if (mum__signed_content(sig->der, size, &found) &&
+                (at = (uint64_t)(found.start - sig->der)) + (uint64_t)t->value.sequence->length <= size &&
                 memcmp(sig->der + at, t->value.sequence->data, (size_t)t->value.sequence->length) == 0) {
                 sig->content = sig->der + at;
                 sig->content_offset = at;

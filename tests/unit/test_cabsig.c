@@ -479,4 +479,24 @@ Test(cab_signature, a_walk_over_a_cabinet_file_digests_what_its_signature_needs)
     mum_cab_signature fake;
     walk_signature(fixture("sigfake.cab"), MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST, &fake);
     cr_assert(fake.digests_valid && fake.sha1_valid && fake.sha256_valid);
+    /* a real signature the file ends inside: the read ahead comes short, and
+     * the walk goes on as without the flag (the truncation is its finding) */
+    cabfile c = signed_cab("signer", "sha256");
+    char dir[256], cut[300];
+    tu_scratch(dir);
+    snprintf(cut, sizeof cut, "%s/cut.cab", dir);
+    FILE *fp = fopen(cut, "wb");
+    cr_assert_not_null(fp);
+    cr_assert_eq(fwrite(c.data, 1, c.size - 100, fp), c.size - 100);
+    fclose(fp);
+    mum_cab_signature cut_both, cut_one;
+    walk_signature(cut, MUM_WALK_SIGNATURES, &cut_both);
+    walk_signature(cut, MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST, &cut_one);
+    cr_assert(cut_one.present && cut_both.sha1_valid && cut_both.sha256_valid);
+    cr_assert_eq(cut_one.digests_valid, cut_both.digests_valid);
+    cr_assert_eq(cut_one.sha1_valid, cut_both.sha1_valid);
+    cr_assert_eq(cut_one.sha256_valid, cut_both.sha256_valid);
+    cr_assert_eq(cut_one.stream_size, cut_both.stream_size);
+    tu_rmrf(dir);
+    free(c.data);
 }
