@@ -99,6 +99,9 @@ MUM_INTERNAL char *mum__utf8_lower(const char *s, bool *invalid);
  * the keys of the package graph's maps, built without a format string.
  * NULL only when out of memory. */
 MUM_INTERNAL char *mum__lower_concat(size_t n, const char *const *part, const size_t *len);
+/* Whether a .mum's file name is one of the fixed names of a top package
+ * ("update.mum", "update-bf.mum", ...) rather than a package name (names.c). */
+MUM_INTERNAL bool mum__package_alias(const char *name);
 MUM_INTERNAL bool mum__is_hex_digit(int c);
 MUM_INTERNAL int mum__hex_value(int c);
 

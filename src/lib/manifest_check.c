@@ -251,8 +251,8 @@ static bool same_text(const char *a, const char *b)
 static void package_name(checker *c, const mum_identity *id, const char *name)
 {
     mum_manifest_pos pos = c->m->identity_pos;
-    if (mum__ascii_strcasecmp(name, "update.mum") == 0)
-        return; /* the top package of newer cabinets */
+    if (mum__package_alias(name))
+        return; /* a top package's fixed name: not a package name, never compared */
     char *want = NULL;
     int frc = mum_package_name_format(id, ".mum", &want);
     if (frc == MUM_ENOMEM) {

@@ -128,6 +128,36 @@ int mum_package_name_format(const mum_identity *id, const char *ext, char **out)
     return MUM_OK;
 }
 
+/*
+ * The fixed names a package gives its top package manifests instead of (or
+ * beside) the identity-named copy: "update.mum", and "update-<tag>.mum"
+ * for further top packages ("update-bf.mum" in KB2883457).  DISM and
+ * Windows Update open a cabinet through update.mum and take the package's
+ * identity from its content, never from such a name; sub-packages are the
+ * ones found by identity, so they are the ones whose names must match.
+ * The tag is one to 32 letters, digits, '_' or '-': anything with '~' or
+ * a dot is a package name (or a wrong one), not an alias.  Case does not
+ * matter, as for every name Windows compares.
+ */
+bool mum__package_alias(const char *name)
+{
+    static const char stem[] = "update", ext[] = ".mum";
+    size_t n = name ? strlen(name) : 0, s = sizeof stem - 1, e = sizeof ext - 1;
+    if (n < s + e || mum__ascii_strncasecmp(name, stem, s) != 0 || !mum__ascii_ends_with_ci(name, ext))
+        return false;
+    size_t tag = n - s - e;
+    if (tag == 0)
+        return true;
+    if (name[s] != '-' || tag < 2 || tag > 33)
+        return false;
+    for (size_t i = s + 1; i < n - e; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
 /* ---- keyforms ---- */
 
 void mum_keyform_clear(mum_keyform *kf)

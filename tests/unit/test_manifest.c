@@ -1100,6 +1100,17 @@ Test(manifest_findings, package_file_name_is_the_package_name)
     /* update.mum is the top package's conventional name */
     expect_findings(package_mum, "update.mum", "");
     expect_findings(package_mum, "Update.MUM", "");
+    /* and its siblings for further top packages (KB2883457's update-bf.mum) */
+    expect_findings(package_mum, "update-bf.mum", "");
+    expect_findings(package_mum, "Update-BF.MUM", "");
+    expect_findings(package_mum, "inner.cab!update-client_1.mum", "");
+    /* what only looks like one is a name, and a wrong one */
+    expect_findings(package_mum, "updates.mum", "manifest.name-mismatch@3\n");
+    expect_findings(package_mum, "update-.mum", "manifest.name-mismatch@3\n");
+    expect_findings(package_mum, "update-bf.cat.mum", "manifest.name-mismatch@3\n");
+    expect_findings(package_mum, "update-Package_1_for_KB1000001~" TOKEN "~amd64~~6.3.1.0.mum",
+                    "manifest.name-mismatch@3\n");
+    expect_findings(package_mum, "update-bf.xml", "manifest.name-mismatch@3\n");
     /* a different version, architecture, name; not a package name; not .mum */
     expect_findings(package_mum, "Package_1_for_KB1000001~" TOKEN "~amd64~~6.3.1.1.mum",
                     "manifest.name-mismatch@3\n");
