@@ -395,7 +395,7 @@ static const mum_edge *find_file(const mum_node *c, const char *key)
 {
     for (size_t k = 0; k < c->edge_count; k++) {
         const mum_edge *e = &c->edges[k];
-        if (e->kind == MUM_EDGE_FILE && e->file && mum_strcasecmp_utf8(e->file, key) == 0)
+        if (e->kind == MUM_EDGE_FILE && e->file && mum__path_equal(e->file, key))
             return e;
     }
     return NULL;

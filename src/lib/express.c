@@ -406,13 +406,19 @@ static int cmp_keyed(const void *a, const void *b)
     return c ? c : (x->index < y->index ? -1 : x->index > y->index);
 }
 
-/* A name as compared: backslashes as slashes, ASCII lower case. */
+/* A name as Windows compares it: backslashes as slashes, lower case
+ * (Unicode, as identities; ASCII only when the name is not UTF-8). */
 static char *name_key(const char *s)
 {
-    char *k = mum__strdup(s);
+    bool invalid = false;
+    char *k = mum__utf8_lower(s, &invalid);
+    if (!k && invalid && (k = mum__strdup(s)) != NULL)
+        for (char *p = k; *p; p++)
+            *p = (char)mum__ascii_tolower((unsigned char)*p);
     if (k)
         for (char *p = k; *p; p++)
-            *p = *p == '\\' ? '/' : (char)mum__ascii_tolower((unsigned char)*p);
+            if (*p == '\\')
+                *p = '/';
     return k;
 }
 

@@ -539,9 +539,8 @@ static int close_express(build *b, size_t first)
         for (size_t i = first; i < b->g->nnodes; i++) {
             node_priv *n = b->g->nodes[i];
             if (n->pub.kind == MUM_NODE_PAYLOAD && strcmp(n->container, cab_path) == 0 &&
-                mum__ascii_strcasecmp(n->entry + (*cab_path ? strlen(cab_path) + 1 : 0),
-                                      xf->source_name) == 0 &&
-                mum__ascii_strcasecmp(xf->source_name, xf->name) != 0)
+                mum__path_equal(n->entry + (*cab_path ? strlen(cab_path) + 1 : 0), xf->source_name) &&
+                !mum__path_equal(xf->source_name, xf->name))
                 n->express_blob = true;
         }
     }
@@ -559,8 +558,7 @@ static int close_express(build *b, size_t first)
         for (size_t i = first; i < last && !present; i++) {
             node_priv *n = b->g->nodes[i];
             present = strcmp(n->container, cab_path) == 0 && !n->express_blob &&
-                      mum__ascii_strcasecmp(n->entry + (*cab_path ? strlen(cab_path) + 1 : 0),
-                                            local) == 0;
+                      mum__path_equal(n->entry + (*cab_path ? strlen(cab_path) + 1 : 0), local);
         }
         if (present || mum__ascii_ends_with_ci(local, ".mum") ||
             mum__ascii_ends_with_ci(local, ".manifest") || mum__ascii_ends_with_ci(local, ".cat")) {
@@ -595,8 +593,7 @@ static int close_express(build *b, size_t first)
         if (src->status == MUM_EXPRESS_STORED && src->blob != MUM_EXPRESS_NONE) {
             for (size_t i = first; i < last; i++) {
                 node_priv *blob = b->g->nodes[i];
-                if (blob->express_blob && src->source_name &&
-                    mum__ascii_strcasecmp(blob->name, src->source_name) == 0) {
+                if (blob->express_blob && src->source_name && mum__path_equal(blob->name, src->source_name)) {
                     n->pub.digests = blob->pub.digests;
                     n->pub.digests.pe_error = NULL;
                     if (blob->pub.digests.pe_error &&
@@ -1188,12 +1185,29 @@ static int map_put(mum_strmap *m, char *key, node_priv *n, node_priv **dup)
     return rc;
 }
 
+/*
+ * Paths compare as Windows compares them: without regard to case, and with
+ * '\\' and '/' the same separator.  A manifest names a file of a subfolder
+ * "I386\\UNIDRV.DLL" (KB3040017's ntprint.inf) while the cabinet's reader,
+ * an express index or a folder on disk may give "i386/unidrv.dll".  The
+ * container part, an entry path of our own on both sides, changes alike.
+ * (No byte of a multi-byte UTF-8 sequence is '\\'.)
+ */
+static char *windows_path(char *key)
+{
+    if (key)
+        for (char *p = key; *p; p++)
+            if (*p == '\\')
+                *p = '/';
+    return key;
+}
+
 /* "container|dir/name" (lower case); dir may be empty, and name is name_len bytes. */
 static char *path_key(const char *container, const char *dir, const char *name, size_t name_len)
 {
     const char *part[5] = {container, "|", dir, *dir ? "/" : "", name};
     size_t len[5] = {strlen(container), 1, strlen(dir), *dir ? 1 : 0, name_len};
-    return mum__lower_concat(5, part, len);
+    return windows_path(mum__lower_concat(5, part, len));
 }
 
 /* The key of a file in a folder of dir: "container|dir/folder/name". */
@@ -1201,7 +1215,7 @@ static char *file_key(const char *container, const char *dir, const char *folder
 {
     const char *part[7] = {container, "|", dir, *dir ? "/" : "", folder, "/", name};
     size_t len[7] = {strlen(container), 1, strlen(dir), *dir ? 1 : 0, strlen(folder), 1, strlen(name)};
-    return mum__lower_concat(7, part, len);
+    return windows_path(mum__lower_concat(7, part, len));
 }
 
 /* Fills the maps of identities (`paths` false: packages and components,

@@ -102,6 +102,9 @@ MUM_INTERNAL char *mum__lower_concat(size_t n, const char *const *part, const si
 /* Whether a .mum's file name is one of the fixed names of a top package
  * ("update.mum", "update-bf.mum", ...) rather than a package name (names.c). */
 MUM_INTERNAL bool mum__package_alias(const char *name);
+/* Whether two names or paths are the same for Windows: without regard to
+ * case (as mum_strcasecmp_utf8) and with '\\' and '/' alike. */
+MUM_INTERNAL bool mum__path_equal(const char *a, const char *b);
 MUM_INTERNAL bool mum__is_hex_digit(int c);
 MUM_INTERNAL int mum__hex_value(int c);
 

@@ -269,6 +269,36 @@ int mum_strcasecmp_utf8(const char *a, const char *b)
     return (i < na) - (j < nb);
 }
 
+/* '\\' and '/' are one separator in a Windows path. */
+static uint32_t path_fold(uint32_t c)
+{
+    return c == '\\' ? '/' : c;
+}
+
+bool mum__path_equal(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    /* ASCII, what names almost always are, without decoding UTF-8 */
+    size_t k = 0;
+    for (;; k++) {
+        unsigned char x = (unsigned char)a[k], y = (unsigned char)b[k];
+        if (x >= 0x80 || y >= 0x80)
+            break;
+        if (path_fold((uint32_t)mum__ascii_tolower(x)) != path_fold((uint32_t)mum__ascii_tolower(y)))
+            return false;
+        if (x == 0)
+            return true;
+    }
+    a += k;
+    b += k;
+    size_t na = strlen(a), nb = strlen(b), i = 0, j = 0;
+    while (i < na && j < nb)
+        if (path_fold(fold_next(a, na, &i)) != path_fold(fold_next(b, nb, &j)))
+            return false;
+    return i == na && j == nb;
+}
+
 bool mum__is_hex_digit(int c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');

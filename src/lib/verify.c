@@ -272,8 +272,7 @@ static int check_orphans(checker *c)
             for (size_t x = 0; x < mum_graph_input_at(c->g, n->input)->express_count && !blob; x++) {
                 const mum_express_index *idx = mum_graph_input_at(c->g, n->input)->express[x];
                 for (size_t f = 0; f < idx->count && !blob; f++)
-                    blob = idx->files[f].source_name &&
-                           mum__ascii_strcasecmp(idx->files[f].source_name, n->name) == 0;
+                    blob = idx->files[f].source_name && mum__path_equal(idx->files[f].source_name, n->name);
             }
             if (!blob)
                 CHECK(mum__finding(c->findings, MUM_R_GRAPH_ORPHAN_PAYLOAD, &loc,

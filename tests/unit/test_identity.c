@@ -395,3 +395,21 @@ Test(compare, keys_are_joined_then_lowered)
     cr_assert_str_eq(got, "abcx");
     mum__free(got);
 }
+
+/* Paths compare as Windows compares them: case folded (ASCII and beyond)
+ * and '\\' the same separator as '/' (a manifest's "I386\\UNIDRV.DLL" is
+ * the cabinet's "i386/unidrv.dll"). */
+Test(compare, paths_fold_case_and_separators)
+{
+    cr_assert(mum__path_equal("I386\\UNIDRV.DLL", "i386/unidrv.dll"));
+    cr_assert(mum__path_equal("x86_ntprint.inf_31BF\\I386\\Pjl.gpd", "x86_ntprint.inf_31bf/i386/PJL.GPD"));
+    cr_assert(mum__path_equal("", ""));
+    cr_assert(mum__path_equal("\xc3\x89" "clair\\A.DLL", "\xc3\xa9" "CLAIR/a.dll"), "non-ASCII folds too");
+    cr_assert(mum__path_equal("dir\\\xc3\x89", "DIR/\xc3\xa9"));
+    cr_assert_not(mum__path_equal("i386/unidrv.dll", "i386/unidrv.dl"));
+    cr_assert_not(mum__path_equal("i386/unidrv.dl", "i386/unidrv.dll"));
+    cr_assert_not(mum__path_equal("i386_unidrv.dll", "i386/unidrv.dll"), "only the separators are alike");
+    cr_assert_not(mum__path_equal("\xc3\xa8" "clair", "\xc3\xa9" "clair"));
+    cr_assert_not(mum__path_equal("a", NULL));
+    cr_assert(mum__path_equal(NULL, NULL));
+}

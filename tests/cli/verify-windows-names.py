@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Names as Windows compares them, on copies of the sample package made
+here (TAP; nothing of Microsoft's): a payload folder and file that differ
+in case from the manifest, and a file the manifest names through a
+backslashed subfolder, resolve; a file truly absent is still
+payload.missing.  A top package's fixed names (update.mum,
+update-TAG.mum) are not name mismatches, a Package_* name that differs
+from its identity still is."""
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import Tap, mumtool_json, srcdir  # noqa: E402
+
+t = Tap()
+MSU = os.path.join(srcdir(), "samples", "kb943650", "Windows6.0-KB943650-x86.msu")
+if not shutil.which("cabextract"):
+    t.skip("names as Windows compares them", "cabextract is not installed")
+    t.done()
+
+
+def rules(rep, severities=("error", "warning")):
+    out = {}
+    for f in rep["findings"] if rep else []:
+        if f["severity"] in severities:
+            out[f["rule"]] = out.get(f["rule"], 0) + 1
+    return out
+
+
+work = tempfile.mkdtemp(prefix="mum-names.")
+try:
+    def fresh():
+        """The sample's inner cabinet as a folder."""
+        d = os.path.join(work, "pkg")
+        shutil.rmtree(d, ignore_errors=True)
+        outer = os.path.join(work, "outer")
+        shutil.rmtree(outer, ignore_errors=True)
+        os.makedirs(outer)
+        subprocess.run(["cabextract", "-q", "-d", outer, MSU], check=True, stderr=subprocess.DEVNULL)
+        inner = glob.glob(os.path.join(outer, "Windows6.0-KB943650-x86.cab"))[0]
+        subprocess.run(["cabextract", "-q", "-d", d, inner], check=True, stderr=subprocess.DEVNULL)
+        return d
+
+    d = fresh()
+    rc, rep, err = mumtool_json("verify", "--format", "json", d)
+    t.ok(rep is not None and rc == 0 and rules(rep, ("error",)) == {},
+         "the sample as a folder verifies with no error", err or rules(rep))
+
+    # ---- case and separators -------------------------------------------------------------
+    sec = glob.glob(os.path.join(d, "x86_microsoft-windows-network-security_*[0-9a-f]"))[0]
+    manifest = sec + ".manifest"
+    upper = os.path.join(d, os.path.basename(sec).upper())
+    os.rename(sec, upper)                                     # the folder in upper case
+    os.rename(os.path.join(upper, "fwpuclnt.dll"), os.path.join(upper, "FwpUClnt.DLL"))
+    # bfe.dll named as "Sub\BFE.DLL" by the manifest, stored as sub/bfe.dll
+    os.makedirs(os.path.join(upper, "sub"))
+    os.rename(os.path.join(upper, "bfe.dll"), os.path.join(upper, "sub", "bfe.dll"))
+    with open(manifest, "rb") as f:
+        text = f.read()
+    with open(manifest, "wb") as f:
+        f.write(text.replace(b'<file name="bfe.dll"', b'<file name="Sub\\BFE.DLL"', 1))
+    rc, rep, err = mumtool_json("verify", "--format", "json", d)
+    got = rules(rep)
+    missing = [f["message"] for f in rep["findings"] if f["rule"] == "payload.missing"] if rep else []
+    t.ok(rep is not None and not missing and "graph.orphan-payload" not in got,
+         "payload folder and file in another case, a file under Sub\\ with '\\': all resolve",
+         err or "%s\n%s" % (got, "\n".join(missing)))
+    # the manifest was edited: its catalog no longer lists it (and nothing else is wrong)
+    t.ok(set(got) <= {"trust.manifest-not-in-catalog", "trust.no-anchors"},
+         "the edited manifest is only not in its catalog", got)
+    digests = [f for f in rep["findings"] if f["rule"].startswith("payload.")] if rep else []
+    t.ok(not digests, "the payloads found through another case match their digests", digests)
+
+    os.remove(os.path.join(upper, "ikeext.dll"))
+    rc, rep, err = mumtool_json("verify", "--format", "json", d)
+    missing = [f["message"] for f in rep["findings"] if f["rule"] == "payload.missing"] if rep else []
+    t.ok(rc == 1 and len(missing) == 1 and "ikeext.dll" in missing[0],
+         "a file truly absent is still payload.missing", err or missing)
+finally:
+    shutil.rmtree(work, ignore_errors=True)
+
+t.done()
