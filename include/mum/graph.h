@@ -102,6 +102,8 @@ struct mum_node {
     mum_sig_result sig;          /* verified when the graph was built */
     bool sig_done;
     const mum_node *catalog_of;  /* the package whose catalog this is */
+    const mum_node *payload_of;  /* a catalog a component installs as one of its files (a
+                                    driver's own .cat): that component; not the package's */
 
     /* payloads */
     bool express_delta;          /* an express blob holds only a delta of it */

@@ -560,8 +560,11 @@ static int close_express(build *b, size_t first)
             present = strcmp(n->container, cab_path) == 0 && !n->express_blob &&
                       mum__path_equal(n->entry + (*cab_path ? strlen(cab_path) + 1 : 0), local);
         }
+        /* a package's .mum, .cat and manifests sit at the top, stored as
+         * they are; a .cat in a component's folder is a driver's payload */
         if (present || mum__ascii_ends_with_ci(local, ".mum") ||
-            mum__ascii_ends_with_ci(local, ".manifest") || mum__ascii_ends_with_ci(local, ".cat")) {
+            mum__ascii_ends_with_ci(local, ".manifest") ||
+            (mum__ascii_ends_with_ci(local, ".cat") && !strchr(local, '/'))) {
             mum__free(local);
             continue;
         }
@@ -1254,6 +1257,9 @@ static int index_input(mum_graph *g, size_t input, resolver *r, bool paths, mum_
         } else if (n->pub.kind == MUM_NODE_CATALOG) {
             size_t base = strlen(n->name) - 4;
             rc = map_put(&r->catalogs, path_key(n->container, n->dir, n->name, base), n, NULL);
+            /* and as a file: a driver component lists its own catalog among its files */
+            if (rc == MUM_OK)
+                rc = map_put(&r->files, path_key(n->container, n->dir, n->name, strlen(n->name)), n, NULL);
             if (rc != MUM_OK)
                 return rc;
         }
@@ -1521,6 +1527,8 @@ static int resolve(mum_graph *g, bool one_thread, mum_findings *findings)
                 to->pub.in_count++;
                 if (e->kind == MUM_EDGE_CATALOG)
                     to->pub.catalog_of = &n->pub;
+                else if (e->kind == MUM_EDGE_FILE && to->pub.kind == MUM_NODE_CATALOG)
+                    to->pub.payload_of = &n->pub;
             }
         }
         if (rc == MUM_OK)

@@ -262,7 +262,8 @@ static int check_orphans(checker *c)
             CHECK(mum__finding(c->findings, MUM_R_GRAPH_ORPHAN_MANIFEST, &loc,
                                "no package of %s installs %s (%s)", input_name(c, n->input), n->name,
                                n->deployment ? "a deployment" : "a component"));
-        } else if (n->kind == MUM_NODE_CATALOG && !n->catalog_of) {
+        } else if (n->kind == MUM_NODE_CATALOG && !n->catalog_of && !n->payload_of) {
+            /* a driver's catalog goes with its component: reported with it */
             CHECK(mum__finding(c->findings, MUM_R_GRAPH_ORPHAN_CATALOG, &loc,
                                "%s belongs to no package: no .mum of the same name", n->name));
         } else if (n->kind == MUM_NODE_PAYLOAD && !n->express_delta && n->in_count == 0 &&
@@ -382,7 +383,7 @@ static int check_trust(checker *c)
         if (n->kind == MUM_NODE_COMPONENT) {
             CHECK(mum__finding(c->findings, MUM_R_TRUST_MANIFEST_NOT_IN_CATALOG, &loc,
                                "no catalog of a package that installs %s lists it", n->name));
-        } else if (n->kind == MUM_NODE_PAYLOAD) {
+        } else if (n->kind == MUM_NODE_PAYLOAD || n->payload_of) {
             if (n->express_delta && (looks_like_pe_name(n->name) || !n->digests.sha1_ok))
                 continue; /* reported as not checkable with its digest */
             CHECK(mum__finding(c->findings, MUM_R_TRUST_PAYLOAD_NOT_IN_CATALOG, &loc,
@@ -448,6 +449,123 @@ static void digest_set_put(digest_set *s, const uint8_t *d, size_t n)
     s->slot_len[i] = (uint8_t)n;
 }
 
+static void digest_set_put_node(digest_set *s, const mum_node *n)
+{
+    const mum_digests *d = &n->digests;
+    if (d->sha1_ok)
+        digest_set_put(s, d->sha1, 20);
+    if (d->sha256_ok)
+        digest_set_put(s, d->sha256, 32);
+    if (d->pe_sha1_ok)
+        digest_set_put(s, d->pe_sha1, 20);
+    if (d->pe_sha256_ok)
+        digest_set_put(s, d->pe_sha256, 32);
+}
+
+/* The members of catalog node n that are none of the digests in have (files
+ * of `where`); *matched (if not NULL) counts the others. */
+static int unmatched_members(checker *c, const mum_node *n, const digest_set *have, const char *where,
+                             size_t *matched)
+{
+    size_t members = mum_catalog_get_info(n->catalog)->member_count;
+    for (size_t k = 0; k < members; k++) {
+        const mum_cat_member *m = mum_catalog_member(n->catalog, k);
+        if (m->digest_len == 0 || m->digest_len > MUM_HASH_MAX_SIZE)
+            continue;
+        /* every digest of a file is at least 20 bytes: a shorter one matches none */
+        if (m->digest_len >= 8 && digest_set_has(have, m->digest, m->digest_len)) {
+            if (matched)
+                (*matched)++;
+            continue;
+        }
+        char hex[2 * MUM_HASH_MAX_SIZE + 1];
+        mum_hex_encode(m->digest, m->digest_len, hex);
+        const char *file = mum_cat_member_attr(m, "File");
+        const char *hint = mum_cat_member_attr(m, "Hint");
+        mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
+        loc.has_offset = true;
+        loc.offset = m->offset;
+        CHECK(mum__finding(c->findings, MUM_R_TRUST_MEMBER_UNMATCHED, &loc,
+                           "member %zu (%s %s%s%s) matches no file of %s", k + 1, mum_hash_name(m->alg),
+                           hex, file || hint ? ", " : "", hint ? hint : file ? file : "", where));
+    }
+    return MUM_OK;
+}
+
+/* Whether dir is folder or lies beneath it, compared as Windows compares paths. */
+static bool within(const char *dir, const char *folder, char *scratch)
+{
+    size_t n = strlen(folder);
+    if (strlen(dir) < n || (dir[n] != '\0' && dir[n] != '/' && dir[n] != '\\'))
+        return false;
+    memcpy(scratch, dir, n);
+    scratch[n] = '\0';
+    return mum__path_equal(scratch, folder);
+}
+
+/*
+ * A catalog that a component installs as one of its files (KB3040017's
+ * x86_ntprint.inf ships ntprint.cat): a driver package's own catalog.  It
+ * is not part of the CBS chain -- the package's catalog lists it like any
+ * payload, which check_trust and check_payloads see to -- but the driver
+ * store's: PnP checks the driver's files against it when the driver is
+ * staged from the component store.  So here: a note saying so, its members
+ * against the files of its own folder (the driver's files sit beside it
+ * or below it), members that match none as notes, as for package
+ * catalogs.  Its signature was verified when the graph was built (a failed
+ * integrity check is a signature.* error there).
+ *
+ * A file of that folder that the catalog does not list is not reported:
+ * the driver store only requires the files the INF copies (its
+ * CopyFiles sections) to be in the catalog the INF names, which is not
+ * known without reading the INF; and it is not a failure of the package's
+ * own chain, which covers every such file through the package catalog.
+ */
+static int check_payload_catalog(checker *c, const mum_node *n)
+{
+    size_t count = 0, matched = 0, members = n->catalog ? mum_catalog_get_info(n->catalog)->member_count : 0;
+    char *scratch = mum__malloc(strlen(n->dir) + 1);
+    if (!scratch)
+        return mum__nomem(c->ctx);
+    for (size_t i = 0; i < c->n; i++) {
+        const mum_node *f = mum_graph_node(c->g, i);
+        count += f->input == n->input && f != n && strcmp(f->container, n->container) == 0 &&
+                 within(f->dir, n->dir, scratch);
+    }
+    digest_set have;
+    int rc = MUM_OK;
+    if (!digest_set_init(&have, 4 * count))
+        rc = mum__nomem(c->ctx);
+    for (size_t i = 0; i < c->n && rc == MUM_OK; i++) {
+        const mum_node *f = mum_graph_node(c->g, i);
+        if (f->input == n->input && f != n && strcmp(f->container, n->container) == 0 &&
+            within(f->dir, n->dir, scratch))
+            digest_set_put_node(&have, f);
+    }
+    mum__free(scratch);
+    char *where = NULL;
+    if (rc == MUM_OK && n->catalog) {
+        where = mum__asprintf("%s in %s", *n->dir ? n->dir : "its folder", input_name(c, n->input));
+        rc = where ? unmatched_members(c, n, &have, where, &matched) : mum__nomem(c->ctx);
+    }
+    mum__free(where);
+    digest_set_free(&have);
+    if (rc != MUM_OK)
+        return rc;
+    mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
+    char sig[96];
+    if (!n->catalog)
+        snprintf(sig, sizeof sig, "it could not be read");
+    else if (!n->sig_done)
+        snprintf(sig, sizeof sig, "its signature was not checked");
+    else
+        snprintf(sig, sizeof sig, "its signature: %s", mum_sig_status_name(n->sig.status));
+    return mum__finding(c->findings, MUM_R_TRUST_PAYLOAD_CATALOG, &loc,
+                        "%s is a file of %s, a driver's own catalog: Windows checks it when the driver "
+                        "is staged, not as part of the package's chain (%s; %zu of %zu members match "
+                        "files of its folder)", n->name, n->payload_of->name, sig, matched, members);
+}
+
 /* Every member of every catalog should stand for a file of its input: one
  * that does not is worth knowing (a file left out, or a stale catalog). */
 static int check_members(checker *c)
@@ -463,48 +581,23 @@ static int check_members(checker *c)
             return mum__nomem(c->ctx);
         }
         int rc = MUM_OK;
-        for (size_t i = 0; i < c->n; i++) {
-            const mum_node *n = mum_graph_node(c->g, i);
-            const mum_digests *d = &n->digests;
-            if (n->input != input)
-                continue;
-            if (d->sha1_ok)
-                digest_set_put(&have, d->sha1, 20);
-            if (d->sha256_ok)
-                digest_set_put(&have, d->sha256, 32);
-            if (d->pe_sha1_ok)
-                digest_set_put(&have, d->pe_sha1, 20);
-            if (d->pe_sha256_ok)
-                digest_set_put(&have, d->pe_sha256, 32);
-        }
+        for (size_t i = 0; i < c->n; i++)
+            if (mum_graph_node(c->g, i)->input == input)
+                digest_set_put_node(&have, mum_graph_node(c->g, i));
         for (size_t i = 0; i < c->n && rc == MUM_OK; i++) {
             const mum_node *n = mum_graph_node(c->g, i);
-            if (n->input != input || n->kind != MUM_NODE_CATALOG || !n->catalog)
+            if (n->input != input || n->kind != MUM_NODE_CATALOG || !n->catalog || n->payload_of)
                 continue;
-            size_t members = mum_catalog_get_info(n->catalog)->member_count;
-            for (size_t k = 0; k < members && rc == MUM_OK; k++) {
-                const mum_cat_member *m = mum_catalog_member(n->catalog, k);
-                if (m->digest_len == 0 || m->digest_len > MUM_HASH_MAX_SIZE)
-                    continue;
-                /* every digest of a file is at least 20 bytes: a shorter one matches none */
-                if (m->digest_len >= 8 && digest_set_has(&have, m->digest, m->digest_len))
-                    continue;
-                char hex[2 * MUM_HASH_MAX_SIZE + 1];
-                mum_hex_encode(m->digest, m->digest_len, hex);
-                const char *file = mum_cat_member_attr(m, "File");
-                const char *hint = mum_cat_member_attr(m, "Hint");
-                mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
-                loc.has_offset = true;
-                loc.offset = m->offset;
-                rc = mum__finding(c->findings, MUM_R_TRUST_MEMBER_UNMATCHED, &loc,
-                                  "member %zu (%s %s%s%s) matches no file of %s", k + 1,
-                                  mum_hash_name(m->alg), hex, file || hint ? ", " : "",
-                                  hint ? hint : file ? file : "", input_name(c, input));
-            }
+            rc = unmatched_members(c, n, &have, input_name(c, input), NULL);
         }
         digest_set_free(&have);
         if (rc != MUM_OK)
             return rc;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        const mum_node *n = mum_graph_node(c->g, i);
+        if (n->kind == MUM_NODE_CATALOG && n->payload_of)
+            CHECK(check_payload_catalog(c, n));
     }
     return MUM_OK;
 }

@@ -2,9 +2,12 @@
 """mumtool verify on the genuine packages of $MUM_REALDATA (TAP): the
 KB2938772 cabinets verify with no error, every catalog member accounted for
 and every payload digest matched; the KB2465285 express MSUs verify with no
-error and list their delta-only payloads as not checkable; copies of a real
-package with one byte changed, a manifest deleted or a catalog deleted fail
-with the right rule."""
+error and list their delta-only payloads as not checkable; KB2883457's
+update-bf.mum is a top package's fixed name; KB3040017's driver files named
+in another case resolve and its driver catalog ntprint.cat is a payload (a
+note), not an orphan; copies of a real package with one byte changed, a
+manifest deleted, a catalog deleted or a driver catalog's signature changed
+fail with the right rule."""
 import collections
 import glob
 import os
@@ -55,6 +58,58 @@ if t.ok(rep is not None, "KB2465285 MSUs: a report", err):
     t.ok(len(sigs) == 4 and all(s["status"] == "signed-untrusted" for s in sigs),
          "KB2465285: MSU and inner cabinet signatures intact (signed-untrusted without anchors)", sigs)
 
+# ---- kinds of genuine package that were false errors ------------------------------------
+KB30 = os.path.join(MSU, "Windows6.1-KB3040017-x86.msu")
+KB28 = os.path.join(MSU, "Windows6.1-KB2883457-x86.cab")
+NTPRINT = "x86_ntprint.inf_31bf3856ad364e35_6.1.7601.23005_none_3d9d3afa3209dbcb"
+# the outer signatures name their data SPC_LINK: fixed elsewhere, not counted here
+OTHERS = {"signature.file-digest"}
+
+
+def wrong(rep):
+    """Errors and warnings, but the SPC_LINK digests and the anchors nobody gave."""
+    return collections.Counter(f["rule"] for f in rep["findings"] if f["severity"] in ("error", "warning") and
+                               f["rule"] not in OTHERS and f["rule"] != "trust.no-anchors")
+
+
+def at(rep, rule, entry_end):
+    return [f for f in rep["findings"] if f["rule"] == rule and
+            f["location"].get("entry", "").lower().endswith(entry_end.lower())]
+
+
+if os.path.exists(KB28):
+    rc, rep, err = mumtool_json("verify", "--format", "json", KB28)
+    if t.ok(rep is not None, "KB2883457: a report", err):
+        t.ok(not rules(rep, ("error", "warning", "info"))["manifest.name-mismatch"] and not wrong(rep),
+             "KB2883457: update-bf.mum, a top package's fixed name, is no name mismatch; nothing else wrong",
+             wrong(rep) + rules(rep, ("error", "warning", "info")))
+        cats = {f["location"]["entry"].split("!")[-1] for f in rep["findings"]
+                if f["rule"] == "signature.no-anchors" and f["location"]["entry"].lower().endswith(".cat")}
+        t.ok("update-bf.cat" in cats and not rules(rep, ("error", "warning", "info"))["trust.missing-catalog"],
+             "KB2883457: update-bf.mum's catalog is update-bf.cat (checked)", cats)
+else:
+    t.skip("KB2883457", "%s absent" % KB28)
+
+if os.path.exists(KB30):
+    rc, rep, err = mumtool_json("verify", "--format", "json", KB30)
+    if t.ok(rep is not None, "KB3040017: a report", err):
+        t.ok(not wrong(rep), "KB3040017: no error, no warning (but SPC_LINK and anchors)", wrong(rep))
+        every = rules(rep, ("error", "warning", "info"))
+        notes = [f for f in rep["findings"] if f["rule"] == "payload.not-checkable" and
+                 ("%s/i386/" % NTPRINT) in f["location"]["entry"].lower()]
+        t.ok(every["payload.missing"] == 0 and len(notes) == 29 and all(f["severity"] == "info" for f in notes),
+             "KB3040017: ntprint's 29 files named I386\\X.DLL resolve to the index's i386/x.dll (delta-only: notes)",
+             "%d notes; %s" % (len(notes), every))
+        pc = at(rep, "trust.payload-catalog", NTPRINT + "/ntprint.cat")
+        t.ok(every["graph.orphan-catalog"] == 0 and len(pc) == 1 and pc[0]["severity"] == "info" and
+             "signed-untrusted" in pc[0]["message"],
+             "KB3040017: ntprint.cat is a driver's catalog (a note, its signature checked), not an orphan",
+             pc or every)
+        t.ok(len(at(rep, "signature.no-anchors", "ntprint.cat")) == 1,
+             "KB3040017: ntprint.cat's signature verified like a package catalog's", every)
+else:
+    t.skip("KB3040017", "%s absent" % KB30)
+
 # ---- copies of a real package, broken on purpose ---------------------------------------
 work = tempfile.mkdtemp(prefix="mum-verify-real.")
 try:
@@ -95,6 +150,37 @@ try:
     got = rules(rep) if rep else {}
     t.ok(rc == 1 and got.get("trust.missing-catalog") == 1,
          "a catalog deleted: trust.missing-catalog", "exit %d %s" % (rc, got))
+
+    # KB3040017's inner cabinet as a folder, then ntprint.cat's signature changed
+    if os.path.exists(KB30):
+        d = os.path.join(work, "kb30")
+        outer = os.path.join(work, "kb30-outer")
+        os.makedirs(outer)
+        subprocess.run(["cabextract", "-q", "-d", outer, KB30], check=True, stderr=subprocess.DEVNULL)
+        subprocess.run(["cabextract", "-q", "-d", d, os.path.join(outer, "Windows6.1-KB3040017-x86.cab")],
+                       check=True, stderr=subprocess.DEVNULL)
+        rc, rep, err = mumtool_json("verify", "--format", "json", d)
+        t.ok(rep is not None and rc == 0 and not wrong(rep) and
+             len(at(rep, "trust.payload-catalog", "ntprint.cat")) == 1,
+             "KB3040017 extracted (a folder): clean, ntprint.cat a driver's catalog",
+             err or wrong(rep))
+        cat = glob.glob(os.path.join(d, NTPRINT, "ntprint.cat"))[0]
+        with open(cat, "rb") as f:
+            der = bytearray(f.read())
+        # the signer's encryptedDigest: rsaEncryption, NULL, OCTET STRING of 256 bytes (the
+        # first such: the timestamp's countersignature comes after it)
+        mark = bytes.fromhex("06092a864886f70d0101010500048201 00".replace(" ", ""))
+        k = der.find(mark)
+        if t.ok(k > 0, "ntprint.cat: its signer's RSA signature found", len(der)):
+            der[k + len(mark) + 100] ^= 0x01
+            with open(cat, "wb") as f:
+                f.write(der)
+            rc, rep, err = mumtool_json("verify", "--format", "json", d)
+            sig = [f for f in at(rep, "signature.bad-signature", "ntprint.cat") if f["severity"] == "error"] \
+                if rep else []
+            t.ok(rc == 1 and len(sig) == 1,
+                 "ntprint.cat with one bit of its signature changed: signature.bad-signature",
+                 err or rules(rep, ("error", "warning")))
 finally:
     shutil.rmtree(work, ignore_errors=True)
 
