@@ -62,3 +62,62 @@ def realdata():
 
 def at_least_warning(report):
     return [f for f in report["findings"] if f["severity"] in ("warning", "error")]
+
+
+def findings_by_rule(report, severities=("error",)):
+    """{rule id: count} of a report's findings at the given severities."""
+    import collections
+    return collections.Counter(f["rule"] for f in report["findings"] if f["severity"] in severities)
+
+
+def cabextract(cabinet, folder):
+    """Extracts a cabinet with cabextract (an independent reader), quietly."""
+    os.makedirs(folder, exist_ok=True)
+    subprocess.run(["cabextract", "-q", "-d", folder, cabinet], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return folder
+
+
+def flip_byte(path, offset):
+    """Changes one bit of the byte at offset in place (a copy, never a real file)."""
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        b = f.read(1)
+        f.seek(offset)
+        f.write(bytes([b[0] ^ 0x01]))
+
+
+def _der(buf, pos):
+    """(tag, content start, content end) of the DER element at pos."""
+    tag = buf[pos]
+    n = buf[pos + 1]
+    pos += 2
+    if n & 0x80:
+        k = n & 0x7f
+        n = int.from_bytes(buf[pos:pos + k], "big")
+        pos += k
+    return tag, pos, pos + n
+
+
+def _der_children(buf, start, end):
+    out = []
+    while start < end:
+        tag, cs, ce = _der(buf, start)
+        out.append((tag, cs, ce))
+        start = ce
+    return out
+
+
+def signer_signature_span(der):
+    """(offset, length) of the first signer's encryptedDigest in a PKCS#7
+    SignedData such as a catalog: the signature value itself, so a test can
+    damage the signature without touching what it signs."""
+    _, cs, ce = _der(der, 0)                        # ContentInfo
+    content = _der_children(der, cs, ce)[1]         # [0] EXPLICIT
+    _, sds, sde = _der(der, content[1])             # SignedData
+    signer_infos = _der_children(der, sds, sde)[-1]  # SET OF SignerInfo
+    first = _der_children(der, signer_infos[1], signer_infos[2])[0]
+    for tag, s, e in _der_children(der, first[1], first[2]):
+        if tag == 0x04:                             # encryptedDigest OCTET STRING
+            return s, e - s
+    raise ValueError("no encryptedDigest in the first SignerInfo")
