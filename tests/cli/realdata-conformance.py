@@ -242,6 +242,42 @@ try:
              mine[0]["severity"] == "info",
              "a genuine Windows 11 DCM manifest beside %s: graph.delta-manifest, info" % short(base),
              "exit %d %s %s" % (rc, [(f["rule"], f["severity"]) for f in mine], err))
+
+    # ---- 6. a payload shipped twice, the later copy changed ---------------------------
+    # Extraction writes entries in order, so the later copy is the one that
+    # lands (cabextract keeps the second 'dup.txt' of names.cab; on Windows'
+    # case-insensitive disk 'X.DLL' after 'x.dll' replaces it too).  The
+    # cabinets are written by the fixtures' own cabinet writer.
+    writer = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "fixtures", "containers", "make-fixtures.py")
+    if not hv or not shutil.which("cabextract") or not os.path.isfile(writer):
+        t.skip("a payload shipped twice", "no Hyper-V cabinet, cabextract or %s" % writer)
+    else:
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("make_fixtures", writer)
+        fixtures = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(fixtures)
+        d = cabextract(hv, os.path.join(work, "twice"))
+        files = sorted((os.path.relpath(os.path.join(r, f), d).replace(os.sep, "\\"),
+                        open(os.path.join(r, f), "rb").read())
+                       for r, _, fs in os.walk(d) for f in fs)
+        name, good = next((n, b) for n, b in files if "\\" in n)
+        bad = bytearray(good)
+        bad[len(bad) // 2] ^= 0x01
+        folder, base = name.rsplit("\\", 1)
+        for label, second, known in (("the same name", name, None),
+                                     ("a name differing in case", folder + "\\" + base.upper(),
+                                      "the graph checks the first copy only; "
+                                      "container.case-duplicate is a warning")):
+            cab = os.path.join(work, "twice.cab")
+            with open(cab, "wb") as f:
+                f.write(fixtures.cab(files + [(second, bytes(bad))]))
+            rc, rep, err = mumtool_json("verify", "--format", "json", cab)
+            got = findings_by_rule(rep) if rep else {"(no report) " + err: 1}
+            check = t.ok if known is None else (lambda c, w, dg, k=known: t.todo(c, w, k, dg))
+            check(rc == 1 and bool(got),
+                  "%s twice in a Hyper-V cabinet, the later copy (under %s) changed: an error"
+                  % (base, label), "exit %d %s" % (rc, dict(got)))
 finally:
     shutil.rmtree(work, ignore_errors=True)
 

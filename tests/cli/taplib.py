@@ -3,6 +3,7 @@
     t = Tap()
     t.ok(cond, "what", "diagnostic lines if it failed")
     t.skip("what", "why")
+    t.todo(cond, "what", "the known bug", "diagnostic")
     t.done()            # prints the plan; exit status 0 (the TAP lines carry the verdicts)
 """
 import json
@@ -19,6 +20,16 @@ class Tap:
     def ok(self, cond, what, diag=""):
         self.n += 1
         self.lines.append("%s %d - %s" % ("ok" if cond else "not ok", self.n, what))
+        if not cond and diag:
+            for line in str(diag).splitlines()[:60]:
+                self.lines.append("# " + line)
+        return cond
+
+    def todo(self, cond, what, why, diag=""):
+        """A known bug: 'not ok ... # TODO why' does not fail the suite; once
+        it passes the driver reports an unexpected pass, so the TODO goes."""
+        self.n += 1
+        self.lines.append("%s %d - %s # TODO %s" % ("ok" if cond else "not ok", self.n, what, why))
         if not cond and diag:
             for line in str(diag).splitlines()[:60]:
                 self.lines.append("# " + line)
