@@ -90,7 +90,7 @@ are findings (exit 1); a control character is shown escaped:
   names.cab!/absolute.txt: warning: the name has an absolute path [container.unsafe-name]
   names.cab!C:/drive.txt: warning: the name has a drive letter [container.unsafe-name]
   names.cab!ok/../../up.txt: warning: the name has a '..' component [container.unsafe-name]
-  names.cab!case.TXT: warning: 'Case.txt' and 'case.TXT' differ only in case; Windows sees one file [container.case-duplicate]
+  names.cab!case.TXT: error: 'Case.txt' and 'case.TXT' differ only in case; Windows sees one file [container.case-duplicate]
   names.cab!dup.txt: error: the name 'dup.txt' appears more than once [container.duplicate-name]
   names.cab!ctl^A.txt: warning: the name has a control character [container.unsafe-name]
   [1]
