@@ -8,6 +8,14 @@
  * a leading drive letter are dropped, a ".." component makes the entry
  * refused, and each folder is opened with O_NOFOLLOW, so neither a name
  * nor a symbolic link already in the folder can lead elsewhere.
+ *
+ * No file appears under its final name before it is complete and checked:
+ * each is written to ".NAME.mumtool-partial-XXXXXX" beside it (created
+ * with O_EXCL, mode 0600) and renamed into place at its end, once its size
+ * is the one its container declares and, for a payload a manifest
+ * describes, its digest is the manifest's DigestValue.  Temporaries are
+ * removed on every error and on SIGINT, SIGTERM, SIGHUP and SIGPIPE; after
+ * a SIGKILL only temporaries (by that obvious name) are left behind.
  */
 #include "config.h"
 
@@ -16,13 +24,40 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
+/*
+ * Default bounds on what one run writes.  The genuine packages measured
+ * (the KB2465285, KB2883457, KB3040017, KB2938772 and Hyper-V cabinets)
+ * expand at most 8.3 times (KB2465285-x86.msu: 274 KB -> 2.3 MB) and the
+ * largest servicing packages Microsoft ships expand to a few GiB, so
+ * 16 GiB and 200 times leave an order of magnitude of room; a cabinet of
+ * zeros compressed by MSZIP expands 585 times, LZX more, so the ratio stops
+ * such a cabinet long before the disk is full.  The ratio applies past
+ * RATIO_FLOOR only: a small cabinet of very regular text is no threat.
+ */
+#define DEFAULT_MAX_OUTPUT ((uint64_t)16 << 30)
+#define DEFAULT_MAX_RATIO 200u
+#define RATIO_FLOOR ((uint64_t)16 << 20)
+/* Files at least this large are checked against the free space first. */
+#define SPACE_CHECK_MIN ((uint64_t)1 << 20)
+/* Manifests larger than this are not read for their digests. */
+#define MANIFEST_MAX ((size_t)64 << 20)
+#define PARTIAL_TAG ".mumtool-partial-"
+
 static const char extract_help[] =
-    "Usage: mumtool extract INPUT -C DIR [--force] [--no-descend] [PATTERN...]\n"
+    "Usage: mumtool extract INPUT -C DIR [OPTION...] [PATTERN...]\n"
     "\n"
     "Write the entries of INPUT (an .msu, a .cab or a folder) into DIR, which is\n"
     "created if it does not exist.  Nested cabinets are opened and their entries\n"
@@ -33,33 +68,260 @@ static const char extract_help[] =
     "letter is taken as relative to DIR: nothing is ever written outside DIR, and no\n"
     "symbolic link is followed.\n"
     "\n"
+    "Each file is written as .NAME" PARTIAL_TAG "XXXXXX beside its final name and\n"
+    "renamed into place only when complete, of the size its cabinet declares and,\n"
+    "for a payload a manifest of the package describes, of the manifest's digest;\n"
+    "on an error or an interruption the temporaries are removed.  A truncated\n"
+    "cabinet is refused before anything is written.\n"
+    "\n"
     "PATTERNs (shell wildcards, compared without case, '*' also matching '/' and\n"
     "'!') select entries by nested path; a pattern matching a nested cabinet selects\n"
     "all of its entries.  Without a PATTERN every entry is written.\n"
     "\n"
     "Options:\n"
     "  -C, --directory DIR  the folder to write into (required)\n"
-    "      --force          overwrite existing files\n"
+    "      --force          replace existing files (atomically, by rename)\n"
+    "  -k, --keep-going     after a file that cannot be written, go on with the\n"
+    "                       others (default: stop at the first)\n"
+    "      --max-output SIZE  write at most SIZE bytes in all (K, M, G, T suffixes;\n"
+    "                       0: no limit; default 16G)\n"
+    "      --max-ratio N    write at most N times the size of INPUT, once past 16M\n"
+    "                       (0: no limit; default 200)\n"
     "      --no-descend     write nested cabinets as files instead of opening them\n"
     "  -h, --help           show this help and exit\n"
     "\n"
-    "Exit status: 0 all written, 1 findings (such as a refused name) or a pattern\n"
-    "that matched nothing, 2 usage error, 3 INPUT could not be read or a file could\n"
-    "not be written.\n";
+    "Exit status: 0 all written, 1 findings (a refused name, a payload whose digest\n"
+    "is not its manifest's, which is not written) or a pattern that matched\n"
+    "nothing, 2 usage error, 3 INPUT could not be read or is truncated or corrupt,\n"
+    "a file could not be written, or a limit was reached.\n";
+
+/* A file written under its temporary name, not yet renamed into place. */
+typedef struct temp_file {
+    struct temp_file *next, *prev;
+    char *rel;                /* the temporary, relative to DIR */
+    char *final_rel;          /* the final name, relative to DIR */
+    char *key;                /* lower-case nested path when a manifest may describe it */
+    bool have_digests;
+    uint8_t sha1[20], sha256[32];
+} temp_file;
+
+/*
+ * What the signal handler removes.  The list is changed only by the main
+ * thread with the cleanup signals blocked, and every other thread runs with
+ * them blocked, so the handler never sees it half changed.
+ */
+static int g_root = -1;
+static temp_file *volatile g_temps;
+static sigset_t g_cleanup_set;
+static const int g_cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+
+static void cleanup_handler(int sig)
+{
+    int saved = errno;
+    for (temp_file *t = g_temps; t; t = t->next)
+        unlinkat(g_root, t->rel, 0);
+    /* SA_RESETHAND restored the default action: die of the same signal. */
+    raise(sig);
+    errno = saved;
+}
+
+static void block_cleanup(sigset_t *old)
+{
+    pthread_sigmask(SIG_BLOCK, &g_cleanup_set, old);
+}
+
+static void restore_mask(const sigset_t *old)
+{
+    pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+static void temps_link(temp_file *t)
+{
+    sigset_t old;
+    block_cleanup(&old);
+    t->prev = NULL;
+    t->next = g_temps;
+    if (g_temps)
+        g_temps->prev = t;
+    g_temps = t;
+    restore_mask(&old);
+}
+
+/* Unlinks t from the list; the caller holds the signals blocked. */
+static void temps_unlink_locked(temp_file *t)
+{
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        g_temps = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
+}
+
+static void temp_free(temp_file *t)
+{
+    if (!t)
+        return;
+    free(t->rel);
+    free(t->final_rel);
+    free(t->key);
+    free(t);
+}
+
+/* Removes the temporary from the disk and the list. */
+static void temp_discard(temp_file *t)
+{
+    sigset_t old;
+    block_cleanup(&old);
+    unlinkat(g_root, t->rel, 0);
+    temps_unlink_locked(t);
+    restore_mask(&old);
+    temp_free(t);
+}
+
+/* ---- the digests manifests give their payloads ---- */
+
+typedef struct digest_slot {
+    char *key;                /* lower-case nested path of the payload */
+    const char *manifest;     /* the manifest's nested path (owned by `names`) */
+    mum_hash_alg alg;
+    uint8_t digest[32];
+} digest_slot;
+
+typedef struct digest_map {
+    digest_slot *slots;
+    size_t cap, count;
+    char **names;
+    size_t nnames, names_cap;
+} digest_map;
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static digest_slot *map_find(const digest_map *m, const char *key)
+{
+    if (m->cap == 0)
+        return NULL;
+    for (size_t i = str_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        if (!m->slots[i].key)
+            return NULL;
+        if (strcmp(m->slots[i].key, key) == 0)
+            return &m->slots[i];
+    }
+}
+
+static bool map_grow(digest_map *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 1024;
+    digest_slot *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return false;
+    for (size_t j = 0; j < m->cap; j++) {
+        if (!m->slots[j].key)
+            continue;
+        size_t i = str_hash(m->slots[j].key) & (cap - 1);
+        while (slots[i].key)
+            i = (i + 1) & (cap - 1);
+        slots[i] = m->slots[j];
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
+    return true;
+}
+
+/* Adds key (taken over) unless present: the first manifest to name a path wins. */
+static bool map_put(digest_map *m, char *key, const char *manifest, mum_hash_alg alg,
+                    const uint8_t *digest, size_t size)
+{
+    if (map_find(m, key)) {
+        free(key);
+        return true;
+    }
+    if ((m->count + 1) * 2 > m->cap && !map_grow(m)) {
+        free(key);
+        return false;
+    }
+    size_t i = str_hash(key) & (m->cap - 1);
+    while (m->slots[i].key)
+        i = (i + 1) & (m->cap - 1);
+    m->slots[i].key = key;
+    m->slots[i].manifest = manifest;
+    m->slots[i].alg = alg;
+    memcpy(m->slots[i].digest, digest, size);
+    m->count++;
+    return true;
+}
+
+static void map_free(digest_map *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->slots[i].key);
+    free(m->slots);
+    for (size_t i = 0; i < m->nnames; i++)
+        free(m->names[i]);
+    free(m->names);
+}
+
+static void lower_ascii(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            *s = (char)(*s + 32);
+}
+
+static bool ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* ---- state ---- */
 
 typedef struct extract_state {
     int root;                 /* descriptor of DIR */
     const char *dir;
-    bool force;
+    const char *input;
+    bool force, keep_going;
+    uint64_t max_output;      /* 0: none */
+    uint64_t max_ratio;       /* 0: none */
     char **patterns;
     int npatterns;
     bool *matched;
-    int out;                  /* the file being written, -1 if none */
-    char *out_name;           /* its path for messages */
-    bool out_failed;
-    int failures;
+    mode_t mode;              /* 0666 less the umask */
+
+    /* the file being written */
+    int out;                  /* -1 if none */
+    int out_dir;              /* its folder */
+    const char *out_last;     /* its final name in that folder (in out_comps) */
+    char out_comps[16384 + 256];
+    temp_file *cur;
+    uint64_t cur_bytes;
+
+    /* a manifest being read for its digests */
+    char *mbuf;
+    size_t mlen, mcap;
+    bool mreading, mtoo_big;
+
+    digest_map digests;
+    uint64_t input_bytes;     /* what the ratio compares with */
+    bool folder_input;
+    uint64_t total;           /* bytes written */
+    int failures;             /* files not written: exit 3 */
+    int findings;             /* refused names, digest mismatches: exit 1 */
+    bool stopped;             /* a failure or a limit ended the walk (said why) */
+    bool unmasked;
+    sigset_t saved_mask;
     unsigned long written;
-    unsigned long long bytes;
+    unsigned long long seed;
+    /* the test hook (MUMTOOL_TEST_EXTRACT_RAISE) */
+    int hook_signal;
+    uint64_t hook_bytes;
     cli_progress progress;
 } extract_state;
 
@@ -98,14 +360,36 @@ static bool selected(const extract_state *s, const char *path)
 
 static bool want_data(void *ud, const mum_entry *e)
 {
-    return selected(ud, e->path);
+    /* manifests are read, even when not written, for their payloads' digests */
+    return selected(ud, e->path) || (e->size <= MANIFEST_MAX && ends_with_ci(e->name, ".manifest"));
 }
 
+/*
+ * A file that could not be written: said, counted; the walk stops unless
+ * --keep-going.  Returns the status for the callback.
+ */
 static int file_error(extract_state *s, const char *path, const char *what)
 {
     fprintf(stderr, "%s: %s/%s: %s\n", cli_progname, s->dir, path, what);
     s->failures++;
-    return MUM_OK;
+    if (s->keep_going)
+        return MUM_OK;
+    s->stopped = true;
+    return MUM_EIO;
+}
+
+/* A reason to stop whatever --keep-going says (a limit, a truncated input). */
+static int fatal(extract_state *s, int status, const char *fmt, ...) MUM_PRINTF(3, 4);
+static int fatal(extract_state *s, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", cli_progname);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    s->stopped = true;
+    return status;
 }
 
 /*
@@ -162,18 +446,23 @@ static void join_components(const char *comps, int count, char *out)
     out[o] = '\0';
 }
 
-/* Opens (creating) each folder component under root without following links. */
-static int open_parent(extract_state *s, const char *path, char *comps, int count, const char **last)
+/*
+ * Opens (creating) each folder component under root without following
+ * links.  On failure says why (file_error) and returns -1 with *status
+ * the callback's status.
+ */
+static int open_parent(extract_state *s, const char *path, char *comps, int count, const char **last,
+                       int *status)
 {
     int dfd = dup(s->root);
     if (dfd < 0) {
-        file_error(s, path, strerror(errno));
+        *status = file_error(s, path, strerror(errno));
         return -1;
     }
     char *c = comps;
     for (int i = 0; i < count - 1; i++) {
         if (mkdirat(dfd, c, 0777) != 0 && errno != EEXIST) {
-            file_error(s, path, strerror(errno));
+            *status = file_error(s, path, strerror(errno));
             close(dfd);
             return -1;
         }
@@ -185,7 +474,7 @@ static int open_parent(extract_state *s, const char *path, char *comps, int coun
             char msg[512];
             snprintf(msg, sizeof msg, "cannot use '%s' as a folder: %s", c,
                      link ? "it is a symbolic link, which is not followed" : strerror(err));
-            file_error(s, path, msg);
+            *status = file_error(s, path, msg);
             close(dfd);
             return -1;
         }
@@ -197,71 +486,437 @@ static int open_parent(extract_state *s, const char *path, char *comps, int coun
     return dfd;
 }
 
+/* Creates ".LAST.mumtool-partial-XXXXXX" in dfd; its name goes to name. */
+static int create_temp(extract_state *s, int dfd, const char *last, char *name, size_t cap)
+{
+    static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    /* keep the temporary's name within NAME_MAX (255) */
+    int keep = (int)strlen(last);
+    int room = 255 - (int)(1 + strlen(PARTIAL_TAG) + 6);
+    if (keep > room)
+        keep = room;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        char suffix[7];
+        for (int i = 0; i < 6; i++) {
+            s->seed = s->seed * 6364136223846793005ull + 1442695040888963407ull;
+            suffix[i] = alnum[(s->seed >> 33) % (sizeof alnum - 1)];
+        }
+        suffix[6] = '\0';
+        snprintf(name, cap, ".%.*s%s%s", keep, last, PARTIAL_TAG, suffix);
+        int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+/* The path of `name` in the folder of final_rel ("a/b/x" -> "a/b/name"). */
+static char *sibling(const char *final_rel, const char *name)
+{
+    const char *slash = strrchr(final_rel, '/');
+    size_t dirlen = slash ? (size_t)(slash - final_rel) + 1 : 0;
+    char *p = malloc(dirlen + strlen(name) + 1);
+    if (p) {
+        memcpy(p, final_rel, dirlen);
+        strcpy(p + dirlen, name);
+    }
+    return p;
+}
+
+static void limit_message(extract_state *s, char *buf, size_t cap, uint64_t want)
+{
+    if (s->max_output && want > s->max_output)
+        snprintf(buf, cap,
+                 "%s: stopped: the output would exceed %llu bytes, the --max-output limit "
+                 "(raise it with --max-output SIZE, or 0 for no limit)",
+                 s->input, (unsigned long long)s->max_output);
+    else
+        snprintf(buf, cap,
+                 "%s: stopped: the output would exceed %llu times the input's %llu bytes, "
+                 "the --max-ratio limit (raise it with --max-ratio N, or 0 for no limit)",
+                 s->input, (unsigned long long)s->max_ratio, (unsigned long long)s->input_bytes);
+}
+
+/* Whether writing up to `want` bytes in all stays within the bounds. */
+static bool within_limits(const extract_state *s, uint64_t want)
+{
+    if (s->max_output && want > s->max_output)
+        return false;
+    if (s->max_ratio && s->input_bytes && want > RATIO_FLOOR &&
+        want / s->max_ratio > s->input_bytes)
+        return false;
+    return true;
+}
+
+static int limit_reached(extract_state *s, uint64_t want)
+{
+    char msg[1024];
+    limit_message(s, msg, sizeof msg, want);
+    return fatal(s, MUM_ELIMIT, "%s", msg);
+}
+
+/* A cabinet shorter than its header says, or ending inside its signature. */
+static int check_container(extract_state *s, const mum_entry *e)
+{
+    const mum_cab_header *h = e->cab;
+    if (!h)
+        return MUM_OK;
+    const char *sep = *e->path ? "!" : "";
+    if (h->cabinet_size > e->size)
+        return fatal(s, MUM_EFORMAT,
+                     "%s%s%s: at offset %llu: truncated: the file ends before the %lu bytes "
+                     "its header declares; nothing of it is extracted",
+                     s->input, sep, e->path, (unsigned long long)e->size,
+                     (unsigned long)h->cabinet_size);
+    if (h->signature_reserve && h->signature_length &&
+        (uint64_t)h->signature_offset + h->signature_length > e->size)
+        return fatal(s, MUM_EFORMAT,
+                     "%s%s%s: at offset %llu: truncated: the file ends inside its signature "
+                     "(%lu bytes at offset %lu); nothing of it is extracted",
+                     s->input, sep, e->path, (unsigned long long)e->size,
+                     (unsigned long)h->signature_length, (unsigned long)h->signature_offset);
+    return MUM_OK;
+}
+
+/* Starts reading a manifest for the digests of its <file>s. */
+static void manifest_begin(extract_state *s, const mum_entry *e)
+{
+    s->mreading = ends_with_ci(e->name, ".manifest") && e->size <= MANIFEST_MAX;
+    s->mlen = 0;
+    s->mtoo_big = false;
+}
+
+static void manifest_data(extract_state *s, const void *data, size_t size)
+{
+    if (!s->mreading || s->mtoo_big)
+        return;
+    if (s->mlen + size > MANIFEST_MAX) {
+        s->mtoo_big = true;
+        return;
+    }
+    if (s->mlen + size > s->mcap) {
+        size_t cap = s->mcap ? s->mcap : 65536;
+        while (cap < s->mlen + size)
+            cap *= 2;
+        char *p = realloc(s->mbuf, cap);
+        if (!p) {
+            s->mtoo_big = true;
+            return;
+        }
+        s->mbuf = p;
+        s->mcap = cap;
+    }
+    memcpy(s->mbuf + s->mlen, data, size);
+    s->mlen += size;
+}
+
+/*
+ * Records what the manifest says its payloads hash to: the payload of
+ * <file name="N"> lies in a folder named after the manifest
+ * ("stem.manifest" -> "stem/N").  A manifest that does not parse (a delta
+ * one, a broken one) gives no digests: its payloads are written unchecked
+ * (verify reports such manifests).
+ */
+static int manifest_end(extract_state *s, const mum_entry *e)
+{
+    if (!s->mreading)
+        return MUM_OK;
+    s->mreading = false;
+    if (s->mtoo_big)
+        return MUM_OK;
+    mum_ctx *ctx = NULL;
+    mum_manifest *m = NULL;
+    if (mum_ctx_new(&ctx) != MUM_OK)
+        return fatal(s, MUM_ENOMEM, "out of memory");
+    mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
+    mo.flags = MUM_MANIFEST_NO_NAME_CHECK;
+    mum_location loc = {0};
+    loc.input = s->input;
+    loc.entry = e->path;
+    int rc = mum_manifest_parse(&m, ctx, &loc, &mo, s->mbuf ? s->mbuf : "", s->mlen);
+    mum_ctx_free(ctx);
+    if (rc == MUM_ENOMEM)
+        return fatal(s, MUM_ENOMEM, "out of memory");
+    if (rc != MUM_OK)
+        return MUM_OK;
+    size_t stem = strlen(e->path) - strlen(".manifest");
+    char *mname = NULL;
+    rc = MUM_OK;
+    for (size_t i = 0; i < m->file_count && rc == MUM_OK; i++) {
+        const mum_manifest_file *f = &m->files[i];
+        if (!f->name || !f->digest_ok)
+            continue;
+        size_t dsize = f->digest_alg == MUM_HASH_SHA256 ? 32 : f->digest_alg == MUM_HASH_SHA1 ? 20 : 0;
+        if (dsize == 0 || f->digest_size != dsize)
+            continue;
+        if (!mname) {
+            if (s->digests.nnames == s->digests.names_cap) {
+                size_t cap = s->digests.names_cap ? s->digests.names_cap * 2 : 64;
+                char **p = realloc(s->digests.names, cap * sizeof *p);
+                if (!p) {
+                    rc = MUM_ENOMEM;
+                    break;
+                }
+                s->digests.names = p;
+                s->digests.names_cap = cap;
+            }
+            if (!(mname = strdup(e->path))) {
+                rc = MUM_ENOMEM;
+                break;
+            }
+            s->digests.names[s->digests.nnames++] = mname;
+        }
+        size_t nlen = strlen(f->name);
+        char *key = malloc(stem + 1 + nlen + 1);
+        if (!key) {
+            rc = MUM_ENOMEM;
+            break;
+        }
+        memcpy(key, e->path, stem);
+        key[stem] = '/';
+        memcpy(key + stem + 1, f->name, nlen + 1);
+        for (char *p = key + stem + 1; *p; p++)
+            if (*p == '\\')
+                *p = '/';
+        lower_ascii(key);
+        if (!map_put(&s->digests, key, mname, f->digest_alg, f->digest, dsize))
+            rc = MUM_ENOMEM;
+    }
+    mum_manifest_free(m);
+    if (rc != MUM_OK)
+        return fatal(s, rc, "out of memory");
+    return MUM_OK;
+}
+
+/*
+ * Whether t's data is what its manifest says (true when no manifest seen
+ * so far names it); says so when not.
+ */
+static bool digest_matches(extract_state *s, const temp_file *t)
+{
+    if (!t->key)
+        return true;
+    const digest_slot *d = map_find(&s->digests, t->key);
+    if (!d)
+        return true;
+    bool ok = t->have_digests &&
+              (d->alg == MUM_HASH_SHA256 ? memcmp(d->digest, t->sha256, 32) == 0
+                                         : memcmp(d->digest, t->sha1, 20) == 0);
+    if (!ok) {
+        fprintf(stderr, "%s: %s/%s: not written: its %s is not the DigestValue in %s\n", cli_progname,
+                s->dir, t->final_rel, d->alg == MUM_HASH_SHA256 ? "SHA-256" : "SHA-1", d->manifest);
+        s->findings++;
+    }
+    return ok;
+}
+
+/* Renames t into place in dfd (its folder) as `last`, and forgets it. */
+static int finalize(extract_state *s, temp_file *t, int dfd, const char *last)
+{
+    const char *tmp = strrchr(t->rel, '/');
+    tmp = tmp ? tmp + 1 : t->rel;
+    sigset_t old;
+    block_cleanup(&old);
+    int rc;
+    if (s->force) {
+        rc = renameat(dfd, tmp, dfd, last);
+    } else {
+        rc = renameat2(dfd, tmp, dfd, last, RENAME_NOREPLACE);
+        if (rc != 0 && (errno == EINVAL || errno == ENOSYS)) {
+            /* a file system without RENAME_NOREPLACE: link() refuses to replace too */
+            rc = linkat(dfd, tmp, dfd, last, 0);
+            if (rc == 0)
+                unlinkat(dfd, tmp, 0);
+        }
+    }
+    int err = errno;
+    if (rc == 0)
+        temps_unlink_locked(t);
+    restore_mask(&old);
+    if (rc != 0) {
+        char *name = strdup(t->final_rel);
+        temp_discard(t);
+        int status = file_error(s, name ? name : "?",
+                                err == EEXIST ? "exists (use --force to overwrite)" : strerror(err));
+        free(name);
+        return status;
+    }
+    s->written++;
+    temp_free(t);
+    return MUM_OK;
+}
+
+/* Checks and renames a file kept back until its manifest could be seen. */
+static int finalize_deferred(extract_state *s, temp_file *t)
+{
+    if (!digest_matches(s, t)) {
+        temp_discard(t);
+        return MUM_OK;
+    }
+    char comps[16384 + 256];
+    int count = split_safe(t->final_rel, comps, sizeof comps);
+    const char *last;
+    int status = MUM_OK;
+    int dfd = count > 0 ? open_parent(s, t->final_rel, comps, count, &last, &status) : -1;
+    if (dfd < 0) {
+        temp_discard(t);
+        return status;
+    }
+    status = finalize(s, t, dfd, last);
+    close(dfd);
+    return status;
+}
+
+static void close_current(extract_state *s)
+{
+    if (s->out >= 0)
+        close(s->out);
+    if (s->out_dir >= 0)
+        close(s->out_dir);
+    s->out = -1;
+    s->out_dir = -1;
+}
+
+/* The current file could not be written: its temporary goes. */
+static int current_failed(extract_state *s, const char *why)
+{
+    char name[sizeof s->out_comps];
+    snprintf(name, sizeof name, "%s", s->cur ? s->cur->final_rel : "?");
+    close_current(s);
+    if (s->cur)
+        temp_discard(s->cur);
+    s->cur = NULL;
+    return file_error(s, name, why);
+}
+
 static int on_entry(void *ud, const mum_entry *e)
 {
     extract_state *s = ud;
+    if (!s->unmasked) {
+        /* the decoding thread exists now, with the signals blocked: take them here */
+        s->unmasked = true;
+        restore_mask(&s->saved_mask);
+    }
+    if (e->kind == MUM_ENTRY_CONTAINER) {
+        if (e->depth == 0) {
+            s->folder_input = e->container == MUM_CONTAINER_FOLDER;
+            s->input_bytes = s->folder_input ? 0 : e->size;
+        } else if (e->depth == 1 && s->folder_input) {
+            s->input_bytes += e->size;
+        }
+        return check_container(s, e);
+    }
     if (e->kind != MUM_ENTRY_FILE)
         return MUM_OK;
+    if (s->folder_input && e->depth == 1)
+        s->input_bytes += e->size; /* a folder: the ratio compares with what it holds */
+    manifest_begin(s, e);
     for (int i = 0; i < s->npatterns; i++)
         if (selects(s->patterns[i], e->path))
             s->matched[i] = true;
     if (!selected(s, e->path))
         return MUM_OK;
-    char comps[16384 + 256];
-    int count = split_safe(e->path, comps, sizeof comps);
+    char *comps = s->out_comps;
+    int count = split_safe(e->path, comps, sizeof s->out_comps);
     if (count <= 0) {
         fprintf(stderr, "%s: %s: %s\n", cli_progname, e->path,
                 count < 0 ? "refused: the name has a '..' component" : "refused: the name is empty");
-        s->failures++;
+        s->findings++;
         return MUM_OK;
     }
-    char shown[sizeof comps];
+    char shown[sizeof s->out_comps];
     join_components(comps, count, shown);
+    if (!within_limits(s, s->total + e->size))
+        return limit_reached(s, s->total + e->size);
     const char *last;
-    int dfd = open_parent(s, shown, comps, count, &last);
+    int status = MUM_OK;
+    int dfd = open_parent(s, shown, comps, count, &last, &status);
     if (dfd < 0)
-        return MUM_OK;
-    int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (s->force ? O_TRUNC : O_EXCL);
-    int fd = openat(dfd, last, flags, 0666);
-    int err = errno;
-    close(dfd);
-    free(s->out_name);
-    s->out_name = strdup(shown);
-    s->out_failed = false;
-    if (fd < 0) {
-        file_error(s, shown,
-                   err == EEXIST  ? "exists (use --force to overwrite)"
-                   : err == ELOOP ? "is a symbolic link; not written through"
-                                  : strerror(err));
-        s->out = -1;
-        s->out_failed = true;
-        return MUM_OK;
+        return status;
+    struct stat st;
+    if (fstatat(dfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0 && (!s->force || S_ISDIR(st.st_mode))) {
+        close(dfd);
+        return file_error(s, shown,
+                          S_ISDIR(st.st_mode) ? "is a folder; not replaced"
+                                              : "exists (use --force to overwrite)");
     }
+    struct statvfs vfs;
+    if (e->size >= SPACE_CHECK_MIN && fstatvfs(dfd, &vfs) == 0) {
+        uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+        if (e->size > avail) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "needs %llu bytes, and the file system has %llu free",
+                     (unsigned long long)e->size, (unsigned long long)avail);
+            close(dfd);
+            return file_error(s, shown, msg);
+        }
+    }
+    char tmpname[NAME_MAX + 1];
+    int fd = create_temp(s, dfd, last, tmpname, sizeof tmpname);
+    if (fd < 0) {
+        int err = errno;
+        close(dfd);
+        return file_error(s, shown, strerror(err));
+    }
+    temp_file *t = calloc(1, sizeof *t);
+    if (t) {
+        t->final_rel = strdup(shown);
+        t->rel = t->final_rel ? sibling(shown, tmpname) : NULL;
+        /* a payload lies in a folder of its container: "c.cab!stem/name" */
+        const char *inner = strrchr(e->path, '!');
+        inner = inner ? inner + 1 : e->path;
+        if (strchr(inner, '/') && (t->key = strdup(e->path)))
+            lower_ascii(t->key);
+    }
+    if (!t || !t->rel) {
+        unlinkat(dfd, tmpname, 0);
+        close(fd);
+        close(dfd);
+        temp_free(t);
+        return fatal(s, MUM_ENOMEM, "out of memory");
+    }
+    temps_link(t);
+    s->cur = t;
     s->out = fd;
+    s->out_dir = dfd;
+    s->out_last = last;
+    s->cur_bytes = 0;
     return MUM_OK;
 }
 
 static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
 {
     extract_state *s = ud;
-    s->bytes += size;
-    cli_progress_update(&s->progress, s->written, s->bytes);
+    (void)e;
+    manifest_data(s, data, size);
     if (s->out < 0)
         return MUM_OK;
+    if (!within_limits(s, s->total + size)) {
+        uint64_t want = s->total + size;
+        close_current(s);
+        temp_discard(s->cur);
+        s->cur = NULL;
+        return limit_reached(s, want);
+    }
     const char *p = data;
-    while (size) {
-        ssize_t n = write(s->out, p, size);
+    size_t left = size;
+    while (left) {
+        ssize_t n = write(s->out, p, left);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            file_error(s, s->out_name ? s->out_name : e->path, strerror(errno));
-            close(s->out);
-            s->out = -1;
-            s->out_failed = true;
-            return MUM_OK;
-        }
+        if (n < 0)
+            return current_failed(s, strerror(errno));
         p += n;
-        size -= (size_t)n;
+        left -= (size_t)n;
+    }
+    s->total += size;
+    s->cur_bytes += size;
+    cli_progress_update(&s->progress, s->written, s->total);
+    if (s->hook_signal && s->total >= s->hook_bytes) {
+        int sig = s->hook_signal;
+        s->hook_signal = 0;
+        raise(sig);
     }
     return MUM_OK;
 }
@@ -269,18 +924,45 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
 static int on_entry_end(void *ud, const mum_entry *e)
 {
     extract_state *s = ud;
-    if (s->out < 0)
-        return MUM_OK;
+    int rc = manifest_end(s, e);
+    if (rc != MUM_OK || s->out < 0)
+        return rc;
+    if (s->cur_bytes != e->size) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "not written: its data ended after %llu of the %llu bytes declared",
+                 (unsigned long long)s->cur_bytes, (unsigned long long)e->size);
+        return current_failed(s, msg);
+    }
+    temp_file *t = s->cur;
+    if (e->digests) {
+        t->have_digests = true;
+        memcpy(t->sha256, e->digests->sha256, 32);
+        memcpy(t->sha1, e->digests->sha1, 20);
+    }
+    if (fchmod(s->out, s->mode) != 0)
+        return current_failed(s, strerror(errno));
     if (e->has_mtime) {
         struct timespec ts[2] = {{.tv_sec = (time_t)e->mtime}, {.tv_sec = (time_t)e->mtime}};
         futimens(s->out, ts);
     }
-    if (close(s->out) != 0)
-        file_error(s, s->out_name ? s->out_name : e->path, strerror(errno));
-    else
-        s->written++;
+    int fd = s->out;
     s->out = -1;
-    return MUM_OK;
+    if (close(fd) != 0)
+        return current_failed(s, strerror(errno));
+    s->cur = NULL;
+    if (t->key && !map_find(&s->digests, t->key)) {
+        /* its manifest may come later in the cabinet: kept back until the end */
+        close_current(s);
+        return MUM_OK;
+    }
+    if (!digest_matches(s, t)) {
+        close_current(s);
+        temp_discard(t);
+        return MUM_OK;
+    }
+    rc = finalize(s, t, s->out_dir, s->out_last);
+    close_current(s);
+    return rc;
 }
 
 static int open_root(const char *dir)
@@ -290,9 +972,78 @@ static int open_root(const char *dir)
     return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+/* "10", "64K", "1M", "16G", "1T" (powers of 1024). */
+static bool parse_size(const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (*text < '0' || *text > '9')
+        return false;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno)
+        return false;
+    unsigned shift = 0;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case 't': case 'T': shift = 40; end++; break;
+    default: return false;
+    }
+    if (*end == 'i' && shift)
+        end++;
+    if ((*end == 'B' || *end == 'b') && (shift || end[-1] >= '0'))
+        end++;
+    if (*end || (shift && v > (UINT64_MAX >> shift)))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
+/* The test hook: MUMTOOL_TEST_EXTRACT_RAISE=SIGNAL:BYTES raises SIGNAL once
+ * BYTES have been written, so tests interrupt an extraction at a known
+ * point.  For the test suite only. */
+static void read_test_hook(extract_state *s)
+{
+    const char *v = getenv("MUMTOOL_TEST_EXTRACT_RAISE");
+    if (!v || !*v)
+        return;
+    char *end;
+    long sig = strtol(v, &end, 10);
+    if (*end != ':' || sig <= 0 || sig >= 65)
+        return;
+    uint64_t bytes;
+    if (!parse_size(end + 1, &bytes))
+        return;
+    s->hook_signal = (int)sig;
+    s->hook_bytes = bytes;
+}
+
+static void install_handlers(void)
+{
+    sigemptyset(&g_cleanup_set);
+    for (size_t i = 0; i < sizeof g_cleanup_signals / sizeof *g_cleanup_signals; i++) {
+        sigaddset(&g_cleanup_set, g_cleanup_signals[i]);
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = cleanup_handler;
+        sa.sa_flags = (int)SA_RESETHAND;
+        sigfillset(&sa.sa_mask);
+        struct sigaction prev;
+        /* a signal ignored by whoever started us stays ignored (nohup) */
+        if (sigaction(g_cleanup_signals[i], NULL, &prev) == 0 && prev.sa_handler == SIG_IGN)
+            continue;
+        sigaction(g_cleanup_signals[i], &sa, NULL);
+    }
+    /* past a file-size limit, write() fails with EFBIG and the file is removed */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
 int cmd_extract(int argc, char **argv)
 {
-    extract_state s = {.out = -1, .root = -1};
+    extract_state s = {.out = -1, .out_dir = -1, .root = -1,
+                       .max_output = DEFAULT_MAX_OUTPUT, .max_ratio = DEFAULT_MAX_RATIO};
     mum_walk_options opts = MUM_WALK_OPTIONS_INIT;
     /* INPUT, PATTERNs and options in any order ("extract X.msu -C out '*.mum'") */
     const char *input = NULL;
@@ -302,18 +1053,45 @@ int cmd_extract(int argc, char **argv)
         return cli_fail("out of memory");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "-C") == 0 || strcmp(a, "--directory") == 0) {
+        const char *val = NULL;
+        if (strcmp(a, "-C") == 0 || strcmp(a, "--directory") == 0 || strcmp(a, "--max-output") == 0 ||
+            strcmp(a, "--max-ratio") == 0) {
             if (i + 1 == argc) {
                 free(rest);
-                return cli_usage_error("extract", "extract: %s needs a folder", a);
+                return cli_usage_error("extract", "extract: %s needs %s", a,
+                                       a[1] == 'C' || a[2] == 'd' ? "a folder" : "a value");
             }
-            s.dir = argv[++i];
+            val = argv[++i];
         } else if (strncmp(a, "--directory=", 12) == 0) {
-            s.dir = a + 12;
+            a = "-C", val = argv[i] + 12;
+        } else if (strncmp(a, "--max-output=", 13) == 0) {
+            a = "--max-output", val = argv[i] + 13;
+        } else if (strncmp(a, "--max-ratio=", 12) == 0) {
+            a = "--max-ratio", val = argv[i] + 12;
         } else if (strncmp(a, "-C", 2) == 0 && a[2]) {
-            s.dir = a + 2;
+            a = "-C", val = argv[i] + 2;
+        }
+        if (val && (strcmp(a, "-C") == 0 || strcmp(a, "--directory") == 0)) {
+            s.dir = val;
+        } else if (val && strcmp(a, "--max-output") == 0) {
+            if (!parse_size(val, &s.max_output)) {
+                free(rest);
+                return cli_usage_error("extract", "extract: --max-output: '%s' is not a size "
+                                                  "(a number, optionally with K, M, G or T)", val);
+            }
+        } else if (val && strcmp(a, "--max-ratio") == 0) {
+            char *end;
+            errno = 0;
+            unsigned long long r = strtoull(val, &end, 10);
+            if (*val < '0' || *val > '9' || *end || errno) {
+                free(rest);
+                return cli_usage_error("extract", "extract: --max-ratio: '%s' is not a number", val);
+            }
+            s.max_ratio = r;
         } else if (strcmp(a, "--force") == 0) {
             s.force = true;
+        } else if (strcmp(a, "-k") == 0 || strcmp(a, "--keep-going") == 0) {
+            s.keep_going = true;
         } else if (strcmp(a, "--no-descend") == 0) {
             opts.flags &= ~MUM_WALK_DESCEND;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -335,6 +1113,7 @@ int cmd_extract(int argc, char **argv)
                                                      : "extract: no folder given (-C DIR)");
     }
     input = rest[0];
+    s.input = input;
     s.patterns = rest + 1;
     s.npatterns = nrest - 1;
     s.matched = calloc((size_t)nrest, sizeof *s.matched);
@@ -349,6 +1128,14 @@ int cmd_extract(int argc, char **argv)
         free(rest);
         return rc;
     }
+    mode_t um = umask(0);
+    umask(um);
+    s.mode = 0666 & ~um;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    s.seed = (unsigned long long)now.tv_nsec ^ ((unsigned long long)now.tv_sec << 20) ^
+             ((unsigned long long)getpid() << 40);
+    read_test_hook(&s);
 
     mum_ctx *ctx = NULL;
     mum_findings *findings = NULL;
@@ -359,17 +1146,38 @@ int cmd_extract(int argc, char **argv)
         mum_ctx_free(ctx);
         return cli_fail("out of memory");
     }
+    g_root = s.root;
+    install_handlers();
     cli_progress_init(&s.progress, "extract");
+    /* every file's SHA-256 and SHA-1, for the manifests' DigestValues */
+    opts.flags |= MUM_WALK_FILE_DIGESTS;
     mum_walk_consumer consumer = {.want_data = want_data,
                                   .entry = on_entry,
                                   .data = on_data,
                                   .entry_end = on_entry_end};
+    /* the walk's threads start with the cleanup signals blocked: only this
+     * thread, which keeps the list of temporaries, takes them */
+    block_cleanup(&s.saved_mask);
     int rc = mum_walk_run(ctx, input, &opts, &consumer, &s, findings);
+    if (!s.unmasked)
+        restore_mask(&s.saved_mask);
     cli_progress_done(&s.progress);
-    if (s.out >= 0)
-        close(s.out);
+    close_current(&s);
+    if (s.cur) {
+        temp_discard(s.cur);
+        s.cur = NULL;
+    }
+    /* the files kept back for a manifest that might come later */
     int exit_rc = EXIT_CLEAN;
-    if (rc != MUM_OK) {
+    if (rc == MUM_OK && !s.stopped) {
+        while (g_temps && !s.stopped)
+            finalize_deferred(&s, g_temps);
+    }
+    while (g_temps)
+        temp_discard(g_temps);
+    if (s.stopped) {
+        exit_rc = EXIT_FAIL;
+    } else if (rc != MUM_OK) {
         exit_rc = cli_fail_ctx(ctx);
     } else {
         cli_print_findings(stderr, findings);
@@ -380,11 +1188,15 @@ int cmd_extract(int argc, char **argv)
                 exit_rc = EXIT_FINDINGS;
             }
         }
+        if (s.findings)
+            exit_rc = EXIT_FINDINGS;
         if (s.failures)
             exit_rc = EXIT_FAIL;
     }
     close(s.root);
-    free(s.out_name);
+    g_root = -1;
+    free(s.mbuf);
+    map_free(&s.digests);
     free(s.matched);
     free(rest);
     mum_findings_free(findings);

@@ -17,9 +17,14 @@ Everything, nested included; times are the cabinet's:
   b
   2020-01-02T03:04:04
 
-Existing files are not overwritten (each is named, exit 3); --force does:
+Existing files are not overwritten (exit 3): extract stops at the first,
+or with --keep-going names each and goes on; --force replaces them:
 
   $ C="$SRCDIR/tests/fixtures/containers"; mumtool extract "$C/plain.cab" -C out && mumtool extract "$C/plain.cab" -C out 2>&1
+  mumtool: out/hello.txt: exists (use --force to overwrite)
+  [3]
+
+  $ C="$SRCDIR/tests/fixtures/containers"; mumtool extract "$C/plain.cab" -C out && mumtool extract --keep-going "$C/plain.cab" -C out 2>&1
   mumtool: out/hello.txt: exists (use --force to overwrite)
   mumtool: out/dir/sub.txt: exists (use --force to overwrite)
   [3]
@@ -49,9 +54,11 @@ Without descending, a nested cabinet is written as it is stored:
 
 Hostile names: '..' is refused, an absolute path or a drive letter stays
 inside, backslashes are folders; nothing appears beside the folder.  The
-findings go to standard error with the refusals:
+findings go to standard error with the refusals.  A refused name is a
+finding and extraction goes on; the duplicate's second copy cannot be
+written (it exists), which --keep-going goes past:
 
-  $ mkdir box && cd "$SRCDIR/tests/fixtures/containers" && mumtool extract names.cab -C "$OLDPWD/box/out" > "$OLDPWD/log" 2>&1; echo "exit $?"; cd "$OLDPWD" && sed "s|$PWD/||" log | cat -v && find box | sort | cat -v
+  $ mkdir box && cd "$SRCDIR/tests/fixtures/containers" && mumtool extract -k names.cab -C "$OLDPWD/box/out" > "$OLDPWD/log" 2>&1; echo "exit $?"; cd "$OLDPWD" && sed "s|$PWD/||" log | cat -v && find box | sort | cat -v
   exit 3
   mumtool: ../evil.txt: refused: the name has a '..' component
   mumtool: ok/../../up.txt: refused: the name has a '..' component
@@ -75,9 +82,10 @@ findings go to standard error with the refusals:
   box/out/ok
   box/out/ok/inner.txt
 
-A symbolic link in the folder is not followed:
+A symbolic link in the folder is not followed (with --keep-going, every
+entry under it is named and the others are written):
 
-  $ mkdir out elsewhere && ln -s ../elsewhere out/inner.cab && C="$SRCDIR/tests/fixtures/containers"; mumtool extract "$C/nested.cab" -C out 2>&1; echo "exit $?"; find elsewhere out | sort
+  $ mkdir out elsewhere && ln -s ../elsewhere out/inner.cab && C="$SRCDIR/tests/fixtures/containers"; mumtool extract --keep-going "$C/nested.cab" -C out 2>&1; echo "exit $?"; find elsewhere out | sort
   mumtool: out/inner.cab/a.txt: cannot use 'inner.cab' as a folder: it is a symbolic link, which is not followed
   mumtool: out/inner.cab/deeper.cab/b.txt: cannot use 'inner.cab' as a folder: it is a symbolic link, which is not followed
   exit 3
