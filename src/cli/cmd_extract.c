@@ -13,7 +13,8 @@
  * each is written to ".NAME.mumtool-partial-XXXXXX" beside it (created
  * with O_EXCL, mode 0600) and renamed into place at its end, once its size
  * is the one its container declares and, for a payload a manifest
- * describes, its digest is the manifest's DigestValue.  Temporaries are
+ * describes, its digest is the manifest's DigestValue (for a blob of an
+ * express cabinet, the hash its index gives).  Temporaries are
  * removed on every error and on SIGINT, SIGTERM, SIGHUP and SIGPIPE; after
  * a SIGKILL only temporaries (by that obvious name) are left behind.
  */
@@ -32,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -70,7 +72,8 @@ static const char extract_help[] =
     "\n"
     "Each file is written as .NAME" PARTIAL_TAG "XXXXXX beside its final name and\n"
     "renamed into place only when complete, of the size its cabinet declares and,\n"
-    "for a payload a manifest of the package describes, of the manifest's digest;\n"
+    "for a payload a manifest of the package describes, of the manifest's digest\n"
+    "(for an express blob, of its index's hash);\n"
     "on an error or an interruption the temporaries are removed.  A truncated\n"
     "cabinet is refused before anything is written.\n"
     "\n"
@@ -90,8 +93,8 @@ static const char extract_help[] =
     "      --no-descend     write nested cabinets as files instead of opening them\n"
     "  -h, --help           show this help and exit\n"
     "\n"
-    "Exit status: 0 all written, 1 findings (a refused name, a payload whose digest\n"
-    "is not its manifest's, which is not written) or a pattern that matched\n"
+    "Exit status: 0 all written, 1 findings (a refused name, a file whose digest is\n"
+    "not its manifest's or index's, which is not written) or a pattern that matched\n"
     "nothing, 2 usage error, 3 INPUT could not be read or is truncated or corrupt,\n"
     "a file could not be written, or a limit was reached.\n";
 
@@ -100,7 +103,8 @@ typedef struct temp_file {
     struct temp_file *next, *prev;
     char *rel;                /* the temporary, relative to DIR */
     char *final_rel;          /* the final name, relative to DIR */
-    char *key;                /* lower-case nested path when a manifest may describe it */
+    char *key;                /* lower-case nested path, for the digests of manifests and indexes */
+    bool may_wait;            /* in a folder of its cabinet: its manifest may come later */
     bool have_digests;
     uint8_t sha1[20], sha256[32];
 } temp_file;
@@ -183,7 +187,8 @@ static void temp_discard(temp_file *t)
 
 typedef struct digest_slot {
     char *key;                /* lower-case nested path of the payload */
-    const char *manifest;     /* the manifest's nested path (owned by `names`) */
+    const char *manifest;     /* the manifest's or index's nested path (owned by `names`) */
+    bool express;             /* from an express index (else a manifest's DigestValue) */
     mum_hash_alg alg;
     uint8_t digest[32];
 } digest_slot;
@@ -236,8 +241,8 @@ static bool map_grow(digest_map *m)
 }
 
 /* Adds key (taken over) unless present: the first manifest to name a path wins. */
-static bool map_put(digest_map *m, char *key, const char *manifest, mum_hash_alg alg,
-                    const uint8_t *digest, size_t size)
+static bool map_put(digest_map *m, char *key, const char *manifest, bool express,
+                    mum_hash_alg alg, const uint8_t *digest, size_t size)
 {
     if (map_find(m, key)) {
         free(key);
@@ -252,6 +257,7 @@ static bool map_put(digest_map *m, char *key, const char *manifest, mum_hash_alg
         i = (i + 1) & (m->cap - 1);
     m->slots[i].key = key;
     m->slots[i].manifest = manifest;
+    m->slots[i].express = express;
     m->slots[i].alg = alg;
     memcpy(m->slots[i].digest, digest, size);
     m->count++;
@@ -279,6 +285,11 @@ static bool ends_with_ci(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
     return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+static bool is_express_index(const mum_entry *e)
+{
+    return strcasecmp(e->name, "_manifest_.cix.xml") == 0;
 }
 
 /* ---- state ---- */
@@ -361,7 +372,8 @@ static bool selected(const extract_state *s, const char *path)
 static bool want_data(void *ud, const mum_entry *e)
 {
     /* manifests are read, even when not written, for their payloads' digests */
-    return selected(ud, e->path) || (e->size <= MANIFEST_MAX && ends_with_ci(e->name, ".manifest"));
+    return selected(ud, e->path) ||
+           (e->size <= MANIFEST_MAX && (ends_with_ci(e->name, ".manifest") || is_express_index(e)));
 }
 
 /*
@@ -579,10 +591,28 @@ static int check_container(extract_state *s, const mum_entry *e)
     return MUM_OK;
 }
 
+/* A copy of name that lives as long as the map. */
+static const char *keep_name(digest_map *m, const char *name)
+{
+    if (m->nnames == m->names_cap) {
+        size_t cap = m->names_cap ? m->names_cap * 2 : 64;
+        char **p = realloc(m->names, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        m->names = p;
+        m->names_cap = cap;
+    }
+    char *copy = strdup(name);
+    if (copy)
+        m->names[m->nnames++] = copy;
+    return copy;
+}
+
 /* Starts reading a manifest for the digests of its <file>s. */
 static void manifest_begin(extract_state *s, const mum_entry *e)
 {
-    s->mreading = ends_with_ci(e->name, ".manifest") && e->size <= MANIFEST_MAX;
+    s->mreading = (ends_with_ci(e->name, ".manifest") || is_express_index(e)) &&
+                  e->size <= MANIFEST_MAX;
     s->mlen = 0;
     s->mtoo_big = false;
 }
@@ -612,6 +642,62 @@ static void manifest_data(extract_state *s, const void *data, size_t size)
 }
 
 /*
+ * Records what an express index says the blobs beside it hash to: a PA30
+ * blob its source hash, a RAW file its hash.  Blobs before the index are
+ * not checked (every express cabinet seen puts the index first).
+ */
+static int express_index_end(extract_state *s, const mum_entry *e)
+{
+    mum_ctx *ctx = NULL;
+    if (mum_ctx_new(&ctx) != MUM_OK)
+        return fatal(s, MUM_ENOMEM, "out of memory");
+    mum_express_index idx;
+    memset(&idx, 0, sizeof idx);
+    mum_location loc = {0};
+    loc.input = s->input;
+    loc.entry = e->path;
+    int rc = mum_express_index_parse(&idx, ctx, &loc, s->mbuf ? s->mbuf : "", s->mlen);
+    mum_ctx_free(ctx);
+    if (rc == MUM_ENOMEM)
+        return fatal(s, MUM_ENOMEM, "out of memory");
+    if (rc != MUM_OK)
+        return MUM_OK; /* verify reports a broken index */
+    size_t dirlen = strlen(e->path) - strlen(e->name);
+    const char *iname = NULL;
+    for (size_t i = 0; i < idx.count && rc == MUM_OK; i++) {
+        const mum_express_file *f = &idx.files[i];
+        const mum_express_hash *h = &f->source_hash;
+        if (h->size == 0 && f->source_type == MUM_EXPRESS_SOURCE_RAW)
+            h = &f->hash;
+        size_t dsize = h->alg == MUM_HASH_SHA256 ? 32 : h->alg == MUM_HASH_SHA1 ? 20 : 0;
+        if (!f->source_name || dsize == 0 || h->size != dsize)
+            continue;
+        if (!iname && !(iname = keep_name(&s->digests, e->path))) {
+            rc = MUM_ENOMEM;
+            break;
+        }
+        size_t nlen = strlen(f->source_name);
+        char *key = malloc(dirlen + nlen + 1);
+        if (!key) {
+            rc = MUM_ENOMEM;
+            break;
+        }
+        memcpy(key, e->path, dirlen);
+        memcpy(key + dirlen, f->source_name, nlen + 1);
+        for (char *p = key + dirlen; *p; p++)
+            if (*p == '\\')
+                *p = '/';
+        lower_ascii(key);
+        if (!map_put(&s->digests, key, iname, true, h->alg, h->value, dsize))
+            rc = MUM_ENOMEM;
+    }
+    mum_express_index_clear(&idx);
+    if (rc != MUM_OK)
+        return fatal(s, rc, "out of memory");
+    return MUM_OK;
+}
+
+/*
  * Records what the manifest says its payloads hash to: the payload of
  * <file name="N"> lies in a folder named after the manifest
  * ("stem.manifest" -> "stem/N").  A manifest that does not parse (a delta
@@ -625,6 +711,8 @@ static int manifest_end(extract_state *s, const mum_entry *e)
     s->mreading = false;
     if (s->mtoo_big)
         return MUM_OK;
+    if (is_express_index(e))
+        return express_index_end(s, e);
     mum_ctx *ctx = NULL;
     mum_manifest *m = NULL;
     if (mum_ctx_new(&ctx) != MUM_OK)
@@ -641,7 +729,7 @@ static int manifest_end(extract_state *s, const mum_entry *e)
     if (rc != MUM_OK)
         return MUM_OK;
     size_t stem = strlen(e->path) - strlen(".manifest");
-    char *mname = NULL;
+    const char *mname = NULL;
     rc = MUM_OK;
     for (size_t i = 0; i < m->file_count && rc == MUM_OK; i++) {
         const mum_manifest_file *f = &m->files[i];
@@ -650,22 +738,9 @@ static int manifest_end(extract_state *s, const mum_entry *e)
         size_t dsize = f->digest_alg == MUM_HASH_SHA256 ? 32 : f->digest_alg == MUM_HASH_SHA1 ? 20 : 0;
         if (dsize == 0 || f->digest_size != dsize)
             continue;
-        if (!mname) {
-            if (s->digests.nnames == s->digests.names_cap) {
-                size_t cap = s->digests.names_cap ? s->digests.names_cap * 2 : 64;
-                char **p = realloc(s->digests.names, cap * sizeof *p);
-                if (!p) {
-                    rc = MUM_ENOMEM;
-                    break;
-                }
-                s->digests.names = p;
-                s->digests.names_cap = cap;
-            }
-            if (!(mname = strdup(e->path))) {
-                rc = MUM_ENOMEM;
-                break;
-            }
-            s->digests.names[s->digests.nnames++] = mname;
+        if (!mname && !(mname = keep_name(&s->digests, e->path))) {
+            rc = MUM_ENOMEM;
+            break;
         }
         size_t nlen = strlen(f->name);
         char *key = malloc(stem + 1 + nlen + 1);
@@ -680,7 +755,7 @@ static int manifest_end(extract_state *s, const mum_entry *e)
             if (*p == '\\')
                 *p = '/';
         lower_ascii(key);
-        if (!map_put(&s->digests, key, mname, f->digest_alg, f->digest, dsize))
+        if (!map_put(&s->digests, key, mname, false, f->digest_alg, f->digest, dsize))
             rc = MUM_ENOMEM;
     }
     mum_manifest_free(m);
@@ -704,8 +779,9 @@ static bool digest_matches(extract_state *s, const temp_file *t)
               (d->alg == MUM_HASH_SHA256 ? memcmp(d->digest, t->sha256, 32) == 0
                                          : memcmp(d->digest, t->sha1, 20) == 0);
     if (!ok) {
-        fprintf(stderr, "%s: %s/%s: not written: its %s is not the DigestValue in %s\n", cli_progname,
-                s->dir, t->final_rel, d->alg == MUM_HASH_SHA256 ? "SHA-256" : "SHA-1", d->manifest);
+        fprintf(stderr, "%s: %s/%s: not written: its %s is not the %s in %s\n", cli_progname,
+                s->dir, t->final_rel, d->alg == MUM_HASH_SHA256 ? "SHA-256" : "SHA-1",
+                d->express ? "hash" : "DigestValue", d->manifest);
         s->findings++;
     }
     return ok;
@@ -866,10 +942,11 @@ static int on_entry(void *ud, const mum_entry *e)
         /* a payload lies in a folder of its container: "c.cab!stem/name" */
         const char *inner = strrchr(e->path, '!');
         inner = inner ? inner + 1 : e->path;
-        if (strchr(inner, '/') && (t->key = strdup(e->path)))
+        t->may_wait = strchr(inner, '/') != NULL;
+        if ((t->key = strdup(e->path)))
             lower_ascii(t->key);
     }
-    if (!t || !t->rel) {
+    if (!t || !t->rel || !t->key) {
         unlinkat(dfd, tmpname, 0);
         close(fd);
         close(dfd);
@@ -950,7 +1027,7 @@ static int on_entry_end(void *ud, const mum_entry *e)
     if (close(fd) != 0)
         return current_failed(s, strerror(errno));
     s->cur = NULL;
-    if (t->key && !map_find(&s->digests, t->key)) {
+    if (t->may_wait && !map_find(&s->digests, t->key)) {
         /* its manifest may come later in the cabinet: kept back until the end */
         close_current(s);
         return MUM_OK;

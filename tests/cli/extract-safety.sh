@@ -111,6 +111,32 @@ print(files(json.load(sys.stdin)["entries"]))')
 done
 [ -d "$REALDATA/msu" ] || skip "real packages" "real data absent (set MUM_REALDATA)"
 
+# ---- a real cabinet repacked with one byte changed: the payload (checked
+# against its manifest) or the express blob (against the express index) is
+# not written; the rest is ----
+tamper() { # cabinet, file in it to change, label, message
+    rm -rf t o && mkdir t
+    "$MUMTOOL" extract "$1" -C t 2> /dev/null || { notok "$3: extract the original"; return; }
+    printf '\377' | dd of="t/$2" bs=1 seek=100 conv=notrunc 2> /dev/null
+    # in the cabinet's own order (manifests and the index first)
+    (cd t && "$MUMTOOL" ls "$1" | awk '{ print $2 }' | tr '\n' '\0' | xargs -0 gcab -c ../tampered.cab) ||
+        { notok "$3: repack"; return; }
+    "$MUMTOOL" extract tampered.cab -C o 2> err
+    rc=$?
+    check "$3: exit 1, not written, the others are ($(find o -type f | wc -l))" \
+        test $rc -eq 1 -a ! -e "o/$2" -a "$(find o -type f | wc -l)" -eq "$(find t -type f | wc -l | awk '{ print $1 - 1 }')"
+    check "$3: the message names it and what it was checked against" grep -q "o/$2: not written: $4" err
+    check "$3: no temporary left" no_partial o
+}
+if [ -d "$REALDATA/msu" ]; then
+    tamper "$REALDATA/msu/Windows8.1-KB2938772-x86.cab" \
+        x86_microsoft-windows-ndis-tdi-bindingengine_31bf3856ad364e35_6.3.9600.17039_none_d2efa07f40f470f6/netcfgx.dll \
+        "KB2938772 with netcfgx.dll changed" \
+        "its SHA-256 is not the DigestValue in x86_microsoft-windows-ndis-tdi-bindingengine_31bf3856ad364e35_6.3.9600.17039_none_d2efa07f40f470f6.manifest"
+    tamper "$REALDATA/msu/Windows6.1-KB2883457-x86.cab" 0 "KB2883457 with express blob 0 changed" \
+        "its SHA-1 is not the hash in _manifest_.cix.xml"
+fi
+
 # ---- truncated and cut cabinets: exit 3, file and offset named, nothing written
 # (cut inside the file table, the walk refuses it; past it, extract does,
 # from the header's cbCabinet or signature offset) ----
