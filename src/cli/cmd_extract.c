@@ -536,18 +536,18 @@ static char *sibling(const char *final_rel, const char *name)
     return p;
 }
 
-static void limit_message(extract_state *s, char *buf, size_t cap, uint64_t want)
+static void limit_message(extract_state *s, const char *entry, char *buf, size_t cap, uint64_t want)
 {
     if (s->max_output && want > s->max_output)
         snprintf(buf, cap,
-                 "%s: stopped: the output would exceed %llu bytes, the --max-output limit "
+                 "%s!%s: stopped: the output would exceed %llu bytes, the --max-output limit "
                  "(raise it with --max-output SIZE, or 0 for no limit)",
-                 s->input, (unsigned long long)s->max_output);
+                 s->input, entry, (unsigned long long)s->max_output);
     else
         snprintf(buf, cap,
-                 "%s: stopped: the output would exceed %llu times the input's %llu bytes, "
+                 "%s!%s: stopped: the output would exceed %llu times the input's %llu bytes, "
                  "the --max-ratio limit (raise it with --max-ratio N, or 0 for no limit)",
-                 s->input, (unsigned long long)s->max_ratio, (unsigned long long)s->input_bytes);
+                 s->input, entry, (unsigned long long)s->max_ratio, (unsigned long long)s->input_bytes);
 }
 
 /* Whether writing up to `want` bytes in all stays within the bounds. */
@@ -561,10 +561,10 @@ static bool within_limits(const extract_state *s, uint64_t want)
     return true;
 }
 
-static int limit_reached(extract_state *s, uint64_t want)
+static int limit_reached(extract_state *s, const char *entry, uint64_t want)
 {
-    char msg[1024];
-    limit_message(s, msg, sizeof msg, want);
+    char msg[20000];
+    limit_message(s, entry, msg, sizeof msg, want);
     return fatal(s, MUM_ELIMIT, "%s", msg);
 }
 
@@ -904,7 +904,7 @@ static int on_entry(void *ud, const mum_entry *e)
     char shown[sizeof s->out_comps];
     join_components(comps, count, shown);
     if (!within_limits(s, s->total + e->size))
-        return limit_reached(s, s->total + e->size);
+        return limit_reached(s, e->path, s->total + e->size);
     const char *last;
     int status = MUM_OK;
     int dfd = open_parent(s, shown, comps, count, &last, &status);
@@ -965,7 +965,6 @@ static int on_entry(void *ud, const mum_entry *e)
 static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
 {
     extract_state *s = ud;
-    (void)e;
     manifest_data(s, data, size);
     if (s->out < 0)
         return MUM_OK;
@@ -974,7 +973,7 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
         close_current(s);
         temp_discard(s->cur);
         s->cur = NULL;
-        return limit_reached(s, want);
+        return limit_reached(s, e->path, want);
     }
     const char *p = data;
     size_t left = size;
