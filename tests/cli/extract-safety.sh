@@ -1,11 +1,12 @@
 #!/bin/sh
 # mumtool extract under faults and hostile input (TAP): no file is ever left
 # under its final name unless it is complete and, for a payload a manifest
-# describes, of the manifest's digest.  Cabinets are made here with gcab;
-# the signed samples (samples/kb943650) and, when present, the real
-# packages ($MUM_REALDATA) are cut at 1%, 50% and 99% and inside their
-# signature.  Faults: a file-size limit (ulimit -f) midway, SIGKILL, SIGTERM,
-# SIGINT, SIGHUP and SIGPIPE at a known byte (the test-only hook
+# (or an express index) describes, of the digest given there.  Cabinets are
+# made here with gcab; the signed samples (samples/kb943650) and, when
+# present, the real packages ($MUM_REALDATA) are cut at 1%, 50% and 99% and
+# inside their signature, and one gets a byte of its data changed.  Faults:
+# a file-size limit (ulimit -f) midway, SIGKILL, SIGTERM, SIGINT, SIGHUP and
+# SIGPIPE at a known byte (the test-only hook
 # MUMTOOL_TEST_EXTRACT_RAISE=SIG:BYTES) and a SIGTERM from outside; a full
 # file system (a 1 MiB tmpfs, when this user may mount one); the output
 # bounds (--max-output, the default --max-ratio); --keep-going; --force
@@ -169,6 +170,22 @@ if [ -d "$REALDATA/hyperv" ]; then
     truncations "$REALDATA/msu/Windows8.1-KB2938772-x86.cab" "KB2938772 cabinet"
 else
     skip "real cabinets cut" "real data absent (set MUM_REALDATA)"
+fi
+
+# ---- corrupt data midway (a byte flipped in netcfgx.dll's blocks): exit 3,
+# the file being written removed, the files before it complete ----
+if [ -f "$REALDATA/msu/Windows8.1-KB2938772-x86.cab" ]; then
+    cp "$REALDATA/msu/Windows8.1-KB2938772-x86.cab" flip.cab && chmod u+w flip.cab
+    printf '\125' | dd of=flip.cab bs=1 seek=100000 conv=notrunc 2> /dev/null
+    rm -rf o
+    "$MUMTOOL" extract flip.cab -C o 2> err
+    rc=$?
+    check "corrupt data midway: exit 3, netcfgx.dll absent, no temporary" \
+        test $rc -eq 3 -a -z "$(find o -name netcfgx.dll)" -a -n "$(find o -name update.mum)"
+    no_partial o || notok "corrupt data midway: temporary left"
+    check "corrupt data midway: the message names the entry" grep -q "^mumtool: flip.cab!.*/netcfgx.dll: " err
+else
+    skip "corrupt data midway" "real data absent (set MUM_REALDATA)"
 fi
 
 # ---- a write error midway: a file-size limit ----
