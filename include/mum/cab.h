@@ -158,10 +158,12 @@ MUM_EXTERN int mum_cab_signature_read(mum_cab_signature *out, mum_ctx *ctx, cons
  * mum_cab_digest_finish() or mum_cab_signature_read() (or delivered on a
  * walk's CONTAINER_END event): the blob is parsed as DER PKCS#7 SignedData
  * (the zero padding after it is left out; anything but zeros there is
- * malformed); its SpcIndirectDataContent must name the cabinet data type
- * (SPC_CAB_DATA, 1.3.6.1.4.1.311.2.1.25: another type fails integrity with
- * MUM_SIG_CHECK_FILE_DIGEST and says which type it is) and carry the
- * cabinet's digest of its algorithm (SHA-1 or SHA-256); then the two levels
+ * malformed); its SpcIndirectDataContent must carry the cabinet's digest of
+ * its algorithm (SHA-1 or SHA-256), whatever data type it names (SPC_CAB_DATA
+ * 1.3.6.1.4.1.311.2.1.25, or SPC_LINK ...2.1.28 as signtool writes: as on
+ * Windows, the file is digested as the cabinet it is; a digest that differs
+ * fails integrity with MUM_SIG_CHECK_FILE_DIGEST, whose detail names a data
+ * type that is not a cabinet's); then the two levels
  * of mum_authenticode_verify(), with `opts` (NULL: integrity only, at best
  * MUM_SIG_UNTRUSTED with MUM_SIG_TRUST_NO_ANCHORS).
  *

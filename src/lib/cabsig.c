@@ -2,8 +2,8 @@
  * cabsig.c - a cabinet's own Authenticode signature, verified: the blob the
  * digest pass kept (cab.c) is handed to the signature module (pkcs7.c) with
  * the cabinet's Authenticode digests.  Only the public signature API is
- * used here; what is the cabinet's own is the blob's padding, the data type
- * the signature must name, and offsets in messages.
+ * used here; what is the cabinet's own is the blob's padding, the data types
+ * it knows by name, and offsets in messages.
  */
 #include "config.h"
 
@@ -25,6 +25,8 @@ static const char *data_type_name(const char *oid)
 {
     if (strcmp(oid, MUM_OID_SPC_CAB_DATA) == 0)
         return "SPC_CAB_DATA";
+    if (strcmp(oid, MUM_OID_SPC_LINK) == 0)
+        return "SPC_LINK";
     if (strcmp(oid, MUM_OID_SPC_PE_IMAGE_DATA) == 0)
         return "SPC_PE_IMAGE_DATA: a PE file";
     return "a type Authenticode does not define";
@@ -68,33 +70,39 @@ static int blob_error(mum_ctx *ctx, const mum_location *where, uint64_t offset, 
     return rc;
 }
 
-/* A signature over something other than a cabinet fails integrity, whatever
- * its digest: the digest is not a cabinet digest. */
-static int check_data_type(const mum_signature *s, mum_sig_result *r)
+/*
+ * The data type the SpcIndirectDataContent names does not decide whether a
+ * cabinet's signature holds: the file does.  Windows picks the subject
+ * interface package from the file's magic ("MSCF": the cabinet SIP), and
+ * that SIP's VerifyIndirectData digests the file as a cabinet with the
+ * algorithm the content names and compares the digests; the data type is
+ * not consulted.  Signtool writes SPC_LINK (1.3.6.1.4.1.311.2.1.28) for
+ * cabinets, other tools SPC_CAB_DATA (1.3.6.1.4.1.311.2.1.25), and both
+ * verify on Windows.  So any data type is accepted when the digest is the
+ * cabinet's (which only a digest of this cabinet can be: another type's
+ * digest, a PE image's say, cannot equal it but by a collision), and a
+ * digest that differs stays MUM_SIG_CHECK_FILE_DIGEST.  A type other than
+ * the two cabinet ones is named in that failure's detail: a PE file's
+ * signature put in a cabinet's place is then told as such.
+ */
+static int note_data_type(const mum_signature *s, mum_sig_result *r)
 {
-    if (mum_signature_signer_count(s) == 0)
+    if (mum_signature_signer_count(s) == 0 || r->status != MUM_SIG_INTEGRITY_FAILED ||
+        r->failed_check != MUM_SIG_CHECK_FILE_DIGEST)
         return MUM_OK;
-    if (r->status == MUM_SIG_INTEGRITY_FAILED && r->failed_check != MUM_SIG_CHECK_FILE_DIGEST)
-        return MUM_OK; /* an earlier check failed; that says more */
     mum_authenticode_info ai;
     int rc = mum_authenticode_content(NULL, s, &ai);
     if (rc == MUM_ENOMEM)
         return rc;
-    if (rc != MUM_OK || strcmp(ai.data_type, MUM_OID_SPC_CAB_DATA) == 0)
-        return MUM_OK; /* not Authenticode at all: the verdict says so already */
-    char *detail = mum__asprintf("the signature is for data of type %s (%s), not a cabinet (%s)",
-                                 ai.data_type, data_type_name(ai.data_type), MUM_OID_SPC_CAB_DATA);
+    if (rc != MUM_OK || strcmp(ai.data_type, MUM_OID_SPC_CAB_DATA) == 0 ||
+        strcmp(ai.data_type, MUM_OID_SPC_LINK) == 0)
+        return MUM_OK;
+    char *detail = mum__asprintf("%s; the signature is for data of type %s (%s), not a cabinet",
+                                 r->detail ? r->detail : "", ai.data_type, data_type_name(ai.data_type));
     if (!detail)
         return MUM_ENOMEM;
     mum__free(r->detail);
     r->detail = detail;
-    r->status = MUM_SIG_INTEGRITY_FAILED;
-    r->failed_check = MUM_SIG_CHECK_FILE_DIGEST;
-    r->trust_issue = MUM_SIG_TRUST_OK;
-    r->time_source = MUM_SIG_TIME_NONE;
-    r->evaluated_at = 0;
-    mum__free(r->timestamp_note);
-    r->timestamp_note = NULL;
     return MUM_OK;
 }
 
@@ -136,7 +144,7 @@ int mum_cab_signature_verify(mum_sig_result *out, mum_signature **sig_out, mum_c
     mum_file_digest d[2] = {{MUM_HASH_SHA1, sig->sha1_valid ? sig->sha1 : NULL},
                             {MUM_HASH_SHA256, sig->sha256_valid ? sig->sha256 : NULL}};
     rc = mum_authenticode_verify(ctx, s, d, 2, opts, out);
-    if (rc == MUM_OK && (rc = check_data_type(s, out)) != MUM_OK) {
+    if (rc == MUM_OK && (rc = note_data_type(s, out)) != MUM_OK) {
         mum_sig_result_clear(out);
         rc = mum__nomem(ctx);
     }

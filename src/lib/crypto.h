@@ -127,6 +127,7 @@ MUM_INTERNAL mum_hash_alg mum__hash_from_oid(const char *dotted);
 
 #define MUM_OID_SPC_PE_IMAGE_DATA "1.3.6.1.4.1.311.2.1.15"
 #define MUM_OID_SPC_CAB_DATA "1.3.6.1.4.1.311.2.1.25"
+#define MUM_OID_SPC_LINK "1.3.6.1.4.1.311.2.1.28"      /* signtool, for cabinets */
 
 typedef struct mum__indirect {
     char *type_oid;             /* owned */

@@ -10,6 +10,8 @@
 
 #include "pegen.h"
 
+#include "crypto.h"
+
 #include <mum/cab.h>
 #include <mum/pe.h>
 
@@ -294,6 +296,77 @@ Test(cab_signature, a_pe_files_signature_in_a_cabinet_fails_integrity)
     free(graft);
     free(c.data);
     free(pe.data);
+}
+
+/*
+ * A cabinet signed by the test signer over SpcIndirectDataContent naming
+ * `type` (an OID whose last arc is one byte: 2.1.15, .25, .28) with
+ * `digest`, put in the place of c's own signature.
+ */
+static cabfile resign_with_type(const cabfile *c, unsigned type_arc, const uint8_t *digest)
+{
+    uint8_t *ind;
+    size_t ind_len;
+    cr_assert_eq(mum__indirect_encode(false, true, MUM_HASH_SHA256, digest, &ind, &ind_len), MUM_OK);
+    /* the SPC_CAB_DATA OID's last arc (25) becomes the type asked for */
+    static const uint8_t cab_oid[] = {0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x01, 0x19};
+    uint8_t *at_oid = NULL;
+    for (size_t i = 0; i + sizeof cab_oid <= ind_len && !at_oid; i++)
+        if (memcmp(ind + i, cab_oid, sizeof cab_oid) == 0)
+            at_oid = ind + i;
+    cr_assert_not_null(at_oid);
+    at_oid[sizeof cab_oid - 1] = (uint8_t)type_arc;
+    mum_signer *signer;
+    cr_assert_eq(mum_signer_load(NULL, tu_ca_file("signer.key"), tu_ca_file("signer.pem"), NULL, &signer), MUM_OK);
+    uint8_t *der;
+    size_t der_len;
+    cr_assert_eq(mum__pkcs7_build(NULL, MUM_OID_SPC_INDIRECT_DATA, ind, ind_len, signer, NULL, &der, &der_len),
+                 MUM_OK);
+    mum_signer_free(signer);
+    mum__free(ind);
+    uint32_t at = le32(c->data + 44);
+    size_t padded = (der_len + 7) / 8 * 8;
+    uint8_t *graft = calloc(1, at + padded);
+    memcpy(graft, c->data, at);
+    memcpy(graft + at, der, der_len);
+    put32(graft + 48, (uint32_t)padded); /* not digested: the digest stays the cabinet's */
+    mum__free(der);
+    return (cabfile){graft, at + padded};
+}
+
+Test(cab_signature, the_digest_decides_not_the_data_type)
+{
+    /* signtool names a cabinet's data SPC_LINK (2.1.28); Windows' cabinet
+     * SIP compares the digest only: any type with the cabinet's digest
+     * holds, a wrong digest fails whatever the type */
+    cabfile c = signed_cab("signer", "sha256");
+    mum_cab_signature cs;
+    digest(&c, &cs);
+    uint8_t good[32], bad[32];
+    memcpy(good, cs.sha256, 32);
+    memcpy(bad, cs.sha256, 32);
+    bad[7] ^= 0x01;
+    mum_cab_signature_clear(&cs);
+    static const unsigned arcs[] = {25, 28, 15};
+    for (size_t i = 0; i < 3; i++) {
+        cabfile g = resign_with_type(&c, arcs[i], good);
+        mum_sig_result r;
+        cr_assert_eq(verify(&g, "root.pem", &r, NULL), MUM_OK);
+        cr_assert_eq(r.status, MUM_SIG_TRUSTED, "2.1.%u: %s", arcs[i], r.detail);
+        mum_sig_result_clear(&r);
+        free(g.data);
+
+        g = resign_with_type(&c, arcs[i], bad);
+        cr_assert_eq(verify(&g, "root.pem", &r, NULL), MUM_OK);
+        cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED, "2.1.%u", arcs[i]);
+        cr_assert_eq(r.failed_check, MUM_SIG_CHECK_FILE_DIGEST);
+        cr_assert(strstr(r.detail, "differs from the signed one"), "%s", r.detail);
+        /* only a type that is not a cabinet's is named */
+        cr_assert_eq(strstr(r.detail, "not a cabinet") != NULL, arcs[i] == 15, "%s", r.detail);
+        mum_sig_result_clear(&r);
+        free(g.data);
+    }
+    free(c.data);
 }
 
 Test(cab_signature, no_signature_and_bad_arguments)
