@@ -18,7 +18,12 @@
  *     issuer and serial number); a countersignature or RFC 3161 timestamp,
  *     when present, signs this signature's value.  For Authenticode, the
  *     digest the content carries must also equal the digest of the file
- *     computed by the caller.
+ *     computed by the caller.  The chains are intact: every certificate
+ *     of the signer's chain and of the timestamp signer's chain whose
+ *     issuer's certificate is at hand (in the signature, in a timestamp
+ *     token, or among the anchors when given) verifies with that issuer's
+ *     key.  This needs no anchors: a damaged certificate is an integrity
+ *     failure (MUM_SIG_CHECK_CHAIN), never "intact, untrusted".
  *  2. trust: the signer's certificate chains, through the certificates in
  *     the signature, to one of the trust anchors the caller supplies
  *     (mum_trust), evaluated at the timestamp's time when there is a
@@ -208,11 +213,13 @@ typedef enum mum_sig_check {
     MUM_SIG_CHECK_CONTENT_DIGEST,   /* messageDigest differs from the content's digest */
     MUM_SIG_CHECK_SIGNATURE,        /* the signature over the attributes does not verify */
     MUM_SIG_CHECK_FILE_DIGEST,      /* Authenticode: the file's digest differs from the signed one */
-    MUM_SIG_CHECK_TIMESTAMP         /* the countersignature or timestamp does not sign this one */
+    MUM_SIG_CHECK_TIMESTAMP,        /* the countersignature or timestamp does not sign this one */
+    MUM_SIG_CHECK_CHAIN             /* a certificate of the signer's or the timestamp's chain does
+                                     * not verify with its issuer's key */
 } mum_sig_check;
 
 /* "signer-certificate", "attributes", "content-digest", "signature",
- * "file-digest", "timestamp"; "none". */
+ * "file-digest", "timestamp", "chain"; "none". */
 MUM_EXTERN const char *mum_sig_check_name(mum_sig_check check);
 
 /* Why an intact signature is not trusted. */
@@ -238,6 +245,27 @@ typedef enum mum_sig_time_source {
 /* "none", "now", "timestamp", "given". */
 MUM_EXTERN const char *mum_sig_time_source_name(mum_sig_time_source source);
 
+/* Whether the signer's timestamp holds, whatever the trust verdict. */
+typedef enum mum_sig_timestamp_status {
+    MUM_SIG_TIMESTAMP_ABSENT = 0,   /* the signer has no countersignature nor RFC 3161 token */
+    MUM_SIG_TIMESTAMP_VALID,        /* it signs this signature and its signer's chain is intact */
+    MUM_SIG_TIMESTAMP_INVALID       /* unreadable, not verifying, its signer's certificate absent,
+                                     * or its signer's chain broken: an integrity failure */
+} mum_sig_timestamp_status;
+
+/* "absent", "valid", "invalid". */
+MUM_EXTERN const char *mum_sig_timestamp_status_name(mum_sig_timestamp_status status);
+
+/* The integrity of the certificate chains (the signer's and the timestamp's). */
+typedef enum mum_sig_chain_status {
+    MUM_SIG_CHAIN_UNCHECKED = 0,    /* not checked: unsigned, or the signer's certificate absent */
+    MUM_SIG_CHAIN_INTACT,           /* every certificate whose issuer is at hand verifies */
+    MUM_SIG_CHAIN_BROKEN            /* one does not (MUM_SIG_CHECK_CHAIN) */
+} mum_sig_chain_status;
+
+/* "unchecked", "intact", "broken". */
+MUM_EXTERN const char *mum_sig_chain_status_name(mum_sig_chain_status status);
+
 typedef struct mum_sig_verify_opts {
     unsigned version;           /* MUM_SIG_VERIFY_OPTS_VERSION */
     const mum_trust *anchors;   /* NULL or empty: integrity only (signed-untrusted at best) */
@@ -254,7 +282,11 @@ typedef struct mum_sig_verify_opts {
  * detail is owned by the result: one line saying what failed and how
  * ("messageDigest 5717ae... differs from the content's sha256 0a1b..."),
  * NULL when status is TRUSTED.  timestamp_note says why a timestamp's time
- * was not used (NULL otherwise).  Release with mum_sig_result_clear().
+ * was not used (NULL otherwise; for an invalid timestamp, why it is
+ * invalid).  The timestamp's and the chains' verdicts are given whatever
+ * the status (an invalid timestamp beside another failure included), and
+ * chain_checked counts the certificate signatures checked.  Release with
+ * mum_sig_result_clear().
  */
 typedef struct mum_sig_result {
     mum_sig_status status;
@@ -265,6 +297,11 @@ typedef struct mum_sig_result {
     mum_sig_time_source time_source;
     int64_t evaluated_at;           /* when time_source is not NONE */
     char *timestamp_note;
+    mum_sig_timestamp_status timestamp_status;
+    bool has_timestamp_time;        /* the timestamp gives a time (valid or not) */
+    int64_t timestamp_time;
+    mum_sig_chain_status chain_status;
+    size_t chain_checked;
 } mum_sig_result;
 
 MUM_EXTERN void mum_sig_result_clear(mum_sig_result *result);
@@ -322,9 +359,11 @@ MUM_EXTERN int mum_authenticode_verify(mum_ctx *ctx, const mum_signature *sig,
  * Appends the findings a verdict amounts to (none for TRUSTED):
  * signature.unsigned, signature.attributes, signature.content-digest,
  * signature.bad-signature, signature.file-digest, signature.timestamp,
- * signature.no-signer-cert, signature.no-anchors (info), signature.untrusted-root,
- * signature.chain, signature.wrong-usage, signature.expired, each with the
- * Windows error it predicts.  `loc` locates them (NULL allowed).
+ * signature.chain-broken, signature.no-signer-cert, signature.no-anchors
+ * (info), signature.untrusted-root, signature.chain, signature.wrong-usage,
+ * signature.expired, each with the Windows error it predicts; and
+ * signature.timestamp besides when the timestamp is invalid but another
+ * check is the one that failed.  `loc` locates them (NULL allowed).
  * Errors: MUM_ENOMEM.
  */
 MUM_EXTERN int mum_sig_result_findings(const mum_sig_result *result, const mum_signature *sig,

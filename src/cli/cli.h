@@ -110,8 +110,12 @@ void cli_json_time(json_writer *w, const char *key, bool has, int64_t t);
 /* "signers": [...], "certificates": [...] of a signature. */
 void cli_json_signers(json_writer *w, const mum_signature *sig);
 /* "status", "failedCheck", "trustIssue", "detail", "timeSource",
- * "evaluatedAt", "timestampNote" of a verdict. */
+ * "evaluatedAt", "timestampNote" of a verdict, and cli_json_sig_checks. */
 void cli_json_sig_result(json_writer *w, const mum_sig_result *r);
+/* "timestampStatus" ("valid", "invalid", "absent"; null when unsigned),
+ * "timestampTime", "chainIntegrity" ("intact", "broken", "unchecked"; null
+ * when unsigned), "chainCertificatesChecked" of a verdict. */
+void cli_json_sig_checks(json_writer *w, const mum_sig_result *r);
 /* The verdict's signer and checks, one "label  value" line each, indented. */
 void cli_print_sig_result(const char *indent, const mum_signature *sig, const mum_sig_result *r);
 

@@ -52,10 +52,17 @@ static const char *sig_text(const mum_graph_signature *s, char *buf, size_t size
         return buf;
     }
     const char *status = mum_sig_status_name(s->result.status);
+    char ts[MUM_TIME_TEXT_MAX + 32] = "";
+    if (s->result.status != MUM_SIG_UNSIGNED) {
+        char t[MUM_TIME_TEXT_MAX];
+        mum_time_format(s->result.timestamp_time, t);
+        snprintf(ts, sizeof ts, ", timestamp %s%s%s", mum_sig_timestamp_status_name(s->result.timestamp_status),
+                 s->result.has_timestamp_time ? " " : "", s->result.has_timestamp_time ? t : "");
+    }
     if (s->result.status == MUM_SIG_INTEGRITY_FAILED)
-        snprintf(buf, size, "%s (%s)", status, mum_sig_check_name(s->result.failed_check));
+        snprintf(buf, size, "%s (%s)%s", status, mum_sig_check_name(s->result.failed_check), ts);
     else
-        snprintf(buf, size, "%s", status);
+        snprintf(buf, size, "%s%s", status, ts);
     return buf;
 }
 
@@ -86,7 +93,7 @@ static void text_inputs(FILE *out, const mum_graph *g)
             const mum_graph_signature *sig = &in->signatures[s];
             if (!sig->present && *sig->container)
                 continue;
-            char buf[128];
+            char buf[192];
             fprintf(out, "  %-*s  signature of %s: %s%s%s\n", (int)w, "",
                     *sig->container ? sig->container : "the input", sig_text(sig, buf, sizeof buf),
                     sig->signer ? ", " : "", sig->signer ? sig->signer : "");
@@ -339,6 +346,7 @@ static void json_report(FILE *out, const mum_graph *g, const mum_verify_result *
                     json_kv_string(&w, "failedCheck", mum_sig_check_name(sig->result.failed_check));
                 json_kv_string(&w, "signer", sig->signer);
                 json_kv_string(&w, "detail", sig->result.detail);
+                cli_json_sig_checks(&w, &sig->result);
             }
             json_end_object(&w);
         }

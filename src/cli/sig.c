@@ -98,6 +98,16 @@ void cli_json_sig_result(json_writer *w, const mum_sig_result *r)
     json_kv_string(w, "timeSource", mum_sig_time_source_name(r->time_source));
     cli_json_time(w, "evaluatedAt", r->time_source != MUM_SIG_TIME_NONE, r->evaluated_at);
     json_kv_string(w, "timestampNote", r->timestamp_note);
+    cli_json_sig_checks(w, r);
+}
+
+void cli_json_sig_checks(json_writer *w, const mum_sig_result *r)
+{
+    bool signed_ = r->status != MUM_SIG_UNSIGNED;
+    json_kv_string(w, "timestampStatus", signed_ ? mum_sig_timestamp_status_name(r->timestamp_status) : NULL);
+    cli_json_time(w, "timestampTime", r->has_timestamp_time, r->timestamp_time);
+    json_kv_string(w, "chainIntegrity", signed_ ? mum_sig_chain_status_name(r->chain_status) : NULL);
+    json_kv_uint(w, "chainCertificatesChecked", r->chain_checked);
 }
 
 void cli_print_sig_result(const char *indent, const mum_signature *sig, const mum_sig_result *r)
@@ -116,9 +126,16 @@ void cli_print_sig_result(const char *indent, const mum_signature *sig, const mu
     }
     if (s->timestamp != MUM_TIMESTAMP_NONE) {
         mum_time_format(s->timestamp_time, t);
-        printf("%s%-14s %s (%s by %s)\n", indent, "timestamp", t, mum_timestamp_kind_name(s->timestamp),
-               s->timestamp_signer.subject ? s->timestamp_signer.subject : "an absent certificate");
+        printf("%s%-14s %s (%s by %s): %s\n", indent, "timestamp", r->has_timestamp_time ? t : "no time",
+               mum_timestamp_kind_name(s->timestamp),
+               s->timestamp_signer.subject ? s->timestamp_signer.subject : "an absent certificate",
+               mum_sig_timestamp_status_name(r->timestamp_status));
+    } else {
+        printf("%s%-14s %s\n", indent, "timestamp", mum_sig_timestamp_status_name(r->timestamp_status));
     }
+    if (r->chain_status != MUM_SIG_CHAIN_UNCHECKED)
+        printf("%s%-14s %s (%zu certificate signature%s checked)\n", indent, "chain",
+               mum_sig_chain_status_name(r->chain_status), r->chain_checked, r->chain_checked == 1 ? "" : "s");
     if (r->status == MUM_SIG_INTEGRITY_FAILED) {
         printf("%s%-14s failed (%s): %s\n", indent, "integrity", mum_sig_check_name(r->failed_check), r->detail);
         return;

@@ -1370,6 +1370,7 @@ const char *mum_sig_check_name(mum_sig_check check)
     case MUM_SIG_CHECK_SIGNATURE: return "signature";
     case MUM_SIG_CHECK_FILE_DIGEST: return "file-digest";
     case MUM_SIG_CHECK_TIMESTAMP: return "timestamp";
+    case MUM_SIG_CHECK_CHAIN: return "chain";
     default: return "none";
     }
 }
@@ -1392,6 +1393,24 @@ const char *mum_sig_time_source_name(mum_sig_time_source source)
     case MUM_SIG_TIME_TIMESTAMP: return "timestamp";
     case MUM_SIG_TIME_GIVEN: return "given";
     default: return "none";
+    }
+}
+
+const char *mum_sig_timestamp_status_name(mum_sig_timestamp_status status)
+{
+    switch (status) {
+    case MUM_SIG_TIMESTAMP_VALID: return "valid";
+    case MUM_SIG_TIMESTAMP_INVALID: return "invalid";
+    default: return "absent";
+    }
+}
+
+const char *mum_sig_chain_status_name(mum_sig_chain_status status)
+{
+    switch (status) {
+    case MUM_SIG_CHAIN_INTACT: return "intact";
+    case MUM_SIG_CHAIN_BROKEN: return "broken";
+    default: return "unchecked";
     }
 }
 
@@ -1616,6 +1635,93 @@ static bool is_unknown_root(int err)
            err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE;
 }
 
+/* ---- chain integrity ----
+ *
+ * Apart from trust: a certificate whose issuer's certificate is at hand
+ * must verify with that issuer's key, with or without anchors.  OpenSSL
+ * checks certificate signatures only while building a chain to an anchor,
+ * so without anchors a damaged certificate went unseen; Windows reports it
+ * as TRUST_E_CERT_SIGNATURE whatever the root.  The walk goes up from the
+ * certificate by issuer (name and key identifier, X509_check_issued), to
+ * the first certificate whose issuer is not at hand or that issues itself
+ * (a self-issued root's own signature says nothing about who issued it and
+ * is not checked, as OpenSSL does not by default), at most CHAIN_MAX_DEPTH
+ * certificates up.
+ */
+#define CHAIN_MAX_DEPTH 16
+
+typedef struct cert_pool {
+    STACK_OF(X509) *lists[3];       /* the signature's, a timestamp token's, the anchors' */
+} cert_pool;
+
+static STACK_OF(X509) *anchor_certs(const mum_trust *t)
+{
+    return t ? t->certs : NULL;
+}
+
+/* The issuer of x in the pool whose key verifies x's signature; else, in
+ * *named, the first one that issued it by name and key identifier (NULL
+ * when none did). */
+static X509 *issuer_of(const cert_pool *pool, X509 *x, X509 **named)
+{
+    *named = NULL;
+    for (int l = 0; l < 3; l++) {
+        for (int k = 0; k < sk_X509_num(pool->lists[l]); k++) {
+            X509 *c = sk_X509_value(pool->lists[l], k);
+            if (c == x || X509_cmp(c, x) == 0 || X509_check_issued(c, x) != X509_V_OK)
+                continue;
+            if (!*named)
+                *named = c;
+            EVP_PKEY *key = X509_get0_pubkey(c);
+            if (key && X509_verify(x, key) == 1) {
+                ERR_clear_error();
+                return c;
+            }
+        }
+    }
+    ERR_clear_error();
+    return NULL;
+}
+
+/* Whether the chain above `leaf` is intact; *checked counts the signatures
+ * checked, why says which certificate fails.  MUM_ENOMEM only. */
+static int chain_intact(const cert_pool *pool, X509 *leaf, const char *whose, size_t *checked,
+                        bool *intact, char *why, size_t why_size)
+{
+    *intact = true;
+    X509 *x = leaf;
+    for (int depth = 0; x && depth < CHAIN_MAX_DEPTH; depth++) {
+        if (X509_check_issued(x, x) == X509_V_OK)
+            break;
+        X509 *named;
+        X509 *up = issuer_of(pool, x, &named);
+        if (!up && !named)
+            break; /* the issuer is not at hand: nothing to check it with */
+        (*checked)++;
+        if (!up) {
+            char *subject = name_text(X509_get_subject_name(x));
+            char *serial = serial_text(X509_get0_serialNumber(x));
+            char *issuer = name_text(X509_get_subject_name(named));
+            if (!subject || !serial || !issuer) {
+                mum__free(subject);
+                mum__free(serial);
+                mum__free(issuer);
+                return MUM_ENOMEM;
+            }
+            snprintf(why, why_size, "%s: certificate '%s' (serial %s) does not verify with the key of its "
+                                    "issuer '%s': the certificate is damaged",
+                     whose, subject, serial, issuer);
+            mum__free(subject);
+            mum__free(serial);
+            mum__free(issuer);
+            *intact = false;
+            return MUM_OK;
+        }
+        x = up;
+    }
+    return MUM_OK;
+}
+
 /* One signer's verdict, built in a result. */
 static int verdict(mum_sig_result *r, mum_sig_status status, mum_sig_check check,
                    mum_sig_trust_issue issue, const char *fmt, ...) MUM_PRINTF(5, 6);
@@ -1678,6 +1784,51 @@ static int check_file_digest(const mum_signature *sig, const mum_file_digest *di
     return rc;
 }
 
+/* What the integrity of the chains and of the timestamp says, told apart
+ * from the other checks so that a report gives them whatever failed. */
+typedef struct chain_verdicts {
+    bool signer_broken;
+    bool ts_broken;             /* the timestamp signer's chain */
+    char signer_why[512];
+    char ts_why[512];           /* why the timestamp is invalid */
+} chain_verdicts;
+
+/* Fills r's timestamp and chain fields and *cv.  MUM_ENOMEM only. */
+static int assess_chains(const mum_signature *sig, size_t i, const mum_sig_verify_opts *o,
+                         mum_sig_result *r, chain_verdicts *cv)
+{
+    const signer_extra *ex = &sig->extra[i];
+    const mum_signer_info *info = &sig->signers[i];
+    bool intact;
+    int rc;
+    cert_pool pool = {{sig->p7->d.sign->cert, ex->token_certs, anchor_certs(o->anchors)}};
+    if (ex->cert) {
+        if ((rc = chain_intact(&pool, ex->cert, "the signer's chain", &r->chain_checked, &intact,
+                               cv->signer_why, sizeof cv->signer_why)) != MUM_OK)
+            return rc;
+        cv->signer_broken = !intact;
+        r->chain_status = intact ? MUM_SIG_CHAIN_INTACT : MUM_SIG_CHAIN_BROKEN;
+    }
+    if (info->timestamp == MUM_TIMESTAMP_NONE)
+        return MUM_OK;
+    r->has_timestamp_time = info->timestamp_time != 0;
+    r->timestamp_time = info->timestamp_time;
+    bool valid = verify_timestamp(sig, ex, cv->ts_why, sizeof cv->ts_why);
+    if (valid && ex->ts_cert) {
+        if ((rc = chain_intact(&pool, ex->ts_cert, "the timestamp's chain", &r->chain_checked, &intact,
+                               cv->ts_why, sizeof cv->ts_why)) != MUM_OK)
+            return rc;
+        cv->ts_broken = !intact;
+        valid = intact;
+        if (!intact)
+            r->chain_status = MUM_SIG_CHAIN_BROKEN;
+    }
+    r->timestamp_status = valid ? MUM_SIG_TIMESTAMP_VALID : MUM_SIG_TIMESTAMP_INVALID;
+    if (!valid && !(r->timestamp_note = mum__asprintf("the timestamp is invalid: %s", cv->ts_why)))
+        return MUM_ENOMEM;
+    return MUM_OK;
+}
+
 static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_opts *o,
                       bool authenticode, const mum_file_digest *digests, size_t n,
                       mum_sig_result *r)
@@ -1686,6 +1837,10 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
     const mum_signer_info *info = &sig->signers[i];
     char why[512];
     r->signer = i;
+    chain_verdicts cv = {0};
+    int arc = assess_chains(sig, i, o, r, &cv);
+    if (arc != MUM_OK)
+        return arc;
     /* 1. integrity */
     if (!sig->content || sig->content_body > sig->content_len)
         return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_ATTRIBUTES, MUM_SIG_TRUST_OK,
@@ -1701,8 +1856,11 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
         if (rc != MUM_OK || failed)
             return rc;
     }
-    if (info->timestamp != MUM_TIMESTAMP_NONE && !verify_timestamp(sig, ex, why, sizeof why))
-        return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_TIMESTAMP, MUM_SIG_TRUST_OK, "%s", why);
+    if (cv.signer_broken)
+        return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_CHAIN, MUM_SIG_TRUST_OK, "%s", cv.signer_why);
+    if (r->timestamp_status == MUM_SIG_TIMESTAMP_INVALID)
+        return verdict(r, MUM_SIG_INTEGRITY_FAILED, cv.ts_broken ? MUM_SIG_CHECK_CHAIN : MUM_SIG_CHECK_TIMESTAMP,
+                       MUM_SIG_TRUST_OK, "%s", cv.ts_why);
 
     /* 2. trust */
     if (!o->anchors || mum_trust_count(o->anchors) == 0)
@@ -1891,10 +2049,16 @@ int mum_sig_result_findings(const mum_sig_result *r, const mum_signature *sig, m
         case MUM_SIG_CHECK_CONTENT_DIGEST: rule = MUM_R_SIGNATURE_CONTENT_DIGEST; break;
         case MUM_SIG_CHECK_FILE_DIGEST: rule = MUM_R_SIGNATURE_FILE_DIGEST; break;
         case MUM_SIG_CHECK_TIMESTAMP: rule = MUM_R_SIGNATURE_TIMESTAMP; break;
+        case MUM_SIG_CHECK_CHAIN: rule = MUM_R_SIGNATURE_CHAIN_BROKEN; break;
         default: rule = MUM_R_SIGNATURE_BAD_SIGNATURE; break;
         }
-        return mum__finding(list, rule, loc, "integrity check '%s' failed: %s",
-                            mum_sig_check_name(r->failed_check), detail);
+        int rc = mum__finding(list, rule, loc, "integrity check '%s' failed: %s",
+                              mum_sig_check_name(r->failed_check), detail);
+        /* an invalid timestamp is a failure of its own, also beside another */
+        if (rc == MUM_OK && r->timestamp_status == MUM_SIG_TIMESTAMP_INVALID &&
+            r->failed_check != MUM_SIG_CHECK_TIMESTAMP && r->timestamp_note)
+            rc = mum__finding(list, MUM_R_SIGNATURE_TIMESTAMP, loc, "%s", r->timestamp_note);
+        return rc;
     }
 }
 

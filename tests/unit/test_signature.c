@@ -321,8 +321,10 @@ Test(signature, names)
 
 #include <mum/catalog.h>
 
-/* A catalog signed by `who` and timestamped at `when` by `tsa`. */
-static uint8_t *timestamped(const char *who, const char *tsa, int64_t when, size_t *len)
+/* A catalog signed by `who` (carrying the certificates of `chain`, a PEM
+ * of the test CA, NULL for none) and timestamped at `when` by `tsa`. */
+static uint8_t *timestamped_chain(const char *who, const char *chain, const char *tsa, int64_t when,
+                                  size_t *len)
 {
     if (!have_osslsigncode())
         cr_skip_test("osslsigncode is not installed (tools/install-deps)");
@@ -332,7 +334,8 @@ static uint8_t *timestamped(const char *who, const char *tsa, int64_t when, size
     snprintf(tkey, sizeof tkey, "%s.key", tsa);
     snprintf(tcert, sizeof tcert, "%s.pem", tsa);
     mum_signer *s;
-    cr_assert_eq(mum_signer_load(NULL, tu_ca_file(key), tu_ca_file(cert), NULL, &s), MUM_OK);
+    cr_assert_eq(mum_signer_load(NULL, tu_ca_file(key), tu_ca_file(cert), chain ? tu_ca_file(chain) : NULL, &s),
+                 MUM_OK);
     mum_cat_builder *b;
     cr_assert_eq(mum_cat_builder_new(NULL, 2, &b), MUM_OK);
     mum_cat_builder_set_time(b, when - 60);
@@ -358,6 +361,11 @@ static uint8_t *timestamped(const char *who, const char *tsa, int64_t when, size
     cr_assert_not_null(res);
     tu_rmrf(dir);
     return res;
+}
+
+static uint8_t *timestamped(const char *who, const char *tsa, int64_t when, size_t *len)
+{
+    return timestamped_chain(who, NULL, tsa, when, len);
 }
 
 static mum_sig_result verify_cat(const uint8_t *der, size_t len, const char *anchor)
@@ -454,6 +462,147 @@ Test(timestamp, a_changed_timestamp_fails_integrity)
     cr_assert_eq(tu_count_rule(f, "signature.timestamp"), 1);
     cr_assert_eq(tu_find_rule(f, "signature.timestamp")->rule->hresult, 0x80096005);
     mum_findings_free(f);
+    mum_sig_result_clear(&r);
+    free(der);
+}
+
+/* ---- chain integrity, with or without anchors ---- */
+
+/* Flips the last byte of the signature value of the test CA's certificate
+ * `pem` where the catalog carries it (a certificate ends with its
+ * signatureValue BIT STRING). */
+static void damage_cert(uint8_t *der, size_t len, const char *pem)
+{
+    char dir[256], out[300], cmd[2048];
+    tu_scratch(dir);
+    snprintf(out, sizeof out, "%s/c.der", dir);
+    snprintf(cmd, sizeof cmd, "openssl x509 -in '%s' -outform DER -out '%s'", tu_ca_file(pem), out);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    size_t n = 0;
+    uint8_t *c = tu_slurp(out, &n);
+    tu_rmrf(dir);
+    cr_assert_not_null(c);
+    uint8_t *at = NULL;
+    for (size_t i = 0; i + n <= len && !at; i++)
+        if (memcmp(der + i, c, n) == 0)
+            at = der + i;
+    cr_assert_not_null(at, "%s is not in the catalog", pem);
+    at[n - 1] ^= 0x01;
+    free(c);
+}
+
+static size_t rule_count(const mum_sig_result *r, const char *rule)
+{
+    mum_findings *f;
+    mum_findings_new(&f);
+    cr_assert_eq(mum_sig_result_findings(r, NULL, f, NULL), MUM_OK);
+    size_t n = tu_count_rule(f, rule);
+    mum_findings_free(f);
+    return n;
+}
+
+Test(chain, intact_chains_and_a_valid_timestamp_are_reported)
+{
+    size_t len;
+    uint8_t *der = timestamped_chain("leaf", "inter.pem", "tsa", JUNE_2020, &len);
+    mum_sig_result r = verify_cat(der, len, NULL);
+    cr_assert_eq(r.status, MUM_SIG_UNTRUSTED, "%s", r.detail);
+    cr_assert_eq(r.chain_status, MUM_SIG_CHAIN_INTACT);
+    cr_assert_eq(r.chain_checked, 1, "leaf by inter; inter's and the TSA's issuer are not at hand");
+    cr_assert_eq(r.timestamp_status, MUM_SIG_TIMESTAMP_VALID);
+    cr_assert(r.has_timestamp_time);
+    cr_assert_eq(r.timestamp_time, JUNE_2020);
+    mum_sig_result_clear(&r);
+    r = verify_cat(der, len, "root.pem");
+    cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail);
+    cr_assert_eq(r.chain_status, MUM_SIG_CHAIN_INTACT);
+    cr_assert_eq(r.chain_checked, 3, "leaf by inter, inter and the TSA by the anchor");
+    mum_sig_result_clear(&r);
+    free(der);
+    cr_assert_str_eq(mum_sig_timestamp_status_name(MUM_SIG_TIMESTAMP_ABSENT), "absent");
+    cr_assert_str_eq(mum_sig_chain_status_name(MUM_SIG_CHAIN_BROKEN), "broken");
+    cr_assert_str_eq(mum_sig_check_name(MUM_SIG_CHECK_CHAIN), "chain");
+}
+
+Test(chain, a_damaged_signer_certificate_fails_integrity_without_anchors)
+{
+    size_t len;
+    uint8_t *der = timestamped_chain("leaf", "inter.pem", "tsa", JUNE_2020, &len);
+    damage_cert(der, len, "leaf.pem");
+    for (int with = 0; with < 2; with++) {
+        mum_sig_result r = verify_cat(der, len, with ? "root.pem" : NULL);
+        cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED, "%s", r.detail);
+        cr_assert_eq(r.failed_check, MUM_SIG_CHECK_CHAIN);
+        cr_assert_eq(r.chain_status, MUM_SIG_CHAIN_BROKEN);
+        cr_assert(strstr(r.detail, "CN=mumtool test leaf") && strstr(r.detail, "does not verify with the key"),
+                  "%s", r.detail);
+        cr_assert_eq(r.timestamp_status, MUM_SIG_TIMESTAMP_VALID);
+        cr_assert_eq(rule_count(&r, "signature.chain-broken"), 1);
+        cr_assert_eq(rule_count(&r, "signature.timestamp"), 0);
+        mum_findings *f;
+        mum_findings_new(&f);
+        mum_sig_result_findings(&r, NULL, f, NULL);
+        cr_assert_eq(tu_find_rule(f, "signature.chain-broken")->rule->hresult, 0x80096004);
+        mum_findings_free(f);
+        mum_sig_result_clear(&r);
+    }
+    free(der);
+}
+
+Test(chain, a_certificate_is_checked_against_an_anchor_that_issued_it)
+{
+    /* inter's issuer (the root) is at hand only as an anchor */
+    size_t len;
+    uint8_t *der = timestamped_chain("leaf", "inter.pem", "tsa", JUNE_2020, &len);
+    damage_cert(der, len, "inter.pem");
+    mum_sig_result r = verify_cat(der, len, NULL);
+    cr_assert_eq(r.status, MUM_SIG_UNTRUSTED, "%s", r.detail);
+    cr_assert_eq(r.chain_status, MUM_SIG_CHAIN_INTACT);
+    mum_sig_result_clear(&r);
+    r = verify_cat(der, len, "root.pem");
+    cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED, "%s", r.detail);
+    cr_assert_eq(r.failed_check, MUM_SIG_CHECK_CHAIN);
+    cr_assert(strstr(r.detail, "CN=mumtool test intermediate") || strstr(r.detail, "inter"), "%s", r.detail);
+    mum_sig_result_clear(&r);
+    free(der);
+}
+
+Test(chain, a_damaged_timestamp_certificate_makes_the_timestamp_invalid)
+{
+    size_t len;
+    uint8_t *der = timestamped_chain("leaf", "inter.pem", "tsa", JUNE_2020, &len);
+    damage_cert(der, len, "tsa.pem");
+    /* the TSA's issuer is the root: at hand as an anchor */
+    mum_sig_result r = verify_cat(der, len, "root.pem");
+    cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED, "%s", r.detail);
+    cr_assert_eq(r.failed_check, MUM_SIG_CHECK_CHAIN);
+    cr_assert_eq(r.timestamp_status, MUM_SIG_TIMESTAMP_INVALID);
+    cr_assert(r.has_timestamp_time, "an invalid timestamp still tells its time");
+    cr_assert_eq(r.timestamp_time, JUNE_2020);
+    cr_assert(strstr(r.detail, "the timestamp's chain") && strstr(r.detail, "CN=mumtool test TSA"), "%s", r.detail);
+    cr_assert_not_null(r.timestamp_note);
+    cr_assert_eq(rule_count(&r, "signature.chain-broken"), 1);
+    cr_assert_eq(rule_count(&r, "signature.timestamp"), 1);
+    mum_sig_result_clear(&r);
+    free(der);
+}
+
+Test(chain, a_changed_timestamp_is_invalid_beside_another_failure)
+{
+    size_t len;
+    uint8_t *der = timestamped_chain("leaf", "inter.pem", "tsa", JUNE_2020, &len);
+    damage_cert(der, len, "leaf.pem");
+    uint8_t *at = NULL;
+    for (size_t i = 0; i + 15 <= len && !at; i++)
+        if (memcmp(der + i, "20200601000000Z", 15) == 0)
+            at = der + i;
+    cr_assert_not_null(at);
+    at[7] = '2';
+    mum_sig_result r = verify_cat(der, len, NULL);
+    cr_assert_eq(r.failed_check, MUM_SIG_CHECK_CHAIN, "%s", r.detail);
+    cr_assert_eq(r.timestamp_status, MUM_SIG_TIMESTAMP_INVALID);
+    cr_assert_eq(rule_count(&r, "signature.chain-broken"), 1);
+    cr_assert_eq(rule_count(&r, "signature.timestamp"), 1);
     mum_sig_result_clear(&r);
     free(der);
 }

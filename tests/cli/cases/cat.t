@@ -168,7 +168,8 @@ no anchors, which is not a failure (exit 0).
     issuer         CN=Microsoft Windows Production PCA 2011,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
     serial         330000002418FC0B689E7399D0000000000024
     digest         sha256
-    timestamp      2014-03-04T23:17:39Z (rfc3161 by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:31C5-30BA-7C91,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US)
+    timestamp      2014-03-04T23:17:39Z (rfc3161 by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:31C5-30BA-7C91,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
+    chain          intact (2 certificate signatures checked)
     integrity      ok
     trust          not evaluated: no trust anchors were given (--trust)
   update.cat: info: signed by 'CN=Microsoft Windows,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US', integrity verified; no trust anchors were given, so the certificate chain was not evaluated [signature.no-anchors]

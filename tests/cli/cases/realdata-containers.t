@@ -42,7 +42,8 @@ express map of the update cabinet:
       issuer         CN=Microsoft Code Signing PCA,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       serial         6108775F00000000004A
       digest         sha1
-      timestamp      2010-12-23T00:06:45Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:9E78-864B-039D,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US)
+      timestamp      2010-12-23T00:06:45Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:9E78-864B-039D,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
+      chain          intact (2 certificate signatures checked)
       integrity      ok
       trust          not evaluated: no trust anchors were given (--trust)
       signed digest  sha1 dc90222abdb220625f123a4d4998bb81f8736a7f
@@ -54,7 +55,8 @@ express map of the update cabinet:
       issuer         CN=Microsoft Code Signing PCA,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       serial         6108775F00000000004A
       digest         sha1
-      timestamp      2010-12-22T23:50:05Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:9E78-864B-039D,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US)
+      timestamp      2010-12-22T23:50:05Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:9E78-864B-039D,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
+      chain          intact (2 certificate signatures checked)
       integrity      ok
       trust          not evaluated: no trust anchors were given (--trust)
       signed digest  sha1 ba14cfc1a316ab3d07ecb65c4fb1e149b20f1daf
@@ -66,7 +68,8 @@ express map of the update cabinet:
       issuer         CN=Microsoft Code Signing PCA,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       serial         6108775F00000000004A
       digest         sha1
-      timestamp      2010-12-22T23:53:15Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:159C-A3F7-2570,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US)
+      timestamp      2010-12-22T23:53:15Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:159C-A3F7-2570,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
+      chain          intact (2 certificate signatures checked)
       integrity      ok
       trust          not evaluated: no trust anchors were given (--trust)
       signed digest  sha1 d4ad92a6a7556250b2a505ae33ef16f64307688c
@@ -125,7 +128,8 @@ The x86 one's signatures:
       issuer         CN=Microsoft Code Signing PCA,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       serial         6108775F00000000004A
       digest         sha1
-      timestamp      2010-12-23T00:06:45Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:159C-A3F7-2570,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US)
+      timestamp      2010-12-23T00:06:45Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:159C-A3F7-2570,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
+      chain          intact (2 certificate signatures checked)
       integrity      ok
       trust          not evaluated: no trust anchors were given (--trust)
       signed digest  sha1 81e727a3675711763245fa28cd1af0b5cda1f0e6
@@ -137,7 +141,8 @@ The x86 one's signatures:
       issuer         CN=Microsoft Code Signing PCA,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       serial         6108775F00000000004A
       digest         sha1
-      timestamp      2010-12-22T23:50:07Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:159C-A3F7-2570,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US)
+      timestamp      2010-12-22T23:50:07Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:159C-A3F7-2570,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
+      chain          intact (2 certificate signatures checked)
       integrity      ok
       trust          not evaluated: no trust anchors were given (--trust)
       signed digest  sha1 5396a641c5d2968609d91fcb6a22213c44e81a9b
@@ -149,7 +154,8 @@ The x86 one's signatures:
       issuer         CN=Microsoft Code Signing PCA,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       serial         6108775F00000000004A
       digest         sha1
-      timestamp      2010-12-22T23:53:15Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:9E78-864B-039D,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US)
+      timestamp      2010-12-22T23:53:15Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:9E78-864B-039D,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
+      chain          intact (2 certificate signatures checked)
       integrity      ok
       trust          not evaluated: no trust anchors were given (--trust)
       signed digest  sha1 3183389568cfa5cd16dec56245f356bb1624e5a3
