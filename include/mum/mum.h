@@ -8,6 +8,7 @@
 #include <mum/hash.h>
 #include <mum/pe.h>
 #include <mum/signature.h>
+#include <mum/trust.h>
 #include <mum/catalog.h>
 #include <mum/manifest.h>
 #include <mum/cab.h>

@@ -26,23 +26,26 @@
  *     failure (MUM_SIG_CHECK_CHAIN), never "intact, untrusted".
  *  2. trust: the signer's certificate chains, through the certificates in
  *     the signature, to one of the trust anchors the caller supplies
- *     (mum_trust), evaluated at the timestamp's time when there is a
- *     timestamp whose own signer chains to an anchor, else at the current
- *     time (or the time given in the options).  Any certificate given as an
- *     anchor is trusted as such, a CA below a root as well as a root.
+ *     (mum_trust) that may anchor code signing (the timestamp's signer: one
+ *     that may anchor time stamping; <mum/trust.h>), evaluated at the
+ *     timestamp's time when there is a timestamp whose own signer chains to
+ *     an anchor, else at the current time (or the time given in the
+ *     options).  Any certificate given as an anchor is trusted as such, a
+ *     CA below a root as well as a root.
  *     The signer's certificate must allow code signing when it restricts
  *     its extended key usage.
  *
  * Windows' catalogs and files chain to Microsoft roots that are not in
- * Debian's CA store: with no anchors the best verdict is
- * MUM_SIG_UNTRUSTED ("signed-untrusted"), which is not a failure of the
- * signature.  Times are seconds since 1970-01-01 UTC.
+ * Debian's CA store (mum_trust_add_builtin adds them): with no anchors the
+ * best verdict is MUM_SIG_UNTRUSTED ("signed-untrusted"), which is not a
+ * failure of the signature.  Times are seconds since 1970-01-01 UTC.
  */
 #ifndef MUM_SIGNATURE_H
 #define MUM_SIGNATURE_H
 
 #include <mum/common.h>
 #include <mum/hash.h>
+#include <mum/trust.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -171,24 +174,7 @@ typedef struct mum_authenticode_info {
 MUM_EXTERN int mum_authenticode_content(mum_ctx *ctx, const mum_signature *sig,
                                         mum_authenticode_info *out);
 
-/* ---- trust anchors ---- */
-
-typedef struct mum_trust mum_trust;
-
-/* An empty set of anchors.  Errors: MUM_ENOMEM. */
-MUM_EXTERN int mum_trust_new(mum_trust **out);
-MUM_EXTERN void mum_trust_free(mum_trust *trust);
-/*
- * Adds every certificate of a PEM file ("-----BEGIN CERTIFICATE-----"
- * blocks; other blocks are skipped).  Errors: MUM_EIO (cannot read path),
- * MUM_EFORMAT (no certificate in it, or a damaged one: the message names the
- * file), MUM_ENOMEM.
- */
-MUM_EXTERN int mum_trust_add_pem_file(mum_ctx *ctx, mum_trust *trust, const char *path);
-/* The same from memory; `name` is used in messages. */
-MUM_EXTERN int mum_trust_add_pem(mum_ctx *ctx, mum_trust *trust, const void *pem, size_t size,
-                                 const char *name);
-MUM_EXTERN size_t mum_trust_count(const mum_trust *trust);
+/* ---- trust anchors: <mum/trust.h> ---- */
 
 /* ---- verification ---- */
 

@@ -14,6 +14,26 @@ struct asn1_string_st;
 struct asn1_object_st;
 struct evp_md_st;
 
+struct stack_st_X509;
+struct x509_st;
+struct x509_store_st;
+
+/* ---- trust anchors (trust.c) and the PEM and certificate helpers of
+ * pkcs7.c it uses ---- */
+
+/* Appends every CERTIFICATE block of a PEM buffer to certs (all or none);
+ * `name` names it in messages. */
+MUM_INTERNAL int mum__pem_certs(mum_ctx *ctx, const void *pem, size_t size, const char *name,
+                                struct stack_st_X509 *certs, size_t *added);
+/* Reads a whole (small) file with the library's allocator. */
+MUM_INTERNAL int mum__slurp(mum_ctx *ctx, const char *path, uint8_t **data, size_t *size);
+MUM_INTERNAL int mum__cert_info_fill(struct x509_st *x, mum_cert_info *c);
+MUM_INTERNAL void mum__cert_info_clear(mum_cert_info *c);
+/* Adds to store the anchors that may anchor `purpose` (a
+ * MUM_TRUST_PURPOSE_* bit).  0, or -1 when OpenSSL failed. */
+MUM_INTERNAL int mum__trust_fill_store(const mum_trust *t, struct x509_store_st *store,
+                                       unsigned purpose);
+
 /* The EVP digest of an algorithm (hash.c), NULL for NONE or unknown. */
 MUM_INTERNAL const struct evp_md_st *mum__evp_md(mum_hash_alg alg);
 

@@ -1199,38 +1199,8 @@ int mum_authenticode_content(mum_ctx *ctx, const mum_signature *sig, mum_authent
 }
 
 /* ======================================================================
- * Trust anchors
+ * PEM certificates (the anchors themselves live in trust.c)
  * ====================================================================== */
-
-struct mum_trust {
-    STACK_OF(X509) *certs;
-};
-
-int mum_trust_new(mum_trust **out)
-{
-    mum_trust *t = mum__calloc(1, sizeof *t);
-    if (!t)
-        return MUM_ENOMEM;
-    if (!(t->certs = sk_X509_new_null())) {
-        mum__free(t);
-        return MUM_ENOMEM;
-    }
-    *out = t;
-    return MUM_OK;
-}
-
-void mum_trust_free(mum_trust *trust)
-{
-    if (!trust)
-        return;
-    sk_X509_pop_free(trust->certs, X509_free);
-    mum__free(trust);
-}
-
-size_t mum_trust_count(const mum_trust *trust)
-{
-    return trust ? (size_t)sk_X509_num(trust->certs) : 0;
-}
 
 /* Never prompt for a pass phrase: an encrypted key is an error. */
 static int no_password(char *buf, int size, int rwflag, void *u)
@@ -1327,22 +1297,26 @@ static int slurp(mum_ctx *ctx, const char *path, uint8_t **data, size_t *size)
     return MUM_OK;
 }
 
-int mum_trust_add_pem(mum_ctx *ctx, mum_trust *trust, const void *pem, size_t size, const char *name)
+/* What trust.c reads anchors with. */
+int mum__pem_certs(mum_ctx *ctx, const void *pem, size_t size, const char *name,
+                   struct stack_st_X509 *certs, size_t *added)
 {
-    size_t added;
-    return read_pem_certs(ctx, pem, size, name ? name : "(PEM)", trust->certs, &added);
+    return read_pem_certs(ctx, pem, size, name, certs, added);
 }
 
-int mum_trust_add_pem_file(mum_ctx *ctx, mum_trust *trust, const char *path)
+int mum__slurp(mum_ctx *ctx, const char *path, uint8_t **data, size_t *size)
 {
-    uint8_t *data;
-    size_t size;
-    int rc = slurp(ctx, path, &data, &size);
-    if (rc != MUM_OK)
-        return rc;
-    rc = mum_trust_add_pem(ctx, trust, data, size, path);
-    mum__free(data);
-    return rc;
+    return slurp(ctx, path, data, size);
+}
+
+int mum__cert_info_fill(struct x509_st *x, mum_cert_info *c)
+{
+    return cert_info_fill(x, c);
+}
+
+void mum__cert_info_clear(mum_cert_info *c)
+{
+    cert_info_clear(c);
 }
 
 /* ======================================================================
@@ -1586,11 +1560,12 @@ static bool usage_allows_code_signing(X509 *cert)
     return ok;
 }
 
-/* X509_verify_cert at time t.  Returns the OpenSSL verify error (X509_V_OK
+/* X509_verify_cert at time t, against the anchors allowed for purpose
+ * (MUM_TRUST_PURPOSE_*).  Returns the OpenSSL verify error (X509_V_OK
  * when the chain is good) and, on error, the certificate concerned; -1 when
  * the crypto library failed. */
-static int chain_error(const mum_trust *anchors, X509 *leaf, STACK_OF(X509) *untrusted, int64_t t,
-                       X509 **bad)
+static int chain_error(const mum_trust *anchors, unsigned purpose, X509 *leaf,
+                       STACK_OF(X509) *untrusted, int64_t t, X509 **bad)
 {
     X509_STORE *store = X509_STORE_new();
     X509_STORE_CTX *c = X509_STORE_CTX_new();
@@ -1598,9 +1573,10 @@ static int chain_error(const mum_trust *anchors, X509 *leaf, STACK_OF(X509) *unt
     *bad = NULL;
     if (!store || !c)
         goto done;
-    for (int i = 0; i < sk_X509_num(anchors->certs); i++)
-        if (X509_STORE_add_cert(store, sk_X509_value(anchors->certs, i)) != 1)
-            goto done;
+    /* Only the anchors that may anchor this purpose: a time-stamping root
+     * never anchors a code signature, nor a code-signing root a timestamp. */
+    if (mum__trust_fill_store(anchors, store, purpose) != 0)
+        goto done;
     if (X509_STORE_CTX_init(c, store, leaf, untrusted) != 1)
         goto done;
     X509_VERIFY_PARAM *pm = X509_STORE_CTX_get0_param(c);
@@ -1897,7 +1873,8 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
             if (!ex->ts_cert) {
                 r->timestamp_note = mum__strdup("the timestamp's signer certificate is not in the signature");
             } else {
-                int terr = chain_error(o->anchors, ex->ts_cert, untrusted, info->timestamp_time, &bad);
+                int terr = chain_error(o->anchors, MUM_TRUST_PURPOSE_TIME_STAMPING, ex->ts_cert,
+                                       untrusted, info->timestamp_time, &bad);
                 if (terr == X509_V_OK) {
                     at = info->timestamp_time;
                     r->time_source = MUM_SIG_TIME_TIMESTAMP;
@@ -1921,7 +1898,8 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
         sk_X509_free(untrusted);
         return rc;
     }
-    int err = chain_error(o->anchors, ex->cert, untrusted, at, &bad);
+    int err = chain_error(o->anchors, MUM_TRUST_PURPOSE_CODE_SIGNING, ex->cert, untrusted, at,
+                          &bad);
     sk_X509_free(untrusted);
     mum_time_format(at, when);
     char *bad_name = bad ? name_text(X509_get_subject_name(bad)) : NULL;

@@ -606,3 +606,68 @@ Test(chain, a_changed_timestamp_is_invalid_beside_another_failure)
     mum_sig_result_clear(&r);
     free(der);
 }
+
+/* ---- what an anchor may anchor (Windows' restrictions, <mum/trust.h>) ---- */
+
+/* A catalog's verdict against root.pem and other.pem, each narrowed to
+ * the purposes given. */
+static mum_sig_result verify_purposes(const uint8_t *der, size_t len, unsigned root, unsigned other)
+{
+    mum_catalog *cat;
+    cr_assert_eq(mum_catalog_parse(NULL, der, len, NULL, &cat), MUM_OK);
+    mum_trust *t;
+    mum_trust_new(&t);
+    cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file("root.pem")), MUM_OK);
+    cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file("other.pem")), MUM_OK);
+    cr_assert_eq(mum_trust_restrict(t, 0, root), MUM_OK);
+    cr_assert_eq(mum_trust_restrict(t, 1, other), MUM_OK);
+    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    o.anchors = t;
+    mum_sig_result r;
+    cr_assert_eq(mum_signature_verify(NULL, mum_catalog_signature(cat), &o, &r), MUM_OK);
+    mum_trust_free(t);
+    mum_catalog_free(cat);
+    return r;
+}
+
+Test(trust_purposes, a_time_stamping_root_never_anchors_a_code_signature)
+{
+    size_t len;
+    /* signed under root, timestamped under other */
+    uint8_t *der = timestamped("expired", "other-tsa", JUNE_2020, &len);
+    mum_sig_result r = verify_purposes(der, len, MUM_TRUST_PURPOSE_CODE_SIGNING,
+                                       MUM_TRUST_PURPOSE_TIME_STAMPING);
+    cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail);
+    cr_assert_eq(r.time_source, MUM_SIG_TIME_TIMESTAMP);
+    mum_sig_result_clear(&r);
+    /* the signer's root may anchor time stamps only: not its signature */
+    r = verify_purposes(der, len, MUM_TRUST_PURPOSE_TIME_STAMPING, MUM_TRUST_PURPOSE_ALL);
+    cr_assert_eq(r.status, MUM_SIG_UNTRUSTED, "%s", mum_sig_status_name(r.status));
+    cr_assert_eq(r.trust_issue, MUM_SIG_TRUST_UNKNOWN_ROOT);
+    cr_assert_eq(r.time_source, MUM_SIG_TIME_TIMESTAMP, "the timestamp itself is anchored");
+    mum_sig_result_clear(&r);
+    mum_findings *f;
+    mum_findings_new(&f);
+    r = verify_purposes(der, len, MUM_TRUST_PURPOSE_TIME_STAMPING | MUM_TRUST_PURPOSE_EMAIL, 0);
+    cr_assert_eq(mum_sig_result_findings(&r, NULL, f, NULL), MUM_OK);
+    cr_assert_eq(tu_count_rule(f, "signature.untrusted-root"), 1);
+    mum_sig_result_clear(&r);
+    mum_findings_free(f);
+    free(der);
+}
+
+Test(trust_purposes, a_code_signing_root_never_anchors_a_time_stamp)
+{
+    size_t len;
+    uint8_t *der = timestamped("expired", "other-tsa", JUNE_2020, &len);
+    /* the TSA's root may anchor code signatures only: the timestamp is not
+     * used, so the chain is evaluated now, when the signer has expired */
+    mum_sig_result r = verify_purposes(der, len, MUM_TRUST_PURPOSE_CODE_SIGNING,
+                                       MUM_TRUST_PURPOSE_CODE_SIGNING | MUM_TRUST_PURPOSE_EMAIL);
+    cr_assert_eq(r.status, MUM_SIG_EXPIRED, "%s", mum_sig_status_name(r.status));
+    cr_assert_eq(r.time_source, MUM_SIG_TIME_NOW);
+    cr_assert_not_null(r.timestamp_note);
+    cr_assert(strstr(r.timestamp_note, "mumtool unrelated TSA"), "%s", r.timestamp_note);
+    mum_sig_result_clear(&r);
+    free(der);
+}
