@@ -102,9 +102,11 @@ void cli_progress_done(cli_progress *p);
 void cli_format_time(long long t, char buf[32]);
 
 /* ---- signatures (sig.c) ---- */
-/* The certificates of n PEM files as trust anchors; *out NULL when n is 0.
- * EXIT_CLEAN, or EXIT_FAIL after saying why. */
-int cli_trust_load(const char *const *paths, size_t n, mum_trust **out);
+/* The trust anchors of a command: the built-in ones unless !builtin
+ * (--no-default-trust), the files named by MUM_TRUST, and n PEM files
+ * (--trust); *out NULL when that makes none.  EXIT_CLEAN, or EXIT_FAIL
+ * after saying why. */
+int cli_trust_load(const char *const *paths, size_t n, bool builtin, mum_trust **out);
 /* "key": "YYYY-MM-DDTHH:MM:SSZ", or null when !has. */
 void cli_json_time(json_writer *w, const char *key, bool has, int64_t t);
 /* "signers": [...], "certificates": [...] of a signature. */

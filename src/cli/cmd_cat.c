@@ -19,7 +19,8 @@
 
 static const char cat_help[] =
     "Usage: mumtool cat [--json] FILE.cat\n"
-    "       mumtool cat verify [--json] [--trust PEM]... [--at TIME] FILE.cat...\n"
+    "       mumtool cat verify [--json] [--trust PEM]... [--no-default-trust]\n"
+    "                          [--at TIME] FILE.cat...\n"
     "       mumtool cat check [--json] FILE.cat FILE...\n"
     "       mumtool cat hash [--json] FILE...\n"
     "       mumtool cat create -o OUT.cat [--v1] [--time TIME] [--list-id HEX]\n"
@@ -31,7 +32,8 @@ static const char cat_help[] =
     "\n"
     "  (none)  list the catalog: format, time, attributes, members and their attributes\n"
     "  verify  check each catalog's signature: integrity (the signed digest of the list,\n"
-    "          the signature, the timestamp) and, with --trust, the certificate chain;\n"
+    "          the signature, the timestamp) and the certificate chain (anchors: the\n"
+    "          built-in Microsoft roots, MUM_TRUST's files and --trust);\n"
     "          says unsigned, integrity-failed, signed-untrusted, expired or trusted\n"
     "  check   say which FILEs are members of the catalog and by which digest, and\n"
     "          which members match none of the FILEs\n"
@@ -42,7 +44,9 @@ static const char cat_help[] =
     "\n"
     "Options:\n"
     "      --json             write JSON instead of text\n"
-    "      --trust PEM        (verify) trust the certificates in PEM as anchors; repeatable\n"
+    "      --trust PEM        (verify) also trust the certificates in PEM as anchors;\n"
+    "                         repeatable\n"
+    "      --no-default-trust (verify) without the built-in Microsoft roots\n"
     "      --at TIME          (verify) evaluate the chain at TIME instead of the timestamp's\n"
     "  -o, --output OUT       (create) the catalog to write\n"
     "      --v1               (create) v1 members (SHA-1, Windows 7 era); default v2\n"
@@ -86,13 +90,15 @@ enum {
     OPT_SHA1,
     OPT_DESCRIPTION,
     OPT_URL,
-    OPT_FORCE
+    OPT_FORCE,
+    OPT_NO_DEFAULT_TRUST
 };
 
 typedef struct cat_opts {
     cli_format format;
     const char **trust;
     size_t ntrust;
+    bool no_default_trust;
     bool has_at;
     int64_t at;
     const char *output;
@@ -389,7 +395,7 @@ static void json_verify(json_writer *w, const char *path, const mum_signature *s
 static int run_verify(int argc, char **argv, const cat_opts *o)
 {
     mum_trust *trust;
-    int rc = cli_trust_load(o->trust, o->ntrust, &trust);
+    int rc = cli_trust_load(o->trust, o->ntrust, !o->no_default_trust, &trust);
     if (rc != EXIT_CLEAN)
         return rc;
     mum_ctx *ctx = NULL;
@@ -854,6 +860,7 @@ int cmd_cat(int argc, char **argv)
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"trust", required_argument, NULL, OPT_TRUST},
+        {"no-default-trust", no_argument, NULL, OPT_NO_DEFAULT_TRUST},
         {"at", required_argument, NULL, OPT_AT},
         {"output", required_argument, NULL, 'o'},
         {"v1", no_argument, NULL, OPT_V1},
@@ -907,7 +914,7 @@ int cmd_cat(int argc, char **argv)
             rc = cli_usage_error("cat", "%s: '%s' goes with 'cat create'", label, opt_text);
             break;
         }
-        if ((c == OPT_TRUST || c == OPT_AT) && !verify) {
+        if ((c == OPT_TRUST || c == OPT_AT || c == OPT_NO_DEFAULT_TRUST) && !verify) {
             rc = cli_usage_error("cat", "%s: '%s' goes with 'cat verify'", label, opt_text);
             break;
         }
@@ -917,6 +924,7 @@ int cmd_cat(int argc, char **argv)
             if (!push_str(&o.trust, &o.ntrust, optarg))
                 rc = cli_fail("out of memory");
             break;
+        case OPT_NO_DEFAULT_TRUST: o.no_default_trust = true; break;
         case OPT_AT:
             o.has_at = true;
             if (mum_time_parse(optarg, &o.at) != MUM_OK)

@@ -16,7 +16,7 @@
 #include <strings.h>
 
 static const char info_help[] =
-    "Usage: mumtool info [--json] [--trust PEM]... INPUT\n"
+    "Usage: mumtool info [--json] [--trust PEM]... [--no-default-trust] INPUT\n"
     "\n"
     "Describe INPUT (an .msu, a .cab or a folder of extracted files): its kind, the\n"
     "KB article and processor architecture, the .msu's -pkgProperties.txt and\n"
@@ -31,13 +31,15 @@ static const char info_help[] =
     "\n"
     "Options:\n"
     "      --json        write JSON\n"
-    "      --trust PEM   trust the certificates in PEM as anchors for the cabinets'\n"
-    "                    signatures; repeatable (without: integrity only, at best\n"
-    "                    signed-untrusted, which is not a failure)\n"
+    "      --trust PEM   also trust the certificates in PEM as anchors for the\n"
+    "                    cabinets' signatures; repeatable.  The built-in Microsoft\n"
+    "                    roots and MUM_TRUST's files are anchors too\n"
+    "      --no-default-trust  without the built-in roots (with no anchor at all:\n"
+    "                    integrity only, at best signed-untrusted, not a failure)\n"
     "  -h, --help        show this help and exit\n"
     "\n"
-    "Exit status: 0 clean, 1 findings (a signature that fails integrity or, with\n"
-    "--trust, trust), 2 usage error, 3 could not read INPUT.\n";
+    "Exit status: 0 clean, 1 findings (a signature that fails integrity or is not\n"
+    "trusted), 2 usage error, 3 could not read INPUT.\n";
 
 #define MAX_OPEN 40
 
@@ -64,6 +66,7 @@ typedef struct info_state {
     cli_format format;
     const char **trust_paths;
     size_t ntrust;
+    bool no_default_trust;
     mum_trust *trust;
     mum_ctx *ctx;
     mum_findings *findings;
@@ -746,6 +749,7 @@ int cmd_info(int argc, char **argv)
     static const struct option longopts[] = {
         {"json", no_argument, NULL, 'j'},
         {"trust", required_argument, NULL, 't'},
+        {"no-default-trust", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -756,6 +760,7 @@ int cmd_info(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'j': s.format = FORMAT_JSON; break;
+        case 'N': s.no_default_trust = true; break;
         case 't': {
             const char **n = realloc(s.trust_paths, (s.ntrust + 1) * sizeof *n);
             if (!n) {
@@ -781,7 +786,7 @@ int cmd_info(int argc, char **argv)
         return cli_usage_error("info", optind == argc ? "info: no INPUT given" : "info: more than one INPUT");
     }
     s.input = argv[optind];
-    int trc = cli_trust_load(s.trust_paths, s.ntrust, &s.trust);
+    int trc = cli_trust_load(s.trust_paths, s.ntrust, !s.no_default_trust, &s.trust);
     if (trc != EXIT_CLEAN) {
         free(s.trust_paths);
         return trc;

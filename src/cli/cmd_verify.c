@@ -27,7 +27,9 @@ static const char verify_help[] =
     "    package present for some platforms only (the matrix).\n"
     "\n"
     "Options:\n"
-    "      --trust PEM       trust anchors for signatures (repeatable); without any,\n"
+    "      --trust PEM       more trust anchors for signatures (repeatable), added to\n"
+    "                        the built-in Microsoft roots and MUM_TRUST's files\n"
+    "      --no-default-trust  without the built-in roots; with no anchor at all,\n"
     "                        signatures are checked for integrity only (a warning)\n"
     "      --policy FILE     severities and expected platform differences (see the\n"
     "                        manual, POLICY FILES)\n"
@@ -43,7 +45,7 @@ static const char verify_help[] =
     "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error,\n"
     "3 an input could not be read.\n";
 
-enum { OPT_TRUST = 256, OPT_POLICY, OPT_FORMAT, OPT_AT, OPT_NO_MATRIX };
+enum { OPT_TRUST = 256, OPT_NO_DEFAULT_TRUST, OPT_POLICY, OPT_FORMAT, OPT_AT, OPT_NO_MATRIX };
 
 static void progress_cb(void *ud, const char *input, uint64_t entries, uint64_t bytes)
 {
@@ -60,6 +62,7 @@ int cmd_verify(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"trust", required_argument, NULL, OPT_TRUST},
+        {"no-default-trust", no_argument, NULL, OPT_NO_DEFAULT_TRUST},
         {"policy", required_argument, NULL, OPT_POLICY},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"output", required_argument, NULL, 'o'},
@@ -72,6 +75,7 @@ int cmd_verify(int argc, char **argv)
     };
     const char **trust = NULL;
     size_t ntrust = 0;
+    bool builtin = true;
     const char *policy_path = NULL, *output = NULL, *at = NULL;
     report_format format = REPORT_TEXT;
     report_options ro = {0};
@@ -90,6 +94,7 @@ int cmd_verify(int argc, char **argv)
             trust[ntrust++] = optarg;
             break;
         }
+        case OPT_NO_DEFAULT_TRUST: builtin = false; break;
         case OPT_POLICY: policy_path = optarg; break;
         case OPT_FORMAT:
             if (report_parse_format(optarg, &format) != 0) {
@@ -136,18 +141,10 @@ int cmd_verify(int argc, char **argv)
         }
         go.has_time = true;
     }
-    if (ntrust) {
-        if (mum_trust_new(&anchors) != MUM_OK) {
-            rc = cli_fail("out of memory");
-            goto done;
-        }
-        for (size_t i = 0; i < ntrust; i++)
-            if (mum_trust_add_pem_file(ctx, anchors, trust[i]) != MUM_OK) {
-                rc = cli_fail_ctx(ctx);
-                goto done;
-            }
-        go.anchors = anchors;
-    }
+    if ((rc = cli_trust_load(trust, ntrust, builtin, &anchors)) != EXIT_CLEAN)
+        goto done;
+    rc = EXIT_FAIL;
+    go.anchors = anchors;
     if (policy_path && mum_policy_load(ctx, policy_path, &policy) != MUM_OK) {
         rc = cli_fail_ctx(ctx);
         goto done;
@@ -165,7 +162,7 @@ int cmd_verify(int argc, char **argv)
     }
     mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
     vo.policy = policy;
-    vo.anchors_given = ntrust > 0;
+    vo.anchors_given = anchors != NULL;
     if (mum_verify_graph(ctx, graph, &vo, findings, &result) != MUM_OK) {
         rc = cli_fail_ctx(ctx);
         goto done;
@@ -177,7 +174,7 @@ int cmd_verify(int argc, char **argv)
         goto done;
     }
     ro.policy_path = policy_path;
-    ro.anchors = ntrust;
+    ro.anchors = mum_trust_count(anchors);
     report_verify(out, format, graph, result, findings, &ro);
     if (fflush(out) != 0 || ferror(out)) {
         rc = cli_fail("%s: write error", output ? output : "standard output");

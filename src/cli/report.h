@@ -24,7 +24,7 @@ typedef struct report_options {
     bool quiet;              /* text: warnings and errors only, no tables */
     bool verbose;            /* text: every note, not three per rule */
     const char *policy_path; /* shown in the report */
-    size_t anchors;          /* how many --trust files were given */
+    size_t anchors;          /* how many trust anchors (built-in, MUM_TRUST, --trust) */
 } report_options;
 
 void report_verify(FILE *out, report_format format, const mum_graph *g, const mum_verify_result *r,

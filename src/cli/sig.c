@@ -6,22 +6,42 @@
 
 #include "cli.h"
 
-int cli_trust_load(const char *const *paths, size_t n, mum_trust **out)
+#include <stdlib.h>
+#include <string.h>
+
+int cli_trust_load(const char *const *paths, size_t n, bool builtin, mum_trust **out)
 {
     *out = NULL;
-    if (n == 0)
-        return EXIT_CLEAN;
     mum_ctx *ctx = NULL;
     if (mum_ctx_new(&ctx) != MUM_OK || mum_trust_new(out) != MUM_OK) {
         mum_ctx_free(ctx);
         return cli_fail("out of memory");
     }
     int rc = EXIT_CLEAN;
+    if (builtin && mum_trust_add_builtin(ctx, *out) != MUM_OK)
+        rc = cli_fail_ctx(ctx);
+    /* MUM_TRUST: more anchor files, colon-separated like PATH (empty
+     * entries skipped); they add to the default store, as --trust does. */
+    const char *env = getenv("MUM_TRUST");
+    while (rc == EXIT_CLEAN && env && *env) {
+        size_t len = strcspn(env, ":");
+        if (len > 0) {
+            char *path = strndup(env, len);
+            if (!path)
+                rc = cli_fail("out of memory");
+            else if (mum_trust_add_pem_file(ctx, *out, path) != MUM_OK)
+                rc = cli_fail("MUM_TRUST: %s", mum_ctx_message(ctx));
+            free(path);
+        }
+        env += len + (env[len] == ':');
+    }
     for (size_t i = 0; i < n && rc == EXIT_CLEAN; i++)
         if (mum_trust_add_pem_file(ctx, *out, paths[i]) != MUM_OK)
             rc = cli_fail_ctx(ctx);
     mum_ctx_free(ctx);
-    if (rc != EXIT_CLEAN) {
+    /* No anchor at all: the signatures are checked for integrity only
+     * (signature.no-anchors), as the library does with NULL anchors. */
+    if (rc != EXIT_CLEAN || mum_trust_count(*out) == 0) {
         mum_trust_free(*out);
         *out = NULL;
     }

@@ -8,7 +8,9 @@
 # digest" and integrity holds where osslsigncode's two digests agree; the
 # KB2938772 cabinets carry none; a cabinet signed with the throwaway test CA
 # (tests/tools/make-test-ca.sh) is trusted with --trust on its root exactly
-# when `osslsigncode verify -CAfile` accepts it, signed-untrusted without;
+# when `osslsigncode verify -CAfile` accepts it, signed-untrusted without
+# (an untrusted-root warning against the built-in anchors, integrity only
+# with --no-default-trust); the real ones are trusted by the built-in anchors;
 # a flipped data byte fails integrity (file-digest) where osslsigncode's
 # digests differ; a cut signature is an error, not a crash.
 set -u
@@ -58,14 +60,14 @@ ossl_current() {
         /^Calculated message digest/ { print c, tolower($5); exit }'
 }
 
-# The verdict on a cabinet signed by Microsoft: intact for both tools, and
-# the same signed digest.
+# The verdict on a cabinet signed by Microsoft: intact for both tools,
+# trusted by mumtool's built-in anchors, and the same signed digest.
 verdict_real() { # input nested-path signed-file description
     set -- "$1" "$2" "$3" "$4" $(ossl_current "$3")
     status=$(field "$1" "$2" status)
     signed=$(field "$1" "$2" digest)
-    if [ $# -eq 6 ] && [ "$5" = "$6" ] && [ "$status" = signed-untrusted ] && [ "$signed" = "$5" ]; then
-        report ok "$4: intact for both, signed digest $signed"
+    if [ $# -eq 6 ] && [ "$5" = "$6" ] && [ "$status" = trusted ] && [ "$signed" = "$5" ]; then
+        report ok "$4: intact for both, trusted by the built-in anchors, signed digest $signed"
     else
         report "not ok" "$4: osslsigncode signed/computed '${5:-}' '${6:-}', mumtool $status, signed '$signed'"
     fi
@@ -85,7 +87,7 @@ check() { # input nested-path signed-file description
     fi
 }
 
-plan=15
+plan=16
 real=""
 [ -d "$REALDATA/msu" ] && real=yes && plan=$((plan + 14))
 echo "1..$plan"
@@ -179,10 +181,16 @@ for h in sha1 sha256; do
     fi
 done
 verdict ca-sha256.cab
-if [ "$rc" -eq 0 ] && [ "$st" = signed-untrusted ]; then
-    report ok "test CA: signed-untrusted without --trust, exit 0"
+if [ "$rc" -eq 1 ] && [ "$st" = signed-untrusted ] && grep -q signature.untrusted-root "$work/info.json"; then
+    report ok "test CA: signed-untrusted without --trust (not a built-in root: a warning, exit 1)"
 else
-    report "not ok" "test CA: signed-untrusted without --trust, exit 0 (exit $rc, status '$st')"
+    report "not ok" "test CA: signed-untrusted without --trust, exit 1 (exit $rc, status '$st')"
+fi
+verdict ca-sha256.cab --no-default-trust
+if [ "$rc" -eq 0 ] && [ "$st" = signed-untrusted ] && grep -q signature.no-anchors "$work/info.json"; then
+    report ok "test CA: with --no-default-trust and no --trust, integrity only (signature.no-anchors, exit 0)"
+else
+    report "not ok" "test CA: --no-default-trust, integrity only, exit 0 (exit $rc, status '$st')"
 fi
 verdict ca-sha256.cab --trust "$ca/other.pem"
 if [ "$rc" -eq 1 ] && [ "$st" = signed-untrusted ] && grep -q signature.untrusted-root "$work/info.json" &&

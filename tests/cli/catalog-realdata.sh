@@ -9,9 +9,11 @@
 #    'openssl asn1parse' finds;
 #  - every .mum is a member of its same-named .cat, every manifest of some
 #    catalog of its cabinet, netcfgx.dll by its Authenticode digest;
-#  - every signature is intact and, with no anchors, signed-untrusted (exit
-#    0); with the issuing CAs (taken from the catalogs by openssl) as anchors,
-#    trusted at the timestamp's time; a flipped byte in a member's digest
+#  - every signature is trusted with the built-in anchors (Microsoft's
+#    roots), evaluated at its timestamp's time, and intact but
+#    signed-untrusted with --no-default-trust (exit 0 both); with only the
+#    issuing CAs (taken from the catalogs by openssl) as anchors, trusted at
+#    the timestamp's time; a flipped byte in a member's digest
 #    fails integrity, a truncated catalog is an error at an offset, and
 #    unsigned.cat is unsigned;
 #  - 'mumtool cat create' rebuilds the certificate trust lists of a v2 and a
@@ -102,10 +104,18 @@ for c in $cats; do
         || not_ok "$name: $count members, openssl counts $want"
     "$MUMTOOL" cat verify "$c" > "$work/v" 2>&1
     rc=$?
-    if [ $rc -eq 0 ] && grep -q ': signed-untrusted$' "$work/v" && grep -q '^  integrity *ok$' "$work/v"; then
-        ok "$name: intact, signed-untrusted without anchors (exit 0)"
+    if [ $rc -eq 0 ] && grep -q ': trusted$' "$work/v" && grep -q '^  evaluated at .*(timestamp)$' "$work/v"; then
+        ok "$name: trusted at its timestamp's time with the built-in anchors (exit 0)"
     else
-        not_ok "$name: intact, signed-untrusted without anchors (exit $rc)"
+        not_ok "$name: trusted at its timestamp's time with the built-in anchors (exit $rc)"
+        sed 's/^/# /' "$work/v"
+    fi
+    "$MUMTOOL" cat verify --no-default-trust "$c" > "$work/v" 2>&1
+    rc=$?
+    if [ $rc -eq 0 ] && grep -q ': signed-untrusted$' "$work/v" && grep -q '^  integrity *ok$' "$work/v"; then
+        ok "$name: intact, signed-untrusted with --no-default-trust (exit 0)"
+    else
+        not_ok "$name: intact, signed-untrusted with --no-default-trust (exit $rc)"
         sed 's/^/# /' "$work/v"
     fi
 done
@@ -181,7 +191,7 @@ element "$v2" "$(after_oid "$v2" ':1\.3\.6\.1\.4\.1\.311\.3\.3\.1$')" "$work/tok
 openssl cms -verify -noverify -inform DER -in "$work/tok.der" -certsout "$work/tok.pem" -out /dev/null 2>/dev/null
 openssl crl2pkcs7 -nocrl -certfile "$work/tok.pem" 2>/dev/null | openssl pkcs7 -print_certs > "$work/tok2.pem" 2>/dev/null
 pem_of "$work/tok2.pem" "Time-Stamp PCA 2010" > "$work/tspca2010.pem"
-"$MUMTOOL" cat verify --trust "$work/pca2011.pem" --trust "$work/tspca2010.pem" "$v2" > "$work/v" 2>&1
+"$MUMTOOL" cat verify --no-default-trust --trust "$work/pca2011.pem" --trust "$work/tspca2010.pem" "$v2" > "$work/v" 2>&1
 rc=$?
 if [ $rc -eq 0 ] && grep -q ': trusted$' "$work/v" && grep -q 'evaluated at   2014-03-04T23:17:39Z (timestamp)' "$work/v"; then
     ok "v2 update.cat: trusted at its RFC 3161 timestamp with Microsoft's CAs as anchors"
@@ -189,12 +199,12 @@ else
     not_ok "v2 update.cat: trusted at its RFC 3161 timestamp (exit $rc)"
     sed 's/^/# /' "$work/v"
 fi
-"$MUMTOOL" cat verify --trust "$work/pca2011.pem" --trust "$work/tspca2010.pem" --at 2015-01-01 "$v2" > "$work/v" 2>&1
+"$MUMTOOL" cat verify --no-default-trust --trust "$work/pca2011.pem" --trust "$work/tspca2010.pem" --at 2015-01-01 "$v2" > "$work/v" 2>&1
 rc=$?
 [ $rc -eq 1 ] && grep -q ': expired$' "$work/v" && grep -q 'signature.expired' "$work/v" \
     && ok "v2 update.cat: expired when evaluated after its signer's certificate (2015-01-01)" \
     || { not_ok "v2 update.cat: expired at 2015-01-01 (exit $rc)"; sed 's/^/# /' "$work/v"; }
-"$MUMTOOL" cat verify --trust "$work/tspca2010.pem" "$v2" > "$work/v" 2>&1
+"$MUMTOOL" cat verify --no-default-trust --trust "$work/tspca2010.pem" "$v2" > "$work/v" 2>&1
 rc=$?
 [ $rc -eq 1 ] && grep -q 'signature.untrusted-root' "$work/v" \
     && ok "v2 update.cat: an unrelated anchor leaves it untrusted (exit 1)" \
@@ -204,7 +214,7 @@ v1="$work/Windows6.1-KB2465285-x64.msu/inner/update.cat"
 openssl pkcs7 -inform DER -in "$v1" -print_certs > "$work/v1.pem" 2>/dev/null
 pem_of "$work/v1.pem" "Windows Verification PCA" > "$work/vpca.pem"
 pem_of "$work/v1.pem" "CN = Microsoft Time-Stamp PCA$" > "$work/tspca.pem"
-"$MUMTOOL" cat verify --trust "$work/vpca.pem" --trust "$work/tspca.pem" "$v1" > "$work/v" 2>&1
+"$MUMTOOL" cat verify --no-default-trust --trust "$work/vpca.pem" --trust "$work/tspca.pem" "$v1" > "$work/v" 2>&1
 rc=$?
 if [ $rc -eq 0 ] && grep -q ': trusted$' "$work/v" && grep -q 'countersignature' "$work/v" &&
     grep -q 'evaluated at   2010-12-22T23:46:57Z (timestamp)' "$work/v"; then

@@ -2,12 +2,13 @@
 """mumtool verify on the genuine packages of $MUM_REALDATA (TAP): the
 KB2938772 cabinets verify with no error, every catalog member accounted for
 and every payload digest matched; the KB2465285 express MSUs verify with no
-error and list their delta-only payloads as not checkable; KB2883457's
-update-bf.mum is a top package's fixed name; KB3040017's driver files named
-in another case resolve and its driver catalog ntprint.cat is a payload (a
-note), not an orphan; copies of a real package with one byte changed, a
-manifest deleted, a catalog deleted or a driver catalog's signature changed
-fail with the right rule."""
+error and list their delta-only payloads as not checkable, their signatures
+trusted by the built-in anchors (signed-untrusted, a warning, without them);
+KB2883457's update-bf.mum is a top package's fixed name; KB3040017's driver
+files named in another case resolve and its driver catalog ntprint.cat is a
+payload (a note), not an orphan; copies of a real package with one byte
+changed, a manifest deleted, a catalog deleted or a driver catalog's
+signature changed fail with the right rule."""
 import collections
 import glob
 import os
@@ -17,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import Tap, mumtool_json, realdata  # noqa: E402
+from taplib import Tap, mumtool_json, realdata, srcdir  # noqa: E402
 
 t = Tap()
 MSU = os.path.join(realdata(), "msu")
@@ -55,8 +56,34 @@ if t.ok(rep is not None, "KB2465285 MSUs: a report", err):
     t.ok(len(pe) >= 10 and all("delta" in f["message"] for f in notes),
          "KB2465285: the delta-only PE payloads are listed as not checkable (%d)" % len(pe), notes[:3])
     sigs = [s for i in rep["inputs"] for s in i["signatures"] if s["present"]]
-    t.ok(len(sigs) == 4 and all(s["status"] == "signed-untrusted" for s in sigs),
-         "KB2465285: MSU and inner cabinet signatures intact (signed-untrusted without anchors)", sigs)
+    t.ok(len(sigs) == 4 and all(s["status"] == "trusted" for s in sigs),
+         "KB2465285: MSU and inner cabinet signatures trusted by the built-in anchors", sigs)
+    trust_warn = [r for r in rules(rep, ("warning",)) if r.startswith(("trust.", "signature."))]
+    t.ok(not trust_warn and rep["summary"]["trustAnchors"] == 12,
+         "KB2465285: no trust or signature warning, 12 anchors (the built-in ones)", rep["summary"])
+
+# the built-in roots dropped: the same signatures intact but untrusted, and a
+# warning (not an error): exit 0
+rc, rep, err = mumtool_json("verify", "--format", "json", "--no-default-trust", *KB24)
+if t.ok(rep is not None, "KB2465285 MSUs, --no-default-trust: a report", err):
+    sigs = [s for i in rep["inputs"] for s in i["signatures"] if s["present"]]
+    warn = {r: k for r, k in rules(rep, ("warning",)).items() if r.startswith(("trust.", "signature."))}
+    t.ok(rc == 0 and rep["summary"]["errors"] == 0 and warn == {"trust.no-anchors": 1} and
+         len(sigs) == 4 and all(s["status"] == "signed-untrusted" for s in sigs),
+         "KB2465285, --no-default-trust: signed-untrusted, one trust.no-anchors warning, exit 0",
+         "exit %d %s %s" % (rc, warn, sigs))
+
+# the built-in roots dropped and an unrelated anchor given: the chains reach
+# no anchor, an untrusted-root warning per signature, still no error
+other = os.path.join(srcdir(), "samples", "test-ca.pem")
+rc, rep, err = mumtool_json("verify", "--format", "json", "--no-default-trust", "--trust", other, KB24[0])
+if t.ok(rep is not None, "KB2465285 x64, --no-default-trust --trust test-ca.pem: a report", err):
+    warn = {r: k for r, k in rules(rep, ("warning",)).items() if r.startswith(("trust.", "signature."))}
+    sigs = [s for i in rep["inputs"] for s in i["signatures"] if s["present"]]
+    t.ok(rc == 0 and rep["summary"]["errors"] == 0 and list(warn) == ["signature.untrusted-root"] and
+         warn["signature.untrusted-root"] >= len(sigs) == 2 and all(s["status"] == "signed-untrusted" for s in sigs),
+         "KB2465285 x64, an unrelated anchor only: untrusted-root warnings, no error, exit 0",
+         "exit %d %s %s" % (rc, warn, sigs))
 
 # ---- kinds of genuine package that were false errors ------------------------------------
 KB30 = os.path.join(MSU, "Windows6.1-KB3040017-x86.msu")

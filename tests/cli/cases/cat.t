@@ -147,8 +147,10 @@ Digests of a file that is not a PE file (an "MZ" alone is not one).
     sha1                 439baa1b33514fb81632aaf44d16a9378c5664fc
     sha256               9b8db510ef42b8ed54a3712636fda55a4f8cfcd5493e20b74ab00cd4f3979f2d
 
-A real catalog, taken out of its cabinet: intact, and signed-untrusted with
-no anchors, which is not a failure (exit 0).
+A real catalog, taken out of its cabinet: trusted by the built-in anchors
+(Microsoft Root Certificate Authority 2011), the chain evaluated at its
+RFC 3161 timestamp's time; with --no-default-trust there are no anchors, and
+it is intact and signed-untrusted, which is not a failure (exit 0).
 
 #requires: realdata
   $ cabextract -q -F update.cat "$REALDATA/msu/Windows8.1-KB2938772-x64.cab" && mumtool cat update.cat
@@ -163,6 +165,17 @@ no anchors, which is not a failure (exit 0).
        2  d23e2f271e2fcf4f81ff76edfc0809c57c8d1c6f4e117bb2657538335fbb8328  sha256 flat
 
   $ cabextract -q -F update.cat "$REALDATA/msu/Windows8.1-KB2938772-x64.cab" && mumtool cat verify update.cat
+  update.cat: trusted
+    signer         CN=Microsoft Windows,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
+    issuer         CN=Microsoft Windows Production PCA 2011,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
+    serial         330000002418FC0B689E7399D0000000000024
+    digest         sha256
+    timestamp      2014-03-04T23:17:39Z (rfc3161 by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:31C5-30BA-7C91,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US)
+    integrity      ok
+    evaluated at   2014-03-04T23:17:39Z (timestamp)
+    trust          trusted
+
+  $ cabextract -q -F update.cat "$REALDATA/msu/Windows8.1-KB2938772-x64.cab" && mumtool cat verify --no-default-trust update.cat
   update.cat: signed-untrusted
     signer         CN=Microsoft Windows,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
     issuer         CN=Microsoft Windows Production PCA 2011,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US

@@ -5,8 +5,8 @@ Authenticode SHA-1 digests are the "Calculated message digest" lines of
 of it, the signed digests its "Current message digest" lines, the serial
 numbers and countersignature times its "Serial" and "Timestamp time" lines
 (checked by hand, and verdicts and digests by tests/cli/cab-signature.sh on
-every run); without anchors the intact signatures are signed-untrusted, an
-info finding.  The KB2938772 cabinets are unsigned.  The express map was compared by hand
+every run); the built-in anchors trust them, each chain evaluated at its
+countersignature's time (its roots expired in 2020 and 2021).  The KB2938772 cabinets are unsigned.  The express map was compared by hand
 with _manifest_.cix.xml; every blob's SHA-1 with sha1sum.
 
 The x64 KB2465285 .msu: properties, unattend, three signed cabinets, the
@@ -37,7 +37,7 @@ express map of the update cabinet:
       source %configsetroot%\Windows6.1-KB2465285-x64.CAB
   cabinets:
     (input)
-      signature      present at offset 284300, 6936 bytes: signed-untrusted
+      signature      present at offset 284300, 6936 bytes: trusted
       signer         CN=Microsoft Corporation,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       issuer         CN=Microsoft Code Signing PCA,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       serial         6108775F00000000004A
@@ -45,12 +45,13 @@ express map of the update cabinet:
       timestamp      2010-12-23T00:06:45Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:9E78-864B-039D,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
       chain          intact (2 certificate signatures checked)
       integrity      ok
-      trust          not evaluated: no trust anchors were given (--trust)
+      evaluated at   2010-12-23T00:06:45Z (timestamp)
+      trust          trusted
       signed digest  sha1 dc90222abdb220625f123a4d4998bb81f8736a7f
       cabinet sha1   dc90222abdb220625f123a4d4998bb81f8736a7f
       cabinet sha256 04f9029e396f2a03f31753410c2c75a23787d1a3d191e1e2c359693e80ab185d
     Windows6.1-KB2465285-x64.cab
-      signature      present at offset 119169, 6904 bytes: signed-untrusted
+      signature      present at offset 119169, 6904 bytes: trusted
       signer         CN=Microsoft Corporation,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       issuer         CN=Microsoft Code Signing PCA,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       serial         6108775F00000000004A
@@ -58,12 +59,13 @@ express map of the update cabinet:
       timestamp      2010-12-22T23:50:05Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:9E78-864B-039D,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
       chain          intact (2 certificate signatures checked)
       integrity      ok
-      trust          not evaluated: no trust anchors were given (--trust)
+      evaluated at   2010-12-22T23:50:05Z (timestamp)
+      trust          trusted
       signed digest  sha1 ba14cfc1a316ab3d07ecb65c4fb1e149b20f1daf
       cabinet sha1   ba14cfc1a316ab3d07ecb65c4fb1e149b20f1daf
       cabinet sha256 178607c4074c934dcc750a4645a7a4073ffd2336bde1ff2ca3de2a68f30e390d
     WSUSSCAN.cab
-      signature      present at offset 156058, 6936 bytes: signed-untrusted
+      signature      present at offset 156058, 6936 bytes: trusted
       signer         CN=Microsoft Corporation,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       issuer         CN=Microsoft Code Signing PCA,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       serial         6108775F00000000004A
@@ -71,7 +73,8 @@ express map of the update cabinet:
       timestamp      2010-12-22T23:53:15Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:159C-A3F7-2570,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
       chain          intact (2 certificate signatures checked)
       integrity      ok
-      trust          not evaluated: no trust anchors were given (--trust)
+      evaluated at   2010-12-22T23:53:15Z (timestamp)
+      trust          trusted
       signed digest  sha1 d4ad92a6a7556250b2a505ae33ef16f64307688c
       cabinet sha1   d4ad92a6a7556250b2a505ae33ef16f64307688c
       cabinet sha256 4d7e5d83f0a66cb34b450f5cc1ef08ef4ec9eb346914523ec0ea60f76c5ef3d6
@@ -114,16 +117,13 @@ express map of the update cabinet:
     delta only          3049  amd64_microsoft-windows-networkbridge_31bf3856ad364e35_6.1.7601.21624_none_668ec32935dadf23\microsoft-windows-networkbridge-ppdlic.xrm-ms  [PA30 blob 10, hash ok] target 3049 bytes, basis 4
     delta only          3049  amd64_microsoft-windows-networkbridge_31bf3856ad364e35_6.1.7600.20864_none_647d267338d4e2fb\microsoft-windows-networkbridge-ppdlic.xrm-ms  [PA30 blob 11, hash ok] target 3049 bytes, basis 24
     stored             10170  amd64_microsoft-windows-networkbridge_31bf3856ad364e35_6.1.7600.20864_none_647d267338d4e2fb.manifest  [RAW, hash ok]
-  Windows6.1-KB2465285-x64.msu: info: signed by 'CN=Microsoft Corporation,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US', integrity verified; no trust anchors were given, so the certificate chain was not evaluated [signature.no-anchors]
-  Windows6.1-KB2465285-x64.msu!Windows6.1-KB2465285-x64.cab: info: signed by 'CN=Microsoft Corporation,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US', integrity verified; no trust anchors were given, so the certificate chain was not evaluated [signature.no-anchors]
-  Windows6.1-KB2465285-x64.msu!WSUSSCAN.cab: info: signed by 'CN=Microsoft Corporation,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US', integrity verified; no trust anchors were given, so the certificate chain was not evaluated [signature.no-anchors]
 
 The x86 one's signatures:
 
   $ cd "$REALDATA/msu" && mumtool info Windows6.1-KB2465285-x86.msu | sed -n '/^cabinets:/,/^contents/p'
   cabinets:
     (input)
-      signature      present at offset 267066, 6936 bytes: signed-untrusted
+      signature      present at offset 267066, 6936 bytes: trusted
       signer         CN=Microsoft Corporation,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       issuer         CN=Microsoft Code Signing PCA,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       serial         6108775F00000000004A
@@ -131,12 +131,13 @@ The x86 one's signatures:
       timestamp      2010-12-23T00:06:45Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:159C-A3F7-2570,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
       chain          intact (2 certificate signatures checked)
       integrity      ok
-      trust          not evaluated: no trust anchors were given (--trust)
+      evaluated at   2010-12-23T00:06:45Z (timestamp)
+      trust          trusted
       signed digest  sha1 81e727a3675711763245fa28cd1af0b5cda1f0e6
       cabinet sha1   81e727a3675711763245fa28cd1af0b5cda1f0e6
       cabinet sha256 bd99d95b65c5c363352a6da46cf5509a958cefdd2deb765c91d7ba85a01274aa
     Windows6.1-KB2465285-x86.cab
-      signature      present at offset 102827, 6904 bytes: signed-untrusted
+      signature      present at offset 102827, 6904 bytes: trusted
       signer         CN=Microsoft Corporation,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       issuer         CN=Microsoft Code Signing PCA,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       serial         6108775F00000000004A
@@ -144,12 +145,13 @@ The x86 one's signatures:
       timestamp      2010-12-22T23:50:07Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:159C-A3F7-2570,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
       chain          intact (2 certificate signatures checked)
       integrity      ok
-      trust          not evaluated: no trust anchors were given (--trust)
+      evaluated at   2010-12-22T23:50:07Z (timestamp)
+      trust          trusted
       signed digest  sha1 5396a641c5d2968609d91fcb6a22213c44e81a9b
       cabinet sha1   5396a641c5d2968609d91fcb6a22213c44e81a9b
       cabinet sha256 4b2b150cb3fcf4d319df5101e9e6a810232ec8a953f1f007e8ccd0d1aa026ca2
     WSUSSCAN.cab
-      signature      present at offset 155222, 6936 bytes: signed-untrusted
+      signature      present at offset 155222, 6936 bytes: trusted
       signer         CN=Microsoft Corporation,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       issuer         CN=Microsoft Code Signing PCA,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
       serial         6108775F00000000004A
@@ -157,7 +159,8 @@ The x86 one's signatures:
       timestamp      2010-12-22T23:53:15Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:9E78-864B-039D,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
       chain          intact (2 certificate signatures checked)
       integrity      ok
-      trust          not evaluated: no trust anchors were given (--trust)
+      evaluated at   2010-12-22T23:53:15Z (timestamp)
+      trust          trusted
       signed digest  sha1 3183389568cfa5cd16dec56245f356bb1624e5a3
       cabinet sha1   3183389568cfa5cd16dec56245f356bb1624e5a3
       cabinet sha256 fd83581f21a009b82154517c91086852954586c113a7c5316c7f0b81823adfcf
