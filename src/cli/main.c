@@ -19,6 +19,7 @@ static const cli_command commands[] = {
     {"ls", cmd_ls, "list the entries of an .msu, a .cab or a folder, nested"},
     {"info", cmd_info, "what a package is: kind, KB, architecture, signature, counts"},
     {"extract", cmd_extract, "extract entries safely into a folder"},
+    {"trust", cmd_trust, "list the trust anchors signatures are checked against"},
     {"diff", cmd_diff, "what changed between two revisions (or platforms) of a hotfix"},
 };
 
