@@ -13,7 +13,8 @@
 #    roots), evaluated at its timestamp's time, and intact but
 #    signed-untrusted with --no-default-trust (exit 0 both); with only the
 #    issuing CAs (taken from the catalogs by openssl) as anchors, trusted at
-#    the timestamp's time; a flipped byte in a member's digest
+#    the timestamp's time; the four Hyper-V catalogs are trusted too (44 in
+#    all); a flipped byte in a member's digest
 #    fails integrity, a truncated catalog is an error at an offset, and
 #    unsigned.cat is unsigned;
 #  - 'mumtool cat create' rebuilds the certificate trust lists of a v2 and a
@@ -222,6 +223,26 @@ if [ $rc -eq 0 ] && grep -q ': trusted$' "$work/v" && grep -q 'countersignature'
 else
     not_ok "v1 update.cat: trusted at its countersignature's time (exit $rc)"
     sed 's/^/# /' "$work/v"
+fi
+
+# The Hyper-V Integration Services catalogs: trusted by the built-in anchors
+# too, at their timestamps' time (all cat verify'd at once: exit 0 only if
+# each is trusted).
+if [ -d "$REALDATA/hyperv" ]; then
+    mkdir -p "$work/hv"
+    for f in "$REALDATA"/hyperv/*.cab; do
+        "$MUMTOOL" extract "$f" -C "$work/hv/$(basename "$f")" >/dev/null 2>&1
+    done
+    find "$work/hv" -name '*.cat' > "$work/hvcats"
+    hv=$(wc -l < "$work/hvcats")
+    # shellcheck disable=SC2046
+    "$MUMTOOL" cat verify $(cat "$work/hvcats") > "$work/v" 2>&1
+    rc=$?
+    trusted=$(grep -c ': trusted$' "$work/v")
+    at_ts=$(grep -c '^  evaluated at .*(timestamp)$' "$work/v")
+    [ "$hv" -gt 0 ] && [ $rc -eq 0 ] && [ "$trusted" -eq "$hv" ] && [ "$at_ts" -eq "$hv" ] \
+        && ok "the $hv Hyper-V catalogs: trusted at their timestamps' time with the built-in anchors" \
+        || { not_ok "the Hyper-V catalogs: $trusted of $hv trusted, $at_ts at the timestamp (exit $rc)"; sed 's/^/# /' "$work/v" | head -40; }
 fi
 
 # One flipped byte in a member's digest.
