@@ -29,6 +29,8 @@ MUM_INTERNAL int mum__pem_certs(mum_ctx *ctx, const void *pem, size_t size, cons
 MUM_INTERNAL int mum__slurp(mum_ctx *ctx, const char *path, uint8_t **data, size_t *size);
 MUM_INTERNAL int mum__cert_info_fill(struct x509_st *x, mum_cert_info *c);
 MUM_INTERNAL void mum__cert_info_clear(mum_cert_info *c);
+/* Every anchor's certificate, borrowed from t (NULL when there is none). */
+MUM_INTERNAL struct stack_st_X509 *mum__trust_certs(const mum_trust *t);
 /* Adds to store the anchors that may anchor `purpose` (a
  * MUM_TRUST_PURPOSE_* bit).  0, or -1 when OpenSSL failed. */
 MUM_INTERNAL int mum__trust_fill_store(const mum_trust *t, struct x509_store_st *store,

@@ -1632,7 +1632,7 @@ typedef struct cert_pool {
 
 static STACK_OF(X509) *anchor_certs(const mum_trust *t)
 {
-    return t ? t->certs : NULL;
+    return mum__trust_certs(t);
 }
 
 /* The issuer of x in the pool whose key verifies x's signature; else, in

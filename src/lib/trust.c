@@ -49,6 +49,10 @@ typedef struct anchor {
 struct mum_trust {
     anchor *a;
     size_t n, cap;
+    /* The same certificates (one more reference each), whatever their
+     * purposes: an anchor is an issuer whose key checks a certificate's
+     * signature (chain integrity) even where it may not anchor trust. */
+    STACK_OF(X509) *certs;
 };
 
 static const char BUILTIN_SOURCE[] = "built-in";
@@ -116,6 +120,7 @@ void mum_trust_free(mum_trust *trust)
     for (size_t i = 0; i < trust->n; i++)
         anchor_clear(&trust->a[i]);
     mum__free(trust->a);
+    sk_X509_pop_free(trust->certs, X509_free);
     mum__free(trust);
 }
 
@@ -150,14 +155,22 @@ static int anchor_add(mum_trust *t, X509 *x, mum_trust_origin origin, const char
 {
     if (t->n == t->cap && !mum__grow((void **)&t->a, &t->cap, t->n + 1, sizeof *t->a))
         return MUM_ENOMEM;
-    mum_cert_info ci;
-    if (mum__cert_info_fill(x, &ci) != MUM_OK)
+    if (!t->certs && !(t->certs = sk_X509_new_null()))
         return MUM_ENOMEM;
+    if (!sk_X509_push(t->certs, x))
+        return MUM_ENOMEM;
+    mum_cert_info ci;
+    if (mum__cert_info_fill(x, &ci) != MUM_OK) {
+        (void)sk_X509_pop(t->certs);
+        return MUM_ENOMEM;
+    }
     char *src = origin == MUM_TRUST_ORIGIN_BUILTIN ? (char *)BUILTIN_SOURCE : mum__strdup(source);
     if (!src) {
         mum__cert_info_clear(&ci);
+        (void)sk_X509_pop(t->certs);
         return MUM_ENOMEM;
     }
+    X509_up_ref(x);
     anchor *a = &t->a[t->n++];
     memset(a, 0, sizeof *a);
     a->cert = x;
@@ -218,6 +231,11 @@ int mum_trust_add_pem_file(mum_ctx *ctx, mum_trust *trust, const char *path)
     rc = add_pem(ctx, trust, data, size, path, MUM_TRUST_ORIGIN_FILE);
     mum__free(data);
     return rc;
+}
+
+struct stack_st_X509 *mum__trust_certs(const mum_trust *t)
+{
+    return t ? t->certs : NULL;
 }
 
 int mum__trust_fill_store(const mum_trust *t, struct x509_store_st *store, unsigned purpose)

@@ -90,7 +90,9 @@ def damaged(src, serial, dst):
 
 
 def cat_verify(path, *extra):
-    rc, rep, err = mumtool_json("cat", "verify", "--json", *extra, path)
+    """With no anchor at all (the built-in roots dropped) unless extra adds
+    some: integrity is then all there is to judge."""
+    rc, rep, err = mumtool_json("cat", "verify", "--json", "--no-default-trust", *extra, path)
     return rc, (rep[0] if rep else None), err
 
 
@@ -123,7 +125,7 @@ try:
              and rep["timestampTime"] == rep["signers"][0]["timestamp"]["time"],
              "%s: genuine: integrity ok, %s timestamp valid, chain intact" % (name, kind),
              err if rep is None else {k: rep.get(k) for k in ("status", "timestampStatus", "chainIntegrity")})
-        rc2, out2, err2 = mumtool("cat", "verify", cat)
+        rc2, out2, err2 = mumtool("cat", "verify", "--no-default-trust", cat)
         t.ok(rc2 == 0 and "  integrity      ok" in out2 and ": valid" in out2 and "  chain          intact" in out2,
              "%s: genuine: the text says integrity ok, timestamp valid, chain intact" % name, out2 + err2)
         if os.path.exists(roots):
@@ -154,9 +156,15 @@ try:
                  "%s: %s certificate damaged, no --trust: integrity-failed (chain), %s" % (name, who, ", ".join(want)),
                  err if brep is None else {k: brep.get(k) for k in ("status", "failedCheck", "detail",
                                                                       "timestampStatus", "chainIntegrity")})
-            rc, txt, err = mumtool("cat", "verify", bad)
+            rc, txt, err = mumtool("cat", "verify", "--no-default-trust", bad)
             t.ok(rc == 1 and "  integrity      ok" not in txt and "failed (chain)" in txt,
                  "%s: %s certificate damaged: the text never says integrity ok" % (name, who), txt + err)
+            rc, drep, err = mumtool_json("cat", "verify", "--json", bad)
+            drep = drep[0] if drep else None
+            t.ok(drep is not None and rc == 1 and drep["status"] == "integrity-failed"
+                 and drep["failedCheck"] == "chain",
+                 "%s: %s certificate damaged, built-in roots: integrity-failed (chain) too" % (name, who),
+                 err if drep is None else {k: drep.get(k) for k in ("status", "failedCheck", "detail")})
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 t.done()

@@ -18,6 +18,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from taplib import Tap, mumtool_json, srcdir  # noqa: E402
 
 t = Tap()
+# the samples are signed by their own test CA, not by a built-in root
+TEST_CA = os.path.join(srcdir(), "samples", "test-ca.pem")
 MSU = os.path.join(srcdir(), "samples", "kb943650", "Windows6.0-KB943650-x86.msu")
 if not shutil.which("cabextract"):
     t.skip("names as Windows compares them", "cabextract is not installed")
@@ -47,7 +49,7 @@ try:
         return d
 
     d = fresh()
-    rc, rep, err = mumtool_json("verify", "--format", "json", d)
+    rc, rep, err = mumtool_json("verify", "--format", "json", "--trust", TEST_CA, d)
     t.ok(rep is not None and rc == 0 and rules(rep, ("error",)) == {},
          "the sample as a folder verifies with no error", err or rules(rep))
 
@@ -64,7 +66,7 @@ try:
         text = f.read()
     with open(manifest, "wb") as f:
         f.write(text.replace(b'<file name="bfe.dll"', b'<file name="Sub\\BFE.DLL"', 1))
-    rc, rep, err = mumtool_json("verify", "--format", "json", d)
+    rc, rep, err = mumtool_json("verify", "--format", "json", "--trust", TEST_CA, d)
     got = rules(rep)
     missing = [f["message"] for f in rep["findings"] if f["rule"] == "payload.missing"] if rep else []
     t.ok(rep is not None and not missing and "graph.orphan-payload" not in got,
@@ -77,7 +79,7 @@ try:
     t.ok(not digests, "the payloads found through another case match their digests", digests)
 
     os.remove(os.path.join(upper, "ikeext.dll"))
-    rc, rep, err = mumtool_json("verify", "--format", "json", d)
+    rc, rep, err = mumtool_json("verify", "--format", "json", "--trust", TEST_CA, d)
     missing = [f["message"] for f in rep["findings"] if f["rule"] == "payload.missing"] if rep else []
     t.ok(rc == 1 and len(missing) == 1 and "ikeext.dll" in missing[0],
          "a file truly absent is still payload.missing", err or missing)
@@ -88,14 +90,14 @@ try:
         for ext in (".mum", ".cat"):
             old = glob.glob(os.path.join(d, src + "~*" + ext))[0]
             os.rename(old, os.path.join(d, dst + ext.upper() if dst == "UPDATE" else dst + ext))
-    rc, rep, err = mumtool_json("verify", "--format", "json", d)
+    rc, rep, err = mumtool_json("verify", "--format", "json", "--trust", TEST_CA, d)
     t.ok(rep is not None and rules(rep, ("error",)) == {},
          "Package_1 as update-bf.mum/.cat, Package_2 as UPDATE.MUM/.CAT: no error (names, catalogs)",
          err or rules(rep))
     wrong = glob.glob(os.path.join(d, "Package_3_for_kb943650~*.mum"))[0]
     for ext in (".mum", ".cat"):
         os.rename(wrong[:-4] + ext, os.path.join(d, "Package_3_for_kb943650~31bf3856ad364e35~x86~~6.0.1.1" + ext))
-    rc, rep, err = mumtool_json("verify", "--format", "json", d)
+    rc, rep, err = mumtool_json("verify", "--format", "json", "--trust", TEST_CA, d)
     t.ok(rc == 1 and rules(rep, ("error",)) == {"manifest.name-mismatch": 1},
          "a Package_* .mum named with another version: still manifest.name-mismatch", err or rules(rep))
 
@@ -107,7 +109,7 @@ try:
         text = f.read()
     with open(sec + ".manifest", "wb") as f:
         f.write(text.replace(b"<file ", b'<file name="driver.CAT"/><file ', 1))
-    rc, rep, err = mumtool_json("verify", "--format", "json", d)
+    rc, rep, err = mumtool_json("verify", "--format", "json", "--trust", TEST_CA, d)
     pc = [f for f in rep["findings"] if f["rule"] == "trust.payload-catalog"] if rep else []
     got = rules(rep)
     t.ok(len(pc) == 1 and pc[0]["severity"] == "info" and pc[0]["location"]["entry"].endswith("/Driver.cat") and

@@ -170,7 +170,8 @@ it is intact and signed-untrusted, which is not a failure (exit 0).
     issuer         CN=Microsoft Windows Production PCA 2011,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US
     serial         330000002418FC0B689E7399D0000000000024
     digest         sha256
-    timestamp      2014-03-04T23:17:39Z (rfc3161 by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:31C5-30BA-7C91,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US)
+    timestamp      2014-03-04T23:17:39Z (rfc3161 by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:31C5-30BA-7C91,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
+    chain          intact (4 certificate signatures checked)
     integrity      ok
     evaluated at   2014-03-04T23:17:39Z (timestamp)
     trust          trusted

@@ -43,7 +43,7 @@ express map of the update cabinet:
       serial         6108775F00000000004A
       digest         sha1
       timestamp      2010-12-23T00:06:45Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:9E78-864B-039D,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
-      chain          intact (2 certificate signatures checked)
+      chain          intact (4 certificate signatures checked)
       integrity      ok
       evaluated at   2010-12-23T00:06:45Z (timestamp)
       trust          trusted
@@ -57,7 +57,7 @@ express map of the update cabinet:
       serial         6108775F00000000004A
       digest         sha1
       timestamp      2010-12-22T23:50:05Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:9E78-864B-039D,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
-      chain          intact (2 certificate signatures checked)
+      chain          intact (4 certificate signatures checked)
       integrity      ok
       evaluated at   2010-12-22T23:50:05Z (timestamp)
       trust          trusted
@@ -71,7 +71,7 @@ express map of the update cabinet:
       serial         6108775F00000000004A
       digest         sha1
       timestamp      2010-12-22T23:53:15Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:159C-A3F7-2570,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
-      chain          intact (2 certificate signatures checked)
+      chain          intact (4 certificate signatures checked)
       integrity      ok
       evaluated at   2010-12-22T23:53:15Z (timestamp)
       trust          trusted
@@ -129,7 +129,7 @@ The x86 one's signatures:
       serial         6108775F00000000004A
       digest         sha1
       timestamp      2010-12-23T00:06:45Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:159C-A3F7-2570,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
-      chain          intact (2 certificate signatures checked)
+      chain          intact (4 certificate signatures checked)
       integrity      ok
       evaluated at   2010-12-23T00:06:45Z (timestamp)
       trust          trusted
@@ -143,7 +143,7 @@ The x86 one's signatures:
       serial         6108775F00000000004A
       digest         sha1
       timestamp      2010-12-22T23:50:07Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:159C-A3F7-2570,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
-      chain          intact (2 certificate signatures checked)
+      chain          intact (4 certificate signatures checked)
       integrity      ok
       evaluated at   2010-12-22T23:50:07Z (timestamp)
       trust          trusted
@@ -157,7 +157,7 @@ The x86 one's signatures:
       serial         6108775F00000000004A
       digest         sha1
       timestamp      2010-12-22T23:53:15Z (countersignature by CN=Microsoft Time-Stamp Service,OU=nCipher DSE ESN:9E78-864B-039D,OU=MOPR,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US): valid
-      chain          intact (2 certificate signatures checked)
+      chain          intact (4 certificate signatures checked)
       integrity      ok
       evaluated at   2010-12-22T23:53:15Z (timestamp)
       trust          trusted
