@@ -140,6 +140,8 @@ struct level {
     mum_cab_header cab;
     mum_cab_signature sig;
     bool have_sig;
+    uint64_t consumed;       /* bytes taken from the source (read or skipped) */
+    bool source_end;         /* the source gave its end of data */
 
     /* folder */
     char *root;
@@ -232,6 +234,64 @@ static int walk_finding(mum_walk *w, mum_rule_id rule, const char *entry, const 
     return rc;
 }
 
+/* ---- truncation ---- */
+
+/*
+ * Where a cabinet level's bytes must reach: the header's cbCabinet, and the
+ * end of its signature when the reserve puts one right after the cabinet (a
+ * reserve that puts it elsewhere is a container.signature-layout finding,
+ * not a promise about the length).
+ */
+static uint64_t expected_end(const level *L)
+{
+    const mum_cab_header *h = &L->cab;
+    uint64_t end = h->cabinet_size;
+    if (h->signature_reserve && h->signature_offset == h->cabinet_size && h->signature_length)
+        end += h->signature_length;
+    return end;
+}
+
+/*
+ * A cabinet that ends before its header says is a read error of the walk,
+ * whichever command walks it: the message names the file and the offset
+ * where its bytes stop.  `size` is the level's length as far as known.
+ */
+static int truncated_at(mum_walk *w, level *L, uint64_t size)
+{
+    mum_location loc = entry_loc(w, L->path);
+    loc.has_offset = true;
+    loc.offset = size;
+    const mum_cab_header *h = &L->cab;
+    if (size < h->cabinet_size)
+        w->status = mum__error(w->ctx, MUM_EFORMAT, &loc,
+                               "truncated: the %s ends at %" PRIu64 " but the cabinet's header gives it %" PRIu32
+                               " bytes",
+                               L->depth ? "entry" : "file", size, h->cabinet_size);
+    else
+        w->status = mum__error(w->ctx, MUM_EFORMAT, &loc,
+                               "truncated: the %s ends at %" PRIu64 " inside the cabinet's signature, which "
+                               "should end at %" PRIu64,
+                               L->depth ? "entry" : "file", size, expected_end(L));
+    w->state = ST_FAILED;
+    return w->status;
+}
+
+/*
+ * When the cabinet reader fails, the reason is often that a source ran out
+ * (libarchive then says "Truncated CAB header" of whatever entry it was
+ * at): the outermost cabinet whose source ended short of its cbCabinet is
+ * what is cut, and the error names it.  MUM_OK when none is.
+ */
+static int truncation_fail(mum_walk *w)
+{
+    for (uint32_t i = 0; i < w->nlevels; i++) {
+        level *L = &w->levels[i];
+        if (L->type == MUM_CONTAINER_CABINET && L->source_end && L->consumed < L->cab.cabinet_size)
+            return truncated_at(w, L, L->consumed);
+    }
+    return MUM_OK;
+}
+
 /* ---- reading a level's source (the tap) ---- */
 
 /*
@@ -269,10 +329,16 @@ static ssize_t source_read(level *L, const void **out)
         } else if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
             const char *msg = archive_error_string(P->a);
             int st = archive_errno(P->a) == ENOMEM ? MUM_ENOMEM : MUM_EFORMAT;
-            w->src_status = walk_fail(w, st, L->path, "%s", msg ? msg : "cannot read the cabinet data");
+            if (st != MUM_ENOMEM && truncation_fail(w) != MUM_OK)
+                w->src_status = w->status;
+            else
+                w->src_status = walk_fail(w, st, L->path, "%s", msg ? msg : "cannot read the cabinet data");
             return -1;
         }
     }
+    L->consumed += n;
+    if (n == 0)
+        L->source_end = true;
     if (n && L->digest) {
         int rc = mum_cab_digest_update(L->digest, p, n);
         if (rc != MUM_OK) {
@@ -305,6 +371,7 @@ static la_int64_t cb_skip(struct archive *a, void *ud, la_int64_t request)
         request = room;
     if (lseek(L->fd, request, SEEK_CUR) < 0)
         return 0;
+    L->consumed += (uint64_t)request;
     return request;
 }
 
@@ -331,6 +398,8 @@ static int archive_fail(mum_walk *w, struct archive *a, const char *entry)
         msg = "unknown error in the cabinet reader";
     if (archive_errno(a) == ENOMEM)
         return walk_fail(w, MUM_ENOMEM, entry, "out of memory");
+    if (truncation_fail(w) != MUM_OK)
+        return w->status;
     if (strncmp(msg, "Checksum error", 14) == 0)
         return walk_fail(w, MUM_EFORMAT, entry, "CFDATA checksum mismatch, the data is corrupt (%s)",
                          msg);
@@ -899,9 +968,25 @@ static int end_container(mum_walk *w, level *L)
     int rc = set_event(w, MUM_ENTRY_CONTAINER_END, L->path, L->name);
     if (rc != MUM_OK)
         return rc;
+    if (L->type == MUM_CONTAINER_CABINET) {
+        /* The size the cabinet really has: read to its end when it is
+         * digested or nested (the rest of a nested one is at most its
+         * signature and padding), else the file's. */
+        uint64_t size = 0;
+        struct stat st;
+        if (L->digest || L->fd < 0) {
+            if ((rc = drain(L)) != MUM_OK)
+                return rc;
+            size = L->consumed;
+        } else if (fstat(L->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+            size = (uint64_t)st.st_size;
+        } else {
+            size = UINT64_MAX; /* not a regular file: only its reads can tell */
+        }
+        if (size < expected_end(L))
+            return truncated_at(w, L, size);
+    }
     if (L->type == MUM_CONTAINER_CABINET && L->digest) {
-        if ((rc = drain(L)) != MUM_OK)
-            return rc;
         mum_location loc = entry_loc(w, L->path);
         rc = mum_cab_digest_finish(L->digest, w->ctx, &loc, &L->sig, w->findings);
         if (rc != MUM_OK) {

@@ -395,25 +395,111 @@ Test(walk, signatures_are_found_and_kept)
     free(path);
 }
 
-Test(walk, a_cut_signature_and_trailing_bytes_are_findings)
+Test(walk, trailing_bytes_are_a_finding)
 {
-    const char *names[] = {"sigtrunc.cab", "trailing.cab"};
-    const char *rules[] = {"container.truncated", "container.trailing-data"};
+    char *path = fixture("trailing.cab");
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.flags |= MUM_WALK_SIGNATURES;
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, NULL, path, &o, f), MUM_OK);
+    cr_assert_not_null(end_event(w, ""));
+    cr_assert_eq(tu_count_rule(f, "container.trailing-data"), 1);
+    cr_assert(tu_find_rule(f, "container.trailing-data")->loc.has_offset);
+    mum_walk_free(w);
+    mum_findings_free(f);
+    free(path);
+}
+
+/* Walks `path` with the pull interface to its end or first error; the
+ * number of files seen before in *files. */
+static int pull_all(mum_ctx *ctx, const char *path, unsigned flags, size_t *files)
+{
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.flags |= flags;
+    mum_walk *w;
+    *files = 0;
+    int rc = mum_walk_open(&w, ctx, path, &o, NULL);
+    if (rc != MUM_OK)
+        return rc;
+    const mum_entry *e;
+    while ((rc = mum_walk_next(w, &e)) == MUM_OK && e)
+        *files += e->kind == MUM_ENTRY_FILE;
+    mum_walk_free(w);
+    return rc;
+}
+
+/* A file cut inside its signature is corrupt input for every walk, not only
+ * for one that reads the signature: the walk gives every entry, then fails
+ * with the file and the offset where it ends. */
+Test(walk, a_cut_signature_stops_the_walk_after_the_entries)
+{
+    char *path = fixture("sigtrunc.cab");
+    const unsigned flags[] = {MUM_WALK_DESCEND, MUM_WALK_DESCEND | MUM_WALK_SIGNATURES};
     for (int i = 0; i < 2; i++) {
-        char *path = fixture(names[i]);
-        mum_findings *f;
-        mum_findings_new(&f);
-        mum_walk_options o = MUM_WALK_OPTIONS_INIT;
-        o.flags |= MUM_WALK_SIGNATURES;
-        mum_walk *w;
-        cr_assert_eq(mum_walk_open(&w, NULL, path, &o, f), MUM_OK);
-        cr_assert_not_null(end_event(w, ""));
-        cr_assert_eq(tu_count_rule(f, rules[i]), 1, "%s", names[i]);
-        cr_assert(tu_find_rule(f, rules[i])->loc.has_offset);
-        mum_walk_free(w);
-        mum_findings_free(f);
+        mum_ctx *ctx;
+        mum_ctx_new(&ctx);
+        size_t files;
+        cr_assert_eq(pull_all(ctx, path, flags[i], &files), MUM_EFORMAT);
+        cr_assert_gt(files, 0);
+        const mum_location *loc = mum_ctx_location(ctx);
+        cr_assert(loc->has_offset);
+        cr_assert_eq(loc->offset, 209);
+        cr_assert(strstr(mum_ctx_message(ctx), "sigtrunc.cab: at offset 209: truncated"), "%s",
+                  mum_ctx_message(ctx));
+        mum_ctx_free(ctx);
+    }
+    free(path);
+}
+
+/* Every prefix of a signed MSU holding a nested cabinet, and of a cabinet
+ * holding one, is an error naming the input and an offset, whether the
+ * walk reads signatures or skips data, pulled or pipelined. */
+Test(walk, every_cut_of_a_cabinet_is_an_error_naming_the_offset, .timeout = 120)
+{
+    const char *names[] = {"Windows6.1-KB9999999-x64.msu", "nested.cab", "sigfake.cab"};
+    char tmp[] = "/tmp/mum-cut-XXXXXX";
+    int fd = mkstemp(tmp);
+    cr_assert(fd >= 0);
+    close(fd);
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        char *path = fixture(names[k]);
+        size_t size;
+        unsigned char *data = slurp(path, &size);
+        size_t whole_files;
+        cr_assert_eq(pull_all(NULL, path, MUM_WALK_DESCEND, &whole_files), MUM_OK, "%s", names[k]);
+        for (size_t cut = 0; cut < size; cut++) {
+            FILE *f = fopen(tmp, "wb");
+            cr_assert_eq(fwrite(data, 1, cut, f), cut);
+            fclose(f);
+            const unsigned flags[] = {MUM_WALK_DESCEND, MUM_WALK_DESCEND | MUM_WALK_SIGNATURES,
+                                      MUM_WALK_DESCEND | MUM_WALK_FILE_DIGESTS};
+            for (int i = 0; i < 3; i++) {
+                mum_ctx *ctx;
+                mum_ctx_new(&ctx);
+                size_t files;
+                int rc = pull_all(ctx, tmp, flags[i], &files);
+                cr_assert_neq(rc, MUM_OK, "%s cut at %zu (flags %#x) walked clean", names[k], cut, flags[i]);
+                cr_assert_leq(files, whole_files);
+                const char *msg = mum_ctx_message(ctx);
+                cr_assert(strstr(msg, tmp) && strstr(msg, "offset"), "%s cut at %zu: %s", names[k], cut, msg);
+                mum_ctx_clear(ctx);
+                mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+                o.flags = flags[i];
+                mum_walk_consumer c = {0};
+                rc = mum_walk_run(ctx, tmp, &o, &c, NULL, NULL);
+                cr_assert_neq(rc, MUM_OK, "%s cut at %zu (flags %#x): the pipelined walk ran clean", names[k],
+                              cut, flags[i]);
+                msg = mum_ctx_message(ctx);
+                cr_assert(strstr(msg, tmp) && strstr(msg, "offset"), "%s cut at %zu: %s", names[k], cut, msg);
+                mum_ctx_free(ctx);
+            }
+        }
+        free(data);
         free(path);
     }
+    unlink(tmp);
 }
 
 Test(walk, nested_cabinet_digest_equals_the_digest_of_its_bytes)

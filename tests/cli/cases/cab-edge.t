@@ -22,6 +22,8 @@ file under a time bound.  Where mumtool and cabextract differ:
   the lzx-* files, partial_nodata, the Quantum folders, and reserve_*.cab,
   whose data blocks are shorter than libarchive accepts) end ls --hash with
   one line and exit 3.
+- cve-2015-4470 ends 8 bytes before its header's cbCabinet: even plain ls
+  lists what it read, then says where the file is cut (exit 3).
 
   $ cd "$REALDATA/cab-edge" && mumtool ls bad_folderindex.cab 2>&1
   mumtool: bad_folderindex.cab: at offset 76: file 'welcome.c' is in folder 1, but the cabinet has 1
@@ -52,6 +54,8 @@ file under a time bound.  Where mumtool and cabextract differ:
 
   $ cd "$REALDATA/cab-edge" && mumtool ls cve-2015-4470-mszip-over-read.cab 2>&1
            191  limerick
+  mumtool: cve-2015-4470-mszip-over-read.cab: at offset 212: truncated: the file ends at 212 but the cabinet's header gives it 220 bytes
+  [3]
 
   $ cd "$REALDATA/cab-edge" && mumtool ls cve-2015-4471-lzx-under-read.cab 2>&1
   mumtool: cve-2015-4471-lzx-under-read.cab: at offset 66: folder 0's data starts at offset 126, inside the cabinet's tables

@@ -141,20 +141,12 @@ Every express rule, broken once (the loop of copies twice):
   express-bad.cab!7: warning: no file of the index comes from this entry [express.unmapped-blob]
   [1]
 
-A cut signature:
+A cut signature: the file is corrupt, so info cannot run (exit 3), and
+the message names the file and where it ends:
 
-  $ cd "$SRCDIR/tests/fixtures/containers" && mumtool info sigtrunc.cab
-  input:         sigtrunc.cab
-  kind:          cabinet
-  kb:            (unknown)
-  architecture:  (unknown)
-  cabinets:
-    (input)
-      signature      present at offset 165, 64 bytes: incomplete
-      cabinet sha1   fdf4b6e86cd51141e0c2780b2619116e6e772010
-      cabinet sha256 dca0c76e92e78b7951ffa1a875b435be079bd79cff48fa1d78bd52dbb4a6c534
-  sigtrunc.cab: at offset 209: error: the input ends at 209 but its signature should end at 229 [container.truncated]
-  [1]
+  $ cd "$SRCDIR/tests/fixtures/containers" && mumtool info sigtrunc.cab 2>&1
+  mumtool: sigtrunc.cab: at offset 209: truncated: the file ends at 209 inside the cabinet's signature, which should end at 229
+  [3]
 
 Errors:
 
