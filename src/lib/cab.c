@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "internal.h"
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -723,14 +724,16 @@ int mum_cab_signature_read(mum_cab_signature *out, mum_ctx *ctx, const char *pat
         rc = mum__nomem(ctx);
     else if (rc != MUM_OK)
         rc = mum__error(ctx, rc, &loc, "cannot start a digest");
+    uint64_t at = 0;
     while (rc == MUM_OK) {
-        ssize_t n = read(fd, buf, (size_t)64 << 10);
-        if (n < 0 && errno == EINTR)
-            continue;
+        ssize_t n = mum__read(fd, buf, (size_t)64 << 10);
         if (n < 0) {
+            loc.has_offset = true;
+            loc.offset = at;
             rc = mum__error(ctx, MUM_EIO, &loc, "read error: %s", strerror(errno));
             break;
         }
+        at += (uint64_t)n;
         if (n == 0) {
             rc = mum_cab_digest_finish(d, ctx, &loc, out, findings);
             break;

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "internal.h"
+#include "io.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -234,6 +235,17 @@ static int walk_finding(mum_walk *w, mum_rule_id rule, const char *entry, const 
     return rc;
 }
 
+/* A read of a file failed: the file (or entry of a folder) and the offset. */
+static int io_fail(mum_walk *w, const char *entry, uint64_t offset, int err)
+{
+    mum_location loc = entry_loc(w, entry);
+    loc.has_offset = true;
+    loc.offset = offset;
+    w->status = mum__error(w->ctx, MUM_EIO, &loc, "read error: %s", strerror(err));
+    w->state = ST_FAILED;
+    return w->status;
+}
+
 /* ---- truncation ---- */
 
 /*
@@ -310,12 +322,9 @@ static ssize_t source_read(level *L, const void **out)
         n = L->peek_len - L->peek_off;
         L->peek_off = L->peek_len;
     } else if (L->fd >= 0) {
-        ssize_t r;
-        do
-            r = read(L->fd, L->buf, BLOCK);
-        while (r < 0 && errno == EINTR);
+        ssize_t r = mum__read(L->fd, L->buf, BLOCK);
         if (r < 0) {
-            w->src_status = walk_fail(w, MUM_EIO, L->path, "read error: %s", strerror(errno));
+            w->src_status = io_fail(w, L->path, L->consumed, errno);
             return -1;
         }
         p = L->buf;
@@ -329,7 +338,9 @@ static ssize_t source_read(level *L, const void **out)
         } else if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
             const char *msg = archive_error_string(P->a);
             int st = archive_errno(P->a) == ENOMEM ? MUM_ENOMEM : MUM_EFORMAT;
-            if (st != MUM_ENOMEM && truncation_fail(w) != MUM_OK)
+            if (w->state == ST_FAILED) /* the parent's own source failed: its reason stands */
+                w->src_status = w->status;
+            else if (st != MUM_ENOMEM && truncation_fail(w) != MUM_OK)
                 w->src_status = w->status;
             else
                 w->src_status = walk_fail(w, st, L->path, "%s", msg ? msg : "cannot read the cabinet data");
@@ -391,8 +402,8 @@ static int drain(level *L)
 /* The reason libarchive gives, located at an entry. */
 static int archive_fail(mum_walk *w, struct archive *a, const char *entry)
 {
-    if (w->src_status != MUM_OK)
-        return w->src_status; /* the source failed; its reason is recorded */
+    if (w->src_status != MUM_OK || w->state == ST_FAILED)
+        return w->status; /* a source failed; its reason is recorded */
     const char *msg = archive_error_string(a);
     if (!msg)
         msg = "unknown error in the cabinet reader";
@@ -488,17 +499,11 @@ static int signature_alg_ahead(level *L, unsigned *flags)
     unsigned char *blob = mum__malloc(h->signature_length);
     if (!blob)
         return MUM_ENOMEM;
-    size_t got = 0;
-    while (got < h->signature_length) {
-        ssize_t r = pread(L->fd, blob + got, h->signature_length - got,
-                          (off_t)h->signature_offset + (off_t)got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    mum_hash_alg alg = got == h->signature_length ? mum_cab_signature_alg(blob, got) : MUM_HASH_NONE;
+    /* a read error here only leaves both digests on: the walk reads the
+     * signature again with the cabinet, and fails there if it must */
+    ssize_t got = mum__pread_full(L->fd, blob, h->signature_length, (off_t)h->signature_offset);
+    mum_hash_alg alg = got == (ssize_t)h->signature_length ? mum_cab_signature_alg(blob, (size_t)got)
+                                                           : MUM_HASH_NONE;
     mum__free(blob);
     *flags |= alg == MUM_HASH_SHA1     ? MUM_CAB_DIGEST_ONLY_SHA1
               : alg == MUM_HASH_SHA256 ? MUM_CAB_DIGEST_ONLY_SHA256
@@ -768,12 +773,9 @@ static int open_cabinet_file(mum_walk *w, const char *file, const char *path, co
     L->fd = fd;
     if (!(L->buf = mum__malloc(BLOCK)))
         return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
-    ssize_t n;
-    do
-        n = pread(fd, L->buf, BLOCK, 0);
-    while (n < 0 && errno == EINTR);
+    ssize_t n = mum__pread_full(fd, L->buf, BLOCK, 0);
     if (n < 0)
-        return walk_fail(w, MUM_EIO, path, "%s: read error: %s", file, strerror(errno));
+        return io_fail(w, path, 0, errno);
     struct stat st;
     bool complete = fstat(fd, &st) == 0 && (uint64_t)n == (uint64_t)st.st_size;
     return start_cabinet(w, L, L->buf, (size_t)n, complete);
@@ -916,8 +918,11 @@ static int next_in_folder(mum_walk *w, level *L, bool *done)
                     rc = walk_fail(w, MUM_EIO, rel, "cannot open: %s", strerror(errno));
                 } else {
                     unsigned char magic[4];
-                    bool cab = (w->opt.flags & MUM_WALK_DESCEND) && looks_like_cabinet_name(leaf) &&
-                               pread(fd, magic, 4, 0) == 4 && is_mscf(magic, 4);
+                    ssize_t got = 0;
+                    if ((w->opt.flags & MUM_WALK_DESCEND) && looks_like_cabinet_name(leaf) &&
+                        (got = mum__pread_full(fd, magic, 4, 0)) < 0)
+                        rc = io_fail(w, rel, 0, errno);
+                    bool cab = got == 4 && is_mscf(magic, 4);
                     if (cab && e->depth > w->opt.max_depth) {
                         cab = false;
                         if (walk_finding(w, MUM_R_CONTAINER_TOO_DEEP, rel,
@@ -1112,10 +1117,11 @@ static int walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_
     } else {
         int fd = open(input, O_RDONLY | O_CLOEXEC);
         unsigned char magic[4];
-        ssize_t n = fd >= 0 ? pread(fd, magic, 4, 0) : -1;
+        ssize_t n = fd >= 0 ? mum__pread_full(fd, magic, 4, 0) : -1;
         if (fd < 0) {
             rc = mum__error(ctx, MUM_EIO, &loc, "cannot open: %s", strerror(errno));
         } else if (n < 0) {
+            loc.has_offset = true;
             rc = mum__error(ctx, MUM_EIO, &loc, "read error: %s", strerror(errno));
             close(fd);
         } else if (!is_mscf(magic, (size_t)n)) {
@@ -1218,12 +1224,9 @@ static int read_block(mum_walk *w, const void **data, size_t *size)
     if (L->type == MUM_CONTAINER_FOLDER) {
         if (!w->file_buf && !(w->file_buf = mum__malloc(BLOCK)))
             return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
-        ssize_t n;
-        do
-            n = read(w->file_fd, w->file_buf, BLOCK);
-        while (n < 0 && errno == EINTR);
+        ssize_t n = mum__read(w->file_fd, w->file_buf, BLOCK);
         if (n < 0)
-            return walk_fail(w, MUM_EIO, w->ev.path, "read error: %s", strerror(errno));
+            return io_fail(w, w->ev.path, w->file_offset, errno);
         if (n == 0)
             w->file_eof = true;
         *data = w->file_buf;
