@@ -411,12 +411,18 @@ static int archive_fail(mum_walk *w, struct archive *a, const char *entry)
         return walk_fail(w, MUM_ENOMEM, entry, "out of memory");
     if (truncation_fail(w) != MUM_OK)
         return w->status;
+    /* libarchive does not say where; the place is the entry, and how far
+     * into its cabinet the reader had got (the end of the bad block). */
+    la_int64_t at = archive_filter_bytes(a, 0);
+    char where[64] = "";
+    if (at > 0)
+        snprintf(where, sizeof where, " (the cabinet read up to offset %" PRId64 ")", (int64_t)at);
     if (strncmp(msg, "Checksum error", 14) == 0)
-        return walk_fail(w, MUM_EFORMAT, entry, "CFDATA checksum mismatch, the data is corrupt (%s)",
-                         msg);
+        return walk_fail(w, MUM_EFORMAT, entry, "CFDATA checksum mismatch, the data is corrupt (%s)%s",
+                         msg, where);
     if (strstr(msg, "Unsupported"))
         return walk_fail(w, MUM_EUNSUPPORTED, entry, "%s", msg);
-    return walk_fail(w, MUM_EFORMAT, entry, "%s", msg);
+    return walk_fail(w, MUM_EFORMAT, entry, "%s%s", msg, where);
 }
 
 /* ---- opening and closing levels ---- */

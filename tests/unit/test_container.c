@@ -326,6 +326,8 @@ Test(walk, a_cfdata_checksum_failure_is_an_error_at_the_entry)
     cr_assert_eq(rc, MUM_EFORMAT);
     cr_assert(strstr(mum_ctx_message(ctx), "checksum"), "%s", mum_ctx_message(ctx));
     cr_assert_str_eq(mum_ctx_location(ctx)->entry, "dir/sub.txt");
+    /* and how far into the cabinet the bad block ends (all of its 141 bytes) */
+    cr_assert(strstr(mum_ctx_message(ctx), "(the cabinet read up to offset 141)"), "%s", mum_ctx_message(ctx));
     /* the walk stays failed */
     cr_assert_eq(mum_walk_next(w, &e), MUM_EFORMAT);
     mum_walk_free(w);

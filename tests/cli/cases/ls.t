@@ -107,7 +107,7 @@ A CFDATA checksum failure stops the listing with one line and exit 3:
 
   $ cd "$SRCDIR/tests/fixtures/containers" && mumtool ls --hash badsum.cab 2>&1
             16  dac72f86ce90c9edf4de694f2fe303005f0dd34aac66d39fa9c562db5e4843ba  hello.txt
-  mumtool: badsum.cab!dir/sub.txt: CFDATA checksum mismatch, the data is corrupt (Checksum error CFDATA[0] 2f06270e:2f06270f in 35 bytes)
+  mumtool: badsum.cab!dir/sub.txt: CFDATA checksum mismatch, the data is corrupt (Checksum error CFDATA[0] 2f06270e:2f06270f in 35 bytes) (the cabinet read up to offset 141)
   [3]
 
 Usage and missing inputs:
