@@ -110,6 +110,25 @@ A CFDATA checksum failure stops the listing with one line and exit 3:
   mumtool: badsum.cab!dir/sub.txt: CFDATA checksum mismatch, the data is corrupt (Checksum error CFDATA[0] 2f06270e:2f06270f in 35 bytes) (the cabinet read up to offset 141)
   [3]
 
+A nested cabinet its entry cuts short, inside its signature or inside its
+data, while the outer cabinet is whole: what was read, then the nested
+cabinet and the offset in it where its bytes end, exit 3:
+
+  $ cd "$SRCDIR/tests/fixtures/containers" && mumtool ls nestcut.cab 2>&1
+             5  note.txt
+           209  sigcut.cab
+            16  sigcut.cab!hello.txt
+            19  sigcut.cab!dir/sub.txt
+  mumtool: nestcut.cab!sigcut.cab: at offset 209: truncated: the entry ends at 209 inside the cabinet's signature, which should end at 229
+  [3]
+
+  $ cd "$SRCDIR/tests/fixtures/containers" && mumtool ls nestcut-data.cab 2>&1
+             5  note.txt
+          7316  datacut.cab
+         10240  datacut.cab!big.bin
+  mumtool: nestcut-data.cab!datacut.cab: at offset 7316: truncated: the entry ends at 7316 but the cabinet's header gives it 10316 bytes
+  [3]
+
 Usage and missing inputs:
 
   $ mumtool ls nothing-here.cab 2>&1
