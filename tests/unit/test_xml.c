@@ -224,8 +224,9 @@ static int pos_start(void *ud, const char *ns, const char *name, const mum_xml_a
 Test(xml, positions_match_the_xml_line_rules)
 {
     static const char *const docs[] = {
-        "<a>\n<b/>\r\n  <c x=\"\xc3\xa9\xe2\x82\xac\"/><d/>\r<e/>\r\n\r\n\t<f>\xf0\x9f\x98\x80 text\n</f>"
-        "<g/>\r</a>",
+        /* one document split over two lines (parenthesised for -Wstring-concatenation) */
+        ("<a>\n<b/>\r\n  <c x=\"\xc3\xa9\xe2\x82\xac\"/><d/>\r<e/>\r\n\r\n\t<f>\xf0\x9f\x98\x80 text\n</f>"
+         "<g/>\r</a>"),
         "\xef\xbb\xbf<a><b/>\r\n<c/></a>",
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<a>\r\n  <b/>\r\n  <c/>\r\n</a>\r\n",
         "<a>\r\r\n\n\r<b/><!-- \r\n comment \xc3\xa9 --><c/><![CDATA[\r\n]]><d/></a>",
