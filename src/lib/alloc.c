@@ -99,7 +99,8 @@ char *mum__strndup(const char *s, size_t n)
     char *p = mum__malloc(n + 1);
     if (!p)
         return NULL;
-    memcpy(p, s, n);
+    if (n) /* s may be NULL then */
+        memcpy(p, s, n);
     p[n] = '\0';
     return p;
 }

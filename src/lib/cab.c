@@ -573,7 +573,8 @@ static int digest_update(mum_cab_digest *d, const void *data, size_t size)
         size_t take = sizeof d->head - d->head_len;
         if (take > size)
             take = size;
-        memcpy(d->head + d->head_len, p, take);
+        if (take) /* p may be NULL when size is 0 */
+            memcpy(d->head + d->head_len, p, take);
         d->head_len += take;
         d->pos += take;
         i = take;

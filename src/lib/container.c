@@ -622,7 +622,8 @@ static int push_frame(mum_walk *w, level *L, const char *rel)
     closedir(d);
     if (rc != MUM_OK)
         return walk_fail(w, rc, rel, "out of memory");
-    qsort(f->names, f->count, sizeof *f->names, cmp_str);
+    if (f->count > 1) /* an empty folder has no names: qsort takes no NULL */
+        qsort(f->names, f->count, sizeof *f->names, cmp_str);
     return MUM_OK;
 }
 
@@ -746,7 +747,8 @@ static int peek_entry(mum_walk *w, level *L, const char *path, unsigned char **o
             }
             buf = nb;
         }
-        memcpy(buf + have, p, n);
+        if (n) /* libarchive may hand over (NULL, 0) */
+            memcpy(buf + have, p, n);
         have += n;
     }
     *out = buf;

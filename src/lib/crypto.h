@@ -88,9 +88,10 @@ enum {
     MUM_DER_SET = 0x31,
 };
 
+/* (NULL, 0) is a cursor over nothing: NULL + 0 is undefined in C. */
 static inline mum__der mum__der_over(const uint8_t *p, size_t n)
 {
-    mum__der c = {p, p + n};
+    mum__der c = {p, n ? p + n : p};
     return c;
 }
 

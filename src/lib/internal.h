@@ -211,7 +211,7 @@ MUM_INTERNAL void mum__strmap_free(mum_strmap *m);
  * of data[0, size) still fits after the *len bytes head holds. */
 static inline void mum__keep_head(uint8_t *head, size_t cap, size_t *len, const void *data, size_t size)
 {
-    if (*len >= cap)
+    if (*len >= cap || size == 0) /* data may be NULL when size is 0 */
         return;
     size_t take = cap - *len < size ? cap - *len : size;
     memcpy(head + *len, data, take);

@@ -48,7 +48,8 @@ static char *arena_strndup(mum_manifest_store *s, const char *text, size_t n)
         return NULL;
     char *p = arena_alloc(s, n + 1);
     if (p) {
-        memcpy(p, text, n);
+        if (n) /* text may be NULL then */
+            memcpy(p, text, n);
         p[n] = '\0';
     }
     return p;

@@ -1030,7 +1030,8 @@ int mum_signature_parse(mum_ctx *ctx, const void *der, size_t size, const mum_lo
         mum__free(sig);
         return mum__nomem(ctx);
     }
-    memcpy(sig->der, der, size);
+    if (size) /* der may be NULL then */
+        memcpy(sig->der, der, size);
     sig->der_len = size;
     const unsigned char *q = sig->der;
     sig->p7 = d2i_PKCS7(NULL, &q, (long)size);
@@ -1220,7 +1221,8 @@ static int read_pem_certs(mum_ctx *ctx, const void *pem, size_t size, const char
     *added = 0;
     if (size > (size_t)INT_MAX)
         return mum__error(ctx, MUM_ELIMIT, NULL, "%s: too large", name);
-    BIO *b = BIO_new_mem_buf(pem, (int)size);
+    /* OpenSSL takes no NULL buffer, even of no bytes */
+    BIO *b = BIO_new_mem_buf(size ? pem : "", (int)size);
     STACK_OF(X509) *got = sk_X509_new_null();
     int rc = MUM_OK;
     if (!b || !got) {

@@ -260,6 +260,8 @@ int mum_policy_parse(mum_ctx *ctx, const char *name, const char *text, size_t le
         return mum__nomem(ctx);
     }
     enum { NONE, SEVERITY, EXPECT } section = NONE;
+    if (len == 0) /* text may be NULL then, and NULL + 0 is undefined */
+        text = "";
     const char *s = text, *end = text + len;
     int rc = MUM_OK;
     if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)

@@ -231,7 +231,8 @@ char *mum__lower_concat(size_t n, const char *const *part, const size_t *len)
     /* other code points: the whole again from the original bytes */
     o = 0;
     for (size_t i = 0; i < n; i++) {
-        memcpy(out + o, part[i], len[i]);
+        if (len[i]) /* an empty part may be NULL */
+            memcpy(out + o, part[i], len[i]);
         o += len[i];
     }
     bool bad;

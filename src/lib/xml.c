@@ -620,7 +620,8 @@ static int feed(mum_xml *x, const void *data, size_t size, bool final)
                                       (unsigned long long)x->limits.max_size);
     }
     x->fed += size;
-    const unsigned char *p = data;
+    /* no bytes may come as NULL, which memcpy and pointer arithmetic do not take */
+    const unsigned char *p = size ? data : (const unsigned char *)"";
     if (!x->head_done) {
         int rc = feed_head(x, &p, &size, final);
         if (rc != MUM_OK || !x->head_done || (final && size == 0))
