@@ -6,8 +6,8 @@
  * and a folder trap/ that out/ holds symbolic links into (out/dir,
  * out/sub, out/a.txt: names the seed cabinets use).  After the extraction
  * nothing may have been written outside out/: the sandbox holds exactly
- * in.cab (unchanged), out and an empty trap, the links are still the links
- * made, and out/ holds no other link.  A violation aborts.  Bit 0 of the
+ * in.cab (unchanged), out and an empty trap, the links made point where
+ * they did (unless a file took their place), and out/ holds no other link.  A violation aborts.  Bit 0 of the
  * size turns --force on, bit 1 --no-descend.
  */
 #include "config.h"
@@ -83,12 +83,14 @@ static void check(const uint8_t *data, size_t size)
     snprintf(p, sizeof p, "%s/trap", sandbox);
     if (count_entries(p) != 0)
         fail("something was written through a symbolic link");
+    /* a link may have been replaced by a file of the cabinet (--force
+     * replacing by rename does that), never pointed elsewhere */
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
         char target[64];
         snprintf(p, sizeof p, "%s/out/%s", sandbox, links[i][0]);
         ssize_t n = readlink(p, target, sizeof target - 1);
-        if (n < 0 || (target[n] = '\0', strcmp(target, links[i][1]) != 0))
-            fail("a symbolic link of the output folder was replaced");
+        if (n >= 0 && (target[n] = '\0', strcmp(target, links[i][1]) != 0))
+            fail("a symbolic link of the output folder was changed");
     }
     other_links = 0;
     snprintf(p, sizeof p, "%s/out", sandbox);
