@@ -8,6 +8,7 @@
 #include <mum/mum.h>
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 /* Exit codes, like diff(1). */
@@ -28,6 +29,8 @@ extern const char *cli_progname;
 
 /* "mumtool: message" on stderr.  Returns EXIT_USAGE / EXIT_FAIL. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) MUM_PRINTF(2, 3);
+/* "mumtool: MESSAGE" and a newline on standard error. */
+void cli_verror(const char *fmt, va_list ap) MUM_PRINTF(1, 0);
 int cli_fail(const char *fmt, ...) MUM_PRINTF(1, 2);
 /* The failure recorded on ctx ("mumtool: file:line:col: reason"). */
 int cli_fail_ctx(const mum_ctx *ctx);
