@@ -165,7 +165,7 @@ Test(faults, every_read_failing_in_turn_on_a_sample)
     read_sweeps(sample(SAMPLE_MSU), "Windows6.0-KB943650-x86.msu");
 }
 
-Test(faults, every_read_failing_in_turn_on_genuine_packages, .timeout = 300)
+Test(faults, every_read_failing_in_turn_on_genuine_packages)
 {
     const char *rel[2] = {REAL_CAB, REAL_MSU};
     for (int i = 0; i < 2; i++) {
@@ -270,7 +270,7 @@ static void alloc_sweep(const char *input, unsigned long steps)
     free(base.findings);
 }
 
-Test(faults, every_allocation_failing_on_genuine_packages, .timeout = 900)
+Test(faults, every_allocation_failing_on_genuine_packages)
 {
     const char *cab = real(REAL_CAB), *msu = real(REAL_MSU);
     if (!cab || !msu)
