@@ -4,7 +4,7 @@ that they say the same thing.
 
 Usage: tools/same-results.py [--old REV | --old-bin PATH] [--new-bin PATH]
                              [--realdata DIR] [--keep DIR] [--jobs N]
-                             [--samples-only]
+                             [--samples-only] [--only REGEX]
 
 The safety net of a restructure ("read first, judge after"): a change meant
 to keep behaviour must leave every output byte and every exit status alone.
@@ -246,6 +246,8 @@ def main():
                     "extractions, outputs); default a temporary one, removed")
     ap.add_argument("--jobs", type=int, default=2, help="commands run at once (default 2)")
     ap.add_argument("--samples-only", action="store_true", help="samples/ and tests/fixtures/ only")
+    ap.add_argument("--only", metavar="REGEX", help="only the commands whose label (as printed) "
+                    "matches REGEX (for a quick look, and the self-test)")
     a = ap.parse_args()
     os.nice(5)
 
@@ -358,13 +360,16 @@ def run(a, scratch):
         ext[c] = name
         cmds.append(("extract " + c, ["extract", c, "-C", "{DIR}"], name))
 
-    results = execute(cmds, old_bin, new_bin, scratch, a.jobs)
+    only = re.compile(a.only) if a.only else None
+    pick = lambda cs: [c for c in cs if not only or only.search(c[0])]  # noqa: E731
+    results = execute(pick(cmds), old_bin, new_bin, scratch, a.jobs)
 
     seen = set()
     for p in catalogs + manifests:
         with open(os.path.join(TOP, p), "rb") as f:
             seen.add(hashlib.sha256(f.read()).hexdigest())
     more = []
+    origin = {}  # extracted file -> "CONTAINER:path inside the extraction", its label
     for c in containers:
         folder = os.path.join(scratch, "new", ext[c])
         if not os.path.isdir(folder):
@@ -380,15 +385,14 @@ def run(a, scratch):
             if h in seen:
                 continue
             seen.add(h)
+            origin[p] = "%s:%s" % (c, os.path.relpath(p, folder))
             (catalogs if p.endswith(".cat") else manifests).append(p)
     for p in catalogs:
-        more += [("cat --json " + rel(p).replace(scratch, "<scratch>"), ["cat", "--json", p], None),
-                 ("cat verify --json " + rel(p).replace(scratch, "<scratch>"),
-                  ["cat", "verify", "--json", p], None)]
+        more += [("cat --json " + origin.get(p, p), ["cat", "--json", p], None),
+                 ("cat verify --json " + origin.get(p, p), ["cat", "verify", "--json", p], None)]
     for p in manifests:
-        more.append(("show --json " + rel(p).replace(scratch, "<scratch>"), ["show", "--json", p],
-                     None))
-    results += execute(more, old_bin, new_bin, scratch, a.jobs)
+        more.append(("show --json " + origin.get(p, p), ["show", "--json", p], None))
+    results += execute(pick(more), old_bin, new_bin, scratch, a.jobs)
 
     differ = 0
     for label, old, new in results:
