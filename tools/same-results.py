@@ -94,8 +94,7 @@ def die(msg, code=3):
 def git(*args):
     r = subprocess.run(["git", "-C", TOP] + list(args), capture_output=True, text=True)
     if r.returncode:
-        die("git %s: %s (outside a git checkout, use --old-bin)"
-            % (" ".join(args), r.stderr.strip() or "failed"))
+        die("git %s: %s" % (" ".join(args), r.stderr.strip() or "failed"))
     return r.stdout.strip()
 
 
