@@ -756,7 +756,7 @@ static int peek_entry(mum_walk *w, level *L, const char *path, unsigned char **o
     return MUM_OK;
 }
 
-static int open_nested_from_parent(mum_walk *w, level *P, const char *path, const char *name,
+static int open_nested_from_parent(mum_walk *w, const char *path, const char *name,
                                    unsigned char *peek, size_t peek_len)
 {
     level *L = push_level(w, path, name);
@@ -766,12 +766,10 @@ static int open_nested_from_parent(mum_walk *w, level *P, const char *path, cons
     }
     L->peek = peek;
     L->peek_len = peek_len;
-    (void)P;
     return start_cabinet(w, L, peek, peek_len, peek_len < BLOCK);
 }
 
-static int open_cabinet_file(mum_walk *w, const char *file, const char *path, const char *name,
-                             int fd)
+static int open_cabinet_file(mum_walk *w, const char *path, const char *name, int fd)
 {
     level *L = push_level(w, path, name);
     if (!L) {
@@ -854,7 +852,7 @@ static int next_in_cabinet(mum_walk *w, level *L, bool *done)
                 uint64_t index = e->index, size = e->size;
                 bool has_mtime = e->has_mtime;
                 int64_t mtime = e->mtime;
-                if ((rc = open_nested_from_parent(w, L, e->path, name, peek, len)) != MUM_OK)
+                if ((rc = open_nested_from_parent(w, e->path, name, peek, len)) != MUM_OK)
                     return rc;
                 level *N = &w->levels[w->nlevels - 1];
                 N->index = index;
@@ -943,7 +941,7 @@ static int next_in_folder(mum_walk *w, level *L, bool *done)
                     } else if (cab) {
                         uint64_t index = e->index, size = e->size;
                         int64_t mtime = e->mtime;
-                        rc = open_cabinet_file(w, rel, rel, rel, fd);
+                        rc = open_cabinet_file(w, rel, rel, fd);
                         if (rc == MUM_OK) {
                             level *N = &w->levels[w->nlevels - 1];
                             N->index = index;
@@ -1138,7 +1136,7 @@ static int walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_
                             "not a cabinet, an .msu or a folder (no \"MSCF\" signature)");
             close(fd);
         } else {
-            rc = open_cabinet_file(w, input, "", input, fd);
+            rc = open_cabinet_file(w, "", input, fd);
             if (rc == MUM_OK)
                 w->levels[0].size = (uint64_t)st.st_size;
         }
