@@ -716,6 +716,7 @@ static void buffer(build *b, const void *data, size_t size, size_t limit)
 
 static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
 {
+    MUM_UNUSED(e);
     build *b = ud;
     b->bytes += size;
     if (b->cur && mum_hasher_update(b->sha1, data, size) != MUM_OK)
@@ -1292,7 +1293,7 @@ static bool is_install(const char *type)
     return type && mum__ascii_strcasecmp(type, "install") == 0;
 }
 
-static int resolve_node(mum_graph *g, const resolver *r, node_priv *n)
+static int resolve_node(const resolver *r, node_priv *n)
 {
     const mum_manifest *m = n->manifest;
     if (n->pub.kind == MUM_NODE_PACKAGE) {
@@ -1482,7 +1483,7 @@ static void resolve_half_run(resolve_half *h, bool both_maps)
     size_t from = both_maps ? 0 : h->half * (g->nnodes / 2), to = both_maps || h->half ? g->nnodes : g->nnodes / 2;
     for (size_t i = from; i < to && h->rc == MUM_OK; i++)
         if (g->nodes[i]->pub.input == h->input)
-            h->rc = resolve_node(g, h->r, g->nodes[i]);
+            h->rc = resolve_node(h->r, g->nodes[i]);
 }
 
 static void *resolve_half_main(void *arg)
