@@ -933,6 +933,8 @@ static int end_digest(mum_manifest_parser *p)
 
 static int on_end(void *ud, const char *ns, const char *name)
 {
+    MUM_UNUSED(ns);
+    MUM_UNUSED(name);
     mum_manifest_parser *p = ud;
     frame *top = &p->stack[p->sp - 1];
     if (top->state == S_SKIP && p->skip_depth > 0) {

@@ -371,6 +371,8 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 static void XMLCALL on_xml_decl(void *ud, const XML_Char *version, const XML_Char *encoding,
                                 int standalone)
 {
+    MUM_UNUSED(version);
+    MUM_UNUSED(standalone);
     mum_xml *x = ud;
     if (encoding && mum__ascii_strcasecmp(encoding, "UTF-8") != 0)
         x->pos_fast = false;
@@ -379,6 +381,9 @@ static void XMLCALL on_xml_decl(void *ud, const XML_Char *version, const XML_Cha
 static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
                                const XML_Char *pubid, int has_internal_subset)
 {
+    MUM_UNUSED(sysid);
+    MUM_UNUSED(pubid);
+    MUM_UNUSED(has_internal_subset);
     mum_xml *x = ud;
     mum__xml_fail(x, MUM_EFORMAT,
                   "a document type declaration (DOCTYPE %s) is not allowed: manifests have no DTD",
@@ -390,6 +395,13 @@ static void XMLCALL on_entity_decl(void *ud, const XML_Char *name, int is_param,
                                    const XML_Char *sysid, const XML_Char *pubid,
                                    const XML_Char *notation)
 {
+    MUM_UNUSED(is_param);
+    MUM_UNUSED(value);
+    MUM_UNUSED(value_len);
+    MUM_UNUSED(base);
+    MUM_UNUSED(sysid);
+    MUM_UNUSED(pubid);
+    MUM_UNUSED(notation);
     mum_xml *x = ud;
     mum__xml_fail(x, MUM_EFORMAT, "an entity declaration (%s) is not allowed", name ? name : "");
 }
@@ -397,6 +409,7 @@ static void XMLCALL on_entity_decl(void *ud, const XML_Char *name, int is_param,
 /* windows-1252, the one single-byte encoding beyond expat's own seen in the wild. */
 static int XMLCALL on_unknown_encoding(void *data, const XML_Char *name, XML_Encoding *info)
 {
+    MUM_UNUSED(data);
     static const int cp1252_80[32] = {
         0x20AC, -1,     0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
         0x2039, 0x0152, -1,     0x017D, -1,     -1,     0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
