@@ -273,8 +273,7 @@ static void print_parsed_json_fields(json_writer *w, const parsed_name *p)
     }
 }
 
-typedef int (*name_visitor)(const parsed_name *p, const name_opts *o, json_writer *w,
-                            bool *bad);
+typedef int (*name_visitor)(const parsed_name *p, const name_opts *o, json_writer *w);
 
 /* Parses every name and hands it to `visit`; the shared loop of parse and check. */
 static int for_each_name(int argc, char **argv, const name_opts *o, name_visitor visit)
@@ -294,7 +293,7 @@ static int for_each_name(int argc, char **argv, const name_opts *o, name_visitor
         parsed_name p;
         rc = parse_one(names.items[i], &p);
         if (rc == EXIT_CLEAN)
-            rc = visit(&p, o, &w, &bad);
+            rc = visit(&p, o, &w);
         if (rc == EXIT_CLEAN && mum_findings_count_at_least(p.findings, MUM_SEVERITY_WARNING))
             bad = true;
         parsed_free(&p);
@@ -309,7 +308,7 @@ static int for_each_name(int argc, char **argv, const name_opts *o, name_visitor
     return bad ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
-static int visit_parse(const parsed_name *p, const name_opts *o, json_writer *w, bool *bad)
+static int visit_parse(const parsed_name *p, const name_opts *o, json_writer *w)
 {
     if (o->format == FORMAT_JSON) {
         json_begin_object(w);
@@ -325,7 +324,7 @@ static int visit_parse(const parsed_name *p, const name_opts *o, json_writer *w,
 
 /* ---- check ---- */
 
-static int visit_check(const parsed_name *p, const name_opts *o, json_writer *w, bool *bad)
+static int visit_check(const parsed_name *p, const name_opts *o, json_writer *w)
 {
     const char *verdict, *detail = NULL;
     char detail_buf[256];

@@ -49,6 +49,7 @@ enum { OPT_TRUST = 256, OPT_NO_DEFAULT_TRUST, OPT_POLICY, OPT_FORMAT, OPT_AT, OP
 
 static void progress_cb(void *ud, const char *input, uint64_t entries, uint64_t bytes)
 {
+    (void)input;
     cli_progress_update(ud, entries, bytes);
 }
 

@@ -580,9 +580,8 @@ void report_xml_text(FILE *out, const char *s)
  * (every one of them listed), one with warnings or notes passes with them in
  * system-out, the others pass.  Rules are grouped in test suites by module.
  */
-static void junit_report(FILE *out, const mum_graph *g, const mum_findings *findings)
+static void junit_report(FILE *out, const mum_findings *findings)
 {
-    counts c = count_findings(findings);
     size_t nrules = mum_rule_count(), failed_rules = 0;
     for (size_t i = 0; i < nrules; i++)
         for (size_t k = 0; k < mum_findings_count(findings); k++) {
@@ -595,7 +594,6 @@ static void junit_report(FILE *out, const mum_graph *g, const mum_findings *find
     fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fprintf(out, "<testsuites name=\"mumtool verify\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n",
             nrules, failed_rules);
-    (void)c;
     size_t i = 0;
     while (i < nrules) {
         const char *module = mum_rule_at(i)->id;
@@ -667,7 +665,6 @@ static void junit_report(FILE *out, const mum_graph *g, const mum_findings *find
         i = end;
     }
     fputs("</testsuites>\n", out);
-    (void)g;
 }
 
 void report_verify(FILE *out, report_format format, const mum_graph *g, const mum_verify_result *r,
@@ -677,6 +674,6 @@ void report_verify(FILE *out, report_format format, const mum_graph *g, const mu
     case REPORT_TEXT: text_report(out, g, r, findings, o); break;
     case REPORT_JSON: json_report(out, g, r, findings, o); break;
     case REPORT_SARIF: sarif_report(out, g, findings); break;
-    case REPORT_JUNIT: junit_report(out, g, findings); break;
+    case REPORT_JUNIT: junit_report(out, findings); break;
     }
 }
