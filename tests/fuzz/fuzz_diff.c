@@ -86,6 +86,9 @@ static void diff(mum_ctx *ctx, const mum_graph *a, const mum_graph *b, bool same
 
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
+    MUM_UNUSED(st);
+    MUM_UNUSED(flag);
+    MUM_UNUSED(ftw);
     remove(path);
     return 0;
 }

@@ -41,6 +41,7 @@ static void fail(const char *what)
 
 static int look(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
+    (void)st;
     if (flag == FTW_SL) {
         const char *name = path + ftw->base;
         bool made = ftw->level == 1;
@@ -57,6 +58,9 @@ static int look(const char *path, const struct stat *st, int flag, struct FTW *f
 
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
+    (void)st;
+    (void)flag;
+    (void)ftw;
     remove(path);
     return 0;
 }

@@ -170,14 +170,25 @@ Test(empty, location_format_with_no_buffer)
 
 static int x_start(void *ud, const char *ns, const char *name, const mum_xml_attr *a, size_t n)
 {
+    MUM_UNUSED(ud);
+    MUM_UNUSED(ns);
+    MUM_UNUSED(name);
+    MUM_UNUSED(a);
+    MUM_UNUSED(n);
     return MUM_OK;
 }
 static int x_text(void *ud, const char *text, size_t len)
 {
+    MUM_UNUSED(ud);
+    MUM_UNUSED(text);
+    MUM_UNUSED(len);
     return MUM_OK;
 }
 static int x_end(void *ud, const char *ns, const char *name)
 {
+    MUM_UNUSED(ud);
+    MUM_UNUSED(ns);
+    MUM_UNUSED(name);
     return MUM_OK;
 }
 
@@ -351,12 +362,15 @@ Test(empty, policy_and_graph)
 
 static int count_entry(void *ud, const mum_entry *e)
 {
+    MUM_UNUSED(e);
     (*(size_t *)ud)++;
     return MUM_OK;
 }
 
 static int hash_data(void *ud, const mum_entry *e, const void *data, size_t size)
 {
+    MUM_UNUSED(ud);
+    MUM_UNUSED(e);
     uint8_t d[32];
     return mum_hash_buffer(MUM_HASH_SHA256, data, size, d);
 }

@@ -54,6 +54,7 @@ static int on_text(void *ud, const char *s, size_t n)
 
 static int on_end(void *ud, const char *ns, const char *name)
 {
+    MUM_UNUSED(ns);
     rec *r = ud;
     mum__sbuf_puts(&r->log, "</");
     mum__sbuf_puts(&r->log, name);
@@ -204,6 +205,10 @@ typedef struct posrec {
 
 static int pos_start(void *ud, const char *ns, const char *name, const mum_xml_attr *a, size_t n)
 {
+    MUM_UNUSED(ns);
+    MUM_UNUSED(name);
+    MUM_UNUSED(a);
+    MUM_UNUSED(n);
     posrec *r = ud;
     mum_location loc = mum__xml_location(r->x);
     if (r->n < 64) {
