@@ -12,7 +12,7 @@
  */
 #include "config.h"
 
-#include "crypto.h"
+#include "sig_internal.h"
 
 #include <openssl/asn1t.h>
 #include <openssl/bio.h>
@@ -415,7 +415,7 @@ mum_hash_alg mum__hash_from_oid(const char *dotted)
 }
 
 /* The same from an OID's DER contents, without making its text. */
-static mum_hash_alg hash_from_oid_der(const uint8_t *p, size_t n)
+mum_hash_alg mum__hash_from_oid_der(const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < MUM_ARRAY_LEN(hash_oids); i++) {
         unsigned char der[16];
@@ -426,7 +426,7 @@ static mum_hash_alg hash_from_oid_der(const uint8_t *p, size_t n)
     return MUM_HASH_NONE;
 }
 
-static const char *hash_oid(mum_hash_alg alg)
+const char *mum__hash_oid(mum_hash_alg alg)
 {
     switch (alg) {
     case MUM_HASH_SHA1: return "1.3.14.3.2.26";
@@ -437,7 +437,7 @@ static const char *hash_oid(mum_hash_alg alg)
     }
 }
 
-static mum_hash_alg hash_of_algor(const X509_ALGOR *a)
+mum_hash_alg mum__hash_of_algor(const X509_ALGOR *a)
 {
     char buf[128];
     if (!a || OBJ_obj2txt(buf, sizeof buf, a->algorithm, 1) <= 0)
@@ -501,7 +501,7 @@ mum_hash_alg mum__indirect_alg(const uint8_t *der, size_t len)
     mum__der_el type, alg_oid, digest;
     if (!indirect_read(der, len, &type, &alg_oid, &digest))
         return MUM_HASH_NONE;
-    mum_hash_alg alg = hash_from_oid_der(alg_oid.body, alg_oid.len);
+    mum_hash_alg alg = mum__hash_from_oid_der(alg_oid.body, alg_oid.len);
     return alg != MUM_HASH_NONE && mum_hash_size(alg) == digest.len ? alg : MUM_HASH_NONE;
 }
 
@@ -536,7 +536,7 @@ int mum__indirect_decode(const uint8_t *der, size_t len, mum__indirect *out, cha
 }
 
 /* Copies an OpenSSL-allocated encoding into a mum__malloc'd buffer. */
-static int take_der(unsigned char *buf, int n, uint8_t **der, size_t *len)
+int mum__take_der(unsigned char *buf, int n, uint8_t **der, size_t *len)
 {
     if (n <= 0 || !buf)
         return MUM_ENOMEM;
@@ -599,7 +599,7 @@ static ASN1_TYPE *any_of(const ASN1_VALUE *v, const ASN1_ITEM *it)
 int mum__indirect_encode(bool pe, bool obsolete, mum_hash_alg alg, const uint8_t *digest,
                          uint8_t **der, size_t *len)
 {
-    const char *alg_oid = hash_oid(alg);
+    const char *alg_oid = mum__hash_oid(alg);
     if (!alg_oid)
         return MUM_EINVAL;
     int rc = MUM_ENOMEM;
@@ -633,7 +633,7 @@ int mum__indirect_encode(bool pe, bool obsolete, mum_hash_alg alg, const uint8_t
         goto done;
     unsigned char *buf = NULL;
     int n = ASN1_item_i2d((ASN1_VALUE *)ind, &buf, ASN1_ITEM_rptr(MUM_SPC_INDIRECT));
-    rc = take_der(buf, n, der, len);
+    rc = mum__take_der(buf, n, der, len);
 done:
     ERR_clear_error();
     ASN1_item_free((ASN1_VALUE *)ind, ASN1_ITEM_rptr(MUM_SPC_INDIRECT));
@@ -646,38 +646,7 @@ done:
  * Parsing
  * ====================================================================== */
 
-/* What the verifier needs beyond the public mum_signer_info. */
-typedef struct signer_extra {
-    PKCS7_SIGNER_INFO *si;      /* borrowed from the PKCS7 */
-    X509 *cert;                 /* borrowed, NULL if absent */
-    PKCS7_SIGNER_INFO *counter; /* owned: a PKCS#9 countersignature */
-    CMS_ContentInfo *token;     /* owned: an RFC 3161 timestamp token (CMS, which
-                                 * may carry attribute certificates PKCS7 cannot read) */
-    STACK_OF(X509) *token_certs;/* owned: the token's certificates */
-    TS_TST_INFO *tst;           /* owned: the token's TSTInfo */
-    X509 *ts_cert;              /* owned: the timestamp signer's certificate */
-    char *ts_problem;           /* a timestamp present but unreadable */
-} signer_extra;
-
-struct mum_signature {
-    PKCS7 *p7;
-    uint8_t *der;
-    size_t der_len;
-    char *content_type;
-    const uint8_t *content;     /* into der */
-    size_t content_len;
-    size_t content_body;
-    uint64_t content_offset;
-    mum_signer_info *signers;
-    signer_extra *extra;
-    size_t nsigners;
-    mum_cert_info *certs;
-    size_t ncerts;
-    char **pool;                /* strings behind const char * members */
-    size_t npool, pool_cap;
-};
-
-static const char *pool_add(mum_signature *sig, char *s)
+const char *mum__sig_pool_add(mum_signature *sig, char *s)
 {
     if (!s)
         return NULL;
@@ -698,7 +667,7 @@ static void cert_info_clear(mum_cert_info *c)
     memset(c, 0, sizeof *c);
 }
 
-static char *name_text(const X509_NAME *name)
+char *mum__name_text(const X509_NAME *name)
 {
     BIO *b = BIO_new(BIO_s_mem());
     if (!b)
@@ -713,7 +682,7 @@ static char *name_text(const X509_NAME *name)
     return out;
 }
 
-static char *serial_text(const ASN1_INTEGER *serial)
+char *mum__serial_text(const ASN1_INTEGER *serial)
 {
     BIGNUM *bn = ASN1_INTEGER_to_BN(serial, NULL);
     char *hex = bn ? BN_bn2hex(bn) : NULL;
@@ -728,9 +697,9 @@ static int cert_info_fill(X509 *x, mum_cert_info *c)
     memset(c, 0, sizeof *c);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    c->subject = name_text(X509_get_subject_name(x));
-    c->issuer = name_text(X509_get_issuer_name(x));
-    c->serial = serial_text(X509_get0_serialNumber(x));
+    c->subject = mum__name_text(X509_get_subject_name(x));
+    c->issuer = mum__name_text(X509_get_issuer_name(x));
+    c->serial = mum__serial_text(X509_get0_serialNumber(x));
     if (X509_digest(x, EVP_sha1(), md, &n) == 1 && (c->thumbprint = mum__malloc(2 * n + 1))) {
         mum_hex_encode(md, n, c->thumbprint);
         for (char *p = c->thumbprint; *p; p++)
@@ -747,7 +716,7 @@ static int cert_info_fill(X509 *x, mum_cert_info *c)
     return MUM_OK;
 }
 
-static X509 *find_cert(STACK_OF(X509) *certs, PKCS7_ISSUER_AND_SERIAL *ias)
+X509 *mum__find_cert(STACK_OF(X509) *certs, PKCS7_ISSUER_AND_SERIAL *ias)
 {
     if (!certs || !ias)
         return NULL;
@@ -793,7 +762,7 @@ static int spc_string_text(const MUM_SPC_STRING *s, char **out)
     return *out ? MUM_OK : MUM_ENOMEM;
 }
 
-static int read_opus(mum_signature *sig, mum_signer_info *info, const PKCS7_SIGNER_INFO *si)
+int mum__read_opus(mum_signature *sig, mum_signer_info *info, const PKCS7_SIGNER_INFO *si)
 {
     const ASN1_TYPE *t = auth_attr(si, OID_SPC_SP_OPUS_INFO);
     if (!t || t->type != V_ASN1_SEQUENCE)
@@ -809,13 +778,13 @@ static int read_opus(mum_signature *sig, mum_signer_info *info, const PKCS7_SIGN
     if (opus->program_name) {
         char *s;
         rc = spc_string_text(opus->program_name, &s);
-        if (rc == MUM_OK && s && !(info->program_name = pool_add(sig, s)))
+        if (rc == MUM_OK && s && !(info->program_name = mum__sig_pool_add(sig, s)))
             rc = MUM_ENOMEM;
     }
     if (rc == MUM_OK && opus->more_info && opus->more_info->type == 0) {
         const ASN1_IA5STRING *u = opus->more_info->value.url;
         char *s = mum__strndup((const char *)ASN1_STRING_get0_data(u), (size_t)ASN1_STRING_length(u));
-        if (!s || !(info->more_info_url = pool_add(sig, s)))
+        if (!s || !(info->more_info_url = mum__sig_pool_add(sig, s)))
             rc = MUM_ENOMEM;
     }
     ASN1_item_free((ASN1_VALUE *)opus, ASN1_ITEM_rptr(MUM_SPC_OPUS));
@@ -823,7 +792,7 @@ static int read_opus(mum_signature *sig, mum_signer_info *info, const PKCS7_SIGN
 }
 
 /* Reads the countersignature or RFC 3161 token of one signer. */
-static int read_timestamp(mum_signature *sig, mum_signer_info *info, signer_extra *ex)
+int mum__read_timestamp(mum_signature *sig, mum_signer_info *info, signer_extra *ex)
 {
     STACK_OF(X509) *certs = sig->p7->d.sign->cert;
     const ASN1_TYPE *cs = PKCS7_get_attribute(ex->si, NID_pkcs9_countersignature);
@@ -836,7 +805,7 @@ static int read_timestamp(mum_signature *sig, mum_signer_info *info, signer_extr
             return ex->ts_problem ? MUM_OK : MUM_ENOMEM;
         }
         info->timestamp = MUM_TIMESTAMP_COUNTERSIGNATURE;
-        info->timestamp_digest_alg = hash_of_algor(ex->counter->digest_alg);
+        info->timestamp_digest_alg = mum__hash_of_algor(ex->counter->digest_alg);
         const ASN1_TYPE *st = PKCS7_get_signed_attribute(ex->counter, NID_pkcs9_signingTime);
         if (!st || (st->type != V_ASN1_UTCTIME && st->type != V_ASN1_GENERALIZEDTIME) ||
             !mum__asn1_time_get(st->value.utctime, &info->timestamp_time)) {
@@ -844,7 +813,7 @@ static int read_timestamp(mum_signature *sig, mum_signer_info *info, signer_extr
             if (!ex->ts_problem)
                 return MUM_ENOMEM;
         }
-        ex->ts_cert = find_cert(certs, ex->counter->issuer_and_serial);
+        ex->ts_cert = mum__find_cert(certs, ex->counter->issuer_and_serial);
         if (ex->ts_cert)
             X509_up_ref(ex->ts_cert);
     } else {
@@ -879,7 +848,7 @@ static int read_timestamp(mum_signature *sig, mum_signer_info *info, signer_extr
         CMS_SignerInfo *tsi = sk_CMS_SignerInfo_value(sis, 0);
         X509_ALGOR *dig = NULL;
         CMS_SignerInfo_get0_algs(tsi, NULL, NULL, &dig, NULL);
-        info->timestamp_digest_alg = hash_of_algor(dig);
+        info->timestamp_digest_alg = mum__hash_of_algor(dig);
         ex->token_certs = CMS_get1_certs(ex->token);
         for (int k = 0; k < sk_X509_num(ex->token_certs) && !ex->ts_cert; k++)
             if (CMS_SignerInfo_cert_cmp(tsi, sk_X509_value(ex->token_certs, k)) == 0)
@@ -901,33 +870,33 @@ static int read_signer(mum_signature *sig, size_t i)
     mum_signer_info *info = &sig->signers[i];
     signer_extra *ex = &sig->extra[i];
     ex->si = sk_PKCS7_SIGNER_INFO_value(sig->p7->d.sign->signer_info, (int)i);
-    ex->cert = find_cert(sig->p7->d.sign->cert, ex->si->issuer_and_serial);
+    ex->cert = mum__find_cert(sig->p7->d.sign->cert, ex->si->issuer_and_serial);
     int rc;
     if (ex->cert) {
         info->has_cert = true;
         if ((rc = cert_info_fill(ex->cert, &info->cert)) != MUM_OK)
             return rc;
     } else if (ex->si->issuer_and_serial) {
-        info->cert.issuer = name_text(ex->si->issuer_and_serial->issuer);
-        info->cert.serial = serial_text(ex->si->issuer_and_serial->serial);
+        info->cert.issuer = mum__name_text(ex->si->issuer_and_serial->issuer);
+        info->cert.serial = mum__serial_text(ex->si->issuer_and_serial->serial);
         if (!info->cert.issuer || !info->cert.serial)
             return MUM_ENOMEM;
     }
     char *alg = mum__oid_text(ex->si->digest_alg ? ex->si->digest_alg->algorithm : NULL);
-    if (!(info->digest_alg_oid = pool_add(sig, alg)))
+    if (!(info->digest_alg_oid = mum__sig_pool_add(sig, alg)))
         return MUM_ENOMEM;
     info->digest_alg = mum__hash_from_oid(info->digest_alg_oid);
     const ASN1_OBJECT *sobj = ex->si->digest_enc_alg ? ex->si->digest_enc_alg->algorithm : NULL;
     int nid = sobj ? OBJ_obj2nid(sobj) : NID_undef;
     char *salg = nid != NID_undef ? mum__strdup(OBJ_nid2sn(nid)) : mum__oid_text(sobj);
-    if (!(info->signature_alg = pool_add(sig, salg)))
+    if (!(info->signature_alg = mum__sig_pool_add(sig, salg)))
         return MUM_ENOMEM;
     const ASN1_TYPE *st = PKCS7_get_signed_attribute(ex->si, NID_pkcs9_signingTime);
     if (st && (st->type == V_ASN1_UTCTIME || st->type == V_ASN1_GENERALIZEDTIME))
         info->has_signing_time = mum__asn1_time_get(st->value.utctime, &info->signing_time);
-    if ((rc = read_opus(sig, info, ex->si)) != MUM_OK)
+    if ((rc = mum__read_opus(sig, info, ex->si)) != MUM_OK)
         return rc;
-    return read_timestamp(sig, info, ex);
+    return mum__read_timestamp(sig, info, ex);
 }
 
 bool mum__signed_content(const uint8_t *p, size_t n, mum__der_el *content)
@@ -1183,9 +1152,9 @@ int mum_authenticode_content(mum_ctx *ctx, const mum_signature *sig, mum_authent
         return mum__error(ctx, rc, &loc, "SpcIndirectDataContent: %s", why);
     /* The strings live as long as the signature: keep them in its pool. */
     mum_signature *msig = (mum_signature *)sig;
-    out->data_type = pool_add(msig, ind.type_oid);
+    out->data_type = mum__sig_pool_add(msig, ind.type_oid);
     ind.type_oid = NULL;
-    out->digest_alg_oid = out->data_type ? pool_add(msig, ind.alg_oid) : NULL;
+    out->digest_alg_oid = out->data_type ? mum__sig_pool_add(msig, ind.alg_oid) : NULL;
     if (out->digest_alg_oid)
         ind.alg_oid = NULL;
     if (!out->data_type || !out->digest_alg_oid) {
@@ -1204,7 +1173,7 @@ int mum_authenticode_content(mum_ctx *ctx, const mum_signature *sig, mum_authent
  * ====================================================================== */
 
 /* Never prompt for a pass phrase: an encrypted key is an error. */
-static int no_password(char *buf, int size, int rwflag, void *u)
+int mum__no_password(char *buf, int size, int rwflag, void *u)
 {
     (void)buf;
     (void)size;
@@ -1230,7 +1199,7 @@ static int read_pem_certs(mum_ctx *ctx, const void *pem, size_t size, const char
         goto done;
     }
     while (true) {
-        X509 *x = PEM_read_bio_X509(b, NULL, no_password, NULL);
+        X509 *x = PEM_read_bio_X509(b, NULL, mum__no_password, NULL);
         if (!x) {
             unsigned long e = ERR_peek_last_error();
             if (ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE)
@@ -1399,7 +1368,7 @@ void mum_sig_result_clear(mum_sig_result *result)
     memset(result, 0, sizeof *result);
 }
 
-static void hex_short(const unsigned char *p, size_t n, char *out, size_t out_size)
+void mum__hex_short(const unsigned char *p, size_t n, char *out, size_t out_size)
 {
     /* the whole digest: it is what a user compares */
     size_t k = 0;
@@ -1425,12 +1394,12 @@ static bool signature_verifies(const EVP_MD *md, EVP_PKEY *pkey, const ASN1_OCTE
  * messageDigest (and contentType, when ctype is given) right, signature
  * good.  Returns the failed check (NONE when intact), why says how.
  */
-static mum_sig_check verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const char *ctype,
-                                        const unsigned char *data, size_t len, char *why,
-                                        size_t why_size)
+mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const char *ctype,
+                                      const unsigned char *data, size_t len, char *why,
+                                      size_t why_size)
 {
     if (!cert) {
-        char *serial = si->issuer_and_serial ? serial_text(si->issuer_and_serial->serial) : NULL;
+        char *serial = si->issuer_and_serial ? mum__serial_text(si->issuer_and_serial->serial) : NULL;
         snprintf(why, why_size, "the signer's certificate (serial %s) is not in the signature",
                  serial ? serial : "?");
         mum__free(serial);
@@ -1476,8 +1445,8 @@ static mum_sig_check verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const
     }
     if ((size_t)ASN1_STRING_length(mdattr) != dlen || memcmp(ASN1_STRING_get0_data(mdattr), dig, dlen) != 0) {
         char a[2 * EVP_MAX_MD_SIZE + 1], b[2 * EVP_MAX_MD_SIZE + 1];
-        hex_short(ASN1_STRING_get0_data(mdattr), (size_t)ASN1_STRING_length(mdattr), a, sizeof a);
-        hex_short(dig, dlen, b, sizeof b);
+        mum__hex_short(ASN1_STRING_get0_data(mdattr), (size_t)ASN1_STRING_length(mdattr), a, sizeof a);
+        mum__hex_short(dig, dlen, b, sizeof b);
         snprintf(why, why_size, "messageDigest %s differs from the %s digest of the signed content, %s",
                  a, EVP_MD_get0_name(md), b);
         return MUM_SIG_CHECK_CONTENT_DIGEST;
@@ -1496,8 +1465,8 @@ static mum_sig_check verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const
 }
 
 /* The integrity of a signer's countersignature or timestamp token. */
-static bool verify_timestamp(const mum_signature *sig, const signer_extra *ex, char *why,
-                             size_t why_size)
+bool mum__verify_timestamp(const mum_signature *sig, const signer_extra *ex, char *why,
+                           size_t why_size)
 {
     char inner[384];
     const ASN1_OCTET_STRING *value = ex->si->enc_digest;
@@ -1506,7 +1475,7 @@ static bool verify_timestamp(const mum_signature *sig, const signer_extra *ex, c
         return false;
     }
     if (ex->counter) {
-        if (verify_signer_info(ex->counter, ex->ts_cert, NULL, ASN1_STRING_get0_data(value),
+        if (mum__verify_signer_info(ex->counter, ex->ts_cert, NULL, ASN1_STRING_get0_data(value),
                                (size_t)ASN1_STRING_length(value), inner, sizeof inner) != MUM_SIG_CHECK_NONE) {
             snprintf(why, why_size, "countersignature: %s", inner);
             return false;
@@ -1544,7 +1513,7 @@ static bool verify_timestamp(const mum_signature *sig, const signer_extra *ex, c
 }
 
 /* Whether the certificate may sign code (when it restricts its usage). */
-static bool usage_allows_code_signing(X509 *cert)
+bool mum__usage_allows_code_signing(X509 *cert)
 {
     int crit = 0;
     EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(cert, NID_ext_key_usage, &crit, NULL);
@@ -1566,8 +1535,8 @@ static bool usage_allows_code_signing(X509 *cert)
  * (MUM_TRUST_PURPOSE_*).  Returns the OpenSSL verify error (X509_V_OK
  * when the chain is good) and, on error, the certificate concerned; -1 when
  * the crypto library failed. */
-static int chain_error(const mum_trust *anchors, unsigned purpose, X509 *leaf,
-                       STACK_OF(X509) *untrusted, int64_t t, X509 **bad)
+int mum__chain_error(const mum_trust *anchors, unsigned purpose, X509 *leaf,
+                     STACK_OF(X509) *untrusted, int64_t t, X509 **bad)
 {
     X509_STORE *store = X509_STORE_new();
     X509_STORE_CTX *c = X509_STORE_CTX_new();
@@ -1628,10 +1597,6 @@ static bool is_unknown_root(int err)
  */
 #define CHAIN_MAX_DEPTH 16
 
-typedef struct cert_pool {
-    STACK_OF(X509) *lists[3];       /* the signature's, a timestamp token's, the anchors' */
-} cert_pool;
-
 static STACK_OF(X509) *anchor_certs(const mum_trust *t)
 {
     return mum__trust_certs(t);
@@ -1663,8 +1628,8 @@ static X509 *issuer_of(const cert_pool *pool, X509 *x, X509 **named)
 
 /* Whether the chain above `leaf` is intact; *checked counts the signatures
  * checked, why says which certificate fails.  MUM_ENOMEM only. */
-static int chain_intact(const cert_pool *pool, X509 *leaf, const char *whose, size_t *checked,
-                        bool *intact, char *why, size_t why_size)
+int mum__chain_intact(const cert_pool *pool, X509 *leaf, const char *whose, size_t *checked,
+                      bool *intact, char *why, size_t why_size)
 {
     *intact = true;
     X509 *x = leaf;
@@ -1677,9 +1642,9 @@ static int chain_intact(const cert_pool *pool, X509 *leaf, const char *whose, si
             break; /* the issuer is not at hand: nothing to check it with */
         (*checked)++;
         if (!up) {
-            char *subject = name_text(X509_get_subject_name(x));
-            char *serial = serial_text(X509_get0_serialNumber(x));
-            char *issuer = name_text(X509_get_subject_name(named));
+            char *subject = mum__name_text(X509_get_subject_name(x));
+            char *serial = mum__serial_text(X509_get0_serialNumber(x));
+            char *issuer = mum__name_text(X509_get_subject_name(named));
             if (!subject || !serial || !issuer) {
                 mum__free(subject);
                 mum__free(serial);
@@ -1745,13 +1710,13 @@ static int check_file_digest(const mum_signature *sig, const mum_file_digest *di
         if (digests[i].alg == ind.alg && digests[i].value)
             mine = &digests[i];
     char a[2 * MUM_HASH_MAX_SIZE + 1], b[2 * MUM_HASH_MAX_SIZE + 1];
-    hex_short(ind.digest, ind.digest_len, a, sizeof a);
+    mum__hex_short(ind.digest, ind.digest_len, a, sizeof a);
     if (!mine) {
         rc = verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_FILE_DIGEST, MUM_SIG_TRUST_OK,
                      "the signature holds a %s digest (%s) and no digest of that kind was computed",
                      ind.alg ? mum_hash_name(ind.alg) : ind.alg_oid, a);
     } else if (memcmp(mine->value, ind.digest, ind.digest_len) != 0) {
-        hex_short(mine->value, ind.digest_len, b, sizeof b);
+        mum__hex_short(mine->value, ind.digest_len, b, sizeof b);
         rc = verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_FILE_DIGEST, MUM_SIG_TRUST_OK,
                      "the file's %s digest %s differs from the signed one, %s",
                      mum_hash_name(ind.alg), b, a);
@@ -1781,7 +1746,7 @@ static int assess_chains(const mum_signature *sig, size_t i, const mum_sig_verif
     int rc;
     cert_pool pool = {{sig->p7->d.sign->cert, ex->token_certs, anchor_certs(o->anchors)}};
     if (ex->cert) {
-        if ((rc = chain_intact(&pool, ex->cert, "the signer's chain", &r->chain_checked, &intact,
+        if ((rc = mum__chain_intact(&pool, ex->cert, "the signer's chain", &r->chain_checked, &intact,
                                cv->signer_why, sizeof cv->signer_why)) != MUM_OK)
             return rc;
         cv->signer_broken = !intact;
@@ -1791,9 +1756,9 @@ static int assess_chains(const mum_signature *sig, size_t i, const mum_sig_verif
         return MUM_OK;
     r->has_timestamp_time = info->timestamp_time != 0;
     r->timestamp_time = info->timestamp_time;
-    bool valid = verify_timestamp(sig, ex, cv->ts_why, sizeof cv->ts_why);
+    bool valid = mum__verify_timestamp(sig, ex, cv->ts_why, sizeof cv->ts_why);
     if (valid && ex->ts_cert) {
-        if ((rc = chain_intact(&pool, ex->ts_cert, "the timestamp's chain", &r->chain_checked, &intact,
+        if ((rc = mum__chain_intact(&pool, ex->ts_cert, "the timestamp's chain", &r->chain_checked, &intact,
                                cv->ts_why, sizeof cv->ts_why)) != MUM_OK)
             return rc;
         cv->ts_broken = !intact;
@@ -1823,7 +1788,7 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
     if (!sig->content || sig->content_body > sig->content_len)
         return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_ATTRIBUTES, MUM_SIG_TRUST_OK,
                        "the SignedData carries no content to check");
-    mum_sig_check check = verify_signer_info(ex->si, ex->cert, sig->content_type,
+    mum_sig_check check = mum__verify_signer_info(ex->si, ex->cert, sig->content_type,
                                              sig->content + sig->content_body,
                                              sig->content_len - sig->content_body, why, sizeof why);
     if (check != MUM_SIG_CHECK_NONE)
@@ -1844,7 +1809,7 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
     if (!o->anchors || mum_trust_count(o->anchors) == 0)
         return verdict(r, MUM_SIG_UNTRUSTED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_NO_ANCHORS,
                        "no trust anchors were given, so the certificate chain was not evaluated");
-    if (!usage_allows_code_signing(ex->cert))
+    if (!mum__usage_allows_code_signing(ex->cert))
         return verdict(r, MUM_SIG_UNTRUSTED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_USAGE,
                        "the signer's certificate '%s' does not allow code signing",
                        info->cert.subject);
@@ -1875,7 +1840,7 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
             if (!ex->ts_cert) {
                 r->timestamp_note = mum__strdup("the timestamp's signer certificate is not in the signature");
             } else {
-                int terr = chain_error(o->anchors, MUM_TRUST_PURPOSE_TIME_STAMPING, ex->ts_cert,
+                int terr = mum__chain_error(o->anchors, MUM_TRUST_PURPOSE_TIME_STAMPING, ex->ts_cert,
                                        untrusted, info->timestamp_time, &bad);
                 if (terr == X509_V_OK) {
                     at = info->timestamp_time;
@@ -1900,11 +1865,11 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
         sk_X509_free(untrusted);
         return rc;
     }
-    int err = chain_error(o->anchors, MUM_TRUST_PURPOSE_CODE_SIGNING, ex->cert, untrusted, at,
+    int err = mum__chain_error(o->anchors, MUM_TRUST_PURPOSE_CODE_SIGNING, ex->cert, untrusted, at,
                           &bad);
     sk_X509_free(untrusted);
     mum_time_format(at, when);
-    char *bad_name = bad ? name_text(X509_get_subject_name(bad)) : NULL;
+    char *bad_name = bad ? mum__name_text(X509_get_subject_name(bad)) : NULL;
     const char *bn = bad_name ? bad_name : info->cert.subject;
     const char *src = mum_sig_time_source_name(r->time_source);
     if (err < 0) {
@@ -2079,7 +2044,7 @@ int mum_signer_load(mum_ctx *ctx, const char *key_path, const char *cert_path,
         rc = mum__nomem(ctx);
         goto done;
     }
-    s->key = PEM_read_bio_PrivateKey(b, NULL, no_password, NULL);
+    s->key = PEM_read_bio_PrivateKey(b, NULL, mum__no_password, NULL);
     if (!s->key) {
         rc = mum__crypto_error(ctx, MUM_EFORMAT, NULL,
                                "%s: no unencrypted PEM private key in it", key_path);
@@ -2134,7 +2099,7 @@ static bool add_sequence_attr(PKCS7_SIGNER_INFO *si, const char *oid, const unsi
     return X509at_add1_attr_by_txt(&si->auth_attr, oid, V_ASN1_SEQUENCE, der, len) != NULL;
 }
 
-static bool add_statement_type(PKCS7_SIGNER_INFO *si)
+bool mum__add_statement_type(PKCS7_SIGNER_INFO *si)
 {
     STACK_OF(ASN1_OBJECT) *st = sk_ASN1_OBJECT_new_null();
     ASN1_OBJECT *o = OBJ_txt2obj(OID_SPC_INDIVIDUAL, 1);
@@ -2151,7 +2116,7 @@ static bool add_statement_type(PKCS7_SIGNER_INFO *si)
     return ok;
 }
 
-static bool add_opus(PKCS7_SIGNER_INFO *si, const mum_sign_opts *o)
+bool mum__add_opus(PKCS7_SIGNER_INFO *si, const mum_sign_opts *o)
 {
     MUM_SPC_OPUS *opus = (MUM_SPC_OPUS *)ASN1_item_new(ASN1_ITEM_rptr(MUM_SPC_OPUS));
     bool ok = opus != NULL;
@@ -2229,7 +2194,7 @@ int mum__pkcs7_build(mum_ctx *ctx, const char *content_oid, const uint8_t *conte
             ASN1_OBJECT_free(ct);
             goto done;
         }
-        if (!add_statement_type(si) || !add_opus(si, opts) ||
+        if (!mum__add_statement_type(si) || !mum__add_opus(si, opts) ||
             EVP_Digest(content + body, content_len - body, dig, &dlen, md, NULL) != 1 ||
             PKCS7_add1_attrib_digest(si, dig, (int)dlen) != 1)
             goto done;
@@ -2245,7 +2210,7 @@ int mum__pkcs7_build(mum_ctx *ctx, const char *content_oid, const uint8_t *conte
     }
     unsigned char *buf = NULL;
     int n = i2d_PKCS7(p7, &buf);
-    rc = take_der(buf, n, out, out_len);
+    rc = mum__take_der(buf, n, out, out_len);
     if (rc == MUM_ENOMEM)
         rc = mum__nomem(ctx);
 done:

@@ -1,0 +1,127 @@
+/*
+ * sig_internal.h - what the files of the signature module share: the
+ * parsed signature (signeddata.c), the Authenticode structures
+ * (authenticode.c), time stamps (timestamp.c), chains (chain.c), PEM files
+ * (pem.c), signing (sign.c) and the verdict (sigverify.c).  Unlike
+ * crypto.h it includes OpenSSL's headers: include it only from those files.
+ */
+#ifndef MUM_SIG_INTERNAL_H
+#define MUM_SIG_INTERNAL_H
+
+#include "crypto.h"
+
+#include <openssl/cms.h>
+#include <openssl/pkcs7.h>
+#include <openssl/ts.h>
+#include <openssl/x509.h>
+
+/* What the verifier needs beyond the public mum_signer_info. */
+typedef struct signer_extra {
+    PKCS7_SIGNER_INFO *si;      /* borrowed from the PKCS7 */
+    X509 *cert;                 /* borrowed, NULL if absent */
+    PKCS7_SIGNER_INFO *counter; /* owned: a PKCS#9 countersignature */
+    CMS_ContentInfo *token;     /* owned: an RFC 3161 timestamp token (CMS, which
+                                 * may carry attribute certificates PKCS7 cannot read) */
+    STACK_OF(X509) *token_certs;/* owned: the token's certificates */
+    TS_TST_INFO *tst;           /* owned: the token's TSTInfo */
+    X509 *ts_cert;              /* owned: the timestamp signer's certificate */
+    char *ts_problem;           /* a timestamp present but unreadable */
+} signer_extra;
+
+struct mum_signature {
+    PKCS7 *p7;
+    uint8_t *der;
+    size_t der_len;
+    char *content_type;
+    const uint8_t *content;     /* into der */
+    size_t content_len;
+    size_t content_body;
+    uint64_t content_offset;
+    mum_signer_info *signers;
+    signer_extra *extra;
+    size_t nsigners;
+    mum_cert_info *certs;
+    size_t ncerts;
+    char **pool;                /* strings behind const char * members */
+    size_t npool, pool_cap;
+};
+
+/* ---- ASN.1 helpers (asn1.c) ---- */
+
+/* The mum_hash algorithm of a digest OID's DER contents, without making
+ * its text; MUM_HASH_NONE if none. */
+MUM_INTERNAL mum_hash_alg mum__hash_from_oid_der(const uint8_t *p, size_t n);
+/* The dotted OID of a digest algorithm we write, NULL for others. */
+MUM_INTERNAL const char *mum__hash_oid(mum_hash_alg alg);
+/* The mum_hash algorithm of an AlgorithmIdentifier, MUM_HASH_NONE if none. */
+MUM_INTERNAL mum_hash_alg mum__hash_of_algor(const X509_ALGOR *a);
+/* Copies an OpenSSL-allocated encoding (n bytes, or n <= 0 on failure) into
+ * a mum__malloc'd buffer and frees buf.  Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__take_der(unsigned char *buf, int n, uint8_t **der, size_t *len);
+
+/* ---- the parsed signature (signeddata.c) ---- */
+
+/* Keeps s (owned) in the signature's string pool; NULL (s freed) when out
+ * of memory or s is NULL. */
+MUM_INTERNAL const char *mum__sig_pool_add(mum_signature *sig, char *s);
+/* A name in RFC 2253 form, a serial number in hex (mum__malloc). */
+MUM_INTERNAL char *mum__name_text(const X509_NAME *name);
+MUM_INTERNAL char *mum__serial_text(const ASN1_INTEGER *serial);
+/* The certificate of certs an IssuerAndSerialNumber names, borrowed. */
+MUM_INTERNAL X509 *mum__find_cert(STACK_OF(X509) *certs, PKCS7_ISSUER_AND_SERIAL *ias);
+/* Lowercase hex of n bytes into out (truncated to out_size). */
+MUM_INTERNAL void mum__hex_short(const unsigned char *p, size_t n, char *out, size_t out_size);
+/*
+ * The integrity of one SignerInfo over `data`: certificate present,
+ * messageDigest (and contentType, when ctype is given) right, signature
+ * good.  Returns the failed check (NONE when intact), why says how.
+ */
+MUM_INTERNAL mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert,
+                                                   const char *ctype, const unsigned char *data,
+                                                   size_t len, char *why, size_t why_size);
+
+/* ---- Authenticode structures in signer attributes (authenticode.c) ---- */
+
+/* Reads a signer's SpcSpOpusInfo into info (strings kept in sig's pool).
+ * Errors: MUM_ENOMEM; a damaged one is ignored. */
+MUM_INTERNAL int mum__read_opus(mum_signature *sig, mum_signer_info *info,
+                                const PKCS7_SIGNER_INFO *si);
+/* Adds the authenticated attributes SpcStatementType (individual) and
+ * SpcSpOpusInfo (from o) to si. */
+MUM_INTERNAL bool mum__add_statement_type(PKCS7_SIGNER_INFO *si);
+MUM_INTERNAL bool mum__add_opus(PKCS7_SIGNER_INFO *si, const mum_sign_opts *o);
+
+/* ---- time stamps (timestamp.c) ---- */
+
+/* Reads the countersignature or RFC 3161 token of one signer. */
+MUM_INTERNAL int mum__read_timestamp(mum_signature *sig, mum_signer_info *info, signer_extra *ex);
+/* The integrity of a signer's countersignature or timestamp token. */
+MUM_INTERNAL bool mum__verify_timestamp(const mum_signature *sig, const signer_extra *ex,
+                                        char *why, size_t why_size);
+
+/* ---- chains (chain.c) ---- */
+
+typedef struct cert_pool {
+    STACK_OF(X509) *lists[3];       /* the signature's, a timestamp token's, the anchors' */
+} cert_pool;
+
+/* Whether the certificate may sign code (when it restricts its usage). */
+MUM_INTERNAL bool mum__usage_allows_code_signing(X509 *cert);
+/* X509_verify_cert at time t, against the anchors allowed for purpose
+ * (MUM_TRUST_PURPOSE_*).  Returns the OpenSSL verify error (X509_V_OK
+ * when the chain is good) and, on error, the certificate concerned; -1 when
+ * the crypto library failed. */
+MUM_INTERNAL int mum__chain_error(const mum_trust *anchors, unsigned purpose, X509 *leaf,
+                                  STACK_OF(X509) *untrusted, int64_t t, X509 **bad);
+/* Whether the chain above `leaf` is intact; *checked counts the signatures
+ * checked, why says which certificate fails.  MUM_ENOMEM only. */
+MUM_INTERNAL int mum__chain_intact(const cert_pool *pool, X509 *leaf, const char *whose,
+                                   size_t *checked, bool *intact, char *why, size_t why_size);
+
+/* ---- PEM files (pem.c) ---- */
+
+/* The pass phrase callback that never prompts: an encrypted key is an
+ * error. */
+MUM_INTERNAL int mum__no_password(char *buf, int size, int rwflag, void *u);
+
+#endif /* MUM_SIG_INTERNAL_H */
