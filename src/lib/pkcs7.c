@@ -33,10 +33,6 @@
 #include <string.h>
 #include <time.h>
 
-#define OID_EKU_CODE_SIGNING "1.3.6.1.5.5.7.3.3"
-#define OID_EKU_ANY "2.5.29.37.0"
-#define OID_EKU_MS_SYSTEM_COMPONENT "1.3.6.1.4.1.311.10.3.6"
-
 enum { MAX_SIGNATURE_SIZE = 1 << 30 };
 
 /* ======================================================================
@@ -673,62 +669,6 @@ mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const c
     return MUM_SIG_CHECK_NONE;
 }
 
-/* Whether the certificate may sign code (when it restricts its usage). */
-bool mum__usage_allows_code_signing(X509 *cert)
-{
-    int crit = 0;
-    EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(cert, NID_ext_key_usage, &crit, NULL);
-    if (!eku) {
-        ERR_clear_error();
-        return crit == -1; /* absent: no restriction; present but unreadable: no */
-    }
-    bool ok = false;
-    for (int i = 0; i < sk_ASN1_OBJECT_num(eku) && !ok; i++) {
-        const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
-        ok = mum__oid_is(o, OID_EKU_CODE_SIGNING) || mum__oid_is(o, OID_EKU_ANY) ||
-             mum__oid_is(o, OID_EKU_MS_SYSTEM_COMPONENT);
-    }
-    EXTENDED_KEY_USAGE_free(eku);
-    return ok;
-}
-
-/* X509_verify_cert at time t, against the anchors allowed for purpose
- * (MUM_TRUST_PURPOSE_*).  Returns the OpenSSL verify error (X509_V_OK
- * when the chain is good) and, on error, the certificate concerned; -1 when
- * the crypto library failed. */
-int mum__chain_error(const mum_trust *anchors, unsigned purpose, X509 *leaf,
-                     STACK_OF(X509) *untrusted, int64_t t, X509 **bad)
-{
-    X509_STORE *store = X509_STORE_new();
-    X509_STORE_CTX *c = X509_STORE_CTX_new();
-    int err = -1;
-    *bad = NULL;
-    if (!store || !c)
-        goto done;
-    /* Only the anchors that may anchor this purpose: a time-stamping root
-     * never anchors a code signature, nor a code-signing root a timestamp. */
-    if (mum__trust_fill_store(anchors, store, purpose) != 0)
-        goto done;
-    if (X509_STORE_CTX_init(c, store, leaf, untrusted) != 1)
-        goto done;
-    X509_VERIFY_PARAM *pm = X509_STORE_CTX_get0_param(c);
-    X509_VERIFY_PARAM_set_flags(pm, X509_V_FLAG_PARTIAL_CHAIN);
-    X509_VERIFY_PARAM_set_time(pm, (time_t)t);
-    if (X509_verify_cert(c) == 1) {
-        err = X509_V_OK;
-    } else {
-        err = X509_STORE_CTX_get_error(c);
-        *bad = X509_STORE_CTX_get_current_cert(c);
-        if (*bad)
-            X509_up_ref(*bad);
-    }
-done:
-    X509_STORE_CTX_free(c);
-    X509_STORE_free(store);
-    ERR_clear_error();
-    return err;
-}
-
 static bool is_expiry(int err)
 {
     return err == X509_V_ERR_CERT_HAS_EXPIRED || err == X509_V_ERR_CERT_NOT_YET_VALID;
@@ -743,87 +683,9 @@ static bool is_unknown_root(int err)
            err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE;
 }
 
-/* ---- chain integrity ----
- *
- * Apart from trust: a certificate whose issuer's certificate is at hand
- * must verify with that issuer's key, with or without anchors.  OpenSSL
- * checks certificate signatures only while building a chain to an anchor,
- * so without anchors a damaged certificate went unseen; Windows reports it
- * as TRUST_E_CERT_SIGNATURE whatever the root.  The walk goes up from the
- * certificate by issuer (name and key identifier, X509_check_issued), to
- * the first certificate whose issuer is not at hand or that issues itself
- * (a self-issued root's own signature says nothing about who issued it and
- * is not checked, as OpenSSL does not by default), at most CHAIN_MAX_DEPTH
- * certificates up.
- */
-#define CHAIN_MAX_DEPTH 16
-
 static STACK_OF(X509) *anchor_certs(const mum_trust *t)
 {
     return mum__trust_certs(t);
-}
-
-/* The issuer of x in the pool whose key verifies x's signature; else, in
- * *named, the first one that issued it by name and key identifier (NULL
- * when none did). */
-static X509 *issuer_of(const cert_pool *pool, X509 *x, X509 **named)
-{
-    *named = NULL;
-    for (int l = 0; l < 3; l++) {
-        for (int k = 0; k < sk_X509_num(pool->lists[l]); k++) {
-            X509 *c = sk_X509_value(pool->lists[l], k);
-            if (c == x || X509_cmp(c, x) == 0 || X509_check_issued(c, x) != X509_V_OK)
-                continue;
-            if (!*named)
-                *named = c;
-            EVP_PKEY *key = X509_get0_pubkey(c);
-            if (key && X509_verify(x, key) == 1) {
-                ERR_clear_error();
-                return c;
-            }
-        }
-    }
-    ERR_clear_error();
-    return NULL;
-}
-
-/* Whether the chain above `leaf` is intact; *checked counts the signatures
- * checked, why says which certificate fails.  MUM_ENOMEM only. */
-int mum__chain_intact(const cert_pool *pool, X509 *leaf, const char *whose, size_t *checked,
-                      bool *intact, char *why, size_t why_size)
-{
-    *intact = true;
-    X509 *x = leaf;
-    for (int depth = 0; x && depth < CHAIN_MAX_DEPTH; depth++) {
-        if (X509_check_issued(x, x) == X509_V_OK)
-            break;
-        X509 *named;
-        X509 *up = issuer_of(pool, x, &named);
-        if (!up && !named)
-            break; /* the issuer is not at hand: nothing to check it with */
-        (*checked)++;
-        if (!up) {
-            char *subject = mum__name_text(X509_get_subject_name(x));
-            char *serial = mum__serial_text(X509_get0_serialNumber(x));
-            char *issuer = mum__name_text(X509_get_subject_name(named));
-            if (!subject || !serial || !issuer) {
-                mum__free(subject);
-                mum__free(serial);
-                mum__free(issuer);
-                return MUM_ENOMEM;
-            }
-            snprintf(why, why_size, "%s: certificate '%s' (serial %s) does not verify with the key of its "
-                                    "issuer '%s': the certificate is damaged",
-                     whose, subject, serial, issuer);
-            mum__free(subject);
-            mum__free(serial);
-            mum__free(issuer);
-            *intact = false;
-            return MUM_OK;
-        }
-        x = up;
-    }
-    return MUM_OK;
 }
 
 /* One signer's verdict, built in a result. */
