@@ -373,118 +373,6 @@ const mum_cert_info *mum_signature_cert(const mum_signature *sig, size_t i)
     return sig && i < sig->ncerts ? &sig->certs[i] : NULL;
 }
 
-/* ======================================================================
- * PEM certificates (the anchors themselves live in trust.c)
- * ====================================================================== */
-
-/* Never prompt for a pass phrase: an encrypted key is an error. */
-int mum__no_password(char *buf, int size, int rwflag, void *u)
-{
-    (void)buf;
-    (void)size;
-    (void)rwflag;
-    (void)u;
-    return -1;
-}
-
-/* Reads every CERTIFICATE block of a PEM buffer and appends them to certs
- * (all or none). */
-static int read_pem_certs(mum_ctx *ctx, const void *pem, size_t size, const char *name,
-                          STACK_OF(X509) *certs, size_t *added)
-{
-    *added = 0;
-    if (size > (size_t)INT_MAX)
-        return mum__error(ctx, MUM_ELIMIT, NULL, "%s: too large", name);
-    /* OpenSSL takes no NULL buffer, even of no bytes */
-    BIO *b = BIO_new_mem_buf(size ? pem : "", (int)size);
-    STACK_OF(X509) *got = sk_X509_new_null();
-    int rc = MUM_OK;
-    if (!b || !got) {
-        rc = mum__nomem(ctx);
-        goto done;
-    }
-    while (true) {
-        X509 *x = PEM_read_bio_X509(b, NULL, mum__no_password, NULL);
-        if (!x) {
-            unsigned long e = ERR_peek_last_error();
-            if (ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE)
-                ERR_clear_error(); /* the end of the file */
-            else if (e)
-                rc = mum__crypto_error(ctx, MUM_EFORMAT, NULL, "%s: a damaged certificate", name);
-            break;
-        }
-        if (!sk_X509_push(got, x)) {
-            X509_free(x);
-            rc = mum__nomem(ctx);
-            goto done;
-        }
-    }
-    if (rc == MUM_OK && sk_X509_num(got) == 0)
-        rc = mum__error(ctx, MUM_EFORMAT, NULL, "%s: no PEM certificate in it", name);
-    while (rc == MUM_OK && sk_X509_num(got) > 0) {
-        X509 *x = sk_X509_shift(got);
-        if (!sk_X509_push(certs, x)) {
-            X509_free(x);
-            rc = mum__nomem(ctx);
-        } else {
-            (*added)++;
-        }
-    }
-done:
-    sk_X509_pop_free(got, X509_free);
-    BIO_free(b);
-    return rc;
-}
-
-/* Reads a whole (small) file with the library's allocator. */
-static int slurp(mum_ctx *ctx, const char *path, uint8_t **data, size_t *size)
-{
-    enum { MAX_PEM = 64 << 20 };
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return mum__error(ctx, MUM_EIO, NULL, "%s: cannot open: %s", path, strerror(errno));
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0;
-    int rc = MUM_OK;
-    while (true) {
-        if (!mum__grow((void **)&buf, &cap, n + 4096, 1)) {
-            rc = mum__nomem(ctx);
-            break;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f))
-                rc = mum__error(ctx, MUM_EIO, NULL, "%s: read error", path);
-            break;
-        }
-        if (n > MAX_PEM) {
-            rc = mum__error(ctx, MUM_ELIMIT, NULL, "%s: larger than %d bytes", path, MAX_PEM);
-            break;
-        }
-    }
-    fclose(f);
-    if (rc != MUM_OK) {
-        mum__free(buf);
-        return rc;
-    }
-    *data = buf;
-    *size = n;
-    return MUM_OK;
-}
-
-/* What trust.c reads anchors with. */
-int mum__pem_certs(mum_ctx *ctx, const void *pem, size_t size, const char *name,
-                   struct stack_st_X509 *certs, size_t *added)
-{
-    return read_pem_certs(ctx, pem, size, name, certs, added);
-}
-
-int mum__slurp(mum_ctx *ctx, const char *path, uint8_t **data, size_t *size)
-{
-    return slurp(ctx, path, data, size);
-}
-
 int mum__cert_info_fill(struct x509_st *x, mum_cert_info *c)
 {
     return cert_info_fill(x, c);
@@ -1060,7 +948,7 @@ int mum_signer_load(mum_ctx *ctx, const char *key_path, const char *cert_path,
     uint8_t *data = NULL;
     size_t size = 0;
     BIO *b = NULL;
-    int rc = slurp(ctx, key_path, &data, &size);
+    int rc = mum__slurp(ctx, key_path, &data, &size);
     if (rc != MUM_OK)
         goto done;
     if (!(b = BIO_new_mem_buf(data, (int)size))) {
@@ -1083,8 +971,8 @@ int mum_signer_load(mum_ctx *ctx, const char *key_path, const char *cert_path,
         rc = mum__nomem(ctx);
         goto done;
     }
-    if ((rc = slurp(ctx, cert_path, &data, &size)) == MUM_OK)
-        rc = read_pem_certs(ctx, data, size, cert_path, certs, &added);
+    if ((rc = mum__slurp(ctx, cert_path, &data, &size)) == MUM_OK)
+        rc = mum__pem_certs(ctx, data, size, cert_path, certs, &added);
     if (rc == MUM_OK) {
         s->cert = sk_X509_shift(certs);
         s->chain = certs; /* further certificates in the same file join the chain */
@@ -1101,8 +989,8 @@ int mum_signer_load(mum_ctx *ctx, const char *key_path, const char *cert_path,
     if (chain_path) {
         mum__free(data);
         data = NULL;
-        if ((rc = slurp(ctx, chain_path, &data, &size)) == MUM_OK)
-            rc = read_pem_certs(ctx, data, size, chain_path, s->chain, &added);
+        if ((rc = mum__slurp(ctx, chain_path, &data, &size)) == MUM_OK)
+            rc = mum__pem_certs(ctx, data, size, chain_path, s->chain, &added);
     }
 done:
     BIO_free(b);
