@@ -1,0 +1,466 @@
+/*
+ * signeddata.c - PKCS#7 SignedData as Windows uses it: parsing the
+ * signers, their certificates and attributes, and the integrity of one
+ * SignerInfo over the content (messageDigest, contentType, signature).
+ *
+ * The PKCS#7 structures are OpenSSL's own.  The messageDigest of a catalog
+ * or Authenticode signature covers the contents octets of the content
+ * (PKCS#7 v1.5), which is why the integrity check computes digests itself
+ * instead of calling PKCS7_verify.
+ */
+#include "config.h"
+
+#include "sig_internal.h"
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pkcs7.h>
+#include <openssl/x509.h>
+
+#include <stdio.h>
+#include <string.h>
+
+enum { MAX_SIGNATURE_SIZE = 1 << 30 };
+
+const char *mum__sig_pool_add(mum_signature *sig, char *s)
+{
+    if (!s)
+        return NULL;
+    if (!mum__grow((void **)&sig->pool, &sig->pool_cap, sig->npool + 1, sizeof *sig->pool)) {
+        mum__free(s);
+        return NULL;
+    }
+    sig->pool[sig->npool++] = s;
+    return s;
+}
+
+static void cert_info_clear(mum_cert_info *c)
+{
+    mum__free(c->subject);
+    mum__free(c->issuer);
+    mum__free(c->serial);
+    mum__free(c->thumbprint);
+    memset(c, 0, sizeof *c);
+}
+
+char *mum__name_text(const X509_NAME *name)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    if (!b)
+        return NULL;
+    char *out = NULL;
+    if (X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+        char *data;
+        long n = BIO_get_mem_data(b, &data);
+        out = mum__strndup(n > 0 ? data : "", n > 0 ? (size_t)n : 0);
+    }
+    BIO_free(b);
+    return out;
+}
+
+char *mum__serial_text(const ASN1_INTEGER *serial)
+{
+    BIGNUM *bn = ASN1_INTEGER_to_BN(serial, NULL);
+    char *hex = bn ? BN_bn2hex(bn) : NULL;
+    char *out = hex ? mum__strdup(hex) : NULL;
+    OPENSSL_free(hex);
+    BN_free(bn);
+    return out;
+}
+
+static int cert_info_fill(X509 *x, mum_cert_info *c)
+{
+    memset(c, 0, sizeof *c);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    c->subject = mum__name_text(X509_get_subject_name(x));
+    c->issuer = mum__name_text(X509_get_issuer_name(x));
+    c->serial = mum__serial_text(X509_get0_serialNumber(x));
+    if (X509_digest(x, EVP_sha1(), md, &n) == 1 && (c->thumbprint = mum__malloc(2 * n + 1))) {
+        mum_hex_encode(md, n, c->thumbprint);
+        for (char *p = c->thumbprint; *p; p++)
+            if (*p >= 'a' && *p <= 'f')
+                *p = (char)(*p - 'a' + 'A');
+    }
+    if (!c->subject || !c->issuer || !c->serial || !c->thumbprint) {
+        ERR_clear_error();
+        cert_info_clear(c);
+        return MUM_ENOMEM;
+    }
+    mum__asn1_time_get(X509_get0_notBefore(x), &c->not_before);
+    mum__asn1_time_get(X509_get0_notAfter(x), &c->not_after);
+    return MUM_OK;
+}
+
+X509 *mum__find_cert(STACK_OF(X509) *certs, PKCS7_ISSUER_AND_SERIAL *ias)
+{
+    if (!certs || !ias)
+        return NULL;
+    return X509_find_by_issuer_and_serial(certs, ias->issuer, ias->serial);
+}
+
+static int read_signer(mum_signature *sig, size_t i)
+{
+    mum_signer_info *info = &sig->signers[i];
+    signer_extra *ex = &sig->extra[i];
+    ex->si = sk_PKCS7_SIGNER_INFO_value(sig->p7->d.sign->signer_info, (int)i);
+    ex->cert = mum__find_cert(sig->p7->d.sign->cert, ex->si->issuer_and_serial);
+    int rc;
+    if (ex->cert) {
+        info->has_cert = true;
+        if ((rc = cert_info_fill(ex->cert, &info->cert)) != MUM_OK)
+            return rc;
+    } else if (ex->si->issuer_and_serial) {
+        info->cert.issuer = mum__name_text(ex->si->issuer_and_serial->issuer);
+        info->cert.serial = mum__serial_text(ex->si->issuer_and_serial->serial);
+        if (!info->cert.issuer || !info->cert.serial)
+            return MUM_ENOMEM;
+    }
+    char *alg = mum__oid_text(ex->si->digest_alg ? ex->si->digest_alg->algorithm : NULL);
+    if (!(info->digest_alg_oid = mum__sig_pool_add(sig, alg)))
+        return MUM_ENOMEM;
+    info->digest_alg = mum__hash_from_oid(info->digest_alg_oid);
+    const ASN1_OBJECT *sobj = ex->si->digest_enc_alg ? ex->si->digest_enc_alg->algorithm : NULL;
+    int nid = sobj ? OBJ_obj2nid(sobj) : NID_undef;
+    char *salg = nid != NID_undef ? mum__strdup(OBJ_nid2sn(nid)) : mum__oid_text(sobj);
+    if (!(info->signature_alg = mum__sig_pool_add(sig, salg)))
+        return MUM_ENOMEM;
+    const ASN1_TYPE *st = PKCS7_get_signed_attribute(ex->si, NID_pkcs9_signingTime);
+    if (st && (st->type == V_ASN1_UTCTIME || st->type == V_ASN1_GENERALIZEDTIME))
+        info->has_signing_time = mum__asn1_time_get(st->value.utctime, &info->signing_time);
+    if ((rc = mum__read_opus(sig, info, ex->si)) != MUM_OK)
+        return rc;
+    return mum__read_timestamp(sig, info, ex);
+}
+
+bool mum__signed_content(const uint8_t *p, size_t n, mum__der_el *content)
+{
+    static const uint8_t signed_data[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02};
+    mum__der c = mum__der_over(p, p ? n : 0);
+    mum__der_el e;
+    /* ContentInfo { signedData, [0] SignedData { version, digestAlgorithms,
+     * ContentInfo { type, [0] content } ... } } */
+    if (!mum__der_take(&c, MUM_DER_SEQUENCE, &e))
+        return false;
+    c = mum__der_in(&e);
+    if (!mum__der_take(&c, MUM_DER_OID, &e) || e.len != sizeof signed_data ||
+        memcmp(e.body, signed_data, sizeof signed_data) != 0 || !mum__der_take(&c, 0xa0, &e))
+        return false;
+    c = mum__der_in(&e);
+    if (!mum__der_take(&c, MUM_DER_SEQUENCE, &e))
+        return false;
+    c = mum__der_in(&e);
+    if (!mum__der_take(&c, MUM_DER_INTEGER, &e) || !mum__der_take(&c, MUM_DER_SET, &e) ||
+        !mum__der_take(&c, MUM_DER_SEQUENCE, &e))
+        return false;
+    c = mum__der_in(&e);
+    if (!mum__der_take(&c, MUM_DER_OID, &e) || !mum__der_take(&c, 0xa0, &e))
+        return false;
+    c = mum__der_in(&e);
+    return mum__der_next(&c, content) == 1;
+}
+
+static void signature_free_parts(mum_signature *sig)
+{
+    for (size_t i = 0; i < sig->nsigners; i++) {
+        cert_info_clear(&sig->signers[i].cert);
+        cert_info_clear(&sig->signers[i].timestamp_signer);
+        if (sig->extra) {
+            PKCS7_SIGNER_INFO_free(sig->extra[i].counter);
+            CMS_ContentInfo_free(sig->extra[i].token);
+            sk_X509_pop_free(sig->extra[i].token_certs, X509_free);
+            X509_free(sig->extra[i].ts_cert);
+            TS_TST_INFO_free(sig->extra[i].tst);
+            mum__free(sig->extra[i].ts_problem);
+        }
+    }
+    for (size_t i = 0; i < sig->ncerts; i++)
+        cert_info_clear(&sig->certs[i]);
+    for (size_t i = 0; i < sig->npool; i++)
+        mum__free(sig->pool[i]);
+}
+
+void mum_signature_free(mum_signature *sig)
+{
+    if (!sig)
+        return;
+    signature_free_parts(sig);
+    mum__free(sig->signers);
+    mum__free(sig->extra);
+    mum__free(sig->certs);
+    mum__free(sig->pool);
+    mum__free(sig->content_type);
+    PKCS7_free(sig->p7);
+    mum__free(sig->der);
+    mum__free(sig);
+}
+
+static int parse_error(mum_ctx *ctx, const mum_location *where, const uint8_t *p, size_t n,
+                       const char *what)
+{
+    mum_location loc = {0};
+    if (where) {
+        loc.input = where->input;
+        loc.entry = where->entry;
+    }
+    loc.has_offset = true;
+    uint64_t off = 0;
+    char why[160];
+    if (n == 0) {
+        ERR_clear_error();
+        return mum__error(ctx, MUM_EFORMAT, &loc, "%s: the file is empty", what);
+    }
+    if (mum__der_problem(p, n, &off, why, sizeof why)) {
+        ERR_clear_error();
+        loc.offset = off;
+        return mum__error(ctx, MUM_EFORMAT, &loc, "%s: %s", what, why);
+    }
+    loc.offset = 0;
+    return mum__crypto_error(ctx, MUM_EFORMAT, &loc, "%s", what);
+}
+
+int mum_signature_parse(mum_ctx *ctx, const void *der, size_t size, const mum_location *where,
+                        mum_signature **out)
+{
+    *out = NULL;
+    ERR_clear_error();
+    if (size > MAX_SIGNATURE_SIZE)
+        return mum__error(ctx, MUM_ELIMIT, where, "a signature larger than 1 GiB (%zu bytes)", size);
+    mum_signature *sig = mum__calloc(1, sizeof *sig);
+    if (!sig)
+        return mum__nomem(ctx);
+    if (!(sig->der = mum__malloc(size ? size : 1))) {
+        mum__free(sig);
+        return mum__nomem(ctx);
+    }
+    if (size) /* der may be NULL then */
+        memcpy(sig->der, der, size);
+    sig->der_len = size;
+    const unsigned char *q = sig->der;
+    sig->p7 = d2i_PKCS7(NULL, &q, (long)size);
+    int rc;
+    if (!sig->p7) {
+        rc = parse_error(ctx, where, sig->der, size, "not a PKCS#7 signature");
+        goto fail;
+    }
+    if ((size_t)(q - sig->der) != size) {
+        mum_location loc = {where ? where->input : NULL, where ? where->entry : NULL, 0, 0,
+                            (uint64_t)(q - sig->der), true};
+        rc = mum__error(ctx, MUM_EFORMAT, &loc, "%zu bytes after the end of the PKCS#7 signature",
+                        size - (size_t)(q - sig->der));
+        goto fail;
+    }
+    if (!PKCS7_type_is_signed(sig->p7) || !sig->p7->d.sign || !sig->p7->d.sign->contents) {
+        mum_location loc = {where ? where->input : NULL, where ? where->entry : NULL, 0, 0, 0, true};
+        rc = mum__error(ctx, MUM_EFORMAT, &loc, "a PKCS#7 structure that is not SignedData");
+        goto fail;
+    }
+    PKCS7 *content = sig->p7->d.sign->contents;
+    if (!(sig->content_type = mum__oid_text(content->type))) {
+        rc = mum__nomem(ctx);
+        goto fail;
+    }
+    /* The content: any type OpenSSL does not know sits in d.other as the
+     * original encoding; plain data is an OCTET STRING. */
+    if (PKCS7_type_is_other(content) && content->d.other) {
+        ASN1_TYPE *t = content->d.other;
+        if (t->type == V_ASN1_SEQUENCE || t->type == V_ASN1_SET || t->type == V_ASN1_OTHER) {
+            /* the whole TLV, as it appears in the input */
+            mum__der_el found;
+            uint64_t at = 0;
+            if (mum__signed_content(sig->der, size, &found) &&
+                (at = (uint64_t)(found.start - sig->der)) + (uint64_t)t->value.sequence->length <= size &&
+                memcmp(sig->der + at, t->value.sequence->data, (size_t)t->value.sequence->length) == 0) {
+                sig->content = sig->der + at;
+                sig->content_offset = at;
+            } else {
+                sig->content = t->value.sequence->data; /* re-encoded: no offset */
+            }
+            sig->content_len = (size_t)t->value.sequence->length;
+            sig->content_body = mum__der_header_len(sig->content, sig->content_len);
+            /* read in place: OpenSSL's copy is not needed (a catalog's list: megabytes) */
+            if (sig->content != t->value.sequence->data)
+                ASN1_STRING_set0(t->value.sequence, NULL, 0);
+        }
+    }
+    int nsig = sk_PKCS7_SIGNER_INFO_num(sig->p7->d.sign->signer_info);
+    int ncert = sk_X509_num(sig->p7->d.sign->cert);
+    if (nsig > 0) {
+        sig->signers = mum__calloc((size_t)nsig, sizeof *sig->signers);
+        sig->extra = mum__calloc((size_t)nsig, sizeof *sig->extra);
+        if (!sig->signers || !sig->extra) {
+            rc = mum__nomem(ctx);
+            goto fail;
+        }
+    }
+    for (int i = 0; i < nsig; i++) {
+        sig->nsigners = (size_t)i + 1;
+        if ((rc = read_signer(sig, (size_t)i)) != MUM_OK) {
+            rc = mum__nomem(ctx);
+            goto fail;
+        }
+    }
+    if (ncert > 0 && !(sig->certs = mum__calloc((size_t)ncert, sizeof *sig->certs))) {
+        rc = mum__nomem(ctx);
+        goto fail;
+    }
+    for (int i = 0; i < ncert; i++) {
+        if (cert_info_fill(sk_X509_value(sig->p7->d.sign->cert, i), &sig->certs[i]) != MUM_OK) {
+            rc = mum__nomem(ctx);
+            goto fail;
+        }
+        sig->ncerts = (size_t)i + 1;
+    }
+    ERR_clear_error();
+    *out = sig;
+    return MUM_OK;
+fail:
+    ERR_clear_error();
+    mum_signature_free(sig);
+    return rc;
+}
+
+const char *mum_signature_content_type(const mum_signature *sig)
+{
+    return sig ? sig->content_type : NULL;
+}
+
+void mum_signature_content(const mum_signature *sig, const uint8_t **der, size_t *len,
+                           size_t *body_offset, uint64_t *offset)
+{
+    *der = sig ? sig->content : NULL;
+    *len = sig ? sig->content_len : 0;
+    if (body_offset)
+        *body_offset = sig ? sig->content_body : 0;
+    if (offset)
+        *offset = sig ? sig->content_offset : 0;
+}
+
+size_t mum_signature_signer_count(const mum_signature *sig)
+{
+    return sig ? sig->nsigners : 0;
+}
+
+const mum_signer_info *mum_signature_signer(const mum_signature *sig, size_t i)
+{
+    return sig && i < sig->nsigners ? &sig->signers[i] : NULL;
+}
+
+size_t mum_signature_cert_count(const mum_signature *sig)
+{
+    return sig ? sig->ncerts : 0;
+}
+
+const mum_cert_info *mum_signature_cert(const mum_signature *sig, size_t i)
+{
+    return sig && i < sig->ncerts ? &sig->certs[i] : NULL;
+}
+
+int mum__cert_info_fill(struct x509_st *x, mum_cert_info *c)
+{
+    return cert_info_fill(x, c);
+}
+
+void mum__cert_info_clear(mum_cert_info *c)
+{
+    cert_info_clear(c);
+}
+
+void mum__hex_short(const unsigned char *p, size_t n, char *out, size_t out_size)
+{
+    /* the whole digest: it is what a user compares */
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 3 <= out_size; i++, k += 2)
+        snprintf(out + k, out_size - k, "%02x", p[i]);
+    if (out_size)
+        out[k < out_size ? k : out_size - 1] = '\0';
+}
+
+static bool signature_verifies(const EVP_MD *md, EVP_PKEY *pkey, const ASN1_OCTET_STRING *sig,
+                               const unsigned char *tbs, size_t n)
+{
+    EVP_MD_CTX *m = EVP_MD_CTX_new();
+    bool ok = m && EVP_DigestVerifyInit(m, NULL, md, NULL, pkey) == 1 &&
+              EVP_DigestVerify(m, ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), tbs, n) == 1;
+    EVP_MD_CTX_free(m);
+    ERR_clear_error();
+    return ok;
+}
+
+/*
+ * The integrity of one SignerInfo over `data`: certificate present,
+ * messageDigest (and contentType, when ctype is given) right, signature
+ * good.  Returns the failed check (NONE when intact), why says how.
+ */
+mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const char *ctype,
+                                      const unsigned char *data, size_t len, char *why,
+                                      size_t why_size)
+{
+    if (!cert) {
+        char *serial = si->issuer_and_serial ? mum__serial_text(si->issuer_and_serial->serial) : NULL;
+        snprintf(why, why_size, "the signer's certificate (serial %s) is not in the signature",
+                 serial ? serial : "?");
+        mum__free(serial);
+        return MUM_SIG_CHECK_SIGNER_CERT;
+    }
+    const EVP_MD *md = si->digest_alg ? EVP_get_digestbyobj(si->digest_alg->algorithm) : NULL;
+    EVP_PKEY *pkey = X509_get0_pubkey(cert);
+    if (!md || !pkey) {
+        ERR_clear_error();
+        snprintf(why, why_size, "%s", !md ? "an unsupported digest algorithm"
+                                          : "the signer's public key cannot be read");
+        return MUM_SIG_CHECK_SIGNATURE;
+    }
+    unsigned char dig[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    if (EVP_Digest(data, len, dig, &dlen, md, NULL) != 1) {
+        ERR_clear_error();
+        snprintf(why, why_size, "the digest could not be computed");
+        return MUM_SIG_CHECK_SIGNATURE;
+    }
+    if (sk_X509_ATTRIBUTE_num(si->auth_attr) <= 0) {
+        /* no authenticated attributes: the signature is over the content */
+        if (!signature_verifies(md, pkey, si->enc_digest, data, len)) {
+            snprintf(why, why_size, "the signature over the content does not verify with the signer's key");
+            return MUM_SIG_CHECK_SIGNATURE;
+        }
+        return MUM_SIG_CHECK_NONE;
+    }
+    const ASN1_OCTET_STRING *mdattr = PKCS7_digest_from_attributes(si->auth_attr);
+    if (!mdattr) {
+        snprintf(why, why_size, "no messageDigest among the authenticated attributes");
+        return MUM_SIG_CHECK_ATTRIBUTES;
+    }
+    if (ctype) {
+        const ASN1_TYPE *ct = PKCS7_get_signed_attribute(si, NID_pkcs9_contentType);
+        if (!ct || ct->type != V_ASN1_OBJECT || !mum__oid_is(ct->value.object, ctype)) {
+            char got[128] = "absent";
+            if (ct && ct->type == V_ASN1_OBJECT)
+                OBJ_obj2txt(got, sizeof got, ct->value.object, 1);
+            snprintf(why, why_size, "the contentType attribute is %s, not the content's type %s", got, ctype);
+            return MUM_SIG_CHECK_ATTRIBUTES;
+        }
+    }
+    if ((size_t)ASN1_STRING_length(mdattr) != dlen || memcmp(ASN1_STRING_get0_data(mdattr), dig, dlen) != 0) {
+        char a[2 * EVP_MAX_MD_SIZE + 1], b[2 * EVP_MAX_MD_SIZE + 1];
+        mum__hex_short(ASN1_STRING_get0_data(mdattr), (size_t)ASN1_STRING_length(mdattr), a, sizeof a);
+        mum__hex_short(dig, dlen, b, sizeof b);
+        snprintf(why, why_size, "messageDigest %s differs from the %s digest of the signed content, %s",
+                 a, EVP_MD_get0_name(md), b);
+        return MUM_SIG_CHECK_CONTENT_DIGEST;
+    }
+    unsigned char *abuf = NULL;
+    int alen = ASN1_item_i2d((ASN1_VALUE *)si->auth_attr, &abuf, ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
+    bool ok = alen > 0 && signature_verifies(md, pkey, si->enc_digest, abuf, (size_t)alen);
+    OPENSSL_free(abuf);
+    ERR_clear_error();
+    if (!ok) {
+        snprintf(why, why_size, "the signature over the authenticated attributes does not verify "
+                                "with the signer's key");
+        return MUM_SIG_CHECK_SIGNATURE;
+    }
+    return MUM_SIG_CHECK_NONE;
+}
