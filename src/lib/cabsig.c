@@ -1,7 +1,7 @@
 /*
  * cabsig.c - a cabinet's own Authenticode signature, verified: the blob the
- * digest pass kept (cab.c) is handed to the signature module (pkcs7.c) with
- * the cabinet's Authenticode digests.  Only the public signature API is
+ * digest pass kept (cab.c) is handed to the signature module (signeddata.c,
+ * sigverify.c) with the cabinet's Authenticode digests.  Only the public signature API is
  * used here; what is the cabinet's own is the blob's padding, the data types
  * it knows by name, and offsets in messages.
  */

@@ -2,7 +2,7 @@
  * catalog.c - security catalogs: the CTL modelled with OpenSSL's ASN.1
  * templates, decoded into mum_catalog (members, attributes, a digest
  * index for membership), and encoded again by the builder.  The PKCS#7
- * around the CTL is pkcs7.c's business.
+ * around the CTL is the business of signeddata.c and sign.c.
  */
 #include "config.h"
 

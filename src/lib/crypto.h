@@ -1,5 +1,6 @@
 /*
- * crypto.h - what the modules built on libcrypto (pkcs7.c, catalog.c) share.
+ * crypto.h - what the modules built on libcrypto (the signature files,
+ * catalog.c) share.
  * No OpenSSL header is included here: OpenSSL types appear only as
  * incomplete structs, so this header may be included anywhere.
  */
@@ -18,8 +19,8 @@ struct stack_st_X509;
 struct x509_st;
 struct x509_store_st;
 
-/* ---- trust anchors (trust.c) and the PEM and certificate helpers of
- * pkcs7.c it uses ---- */
+/* ---- trust anchors (trust.c) and the PEM (pem.c) and certificate
+ * (signeddata.c) helpers it uses ---- */
 
 /* Appends every CERTIFICATE block of a PEM buffer to certs (all or none);
  * `name` names it in messages. */
@@ -38,6 +39,8 @@ MUM_INTERNAL int mum__trust_fill_store(const mum_trust *t, struct x509_store_st 
 
 /* The EVP digest of an algorithm (hash.c), NULL for NONE or unknown. */
 MUM_INTERNAL const struct evp_md_st *mum__evp_md(mum_hash_alg alg);
+
+/* ---- ASN.1 on OpenSSL (asn1.c) ---- */
 
 /*
  * Records a failure whose cause may sit on OpenSSL's error queue: the
@@ -129,6 +132,9 @@ MUM_INTERNAL extern const mum__der_known_oid mum__der_known_oids[MUM_DER_KNOWN_O
 /* An INTEGER as 0..UINT32_MAX: 1, 0 when out of range, -1 when malformed
  * (empty or padded). */
 MUM_INTERNAL int mum__der_small_uint(const mum__der_el *e, uint32_t *out);
+
+/* ---- OIDs and times (asn1.c) ---- */
+
 /* The DER contents of a dotted OID into out (cap bytes); false if it is not
  * one or does not fit. */
 MUM_INTERNAL bool mum__oid_der(const char *dotted, unsigned char *out, size_t cap, size_t *len);

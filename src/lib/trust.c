@@ -1,7 +1,7 @@
 /*
  * trust.c - trust anchors: certificates with the purposes each may anchor,
  * the built-in Microsoft roots, and the OpenSSL store a chain is checked
- * against for one purpose (pkcs7.c evaluates the chains).
+ * against for one purpose (chain.c evaluates the chains).
  */
 #include "config.h"
 

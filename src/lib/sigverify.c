@@ -1,41 +1,18 @@
 /*
- * pkcs7.c - PKCS#7 SignedData as Windows uses it: parsing signers,
- * certificates and timestamps, verifying integrity and trust, trust
- * anchors, and building signed (or unsigned) SignedData for catalogs.
- * With hash.c and catalog.c, the only place OpenSSL headers are included.
- *
- * The Microsoft structures are modelled with OpenSSL's ASN.1 templates;
- * the PKCS#7 ones are OpenSSL's own.  The messageDigest of a catalog or
- * Authenticode signature covers the contents octets of the content (PKCS#7
- * v1.5), which is why the verification below computes digests itself
- * instead of calling PKCS7_verify.
+ * sigverify.c - the verdict on a signature: integrity first (the signer's
+ * SignerInfo, an Authenticode file digest, the chains, the timestamp), then
+ * trust against the anchors at the time the timestamp or the caller gives;
+ * the weakest signer's verdict, and the findings it gives.
  */
 #include "config.h"
 
 #include "sig_internal.h"
 
-#include <openssl/asn1t.h>
-#include <openssl/bio.h>
-#include <openssl/cms.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/objects.h>
-#include <openssl/pem.h>
-#include <openssl/pkcs7.h>
-#include <openssl/ts.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
-#include <errno.h>
-#include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* ======================================================================
- * Verification
- * ====================================================================== */
 
 const char *mum_sig_status_name(mum_sig_status status)
 {
