@@ -12,7 +12,7 @@
  */
 #include "config.h"
 
-#include "internal.h"
+#include "graph_internal.h"
 
 #include <mum/container.h>
 #include <mum/graph.h>
@@ -29,39 +29,7 @@ enum {
     MAX_CABINETS = 16          /* nesting of cabinets that keep express state */
 };
 
-/* ---- storage ---- */
-
-typedef struct node_priv {
-    mum_node pub;               /* first: a mum_node * is a node_priv * */
-    char *entry, *name, *dir, *container;
-    mum_manifest *manifest;
-    mum_catalog *catalog;
-    mum_edge *edges;
-    size_t edge_cap;
-    uint8_t head[MUM_PA30_HEADER_MAX]; /* first bytes: express blobs need them */
-    size_t head_size;
-    bool express_blob;           /* a blob of an express index (not a payload itself) */
-    bool metadata;               /* an .msu's properties, unattend file, the index */
-} node_priv;
-
-typedef struct input_priv {
-    mum_graph_input pub;
-    char *path, *kind, *platform, *kb;
-    mum_graph_signature *sigs;
-    size_t nsigs, capsigs;
-    mum_express_index **express;
-    size_t nexpress, capexpress;
-    mum_msu_properties props;
-    bool have_props;
-} input_priv;
-
-struct mum_graph {
-    input_priv *inputs;
-    size_t ninputs;
-    node_priv **nodes;
-    size_t nnodes, capnodes;
-    bool one_thread;            /* built with MUM_WALK_SINGLE_THREAD: verify it on one too */
-};
+/* ---- storage (the types: graph_internal.h) ---- */
 
 bool mum__graph_one_thread(const mum_graph *g)
 {
@@ -82,7 +50,7 @@ const char *mum_edge_kind_name(mum_edge_kind kind)
     return (unsigned)kind < MUM_ARRAY_LEN(edge_kind_names) ? edge_kind_names[kind] : "?";
 }
 
-static void node_free(node_priv *n)
+void mum__graph_node_free(node_priv *n)
 {
     if (!n)
         return;
@@ -104,7 +72,7 @@ void mum_graph_free(mum_graph *g)
     if (!g)
         return;
     for (size_t i = 0; i < g->nnodes; i++)
-        node_free(g->nodes[i]);
+        mum__graph_node_free(g->nodes[i]);
     for (size_t i = 0; i < g->ninputs; i++) {
         input_priv *in = &g->inputs[i];
         mum__free(in->path);
@@ -187,7 +155,7 @@ static node_priv *node_new(mum_graph *g, mum_node_kind kind, size_t input, const
     n->dir = mum__strndup(local, slash ? (size_t)(slash - local) : 0);
     n->name = mum__strdup(name);
     if (!n->entry || !n->container || !n->dir || !n->name) {
-        node_free(n);
+        mum__graph_node_free(n);
         return NULL;
     }
     n->pub.kind = kind;
@@ -1492,7 +1460,7 @@ static void *resolve_half_main(void *arg)
     return NULL;
 }
 
-static int resolve(mum_graph *g, bool one_thread, mum_findings *findings)
+int mum__graph_resolve(mum_graph *g, bool one_thread, mum_findings *findings)
 {
     for (size_t input = 0; input < g->ninputs; input++) {
         resolver r;
@@ -1542,8 +1510,8 @@ static int resolve(mum_graph *g, bool one_thread, mum_findings *findings)
 
 /* ---- building ---- */
 
-static int read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_graph_options *opts,
-                      mum_findings *findings)
+int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_graph_options *opts,
+                           mum_findings *findings)
 {
     build b;
     memset(&b, 0, sizeof b);
@@ -1617,9 +1585,9 @@ int mum_graph_build(mum_graph **out, mum_ctx *ctx, const char *const *inputs, si
     }
     int rc = MUM_OK;
     for (size_t i = 0; i < input_count && rc == MUM_OK; i++)
-        rc = read_input(g, ctx, i, opts, findings);
+        rc = mum__graph_read_input(g, ctx, i, opts, findings);
     if (rc == MUM_OK)
-        rc = resolve(g, (opts->walk_flags & MUM_WALK_SINGLE_THREAD) != 0, findings);
+        rc = mum__graph_resolve(g, (opts->walk_flags & MUM_WALK_SINGLE_THREAD) != 0, findings);
     if (rc == MUM_ENOMEM && mum_ctx_status(ctx) == MUM_OK)
         mum__nomem(ctx);
     if (rc != MUM_OK) {

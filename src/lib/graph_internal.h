@@ -1,0 +1,58 @@
+/*
+ * graph_internal.h - what the parts of the package graph share: the
+ * private node and input records behind mum/graph.h, and the two steps
+ * mum_graph_build runs (graph.c: storage and accessors; graph_walk.c:
+ * nodes from the container walk; graph_resolve.c: references resolved).
+ */
+#ifndef MUM_GRAPH_INTERNAL_H
+#define MUM_GRAPH_INTERNAL_H
+
+#include "internal.h"
+
+#include <mum/container.h>
+#include <mum/graph.h>
+#include <mum/msu.h>
+
+typedef struct node_priv {
+    mum_node pub;               /* first: a mum_node * is a node_priv * */
+    char *entry, *name, *dir, *container;
+    mum_manifest *manifest;
+    mum_catalog *catalog;
+    mum_edge *edges;
+    size_t edge_cap;
+    uint8_t head[MUM_PA30_HEADER_MAX]; /* first bytes: express blobs need them */
+    size_t head_size;
+    bool express_blob;           /* a blob of an express index (not a payload itself) */
+    bool metadata;               /* an .msu's properties, unattend file, the index */
+} node_priv;
+
+typedef struct input_priv {
+    mum_graph_input pub;
+    char *path, *kind, *platform, *kb;
+    mum_graph_signature *sigs;
+    size_t nsigs, capsigs;
+    mum_express_index **express;
+    size_t nexpress, capexpress;
+    mum_msu_properties props;
+    bool have_props;
+} input_priv;
+
+struct mum_graph {
+    input_priv *inputs;
+    size_t ninputs;
+    node_priv **nodes;
+    size_t nnodes, capnodes;
+    bool one_thread;            /* built with MUM_WALK_SINGLE_THREAD: verify it on one too */
+};
+
+/* Frees a node and all it owns (NULL allowed). */
+MUM_INTERNAL void mum__graph_node_free(node_priv *n);
+/* Reads input number `input` of g through the container walk into nodes
+ * (graph_walk.c).  Errors: those of mum_walk_run, MUM_ENOMEM. */
+MUM_INTERNAL int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input,
+                                       const mum_graph_options *opts, mum_findings *findings);
+/* Resolves the references of every input's nodes into edges (graph_resolve.c);
+ * one_thread: no second resolution thread.  Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__graph_resolve(mum_graph *g, bool one_thread, mum_findings *findings);
+
+#endif
