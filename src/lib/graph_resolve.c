@@ -1,0 +1,426 @@
+/*
+ * graph_resolve.c - resolves the references of the graph's nodes into
+ * edges: per input, maps of packages and components by identity (exact and
+ * without version) and of payloads and catalogs by path, built and used by
+ * two threads (one per half of the work), then the inputs' platforms.
+ */
+#include "config.h"
+
+#include "graph_internal.h"
+
+#include <mum/names.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+static mum_edge *edge_add(node_priv *n, mum_edge_kind kind)
+{
+    if (!mum__grow((void **)&n->edges, &n->edge_cap, n->pub.edge_count + 1, sizeof *n->edges))
+        return NULL;
+    mum_edge *e = &n->edges[n->pub.edge_count++];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    n->pub.edges = n->edges;
+    return e;
+}
+
+/* ---- resolution ---- */
+
+/* A canonical text of the attributes that make an identity (lower case). */
+static char *identity_key(const mum_identity *id, bool with_version)
+{
+    const char *culture = mum_culture_is_neutral(id->language) ? "" : id->language;
+    char ver[MUM_VERSION_TEXT_MAX] = "";
+    if (with_version && id->ver_ok)
+        mum_version_format(&id->ver, ver);
+    else if (with_version && id->version)
+        snprintf(ver, sizeof ver, "%.20s", id->version);
+    const char *part[13] = {id->name ? id->name : "", "|", culture, "|", id->type ? id->type : "", "|", ver, "|",
+                            id->public_key_token ? id->public_key_token : "", "|", id->arch ? id->arch : "", "|",
+                            id->version_scope ? id->version_scope : ""};
+    size_t len[13];
+    for (size_t i = 0; i < 13; i++)
+        len[i] = strlen(part[i]);
+    return mum__lower_concat(13, part, len);
+}
+
+/* Per input: packages and components by identity, with and without version. */
+typedef struct resolver {
+    mum_strmap exact[2];  /* [0] packages, [1] components */
+    mum_strmap loose[2];
+    mum_strmap files;     /* "container|dir/name" (lower case) -> payload */
+    mum_strmap catalogs;  /* "container|dir/base" -> catalog */
+} resolver;
+
+static void resolver_free(resolver *r)
+{
+    for (int k = 0; k < 2; k++) {
+        mum__strmap_free(&r->exact[k]);
+        mum__strmap_free(&r->loose[k]);
+    }
+    mum__strmap_free(&r->files);
+    mum__strmap_free(&r->catalogs);
+}
+
+static int map_put(mum_strmap *m, char *key, node_priv *n, node_priv **dup)
+{
+    void *old = NULL;
+    if (!key)
+        return MUM_ENOMEM;
+    int rc = mum__strmap_put(m, key, n, &old);
+    if (dup)
+        *dup = old;
+    return rc;
+}
+
+/*
+ * Paths compare as Windows compares them: without regard to case, and with
+ * '\\' and '/' the same separator.  A manifest names a file of a subfolder
+ * "I386\\UNIDRV.DLL" (KB3040017's ntprint.inf) while the cabinet's reader,
+ * an express index or a folder on disk may give "i386/unidrv.dll".  The
+ * container part, an entry path of our own on both sides, changes alike.
+ * (No byte of a multi-byte UTF-8 sequence is '\\'.)
+ */
+static char *windows_path(char *key)
+{
+    if (key)
+        for (char *p = key; *p; p++)
+            if (*p == '\\')
+                *p = '/';
+    return key;
+}
+
+/* "container|dir/name" (lower case); dir may be empty, and name is name_len bytes. */
+static char *path_key(const char *container, const char *dir, const char *name, size_t name_len)
+{
+    const char *part[5] = {container, "|", dir, *dir ? "/" : "", name};
+    size_t len[5] = {strlen(container), 1, strlen(dir), *dir ? 1 : 0, name_len};
+    return windows_path(mum__lower_concat(5, part, len));
+}
+
+/* The key of a file in a folder of dir: "container|dir/folder/name". */
+static char *file_key(const char *container, const char *dir, const char *folder, const char *name)
+{
+    const char *part[7] = {container, "|", dir, *dir ? "/" : "", folder, "/", name};
+    size_t len[7] = {strlen(container), 1, strlen(dir), *dir ? 1 : 0, strlen(folder), 1, strlen(name)};
+    return windows_path(mum__lower_concat(7, part, len));
+}
+
+/* Fills the maps of identities (`paths` false: packages and components,
+ * with duplicate identities as findings) or of paths (payloads, catalogs). */
+static int index_input(mum_graph *g, size_t input, resolver *r, bool paths, mum_findings *findings)
+{
+    for (size_t i = 0; i < g->nnodes; i++) {
+        node_priv *n = g->nodes[i];
+        if (n->pub.input != input)
+            continue;
+        bool identity = n->pub.kind == MUM_NODE_PACKAGE || n->pub.kind == MUM_NODE_COMPONENT;
+        if (identity == paths)
+            continue;
+        node_priv *dup;
+        int rc;
+        if (identity && n->pub.id) {
+            int k = n->pub.kind == MUM_NODE_PACKAGE ? 0 : 1;
+            if ((rc = map_put(&r->exact[k], identity_key(n->pub.id, true), n, &dup)) != MUM_OK)
+                return rc;
+            if (dup) {
+                mum_location loc = mum_graph_location(g, &n->pub, n->manifest->identity_pos);
+                rc = mum__finding(findings, MUM_R_GRAPH_DUPLICATE_IDENTITY, &loc,
+                                  "%s has the identity of %s (%s %s %s)", n->name, dup->entry,
+                                  n->pub.id->name ? n->pub.id->name : "?",
+                                  n->pub.id->version ? n->pub.id->version : "?",
+                                  n->pub.id->arch ? n->pub.id->arch : "?");
+                if (rc != MUM_OK)
+                    return rc;
+            }
+            if ((rc = map_put(&r->loose[k], identity_key(n->pub.id, false), n, NULL)) != MUM_OK)
+                return rc;
+        } else if (n->pub.kind == MUM_NODE_PAYLOAD && !n->express_blob) {
+            rc = map_put(&r->files, path_key(n->container, n->dir, n->name, strlen(n->name)), n, NULL);
+            if (rc != MUM_OK)
+                return rc;
+        } else if (n->pub.kind == MUM_NODE_CATALOG) {
+            size_t base = strlen(n->name) - 4;
+            rc = map_put(&r->catalogs, path_key(n->container, n->dir, n->name, base), n, NULL);
+            /* and as a file: a driver component lists its own catalog among its files */
+            if (rc == MUM_OK)
+                rc = map_put(&r->files, path_key(n->container, n->dir, n->name, strlen(n->name)), n, NULL);
+            if (rc != MUM_OK)
+                return rc;
+        }
+    }
+    return MUM_OK;
+}
+
+static int resolve_ref(const resolver *r, int k, const mum_identity *ref, mum_edge *e)
+{
+    char *key = identity_key(ref, true);
+    if (!key)
+        return MUM_ENOMEM;
+    node_priv *hit = mum__strmap_get(&r->exact[k], key);
+    mum__free(key);
+    if (hit) {
+        e->to = &hit->pub;
+        return MUM_OK;
+    }
+    key = identity_key(ref, false);
+    if (!key)
+        return MUM_ENOMEM;
+    hit = mum__strmap_get(&r->loose[k], key);
+    mum__free(key);
+    e->other_version = hit ? &hit->pub : NULL;
+    return MUM_OK;
+}
+
+static bool is_install(const char *type)
+{
+    return type && mum__ascii_strcasecmp(type, "install") == 0;
+}
+
+static int resolve_node(const resolver *r, node_priv *n)
+{
+    const mum_manifest *m = n->manifest;
+    if (n->pub.kind == MUM_NODE_PACKAGE) {
+        /* its catalog: the same name with .cat */
+        size_t base = strlen(n->name);
+        base = base > 4 ? base - 4 : base;
+        char *key = path_key(n->container, n->dir, n->name, base);
+        if (!key)
+            return MUM_ENOMEM;
+        node_priv *cat = mum__strmap_get(&r->catalogs, key);
+        mum__free(key);
+        mum_edge *e = edge_add(n, MUM_EDGE_CATALOG);
+        if (!e)
+            return MUM_ENOMEM;
+        if (cat)
+            e->to = &cat->pub;
+    }
+    if (!m)
+        return MUM_OK;
+    if (m->kind == MUM_MANIFEST_PACKAGE) {
+        for (size_t u = 0; u < m->package.update_count; u++) {
+            const mum_manifest_update *up = &m->package.updates[u];
+            for (size_t i = 0; i < up->item_count; i++) {
+                const mum_manifest_target *t = &up->items[i];
+                if (!t->has_identity)
+                    continue;
+                mum_edge_kind kind = t->kind == MUM_TARGET_PACKAGE  ? MUM_EDGE_PACKAGE
+                                     : t->kind == MUM_TARGET_DRIVER ? MUM_EDGE_DRIVER
+                                                                    : MUM_EDGE_COMPONENT;
+                mum_edge *e = edge_add(n, kind);
+                if (!e)
+                    return MUM_ENOMEM;
+                e->ref = &t->ref.id;
+                e->update = up->name;
+                e->pos = t->ref.pos;
+                if (resolve_ref(r, kind == MUM_EDGE_PACKAGE ? 0 : 1, &t->ref.id, e) != MUM_OK)
+                    return MUM_ENOMEM;
+            }
+        }
+        return MUM_OK;
+    }
+    for (size_t d = 0; d < m->dependency_count; d++) {
+        const mum_manifest_dependency *dep = &m->dependencies[d];
+        if (!dep->has_identity || !is_install(dep->dependency_type))
+            continue;
+        mum_edge *e = edge_add(n, MUM_EDGE_DEPENDENCY);
+        if (!e)
+            return MUM_ENOMEM;
+        e->ref = &dep->ref.id;
+        e->pos = dep->ref.pos;
+        if (resolve_ref(r, 1, &dep->ref.id, e) != MUM_OK)
+            return MUM_ENOMEM;
+    }
+    /* files live in a folder named like the manifest: its own name, or (if
+     * it was renamed) the keyform of its identity, made when first needed */
+    char *keyform = NULL;
+    bool have_keyform = false;
+    size_t stem = strlen(n->name);
+    if (mum__ascii_ends_with_ci(n->name, ".manifest"))
+        stem -= strlen(".manifest");
+    char *folder = mum__strndup(n->name, stem);
+    if (!folder) {
+        mum__free(keyform);
+        return MUM_ENOMEM;
+    }
+    int rc = MUM_OK;
+    for (size_t f = 0; f < m->file_count && rc == MUM_OK; f++) {
+        const mum_manifest_file *file = &m->files[f];
+        if (!file->name)
+            continue;
+        mum_edge *e = edge_add(n, MUM_EDGE_FILE);
+        if (!e) {
+            rc = MUM_ENOMEM;
+            break;
+        }
+        e->file = file->name;
+        e->file_info = file;
+        e->pos = file->pos;
+        node_priv *hit = NULL;
+        for (int k = 0; k < 2 && !hit && rc == MUM_OK; k++) {
+            if (k == 1 && !have_keyform) {
+                have_keyform = true;
+                if (n->pub.id && mum_keyform_format(n->pub.id, 0, &keyform) == MUM_ENOMEM) {
+                    rc = MUM_ENOMEM;
+                    break;
+                }
+            }
+            const char *base = k == 0 ? folder : keyform;
+            if (!base)
+                break;
+            char *key = file_key(n->container, n->dir, base, file->name);
+            if (key)
+                hit = mum__strmap_get(&r->files, key);
+            else
+                rc = MUM_ENOMEM;
+            mum__free(key);
+        }
+        if (hit)
+            e->to = &hit->pub;
+    }
+    mum__free(folder);
+    mum__free(keyform);
+    return rc;
+}
+
+/* The platform of an input: the architecture most of its packages have. */
+static int set_platform(mum_graph *g, size_t input)
+{
+    static const char *const archs[] = {"x86", "amd64", "ia64", "arm", "arm64", "wow64", "msil"};
+    size_t counts[MUM_ARRAY_LEN(archs)] = {0};
+    input_priv *in = &g->inputs[input];
+    for (size_t i = 0; i < g->nnodes; i++) {
+        node_priv *n = g->nodes[i];
+        if (n->pub.input != input)
+            continue;
+        if (n->pub.kind == MUM_NODE_PACKAGE)
+            in->pub.packages++;
+        else if (n->pub.kind == MUM_NODE_COMPONENT)
+            in->pub.components++;
+        else if (n->pub.kind == MUM_NODE_CATALOG)
+            in->pub.catalogs++;
+        else if (!n->express_blob)
+            in->pub.payloads++;
+        if (n->pub.kind != MUM_NODE_PACKAGE || !n->pub.id || !n->pub.id->arch)
+            continue;
+        for (size_t a = 0; a < MUM_ARRAY_LEN(archs); a++)
+            if (mum__ascii_strcasecmp(n->pub.id->arch, archs[a]) == 0)
+                counts[a]++;
+    }
+    size_t best = MUM_ARRAY_LEN(archs);
+    for (size_t a = 0; a < MUM_ARRAY_LEN(archs); a++)
+        if (counts[a] && (best == MUM_ARRAY_LEN(archs) || counts[a] > counts[best]))
+            best = a;
+    const char *p = best < MUM_ARRAY_LEN(archs) ? archs[best] : "";
+    if (in->have_props && !*p) {
+        const char *v = mum_msu_properties_get(&in->props, "Processor Architecture");
+        if (v)
+            p = v;
+    }
+    if (!mum__replace_str(&in->platform, p))
+        return MUM_ENOMEM;
+    in->pub.platform = in->platform;
+    if (!in->kb) {
+        /* KB from a package's identifier ("KB943650") */
+        for (size_t i = 0; i < g->nnodes && !in->kb; i++) {
+            node_priv *n = g->nodes[i];
+            const char *id = (n->pub.input == input && n->manifest &&
+                              n->manifest->kind == MUM_MANIFEST_PACKAGE)
+                                 ? n->manifest->package.identifier : NULL;
+            if (id && (id[0] == 'K' || id[0] == 'k') && (id[1] == 'B' || id[1] == 'b') && id[2]) {
+                if (!(in->kb = mum__strdup(id + 2)))
+                    return MUM_ENOMEM;
+            }
+        }
+        in->pub.kb = in->kb;
+    }
+    return MUM_OK;
+}
+
+/*
+ * Resolution of one input on two threads (one with MUM_WALK_SINGLE_THREAD,
+ * or when no thread can be had): the identity maps and the path maps are
+ * filled side by side, then each thread resolves half of the nodes.  A
+ * node's edges are its own; what they give other nodes (in_count,
+ * catalog_of) is counted afterwards, in node order.
+ */
+typedef struct resolve_half {
+    mum_graph *g;
+    resolver *r;
+    size_t input;
+    int half;                   /* 0 or 1 */
+    mum_findings *findings;     /* duplicate identities (half 0) */
+    pthread_barrier_t *maps_done;
+    int rc;
+} resolve_half;
+
+static void resolve_half_run(resolve_half *h, bool both_maps)
+{
+    mum_graph *g = h->g;
+    h->rc = index_input(g, h->input, h->r, h->half == 1, h->findings);
+    if (both_maps && h->rc == MUM_OK)
+        h->rc = index_input(g, h->input, h->r, true, h->findings);
+    if (h->maps_done)
+        pthread_barrier_wait(h->maps_done); /* the other half's maps are complete after it */
+    if (h->rc != MUM_OK)
+        return;
+    size_t from = both_maps ? 0 : h->half * (g->nnodes / 2), to = both_maps || h->half ? g->nnodes : g->nnodes / 2;
+    for (size_t i = from; i < to && h->rc == MUM_OK; i++)
+        if (g->nodes[i]->pub.input == h->input)
+            h->rc = resolve_node(h->r, g->nodes[i]);
+}
+
+static void *resolve_half_main(void *arg)
+{
+    resolve_half_run(arg, false);
+    return NULL;
+}
+
+int mum__graph_resolve(mum_graph *g, bool one_thread, mum_findings *findings)
+{
+    for (size_t input = 0; input < g->ninputs; input++) {
+        resolver r;
+        memset(&r, 0, sizeof r);
+        pthread_barrier_t barrier;
+        pthread_t thread;
+        resolve_half h[2] = {{g, &r, input, 0, findings, NULL, MUM_OK}, {g, &r, input, 1, NULL, NULL, MUM_OK}};
+        bool two = !one_thread && pthread_barrier_init(&barrier, NULL, 2) == 0;
+        if (two) {
+            h[0].maps_done = h[1].maps_done = &barrier;
+            if (pthread_create(&thread, NULL, resolve_half_main, &h[1]) != 0) {
+                pthread_barrier_destroy(&barrier);
+                h[0].maps_done = h[1].maps_done = NULL;
+                two = false;
+            }
+        }
+        resolve_half_run(&h[0], !two);
+        if (two) {
+            pthread_join(thread, NULL);
+            pthread_barrier_destroy(&barrier);
+        }
+        resolver_free(&r);
+        int rc = h[0].rc != MUM_OK ? h[0].rc : h[1].rc;
+        for (size_t i = 0; i < g->nnodes && rc == MUM_OK; i++) {
+            node_priv *n = g->nodes[i];
+            if (n->pub.input != input)
+                continue;
+            for (size_t k = 0; k < n->pub.edge_count; k++) {
+                const mum_edge *e = &n->edges[k];
+                if (!e->to)
+                    continue;
+                node_priv *to = g->nodes[e->to->index];
+                to->pub.in_count++;
+                if (e->kind == MUM_EDGE_CATALOG)
+                    to->pub.catalog_of = &n->pub;
+                else if (e->kind == MUM_EDGE_FILE && to->pub.kind == MUM_NODE_CATALOG)
+                    to->pub.payload_of = &n->pub;
+            }
+        }
+        if (rc == MUM_OK)
+            rc = set_platform(g, input);
+        if (rc != MUM_OK)
+            return rc;
+    }
+    return MUM_OK;
+}
