@@ -1,0 +1,1049 @@
+/*
+ * graph_walk.c - reads one input (through the pipelined container walk)
+ * into the graph's nodes.
+ *
+ * The walk decodes every file and computes its SHA-1 and SHA-256 on its own
+ * thread; catalogs are parsed and verified on a worker thread of their own
+ * (the catalog worker below); the rest runs on the caller's thread:
+ * push-parsing manifests as their blocks arrive, the Authenticode digests of
+ * PE files, keeping what an express index needs.  Nothing keeps a file's
+ * bytes beyond its own entry (metadata files are buffered until their entry
+ * ends, a catalog until the worker has parsed it; payloads never are).
+ */
+#include "config.h"
+
+#include "graph_internal.h"
+
+#include <mum/container.h>
+#include <mum/graph.h>
+#include <mum/msu.h>
+#include <mum/names.h>
+#include <mum/pe.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+enum {
+    MAX_BUFFERED = 64 << 20,   /* a catalog or metadata file larger than this is not read */
+    MAX_CABINETS = 16          /* nesting of cabinets that keep express state */
+};
+
+/* Splits a nested path "a.cab!dir/f" into container "a.cab", dir "dir", name "f". */
+/* The name a node gets for an entry path: the last part of its local path. */
+static const char *node_name_of(const char *path)
+{
+    const char *bang = strrchr(path, '!');
+    const char *local = bang ? bang + 1 : path;
+    const char *slash = strrchr(local, '/');
+    return slash ? slash + 1 : local;
+}
+
+static node_priv *node_new(mum_graph *g, mum_node_kind kind, size_t input, const char *path)
+{
+    if (!mum__grow((void **)&g->nodes, &g->capnodes, g->nnodes + 1, sizeof *g->nodes))
+        return NULL;
+    node_priv *n = mum__calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    const char *bang = strrchr(path, '!');
+    const char *local = bang ? bang + 1 : path;
+    const char *slash = strrchr(local, '/');
+    const char *name = node_name_of(path);
+    n->entry = mum__strdup(path);
+    n->container = mum__strndup(path, bang ? (size_t)(bang - path) : 0);
+    n->dir = mum__strndup(local, slash ? (size_t)(slash - local) : 0);
+    n->name = mum__strdup(name);
+    if (!n->entry || !n->container || !n->dir || !n->name) {
+        mum__graph_node_free(n);
+        return NULL;
+    }
+    n->pub.kind = kind;
+    n->pub.input = input;
+    n->pub.index = g->nnodes;
+    n->pub.entry = n->entry;
+    n->pub.name = n->name;
+    n->pub.dir = n->dir;
+    n->pub.container = n->container;
+    g->nodes[g->nnodes++] = n;
+    return n;
+}
+
+/* ---- the walk consumer ---- */
+
+typedef enum file_role {
+    ROLE_SKIP = 0,   /* inside WSUSSCAN.cab: Windows Update metadata, not the package */
+    ROLE_PACKAGE,
+    ROLE_COMPONENT,
+    ROLE_CATALOG,
+    ROLE_INDEX,      /* _manifest_.cix.xml */
+    ROLE_PROPERTIES, /* an .msu's -pkgProperties.txt */
+    ROLE_UNATTEND,   /* an .msu's unattend .xml */
+    ROLE_PAYLOAD
+} file_role;
+
+typedef struct cat_worker cat_worker;
+
+typedef struct build {
+    mum_graph *g;
+    mum_ctx *ctx;
+    mum_findings *findings;
+    const mum_graph_options *opts;
+    size_t input;
+    input_priv *in;
+    uint64_t entries, bytes;
+
+    /* the current file */
+    file_role role;
+    node_priv *cur;
+    mum_manifest_parser *parser;
+    mum_sbuf buf;               /* catalogs, metadata */
+    bool buf_over;              /* the file outgrew what is buffered */
+    unsigned walk_flags;
+    cat_worker *worker;         /* checks catalogs while the walk goes on (NULL: none yet) */
+    mum_pe_hasher *pe;          /* the current payload's Authenticode digests, streamed */
+    struct prepared *ready;     /* the current manifest, parsed on the decoding thread */
+    /* the decoding thread's own (prepare): touched by nothing else */
+    mum_manifest_parser *pparser;
+    mum_ctx *pctx;
+    mum_hasher *sha1;           /* the current file's SHA-1 (the walk does SHA-256) */
+    bool sha1_dirty;            /* sha1 has bytes of a file that was not finished */
+
+    /* the cabinets open around the current entry */
+    int cab_top;
+    struct {
+        char *path;
+        size_t first_node;      /* nodes of this cabinet start here */
+        mum_sbuf index;
+        bool has_index;
+    } cabs[MAX_CABINETS];
+} build;
+
+static bool name_is(const char *name, const char *want)
+{
+    return mum__ascii_strcasecmp(name, want) == 0;
+}
+
+/*
+ * Whether an entry is Windows Update metadata rather than the package: a
+ * WSUSSCAN.cab inside the input, or anything in one.  Decided from the
+ * nested path alone, so the decoding thread (want_data) and this one agree.
+ */
+static bool in_wsusscan(const char *path, bool is_cabinet)
+{
+    static const char skip[] = "WSUSSCAN.cab";
+    for (const char *seg = path; *seg;) {
+        const char *bang = strchr(seg, '!');
+        size_t n = bang ? (size_t)(bang - seg) : strlen(seg);
+        if ((bang || is_cabinet) && n == sizeof skip - 1 && mum__ascii_strncasecmp(seg, skip, n) == 0)
+            return true;
+        if (!bang)
+            break;
+        seg = bang + 1;
+    }
+    return false;
+}
+
+static file_role role_of(const mum_entry *e)
+{
+    if (in_wsusscan(e->path, false))
+        return ROLE_SKIP;
+    const char *name = strrchr(e->path, '!');
+    name = name ? name + 1 : e->path;
+    if (mum__ascii_ends_with_ci(name, ".mum"))
+        return ROLE_PACKAGE;
+    if (mum__ascii_ends_with_ci(name, ".manifest"))
+        return ROLE_COMPONENT;
+    if (mum__ascii_ends_with_ci(name, ".cat"))
+        return ROLE_CATALOG;
+    if (name_is(name, MUM_EXPRESS_INDEX_NAME))
+        return ROLE_INDEX;
+    /* an .msu's metadata sit beside the update cabinet, at the top */
+    if (e->depth == 1 && !strchr(name, '/')) {
+        if (mum__ascii_ends_with_ci(name, "-pkgProperties.txt"))
+            return ROLE_PROPERTIES;
+        if (mum__ascii_ends_with_ci(name, ".xml"))
+            return ROLE_UNATTEND;
+    }
+    return ROLE_PAYLOAD;
+}
+
+static int nomem(build *b)
+{
+    return mum__nomem(b->ctx);
+}
+
+static mum_location here(const build *b, const char *entry)
+{
+    mum_location loc = {.input = b->in->pub.path, .entry = entry};
+    return loc;
+}
+
+/* On the decoding thread: looks at the entry only, never at the build. */
+static bool want_data(void *ud, const mum_entry *e)
+{
+    (void)ud;
+    return !in_wsusscan(e->path, false);
+}
+
+/*
+ * A manifest parsed on the decoding thread while this one was behind
+ * (mum_walk_consumer.prepare): the model or the parse's failure, and the
+ * findings the parse made, added where the parse would have added them.
+ */
+typedef struct prepared {
+    mum_manifest *m;
+    int rc;
+    char *reason;               /* rc != MUM_OK */
+    uint32_t line, column;
+    mum_findings *findings;
+} prepared;
+
+static void prepared_free(prepared *p)
+{
+    if (!p)
+        return;
+    mum_manifest_free(p->m);
+    mum__free(p->reason);
+    mum_findings_free(p->findings);
+    mum__free(p);
+}
+
+static void release_prepared(void *ud, void *p)
+{
+    MUM_UNUSED(ud);
+    prepared_free(p);
+}
+
+/* On the decoding thread: parses a manifest as finish_manifest would, or
+ * returns NULL to leave it to this thread (anything else, or no memory). */
+static void *prepare_manifest(void *ud, const mum_entry *e, const void *data, size_t size)
+{
+    build *b = ud;
+    file_role role = role_of(e);
+    if (role != ROLE_PACKAGE && role != ROLE_COMPONENT)
+        return NULL;
+    if (!b->pctx && mum_ctx_new(&b->pctx) != MUM_OK)
+        return NULL;
+    prepared *p = mum__calloc(1, sizeof *p);
+    if (!p || mum_findings_new(&p->findings) != MUM_OK) {
+        mum__free(p);
+        return NULL;
+    }
+    mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
+    mo.findings = p->findings;
+    mo.file_name = node_name_of(e->path);
+    mum_location loc = here(b, e->path);
+    int rc = b->pparser ? mum__manifest_parser_renew(&b->pparser, b->pctx, &loc, &mo)
+                        : mum_manifest_parser_new(&b->pparser, b->pctx, &loc, &mo);
+    if (rc == MUM_OK)
+        rc = mum_manifest_parser_feed(b->pparser, data, size);
+    if (rc == MUM_OK)
+        rc = mum_manifest_parser_finish(b->pparser, &p->m);
+    if (rc == MUM_ENOMEM || (rc != MUM_OK && !b->pparser)) {
+        mum_ctx_clear(b->pctx);
+        prepared_free(p);
+        return NULL;
+    }
+    p->rc = rc;
+    if (rc != MUM_OK) {
+        const mum_location *where = mum_ctx_location(b->pctx);
+        p->line = where->line;
+        p->column = where->column;
+        p->reason = mum__strdup(mum_ctx_reason(b->pctx));
+        mum_ctx_clear(b->pctx);
+        if (!p->reason) {
+            prepared_free(p);
+            return NULL;
+        }
+    }
+    return p;
+}
+
+static int open_cabinet(build *b, const mum_entry *e)
+{
+    if (b->cab_top + 1 >= MAX_CABINETS) {
+        b->cab_top++;
+        return MUM_OK;
+    }
+    b->cab_top++;
+    memset(&b->cabs[b->cab_top], 0, sizeof b->cabs[b->cab_top]);
+    if (!(b->cabs[b->cab_top].path = mum__strdup(e->path)))
+        return nomem(b);
+    b->cabs[b->cab_top].first_node = b->g->nnodes;
+    return MUM_OK;
+}
+
+static int add_signature(build *b, const mum_entry *e)
+{
+    input_priv *in = b->in;
+    if (!mum__grow((void **)&in->sigs, &in->capsigs, in->nsigs + 1, sizeof *in->sigs))
+        return nomem(b);
+    mum_graph_signature *s = &in->sigs[in->nsigs];
+    memset(s, 0, sizeof *s);
+    if (!(s->container = mum__strdup(e->path)))
+        return nomem(b);
+    in->nsigs++;
+    in->pub.signatures = in->sigs;
+    in->pub.signature_count = in->nsigs;
+    s->present = e->signature && e->signature->present;
+    if (!s->present)
+        return MUM_OK;
+    mum_location loc = here(b, e->path);
+    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    o.anchors = b->opts->anchors;
+    o.has_time = b->opts->has_time;
+    o.time = b->opts->time;
+    mum_signature *sig = NULL;
+    int rc = mum_cab_signature_verify(&s->result, &sig, b->ctx, e->signature, &loc, &o);
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc != MUM_OK) {
+        /* a signature that cannot even be read: an integrity failure */
+        s->result.status = MUM_SIG_INTEGRITY_FAILED;
+        s->result.failed_check = MUM_SIG_CHECK_ATTRIBUTES;
+        s->result.detail = mum__strdup(mum_ctx_reason(b->ctx));
+        mum_ctx_clear(b->ctx);
+        return mum__finding(b->findings, MUM_R_SIGNATURE_ATTRIBUTES, &loc,
+                            "the cabinet's signature cannot be read: %s",
+                            s->result.detail ? s->result.detail : "malformed");
+    }
+    if (sig && mum_signature_signer_count(sig) > 0) {
+        const mum_signer_info *si = mum_signature_signer(sig, s->result.signer);
+        if (si && si->has_cert && si->cert.subject && !(s->signer = mum__strdup(si->cert.subject)))
+            rc = MUM_ENOMEM;
+    }
+    if (rc == MUM_OK)
+        rc = mum_sig_result_findings(&s->result, sig, b->findings, &loc);
+    mum_signature_free(sig);
+    return rc;
+}
+
+/* Turns an express index into virtual payload nodes for what the cabinet
+ * holds only as deltas (or under blob names), so files resolve by name. */
+static int close_express(build *b, size_t first)
+{
+    const char *cab_path = b->cabs[b->cab_top].path;
+    mum_location loc = here(b, cab_path);
+    mum_express_index *idx = mum__calloc(1, sizeof *idx);
+    if (!idx)
+        return nomem(b);
+    mum_sbuf *ib = &b->cabs[b->cab_top].index;
+    mum_location iloc = loc;
+    char *ientry = mum__asprintf("%s%s%s", cab_path, *cab_path ? "!" : "", MUM_EXPRESS_INDEX_NAME);
+    if (!ientry) {
+        mum__free(idx);
+        return nomem(b);
+    }
+    iloc.entry = ientry;
+    int rc = mum_express_index_parse(idx, b->ctx, &iloc, ib->data ? ib->data : "", ib->len);
+    mum__free(ientry);
+    if (rc == MUM_ENOMEM) {
+        mum__free(idx);
+        return rc;
+    }
+    if (rc != MUM_OK) {
+        rc = mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_INDEX, mum_ctx_location(b->ctx), "%s",
+                          mum_ctx_reason(b->ctx));
+        mum_ctx_clear(b->ctx);
+        mum__free(idx);
+        return rc;
+    }
+    /* the cabinet's entries, as the check needs them */
+    size_t count = b->g->nnodes - first;
+    mum_express_blob *blobs = mum__calloc(count ? count : 1, sizeof *blobs);
+    if (!blobs) {
+        mum_express_index_clear(idx);
+        mum__free(idx);
+        return nomem(b);
+    }
+    size_t nb = 0;
+    for (size_t i = first; i < b->g->nnodes; i++) {
+        node_priv *n = b->g->nodes[i];
+        if (strcmp(n->container, cab_path) != 0)
+            continue;
+        mum_express_blob *x = &blobs[nb++];
+        /* the name as in the cabinet: folder and file */
+        x->name = n->entry + (*cab_path ? strlen(cab_path) + 1 : 0);
+        x->size = n->pub.size;
+        memcpy(x->sha1, n->pub.digests.sha1, 20);
+        memcpy(x->sha256, n->pub.digests.sha256, 32);
+        x->head = n->head;
+        x->head_size = n->head_size;
+    }
+    rc = mum_express_check(idx, blobs, nb, &loc, b->findings);
+    mum__free(blobs);
+    if (rc != MUM_OK) {
+        mum_express_index_clear(idx);
+        mum__free(idx);
+        return rc;
+    }
+    input_priv *in = b->in;
+    if (!mum__grow((void **)&in->express, &in->capexpress, in->nexpress + 1, sizeof *in->express)) {
+        mum_express_index_clear(idx);
+        mum__free(idx);
+        return nomem(b);
+    }
+    in->express[in->nexpress++] = idx;
+    in->pub.express = (const mum_express_index *const *)in->express;
+    in->pub.express_count = in->nexpress;
+
+    /* blobs are containers of files, not payloads */
+    for (size_t f = 0; f < idx->count; f++) {
+        const mum_express_file *xf = &idx->files[f];
+        if (!xf->source_name)
+            continue;
+        for (size_t i = first; i < b->g->nnodes; i++) {
+            node_priv *n = b->g->nodes[i];
+            if (n->pub.kind == MUM_NODE_PAYLOAD && strcmp(n->container, cab_path) == 0 &&
+                mum__path_equal(n->entry + (*cab_path ? strlen(cab_path) + 1 : 0), xf->source_name) &&
+                !mum__path_equal(xf->source_name, xf->name))
+                n->express_blob = true;
+        }
+    }
+    /* every indexed file that is not in the cabinet under its own name */
+    size_t last = b->g->nnodes;
+    for (size_t f = 0; f < idx->count; f++) {
+        const mum_express_file *xf = &idx->files[f];
+        char *local = mum__strdup(xf->name);
+        if (!local)
+            return nomem(b);
+        for (char *p = local; *p; p++)
+            if (*p == '\\')
+                *p = '/';
+        bool present = false;
+        for (size_t i = first; i < last && !present; i++) {
+            node_priv *n = b->g->nodes[i];
+            present = strcmp(n->container, cab_path) == 0 && !n->express_blob &&
+                      mum__path_equal(n->entry + (*cab_path ? strlen(cab_path) + 1 : 0), local);
+        }
+        /* a package's .mum, .cat and manifests sit at the top, stored as
+         * they are; a .cat in a component's folder is a driver's payload */
+        if (present || mum__ascii_ends_with_ci(local, ".mum") ||
+            mum__ascii_ends_with_ci(local, ".manifest") ||
+            (mum__ascii_ends_with_ci(local, ".cat") && !strchr(local, '/'))) {
+            mum__free(local);
+            continue;
+        }
+        char *path = mum__asprintf("%s%s%s", cab_path, *cab_path ? "!" : "", local);
+        mum__free(local);
+        node_priv *n = path ? node_new(b->g, MUM_NODE_PAYLOAD, b->input, path) : NULL;
+        mum__free(path);
+        if (!n)
+            return nomem(b);
+        n->pub.size = xf->length;
+        n->pub.express = xf;
+        n->pub.express_delta = xf->status == MUM_EXPRESS_DELTA_ONLY;
+        /* the decoded file's digest, as the index gives it */
+        if (xf->hash.alg == MUM_HASH_SHA1 && xf->hash.size == 20) {
+            memcpy(n->pub.digests.sha1, xf->hash.value, 20);
+            n->pub.digests.sha1_ok = true;
+        } else if (xf->hash.alg == MUM_HASH_SHA256 && xf->hash.size == 32) {
+            memcpy(n->pub.digests.sha256, xf->hash.value, 32);
+            n->pub.digests.sha256_ok = true;
+        }
+        /* a copy of its basis has the basis's bytes: follow the chain */
+        const mum_express_file *src = xf;
+        for (size_t hops = 0; src->status == MUM_EXPRESS_COPY && src->basis != MUM_EXPRESS_NONE &&
+                              src->basis < idx->count && hops < idx->count;
+             hops++)
+            src = &idx->files[src->basis];
+        n->pub.express_delta = src->status != MUM_EXPRESS_STORED;
+        /* a stored (RAW) blob under another name is the file itself */
+        if (src->status == MUM_EXPRESS_STORED && src->blob != MUM_EXPRESS_NONE) {
+            for (size_t i = first; i < last; i++) {
+                node_priv *blob = b->g->nodes[i];
+                if (blob->express_blob && src->source_name && mum__path_equal(blob->name, src->source_name)) {
+                    n->pub.digests = blob->pub.digests;
+                    n->pub.digests.pe_error = NULL;
+                    if (blob->pub.digests.pe_error &&
+                        !(n->pub.digests.pe_error = mum__strdup(blob->pub.digests.pe_error)))
+                        return nomem(b);
+                    n->pub.express_delta = false;
+                    break;
+                }
+            }
+        }
+    }
+    return MUM_OK;
+}
+
+static int close_cabinet(build *b, const mum_entry *e)
+{
+    int rc = MUM_OK;
+    if (!in_wsusscan(e->path, true)) {
+        if (e->cab)
+            rc = add_signature(b, e);
+        if (rc == MUM_OK && b->cab_top >= 0 && b->cab_top < MAX_CABINETS &&
+            b->cabs[b->cab_top].has_index)
+            rc = close_express(b, b->cabs[b->cab_top].first_node);
+    }
+    if (b->cab_top >= 0 && b->cab_top < MAX_CABINETS) {
+        mum__free(b->cabs[b->cab_top].path);
+        mum__sbuf_free(&b->cabs[b->cab_top].index);
+    }
+    b->cab_top--;
+    return rc;
+}
+
+static int on_entry(void *ud, const mum_entry *e)
+{
+    build *b = ud;
+    b->entries++;
+    if (b->opts->progress && (b->entries & 255) == 0)
+        b->opts->progress(b->opts->progress_ud, b->in->pub.path, b->entries, b->bytes);
+    switch (e->kind) {
+    case MUM_ENTRY_CONTAINER:
+        if (e->depth == 0) {
+            const char *kind = e->container == MUM_CONTAINER_FOLDER ? "folder"
+                               : mum__ascii_ends_with_ci(e->name ? e->name : b->in->pub.path, ".msu")
+                                   ? "msu" : "cabinet";
+            if (!mum__replace_str(&b->in->kind, kind))
+                return nomem(b);
+            b->in->pub.kind = b->in->kind;
+        }
+        return e->container == MUM_CONTAINER_CABINET || e->depth == 0 ? open_cabinet(b, e) : MUM_OK;
+    case MUM_ENTRY_CONTAINER_END:
+        return e->container == MUM_CONTAINER_CABINET || e->depth == 0 ? close_cabinet(b, e) : MUM_OK;
+    case MUM_ENTRY_FILE:
+        break;
+    }
+
+    b->role = role_of(e);
+    b->cur = NULL;
+    b->buf.len = 0;
+    b->buf_over = false;
+    prepared_free(b->ready); /* ours from here (the last one's, if it had no end) */
+    b->ready = e->prepared;
+    mum_pe_hasher_free(b->pe);
+    b->pe = NULL;
+    if (b->role == ROLE_SKIP)
+        return MUM_OK;
+    if (b->role == ROLE_INDEX) {
+        if (b->cab_top >= 0 && b->cab_top < MAX_CABINETS) {
+            b->cabs[b->cab_top].has_index = true;
+            b->cabs[b->cab_top].index.len = 0;
+        }
+        return MUM_OK;
+    }
+    if (b->role == ROLE_PROPERTIES || b->role == ROLE_UNATTEND)
+        return MUM_OK;
+
+    mum_node_kind kind = b->role == ROLE_PACKAGE     ? MUM_NODE_PACKAGE
+                         : b->role == ROLE_COMPONENT ? MUM_NODE_COMPONENT
+                         : b->role == ROLE_CATALOG   ? MUM_NODE_CATALOG
+                                                     : MUM_NODE_PAYLOAD;
+    node_priv *n = node_new(b->g, kind, b->input, e->path);
+    if (!n)
+        return nomem(b);
+    n->pub.size = e->size;
+    b->cur = n;
+    /* its SHA-1 here (the walk computes only SHA-256: MUM_WALK_FILE_NO_SHA1) */
+    uint8_t scratch[MUM_HASH_MAX_SIZE];
+    int src = b->sha1 ? MUM_OK : mum_hasher_new(MUM_HASH_SHA1, &b->sha1);
+    if (src == MUM_OK && b->sha1_dirty) /* the last file was not read to the end */
+        src = mum_hasher_final(b->sha1, scratch);
+    if (src != MUM_OK)
+        return src == MUM_ENOMEM ? nomem(b) : mum__error(b->ctx, src, NULL, "cannot start a digest");
+    b->sha1_dirty = true;
+    if ((kind == MUM_NODE_PACKAGE || kind == MUM_NODE_COMPONENT) && !b->ready) {
+        mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
+        mo.findings = b->findings;
+        mo.file_name = n->name;
+        mum_location loc = here(b, n->entry);
+        /* the last manifest's parser lends its XML reader and buffers */
+        int rc = b->parser ? mum__manifest_parser_renew(&b->parser, b->ctx, &loc, &mo)
+                           : mum_manifest_parser_new(&b->parser, b->ctx, &loc, &mo);
+        if (rc != MUM_OK)
+            return rc;
+    }
+    return MUM_OK;
+}
+
+static void buffer(build *b, const void *data, size_t size, size_t limit)
+{
+    if (b->buf_over)
+        return;
+    if (b->buf.len + size > limit) {
+        b->buf_over = true;
+        return;
+    }
+    mum__sbuf_append(&b->buf, data, size);
+}
+
+static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
+{
+    MUM_UNUSED(e);
+    build *b = ud;
+    b->bytes += size;
+    if (b->cur && mum_hasher_update(b->sha1, data, size) != MUM_OK)
+        return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
+    switch (b->role) {
+    case ROLE_SKIP:
+        return MUM_OK;
+    case ROLE_INDEX:
+        if (b->cab_top >= 0 && b->cab_top < MAX_CABINETS)
+            mum__sbuf_append(&b->cabs[b->cab_top].index, data, size);
+        return MUM_OK;
+    case ROLE_PROPERTIES:
+    case ROLE_UNATTEND:
+    case ROLE_CATALOG:
+        buffer(b, data, size, MAX_BUFFERED);
+        break;
+    case ROLE_PACKAGE:
+    case ROLE_COMPONENT:
+        if (b->parser && !b->ready) {
+            int rc = mum_manifest_parser_feed(b->parser, data, size);
+            if (rc == MUM_ENOMEM)
+                return rc;
+            /* a parse error is kept by the parser and reported at the end */
+        }
+        break;
+    case ROLE_PAYLOAD: {
+        node_priv *n = b->cur;
+        size_t before = n->head_size;
+        mum__keep_head(n->head, sizeof n->head, &n->head_size, data, size);
+        int rc = MUM_OK;
+        if (before < 2 && n->head_size >= 2 && n->head[0] == 'M' && n->head[1] == 'Z') {
+            /* it starts like a PE file: its Authenticode digests too (the
+             * hasher holds only the headers) */
+            static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
+            rc = mum_pe_hasher_new(&b->pe, algs, 2, 0);
+            if (rc == MUM_OK && before)
+                rc = mum_pe_hasher_update(b->pe, n->head, before);
+        }
+        if (rc == MUM_OK && b->pe)
+            rc = mum_pe_hasher_update(b->pe, data, size);
+        if (rc == MUM_ENOMEM)
+            return nomem(b);
+        if (rc != MUM_OK)
+            return mum__error(b->ctx, rc, NULL, "the digest could not be computed");
+        break;
+    }
+    }
+    return b->buf.failed ? nomem(b) : MUM_OK;
+}
+
+static int finish_manifest(build *b, node_priv *n)
+{
+    mum_manifest *m = NULL;
+    prepared *p = b->ready;
+    int rc;
+    if (p) { /* parsed on the decoding thread: its findings come here, in order */
+        b->ready = NULL;
+        rc = mum__findings_relay(b->findings, p->findings) == MUM_OK ? MUM_OK : nomem(b);
+        if (rc == MUM_OK) {
+            m = p->m;
+            p->m = NULL;
+            rc = p->rc;
+            if (rc != MUM_OK)
+                mum__error(b->ctx, rc, &(mum_location){.line = p->line, .column = p->column}, "%s",
+                           p->reason);
+        }
+        prepared_free(p);
+    } else {
+        rc = mum_manifest_parser_finish(b->parser, &m); /* the parser stays for the next one */
+    }
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc != MUM_OK) {
+        n->pub.parse_status = rc;
+        const mum_location *where = mum_ctx_location(b->ctx);
+        mum_location loc = here(b, n->entry);
+        loc.line = where->line;
+        loc.column = where->column;
+        if (!(n->pub.parse_error = mum__strdup(mum_ctx_reason(b->ctx))))
+            return nomem(b);
+        mum_ctx_clear(b->ctx);
+        if (rc == MUM_EDELTA)
+            return mum__finding(b->findings, MUM_R_GRAPH_DELTA_MANIFEST, &loc,
+                                "%s is delta-compressed: its references and files cannot be "
+                                "checked without Windows' own dictionary", n->name);
+        return mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_MANIFEST, &loc, "%s: %s", n->name,
+                            n->pub.parse_error);
+    }
+    n->manifest = m;
+    n->pub.manifest = m;
+    n->pub.id = m->has_identity ? &m->identity : NULL;
+    n->pub.deployment = m->kind == MUM_MANIFEST_DEPLOYMENT;
+    if (n->pub.kind == MUM_NODE_PACKAGE && m->kind != MUM_MANIFEST_PACKAGE) {
+        mum_location loc = here(b, n->entry);
+        return mum__finding(b->findings, MUM_R_GRAPH_WRONG_KIND, &loc,
+                            "%s is named like a package but holds a %s manifest", n->name,
+                            mum_manifest_kind_name(m->kind));
+    }
+    if (n->pub.kind == MUM_NODE_COMPONENT && m->kind == MUM_MANIFEST_PACKAGE) {
+        mum_location loc = here(b, n->entry);
+        return mum__finding(b->findings, MUM_R_GRAPH_WRONG_KIND, &loc,
+                            "%s is named like a component manifest but holds a package", n->name);
+    }
+    return MUM_OK;
+}
+
+/*
+ * Parses a catalog and checks it and its signature, into its node.  Runs on
+ * the catalog worker (or the caller's thread with MUM_WALK_SINGLE_THREAD):
+ * it touches nothing but its arguments and the node's catalog fields, which
+ * nothing else reads before the walk is over.  Fails only for MUM_ENOMEM.
+ */
+static int check_catalog(mum_ctx *ctx, mum_findings *findings, const mum_graph_options *opts,
+                         const char *input, node_priv *n, const void *data, size_t len, bool too_large)
+{
+    mum_location loc = {.input = input, .entry = n->entry};
+    if (too_large)
+        return mum__finding(findings, MUM_R_GRAPH_UNREADABLE_CATALOG, &loc,
+                            "%s is larger than %d MiB: not read", n->name, MAX_BUFFERED >> 20);
+    mum_catalog *cat = NULL;
+    int rc = mum_catalog_parse(ctx, data ? data : "", len, &loc, &cat);
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc != MUM_OK) {
+        n->pub.parse_status = rc;
+        if (!(n->pub.parse_error = mum__strdup(mum_ctx_reason(ctx))))
+            return MUM_ENOMEM;
+        rc = mum__finding(findings, MUM_R_GRAPH_UNREADABLE_CATALOG, mum_ctx_location(ctx), "%s",
+                          mum_ctx_reason(ctx));
+        mum_ctx_clear(ctx);
+        return rc;
+    }
+    n->catalog = cat;
+    n->pub.catalog = cat;
+    if ((rc = mum_catalog_check(cat, findings, &loc)) != MUM_OK)
+        return rc;
+    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    o.anchors = opts->anchors;
+    o.has_time = opts->has_time;
+    o.time = opts->time;
+    rc = mum_signature_verify(ctx, mum_catalog_signature(cat), &o, &n->pub.sig);
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc != MUM_OK) {
+        rc = mum__finding(findings, MUM_R_SIGNATURE_ATTRIBUTES, &loc,
+                          "the catalog's signature cannot be checked: %s", mum_ctx_reason(ctx));
+        mum_ctx_clear(ctx);
+        return rc;
+    }
+    n->pub.sig_done = true;
+    return mum_sig_result_findings(&n->pub.sig, mum_catalog_signature(cat), findings, &loc);
+}
+
+/* ---- the catalog worker ---- */
+
+/*
+ * Catalogs are the largest pieces of parsing (megabytes of DER each, and a
+ * signature to verify) and depend on nothing else, so while the walk goes
+ * on they are checked on a thread of their own, one after the other, each
+ * with its own findings; those are added to the build's in catalog order
+ * once the walk is over.
+ */
+typedef struct cat_job {
+    struct cat_job *next;
+    node_priv *n;
+    unsigned char *data;      /* the catalog's bytes, freed once checked */
+    size_t len;
+    bool too_large;
+    mum_findings *findings;
+    int status;               /* MUM_OK or MUM_ENOMEM */
+} cat_job;
+
+/* Catalog bytes waiting for the worker: past this, the walk waits for it
+ * (tests lower it to make the walk wait for every catalog). */
+static size_t max_pending = (size_t)64 << 20;
+
+void mum__graph_catalog_backlog(size_t bytes)
+{
+    max_pending = bytes;
+}
+
+struct cat_worker {
+    pthread_mutex_t mu;
+    pthread_cond_t more;      /* a job was added, or the walk is over */
+    pthread_cond_t done;      /* a job was checked */
+    size_t pending;           /* bytes of the jobs not yet checked */
+    pthread_t thread;
+    bool closing;
+    cat_job *first, *last;    /* every job, in order */
+    cat_job *todo;            /* the first not yet taken */
+    mum_ctx *ctx;             /* the worker's own */
+    const mum_graph_options *opts;
+    const char *input;
+};
+
+static void *cat_worker_main(void *arg)
+{
+    cat_worker *w = arg;
+    for (;;) {
+        pthread_mutex_lock(&w->mu);
+        while (!w->todo && !w->closing)
+            pthread_cond_wait(&w->more, &w->mu);
+        cat_job *j = w->todo;
+        if (j)
+            w->todo = j->next;
+        pthread_mutex_unlock(&w->mu);
+        if (!j)
+            return NULL;
+        j->status = check_catalog(w->ctx, j->findings, w->opts, w->input, j->n, j->data, j->len,
+                                  j->too_large);
+        mum_ctx_clear(w->ctx);
+        mum__free(j->data);
+        j->data = NULL;
+        pthread_mutex_lock(&w->mu);
+        w->pending -= j->len;
+        pthread_cond_signal(&w->done);
+        pthread_mutex_unlock(&w->mu);
+    }
+}
+
+/* Starts the worker; false when there is no thread to be had (then catalogs are checked inline). */
+static bool cat_worker_start(build *b)
+{
+    cat_worker *w = mum__calloc(1, sizeof *w);
+    if (!w)
+        return false;
+    w->opts = b->opts;
+    w->input = b->in->pub.path;
+    if (mum_ctx_new(&w->ctx) != MUM_OK) {
+        mum__free(w);
+        return false;
+    }
+    bool sync = mum__sync_init(&w->mu, &w->more, &w->done);
+    if (!sync || pthread_create(&w->thread, NULL, cat_worker_main, w) != 0) {
+        if (sync)
+            mum__sync_destroy(&w->mu, &w->more, &w->done);
+        mum_ctx_free(w->ctx);
+        mum__free(w);
+        return false;
+    }
+    b->worker = w;
+    return true;
+}
+
+/* Hands the buffered catalog to the worker. */
+static int cat_worker_add(build *b, node_priv *n)
+{
+    cat_job *j = mum__calloc(1, sizeof *j);
+    if (!j || mum_findings_new(&j->findings) != MUM_OK) {
+        mum__free(j);
+        return nomem(b);
+    }
+    j->n = n;
+    j->too_large = b->buf_over;
+    if (!b->buf_over) {
+        j->len = b->buf.len;
+        j->data = (unsigned char *)b->buf.data; /* the buffer goes with the job */
+        memset(&b->buf, 0, sizeof b->buf);
+    }
+    cat_worker *w = b->worker;
+    pthread_mutex_lock(&w->mu);
+    if (w->last)
+        w->last->next = j;
+    else
+        w->first = j;
+    w->last = j;
+    if (!w->todo)
+        w->todo = j;
+    w->pending += j->len;
+    pthread_cond_signal(&w->more);
+    /* a package of huge catalogs does not pile them up in memory */
+    while (w->pending > max_pending)
+        pthread_cond_wait(&w->done, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+    return MUM_OK;
+}
+
+/* Waits for the worker to finish, then adds every job's findings in order. */
+static int cat_worker_finish(build *b, int rc)
+{
+    cat_worker *w = b->worker;
+    if (!w)
+        return rc;
+    pthread_mutex_lock(&w->mu);
+    w->closing = true;
+    if (rc != MUM_OK)
+        w->todo = NULL; /* the build failed: check no more */
+    pthread_cond_signal(&w->more);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    for (cat_job *j = w->first, *next; j; j = next) {
+        next = j->next;
+        if (rc == MUM_OK && j->status != MUM_OK)
+            rc = nomem(b);
+        if (rc == MUM_OK && mum__findings_relay(b->findings, j->findings) != MUM_OK)
+            rc = nomem(b);
+        mum_findings_free(j->findings);
+        mum__free(j->data);
+        mum__free(j);
+    }
+    mum__sync_destroy(&w->mu, &w->more, &w->done);
+    mum_ctx_free(w->ctx);
+    mum__free(w);
+    b->worker = NULL;
+    return rc;
+}
+
+static int finish_catalog(build *b, node_priv *n)
+{
+    if (!(b->walk_flags & MUM_WALK_SINGLE_THREAD) && (b->worker || cat_worker_start(b)))
+        return cat_worker_add(b, n);
+    int rc = check_catalog(b->ctx, b->findings, b->opts, b->in->pub.path, n, b->buf.data, b->buf.len,
+                           b->buf_over);
+    return rc == MUM_ENOMEM ? nomem(b) : rc;
+}
+
+/* A payload's Authenticode digests, when it starts like a PE file. */
+static int finish_payload(build *b, node_priv *n)
+{
+    if (!b->pe)
+        return MUM_OK;
+    mum_location loc = here(b, n->entry);
+    uint8_t out[2][MUM_HASH_MAX_SIZE];
+    int rc = mum_pe_hasher_finish(b->pe, b->ctx, &loc, out, NULL);
+    mum_pe_hasher_free(b->pe);
+    b->pe = NULL;
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc == MUM_ENOTFOUND) { /* not a PE file after all */
+        mum_ctx_clear(b->ctx);
+        return MUM_OK;
+    }
+    if (rc != MUM_OK) {
+        /* not a well-formed PE: catalogs list it by its flat digest, if at all */
+        n->pub.digests.pe_error = mum__strdup(mum_ctx_reason(b->ctx));
+        mum_ctx_clear(b->ctx);
+        return n->pub.digests.pe_error ? MUM_OK : nomem(b);
+    }
+    n->pub.digests.pe = true;
+    n->pub.digests.pe_sha1_ok = n->pub.digests.pe_sha256_ok = true;
+    memcpy(n->pub.digests.pe_sha1, out[0], 20);
+    memcpy(n->pub.digests.pe_sha256, out[1], 32);
+    return MUM_OK;
+}
+
+static int finish_metadata(build *b, const mum_entry *e)
+{
+    mum_location loc = here(b, e->path);
+    if (b->buf_over)
+        return MUM_OK;
+    if (b->role == ROLE_PROPERTIES) {
+        if (b->in->have_props)
+            return MUM_OK;
+        int rc = mum_msu_properties_parse(&b->in->props, b->ctx, &loc, b->buf.data ? b->buf.data : "",
+                                          b->buf.len);
+        if (rc == MUM_ENOMEM)
+            return rc;
+        if (rc != MUM_OK) {
+            rc = mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_METADATA, mum_ctx_location(b->ctx),
+                              "%s", mum_ctx_reason(b->ctx));
+            mum_ctx_clear(b->ctx);
+            return rc;
+        }
+        b->in->have_props = true;
+        const char *kb = mum_msu_properties_get(&b->in->props, "KB Article Number");
+        if (kb && !b->in->kb) {
+            if (!(b->in->kb = mum__strdup(kb)))
+                return nomem(b);
+            b->in->pub.kb = b->in->kb;
+        }
+        return MUM_OK;
+    }
+    /* the unattend file: read only to report a broken one */
+    mum_msu_unattend u;
+    int rc = mum_msu_unattend_parse(&u, b->ctx, &loc, b->buf.data ? b->buf.data : "", b->buf.len);
+    if (rc == MUM_ENOMEM)
+        return rc;
+    if (rc != MUM_OK) {
+        rc = mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_METADATA, mum_ctx_location(b->ctx), "%s",
+                          mum_ctx_reason(b->ctx));
+        mum_ctx_clear(b->ctx);
+        return rc;
+    }
+    mum_msu_unattend_clear(&u);
+    return MUM_OK;
+}
+
+static int on_entry_end(void *ud, const mum_entry *e)
+{
+    build *b = ud;
+    node_priv *n = b->cur;
+    int rc = MUM_OK;
+    if (b->role == ROLE_PROPERTIES || b->role == ROLE_UNATTEND)
+        return finish_metadata(b, e);
+    if (!n)
+        return MUM_OK;
+    if (e->digests) { /* SHA-256 computed by the walk on its decoding thread, SHA-1 here */
+        memcpy(n->pub.digests.sha256, e->digests->sha256, 32);
+        if (mum_hasher_final(b->sha1, n->pub.digests.sha1) != MUM_OK)
+            return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
+        b->sha1_dirty = false;
+        n->pub.digests.sha1_ok = n->pub.digests.sha256_ok = true;
+    }
+    switch (b->role) {
+    case ROLE_PACKAGE:
+    case ROLE_COMPONENT:
+        rc = finish_manifest(b, n);
+        break;
+    case ROLE_CATALOG:
+        rc = finish_catalog(b, n);
+        break;
+    case ROLE_PAYLOAD:
+        rc = finish_payload(b, n);
+        break;
+    default:
+        break;
+    }
+    b->cur = NULL;
+    if (b->buf.cap > (1u << 20)) /* do not keep a large buffer for the next file */
+        mum__sbuf_free(&b->buf);
+    return rc;
+}
+
+/* ---- reading one input ---- */
+
+int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_graph_options *opts,
+                           mum_findings *findings)
+{
+    build b;
+    memset(&b, 0, sizeof b);
+    b.g = g;
+    b.ctx = ctx;
+    b.findings = findings;
+    b.opts = opts;
+    b.input = input;
+    b.in = &g->inputs[input];
+    b.cab_top = -1;
+    /* the walk computes every file's SHA-256 on its decoding thread (and the cabinets'
+     * digests on theirs) while this one parses and computes SHA-1 */
+    mum_walk_options wo = MUM_WALK_OPTIONS_INIT;
+    wo.flags |= MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST | MUM_WALK_FILE_DIGESTS |
+                MUM_WALK_FILE_NO_SHA1 | opts->walk_flags;
+    b.walk_flags = wo.flags;
+    mum_walk_consumer c = {.want_data = want_data,
+                           .entry = on_entry,
+                           .data = on_data,
+                           .entry_end = on_entry_end,
+                           .prepare = prepare_manifest,
+                           .release = release_prepared};
+    int rc = mum_walk_run(ctx, b.in->pub.path, &wo, &c, &b, findings);
+    rc = cat_worker_finish(&b, rc);
+    mum_manifest_parser_free(b.parser);
+    mum_manifest_parser_free(b.pparser);
+    mum_ctx_free(b.pctx);
+    prepared_free(b.ready);
+    mum_pe_hasher_free(b.pe);
+    mum_hasher_free(b.sha1);
+    mum__sbuf_free(&b.buf);
+    for (; b.cab_top >= 0; b.cab_top--)
+        if (b.cab_top < MAX_CABINETS) {
+            mum__free(b.cabs[b.cab_top].path);
+            mum__sbuf_free(&b.cabs[b.cab_top].index);
+        }
+    if (b.in->kind == NULL && rc == MUM_OK && !mum__replace_str(&b.in->kind, "cabinet"))
+        rc = MUM_ENOMEM;
+    b.in->pub.kind = b.in->kind;
+    /* express cabinets say so */
+    if (rc == MUM_OK && b.in->nexpress && b.in->kind && strcmp(b.in->kind, "cabinet") == 0 &&
+        !mum__replace_str(&b.in->kind, "express cabinet"))
+        rc = MUM_ENOMEM;
+    b.in->pub.kind = b.in->kind;
+    return rc;
+}
