@@ -11,7 +11,7 @@
  */
 #include "config.h"
 
-#include "internal.h"
+#include "walk_internal.h"
 #include "io.h"
 
 #include <archive.h>
@@ -48,13 +48,13 @@ static void make_utf8_locale(void)
         utf8_loc = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
 }
 
-static locale_t enter_utf8(void)
+locale_t mum__walk_enter_utf8(void)
 {
     pthread_once(&utf8_once, make_utf8_locale);
     return utf8_loc ? uselocale(utf8_loc) : (locale_t)0;
 }
 
-static void leave_utf8(locale_t old)
+void mum__walk_leave_utf8(locale_t old)
 {
     if (old)
         uselocale(old);
@@ -62,8 +62,7 @@ static void leave_utf8(locale_t old)
 
 /* ---- names seen in one container (duplicate and case-duplicate checks) ---- */
 
-/* Folded name -> the name as first seen (a mum_strmap owning both). */
-typedef mum_strmap name_set;
+/* (name_set: walk_internal.h) */
 
 static void name_set_free(name_set *s)
 {
@@ -110,82 +109,7 @@ static bool name_set_add(name_set *s, const char *name, const char **clash)
 
 /* ---- levels ---- */
 
-typedef struct dir_frame {
-    char *rel;        /* path from the folder input ("" at its top) */
-    char **names;
-    size_t count, next;
-} dir_frame;
-
-typedef struct level level;
-
-struct level {
-    mum_walk *w;
-    level *parent;
-    mum_container_type type;
-    char *path;              /* nested path of the container */
-    char *name;              /* its name in its parent (the input's path at depth 0) */
-    uint32_t depth;
-    uint64_t index, size;    /* the container's own entry */
-    bool has_mtime;
-    int64_t mtime;
-    uint64_t entries;
-    name_set names;
-
-    /* cabinet */
-    struct archive *a;
-    int fd;                  /* the file this level reads; -1: the parent entry */
-    unsigned char *buf;      /* read buffer for fd */
-    unsigned char *peek;     /* bytes taken from the parent before libarchive started */
-    size_t peek_len, peek_off;
-    mum_cab_digest *digest;
-    mum_cab_header cab;
-    mum_cab_signature sig;
-    bool have_sig;
-    uint64_t consumed;       /* bytes taken from the source (read or skipped) */
-    bool source_end;         /* the source gave its end of data */
-
-    /* folder */
-    char *root;
-    dir_frame *frames;
-    size_t nframes, frames_cap;
-};
-
-enum walk_state { ST_START, ST_READY, ST_FILE, ST_DONE, ST_FAILED };
-
-struct mum_walk {
-    mum_ctx *ctx;
-    mum_findings *findings;
-    mum_walk_options opt;
-    char *input;
-    level *levels;
-    uint32_t nlevels, levels_cap;
-    enum walk_state state;
-    int status;
-    bool pop_pending;        /* the last event was a CONTAINER_END: drop that level next */
-    uint64_t total_entries;
-
-    mum_entry ev;
-    char *ev_path, *ev_name;
-
-    /* the current file */
-    level *file_level;
-    int file_fd;
-    bool file_eof;
-    unsigned char *file_buf;
-    unsigned char *file_peek;  /* data read while deciding it was not a cabinet */
-    size_t file_peek_len, file_peek_off;
-    uint64_t file_offset;
-
-    /* a failure of a level's source, seen inside a libarchive callback */
-    int src_status;
-
-    /* MUM_WALK_FILE_DIGESTS: the current file's digests, as it is read */
-    mum_hasher *dig_sha1, *dig_sha256;
-    bool threads;               /* mum_walk_run without MUM_WALK_SINGLE_THREAD */
-    bool dig_on;                /* the current file is being digested */
-    bool dig_dirty;             /* the hashers hold a file not read to the end */
-    mum_file_digests dig;
-};
+/* (the level and walker types: walk_internal.h) */
 
 static char *join_path(const char *parent, const char *name, char sep)
 {
@@ -1079,8 +1003,8 @@ static int check_options(mum_ctx *ctx, const mum_walk_options *o)
     return MUM_OK;
 }
 
-static int walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_walk_options *opts,
-                     mum_findings *findings, bool threads)
+int mum__walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_walk_options *opts,
+                    mum_findings *findings, bool threads)
 {
     static const mum_walk_options defaults = MUM_WALK_OPTIONS_INIT;
     if (!out || !input)
@@ -1154,7 +1078,7 @@ void mum_walk_free(mum_walk *w)
 {
     if (!w)
         return;
-    locale_t old = enter_utf8();
+    locale_t old = mum__walk_enter_utf8();
     close_file(w);
     while (w->nlevels)
         pop_level(w);
@@ -1166,7 +1090,7 @@ void mum_walk_free(mum_walk *w)
     mum_hasher_free(w->dig_sha1);
     mum_hasher_free(w->dig_sha256);
     mum__free(w);
-    leave_utf8(old);
+    mum__walk_leave_utf8(old);
 }
 
 static int walk_next(mum_walk *w, const mum_entry **out)
@@ -1271,25 +1195,25 @@ static int walk_read(mum_walk *w, const void **data, size_t *size)
 int mum_walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_walk_options *opts,
                   mum_findings *findings)
 {
-    locale_t old = enter_utf8();
-    int rc = walk_open(out, ctx, input, opts, findings, false);
-    leave_utf8(old);
+    locale_t old = mum__walk_enter_utf8();
+    int rc = mum__walk_open(out, ctx, input, opts, findings, false);
+    mum__walk_leave_utf8(old);
     return rc;
 }
 
 int mum_walk_next(mum_walk *w, const mum_entry **out)
 {
-    locale_t old = enter_utf8();
+    locale_t old = mum__walk_enter_utf8();
     int rc = walk_next(w, out);
-    leave_utf8(old);
+    mum__walk_leave_utf8(old);
     return rc;
 }
 
 int mum_walk_read(mum_walk *w, const void **data, size_t *size)
 {
-    locale_t old = enter_utf8();
+    locale_t old = mum__walk_enter_utf8();
     int rc = walk_read(w, data, size);
-    leave_utf8(old);
+    mum__walk_leave_utf8(old);
     return rc;
 }
 
@@ -1631,9 +1555,9 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
     static const mum_walk_consumer none = {0};
     const mum_walk_consumer *c = consumer ? consumer : &none;
     mum_walk *w;
-    locale_t old = enter_utf8();
-    int rc = walk_open(&w, ctx, input, opts, findings, true);
-    leave_utf8(old);
+    locale_t old = mum__walk_enter_utf8();
+    int rc = mum__walk_open(&w, ctx, input, opts, findings, true);
+    mum__walk_leave_utf8(old);
     if (rc != MUM_OK)
         return rc;
     if (w->opt.flags & MUM_WALK_SINGLE_THREAD) {

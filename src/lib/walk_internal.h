@@ -1,0 +1,108 @@
+/*
+ * walk_internal.h - what the parts of the container walk share: the
+ * walker and its stack of levels (container.c), and what the two-thread
+ * pipeline of mum_walk_run (walk_run.c) needs of them.
+ */
+#ifndef MUM_WALK_INTERNAL_H
+#define MUM_WALK_INTERNAL_H
+
+#include "internal.h"
+
+#include <mum/cab.h>
+#include <mum/container.h>
+
+#include <locale.h>
+
+/* Folded name -> the name as first seen (a mum_strmap owning both). */
+typedef mum_strmap name_set;
+
+typedef struct dir_frame {
+    char *rel;        /* path from the folder input ("" at its top) */
+    char **names;
+    size_t count, next;
+} dir_frame;
+
+typedef struct level level;
+
+struct level {
+    mum_walk *w;
+    level *parent;
+    mum_container_type type;
+    char *path;              /* nested path of the container */
+    char *name;              /* its name in its parent (the input's path at depth 0) */
+    uint32_t depth;
+    uint64_t index, size;    /* the container's own entry */
+    bool has_mtime;
+    int64_t mtime;
+    uint64_t entries;
+    name_set names;
+
+    /* cabinet */
+    struct archive *a;
+    int fd;                  /* the file this level reads; -1: the parent entry */
+    unsigned char *buf;      /* read buffer for fd */
+    unsigned char *peek;     /* bytes taken from the parent before libarchive started */
+    size_t peek_len, peek_off;
+    mum_cab_digest *digest;
+    mum_cab_header cab;
+    mum_cab_signature sig;
+    bool have_sig;
+    uint64_t consumed;       /* bytes taken from the source (read or skipped) */
+    bool source_end;         /* the source gave its end of data */
+
+    /* folder */
+    char *root;
+    dir_frame *frames;
+    size_t nframes, frames_cap;
+};
+
+enum walk_state { ST_START, ST_READY, ST_FILE, ST_DONE, ST_FAILED };
+
+struct mum_walk {
+    mum_ctx *ctx;
+    mum_findings *findings;
+    mum_walk_options opt;
+    char *input;
+    level *levels;
+    uint32_t nlevels, levels_cap;
+    enum walk_state state;
+    int status;
+    bool pop_pending;        /* the last event was a CONTAINER_END: drop that level next */
+    uint64_t total_entries;
+
+    mum_entry ev;
+    char *ev_path, *ev_name;
+
+    /* the current file */
+    level *file_level;
+    int file_fd;
+    bool file_eof;
+    unsigned char *file_buf;
+    unsigned char *file_peek;  /* data read while deciding it was not a cabinet */
+    size_t file_peek_len, file_peek_off;
+    uint64_t file_offset;
+
+    /* a failure of a level's source, seen inside a libarchive callback */
+    int src_status;
+
+    /* MUM_WALK_FILE_DIGESTS: the current file's digests, as it is read */
+    mum_hasher *dig_sha1, *dig_sha256;
+    bool threads;               /* mum_walk_run without MUM_WALK_SINGLE_THREAD */
+    bool dig_on;                /* the current file is being digested */
+    bool dig_dirty;             /* the hashers hold a file not read to the end */
+    mum_file_digests dig;
+};
+
+/*
+ * libarchive converts names to the calling thread's locale: every call into
+ * the walk runs between these two, with a UTF-8 LC_CTYPE for this thread
+ * only.  enter returns what leave restores ((locale_t)0: nothing).
+ */
+MUM_INTERNAL locale_t mum__walk_enter_utf8(void);
+MUM_INTERNAL void mum__walk_leave_utf8(locale_t old);
+/* mum_walk_open; threads: for mum_walk_run without MUM_WALK_SINGLE_THREAD.
+ * Call it between mum__walk_enter_utf8 and mum__walk_leave_utf8. */
+MUM_INTERNAL int mum__walk_open(mum_walk **out, mum_ctx *ctx, const char *input,
+                                const mum_walk_options *opts, mum_findings *findings, bool threads);
+
+#endif
