@@ -1,11 +1,11 @@
 /*
  * container.c - walking an input's entries: cabinets through libarchive
- * (the only file that includes it), folders through the file system, nested
- * cabinets streamed from their parent entry (the two-thread pipeline of
- * mum_walk_run is in walk_run.c).
+ * (this file and walk_cab.c are the only ones that include it), folders
+ * through the file system, nested cabinets streamed from their parent entry
+ * (the two-thread pipeline of mum_walk_run is in walk_run.c).
  *
  * Each open container is a level on a stack.  A cabinet level feeds
- * libarchive from a read callback that takes its bytes either from a file
+ * libarchive (walk_cab.c) from a read callback that takes its bytes either from a file
  * or from the parent level's current entry; every byte passes through the
  * level's cabinet digest on the way (when signatures were asked for), so a
  * nested cabinet's signature and digests come out of the same single pass.
@@ -119,21 +119,18 @@ static char *join_path(const char *parent, const char *name, char sep)
     return mum__asprintf("%s%c%s", parent, sep, name);
 }
 
-static mum_location entry_loc(const mum_walk *w, const char *entry)
+mum_location mum__walk_entry_loc(const mum_walk *w, const char *entry)
 {
     mum_location loc = {.input = w->input, .entry = entry && *entry ? entry : NULL};
     return loc;
 }
 
-static int walk_fail(mum_walk *w, int status, const char *entry, const char *fmt, ...)
-    MUM_PRINTF(4, 5);
-
-static int walk_fail(mum_walk *w, int status, const char *entry, const char *fmt, ...)
+int mum__walk_fail(mum_walk *w, int status, const char *entry, const char *fmt, ...)
 {
     if (status == MUM_ENOMEM) {
         w->status = mum__nomem(w->ctx);
     } else {
-        mum_location loc = entry_loc(w, entry);
+        mum_location loc = mum__walk_entry_loc(w, entry);
         va_list ap;
         va_start(ap, fmt);
         w->status = mum__verror(w->ctx, status, &loc, fmt, ap);
@@ -143,10 +140,7 @@ static int walk_fail(mum_walk *w, int status, const char *entry, const char *fmt
     return w->status;
 }
 
-static int walk_finding(mum_walk *w, mum_rule_id rule, const char *entry, const char *fmt, ...)
-    MUM_PRINTF(4, 5);
-
-static int walk_finding(mum_walk *w, mum_rule_id rule, const char *entry, const char *fmt, ...)
+int mum__walk_finding(mum_walk *w, mum_rule_id rule, const char *entry, const char *fmt, ...)
 {
     if (!w->findings)
         return MUM_OK;
@@ -154,200 +148,21 @@ static int walk_finding(mum_walk *w, mum_rule_id rule, const char *entry, const 
     va_start(ap, fmt);
     char *msg = mum__vasprintf(fmt, ap);
     va_end(ap);
-    mum_location loc = entry_loc(w, entry);
+    mum_location loc = mum__walk_entry_loc(w, entry);
     int rc = msg ? mum__finding(w->findings, rule, &loc, "%s", msg) : MUM_ENOMEM;
     mum__free(msg);
     return rc;
 }
 
 /* A read of a file failed: the file (or entry of a folder) and the offset. */
-static int io_fail(mum_walk *w, const char *entry, uint64_t offset, int err)
+int mum__walk_io_fail(mum_walk *w, const char *entry, uint64_t offset, int err)
 {
-    mum_location loc = entry_loc(w, entry);
+    mum_location loc = mum__walk_entry_loc(w, entry);
     loc.has_offset = true;
     loc.offset = offset;
     w->status = mum__error(w->ctx, MUM_EIO, &loc, "read error: %s", strerror(err));
     w->state = ST_FAILED;
     return w->status;
-}
-
-/* ---- truncation ---- */
-
-/*
- * Where a cabinet level's bytes must reach: the header's cbCabinet, and the
- * end of its signature when the reserve puts one right after the cabinet (a
- * reserve that puts it elsewhere is a container.signature-layout finding,
- * not a promise about the length).
- */
-static uint64_t expected_end(const level *L)
-{
-    const mum_cab_header *h = &L->cab;
-    uint64_t end = h->cabinet_size;
-    if (h->signature_reserve && h->signature_offset == h->cabinet_size && h->signature_length)
-        end += h->signature_length;
-    return end;
-}
-
-/*
- * A cabinet that ends before its header says is a read error of the walk,
- * whichever command walks it: the message names the file and the offset
- * where its bytes stop.  `size` is the level's length as far as known.
- */
-static int truncated_at(mum_walk *w, level *L, uint64_t size)
-{
-    mum_location loc = entry_loc(w, L->path);
-    loc.has_offset = true;
-    loc.offset = size;
-    const mum_cab_header *h = &L->cab;
-    if (size < h->cabinet_size)
-        w->status = mum__error(w->ctx, MUM_EFORMAT, &loc,
-                               "truncated: the %s ends at %" PRIu64 " but the cabinet's header gives it %" PRIu32
-                               " bytes",
-                               L->depth ? "entry" : "file", size, h->cabinet_size);
-    else
-        w->status = mum__error(w->ctx, MUM_EFORMAT, &loc,
-                               "truncated: the %s ends at %" PRIu64 " inside the cabinet's signature, which "
-                               "should end at %" PRIu64,
-                               L->depth ? "entry" : "file", size, expected_end(L));
-    w->state = ST_FAILED;
-    return w->status;
-}
-
-/*
- * When the cabinet reader fails, the reason is often that a source ran out
- * (libarchive then says "Truncated CAB header" of whatever entry it was
- * at): the outermost cabinet whose source ended short of its cbCabinet is
- * what is cut, and the error names it.  MUM_OK when none is.
- */
-static int truncation_fail(mum_walk *w)
-{
-    for (uint32_t i = 0; i < w->nlevels; i++) {
-        level *L = &w->levels[i];
-        if (L->type == MUM_CONTAINER_CABINET && L->source_end && L->consumed < L->cab.cabinet_size)
-            return truncated_at(w, L, L->consumed);
-    }
-    return MUM_OK;
-}
-
-/* ---- reading a level's source (the tap) ---- */
-
-/*
- * The next bytes of a cabinet level's source: the peeked bytes, then the
- * file or the parent entry.  Every byte goes through the digest.  Returns
- * the count, 0 at the end, -1 on failure (w->src_status set, and the
- * reason on ctx).
- */
-static ssize_t source_read(level *L, const void **out)
-{
-    mum_walk *w = L->w;
-    const void *p = NULL;
-    size_t n = 0;
-    if (L->peek_off < L->peek_len) {
-        p = L->peek + L->peek_off;
-        n = L->peek_len - L->peek_off;
-        L->peek_off = L->peek_len;
-    } else if (L->fd >= 0) {
-        ssize_t r = mum__read(L->fd, L->buf, BLOCK);
-        if (r < 0) {
-            w->src_status = io_fail(w, L->path, L->consumed, errno);
-            return -1;
-        }
-        p = L->buf;
-        n = (size_t)r;
-    } else {
-        level *P = L->parent;
-        la_int64_t off;
-        int r = archive_read_data_block(P->a, &p, &n, &off);
-        if (r == ARCHIVE_EOF) {
-            n = 0;
-        } else if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-            const char *msg = archive_error_string(P->a);
-            int st = archive_errno(P->a) == ENOMEM ? MUM_ENOMEM : MUM_EFORMAT;
-            if (w->state == ST_FAILED) /* the parent's own source failed: its reason stands */
-                w->src_status = w->status;
-            else if (st != MUM_ENOMEM && truncation_fail(w) != MUM_OK)
-                w->src_status = w->status;
-            else
-                w->src_status = walk_fail(w, st, L->path, "%s", msg ? msg : "cannot read the cabinet data");
-            return -1;
-        }
-    }
-    L->consumed += n;
-    if (n == 0)
-        L->source_end = true;
-    if (n && L->digest) {
-        int rc = mum_cab_digest_update(L->digest, p, n);
-        if (rc != MUM_OK) {
-            w->src_status = walk_fail(w, rc, L->path, "cannot digest the cabinet");
-            return -1;
-        }
-    }
-    *out = p;
-    return (ssize_t)n;
-}
-
-static la_ssize_t cb_read(struct archive *a, void *ud, const void **buf)
-{
-    MUM_UNUSED(a);
-    return source_read(ud, buf);
-}
-
-static la_int64_t cb_skip(struct archive *a, void *ud, la_int64_t request)
-{
-    MUM_UNUSED(a);
-    level *L = ud;
-    if (L->peek_off < L->peek_len || request <= 0)
-        return 0;
-    off_t cur = lseek(L->fd, 0, SEEK_CUR);
-    struct stat st;
-    if (cur < 0 || fstat(L->fd, &st) != 0 || !S_ISREG(st.st_mode))
-        return 0;
-    la_int64_t room = st.st_size > cur ? st.st_size - cur : 0;
-    if (request > room)
-        request = room;
-    if (lseek(L->fd, request, SEEK_CUR) < 0)
-        return 0;
-    L->consumed += (uint64_t)request;
-    return request;
-}
-
-/* Reads what libarchive left of a cabinet, so the digest sees every byte. */
-static int drain(level *L)
-{
-    for (;;) {
-        const void *p;
-        ssize_t n = source_read(L, &p);
-        if (n < 0)
-            return L->w->status;
-        if (n == 0)
-            return MUM_OK;
-    }
-}
-
-/* The reason libarchive gives, located at an entry. */
-static int archive_fail(mum_walk *w, struct archive *a, const char *entry)
-{
-    if (w->src_status != MUM_OK || w->state == ST_FAILED)
-        return w->status; /* a source failed; its reason is recorded */
-    const char *msg = archive_error_string(a);
-    if (!msg)
-        msg = "unknown error in the cabinet reader";
-    if (archive_errno(a) == ENOMEM)
-        return walk_fail(w, MUM_ENOMEM, entry, "out of memory");
-    if (truncation_fail(w) != MUM_OK)
-        return w->status;
-    /* libarchive does not say where; the place is the entry, and how far
-     * into its cabinet the reader had got (the end of the bad block). */
-    la_int64_t at = archive_filter_bytes(a, 0);
-    char where[64] = "";
-    if (at > 0)
-        snprintf(where, sizeof where, " (the cabinet read up to offset %" PRId64 ")", (int64_t)at);
-    if (strncmp(msg, "Checksum error", 14) == 0)
-        return walk_fail(w, MUM_EFORMAT, entry, "CFDATA checksum mismatch, the data is corrupt (%s)%s",
-                         msg, where);
-    if (strstr(msg, "Unsupported"))
-        return walk_fail(w, MUM_EUNSUPPORTED, entry, "%s", msg);
-    return walk_fail(w, MUM_EFORMAT, entry, "%s%s", msg, where);
 }
 
 /* ---- opening and closing levels ---- */
@@ -414,97 +229,6 @@ static bool is_mscf(const void *p, size_t n)
     return n >= 4 && memcmp(p, "MSCF", 4) == 0;
 }
 
-/*
- * MUM_WALK_SIGNATURE_ONE_DIGEST: a cabinet read from a file can have its
- * signature read first, where the header says it is, to digest the
- * cabinet in the one algorithm the signature holds.  Anything unclear (no
- * signature, not readable there, not plain) leaves both digests on.  The
- * signature that is verified is still the one read with the cabinet.
- */
-static int signature_alg_ahead(level *L, unsigned *flags)
-{
-    const mum_cab_header *h = &L->cab;
-    if (!h->signature_reserve || h->signature_offset < MUM_CAB_SIGNED_HEADER ||
-        h->signature_length == 0 || h->signature_length > MUM_CAB_SIGNATURE_MAX)
-        return MUM_OK;
-    unsigned char *blob = mum__malloc(h->signature_length);
-    if (!blob)
-        return MUM_ENOMEM;
-    /* a read error here only leaves both digests on: the walk reads the
-     * signature again with the cabinet, and fails there if it must */
-    ssize_t got = mum__pread_full(L->fd, blob, h->signature_length, (off_t)h->signature_offset);
-    mum_hash_alg alg = got == (ssize_t)h->signature_length ? mum_cab_signature_alg(blob, (size_t)got)
-                                                           : MUM_HASH_NONE;
-    mum__free(blob);
-    *flags |= alg == MUM_HASH_SHA1     ? MUM_CAB_DIGEST_ONLY_SHA1
-              : alg == MUM_HASH_SHA256 ? MUM_CAB_DIGEST_ONLY_SHA256
-                                       : 0;
-    return MUM_OK;
-}
-
-/*
- * Checks the header of a cabinet level and starts libarchive on it.  `head`
- * holds the first bytes (as many as were at hand).
- */
-static int start_cabinet(mum_walk *w, level *L, const unsigned char *head, size_t head_len,
-                         bool complete)
-{
-    L->type = MUM_CONTAINER_CABINET;
-    mum_location loc = entry_loc(w, L->path);
-    int rc = mum_cab_header_parse(&L->cab, w->ctx, &loc, head, head_len);
-    if (rc != MUM_OK) {
-        w->state = ST_FAILED;
-        return w->status = rc;
-    }
-    const mum_cab_header *h = &L->cab;
-    if (h->flags & (MUM_CAB_FLAG_PREV_CABINET | MUM_CAB_FLAG_NEXT_CABINET)) {
-        return walk_fail(w, MUM_EUNSUPPORTED, L->path,
-                         "cabinet %u of a multi-cabinet set (previous '%s', next '%s'): "
-                         "sets spanning several files are not supported",
-                         (unsigned)h->cabinet_index + 1, h->prev_cabinet, h->next_cabinet);
-    }
-    if ((rc = mum_cab_tables_check(h, w->ctx, &loc, head, head_len, complete)) != MUM_OK) {
-        w->state = ST_FAILED;
-        return w->status = rc;
-    }
-    if (h->folders_known && h->files_offset > h->folders_end) {
-        rc = walk_finding(w, MUM_R_CONTAINER_HEADER_GAP, L->path,
-                          "%" PRIu32 " bytes lie between the folder table (ends at %" PRIu32
-                          ") and the file table (at %" PRIu32 "); readers that ignore the file "
-                          "table's offset list other files",
-                          h->files_offset - h->folders_end, h->folders_end, h->files_offset);
-        if (rc != MUM_OK)
-            return walk_fail(w, rc, L->path, "out of memory");
-    }
-    /* The plain SHA-256 is of nested cabinets only: the input's own is not an entry's. */
-    bool raw = (w->opt.flags & MUM_WALK_CONTAINER_SHA256) && L->depth > 0;
-    bool whole = (w->opt.flags & MUM_WALK_SIGNATURES) || raw;
-    if (whole) {
-        unsigned flags = raw ? MUM_CAB_DIGEST_RAW : 0;
-        if (w->threads)
-            flags |= MUM_CAB_DIGEST_THREAD; /* off the decoding thread, the busiest */
-        if ((w->opt.flags & MUM_WALK_SIGNATURE_ONE_DIGEST) && L->fd >= 0)
-            rc = signature_alg_ahead(L, &flags);
-        if (rc == MUM_OK)
-            rc = mum_cab_digest_new(&L->digest, flags);
-        if (rc != MUM_OK)
-            return walk_fail(w, rc, L->path, "cannot start the cabinet digest");
-    }
-    L->a = archive_read_new();
-    if (!L->a)
-        return walk_fail(w, MUM_ENOMEM, L->path, "out of memory");
-    archive_read_support_format_cab(L->a);
-    /* Names without the UTF-8 flag are in a Windows code page; like
-     * cabextract, read them as ISO-8859-1 so that no byte is lost. */
-    archive_read_set_format_option(L->a, "cab", "hdrcharset", "ISO-8859-1");
-    /* Skipping by seeking is only allowed when no digest needs every byte. */
-    archive_skip_callback *skip = (L->fd >= 0 && !whole) ? cb_skip : NULL;
-    w->src_status = MUM_OK;
-    if (archive_read_open2(L->a, L, NULL, cb_read, skip, NULL) != ARCHIVE_OK)
-        return archive_fail(w, L->a, L->path);
-    return MUM_OK;
-}
-
 /* Reads the directory rel (under the folder root) into a new frame, sorted. */
 static int cmp_str(const void *a, const void *b)
 {
@@ -515,17 +239,17 @@ static int push_frame(mum_walk *w, level *L, const char *rel)
 {
     char *full = *rel ? mum__asprintf("%s/%s", L->root, rel) : mum__strdup(L->root);
     if (!full)
-        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+        return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
     DIR *d = opendir(full);
     if (!d) {
         int e = errno;
         mum__free(full);
-        return walk_fail(w, MUM_EIO, rel, "cannot open the folder: %s", strerror(e));
+        return mum__walk_fail(w, MUM_EIO, rel, "cannot open the folder: %s", strerror(e));
     }
     mum__free(full);
     if (!mum__grow((void **)&L->frames, &L->frames_cap, L->nframes + 1, sizeof *L->frames)) {
         closedir(d);
-        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+        return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
     }
     dir_frame *f = &L->frames[L->nframes++];
     memset(f, 0, sizeof *f);
@@ -546,7 +270,7 @@ static int push_frame(mum_walk *w, level *L, const char *rel)
     }
     closedir(d);
     if (rc != MUM_OK)
-        return walk_fail(w, rc, rel, "out of memory");
+        return mum__walk_fail(w, rc, rel, "out of memory");
     if (f->count > 1) /* an empty folder has no names: qsort takes no NULL */
         qsort(f->names, f->count, sizeof *f->names, cmp_str);
     return MUM_OK;
@@ -560,7 +284,7 @@ static int set_event(mum_walk *w, mum_entry_kind kind, const char *path, const c
     if (!p || !n) {
         mum__free(p);
         mum__free(n);
-        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+        return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
     }
     mum__free(w->ev_path);
     mum__free(w->ev_name);
@@ -612,25 +336,25 @@ static const char *unsafe_reason(const char *name)
 static int account_entry(mum_walk *w, level *L, const char *name, const char *path)
 {
     if (++w->total_entries > w->opt.max_entries)
-        return walk_fail(w, MUM_ELIMIT, path, "more than %" PRIu64 " entries", w->opt.max_entries);
+        return mum__walk_fail(w, MUM_ELIMIT, path, "more than %" PRIu64 " entries", w->opt.max_entries);
     if (strlen(path) > MAX_PATH_BYTES)
-        return walk_fail(w, MUM_ELIMIT, L->path, "an entry path longer than %zu bytes", MAX_PATH_BYTES);
+        return mum__walk_fail(w, MUM_ELIMIT, L->path, "an entry path longer than %zu bytes", MAX_PATH_BYTES);
     L->entries++;
     const char *clash;
     if (!name_set_add(&L->names, name, &clash))
-        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+        return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
     int rc = MUM_OK;
     if (clash && strcmp(clash, name) == 0)
-        rc = walk_finding(w, MUM_R_CONTAINER_DUPLICATE_NAME, path,
-                          "the name '%s' appears more than once", name);
+        rc = mum__walk_finding(w, MUM_R_CONTAINER_DUPLICATE_NAME, path,
+                               "the name '%s' appears more than once", name);
     else if (clash)
-        rc = walk_finding(w, MUM_R_CONTAINER_CASE_DUPLICATE, path,
-                          "'%s' and '%s' differ only in case; Windows sees one file", clash, name);
+        rc = mum__walk_finding(w, MUM_R_CONTAINER_CASE_DUPLICATE, path,
+                               "'%s' and '%s' differ only in case; Windows sees one file", clash, name);
     const char *why;
     if (rc == MUM_OK && L->type == MUM_CONTAINER_CABINET && (why = unsafe_reason(name)))
-        rc = walk_finding(w, MUM_R_CONTAINER_UNSAFE_NAME, path, "the name has %s", why);
+        rc = mum__walk_finding(w, MUM_R_CONTAINER_UNSAFE_NAME, path, "the name has %s", why);
     if (rc != MUM_OK)
-        return walk_fail(w, rc, NULL, "out of memory");
+        return mum__walk_fail(w, rc, NULL, "out of memory");
     return MUM_OK;
 }
 
@@ -648,7 +372,7 @@ static int peek_entry(mum_walk *w, level *L, const char *path, unsigned char **o
 {
     unsigned char *buf = mum__malloc(BLOCK);
     if (!buf)
-        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+        return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
     size_t have = 0;
     w->src_status = MUM_OK;
     while (have < BLOCK) {
@@ -660,7 +384,7 @@ static int peek_entry(mum_walk *w, level *L, const char *path, unsigned char **o
             break;
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
             mum__free(buf);
-            return archive_fail(w, L->a, path);
+            return mum__walk_archive_fail(w, L->a, path);
         }
         size_t room = BLOCK - have;
         if (n > room) {
@@ -668,7 +392,7 @@ static int peek_entry(mum_walk *w, level *L, const char *path, unsigned char **o
             unsigned char *nb = mum__realloc(buf, have + n);
             if (!nb) {
                 mum__free(buf);
-                return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+                return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
             }
             buf = nb;
         }
@@ -687,11 +411,11 @@ static int open_nested_from_parent(mum_walk *w, const char *path, const char *na
     level *L = push_level(w, path, name);
     if (!L) {
         mum__free(peek);
-        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+        return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
     }
     L->peek = peek;
     L->peek_len = peek_len;
-    return start_cabinet(w, L, peek, peek_len, peek_len < BLOCK);
+    return mum__walk_start_cabinet(w, L, peek, peek_len, peek_len < BLOCK);
 }
 
 static int open_cabinet_file(mum_walk *w, const char *path, const char *name, int fd)
@@ -699,17 +423,17 @@ static int open_cabinet_file(mum_walk *w, const char *path, const char *name, in
     level *L = push_level(w, path, name);
     if (!L) {
         close(fd);
-        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+        return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
     }
     L->fd = fd;
     if (!(L->buf = mum__malloc(BLOCK)))
-        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+        return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
     ssize_t n = mum__pread_full(fd, L->buf, BLOCK, 0);
     if (n < 0)
-        return io_fail(w, path, 0, errno);
+        return mum__walk_io_fail(w, path, 0, errno);
     struct stat st;
     bool complete = fstat(fd, &st) == 0 && (uint64_t)n == (uint64_t)st.st_size;
-    return start_cabinet(w, L, L->buf, (size_t)n, complete);
+    return mum__walk_start_cabinet(w, L, L->buf, (size_t)n, complete);
 }
 
 static int64_t local_as_utc(time_t t)
@@ -733,7 +457,7 @@ static int next_in_cabinet(mum_walk *w, level *L, bool *done)
         return MUM_OK;
     }
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-        return archive_fail(w, L->a, L->path);
+        return mum__walk_archive_fail(w, L->a, L->path);
     const char *name = archive_entry_pathname_utf8(ae);
     if (!name)
         name = archive_entry_pathname(ae);
@@ -741,7 +465,7 @@ static int next_in_cabinet(mum_walk *w, level *L, bool *done)
         name = "(unnamed)";
     char *path = join_path(L->path, name, '!');
     if (!path)
-        return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+        return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
     int rc = account_entry(w, L, name, path);
     if (rc == MUM_OK)
         rc = set_event(w, MUM_ENTRY_FILE, path, name);
@@ -766,12 +490,12 @@ static int next_in_cabinet(mum_walk *w, level *L, bool *done)
             return rc;
         if (is_mscf(peek, len)) {
             if (e->depth > w->opt.max_depth) {
-                rc = walk_finding(w, MUM_R_CONTAINER_TOO_DEEP, e->path,
-                                  "a cabinet nested %u deep is not opened (limit %u)",
-                                  (unsigned)e->depth, (unsigned)w->opt.max_depth);
+                rc = mum__walk_finding(w, MUM_R_CONTAINER_TOO_DEEP, e->path,
+                                       "a cabinet nested %u deep is not opened (limit %u)",
+                                       (unsigned)e->depth, (unsigned)w->opt.max_depth);
                 if (rc != MUM_OK) {
                     mum__free(peek);
-                    return walk_fail(w, rc, NULL, "out of memory");
+                    return mum__walk_fail(w, rc, NULL, "out of memory");
                 }
             } else {
                 uint64_t index = e->index, size = e->size;
@@ -813,25 +537,25 @@ static int next_in_folder(mum_walk *w, level *L, bool *done)
         char *full = rel ? mum__asprintf("%s/%s", L->root, rel) : NULL;
         if (!full) {
             mum__free(rel);
-            return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+            return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
         }
         struct stat st;
         int rc = MUM_OK;
         if (lstat(full, &st) != 0) {
-            rc = walk_fail(w, MUM_EIO, rel, "cannot read: %s", strerror(errno));
+            rc = mum__walk_fail(w, MUM_EIO, rel, "cannot read: %s", strerror(errno));
         } else if (S_ISDIR(st.st_mode)) {
             if (L->nframes >= MAX_FOLDER_DEPTH)
-                rc = walk_finding(w, MUM_R_CONTAINER_TOO_DEEP, rel,
-                                  "folders nested deeper than %d are not read", MAX_FOLDER_DEPTH);
+                rc = mum__walk_finding(w, MUM_R_CONTAINER_TOO_DEEP, rel,
+                                       "folders nested deeper than %d are not read", MAX_FOLDER_DEPTH);
             else
                 rc = push_frame(w, L, rel);
             if (rc != MUM_OK && w->state != ST_FAILED)
-                rc = walk_fail(w, rc, NULL, "out of memory");
+                rc = mum__walk_fail(w, rc, NULL, "out of memory");
         } else if (!S_ISREG(st.st_mode)) {
-            rc = walk_finding(w, MUM_R_CONTAINER_NOT_REGULAR, rel, "%s skipped",
-                              S_ISLNK(st.st_mode) ? "a symbolic link" : "a special file");
+            rc = mum__walk_finding(w, MUM_R_CONTAINER_NOT_REGULAR, rel, "%s skipped",
+                                   S_ISLNK(st.st_mode) ? "a symbolic link" : "a special file");
             if (rc != MUM_OK)
-                rc = walk_fail(w, rc, NULL, "out of memory");
+                rc = mum__walk_fail(w, rc, NULL, "out of memory");
         } else {
             rc = account_entry(w, L, rel, rel);
             if (rc == MUM_OK)
@@ -846,20 +570,20 @@ static int next_in_folder(mum_walk *w, level *L, bool *done)
                 rc = MUM_OK;
                 int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
                 if (fd < 0) {
-                    rc = walk_fail(w, MUM_EIO, rel, "cannot open: %s", strerror(errno));
+                    rc = mum__walk_fail(w, MUM_EIO, rel, "cannot open: %s", strerror(errno));
                 } else {
                     unsigned char magic[4];
                     ssize_t got = 0;
                     if ((w->opt.flags & MUM_WALK_DESCEND) && looks_like_cabinet_name(leaf) &&
                         (got = mum__pread_full(fd, magic, 4, 0)) < 0)
-                        rc = io_fail(w, rel, 0, errno);
+                        rc = mum__walk_io_fail(w, rel, 0, errno);
                     bool cab = got == 4 && is_mscf(magic, 4);
                     if (cab && e->depth > w->opt.max_depth) {
                         cab = false;
-                        if (walk_finding(w, MUM_R_CONTAINER_TOO_DEEP, rel,
-                                         "a cabinet nested %u deep is not opened (limit %u)",
-                                         (unsigned)e->depth, (unsigned)w->opt.max_depth) != MUM_OK)
-                            rc = walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+                        if (mum__walk_finding(w, MUM_R_CONTAINER_TOO_DEEP, rel,
+                                              "a cabinet nested %u deep is not opened (limit %u)",
+                                              (unsigned)e->depth, (unsigned)w->opt.max_depth) != MUM_OK)
+                            rc = mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
                     }
                     if (rc != MUM_OK) {
                         close(fd);
@@ -911,7 +635,7 @@ static int end_container(mum_walk *w, level *L)
         uint64_t size = 0;
         struct stat st;
         if (L->digest || L->fd < 0) {
-            if ((rc = drain(L)) != MUM_OK)
+            if ((rc = mum__walk_drain(L)) != MUM_OK)
                 return rc;
             size = L->consumed;
         } else if (fstat(L->fd, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -919,11 +643,11 @@ static int end_container(mum_walk *w, level *L)
         } else {
             size = UINT64_MAX; /* not a regular file: only its reads can tell */
         }
-        if (size < expected_end(L))
-            return truncated_at(w, L, size);
+        if (size < mum__walk_expected_end(L))
+            return mum__walk_truncated_at(w, L, size);
     }
     if (L->type == MUM_CONTAINER_CABINET && L->digest) {
-        mum_location loc = entry_loc(w, L->path);
+        mum_location loc = mum__walk_entry_loc(w, L->path);
         rc = mum_cab_digest_finish(L->digest, w->ctx, &loc, &L->sig, w->findings);
         if (rc != MUM_OK) {
             w->state = ST_FAILED;
@@ -964,8 +688,8 @@ static int digest_start(mum_walk *w)
             rc = MUM_ECRYPTO;
     }
     if (rc != MUM_OK)
-        return walk_fail(w, rc, w->ev.path, "%s",
-                         rc == MUM_ENOMEM ? "out of memory" : "the digest could not be computed");
+        return mum__walk_fail(w, rc, w->ev.path, "%s",
+                              rc == MUM_ENOMEM ? "out of memory" : "the digest could not be computed");
     w->dig_dirty = true;
     w->dig_on = true;
     return MUM_OK;
@@ -975,7 +699,7 @@ static int digest_update(mum_walk *w, const void *data, size_t size)
 {
     if ((w->dig_sha1 && mum_hasher_update(w->dig_sha1, data, size) != MUM_OK) ||
         mum_hasher_update(w->dig_sha256, data, size) != MUM_OK)
-        return walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
+        return mum__walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
     return MUM_OK;
 }
 
@@ -986,7 +710,7 @@ static int digest_finish(mum_walk *w)
     w->dig.sha1_valid = w->dig_sha1 != NULL;
     if ((w->dig_sha1 && mum_hasher_final(w->dig_sha1, w->dig.sha1) != MUM_OK) ||
         mum_hasher_final(w->dig_sha256, w->dig.sha256) != MUM_OK)
-        return walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
+        return mum__walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
     w->ev.digests = &w->dig;
     return MUM_OK;
 }
@@ -1154,10 +878,10 @@ static int read_block(mum_walk *w, const void **data, size_t *size)
     level *L = w->file_level;
     if (L->type == MUM_CONTAINER_FOLDER) {
         if (!w->file_buf && !(w->file_buf = mum__malloc(BLOCK)))
-            return walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+            return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
         ssize_t n = mum__read(w->file_fd, w->file_buf, BLOCK);
         if (n < 0)
-            return io_fail(w, w->ev.path, w->file_offset, errno);
+            return mum__walk_io_fail(w, w->ev.path, w->file_offset, errno);
         if (n == 0)
             w->file_eof = true;
         *data = w->file_buf;
@@ -1175,10 +899,10 @@ static int read_block(mum_walk *w, const void **data, size_t *size)
         return MUM_OK;
     }
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-        return archive_fail(w, L->a, w->ev.path);
+        return mum__walk_archive_fail(w, L->a, w->ev.path);
     if (off < 0 || (uint64_t)off != w->file_offset)
-        return walk_fail(w, MUM_EFORMAT, w->ev.path, "the entry's data has a hole at offset %" PRIu64,
-                         w->file_offset);
+        return mum__walk_fail(w, MUM_EFORMAT, w->ev.path, "the entry's data has a hole at offset %" PRIu64,
+                              w->file_offset);
     *data = p;
     *size = n;
     w->file_offset += n;

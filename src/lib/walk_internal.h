@@ -105,4 +105,26 @@ MUM_INTERNAL void mum__walk_leave_utf8(locale_t old);
 MUM_INTERNAL int mum__walk_open(mum_walk **out, mum_ctx *ctx, const char *input,
                                 const mum_walk_options *opts, mum_findings *findings, bool threads);
 
+/* container.c: failures and findings of the walk, located in an entry
+ * ("" or NULL: the input itself).  walk_fail and io_fail put the walk in
+ * ST_FAILED and return the status recorded on w->ctx. */
+MUM_INTERNAL mum_location mum__walk_entry_loc(const mum_walk *w, const char *entry);
+MUM_INTERNAL int mum__walk_fail(mum_walk *w, int status, const char *entry, const char *fmt, ...)
+    MUM_PRINTF(4, 5);
+MUM_INTERNAL int mum__walk_finding(mum_walk *w, mum_rule_id rule, const char *entry, const char *fmt, ...)
+    MUM_PRINTF(4, 5);
+MUM_INTERNAL int mum__walk_io_fail(mum_walk *w, const char *entry, uint64_t offset, int err);
+
+/* walk_cab.c: a cabinet level.  start_cabinet checks its header (`head`:
+ * the first head_len bytes; complete: all there are) and starts libarchive
+ * on it; drain reads the rest of its source; expected_end is where its
+ * bytes must reach, truncated_at the error when they stop at `size`;
+ * archive_fail records libarchive's failure (or the truncation behind it). */
+MUM_INTERNAL int mum__walk_start_cabinet(mum_walk *w, level *L, const unsigned char *head,
+                                         size_t head_len, bool complete);
+MUM_INTERNAL int mum__walk_drain(level *L);
+MUM_INTERNAL uint64_t mum__walk_expected_end(const level *L);
+MUM_INTERNAL int mum__walk_truncated_at(mum_walk *w, level *L, uint64_t size);
+MUM_INTERNAL int mum__walk_archive_fail(mum_walk *w, struct archive *a, const char *entry);
+
 #endif
