@@ -1,0 +1,23 @@
+/*
+ * diff_internal.h - what diff.c (the comparison) and diff_result.c (the
+ * change list it fills) share.
+ */
+#ifndef MUM_DIFF_INTERNAL_H
+#define MUM_DIFF_INTERNAL_H
+
+#include "internal.h"
+
+#include <mum/diff.h>
+
+struct mum_diff_result {
+    mum_change *changes;
+    size_t count, cap;
+    mum_diff_pair *pairs;
+    size_t npairs;
+    mum_verify_result *vold, *vnew;
+};
+
+/* Frees what one change owns (not the change itself). */
+MUM_INTERNAL void mum__change_clear(mum_change *c);
+
+#endif /* MUM_DIFF_INTERNAL_H */
