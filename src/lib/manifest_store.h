@@ -1,6 +1,7 @@
 /*
- * manifest_store.h - what manifest.c (the parser) and manifest_check.c (the
- * checks) share: the storage behind a mum_manifest.
+ * manifest_store.h - what manifest.c (the parser), manifest_model.c (the
+ * model it leaves) and manifest_check.c (the checks) share: the storage
+ * behind a mum_manifest.
  *
  * Strings live in an arena of chunks, freed at once; the model's arrays are
  * growable vectors whose public pointers are set when the parse finishes.
@@ -55,5 +56,11 @@ struct mum_manifest_store {
 
 /* The most distinct unmodelled elements kept per manifest. */
 #define MUM_MANIFEST_MAX_ELEMENTS 4096
+
+#define VEC_AT(v, type, i) (&((type *)(v).items)[i])
+
+/* Points the model's arrays at the store's vectors, slicing the nested
+ * ones; called once, when the parse finishes (manifest_model.c). */
+MUM_INTERNAL void mum__manifest_link_model(mum_manifest *m, mum_manifest_store *s);
 
 #endif /* MUM_MANIFEST_STORE_H */
