@@ -7,38 +7,13 @@
  */
 #include "config.h"
 
-#include "diff_internal.h"
+#include "diff_compare.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- the comparison of one pair ---- */
-
-#define CHECK(expr)                                                                                \
-    do {                                                                                           \
-        int rc_ = (expr);                                                                          \
-        if (rc_ != MUM_OK)                                                                         \
-            return rc_;                                                                            \
-    } while (0)
-
-typedef struct side {
-    const mum_graph *g;
-    size_t input;
-    const char *platform;
-    mum_strmap pkgs;            /* lower name -> node (+1 index) */
-    mum_strmap comps;           /* component key -> node */
-} side;
-
-typedef struct differ {
-    mum_ctx *ctx;
-    mum_diff_result *res;
-    size_t pair;
-    bool cross;
-    side o, n;
-    mum_strmap explained;       /* lower names of what a reported change explains */
-    mum_strmap gone;            /* keys of packages/components added or removed ("p|", "c|") */
-} differ;
 
 static int index_of(const mum_strmap *m, const char *key)
 {
@@ -52,7 +27,7 @@ static const mum_node *node_of(const side *s, const mum_strmap *m, const char *k
     return i < 0 ? NULL : mum_graph_node(s->g, (size_t)i);
 }
 
-static char *lower(const char *s)
+char *mum__diff_lower(const char *s)
 {
     bool bad;
     return mum__utf8_lower(s ? s : "", &bad);
@@ -62,7 +37,7 @@ static char *lower(const char *s)
 static char *comp_key(const char *platform, const mum_identity *id)
 {
     mum_matrix_part part = mum__matrix_part(platform, id->arch);
-    char *low = lower(id->name), *arch = lower(id->arch);
+    char *low = mum__diff_lower(id->name), *arch = mum__diff_lower(id->arch);
     char *key = NULL;
     if (low && arch)
         key = part == MUM_PART_OTHER ? mum__asprintf("%s|other|%s", low, arch)
@@ -92,7 +67,7 @@ static int index_side(side *s)
         if (n->input != s->input || !n->id || !n->id->name || !n->manifest)
             continue;
         if (n->kind == MUM_NODE_PACKAGE)
-            CHECK(put_node(&s->pkgs, lower(n->id->name), n));
+            CHECK(put_node(&s->pkgs, mum__diff_lower(n->id->name), n));
         else if (n->kind == MUM_NODE_COMPONENT && !is_fileless_deployment(n))
             CHECK(put_node(&s->comps, comp_key(s->platform, n->id), n));
     }
@@ -101,7 +76,7 @@ static int index_side(side *s)
 
 static int mark(mum_strmap *set, const char *name)
 {
-    char *key = lower(name);
+    char *key = mum__diff_lower(name);
     if (!key)
         return MUM_ENOMEM;
     return mum__strmap_put(set, key, (void *)1, NULL);
@@ -110,7 +85,7 @@ static int mark(mum_strmap *set, const char *name)
 /* 1 when name is in the set, 0 when not, MUM_ENOMEM. */
 static int marked(const mum_strmap *set, const char *name)
 {
-    char *key = lower(name);
+    char *key = mum__diff_lower(name);
     if (!key)
         return MUM_ENOMEM;
     int found = mum__strmap_get(set, key) != NULL;
@@ -127,15 +102,8 @@ static int dup_opt(const char *s, const char **slot)
     return (*slot = mum__strdup(s)) ? MUM_OK : MUM_ENOMEM;
 }
 
-typedef struct change_in {
-    mum_change_kind kind;
-    unsigned flags;
-    const char *subject, *part, *item, *old_value, *new_value, *detail;
-    const mum_node *old_node, *new_node;
-} change_in;
-
 /* Appends a change (copying its strings); *out (may be NULL) gets its index. */
-static int add_change(differ *d, const change_in *in, size_t *out)
+int mum__diff_add_change(differ *d, const change_in *in, size_t *out)
 {
     mum_diff_result *r = d->res;
     if (!mum__grow((void **)&r->changes, &r->cap, r->count + 1, sizeof *r->changes))
@@ -213,7 +181,7 @@ static int one_sided(differ *d, bool packages)
                 /* a 32-bit part of a component both sides have: coverage */
                 char *native = NULL;
                 if (strcmp(c.part, "native") != 0) {
-                    char *low = lower(n->id->name);
+                    char *low = mum__diff_lower(n->id->name);
                     native = low ? mum__asprintf("%s|native", low) : NULL;
                     mum__free(low);
                     if (!native)
@@ -228,7 +196,7 @@ static int one_sided(differ *d, bool packages)
                 if (n->deployment)
                     c.detail = "a deployment";
             }
-            CHECK(add_change(d, &c, NULL));
+            CHECK(mum__diff_add_change(d, &c, NULL));
         }
     }
     return MUM_OK;
@@ -265,7 +233,7 @@ static int file_list_add(file_list *l, const mum_edge *e, const mum_node *comp)
     f->info = e->file_info;
     f->payload = e->to;
     f->comp = comp;
-    if (!(f->key = lower(e->file)))
+    if (!(f->key = mum__diff_lower(e->file)))
         return MUM_ENOMEM;
     l->count++;
     return MUM_OK;
@@ -336,7 +304,7 @@ static int compare_component(differ *d, const mum_node *oc, const mum_node *nc, 
         const mum_edge *e = &oc->edges[k];
         if (e->kind != MUM_EDGE_FILE || !e->file)
             continue;
-        char *key = lower(e->file);
+        char *key = mum__diff_lower(e->file);
         if (!key) {
             rc = MUM_ENOMEM;
             break;
@@ -352,7 +320,7 @@ static int compare_component(differ *d, const mum_node *oc, const mum_node *nc, 
             change_in c = {MUM_CHANGE_FILE_DESTINATION, 0, nc->id->name, part, ne->file,
                            fo->destination_path ? fo->destination_path : "",
                            fn->destination_path ? fn->destination_path : "", NULL, oc, nc};
-            rc = add_change(d, &c, NULL);
+            rc = mum__diff_add_change(d, &c, NULL);
         }
         if (rc != MUM_OK || d->cross || !content_differs(e, ne))
             continue;
@@ -366,13 +334,13 @@ static int compare_component(differ *d, const mum_node *oc, const mum_node *nc, 
         change_in c = {MUM_CHANGE_FILE_CHANGED, MUM_CHANGE_UNVERSIONED, nc->id->name, part, ne->file,
                        ov, nv, NULL, oc, nc};
         c.detail = nc->id->version;
-        rc = add_change(d, &c, NULL);
+        rc = mum__diff_add_change(d, &c, NULL);
     }
     for (size_t k = 0; k < nc->edge_count && rc == MUM_OK; k++) {
         const mum_edge *e = &nc->edges[k];
         if (e->kind != MUM_EDGE_FILE || !e->file)
             continue;
-        char *key = lower(e->file);
+        char *key = mum__diff_lower(e->file);
         if (!key) {
             rc = MUM_ENOMEM;
             break;
@@ -392,7 +360,7 @@ static int compare_component(differ *d, const mum_node *oc, const mum_node *nc, 
         } else {
             change_in c = {MUM_CHANGE_COMPONENT_VERSION, vcmp < 0 ? MUM_CHANGE_DOWNGRADE : 0u,
                            nc->id->name, part, NULL, oc->id->version, nc->id->version, detail, oc, nc};
-            rc = add_change(d, &c, NULL);
+            rc = mum__diff_add_change(d, &c, NULL);
         }
         mum__free(detail);
     }
@@ -416,7 +384,7 @@ static int report_files(differ *d, file_list *removed, file_list *added)
             c.item = c.subject;
             c.subject = a->comp->id->name;
             c.part = part_name_of(d, a->comp, true);
-            CHECK(add_change(d, &c, NULL));
+            CHECK(mum__diff_add_change(d, &c, NULL));
         }
     }
     for (int pass = 0; pass < 2; pass++) {
@@ -436,7 +404,7 @@ static int report_files(differ *d, file_list *removed, file_list *added)
                 c.new_value = val[0] ? val : NULL, c.new_node = f->comp;
             else
                 c.old_value = val[0] ? val : NULL, c.old_node = f->comp;
-            CHECK(add_change(d, &c, NULL));
+            CHECK(mum__diff_add_change(d, &c, NULL));
         }
     }
     return MUM_OK;
@@ -533,7 +501,7 @@ static char *describe_target(differ *d, const side *s, const mum_edge *e, bool *
     if (!suffix)
         return NULL;
     if (e->kind == MUM_EDGE_PACKAGE) {
-        char *low = lower(id->name);
+        char *low = mum__diff_lower(id->name);
         char *key = low ? mum__asprintf("p|%s", low) : NULL;
         *gone = key && mum__strmap_get(&d->gone, key);
         if (key)
@@ -644,7 +612,7 @@ static int compare_installs(differ *d, const mum_node *op, const mum_node *np)
         if (ov && nv) {
             change_in c = {MUM_CHANGE_PACKAGE_CHANGED, 0, np->id->name, NULL, "installs",
                            ov[0] ? ov : NULL, nv[0] ? nv : NULL, NULL, op, np};
-            rc = add_change(d, &c, NULL);
+            rc = mum__diff_add_change(d, &c, NULL);
         } else {
             rc = MUM_ENOMEM;
         }
@@ -715,7 +683,7 @@ static int attribute(differ *d, const mum_node *op, const mum_node *np, const ch
     if (same_text_ci(ov, nv))
         return MUM_OK;
     change_in c = {MUM_CHANGE_PACKAGE_CHANGED, flags, np->id->name, NULL, item, ov, nv, NULL, op, np};
-    return add_change(d, &c, NULL);
+    return mum__diff_add_change(d, &c, NULL);
 }
 
 typedef int (*describe_fn)(const side *, const mum_manifest_package *, strlist *);
@@ -742,7 +710,7 @@ static int compare_sets(differ *d, const mum_node *op, const mum_node *np, const
         if (ov && nv) {
             change_in c = {MUM_CHANGE_PACKAGE_CHANGED, 0, np->id->name, NULL, item,
                            ov[0] ? ov : NULL, nv[0] ? nv : NULL, NULL, op, np};
-            rc = add_change(d, &c, NULL);
+            rc = mum__diff_add_change(d, &c, NULL);
         } else {
             rc = MUM_ENOMEM;
         }
@@ -778,159 +746,6 @@ static int compare_package(differ *d, const mum_node *op, const mum_node *np)
     CHECK(compare_sets(d, op, np, "parents", describe_parents));
     CHECK(compare_sets(d, op, np, "applicability", describe_applicability));
     return compare_installs(d, op, np);
-}
-
-/* ---- catalogs ---- */
-
-static const mum_node *catalog_of(const mum_node *p)
-{
-    for (size_t k = 0; k < p->edge_count; k++)
-        if (p->edges[k].kind == MUM_EDGE_CATALOG)
-            return p->edges[k].to;
-    return NULL;
-}
-
-static const mum_signer_info *first_signer(const mum_node *c)
-{
-    const mum_signature *sig = c->catalog ? mum_catalog_signature(c->catalog) : NULL;
-    return sig && mum_signature_signer_count(sig) ? mum_signature_signer(sig, 0) : NULL;
-}
-
-static void signer_text(const mum_node *c, char *buf, size_t size)
-{
-    const mum_signer_info *si = first_signer(c);
-    if (!si)
-        snprintf(buf, size, "unsigned");
-    else
-        snprintf(buf, size, "%s", si->cert.subject ? si->cert.subject : "(certificate absent)");
-}
-
-static void timestamp_text(const mum_node *c, char *buf, size_t size)
-{
-    const mum_signer_info *si = first_signer(c);
-    if (!si || si->timestamp == MUM_TIMESTAMP_NONE) {
-        snprintf(buf, size, "none");
-        return;
-    }
-    char t[MUM_TIME_TEXT_MAX];
-    mum_time_format(si->timestamp_time, t);
-    snprintf(buf, size, "%s %s", mum_timestamp_kind_name(si->timestamp), t);
-}
-
-static void algorithm_text(const mum_node *c, char *buf, size_t size)
-{
-    bool seen[MUM_HASH_SHA512 + 1] = {false};
-    size_t count = mum_catalog_get_info(c->catalog)->member_count;
-    for (size_t k = 0; k < count; k++) {
-        unsigned alg = (unsigned)mum_catalog_member(c->catalog, k)->alg;
-        if (alg <= MUM_HASH_SHA512)
-            seen[alg] = true;
-    }
-    size_t len = 0;
-    buf[0] = '\0';
-    for (unsigned alg = 0; alg <= MUM_HASH_SHA512 && len < size; alg++)
-        if (seen[alg] && alg != MUM_HASH_NONE)
-            len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "+" : "",
-                                    mum_hash_name((mum_hash_alg)alg));
-    const mum_signer_info *si = first_signer(c);
-    if (len < size)
-        snprintf(buf + len, size - len, "%s(signature %s)", len ? " " : "",
-                 si ? mum_hash_name(si->digest_alg) : "none");
-}
-
-static const char *member_name(const mum_cat_member *m)
-{
-    const char *name = mum_cat_member_attr(m, "File");
-    return name ? name : mum_cat_member_attr(m, "Hint");
-}
-
-/* Identity-derived names (manifests, packages, catalogs) differ by
- * architecture by design: across platforms they are not compared. */
-static bool arch_named(const char *name)
-{
-    return mum__ascii_ends_with_ci(name, ".manifest") || mum__ascii_ends_with_ci(name, ".mum") ||
-           mum__ascii_ends_with_ci(name, ".cat");
-}
-
-static int compare_members(differ *d, const mum_node *oc, const mum_node *nc, const char *subject)
-{
-    mum_strmap names[2] = {{0}, {0}};
-    int rc = MUM_OK;
-    for (int s = 0; s < 2 && rc == MUM_OK; s++) {
-        const mum_catalog *cat = s ? nc->catalog : oc->catalog;
-        size_t count = mum_catalog_get_info(cat)->member_count;
-        for (size_t k = 0; k < count && rc == MUM_OK; k++) {
-            const char *name = member_name(mum_catalog_member(cat, k));
-            if (!name)
-                continue;
-            char *key = lower(name);
-            rc = key ? mum__strmap_put(&names[s], key, (void *)(uintptr_t)(k + 1), NULL) : MUM_ENOMEM;
-        }
-    }
-    for (int s = 0; s < 2 && rc == MUM_OK; s++) {
-        const mum_catalog *cat = s ? nc->catalog : oc->catalog;
-        mum_strmap *mine = &names[s], *theirs = &names[!s];
-        for (size_t i = 0; i < mine->cap && rc == MUM_OK; i++) {
-            const char *key = mine->slots[i].key;
-            if (!key || mum__strmap_get(theirs, key) || mum__strmap_get(&d->explained, key))
-                continue;
-            if (d->cross && arch_named(key))
-                continue;
-            const mum_cat_member *m = mum_catalog_member(cat, (size_t)((uintptr_t)mine->slots[i].value - 1));
-            char hex[2 * MUM_HASH_MAX_SIZE + 1] = "";
-            if (m->digest_len <= MUM_HASH_MAX_SIZE)
-                mum_hex_encode(m->digest, m->digest_len, hex);
-            change_in c = {s ? MUM_CHANGE_CATALOG_MEMBER_ADDED : MUM_CHANGE_CATALOG_MEMBER_REMOVED, 0,
-                           subject, NULL, member_name(m), s ? NULL : hex, s ? hex : NULL, NULL, oc, nc};
-            rc = add_change(d, &c, NULL);
-        }
-    }
-    mum__strmap_free(&names[0]);
-    mum__strmap_free(&names[1]);
-    return rc;
-}
-
-static int compare_catalogs(differ *d, const mum_node *op, const mum_node *np)
-{
-    const mum_node *oc = catalog_of(op), *nc = catalog_of(np);
-    if (!oc && !nc)
-        return MUM_OK;
-    if (!oc || !nc) {
-        change_in c = {oc ? MUM_CHANGE_CATALOG_REMOVED : MUM_CHANGE_CATALOG_ADDED, 0,
-                       (nc ? nc : oc)->name, NULL, NULL, oc ? oc->name : NULL, nc ? nc->name : NULL,
-                       NULL, oc, nc};
-        c.item = np->id->name;
-        return add_change(d, &c, NULL);
-    }
-    if (!oc->catalog || !nc->catalog)
-        return MUM_OK; /* unreadable: verify says why */
-    const char *subject = nc->name;
-    char ov[512], nv[512];
-    struct {
-        mum_change_kind kind;
-        void (*text)(const mum_node *, char *, size_t);
-    } aspects[] = {{MUM_CHANGE_CATALOG_SIGNER, signer_text},
-                   {MUM_CHANGE_CATALOG_TIMESTAMP, timestamp_text},
-                   {MUM_CHANGE_CATALOG_ALGORITHM, algorithm_text}};
-    for (size_t i = 0; i < MUM_ARRAY_LEN(aspects); i++) {
-        /* each platform's catalogs are signed on their own: their times differ */
-        if (d->cross && aspects[i].kind == MUM_CHANGE_CATALOG_TIMESTAMP)
-            continue;
-        aspects[i].text(oc, ov, sizeof ov);
-        aspects[i].text(nc, nv, sizeof nv);
-        if (strcmp(ov, nv) != 0) {
-            change_in c = {aspects[i].kind, 0, subject, NULL, NULL, ov, nv, NULL, oc, nc};
-            CHECK(add_change(d, &c, NULL));
-        }
-    }
-    int ovs = mum_catalog_get_info(oc->catalog)->version, nvs = mum_catalog_get_info(nc->catalog)->version;
-    if (ovs != nvs) {
-        snprintf(ov, sizeof ov, "%d", ovs);
-        snprintf(nv, sizeof nv, "%d", nvs);
-        change_in c = {MUM_CHANGE_CATALOG_VERSION, 0, subject, NULL, NULL, ov, nv, NULL, oc, nc};
-        CHECK(add_change(d, &c, NULL));
-    }
-    return compare_members(d, oc, nc, subject);
 }
 
 /* Deployments pulling a component whose version changed are renamed with
@@ -974,7 +789,7 @@ static int compare_pair(differ *d)
         const char *key = d->o.pkgs.slots[s].key;
         const mum_node *np = key ? node_of(&d->n, &d->n.pkgs, key) : NULL;
         if (np)
-            CHECK(compare_catalogs(d, node_of(&d->o, &d->o.pkgs, key), np));
+            CHECK(mum__diff_compare_catalogs(d, node_of(&d->o, &d->o.pkgs, key), np));
     }
     return MUM_OK;
 }
@@ -1109,14 +924,14 @@ int mum_diff_graphs(mum_diff_result **out, mum_ctx *ctx, const mum_graph *oldg, 
             change_in c = {added ? MUM_CHANGE_PLATFORM_ADDED : MUM_CHANGE_PLATFORM_REMOVED, 0,
                            base_name(in->path), NULL, NULL, added ? NULL : in->platform,
                            added ? in->platform : NULL, NULL, NULL, NULL};
-            rc = add_change(&d, &c, NULL);
+            rc = mum__diff_add_change(&d, &c, NULL);
             continue;
         }
         if (strcmp(pair->old_platform, pair->new_platform) != 0) {
             change_in c = {MUM_CHANGE_ARCHITECTURE, 0, base_name(mum_graph_input_at(newg, pair->new_input)->path),
                            NULL, NULL, pair->old_platform, pair->new_platform, NULL, NULL, NULL};
             c.detail = base_name(mum_graph_input_at(oldg, pair->old_input)->path);
-            rc = add_change(&d, &c, NULL);
+            rc = mum__diff_add_change(&d, &c, NULL);
         }
         d.o = (side){.g = oldg, .input = pair->old_input, .platform = pair->old_platform};
         d.n = (side){.g = newg, .input = pair->new_input, .platform = pair->new_platform};
