@@ -116,6 +116,70 @@ MUM_EXTERN int mum_keyform_check(const mum_keyform *kf, mum_keycheck *out);
  */
 MUM_EXTERN int mum_truncate_middle(const char *text, size_t limit, size_t keep, char **out);
 
+/*
+ * A name given on its own (mumtool name parse/check): a package file name
+ * when it has a '~' or ends in .mum or .cat, else a component keyform.
+ */
+typedef enum mum_name_kind {
+    MUM_NAME_INVALID = 0,      /* it does not parse: error and column say why */
+    MUM_NAME_PACKAGE = 1,      /* package: its fields are in `package` */
+    MUM_NAME_COMPONENT = 2     /* component keyform: its fields are in `keyform` */
+} mum_name_kind;
+
+typedef struct mum_name {
+    mum_name_kind kind;
+    mum_package_name package;  /* MUM_NAME_PACKAGE */
+    mum_keyform keyform;       /* MUM_NAME_COMPONENT */
+    char *error;               /* MUM_NAME_INVALID: the reason (owned) */
+    unsigned column;           /* MUM_NAME_INVALID: the 1-based column */
+} mum_name;
+
+/*
+ * Classifies, parses and validates `text` into *out (cleared first; free
+ * it with mum_name_clear, also after an error).  A name that does not
+ * parse is MUM_NAME_INVALID with a name.malformed finding; the fields of
+ * one that does are validated as identity attributes (a keyform's culture
+ * "none" or truncated counts as absent), their findings appended to
+ * `findings` with `text` as the input.  Findings are not errors: returns
+ * MUM_OK for every name; MUM_ENOMEM, MUM_EINVAL (NULL argument) otherwise.
+ */
+MUM_EXTERN int mum_name_parse(mum_name *out, const char *text, mum_findings *findings);
+MUM_EXTERN void mum_name_clear(mum_name *name);
+/* "invalid", "package" or "component" (static). */
+MUM_EXTERN const char *mum_name_kind_name(mum_name_kind kind);
+
+/* What mum_name_check concluded about a name's pseudo-key. */
+typedef enum mum_name_verdict {
+    MUM_NAME_VERDICT_INVALID = 0,        /* the name does not parse (or is not UTF-8) */
+    MUM_NAME_VERDICT_NOT_APPLICABLE = 1, /* a package name: no pseudo-key */
+    MUM_NAME_VERDICT_CONFIRMED = 2,      /* a common case reproduces the key */
+    MUM_NAME_VERDICT_CANNOT_CONFIRM = 3  /* truncated, or no common case matches */
+} mum_name_verdict;
+
+typedef struct mum_name_check_result {
+    mum_name_verdict verdict;
+    char *detail;                 /* why, in words (owned; NULL when none) */
+    mum_keycheck keycheck;        /* a component's mum_keyform_check result */
+} mum_name_check_result;
+
+/*
+ * Checks the pseudo-key of a parsed name (mum_name_parse of `text`) into
+ * *out (free with mum_name_check_result_clear): a key that cannot be
+ * confirmed adds a name.key-truncated or name.key-unconfirmed finding to
+ * `findings`.  Errors: MUM_ENOMEM, MUM_EINVAL (NULL argument).
+ */
+MUM_EXTERN int mum_name_check(mum_name_check_result *out, const mum_name *name, const char *text,
+                              mum_findings *findings);
+MUM_EXTERN void mum_name_check_result_clear(mum_name_check_result *result);
+/* "invalid", "not-applicable", "confirmed" or "cannot-confirm" (static). */
+MUM_EXTERN const char *mum_name_verdict_name(mum_name_verdict verdict);
+/*
+ * Whether a finding says what a check's verdict already says (the name is
+ * malformed, its key cannot be confirmed), so a report showing the verdict
+ * can leave it out.
+ */
+MUM_EXTERN bool mum_name_finding_in_verdict(const mum_finding *finding);
+
 #ifdef __cplusplus
 }
 #endif

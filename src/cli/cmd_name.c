@@ -119,92 +119,26 @@ static int collect_names(int argc, char **argv, name_list *l)
 
 /* ---- one parsed name ---- */
 
-typedef enum name_kind { KIND_INVALID, KIND_PACKAGE, KIND_COMPONENT } name_kind;
-
 typedef struct parsed_name {
     const char *text;
-    name_kind kind;
-    mum_package_name pkg;
-    mum_keyform kf;
+    mum_name name;
     mum_findings *findings;
-    /* for an invalid name: the reason and column */
-    char *error;
-    unsigned column;
 } parsed_name;
-
-static bool is_package_name(const char *s)
-{
-    size_t n = strlen(s);
-    if (strchr(s, '~'))
-        return true;
-    return n > 4 && (strcasecmp(s + n - 4, ".mum") == 0 || strcasecmp(s + n - 4, ".cat") == 0);
-}
 
 /* Parses and validates one name.  Returns EXIT_FAIL only when out of memory. */
 static int parse_one(const char *text, parsed_name *out)
 {
     memset(out, 0, sizeof *out);
     out->text = text;
-    if (mum_findings_new(&out->findings) != MUM_OK)
+    if (mum_findings_new(&out->findings) != MUM_OK || mum_name_parse(&out->name, text, out->findings) != MUM_OK)
         return cli_fail("out of memory");
-    mum_ctx *ctx;
-    if (mum_ctx_new(&ctx) != MUM_OK)
-        return cli_fail("out of memory");
-    int rc;
-    mum_identity kid = MUM_IDENTITY_INIT;
-    const mum_identity *id = NULL;
-    if (is_package_name(text)) {
-        out->kind = KIND_PACKAGE;
-        rc = mum_package_name_parse(ctx, text, &out->pkg);
-        id = &out->pkg.id;
-    } else {
-        out->kind = KIND_COMPONENT;
-        rc = mum_keyform_parse(ctx, text, &out->kf);
-        if (rc == MUM_OK) {
-            /* Validate the fields as identity attributes; "none" means absent. */
-            const char *culture = out->kf.culture;
-            if (mum_identity_set(&kid, MUM_ATTR_NAME, out->kf.name) != MUM_OK ||
-                mum_identity_set(&kid, MUM_ATTR_ARCH, out->kf.arch) != MUM_OK ||
-                mum_identity_set(&kid, MUM_ATTR_PUBLIC_KEY_TOKEN, out->kf.public_key_token) != MUM_OK ||
-                mum_identity_set(&kid, MUM_ATTR_VERSION, out->kf.version) != MUM_OK ||
-                mum_identity_set(&kid, MUM_ATTR_LANGUAGE,
-                                 out->kf.culture_truncated || strcmp(culture, "none") == 0 ? NULL
-                                                                                          : culture) != MUM_OK)
-                rc = MUM_ENOMEM;
-            id = &kid;
-        }
-    }
-    int exit_rc = EXIT_CLEAN;
-    mum_location loc = {.input = text};
-    if (rc == MUM_ENOMEM) {
-        exit_rc = cli_fail("out of memory");
-    } else if (rc != MUM_OK) {
-        out->kind = KIND_INVALID;
-        out->error = strdup(mum_ctx_reason(ctx));
-        out->column = mum_ctx_location(ctx)->column;
-        loc.line = 1;
-        loc.column = out->column;
-        if (mum_findings_add(out->findings, "name.malformed", &loc, "%s", mum_ctx_reason(ctx)) != MUM_OK)
-            exit_rc = cli_fail("out of memory");
-    } else if (mum_identity_validate(id, MUM_REQUIRE_NAME, out->findings, &loc) != MUM_OK) {
-        exit_rc = cli_fail("out of memory");
-    }
-    mum_identity_clear(&kid);
-    mum_ctx_free(ctx);
-    return exit_rc;
+    return EXIT_CLEAN;
 }
 
 static void parsed_free(parsed_name *p)
 {
-    mum_package_name_clear(&p->pkg);
-    mum_keyform_clear(&p->kf);
+    mum_name_clear(&p->name);
     mum_findings_free(p->findings);
-    free(p->error);
-}
-
-static const char *kind_name(name_kind k)
-{
-    return k == KIND_PACKAGE ? "package" : k == KIND_COMPONENT ? "component" : "invalid";
 }
 
 /* ---- parse ---- */
@@ -217,18 +151,18 @@ static void text_field(const char *label, const char *value, const char *note)
 static void print_parsed_text(const parsed_name *p)
 {
     printf("%s\n", p->text);
-    if (p->kind == KIND_PACKAGE) {
-        const mum_identity *id = &p->pkg.id;
+    if (p->name.kind == MUM_NAME_PACKAGE) {
+        const mum_identity *id = &p->name.package.id;
         text_field("kind", "package", NULL);
         text_field("name", id->name, NULL);
         text_field("publicKeyToken", id->public_key_token, NULL);
         text_field("processorArchitecture", id->arch, NULL);
         text_field("language", id->language ? id->language : "neutral", id->language ? NULL : " (empty field)");
         text_field("version", id->version, NULL);
-        if (p->pkg.extension)
-            text_field("extension", p->pkg.extension, NULL);
-    } else if (p->kind == KIND_COMPONENT) {
-        const mum_keyform *kf = &p->kf;
+        if (p->name.package.extension)
+            text_field("extension", p->name.package.extension, NULL);
+    } else if (p->name.kind == MUM_NAME_COMPONENT) {
+        const mum_keyform *kf = &p->name.keyform;
         text_field("kind", kf->version ? "component keyform" : "component keyform (version-less)", NULL);
         text_field("processorArchitecture", kf->arch, NULL);
         text_field("name", kf->name, kf->name_truncated ? " (truncated)" : NULL);
@@ -246,15 +180,15 @@ static void print_parsed_text(const parsed_name *p)
 static void print_parsed_json_fields(json_writer *w, const parsed_name *p)
 {
     json_kv_string(w, "input", p->text);
-    json_kv_string(w, "kind", kind_name(p->kind));
-    if (p->kind == KIND_PACKAGE) {
+    json_kv_string(w, "kind", mum_name_kind_name(p->name.kind));
+    if (p->name.kind == MUM_NAME_PACKAGE) {
         json_key(w, "identity");
         json_begin_object(w);
-        cli_json_identity_fields(w, &p->pkg.id);
+        cli_json_identity_fields(w, &p->name.package.id);
         json_end_object(w);
-        json_kv_string(w, "extension", p->pkg.extension);
-    } else if (p->kind == KIND_COMPONENT) {
-        const mum_keyform *kf = &p->kf;
+        json_kv_string(w, "extension", p->name.package.extension);
+    } else if (p->name.kind == MUM_NAME_COMPONENT) {
+        const mum_keyform *kf = &p->name.keyform;
         json_kv_string(w, "processorArchitecture", kf->arch);
         json_kv_string(w, "name", kf->name);
         json_kv_bool(w, "nameTruncated", kf->name_truncated);
@@ -267,8 +201,8 @@ static void print_parsed_json_fields(json_writer *w, const parsed_name *p)
     } else {
         json_key(w, "error");
         json_begin_object(w);
-        json_kv_string(w, "message", p->error);
-        json_kv_uint(w, "column", p->column);
+        json_kv_string(w, "message", p->name.error);
+        json_kv_uint(w, "column", p->name.column);
         json_end_object(w);
     }
 }
@@ -326,74 +260,39 @@ static int visit_parse(const parsed_name *p, const name_opts *o, json_writer *w)
 
 static int visit_check(const parsed_name *p, const name_opts *o, json_writer *w)
 {
-    const char *verdict, *detail = NULL;
-    char detail_buf[256];
-    mum_keycheck kc = {0};
+    mum_name_check_result r;
     mum_findings *extra = p->findings;
-
-    if (p->kind == KIND_INVALID) {
-        verdict = "invalid";
-        detail = p->error;
-    } else if (p->kind == KIND_PACKAGE) {
-        verdict = "not-applicable";
-        detail = "a package name carries no pseudo-key";
-    } else {
-        if (mum_keyform_check(&p->kf, &kc) != MUM_OK) {
-            verdict = "invalid";
-            detail = "the name is not valid UTF-8";
-        } else if (kc.verdict == MUM_KEYCHECK_CONFIRMED) {
-            verdict = "confirmed";
-            snprintf(detail_buf, sizeof detail_buf, "versionScope=%s, type=%s",
-                     kc.version_scope ? kc.version_scope : "(absent)",
-                     kc.type ? kc.type : "(absent)");
-            detail = detail_buf;
-        } else {
-            verdict = "cannot-confirm";
-            mum_location loc = {.input = p->text};
-            int arc;
-            if (kc.verdict == MUM_KEYCHECK_TRUNCATED) {
-                detail = p->kf.name_truncated ? "the name is truncated, the full name is needed"
-                                              : "the culture is truncated, the full culture is needed";
-                arc = mum_findings_add(extra, "name.key-truncated", &loc,
-                                       "cannot confirm pseudo-key %s: %s", p->kf.key_text, detail);
-            } else {
-                snprintf(detail_buf, sizeof detail_buf,
-                         "none of the %u common versionScope/type cases gives %s", kc.cases_tried,
-                         p->kf.key_text);
-                detail = detail_buf;
-                arc = mum_findings_add(extra, "name.key-unconfirmed", &loc,
-                                       "cannot confirm pseudo-key: %s", detail);
-            }
-            if (arc != MUM_OK)
-                return cli_fail("out of memory");
-        }
+    if (mum_name_check(&r, &p->name, p->text, extra) != MUM_OK) {
+        mum_name_check_result_clear(&r);
+        return cli_fail("out of memory");
     }
-
+    const char *verdict = mum_name_verdict_name(r.verdict);
+    const char *detail = r.detail;
     if (o->format == FORMAT_JSON) {
         json_begin_object(w);
         json_kv_string(w, "input", p->text);
-        json_kv_string(w, "kind", kind_name(p->kind));
+        json_kv_string(w, "kind", mum_name_kind_name(p->name.kind));
         json_kv_string(w, "verdict", verdict);
         json_kv_string(w, "detail", detail);
-        if (kc.verdict == MUM_KEYCHECK_CONFIRMED && p->kind == KIND_COMPONENT) {
-            json_kv_string(w, "versionScope", kc.version_scope);
-            json_kv_string(w, "type", kc.type);
+        if (r.verdict == MUM_NAME_VERDICT_CONFIRMED) {
+            json_kv_string(w, "versionScope", r.keycheck.version_scope);
+            json_kv_string(w, "type", r.keycheck.type);
         }
         json_key(w, "findings");
         cli_json_findings(w, extra);
         json_end_object(w);
     } else {
         printf("%s: %s%s%s\n", p->text,
-               strcmp(verdict, "cannot-confirm") == 0 ? "cannot confirm" : verdict,
+               r.verdict == MUM_NAME_VERDICT_CANNOT_CONFIRM ? "cannot confirm" : verdict,
                detail ? ": " : "", detail ? detail : "");
         for (size_t i = 0; i < mum_findings_count(extra); i++) {
             const mum_finding *f = mum_findings_get(extra, i);
-            /* the verdict line already says it */
-            if (strncmp(f->rule->id, "name.key-", 9) == 0 || strcmp(f->rule->id, "name.malformed") == 0)
-                continue;
+            if (mum_name_finding_in_verdict(f))
+                continue; /* the verdict line already says it */
             printf("  %s: %s [%s]\n", mum_severity_name(f->severity), f->message, f->rule->id);
         }
     }
+    mum_name_check_result_clear(&r);
     return EXIT_CLEAN;
 }
 

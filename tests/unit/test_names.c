@@ -9,6 +9,8 @@
  */
 #include "testutil.h"
 
+#include <stdio.h>
+
 #define PKT "31bf3856ad364e35"
 
 /* ---- package names ---- */
@@ -389,4 +391,120 @@ Test(keycheck, truncated_and_unmatched_cannot_be_confirmed)
     kc = check_name("x86_microsoft-windows-tcpip-binaries_" PKT "_6.0.6001.22222_none_b39411bf7f924878");
     cr_assert_eq(kc.verdict, MUM_KEYCHECK_NO_MATCH);
     cr_assert_eq(kc.cases_tried, 8);
+}
+
+/* ---- a name given on its own (mum_name_parse, mum_name_check) ---- */
+
+/* The rule ids of a list's findings, joined by spaces. */
+static void rule_ids(const mum_findings *l, char *out, size_t cap)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < mum_findings_count(l); i++) {
+        size_t n = strlen(out);
+        snprintf(out + n, cap - n, "%s%s", i ? " " : "", mum_findings_get(l, i)->rule->id);
+    }
+}
+
+Test(name, classifies_package_component_and_invalid)
+{
+    mum_findings *f;
+    cr_assert_eq(mum_findings_new(&f), MUM_OK);
+    mum_name n;
+    cr_assert_eq(mum_name_parse(&n, "Package_1_for_kb943650~" PKT "~x86~~6.0.1.0.mum", f), MUM_OK);
+    cr_assert_eq(n.kind, MUM_NAME_PACKAGE);
+    cr_assert_str_eq(n.package.id.arch, "x86");
+    cr_assert_str_eq(mum_name_kind_name(n.kind), "package");
+    mum_name_clear(&n);
+    cr_assert_eq(mum_name_parse(&n, "Foo.CAT", f), MUM_OK, "a .cat ending makes a package name");
+    cr_assert_eq(n.kind, MUM_NAME_INVALID, "a package name without '~' fields does not parse");
+    mum_name_clear(&n);
+    cr_assert_eq(mum_findings_count(f), 1);
+    cr_assert_str_eq(mum_findings_get(f, 0)->rule->id, "name.malformed");
+    cr_assert_eq(mum_findings_get(f, 0)->loc.line, 1);
+    mum_findings_free(f);
+
+    cr_assert_eq(mum_findings_new(&f), MUM_OK);
+    cr_assert_eq(mum_name_parse(&n, "x86_microsoft-windows-tcpip-binaries_" PKT "_6.0.6001.22222_none_b39411bf7f924877", f),
+                 MUM_OK);
+    cr_assert_eq(n.kind, MUM_NAME_COMPONENT);
+    cr_assert_str_eq(n.keyform.key_text, "b39411bf7f924877");
+    cr_assert_eq(mum_findings_count(f), 0, "culture none is absent, not an invalid language");
+    mum_name_clear(&n);
+    cr_assert_eq(mum_name_parse(&n, "x86_foo_" PKT "_6.0_none", f), MUM_OK);
+    cr_assert_eq(n.kind, MUM_NAME_INVALID);
+    cr_assert_not_null(n.error);
+    cr_assert_gt(n.column, 0);
+    cr_assert_eq(mum_findings_count(f), 1);
+    mum_name_clear(&n);
+    mum_name_clear(NULL);
+    cr_assert_eq(mum_name_parse(NULL, "x", f), MUM_EINVAL);
+    mum_findings_free(f);
+}
+
+Test(name, validates_the_fields_as_identity_attributes)
+{
+    mum_findings *f;
+    cr_assert_eq(mum_findings_new(&f), MUM_OK);
+    mum_name n;
+    cr_assert_eq(mum_name_parse(&n, "Foo~" PKT "~x86~~6.0.1.x.mum", f), MUM_OK);
+    cr_assert_eq(n.kind, MUM_NAME_PACKAGE, "a bad version parses, and is judged");
+    cr_assert_gt(mum_findings_count(f), 0);
+    cr_assert_eq(mum_findings_get(f, 0)->loc.input != NULL, true);
+    cr_assert_str_eq(mum_findings_get(f, 0)->loc.input, "Foo~" PKT "~x86~~6.0.1.x.mum");
+    mum_name_clear(&n);
+    mum_findings_free(f);
+}
+
+Test(name, check_gives_verdict_detail_and_findings)
+{
+    static const struct {
+        const char *text;
+        mum_name_verdict verdict;
+        const char *detail_part;
+        const char *rules;
+    } cases[] = {
+        {"Wow64_microsoft-windows-netio-infrastructure_" PKT "_6.0.6001.22222_none_bd84b218bb37c211.manifest",
+         MUM_NAME_VERDICT_CONFIRMED, "versionScope=nonSxS, type=(absent)", ""},
+        {"x86_microsoft-windows-tcpip-binaries_" PKT "_6.0.6001.22222_none_b39411bf7f924878",
+         MUM_NAME_VERDICT_CANNOT_CONFIRM, "none of the 8 common versionScope/type cases gives b39411bf7f924878",
+         "name.key-unconfirmed"},
+        {"amd64_microsoft-windows-s..ngstack-onecorebase_" PKT "_10.0.19041.1_none_e010f05a588e56e1",
+         MUM_NAME_VERDICT_CANNOT_CONFIRM, "the name is truncated", "name.key-truncated"},
+        {"Package_1_for_kb943650~" PKT "~x86~~6.0.1.0.mum", MUM_NAME_VERDICT_NOT_APPLICABLE,
+         "a package name carries no pseudo-key", ""},
+        {"x86_foo", MUM_NAME_VERDICT_INVALID, "", "name.malformed"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mum_findings *f;
+        cr_assert_eq(mum_findings_new(&f), MUM_OK);
+        mum_name n;
+        mum_name_check_result r;
+        cr_assert_eq(mum_name_parse(&n, cases[i].text, f), MUM_OK);
+        cr_assert_eq(mum_name_check(&r, &n, cases[i].text, f), MUM_OK);
+        cr_assert_eq(r.verdict, cases[i].verdict, "%s: verdict %d", cases[i].text, r.verdict);
+        cr_assert_not_null(r.detail);
+        cr_assert(strstr(r.detail, cases[i].detail_part), "%s: detail '%s'", cases[i].text, r.detail);
+        char ids[256];
+        rule_ids(f, ids, sizeof ids);
+        cr_assert_str_eq(ids, cases[i].rules, "%s", cases[i].text);
+        for (size_t k = 0; k < mum_findings_count(f); k++)
+            cr_assert(mum_name_finding_in_verdict(mum_findings_get(f, k)), "the verdict line says %s", ids);
+        mum_name_check_result_clear(&r);
+        mum_name_clear(&n);
+        mum_findings_free(f);
+    }
+    cr_assert_str_eq(mum_name_verdict_name(MUM_NAME_VERDICT_CANNOT_CONFIRM), "cannot-confirm");
+    cr_assert_str_eq(mum_name_verdict_name(MUM_NAME_VERDICT_NOT_APPLICABLE), "not-applicable");
+}
+
+Test(name, findings_outside_the_verdict_are_not_hidden)
+{
+    mum_findings *f;
+    cr_assert_eq(mum_findings_new(&f), MUM_OK);
+    cr_assert_eq(mum_findings_add(f, "identity.bad-version", NULL, "x"), MUM_OK);
+    cr_assert_eq(mum_findings_add(f, "name.key-truncated", NULL, "x"), MUM_OK);
+    cr_assert_not(mum_name_finding_in_verdict(mum_findings_get(f, 0)));
+    cr_assert(mum_name_finding_in_verdict(mum_findings_get(f, 1)));
+    cr_assert_not(mum_name_finding_in_verdict(NULL));
+    mum_findings_free(f);
 }
