@@ -162,6 +162,38 @@ typedef struct mum_cat_hit {
 MUM_EXTERN size_t mum_catalog_match(const mum_catalog *cat, const mum_cat_digests *d,
                                     mum_cat_hit *hits, size_t max);
 
+/*
+ * Checking files against a catalog (mumtool cat check): which members
+ * stand for each file, which file no member stands for, and which member
+ * no file matched.
+ */
+typedef struct mum_cat_check mum_cat_check;
+
+/*
+ * A check against `cat` (borrowed: it must outlive the check), named
+ * `catalog_name` (copied) in messages and locations.  Errors: MUM_EINVAL,
+ * MUM_ENOMEM.
+ */
+MUM_EXTERN int mum_cat_check_new(mum_cat_check **out, const mum_catalog *cat, const char *catalog_name);
+MUM_EXTERN void mum_cat_check_free(mum_cat_check *check);
+
+/*
+ * Matches the file `file` with digests d: writes up to max hits (as
+ * mum_catalog_match) and their total to *count; every member that stands
+ * for it counts as matched.  A file no member stands for adds a
+ * catalog.not-member finding located at `file`.  Errors: MUM_EINVAL,
+ * MUM_ENOMEM.
+ */
+MUM_EXTERN int mum_cat_check_file(mum_cat_check *check, const char *file, const mum_cat_digests *d,
+                                  mum_cat_hit *hits, size_t max, size_t *count, mum_findings *findings);
+
+/*
+ * Once every file is checked: a catalog.member-unmatched finding, located
+ * at the member's offset in the catalog, for each member no file matched.
+ * Errors: MUM_EINVAL, MUM_ENOMEM.
+ */
+MUM_EXTERN int mum_cat_check_finish(mum_cat_check *check, mum_findings *findings);
+
 /* ---- making catalogs ---- */
 
 typedef struct mum_cat_builder mum_cat_builder;

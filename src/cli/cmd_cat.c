@@ -531,11 +531,10 @@ static int run_check(int argc, char **argv, const cat_opts *o)
     if (rc != EXIT_CLEAN)
         return rc;
     const mum_catalog *cat = oc.cat;
-    size_t nm = mum_catalog_get_info(cat)->member_count;
-    bool *matched = calloc(nm ? nm : 1, sizeof *matched);
+    mum_cat_check *check = NULL;
     mum_findings *findings = NULL;
-    if (!matched || mum_findings_new(&findings) != MUM_OK) {
-        free(matched);
+    if (mum_cat_check_new(&check, cat, argv[0]) != MUM_OK || mum_findings_new(&findings) != MUM_OK) {
+        mum_cat_check_free(check);
         mum_catalog_free(oc.cat);
         return cli_fail("out of memory");
     }
@@ -556,15 +555,10 @@ static int run_check(int argc, char **argv, const cat_opts *o)
             continue;
         }
         mum_cat_hit hits[8];
-        size_t n = mum_catalog_match(cat, &d, hits, 8);
-        size_t shown = n < 8 ? n : 8;
-        for (size_t k = 0; k < shown; k++)
-            matched[hits[k].member] = true;
-        mum_location where = {.input = argv[i]};
-        if (n == 0 && mum_findings_add(findings, "catalog.not-member", &where,
-                                       "not listed in %s (no member has its %s digests)", argv[0],
-                                       d.is_pe ? "Authenticode or plain" : "SHA-1 or SHA-256") != MUM_OK)
+        size_t n = 0;
+        if (mum_cat_check_file(check, argv[i], &d, hits, 8, &n, findings) != MUM_OK)
             fail = cli_fail("out of memory");
+        size_t shown = n < 8 ? n : 8;
         if (o->format == FORMAT_JSON) {
             json_begin_object(&w);
             json_kv_string(&w, "input", argv[i]);
@@ -592,20 +586,8 @@ static int run_check(int argc, char **argv, const cat_opts *o)
             putchar('\n');
         }
     }
-    for (size_t i = 0; i < nm && fail == EXIT_CLEAN; i++) {
-        if (matched[i])
-            continue;
-        const mum_cat_member *m = mum_catalog_member(cat, i);
-        char hex[2 * MUM_HASH_MAX_SIZE + 1];
-        mum_hex_encode(m->digest, m->digest_len, hex);
-        const char *file = mum_cat_member_attr(m, "File");
-        mum_location where = {.input = argv[0], .offset = m->offset, .has_offset = true};
-        if (mum_findings_add(findings, "catalog.member-unmatched", &where,
-                             "member %zu (%s %s %s%s%s) matches none of the files given", i + 1,
-                             mum_cat_kind_name(m->kind), mum_hash_name(m->alg), hex,
-                             file ? ", File=" : "", file ? file : "") != MUM_OK)
-            fail = cli_fail("out of memory");
-    }
+    if (fail == EXIT_CLEAN && mum_cat_check_finish(check, findings) != MUM_OK)
+        fail = cli_fail("out of memory");
     if (o->format == FORMAT_JSON) {
         json_end_array(&w);
         json_key(&w, "findings");
@@ -617,7 +599,7 @@ static int run_check(int argc, char **argv, const cat_opts *o)
     }
     rc = fail != EXIT_CLEAN ? fail : cli_findings_exit(findings);
     mum_findings_free(findings);
-    free(matched);
+    mum_cat_check_free(check);
     mum_catalog_free(oc.cat);
     return rc;
 }

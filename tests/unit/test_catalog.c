@@ -841,3 +841,58 @@ Test(catalog, a_bad_member_attribute_is_named_with_the_member_and_its_offset)
     mum_free(negative.der);
     mum_ctx_free(ctx);
 }
+
+/* ---- checking files against a catalog (mum_cat_check) ---- */
+
+Test(cat_check, not_member_and_unmatched_members_are_findings)
+{
+    made m = build(2, true, NULL, NULL);
+    mum_catalog *cat = parse(&m);
+    mum_cat_digests pe, txt, other;
+    digests_of(&pe, &txt);
+    cr_assert_eq(mum_cat_digests_compute(NULL, "x", 1, NULL, &other), MUM_OK);
+    mum_cat_check *c;
+    mum_findings *f;
+    cr_assert_eq(mum_cat_check_new(&c, cat, "dir/x.cat"), MUM_OK);
+    cr_assert_eq(mum_findings_new(&f), MUM_OK);
+    mum_cat_hit hits[1];
+    size_t n = 99;
+    /* one hit shown, but both members that stand for the image count */
+    cr_assert_eq(mum_cat_check_file(c, "image.dll", &pe, hits, 1, &n, f), MUM_OK);
+    cr_assert_eq(n, 2);
+    cr_assert_eq(mum_findings_count(f), 0);
+    cr_assert_eq(mum_cat_check_file(c, "stray.bin", &other, hits, 1, &n, f), MUM_OK);
+    cr_assert_eq(n, 0);
+    cr_assert_eq(mum_findings_count(f), 1);
+    const mum_finding *nm = mum_findings_get(f, 0);
+    cr_assert_str_eq(nm->rule->id, "catalog.not-member");
+    cr_assert_str_eq(nm->loc.input, "stray.bin");
+    cr_assert(strstr(nm->message, "not listed in dir/x.cat") && strstr(nm->message, "SHA-1 or SHA-256"),
+              "%s", nm->message);
+    cr_assert_eq(mum_cat_check_finish(c, f), MUM_OK);
+    cr_assert_eq(mum_findings_count(f), 3, "the text file's two members matched nothing");
+    for (size_t i = 1; i < 3; i++) {
+        const mum_finding *um = mum_findings_get(f, i);
+        cr_assert_str_eq(um->rule->id, "catalog.member-unmatched");
+        cr_assert_str_eq(um->loc.input, "dir/x.cat");
+        cr_assert(um->loc.has_offset);
+        cr_assert(strstr(um->message, " (flat ") && strstr(um->message, ") matches none of the files given"), "%s",
+                  um->message);
+    }
+    mum_findings_free(f);
+    mum_cat_check_free(c);
+
+    /* every member matched: no finding */
+    cr_assert_eq(mum_cat_check_new(&c, cat, "x.cat"), MUM_OK);
+    cr_assert_eq(mum_findings_new(&f), MUM_OK);
+    cr_assert_eq(mum_cat_check_file(c, "a", &pe, NULL, 0, &n, f), MUM_OK);
+    cr_assert_eq(mum_cat_check_file(c, "b", &txt, NULL, 0, &n, f), MUM_OK);
+    cr_assert_eq(mum_cat_check_finish(c, f), MUM_OK);
+    cr_assert_eq(mum_findings_count(f), 0);
+    cr_assert_eq(mum_cat_check_file(c, "a", NULL, NULL, 0, &n, f), MUM_EINVAL);
+    mum_findings_free(f);
+    mum_cat_check_free(c);
+    mum_cat_check_free(NULL);
+    mum_catalog_free(cat);
+    mum_free(m.der);
+}
