@@ -13,6 +13,7 @@
 #include <mum/manifest.h>
 #include <mum/cab.h>
 #include <mum/container.h>
+#include <mum/payload.h>
 #include <mum/msu.h>
 #include <mum/express.h>
 #include <mum/policy.h>

@@ -54,8 +54,6 @@
 #define RATIO_FLOOR ((uint64_t)16 << 20)
 /* Files at least this large are checked against the free space first. */
 #define SPACE_CHECK_MIN ((uint64_t)1 << 20)
-/* Manifests larger than this are not read for their digests. */
-#define MANIFEST_MAX ((size_t)64 << 20)
 #define PARTIAL_TAG ".mumtool-partial-"
 
 static const char extract_help[] =
@@ -106,7 +104,7 @@ typedef struct temp_file {
     char *key;                /* lower-case nested path, for the digests of manifests and indexes */
     bool may_wait;            /* in a folder of its cabinet: its manifest may come later */
     bool have_digests;
-    uint8_t sha1[20], sha256[32];
+    mum_file_digests digests;
 } temp_file;
 
 /*
@@ -183,113 +181,11 @@ static void temp_discard(temp_file *t)
     temp_free(t);
 }
 
-/* ---- the digests manifests give their payloads ---- */
-
-typedef struct digest_slot {
-    char *key;                /* lower-case nested path of the payload */
-    const char *manifest;     /* the manifest's or index's nested path (owned by `names`) */
-    bool express;             /* from an express index (else a manifest's DigestValue) */
-    mum_hash_alg alg;
-    uint8_t digest[32];
-} digest_slot;
-
-typedef struct digest_map {
-    digest_slot *slots;
-    size_t cap, count;
-    char **names;
-    size_t nnames, names_cap;
-} digest_map;
-
-static uint64_t str_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
-static digest_slot *map_find(const digest_map *m, const char *key)
-{
-    if (m->cap == 0)
-        return NULL;
-    for (size_t i = str_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->slots[i].key)
-            return NULL;
-        if (strcmp(m->slots[i].key, key) == 0)
-            return &m->slots[i];
-    }
-}
-
-static bool map_grow(digest_map *m)
-{
-    size_t cap = m->cap ? m->cap * 2 : 1024;
-    digest_slot *slots = calloc(cap, sizeof *slots);
-    if (!slots)
-        return false;
-    for (size_t j = 0; j < m->cap; j++) {
-        if (!m->slots[j].key)
-            continue;
-        size_t i = str_hash(m->slots[j].key) & (cap - 1);
-        while (slots[i].key)
-            i = (i + 1) & (cap - 1);
-        slots[i] = m->slots[j];
-    }
-    free(m->slots);
-    m->slots = slots;
-    m->cap = cap;
-    return true;
-}
-
-/* Adds key (taken over) unless present: the first manifest to name a path wins. */
-static bool map_put(digest_map *m, char *key, const char *manifest, bool express,
-                    mum_hash_alg alg, const uint8_t *digest, size_t size)
-{
-    if (map_find(m, key)) {
-        free(key);
-        return true;
-    }
-    if ((m->count + 1) * 2 > m->cap && !map_grow(m)) {
-        free(key);
-        return false;
-    }
-    size_t i = str_hash(key) & (m->cap - 1);
-    while (m->slots[i].key)
-        i = (i + 1) & (m->cap - 1);
-    m->slots[i].key = key;
-    m->slots[i].manifest = manifest;
-    m->slots[i].express = express;
-    m->slots[i].alg = alg;
-    memcpy(m->slots[i].digest, digest, size);
-    m->count++;
-    return true;
-}
-
-static void map_free(digest_map *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->slots[i].key);
-    free(m->slots);
-    for (size_t i = 0; i < m->nnames; i++)
-        free(m->names[i]);
-    free(m->names);
-}
-
 static void lower_ascii(char *s)
 {
     for (; *s; s++)
         if (*s >= 'A' && *s <= 'Z')
             *s = (char)(*s + 32);
-}
-
-static bool ends_with_ci(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcasecmp(s + n - k, suffix) == 0;
-}
-
-static bool is_express_index(const mum_entry *e)
-{
-    return strcasecmp(e->name, "_manifest_.cix.xml") == 0;
 }
 
 /* ---- state ---- */
@@ -314,12 +210,8 @@ typedef struct extract_state {
     temp_file *cur;
     uint64_t cur_bytes;
 
-    /* a manifest being read for its digests */
-    char *mbuf;
-    size_t mlen, mcap;
-    bool mreading, mtoo_big;
-
-    digest_map digests;
+    /* what the manifests and express indexes say the payloads hash to */
+    mum_payload_digests *digests;
     uint64_t input_bytes;     /* what the ratio compares with */
     bool folder_input;
     uint64_t total;           /* bytes written */
@@ -372,8 +264,7 @@ static bool selected(const extract_state *s, const char *path)
 static bool want_data(void *ud, const mum_entry *e)
 {
     /* manifests are read, even when not written, for their payloads' digests */
-    return selected(ud, e->path) ||
-           (e->size <= MANIFEST_MAX && (ends_with_ci(e->name, ".manifest") || is_express_index(e)));
+    return selected(ud, e->path) || mum_payload_digests_wants(e);
 }
 
 /*
@@ -589,179 +480,6 @@ static int check_container(extract_state *s, const mum_entry *e)
     return MUM_OK;
 }
 
-/* A copy of name that lives as long as the map. */
-static const char *keep_name(digest_map *m, const char *name)
-{
-    if (m->nnames == m->names_cap) {
-        size_t cap = m->names_cap ? m->names_cap * 2 : 64;
-        char **p = realloc(m->names, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        m->names = p;
-        m->names_cap = cap;
-    }
-    char *copy = strdup(name);
-    if (copy)
-        m->names[m->nnames++] = copy;
-    return copy;
-}
-
-/* Starts reading a manifest for the digests of its <file>s. */
-static void manifest_begin(extract_state *s, const mum_entry *e)
-{
-    s->mreading = (ends_with_ci(e->name, ".manifest") || is_express_index(e)) &&
-                  e->size <= MANIFEST_MAX;
-    s->mlen = 0;
-    s->mtoo_big = false;
-}
-
-static void manifest_data(extract_state *s, const void *data, size_t size)
-{
-    if (!s->mreading || s->mtoo_big)
-        return;
-    if (s->mlen + size > MANIFEST_MAX) {
-        s->mtoo_big = true;
-        return;
-    }
-    if (s->mlen + size > s->mcap) {
-        size_t cap = s->mcap ? s->mcap : 65536;
-        while (cap < s->mlen + size)
-            cap *= 2;
-        char *p = realloc(s->mbuf, cap);
-        if (!p) {
-            s->mtoo_big = true;
-            return;
-        }
-        s->mbuf = p;
-        s->mcap = cap;
-    }
-    memcpy(s->mbuf + s->mlen, data, size);
-    s->mlen += size;
-}
-
-/*
- * Records what an express index says the blobs beside it hash to: a PA30
- * blob its source hash, a RAW file its hash.  Blobs before the index are
- * not checked (every express cabinet seen puts the index first).
- */
-static int express_index_end(extract_state *s, const mum_entry *e)
-{
-    mum_ctx *ctx = NULL;
-    if (mum_ctx_new(&ctx) != MUM_OK)
-        return fatal(s, MUM_ENOMEM, "out of memory");
-    mum_express_index idx;
-    memset(&idx, 0, sizeof idx);
-    mum_location loc = {0};
-    loc.input = s->input;
-    loc.entry = e->path;
-    int rc = mum_express_index_parse(&idx, ctx, &loc, s->mbuf ? s->mbuf : "", s->mlen);
-    mum_ctx_free(ctx);
-    if (rc == MUM_ENOMEM)
-        return fatal(s, MUM_ENOMEM, "out of memory");
-    if (rc != MUM_OK)
-        return MUM_OK; /* verify reports a broken index */
-    size_t dirlen = strlen(e->path) - strlen(e->name);
-    const char *iname = NULL;
-    for (size_t i = 0; i < idx.count && rc == MUM_OK; i++) {
-        const mum_express_file *f = &idx.files[i];
-        const mum_express_hash *h = &f->source_hash;
-        if (h->size == 0 && f->source_type == MUM_EXPRESS_SOURCE_RAW)
-            h = &f->hash;
-        size_t dsize = h->alg == MUM_HASH_SHA256 ? 32 : h->alg == MUM_HASH_SHA1 ? 20 : 0;
-        if (!f->source_name || dsize == 0 || h->size != dsize)
-            continue;
-        if (!iname && !(iname = keep_name(&s->digests, e->path))) {
-            rc = MUM_ENOMEM;
-            break;
-        }
-        size_t nlen = strlen(f->source_name);
-        char *key = malloc(dirlen + nlen + 1);
-        if (!key) {
-            rc = MUM_ENOMEM;
-            break;
-        }
-        memcpy(key, e->path, dirlen);
-        memcpy(key + dirlen, f->source_name, nlen + 1);
-        for (char *p = key + dirlen; *p; p++)
-            if (*p == '\\')
-                *p = '/';
-        lower_ascii(key);
-        if (!map_put(&s->digests, key, iname, true, h->alg, h->value, dsize))
-            rc = MUM_ENOMEM;
-    }
-    mum_express_index_clear(&idx);
-    if (rc != MUM_OK)
-        return fatal(s, rc, "out of memory");
-    return MUM_OK;
-}
-
-/*
- * Records what the manifest says its payloads hash to: the payload of
- * <file name="N"> lies in a folder named after the manifest
- * ("stem.manifest" -> "stem/N").  A manifest that does not parse (a delta
- * one, a broken one) gives no digests: its payloads are written unchecked
- * (verify reports such manifests).
- */
-static int manifest_end(extract_state *s, const mum_entry *e)
-{
-    if (!s->mreading)
-        return MUM_OK;
-    s->mreading = false;
-    if (s->mtoo_big)
-        return MUM_OK;
-    if (is_express_index(e))
-        return express_index_end(s, e);
-    mum_ctx *ctx = NULL;
-    mum_manifest *m = NULL;
-    if (mum_ctx_new(&ctx) != MUM_OK)
-        return fatal(s, MUM_ENOMEM, "out of memory");
-    mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
-    mo.flags = MUM_MANIFEST_NO_NAME_CHECK;
-    mum_location loc = {0};
-    loc.input = s->input;
-    loc.entry = e->path;
-    int rc = mum_manifest_parse(&m, ctx, &loc, &mo, s->mbuf ? s->mbuf : "", s->mlen);
-    mum_ctx_free(ctx);
-    if (rc == MUM_ENOMEM)
-        return fatal(s, MUM_ENOMEM, "out of memory");
-    if (rc != MUM_OK)
-        return MUM_OK;
-    size_t stem = strlen(e->path) - strlen(".manifest");
-    const char *mname = NULL;
-    rc = MUM_OK;
-    for (size_t i = 0; i < m->file_count && rc == MUM_OK; i++) {
-        const mum_manifest_file *f = &m->files[i];
-        if (!f->name || !f->digest_ok)
-            continue;
-        size_t dsize = f->digest_alg == MUM_HASH_SHA256 ? 32 : f->digest_alg == MUM_HASH_SHA1 ? 20 : 0;
-        if (dsize == 0 || f->digest_size != dsize)
-            continue;
-        if (!mname && !(mname = keep_name(&s->digests, e->path))) {
-            rc = MUM_ENOMEM;
-            break;
-        }
-        size_t nlen = strlen(f->name);
-        char *key = malloc(stem + 1 + nlen + 1);
-        if (!key) {
-            rc = MUM_ENOMEM;
-            break;
-        }
-        memcpy(key, e->path, stem);
-        key[stem] = '/';
-        memcpy(key + stem + 1, f->name, nlen + 1);
-        for (char *p = key + stem + 1; *p; p++)
-            if (*p == '\\')
-                *p = '/';
-        lower_ascii(key);
-        if (!map_put(&s->digests, key, mname, false, f->digest_alg, f->digest, dsize))
-            rc = MUM_ENOMEM;
-    }
-    mum_manifest_free(m);
-    if (rc != MUM_OK)
-        return fatal(s, rc, "out of memory");
-    return MUM_OK;
-}
-
 /*
  * Whether t's data is what its manifest says (true when no manifest seen
  * so far names it); says so when not.
@@ -770,16 +488,14 @@ static bool digest_matches(extract_state *s, const temp_file *t)
 {
     if (!t->key)
         return true;
-    const digest_slot *d = map_find(&s->digests, t->key);
+    const mum_payload_digest *d = mum_payload_digests_find(s->digests, t->key);
     if (!d)
         return true;
-    bool ok = t->have_digests &&
-              (d->alg == MUM_HASH_SHA256 ? memcmp(d->digest, t->sha256, 32) == 0
-                                         : memcmp(d->digest, t->sha1, 20) == 0);
+    bool ok = mum_payload_digest_matches(d, t->have_digests ? &t->digests : NULL);
     if (!ok) {
         fprintf(stderr, "%s: %s/%s: not written: its %s is not the %s in %s\n", cli_progname,
                 s->dir, t->final_rel, d->alg == MUM_HASH_SHA256 ? "SHA-256" : "SHA-1",
-                d->express ? "hash" : "DigestValue", d->manifest);
+                d->express ? "hash" : "DigestValue", d->source);
         s->findings++;
     }
     return ok;
@@ -885,7 +601,7 @@ static int on_entry(void *ud, const mum_entry *e)
         return MUM_OK;
     if (s->folder_input && e->depth == 1)
         s->input_bytes += e->size; /* a folder: the ratio compares with what it holds */
-    manifest_begin(s, e);
+    mum_payload_digests_begin(s->digests, e);
     for (int i = 0; i < s->npatterns; i++)
         if (selects(s->patterns[i], e->path))
             s->matched[i] = true;
@@ -963,7 +679,7 @@ static int on_entry(void *ud, const mum_entry *e)
 static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
 {
     extract_state *s = ud;
-    manifest_data(s, data, size);
+    mum_payload_digests_data(s->digests, data, size);
     if (s->out < 0)
         return MUM_OK;
     if (!within_limits(s, s->total + size)) {
@@ -998,8 +714,10 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
 static int on_entry_end(void *ud, const mum_entry *e)
 {
     extract_state *s = ud;
-    int rc = manifest_end(s, e);
-    if (rc != MUM_OK || s->out < 0)
+    int rc = mum_payload_digests_end(s->digests, e);
+    if (rc != MUM_OK)
+        return fatal(s, rc, "out of memory");
+    if (s->out < 0)
         return rc;
     if (s->cur_bytes != e->size) {
         char msg[256];
@@ -1010,8 +728,7 @@ static int on_entry_end(void *ud, const mum_entry *e)
     temp_file *t = s->cur;
     if (e->digests) {
         t->have_digests = true;
-        memcpy(t->sha256, e->digests->sha256, 32);
-        memcpy(t->sha1, e->digests->sha1, 20);
+        t->digests = *e->digests;
     }
     if (fchmod(s->out, s->mode) != 0)
         return current_failed(s, strerror(errno));
@@ -1024,7 +741,7 @@ static int on_entry_end(void *ud, const mum_entry *e)
     if (close(fd) != 0)
         return current_failed(s, strerror(errno));
     s->cur = NULL;
-    if (t->may_wait && !map_find(&s->digests, t->key)) {
+    if (t->may_wait && !mum_payload_digests_find(s->digests, t->key)) {
         /* its manifest may come later in the cabinet: kept back until the end */
         close_current(s);
         return MUM_OK;
@@ -1213,10 +930,12 @@ int cmd_extract(int argc, char **argv)
 
     mum_ctx *ctx = NULL;
     mum_findings *findings = NULL;
-    if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK) {
+    if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK ||
+        mum_payload_digests_new(&s.digests, input) != MUM_OK) {
         close(s.root);
         free(s.matched);
         free(rest);
+        mum_findings_free(findings);
         mum_ctx_free(ctx);
         return cli_fail("out of memory");
     }
@@ -1269,8 +988,7 @@ int cmd_extract(int argc, char **argv)
     }
     close(s.root);
     g_root = -1;
-    free(s.mbuf);
-    map_free(&s.digests);
+    mum_payload_digests_free(s.digests);
     free(s.matched);
     free(rest);
     mum_findings_free(findings);
