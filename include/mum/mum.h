@@ -16,6 +16,7 @@
 #include <mum/payload.h>
 #include <mum/msu.h>
 #include <mum/express.h>
+#include <mum/info.h>
 #include <mum/policy.h>
 #include <mum/graph.h>
 #include <mum/verify.h>

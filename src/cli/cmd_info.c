@@ -8,7 +8,6 @@
 
 #include "cli.h"
 
-#include <ctype.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -41,27 +40,6 @@ static const char info_help[] =
     "Exit status: 0 clean, 1 findings (a signature that fails integrity or is not\n"
     "trusted), 2 usage error, 3 could not read INPUT.\n";
 
-#define MAX_OPEN 40
-
-/* What is known about one container (cabinet or folder). */
-typedef struct box {
-    char *path;
-    uint32_t depth;
-    uint64_t size;
-    mum_container_type type;
-    bool has_signature;
-    mum_cab_signature sig;        /* a copy: blob included */
-    /* its verification (when sig.present) */
-    enum { CHECK_NONE, CHECK_INCOMPLETE, CHECK_MALFORMED, CHECK_DONE } check;
-    mum_sig_result verdict;       /* CHECK_DONE */
-    mum_signature *parsed;        /* CHECK_DONE */
-    mum_authenticode_info content; /* CHECK_DONE, when has_content */
-    bool has_content;
-    unsigned long packages, catalogs, manifests, others, entries;
-    mum_express_collector *collector;
-    mum_express_index *express;
-} box;
-
 typedef struct info_state {
     cli_format format;
     const char **trust_paths;
@@ -72,337 +50,17 @@ typedef struct info_state {
     mum_findings *findings;
     const char *input;
     cli_progress progress;
-    unsigned long long seen, bytes;
-
-    box *boxes;               /* in the order they ended */
-    size_t nboxes, capboxes;
-    box *open[MAX_OPEN];      /* containers being walked */
-    int nopen;
-
-    /* the .msu's metadata (files at depth 1) */
-    enum { CAP_NONE, CAP_PROPS, CAP_UNATTEND } capture;
-    char *cap_buf;
-    size_t cap_len, cap_cap;
-    bool cap_too_big;
-    char *props_name, *unattend_name;
-    mum_msu_properties props;
-    mum_msu_unattend unattend;
-    bool have_props, have_unattend;
-
-    char **archs;             /* from package names */
-    size_t narchs;
-    char kb_from_names[32];
+    mum_info *info;
 } info_state;
 
-static bool ends_with(const char *s, const char *suffix)
+static void on_progress(void *ud, uint64_t entries, uint64_t bytes)
 {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcasecmp(s + n - m, suffix) == 0;
-}
-
-static const char *leaf(const char *name)
-{
-    const char *slash = strrchr(name, '/');
-    return slash ? slash + 1 : name;
-}
-
-static void add_arch(info_state *s, const char *arch, size_t len)
-{
-    for (size_t i = 0; i < s->narchs; i++)
-        if (strlen(s->archs[i]) == len && strncasecmp(s->archs[i], arch, len) == 0)
-            return;
-    char **n = realloc(s->archs, (s->narchs + 1) * sizeof *n);
-    if (!n)
-        return;
-    s->archs = n;
-    if ((s->archs[s->narchs] = strndup(arch, len)))
-        s->narchs++;
-}
-
-/* name~token~arch~lang~version.mum: the architecture and a KB number. */
-static void learn_from_package_name(info_state *s, const char *name)
-{
-    const char *t1 = strchr(name, '~');
-    const char *t2 = t1 ? strchr(t1 + 1, '~') : NULL;
-    const char *t3 = t2 ? strchr(t2 + 1, '~') : NULL;
-    if (t3 && t3 > t2 + 1)
-        add_arch(s, t2 + 1, (size_t)(t3 - t2 - 1));
-    if (!s->kb_from_names[0]) {
-        for (const char *p = name; *p && (!t1 || p < t1); p++) {
-            if ((p[0] == 'K' || p[0] == 'k') && (p[1] == 'B' || p[1] == 'b') && isdigit((unsigned char)p[2])) {
-                size_t n = 0;
-                while (isdigit((unsigned char)p[2 + n]) && n < sizeof s->kb_from_names - 1)
-                    n++;
-                memcpy(s->kb_from_names, p + 2, n);
-                s->kb_from_names[n] = '\0';
-                break;
-            }
-        }
-    }
-}
-
-/* ---- walking ---- */
-
-static bool want_data(void *ud, const mum_entry *e)
-{
-    (void)ud;
-    return e->depth >= 1;
-}
-
-static box *innermost(info_state *s)
-{
-    return s->nopen ? s->open[s->nopen - 1] : NULL;
-}
-
-static int open_box(info_state *s, const mum_entry *e)
-{
-    if (s->nopen == MAX_OPEN)
-        return MUM_ELIMIT;
-    box *b = calloc(1, sizeof *b);
-    if (!b || !(b->path = strdup(e->path)) || mum_express_collector_new(&b->collector) != MUM_OK) {
-        if (b)
-            free(b->path);
-        free(b);
-        return MUM_ENOMEM;
-    }
-    b->depth = e->depth;
-    b->size = e->size;
-    b->type = e->container;
-    s->open[s->nopen++] = b;
-    return MUM_OK;
-}
-
-static int close_box(info_state *s, const mum_entry *e)
-{
-    box *b = s->open[--s->nopen];
-    int rc = MUM_OK;
-    if (e->signature) {
-        b->has_signature = true;
-        b->sig = *e->signature;
-        b->sig.blob = NULL;
-        if (e->signature->blob) {
-            if (!(b->sig.blob = malloc(e->signature->blob_size)))
-                rc = MUM_ENOMEM;
-            else
-                memcpy(b->sig.blob, e->signature->blob, e->signature->blob_size);
-        }
-    }
-    if (rc == MUM_OK) {
-        mum_location loc = {.input = s->input, .entry = *b->path ? b->path : NULL};
-        rc = mum_express_collector_finish(b->collector, s->ctx, &loc, s->findings, &b->express);
-    }
-    mum_express_collector_free(b->collector);
-    b->collector = NULL;
-    box *n = realloc(s->boxes, (s->nboxes + 1) * sizeof *n);
-    if (!n) {
-        free(b->path);
-        free(b->sig.blob);
-        free(b);
-        return MUM_ENOMEM;
-    }
-    s->boxes = n;
-    s->boxes[s->nboxes++] = *b;
-    free(b);
-    return rc;
-}
-
-static int on_entry(void *ud, const mum_entry *e)
-{
-    info_state *s = ud;
-    if (e->kind == MUM_ENTRY_CONTAINER)
-        return open_box(s, e);
-    if (e->kind == MUM_ENTRY_CONTAINER_END)
-        return close_box(s, e);
-    s->seen++;
-    cli_progress_update(&s->progress, s->seen, s->bytes);
-    box *b = innermost(s);
-    const char *base = leaf(e->name);
-    b->entries++;
-    if (ends_with(base, ".mum")) {
-        b->packages++;
-        learn_from_package_name(s, base);
-    } else if (ends_with(base, ".cat")) {
-        b->catalogs++;
-    } else if (ends_with(base, ".manifest")) {
-        b->manifests++;
-    } else if (strcasecmp(base, MUM_EXPRESS_INDEX_NAME) != 0) {
-        b->others++;
-    }
-    s->capture = CAP_NONE;
-    if (e->depth == 1 && ends_with(e->name, "-pkgProperties.txt") && !s->props_name) {
-        s->capture = CAP_PROPS;
-        s->props_name = strdup(e->path);
-    } else if (e->depth == 1 && ends_with(e->name, ".xml") && !strchr(e->name, '/') && !s->unattend_name) {
-        s->capture = CAP_UNATTEND;
-        s->unattend_name = strdup(e->path);
-    }
-    s->cap_len = 0;
-    s->cap_too_big = false;
-    return mum_express_collector_begin(b->collector, e->name, e->size);
-}
-
-static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
-{
-    (void)e;
-    info_state *s = ud;
-    s->bytes += size;
-    cli_progress_update(&s->progress, s->seen, s->bytes);
-    if (s->capture != CAP_NONE && !s->cap_too_big) {
-        if (s->cap_len + size > ((size_t)1 << 20)) {
-            s->cap_too_big = true;
-        } else {
-            if (s->cap_len + size > s->cap_cap) {
-                size_t ncap = s->cap_cap ? s->cap_cap * 2 : 4096;
-                while (ncap < s->cap_len + size)
-                    ncap *= 2;
-                char *n = realloc(s->cap_buf, ncap);
-                if (!n)
-                    return MUM_ENOMEM;
-                s->cap_buf = n;
-                s->cap_cap = ncap;
-            }
-            memcpy(s->cap_buf + s->cap_len, data, size);
-            s->cap_len += size;
-        }
-    }
-    return mum_express_collector_data(innermost(s)->collector, data, size);
-}
-
-static int on_entry_end(void *ud, const mum_entry *e)
-{
-    info_state *s = ud;
-    mum_location loc = {.input = s->input, .entry = e->path};
-    int rc = MUM_OK;
-    if (s->capture == CAP_PROPS) {
-        if (s->cap_too_big)
-            rc = mum_msu_properties_parse(&s->props, s->ctx, &loc, NULL, (size_t)-1);
-        else
-            rc = mum_msu_properties_parse(&s->props, s->ctx, &loc, s->cap_buf ? s->cap_buf : "", s->cap_len);
-        s->have_props = rc == MUM_OK;
-    } else if (s->capture == CAP_UNATTEND) {
-        /* an .xml beside the cabinets that is not an unattend file is not ours to judge */
-        mum_ctx *quiet = NULL;
-        if (mum_ctx_new(&quiet) != MUM_OK)
-            return MUM_ENOMEM;
-        int urc = mum_msu_unattend_parse(&s->unattend, quiet, &loc, s->cap_buf ? s->cap_buf : "",
-                                         s->cap_too_big ? 0 : s->cap_len);
-        mum_ctx_free(quiet);
-        if (urc == MUM_ENOMEM)
-            rc = MUM_ENOMEM;
-        s->have_unattend = urc == MUM_OK;
-    }
-    s->capture = CAP_NONE;
-    if (rc != MUM_OK)
-        return rc;
-    return mum_express_collector_end(innermost(s)->collector);
-}
-
-/* ---- reporting ---- */
-
-/*
- * Verifies the signature of every cabinet that has one and adds the
- * findings the verdicts amount to.  A signature the walk could not read
- * whole is "incomplete" (the walk's findings say why); one that is not a
- * PKCS#7 SignedData is "malformed", a finding of its own.
- */
-static int check_signatures(info_state *s)
-{
-    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
-    o.anchors = s->trust;
-    for (size_t i = s->nboxes; i-- > 0;) {
-        box *b = &s->boxes[i];
-        if (!b->has_signature || !b->sig.present)
-            continue;
-        if (!b->sig.blob || !b->sig.digests_valid) {
-            b->check = CHECK_INCOMPLETE;
-            continue;
-        }
-        mum_location where = {.input = s->input, .entry = *b->path ? b->path : NULL};
-        mum_ctx_clear(s->ctx);
-        int rc = mum_cab_signature_verify(&b->verdict, &b->parsed, s->ctx, &b->sig, &where, &o);
-        if (rc == MUM_EFORMAT) {
-            b->check = CHECK_MALFORMED;
-            if (mum_findings_add(s->findings, "container.signature-malformed", mum_ctx_location(s->ctx), "%s",
-                                 mum_ctx_reason(s->ctx)) != MUM_OK)
-                return MUM_ENOMEM;
-            continue;
-        }
-        if (rc != MUM_OK)
-            return rc;
-        b->check = CHECK_DONE;
-        b->has_content = mum_authenticode_content(NULL, b->parsed, &b->content) == MUM_OK;
-        if (mum_sig_result_findings(&b->verdict, b->parsed, s->findings, &where) != MUM_OK)
-            return MUM_ENOMEM;
-    }
-    return MUM_OK;
-}
-
-/* "none", "incomplete", "malformed", or the verdict's status. */
-static const char *signature_status(const box *b)
-{
-    if (!b->has_signature || !b->sig.present)
-        return "none";
-    switch (b->check) {
-    case CHECK_INCOMPLETE: return "incomplete";
-    case CHECK_MALFORMED: return "malformed";
-    case CHECK_DONE: return mum_sig_status_name(b->verdict.status);
-    default: return "not verified";
-    }
-}
-
-static const char *kind_of(const info_state *s)
-{
-    const box *top = s->nboxes ? &s->boxes[s->nboxes - 1] : NULL;
-    if (!top)
-        return "unknown";
-    if (top->type == MUM_CONTAINER_FOLDER)
-        return "folder";
-    if (s->have_props || ends_with(s->input, ".msu"))
-        return "msu";
-    return top->express ? "express cabinet" : "cabinet";
-}
-
-static const char *kb_of(const info_state *s, char buf[32])
-{
-    const char *v = s->have_props ? mum_msu_properties_get(&s->props, "KB Article Number") : NULL;
-    if (v && *v)
-        return v;
-    const char *base = strrchr(s->input, '/');
-    base = base ? base + 1 : s->input;
-    for (const char *p = base; *p; p++) {
-        if ((p[0] == 'K' || p[0] == 'k') && (p[1] == 'B' || p[1] == 'b') && isdigit((unsigned char)p[2])) {
-            size_t n = 0;
-            while (isdigit((unsigned char)p[2 + n]) && n < 31)
-                n++;
-            memcpy(buf, p + 2, n);
-            buf[n] = '\0';
-            return buf;
-        }
-    }
-    return s->kb_from_names[0] ? s->kb_from_names : NULL;
+    cli_progress_update(ud, entries, bytes);
 }
 
 static void hex_of(const uint8_t *p, size_t n, char *out)
 {
     mum_hex_encode(p, n, out);
-}
-
-static bool is_servicing(const box *b)
-{
-    return b->packages > 0;
-}
-
-static unsigned long payload_count(const box *b)
-{
-    if (!b->express)
-        return b->others;
-    unsigned long n = 0;
-    for (size_t i = 0; i < b->express->count; i++) {
-        const char *name = b->express->files[i].name;
-        if (!ends_with(name, ".mum") && !ends_with(name, ".cat") && !ends_with(name, ".manifest"))
-            n++;
-    }
-    return n;
 }
 
 static void count_status(const mum_express_index *x, unsigned long n[5])
@@ -412,23 +70,23 @@ static void count_status(const mum_express_index *x, unsigned long n[5])
         n[x->files[i].status]++;
 }
 
-static const char *display_path(const box *b)
+static const char *display_path(const mum_info_container *b)
 {
     return *b->path ? b->path : "(input)";
 }
 
-static void print_signature(const box *b)
+static void print_signature(const mum_info_container *b)
 {
     if (!b->has_signature || !b->sig.present) {
         printf("    %-14s none\n", "signature");
         return;
     }
     printf("    %-14s present at offset %" PRIu64 ", %" PRIu64 " bytes: %s", "signature", b->sig.offset,
-           b->sig.length, signature_status(b));
-    if (b->check == CHECK_DONE && b->verdict.status == MUM_SIG_INTEGRITY_FAILED)
+           b->sig.length, mum_info_signature_status(b));
+    if (b->check == MUM_INFO_CHECK_DONE && b->verdict.status == MUM_SIG_INTEGRITY_FAILED)
         printf(" (%s)", mum_sig_check_name(b->verdict.failed_check));
     printf("\n");
-    if (b->check == CHECK_DONE) {
+    if (b->check == MUM_INFO_CHECK_DONE) {
         cli_print_sig_result("    ", b->parsed, &b->verdict);
         if (b->has_content && b->content.digest_len <= MUM_HASH_MAX_SIZE) {
             char hex[2 * MUM_HASH_MAX_SIZE + 1];
@@ -448,31 +106,28 @@ static void print_signature(const box *b)
 
 static void print_text(info_state *s)
 {
-    char kbbuf[32];
-    const char *kb = kb_of(s, kbbuf);
-    const char *arch = s->have_props ? mum_msu_properties_get(&s->props, "Processor Architecture") : NULL;
+    const mum_info *in = s->info;
+    const char *kb = in->kb;
     printf("%-14s %s\n", "input:", s->input);
-    printf("%-14s %s\n", "kind:", kind_of(s));
+    printf("%-14s %s\n", "kind:", in->kind);
     printf("%-14s %s%s\n", "kb:", kb ? "KB" : "", kb ? kb : "(unknown)");
     printf("%-14s ", "architecture:");
-    if (arch && *arch) {
-        printf("%s\n", arch);
-    } else if (s->narchs) {
-        for (size_t i = 0; i < s->narchs; i++)
-            printf("%s%s", i ? ", " : "", s->archs[i]);
+    if (in->architecture_count) {
+        for (size_t i = 0; i < in->architecture_count; i++)
+            printf("%s%s", i ? ", " : "", in->architectures[i]);
         printf("\n");
     } else {
         printf("(unknown)\n");
     }
-    if (s->have_props) {
-        printf("properties:    (%s)\n", s->props_name);
-        for (size_t i = 0; i < s->props.count; i++)
-            printf("  %-26s %s\n", s->props.items[i].key, s->props.items[i].value);
+    if (in->has_properties) {
+        printf("properties:    (%s)\n", in->properties_path);
+        for (size_t i = 0; i < in->properties.count; i++)
+            printf("  %-26s %s\n", in->properties.items[i].key, in->properties.items[i].value);
     }
-    if (s->have_unattend) {
-        printf("unattend:      (%s)\n", s->unattend_name);
-        for (size_t i = 0; i < s->unattend.count; i++) {
-            const mum_msu_package *p = &s->unattend.packages[i];
+    if (in->has_unattend) {
+        printf("unattend:      (%s)\n", in->unattend_path);
+        for (size_t i = 0; i < in->unattend.count; i++) {
+            const mum_msu_package *p = &in->unattend.packages[i];
             const mum_identity *id = &p->identity;
             printf("  %s %s %s %s %s %s\n", p->action ? p->action : "(no action)", id->name ? id->name : "?",
                    id->version ? id->version : "?", id->arch ? id->arch : "?",
@@ -482,8 +137,8 @@ static void print_text(info_state *s)
         }
     }
     bool heading = false;
-    for (size_t i = s->nboxes; i-- > 0;) {
-        const box *b = &s->boxes[i];
+    for (size_t i = in->container_count; i-- > 0;) {
+        const mum_info_container *b = &in->containers[i];
         if (b->type != MUM_CONTAINER_CABINET)
             continue;
         if (!heading)
@@ -492,16 +147,16 @@ static void print_text(info_state *s)
         printf("  %s\n", display_path(b));
         print_signature(b);
     }
-    for (size_t i = s->nboxes; i-- > 0;) {
-        const box *b = &s->boxes[i];
-        if (!is_servicing(b))
+    for (size_t i = in->container_count; i-- > 0;) {
+        const mum_info_container *b = &in->containers[i];
+        if (!b->servicing)
             continue;
         printf("contents of %s%s:\n", display_path(b), b->express ? " (express)" : "");
         printf("  packages %lu, catalogs %lu, manifests %lu, payloads %lu\n", b->packages, b->catalogs,
-               b->manifests, payload_count(b));
+               b->manifests, b->payloads);
     }
-    for (size_t i = s->nboxes; i-- > 0;) {
-        const box *b = &s->boxes[i];
+    for (size_t i = in->container_count; i-- > 0;) {
+        const mum_info_container *b = &in->containers[i];
         if (!b->express)
             continue;
         const mum_express_index *x = b->express;
@@ -588,14 +243,14 @@ static void json_express(json_writer *w, const mum_express_index *x)
     json_end_object(w);
 }
 
-static void json_signature(json_writer *w, const box *b)
+static void json_signature(json_writer *w, const mum_info_container *b)
 {
     json_begin_object(w);
     json_kv_bool(w, "present", b->has_signature && b->sig.present);
-    if (b->check == CHECK_DONE) {
+    if (b->check == MUM_INFO_CHECK_DONE) {
         cli_json_sig_result(w, &b->verdict);
     } else {
-        json_kv_string(w, "status", signature_status(b));
+        json_kv_string(w, "status", mum_info_signature_status(b));
     }
     if (b->sig.present) {
         json_kv_uint(w, "offset", b->sig.offset);
@@ -608,7 +263,7 @@ static void json_signature(json_writer *w, const box *b)
         json_kv_string(w, "sha1", h1);
         json_kv_string(w, "sha256", h2);
     }
-    if (b->check == CHECK_DONE) {
+    if (b->check == MUM_INFO_CHECK_DONE) {
         if (b->has_content) {
             json_key(w, "signed");
             json_begin_object(w);
@@ -628,30 +283,25 @@ static void json_signature(json_writer *w, const box *b)
 
 static void print_json(info_state *s)
 {
+    const mum_info *in = s->info;
     json_writer w;
     json_init(&w, stdout);
-    char kbbuf[32];
-    const char *kb = kb_of(s, kbbuf);
-    const char *arch = s->have_props ? mum_msu_properties_get(&s->props, "Processor Architecture") : NULL;
     json_begin_object(&w);
     json_kv_string(&w, "input", s->input);
-    json_kv_string(&w, "kind", kind_of(s));
-    json_kv_string(&w, "kb", kb);
+    json_kv_string(&w, "kind", in->kind);
+    json_kv_string(&w, "kb", in->kb);
     json_key(&w, "architectures");
     json_begin_array(&w);
-    if (arch && *arch)
-        json_string(&w, arch);
-    else
-        for (size_t i = 0; i < s->narchs; i++)
-            json_string(&w, s->archs[i]);
+    for (size_t i = 0; i < in->architecture_count; i++)
+        json_string(&w, in->architectures[i]);
     json_end_array(&w);
     json_key(&w, "properties");
-    if (s->have_props) {
+    if (in->has_properties) {
         json_begin_array(&w);
-        for (size_t i = 0; i < s->props.count; i++) {
+        for (size_t i = 0; i < in->properties.count; i++) {
             json_begin_object(&w);
-            json_kv_string(&w, "key", s->props.items[i].key);
-            json_kv_string(&w, "value", s->props.items[i].value);
+            json_kv_string(&w, "key", in->properties.items[i].key);
+            json_kv_string(&w, "value", in->properties.items[i].value);
             json_end_object(&w);
         }
         json_end_array(&w);
@@ -659,10 +309,10 @@ static void print_json(info_state *s)
         json_null(&w);
     }
     json_key(&w, "unattend");
-    if (s->have_unattend) {
+    if (in->has_unattend) {
         json_begin_array(&w);
-        for (size_t i = 0; i < s->unattend.count; i++) {
-            const mum_msu_package *p = &s->unattend.packages[i];
+        for (size_t i = 0; i < in->unattend.count; i++) {
+            const mum_msu_package *p = &in->unattend.packages[i];
             json_begin_object(&w);
             json_kv_string(&w, "action", p->action);
             json_key(&w, "identity");
@@ -682,8 +332,8 @@ static void print_json(info_state *s)
     }
     json_key(&w, "containers");
     json_begin_array(&w);
-    for (size_t i = s->nboxes; i-- > 0;) {
-        const box *b = &s->boxes[i];
+    for (size_t i = in->container_count; i-- > 0;) {
+        const mum_info_container *b = &in->containers[i];
         json_begin_object(&w);
         json_kv_string(&w, "path", b->path);
         json_kv_string(&w, "type", b->type == MUM_CONTAINER_FOLDER ? "folder" : "cabinet");
@@ -692,13 +342,13 @@ static void print_json(info_state *s)
             json_key(&w, "signature");
             json_signature(&w, b);
         }
-        if (is_servicing(b)) {
+        if (b->servicing) {
             json_key(&w, "counts");
             json_begin_object(&w);
             json_kv_uint(&w, "packages", b->packages);
             json_kv_uint(&w, "catalogs", b->catalogs);
             json_kv_uint(&w, "manifests", b->manifests);
-            json_kv_uint(&w, "payloads", payload_count(b));
+            json_kv_uint(&w, "payloads", b->payloads);
             json_end_object(&w);
         }
         if (b->express) {
@@ -716,32 +366,9 @@ static void print_json(info_state *s)
 
 static void free_state(info_state *s)
 {
-    for (int i = 0; i < s->nopen; i++) {
-        mum_express_collector_free(s->open[i]->collector);
-        free(s->open[i]->path);
-        free(s->open[i]);
-    }
-    for (size_t i = 0; i < s->nboxes; i++) {
-        free(s->boxes[i].path);
-        free(s->boxes[i].sig.blob);
-        mum_sig_result_clear(&s->boxes[i].verdict);
-        mum_signature_free(s->boxes[i].parsed);
-        if (s->boxes[i].express) {
-            mum_express_index_clear(s->boxes[i].express);
-            mum_free(s->boxes[i].express);
-        }
-    }
-    free(s->boxes);
-    for (size_t i = 0; i < s->narchs; i++)
-        free(s->archs[i]);
-    free(s->archs);
-    free(s->cap_buf);
-    free(s->props_name);
-    free(s->unattend_name);
+    mum_info_free(s->info);
     free(s->trust_paths);
     mum_trust_free(s->trust);
-    mum_msu_properties_clear(&s->props);
-    mum_msu_unattend_clear(&s->unattend);
 }
 
 int cmd_info(int argc, char **argv)
@@ -797,17 +424,13 @@ int cmd_info(int argc, char **argv)
         mum_trust_free(s.trust);
         return cli_fail("out of memory");
     }
-    mum_walk_options opts = MUM_WALK_OPTIONS_INIT;
-    opts.flags |= MUM_WALK_SIGNATURES;
-    mum_walk_consumer consumer = {.want_data = want_data,
-                                  .entry = on_entry,
-                                  .data = on_data,
-                                  .entry_end = on_entry_end};
+    mum_info_options opts = MUM_INFO_OPTIONS_INIT;
+    opts.anchors = s.trust;
+    opts.progress = on_progress;
+    opts.progress_ud = &s.progress;
     cli_progress_init(&s.progress, "info");
-    int rc = mum_walk_run(s.ctx, s.input, &opts, &consumer, &s, s.findings);
+    int rc = mum_info_read(&s.info, s.ctx, s.input, &opts, s.findings);
     cli_progress_done(&s.progress);
-    if (rc == MUM_OK)
-        rc = check_signatures(&s);
     int exit_rc;
     if (rc != MUM_OK) {
         exit_rc = mum_ctx_status(s.ctx) != MUM_OK ? cli_fail_ctx(s.ctx) : cli_fail("%s", mum_strerror(rc));
