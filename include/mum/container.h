@@ -181,6 +181,16 @@ typedef struct mum_walk_consumer {
 MUM_EXTERN int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
                             const mum_walk_consumer *consumer, void *ud, mum_findings *findings);
 
+/*
+ * Whether a cabinet's MUM_ENTRY_CONTAINER event announces a whole cabinet,
+ * before any of its entries is read: MUM_EFORMAT, with the message on ctx
+ * located at `input`, the cabinet's nested path and its size, when its
+ * data ends before the size its header declares or inside its signature;
+ * MUM_OK otherwise (and for any other event).  For a caller that must
+ * refuse a cut cabinet whole (extract) rather than find out at its end.
+ */
+MUM_EXTERN int mum_walk_check_whole(mum_ctx *ctx, const char *input, const mum_entry *e);
+
 #ifdef __cplusplus
 }
 #endif

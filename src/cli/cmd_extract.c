@@ -460,24 +460,14 @@ static int limit_reached(extract_state *s, const char *entry, uint64_t want)
 /* A cabinet shorter than its header says, or ending inside its signature. */
 static int check_container(extract_state *s, const mum_entry *e)
 {
-    const mum_cab_header *h = e->cab;
-    if (!h)
-        return MUM_OK;
-    const char *sep = *e->path ? "!" : "";
-    if (h->cabinet_size > e->size)
-        return fatal(s, MUM_EFORMAT,
-                     "%s%s%s: at offset %llu: truncated: the file ends before the %lu bytes "
-                     "its header declares; nothing of it is extracted",
-                     s->input, sep, e->path, (unsigned long long)e->size,
-                     (unsigned long)h->cabinet_size);
-    if (h->signature_reserve && h->signature_length &&
-        (uint64_t)h->signature_offset + h->signature_length > e->size)
-        return fatal(s, MUM_EFORMAT,
-                     "%s%s%s: at offset %llu: truncated: the file ends inside its signature "
-                     "(%lu bytes at offset %lu); nothing of it is extracted",
-                     s->input, sep, e->path, (unsigned long long)e->size,
-                     (unsigned long)h->signature_length, (unsigned long)h->signature_offset);
-    return MUM_OK;
+    mum_ctx *ctx = NULL;
+    if (mum_ctx_new(&ctx) != MUM_OK)
+        return fatal(s, MUM_ENOMEM, "out of memory");
+    int rc = mum_walk_check_whole(ctx, s->input, e);
+    if (rc != MUM_OK)
+        rc = fatal(s, rc, "%s; nothing of it is extracted", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    return rc;
 }
 
 /*

@@ -900,3 +900,54 @@ Test(walk, prepared_results_reach_their_file_once_or_are_released)
     cr_assert_gt(released, 0, "some walk stopped with results in the queue");
     free(path);
 }
+
+/* ---- a cabinet announced whole or cut (mum_walk_check_whole) ---- */
+
+Test(walk_check, cut_cabinets_are_refused_before_their_entries)
+{
+    static const struct {
+        const char *name;
+        int status;
+        const char *message;
+    } cases[] = {
+        {"plain.cab", MUM_OK, ""},
+        {"sigtrunc.cab", MUM_EFORMAT,
+         "sigtrunc.cab: at offset 209: truncated: the file ends inside its signature (64 bytes at offset 165)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *path = fixture(cases[i].name);
+        mum_ctx *ctx;
+        cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+        mum_walk *w;
+        cr_assert_eq(mum_walk_open(&w, ctx, path, NULL, NULL), MUM_OK, "%s", mum_ctx_message(ctx));
+        const mum_entry *e;
+        cr_assert_eq(mum_walk_next(w, &e), MUM_OK);
+        cr_assert_eq(e->kind, MUM_ENTRY_CONTAINER);
+        cr_assert_eq(mum_walk_check_whole(ctx, cases[i].name, e), cases[i].status, "%s", cases[i].name);
+        cr_assert_str_eq(mum_ctx_message(ctx), cases[i].message);
+        mum_walk_free(w);
+        mum_ctx_free(ctx);
+        free(path);
+    }
+    /* a header declaring more than there is */
+    mum_cab_header h;
+    memset(&h, 0, sizeof h);
+    h.cabinet_size = 1000;
+    mum_entry e;
+    memset(&e, 0, sizeof e);
+    e.kind = MUM_ENTRY_CONTAINER;
+    e.path = "a.cab";
+    e.size = 999;
+    e.cab = &h;
+    mum_ctx *ctx;
+    cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+    cr_assert_eq(mum_walk_check_whole(ctx, "x.msu", &e), MUM_EFORMAT);
+    cr_assert_str_eq(mum_ctx_message(ctx),
+                     "x.msu!a.cab: at offset 999: truncated: the file ends before the 1000 bytes its header declares");
+    e.size = 1000;
+    cr_assert_eq(mum_walk_check_whole(ctx, "x.msu", &e), MUM_OK);
+    e.kind = MUM_ENTRY_FILE;
+    e.size = 1;
+    cr_assert_eq(mum_walk_check_whole(ctx, "x.msu", &e), MUM_OK, "only containers are checked");
+    mum_ctx_free(ctx);
+}
