@@ -508,3 +508,31 @@ Test(name, findings_outside_the_verdict_are_not_hidden)
     cr_assert_not(mum_name_finding_in_verdict(NULL));
     mum_findings_free(f);
 }
+
+Test(name, every_allocation_failing_in_turn_ends_cleanly)
+{
+    const char *text = "x86_microsoft-windows-tcpip-binaries_" PKT "_6.0.6001.22222_none_b39411bf7f924878";
+    bool finished = false;
+    for (unsigned long n = 1; n < 1000 && !finished; n++) {
+        mum_findings *f = NULL;
+        cr_assert_eq(mum_findings_new(&f), MUM_OK);
+        mum__alloc_fail_at(n);
+        mum_name nm;
+        mum_name_check_result r;
+        memset(&r, 0, sizeof r);
+        int rc = mum_name_parse(&nm, text, f);
+        if (rc == MUM_OK)
+            rc = mum_name_check(&r, &nm, text, f);
+        unsigned long made = mum__alloc_fail_at(0);
+        cr_assert(rc == MUM_OK || rc == MUM_ENOMEM, "allocation %lu: %d", n, rc);
+        if (rc == MUM_OK && made < n) {
+            cr_assert_eq(r.verdict, MUM_NAME_VERDICT_CANNOT_CONFIRM);
+            cr_assert_eq(mum_findings_count(f), 1);
+            finished = true;
+        }
+        mum_name_check_result_clear(&r);
+        mum_name_clear(&nm);
+        mum_findings_free(f);
+    }
+    cr_assert(finished, "a run without a failed allocation was reached");
+}

@@ -151,3 +151,35 @@ Test(payload, first_manifest_wins_and_broken_ones_give_nothing)
     mum_payload_digests_free(m);
     mum_payload_digests_free(NULL);
 }
+
+Test(payload, every_allocation_failing_in_turn_ends_cleanly)
+{
+    bool finished = false;
+    for (unsigned long n = 1; n < 2000 && !finished; n++) {
+        mum__alloc_fail_at(n);
+        mum_payload_digests *m = NULL;
+        int rc = mum_payload_digests_new(&m, "x.msu");
+        mum_entry e = file_entry("x.cab!" KEYFORM ".manifest", KEYFORM ".manifest", sizeof manifest - 1);
+        mum_entry x = file_entry("x.cab!_manifest_.cix.xml", "_manifest_.cix.xml", sizeof index_xml - 1);
+        if (rc == MUM_OK) {
+            mum_payload_digests_begin(m, &e);
+            mum_payload_digests_data(m, manifest, sizeof manifest - 1);
+            rc = mum_payload_digests_end(m, &e);
+        }
+        if (rc == MUM_OK) {
+            mum_payload_digests_begin(m, &x);
+            mum_payload_digests_data(m, index_xml, sizeof index_xml - 1);
+            rc = mum_payload_digests_end(m, &x);
+        }
+        unsigned long made = mum__alloc_fail_at(0);
+        cr_assert(rc == MUM_OK || rc == MUM_ENOMEM, "allocation %lu: %d", n, rc);
+        if (rc == MUM_OK && made < n) {
+            /* no allocation failed: everything must be there */
+            cr_assert_not_null(mum_payload_digests_find(m, "x.cab!" KEYFORM "/sub/w.dll"));
+            cr_assert_not_null(mum_payload_digests_find(m, "x.cab!0"));
+            finished = true;
+        }
+        mum_payload_digests_free(m);
+    }
+    cr_assert(finished, "a run without a failed allocation was reached");
+}
