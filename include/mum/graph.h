@@ -8,6 +8,10 @@
  * graph keeps the parsed manifests and catalogs and the digests of every
  * file, never the files' bytes.
  *
+ * Building the graph is reading and resolving, never judging: signatures
+ * are parsed and checked for what they say of themselves (integrity), and
+ * whether they chain to an anchor is left to mum_verify_graph.
+ *
  * References resolve by identity (case-insensitive, exact version; see
  * mum_identity_compare).  A reference that matches nothing is an edge
  * whose target is NULL; the checks of mum/verify.h turn those into
@@ -99,8 +103,12 @@ struct mum_node {
 
     /* catalogs */
     const mum_catalog *catalog;
-    mum_sig_result sig;          /* verified when the graph was built */
-    bool sig_done;
+    /* What the catalog's signature says of itself, checked while reading
+     * with no anchors (mum_signature_verify with anchors NULL): UNSIGNED,
+     * INTEGRITY_FAILED, or intact (MUM_SIG_UNTRUSTED, no anchors).  Whether
+     * it chains to an anchor is judged by mum_verify_graph (mum/verify.h). */
+    mum_sig_result integrity;
+    bool integrity_done;         /* false: the catalog or its signature could not be read */
     const mum_node *catalog_of;  /* the package whose catalog this is */
     const mum_node *payload_of;  /* a catalog a component installs as one of its files (a
                                     driver's own .cat): that component; not the package's */
@@ -114,11 +122,16 @@ struct mum_node {
     size_t in_count;             /* edges from other nodes that resolve here */
 };
 
-/* One cabinet's outer Authenticode signature, verified. */
+/* One cabinet's outer Authenticode signature, as read: parsed, and checked
+ * for integrity with no anchors (the rest is judged by mum_verify_graph). */
 typedef struct mum_graph_signature {
     const char *container;       /* nested path of the cabinet ("" for the input) */
     bool present;
-    mum_sig_result result;
+    mum_sig_result integrity;    /* UNSIGNED, INTEGRITY_FAILED (also: unreadable) or intact */
+    const mum_signature *signature; /* parsed; NULL when absent or unreadable */
+    bool sha1_ok, sha256_ok;     /* the cabinet's Authenticode digests, as computed */
+    uint8_t sha1[20];
+    uint8_t sha256[32];
     char *signer;                /* subject of the signer, NULL when unsigned */
 } mum_graph_signature;
 
@@ -138,23 +151,21 @@ typedef struct mum_graph mum_graph;
 
 typedef struct mum_graph_options {
     unsigned version;            /* MUM_GRAPH_OPTIONS_VERSION */
-    const mum_trust *anchors;    /* for catalog and cabinet signatures; NULL: integrity only */
-    bool has_time;               /* evaluate certificate chains at `time` */
-    int64_t time;
     /* Called on the caller's thread now and then (NULL: not called). */
     void (*progress)(void *ud, const char *input, uint64_t entries, uint64_t bytes);
     void *progress_ud;
     unsigned walk_flags;         /* extra MUM_WALK_* flags (e.g. MUM_WALK_SINGLE_THREAD) */
 } mum_graph_options;
 
-#define MUM_GRAPH_OPTIONS_VERSION 1
-#define MUM_GRAPH_OPTIONS_INIT {MUM_GRAPH_OPTIONS_VERSION, NULL, false, 0, NULL, NULL, 0}
+#define MUM_GRAPH_OPTIONS_VERSION 2
+#define MUM_GRAPH_OPTIONS_INIT {MUM_GRAPH_OPTIONS_VERSION, NULL, NULL, 0}
 
 /*
  * Reads the inputs and builds their graph.  Problems in the inputs that do
  * not stop the reading (a manifest that does not parse, a broken catalog, a
- * bad signature, everything the manifest, catalog, container and express
- * checks report) are appended to `findings`.  Errors (the graph could not be
+ * signature that cannot be read, everything the manifest, catalog,
+ * container and express checks report) are appended to `findings`; what
+ * signatures say is judged by mum_verify_graph.  Errors (the graph could not be
  * built; message on ctx naming the input and the place): MUM_EIO,
  * MUM_EFORMAT (an input that is not a cabinet or folder, a corrupt cabinet),
  * MUM_EUNSUPPORTED, MUM_ELIMIT, MUM_ENOMEM.

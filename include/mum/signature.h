@@ -297,6 +297,12 @@ MUM_EXTERN void mum_sig_result_clear(mum_sig_result *result);
  * content of any type: catalogs (the CTL) and other PKCS#7 v1.5 content.
  * `opts` NULL means MUM_SIG_VERIFY_OPTS_INIT.  On MUM_OK *out is filled and
  * must be cleared with mum_sig_result_clear().
+ * The first verification of a signature keeps, in the signature, the
+ * verdict of the checks that need no anchors (the signer's attributes
+ * against the content: hashing the content is the costly part), so that
+ * verifying it again (integrity while reading, trust when judging) does
+ * not hash it twice; so one signature is not to be verified from two
+ * threads at once.
  * Errors (the verification could not run): MUM_EINVAL (opts version),
  * MUM_ENOMEM, MUM_ECRYPTO (the crypto library failed on its own).
  */

@@ -1,6 +1,8 @@
 /*
- * mum/verify.h - the checks of `mumtool verify` over a package graph:
- * references, cycles and orphans; the trust chain (every .mum has its
+ * mum/verify.h - the checks of `mumtool verify` over a package graph (the
+ * judging step after reading and resolving, mum/graph.h): references,
+ * cycles and orphans; the signatures against the trust anchors; the trust
+ * chain (every .mum has its
  * signed .cat, every manifest and file a package installs is listed in one
  * of its catalogs, every file matches its DigestValue); and completeness
  * across architectures (a matrix of component x platform and package x
@@ -60,11 +62,14 @@ typedef struct mum_matrix {
 typedef struct mum_verify_options {
     unsigned version;            /* MUM_VERIFY_OPTIONS_VERSION */
     mum_policy *policy;          /* NULL: none; its expectations are marked used */
-    bool anchors_given;          /* trust anchors were given to mum_graph_build */
+    const mum_trust *anchors;    /* for catalog and cabinet signatures; NULL: integrity only
+                                  * (and a trust.no-anchors finding when there are signatures) */
+    bool has_time;               /* evaluate certificate chains at `time` */
+    int64_t time;
 } mum_verify_options;
 
-#define MUM_VERIFY_OPTIONS_VERSION 1
-#define MUM_VERIFY_OPTIONS_INIT {MUM_VERIFY_OPTIONS_VERSION, NULL, false}
+#define MUM_VERIFY_OPTIONS_VERSION 2
+#define MUM_VERIFY_OPTIONS_INIT {MUM_VERIFY_OPTIONS_VERSION, NULL, NULL, false, 0}
 
 typedef struct mum_verify_result mum_verify_result;
 
@@ -78,6 +83,20 @@ MUM_EXTERN int mum_verify_graph(mum_ctx *ctx, const mum_graph *g, const mum_veri
                                 mum_findings *findings, mum_verify_result **out);
 MUM_EXTERN void mum_verify_result_free(mum_verify_result *r);
 MUM_EXTERN const mum_matrix *mum_verify_matrix(const mum_verify_result *r);
+
+/*
+ * The verdict on signature s of input i (mum_graph_input.signatures[s], a
+ * cabinet's Authenticode signature) as judged against the anchors of the
+ * options, and in *signer (may be NULL) the subject of the verdict's
+ * signer (NULL when unknown).  Without anchors, the graph's integrity
+ * verdict.  NULL when out of range or the signature is absent.  Borrowed
+ * from r.
+ */
+MUM_EXTERN const mum_sig_result *mum_verify_signature(const mum_verify_result *r, size_t input,
+                                                      size_t s, const char **signer);
+/* The same for a catalog node's signature; NULL when it could not be read. */
+MUM_EXTERN const mum_sig_result *mum_verify_catalog_signature(const mum_verify_result *r,
+                                                              const mum_node *catalog);
 
 /* Whether a node is reached from a package of its input (not an orphan). */
 MUM_EXTERN bool mum_verify_reached(const mum_verify_result *r, const mum_node *n);

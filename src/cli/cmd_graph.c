@@ -72,7 +72,7 @@ static void text_node(const mum_graph *g, const mum_node *n, int depth, bool fil
         }
         if (e->kind == MUM_EDGE_CATALOG) {
             printf("%s  [%s]\n", e->to->name,
-                   e->to->sig_done ? mum_sig_status_name(e->to->sig.status) : "unreadable");
+                   e->to->integrity_done ? mum_sig_status_name(e->to->integrity.status) : "unreadable");
             continue;
         }
         if (e->kind == MUM_EDGE_FILE) {
@@ -215,7 +215,7 @@ static void json_graph(const mum_graph *g, bool files)
         if (n->deployment)
             json_kv_bool(&w, "deployment", true);
         if (n->kind == MUM_NODE_CATALOG)
-            json_kv_string(&w, "signature", n->sig_done ? mum_sig_status_name(n->sig.status) : NULL);
+            json_kv_string(&w, "signature", n->integrity_done ? mum_sig_status_name(n->integrity.status) : NULL);
         json_key(&w, "edges");
         json_begin_array(&w);
         for (size_t j = 0; j < n->edge_count; j++) {

@@ -135,17 +135,17 @@ int cmd_verify(int argc, char **argv)
         goto done;
     }
     mum_graph_options go = MUM_GRAPH_OPTIONS_INIT;
+    mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
     if (at) {
-        if (mum_time_parse(at, &go.time) != MUM_OK) {
+        if (mum_time_parse(at, &vo.time) != MUM_OK) {
             rc = cli_usage_error("verify", "verify: --at '%s' is not a time", at);
             goto done;
         }
-        go.has_time = true;
+        vo.has_time = true;
     }
     if ((rc = cli_trust_load(trust, ntrust, builtin, &anchors)) != EXIT_CLEAN)
         goto done;
     rc = EXIT_FAIL;
-    go.anchors = anchors;
     if (policy_path && mum_policy_load(ctx, policy_path, &policy) != MUM_OK) {
         rc = cli_fail_ctx(ctx);
         goto done;
@@ -161,9 +161,8 @@ int cmd_verify(int argc, char **argv)
         rc = cli_fail_ctx(ctx);
         goto done;
     }
-    mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
     vo.policy = policy;
-    vo.anchors_given = anchors != NULL;
+    vo.anchors = anchors;
     if (mum_verify_graph(ctx, graph, &vo, findings, &result) != MUM_OK) {
         rc = cli_fail_ctx(ctx);
         goto done;

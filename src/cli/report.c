@@ -45,22 +45,23 @@ static counts count_findings(const mum_findings *f)
     return c;
 }
 
-static const char *sig_text(const mum_graph_signature *s, char *buf, size_t size)
+/* r: the judged verdict (mum_verify_signature), NULL when there is no signature. */
+static const char *sig_text(const mum_sig_result *r, char *buf, size_t size)
 {
-    if (!s->present) {
+    if (!r) {
         snprintf(buf, size, "none");
         return buf;
     }
-    const char *status = mum_sig_status_name(s->result.status);
+    const char *status = mum_sig_status_name(r->status);
     char ts[MUM_TIME_TEXT_MAX + 32] = "";
-    if (s->result.status != MUM_SIG_UNSIGNED) {
+    if (r->status != MUM_SIG_UNSIGNED) {
         char t[MUM_TIME_TEXT_MAX];
-        mum_time_format(s->result.timestamp_time, t);
-        snprintf(ts, sizeof ts, ", timestamp %s%s%s", mum_sig_timestamp_status_name(s->result.timestamp_status),
-                 s->result.has_timestamp_time ? " " : "", s->result.has_timestamp_time ? t : "");
+        mum_time_format(r->timestamp_time, t);
+        snprintf(ts, sizeof ts, ", timestamp %s%s%s", mum_sig_timestamp_status_name(r->timestamp_status),
+                 r->has_timestamp_time ? " " : "", r->has_timestamp_time ? t : "");
     }
-    if (s->result.status == MUM_SIG_INTEGRITY_FAILED)
-        snprintf(buf, size, "%s (%s)%s", status, mum_sig_check_name(s->result.failed_check), ts);
+    if (r->status == MUM_SIG_INTEGRITY_FAILED)
+        snprintf(buf, size, "%s (%s)%s", status, mum_sig_check_name(r->failed_check), ts);
     else
         snprintf(buf, size, "%s%s", status, ts);
     return buf;
@@ -75,7 +76,7 @@ static size_t module_len(const char *rule)
 
 /* ---- text ---- */
 
-static void text_inputs(FILE *out, const mum_graph *g)
+static void text_inputs(FILE *out, const mum_graph *g, const mum_verify_result *r)
 {
     size_t w = 0;
     for (size_t i = 0; i < mum_graph_input_count(g); i++) {
@@ -93,10 +94,12 @@ static void text_inputs(FILE *out, const mum_graph *g)
             const mum_graph_signature *sig = &in->signatures[s];
             if (!sig->present && *sig->container)
                 continue;
+            const char *signer = NULL;
+            const mum_sig_result *verdict = sig->present ? mum_verify_signature(r, i, s, &signer) : NULL;
             char buf[192];
             fprintf(out, "  %-*s  signature of %s: %s%s%s\n", (int)w, "",
-                    *sig->container ? sig->container : "the input", sig_text(sig, buf, sizeof buf),
-                    sig->signer ? ", " : "", sig->signer ? sig->signer : "");
+                    *sig->container ? sig->container : "the input", sig_text(verdict, buf, sizeof buf),
+                    signer ? ", " : "", signer ? signer : "");
         }
     }
 }
@@ -257,7 +260,7 @@ static void text_report(FILE *out, const mum_graph *g, const mum_verify_result *
     counts c = count_findings(findings);
     fprintf(out, "mumtool verify: %zu input%s\n", mum_graph_input_count(g),
             mum_graph_input_count(g) == 1 ? "" : "s");
-    text_inputs(out, g);
+    text_inputs(out, g, r);
     const mum_matrix *m = mum_verify_matrix(r);
     if (!o->no_matrix && !o->quiet && m && m->columns) {
         text_table(out, "Components", m, m->components, m->component_count, false);
@@ -340,13 +343,15 @@ static void json_report(FILE *out, const mum_graph *g, const mum_verify_result *
             json_begin_object(&w);
             json_kv_string(&w, "container", sig->container);
             json_kv_bool(&w, "present", sig->present);
-            if (sig->present) {
-                json_kv_string(&w, "status", mum_sig_status_name(sig->result.status));
-                if (sig->result.status == MUM_SIG_INTEGRITY_FAILED)
-                    json_kv_string(&w, "failedCheck", mum_sig_check_name(sig->result.failed_check));
-                json_kv_string(&w, "signer", sig->signer);
-                json_kv_string(&w, "detail", sig->result.detail);
-                cli_json_sig_checks(&w, &sig->result);
+            const char *signer = NULL;
+            const mum_sig_result *verdict = sig->present ? mum_verify_signature(r, i, s, &signer) : NULL;
+            if (verdict) {
+                json_kv_string(&w, "status", mum_sig_status_name(verdict->status));
+                if (verdict->status == MUM_SIG_INTEGRITY_FAILED)
+                    json_kv_string(&w, "failedCheck", mum_sig_check_name(verdict->failed_check));
+                json_kv_string(&w, "signer", signer);
+                json_kv_string(&w, "detail", verdict->detail);
+                cli_json_sig_checks(&w, verdict);
             }
             json_end_object(&w);
         }

@@ -218,4 +218,19 @@ MUM_INTERNAL char *mum__utf16_to_utf8(const uint8_t *p, size_t len, bool big_end
 MUM_INTERNAL uint8_t *mum__utf8_to_utf16(const char *s, bool big_endian, bool nul, size_t *len,
                                          bool *bad);
 
+/* ---- verdicts kept and judged again (cabsig.c, sigverify.c) ---- */
+
+/*
+ * The verdict on a cabinet's parsed Authenticode signature given the
+ * cabinet's Authenticode digests (NULL: not computed), as
+ * mum_cab_signature_verify() gives it (the data type named when the digest
+ * differs).  The graph reads with opts NULL; verify judges again with the
+ * anchors.  Errors: as mum_authenticode_verify().
+ */
+MUM_INTERNAL int mum__cab_authenticode_verify(mum_sig_result *out, mum_ctx *ctx, const mum_signature *s,
+                                              const uint8_t *sha1, const uint8_t *sha256,
+                                              const mum_sig_verify_opts *opts);
+/* A deep copy of a verdict into *out (cleared first).  Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__sig_result_copy(mum_sig_result *out, const mum_sig_result *from);
+
 #endif /* MUM_CRYPTO_H */

@@ -48,7 +48,7 @@ void mum__graph_node_free(node_priv *n)
     mum__free(n->pub.digests.pe_error);
     mum_manifest_free(n->manifest);
     mum_catalog_free(n->catalog);
-    mum_sig_result_clear(&n->pub.sig);
+    mum_sig_result_clear(&n->pub.integrity);
     mum__free(n->edges);
     mum__free(n);
 }
@@ -66,7 +66,8 @@ void mum_graph_free(mum_graph *g)
         mum__free(in->platform);
         mum__free(in->kb);
         for (size_t k = 0; k < in->nsigs; k++) {
-            mum_sig_result_clear(&in->sigs[k].result);
+            mum_sig_result_clear(&in->sigs[k].integrity);
+            mum_signature_free((mum_signature *)in->sigs[k].signature); /* the graph's own */
             mum__free(in->sigs[k].signer);
             mum__free((char *)in->sigs[k].container);
         }

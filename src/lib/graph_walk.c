@@ -3,7 +3,8 @@
  * into the graph's nodes.
  *
  * The walk decodes every file and computes its SHA-1 and SHA-256 on its own
- * thread; catalogs are parsed and verified on a worker thread of their own
+ * thread; catalogs are parsed and their signatures checked for integrity
+ * on a worker thread of their own
  * (the catalog worker below); the rest runs on the caller's thread:
  * push-parsing manifests as their blocks arrive, the Authenticode digests of
  * PE files, keeping what an express index needs.  Nothing keeps a file's
@@ -290,32 +291,31 @@ static int add_signature(build *b, const mum_entry *e)
     if (!s->present)
         return MUM_OK;
     mum_location loc = here(b, e->path);
-    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
-    o.anchors = b->opts->anchors;
-    o.has_time = b->opts->has_time;
-    o.time = b->opts->time;
+    /* integrity only: whether it chains to an anchor is verify's to judge */
     mum_signature *sig = NULL;
-    int rc = mum_cab_signature_verify(&s->result, &sig, b->ctx, e->signature, &loc, &o);
+    int rc = mum_cab_signature_verify(&s->integrity, &sig, b->ctx, e->signature, &loc, NULL);
     if (rc == MUM_ENOMEM)
         return rc;
     if (rc != MUM_OK) {
         /* a signature that cannot even be read: an integrity failure */
-        s->result.status = MUM_SIG_INTEGRITY_FAILED;
-        s->result.failed_check = MUM_SIG_CHECK_ATTRIBUTES;
-        s->result.detail = mum__strdup(mum_ctx_reason(b->ctx));
+        s->integrity.status = MUM_SIG_INTEGRITY_FAILED;
+        s->integrity.failed_check = MUM_SIG_CHECK_ATTRIBUTES;
+        s->integrity.detail = mum__strdup(mum_ctx_reason(b->ctx));
         mum_ctx_clear(b->ctx);
         return mum__finding(b->findings, MUM_R_SIGNATURE_ATTRIBUTES, &loc,
                             "the cabinet's signature cannot be read: %s",
-                            s->result.detail ? s->result.detail : "malformed");
+                            s->integrity.detail ? s->integrity.detail : "malformed");
     }
+    s->signature = sig; /* the graph's: verify judges it again with the anchors */
+    s->sha1_ok = e->signature->sha1_valid;
+    s->sha256_ok = e->signature->sha256_valid;
+    memcpy(s->sha1, e->signature->sha1, sizeof s->sha1);
+    memcpy(s->sha256, e->signature->sha256, sizeof s->sha256);
     if (sig && mum_signature_signer_count(sig) > 0) {
-        const mum_signer_info *si = mum_signature_signer(sig, s->result.signer);
+        const mum_signer_info *si = mum_signature_signer(sig, s->integrity.signer);
         if (si && si->has_cert && si->cert.subject && !(s->signer = mum__strdup(si->cert.subject)))
             rc = MUM_ENOMEM;
     }
-    if (rc == MUM_OK)
-        rc = mum_sig_result_findings(&s->result, sig, b->findings, &loc);
-    mum_signature_free(sig);
     return rc;
 }
 
@@ -681,7 +681,7 @@ static int finish_manifest(build *b, node_priv *n)
 }
 
 /*
- * Parses a catalog and checks it and its signature, into its node.  Runs on
+ * Parses a catalog and checks it and its signature's integrity, into its node.  Runs on
  * the catalog worker (or the caller's thread with MUM_WALK_SINGLE_THREAD):
  * it touches nothing but its arguments and the node's catalog fields, which
  * nothing else reads before the walk is over.  Fails only for MUM_ENOMEM.
@@ -689,6 +689,7 @@ static int finish_manifest(build *b, node_priv *n)
 static int check_catalog(mum_ctx *ctx, mum_findings *findings, const mum_graph_options *opts,
                          const char *input, node_priv *n, const void *data, size_t len, bool too_large)
 {
+    (void)opts; /* reading needs no option here: signatures are judged by verify */
     mum_location loc = {.input = input, .entry = n->entry};
     if (too_large)
         return mum__finding(findings, MUM_R_GRAPH_UNREADABLE_CATALOG, &loc,
@@ -710,11 +711,10 @@ static int check_catalog(mum_ctx *ctx, mum_findings *findings, const mum_graph_o
     n->pub.catalog = cat;
     if ((rc = mum_catalog_check(cat, findings, &loc)) != MUM_OK)
         return rc;
-    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
-    o.anchors = opts->anchors;
-    o.has_time = opts->has_time;
-    o.time = opts->time;
-    rc = mum_signature_verify(ctx, mum_catalog_signature(cat), &o, &n->pub.sig);
+    /* integrity only (the content's digest, the signature over it, the
+     * chains as carried): the costly part, here on the worker; whether it
+     * chains to an anchor is verify's to judge */
+    rc = mum_signature_verify(ctx, mum_catalog_signature(cat), NULL, &n->pub.integrity);
     if (rc == MUM_ENOMEM)
         return rc;
     if (rc != MUM_OK) {
@@ -723,8 +723,8 @@ static int check_catalog(mum_ctx *ctx, mum_findings *findings, const mum_graph_o
         mum_ctx_clear(ctx);
         return rc;
     }
-    n->pub.sig_done = true;
-    return mum_sig_result_findings(&n->pub.sig, mum_catalog_signature(cat), findings, &loc);
+    n->pub.integrity_done = true;
+    return MUM_OK;
 }
 
 /* ---- the catalog worker ---- */

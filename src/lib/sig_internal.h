@@ -26,6 +26,14 @@ typedef struct signer_extra {
     TS_TST_INFO *tst;           /* owned: the token's TSTInfo */
     X509 *ts_cert;              /* owned: the timestamp signer's certificate */
     char *ts_problem;           /* a timestamp present but unreadable */
+    /* The checks of the SignerInfo against the content (messageDigest,
+     * contentType, the signature over the attributes): they need no
+     * anchors, and hashing the content is the costly part of a catalog's
+     * verification, so the first verification keeps their verdict and a
+     * later one (with anchors, when verify judges trust) reuses it. */
+    bool core_known;
+    mum_sig_check core_check;
+    char core_why[512];
 } signer_extra;
 
 struct mum_signature {

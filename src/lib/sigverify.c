@@ -88,6 +88,19 @@ void mum_sig_result_clear(mum_sig_result *result)
     memset(result, 0, sizeof *result);
 }
 
+int mum__sig_result_copy(mum_sig_result *out, const mum_sig_result *from)
+{
+    *out = *from;
+    out->detail = NULL;
+    out->timestamp_note = NULL;
+    if ((from->detail && !(out->detail = mum__strdup(from->detail))) ||
+        (from->timestamp_note && !(out->timestamp_note = mum__strdup(from->timestamp_note)))) {
+        mum_sig_result_clear(out);
+        return MUM_ENOMEM;
+    }
+    return MUM_OK;
+}
+
 static bool is_expiry(int err)
 {
     return err == X509_V_ERR_CERT_HAS_EXPIRED || err == X509_V_ERR_CERT_NOT_YET_VALID;
@@ -220,7 +233,6 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
 {
     const signer_extra *ex = &sig->extra[i];
     const mum_signer_info *info = &sig->signers[i];
-    char why[512];
     r->signer = i;
     chain_verdicts cv = {0};
     int arc = assess_chains(sig, i, o, r, &cv);
@@ -230,11 +242,17 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
     if (!sig->content || sig->content_body > sig->content_len)
         return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_ATTRIBUTES, MUM_SIG_TRUST_OK,
                        "the SignedData carries no content to check");
-    mum_sig_check check = mum__verify_signer_info(ex->si, ex->cert, sig->content_type,
-                                             sig->content + sig->content_body,
-                                             sig->content_len - sig->content_body, why, sizeof why);
-    if (check != MUM_SIG_CHECK_NONE)
-        return verdict(r, MUM_SIG_INTEGRITY_FAILED, check, MUM_SIG_TRUST_OK, "%s", why);
+    signer_extra *memo = &sig->extra[i]; /* not const: see core_known */
+    if (!memo->core_known) {
+        memo->core_check = mum__verify_signer_info(ex->si, ex->cert, sig->content_type,
+                                                   sig->content + sig->content_body,
+                                                   sig->content_len - sig->content_body,
+                                                   memo->core_why, sizeof memo->core_why);
+        memo->core_known = true;
+    }
+    if (memo->core_check != MUM_SIG_CHECK_NONE)
+        return verdict(r, MUM_SIG_INTEGRITY_FAILED, memo->core_check, MUM_SIG_TRUST_OK, "%s",
+                       memo->core_why);
     if (authenticode) {
         bool failed;
         int rc = check_file_digest(sig, digests, n, r, &failed);

@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include "internal.h"
+#include "judge.h"
 
 #include <mum/verify.h>
 
@@ -26,17 +26,6 @@ typedef struct row_priv {
     char *key;
 } row_priv;
 
-struct mum_verify_result {
-    mum_matrix matrix;
-    const char **platforms;
-    size_t *inputs;
-    mum_matrix_row *comp_rows, *pkg_rows;
-    mum_matrix_cell *cells;     /* all rows' cells, one block */
-    size_t ncells;
-    bool *reached;              /* per node */
-    size_t nnodes;
-};
-
 void mum_verify_result_free(mum_verify_result *r)
 {
     if (!r)
@@ -47,6 +36,7 @@ void mum_verify_result_free(mum_verify_result *r)
     mum__free(r->pkg_rows);
     mum__free(r->cells);
     mum__free(r->reached);
+    mum__judge_signatures_free(r);
     mum__free(r);
 }
 
@@ -55,28 +45,32 @@ const mum_matrix *mum_verify_matrix(const mum_verify_result *r)
     return r ? &r->matrix : NULL;
 }
 
+const mum_sig_result *mum_verify_signature(const mum_verify_result *r, size_t input, size_t s,
+                                           const char **signer)
+{
+    if (signer)
+        *signer = NULL;
+    if (!r || !r->sig_first || input >= r->nsig_inputs || s >= r->sig_first[input + 1] - r->sig_first[input])
+        return NULL;
+    const judged_sig *j = &r->cab_sigs[r->sig_first[input] + s];
+    if (!j->present)
+        return NULL;
+    if (signer)
+        *signer = j->signer;
+    return &j->verdict;
+}
+
+const mum_sig_result *mum_verify_catalog_signature(const mum_verify_result *r, const mum_node *catalog)
+{
+    if (!r || !r->cat_sigs || !catalog || catalog->index >= r->nnodes || !r->cat_sigs[catalog->index].judged)
+        return NULL;
+    return &r->cat_sigs[catalog->index].verdict;
+}
+
 bool mum_verify_reached(const mum_verify_result *r, const mum_node *n)
 {
     return r && n && n->index < r->nnodes && r->reached[n->index];
 }
-
-typedef struct checker {
-    mum_ctx *ctx;
-    const mum_graph *g;
-    const mum_verify_options *opts;
-    mum_findings *findings;
-    mum_verify_result *res;
-    size_t n;                   /* nodes */
-    bool *covered;              /* per node: listed in a catalog of a package installing it */
-    size_t *stamp;              /* per node: the traversal that last saw it (+1) */
-} checker;
-
-#define CHECK(expr)                                                                                \
-    do {                                                                                           \
-        int rc_ = (expr);                                                                          \
-        if (rc_ != MUM_OK)                                                                         \
-            return rc_;                                                                            \
-    } while (0)
 
 static const char *id_text(const mum_identity *id, char *buf, size_t size)
 {
@@ -556,10 +550,11 @@ static int check_payload_catalog(checker *c, const mum_node *n)
     char sig[96];
     if (!n->catalog)
         snprintf(sig, sizeof sig, "it could not be read");
-    else if (!n->sig_done)
+    else if (!mum_verify_catalog_signature(c->res, n))
         snprintf(sig, sizeof sig, "its signature was not checked");
     else
-        snprintf(sig, sizeof sig, "its signature: %s", mum_sig_status_name(n->sig.status));
+        snprintf(sig, sizeof sig, "its signature: %s",
+                 mum_sig_status_name(mum_verify_catalog_signature(c->res, n)->status));
     return mum__finding(c->findings, MUM_R_TRUST_PAYLOAD_CATALOG, &loc,
                         "%s is a file of %s, a driver's own catalog: Windows checks it when the driver "
                         "is staged, not as part of the package's chain (%s; %zu of %zu members match "
@@ -1052,9 +1047,10 @@ static int check_inputs(checker *c)
     }
     for (size_t i = 0; i < c->n && !signatures; i++) {
         const mum_node *n = mum_graph_node(c->g, i);
-        signatures = n->kind == MUM_NODE_CATALOG && n->sig_done && n->sig.status != MUM_SIG_UNSIGNED;
+        signatures = n->kind == MUM_NODE_CATALOG && n->integrity_done &&
+                     n->integrity.status != MUM_SIG_UNSIGNED;
     }
-    if (signatures && !c->opts->anchors_given)
+    if (signatures && !c->opts->anchors)
         CHECK(mum__finding(c->findings, MUM_R_TRUST_NO_ANCHORS, NULL,
                            "no trust anchors were given (--trust): signatures were checked for "
                            "integrity only, not chained to a root"));
@@ -1143,7 +1139,7 @@ int mum_verify_graph(mum_ctx *ctx, const mum_graph *g, const mum_verify_options 
         !(c.res->reached = mum__calloc(c.n ? c.n : 1, sizeof *c.res->reached)))
         goto done;
     c.res->nnodes = c.n;
-    if ((rc = check_inputs(&c)) != MUM_OK || (rc = check_references(&c)) != MUM_OK ||
+    if ((rc = mum__judge_signatures(&c)) != MUM_OK || (rc = check_inputs(&c)) != MUM_OK || (rc = check_references(&c)) != MUM_OK ||
         (rc = check_cycles(&c)) != MUM_OK || (rc = mark_reached(&c)) != MUM_OK ||
         (rc = side_checks(&c)) != MUM_OK || (rc = check_matrix(&c)) != MUM_OK)
         goto done;

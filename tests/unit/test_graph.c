@@ -52,7 +52,6 @@ Test(graph, the_sample_family_as_its_readme_describes_it)
     const char *inputs[3] = {sample(family[0]), sample(family[1]), sample(family[2])};
     mum_trust *anchors = test_ca();
     mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
-    o.anchors = anchors;
     mum_ctx *ctx;
     mum_findings *f;
     mum_graph *g;
@@ -75,14 +74,17 @@ Test(graph, the_sample_family_as_its_readme_describes_it)
         cr_assert_eq(in->catalogs, want[i].packages, "every package has its catalog");
     }
     /* every file a manifest names resolves to a payload whose bytes have the
-     * DigestValue the generator computed; every catalog is trusted */
+     * DigestValue the generator computed; every catalog's signature is
+     * intact, and reading has not judged it (no anchors there) */
     size_t files = 0, catalogs = 0;
     for (size_t i = 0; i < mum_graph_node_count(g); i++) {
         const mum_node *n = mum_graph_node(g, i);
         cr_assert_eq(n->index, i);
         if (n->kind == MUM_NODE_CATALOG) {
-            cr_assert(n->sig_done, "%s", n->entry);
-            cr_assert_eq(n->sig.status, MUM_SIG_TRUSTED, "%s: %s", n->entry, mum_sig_status_name(n->sig.status));
+            cr_assert(n->integrity_done, "%s", n->entry);
+            cr_assert_eq(n->integrity.status, MUM_SIG_UNTRUSTED, "%s: %s", n->entry,
+                         mum_sig_status_name(n->integrity.status));
+            cr_assert_eq(n->integrity.trust_issue, MUM_SIG_TRUST_NO_ANCHORS);
             catalogs++;
         }
         for (size_t e = 0; e < n->edge_count; e++) {
@@ -106,11 +108,20 @@ Test(graph, the_sample_family_as_its_readme_describes_it)
     mum_policy *policy;
     cr_assert_eq(mum_policy_load(ctx, sample("kb943650.policy"), &policy), MUM_OK, "%s", mum_ctx_message(ctx));
     mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
-    vo.anchors_given = true;
+    vo.anchors = anchors;
     vo.policy = policy;
     mum_verify_result *r;
     cr_assert_eq(mum_verify_graph(ctx, g, &vo, f, &r), MUM_OK, "%s", mum_ctx_message(ctx));
     cr_assert_eq(mum_findings_count_at_least(f, MUM_SEVERITY_WARNING), 0);
+    /* judged against the anchors: every catalog is trusted */
+    for (size_t i = 0; i < mum_graph_node_count(g); i++) {
+        const mum_node *n = mum_graph_node(g, i);
+        if (n->kind != MUM_NODE_CATALOG)
+            continue;
+        const mum_sig_result *v = mum_verify_catalog_signature(r, n);
+        cr_assert_not_null(v, "%s", n->entry);
+        cr_assert_eq(v->status, MUM_SIG_TRUSTED, "%s: %s", n->entry, mum_sig_status_name(v->status));
+    }
     const mum_matrix *m = mum_verify_matrix(r);
     cr_assert_eq(m->columns, 3);
     cr_assert_str_eq(m->platforms[0], "x86");
@@ -133,7 +144,6 @@ Test(graph, a_broken_twin_gives_its_finding_and_only_it)
     const char *inputs[3] = {x86, x64, ia64};
     mum_trust *anchors = test_ca();
     mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
-    o.anchors = anchors;
     mum_ctx *ctx;
     mum_findings *f;
     mum_graph *g;
@@ -143,7 +153,7 @@ Test(graph, a_broken_twin_gives_its_finding_and_only_it)
     mum_policy *policy;
     cr_assert_eq(mum_policy_load(ctx, sample("kb943650.policy"), &policy), MUM_OK, "%s", mum_ctx_message(ctx));
     mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
-    vo.anchors_given = true;
+    vo.anchors = anchors;
     vo.policy = policy;
     mum_verify_result *r;
     cr_assert_eq(mum_verify_graph(ctx, g, &vo, f, &r), MUM_OK);
@@ -232,7 +242,6 @@ static char *describe_build(const char *const *inputs, size_t n, unsigned walk_f
 {
     mum_trust *anchors = test_ca();
     mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
-    o.anchors = anchors;
     o.walk_flags = walk_flags;
     mum_ctx *ctx;
     mum_findings *f;
@@ -250,7 +259,7 @@ static char *describe_build(const char *const *inputs, size_t n, unsigned walk_f
         mum__sbuf_printf(&out, "%s parse=%d error=%s members=%zu sig=%d/%d/%d\n", node->entry,
                          node->parse_status, node->parse_error ? node->parse_error : "-",
                          node->catalog ? mum_catalog_get_info(node->catalog)->member_count : 0,
-                         node->sig_done, (int)node->sig.status, (int)node->sig.trust_issue);
+                         node->integrity_done, (int)node->integrity.status, (int)node->integrity.trust_issue);
     }
     cr_assert_gt(catalogs, 0);
     /* the manifests (parsed on this thread or, prepared, on the decoding thread) */
@@ -280,7 +289,9 @@ static char *describe_build(const char *const *inputs, size_t n, unsigned walk_f
     /* the checks (two threads unless MUM_WALK_SINGLE_THREAD): the findings
      * in the order they were added, and the matrix */
     mum_verify_result *r = NULL;
-    cr_assert_eq(mum_verify_graph(ctx, g, NULL, f, &r), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
+    vo.anchors = anchors;
+    cr_assert_eq(mum_verify_graph(ctx, g, &vo, f, &r), MUM_OK, "%s", mum_ctx_message(ctx));
     for (size_t i = 0; i < mum_findings_count(f); i++) {
         const mum_finding *x = mum_findings_get(f, i);
         mum__sbuf_printf(&out, "%s %s %s: %s\n", x->rule->id, x->loc.input ? x->loc.input : "-",

@@ -1,0 +1,140 @@
+/*
+ * judge_trust.c - the judge's trust family: the signatures of cabinets and
+ * catalogs against the trust anchors (the graph only checked what they say
+ * of themselves, their integrity, while reading).
+ */
+#include "config.h"
+
+#include "crypto.h"
+#include "judge.h"
+
+#include <mum/verify.h>
+
+#include <string.h>
+
+static const char *signer_of(const mum_signature *sig, const mum_sig_result *r)
+{
+    const mum_signer_info *si =
+        sig && mum_signature_signer_count(sig) > 0 ? mum_signature_signer(sig, r->signer) : NULL;
+    return si && si->has_cert ? si->cert.subject : NULL;
+}
+
+static mum_sig_verify_opts verify_opts(const checker *c)
+{
+    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    o.anchors = c->opts->anchors;
+    o.has_time = c->opts->has_time;
+    o.time = c->opts->time;
+    return o;
+}
+
+/*
+ * Without anchors the judged verdict is the graph's integrity verdict (the
+ * same verification with no anchors).  With them, the signature is
+ * verified again: the checks of the content were kept with the signature
+ * when the graph was read (mum_signature_verify), so this costs only the
+ * chains.
+ */
+static int judge_cabinet(checker *c, const mum_graph_input *in, const mum_graph_signature *s,
+                         judged_sig *j)
+{
+    if (!s->present)
+        return MUM_OK;
+    j->present = true;
+    mum_location loc = {.input = in->path, .entry = s->container};
+    if (!s->signature) /* unreadable: reported while reading */
+        return mum__sig_result_copy(&j->verdict, &s->integrity) == MUM_OK ? MUM_OK
+                                                                           : mum__nomem(c->ctx);
+    int rc;
+    if (!c->opts->anchors) {
+        rc = mum__sig_result_copy(&j->verdict, &s->integrity);
+        if (rc != MUM_OK)
+            return mum__nomem(c->ctx);
+    } else {
+        mum_sig_verify_opts o = verify_opts(c);
+        rc = mum__cab_authenticode_verify(&j->verdict, c->ctx, s->signature, s->sha1_ok ? s->sha1 : NULL,
+                                          s->sha256_ok ? s->sha256 : NULL, &o);
+        if (rc == MUM_ENOMEM)
+            return rc;
+        if (rc != MUM_OK) {
+            /* the verification could not run: told as the reading tells it */
+            j->verdict.status = MUM_SIG_INTEGRITY_FAILED;
+            j->verdict.failed_check = MUM_SIG_CHECK_ATTRIBUTES;
+            j->verdict.detail = mum__strdup(mum_ctx_reason(c->ctx));
+            mum_ctx_clear(c->ctx);
+            return mum__finding(c->findings, MUM_R_SIGNATURE_ATTRIBUTES, &loc,
+                                "the cabinet's signature cannot be read: %s",
+                                j->verdict.detail ? j->verdict.detail : "malformed");
+        }
+    }
+    j->judged = true;
+    j->signer = signer_of(s->signature, &j->verdict);
+    return mum_sig_result_findings(&j->verdict, s->signature, c->findings, &loc);
+}
+
+static int judge_catalog(checker *c, const mum_node *n, judged_sig *j)
+{
+    if (!n->catalog || !n->integrity_done) /* unreadable: reported while reading */
+        return MUM_OK;
+    const mum_signature *sig = mum_catalog_signature(n->catalog);
+    mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
+    int rc;
+    if (!c->opts->anchors) {
+        if (mum__sig_result_copy(&j->verdict, &n->integrity) != MUM_OK)
+            return mum__nomem(c->ctx);
+    } else {
+        mum_sig_verify_opts o = verify_opts(c);
+        rc = mum_signature_verify(c->ctx, sig, &o, &j->verdict);
+        if (rc == MUM_ENOMEM)
+            return rc;
+        if (rc != MUM_OK) {
+            rc = mum__finding(c->findings, MUM_R_SIGNATURE_ATTRIBUTES, &loc,
+                              "the catalog's signature cannot be checked: %s", mum_ctx_reason(c->ctx));
+            mum_ctx_clear(c->ctx);
+            return rc;
+        }
+    }
+    j->judged = true;
+    j->signer = signer_of(sig, &j->verdict);
+    return mum_sig_result_findings(&j->verdict, sig, c->findings, &loc);
+}
+
+int mum__judge_signatures(checker *c)
+{
+    mum_verify_result *r = c->res;
+    size_t ninputs = mum_graph_input_count(c->g), total = 0;
+    if (!(r->sig_first = mum__calloc(ninputs + 1, sizeof *r->sig_first)))
+        return mum__nomem(c->ctx);
+    for (size_t i = 0; i < ninputs; i++) {
+        r->sig_first[i] = total;
+        total += mum_graph_input_at(c->g, i)->signature_count;
+    }
+    r->sig_first[ninputs] = total;
+    r->nsig_inputs = ninputs;
+    if (!(r->cab_sigs = mum__calloc(total ? total : 1, sizeof *r->cab_sigs)) ||
+        !(r->cat_sigs = mum__calloc(c->n ? c->n : 1, sizeof *r->cat_sigs)))
+        return mum__nomem(c->ctx);
+    r->ncab_sigs = total;
+    for (size_t i = 0; i < ninputs; i++) {
+        const mum_graph_input *in = mum_graph_input_at(c->g, i);
+        for (size_t s = 0; s < in->signature_count; s++)
+            CHECK(judge_cabinet(c, in, &in->signatures[s], &r->cab_sigs[r->sig_first[i] + s]));
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        const mum_node *n = mum_graph_node(c->g, i);
+        if (n->kind == MUM_NODE_CATALOG)
+            CHECK(judge_catalog(c, n, &r->cat_sigs[i]));
+    }
+    return MUM_OK;
+}
+
+void mum__judge_signatures_free(mum_verify_result *r)
+{
+    for (size_t i = 0; r->cab_sigs && i < r->ncab_sigs; i++)
+        mum_sig_result_clear(&r->cab_sigs[i].verdict);
+    for (size_t i = 0; r->cat_sigs && i < r->nnodes; i++)
+        mum_sig_result_clear(&r->cat_sigs[i].verdict);
+    mum__free(r->cab_sigs);
+    mum__free(r->cat_sigs);
+    mum__free(r->sig_first);
+}
