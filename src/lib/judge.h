@@ -57,7 +57,40 @@ typedef struct checker {
             return rc_;                                                                            \
     } while (0)
 
-/* ---- judge_trust.c: signatures, catalogs' cover, the inputs' trust ---- */
+/* The file name of an input (its path's last part). */
+static inline const char *mum__judge_input_name(const checker *c, size_t input)
+{
+    const char *p = mum_graph_input_at(c->g, input)->path;
+    const char *slash = strrchr(p, '/');
+    return slash && slash[1] ? slash + 1 : p;
+}
+
+/* Whether a file's name says it is a PE image (whose catalogs list it by
+ * its Authenticode digest). */
+static inline bool mum__judge_pe_name(const char *name)
+{
+    static const char *const exts[] = {".dll", ".sys", ".exe", ".ocx", ".cpl", ".drv", ".efi",
+                                       ".mui", ".scr", ".com", ".tsp", ".ax",  ".acm"};
+    for (size_t i = 0; i < MUM_ARRAY_LEN(exts); i++)
+        if (mum__ascii_ends_with_ci(name, exts[i]))
+            return true;
+    return false;
+}
+
+/* Each family's rules; every one returns MUM_OK or MUM_ENOMEM (ctx set). */
+
+/* ---- judge_closure.c ---- */
+/* Unresolved references: graph.missing-package, graph.missing-component,
+ * graph.wrong-version, payload.missing, trust.missing-catalog. */
+MUM_INTERNAL int mum__judge_references(checker *c);
+/* graph.cycle among packages and components. */
+MUM_INTERNAL int mum__judge_cycles(checker *c);
+/* Fills res->reached from the root packages (no finding). */
+MUM_INTERNAL int mum__judge_mark_reached(checker *c);
+/* graph.orphan-*: what no package of its input reaches (after mark_reached). */
+MUM_INTERNAL int mum__judge_orphans(checker *c);
+
+/* ---- judge_trust.c ---- */
 
 /* Judges every cabinet and catalog signature against the anchors of the
  * options (res->cab_sigs, res->cat_sigs) and adds the findings the
@@ -66,5 +99,24 @@ typedef struct checker {
 MUM_INTERNAL int mum__judge_signatures(checker *c);
 /* Frees what mum__judge_signatures put in r. */
 MUM_INTERNAL void mum__judge_signatures_free(mum_verify_result *r);
+/* trust.mum-not-in-catalog, trust.*-not-in-catalog: the catalogs' cover
+ * (fills covered; after mark_reached). */
+MUM_INTERNAL int mum__judge_cover(checker *c);
+
+/* ---- judge_payloads.c ---- */
+/* Catalog members that match no file of their input, drivers' own catalogs. */
+MUM_INTERNAL int mum__judge_members(checker *c);
+/* payload.digest-mismatch and kin: files against their manifests' DigestValue. */
+MUM_INTERNAL int mum__judge_payloads(checker *c);
+
+/* ---- judge_matrix.c ---- */
+/* Builds res->matrix (after mark_reached; no finding). */
+MUM_INTERNAL int mum__judge_build_matrix(checker *c);
+/* matrix.*: differences between the columns the policy does not explain. */
+MUM_INTERNAL int mum__judge_matrix(checker *c);
+
+/* ---- judge_inputs.c ---- */
+/* graph.no-package, trust.outer-unsigned, trust.no-anchors. */
+MUM_INTERNAL int mum__judge_inputs(checker *c);
 
 #endif /* MUM_JUDGE_H */

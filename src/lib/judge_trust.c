@@ -1,7 +1,9 @@
 /*
  * judge_trust.c - the judge's trust family: the signatures of cabinets and
  * catalogs against the trust anchors (the graph only checked what they say
- * of themselves, their integrity, while reading).
+ * of themselves, their integrity, while reading), and the catalogs' cover:
+ * every package listed in its own catalog, every manifest and payload a
+ * package installs listed in the catalog of a package that installs it.
  */
 #include "config.h"
 
@@ -137,4 +139,105 @@ void mum__judge_signatures_free(mum_verify_result *r)
     mum__free(r->cab_sigs);
     mum__free(r->cat_sigs);
     mum__free(r->sig_first);
+}
+
+/* ---- trust chain ---- */
+
+static mum_cat_digests cat_digests(const mum_digests *d)
+{
+    mum_cat_digests cd;
+    memset(&cd, 0, sizeof cd);
+    /* a digest not taken must not match: fill it with what no member holds */
+    memset(cd.sha1, 0xA5, sizeof cd.sha1);
+    memset(cd.sha256, 0xA5, sizeof cd.sha256);
+    if (d->sha1_ok)
+        memcpy(cd.sha1, d->sha1, 20);
+    if (d->sha256_ok)
+        memcpy(cd.sha256, d->sha256, 32);
+    if (d->pe && d->pe_sha1_ok && d->pe_sha256_ok) {
+        cd.is_pe = true;
+        memcpy(cd.pe_sha1, d->pe_sha1, 20);
+        memcpy(cd.pe_sha256, d->pe_sha256, 32);
+    }
+    return cd;
+}
+
+static bool listed(const mum_catalog *cat, const mum_node *n)
+{
+    mum_cat_digests cd = cat_digests(&n->digests);
+    mum_cat_hit hit;
+    return mum_catalog_match(cat, &cd, &hit, 1) > 0;
+}
+
+/* Marks what package p installs (not its sub-packages: they have their own
+ * catalogs) as covered when p's catalog lists it. */
+static int cover_package(checker *c, const mum_node *p, const mum_catalog *cat)
+{
+    const mum_node **todo = mum__calloc(c->n ? c->n : 1, sizeof *todo);
+    if (!todo)
+        return mum__nomem(c->ctx);
+    size_t top = 0, mark = p->index + 1;
+    for (size_t k = 0; k < p->edge_count; k++) {
+        const mum_edge *e = &p->edges[k];
+        if ((e->kind == MUM_EDGE_COMPONENT || e->kind == MUM_EDGE_DRIVER) && e->to &&
+            c->stamp[e->to->index] != mark) {
+            c->stamp[e->to->index] = mark;
+            todo[top++] = e->to;
+        }
+    }
+    while (top) {
+        const mum_node *n = todo[--top];
+        if (!c->covered[n->index] && listed(cat, n))
+            c->covered[n->index] = true;
+        for (size_t k = 0; k < n->edge_count; k++) {
+            const mum_edge *e = &n->edges[k];
+            if ((e->kind == MUM_EDGE_DEPENDENCY || e->kind == MUM_EDGE_FILE) && e->to &&
+                c->stamp[e->to->index] != mark) {
+                c->stamp[e->to->index] = mark;
+                todo[top++] = e->to;
+            }
+        }
+    }
+    mum__free(todo);
+    return MUM_OK;
+}
+
+int mum__judge_cover(checker *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        const mum_node *p = mum_graph_node(c->g, i);
+        if (p->kind != MUM_NODE_PACKAGE)
+            continue;
+        const mum_node *catnode = NULL;
+        for (size_t k = 0; k < p->edge_count; k++)
+            if (p->edges[k].kind == MUM_EDGE_CATALOG)
+                catnode = p->edges[k].to;
+        if (!catnode || !catnode->catalog)
+            continue; /* missing: reported; unreadable: reported */
+        if (!listed(catnode->catalog, p)) {
+            mum_location loc = mum_graph_location(c->g, p, (mum_manifest_pos){0, 0});
+            CHECK(mum__finding(c->findings, MUM_R_TRUST_MUM_NOT_IN_CATALOG, &loc,
+                               "%s does not list %s (sha1 and sha256 of its bytes)", catnode->name,
+                               p->name));
+        }
+        CHECK(cover_package(c, p, catnode->catalog));
+    }
+    /* what reached manifests and payloads no catalog listed */
+    for (size_t i = 0; i < c->n; i++) {
+        const mum_node *n = mum_graph_node(c->g, i);
+        if (!c->res->reached[i] || c->covered[i])
+            continue;
+        mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
+        if (n->kind == MUM_NODE_COMPONENT) {
+            CHECK(mum__finding(c->findings, MUM_R_TRUST_MANIFEST_NOT_IN_CATALOG, &loc,
+                               "no catalog of a package that installs %s lists it", n->name));
+        } else if (n->kind == MUM_NODE_PAYLOAD || n->payload_of) {
+            if (n->express_delta && (mum__judge_pe_name(n->name) || !n->digests.sha1_ok))
+                continue; /* reported as not checkable with its digest */
+            CHECK(mum__finding(c->findings, MUM_R_TRUST_PAYLOAD_NOT_IN_CATALOG, &loc,
+                               "no catalog of a package that installs %s lists it (by its %s digest)",
+                               n->name, n->digests.pe ? "Authenticode" : "flat"));
+        }
+    }
+    return MUM_OK;
 }

@@ -1,0 +1,269 @@
+/*
+ * judge_payloads.c - the judge's payload family: every file matches the
+ * DigestValue its manifest gives, every member of a package's catalog
+ * stands for a file of its input, and a driver's own catalog (a payload
+ * that is a catalog) is told apart and its members matched to its folder.
+ */
+#include "config.h"
+
+#include "judge.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * A set of digests (20 or 32 bytes, borrowed from the graph's nodes):
+ * open addressing keyed by the first bytes, which a digest spreads evenly.
+ */
+typedef struct digest_set {
+    const uint8_t **slot;
+    uint8_t *slot_len;
+    size_t cap; /* a power of two, at least twice the entries */
+} digest_set;
+
+static size_t digest_home(const digest_set *s, const uint8_t *d)
+{
+    uint64_t h;
+    memcpy(&h, d, sizeof h);
+    return (size_t)(h ^ (h >> 29)) & (s->cap - 1);
+}
+
+static bool digest_set_init(digest_set *s, size_t entries)
+{
+    s->cap = 16;
+    while (s->cap < 2 * entries)
+        s->cap *= 2;
+    s->slot = mum__calloc(s->cap, sizeof *s->slot);
+    s->slot_len = mum__calloc(s->cap, 1);
+    return s->slot && s->slot_len;
+}
+
+static void digest_set_free(digest_set *s)
+{
+    mum__free(s->slot);
+    mum__free(s->slot_len);
+}
+
+static bool digest_set_has(const digest_set *s, const uint8_t *d, size_t n)
+{
+    for (size_t i = digest_home(s, d);; i = (i + 1) & (s->cap - 1)) {
+        if (!s->slot[i])
+            return false;
+        if (s->slot_len[i] == n && memcmp(s->slot[i], d, n) == 0)
+            return true;
+    }
+}
+
+static void digest_set_put(digest_set *s, const uint8_t *d, size_t n)
+{
+    size_t i = digest_home(s, d);
+    while (s->slot[i]) {
+        if (s->slot_len[i] == n && memcmp(s->slot[i], d, n) == 0)
+            return;
+        i = (i + 1) & (s->cap - 1);
+    }
+    s->slot[i] = d;
+    s->slot_len[i] = (uint8_t)n;
+}
+
+static void digest_set_put_node(digest_set *s, const mum_node *n)
+{
+    const mum_digests *d = &n->digests;
+    if (d->sha1_ok)
+        digest_set_put(s, d->sha1, 20);
+    if (d->sha256_ok)
+        digest_set_put(s, d->sha256, 32);
+    if (d->pe_sha1_ok)
+        digest_set_put(s, d->pe_sha1, 20);
+    if (d->pe_sha256_ok)
+        digest_set_put(s, d->pe_sha256, 32);
+}
+
+/* The members of catalog node n that are none of the digests in have (files
+ * of `where`); *matched (if not NULL) counts the others. */
+static int unmatched_members(checker *c, const mum_node *n, const digest_set *have, const char *where,
+                             size_t *matched)
+{
+    size_t members = mum_catalog_get_info(n->catalog)->member_count;
+    for (size_t k = 0; k < members; k++) {
+        const mum_cat_member *m = mum_catalog_member(n->catalog, k);
+        if (m->digest_len == 0 || m->digest_len > MUM_HASH_MAX_SIZE)
+            continue;
+        /* every digest of a file is at least 20 bytes: a shorter one matches none */
+        if (m->digest_len >= 8 && digest_set_has(have, m->digest, m->digest_len)) {
+            if (matched)
+                (*matched)++;
+            continue;
+        }
+        char hex[2 * MUM_HASH_MAX_SIZE + 1];
+        mum_hex_encode(m->digest, m->digest_len, hex);
+        const char *file = mum_cat_member_attr(m, "File");
+        const char *hint = mum_cat_member_attr(m, "Hint");
+        mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
+        loc.has_offset = true;
+        loc.offset = m->offset;
+        CHECK(mum__finding(c->findings, MUM_R_TRUST_MEMBER_UNMATCHED, &loc,
+                           "member %zu (%s %s%s%s) matches no file of %s", k + 1, mum_hash_name(m->alg),
+                           hex, file || hint ? ", " : "", hint ? hint : file ? file : "", where));
+    }
+    return MUM_OK;
+}
+
+/* Whether dir is folder or lies beneath it, compared as Windows compares paths. */
+static bool within(const char *dir, const char *folder, char *scratch)
+{
+    size_t n = strlen(folder);
+    if (strlen(dir) < n || (dir[n] != '\0' && dir[n] != '/' && dir[n] != '\\'))
+        return false;
+    memcpy(scratch, dir, n);
+    scratch[n] = '\0';
+    return mum__path_equal(scratch, folder);
+}
+
+/*
+ * A catalog that a component installs as one of its files (KB3040017's
+ * x86_ntprint.inf ships ntprint.cat): a driver package's own catalog.  It
+ * is not part of the CBS chain -- the package's catalog lists it like any
+ * payload, which check_trust and check_payloads see to -- but the driver
+ * store's: PnP checks the driver's files against it when the driver is
+ * staged from the component store.  So here: a note saying so, its members
+ * against the files of its own folder (the driver's files sit beside it
+ * or below it), members that match none as notes, as for package
+ * catalogs.  Its signature was verified when the graph was built (a failed
+ * integrity check is a signature.* error there).
+ *
+ * A file of that folder that the catalog does not list is not reported:
+ * the driver store only requires the files the INF copies (its
+ * CopyFiles sections) to be in the catalog the INF names, which is not
+ * known without reading the INF; and it is not a failure of the package's
+ * own chain, which covers every such file through the package catalog.
+ */
+static int check_payload_catalog(checker *c, const mum_node *n)
+{
+    size_t count = 0, matched = 0, members = n->catalog ? mum_catalog_get_info(n->catalog)->member_count : 0;
+    char *scratch = mum__malloc(strlen(n->dir) + 1);
+    if (!scratch)
+        return mum__nomem(c->ctx);
+    for (size_t i = 0; i < c->n; i++) {
+        const mum_node *f = mum_graph_node(c->g, i);
+        count += f->input == n->input && f != n && strcmp(f->container, n->container) == 0 &&
+                 within(f->dir, n->dir, scratch);
+    }
+    digest_set have;
+    int rc = MUM_OK;
+    if (!digest_set_init(&have, 4 * count))
+        rc = mum__nomem(c->ctx);
+    for (size_t i = 0; i < c->n && rc == MUM_OK; i++) {
+        const mum_node *f = mum_graph_node(c->g, i);
+        if (f->input == n->input && f != n && strcmp(f->container, n->container) == 0 &&
+            within(f->dir, n->dir, scratch))
+            digest_set_put_node(&have, f);
+    }
+    mum__free(scratch);
+    char *where = NULL;
+    if (rc == MUM_OK && n->catalog) {
+        where = mum__asprintf("%s in %s", *n->dir ? n->dir : "its folder", mum__judge_input_name(c, n->input));
+        rc = where ? unmatched_members(c, n, &have, where, &matched) : mum__nomem(c->ctx);
+    }
+    mum__free(where);
+    digest_set_free(&have);
+    if (rc != MUM_OK)
+        return rc;
+    mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
+    char sig[96];
+    if (!n->catalog)
+        snprintf(sig, sizeof sig, "it could not be read");
+    else if (!mum_verify_catalog_signature(c->res, n))
+        snprintf(sig, sizeof sig, "its signature was not checked");
+    else
+        snprintf(sig, sizeof sig, "its signature: %s",
+                 mum_sig_status_name(mum_verify_catalog_signature(c->res, n)->status));
+    return mum__finding(c->findings, MUM_R_TRUST_PAYLOAD_CATALOG, &loc,
+                        "%s is a file of %s, a driver's own catalog: Windows checks it when the driver "
+                        "is staged, not as part of the package's chain (%s; %zu of %zu members match "
+                        "files of its folder)", n->name, n->payload_of->name, sig, matched, members);
+}
+
+/* Every member of every catalog should stand for a file of its input: one
+ * that does not is worth knowing (a file left out, or a stale catalog). */
+int mum__judge_members(checker *c)
+{
+    for (size_t input = 0; input < mum_graph_input_count(c->g); input++) {
+        size_t count = 0;
+        for (size_t i = 0; i < c->n; i++)
+            if (mum_graph_node(c->g, i)->input == input)
+                count += 4;
+        digest_set have;
+        if (!digest_set_init(&have, count)) {
+            digest_set_free(&have);
+            return mum__nomem(c->ctx);
+        }
+        int rc = MUM_OK;
+        for (size_t i = 0; i < c->n; i++)
+            if (mum_graph_node(c->g, i)->input == input)
+                digest_set_put_node(&have, mum_graph_node(c->g, i));
+        for (size_t i = 0; i < c->n && rc == MUM_OK; i++) {
+            const mum_node *n = mum_graph_node(c->g, i);
+            if (n->input != input || n->kind != MUM_NODE_CATALOG || !n->catalog || n->payload_of)
+                continue;
+            rc = unmatched_members(c, n, &have, mum__judge_input_name(c, input), NULL);
+        }
+        digest_set_free(&have);
+        if (rc != MUM_OK)
+            return rc;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        const mum_node *n = mum_graph_node(c->g, i);
+        if (n->kind == MUM_NODE_CATALOG && n->payload_of)
+            CHECK(check_payload_catalog(c, n));
+    }
+    return MUM_OK;
+}
+
+/* ---- payload digests ---- */
+
+int mum__judge_payloads(checker *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        const mum_node *m = mum_graph_node(c->g, i);
+        if (m->kind != MUM_NODE_COMPONENT || !c->res->reached[i])
+            continue;
+        for (size_t k = 0; k < m->edge_count; k++) {
+            const mum_edge *e = &m->edges[k];
+            if (e->kind != MUM_EDGE_FILE || !e->to)
+                continue;
+            const mum_node *p = e->to;
+            const mum_manifest_file *f = e->file_info;
+            mum_location loc = mum_graph_location(c->g, p, (mum_manifest_pos){0, 0});
+            const uint8_t *have = NULL;
+            if (f->digest_ok && f->digest_alg == MUM_HASH_SHA256 && p->digests.sha256_ok)
+                have = p->digests.sha256;
+            else if (f->digest_ok && f->digest_alg == MUM_HASH_SHA1 && p->digests.sha1_ok)
+                have = p->digests.sha1;
+            if (!have) {
+                if (p->express_delta || (f->digest_ok && p->express)) {
+                    bool in_catalog = c->covered[p->index];
+                    CHECK(mum__finding(c->findings, MUM_R_PAYLOAD_NOT_CHECKABLE, &loc,
+                                       "%s is only a delta in the express cabinet: its %s digest "
+                                       "cannot be checked without decoding it%s",
+                                       p->name, mum_hash_name(f->digest_alg),
+                                       in_catalog ? " (the index's digest is in a catalog)"
+                                                  : mum__judge_pe_name(p->name)
+                                                        ? ", nor its Authenticode digest against the catalog"
+                                                        : ""));
+                }
+                continue; /* no usable digest in the manifest: reported by its checks */
+            }
+            if (memcmp(have, f->digest, f->digest_size) != 0) {
+                char want[2 * MUM_HASH_MAX_SIZE + 1], got[2 * MUM_HASH_MAX_SIZE + 1];
+                mum_hex_encode(f->digest, f->digest_size, want);
+                mum_hex_encode(have, f->digest_size, got);
+                mum_location at = mum_graph_location(c->g, m, f->hash_pos.line ? f->hash_pos : f->pos);
+                CHECK(mum__finding(c->findings, MUM_R_PAYLOAD_DIGEST_MISMATCH, &at,
+                                   "%s: %s is %s, the manifest's DigestValue says %s", p->entry,
+                                   mum_hash_name(f->digest_alg), got, want));
+            }
+        }
+    }
+    return MUM_OK;
+}
