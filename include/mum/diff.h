@@ -27,7 +27,7 @@
 
 #include <mum/common.h>
 #include <mum/graph.h>
-#include <mum/verify.h>
+#include <mum/matrix.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -117,7 +117,7 @@ typedef struct mum_diff_result mum_diff_result;
 /*
  * Compares graph `newg` against `oldg`.  *out receives the changes (in pair
  * order, then packages, components, files, catalogs), the pairs and both
- * sides' matrices (as mum_verify_graph builds them).  The result borrows from
+ * sides' matrices (mum_matrix_build).  The result borrows from
  * both graphs: free it before them.  Errors (message on ctx): MUM_EINVAL,
  * MUM_ENOMEM.
  */

@@ -19,6 +19,7 @@
 #include <mum/info.h>
 #include <mum/policy.h>
 #include <mum/graph.h>
+#include <mum/matrix.h>
 #include <mum/verify.h>
 #include <mum/diff.h>
 

@@ -5,59 +5,20 @@
  * chain (every .mum has its
  * signed .cat, every manifest and file a package installs is listed in one
  * of its catalogs, every file matches its DigestValue); and completeness
- * across architectures (a matrix of component x platform and package x
- * platform built from all inputs).
+ * across architectures (the matrix of mum/matrix.h, built from all inputs,
+ * whose differences the policy may explain).
  */
 #ifndef MUM_VERIFY_H
 #define MUM_VERIFY_H
 
 #include <mum/common.h>
 #include <mum/graph.h>
+#include <mum/matrix.h>
 #include <mum/policy.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* What part of a component a matrix row is about. */
-typedef enum mum_matrix_part {
-    MUM_PART_NATIVE = 0,   /* the platform's own architecture */
-    MUM_PART_WOW64,        /* a wow64 component on a 64-bit platform */
-    MUM_PART_X86,          /* an x86 component inside a 64-bit package */
-    MUM_PART_OTHER         /* another architecture (neutral, msil, ...) */
-} mum_matrix_part;
-
-/* "native", "wow64", "x86", "other". */
-MUM_EXTERN const char *mum_matrix_part_name(mum_matrix_part part);
-
-typedef struct mum_matrix_cell {
-    const mum_node *node;      /* the manifest or package there; NULL: absent */
-    const char *version;       /* its version (borrowed), NULL when absent */
-    const char *expected;      /* absent, and the policy says why (borrowed) */
-} mum_matrix_cell;
-
-typedef struct mum_matrix_row {
-    const char *name;          /* as written in the first manifest that has it */
-    mum_matrix_part part;
-    const mum_matrix_cell *cells; /* one per column */
-    const char *expected;      /* a difference of the whole row the policy explains
-                                * (versions differ, no wow64 part); borrowed */
-} mum_matrix_row;
-
-/*
- * One column per input (its platform is the column's label); rows for the
- * components (deployments left out: their names are per platform) and, in
- * a second table, for the packages (by name, without architecture).
- */
-typedef struct mum_matrix {
-    size_t columns;
-    const char *const *platforms;   /* per column */
-    const size_t *inputs;           /* per column: the graph input */
-    const mum_matrix_row *components;
-    size_t component_count;
-    const mum_matrix_row *packages;
-    size_t package_count;
-} mum_matrix;
 
 typedef struct mum_verify_options {
     unsigned version;            /* MUM_VERIFY_OPTIONS_VERSION */
@@ -82,6 +43,8 @@ typedef struct mum_verify_result mum_verify_result;
 MUM_EXTERN int mum_verify_graph(mum_ctx *ctx, const mum_graph *g, const mum_verify_options *opts,
                                 mum_findings *findings, mum_verify_result **out);
 MUM_EXTERN void mum_verify_result_free(mum_verify_result *r);
+/* The matrix (mum/matrix.h) with the policy's explanations in its cells
+ * and rows; borrowed from r. */
 MUM_EXTERN const mum_matrix *mum_verify_matrix(const mum_verify_result *r);
 
 /*

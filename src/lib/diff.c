@@ -36,7 +36,7 @@ char *mum__diff_lower(const char *s)
 /* "name|part" (and the architecture for parts the matrix calls other). */
 static char *comp_key(const char *platform, const mum_identity *id)
 {
-    mum_matrix_part part = mum__matrix_part(platform, id->arch);
+    mum_matrix_part part = mum_matrix_part_of(platform, id->arch);
     char *low = mum__diff_lower(id->name), *arch = mum__diff_lower(id->arch);
     char *key = NULL;
     if (low && arch)
@@ -132,7 +132,7 @@ int mum__diff_add_change(differ *d, const change_in *in, size_t *out)
 
 static const char *part_name_of(const differ *d, const mum_node *n, bool is_new)
 {
-    return mum_matrix_part_name(mum__matrix_part(is_new ? d->n.platform : d->o.platform, n->id->arch));
+    return mum_matrix_part_name(mum_matrix_part_of(is_new ? d->n.platform : d->o.platform, n->id->arch));
 }
 
 /* ---- packages and components added or removed ---- */
@@ -479,7 +479,7 @@ static char *strlist_join(strlist *l)
 
 static char *part_suffix(const char *platform, const mum_identity *id)
 {
-    mum_matrix_part part = mum__matrix_part(platform, id->arch);
+    mum_matrix_part part = mum_matrix_part_of(platform, id->arch);
     if (part == MUM_PART_NATIVE)
         return mum__strdup("");
     if (part == MUM_PART_OTHER)
@@ -886,16 +886,6 @@ static int cmp_change(const void *pa, const void *pb)
     return cmp_opt(a->new_entry ? a->new_entry : a->old_entry, b->new_entry ? b->new_entry : b->old_entry);
 }
 
-static int matrix_of(mum_ctx *ctx, const mum_graph *g, mum_verify_result **out)
-{
-    mum_findings *scratch = NULL;
-    int rc = mum_findings_new(&scratch);
-    if (rc == MUM_OK)
-        rc = mum_verify_graph(ctx, g, NULL, scratch, out);
-    mum_findings_free(scratch);
-    return rc;
-}
-
 int mum_diff_graphs(mum_diff_result **out, mum_ctx *ctx, const mum_graph *oldg, const mum_graph *newg,
                     const mum_diff_options *opts)
 {
@@ -909,9 +899,10 @@ int mum_diff_graphs(mum_diff_result **out, mum_ctx *ctx, const mum_graph *oldg, 
     mum_diff_result *r = mum__calloc(1, sizeof *r);
     if (!r)
         return mum__nomem(ctx);
-    int rc = matrix_of(ctx, oldg, &r->vold);
+    /* the matrices alone: diff judges nothing */
+    int rc = mum_matrix_build(&r->mold, ctx, oldg);
     if (rc == MUM_OK)
-        rc = matrix_of(ctx, newg, &r->vnew);
+        rc = mum_matrix_build(&r->mnew, ctx, newg);
     if (rc == MUM_OK)
         rc = pair_inputs(r, oldg, newg, opts->force_cross);
     for (size_t p = 0; p < r->npairs && rc == MUM_OK; p++) {

@@ -14,7 +14,7 @@ struct mum_diff_result {
     size_t count, cap;
     mum_diff_pair *pairs;
     size_t npairs;
-    mum_verify_result *vold, *vnew;
+    mum_matrix *mold, *mnew;     /* each side's matrix (mum_matrix_build) */
 };
 
 /* Frees what one change owns (not the change itself). */

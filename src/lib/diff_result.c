@@ -72,8 +72,8 @@ void mum_diff_result_free(mum_diff_result *r)
         mum__change_clear(&r->changes[i]);
     mum__free(r->changes);
     mum__free(r->pairs);
-    mum_verify_result_free(r->vold);
-    mum_verify_result_free(r->vnew);
+    mum_matrix_free(r->mold);
+    mum_matrix_free(r->mnew);
     mum__free(r);
 }
 
@@ -99,7 +99,7 @@ const mum_diff_pair *mum_diff_pair_at(const mum_diff_result *r, size_t i)
 
 const mum_matrix *mum_diff_matrix(const mum_diff_result *r, int side)
 {
-    return r ? mum_verify_matrix(side ? r->vnew : r->vold) : NULL;
+    return r ? (side ? r->mnew : r->mold) : NULL;
 }
 
 size_t mum_diff_count_kind(const mum_diff_result *r, mum_change_kind kind)

@@ -30,46 +30,6 @@ enum {
     MAX_CABINETS = 16          /* nesting of cabinets that keep express state */
 };
 
-/* Splits a nested path "a.cab!dir/f" into container "a.cab", dir "dir", name "f". */
-/* The name a node gets for an entry path: the last part of its local path. */
-static const char *node_name_of(const char *path)
-{
-    const char *bang = strrchr(path, '!');
-    const char *local = bang ? bang + 1 : path;
-    const char *slash = strrchr(local, '/');
-    return slash ? slash + 1 : local;
-}
-
-static node_priv *node_new(mum_graph *g, mum_node_kind kind, size_t input, const char *path)
-{
-    if (!mum__grow((void **)&g->nodes, &g->capnodes, g->nnodes + 1, sizeof *g->nodes))
-        return NULL;
-    node_priv *n = mum__calloc(1, sizeof *n);
-    if (!n)
-        return NULL;
-    const char *bang = strrchr(path, '!');
-    const char *local = bang ? bang + 1 : path;
-    const char *slash = strrchr(local, '/');
-    const char *name = node_name_of(path);
-    n->entry = mum__strdup(path);
-    n->container = mum__strndup(path, bang ? (size_t)(bang - path) : 0);
-    n->dir = mum__strndup(local, slash ? (size_t)(slash - local) : 0);
-    n->name = mum__strdup(name);
-    if (!n->entry || !n->container || !n->dir || !n->name) {
-        mum__graph_node_free(n);
-        return NULL;
-    }
-    n->pub.kind = kind;
-    n->pub.input = input;
-    n->pub.index = g->nnodes;
-    n->pub.entry = n->entry;
-    n->pub.name = n->name;
-    n->pub.dir = n->dir;
-    n->pub.container = n->container;
-    g->nodes[g->nnodes++] = n;
-    return n;
-}
-
 /* ---- the walk consumer ---- */
 
 typedef enum file_role {
@@ -233,7 +193,7 @@ static void *prepare_manifest(void *ud, const mum_entry *e, const void *data, si
     }
     mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
     mo.findings = p->findings;
-    mo.file_name = node_name_of(e->path);
+    mo.file_name = mum__graph_node_name(e->path);
     mum_location loc = here(b, e->path);
     int rc = b->pparser ? mum__manifest_parser_renew(&b->pparser, b->pctx, &loc, &mo)
                         : mum_manifest_parser_new(&b->pparser, b->pctx, &loc, &mo);
@@ -427,7 +387,7 @@ static int close_express(build *b, size_t first)
         }
         char *path = mum__asprintf("%s%s%s", cab_path, *cab_path ? "!" : "", local);
         mum__free(local);
-        node_priv *n = path ? node_new(b->g, MUM_NODE_PAYLOAD, b->input, path) : NULL;
+        node_priv *n = path ? mum__graph_node_new(b->g, MUM_NODE_PAYLOAD, b->input, path) : NULL;
         mum__free(path);
         if (!n)
             return nomem(b);
@@ -533,7 +493,7 @@ static int on_entry(void *ud, const mum_entry *e)
                          : b->role == ROLE_COMPONENT ? MUM_NODE_COMPONENT
                          : b->role == ROLE_CATALOG   ? MUM_NODE_CATALOG
                                                      : MUM_NODE_PAYLOAD;
-    node_priv *n = node_new(b->g, kind, b->input, e->path);
+    node_priv *n = mum__graph_node_new(b->g, kind, b->input, e->path);
     if (!n)
         return nomem(b);
     n->pub.size = e->size;
@@ -662,10 +622,7 @@ static int finish_manifest(build *b, node_priv *n)
         return mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_MANIFEST, &loc, "%s: %s", n->name,
                             n->pub.parse_error);
     }
-    n->manifest = m;
-    n->pub.manifest = m;
-    n->pub.id = m->has_identity ? &m->identity : NULL;
-    n->pub.deployment = m->kind == MUM_MANIFEST_DEPLOYMENT;
+    mum__graph_node_manifest(n, m);
     if (n->pub.kind == MUM_NODE_PACKAGE && m->kind != MUM_MANIFEST_PACKAGE) {
         mum_location loc = here(b, n->entry);
         return mum__finding(b->findings, MUM_R_GRAPH_WRONG_KIND, &loc,
@@ -707,8 +664,7 @@ static int check_catalog(mum_ctx *ctx, mum_findings *findings, const mum_graph_o
         mum_ctx_clear(ctx);
         return rc;
     }
-    n->catalog = cat;
-    n->pub.catalog = cat;
+    mum__graph_node_catalog(n, cat);
     if ((rc = mum_catalog_check(cat, findings, &loc)) != MUM_OK)
         return rc;
     /* integrity only (the content's digest, the signature over it, the

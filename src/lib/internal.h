@@ -184,6 +184,9 @@ MUM_INTERNAL void mum__walk_prepare_always(bool always);
  * then runs all its checks on the caller's thread too). */
 struct mum_graph;
 MUM_INTERNAL bool mum__graph_one_thread(const struct mum_graph *g);
+/* Sets seen[node] for every node a root package (one no other package
+ * installs) reaches, following every edge (graph.c).  Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__graph_reached(const struct mum_graph *g, bool *seen);
 
 /* ---- string map (strmap.c) ---- */
 typedef struct mum_strmap_slot {
@@ -226,8 +229,5 @@ static inline void mum__keep_head(uint8_t *head, size_t cap, size_t *len, const 
  * the padding that follows it; the PKCS#7 parser judges the rest.
  */
 MUM_INTERNAL size_t mum__der_element_len(const uint8_t *p, size_t n);
-
-/* ---- the platform matrix (verify.c), shared with diff.c ---- */
-MUM_INTERNAL mum_matrix_part mum__matrix_part(const char *platform, const char *arch);
 
 #endif /* MUM_INTERNAL_H */

@@ -12,6 +12,7 @@
 #define MUM_JUDGE_H
 
 #include "internal.h"
+#include "matrix_internal.h"
 
 #include <mum/verify.h>
 
@@ -24,12 +25,7 @@ typedef struct judged_sig {
 } judged_sig;
 
 struct mum_verify_result {
-    mum_matrix matrix;
-    const char **platforms;
-    size_t *inputs;
-    mum_matrix_row *comp_rows, *pkg_rows;
-    mum_matrix_cell *cells;     /* all rows' cells, one block */
-    size_t ncells;
+    mum__matrix *matrix;        /* matrix.c's; judge_matrix.c fills its `expected` */
     bool *reached;              /* per node */
     size_t nnodes;
     judged_sig *cab_sigs;       /* per input, its signatures: from sig_first[input] */
@@ -110,7 +106,7 @@ MUM_INTERNAL int mum__judge_members(checker *c);
 MUM_INTERNAL int mum__judge_payloads(checker *c);
 
 /* ---- judge_matrix.c ---- */
-/* Builds res->matrix (after mark_reached; no finding). */
+/* Builds res->matrix with matrix.c (after mark_reached; no finding). */
 MUM_INTERNAL int mum__judge_build_matrix(checker *c);
 /* matrix.*: differences between the columns the policy does not explain. */
 MUM_INTERNAL int mum__judge_matrix(checker *c);

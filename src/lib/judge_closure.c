@@ -151,31 +151,7 @@ int mum__judge_cycles(checker *c)
 
 int mum__judge_mark_reached(checker *c)
 {
-    bool *seen = c->res->reached;
-    const mum_node **todo = mum__calloc(c->n ? c->n : 1, sizeof *todo);
-    if (!todo)
-        return mum__nomem(c->ctx);
-    size_t top = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        const mum_node *n = mum_graph_node(c->g, i);
-        /* roots: packages no other package installs */
-        if (n->kind == MUM_NODE_PACKAGE && n->in_count == 0 && !seen[i]) {
-            seen[i] = true;
-            todo[top++] = n;
-        }
-    }
-    while (top) {
-        const mum_node *n = todo[--top];
-        for (size_t k = 0; k < n->edge_count; k++) {
-            const mum_node *t = n->edges[k].to;
-            if (t && !seen[t->index]) {
-                seen[t->index] = true;
-                todo[top++] = t;
-            }
-        }
-    }
-    mum__free(todo);
-    return MUM_OK;
+    return mum__graph_reached(c->g, c->res->reached) == MUM_OK ? MUM_OK : mum__nomem(c->ctx);
 }
 
 int mum__judge_orphans(checker *c)

@@ -17,11 +17,7 @@ void mum_verify_result_free(mum_verify_result *r)
 {
     if (!r)
         return;
-    mum__free(r->platforms);
-    mum__free(r->inputs);
-    mum__free(r->comp_rows);
-    mum__free(r->pkg_rows);
-    mum__free(r->cells);
+    mum__matrix_free(r->matrix);
     mum__free(r->reached);
     mum__judge_signatures_free(r);
     mum__free(r);
@@ -29,7 +25,7 @@ void mum_verify_result_free(mum_verify_result *r)
 
 const mum_matrix *mum_verify_matrix(const mum_verify_result *r)
 {
-    return r ? &r->matrix : NULL;
+    return r && r->matrix ? &r->matrix->pub : NULL;
 }
 
 const mum_sig_result *mum_verify_signature(const mum_verify_result *r, size_t input, size_t s,
