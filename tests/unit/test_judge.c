@@ -1,0 +1,525 @@
+/*
+ * test_judge.c - the judge step (mum_verify_graph and its rule families,
+ * src/lib/judge_*.c) and the matrix (mum/matrix.h) on small models built
+ * by hand: manifests parsed from text written here, payload bytes and
+ * catalogs made in memory (mum_cat_builder), nodes put together with the
+ * graph's internal builder (graph_internal.h).  No container is read.
+ *
+ * Each rule family has a clean model with no finding of its family and a
+ * model with one thing wrong that gives its finding.
+ */
+#include "testutil.h"
+
+#include "graph_internal.h"
+
+#include <mum/graph.h>
+#include <mum/matrix.h>
+#include <mum/verify.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PKT "31bf3856ad364e35"
+
+typedef struct model {
+    mum_ctx *ctx;
+    mum_graph *g;
+    mum_findings *read;     /* what building the graph gave */
+    mum_findings *f;        /* what verify gave */
+    mum_verify_result *r;
+} model;
+
+static void model_new(model *m, const char *const *inputs, size_t n)
+{
+    memset(m, 0, sizeof *m);
+    cr_assert_eq(mum_ctx_new(&m->ctx), MUM_OK);
+    cr_assert_eq(mum_findings_new(&m->read), MUM_OK);
+    cr_assert_eq(mum_findings_new(&m->f), MUM_OK);
+    cr_assert_eq(mum__graph_new(&m->g, inputs, n), MUM_OK);
+}
+
+static void model_free(model *m)
+{
+    mum_verify_result_free(m->r);
+    mum_graph_free(m->g);
+    mum_findings_free(m->read);
+    mum_findings_free(m->f);
+    mum_ctx_free(m->ctx);
+}
+
+/* Resolves the model and judges it (opts may be NULL). */
+static void judge(model *m, const mum_verify_options *opts)
+{
+    cr_assert_eq(mum__graph_finish(m->g, m->read), MUM_OK);
+    cr_assert_eq(mum_verify_graph(m->ctx, m->g, opts, m->f, &m->r), MUM_OK, "%s", mum_ctx_message(m->ctx));
+}
+
+static size_t count(const mum_findings *f, const char *id)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < mum_findings_count(f); i++)
+        n += strcmp(mum_findings_get(f, i)->rule->id, id) == 0;
+    return n;
+}
+
+/* Findings whose id starts with prefix ("matrix."). */
+static size_t count_family(const mum_findings *f, const char *prefix)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < mum_findings_count(f); i++)
+        n += strncmp(mum_findings_get(f, i)->rule->id, prefix, strlen(prefix)) == 0;
+    return n;
+}
+
+static const mum_finding *first(const mum_findings *f, const char *id)
+{
+    for (size_t i = 0; i < mum_findings_count(f); i++)
+        if (strcmp(mum_findings_get(f, i)->rule->id, id) == 0)
+            return mum_findings_get(f, i);
+    return NULL;
+}
+
+static node_priv *add_text(model *m, size_t input, mum_node_kind kind, const char *entry, const char *text)
+{
+    node_priv *n = mum__graph_node_new(m->g, kind, input, entry);
+    cr_assert_not_null(n);
+    cr_assert_eq(mum__graph_node_bytes(n, text, strlen(text)), MUM_OK);
+    if (kind == MUM_NODE_PACKAGE || kind == MUM_NODE_COMPONENT) {
+        mum_manifest *man = NULL;
+        mum_location loc = {.input = mum_graph_input_at(m->g, input)->path, .entry = entry};
+        cr_assert_eq(mum_manifest_parse(&man, m->ctx, &loc, NULL, text, strlen(text)), MUM_OK, "%s: %s", entry,
+                     mum_ctx_message(m->ctx));
+        mum__graph_node_manifest(n, man);
+    }
+    return n;
+}
+
+/* A package installing the components `comps` ("name arch version", NULL-ended) and packages `pkgs`. */
+static node_priv *add_package(model *m, size_t input, const char *entry, const char *name, const char *arch,
+                              const char *const *comps, const char *const *pkgs)
+{
+    char text[8192];
+    int len = snprintf(text, sizeof text,
+                       "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+                       "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" manifestVersion=\"1.0\">"
+                       "<assemblyIdentity name=\"%s\" version=\"6.0.1.0\" language=\"neutral\" "
+                       "processorArchitecture=\"%s\" publicKeyToken=\"" PKT "\"/>"
+                       "<package identifier=\"KB1\" releaseType=\"Hotfix\">",
+                       name, arch);
+    for (size_t i = 0; comps && comps[i]; i++) {
+        char cn[128], ca[32], cv[32];
+        cr_assert_eq(sscanf(comps[i], "%127s %31s %31s", cn, ca, cv), 3);
+        len += snprintf(text + len, sizeof text - (size_t)len,
+                        "<update name=\"u%zu\"><component><assemblyIdentity name=\"%s\" version=\"%s\" "
+                        "processorArchitecture=\"%s\" language=\"neutral\" publicKeyToken=\"" PKT "\" "
+                        "versionScope=\"nonSxS\"/></component></update>",
+                        i, cn, cv, ca);
+    }
+    for (size_t i = 0; pkgs && pkgs[i]; i++)
+        len += snprintf(text + len, sizeof text - (size_t)len,
+                        "<update name=\"p%zu\"><package integrate=\"hidden\"><assemblyIdentity name=\"%s\" "
+                        "version=\"6.0.1.0\" language=\"neutral\" processorArchitecture=\"%s\" "
+                        "publicKeyToken=\"" PKT "\"/></package></update>",
+                        i, pkgs[i], arch);
+    snprintf(text + len, sizeof text - (size_t)len, "</package></assembly>");
+    return add_text(m, input, MUM_NODE_PACKAGE, entry, text);
+}
+
+/* A component whose one file `file` (NULL: none) has the SHA-256 of `bytes`. */
+static node_priv *add_component(model *m, size_t input, const char *entry, const char *name, const char *arch,
+                                const char *version, const char *file, const char *bytes)
+{
+    char text[4096], b64[64] = "";
+    int len = snprintf(text, sizeof text,
+                       "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+                       "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" manifestVersion=\"1.0\">"
+                       "<assemblyIdentity name=\"%s\" version=\"%s\" processorArchitecture=\"%s\" "
+                       "language=\"neutral\" publicKeyToken=\"" PKT "\" versionScope=\"nonSxS\"/>",
+                       name, version, arch);
+    if (file) {
+        uint8_t d[32];
+        cr_assert_eq(mum_hash_buffer(MUM_HASH_SHA256, bytes, strlen(bytes), d), MUM_OK);
+        mum_base64_encode(d, 32, b64);
+        len += snprintf(text + len, sizeof text - (size_t)len,
+                        "<file name=\"%s\" destinationPath=\"$(runtime.system32)\\\" sourceName=\"%s\">"
+                        "<asmv2:hash xmlns:asmv2=\"urn:schemas-microsoft-com:asm.v2\">"
+                        "<dsig:Transforms xmlns:dsig=\"http://www.w3.org/2000/09/xmldsig#\">"
+                        "<dsig:Transform Algorithm=\"urn:schemas-microsoft-com:HashTransforms.Identity\"/>"
+                        "</dsig:Transforms>"
+                        "<dsig:DigestMethod xmlns:dsig=\"http://www.w3.org/2000/09/xmldsig#\" "
+                        "Algorithm=\"http://www.w3.org/2000/09/xmldsig#sha256\"/>"
+                        "<dsig:DigestValue xmlns:dsig=\"http://www.w3.org/2000/09/xmldsig#\">%s</dsig:DigestValue>"
+                        "</asmv2:hash></file>",
+                        file, file, b64);
+    }
+    snprintf(text + len, sizeof text - (size_t)len, "</assembly>");
+    return add_text(m, input, MUM_NODE_COMPONENT, entry, text);
+}
+
+static node_priv *add_payload(model *m, size_t input, const char *entry, const char *bytes)
+{
+    return add_text(m, input, MUM_NODE_PAYLOAD, entry, bytes);
+}
+
+/* An unsigned catalog listing the nodes `members` (NULL-ended) by their digests. */
+static node_priv *add_catalog(model *m, size_t input, const char *entry, node_priv *const *members)
+{
+    mum_cat_builder *b;
+    cr_assert_eq(mum_cat_builder_new(m->ctx, 2, &b), MUM_OK);
+    mum_cat_builder_set_time(b, 1700000000);
+    for (size_t i = 0; members && members[i]; i++) {
+        mum_cat_digests d;
+        memset(&d, 0, sizeof d);
+        memcpy(d.sha1, members[i]->pub.digests.sha1, 20);
+        memcpy(d.sha256, members[i]->pub.digests.sha256, 32);
+        size_t file;
+        cr_assert_eq(mum_cat_builder_add(m->ctx, b, &d, &file), MUM_OK);
+    }
+    uint8_t *der;
+    size_t len;
+    cr_assert_eq(mum_cat_builder_finish(m->ctx, b, NULL, NULL, &der, &len), MUM_OK, "%s", mum_ctx_message(m->ctx));
+    mum_cat_builder_free(b);
+    node_priv *n = mum__graph_node_new(m->g, MUM_NODE_CATALOG, input, entry);
+    cr_assert_not_null(n);
+    cr_assert_eq(mum__graph_node_read_catalog(m->ctx, n, der, len), MUM_OK, "%s", mum_ctx_message(m->ctx));
+    mum_free(der);
+    return n;
+}
+
+static const char *const one_input[] = {"in.cab"};
+
+/* A package p installing component c (whose file a.dll is there), each listed in p's catalog. */
+static void clean_package(model *m, size_t input, const char *arch, bool catalog)
+{
+    const char *comps[2] = {NULL, NULL};
+    char comp[128];
+    snprintf(comp, sizeof comp, "Contoso-C %s 1.0.0.0", arch);
+    comps[0] = comp;
+    node_priv *p = add_package(m, input, "p.mum", "Package_1", arch, comps, NULL);
+    node_priv *c = add_component(m, input, "c.manifest", "Contoso-C", arch, "1.0.0.0", "a.dll", "bytes of a");
+    node_priv *a = add_payload(m, input, "c/a.dll", "bytes of a");
+    if (catalog) {
+        node_priv *members[] = {p, c, a, NULL};
+        add_catalog(m, input, "p.cat", members);
+    }
+}
+
+/* ---- closure ---- */
+
+Test(judge_closure, a_complete_model_has_no_closure_finding)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    clean_package(&m, 0, "x86", true);
+    judge(&m, NULL);
+    cr_assert_eq(count_family(m.f, "graph."), 0);
+    cr_assert_eq(count(m.f, "payload.missing"), 0);
+    for (size_t i = 0; i < mum_graph_node_count(m.g); i++)
+        cr_assert(mum_verify_reached(m.r, mum_graph_node(m.g, i)), "%s", mum_graph_node(m.g, i)->entry);
+    model_free(&m);
+}
+
+Test(judge_closure, a_missing_reference)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    const char *comps[] = {"Contoso-Gone x86 1.0.0.0", NULL};
+    add_package(&m, 0, "p.mum", "Package_1", "x86", comps, NULL);
+    judge(&m, NULL);
+    cr_assert_eq(count(m.f, "graph.missing-component"), 1);
+    cr_assert_not_null(strstr(first(m.f, "graph.missing-component")->message, "Contoso-Gone"));
+    model_free(&m);
+}
+
+Test(judge_closure, a_reference_to_another_version)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    const char *comps[] = {"Contoso-C x86 2.0.0.0", NULL};
+    add_package(&m, 0, "p.mum", "Package_1", "x86", comps, NULL);
+    add_component(&m, 0, "c.manifest", "Contoso-C", "x86", "1.0.0.0", NULL, NULL);
+    judge(&m, NULL);
+    cr_assert_eq(count(m.f, "graph.wrong-version"), 1);
+    cr_assert_eq(count(m.f, "graph.missing-component"), 0);
+    model_free(&m);
+}
+
+Test(judge_closure, a_cycle_between_packages)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    const char *to2[] = {"Package_2", NULL}, *to1[] = {"Package_1", NULL};
+    add_package(&m, 0, "Package_1.mum", "Package_1", "x86", NULL, to2);
+    add_package(&m, 0, "Package_2.mum", "Package_2", "x86", NULL, to1);
+    judge(&m, NULL);
+    cr_assert_geq(count(m.f, "graph.cycle"), 1);
+    cr_assert_not_null(strstr(first(m.f, "graph.cycle")->message, "->"));
+    model_free(&m);
+}
+
+Test(judge_closure, orphans_are_what_no_package_reaches)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    clean_package(&m, 0, "x86", true);
+    node_priv *o = add_component(&m, 0, "lonely.manifest", "Contoso-Lonely", "x86", "1.0.0.0", NULL, NULL);
+    add_payload(&m, 0, "stray.dll", "stray");
+    judge(&m, NULL);
+    cr_assert_eq(count(m.f, "graph.orphan-manifest"), 1);
+    cr_assert_eq(count(m.f, "graph.orphan-payload"), 1);
+    cr_assert_not(mum_verify_reached(m.r, &o->pub));
+    model_free(&m);
+}
+
+/* ---- trust ---- */
+
+Test(judge_trust, a_package_without_catalog)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    clean_package(&m, 0, "x86", false);
+    judge(&m, NULL);
+    cr_assert_eq(count(m.f, "trust.missing-catalog"), 1);
+    model_free(&m);
+}
+
+Test(judge_trust, a_catalog_listing_everything_covers_the_package)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    clean_package(&m, 0, "x86", true);
+    judge(&m, NULL);
+    cr_assert_eq(count(m.f, "trust.missing-catalog"), 0);
+    cr_assert_eq(count(m.f, "trust.mum-not-in-catalog"), 0);
+    cr_assert_eq(count(m.f, "trust.manifest-not-in-catalog"), 0);
+    cr_assert_eq(count(m.f, "trust.payload-not-in-catalog"), 0);
+    model_free(&m);
+}
+
+Test(judge_trust, a_catalog_that_does_not_cover)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    const char *comps[] = {"Contoso-C x86 1.0.0.0", NULL};
+    node_priv *p = add_package(&m, 0, "p.mum", "Package_1", "x86", comps, NULL);
+    add_component(&m, 0, "c.manifest", "Contoso-C", "x86", "1.0.0.0", "a.dll", "bytes of a");
+    node_priv *a = add_payload(&m, 0, "c/a.dll", "bytes of a");
+    (void)p;
+    node_priv *members[] = {a, NULL}; /* neither the .mum nor the manifest */
+    add_catalog(&m, 0, "p.cat", members);
+    judge(&m, NULL);
+    cr_assert_eq(count(m.f, "trust.mum-not-in-catalog"), 1);
+    cr_assert_eq(count(m.f, "trust.manifest-not-in-catalog"), 1);
+    cr_assert_eq(count(m.f, "trust.payload-not-in-catalog"), 0);
+    model_free(&m);
+}
+
+/* Reading checks a signature's integrity and says nothing of it; the
+ * judge says what it amounts to. */
+Test(judge_trust, signatures_are_judged_not_read)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    clean_package(&m, 0, "x86", true);
+    const mum_node *cat = NULL;
+    for (size_t i = 0; i < mum_graph_node_count(m.g); i++)
+        if (mum_graph_node(m.g, i)->kind == MUM_NODE_CATALOG)
+            cat = mum_graph_node(m.g, i);
+    cr_assert_not_null(cat);
+    cr_assert(cat->integrity_done);
+    cr_assert_eq(cat->integrity.status, MUM_SIG_UNSIGNED);
+    judge(&m, NULL);
+    cr_assert_eq(count_family(m.read, "signature."), 0);
+    cr_assert_eq(count(m.f, "signature.unsigned"), 1);
+    const mum_sig_result *v = mum_verify_catalog_signature(m.r, cat);
+    cr_assert_not_null(v);
+    cr_assert_eq(v->status, MUM_SIG_UNSIGNED);
+    model_free(&m);
+}
+
+/* ---- payloads ---- */
+
+Test(judge_payloads, files_that_match_their_digests)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    clean_package(&m, 0, "x86", true);
+    judge(&m, NULL);
+    cr_assert_eq(count_family(m.f, "payload."), 0);
+    model_free(&m);
+}
+
+Test(judge_payloads, a_digest_mismatch)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    const char *comps[] = {"Contoso-C x86 1.0.0.0", NULL};
+    add_package(&m, 0, "p.mum", "Package_1", "x86", comps, NULL);
+    add_component(&m, 0, "c.manifest", "Contoso-C", "x86", "1.0.0.0", "a.dll", "bytes of a");
+    add_payload(&m, 0, "c/a.dll", "other bytes");
+    judge(&m, NULL);
+    cr_assert_eq(count(m.f, "payload.digest-mismatch"), 1);
+    cr_assert_not_null(strstr(first(m.f, "payload.digest-mismatch")->message, "a.dll"));
+    model_free(&m);
+}
+
+Test(judge_payloads, a_missing_payload)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    const char *comps[] = {"Contoso-C x86 1.0.0.0", NULL};
+    add_package(&m, 0, "p.mum", "Package_1", "x86", comps, NULL);
+    add_component(&m, 0, "c.manifest", "Contoso-C", "x86", "1.0.0.0", "a.dll", "bytes of a");
+    judge(&m, NULL);
+    cr_assert_eq(count(m.f, "payload.missing"), 1);
+    cr_assert_eq(count(m.f, "payload.digest-mismatch"), 0);
+    model_free(&m);
+}
+
+/* ---- the matrix ---- */
+
+static const char *const two_inputs[] = {"x86.cab", "x64.cab"};
+
+/* x86: the package installs C (x86); amd64: C (amd64) and, unless
+ * no_wow64, C (wow64); unless no_native64, that is. */
+static void platform_pair(model *m, bool no_wow64, bool no_native64)
+{
+    const char *x86[] = {"Contoso-C x86 1.0.0.0", NULL};
+    add_package(m, 0, "p.mum", "Package_1", "x86", x86, NULL);
+    add_component(m, 0, "c.manifest", "Contoso-C", "x86", "1.0.0.0", NULL, NULL);
+    const char *x64[3] = {NULL, NULL, NULL};
+    size_t k = 0;
+    if (!no_native64)
+        x64[k++] = "Contoso-C amd64 1.0.0.0";
+    if (!no_wow64)
+        x64[k++] = "Contoso-C wow64 1.0.0.0";
+    add_package(m, 1, "p.mum", "Package_1", "amd64", x64, NULL);
+    if (!no_native64)
+        add_component(m, 1, "c.manifest", "Contoso-C", "amd64", "1.0.0.0", NULL, NULL);
+    if (!no_wow64)
+        add_component(m, 1, "w.manifest", "Contoso-C", "wow64", "1.0.0.0", NULL, NULL);
+}
+
+Test(judge_matrix, a_complete_matrix)
+{
+    model m;
+    model_new(&m, two_inputs, 2);
+    platform_pair(&m, false, false);
+    judge(&m, NULL);
+    cr_assert_eq(count_family(m.f, "matrix."), 0);
+    const mum_matrix *mx = mum_verify_matrix(m.r);
+    cr_assert_eq(mx->columns, 2);
+    cr_assert_str_eq(mx->platforms[0], "x86");
+    cr_assert_str_eq(mx->platforms[1], "amd64");
+    cr_assert_eq(mx->component_count, 2); /* C native, C wow64 */
+    cr_assert_eq(mx->package_count, 1);
+    for (size_t r = 0; r < mx->component_count; r++) {
+        const mum_matrix_row *row = &mx->components[r];
+        cr_assert_str_eq(row->name, "Contoso-C");
+        if (row->part == MUM_PART_NATIVE) {
+            cr_assert_not_null(row->cells[0].node);
+            cr_assert_not_null(row->cells[1].node);
+        } else {
+            cr_assert_eq(row->part, MUM_PART_WOW64);
+            cr_assert_null(row->cells[0].node);
+            cr_assert_str_eq(row->cells[1].version, "1.0.0.0");
+        }
+    }
+    model_free(&m);
+}
+
+Test(judge_matrix, a_missing_wow64_part)
+{
+    model m;
+    model_new(&m, two_inputs, 2);
+    platform_pair(&m, true, false);
+    judge(&m, NULL);
+    cr_assert_eq(count(m.f, "matrix.no-wow64-part"), 1);
+    cr_assert_eq(count(m.f, "matrix.missing-counterpart"), 0);
+    model_free(&m);
+}
+
+Test(judge_matrix, a_missing_architecture)
+{
+    model m;
+    model_new(&m, two_inputs, 2);
+    platform_pair(&m, false, true);
+    judge(&m, NULL);
+    cr_assert_eq(count(m.f, "matrix.missing-counterpart"), 1);
+    const mum_finding *f = first(m.f, "matrix.missing-counterpart");
+    cr_assert_str_eq(f->loc.input, "x64.cab");
+    cr_assert_not_null(strstr(f->message, "Contoso-C is in x86.cab (x86) but not in x64.cab (amd64)"), "%s",
+                       f->message);
+    model_free(&m);
+}
+
+Test(judge_matrix, a_policy_explains_a_difference)
+{
+    char path[] = "/tmp/test_judge_policyXXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    static const char policy[] = "[expect]\nmissing-component Contoso-C on amd64 = not on amd64\n";
+    cr_assert_eq(write(fd, policy, sizeof policy - 1), (ssize_t)(sizeof policy - 1));
+    close(fd);
+    model m;
+    model_new(&m, two_inputs, 2);
+    platform_pair(&m, false, true);
+    mum_policy *p = NULL;
+    int rc = mum_policy_load(m.ctx, path, &p);
+    unlink(path);
+    cr_assert_eq(rc, MUM_OK, "%s", mum_ctx_message(m.ctx));
+    mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
+    vo.policy = p;
+    judge(&m, &vo);
+    cr_assert_eq(count(m.f, "matrix.missing-counterpart"), 0);
+    cr_assert_eq(count(m.f, "matrix.expected-difference"), 1);
+    const mum_matrix *mx = mum_verify_matrix(m.r);
+    bool explained = false;
+    for (size_t r = 0; r < mx->component_count; r++)
+        if (mx->components[r].part == MUM_PART_NATIVE && mx->components[r].cells[1].expected)
+            explained = strcmp(mx->components[r].cells[1].expected, "not on amd64") == 0;
+    cr_assert(explained);
+    mum_policy_free(p);
+    model_free(&m);
+}
+
+/* diff's matrix: the same, built without verify, and nothing explained. */
+Test(judge_matrix, the_matrix_module_alone_gives_verifys_matrix)
+{
+    model m;
+    model_new(&m, two_inputs, 2);
+    platform_pair(&m, false, true);
+    judge(&m, NULL);
+    mum_matrix *alone = NULL;
+    cr_assert_eq(mum_matrix_build(&alone, m.ctx, m.g), MUM_OK);
+    const mum_matrix *mx = mum_verify_matrix(m.r);
+    cr_assert_eq(alone->columns, mx->columns);
+    cr_assert_eq(alone->component_count, mx->component_count);
+    cr_assert_eq(alone->package_count, mx->package_count);
+    for (size_t r = 0; r < mx->component_count; r++)
+        for (size_t c = 0; c < mx->columns; c++)
+            cr_assert_eq(alone->components[r].cells[c].node, mx->components[r].cells[c].node);
+    cr_assert_eq(mum_matrix_part_of("amd64", "wow64"), MUM_PART_WOW64);
+    cr_assert_eq(mum_matrix_part_of("amd64", "x86"), MUM_PART_X86);
+    cr_assert_eq(mum_matrix_part_of("x86", "x86"), MUM_PART_NATIVE);
+    cr_assert_eq(mum_matrix_part_of("x86", "msil"), MUM_PART_OTHER);
+    mum_matrix_free(alone);
+    mum_matrix_free(NULL);
+    model_free(&m);
+}
+
+/* ---- inputs ---- */
+
+Test(judge_inputs, an_input_without_package)
+{
+    model m;
+    model_new(&m, two_inputs, 2);
+    clean_package(&m, 0, "x86", true);
+    add_payload(&m, 1, "readme.txt", "nothing to install");
+    judge(&m, NULL);
+    cr_assert_eq(count(m.f, "graph.no-package"), 1);
+    cr_assert_str_eq(first(m.f, "graph.no-package")->loc.input, "x64.cab");
+    model_free(&m);
+}
