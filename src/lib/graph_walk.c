@@ -149,15 +149,14 @@ static bool want_data(void *ud, const mum_entry *e)
 
 /*
  * A manifest parsed on the decoding thread while this one was behind
- * (mum_walk_consumer.prepare): the model or the parse's failure, and the
- * findings the parse made, added where the parse would have added them.
+ * (mum_walk_consumer.prepare): the model or the parse's failure (its
+ * findings list stays empty: the manifests' checks are the judge's).
  */
 typedef struct prepared {
     mum_manifest *m;
     int rc;
     char *reason;               /* rc != MUM_OK */
     uint32_t line, column;
-    mum_findings *findings;
 } prepared;
 
 static void prepared_free(prepared *p)
@@ -166,7 +165,6 @@ static void prepared_free(prepared *p)
         return;
     mum_manifest_free(p->m);
     mum__free(p->reason);
-    mum_findings_free(p->findings);
     mum__free(p);
 }
 
@@ -187,12 +185,10 @@ static void *prepare_manifest(void *ud, const mum_entry *e, const void *data, si
     if (!b->pctx && mum_ctx_new(&b->pctx) != MUM_OK)
         return NULL;
     prepared *p = mum__calloc(1, sizeof *p);
-    if (!p || mum_findings_new(&p->findings) != MUM_OK) {
-        mum__free(p);
+    if (!p)
         return NULL;
-    }
+    /* no findings: the manifest's checks are the judge's (judge_names.c) */
     mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
-    mo.findings = p->findings;
     mo.file_name = mum__graph_node_name(e->path);
     mum_location loc = here(b, e->path);
     int rc = b->pparser ? mum__manifest_parser_renew(&b->pparser, b->pctx, &loc, &mo)
@@ -507,8 +503,7 @@ static int on_entry(void *ud, const mum_entry *e)
         return src == MUM_ENOMEM ? nomem(b) : mum__error(b->ctx, src, NULL, "cannot start a digest");
     b->sha1_dirty = true;
     if ((kind == MUM_NODE_PACKAGE || kind == MUM_NODE_COMPONENT) && !b->ready) {
-        mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
-        mo.findings = b->findings;
+        mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT; /* no findings: judge_names.c */
         mo.file_name = n->name;
         mum_location loc = here(b, n->entry);
         /* the last manifest's parser lends its XML reader and buffers */
@@ -589,17 +584,14 @@ static int finish_manifest(build *b, node_priv *n)
     mum_manifest *m = NULL;
     prepared *p = b->ready;
     int rc;
-    if (p) { /* parsed on the decoding thread: its findings come here, in order */
+    if (p) { /* parsed on the decoding thread */
         b->ready = NULL;
-        rc = mum__findings_relay(b->findings, p->findings) == MUM_OK ? MUM_OK : nomem(b);
-        if (rc == MUM_OK) {
-            m = p->m;
-            p->m = NULL;
-            rc = p->rc;
-            if (rc != MUM_OK)
-                mum__error(b->ctx, rc, &(mum_location){.line = p->line, .column = p->column}, "%s",
-                           p->reason);
-        }
+        m = p->m;
+        p->m = NULL;
+        rc = p->rc;
+        if (rc != MUM_OK)
+            mum__error(b->ctx, rc, &(mum_location){.line = p->line, .column = p->column}, "%s",
+                       p->reason);
         prepared_free(p);
     } else {
         rc = mum_manifest_parser_finish(b->parser, &m); /* the parser stays for the next one */
@@ -665,8 +657,6 @@ static int check_catalog(mum_ctx *ctx, mum_findings *findings, const mum_graph_o
         return rc;
     }
     mum__graph_node_catalog(n, cat);
-    if ((rc = mum_catalog_check(cat, findings, &loc)) != MUM_OK)
-        return rc;
     /* integrity only (the content's digest, the signature over it, the
      * chains as carried): the costly part, here on the worker; whether it
      * chains to an anchor is verify's to judge */

@@ -75,6 +75,10 @@ static inline bool mum__judge_pe_name(const char *name)
 
 /* Each family's rules; every one returns MUM_OK or MUM_ENOMEM (ctx set). */
 
+/* ---- judge_names.c ---- */
+/* manifest.*, identity.*: mum_manifest_check over every parsed manifest. */
+MUM_INTERNAL int mum__judge_manifests(checker *c);
+
 /* ---- judge_closure.c ---- */
 /* Unresolved references: graph.missing-package, graph.missing-component,
  * graph.wrong-version, payload.missing, trust.missing-catalog. */
@@ -87,6 +91,8 @@ MUM_INTERNAL int mum__judge_mark_reached(checker *c);
 MUM_INTERNAL int mum__judge_orphans(checker *c);
 
 /* ---- judge_trust.c ---- */
+/* catalog.tag-mismatch: mum_catalog_check over every parsed catalog. */
+MUM_INTERNAL int mum__judge_catalogs(checker *c);
 
 /* Judges every cabinet and catalog signature against the anchors of the
  * options (res->cab_sigs, res->cat_sigs) and adds the findings the

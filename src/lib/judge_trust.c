@@ -1,5 +1,6 @@
 /*
- * judge_trust.c - the judge's trust family: the signatures of cabinets and
+ * judge_trust.c - the judge's trust family: what a catalog's members say
+ * of themselves (catalog.tag-mismatch), the signatures of cabinets and
  * catalogs against the trust anchors (the graph only checked what they say
  * of themselves, their integrity, while reading), and the catalogs' cover:
  * every package listed in its own catalog, every manifest and payload a
@@ -99,6 +100,19 @@ static int judge_catalog(checker *c, const mum_node *n, judged_sig *j)
     j->judged = true;
     j->signer = signer_of(sig, &j->verdict);
     return mum_sig_result_findings(&j->verdict, sig, c->findings, &loc);
+}
+
+int mum__judge_catalogs(checker *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        const mum_node *n = mum_graph_node(c->g, i);
+        if (n->kind != MUM_NODE_CATALOG || !n->catalog)
+            continue;
+        mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
+        if (mum_catalog_check(n->catalog, c->findings, &loc) != MUM_OK)
+            return mum__nomem(c->ctx);
+    }
+    return MUM_OK;
 }
 
 int mum__judge_signatures(checker *c)

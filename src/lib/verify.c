@@ -138,7 +138,8 @@ int mum_verify_graph(mum_ctx *ctx, const mum_graph *g, const mum_verify_options 
         goto done;
     c.res->nnodes = c.n;
     /* the signatures first: other rules read their verdicts */
-    if ((rc = mum__judge_signatures(&c)) != MUM_OK || (rc = mum__judge_inputs(&c)) != MUM_OK ||
+    if ((rc = mum__judge_signatures(&c)) != MUM_OK || (rc = mum__judge_manifests(&c)) != MUM_OK ||
+        (rc = mum__judge_catalogs(&c)) != MUM_OK || (rc = mum__judge_inputs(&c)) != MUM_OK ||
         (rc = mum__judge_references(&c)) != MUM_OK || (rc = mum__judge_cycles(&c)) != MUM_OK ||
         (rc = mum__judge_mark_reached(&c)) != MUM_OK || (rc = side_checks(&c)) != MUM_OK ||
         (rc = mum__judge_matrix(&c)) != MUM_OK)

@@ -523,3 +523,20 @@ Test(judge_inputs, an_input_without_package)
     cr_assert_str_eq(first(m.f, "graph.no-package")->loc.input, "x64.cab");
     model_free(&m);
 }
+
+/* ---- names ---- */
+
+/* Reading parses a manifest and checks nothing of it; the judge checks its
+ * name against its identity. */
+Test(judge_names, a_package_named_after_another_identity)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    add_package(&m, 0, "Package_1~" PKT "~x86~~6.0.1.0.mum", "Package_1", "x86", NULL, NULL);
+    add_package(&m, 0, "Package_2~" PKT "~x86~~6.0.1.0.mum", "Package_Other", "x86", NULL, NULL);
+    judge(&m, NULL);
+    cr_assert_eq(count_family(m.read, "manifest."), 0);
+    cr_assert_eq(count(m.f, "manifest.name-mismatch"), 1);
+    cr_assert_str_eq(first(m.f, "manifest.name-mismatch")->loc.entry, "Package_2~" PKT "~x86~~6.0.1.0.mum");
+    model_free(&m);
+}
