@@ -4,6 +4,8 @@
  * name, components by name and part, files by name within their component,
  * catalog members by their File/Hint name; what one change explains is
  * remembered in a set of names so that derived noise is not reported.
+ * Each side's cross-architecture matrix comes from matrix.c; diff judges
+ * nothing (it never runs verify).
  */
 #include "config.h"
 

@@ -124,13 +124,13 @@ static bool within(const char *dir, const char *folder, char *scratch)
  * A catalog that a component installs as one of its files (KB3040017's
  * x86_ntprint.inf ships ntprint.cat): a driver package's own catalog.  It
  * is not part of the CBS chain -- the package's catalog lists it like any
- * payload, which check_trust and check_payloads see to -- but the driver
+ * payload, which mum__judge_cover and mum__judge_payloads see to -- but the driver
  * store's: PnP checks the driver's files against it when the driver is
  * staged from the component store.  So here: a note saying so, its members
  * against the files of its own folder (the driver's files sit beside it
  * or below it), members that match none as notes, as for package
- * catalogs.  Its signature was verified when the graph was built (a failed
- * integrity check is a signature.* error there).
+ * catalogs.  Its signature was judged first (judge_trust.c: a failed
+ * integrity check is a signature.* error there); the note says its verdict.
  *
  * A file of that folder that the catalog does not list is not reported:
  * the driver store only requires the files the INF copies (its
