@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include "digest.h"
 #include "internal.h"
 #include "io.h"
 
@@ -322,7 +323,8 @@ typedef struct digest_ring {
 struct mum_cab_digest {
     unsigned flags;
     digest_ring *ring;     /* the hashing thread, while it runs */
-    mum_hasher *sha1, *sha256, *raw;
+    mum__digest_set signed_set; /* the Authenticode digests of the signed ranges */
+    mum__digest_set raw;        /* MUM_CAB_DIGEST_RAW: SHA-256 of every byte (else empty) */
     unsigned char head[MUM_CAB_SIGNED_HEADER];
     size_t head_len;
     bool decided;          /* the first bytes have been looked at */
@@ -463,13 +465,11 @@ int mum_cab_digest_new(mum_cab_digest **out, unsigned flags)
     if (!d)
         return MUM_ENOMEM;
     d->flags = flags;
-    int rc = MUM_OK;
-    if (!(flags & MUM_CAB_DIGEST_ONLY_SHA256))
-        rc = mum_hasher_new(MUM_HASH_SHA1, &d->sha1);
-    if (rc == MUM_OK && !(flags & MUM_CAB_DIGEST_ONLY_SHA1))
-        rc = mum_hasher_new(MUM_HASH_SHA256, &d->sha256);
+    unsigned want = (flags & MUM_CAB_DIGEST_ONLY_SHA256 ? 0 : MUM_DIGEST_SHA1) |
+                    (flags & MUM_CAB_DIGEST_ONLY_SHA1 ? 0 : MUM_DIGEST_SHA256);
+    int rc = mum__digest_set_init(&d->signed_set, want);
     if (rc == MUM_OK && (flags & MUM_CAB_DIGEST_RAW))
-        rc = mum_hasher_new(MUM_HASH_SHA256, &d->raw);
+        rc = mum__digest_set_init(&d->raw, MUM_DIGEST_SHA256);
     if (rc != MUM_OK) {
         mum_cab_digest_free(d);
         return rc;
@@ -487,19 +487,15 @@ void mum_cab_digest_free(mum_cab_digest *d)
     if (!d)
         return;
     ring_stop(d);
-    mum_hasher_free(d->sha1);
-    mum_hasher_free(d->sha256);
-    mum_hasher_free(d->raw);
+    mum__digest_set_clear(&d->signed_set);
+    mum__digest_set_clear(&d->raw);
     mum__free(d->blob);
     mum__free(d);
 }
 
 static int hash_signed(mum_cab_digest *d, const void *data, size_t size)
 {
-    int rc = d->sha1 ? mum_hasher_update(d->sha1, data, size) : MUM_OK;
-    if (rc == MUM_OK && d->sha256)
-        rc = mum_hasher_update(d->sha256, data, size);
-    return rc;
+    return mum__digest_set_update(&d->signed_set, data, size);
 }
 
 /* Bytes at absolute offset `at` past the first 60: hashed, kept, or neither. */
@@ -566,8 +562,8 @@ static int digest_update(mum_cab_digest *d, const void *data, size_t size)
         return d->status;
     const unsigned char *p = data;
     int rc = MUM_OK;
-    if (d->raw && size)
-        rc = mum_hasher_update(d->raw, p, size);
+    if (d->raw.want && size)
+        rc = mum__digest_set_update(&d->raw, p, size);
     size_t i = 0;
     if (rc == MUM_OK && !d->decided) {
         size_t take = sizeof d->head - d->head_len;
@@ -680,16 +676,18 @@ int mum_cab_digest_finish(mum_cab_digest *d, mum_ctx *ctx, const mum_location *l
     if (rc == MUM_OK)
         rc = check_layout(d, loc, findings, &digests_ok);
     if (rc == MUM_OK && digests_ok) {
-        if (d->sha1)
-            rc = mum_hasher_final(d->sha1, out->sha1);
-        if (rc == MUM_OK && d->sha256)
-            rc = mum_hasher_final(d->sha256, out->sha256);
+        bool sha1 = mum__digest_set_has(&d->signed_set, MUM_HASH_SHA1);
+        bool sha256 = mum__digest_set_has(&d->signed_set, MUM_HASH_SHA256);
+        if (sha1)
+            rc = mum__digest_set_final(&d->signed_set, MUM_HASH_SHA1, out->sha1);
+        if (rc == MUM_OK && sha256)
+            rc = mum__digest_set_final(&d->signed_set, MUM_HASH_SHA256, out->sha256);
         out->digests_valid = rc == MUM_OK;
-        out->sha1_valid = out->digests_valid && d->sha1;
-        out->sha256_valid = out->digests_valid && d->sha256;
+        out->sha1_valid = out->digests_valid && sha1;
+        out->sha256_valid = out->digests_valid && sha256;
     }
-    if (rc == MUM_OK && d->raw) {
-        rc = mum_hasher_final(d->raw, out->raw_sha256);
+    if (rc == MUM_OK && d->raw.want) {
+        rc = mum__digest_set_final(&d->raw, MUM_HASH_SHA256, out->raw_sha256);
         out->raw_valid = rc == MUM_OK;
     }
     if (rc != MUM_OK) {

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "catalog_internal.h"
+#include "digest.h"
 
 #include <mum/catalog.h>
 #include <mum/pe.h>
@@ -674,9 +675,9 @@ int mum_cat_digests_compute(mum_ctx *ctx, const void *data, size_t size, const m
                             mum_cat_digests *out)
 {
     memset(out, 0, sizeof *out);
-    int rc = mum_hash_buffer(MUM_HASH_SHA1, data, size, out->sha1);
+    int rc = mum__digest_buffer(MUM_HASH_SHA1, data, size, out->sha1);
     if (rc == MUM_OK)
-        rc = mum_hash_buffer(MUM_HASH_SHA256, data, size, out->sha256);
+        rc = mum__digest_buffer(MUM_HASH_SHA256, data, size, out->sha256);
     if (rc != MUM_OK)
         return mum__error(ctx, rc, where, "computing a digest failed");
     if (!mum_pe_probe(data, size))

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "catalog_internal.h"
+#include "digest.h"
 
 #include <mum/catalog.h>
 #include <mum/pe.h>
@@ -397,27 +398,30 @@ static int plan_members(mum_ctx *ctx, const mum_cat_builder *b, bmember **out, s
 /* A list identifier derived from the contents, for reproducible output. */
 static int default_list_id(const mum_cat_builder *b, const bmember *ms, size_t n, uint8_t id[16])
 {
-    mum_hasher *h;
-    int rc = mum_hasher_new(MUM_HASH_SHA256, &h);
+    mum__digest_set h;
+    int rc = mum__digest_set_init(&h, MUM_DIGEST_SHA256);
     if (rc != MUM_OK)
         return rc;
     char head[64];
     snprintf(head, sizeof head, "mumtool catalog v%d %lld\n", b->version, (long long)b->time);
-    mum_hasher_update(h, head, strlen(head));
-    for (size_t i = 0; i < n; i++) {
-        mum_hasher_update(h, ms[i].tag, ms[i].tag_len);
-        for (size_t k = 0; k < ms[i].nattrs; k++) {
-            mum_hasher_update(h, ms[i].attrs[k].name, strlen(ms[i].attrs[k].name) + 1);
-            mum_hasher_update(h, ms[i].attrs[k].value, strlen(ms[i].attrs[k].value) + 1);
+    rc = mum__digest_set_update(&h, head, strlen(head));
+    for (size_t i = 0; i < n && rc == MUM_OK; i++) {
+        rc = mum__digest_set_update(&h, ms[i].tag, ms[i].tag_len);
+        for (size_t k = 0; k < ms[i].nattrs && rc == MUM_OK; k++) {
+            rc = mum__digest_set_update(&h, ms[i].attrs[k].name, strlen(ms[i].attrs[k].name) + 1);
+            if (rc == MUM_OK)
+                rc = mum__digest_set_update(&h, ms[i].attrs[k].value, strlen(ms[i].attrs[k].value) + 1);
         }
     }
-    for (size_t k = 0; k < b->nattrs; k++) {
-        mum_hasher_update(h, b->attrs[k].name, strlen(b->attrs[k].name) + 1);
-        mum_hasher_update(h, b->attrs[k].value, strlen(b->attrs[k].value) + 1);
+    for (size_t k = 0; k < b->nattrs && rc == MUM_OK; k++) {
+        rc = mum__digest_set_update(&h, b->attrs[k].name, strlen(b->attrs[k].name) + 1);
+        if (rc == MUM_OK)
+            rc = mum__digest_set_update(&h, b->attrs[k].value, strlen(b->attrs[k].value) + 1);
     }
-    uint8_t d[32];
-    rc = mum_hasher_final(h, d);
-    mum_hasher_free(h);
+    uint8_t d[32] = {0};
+    if (rc == MUM_OK)
+        rc = mum__digest_set_final(&h, MUM_HASH_SHA256, d);
+    mum__digest_set_clear(&h);
     memcpy(id, d, 16);
     return rc;
 }

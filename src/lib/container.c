@@ -676,17 +676,12 @@ static void close_file(mum_walk *w)
 static int digest_start(mum_walk *w)
 {
     int rc = MUM_OK;
-    bool sha1 = !(w->opt.flags & MUM_WALK_FILE_NO_SHA1);
-    if (sha1 && !w->dig_sha1)
-        rc = mum_hasher_new(MUM_HASH_SHA1, &w->dig_sha1);
-    if (rc == MUM_OK && !w->dig_sha256)
-        rc = mum_hasher_new(MUM_HASH_SHA256, &w->dig_sha256);
-    if (rc == MUM_OK && w->dig_dirty) { /* the last file was not read to the end: start over */
-        uint8_t scratch[MUM_HASH_MAX_SIZE];
-        if ((sha1 && mum_hasher_final(w->dig_sha1, scratch) != MUM_OK) ||
-            mum_hasher_final(w->dig_sha256, scratch) != MUM_OK)
-            rc = MUM_ECRYPTO;
-    }
+    if (!w->dig_set.want)
+        rc = mum__digest_set_init(&w->dig_set, MUM_DIGEST_SHA256 | (w->opt.flags & MUM_WALK_FILE_NO_SHA1
+                                                                        ? 0
+                                                                        : MUM_DIGEST_SHA1));
+    else if (w->dig_dirty) /* the last file was not read to the end: start over */
+        rc = mum__digest_set_restart(&w->dig_set);
     if (rc != MUM_OK)
         return mum__walk_fail(w, rc, w->ev.path, "%s",
                               rc == MUM_ENOMEM ? "out of memory" : "the digest could not be computed");
@@ -697,8 +692,7 @@ static int digest_start(mum_walk *w)
 
 static int digest_update(mum_walk *w, const void *data, size_t size)
 {
-    if ((w->dig_sha1 && mum_hasher_update(w->dig_sha1, data, size) != MUM_OK) ||
-        mum_hasher_update(w->dig_sha256, data, size) != MUM_OK)
+    if (mum__digest_set_update(&w->dig_set, data, size) != MUM_OK)
         return mum__walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
     return MUM_OK;
 }
@@ -707,9 +701,9 @@ static int digest_finish(mum_walk *w)
 {
     w->dig_on = false;
     w->dig_dirty = false;
-    w->dig.sha1_valid = w->dig_sha1 != NULL;
-    if ((w->dig_sha1 && mum_hasher_final(w->dig_sha1, w->dig.sha1) != MUM_OK) ||
-        mum_hasher_final(w->dig_sha256, w->dig.sha256) != MUM_OK)
+    w->dig.sha1_valid = mum__digest_set_has(&w->dig_set, MUM_HASH_SHA1);
+    if ((w->dig.sha1_valid && mum__digest_set_final(&w->dig_set, MUM_HASH_SHA1, w->dig.sha1) != MUM_OK) ||
+        mum__digest_set_final(&w->dig_set, MUM_HASH_SHA256, w->dig.sha256) != MUM_OK)
         return mum__walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
     w->ev.digests = &w->dig;
     return MUM_OK;
@@ -812,8 +806,7 @@ void mum_walk_free(mum_walk *w)
     mum__free(w->ev_path);
     mum__free(w->ev_name);
     mum__free(w->file_buf);
-    mum_hasher_free(w->dig_sha1);
-    mum_hasher_free(w->dig_sha256);
+    mum__digest_set_clear(&w->dig_set);
     mum__free(w);
     mum__walk_leave_utf8(old);
 }

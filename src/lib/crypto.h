@@ -13,7 +13,6 @@
 
 struct asn1_string_st;
 struct asn1_object_st;
-struct evp_md_st;
 
 struct stack_st_X509;
 struct x509_st;
@@ -36,9 +35,6 @@ MUM_INTERNAL struct stack_st_X509 *mum__trust_certs(const mum_trust *t);
  * MUM_TRUST_PURPOSE_* bit).  0, or -1 when OpenSSL failed. */
 MUM_INTERNAL int mum__trust_fill_store(const mum_trust *t, struct x509_store_st *store,
                                        unsigned purpose);
-
-/* The EVP digest of an algorithm (hash.c), NULL for NONE or unknown. */
-MUM_INTERNAL const struct evp_md_st *mum__evp_md(mum_hash_alg alg);
 
 /* ---- ASN.1 on OpenSSL (asn1.c) ---- */
 

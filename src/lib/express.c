@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include "digest.h"
 #include "internal.h"
 #include "xml.h"
 
@@ -719,7 +720,7 @@ typedef struct collected {
 struct mum_express_collector {
     collected *items;
     size_t count, cap;
-    mum_hasher *sha1, *sha256;
+    mum__digest_set digests;    /* SHA-1 and SHA-256 of the current entry */
     bool in_entry, is_index;
     collected *cur;
     mum_sbuf index;
@@ -731,9 +732,7 @@ int mum_express_collector_new(mum_express_collector **out)
     mum_express_collector *c = mum__calloc(1, sizeof *c);
     if (!c)
         return MUM_ENOMEM;
-    int rc = mum_hasher_new(MUM_HASH_SHA1, &c->sha1);
-    if (rc == MUM_OK)
-        rc = mum_hasher_new(MUM_HASH_SHA256, &c->sha256);
+    int rc = mum__digest_set_init(&c->digests, MUM_DIGEST_SHA1 | MUM_DIGEST_SHA256);
     if (rc != MUM_OK) {
         mum_express_collector_free(c);
         return rc;
@@ -749,8 +748,7 @@ void mum_express_collector_free(mum_express_collector *c)
     for (size_t i = 0; i < c->count; i++)
         mum__free(c->items[i].name);
     mum__free(c->items);
-    mum_hasher_free(c->sha1);
-    mum_hasher_free(c->sha256);
+    mum__digest_set_clear(&c->digests);
     mum__sbuf_free(&c->index);
     mum__free(c);
 }
@@ -785,10 +783,7 @@ int mum_express_collector_data(mum_express_collector *c, const void *data, size_
         mum__sbuf_append(&c->index, data, size);
         return c->index.failed ? MUM_ENOMEM : MUM_OK;
     }
-    int rc = mum_hasher_update(c->sha1, data, size);
-    if (rc == MUM_OK)
-        rc = mum_hasher_update(c->sha256, data, size);
-    return rc;
+    return mum__digest_set_update(&c->digests, data, size);
 }
 
 int mum_express_collector_end(mum_express_collector *c)
@@ -800,9 +795,9 @@ int mum_express_collector_end(mum_express_collector *c)
         c->have_index = true;
         return MUM_OK;
     }
-    int rc = mum_hasher_final(c->sha1, c->cur->sha1);
+    int rc = mum__digest_set_final(&c->digests, MUM_HASH_SHA1, c->cur->sha1);
     if (rc == MUM_OK)
-        rc = mum_hasher_final(c->sha256, c->cur->sha256);
+        rc = mum__digest_set_final(&c->digests, MUM_HASH_SHA256, c->cur->sha256);
     return rc;
 }
 

@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include "digest.h"
 #include "graph_internal.h"
 
 #include <mum/container.h>
@@ -67,7 +68,7 @@ typedef struct build {
     /* the decoding thread's own (prepare): touched by nothing else */
     mum_manifest_parser *pparser;
     mum_ctx *pctx;
-    mum_hasher *sha1;           /* the current file's SHA-1 (the walk does SHA-256) */
+    mum__digest_set sha1;       /* the current file's SHA-1 (the walk does SHA-256) */
     bool sha1_dirty;            /* sha1 has bytes of a file that was not finished */
 
     /* the cabinets open around the current entry */
@@ -495,10 +496,11 @@ static int on_entry(void *ud, const mum_entry *e)
     n->pub.size = e->size;
     b->cur = n;
     /* its SHA-1 here (the walk computes only SHA-256: MUM_WALK_FILE_NO_SHA1) */
-    uint8_t scratch[MUM_HASH_MAX_SIZE];
-    int src = b->sha1 ? MUM_OK : mum_hasher_new(MUM_HASH_SHA1, &b->sha1);
-    if (src == MUM_OK && b->sha1_dirty) /* the last file was not read to the end */
-        src = mum_hasher_final(b->sha1, scratch);
+    int src = MUM_OK;
+    if (!b->sha1.want)
+        src = mum__digest_set_init(&b->sha1, MUM_DIGEST_SHA1);
+    else if (b->sha1_dirty) /* the last file was not read to the end */
+        src = mum__digest_set_restart(&b->sha1);
     if (src != MUM_OK)
         return src == MUM_ENOMEM ? nomem(b) : mum__error(b->ctx, src, NULL, "cannot start a digest");
     b->sha1_dirty = true;
@@ -531,7 +533,7 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
     MUM_UNUSED(e);
     build *b = ud;
     b->bytes += size;
-    if (b->cur && mum_hasher_update(b->sha1, data, size) != MUM_OK)
+    if (b->cur && mum__digest_set_update(&b->sha1, data, size) != MUM_OK)
         return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
     switch (b->role) {
     case ROLE_SKIP:
@@ -918,7 +920,7 @@ static int on_entry_end(void *ud, const mum_entry *e)
         return MUM_OK;
     if (e->digests) { /* SHA-256 computed by the walk on its decoding thread, SHA-1 here */
         memcpy(n->pub.digests.sha256, e->digests->sha256, 32);
-        if (mum_hasher_final(b->sha1, n->pub.digests.sha1) != MUM_OK)
+        if (mum__digest_set_final(&b->sha1, MUM_HASH_SHA1, n->pub.digests.sha1) != MUM_OK)
             return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
         b->sha1_dirty = false;
         n->pub.digests.sha1_ok = n->pub.digests.sha256_ok = true;
@@ -976,7 +978,7 @@ int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_gr
     mum_ctx_free(b.pctx);
     prepared_free(b.ready);
     mum_pe_hasher_free(b.pe);
-    mum_hasher_free(b.sha1);
+    mum__digest_set_clear(&b.sha1);
     mum__sbuf_free(&b.buf);
     for (; b.cab_top >= 0; b.cab_top--)
         if (b.cab_top < MAX_CABINETS) {

@@ -2,11 +2,12 @@
  * pe.c - PE32/PE32+ headers, the Authenticode digest and the embedded
  * signature.  The headers are decoded field by field from little-endian
  * bytes into mum_pe_info; every offset read is checked against the size
- * first, in 64-bit arithmetic so nothing wraps.
+ * first, in 64-bit arithmetic so nothing wraps.  The hashing itself is
+ * digest.c's: this file says which bytes.
  */
 #include "config.h"
 
-#include "internal.h"
+#include "digest.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -65,10 +66,7 @@ bool mum_pe_probe(const void *data, size_t size)
 }
 
 /* One section's raw data, as the digest needs it. */
-typedef struct pe_span {
-    uint64_t offset;
-    uint64_t size;
-} pe_span;
+typedef mum__digest_span pe_span;
 
 /* The parsed headers plus the section spans (sorted by file offset). */
 typedef struct pe_layout {
@@ -255,62 +253,47 @@ int mum_pe_parse(mum_ctx *ctx, const void *data, size_t size, const mum_location
     return rc;
 }
 
-/* Feeds [from, to) to every hasher. */
-static int feed(mum_hasher **h, size_t n, const uint8_t *p, uint64_t from, uint64_t to)
+/* What digest.c needs of the layout to compute the Authenticode digest. */
+static mum__pe_digest_layout digest_layout(const pe_layout *l)
 {
-    if (to <= from)
-        return MUM_OK;
+    const mum_pe_info *pi = &l->info;
+    mum__pe_digest_layout d = {.checksum_offset = pi->checksum_offset,
+                               .certdir_offset = pi->certdir_offset,
+                               .size_of_headers = pi->size_of_headers,
+                               .cert_offset = pi->cert_offset,
+                               .cert_size = pi->cert_size,
+                               .sections = l->sections,
+                               .nsections = l->nsections};
+    return d;
+}
+
+/* The digest set computing algs[0, n) (checked by the caller). */
+static unsigned want_of(const mum_hash_alg *algs, size_t n)
+{
+    unsigned want = 0;
+    for (size_t i = 0; i < n; i++)
+        want |= MUM_DIGEST_BIT(algs[i]);
+    return want;
+}
+
+/* Each of algs' digests from the set; an algorithm asked twice gets the
+ * same digest twice. */
+static int final_all(mum__digest_set *set, const mum_hash_alg *algs, size_t n,
+                     uint8_t (*out)[MUM_HASH_MAX_SIZE])
+{
     for (size_t i = 0; i < n; i++) {
-        int rc = mum_hasher_update(h[i], p + from, (size_t)(to - from));
+        size_t j = 0;
+        while (j < i && algs[j] != algs[i])
+            j++;
+        if (j < i) {
+            memcpy(out[i], out[j], mum_hash_size(algs[i]));
+            continue;
+        }
+        int rc = mum__digest_set_final(set, algs[i], out[i]);
         if (rc != MUM_OK)
             return rc;
     }
     return MUM_OK;
-}
-
-static int digest_layout(const pe_layout *l, const uint8_t *p, size_t size, mum_hasher **h,
-                         size_t n)
-{
-    const mum_pe_info *pi = &l->info;
-    int rc;
-    /* 1. the headers without CheckSum and the certificate-table entry */
-    uint64_t after_sum = pi->checksum_offset + 4;
-    if ((rc = feed(h, n, p, 0, pi->checksum_offset)) != MUM_OK)
-        return rc;
-    if (pi->certdir_offset) {
-        if ((rc = feed(h, n, p, after_sum, pi->certdir_offset)) != MUM_OK ||
-            (rc = feed(h, n, p, pi->certdir_offset + 8, pi->size_of_headers)) != MUM_OK)
-            return rc;
-    } else if ((rc = feed(h, n, p, after_sum, pi->size_of_headers)) != MUM_OK) {
-        return rc;
-    }
-    /* 2. the sections in file order */
-    uint64_t hashed = pi->size_of_headers;
-    for (size_t i = 0; i < l->nsections; i++) {
-        const pe_span *s = &l->sections[i];
-        if ((rc = feed(h, n, p, s->offset, s->offset + s->size)) != MUM_OK)
-            return rc;
-        hashed += s->size;
-    }
-    /* 3. whatever follows, except the certificate table, padded with zeros
-     * to a multiple of 8 bytes as Windows' CryptCATAdminCalcHashFromFileHandle
-     * does (and signing tools, which pad the file itself before signing) */
-    uint64_t end = size - pi->cert_size;
-    if (hashed >= size || end <= hashed)
-        return MUM_OK;
-    if (!pi->cert_size) {
-        rc = feed(h, n, p, hashed, size);
-    } else {
-        uint64_t cert_end = pi->cert_offset + pi->cert_size;
-        if (hashed < pi->cert_offset)
-            rc = feed(h, n, p, hashed, pi->cert_offset);
-        if (rc == MUM_OK)
-            rc = feed(h, n, p, hashed > cert_end ? hashed : cert_end, size);
-    }
-    static const uint8_t zeros[8];
-    if (rc == MUM_OK && end % 8)
-        rc = feed(h, n, zeros, 0, 8 - end % 8);
-    return rc;
 }
 
 enum { MAX_ALGS = 8 };
@@ -328,15 +311,15 @@ int mum_pe_digest(mum_ctx *ctx, const void *data, size_t size, const mum_locatio
     int rc = parse_layout(ctx, data, size, size, where, MUM_EFORMAT, &l, &need);
     if (rc != MUM_OK)
         return rc;
-    mum_hasher *h[MAX_ALGS] = {0};
-    for (size_t i = 0; i < n && rc == MUM_OK; i++)
-        rc = mum_hasher_new(algs[i], &h[i]);
+    mum__digest_set set = MUM_DIGEST_SET_INIT;
+    rc = mum__digest_set_init(&set, want_of(algs, n));
+    if (rc == MUM_OK) {
+        mum__pe_digest_layout dl = digest_layout(&l);
+        rc = mum__digest_pe_image(&set, data, size, &dl);
+    }
     if (rc == MUM_OK)
-        rc = digest_layout(&l, data, size, h, n);
-    for (size_t i = 0; i < n && rc == MUM_OK; i++)
-        rc = mum_hasher_final(h[i], out[i]);
-    for (size_t i = 0; i < n; i++)
-        mum_hasher_free(h[i]);
+        rc = final_all(&set, algs, n, out);
+    mum__digest_set_clear(&set);
     mum__free(l.sections);
     if (rc == MUM_ENOMEM)
         return mum__nomem(ctx);
@@ -371,8 +354,8 @@ typedef struct pe_range {
 struct mum_pe_hasher {
     size_t n;
     mum_hash_alg algs[MAX_ALGS];
-    mum_hasher *pe[MAX_ALGS];
-    mum_hasher *flat[MAX_ALGS];     /* MUM_PE_HASHER_FLAT */
+    mum__digest_set pe;
+    mum__digest_set flat;           /* MUM_PE_HASHER_FLAT (empty without) */
     size_t limit;
     int status;                     /* sticky: MUM_ENOMEM, MUM_ECRYPTO, MUM_ELIMIT */
     bool finished;
@@ -409,13 +392,11 @@ int mum_pe_hasher_new(mum_pe_hasher **out, const mum_hash_alg *algs, size_t n, u
         return MUM_ENOMEM;
     h->n = n;
     h->limit = MUM_PE_HASHER_LIMIT;
-    int rc = MUM_OK;
-    for (size_t i = 0; i < n && rc == MUM_OK; i++) {
+    for (size_t i = 0; i < n; i++)
         h->algs[i] = algs[i];
-        rc = mum_hasher_new(algs[i], &h->pe[i]);
-        if (rc == MUM_OK && (flags & MUM_PE_HASHER_FLAT))
-            rc = mum_hasher_new(algs[i], &h->flat[i]);
-    }
+    int rc = mum__digest_set_init(&h->pe, want_of(algs, n));
+    if (rc == MUM_OK && (flags & MUM_PE_HASHER_FLAT))
+        rc = mum__digest_set_init(&h->flat, want_of(algs, n));
     if (rc != MUM_OK) {
         mum_pe_hasher_free(h);
         return rc;
@@ -428,10 +409,8 @@ void mum_pe_hasher_free(mum_pe_hasher *h)
 {
     if (!h)
         return;
-    for (size_t i = 0; i < h->n; i++) {
-        mum_hasher_free(h->pe[i]);
-        mum_hasher_free(h->flat[i]);
-    }
+    mum__digest_set_clear(&h->pe);
+    mum__digest_set_clear(&h->flat);
     mum__free(h->head);
     mum__free(h->layout.sections);
     mum__free(h->ranges);
@@ -459,12 +438,7 @@ static void note_held(mum_pe_hasher *h)
 
 static int hash_pe(mum_pe_hasher *h, const uint8_t *p, size_t len)
 {
-    for (size_t i = 0; i < h->n && len; i++) {
-        int rc = mum_hasher_update(h->pe[i], p, len);
-        if (rc != MUM_OK)
-            return rc;
-    }
-    return MUM_OK;
+    return len ? mum__digest_set_update(&h->pe, p, len) : MUM_OK;
 }
 
 static bool add_range(mum_pe_hasher *h, size_t *cap, uint64_t start, uint64_t end, uint64_t gate)
@@ -477,7 +451,7 @@ static bool add_range(mum_pe_hasher *h, size_t *cap, uint64_t start, uint64_t en
     return true;
 }
 
-/* The ranges in digest order, as digest_layout feeds them. */
+/* The ranges in digest order, as mum__digest_pe_image feeds them. */
 static int plan_ranges(mum_pe_hasher *h)
 {
     const mum_pe_info *pi = &h->layout.info;
@@ -505,7 +479,7 @@ static int plan_ranges(mum_pe_hasher *h)
         } else {
             /* The certificate table lies before SUM_OF_BYTES_HASHED: the
              * rest counts only when the file is longer than
-             * SUM_OF_BYTES_HASHED plus the table (digest_layout's
+             * SUM_OF_BYTES_HASHED plus the table (mum__digest_pe_image's
              * "end <= hashed"), which the stream tells only later. */
             ok = ok && add_range(h, &cap, hashed > cert_end ? hashed : cert_end, UINT64_MAX,
                                  hashed + pi->cert_size);
@@ -663,8 +637,8 @@ int mum_pe_hasher_update(mum_pe_hasher *h, const void *data, size_t size)
         return h->status;
     const uint8_t *d = data;
     int rc = MUM_OK;
-    for (size_t i = 0; i < h->n && h->flat[i] && rc == MUM_OK; i++)
-        rc = mum_hasher_update(h->flat[i], d, size);
+    if (h->flat.want)
+        rc = mum__digest_set_update(&h->flat, d, size);
     h->total += size;
     if (rc == MUM_OK && h->status == MUM_OK) {
         size_t used = 0;
@@ -689,12 +663,12 @@ int mum_pe_hasher_update(mum_pe_hasher *h, const void *data, size_t size)
 int mum_pe_hasher_finish(mum_pe_hasher *h, mum_ctx *ctx, const mum_location *where,
                          uint8_t (*out)[MUM_HASH_MAX_SIZE], uint8_t (*flat)[MUM_HASH_MAX_SIZE])
 {
-    if (h->finished || !out || (h->flat[0] && !flat))
+    if (h->finished || !out || (h->flat.want && !flat))
         return mum__error(ctx, MUM_EINVAL, NULL, "mum_pe_hasher_finish: finished already, or no room for the digests");
     h->finished = true;
     int rc = h->status == MUM_ELIMIT ? MUM_OK : h->status;
-    for (size_t i = 0; i < h->n && h->flat[i] && rc == MUM_OK; i++)
-        rc = mum_hasher_final(h->flat[i], flat[i]);
+    if (rc == MUM_OK && h->flat.want)
+        rc = final_all(&h->flat, h->algs, h->n, flat);
     if (rc == MUM_OK && h->status == MUM_ELIMIT)
         return pe_error(ctx, MUM_ELIMIT, where, 0,
                         "the layout of this PE file needs more than %zu bytes held to compute its "
@@ -713,18 +687,13 @@ int mum_pe_hasher_finish(mum_pe_hasher *h, mum_ctx *ctx, const mum_location *whe
             return rc;
     }
     if (rc == MUM_OK) {
-        /* the padding of digest_layout's step 3 */
-        const mum_pe_info *pi = &h->layout.info;
-        uint64_t hashed = pi->size_of_headers;
-        for (size_t i = 0; i < h->layout.nsections; i++)
-            hashed += h->layout.sections[i].size;
-        uint64_t end = h->total - pi->cert_size;
+        /* the padding mum__digest_pe_image ends with */
+        mum__pe_digest_layout dl = digest_layout(&h->layout);
         static const uint8_t zeros[8];
-        if (hashed < h->total && end > hashed && end % 8)
-            rc = hash_pe(h, zeros, 8 - end % 8);
+        rc = hash_pe(h, zeros, mum__digest_pe_padding(h->total, &dl));
     }
-    for (size_t i = 0; i < h->n && rc == MUM_OK; i++)
-        rc = mum_hasher_final(h->pe[i], out[i]);
+    if (rc == MUM_OK)
+        rc = final_all(&h->pe, h->algs, h->n, out);
     if (rc == MUM_ENOMEM)
         return mum__nomem(ctx);
     if (rc != MUM_OK)

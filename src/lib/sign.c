@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "digest.h"
 #include "sig_internal.h"
 
 #include <openssl/err.h>
@@ -131,15 +132,15 @@ int mum__pkcs7_build(mum_ctx *ctx, const char *content_oid, const uint8_t *conte
         for (int i = 0; i < sk_X509_num(signer->chain); i++)
             if (PKCS7_add_certificate(p7, sk_X509_value(signer->chain, i)) != 1)
                 goto done;
-        unsigned char dig[EVP_MAX_MD_SIZE];
-        unsigned int dlen = 0;
+        uint8_t dig[MUM_HASH_MAX_SIZE];
+        size_t dlen = 0;
         ASN1_OBJECT *ct = OBJ_txt2obj(content_oid, 1);
         if (!ct || PKCS7_add_signed_attribute(si, NID_pkcs9_contentType, V_ASN1_OBJECT, ct) != 1) {
             ASN1_OBJECT_free(ct);
             goto done;
         }
         if (!mum__add_statement_type(si) || !mum__add_opus(si, opts) ||
-            EVP_Digest(content + body, content_len - body, dig, &dlen, md, NULL) != 1 ||
+            mum__digest_evp(md, content + body, content_len - body, dig, &dlen) != MUM_OK ||
             PKCS7_add1_attrib_digest(si, dig, (int)dlen) != 1)
             goto done;
         if (opts->has_signing_time) {

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include "digest.h"
 #include "sig_internal.h"
 
 #include <openssl/bio.h>
@@ -79,7 +80,7 @@ static int cert_info_fill(X509 *x, mum_cert_info *c)
     c->subject = mum__name_text(X509_get_subject_name(x));
     c->issuer = mum__name_text(X509_get_issuer_name(x));
     c->serial = mum__serial_text(X509_get0_serialNumber(x));
-    if (X509_digest(x, EVP_sha1(), md, &n) == 1 && (c->thumbprint = mum__malloc(2 * n + 1))) {
+    if (X509_digest(x, mum__evp_md(MUM_HASH_SHA1), md, &n) == 1 && (c->thumbprint = mum__malloc(2 * n + 1))) {
         mum_hex_encode(md, n, c->thumbprint);
         for (char *p = c->thumbprint; *p; p++)
             if (*p >= 'a' && *p <= 'f')
@@ -379,6 +380,12 @@ void mum__hex_short(const unsigned char *p, size_t n, char *out, size_t out_size
         out[k < out_size ? k : out_size - 1] = '\0';
 }
 
+/*
+ * The one EVP digest use outside digest.c: OpenSSL hashes the signed bytes
+ * and checks the signature over that digest in one EVP_DigestVerify, with
+ * the EVP_MD of the SignerInfo's digestAlgorithm (any digest OpenSSL
+ * knows, not only those of mum_hash_alg).
+ */
 static bool signature_verifies(const EVP_MD *md, EVP_PKEY *pkey, const ASN1_OCTET_STRING *sig,
                                const unsigned char *tbs, size_t n)
 {
@@ -414,9 +421,9 @@ mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const c
                                           : "the signer's public key cannot be read");
         return MUM_SIG_CHECK_SIGNATURE;
     }
-    unsigned char dig[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
-    if (EVP_Digest(data, len, dig, &dlen, md, NULL) != 1) {
+    uint8_t dig[MUM_HASH_MAX_SIZE];
+    size_t dlen = 0;
+    if (mum__digest_evp(md, data, len, dig, &dlen) != MUM_OK) {
         ERR_clear_error();
         snprintf(why, why_size, "the digest could not be computed");
         return MUM_SIG_CHECK_SIGNATURE;

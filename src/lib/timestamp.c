@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "digest.h"
 #include "sig_internal.h"
 
 #include <openssl/cms.h>
@@ -150,10 +151,11 @@ bool mum__verify_timestamp(const mum_signature *sig, const signer_extra *ex, cha
     X509_ALGOR *ialg = TS_MSG_IMPRINT_get_algo(imp);
     const ASN1_OCTET_STRING *ihash = TS_MSG_IMPRINT_get_msg(imp);
     const EVP_MD *md = ialg ? EVP_get_digestbyobj(ialg->algorithm) : NULL;
-    unsigned char dig[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
-    if (!md || EVP_Digest(ASN1_STRING_get0_data(value), (size_t)ASN1_STRING_length(value), dig, &dlen, md,
-                          NULL) != 1 ||
+    uint8_t dig[MUM_HASH_MAX_SIZE];
+    size_t dlen = 0;
+    if (!md ||
+        mum__digest_evp(md, ASN1_STRING_get0_data(value), (size_t)ASN1_STRING_length(value), dig, &dlen) !=
+            MUM_OK ||
         (size_t)ASN1_STRING_length(ihash) != dlen || memcmp(ASN1_STRING_get0_data(ihash), dig, dlen) != 0) {
         ERR_clear_error();
         snprintf(why, why_size, "RFC 3161 timestamp: its message imprint is not the digest of this signature");

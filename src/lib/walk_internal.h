@@ -6,6 +6,7 @@
 #ifndef MUM_WALK_INTERNAL_H
 #define MUM_WALK_INTERNAL_H
 
+#include "digest.h"
 #include "internal.h"
 
 #include <mum/cab.h>
@@ -86,7 +87,7 @@ struct mum_walk {
     int src_status;
 
     /* MUM_WALK_FILE_DIGESTS: the current file's digests, as it is read */
-    mum_hasher *dig_sha1, *dig_sha256;
+    mum__digest_set dig_set;    /* SHA-256, and SHA-1 without MUM_WALK_FILE_NO_SHA1 */
     bool threads;               /* mum_walk_run without MUM_WALK_SINGLE_THREAD */
     bool dig_on;                /* the current file is being digested */
     bool dig_dirty;             /* the hashers hold a file not read to the end */
