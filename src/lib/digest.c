@@ -140,12 +140,6 @@ int mum__digest_evp(const EVP_MD *md, const void *data, size_t size, uint8_t *ou
 
 /* ---- the Authenticode digest of a PE image ---- */
 
-/* Feeds [from, to) of p. */
-static int feed(mum__digest_set *s, const uint8_t *p, uint64_t from, uint64_t to)
-{
-    return to <= from ? MUM_OK : mum__digest_set_update(s, p + from, (size_t)(to - from));
-}
-
 /* The bytes after the sections: SUM_OF_BYTES_HASHED. */
 static uint64_t pe_hashed(const mum__pe_digest_layout *l)
 {
@@ -153,6 +147,41 @@ static uint64_t pe_hashed(const mum__pe_digest_layout *l)
     for (size_t i = 0; i < l->nsections; i++)
         hashed += l->sections[i].size;
     return hashed;
+}
+
+int mum__digest_pe_ranges(const mum__pe_digest_layout *l, mum__pe_range_fn each, void *ud)
+{
+    int rc;
+    /* 1. the headers without CheckSum and the certificate-table entry */
+    uint64_t after_sum = l->checksum_offset + 4;
+    if ((rc = each(ud, 0, l->checksum_offset, 0)) != MUM_OK)
+        return rc;
+    if (l->certdir_offset) {
+        if ((rc = each(ud, after_sum, l->certdir_offset, 0)) != MUM_OK ||
+            (rc = each(ud, l->certdir_offset + 8, l->size_of_headers, 0)) != MUM_OK)
+            return rc;
+    } else if ((rc = each(ud, after_sum, l->size_of_headers, 0)) != MUM_OK) {
+        return rc;
+    }
+    /* 2. the sections in file order */
+    for (size_t i = 0; i < l->nsections; i++) {
+        const mum__digest_span *sp = &l->sections[i];
+        if ((rc = each(ud, sp->offset, sp->offset + sp->size, 0)) != MUM_OK)
+            return rc;
+    }
+    /* 3. whatever follows, except the certificate table */
+    uint64_t hashed = pe_hashed(l);
+    if (!l->cert_size)
+        return each(ud, hashed, UINT64_MAX, 0);
+    uint64_t cert_end = l->cert_offset + l->cert_size;
+    if (hashed < l->cert_offset) {
+        if ((rc = each(ud, hashed, l->cert_offset, 0)) != MUM_OK)
+            return rc;
+        return each(ud, cert_end, UINT64_MAX, 0);
+    }
+    /* the table lies before SUM_OF_BYTES_HASHED: the rest counts only when
+     * the file is longer than SUM_OF_BYTES_HASHED plus the table */
+    return each(ud, hashed > cert_end ? hashed : cert_end, UINT64_MAX, hashed + l->cert_size);
 }
 
 size_t mum__digest_pe_padding(uint64_t size, const mum__pe_digest_layout *l)
@@ -166,40 +195,26 @@ size_t mum__digest_pe_padding(uint64_t size, const mum__pe_digest_layout *l)
     return (size_t)(8 - end % 8);
 }
 
+struct pe_image {
+    mum__digest_set *s;
+    const uint8_t *p;
+    uint64_t size;
+};
+
+static int feed_range(void *ud, uint64_t start, uint64_t end, uint64_t gate)
+{
+    const struct pe_image *im = ud;
+    if (gate && im->size <= gate)
+        return MUM_OK;
+    if (end > im->size)
+        end = im->size;
+    return end <= start ? MUM_OK : mum__digest_set_update(im->s, im->p + start, (size_t)(end - start));
+}
+
 int mum__digest_pe_image(mum__digest_set *s, const uint8_t *p, size_t size, const mum__pe_digest_layout *l)
 {
-    int rc;
-    /* 1. the headers without CheckSum and the certificate-table entry */
-    uint64_t after_sum = l->checksum_offset + 4;
-    if ((rc = feed(s, p, 0, l->checksum_offset)) != MUM_OK)
-        return rc;
-    if (l->certdir_offset) {
-        if ((rc = feed(s, p, after_sum, l->certdir_offset)) != MUM_OK ||
-            (rc = feed(s, p, l->certdir_offset + 8, l->size_of_headers)) != MUM_OK)
-            return rc;
-    } else if ((rc = feed(s, p, after_sum, l->size_of_headers)) != MUM_OK) {
-        return rc;
-    }
-    /* 2. the sections in file order */
-    for (size_t i = 0; i < l->nsections; i++) {
-        const mum__digest_span *sp = &l->sections[i];
-        if ((rc = feed(s, p, sp->offset, sp->offset + sp->size)) != MUM_OK)
-            return rc;
-    }
-    /* 3. whatever follows, except the certificate table, then the padding */
-    uint64_t hashed = pe_hashed(l);
-    uint64_t end = size - l->cert_size;
-    if (hashed >= size || end <= hashed)
-        return MUM_OK;
-    if (!l->cert_size) {
-        rc = feed(s, p, hashed, size);
-    } else {
-        uint64_t cert_end = l->cert_offset + l->cert_size;
-        if (hashed < l->cert_offset)
-            rc = feed(s, p, hashed, l->cert_offset);
-        if (rc == MUM_OK)
-            rc = feed(s, p, hashed > cert_end ? hashed : cert_end, size);
-    }
+    struct pe_image im = {s, p, size};
+    int rc = mum__digest_pe_ranges(l, feed_range, &im);
     static const uint8_t zeros[8];
     size_t pad = mum__digest_pe_padding(size, l);
     if (rc == MUM_OK && pad)

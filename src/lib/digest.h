@@ -108,6 +108,19 @@ typedef struct mum__pe_digest_layout {
 } mum__pe_digest_layout;
 
 /*
+ * The byte ranges of the Authenticode digest, in digest order: the headers
+ * without CheckSum and the certificate-table entry, the sections in file
+ * order, then what follows them except the certificate table.  Calls
+ * each(ud, start, end, gate) for [start, end) of the file (end UINT64_MAX:
+ * to its end; end <= start: empty), which counts only when the file is
+ * longer than gate (0: always): when the certificate table lies before the
+ * end of the sections, the rest counts only in a file longer than both,
+ * which a stream learns at its end.  Stops at the first status each
+ * returns other than MUM_OK, and returns it.
+ */
+typedef int (*mum__pe_range_fn)(void *ud, uint64_t start, uint64_t end, uint64_t gate);
+MUM_INTERNAL int mum__digest_pe_ranges(const mum__pe_digest_layout *l, mum__pe_range_fn each, void *ud);
+/*
  * Feeds the Authenticode digest of the whole PE file p[0, size) to s: the
  * headers without CheckSum and the certificate-table entry, the sections in
  * file order, then what follows them except the certificate table, padded

@@ -451,40 +451,24 @@ static bool add_range(mum_pe_hasher *h, size_t *cap, uint64_t start, uint64_t en
     return true;
 }
 
-/* The ranges in digest order, as mum__digest_pe_image feeds them. */
+struct plan {
+    mum_pe_hasher *h;
+    size_t cap;
+};
+
+static int plan_one(void *ud, uint64_t start, uint64_t end, uint64_t gate)
+{
+    struct plan *pl = ud;
+    return add_range(pl->h, &pl->cap, start, end, gate) ? MUM_OK : MUM_ENOMEM;
+}
+
+/* The ranges in digest order, as mum__digest_pe_image feeds them (digest.c
+ * says which: one list of exclusions for both). */
 static int plan_ranges(mum_pe_hasher *h)
 {
-    const mum_pe_info *pi = &h->layout.info;
-    size_t cap = 0;
-    bool ok = add_range(h, &cap, 0, pi->checksum_offset, 0);
-    uint64_t after_sum = pi->checksum_offset + 4;
-    if (pi->certdir_offset)
-        ok = ok && add_range(h, &cap, after_sum, pi->certdir_offset, 0) &&
-             add_range(h, &cap, pi->certdir_offset + 8, pi->size_of_headers, 0);
-    else
-        ok = ok && add_range(h, &cap, after_sum, pi->size_of_headers, 0);
-    uint64_t hashed = pi->size_of_headers;
-    for (size_t i = 0; i < h->layout.nsections && ok; i++) {
-        const pe_span *sp = &h->layout.sections[i];
-        ok = add_range(h, &cap, sp->offset, sp->offset + sp->size, 0);
-        hashed += sp->size;
-    }
-    if (!pi->cert_size) {
-        ok = ok && add_range(h, &cap, hashed, UINT64_MAX, 0);
-    } else {
-        uint64_t cert_end = pi->cert_offset + pi->cert_size;
-        if (hashed < pi->cert_offset) {
-            ok = ok && add_range(h, &cap, hashed, pi->cert_offset, 0) &&
-                 add_range(h, &cap, cert_end, UINT64_MAX, 0);
-        } else {
-            /* The certificate table lies before SUM_OF_BYTES_HASHED: the
-             * rest counts only when the file is longer than
-             * SUM_OF_BYTES_HASHED plus the table (mum__digest_pe_image's
-             * "end <= hashed"), which the stream tells only later. */
-            ok = ok && add_range(h, &cap, hashed > cert_end ? hashed : cert_end, UINT64_MAX,
-                                 hashed + pi->cert_size);
-        }
-    }
+    struct plan pl = {h, 0};
+    mum__pe_digest_layout dl = digest_layout(&h->layout);
+    bool ok = mum__digest_pe_ranges(&dl, plan_one, &pl) == MUM_OK;
     if (ok && !(h->min_start = mum__calloc(h->nranges + 1, sizeof *h->min_start)))
         ok = false;
     if (!ok)

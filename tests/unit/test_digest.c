@@ -222,3 +222,67 @@ Test(digest, pe_image_as_osslsigncode)
         free(p);
     }
 }
+
+typedef struct {
+    uint64_t r[16][3];
+    size_t n;
+} ranges;
+
+static int collect(void *ud, uint64_t start, uint64_t end, uint64_t gate)
+{
+    ranges *rs = ud;
+    cr_assert_lt(rs->n, 16u);
+    rs->r[rs->n][0] = start;
+    rs->r[rs->n][1] = end;
+    rs->r[rs->n][2] = gate;
+    rs->n++;
+    return MUM_OK;
+}
+
+/* The certificate table inside what the sections span (before
+ * SUM_OF_BYTES_HASHED): the rest counts only in a file longer than the
+ * sections' end plus the table. */
+Test(digest, pe_ranges_gate_the_rest_behind_an_early_certificate_table)
+{
+    const mum__digest_span sections[1] = {{100, 300}};
+    mum__pe_digest_layout l = {.checksum_offset = 64,
+                               .certdir_offset = 0,
+                               .size_of_headers = 100,
+                               .cert_offset = 150,
+                               .cert_size = 40,
+                               .sections = sections,
+                               .nsections = 1};
+    ranges rs = {0};
+    cr_assert_eq(mum__digest_pe_ranges(&l, collect, &rs), MUM_OK);
+    static const uint64_t want[4][3] = {{0, 64, 0}, {68, 100, 0}, {100, 400, 0}, {400, UINT64_MAX, 440}};
+    cr_assert_eq(rs.n, 4u);
+    for (size_t i = 0; i < 4; i++)
+        cr_assert(rs.r[i][0] == want[i][0] && rs.r[i][1] == want[i][1] && rs.r[i][2] == want[i][2],
+                  "range %zu: %llu %llu %llu", i, (unsigned long long)rs.r[i][0],
+                  (unsigned long long)rs.r[i][1], (unsigned long long)rs.r[i][2]);
+    /* as the whole-file digest applies it: 441 bytes take [400, 441), 440
+     * bytes nothing after the sections */
+    uint8_t p[441];
+    for (size_t i = 0; i < sizeof p; i++)
+        p[i] = (uint8_t)(i ^ 0x5a);
+    for (size_t size = 440; size <= 441; size++) {
+        uint8_t want_bytes[448] = {0};
+        size_t n = 0;
+        for (size_t i = 0; i < 400; i++)
+            if (i < 64 || i >= 68)
+                want_bytes[n++] = p[i];
+        if (size == 441) /* then all of what follows the sections */
+            for (size_t i = 400; i < size; i++)
+                want_bytes[n++] = p[i];
+        n += mum__digest_pe_padding(size, &l);
+        cr_assert_eq(mum__digest_pe_padding(size, &l), size == 441 ? 7u : 0u);
+        uint8_t a[32], b[32];
+        cr_assert_eq(mum__digest_buffer(MUM_HASH_SHA256, want_bytes, n, a), MUM_OK);
+        mum__digest_set s;
+        cr_assert_eq(mum__digest_set_init(&s, MUM_DIGEST_SHA256), MUM_OK);
+        cr_assert_eq(mum__digest_pe_image(&s, p, size, &l), MUM_OK);
+        cr_assert_eq(mum__digest_set_final(&s, MUM_HASH_SHA256, b), MUM_OK);
+        mum__digest_set_clear(&s);
+        cr_assert_arr_eq(a, b, 32, "a file of %zu bytes", size);
+    }
+}
