@@ -40,6 +40,7 @@ typedef struct ls_state {
     cli_format format;
     bool hash;
     json_writer json;
+    mum_hasher *hasher;
     cli_progress progress;
     unsigned long long entries, bytes;
     pending stack[40];
@@ -184,19 +185,19 @@ static bool want_data(void *ud, const mum_entry *e)
 static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
 {
     (void)e;
-    (void)data;
     ls_state *s = ud;
     s->bytes += size;
     cli_progress_update(&s->progress, s->entries, s->bytes);
-    return MUM_OK; /* the walk computes the digest (MUM_WALK_FILE_DIGESTS) */
+    return mum_hasher_update(s->hasher, data, size);
 }
 
 static int on_entry_end(void *ud, const mum_entry *e)
 {
     ls_state *s = ud;
-    if (!e->digests)
-        return MUM_EINVAL; /* the walk reads every file whose data is wanted to its end */
-    const uint8_t *sha = e->digests->sha256;
+    uint8_t sha[32];
+    int rc = mum_hasher_final(s->hasher, sha);
+    if (rc != MUM_OK)
+        return rc;
     if (s->format == FORMAT_JSON) {
         char hex[65];
         mum_hex_encode(sha, 32, hex);
@@ -238,11 +239,12 @@ int cmd_ls(int argc, char **argv)
         return cli_usage_error("ls", optind == argc ? "ls: no INPUT given" : "ls: more than one INPUT");
     const char *input = argv[optind];
     if (s.hash)
-        opts.flags |= MUM_WALK_CONTAINER_SHA256 | MUM_WALK_FILE_DIGESTS | MUM_WALK_FILE_NO_SHA1;
+        opts.flags |= MUM_WALK_CONTAINER_SHA256;
 
     mum_ctx *ctx = NULL;
     mum_findings *findings = NULL;
-    if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK) {
+    if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK ||
+        (s.hash && mum_hasher_new(MUM_HASH_SHA256, &s.hasher) != MUM_OK)) {
         mum_findings_free(findings);
         mum_ctx_free(ctx);
         return cli_fail("out of memory");
@@ -274,6 +276,7 @@ int cmd_ls(int argc, char **argv)
     }
     for (int i = 0; i < s.depth; i++)
         free(s.stack[i].text);
+    mum_hasher_free(s.hasher);
     mum_findings_free(findings);
     mum_ctx_free(ctx);
     return exit_rc;
