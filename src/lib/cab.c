@@ -14,6 +14,7 @@
 #include "digest.h"
 #include "internal.h"
 #include "io.h"
+#include "pool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -310,7 +311,8 @@ int mum_cab_tables_check(const mum_cab_header *h, mum_ctx *ctx, const mum_locati
 enum { RING_SLOTS = 32, RING_SLOT = 64 << 10 };
 
 typedef struct digest_ring {
-    pthread_t thread;
+    mum__pool *pool;
+    mum__pool_task task;        /* the hashing thread, a worker of the pool */
     pthread_mutex_t mu;
     pthread_cond_t work, room;
     unsigned char *slot[RING_SLOTS];
@@ -355,7 +357,7 @@ static int digest_update(mum_cab_digest *d, const void *data, size_t size);
  * ready for it (or at the end), so the two do not trade places once per
  * block on a machine with few cores.
  */
-static void *ring_main(void *arg)
+static void ring_main(void *arg)
 {
     mum_cab_digest *d = arg;
     digest_ring *r = d->ring;
@@ -381,7 +383,6 @@ static void *ring_main(void *arg)
             pthread_cond_signal(&r->room);
     }
     pthread_mutex_unlock(&r->mu);
-    return NULL;
 }
 
 static void ring_free(digest_ring *r)
@@ -405,12 +406,17 @@ static int ring_start(mum_cab_digest *d)
             return MUM_ENOMEM;
         }
     }
+    if (mum__pool_acquire(&r->pool) != MUM_OK) {
+        ring_free(r);
+        return MUM_ENOMEM;
+    }
     bool sync = mum__sync_init(&r->mu, &r->work, &r->room);
     d->ring = r;
-    if (!sync || pthread_create(&r->thread, NULL, ring_main, d) != 0) {
+    if (!sync || !mum__pool_start(r->pool, ring_main, d, &r->task)) {
         d->ring = NULL;
         if (sync)
             mum__sync_destroy(&r->mu, &r->work, &r->room);
+        mum__pool_release(r->pool);
         ring_free(r);
     }
     return MUM_OK;
@@ -426,7 +432,8 @@ static void ring_stop(mum_cab_digest *d)
     r->closing = true;
     pthread_cond_signal(&r->work);
     pthread_mutex_unlock(&r->mu);
-    pthread_join(r->thread, NULL);
+    mum__pool_finish(&r->task);
+    mum__pool_release(r->pool);
     mum__sync_destroy(&r->mu, &r->work, &r->room);
     ring_free(r);
     d->ring = NULL;

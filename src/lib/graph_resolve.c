@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "graph_internal.h"
+#include "pool.h"
 
 #include <mum/names.h>
 
@@ -371,10 +372,9 @@ static void resolve_half_run(resolve_half *h, bool both_maps)
             h->rc = resolve_node(h->r, g->nodes[i]);
 }
 
-static void *resolve_half_main(void *arg)
+static void resolve_half_main(void *arg)
 {
     resolve_half_run(arg, false);
-    return NULL;
 }
 
 int mum__graph_resolve(mum_graph *g, bool one_thread, mum_findings *findings)
@@ -383,12 +383,16 @@ int mum__graph_resolve(mum_graph *g, bool one_thread, mum_findings *findings)
         resolver r;
         memset(&r, 0, sizeof r);
         pthread_barrier_t barrier;
-        pthread_t thread;
+        mum__pool *pool = NULL;
+        mum__pool_task half;
         resolve_half h[2] = {{g, &r, input, 0, findings, NULL, MUM_OK}, {g, &r, input, 1, NULL, NULL, MUM_OK}};
-        bool two = !one_thread && pthread_barrier_init(&barrier, NULL, 2) == 0;
+        /* a started task, not a queued job: the halves meet at the barrier */
+        bool two = !one_thread && mum__pool_acquire(&pool) == MUM_OK;
+        if (two && pthread_barrier_init(&barrier, NULL, 2) != 0)
+            two = false;
         if (two) {
             h[0].maps_done = h[1].maps_done = &barrier;
-            if (pthread_create(&thread, NULL, resolve_half_main, &h[1]) != 0) {
+            if (!mum__pool_start(pool, resolve_half_main, &h[1], &half)) {
                 pthread_barrier_destroy(&barrier);
                 h[0].maps_done = h[1].maps_done = NULL;
                 two = false;
@@ -396,9 +400,10 @@ int mum__graph_resolve(mum_graph *g, bool one_thread, mum_findings *findings)
         }
         resolve_half_run(&h[0], !two);
         if (two) {
-            pthread_join(thread, NULL);
+            mum__pool_finish(&half);
             pthread_barrier_destroy(&barrier);
         }
+        mum__pool_release(pool);
         resolver_free(&r);
         int rc = h[0].rc != MUM_OK ? h[0].rc : h[1].rc;
         for (size_t i = 0; i < g->nnodes && rc == MUM_OK; i++) {

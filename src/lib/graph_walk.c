@@ -15,6 +15,7 @@
 
 #include "digest.h"
 #include "graph_internal.h"
+#include "pool.h"
 
 #include <mum/container.h>
 #include <mum/graph.h>
@@ -708,7 +709,8 @@ struct cat_worker {
     pthread_cond_t more;      /* a job was added, or the walk is over */
     pthread_cond_t done;      /* a job was checked */
     size_t pending;           /* bytes of the jobs not yet checked */
-    pthread_t thread;
+    mum__pool *pool;
+    mum__pool_task task;      /* the worker's thread, borrowed from the pool */
     bool closing;
     cat_job *first, *last;    /* every job, in order */
     cat_job *todo;            /* the first not yet taken */
@@ -717,7 +719,7 @@ struct cat_worker {
     const char *input;
 };
 
-static void *cat_worker_main(void *arg)
+static void cat_worker_main(void *arg)
 {
     cat_worker *w = arg;
     for (;;) {
@@ -729,7 +731,7 @@ static void *cat_worker_main(void *arg)
             w->todo = j->next;
         pthread_mutex_unlock(&w->mu);
         if (!j)
-            return NULL;
+            return;
         j->status = check_catalog(w->ctx, j->findings, w->opts, w->input, j->n, j->data, j->len,
                                   j->too_large);
         mum_ctx_clear(w->ctx);
@@ -754,10 +756,16 @@ static bool cat_worker_start(build *b)
         mum__free(w);
         return false;
     }
+    if (mum__pool_acquire(&w->pool) != MUM_OK) {
+        mum_ctx_free(w->ctx);
+        mum__free(w);
+        return false;
+    }
     bool sync = mum__sync_init(&w->mu, &w->more, &w->done);
-    if (!sync || pthread_create(&w->thread, NULL, cat_worker_main, w) != 0) {
+    if (!sync || !mum__pool_start(w->pool, cat_worker_main, w, &w->task)) {
         if (sync)
             mum__sync_destroy(&w->mu, &w->more, &w->done);
+        mum__pool_release(w->pool);
         mum_ctx_free(w->ctx);
         mum__free(w);
         return false;
@@ -811,7 +819,8 @@ static int cat_worker_finish(build *b, int rc)
         w->todo = NULL; /* the build failed: check no more */
     pthread_cond_signal(&w->more);
     pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
+    mum__pool_finish(&w->task);
+    mum__pool_release(w->pool);
     for (cat_job *j = w->first, *next; j; j = next) {
         next = j->next;
         if (rc == MUM_OK && j->status != MUM_OK)

@@ -6,10 +6,10 @@
 #include "config.h"
 
 #include "judge.h"
+#include "pool.h"
 
 #include <mum/verify.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,26 +75,28 @@ static void side_run(side_job *j)
         j->rc = mum__judge_build_matrix(&j->c);
 }
 
-static void *side_main(void *arg)
+static void side_main(void *arg)
 {
     side_run(arg);
-    return NULL;
 }
 
 static int side_checks(checker *c)
 {
     side_job j = {.c = *c, .rc = MUM_OK};
-    pthread_t thread;
+    mum__pool *pool = NULL;
+    uint64_t ticket;
     bool two = !mum__graph_one_thread(c->g) && mum_ctx_new(&j.c.ctx) == MUM_OK;
     if (two && mum_findings_new(&j.c.findings) != MUM_OK) {
         mum_ctx_free(j.c.ctx);
         two = false;
     }
-    if (two && pthread_create(&thread, NULL, side_main, &j) != 0) {
+    if (two && mum__pool_acquire(&pool) != MUM_OK) {
         mum_findings_free(j.c.findings);
         mum_ctx_free(j.c.ctx);
         two = false;
     }
+    if (two) /* with no worker to be had, it runs on this thread in mum__pool_wait */
+        mum__pool_submit(pool, side_main, &j, &ticket);
     int rc = mum__judge_orphans(c);
     if (rc == MUM_OK)
         rc = mum__judge_cover(c);
@@ -107,7 +109,8 @@ static int side_checks(checker *c)
         side_run(&j);
         return j.rc;
     }
-    pthread_join(thread, NULL);
+    mum__pool_wait(pool, ticket);
+    mum__pool_release(pool);
     /* the side checks fail only for want of memory */
     if (rc == MUM_OK)
         rc = j.rc != MUM_OK ? j.rc : mum__findings_relay(c->findings, j.c.findings);

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include "pool.h"
 #include "walk_internal.h"
 
 #include <pthread.h>
@@ -229,6 +230,12 @@ static void *producer_main(void *arg)
     }
 }
 
+/* The decoding thread: a task of the pool beside this one, for the walk. */
+static void producer_task(void *arg)
+{
+    (void)producer_main(arg);
+}
+
 /* Copies the producer's failure to the caller's ctx, unchanged. */
 static int relay_error(mum_ctx *ctx, const mum_ctx *from, int status)
 {
@@ -379,12 +386,15 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
             rc = MUM_ENOMEM;
     if (rc == MUM_OK && !(sync = mum__sync_init(&q.mu, &q.filled, &q.freed)))
         rc = MUM_ENOMEM;
-    pthread_t thread;
+    mum__pool *pool = NULL;
+    mum__pool_task producer;
+    if (rc == MUM_OK)
+        rc = mum__pool_acquire(&pool);
     bool started = false;
     if (rc == MUM_OK) {
         w->ctx = pctx;
         w->findings = pfind;
-        started = pthread_create(&thread, NULL, producer_main, &q) == 0;
+        started = mum__pool_start(pool, producer_task, &q, &producer);
         if (!started) {
             /* no second thread to be had: do the same work on this one */
             w->ctx = ctx;
@@ -397,7 +407,7 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
     if (started) {
         int pstatus;
         rc = consume(&q, &pstatus);
-        pthread_join(thread, NULL);
+        mum__pool_finish(&producer);
         if (rc == MUM_ENOMEM)
             rc = mum__nomem(ctx);
         else if (rc == MUM_OK && pstatus != MUM_OK)
@@ -408,6 +418,7 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
                 rc = mum__nomem(ctx);
         }
     }
+    mum__pool_release(pool);
     if (sync)
         mum__sync_destroy(&q.mu, &q.filled, &q.freed);
     for (uint32_t i = 0; q.slots && i < q.cap; i++) {

@@ -7,6 +7,8 @@
  */
 #include "testutil.h"
 
+#include "pool.h"
+
 #include <stdio.h>
 
 static unsigned char *load(const char *name, size_t *size)
@@ -298,6 +300,26 @@ Test(cab_digest, a_digest_on_its_own_thread_gives_the_same_results)
     mum_cab_signature_clear(&quarter);
     mum_findings_free(f1);
     mum_findings_free(f2);
+    free(b);
+}
+
+/* No thread to be had (the pool's test hook): the digest hashes inline. */
+Test(cab_digest, with_no_thread_a_threaded_digest_hashes_inline)
+{
+    size_t n;
+    unsigned char *b = big_signed(&n);
+    mum_cab_signature here, inline_;
+    digest_in_steps_with(0, b, n, 65536, &here, NULL);
+    mum__pool_no_threads(true);
+    digest_in_steps_with(MUM_CAB_DIGEST_THREAD, b, n, 1000, &inline_, NULL);
+    mum__pool_no_threads(false);
+    cr_assert(inline_.digests_valid && inline_.raw_valid);
+    cr_assert_eq(memcmp(here.sha1, inline_.sha1, 20), 0);
+    cr_assert_eq(memcmp(here.sha256, inline_.sha256, 32), 0);
+    cr_assert_eq(memcmp(here.raw_sha256, inline_.raw_sha256, 32), 0);
+    cr_assert_eq(inline_.stream_size, n);
+    mum_cab_signature_clear(&here);
+    mum_cab_signature_clear(&inline_);
     free(b);
 }
 

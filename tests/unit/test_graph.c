@@ -6,6 +6,8 @@
  */
 #include "testutil.h"
 
+#include "pool.h"
+
 #include <mum/graph.h>
 #include <mum/policy.h>
 #include <mum/verify.h>
@@ -366,6 +368,25 @@ Test(graph, resolution_on_two_threads_gives_what_one_thread_gives)
         same_description(threaded, single, dirs[d]);
         cr_assert_not_null(strstr(threaded, " in=1 "), "%s: some node is reached", dirs[d]);
         mum__free(threaded);
+        mum__free(single);
+    }
+}
+
+/* With no thread to be had (the pool's test hook: as when pthread_create
+ * fails) every stage takes its inline road: the decoding, the catalogs, the
+ * resolution and the checks give what MUM_WALK_SINGLE_THREAD gives. */
+Test(graph, with_no_thread_to_be_had_every_stage_runs_inline)
+{
+    const char *dirs[] = {"kb943650", "broken/untrusted-catalog", "broken/payload-mismatch"};
+    for (size_t d = 0; d < MUM_ARRAY_LEN(dirs); d++) {
+        const char *inputs[3];
+        family_in(dirs[d], inputs);
+        mum__pool_no_threads(true);
+        char *inline_ = describe_build(inputs, 3, 0);
+        mum__pool_no_threads(false);
+        char *single = describe_build(inputs, 3, MUM_WALK_SINGLE_THREAD);
+        same_description(inline_, single, dirs[d]);
+        mum__free(inline_);
         mum__free(single);
     }
 }
