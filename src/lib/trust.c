@@ -11,6 +11,7 @@
 
 #include <openssl/err.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <string.h>
 
@@ -157,6 +158,13 @@ static int anchor_add(mum_trust *t, X509 *x, mum_trust_origin origin, const char
         return MUM_ENOMEM;
     if (!t->certs && !(t->certs = sk_X509_new_null()))
         return MUM_ENOMEM;
+    /* OpenSSL decodes a certificate's extensions (key identifiers, flags)
+     * on first use, behind a lock-free check that ThreadSanitizer cannot
+     * see through in an uninstrumented libcrypto.  The anchors are shared
+     * by every thread of a verify (the catalog worker beside the cabinet
+     * signature): decoded here, before any thread sees them, they are only
+     * read from then on. */
+    X509_check_purpose(x, -1, 0);
     if (!sk_X509_push(t->certs, x))
         return MUM_ENOMEM;
     mum_cert_info ci;
