@@ -21,9 +21,27 @@ static void pause_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-/* The threads of this process (its entries in /proc/self/task). */
+static void pause_fn(void *arg)
+{
+    (void)arg;
+    pause_ms(1);
+}
+
+/* The threads of this process (its entries in /proc/self/task), once a
+ * first thread has been made and joined: ThreadSanitizer starts a thread
+ * of its own with the first one. */
 static int thread_count(void)
 {
+    static bool warm;
+    if (!warm) {
+        mum__pool *p;
+        mum__pool_task t;
+        cr_assert_eq(mum__pool_new(&p, 1, 1), MUM_OK);
+        if (mum__pool_start(p, pause_fn, NULL, &t))
+            mum__pool_finish(&t);
+        mum__pool_release(p);
+        warm = true;
+    }
     DIR *d = opendir("/proc/self/task");
     cr_assert_not_null(d);
     int n = 0;
