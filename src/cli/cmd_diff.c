@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char diff_help[] =
     "Usage: mumtool diff [OPTION]... OLD NEW\n"
@@ -440,7 +441,15 @@ static const char html_style[] =
     "h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.5em}"
     "table{border-collapse:collapse;margin:.5em 0}"
     "td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left;font-size:.9em}"
-    "th{background:#f0f0f0}.add{color:#176f2c}.del{color:#b31d28}.mod{color:#8a5300}"
+    "th{background:#f0f0f0}"
+    /* added, removed and changed rows: a background colour, the sign in
+     * the first cell, and the colour of the text (for print and for
+     * readers who cannot tell the backgrounds apart) */
+    "tr.added{background:#e6ffec}tr.removed{background:#ffebe9}tr.changed{background:#fff8c5}"
+    "tr.added td.sign,.added>td:first-child{color:#176f2c}"
+    "tr.removed td.sign,.removed>td:first-child{color:#b31d28}"
+    "tr.changed td.sign,.changed>td:first-child{color:#8a5300}"
+    "td.sign{font-weight:bold;font-family:monospace;text-align:center}"
     ".abs{color:#999}.sides{display:flex;gap:2em;flex-wrap:wrap}"
     "details{margin:.3em 0}summary{cursor:pointer;font-weight:bold}"
     "code{font-size:.9em}.flag{background:#fbe7c6;border-radius:3px;padding:0 .3em}";
@@ -450,7 +459,55 @@ static void html_text(FILE *out, const char *s)
     report_xml_text(out, s ? s : "");
 }
 
-static void html_matrix(FILE *out, const char *title, const mum_graph *g, const mum_matrix *m)
+/* The row of `other` (components when !t, else packages) with the name
+ * and part of `row`: names compare as Windows compares them, ignoring case. */
+static const mum_matrix_row *matrix_find(const mum_matrix *other, int t, const mum_matrix_row *row)
+{
+    if (!other)
+        return NULL;
+    const mum_matrix_row *rows = t ? other->packages : other->components;
+    size_t n = t ? other->package_count : other->component_count;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].part == row->part && strcasecmp(rows[i].name, row->name) == 0)
+            return &rows[i];
+    return NULL;
+}
+
+/* Whether a row present on both sides differs on a platform both sides
+ * have: present on one only, or another version.  A platform only one
+ * side has is a change of the whole column, not of the row. */
+static bool matrix_row_differs(const mum_matrix *a, const mum_matrix_row *ra, const mum_matrix *b,
+                               const mum_matrix_row *rb)
+{
+    for (size_t ca = 0; ca < a->columns; ca++)
+        for (size_t cb = 0; cb < b->columns; cb++) {
+            if (strcmp(a->platforms[ca], b->platforms[cb]) != 0)
+                continue;
+            const mum_matrix_cell *x = &ra->cells[ca], *y = &rb->cells[cb];
+            if (!x->node != !y->node)
+                return true;
+            const char *vx = x->version ? x->version : "", *vy = y->version ? y->version : "";
+            if (x->node && strcmp(vx, vy) != 0)
+                return true;
+        }
+    return false;
+}
+
+/* The class of a matrix row of side `m` against the other side: "added"
+ * (new side only), "removed" (old side only), "changed" or NULL. */
+static const char *matrix_row_class(const mum_matrix *m, const mum_matrix *other, bool is_new, int t,
+                                    const mum_matrix_row *row)
+{
+    if (!other || !other->columns)
+        return NULL;
+    const mum_matrix_row *o = matrix_find(other, t, row);
+    if (!o)
+        return is_new ? "added" : "removed";
+    return matrix_row_differs(m, row, other, o) ? "changed" : NULL;
+}
+
+static void html_matrix(FILE *out, const char *title, const mum_graph *g, const mum_matrix *m,
+                        const mum_matrix *other, bool is_new)
 {
     fprintf(out, "<div><h3>");
     html_text(out, title);
@@ -472,7 +529,11 @@ static void html_matrix(FILE *out, const char *title, const mum_graph *g, const 
         }
         fprintf(out, "</tr>\n");
         for (size_t r = 0; r < nrows; r++) {
-            fprintf(out, "<tr><td>");
+            const char *cls = matrix_row_class(m, other, is_new, t, &rows[r]);
+            if (cls)
+                fprintf(out, "<tr class=\"%s\"><td>", cls);
+            else
+                fprintf(out, "<tr><td>");
             html_text(out, rows[r].name);
             if (rows[r].part != MUM_PART_NATIVE)
                 fprintf(out, " (%s)", mum_matrix_part_name(rows[r].part));
@@ -513,8 +574,8 @@ static void html_report(FILE *out, const mum_diff_result *r, const mum_graph *og
             mum_diff_count_flags(r, MUM_CHANGE_DOWNGRADE), mum_diff_count_flags(r, MUM_CHANGE_UNVERSIONED),
             n ? "" : " Identical in every compared aspect.");
     fprintf(out, "<h2>Platforms side by side</h2>\n<div class=\"sides\">\n");
-    html_matrix(out, "Old", og, mum_diff_matrix(r, 0));
-    html_matrix(out, "New", ng, mum_diff_matrix(r, 1));
+    html_matrix(out, "Old", og, mum_diff_matrix(r, 0), mum_diff_matrix(r, 1), false);
+    html_matrix(out, "New", ng, mum_diff_matrix(r, 1), mum_diff_matrix(r, 0), true);
     fprintf(out, "</div>\n<h2>Changes</h2>\n");
     for (size_t p = 0; p < mum_diff_pair_count(r); p++) {
         const mum_diff_pair *pair = mum_diff_pair_at(r, p);
@@ -527,7 +588,9 @@ static void html_report(FILE *out, const mum_diff_result *r, const mum_graph *og
         html_text(out, pair->old_input == SIZE_MAX ? "(none)" : base_name(mum_graph_input_at(og, pair->old_input)->path));
         fprintf(out, " &#8594; ");
         html_text(out, pair->new_input == SIZE_MAX ? "(none)" : base_name(mum_graph_input_at(ng, pair->new_input)->path));
-        fprintf(out, " (%zu change%s)</summary>\n<ul>\n", count, count == 1 ? "" : "s");
+        fprintf(out, " (%zu change%s)</summary>\n", count, count == 1 ? "" : "s");
+        if (count)
+            fprintf(out, "<table class=\"changes\"><tr><th></th><th>Kind</th><th>Change</th></tr>\n");
         for (size_t i = 0; i < n; i++) {
             const mum_change *c = mum_diff_change(r, i);
             if (c->pair != p)
@@ -535,8 +598,8 @@ static void html_report(FILE *out, const mum_diff_result *r, const mum_graph *og
             char s = sign_of(c->kind);
             change_text(c, line, sizeof line);
             flags_text(c->flags, flags, sizeof flags);
-            fprintf(out, "<li class=\"%s\"><code>%s</code> ", s == '+' ? "add" : s == '-' ? "del" : "mod",
-                    mum_change_kind_name(c->kind));
+            fprintf(out, "<tr class=\"%s\"><td class=\"sign\">%c</td><td><code>%s</code></td><td>",
+                    s == '+' ? "added" : s == '-' ? "removed" : "changed", s, mum_change_kind_name(c->kind));
             html_text(out, line);
             if (flags[0]) {
                 fprintf(out, " <span class=\"flag\">");
@@ -557,9 +620,9 @@ static void html_report(FILE *out, const mum_diff_result *r, const mum_graph *og
                 }
                 fprintf(out, "</details>");
             }
-            fprintf(out, "</li>\n");
+            fprintf(out, "</td></tr>\n");
         }
-        fprintf(out, "</ul></details>\n");
+        fprintf(out, "%s</details>\n", count ? "</table>" : "");
     }
     fprintf(out, "</body></html>\n");
 }
