@@ -127,6 +127,50 @@ static void dot_string(const char *s)
     putchar('"');
 }
 
+/*
+ * The legend, a cluster of its own so that Graphviz draws it in a box
+ * apart: one sample node per node kind (with the shape the graph gives
+ * it), one sample edge per edge kind shown, and the colour of what is a
+ * finding (red: a reference whose target is missing).  Its node names
+ * start with "legend_" so they cannot meet the graph's n<N> and m<N>.
+ */
+static void dot_legend(bool files)
+{
+    static const struct {
+        const char *id, *shape, *style, *label;
+    } kinds[] = {
+        {"package", "box", NULL, "package (.mum)"},
+        {"component", "ellipse", NULL, "component (.manifest)"},
+        {"deployment", "ellipse", "dashed", "deployment (.manifest)"},
+        {"catalog", "note", NULL, "catalog (.cat)"},
+        {"payload", "plaintext", NULL, "file (payload)"},
+    };
+    static const mum_edge_kind edges[] = {MUM_EDGE_PACKAGE,    MUM_EDGE_COMPONENT, MUM_EDGE_DRIVER,
+                                          MUM_EDGE_DEPENDENCY, MUM_EDGE_FILE,      MUM_EDGE_CATALOG};
+    printf("  subgraph cluster_legend {\n    label=\"Legend\";\n    style=rounded;\n"
+           "    color=gray50;\n    fontname=\"Helvetica\";\n");
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strcmp(kinds[i].id, "payload") == 0 && !files)
+            continue;
+        printf("    legend_node_%s [shape=%s%s%s, label=\"%s\"];\n", kinds[i].id, kinds[i].shape,
+               kinds[i].style ? ", style=" : "", kinds[i].style ? kinds[i].style : "", kinds[i].label);
+    }
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        if (edges[i] == MUM_EDGE_FILE && !files)
+            continue;
+        const char *name = mum_edge_kind_name(edges[i]);
+        printf("    \"legend_edge_%s_a\" [shape=point, width=0.05];\n"
+               "    \"legend_edge_%s_b\" [shape=point, width=0.05];\n"
+               "    \"legend_edge_%s_a\" -> \"legend_edge_%s_b\" [label=\"%s\"];\n",
+               name, name, name, name, name);
+    }
+    printf("    legend_finding [shape=box, style=dashed, color=red, fontcolor=red, "
+           "label=\"red: a finding (missing target)\"];\n"
+           "    legend_finding_from [shape=point, width=0.05];\n"
+           "    legend_finding_from -> legend_finding [color=red, label=\"reference\"];\n"
+           "  }\n");
+}
+
 static void dot_graph(const mum_graph *g, bool files)
 {
     char label[1024];
@@ -150,6 +194,7 @@ static void dot_graph(const mum_graph *g, bool files)
         }
         printf("  }\n");
     }
+    dot_legend(files);
     size_t missing = 0;
     for (size_t k = 0; k < mum_graph_node_count(g); k++) {
         const mum_node *n = mum_graph_node(g, k);
