@@ -16,7 +16,7 @@ for line in "$@"; do
   zpty -w -n z "$line"$'\t'
   sleep 0.5
   zpty -w -n z $'\x18\x04'
-  for i in {1..50}; do [[ -s $out ]] && break; sleep 0.1; done
+  for i in {1..300}; do [[ -s $out ]] && break; sleep 0.1; done
   zpty -d z
   print -r -- "$(cat $out 2>/dev/null)|"
 done

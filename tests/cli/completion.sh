@@ -118,7 +118,7 @@ else
     else
         notok "zsh: the script names every long option of the sources" "missing:$missing"
     fi
-    got=$(cd "$work" && HOME="$work" timeout 60 zsh -f "$SRCDIR/tests/cli/completion-zpty.zsh" "$SRCDIR/completion" \
+    got=$(cd "$work" && HOME="$work" timeout 120 zsh -f "$SRCDIR/tests/cli/completion-zpty.zsh" "$SRCDIR/completion" \
         "$work/zpty.out" 'mumtool ver' 'mumtool verify --fo' 'mumtool graph --format=d' 2>&1)
     rc=$?
     if [ $rc -eq 77 ]; then
