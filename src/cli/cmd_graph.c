@@ -164,6 +164,18 @@ static void dot_legend(bool files)
                "    \"legend_edge_%s_a\" -> \"legend_edge_%s_b\" [label=\"%s\"];\n",
                name, name, name, name, name);
     }
+    /* the samples' tails in one column, in the order above (an invisible
+     * chain; in a rankdir=LR column it runs bottom to top): without it
+     * dot orders heads and tails apart and the sample edges cross */
+    printf("    { rank=same; legend_finding_from;");
+    for (size_t i = sizeof edges / sizeof edges[0]; i-- > 0;)
+        if (edges[i] != MUM_EDGE_FILE || files)
+            printf(" \"legend_edge_%s_a\";", mum_edge_kind_name(edges[i]));
+    printf(" }\n    legend_finding_from");
+    for (size_t i = sizeof edges / sizeof edges[0]; i-- > 0;)
+        if (edges[i] != MUM_EDGE_FILE || files)
+            printf(" -> \"legend_edge_%s_a\"", mum_edge_kind_name(edges[i]));
+    printf(" [style=invis];\n");
     printf("    legend_finding [shape=box, style=dashed, color=red, fontcolor=red, "
            "label=\"red: a finding (missing target)\"];\n"
            "    legend_finding_from [shape=point, width=0.05];\n"
