@@ -91,7 +91,8 @@ typedef struct mum_express_file {
     mum_express_hash source_hash;
     char *basis_id;             /* NULL without a basis */
     uint32_t line;              /* of the <File> element */
-    /* set by mum_express_check: */
+    /* set by mum_express_check (and by mum_graph_build, which resolves
+     * without judging): */
     size_t basis;               /* index of the basis file, MUM_EXPRESS_NONE */
     mum_express_status status;
     size_t blob;                /* index into the blobs checked, MUM_EXPRESS_NONE */

@@ -163,9 +163,11 @@ typedef struct mum_graph_options {
 /*
  * Reads the inputs and builds their graph.  Problems in the inputs that do
  * not stop the reading (a manifest that does not parse, a broken catalog, a
- * signature that cannot be read, what the container and express checks
- * report) are appended to `findings`; what manifests, catalogs and
- * signatures say of themselves is judged by mum_verify_graph.  Errors (the
+ * signature that cannot be read, an express index that does not parse,
+ * what the container checks report) are appended to `findings`; what
+ * manifests, catalogs, signatures and express indexes say of themselves,
+ * and a manifest of the wrong kind or a duplicate identity (noted while
+ * reading and resolving), are judged by mum_verify_graph.  Errors (the
  * graph could not be built; message on ctx naming the input and the
  * place): MUM_EIO,
  * MUM_EFORMAT (an input that is not a cabinet or folder, a corrupt cabinet),

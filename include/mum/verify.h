@@ -35,6 +35,16 @@ typedef struct mum_verify_options {
 typedef struct mum_verify_result mum_verify_result;
 
 /*
+ * Appends only the findings on what reading and resolving noted in the
+ * graph: express.* (an express cabinet's index against its blobs),
+ * graph.wrong-kind and graph.duplicate-identity - the problems met while
+ * reading, without judging signatures, references or payloads (as
+ * `mumtool graph` counts them).  mum_verify_graph runs these too.
+ * Errors: MUM_EINVAL, MUM_ENOMEM.
+ */
+MUM_EXTERN int mum_verify_read_facts(mum_ctx *ctx, const mum_graph *g, mum_findings *findings);
+
+/*
  * Runs every check over the graph and appends the findings (with the
  * policy's severities applied, also to those already in the list from
  * mum_graph_build).  *out (may be NULL) receives the matrix and counts.

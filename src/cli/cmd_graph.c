@@ -346,7 +346,8 @@ int cmd_graph(int argc, char **argv)
     if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK) {
         rc = cli_fail("out of memory");
     } else if (mum_graph_build(&g, ctx, (const char *const *)argv + optind, (size_t)(argc - optind), NULL,
-                               findings) != MUM_OK) {
+                               findings) != MUM_OK ||
+               mum_verify_read_facts(ctx, g, findings) != MUM_OK) {
         rc = cli_fail_ctx(ctx);
     } else {
         if (format == G_DOT)

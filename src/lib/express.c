@@ -1,6 +1,7 @@
 /*
  * express.c - express (IPD) cabinets: the _manifest_.cix.xml index, PA30
- * delta headers, and the check of a cabinet's blobs against both.
+ * delta headers, and the resolution of the index's files to the cabinet's
+ * blobs (facts only: the express.* findings are judge_express.c's).
  *
  * A PA30 delta starts with "PA30", a 64-bit FILETIME, then a bit stream
  * read least significant bit first: three bits giving the padding of the
@@ -13,6 +14,7 @@
 #include "config.h"
 
 #include "digest.h"
+#include "express_internal.h"
 #include "internal.h"
 #include "xml.h"
 
@@ -393,16 +395,17 @@ int mum_express_index_parse(mum_express_index *out, mum_ctx *ctx, const mum_loca
     return rc;
 }
 
-/* ---- the check ---- */
+/* ---- the resolution: which blob and basis each file has (facts only) ---- */
 
-typedef struct keyed {
-    char *key;
-    size_t index;
-} keyed;
+int mum__express_pa30_parse(mum_pa30_header *out, const unsigned char *p, size_t size, const char **why,
+                            uint64_t *offset)
+{
+    return pa30_parse(out, p, size, why, offset);
+}
 
 static int cmp_keyed(const void *a, const void *b)
 {
-    const keyed *x = a, *y = b;
+    const mum__express_key *x = a, *y = b;
     int c = strcmp(x->key, y->key);
     return c ? c : (x->index < y->index ? -1 : x->index > y->index);
 }
@@ -423,14 +426,14 @@ static char *name_key(const char *s)
     return k;
 }
 
-static void free_keyed(keyed *k, size_t n)
+void mum__express_keys_free(mum__express_key *k, size_t n)
 {
     for (size_t i = 0; k && i < n; i++)
         mum__free(k[i].key);
     mum__free(k);
 }
 
-static size_t find_keyed(const keyed *k, size_t n, const char *key)
+static size_t find_keyed(const mum__express_key *k, size_t n, const char *key)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -444,220 +447,17 @@ static size_t find_keyed(const keyed *k, size_t n, const char *key)
     return lo < n && strcmp(k[lo].key, key) == 0 ? k[lo].index : MUM_EXPRESS_NONE;
 }
 
-typedef struct checker {
-    mum_express_index *idx;
-    const mum_express_blob *blobs;
-    size_t nblobs;
-    const mum_location *cab;
-    mum_findings *findings;
-    char *index_entry;          /* "<cabinet>!_manifest_.cix.xml" */
-} checker;
-
-static int finding_at(checker *k, mum_rule_id rule, const char *entry_name, uint32_t line,
-                      const char *fmt, ...) MUM_PRINTF(5, 6);
-
-/* A finding at the index line of a file, or at a blob entry of the cabinet. */
-static int finding_at(checker *k, mum_rule_id rule, const char *entry_name, uint32_t line,
-                      const char *fmt, ...)
+static mum__express_key *make_keys(size_t n, const char *(*get)(const void *, size_t), const void *src,
+                                   bool fold)
 {
-    if (!k->findings)
-        return MUM_OK;
-    mum_location loc = k->cab ? *k->cab : (mum_location){0};
-    char *entry = NULL;
-    if (entry_name) {
-        const char *base = loc.entry;
-        entry = base && *base ? mum__asprintf("%s!%s", base, entry_name) : mum__strdup(entry_name);
-        if (!entry)
-            return MUM_ENOMEM;
-        loc.entry = entry;
-    } else {
-        loc.entry = k->index_entry;
-        loc.line = line;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = mum__vasprintf(fmt, ap);
-    va_end(ap);
-    int rc = msg ? mum__finding(k->findings, rule, &loc, "%s", msg) : MUM_ENOMEM;
-    mum__free(msg);
-    mum__free(entry);
-    return rc;
-}
-
-static const uint8_t *blob_digest(const mum_express_blob *b, mum_hash_alg alg)
-{
-    return alg == MUM_HASH_SHA1 ? b->sha1 : alg == MUM_HASH_SHA256 ? b->sha256 : NULL;
-}
-
-static bool same_hash(const mum_express_hash *a, const mum_express_hash *b)
-{
-    return a->size && a->alg == b->alg && a->size == b->size && memcmp(a->value, b->value, a->size) == 0;
-}
-
-static int check_source(checker *k, mum_express_file *f, size_t bi)
-{
-    const mum_express_blob *b = &k->blobs[bi];
-    int rc = MUM_OK;
-    f->blob = bi;
-    const uint8_t *got = blob_digest(b, f->source_hash.alg);
-    if (got && f->source_hash.size) {
-        f->blob_verified = memcmp(got, f->source_hash.value, f->source_hash.size) == 0;
-        if (!f->blob_verified) {
-            char want[2 * MUM_HASH_MAX_SIZE + 1], have[2 * MUM_HASH_MAX_SIZE + 1];
-            mum_hex_encode(f->source_hash.value, f->source_hash.size, want);
-            mum_hex_encode(got, f->source_hash.size, have);
-            rc = finding_at(k, MUM_R_EXPRESS_BLOB_HASH_MISMATCH, b->name, 0,
-                            "the %s of the blob is %s; the index (source of %s) says %s",
-                            mum_hash_name(f->source_hash.alg), have, f->name, want);
-        }
-    }
-    if (rc != MUM_OK)
-        return rc;
-    if (f->source_type == MUM_EXPRESS_SOURCE_RAW) {
-        f->status = MUM_EXPRESS_STORED;
-        if (f->hash.size && f->source_hash.size && !same_hash(&f->hash, &f->source_hash))
-            rc = finding_at(k, MUM_R_EXPRESS_RAW_MISMATCH, NULL, f->line,
-                            "the RAW source of %s has a hash other than the file's", f->name);
-        if (rc == MUM_OK && b->size != f->length)
-            rc = finding_at(k, MUM_R_EXPRESS_RAW_MISMATCH, b->name, 0,
-                            "the stored file has %" PRIu64 " bytes; the index gives %s %" PRIu64,
-                            b->size, f->name, f->length);
-        return rc;
-    }
-    f->status = MUM_EXPRESS_DELTA_ONLY;
-    if (f->source_type != MUM_EXPRESS_SOURCE_PA30)
-        return MUM_OK;
-    const char *why;
-    uint64_t offset;
-    if (pa30_parse(&f->pa30, b->head, b->head_size, &why, &offset) != MUM_OK) {
-        rc = finding_at(k, MUM_R_EXPRESS_PA30_MALFORMED, b->name, 0,
-                        "PA30 header at offset %" PRIu64 ": %s (the delta of %s)", offset, why, f->name);
-    } else {
-        f->has_pa30 = true;
-        if (f->pa30.target_size != f->length)
-            rc = finding_at(k, MUM_R_EXPRESS_PA30_SIZE_MISMATCH, b->name, 0,
-                            "the delta makes %" PRIu64 " bytes; the index gives %s %" PRIu64,
-                            f->pa30.target_size, f->name, f->length);
-        if (rc == MUM_OK && f->pa30.hash_alg != MUM_HASH_NONE && f->pa30.hash_alg == f->hash.alg &&
-            memcmp(f->pa30.hash, f->hash.value, f->hash.size) != 0)
-            rc = finding_at(k, MUM_R_EXPRESS_PA30_HASH_MISMATCH, b->name, 0,
-                            "the delta's target %s differs from the index's hash of %s",
-                            mum_hash_name(f->hash.alg), f->name);
-    }
-    return rc;
-}
-
-/* Basis links form a functional graph: find loops without recursion; loops[i] marks members. */
-static int check_loops(checker *k, bool *loops)
-{
-    mum_express_index *idx = k->idx;
-    unsigned char *state = mum__calloc(idx->count ? idx->count : 1, 1); /* 0 new, 1 on path, 2 done */
-    if (!state)
-        return MUM_ENOMEM;
-    int rc = MUM_OK;
-    for (size_t i = 0; i < idx->count && rc == MUM_OK; i++) {
-        size_t j = i;
-        while (j != MUM_EXPRESS_NONE && state[j] == 0) {
-            state[j] = 1;
-            j = idx->files[j].basis;
-        }
-        if (j != MUM_EXPRESS_NONE && state[j] == 1) {
-            size_t m = j;
-            do {
-                loops[m] = true;
-                m = idx->files[m].basis;
-            } while (m != j);
-            rc = finding_at(k, MUM_R_EXPRESS_BAD_BASIS, NULL, idx->files[j].line,
-                            "the basis references through %s (id %s) form a loop", idx->files[j].name,
-                            idx->files[j].id);
-        }
-        for (j = i; j != MUM_EXPRESS_NONE && state[j] == 1; j = idx->files[j].basis)
-            state[j] = 2;
-    }
-    mum__free(state);
-    return rc;
-}
-
-static int run_check(checker *k, keyed *ids, keyed *names, keyed *blobs, bool *used, bool *loops)
-{
-    mum_express_index *idx = k->idx;
-    int rc = MUM_OK;
-    for (size_t i = 1; i < idx->count && rc == MUM_OK; i++) {
-        if (strcmp(ids[i].key, ids[i - 1].key) == 0)
-            rc = finding_at(k, MUM_R_EXPRESS_DUPLICATE_ID, NULL, idx->files[ids[i].index].line,
-                            "the id %s is given to more than one file", ids[i].key);
-        else if (strcmp(names[i].key, names[i - 1].key) == 0)
-            rc = finding_at(k, MUM_R_EXPRESS_DUPLICATE_ID, NULL, idx->files[names[i].index].line,
-                            "%s is listed more than once", idx->files[names[i].index].name);
-    }
-    for (size_t i = 0; i < idx->count && rc == MUM_OK; i++) {
-        mum_express_file *f = &idx->files[i];
-        f->status = MUM_EXPRESS_UNCHECKED;
-        f->blob = f->basis = MUM_EXPRESS_NONE;
-        f->blob_verified = f->has_pa30 = false;
-        if (f->basis_id) {
-            f->basis = find_keyed(ids, idx->count, f->basis_id);
-            if (f->basis == MUM_EXPRESS_NONE)
-                rc = finding_at(k, MUM_R_EXPRESS_BAD_BASIS, NULL, f->line,
-                                "the basis of %s names file id %s, which the index does not have",
-                                f->name, f->basis_id);
-        }
-    }
-    if (rc == MUM_OK)
-        rc = check_loops(k, loops);
-    for (size_t i = 0; i < idx->count && rc == MUM_OK; i++) {
-        mum_express_file *f = &idx->files[i];
-        if (f->source_name) {
-            char *key = name_key(f->source_name);
-            if (!key)
-                return MUM_ENOMEM;
-            size_t bi = find_keyed(blobs, k->nblobs, key);
-            mum__free(key);
-            if (bi == MUM_EXPRESS_NONE) {
-                f->status = MUM_EXPRESS_MISSING;
-                rc = finding_at(k, MUM_R_EXPRESS_MISSING_BLOB, NULL, f->line,
-                                "the %s source \"%s\" of %s is not in the cabinet", f->source_type_text,
-                                f->source_name, f->name);
-            } else {
-                used[bi] = true;
-                rc = check_source(k, f, bi);
-            }
-        } else if (f->basis != MUM_EXPRESS_NONE && loops[i]) {
-            f->status = MUM_EXPRESS_MISSING; /* a copy of a copy of itself: no bytes anywhere */
-        } else if (f->basis != MUM_EXPRESS_NONE) {
-            const mum_express_file *base = &idx->files[f->basis];
-            f->status = MUM_EXPRESS_COPY;
-            if (f->length != base->length || (f->hash.size && !same_hash(&f->hash, &base->hash)))
-                rc = finding_at(k, MUM_R_EXPRESS_COPY_MISMATCH, NULL, f->line,
-                                "%s has no source of its own, but its length or hash differs from its "
-                                "basis %s",
-                                f->name, base->name);
-        } else if (!f->basis_id) {
-            f->status = MUM_EXPRESS_MISSING;
-            rc = finding_at(k, MUM_R_EXPRESS_NO_SOURCE, NULL, f->line, "%s has neither a source nor a basis",
-                            f->name);
-        } else {
-            f->status = MUM_EXPRESS_MISSING; /* its basis does not exist (reported above) */
-        }
-    }
-    for (size_t i = 0; i < k->nblobs && rc == MUM_OK; i++)
-        if (!used[i] && mum__ascii_strcasecmp(k->blobs[i].name, MUM_EXPRESS_INDEX_NAME) != 0)
-            rc = finding_at(k, MUM_R_EXPRESS_UNMAPPED_BLOB, k->blobs[i].name, 0,
-                            "no file of the index comes from this entry");
-    return rc;
-}
-
-static keyed *make_keys(size_t n, const char *(*get)(const void *, size_t), const void *src,
-                        bool fold)
-{
-    keyed *k = mum__calloc(n ? n : 1, sizeof *k);
+    mum__express_key *k = mum__calloc(n ? n : 1, sizeof *k);
     if (!k)
         return NULL;
     for (size_t i = 0; i < n; i++) {
         k[i].index = i;
         k[i].key = fold ? name_key(get(src, i)) : mum__strdup(get(src, i));
         if (!k[i].key) {
-            free_keyed(k, n);
+            mum__express_keys_free(k, n);
             return NULL;
         }
     }
@@ -680,29 +480,121 @@ static const char *get_blob(const void *src, size_t i)
     return ((const mum_express_blob *)src)[i].name;
 }
 
+mum__express_key *mum__express_file_keys(const mum_express_index *idx, bool names)
+{
+    /* ids are compared as written; names case-folded, with '\\' as '/' */
+    return make_keys(idx->count, names ? get_name : get_id, idx, names);
+}
+
+/* Basis links form a functional graph: find loops without recursion. */
+int mum__express_loops(const mum_express_index *idx, bool *loops, size_t *heads, size_t *nheads)
+{
+    unsigned char *state = mum__calloc(idx->count ? idx->count : 1, 1); /* 0 new, 1 on path, 2 done */
+    if (!state)
+        return MUM_ENOMEM;
+    *nheads = 0;
+    for (size_t i = 0; i < idx->count; i++) {
+        size_t j = i;
+        while (j != MUM_EXPRESS_NONE && state[j] == 0) {
+            state[j] = 1;
+            j = idx->files[j].basis;
+        }
+        if (j != MUM_EXPRESS_NONE && state[j] == 1) {
+            size_t m = j;
+            do {
+                loops[m] = true;
+                m = idx->files[m].basis;
+            } while (m != j);
+            heads[(*nheads)++] = j;
+        }
+        for (j = i; j != MUM_EXPRESS_NONE && state[j] == 1; j = idx->files[j].basis)
+            state[j] = 2;
+    }
+    mum__free(state);
+    return MUM_OK;
+}
+
+const uint8_t *mum__express_blob_digest(const mum_express_blob *b, mum_hash_alg alg)
+{
+    return alg == MUM_HASH_SHA1 ? b->sha1 : alg == MUM_HASH_SHA256 ? b->sha256 : NULL;
+}
+
+/* A file whose source blob is in the cabinet: what the blob is. */
+static void resolve_source(const mum_express_blob *b, mum_express_file *f, size_t bi)
+{
+    f->blob = bi;
+    const uint8_t *got = mum__express_blob_digest(b, f->source_hash.alg);
+    if (got && f->source_hash.size)
+        f->blob_verified = memcmp(got, f->source_hash.value, f->source_hash.size) == 0;
+    if (f->source_type == MUM_EXPRESS_SOURCE_RAW) {
+        f->status = MUM_EXPRESS_STORED;
+        return;
+    }
+    f->status = MUM_EXPRESS_DELTA_ONLY;
+    const char *why;
+    uint64_t offset;
+    if (f->source_type == MUM_EXPRESS_SOURCE_PA30 &&
+        pa30_parse(&f->pa30, b->head, b->head_size, &why, &offset) == MUM_OK)
+        f->has_pa30 = true;
+}
+
+static int resolve(mum_express_index *idx, const mum_express_blob *blobs, size_t nblobs,
+                   const mum__express_key *ids, const mum__express_key *bk, bool *loops, size_t *heads)
+{
+    for (size_t i = 0; i < idx->count; i++) {
+        mum_express_file *f = &idx->files[i];
+        f->status = MUM_EXPRESS_UNCHECKED;
+        f->blob = f->basis = MUM_EXPRESS_NONE;
+        f->blob_verified = f->has_pa30 = false;
+        if (f->basis_id)
+            f->basis = find_keyed(ids, idx->count, f->basis_id);
+    }
+    size_t nheads;
+    int rc = mum__express_loops(idx, loops, heads, &nheads);
+    for (size_t i = 0; i < idx->count && rc == MUM_OK; i++) {
+        mum_express_file *f = &idx->files[i];
+        if (f->source_name) {
+            char *key = name_key(f->source_name);
+            if (!key)
+                return MUM_ENOMEM;
+            size_t bi = find_keyed(bk, nblobs, key);
+            mum__free(key);
+            if (bi == MUM_EXPRESS_NONE)
+                f->status = MUM_EXPRESS_MISSING;
+            else
+                resolve_source(&blobs[bi], f, bi);
+        } else if (f->basis != MUM_EXPRESS_NONE && !loops[i]) {
+            f->status = MUM_EXPRESS_COPY;
+        } else {
+            /* a copy of a copy of itself, no source nor basis, or a basis
+             * the index does not have: no bytes anywhere */
+            f->status = MUM_EXPRESS_MISSING;
+        }
+    }
+    return rc;
+}
+
+int mum__express_resolve(mum_express_index *idx, const mum_express_blob *blobs, size_t count)
+{
+    mum__express_key *ids = mum__express_file_keys(idx, false);
+    mum__express_key *bk = make_keys(count, get_blob, blobs, true);
+    bool *loops = mum__calloc(idx->count ? idx->count : 1, sizeof *loops);
+    size_t *heads = mum__calloc(idx->count ? idx->count : 1, sizeof *heads);
+    int rc = MUM_ENOMEM;
+    if (ids && bk && loops && heads)
+        rc = resolve(idx, blobs, count, ids, bk, loops, heads);
+    mum__express_keys_free(ids, idx->count);
+    mum__express_keys_free(bk, count);
+    mum__free(loops);
+    mum__free(heads);
+    return rc;
+}
+
 int mum_express_check(mum_express_index *idx, const mum_express_blob *blobs, size_t count,
                       const mum_location *cabinet, mum_findings *findings)
 {
-    checker k = {idx, blobs, count, cabinet, findings, NULL};
-    const char *base = cabinet ? cabinet->entry : NULL;
-    k.index_entry = base && *base ? mum__asprintf("%s!%s", base, MUM_EXPRESS_INDEX_NAME)
-                                  : mum__strdup(MUM_EXPRESS_INDEX_NAME);
-    /* ids are compared as written; names case-folded, with '\\' as '/' */
-    keyed *ids = make_keys(idx->count, get_id, idx, false);
-    keyed *names = make_keys(idx->count, get_name, idx, true);
-    keyed *bk = make_keys(count, get_blob, blobs, true);
-    bool *used = mum__calloc(count ? count : 1, sizeof *used);
-    bool *loops = mum__calloc(idx->count ? idx->count : 1, sizeof *loops);
-    int rc = MUM_ENOMEM;
-    if (k.index_entry && ids && names && bk && used && loops)
-        rc = run_check(&k, ids, names, bk, used, loops);
-    mum__free(loops);
-    free_keyed(ids, idx->count);
-    free_keyed(names, idx->count);
-    free_keyed(bk, count);
-    mum__free(used);
-    mum__free(k.index_entry);
-    return rc;
+    int rc = mum__express_resolve(idx, blobs, count);
+    return rc == MUM_OK ? mum__judge_express_index(idx, blobs, count, cabinet, findings) : rc;
 }
 
 /* ---- the collector ---- */

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "express_internal.h"
 #include "graph_internal.h"
 
 #include <mum/container.h>
@@ -105,8 +106,11 @@ void mum_graph_free(mum_graph *g)
         for (size_t k = 0; k < in->nexpress; k++) {
             mum_express_index_clear(in->express[k]);
             mum__free(in->express[k]);
+            mum__free(in->xcabs[k].cabinet);
+            mum__free(in->xcabs[k].blobs);
         }
         mum__free(in->express);
+        mum__free(in->xcabs);
         mum_msu_properties_clear(&in->props);
     }
     mum__free(g->inputs);
@@ -192,6 +196,9 @@ void mum__graph_node_manifest(node_priv *n, mum_manifest *m)
     n->pub.manifest = m;
     n->pub.id = m->has_identity ? &m->identity : NULL;
     n->pub.deployment = m->kind == MUM_MANIFEST_DEPLOYMENT;
+    /* a fact for the judge (judge_inputs.c: graph.wrong-kind) */
+    n->wrong_kind = (n->pub.kind == MUM_NODE_PACKAGE && m->kind != MUM_MANIFEST_PACKAGE) ||
+                    (n->pub.kind == MUM_NODE_COMPONENT && m->kind == MUM_MANIFEST_PACKAGE);
 }
 
 void mum__graph_node_catalog(node_priv *n, mum_catalog *cat)
@@ -296,4 +303,33 @@ const mum_node *mum_graph_find(const mum_graph *g, mum_node_kind kind, const mum
             return n;
     }
     return NULL;
+}
+
+int mum__graph_add_express(mum_graph *g, size_t input, const char *cabinet, mum_express_index *idx,
+                           const mum_express_blob *blobs, size_t count)
+{
+    input_priv *in = &g->inputs[input];
+    mum__graph_express x = {mum__strdup(cabinet), mum__calloc(count ? count : 1, sizeof *blobs), count};
+    int rc = x.cabinet && x.blobs ? MUM_OK : MUM_ENOMEM;
+    if (rc == MUM_OK) {
+        if (count)
+            memcpy(x.blobs, blobs, count * sizeof *blobs);
+        rc = mum__express_resolve(idx, x.blobs, count);
+    }
+    if (rc == MUM_OK &&
+        (!mum__grow((void **)&in->express, &in->capexpress, in->nexpress + 1, sizeof *in->express) ||
+         !mum__grow((void **)&in->xcabs, &in->capxcabs, in->nexpress + 1, sizeof *in->xcabs)))
+        rc = MUM_ENOMEM;
+    if (rc != MUM_OK) {
+        mum__free(x.cabinet);
+        mum__free(x.blobs);
+        mum_express_index_clear(idx);
+        mum__free(idx);
+        return rc;
+    }
+    in->xcabs[in->nexpress] = x;
+    in->express[in->nexpress++] = idx;
+    in->pub.express = (const mum_express_index *const *)in->express;
+    in->pub.express_count = in->nexpress;
+    return MUM_OK;
 }

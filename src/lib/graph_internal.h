@@ -24,7 +24,17 @@ typedef struct node_priv {
     size_t head_size;
     bool express_blob;           /* a blob of an express index (not a payload itself) */
     bool metadata;               /* an .msu's properties, unattend file, the index */
+    /* facts reading and resolving record for the judge (judge_inputs.c): */
+    bool wrong_kind;             /* named like a package or component, holds the other kind */
+    const struct node_priv *same_identity; /* an earlier node of its input with its identity */
 } node_priv;
+
+/* What the judge needs of an express cabinet beside its index. */
+typedef struct mum__graph_express {
+    char *cabinet;              /* the cabinet's nested path ("" for the input itself) */
+    mum_express_blob *blobs;    /* its entries; names and heads borrowed from its nodes */
+    size_t nblobs;
+} mum__graph_express;
 
 typedef struct input_priv {
     mum_graph_input pub;
@@ -32,7 +42,8 @@ typedef struct input_priv {
     mum_graph_signature *sigs;
     size_t nsigs, capsigs;
     mum_express_index **express;
-    size_t nexpress, capexpress;
+    mum__graph_express *xcabs;  /* beside express[] */
+    size_t nexpress, capexpress, capxcabs;
     mum_msu_properties props;
     bool have_props;
 } input_priv;
@@ -51,7 +62,8 @@ MUM_INTERNAL const char *mum__graph_node_name(const char *path);
  * appended to g.  NULL: out of memory. */
 MUM_INTERNAL node_priv *mum__graph_node_new(mum_graph *g, mum_node_kind kind, size_t input,
                                             const char *path);
-/* Gives a node its parsed manifest (taken: freed with the node). */
+/* Gives a node its parsed manifest (taken: freed with the node), and
+ * notes whether it is of the other kind than the node's name says. */
 MUM_INTERNAL void mum__graph_node_manifest(node_priv *n, mum_manifest *m);
 /* Gives a node its parsed catalog (taken). */
 MUM_INTERNAL void mum__graph_node_catalog(node_priv *n, mum_catalog *cat);
@@ -70,6 +82,16 @@ MUM_INTERNAL int mum__graph_new(mum_graph **out, const char *const *inputs, size
 MUM_INTERNAL int mum__graph_node_bytes(node_priv *n, const void *data, size_t len);
 MUM_INTERNAL int mum__graph_node_read_catalog(mum_ctx *ctx, node_priv *n, const void *der, size_t len);
 MUM_INTERNAL int mum__graph_finish(mum_graph *g, mum_findings *findings);
+
+/*
+ * Gives input `input` the index of an express cabinet at the nested path
+ * `cabinet`, resolved against the cabinet's entries `blobs` (their names
+ * and heads borrowed: they must live as long as g, as nodes' do).  idx is
+ * taken, also on failure.  Errors: MUM_ENOMEM.
+ */
+MUM_INTERNAL int mum__graph_add_express(mum_graph *g, size_t input, const char *cabinet,
+                                        mum_express_index *idx, const mum_express_blob *blobs,
+                                        size_t count);
 
 /* Frees a node and all it owns (NULL allowed). */
 MUM_INTERNAL void mum__graph_node_free(node_priv *n);

@@ -109,9 +109,10 @@ static char *file_key(const char *container, const char *dir, const char *folder
 }
 
 /* Fills the maps of identities (`paths` false: packages and components,
- * with duplicate identities as findings) or of paths (payloads, catalogs). */
+ * each duplicate identity noted on its node) or of paths (payloads, catalogs). */
 static int index_input(mum_graph *g, size_t input, resolver *r, bool paths, mum_findings *findings)
 {
+    MUM_UNUSED(findings); /* duplicates are a fact on the node now; the judge reports them */
     for (size_t i = 0; i < g->nnodes; i++) {
         node_priv *n = g->nodes[i];
         if (n->pub.input != input)
@@ -125,16 +126,8 @@ static int index_input(mum_graph *g, size_t input, resolver *r, bool paths, mum_
             int k = n->pub.kind == MUM_NODE_PACKAGE ? 0 : 1;
             if ((rc = map_put(&r->exact[k], identity_key(n->pub.id, true), n, &dup)) != MUM_OK)
                 return rc;
-            if (dup) {
-                mum_location loc = mum_graph_location(g, &n->pub, n->manifest->identity_pos);
-                rc = mum__finding(findings, MUM_R_GRAPH_DUPLICATE_IDENTITY, &loc,
-                                  "%s has the identity of %s (%s %s %s)", n->name, dup->entry,
-                                  n->pub.id->name ? n->pub.id->name : "?",
-                                  n->pub.id->version ? n->pub.id->version : "?",
-                                  n->pub.id->arch ? n->pub.id->arch : "?");
-                if (rc != MUM_OK)
-                    return rc;
-            }
+            /* a fact for the judge (judge_inputs.c: graph.duplicate-identity) */
+            n->same_identity = dup;
             if ((rc = map_put(&r->loose[k], identity_key(n->pub.id, false), n, NULL)) != MUM_OK)
                 return rc;
         } else if (n->pub.kind == MUM_NODE_PAYLOAD && !n->express_blob) {

@@ -329,22 +329,11 @@ static int close_express(build *b, size_t first)
         x->head = n->head;
         x->head_size = n->head_size;
     }
-    rc = mum_express_check(idx, blobs, nb, &loc, b->findings);
+    /* the resolution only: the express.* findings are judge_express.c's */
+    rc = mum__graph_add_express(b->g, b->input, cab_path, idx, blobs, nb);
     mum__free(blobs);
-    if (rc != MUM_OK) {
-        mum_express_index_clear(idx);
-        mum__free(idx);
-        return rc;
-    }
-    input_priv *in = b->in;
-    if (!mum__grow((void **)&in->express, &in->capexpress, in->nexpress + 1, sizeof *in->express)) {
-        mum_express_index_clear(idx);
-        mum__free(idx);
-        return nomem(b);
-    }
-    in->express[in->nexpress++] = idx;
-    in->pub.express = (const mum_express_index *const *)in->express;
-    in->pub.express_count = in->nexpress;
+    if (rc != MUM_OK)
+        return rc == MUM_ENOMEM ? nomem(b) : rc;
 
     /* blobs are containers of files, not payloads */
     for (size_t f = 0; f < idx->count; f++) {
@@ -617,18 +606,7 @@ static int finish_manifest(build *b, node_priv *n)
         return mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_MANIFEST, &loc, "%s: %s", n->name,
                             n->pub.parse_error);
     }
-    mum__graph_node_manifest(n, m);
-    if (n->pub.kind == MUM_NODE_PACKAGE && m->kind != MUM_MANIFEST_PACKAGE) {
-        mum_location loc = here(b, n->entry);
-        return mum__finding(b->findings, MUM_R_GRAPH_WRONG_KIND, &loc,
-                            "%s is named like a package but holds a %s manifest", n->name,
-                            mum_manifest_kind_name(m->kind));
-    }
-    if (n->pub.kind == MUM_NODE_COMPONENT && m->kind == MUM_MANIFEST_PACKAGE) {
-        mum_location loc = here(b, n->entry);
-        return mum__finding(b->findings, MUM_R_GRAPH_WRONG_KIND, &loc,
-                            "%s is named like a component manifest but holds a package", n->name);
-    }
+    mum__graph_node_manifest(n, m); /* notes a wrong kind for the judge */
     return MUM_OK;
 }
 

@@ -120,5 +120,14 @@ MUM_INTERNAL int mum__judge_matrix(checker *c);
 /* ---- judge_inputs.c ---- */
 /* graph.no-package, trust.outer-unsigned, trust.no-anchors. */
 MUM_INTERNAL int mum__judge_inputs(checker *c);
+/* graph.wrong-kind: what reading noted (node_priv.wrong_kind). */
+MUM_INTERNAL int mum__judge_kinds(checker *c);
+/* graph.duplicate-identity: what resolving noted (node_priv.same_identity). */
+MUM_INTERNAL int mum__judge_identities(checker *c);
+
+/* ---- judge_express.c ---- */
+/* express.*: every express cabinet's index against its blobs, over what
+ * reading resolved (mum__graph_add_express). */
+MUM_INTERNAL int mum__judge_express(checker *c);
 
 #endif /* MUM_JUDGE_H */

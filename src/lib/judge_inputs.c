@@ -1,10 +1,12 @@
 /*
  * judge_inputs.c - the judge's input family: an input with no package, a
  * cabinet without a signature of its own, signatures checked with no trust
- * anchors.
+ * anchors; and what reading and resolving noted on the nodes: a manifest
+ * of the other kind than its name says, two with one identity.
  */
 #include "config.h"
 
+#include "graph_internal.h"
 #include "judge.h"
 
 #include <stdio.h>
@@ -44,5 +46,42 @@ int mum__judge_inputs(checker *c)
         CHECK(mum__finding(c->findings, MUM_R_TRUST_NO_ANCHORS, NULL,
                            "no trust anchors were given (--trust): signatures were checked for "
                            "integrity only, not chained to a root"));
+    return MUM_OK;
+}
+
+/* ---- what reading and resolving noted ---- */
+
+int mum__judge_kinds(checker *c)
+{
+    for (size_t i = 0; i < c->g->nnodes; i++) {
+        const node_priv *n = c->g->nodes[i];
+        if (!n->wrong_kind || !n->manifest)
+            continue;
+        mum_location loc = {.input = mum_graph_input_at(c->g, n->pub.input)->path, .entry = n->entry};
+        if (n->pub.kind == MUM_NODE_PACKAGE)
+            CHECK(mum__finding(c->findings, MUM_R_GRAPH_WRONG_KIND, &loc,
+                               "%s is named like a package but holds a %s manifest", n->name,
+                               mum_manifest_kind_name(n->manifest->kind)));
+        else
+            CHECK(mum__finding(c->findings, MUM_R_GRAPH_WRONG_KIND, &loc,
+                               "%s is named like a component manifest but holds a package", n->name));
+    }
+    return MUM_OK;
+}
+
+int mum__judge_identities(checker *c)
+{
+    for (size_t i = 0; i < c->g->nnodes; i++) {
+        const node_priv *n = c->g->nodes[i];
+        const node_priv *dup = n->same_identity;
+        if (!dup || !n->pub.id)
+            continue;
+        mum_location loc = mum_graph_location(c->g, &n->pub, n->manifest->identity_pos);
+        CHECK(mum__finding(c->findings, MUM_R_GRAPH_DUPLICATE_IDENTITY, &loc,
+                           "%s has the identity of %s (%s %s %s)", n->name, dup->entry,
+                           n->pub.id->name ? n->pub.id->name : "?",
+                           n->pub.id->version ? n->pub.id->version : "?",
+                           n->pub.id->arch ? n->pub.id->arch : "?"));
+    }
     return MUM_OK;
 }

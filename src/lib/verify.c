@@ -119,6 +119,24 @@ static int side_checks(checker *c)
     return rc;
 }
 
+/* The findings on what reading and resolving noted, in the order reading met them. */
+static int judge_read_facts(checker *c)
+{
+    CHECK(mum__judge_kinds(c));
+    CHECK(mum__judge_express(c));
+    return mum__judge_identities(c);
+}
+
+int mum_verify_read_facts(mum_ctx *ctx, const mum_graph *g, mum_findings *findings)
+{
+    static const mum_verify_options defaults = MUM_VERIFY_OPTIONS_INIT;
+    if (!g || !findings)
+        return mum__error(ctx, MUM_EINVAL, NULL, "mum_verify_read_facts: bad arguments");
+    checker c = {.ctx = ctx, .g = g, .opts = &defaults, .findings = findings, .n = mum_graph_node_count(g)};
+    int rc = judge_read_facts(&c);
+    return rc == MUM_ENOMEM ? mum__nomem(ctx) : rc;
+}
+
 int mum_verify_graph(mum_ctx *ctx, const mum_graph *g, const mum_verify_options *opts,
                      mum_findings *findings, mum_verify_result **out)
 {
@@ -140,8 +158,9 @@ int mum_verify_graph(mum_ctx *ctx, const mum_graph *g, const mum_verify_options 
         !(c.res->reached = mum__calloc(c.n ? c.n : 1, sizeof *c.res->reached)))
         goto done;
     c.res->nnodes = c.n;
-    /* the signatures first: other rules read their verdicts */
-    if ((rc = mum__judge_signatures(&c)) != MUM_OK || (rc = mum__judge_manifests(&c)) != MUM_OK ||
+    /* what reading noted, then the signatures: other rules read their verdicts */
+    if ((rc = judge_read_facts(&c)) != MUM_OK || (rc = mum__judge_signatures(&c)) != MUM_OK ||
+        (rc = mum__judge_manifests(&c)) != MUM_OK ||
         (rc = mum__judge_catalogs(&c)) != MUM_OK || (rc = mum__judge_inputs(&c)) != MUM_OK ||
         (rc = mum__judge_references(&c)) != MUM_OK || (rc = mum__judge_cycles(&c)) != MUM_OK ||
         (rc = mum__judge_mark_reached(&c)) != MUM_OK || (rc = side_checks(&c)) != MUM_OK ||

@@ -540,3 +540,192 @@ Test(judge_names, a_package_named_after_another_identity)
     cr_assert_str_eq(first(m.f, "manifest.name-mismatch")->loc.entry, "Package_2~" PKT "~x86~~6.0.1.0.mum");
     model_free(&m);
 }
+
+/* ---- what reading and resolving noted: kinds and identities ---- */
+
+/* Reading notes that a .mum holds a component manifest (and a .manifest a
+ * package); the judge reports it, reading does not. */
+Test(judge_inputs, a_manifest_of_the_other_kind_than_its_name)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    clean_package(&m, 0, "x86", true);
+    add_text(&m, 0, MUM_NODE_PACKAGE, "q.mum",
+             "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" manifestVersion=\"1.0\">"
+             "<assemblyIdentity name=\"Contoso-Q\" version=\"1.0.0.0\" processorArchitecture=\"x86\" "
+             "language=\"neutral\" publicKeyToken=\"" PKT "\" versionScope=\"nonSxS\"/></assembly>");
+    add_text(&m, 0, MUM_NODE_COMPONENT, "x86_contoso-p.manifest",
+             "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" manifestVersion=\"1.0\">"
+             "<assemblyIdentity name=\"Package_9\" version=\"6.0.1.0\" language=\"neutral\" "
+             "processorArchitecture=\"x86\" publicKeyToken=\"" PKT "\"/>"
+             "<package identifier=\"KB9\" releaseType=\"Hotfix\"/></assembly>");
+    judge(&m, NULL);
+    cr_assert_eq(count(m.read, "graph.wrong-kind"), 0);
+    cr_assert_eq(count(m.f, "graph.wrong-kind"), 2);
+    const mum_finding *f = first(m.f, "graph.wrong-kind");
+    cr_assert_str_eq(f->loc.input, "in.cab");
+    cr_assert_str_eq(f->loc.entry, "q.mum");
+    cr_assert_str_eq(f->message, "q.mum is named like a package but holds a component manifest");
+    size_t second = 0;
+    for (size_t i = 0; i < mum_findings_count(m.f); i++)
+        if (strcmp(mum_findings_get(m.f, i)->rule->id, "graph.wrong-kind") == 0)
+            second = i;
+    cr_assert_str_eq(mum_findings_get(m.f, second)->message,
+                     "x86_contoso-p.manifest is named like a component manifest but holds a package");
+    model_free(&m);
+}
+
+Test(judge_inputs, a_clean_model_has_no_wrong_kind_nor_duplicate)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    clean_package(&m, 0, "x86", true);
+    judge(&m, NULL);
+    cr_assert_eq(count(m.f, "graph.wrong-kind") + count(m.f, "graph.duplicate-identity"), 0);
+    model_free(&m);
+}
+
+/* Resolving notes that a second package has the identity of a first; the
+ * judge reports it at the second one's identity. */
+Test(judge_inputs, two_packages_with_one_identity)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    clean_package(&m, 0, "x86", true);
+    add_package(&m, 0, "q.mum", "Package_1", "x86", NULL, NULL);
+    judge(&m, NULL);
+    cr_assert_eq(count(m.read, "graph.duplicate-identity"), 0);
+    cr_assert_eq(count(m.f, "graph.duplicate-identity"), 1);
+    const mum_finding *f = first(m.f, "graph.duplicate-identity");
+    cr_assert_str_eq(f->loc.entry, "q.mum");
+    cr_assert_eq(f->loc.line, 1);
+    cr_assert_str_eq(f->message, "q.mum has the identity of p.mum (Package_1 6.0.1.0 x86)");
+    /* the findings graph counts as met while reading: the same, alone */
+    mum_findings *facts;
+    cr_assert_eq(mum_findings_new(&facts), MUM_OK);
+    cr_assert_eq(mum_verify_read_facts(m.ctx, m.g, facts), MUM_OK);
+    cr_assert_eq(mum_findings_count(facts), 1);
+    cr_assert_str_eq(mum_findings_get(facts, 0)->rule->id, "graph.duplicate-identity");
+    mum_findings_free(facts);
+    model_free(&m);
+}
+
+/* ---- express ---- */
+
+#define XHEAD "<Container xmlns=\"urn:ContainerIndex\"><Files>\n"
+#define XTAIL "</Files></Container>"
+
+typedef struct xcab {
+    const char *name;
+    const char *bytes;
+} xcab;
+
+/* Gives input 0 an express cabinet "x.cab" with this index and these
+ * entries (static: the graph borrows their names and heads). */
+static void add_express(model *m, const char *index, const xcab *entries, size_t n)
+{
+    /* the library's allocator: the graph frees it */
+    mum_express_index *idx = mum__calloc(1, sizeof *idx);
+    cr_assert_not_null(idx);
+    mum_location loc = {.input = "in.cab", .entry = "x.cab!_manifest_.cix.xml"};
+    cr_assert_eq(mum_express_index_parse(idx, m->ctx, &loc, index, strlen(index)), MUM_OK, "%s",
+                 mum_ctx_message(m->ctx));
+    mum_express_blob blobs[8];
+    cr_assert(n <= 8);
+    memset(blobs, 0, sizeof blobs);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(entries[i].bytes);
+        blobs[i].name = entries[i].name;
+        blobs[i].size = len;
+        cr_assert_eq(mum_hash_buffer(MUM_HASH_SHA1, entries[i].bytes, len, blobs[i].sha1), MUM_OK);
+        cr_assert_eq(mum_hash_buffer(MUM_HASH_SHA256, entries[i].bytes, len, blobs[i].sha256), MUM_OK);
+        blobs[i].head = (const uint8_t *)entries[i].bytes;
+        blobs[i].head_size = len;
+    }
+    cr_assert_eq(mum__graph_add_express(m->g, 0, "x.cab", idx, blobs, n), MUM_OK);
+}
+
+/* SHA-1 of "hello" */
+#define HELLO_SHA1 "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"
+
+static const xcab hello_cab[] = {{"a.dll", "hello"}};
+
+Test(judge_express, a_consistent_cabinet_has_no_express_finding)
+{
+    model m;
+    model_new(&m, one_input, 1);
+    clean_package(&m, 0, "x86", true);
+    add_express(&m,
+                XHEAD "<File id=\"1\" name=\"a.dll\" length=\"5\"><Hash alg=\"SHA1\" value=\"" HELLO_SHA1 "\"/>"
+                      "<Delta><Source type=\"RAW\" name=\"a.dll\"><Hash alg=\"SHA1\" value=\"" HELLO_SHA1
+                      "\"/></Source></Delta></File>\n"
+                      "<File id=\"2\" name=\"b.dll\" length=\"5\"><Hash alg=\"SHA1\" value=\"" HELLO_SHA1 "\"/>"
+                      "<Delta><Basis file=\"1\"/></Delta></File>\n" XTAIL,
+                hello_cab, 1);
+    const mum_express_index *idx = mum_graph_input_at(m.g, 0)->express[0];
+    cr_assert_eq(idx->files[0].status, MUM_EXPRESS_STORED);
+    cr_assert(idx->files[0].blob_verified);
+    cr_assert_eq(idx->files[1].status, MUM_EXPRESS_COPY);
+    cr_assert_eq(idx->files[1].basis, 0);
+    judge(&m, NULL);
+    cr_assert_eq(count_family(m.f, "express."), 0);
+    model_free(&m);
+}
+
+/* Reading resolves the files (status, blob, basis) and reports nothing;
+ * the judge gives the findings, where and in the order the check gave them. */
+Test(judge_express, a_broken_cabinet_is_judged_not_read)
+{
+    static const xcab entries[] = {{"a.dll", "hello"}, {"stray.bin", "x"}, {"d0", "not a delta"}};
+    model m;
+    model_new(&m, one_input, 1);
+    clean_package(&m, 0, "x86", true);
+    add_express(&m,
+                XHEAD "<File id=\"1\" name=\"a.dll\" length=\"6\"><Hash alg=\"SHA1\" value=\"" HELLO_SHA1 "\"/>"
+                      "<Delta><Source type=\"RAW\" name=\"a.dll\"><Hash alg=\"SHA1\" value=\"" HELLO_SHA1
+                      "\"/></Source></Delta></File>\n"
+                      "<File id=\"2\" name=\"b.dll\" length=\"5\"/>\n"
+                      "<File id=\"3\" name=\"c.dll\" length=\"5\"><Delta><Basis file=\"9\"/></Delta></File>\n"
+                      "<File id=\"4\" name=\"d.dll\" length=\"5\"><Delta><Source type=\"PA30\" name=\"d0\"/>"
+                      "</Delta></File>\n"
+                      "<File id=\"5\" name=\"e.dll\" length=\"5\"><Delta><Source type=\"RAW\" name=\"e.dll\"/>"
+                      "</Delta></File>\n" XTAIL,
+                entries, 3);
+    const mum_express_index *idx = mum_graph_input_at(m.g, 0)->express[0];
+    cr_assert_eq(idx->files[1].status, MUM_EXPRESS_MISSING);
+    cr_assert_eq(idx->files[2].status, MUM_EXPRESS_MISSING);
+    cr_assert_eq(idx->files[2].basis, MUM_EXPRESS_NONE);
+    cr_assert_eq(idx->files[3].status, MUM_EXPRESS_DELTA_ONLY);
+    cr_assert_not(idx->files[3].has_pa30);
+    cr_assert_eq(idx->files[4].status, MUM_EXPRESS_MISSING);
+    judge(&m, NULL);
+    cr_assert_eq(count_family(m.read, "express."), 0);
+    static const struct {
+        const char *rule, *entry;
+        uint32_t line;
+    } want[] = {
+        {"express.bad-basis", "x.cab!_manifest_.cix.xml", 4},
+        {"express.raw-mismatch", "x.cab!a.dll", 0},
+        {"express.no-source", "x.cab!_manifest_.cix.xml", 3},
+        {"express.pa30-malformed", "x.cab!d0", 0},
+        {"express.missing-blob", "x.cab!_manifest_.cix.xml", 6},
+        {"express.unmapped-blob", "x.cab!stray.bin", 0},
+    };
+    cr_assert_eq(count_family(m.f, "express."), MUM_ARRAY_LEN(want));
+    size_t k = 0;
+    for (size_t i = 0; i < mum_findings_count(m.f); i++) {
+        const mum_finding *f = mum_findings_get(m.f, i);
+        if (strncmp(f->rule->id, "express.", 8) != 0)
+            continue;
+        cr_assert_str_eq(f->rule->id, want[k].rule);
+        cr_assert_str_eq(f->loc.input, "in.cab");
+        cr_assert_str_eq(f->loc.entry, want[k].entry, "%s", f->rule->id);
+        cr_assert_eq(f->loc.line, want[k].line, "%s", f->rule->id);
+        k++;
+    }
+    cr_assert_str_eq(first(m.f, "express.raw-mismatch")->message,
+                     "the stored file has 5 bytes; the index gives a.dll 6");
+    cr_assert_str_eq(first(m.f, "express.pa30-malformed")->message,
+                     "PA30 header at offset 0: no \"PA30\" signature (the delta of d.dll)");
+    model_free(&m);
+}
