@@ -41,6 +41,44 @@ int cli_help(const char *text);
 
 /* Output formats a command may offer. */
 typedef enum cli_format { FORMAT_TEXT, FORMAT_JSON } cli_format;
+/* "text" or "json" (--format) into *out; else a usage error naming cmd. */
+int cli_parse_format(const char *cmd, const char *arg, cli_format *out);
+
+/* ---- the options every command takes (doc/mumtool.1, COMMON OPTIONS) ----
+ * Each command lists CLI_COMMON_LONGOPTS in its option table, adds
+ * CLI_COMMON_SHORTOPTS to its short ones and hands what it does not know to
+ * cli_common_option. */
+enum { CLI_OPT_COLOR = 0x4000, CLI_OPT_PROGRESS, CLI_OPT_NO_PROGRESS };
+#define CLI_COMMON_SHORTOPTS "qv"
+#define CLI_COMMON_LONGOPTS                                                                        \
+    {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},                     \
+    {"color", optional_argument, NULL, CLI_OPT_COLOR},                                          \
+    {"progress", no_argument, NULL, CLI_OPT_PROGRESS},                                          \
+    {"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS}
+/* The line each command's --help ends its options with. */
+#define CLI_COMMON_HELP                                                                            \
+    "  -q, -v, --color[=WHEN], --progress, --no-progress: as for every command\n"                 \
+    "                        (only errors; more detail; colour; progress; man mumtool)\n"
+typedef enum cli_when { CLI_AUTO, CLI_ALWAYS, CLI_NEVER } cli_when;
+typedef struct cli_common {
+    int verbosity;     /* -1 with -q (only errors), 0 by default, +1 per -v */
+    cli_when color;    /* --color */
+    cli_when progress; /* --progress / --no-progress */
+} cli_common;
+extern cli_common cli_opts;
+/* getopt's c and optarg: 1 when c is a common option (taken), 0 when it is
+ * not, -1 after a usage error naming cmd. */
+int cli_common_option(const char *cmd, int c, const char *arg);
+/* The same for one word of a command line parsed by hand. */
+int cli_common_arg(const char *cmd, const char *word);
+/* Whether to colour what goes to out: --color=always, or auto on a terminal
+ * whose TERM is not "dumb" and without a non-empty NO_COLOR. */
+bool cli_color(FILE *out);
+/* The escape that starts (code, e.g. "1;31") or ends (NULL) a colour on
+ * out; "" when out is not coloured. */
+const char *cli_sgr(FILE *out, const char *code);
+/* The colour of a severity's name. */
+const char *cli_severity_sgr(FILE *out, mum_severity s);
 
 /* ---- JSON writer ---- */
 typedef struct json_writer {
@@ -87,12 +125,19 @@ int cli_findings_exit(const mum_findings *findings);
 
 /* The attributes an identity has, as "xmlName": "value" members. */
 void cli_json_identity_fields(json_writer *w, const mum_identity *id);
-/* ---- progress on standard error (only when it is a terminal) ---- */
+/* ---- progress on standard error ----
+ * By default only on a terminal and once the work has taken a second; with
+ * --progress also elsewhere (then as plain lines, the last one when done);
+ * never with --no-progress or -q.  -v adds a closing line of totals. */
 typedef struct cli_progress {
     bool on;
+    bool tty;
     bool shown;
-    double last;
+    double start, last;
+    unsigned long long entries, bytes;
     const char *label;
+    const char *input; /* the input being read (graph callbacks) */
+    unsigned long long done_entries, done_bytes; /* of the inputs before it */
 } cli_progress;
 
 void cli_progress_init(cli_progress *p, const char *label);
@@ -100,6 +145,9 @@ void cli_progress_init(cli_progress *p, const char *label);
 void cli_progress_update(cli_progress *p, unsigned long long entries, unsigned long long bytes);
 /* Erases the line. */
 void cli_progress_done(cli_progress *p);
+/* A mum_graph_options.progress callback (ud: a cli_progress); with -vv it
+ * also names each input as its reading starts. */
+void cli_progress_graph_cb(void *ud, const char *input, uint64_t entries, uint64_t bytes);
 
 /* "2010-12-22T15:53:26" of seconds since 1970, into buf (20 bytes). */
 void cli_format_time(long long t, char buf[32]);

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 static const char cat_help[] =
-    "Usage: mumtool cat [--json] FILE.cat\n"
+    "Usage: mumtool cat [--format text|json] FILE.cat\n"
     "       mumtool cat verify [--json] [--trust PEM]... [--no-default-trust]\n"
     "                          [--at TIME] FILE.cat...\n"
     "       mumtool cat check [--json] FILE.cat FILE...\n"
@@ -43,7 +43,8 @@ static const char cat_help[] =
     "          Authenticode digest, others by the digest of their bytes\n"
     "\n"
     "Options:\n"
-    "      --json             write JSON instead of text\n"
+    "      --format FORMAT    text (default) or json; --json is the same as\n"
+    "                         --format json\n"
     "      --trust PEM        (verify) also trust the certificates in PEM as anchors;\n"
     "                         repeatable\n"
     "      --no-default-trust (verify) without the built-in Microsoft roots\n"
@@ -67,6 +68,7 @@ static const char cat_help[] =
     "      --url URL          (create) the signature's more-information URL\n"
     "      --force            (create) replace OUT if it exists\n"
     "  -h, --help             show this help and exit\n"
+    CLI_COMMON_HELP
     "\n"
     "TIME is YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ (UTC) or @SECONDS since 1970.\n"
     "\n"
@@ -91,7 +93,8 @@ enum {
     OPT_DESCRIPTION,
     OPT_URL,
     OPT_FORCE,
-    OPT_NO_DEFAULT_TRUST
+    OPT_NO_DEFAULT_TRUST,
+    OPT_FORMAT
 };
 
 typedef struct cat_opts {
@@ -841,6 +844,7 @@ int cmd_cat(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
+        {"format", required_argument, NULL, OPT_FORMAT},
         {"trust", required_argument, NULL, OPT_TRUST},
         {"no-default-trust", no_argument, NULL, OPT_NO_DEFAULT_TRUST},
         {"at", required_argument, NULL, OPT_AT},
@@ -859,6 +863,7 @@ int cmd_cat(int argc, char **argv)
         {"description", required_argument, NULL, OPT_DESCRIPTION},
         {"url", required_argument, NULL, OPT_URL},
         {"force", no_argument, NULL, OPT_FORCE},
+        CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -884,7 +889,7 @@ int cmd_cat(int argc, char **argv)
     int idx = -1;
     const char *label = strcmp(sub, "list") == 0 ? "cat" : sub == subs[0] ? "cat verify"
                         : sub == subs[1] ? "cat check" : sub == subs[2] ? "cat hash" : "cat create";
-    while (rc == EXIT_CLEAN && (c = getopt_long(sub_argc, sub_argv, "ho:", longopts, &idx)) != -1) {
+    while (rc == EXIT_CLEAN && (c = getopt_long(sub_argc, sub_argv, "ho:" CLI_COMMON_SHORTOPTS, longopts, &idx)) != -1) {
         char opt_text[32];
         if (c == 'o' || c == 'h' || idx < 0)
             snprintf(opt_text, sizeof opt_text, "-%c", c);
@@ -900,8 +905,17 @@ int cmd_cat(int argc, char **argv)
             rc = cli_usage_error("cat", "%s: '%s' goes with 'cat verify'", label, opt_text);
             break;
         }
+        int common = cli_common_option("cat", c, optarg);
+        if (common != 0) {
+            rc = common < 0 ? EXIT_USAGE : EXIT_CLEAN;
+            continue;
+        }
         switch (c) {
         case OPT_JSON: o.format = FORMAT_JSON; break;
+        case OPT_FORMAT:
+            if (cli_parse_format("cat", optarg, &o.format) != EXIT_CLEAN)
+                rc = EXIT_USAGE;
+            break;
         case OPT_TRUST:
             if (!push_str(&o.trust, &o.ntrust, optarg))
                 rc = cli_fail("out of memory");

@@ -35,7 +35,7 @@ static const char diff_help[] =
     "Options:\n"
     "      --old INPUT       an input of the old side (repeatable)\n"
     "      --new INPUT       an input of the new side (repeatable)\n"
-    "      --format FORMAT   text (default), json or html\n"
+    "      --format FORMAT   text (default), json or html; --json: --format json\n"
     "  -o, --output FILE     write the report to FILE instead of standard output\n"
     "      --fail-on LIST    exit 1 only when a change of these kinds or flags occurs\n"
     "                        (comma-separated, e.g. downgrade,unversioned-change,\n"
@@ -43,12 +43,14 @@ static const char diff_help[] =
     "      --cross           compare ignoring architecture even for the same platform\n"
     "      --list-kinds      list the change kinds and flags, and exit\n"
     "  -q, --quiet           (text) the summary only\n"
+    "  -v, --verbose         a line of totals on standard error\n"
     "  -h, --help            show this help and exit\n"
+    CLI_COMMON_HELP
     "\n"
     "Exit status: 0 identical, 1 differences (with --fail-on: one of those),\n"
     "2 usage error, 3 an input could not be read.\n";
 
-enum { OPT_OLD = 256, OPT_NEW, OPT_FORMAT, OPT_FAIL_ON, OPT_CROSS, OPT_LIST_KINDS };
+enum { OPT_OLD = 256, OPT_NEW, OPT_FORMAT, OPT_FAIL_ON, OPT_CROSS, OPT_LIST_KINDS, OPT_JSON };
 typedef enum { OUT_TEXT, OUT_JSON, OUT_HTML } diff_format;
 
 typedef struct args {
@@ -283,6 +285,13 @@ static void flags_text(unsigned flags, char *buf, size_t size)
 
 /* ---- text ---- */
 
+/* Added green, removed red, changed yellow (like git diff); flags such as
+ * downgrade in bold red. */
+static const char *sign_sgr(FILE *out, char sign)
+{
+    return cli_sgr(out, sign == '+' ? "32" : sign == '-' ? "31" : "33");
+}
+
 static void text_report(FILE *out, const mum_diff_result *r, const mum_graph *og, const mum_graph *ng,
                         bool quiet)
 {
@@ -321,8 +330,11 @@ static void text_report(FILE *out, const mum_diff_result *r, const mum_graph *og
                 continue;
             change_text(c, line, sizeof line);
             flags_text(c->flags, flags, sizeof flags);
-            fprintf(out, "  %c %s%s%s%s\n", sign_of(c->kind), line, flags[0] ? " [" : "", flags,
-                    flags[0] ? "]" : "");
+            char sign = sign_of(c->kind);
+            fprintf(out, "%s  %c %s%s", sign_sgr(out, sign), sign, line, cli_sgr(out, NULL));
+            if (flags[0])
+                fprintf(out, " [%s%s%s]", cli_sgr(out, "1;31"), flags, cli_sgr(out, NULL));
+            fputc('\n', out);
         }
     }
     if (n == 0)
@@ -662,18 +674,12 @@ static int list_kinds(void)
     return EXIT_CLEAN;
 }
 
-static void progress_cb(void *ud, const char *input, uint64_t entries, uint64_t bytes)
-{
-    (void)input;
-    cli_progress_update(ud, entries, bytes);
-}
-
 static int build(mum_ctx *ctx, const args *a, mum_graph **out)
 {
     mum_graph_options go = MUM_GRAPH_OPTIONS_INIT;
     cli_progress progress;
     cli_progress_init(&progress, "diff");
-    go.progress = progress_cb;
+    go.progress = cli_progress_graph_cb;
     go.progress_ud = &progress;
     mum_findings *scratch = NULL;
     int rc = mum_findings_new(&scratch);
@@ -690,11 +696,12 @@ int cmd_diff(int argc, char **argv)
         {"old", required_argument, NULL, OPT_OLD},
         {"new", required_argument, NULL, OPT_NEW},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"json", no_argument, NULL, OPT_JSON},
         {"output", required_argument, NULL, 'o'},
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"cross", no_argument, NULL, OPT_CROSS},
         {"list-kinds", no_argument, NULL, OPT_LIST_KINDS},
-        {"quiet", no_argument, NULL, 'q'},
+        CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -703,7 +710,7 @@ int cmd_diff(int argc, char **argv)
     const char *output = NULL;
     unsigned long fail_kinds = 0;
     unsigned fail_flags = 0;
-    bool fail_on = false, quiet = false;
+    bool fail_on = false;
     mum_diff_options dopts = MUM_DIFF_OPTIONS_INIT;
     int rc = EXIT_FAIL;
     /* options before a "--"; what follows it is the NEW side */
@@ -716,8 +723,17 @@ int cmd_diff(int argc, char **argv)
     int c;
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(sep, argv, "o:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(sep, argv, "o:h" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        int common = cli_common_option("diff", c, optarg);
+        if (common != 0) {
+            if (common < 0) {
+                rc = EXIT_USAGE;
+                goto done;
+            }
+            continue;
+        }
         switch (c) {
+        case OPT_JSON: format = OUT_JSON; break;
         case OPT_OLD:
         case OPT_NEW:
             if (args_add(c == OPT_OLD ? &olds : &news, optarg) != 0) {
@@ -747,7 +763,6 @@ int cmd_diff(int argc, char **argv)
             break;
         case OPT_CROSS: dopts.force_cross = true; break;
         case OPT_LIST_KINDS: rc = list_kinds(); goto done;
-        case 'q': quiet = true; break;
         case 'h': rc = cli_help(diff_help); goto done;
         default:
             rc = cli_usage_error("diff", "diff: %s '%s'", optopt ? "option needs a value:" : "unknown option",
@@ -815,7 +830,7 @@ int cmd_diff(int argc, char **argv)
     else if (format == OUT_HTML)
         html_report(out, res, og, ng);
     else
-        text_report(out, res, og, ng, quiet);
+        text_report(out, res, og, ng, cli_opts.verbosity < 0);
     if (fflush(out) != 0 || ferror(out)) {
         rc = cli_fail("%s: write error", output ? output : "standard output");
         goto free_all;

@@ -90,6 +90,7 @@ static const char extract_help[] =
     "                       (0: no limit; default 200)\n"
     "      --no-descend     write nested cabinets as files instead of opening them\n"
     "  -h, --help           show this help and exit\n"
+    CLI_COMMON_HELP
     "\n"
     "Exit status: 0 all written, 1 findings (a refused name, a file whose digest is\n"
     "not its manifest's or index's, which is not written) or a pattern that matched\n"
@@ -835,6 +836,7 @@ int cmd_extract(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
+        int common;
         if (strcmp(a, "-C") == 0 || strcmp(a, "--directory") == 0 || strcmp(a, "--max-output") == 0 ||
             strcmp(a, "--max-ratio") == 0) {
             if (i + 1 == argc) {
@@ -878,6 +880,11 @@ int cmd_extract(int argc, char **argv)
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             free(rest);
             return cli_help(extract_help);
+        } else if ((common = cli_common_arg("extract", a)) != 0) {
+            if (common < 0) {
+                free(rest);
+                return EXIT_USAGE;
+            }
         } else if (strcmp(a, "--") == 0) {
             for (i++; i < argc; i++)
                 rest[nrest++] = argv[i];

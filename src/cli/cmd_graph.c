@@ -23,14 +23,15 @@ static const char graph_help[] =
     "  json   every node and edge\n"
     "\n"
     "Options:\n"
-    "      --format FORMAT   text, dot or json\n"
+    "      --format FORMAT   text, dot or json; --json is the same as --format json\n"
     "      --no-files        leave the payload files out\n"
     "  -h, --help            show this help and exit\n"
+    CLI_COMMON_HELP
     "\n"
     "Exit status: 0 shown, 2 usage error, 3 an input could not be read.  The checks\n"
     "are mumtool verify's; problems met while reading are only counted here.\n";
 
-enum { OPT_FORMAT = 256, OPT_NO_FILES };
+enum { OPT_FORMAT = 256, OPT_NO_FILES, OPT_JSON };
 typedef enum { G_TEXT, G_DOT, G_JSON } graph_format;
 
 static const char *node_label(const mum_node *n, char *buf, size_t size)
@@ -309,7 +310,9 @@ int cmd_graph(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"json", no_argument, NULL, OPT_JSON},
         {"no-files", no_argument, NULL, OPT_NO_FILES},
+        CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -318,8 +321,15 @@ int cmd_graph(int argc, char **argv)
     int c;
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        int common = cli_common_option("graph", c, optarg);
+        if (common != 0) {
+            if (common < 0)
+                return EXIT_USAGE;
+            continue;
+        }
         switch (c) {
+        case OPT_JSON: format = G_JSON; break;
         case OPT_FORMAT:
             if (strcmp(optarg, "text") == 0)
                 format = G_TEXT;
@@ -343,13 +353,20 @@ int cmd_graph(int argc, char **argv)
     mum_findings *findings = NULL;
     mum_graph *g = NULL;
     int rc = EXIT_CLEAN;
+    mum_graph_options go = MUM_GRAPH_OPTIONS_INIT;
+    cli_progress progress;
+    cli_progress_init(&progress, "graph");
+    go.progress = cli_progress_graph_cb;
+    go.progress_ud = &progress;
     if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK) {
         rc = cli_fail("out of memory");
-    } else if (mum_graph_build(&g, ctx, (const char *const *)argv + optind, (size_t)(argc - optind), NULL,
+    } else if (mum_graph_build(&g, ctx, (const char *const *)argv + optind, (size_t)(argc - optind), &go,
                                findings) != MUM_OK ||
                mum_verify_read_facts(ctx, g, findings) != MUM_OK) {
+        cli_progress_done(&progress);
         rc = cli_fail_ctx(ctx);
     } else {
+        cli_progress_done(&progress);
         if (format == G_DOT)
             dot_graph(g, files);
         else if (format == G_JSON)

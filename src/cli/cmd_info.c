@@ -15,7 +15,7 @@
 #include <strings.h>
 
 static const char info_help[] =
-    "Usage: mumtool info [--json] [--trust PEM]... [--no-default-trust] INPUT\n"
+    "Usage: mumtool info [--format text|json] [--trust PEM]... [--no-default-trust] INPUT\n"
     "\n"
     "Describe INPUT (an .msu, a .cab or a folder of extracted files): its kind, the\n"
     "KB article and processor architecture, the .msu's -pkgProperties.txt and\n"
@@ -29,13 +29,15 @@ static const char info_help[] =
     "index; a file available only as a delta is shown as \"delta only\".\n"
     "\n"
     "Options:\n"
-    "      --json        write JSON\n"
+    "      --format FORMAT  text (default) or json; --json is the same as\n"
+    "                    --format json\n"
     "      --trust PEM   also trust the certificates in PEM as anchors for the\n"
     "                    cabinets' signatures; repeatable.  The built-in Microsoft\n"
     "                    roots and MUM_TRUST's files are anchors too\n"
     "      --no-default-trust  without the built-in roots (with no anchor at all:\n"
     "                    integrity only, at best signed-untrusted, not a failure)\n"
     "  -h, --help        show this help and exit\n"
+    CLI_COMMON_HELP
     "\n"
     "Exit status: 0 clean, 1 findings (a signature that fails integrity or is not\n"
     "trusted), 2 usage error, 3 could not read INPUT.\n";
@@ -375,8 +377,10 @@ int cmd_info(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"json", no_argument, NULL, 'j'},
+        {"format", required_argument, NULL, 'F'},
         {"trust", required_argument, NULL, 't'},
         {"no-default-trust", no_argument, NULL, 'N'},
+        CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -384,9 +388,23 @@ int cmd_info(int argc, char **argv)
     int c;
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        int common = cli_common_option("info", c, optarg);
+        if (common != 0) {
+            if (common < 0) {
+                free(s.trust_paths);
+                return EXIT_USAGE;
+            }
+            continue;
+        }
         switch (c) {
         case 'j': s.format = FORMAT_JSON; break;
+        case 'F':
+            if (cli_parse_format("info", optarg, &s.format) != EXIT_CLEAN) {
+                free(s.trust_paths);
+                return EXIT_USAGE;
+            }
+            break;
         case 'N': s.no_default_trust = true; break;
         case 't': {
             const char **n = realloc(s.trust_paths, (s.ntrust + 1) * sizeof *n);
@@ -405,6 +423,8 @@ int cmd_info(int argc, char **argv)
             free(s.trust_paths);
             if (optopt == 't')
                 return cli_usage_error("info", "info: --trust needs a PEM file");
+            if (optopt)
+                return cli_usage_error("info", "info: option needs a value: '%s'", argv[optind - 1]);
             return cli_usage_error("info", "info: unknown option '%s'", argv[optind - 1]);
         }
     }

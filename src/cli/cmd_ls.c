@@ -12,7 +12,7 @@
 #include <string.h>
 
 static const char ls_help[] =
-    "Usage: mumtool ls [--hash] [--json] [--no-descend] INPUT\n"
+    "Usage: mumtool ls [--hash] [--format text|json] [--no-descend] INPUT\n"
     "\n"
     "List the entries of INPUT (an .msu, a .cab or a folder of extracted files) in\n"
     "their stored order, descending into nested cabinets: an entry inside a nested\n"
@@ -22,9 +22,11 @@ static const char ls_help[] =
     "\n"
     "Options:\n"
     "      --hash        also the SHA-256 of every entry (nested cabinets included)\n"
-    "      --json        write JSON: a tree of entries, then the findings\n"
+    "      --format FORMAT  text (default) or json: a tree of entries, then the\n"
+    "                    findings; --json is the same as --format json\n"
     "      --no-descend  do not open nested cabinets\n"
     "  -h, --help        show this help and exit\n"
+    CLI_COMMON_HELP
     "\n"
     "Problems found on the way (names that differ only in case, unsafe names, a\n"
     "misplaced signature) are reported after the listing.\n"
@@ -213,11 +215,13 @@ static int on_entry_end(void *ud, const mum_entry *e)
 
 int cmd_ls(int argc, char **argv)
 {
-    enum { OPT_HASH = 256, OPT_JSON, OPT_NO_DESCEND };
+    enum { OPT_HASH = 256, OPT_JSON, OPT_NO_DESCEND, OPT_FORMAT };
     static const struct option longopts[] = {
         {"hash", no_argument, NULL, OPT_HASH},
         {"json", no_argument, NULL, OPT_JSON},
+        {"format", required_argument, NULL, OPT_FORMAT},
         {"no-descend", no_argument, NULL, OPT_NO_DESCEND},
+        CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -226,13 +230,25 @@ int cmd_ls(int argc, char **argv)
     int c;
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        int common = cli_common_option("ls", c, optarg);
+        if (common != 0) {
+            if (common < 0)
+                return EXIT_USAGE;
+            continue;
+        }
         switch (c) {
         case OPT_HASH: s.hash = true; break;
         case OPT_JSON: s.format = FORMAT_JSON; break;
+        case OPT_FORMAT:
+            if (cli_parse_format("ls", optarg, &s.format) != EXIT_CLEAN)
+                return EXIT_USAGE;
+            break;
         case OPT_NO_DESCEND: opts.flags &= ~MUM_WALK_DESCEND; break;
         case 'h': return cli_help(ls_help);
-        default: return cli_usage_error("ls", "ls: unknown option '%s'", argv[optind - 1]);
+        default:
+            return cli_usage_error("ls", "ls: %s '%s'", optopt ? "option needs a value:" : "unknown option",
+                                   argv[optind - 1]);
         }
     }
     if (optind + 1 != argc)

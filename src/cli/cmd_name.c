@@ -31,14 +31,16 @@ static const char name_help[] =
     "A NAME of '-' reads names from standard input, one per line ('#' starts a comment).\n"
     "\n"
     "Options:\n"
-    "      --json        write JSON instead of text\n"
+    "      --format FORMAT  text (default) or json; --json is the same as\n"
+    "                    --format json\n"
     "      --no-version  (key) the version-less keyform, as WinSxS folders use\n"
     "      --package     (key) the package file name instead of the keyform\n"
     "  -h, --help        show this help and exit\n"
+    CLI_COMMON_HELP
     "\n"
     "Exit status: 0 clean, 1 a name has a warning or error, 2 usage error.\n";
 
-enum { OPT_JSON = 256, OPT_NO_VERSION, OPT_PACKAGE };
+enum { OPT_JSON = 256, OPT_NO_VERSION, OPT_PACKAGE, OPT_FORMAT };
 
 typedef struct name_opts {
     cli_format format;
@@ -399,8 +401,10 @@ int cmd_name(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
+        {"format", required_argument, NULL, OPT_FORMAT},
         {"no-version", no_argument, NULL, OPT_NO_VERSION},
         {"package", no_argument, NULL, OPT_PACKAGE},
+        CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -419,9 +423,19 @@ int cmd_name(int argc, char **argv)
     optind = 0;
     opterr = 0;
     /* Options may come anywhere; '-' alone is an argument (stdin). */
-    while ((c = getopt_long(sub_argc, sub_argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(sub_argc, sub_argv, "h" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        int common = cli_common_option("name", c, optarg);
+        if (common != 0) {
+            if (common < 0)
+                return EXIT_USAGE;
+            continue;
+        }
         switch (c) {
         case OPT_JSON: o.format = FORMAT_JSON; break;
+        case OPT_FORMAT:
+            if (cli_parse_format("name", optarg, &o.format) != EXIT_CLEAN)
+                return EXIT_USAGE;
+            break;
         case OPT_NO_VERSION: o.no_version = true; break;
         case OPT_PACKAGE: o.package = true; break;
         case 'h': return cli_help(name_help);

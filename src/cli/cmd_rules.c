@@ -9,20 +9,24 @@
 #include <string.h>
 
 static const char rules_help[] =
-    "Usage: mumtool rules [--json]\n"
+    "Usage: mumtool rules [--format text|json]\n"
     "\n"
     "List every rule a finding can be reported under: its stable id, default\n"
     "severity, the Windows error it predicts (if any) and what it means.  A policy\n"
     "file names rules by these ids.\n"
     "\n"
     "Options:\n"
-    "      --json   write JSON (the form of schemas/rules.json)\n"
-    "  -h, --help   show this help and exit\n";
+    "      --format FORMAT  text (default) or json (the form of schemas/rules.json);\n"
+    "               --json is the same as --format json\n"
+    "  -h, --help   show this help and exit\n"
+    CLI_COMMON_HELP;
 
 int cmd_rules(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"json", no_argument, NULL, 'j'},
+        {"format", required_argument, NULL, 'F'},
+        CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -30,11 +34,23 @@ int cmd_rules(int argc, char **argv)
     int c;
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        int common = cli_common_option("rules", c, optarg);
+        if (common != 0) {
+            if (common < 0)
+                return EXIT_USAGE;
+            continue;
+        }
         switch (c) {
         case 'j': format = FORMAT_JSON; break;
+        case 'F':
+            if (cli_parse_format("rules", optarg, &format) != EXIT_CLEAN)
+                return EXIT_USAGE;
+            break;
         case 'h': return cli_help(rules_help);
-        default: return cli_usage_error("rules", "rules: unknown option '%s'", argv[optind - 1]);
+        default:
+            return cli_usage_error("rules", "rules: %s '%s'", optopt ? "option needs a value:" : "unknown option",
+                                   argv[optind - 1]);
         }
     }
     if (optind < argc)

@@ -12,7 +12,7 @@
 #include <string.h>
 
 static const char show_help[] =
-    "Usage: mumtool show [--json] [--no-name-check] FILE...\n"
+    "Usage: mumtool show [--format text|json] [--no-name-check] FILE...\n"
     "\n"
     "Read package manifests (.mum) and component or deployment manifests (.manifest)\n"
     "and show what they hold: the identity; for a package its parents, installer and\n"
@@ -26,9 +26,11 @@ static const char show_help[] =
     "A FILE of '-' reads standard input (it has no name to check).\n"
     "\n"
     "Options:\n"
-    "      --json            write the whole model as JSON\n"
+    "      --format FORMAT   text (default) or json: the whole model;\n"
+    "                        --json is the same as --format json\n"
     "      --no-name-check   do not check file names against identities (renamed copies)\n"
     "  -h, --help            show this help and exit\n"
+    CLI_COMMON_HELP
     "\n"
     "Exit status: 0 clean, 1 a finding at warning or error, 2 usage error, 3 a file\n"
     "could not be read or is not a manifest (the message names file:line:column).\n";
@@ -519,7 +521,9 @@ int cmd_show(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"json", no_argument, NULL, 'j'},
+        {"format", required_argument, NULL, 'F'},
         {"no-name-check", no_argument, NULL, 'n'},
+        CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -527,12 +531,24 @@ int cmd_show(int argc, char **argv)
     int c;
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        int common = cli_common_option("show", c, optarg);
+        if (common != 0) {
+            if (common < 0)
+                return EXIT_USAGE;
+            continue;
+        }
         switch (c) {
         case 'j': o.format = FORMAT_JSON; break;
+        case 'F':
+            if (cli_parse_format("show", optarg, &o.format) != EXIT_CLEAN)
+                return EXIT_USAGE;
+            break;
         case 'n': o.flags |= MUM_MANIFEST_NO_NAME_CHECK; break;
         case 'h': return cli_help(show_help);
-        default: return cli_usage_error("show", "show: unknown option '%s'", argv[optind - 1]);
+        default:
+            return cli_usage_error("show", "show: %s '%s'", optopt ? "option needs a value:" : "unknown option",
+                                   argv[optind - 1]);
         }
     }
     if (optind >= argc)

@@ -27,6 +27,7 @@ static const char trust_help[] =
     "      --trust PEM         add the certificates in PEM (repeatable)\n"
     "      --no-default-trust  leave out the built-in roots\n"
     "  -h, --help              show this help and exit\n"
+    CLI_COMMON_HELP
     "\n"
     "Exit status: 0 listed, 2 usage error, 3 a PEM file could not be read.\n";
 
@@ -89,6 +90,7 @@ int cmd_trust(int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"trust", required_argument, NULL, OPT_TRUST},
         {"no-default-trust", no_argument, NULL, OPT_NO_DEFAULT_TRUST},
+        CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -107,7 +109,15 @@ int cmd_trust(int argc, char **argv)
     int c;
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        int common = cli_common_option("trust", c, optarg);
+        if (common != 0) {
+            if (common < 0) {
+                free(paths);
+                return EXIT_USAGE;
+            }
+            continue;
+        }
         switch (c) {
         case OPT_JSON: format = FORMAT_JSON; break;
         case OPT_FORMAT:

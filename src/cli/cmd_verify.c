@@ -33,25 +33,21 @@ static const char verify_help[] =
     "                        signatures are checked for integrity only (a warning)\n"
     "      --policy FILE     severities and expected platform differences (see the\n"
     "                        manual, POLICY FILES)\n"
-    "      --format FORMAT   text (default), json, sarif or junit\n"
+    "      --format FORMAT   text (default), json, sarif or junit; --json is the\n"
+    "                        same as --format json\n"
     "  -o, --output FILE     write the report to FILE instead of standard output\n"
     "      --at TIME         evaluate certificate chains at TIME (YYYY-MM-DD,\n"
     "                        YYYY-MM-DDTHH:MM:SSZ or @SECONDS)\n"
     "      --no-matrix       (text) leave the matrix tables out\n"
-    "  -q, --quiet           (text) findings at warning or error only, no tables\n"
+    "  -q, --quiet           (text) findings at error only, no tables\n"
     "  -v, --verbose         (text) every note (by default three per rule are shown)\n"
     "  -h, --help            show this help and exit\n"
+    CLI_COMMON_HELP
     "\n"
     "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error,\n"
     "3 an input could not be read.\n";
 
-enum { OPT_TRUST = 256, OPT_NO_DEFAULT_TRUST, OPT_POLICY, OPT_FORMAT, OPT_AT, OPT_NO_MATRIX };
-
-static void progress_cb(void *ud, const char *input, uint64_t entries, uint64_t bytes)
-{
-    (void)input;
-    cli_progress_update(ud, entries, bytes);
-}
+enum { OPT_TRUST = 256, OPT_NO_DEFAULT_TRUST, OPT_POLICY, OPT_FORMAT, OPT_AT, OPT_NO_MATRIX, OPT_JSON };
 
 #ifndef __SANITIZE_ADDRESS__
 /* What cmd_verify leaves for the end of the process (see there). */
@@ -66,11 +62,11 @@ int cmd_verify(int argc, char **argv)
         {"no-default-trust", no_argument, NULL, OPT_NO_DEFAULT_TRUST},
         {"policy", required_argument, NULL, OPT_POLICY},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"json", no_argument, NULL, OPT_JSON},
         {"output", required_argument, NULL, 'o'},
         {"at", required_argument, NULL, OPT_AT},
         {"no-matrix", no_argument, NULL, OPT_NO_MATRIX},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
+        CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -83,8 +79,17 @@ int cmd_verify(int argc, char **argv)
     int c;
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:h" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        int common = cli_common_option("verify", c, optarg);
+        if (common != 0) {
+            if (common < 0) {
+                free(trust);
+                return EXIT_USAGE;
+            }
+            continue;
+        }
         switch (c) {
+        case OPT_JSON: format = REPORT_JSON; break;
         case OPT_TRUST: {
             const char **t = realloc(trust, (ntrust + 1) * sizeof *t);
             if (!t) {
@@ -107,8 +112,6 @@ int cmd_verify(int argc, char **argv)
         case 'o': output = optarg; break;
         case OPT_AT: at = optarg; break;
         case OPT_NO_MATRIX: ro.no_matrix = true; break;
-        case 'q': ro.quiet = true; break;
-        case 'v': ro.verbose = true; break;
         case 'h': free(trust); return cli_help(verify_help);
         default:
             free(trust);
@@ -121,6 +124,8 @@ int cmd_verify(int argc, char **argv)
         free(trust);
         return cli_usage_error("verify", "verify: no INPUT given");
     }
+    ro.quiet = cli_opts.verbosity < 0;
+    ro.verbose = cli_opts.verbosity > 0;
 
     int rc = EXIT_FAIL;
     mum_ctx *ctx = NULL;
@@ -152,7 +157,7 @@ int cmd_verify(int argc, char **argv)
     }
     cli_progress progress;
     cli_progress_init(&progress, "verify");
-    go.progress = progress_cb;
+    go.progress = cli_progress_graph_cb;
     go.progress_ud = &progress;
     int lrc = mum_graph_build(&graph, ctx, (const char *const *)argv + optind, (size_t)(argc - optind),
                               &go, findings);

@@ -189,7 +189,7 @@ static void text_findings(FILE *out, const mum_findings *findings, const report_
         return;
     for (size_t i = 0; i < nf; i++) {
         const mum_finding *f = mum_findings_get(findings, i);
-        if (f->severity == MUM_SEVERITY_OFF || (o->quiet && f->severity < MUM_SEVERITY_WARNING))
+        if (f->severity == MUM_SEVERITY_OFF || (o->quiet && f->severity < MUM_SEVERITY_ERROR))
             continue;
         size_t ml = module_len(f->rule->id), g = 0;
         while (g < ng && !(groups[g].len == ml && strncmp(groups[g].rule, f->rule->id, ml) == 0))
@@ -217,7 +217,7 @@ static void text_findings(FILE *out, const mum_findings *findings, const report_
             }
         fprintf(out, ")\n");
         for (int s = MUM_SEVERITY_ERROR; s >= MUM_SEVERITY_INFO; s--) {
-            if (o->quiet && s < MUM_SEVERITY_WARNING)
+            if (o->quiet && s < MUM_SEVERITY_ERROR)
                 break;
             for (size_t i = 0; i < nf; i++) {
                 const mum_finding *f = mum_findings_get(findings, i);
@@ -243,8 +243,10 @@ static void text_findings(FILE *out, const mum_findings *findings, const report_
                 }
                 char where[4096];
                 mum_location_format(&f->loc, where, sizeof where);
-                fprintf(out, "    %s: %s%s%s [%s]", single[s], where, *where ? ": " : "", f->message,
-                        f->rule->id);
+                const char *end = cli_sgr(out, NULL);
+                fprintf(out, "    %s%s%s: %s%s%s [%s%s%s]", cli_severity_sgr(out, (mum_severity)s),
+                        single[s], end, where, *where ? ": " : "", f->message, cli_sgr(out, "1"),
+                        f->rule->id, end);
                 if (f->rule->hresult)
                     fprintf(out, " (Windows: 0x%08x)", (unsigned)f->rule->hresult);
                 fputc('\n', out);

@@ -21,7 +21,7 @@ int report_parse_format(const char *text, report_format *out);
 
 typedef struct report_options {
     bool no_matrix;          /* text: leave the tables out */
-    bool quiet;              /* text: warnings and errors only, no tables */
+    bool quiet;              /* text: errors only, no tables (-q) */
     bool verbose;            /* text: every note, not three per rule */
     const char *policy_path; /* shown in the report */
     size_t anchors;          /* how many trust anchors (built-in, MUM_TRUST, --trust) */

@@ -958,7 +958,13 @@ int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_gr
                            .entry_end = on_entry_end,
                            .prepare = prepare_manifest,
                            .release = release_prepared};
+    /* at the start and the end of each input too: a caller that counts
+     * (mumtool -v) sees every input and its exact totals */
+    if (opts->progress)
+        opts->progress(opts->progress_ud, b.in->pub.path, 0, 0);
     int rc = mum_walk_run(ctx, b.in->pub.path, &wo, &c, &b, findings);
+    if (opts->progress)
+        opts->progress(opts->progress_ud, b.in->pub.path, b.entries, b.bytes);
     rc = cat_worker_finish(&b, rc);
     mum_manifest_parser_free(b.parser);
     mum_manifest_parser_free(b.pparser);
