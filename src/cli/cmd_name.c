@@ -291,7 +291,12 @@ static int visit_check(const parsed_name *p, const name_opts *o, json_writer *w)
             const mum_finding *f = mum_findings_get(extra, i);
             if (mum_name_finding_in_verdict(f))
                 continue; /* the verdict line already says it */
-            printf("  %s: %s [%s]\n", mum_severity_name(f->severity), f->message, f->rule->id);
+            if (cli_opts.verbosity < 0 && f->severity < MUM_SEVERITY_ERROR)
+                continue;
+            const char *end = cli_sgr(stdout, NULL);
+            printf("  %s%s%s: %s [%s%s%s]\n", cli_severity_sgr(stdout, f->severity),
+                   mum_severity_name(f->severity), end, f->message, cli_sgr(stdout, "1"), f->rule->id,
+                   end);
         }
     }
     mum_name_check_result_clear(&r);

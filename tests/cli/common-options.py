@@ -107,6 +107,11 @@ t.ok(re.search(r"^\033\[32m  \+ ", col_d, re.M) and re.search(r"^\033\[33m  ~ ",
      "diff --color=always: added lines green, changed yellow", col_d[:1500])
 t.ok(re.search(r"\[\033\[1;31munversioned-change\033\[0m\]", col_d),
      "diff --color=always: flags in bold red", col_d[:1500])
+BAD = "a~31bf3856ad364e35~x86~~1.0.mum"
+_, plain_n, _ = run("name", "parse", BAD)
+_, col_n, _ = run("name", "parse", "--color=always", BAD)
+t.ok(ESC not in plain_n and "\033[1;31merror\033[0m" in col_n and SGR.sub("", col_n) == plain_n,
+     "name parse --color=always: the finding coloured, nothing else changed", col_n)
 _, json_c, _ = run("verify", "--format", "json", "--color=always", *BROKEN)
 t.ok(ESC not in json_c, "JSON is never coloured")
 
