@@ -118,7 +118,18 @@ typedef struct mum_walk_options {
 typedef struct mum_walk mum_walk;
 
 /*
- * Opens `input` (a file starting with "MSCF" or a folder).  opts may be NULL
+ * The input name that means standard input: a cabinet or .msu read once,
+ * front to back, with no temporary copy (the cabinet reader never seeks
+ * back).  What needs to read ahead falls back to the streaming way: a
+ * signed cabinet is digested in both SHA-1 and SHA-256
+ * (MUM_WALK_SIGNATURE_ONE_DIGEST has no effect), and a cut is found when
+ * the walk reaches it.  Messages and findings name the input "-".  A file
+ * named "-" is reached as "./-".
+ */
+#define MUM_INPUT_STDIN "-"
+
+/*
+ * Opens `input` (a file starting with "MSCF", a folder, or MUM_INPUT_STDIN).  opts may be NULL
  * for the defaults.  Problems found while walking (duplicate names, an
  * unsafe name, a misplaced signature, ...) are appended to `findings`, which
  * may be NULL and must outlive the walk.  Errors: MUM_EINVAL (options),

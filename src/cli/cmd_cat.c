@@ -130,11 +130,12 @@ typedef struct in_file {
 
 enum { MAX_READ = 1 << 30 };
 
-/* Maps (or, for pipes and the like, reads) a whole file; never writes it. */
+/* Maps (or, for pipes and the like, reads) a whole file; never writes it.
+ * "-" is standard input (a catalog is parsed whole, so it is read whole). */
 static int file_open(const char *path, in_file *f)
 {
     memset(f, 0, sizeof *f);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = strcmp(path, "-") == 0 ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return cli_fail("%s: cannot open: %s", path, strerror(errno));
     struct stat st;

@@ -436,6 +436,79 @@ static int open_cabinet_file(mum_walk *w, const char *path, const char *name, in
     return mum__walk_start_cabinet(w, L, L->buf, (size_t)n, complete);
 }
 
+/*
+ * Standard input as the input: a stream that is read once, front to back.
+ * The first block is read ahead to check the header, then handed to
+ * libarchive before the rest, as for a nested cabinet (no temporary copy:
+ * the cabinet reader never seeks back).  fd is our own duplicate.
+ */
+static int open_cabinet_stream(mum_walk *w, const char *name, int fd, unsigned char *head, size_t n)
+{
+    level *L = push_level(w, "", name);
+    if (!L) {
+        close(fd);
+        mum__free(head);
+        return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+    }
+    L->fd = fd;
+    L->stream = true;
+    L->peek = head;
+    L->peek_len = n;
+    if (!(L->buf = mum__malloc(BLOCK)))
+        return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+    int rc = mum__walk_start_cabinet(w, L, head, n, n < BLOCK);
+    /* the size of a stream is not known before its end: what its header declares */
+    if (rc == MUM_OK)
+        L->size = mum__walk_expected_end(L);
+    return rc;
+}
+
+/* Reads up to `size` bytes from a stream; fewer only at its end.  -1 on error. */
+static ssize_t read_full(int fd, unsigned char *buf, size_t size)
+{
+    size_t got = 0;
+    while (got < size) {
+        ssize_t r = mum__read(fd, buf + got, size - got);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+/* mum_walk_open of MUM_INPUT_STDIN. */
+static int open_stdin(mum_walk *w, mum_ctx *ctx, const char *input)
+{
+    mum_location loc = {.input = input};
+    int fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (fd < 0)
+        return mum__error(ctx, MUM_EIO, &loc, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        return mum__error(ctx, MUM_EFORMAT, &loc, "standard input is a folder");
+    }
+    unsigned char *head = mum__malloc(BLOCK);
+    if (!head) {
+        close(fd);
+        return mum__nomem(ctx);
+    }
+    ssize_t n = read_full(fd, head, BLOCK);
+    if (n < 0 || !is_mscf(head, (size_t)n)) {
+        int e = errno;
+        loc.has_offset = true;
+        int rc = n < 0 ? mum__error(ctx, MUM_EIO, &loc, "read error: %s", strerror(e))
+                       : mum__error(ctx, MUM_EFORMAT, &loc,
+                                    "not a cabinet or an .msu (no \"MSCF\" signature)");
+        mum__free(head);
+        close(fd);
+        return rc;
+    }
+    return open_cabinet_stream(w, input, fd, head, (size_t)n);
+}
+
 static int64_t local_as_utc(time_t t)
 {
     /* libarchive turned the cabinet's local date into a time with mktime();
@@ -634,7 +707,7 @@ static int end_container(mum_walk *w, level *L)
          * signature and padding), else the file's. */
         uint64_t size = 0;
         struct stat st;
-        if (L->digest || L->fd < 0) {
+        if (L->digest || L->fd < 0 || L->stream) {
             if ((rc = mum__walk_drain(L)) != MUM_OK)
                 return rc;
             size = L->consumed;
@@ -750,7 +823,9 @@ int mum__walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_wa
     }
     mum_location loc = {.input = input};
     struct stat st;
-    if (stat(input, &st) != 0) {
+    if (strcmp(input, MUM_INPUT_STDIN) == 0) {
+        rc = open_stdin(w, ctx, input);
+    } else if (stat(input, &st) != 0) {
         rc = mum__error(ctx, MUM_EIO, &loc, "cannot open: %s", strerror(errno));
     } else if (S_ISDIR(st.st_mode)) {
         level *L = push_level(w, "", input);

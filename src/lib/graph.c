@@ -274,6 +274,11 @@ int mum_graph_build(mum_graph **out, mum_ctx *ctx, const char *const *inputs, si
         opts = &defaults;
     if (opts->version != MUM_GRAPH_OPTIONS_VERSION || (input_count && !inputs) || !findings)
         return mum__error(ctx, MUM_EINVAL, NULL, "mum_graph_build: bad arguments");
+    /* standard input is read once: a second "-" would find it empty */
+    for (size_t i = 0, seen = 0; i < input_count; i++)
+        if (inputs[i] && strcmp(inputs[i], MUM_INPUT_STDIN) == 0 && seen++)
+            return mum__error(ctx, MUM_EINVAL, NULL,
+                              "standard input ('-') is given more than once; it can be read only once");
     mum_graph *g;
     if (mum__graph_new(&g, inputs, input_count) != MUM_OK)
         return mum__nomem(ctx);

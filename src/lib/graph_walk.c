@@ -457,6 +457,13 @@ static int on_entry(void *ud, const mum_entry *e)
     }
 
     b->role = role_of(e);
+    /* standard input has no name to tell an .msu by: its properties file does (as in info.c) */
+    if (b->role == ROLE_PROPERTIES && b->in->kind && strcmp(b->in->kind, "cabinet") == 0 &&
+        strcmp(b->in->pub.path, MUM_INPUT_STDIN) == 0) {
+        if (!mum__replace_str(&b->in->kind, "msu"))
+            return nomem(b);
+        b->in->pub.kind = b->in->kind;
+    }
     b->cur = NULL;
     b->buf.len = 0;
     b->buf_over = false;

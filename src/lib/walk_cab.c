@@ -269,7 +269,8 @@ int mum__walk_start_cabinet(mum_walk *w, level *L, const unsigned char *head, si
         unsigned flags = raw ? MUM_CAB_DIGEST_RAW : 0;
         if (w->threads)
             flags |= MUM_CAB_DIGEST_THREAD; /* off the decoding thread, the busiest */
-        if ((w->opt.flags & MUM_WALK_SIGNATURE_ONE_DIGEST) && L->fd >= 0)
+        /* standard input cannot be read ahead: both digests, as for a nested cabinet */
+        if ((w->opt.flags & MUM_WALK_SIGNATURE_ONE_DIGEST) && L->fd >= 0 && !L->stream)
             rc = signature_alg_ahead(L, &flags);
         if (rc == MUM_OK)
             rc = mum_cab_digest_new(&L->digest, flags);
@@ -284,7 +285,7 @@ int mum__walk_start_cabinet(mum_walk *w, level *L, const unsigned char *head, si
      * cabextract, read them as ISO-8859-1 so that no byte is lost. */
     archive_read_set_format_option(L->a, "cab", "hdrcharset", "ISO-8859-1");
     /* Skipping by seeking is only allowed when no digest needs every byte. */
-    archive_skip_callback *skip = (L->fd >= 0 && !whole) ? cb_skip : NULL;
+    archive_skip_callback *skip = (L->fd >= 0 && !L->stream && !whole) ? cb_skip : NULL;
     w->src_status = MUM_OK;
     if (archive_read_open2(L->a, L, NULL, cb_read, skip, NULL) != ARCHIVE_OK)
         return mum__walk_archive_fail(w, L->a, L->path);

@@ -41,6 +41,7 @@ struct level {
     /* cabinet */
     struct archive *a;
     int fd;                  /* the file this level reads; -1: the parent entry */
+    bool stream;             /* fd is standard input: no pread, no seek, no size */
     unsigned char *buf;      /* read buffer for fd */
     unsigned char *peek;     /* bytes taken from the parent before libarchive started */
     size_t peek_len, peek_off;
