@@ -559,8 +559,17 @@ static int next_in_cabinet(mum_walk *w, level *L, bool *done)
     if ((w->opt.flags & MUM_WALK_DESCEND) && looks_like_cabinet_name(name)) {
         unsigned char *peek = NULL;
         size_t len = 0;
-        if ((rc = peek_entry(w, L, e->path, &peek, &len)) != MUM_OK)
-            return rc;
+        if ((rc = peek_entry(w, L, e->path, &peek, &len)) != MUM_OK) {
+            if (rc == MUM_ENOMEM)
+                return rc;
+            /* The file table named this entry; its data is where the
+             * cabinet is damaged.  Deliver the entry (as a file: whether it
+             * is a cabinet cannot be told) and the failure right after, so
+             * that a listing shows everything before the damage. */
+            w->fail_pending = true;
+            w->state = ST_READY;
+            return MUM_OK;
+        }
         if (is_mscf(peek, len)) {
             if (e->depth > w->opt.max_depth) {
                 rc = mum__walk_finding(w, MUM_R_CONTAINER_TOO_DEEP, e->path,
@@ -889,6 +898,10 @@ void mum_walk_free(mum_walk *w)
 static int walk_next(mum_walk *w, const mum_entry **out)
 {
     *out = NULL;
+    if (w->fail_pending) {
+        w->fail_pending = false;
+        w->state = ST_FAILED;
+    }
     if (w->state == ST_FAILED)
         return w->status;
     if (w->state == ST_DONE)
@@ -930,6 +943,10 @@ static int read_block(mum_walk *w, const void **data, size_t *size)
 {
     *data = NULL;
     *size = 0;
+    if (w->fail_pending) {
+        w->fail_pending = false;
+        w->state = ST_FAILED;
+    }
     if (w->state == ST_FAILED)
         return w->status;
     if (w->state != ST_FILE || !w->file_level)

@@ -86,6 +86,9 @@ struct mum_walk {
 
     /* a failure of a level's source, seen inside a libarchive callback */
     int src_status;
+    /* the current entry is delivered although reading its data failed (see
+     * next_in_cabinet): the next call returns w->status, already recorded */
+    bool fail_pending;
 
     /* MUM_WALK_FILE_DIGESTS: the current file's digests, as it is read */
     mum__digest_set dig_set;    /* SHA-256, and SHA-1 without MUM_WALK_FILE_NO_SHA1 */

@@ -53,7 +53,11 @@ same() { # label file args... (the input goes last)
     prc=$?
     esc=$(printf '%s' "$file" | sed 's/[][\.*^$|]/\\&/g')
     base=$(basename "$file" | sed 's/[][\.*^$|]/\\&/g')
-    sed -e "s|$esc|-|g" -e "s|$base|-|g" "$work/f.out" > "$work/f.norm"
+    # info evaluates chains now: the second may differ between two runs
+    sed -e "s|$esc|-|g" -e "s|$base|-|g" -e '/evaluated at .*(now)/d' "$work/f.out" > "$work/f.norm"
+    for o in p s; do
+        sed '/evaluated at .*(now)/d' "$work/$o.out" > "$work/$o.tmp" && mv "$work/$o.tmp" "$work/$o.out"
+    done
     if [ "$frc" -eq "$prc" ] && [ "$src" -eq "$prc" ] && [ -s "$work/p.out" ] &&
         cmp -s "$work/f.norm" "$work/p.out" && cmp -s "$work/p.out" "$work/s.out"; then
         report ok "$* on $label: the same from a pipe (exit $prc)"
@@ -114,7 +118,7 @@ check "ls - on text: exit 3, '-' and offset 0 named (exit $rc)" \
 # a cut stream: what was read, then the error naming "-" and the offset
 "$MUMTOOL" ls "$msu" > "$work/whole.ls"
 size=$(wc -c < "$msu")
-for p in 97; do
+for p in 50 97; do
     bytes=$((size * p / 100))
     for cmd in ls info verify; do
         head -c "$bytes" "$msu" | "$MUMTOOL" "$cmd" - > "$work/out" 2> "$work/err"

@@ -951,3 +951,132 @@ Test(walk_check, cut_cabinets_are_refused_before_their_entries)
     cr_assert_eq(mum_walk_check_whole(ctx, "x.msu", &e), MUM_OK, "only containers are checked");
     mum_ctx_free(ctx);
 }
+
+/* The first event of a walk that is a file or a nested cabinet: its path. */
+static char *first_entry(const char *path, int *status)
+{
+    mum_walk *w;
+    char *first = NULL;
+    *status = mum_walk_open(&w, NULL, path, NULL, NULL);
+    if (*status != MUM_OK)
+        return NULL;
+    const mum_entry *e;
+    while ((*status = mum_walk_next(w, &e)) == MUM_OK && e)
+        if (!first && e->depth == 1)
+            first = strdup(e->path);
+    mum_walk_free(w);
+    return first;
+}
+
+/* An .msu cut inside the data of its first entry, a nested cabinet, still
+ * names that entry (the file table holds it) before the error: a listing
+ * shows what came before the damage, not nothing. */
+Test(walk, a_cut_in_a_nested_cabinets_data_still_gives_its_entry)
+{
+    char *path = fixture("Windows6.1-KB9999999-x64.msu");
+    size_t size;
+    unsigned char *data = slurp(path, &size);
+    int rc;
+    char *whole = first_entry(path, &rc);
+    cr_assert_eq(rc, MUM_OK);
+    cr_assert_str_eq(whole, "Windows6.1-KB9999999-x64.cab");
+    char tmp[] = "/tmp/mum-cut-XXXXXX";
+    int fd = mkstemp(tmp);
+    cr_assert(fd >= 0);
+    close(fd);
+    for (size_t cut = size / 2; cut < size * 3 / 4; cut += 7) {
+        FILE *f = fopen(tmp, "wb");
+        cr_assert_eq(fwrite(data, 1, cut, f), cut);
+        fclose(f);
+        char *got = first_entry(tmp, &rc);
+        cr_assert_neq(rc, MUM_OK, "cut at %zu walked clean", cut);
+        cr_assert_not_null(got, "cut at %zu: no entry before the error", cut);
+        cr_assert_str_eq(got, whole);
+        free(got);
+    }
+    unlink(tmp);
+    free(whole);
+    free(data);
+    free(path);
+}
+
+/* Makes `data` the process's standard input (a pipe, so nothing can seek
+ * or pread it); the test process is its own, so stdin is ours to replace. */
+static void stdin_from(const unsigned char *data, size_t size)
+{
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    cr_assert_lt(size, 60000u); /* fits the pipe's buffer: written before reading */
+    cr_assert_eq(write(p[1], data, size), (ssize_t)size);
+    close(p[1]);
+    cr_assert_eq(dup2(p[0], STDIN_FILENO), STDIN_FILENO);
+    close(p[0]);
+}
+
+/* "-" walks standard input as a stream: the same events as the file, and
+ * the signature of a signed cabinet (which cannot be read ahead from a
+ * pipe) digested in both algorithms, found and complete. */
+Test(walk, standard_input_is_walked_as_a_stream)
+{
+    const char *names[] = {"Windows6.1-KB9999999-x64.msu", "nested.cab", "sigfake.cab"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        char *path = fixture(names[k]);
+        size_t size;
+        unsigned char *data = slurp(path, &size);
+        char *from_file[64], *from_stdin[64];
+        size_t nfile = 0, nstdin = 0;
+        mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+        o.flags |= MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST;
+        bool sig_file = false, sig_stdin = false;
+        for (int pass = 0; pass < 2; pass++) {
+            if (pass)
+                stdin_from(data, size);
+            mum_walk *w;
+            mum_ctx *ctx;
+            mum_ctx_new(&ctx);
+            cr_assert_eq(mum_walk_open(&w, ctx, pass ? MUM_INPUT_STDIN : path, &o, NULL), MUM_OK, "%s",
+                         mum_ctx_message(ctx));
+            const mum_entry *e;
+            int rc;
+            while ((rc = mum_walk_next(w, &e)) == MUM_OK && e) {
+                char **list = pass ? from_stdin : from_file;
+                size_t *n = pass ? &nstdin : &nfile;
+                cr_assert_lt(*n, 64u);
+                cr_assert(asprintf(&list[(*n)++], "%d %s %llu", (int)e->kind, e->path,
+                                   (unsigned long long)e->size) > 0);
+                if (e->kind == MUM_ENTRY_CONTAINER_END && e->depth == 0 && e->signature &&
+                    e->signature->present) {
+                    bool *sig = pass ? &sig_stdin : &sig_file;
+                    *sig = true;
+                    if (pass)
+                        cr_assert(e->signature->sha1_valid && e->signature->sha256_valid,
+                                  "%s from a pipe: both digests", names[k]);
+                }
+            }
+            cr_assert_eq(rc, MUM_OK, "%s (%s): %s", names[k], pass ? "stdin" : "file", mum_ctx_message(ctx));
+            mum_walk_free(w);
+            mum_ctx_free(ctx);
+        }
+        cr_assert_eq(nfile, nstdin, "%s", names[k]);
+        for (size_t i = 0; i < nfile; i++) {
+            cr_assert_str_eq(from_stdin[i], from_file[i], "%s event %zu", names[k], i);
+            free(from_file[i]);
+            free(from_stdin[i]);
+        }
+        cr_assert_eq(sig_file, sig_stdin, "%s", names[k]);
+        free(data);
+        free(path);
+    }
+}
+
+/* What is not a cabinet on standard input is refused at offset 0, naming "-". */
+Test(walk, standard_input_that_is_not_a_cabinet)
+{
+    stdin_from((const unsigned char *)"hello", 5);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, ctx, MUM_INPUT_STDIN, NULL, NULL), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "-: at offset 0: not a cabinet"), "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+}
