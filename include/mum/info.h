@@ -64,6 +64,7 @@ typedef struct mum_info {
     mum_msu_unattend unattend;
     mum_info_container *containers; /* in the order they ended: the input last */
     size_t container_count;
+    bool complete;                  /* false: the walk failed; this is what came before */
 } mum_info;
 
 #define MUM_INFO_OPTIONS_VERSION 1
@@ -84,7 +85,11 @@ typedef struct mum_info_options {
  * signatures' verdicts, container.signature-malformed) go to `findings`.
  * Errors: those of mum_walk_run and mum_cab_signature_verify (the message
  * on ctx when they set one), MUM_ELIMIT (cabinets nested too deep),
- * MUM_ENOMEM, MUM_EINVAL; *out is NULL then.
+ * MUM_ENOMEM, MUM_EINVAL; *out is NULL then, except when the walk found
+ * the input damaged (MUM_EFORMAT, MUM_EIO, MUM_EUNSUPPORTED once it was
+ * open): *out then holds what was read before the damage, with complete
+ * false, containers not finished last-opened first and their signatures
+ * MUM_INFO_CHECK_INCOMPLETE, no signature verified; free it too.
  */
 MUM_EXTERN int mum_info_read(mum_info **out, mum_ctx *ctx, const char *input, const mum_info_options *opts,
                              mum_findings *findings);

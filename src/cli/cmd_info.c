@@ -290,6 +290,8 @@ static void print_json(info_state *s)
     json_init(&w, stdout);
     json_begin_object(&w);
     json_kv_string(&w, "input", s->input);
+    if (!in->complete) /* the input is damaged: what was read before (the error on stderr) */
+        json_kv_bool(&w, "complete", false);
     json_kv_string(&w, "kind", in->kind);
     json_kv_string(&w, "kb", in->kb);
     json_key(&w, "architectures");
@@ -453,6 +455,12 @@ int cmd_info(int argc, char **argv)
     cli_progress_done(&s.progress);
     int exit_rc;
     if (rc != MUM_OK) {
+        /* damaged input: what was read before the damage, then the error */
+        if (s.info && s.format == FORMAT_JSON)
+            print_json(&s);
+        else if (s.info)
+            print_text(&s);
+        fflush(stdout);
         exit_rc = mum_ctx_status(s.ctx) != MUM_OK ? cli_fail_ctx(s.ctx) : cli_fail("%s", mum_strerror(rc));
     } else {
         if (s.format == FORMAT_JSON)

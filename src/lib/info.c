@@ -127,6 +127,12 @@ static int open_container(info_state *s, const mum_entry *e)
     c->depth = e->depth;
     c->size = e->size;
     c->type = e->container;
+    if (e->cab && e->cab->signature_reserve && e->cab->signature_length) {
+        /* what the header promises, for a container the walk cannot finish */
+        c->sig.present = true;
+        c->sig.offset = e->cab->signature_offset;
+        c->sig.length = e->cab->signature_length;
+    }
     s->collectors[s->nopen] = col;
     s->others[s->nopen] = 0;
     s->open[s->nopen++] = c;
@@ -194,6 +200,33 @@ static int close_container(info_state *s, const mum_entry *e)
     info->containers[info->container_count++] = *c;
     mum__free(c);
     return rc;
+}
+
+/*
+ * The walk failed: the containers still open become the info's, innermost
+ * first (so the input is last, as when they end), with what was counted of
+ * them and their signature, promised by the header but not read, incomplete.
+ */
+static int keep_open_containers(info_state *s)
+{
+    mum_info *info = s->info;
+    while (s->nopen) {
+        mum_info_container *n =
+            mum__reallocarray(info->containers, info->container_count + 1, sizeof *n);
+        if (!n)
+            return MUM_ENOMEM;
+        info->containers = n;
+        s->nopen--;
+        mum_info_container *c = s->open[s->nopen];
+        mum_express_collector_free(s->collectors[s->nopen]);
+        c->has_signature = c->sig.present;
+        c->check = c->sig.present ? MUM_INFO_CHECK_INCOMPLETE : MUM_INFO_CHECK_NONE;
+        c->servicing = c->packages > 0;
+        c->payloads = s->others[s->nopen];
+        info->containers[info->container_count++] = *c;
+        mum__free(c);
+    }
+    return MUM_OK;
 }
 
 static int on_entry(void *ud, const mum_entry *e)
@@ -418,6 +451,10 @@ int mum_info_read(mum_info **out, mum_ctx *ctx, const char *input, const mum_inf
                                   .data = on_data,
                                   .entry_end = on_entry_end};
     int rc = mum_walk_run(ctx, input, &wo, &consumer, &s, findings);
+    /* damaged input: keep what was read before the damage (the walk's
+     * message stays on ctx; signatures that were read are not verified) */
+    bool partial = (rc == MUM_EFORMAT || rc == MUM_EIO || rc == MUM_EUNSUPPORTED) && s.nopen > 0 &&
+                   keep_open_containers(&s) == MUM_OK && conclude(&s) == MUM_OK;
     if (rc == MUM_OK)
         rc = check_signatures(&s);
     if (rc == MUM_OK)
@@ -432,9 +469,13 @@ int mum_info_read(mum_info **out, mum_ctx *ctx, const char *input, const mum_inf
     mum__free(s.name_archs);
     mum__free(s.cap_buf);
     if (rc != MUM_OK) {
-        mum_info_free(s.info);
+        if (partial)
+            *out = s.info; /* incomplete */
+        else
+            mum_info_free(s.info);
         return rc;
     }
+    s.info->complete = true;
     *out = s.info;
     return MUM_OK;
 }

@@ -6,8 +6,8 @@
 # the whole file - must exit 3 ("could not run: corrupt input") with one line
 # on standard error naming the cut file and an offset; ls lists what it read
 # before the damage (a prefix of the whole file's listing, all of it when
-# only the signature is cut, never empty when the file table is whole).
-# `cat` on a cut catalog does the same.
+# only the signature is cut, never empty when the file table is whole), and
+# so does info past the file table.  `cat` on a cut catalog does the same.
 set -u
 : "${MUMTOOL:?}"
 SRCDIR=${MUM_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -59,6 +59,14 @@ check_cut() { # file bytes label
         else
             report "not ok" "$what: exit $rc, $lines lines on stderr"
             sed 's/^/# /' "$work/err" | head -5
+        fi
+        if [ "$cmd" = info ] && [ "$label" != 1% ]; then
+            # what info read before the damage comes first, the input's kind too
+            if grep -q "^kind: " "$work/out" && grep -q "^cabinets:" "$work/out"; then
+                report ok "$what: shows what it read before the damage"
+            else
+                report "not ok" "$what: shows nothing of what it read"
+            fi
         fi
         if [ "$cmd" = ls ]; then
             # what ls printed is the start of the whole file's listing

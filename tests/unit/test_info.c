@@ -147,3 +147,28 @@ Test(info, errors_leave_nothing)
     cr_assert_str_eq(mum_info_signature_status(NULL), "none");
     mum_ctx_free(ctx);
 }
+
+/* A damaged input gives the error and, beside it, what was read before the
+ * damage: the input's container with the signature its header promises,
+ * incomplete, and complete false. */
+Test(info, a_cut_cabinet_gives_what_was_read_before_the_cut)
+{
+    const char *src = getenv("MUM_SRCDIR");
+    char *path = NULL;
+    cr_assert(asprintf(&path, "%s/tests/fixtures/containers/sigtrunc.cab", src ? src : "..") > 0);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_info *in = NULL;
+    cr_assert_eq(mum_info_read(&in, ctx, path, NULL, NULL), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "at offset 209: truncated"), "%s", mum_ctx_message(ctx));
+    cr_assert_not_null(in);
+    cr_assert_not(in->complete);
+    cr_assert_eq(in->container_count, 1);
+    const mum_info_container *top = &in->containers[0];
+    cr_assert_str_eq(top->path, "");
+    cr_assert(top->entries > 0);
+    cr_assert_str_eq(mum_info_signature_status(top), "incomplete");
+    mum_info_free(in);
+    mum_ctx_free(ctx);
+    free(path);
+}

@@ -141,10 +141,18 @@ Every express rule, broken once (the loop of copies twice):
   express-bad.cab!7: warning: no file of the index comes from this entry [express.unmapped-blob]
   [1]
 
-A cut signature: the file is corrupt, so info cannot run (exit 3), and
-the message names the file and where it ends:
+A cut signature: the file is corrupt, so info cannot finish (exit 3): it
+shows what it read before the cut, the signature the header promises as
+incomplete, then the message naming the file and where it ends:
 
   $ cd "$SRCDIR/tests/fixtures/containers" && mumtool info sigtrunc.cab 2>&1
+  input:         sigtrunc.cab
+  kind:          cabinet
+  kb:            (unknown)
+  architecture:  (unknown)
+  cabinets:
+    (input)
+      signature      present at offset 165, 64 bytes: incomplete
   mumtool: sigtrunc.cab: at offset 209: truncated: the file ends at 209 inside the cabinet's signature, which should end at 229
   [3]
 
