@@ -13,8 +13,8 @@ _mumtool_common='--format --quiet -q --verbose -v --color --progress --no-progre
 _mumtool_options()
 {
     case $1 in
-    verify) echo '--trust --no-default-trust --policy --output -o --at --no-matrix --fail-on' ;;
-    graph) echo '--no-files' ;;
+    verify) echo '--trust --no-default-trust --policy --output -o --at --no-matrix --fail-on --json' ;;
+    graph) echo '--no-files --json' ;;
     name) echo '--json --no-version --package' ;;
     rules) echo '--json' ;;
     cat) echo '--json --trust --no-default-trust --at --output -o --v1 --v2 --time --list-id --attr
@@ -24,7 +24,7 @@ _mumtool_options()
     info) echo '--json --trust --no-default-trust' ;;
     extract) echo '--directory -C --max-output --max-ratio --force --keep-going -k --no-descend' ;;
     trust) echo '--json --trust --no-default-trust' ;;
-    diff) echo '--old --new --output -o --fail-on --cross --list-kinds' ;;
+    diff) echo '--old --new --output -o --fail-on --cross --list-kinds --json' ;;
     esac
 }
 
