@@ -15,6 +15,12 @@
  * "on" takes a comma-separated list of platforms (x86, amd64, ia64, arm,
  * arm64, wow64) and may be left out to mean every platform.  The text after
  * '=' is the explanation the report shows.
+ *
+ *   [gate]
+ *   fail-on = warning        # error (default), warning, note or never
+ *
+ * The [gate] section sets the exit status threshold of `mumtool verify`
+ * (its --fail-on option wins over it).
  */
 #ifndef MUM_POLICY_H
 #define MUM_POLICY_H
@@ -66,6 +72,27 @@ MUM_EXTERN const char *mum_policy_expect(mum_policy *policy, mum_expect_kind kin
 /* Adds a policy.unused-expectation finding (with its file:line) for every
  * expectation nothing matched.  Errors: MUM_ENOMEM. */
 MUM_EXTERN int mum_policy_report_unused(const mum_policy *policy, mum_findings *findings);
+
+/* The lowest severity that fails a gate (mumtool verify's exit status). */
+typedef enum mum_fail_on {
+    MUM_FAIL_ON_UNSET,   /* not said: the caller's default (error) */
+    MUM_FAIL_ON_ERROR,
+    MUM_FAIL_ON_WARNING,
+    MUM_FAIL_ON_NOTE,    /* any finding that is not off */
+    MUM_FAIL_ON_NEVER    /* findings never fail the gate */
+} mum_fail_on;
+
+/* "error", "warning", "note" ("info" too) or "never" (case-insensitive).
+ * Errors: MUM_EINVAL. */
+MUM_EXTERN int mum_fail_on_parse(const char *text, mum_fail_on *out);
+/* "error", "warning", "note", "never"; "" for MUM_FAIL_ON_UNSET. */
+MUM_EXTERN const char *mum_fail_on_name(mum_fail_on fail_on);
+/* Whether findings fail a gate at `fail_on` (UNSET is taken for ERROR). */
+MUM_EXTERN bool mum_fail_on_fails(mum_fail_on fail_on, const mum_findings *findings);
+
+/* The [gate] section's fail-on, MUM_FAIL_ON_UNSET when it has none (or
+ * policy is NULL). */
+MUM_EXTERN mum_fail_on mum_policy_fail_on(const mum_policy *policy);
 
 /* The number of [severity] and [expect] entries, for reports. */
 MUM_EXTERN size_t mum_policy_severity_count(const mum_policy *policy);

@@ -35,6 +35,8 @@ static const char verify_help[] =
     "                        manual, POLICY FILES)\n"
     "      --format FORMAT   text (default), json, sarif or junit; --json is the\n"
     "                        same as --format json\n"
+    "      --fail-on LEVEL   the exit status threshold: error (default), warning,\n"
+    "                        note or never (also the policy's [gate] fail-on)\n"
     "  -o, --output FILE     write the report to FILE instead of standard output\n"
     "      --at TIME         evaluate certificate chains at TIME (YYYY-MM-DD,\n"
     "                        YYYY-MM-DDTHH:MM:SSZ or @SECONDS)\n"
@@ -44,10 +46,12 @@ static const char verify_help[] =
     "  -h, --help            show this help and exit\n"
     CLI_COMMON_HELP
     "\n"
-    "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error,\n"
-    "3 an input could not be read.\n";
+    "Exit status: 0 no finding at the --fail-on level or above (by default: no\n"
+    "errors, warnings allowed), 1 such findings, 2 usage error, 3 an input could\n"
+    "not be read.\n";
 
-enum { OPT_TRUST = 256, OPT_NO_DEFAULT_TRUST, OPT_POLICY, OPT_FORMAT, OPT_AT, OPT_NO_MATRIX, OPT_JSON };
+enum { OPT_TRUST = 256, OPT_NO_DEFAULT_TRUST, OPT_POLICY, OPT_FORMAT, OPT_AT, OPT_NO_MATRIX, OPT_JSON,
+       OPT_FAIL_ON };
 
 #ifndef __SANITIZE_ADDRESS__
 /* What cmd_verify leaves for the end of the process (see there). */
@@ -66,6 +70,7 @@ int cmd_verify(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"at", required_argument, NULL, OPT_AT},
         {"no-matrix", no_argument, NULL, OPT_NO_MATRIX},
+        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -76,6 +81,7 @@ int cmd_verify(int argc, char **argv)
     const char *policy_path = NULL, *output = NULL, *at = NULL;
     report_format format = REPORT_TEXT;
     report_options ro = {0};
+    mum_fail_on fail_on = MUM_FAIL_ON_UNSET;
     int c;
     optind = 0;
     opterr = 0;
@@ -112,6 +118,13 @@ int cmd_verify(int argc, char **argv)
         case 'o': output = optarg; break;
         case OPT_AT: at = optarg; break;
         case OPT_NO_MATRIX: ro.no_matrix = true; break;
+        case OPT_FAIL_ON:
+            if (mum_fail_on_parse(optarg, &fail_on) != MUM_OK) {
+                free(trust);
+                return cli_usage_error("verify", "verify: --fail-on '%s': the level is error, warning, "
+                                       "note or never", optarg);
+            }
+            break;
         case 'h': free(trust); return cli_help(verify_help);
         default:
             free(trust);
@@ -155,6 +168,12 @@ int cmd_verify(int argc, char **argv)
         rc = cli_fail_ctx(ctx);
         goto done;
     }
+    /* the command line wins over the policy, which wins over the default */
+    if (fail_on == MUM_FAIL_ON_UNSET)
+        fail_on = mum_policy_fail_on(policy);
+    if (fail_on == MUM_FAIL_ON_UNSET)
+        fail_on = MUM_FAIL_ON_ERROR;
+    ro.fail_on = fail_on;
     cli_progress progress;
     cli_progress_init(&progress, "verify");
     go.progress = cli_progress_graph_cb;
@@ -185,7 +204,7 @@ int cmd_verify(int argc, char **argv)
         rc = cli_fail("%s: write error", output ? output : "standard output");
         goto done;
     }
-    rc = mum_findings_count_at_least(findings, MUM_SEVERITY_ERROR) ? EXIT_FINDINGS : EXIT_CLEAN;
+    rc = mum_fail_on_fails(fail_on, findings) ? EXIT_FINDINGS : EXIT_CLEAN;
 done:
     if (out != stdout)
         fclose(out);

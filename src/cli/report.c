@@ -269,7 +269,8 @@ static void text_report(FILE *out, const mum_graph *g, const mum_verify_result *
         text_table(out, "Packages", m, m->packages, m->package_count, true);
     }
     text_findings(out, findings, o);
-    fprintf(out, "\n%s: %zu error%s, %zu warning%s, %zu note%s%s%s\n", c.errors ? "FAIL" : "PASS",
+    bool fails = mum_fail_on_fails(o->fail_on, findings);
+    fprintf(out, "\n%s: %zu error%s, %zu warning%s, %zu note%s%s%s\n", fails ? "FAIL" : "PASS",
             c.errors, c.errors == 1 ? "" : "s", c.warnings, c.warnings == 1 ? "" : "s", c.infos,
             c.infos == 1 ? "" : "s", o->policy_path ? "; policy " : "",
             o->policy_path ? o->policy_path : "");
@@ -319,7 +320,7 @@ static void json_report(FILE *out, const mum_graph *g, const mum_verify_result *
     json_kv_string(&w, "name", "mumtool");
     json_kv_string(&w, "version", mum_version_string());
     json_end_object(&w);
-    json_kv_string(&w, "result", c.errors ? "fail" : "pass");
+    json_kv_string(&w, "result", mum_fail_on_fails(o->fail_on, findings) ? "fail" : "pass");
     json_key(&w, "summary");
     json_begin_object(&w);
     json_kv_uint(&w, "errors", c.errors);
@@ -327,6 +328,7 @@ static void json_report(FILE *out, const mum_graph *g, const mum_verify_result *
     json_kv_uint(&w, "info", c.infos);
     json_kv_uint(&w, "trustAnchors", o->anchors);
     json_kv_string(&w, "policy", o->policy_path);
+    json_kv_string(&w, "failOn", mum_fail_on_name(o->fail_on ? o->fail_on : MUM_FAIL_ON_ERROR));
     json_end_object(&w);
     json_key(&w, "inputs");
     json_begin_array(&w);

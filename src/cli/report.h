@@ -25,6 +25,7 @@ typedef struct report_options {
     bool verbose;            /* text: every note, not three per rule */
     const char *policy_path; /* shown in the report */
     size_t anchors;          /* how many trust anchors (built-in, MUM_TRUST, --trust) */
+    mum_fail_on fail_on;     /* the gate: PASS/FAIL and "result" follow it (UNSET: error) */
 } report_options;
 
 void report_verify(FILE *out, report_format format, const mum_graph *g, const mum_verify_result *r,

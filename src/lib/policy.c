@@ -34,6 +34,7 @@ struct mum_policy {
     size_t nsev, capsev;
     expect_entry *exp;
     size_t nexp, capexp;
+    mum_fail_on fail_on;      /* [gate] fail-on */
 };
 
 static const char *const kind_names[MUM_EXPECT__COUNT] = {
@@ -67,6 +68,55 @@ void mum_policy_free(mum_policy *p)
     mum__free(p->exp);
     mum__free(p->file);
     mum__free(p);
+}
+
+/* ---- the gate ---- */
+
+static const char *const fail_on_names[] = {
+    [MUM_FAIL_ON_UNSET] = "",
+    [MUM_FAIL_ON_ERROR] = "error",
+    [MUM_FAIL_ON_WARNING] = "warning",
+    [MUM_FAIL_ON_NOTE] = "note",
+    [MUM_FAIL_ON_NEVER] = "never",
+};
+
+int mum_fail_on_parse(const char *text, mum_fail_on *out)
+{
+    if (!text)
+        return MUM_EINVAL;
+    /* "info" is the severity's other name (mum_severity_parse takes both) */
+    if (mum__ascii_strcasecmp(text, "info") == 0) {
+        *out = MUM_FAIL_ON_NOTE;
+        return MUM_OK;
+    }
+    for (size_t i = MUM_FAIL_ON_ERROR; i < MUM_ARRAY_LEN(fail_on_names); i++)
+        if (mum__ascii_strcasecmp(text, fail_on_names[i]) == 0) {
+            *out = (mum_fail_on)i;
+            return MUM_OK;
+        }
+    return MUM_EINVAL;
+}
+
+const char *mum_fail_on_name(mum_fail_on f)
+{
+    return (unsigned)f < MUM_ARRAY_LEN(fail_on_names) ? fail_on_names[f] : "?";
+}
+
+bool mum_fail_on_fails(mum_fail_on f, const mum_findings *findings)
+{
+    switch (f) {
+    case MUM_FAIL_ON_NEVER: return false;
+    case MUM_FAIL_ON_NOTE: return mum_findings_count_at_least(findings, MUM_SEVERITY_INFO) > 0;
+    case MUM_FAIL_ON_WARNING: return mum_findings_count_at_least(findings, MUM_SEVERITY_WARNING) > 0;
+    case MUM_FAIL_ON_UNSET:
+    case MUM_FAIL_ON_ERROR:
+    default: return mum_findings_count_at_least(findings, MUM_SEVERITY_ERROR) > 0;
+    }
+}
+
+mum_fail_on mum_policy_fail_on(const mum_policy *p)
+{
+    return p ? p->fail_on : MUM_FAIL_ON_UNSET;
 }
 
 /* ---- the parser ---- */
@@ -166,6 +216,21 @@ static int parse_severity(parser *ps, const char *ls, const char *s, const char 
     return MUM_OK;
 }
 
+static int parse_gate(parser *ps, const char *ls, const char *s, const char *eq, const char *end)
+{
+    const char *kend = trim_end(s, eq);
+    if ((size_t)(kend - s) != 7 || strncmp(s, "fail-on", 7) != 0)
+        return perr(ps, ls, s, "unknown gate setting \"%.*s\" (fail-on is known)", (int)(kend - s), s);
+    const char *v = skip_space(eq + 1, end);
+    const char *vend = trim_end(v, end);
+    char value[16] = "";
+    if ((size_t)(vend - v) < sizeof value)
+        memcpy(value, v, (size_t)(vend - v));
+    if (mum_fail_on_parse(value, &ps->p->fail_on) != MUM_OK)
+        return perr(ps, ls, v, "fail-on must be error, warning, note or never");
+    return MUM_OK;
+}
+
 static int parse_expect(parser *ps, const char *ls, const char *s, const char *eq, const char *end)
 {
     const char *cur = s, *w;
@@ -259,7 +324,7 @@ int mum_policy_parse(mum_ctx *ctx, const char *name, const char *text, size_t le
         mum_policy_free(ps.p);
         return mum__nomem(ctx);
     }
-    enum { NONE, SEVERITY, EXPECT } section = NONE;
+    enum { NONE, SEVERITY, EXPECT, GATE } section = NONE;
     if (len == 0) /* text may be NULL then, and NULL + 0 is undefined */
         text = "";
     const char *s = text, *end = text + len;
@@ -294,8 +359,10 @@ int mum_policy_parse(mum_ctx *ctx, const char *name, const char *text, size_t le
                 section = SEVERITY;
             } else if (pe - p == 8 && strncmp(p, "[expect]", 8) == 0) {
                 section = EXPECT;
+            } else if (pe - p == 6 && strncmp(p, "[gate]", 6) == 0) {
+                section = GATE;
             } else {
-                rc = perr(&ps, ls, p, "unknown section %.*s ([severity] and [expect] are known)",
+                rc = perr(&ps, ls, p, "unknown section %.*s ([severity], [expect] and [gate] are known)",
                           (int)(pe - p), p);
             }
         } else {
@@ -310,11 +377,13 @@ int mum_policy_parse(mum_ctx *ctx, const char *name, const char *text, size_t le
                 pe = trim_end(p, hash);
             const char *eq = memchr(p, '=', (size_t)(pe - p));
             if (section == NONE)
-                rc = perr(&ps, ls, p, "an entry before any section: start with [severity] or [expect]");
+                rc = perr(&ps, ls, p, "an entry before any section: start with [severity], [expect] or [gate]");
             else if (!eq)
                 rc = perr(&ps, ls, pe, "'=' is missing");
             else if (section == SEVERITY)
                 rc = parse_severity(&ps, ls, p, eq, pe);
+            else if (section == GATE)
+                rc = parse_gate(&ps, ls, p, eq, pe);
             else
                 rc = parse_expect(&ps, ls, p, eq, pe);
         }

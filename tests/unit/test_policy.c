@@ -129,6 +129,66 @@ Test(policy_errors, each_mistake_is_located)
     expect_error("[expect]\nmissing-package Foo =   \n", MUM_EFORMAT, 2, 22, "say why");
 }
 
+Test(policy, gate_sets_fail_on)
+{
+    mum_policy *p = parse_ok(sample);
+    cr_assert_eq(mum_policy_fail_on(p), MUM_FAIL_ON_UNSET);
+    mum_policy_free(p);
+    cr_assert_eq(mum_policy_fail_on(NULL), MUM_FAIL_ON_UNSET);
+    p = parse_ok("[gate]\nfail-on = warning   # a strict gate\n");
+    cr_assert_eq(mum_policy_fail_on(p), MUM_FAIL_ON_WARNING);
+    mum_policy_free(p);
+    /* the last one wins, and case does not matter */
+    p = parse_ok("[gate]\nfail-on = never\n[severity]\nidentity.bad-* = warning\n[gate]\nfail-on = NOTE\n");
+    cr_assert_eq(mum_policy_fail_on(p), MUM_FAIL_ON_NOTE);
+    cr_assert_eq(mum_policy_severity_count(p), 1);
+    mum_policy_free(p);
+}
+
+Test(policy, fail_on_names_and_thresholds)
+{
+    static const struct {
+        const char *text;
+        mum_fail_on f;
+    } ok[] = {{"error", MUM_FAIL_ON_ERROR}, {"warning", MUM_FAIL_ON_WARNING}, {"note", MUM_FAIL_ON_NOTE},
+              {"info", MUM_FAIL_ON_NOTE}, {"never", MUM_FAIL_ON_NEVER}, {"Warning", MUM_FAIL_ON_WARNING}};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        mum_fail_on f = MUM_FAIL_ON_UNSET;
+        cr_assert_eq(mum_fail_on_parse(ok[i].text, &f), MUM_OK, "%s", ok[i].text);
+        cr_assert_eq(f, ok[i].f, "%s", ok[i].text);
+    }
+    mum_fail_on f = MUM_FAIL_ON_WARNING;
+    cr_assert_eq(mum_fail_on_parse("", &f), MUM_EINVAL);
+    cr_assert_eq(mum_fail_on_parse("errors", &f), MUM_EINVAL);
+    cr_assert_eq(mum_fail_on_parse(NULL, &f), MUM_EINVAL);
+    cr_assert_eq(f, MUM_FAIL_ON_WARNING);
+    cr_assert_str_eq(mum_fail_on_name(MUM_FAIL_ON_NOTE), "note");
+    cr_assert_str_eq(mum_fail_on_name(MUM_FAIL_ON_UNSET), "");
+
+    mum_findings *fl;
+    cr_assert_eq(mum_findings_new(&fl), MUM_OK);
+    mum_location loc = {.input = "x"};
+    /* nothing at all: nothing fails, not even at note */
+    cr_assert_not(mum_fail_on_fails(MUM_FAIL_ON_NOTE, fl));
+    cr_assert_eq(mum_findings_add(fl, "identity.unknown-build-type", &loc, "w"), MUM_OK);
+    cr_assert_not(mum_fail_on_fails(MUM_FAIL_ON_UNSET, fl));
+    cr_assert_not(mum_fail_on_fails(MUM_FAIL_ON_ERROR, fl));
+    cr_assert(mum_fail_on_fails(MUM_FAIL_ON_WARNING, fl));
+    cr_assert(mum_fail_on_fails(MUM_FAIL_ON_NOTE, fl));
+    cr_assert_eq(mum_findings_add(fl, "identity.bad-token", &loc, "e"), MUM_OK);
+    cr_assert(mum_fail_on_fails(MUM_FAIL_ON_ERROR, fl));
+    cr_assert_not(mum_fail_on_fails(MUM_FAIL_ON_NEVER, fl));
+    mum_findings_free(fl);
+}
+
+Test(policy_errors, gate_mistakes_are_located)
+{
+    expect_error("[gate]\nfail-on = fatal\n", MUM_EFORMAT, 2, 11, "error, warning, note or never");
+    expect_error("[gate]\nfail-on =\n", MUM_EFORMAT, 2, 0, "error, warning, note or never");
+    expect_error("[gate]\nfail-at = error\n", MUM_EFORMAT, 2, 1, "unknown gate setting \"fail-at\"");
+    expect_error("[gate]\nfail-on error\n", MUM_EFORMAT, 2, 0, "'=' is missing");
+}
+
 Test(policy_errors, nul_bytes_and_limits)
 {
     mum_ctx *ctx;
