@@ -32,6 +32,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) MUM_PRINTF(2, 3);
 /* "mumtool: MESSAGE" and a newline on standard error. */
 void cli_verror(const char *fmt, va_list ap) MUM_PRINTF(1, 0);
 int cli_fail(const char *fmt, ...) MUM_PRINTF(1, 2);
+/* The message of the last cli_fail (without the "mumtool: "); "" if none. */
+const char *cli_last_failure(void);
 /* The failure recorded on ctx ("mumtool: file:line:col: reason"). */
 int cli_fail_ctx(const mum_ctx *ctx);
 void cli_warn(const char *fmt, ...) MUM_PRINTF(1, 2);

@@ -161,12 +161,24 @@ int cmd_verify(int argc, char **argv)
         }
         vo.has_time = true;
     }
-    if ((rc = cli_trust_load(trust, ntrust, builtin, &anchors)) != EXIT_CLEAN)
+    /* From here on every failure still writes a report (marked incomplete),
+     * so a pipeline's upload finds one: open the output first. */
+    if (output && !(out = fopen(output, "w"))) {
+        rc = cli_fail("%s: cannot write: %s", output, strerror(errno));
+        out = stdout;
         goto done;
+    }
+    ro.inputs = (const char *const *)argv + optind;
+    ro.ninputs = (size_t)(argc - optind);
+    ro.policy_path = policy_path;
+    if ((rc = cli_trust_load(trust, ntrust, builtin, &anchors)) != EXIT_CLEAN)
+        goto incomplete;
     rc = EXIT_FAIL;
+    ro.anchors = mum_trust_count(anchors);
     if (policy_path && mum_policy_load(ctx, policy_path, &policy) != MUM_OK) {
         rc = cli_fail_ctx(ctx);
-        goto done;
+        ro.failure_loc = mum_ctx_location(ctx);
+        goto incomplete;
     }
     /* the command line wins over the policy, which wins over the default */
     if (fail_on == MUM_FAIL_ON_UNSET)
@@ -178,33 +190,42 @@ int cmd_verify(int argc, char **argv)
     cli_progress_init(&progress, "verify");
     go.progress = cli_progress_graph_cb;
     go.progress_ud = &progress;
-    int lrc = mum_graph_build(&graph, ctx, (const char *const *)argv + optind, (size_t)(argc - optind),
-                              &go, findings);
+    int lrc = mum_graph_build(&graph, ctx, ro.inputs, ro.ninputs, &go, findings);
     cli_progress_done(&progress);
     if (lrc != MUM_OK) {
         rc = cli_fail_ctx(ctx);
-        goto done;
+        ro.failure_loc = mum_ctx_location(ctx);
+        goto incomplete;
     }
     vo.policy = policy;
     vo.anchors = anchors;
     if (mum_verify_graph(ctx, graph, &vo, findings, &result) != MUM_OK) {
         rc = cli_fail_ctx(ctx);
-        goto done;
+        ro.failure_loc = mum_ctx_location(ctx);
+        goto incomplete;
     }
     mum_findings_sort(findings);
-    if (output && !(out = fopen(output, "w"))) {
-        rc = cli_fail("%s: cannot write: %s", output, strerror(errno));
-        out = stdout;
-        goto done;
-    }
-    ro.policy_path = policy_path;
-    ro.anchors = mum_trust_count(anchors);
-    report_verify(out, format, graph, result, findings, &ro);
-    if (fflush(out) != 0 || ferror(out)) {
-        rc = cli_fail("%s: write error", output ? output : "standard output");
-        goto done;
-    }
     rc = mum_fail_on_fails(fail_on, findings) ? EXIT_FINDINGS : EXIT_CLEAN;
+    ro.exit_code = rc;
+    report_verify(out, format, graph, result, findings, &ro);
+    if (fflush(out) != 0 || ferror(out))
+        rc = cli_fail("%s: write error", output ? output : "standard output");
+    goto done;
+incomplete:
+    /* The report of what could be read, saying why it stops there.  On
+     * standard output only in the machine formats: a person reading text
+     * has the error on standard error already. */
+    if (out != stdout || format != REPORT_TEXT) {
+        ro.failure = cli_last_failure();
+        ro.exit_code = rc;
+        /* the findings so far, at the policy's severities (out of memory
+         * here leaves them at the defaults: the report is marked anyway) */
+        (void)mum_policy_apply_severities(policy, findings);
+        mum_findings_sort(findings);
+        report_verify(out, format, graph, result, findings, &ro);
+        if (fflush(out) != 0 || ferror(out))
+            cli_fail("%s: write error", output ? output : "standard output");
+    }
 done:
     if (out != stdout)
         fclose(out);

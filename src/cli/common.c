@@ -136,13 +136,25 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+/* The last cli_fail message, for reports that must say why they are
+ * incomplete (verify -o writes one whatever fails). */
+static char last_failure[1024];
+
 int cli_fail(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    vsnprintf(last_failure, sizeof last_failure, fmt, ap);
+    va_end(ap);
+    va_start(ap, fmt);
     cli_verror(fmt, ap);
     va_end(ap);
     return EXIT_FAIL;
+}
+
+const char *cli_last_failure(void)
+{
+    return last_failure;
 }
 
 int cli_fail_ctx(const mum_ctx *ctx)

@@ -95,7 +95,7 @@ static void text_inputs(FILE *out, const mum_graph *g, const mum_verify_result *
             if (!sig->present && *sig->container)
                 continue;
             const char *signer = NULL;
-            const mum_sig_result *verdict = sig->present ? mum_verify_signature(r, i, s, &signer) : NULL;
+            const mum_sig_result *verdict = sig->present && r ? mum_verify_signature(r, i, s, &signer) : NULL;
             char buf[192];
             fprintf(out, "  %-*s  signature of %s: %s%s%s\n", (int)w, "",
                     *sig->container ? sig->container : "the input", sig_text(verdict, buf, sizeof buf),
@@ -260,17 +260,24 @@ static void text_report(FILE *out, const mum_graph *g, const mum_verify_result *
                         const mum_findings *findings, const report_options *o)
 {
     counts c = count_findings(findings);
-    fprintf(out, "mumtool verify: %zu input%s\n", mum_graph_input_count(g),
-            mum_graph_input_count(g) == 1 ? "" : "s");
-    text_inputs(out, g, r);
-    const mum_matrix *m = mum_verify_matrix(r);
+    size_t nin = g ? mum_graph_input_count(g) : o->ninputs;
+    fprintf(out, "mumtool verify: %zu input%s\n", nin, nin == 1 ? "" : "s");
+    if (g)
+        text_inputs(out, g, r);
+    else
+        for (size_t i = 0; i < o->ninputs; i++)
+            fprintf(out, "  %s\n", o->inputs[i]);
+    const mum_matrix *m = r ? mum_verify_matrix(r) : NULL;
     if (!o->no_matrix && !o->quiet && m && m->columns) {
         text_table(out, "Components", m, m->components, m->component_count, false);
         text_table(out, "Packages", m, m->packages, m->package_count, true);
     }
     text_findings(out, findings, o);
     bool fails = mum_fail_on_fails(o->fail_on, findings);
-    fprintf(out, "\n%s: %zu error%s, %zu warning%s, %zu note%s%s%s\n", fails ? "FAIL" : "PASS",
+    if (o->failure)
+        fprintf(out, "\nINCOMPLETE: %s\n", o->failure);
+    fprintf(out, "\n%s: %zu error%s, %zu warning%s, %zu note%s%s%s\n",
+            o->failure ? "ERROR (incomplete)" : fails ? "FAIL" : "PASS",
             c.errors, c.errors == 1 ? "" : "s", c.warnings, c.warnings == 1 ? "" : "s", c.infos,
             c.infos == 1 ? "" : "s", o->policy_path ? "; policy " : "",
             o->policy_path ? o->policy_path : "");
@@ -307,6 +314,24 @@ void report_json_matrix_rows(json_writer *w, const mum_matrix *m, const mum_matr
     json_end_array(w);
 }
 
+/* "location": {...} of a failure, as findings have it. */
+static void json_failure_location(json_writer *w, const mum_location *loc)
+{
+    json_key(w, "location");
+    json_begin_object(w);
+    if (loc && loc->input)
+        json_kv_string(w, "input", loc->input);
+    if (loc && loc->entry && *loc->entry)
+        json_kv_string(w, "entry", loc->entry);
+    if (loc && loc->line)
+        json_kv_uint(w, "line", loc->line);
+    if (loc && loc->line && loc->column)
+        json_kv_uint(w, "column", loc->column);
+    if (loc && loc->has_offset)
+        json_kv_uint(w, "offset", loc->offset);
+    json_end_object(w);
+}
+
 static void json_report(FILE *out, const mum_graph *g, const mum_verify_result *r,
                         const mum_findings *findings, const report_options *o)
 {
@@ -320,7 +345,17 @@ static void json_report(FILE *out, const mum_graph *g, const mum_verify_result *
     json_kv_string(&w, "name", "mumtool");
     json_kv_string(&w, "version", mum_version_string());
     json_end_object(&w);
-    json_kv_string(&w, "result", mum_fail_on_fails(o->fail_on, findings) ? "fail" : "pass");
+    json_kv_bool(&w, "complete", !o->failure);
+    if (o->failure) {
+        json_key(&w, "error");
+        json_begin_object(&w);
+        json_kv_string(&w, "message", o->failure);
+        json_failure_location(&w, o->failure_loc);
+        json_end_object(&w);
+    }
+    json_kv_string(&w, "result", o->failure                                  ? "error"
+                                 : mum_fail_on_fails(o->fail_on, findings) ? "fail"
+                                                                            : "pass");
     json_key(&w, "summary");
     json_begin_object(&w);
     json_kv_uint(&w, "errors", c.errors);
@@ -332,7 +367,7 @@ static void json_report(FILE *out, const mum_graph *g, const mum_verify_result *
     json_end_object(&w);
     json_key(&w, "inputs");
     json_begin_array(&w);
-    for (size_t i = 0; i < mum_graph_input_count(g); i++) {
+    for (size_t i = 0; g && i < mum_graph_input_count(g); i++) {
         const mum_graph_input *in = mum_graph_input_at(g, i);
         json_begin_object(&w);
         cli_json_input_fields(&w, in);
@@ -348,7 +383,7 @@ static void json_report(FILE *out, const mum_graph *g, const mum_verify_result *
             json_kv_string(&w, "container", sig->container);
             json_kv_bool(&w, "present", sig->present);
             const char *signer = NULL;
-            const mum_sig_result *verdict = sig->present ? mum_verify_signature(r, i, s, &signer) : NULL;
+            const mum_sig_result *verdict = sig->present && r ? mum_verify_signature(r, i, s, &signer) : NULL;
             if (verdict) {
                 json_kv_string(&w, "status", mum_sig_status_name(verdict->status));
                 if (verdict->status == MUM_SIG_INTEGRITY_FAILED)
@@ -363,7 +398,7 @@ static void json_report(FILE *out, const mum_graph *g, const mum_verify_result *
         json_end_object(&w);
     }
     json_end_array(&w);
-    const mum_matrix *m = mum_verify_matrix(r);
+    const mum_matrix *m = r ? mum_verify_matrix(r) : NULL;
     json_key(&w, "matrix");
     json_begin_object(&w);
     json_key(&w, "platforms");
@@ -424,11 +459,87 @@ static size_t artifact_of(artifacts *a, const char *uri, size_t parent)
     return a->n++;
 }
 
-static void sarif_report(FILE *out, const mum_graph *g, const mum_findings *findings)
+/* A SARIF location object of a finding or a notification (art: the index
+ * of its artifact, SIZE_MAX if none). */
+static void sarif_location(json_writer *w, const mum_location *loc, size_t art)
+{
+    json_begin_object(w);
+    json_key(w, "physicalLocation");
+    json_begin_object(w);
+    json_key(w, "artifactLocation");
+    json_begin_object(w);
+    json_kv_string(w, "uri", loc->entry && *loc->entry ? loc->entry : loc->input);
+    if (art != SIZE_MAX)
+        json_kv_uint(w, "index", art);
+    json_end_object(w);
+    if (loc->line) {
+        json_key(w, "region");
+        json_begin_object(w);
+        json_kv_uint(w, "startLine", loc->line);
+        if (loc->column)
+            json_kv_uint(w, "startColumn", loc->column);
+        json_end_object(w);
+    } else if (loc->has_offset) {
+        json_key(w, "region");
+        json_begin_object(w);
+        json_kv_uint(w, "byteOffset", loc->offset);
+        json_end_object(w);
+    }
+    json_end_object(w);
+    json_end_object(w);
+}
+
+/* The index of loc's artifact (its entry's, under its input), SIZE_MAX if none. */
+static size_t sarif_artifact(artifacts *a, const mum_location *loc)
+{
+    size_t art = artifact_of(a, loc->input, SIZE_MAX);
+    if (loc->entry && *loc->entry && art != SIZE_MAX)
+        art = artifact_of(a, loc->entry, art);
+    return art;
+}
+
+/* invocations[0]: whether the run read and judged everything, and if not,
+ * what stopped it as a tool execution notification (code scanning shows
+ * those, where a missing file would only fail the upload). */
+static void sarif_invocation(json_writer *w, artifacts *a, const report_options *o)
+{
+    json_key(w, "invocations");
+    json_begin_array(w);
+    json_begin_object(w);
+    json_kv_bool(w, "executionSuccessful", !o->failure);
+    json_kv_int(w, "exitCode", o->exit_code);
+    if (o->failure) {
+        json_key(w, "toolExecutionNotifications");
+        json_begin_array(w);
+        json_begin_object(w);
+        json_kv_string(w, "level", "error");
+        json_key(w, "message");
+        json_begin_object(w);
+        json_kv_string(w, "text", o->failure);
+        json_end_object(w);
+        if (o->failure_loc && o->failure_loc->input) {
+            json_key(w, "locations");
+            json_begin_array(w);
+            sarif_location(w, o->failure_loc, sarif_artifact(a, o->failure_loc));
+            json_end_array(w);
+        }
+        json_end_object(w);
+        json_end_array(w);
+    }
+    json_end_object(w);
+    json_end_array(w);
+}
+
+static void sarif_report(FILE *out, const mum_graph *g, const mum_findings *findings,
+                         const report_options *o)
 {
     artifacts a = {0};
-    for (size_t i = 0; i < mum_graph_input_count(g); i++)
-        artifact_of(&a, mum_graph_input_at(g, i)->path, SIZE_MAX);
+    if (g)
+        for (size_t i = 0; i < mum_graph_input_count(g); i++)
+            artifact_of(&a, mum_graph_input_at(g, i)->path, SIZE_MAX);
+    else
+        for (size_t i = 0; i < o->ninputs; i++)
+            artifact_of(&a, o->inputs[i], SIZE_MAX);
     json_writer w;
     json_init(&w, out);
     json_begin_object(&w);
@@ -469,6 +580,7 @@ static void sarif_report(FILE *out, const mum_graph *g, const mum_findings *find
     json_end_array(&w);
     json_end_object(&w);
     json_end_object(&w);
+    sarif_invocation(&w, &a, o);
     json_key(&w, "results");
     json_begin_array(&w);
     for (size_t i = 0; i < mum_findings_count(findings); i++) {
@@ -487,35 +599,9 @@ static void sarif_report(FILE *out, const mum_graph *g, const mum_findings *find
         json_kv_string(&w, "text", f->message);
         json_end_object(&w);
         if (f->loc.input) {
-            size_t art = artifact_of(&a, f->loc.input, SIZE_MAX);
-            if (f->loc.entry && *f->loc.entry && art != SIZE_MAX)
-                art = artifact_of(&a, f->loc.entry, art);
             json_key(&w, "locations");
             json_begin_array(&w);
-            json_begin_object(&w);
-            json_key(&w, "physicalLocation");
-            json_begin_object(&w);
-            json_key(&w, "artifactLocation");
-            json_begin_object(&w);
-            json_kv_string(&w, "uri", f->loc.entry && *f->loc.entry ? f->loc.entry : f->loc.input);
-            if (art != SIZE_MAX)
-                json_kv_uint(&w, "index", art);
-            json_end_object(&w);
-            if (f->loc.line) {
-                json_key(&w, "region");
-                json_begin_object(&w);
-                json_kv_uint(&w, "startLine", f->loc.line);
-                if (f->loc.column)
-                    json_kv_uint(&w, "startColumn", f->loc.column);
-                json_end_object(&w);
-            } else if (f->loc.has_offset) {
-                json_key(&w, "region");
-                json_begin_object(&w);
-                json_kv_uint(&w, "byteOffset", f->loc.offset);
-                json_end_object(&w);
-            }
-            json_end_object(&w);
-            json_end_object(&w);
+            sarif_location(&w, &f->loc, sarif_artifact(&a, &f->loc));
             json_end_array(&w);
         }
         if (f->rule->hresult) {
@@ -589,7 +675,7 @@ void report_xml_text(FILE *out, const char *s)
  * (every one of them listed), one with warnings or notes passes with them in
  * system-out, the others pass.  Rules are grouped in test suites by module.
  */
-static void junit_report(FILE *out, const mum_findings *findings)
+static void junit_report(FILE *out, const mum_findings *findings, const report_options *o)
 {
     size_t nrules = mum_rule_count(), failed_rules = 0;
     for (size_t i = 0; i < nrules; i++)
@@ -601,8 +687,22 @@ static void junit_report(FILE *out, const mum_findings *findings)
             }
         }
     fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fprintf(out, "<testsuites name=\"mumtool verify\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n",
-            nrules, failed_rules);
+    fprintf(out, "<testsuites name=\"mumtool verify\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\">\n",
+            nrules + (o->failure != NULL), failed_rules, o->failure != NULL);
+    if (o->failure) {
+        /* the run itself, as a test case in error: CI shows why the rules
+         * below are incomplete instead of finding no report at all */
+        fputs("  <testsuite name=\"mumtool.run\" tests=\"1\" failures=\"0\" errors=\"1\">\n"
+              "    <testcase classname=\"mumtool.run\" name=\"read the inputs\">\n"
+              "      <error type=\"could-not-run\" message=\"",
+              out);
+        report_xml_text(out, o->failure);
+        fputs("\">", out);
+        report_xml_text(out, o->failure);
+        fputs("\n(the findings below are those of what could be read)</error>\n"
+              "    </testcase>\n  </testsuite>\n",
+              out);
+    }
     size_t i = 0;
     while (i < nrules) {
         const char *module = mum_rule_at(i)->id;
@@ -682,7 +782,7 @@ void report_verify(FILE *out, report_format format, const mum_graph *g, const mu
     switch (format) {
     case REPORT_TEXT: text_report(out, g, r, findings, o); break;
     case REPORT_JSON: json_report(out, g, r, findings, o); break;
-    case REPORT_SARIF: sarif_report(out, g, findings); break;
-    case REPORT_JUNIT: junit_report(out, findings); break;
+    case REPORT_SARIF: sarif_report(out, g, findings, o); break;
+    case REPORT_JUNIT: junit_report(out, findings, o); break;
     }
 }

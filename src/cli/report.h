@@ -26,8 +26,18 @@ typedef struct report_options {
     const char *policy_path; /* shown in the report */
     size_t anchors;          /* how many trust anchors (built-in, MUM_TRUST, --trust) */
     mum_fail_on fail_on;     /* the gate: PASS/FAIL and "result" follow it (UNSET: error) */
+    int exit_code;           /* the exit status the command ends with (SARIF's invocation) */
+    /* An incomplete report: the one-line error that stopped the work (NULL
+     * when everything was read and judged) and where it happened (NULL when
+     * nowhere in particular); the inputs as named, for when there is no graph. */
+    const char *failure;
+    const mum_location *failure_loc;
+    const char *const *inputs;
+    size_t ninputs;
 } report_options;
 
+/* g and r may be NULL (the work stopped before them: o->failure says why);
+ * the report then holds what there is, marked incomplete. */
 void report_verify(FILE *out, report_format format, const mum_graph *g, const mum_verify_result *r,
                    const mum_findings *findings, const report_options *o);
 

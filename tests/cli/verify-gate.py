@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """mumtool verify as a CI gate (TAP): --fail-on and the policy's [gate]
-fail-on choose the exit status threshold (the command line wins)."""
+fail-on choose the exit status threshold (the command line wins); a report
+asked for with -o is written whatever happens after the arguments are
+parsed (an input cut short, a missing policy or anchor file), marked
+incomplete in every format, with the exit status still 3."""
 import glob
 import json
 import atexit
@@ -8,6 +11,7 @@ import os
 import shutil
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from taplib import Tap, mumtool, mumtool_json, srcdir  # noqa: E402
@@ -76,5 +80,128 @@ rc, out, err = mumtool("verify", *CLEAN, "--fail-on")
 t.ok(rc == 2, "--fail-on without a value: usage error", (rc, err))
 rc, out, err = mumtool("verify", "--help")
 t.ok(rc == 0 and "--fail-on LEVEL" in out, "--help documents --fail-on", out)
+
+
+# ---- reports are always written ------------------------------------------------
+# A sample MSU cut in the middle, made here from the committed sample.
+with open(CLEAN[2], "rb") as f:
+    whole = f.read()
+cut = os.path.join(work, "cut.msu")
+with open(cut, "wb") as f:
+    f.write(whole[:len(whole) // 2])
+try:
+    import jsonschema
+    verify_schema = json.load(open(os.path.join(srcdir(), "schemas", "verify-report.schema.json")))
+except ImportError:
+    jsonschema = None
+
+
+def report(fmt, *args):
+    """verify --format fmt -o FILE args: (exit status, the file's text or None, stderr)."""
+    path = os.path.join(work, "report." + fmt)
+    if os.path.exists(path):
+        os.unlink(path)
+    rc, out, err = mumtool("verify", "--format", fmt, "-o", path, *args)
+    text = open(path, encoding="utf-8").read() if os.path.exists(path) else None
+    return rc, text, err
+
+
+def load(text):
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return None
+
+
+rc, text, err = report("sarif", cut)
+sarif = load(text)
+inv = sarif and sarif["runs"][0].get("invocations", [{}])[0]
+t.ok(rc == 3 and "cut.msu" in err and "offset" in err, "cut MSU: exit 3, the error on stderr names the file and offset",
+     (rc, err))
+t.ok(bool(inv) and inv.get("executionSuccessful") is False and inv.get("exitCode") == 3,
+     "cut MSU: the SARIF is written, invocations[0].executionSuccessful false, exitCode 3", text and text[:1500])
+notes = inv.get("toolExecutionNotifications", []) if inv else []
+loc = notes[0]["locations"][0]["physicalLocation"] if notes and notes[0].get("locations") else {}
+t.ok(len(notes) == 1 and notes[0]["level"] == "error" and "cut.msu" in notes[0]["message"]["text"] and
+     "offset" in notes[0]["message"]["text"] and loc.get("artifactLocation", {}).get("uri") == cut and
+     isinstance(loc.get("region", {}).get("byteOffset"), int) and notes[0]["message"]["text"] in err,
+     "cut MSU: one toolExecutionNotification with the error line, the file and its byte offset", notes)
+
+rc, text, err = report("junit", cut)
+try:
+    root = ET.fromstring(text or "")
+except ET.ParseError as e:
+    root = None
+    err += "\nnot XML: %s" % e
+errors = root.findall(".//testcase/error") if root is not None else []
+t.ok(rc == 3 and root is not None and root.get("errors") == "1" and len(errors) == 1 and
+     "cut.msu" in errors[0].get("message", "") and "offset" in errors[0].get("message", ""),
+     "cut MSU: the JUnit is written, with one test case in <error> naming the file and offset",
+     (rc, err, (text or "")[:800]))
+
+rc, text, err = report("json", cut)
+rep = load(text)
+t.ok(rc == 3 and rep and rep.get("complete") is False and rep.get("result") == "error" and
+     "cut.msu" in rep.get("error", {}).get("message", "") and
+     rep.get("error", {}).get("location", {}).get("input") == cut and "offset" in rep["error"]["location"],
+     "cut MSU: the JSON is written, complete false, with the error and its location", (rc, err, (text or "")[:800]))
+if jsonschema:
+    try:
+        jsonschema.validate(rep, verify_schema)
+        t.ok(True, "the incomplete JSON report validates against schemas/verify-report.schema.json")
+    except jsonschema.ValidationError as e:
+        t.ok(False, "the incomplete JSON report validates against schemas/verify-report.schema.json", str(e)[:800])
+else:
+    t.skip("the incomplete JSON report validates against its schema", "python3-jsonschema is not installed")
+
+rc, text, err = report("text", cut)
+t.ok(rc == 3 and text is not None and "INCOMPLETE: " in text and "cut.msu" in text,
+     "cut MSU: the text report is written too, saying it is incomplete and why", (rc, text, err))
+rc, out, err = mumtool("verify", cut)
+t.ok(rc == 3 and out == "", "cut MSU, text on standard output: nothing there (the error is on stderr)", (out, err))
+rc, out, err = mumtool("verify", "--format", "sarif", CLEAN[0], cut)
+sarif = load(out)
+t.ok(rc == 3 and sarif and sarif["runs"][0]["invocations"][0]["executionSuccessful"] is False and
+     len(sarif["runs"][0]["artifacts"]) == 2,
+     "a good and a cut input, SARIF on standard output: incomplete, both inputs as artifacts", (rc, out[:600], err))
+
+# what fails before the inputs are read writes a report too
+rc, text, err = report("sarif", "--policy", os.path.join(work, "no-such.policy"), *CLEAN)
+inv = (load(text) or {"runs": [{}]})["runs"][0].get("invocations", [{}])[0]
+t.ok(rc == 3 and inv.get("executionSuccessful") is False and
+     "no-such.policy" in inv.get("toolExecutionNotifications", [{}])[0].get("message", {}).get("text", ""),
+     "a missing policy file: SARIF written, naming it", (rc, err, text and text[-800:]))
+rc, text, err = report("json", "--policy", bad, *CLEAN)
+rep = load(text)
+t.ok(rc == 3 and rep and rep["complete"] is False and rep["error"]["location"].get("line") == 2 and
+     rep["error"]["location"].get("column") == 11,
+     "a bad policy file: JSON written, with the policy's line and column", (rc, err, text))
+rc, text, err = report("junit", "--trust", os.path.join(work, "no-such.pem"), *CLEAN)
+t.ok(rc == 3 and text and "<error" in text and "no-such.pem" in text,
+     "a missing --trust file: JUnit written with its error", (rc, err, text and text[:600]))
+rc, text, err = report("sarif", os.path.join(work, "no-such.msu"))
+inv = (load(text) or {"runs": [{}]})["runs"][0].get("invocations", [{}])[0]
+t.ok(rc == 3 and inv.get("executionSuccessful") is False, "a missing input: SARIF written", (rc, err, text))
+rc, out, err = mumtool("verify", "-o", os.path.join(work, "no-such-dir", "r.sarif"), *CLEAN)
+t.ok(rc == 3 and "no-such-dir/r.sarif: cannot write" in err, "an output that cannot be created: exit 3, said",
+     (rc, err))
+
+# complete runs say so
+rc, text, err = report("sarif", *CLEAN)
+inv = (load(text) or {"runs": [{}]})["runs"][0].get("invocations", [{}])[0]
+t.ok(rc == 0 and inv.get("executionSuccessful") is True and inv.get("exitCode") == 0 and
+     "toolExecutionNotifications" not in inv,
+     "good samples: SARIF invocations[0].executionSuccessful true, exitCode 0, no notification", (rc, err, inv))
+rc, text, err = report("sarif", *BROKEN)
+inv = (load(text) or {"runs": [{}]})["runs"][0].get("invocations", [{}])[0]
+t.ok(rc == 1 and inv.get("executionSuccessful") is True and inv.get("exitCode") == 1,
+     "findings are no failure to run: executionSuccessful true, exitCode 1", (rc, err, inv))
+rc, text, err = report("json", *CLEAN)
+rep = load(text)
+t.ok(rc == 0 and rep and rep["complete"] is True and "error" not in rep, "good samples: JSON complete true",
+     (rc, err))
+rc, text, err = report("junit", *CLEAN)
+t.ok(rc == 0 and text and "<error" not in text and 'errors="0"' in text, "good samples: JUnit without <error>",
+     (rc, err))
 
 t.done()
