@@ -530,6 +530,34 @@ static void sarif_invocation(json_writer *w, artifacts *a, const report_options 
     json_end_array(w);
 }
 
+#ifdef MUM_DOCDIR
+/* A rule's helpUri: its section of the installed doc/windows-semantics.md
+ * (make install puts it in $(docdir)), as a file: URI with the anchor a
+ * Markdown renderer gives the heading "### `rule.id`" (the id without its
+ * dots).  No made-up web host: without a docdir there is no helpUri. */
+static void sarif_help_uri(json_writer *w, const char *rule_id)
+{
+    static const char unreserved[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/";
+    char uri[2048];
+    size_t n = 0;
+    n += (size_t)snprintf(uri, sizeof uri, "file://");
+    for (const char *p = MUM_DOCDIR; *p && n + 4 < sizeof uri; p++) {
+        if (strchr(unreserved, *p))
+            uri[n++] = *p;
+        else
+            n += (size_t)snprintf(uri + n, sizeof uri - n, "%%%02X", (unsigned char)*p);
+    }
+    n += (size_t)snprintf(uri + n, n < sizeof uri ? sizeof uri - n : 0, "/windows-semantics.md#");
+    for (const char *p = rule_id; *p && n + 1 < sizeof uri; p++)
+        if (*p != '.')
+            uri[n++] = *p;
+    if (n >= sizeof uri)
+        return; /* a docdir this long is not worth a truncated link */
+    uri[n] = '\0';
+    json_kv_string(w, "helpUri", uri);
+}
+#endif
+
 static void sarif_report(FILE *out, const mum_graph *g, const mum_findings *findings,
                          const report_options *o)
 {
@@ -554,7 +582,6 @@ static void sarif_report(FILE *out, const mum_graph *g, const mum_findings *find
     json_begin_object(&w);
     json_kv_string(&w, "name", "mumtool");
     json_kv_string(&w, "semanticVersion", mum_version_string());
-    json_kv_string(&w, "informationUri", "https://mumtool.invalid/");
     json_key(&w, "rules");
     json_begin_array(&w);
     for (size_t i = 0; i < mum_rule_count(); i++) {
@@ -569,6 +596,9 @@ static void sarif_report(FILE *out, const mum_graph *g, const mum_findings *find
         json_begin_object(&w);
         json_kv_string(&w, "level", sarif_level(rule->severity));
         json_end_object(&w);
+#ifdef MUM_DOCDIR
+        sarif_help_uri(&w, rule->id);
+#endif
         if (rule->hresult) {
             json_key(&w, "properties");
             json_begin_object(&w);
