@@ -380,6 +380,7 @@ static void json_report(FILE *out, const mum_diff_result *r, const mum_graph *og
     json_begin_object(&w);
     json_kv_string(&w, "tool", "mumtool diff");
     json_kv_string(&w, "version", PACKAGE_VERSION);
+    json_kv_bool(&w, "complete", true);
     json_kv_bool(&w, "identical", mum_diff_change_count(r) == 0);
     json_key(&w, "summary");
     json_begin_object(&w);
@@ -690,6 +691,88 @@ static int build(mum_ctx *ctx, const args *a, mum_graph **out)
     return rc;
 }
 
+/*
+ * The report of a diff that could not run to the end (an input that could
+ * not be read, ...), so that -o always leaves a report for a pipeline to
+ * pick up: JSON with "complete": false and the error, an HTML page saying
+ * it, a text line.  msg is the line printed on standard error.
+ */
+static void incomplete_report(FILE *out, diff_format format, const char *msg, const mum_location *loc)
+{
+    if (format == OUT_JSON) {
+        json_writer w;
+        json_init(&w, out);
+        json_begin_object(&w);
+        json_kv_string(&w, "tool", "mumtool diff");
+        json_kv_string(&w, "version", PACKAGE_VERSION);
+        json_kv_bool(&w, "complete", false);
+        json_key(&w, "error");
+        json_begin_object(&w);
+        json_kv_string(&w, "message", msg);
+        json_key(&w, "location");
+        json_begin_object(&w);
+        if (loc && loc->input)
+            json_kv_string(&w, "input", loc->input);
+        if (loc && loc->entry && *loc->entry)
+            json_kv_string(&w, "entry", loc->entry);
+        if (loc && loc->line)
+            json_kv_uint(&w, "line", loc->line);
+        if (loc && loc->line && loc->column)
+            json_kv_uint(&w, "column", loc->column);
+        if (loc && loc->has_offset)
+            json_kv_uint(&w, "offset", loc->offset);
+        json_end_object(&w);
+        json_end_object(&w);
+        json_kv_bool(&w, "identical", false);
+        json_key(&w, "summary");
+        json_begin_object(&w);
+        json_kv_uint(&w, "changes", 0);
+        json_key(&w, "kinds");
+        json_begin_object(&w);
+        json_end_object(&w);
+        json_key(&w, "flags");
+        json_begin_object(&w);
+        json_kv_uint(&w, "downgrade", 0);
+        json_kv_uint(&w, "unversioned-change", 0);
+        json_end_object(&w);
+        json_end_object(&w);
+        json_key(&w, "pairs");
+        json_begin_array(&w);
+        json_end_array(&w);
+        json_key(&w, "changes");
+        json_begin_array(&w);
+        json_end_array(&w);
+        for (int side = 0; side < 2; side++) {
+            json_key(&w, side ? "new" : "old");
+            json_begin_object(&w);
+            json_key(&w, "inputs");
+            json_begin_array(&w);
+            json_end_array(&w);
+            json_key(&w, "matrix");
+            json_begin_object(&w);
+            static const char *const keys[] = {"platforms", "components", "packages"};
+            for (size_t k = 0; k < 3; k++) {
+                json_key(&w, keys[k]);
+                json_begin_array(&w);
+                json_end_array(&w);
+            }
+            json_end_object(&w);
+            json_end_object(&w);
+        }
+        json_end_object(&w);
+        json_finish(&w);
+    } else if (format == OUT_HTML) {
+        fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+              "<title>mumtool diff: incomplete</title></head><body>\n"
+              "<h1>mumtool diff: incomplete</h1>\n<p class=\"error\">",
+              out);
+        html_text(out, msg);
+        fputs("</p>\n</body></html>\n", out);
+    } else {
+        fprintf(out, "INCOMPLETE: %s\n", msg);
+    }
+}
+
 int cmd_diff(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -815,14 +898,20 @@ int cmd_diff(int argc, char **argv)
         rc = cli_fail("out of memory");
         goto done;
     }
-    if (build(ctx, &olds, &og) != MUM_OK || build(ctx, &news, &ng) != MUM_OK ||
-        mum_diff_graphs(&res, ctx, og, ng, &dopts) != MUM_OK) {
-        rc = cli_fail_ctx(ctx);
-        goto free_all;
-    }
+    /* opened first: whatever fails from here on, -o gets a report */
     if (output && !(out = fopen(output, "w"))) {
         rc = cli_fail("%s: cannot write: %s", output, strerror(errno));
         out = stdout;
+        goto free_all;
+    }
+    if (build(ctx, &olds, &og) != MUM_OK || build(ctx, &news, &ng) != MUM_OK ||
+        mum_diff_graphs(&res, ctx, og, ng, &dopts) != MUM_OK) {
+        rc = cli_fail_ctx(ctx);
+        /* on standard output the machine formats only, as verify does */
+        if (out != stdout || format != OUT_TEXT) {
+            incomplete_report(out, format, cli_last_failure(), mum_ctx_location(ctx));
+            fflush(out);
+        }
         goto free_all;
     }
     if (format == OUT_JSON)

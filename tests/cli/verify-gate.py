@@ -204,4 +204,33 @@ rc, text, err = report("junit", *CLEAN)
 t.ok(rc == 0 and text and "<error" not in text and 'errors="0"' in text, "good samples: JUnit without <error>",
      (rc, err))
 
+
+# ---- diff -o writes its report too ---------------------------------------------
+diff_schema = json.load(open(os.path.join(srcdir(), "schemas", "diff-report.schema.json")))
+path = os.path.join(work, "diff.json")
+rc, out, err = mumtool("diff", "--format", "json", "-o", path, CLEAN[2], cut)
+rep = load(open(path).read()) if os.path.exists(path) else None
+t.ok(rc == 3 and rep and rep.get("complete") is False and "cut.msu" in rep["error"]["message"] and
+     rep["error"]["location"].get("input") == cut and "offset" in rep["error"]["location"],
+     "diff against a cut MSU: exit 3, the JSON is written, complete false, with the error", (rc, err, rep))
+rc, out, err = mumtool("diff", "--format", "json", "-o", path, *CLEAN[:2])
+rep2 = load(open(path).read()) if os.path.exists(path) else None
+t.ok(rc in (0, 1) and rep2 and rep2.get("complete") is True and "error" not in rep2,
+     "diff of two good samples: complete true", (rc, err))
+if jsonschema:
+    bad = []
+    for what, doc in (("incomplete", rep), ("complete", rep2)):
+        try:
+            jsonschema.validate(doc, diff_schema)
+        except jsonschema.ValidationError as e:
+            bad.append("%s: %s" % (what, str(e)[:600]))
+    t.ok(not bad, "both diff reports validate against schemas/diff-report.schema.json", "\n".join(bad))
+else:
+    t.skip("diff reports validate against their schema", "python3-jsonschema is not installed")
+path = os.path.join(work, "diff.html")
+rc, out, err = mumtool("diff", "--format", "html", "-o", path, CLEAN[2], cut)
+html = open(path).read() if os.path.exists(path) else ""
+t.ok(rc == 3 and "<html" in html and "incomplete" in html and "cut.msu" in html,
+     "diff --format html against a cut MSU: the page is written, saying why it is incomplete", (rc, err, html))
+
 t.done()
