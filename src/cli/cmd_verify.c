@@ -171,6 +171,7 @@ int cmd_verify(int argc, char **argv)
     ro.inputs = (const char *const *)argv + optind;
     ro.ninputs = (size_t)(argc - optind);
     ro.policy_path = policy_path;
+    ro.fail_on = fail_on; /* the policy's, if any, comes once it is read */
     if ((rc = cli_trust_load(trust, ntrust, builtin, &anchors)) != EXIT_CLEAN)
         goto incomplete;
     rc = EXIT_FAIL;

@@ -139,9 +139,10 @@ t.ok(rc == 3 and root is not None and root.get("errors") == "1" and len(errors) 
      "cut MSU: the JUnit is written, with one test case in <error> naming the file and offset",
      (rc, err, (text or "")[:800]))
 
-rc, text, err = report("json", cut)
+rc, text, err = report("json", "--fail-on", "warning", cut)
 rep = load(text)
 t.ok(rc == 3 and rep and rep.get("complete") is False and rep.get("result") == "error" and
+     rep["summary"]["failOn"] == "warning" and
      "cut.msu" in rep.get("error", {}).get("message", "") and
      rep.get("error", {}).get("location", {}).get("input") == cut and "offset" in rep["error"]["location"],
      "cut MSU: the JSON is written, complete false, with the error and its location", (rc, err, (text or "")[:800]))
