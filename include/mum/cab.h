@@ -141,8 +141,8 @@ MUM_EXTERN int mum_cab_digest_update(mum_cab_digest *d, const void *data, size_t
  * loc; `findings` may be NULL.  Errors: MUM_EFORMAT (not a cabinet header,
  * recorded on ctx), MUM_ENOMEM, MUM_ECRYPTO.
  */
-MUM_EXTERN int mum_cab_digest_finish(mum_cab_digest *d, mum_ctx *ctx, const mum_location *loc,
-                                     mum_cab_signature *out, mum_findings *findings);
+MUM_EXTERN int mum_cab_digest_finish(mum_cab_signature *out, mum_cab_digest *d, mum_ctx *ctx,
+                                     const mum_location *loc, mum_findings *findings);
 
 /*
  * Reads the cabinet file at `path` once (64 KiB blocks) and returns its
@@ -182,7 +182,7 @@ MUM_EXTERN int mum_cab_signature_read(mum_cab_signature *out, mum_ctx *ctx, cons
  */
 MUM_EXTERN int mum_cab_signature_verify(mum_sig_result *out, mum_signature **sig_out, mum_ctx *ctx,
                                         const mum_cab_signature *sig, const mum_location *where,
-                                        const mum_sig_verify_opts *opts);
+                                        const mum_sig_verify_options *opts);
 
 /*
  * The algorithm of the digest a cabinet's signature signs (the digest of

@@ -94,8 +94,8 @@ typedef struct mum_catalog mum_catalog;
  * Errors: MUM_EFORMAT (not a catalog, truncated, a malformed member: the
  * message gives the byte offset), MUM_ELIMIT, MUM_ENOMEM.
  */
-MUM_EXTERN int mum_catalog_parse(mum_ctx *ctx, const void *data, size_t size,
-                                 const mum_location *where, mum_catalog **out);
+MUM_EXTERN int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t size,
+                                 const mum_location *where);
 MUM_EXTERN void mum_catalog_free(mum_catalog *cat);
 
 /* Borrowed views; they live as long as the catalog. */
@@ -133,8 +133,8 @@ typedef struct mum_cat_digests {
  * MUM_EUNSUPPORTED: the message names the field and offset), MUM_ENOMEM,
  * MUM_ECRYPTO.
  */
-MUM_EXTERN int mum_cat_digests_compute(mum_ctx *ctx, const void *data, size_t size,
-                                       const mum_location *where, mum_cat_digests *out);
+MUM_EXTERN int mum_cat_digests_compute(mum_cat_digests *out, mum_ctx *ctx, const void *data,
+                                       size_t size, const mum_location *where);
 
 /* How a file matched a member. */
 typedef enum mum_cat_how {
@@ -204,7 +204,7 @@ typedef struct mum_cat_builder mum_cat_builder;
  * contents (so the same inputs give the same catalog), no attributes.
  * Errors: MUM_EINVAL (version), MUM_ENOMEM.
  */
-MUM_EXTERN int mum_cat_builder_new(mum_ctx *ctx, int version, mum_cat_builder **out);
+MUM_EXTERN int mum_cat_builder_new(mum_cat_builder **out, mum_ctx *ctx, int version);
 MUM_EXTERN void mum_cat_builder_free(mum_cat_builder *b);
 
 /* thisUpdate (and the signingTime attribute of a signed catalog). */
@@ -225,8 +225,8 @@ MUM_EXTERN int mum_cat_builder_add_attr(mum_ctx *ctx, mum_cat_builder *b, const 
  * catalog is not added twice: *file_out then names the existing file.
  * Errors: MUM_ENOMEM.
  */
-MUM_EXTERN int mum_cat_builder_add(mum_ctx *ctx, mum_cat_builder *b, const mum_cat_digests *d,
-                                   size_t *file_out);
+MUM_EXTERN int mum_cat_builder_add(size_t *file_out, mum_ctx *ctx, mum_cat_builder *b,
+                                   const mum_cat_digests *d);
 /*
  * An attribute of a file added before ("File" = "netcfgx.dll", "Hint" =
  * "keyform\\netcfgx.dll").  When the name is set already (the same content
@@ -245,8 +245,9 @@ MUM_EXTERN int mum_cat_builder_add_file_attr(mum_ctx *ctx, mum_cat_builder *b, s
  * *out is released with mum_free().
  * Errors: MUM_ENOMEM, MUM_EINVAL (opts), MUM_ECRYPTO (signing failed).
  */
-MUM_EXTERN int mum_cat_builder_finish(mum_ctx *ctx, mum_cat_builder *b, const mum_signer *signer,
-                                      const mum_sign_opts *opts, uint8_t **out, size_t *out_len);
+MUM_EXTERN int mum_cat_builder_finish(uint8_t **out, size_t *out_len, mum_ctx *ctx,
+                                      mum_cat_builder *b, const mum_signer *signer,
+                                      const mum_sign_options *opts);
 
 #ifdef __cplusplus
 }

@@ -140,7 +140,7 @@ typedef enum mum_severity {
 MUM_EXTERN const char *mum_severity_name(mum_severity severity);
 /* Parses those names (case-insensitive; "note" is taken for "info").
  * Errors: MUM_EINVAL. */
-MUM_EXTERN int mum_severity_parse(const char *text, mum_severity *out);
+MUM_EXTERN int mum_severity_parse(mum_severity *out, const char *text);
 
 /*
  * A rule: one kind of finding, with a stable id ("identity.bad-token"),

@@ -147,7 +147,7 @@ MUM_EXTERN void mum_walk_free(mum_walk *w);
  * multi-cabinet set), MUM_ELIMIT, MUM_ENOMEM; the message names the input
  * and the entry.
  */
-MUM_EXTERN int mum_walk_next(mum_walk *w, const mum_entry **out);
+MUM_EXTERN int mum_walk_next(const mum_entry **out, mum_walk *w);
 
 /*
  * The next block of the current file's data: *data is borrowed until the

@@ -72,7 +72,7 @@ enum {
 /* "platform-added", "component-version", ...; "?" when out of range. */
 MUM_EXTERN const char *mum_change_kind_name(mum_change_kind kind);
 /* The kind of a name.  Errors: MUM_ENOTFOUND. */
-MUM_EXTERN int mum_change_kind_parse(const char *name, mum_change_kind *out);
+MUM_EXTERN int mum_change_kind_parse(mum_change_kind *out, const char *name);
 /* "downgrade", "unversioned-change" for one flag bit; NULL otherwise. */
 MUM_EXTERN const char *mum_change_flag_name(unsigned flag);
 /* The flag of a name; 0 when none has it. */

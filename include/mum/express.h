@@ -169,9 +169,9 @@ MUM_EXTERN int mum_express_collector_end(mum_express_collector *c);
  * the cabinet.  The result is owned by the caller: mum_express_index_clear
  * then mum_free.  Errors: those of mum_express_index_parse (recorded on ctx).
  */
-MUM_EXTERN int mum_express_collector_finish(mum_express_collector *c, mum_ctx *ctx,
-                                            const mum_location *cabinet, mum_findings *findings,
-                                            mum_express_index **out);
+MUM_EXTERN int mum_express_collector_finish(mum_express_index **out, mum_express_collector *c,
+                                            mum_ctx *ctx, const mum_location *cabinet,
+                                            mum_findings *findings);
 
 #ifdef __cplusplus
 }

@@ -30,43 +30,43 @@ MUM_EXTERN size_t mum_hash_size(mum_hash_alg alg);
 /* "sha256", ...; "none" for NONE. */
 MUM_EXTERN const char *mum_hash_name(mum_hash_alg alg);
 /* Accepts "sha256", "SHA-256", "SHA256" (any case).  Errors: MUM_ENOTFOUND. */
-MUM_EXTERN int mum_hash_parse_name(const char *text, mum_hash_alg *out);
+MUM_EXTERN int mum_hash_parse_name(mum_hash_alg *out, const char *text);
 
 typedef struct mum_hasher mum_hasher;
 
 /* Errors: MUM_EINVAL (alg), MUM_ENOMEM, MUM_ECRYPTO. */
-MUM_EXTERN int mum_hasher_new(mum_hash_alg alg, mum_hasher **out);
+MUM_EXTERN int mum_hasher_new(mum_hasher **out, mum_hash_alg alg);
 MUM_EXTERN mum_hash_alg mum_hasher_alg(const mum_hasher *h);
 /* Errors: MUM_ECRYPTO. */
 MUM_EXTERN int mum_hasher_update(mum_hasher *h, const void *data, size_t size);
 /* Writes mum_hash_size() bytes to out and starts over.  Errors: MUM_ECRYPTO. */
-MUM_EXTERN int mum_hasher_final(mum_hasher *h, uint8_t *out);
+MUM_EXTERN int mum_hasher_final(uint8_t *out, mum_hasher *h);
 MUM_EXTERN void mum_hasher_free(mum_hasher *h);
 
 /* One-shot digest of a buffer.  Errors: as mum_hasher_new/update/final. */
-MUM_EXTERN int mum_hash_buffer(mum_hash_alg alg, const void *data, size_t size, uint8_t *out);
+MUM_EXTERN int mum_hash_buffer(uint8_t *out, mum_hash_alg alg, const void *data, size_t size);
 
 /* Lower-case hex of size bytes; out must hold 2 * size + 1 bytes. */
-MUM_EXTERN void mum_hex_encode(const uint8_t *data, size_t size, char *out);
+MUM_EXTERN void mum_hex_encode(char *out, const uint8_t *data, size_t size);
 /*
- * Decodes hex (either case, no separators) into out (at most cap bytes).
+ * Decodes hex (either case, no separators) into out (at most out_cap bytes).
  * Errors: MUM_EFORMAT (odd length, not hex), MUM_ELIMIT (more than cap).
  */
-MUM_EXTERN int mum_hex_decode(const char *text, size_t len, uint8_t *out, size_t cap,
-                              size_t *out_len);
+MUM_EXTERN int mum_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *text,
+                              size_t len);
 
 /* Bytes needed by mum_base64_encode for size input bytes, NUL included. */
 #define MUM_BASE64_ENCODED_SIZE(size) ((((size) + 2) / 3) * 4 + 1)
 /* Standard base64 with padding; returns the length written (without NUL). */
-MUM_EXTERN size_t mum_base64_encode(const uint8_t *data, size_t size, char *out);
+MUM_EXTERN size_t mum_base64_encode(char *out, const uint8_t *data, size_t size);
 /*
  * Decodes standard base64 (RFC 4648 alphabet, '=' padding required to a
  * multiple of four); white space between characters is skipped.
  * Errors: MUM_EFORMAT (a bad character, bad padding, bits left over),
- * MUM_ELIMIT (more than cap bytes).
+ * MUM_ELIMIT (more than out_cap bytes).
  */
-MUM_EXTERN int mum_base64_decode(const char *text, size_t len, uint8_t *out, size_t cap,
-                                 size_t *out_len);
+MUM_EXTERN int mum_base64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *text,
+                                 size_t len);
 
 #ifdef __cplusplus
 }

@@ -20,7 +20,7 @@ typedef struct mum_version {
  * Parses "a.b.c.d" (exactly four decimal parts, no sign, no spaces).
  * Errors: MUM_EFORMAT (syntax), MUM_ELIMIT (a part above 65535).
  */
-MUM_EXTERN int mum_version_parse(const char *text, mum_version *out);
+MUM_EXTERN int mum_version_parse(mum_version *out, const char *text);
 /* <0, 0, >0 as a is lower than, equal to, higher than b. */
 MUM_EXTERN int mum_version_compare(const mum_version *a, const mum_version *b);
 /* Writes "a.b.c.d"; buf must hold MUM_VERSION_TEXT_MAX bytes. */
@@ -91,7 +91,7 @@ MUM_EXTERN const char *mum_identity_attr_name(mum_identity_attr attr);
  * or by a short alias accepted on the command line ("arch", "culture",
  * "token", "scope").  Errors: MUM_ENOTFOUND.
  */
-MUM_EXTERN int mum_identity_attr_lookup(const char *name, mum_identity_attr *out);
+MUM_EXTERN int mum_identity_attr_lookup(mum_identity_attr *out, const char *name);
 
 /*
  * Sets one attribute from its text (copied; NULL removes it) and updates the

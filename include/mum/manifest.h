@@ -313,7 +313,7 @@ MUM_EXTERN int mum_manifest_parser_feed(mum_manifest_parser *p, const void *data
  * mum_manifest_free; the parser keeps nothing of it).  Errors as
  * mum_manifest_parse; a second finish is MUM_EINVAL.
  */
-MUM_EXTERN int mum_manifest_parser_finish(mum_manifest_parser *p, mum_manifest **out);
+MUM_EXTERN int mum_manifest_parser_finish(mum_manifest **out, mum_manifest_parser *p);
 MUM_EXTERN void mum_manifest_parser_free(mum_manifest_parser *p);
 
 MUM_EXTERN void mum_manifest_free(mum_manifest *m);
@@ -348,7 +348,7 @@ MUM_EXTERN int mum_manifest_check(const mum_manifest *m, const char *file_name, 
  * xmlenc#sha256 and xmldsig#sha256 (Windows writes the latter), xmlenc#sha512,
  * xmldsig-more#sha384 and #md5.  Errors: MUM_ENOTFOUND.
  */
-MUM_EXTERN int mum_manifest_digest_method(const char *uri, mum_hash_alg *out);
+MUM_EXTERN int mum_manifest_digest_method(mum_hash_alg *out, const char *uri);
 
 #ifdef __cplusplus
 }

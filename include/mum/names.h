@@ -28,7 +28,7 @@ typedef struct mum_package_name {
  * a version part above 65535) parse, and mum_identity_validate reports them.
  * On failure *out is left cleared.  Errors: MUM_EFORMAT, MUM_ENOMEM.
  */
-MUM_EXTERN int mum_package_name_parse(mum_ctx *ctx, const char *text, mum_package_name *out);
+MUM_EXTERN int mum_package_name_parse(mum_package_name *out, mum_ctx *ctx, const char *text);
 MUM_EXTERN void mum_package_name_clear(mum_package_name *name);
 
 /*
@@ -36,7 +36,7 @@ MUM_EXTERN void mum_package_name_clear(mum_package_name *name);
  * A neutral language gives an empty field.  Errors: MUM_EINVAL (name,
  * token, arch or version missing), MUM_ENOMEM.  *out is freed with mum_free.
  */
-MUM_EXTERN int mum_package_name_format(const mum_identity *id, const char *ext, char **out);
+MUM_EXTERN int mum_package_name_format(char **out, const mum_identity *id, const char *ext);
 
 /*
  * A component keyform: arch_name_publicKeyToken_version_culture_pseudokey,
@@ -61,7 +61,7 @@ typedef struct mum_keyform {
  * Errors: MUM_EFORMAT (too few fields, empty field, pseudo-key not 16 hex
  * digits), MUM_ENOMEM.  On failure *out is left cleared.
  */
-MUM_EXTERN int mum_keyform_parse(mum_ctx *ctx, const char *text, mum_keyform *out);
+MUM_EXTERN int mum_keyform_parse(mum_keyform *out, mum_ctx *ctx, const char *text);
 MUM_EXTERN void mum_keyform_clear(mum_keyform *kf);
 
 /* Flags for the key and keyform functions. */
@@ -75,7 +75,7 @@ enum {
  * versionScope, skipping absent ones and the value "none" (and a neutral
  * culture).  Errors: MUM_EFORMAT (a value is not valid UTF-8).
  */
-MUM_EXTERN int mum_pseudokey(const mum_identity *id, unsigned flags, uint64_t *out);
+MUM_EXTERN int mum_pseudokey(uint64_t *out, const mum_identity *id, unsigned flags);
 
 /*
  * The keyform of an identity, lower-case, with the name cut to 19+".."+19
@@ -85,7 +85,7 @@ MUM_EXTERN int mum_pseudokey(const mum_identity *id, unsigned flags, uint64_t *o
  * extension.  Errors: MUM_EINVAL (no name), MUM_EFORMAT (not UTF-8),
  * MUM_ENOMEM.
  */
-MUM_EXTERN int mum_keyform_format(const mum_identity *id, unsigned flags, char **out);
+MUM_EXTERN int mum_keyform_format(char **out, const mum_identity *id, unsigned flags);
 
 /* What mum_keyform_check concluded. */
 typedef enum mum_keycheck_verdict {
@@ -107,14 +107,14 @@ typedef struct mum_keycheck {
  * absent or "nonSxS"; type absent, "win32", "win32-policy", "driverUpdate").
  * Returns MUM_OK with a verdict; errors: MUM_EFORMAT (not UTF-8).
  */
-MUM_EXTERN int mum_keyform_check(const mum_keyform *kf, mum_keycheck *out);
+MUM_EXTERN int mum_keyform_check(mum_keycheck *out, const mum_keyform *kf);
 
 /*
  * Cuts a string for display the way keyforms do: longer than `limit`
  * characters -> first `keep` + ".." + last `keep` (UTF-8 aware).  Used with
  * (40, 19) for names and (8, 3) for cultures.  Errors: MUM_ENOMEM.
  */
-MUM_EXTERN int mum_truncate_middle(const char *text, size_t limit, size_t keep, char **out);
+MUM_EXTERN int mum_truncate_middle(char **out, const char *text, size_t limit, size_t keep);
 
 /*
  * A name given on its own (mumtool name parse/check): a package file name

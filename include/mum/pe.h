@@ -65,8 +65,8 @@ MUM_EXTERN bool mum_pe_probe(const void *data, size_t size);
  * which field at which offset), MUM_EUNSUPPORTED (an optional-header magic
  * other than PE32/PE32+, e.g. a ROM image).
  */
-MUM_EXTERN int mum_pe_parse(mum_ctx *ctx, const void *data, size_t size,
-                            const mum_location *where, mum_pe_info *out);
+MUM_EXTERN int mum_pe_parse(mum_pe_info *out, mum_ctx *ctx, const void *data, size_t size,
+                            const mum_location *where);
 
 /*
  * The Authenticode digest of a PE file for each of the n algorithms in algs

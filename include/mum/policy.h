@@ -51,10 +51,10 @@ MUM_EXTERN const char *mum_expect_kind_name(mum_expect_kind kind);
  * platform; a severity line naming no known rule), MUM_ELIMIT (file over
  * 1 MiB or a line over 4096 bytes), MUM_ENOMEM.
  */
-MUM_EXTERN int mum_policy_load(mum_ctx *ctx, const char *path, mum_policy **out);
+MUM_EXTERN int mum_policy_load(mum_policy **out, mum_ctx *ctx, const char *path);
 /* The same over text in memory; `name` is used in messages. */
-MUM_EXTERN int mum_policy_parse(mum_ctx *ctx, const char *name, const char *text, size_t len,
-                                mum_policy **out);
+MUM_EXTERN int mum_policy_parse(mum_policy **out, mum_ctx *ctx, const char *name, const char *text,
+                                size_t len);
 MUM_EXTERN void mum_policy_free(mum_policy *policy);
 
 /* Applies the [severity] section to a findings list (to those in it and to
@@ -84,7 +84,7 @@ typedef enum mum_fail_on {
 
 /* "error", "warning", "note" ("info" too) or "never" (case-insensitive).
  * Errors: MUM_EINVAL. */
-MUM_EXTERN int mum_fail_on_parse(const char *text, mum_fail_on *out);
+MUM_EXTERN int mum_fail_on_parse(mum_fail_on *out, const char *text);
 /* "error", "warning", "note", "never"; "" for MUM_FAIL_ON_UNSET. */
 MUM_EXTERN const char *mum_fail_on_name(mum_fail_on fail_on);
 /* Whether findings fail a gate at `fail_on` (UNSET is taken for ERROR). */

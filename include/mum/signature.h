@@ -63,7 +63,7 @@ extern "C" {
 MUM_EXTERN void mum_time_format(int64_t t, char *buf);
 /* Parses "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SSZ" (UTC) or "@SECONDS".
  * Errors: MUM_EFORMAT. */
-MUM_EXTERN int mum_time_parse(const char *text, int64_t *out);
+MUM_EXTERN int mum_time_parse(int64_t *out, const char *text);
 
 /* ---- what a signature says ---- */
 
@@ -123,8 +123,8 @@ typedef struct mum_signature mum_signature;
  * gives the byte offset where the structure breaks), MUM_ELIMIT (larger than
  * 1 GiB), MUM_ENOMEM.
  */
-MUM_EXTERN int mum_signature_parse(mum_ctx *ctx, const void *der, size_t size,
-                                   const mum_location *where, mum_signature **out);
+MUM_EXTERN int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size_t size,
+                                   const mum_location *where);
 MUM_EXTERN void mum_signature_free(mum_signature *sig);
 
 /* The content type, dotted ("1.3.6.1.4.1.311.10.1").  Borrowed. */
@@ -171,8 +171,8 @@ typedef struct mum_authenticode_info {
  * signature may be a catalog's), MUM_EFORMAT (a malformed content, or a
  * digest longer than MUM_HASH_MAX_SIZE).
  */
-MUM_EXTERN int mum_authenticode_content(mum_ctx *ctx, const mum_signature *sig,
-                                        mum_authenticode_info *out);
+MUM_EXTERN int mum_authenticode_content(mum_authenticode_info *out, mum_ctx *ctx,
+                                        const mum_signature *sig);
 
 /* ---- trust anchors: <mum/trust.h> ---- */
 
@@ -225,7 +225,7 @@ typedef enum mum_sig_time_source {
     MUM_SIG_TIME_NONE = 0,      /* the chain was not evaluated */
     MUM_SIG_TIME_NOW,           /* no usable timestamp: the current time */
     MUM_SIG_TIME_TIMESTAMP,     /* the time of a timestamp whose signer chains to an anchor */
-    MUM_SIG_TIME_GIVEN          /* mum_sig_verify_opts.time */
+    MUM_SIG_TIME_GIVEN          /* mum_sig_verify_options.time */
 } mum_sig_time_source;
 
 /* "none", "now", "timestamp", "given". */
@@ -252,15 +252,15 @@ typedef enum mum_sig_chain_status {
 /* "unchecked", "intact", "broken". */
 MUM_EXTERN const char *mum_sig_chain_status_name(mum_sig_chain_status status);
 
-typedef struct mum_sig_verify_opts {
-    unsigned version;           /* MUM_SIG_VERIFY_OPTS_VERSION */
+typedef struct mum_sig_verify_options {
+    unsigned version;           /* MUM_SIG_VERIFY_OPTIONS_VERSION */
     const mum_trust *anchors;   /* NULL or empty: integrity only (signed-untrusted at best) */
     bool has_time;              /* evaluate the chain at `time` instead of the timestamp/now */
     int64_t time;
-} mum_sig_verify_opts;
+} mum_sig_verify_options;
 
-#define MUM_SIG_VERIFY_OPTS_VERSION 1
-#define MUM_SIG_VERIFY_OPTS_INIT {MUM_SIG_VERIFY_OPTS_VERSION, NULL, false, 0}
+#define MUM_SIG_VERIFY_OPTIONS_VERSION 1
+#define MUM_SIG_VERIFY_OPTIONS_INIT {MUM_SIG_VERIFY_OPTIONS_VERSION, NULL, false, 0}
 
 /*
  * The verdict.  With several signers, status is the weakest of theirs and
@@ -295,7 +295,7 @@ MUM_EXTERN void mum_sig_result_clear(mum_sig_result *result);
 /*
  * Verifies a signature at both levels (see the top of this header), for
  * content of any type: catalogs (the CTL) and other PKCS#7 v1.5 content.
- * `opts` NULL means MUM_SIG_VERIFY_OPTS_INIT.  On MUM_OK *out is filled and
+ * `opts` NULL means MUM_SIG_VERIFY_OPTIONS_INIT.  On MUM_OK *out is filled and
  * must be cleared with mum_sig_result_clear().
  * The first verification of a signature keeps, in the signature, the
  * verdict of the checks that need no anchors (the signer's attributes
@@ -306,8 +306,8 @@ MUM_EXTERN void mum_sig_result_clear(mum_sig_result *result);
  * Errors (the verification could not run): MUM_EINVAL (opts version),
  * MUM_ENOMEM, MUM_ECRYPTO (the crypto library failed on its own).
  */
-MUM_EXTERN int mum_signature_verify(mum_ctx *ctx, const mum_signature *sig,
-                                    const mum_sig_verify_opts *opts, mum_sig_result *out);
+MUM_EXTERN int mum_signature_verify(mum_sig_result *out, mum_ctx *ctx, const mum_signature *sig,
+                                    const mum_sig_verify_options *opts);
 
 /* A digest of the signed file, computed by the caller. */
 typedef struct mum_file_digest {
@@ -329,12 +329,12 @@ typedef struct mum_file_digest {
  * Example (a signed cabinet whose Authenticode digests are known):
  *
  *     mum_signature *sig;
- *     if (mum_signature_parse(ctx, der, der_len, &where, &sig) == MUM_OK) {
+ *     if (mum_signature_parse(&sig, ctx, der, der_len, &where) == MUM_OK) {
  *         mum_file_digest d[2] = {{MUM_HASH_SHA1, sha1}, {MUM_HASH_SHA256, sha256}};
- *         mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+ *         mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
  *         o.anchors = anchors;                        // may be NULL
  *         mum_sig_result r;
- *         if (mum_authenticode_verify(ctx, sig, d, 2, &o, &r) == MUM_OK) {
+ *         if (mum_authenticode_verify(&r, ctx, sig, d, 2, &o) == MUM_OK) {
  *             mum_sig_result_findings(&r, sig, findings, &where);
  *             mum_sig_result_clear(&r);
  *         }
@@ -343,9 +343,9 @@ typedef struct mum_file_digest {
  *
  * Errors: as mum_signature_verify(), and MUM_EINVAL (n > 0 with NULL digests).
  */
-MUM_EXTERN int mum_authenticode_verify(mum_ctx *ctx, const mum_signature *sig,
+MUM_EXTERN int mum_authenticode_verify(mum_sig_result *out, mum_ctx *ctx, const mum_signature *sig,
                                        const mum_file_digest *digests, size_t n,
-                                       const mum_sig_verify_opts *opts, mum_sig_result *out);
+                                       const mum_sig_verify_options *opts);
 
 /*
  * Appends the findings a verdict amounts to (none for TRUSTED):
@@ -375,21 +375,21 @@ typedef struct mum_signer mum_signer;
  * certificate in a file, an encrypted key, a key that does not match the
  * certificate: the message names the file), MUM_ENOMEM.
  */
-MUM_EXTERN int mum_signer_load(mum_ctx *ctx, const char *key_path, const char *cert_path,
-                               const char *chain_path, mum_signer **out);
+MUM_EXTERN int mum_signer_load(mum_signer **out, mum_ctx *ctx, const char *key_path,
+                               const char *cert_path, const char *chain_path);
 MUM_EXTERN void mum_signer_free(mum_signer *signer);
 
-typedef struct mum_sign_opts {
-    unsigned version;            /* MUM_SIGN_OPTS_VERSION */
+typedef struct mum_sign_options {
+    unsigned version;            /* MUM_SIGN_OPTIONS_VERSION */
     mum_hash_alg digest_alg;     /* MUM_HASH_SHA256 (default when NONE) or MUM_HASH_SHA1 */
     bool has_signing_time;       /* add a signingTime attribute with this time */
     int64_t signing_time;
     const char *program_name;    /* SpcSpOpusInfo programName (NULL: none) */
     const char *more_info_url;   /* SpcSpOpusInfo moreInfo URL (NULL: none) */
-} mum_sign_opts;
+} mum_sign_options;
 
-#define MUM_SIGN_OPTS_VERSION 1
-#define MUM_SIGN_OPTS_INIT {MUM_SIGN_OPTS_VERSION, MUM_HASH_SHA256, false, 0, NULL, NULL}
+#define MUM_SIGN_OPTIONS_VERSION 1
+#define MUM_SIGN_OPTIONS_INIT {MUM_SIGN_OPTIONS_VERSION, MUM_HASH_SHA256, false, 0, NULL, NULL}
 
 #ifdef __cplusplus
 }

@@ -50,8 +50,8 @@ MUM_EXTERN int mum_verify_read_facts(mum_ctx *ctx, const mum_graph *g, mum_findi
  * mum_graph_build).  *out (may be NULL) receives the matrix and counts.
  * Errors: MUM_EINVAL, MUM_ENOMEM.
  */
-MUM_EXTERN int mum_verify_graph(mum_ctx *ctx, const mum_graph *g, const mum_verify_options *opts,
-                                mum_findings *findings, mum_verify_result **out);
+MUM_EXTERN int mum_verify_graph(mum_verify_result **out, mum_ctx *ctx, const mum_graph *g,
+                                const mum_verify_options *opts, mum_findings *findings);
 MUM_EXTERN void mum_verify_result_free(mum_verify_result *r);
 /* The matrix (mum/matrix.h) with the policy's explanations in its cells
  * and rows; borrowed from r. */

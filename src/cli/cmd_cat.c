@@ -223,7 +223,7 @@ static void json_hex(json_writer *w, const char *key, const uint8_t *p, size_t n
         json_kv_string(w, key, NULL);
         return;
     }
-    mum_hex_encode(p, n, hex);
+    mum_hex_encode(hex, p, n);
     json_kv_string(w, key, hex);
 }
 
@@ -261,7 +261,7 @@ static int cat_open(const char *path, open_cat *oc)
         return cli_fail("out of memory");
     }
     mum_location where = {.input = path};
-    if (mum_catalog_parse(ctx, oc->file.data, oc->file.size, &where, &oc->cat) != MUM_OK)
+    if (mum_catalog_parse(&oc->cat, ctx, oc->file.data, oc->file.size, &where) != MUM_OK)
         rc = cli_fail_ctx(ctx);
     mum_ctx_free(ctx);
     file_close(&oc->file); /* the catalog keeps what it needs */
@@ -273,7 +273,7 @@ static int cat_open(const char *path, open_cat *oc)
 static void print_member_text(const mum_cat_member *m, size_t i)
 {
     char hex[2 * MUM_HASH_MAX_SIZE + 1];
-    mum_hex_encode(m->digest, m->digest_len <= MUM_HASH_MAX_SIZE ? m->digest_len : 0, hex);
+    mum_hex_encode(hex, m->digest, m->digest_len <= MUM_HASH_MAX_SIZE ? m->digest_len : 0);
     printf("  %4zu  %s  %s %s", i + 1, *hex ? hex : "(no digest)", mum_hash_name(m->alg),
            mum_cat_kind_name(m->kind));
     for (size_t k = 0; k < m->attr_count; k++)
@@ -420,7 +420,7 @@ static int run_verify(int argc, char **argv, const cat_opts *o)
             fail = orc;
             continue;
         }
-        mum_sig_verify_opts vo = MUM_SIG_VERIFY_OPTS_INIT;
+        mum_sig_verify_options vo = MUM_SIG_VERIFY_OPTIONS_INIT;
         vo.anchors = trust;
         vo.has_time = o->has_at;
         vo.time = o->at;
@@ -430,7 +430,7 @@ static int run_verify(int argc, char **argv, const cat_opts *o)
         const mum_signature *sig = mum_catalog_signature(oc.cat);
         if (mum_findings_new(&findings) != MUM_OK) {
             fail = cli_fail("out of memory");
-        } else if (mum_signature_verify(ctx, sig, &vo, &r) != MUM_OK) {
+        } else if (mum_signature_verify(&r, ctx, sig, &vo) != MUM_OK) {
             fail = cli_fail_ctx(ctx);
         } else {
             if (mum_sig_result_findings(&r, sig, findings, &where) != MUM_OK ||
@@ -474,7 +474,7 @@ static int file_digests(const char *path, mum_cat_digests *d)
         return cli_fail("out of memory");
     }
     mum_location where = {.input = path};
-    if (mum_cat_digests_compute(ctx, f.data, f.size, &where, d) != MUM_OK)
+    if (mum_cat_digests_compute(d, ctx, f.data, f.size, &where) != MUM_OK)
         rc = cli_fail_ctx(ctx);
     mum_ctx_free(ctx);
     file_close(&f);
@@ -509,14 +509,14 @@ static int run_hash(int argc, char **argv, const cat_opts *o)
             json_end_object(&w);
         } else {
             printf("%s\n", argv[i]);
-            mum_hex_encode(d.sha1, 20, hex);
+            mum_hex_encode(hex, d.sha1, 20);
             printf("  sha1                 %s\n", hex);
-            mum_hex_encode(d.sha256, 32, hex);
+            mum_hex_encode(hex, d.sha256, 32);
             printf("  sha256               %s\n", hex);
             if (d.is_pe) {
-                mum_hex_encode(d.pe_sha1, 20, hex);
+                mum_hex_encode(hex, d.pe_sha1, 20);
                 printf("  authenticode-sha1    %s\n", hex);
-                mum_hex_encode(d.pe_sha256, 32, hex);
+                mum_hex_encode(hex, d.pe_sha256, 32);
                 printf("  authenticode-sha256  %s\n", hex);
             }
         }
@@ -584,7 +584,7 @@ static int run_check(int argc, char **argv, const cat_opts *o)
             for (size_t k = 0; k < shown; k++) {
                 char hex[2 * MUM_HASH_MAX_SIZE + 1];
                 const mum_cat_member *m = mum_catalog_member(cat, hits[k].member);
-                mum_hex_encode(m->digest, m->digest_len, hex);
+                mum_hex_encode(hex, m->digest, m->digest_len);
                 printf("%s %zu by %s %s", k ? "," : "", hits[k].member + 1, mum_cat_how_name(hits[k].how), hex);
             }
             putchar('\n');
@@ -647,7 +647,7 @@ static int create_add(create_state *cs, const char *path, char **attrs, size_t n
     if (rc != EXIT_CLEAN)
         return rc;
     size_t file;
-    if (mum_cat_builder_add(cs->ctx, cs->b, &d, &file) != MUM_OK)
+    if (mum_cat_builder_add(&file, cs->ctx, cs->b, &d) != MUM_OK)
         return cli_fail_ctx(cs->ctx);
     bool has_file = false;
     for (size_t i = 0; i < n; i++) {
@@ -758,8 +758,8 @@ static int run_create(int argc, char **argv, const cat_opts *o)
         return cli_usage_error("cat", "cat create: no FILE given (and no --list)");
     uint8_t list_id[64];
     size_t list_id_len = 0;
-    if (o->list_id && mum_hex_decode(o->list_id, strlen(o->list_id), list_id, sizeof list_id,
-                                     &list_id_len) != MUM_OK)
+    if (o->list_id && mum_hex_decode(list_id, sizeof list_id, &list_id_len, o->list_id,
+                                     strlen(o->list_id)) != MUM_OK)
         return cli_usage_error("cat", "cat create: --list-id wants 2 to 128 hex digits");
     if (o->list_id && list_id_len == 0)
         return cli_usage_error("cat", "cat create: --list-id wants 2 to 128 hex digits");
@@ -770,7 +770,7 @@ static int run_create(int argc, char **argv, const cat_opts *o)
     } else if (sde && *sde) {
         char buf[64];
         snprintf(buf, sizeof buf, "@%s", sde);
-        if (mum_time_parse(buf, &when) != MUM_OK)
+        if (mum_time_parse(&when, buf) != MUM_OK)
             return cli_usage_error("cat", "cat create: SOURCE_DATE_EPOCH is not a number of seconds");
     }
 
@@ -781,7 +781,7 @@ static int run_create(int argc, char **argv, const cat_opts *o)
     int rc = EXIT_CLEAN;
     if (mum_ctx_new(&cs.ctx) != MUM_OK)
         return cli_fail("out of memory");
-    if (mum_cat_builder_new(cs.ctx, o->version, &cs.b) != MUM_OK) {
+    if (mum_cat_builder_new(&cs.b, cs.ctx, o->version) != MUM_OK) {
         rc = cli_fail_ctx(cs.ctx);
         goto done;
     }
@@ -804,7 +804,7 @@ static int run_create(int argc, char **argv, const cat_opts *o)
                                                                         mum_ctx_reason(cs.ctx));
         free(spec);
     }
-    if (rc == EXIT_CLEAN && o->key && mum_signer_load(cs.ctx, o->key, o->cert, o->chain, &signer) != MUM_OK)
+    if (rc == EXIT_CLEAN && o->key && mum_signer_load(&signer, cs.ctx, o->key, o->cert, o->chain) != MUM_OK)
         rc = cli_fail_ctx(cs.ctx);
     for (int i = 0; i < argc && rc == EXIT_CLEAN; i++)
         rc = create_add(&cs, argv[i], NULL, 0, argv[i]);
@@ -812,11 +812,11 @@ static int run_create(int argc, char **argv, const cat_opts *o)
         rc = create_from_list(&cs, o->list);
     if (rc != EXIT_CLEAN)
         goto done;
-    mum_sign_opts so = MUM_SIGN_OPTS_INIT;
+    mum_sign_options so = MUM_SIGN_OPTIONS_INIT;
     so.digest_alg = o->sha1 ? MUM_HASH_SHA1 : MUM_HASH_SHA256;
     so.program_name = o->description;
     so.more_info_url = o->url;
-    if (mum_cat_builder_finish(cs.ctx, cs.b, signer, &so, &out, &out_len) != MUM_OK) {
+    if (mum_cat_builder_finish(&out, &out_len, cs.ctx, cs.b, signer, &so) != MUM_OK) {
         rc = cli_fail_ctx(cs.ctx);
         goto done;
     }
@@ -924,7 +924,7 @@ int cmd_cat(int argc, char **argv)
         case OPT_NO_DEFAULT_TRUST: o.no_default_trust = true; break;
         case OPT_AT:
             o.has_at = true;
-            if (mum_time_parse(optarg, &o.at) != MUM_OK)
+            if (mum_time_parse(&o.at, optarg) != MUM_OK)
                 rc = cli_usage_error("cat", "cat verify: --at '%s' is not a time", optarg);
             break;
         case 'o': o.output = optarg; break;
@@ -932,7 +932,7 @@ int cmd_cat(int argc, char **argv)
         case OPT_V2: o.version = 2; break;
         case OPT_TIME:
             o.has_time = true;
-            if (mum_time_parse(optarg, &o.time) != MUM_OK)
+            if (mum_time_parse(&o.time, optarg) != MUM_OK)
                 rc = cli_usage_error("cat", "cat create: --time '%s' is not a time", optarg);
             break;
         case OPT_LIST_ID: o.list_id = optarg; break;

@@ -654,7 +654,7 @@ static int parse_fail_on(const char *list, unsigned long *kinds, unsigned *flags
         unsigned f = mum_change_flag_parse(tok);
         if (f)
             *flags |= f;
-        else if (mum_change_kind_parse(tok, &k) == MUM_OK)
+        else if (mum_change_kind_parse(&k, tok) == MUM_OK)
             *kinds |= 1ul << k;
         else {
             cli_usage_error("diff", "diff: --fail-on: unknown kind or flag '%s' (mumtool diff --list-kinds)",

@@ -62,7 +62,7 @@ static void on_progress(void *ud, uint64_t entries, uint64_t bytes)
 
 static void hex_of(const uint8_t *p, size_t n, char *out)
 {
-    mum_hex_encode(p, n, out);
+    mum_hex_encode(out, p, n);
 }
 
 static void count_status(const mum_express_index *x, unsigned long n[5])
@@ -92,7 +92,7 @@ static void print_signature(const mum_info_container *b)
         cli_print_sig_result("    ", b->parsed, &b->verdict);
         if (b->has_content && b->content.digest_len <= MUM_HASH_MAX_SIZE) {
             char hex[2 * MUM_HASH_MAX_SIZE + 1];
-            mum_hex_encode(b->content.digest, b->content.digest_len, hex);
+            mum_hex_encode(hex, b->content.digest, b->content.digest_len);
             printf("    %-14s %s %s\n", "signed digest",
                    b->content.digest_alg ? mum_hash_name(b->content.digest_alg) : b->content.digest_alg_oid, hex);
         }
@@ -191,7 +191,7 @@ static void json_hash(json_writer *w, const char *key, const mum_express_hash *h
     if (!h->size)
         return;
     char hex[2 * MUM_HASH_MAX_SIZE + 1];
-    mum_hex_encode(h->value, h->size, hex);
+    mum_hex_encode(hex, h->value, h->size);
     json_key(w, key);
     json_begin_object(w);
     json_kv_string(w, "alg", mum_hash_name(h->alg));
@@ -229,7 +229,7 @@ static void json_express(json_writer *w, const mum_express_index *x)
         if (f->has_pa30) {
             char hex[2 * MUM_HASH_MAX_SIZE + 1];
             char alg[16];
-            mum_hex_encode(f->pa30.hash, f->pa30.hash_size, hex);
+            mum_hex_encode(hex, f->pa30.hash, f->pa30.hash_size);
             snprintf(alg, sizeof alg, "0x%04x", (unsigned)f->pa30.hash_alg_id);
             json_key(w, "pa30");
             json_begin_object(w);
@@ -273,8 +273,8 @@ static void json_signature(json_writer *w, const mum_info_container *b)
             json_kv_string(w, "digestAlgorithm",
                            b->content.digest_alg ? mum_hash_name(b->content.digest_alg) : b->content.digest_alg_oid);
             char hex[2 * MUM_HASH_MAX_SIZE + 1];
-            mum_hex_encode(b->content.digest, b->content.digest_len <= MUM_HASH_MAX_SIZE ? b->content.digest_len : 0,
-                           hex);
+            mum_hex_encode(hex, b->content.digest,
+                           b->content.digest_len <= MUM_HASH_MAX_SIZE ? b->content.digest_len : 0);
             json_kv_string(w, "digest", hex);
             json_end_object(w);
         }

@@ -94,7 +94,7 @@ static void text_line(ls_state *s, uint64_t size, const uint8_t *sha256, const c
     char line[sizeof shown + 128];
     char hex[65] = "";
     if (sha256)
-        mum_hex_encode(sha256, 32, hex);
+        mum_hex_encode(hex, sha256, 32);
     escape_controls(path, shown, sizeof shown);
     snprintf(line, sizeof line, "%12" PRIu64 "  %s%s%s\n", size, hex, *hex ? "  " : "", shown);
     out_text(s, line);
@@ -153,7 +153,7 @@ static int on_entry(void *ud, const mum_entry *e)
             json_end_array(&s->json);
             if (sha) {
                 char hex[65];
-                mum_hex_encode(sha, 32, hex);
+                mum_hex_encode(hex, sha, 32);
                 json_kv_string(&s->json, "sha256", hex);
             }
             json_end_object(&s->json);
@@ -197,12 +197,12 @@ static int on_entry_end(void *ud, const mum_entry *e)
 {
     ls_state *s = ud;
     uint8_t sha[32];
-    int rc = mum_hasher_final(s->hasher, sha);
+    int rc = mum_hasher_final(sha, s->hasher);
     if (rc != MUM_OK)
         return rc;
     if (s->format == FORMAT_JSON) {
         char hex[65];
-        mum_hex_encode(sha, 32, hex);
+        mum_hex_encode(hex, sha, 32);
         json_begin_object(&s->json);
         json_entry_fields(s, e);
         json_kv_string(&s->json, "sha256", hex);
@@ -260,7 +260,7 @@ int cmd_ls(int argc, char **argv)
     mum_ctx *ctx = NULL;
     mum_findings *findings = NULL;
     if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK ||
-        (s.hash && mum_hasher_new(MUM_HASH_SHA256, &s.hasher) != MUM_OK)) {
+        (s.hash && mum_hasher_new(&s.hasher, MUM_HASH_SHA256) != MUM_OK)) {
         mum_findings_free(findings);
         mum_ctx_free(ctx);
         return cli_fail("out of memory");

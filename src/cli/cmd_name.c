@@ -319,7 +319,7 @@ static int run_key(int argc, char **argv, const name_opts *o)
         }
         *eq = '\0';
         mum_identity_attr attr;
-        if (mum_identity_attr_lookup(argv[i], &attr) != MUM_OK)
+        if (mum_identity_attr_lookup(&attr, argv[i]) != MUM_OK)
             rc = cli_usage_error("name", "name key: unknown attribute '%s'", argv[i]);
         else if (mum_identity_set(&id, attr, eq + 1) != MUM_OK)
             rc = cli_fail("out of memory");
@@ -345,18 +345,18 @@ static int run_key(int argc, char **argv, const name_opts *o)
     }
     int lrc;
     if (o->package) {
-        lrc = mum_package_name_format(&id, NULL, &text);
+        lrc = mum_package_name_format(&text, &id, NULL);
         if (lrc == MUM_EINVAL) {
             rc = cli_usage_error("name", "name key --package: name, publicKeyToken, "
                                          "processorArchitecture and version are required");
             goto done;
         }
     } else {
-        lrc = mum_keyform_format(&id, o->no_version ? MUM_KEY_NO_VERSION : 0, &text);
+        lrc = mum_keyform_format(&text, &id, o->no_version ? MUM_KEY_NO_VERSION : 0);
         if (lrc == MUM_OK)
-            lrc = mum_keyform_format(&id, MUM_KEY_NO_VERSION, &versionless);
+            lrc = mum_keyform_format(&versionless, &id, MUM_KEY_NO_VERSION);
         if (lrc == MUM_OK)
-            lrc = mum_pseudokey(&id, o->no_version ? MUM_KEY_NO_VERSION : 0, &key);
+            lrc = mum_pseudokey(&key, &id, o->no_version ? MUM_KEY_NO_VERSION : 0);
     }
     if (lrc == MUM_EFORMAT) {
         rc = cli_usage_error("name", "name key: an attribute value is not valid UTF-8");

@@ -156,7 +156,7 @@ static void show_component(const mum_manifest *m)
         printf("\n");
         if (f->digest_ok) {
             char hex[2 * MUM_HASH_MAX_SIZE + 1];
-            mum_hex_encode(f->digest, f->digest_size, hex);
+            mum_hex_encode(hex, f->digest, f->digest_size);
             printf("  %-12s %s %s\n", "", mum_hash_name(f->digest_alg), hex);
         } else if (f->has_hash) {
             printf("  %-12s (no valid digest)\n", "");
@@ -341,7 +341,7 @@ static void json_files(json_writer *w, const mum_manifest *m)
             json_kv_string(w, "digestValue", f->digest_text);
             if (f->digest_ok) {
                 char hex[2 * MUM_HASH_MAX_SIZE + 1];
-                mum_hex_encode(f->digest, f->digest_size, hex);
+                mum_hex_encode(hex, f->digest, f->digest_size);
                 json_kv_string(w, "digest", hex);
             } else {
                 json_kv_string(w, "digest", NULL);
@@ -507,7 +507,7 @@ static int read_manifest(const char *path, const show_opts *o, mum_ctx *ctx,
         goto done;
     }
     if (st == MUM_OK)
-        st = mum_manifest_parser_finish(p, out);
+        st = mum_manifest_parser_finish(out, p);
     if (st != MUM_OK)
         rc = cli_fail_ctx(ctx);
 done:

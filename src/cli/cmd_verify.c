@@ -119,7 +119,7 @@ int cmd_verify(int argc, char **argv)
         case OPT_AT: at = optarg; break;
         case OPT_NO_MATRIX: ro.no_matrix = true; break;
         case OPT_FAIL_ON:
-            if (mum_fail_on_parse(optarg, &fail_on) != MUM_OK) {
+            if (mum_fail_on_parse(&fail_on, optarg) != MUM_OK) {
                 free(trust);
                 return cli_usage_error("verify", "verify: --fail-on '%s': the level is error, warning, "
                                        "note or never", optarg);
@@ -155,7 +155,7 @@ int cmd_verify(int argc, char **argv)
     mum_graph_options go = MUM_GRAPH_OPTIONS_INIT;
     mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
     if (at) {
-        if (mum_time_parse(at, &vo.time) != MUM_OK) {
+        if (mum_time_parse(&vo.time, at) != MUM_OK) {
             rc = cli_usage_error("verify", "verify: --at '%s' is not a time", at);
             goto done;
         }
@@ -176,7 +176,7 @@ int cmd_verify(int argc, char **argv)
         goto incomplete;
     rc = EXIT_FAIL;
     ro.anchors = mum_trust_count(anchors);
-    if (policy_path && mum_policy_load(ctx, policy_path, &policy) != MUM_OK) {
+    if (policy_path && mum_policy_load(&policy, ctx, policy_path) != MUM_OK) {
         rc = cli_fail_ctx(ctx);
         ro.failure_loc = mum_ctx_location(ctx);
         goto incomplete;
@@ -200,7 +200,7 @@ int cmd_verify(int argc, char **argv)
     }
     vo.policy = policy;
     vo.anchors = anchors;
-    if (mum_verify_graph(ctx, graph, &vo, findings, &result) != MUM_OK) {
+    if (mum_verify_graph(&result, ctx, graph, &vo, findings) != MUM_OK) {
         rc = cli_fail_ctx(ctx);
         ro.failure_loc = mum_ctx_location(ctx);
         goto incomplete;

@@ -146,7 +146,7 @@ void mum_time_format(int64_t t, char *buf)
         snprintf(buf, MUM_TIME_TEXT_MAX, "@%lld", (long long)t);
 }
 
-int mum_time_parse(const char *s, int64_t *out)
+int mum_time_parse(int64_t *out, const char *s)
 {
     if (!s)
         return MUM_EFORMAT;

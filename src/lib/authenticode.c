@@ -359,7 +359,7 @@ int mum__read_opus(mum_signature *sig, mum_signer_info *info, const PKCS7_SIGNER
     return rc;
 }
 
-int mum_authenticode_content(mum_ctx *ctx, const mum_signature *sig, mum_authenticode_info *out)
+int mum_authenticode_content(mum_authenticode_info *out, mum_ctx *ctx, const mum_signature *sig)
 {
     memset(out, 0, sizeof *out);
     if (!sig || strcmp(sig->content_type, MUM_OID_SPC_INDIRECT_DATA) != 0)
@@ -419,7 +419,7 @@ bool mum__add_statement_type(PKCS7_SIGNER_INFO *si)
     return ok;
 }
 
-bool mum__add_opus(PKCS7_SIGNER_INFO *si, const mum_sign_opts *o)
+bool mum__add_opus(PKCS7_SIGNER_INFO *si, const mum_sign_options *o)
 {
     MUM_SPC_OPUS *opus = (MUM_SPC_OPUS *)ASN1_item_new(ASN1_ITEM_rptr(MUM_SPC_OPUS));
     bool ok = opus != NULL;

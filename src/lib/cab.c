@@ -663,8 +663,8 @@ static int check_layout(const mum_cab_digest *d, const mum_location *loc, mum_fi
     return rc;
 }
 
-int mum_cab_digest_finish(mum_cab_digest *d, mum_ctx *ctx, const mum_location *loc,
-                          mum_cab_signature *out, mum_findings *findings)
+int mum_cab_digest_finish(mum_cab_signature *out, mum_cab_digest *d, mum_ctx *ctx,
+                          const mum_location *loc, mum_findings *findings)
 {
     memset(out, 0, sizeof *out);
     ring_stop(d);
@@ -741,7 +741,7 @@ int mum_cab_signature_read(mum_cab_signature *out, mum_ctx *ctx, const char *pat
         }
         at += (uint64_t)n;
         if (n == 0) {
-            rc = mum_cab_digest_finish(d, ctx, &loc, out, findings);
+            rc = mum_cab_digest_finish(out, d, ctx, &loc, findings);
             break;
         }
         rc = mum_cab_digest_update(d, buf, (size_t)n);

@@ -91,7 +91,7 @@ static int note_data_type(const mum_signature *s, mum_sig_result *r)
         r->failed_check != MUM_SIG_CHECK_FILE_DIGEST)
         return MUM_OK;
     mum_authenticode_info ai;
-    int rc = mum_authenticode_content(NULL, s, &ai);
+    int rc = mum_authenticode_content(&ai, NULL, s);
     if (rc == MUM_ENOMEM)
         return rc;
     if (rc != MUM_OK || strcmp(ai.data_type, MUM_OID_SPC_CAB_DATA) == 0 ||
@@ -108,11 +108,11 @@ static int note_data_type(const mum_signature *s, mum_sig_result *r)
 
 int mum__cab_authenticode_verify(mum_sig_result *out, mum_ctx *ctx, const mum_signature *s,
                                  const uint8_t *sha1, const uint8_t *sha256,
-                                 const mum_sig_verify_opts *opts)
+                                 const mum_sig_verify_options *opts)
 {
     /* a digest not computed (MUM_CAB_DIGEST_ONLY_*) has no value: a signature of its kind fails */
     mum_file_digest d[2] = {{MUM_HASH_SHA1, sha1}, {MUM_HASH_SHA256, sha256}};
-    int rc = mum_authenticode_verify(ctx, s, d, 2, opts, out);
+    int rc = mum_authenticode_verify(out, ctx, s, d, 2, opts);
     if (rc == MUM_OK && (rc = note_data_type(s, out)) != MUM_OK) {
         mum_sig_result_clear(out);
         rc = mum__nomem(ctx);
@@ -122,7 +122,7 @@ int mum__cab_authenticode_verify(mum_sig_result *out, mum_ctx *ctx, const mum_si
 
 int mum_cab_signature_verify(mum_sig_result *out, mum_signature **sig_out, mum_ctx *ctx,
                              const mum_cab_signature *sig, const mum_location *where,
-                             const mum_sig_verify_opts *opts)
+                             const mum_sig_verify_options *opts)
 {
     if (sig_out)
         *sig_out = NULL;
@@ -151,7 +151,7 @@ int mum_cab_signature_verify(mum_sig_result *out, mum_signature **sig_out, mum_c
                               "zero padding",
                               sig->blob_size - der_len);
     mum_signature *s = NULL;
-    int rc = mum_signature_parse(ctx, sig->blob, der_len, where, &s);
+    int rc = mum_signature_parse(&s, ctx, sig->blob, der_len, where);
     if (rc != MUM_OK)
         return shift_error(ctx, rc, where, sig->offset);
     rc = mum__cab_authenticode_verify(out, ctx, s, sig->sha1_valid ? sig->sha1 : NULL,

@@ -335,7 +335,7 @@ static int member_attrs(parse_state *ps, const mum__der_el *set, mum_cat_member 
 static bool hex_tag_digest(const char *text, mum_cat_member *m)
 {
     size_t n = strlen(text), len;
-    if (mum_hex_decode(text, n, m->digest, sizeof m->digest, &len) != MUM_OK)
+    if (mum_hex_decode(m->digest, sizeof m->digest, &len, text, n) != MUM_OK)
         return false;
     m->digest_len = len;
     return true;
@@ -381,7 +381,7 @@ static int member_decode(parse_state *ps, mum_catalog *cat, const mum__der_el *e
     if (!m->tag_text) {
         if (m->tag_len > (SIZE_MAX - 1) / 2 || !(m->tag_text = mum__malloc(2 * m->tag_len + 1)))
             return mum__nomem(ps->ctx);
-        mum_hex_encode(m->tag, m->tag_len, m->tag_text);
+        mum_hex_encode(m->tag_text, m->tag, m->tag_len);
     }
     int rc = attrs.size ? member_attrs(ps, &attrs, m, off) : MUM_OK;
     if (rc != MUM_OK)
@@ -496,8 +496,8 @@ static int catalog_attrs(parse_state *ps, mum_catalog *cat, const MUM_CTL *ctl, 
     return MUM_OK;
 }
 
-int mum_catalog_parse(mum_ctx *ctx, const void *data, size_t size, const mum_location *where,
-                      mum_catalog **out)
+int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t size,
+                      const mum_location *where)
 {
     *out = NULL;
     parse_state ps = {.ctx = ctx, .where = where};
@@ -512,7 +512,7 @@ int mum_catalog_parse(mum_ctx *ctx, const void *data, size_t size, const mum_loc
     if (!cat)
         return mum__nomem(ctx);
     MUM_CTL *ctl = NULL;
-    int rc = mum_signature_parse(ctx, data, size, where, &cat->sig);
+    int rc = mum_signature_parse(&cat->sig, ctx, data, size, where);
     if (rc != MUM_OK)
         goto done;
     const char *ct = mum_signature_content_type(cat->sig);
@@ -552,7 +552,7 @@ int mum_catalog_parse(mum_ctx *ctx, const void *data, size_t size, const mum_loc
             rc = mum__nomem(ctx);
             goto done;
         }
-        mum_hex_encode(ASN1_STRING_get0_data(ctl->list_id), n, info->list_id);
+        mum_hex_encode(info->list_id, ASN1_STRING_get0_data(ctl->list_id), n);
     }
     if (ctl->sequence) {
         BIGNUM *bn = ASN1_INTEGER_to_BN(ctl->sequence, NULL);
@@ -644,7 +644,7 @@ int mum_catalog_check(const mum_catalog *cat, mum_findings *list, const mum_loca
         if (cat->info.version == 1) {
             uint8_t d[MUM_HASH_MAX_SIZE];
             size_t n;
-            same = mum_hex_decode(m->tag_text, strlen(m->tag_text), d, sizeof d, &n) == MUM_OK &&
+            same = mum_hex_decode(d, sizeof d, &n, m->tag_text, strlen(m->tag_text)) == MUM_OK &&
                    n == m->digest_len && memcmp(d, m->digest, n) == 0;
         } else {
             same = m->tag_len == m->digest_len && memcmp(m->tag, m->digest, m->tag_len) == 0;
@@ -659,7 +659,7 @@ int mum_catalog_check(const mum_catalog *cat, mum_findings *list, const mum_loca
         loc.offset = m->offset;
         loc.has_offset = true;
         char hex[2 * MUM_HASH_MAX_SIZE + 1];
-        mum_hex_encode(m->digest, m->digest_len, hex);
+        mum_hex_encode(hex, m->digest, m->digest_len);
         if (mum__finding(list, MUM_R_CATALOG_TAG_MISMATCH, &loc,
                          "member %s: its tag is not the digest it holds (%s)", m->tag_text, hex) != MUM_OK)
             return MUM_ENOMEM;
@@ -671,8 +671,8 @@ int mum_catalog_check(const mum_catalog *cat, mum_findings *list, const mum_loca
  * Membership
  * ====================================================================== */
 
-int mum_cat_digests_compute(mum_ctx *ctx, const void *data, size_t size, const mum_location *where,
-                            mum_cat_digests *out)
+int mum_cat_digests_compute(mum_cat_digests *out, mum_ctx *ctx, const void *data, size_t size,
+                            const mum_location *where)
 {
     memset(out, 0, sizeof *out);
     int rc = mum__digest_buffer(MUM_HASH_SHA1, data, size, out->sha1);

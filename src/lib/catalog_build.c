@@ -90,7 +90,7 @@ struct mum_cat_builder {
     size_t nfiles, files_cap;
 };
 
-int mum_cat_builder_new(mum_ctx *ctx, int version, mum_cat_builder **out)
+int mum_cat_builder_new(mum_cat_builder **out, mum_ctx *ctx, int version)
 {
     *out = NULL;
     if (version != 1 && version != 2)
@@ -161,7 +161,7 @@ int mum_cat_builder_add_attr(mum_ctx *ctx, mum_cat_builder *b, const char *name,
     return set_attr(ctx, &b->attrs, &b->nattrs, &b->attrs_cap, name, value, flags);
 }
 
-int mum_cat_builder_add(mum_ctx *ctx, mum_cat_builder *b, const mum_cat_digests *d, size_t *file_out)
+int mum_cat_builder_add(size_t *file_out, mum_ctx *ctx, mum_cat_builder *b, const mum_cat_digests *d)
 {
     if (!mum__grow((void **)&b->files, &b->files_cap, b->nfiles + 1, sizeof *b->files))
         return mum__nomem(ctx);
@@ -340,7 +340,7 @@ static int plan_members(mum_ctx *ctx, const mum_cat_builder *b, bmember **out, s
         const uint8_t *s256 = d->is_pe ? d->pe_sha256 : d->sha256;
         if (b->version == 1) {
             char hex[41];
-            mum_hex_encode(s1, 20, hex);
+            mum_hex_encode(hex, s1, 20);
             for (size_t k = 0; k < 40; k++) {
                 char c = hex[k];
                 ms[n].tag[2 * k] = (uint8_t)(c >= 'a' && c <= 'f' ? c - 'a' + 'A' : c);
@@ -517,15 +517,15 @@ static bool entries_der(const mum_cat_builder *b, const bmember *ms, size_t n, M
     return ok;
 }
 
-int mum_cat_builder_finish(mum_ctx *ctx, mum_cat_builder *b, const mum_signer *signer,
-                           const mum_sign_opts *opts, uint8_t **out, size_t *out_len)
+int mum_cat_builder_finish(uint8_t **out, size_t *out_len, mum_ctx *ctx, mum_cat_builder *b,
+                           const mum_signer *signer, const mum_sign_options *opts)
 {
-    static const mum_sign_opts defaults = MUM_SIGN_OPTS_INIT;
+    static const mum_sign_options defaults = MUM_SIGN_OPTIONS_INIT;
     *out = NULL;
     *out_len = 0;
     if (!opts)
         opts = &defaults;
-    if (opts->version != MUM_SIGN_OPTS_VERSION)
+    if (opts->version != MUM_SIGN_OPTIONS_VERSION)
         return mum__error(ctx, MUM_EINVAL, NULL, "catalog signing: unknown options version");
     bmember *ms = NULL;
     size_t n = 0;
@@ -571,7 +571,7 @@ int mum_cat_builder_finish(mum_ctx *ctx, mum_cat_builder *b, const mum_signer *s
     OPENSSL_free(buf);
     if (!ctl_der)
         goto done;
-    mum_sign_opts so = *opts;
+    mum_sign_options so = *opts;
     so.has_signing_time = true;
     so.signing_time = b->time;
     rc = mum__pkcs7_build(ctx, MUM_OID_CTL, ctl_der, ctl_len, signer, &so, out, out_len);

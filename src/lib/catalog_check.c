@@ -83,7 +83,7 @@ int mum_cat_check_finish(mum_cat_check *check, mum_findings *findings)
             continue;
         const mum_cat_member *m = mum_catalog_member(check->cat, i);
         char hex[2 * MUM_HASH_MAX_SIZE + 1];
-        mum_hex_encode(m->digest, m->digest_len <= MUM_HASH_MAX_SIZE ? m->digest_len : 0, hex);
+        mum_hex_encode(hex, m->digest, m->digest_len <= MUM_HASH_MAX_SIZE ? m->digest_len : 0);
         const char *file = mum_cat_member_attr(m, "File");
         mum_location where = {.input = check->name, .offset = m->offset, .has_offset = true};
         int rc = mum__finding(findings, MUM_R_CATALOG_MEMBER_UNMATCHED, &where,

@@ -730,7 +730,7 @@ static int end_container(mum_walk *w, level *L)
     }
     if (L->type == MUM_CONTAINER_CABINET && L->digest) {
         mum_location loc = mum__walk_entry_loc(w, L->path);
-        rc = mum_cab_digest_finish(L->digest, w->ctx, &loc, &L->sig, w->findings);
+        rc = mum_cab_digest_finish(&L->sig, L->digest, w->ctx, &loc, w->findings);
         if (rc != MUM_OK) {
             w->state = ST_FAILED;
             return w->status = rc;
@@ -1011,7 +1011,7 @@ int mum_walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_wal
     return rc;
 }
 
-int mum_walk_next(mum_walk *w, const mum_entry **out)
+int mum_walk_next(const mum_entry **out, mum_walk *w)
 {
     locale_t old = mum__walk_enter_utf8();
     int rc = walk_next(w, out);

@@ -197,7 +197,7 @@ MUM_INTERNAL int mum__indirect_encode(bool pe, bool obsolete, mum_hash_alg alg,
  */
 MUM_INTERNAL int mum__pkcs7_build(mum_ctx *ctx, const char *content_oid, const uint8_t *content,
                                   size_t content_len, const mum_signer *signer,
-                                  const mum_sign_opts *opts, uint8_t **out, size_t *out_len);
+                                  const mum_sign_options *opts, uint8_t **out, size_t *out_len);
 
 /* ---- UTF-16 text of the Microsoft structures (utf16.c) ---- */
 
@@ -225,7 +225,7 @@ MUM_INTERNAL uint8_t *mum__utf8_to_utf16(const char *s, bool big_endian, bool nu
  */
 MUM_INTERNAL int mum__cab_authenticode_verify(mum_sig_result *out, mum_ctx *ctx, const mum_signature *s,
                                               const uint8_t *sha1, const uint8_t *sha256,
-                                              const mum_sig_verify_opts *opts);
+                                              const mum_sig_verify_options *opts);
 /* A deep copy of a verdict into *out (cleared first).  Errors: MUM_ENOMEM. */
 MUM_INTERNAL int mum__sig_result_copy(mum_sig_result *out, const mum_sig_result *from);
 

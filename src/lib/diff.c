@@ -256,9 +256,9 @@ static void digest_text(const mum_edge *e, char *buf, size_t size)
     const mum_manifest_file *f = e->file_info;
     char hex[2 * MUM_HASH_MAX_SIZE + 1] = "";
     if (e->to && e->to->digests.sha256_ok)
-        mum_hex_encode(e->to->digests.sha256, 32, hex);
+        mum_hex_encode(hex, e->to->digests.sha256, 32);
     else if (f && f->digest_ok)
-        mum_hex_encode(f->digest, f->digest_size, hex);
+        mum_hex_encode(hex, f->digest, f->digest_size);
     if (e->to && !e->to->express_delta)
         snprintf(buf, size, "%s%s%llu bytes", hex, hex[0] ? ", " : "",
                  (unsigned long long)e->to->size);

@@ -110,7 +110,7 @@ static int compare_members(differ *d, const mum_node *oc, const mum_node *nc, co
             const mum_cat_member *m = mum_catalog_member(cat, (size_t)((uintptr_t)mine->slots[i].value - 1));
             char hex[2 * MUM_HASH_MAX_SIZE + 1] = "";
             if (m->digest_len <= MUM_HASH_MAX_SIZE)
-                mum_hex_encode(m->digest, m->digest_len, hex);
+                mum_hex_encode(hex, m->digest, m->digest_len);
             change_in c = {s ? MUM_CHANGE_CATALOG_MEMBER_ADDED : MUM_CHANGE_CATALOG_MEMBER_REMOVED, 0,
                            subject, NULL, member_name(m), s ? NULL : hex, s ? hex : NULL, NULL, oc, nc};
             rc = mum__diff_add_change(d, &c, NULL);

@@ -24,7 +24,7 @@ const char *mum_change_kind_name(mum_change_kind kind)
     return (unsigned)kind < MUM_ARRAY_LEN(kind_names) ? kind_names[kind] : "?";
 }
 
-int mum_change_kind_parse(const char *name, mum_change_kind *out)
+int mum_change_kind_parse(mum_change_kind *out, const char *name)
 {
     for (size_t i = 0; name && i < MUM_ARRAY_LEN(kind_names); i++)
         if (strcmp(name, kind_names[i]) == 0) {

@@ -229,7 +229,7 @@ struct mum_hasher {
     mum__digest_set set;
 };
 
-int mum_hasher_new(mum_hash_alg alg, mum_hasher **out)
+int mum_hasher_new(mum_hasher **out, mum_hash_alg alg)
 {
     if (alg < MUM_HASH_MD5 || alg > MUM_HASH_SHA512)
         return MUM_EINVAL;
@@ -256,7 +256,7 @@ int mum_hasher_update(mum_hasher *h, const void *data, size_t size)
     return mum__digest_set_update(&h->set, data, size);
 }
 
-int mum_hasher_final(mum_hasher *h, uint8_t *out)
+int mum_hasher_final(uint8_t *out, mum_hasher *h)
 {
     return mum__digest_set_final(&h->set, h->alg, out);
 }
@@ -269,7 +269,7 @@ void mum_hasher_free(mum_hasher *h)
     mum__free(h);
 }
 
-int mum_hash_buffer(mum_hash_alg alg, const void *data, size_t size, uint8_t *out)
+int mum_hash_buffer(uint8_t *out, mum_hash_alg alg, const void *data, size_t size)
 {
     return mum__digest_buffer(alg, data, size, out);
 }

@@ -214,9 +214,9 @@ static int hash_attr(cix_parser *c, const mum_xml_attr *a, size_t n, mum_express
     if (!alg || !value)
         return mum__xml_fail(c->x, MUM_EFORMAT, "a <Hash> needs alg and value");
     memset(h, 0, sizeof *h);
-    if (mum_hash_parse_name(alg, &h->alg) != MUM_OK)
+    if (mum_hash_parse_name(&h->alg, alg) != MUM_OK)
         h->alg = MUM_HASH_NONE;
-    if (mum_hex_decode(value, strlen(value), h->value, sizeof h->value, &h->size) != MUM_OK)
+    if (mum_hex_decode(h->value, sizeof h->value, &h->size, value, strlen(value)) != MUM_OK)
         return mum__xml_fail(c->x, MUM_EFORMAT, "the hash value \"%.80s\" is not hex of at most 64 bytes",
                              value);
     if (h->alg != MUM_HASH_NONE && h->size != mum_hash_size(h->alg))
@@ -693,8 +693,8 @@ int mum_express_collector_end(mum_express_collector *c)
     return rc;
 }
 
-int mum_express_collector_finish(mum_express_collector *c, mum_ctx *ctx, const mum_location *cabinet,
-                                 mum_findings *findings, mum_express_index **out)
+int mum_express_collector_finish(mum_express_index **out, mum_express_collector *c, mum_ctx *ctx,
+                                 const mum_location *cabinet, mum_findings *findings)
 {
     *out = NULL;
     int rc = mum_express_collector_end(c);

@@ -32,7 +32,7 @@ const char *mum_severity_name(mum_severity s)
     return (unsigned)s < MUM_ARRAY_LEN(severity_names) ? severity_names[s] : "?";
 }
 
-int mum_severity_parse(const char *text, mum_severity *out)
+int mum_severity_parse(mum_severity *out, const char *text)
 {
     if (!text)
         return MUM_EINVAL;

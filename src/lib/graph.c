@@ -234,8 +234,8 @@ int mum__graph_node_bytes(node_priv *n, const void *data, size_t len)
 {
     mum_digests *d = &n->pub.digests;
     n->pub.size = len;
-    if (mum_hash_buffer(MUM_HASH_SHA1, data, len, d->sha1) != MUM_OK ||
-        mum_hash_buffer(MUM_HASH_SHA256, data, len, d->sha256) != MUM_OK)
+    if (mum_hash_buffer(d->sha1, MUM_HASH_SHA1, data, len) != MUM_OK ||
+        mum_hash_buffer(d->sha256, MUM_HASH_SHA256, data, len) != MUM_OK)
         return MUM_ECRYPTO;
     d->sha1_ok = d->sha256_ok = true;
     return MUM_OK;
@@ -247,12 +247,12 @@ int mum__graph_node_read_catalog(mum_ctx *ctx, node_priv *n, const void *der, si
     mum_catalog *cat = NULL;
     int rc = mum__graph_node_bytes(n, der, len);
     if (rc == MUM_OK)
-        rc = mum_catalog_parse(ctx, der, len, &loc, &cat);
+        rc = mum_catalog_parse(&cat, ctx, der, len, &loc);
     if (rc != MUM_OK)
         return rc;
     mum__graph_node_catalog(n, cat);
     /* as reading does: integrity only */
-    rc = mum_signature_verify(ctx, mum_catalog_signature(cat), NULL, &n->pub.integrity);
+    rc = mum_signature_verify(&n->pub.integrity, ctx, mum_catalog_signature(cat), NULL);
     n->pub.integrity_done = rc == MUM_OK;
     return rc;
 }

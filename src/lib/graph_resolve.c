@@ -255,7 +255,7 @@ static int resolve_node(const resolver *r, node_priv *n)
         for (int k = 0; k < 2 && !hit && rc == MUM_OK; k++) {
             if (k == 1 && !have_keyform) {
                 have_keyform = true;
-                if (n->pub.id && mum_keyform_format(n->pub.id, 0, &keyform) == MUM_ENOMEM) {
+                if (n->pub.id && mum_keyform_format(&keyform, n->pub.id, 0) == MUM_ENOMEM) {
                     rc = MUM_ENOMEM;
                     break;
                 }

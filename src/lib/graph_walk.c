@@ -198,7 +198,7 @@ static void *prepare_manifest(void *ud, const mum_entry *e, const void *data, si
     if (rc == MUM_OK)
         rc = mum_manifest_parser_feed(b->pparser, data, size);
     if (rc == MUM_OK)
-        rc = mum_manifest_parser_finish(b->pparser, &p->m);
+        rc = mum_manifest_parser_finish(&p->m, b->pparser);
     if (rc == MUM_ENOMEM || (rc != MUM_OK && !b->pparser)) {
         mum_ctx_clear(b->pctx);
         prepared_free(p);
@@ -593,7 +593,7 @@ static int finish_manifest(build *b, node_priv *n)
                        p->reason);
         prepared_free(p);
     } else {
-        rc = mum_manifest_parser_finish(b->parser, &m); /* the parser stays for the next one */
+        rc = mum_manifest_parser_finish(&m, b->parser); /* the parser stays for the next one */
     }
     if (rc == MUM_ENOMEM)
         return rc;
@@ -632,7 +632,7 @@ static int check_catalog(mum_ctx *ctx, mum_findings *findings, const mum_graph_o
         return mum__finding(findings, MUM_R_GRAPH_UNREADABLE_CATALOG, &loc,
                             "%s is larger than %d MiB: not read", n->name, MAX_BUFFERED >> 20);
     mum_catalog *cat = NULL;
-    int rc = mum_catalog_parse(ctx, data ? data : "", len, &loc, &cat);
+    int rc = mum_catalog_parse(&cat, ctx, data ? data : "", len, &loc);
     if (rc == MUM_ENOMEM)
         return rc;
     if (rc != MUM_OK) {
@@ -648,7 +648,7 @@ static int check_catalog(mum_ctx *ctx, mum_findings *findings, const mum_graph_o
     /* integrity only (the content's digest, the signature over it, the
      * chains as carried): the costly part, here on the worker; whether it
      * chains to an anchor is verify's to judge */
-    rc = mum_signature_verify(ctx, mum_catalog_signature(cat), NULL, &n->pub.integrity);
+    rc = mum_signature_verify(&n->pub.integrity, ctx, mum_catalog_signature(cat), NULL);
     if (rc == MUM_ENOMEM)
         return rc;
     if (rc != MUM_OK) {

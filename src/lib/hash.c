@@ -34,7 +34,7 @@ const char *mum_hash_name(mum_hash_alg alg)
     return "none";
 }
 
-int mum_hash_parse_name(const char *text, mum_hash_alg *out)
+int mum_hash_parse_name(mum_hash_alg *out, const char *text)
 {
     char buf[16];
     size_t n = 0;

@@ -11,7 +11,7 @@
 
 /* ---- versions ---- */
 
-int mum_version_parse(const char *text, mum_version *out)
+int mum_version_parse(mum_version *out, const char *text)
 {
     if (!text)
         return MUM_EFORMAT;
@@ -124,7 +124,7 @@ const char *mum_identity_attr_name(mum_identity_attr attr)
     return (unsigned)attr < MUM_ATTR_COUNT ? attr_names[attr] : NULL;
 }
 
-int mum_identity_attr_lookup(const char *name, mum_identity_attr *out)
+int mum_identity_attr_lookup(mum_identity_attr *out, const char *name)
 {
     if (!name)
         return MUM_ENOTFOUND;
@@ -179,7 +179,7 @@ int mum_identity_set(mum_identity *id, mum_identity_attr attr, const char *value
         return MUM_ENOMEM;
     switch (attr) {
     case MUM_ATTR_VERSION:
-        id->ver_ok = mum_version_parse(value, &id->ver) == MUM_OK;
+        id->ver_ok = mum_version_parse(&id->ver, value) == MUM_OK;
         if (!id->ver_ok)
             memset(&id->ver, 0, sizeof id->ver);
         break;
@@ -315,7 +315,7 @@ int mum_identity_validate(const mum_identity *id, unsigned required, mum_finding
             "name \"%s\" is empty or holds a control or reserved character", id->name);
 
     if (id->version) {
-        int v = mum_version_parse(id->version, NULL);
+        int v = mum_version_parse(NULL, id->version);
         if (v == MUM_EFORMAT)
             ADD(MUM_R_IDENTITY_BAD_VERSION, loc,
                 "version \"%s\" is not four dot-separated decimal numbers", id->version);

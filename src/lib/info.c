@@ -183,7 +183,7 @@ static int close_container(info_state *s, const mum_entry *e)
     }
     if (rc == MUM_OK) {
         mum_location loc = {.input = s->input, .entry = *c->path ? c->path : NULL};
-        rc = mum_express_collector_finish(col, s->ctx, &loc, s->findings, &c->express);
+        rc = mum_express_collector_finish(&c->express, col, s->ctx, &loc, s->findings);
     }
     mum_express_collector_free(col);
     c->servicing = c->packages > 0;
@@ -333,7 +333,7 @@ static int on_entry_end(void *ud, const mum_entry *e)
  */
 static int check_signatures(info_state *s)
 {
-    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
     o.anchors = s->opts->anchors;
     mum_info *info = s->info;
     for (size_t i = info->container_count; i-- > 0;) {
@@ -357,7 +357,7 @@ static int check_signatures(info_state *s)
         if (rc != MUM_OK)
             return rc;
         c->check = MUM_INFO_CHECK_DONE;
-        c->has_content = mum_authenticode_content(NULL, c->parsed, &c->content) == MUM_OK;
+        c->has_content = mum_authenticode_content(&c->content, NULL, c->parsed) == MUM_OK;
         if (mum_sig_result_findings(&c->verdict, c->parsed, s->findings, &where) != MUM_OK)
             return MUM_ENOMEM;
     }

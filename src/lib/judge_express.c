@@ -67,8 +67,8 @@ static int judge_source(xjudge *k, const mum_express_file *f)
     const uint8_t *got = mum__express_blob_digest(b, f->source_hash.alg);
     if (got && f->source_hash.size && !f->blob_verified) {
         char want[2 * MUM_HASH_MAX_SIZE + 1], have[2 * MUM_HASH_MAX_SIZE + 1];
-        mum_hex_encode(f->source_hash.value, f->source_hash.size, want);
-        mum_hex_encode(got, f->source_hash.size, have);
+        mum_hex_encode(want, f->source_hash.value, f->source_hash.size);
+        mum_hex_encode(have, got, f->source_hash.size);
         rc = finding_at(k, MUM_R_EXPRESS_BLOB_HASH_MISMATCH, b->name, 0,
                         "the %s of the blob is %s; the index (source of %s) says %s",
                         mum_hash_name(f->source_hash.alg), have, f->name, want);

@@ -96,7 +96,7 @@ static int unmatched_members(checker *c, const mum_node *n, const digest_set *ha
             continue;
         }
         char hex[2 * MUM_HASH_MAX_SIZE + 1];
-        mum_hex_encode(m->digest, m->digest_len, hex);
+        mum_hex_encode(hex, m->digest, m->digest_len);
         const char *file = mum_cat_member_attr(m, "File");
         const char *hint = mum_cat_member_attr(m, "Hint");
         mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
@@ -256,8 +256,8 @@ int mum__judge_payloads(checker *c)
             }
             if (memcmp(have, f->digest, f->digest_size) != 0) {
                 char want[2 * MUM_HASH_MAX_SIZE + 1], got[2 * MUM_HASH_MAX_SIZE + 1];
-                mum_hex_encode(f->digest, f->digest_size, want);
-                mum_hex_encode(have, f->digest_size, got);
+                mum_hex_encode(want, f->digest, f->digest_size);
+                mum_hex_encode(got, have, f->digest_size);
                 mum_location at = mum_graph_location(c->g, m, f->hash_pos.line ? f->hash_pos : f->pos);
                 CHECK(mum__finding(c->findings, MUM_R_PAYLOAD_DIGEST_MISMATCH, &at,
                                    "%s: %s is %s, the manifest's DigestValue says %s", p->entry,

@@ -22,9 +22,9 @@ static const char *signer_of(const mum_signature *sig, const mum_sig_result *r)
     return si && si->has_cert ? si->cert.subject : NULL;
 }
 
-static mum_sig_verify_opts verify_opts(const checker *c)
+static mum_sig_verify_options verify_opts(const checker *c)
 {
-    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
     o.anchors = c->opts->anchors;
     o.has_time = c->opts->has_time;
     o.time = c->opts->time;
@@ -54,7 +54,7 @@ static int judge_cabinet(checker *c, const mum_graph_input *in, const mum_graph_
         if (rc != MUM_OK)
             return mum__nomem(c->ctx);
     } else {
-        mum_sig_verify_opts o = verify_opts(c);
+        mum_sig_verify_options o = verify_opts(c);
         rc = mum__cab_authenticode_verify(&j->verdict, c->ctx, s->signature, s->sha1_ok ? s->sha1 : NULL,
                                           s->sha256_ok ? s->sha256 : NULL, &o);
         if (rc == MUM_ENOMEM)
@@ -86,8 +86,8 @@ static int judge_catalog(checker *c, const mum_node *n, judged_sig *j)
         if (mum__sig_result_copy(&j->verdict, &n->integrity) != MUM_OK)
             return mum__nomem(c->ctx);
     } else {
-        mum_sig_verify_opts o = verify_opts(c);
-        rc = mum_signature_verify(c->ctx, sig, &o, &j->verdict);
+        mum_sig_verify_options o = verify_opts(c);
+        rc = mum_signature_verify(&j->verdict, c->ctx, sig, &o);
         if (rc == MUM_ENOMEM)
             return rc;
         if (rc != MUM_OK) {

@@ -369,13 +369,13 @@ static int take_identity(mum_manifest_parser *p, mum_identity *id, const mum_xml
     int rc = TAKE(p, id, identity_attrs, a, n);
     if (rc != MUM_OK)
         return rc;
-    id->ver_ok = id->version && mum_version_parse(id->version, &id->ver) == MUM_OK;
+    id->ver_ok = id->version && mum_version_parse(&id->ver, id->version) == MUM_OK;
     if (!id->ver_ok)
         memset(&id->ver, 0, sizeof id->ver);
     id->arch_id = mum_arch_parse(id->arch);
     size_t tlen = 0;
     id->token_ok = id->public_key_token && strlen(id->public_key_token) == 16 &&
-                   mum_hex_decode(id->public_key_token, 16, id->token, sizeof id->token, &tlen) ==
+                   mum_hex_decode(id->token, sizeof id->token, &tlen, id->public_key_token, 16) ==
                        MUM_OK &&
                    tlen == 8;
     if (!id->token_ok)
@@ -747,7 +747,7 @@ static int start_action(mum_manifest_parser *p, action act, const char *parent,
         if (uri) {
             if (!(f->digest_method = arena_strdup(s, uri)))
                 return nomem(p);
-            if (mum_manifest_digest_method(uri, &f->digest_alg) != MUM_OK)
+            if (mum_manifest_digest_method(&f->digest_alg, uri) != MUM_OK)
                 f->digest_alg = MUM_HASH_NONE;
         }
         return MUM_OK;
@@ -851,7 +851,7 @@ static int end_digest(mum_manifest_parser *p)
     if (!(f->digest_text = arena_strndup(p->s, t, len)))
         return nomem(p);
     size_t size = 0;
-    if (mum_base64_decode(t, len, f->digest, sizeof f->digest, &size) != MUM_OK || size == 0)
+    if (mum_base64_decode(f->digest, sizeof f->digest, &size, t, len) != MUM_OK || size == 0)
         size = 0;
     f->digest_size = size;
     return MUM_OK;
@@ -1064,7 +1064,7 @@ int mum_manifest_parser_feed(mum_manifest_parser *p, const void *data, size_t si
     return rc;
 }
 
-int mum_manifest_parser_finish(mum_manifest_parser *p, mum_manifest **out)
+int mum_manifest_parser_finish(mum_manifest **out, mum_manifest_parser *p)
 {
     if (out)
         *out = NULL;
@@ -1107,7 +1107,7 @@ int mum_manifest_parse(mum_manifest **out, mum_ctx *ctx, const mum_location *loc
     p->streaming = true;
     rc = mum__xml_feed_last(p->xml, size ? data : (const void *)"", size);
     if (rc == MUM_OK)
-        rc = mum_manifest_parser_finish(p, out);
+        rc = mum_manifest_parser_finish(out, p);
     else
         p->status = rc;
     mum_manifest_parser_free(p);

@@ -171,7 +171,7 @@ static void file_hash(checker *c, const mum_manifest_file *f)
             c->rc = MUM_ENOMEM;
             return;
         }
-        if (mum_base64_decode(f->digest_text, len, buf, cap, &size) != MUM_OK)
+        if (mum_base64_decode(buf, cap, &size, f->digest_text, len) != MUM_OK)
             size = 0;
         mum__free(buf);
         if (size == 0) {
@@ -254,7 +254,7 @@ static void package_name(checker *c, const mum_identity *id, const char *name)
     if (mum__package_alias(name))
         return; /* a top package's fixed name: not a package name, never compared */
     char *want = NULL;
-    int frc = mum_package_name_format(id, ".mum", &want);
+    int frc = mum_package_name_format(&want, id, ".mum");
     if (frc == MUM_ENOMEM) {
         c->rc = MUM_ENOMEM;
         return;
@@ -267,7 +267,7 @@ static void package_name(checker *c, const mum_identity *id, const char *name)
         return;
     }
     mum_package_name pn;
-    int rc = mum_package_name_parse(NULL, name, &pn);
+    int rc = mum_package_name_parse(&pn, NULL, name);
     if (rc == MUM_ENOMEM) {
         c->rc = rc;
     } else if (rc != MUM_OK) {
@@ -290,7 +290,7 @@ static void component_name(checker *c, const mum_identity *id, const char *name)
 {
     mum_manifest_pos pos = c->m->identity_pos;
     char *want = NULL;
-    int rc = mum_keyform_format(id, 0, &want);
+    int rc = mum_keyform_format(&want, id, 0);
     if (rc == MUM_ENOMEM) {
         c->rc = rc;
         return;

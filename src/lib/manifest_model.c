@@ -56,7 +56,7 @@ mum_location mum_manifest_location(const mum_manifest *m, mum_manifest_pos pos)
     return loc;
 }
 
-int mum_manifest_digest_method(const char *uri, mum_hash_alg *out)
+int mum_manifest_digest_method(mum_hash_alg *out, const char *uri)
 {
     static const struct {
         const char *uri;

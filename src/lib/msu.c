@@ -256,7 +256,7 @@ static int on_start(void *ud, const char *ns, const char *name, const mum_xml_at
         u->pkg_has_identity = true;
         for (size_t i = 0; i < n; i++) {
             mum_identity_attr attr;
-            if (a[i].ns || mum_identity_attr_lookup(a[i].name, &attr) != MUM_OK)
+            if (a[i].ns || mum_identity_attr_lookup(&attr, a[i].name) != MUM_OK)
                 continue;
             if (mum_identity_set(&u->pkg->identity, attr, a[i].value) != MUM_OK)
                 return mum__xml_fail(u->x, MUM_ENOMEM, "out of memory");

@@ -65,7 +65,7 @@ void mum_package_name_clear(mum_package_name *name)
     name->extension = NULL;
 }
 
-int mum_package_name_parse(mum_ctx *ctx, const char *text, mum_package_name *out)
+int mum_package_name_parse(mum_package_name *out, mum_ctx *ctx, const char *text)
 {
     static const char *const field_names[5] = {"name", "publicKeyToken", "processorArchitecture",
                                                "language", "version"};
@@ -115,7 +115,7 @@ int mum_package_name_parse(mum_ctx *ctx, const char *text, mum_package_name *out
     return MUM_OK;
 }
 
-int mum_package_name_format(const mum_identity *id, const char *ext, char **out)
+int mum_package_name_format(char **out, const mum_identity *id, const char *ext)
 {
     if (!id || !id->name || !id->public_key_token || !id->arch || !id->version)
         return MUM_EINVAL;
@@ -209,7 +209,7 @@ static bool looks_like_version(const char *s, size_t n)
     return dot;
 }
 
-int mum_keyform_parse(mum_ctx *ctx, const char *text, mum_keyform *out)
+int mum_keyform_parse(mum_keyform *out, mum_ctx *ctx, const char *text)
 {
     memset(out, 0, sizeof *out);
     if (!text)
@@ -317,7 +317,7 @@ static int strhash(const char *s, uint64_t *out)
     return MUM_OK;
 }
 
-int mum_pseudokey(const mum_identity *id, unsigned flags, uint64_t *out)
+int mum_pseudokey(uint64_t *out, const mum_identity *id, unsigned flags)
 {
     const struct {
         const char *attr;
@@ -346,7 +346,7 @@ int mum_pseudokey(const mum_identity *id, unsigned flags, uint64_t *out)
     return MUM_OK;
 }
 
-int mum_truncate_middle(const char *text, size_t limit, size_t keep, char **out)
+int mum_truncate_middle(char **out, const char *text, size_t limit, size_t keep)
 {
     size_t len = utf8_length(text);
     if (len <= limit || 2 * keep >= len) {
@@ -367,12 +367,12 @@ int mum_truncate_middle(const char *text, size_t limit, size_t keep, char **out)
     return *out ? MUM_OK : MUM_ENOMEM;
 }
 
-int mum_keyform_format(const mum_identity *id, unsigned flags, char **out)
+int mum_keyform_format(char **out, const mum_identity *id, unsigned flags)
 {
     if (!id || !id->name)
         return MUM_EINVAL;
     uint64_t key;
-    int rc = mum_pseudokey(id, flags, &key);
+    int rc = mum_pseudokey(&key, id, flags);
     if (rc != MUM_OK)
         return rc;
 
@@ -394,8 +394,8 @@ int mum_keyform_format(const mum_identity *id, unsigned flags, char **out)
             goto done;
         }
     }
-    if (mum_truncate_middle(lower[1], 40, 19, &cut_name) != MUM_OK ||
-        mum_truncate_middle(lower[4], 8, 3, &cut_culture) != MUM_OK)
+    if (mum_truncate_middle(&cut_name, lower[1], 40, 19) != MUM_OK ||
+        mum_truncate_middle(&cut_culture, lower[4], 8, 3) != MUM_OK)
         goto done;
     if (flags & MUM_KEY_NO_VERSION)
         *out = mum__asprintf("%s_%s_%s_%s_%016llx", lower[0], cut_name, lower[2], cut_culture,
@@ -412,7 +412,7 @@ done:
     return rc;
 }
 
-int mum_keyform_check(const mum_keyform *kf, mum_keycheck *out)
+int mum_keyform_check(mum_keycheck *out, const mum_keyform *kf)
 {
     static const char *const scopes[] = {"nonSxS", NULL};
     static const char *const types[] = {NULL, "win32", "win32-policy", "driverUpdate"};
@@ -435,7 +435,7 @@ int mum_keyform_check(const mum_keyform *kf, mum_keycheck *out)
             id.type = (char *)types[t];
             id.version_scope = (char *)scopes[s];
             uint64_t key;
-            if (mum_pseudokey(&id, flags, &key) != MUM_OK)
+            if (mum_pseudokey(&key, &id, flags) != MUM_OK)
                 return MUM_EFORMAT;
             out->cases_tried++;
             if (key == kf->key) {

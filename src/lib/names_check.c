@@ -62,11 +62,11 @@ int mum_name_parse(mum_name *out, const char *text, mum_findings *findings)
     const mum_identity *id = NULL;
     if (is_package_name(text)) {
         out->kind = MUM_NAME_PACKAGE;
-        rc = mum_package_name_parse(ctx, text, &out->package);
+        rc = mum_package_name_parse(&out->package, ctx, text);
         id = &out->package.id;
     } else {
         out->kind = MUM_NAME_COMPONENT;
-        rc = mum_keyform_parse(ctx, text, &out->keyform);
+        rc = mum_keyform_parse(&out->keyform, ctx, text);
         if (rc == MUM_OK)
             rc = keyform_identity(&out->keyform, &kid);
         id = &kid;
@@ -119,7 +119,7 @@ int mum_name_check(mum_name_check_result *out, const mum_name *name, const char 
     } else if (name->kind == MUM_NAME_PACKAGE) {
         out->verdict = MUM_NAME_VERDICT_NOT_APPLICABLE;
         fixed = "a package name carries no pseudo-key";
-    } else if (mum_keyform_check(&name->keyform, &out->keycheck) != MUM_OK) {
+    } else if (mum_keyform_check(&out->keycheck, &name->keyform) != MUM_OK) {
         out->verdict = MUM_NAME_VERDICT_INVALID;
         fixed = "the name is not valid UTF-8";
     } else if (out->keycheck.verdict == MUM_KEYCHECK_CONFIRMED) {

@@ -241,8 +241,8 @@ static int parse_layout(mum_ctx *ctx, const uint8_t *p, uint64_t avail, uint64_t
     return MUM_OK;
 }
 
-int mum_pe_parse(mum_ctx *ctx, const void *data, size_t size, const mum_location *where,
-                 mum_pe_info *out)
+int mum_pe_parse(mum_pe_info *out, mum_ctx *ctx, const void *data, size_t size,
+                 const mum_location *where)
 {
     pe_layout l;
     uint64_t need;
@@ -721,7 +721,7 @@ int mum_pe_signature(mum_ctx *ctx, const void *data, size_t size, const mum_loca
                      const uint8_t **der, size_t *len)
 {
     mum_pe_info pi;
-    int rc = mum_pe_parse(ctx, data, size, where, &pi);
+    int rc = mum_pe_parse(&pi, ctx, data, size, where);
     if (rc != MUM_OK)
         return rc;
     if (!pi.cert_size)

@@ -80,7 +80,7 @@ static const char *const fail_on_names[] = {
     [MUM_FAIL_ON_NEVER] = "never",
 };
 
-int mum_fail_on_parse(const char *text, mum_fail_on *out)
+int mum_fail_on_parse(mum_fail_on *out, const char *text)
 {
     if (!text)
         return MUM_EINVAL;
@@ -201,7 +201,7 @@ static int parse_severity(parser *ps, const char *ls, const char *s, const char 
     mum_severity sev;
     if ((size_t)(vend - v) < sizeof value)
         memcpy(value, v, (size_t)(vend - v));
-    if (mum_severity_parse(value, &sev) != MUM_OK) {
+    if (mum_severity_parse(&sev, value) != MUM_OK) {
         mum__free(pattern);
         return perr(ps, ls, v, "the severity must be off, info, warning or error");
     }
@@ -226,7 +226,7 @@ static int parse_gate(parser *ps, const char *ls, const char *s, const char *eq,
     char value[16] = "";
     if ((size_t)(vend - v) < sizeof value)
         memcpy(value, v, (size_t)(vend - v));
-    if (mum_fail_on_parse(value, &ps->p->fail_on) != MUM_OK)
+    if (mum_fail_on_parse(&ps->p->fail_on, value) != MUM_OK)
         return perr(ps, ls, v, "fail-on must be error, warning, note or never");
     return MUM_OK;
 }
@@ -312,7 +312,7 @@ fail:
     return rc == MUM_ENOMEM ? mum__nomem(ps->ctx) : rc;
 }
 
-int mum_policy_parse(mum_ctx *ctx, const char *name, const char *text, size_t len, mum_policy **out)
+int mum_policy_parse(mum_policy **out, mum_ctx *ctx, const char *name, const char *text, size_t len)
 {
     *out = NULL;
     if (len > POLICY_MAX_SIZE) {
@@ -397,7 +397,7 @@ int mum_policy_parse(mum_ctx *ctx, const char *name, const char *text, size_t le
     return MUM_OK;
 }
 
-int mum_policy_load(mum_ctx *ctx, const char *path, mum_policy **out)
+int mum_policy_load(mum_policy **out, mum_ctx *ctx, const char *path)
 {
     *out = NULL;
     mum_location loc = {.input = path};
@@ -414,7 +414,7 @@ int mum_policy_load(mum_ctx *ctx, const char *path, mum_policy **out)
     if (ferror(f))
         rc = mum__error(ctx, MUM_EIO, &loc, "cannot read the policy file: %s", strerror(errno));
     else
-        rc = mum_policy_parse(ctx, path, buf, n, out);
+        rc = mum_policy_parse(out, ctx, path, buf, n);
     fclose(f);
     mum__free(buf);
     return rc;

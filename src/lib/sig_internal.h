@@ -97,7 +97,7 @@ MUM_INTERNAL int mum__read_opus(mum_signature *sig, mum_signer_info *info,
 /* Adds the authenticated attributes SpcStatementType (individual) and
  * SpcSpOpusInfo (from o) to si. */
 MUM_INTERNAL bool mum__add_statement_type(PKCS7_SIGNER_INFO *si);
-MUM_INTERNAL bool mum__add_opus(PKCS7_SIGNER_INFO *si, const mum_sign_opts *o);
+MUM_INTERNAL bool mum__add_opus(PKCS7_SIGNER_INFO *si, const mum_sign_options *o);
 
 /* ---- time stamps (timestamp.c) ---- */
 

@@ -34,8 +34,8 @@ void mum_signer_free(mum_signer *signer)
     mum__free(signer);
 }
 
-int mum_signer_load(mum_ctx *ctx, const char *key_path, const char *cert_path,
-                    const char *chain_path, mum_signer **out)
+int mum_signer_load(mum_signer **out, mum_ctx *ctx, const char *key_path, const char *cert_path,
+                    const char *chain_path)
 {
     *out = NULL;
     mum_signer *s = mum__calloc(1, sizeof *s);
@@ -101,16 +101,16 @@ done:
 }
 
 int mum__pkcs7_build(mum_ctx *ctx, const char *content_oid, const uint8_t *content,
-                     size_t content_len, const mum_signer *signer, const mum_sign_opts *opts,
+                     size_t content_len, const mum_signer *signer, const mum_sign_options *opts,
                      uint8_t **out, size_t *out_len)
 {
-    static const mum_sign_opts defaults = MUM_SIGN_OPTS_INIT;
+    static const mum_sign_options defaults = MUM_SIGN_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
     mum_hash_alg alg = opts->digest_alg == MUM_HASH_NONE ? MUM_HASH_SHA256 : opts->digest_alg;
     const EVP_MD *md = mum__evp_md(alg);
     size_t body = mum__der_header_len(content, content_len);
-    if (opts->version != MUM_SIGN_OPTS_VERSION || !md || body == 0 || content_len > INT_MAX ||
+    if (opts->version != MUM_SIGN_OPTIONS_VERSION || !md || body == 0 || content_len > INT_MAX ||
         (opts->program_name && !mum__utf8_valid(opts->program_name, strlen(opts->program_name))))
         return mum__error(ctx, MUM_EINVAL, NULL, "signing: invalid arguments");
     ERR_clear_error();

@@ -81,7 +81,7 @@ static int cert_info_fill(X509 *x, mum_cert_info *c)
     c->issuer = mum__name_text(X509_get_issuer_name(x));
     c->serial = mum__serial_text(X509_get0_serialNumber(x));
     if (X509_digest(x, mum__evp_md(MUM_HASH_SHA1), md, &n) == 1 && (c->thumbprint = mum__malloc(2 * n + 1))) {
-        mum_hex_encode(md, n, c->thumbprint);
+        mum_hex_encode(c->thumbprint, md, n);
         for (char *p = c->thumbprint; *p; p++)
             if (*p >= 'a' && *p <= 'f')
                 *p = (char)(*p - 'a' + 'A');
@@ -223,8 +223,8 @@ static int parse_error(mum_ctx *ctx, const mum_location *where, const uint8_t *p
     return mum__crypto_error(ctx, MUM_EFORMAT, &loc, "%s", what);
 }
 
-int mum_signature_parse(mum_ctx *ctx, const void *der, size_t size, const mum_location *where,
-                        mum_signature **out)
+int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size_t size,
+                        const mum_location *where)
 {
     *out = NULL;
     ERR_clear_error();

@@ -192,7 +192,7 @@ typedef struct chain_verdicts {
 } chain_verdicts;
 
 /* Fills r's timestamp and chain fields and *cv.  MUM_ENOMEM only. */
-static int assess_chains(const mum_signature *sig, size_t i, const mum_sig_verify_opts *o,
+static int assess_chains(const mum_signature *sig, size_t i, const mum_sig_verify_options *o,
                          mum_sig_result *r, chain_verdicts *cv)
 {
     const signer_extra *ex = &sig->extra[i];
@@ -227,7 +227,7 @@ static int assess_chains(const mum_signature *sig, size_t i, const mum_sig_verif
     return MUM_OK;
 }
 
-static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_opts *o,
+static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_options *o,
                       bool authenticode, const mum_file_digest *digests, size_t n,
                       mum_sig_result *r)
 {
@@ -372,15 +372,15 @@ static int status_rank(mum_sig_status s)
     }
 }
 
-static int verify_common(mum_ctx *ctx, const mum_signature *sig, const mum_sig_verify_opts *opts,
+static int verify_common(mum_ctx *ctx, const mum_signature *sig, const mum_sig_verify_options *opts,
                          bool authenticode, const mum_file_digest *digests, size_t n,
                          mum_sig_result *out)
 {
-    static const mum_sig_verify_opts defaults = MUM_SIG_VERIFY_OPTS_INIT;
+    static const mum_sig_verify_options defaults = MUM_SIG_VERIFY_OPTIONS_INIT;
     memset(out, 0, sizeof *out);
     if (!opts)
         opts = &defaults;
-    if (!sig || opts->version != MUM_SIG_VERIFY_OPTS_VERSION || (n > 0 && !digests))
+    if (!sig || opts->version != MUM_SIG_VERIFY_OPTIONS_VERSION || (n > 0 && !digests))
         return mum__error(ctx, MUM_EINVAL, NULL, "signature verification: invalid arguments");
     ERR_clear_error();
     if (sig->nsigners == 0) {
@@ -410,14 +410,15 @@ static int verify_common(mum_ctx *ctx, const mum_signature *sig, const mum_sig_v
     return MUM_OK;
 }
 
-int mum_signature_verify(mum_ctx *ctx, const mum_signature *sig, const mum_sig_verify_opts *opts,
-                         mum_sig_result *out)
+int mum_signature_verify(mum_sig_result *out, mum_ctx *ctx, const mum_signature *sig,
+                         const mum_sig_verify_options *opts)
 {
     return verify_common(ctx, sig, opts, false, NULL, 0, out);
 }
 
-int mum_authenticode_verify(mum_ctx *ctx, const mum_signature *sig, const mum_file_digest *digests,
-                            size_t n, const mum_sig_verify_opts *opts, mum_sig_result *out)
+int mum_authenticode_verify(mum_sig_result *out, mum_ctx *ctx, const mum_signature *sig,
+                            const mum_file_digest *digests, size_t n,
+                            const mum_sig_verify_options *opts)
 {
     return verify_common(ctx, sig, opts, true, digests, n, out);
 }

@@ -378,7 +378,7 @@ void mum__sbuf_free(mum_sbuf *b)
 
 /* ---- hex and base64 ---- */
 
-void mum_hex_encode(const uint8_t *data, size_t size, char *out)
+void mum_hex_encode(char *out, const uint8_t *data, size_t size)
 {
     static const char digits[] = "0123456789abcdef";
     for (size_t i = 0; i < size; i++) {
@@ -388,7 +388,7 @@ void mum_hex_encode(const uint8_t *data, size_t size, char *out)
     out[2 * size] = '\0';
 }
 
-int mum_hex_decode(const char *text, size_t len, uint8_t *out, size_t cap, size_t *out_len)
+int mum_hex_decode(uint8_t *out, size_t cap, size_t *out_len, const char *text, size_t len)
 {
     if (len % 2)
         return MUM_EFORMAT;
@@ -407,7 +407,7 @@ int mum_hex_decode(const char *text, size_t len, uint8_t *out, size_t cap, size_
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-size_t mum_base64_encode(const uint8_t *data, size_t size, char *out)
+size_t mum_base64_encode(char *out, const uint8_t *data, size_t size)
 {
     size_t o = 0;
     for (size_t i = 0; i < size; i += 3) {
@@ -440,7 +440,7 @@ static int b64_value(int c)
     return -1;
 }
 
-int mum_base64_decode(const char *text, size_t len, uint8_t *out, size_t cap, size_t *out_len)
+int mum_base64_decode(uint8_t *out, size_t cap, size_t *out_len, const char *text, size_t len)
 {
     uint32_t quad[4];
     size_t q = 0, n = 0, pad = 0;

@@ -137,8 +137,8 @@ int mum_verify_read_facts(mum_ctx *ctx, const mum_graph *g, mum_findings *findin
     return rc == MUM_ENOMEM ? mum__nomem(ctx) : rc;
 }
 
-int mum_verify_graph(mum_ctx *ctx, const mum_graph *g, const mum_verify_options *opts,
-                     mum_findings *findings, mum_verify_result **out)
+int mum_verify_graph(mum_verify_result **out, mum_ctx *ctx, const mum_graph *g,
+                     const mum_verify_options *opts, mum_findings *findings)
 {
     static const mum_verify_options defaults = MUM_VERIFY_OPTIONS_INIT;
     if (out)

@@ -181,7 +181,7 @@ static void *producer_main(void *arg)
     mum_walk *w = q->w;
     for (;;) {
         const mum_entry *e;
-        int rc = mum_walk_next(w, &e);
+        int rc = mum_walk_next(&e, w);
         if (rc != MUM_OK) {
             push_simple(q, NULL, SL_ERROR, rc);
             return NULL;
@@ -250,7 +250,7 @@ static int run_inline(mum_walk *w, const mum_walk_consumer *c, void *ud)
 {
     for (;;) {
         const mum_entry *e;
-        int rc = mum_walk_next(w, &e);
+        int rc = mum_walk_next(&e, w);
         if (rc != MUM_OK || !e)
             return rc;
         if (c->entry && (rc = c->entry(ud, e)) != MUM_OK)

@@ -11,7 +11,7 @@ int main(void)
     mum_identity_set(&id, MUM_ATTR_VERSION_SCOPE, "nonSxS");
 
     char *keyform;
-    if (mum_keyform_format(&id, 0, &keyform) == MUM_OK) {
+    if (mum_keyform_format(&keyform, &id, 0) == MUM_OK) {
         puts(keyform); /* x86_microsoft-windows-tcpip-binaries_..._b39411bf7f924877 */
         mum_free(keyform);
     }

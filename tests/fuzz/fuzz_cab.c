@@ -34,7 +34,7 @@ static void walk_bytes(const uint8_t *data, size_t size)
     if (mum_findings_new(&f) == MUM_OK && mum_walk_open(&w, NULL, path, &o, f) == MUM_OK) {
         const mum_entry *e;
         size_t budget = (size_t)8 << 20; /* bytes of data read in all: no decompression bomb */
-        while (mum_walk_next(w, &e) == MUM_OK && e) {
+        while (mum_walk_next(&e, w) == MUM_OK && e) {
             const void *p;
             size_t n;
             while (e->kind == MUM_ENTRY_FILE && budget && mum_walk_read(w, &p, &n) == MUM_OK && n)
@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mum_findings *f = NULL;
         if (mum_findings_new(&f) == MUM_OK && mum_cab_digest_update(d, data, cut) == MUM_OK &&
             mum_cab_digest_update(d, data + cut, size - cut) == MUM_OK &&
-            mum_cab_digest_finish(d, NULL, NULL, &sig, f) == MUM_OK) {
+            mum_cab_digest_finish(&sig, d, NULL, NULL, f) == MUM_OK) {
             /* what is kept of the signature lies inside the input */
             if (sig.blob && (sig.blob_size != sig.length || sig.offset + sig.length > size))
                 abort();

@@ -18,9 +18,9 @@ static void verify(const mum_signature *sig, bool authenticode)
     if (authenticode) {
         static const uint8_t zeros[MUM_HASH_MAX_SIZE];
         mum_file_digest d[2] = {{MUM_HASH_SHA1, zeros}, {MUM_HASH_SHA256, zeros}};
-        rc = mum_authenticode_verify(NULL, sig, d, 2, NULL, &r);
+        rc = mum_authenticode_verify(&r, NULL, sig, d, 2, NULL);
     } else {
-        rc = mum_signature_verify(NULL, sig, NULL, &r);
+        rc = mum_signature_verify(&r, NULL, sig, NULL);
     }
     if (rc != MUM_OK)
         return;
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     mum_location where = {.input = "fuzz.cat"};
     mum_catalog *cat = NULL;
-    if (mum_catalog_parse(ctx, data, size, &where, &cat) == MUM_OK) {
+    if (mum_catalog_parse(&cat, ctx, data, size, &where) == MUM_OK) {
         const mum_catalog_info *ci = mum_catalog_get_info(cat);
         for (size_t i = 0; i < ci->member_count; i++) {
             const mum_cat_member *m = mum_catalog_member(cat, i);
@@ -69,9 +69,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mum_catalog_free(cat);
     }
     mum_signature *sig = NULL;
-    if (mum_signature_parse(ctx, data, size, &where, &sig) == MUM_OK) {
+    if (mum_signature_parse(&sig, ctx, data, size, &where) == MUM_OK) {
         mum_authenticode_info ai;
-        (void)mum_authenticode_content(ctx, sig, &ai);
+        (void)mum_authenticode_content(&ai, ctx, sig);
         verify(sig, true);
         mum_signature_free(sig);
     }

@@ -28,7 +28,7 @@ static int parse_push(const uint8_t *data, size_t size, size_t chunk, mum_findin
     for (size_t off = 0; off < size && rc == MUM_OK; off += chunk)
         rc = mum_manifest_parser_feed(p, data + off, size - off < chunk ? size - off : chunk);
     if (rc == MUM_OK)
-        rc = mum_manifest_parser_finish(p, out);
+        rc = mum_manifest_parser_finish(out, p);
     mum_manifest_parser_free(p);
     return rc;
 }

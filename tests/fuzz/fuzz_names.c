@@ -27,10 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         goto done;
 
     mum_package_name pn;
-    if (mum_package_name_parse(ctx, text, &pn) == MUM_OK) {
+    if (mum_package_name_parse(&pn, ctx, text) == MUM_OK) {
         char *again = NULL;
         mum_identity_validate(&pn.id, MUM_REQUIRE_COMPONENT, findings, NULL);
-        if (mum_package_name_format(&pn.id, pn.extension, &again) == MUM_OK) {
+        if (mum_package_name_format(&again, &pn.id, pn.extension) == MUM_OK) {
             /* a parsed name formats back to itself */
             if (strcmp(again, text) != 0 && !mum_culture_is_neutral(pn.id.language))
                 abort();
@@ -40,9 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     mum_keyform kf;
-    if (mum_keyform_parse(ctx, text, &kf) == MUM_OK) {
+    if (mum_keyform_parse(&kf, ctx, text) == MUM_OK) {
         mum_keycheck kc;
-        mum_keyform_check(&kf, &kc);
+        mum_keyform_check(&kc, &kf);
         mum_identity id = MUM_IDENTITY_INIT;
         if (mum_identity_set(&id, MUM_ATTR_NAME, kf.name) == MUM_OK &&
             mum_identity_set(&id, MUM_ATTR_ARCH, kf.arch) == MUM_OK &&
@@ -50,10 +50,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             mum_identity_set(&id, MUM_ATTR_LANGUAGE, kf.culture) == MUM_OK) {
             char *s = NULL;
             mum_identity_validate(&id, MUM_REQUIRE_NAME, findings, NULL);
-            if (mum_keyform_format(&id, 0, &s) == MUM_OK) {
+            if (mum_keyform_format(&s, &id, 0) == MUM_OK) {
                 mum_keyform back;
                 /* what we format, we parse */
-                if (mum_keyform_parse(NULL, s, &back) == MUM_EFORMAT && !strpbrk(s, "/\\"))
+                if (mum_keyform_parse(&back, NULL, s) == MUM_EFORMAT && !strpbrk(s, "/\\"))
                     abort();
                 mum_keyform_clear(&back);
                 mum_free(s);
@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     char *cut = NULL;
-    if (mum_truncate_middle(text, 40, 19, &cut) == MUM_OK)
+    if (mum_truncate_middle(&cut, text, 40, 19) == MUM_OK)
         mum_free(cut);
     (void)mum_strcasecmp_utf8(text, "Microsoft-Windows-TCPIP-Binaries");
 

@@ -54,7 +54,7 @@ static void cross_check(const uint8_t *data, size_t size, size_t chunk, int ref,
     if (rc == MUM_OK && (memcmp(got[0], d[0], 20) != 0 || memcmp(got[1], d[1], 32) != 0))
         __builtin_trap();
     uint8_t sha256[32];
-    if (mum_hash_buffer(MUM_HASH_SHA256, data, size, sha256) == MUM_OK && memcmp(flat[1], sha256, 32) != 0)
+    if (mum_hash_buffer(sha256, MUM_HASH_SHA256, data, size) == MUM_OK && memcmp(flat[1], sha256, 32) != 0)
         __builtin_trap();
     mum_ctx_free(ctx);
 }
@@ -85,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mum_location where = {.input = "fuzz.dll"};
     (void)mum_pe_probe(data, size);
     mum_pe_info pi;
-    if (mum_pe_parse(ctx, data, size, &where, &pi) == MUM_OK) {
+    if (mum_pe_parse(&pi, ctx, data, size, &where) == MUM_OK) {
         static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
         uint8_t d[2][MUM_HASH_MAX_SIZE] = {{0}}, e[2][MUM_HASH_MAX_SIZE] = {{0}};
         if (mum_pe_digest(ctx, data, size, &where, algs, 2, d) == MUM_OK && pi.cert_size) {
@@ -106,17 +106,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (der < (const uint8_t *)data || der + len > (const uint8_t *)data + size)
                 __builtin_trap();
             mum_signature *sig = NULL;
-            if (mum_signature_parse(ctx, der, len, &where, &sig) == MUM_OK) {
+            if (mum_signature_parse(&sig, ctx, der, len, &where) == MUM_OK) {
                 mum_file_digest fd[2] = {{MUM_HASH_SHA1, d[0]}, {MUM_HASH_SHA256, d[1]}};
                 mum_sig_result r;
-                if (mum_authenticode_verify(ctx, sig, fd, 2, NULL, &r) == MUM_OK)
+                if (mum_authenticode_verify(&r, ctx, sig, fd, 2, NULL) == MUM_OK)
                     mum_sig_result_clear(&r);
                 mum_signature_free(sig);
             }
         }
     }
     mum_cat_digests cd;
-    (void)mum_cat_digests_compute(ctx, data, size, &where, &cd);
+    (void)mum_cat_digests_compute(&cd, ctx, data, size, &where);
     stream_checks(data, size, ctx, &where);
     mum_ctx_free(ctx);
     return 0;

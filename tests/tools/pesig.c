@@ -70,18 +70,18 @@ int main(int argc, char **argv)
     uint8_t d[2][MUM_HASH_MAX_SIZE];
     int rc = 3;
     if (mum_pe_signature(ctx, data, size, &where, &der, &len) != MUM_OK ||
-        mum_signature_parse(ctx, der, len, &where, &sig) != MUM_OK ||
+        mum_signature_parse(&sig, ctx, der, len, &where) != MUM_OK ||
         mum_pe_digest(ctx, data, size, &where, algs, 2, d) != MUM_OK) {
         fprintf(stderr, "pesig: %s\n", mum_ctx_message(ctx));
         goto done;
     }
     mum_file_digest fd[2] = {{MUM_HASH_SHA1, d[0]}, {MUM_HASH_SHA256, d[1]}};
-    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
     o.anchors = trust;
     mum_sig_result r;
     mum_authenticode_info ai;
-    if (mum_authenticode_content(ctx, sig, &ai) != MUM_OK ||
-        mum_authenticode_verify(ctx, sig, fd, 2, &o, &r) != MUM_OK) {
+    if (mum_authenticode_content(&ai, ctx, sig) != MUM_OK ||
+        mum_authenticode_verify(&r, ctx, sig, fd, 2, &o) != MUM_OK) {
         fprintf(stderr, "pesig: %s\n", mum_ctx_message(ctx));
         goto done;
     }

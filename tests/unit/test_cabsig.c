@@ -64,7 +64,7 @@ static void digest(const cabfile *c, mum_cab_signature *out)
     mum_cab_digest *d;
     cr_assert_eq(mum_cab_digest_new(&d, 0), MUM_OK);
     cr_assert_eq(mum_cab_digest_update(d, c->data, c->size), MUM_OK);
-    cr_assert_eq(mum_cab_digest_finish(d, NULL, NULL, out, NULL), MUM_OK);
+    cr_assert_eq(mum_cab_digest_finish(out, d, NULL, NULL, NULL), MUM_OK);
     mum_cab_digest_free(d);
 }
 
@@ -82,7 +82,7 @@ static int verify(const cabfile *c, const char *pem, mum_sig_result *r, mum_ctx 
     mum_cab_signature cs;
     digest(c, &cs);
     mum_trust *t = pem ? anchors(pem) : NULL;
-    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
     o.anchors = t;
     mum_location where = {.input = "t.cab"};
     int rc = mum_cab_signature_verify(r, NULL, ctx, &cs, &where, &o);
@@ -120,7 +120,7 @@ Test(cab_signature, intact_untrusted_without_anchors_trusted_with_the_root)
         cr_assert_not_null(sig);
         cr_assert_str_eq(mum_signature_signer(sig, 0)->cert.subject, "CN=mumtool test signer,O=mumtool tests");
         mum_authenticode_info ai;
-        cr_assert_eq(mum_authenticode_content(NULL, sig, &ai), MUM_OK);
+        cr_assert_eq(mum_authenticode_content(&ai, NULL, sig), MUM_OK);
         cr_assert_str_eq(ai.data_type, "1.3.6.1.4.1.311.2.1.25");
         cr_assert_arr_eq(ai.digest, h ? cs.sha256 : cs.sha1, h ? 32 : 20);
         mum_signature_free(sig);
@@ -246,7 +246,7 @@ Test(cab_signature, a_file_cut_inside_the_signature_is_an_error)
     mum_cab_digest *d;
     cr_assert_eq(mum_cab_digest_new(&d, 0), MUM_OK);
     cr_assert_eq(mum_cab_digest_update(d, cut.data, cut.size), MUM_OK);
-    cr_assert_eq(mum_cab_digest_finish(d, NULL, NULL, &cs, f), MUM_OK);
+    cr_assert_eq(mum_cab_digest_finish(&cs, d, NULL, NULL, f), MUM_OK);
     mum_cab_digest_free(d);
     cr_assert_eq(tu_count_rule(f, "container.truncated"), 1);
     mum_ctx *ctx;
@@ -317,7 +317,7 @@ static cabfile resign_with_type(const cabfile *c, unsigned type_arc, const uint8
     cr_assert_not_null(at_oid);
     at_oid[sizeof cab_oid - 1] = (uint8_t)type_arc;
     mum_signer *signer;
-    cr_assert_eq(mum_signer_load(NULL, tu_ca_file("signer.key"), tu_ca_file("signer.pem"), NULL, &signer), MUM_OK);
+    cr_assert_eq(mum_signer_load(&signer, NULL, tu_ca_file("signer.key"), tu_ca_file("signer.pem"), NULL), MUM_OK);
     uint8_t *der;
     size_t der_len;
     cr_assert_eq(mum__pkcs7_build(NULL, MUM_OID_SPC_INDIRECT_DATA, ind, ind_len, signer, NULL, &der, &der_len),
@@ -403,7 +403,7 @@ Test(cab_signature, out_of_memory_is_reported)
     mum_cab_signature cs;
     digest(&c, &cs);
     mum_trust *t = anchors("root.pem");
-    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
     o.anchors = t;
     mum_sig_result r;
     mum_signature *sig = NULL;
@@ -420,7 +420,7 @@ static void digest_with(const cabfile *c, unsigned flags, mum_cab_signature *out
     mum_cab_digest *d;
     cr_assert_eq(mum_cab_digest_new(&d, flags), MUM_OK);
     cr_assert_eq(mum_cab_digest_update(d, c->data, c->size), MUM_OK);
-    cr_assert_eq(mum_cab_digest_finish(d, NULL, NULL, out, NULL), MUM_OK);
+    cr_assert_eq(mum_cab_digest_finish(out, d, NULL, NULL, NULL), MUM_OK);
     mum_cab_digest_free(d);
 }
 
@@ -447,7 +447,7 @@ Test(cab_signature, the_signature_says_its_algorithm_and_that_digest_alone_verif
             cr_assert_arr_eq(mine.sha256, all.sha256, 32);
         mum_sig_result r;
         mum_trust *t = anchors("root.pem");
-        mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+        mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
         o.anchors = t;
         cr_assert_eq(mum_cab_signature_verify(&r, NULL, NULL, &mine, NULL, &o), MUM_OK);
         cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s: %s", hashes[h], r.detail);
@@ -511,7 +511,7 @@ static void walk_signature(const char *path, unsigned flags, mum_cab_signature *
     cr_assert_eq(mum_walk_open(&w, NULL, path, &o, NULL), MUM_OK);
     const mum_entry *e;
     bool found = false;
-    while (mum_walk_next(w, &e) == MUM_OK && e) {
+    while (mum_walk_next(&e, w) == MUM_OK && e) {
         if (e->kind == MUM_ENTRY_CONTAINER_END && e->depth == 0 && e->signature) {
             *out = *e->signature;
             out->blob = NULL; /* the walk's */
@@ -573,7 +573,7 @@ Test(cab_signature, a_walk_over_a_cabinet_file_digests_what_its_signature_needs)
         cr_assert_eq(mum_walk_open(&w, ctx, cut, &o, NULL), MUM_OK);
         const mum_entry *e;
         int rc;
-        while ((rc = mum_walk_next(w, &e)) == MUM_OK && e)
+        while ((rc = mum_walk_next(&e, w)) == MUM_OK && e)
             ;
         cr_assert_eq(rc, MUM_EFORMAT);
         cr_assert(mum_ctx_location(ctx)->has_offset);

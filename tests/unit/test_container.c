@@ -45,13 +45,13 @@ static int pull_log(const char *input, unsigned flags, mum_sbuf *log, mum_findin
     if (rc != MUM_OK)
         return rc;
     mum_hasher *h = NULL;
-    if ((rc = mum_hasher_new(MUM_HASH_SHA256, &h)) != MUM_OK) {
+    if ((rc = mum_hasher_new(&h, MUM_HASH_SHA256)) != MUM_OK) {
         mum_walk_free(w);
         return rc;
     }
     for (;;) {
         const mum_entry *e;
-        if ((rc = mum_walk_next(w, &e)) != MUM_OK || !e)
+        if ((rc = mum_walk_next(&e, w)) != MUM_OK || !e)
             break;
         mum__sbuf_printf(log, "%s %u %llu %s", kind_letter(e), (unsigned)e->depth,
                          (unsigned long long)e->size, e->path);
@@ -67,8 +67,8 @@ static int pull_log(const char *input, unsigned flags, mum_sbuf *log, mum_findin
                 break;
             uint8_t d[32];
             char hex[65];
-            mum_hasher_final(h, d);
-            mum_hex_encode(d, 32, hex);
+            mum_hasher_final(d, h);
+            mum_hex_encode(hex, d, 32);
             mum__sbuf_printf(log, " %s", hex);
         }
         mum__sbuf_putc(log, '\n');
@@ -112,8 +112,8 @@ static int rl_end(void *ud, const mum_entry *e)
     run_log *r = ud;
     uint8_t d[32];
     char hex[65];
-    mum_hasher_final(r->h, d);
-    mum_hex_encode(d, 32, hex);
+    mum_hasher_final(d, r->h);
+    mum_hex_encode(hex, d, 32);
     mum__sbuf_printf(&r->log, " %s\n", hex);
     return MUM_OK;
 }
@@ -127,7 +127,7 @@ static int run_logged(mum_ctx *ctx, const char *input, unsigned flags, uint32_t 
                            .entry = rl_entry,
                            .data = rl_data,
                            .entry_end = rl_end};
-    cr_assert_eq(mum_hasher_new(MUM_HASH_SHA256, &r->h), MUM_OK);
+    cr_assert_eq(mum_hasher_new(&r->h, MUM_HASH_SHA256), MUM_OK);
     int rc = mum_walk_run(ctx, input, &o, &c, r, NULL);
     mum_hasher_free(r->h);
     r->h = NULL;
@@ -146,8 +146,8 @@ static char *log_of(const char *name, unsigned flags)
 static const char *sha_hex(const void *data, size_t n, char out[65])
 {
     uint8_t d[32];
-    mum_hash_buffer(MUM_HASH_SHA256, data, n, d);
-    mum_hex_encode(d, 32, out);
+    mum_hash_buffer(d, MUM_HASH_SHA256, data, n);
+    mum_hex_encode(out, d, 32);
     return out;
 }
 
@@ -172,14 +172,14 @@ Test(walk, entry_fields_name_depth_index_and_stored_time)
     mum_walk *w;
     cr_assert_eq(mum_walk_open(&w, NULL, path, NULL, NULL), MUM_OK);
     const mum_entry *e;
-    cr_assert_eq(mum_walk_next(w, &e), MUM_OK);
+    cr_assert_eq(mum_walk_next(&e, w), MUM_OK);
     cr_assert_eq(e->kind, MUM_ENTRY_CONTAINER);
     cr_assert_eq(e->container, MUM_CONTAINER_CABINET);
     cr_assert_str_eq(e->name, path);
     cr_assert_not_null(e->cab);
     cr_assert_eq(e->cab->file_count, 2);
-    cr_assert_eq(mum_walk_next(w, &e), MUM_OK);
-    cr_assert_eq(mum_walk_next(w, &e), MUM_OK);
+    cr_assert_eq(mum_walk_next(&e, w), MUM_OK);
+    cr_assert_eq(mum_walk_next(&e, w), MUM_OK);
     cr_assert_str_eq(e->name, "dir/sub.txt"); /* the cabinet's backslash */
     cr_assert_eq(e->index, 1);
     cr_assert(e->has_mtime);
@@ -192,11 +192,11 @@ Test(walk, entry_fields_name_depth_index_and_stored_time)
     cr_assert_eq(memcmp(p, "a file in a folder\n", 19), 0);
     cr_assert_eq(mum_walk_read(w, &p, &n), MUM_OK);
     cr_assert_eq(n, 0);
-    cr_assert_eq(mum_walk_next(w, &e), MUM_OK);
+    cr_assert_eq(mum_walk_next(&e, w), MUM_OK);
     cr_assert_eq(e->kind, MUM_ENTRY_CONTAINER_END);
     cr_assert_eq(e->entry_count, 2);
     cr_assert_eq(mum_walk_read(w, &p, &n), MUM_EINVAL);
-    cr_assert_eq(mum_walk_next(w, &e), MUM_OK);
+    cr_assert_eq(mum_walk_next(&e, w), MUM_OK);
     cr_assert_null(e);
     mum_walk_free(w);
     free(path);
@@ -262,7 +262,7 @@ Test(walk, a_cabinet_deeper_than_the_limit_is_listed_and_reported)
     cr_assert_eq(mum_walk_open(&w, NULL, path, &o, f), MUM_OK);
     const mum_entry *e;
     int containers = 0;
-    while (mum_walk_next(w, &e) == MUM_OK && e)
+    while (mum_walk_next(&e, w) == MUM_OK && e)
         containers += e->kind == MUM_ENTRY_CONTAINER;
     mum_walk_free(w);
     cr_assert_eq(containers, 4, "the input and 3 nested levels");
@@ -320,7 +320,7 @@ Test(walk, a_cfdata_checksum_failure_is_an_error_at_the_entry)
     int rc = MUM_OK;
     /* both files share the corrupt block; the reader checks it when the block
      * is used up, so the failure shows at the entry that ends it */
-    while (rc == MUM_OK && mum_walk_next(w, &e) == MUM_OK && e)
+    while (rc == MUM_OK && mum_walk_next(&e, w) == MUM_OK && e)
         while (e->kind == MUM_ENTRY_FILE && (rc = mum_walk_read(w, &p, &n)) == MUM_OK && n)
             ;
     cr_assert_eq(rc, MUM_EFORMAT);
@@ -329,7 +329,7 @@ Test(walk, a_cfdata_checksum_failure_is_an_error_at_the_entry)
     /* and how far into the cabinet the bad block ends (all of its 141 bytes) */
     cr_assert(strstr(mum_ctx_message(ctx), "(the cabinet read up to offset 141)"), "%s", mum_ctx_message(ctx));
     /* the walk stays failed */
-    cr_assert_eq(mum_walk_next(w, &e), MUM_EFORMAT);
+    cr_assert_eq(mum_walk_next(&e, w), MUM_EFORMAT);
     mum_walk_free(w);
     mum_ctx_free(ctx);
     free(path);
@@ -359,7 +359,7 @@ Test(walk, inputs_that_are_not_containers)
 static const mum_entry *end_event(mum_walk *w, const char *path)
 {
     const mum_entry *e;
-    while (mum_walk_next(w, &e) == MUM_OK && e)
+    while (mum_walk_next(&e, w) == MUM_OK && e)
         if (e->kind == MUM_ENTRY_CONTAINER_END && strcmp(e->path, path) == 0)
             return e;
     return NULL;
@@ -426,7 +426,7 @@ static int pull_all(mum_ctx *ctx, const char *path, unsigned flags, size_t *file
     if (rc != MUM_OK)
         return rc;
     const mum_entry *e;
-    while ((rc = mum_walk_next(w, &e)) == MUM_OK && e)
+    while ((rc = mum_walk_next(&e, w)) == MUM_OK && e)
         *files += e->kind == MUM_ENTRY_FILE;
     mum_walk_free(w);
     return rc;
@@ -514,8 +514,8 @@ Test(walk, nested_cabinet_digest_equals_the_digest_of_its_bytes)
     cr_assert_eq(mum_walk_open(&w, NULL, path, &o, NULL), MUM_OK);
     const mum_entry *e;
     mum_hasher *h;
-    mum_hasher_new(MUM_HASH_SHA256, &h);
-    while (mum_walk_next(w, &e) == MUM_OK && e && strcmp(e->path, "inner.cab") != 0)
+    mum_hasher_new(&h, MUM_HASH_SHA256);
+    while (mum_walk_next(&e, w) == MUM_OK && e && strcmp(e->path, "inner.cab") != 0)
         ;
     cr_assert_not_null(e);
     const void *p;
@@ -525,7 +525,7 @@ Test(walk, nested_cabinet_digest_equals_the_digest_of_its_bytes)
         mum_hasher_update(h, p, n);
     } while (n);
     uint8_t want[32];
-    mum_hasher_final(h, want);
+    mum_hasher_final(want, h);
     mum_hasher_free(h);
     mum_walk_free(w);
 
@@ -698,7 +698,7 @@ static int sweep_run(const char *path)
                            .entry = rl_entry,
                            .data = rl_data,
                            .entry_end = rl_end};
-    int rc = mum_hasher_new(MUM_HASH_SHA256, &r.h);
+    int rc = mum_hasher_new(&r.h, MUM_HASH_SHA256);
     if (rc == MUM_OK)
         rc = mum_walk_run(NULL, path, &o, &c, &r, NULL);
     mum_hasher_free(r.h);
@@ -730,10 +730,10 @@ static void check_file_digests(digest_check *c, const mum_entry *e)
     const uint8_t *p = c->data.data ? (const uint8_t *)c->data.data : (const uint8_t *)"";
     uint8_t want[MUM_HASH_MAX_SIZE];
     cr_assert_eq(e->digests->sha1_valid, !c->no_sha1, "%s: SHA-1 given or not as asked", e->path);
-    cr_assert_eq(mum_hash_buffer(MUM_HASH_SHA1, p, c->data.len, want), MUM_OK);
+    cr_assert_eq(mum_hash_buffer(want, MUM_HASH_SHA1, p, c->data.len), MUM_OK);
     if (!c->no_sha1)
         cr_assert_arr_eq(e->digests->sha1, want, 20, "%s: SHA-1", e->path);
-    cr_assert_eq(mum_hash_buffer(MUM_HASH_SHA256, p, c->data.len, want), MUM_OK);
+    cr_assert_eq(mum_hash_buffer(want, MUM_HASH_SHA256, p, c->data.len), MUM_OK);
     cr_assert_arr_eq(e->digests->sha256, want, 32, "%s: SHA-256", e->path);
     c->files++;
     c->data.len = 0;
@@ -772,7 +772,7 @@ Test(walk, file_digests_once_a_file_is_read_to_the_end)
     const mum_entry *e;
     int partial = 0;
     bool skip = false;
-    while (mum_walk_next(w, &e) == MUM_OK && e) {
+    while (mum_walk_next(&e, w) == MUM_OK && e) {
         if (e->kind != MUM_ENTRY_FILE)
             continue;
         cr_assert_null(e->digests);
@@ -921,7 +921,7 @@ Test(walk_check, cut_cabinets_are_refused_before_their_entries)
         mum_walk *w;
         cr_assert_eq(mum_walk_open(&w, ctx, path, NULL, NULL), MUM_OK, "%s", mum_ctx_message(ctx));
         const mum_entry *e;
-        cr_assert_eq(mum_walk_next(w, &e), MUM_OK);
+        cr_assert_eq(mum_walk_next(&e, w), MUM_OK);
         cr_assert_eq(e->kind, MUM_ENTRY_CONTAINER);
         cr_assert_eq(mum_walk_check_whole(ctx, cases[i].name, e), cases[i].status, "%s", cases[i].name);
         cr_assert_str_eq(mum_ctx_message(ctx), cases[i].message);
@@ -961,7 +961,7 @@ static char *first_entry(const char *path, int *status)
     if (*status != MUM_OK)
         return NULL;
     const mum_entry *e;
-    while ((*status = mum_walk_next(w, &e)) == MUM_OK && e)
+    while ((*status = mum_walk_next(&e, w)) == MUM_OK && e)
         if (!first && e->depth == 1)
             first = strdup(e->path);
     mum_walk_free(w);
@@ -1038,7 +1038,7 @@ Test(walk, standard_input_is_walked_as_a_stream)
                          mum_ctx_message(ctx));
             const mum_entry *e;
             int rc;
-            while ((rc = mum_walk_next(w, &e)) == MUM_OK && e) {
+            while ((rc = mum_walk_next(&e, w)) == MUM_OK && e) {
                 char **list = pass ? from_stdin : from_file;
                 size_t *n = pass ? &nstdin : &nfile;
                 cr_assert_lt(*n, 64u);

@@ -56,11 +56,11 @@ Test(diff, kinds_and_flags_by_name)
 {
     for (int k = 0; k < MUM_CHANGE_KIND_COUNT; k++) {
         mum_change_kind back;
-        cr_assert_eq(mum_change_kind_parse(mum_change_kind_name((mum_change_kind)k), &back), MUM_OK);
+        cr_assert_eq(mum_change_kind_parse(&back, mum_change_kind_name((mum_change_kind)k)), MUM_OK);
         cr_assert_eq((int)back, k);
     }
     mum_change_kind k;
-    cr_assert_eq(mum_change_kind_parse("downgrade", &k), MUM_ENOTFOUND);
+    cr_assert_eq(mum_change_kind_parse(&k, "downgrade"), MUM_ENOTFOUND);
     cr_assert_str_eq(mum_change_kind_name((mum_change_kind)99), "?");
     cr_assert_eq(mum_change_flag_parse("downgrade"), MUM_CHANGE_DOWNGRADE);
     cr_assert_eq(mum_change_flag_parse("unversioned-change"), MUM_CHANGE_UNVERSIONED);

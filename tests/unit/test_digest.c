@@ -11,7 +11,7 @@
 
 static void hex_of(const uint8_t *d, size_t n, char *out)
 {
-    mum_hex_encode(d, n, out);
+    mum_hex_encode(out, d, n);
 }
 
 /* FIPS 180-4 / RFC 1321 vectors. */

@@ -131,29 +131,29 @@ Test(empty, string_buffer_and_head)
 Test(empty, hex_base64_and_digests)
 {
     char out[4] = "zzz";
-    mum_hex_encode(NULL, 0, out);
+    mum_hex_encode(out, NULL, 0);
     cr_assert_str_eq(out, "");
     size_t n = 9;
-    cr_assert_eq(mum_hex_decode(NULL, 0, NULL, 0, &n), MUM_OK);
+    cr_assert_eq(mum_hex_decode(NULL, 0, &n, NULL, 0), MUM_OK);
     cr_assert_eq(n, 0);
     strcpy(out, "zzz");
-    cr_assert_eq(mum_base64_encode(NULL, 0, out), 0);
+    cr_assert_eq(mum_base64_encode(out, NULL, 0), 0);
     cr_assert_str_eq(out, "");
     n = 9;
-    cr_assert_eq(mum_base64_decode(NULL, 0, NULL, 0, &n), MUM_OK);
+    cr_assert_eq(mum_base64_decode(NULL, 0, &n, NULL, 0), MUM_OK);
     cr_assert_eq(n, 0);
 
     static const mum_hash_alg algs[] = {MUM_HASH_MD5, MUM_HASH_SHA1, MUM_HASH_SHA256,
                                         MUM_HASH_SHA384, MUM_HASH_SHA512};
     for (size_t i = 0; i < MUM_ARRAY_LEN(algs); i++) {
         uint8_t a[MUM_HASH_MAX_SIZE], b[MUM_HASH_MAX_SIZE];
-        cr_assert_eq(mum_hash_buffer(algs[i], NULL, 0, a), MUM_OK);
-        cr_assert_eq(mum_hash_buffer(algs[i], nothing, 0, b), MUM_OK);
+        cr_assert_eq(mum_hash_buffer(a, algs[i], NULL, 0), MUM_OK);
+        cr_assert_eq(mum_hash_buffer(b, algs[i], nothing, 0), MUM_OK);
         cr_assert_arr_eq(a, b, mum_hash_size(algs[i]));
         mum_hasher *h;
-        cr_assert_eq(mum_hasher_new(algs[i], &h), MUM_OK);
+        cr_assert_eq(mum_hasher_new(&h, algs[i]), MUM_OK);
         cr_assert_eq(mum_hasher_update(h, NULL, 0), MUM_OK);
-        cr_assert_eq(mum_hasher_final(h, b), MUM_OK);
+        cr_assert_eq(mum_hasher_final(b, h), MUM_OK);
         mum_hasher_free(h);
         cr_assert_arr_eq(a, b, mum_hash_size(algs[i]));
     }
@@ -219,7 +219,7 @@ Test(empty, manifests)
     mum_manifest_parser *p;
     cr_assert_eq(mum_manifest_parser_new(&p, ctx, NULL, NULL), MUM_OK);
     cr_assert_eq(mum_manifest_parser_feed(p, NULL, 0), MUM_OK);
-    cr_assert_eq(mum_manifest_parser_finish(p, &m), MUM_EFORMAT);
+    cr_assert_eq(mum_manifest_parser_finish(&m, p), MUM_EFORMAT);
     mum_manifest_parser_free(p);
     mum_ctx_free(ctx);
 }
@@ -228,15 +228,15 @@ Test(empty, signatures_and_catalogs)
 {
     mum_ctx *ctx = new_ctx();
     mum_signature *sig = NULL;
-    cr_assert_eq(mum_signature_parse(ctx, NULL, 0, NULL, &sig), MUM_EFORMAT);
+    cr_assert_eq(mum_signature_parse(&sig, ctx, NULL, 0, NULL), MUM_EFORMAT);
     cr_assert_null(sig);
     mum_catalog *cat = NULL;
-    cr_assert_eq(mum_catalog_parse(ctx, NULL, 0, NULL, &cat), MUM_EFORMAT);
+    cr_assert_eq(mum_catalog_parse(&cat, ctx, NULL, 0, NULL), MUM_EFORMAT);
     cr_assert_null(cat);
 
     mum_cat_digests a, b;
-    cr_assert_eq(mum_cat_digests_compute(ctx, NULL, 0, NULL, &a), MUM_OK);
-    cr_assert_eq(mum_cat_digests_compute(ctx, nothing, 0, NULL, &b), MUM_OK);
+    cr_assert_eq(mum_cat_digests_compute(&a, ctx, NULL, 0, NULL), MUM_OK);
+    cr_assert_eq(mum_cat_digests_compute(&b, ctx, nothing, 0, NULL), MUM_OK);
     cr_assert_not(a.is_pe);
     cr_assert_arr_eq(a.sha256, b.sha256, sizeof a.sha256);
 
@@ -247,14 +247,14 @@ Test(empty, signatures_and_catalogs)
     mum_trust_free(t);
 
     mum_cat_builder *cb;
-    cr_assert_eq(mum_cat_builder_new(ctx, 1, &cb), MUM_OK);
+    cr_assert_eq(mum_cat_builder_new(&cb, ctx, 1), MUM_OK);
     rc = mum_cat_builder_set_list_id(ctx, cb, NULL, 0);
     cr_assert_eq(rc, mum_cat_builder_set_list_id(ctx, cb, nothing, 0));
     uint8_t *der = NULL;
     size_t len = 0;
-    cr_assert_eq(mum_cat_builder_finish(ctx, cb, NULL, NULL, &der, &len), MUM_OK);
+    cr_assert_eq(mum_cat_builder_finish(&der, &len, ctx, cb, NULL, NULL), MUM_OK);
     mum_cat_builder_free(cb);
-    cr_assert_eq(mum_catalog_parse(ctx, der, len, NULL, &cat), MUM_OK);
+    cr_assert_eq(mum_catalog_parse(&cat, ctx, der, len, NULL), MUM_OK);
     mum_free(der);
     cr_assert_eq(mum_catalog_match(cat, &a, NULL, 0), 0);
     mum_catalog_free(cat);
@@ -266,7 +266,7 @@ Test(empty, pe_files)
     mum_ctx *ctx = new_ctx();
     cr_assert_not(mum_pe_probe(NULL, 0));
     mum_pe_info info;
-    cr_assert_eq(mum_pe_parse(ctx, NULL, 0, NULL, &info), MUM_EFORMAT);
+    cr_assert_eq(mum_pe_parse(&info, ctx, NULL, 0, NULL), MUM_EFORMAT);
     const mum_hash_alg alg = MUM_HASH_SHA256;
     uint8_t d[1][MUM_HASH_MAX_SIZE];
     cr_assert_eq(mum_pe_digest(ctx, NULL, 0, NULL, &alg, 1, d), MUM_EFORMAT);
@@ -280,7 +280,7 @@ Test(empty, pe_files)
     uint8_t flat[1][MUM_HASH_MAX_SIZE], want[MUM_HASH_MAX_SIZE];
     cr_assert_eq(mum_pe_hasher_finish(h, ctx, NULL, d, flat), MUM_ENOTFOUND);
     mum_pe_hasher_free(h);
-    mum_hash_buffer(MUM_HASH_SHA256, nothing, 0, want);
+    mum_hash_buffer(want, MUM_HASH_SHA256, nothing, 0);
     cr_assert_arr_eq(flat[0], want, 32);
     mum_ctx_free(ctx);
 }
@@ -297,7 +297,7 @@ Test(empty, cabinets)
         cr_assert_eq(mum_cab_digest_new(&dg, flags[i]), MUM_OK);
         cr_assert_eq(mum_cab_digest_update(dg, NULL, 0), MUM_OK);
         mum_cab_signature sig;
-        cr_assert_eq(mum_cab_digest_finish(dg, ctx, NULL, &sig, NULL), MUM_EFORMAT);
+        cr_assert_eq(mum_cab_digest_finish(&sig, dg, ctx, NULL, NULL), MUM_EFORMAT);
         mum_cab_signature_clear(&sig);
         mum_cab_digest_free(dg);
     }
@@ -326,7 +326,7 @@ Test(empty, express_and_msu)
     cr_assert_eq(mum_express_collector_data(c, NULL, 0), MUM_OK);
     cr_assert_eq(mum_express_collector_end(c), MUM_OK);
     mum_express_index *out = NULL;
-    cr_assert_eq(mum_express_collector_finish(c, ctx, NULL, f, &out), MUM_EFORMAT);
+    cr_assert_eq(mum_express_collector_finish(&out, c, ctx, NULL, f), MUM_EFORMAT);
     cr_assert_null(out);
     mum_express_collector_free(c);
     mum_findings_free(f);
@@ -349,8 +349,8 @@ Test(empty, policy_and_graph)
 {
     mum_ctx *ctx = new_ctx();
     mum_policy *p1 = NULL, *p2 = NULL;
-    int rc = mum_policy_parse(ctx, "empty.policy", NULL, 0, &p1);
-    cr_assert_eq(rc, mum_policy_parse(ctx, "empty.policy", (const char *)nothing, 0, &p2));
+    int rc = mum_policy_parse(&p1, ctx, "empty.policy", NULL, 0);
+    cr_assert_eq(rc, mum_policy_parse(&p2, ctx, "empty.policy", (const char *)nothing, 0));
     mum_policy_free(p1);
     mum_policy_free(p2);
     mum_graph *g = NULL;
@@ -372,7 +372,7 @@ static int hash_data(void *ud, const mum_entry *e, const void *data, size_t size
     MUM_UNUSED(ud);
     MUM_UNUSED(e);
     uint8_t d[32];
-    return mum_hash_buffer(MUM_HASH_SHA256, data, size, d);
+    return mum_hash_buffer(d, MUM_HASH_SHA256, data, size);
 }
 
 /* An empty folder (no names to sort) and an empty file (no bytes to hand
@@ -395,7 +395,7 @@ Test(empty, empty_folder_and_file)
             cr_assert_eq(mum_walk_open(&w, ctx, dir, NULL, NULL), MUM_OK);
             const mum_entry *e;
             size_t events = 0;
-            while (mum_walk_next(w, &e) == MUM_OK && e) {
+            while (mum_walk_next(&e, w) == MUM_OK && e) {
                 events++;
                 const void *data;
                 size_t size = 1;

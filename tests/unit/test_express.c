@@ -24,7 +24,7 @@ static const char vec_none[] = "504133300200000000000000f8030200480801";
 static size_t unhex(const char *hex, uint8_t *out)
 {
     size_t n;
-    cr_assert_eq(mum_hex_decode(hex, strlen(hex), out, 256, &n), MUM_OK);
+    cr_assert_eq(mum_hex_decode(out, 256, &n, hex, strlen(hex)), MUM_OK);
     return n;
 }
 
@@ -218,7 +218,7 @@ static int co_entry(void *ud, const mum_entry *e)
     if (e->kind == MUM_ENTRY_CONTAINER_END && k->inside && strcmp(e->path, k->cabinet) == 0) {
         k->inside = false;
         mum_location loc = {.input = k->input, .entry = e->path};
-        int rc = mum_express_collector_finish(k->c, NULL, &loc, k->findings, &k->idx);
+        int rc = mum_express_collector_finish(&k->idx, k->c, NULL, &loc, k->findings);
         mum_express_collector_free(k->c);
         k->c = NULL;
         return rc;
@@ -363,7 +363,7 @@ static int collect_sweep(const char *path)
     if (rc == MUM_OK)
         rc = mum_walk_open(&w, NULL, path, NULL, NULL);
     const mum_entry *e;
-    while (rc == MUM_OK && (rc = mum_walk_next(w, &e)) == MUM_OK && e) {
+    while (rc == MUM_OK && (rc = mum_walk_next(&e, w)) == MUM_OK && e) {
         if (e->kind != MUM_ENTRY_FILE)
             continue;
         rc = mum_express_collector_begin(c, e->name, e->size);
@@ -379,7 +379,7 @@ static int collect_sweep(const char *path)
     if (rc == MUM_OK)
         rc = mum_findings_new(&f);
     if (rc == MUM_OK)
-        rc = mum_express_collector_finish(c, NULL, NULL, f, &idx);
+        rc = mum_express_collector_finish(&idx, c, NULL, NULL, f);
     if (idx)
         free_index(idx);
     mum_findings_free(f);

@@ -93,7 +93,7 @@ static void run_verify(const char *input, run_result *r)
         rc = mum_graph_build(&g, ctx, inputs, 1, &o, f);
     }
     if (rc == MUM_OK)
-        rc = mum_verify_graph(ctx, g, NULL, f, &v);
+        rc = mum_verify_graph(&v, ctx, g, NULL, f);
     r->rc = rc;
     if (ctx && mum_ctx_status(ctx) == rc)
         snprintf(r->reason, sizeof r->reason, "%s", mum_ctx_message(ctx));
@@ -186,7 +186,7 @@ static void unpack_sample(const char *dir)
     const mum_entry *e;
     int rc;
     size_t files = 0;
-    while ((rc = mum_walk_next(w, &e)) == MUM_OK && e) {
+    while ((rc = mum_walk_next(&e, w)) == MUM_OK && e) {
         if (e->kind != MUM_ENTRY_FILE || strncmp(e->path, prefix, strlen(prefix)) != 0)
             continue;
         char path[2048];

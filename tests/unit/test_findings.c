@@ -186,11 +186,11 @@ Test(findings, out_of_memory_is_reported_and_leaks_nothing)
 Test(severity, parse_and_names)
 {
     mum_severity s;
-    cr_assert_eq(mum_severity_parse("Warning", &s), MUM_OK);
+    cr_assert_eq(mum_severity_parse(&s, "Warning"), MUM_OK);
     cr_assert_eq(s, MUM_SEVERITY_WARNING);
-    cr_assert_eq(mum_severity_parse("note", &s), MUM_OK);
+    cr_assert_eq(mum_severity_parse(&s, "note"), MUM_OK);
     cr_assert_eq(s, MUM_SEVERITY_INFO);
-    cr_assert_eq(mum_severity_parse("fatal", &s), MUM_EINVAL);
+    cr_assert_eq(mum_severity_parse(&s, "fatal"), MUM_EINVAL);
     cr_assert_str_eq(mum_severity_name(MUM_SEVERITY_ERROR), "error");
 }
 

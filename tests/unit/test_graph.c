@@ -108,12 +108,12 @@ Test(graph, the_sample_family_as_its_readme_describes_it)
     /* with the family's policy (the platforms' expected differences) not
      * even a warning */
     mum_policy *policy;
-    cr_assert_eq(mum_policy_load(ctx, sample("kb943650.policy"), &policy), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_policy_load(&policy, ctx, sample("kb943650.policy")), MUM_OK, "%s", mum_ctx_message(ctx));
     mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
     vo.anchors = anchors;
     vo.policy = policy;
     mum_verify_result *r;
-    cr_assert_eq(mum_verify_graph(ctx, g, &vo, f, &r), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_verify_graph(&r, ctx, g, &vo, f), MUM_OK, "%s", mum_ctx_message(ctx));
     cr_assert_eq(mum_findings_count_at_least(f, MUM_SEVERITY_WARNING), 0);
     /* judged against the anchors: every catalog is trusted */
     for (size_t i = 0; i < mum_graph_node_count(g); i++) {
@@ -153,12 +153,12 @@ Test(graph, a_broken_twin_gives_its_finding_and_only_it)
     mum_findings_new(&f);
     cr_assert_eq(mum_graph_build(&g, ctx, inputs, 3, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
     mum_policy *policy;
-    cr_assert_eq(mum_policy_load(ctx, sample("kb943650.policy"), &policy), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_policy_load(&policy, ctx, sample("kb943650.policy")), MUM_OK, "%s", mum_ctx_message(ctx));
     mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
     vo.anchors = anchors;
     vo.policy = policy;
     mum_verify_result *r;
-    cr_assert_eq(mum_verify_graph(ctx, g, &vo, f, &r), MUM_OK);
+    cr_assert_eq(mum_verify_graph(&r, ctx, g, &vo, f), MUM_OK);
     cr_assert_eq(count_rule(f, "matrix.version-mismatch"), 1);
     cr_assert_eq(mum_findings_count_at_least(f, MUM_SEVERITY_WARNING), 1, "nothing but the version mismatch");
     /* the matrix row of network-security: 22222 on x86 and amd64, 22223 on ia64 */
@@ -218,7 +218,7 @@ static int build_sample(const char *input, unsigned walk_flags, bool verify, boo
     if (rc == MUM_OK)
         rc = mum_graph_build(&g, ctx, inputs, 1, &o, f);
     if (rc == MUM_OK && verify)
-        rc = mum_verify_graph(ctx, g, NULL, f, &r);
+        rc = mum_verify_graph(&r, ctx, g, NULL, f);
     if (reported) /* the status and a reason are on ctx */
         *reported = ctx && mum_ctx_status(ctx) == rc && *mum_ctx_reason(ctx);
     mum_verify_result_free(r);
@@ -293,7 +293,7 @@ static char *describe_build(const char *const *inputs, size_t n, unsigned walk_f
     mum_verify_result *r = NULL;
     mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
     vo.anchors = anchors;
-    cr_assert_eq(mum_verify_graph(ctx, g, &vo, f, &r), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_verify_graph(&r, ctx, g, &vo, f), MUM_OK, "%s", mum_ctx_message(ctx));
     for (size_t i = 0; i < mum_findings_count(f); i++) {
         const mum_finding *x = mum_findings_get(f, i);
         mum__sbuf_printf(&out, "%s %s %s: %s\n", x->rule->id, x->loc.input ? x->loc.input : "-",

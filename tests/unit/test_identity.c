@@ -7,14 +7,14 @@
 Test(version, parses_four_parts)
 {
     mum_version v;
-    cr_assert_eq(mum_version_parse("6.0.6001.22222", &v), MUM_OK);
+    cr_assert_eq(mum_version_parse(&v, "6.0.6001.22222"), MUM_OK);
     cr_assert_eq(v.part[0], 6);
     cr_assert_eq(v.part[1], 0);
     cr_assert_eq(v.part[2], 6001);
     cr_assert_eq(v.part[3], 22222);
-    cr_assert_eq(mum_version_parse("65535.65535.65535.65535", &v), MUM_OK);
+    cr_assert_eq(mum_version_parse(&v, "65535.65535.65535.65535"), MUM_OK);
     cr_assert_eq(v.part[3], 65535);
-    cr_assert_eq(mum_version_parse("0.0.0.0", &v), MUM_OK);
+    cr_assert_eq(mum_version_parse(&v, "0.0.0.0"), MUM_OK);
 }
 
 Test(version, rejects_bad_syntax)
@@ -22,26 +22,26 @@ Test(version, rejects_bad_syntax)
     const char *bad[] = {"", "1.2.3", "1.2.3.4.5", "1..3.4", "1.2.3.", ".1.2.3", "1.2.3.x",
                          "-1.2.3.4", "1.2.3.4 ", " 1.2.3.4", "+1.2.3.4", "1,2,3,4", "99999999999999999999.1.2"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        cr_assert_eq(mum_version_parse(bad[i], NULL), MUM_EFORMAT, "\"%s\"", bad[i]);
+        cr_assert_eq(mum_version_parse(NULL, bad[i]), MUM_EFORMAT, "\"%s\"", bad[i]);
     cr_assert_eq(mum_version_parse(NULL, NULL), MUM_EFORMAT);
 }
 
 Test(version, part_above_65535_is_a_range_error)
 {
-    cr_assert_eq(mum_version_parse("6.0.65536.1", NULL), MUM_ELIMIT);
-    cr_assert_eq(mum_version_parse("99999999999999999999.0.0.0", NULL), MUM_ELIMIT);
-    cr_assert_eq(mum_version_parse("1.2.3.70000", NULL), MUM_ELIMIT);
+    cr_assert_eq(mum_version_parse(NULL, "6.0.65536.1"), MUM_ELIMIT);
+    cr_assert_eq(mum_version_parse(NULL, "99999999999999999999.0.0.0"), MUM_ELIMIT);
+    cr_assert_eq(mum_version_parse(NULL, "1.2.3.70000"), MUM_ELIMIT);
 }
 
 Test(version, compares_numerically)
 {
     mum_version a, b;
-    mum_version_parse("6.0.6001.9", &a);
-    mum_version_parse("6.0.6001.10", &b);
+    mum_version_parse(&a, "6.0.6001.9");
+    mum_version_parse(&b, "6.0.6001.10");
     cr_assert_lt(mum_version_compare(&a, &b), 0);
     cr_assert_gt(mum_version_compare(&b, &a), 0);
     cr_assert_eq(mum_version_compare(&a, &a), 0);
-    mum_version_parse("7.0.0.0", &b);
+    mum_version_parse(&b, "7.0.0.0");
     cr_assert_lt(mum_version_compare(&a, &b), 0);
     char buf[MUM_VERSION_TEXT_MAX];
     mum_version_format(&a, buf);
@@ -89,13 +89,13 @@ Test(identity, set_decodes_and_clear_frees)
 Test(identity, attribute_names_and_aliases)
 {
     mum_identity_attr a;
-    cr_assert_eq(mum_identity_attr_lookup("processorArchitecture", &a), MUM_OK);
+    cr_assert_eq(mum_identity_attr_lookup(&a, "processorArchitecture"), MUM_OK);
     cr_assert_eq(a, MUM_ATTR_ARCH);
-    cr_assert_eq(mum_identity_attr_lookup("arch", &a), MUM_OK);
+    cr_assert_eq(mum_identity_attr_lookup(&a, "arch"), MUM_OK);
     cr_assert_eq(a, MUM_ATTR_ARCH);
-    cr_assert_eq(mum_identity_attr_lookup("culture", &a), MUM_OK);
+    cr_assert_eq(mum_identity_attr_lookup(&a, "culture"), MUM_OK);
     cr_assert_eq(a, MUM_ATTR_LANGUAGE);
-    cr_assert_eq(mum_identity_attr_lookup("ProcessorArchitecture", &a), MUM_ENOTFOUND,
+    cr_assert_eq(mum_identity_attr_lookup(&a, "ProcessorArchitecture"), MUM_ENOTFOUND,
                  "manifest attribute names are case-sensitive");
     cr_assert_str_eq(mum_identity_attr_name(MUM_ATTR_PUBLIC_KEY_TOKEN), "publicKeyToken");
 }

@@ -53,7 +53,7 @@ static void model_free(model *m)
 static void judge(model *m, const mum_verify_options *opts)
 {
     cr_assert_eq(mum__graph_finish(m->g, m->read), MUM_OK);
-    cr_assert_eq(mum_verify_graph(m->ctx, m->g, opts, m->f, &m->r), MUM_OK, "%s", mum_ctx_message(m->ctx));
+    cr_assert_eq(mum_verify_graph(&m->r, m->ctx, m->g, opts, m->f), MUM_OK, "%s", mum_ctx_message(m->ctx));
 }
 
 static size_t count(const mum_findings *f, const char *id)
@@ -140,8 +140,8 @@ static node_priv *add_component(model *m, size_t input, const char *entry, const
                        name, version, arch);
     if (file) {
         uint8_t d[32];
-        cr_assert_eq(mum_hash_buffer(MUM_HASH_SHA256, bytes, strlen(bytes), d), MUM_OK);
-        mum_base64_encode(d, 32, b64);
+        cr_assert_eq(mum_hash_buffer(d, MUM_HASH_SHA256, bytes, strlen(bytes)), MUM_OK);
+        mum_base64_encode(b64, d, 32);
         len += snprintf(text + len, sizeof text - (size_t)len,
                         "<file name=\"%s\" destinationPath=\"$(runtime.system32)\\\" sourceName=\"%s\">"
                         "<asmv2:hash xmlns:asmv2=\"urn:schemas-microsoft-com:asm.v2\">"
@@ -167,7 +167,7 @@ static node_priv *add_payload(model *m, size_t input, const char *entry, const c
 static node_priv *add_catalog(model *m, size_t input, const char *entry, node_priv *const *members)
 {
     mum_cat_builder *b;
-    cr_assert_eq(mum_cat_builder_new(m->ctx, 2, &b), MUM_OK);
+    cr_assert_eq(mum_cat_builder_new(&b, m->ctx, 2), MUM_OK);
     mum_cat_builder_set_time(b, 1700000000);
     for (size_t i = 0; members && members[i]; i++) {
         mum_cat_digests d;
@@ -175,11 +175,11 @@ static node_priv *add_catalog(model *m, size_t input, const char *entry, node_pr
         memcpy(d.sha1, members[i]->pub.digests.sha1, 20);
         memcpy(d.sha256, members[i]->pub.digests.sha256, 32);
         size_t file;
-        cr_assert_eq(mum_cat_builder_add(m->ctx, b, &d, &file), MUM_OK);
+        cr_assert_eq(mum_cat_builder_add(&file, m->ctx, b, &d), MUM_OK);
     }
     uint8_t *der;
     size_t len;
-    cr_assert_eq(mum_cat_builder_finish(m->ctx, b, NULL, NULL, &der, &len), MUM_OK, "%s", mum_ctx_message(m->ctx));
+    cr_assert_eq(mum_cat_builder_finish(&der, &len, m->ctx, b, NULL, NULL), MUM_OK, "%s", mum_ctx_message(m->ctx));
     mum_cat_builder_free(b);
     node_priv *n = mum__graph_node_new(m->g, MUM_NODE_CATALOG, input, entry);
     cr_assert_not_null(n);
@@ -467,7 +467,7 @@ Test(judge_matrix, a_policy_explains_a_difference)
     model_new(&m, two_inputs, 2);
     platform_pair(&m, false, true);
     mum_policy *p = NULL;
-    int rc = mum_policy_load(m.ctx, path, &p);
+    int rc = mum_policy_load(&p, m.ctx, path);
     unlink(path);
     cr_assert_eq(rc, MUM_OK, "%s", mum_ctx_message(m.ctx));
     mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
@@ -637,8 +637,8 @@ static void add_express(model *m, const char *index, const xcab *entries, size_t
         size_t len = strlen(entries[i].bytes);
         blobs[i].name = entries[i].name;
         blobs[i].size = len;
-        cr_assert_eq(mum_hash_buffer(MUM_HASH_SHA1, entries[i].bytes, len, blobs[i].sha1), MUM_OK);
-        cr_assert_eq(mum_hash_buffer(MUM_HASH_SHA256, entries[i].bytes, len, blobs[i].sha256), MUM_OK);
+        cr_assert_eq(mum_hash_buffer(blobs[i].sha1, MUM_HASH_SHA1, entries[i].bytes, len), MUM_OK);
+        cr_assert_eq(mum_hash_buffer(blobs[i].sha256, MUM_HASH_SHA256, entries[i].bytes, len), MUM_OK);
         blobs[i].head = (const uint8_t *)entries[i].bytes;
         blobs[i].head_size = len;
     }

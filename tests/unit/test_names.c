@@ -18,7 +18,7 @@
 Test(package_name, parses_seed_example)
 {
     mum_package_name pn;
-    cr_assert_eq(mum_package_name_parse(NULL, "Package_1_for_kb943650~" PKT "~x86~~6.0.1.0.mum", &pn), MUM_OK);
+    cr_assert_eq(mum_package_name_parse(&pn, NULL, "Package_1_for_kb943650~" PKT "~x86~~6.0.1.0.mum"), MUM_OK);
     cr_assert_str_eq(pn.id.name, "Package_1_for_kb943650");
     cr_assert_str_eq(pn.id.public_key_token, PKT);
     cr_assert_str_eq(pn.id.arch, "x86");
@@ -32,11 +32,11 @@ Test(package_name, parses_seed_example)
 Test(package_name, language_extension_case_and_no_extension)
 {
     mum_package_name pn;
-    cr_assert_eq(mum_package_name_parse(NULL, "Foo~" PKT "~amd64~en-US~6.1.0.0.CAT", &pn), MUM_OK);
+    cr_assert_eq(mum_package_name_parse(&pn, NULL, "Foo~" PKT "~amd64~en-US~6.1.0.0.CAT"), MUM_OK);
     cr_assert_str_eq(pn.id.language, "en-US");
     cr_assert_str_eq(pn.extension, ".CAT");
     mum_package_name_clear(&pn);
-    cr_assert_eq(mum_package_name_parse(NULL, "Foo~" PKT "~amd64~~6.1.0.0", &pn), MUM_OK);
+    cr_assert_eq(mum_package_name_parse(&pn, NULL, "Foo~" PKT "~amd64~~6.1.0.0"), MUM_OK);
     cr_assert_null(pn.extension);
     cr_assert_str_eq(pn.id.version, "6.1.0.0");
     mum_package_name_clear(&pn);
@@ -47,7 +47,7 @@ static void expect_bad_package(const char *text, unsigned column, const char *wo
     mum_ctx *ctx;
     mum_package_name pn;
     cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
-    cr_assert_eq(mum_package_name_parse(ctx, text, &pn), MUM_EFORMAT, "%s", text);
+    cr_assert_eq(mum_package_name_parse(&pn, ctx, text), MUM_EFORMAT, "%s", text);
     cr_assert_null(pn.id.name, "output left cleared");
     cr_assert_eq(mum_ctx_location(ctx)->column, column, "%s: column %u, want %u", text,
                  mum_ctx_location(ctx)->column, column);
@@ -71,7 +71,7 @@ Test(package_name, malformed)
 Test(package_name, bad_values_parse_and_validate)
 {
     mum_package_name pn;
-    cr_assert_eq(mum_package_name_parse(NULL, "Foo~31bf3856ad36~x86~~6.0.70000.0.mum", &pn), MUM_OK);
+    cr_assert_eq(mum_package_name_parse(&pn, NULL, "Foo~31bf3856ad36~x86~~6.0.70000.0.mum"), MUM_OK);
     mum_findings *f;
     mum_findings_new(&f);
     mum_identity_validate(&pn.id, MUM_REQUIRE_COMPONENT, f, NULL);
@@ -88,22 +88,22 @@ Test(package_name, format_round_trips)
                                   "processorArchitecture", "amd64", "language", "neutral",
                                   "version", "6.0.1.0", NULL);
     char *s;
-    cr_assert_eq(mum_package_name_format(&id, ".cat", &s), MUM_OK);
+    cr_assert_eq(mum_package_name_format(&s, &id, ".cat"), MUM_OK);
     cr_assert_str_eq(s, "Package_for_kb943650_client~" PKT "~amd64~~6.0.1.0.cat");
     mum_package_name pn;
-    cr_assert_eq(mum_package_name_parse(NULL, s, &pn), MUM_OK);
+    cr_assert_eq(mum_package_name_parse(&pn, NULL, s), MUM_OK);
     cr_assert_eq(mum_identity_compare(&pn.id, &id, 0), 0);
     mum_package_name_clear(&pn);
     mum_free(s);
     mum_identity_set(&id, MUM_ATTR_VERSION, NULL);
-    cr_assert_eq(mum_package_name_format(&id, NULL, &s), MUM_EINVAL);
+    cr_assert_eq(mum_package_name_format(&s, &id, NULL), MUM_EINVAL);
     mum_identity_clear(&id);
 }
 
 static mum_package_name g_pn;
 static int parse_pkg_once(void)
 {
-    return mum_package_name_parse(NULL, "Foo~" PKT "~x86~en-US~1.2.3.4.mum", &g_pn);
+    return mum_package_name_parse(&g_pn, NULL, "Foo~" PKT "~x86~en-US~1.2.3.4.mum");
 }
 
 Test(package_name, out_of_memory)
@@ -116,9 +116,8 @@ Test(package_name, out_of_memory)
 Test(keyform, parses_seed_manifest_name)
 {
     mum_keyform kf;
-    cr_assert_eq(mum_keyform_parse(NULL,
-                     "x86_microsoft-windows-tcpip-binaries_" PKT "_6.0.6001.22222_none_b39411bf7f924877.manifest",
-                     &kf), MUM_OK);
+    cr_assert_eq(mum_keyform_parse(&kf, NULL,
+                                   "x86_microsoft-windows-tcpip-binaries_" PKT "_6.0.6001.22222_none_b39411bf7f924877.manifest"), MUM_OK);
     cr_assert_str_eq(kf.arch, "x86");
     cr_assert_str_eq(kf.name, "microsoft-windows-tcpip-binaries");
     cr_assert_str_eq(kf.public_key_token, PKT);
@@ -134,18 +133,18 @@ Test(keyform, parses_seed_manifest_name)
 Test(keyform, folder_name_and_version_less_and_underscores)
 {
     mum_keyform kf;
-    cr_assert_eq(mum_keyform_parse(NULL, "amd64_netrasa.inf_" PKT "_6.3.9600.17039_none_9968574d24ae0f79", &kf), MUM_OK);
+    cr_assert_eq(mum_keyform_parse(&kf, NULL, "amd64_netrasa.inf_" PKT "_6.3.9600.17039_none_9968574d24ae0f79"), MUM_OK);
     cr_assert_null(kf.extension);
     cr_assert_str_eq(kf.name, "netrasa.inf");
     mum_keyform_clear(&kf);
 
-    cr_assert_eq(mum_keyform_parse(NULL, "amd64_microsoft-windows-tcpip-binaries_" PKT "_none_07173fe9520f079a", &kf), MUM_OK);
+    cr_assert_eq(mum_keyform_parse(&kf, NULL, "amd64_microsoft-windows-tcpip-binaries_" PKT "_none_07173fe9520f079a"), MUM_OK);
     cr_assert_null(kf.version, "version-less");
     cr_assert_str_eq(kf.public_key_token, PKT);
     cr_assert_str_eq(kf.culture, "none");
     mum_keyform_clear(&kf);
 
-    cr_assert_eq(mum_keyform_parse(NULL, "x86_my_odd_name_" PKT "_1.0.0.0_en-us_0123456789abcdef.MANIFEST", &kf), MUM_OK);
+    cr_assert_eq(mum_keyform_parse(&kf, NULL, "x86_my_odd_name_" PKT "_1.0.0.0_en-us_0123456789abcdef.MANIFEST"), MUM_OK);
     cr_assert_str_eq(kf.name, "my_odd_name");
     cr_assert_str_eq(kf.culture, "en-us");
     cr_assert_str_eq(kf.extension, ".MANIFEST");
@@ -155,12 +154,12 @@ Test(keyform, folder_name_and_version_less_and_underscores)
 Test(keyform, detects_truncation)
 {
     mum_keyform kf;
-    cr_assert_eq(mum_keyform_parse(NULL, "amd64_microsoft-windows-s..ngstack-onecorebase_" PKT "_10.0.19041.1_sr-..-rs_e010f05a588e56e1", &kf), MUM_OK);
+    cr_assert_eq(mum_keyform_parse(&kf, NULL, "amd64_microsoft-windows-s..ngstack-onecorebase_" PKT "_10.0.19041.1_sr-..-rs_e010f05a588e56e1"), MUM_OK);
     cr_assert(kf.name_truncated);
     cr_assert(kf.culture_truncated);
     mum_keyform_clear(&kf);
     /* ".." elsewhere or at another length is not truncation */
-    cr_assert_eq(mum_keyform_parse(NULL, "x86_a..b_" PKT "_1.0.0.0_none_0123456789abcdef", &kf), MUM_OK);
+    cr_assert_eq(mum_keyform_parse(&kf, NULL, "x86_a..b_" PKT "_1.0.0.0_none_0123456789abcdef"), MUM_OK);
     cr_assert_not(kf.name_truncated);
     mum_keyform_clear(&kf);
 }
@@ -170,7 +169,7 @@ static void expect_bad_keyform(const char *text, unsigned column, const char *wo
     mum_ctx *ctx;
     mum_keyform kf;
     cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
-    cr_assert_eq(mum_keyform_parse(ctx, text, &kf), MUM_EFORMAT, "%s", text);
+    cr_assert_eq(mum_keyform_parse(&kf, ctx, text), MUM_EFORMAT, "%s", text);
     cr_assert_null(kf.name);
     cr_assert_eq(mum_ctx_location(ctx)->column, column, "%s: column %u, want %u", text,
                  mum_ctx_location(ctx)->column, column);
@@ -197,7 +196,7 @@ Test(keyform, malformed)
 static void expect_key(mum_identity id, unsigned flags, uint64_t want)
 {
     uint64_t key;
-    cr_assert_eq(mum_pseudokey(&id, flags, &key), MUM_OK);
+    cr_assert_eq(mum_pseudokey(&key, &id, flags), MUM_OK);
     cr_assert_eq(key, want, "%s %s: got %016llx want %016llx", id.name, id.arch,
                  (unsigned long long)key, (unsigned long long)want);
     mum_identity_clear(&id);
@@ -241,11 +240,11 @@ Test(pseudokey, none_values_are_skipped_and_case_does_not_matter)
     uint64_t a, b;
     mum_identity x = tu_identity("name", "Foo", "version", "1.0.0.0", "publicKeyToken", "none", NULL);
     mum_identity y = tu_identity("name", "FOO", "version", "1.0.0.0", "language", "None", NULL);
-    cr_assert_eq(mum_pseudokey(&x, 0, &a), MUM_OK);
-    cr_assert_eq(mum_pseudokey(&y, 0, &b), MUM_OK);
+    cr_assert_eq(mum_pseudokey(&a, &x, 0), MUM_OK);
+    cr_assert_eq(mum_pseudokey(&b, &y, 0), MUM_OK);
     cr_assert_eq(a, b);
     mum_identity_set(&y, MUM_ATTR_NAME, "Fo\xff");
-    cr_assert_eq(mum_pseudokey(&y, 0, &b), MUM_EFORMAT);
+    cr_assert_eq(mum_pseudokey(&b, &y, 0), MUM_EFORMAT);
     mum_identity_clear(&x);
     mum_identity_clear(&y);
 }
@@ -255,13 +254,13 @@ Test(pseudokey, none_values_are_skipped_and_case_does_not_matter)
 static void expect_keyform(mum_identity id, unsigned flags, const char *want)
 {
     char *s = NULL;
-    cr_assert_eq(mum_keyform_format(&id, flags, &s), MUM_OK);
+    cr_assert_eq(mum_keyform_format(&s, &id, flags), MUM_OK);
     cr_assert_str_eq(s, want);
     /* and it parses back to the same key */
     mum_keyform kf;
-    cr_assert_eq(mum_keyform_parse(NULL, s, &kf), MUM_OK);
+    cr_assert_eq(mum_keyform_parse(&kf, NULL, s), MUM_OK);
     uint64_t key;
-    mum_pseudokey(&id, flags, &key);
+    mum_pseudokey(&key, &id, flags);
     cr_assert_eq(kf.key, key);
     mum_keyform_clear(&kf);
     mum_free(s);
@@ -288,12 +287,12 @@ Test(keyform_format, truncates_names_over_40_characters)
     char *s;
     mum_identity id = tu_identity("name", n40, "version", "1.0.0.0", "processorArchitecture", "x86",
                                   "publicKeyToken", PKT, NULL);
-    cr_assert_eq(mum_keyform_format(&id, 0, &s), MUM_OK);
+    cr_assert_eq(mum_keyform_format(&s, &id, 0), MUM_OK);
     cr_assert(strstr(s, "_abcdefghijklmnopqrstuvwxyz-0123456789abc_") != NULL, "%s", s);
     mum_free(s);
     /* 41: cut to 19 + ".." + 19 */
     mum_identity_set(&id, MUM_ATTR_NAME, "abcdefghijklmnopqrstuvwxyz-0123456789abcd");
-    cr_assert_eq(mum_keyform_format(&id, 0, &s), MUM_OK);
+    cr_assert_eq(mum_keyform_format(&s, &id, 0), MUM_OK);
     cr_assert(strstr(s, "_abcdefghijklmnopqrs..wxyz-0123456789abcd_") != NULL, "%s", s);
     mum_free(s);
     mum_identity_clear(&id);
@@ -309,11 +308,11 @@ Test(keyform_format, cultures_up_to_8_characters_are_kept)
     char *s;
     mum_identity id = tu_identity("name", "Foo", "version", "1.0.0.0", "processorArchitecture", "x86",
                                   "publicKeyToken", PKT, "language", "zh-Hant", NULL);
-    cr_assert_eq(mum_keyform_format(&id, 0, &s), MUM_OK);
+    cr_assert_eq(mum_keyform_format(&s, &id, 0), MUM_OK);
     cr_assert(strstr(s, "_1.0.0.0_zh-hant_") != NULL, "%s", s);
     mum_free(s);
     mum_identity_set(&id, MUM_ATTR_LANGUAGE, "zh-Hant-");  /* 8, invalid but not cut */
-    cr_assert_eq(mum_keyform_format(&id, 0, &s), MUM_OK);
+    cr_assert_eq(mum_keyform_format(&s, &id, 0), MUM_OK);
     cr_assert(strstr(s, "_zh-hant-_") != NULL, "%s", s);
     mum_free(s);
     mum_identity_clear(&id);
@@ -323,11 +322,11 @@ Test(keyform_format, absent_fields_are_none_and_name_is_required)
 {
     char *s;
     mum_identity id = tu_identity("name", "Foo", NULL);
-    cr_assert_eq(mum_keyform_format(&id, 0, &s), MUM_OK);
+    cr_assert_eq(mum_keyform_format(&s, &id, 0), MUM_OK);
     cr_assert(strncmp(s, "none_foo_none_none_none_", 24) == 0, "%s", s);
     mum_free(s);
     mum_identity_set(&id, MUM_ATTR_NAME, NULL);
-    cr_assert_eq(mum_keyform_format(&id, 0, &s), MUM_EINVAL);
+    cr_assert_eq(mum_keyform_format(&s, &id, 0), MUM_EINVAL);
     mum_identity_clear(&id);
 }
 
@@ -335,10 +334,10 @@ Test(truncate, counts_characters_not_bytes)
 {
     char *s;
     /* 41 characters, the first an e-acute (two bytes) */
-    cr_assert_eq(mum_truncate_middle("\xc3\xa9" "bcdefghijklmnopqrstuvwxyz-0123456789abcd", 40, 19, &s), MUM_OK);
+    cr_assert_eq(mum_truncate_middle(&s, "\xc3\xa9" "bcdefghijklmnopqrstuvwxyz-0123456789abcd", 40, 19), MUM_OK);
     cr_assert_str_eq(s, "\xc3\xa9" "bcdefghijklmnopqrs..wxyz-0123456789abcd");
     mum_free(s);
-    cr_assert_eq(mum_truncate_middle("sr-Latn-RS", 8, 3, &s), MUM_OK);
+    cr_assert_eq(mum_truncate_middle(&s, "sr-Latn-RS", 8, 3), MUM_OK);
     cr_assert_str_eq(s, "sr-..-RS");
     mum_free(s);
 }
@@ -347,7 +346,7 @@ static char *g_formatted;
 static mum_identity g_fid;
 static int format_once(void)
 {
-    return mum_keyform_format(&g_fid, 0, &g_formatted);
+    return mum_keyform_format(&g_formatted, &g_fid, 0);
 }
 
 Test(keyform_format, out_of_memory)
@@ -364,8 +363,8 @@ static mum_keycheck check_name(const char *text)
 {
     mum_keyform kf;
     mum_keycheck kc;
-    cr_assert_eq(mum_keyform_parse(NULL, text, &kf), MUM_OK, "%s", text);
-    cr_assert_eq(mum_keyform_check(&kf, &kc), MUM_OK);
+    cr_assert_eq(mum_keyform_parse(&kf, NULL, text), MUM_OK, "%s", text);
+    cr_assert_eq(mum_keyform_check(&kc, &kf), MUM_OK);
     mum_keyform_clear(&kf);
     return kc;
 }

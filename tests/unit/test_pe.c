@@ -65,7 +65,7 @@ static void expected(const uint8_t *p, size_t size, bool plus, size_t cert_at, s
     size_t end = size - cert_len;
     if (end % 8)
         n += 8 - end % 8; /* calloc'd: zeros */
-    cr_assert_eq(mum_hash_buffer(alg, buf, n, out), MUM_OK);
+    cr_assert_eq(mum_hash_buffer(out, alg, buf, n), MUM_OK);
     free(buf);
 }
 
@@ -100,7 +100,7 @@ Test(pe, parse_reads_the_headers)
         size_t size;
         uint8_t *p = image(plus, 3, 0, &size);
         mum_pe_info pi;
-        cr_assert_eq(mum_pe_parse(NULL, p, size, NULL, &pi), MUM_OK);
+        cr_assert_eq(mum_pe_parse(&pi, NULL, p, size, NULL), MUM_OK);
         cr_assert_eq(pi.pe32plus, (bool)plus);
         cr_assert_eq(pi.machine, plus ? 0x8664 : 0x14c);
         cr_assert_eq(pi.section_count, 3);
@@ -181,7 +181,7 @@ Test(pe, certificate_table_is_left_out_and_found)
     cr_assert_arr_eq(d1[0], d2[0], 32);
 
     mum_pe_info pi;
-    cr_assert_eq(mum_pe_parse(NULL, s, ssize, NULL, &pi), MUM_OK);
+    cr_assert_eq(mum_pe_parse(&pi, NULL, s, ssize, NULL), MUM_OK);
     cr_assert_eq(pi.cert_offset, cat);
     cr_assert_eq(pi.cert_size, clen);
     const uint8_t *der;
@@ -225,7 +225,7 @@ Test(pe, few_data_directories_means_no_certificate_entry)
     size_t size;
     uint8_t *p = pegen_build(&o, &size);
     mum_pe_info pi;
-    cr_assert_eq(mum_pe_parse(NULL, p, size, NULL, &pi), MUM_OK);
+    cr_assert_eq(mum_pe_parse(&pi, NULL, p, size, NULL), MUM_OK);
     cr_assert_eq(pi.certdir_offset, 0);
     /* everything but CheckSum is hashed, the (unused) directory slot too */
     uint8_t *buf = malloc(size);
@@ -233,7 +233,7 @@ Test(pe, few_data_directories_means_no_certificate_entry)
     memcpy(buf + checksum_at(), p + checksum_at() + 4, size - checksum_at() - 4);
     uint8_t want[32], got[1][MUM_HASH_MAX_SIZE];
     const mum_hash_alg alg = MUM_HASH_SHA256;
-    mum_hash_buffer(alg, buf, size - 4, want);
+    mum_hash_buffer(want, alg, buf, size - 4);
     cr_assert_eq(mum_pe_digest(NULL, p, size, NULL, &alg, 1, got), MUM_OK);
     cr_assert_arr_eq(got[0], want, 32);
     free(buf);
@@ -265,7 +265,7 @@ Test(pe, sections_with_gaps_follow_the_specification)
     memcpy(buf + n, p + sum, size - sum); n += size - sum;
     uint8_t want[32], got[1][MUM_HASH_MAX_SIZE];
     const mum_hash_alg alg = MUM_HASH_SHA256;
-    mum_hash_buffer(alg, buf, n, want);
+    mum_hash_buffer(want, alg, buf, n);
     cr_assert_eq(mum_pe_digest(NULL, p, size, NULL, &alg, 1, got), MUM_OK);
     cr_assert_arr_eq(got[0], want, 32);
     free(buf);
@@ -423,8 +423,8 @@ static int same_as_digest(const uint8_t *p, size_t size, const char *what)
     int ref = mum_pe_digest(ref_ctx, exact, size, &where, algs, 2, want);
     int expect = ref == MUM_EFORMAT && !mum_pe_probe(exact, size) ? MUM_ENOTFOUND : ref;
     uint8_t sha1[20], sha256[32];
-    mum_hash_buffer(MUM_HASH_SHA1, exact, size, sha1);
-    mum_hash_buffer(MUM_HASH_SHA256, exact, size, sha256);
+    mum_hash_buffer(sha1, MUM_HASH_SHA1, exact, size);
+    mum_hash_buffer(sha256, MUM_HASH_SHA256, exact, size);
     for (size_t c = 0; c < sizeof chunk_sizes / sizeof *chunk_sizes; c++) {
         mum_ctx_clear(ctx);
         memset(got, 0, sizeof got);
@@ -644,7 +644,7 @@ Test(pe_stream, a_layout_past_the_limit_is_elimit_with_flat_digests)
     cr_assert_eq(stream(p, size, 1, 700, ctx, d, f, NULL), MUM_ELIMIT);
     cr_assert(strstr(mum_ctx_message(ctx), "t.dll: at offset 0: the layout of this PE file needs more than 700 bytes"),
               "%s", mum_ctx_message(ctx));
-    mum_hash_buffer(MUM_HASH_SHA256, p, size, sha256);
+    mum_hash_buffer(sha256, MUM_HASH_SHA256, p, size);
     cr_assert_arr_eq(f[1], sha256, 32, "the flat digests survive the limit");
     /* headers larger than the limit */
     cr_assert_eq(stream(p, size, 512, 100, ctx, d, f, NULL), MUM_ELIMIT);

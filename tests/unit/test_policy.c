@@ -11,7 +11,7 @@ static mum_policy *parse_ok(const char *text)
     mum_ctx *ctx;
     mum_policy *p;
     mum_ctx_new(&ctx);
-    cr_assert_eq(mum_policy_parse(ctx, "t.policy", text, strlen(text), &p), MUM_OK, "%s",
+    cr_assert_eq(mum_policy_parse(&p, ctx, "t.policy", text, strlen(text)), MUM_OK, "%s",
                  mum_ctx_message(ctx));
     mum_ctx_free(ctx);
     return p;
@@ -23,7 +23,7 @@ static void expect_error(const char *text, int status, uint32_t line, uint32_t c
     mum_ctx *ctx;
     mum_policy *p = (mum_policy *)1;
     mum_ctx_new(&ctx);
-    cr_assert_eq(mum_policy_parse(ctx, "t.policy", text, strlen(text), &p), status, "%s",
+    cr_assert_eq(mum_policy_parse(&p, ctx, "t.policy", text, strlen(text)), status, "%s",
                  mum_ctx_message(ctx));
     cr_assert_null(p);
     const mum_location *loc = mum_ctx_location(ctx);
@@ -154,13 +154,13 @@ Test(policy, fail_on_names_and_thresholds)
               {"info", MUM_FAIL_ON_NOTE}, {"never", MUM_FAIL_ON_NEVER}, {"Warning", MUM_FAIL_ON_WARNING}};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         mum_fail_on f = MUM_FAIL_ON_UNSET;
-        cr_assert_eq(mum_fail_on_parse(ok[i].text, &f), MUM_OK, "%s", ok[i].text);
+        cr_assert_eq(mum_fail_on_parse(&f, ok[i].text), MUM_OK, "%s", ok[i].text);
         cr_assert_eq(f, ok[i].f, "%s", ok[i].text);
     }
     mum_fail_on f = MUM_FAIL_ON_WARNING;
-    cr_assert_eq(mum_fail_on_parse("", &f), MUM_EINVAL);
-    cr_assert_eq(mum_fail_on_parse("errors", &f), MUM_EINVAL);
-    cr_assert_eq(mum_fail_on_parse(NULL, &f), MUM_EINVAL);
+    cr_assert_eq(mum_fail_on_parse(&f, ""), MUM_EINVAL);
+    cr_assert_eq(mum_fail_on_parse(&f, "errors"), MUM_EINVAL);
+    cr_assert_eq(mum_fail_on_parse(&f, NULL), MUM_EINVAL);
     cr_assert_eq(f, MUM_FAIL_ON_WARNING);
     cr_assert_str_eq(mum_fail_on_name(MUM_FAIL_ON_NOTE), "note");
     cr_assert_str_eq(mum_fail_on_name(MUM_FAIL_ON_UNSET), "");
@@ -195,13 +195,13 @@ Test(policy_errors, nul_bytes_and_limits)
     mum_policy *p;
     mum_ctx_new(&ctx);
     const char text[] = "[severity]\nidentity.bad-token = off\0\n";
-    cr_assert_eq(mum_policy_parse(ctx, "t", text, sizeof text - 1, &p), MUM_EFORMAT);
+    cr_assert_eq(mum_policy_parse(&p, ctx, "t", text, sizeof text - 1), MUM_EFORMAT);
     cr_assert(strstr(mum_ctx_reason(ctx), "NUL byte"));
     cr_assert_eq(mum_ctx_location(ctx)->line, 2);
     char *big = malloc(5000);
     memset(big, 'a', 5000);
     memcpy(big, "[expect]\n", 9);
-    cr_assert_eq(mum_policy_parse(ctx, "t", big, 5000, &p), MUM_ELIMIT);
+    cr_assert_eq(mum_policy_parse(&p, ctx, "t", big, 5000), MUM_ELIMIT);
     cr_assert_eq(mum_ctx_location(ctx)->line, 2);
     free(big);
     mum_ctx_free(ctx);
@@ -212,14 +212,14 @@ Test(policy, load_reads_files_and_reports_missing_ones)
     mum_ctx *ctx;
     mum_policy *p;
     mum_ctx_new(&ctx);
-    cr_assert_eq(mum_policy_load(ctx, "/nonexistent/x.policy", &p), MUM_EIO);
+    cr_assert_eq(mum_policy_load(&p, ctx, "/nonexistent/x.policy"), MUM_EIO);
     cr_assert(strstr(mum_ctx_message(ctx), "/nonexistent/x.policy: cannot open the policy file"));
     char path[] = "/tmp/mum-policy-XXXXXX";
     int fd = mkstemp(path);
     cr_assert_geq(fd, 0);
     cr_assert_eq(write(fd, sample, sizeof sample - 1), (ssize_t)(sizeof sample - 1));
     close(fd);
-    cr_assert_eq(mum_policy_load(ctx, path, &p), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_policy_load(&p, ctx, path), MUM_OK, "%s", mum_ctx_message(ctx));
     cr_assert_eq(mum_policy_expect_count(p), 3);
     mum_policy_free(p);
     unlink(path);
@@ -229,7 +229,7 @@ Test(policy, load_reads_files_and_reports_missing_ones)
 static mum_policy *g_p;
 static int parse_once(void)
 {
-    return mum_policy_parse(NULL, "t", sample, sizeof sample - 1, &g_p);
+    return mum_policy_parse(&g_p, NULL, "t", sample, sizeof sample - 1);
 }
 
 Test(policy, out_of_memory)

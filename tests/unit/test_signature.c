@@ -56,7 +56,7 @@ static mum_signature *embedded(const signed_pe *s)
     mum_ctx_new(&ctx);
     cr_assert_eq(mum_pe_signature(ctx, s->data, s->size, NULL, &der, &len), MUM_OK, "%s", mum_ctx_message(ctx));
     mum_signature *sig;
-    cr_assert_eq(mum_signature_parse(ctx, der, len, NULL, &sig), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_signature_parse(&sig, ctx, der, len, NULL), MUM_OK, "%s", mum_ctx_message(ctx));
     mum_ctx_free(ctx);
     return sig;
 }
@@ -73,10 +73,10 @@ static mum_sig_result check(const mum_signature *sig, const uint8_t *data, size_
         cr_assert_eq(mum_trust_new(&t), MUM_OK);
         cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file(anchor)), MUM_OK);
     }
-    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
     o.anchors = t;
     mum_sig_result r;
-    cr_assert_eq(mum_authenticode_verify(NULL, sig, fd, sha1_only ? 1 : 2, &o, &r), MUM_OK);
+    cr_assert_eq(mum_authenticode_verify(&r, NULL, sig, fd, sha1_only ? 1 : 2, &o), MUM_OK);
     mum_trust_free(t);
     return r;
 }
@@ -87,7 +87,7 @@ Test(authenticode, content_names_the_file_digest)
     mum_signature *sig = embedded(&s);
     cr_assert_str_eq(mum_signature_content_type(sig), MUM_OID_SPC_INDIRECT_DATA);
     mum_authenticode_info ai;
-    cr_assert_eq(mum_authenticode_content(NULL, sig, &ai), MUM_OK);
+    cr_assert_eq(mum_authenticode_content(&ai, NULL, sig), MUM_OK);
     cr_assert_str_eq(ai.data_type, "1.3.6.1.4.1.311.2.1.15");
     cr_assert_eq(ai.digest_alg, MUM_HASH_SHA256);
     cr_assert_str_eq(ai.digest_alg_oid, "2.16.840.1.101.3.4.2.1");
@@ -134,7 +134,7 @@ Test(authenticode, a_changed_file_fails_the_file_digest)
     signed_pe s = sign_image("signer", "sha1", 0);
     mum_signature *sig = embedded(&s);
     mum_authenticode_info ai;
-    cr_assert_eq(mum_authenticode_content(NULL, sig, &ai), MUM_OK);
+    cr_assert_eq(mum_authenticode_content(&ai, NULL, sig), MUM_OK);
     cr_assert_eq(ai.digest_alg, MUM_HASH_SHA1);
     s.data[0x500] ^= 0xff; /* a byte of the first section */
     mum_sig_result r = check(sig, s.data, s.size, "root.pem", false);
@@ -160,10 +160,10 @@ Test(authenticode, the_digest_of_the_right_algorithm_is_needed)
     cr_assert_eq(r.failed_check, MUM_SIG_CHECK_FILE_DIGEST);
     cr_assert(strstr(r.detail, "sha256 digest"), "%s", r.detail);
     mum_sig_result_clear(&r);
-    cr_assert_eq(mum_authenticode_verify(NULL, sig, NULL, 1, NULL, &r), MUM_EINVAL);
-    mum_sig_verify_opts bad = MUM_SIG_VERIFY_OPTS_INIT;
+    cr_assert_eq(mum_authenticode_verify(&r, NULL, sig, NULL, 1, NULL), MUM_EINVAL);
+    mum_sig_verify_options bad = MUM_SIG_VERIFY_OPTIONS_INIT;
     bad.version = 99;
-    cr_assert_eq(mum_signature_verify(NULL, sig, &bad, &r), MUM_EINVAL);
+    cr_assert_eq(mum_signature_verify(&r, NULL, sig, &bad), MUM_EINVAL);
     mum_signature_free(sig);
     free(s.data);
 }
@@ -176,10 +176,10 @@ Test(authenticode, generic_verify_checks_the_content_digest)
     mum_trust *t;
     mum_trust_new(&t);
     mum_trust_add_pem_file(NULL, t, tu_ca_file("root.pem"));
-    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
     o.anchors = t;
     mum_sig_result r;
-    cr_assert_eq(mum_signature_verify(NULL, sig, &o, &r), MUM_OK);
+    cr_assert_eq(mum_signature_verify(&r, NULL, sig, &o), MUM_OK);
     cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail);
     mum_sig_result_clear(&r);
     mum_trust_free(t);
@@ -232,11 +232,11 @@ Test(signer, loading_errors_name_the_file)
     mum_ctx *ctx;
     mum_ctx_new(&ctx);
     mum_signer *s;
-    cr_assert_eq(mum_signer_load(ctx, tu_ca_file("signer.key"), tu_ca_file("root.pem"), NULL, &s), MUM_EFORMAT);
+    cr_assert_eq(mum_signer_load(&s, ctx, tu_ca_file("signer.key"), tu_ca_file("root.pem"), NULL), MUM_EFORMAT);
     cr_assert(strstr(mum_ctx_message(ctx), "does not match the certificate"), "%s", mum_ctx_message(ctx));
-    cr_assert_eq(mum_signer_load(ctx, tu_ca_file("root.pem"), tu_ca_file("root.pem"), NULL, &s), MUM_EFORMAT);
+    cr_assert_eq(mum_signer_load(&s, ctx, tu_ca_file("root.pem"), tu_ca_file("root.pem"), NULL), MUM_EFORMAT);
     cr_assert(strstr(mum_ctx_message(ctx), "no unencrypted PEM private key"), "%s", mum_ctx_message(ctx));
-    cr_assert_eq(mum_signer_load(ctx, "/nonexistent.key", tu_ca_file("root.pem"), NULL, &s), MUM_EIO);
+    cr_assert_eq(mum_signer_load(&s, ctx, "/nonexistent.key", tu_ca_file("root.pem"), NULL), MUM_EIO);
     /* an encrypted key is refused, not prompted for */
     char dir[256], enc[300], cmd[1024];
     tu_scratch(dir);
@@ -244,9 +244,9 @@ Test(signer, loading_errors_name_the_file)
     snprintf(cmd, sizeof cmd, "openssl pkey -in '%s' -aes256 -passout pass:secret -out '%s' 2>/dev/null",
              tu_ca_file("signer.key"), enc);
     cr_assert_eq(system(cmd), 0);
-    cr_assert_eq(mum_signer_load(ctx, enc, tu_ca_file("signer.pem"), NULL, &s), MUM_EFORMAT);
+    cr_assert_eq(mum_signer_load(&s, ctx, enc, tu_ca_file("signer.pem"), NULL), MUM_EFORMAT);
     tu_rmrf(dir);
-    cr_assert_eq(mum_signer_load(ctx, tu_ca_file("leaf.key"), tu_ca_file("leaf.pem"), tu_ca_file("inter.pem"), &s),
+    cr_assert_eq(mum_signer_load(&s, ctx, tu_ca_file("leaf.key"), tu_ca_file("leaf.pem"), tu_ca_file("inter.pem")),
                  MUM_OK, "%s", mum_ctx_message(ctx));
     mum_signer_free(s);
     mum_signer_free(NULL);
@@ -263,13 +263,13 @@ Test(signature, malformed_input_gives_an_offset)
     mum_location where = {.input = "x.p7"};
     /* a SEQUENCE claiming 200 bytes with 3 present */
     static const uint8_t cut[] = {0x30, 0x81, 0xc8, 0x06, 0x09, 0x2a};
-    cr_assert_eq(mum_signature_parse(ctx, cut, sizeof cut, &where, &sig), MUM_EFORMAT);
+    cr_assert_eq(mum_signature_parse(&sig, ctx, cut, sizeof cut, &where), MUM_EFORMAT);
     cr_assert_str_eq(mum_ctx_message(ctx),
                      "x.p7: at offset 0: not a PKCS#7 signature: an element of 200 bytes runs past "
                      "the end of the data (3 bytes left)");
     /* well-formed DER, wrong structure: OpenSSL names the field */
     static const uint8_t wrong[] = {0x30, 0x03, 0x02, 0x01, 0x05};
-    cr_assert_eq(mum_signature_parse(ctx, wrong, sizeof wrong, &where, &sig), MUM_EFORMAT);
+    cr_assert_eq(mum_signature_parse(&sig, ctx, wrong, sizeof wrong, &where), MUM_EFORMAT);
     cr_assert(strncmp(mum_ctx_message(ctx), "x.p7: at offset 0: not a PKCS#7 signature: ", 43) == 0, "%s",
               mum_ctx_message(ctx));
     /* nesting deeper than the walker's limit is reported, not recursed into */
@@ -278,7 +278,7 @@ Test(signature, malformed_input_gives_an_offset)
         deep[2 * i] = 0x30;
         deep[2 * i + 1] = (uint8_t)(2 * (99 - i));
     }
-    cr_assert_eq(mum_signature_parse(ctx, deep, sizeof deep, &where, &sig), MUM_EFORMAT);
+    cr_assert_eq(mum_signature_parse(&sig, ctx, deep, sizeof deep, &where), MUM_EFORMAT);
     mum_ctx_free(ctx);
     mum_signature_free(NULL);
 }
@@ -287,21 +287,21 @@ Test(signature, times)
 {
     int64_t t;
     char buf[MUM_TIME_TEXT_MAX];
-    cr_assert_eq(mum_time_parse("2024-02-29T23:59:58Z", &t), MUM_OK);
+    cr_assert_eq(mum_time_parse(&t, "2024-02-29T23:59:58Z"), MUM_OK);
     cr_assert_eq(t, 1709251198); /* date -u -d 2024-02-29T23:59:58Z +%s */
     mum_time_format(t, buf);
     cr_assert_str_eq(buf, "2024-02-29T23:59:58Z");
-    cr_assert_eq(mum_time_parse("1970-01-01", &t), MUM_OK);
+    cr_assert_eq(mum_time_parse(&t, "1970-01-01"), MUM_OK);
     cr_assert_eq(t, 0);
-    cr_assert_eq(mum_time_parse("@-86400", &t), MUM_OK);
+    cr_assert_eq(mum_time_parse(&t, "@-86400"), MUM_OK);
     mum_time_format(t, buf);
     cr_assert_str_eq(buf, "1969-12-31T00:00:00Z");
-    cr_assert_eq(mum_time_parse("2023-02-29", &t), MUM_EFORMAT, "not a leap year");
-    cr_assert_eq(mum_time_parse("2024-04-31", &t), MUM_EFORMAT);
-    cr_assert_eq(mum_time_parse("2024-01-01T24:00:00Z", &t), MUM_EFORMAT);
-    cr_assert_eq(mum_time_parse("2024-01-01T00:00:00", &t), MUM_EFORMAT, "UTC only");
-    cr_assert_eq(mum_time_parse("yesterday", &t), MUM_EFORMAT);
-    cr_assert_eq(mum_time_parse("@12x", &t), MUM_EFORMAT);
+    cr_assert_eq(mum_time_parse(&t, "2023-02-29"), MUM_EFORMAT, "not a leap year");
+    cr_assert_eq(mum_time_parse(&t, "2024-04-31"), MUM_EFORMAT);
+    cr_assert_eq(mum_time_parse(&t, "2024-01-01T24:00:00Z"), MUM_EFORMAT);
+    cr_assert_eq(mum_time_parse(&t, "2024-01-01T00:00:00"), MUM_EFORMAT, "UTC only");
+    cr_assert_eq(mum_time_parse(&t, "yesterday"), MUM_EFORMAT);
+    cr_assert_eq(mum_time_parse(&t, "@12x"), MUM_EFORMAT);
     mum_time_format(INT64_MAX, buf);
     cr_assert_str_eq(buf, "@9223372036854775807");
 }
@@ -334,17 +334,17 @@ static uint8_t *timestamped_chain(const char *who, const char *chain, const char
     snprintf(tkey, sizeof tkey, "%s.key", tsa);
     snprintf(tcert, sizeof tcert, "%s.pem", tsa);
     mum_signer *s;
-    cr_assert_eq(mum_signer_load(NULL, tu_ca_file(key), tu_ca_file(cert), chain ? tu_ca_file(chain) : NULL, &s),
+    cr_assert_eq(mum_signer_load(&s, NULL, tu_ca_file(key), tu_ca_file(cert), chain ? tu_ca_file(chain) : NULL),
                  MUM_OK);
     mum_cat_builder *b;
-    cr_assert_eq(mum_cat_builder_new(NULL, 2, &b), MUM_OK);
+    cr_assert_eq(mum_cat_builder_new(&b, NULL, 2), MUM_OK);
     mum_cat_builder_set_time(b, when - 60);
     mum_cat_digests d;
-    cr_assert_eq(mum_cat_digests_compute(NULL, "abc", 3, NULL, &d), MUM_OK);
-    cr_assert_eq(mum_cat_builder_add(NULL, b, &d, NULL), MUM_OK);
+    cr_assert_eq(mum_cat_digests_compute(&d, NULL, "abc", 3, NULL), MUM_OK);
+    cr_assert_eq(mum_cat_builder_add(NULL, NULL, b, &d), MUM_OK);
     uint8_t *der;
     size_t n;
-    cr_assert_eq(mum_cat_builder_finish(NULL, b, s, NULL, &der, &n), MUM_OK);
+    cr_assert_eq(mum_cat_builder_finish(&der, &n, NULL, b, s, NULL), MUM_OK);
     mum_cat_builder_free(b);
     mum_signer_free(s);
     char dir[256], in[300], out[300], cmd[2048];
@@ -373,16 +373,16 @@ static mum_sig_result verify_cat(const uint8_t *der, size_t len, const char *anc
     mum_catalog *cat;
     mum_ctx *ctx;
     mum_ctx_new(&ctx);
-    cr_assert_eq(mum_catalog_parse(ctx, der, len, NULL, &cat), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_catalog_parse(&cat, ctx, der, len, NULL), MUM_OK, "%s", mum_ctx_message(ctx));
     mum_trust *t = NULL;
     if (anchor) {
         mum_trust_new(&t);
         cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file(anchor)), MUM_OK);
     }
-    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
     o.anchors = t;
     mum_sig_result r;
-    cr_assert_eq(mum_signature_verify(ctx, mum_catalog_signature(cat), &o, &r), MUM_OK);
+    cr_assert_eq(mum_signature_verify(&r, ctx, mum_catalog_signature(cat), &o), MUM_OK);
     const mum_signer_info *si = mum_signature_signer(mum_catalog_signature(cat), 0);
     cr_assert_eq(si->timestamp, MUM_TIMESTAMP_RFC3161);
     mum_trust_free(t);
@@ -398,7 +398,7 @@ Test(timestamp, an_expired_signer_is_trusted_at_the_time_of_signing)
     size_t len;
     uint8_t *der = timestamped("expired", "tsa", JUNE_2020, &len);
     mum_catalog *cat;
-    cr_assert_eq(mum_catalog_parse(NULL, der, len, NULL, &cat), MUM_OK);
+    cr_assert_eq(mum_catalog_parse(&cat, NULL, der, len, NULL), MUM_OK);
     const mum_signer_info *si = mum_signature_signer(mum_catalog_signature(cat), 0);
     cr_assert_eq(si->timestamp_time, JUNE_2020);
     cr_assert_str_eq(si->timestamp_signer.subject, "CN=mumtool test TSA,O=mumtool tests");
@@ -614,17 +614,17 @@ Test(chain, a_changed_timestamp_is_invalid_beside_another_failure)
 static mum_sig_result verify_purposes(const uint8_t *der, size_t len, unsigned root, unsigned other)
 {
     mum_catalog *cat;
-    cr_assert_eq(mum_catalog_parse(NULL, der, len, NULL, &cat), MUM_OK);
+    cr_assert_eq(mum_catalog_parse(&cat, NULL, der, len, NULL), MUM_OK);
     mum_trust *t;
     mum_trust_new(&t);
     cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file("root.pem")), MUM_OK);
     cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file("other.pem")), MUM_OK);
     cr_assert_eq(mum_trust_restrict(t, 0, root), MUM_OK);
     cr_assert_eq(mum_trust_restrict(t, 1, other), MUM_OK);
-    mum_sig_verify_opts o = MUM_SIG_VERIFY_OPTS_INIT;
+    mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
     o.anchors = t;
     mum_sig_result r;
-    cr_assert_eq(mum_signature_verify(NULL, mum_catalog_signature(cat), &o, &r), MUM_OK);
+    cr_assert_eq(mum_signature_verify(&r, NULL, mum_catalog_signature(cat), &o), MUM_OK);
     mum_trust_free(t);
     mum_catalog_free(cat);
     return r;

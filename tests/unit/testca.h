@@ -88,7 +88,7 @@ static inline uint8_t *tu_pem_der(const char *path, size_t *len)
     begin += strlen("-----BEGIN CERTIFICATE-----");
     const char *end = strstr(begin, "-----END");
     uint8_t *der = malloc(n);
-    cr_assert_eq(mum_base64_decode(begin, (size_t)(end - begin), der, n, len), MUM_OK);
+    cr_assert_eq(mum_base64_decode(der, n, len, begin, (size_t)(end - begin)), MUM_OK);
     free(pem);
     return der;
 }

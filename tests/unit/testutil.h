@@ -57,7 +57,7 @@ static inline mum_identity tu_identity(const char *first, ...)
     for (const char *attr = first; attr; attr = va_arg(ap, const char *)) {
         const char *value = va_arg(ap, const char *);
         mum_identity_attr a;
-        cr_assert_eq(mum_identity_attr_lookup(attr, &a), MUM_OK, "unknown attribute %s", attr);
+        cr_assert_eq(mum_identity_attr_lookup(&a, attr), MUM_OK, "unknown attribute %s", attr);
         cr_assert_eq(mum_identity_set(&id, a, value), MUM_OK);
     }
     va_end(ap);
