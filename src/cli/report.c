@@ -5,6 +5,11 @@
  */
 #include "config.h"
 
+/* Where make install puts the JSON schemas (Makefile.am defines it for mumtool). */
+#ifndef MUM_SCHEMADIR
+#define MUM_SCHEMADIR "/usr/local/share/mumtool/schemas"
+#endif
+
 #include "report.h"
 
 #include <stdlib.h>
@@ -339,7 +344,7 @@ static void json_report(FILE *out, const mum_graph *g, const mum_verify_result *
     json_writer w;
     json_init(&w, out);
     json_begin_object(&w);
-    json_kv_string(&w, "$schema", "https://mumtool.invalid/schemas/verify-report.schema.json");
+    json_kv_string(&w, "$schema", "file://" MUM_SCHEMADIR "/verify-report.schema.json");
     json_key(&w, "tool");
     json_begin_object(&w);
     json_kv_string(&w, "name", "mumtool");

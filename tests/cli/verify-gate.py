@@ -146,6 +146,9 @@ t.ok(rc == 3 and rep and rep.get("complete") is False and rep.get("result") == "
      "cut.msu" in rep.get("error", {}).get("message", "") and
      rep.get("error", {}).get("location", {}).get("input") == cut and "offset" in rep["error"]["location"],
      "cut MSU: the JSON is written, complete false, with the error and its location", (rc, err, (text or "")[:800]))
+sch = (rep or {}).get("$schema", "")
+t.ok(sch.startswith("file:///") and sch.endswith("/mumtool/schemas/verify-report.schema.json"),
+     "the JSON report's $schema is the installed schema's file, on no made-up host", sch)
 if jsonschema:
     try:
         jsonschema.validate(rep, verify_schema)
