@@ -87,6 +87,7 @@ typedef struct json_writer {
     FILE *out;
     int depth;
     bool first[64];   /* nothing written yet at this depth */
+    char kind[64];    /* '{' or '[' opened at this depth */
     bool after_key;
 } json_writer;
 
@@ -109,6 +110,9 @@ void json_kv_uint(json_writer *w, const char *key, unsigned long long v);
 void json_kv_bool(json_writer *w, const char *key, bool v);
 /* Ends the document with a newline. */
 void json_finish(json_writer *w);
+/* Closes the open objects and arrays until `depth` remain open (a report cut
+ * short by an error stays valid JSON). */
+void json_close_to(json_writer *w, int depth);
 
 /* ---- findings ---- */
 /* "loc: severity: message [rule]" lines on `out`, severity OFF skipped. */

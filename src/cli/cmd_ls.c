@@ -42,6 +42,7 @@ typedef struct ls_state {
     cli_format format;
     bool hash;
     json_writer json;
+    bool started;          /* the input's own container began (JSON has input, kind, entries) */
     mum_hasher *hasher;
     cli_progress progress;
     unsigned long long entries, bytes;
@@ -120,6 +121,7 @@ static int on_entry(void *ud, const mum_entry *e)
     ls_state *s = ud;
     if (e->depth == 0) {
         if (s->format == FORMAT_JSON && e->kind == MUM_ENTRY_CONTAINER) {
+            s->started = true;
             json_kv_string(&s->json, "input", e->name);
             json_kv_string(&s->json, "kind", e->container == MUM_CONTAINER_FOLDER ? "folder" : "cabinet");
             json_key(&s->json, "entries");
@@ -276,7 +278,26 @@ int cmd_ls(int argc, char **argv)
     int rc = mum_walk_run(ctx, input, &opts, &consumer, &s, findings);
     cli_progress_done(&s.progress);
     int exit_rc;
-    if (rc != MUM_OK) {
+    if (rc != MUM_OK && s.format == FORMAT_JSON) {
+        /* what was read, as valid JSON, then the error (on stderr too) */
+        json_close_to(&s.json, 1);
+        if (!s.started) {
+            json_kv_string(&s.json, "input", input);
+            json_kv_string(&s.json, "kind", "unknown");
+            json_key(&s.json, "entries");
+            json_begin_array(&s.json);
+            json_end_array(&s.json);
+        }
+        json_kv_bool(&s.json, "complete", false);
+        json_kv_string(&s.json, "error", *mum_ctx_message(ctx) ? mum_ctx_message(ctx)
+                                                                 : mum_strerror(mum_ctx_status(ctx)));
+        json_key(&s.json, "findings");
+        cli_json_findings(&s.json, findings);
+        json_end_object(&s.json);
+        json_finish(&s.json);
+        fflush(stdout);
+        exit_rc = cli_fail_ctx(ctx);
+    } else if (rc != MUM_OK) {
         fflush(stdout);
         exit_rc = cli_fail_ctx(ctx);
     } else {

@@ -44,6 +44,7 @@ static void open_container(json_writer *w, char c)
     if (w->depth < (int)(sizeof w->first / sizeof w->first[0]) - 1)
         w->depth++;
     w->first[w->depth] = true;
+    w->kind[w->depth] = c;
 }
 
 static void close_container(json_writer *w, char c)
@@ -60,6 +61,17 @@ void json_begin_object(json_writer *w) { open_container(w, '{'); }
 void json_end_object(json_writer *w) { close_container(w, '}'); }
 void json_begin_array(json_writer *w) { open_container(w, '['); }
 void json_end_array(json_writer *w) { close_container(w, ']'); }
+
+void json_close_to(json_writer *w, int depth)
+{
+    if (w->after_key) { /* a key whose value never came */
+        fputs("null", w->out);
+        w->after_key = false;
+        w->first[w->depth] = false;
+    }
+    while (w->depth > depth && w->depth > 0)
+        close_container(w, w->kind[w->depth] == '[' ? ']' : '}');
+}
 
 static void put_string(FILE *out, const char *s)
 {

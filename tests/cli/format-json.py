@@ -106,6 +106,36 @@ try:
             t.ok(True, "schemas/rules.json validates against schemas/rules.schema.json")
         except jsonschema.ValidationError as e:
             t.ok(False, "schemas/rules.json validates against schemas/rules.schema.json", str(e)[:2000])
+
+    # A damaged input: ls --format json is still one valid document -- what
+    # was read, "complete": false and the error with the offset -- then exit 3.
+    ls_schema = json.load(open(os.path.join(srcdir(), "schemas", "ls.schema.json")))
+    whole = open(X86, "rb").read()
+    rc, out, err = mumtool("ls", "--format", "json", X86)
+    t.ok(rc == 0 and "complete" not in json.loads(out), "ls --format json of a whole input has no 'complete'")
+    for pct in (1, 50, 99):
+        cut = os.path.join(work, "cut%d.msu" % pct)
+        with open(cut, "wb") as f:
+            f.write(whole[:len(whole) * pct // 100])
+        rc, out, err = mumtool("ls", "--format", "json", cut)
+        try:
+            doc = json.loads(out)
+        except ValueError as e:
+            doc = None
+            err += "\nnot JSON: %s" % e
+        good = (rc == 3 and doc is not None and doc.get("complete") is False and
+                "offset" in doc.get("error", "") and cut in doc.get("error", "") and
+                doc.get("input") and isinstance(doc.get("entries"), list) and "offset" in err)
+        if good and jsonschema:
+            try:
+                jsonschema.validate(doc, ls_schema)
+            except jsonschema.ValidationError as e:
+                good, err = False, str(e)[:800]
+        t.ok(good, "ls --format json of the MSU cut at %d%%: valid JSON (and schema), complete false, "
+             "the error with its offset, exit 3" % pct, "%s\n%s\n%s" % (rc, err, out[:800]))
+    rc, out, _ = mumtool("ls", "--format", "json", os.path.join(work, "cut99.msu"))
+    t.ok(rc == 3 and len(json.loads(out)["entries"]) > 0,
+         "ls --format json of the MSU cut at 99%: the entries read before the damage are listed")
 finally:
     shutil.rmtree(work, ignore_errors=True)
 t.done()
