@@ -7,13 +7,6 @@
 
 #include "diff_internal.h"
 
-#define CHECK(expr)                                                                                \
-    do {                                                                                           \
-        int rc_ = (expr);                                                                          \
-        if (rc_ != MUM_OK)                                                                         \
-            return rc_;                                                                            \
-    } while (0)
-
 typedef struct side {
     const mum_graph *g;
     size_t input;

@@ -17,6 +17,13 @@
 #define MUM_INTERNAL __attribute__((visibility("hidden")))
 #define MUM_UNUSED(x) ((void)(x))
 #define MUM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* Returns a call's error from the calling function (int-returning, MUM_OK). */
+#define CHECK(expr)                                                                                \
+    do {                                                                                           \
+        int rc_ = (expr);                                                                          \
+        if (rc_ != MUM_OK)                                                                         \
+            return rc_;                                                                            \
+    } while (0)
 
 /* ---- allocation (alloc.c) ---- */
 MUM_INTERNAL void *mum__malloc(size_t size);

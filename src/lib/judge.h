@@ -46,13 +46,6 @@ typedef struct checker {
     size_t *stamp;              /* per node: the traversal that last saw it (+1) */
 } checker;
 
-#define CHECK(expr)                                                                                \
-    do {                                                                                           \
-        int rc_ = (expr);                                                                          \
-        if (rc_ != MUM_OK)                                                                         \
-            return rc_;                                                                            \
-    } while (0)
-
 /* The file name of an input (its path's last part). */
 static inline const char *mum__judge_input_name(const checker *c, size_t input)
 {

@@ -22,13 +22,6 @@ typedef struct mbuild {
     mum__matrix *m;
 } mbuild;
 
-#define CHECK(expr)                                                                                \
-    do {                                                                                           \
-        int rc_ = (expr);                                                                          \
-        if (rc_ != MUM_OK)                                                                         \
-            return rc_;                                                                            \
-    } while (0)
-
 static const char *const part_names[] = {"native", "wow64", "x86", "other"};
 
 const char *mum_matrix_part_name(mum_matrix_part part)
