@@ -463,21 +463,6 @@ static int open_cabinet_stream(mum_walk *w, const char *name, int fd, unsigned c
     return rc;
 }
 
-/* Reads up to `size` bytes from a stream; fewer only at its end.  -1 on error. */
-static ssize_t read_full(int fd, unsigned char *buf, size_t size)
-{
-    size_t got = 0;
-    while (got < size) {
-        ssize_t r = mum__read(fd, buf + got, size - got);
-        if (r < 0)
-            return -1;
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    return (ssize_t)got;
-}
-
 /* mum_walk_open of MUM_INPUT_STDIN. */
 static int open_stdin(mum_walk *w, mum_ctx *ctx, const char *input)
 {
@@ -495,7 +480,7 @@ static int open_stdin(mum_walk *w, mum_ctx *ctx, const char *input)
         close(fd);
         return mum__nomem(ctx);
     }
-    ssize_t n = read_full(fd, head, BLOCK);
+    ssize_t n = mum__read_full(fd, head, BLOCK);
     if (n < 0 || !is_mscf(head, (size_t)n)) {
         int e = errno;
         loc.has_offset = true;

@@ -60,6 +60,20 @@ ssize_t mum__pread(int fd, void *buf, size_t size, off_t offset)
     }
 }
 
+ssize_t mum__read_full(int fd, void *buf, size_t size)
+{
+    size_t got = 0;
+    while (got < size) {
+        ssize_t r = mum__read(fd, (unsigned char *)buf + got, size - got);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
 ssize_t mum__pread_full(int fd, void *buf, size_t size, off_t offset)
 {
     size_t got = 0;

@@ -26,7 +26,9 @@ typedef enum mum_io_fault {
 MUM_INTERNAL ssize_t mum__read(int fd, void *buf, size_t size);
 MUM_INTERNAL ssize_t mum__pread(int fd, void *buf, size_t size, off_t offset);
 
-/* pread until `size` bytes or the end of the file: fewer only at the end. */
+/* read (from the current offset: a pipe too) or pread until `size` bytes or
+ * the end of the file: fewer only at the end.  -1 on error. */
+MUM_INTERNAL ssize_t mum__read_full(int fd, void *buf, size_t size);
 MUM_INTERNAL ssize_t mum__pread_full(int fd, void *buf, size_t size, off_t offset);
 
 /*
