@@ -46,7 +46,7 @@ printf 'static void b(void)\n{\n    SHA256(p, n, d);\n    EVP_MD_CTX *m = EVP_MD
 printf 'int c(void)\n{\n    return EVP_DigestUpdate(m, p, n);\n}\n' > "$work/src/lib/digest.c"
 stray "$work/src" > "$work/planted"
 if [ "$(wc -l < "$work/planted")" -eq 3 ] && grep -q 'pe\.c:3:' "$work/planted" &&
-    ! grep -q 'digest\.c' "$work/planted"; then
+    ! grep -q '/src/lib/digest\.c:' "$work/planted"; then
     echo "ok 3 - the check finds planted digest calls and spares the module"
 else
     echo "not ok 3 - the check finds planted digest calls and spares the module"
