@@ -215,6 +215,9 @@ typedef struct mum_strmap {
 MUM_INTERNAL int mum__strmap_put(mum_strmap *m, char *key, void *value, void **existing);
 /* The value of key, NULL when absent. */
 MUM_INTERNAL void *mum__strmap_get(const mum_strmap *m, const char *key);
+/* The value of the key that is `text` with its ASCII letters lower-cased,
+ * for a map whose keys are lower-case; no copy of text is made. */
+MUM_INTERNAL void *mum__strmap_get_lower(const mum_strmap *m, const char *text);
 MUM_INTERNAL void mum__strmap_free(mum_strmap *m);
 
 /* Keeps the first cap bytes of a file that arrives in blocks: appends what

@@ -1,8 +1,9 @@
 /*
  * payload.c - what a package's payloads should hash to, learnt from its
  * component manifests (DigestValue) and express indexes (blob hashes) as
- * a walk passes them.  Keys are lower-case (ASCII) nested paths in an
- * open-addressing table; the first manifest to name a path wins.
+ * a walk passes them.  Keys are lower-case (ASCII) nested paths in a
+ * string map (strmap.c), looked up without a lower-cased copy; the first
+ * manifest to name a path wins.
  */
 #include "config.h"
 
@@ -13,15 +14,11 @@
 /* Manifests larger than this are not read for their digests. */
 #define MANIFEST_MAX ((size_t)64 << 20)
 
-typedef struct slot {
-    char *key;                     /* lower-case nested path of the payload */
-    mum_payload_digest value;      /* value.source points into `sources` */
-} slot;
-
 struct mum_payload_digests {
     char *input;
-    slot *slots;
-    size_t cap, count;
+    mum_strmap index;              /* key -> 1 + its place in values */
+    mum_payload_digest *values;
+    size_t count, values_cap;
     char **sources;                /* nested paths of the manifests that gave digests */
     size_t nsources, sources_cap;
     /* the manifest or index being read */
@@ -35,27 +32,16 @@ static unsigned char lower(unsigned char c)
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
-/* Of the lower-cased string, so a lookup needs no lower-cased copy. */
-static uint64_t str_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ lower((unsigned char)*s)) * 1099511628211ull;
-    return h;
-}
-
 static void lower_ascii(char *s)
 {
     for (; *s; s++)
         *s = (char)lower((unsigned char)*s);
 }
 
-/* key is lower-case already. */
-static bool same_key(const char *key, const char *path)
+/* The digests a payload's check compares (mum_payload_digest_matches). */
+static bool two_kinds(mum_hash_alg alg)
 {
-    for (; *key && lower((unsigned char)*path) == (unsigned char)*key; key++, path++)
-        ;
-    return *key == '\0' && *path == '\0';
+    return alg == MUM_HASH_SHA1 || alg == MUM_HASH_SHA256;
 }
 
 static bool is_express_index(const mum_entry *e)
@@ -63,61 +49,25 @@ static bool is_express_index(const mum_entry *e)
     return mum__ascii_strcasecmp(e->name, MUM_EXPRESS_INDEX_NAME) == 0;
 }
 
-static slot *find_slot(const mum_payload_digests *m, const char *key)
-{
-    if (m->cap == 0)
-        return NULL;
-    for (size_t i = str_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->slots[i].key)
-            return NULL;
-        if (same_key(m->slots[i].key, key))
-            return &m->slots[i];
-    }
-}
-
-static bool grow(mum_payload_digests *m)
-{
-    size_t cap = m->cap ? m->cap * 2 : 1024;
-    slot *slots = mum__calloc(cap, sizeof *slots);
-    if (!slots)
-        return false;
-    for (size_t j = 0; j < m->cap; j++) {
-        if (!m->slots[j].key)
-            continue;
-        size_t i = str_hash(m->slots[j].key) & (cap - 1);
-        while (slots[i].key)
-            i = (i + 1) & (cap - 1);
-        slots[i] = m->slots[j];
-    }
-    mum__free(m->slots);
-    m->slots = slots;
-    m->cap = cap;
-    return true;
-}
-
 /* Adds key (taken over) unless present. */
 static bool put(mum_payload_digests *m, char *key, const char *source, bool express, mum_hash_alg alg,
                 const uint8_t *digest, size_t size)
 {
-    if (find_slot(m, key)) {
-        mum__free(key);
-        return true;
-    }
-    if ((m->count + 1) * 2 > m->cap && !grow(m)) {
+    if (!mum__grow((void **)&m->values, &m->values_cap, m->count + 1, sizeof *m->values)) {
         mum__free(key);
         return false;
     }
-    size_t i = str_hash(key) & (m->cap - 1);
-    while (m->slots[i].key)
-        i = (i + 1) & (m->cap - 1);
-    slot *s = &m->slots[i];
-    s->key = key;
-    memset(&s->value, 0, sizeof s->value);
-    s->value.source = source;
-    s->value.express = express;
-    s->value.alg = alg;
-    memcpy(s->value.digest, digest, size);
-    m->count++;
+    void *there = NULL;
+    if (mum__strmap_put(&m->index, key, (void *)(uintptr_t)(m->count + 1), &there) != MUM_OK)
+        return false;
+    if (there)
+        return true;
+    mum_payload_digest *v = &m->values[m->count++];
+    memset(v, 0, sizeof *v);
+    v->source = source;
+    v->express = express;
+    v->alg = alg;
+    memcpy(v->digest, digest, size);
     return true;
 }
 
@@ -169,9 +119,8 @@ void mum_payload_digests_free(mum_payload_digests *map)
 {
     if (!map)
         return;
-    for (size_t i = 0; i < map->cap; i++)
-        mum__free(map->slots[i].key);
-    mum__free(map->slots);
+    mum__strmap_free(&map->index);
+    mum__free(map->values);
     for (size_t i = 0; i < map->nsources; i++)
         mum__free(map->sources[i]);
     mum__free(map->sources);
@@ -250,8 +199,8 @@ static int index_end(mum_payload_digests *m, const mum_entry *e)
         const mum_express_hash *h = &f->source_hash;
         if (h->size == 0 && f->source_type == MUM_EXPRESS_SOURCE_RAW)
             h = &f->hash;
-        size_t dsize = h->alg == MUM_HASH_SHA256 ? 32 : h->alg == MUM_HASH_SHA1 ? 20 : 0;
-        if (!f->source_name || dsize == 0 || h->size != dsize)
+        size_t dsize = mum_hash_size(h->alg);
+        if (!f->source_name || !two_kinds(h->alg) || h->size != dsize)
             continue;
         if (!source && !(source = keep_source(m, e->path))) {
             rc = MUM_ENOMEM;
@@ -290,8 +239,8 @@ static int manifest_end(mum_payload_digests *m, const mum_entry *e)
         const mum_manifest_file *f = &man->files[i];
         if (!f->name || !f->digest_ok)
             continue;
-        size_t dsize = f->digest_alg == MUM_HASH_SHA256 ? 32 : f->digest_alg == MUM_HASH_SHA1 ? 20 : 0;
-        if (dsize == 0 || f->digest_size != dsize)
+        size_t dsize = mum_hash_size(f->digest_alg);
+        if (!two_kinds(f->digest_alg) || f->digest_size != dsize)
             continue;
         if (!source && !(source = keep_source(m, e->path))) {
             rc = MUM_ENOMEM;
@@ -321,8 +270,8 @@ const mum_payload_digest *mum_payload_digests_find(const mum_payload_digests *ma
 {
     if (!map || !path || map->count == 0)
         return NULL;
-    const slot *s = find_slot(map, path);
-    return s ? &s->value : NULL;
+    void *v = mum__strmap_get_lower(&map->index, path);
+    return v ? &map->values[(uintptr_t)v - 1] : NULL;
 }
 
 bool mum_payload_digest_matches(const mum_payload_digest *want, const mum_file_digests *got)

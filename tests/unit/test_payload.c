@@ -6,6 +6,9 @@
 
 #include <mum/payload.h>
 
+#include "config.h"
+#include "internal.h"
+
 /* SHA-256 of "abc", in base64 (the DigestValue) and in bytes. */
 #define SHA256_ABC_B64 "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
 static const uint8_t sha256_abc[32] = {0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
@@ -182,4 +185,24 @@ Test(payload, every_allocation_failing_in_turn_ends_cleanly)
         mum_payload_digests_free(m);
     }
     cr_assert(finished, "a run without a failed allocation was reached");
+}
+
+/* The map under the payload digests: a lower-case key is found from any
+ * letter case of it, without a copy; other texts are not. */
+Test(payload, strmap_get_lower)
+{
+    mum_strmap m;
+    memset(&m, 0, sizeof m);
+    static int a, b;
+    char *k1 = mum__strdup("stem/i386/unidrv.dll"), *k2 = mum__strdup("stem/b.txt");
+    cr_assert_eq(mum__strmap_put(&m, k1, &a, NULL), MUM_OK);
+    cr_assert_eq(mum__strmap_put(&m, k2, &b, NULL), MUM_OK);
+    cr_assert_eq(mum__strmap_get_lower(&m, "stem/i386/unidrv.dll"), &a);
+    cr_assert_eq(mum__strmap_get_lower(&m, "STEM/I386/UNIDRV.DLL"), &a);
+    cr_assert_eq(mum__strmap_get_lower(&m, "Stem/B.TXT"), &b);
+    cr_assert_null(mum__strmap_get_lower(&m, "stem/b.tx"));
+    cr_assert_null(mum__strmap_get_lower(&m, "stem/b.txt2"));
+    cr_assert_null(mum__strmap_get_lower(&m, ""));
+    mum__strmap_free(&m);
+    cr_assert_null(mum__strmap_get_lower(&m, "stem/b.txt"));
 }
