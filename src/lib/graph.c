@@ -257,10 +257,10 @@ int mum__graph_node_read_catalog(mum_ctx *ctx, node_priv *n, const void *der, si
     return rc;
 }
 
-int mum__graph_finish(mum_graph *g, mum_findings *findings)
+int mum__graph_finish(mum_graph *g)
 {
     g->one_thread = true;
-    return mum__graph_resolve(g, true, findings);
+    return mum__graph_resolve(g, true);
 }
 
 /* ---- building ---- */
@@ -287,7 +287,7 @@ int mum_graph_build(mum_graph **out, mum_ctx *ctx, const char *const *inputs, si
     for (size_t i = 0; i < input_count && rc == MUM_OK; i++)
         rc = mum__graph_read_input(g, ctx, i, opts, findings);
     if (rc == MUM_OK)
-        rc = mum__graph_resolve(g, (opts->walk_flags & MUM_WALK_SINGLE_THREAD) != 0, findings);
+        rc = mum__graph_resolve(g, (opts->walk_flags & MUM_WALK_SINGLE_THREAD) != 0);
     if (rc == MUM_ENOMEM && mum_ctx_status(ctx) == MUM_OK)
         mum__nomem(ctx);
     if (rc != MUM_OK) {

@@ -81,7 +81,7 @@ MUM_INTERNAL void mum__graph_node_catalog(node_priv *n, mum_catalog *cat);
 MUM_INTERNAL int mum__graph_new(mum_graph **out, const char *const *inputs, size_t input_count);
 MUM_INTERNAL int mum__graph_node_bytes(node_priv *n, const void *data, size_t len);
 MUM_INTERNAL int mum__graph_node_read_catalog(mum_ctx *ctx, node_priv *n, const void *der, size_t len);
-MUM_INTERNAL int mum__graph_finish(mum_graph *g, mum_findings *findings);
+MUM_INTERNAL int mum__graph_finish(mum_graph *g);
 
 /*
  * Gives input `input` the index of an express cabinet at the nested path
@@ -101,6 +101,6 @@ MUM_INTERNAL int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input,
                                        const mum_graph_options *opts, mum_findings *findings);
 /* Resolves the references of every input's nodes into edges (graph_resolve.c);
  * one_thread: no second resolution thread.  Errors: MUM_ENOMEM. */
-MUM_INTERNAL int mum__graph_resolve(mum_graph *g, bool one_thread, mum_findings *findings);
+MUM_INTERNAL int mum__graph_resolve(mum_graph *g, bool one_thread);
 
 #endif

@@ -110,9 +110,8 @@ static char *file_key(const char *container, const char *dir, const char *folder
 
 /* Fills the maps of identities (`paths` false: packages and components,
  * each duplicate identity noted on its node) or of paths (payloads, catalogs). */
-static int index_input(mum_graph *g, size_t input, resolver *r, bool paths, mum_findings *findings)
+static int index_input(mum_graph *g, size_t input, resolver *r, bool paths)
 {
-    MUM_UNUSED(findings); /* duplicates are a fact on the node now; the judge reports them */
     for (size_t i = 0; i < g->nnodes; i++) {
         node_priv *n = g->nodes[i];
         if (n->pub.input != input)
@@ -344,7 +343,6 @@ typedef struct resolve_half {
     resolver *r;
     size_t input;
     int half;                   /* 0 or 1 */
-    mum_findings *findings;     /* duplicate identities (half 0) */
     pthread_barrier_t *maps_done;
     int rc;
 } resolve_half;
@@ -352,9 +350,9 @@ typedef struct resolve_half {
 static void resolve_half_run(resolve_half *h, bool both_maps)
 {
     mum_graph *g = h->g;
-    h->rc = index_input(g, h->input, h->r, h->half == 1, h->findings);
+    h->rc = index_input(g, h->input, h->r, h->half == 1);
     if (both_maps && h->rc == MUM_OK)
-        h->rc = index_input(g, h->input, h->r, true, h->findings);
+        h->rc = index_input(g, h->input, h->r, true);
     if (h->maps_done)
         pthread_barrier_wait(h->maps_done); /* the other half's maps are complete after it */
     if (h->rc != MUM_OK)
@@ -370,7 +368,7 @@ static void resolve_half_main(void *arg)
     resolve_half_run(arg, false);
 }
 
-int mum__graph_resolve(mum_graph *g, bool one_thread, mum_findings *findings)
+int mum__graph_resolve(mum_graph *g, bool one_thread)
 {
     for (size_t input = 0; input < g->ninputs; input++) {
         resolver r;
@@ -378,7 +376,7 @@ int mum__graph_resolve(mum_graph *g, bool one_thread, mum_findings *findings)
         pthread_barrier_t barrier;
         mum__pool *pool = NULL;
         mum__pool_task half;
-        resolve_half h[2] = {{g, &r, input, 0, findings, NULL, MUM_OK}, {g, &r, input, 1, NULL, NULL, MUM_OK}};
+        resolve_half h[2] = {{g, &r, input, 0, NULL, MUM_OK}, {g, &r, input, 1, NULL, MUM_OK}};
         /* a started task, not a queued job: the halves meet at the barrier */
         bool two = !one_thread && mum__pool_acquire(&pool) == MUM_OK;
         if (two && pthread_barrier_init(&barrier, NULL, 2) != 0)

@@ -52,7 +52,7 @@ static void model_free(model *m)
 /* Resolves the model and judges it (opts may be NULL). */
 static void judge(model *m, const mum_verify_options *opts)
 {
-    cr_assert_eq(mum__graph_finish(m->g, m->read), MUM_OK);
+    cr_assert_eq(mum__graph_finish(m->g), MUM_OK);
     cr_assert_eq(mum_verify_graph(&m->r, m->ctx, m->g, opts, m->f), MUM_OK, "%s", mum_ctx_message(m->ctx));
 }
 
