@@ -277,38 +277,32 @@ int cmd_ls(int argc, char **argv)
                                   .entry_end = on_entry_end};
     int rc = mum_walk_run(ctx, input, &opts, &consumer, &s, findings);
     cli_progress_done(&s.progress);
-    int exit_rc;
-    if (rc != MUM_OK && s.format == FORMAT_JSON) {
-        /* what was read, as valid JSON, then the error (on stderr too) */
-        json_close_to(&s.json, 1);
-        if (!s.started) {
-            json_kv_string(&s.json, "input", input);
-            json_kv_string(&s.json, "kind", "unknown");
-            json_key(&s.json, "entries");
-            json_begin_array(&s.json);
-            json_end_array(&s.json);
+    if (s.format == FORMAT_JSON) {
+        if (rc != MUM_OK) { /* what was read, as valid JSON, then the error (on stderr too) */
+            json_close_to(&s.json, 1);
+            if (!s.started) {
+                json_kv_string(&s.json, "input", input);
+                json_kv_string(&s.json, "kind", "unknown");
+                json_key(&s.json, "entries");
+                json_begin_array(&s.json);
+                json_end_array(&s.json);
+            }
+            json_kv_bool(&s.json, "complete", false);
+            json_kv_string(&s.json, "error", *mum_ctx_message(ctx) ? mum_ctx_message(ctx)
+                                                                     : mum_strerror(mum_ctx_status(ctx)));
         }
-        json_kv_bool(&s.json, "complete", false);
-        json_kv_string(&s.json, "error", *mum_ctx_message(ctx) ? mum_ctx_message(ctx)
-                                                                 : mum_strerror(mum_ctx_status(ctx)));
         json_key(&s.json, "findings");
         cli_json_findings(&s.json, findings);
         json_end_object(&s.json);
         json_finish(&s.json);
-        fflush(stdout);
-        exit_rc = cli_fail_ctx(ctx);
-    } else if (rc != MUM_OK) {
+    } else if (rc == MUM_OK) {
+        cli_print_findings(stdout, findings);
+    }
+    int exit_rc;
+    if (rc != MUM_OK) {
         fflush(stdout);
         exit_rc = cli_fail_ctx(ctx);
     } else {
-        if (s.format == FORMAT_JSON) {
-            json_key(&s.json, "findings");
-            cli_json_findings(&s.json, findings);
-            json_end_object(&s.json);
-            json_finish(&s.json);
-        } else {
-            cli_print_findings(stdout, findings);
-        }
         exit_rc = cli_findings_exit(findings);
     }
     for (int i = 0; i < s.depth; i++)
