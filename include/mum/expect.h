@@ -16,14 +16,15 @@
 extern "C" {
 #endif
 
-/* Which table of the article a row comes from. */
-typedef enum mum_expect_kind {
+/* Which table of the article a row comes from.  (Not mum_expect_kind:
+ * mum/policy.h has that name for the [expect] entries of a policy.) */
+typedef enum mum_expect_row_kind {
     MUM_EXPECT_FILE = 0,       /* a "File information" table: a payload */
     MUM_EXPECT_ADDITIONAL      /* an "Additional file information" block (.mum, .manifest) */
-} mum_expect_kind;
+} mum_expect_row_kind;
 
 typedef struct mum_expect_row {
-    mum_expect_kind kind;
+    mum_expect_row_kind kind;
     const char *section;       /* the heading the row sits under, as written */
     const char *name;          /* the file name, as written */
     const char *version;       /* "6.0.6001.22222"; NULL: "Not Applicable" */
@@ -44,24 +45,39 @@ typedef struct mum_expect_row {
     const char *package_arch;
     const char *arch;
     size_t line;               /* 1-based line of the row in its source */
+    const char *source;        /* the source it was read from (several may add to one table) */
 } mum_expect_row;
 
+/* One source read into a table. */
+typedef struct mum_expect_source {
+    const char *file;          /* as passed to mum_expect_parse / mum_expect_read */
+    const char *title;         /* the article's title line; NULL: none (TSV/JSON) */
+    const char *kb;            /* "943650" when the article names its KB; else NULL */
+} mum_expect_source;
+
 typedef struct mum_expect {
+    /* The first source's file, title and kb (sources[0]). */
     const char *source;        /* the file name it was read from */
-    const char *title;         /* the article's first line; NULL: none (TSV/JSON) */
+    const char *title;         /* the article's title line; NULL: none (TSV/JSON) */
     const char *kb;            /* "943650" when the article names its KB; else NULL */
     const mum_expect_row *rows;
     size_t count;
+    /* Every source read, in order (one per mum_expect_parse call). */
+    const mum_expect_source *sources;
+    size_t source_count;
 } mum_expect;
 
 /*
  * Reads expected contents from `data` (`size` bytes; `source` names it in
  * messages and in the result): KB article text in any layout the man page
- * lists, or mumtool's own TSV or JSON form (told apart by their first
- * line).  Several calls may add to one table: pass *out NULL the first
- * time, then the same pointer (rows are appended).
+ * lists (EXPECTED CONTENTS), or mumtool's own TSV or JSON form (told apart
+ * by their first line).  Several calls may add to one table: pass *out NULL
+ * the first time, then the same pointer (rows are appended).  The table and
+ * every string in it are the caller's, freed with mum_expect_free; a failed
+ * call leaves an existing *out as it was (a new one is not made).
  * Errors: MUM_EINVAL, MUM_ENOMEM, MUM_EFORMAT (no table found; a row that
- * fits no layout - the message names the source and the line).
+ * fits no layout - the message names the source and the line), MUM_ELIMIT
+ * (a JSON form nested too deep; an input over 64 MiB).
  */
 MUM_EXTERN int mum_expect_parse(mum_expect **out, mum_ctx *ctx, const char *source,
                                 const void *data, size_t size);
