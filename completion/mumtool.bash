@@ -25,6 +25,7 @@ _mumtool_options()
     extract) echo '--directory -C --max-output --max-ratio --force --keep-going -k --no-descend' ;;
     trust) echo '--json --trust --no-default-trust' ;;
     diff) echo '--old --new --output -o --fail-on --cross --list-kinds --json' ;;
+    expect) echo '--json' ;;
     esac
 }
 
@@ -35,6 +36,7 @@ _mumtool_formats()
     verify) echo 'text json sarif junit' ;;
     graph) echo 'text dot json' ;;
     diff) echo 'text json html' ;;
+    expect) echo 'text json tsv' ;;
     *) echo 'text json' ;;
     esac
 }
@@ -60,7 +62,7 @@ _mumtool()
         [[ $w == -* || $w == '=' ]] && continue
         if [[ -z $cmd ]]; then
             cmd=$w
-        elif [[ -z $sub && ($cmd == cat || $cmd == name || $cmd == trust) ]]; then
+        elif [[ -z $sub && ($cmd == cat || $cmd == name || $cmd == trust || $cmd == expect) ]]; then
             sub=$w
             break
         fi
@@ -70,7 +72,7 @@ _mumtool()
         if [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W '--help -h --version -V' -- "$cur"))
         else
-            COMPREPLY=($(compgen -W 'verify graph name rules cat show ls info extract trust diff' -- "$cur"))
+            COMPREPLY=($(compgen -W 'verify graph name rules cat show ls info extract trust diff expect' -- "$cur"))
         fi
         return 0
     fi
@@ -106,11 +108,12 @@ _mumtool()
         return 0 ;;
     esac
 
-    # the subcommands of cat, name and trust
+    # the subcommands of cat, name, trust and expect
     if [[ -z $sub && $cur != -* ]]; then
         case $cmd in
         name) COMPREPLY=($(compgen -W 'parse key check' -- "$cur")); return 0 ;;
         trust) COMPREPLY=($(compgen -W 'list' -- "$cur")); return 0 ;;
+        expect) COMPREPLY=($(compgen -W 'parse' -- "$cur")); return 0 ;;
         cat)
             COMPREPLY=($(compgen -W 'verify check hash create' -- "$cur"))
             compopt -o filenames 2>/dev/null

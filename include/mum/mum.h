@@ -56,5 +56,6 @@
 #include <mum/matrix.h>
 #include <mum/verify.h>
 #include <mum/diff.h>
+#include <mum/expect.h>
 
 #endif /* MUM_MUM_H */

@@ -21,6 +21,7 @@ static const cli_command commands[] = {
     {"extract", cmd_extract, "extract entries safely into a folder"},
     {"trust", cmd_trust, "list the trust anchors signatures are checked against"},
     {"diff", cmd_diff, "what changed between two revisions (or platforms) of a hotfix"},
+    {"expect", cmd_expect, "read what a hotfix must contain from its KB article"},
 };
 
 static void usage(FILE *out)

@@ -42,6 +42,7 @@ Test(api, free_and_clear_accept_null)
     mum_sig_result_clear(NULL);
     mum_signer_free(NULL);
     mum_trust_free(NULL);
+    mum_expect_free(NULL);
     mum_verify_result_free(NULL);
 }
 
