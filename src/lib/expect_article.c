@@ -622,12 +622,13 @@ static int parse_block(article *a, size_t i, size_t *next)
         if (f < 0 || f == F_NAME)
             break;
         size_t line = k + 1;
+        static const char *const field_names[] = {"File name", "File version", "File size",
+                                                  "Date", "Time", "Platform"};
         if (f != F_IGNORED && (seen & (1u << f)))
             return mum__expect_fail(a->b, line,
-                                    "a second '%.*s' in the block of %.*s (is a 'File name' line "
+                                    "a second %s line in the block of %.*s (is a 'File name' line "
                                     "missing?)",
-                                    (int)(a->lines[k].n - v.n > 20 ? 20 : a->lines[k].n - v.n),
-                                    a->lines[k].s, (int)(name.n > 80 ? 80 : name.n), name.s);
+                                    field_names[f], (int)(name.n > 80 ? 80 : name.n), name.s);
         seen |= 1u << f;
         bool na = false;
         const char *what = NULL;
@@ -671,43 +672,109 @@ static int parse_block(article *a, size_t i, size_t *next)
 
 /* ---- the article ---- */
 
-/* Rows whose version and size could be split more ways than one: the
- * reading whose version most rows of the same section share (among rows
- * read one way only), else most rows of the article, else the longest
- * version. */
-static void resolve_ambiguous(expect_build *b)
+/* Counts of versions, by key: 'U' (rows read one way only) or 'C' (the
+ * readings of ambiguous rows), then the scope ('s' + section, 'n' for rows
+ * without a heading, 'a' for the whole article), then the version. */
+typedef struct votes {
+    mum_strmap map; /* key -> index + 1 into count */
+    size_t *count;
+    size_t len, cap;
+} votes;
+
+static char *vote_key(char tag, char scope, const char *section, const char *version)
 {
-    for (size_t i = 0; i < b->count; i++) {
+    if (scope == 's' && !section)
+        scope = 'n';
+    return mum__asprintf("%c%c%s\x01%s", tag, scope, scope == 's' ? section : "", version);
+}
+
+static int vote_add(votes *v, char tag, char scope, const char *section, const char *version)
+{
+    char *key = vote_key(tag, scope, section, version);
+    if (!key || !mum__grow((void **)&v->count, &v->cap, v->len + 1, sizeof *v->count)) {
+        mum__free(key);
+        return MUM_ENOMEM;
+    }
+    void *existing;
+    CHECK(mum__strmap_put(&v->map, key, (void *)(uintptr_t)(v->len + 1), &existing));
+    if (existing)
+        v->count[(uintptr_t)existing - 1]++;
+    else
+        v->count[v->len++] = 1;
+    return MUM_OK;
+}
+
+static int vote_get(votes *v, char tag, char scope, const char *section, const char *version,
+                    size_t *out)
+{
+    char *key = vote_key(tag, scope, section, version);
+    if (!key)
+        return MUM_ENOMEM;
+    uintptr_t at = (uintptr_t)mum__strmap_get(&v->map, key);
+    mum__free(key);
+    *out = at ? v->count[at - 1] : 0;
+    return MUM_OK;
+}
+
+/* Rows whose version and size could be split more ways than one take the
+ * reading whose version, in this order, most rows read one way only share
+ * in the same section, then in the article; else the one most other
+ * ambiguous rows of the section, then of the article, could also be read
+ * as; else the longest version.  Each step decides only with a single
+ * best reading. */
+static int resolve_ambiguous(expect_build *b)
+{
+    votes v;
+    memset(&v, 0, sizeof v);
+    int rc = MUM_OK;
+    for (size_t i = 0; i < b->count && rc == MUM_OK; i++) {
+        expect_pending *p = &b->rows[i];
+        if (p->nreadings < 2) {
+            if (p->row.version && (rc = vote_add(&v, 'U', 's', p->row.section, p->row.version)) == MUM_OK)
+                rc = vote_add(&v, 'U', 'a', NULL, p->row.version);
+            continue;
+        }
+        for (size_t r = 0; r < p->nreadings && rc == MUM_OK; r++)
+            if (p->readings[r].version &&
+                (rc = vote_add(&v, 'C', 's', p->row.section, p->readings[r].version)) == MUM_OK)
+                rc = vote_add(&v, 'C', 'a', NULL, p->readings[r].version);
+    }
+    static const struct {
+        char tag, scope;
+        size_t floor; /* a candidate count includes the row itself */
+    } steps[] = {{'U', 's', 0}, {'U', 'a', 0}, {'C', 's', 1}, {'C', 'a', 1}};
+    for (size_t i = 0; i < b->count && rc == MUM_OK; i++) {
         expect_pending *p = &b->rows[i];
         if (p->nreadings < 2)
             continue;
         size_t best = 0;
-        for (int scope = 0; scope < 2; scope++) {
-            size_t counts[EXPECT_MAX_READINGS] = {0}, top = 0;
-            for (size_t k = 0; k < b->count; k++) {
-                const mum_expect_row *o = &b->rows[k].row;
-                if (b->rows[k].nreadings > 1 || !o->version)
-                    continue;
-                if (scope == 0 && !(o->section == p->row.section ||
-                                    (o->section && p->row.section &&
-                                     strcmp(o->section, p->row.section) == 0)))
-                    continue;
-                for (size_t r = 0; r < p->nreadings; r++)
-                    if (p->readings[r].version && strcmp(o->version, p->readings[r].version) == 0)
-                        counts[r]++;
-            }
-            for (size_t r = 0; r < p->nreadings; r++)
-                if (counts[r] > top) {
-                    top = counts[r];
-                    best = r;
+        for (size_t st = 0; st < MUM_ARRAY_LEN(steps) && rc == MUM_OK; st++) {
+            size_t top = 0, at = 0, ties = 0;
+            for (size_t r = 0; r < p->nreadings && rc == MUM_OK; r++) {
+                size_t c = 0;
+                if (p->readings[r].version)
+                    rc = vote_get(&v, steps[st].tag, steps[st].scope, p->row.section,
+                                  p->readings[r].version, &c);
+                if (c > top) {
+                    top = c;
+                    at = r;
+                    ties = 0;
+                } else if (c == top) {
+                    ties++;
                 }
-            if (top > 0)
+            }
+            if (top > steps[st].floor && ties == 0) {
+                best = at;
                 break;
+            }
         }
         p->row.version = p->readings[best].version;
         p->row.size = p->readings[best].size;
         p->nreadings = 1;
     }
+    mum__strmap_free(&v.map);
+    mum__free(v.count);
+    return rc == MUM_OK ? MUM_OK : mum__nomem(b->ctx);
 }
 
 /* The title (the first line that is not a web archive's notice) and the KB
@@ -803,7 +870,7 @@ static int run(article *a)
                 return mum__nomem(b->ctx);
         }
     }
-    resolve_ambiguous(b);
+    CHECK(resolve_ambiguous(b));
     return title_and_kb(a);
 }
 
