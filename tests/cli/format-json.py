@@ -51,6 +51,7 @@ try:
         (["cat", "hash"], [MUM, CAT], "cat.schema.json"),
         (["trust", "list"], [], "trust.schema.json"),
         (["rules"], [], "rules.schema.json"),
+        (["expect", "parse"], [os.path.join(S, "kb943650.expect.tsv")], "expect.schema.json"),
     ]
 
     def timeless(v):
