@@ -109,6 +109,15 @@ int mum__expect_fail(expect_build *b, size_t line, const char *fmt, ...)
     return rc;
 }
 
+const char *mum__expect_quote(char out[EXPECT_QUOTE_MAX], const char *s, size_t n)
+{
+    size_t k = n > 80 ? 80 : n;
+    for (size_t i = 0; i < k; i++)
+        out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+    memcpy(out + k, n > k ? "..." : "", n > k ? 4 : 1);
+    return out;
+}
+
 void mum_expect_free(mum_expect *e)
 {
     if (!e)
@@ -312,7 +321,7 @@ static const char *const tsv_col_names[COL__COUNT] = {
 static int tsv_cell(expect_build *b, size_t line, int col, const char *t, size_t n,
                     mum_expect_row *r)
 {
-    char buf[11];
+    char buf[11], q[EXPECT_QUOTE_MAX];
     switch (col) {
     case COL_KIND:
         if (n == 4 && memcmp(t, "file", 4) == 0)
@@ -320,14 +329,14 @@ static int tsv_cell(expect_build *b, size_t line, int col, const char *t, size_t
         else if (n == 10 && memcmp(t, "additional", 10) == 0)
             r->kind = MUM_EXPECT_ADDITIONAL;
         else
-            return mum__expect_fail(b, line, "kind '%.*s' is neither 'file' nor 'additional'",
-                                    (int)(n > 40 ? 40 : n), t);
+            return mum__expect_fail(b, line, "kind '%s' is neither 'file' nor 'additional'",
+                                    mum__expect_quote(q, t, n));
         return MUM_OK;
     case COL_SIZE: {
         int64_t v;
         if (!mum__expect_size(t, n, false, &v) || memchr(t, ',', n))
-            return mum__expect_fail(b, line, "size '%.*s' is not a number of bytes",
-                                    (int)(n > 40 ? 40 : n), t);
+            return mum__expect_fail(b, line, "size '%s' is not a number of bytes",
+                                    mum__expect_quote(q, t, n));
         r->size = v;
         return MUM_OK;
     }
@@ -343,12 +352,12 @@ static int tsv_cell(expect_build *b, size_t line, int col, const char *t, size_t
         break;
     case COL_TIME:
         if (!mum__expect_time(t, n, true, buf))
-            return mum__expect_fail(b, line, "time '%.*s' is not hh:mm", (int)(n > 40 ? 40 : n), t);
+            return mum__expect_fail(b, line, "time '%s' is not hh:mm", mum__expect_quote(q, t, n));
         break;
     case COL_VERSION:
         if (!mum__expect_version(t, n))
-            return mum__expect_fail(b, line, "version '%.*s' is not 2 to 4 numbers up to 65535",
-                                    (int)(n > 40 ? 40 : n), t);
+            return mum__expect_fail(b, line, "version '%s' is not 2 to 4 numbers up to 65535",
+                                    mum__expect_quote(q, t, n));
         break;
     default: break;
     }
@@ -368,7 +377,7 @@ static int tsv_cell(expect_build *b, size_t line, int col, const char *t, size_t
     }
     return MUM_OK;
 bad_date:
-    return mum__expect_fail(b, line, "date '%.*s' is not YYYY-MM-DD", (int)(n > 40 ? 40 : n), t);
+    return mum__expect_fail(b, line, "date '%s' is not YYYY-MM-DD", mum__expect_quote(q, t, n));
 }
 
 static int read_tsv(expect_build *b, const char *data, size_t size)
@@ -415,9 +424,10 @@ static int read_tsv(expect_build *b, const char *data, size_t size)
                     if (strlen(tsv_col_names[c]) == e - i &&
                         memcmp(s + i, tsv_col_names[c], e - i) == 0)
                         col = c;
+                char q[EXPECT_QUOTE_MAX];
                 if (col < 0 || seen[col] || ncols == COL__COUNT)
-                    return mum__expect_fail(b, line, "column '%.*s' is %s", (int)(e - i > 40 ? 40 : e - i),
-                                            s + i, col < 0 ? "not one of kind, section, name, "
+                    return mum__expect_fail(b, line, "column '%s' is %s", mum__expect_quote(q, s + i, e - i),
+                                            col < 0 ? "not one of kind, section, name, "
                                                              "version, size, date, time, platform, "
                                                              "package_arch, arch" : "named twice");
                 seen[col] = true;
@@ -478,7 +488,10 @@ static int jfail(jreader *j, const char *what)
 {
     if (j->i >= j->n)
         return mum__expect_fail(j->b, j->line, "JSON: %s, at the end of the input", what);
-    return mum__expect_fail(j->b, j->line, "JSON: %s, at '%c'", what, j->s[j->i]);
+    unsigned char c = (unsigned char)j->s[j->i];
+    if (c < 0x20 || c >= 0x7f)
+        return mum__expect_fail(j->b, j->line, "JSON: %s, at byte 0x%02x", what, c);
+    return mum__expect_fail(j->b, j->line, "JSON: %s, at '%c'", what, c);
 }
 
 static int jexpect(jreader *j, char c, const char *what)

@@ -32,6 +32,12 @@
 /* A line longer than this is prose, never a heading or a header. */
 #define HEADING_MAX 200
 #define TITLE_MAX 300
+/* "9,223,372,036,854,775,807" and "65535.65535.65535.65535" */
+#define SIZE_MAX_TEXT 25
+#define VERSION_MAX_TEXT 23
+/* A KB article has a few hundred lines; the line table of a larger input
+ * would be larger than the input. */
+#define ARTICLE_MAX_LINES 1000000
 
 typedef struct aline {
     const char *s; /* trimmed */
@@ -242,11 +248,11 @@ static void open_section(article *a)
 static int fail_row(article *a, size_t line, const char *why)
 {
     const aline *l = &a->lines[line - 1];
+    char q[EXPECT_QUOTE_MAX];
     return mum__expect_fail(a->b, line,
                             "a row that fits no layout of the table whose header is at line %zu: "
-                            "%s: '%.*s%s'",
-                            a->header_line, why, (int)(l->n > 80 ? 80 : l->n), l->s,
-                            l->n > 80 ? "..." : "");
+                            "%s: '%s'",
+                            a->header_line, why, mum__expect_quote(q, l->s, l->n));
 }
 
 /* The row's strings and architectures, then the row into the build. */
@@ -355,8 +361,11 @@ static int split_run(article *a, const char *s, size_t n, expect_pending *p, siz
     size_t nr = 0, best_name = 0, vstart[EXPECT_MAX_READINGS], vend[EXPECT_MAX_READINGS];
     bool any_size = false;
     *why = "no size with thousands separators before the date";
-    /* k: where the size starts, latest first (shortest size, longest version) */
-    for (size_t k = n; k-- > 1;) {
+    /* k: where the size starts, latest first (shortest size, longest
+     * version); a size is at most SIZE_MAX_TEXT characters, a version at
+     * most VERSION_MAX_TEXT: a long line costs no more than a short one */
+    size_t k_min = n > SIZE_MAX_TEXT ? n - SIZE_MAX_TEXT : 1;
+    for (size_t k = n; k-- > k_min;) {
         int64_t size;
         if (!mum__expect_size(s + k, n - k, true, &size))
             continue;
@@ -377,7 +386,7 @@ static int split_run(article *a, const char *s, size_t n, expect_pending *p, siz
         }
         /* j: where the version starts */
         for (size_t j = e; j-- > 0;) {
-            if (!is_digit(s[j]) && s[j] != '.')
+            if ((!is_digit(s[j]) && s[j] != '.') || e - j > VERSION_MAX_TEXT)
                 break;
             if (!is_digit(s[j]) || (j > 0 && is_digit(s[j - 1])) ||
                 !mum__expect_version(s + j, e - j))
@@ -624,11 +633,12 @@ static int parse_block(article *a, size_t i, size_t *next)
         size_t line = k + 1;
         static const char *const field_names[] = {"File name", "File version", "File size",
                                                   "Date", "Time", "Platform"};
+        char q[EXPECT_QUOTE_MAX];
         if (f != F_IGNORED && (seen & (1u << f)))
             return mum__expect_fail(a->b, line,
-                                    "a second %s line in the block of %.*s (is a 'File name' line "
+                                    "a second %s line in the block of %s (is a 'File name' line "
                                     "missing?)",
-                                    field_names[f], (int)(name.n > 80 ? 80 : name.n), name.s);
+                                    field_names[f], mum__expect_quote(q, name.s, name.n));
         seen |= 1u << f;
         bool na = false;
         const char *what = NULL;
@@ -662,8 +672,8 @@ static int parse_block(article *a, size_t i, size_t *next)
         default: break;
         }
         if (what)
-            return mum__expect_fail(a->b, line, "a block that fits no layout: %s: '%.*s'", what,
-                                    (int)(v.n > 80 ? 80 : v.n), v.s);
+            return mum__expect_fail(a->b, line, "a block that fits no layout: %s: '%s'", what,
+                                    mum__expect_quote(q, v.s, v.n));
     }
     *next = k;
     return add_row(a, &p, name.s, name.n, platform.s, platform.n, have_date ? date : NULL,
@@ -883,6 +893,12 @@ int mum__expect_article(expect_build *b, const char *data, size_t size)
         const char *nl = memchr(s, '\n', size - pos);
         size_t n = nl ? (size_t)(nl - s) : size - pos;
         pos += n + (nl ? 1 : 0);
+        if (a.nlines == ARTICLE_MAX_LINES) {
+            mum__free(a.lines);
+            mum_location loc = {.input = b->source};
+            return mum__error(b->ctx, MUM_ELIMIT, &loc, "more than %d lines: not a KB article",
+                              ARTICLE_MAX_LINES);
+        }
         if (!mum__grow((void **)&a.lines, &cap, a.nlines + 1, sizeof *a.lines)) {
             mum__free(a.lines);
             return mum__nomem(b->ctx);

@@ -49,6 +49,11 @@ MUM_INTERNAL int mum__expect_add(expect_build *b, const expect_pending *p);
 MUM_INTERNAL int mum__expect_fail(expect_build *b, size_t line, const char *fmt, ...)
     MUM_PRINTF(3, 4);
 
+/* s[0, n) for a message, into out: at most 80 bytes, control characters
+ * as '?', "..." when cut.  Returns out. */
+#define EXPECT_QUOTE_MAX 88
+MUM_INTERNAL const char *mum__expect_quote(char out[EXPECT_QUOTE_MAX], const char *s, size_t n);
+
 /* Reads KB article text (expect_article.c). */
 MUM_INTERNAL int mum__expect_article(expect_build *b, const char *data, size_t size);
 

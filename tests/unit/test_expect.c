@@ -390,6 +390,34 @@ Test(expect, a_row_that_fits_no_layout_is_an_error_naming_its_line)
                 MUM_EFORMAT, 3, "a second File size line");
 }
 
+/* Messages quote the input without its control characters; limits. */
+Test(expect, messages_and_limits)
+{
+    parse_fails("File name File version File size Date Time Platform\n"
+                "Ese.dll\x1b[31m 6.5.7651.47 2,254,848 05-Sep-2006 20:35 MIPS\n",
+                MUM_EFORMAT, 2, "'Ese.dll?[31m 6.5");
+    parse_fails("{\"files\": [{\"name\": \"a\x01\"}]}", MUM_EFORMAT, 1, "at byte 0x01");
+    size_t n = 1000001;
+    char *many = malloc(n + 1);
+    cr_assert_not_null(many);
+    memset(many, '\n', n);
+    many[n] = '\0';
+    parse_fails(many, MUM_ELIMIT, 0, "more than 1000000 lines");
+    free(many);
+    /* a row of a million characters: refused (no size of that length), at once */
+    size_t big = 1000000;
+    const char *head = "File nameFile versionFile sizeDateTimePlatform\nA.sys6.0.6001.222221,";
+    const char *tail = "00015-Jul-200805:14x86\n";
+    char *row = malloc(strlen(head) + big * 4 + strlen(tail) + 1);
+    cr_assert_not_null(row);
+    char *p = stpcpy(row, head);
+    for (size_t i = 0; i < big; i++)
+        p = stpcpy(p, "000,");
+    strcpy(p, tail);
+    parse_fails(row, MUM_EFORMAT, 2, "fits no layout");
+    free(row);
+}
+
 Test(expect, prose_after_a_table_ends_it)
 {
     mum_expect *e = parse_ok("File name File version File size Date Time Platform\n"
