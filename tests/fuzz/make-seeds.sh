@@ -1,8 +1,8 @@
 #!/bin/sh
 # make-seeds.sh MUMTOOL MKPE OUTDIR [CORPUS...] - the seed inputs the
 # corpora below were grown from with libFuzzer (see README.md), written to
-# OUTDIR/<corpus>/seed-*; CORPUS is any of catalog, pe, extract and diff
-# (default: all four).  No real (Microsoft) file is used.
+# OUTDIR/<corpus>/seed-*; CORPUS is any of catalog, pe, extract, diff and expect
+# (default: all five).  No real (Microsoft) file is used.
 #
 # - catalog, pe: small catalogs made by 'mumtool cat create' (v1 and v2,
 #   unsigned, signed with the throwaway test CA, RFC 3161 timestamped by
@@ -15,10 +15,13 @@
 #   fixtures (tests/fixtures/manifest) and a payload, a package manifest
 #   and a changed copy of it (a folder each), and a cabinet against a
 #   manifest.
+# - expect: small articles in each layout the man page lists (written
+#   here, not taken from any article), samples/kb943650.expect.tsv and its
+#   JSON form.
 set -eu
 mumtool=$1 mkpe=$2 out=$3
 shift 3
-corpora=${*:-catalog pe extract diff}
+corpora=${*:-catalog pe extract diff expect}
 here=$(cd "$(dirname "$0")" && pwd)
 fixtures=$here/../fixtures
 work=$(mktemp -d "${TMPDIR:-/tmp}/mum-seeds.XXXXXX")
@@ -59,6 +62,54 @@ if wants diff; then
     pair "$work/v1.cab" "$work/v2.cab" "$out/diff/seed-cab-changed"
     pair "$work/v1/$mum" "$work/v2/$mum2" "$out/diff/seed-mum-changed"
     pair "$work/v1.cab" "$work/v2/$mum2" "$out/diff/seed-cab-mum"
+fi
+
+if wants expect; then
+    mkdir -p "$out/expect"
+    e=$out/expect
+    cp "$here/../../samples/kb943650.expect.tsv" "$e/seed-tsv"
+    "$mumtool" expect parse --format json - < "$e/seed-tsv" > "$e/seed-json"
+    cat > "$e/seed-run-together" <<'END'
+Title
+For all supported 64-bit versions of Windows Server 2008
+File nameFile versionFile sizeDateTimePlatform
+Tcpip.sys6.0.6001.222221,419,83215-Jul-200806:38x64
+Wfp.mofNot Applicable81418-Dec-200721:10Not Applicable
+Fwpuclnt.dll6.0.6001.22222595,45615-Jul-200804:15x86
+Article ID : 1
+END
+    cat > "$e/seed-spaced" <<'END'
+File information
+File name File version File size Date Time Platform
+Ese.dll 6.5.7651.47 2,254,848 05-Sep-2006 20:35 x86
+Wfp.mof Not applicable 814 5-Sep-2006 9:05 Not applicable
+
+For all supported ARM64-based versions
+| File name | File version | File size | Date | Time | Platform |
+|---|---|---|---|---|---|
+| My driver.sys | 10.0.22000.1 | 12,345 | 01-Feb-2022 | 10:00 | ARM64 |
+Keywords: KB2
+END
+    cat > "$e/seed-fixed" <<'END'
+Windows Server 2003, Itanium-based versions
+
+   Date         Time   Version            Size    File name    Platform
+   --------------------------------------------------------------------
+   31-Aug-2005  03:41  5.2.3790.2520   2,104,320  Netcfgx.dll      IA-64
+   31-Aug-2005  03:41                        100  Readme.txt
+END
+    cat > "$e/seed-blocks" <<'END'
+Additional files for all supported 64-bit versions of Windows Server 2008
+File nameWow64_microsoft-windows-a_31bf3856ad364e35_6.0.6001.22222_none_340db52c307512bb.manifest
+File versionNot Applicable
+File size71,155
+Date (UTC)15-Jul-2008
+Time (UTC)07:13
+PlatformNot Applicable
+File name: Update.mum
+File size: 2,255
+Platform: x64
+END
 fi
 
 wants catalog || wants pe || exit 0
