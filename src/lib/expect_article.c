@@ -54,6 +54,7 @@ typedef struct article {
     /* the open table */
     table_kind table;
     bool has_platform;
+    size_t extra;              /* cells after the platform, not kept */
     size_t header_line;
     const char *section;
     const char *section_arch;
@@ -150,8 +151,10 @@ static bool squeeze(const char *s, size_t n, char *out, size_t cap)
     return true;
 }
 
-/* Which table a header line opens. */
-static table_kind header_kind(const aline *l, bool *has_platform)
+/* Which table a header line opens; *extra: the columns after Platform
+ * that a row has and mumtool does not keep ("SP requirement", "Service
+ * branch", as some Vista-era articles have). */
+static table_kind header_kind(const aline *l, bool *has_platform, size_t *extra)
 {
     static const struct {
         const char *text;
@@ -163,14 +166,27 @@ static table_kind header_kind(const aline *l, bool *has_platform)
         {"datetimeversionsizefilenameplatform", T_DATE_FIRST, true},
         {"datetimeversionsizefilename", T_DATE_FIRST, false},
     };
+    static const char *const extras[] = {"sprequirement", "servicebranch"};
     char sq[HEADING_MAX + 1];
     if (l->n > HEADING_MAX || !squeeze(l->s, l->n, sq, sizeof sq))
         return T_NONE;
-    for (size_t i = 0; i < MUM_ARRAY_LEN(headers); i++)
-        if (strcmp(sq, headers[i].text) == 0) {
-            *has_platform = headers[i].platform;
-            return headers[i].kind;
-        }
+    for (size_t i = 0; i < MUM_ARRAY_LEN(headers); i++) {
+        size_t k = strlen(headers[i].text);
+        if (strncmp(sq, headers[i].text, k) != 0)
+            continue;
+        const char *rest = sq + k;
+        *extra = 0;
+        for (size_t e = 0; e < MUM_ARRAY_LEN(extras) && headers[i].kind == T_NAME_FIRST &&
+                           headers[i].platform; e++)
+            if (strncmp(rest, extras[e], strlen(extras[e])) == 0) {
+                rest += strlen(extras[e]);
+                (*extra)++;
+            }
+        if (*rest)
+            continue;
+        *has_platform = headers[i].platform;
+        return headers[i].kind;
+    }
     return T_NONE;
 }
 
@@ -435,12 +451,40 @@ static int split_run(article *a, const char *s, size_t n, expect_pending *p, siz
     return 0;
 }
 
-/* A row of a name-first table, or 1 with *why when it is not one. */
-static int parse_name_first(article *a, size_t line, const char *s, size_t n, const char **why)
+/* A row of a name-first table without its last `strip` cells, or 1 with
+ * *why when it is not one. */
+static int parse_name_first_cells(article *a, size_t line, const char *s, size_t n, size_t strip,
+                                  const char **why)
 {
     expect_pending p = {.row = {.kind = MUM_EXPECT_FILE, .size = -1, .line = line}};
     size_t end = n, pat = 0, plen = 0;
     const char *platform = NULL;
+    /* the cells after the platform: the last tab-separated ones (a '|'
+     * table's bars are tabs by now), else the last words ("Not
+     * Applicable" is one) */
+    for (size_t x = 0; x < strip; x++) {
+        const char *tab = NULL;
+        for (size_t i = end; i-- > 0;)
+            if (s[i] == '\t') {
+                tab = s + i;
+                break;
+            }
+        if (tab) {
+            end = (size_t)(tab - s);
+        } else if (end >= 14 && mum__ascii_strncasecmp(s + end - 14, "not applicable", 14) == 0) {
+            end -= 14;
+        } else {
+            size_t w = end;
+            while (w > 0 && !ws_at(s, end, w - 1))
+                w--;
+            if (w == 0) {
+                *why = "no cells after the platform (SP requirement, Service branch) apart from it";
+                return 1;
+            }
+            end = w;
+        }
+        end -= ws_before(s, end);
+    }
     if (a->has_platform) {
         if (!take_platform(s, &end, &pat, &plen)) {
             *why = "no platform (x86, x64, IA-64, ARM64, Not Applicable, ...) at its end";
@@ -486,6 +530,18 @@ static int parse_name_first(article *a, size_t line, const char *s, size_t n, co
     if (rc != 0)
         return rc;
     return add_row(a, &p, s, name_len, platform, plen, date, time);
+}
+
+/* A row of a name-first table: the cells after the platform that the
+ * header names may be empty, and then not there at all. */
+static int parse_name_first(article *a, size_t line, const char *s, size_t n, const char **why)
+{
+    int rc = parse_name_first_cells(a, line, s, n, a->extra, why);
+    for (size_t strip = a->extra; rc == 1 && strip-- > 0;) {
+        const char *ignored;
+        rc = parse_name_first_cells(a, line, s, n, strip, &ignored);
+    }
+    return rc;
 }
 
 /* The white-space separated cells of a line. */
@@ -846,10 +902,12 @@ static int run(article *a)
         if (l.n == 0 || rule_line(&l))
             continue;
         bool platform;
-        table_kind kind = header_kind(&l, &platform);
+        size_t extra;
+        table_kind kind = header_kind(&l, &platform, &extra);
         if (kind != T_NONE) {
             a->table = kind;
             a->has_platform = platform;
+            a->extra = extra;
             a->header_line = line;
             open_section(a);
             continue;
@@ -905,7 +963,7 @@ int mum__expect_article(expect_build *b, const char *data, size_t size)
         }
         aline l = trim(s, n);
         if (l.n && l.s[0] == '|') {
-            /* a '|' table: its bars are white space between cells */
+            /* a '|' table: its bars are tabs between cells */
             char *copy = mum__expect_str(b, l.s, l.n);
             if (!copy) {
                 mum__free(a.lines);
@@ -913,7 +971,7 @@ int mum__expect_article(expect_build *b, const char *data, size_t size)
             }
             for (size_t k = 0; k < l.n; k++)
                 if (copy[k] == '|')
-                    copy[k] = ' ';
+                    copy[k] = '\t';
             l = trim(copy, l.n);
         }
         a.lines[a.nlines++] = l;

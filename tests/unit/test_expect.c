@@ -193,6 +193,28 @@ Test(expect, spaced_tab_and_bar_tables)
     mum_expect_free(e);
 }
 
+/* Vista-era tables go on after Platform: read, not kept; empty ones may be
+ * left out. */
+Test(expect, sp_requirement_and_service_branch_columns)
+{
+    mum_expect *e = parse_ok(
+        "For all supported x86-based versions of Windows Vista\n"
+        "File name\tFile version\tFile size\tDate\tTime\tPlatform\tSP requirement\tService branch\n"
+        "Tcpip.sys\t6.0.6001.22222\t891,448\t15-Jul-2008\t05:14\tx86\tSP1\tLDR\n"
+        "For all supported x64-based versions of Windows Vista\n"
+        "| File name | File version | File size | Date | Time | Platform | SP requirement | Service branch |\n"
+        "|---|---|---|---|---|---|---|---|\n"
+        "| Tcpip.sys | 6.0.6001.22222 | 1,419,832 | 15-Jul-2008 | 06:38 | x64 | | |\n"
+        "For all supported IA-64-based versions\n"
+        "File name File version File size Date Time Platform SP requirement Service branch\n"
+        "Wfp.mof Not Applicable 814 18-Dec-2007 21:11 Not Applicable Not Applicable LDR\n");
+    cr_assert_eq(e->count, 3);
+    row_is(&e->rows[0], "Tcpip.sys", "6.0.6001.22222", 891448, "2008-07-15", "05:14", "x86", "x86", "x86");
+    row_is(&e->rows[1], "Tcpip.sys", "6.0.6001.22222", 1419832, "2008-07-15", "06:38", "x64", "amd64", "amd64");
+    row_is(&e->rows[2], "Wfp.mof", NULL, 814, "2007-12-18", "21:11", NULL, "ia64", "ia64");
+    mum_expect_free(e);
+}
+
 /* ---- layout 3: date first, fixed width ---- */
 
 Test(expect, fixed_width_tables_take_the_platform_of_their_heading)
