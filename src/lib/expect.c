@@ -308,6 +308,17 @@ const char *mum__expect_name_arch(const char *name)
 
 /* ---- mumtool's own TSV form ---- */
 
+/* "943650": one to ten digits. */
+static bool kb_number(const char *s, size_t n)
+{
+    if (n == 0 || n > 10)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!is_digit(s[i]))
+            return false;
+    return true;
+}
+
 enum tsv_col {
     COL_KIND, COL_SECTION, COL_NAME, COL_VERSION, COL_SIZE, COL_DATE, COL_TIME,
     COL_PLATFORM, COL_PACKAGE_ARCH, COL_ARCH, COL__COUNT
@@ -406,6 +417,8 @@ static int read_tsv(expect_build *b, const char *data, size_t size)
         if (s[0] == '#') {
             /* "#kb 943650", "#title TEXT"; other comments are the writer's */
             if (n > 4 && memcmp(s, "#kb", 3) == 0 && (s[3] == ' ' || s[3] == '\t')) {
+                if (!kb_number(s + 4, n - 4))
+                    return mum__expect_fail(b, line, "#kb is not a KB number");
                 if (!(b->kb = mum__expect_str(b, s + 4, n - 4)))
                     return mum__nomem(b->ctx);
             } else if (n > 7 && memcmp(s, "#title", 6) == 0 && (s[6] == ' ' || s[6] == '\t')) {
@@ -833,6 +846,8 @@ static int jsources(jreader *j)
             if (k == 0 && (title || kb)) {
                 const char *v;
                 CHECK(jstring_or_null(j, title ? "title" : "kb", &v));
+                if (kb && v && !kb_number(v, strlen(v)))
+                    return mum__expect_fail(j->b, j->line, "JSON: \"kb\" is not a KB number");
                 if (title)
                     j->b->title = v;
                 else

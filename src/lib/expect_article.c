@@ -852,7 +852,13 @@ static int title_and_kb(article *a)
         const aline *l = &a->lines[i];
         if (l->n == 0 || starts_ci(l->s, l->n, "notice:"))
             continue;
-        if (!(b->title = mum__expect_str(b, l->s, l->n > TITLE_MAX ? TITLE_MAX : l->n)))
+        size_t n = l->n;
+        if (n > TITLE_MAX) {
+            n = TITLE_MAX; /* not inside a UTF-8 sequence */
+            while (n > 0 && ((unsigned char)l->s[n] & 0xC0) == 0x80)
+                n--;
+        }
+        if (!(b->title = mum__expect_str(b, l->s, n)))
             return mum__nomem(b->ctx);
     }
     const char *kb = NULL;

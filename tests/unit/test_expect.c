@@ -419,6 +419,15 @@ Test(expect, messages_and_limits)
                 "Ese.dll\x1b[31m 6.5.7651.47 2,254,848 05-Sep-2006 20:35 MIPS\n",
                 MUM_EFORMAT, 2, "'Ese.dll?[31m 6.5");
     parse_fails("{\"files\": [{\"name\": \"a\x01\"}]}", MUM_EFORMAT, 1, "at byte 0x01");
+    /* a long title is cut, not inside a UTF-8 sequence */
+    char text[1024] = "x";
+    for (int i = 0; i < 200; i++)
+        strcat(text, "\xc3\xa9");
+    strcat(text, "\nFile name File version File size Date Time\nA.dll 1.0 1 01-Jan-2000 10:00\n");
+    mum_expect *e = parse_ok(text);
+    cr_assert(strlen(e->title) <= 300 && strlen(e->title) > 290, "%zu", strlen(e->title));
+    cr_assert(mum__utf8_valid(e->title, strlen(e->title)));
+    mum_expect_free(e);
     size_t n = 1000001;
     char *many = malloc(n + 1);
     cr_assert_not_null(many);
@@ -504,6 +513,7 @@ Test(expect, own_tsv_form_errors)
     parse_fails("#mumtool-expect v1\nname\tsize\nA\n", MUM_EFORMAT, 3, "1 cells where");
     parse_fails("#mumtool-expect v1\nname\tkind\nA\tpayload\n", MUM_EFORMAT, 3, "kind 'payload'");
     parse_fails("#mumtool-expect v1\nname\tsize\n", MUM_EFORMAT, 0, "no file table found");
+    parse_fails("#mumtool-expect v1\n#kb KB943650\nname\nA\n", MUM_EFORMAT, 2, "#kb is not a KB number");
 }
 
 Test(expect, own_json_form)
@@ -543,6 +553,8 @@ Test(expect, own_json_form_errors)
     parse_fails("{\"files\": [{\"name\": \"a\n\"}]}", MUM_EFORMAT, 1, "control character");
     parse_fails("{\"files\": [{\"name\": \"a\", \"date\": \"15-Jul-2008\"}]}", MUM_EFORMAT, 1, "YYYY-MM-DD");
     parse_fails("{\"rows\": []}", MUM_EFORMAT, 1, "no \"files\" array");
+    parse_fails("{\"files\": [{\"name\": \"a\"}], \"sources\": [{\"kb\": \"x\"}]}", MUM_EFORMAT, 1,
+                "not a KB number");
     parse_fails("{\"files\": [\n{\"name\": \"a\"", MUM_EFORMAT, 2, "at the end of the input");
     /* deep nesting in a skipped member: a limit, not a crash */
     char deep[400];
