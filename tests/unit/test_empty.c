@@ -426,3 +426,16 @@ Test(empty, empty_folder_and_file)
     free(file);
     mum_ctx_free(ctx);
 }
+
+Test(empty, expected_contents)
+{
+    mum_ctx *ctx;
+    cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+    mum_expect *e = NULL;
+    cr_assert_eq(mum_expect_parse(&e, ctx, "x", NULL, 0), MUM_EFORMAT);
+    cr_assert_null(e);
+    cr_assert(strstr(mum_ctx_message(ctx), "no file table found"), "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_expect_parse(&e, ctx, "x", "", 0), MUM_EFORMAT);
+    cr_assert_eq(mum_expect_parse(&e, ctx, "x", NULL, 1), MUM_EINVAL);
+    mum_ctx_free(ctx);
+}
