@@ -1,6 +1,7 @@
 /*
- * expect_internal.h - what expect.c (the table, mumtool's own TSV and JSON
- * forms) and expect_article.c (KB article text) share.
+ * expect_internal.h - what expect.c (the table, the cell values),
+ * expect_article.c (KB article text) and expect_own.c (mumtool's own TSV
+ * and JSON forms) share.
  */
 #ifndef MUM_EXPECT_INTERNAL_H
 #define MUM_EXPECT_INTERNAL_H
@@ -56,6 +57,10 @@ MUM_INTERNAL const char *mum__expect_quote(char out[EXPECT_QUOTE_MAX], const cha
 
 /* Reads KB article text (expect_article.c). */
 MUM_INTERNAL int mum__expect_article(expect_build *b, const char *data, size_t size);
+/* Reads mumtool's own TSV form (its first line is '#mumtool-expect v1'),
+ * and its JSON form, whose object starts at data[start] (expect_own.c). */
+MUM_INTERNAL int mum__expect_tsv(expect_build *b, const char *data, size_t size);
+MUM_INTERNAL int mum__expect_json(expect_build *b, const char *data, size_t size, size_t start);
 
 /* ---- values (expect.c) ---- */
 /* "15-Jul-2008" (a one-digit day when !two_digit_day is allowed) into
