@@ -80,6 +80,15 @@ typedef struct mum_digests {
     uint8_t pe_sha1[20];
     uint8_t pe_sha256[32];
     char *pe_error;              /* looked like a PE but is malformed (why) */
+    /* A PE image's file version, "6.0.6001.22222", from the
+     * VS_FIXEDFILEINFO of its version resource (RT_VERSION), read while
+     * the bytes stream past (a resource directory past 64 KiB of headers
+     * or a version past 16 MiB into the resource section is not looked
+     * for); NULL: no version resource (or not a PE image).  A manifest's
+     * <file> carries no version: the version of the component that
+     * installs a payload is the fallback a reader may take (verify
+     * --expect does). */
+    char *file_version;
 } mum_digests;
 
 struct mum_node {
@@ -90,7 +99,7 @@ struct mum_node {
     const char *name;            /* the file name (last component of the path) */
     const char *dir;             /* its folder inside its cabinet ("" at the top) */
     const char *container;       /* the nested path of the cabinet holding it ("" for the input) */
-    uint64_t size;
+    uint64_t size;               /* the file's size in bytes (express: the decoded file's) */
     mum_digests digests;
 
     /* packages and components: the parsed manifest, NULL when it could not

@@ -8,6 +8,7 @@
 
 #include "express_internal.h"
 #include "graph_internal.h"
+#include "pe_version.h"
 
 #include <mum/container.h>
 #include <mum/graph.h>
@@ -77,6 +78,7 @@ void mum__graph_node_free(node_priv *n)
     mum__free(n->container);
     mum__free(n->pub.parse_error);
     mum__free(n->pub.digests.pe_error);
+    mum__free(n->pub.digests.file_version);
     mum_manifest_free(n->manifest);
     mum_catalog_free(n->catalog);
     mum_sig_result_clear(&n->pub.integrity);
@@ -238,7 +240,14 @@ int mum__graph_node_bytes(node_priv *n, const void *data, size_t len)
         mum_hash_buffer(d->sha256, MUM_HASH_SHA256, data, len) != MUM_OK)
         return MUM_ECRYPTO;
     d->sha1_ok = d->sha256_ok = true;
-    return MUM_OK;
+    /* as reading does for a payload: its version resource */
+    char version[32];
+    if (n->pub.kind != MUM_NODE_PAYLOAD || d->file_version)
+        return MUM_OK;
+    int rc = mum__pe_version_of(data, len, version, sizeof version);
+    if (rc == MUM_OK && !(d->file_version = mum__strdup(version)))
+        rc = MUM_ENOMEM;
+    return rc == MUM_ENOMEM ? rc : MUM_OK;
 }
 
 int mum__graph_node_read_catalog(mum_ctx *ctx, node_priv *n, const void *der, size_t len)

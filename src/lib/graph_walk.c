@@ -9,12 +9,15 @@
  * push-parsing manifests as their blocks arrive, the Authenticode digests of
  * PE files, keeping what an express index needs.  Nothing keeps a file's
  * bytes beyond its own entry (metadata files are buffered until their entry
- * ends, a catalog until the worker has parsed it; payloads never are).
+ * ends, a catalog until the worker has parsed it; payloads never are, but
+ * for a bounded copy of a PE image's resource section while it passes, to
+ * read its version: pe_version.h).
  */
 #include "config.h"
 
 #include "digest.h"
 #include "graph_internal.h"
+#include "pe_version.h"
 #include "pool.h"
 
 #include <mum/container.h>
@@ -65,6 +68,7 @@ typedef struct build {
     unsigned walk_flags;
     cat_worker *worker;         /* checks catalogs while the walk goes on (NULL: none yet) */
     mum_pe_hasher *pe;          /* the current payload's Authenticode digests, streamed */
+    mum__pe_version *ver;       /* its version resource, caught as the bytes pass */
     struct prepared *ready;     /* the current manifest, parsed on the decoding thread */
     /* the decoding thread's own (prepare): touched by nothing else */
     mum_manifest_parser *pparser;
@@ -403,8 +407,12 @@ static int close_express(build *b, size_t first)
                 if (blob->express_blob && src->source_name && mum__path_equal(blob->name, src->source_name)) {
                     n->pub.digests = blob->pub.digests;
                     n->pub.digests.pe_error = NULL;
+                    n->pub.digests.file_version = NULL;
                     if (blob->pub.digests.pe_error &&
                         !(n->pub.digests.pe_error = mum__strdup(blob->pub.digests.pe_error)))
+                        return nomem(b);
+                    if (blob->pub.digests.file_version &&
+                        !(n->pub.digests.file_version = mum__strdup(blob->pub.digests.file_version)))
                         return nomem(b);
                     n->pub.express_delta = false;
                     break;
@@ -471,6 +479,8 @@ static int on_entry(void *ud, const mum_entry *e)
     b->ready = e->prepared;
     mum_pe_hasher_free(b->pe);
     b->pe = NULL;
+    mum__pe_version_free(b->ver);
+    b->ver = NULL;
     if (b->role == ROLE_SKIP)
         return MUM_OK;
     if (b->role == ROLE_INDEX) {
@@ -565,9 +575,16 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
             rc = mum_pe_hasher_new(&b->pe, algs, 2, 0);
             if (rc == MUM_OK && before)
                 rc = mum_pe_hasher_update(b->pe, n->head, before);
+            /* and its version resource, from the same bytes */
+            if (rc == MUM_OK)
+                rc = mum__pe_version_new(&b->ver);
+            if (rc == MUM_OK && before)
+                rc = mum__pe_version_update(b->ver, n->head, before);
         }
         if (rc == MUM_OK && b->pe)
             rc = mum_pe_hasher_update(b->pe, data, size);
+        if (rc == MUM_OK && b->ver)
+            rc = mum__pe_version_update(b->ver, data, size);
         if (rc == MUM_ENOMEM)
             return nomem(b);
         if (rc != MUM_OK)
@@ -832,9 +849,26 @@ static int finish_catalog(build *b, node_priv *n)
     return rc == MUM_ENOMEM ? nomem(b) : rc;
 }
 
-/* A payload's Authenticode digests, when it starts like a PE file. */
+/* A PE payload's file version, when it has a version resource. */
+static int finish_version(build *b, node_priv *n)
+{
+    if (!b->ver)
+        return MUM_OK;
+    char version[32];
+    int rc = mum__pe_version_finish(b->ver, version, sizeof version);
+    mum__pe_version_free(b->ver);
+    b->ver = NULL;
+    if (rc == MUM_ENOMEM)
+        return nomem(b);
+    if (rc == MUM_OK && !(n->pub.digests.file_version = mum__strdup(version)))
+        return nomem(b);
+    return MUM_OK;
+}
+
+/* A payload's Authenticode digests and version, when it starts like a PE file. */
 static int finish_payload(build *b, node_priv *n)
 {
+    CHECK(finish_version(b, n));
     if (!b->pe)
         return MUM_OK;
     mum_location loc = here(b, n->entry);
@@ -978,6 +1012,7 @@ int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_gr
     mum_ctx_free(b.pctx);
     prepared_free(b.ready);
     mum_pe_hasher_free(b.pe);
+    mum__pe_version_free(b.ver);
     mum__digest_set_clear(&b.sha1);
     mum__sbuf_free(&b.buf);
     for (; b.cab_top >= 0; b.cab_top--)

@@ -1,0 +1,273 @@
+/*
+ * pe_version.c - the file version of a PE image's version resource, read
+ * as the file streams past (pe_version.h).  Only what the version needs
+ * is decoded: e_lfanew, the optional header's magic and resource
+ * directory entry, the section table, then the resource tree
+ * RT_VERSION / first name / first language down to its data entry, and
+ * the VS_FIXEDFILEINFO of the VS_VERSIONINFO there.  The tree's depth is
+ * fixed (three levels), so a tree whose offsets point back at itself
+ * cannot make it loop.
+ */
+#include "config.h"
+
+#include "pe_version.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum {
+    DOS_LFANEW_AT = 0x3c,
+    COFF_SIZE = 20,
+    SECTION_SIZE = 40,
+    RESOURCE_DIR_INDEX = 2,      /* IMAGE_DIRECTORY_ENTRY_RESOURCE */
+    RT_VERSION = 16,
+    RES_DIR_SIZE = 16,           /* IMAGE_RESOURCE_DIRECTORY */
+    RES_ENTRY_SIZE = 8,
+    RES_DATA_SIZE = 16,          /* IMAGE_RESOURCE_DATA_ENTRY */
+    VS_KEY_AT = 6,               /* wLength, wValueLength, wType, then szKey */
+    VS_FIXED_AT = 40,            /* "VS_VERSION_INFO\0" in UTF-16, padded to 32 bits */
+    VS_FIXED_SIZE = 52,
+    VS_FIXED_SIGNATURE = 0xFEEF04BD
+};
+
+typedef enum phase {
+    PHASE_HEAD = 0,              /* keeping the headers until they say where .rsrc is */
+    PHASE_RSRC,                  /* keeping the resource section's bytes */
+    PHASE_NONE                   /* no version to be found */
+} phase;
+
+struct mum__pe_version {
+    phase phase;
+    int status;                  /* MUM_ENOMEM once an allocation failed */
+    uint64_t pos;                /* bytes seen */
+    uint8_t *head;
+    size_t head_len, head_cap;
+    /* the resource directory: file offsets [rsrc_off, rsrc_end), at rsrc_rva */
+    uint64_t rsrc_off, rsrc_end;
+    uint32_t rsrc_rva;
+    uint8_t *rsrc;
+    size_t rsrc_len, rsrc_cap;
+};
+
+int mum__pe_version_new(mum__pe_version **out)
+{
+    *out = mum__calloc(1, sizeof **out);
+    return *out ? MUM_OK : MUM_ENOMEM;
+}
+
+void mum__pe_version_free(mum__pe_version *v)
+{
+    if (!v)
+        return;
+    mum__free(v->head);
+    mum__free(v->rsrc);
+    mum__free(v);
+}
+
+static bool append(uint8_t **buf, size_t *len, size_t *cap, const uint8_t *data, size_t size)
+{
+    if (*len + size > *cap) {
+        size_t want = *cap ? *cap : 4096;
+        while (want < *len + size)
+            want *= 2;
+        uint8_t *p = mum__realloc(*buf, want);
+        if (!p)
+            return false;
+        *buf = p;
+        *cap = want;
+    }
+    memcpy(*buf + *len, data, size);
+    *len += size;
+    return true;
+}
+
+/* Keeps the part of the bytes at file offset `at` that belongs to the
+ * resource range (bytes arrive in order: the range fills from its start). */
+static int capture(mum__pe_version *v, uint64_t at, const uint8_t *data, size_t size)
+{
+    uint64_t want = v->rsrc_off + v->rsrc_len; /* the next byte the range needs */
+    uint64_t end = at + size;
+    if (want >= v->rsrc_end || end <= want || at > want)
+        return MUM_OK;
+    uint64_t stop = end < v->rsrc_end ? end : v->rsrc_end;
+    if (!append(&v->rsrc, &v->rsrc_len, &v->rsrc_cap, data + (want - at), (size_t)(stop - want)))
+        return v->status = MUM_ENOMEM;
+    return MUM_OK;
+}
+
+typedef enum head_result { HEAD_MORE, HEAD_FOUND, HEAD_NONE } head_result;
+
+/* Reads where the resource directory lies from the headers at hand. */
+static head_result parse_head(mum__pe_version *v)
+{
+    const uint8_t *p = v->head;
+    uint64_t avail = v->head_len;
+    if (avail < DOS_LFANEW_AT + 4)
+        return avail >= 2 && (p[0] != 'M' || p[1] != 'Z') ? HEAD_NONE : HEAD_MORE;
+    if (p[0] != 'M' || p[1] != 'Z')
+        return HEAD_NONE;
+    uint64_t pe = mum__le32(p + DOS_LFANEW_AT);
+    uint64_t coff = pe + 4, opt = coff + COFF_SIZE;
+    if (opt + 2 > MUM_PE_VERSION_HEAD_LIMIT)
+        return HEAD_NONE;
+    if (opt + 2 > avail)
+        return HEAD_MORE;
+    if (memcmp(p + pe, "PE\0\0", 4) != 0)
+        return HEAD_NONE;
+    uint64_t nsec = mum__le16(p + coff + 2);
+    uint64_t opt_size = mum__le16(p + coff + 16);
+    uint16_t magic = mum__le16(p + opt);
+    uint64_t nrva_at = magic == 0x10b ? 92 : magic == 0x20b ? 108 : 0;
+    if (!nrva_at)
+        return HEAD_NONE;
+    uint64_t dir_at = nrva_at + 4 + RESOURCE_DIR_INDEX * 8;
+    if (opt_size < dir_at + 8)
+        return HEAD_NONE;
+    uint64_t table = opt + opt_size, table_end = table + nsec * SECTION_SIZE;
+    if (table_end > MUM_PE_VERSION_HEAD_LIMIT)
+        return HEAD_NONE;
+    if (table_end > avail)
+        return HEAD_MORE;
+    if (mum__le32(p + opt + nrva_at) <= RESOURCE_DIR_INDEX)
+        return HEAD_NONE;
+    uint32_t rva = mum__le32(p + opt + dir_at);
+    uint32_t size = mum__le32(p + opt + dir_at + 4);
+    if (rva == 0 || size == 0)
+        return HEAD_NONE;
+    /* the section whose raw data holds the directory's first byte */
+    for (uint64_t i = 0; i < nsec; i++) {
+        const uint8_t *s = p + table + i * SECTION_SIZE;
+        uint64_t va = mum__le32(s + 12), raw_size = mum__le32(s + 16), raw_ptr = mum__le32(s + 20);
+        if (rva < va || rva >= va + raw_size)
+            continue;
+        v->rsrc_rva = rva;
+        v->rsrc_off = raw_ptr + (rva - va);
+        v->rsrc_end = raw_ptr + raw_size;
+        if (v->rsrc_end - v->rsrc_off > MUM_PE_VERSION_RSRC_LIMIT)
+            v->rsrc_end = v->rsrc_off + MUM_PE_VERSION_RSRC_LIMIT;
+        return HEAD_FOUND;
+    }
+    return HEAD_NONE;
+}
+
+int mum__pe_version_update(mum__pe_version *v, const void *data, size_t size)
+{
+    const uint8_t *d = data;
+    if (v->status != MUM_OK)
+        return v->status;
+    uint64_t at = v->pos;
+    v->pos += size;
+    if (v->phase == PHASE_HEAD) {
+        size_t room = MUM_PE_VERSION_HEAD_LIMIT - v->head_len;
+        size_t take = size < room ? size : room;
+        if (!append(&v->head, &v->head_len, &v->head_cap, d, take))
+            return v->status = MUM_ENOMEM;
+        head_result r = parse_head(v);
+        if (r == HEAD_MORE && v->head_len >= MUM_PE_VERSION_HEAD_LIMIT)
+            r = HEAD_NONE;
+        if (r == HEAD_MORE)
+            return MUM_OK;
+        if (r == HEAD_NONE) {
+            v->phase = PHASE_NONE;
+        } else {
+            /* the range may start inside the headers kept, and go on in this block */
+            v->phase = PHASE_RSRC;
+            if (capture(v, 0, v->head, v->head_len) != MUM_OK)
+                return v->status;
+            if (take < size && capture(v, at + take, d + take, size - take) != MUM_OK)
+                return v->status;
+        }
+        mum__free(v->head);
+        v->head = NULL;
+        v->head_len = v->head_cap = 0;
+        return MUM_OK;
+    }
+    if (v->phase == PHASE_RSRC)
+        return capture(v, at, d, size);
+    return MUM_OK;
+}
+
+/* In *target, the OffsetToData of the entry with id `id` of the resource
+ * directory at `dir` (its first entry when id is negative); false when
+ * there is none or it lies outside the bytes held.  Offsets are from the
+ * start of the resource directory, as the tree writes them. */
+static bool dir_entry(const uint8_t *r, size_t len, uint64_t dir, long id, uint32_t *target)
+{
+    if (dir + RES_DIR_SIZE > len)
+        return false;
+    uint64_t named = mum__le16(r + dir + 12), ids = mum__le16(r + dir + 14);
+    uint64_t first = id < 0 ? 0 : named; /* ids follow the named entries */
+    for (uint64_t i = first; i < named + ids; i++) {
+        uint64_t e = dir + RES_DIR_SIZE + i * RES_ENTRY_SIZE;
+        if (e + RES_ENTRY_SIZE > len)
+            return false;
+        uint32_t name = mum__le32(r + e);
+        if (id < 0 || (!(name & 0x80000000u) && name == (uint32_t)id)) {
+            *target = mum__le32(r + e + 4);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool subdir(uint32_t target, uint64_t *dir)
+{
+    if (!(target & 0x80000000u))
+        return false;
+    *dir = target & 0x7fffffffu;
+    return true;
+}
+
+static bool read_version(const uint8_t *r, size_t len, uint32_t base_rva, uint32_t *ms, uint32_t *ls)
+{
+    uint32_t t;
+    uint64_t names, langs;
+    if (!dir_entry(r, len, 0, RT_VERSION, &t) || !subdir(t, &names) ||
+        !dir_entry(r, len, names, -1, &t) || !subdir(t, &langs) || !dir_entry(r, len, langs, -1, &t) ||
+        (t & 0x80000000u))
+        return false;
+    uint64_t data = t;
+    if (data + RES_DATA_SIZE > len)
+        return false;
+    uint64_t rva = mum__le32(r + data), size = mum__le32(r + data + 4);
+    if (rva < base_rva)
+        return false;
+    uint64_t o = rva - base_rva;
+    if (size < VS_FIXED_AT + VS_FIXED_SIZE || o + VS_FIXED_AT + VS_FIXED_SIZE > len)
+        return false;
+    static const char key[] = "VS_VERSION_INFO";
+    for (size_t i = 0; i < sizeof key; i++) /* with its NUL */
+        if (r[o + VS_KEY_AT + 2 * i] != (uint8_t)key[i] || r[o + VS_KEY_AT + 2 * i + 1] != 0)
+            return false;
+    uint64_t total = mum__le16(r + o), value = mum__le16(r + o + 2);
+    if (total < VS_FIXED_AT + VS_FIXED_SIZE || value < VS_FIXED_SIZE ||
+        mum__le32(r + o + VS_FIXED_AT) != VS_FIXED_SIGNATURE)
+        return false;
+    *ms = mum__le32(r + o + VS_FIXED_AT + 8);
+    *ls = mum__le32(r + o + VS_FIXED_AT + 12);
+    return true;
+}
+
+int mum__pe_version_finish(mum__pe_version *v, char *out, size_t out_size)
+{
+    if (v->status != MUM_OK)
+        return v->status;
+    uint32_t ms, ls;
+    if (v->phase != PHASE_RSRC || !read_version(v->rsrc, v->rsrc_len, v->rsrc_rva, &ms, &ls))
+        return MUM_ENOTFOUND;
+    int n = snprintf(out, out_size, "%u.%u.%u.%u", (unsigned)(ms >> 16), (unsigned)(ms & 0xffff),
+                     (unsigned)(ls >> 16), (unsigned)(ls & 0xffff));
+    return n > 0 && (size_t)n < out_size ? MUM_OK : MUM_ENOTFOUND;
+}
+
+int mum__pe_version_of(const void *data, size_t size, char *out, size_t out_size)
+{
+    mum__pe_version *v;
+    int rc = mum__pe_version_new(&v);
+    if (rc == MUM_OK)
+        rc = mum__pe_version_update(v, data, size);
+    if (rc == MUM_OK)
+        rc = mum__pe_version_finish(v, out, out_size);
+    mum__pe_version_free(v);
+    return rc;
+}
