@@ -100,6 +100,8 @@ struct mum_node {
     const char *dir;             /* its folder inside its cabinet ("" at the top) */
     const char *container;       /* the nested path of the cabinet holding it ("" for the input) */
     uint64_t size;               /* the file's size in bytes (express: the decoded file's) */
+    bool has_mtime;              /* its container gives it a time */
+    int64_t mtime;               /* seconds since 1970 (a cabinet's local time read as UTC) */
     mum_digests digests;
 
     /* packages and components: the parsed manifest, NULL when it could not

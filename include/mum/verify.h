@@ -12,6 +12,7 @@
 #define MUM_VERIFY_H
 
 #include <mum/common.h>
+#include <mum/expect.h>
 #include <mum/graph.h>
 #include <mum/matrix.h>
 #include <mum/policy.h>
@@ -27,10 +28,16 @@ typedef struct mum_verify_options {
                                   * (and a trust.no-anchors finding when there are signatures) */
     bool has_time;               /* evaluate certificate chains at `time` */
     int64_t time;
+    /* since version 3: the expected contents (a KB article's file tables,
+     * mum/expect.h) the packages are checked against (expect.* rules);
+     * NULL: none.  Borrowed for the call. */
+    const mum_expect *expect;
+    bool expect_dates;           /* also enforce the rows' dates and times (expect.date) */
 } mum_verify_options;
 
-#define MUM_VERIFY_OPTIONS_VERSION 2
-#define MUM_VERIFY_OPTIONS_INIT {MUM_VERIFY_OPTIONS_VERSION, NULL, NULL, false, 0}
+/* 3: expect, expect_dates.  A version-2 struct (without them) is still accepted. */
+#define MUM_VERIFY_OPTIONS_VERSION 3
+#define MUM_VERIFY_OPTIONS_INIT {MUM_VERIFY_OPTIONS_VERSION, NULL, NULL, false, 0, NULL, false}
 
 typedef struct mum_verify_result mum_verify_result;
 

@@ -501,6 +501,8 @@ static int on_entry(void *ud, const mum_entry *e)
     if (!n)
         return nomem(b);
     n->pub.size = e->size;
+    n->pub.has_mtime = e->has_mtime;
+    n->pub.mtime = e->mtime;
     b->cur = n;
     /* its SHA-1 here (the walk computes only SHA-256: MUM_WALK_FILE_NO_SHA1) */
     int src = MUM_OK;

@@ -123,4 +123,9 @@ MUM_INTERNAL int mum__judge_identities(checker *c);
  * reading resolved (mum__graph_add_express). */
 MUM_INTERNAL int mum__judge_express(checker *c);
 
+/* ---- judge_expect.c ---- */
+/* expect.*: the packages against the expected contents of the options
+ * (a KB article's file tables); nothing without them. */
+MUM_INTERNAL int mum__judge_expect(checker *c);
+
 #endif /* MUM_JUDGE_H */

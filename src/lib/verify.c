@@ -10,6 +10,7 @@
 
 #include <mum/verify.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -145,6 +146,13 @@ int mum_verify_graph(mum_verify_result **out, mum_ctx *ctx, const mum_graph *g,
         *out = NULL;
     if (!opts)
         opts = &defaults;
+    /* a caller built against version 2 passes the struct without expect */
+    mum_verify_options v2 = MUM_VERIFY_OPTIONS_INIT;
+    if (opts->version == 2) {
+        memcpy(&v2, opts, offsetof(mum_verify_options, expect));
+        v2.version = MUM_VERIFY_OPTIONS_VERSION;
+        opts = &v2;
+    }
     if (!g || !findings || opts->version != MUM_VERIFY_OPTIONS_VERSION)
         return mum__error(ctx, MUM_EINVAL, NULL, "mum_verify_graph: bad arguments");
     checker c = {.ctx = ctx, .g = g, .opts = opts, .findings = findings, .n = mum_graph_node_count(g)};
@@ -164,7 +172,7 @@ int mum_verify_graph(mum_verify_result **out, mum_ctx *ctx, const mum_graph *g,
         (rc = mum__judge_catalogs(&c)) != MUM_OK || (rc = mum__judge_inputs(&c)) != MUM_OK ||
         (rc = mum__judge_references(&c)) != MUM_OK || (rc = mum__judge_cycles(&c)) != MUM_OK ||
         (rc = mum__judge_mark_reached(&c)) != MUM_OK || (rc = side_checks(&c)) != MUM_OK ||
-        (rc = mum__judge_matrix(&c)) != MUM_OK)
+        (rc = mum__judge_matrix(&c)) != MUM_OK || (rc = mum__judge_expect(&c)) != MUM_OK)
         goto done;
     if (opts->policy && (rc = mum_policy_report_unused(opts->policy, findings)) != MUM_OK)
         goto done;

@@ -729,3 +729,258 @@ Test(judge_express, a_broken_cabinet_is_judged_not_read)
                      "PA30 header at offset 0: no \"PA30\" signature (the delta of d.dll)");
     model_free(&m);
 }
+
+/* ---- expected contents (judge_expect.c) ---- */
+
+#include <mum/expect.h>
+
+/*
+ * x86.cab: Contoso-C x86 with c/a.sys ("bytes of a", 10 bytes);
+ * x64.cab: Contoso-C amd64 with c/a.sys ("bytes of a64", 12 bytes) and,
+ * unless no_wow64, Contoso-C wow64 with w/a.sys ("bytes of a").  The
+ * payloads have no version resource: their version is the component's.
+ */
+static void expect_model(model *m, bool no_wow64)
+{
+    model_new(m, two_inputs, 2);
+    const char *x86[] = {"Contoso-C x86 1.0.0.0", NULL};
+    add_package(m, 0, "p.mum", "Package_1", "x86", x86, NULL);
+    add_component(m, 0, "c.manifest", "Contoso-C", "x86", "1.0.0.0", "a.sys", "bytes of a");
+    add_payload(m, 0, "c/a.sys", "bytes of a");
+    const char *x64[] = {"Contoso-C amd64 1.0.0.0", no_wow64 ? NULL : "Contoso-C wow64 1.0.0.0", NULL};
+    add_package(m, 1, "p.mum", "Package_1", "amd64", x64, NULL);
+    add_component(m, 1, "c.manifest", "Contoso-C", "amd64", "1.0.0.0", "a.sys", "bytes of a64");
+    add_payload(m, 1, "c/a.sys", "bytes of a64");
+    if (!no_wow64) {
+        add_component(m, 1, "w.manifest", "Contoso-C", "wow64", "1.0.0.0", "a.sys", "bytes of a");
+        add_payload(m, 1, "w/a.sys", "bytes of a");
+    }
+}
+
+#define ROW(name, version, size, platform, pkg, arch, line)                                                \
+    {MUM_EXPECT_FILE, "For all supported versions", name, version, size, NULL, NULL, platform, pkg, arch, \
+     line, "kb.tsv"}
+
+/* What the model holds, as an article would list it ("A.SYS": names are
+ * compared case-insensitively). */
+static mum_expect_row clean_rows[] = {
+    ROW("A.SYS", "1.0.0.0", 10, "x86", "x86", "x86", 2),
+    ROW("a.sys", "1.0.0.0", 12, "x64", "amd64", "amd64", 3),
+    ROW("a.sys", "1.0.0.0", 10, "x86", "amd64", "x86", 4),
+};
+
+static mum_expect table_of(mum_expect_row *rows, size_t n)
+{
+    mum_expect e;
+    memset(&e, 0, sizeof e);
+    e.source = "kb.tsv";
+    e.rows = rows;
+    e.count = n;
+    return e;
+}
+
+static void judge_expect(model *m, mum_expect_row *rows, size_t n, bool dates)
+{
+    mum_expect e = table_of(rows, n);
+    mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
+    vo.expect = &e;
+    vo.expect_dates = dates;
+    judge(m, &vo);
+}
+
+Test(judge_expect, the_files_the_article_lists_give_no_finding)
+{
+    model m;
+    expect_model(&m, false);
+    judge_expect(&m, clean_rows, MUM_ARRAY_LEN(clean_rows), true);
+    cr_assert_eq(count_family(m.f, "expect."), 0);
+    model_free(&m);
+}
+
+Test(judge_expect, no_expected_contents_no_finding_and_version_2_options_still_work)
+{
+    model m;
+    expect_model(&m, true); /* would be expect.missing with the rows */
+    struct {
+        unsigned version;
+        mum_policy *policy;
+        const mum_trust *anchors;
+        bool has_time;
+        int64_t time;
+    } v2 = {2, NULL, NULL, false, 0};
+    judge(&m, (const mum_verify_options *)(const void *)&v2);
+    cr_assert_eq(count_family(m.f, "expect."), 0);
+    model_free(&m);
+}
+
+Test(judge_expect, a_size_that_differs_names_file_platform_and_both_sizes)
+{
+    model m;
+    expect_model(&m, false);
+    mum_expect_row rows[MUM_ARRAY_LEN(clean_rows)];
+    memcpy(rows, clean_rows, sizeof rows);
+    rows[0].size = 11;
+    judge_expect(&m, rows, MUM_ARRAY_LEN(rows), false);
+    cr_assert_eq(count_family(m.f, "expect."), 1);
+    const mum_finding *f = first(m.f, "expect.size");
+    cr_assert_not_null(f);
+    cr_assert_eq(f->severity, MUM_SEVERITY_ERROR);
+    cr_assert_str_eq(f->message, "A.SYS (x86): 11 bytes expected by the article, 10 in the package");
+    cr_assert_str_eq(f->loc.input, "x86.cab");
+    cr_assert_str_eq(f->loc.entry, "c/a.sys");
+    model_free(&m);
+}
+
+Test(judge_expect, versions_compare_as_dotted_numbers_resource_first)
+{
+    model m;
+    expect_model(&m, false);
+    mum_expect_row rows[MUM_ARRAY_LEN(clean_rows)];
+    memcpy(rows, clean_rows, sizeof rows);
+    rows[0].version = "1.0.0.00";    /* the same number */
+    rows[1].version = "1.0.0.1";     /* the component says 1.0.0.0 */
+    rows[2].version = "1.0.0.7";     /* the version resource says so below */
+    for (size_t i = 0; i < mum_graph_node_count(m.g); i++) {
+        node_priv *n = (node_priv *)mum_graph_node(m.g, i);
+        if (strcmp(n->entry, "w/a.sys") == 0)
+            n->pub.digests.file_version = strdup("1.0.0.7");
+    }
+    judge_expect(&m, rows, MUM_ARRAY_LEN(rows), false);
+    cr_assert_eq(count_family(m.f, "expect."), 1);
+    const mum_finding *f = first(m.f, "expect.version");
+    cr_assert_not_null(f);
+    cr_assert_str_eq(f->message,
+                     "a.sys (amd64): version 1.0.0.1 expected by the article, 1.0.0.0 in the package "
+                     "(its component's manifest)");
+    cr_assert_str_eq(f->loc.input, "x64.cab");
+    model_free(&m);
+}
+
+Test(judge_expect, a_listed_file_not_in_the_package_is_missing)
+{
+    model m;
+    expect_model(&m, false);
+    mum_expect_row rows[] = {clean_rows[0], clean_rows[1], clean_rows[2],
+                             ROW("b.sys", "1.0.0.0", 10, "x86", "x86", "x86", 9)};
+    judge_expect(&m, rows, MUM_ARRAY_LEN(rows), false);
+    cr_assert_eq(count_family(m.f, "expect."), 1);
+    const mum_finding *f = first(m.f, "expect.missing");
+    cr_assert_not_null(f);
+    cr_assert_str_eq(f->loc.input, "x86.cab");
+    cr_assert_str_eq(f->message, "b.sys (x86): listed by the article (kb.tsv:9) but not in x86.cab (x86)");
+    model_free(&m);
+}
+
+Test(judge_expect, an_x86_row_of_a_64_bit_section_is_its_wow64_part)
+{
+    model m;
+    expect_model(&m, true); /* no wow64 part: the native a.sys must not stand in for it */
+    judge_expect(&m, clean_rows, MUM_ARRAY_LEN(clean_rows), false);
+    cr_assert_eq(count_family(m.f, "expect."), 1);
+    const mum_finding *f = first(m.f, "expect.missing");
+    cr_assert_not_null(f);
+    cr_assert_str_eq(f->message,
+                     "a.sys (x86 in amd64): listed by the article (kb.tsv:4) but not in x64.cab (amd64)");
+    model_free(&m);
+}
+
+Test(judge_expect, an_unlisted_file_of_a_listed_component_is_unexpected)
+{
+    model m;
+    expect_model(&m, false);
+    /* the wow64 row left out: w/a.sys is a file of Contoso-C (wow64), whose
+     * other files... it has none; the native one is listed */
+    mum_expect_row rows[] = {clean_rows[0], clean_rows[1]};
+    judge_expect(&m, rows, MUM_ARRAY_LEN(rows), false);
+    cr_assert_eq(count_family(m.f, "expect."), 0, "a component none of whose files is listed is not judged");
+    model_free(&m);
+
+    model_new(&m, one_input, 1);
+    const char *comps[] = {"Contoso-C x86 1.0.0.0", NULL};
+    add_package(&m, 0, "p.mum", "Package_1", "x86", comps, NULL);
+    add_text(&m, 0, MUM_NODE_COMPONENT, "c.manifest",
+             "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+             "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" manifestVersion=\"1.0\">"
+             "<assemblyIdentity name=\"Contoso-C\" version=\"1.0.0.0\" processorArchitecture=\"x86\" "
+             "language=\"neutral\" publicKeyToken=\"" PKT "\" versionScope=\"nonSxS\"/>"
+             "<file name=\"a.sys\" destinationPath=\"$(runtime.drivers)\\\"/>"
+             "<file name=\"extra.dll\" destinationPath=\"$(runtime.system32)\\\"/></assembly>");
+    add_payload(&m, 0, "c/a.sys", "bytes of a");
+    add_payload(&m, 0, "c/extra.dll", "bytes of extra");
+    judge_expect(&m, clean_rows, 1, false);
+    cr_assert_eq(count_family(m.f, "expect."), 1);
+    const mum_finding *f = first(m.f, "expect.unexpected");
+    cr_assert_not_null(f);
+    cr_assert_eq(f->severity, MUM_SEVERITY_WARNING);
+    cr_assert_str_eq(f->loc.entry, "c/extra.dll");
+    cr_assert_str_eq(f->message,
+                     "extra.dll (x86): a file of Contoso-C, whose other files the article lists, is not listed");
+    model_free(&m);
+}
+
+Test(judge_expect, an_article_platform_no_input_covers_is_a_note)
+{
+    model m;
+    expect_model(&m, false);
+    mum_expect_row rows[] = {clean_rows[0], clean_rows[1], clean_rows[2],
+                             ROW("a.sys", "1.0.0.0", 99, "IA-64", "ia64", "ia64", 20),
+                             ROW("b.sys", "1.0.0.0", 99, "IA-64", "ia64", "ia64", 21)};
+    judge_expect(&m, rows, MUM_ARRAY_LEN(rows), false);
+    cr_assert_eq(count_family(m.f, "expect."), 1);
+    const mum_finding *f = first(m.f, "expect.platform-missing");
+    cr_assert_not_null(f);
+    cr_assert_eq(f->severity, MUM_SEVERITY_INFO);
+    cr_assert_str_eq(f->loc.input, "kb.tsv");
+    cr_assert_eq(f->loc.line, 20);
+    cr_assert_not_null(strstr(f->message, "2 files for ia64 packages"), "%s", f->message);
+    model_free(&m);
+}
+
+Test(judge_expect, additional_rows_are_the_mum_and_manifest_files)
+{
+    model m;
+    expect_model(&m, false);
+    size_t mum_size = 0;
+    for (size_t i = 0; i < mum_graph_node_count(m.g); i++)
+        if (mum_graph_node(m.g, i)->input == 0 && mum_graph_node(m.g, i)->kind == MUM_NODE_PACKAGE)
+            mum_size = mum_graph_node(m.g, i)->size;
+    mum_expect_row rows[] = {
+        {MUM_EXPECT_ADDITIONAL, "Additional files", "P.MUM", NULL, (int64_t)mum_size, NULL, NULL, NULL, "x86",
+         "x86", 30, "kb.tsv"},
+        {MUM_EXPECT_ADDITIONAL, "Additional files", "C.Manifest", NULL, 1, NULL, NULL, NULL, "x86", "x86", 31,
+         "kb.tsv"},
+        {MUM_EXPECT_ADDITIONAL, "Additional files", "q.mum", NULL, -1, NULL, NULL, NULL, "x86", "x86", 32,
+         "kb.tsv"},
+    };
+    judge_expect(&m, rows, MUM_ARRAY_LEN(rows), false);
+    cr_assert_eq(count_family(m.f, "expect."), 2);
+    cr_assert_eq(count(m.f, "expect.size"), 1);
+    cr_assert_str_eq(first(m.f, "expect.size")->loc.entry, "c.manifest");
+    cr_assert_eq(count(m.f, "expect.missing"), 1);
+    cr_assert_not_null(strstr(first(m.f, "expect.missing")->message, "q.mum (x86)"));
+    model_free(&m);
+}
+
+Test(judge_expect, dates_are_enforced_only_when_asked)
+{
+    mum_expect_row rows[MUM_ARRAY_LEN(clean_rows)];
+    memcpy(rows, clean_rows, sizeof rows);
+    rows[0].date = "2008-07-15";
+    rows[0].time = "05:14";
+    for (int pass = 0; pass < 3; pass++) {
+        model m;
+        expect_model(&m, false);
+        for (size_t i = 0; i < mum_graph_node_count(m.g); i++) {
+            node_priv *n = (node_priv *)mum_graph_node(m.g, i);
+            n->pub.has_mtime = true;
+            n->pub.mtime = pass == 2 ? 1216098840 /* 2008-07-15 05:14 UTC */ : 1216098900; /* 05:15 */
+        }
+        judge_expect(&m, rows, MUM_ARRAY_LEN(rows), pass > 0);
+        cr_assert_eq(count(m.f, "expect.date"), pass == 1 ? 1 : 0, "pass %d", pass);
+        if (pass == 1)
+            cr_assert_str_eq(first(m.f, "expect.date")->message,
+                             "A.SYS (x86): 2008-07-15 05:14 expected by the article, 2008-07-15 05:15 in the "
+                             "package (the file's time in its cabinet)");
+        model_free(&m);
+    }
+}
