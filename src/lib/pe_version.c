@@ -134,15 +134,22 @@ static head_result parse_head(mum__pe_version *v)
     uint32_t size = mum__le32(p + opt + dir_at + 4);
     if (rva == 0 || size == 0)
         return HEAD_NONE;
-    /* the section whose raw data holds the directory's first byte */
+    /* the section whose memory image holds the directory: [VirtualAddress,
+     * + VirtualSize) (SizeOfRawData when VirtualSize is 0), of which the
+     * file holds the first SizeOfRawData bytes.  Not the raw size alone: a
+     * linker pads raw data past the section's end in memory, and a section
+     * before .rsrc may so seem to hold it. */
     for (uint64_t i = 0; i < nsec; i++) {
         const uint8_t *s = p + table + i * SECTION_SIZE;
-        uint64_t va = mum__le32(s + 12), raw_size = mum__le32(s + 16), raw_ptr = mum__le32(s + 20);
-        if (rva < va || rva >= va + raw_size)
+        uint64_t vsize = mum__le32(s + 8), va = mum__le32(s + 12), raw_size = mum__le32(s + 16),
+                 raw_ptr = mum__le32(s + 20);
+        uint64_t mem = vsize ? vsize : raw_size;
+        uint64_t in_file = raw_size < mem ? raw_size : mem;
+        if (rva < va || rva >= va + in_file)
             continue;
         v->rsrc_rva = rva;
         v->rsrc_off = raw_ptr + (rva - va);
-        v->rsrc_end = raw_ptr + raw_size;
+        v->rsrc_end = raw_ptr + in_file;
         if (v->rsrc_end - v->rsrc_off > MUM_PE_VERSION_RSRC_LIMIT)
             v->rsrc_end = v->rsrc_off + MUM_PE_VERSION_RSRC_LIMIT;
         return HEAD_FOUND;

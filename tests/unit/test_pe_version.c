@@ -11,8 +11,13 @@
 #include "graph_internal.h"
 #include "pe_version.h"
 
+#include <mum/graph.h>
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 enum {
     LFANEW = 0x80,
@@ -167,6 +172,24 @@ Test(pe_version, anywhere_in_the_resource_section)
     free(p);
 }
 
+/* A section before .rsrc whose raw data runs past its end in memory (a
+ * linker's padding): the resource directory's RVA is in .rsrc's memory
+ * image, not in .text's raw bytes. */
+Test(pe_version, sections_are_found_by_their_memory_image)
+{
+    size_t size;
+    layout l;
+    uint8_t *p = craft(true, V6_0_6001_22222, 0, &size, &l);
+    w32(p + l.table + 8, 0x100);    /* .text VirtualSize */
+    w32(p + l.table + 16, 0x4000);  /* .text SizeOfRawData: raw bytes up to RVA 0x5000 */
+    char out[32];
+    cr_assert_eq(mum__pe_version_of(p, size, out, sizeof out), MUM_OK);
+    cr_assert_str_eq(out, "6.0.6001.22222");
+    w32(p + l.table + 40 + 8, 0x20); /* .rsrc VirtualSize shorter than the data entry's RVA */
+    cr_assert_eq(mum__pe_version_of(p, size, out, sizeof out), MUM_ENOTFOUND);
+    free(p);
+}
+
 Test(pe_version, no_version_is_enotfound)
 {
     char out[32];
@@ -294,4 +317,40 @@ Test(pe_version, a_hand_built_payload_node_has_its_version)
     cr_assert_null(t->pub.digests.file_version);
     free(p);
     mum_graph_free(g);
+}
+
+/* Genuine drivers, streamed out of their cabinet by the graph's reading:
+ * every PE payload has its version resource's version. */
+Test(pe_version, genuine_images_read_while_the_graph_is_built)
+{
+    const char *real = getenv("MUM_REALDATA");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/hyperv/windows6.x-hypervintegrationservices-x64.cab",
+             real ? real : "../../shared/realdata");
+    if (access(path, R_OK) != 0)
+        cr_skip_test("real data absent: no %s (set MUM_REALDATA)", path);
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum_graph *g;
+    cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+    cr_assert_eq(mum_findings_new(&f), MUM_OK);
+    const char *inputs[] = {path};
+    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 1, NULL, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    size_t pe = 0, netvsc = 0;
+    for (size_t i = 0; i < mum_graph_node_count(g); i++) {
+        const mum_node *n = mum_graph_node(g, i);
+        if (n->kind != MUM_NODE_PAYLOAD || !n->digests.pe)
+            continue;
+        pe++;
+        cr_assert_not_null(n->digests.file_version, "%s has no version", n->entry);
+        if (strcasecmp(n->name, "netvsc63.sys") == 0) {
+            cr_assert_str_eq(n->digests.file_version, "6.3.9600.18692");
+            netvsc++;
+        }
+    }
+    cr_assert_gt(pe, 10, "%zu PE payloads", pe);
+    cr_assert_gt(netvsc, 0);
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
 }
