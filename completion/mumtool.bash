@@ -13,7 +13,7 @@ _mumtool_common='--format --quiet -q --verbose -v --color --progress --no-progre
 _mumtool_options()
 {
     case $1 in
-    verify) echo '--trust --no-default-trust --policy --output -o --at --no-matrix --fail-on --json' ;;
+    verify) echo '--trust --no-default-trust --policy --expect --expect-dates --output -o --at --no-matrix --fail-on --json' ;;
     graph) echo '--no-files --json' ;;
     name) echo '--json --no-version --package' ;;
     rules) echo '--json' ;;
@@ -99,7 +99,7 @@ _mumtool()
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -d -- "$cur"))
         return 0 ;;
-    --trust | --policy | --output | -o | --key | --cert | --chain | --list | --old | --new)
+    --trust | --policy | --expect | --output | -o | --key | --cert | --chain | --list | --old | --new)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0 ;;

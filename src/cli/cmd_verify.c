@@ -24,7 +24,9 @@ static const char verify_help[] =
     "    file matches its manifest's DigestValue; the outer .msu/.cab signature;\n"
     "  - completeness across architectures: a component on one platform but not\n"
     "    another, a wow64 part without its x86 twin, versions that differ, a\n"
-    "    package present for some platforms only (the matrix).\n"
+    "    package present for some platforms only (the matrix);\n"
+    "  - with --expect: the files against the KB article's tables (name, version,\n"
+    "    size per platform).\n"
     "\n"
     "Options:\n"
     "      --trust PEM       more trust anchors for signatures (repeatable), added to\n"
@@ -33,6 +35,12 @@ static const char verify_help[] =
     "                        signatures are checked for integrity only (a warning)\n"
     "      --policy FILE     severities and expected platform differences (see the\n"
     "                        manual, POLICY FILES)\n"
+    "      --expect FILE     the expected contents: a KB article's text, or the TSV\n"
+    "                        or JSON of 'mumtool expect parse' (repeatable); every\n"
+    "                        listed file of a platform given must be there, with\n"
+    "                        its version and size (rules expect.*)\n"
+    "      --expect-dates    also enforce the article's dates and times (against\n"
+    "                        the files' times in their cabinets)\n"
     "      --format FORMAT   text (default), json, sarif or junit; --json is the\n"
     "                        same as --format json\n"
     "      --fail-on LEVEL   the exit status threshold: error (default), warning,\n"
@@ -51,7 +59,7 @@ static const char verify_help[] =
     "not be read.\n";
 
 enum { OPT_TRUST = 256, OPT_NO_DEFAULT_TRUST, OPT_POLICY, OPT_FORMAT, OPT_AT, OPT_NO_MATRIX, OPT_JSON,
-       OPT_FAIL_ON };
+       OPT_FAIL_ON, OPT_EXPECT, OPT_EXPECT_DATES };
 
 #ifndef __SANITIZE_ADDRESS__
 /* What cmd_verify leaves for the end of the process (see there). */
@@ -71,12 +79,15 @@ int cmd_verify(int argc, char **argv)
         {"at", required_argument, NULL, OPT_AT},
         {"no-matrix", no_argument, NULL, OPT_NO_MATRIX},
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+        {"expect", required_argument, NULL, OPT_EXPECT},
+        {"expect-dates", no_argument, NULL, OPT_EXPECT_DATES},
         CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char **trust = NULL;
-    size_t ntrust = 0;
+    const char **trust = NULL, **expects = NULL;
+    size_t ntrust = 0, nexpects = 0;
+    bool expect_dates = false;
     bool builtin = true;
     const char *policy_path = NULL, *output = NULL, *at = NULL;
     report_format format = REPORT_TEXT;
@@ -90,6 +101,7 @@ int cmd_verify(int argc, char **argv)
         if (common != 0) {
             if (common < 0) {
                 free(trust);
+                free(expects);
                 return EXIT_USAGE;
             }
             continue;
@@ -100,17 +112,31 @@ int cmd_verify(int argc, char **argv)
             const char **t = realloc(trust, (ntrust + 1) * sizeof *t);
             if (!t) {
                 free(trust);
+                free(expects);
                 return cli_fail("out of memory");
             }
             trust = t;
             trust[ntrust++] = optarg;
             break;
         }
+        case OPT_EXPECT: {
+            const char **t = realloc(expects, (nexpects + 1) * sizeof *t);
+            if (!t) {
+                free(trust);
+                free(expects);
+                return cli_fail("out of memory");
+            }
+            expects = t;
+            expects[nexpects++] = optarg;
+            break;
+        }
+        case OPT_EXPECT_DATES: expect_dates = true; break;
         case OPT_NO_DEFAULT_TRUST: builtin = false; break;
         case OPT_POLICY: policy_path = optarg; break;
         case OPT_FORMAT:
             if (report_parse_format(optarg, &format) != 0) {
                 free(trust);
+                free(expects);
                 return cli_usage_error("verify", "verify: unknown format '%s' (text, json, sarif, junit)",
                                        optarg);
             }
@@ -121,13 +147,18 @@ int cmd_verify(int argc, char **argv)
         case OPT_FAIL_ON:
             if (mum_fail_on_parse(&fail_on, optarg) != MUM_OK) {
                 free(trust);
+                free(expects);
                 return cli_usage_error("verify", "verify: --fail-on '%s': the level is error, warning, "
                                        "note or never", optarg);
             }
             break;
-        case 'h': free(trust); return cli_help(verify_help);
+        case 'h':
+            free(trust);
+            free(expects);
+            return cli_help(verify_help);
         default:
             free(trust);
+            free(expects);
             return cli_usage_error("verify", "verify: %s '%s'",
                                    optopt ? "option needs a value:" : "unknown option",
                                    argv[optind - 1]);
@@ -135,6 +166,7 @@ int cmd_verify(int argc, char **argv)
     }
     if (optind >= argc) {
         free(trust);
+        free(expects);
         return cli_usage_error("verify", "verify: no INPUT given");
     }
     ro.quiet = cli_opts.verbosity < 0;
@@ -144,6 +176,7 @@ int cmd_verify(int argc, char **argv)
     mum_ctx *ctx = NULL;
     mum_trust *anchors = NULL;
     mum_policy *policy = NULL;
+    mum_expect *expect = NULL;
     mum_findings *findings = NULL;
     mum_graph *graph = NULL;
     mum_verify_result *result = NULL;
@@ -187,6 +220,13 @@ int cmd_verify(int argc, char **argv)
     if (fail_on == MUM_FAIL_ON_UNSET)
         fail_on = MUM_FAIL_ON_ERROR;
     ro.fail_on = fail_on;
+    /* every --expect adds its rows to one table */
+    for (size_t i = 0; i < nexpects; i++)
+        if (mum_expect_read(&expect, ctx, expects[i]) != MUM_OK) {
+            rc = cli_fail_ctx(ctx);
+            ro.failure_loc = mum_ctx_location(ctx);
+            goto incomplete;
+        }
     cli_progress progress;
     cli_progress_init(&progress, "verify");
     go.progress = cli_progress_graph_cb;
@@ -200,6 +240,8 @@ int cmd_verify(int argc, char **argv)
     }
     vo.policy = policy;
     vo.anchors = anchors;
+    vo.expect = expect;
+    vo.expect_dates = expect_dates;
     if (mum_verify_graph(&result, ctx, graph, &vo, findings) != MUM_OK) {
         rc = cli_fail_ctx(ctx);
         ro.failure_loc = mum_ctx_location(ctx);
@@ -245,8 +287,10 @@ done:
     mum_graph_free(graph);
     mum_findings_free(findings);
     mum_policy_free(policy);
+    mum_expect_free(expect);
     mum_trust_free(anchors);
     mum_ctx_free(ctx);
     free(trust);
+    free(expects);
     return rc;
 }
