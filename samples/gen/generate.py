@@ -64,26 +64,43 @@ def write(path, data):
         f.write(data)
 
 
-def fix_times(root):
+def fix_times(root, times=None):
+    """Every file's time FIXED_TIME, but those `times` gives (relative path ->
+    seconds): the payloads, .mum and .manifest files get the article's
+    dates and times, so that `verify --expect-dates` finds them in the
+    cabinets."""
     for dirpath, dirnames, filenames in os.walk(root):
         for n in filenames + dirnames:
-            os.utime(os.path.join(dirpath, n), (FIXED_TIME, FIXED_TIME))
+            path = os.path.join(dirpath, n)
+            t = (times or {}).get(os.path.relpath(path, root), FIXED_TIME)
+            os.utime(path, (t, t))
 
 
 class Builder:
     def __init__(self, mumtool, work):
         self.mumtool = mumtool
         self.work = work
+        self.sizes = model.ArticleSizes(model.article_rows())
+        self.times = {}  # staged payload path -> the article's time
 
     # ---- payloads and manifests ------------------------------------------------
 
-    def payload(self, comp, fname, desc, pe_arch):
+    def payload(self, fam, comp, fname, desc, pe_arch):
+        """A payload of the article's size for its platform (and part)."""
         salt = comp.payload_salt if comp.salted_files is None or fname in comp.salted_files else b""
+        size = self.sizes.file(fam.arch, comp.arch, fname)
+        if size is not None:
+            size += comp.size_delta.get(fname, 0)
         if pe_arch:
-            return pe.make_pe(pe_arch, fname, comp.version, desc, salt)
+            return pe.make_pe(pe_arch, fname, comp.version, desc, salt, size)
         if fname.lower().endswith(".mof"):
-            return xmlgen.mof_text(comp.arch, salt)
-        return xmlgen.tmf_text(comp.arch, salt)
+            return xmlgen.pad_text(xmlgen.mof_text(comp.arch, salt), size)
+        return xmlgen.pad_text(xmlgen.tmf_text(comp.arch, salt), size)
+
+    def stamp(self, rel, when):
+        """The staged file `rel` gets the article's time `when` (None: FIXED_TIME)."""
+        if when is not None:
+            self.times[rel] = when
 
     def stage(self, fam, stage):
         """Writes one platform's cabinet contents; returns the catalog plan:
@@ -91,7 +108,7 @@ class Builder:
         manifests = {}  # (lower-case name, arch) -> (manifest file, payload paths, component)
         for comp in fam.components:
             kf = keyform(comp.name, comp.arch, comp.version)
-            payloads = {f: self.payload(comp, f, d, a) for f, d, a in comp.files}
+            payloads = {f: self.payload(fam, comp, f, d, a) for f, d, a in comp.files}
             paths = []
             for fname in sorted(payloads):
                 rel = "%s/%s" % (kf, fname.lower())
@@ -100,8 +117,11 @@ class Builder:
                     data = data[:-1] + bytes([data[-1] ^ 0xFF])  # after the digest was taken
                 write(os.path.join(stage, rel), data)
                 paths.append(rel)
+                self.stamp(rel, self.sizes.file_time(fam.arch, comp.arch, fname))
             mname = comp.file_name or kf + ".manifest"
-            write(os.path.join(stage, mname), xmlgen.manifest(comp, payloads))
+            write(os.path.join(stage, mname),
+                  xmlgen.fit_xml(xmlgen.manifest(comp, payloads), self.sizes.additional(fam.arch, mname)))
+            self.stamp(mname, self.sizes.additional_time(fam.arch, mname))
             manifests[(comp.name.lower(), comp.arch)] = (mname, paths, comp)
         skip = set()
         if fam.skip_manifest:
@@ -111,7 +131,9 @@ class Builder:
         plan = {}
         for pkg in fam.packages:
             mum_name = package_file(pkg.name, pkg.arch, pkg.version, ".mum")
-            write(os.path.join(stage, mum_name), xmlgen.mum(pkg, fam))
+            write(os.path.join(stage, mum_name),
+                  xmlgen.fit_xml(xmlgen.mum(pkg, fam), self.sizes.additional(fam.arch, mum_name)))
+            self.stamp(mum_name, self.sizes.additional_time(fam.arch, mum_name))
             members = [mum_name]
             todo = [(name.lower(), arch) for _u, kind, name, arch, _v, _a in pkg.updates
                     if kind == "component"]
@@ -151,8 +173,8 @@ class Builder:
                 lines.append(m)
         run(cmd, cwd=stage, stdin=("\n".join(lines) + "\n").encode())
 
-    def cab(self, out, root, names):
-        fix_times(root)
+    def cab(self, out, root, names, times=None):
+        fix_times(root, times)
         run(["gcab", "-c", "-z", out] + names, cwd=root)
 
     def sign(self, path, signer):
@@ -168,6 +190,7 @@ class Builder:
         base = "Windows6.0-KB%s-%s" % (model.KB, model.MSU_ARCH[arch])
         stage = os.path.join(self.work, base)
         shutil.rmtree(stage, ignore_errors=True)
+        self.times = {}
         plan = self.stage(fam, stage)
         for cat_name, (members, pkg_name) in sorted(plan.items()):
             if pkg_name in fam.no_catalog:
@@ -182,7 +205,7 @@ class Builder:
         shutil.rmtree(outer, ignore_errors=True)
         os.makedirs(outer)
         inner_cab = os.path.join(outer, base + ".cab")
-        self.cab(inner_cab, stage, names)
+        self.cab(inner_cab, stage, names, self.times)
         self.sign(inner_cab, "signer")
         top = [p for p in fam.packages if p.visible][0].name
         write(os.path.join(outer, base + "-pkgProperties.txt"), xmlgen.pkg_properties(arch, model.MSU_ARCH[arch]))

@@ -9,7 +9,10 @@ package pulls which deployment -- is chosen to be plausible and is written
 down here once.
 """
 
+import calendar
 import copy
+import os
+import time
 
 KB = "943650"
 PKT = "31bf3856ad364e35"
@@ -114,6 +117,7 @@ class Component:
         self.file_name = None  # override of the keyform (the renamed-manifest twin)
         self.payload_salt = b""  # changes payloads without a version change
         self.salted_files = None  # the files the salt applies to (None = all)
+        self.size_delta = {}   # file name -> bytes more than the article says (a twin)
 
 
 class Package:
@@ -205,3 +209,88 @@ def clean_families():
 
 def clone(families):
     return copy.deepcopy(families)
+
+
+# ---- the article's sizes ---------------------------------------------------------
+
+# What the article says each file weighs, in mumtool's own form of its tables
+# (`mumtool expect parse --format tsv`), committed beside the samples: the
+# generator makes every payload, .mum and .manifest exactly that size, so that
+# `verify --expect` passes on the clean family.  Read from the samples, never
+# from ../shared, so that the samples regenerate without it.
+EXPECT_TSV = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "kb943650.expect.tsv")
+
+
+def article_rows(path=EXPECT_TSV):
+    """The rows of the expected-contents TSV as dicts (by its header line)."""
+    rows, header = [], None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if not line or line.startswith("#"):
+                continue
+            cells = line.split("\t")
+            if header is None:
+                header = cells
+                continue
+            rows.append(dict(zip(header, cells)))
+    if not rows:
+        raise SystemExit("generate: %s holds no row" % path)
+    return rows
+
+
+class ArticleSizes:
+    """Sizes by platform: a payload's by (package arch, component arch, file
+    name); a .mum's or .manifest's by (package arch, file name).  Names are
+    compared case-insensitively (the article writes X86_..., cabinets x86_...)."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def _size(self, row):
+        return int(row["size"]) if row.get("size") else None
+
+    def file_row(self, pkg_arch, comp_arch, name):
+        """The article's row of a payload, None when it lists none."""
+        want = "x86" if comp_arch == "wow64" else comp_arch
+        rows = [r for r in self.rows if r["kind"] == "file" and r["package_arch"] == pkg_arch and
+                r["name"].lower() == name.lower()]
+        for r in rows:
+            if r.get("platform") and r["arch"] == want:
+                return r
+        # a "Not Applicable" platform (Wfp.mof): the 64-bit sections list the
+        # native copy first, then the wow64 one (with the x86 file's time)
+        na = [r for r in rows if not r.get("platform")]
+        if not na:
+            return None
+        return na[-1] if comp_arch == "wow64" else na[0]
+
+    def file(self, pkg_arch, comp_arch, name):
+        r = self.file_row(pkg_arch, comp_arch, name)
+        return self._size(r) if r else None
+
+    @staticmethod
+    def _time(r):
+        """A row's date and time as seconds since 1970 (UTC); None: none."""
+        if not r or not r.get("date"):
+            return None
+        stamp = r["date"] + " " + (r.get("time") or "00:00")
+        return calendar.timegm(time.strptime(stamp, "%Y-%m-%d %H:%M"))
+
+    def file_time(self, pkg_arch, comp_arch, name):
+        return self._time(self.file_row(pkg_arch, comp_arch, name))
+
+    def additional_row(self, pkg_arch, name):
+        for r in self.rows:
+            if r["kind"] == "additional" and r["package_arch"] == pkg_arch and \
+                    r["name"].lower() == name.lower():
+                return r
+        return None
+
+    def additional(self, pkg_arch, name):
+        r = self.additional_row(pkg_arch, name)
+        return self._size(r) if r else None
+
+    def additional_time(self, pkg_arch, name):
+        return self._time(self.additional_row(pkg_arch, name))

@@ -7,6 +7,12 @@ a VS_FIXEDFILEINFO and a StringFileInfo carrying FileVersion, as Windows'
 own binaries have).  The header checksum is the real PE checksum.  No
 certificate table: like Windows' own files, they are signed through catalogs.
 
+With `size`, the image is exactly that many bytes (the article's file size):
+the .text section's raw data grows by whole file-alignment units of zeros
+(its VirtualSize stays the code's, as a linker leaves it), and what is left
+below one unit follows the last section as zeros (an overlay, which the
+Authenticode digest covers).  Zeros, so the cabinets stay small.
+
 Everything is deterministic: same arguments, same bytes.
 """
 
@@ -120,10 +126,11 @@ def _checksum(data, checksum_offset):
     return (total + n) & 0xFFFFFFFF
 
 
-def make_pe(arch, name, file_version, description, salt=b""):
+def make_pe(arch, name, file_version, description, salt=b"", size=None):
     """A PE image for `arch` named `name` (.sys -> driver, .dll -> DLL).
 
-    `salt` changes the code bytes (not the version): a rebuilt file."""
+    `salt` changes the code bytes (not the version): a rebuilt file.
+    `size`: the image's exact size in bytes (None: as small as it gets)."""
     machine = MACHINES[arch]
     plus = arch != "x86"
     lower = name.lower()
@@ -142,6 +149,13 @@ def make_pe(arch, name, file_version, description, salt=b""):
     text_rva, rsrc_rva = SECT_ALIGN, 2 * SECT_ALIGN
     rsrc = _resource_section(version_resource(file_version, name, description, file_type), rsrc_rva)
     rsrc_raw = rsrc + b"\0" * (_align(len(rsrc), FILE_ALIGN) - len(rsrc))
+    overlay = b""
+    if size is not None:
+        extra = size - (headers_size + len(text_raw) + len(rsrc_raw))
+        if extra < 0:
+            raise ValueError("%s: %d bytes is smaller than the smallest image" % (name, size))
+        text_raw += b"\0" * (extra // FILE_ALIGN * FILE_ALIGN)
+        overlay = b"\0" * (extra % FILE_ALIGN)
     size_of_image = rsrc_rva + _align(len(rsrc), SECT_ALIGN)
 
     dos = bytearray(0x80)
@@ -195,7 +209,7 @@ def make_pe(arch, name, file_version, description, salt=b""):
 
     header = bytes(dos) + b"PE\0\0" + coff + opt + sections
     header += b"\0" * (headers_size - len(header))
-    image = bytearray(header + text_raw + rsrc_raw)
+    image = bytearray(header + text_raw + rsrc_raw + overlay)
     checksum_offset = 0x80 + 4 + 20 + 64
     struct.pack_into("<I", image, checksum_offset, _checksum(bytes(image), checksum_offset))
     return bytes(image)

@@ -4,6 +4,7 @@ namespaces, the asm.v2 hash element)."""
 
 import base64
 import hashlib
+import re
 
 from model import BUILD_TIME, KB, PKT, PARENT_VERSION
 
@@ -193,3 +194,76 @@ def wsus_scan(fam, top):
         '</OfflineSyncPackage>',
         '',
     ])
+
+
+def pad_text(data, size, comment=b"//"):
+    """A text file padded to `size` bytes with comment lines of spaces
+    (None: as it is)."""
+    if size is None:
+        return data
+    need = size - len(data)
+    if need < 0:
+        raise ValueError("the text is %d bytes, more than the %d to pad it to" % (len(data), size))
+    if need == 0:
+        return data
+    if not data.endswith(b"\r\n"):
+        data, need = data + b"\r\n", need - 2
+    lines, rest = divmod(need, 80)
+    shortest = len(comment) + 2
+    out = [comment + b" " * (80 - shortest) + b"\r\n"] * lines
+    if rest:
+        if rest >= shortest:
+            out.append(comment + b" " * (rest - shortest) + b"\r\n")
+        elif out:  # too short for a line of its own: the last line takes it
+            out[-1] = comment + b" " * (80 + rest - shortest) + b"\r\n"
+        else:
+            out.append(b" " * rest)
+    return data + b"".join(out)
+
+
+# What a text longer than the article's size loses, in this order, until it
+# fits: its indentation, then optional attributes (of the XML declaration and
+# of the root <assembly>; never of an identity).
+_SHRINK = [
+    lambda d: b"\r\n".join(line.lstrip(b" ") for line in d.split(b"\r\n")),
+    lambda d: d.replace(b' standalone="yes"', b"", 1),
+] + [
+    (lambda attr: lambda d: re.sub(rb'(<assembly [^>]*?) ' + attr + rb'="[^"]*"', rb"\1", d, count=1))(a)
+    for a in (b"lastUpdateTimeStamp", b"supportInformation", b"copyright", b"displayName", b"company",
+              b"description")
+]
+
+
+def fit_xml(data, size):
+    """A .mum or .manifest made exactly `size` bytes (None: as it is): a
+    comment of spaces before the closing </assembly>; a text longer than
+    that first loses what _SHRINK lists until it fits.  A size smaller than
+    even that leaves the text as it is (none in KB943650)."""
+    if size is None:
+        return data
+    for shrink in _SHRINK:
+        if len(data) <= size:
+            break
+        data = shrink(data)
+    if len(data) > size:
+        return data
+    need = size - len(data)
+    end = data.rindex(b"</assembly>")
+    if need == 0:
+        return data
+    if need < 9:  # no room for "<!---->\r\n": spaces
+        pad = b" " * need
+    else:
+        body = need - 9
+        lines = []
+        while body > 0:
+            n = min(body, 78)
+            if body - n in (1,):  # never leave a lone byte for the last line
+                n -= 1
+            if n >= 2:
+                lines.append(b" " * (n - 2) + b"\r\n")
+            else:
+                lines.append(b" " * n)
+            body -= n
+        pad = b"<!--" + b"".join(lines) + b"-->\r\n"
+    return data[:end] + pad + data[end:]
