@@ -66,6 +66,8 @@ void mum__pe_version_free(mum__pe_version *v)
 
 static bool append(uint8_t **buf, size_t *len, size_t *cap, const uint8_t *data, size_t size)
 {
+    if (size == 0) /* nothing to copy, and no buffer yet maybe: memcpy(NULL, ..., 0) is undefined */
+        return true;
     if (*len + size > *cap) {
         size_t want = *cap ? *cap : 4096;
         while (want < *len + size)
