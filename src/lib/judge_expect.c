@@ -12,9 +12,10 @@
  * Applicable" (data files such as Wfp.mof) matches any part.  An
  * "Additional file information" row is matched by the .mum and .manifest
  * of its name.  A row is satisfied when one of the files it matches has
- * its size (exact), its version (dotted numbers: the PE version resource,
- * else the version of the component installing the file) and, with
- * expect_dates, its date and time; else the nearest one is reported.
+ * its size (exact) and its version (dotted numbers: the PE version
+ * resource, else the version of the component installing the file); else
+ * the nearest one is reported.  A date or time that differs is reported as
+ * a note (expect.date-differs), an error with expect_dates (expect.date).
  *
  * Dates: the article's date and time are the files' build times in UTC;
  * what a package carries that is comparable is each file's own time in its
@@ -153,7 +154,7 @@ static int judge_one(const expect_state *s, const mum_expect_row *r, const mum_n
     v->version = node_version(r, n, s->owner[n->index], &v->from);
     v->version_ok = !r->version || !v->version || version_cmp(r->version, v->version) == 0;
     v->date_ok = true;
-    if (s->c->opts->expect_dates && r->date && node_time(n, v->date, v->hm))
+    if (r->date && node_time(n, v->date, v->hm))
         v->date_ok = strcmp(r->date, v->date) == 0 && (!r->time || strncmp(r->time, v->hm, 5) == 0);
     return (int)v->size_ok + (int)v->version_ok + (int)v->date_ok;
 }
@@ -213,7 +214,8 @@ static int judge_row(expect_state *s, const mum_expect_row *r, size_t input, con
                            "%s: version %s expected by the article, %s in the package (%s)", label,
                            r->version, bv.version, bv.from));
     if (!bv.date_ok)
-        CHECK(mum__finding(c->findings, MUM_R_EXPECT_DATE, &loc,
+        CHECK(mum__finding(c->findings,
+                           c->opts->expect_dates ? MUM_R_EXPECT_DATE : MUM_R_EXPECT_DATE_DIFFERS, &loc,
                            "%s: %s%s%s expected by the article, %s %s in the package (the file's "
                            "time in its cabinet)",
                            label, r->date, r->time ? " " : "", r->time ? r->time : "", bv.date, bv.hm));

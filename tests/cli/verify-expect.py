@@ -120,6 +120,20 @@ try:
          "one version edited: expect.version, the package's from the PE version resource",
          "exit %d\n%s%s" % (rc, err, show(fs)))
 
+    # ---- a date edited: reported, enforced only with --expect-dates -------------------------
+    path = edited("date.tsv", lambda ls: set_cell(ls, "Tcpip.sys", "x86", 5, "2008-07-16"))
+    rc, rep, err = verify(path)
+    fs = expect_findings(rep) if rep else []
+    t.ok(rc == 0 and len(fs) == 1 and fs[0]["rule"] == "expect.date-differs" and
+         fs[0]["severity"] == "info" and "2008-07-16 05:14 expected by the article, 2008-07-15 05:14" in
+         fs[0]["message"],
+         "one date edited: exit 0, the difference reported as expect.date-differs (info)",
+         "exit %d\n%s%s" % (rc, err, show(fs)))
+    rc, rep, err = verify(path, CLEAN, "--expect-dates")
+    fs = expect_findings(rep) if rep else []
+    t.ok(rc == 1 and len(fs) == 1 and fs[0]["rule"] == "expect.date" and fs[0]["severity"] == "error",
+         "the same with --expect-dates: exit 1, expect.date", "exit %d\n%s%s" % (rc, err, show(fs)))
+
     # ---- a row removed: the file is unexpected ---------------------------------------------
     path = edited("removed.tsv", lambda ls: [x for x in ls if not row_is(x, "file", "Netio.sys", "x86")])
     rc, rep, err = verify(path)

@@ -961,7 +961,7 @@ Test(judge_expect, additional_rows_are_the_mum_and_manifest_files)
     model_free(&m);
 }
 
-Test(judge_expect, dates_are_enforced_only_when_asked)
+Test(judge_expect, dates_are_reported_and_enforced_only_when_asked)
 {
     mum_expect_row rows[MUM_ARRAY_LEN(clean_rows)];
     memcpy(rows, clean_rows, sizeof rows);
@@ -977,6 +977,8 @@ Test(judge_expect, dates_are_enforced_only_when_asked)
         }
         judge_expect(&m, rows, MUM_ARRAY_LEN(rows), pass > 0);
         cr_assert_eq(count(m.f, "expect.date"), pass == 1 ? 1 : 0, "pass %d", pass);
+        /* Not enforced, the difference is still reported. */
+        cr_assert_eq(count(m.f, "expect.date-differs"), pass == 0 ? 1 : 0, "pass %d", pass);
         if (pass == 1)
             cr_assert_str_eq(first(m.f, "expect.date")->message,
                              "A.SYS (x86): 2008-07-15 05:14 expected by the article, 2008-07-15 05:15 in the "
