@@ -57,5 +57,6 @@
 #include <mum/verify.h>
 #include <mum/diff.h>
 #include <mum/expect.h>
+#include <mum/delta.h>
 
 #endif /* MUM_MUM_H */

@@ -1,0 +1,194 @@
+/*
+ * delta_internal.h - what the modules of the PA30 decoder share: the bit
+ * reader of the format (LSB first, a 64-bit buffer), the prefix-code tables,
+ * and the LZ stage.  doc/pa30.md describes the format itself.
+ *
+ * delta_bits.c    the bit reader's slower parts (variable-length integers,
+ *                 embedded buffers)
+ * delta_huffman.c prefix codes: building the lookup tables, the slow path
+ * delta_lz.c      the body: RIFT table, composite format, literal/match loop
+ * delta.c         the header, the public API, the hash check, DCM
+ */
+#ifndef MUM_DELTA_INTERNAL_H
+#define MUM_DELTA_INTERNAL_H
+
+#include "internal.h"
+
+#include <mum/delta.h>
+
+/*
+ * A bit stream of the format: bytes read least significant bit first.  The
+ * first 3 bits of every stream give how many bits of its last byte are
+ * padding.  Reading past the end yields zero bits and is not an error by
+ * itself: callers check mum__bits_overrun at their checkpoints (each symbol,
+ * each table entry), which keeps the hot loop free of per-bit tests while
+ * no decision is ever taken on bits that do not exist.
+ */
+typedef struct mum__bits {
+    const uint8_t *p;
+    size_t size;         /* bytes at p */
+    size_t pos;          /* next byte to load (may run past size: zeros) */
+    uint64_t buf;        /* loaded bits, next bit at bit 0 */
+    unsigned n;          /* bits in buf */
+    uint64_t end_bit;    /* bits of data: size * 8 - padding */
+    uint64_t base;       /* offset of p[0] in the whole delta, for messages */
+    mum_ctx *ctx;
+} mum__bits;
+
+/* Starts a stream over p[0, size) (which lies at byte `base` of the delta),
+ * reading its 3-bit padding count.  Errors: MUM_EFORMAT (empty, or padding
+ * that leaves less than nothing). */
+MUM_INTERNAL int mum__bits_init(mum__bits *b, mum_ctx *ctx, const uint8_t *p, size_t size,
+                                uint64_t base);
+
+/* Bits consumed since the start of the stream (the padding count included). */
+static inline uint64_t mum__bits_tell(const mum__bits *b)
+{
+    return (uint64_t)b->pos * 8 - b->n;
+}
+
+/* Whether more bits were consumed than the stream has. */
+static inline bool mum__bits_overrun(const mum__bits *b)
+{
+    return mum__bits_tell(b) > b->end_bit;
+}
+
+static inline void mum__bits_refill_slow(mum__bits *b)
+{
+    while (b->n <= 56) {
+        uint64_t byte = b->pos < b->size ? b->p[b->pos] : 0;
+        b->buf |= byte << b->n;
+        b->pos++;
+        b->n += 8;
+    }
+}
+
+/* Makes at least 56 bits available. */
+static inline void mum__bits_refill(mum__bits *b)
+{
+    if (b->n > 56)
+        return;
+    if (b->pos + 8 <= b->size) {
+        /* One unaligned load; the bytes above the whole ones taken are the
+         * same bytes a later load puts there, so OR-ing them is harmless. */
+        b->buf |= mum__le64(b->p + b->pos) << b->n;
+        b->pos += (63 - b->n) >> 3;
+        b->n |= 56;
+    } else {
+        mum__bits_refill_slow(b);
+    }
+}
+
+/* The next k bits (k <= 56) without consuming them; refills as needed. */
+static inline uint64_t mum__bits_peek(mum__bits *b, unsigned k)
+{
+    if (b->n < k)
+        mum__bits_refill(b);
+    return b->buf & ((UINT64_C(1) << k) - 1);
+}
+
+static inline void mum__bits_skip(mum__bits *b, unsigned k)
+{
+    b->buf >>= k;
+    b->n -= k;
+}
+
+/* Reads k bits (0 <= k <= 56). */
+static inline uint64_t mum__bits_get(mum__bits *b, unsigned k)
+{
+    if (k == 0)
+        return 0;
+    uint64_t v = mum__bits_peek(b, k);
+    mum__bits_skip(b, k);
+    return v;
+}
+
+/*
+ * Records a malformed-delta error at the reader's current position:
+ * "PA30 delta: byte N bit B: <what>".  Returns MUM_EFORMAT (or `status`).
+ */
+MUM_INTERNAL int mum__bits_error(const mum__bits *b, int status, const char *fmt, ...)
+    MUM_PRINTF(3, 4);
+
+/* The format's variable-length integer (a unary count of nibbles, then the
+ * nibbles): 4 to 64 bits.  Errors: MUM_EFORMAT. */
+MUM_INTERNAL int mum__bits_varint(mum__bits *b, uint64_t *out);
+/* The match-length number of the body (>= 256).  Errors: MUM_EFORMAT. */
+MUM_INTERNAL int mum__bits_number(mum__bits *b, uint32_t *out);
+/* An embedded buffer: a varint size, alignment to a byte, the bytes.  *out
+ * points into the stream's data; *out_base is its offset in the delta.
+ * Errors: MUM_EFORMAT. */
+MUM_INTERNAL int mum__bits_buffer(mum__bits *b, const uint8_t **out, size_t *out_size,
+                                  uint64_t *out_base);
+
+/* ---- prefix codes (delta_huffman.c) ---- */
+
+#define MUM__HUFF_MAX_LEN 16
+
+/*
+ * A prefix code of up to `nsym` symbols.  Codes are canonical with the
+ * longest codes numerically first, sent most significant bit first.
+ * `fast` is indexed by the next `fast_bits` bits of the stream: an entry is
+ * symbol | length << 16, or 0 for a code longer than fast_bits (the slow
+ * path walks the code lengths then).
+ */
+typedef struct mum__huff {
+    unsigned nsym;
+    unsigned fast_bits;
+    unsigned max_len;          /* 0: an empty code (no symbol can be read) */
+    uint32_t *fast;            /* 1 << fast_bits entries */
+    uint16_t count[MUM__HUFF_MAX_LEN + 1];
+    uint32_t first[MUM__HUFF_MAX_LEN + 1]; /* the first code of each length */
+    uint16_t index[MUM__HUFF_MAX_LEN + 1]; /* where each length starts in sorted */
+    uint16_t *sorted;          /* symbols by length, then by value */
+} mum__huff;
+
+/* Allocates the tables of a code of nsym symbols (<= 1024) looked up on
+ * fast_bits bits (<= 12).  Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__huff_init(mum__huff *h, mum_ctx *ctx, unsigned nsym, unsigned fast_bits);
+MUM_INTERNAL void mum__huff_clear(mum__huff *h);
+/*
+ * Builds the code from its lengths (0: unused, else 1..16).  The lengths
+ * must form a complete prefix code, or be all zero (an empty code).
+ * Errors: MUM_EFORMAT (reported at b's position, with `what` naming the
+ * table).
+ */
+MUM_INTERNAL int mum__huff_build(mum__huff *h, const uint8_t *lengths, const mum__bits *b,
+                                 const char *what);
+/* The slow path of mum__huff_read.  Errors: MUM_EFORMAT. */
+MUM_INTERNAL int mum__huff_read_slow(const mum__huff *h, mum__bits *b, unsigned *sym);
+
+/* Reads one symbol.  Errors: MUM_EFORMAT (an empty code, a code no symbol
+ * has). */
+static inline int mum__huff_read(const mum__huff *h, mum__bits *b, unsigned *sym)
+{
+    uint32_t e = h->fast[mum__bits_peek(b, h->fast_bits)];
+    if (e >> 16) {
+        mum__bits_skip(b, e >> 16);
+        *sym = e & 0xffff;
+        return MUM_OK;
+    }
+    return mum__huff_read_slow(h, b, sym);
+}
+
+/* ---- the body (delta_lz.c) ---- */
+
+/* One entry of a RIFT table: a position of the source and where it went in
+ * the target. */
+typedef struct mum__rift {
+    int64_t source;
+    int64_t target;
+} mum__rift;
+
+/*
+ * Decodes the compressed body `body` (at byte `base` of the delta) against
+ * `source` into out[0, target_size) (out allocated by the caller).
+ * `extra`/`nextra`: RIFT entries from the file-type preprocessing (part 2;
+ * NULL/0 for RAW).  Errors: MUM_EFORMAT, MUM_ENOMEM, MUM_ELIMIT.
+ */
+MUM_INTERNAL int mum__delta_lz_decode(mum_ctx *ctx, const uint8_t *body, size_t body_size,
+                                      uint64_t base, const uint8_t *source, size_t source_size,
+                                      uint8_t *out, size_t target_size, const mum__rift *extra,
+                                      size_t nextra);
+
+#endif /* MUM_DELTA_INTERNAL_H */
