@@ -19,7 +19,8 @@ int mum__bits_init(mum__bits *b, mum_ctx *ctx, const uint8_t *p, size_t size, ui
     b->end_bit = (uint64_t)size * 8 - padding;
     if (b->end_bit < 3)
         return mum__error(ctx, MUM_EFORMAT, NULL,
-                          "PA30 delta: byte %" PRIu64 ": a bit stream shorter than its padding",
+                          "PA30 delta: byte %" PRIu64
+                          ": truncated: a bit stream shorter than its padding",
                           base);
     mum__bits_refill(b);
     mum__bits_skip(b, 3);
@@ -55,7 +56,9 @@ int mum__bits_varint(mum__bits *b, uint64_t *out)
     while (zeros < 16 && !(head >> zeros & 1))
         zeros++;
     if (zeros == 16)
-        return mum__bits_error(b, MUM_EFORMAT, "an integer of more than 64 bits");
+        return mum__bits_tell(b) + 17 > b->end_bit
+                   ? truncated(b)
+                   : mum__bits_error(b, MUM_EFORMAT, "an integer of more than 64 bits");
     mum__bits_skip(b, zeros + 1);
     unsigned bits = (zeros + 1) * 4;
     uint64_t v = 0;
@@ -77,7 +80,9 @@ int mum__bits_number(mum__bits *b, uint32_t *out)
     while (zeros < 24 && !(head >> zeros & 1))
         zeros++;
     if (zeros == 24)
-        return mum__bits_error(b, MUM_EFORMAT, "a match length of more than 31 bits");
+        return mum__bits_tell(b) + 25 > b->end_bit
+                   ? truncated(b)
+                   : mum__bits_error(b, MUM_EFORMAT, "a match length of more than 31 bits");
     mum__bits_skip(b, zeros + 1);
     unsigned bits = zeros + 8;
     uint32_t v = (uint32_t)mum__bits_get(b, bits) | UINT32_C(1) << bits;
