@@ -96,7 +96,9 @@ static int read_fields(delta_parts *d, mum__bits *b)
     return MUM_OK;
 }
 
-static int parse(delta_parts *d, mum_ctx *ctx, const uint8_t *p, size_t size)
+/* `origin`: where the delta starts in the file it came from (4 in a DCM
+ * manifest), so that messages give offsets in that file. */
+static int parse(delta_parts *d, mum_ctx *ctx, const uint8_t *p, size_t size, uint64_t origin)
 {
     *d = (delta_parts){0};
     if (size < 4)
@@ -111,17 +113,18 @@ static int parse(delta_parts *d, mum_ctx *ctx, const uint8_t *p, size_t size)
         d->h.version = 31;
     else
         return mum__error(ctx, MUM_EFORMAT, NULL,
-                          "PA30 delta: byte 0: not a PA30 delta (magic %02x %02x %02x %02x)",
-                          p[0], p[1], p[2], p[3]);
+                          "PA30 delta: byte %" PRIu64
+                          ": not a PA30 delta (magic %02x %02x %02x %02x)",
+                          origin, p[0], p[1], p[2], p[3]);
     if (size <= PA30_STREAM_OFFSET)
         return mum__error(ctx, MUM_EFORMAT, NULL,
-                          "PA30 delta: byte %zu: truncated: the header ends after %zu bytes",
-                          size, size);
+                          "PA30 delta: byte %" PRIu64 ": truncated: the header ends after %zu bytes",
+                          origin + size, size);
     d->h.target_file_time = mum__le64(p + 4);
 
     mum__bits outer;
     CHECK(mum__bits_init(&outer, ctx, p + PA30_STREAM_OFFSET, size - PA30_STREAM_OFFSET,
-                         PA30_STREAM_OFFSET));
+                         origin + PA30_STREAM_OFFSET));
     if (d->h.version == 31) {
         /* PA31 wraps the PA30 fields, and a few more, in a buffer of their own. */
         const uint8_t *sub;
@@ -150,7 +153,7 @@ static int parse(delta_parts *d, mum_ctx *ctx, const uint8_t *p, size_t size)
     /* The body's own bit stream starts at a byte; its size comes first. */
     CHECK(mum__bits_buffer(&outer, &d->body, &d->body_size, &d->body_base));
     d->h.preprocess_size = d->pre_size;
-    d->h.header_size = (size_t)d->body_base;
+    d->h.header_size = (size_t)(d->body_base - origin);
     return MUM_OK;
 }
 
@@ -160,7 +163,7 @@ int mum_delta_header_read(mum_delta_header *out, mum_ctx *ctx, const void *data,
         return mum__error(ctx, MUM_EINVAL, NULL, "mum_delta_header_read: no %s",
                           out ? "data" : "output");
     delta_parts d;
-    int rc = parse(&d, ctx, data, size);
+    int rc = parse(&d, ctx, data, size, 0);
     if (rc == MUM_OK)
         *out = d.h;
     return rc;
@@ -236,14 +239,10 @@ static int check_supported(mum_ctx *ctx, const delta_parts *d)
     return MUM_OK;
 }
 
-int mum_delta_apply(uint8_t **out, size_t *out_size, mum_ctx *ctx, const void *source,
+static int apply_at(uint8_t **out, size_t *out_size, mum_ctx *ctx, const void *source,
                     size_t source_size, const void *delta, size_t delta_size,
-                    const mum_delta_options *opts)
+                    const mum_delta_options *opts, uint64_t origin)
 {
-    if (!out || !out_size || (!source && source_size) || (!delta && delta_size))
-        return mum__error(ctx, MUM_EINVAL, NULL, "mum_delta_apply: a NULL argument");
-    *out = NULL;
-    *out_size = 0;
     mum_delta_options defaults = MUM_DELTA_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
@@ -251,7 +250,7 @@ int mum_delta_apply(uint8_t **out, size_t *out_size, mum_ctx *ctx, const void *s
         return mum__error(ctx, MUM_EINVAL, NULL, "mum_delta_apply: options version %u, not %u",
                           opts->version, MUM_DELTA_OPTIONS_VERSION);
     delta_parts d;
-    CHECK(parse(&d, ctx, delta, delta_size));
+    CHECK(parse(&d, ctx, delta, delta_size, origin));
     CHECK(check_supported(ctx, &d));
     uint64_t limit = opts->max_target ? opts->max_target : MUM_DELTA_MAX_TARGET;
     if (limit > MUM_DELTA_MAX_TARGET)
@@ -278,6 +277,17 @@ int mum_delta_apply(uint8_t **out, size_t *out_size, mum_ctx *ctx, const void *s
     return MUM_OK;
 }
 
+int mum_delta_apply(uint8_t **out, size_t *out_size, mum_ctx *ctx, const void *source,
+                    size_t source_size, const void *delta, size_t delta_size,
+                    const mum_delta_options *opts)
+{
+    if (!out || !out_size || (!source && source_size) || (!delta && delta_size))
+        return mum__error(ctx, MUM_EINVAL, NULL, "mum_delta_apply: a NULL argument");
+    *out = NULL;
+    *out_size = 0;
+    return apply_at(out, out_size, ctx, source, source_size, delta, delta_size, opts, 0);
+}
+
 int mum_delta_dcm_decode(uint8_t **out, size_t *out_size, mum_ctx *ctx, const void *base,
                          size_t base_size, const void *dcm, size_t dcm_size)
 {
@@ -287,6 +297,6 @@ int mum_delta_dcm_decode(uint8_t **out, size_t *out_size, mum_ctx *ctx, const vo
     *out_size = 0;
     if (!mum_delta_is_dcm(dcm, dcm_size))
         return mum__error(ctx, MUM_EFORMAT, NULL, "DCM manifest: byte 0: no DCM\\x01 magic");
-    return mum_delta_apply(out, out_size, ctx, base, base_size, (const uint8_t *)dcm + 4,
-                           dcm_size - 4, NULL);
+    return apply_at(out, out_size, ctx, base, base_size, (const uint8_t *)dcm + 4, dcm_size - 4,
+                    NULL, 4);
 }

@@ -305,6 +305,18 @@ Test(delta_header, names_types_and_knows_dcm)
     cr_assert_not(mum_delta_is_dcm(NULL, 0));
 }
 
+Test(delta_header, dcm_errors_give_offsets_in_the_dcm_file)
+{
+    static const uint8_t dcm[] = "DCM\x01PA30\0\0\0\0\0\0\0\0";
+    uint8_t *out;
+    size_t n;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_delta_dcm_decode(&out, &n, ctx, "", 0, dcm, sizeof dcm - 1), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "byte 16: truncated"), "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+}
+
 /* ---- hand-built bodies ---- */
 
 Test(delta_apply, literals_matches_and_the_repeat_offset_cache)
