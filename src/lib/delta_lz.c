@@ -19,6 +19,9 @@
 #define INT_SYMS 252 /* IntFormat: 126 magnitudes, then 126 negative ones */
 #define INT_HALF 126
 #define MAX_SEGMENTS 1024
+/* RIFT entries a body may carry: real PE deltas have thousands; the cap
+ * keeps the table (24 bytes an entry) under 25 MB whatever the body says. */
+#define MAX_RIFT (1u << 20)
 
 /* The raw offsets of the main alphabet's slots 3 to 6, and where plain
  * distances start. */
@@ -143,6 +146,11 @@ static int rift_read(lz *z, const mum__rift *extra, size_t nextra)
             rc = mum__bits_error(b, MUM_EFORMAT,
                                  "RIFT table: %" PRIu64 " entries in %" PRIu64 " bits", count,
                                  left);
+            goto done;
+        }
+        if (count > MAX_RIFT) {
+            rc = mum__bits_error(b, MUM_ELIMIT, "RIFT table: %" PRIu64 " entries (at most %u)",
+                                 count, MAX_RIFT);
             goto done;
         }
         all = mum__reallocarray(NULL, (size_t)count + nextra + 1, sizeof *all);

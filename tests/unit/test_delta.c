@@ -503,28 +503,87 @@ Test(delta_hostile, main_code_lengths_that_leave_the_code_incomplete)
     body_fails(&w, 1, NULL, MUM_EFORMAT, "main code");
 }
 
-Test(delta_hostile, a_rift_table_with_more_entries_than_bits)
+/* A RIFT table's two integer formats: 4 classes of 2 bits each. */
+static void rift_formats(bw *w)
 {
-    bw w;
-    bw_init(&w);
-    bw_bit(&w, 1); /* a RIFT table */
+    bw_bit(w, 1); /* a RIFT table */
     for (int f = 0; f < 2; f++) {
-        /* an integer format of 4 explicit lengths of 2 bits, the rest 0 */
-        bw_bits(&w, 4, 8);
-        bw_bits(&w, 0, 8);
-        bw_bits(&w, 0, 8);
+        bw_bits(w, 4, 8); /* 4 explicit lengths */
+        bw_bits(w, 0, 8);
+        bw_bits(w, 0, 8);
         for (int i = 0; i < 4; i++)
-            bw_bits(&w, 1, 4);
-        bw_bits(&w, 0, 4); /* default length 1, used by none... */
+            bw_bits(w, 1, 4); /* 2 bits */
+        bw_bits(w, 0, 4); /* the others: 1 bit less each run, down to 0 */
     }
-    bw_varint(&w, UINT64_C(1) << 40);
-    built b = build(&w, &HDR_RAW(1));
+}
+
+static void rift_fails(bw *w, int want)
+{
+    built b = build(w, &HDR_RAW(1));
     uint8_t *out;
     size_t n;
     mum_ctx *ctx;
     mum_ctx_new(&ctx);
     int rc = apply(b, NULL, 0, &out, &n, ctx);
-    cr_assert_eq(rc, MUM_EFORMAT, "%d: %s", rc, mum_ctx_message(ctx));
+    cr_assert_eq(rc, want, "%d: %s", rc, mum_ctx_message(ctx));
+    cr_assert(strstr(mum_ctx_message(ctx), "RIFT table"), "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+}
+
+Test(delta_hostile, a_rift_table_with_more_entries_than_bits)
+{
+    bw w;
+    bw_init(&w);
+    rift_formats(&w);
+    bw_varint(&w, UINT64_C(1) << 40);
+    rift_fails(&w, MUM_EFORMAT);
+}
+
+Test(delta_hostile, a_rift_table_over_the_cap)
+{
+    bw w;
+    bw_init(&w);
+    rift_formats(&w);
+    bw_varint(&w, (UINT64_C(1) << 20) + 1);
+    for (size_t i = 0; i < (UINT64_C(1) << 21) + 8; i++)
+        bw_bit(&w, 0);
+    rift_fails(&w, MUM_ELIMIT);
+}
+
+Test(delta_apply, a_rift_table_reanchors_a_source_copy)
+{
+    /* Integer formats of 16 classes of 4 bits: 0..7 and -1..-8 classes
+     * (symbols 126..133), codes in symbol order. */
+    bw w;
+    bw_init(&w);
+    bw_bit(&w, 1);
+    for (int f = 0; f < 2; f++) {
+        bw_bits(&w, 8, 8);
+        bw_bits(&w, 8, 8);
+        bw_bits(&w, 0, 8);
+        for (int i = 0; i < 16; i++)
+            bw_bits(&w, 3, 4);
+        bw_bits(&w, 0, 4);
+    }
+    /* One entry: source 8 (class 6: 8 + 2 bits), target 8 - 7 (class 5
+     * negative: ~6, 1 bit): from virtual position 8 on, displacement -7. */
+    bw_varint(&w, 1);
+    bw_code(&w, 6, 4);
+    bw_bits(&w, 0, 2);
+    bw_code(&w, 8 + 5, 4);
+    bw_bits(&w, 0, 1);
+    bw_bit(&w, 1); /* the simple format */
+    /* A source copy of 3 at target 0 = virtual 6 (source "ABCDEF"): virtual
+     * 6 and 7 take displacement -6 (the end of the source), 8 takes -7. */
+    flat_main(&w, 256 + 3 * 8 + 2);
+    built b = build(&w, &HDR_RAW(3));
+    uint8_t *out;
+    size_t n;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(apply(b, "ABCDEF", 6, &out, &n, ctx), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_arr_eq(out, "ABB", 3);
+    mum_free(out);
     mum_ctx_free(ctx);
 }
 
