@@ -440,6 +440,35 @@ static int run(lz *z, const segments *sg)
                 seg++;
             CHECK(build_tables(z, sg->lengths + seg * ALL_LENGTHS));
         }
+        /* Runs of literals, the bulk of a delta against an unlike source,
+         * take the fast table straight, up to the next segment: no refill
+         * or end test per byte (the end is tested at each refill, so bits
+         * past it make a few bytes at most). */
+        size_t stop = n;
+        if (seg + 1 < sg->n && sg->start[seg + 1] - z->src_size < stop)
+            stop = (size_t)(sg->start[seg + 1] - z->src_size);
+        const uint32_t *fast = z->main.fast;
+        const uint64_t mask = ((uint64_t)1 << z->main.fast_bits) - 1;
+        for (;;) {
+            if (b->n < 32) {
+                if (mum__bits_overrun(b))
+                    break;
+                mum__bits_refill(b);
+            }
+            uint32_t e = fast[b->buf & mask];
+            if ((e >> 16) == 0 || (e & 0xffff) >= 256)
+                break;
+            mum__bits_skip(b, e >> 16);
+            z->out[z->o++] = (uint8_t)e;
+            if (z->o >= stop)
+                break;
+        }
+        if (mum__bits_overrun(b))
+            return mum__bits_error(b, MUM_EFORMAT,
+                                   "truncated: the data ends at target byte %zu of %zu", z->o, n);
+        if (z->o >= stop)
+            continue;
+        vpos = z->src_size + z->o;
         mum__bits_refill(b);
         unsigned sym;
         CHECK(mum__huff_read(&z->main, b, &sym));
@@ -540,7 +569,7 @@ int mum__delta_lz_decode(mum_ctx *ctx, const uint8_t *body, size_t body_size, ui
     segments sg = {0};
     int rc = mum__bits_init(&z.b, ctx, body, body_size, base);
     if (rc == MUM_OK)
-        rc = mum__huff_init(&z.main, ctx, MAIN_SYMS, 11);
+        rc = mum__huff_init(&z.main, ctx, MAIN_SYMS, 12);
     if (rc == MUM_OK)
         rc = mum__huff_init(&z.len, ctx, LEN_SYMS, 10);
     if (rc == MUM_OK)

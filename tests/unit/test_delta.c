@@ -648,6 +648,41 @@ Test(delta_apply, an_empty_target)
     mum_free(out);
 }
 
+Test(delta_apply, every_allocation_failure_is_enomem)
+{
+    /* a composite body, a RIFT table and a hash: every allocation there is */
+    uint8_t md5[16];
+    cr_assert_eq(mum_hash_buffer(md5, MUM_HASH_MD5, "ABB", 3), MUM_OK);
+    bw w;
+    bw_init(&w);
+    rift_formats(&w);
+    bw_varint(&w, 0);
+    bw_bit(&w, 1);
+    flat_main(&w, 256 + 3 * 8 + 2);
+    hdr h = HDR_RAW(3);
+    h.alg = 0x8003;
+    h.hash = md5;
+    h.hash_len = 16;
+    built b = build(&w, &h);
+    bool done = false;
+    for (unsigned long k = 1; k < 100 && !done; k++) {
+        mum__alloc_fail_at(k);
+        uint8_t *out;
+        size_t n;
+        int rc = mum_delta_apply(&out, &n, NULL, "ABBDEF", 6, b.delta, b.len, NULL);
+        mum__alloc_fail_at(0);
+        if (rc == MUM_OK) {
+            cr_assert_arr_eq(out, "ABB", 3);
+            mum_free(out);
+            done = true;
+        } else {
+            cr_assert(rc == MUM_ENOMEM || rc == MUM_ECRYPTO, "failure %lu: %d", k, rc);
+        }
+    }
+    cr_assert(done);
+    free(b.delta);
+}
+
 /* ---- the target's hash ---- */
 
 static built hashed_ab(uint32_t alg, const uint8_t *hash, size_t len)
