@@ -9,6 +9,7 @@
 #define MUM_DELTA_H
 
 #include <mum/common.h>
+#include <mum/hash.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,11 +46,20 @@ typedef struct mum_delta_header {
 /* A short name for a file type ("raw", "i386", "amd64", ...); NULL: unknown. */
 MUM_EXTERN const char *mum_delta_type_name(int64_t file_type);
 
+/* The digest of a header's hash_alg (a CryptoAPI ALG_ID: 0x8003 MD5,
+ * 0x8004 SHA-1, 0x800c/d/e SHA-256/384/512); MUM_HASH_NONE for 0 or an
+ * algorithm libmum does not know. */
+MUM_EXTERN mum_hash_alg mum_delta_hash_alg(uint32_t hash_alg);
+
 /*
- * Reads the header of the delta in `data` (`size` bytes).
+ * Reads the header of the delta in `data` (`size` bytes: the whole delta,
+ * since the header's checks include the sizes of the preprocessing data and
+ * of the body that follow it).  Also for PE file types, reverse deltas and
+ * PA31 (not PA19: MUM_EUNSUPPORTED).
  * Errors: MUM_EINVAL; MUM_EFORMAT (not PA30, truncated, inconsistent: the
- * message gives the byte offset); MUM_ELIMIT (a target larger than
- * MUM_DELTA_MAX_TARGET, a hash longer than 64 bytes).
+ * message, "PA30 delta: byte N bit B: ...", gives the offset); MUM_ELIMIT (a
+ * target larger than MUM_DELTA_MAX_TARGET, a hash longer than 64 bytes);
+ * MUM_EUNSUPPORTED (PA19).
  */
 MUM_EXTERN int mum_delta_header_read(mum_delta_header *out, mum_ctx *ctx,
                                      const void *data, size_t size);
@@ -66,13 +76,19 @@ typedef struct mum_delta_options {
 /*
  * Applies the delta `delta` to `source` (may be NULL when source_size is
  * 0: a delta against nothing) and returns the target in *out (owned:
- * mum_free) and its size in *out_size.  The target's hash is checked
- * against the header's when it has one.  opts may be NULL (defaults).
+ * mum_free; never NULL on success, even for an empty target) and its size
+ * in *out_size.  The target's hash is checked against the header's when it
+ * has one.  opts may be NULL (defaults).  Memory: the target (its size
+ * checked against the limit before it is allocated) and at most ~25 MB of
+ * tables whatever the delta says.  Not streaming: matches may reach back
+ * to any byte of the source or of the target built so far.
+ * Supported: PA30/PA31, file type RAW with any flags but 0x1 (E8).
  * Errors: MUM_EINVAL, MUM_ENOMEM; MUM_EFORMAT (a malformed delta, or a
- * target whose hash differs: the message gives the offset in the delta or
- * both hashes); MUM_ELIMIT (the target is too large);
- * MUM_EUNSUPPORTED (a file type or flag libmum does not decode yet, named
- * in the message). Nothing is returned on error.
+ * target whose hash differs: the message gives the offset in the delta,
+ * "PA30 delta: byte N bit B: ...", or both hashes); MUM_ELIMIT (the target,
+ * or a table, is too large); MUM_EUNSUPPORTED (a file type, flag or hash
+ * algorithm libmum does not decode yet, named in the message: PE file
+ * types, flag 0x1, reverse deltas, PA19).  Nothing is returned on error.
  */
 MUM_EXTERN int mum_delta_apply(uint8_t **out, size_t *out_size, mum_ctx *ctx,
                                const void *source, size_t source_size,
@@ -84,7 +100,9 @@ MUM_EXTERN bool mum_delta_is_dcm(const void *data, size_t size);
 
 /*
  * Decodes a DCM manifest: `dcm` is the whole file (magic included), `base`
- * the base manifest.  Same results and errors as mum_delta_apply.
+ * the base manifest.  Same results and errors as mum_delta_apply (default
+ * options), offsets in messages counting from the start of the DCM file;
+ * MUM_EFORMAT also when `dcm` does not start with "DCM\x01".
  */
 MUM_EXTERN int mum_delta_dcm_decode(uint8_t **out, size_t *out_size, mum_ctx *ctx,
                                     const void *base, size_t base_size,

@@ -169,8 +169,7 @@ int mum_delta_header_read(mum_delta_header *out, mum_ctx *ctx, const void *data,
     return rc;
 }
 
-/* The digest of a CryptoAPI ALG_ID, MUM_HASH_NONE when libmum has none. */
-static mum_hash_alg hash_of_alg_id(uint32_t id)
+mum_hash_alg mum_delta_hash_alg(uint32_t id)
 {
     switch (id) {
     case 0x8003: return MUM_HASH_MD5;
@@ -192,7 +191,7 @@ static int check_hash(mum_ctx *ctx, const mum_delta_header *h, const uint8_t *ta
 {
     if (h->hash_alg == 0 || h->hash_len == 0)
         return MUM_OK;
-    mum_hash_alg alg = hash_of_alg_id(h->hash_alg);
+    mum_hash_alg alg = mum_delta_hash_alg(h->hash_alg);
     if (alg == MUM_HASH_NONE)
         return mum__error(ctx, MUM_EUNSUPPORTED, NULL,
                           "PA30 delta: target hash algorithm 0x%" PRIx32 " not supported",

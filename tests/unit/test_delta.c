@@ -299,6 +299,10 @@ Test(delta_header, names_types_and_knows_dcm)
     cr_assert_str_eq(mum_delta_type_name(MUM_DELTA_TYPE_RAW), "raw");
     cr_assert_str_eq(mum_delta_type_name(MUM_DELTA_TYPE_AMD64), "amd64");
     cr_assert_null(mum_delta_type_name(0x3));
+    cr_assert_eq(mum_delta_hash_alg(0x8003), MUM_HASH_MD5);
+    cr_assert_eq(mum_delta_hash_alg(0x800c), MUM_HASH_SHA256);
+    cr_assert_eq(mum_delta_hash_alg(0), MUM_HASH_NONE);
+    cr_assert_eq(mum_delta_hash_alg(0x8005), MUM_HASH_NONE);
     cr_assert(mum_delta_is_dcm("DCM\x01PA30", 8));
     cr_assert_not(mum_delta_is_dcm("DCM\x02", 4));
     cr_assert_not(mum_delta_is_dcm("DCM", 3));

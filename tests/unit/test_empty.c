@@ -345,6 +345,21 @@ Test(empty, express_and_msu)
     mum_ctx_free(ctx);
 }
 
+Test(empty, deltas)
+{
+    mum_ctx *ctx = new_ctx();
+    mum_delta_header h;
+    cr_assert_eq(mum_delta_header_read(&h, ctx, NULL, 0), MUM_EFORMAT);
+    cr_assert_eq(mum_delta_header_read(&h, ctx, nothing, 0), MUM_EFORMAT);
+    uint8_t *out;
+    size_t n;
+    cr_assert_eq(mum_delta_apply(&out, &n, ctx, NULL, 0, NULL, 0, NULL), MUM_EFORMAT);
+    cr_assert_eq(mum_delta_apply(&out, &n, ctx, nothing, 0, nothing, 0, NULL), MUM_EFORMAT);
+    cr_assert_eq(mum_delta_dcm_decode(&out, &n, ctx, NULL, 0, NULL, 0), MUM_EFORMAT);
+    cr_assert_not(mum_delta_is_dcm(NULL, 0));
+    mum_ctx_free(ctx);
+}
+
 Test(empty, policy_and_graph)
 {
     mum_ctx *ctx = new_ctx();
