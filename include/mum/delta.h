@@ -41,6 +41,11 @@ typedef struct mum_delta_header {
     uint8_t hash[64];          /* the target's hash, hash_len bytes */
     size_t preprocess_size;    /* bytes of the file-type preprocessing data */
     size_t header_size;        /* bytes of the delta before the compressed body */
+    /* PE file types: the target image's ImageBase and COFF TimeDateStamp,
+     * from the start of the preprocessing data (0 for RAW, or when the
+     * target is not a PE image). */
+    uint64_t pe_image_base;
+    uint32_t pe_timestamp;
 } mum_delta_header;
 
 /* A short name for a file type ("raw", "i386", "amd64", ...); NULL: unknown. */

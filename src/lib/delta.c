@@ -154,6 +154,21 @@ static int parse(delta_parts *d, mum_ctx *ctx, const uint8_t *p, size_t size, ui
     CHECK(mum__bits_buffer(&outer, &d->body, &d->body_size, &d->body_base));
     d->h.preprocess_size = d->pre_size;
     d->h.header_size = (size_t)(d->body_base - origin);
+    if (d->h.file_type != MUM_DELTA_TYPE_RAW && d->pre_size) {
+        /* PE preprocessing starts with the target image's fields that the
+         * transforms restore; RIFT tables and CLI metadata follow (part 2). */
+        mum__bits pb;
+        CHECK(mum__bits_init(&pb, ctx, d->pre, d->pre_size, d->pre_base));
+        d->h.pe_image_base = mum__bits_get(&pb, 32);
+        d->h.pe_image_base |= mum__bits_get(&pb, 32) << 32;
+        /* 32 bits that are 0 in every delta seen (a CheckSum, by the
+         * Rust reading; unconfirmed, so not shown) */
+        (void)mum__bits_get(&pb, 32);
+        d->h.pe_timestamp = (uint32_t)mum__bits_get(&pb, 32);
+        if (mum__bits_overrun(&pb))
+            return mum__bits_error(&pb, MUM_EFORMAT,
+                                   "truncated: PE preprocessing data of %zu bytes", d->pre_size);
+    }
     return MUM_OK;
 }
 

@@ -948,6 +948,7 @@ Test(delta_real, pe_deltas_are_refused_naming_their_type)
 {
     static const char *const names[] = {"pe/cmd__to__cmd_patched.pa30",
                                         "pe/advapi32_old__to__advapi32_new.pa30"};
+    static const char *const targets[] = {"sources_cmd_patched.exe", "sources_advapi32_new.dll"};
     size_t sn;
     uint8_t *src = real_file("sources_cmd.exe", &sn);
     for (size_t i = 0; i < 2; i++) {
@@ -960,6 +961,18 @@ Test(delta_real, pe_deltas_are_refused_naming_their_type)
         cr_assert_eq(mum_delta_apply(&out, &n, ctx, src, sn, delta, dn, NULL), MUM_EUNSUPPORTED,
                      "%s: %s", names[i], mum_ctx_message(ctx));
         cr_assert(strstr(mum_ctx_message(ctx), "file type amd64"), "%s", mum_ctx_message(ctx));
+        /* the header gives the target image's fields: compare with the
+         * target file's own */
+        size_t tn;
+        uint8_t *t = real_file(targets[i], &tn);
+        uint32_t pe = mum__le32(t + 0x3c);
+        mum_delta_header h;
+        cr_assert_eq(mum_delta_header_read(&h, ctx, delta, dn), MUM_OK);
+        cr_assert_eq(h.file_type, MUM_DELTA_TYPE_AMD64);
+        cr_assert_eq(h.flags, 0xe63e);
+        cr_assert_eq(h.pe_timestamp, mum__le32(t + pe + 8));
+        cr_assert_eq(h.pe_image_base, mum__le64(t + pe + 24 + 24));
+        free(t);
         mum_ctx_free(ctx);
         free(delta);
     }
