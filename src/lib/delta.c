@@ -273,6 +273,13 @@ static int apply_at(uint8_t **out, size_t *out_size, mum_ctx *ctx, const void *s
         return mum__error(ctx, MUM_ELIMIT, NULL,
                           "PA30 delta: a target of %" PRIu64 " bytes, more than the limit of %" PRIu64,
                           d.h.target_size, limit);
+    /* The BsDiff codec's body is an LZMS container (Windows' compression
+     * API), not the LZ bit stream: named, not mistaken for one. */
+    if (d.body_size >= 4 && mum__le32(d.body) == 0xC0E5510Au)
+        return mum__error(ctx, MUM_EUNSUPPORTED, NULL,
+                          "PA30 delta: byte %" PRIu64
+                          ": an LZMS-compressed body (the BsDiff codec): not supported",
+                          d.body_base);
     size_t n = (size_t)d.h.target_size;
     /* One byte more so that an empty target is a real allocation too. */
     uint8_t *target = mum__malloc(n + 1);

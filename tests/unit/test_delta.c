@@ -441,6 +441,20 @@ Test(delta_apply, refuses_pe_types_reverse_deltas_and_e8)
     mum_ctx_free(ctx);
 }
 
+Test(delta_apply, refuses_an_lzms_body_by_name)
+{
+    static const uint8_t lzms[] = {0x0a, 0x51, 0xe5, 0xc0, 0, 0, 0, 0};
+    built b;
+    b.delta = make_delta(&HDR_RAW(8), lzms, sizeof lzms, &b.len);
+    uint8_t *out;
+    size_t n;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(apply(b, NULL, 0, &out, &n, ctx), MUM_EUNSUPPORTED);
+    cr_assert(strstr(mum_ctx_message(ctx), "LZMS"), "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+}
+
 Test(delta_apply, honours_max_target)
 {
     bw w;
