@@ -281,13 +281,12 @@ static int apply_at(uint8_t **out, size_t *out_size, mum_ctx *ctx, const void *s
                           ": an LZMS-compressed body (the BsDiff codec): not supported",
                           d.body_base);
     size_t n = (size_t)d.h.target_size;
-    /* One byte more so that an empty target is a real allocation too. */
-    uint8_t *target = mum__malloc(n + 1);
-    if (!target)
-        return mum__nomem(ctx);
-    int rc = mum__delta_lz_decode(ctx, d.body, d.body_size, d.body_base, source, source_size,
-                                  target, n, NULL, 0);
-    if (rc == MUM_OK && !opts->no_hash_check)
+    uint8_t *target;
+    int rc = mum__delta_lz_decode(&target, ctx, d.body, d.body_size, d.body_base, source,
+                                  source_size, n, NULL, 0);
+    if (rc != MUM_OK)
+        return rc;
+    if (!opts->no_hash_check)
         rc = check_hash(ctx, &d.h, target);
     if (rc != MUM_OK) {
         mum__free(target);

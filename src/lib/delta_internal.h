@@ -182,13 +182,15 @@ typedef struct mum__rift {
 
 /*
  * Decodes the compressed body `body` (at byte `base` of the delta) against
- * `source` into out[0, target_size) (out allocated by the caller).
+ * `source` into a new buffer of target_size bytes (+1), returned in *out
+ * (owned: mum__free; NULL on error).  The buffer grows as the target is
+ * built, up to target_size (checked by the caller against its limit).
  * `extra`/`nextra`: RIFT entries from the file-type preprocessing (part 2;
  * NULL/0 for RAW).  Errors: MUM_EFORMAT, MUM_ENOMEM, MUM_ELIMIT.
  */
-MUM_INTERNAL int mum__delta_lz_decode(mum_ctx *ctx, const uint8_t *body, size_t body_size,
-                                      uint64_t base, const uint8_t *source, size_t source_size,
-                                      uint8_t *out, size_t target_size, const mum__rift *extra,
-                                      size_t nextra);
+MUM_INTERNAL int mum__delta_lz_decode(uint8_t **out, mum_ctx *ctx, const uint8_t *body,
+                                      size_t body_size, uint64_t base, const uint8_t *source,
+                                      size_t source_size, size_t target_size,
+                                      const mum__rift *extra, size_t nextra);
 
 #endif /* MUM_DELTA_INTERNAL_H */

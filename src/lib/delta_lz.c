@@ -34,8 +34,9 @@ typedef struct lz {
     const uint8_t *src;
     size_t src_size;
     uint8_t *out;
-    size_t out_size;
-    size_t o; /* bytes of the target built */
+    size_t cap;      /* bytes allocated at out */
+    size_t out_size; /* bytes of the target */
+    size_t o;        /* bytes of the target built */
     mum__huff main, len, align;
     /* The offset RIFT table: from position pos[i] of the virtual buffer on,
      * source copies are displaced by off[i].  pos[0] is INT64_MIN. */
@@ -427,6 +428,24 @@ static int offset_read(lz *z, unsigned slot, int64_t *near, uint64_t *raw)
     return MUM_OK;
 }
 
+/* Makes room for `need` (<= out_size) bytes of target.  The target grows
+ * as it is built, so that a delta claiming gigabytes it does not produce
+ * costs little memory. */
+static int grow(lz *z, size_t need)
+{
+    if (need <= z->cap)
+        return MUM_OK;
+    size_t cap = z->cap > z->out_size / 2 ? z->out_size : z->cap * 2;
+    if (cap < need)
+        cap = need;
+    uint8_t *p = mum__realloc(z->out, cap + 1);
+    if (!p)
+        return mum__nomem(z->ctx);
+    z->out = p;
+    z->cap = cap;
+    return MUM_OK;
+}
+
 static int run(lz *z, const segments *sg)
 {
     mum__bits *b = &z->b;
@@ -447,6 +466,10 @@ static int run(lz *z, const segments *sg)
         size_t stop = n;
         if (seg + 1 < sg->n && sg->start[seg + 1] - z->src_size < stop)
             stop = (size_t)(sg->start[seg + 1] - z->src_size);
+        if (z->o == z->cap)
+            CHECK(grow(z, z->o + 1));
+        if (stop > z->cap)
+            stop = z->cap;
         const uint32_t *fast = z->main.fast;
         const uint64_t mask = ((uint64_t)1 << z->main.fast_bits) - 1;
         for (;;) {
@@ -504,6 +527,7 @@ static int run(lz *z, const segments *sg)
         if (len > n - z->o)
             return mum__bits_error(b, MUM_EFORMAT, "a match of %" PRIu64 " bytes where %zu remain",
                                    len, n - z->o);
+        CHECK(grow(z, z->o + (size_t)len));
         uint64_t next;
         int64_t roff = rift_at(z, vpos, &next);
         int64_t dist;
@@ -551,21 +575,30 @@ static int run(lz *z, const segments *sg)
     return MUM_OK;
 }
 
-int mum__delta_lz_decode(mum_ctx *ctx, const uint8_t *body, size_t body_size, uint64_t base,
-                         const uint8_t *source, size_t source_size, uint8_t *out,
+int mum__delta_lz_decode(uint8_t **out, mum_ctx *ctx, const uint8_t *body, size_t body_size,
+                         uint64_t base, const uint8_t *source, size_t source_size,
                          size_t target_size, const mum__rift *extra, size_t nextra)
 {
-    if (body_size == 0) {
-        if (target_size == 0)
-            return MUM_OK;
+    *out = NULL;
+    if (body_size == 0 && target_size != 0)
         return mum__error(ctx, MUM_EFORMAT, NULL,
                           "PA30 delta: byte %" PRIu64 ": no body for a target of %zu bytes",
                           base, target_size);
-    }
     if (source_size > INT64_MAX / 2 || target_size > INT64_MAX / 2)
         return mum__error(ctx, MUM_ELIMIT, NULL, "PA30 delta: a source or target too large");
-    lz z = {.ctx = ctx, .src = source, .src_size = source_size, .out = out,
-            .out_size = target_size};
+    lz z = {.ctx = ctx, .src = source, .src_size = source_size, .out_size = target_size};
+    /* A first guess at what the body makes: a few times its size (LZ
+     * rarely does better), all of a small target; grow() does the rest. */
+    z.cap = body_size < SIZE_MAX / 16 - 65536 ? body_size * 16 + 65536 : SIZE_MAX;
+    if (z.cap > target_size)
+        z.cap = target_size;
+    z.out = mum__malloc(z.cap + 1);
+    if (!z.out)
+        return mum__nomem(ctx);
+    if (target_size == 0) {
+        *out = z.out;
+        return MUM_OK;
+    }
     segments sg = {0};
     int rc = mum__bits_init(&z.b, ctx, body, body_size, base);
     if (rc == MUM_OK)
@@ -587,5 +620,9 @@ int mum__delta_lz_decode(mum_ctx *ctx, const uint8_t *body, size_t body_size, ui
     mum__free(z.roff);
     mum__free(sg.start);
     mum__free(sg.lengths);
+    if (rc == MUM_OK)
+        *out = z.out;
+    else
+        mum__free(z.out);
     return rc;
 }

@@ -441,6 +441,56 @@ Test(delta_apply, refuses_pe_types_reverse_deltas_and_e8)
     mum_ctx_free(ctx);
 }
 
+/* The largest block asked of the allocator, to see what a decode holds. */
+static size_t largest;
+static void *track_malloc(size_t n)
+{
+    if (n > largest)
+        largest = n;
+    return malloc(n);
+}
+static void *track_realloc(void *p, size_t n)
+{
+    if (n > largest)
+        largest = n;
+    return realloc(p, n);
+}
+
+Test(delta_apply, the_target_grows_as_it_is_built)
+{
+    mum_set_allocator(&(mum_allocator){track_malloc, track_realloc, free});
+    /* 3 GiB claimed by a body of a few bytes that ends at once */
+    bw w;
+    body_start(&w);
+    lit(&w, 'a');
+    uint8_t *out;
+    size_t n;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(apply(build(&w, &HDR_RAW((uint64_t)3 << 30)), NULL, 0, &out, &n, ctx),
+                 MUM_EFORMAT);
+    cr_assert_lt(largest, 1u << 20, "%zu bytes held for a body that makes one", largest);
+
+    /* 4 MiB from a body of a few bytes: one literal, then one match whose
+     * length is a number 2^21 + v (13 zeros, a one, 21 bits) */
+    const size_t total = (size_t)4 << 20;
+    body_start(&w);
+    lit(&w, 'x');
+    flat_main(&w, 256 + (7 + 1) * 8 + 0);
+    bw_code(&w, 0, 8);
+    bw_bits(&w, UINT64_C(1) << 13, 14);
+    bw_bits(&w, total - 1 - 8 - (1u << 21), 21);
+    cr_assert_eq(apply(build(&w, &HDR_RAW(total)), NULL, 0, &out, &n, ctx), MUM_OK, "%s",
+                 mum_ctx_message(ctx));
+    cr_assert_eq(n, total);
+    for (size_t i = 0; i < n; i++)
+        if (out[i] != 'x')
+            cr_assert_fail("byte %zu", i);
+    mum_free(out);
+    mum_ctx_free(ctx);
+    mum_set_allocator(NULL);
+}
+
 Test(delta_apply, refuses_an_lzms_body_by_name)
 {
     static const uint8_t lzms[] = {0x0a, 0x51, 0xe5, 0xc0, 0, 0, 0, 0};
