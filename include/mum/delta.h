@@ -83,9 +83,9 @@ typedef struct mum_delta_options {
  * 0: a delta against nothing) and returns the target in *out (owned:
  * mum_free; never NULL on success, even for an empty target) and its size
  * in *out_size.  The target's hash is checked against the header's when it
- * has one.  opts may be NULL (defaults).  Memory: the target (its size
- * checked against the limit before it is allocated) and at most ~25 MB of
- * tables whatever the delta says.  Not streaming: matches may reach back
+ * has one.  opts may be NULL (defaults).  Memory: the target, allocated
+ * as it is built (never more than the header's size, checked against the
+ * limit first), and at most ~25 MB of tables whatever the delta says.  Not streaming: matches may reach back
  * to any byte of the source or of the target built so far.
  * Supported: PA30/PA31, file type RAW with any flags but 0x1 (E8).
  * Errors: MUM_EINVAL, MUM_ENOMEM; MUM_EFORMAT (a malformed delta, or a
