@@ -166,10 +166,15 @@ typedef struct mum_graph_options {
     void (*progress)(void *ud, const char *input, uint64_t entries, uint64_t bytes);
     void *progress_ud;
     unsigned walk_flags;         /* extra MUM_WALK_* flags (e.g. MUM_WALK_SINGLE_THREAD) */
+    /* The base manifest DCM manifests are read with (borrowed, for the
+     * call; see mum_manifest_options.base_manifest).  NULL: a DCM manifest
+     * is left unread (its node's parse_status is MUM_EDELTA). */
+    const void *base_manifest;
+    size_t base_manifest_size;
 } mum_graph_options;
 
-#define MUM_GRAPH_OPTIONS_VERSION 2
-#define MUM_GRAPH_OPTIONS_INIT {MUM_GRAPH_OPTIONS_VERSION, NULL, NULL, 0}
+#define MUM_GRAPH_OPTIONS_VERSION 3
+#define MUM_GRAPH_OPTIONS_INIT {MUM_GRAPH_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0}
 
 /*
  * Reads the inputs and builds their graph.  Problems in the inputs that do

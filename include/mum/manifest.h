@@ -13,7 +13,8 @@
  *
  * Errors and findings are kept apart.  Input that is not a manifest at all
  * (XML that is not well-formed, a DOCTYPE, a limit exceeded, a root that is
- * not asm.v3 <assembly>, a delta-compressed "DCM\x01" file) fails the parse
+ * not asm.v3 <assembly>, a delta-compressed "DCM\x01" file when no base
+ * manifest is given to expand it) fails the parse
  * with a status code and a message on the ctx naming input!entry:line:column.
  * Problems inside a well-formed manifest (a missing identity, a malformed
  * hash, a file name that does not match the identity, ...) are findings
@@ -271,10 +272,27 @@ typedef struct mum_manifest_options {
     size_t max_text;           /* characters of text in one element (1 MiB) */
     uint64_t max_size;         /* bytes of the document (64 MiB) */
     uint32_t max_items;        /* records in the model: files, updates, ... (1048576) */
+    /*
+     * The base manifest DCM manifests are deltas against (Windows keeps it
+     * in wcp.dll), borrowed: it must stay valid until the parser is freed.
+     * With it, a document that starts with "DCM\x01" is buffered (at most
+     * MUM_MANIFEST_MAX_DCM bytes), expanded against it (mum/delta.h) and
+     * parsed as the XML it gives: positions are then lines and columns of
+     * that XML, and the expanded document counts against max_size.  A DCM
+     * that does not expand is MUM_EFORMAT (the message gives the offset in
+     * the delta), MUM_ELIMIT or MUM_EUNSUPPORTED.  NULL: DCM manifests fail
+     * with MUM_EDELTA, as other delta-compressed signatures always do.
+     */
+    const void *base_manifest;
+    size_t base_manifest_size;
 } mum_manifest_options;
 
-#define MUM_MANIFEST_OPTIONS_VERSION 1
-#define MUM_MANIFEST_OPTIONS_INIT {MUM_MANIFEST_OPTIONS_VERSION, 0, NULL, NULL, 0, 0, 0, 0, 0}
+/* The largest DCM manifest read (bytes of the delta, not of its XML). */
+#define MUM_MANIFEST_MAX_DCM ((size_t)16 << 20)
+
+#define MUM_MANIFEST_OPTIONS_VERSION 2
+#define MUM_MANIFEST_OPTIONS_INIT                                                                  \
+    {MUM_MANIFEST_OPTIONS_VERSION, 0, NULL, NULL, 0, 0, 0, 0, 0, NULL, 0}
 
 /*
  * Parses a whole manifest from a buffer.  loc names it in messages and
@@ -284,7 +302,9 @@ typedef struct mum_manifest_options {
  * well-formed XML, DOCTYPE/entities, an unsupported encoding, a truncated
  * document, a root element other than asm.v3 <assembly>), MUM_ELIMIT (depth,
  * attributes, text, size or model records beyond the limits), MUM_EDELTA (a
- * delta-compressed manifest), MUM_EINVAL (bad options), MUM_ENOMEM.
+ * delta-compressed manifest, and no base_manifest to expand a DCM one),
+ * MUM_EUNSUPPORTED (a DCM delta of a form libmum does not decode),
+ * MUM_EINVAL (bad options), MUM_ENOMEM.
  */
 MUM_EXTERN int mum_manifest_parse(mum_manifest **out, mum_ctx *ctx, const mum_location *loc,
                                   const mum_manifest_options *opts, const void *data,

@@ -196,6 +196,8 @@ static void *prepare_manifest(void *ud, const mum_entry *e, const void *data, si
     /* no findings: the manifest's checks are the judge's (judge_names.c) */
     mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT;
     mo.file_name = mum__graph_node_name(e->path);
+    mo.base_manifest = b->opts->base_manifest;
+    mo.base_manifest_size = b->opts->base_manifest_size;
     mum_location loc = here(b, e->path);
     int rc = b->pparser ? mum__manifest_parser_renew(&b->pparser, b->pctx, &loc, &mo)
                         : mum_manifest_parser_new(&b->pparser, b->pctx, &loc, &mo);
@@ -516,6 +518,8 @@ static int on_entry(void *ud, const mum_entry *e)
     if ((kind == MUM_NODE_PACKAGE || kind == MUM_NODE_COMPONENT) && !b->ready) {
         mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT; /* no findings: judge_names.c */
         mo.file_name = n->name;
+        mo.base_manifest = b->opts->base_manifest;
+        mo.base_manifest_size = b->opts->base_manifest_size;
         mum_location loc = here(b, n->entry);
         /* the last manifest's parser lends its XML reader and buffers */
         int rc = b->parser ? mum__manifest_parser_renew(&b->parser, b->ctx, &loc, &mo)
@@ -627,8 +631,12 @@ static int finish_manifest(build *b, node_priv *n)
         mum_ctx_clear(b->ctx);
         if (rc == MUM_EDELTA)
             return mum__finding(b->findings, MUM_R_GRAPH_DELTA_MANIFEST, &loc,
-                                "%s is delta-compressed: its references and files cannot be "
-                                "checked without Windows' own dictionary", n->name);
+                                b->opts->base_manifest
+                                    ? "%s is delta-compressed in a form libmum does not read: "
+                                      "its references and files cannot be checked"
+                                    : "%s is delta-compressed and no base manifest was given: "
+                                      "its references and files cannot be checked",
+                                n->name);
         return mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_MANIFEST, &loc, "%s: %s", n->name,
                             n->pub.parse_error);
     }

@@ -14,6 +14,8 @@
 #include "manifest_store.h"
 #include "xml.h"
 
+#include <mum/delta.h>
+
 #include <string.h>
 
 /* ---- storage ---- */
@@ -281,6 +283,13 @@ struct mum_manifest_parser {
     unsigned char *hold;
     size_t hold_len, hold_cap;    /* grown to what comes, up to HOLD_MAX */
     bool streaming;               /* past HOLD_MAX: chunks go straight through */
+
+    /* DCM manifests (with a base manifest only): held whole, up to
+     * MUM_MANIFEST_MAX_DCM, and expanded by finish */
+    const void *base;
+    size_t base_size;
+    uint64_t max_size;            /* of the XML document, hence of an expanded DCM */
+    enum { DCM_UNKNOWN, DCM_NO, DCM_YES } dcm;
 
     char names[];                 /* input, entry and file name copies */
 };
@@ -945,6 +954,9 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
     p->findings = opts->findings;
     p->flags = opts->flags;
     p->max_items = opts->max_items ? opts->max_items : (1u << 20);
+    p->base = opts->base_manifest;
+    p->base_size = opts->base_manifest_size;
+    p->dcm = p->base ? DCM_UNKNOWN : DCM_NO;
     char *names = p->names;
     mum_location xloc = {0};
     if (input) {
@@ -976,6 +988,7 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
         lim.max_text = opts->max_text;
     if (opts->max_size)
         lim.max_size = opts->max_size;
+    p->max_size = lim.max_size;
     rc = p->xml ? mum__xml_renew(p->xml, ctx, &xloc, &callbacks, p, &lim)
                 : mum__xml_new(&p->xml, ctx, &xloc, &callbacks, p, &lim);
     if (rc != MUM_OK) {
@@ -1020,6 +1033,86 @@ void mum_manifest_parser_free(mum_manifest_parser *p)
     mum__free(p);
 }
 
+/* Appends to the held bytes, the buffer grown to at most `max`. */
+static int hold_append(mum_manifest_parser *p, const void *data, size_t size, size_t max)
+{
+    if (p->hold_len + size > p->hold_cap) {
+        /* a manifest is a few KiB: a 64 KiB buffer for each would cost
+         * the allocator more than its copy costs */
+        size_t cap = p->hold_cap ? p->hold_cap : 4096;
+        while (cap < p->hold_len + size)
+            cap *= 2;
+        cap = cap < max ? cap : max;
+        unsigned char *h = mum__realloc(p->hold, cap);
+        if (!h)
+            return p->status = mum__nomem(p->ctx);
+        p->hold = h;
+        p->hold_cap = cap;
+    }
+    memcpy(p->hold + p->hold_len, data, size);
+    p->hold_len += size;
+    return MUM_OK;
+}
+
+/* Decides whether the document is a DCM manifest once its first four
+ * bytes (held ones, then data's) have come. */
+static void spot_dcm(mum_manifest_parser *p, const unsigned char *data, size_t size)
+{
+    if (p->hold_len + size < 4)
+        return;
+    unsigned char head[4];
+    size_t held = p->hold_len < 4 ? p->hold_len : 4;
+    if (held)
+        memcpy(head, p->hold, held);
+    memcpy(head + held, data, 4 - held);
+    p->dcm = mum_delta_is_dcm(head, 4) ? DCM_YES : DCM_NO;
+}
+
+/*
+ * The delta module knows offsets but not the file: its failure is given
+ * the manifest's input and entry (its reason and offset kept).
+ */
+static int dcm_failure(mum_manifest_parser *p, int rc)
+{
+    if (rc == MUM_ENOMEM)
+        return mum__nomem(p->ctx);
+    const mum_location *at = mum_ctx_location(p->ctx);
+    mum_location loc = {.input = p->m->input, .entry = p->m->entry,
+                        .has_offset = at->has_offset, .offset = at->offset};
+    const char *why = mum_ctx_reason(p->ctx);
+    char *reason = mum__strdup(*why ? why : mum_strerror(rc));
+    if (!reason)
+        return mum__nomem(p->ctx);
+    mum__error(p->ctx, rc, &loc, "DCM manifest: %s", reason);
+    mum__free(reason);
+    return rc;
+}
+
+/* Expands a whole DCM manifest against the base and parses its XML. */
+static int parse_dcm(mum_manifest_parser *p, const unsigned char *dcm, size_t size)
+{
+    /* the header first: a delta that would expand past the document's
+     * limit is refused before its target is allocated */
+    mum_delta_header h;
+    int rc = mum_delta_header_read(&h, p->ctx, dcm + 4, size - 4);
+    if (rc == MUM_OK && h.target_size > p->max_size) {
+        mum_location loc = {.input = p->m->input, .entry = p->m->entry};
+        return mum__error(p->ctx, MUM_ELIMIT, &loc,
+                          "the DCM manifest expands to %llu bytes: the document is larger than "
+                          "%llu bytes",
+                          (unsigned long long)h.target_size, (unsigned long long)p->max_size);
+    }
+    mum_ctx_clear(p->ctx); /* a bad header is reported by the decoder, with its offset */
+    uint8_t *xml = NULL;
+    size_t n = 0;
+    rc = mum_delta_dcm_decode(&xml, &n, p->ctx, p->base, p->base_size, dcm, size);
+    if (rc != MUM_OK)
+        return dcm_failure(p, rc);
+    rc = mum__xml_feed_last(p->xml, n ? (const void *)xml : "", n);
+    mum_free(xml);
+    return rc;
+}
+
 int mum_manifest_parser_feed(mum_manifest_parser *p, const void *data, size_t size)
 {
     if (!p)
@@ -1030,24 +1123,21 @@ int mum_manifest_parser_feed(mum_manifest_parser *p, const void *data, size_t si
         return mum__error(p->ctx, MUM_EINVAL, NULL, "mum_manifest_parser_feed after finish");
     if (size == 0)
         return MUM_OK;
-    if (!p->streaming && size <= HOLD_MAX - p->hold_len) {
-        if (p->hold_len + size > p->hold_cap) {
-            /* a manifest is a few KiB: a 64 KiB buffer for each would cost
-             * the allocator more than its copy costs */
-            size_t cap = p->hold_cap ? p->hold_cap : 4096;
-            while (cap < p->hold_len + size)
-                cap *= 2;
-            cap = cap < HOLD_MAX ? cap : HOLD_MAX;
-            unsigned char *h = mum__realloc(p->hold, cap);
-            if (!h)
-                return p->status = mum__nomem(p->ctx);
-            p->hold = h;
-            p->hold_cap = cap;
+    if (p->dcm == DCM_UNKNOWN)
+        spot_dcm(p, data, size);
+    if (p->dcm == DCM_YES) {
+        /* a delta is expanded whole: held up to its own limit */
+        if (size > MUM_MANIFEST_MAX_DCM - p->hold_len) {
+            mum_location loc = {.input = p->m->input, .entry = p->m->entry, .has_offset = true,
+                                .offset = MUM_MANIFEST_MAX_DCM};
+            return p->status = mum__error(p->ctx, MUM_ELIMIT, &loc,
+                                          "a DCM manifest larger than %zu bytes",
+                                          (size_t)MUM_MANIFEST_MAX_DCM);
         }
-        memcpy(p->hold + p->hold_len, data, size);
-        p->hold_len += size;
-        return MUM_OK;
+        return hold_append(p, data, size, MUM_MANIFEST_MAX_DCM);
     }
+    if (!p->streaming && size <= HOLD_MAX - p->hold_len)
+        return hold_append(p, data, size, HOLD_MAX);
     int rc = MUM_OK;
     if (!p->streaming) {
         p->streaming = true;
@@ -1075,9 +1165,19 @@ int mum_manifest_parser_finish(mum_manifest **out, mum_manifest_parser *p)
         return p->status;
     if (p->finished)
         return mum__error(p->ctx, MUM_EINVAL, NULL, "mum_manifest_parser_finish called twice");
-    int rc = p->streaming ? mum__xml_finish(p->xml)
+    int rc;
+    if (p->dcm == DCM_YES) {
+        rc = parse_dcm(p, p->hold, p->hold_len);
+        if (p->hold_cap > HOLD_MAX) { /* a renewed parser keeps no delta-sized buffer */
+            mum__free(p->hold);
+            p->hold = NULL;
+            p->hold_cap = 0;
+        }
+    } else {
+        rc = p->streaming ? mum__xml_finish(p->xml)
                           : mum__xml_feed_last(p->xml, p->hold ? p->hold : (const void *)"",
                                                p->hold_len);
+    }
     p->hold_len = 0; /* the buffer stays, for mum__manifest_parser_renew */
     if (rc != MUM_OK)
         return p->status = rc;
@@ -1105,7 +1205,11 @@ int mum_manifest_parse(mum_manifest **out, mum_ctx *ctx, const mum_location *loc
         return rc;
     /* the whole document at once: straight to the reader, no holding */
     p->streaming = true;
-    rc = mum__xml_feed_last(p->xml, size ? data : (const void *)"", size);
+    if (p->dcm == DCM_UNKNOWN && size >= 4 && mum_delta_is_dcm(data, size))
+        rc = parse_dcm(p, data, size);
+    else
+        rc = mum__xml_feed_last(p->xml, size ? data : (const void *)"", size);
+    p->dcm = DCM_NO;
     if (rc == MUM_OK)
         rc = mum_manifest_parser_finish(out, p);
     else
