@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,7 +55,7 @@
 #define RATIO_FLOOR ((uint64_t)16 << 20)
 /* Files at least this large are checked against the free space first. */
 #define SPACE_CHECK_MIN ((uint64_t)1 << 20)
-#define PARTIAL_TAG ".mumtool-partial-"
+#define PARTIAL_TAG CLI_PARTIAL_TAG
 
 static const char extract_help[] =
     "Usage: mumtool extract INPUT -C DIR [OPTION...] [PATTERN...]\n"
@@ -222,7 +223,7 @@ typedef struct extract_state {
     bool unmasked;
     sigset_t saved_mask;
     unsigned long written;
-    unsigned long long seed;
+    uint64_t seed;
     /* the test hook (MUMTOOL_TEST_EXTRACT_RAISE) */
     int hook_signal;
     uint64_t hook_bytes;
@@ -391,26 +392,7 @@ static int open_parent(extract_state *s, const char *path, char *comps, int coun
 /* Creates ".LAST.mumtool-partial-XXXXXX" in dfd; its name goes to name. */
 static int create_temp(extract_state *s, int dfd, const char *last, char *name, size_t cap)
 {
-    static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    /* keep the temporary's name within NAME_MAX (255) */
-    int keep = (int)strlen(last);
-    int room = 255 - (int)(1 + strlen(PARTIAL_TAG) + 6);
-    if (keep > room)
-        keep = room;
-    for (int attempt = 0; attempt < 100; attempt++) {
-        char suffix[7];
-        for (int i = 0; i < 6; i++) {
-            s->seed = s->seed * 6364136223846793005ull + 1442695040888963407ull;
-            suffix[i] = alnum[(s->seed >> 33) % (sizeof alnum - 1)];
-        }
-        suffix[6] = '\0';
-        snprintf(name, cap, ".%.*s%s%s", keep, last, PARTIAL_TAG, suffix);
-        int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd >= 0 || errno != EEXIST)
-            return fd;
-    }
-    errno = EEXIST;
-    return -1;
+    return cli_temp_create(dfd, last, &s->seed, name, cap);
 }
 
 /* The path of `name` in the folder of final_rel ("a/b/x" -> "a/b/name"). */
@@ -499,18 +481,7 @@ static int finalize(extract_state *s, temp_file *t, int dfd, const char *last)
     tmp = tmp ? tmp + 1 : t->rel;
     sigset_t old;
     block_cleanup(&old);
-    int rc;
-    if (s->force) {
-        rc = renameat(dfd, tmp, dfd, last);
-    } else {
-        rc = renameat2(dfd, tmp, dfd, last, RENAME_NOREPLACE);
-        if (rc != 0 && (errno == EINVAL || errno == ENOSYS)) {
-            /* a file system without RENAME_NOREPLACE: link() refuses to replace too */
-            rc = linkat(dfd, tmp, dfd, last, 0);
-            if (rc == 0)
-                unlinkat(dfd, tmp, 0);
-        }
-    }
+    int rc = cli_temp_rename(dfd, tmp, last, s->force);
     int err = errno;
     if (rc == 0)
         temps_unlink_locked(t);

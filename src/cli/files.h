@@ -1,0 +1,57 @@
+/*
+ * files.h - what commands share for whole files: reading one into memory,
+ * the base manifest DCM manifests are read with, and writing a file
+ * atomically (a temporary beside it, renamed into place).
+ */
+#ifndef MUM_CLI_FILES_H
+#define MUM_CLI_FILES_H
+
+#include "cli.h"
+
+#include <stdint.h>
+
+/* The largest base manifest read (Windows 11's is 9 KB). */
+#define CLI_MAX_BASE_MANIFEST ((size_t)16 << 20)
+
+/*
+ * Reads the whole of `path` ("-": standard input) into *data (free()) and
+ * *size, refusing more than `max` bytes.  `what` names the file in
+ * messages ("the delta").  EXIT_CLEAN, or EXIT_FAIL after saying why.
+ */
+int cli_read_file(const char *path, const char *what, size_t max, unsigned char **data,
+                  size_t *size);
+
+/*
+ * The base manifest of DCM manifests: the file `path` names
+ * (--base-manifest), else the one $MUM_BASE_MANIFEST names; *data is NULL
+ * when neither is given.  EXIT_CLEAN, or EXIT_FAIL after saying why.
+ */
+int cli_base_manifest_load(const char *path, unsigned char **data, size_t *size);
+
+/* The DCM manifests of g left unread (nodes whose parse_status is MUM_EDELTA). */
+size_t cli_graph_unread_dcm(const mum_graph *g);
+
+/*
+ * Says once, on standard error, that `unread` manifests are delta-compressed
+ * and which option would read them (nothing when 0, or with -q).
+ */
+void cli_base_manifest_hint(size_t unread);
+
+/* The tag of the temporaries: ".NAME" CLI_PARTIAL_TAG "XXXXXX". */
+#define CLI_PARTIAL_TAG ".mumtool-partial-"
+
+/*
+ * Creates ".LAST.mumtool-partial-XXXXXX" (O_EXCL, mode 0600, no symbolic
+ * link followed) in the folder dfd; its name goes to name.  *seed drives
+ * the suffixes.  The descriptor, or -1 with errno.
+ */
+int cli_temp_create(int dfd, const char *last, uint64_t *seed, char *name, size_t cap);
+
+/*
+ * Renames the temporary tmp to last in the folder dfd: over an existing
+ * file only when force (atomically), else never (EEXIST).  0, or -1 with
+ * errno; the temporary is left for the caller to remove.
+ */
+int cli_temp_rename(int dfd, const char *tmp, const char *last, bool force);
+
+#endif /* MUM_CLI_FILES_H */
