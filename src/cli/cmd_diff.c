@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "files.h"
 #include "report.h"
 
 #include <errno.h>
@@ -41,6 +42,8 @@ static const char diff_help[] =
     "                        (comma-separated, e.g. downgrade,unversioned-change,\n"
     "                        component-removed; 'mumtool diff --list-kinds')\n"
     "      --cross           compare ignoring architecture even for the same platform\n"
+    "      --base-manifest FILE  read delta-compressed (DCM) manifests with Windows'\n"
+    "                        base manifest FILE (default: $MUM_BASE_MANIFEST)\n"
     "      --list-kinds      list the change kinds and flags, and exit\n"
     "  -q, --quiet           (text) the summary only\n"
     "  -v, --verbose         a line of totals on standard error\n"
@@ -50,7 +53,8 @@ static const char diff_help[] =
     "Exit status: 0 identical, 1 differences (with --fail-on: one of those),\n"
     "2 usage error, 3 an input could not be read.\n";
 
-enum { OPT_OLD = 256, OPT_NEW, OPT_FORMAT, OPT_FAIL_ON, OPT_CROSS, OPT_LIST_KINDS, OPT_JSON };
+enum { OPT_OLD = 256, OPT_NEW, OPT_FORMAT, OPT_FAIL_ON, OPT_CROSS, OPT_LIST_KINDS, OPT_JSON,
+       OPT_BASE_MANIFEST };
 typedef enum { OUT_TEXT, OUT_JSON, OUT_HTML } diff_format;
 
 typedef struct args {
@@ -675,9 +679,12 @@ static int list_kinds(void)
     return EXIT_CLEAN;
 }
 
-static int build(mum_ctx *ctx, const args *a, mum_graph **out)
+static int build(mum_ctx *ctx, const args *a, const unsigned char *base, size_t base_size,
+                 mum_graph **out)
 {
     mum_graph_options go = MUM_GRAPH_OPTIONS_INIT;
+    go.base_manifest = base;
+    go.base_manifest_size = base_size;
     cli_progress progress;
     cli_progress_init(&progress, "diff");
     go.progress = cli_progress_graph_cb;
@@ -784,13 +791,16 @@ int cmd_diff(int argc, char **argv)
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"cross", no_argument, NULL, OPT_CROSS},
         {"list-kinds", no_argument, NULL, OPT_LIST_KINDS},
+        {"base-manifest", required_argument, NULL, OPT_BASE_MANIFEST},
         CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     args olds = {0}, news = {0};
     diff_format format = OUT_TEXT;
-    const char *output = NULL;
+    const char *output = NULL, *base_path = NULL;
+    unsigned char *base = NULL;
+    size_t base_size = 0;
     unsigned long fail_kinds = 0;
     unsigned fail_flags = 0;
     bool fail_on = false;
@@ -845,6 +855,7 @@ int cmd_diff(int argc, char **argv)
             }
             break;
         case OPT_CROSS: dopts.force_cross = true; break;
+        case OPT_BASE_MANIFEST: base_path = optarg; break;
         case OPT_LIST_KINDS: rc = list_kinds(); goto done;
         case 'h': rc = cli_help(diff_help); goto done;
         default:
@@ -890,6 +901,8 @@ int cmd_diff(int argc, char **argv)
         goto done;
     }
 
+    if ((rc = cli_base_manifest_load(base_path, &base, &base_size)) != EXIT_CLEAN)
+        goto done;
     mum_ctx *ctx = NULL;
     mum_graph *og = NULL, *ng = NULL;
     mum_diff_result *res = NULL;
@@ -904,7 +917,8 @@ int cmd_diff(int argc, char **argv)
         out = stdout;
         goto free_all;
     }
-    if (build(ctx, &olds, &og) != MUM_OK || build(ctx, &news, &ng) != MUM_OK ||
+    if (build(ctx, &olds, base, base_size, &og) != MUM_OK ||
+        build(ctx, &news, base, base_size, &ng) != MUM_OK ||
         mum_diff_graphs(&res, ctx, og, ng, &dopts) != MUM_OK) {
         rc = cli_fail_ctx(ctx);
         /* on standard output the machine formats only, as verify does */
@@ -924,6 +938,8 @@ int cmd_diff(int argc, char **argv)
         rc = cli_fail("%s: write error", output ? output : "standard output");
         goto free_all;
     }
+    if (!base)
+        cli_base_manifest_hint(cli_graph_unread_dcm(og) + cli_graph_unread_dcm(ng));
     if (fail_on) {
         rc = EXIT_CLEAN;
         for (size_t i = 0; i < mum_diff_change_count(res); i++) {
@@ -947,5 +963,6 @@ oom:
 done:
     free(olds.v);
     free(news.v);
+    free(base);
     return rc;
 }

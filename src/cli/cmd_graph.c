@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "files.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -25,13 +26,15 @@ static const char graph_help[] =
     "Options:\n"
     "      --format FORMAT   text, dot or json; --json is the same as --format json\n"
     "      --no-files        leave the payload files out\n"
+    "      --base-manifest FILE  read delta-compressed (DCM) manifests with Windows'\n"
+    "                        base manifest FILE (default: $MUM_BASE_MANIFEST)\n"
     "  -h, --help            show this help and exit\n"
     CLI_COMMON_HELP
     "\n"
     "Exit status: 0 shown, 2 usage error, 3 an input could not be read.  The checks\n"
     "are mumtool verify's; problems met while reading are only counted here.\n";
 
-enum { OPT_FORMAT = 256, OPT_NO_FILES, OPT_JSON };
+enum { OPT_FORMAT = 256, OPT_NO_FILES, OPT_JSON, OPT_BASE_MANIFEST };
 typedef enum { G_TEXT, G_DOT, G_JSON } graph_format;
 
 static const char *node_label(const mum_node *n, char *buf, size_t size)
@@ -312,12 +315,14 @@ int cmd_graph(int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"json", no_argument, NULL, OPT_JSON},
         {"no-files", no_argument, NULL, OPT_NO_FILES},
+        {"base-manifest", required_argument, NULL, OPT_BASE_MANIFEST},
         CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     graph_format format = G_TEXT;
     bool files = true;
+    const char *base_path = NULL;
     int c;
     optind = 0;
     opterr = 0;
@@ -341,6 +346,7 @@ int cmd_graph(int argc, char **argv)
                 return cli_usage_error("graph", "graph: unknown format '%s' (text, dot, json)", optarg);
             break;
         case OPT_NO_FILES: files = false; break;
+        case OPT_BASE_MANIFEST: base_path = optarg; break;
         case 'h': return cli_help(graph_help);
         default:
             return cli_usage_error("graph", "graph: %s '%s'",
@@ -358,6 +364,10 @@ int cmd_graph(int argc, char **argv)
     cli_progress_init(&progress, "graph");
     go.progress = cli_progress_graph_cb;
     go.progress_ud = &progress;
+    unsigned char *base = NULL; /* borrowed by the graph while it builds */
+    if ((rc = cli_base_manifest_load(base_path, &base, &go.base_manifest_size)) != EXIT_CLEAN)
+        return rc;
+    go.base_manifest = base;
     if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK) {
         rc = cli_fail("out of memory");
     } else if (mum_graph_build(&g, ctx, (const char *const *)argv + optind, (size_t)(argc - optind), &go,
@@ -377,11 +387,14 @@ int cmd_graph(int argc, char **argv)
         if (problems)
             cli_warn("%zu problem%s met while reading; 'mumtool verify' reports them", problems,
                      problems == 1 ? "" : "s");
+        if (!base)
+            cli_base_manifest_hint(cli_graph_unread_dcm(g));
         if (fflush(stdout) != 0)
             rc = cli_fail("standard output: write error");
     }
     mum_graph_free(g);
     mum_findings_free(findings);
     mum_ctx_free(ctx);
+    free(base);
     return rc;
 }

@@ -5,14 +5,17 @@
 #include "config.h"
 
 #include "cli.h"
+#include "files.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char show_help[] =
-    "Usage: mumtool show [--format text|json] [--no-name-check] FILE...\n"
+    "Usage: mumtool show [--format text|json] [--no-name-check] [--base-manifest FILE]\n"
+    "                    FILE...\n"
     "\n"
     "Read package manifests (.mum) and component or deployment manifests (.manifest)\n"
     "and show what they hold: the identity; for a package its parents, installer and\n"
@@ -23,12 +26,17 @@ static const char show_help[] =
     "identity, a .mum after its package name; a top package's fixed name, update.mum\n"
     "or update-TAG.mum such as update-bf.mum, is always fine).\n"
     "\n"
-    "A FILE of '-' reads standard input (it has no name to check).\n"
+    "A FILE of '-' reads standard input (it has no name to check).  A manifest\n"
+    "delta-compressed the way Windows 10 and 11 keep them (DCM) is read when\n"
+    "Windows' base manifest is given (--base-manifest, or MUM_BASE_MANIFEST);\n"
+    "lines and columns are then those of the XML it expands to.\n"
     "\n"
     "Options:\n"
     "      --format FORMAT   text (default) or json: the whole model;\n"
     "                        --json is the same as --format json\n"
     "      --no-name-check   do not check file names against identities (renamed copies)\n"
+    "      --base-manifest FILE  read DCM manifests with Windows' base manifest FILE\n"
+    "                        (default: $MUM_BASE_MANIFEST)\n"
     "  -h, --help            show this help and exit\n"
     CLI_COMMON_HELP
     "\n"
@@ -38,6 +46,8 @@ static const char show_help[] =
 typedef struct show_opts {
     cli_format format;
     unsigned flags;
+    const unsigned char *base; /* the base manifest of DCM manifests; NULL: none */
+    size_t base_size;
 } show_opts;
 
 /* ---- text ---- */
@@ -490,6 +500,8 @@ static int read_manifest(const char *path, const show_opts *o, mum_ctx *ctx,
     mum_manifest_options opts = MUM_MANIFEST_OPTIONS_INIT;
     opts.findings = findings;
     opts.flags = o->flags | (is_stdin ? MUM_MANIFEST_NO_NAME_CHECK : 0);
+    opts.base_manifest = o->base;
+    opts.base_manifest_size = o->base_size;
     mum_location loc = {.input = path};
     int rc = EXIT_CLEAN;
     if (mum_manifest_parser_new(&p, ctx, &loc, &opts) != MUM_OK) {
@@ -523,11 +535,13 @@ int cmd_show(int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {"format", required_argument, NULL, 'F'},
         {"no-name-check", no_argument, NULL, 'n'},
+        {"base-manifest", required_argument, NULL, 'B'},
         CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    show_opts o = {FORMAT_TEXT, 0};
+    show_opts o = {FORMAT_TEXT, 0, NULL, 0};
+    const char *base_path = NULL;
     int c;
     optind = 0;
     opterr = 0;
@@ -545,6 +559,7 @@ int cmd_show(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'n': o.flags |= MUM_MANIFEST_NO_NAME_CHECK; break;
+        case 'B': base_path = optarg; break;
         case 'h': return cli_help(show_help);
         default:
             return cli_usage_error("show", "show: %s '%s'", optopt ? "option needs a value:" : "unknown option",
@@ -553,12 +568,17 @@ int cmd_show(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error("show", "show: name at least one FILE");
+    unsigned char *base = NULL;
+    if (cli_base_manifest_load(base_path, &base, &o.base_size) != EXIT_CLEAN)
+        return EXIT_FAIL;
+    o.base = base;
 
     json_writer w;
     json_init(&w, stdout);
     if (o.format == FORMAT_JSON)
         json_begin_array(&w);
     bool failed = false, bad = false;
+    size_t unread_dcm = 0;
     for (int i = optind; i < argc; i++) {
         mum_findings *findings = NULL;
         mum_manifest *m = NULL;
@@ -572,6 +592,7 @@ int cmd_show(int argc, char **argv)
         char io_error[256] = "";
         if (read_manifest(argv[i], &o, ctx, findings, &m, io_error, sizeof io_error) != EXIT_CLEAN) {
             failed = true;
+            unread_dcm += mum_ctx_status(ctx) == MUM_EDELTA;
             if (o.format == FORMAT_JSON)
                 json_error(&w, argv[i], ctx, io_error);
         } else {
@@ -592,5 +613,8 @@ int cmd_show(int argc, char **argv)
         json_end_array(&w);
         json_finish(&w);
     }
+    if (!base)
+        cli_base_manifest_hint(unread_dcm);
+    free(base);
     return failed ? EXIT_FAIL : bad ? EXIT_FINDINGS : EXIT_CLEAN;
 }

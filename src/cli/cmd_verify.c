@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "files.h"
 #include "report.h"
 
 #include <errno.h>
@@ -49,6 +50,8 @@ static const char verify_help[] =
     "      --at TIME         evaluate certificate chains at TIME (YYYY-MM-DD,\n"
     "                        YYYY-MM-DDTHH:MM:SSZ or @SECONDS)\n"
     "      --no-matrix       (text) leave the matrix tables out\n"
+    "      --base-manifest FILE  read delta-compressed (DCM) manifests with Windows'\n"
+    "                        base manifest FILE (default: $MUM_BASE_MANIFEST)\n"
     "  -q, --quiet           (text) findings at error only, no tables\n"
     "  -v, --verbose         (text) every note (by default three per rule are shown)\n"
     "  -h, --help            show this help and exit\n"
@@ -60,6 +63,7 @@ static const char verify_help[] =
 
 enum { OPT_TRUST = 256, OPT_NO_DEFAULT_TRUST, OPT_POLICY, OPT_FORMAT, OPT_AT, OPT_NO_MATRIX, OPT_JSON,
        OPT_FAIL_ON, OPT_EXPECT, OPT_EXPECT_DATES };
+       OPT_FAIL_ON, OPT_BASE_MANIFEST };
 
 #ifndef __SANITIZE_ADDRESS__
 /* What cmd_verify leaves for the end of the process (see there). */
@@ -81,6 +85,7 @@ int cmd_verify(int argc, char **argv)
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"expect", required_argument, NULL, OPT_EXPECT},
         {"expect-dates", no_argument, NULL, OPT_EXPECT_DATES},
+        {"base-manifest", required_argument, NULL, OPT_BASE_MANIFEST},
         CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -89,7 +94,7 @@ int cmd_verify(int argc, char **argv)
     size_t ntrust = 0, nexpects = 0;
     bool expect_dates = false;
     bool builtin = true;
-    const char *policy_path = NULL, *output = NULL, *at = NULL;
+    const char *policy_path = NULL, *output = NULL, *at = NULL, *base_path = NULL;
     report_format format = REPORT_TEXT;
     report_options ro = {0};
     mum_fail_on fail_on = MUM_FAIL_ON_UNSET;
@@ -144,6 +149,7 @@ int cmd_verify(int argc, char **argv)
         case 'o': output = optarg; break;
         case OPT_AT: at = optarg; break;
         case OPT_NO_MATRIX: ro.no_matrix = true; break;
+        case OPT_BASE_MANIFEST: base_path = optarg; break;
         case OPT_FAIL_ON:
             if (mum_fail_on_parse(&fail_on, optarg) != MUM_OK) {
                 free(trust);
@@ -180,6 +186,7 @@ int cmd_verify(int argc, char **argv)
     mum_findings *findings = NULL;
     mum_graph *graph = NULL;
     mum_verify_result *result = NULL;
+    unsigned char *base = NULL; /* the base manifest, borrowed by the graph while it builds */
     FILE *out = stdout;
     if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK) {
         rc = cli_fail("out of memory");
@@ -207,6 +214,9 @@ int cmd_verify(int argc, char **argv)
     ro.fail_on = fail_on; /* the policy's, if any, comes once it is read */
     if ((rc = cli_trust_load(trust, ntrust, builtin, &anchors)) != EXIT_CLEAN)
         goto incomplete;
+    if ((rc = cli_base_manifest_load(base_path, &base, &go.base_manifest_size)) != EXIT_CLEAN)
+        goto incomplete;
+    go.base_manifest = base;
     rc = EXIT_FAIL;
     ro.anchors = mum_trust_count(anchors);
     if (policy_path && mum_policy_load(&policy, ctx, policy_path) != MUM_OK) {
@@ -251,6 +261,8 @@ int cmd_verify(int argc, char **argv)
     rc = mum_fail_on_fails(fail_on, findings) ? EXIT_FINDINGS : EXIT_CLEAN;
     ro.exit_code = rc;
     report_verify(out, format, graph, result, findings, &ro);
+    if (!base)
+        cli_base_manifest_hint(cli_graph_unread_dcm(graph));
     if (fflush(out) != 0 || ferror(out))
         rc = cli_fail("%s: write error", output ? output : "standard output");
     goto done;
@@ -292,5 +304,6 @@ done:
     mum_ctx_free(ctx);
     free(trust);
     free(expects);
+    free(base);
     return rc;
 }

@@ -611,11 +611,15 @@ static int feed_head(mum_xml *x, const unsigned char **data, size_t *size, bool 
         mum_location loc = x->loc;
         loc.has_offset = true;
         loc.offset = 0;
+        /* a DCM one reaches here only when no base manifest was given
+         * (the manifest parser expands it otherwise) */
         return x->status = mum__error(x->ctx, MUM_EDELTA, &loc,
                                       "a delta-compressed manifest (signature \"DC%c\\x01\"), not XML: "
-                                      "it can only be read by expanding it against Windows' own "
-                                      "dictionary",
-                                      (x->head[2] >= 0x20 && x->head[2] < 0x7f) ? x->head[2] : '?');
+                                      "%s",
+                                      (x->head[2] >= 0x20 && x->head[2] < 0x7f) ? x->head[2] : '?',
+                                      x->head[2] == 'M'
+                                          ? "it is read with Windows' base manifest, and none was given"
+                                          : "a kind libmum does not read");
     }
     return expat_parse(x, x->head, x->head_len, final && *size == 0);
 }
