@@ -191,5 +191,6 @@ int cmd_extract(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_expect(int argc, char **argv);
+int cmd_delta(int argc, char **argv);
 
 #endif /* MUM_CLI_H */

@@ -22,6 +22,7 @@ static const cli_command commands[] = {
     {"trust", cmd_trust, "list the trust anchors signatures are checked against"},
     {"diff", cmd_diff, "what changed between two revisions (or platforms) of a hotfix"},
     {"expect", cmd_expect, "read what a hotfix must contain from its KB article"},
+    {"delta", cmd_delta, "PA30 (MSDelta) deltas and DCM manifests: their header, applied"},
 };
 
 static void usage(FILE *out)
