@@ -15,17 +15,22 @@ _mumtool_options()
     case $1 in
     verify) echo '--trust --no-default-trust --policy --expect --expect-dates --output -o --at --no-matrix --fail-on --json' ;;
     graph) echo '--no-files --json' ;;
+    verify) echo '--trust --no-default-trust --policy --output -o --at --no-matrix --fail-on --json
+                  --base-manifest' ;;
+    graph) echo '--no-files --json --base-manifest' ;;
     name) echo '--json --no-version --package' ;;
     rules) echo '--json' ;;
     cat) echo '--json --trust --no-default-trust --at --output -o --v1 --v2 --time --list-id --attr
                --no-file-names --list --key --cert --chain --sha1 --description --url --force' ;;
-    show) echo '--json --no-name-check' ;;
+    show) echo '--json --no-name-check --base-manifest' ;;
     ls) echo '--hash --json --no-descend' ;;
     info) echo '--json --trust --no-default-trust' ;;
     extract) echo '--directory -C --max-output --max-ratio --force --keep-going -k --no-descend' ;;
     trust) echo '--json --trust --no-default-trust' ;;
     diff) echo '--old --new --output -o --fail-on --cross --list-kinds --json' ;;
     expect) echo '--json' ;;
+    diff) echo '--old --new --output -o --fail-on --cross --list-kinds --json --base-manifest' ;;
+    delta) echo '--json --output -o --force' ;;
     esac
 }
 
@@ -63,6 +68,7 @@ _mumtool()
         if [[ -z $cmd ]]; then
             cmd=$w
         elif [[ -z $sub && ($cmd == cat || $cmd == name || $cmd == trust || $cmd == expect) ]]; then
+        elif [[ -z $sub && ($cmd == cat || $cmd == name || $cmd == trust || $cmd == delta) ]]; then
             sub=$w
             break
         fi
@@ -73,6 +79,7 @@ _mumtool()
             COMPREPLY=($(compgen -W '--help -h --version -V' -- "$cur"))
         else
             COMPREPLY=($(compgen -W 'verify graph name rules cat show ls info extract trust diff expect' -- "$cur"))
+            COMPREPLY=($(compgen -W 'verify graph name rules cat show ls info extract trust diff delta' -- "$cur"))
         fi
         return 0
     fi
@@ -100,6 +107,7 @@ _mumtool()
         COMPREPLY=($(compgen -d -- "$cur"))
         return 0 ;;
     --trust | --policy | --expect | --output | -o | --key | --cert | --chain | --list | --old | --new)
+    --trust | --policy | --output | -o | --key | --cert | --chain | --list | --old | --new | --base-manifest)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0 ;;
@@ -109,9 +117,11 @@ _mumtool()
     esac
 
     # the subcommands of cat, name, trust and expect
+    # the subcommands of cat, name, trust and delta
     if [[ -z $sub && $cur != -* ]]; then
         case $cmd in
         name) COMPREPLY=($(compgen -W 'parse key check' -- "$cur")); return 0 ;;
+        delta) COMPREPLY=($(compgen -W 'info apply' -- "$cur")); return 0 ;;
         trust) COMPREPLY=($(compgen -W 'list' -- "$cur")); return 0 ;;
         expect) COMPREPLY=($(compgen -W 'parse' -- "$cur")); return 0 ;;
         cat)
