@@ -144,6 +144,7 @@ static void failure_text(char *buf, size_t cap, const char *path, const mum_ctx 
 static void info_text(const char *path, const mum_delta_header *h, bool dcm)
 {
     printf("%s: %sPA%u delta\n", path, dcm ? "DCM wrapper (DCM\\x01) around a " : "", h->version);
+    printf("  %-16s %u\n", "version", h->version);
     const char *type = mum_delta_type_name(h->file_type);
     printf("  %-16s %s (0x%" PRIx64 ")\n", "file type", type ? type : "unknown",
            (uint64_t)h->file_type);
@@ -357,7 +358,10 @@ static int write_output(const char *out, const unsigned char *data, size_t size,
         rc = cli_fail("%s: cannot create a temporary beside it: %s", out, strerror(errno));
     } else {
         int err = 0;
-        if (write_all(fd, data, size) != 0)
+        /* the mode a new file gets, as extract gives it (the temporary is 0600) */
+        mode_t um = umask(0);
+        umask(um);
+        if (write_all(fd, data, size) != 0 || fchmod(fd, 0666 & ~um) != 0)
             err = errno;
         if (close(fd) != 0 && !err)
             err = errno;
