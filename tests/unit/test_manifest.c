@@ -2,7 +2,8 @@
  * test_manifest.c - the .mum / .manifest parser and its checks: the model of
  * package, component and deployment manifests, namespaces and encodings,
  * every defined error (truncated, DTD, billion laughs, deep nesting, wrong
- * namespace, DCM, limits), every finding, the file-name check, the push
+ * namespace, DCM, limits), DCM manifests read through a base manifest
+ * (realdata/pa30/dcm; skipped when absent), every finding, the file-name check, the push
  * parser at any chunking, concurrent parsers and out-of-memory sweeps.
  *
  * The manifests here are typed for the tests in the shapes of real ones
@@ -12,8 +13,11 @@
  */
 #include "testutil.h"
 
+#include <mum/delta.h>
+
 #include <pthread.h>
 #include <stdio.h>
+#include <unistd.h>
 
 /*
  * Live allocations, counted by an allocator hook: what a parse allocates it
@@ -744,6 +748,150 @@ Test(manifest_errors, delta_compressed_manifest)
     expect_error(dcm, sizeof dcm - 1, NULL, 1, MUM_EDELTA, "delta-compressed", 0);
     static const char dcs[] = "DCS\x01xyz";
     expect_error(dcs, sizeof dcs - 1, NULL, 0, MUM_EDELTA, "DCS", 0);
+}
+
+/* ---- DCM manifests, read with a base manifest ---- */
+
+/* realdata/pa30/dcm/<name> (malloc'd), or the test is skipped. */
+static unsigned char *dcm_file(const char *name, size_t *n)
+{
+    const char *real = getenv("MUM_REALDATA");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/pa30/dcm/%s", real ? real : "../../shared/realdata", name);
+    if (access(path, R_OK) != 0)
+        cr_skip_test("real data absent: no %s (set MUM_REALDATA)", path);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    unsigned char *buf = NULL;
+    size_t len = 0, got;
+    unsigned char chunk[65536];
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        buf = realloc(buf, len + got);
+        cr_assert_not_null(buf);
+        memcpy(buf + len, chunk, got);
+        len += got;
+    }
+    fclose(f);
+    *n = len;
+    return buf;
+}
+
+static const char gadugi[] =
+    "amd64_microsoft-windows-font-truetype-gadugi_31bf3856ad364e35_10.0.26100.1_none_e1326a4c8dcc8ee1"
+    ".manifest";
+
+/* The model of a DCM manifest, parsed whole (chunk 0) or pushed in chunks. */
+static mum_manifest *parse_dcm(const void *dcm, size_t size, const void *base, size_t base_size,
+                               size_t chunk)
+{
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_manifest_options opts = MUM_MANIFEST_OPTIONS_INIT;
+    opts.base_manifest = base;
+    opts.base_manifest_size = base_size;
+    mum_location loc = {.input = "pkg.cab", .entry = gadugi};
+    mum_manifest *m = NULL;
+    int rc;
+    if (chunk == 0) {
+        rc = mum_manifest_parse(&m, ctx, &loc, &opts, dcm, size);
+    } else {
+        mum_manifest_parser *p;
+        cr_assert_eq(mum_manifest_parser_new(&p, ctx, &loc, &opts), MUM_OK);
+        rc = MUM_OK;
+        for (size_t off = 0; off < size && rc == MUM_OK; off += chunk)
+            rc = mum_manifest_parser_feed(p, (const char *)dcm + off,
+                                          size - off < chunk ? size - off : chunk);
+        if (rc == MUM_OK)
+            rc = mum_manifest_parser_finish(&m, p);
+        mum_manifest_parser_free(p);
+    }
+    cr_assert_eq(rc, MUM_OK, "chunk %zu: %s", chunk, mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    return m;
+}
+
+Test(manifest_dcm, read_through_the_base_whole_or_pushed)
+{
+    size_t n, bn;
+    unsigned char *dcm = dcm_file(gadugi, &n);
+    unsigned char *base = dcm_file("base_manifest.bin", &bn);
+    static const size_t chunks[] = {0, 1, 3, 100, 4096};
+    for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+        mum_manifest *m = parse_dcm(dcm, n, base, bn, chunks[i]);
+        cr_assert(m->has_identity);
+        cr_assert_str_eq(m->identity.name, "Microsoft-Windows-Font-TrueType-Gadugi");
+        cr_assert_str_eq(m->identity.version, "10.0.26100.1");
+        cr_assert_eq(m->file_count, 1);
+        cr_assert_str_eq(m->files[0].name, "gadugi.ttf");
+        cr_assert(m->files[0].digest_ok);
+        /* positions are lines of the decoded XML (the delta is one line of binary) */
+        cr_assert_eq(m->files[0].pos.line, 4, "line %u", m->files[0].pos.line);
+        cr_assert_eq(m->identity_pos.line, 3, "line %u", m->identity_pos.line);
+        mum_manifest_free(m);
+    }
+    free(dcm);
+    free(base);
+}
+
+Test(manifest_dcm, expanded_size_counts_against_the_document_limit)
+{
+    size_t n, bn;
+    unsigned char *dcm = dcm_file(gadugi, &n);
+    unsigned char *base = dcm_file("base_manifest.bin", &bn);
+    mum_manifest_options opts = MUM_MANIFEST_OPTIONS_INIT;
+    opts.base_manifest = base;
+    opts.base_manifest_size = bn;
+    opts.max_size = 1000; /* it expands to 2305 bytes */
+    expect_error(dcm, n, &opts, 0, MUM_ELIMIT, "expands to 2305 bytes", 0);
+    expect_error(dcm, n, &opts, 7, MUM_ELIMIT, "expands to 2305 bytes", 0);
+    free(dcm);
+    free(base);
+}
+
+Test(manifest_dcm, another_base_fails_naming_the_manifest)
+{
+    size_t n;
+    unsigned char *dcm = dcm_file(gadugi, &n);
+    static const char other[] = "<?xml version=\"1.0\"?><not-the-base/>";
+    mum_manifest_options opts = MUM_MANIFEST_OPTIONS_INIT;
+    opts.base_manifest = other;
+    opts.base_manifest_size = sizeof other - 1;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_location loc = {.input = "pkg.cab", .entry = "t.manifest"};
+    mum_manifest *m = NULL;
+    int rc = mum_manifest_parse(&m, ctx, &loc, &opts, dcm, n);
+    cr_assert(rc != MUM_OK && rc != MUM_EDELTA, "rc %d", rc);
+    cr_assert_null(m);
+    cr_assert(strncmp(mum_ctx_message(ctx), "pkg.cab!t.manifest:", 19) == 0, "%s",
+              mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    free(dcm);
+}
+
+Test(manifest_dcm, a_delta_past_its_limit_is_refused_as_it_comes)
+{
+    /* no decoder is reached: the bytes alone pass MUM_MANIFEST_MAX_DCM */
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_manifest_options opts = MUM_MANIFEST_OPTIONS_INIT;
+    opts.base_manifest = "base";
+    opts.base_manifest_size = 4;
+    mum_location loc = {.input = "pkg.cab", .entry = "t.manifest"};
+    mum_manifest_parser *p;
+    cr_assert_eq(mum_manifest_parser_new(&p, ctx, &loc, &opts), MUM_OK);
+    static unsigned char zeros[1 << 20];
+    int rc = mum_manifest_parser_feed(p, "DCM\x01PA30", 8);
+    size_t fed = 8;
+    while (rc == MUM_OK && fed <= MUM_MANIFEST_MAX_DCM) {
+        rc = mum_manifest_parser_feed(p, zeros, sizeof zeros);
+        fed += sizeof zeros;
+    }
+    cr_assert_eq(rc, MUM_ELIMIT, "rc %d: %s", rc, mum_ctx_message(ctx));
+    cr_assert(strstr(mum_ctx_message(ctx), "DCM manifest larger than"), "%s", mum_ctx_message(ctx));
+    cr_assert(strncmp(mum_ctx_message(ctx), "pkg.cab!t.manifest:", 19) == 0, "%s", mum_ctx_message(ctx));
+    mum_manifest_parser_free(p);
+    mum_ctx_free(ctx);
 }
 
 Test(manifest_errors, limits)
