@@ -268,6 +268,10 @@ static int delta_info(int argc, char **argv, cli_format format)
             char msg[1024];
             uint64_t shift = dcm ? 4 : 0;
             failure_text(msg, sizeof msg, argv[i], ctx, st, shift);
+            /* the header reader counts from the PA30 delta, 4 bytes into a DCM file */
+            if (dcm && !mum_ctx_location(ctx)->has_offset)
+                snprintf(msg + strlen(msg), sizeof msg - strlen(msg),
+                         " (bytes of the PA30 delta after the DCM magic)");
             cli_fail("%s", msg);
             failed = true;
             if (format == FORMAT_JSON) {
