@@ -173,6 +173,26 @@ MUM_EXTERN size_t mum_pe_hasher_peak(const mum_pe_hasher *h);
 MUM_EXTERN int mum_pe_signature(mum_ctx *ctx, const void *data, size_t size,
                                 const mum_location *where, const uint8_t **der, size_t *len);
 
+/* The resource type of the base manifest DCM manifests are deltas against,
+ * in wcp.dll: type 614, name 1 (both numeric ids). */
+#define MUM_PE_RT_WCP_BASE_MANIFEST 614u
+#define MUM_PE_RN_WCP_BASE_MANIFEST 1u
+
+/*
+ * The data of the resource of numeric type `type` and numeric name `name`
+ * (the ids MAKEINTRESOURCE gives), in its first language, in the resource
+ * directory (data directory 2) of a PE file held in memory: *out points
+ * into data (borrowed; lives as long as data), *out_size is its size.  The
+ * three levels of the directory (type, name, language) are read with every
+ * offset checked against the section that holds it.
+ * Errors: those of mum_pe_parse; MUM_ENOTFOUND (no resource directory, or
+ * no such type or name in it); MUM_EFORMAT (a directory, entry or data
+ * outside the resource section or the file: the message gives the offset).
+ */
+MUM_EXTERN int mum_pe_resource(const uint8_t **out, size_t *out_size, mum_ctx *ctx,
+                               const void *data, size_t size, uint32_t type, uint32_t name,
+                               const mum_location *where);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,10 @@ enum {
     OPT_SIZE_OF_HEADERS_AT = 60,
     OPT_CHECKSUM_AT = 64,
     CERT_DIR_INDEX = 4,         /* IMAGE_DIRECTORY_ENTRY_SECURITY */
+    RSRC_DIR_INDEX = 2,         /* IMAGE_DIRECTORY_ENTRY_RESOURCE */
+    RSRC_DIR_SIZE = 16,         /* IMAGE_RESOURCE_DIRECTORY */
+    RSRC_ENTRY_SIZE = 8,        /* IMAGE_RESOURCE_DIRECTORY_ENTRY */
+    RSRC_DATA_SIZE = 16,        /* IMAGE_RESOURCE_DATA_ENTRY */
     WIN_CERT_HEADER = 8,        /* dwLength, wRevision, wCertificateType */
     WIN_CERT_TYPE_PKCS_SIGNED_DATA = 2
 };
@@ -745,4 +749,143 @@ int mum_pe_signature(mum_ctx *ctx, const void *data, size_t size, const mum_loca
     }
     return pe_error(ctx, MUM_ENOTFOUND, where, pi.cert_offset,
                     "the certificate table holds no PKCS#7 signature");
+}
+
+/* ---- resources ---- */
+
+/* Where an RVA lies in the file: the section holding it, as a file span. */
+typedef struct rva_map {
+    uint64_t va, raw_at, raw_size;
+} rva_map;
+
+/* The section whose raw data holds `rva`; false when none does. */
+static bool map_rva(const uint8_t *p, uint64_t sect, uint16_t nsect, uint64_t rva, rva_map *out)
+{
+    for (uint16_t i = 0; i < nsect; i++) {
+        const uint8_t *s = p + sect + (uint64_t)i * SECTION_SIZE;
+        uint64_t vsize = le32(s + 8), va = le32(s + 12);
+        uint64_t raw_size = le32(s + 16), raw_at = le32(s + 20);
+        /* bytes past the raw data are zeros in memory, not in the file */
+        uint64_t span = vsize && vsize < raw_size ? vsize : raw_size;
+        if (rva >= va && rva - va < span) {
+            out->va = va;
+            out->raw_at = raw_at;
+            out->raw_size = span;
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The entry of id `id` in the resource directory at `dir` (an offset from
+ * the resource directory's start, inside `limit` bytes of it): its
+ * OffsetToData, the subdirectory bit included; `first` takes the first
+ * entry whatever its id.  MUM_ENOTFOUND when there is none.
+ */
+static int rsrc_entry(mum_ctx *ctx, const mum_location *where, const uint8_t *base,
+                      uint64_t base_off, uint64_t limit, uint64_t dir, uint32_t id, bool first,
+                      uint32_t *out)
+{
+    if (dir > limit || limit - dir < RSRC_DIR_SIZE)
+        return pe_error(ctx, MUM_EFORMAT, where, base_off + dir,
+                        "a resource directory at 0x%llx ends past its section",
+                        (unsigned long long)(base_off + dir));
+    uint32_t named = le16(base + dir + 12), ids = le16(base + dir + 14);
+    uint64_t n = (uint64_t)named + ids;
+    if ((limit - dir - RSRC_DIR_SIZE) / RSRC_ENTRY_SIZE < n)
+        return pe_error(ctx, MUM_EFORMAT, where, base_off + dir,
+                        "a resource directory at 0x%llx has %llu entries past its section",
+                        (unsigned long long)(base_off + dir), (unsigned long long)n);
+    /* named entries come first; numeric ids follow them */
+    for (uint64_t i = first ? 0 : named; i < n; i++) {
+        const uint8_t *e = base + dir + RSRC_DIR_SIZE + i * RSRC_ENTRY_SIZE;
+        uint32_t name = le32(e);
+        if (first || (!(name & 0x80000000u) && name == id)) {
+            *out = le32(e + 4);
+            return MUM_OK;
+        }
+    }
+    return MUM_ENOTFOUND;
+}
+
+int mum_pe_resource(const uint8_t **out, size_t *out_size, mum_ctx *ctx, const void *data,
+                    size_t size, uint32_t type, uint32_t name, const mum_location *where)
+{
+    if (!out || !out_size || (!data && size))
+        return mum__error(ctx, MUM_EINVAL, NULL, "mum_pe_resource: a NULL argument");
+    *out = NULL;
+    *out_size = 0;
+    pe_layout l;
+    uint64_t need;
+    const uint8_t *p = data;
+    int rc = parse_layout(ctx, p, size, size, where, MUM_EFORMAT, &l, &need);
+    mum__free(l.sections);
+    if (rc != MUM_OK)
+        return rc;
+    /* parse_layout checked that the optional header and the section table
+     * lie in the file */
+    uint64_t opt = l.info.pe_offset + 4 + COFF_SIZE;
+    uint16_t opt_size = le16(p + l.info.pe_offset + 4 + 16);
+    uint64_t nrva_at = l.info.pe32plus ? 108 : 92, dirs_at = nrva_at + 4;
+    uint64_t sect = opt + opt_size;
+    mum_location loc = {0};
+    if (where) {
+        loc.input = where->input;
+        loc.entry = where->entry;
+    }
+    if (opt_size < dirs_at + 8 * (RSRC_DIR_INDEX + 1) ||
+        le32(p + opt + nrva_at) <= RSRC_DIR_INDEX)
+        return mum__error(ctx, MUM_ENOTFOUND, &loc, "no resource directory");
+    uint64_t dir_entry = opt + dirs_at + 8 * RSRC_DIR_INDEX;
+    uint32_t rsrc_rva = le32(p + dir_entry), rsrc_size = le32(p + dir_entry + 4);
+    if (rsrc_rva == 0 || rsrc_size == 0)
+        return mum__error(ctx, MUM_ENOTFOUND, &loc, "no resource directory");
+    rva_map m;
+    if (!map_rva(p, sect, l.info.section_count, rsrc_rva, &m))
+        return pe_error(ctx, MUM_EFORMAT, where, dir_entry,
+                        "the resource directory (RVA 0x%x) is in no section's raw data", rsrc_rva);
+    /* directory offsets count from the resource directory's start, and
+     * stay inside its section's raw data */
+    uint64_t base_off = m.raw_at + (rsrc_rva - m.va);
+    uint64_t limit = m.raw_size - (rsrc_rva - m.va);
+    const uint8_t *base = p + base_off;
+
+    uint32_t at;
+    rc = rsrc_entry(ctx, where, base, base_off, limit, 0, type, false, &at);
+    if (rc == MUM_ENOTFOUND)
+        return mum__error(ctx, rc, &loc, "no resource of type %u", type);
+    if (rc != MUM_OK)
+        return rc;
+    if (!(at & 0x80000000u))
+        return pe_error(ctx, MUM_EFORMAT, where, base_off,
+                        "the resource type %u leads to data, not to a directory of names", type);
+    rc = rsrc_entry(ctx, where, base, base_off, limit, at & 0x7fffffffu, name, false, &at);
+    if (rc == MUM_ENOTFOUND)
+        return mum__error(ctx, rc, &loc, "no resource of type %u and name %u", type, name);
+    if (rc != MUM_OK)
+        return rc;
+    if (!(at & 0x80000000u))
+        return pe_error(ctx, MUM_EFORMAT, where, base_off,
+                        "the resource %u/%u leads to data, not to a directory of languages", type,
+                        name);
+    rc = rsrc_entry(ctx, where, base, base_off, limit, at & 0x7fffffffu, 0, true, &at);
+    if (rc == MUM_ENOTFOUND)
+        return mum__error(ctx, rc, &loc, "the resource %u/%u has no language", type, name);
+    if (rc != MUM_OK)
+        return rc;
+    if ((at & 0x80000000u) || at > limit || limit - at < RSRC_DATA_SIZE)
+        return pe_error(ctx, MUM_EFORMAT, where, base_off + (at & 0x7fffffffu),
+                        "the data entry of the resource %u/%u lies outside its section", type,
+                        name);
+    uint32_t data_rva = le32(base + at), data_size = le32(base + at + 4);
+    rva_map dm;
+    if (!map_rva(p, sect, l.info.section_count, data_rva, &dm) ||
+        data_size > dm.raw_size - (data_rva - dm.va))
+        return pe_error(ctx, MUM_EFORMAT, where, base_off + at,
+                        "the data of the resource %u/%u (RVA 0x%x, %u bytes) is not in the file",
+                        type, name, data_rva, data_size);
+    *out = p + dm.raw_at + (data_rva - dm.va);
+    *out_size = data_size;
+    return MUM_OK;
 }

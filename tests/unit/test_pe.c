@@ -797,3 +797,127 @@ Test(pe_stream, the_real_netcfgx_dll_streamed_from_its_cabinet)
     mum_ctx_free(ctx);
     free(w.buf);
 }
+
+/* ---- resources (mum_pe_resource) ---- */
+
+static uint32_t rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void wr16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+/* A resource directory level (16 bytes) with one numeric entry, at p. */
+static void rsrc_level(uint8_t *p, uint32_t id, uint32_t to, bool dir)
+{
+    memset(p, 0, 24);
+    wr16(p + 14, 1); /* NumberOfIdEntries */
+    wr32(p + 16, id);
+    wr32(p + 20, to | (dir ? 0x80000000u : 0));
+}
+
+/*
+ * A PE32+ image whose second section holds a resource directory
+ * type/name/language -> `blob`, laid out as the PE/COFF specification says
+ * (directories, then the data entry at 0x48, the data at 0x58);
+ * *rsrc_at: where the directory starts in the file.
+ */
+static uint8_t *image_with_resource(uint32_t type, uint32_t name, const char *blob, size_t *size,
+                                    size_t *rsrc_at)
+{
+    uint8_t *p = image(true, 2, 0, size);
+    size_t sect = opt_at() + 240 + 40; /* the second section header */
+    uint32_t va = rd32(p + sect + 12), raw_at = rd32(p + sect + 20);
+    uint8_t *r = p + raw_at;
+    rsrc_level(r, type, 0x18, true);
+    rsrc_level(r + 0x18, name, 0x30, true);
+    rsrc_level(r + 0x30, 0x409, 0x48, false);
+    memset(r + 0x48, 0, 16);
+    wr32(r + 0x48, va + 0x58);
+    wr32(r + 0x4c, (uint32_t)strlen(blob));
+    memcpy(r + 0x58, blob, strlen(blob));
+    size_t dir = opt_at() + 112 + 8 * 2; /* data directory 2, PE32+ */
+    wr32(p + dir, va);
+    wr32(p + dir + 4, (uint32_t)(0x58 + strlen(blob)));
+    *rsrc_at = raw_at;
+    return p;
+}
+
+Test(pe, resource_found_by_type_and_name)
+{
+    size_t size, at;
+    static const char blob[] = "<?xml version=\"1.0\"?><the-base/>";
+    uint8_t *p = image_with_resource(MUM_PE_RT_WCP_BASE_MANIFEST, MUM_PE_RN_WCP_BASE_MANIFEST, blob,
+                                     &size, &at);
+    const uint8_t *got;
+    size_t n;
+    cr_assert_eq(mum_pe_resource(&got, &n, NULL, p, size, 614, 1, NULL), MUM_OK);
+    cr_assert_eq(n, strlen(blob));
+    cr_assert_arr_eq(got, blob, n);
+    cr_assert_eq(got, p + at + 0x58, "borrowed from the image");
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_pe_resource(&got, &n, ctx, p, size, 16, 1, NULL), MUM_ENOTFOUND);
+    cr_assert(strstr(mum_ctx_message(ctx), "type 16"), "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_pe_resource(&got, &n, ctx, p, size, 614, 2, NULL), MUM_ENOTFOUND);
+    cr_assert(strstr(mum_ctx_message(ctx), "name 2"), "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    free(p);
+    /* an image without resources */
+    p = image(false, 2, 0, &size);
+    cr_assert_eq(mum_pe_resource(&got, &n, NULL, p, size, 614, 1, NULL), MUM_ENOTFOUND);
+    free(p);
+}
+
+Test(pe, hostile_resource_directories_are_errors)
+{
+    static const char blob[] = "base";
+    struct {
+        size_t at;     /* from the directory's start */
+        uint32_t value;
+        const char *words;
+    } cases[] = {
+        {20, 0x80000000u | 0x7ffffff0u, "ends past its section"},  /* type -> far away */
+        {14, 0xffff, "entries past its section"},                  /* a huge entry count */
+        {20, 0x18, "leads to data"},                               /* type -> a data entry */
+        {0x30 + 20, 0x7ffffff0u, "outside its section"},           /* language -> far away */
+        {0x48, 0x7ffff000u, "is not in the file"},                 /* data RVA nowhere */
+        {0x4c, 0x7fffffffu, "is not in the file"},                 /* data size too large */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t size, at;
+        uint8_t *p = image_with_resource(614, 1, blob, &size, &at);
+        wr32(p + at + cases[i].at, cases[i].value);
+        mum_ctx *ctx;
+        mum_ctx_new(&ctx);
+        const uint8_t *got;
+        size_t n;
+        int rc = mum_pe_resource(&got, &n, ctx, p, size, 614, 1, NULL);
+        cr_assert_eq(rc, MUM_EFORMAT, "case %zu: %d %s", i, rc, mum_ctx_message(ctx));
+        cr_assert(strstr(mum_ctx_message(ctx), cases[i].words), "case %zu: %s", i,
+                  mum_ctx_message(ctx));
+        cr_assert_null(got);
+        mum_ctx_free(ctx);
+        free(p);
+    }
+}
+
+Test(pe, resource_every_truncation_is_an_error_not_a_crash)
+{
+    size_t size, at;
+    uint8_t *p = image_with_resource(614, 1, "the base manifest", &size, &at);
+    for (size_t n = 0; n < size; n++) {
+        uint8_t *q = malloc(n ? n : 1);
+        memcpy(q, p, n);
+        const uint8_t *got;
+        size_t len;
+        int rc = mum_pe_resource(&got, &len, NULL, q, n, 614, 1, NULL);
+        cr_assert(rc == MUM_EFORMAT || rc == MUM_ENOTFOUND, "cut to %zu of %zu: %d", n, size, rc);
+        free(q);
+    }
+    free(p);
+}
