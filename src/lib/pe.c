@@ -780,29 +780,32 @@ static bool map_rva(const uint8_t *p, uint64_t sect, uint16_t nsect, uint64_t rv
 /*
  * The entry of id `id` in the resource directory at `dir` (an offset from
  * the resource directory's start, inside `limit` bytes of it): its
- * OffsetToData, the subdirectory bit included; `first` takes the first
- * entry whatever its id.  MUM_ENOTFOUND when there is none.
+ * OffsetToData, the subdirectory bit included, and where the entry lies in
+ * the file (*at); `first` takes the first entry whatever its id.  `from`
+ * is where the offset to this directory was read, for messages.
+ * MUM_ENOTFOUND when there is none.
  */
 static int rsrc_entry(mum_ctx *ctx, const mum_location *where, const uint8_t *base,
-                      uint64_t base_off, uint64_t limit, uint64_t dir, uint32_t id, bool first,
-                      uint32_t *out)
+                      uint64_t base_off, uint64_t limit, uint64_t dir, uint64_t from, uint32_t id,
+                      bool first, uint32_t *out, uint64_t *at)
 {
     if (dir > limit || limit - dir < RSRC_DIR_SIZE)
-        return pe_error(ctx, MUM_EFORMAT, where, base_off + dir,
-                        "a resource directory at 0x%llx ends past its section",
-                        (unsigned long long)(base_off + dir));
+        return pe_error(ctx, MUM_EFORMAT, where, from,
+                        "a resource directory at +0x%llx ends past its section (%llu bytes)",
+                        (unsigned long long)dir, (unsigned long long)limit);
     uint32_t named = le16(base + dir + 12), ids = le16(base + dir + 14);
     uint64_t n = (uint64_t)named + ids;
     if ((limit - dir - RSRC_DIR_SIZE) / RSRC_ENTRY_SIZE < n)
         return pe_error(ctx, MUM_EFORMAT, where, base_off + dir,
-                        "a resource directory at 0x%llx has %llu entries past its section",
-                        (unsigned long long)(base_off + dir), (unsigned long long)n);
+                        "a resource directory has %llu entries past its section",
+                        (unsigned long long)n);
     /* named entries come first; numeric ids follow them */
     for (uint64_t i = first ? 0 : named; i < n; i++) {
         const uint8_t *e = base + dir + RSRC_DIR_SIZE + i * RSRC_ENTRY_SIZE;
         uint32_t name = le32(e);
         if (first || (!(name & 0x80000000u) && name == id)) {
             *out = le32(e + 4);
+            *at = base_off + dir + RSRC_DIR_SIZE + i * RSRC_ENTRY_SIZE;
             return MUM_OK;
         }
     }
@@ -852,30 +855,33 @@ int mum_pe_resource(const uint8_t **out, size_t *out_size, mum_ctx *ctx, const v
     const uint8_t *base = p + base_off;
 
     uint32_t at;
-    rc = rsrc_entry(ctx, where, base, base_off, limit, 0, type, false, &at);
+    uint64_t entry;
+    rc = rsrc_entry(ctx, where, base, base_off, limit, 0, dir_entry, type, false, &at, &entry);
     if (rc == MUM_ENOTFOUND)
         return mum__error(ctx, rc, &loc, "no resource of type %u", type);
     if (rc != MUM_OK)
         return rc;
     if (!(at & 0x80000000u))
-        return pe_error(ctx, MUM_EFORMAT, where, base_off,
+        return pe_error(ctx, MUM_EFORMAT, where, entry,
                         "the resource type %u leads to data, not to a directory of names", type);
-    rc = rsrc_entry(ctx, where, base, base_off, limit, at & 0x7fffffffu, name, false, &at);
+    rc = rsrc_entry(ctx, where, base, base_off, limit, at & 0x7fffffffu, entry, name, false, &at,
+                    &entry);
     if (rc == MUM_ENOTFOUND)
         return mum__error(ctx, rc, &loc, "no resource of type %u and name %u", type, name);
     if (rc != MUM_OK)
         return rc;
     if (!(at & 0x80000000u))
-        return pe_error(ctx, MUM_EFORMAT, where, base_off,
+        return pe_error(ctx, MUM_EFORMAT, where, entry,
                         "the resource %u/%u leads to data, not to a directory of languages", type,
                         name);
-    rc = rsrc_entry(ctx, where, base, base_off, limit, at & 0x7fffffffu, 0, true, &at);
+    rc = rsrc_entry(ctx, where, base, base_off, limit, at & 0x7fffffffu, entry, 0, true, &at,
+                    &entry);
     if (rc == MUM_ENOTFOUND)
         return mum__error(ctx, rc, &loc, "the resource %u/%u has no language", type, name);
     if (rc != MUM_OK)
         return rc;
     if ((at & 0x80000000u) || at > limit || limit - at < RSRC_DATA_SIZE)
-        return pe_error(ctx, MUM_EFORMAT, where, base_off + (at & 0x7fffffffu),
+        return pe_error(ctx, MUM_EFORMAT, where, entry,
                         "the data entry of the resource %u/%u lies outside its section", type,
                         name);
     uint32_t data_rva = le32(base + at), data_size = le32(base + at + 4);
