@@ -16,13 +16,13 @@ _mumtool_options()
     verify) echo '--trust --no-default-trust --policy --expect --expect-dates --output -o --at --no-matrix --fail-on --json' ;;
     graph) echo '--no-files --json' ;;
     verify) echo '--trust --no-default-trust --policy --output -o --at --no-matrix --fail-on --json
-                  --base-manifest' ;;
-    graph) echo '--no-files --json --base-manifest' ;;
+                  --base-manifest --wcp' ;;
+    graph) echo '--no-files --json --base-manifest --wcp' ;;
     name) echo '--json --no-version --package' ;;
     rules) echo '--json' ;;
     cat) echo '--json --trust --no-default-trust --at --output -o --v1 --v2 --time --list-id --attr
                --no-file-names --list --key --cert --chain --sha1 --description --url --force' ;;
-    show) echo '--json --no-name-check --base-manifest' ;;
+    show) echo '--json --no-name-check --base-manifest --wcp' ;;
     ls) echo '--hash --json --no-descend' ;;
     info) echo '--json --trust --no-default-trust' ;;
     extract) echo '--directory -C --max-output --max-ratio --force --keep-going -k --no-descend' ;;
@@ -30,6 +30,7 @@ _mumtool_options()
     diff) echo '--old --new --output -o --fail-on --cross --list-kinds --json' ;;
     expect) echo '--json' ;;
     diff) echo '--old --new --output -o --fail-on --cross --list-kinds --json --base-manifest' ;;
+    diff) echo '--old --new --output -o --fail-on --cross --list-kinds --json --base-manifest --wcp' ;;
     delta) echo '--json --output -o --force' ;;
     esac
 }
@@ -108,6 +109,7 @@ _mumtool()
         return 0 ;;
     --trust | --policy | --expect | --output | -o | --key | --cert | --chain | --list | --old | --new)
     --trust | --policy | --output | -o | --key | --cert | --chain | --list | --old | --new | --base-manifest)
+    --trust | --policy | --output | -o | --key | --cert | --chain | --list | --old | --new | --base-manifest | --wcp)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0 ;;

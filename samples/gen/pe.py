@@ -97,14 +97,14 @@ def version_resource(file_version, original_name, description, file_type):
     return _ver_node("VS_VERSION_INFO", fixed, len(fixed), 0, _pad4(sfi) + _pad4(vfi))
 
 
-def _resource_section(blob, rva):
-    """.rsrc with the tree RT_VERSION(16) / 1 / 0x0409 -> blob."""
+def _resource_section(blob, rva, rtype=16, rname=1):
+    """.rsrc with the tree rtype (RT_VERSION, 16) / rname / 0x0409 -> blob."""
     def directory(entry_id, target, is_dir):
         return struct.pack("<IIHHHH", 0, 0, 0, 0, 0, 1) + struct.pack(
             "<II", entry_id, target | (0x80000000 if is_dir else 0))
 
-    d_root = directory(16, 0x18, True)   # -> name directory at 0x18
-    d_name = directory(1, 0x30, True)    # -> language directory at 0x30
+    d_root = directory(rtype, 0x18, True)   # -> name directory at 0x18
+    d_name = directory(rname, 0x30, True)   # -> language directory at 0x30
     d_lang = directory(0x0409, 0x48, False)  # -> data entry at 0x48
     data_off = 0x58
     entry = struct.pack("<IIII", rva + data_off, len(blob), 0, 0)
@@ -131,6 +131,12 @@ def make_pe(arch, name, file_version, description, salt=b"", size=None):
 
     `salt` changes the code bytes (not the version): a rebuilt file.
     `size`: the image's exact size in bytes (None: as small as it gets)."""
+def make_pe(arch, name, file_version, description, salt=b"", resource=None):
+    """A PE image for `arch` named `name` (.sys -> driver, .dll -> DLL).
+
+    `salt` changes the code bytes (not the version): a rebuilt file.
+    `resource` (type, name, bytes) replaces the version resource (as
+    wcp.dll's base manifest is type 614, name 1)."""
     machine = MACHINES[arch]
     plus = arch != "x86"
     lower = name.lower()
@@ -147,7 +153,10 @@ def make_pe(arch, name, file_version, description, salt=b"", size=None):
     opt_size = 240 if plus else 224
     headers_size = _align(0x80 + 4 + 20 + opt_size + 2 * 40, FILE_ALIGN)
     text_rva, rsrc_rva = SECT_ALIGN, 2 * SECT_ALIGN
-    rsrc = _resource_section(version_resource(file_version, name, description, file_type), rsrc_rva)
+    if resource:
+        rsrc = _resource_section(resource[2], rsrc_rva, resource[0], resource[1])
+    else:
+        rsrc = _resource_section(version_resource(file_version, name, description, file_type), rsrc_rva)
     rsrc_raw = rsrc + b"\0" * (_align(len(rsrc), FILE_ALIGN) - len(rsrc))
     overlay = b""
     if size is not None:

@@ -44,6 +44,7 @@ static const char diff_help[] =
     "      --cross           compare ignoring architecture even for the same platform\n"
     "      --base-manifest FILE  read delta-compressed (DCM) manifests with Windows'\n"
     "                        base manifest FILE (default: $MUM_BASE_MANIFEST)\n"
+    "      --wcp DLL         the same, with the base manifest inside wcp.dll\n"
     "      --list-kinds      list the change kinds and flags, and exit\n"
     "  -q, --quiet           (text) the summary only\n"
     "  -v, --verbose         a line of totals on standard error\n"
@@ -54,7 +55,7 @@ static const char diff_help[] =
     "2 usage error, 3 an input could not be read.\n";
 
 enum { OPT_OLD = 256, OPT_NEW, OPT_FORMAT, OPT_FAIL_ON, OPT_CROSS, OPT_LIST_KINDS, OPT_JSON,
-       OPT_BASE_MANIFEST };
+       OPT_BASE_MANIFEST, OPT_WCP };
 typedef enum { OUT_TEXT, OUT_JSON, OUT_HTML } diff_format;
 
 typedef struct args {
@@ -792,13 +793,14 @@ int cmd_diff(int argc, char **argv)
         {"cross", no_argument, NULL, OPT_CROSS},
         {"list-kinds", no_argument, NULL, OPT_LIST_KINDS},
         {"base-manifest", required_argument, NULL, OPT_BASE_MANIFEST},
+        {"wcp", required_argument, NULL, OPT_WCP},
         CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     args olds = {0}, news = {0};
     diff_format format = OUT_TEXT;
-    const char *output = NULL, *base_path = NULL;
+    const char *output = NULL, *base_path = NULL, *wcp = NULL;
     unsigned char *base = NULL;
     size_t base_size = 0;
     unsigned long fail_kinds = 0;
@@ -856,6 +858,7 @@ int cmd_diff(int argc, char **argv)
             break;
         case OPT_CROSS: dopts.force_cross = true; break;
         case OPT_BASE_MANIFEST: base_path = optarg; break;
+        case OPT_WCP: wcp = optarg; break;
         case OPT_LIST_KINDS: rc = list_kinds(); goto done;
         case 'h': rc = cli_help(diff_help); goto done;
         default:
@@ -901,7 +904,7 @@ int cmd_diff(int argc, char **argv)
         goto done;
     }
 
-    if ((rc = cli_base_manifest_load(base_path, &base, &base_size)) != EXIT_CLEAN)
+    if ((rc = cli_base_manifest_load("diff", base_path, wcp, &base, &base_size)) != EXIT_CLEAN)
         goto done;
     mum_ctx *ctx = NULL;
     mum_graph *og = NULL, *ng = NULL;

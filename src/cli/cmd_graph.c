@@ -28,13 +28,14 @@ static const char graph_help[] =
     "      --no-files        leave the payload files out\n"
     "      --base-manifest FILE  read delta-compressed (DCM) manifests with Windows'\n"
     "                        base manifest FILE (default: $MUM_BASE_MANIFEST)\n"
+    "      --wcp DLL         the same, with the base manifest inside wcp.dll\n"
     "  -h, --help            show this help and exit\n"
     CLI_COMMON_HELP
     "\n"
     "Exit status: 0 shown, 2 usage error, 3 an input could not be read.  The checks\n"
     "are mumtool verify's; problems met while reading are only counted here.\n";
 
-enum { OPT_FORMAT = 256, OPT_NO_FILES, OPT_JSON, OPT_BASE_MANIFEST };
+enum { OPT_FORMAT = 256, OPT_NO_FILES, OPT_JSON, OPT_BASE_MANIFEST, OPT_WCP };
 typedef enum { G_TEXT, G_DOT, G_JSON } graph_format;
 
 static const char *node_label(const mum_node *n, char *buf, size_t size)
@@ -316,13 +317,14 @@ int cmd_graph(int argc, char **argv)
         {"json", no_argument, NULL, OPT_JSON},
         {"no-files", no_argument, NULL, OPT_NO_FILES},
         {"base-manifest", required_argument, NULL, OPT_BASE_MANIFEST},
+        {"wcp", required_argument, NULL, OPT_WCP},
         CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     graph_format format = G_TEXT;
     bool files = true;
-    const char *base_path = NULL;
+    const char *base_path = NULL, *wcp = NULL;
     int c;
     optind = 0;
     opterr = 0;
@@ -347,6 +349,7 @@ int cmd_graph(int argc, char **argv)
             break;
         case OPT_NO_FILES: files = false; break;
         case OPT_BASE_MANIFEST: base_path = optarg; break;
+        case OPT_WCP: wcp = optarg; break;
         case 'h': return cli_help(graph_help);
         default:
             return cli_usage_error("graph", "graph: %s '%s'",
@@ -365,7 +368,7 @@ int cmd_graph(int argc, char **argv)
     go.progress = cli_progress_graph_cb;
     go.progress_ud = &progress;
     unsigned char *base = NULL; /* borrowed by the graph while it builds */
-    if ((rc = cli_base_manifest_load(base_path, &base, &go.base_manifest_size)) != EXIT_CLEAN)
+    if ((rc = cli_base_manifest_load("graph", base_path, wcp, &base, &go.base_manifest_size)) != EXIT_CLEAN)
         return rc;
     go.base_manifest = base;
     if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK) {

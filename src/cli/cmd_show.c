@@ -14,8 +14,8 @@
 #include <string.h>
 
 static const char show_help[] =
-    "Usage: mumtool show [--format text|json] [--no-name-check] [--base-manifest FILE]\n"
-    "                    FILE...\n"
+    "Usage: mumtool show [--format text|json] [--no-name-check]\n"
+    "                    [--base-manifest FILE | --wcp DLL] FILE...\n"
     "\n"
     "Read package manifests (.mum) and component or deployment manifests (.manifest)\n"
     "and show what they hold: the identity; for a package its parents, installer and\n"
@@ -28,7 +28,7 @@ static const char show_help[] =
     "\n"
     "A FILE of '-' reads standard input (it has no name to check).  A manifest\n"
     "delta-compressed the way Windows 10 and 11 keep them (DCM) is read when\n"
-    "Windows' base manifest is given (--base-manifest, or MUM_BASE_MANIFEST);\n"
+    "Windows' base manifest is given (--base-manifest, --wcp, or MUM_BASE_MANIFEST);\n"
     "lines and columns are then those of the XML it expands to.\n"
     "\n"
     "Options:\n"
@@ -37,6 +37,7 @@ static const char show_help[] =
     "      --no-name-check   do not check file names against identities (renamed copies)\n"
     "      --base-manifest FILE  read DCM manifests with Windows' base manifest FILE\n"
     "                        (default: $MUM_BASE_MANIFEST)\n"
+    "      --wcp DLL         the same, with the base manifest inside wcp.dll\n"
     "  -h, --help            show this help and exit\n"
     CLI_COMMON_HELP
     "\n"
@@ -536,12 +537,13 @@ int cmd_show(int argc, char **argv)
         {"format", required_argument, NULL, 'F'},
         {"no-name-check", no_argument, NULL, 'n'},
         {"base-manifest", required_argument, NULL, 'B'},
+        {"wcp", required_argument, NULL, 'W'},
         CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     show_opts o = {FORMAT_TEXT, 0, NULL, 0};
-    const char *base_path = NULL;
+    const char *base_path = NULL, *wcp = NULL;
     int c;
     optind = 0;
     opterr = 0;
@@ -560,6 +562,7 @@ int cmd_show(int argc, char **argv)
             break;
         case 'n': o.flags |= MUM_MANIFEST_NO_NAME_CHECK; break;
         case 'B': base_path = optarg; break;
+        case 'W': wcp = optarg; break;
         case 'h': return cli_help(show_help);
         default:
             return cli_usage_error("show", "show: %s '%s'", optopt ? "option needs a value:" : "unknown option",
@@ -569,8 +572,9 @@ int cmd_show(int argc, char **argv)
     if (optind >= argc)
         return cli_usage_error("show", "show: name at least one FILE");
     unsigned char *base = NULL;
-    if (cli_base_manifest_load(base_path, &base, &o.base_size) != EXIT_CLEAN)
-        return EXIT_FAIL;
+    int lrc = cli_base_manifest_load("show", base_path, wcp, &base, &o.base_size);
+    if (lrc != EXIT_CLEAN)
+        return lrc;
     o.base = base;
 
     json_writer w;

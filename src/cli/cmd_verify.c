@@ -52,6 +52,7 @@ static const char verify_help[] =
     "      --no-matrix       (text) leave the matrix tables out\n"
     "      --base-manifest FILE  read delta-compressed (DCM) manifests with Windows'\n"
     "                        base manifest FILE (default: $MUM_BASE_MANIFEST)\n"
+    "      --wcp DLL         the same, with the base manifest inside wcp.dll\n"
     "  -q, --quiet           (text) findings at error only, no tables\n"
     "  -v, --verbose         (text) every note (by default three per rule are shown)\n"
     "  -h, --help            show this help and exit\n"
@@ -64,6 +65,7 @@ static const char verify_help[] =
 enum { OPT_TRUST = 256, OPT_NO_DEFAULT_TRUST, OPT_POLICY, OPT_FORMAT, OPT_AT, OPT_NO_MATRIX, OPT_JSON,
        OPT_FAIL_ON, OPT_EXPECT, OPT_EXPECT_DATES };
        OPT_FAIL_ON, OPT_BASE_MANIFEST };
+       OPT_FAIL_ON, OPT_BASE_MANIFEST, OPT_WCP };
 
 #ifndef __SANITIZE_ADDRESS__
 /* What cmd_verify leaves for the end of the process (see there). */
@@ -86,6 +88,7 @@ int cmd_verify(int argc, char **argv)
         {"expect", required_argument, NULL, OPT_EXPECT},
         {"expect-dates", no_argument, NULL, OPT_EXPECT_DATES},
         {"base-manifest", required_argument, NULL, OPT_BASE_MANIFEST},
+        {"wcp", required_argument, NULL, OPT_WCP},
         CLI_COMMON_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -94,7 +97,7 @@ int cmd_verify(int argc, char **argv)
     size_t ntrust = 0, nexpects = 0;
     bool expect_dates = false;
     bool builtin = true;
-    const char *policy_path = NULL, *output = NULL, *at = NULL, *base_path = NULL;
+    const char *policy_path = NULL, *output = NULL, *at = NULL, *base_path = NULL, *wcp = NULL;
     report_format format = REPORT_TEXT;
     report_options ro = {0};
     mum_fail_on fail_on = MUM_FAIL_ON_UNSET;
@@ -150,6 +153,7 @@ int cmd_verify(int argc, char **argv)
         case OPT_AT: at = optarg; break;
         case OPT_NO_MATRIX: ro.no_matrix = true; break;
         case OPT_BASE_MANIFEST: base_path = optarg; break;
+        case OPT_WCP: wcp = optarg; break;
         case OPT_FAIL_ON:
             if (mum_fail_on_parse(&fail_on, optarg) != MUM_OK) {
                 free(trust);
@@ -214,7 +218,7 @@ int cmd_verify(int argc, char **argv)
     ro.fail_on = fail_on; /* the policy's, if any, comes once it is read */
     if ((rc = cli_trust_load(trust, ntrust, builtin, &anchors)) != EXIT_CLEAN)
         goto incomplete;
-    if ((rc = cli_base_manifest_load(base_path, &base, &go.base_manifest_size)) != EXIT_CLEAN)
+    if ((rc = cli_base_manifest_load("verify", base_path, wcp, &base, &go.base_manifest_size)) != EXIT_CLEAN)
         goto incomplete;
     go.base_manifest = base;
     rc = EXIT_FAIL;

@@ -62,10 +62,49 @@ int cli_read_file(const char *path, const char *what, size_t max, unsigned char 
     return EXIT_CLEAN;
 }
 
-int cli_base_manifest_load(const char *path, unsigned char **data, size_t *size)
+/* The base manifest inside wcp.dll (a copy, free()). */
+static int base_from_wcp(const char *wcp, unsigned char **data, size_t *size)
+{
+    unsigned char *dll = NULL;
+    size_t dll_size = 0;
+    int rc = cli_read_file(wcp, "wcp.dll", CLI_MAX_WCP, &dll, &dll_size);
+    if (rc != EXIT_CLEAN)
+        return rc;
+    mum_ctx *ctx = NULL;
+    if (mum_ctx_new(&ctx) != MUM_OK) {
+        free(dll);
+        return cli_fail("out of memory");
+    }
+    mum_location loc = {.input = wcp};
+    const uint8_t *res = NULL;
+    size_t n = 0;
+    if (mum_pe_resource(&res, &n, ctx, dll, dll_size, MUM_PE_RT_WCP_BASE_MANIFEST,
+                        MUM_PE_RN_WCP_BASE_MANIFEST, &loc) != MUM_OK) {
+        rc = cli_fail("%s (the base manifest: wcp.dll's resource %u/%u)", mum_ctx_message(ctx),
+                      MUM_PE_RT_WCP_BASE_MANIFEST, MUM_PE_RN_WCP_BASE_MANIFEST);
+    } else if (n == 0 || n > CLI_MAX_BASE_MANIFEST) {
+        rc = cli_fail("%s (wcp.dll): the base manifest resource holds %zu bytes", wcp, n);
+    } else if (!(*data = malloc(n))) {
+        rc = cli_fail("out of memory");
+    } else {
+        memcpy(*data, res, n);
+        *size = n;
+    }
+    mum_ctx_free(ctx);
+    free(dll);
+    return rc;
+}
+
+int cli_base_manifest_load(const char *cmd, const char *path, const char *wcp,
+                           unsigned char **data, size_t *size)
 {
     *data = NULL;
     *size = 0;
+    if (path && wcp)
+        return cli_usage_error(cmd, "%s: give the base manifest with --base-manifest or --wcp, "
+                                    "not both", cmd);
+    if (wcp)
+        return base_from_wcp(wcp, data, size);
     if (!path) {
         path = getenv("MUM_BASE_MANIFEST");
         if (!path || !*path)
@@ -94,7 +133,7 @@ void cli_base_manifest_hint(size_t unread)
         return;
     fprintf(stderr,
             "%s: note: %zu manifest%s delta-compressed (DCM) and not read: give Windows' base "
-            "manifest with --base-manifest FILE or MUM_BASE_MANIFEST to read %s\n",
+            "manifest with --base-manifest FILE, --wcp wcp.dll or MUM_BASE_MANIFEST to read %s\n",
             cli_progname, unread, unread == 1 ? " is" : "s are", unread == 1 ? "it" : "them");
 }
 

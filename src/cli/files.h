@@ -23,10 +23,16 @@ int cli_read_file(const char *path, const char *what, size_t max, unsigned char 
 
 /*
  * The base manifest of DCM manifests: the file `path` names
- * (--base-manifest), else the one $MUM_BASE_MANIFEST names; *data is NULL
- * when neither is given.  EXIT_CLEAN, or EXIT_FAIL after saying why.
+ * (--base-manifest), else the resource Windows keeps it in inside the
+ * wcp.dll `wcp` names (--wcp), else the file $MUM_BASE_MANIFEST names;
+ * *data is NULL when none is given.  EXIT_CLEAN; EXIT_USAGE (both options,
+ * naming cmd), or EXIT_FAIL after saying why.
  */
-int cli_base_manifest_load(const char *path, unsigned char **data, size_t *size);
+int cli_base_manifest_load(const char *cmd, const char *path, const char *wcp,
+                           unsigned char **data, size_t *size);
+
+/* The largest wcp.dll read (Windows 11's is about 3 MB). */
+#define CLI_MAX_WCP ((size_t)256 << 20)
 
 /* The DCM manifests of g left unread (nodes whose parse_status is MUM_EDELTA). */
 size_t cli_graph_unread_dcm(const mum_graph *g);

@@ -15,13 +15,17 @@ $MUM_REALDATA/pa30 (made by Windows' msdelta.dll; README.md there):
     its .manifest.xml exactly; show --base-manifest prints a DCM manifest
     as it prints that XML; verify, graph and diff of a folder of them read
     them with --base-manifest (no graph.delta-manifest) and without it end
-    with one note naming the option.
+    with one note naming the option;
+  - --wcp: the same from a wcp.dll built here (samples/gen/pe.py) holding
+    base_manifest.bin as its resource 614/1; a DLL without it, or with a
+    damaged resource directory, is exit 3 naming it.
 """
 import glob
 import json
 import os
 import re
 import shutil
+import struct
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
@@ -288,6 +292,40 @@ try:
     t.ok(rc == 0 and not notes(err) and rc2 == 0 and len(notes(err2)) == 1 and "8 manifests" in err2,
          "diff of the folder with itself: no note with --base-manifest, one (for both sides) without",
          "%d %s\n%d %s" % (rc, err, rc2, err2))
+
+    # --wcp: the base manifest inside a wcp.dll (generated here: the resource
+    # type 614, name 1 public tools load it from)
+    sys.path.insert(0, os.path.join(srcdir(), "samples", "gen"))
+    import pe as pegen
+    base_bytes = open(BASE, "rb").read()
+    wcp = os.path.join(work, "wcp.dll")
+    open(wcp, "wb").write(pegen.make_pe("amd64", "wcp.dll", "10.0.26100.1", "wcp",
+                                        resource=(614, 1, base_bytes)))
+    rc1, out1, err1 = mumtool("show", "--base-manifest", BASE, *DCMS)
+    rc2, out2, err2 = mumtool("show", "--wcp", wcp, *DCMS)
+    t.ok(rc1 == rc2 == 0 and out1 == out2 and out2.count("component manifest") == 4,
+         "show --wcp wcp.dll (a generated PE whose resource 614/1 is the base): as --base-manifest",
+         "%d %d %s %s" % (rc1, rc2, err1, err2))
+    rc, rep, err = mumtool_json("verify", "--format", "json", "--wcp", wcp, folder)
+    rules = [f["rule"] for f in rep["findings"]] if rep else []
+    t.ok(rep is not None and "graph.delta-manifest" not in rules and not notes(err),
+         "verify --wcp of the folder: the DCM manifests are read", "exit %d %s" % (rc, err))
+    other = os.path.join(work, "other.dll")
+    open(other, "wb").write(pegen.make_pe("amd64", "other.dll", "1.0.0.0", "no base"))
+    rc, out, err = mumtool("show", "--wcp", other, DCMS[0])
+    t.ok(rc == 3 and other in err and "614" in err and not out,
+         "show --wcp of a DLL without the resource: exit 3, naming the DLL and the resource", err)
+    bad = bytearray(open(wcp, "rb").read())
+    at = bytes(bad).find(struct.pack("<II", 614, 0x80000018))  # the root entry: type 614 -> names
+    t.ok(at > 0, "the generated wcp.dll holds the resource type 614 entry")
+    struct.pack_into("<I", bad, at + 4, 0x80000000 | 0x7ffffff0)
+    damaged = os.path.join(work, "damaged.dll")
+    open(damaged, "wb").write(bytes(bad))
+    rc, out, err = mumtool("show", "--wcp", damaged, DCMS[0])
+    t.ok(rc == 3 and damaged in err and OFFSET.search(err) and not out,
+         "show --wcp of a DLL whose resource directory points outside it: exit 3, named, an offset", err)
+    rc, out, err = mumtool("show", "--wcp", wcp, "--base-manifest", BASE, DCMS[0])
+    t.ok(rc == 2 and "not both" in err, "--wcp and --base-manifest together: a usage error", err)
 finally:
     if env_base is not None:
         os.environ["MUM_BASE_MANIFEST"] = env_base

@@ -98,7 +98,7 @@ delta-compressed manifest:
 
   $ printf 'DCM\001PA30\000\000\000\000' > delta.manifest && mumtool show delta.manifest 2>&1
   mumtool: delta.manifest: at offset 0: a delta-compressed manifest (signature "DCM\x01"), not XML: it is read with Windows' base manifest, and none was given
-  mumtool: note: 1 manifest is delta-compressed (DCM) and not read: give Windows' base manifest with --base-manifest FILE or MUM_BASE_MANIFEST to read it
+  mumtool: note: 1 manifest is delta-compressed (DCM) and not read: give Windows' base manifest with --base-manifest FILE, --wcp wcp.dll or MUM_BASE_MANIFEST to read it
   [3]
 
 The 129th nested element (column 52 + 127 * 11):
