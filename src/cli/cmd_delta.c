@@ -96,16 +96,14 @@ static int64_t unknown_flags(int64_t flags)
     return flags;
 }
 
-/* The ALG_ID of the target's hash in words; NULL when unknown. */
+/* The ALG_ID of the target's hash by name ("md5", "sha1", "sha256", ...,
+ * as the library names digests); NULL when unknown. */
 static const char *hash_name(uint32_t alg)
 {
-    switch (alg) {
-    case 0: return "none";
-    case 0x8003: return "MD5";
-    case 0x8004: return "SHA-1";
-    case 0x800c: return "SHA-256";
-    default: return NULL;
-    }
+    if (alg == 0)
+        return "none";
+    mum_hash_alg a = mum_delta_hash_alg(alg);
+    return a == MUM_HASH_NONE ? NULL : mum_hash_name(a);
 }
 
 /* A FILETIME (100 ns since 1601) as seconds since 1970. */

@@ -16,6 +16,9 @@ $MUM_REALDATA/pa30 (made by Windows' msdelta.dll; README.md there):
     as it prints that XML; verify, graph and diff of a folder of them read
     them with --base-manifest (no graph.delta-manifest) and without it end
     with one note naming the option;
+  - a delta with a target hash (made here by tests/tools/pa30write.py, the
+    independent writer, when the tree has it): info shows the MD5, apply
+    checks it and a source that gives another target is exit 1, no OUT;
   - --wcp: the same from a wcp.dll built here (samples/gen/pe.py) holding
     base_manifest.bin as its resource 614/1; a DLL without it, or with a
     damaged resource directory, is exit 3 naming it.
@@ -26,6 +29,7 @@ import os
 import re
 import shutil
 import struct
+import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
@@ -194,7 +198,6 @@ try:
     t.ok(rc == 0 and open(os.path.join(work, "stdin.out"), "rb").read() ==
          open(os.path.join(P, "sources_where.exe"), "rb").read(),
          "delta apply with the delta on standard input ('-')", err)
-    import subprocess
     r = subprocess.run([os.environ["MUMTOOL"], "delta", "apply", CMD, where, "-o", "-"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     t.ok(r.returncode == 0 and r.stdout == open(os.path.join(P, "sources_where.exe"), "rb").read(),
@@ -205,6 +208,39 @@ try:
     t.ok(rc == 2 and rc2 == 2 and "-o" in err2 and rc3 == 2,
          "delta: '-' twice, no -o, an unknown subcommand: usage errors (exit 2)",
          "%d %s / %d %s / %d %s" % (rc, err, rc2, err2, rc3, err3))
+
+    # ---- a delta that carries its target's hash ------------------------------------
+    writer = os.path.join(srcdir(), "tests", "tools", "pa30write.py")
+    if not os.path.exists(writer):
+        t.skip("delta info and apply of a delta with a target hash", "no tests/tools/pa30write.py")
+    else:
+        import hashlib
+        src = b"".join(b"line %05d of the source\n" % i for i in range(3000))
+        tgt = src.replace(b"line 01", b"LINE 01")
+        sp, tp, hp = (os.path.join(work, n) for n in ("h-source", "h-target", "h.pa30"))
+        open(sp, "wb").write(src)
+        open(tp, "wb").write(tgt)
+        r = subprocess.run([sys.executable, writer, "encode", sp, tp, hp, "--hash", "md5"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        rc, doc, err = mumtool_json("delta", "info", "--json", hp)
+        h = (doc[0] if doc else {}).get("hash") or {}
+        t.ok(r.returncode == 0 and rc == 0 and h.get("algId") == 0x8003 and
+             h.get("algorithm") == "md5" and h.get("value") == hashlib.md5(tgt).hexdigest() and
+             not valid(doc),
+             "delta info of a delta with an MD5: the algorithm and the value",
+             "%s %s %s" % (r.stderr, doc, err))
+        d = os.path.join(work, "hash")
+        os.mkdir(d)
+        out = os.path.join(d, "target")
+        rc, _, err = mumtool("delta", "apply", sp, hp, "-o", out)
+        t.ok(rc == 0 and open(out, "rb").read() == tgt, "delta apply of it: the target", err)
+        other = os.path.join(work, "h-other")
+        open(other, "wb").write(src.replace(b"of the", b"OF THE"))
+        out2 = os.path.join(d, "target2")
+        rc, _, err = mumtool("delta", "apply", other, hp, "-o", out2)
+        t.ok(rc == 1 and "md5" in err and hashlib.md5(tgt).hexdigest() in err and
+             not os.path.exists(out2) and not leftovers(d),
+             "delta apply to another source: the target's hash differs, exit 1, no OUT", err)
 
     # ---- DCM manifests: decoded, their identity gives back their keyform ---------------
     for dcm in DCMS:
