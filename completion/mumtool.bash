@@ -13,10 +13,8 @@ _mumtool_common='--format --quiet -q --verbose -v --color --progress --no-progre
 _mumtool_options()
 {
     case $1 in
-    verify) echo '--trust --no-default-trust --policy --expect --expect-dates --output -o --at --no-matrix --fail-on --json' ;;
-    graph) echo '--no-files --json' ;;
-    verify) echo '--trust --no-default-trust --policy --output -o --at --no-matrix --fail-on --json
-                  --base-manifest --wcp' ;;
+    verify) echo '--trust --no-default-trust --policy --expect --expect-dates --output -o --at --no-matrix
+                  --fail-on --json --base-manifest --wcp' ;;
     graph) echo '--no-files --json --base-manifest --wcp' ;;
     name) echo '--json --no-version --package' ;;
     rules) echo '--json' ;;
@@ -27,10 +25,8 @@ _mumtool_options()
     info) echo '--json --trust --no-default-trust' ;;
     extract) echo '--directory -C --max-output --max-ratio --force --keep-going -k --no-descend' ;;
     trust) echo '--json --trust --no-default-trust' ;;
-    diff) echo '--old --new --output -o --fail-on --cross --list-kinds --json' ;;
-    expect) echo '--json' ;;
-    diff) echo '--old --new --output -o --fail-on --cross --list-kinds --json --base-manifest' ;;
     diff) echo '--old --new --output -o --fail-on --cross --list-kinds --json --base-manifest --wcp' ;;
+    expect) echo '--json' ;;
     delta) echo '--json --output -o --force' ;;
     esac
 }
@@ -68,8 +64,8 @@ _mumtool()
         [[ $w == -* || $w == '=' ]] && continue
         if [[ -z $cmd ]]; then
             cmd=$w
-        elif [[ -z $sub && ($cmd == cat || $cmd == name || $cmd == trust || $cmd == expect) ]]; then
-        elif [[ -z $sub && ($cmd == cat || $cmd == name || $cmd == trust || $cmd == delta) ]]; then
+        elif [[ -z $sub && ($cmd == cat || $cmd == name || $cmd == trust || $cmd == expect ||
+                            $cmd == delta) ]]; then
             sub=$w
             break
         fi
@@ -79,8 +75,8 @@ _mumtool()
         if [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W '--help -h --version -V' -- "$cur"))
         else
-            COMPREPLY=($(compgen -W 'verify graph name rules cat show ls info extract trust diff expect' -- "$cur"))
-            COMPREPLY=($(compgen -W 'verify graph name rules cat show ls info extract trust diff delta' -- "$cur"))
+            COMPREPLY=($(compgen -W 'verify graph name rules cat show ls info extract trust diff expect
+                                     delta' -- "$cur"))
         fi
         return 0
     fi
@@ -107,9 +103,8 @@ _mumtool()
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -d -- "$cur"))
         return 0 ;;
-    --trust | --policy | --expect | --output | -o | --key | --cert | --chain | --list | --old | --new)
-    --trust | --policy | --output | -o | --key | --cert | --chain | --list | --old | --new | --base-manifest)
-    --trust | --policy | --output | -o | --key | --cert | --chain | --list | --old | --new | --base-manifest | --wcp)
+    --trust | --policy | --expect | --output | -o | --key | --cert | --chain | --list | --old | --new | \
+    --base-manifest | --wcp)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0 ;;
@@ -118,8 +113,7 @@ _mumtool()
         return 0 ;;
     esac
 
-    # the subcommands of cat, name, trust and expect
-    # the subcommands of cat, name, trust and delta
+    # the subcommands of cat, name, trust, expect and delta
     if [[ -z $sub && $cur != -* ]]; then
         case $cmd in
         name) COMPREPLY=($(compgen -W 'parse key check' -- "$cur")); return 0 ;;

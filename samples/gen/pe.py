@@ -126,15 +126,11 @@ def _checksum(data, checksum_offset):
     return (total + n) & 0xFFFFFFFF
 
 
-def make_pe(arch, name, file_version, description, salt=b"", size=None):
+def make_pe(arch, name, file_version, description, salt=b"", size=None, resource=None):
     """A PE image for `arch` named `name` (.sys -> driver, .dll -> DLL).
 
     `salt` changes the code bytes (not the version): a rebuilt file.
-    `size`: the image's exact size in bytes (None: as small as it gets)."""
-def make_pe(arch, name, file_version, description, salt=b"", resource=None):
-    """A PE image for `arch` named `name` (.sys -> driver, .dll -> DLL).
-
-    `salt` changes the code bytes (not the version): a rebuilt file.
+    `size`: the image's exact size in bytes (None: as small as it gets).
     `resource` (type, name, bytes) replaces the version resource (as
     wcp.dll's base manifest is type 614, name 1)."""
     machine = MACHINES[arch]

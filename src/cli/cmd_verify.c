@@ -63,9 +63,7 @@ static const char verify_help[] =
     "not be read.\n";
 
 enum { OPT_TRUST = 256, OPT_NO_DEFAULT_TRUST, OPT_POLICY, OPT_FORMAT, OPT_AT, OPT_NO_MATRIX, OPT_JSON,
-       OPT_FAIL_ON, OPT_EXPECT, OPT_EXPECT_DATES };
-       OPT_FAIL_ON, OPT_BASE_MANIFEST };
-       OPT_FAIL_ON, OPT_BASE_MANIFEST, OPT_WCP };
+       OPT_FAIL_ON, OPT_EXPECT, OPT_EXPECT_DATES, OPT_BASE_MANIFEST, OPT_WCP };
 
 #ifndef __SANITIZE_ADDRESS__
 /* What cmd_verify leaves for the end of the process (see there). */
