@@ -9,6 +9,7 @@
 
 #include "catalog_internal.h"
 #include "digest.h"
+#include "sig_internal.h"
 
 #include <mum/catalog.h>
 #include <mum/pe.h>
@@ -55,6 +56,10 @@ struct mum_catalog {
     mum_cat_member *members;
     mum_cat_attr *attrs;
     size_t *index;              /* member indices sorted by (digest_len, digest) */
+    /* Once parsed, the members' strings and attribute arrays are packed
+     * (pack_members): NULL until then, and each is freed on its own. */
+    char *strings;              /* every distinct member string, back to back */
+    mum_cat_attr *member_attrs; /* every member's attributes, sliced by member */
 };
 
 const char *mum_cat_kind_name(mum_cat_kind kind)
@@ -90,13 +95,15 @@ void mum_catalog_free(mum_catalog *cat)
 {
     if (!cat)
         return;
-    for (size_t i = 0; cat->members && i < cat->info.member_count; i++) {
+    for (size_t i = 0; !cat->strings && cat->members && i < cat->info.member_count; i++) {
         mum_cat_member *m = &cat->members[i];
         mum__free(m->tag_text);
         mum__free(m->data_type);
         mum__free(m->sip_guid);
         mum__cat_attrs_free(m->attrs, m->attr_count);
     }
+    mum__free(cat->strings);
+    mum__free(cat->member_attrs);
     if (cat->attrs)
         mum__cat_attrs_free(cat->attrs, cat->info.attr_count);
     mum__free(cat->members);
@@ -107,6 +114,12 @@ void mum_catalog_free(mum_catalog *cat)
     mum__free(cat->info.sequence_number);
     mum_signature_free(cat->sig);
     mum__free(cat);
+}
+
+void mum__catalog_release_content(mum_catalog *cat)
+{
+    if (cat)
+        mum__signature_release_content(cat->sig);
 }
 
 const mum_catalog_info *mum_catalog_get_info(const mum_catalog *cat)
@@ -450,6 +463,130 @@ static int cmp_index_key(const void *a, const void *b)
     return x->member < y->member ? -1 : x->member > y->member;
 }
 
+/*
+ * Packs the members' strings and attribute arrays once the parse is done:
+ * tens of thousands of members each held five or six small allocations
+ * (a tag's text, its type OID, a SIP GUID, an attribute array, each
+ * attribute's name and value), most of them the same few strings again
+ * (the OIDs, the GUIDs, "File", "OSAttr" and its value).  They become one
+ * block of distinct strings and one attribute array, which is what a
+ * graph of 60 000 manifests keeps of its catalogs for the judge.  Nothing
+ * changes for a reader: the pointers move, the text does not.  On
+ * MUM_ENOMEM the catalog is left as it was (still whole).
+ */
+typedef struct pack_slot {
+    const char *text;           /* the first string of this text, NULL: free */
+    size_t len;
+    size_t hash;
+    size_t at;                  /* its offset in the block */
+} pack_slot;
+
+typedef struct pack_table {
+    pack_slot *slots;
+    size_t cap, used;           /* cap: a power of two, at least twice used */
+    size_t size;                /* bytes of the distinct strings with their NULs */
+} pack_table;
+
+static size_t pack_hash(const char *s, size_t *len)
+{
+    size_t h = (size_t)14695981039346656037ULL, n = 0;
+    for (; s[n]; n++)
+        h = (h ^ (unsigned char)s[n]) * (size_t)1099511628211ULL;
+    *len = n;
+    return h;
+}
+
+static pack_slot *pack_find(pack_table *t, const char *s)
+{
+    size_t len, h = pack_hash(s, &len);
+    for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        pack_slot *sl = &t->slots[i];
+        if (!sl->text) {
+            sl->text = s;
+            sl->len = len;
+            sl->hash = h;
+            sl->at = t->size;
+            t->size += len + 1;
+            t->used++;
+            return sl;
+        }
+        if (sl->hash == h && sl->len == len && memcmp(sl->text, s, len) == 0)
+            return sl;
+    }
+}
+
+/* The packed copy of s (NULL stays NULL); s itself is freed. */
+static char *pack_take(pack_table *t, char *block, char *s)
+{
+    if (!s)
+        return NULL;
+    pack_slot *sl = pack_find(t, s);
+    char *to = block + sl->at;
+    if (sl->text == s) /* its first occurrence: copied now, the others point here */
+        memcpy(to, s, sl->len + 1);
+    sl->text = to;      /* s is freed below: later lookups compare the copy */
+    mum__free(s);
+    return to;
+}
+
+static int pack_members(mum_catalog *cat)
+{
+    size_t n = cat->info.member_count, nstr = 0, nattrs = 0;
+    for (size_t i = 0; i < n; i++) {
+        nattrs += cat->members[i].attr_count;
+        nstr += 3 + 2 * cat->members[i].attr_count;
+    }
+    if (n == 0)
+        return MUM_OK;
+    pack_table t = {0};
+    t.cap = 16;
+    while (t.cap < 2 * nstr)
+        t.cap *= 2;
+    if (!(t.slots = mum__calloc(t.cap, sizeof *t.slots)))
+        return MUM_ENOMEM;
+    /* first the sizes: each distinct text once */
+    for (size_t i = 0; i < n; i++) {
+        const mum_cat_member *m = &cat->members[i];
+        const char *s3[3] = {m->tag_text, m->data_type, m->sip_guid};
+        for (int k = 0; k < 3; k++)
+            if (s3[k])
+                pack_find(&t, s3[k]);
+        for (size_t a = 0; a < m->attr_count; a++) {
+            pack_find(&t, m->attrs[a].name);
+            pack_find(&t, m->attrs[a].value);
+        }
+    }
+    char *block = mum__malloc(t.size ? t.size : 1);
+    mum_cat_attr *attrs = nattrs ? mum__calloc(nattrs, sizeof *attrs) : NULL;
+    if (!block || (nattrs && !attrs)) {
+        mum__free(block);
+        mum__free(attrs);
+        mum__free(t.slots);
+        return MUM_ENOMEM;
+    }
+    /* then the copies, in the same order (a slot's text is its first occurrence) */
+    size_t next = 0;
+    for (size_t i = 0; i < n; i++) {
+        mum_cat_member *m = &cat->members[i];
+        m->tag_text = pack_take(&t, block, m->tag_text);
+        m->data_type = pack_take(&t, block, m->data_type);
+        m->sip_guid = pack_take(&t, block, m->sip_guid);
+        mum_cat_attr *mine = m->attr_count ? attrs + next : NULL;
+        for (size_t a = 0; a < m->attr_count; a++) {
+            mine[a].name = pack_take(&t, block, m->attrs[a].name);
+            mine[a].flags = m->attrs[a].flags;
+            mine[a].value = pack_take(&t, block, m->attrs[a].value);
+        }
+        mum__free(m->attrs);
+        m->attrs = mine;
+        next += m->attr_count;
+    }
+    mum__free(t.slots);
+    cat->strings = block;
+    cat->member_attrs = attrs;
+    return MUM_OK;
+}
+
 static int build_index(mum_catalog *cat)
 {
     size_t n = cat->info.member_count;
@@ -621,7 +758,7 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
     }
     if ((rc = catalog_attrs(&ps, cat, ctl, ctl_off)) != MUM_OK)
         goto done;
-    if (build_index(cat) != MUM_OK)
+    if (build_index(cat) != MUM_OK || pack_members(cat) != MUM_OK)
         rc = mum__nomem(ctx);
 done:
     ERR_clear_error();

@@ -685,6 +685,7 @@ static int check_catalog(mum_ctx *ctx, mum_findings *findings, const mum_graph_o
         return rc;
     }
     n->pub.integrity_done = true;
+    mum__catalog_release_content(cat); /* its checks are kept: the judge needs no bytes */
     return MUM_OK;
 }
 

@@ -180,6 +180,12 @@ static inline void mum__sync_destroy(pthread_mutex_t *mu, pthread_cond_t *a, pth
 }
 
 /* ---- the graph (graph.c) ---- */
+/* Frees what a catalog no longer needs once it was parsed and its
+ * signature's integrity verified (catalog.c): the copy of its file the
+ * signature kept, whose content was checked and whose members were read
+ * (mum__signature_release_content).  The members, the signature's
+ * certificates and its kept verdicts stay. */
+MUM_INTERNAL void mum__catalog_release_content(struct mum_catalog *cat);
 /* The catalog bytes that may wait for the catalog thread before the walk
  * waits for it (default 64 MiB; for tests).  Not thread-safe: set it before
  * building a graph. */

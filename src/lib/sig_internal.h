@@ -52,6 +52,7 @@ struct mum_signature {
     size_t ncerts;
     char **pool;                /* strings behind const char * members */
     size_t npool, pool_cap;
+    bool content_released;      /* der freed: every signer's content checks are kept */
 };
 
 /* ---- ASN.1 helpers (asn1.c) ---- */
@@ -68,6 +69,12 @@ MUM_INTERNAL mum_hash_alg mum__hash_of_algor(const X509_ALGOR *a);
 MUM_INTERNAL int mum__take_der(unsigned char *buf, int n, uint8_t **der, size_t *len);
 
 /* ---- the parsed signature (signeddata.c) ---- */
+
+/* Frees the signature's copy of its DER (the signed content with it) once
+ * every signer's checks against the content are kept (signer_extra's
+ * core_known): a later mum_signature_verify gives the same verdicts without
+ * it.  Does nothing otherwise.  After it, mum_signature_content gives NULL. */
+MUM_INTERNAL void mum__signature_release_content(mum_signature *sig);
 
 /* Keeps s (owned) in the signature's string pool; NULL (s freed) when out
  * of memory or s is NULL. */

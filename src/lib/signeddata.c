@@ -324,6 +324,21 @@ fail:
     return rc;
 }
 
+void mum__signature_release_content(mum_signature *sig)
+{
+    if (!sig || !sig->der)
+        return;
+    for (size_t i = 0; i < sig->nsigners; i++)
+        if (!sig->extra[i].core_known)
+            return;
+    sig->content = NULL;
+    sig->content_len = sig->content_body = 0;
+    mum__free(sig->der);
+    sig->der = NULL;
+    sig->der_len = 0;
+    sig->content_released = true;
+}
+
 const char *mum_signature_content_type(const mum_signature *sig)
 {
     return sig ? sig->content_type : NULL;

@@ -239,10 +239,12 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
     if (arc != MUM_OK)
         return arc;
     /* 1. integrity */
-    if (!sig->content || sig->content_body > sig->content_len)
+    signer_extra *memo = &sig->extra[i]; /* not const: see core_known */
+    /* released content (mum__signature_release_content): its checks are kept */
+    if (!(sig->content_released && memo->core_known) &&
+        (!sig->content || sig->content_body > sig->content_len))
         return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_ATTRIBUTES, MUM_SIG_TRUST_OK,
                        "the SignedData carries no content to check");
-    signer_extra *memo = &sig->extra[i]; /* not const: see core_known */
     if (!memo->core_known) {
         memo->core_check = mum__verify_signer_info(ex->si, ex->cert, sig->content_type,
                                                    sig->content + sig->content_body,

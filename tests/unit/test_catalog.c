@@ -13,6 +13,8 @@
 
 #include <inttypes.h>
 
+#include "internal.h" /* mum__catalog_release_content */
+
 static const char text_file[] = "a text file: not a PE image\n";
 
 /* The two files most tests catalog: a PE image and a text. */
@@ -491,6 +493,103 @@ Test(catalog, damage_is_an_integrity_failure)
     mum_sig_result_clear(&r);
     free(cert);
     free(copy);
+    mum_free(m.der);
+}
+
+/* Repeated member strings (type OIDs, GUIDs, attribute names) are stored once. */
+Test(catalog, members_share_repeated_strings)
+{
+    for (int version = 1; version <= 2; version++) {
+        made m = build(version, true, NULL, "another-name.txt");
+        mum_catalog *cat = parse(&m);
+        const mum_catalog_info *ci = mum_catalog_get_info(cat);
+        const char *all[64];
+        size_t n = 0, repeats = 0;
+        for (size_t i = 0; i < ci->member_count; i++) {
+            const mum_cat_member *mb = mum_catalog_member(cat, i);
+            const char *mine[3] = {mb->data_type, mb->sip_guid, NULL};
+            for (int k = 0; k < 2; k++)
+                if (mine[k] && n < 64)
+                    all[n++] = mine[k];
+            for (size_t a = 0; a < mb->attr_count && n + 2 <= 64; a++) {
+                all[n++] = mb->attrs[a].name;
+                all[n++] = mb->attrs[a].value;
+            }
+        }
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = i + 1; j < n; j++)
+                if (strcmp(all[i], all[j]) == 0) {
+                    cr_assert_eq(all[i], all[j], "v%d: one copy of '%s'", version, all[i]);
+                    repeats++;
+                }
+        cr_assert_geq(repeats, 1, "v%d: the catalog repeats strings", version);
+        mum_catalog_free(cat);
+        mum_free(m.der);
+    }
+}
+
+/* Verifies cat's signature against anchor (NULL: none). */
+static mum_sig_result verify_parsed(const mum_catalog *cat, const char *anchor)
+{
+    mum_trust *t = anchor ? anchors(anchor) : NULL;
+    mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
+    o.anchors = t;
+    mum_sig_result r;
+    cr_assert_eq(mum_signature_verify(&r, NULL, mum_catalog_signature(cat), &o), MUM_OK);
+    mum_trust_free(t);
+    return r;
+}
+
+/* A graph frees a catalog's bytes once its integrity is verified; the
+ * judge's verification with anchors then gives the verdicts it gave with
+ * the bytes, the intact and the damaged alike. */
+Test(catalog, released_content_keeps_the_verdicts)
+{
+    mum_signer *s = signer("signer", NULL);
+    made m = build(2, true, s, NULL);
+    mum_signer_free(s);
+    uint8_t *bad = malloc(m.len);
+    memcpy(bad, m.der, m.len);
+    mum_cat_digests pe, txt;
+    digests_of(&pe, &txt);
+    uint8_t *tag = find_bytes(bad, m.len, txt.sha256, 32);
+    cr_assert_not_null(tag);
+    tag[5] ^= 0x40;
+    const uint8_t *ders[2] = {m.der, bad};
+    for (int k = 0; k < 2; k++) {
+        mum_catalog *cat;
+        cr_assert_eq(mum_catalog_parse(&cat, NULL, ders[k], m.len, NULL), MUM_OK);
+        /* released before any verification: nothing is kept yet, so nothing goes */
+        mum__catalog_release_content(cat);
+        const uint8_t *content;
+        size_t len;
+        mum_signature_content(mum_catalog_signature(cat), &content, &len, NULL, NULL);
+        cr_assert_not_null(content);
+        mum_sig_result r = verify_parsed(cat, NULL);
+        mum_sig_status integrity = r.status;
+        mum_sig_check check = r.failed_check;
+        mum_sig_result_clear(&r);
+        mum__catalog_release_content(cat);
+        mum_signature_content(mum_catalog_signature(cat), &content, &len, NULL, NULL);
+        cr_assert_null(content, "the bytes are freed");
+        cr_assert_eq(mum_catalog_get_info(cat)->member_count, 4, "the members stay");
+        r = verify_parsed(cat, "root.pem");
+        if (k == 0) {
+            cr_assert_eq(integrity, MUM_SIG_UNTRUSTED);
+            cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail ? r.detail : "");
+        } else {
+            cr_assert_eq(integrity, MUM_SIG_INTEGRITY_FAILED);
+            cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
+            cr_assert_eq(r.failed_check, check);
+            cr_assert_eq(r.failed_check, MUM_SIG_CHECK_CONTENT_DIGEST);
+        }
+        mum_sig_result_clear(&r);
+        r = verify_parsed(cat, "other.pem");
+        cr_assert_eq(r.status, k == 0 ? MUM_SIG_UNTRUSTED : MUM_SIG_INTEGRITY_FAILED);
+        mum_sig_result_clear(&r);
+        mum_catalog_free(cat);
+    }
+    free(bad);
     mum_free(m.der);
 }
 
