@@ -72,10 +72,8 @@ void mum__graph_node_free(node_priv *n)
 {
     if (!n)
         return;
-    mum__free(n->entry);
-    mum__free(n->name);
-    mum__free(n->dir);
-    mum__free(n->container);
+    mum__free(n->entry); /* name, dir and container with it */
+    mum__free(n->head);
     mum__free(n->pub.parse_error);
     mum__free(n->pub.digests.pe_error);
     mum__free(n->pub.digests.file_version);
@@ -173,14 +171,23 @@ node_priv *mum__graph_node_new(mum_graph *g, mum_node_kind kind, size_t input, c
     const char *local = bang ? bang + 1 : path;
     const char *slash = strrchr(local, '/');
     const char *name = mum__graph_node_name(path);
-    n->entry = mum__strdup(path);
-    n->container = mum__strndup(path, bang ? (size_t)(bang - path) : 0);
-    n->dir = mum__strndup(local, slash ? (size_t)(slash - local) : 0);
-    n->name = mum__strdup(name);
-    if (!n->entry || !n->container || !n->dir || !n->name) {
+    /* one allocation for the four strings (a graph has tens of thousands
+     * of nodes): "entry\0container\0dir\0", the name inside entry */
+    size_t len = strlen(path);
+    size_t clen = bang ? (size_t)(bang - path) : 0;
+    size_t dlen = slash ? (size_t)(slash - local) : 0;
+    if (len > (SIZE_MAX - 3) / 2 || !(n->entry = mum__malloc(len + clen + dlen + 3))) {
         mum__graph_node_free(n);
         return NULL;
     }
+    memcpy(n->entry, path, len + 1);
+    n->container = n->entry + len + 1;
+    memcpy(n->container, path, clen);
+    n->container[clen] = '\0';
+    n->dir = n->container + clen + 1;
+    memcpy(n->dir, local, dlen);
+    n->dir[dlen] = '\0';
+    n->name = n->entry + (size_t)(name - path);
     n->pub.kind = kind;
     n->pub.input = input;
     n->pub.index = g->nnodes;
@@ -190,6 +197,28 @@ node_priv *mum__graph_node_new(mum_graph *g, mum_node_kind kind, size_t input, c
     n->pub.container = n->container;
     g->nodes[g->nnodes++] = n;
     return n;
+}
+
+int mum__graph_node_keep_head(node_priv *n, const void *data, size_t size)
+{
+    if (size == 0 || n->head_size >= MUM_PA30_HEADER_MAX)
+        return MUM_OK;
+    if (!n->head && !(n->head = mum__malloc(MUM_PA30_HEADER_MAX)))
+        return MUM_ENOMEM;
+    mum__keep_head(n->head, MUM_PA30_HEADER_MAX, &n->head_size, data, size);
+    return MUM_OK;
+}
+
+void mum__graph_drop_heads(mum_graph *g, size_t first, const char *container)
+{
+    for (size_t i = first; i < g->nnodes; i++) {
+        node_priv *n = g->nodes[i];
+        if (n->head && strcmp(n->container, container) == 0) {
+            mum__free(n->head);
+            n->head = NULL;
+            n->head_size = 0;
+        }
+    }
 }
 
 void mum__graph_node_manifest(node_priv *n, mum_manifest *m)

@@ -15,12 +15,17 @@
 
 typedef struct node_priv {
     mum_node pub;               /* first: a mum_node * is a node_priv * */
+    /* entry, then container and dir: one allocation (entry); name points
+     * into entry (its last part) */
     char *entry, *name, *dir, *container;
     mum_manifest *manifest;
     mum_catalog *catalog;
     mum_edge *edges;
     size_t edge_cap;
-    uint8_t head[MUM_PA30_HEADER_MAX]; /* first bytes: express blobs need them */
+    /* A payload's first bytes (up to MUM_PA30_HEADER_MAX), allocated with
+     * its first bytes: express blobs need them.  Dropped when its cabinet
+     * closes with no express index (most nodes are not blobs). */
+    uint8_t *head;
     size_t head_size;
     bool express_blob;           /* a blob of an express index (not a payload itself) */
     bool metadata;               /* an .msu's properties, unattend file, the index */
@@ -62,6 +67,12 @@ MUM_INTERNAL const char *mum__graph_node_name(const char *path);
  * appended to g.  NULL: out of memory. */
 MUM_INTERNAL node_priv *mum__graph_node_new(mum_graph *g, mum_node_kind kind, size_t input,
                                             const char *path);
+/* Keeps the first bytes of a payload's data (mum__keep_head) in n->head,
+ * allocated on the first call.  Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__graph_node_keep_head(node_priv *n, const void *data, size_t size);
+/* Frees the kept first bytes of the nodes first..g->nnodes-1 directly in
+ * the cabinet `container` (nested path): no express index names them. */
+MUM_INTERNAL void mum__graph_drop_heads(mum_graph *g, size_t first, const char *container);
 /* Gives a node its parsed manifest (taken: freed with the node), and
  * notes whether it is of the other kind than the node's name says. */
 MUM_INTERNAL void mum__graph_node_manifest(node_priv *n, mum_manifest *m);

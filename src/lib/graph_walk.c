@@ -435,6 +435,9 @@ static int close_cabinet(build *b, const mum_entry *e)
             b->cabs[b->cab_top].has_index)
             rc = close_express(b, b->cabs[b->cab_top].first_node);
     }
+    /* heads are kept for express blobs only */
+    if (rc == MUM_OK && b->cab_top >= 0 && b->cab_top < MAX_CABINETS && !b->cabs[b->cab_top].has_index)
+        mum__graph_drop_heads(b->g, b->cabs[b->cab_top].first_node, b->cabs[b->cab_top].path);
     if (b->cab_top >= 0 && b->cab_top < MAX_CABINETS) {
         mum__free(b->cabs[b->cab_top].path);
         mum__sbuf_free(&b->cabs[b->cab_top].index);
@@ -572,8 +575,9 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
     case ROLE_PAYLOAD: {
         node_priv *n = b->cur;
         size_t before = n->head_size;
-        mum__keep_head(n->head, sizeof n->head, &n->head_size, data, size);
-        int rc = MUM_OK;
+        int rc = mum__graph_node_keep_head(n, data, size);
+        if (rc != MUM_OK)
+            return nomem(b);
         if (before < 2 && n->head_size >= 2 && n->head[0] == 'M' && n->head[1] == 'Z') {
             /* it starts like a PE file: its Authenticode digests too (the
              * hasher holds only the headers) */

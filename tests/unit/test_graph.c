@@ -6,6 +6,7 @@
  */
 #include "testutil.h"
 
+#include "graph_internal.h"
 #include "pool.h"
 
 #include <mum/graph.h>
@@ -533,4 +534,38 @@ Test(graph, out_of_memory_on_any_thread_ends_cleanly, .timeout = 600)
         }
     }
     cr_assert_gt(failed, 0);
+}
+
+/* A node's strings are one allocation and a payload's first bytes are kept
+ * only while an express index may need them: once a cabinet closes with no
+ * index, its nodes hold none (a graph of 60 000 manifests has 120 000
+ * nodes). */
+Test(graph, nodes_keep_no_head_outside_express_cabinets)
+{
+    const char *inputs[1] = {sample(family[0])};
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum_graph *g;
+    mum_ctx_new(&ctx);
+    mum_findings_new(&f);
+    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 1, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    size_t payloads = 0;
+    for (size_t i = 0; i < mum_graph_node_count(g); i++) {
+        const node_priv *n = (const node_priv *)mum_graph_node(g, i);
+        cr_assert_null(n->head, "%s keeps its first bytes", n->entry);
+        cr_assert_eq(n->head_size, 0);
+        payloads += n->pub.kind == MUM_NODE_PAYLOAD;
+        /* entry = container "!" dir "/" name, each part as before */
+        char whole[2048];
+        snprintf(whole, sizeof whole, "%s%s%s%s%s", n->container, *n->container ? "!" : "", n->dir,
+                 *n->dir ? "/" : "", n->name);
+        cr_assert_str_eq(whole, n->entry);
+        cr_assert_eq(n->pub.name, n->name);
+        cr_assert_str_eq(n->pub.name, mum__graph_node_name(n->entry));
+    }
+    cr_assert_gt(payloads, 0);
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
 }
