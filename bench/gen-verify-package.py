@@ -192,9 +192,13 @@ def main():
     ap.add_argument("--payload-mb", type=int, default=300)
     ap.add_argument("--packages", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--max-files", type=int, default=60000,
+                    help="files in one cabinet; past that, a cabinet of nested cabinets")
     args = ap.parse_args()
     if args.manifests < 20 or args.packages < 1 or args.payload_mb < 1:
         ap.error("--manifests must be at least 20, --packages and --payload-mb at least 1")
+    if not 100 <= args.max_files <= 65000:
+        ap.error("--max-files must be from 100 to 65000 (a cabinet's limit, DOMAIN.md section 9)")
     out = os.path.abspath(args.out)
     # gcab takes every name on its command line: make room (ARG_MAX is a
     # quarter of the stack limit)
@@ -213,14 +217,54 @@ def main():
             b.catalog(stage, cat_name, members, "signer")
         names = sorted(os.path.relpath(os.path.join(d, f), stage)
                        for d, _, fs in os.walk(stage) for f in fs)
-        if len(names) >= 65000:
-            sys.exit("gen-verify-package: %d files: more than gcab 1.5 can write" % len(names))
         tmp = os.path.join(work, "out.cab")
-        b.cab(tmp, stage, names)
+        parts = 0
+        if len(names) <= args.max_files:
+            b.cab(tmp, stage, names)
+        else:
+            parts = nested_cabinets(b, work, stage, names, tmp, args.max_files)
         b.sign(tmp, "signer")
         shutil.move(tmp, out)
-    print("%s: %d entries (%d manifests, %d payloads, %d packages)"
-          % (out, len(names), args.manifests, npayloads, len(fam.packages)))
+    # entries: the files, as a walk into the nested cabinets lists them
+    print("%s: %d entries (%d manifests, %d payloads, %d packages%s)"
+          % (out, len(names), args.manifests, npayloads, len(fam.packages),
+             ", in %d nested cabinets" % parts if parts else ""))
+
+
+def nested_cabinets(b, work, stage, names, out, max_files):
+    """A cabinet holds at most 65 535 files (CFHEADER.cFiles is 16 bits,
+    and gcab 1.5 writes a corrupt one past that), so a larger package is,
+    as Windows ships its largest updates, a cabinet of cabinets: each part
+    holds whole components (a manifest with its payload folder), the .mum
+    and .cat files go in the first; each part is signed, and the outer
+    cabinet holds them stored.  Returns the number of parts."""
+    groups = {}   # keyform -> [paths]: a manifest and the folder of its name
+    top = []
+    for n in names:
+        head = n.split("/", 1)[0]
+        if "/" in n:
+            groups.setdefault(head, []).append(n)
+        elif n.endswith(".manifest"):
+            groups.setdefault(n[:-len(".manifest")], []).append(n)
+        else:
+            top.append(n)
+    parts = [list(top)]
+    for key in sorted(groups):
+        if len(parts[-1]) + len(groups[key]) > max_files:
+            parts.append([])
+        parts[-1].extend(groups[key])
+    outer = os.path.join(work, "outer")
+    os.makedirs(outer)
+    part_names = []
+    for i, part in enumerate(parts):
+        name = "Cab_%d_for_KB%s.cab" % (i + 1, KB_NAME)
+        path = os.path.join(outer, name)
+        b.cab(path, stage, sorted(part))
+        b.sign(path, "signer")
+        part_names.append(name)
+    generate.fix_times(outer)
+    generate.run(["gcab", "-c", out] + part_names, cwd=outer)  # stored: the parts are compressed
+    return len(parts)
 
 
 if __name__ == "__main__":

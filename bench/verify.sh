@@ -18,9 +18,9 @@
 # must pass on it with 0 errors (a benchmark of a failing verify means
 # nothing) and both baselines must agree on every entry's SHA-256.
 #
-# The programs take turns, MUM_BENCH_RUNS times (default 5); the best
-# wall-clock time of each is kept, with the CPU time of that run, and the
-# largest peak RSS over the runs (/usr/bin/time %M).  verify decodes and
+# The programs take turns, MUM_BENCH_RUNS times (default 5); the median
+# wall-clock and CPU times of each are kept, with the spread of the wall
+# times (min-max) and the largest peak RSS over the runs (/usr/bin/time %M).  verify decodes and
 # computes SHA-256 on one thread, parses manifests (and computes SHA-1 and
 # Authenticode digests) on the caller's, reads catalogs on a third and
 # digests the cabinet for its signature on a fourth, so on an idle machine
@@ -30,6 +30,14 @@
 # entry and glibc re-reads /etc/localtime each time TZ is unset; the
 # baseline is timed a second time with TZ set too (floor-expat+TZ), and
 # verify's ratio to it is printed beside the target's.
+#
+# The curve (issue 23): verify and floor-expat+TZ, taking turns, on packages
+# of MUM_BENCH_CURVE manifests (default 2500 5000 10000 20000 40000 60000,
+# payload 15 KiB a manifest as the main package's 300 MiB for 20 000):
+# wall, CPU and peak RSS as ratios to the floor of the same run, and the
+# peak against the target 16 MiB + 3.5 KiB a manifest.  Past 60 000 files a
+# package is a cabinet of nested cabinets (gen-verify-package.py).
+# MUM_BENCH_QUICK=1: a quick look (curve 2500 5000, 3 runs, no memory table).
 #
 # Peak memory: verify is also run on packages of the same manifest count
 # with twice the payload, and of half the manifests with the same payload
@@ -57,6 +65,15 @@ MANIFESTS=${MUM_BENCH_MANIFESTS:-20000}
 PAYLOAD_MB=${MUM_BENCH_VERIFY_MB:-300}
 RUNS=${MUM_BENCH_RUNS:-5}
 MEMORY=${MUM_BENCH_MEMORY:-1}
+CURVE=${MUM_BENCH_CURVE-2500 5000 10000 20000 40000 60000}
+MAX_FILES=${MUM_BENCH_MAX_FILES:-60000} # files in one cabinet (tests of the nested layout lower it)
+if [ "${MUM_BENCH_QUICK:-0}" != 0 ]; then
+    MANIFESTS=${MUM_BENCH_MANIFESTS:-5000}
+    PAYLOAD_MB=${MUM_BENCH_VERIFY_MB:-75}
+    RUNS=${MUM_BENCH_RUNS:-3}
+    MEMORY=0
+    CURVE=${MUM_BENCH_CURVE-2500 5000}
+fi
 
 . "$here/common.sh"
 real_mumtool
@@ -73,10 +90,10 @@ package() {
         echo "generating $cab ($1 manifests, $2 MB of payload; gcab takes minutes) ..." >&2
         rm -f "$cab.tmp"
         python3 "$here/gen-verify-package.py" --out "$cab.tmp" --mumtool "$MUMTOOL" \
-            --manifests "$1" --payload-mb "$2" > "$CACHE/.gen" || exit 1
+            --manifests "$1" --payload-mb "$2" --max-files "$MAX_FILES" > "$CACHE/.gen" || exit 1
         cat "$CACHE/.gen" >&2
         want=$(sed -n 's/.*: \([0-9]*\) entries.*/\1/p' "$CACHE/.gen")
-        got=$(bsdtar -tf "$cab.tmp" | wc -l)
+        got=$("$FLOOR" "$cab.tmp" | wc -l) # the floor reads nested cabinets too
         if [ "$got" -ne "$want" ]; then
             echo "verify.sh: gcab wrote $got entries instead of $want: corrupt cabinet" >&2
             exit 1
@@ -110,24 +127,26 @@ check() {
     entries=$(wc -l < "$CACHE/.floor")
 }
 
-# run NAME COMMAND: one timed run; keeps NAME's best wall time (with its cpu
-# time) and largest peak RSS in $CACHE/.best-NAME: "wall cpu rss_kb"
+# run NAME COMMAND: one timed run, appended to $CACHE/.runs-NAME as
+# "wall cpu rss_kb"
 run() {
     /usr/bin/time -f "%e %U %S %M" -o "$CACHE/.time" sh -c "$2" >/dev/null 2>&1 || {
         echo "verify.sh: failed: $2" >&2
         exit 1
     }
     read -r wall user sys rss < "$CACHE/.time"
-    if [ -f "$CACHE/.best-$1" ]; then
-        read -r bwall bcpu brss < "$CACHE/.best-$1"
-    else
-        bwall=""
-        brss=0
-    fi
-    awk -v w="$wall" -v c="$(awk "BEGIN { print $user + $sys }")" -v r="$rss" -v bw="$bwall" \
-        -v bc="${bcpu:-0}" -v br="$brss" 'BEGIN {
-        if (bw == "" || w < bw) { bw = w; bc = c }
-        printf "%s %.2f %d\n", bw, bc, (r > br ? r : br) }' > "$CACHE/.best-$1"
+    echo "$wall $(awk "BEGIN { print $user + $sys }") $rss" >> "$CACHE/.runs-$1"
+}
+
+# stats NAME: writes "median_wall median_cpu max_rss_kb min_wall max_wall"
+# of NAME's runs to $CACHE/.stat
+stats() {
+    awk '{ print $1 }' "$CACHE/.runs-$1" | sort -n > "$CACHE/.w"
+    awk '{ print $2 }' "$CACHE/.runs-$1" | sort -n > "$CACHE/.c"
+    med='{ v[NR] = $1 } END { n = NR; print n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }'
+    echo "$(awk "$med" "$CACHE/.w") $(awk "$med" "$CACHE/.c")" \
+         "$(awk '$3 > r { r = $3 } END { print r }' "$CACHE/.runs-$1")" \
+         "$(head -1 "$CACHE/.w") $(tail -1 "$CACHE/.w")" > "$CACHE/.stat"
 }
 
 verify_cmd() {
@@ -146,7 +165,7 @@ echo "load average before: $(cut -d ' ' -f 1-3 /proc/loadavg) on $(nproc) cores"
      "(another job may hold the second core: verify's decode thread then competes with it)"
 echo "package: $(basename "$cab"): $entries entries, $xml manifests (.manifest + .mum)," \
      "$mb MB (MSZIP); $RUNS runs each, taking turns"
-rm -f "$CACHE"/.best-*
+rm -f "$CACHE"/.runs-*
 cat "$cab" > /dev/null
 for i in $(seq "$RUNS"); do
     run floor "'$FLOOR' '$cab'"
@@ -156,34 +175,69 @@ for i in $(seq "$RUNS"); do
     # mktime() libarchive calls for every entry); the same for the baseline
     run floor-expat-tz "TZ=:/etc/localtime '$FLOOR_EXPAT' '$cab'"
 done
-read -r t_f c_f m_f < "$CACHE/.best-floor"
-read -r t_x c_x m_x < "$CACHE/.best-floor-expat"
-read -r t_v c_v m_v < "$CACHE/.best-verify"
-read -r t_z c_z m_z < "$CACHE/.best-floor-expat-tz"
-printf '%-16s %8s %8s %10s %9s\n' program wall_s cpu_s cpu/wall peak_MiB
-for p in floor:$t_f:$c_f:$m_f floor-expat:$t_x:$c_x:$m_x floor-expat+TZ:$t_z:$c_z:$m_z \
-         "mumtool verify:$t_v:$c_v:$m_v"; do
-    echo "$p" | awk -F: '{ printf "%-16s %8.2f %8.2f %10.2f %9.1f\n", $1, $2, $3, $3 / $2, $4 / 1024 }'
+stats floor; read -r t_f c_f m_f lo_f hi_f < "$CACHE/.stat"
+stats floor-expat; read -r t_x c_x m_x lo_x hi_x < "$CACHE/.stat"
+stats verify; read -r t_v c_v m_v lo_v hi_v < "$CACHE/.stat"
+stats floor-expat-tz; read -r t_z c_z m_z lo_z hi_z < "$CACHE/.stat"
+printf '%-16s %8s %8s %10s %9s %13s\n' program wall_s cpu_s cpu/wall peak_MiB wall_spread
+for p in floor:$t_f:$c_f:$m_f:$lo_f:$hi_f floor-expat:$t_x:$c_x:$m_x:$lo_x:$hi_x \
+         floor-expat+TZ:$t_z:$c_z:$m_z:$lo_z:$hi_z "mumtool verify:$t_v:$c_v:$m_v:$lo_v:$hi_v"; do
+    echo "$p" | awk -F: '{ printf "%-16s %8.2f %8.2f %10.2f %9.1f %6.2f-%-6.2f\n", $1, $2, $3, $3 / $2, $4 / 1024, $5, $6 }'
 done
-awk -v f="$t_f" -v x="$t_x" -v v="$t_v" -v cv="$c_v" -v cx="$c_x" -v z="$t_z" 'BEGIN {
+awk -v f="$t_f" -v x="$t_x" -v v="$t_v" -v cv="$c_v" -v cx="$c_x" -v z="$t_z" -v cz="$c_z" 'BEGIN {
     printf "floor-expat / floor      %5.2fx  (what parsing the manifests adds)\n", x / f
     printf "verify / floor           %5.2fx\n", v / f
     printf "verify / floor-expat     %5.2fx  target <= 1.25x: %s\n", v / x, v / x <= 1.25 ? "met" : "NOT MET"
-    printf "verify / floor-expat+TZ  %5.2fx  (the baseline without its stat per entry either)\n", v / z
-    printf "verify cpu / floor-expat cpu %5.2fx  (all the work, on any core)\n", cv / cx }'
-echo "(wall: best of $RUNS runs; cpu: user+system of that run; peak: largest RSS of the runs)"
+    printf "verify / floor-expat+TZ  %5.2fx  (the baseline without its stat per entry either;" \
+           " issue 23: <= 1.0x, aim 0.7x: %s)\n", v / z, v / z <= 1.0 ? "met" : "NOT MET"
+    printf "verify cpu / floor-expat cpu %5.2fx  (all the work, on any core)\n", cv / cx
+    printf "verify cpu / floor-expat+TZ cpu %5.2fx  (issue 23: <= 1.6x: %s)\n", cv / cz,
+           cv / cz <= 1.6 ? "met" : "NOT MET" }'
+echo "(wall and cpu: medians of $RUNS alternating runs, cpu is user+system; spread: min-max wall;" \
+     "peak: largest RSS of the runs)"
 echo "load average after: $(cut -d ' ' -f 1-3 /proc/loadavg)"
+
+if [ -n "$CURVE" ]; then
+    echo
+    echo "the curve: verify against floor-expat+TZ in the same run (medians of $RUNS alternating" \
+         "runs; payload 15 KiB a manifest)"
+    echo "load average before: $(cut -d ' ' -f 1-3 /proc/loadavg)"
+    printf '%9s %8s %8s %8s %6s %8s %6s %9s %9s %10s %s\n' manifests entries floor_s verify_s wall_x \
+        v_cpu_s cpu_x peak_MiB KiB/manif target_MiB verify_spread
+    for m in $CURVE; do
+        c=$(package "$m" $(( (m * 15 + 1023) / 1024 )))
+        check "$c" > /dev/null
+        rm -f "$CACHE"/.runs-c*
+        cat "$c" > /dev/null
+        for i in $(seq "$RUNS"); do
+            run cfloor "TZ=:/etc/localtime '$FLOOR_EXPAT' '$c'"
+            run cverify "$(verify_cmd "$c")"
+        done
+        stats cfloor; read -r tf cf mf lof hif < "$CACHE/.stat"
+        stats cverify; read -r tv cv mv lov hiv < "$CACHE/.stat"
+        awk -v m="$m" -v n="$entries" -v tf="$tf" -v cf="$cf" -v tv="$tv" -v cv="$cv" -v mv="$mv" \
+            -v lo="$lov" -v hi="$hiv" 'BEGIN {
+            target = 16 + 3.5 * m / 1024
+            printf "%9d %8d %8.2f %8.2f %5.2fx %8.2f %5.2fx %9.1f %9.2f %10.1f %.2f-%.2f %s\n", m, n, tf, tv,
+                   tv / tf, cv, cv / cf, mv / 1024, (mv / 1024 - 16) * 1024 / m, target, lo, hi,
+                   mv / 1024 <= target ? "" : "(peak over target)" }'
+    done
+    echo "(floor: floor-expat with TZ set; wall_x, cpu_x: verify / floor; KiB/manif: (peak - 16 MiB)" \
+         "a manifest; target: 16 MiB + 3.5 KiB a manifest)"
+    echo "load average after: $(cut -d ' ' -f 1-3 /proc/loadavg)"
+fi
 
 if [ -n "$memcabs" ]; then
     echo
-    echo "verify's peak memory against the package's size (best of 2 runs each):"
+    echo "verify's peak memory against the package's size (2 runs each: median wall, largest peak):"
     printf '%-26s %8s %11s %9s %8s\n' package entries payload_MiB peak_MiB wall_s
     for c in "$cab" $memcabs; do
         [ "$c" = "$cab" ] || check "$c" > /dev/null
-        rm -f "$CACHE/.best-mem"
+        rm -f "$CACHE/.runs-mem"
         run mem "$(verify_cmd "$c")"
         run mem "$(verify_cmd "$c")"
-        read -r t c_m m < "$CACHE/.best-mem"
+        stats mem
+        read -r t c_m m _ _ < "$CACHE/.stat"
         n=$(wc -l < "$CACHE/.floor")
         pm=$(basename "$c" .cab | sed 's/.*-p//')
         printf '%-26s %8d %11d %9.1f %8.2f\n' "$(basename "$c")" "$n" "$pm" \
@@ -191,4 +245,4 @@ if [ -n "$memcabs" ]; then
     done
     echo "(same manifests, twice the payload: the peak should stay; half the manifests: it should drop)"
 fi
-rm -f "$CACHE"/.best-* "$CACHE/.time"
+rm -f "$CACHE"/.runs-* "$CACHE/.time" "$CACHE/.stat"
