@@ -68,7 +68,8 @@ void mum__walk_leave_utf8(locale_t old)
 static void name_set_free(name_set *s)
 {
     for (size_t i = 0; i < s->cap; i++)
-        mum__free(s->slots[i].value);
+        if (s->slots[i].value != s->slots[i].key) /* see name_set_add */
+            mum__free(s->slots[i].value);
     mum__strmap_free(s);
 }
 
@@ -94,7 +95,11 @@ static bool name_set_add(name_set *s, const char *name, const char **clash)
 {
     *clash = NULL;
     char *lower = fold_name(name);
-    char *copy = lower ? mum__strdup(name) : NULL;
+    /* a name already in lower case (most are: keyforms, payload names) is
+     * its own key: one string instead of two for each of a cabinet's
+     * entries */
+    bool same = lower && strcmp(lower, name) == 0;
+    char *copy = same ? lower : lower ? mum__strdup(name) : NULL;
     if (!copy) {
         mum__free(lower);
         return false;
@@ -102,7 +107,8 @@ static bool name_set_add(name_set *s, const char *name, const char **clash)
     void *there = NULL;
     int rc = mum__strmap_put(s, lower, copy, &there); /* takes lower */
     if (rc != MUM_OK || there) {
-        mum__free(copy);
+        if (!same) /* else it was lower, freed by the map */
+            mum__free(copy);
         *clash = there;
     }
     return rc == MUM_OK;
