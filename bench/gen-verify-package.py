@@ -195,8 +195,8 @@ def main():
     ap.add_argument("--max-files", type=int, default=60000,
                     help="files in one cabinet; past that, a cabinet of nested cabinets")
     args = ap.parse_args()
-    if args.manifests < 20 or args.packages < 1 or args.payload_mb < 1:
-        ap.error("--manifests must be at least 20, --packages and --payload-mb at least 1")
+    if args.manifests < 1 or args.packages < 1 or args.payload_mb < 1:
+        ap.error("--manifests, --packages and --payload-mb must be at least 1")
     if not 100 <= args.max_files <= 65000:
         ap.error("--max-files must be from 100 to 65000 (a cabinet's limit, DOMAIN.md section 9)")
     out = os.path.abspath(args.out)
