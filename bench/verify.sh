@@ -32,9 +32,9 @@
 # verify's ratio to it is printed beside the target's.
 #
 # The curve (issue 23): verify and floor-expat+TZ, taking turns, on packages
-# of MUM_BENCH_CURVE manifests (default 2500 5000 10000 20000 40000 60000,
-# payload 15 KiB a manifest as the main package's 300 MiB for 20 000):
-# wall, CPU and peak RSS as ratios to the floor of the same run, and the
+# of MUM_BENCH_CURVE manifests (default 2500 5000 10000 20000 40000 60000;
+# payload in proportion, 300 MiB at 20 000, so that the curve shares the
+# main package): wall, CPU and peak RSS as ratios to the floor of the same run, and the
 # peak against the target 16 MiB + 3.5 KiB a manifest.  Past 60 000 files a
 # package is a cabinet of nested cabinets (gen-verify-package.py).
 # Start-up (issue 23): the CPU of verify on a 1-manifest package beyond
@@ -206,12 +206,12 @@ echo "load average after: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 if [ -n "$CURVE" ]; then
     echo
     echo "the curve: verify against floor-expat+TZ in the same run (medians of $RUNS alternating" \
-         "runs; payload 15 KiB a manifest)"
+         "runs; payload 300 MiB for 20 000 manifests, in proportion)"
     echo "load average before: $(cut -d ' ' -f 1-3 /proc/loadavg)"
     printf '%9s %8s %8s %8s %6s %8s %6s %9s %9s %10s %s\n' manifests entries floor_s verify_s wall_x \
         v_cpu_s cpu_x peak_MiB KiB/manif target_MiB verify_spread
     for m in $CURVE; do
-        c=$(package "$m" $(( (m * 15 + 1023) / 1024 )))
+        c=$(package "$m" $(( (m * 15 + 999) / 1000 )))
         check "$c" > /dev/null
         rm -f "$CACHE"/.runs-c*
         cat "$c" > /dev/null
