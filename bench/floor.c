@@ -5,7 +5,7 @@
  * entry so a run can be checked against mumtool's output.
  *
  * A nested cabinet (an entry named *.cab, as in the benchmark's packages
- * past 60 000 files) is read the same way, streamed from its entry: its
+ * past 45 000 files) is read the same way, streamed from its entry: its
  * entries are printed as "outer.cab!inner".
  *
  * Usage: floor CABINET

@@ -192,8 +192,10 @@ def main():
     ap.add_argument("--payload-mb", type=int, default=300)
     ap.add_argument("--packages", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--max-files", type=int, default=60000,
-                    help="files in one cabinet; past that, a cabinet of nested cabinets")
+    ap.add_argument("--max-files", type=int, default=45000,
+                    help="files in one cabinet; past that, a cabinet of nested cabinets (gcab "
+                         "takes every name on its command line: Linux caps the arguments at "
+                         "6 MiB, about 48 000 of these names)")
     args = ap.parse_args()
     if args.manifests < 1 or args.packages < 1 or args.payload_mb < 1:
         ap.error("--manifests, --packages and --payload-mb must be at least 1")
@@ -233,7 +235,8 @@ def main():
 
 def nested_cabinets(b, work, stage, names, out, max_files):
     """A cabinet holds at most 65 535 files (CFHEADER.cFiles is 16 bits,
-    and gcab 1.5 writes a corrupt one past that), so a larger package is,
+    and gcab 1.5 writes a corrupt one past that; its command line holds
+    fewer still, see --max-files), so a larger package is,
     as Windows ships its largest updates, a cabinet of cabinets: each part
     holds whole components (a manifest with its payload folder), the .mum
     and .cat files go in the first; each part is signed, and the outer

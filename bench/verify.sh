@@ -35,7 +35,7 @@
 # of MUM_BENCH_CURVE manifests (default 2500 5000 10000 20000 40000 60000;
 # payload in proportion, 300 MiB at 20 000, so that the curve shares the
 # main package): wall, CPU and peak RSS as ratios to the floor of the same run, and the
-# peak against the target 16 MiB + 3.5 KiB a manifest.  Past 60 000 files a
+# peak against the target 16 MiB + 3.5 KiB a manifest.  Past 45 000 files a
 # package is a cabinet of nested cabinets (gen-verify-package.py).
 # Start-up (issue 23): the CPU of verify on a 1-manifest package beyond
 # that of `mumtool --version`, and MUM_BENCH_SMALL (default 1000) copies of
@@ -70,7 +70,7 @@ PAYLOAD_MB=${MUM_BENCH_VERIFY_MB:-300}
 RUNS=${MUM_BENCH_RUNS:-5}
 MEMORY=${MUM_BENCH_MEMORY:-1}
 CURVE=${MUM_BENCH_CURVE-2500 5000 10000 20000 40000 60000}
-MAX_FILES=${MUM_BENCH_MAX_FILES:-60000} # files in one cabinet (tests of the nested layout lower it)
+MAX_FILES=${MUM_BENCH_MAX_FILES:-45000} # files in one cabinet (tests of the nested layout lower it)
 SMALL=${MUM_BENCH_SMALL:-1000}             # small packages verified in one call (0: none)
 if [ "${MUM_BENCH_QUICK:-0}" != 0 ]; then
     MANIFESTS=${MUM_BENCH_MANIFESTS:-5000}
