@@ -725,9 +725,10 @@ def make_header(target_size, hash_alg=HASH_MD5, digest=b"", file_type=TYPE_RAW,
 def make_delta(source, ops=None, target=None, hash_alg=HASH_MD5, simple=False, segments=1,
                flags=0, file_type=TYPE_RAW, file_type_set=TYPE_RAW, target_size=None,
                digest=None, preprocess=b"", body=None, filetime=0x01DB0C0DE0000000,
-               **body_args):
+               always_body=False, **body_args):
     """A whole PA30 delta.  Either ops (see plan()) or target (greedy_ops() is
-    run).  target_size, digest, preprocess and body override what is written."""
+    run).  target_size, digest, preprocess and body override what is written.
+    An empty target gets an empty body unless always_body."""
     if ops is None:
         ops = greedy_ops(source, target)
     syms, tgt = plan(source, ops)
@@ -735,7 +736,7 @@ def make_delta(source, ops=None, target=None, hash_alg=HASH_MD5, simple=False, s
         raise AssertionError("plan() did not rebuild the target")
     if body is None:
         body = encode_body(syms, len(source), simple=simple, segments=segments, **body_args) \
-            if tgt or body_args else b""
+            if tgt or always_body or body_args else b""
     if digest is None:
         digest = target_hash(hash_alg, tgt)
     w = make_header(len(tgt) if target_size is None else target_size, hash_alg, digest,
