@@ -380,36 +380,29 @@ def hostile_cases(out, rng, src, small):
     def step_below(seg, ps):
         return [(20, 0, 0)] + ps[1:] if seg == 0 else ps
     crafted("step-below-zero", "a code length stepped to -1", E, pretree_syms_hook=step_below)
-    # a step past 16: in segment 1, +3 on a length the previous segment had at 14 or more
+    # a step past 16: segment 0 has a (valid) 16-bit code, segment 1 steps it by +3
     holder = {}
 
     def over_keep(seg, lengths):
         if seg == 0:
-            part = lengths[:P.MAIN_SYMS]
-            j = part.index(0) if 0 in part else 0
             lengths = list(lengths)
-            lengths[j] = 16               # the main code now over-subscribed: fails later anyway
+            part = lengths[:P.MAIN_SYMS]
+            j = part.index(max(part))
+            # split j's code down to 16 bits, each split giving the other half
+            # to an unused symbol: the code stays complete
+            while part[j] < 16:
+                part[j] += 1
+                part[part.index(0)] = part[j]
+            assert P.kraft(part) == 0
+            lengths[:P.MAIN_SYMS] = part
             holder["j"] = j
+        elif seg == 1:
+            lengths = list(lengths)
+            lengths[holder["j"]] = 19       # sent as "the previous length + 3"
         return lengths
 
-    def step_above(seg, ps):
-        if seg != 1:
-            return ps
-        j = holder["j"]
-        outp, at = [], 0
-        for s in ps:
-            cnt = 1 if s[0] < 23 else (lambda c: c + 1 if c < 3 else (1 << (c - 1)) | s[1])((s[0] - 23) & 7)
-            if at <= j < at + cnt:
-                if cnt == 1:
-                    outp.append((19, 0, 0))
-                else:
-                    return ps
-            else:
-                outp.append(s)
-            at += cnt
-        return outp
     crafted("step-above-16", "a code length stepped to 19 (16 + 3)", E,
-            lengths_override=over_keep, pretree_syms_hook=step_above, segments=2)
+            lengths_override=over_keep, segments=2)
 
     # -- segments --
     crafted("segments-0", "a composite format of 0 segments", E, segment_count=0)
