@@ -3,7 +3,8 @@
 time (nothing binary is committed) with the independent writer of
 tests/tools/pa30write.py.
 
-    gen-hostile-deltas.py [--seed N] [--only hostile|valid] OUTDIR
+    gen-hostile-deltas.py [--seed N] [--only hostile|valid] [--check]
+                          [--small-size N] [--fuzz-seeds SEEDDIR] OUTDIR
 
 writes into OUTDIR the sources, the deltas, the expected targets and
 OUTDIR/cases.tsv, one case a line:
@@ -194,11 +195,11 @@ def rewrap(delta, body=None, preprocess=None, **header):
     return P.MAGIC + struct.pack("<Q", h["filetime"]) + w.finish()
 
 
-def valid_cases(out, rng):
+def valid_cases(out, rng, small_size):
     src = binaryish(rng, 300000)
     out.blob("src-main.bin", src)
     out.blob("src-empty.bin", b"")
-    small = src[:5000]
+    small = src[:small_size]
     out.blob("src-small.bin", small)
 
     d, t = P.make_delta(small, ops=[], hash_alg=P.HASH_MD5)
@@ -255,6 +256,12 @@ def valid_cases(out, rng):
         out.case("valid-random-%02d" % k, "src-main.bin", d, ("ok", t),
                  "random literals and matches (%s codes, %d segment(s))"
                  % ("simple" if simple else "composite", segs))
+    for k in range(12):
+        ops = random_ops(rng, small, rng.randrange(1, 40), lit_share=rng.choice((0.1, 0.5)))
+        d, t = P.make_delta(small, ops=ops, simple=k % 2 == 0, segments=1 + k % 3,
+                            hash_alg=(P.HASH_MD5, P.HASH_NONE, P.HASH_SHA256)[k % 3])
+        out.case("valid-small-%02d" % k, "src-small.bin", d, ("ok", t),
+                 "random literals and matches against the small source")
     return src, small
 
 
@@ -519,21 +526,49 @@ def broken_number(R, lit):
     return P.MAGIC + bytes(8) + hw.finish()
 
 
+def fuzz_seeds(gendir, seeddir, rng):
+    """Seeds for tests/fuzz/fuzz_delta.c (a 16-bit source length, the
+    source, the delta): the cases against the small and the empty source,
+    all the valid and crafted ones and a few cuts and flips."""
+    os.makedirs(seeddir, exist_ok=True)
+    with open(os.path.join(gendir, "cases.tsv")) as f:
+        rows = [line.rstrip("\n").split("\t") for line in f]
+    rows = [r for r in rows if r[1] in ("src-small.bin", "src-empty.bin")]
+    some = [r for r in rows if r[0].startswith(("cut-", "bodycut-", "flip-"))]
+    pick = [r for r in rows if not r[0].startswith(("cut-", "bodycut-", "flip-"))]
+    pick += rng.sample(some, 12)
+    n = 0
+    for name, src, delta, expect, what in pick:
+        with open(os.path.join(gendir, src), "rb") as f:
+            s = f.read()
+        with open(os.path.join(gendir, delta), "rb") as f:
+            d = f.read()
+        word = len(s) | (0x8000 if name.startswith("crafted-hash") else 0)
+        with open(os.path.join(seeddir, "seed-" + name), "wb") as f:
+            f.write(struct.pack("<H", word) + s + d)
+        n += 1
+    print("%d seeds in %s" % (n, seeddir))
+
+
 def main():
     ap = argparse.ArgumentParser(description="PA30 deltas for the decoder's tests")
     ap.add_argument("--seed", type=int, default=21)
     ap.add_argument("--only", choices=("hostile", "valid"))
     ap.add_argument("--check", action="store_true",
                     help="check every case with pa30write's reader first (slower)")
+    ap.add_argument("--fuzz-seeds", metavar="DIR",
+                    help="also write seeds for tests/fuzz/fuzz_delta.c into DIR")
+    ap.add_argument("--small-size", type=int, default=5000,
+                    help="bytes of the small source most cases use (default 5000)")
     ap.add_argument("outdir")
     a = ap.parse_args()
     os.makedirs(a.outdir, exist_ok=True)
     out = Out(a.outdir, a.check)
     rng = random.Random(a.seed)
-    src, small = valid_cases(out, rng) if a.only != "hostile" else (None, None)
+    src, small = valid_cases(out, rng, a.small_size) if a.only != "hostile" else (None, None)
     if a.only == "hostile":
         src = binaryish(rng, 300000)
-        small = src[:5000]
+        small = src[:a.small_size]
         out.blob("src-main.bin", src)
         out.blob("src-small.bin", small)
         out.blob("src-empty.bin", b"")
@@ -541,6 +576,8 @@ def main():
         hostile_cases(out, rng, src, small)
     out.write()
     print("%d cases in %s" % (len(out.rows), a.outdir))
+    if a.fuzz_seeds:
+        fuzz_seeds(a.outdir, a.fuzz_seeds, rng)
     if out.disagree:
         print("cases the independent reader does not agree with:\n  " + "\n  ".join(out.disagree),
               file=sys.stderr)
