@@ -14,6 +14,8 @@
  *
  * Exit 2 on a usage or I/O error.  Not installed.
  */
+#include "config.h"
+
 #include <mum/mum.h>
 #include <mum/delta.h>
 
