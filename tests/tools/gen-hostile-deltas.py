@@ -243,6 +243,22 @@ def valid_cases(out, rng, small_size):
         tgt = mutate(rng, small, 5)
         d, t = P.make_delta(small, target=tgt, flags=flags)
         out.case("valid-flags-%#x" % flags, "src-small.bin", d, ("ok", t), "RAW with flags %#x" % flags)
+    # literals of Fibonacci frequencies and a code deepened to 16 bits; the
+    # pre-code with runs of 1 to 3 too (with the rest: 38 of its 39 symbols)
+    fib = [1, 1]
+    while len(fib) < 25:
+        fib.append(fib[-1] + fib[-2])
+    skew = bytearray(b"".join(bytes([40 + k]) * f for k, f in enumerate(fib)))
+    rng.shuffle(skew)
+    ops = [("lit", bytes(skew[k:k + 50])) if k % 100 == 0 else ("copy", k * 7 % 4000, 30)
+           for k in range(0, 2 * len(skew), 50)]
+    for short in (False, True):
+        d, t = P.make_delta(small, ops=ops, segments=1 + short, short_runs=short,
+                            lengths_override=lambda seg, ln: P.deepen(
+                                ln[:P.MAIN_SYMS], ln.index(max(ln[:P.MAIN_SYMS])), 16)
+                            + ln[P.MAIN_SYMS:])
+        out.case("valid-long-codes%s" % ("-short-runs" if short else ""), "src-small.bin", d,
+                 ("ok", t), "codes up to 16 bits%s" % (", pre-code runs of 1 to 3" if short else ""))
     tgt = mutate(rng, src, 60)
     d, t = P.make_delta(src, target=tgt, segments=5)
     out.case("valid-greedy-5-segments", "src-main.bin", d, ("ok", t),
@@ -395,13 +411,7 @@ def hostile_cases(out, rng, src, small):
             lengths = list(lengths)
             part = lengths[:P.MAIN_SYMS]
             j = part.index(max(part))
-            # split j's code down to 16 bits, each split giving the other half
-            # to an unused symbol: the code stays complete
-            while part[j] < 16:
-                part[j] += 1
-                part[part.index(0)] = part[j]
-            assert P.kraft(part) == 0
-            lengths[:P.MAIN_SYMS] = part
+            lengths[:P.MAIN_SYMS] = P.deepen(part, j, 16)
             holder["j"] = j
         elif seg == 1:
             lengths = list(lengths)

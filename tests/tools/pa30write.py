@@ -326,6 +326,17 @@ def huffman_lengths(freqs, limit):
     return lengths
 
 
+def deepen(lengths, sym, to):
+    """Lengthens sym's code to `to` bits, giving the other half of each split
+    to an unused symbol (with length zero before), so that a complete code
+    stays complete: how a table with the longest codes is made on purpose."""
+    lengths = list(lengths)
+    while lengths[sym] < to:
+        lengths[sym] += 1
+        lengths[lengths.index(0)] = lengths[sym]
+    return lengths
+
+
 def flat_lengths(n):
     """The 'simple' format's fixed code: every symbol, lengths differing by at
     most one (600 -> 424 of 9 bits and 176 of 10; 256 -> 8; 16 -> 4)."""
@@ -348,19 +359,22 @@ def run_code(count):
     return k, count - (1 << (k - 1)), k - 1
 
 
-def lengths_to_pretree(lengths, prev, allow_full_runs=False):
+def lengths_to_pretree(lengths, prev, allow_full_runs=False, short_runs=False):
     """Pre-tree symbols [(sym, extra, extra_bits)] for one segment's 872
     lengths.  msdelta refuses a run that reaches the last length, so runs stop
-    one short of it unless allow_full_runs (a test of the decoder's bound)."""
+    one short of it unless allow_full_runs (a test of the decoder's bound).
+    Runs are of 4 or more unless short_runs (then of 1 to 3 as well, so that
+    every pre-code symbol gets used)."""
     out = []
     n = len(lengths)
     cap = n if allow_full_runs else n - 1
+    least = 1 if short_runs else 4
     i = 0
     while i < n:
         run = 0
         while i + run < cap and lengths[i + run] == prev[i + run] and run < 127:
             run += 1
-        if run >= 4:
+        if run >= least:
             c, x, xb = run_code(run)
             out.append((31 + c, x, xb))
             i += run
@@ -369,7 +383,7 @@ def lengths_to_pretree(lengths, prev, allow_full_runs=False):
             run = 0
             while i + run < cap and lengths[i + run] == lengths[i - 1] and run < 127:
                 run += 1
-            if run >= 4:
+            if run >= least:
                 c, x, xb = run_code(run)
                 out.append((23 + c, x, xb))
                 i += run
@@ -601,7 +615,8 @@ def put_symbol(w, tables, s):
 
 def encode_body(syms, source_len, simple=False, segments=1, rift=None,
                 lengths_override=None, pretree_override=None, segment_count=None,
-                boundaries=None, pretree_syms_hook=None, allow_full_runs=False):
+                boundaries=None, pretree_syms_hook=None, allow_full_runs=False,
+                short_runs=False):
     """The body (the delta's second buffer): RIFT table, prefix codes, symbols.
 
     simple: the fixed flat codes (no composite format); segments: how many
@@ -668,7 +683,7 @@ def encode_body(syms, source_len, simple=False, segments=1, rift=None,
         prev = [0] * ALL_LENGTHS
         pre_syms = []
         for k, lengths in enumerate(seg_lengths):
-            ps = lengths_to_pretree(lengths, prev, allow_full_runs)
+            ps = lengths_to_pretree(lengths, prev, allow_full_runs, short_runs)
             if pretree_syms_hook:
                 ps = pretree_syms_hook(k, ps)
             pre_syms.append(ps)
