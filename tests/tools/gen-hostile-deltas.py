@@ -250,7 +250,7 @@ def valid_cases(out, rng, small_size):
         fib.append(fib[-1] + fib[-2])
     skew = bytearray(b"".join(bytes([40 + k]) * f for k, f in enumerate(fib)))
     rng.shuffle(skew)
-    ops = [("lit", bytes(skew[k:k + 50])) if k % 100 == 0 else ("copy", k * 7 % 4000, 30)
+    ops = [("lit", bytes(skew[k:k + 50])) if k % 100 == 0 else ("copy", k * 7 % (len(small) - 30), 30)
            for k in range(0, 2 * len(skew), 50)]
     for short in (False, True):
         d, t = P.make_delta(small, ops=ops, segments=1 + short, short_runs=short,
@@ -553,6 +553,8 @@ def fuzz_seeds(gendir, seeddir, rng):
             s = f.read()
         with open(os.path.join(gendir, delta), "rb") as f:
             d = f.read()
+        if len(s) + len(d) > 8192:          # not seeds for libFuzzer's 4 KiB inputs
+            continue
         word = len(s) | (0x8000 if name.startswith("crafted-hash") else 0)
         with open(os.path.join(seeddir, "seed-" + name), "wb") as f:
             f.write(struct.pack("<H", word) + s + d)
