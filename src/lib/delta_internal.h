@@ -188,6 +188,16 @@ typedef struct mum__rift {
  * `extra`/`nextra`: RIFT entries from the file-type preprocessing (part 2;
  * NULL/0 for RAW).  Errors: MUM_EFORMAT, MUM_ENOMEM, MUM_ELIMIT.
  */
+/*
+ * Reads a RIFT table (a presence bit, two IntFormat codes, a count, the
+ * entries as sums of deltas; doc/pa30.md) into *out (mum__free; room for
+ * `spare` more entries), *out_n entries, in stream order.  The body starts
+ * with one; PE preprocessing data carries two more.
+ * Errors: MUM_EFORMAT, MUM_ELIMIT (more than 2^20 entries), MUM_ENOMEM.
+ */
+MUM_INTERNAL int mum__delta_rift_table_read(mum__bits *b, size_t spare, mum__rift **out,
+                                            size_t *out_n);
+
 MUM_INTERNAL int mum__delta_lz_decode(uint8_t **out, mum_ctx *ctx, const uint8_t *body,
                                       size_t body_size, uint64_t base, const uint8_t *source,
                                       size_t source_size, size_t target_size,

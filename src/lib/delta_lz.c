@@ -47,9 +47,8 @@ typedef struct lz {
 /* ---- RIFT tables ---- */
 
 /* An IntFormat: a prefix code over signed magnitude classes. */
-static int int_format_read(lz *z, mum__huff *h)
+static int int_format_read(mum__bits *b, mum__huff *h)
 {
-    mum__bits *b = &z->b;
     unsigned npos = (unsigned)mum__bits_get(b, 8);
     unsigned nneg = (unsigned)mum__bits_get(b, 8);
     unsigned ndef = (unsigned)mum__bits_get(b, 8);
@@ -90,10 +89,10 @@ static int int_format_read(lz *z, mum__huff *h)
     return mum__huff_build(h, lengths, b, "RIFT table integer format");
 }
 
-static int int_read(lz *z, const mum__huff *h, uint64_t *out)
+static int int_read(mum__bits *b, const mum__huff *h, uint64_t *out)
 {
     unsigned sym;
-    CHECK(mum__huff_read(h, &z->b, &sym));
+    CHECK(mum__huff_read(h, b, &sym));
     bool neg = sym >= INT_HALF;
     unsigned m = neg ? sym - INT_HALF : sym;
     uint64_t v = m;
@@ -102,12 +101,12 @@ static int int_read(lz *z, const mum__huff *h, uint64_t *out)
         uint64_t extra = 0;
         for (unsigned done = 0; done < half; done += 32) {
             unsigned k = half - done < 32 ? half - done : 32;
-            extra |= mum__bits_get(&z->b, k) << done;
+            extra |= mum__bits_get(b, k) << done;
         }
         v = (uint64_t)((m & 1) + 2) << half | extra;
     }
-    if (mum__bits_overrun(&z->b))
-        return mum__bits_error(&z->b, MUM_EFORMAT, "truncated in a RIFT table");
+    if (mum__bits_overrun(b))
+        return mum__bits_error(b, MUM_EFORMAT, "truncated in a RIFT table");
     *out = neg ? ~v : v;
     return MUM_OK;
 }
@@ -125,24 +124,26 @@ static int rift_cmp(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int rift_read(lz *z, const mum__rift *extra, size_t nextra)
+int mum__delta_rift_table_read(mum__bits *b, size_t spare, mum__rift **out, size_t *out_n)
 {
-    mum__bits *b = &z->b;
-    rift_sort *all = NULL;
+    mum__rift *all = NULL;
     size_t n = 0;
     mum__huff hs = {0}, ht = {0};
     int rc = MUM_OK;
-    if (mum__bits_get(b, 1)) {
-        if ((rc = mum__huff_init(&hs, z->ctx, INT_SYMS, 10)) != MUM_OK ||
-            (rc = mum__huff_init(&ht, z->ctx, INT_SYMS, 10)) != MUM_OK ||
-            (rc = int_format_read(z, &hs)) != MUM_OK || (rc = int_format_read(z, &ht)) != MUM_OK)
+    *out = NULL;
+    *out_n = 0;
+    uint64_t count = 0;
+    bool present = mum__bits_get(b, 1);
+    if (present) {
+        if ((rc = mum__huff_init(&hs, b->ctx, INT_SYMS, 10)) != MUM_OK ||
+            (rc = mum__huff_init(&ht, b->ctx, INT_SYMS, 10)) != MUM_OK ||
+            (rc = int_format_read(b, &hs)) != MUM_OK || (rc = int_format_read(b, &ht)) != MUM_OK)
             goto done;
-        uint64_t count;
         if ((rc = mum__bits_varint(b, &count)) != MUM_OK)
             goto done;
         /* Each entry takes at least two bits: a count beyond what is left
          * is a lie, refused before allocating for it. */
-        uint64_t left = b->end_bit - mum__bits_tell(b);
+        uint64_t left = b->end_bit > mum__bits_tell(b) ? b->end_bit - mum__bits_tell(b) : 0;
         if (count > left / 2) {
             rc = mum__bits_error(b, MUM_EFORMAT,
                                  "RIFT table: %" PRIu64 " entries in %" PRIu64 " bits", count,
@@ -154,27 +155,47 @@ static int rift_read(lz *z, const mum__rift *extra, size_t nextra)
                                  count, MAX_RIFT);
             goto done;
         }
-        all = mum__reallocarray(NULL, (size_t)count + nextra + 1, sizeof *all);
-        if (!all) {
-            rc = mum__nomem(z->ctx);
-            goto done;
-        }
-        uint64_t s = 0, t = 0;
-        for (; n < count; n++) {
-            uint64_t ds, dt;
-            if ((rc = int_read(z, &hs, &ds)) != MUM_OK || (rc = int_read(z, &ht, &dt)) != MUM_OK)
-                goto done;
-            s += ds;
-            t += dt;
-            all[n] = (rift_sort){{(int64_t)s, (int64_t)(t + s)}, n};
-        }
-    } else {
-        all = mum__reallocarray(NULL, nextra + 1, sizeof *all);
-        if (!all) {
-            rc = mum__nomem(z->ctx);
-            goto done;
-        }
     }
+    all = mum__reallocarray(NULL, (size_t)count + spare + 1, sizeof *all);
+    if (!all) {
+        rc = mum__nomem(b->ctx);
+        goto done;
+    }
+    uint64_t s = 0, t = 0;
+    for (; n < count; n++) {
+        uint64_t ds, dt;
+        if ((rc = int_read(b, &hs, &ds)) != MUM_OK || (rc = int_read(b, &ht, &dt)) != MUM_OK)
+            goto done;
+        s += ds;
+        t += dt;
+        all[n] = (mum__rift){(int64_t)s, (int64_t)(t + s)};
+    }
+done:
+    mum__huff_clear(&hs);
+    mum__huff_clear(&ht);
+    if (rc != MUM_OK) {
+        mum__free(all);
+        return rc;
+    }
+    *out = all;
+    *out_n = n;
+    return MUM_OK;
+}
+
+static int rift_read(lz *z, const mum__rift *extra, size_t nextra)
+{
+    mum__rift *body;
+    size_t nbody;
+    CHECK(mum__delta_rift_table_read(&z->b, 0, &body, &nbody));
+    int rc = MUM_OK;
+    size_t n = 0;
+    rift_sort *all = mum__reallocarray(NULL, nbody + nextra + 1, sizeof *all);
+    if (!all) {
+        rc = mum__nomem(z->ctx);
+        goto done;
+    }
+    for (; n < nbody; n++)
+        all[n] = (rift_sort){body[n], n};
     for (size_t i = 0; i < nextra; i++, n++)
         all[n] = (rift_sort){extra[i], n};
     /* The end of the source: from there on, the target itself. */
@@ -198,8 +219,7 @@ static int rift_read(lz *z, const mum__rift *extra, size_t nextra)
     z->rcur = 0;
 done:
     mum__free(all);
-    mum__huff_clear(&hs);
-    mum__huff_clear(&ht);
+    mum__free(body);
     return rc;
 }
 
