@@ -238,13 +238,6 @@ static int check_supported(mum_ctx *ctx, const delta_parts *d)
                           "PA30 delta: a reverse delta (file type set 0x%" PRIx64
                           "): not supported",
                           (uint64_t)h->file_type_set);
-    if (h->file_type != MUM_DELTA_TYPE_RAW) {
-        const char *name = mum_delta_type_name(h->file_type);
-        return mum__error(ctx, MUM_EUNSUPPORTED, NULL,
-                          "PA30 delta: file type %s (0x%" PRIx64 ", flags 0x%" PRIx64
-                          "): its PE transforms are not supported yet",
-                          name ? name : "unknown", (uint64_t)h->file_type, (uint64_t)h->flags);
-    }
     if (h->flags & DELTA_FLAG_E8)
         return mum__error(ctx, MUM_EUNSUPPORTED, NULL,
                           "PA30 delta: flag 0x1 (the E8 call translation, flags 0x%" PRIx64
@@ -281,12 +274,26 @@ static int apply_at(uint8_t **out, size_t *out_size, mum_ctx *ctx, const void *s
                           ": an LZMS-compressed body (the BsDiff codec): not supported",
                           d.body_base);
     size_t n = (size_t)d.h.target_size;
-    uint8_t *target;
-    int rc = mum__delta_lz_decode(&target, ctx, d.body, d.body_size, d.body_base, source,
-                                  source_size, n, NULL, 0);
-    if (rc != MUM_OK)
-        return rc;
-    if (!opts->no_hash_check)
+    /* PE file types decode against the source as transformed for them. */
+    mum__delta_pe pe = {0};
+    int rc = MUM_OK;
+    if (d.h.file_type != MUM_DELTA_TYPE_RAW) {
+        rc = mum__delta_pe_prepare(&pe, ctx, &d.h, d.pre, d.pre_size, d.pre_base, source,
+                                   source_size);
+        if (rc != MUM_OK) {
+            mum__delta_pe_clear(&pe);
+            return rc;
+        }
+        if (pe.source) {
+            source = pe.source;
+            source_size = pe.source_size;
+        }
+    }
+    uint8_t *target = NULL;
+    rc = mum__delta_lz_decode(&target, ctx, d.body, d.body_size, d.body_base, source,
+                              source_size, n, NULL, 0);
+    mum__delta_pe_clear(&pe);
+    if (rc == MUM_OK && !opts->no_hash_check)
         rc = check_hash(ctx, &d.h, target);
     if (rc != MUM_OK) {
         mum__free(target);

@@ -203,4 +203,34 @@ MUM_INTERNAL int mum__delta_lz_decode(uint8_t **out, mum_ctx *ctx, const uint8_t
                                       size_t source_size, size_t target_size,
                                       const mum__rift *extra, size_t nextra);
 
+/* ---- PE file types (delta_pe.c) ---- */
+
+/* A PE delta's preprocessing data and the source as transformed for it. */
+typedef struct mum__delta_pe {
+    uint64_t image_base;      /* the target's ImageBase */
+    uint32_t checksum;        /* the 32 bits after it (0 in every delta seen) */
+    uint32_t timestamp;       /* the target's TimeDateStamp */
+    mum__rift *layout;        /* target RVA -> target file offset */
+    size_t nlayout;
+    mum__rift *rva_map;       /* source RVA -> target RVA */
+    size_t nrva_map;
+    uint8_t *source;          /* the transformed source (NULL: none) */
+    size_t source_size;
+} mum__delta_pe;
+
+/*
+ * Reads the preprocessing data of a PE delta (header h) and transforms a
+ * copy of the source as the flags ask, into pe->source.  What libmum does
+ * not perform (addresses moved by the RIFT table, rebasing, managed
+ * images, unknown flag bits) is refused, named.  mum__delta_pe_clear
+ * after, whatever the result.
+ * Errors: MUM_EFORMAT (malformed data, a source that is not a PE image),
+ * MUM_EUNSUPPORTED, MUM_ELIMIT, MUM_ENOMEM.
+ */
+MUM_INTERNAL int mum__delta_pe_prepare(mum__delta_pe *pe, mum_ctx *ctx,
+                                       const mum_delta_header *h, const uint8_t *pre,
+                                       size_t pre_size, uint64_t pre_base,
+                                       const uint8_t *source, size_t source_size);
+MUM_INTERNAL void mum__delta_pe_clear(mum__delta_pe *pe);
+
 #endif /* MUM_DELTA_INTERNAL_H */

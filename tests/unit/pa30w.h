@@ -93,9 +93,11 @@ typedef struct hdr {
     const uint8_t *hash;
     size_t hash_len;
     unsigned version; /* 30 or 31 */
+    const uint8_t *pre; /* the preprocessing data (PE file types) */
+    size_t pre_len;
 } hdr;
 
-#define HDR_RAW(n) (hdr){1, 1, 0, (n), 0, NULL, 0, 30}
+#define HDR_RAW(n) (hdr){1, 1, 0, (n), 0, NULL, 0, 30, NULL, 0}
 
 static inline void bw_fields(bw *w, const hdr *h)
 {
@@ -126,7 +128,7 @@ static inline uint8_t *make_delta(const hdr *h, const uint8_t *body, size_t body
     } else {
         bw_fields(&w, h);
     }
-    bw_buffer(&w, NULL, 0);
+    bw_buffer(&w, h->pre, h->pre_len);
     bw_buffer(&w, body, body_len);
     size_t n = bw_finish(&w);
     uint8_t *d = malloc(n + 12);

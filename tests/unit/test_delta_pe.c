@@ -1,0 +1,373 @@
+/*
+ * test_delta_pe.c - PA30 deltas of PE file types (delta_pe.c): the real
+ * deltas of MUM_REALDATA/pa30/pe (skipped when absent) against their target
+ * files, the source transforms on a small image built here, the refusals of
+ * what libmum does not perform, and hostile preprocessing data and sources.
+ *
+ * Real deltas are read at test time and never copied.
+ */
+#include "testutil.h"
+
+#include <mum/delta.h>
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "pa30w.h"
+
+/* ---- the real deltas ---- */
+
+static uint8_t *slurp_file(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    rewind(f);
+    uint8_t *p = malloc((size_t)size + 1);
+    *n = fread(p, 1, (size_t)size, f);
+    fclose(f);
+    return p;
+}
+
+/* Reads realdata/pa30/<name>, or skips the test when it is absent. */
+static uint8_t *real_file(const char *name, size_t *n)
+{
+    const char *real = getenv("MUM_REALDATA");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/pa30/%s", real ? real : "../../shared/realdata", name);
+    if (access(path, R_OK) != 0)
+        cr_skip_test("real data absent: no %s (set MUM_REALDATA)", path);
+    uint8_t *p = slurp_file(path, n);
+    cr_assert_not_null(p, "%s", path);
+    return p;
+}
+
+static void real_pe(const char *source, const char *delta_name, const char *target)
+{
+    size_t sn, dn, tn;
+    uint8_t *src = real_file(source, &sn);
+    uint8_t *delta = real_file(delta_name, &dn);
+    uint8_t *want = real_file(target, &tn);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    uint8_t *out;
+    size_t n;
+    cr_assert_eq(mum_delta_apply(&out, &n, ctx, src, sn, delta, dn, NULL), MUM_OK, "%s: %s",
+                 delta_name, mum_ctx_message(ctx));
+    cr_assert_eq(n, tn);
+    size_t first = n;
+    for (size_t i = 0; i < n && first == n; i++)
+        if (out[i] != want[i])
+            first = i;
+    cr_assert_eq(first, n, "%s: the target differs from byte %zu", delta_name, first);
+    mum_free(out);
+    mum_ctx_free(ctx);
+    free(src);
+    free(delta);
+    free(want);
+}
+
+Test(delta_pe_real, cmd_to_cmd_patched)
+{
+    real_pe("sources_cmd.exe", "pe/cmd__to__cmd_patched.pa30", "sources_cmd_patched.exe");
+}
+
+/* The target's TimeDateStamp differs from the source's: its 7 copies (the
+ * header, the debug directory, the debug data) must all be the target's. */
+Test(delta_pe_real, advapi32_old_to_new_restores_the_timestamps)
+{
+    real_pe("sources_advapi32_old.dll", "pe/advapi32_old__to__advapi32_new.pa30",
+            "sources_advapi32_new.dll");
+}
+
+/* ---- a small image, built here ---- */
+
+#define TINY 0x200
+#define TINY_COFF 0x84
+#define TINY_OPT 0x98
+#define TINY_SECTIONS (TINY_OPT + 240)
+
+static void put16(uint8_t *p, uint16_t x)
+{
+    p[0] = (uint8_t)x;
+    p[1] = (uint8_t)(x >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t x)
+{
+    put16(p, (uint16_t)x);
+    put16(p + 2, (uint16_t)(x >> 16));
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A PE32+ image of headers only, with one .idata section without raw data
+ * (so the target's layout table is empty, as for the source). */
+static uint8_t *tiny_pe(uint64_t base, uint32_t timestamp, uint32_t checksum)
+{
+    uint8_t *p = calloc(1, TINY);
+    p[0] = 'M';
+    p[1] = 'Z';
+    put32(p + 0x3c, 0x80);
+    memcpy(p + 0x80, "PE\0\0", 4);
+    put16(p + TINY_COFF, 0x8664);
+    put16(p + TINY_COFF + 2, 1);
+    put32(p + TINY_COFF + 4, timestamp);
+    put16(p + TINY_COFF + 16, 240);
+    put16(p + TINY_OPT, 0x20b);
+    put32(p + TINY_OPT + 24, (uint32_t)base);
+    put32(p + TINY_OPT + 28, (uint32_t)(base >> 32));
+    put32(p + TINY_OPT + 64, checksum);
+    put32(p + TINY_OPT + 108, 16);
+    memcpy(p + TINY_SECTIONS, ".idata", 6);
+    put32(p + TINY_SECTIONS + 12, 0x1000);
+    put32(p + TINY_SECTIONS + 36, 0x40000040);
+    return p;
+}
+
+enum { MAP_IDENTITY, MAP_MOVES, MAP_BROKEN, LAYOUT_OTHER, CLI_METADATA, CHECKSUM_SET };
+
+/* Preprocessing data: the target's ImageBase, a zero, its TimeDateStamp,
+ * an empty layout table, no CLI metadata, the RVA map, no CLI map. */
+static size_t pe_pre(uint8_t **out, uint64_t base, uint32_t timestamp, int kind)
+{
+    bw w;
+    bw_init(&w);
+    bw_bits(&w, base, 32);
+    bw_bits(&w, base >> 32, 32);
+    bw_bits(&w, kind == CHECKSUM_SET ? 0x1234 : 0, 32);
+    bw_bits(&w, timestamp, 32);
+    /* Two IntFormats of two one-bit symbols, classes 0 and 1 (the values
+     * 0 and 1), then one entry (1, 1): RVA 1 moves to 2. */
+    if (kind == LAYOUT_OTHER) {
+        bw_bit(&w, 1);
+        for (int f = 0; f < 2; f++) {
+            bw_bits(&w, 2, 8);
+            bw_bits(&w, 0, 8);
+            bw_bits(&w, 0, 8);
+            bw_bits(&w, 0, 4);
+            bw_bits(&w, 0, 4);
+            bw_bits(&w, 0, 4);
+        }
+        bw_varint(&w, 1);
+        bw_code(&w, 1, 1);
+        bw_code(&w, 1, 1);
+    } else {
+        bw_bit(&w, 0);
+    }
+    bw_bit(&w, kind == CLI_METADATA);
+    if (kind == MAP_MOVES) {
+        bw_bit(&w, 1);
+        for (int f = 0; f < 2; f++) {
+            bw_bits(&w, 2, 8);
+            bw_bits(&w, 0, 8);
+            bw_bits(&w, 0, 8);
+            bw_bits(&w, 0, 4);
+            bw_bits(&w, 0, 4);
+            bw_bits(&w, 0, 4);
+        }
+        bw_varint(&w, 1);
+        bw_code(&w, 1, 1);
+        bw_code(&w, 1, 1);
+    } else if (kind == MAP_BROKEN) {
+        bw_bit(&w, 1);
+        bw_bits(&w, 200, 8); /* 200 positive classes: there are 126 */
+        bw_bits(&w, 0, 16);
+    } else {
+        bw_bit(&w, 0);
+    }
+    bw_bit(&w, 0);
+    size_t n = bw_finish(&w);
+    *out = w.p;
+    return n;
+}
+
+/* A body that copies the whole tiny source (two source copies of 256). */
+static void copy_body(bw *w)
+{
+    body_start(w);
+    for (int i = 0; i < 2; i++) {
+        flat_main(w, 256 + 3 * 8 + 0); /* slot 3: the source at the same place */
+        bw_code(w, 256 - 8, 8);        /* length code symbol l: l + 8 */
+    }
+}
+
+static int run(const uint8_t *src, size_t src_len, int64_t flags, int kind, uint64_t base,
+               uint32_t timestamp, uint8_t **out, size_t *n, mum_ctx *ctx)
+{
+    uint8_t *pre;
+    size_t pre_len = pe_pre(&pre, base, timestamp, kind);
+    hdr h = HDR_RAW(TINY);
+    h.type = MUM_DELTA_TYPE_AMD64;
+    h.type_set = 0xf;
+    h.flags = flags;
+    h.pre = pre;
+    h.pre_len = pre_len;
+    bw w;
+    copy_body(&w);
+    int rc = apply(build(&w, &h), src, src_len, out, n, ctx);
+    free(pre);
+    return rc;
+}
+
+Test(delta_pe, the_source_gets_the_targets_timestamp_and_no_checksum)
+{
+    uint8_t *src = tiny_pe(0x180000000, 0x11111111, 0xabcdef);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    uint8_t *out;
+    size_t n;
+    cr_assert_eq(run(src, TINY, 0xe63e, MAP_IDENTITY, 0x180000000, 0x22222222, &out, &n, ctx),
+                 MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(n, TINY);
+    cr_assert_eq(get32(out + TINY_COFF + 4), 0x22222222);
+    cr_assert_eq(get32(out + TINY_OPT + 64), 0, "the checksum is zeroed in the source");
+    cr_assert_eq(get32(out + TINY_SECTIONS + 36), 0xC0000040, "flag 0x2000: .idata writable");
+    cr_assert_eq(get32(src + TINY_OPT + 64), 0xabcdef, "the caller's source is untouched");
+    mum_free(out);
+    /* without 0x2000 the section stays as it was */
+    cr_assert_eq(run(src, TINY, 0xe63e & ~0x2000, MAP_IDENTITY, 0x180000000, 0x22222222, &out,
+                     &n, ctx),
+                 MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(get32(out + TINY_SECTIONS + 36), 0x40000040);
+    mum_free(out);
+    mum_ctx_free(ctx);
+    free(src);
+}
+
+static void refused(int64_t flags, int kind, uint64_t base, const uint8_t *src, size_t src_len,
+                    int want, const char *needle)
+{
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    uint8_t *out = (uint8_t *)1;
+    size_t n;
+    int rc = run(src, src_len, flags, kind, base, 0x22222222, &out, &n, ctx);
+    cr_assert_eq(rc, want, "got %d: %s", rc, mum_ctx_message(ctx));
+    cr_assert_null(out);
+    cr_assert(strstr(mum_ctx_message(ctx), needle), "%s (wanted %s)", mum_ctx_message(ctx),
+              needle);
+    mum_ctx_free(ctx);
+}
+
+Test(delta_pe, what_is_not_performed_is_refused_by_name)
+{
+    uint8_t *src = tiny_pe(0x180000000, 0x11111111, 0);
+    refused(0xe63e | 0x40, MAP_IDENTITY, 0x180000000, src, TINY, MUM_EUNSUPPORTED,
+            "flag bits 0x40 unknown");
+    refused(0xe63e, MAP_MOVES, 0x180000000, src, TINY, MUM_EUNSUPPORTED,
+            "moves RVA 0x1 to 0x2");
+    refused(0xe63e, MAP_IDENTITY, 0x140000000, src, TINY, MUM_EUNSUPPORTED,
+            "rebasing from 0x180000000 to 0x140000000");
+    refused(0xe63e, LAYOUT_OTHER, 0x180000000, src, TINY, MUM_EUNSUPPORTED,
+            "other file offsets");
+    refused(0xe63e, CLI_METADATA, 0x180000000, src, TINY, MUM_EUNSUPPORTED, "CLI metadata");
+    refused(0xe63e, CHECKSUM_SET, 0x180000000, src, TINY, MUM_EUNSUPPORTED,
+            "a target CheckSum 0x1234");
+    /* a managed source (a CLR directory) with the CLI transforms */
+    put32(src + TINY_OPT + 112 + 14 * 8, 0x2000);
+    refused(0xe63e, MAP_IDENTITY, 0x180000000, src, TINY, MUM_EUNSUPPORTED, "managed");
+    free(src);
+}
+
+/* Without address transforms a moving RVA map and another ImageBase are
+ * harmless: the source just gets the target's ImageBase. */
+Test(delta_pe, a_moving_map_is_harmless_without_address_flags)
+{
+    uint8_t *src = tiny_pe(0x180000000, 0x11111111, 0);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    uint8_t *out;
+    size_t n;
+    cr_assert_eq(run(src, TINY, 0x2000, MAP_MOVES, 0x140000000, 0x22222222, &out, &n, ctx),
+                 MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(get32(out + TINY_OPT + 24), 0x40000000, "the target's ImageBase");
+    cr_assert_eq(get32(out + TINY_OPT + 28), 1);
+    mum_free(out);
+    mum_ctx_free(ctx);
+    free(src);
+}
+
+/* ---- hostile input: clean errors with a place ---- */
+
+Test(delta_pe_hostile, a_broken_rift_table_in_the_preprocessing_data)
+{
+    uint8_t *src = tiny_pe(0x180000000, 0x11111111, 0);
+    refused(0xe63e, MAP_BROKEN, 0x180000000, src, TINY, MUM_EFORMAT, "integer format counts");
+    refused(0xe63e, MAP_BROKEN, 0x180000000, src, TINY, MUM_EFORMAT, "PA30 delta: byte ");
+    free(src);
+}
+
+Test(delta_pe_hostile, a_source_that_is_not_a_pe)
+{
+    uint8_t junk[TINY] = {'M', 'Z'};
+    refused(0xe63e, MAP_IDENTITY, 0x180000000, junk, TINY, MUM_EFORMAT,
+            "the source is not a PE image (byte 60");
+    memset(junk, 'x', sizeof junk);
+    refused(0xe63e, MAP_IDENTITY, 0x180000000, junk, TINY, MUM_EFORMAT,
+            "the source is not a PE image (byte 0");
+}
+
+/* Headers that point past the image: e_lfanew, the optional header, the
+ * section table; and every truncation of the image. */
+Test(delta_pe_hostile, headers_past_the_image)
+{
+    uint8_t *src = tiny_pe(0x180000000, 0x11111111, 0);
+    put32(src + 0x3c, 0xfffffff0);
+    refused(0xe63e, MAP_IDENTITY, 0x180000000, src, TINY, MUM_EFORMAT, "e_lfanew");
+    free(src);
+    src = tiny_pe(0x180000000, 0x11111111, 0);
+    put16(src + TINY_COFF + 16, 0xfff0);
+    refused(0xe63e, MAP_IDENTITY, 0x180000000, src, TINY, MUM_EFORMAT, "optional header of");
+    free(src);
+    src = tiny_pe(0x180000000, 0x11111111, 0);
+    put16(src + TINY_COFF + 2, 0xffff);
+    refused(0xe63e, MAP_IDENTITY, 0x180000000, src, TINY, MUM_EFORMAT, "sections past the end");
+    free(src);
+    src = tiny_pe(0x180000000, 0x11111111, 0);
+    for (size_t len = 1; len < TINY_SECTIONS + 40; len++) {
+        mum_ctx *ctx;
+        mum_ctx_new(&ctx);
+        uint8_t *out = (uint8_t *)1;
+        size_t n;
+        int rc = run(src, len, 0xe63e, MAP_IDENTITY, 0x180000000, 0x22222222, &out, &n, ctx);
+        cr_assert_eq(rc, MUM_EFORMAT, "%zu bytes: %d %s", len, rc, mum_ctx_message(ctx));
+        cr_assert(strstr(mum_ctx_message(ctx), "source"), "%s", mum_ctx_message(ctx));
+        mum_ctx_free(ctx);
+    }
+    free(src);
+}
+
+/* Every truncation of the preprocessing data is an error with its place. */
+Test(delta_pe_hostile, truncated_preprocessing_data)
+{
+    uint8_t *src = tiny_pe(0x180000000, 0x11111111, 0);
+    uint8_t *pre;
+    size_t pre_len = pe_pre(&pre, 0x180000000, 0x22222222, MAP_MOVES);
+    for (size_t len = 0; len < pre_len; len++) {
+        hdr h = HDR_RAW(TINY);
+        h.type = MUM_DELTA_TYPE_AMD64;
+        h.flags = 0xe63e;
+        h.pre = pre;
+        h.pre_len = len;
+        bw w;
+        copy_body(&w);
+        mum_ctx *ctx;
+        mum_ctx_new(&ctx);
+        uint8_t *out = (uint8_t *)1;
+        size_t n;
+        int rc = apply(build(&w, &h), src, TINY, &out, &n, ctx);
+        cr_assert_eq(rc, MUM_EFORMAT, "%zu bytes: %d %s", len, rc, mum_ctx_message(ctx));
+        cr_assert(strstr(mum_ctx_message(ctx), "PA30 delta: byte "), "%s",
+                  mum_ctx_message(ctx));
+        cr_assert_null(out);
+        mum_ctx_free(ctx);
+    }
+    free(pre);
+    free(src);
+}
