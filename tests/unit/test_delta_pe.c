@@ -8,7 +8,9 @@
  */
 #include "testutil.h"
 
+#include <mum/container.h>
 #include <mum/delta.h>
+#include <mum/hash.h>
 
 #include <stdio.h>
 #include <unistd.h>
@@ -370,4 +372,113 @@ Test(delta_pe_hostile, truncated_preprocessing_data)
     }
     free(pre);
     free(src);
+}
+
+/* ---- the express cabinet of KB2465285 (amd64) ---- */
+
+typedef struct member {
+    const char *name;
+    uint8_t *data;
+    size_t size;
+} member;
+
+/* Reads the named members of the express cabinet inside the .msu, or
+ * skips the test when the package is absent. */
+static void express_members(member *m, size_t n)
+{
+    const char *real = getenv("MUM_REALDATA");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/msu/Windows6.1-KB2465285-x64.msu",
+             real ? real : "../../shared/realdata");
+    if (access(path, R_OK) != 0)
+        cr_skip_test("real data absent: no %s (set MUM_REALDATA)", path);
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, NULL, path, NULL, NULL), MUM_OK);
+    const mum_entry *e;
+    while (mum_walk_next(&e, w) == MUM_OK && e) {
+        if (e->kind != MUM_ENTRY_FILE || !strstr(e->path, "KB2465285-x64.cab!"))
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(e->name, m[i].name) != 0)
+                continue;
+            const void *p;
+            size_t got;
+            while (mum_walk_read(w, &p, &got) == MUM_OK && got) {
+                m[i].data = realloc(m[i].data, m[i].size + got);
+                memcpy(m[i].data + m[i].size, p, got);
+                m[i].size += got;
+            }
+        }
+    }
+    mum_walk_free(w);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_not_null(m[i].data, "%s: no member %s", path, m[i].name);
+}
+
+/* The SHA-1 the cix gives the file rebuilt by PA30 delta `name`. */
+static void cix_sha1(const member *cix, const char *name, uint8_t out[20])
+{
+    char *text = malloc(cix->size + 1);
+    memcpy(text, cix->data, cix->size);
+    text[cix->size] = 0;
+    char source[64];
+    snprintf(source, sizeof source, "<Source type=\"PA30\" name=\"%s\">", name);
+    char *at = strstr(text, source);
+    cr_assert_not_null(at, "cix: no %s", source);
+    /* the <File> element holding it: the last one that starts before */
+    char *file = NULL;
+    for (char *f = strstr(text, "<File "); f && f < at; f = strstr(f + 1, "<File "))
+        file = f;
+    cr_assert_not_null(file);
+    char *v = strstr(file, "<Hash alg=\"SHA1\" value=\"");
+    cr_assert_not_null(v);
+    v += strlen("<Hash alg=\"SHA1\" value=\"");
+    for (int i = 0; i < 20; i++) {
+        unsigned x;
+        cr_assert_eq(sscanf(v + 2 * i, "%2x", &x), 1);
+        out[i] = (uint8_t)x;
+    }
+    free(text);
+}
+
+/* The chains start from bridgemigplugin.dll, a RAW delta against nothing
+ * (its MD5 and the cix's SHA-1 check).  The amd64 deltas (flags 0x2e63e)
+ * built on it move addresses (RIFT-driven transforms): refused by name,
+ * not mis-decoded. */
+Test(delta_pe_express, kb2465285_amd64_links_are_refused_by_name)
+{
+    member m[] = {{"_manifest_.cix.xml", NULL, 0}, {"0", NULL, 0}, {"1", NULL, 0},
+                  {"2", NULL, 0}, {"7", NULL, 0}};
+    express_members(m, sizeof m / sizeof *m);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    uint8_t *dll;
+    size_t dll_size;
+    mum_delta_header h;
+    cr_assert_eq(mum_delta_header_read(&h, ctx, m[1].data, m[1].size), MUM_OK);
+    cr_assert_eq(h.file_type, MUM_DELTA_TYPE_RAW);
+    cr_assert_eq(h.hash_alg, 0x8003, "the delta's own MD5 is checked");
+    cr_assert_eq(mum_delta_apply(&dll, &dll_size, ctx, NULL, 0, m[1].data, m[1].size, NULL),
+                 MUM_OK, "%s", mum_ctx_message(ctx));
+    uint8_t want[20], got[20];
+    cix_sha1(&m[0], "0", want);
+    cr_assert_eq(mum_hash_buffer(got, MUM_HASH_SHA1, dll, dll_size), MUM_OK);
+    cr_assert_arr_eq(got, want, 20, "bridgemigplugin.dll: the cix's SHA-1");
+    for (size_t i = 2; i < sizeof m / sizeof *m; i++) {
+        cr_assert_eq(mum_delta_header_read(&h, ctx, m[i].data, m[i].size), MUM_OK);
+        cr_assert_eq(h.file_type, MUM_DELTA_TYPE_AMD64);
+        cr_assert_eq(h.flags, 0x2e63e);
+        uint8_t *out = (uint8_t *)1;
+        size_t n;
+        int rc = mum_delta_apply(&out, &n, ctx, dll, dll_size, m[i].data, m[i].size, NULL);
+        cr_assert_eq(rc, MUM_EUNSUPPORTED, "delta %s: %d %s", m[i].name, rc,
+                     mum_ctx_message(ctx));
+        cr_assert(strstr(mum_ctx_message(ctx), "a RIFT table that moves RVA"), "%s",
+                  mum_ctx_message(ctx));
+        cr_assert_null(out);
+    }
+    mum_free(dll);
+    mum_ctx_free(ctx);
+    for (size_t i = 0; i < sizeof m / sizeof *m; i++)
+        free(m[i].data);
 }
