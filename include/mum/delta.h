@@ -87,13 +87,17 @@ typedef struct mum_delta_options {
  * as it is built (never more than the header's size, checked against the
  * limit first), and at most ~25 MB of tables whatever the delta says.  Not streaming: matches may reach back
  * to any byte of the source or of the target built so far.
- * Supported: PA30/PA31, file type RAW with any flags but 0x1 (E8).
+ * Supported: PA30/PA31, file type RAW with any flags but 0x1 (E8); file
+ * types I386 and AMD64 when their transforms move no address (doc/pa30.md,
+ * "PE file types": the source gets the target's TimeDateStamp and
+ * ImageBase and a zero CheckSum).
  * Errors: MUM_EINVAL, MUM_ENOMEM; MUM_EFORMAT (a malformed delta, or a
  * target whose hash differs: the message gives the offset in the delta,
  * "PA30 delta: byte N bit B: ...", or both hashes); MUM_ELIMIT (the target,
  * or a table, is too large); MUM_EUNSUPPORTED (a file type, flag or hash
- * algorithm libmum does not decode yet, named in the message: PE file
- * types, flag 0x1, reverse deltas, PA19).  Nothing is returned on error.
+ * algorithm libmum does not decode yet, named in the message: PE address
+ * transforms, IA64/CLI4 types, managed images, flag 0x1, reverse deltas,
+ * PA19); MUM_EFORMAT also for a PE delta whose source is not a PE image.  Nothing is returned on error.
  */
 MUM_EXTERN int mum_delta_apply(uint8_t **out, size_t *out_size, mum_ctx *ctx,
                                const void *source, size_t source_size,
