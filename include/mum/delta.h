@@ -85,7 +85,8 @@ typedef struct mum_delta_options {
  * in *out_size.  The target's hash is checked against the header's when it
  * has one.  opts may be NULL (defaults).  Memory: the target, allocated
  * as it is built (never more than the header's size, checked against the
- * limit first), and at most ~25 MB of tables whatever the delta says.  Not streaming: matches may reach back
+ * limit first), at most ~25 MB of tables whatever the delta says, and for
+ * PE file types a copy of the source (transformed).  Not streaming: matches may reach back
  * to any byte of the source or of the target built so far.
  * Supported: PA30/PA31, file type RAW with any flags but 0x1 (E8); file
  * types I386 and AMD64 when their transforms move no address (doc/pa30.md,
