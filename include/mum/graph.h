@@ -127,6 +127,10 @@ struct mum_node {
     /* payloads */
     bool express_delta;          /* an express blob holds only a delta of it */
     const mum_express_file *express; /* its entry in an express index, if any */
+    /* an express file that could not be rebuilt from its cabinet (so
+     * express_delta stays true): why, e.g. a delta of a file type libmum
+     * does not decode yet; NULL otherwise */
+    const char *express_why;
 
     const mum_edge *edges;
     size_t edge_count;

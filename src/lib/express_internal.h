@@ -48,4 +48,48 @@ MUM_INTERNAL const uint8_t *mum__express_blob_digest(const mum_express_blob *b, 
 MUM_INTERNAL int mum__express_pa30_parse(mum_pa30_header *out, const unsigned char *p, size_t size,
                                          const char **why, uint64_t *offset);
 
+/* ---- rebuilding (express_rebuild.c) ---- */
+
+/* The bytes of a cabinet's blobs kept while it is read, for rebuilding its
+ * files: past this, blobs are not kept and the files built on them are not
+ * checkable (graph_walk.c). */
+#define MUM__EXPRESS_KEPT_MAX (256 << 20)
+
+typedef enum mum__express_outcome {
+    MUM__EXPRESS_REBUILT = 0,
+    MUM__EXPRESS_UNSUPPORTED,   /* a delta (or a basis's) libmum does not decode yet */
+    MUM__EXPRESS_NOT_KEPT,      /* a blob it needs was not kept (the bound above) */
+    MUM__EXPRESS_BROKEN,        /* a basis not in the index, a loop, a missing source */
+    MUM__EXPRESS_DECODE,        /* the delta does not decode (or its hash differs) */
+    MUM__EXPRESS_BASIS_FAILED,  /* its basis could not be rebuilt */
+    MUM__EXPRESS_MISMATCH       /* rebuilt, but not the index's length or hash */
+} mum__express_outcome;
+
+typedef struct mum__express_rebuilder mum__express_rebuilder;
+
+/*
+ * A rebuilder of the files of a resolved index (mum__express_resolve) from
+ * the cabinet's blobs: bytes[k] is blob k's whole content (borrowed; NULL
+ * when not kept).  wanted marks the files to be rebuilt: a rebuilt basis
+ * is freed once every wanted file built on it is done.  Errors: MUM_ENOMEM.
+ */
+MUM_INTERNAL int mum__express_rebuilder_new(mum__express_rebuilder **out, mum_ctx *ctx,
+                                            const mum_express_index *idx, const mum_express_blob *blobs,
+                                            size_t nblobs, const uint8_t *const *bytes, const bool *wanted);
+MUM_INTERNAL void mum__express_rebuilder_free(mum__express_rebuilder *r);
+/*
+ * Rebuilds file i (and its bases, once each), checked against the index's
+ * length and hash.  *outcome says how it went; *out (borrowed until
+ * mum__express_rebuild_done) is the file when REBUILT, *why (borrowed
+ * until the rebuilder is freed) the reason otherwise.  Errors: MUM_ENOMEM,
+ * MUM_ECRYPTO.
+ */
+MUM_INTERNAL int mum__express_rebuild(mum__express_rebuilder *r, size_t i, const uint8_t **out,
+                                      size_t *out_size, mum__express_outcome *outcome, const char **why);
+/* File i is done with: its bytes may go. */
+MUM_INTERNAL void mum__express_rebuild_done(mum__express_rebuilder *r, size_t i);
+/* The chain of file i, "tcpip.sys <- 3 (PA30) <- basis 1 <- 0 (RAW)"
+ * (owned); NULL: out of memory. */
+MUM_INTERNAL char *mum__express_chain(const mum_express_index *idx, size_t i);
+
 #endif

@@ -77,6 +77,8 @@ void mum__graph_node_free(node_priv *n)
     mum__free(n->pub.parse_error);
     mum__free(n->pub.digests.pe_error);
     mum__free(n->pub.digests.file_version);
+    mum__free(n->bytes);
+    mum__free(n->express_why);
     mum_manifest_free(n->manifest);
     mum_catalog_free(n->catalog);
     mum_sig_result_clear(&n->pub.integrity);

@@ -28,6 +28,12 @@ typedef struct node_priv {
     uint8_t *head;
     size_t head_size;
     bool express_blob;           /* a blob of an express index (not a payload itself) */
+    /* an entry of a cabinet that may be an express blob: its bytes, kept
+     * until the cabinet ends for rebuilding its files (graph_walk.c) */
+    uint8_t *bytes;
+    size_t bytes_len, bytes_cap;
+    bool keep;
+    char *express_why;           /* pub.express_why's storage */
     bool metadata;               /* an .msu's properties, unattend file, the index */
     /* facts reading and resolving record for the judge (judge_inputs.c): */
     bool wrong_kind;             /* named like a package or component, holds the other kind */

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "digest.h"
+#include "express_internal.h"
 #include "graph_internal.h"
 #include "pe_version.h"
 #include "pool.h"
@@ -83,6 +84,7 @@ typedef struct build {
         size_t first_node;      /* nodes of this cabinet start here */
         mum_sbuf index;
         bool has_index;
+        size_t kept;            /* bytes of its entries kept (node_priv.bytes) */
     } cabs[MAX_CABINETS];
 } build;
 
@@ -283,6 +285,113 @@ static int add_signature(build *b, const mum_entry *e)
     return rc;
 }
 
+static int express_nodes(build *b, const mum_express_index *idx, size_t first, const char *cab_path);
+
+/* A rebuilt express file's digests, as a payload's would be read. */
+static int rebuilt_digests(build *b, node_priv *n, const uint8_t *data, size_t size)
+{
+    mum_digests *d = &n->pub.digests;
+    const void *p = data ? (const void *)data : "";
+    if (mum_hash_buffer(d->sha1, MUM_HASH_SHA1, p, size) != MUM_OK ||
+        mum_hash_buffer(d->sha256, MUM_HASH_SHA256, p, size) != MUM_OK)
+        return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
+    d->sha1_ok = d->sha256_ok = true;
+    n->pub.express_delta = false;
+    if (!mum_pe_probe(p, size))
+        return MUM_OK;
+    static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
+    uint8_t out[2][MUM_HASH_MAX_SIZE];
+    mum_location loc = here(b, n->entry);
+    int rc = mum_pe_digest(b->ctx, p, size, &loc, algs, 2, out);
+    if (rc == MUM_ENOMEM)
+        return nomem(b);
+    if (rc != MUM_OK) {
+        d->pe_error = mum__strdup(mum_ctx_reason(b->ctx));
+        mum_ctx_clear(b->ctx);
+        return d->pe_error ? MUM_OK : nomem(b);
+    }
+    d->pe = d->pe_sha1_ok = d->pe_sha256_ok = true;
+    memcpy(d->pe_sha1, out[0], 20);
+    memcpy(d->pe_sha256, out[1], 32);
+    mum__pe_version *ver = NULL;
+    char version[32];
+    rc = mum__pe_version_new(&ver);
+    if (rc == MUM_OK)
+        rc = mum__pe_version_update(ver, p, size);
+    if (rc == MUM_OK && mum__pe_version_finish(ver, version, sizeof version) == MUM_OK &&
+        !(d->file_version = mum__strdup(version)))
+        rc = MUM_ENOMEM;
+    mum__pe_version_free(ver);
+    return rc == MUM_ENOMEM ? nomem(b) : MUM_OK;
+}
+
+/*
+ * Rebuilds the files of an express index that its cabinet holds only as
+ * deltas (their virtual nodes: those whose express_delta is set), from the
+ * blobs kept while reading, so they are checked as plain payloads are.  A
+ * delta libmum cannot decode yet leaves the file not checkable, and says
+ * why; a broken chain is express.bad-basis (judge_express.c); a delta that
+ * does not decode, or rebuilds into other bytes, is a finding here.
+ */
+static int rebuild_express(build *b, const mum_express_index *idx, const mum_express_blob *blobs,
+                           const uint8_t **bytes, size_t nb)
+{
+    node_priv **of = mum__calloc(idx->count ? idx->count : 1, sizeof *of);
+    bool *wanted = mum__calloc(idx->count ? idx->count : 1, sizeof *wanted);
+    int rc = of && wanted ? MUM_OK : MUM_ENOMEM;
+    size_t nwanted = 0;
+    for (size_t i = 0; i < b->g->nnodes && rc == MUM_OK; i++) {
+        node_priv *n = b->g->nodes[i];
+        const mum_express_file *xf = n->pub.express;
+        if (!xf || !n->pub.express_delta || xf < idx->files || xf >= idx->files + idx->count)
+            continue;
+        size_t f = (size_t)(xf - idx->files);
+        of[f] = n;
+        wanted[f] = true;
+        nwanted++;
+    }
+    mum__express_rebuilder *r = NULL;
+    if (rc == MUM_OK && nwanted)
+        rc = mum__express_rebuilder_new(&r, b->ctx, idx, blobs, nb, bytes, wanted);
+    for (size_t f = 0; f < idx->count && r && rc == MUM_OK; f++) {
+        if (!wanted[f])
+            continue;
+        node_priv *n = of[f];
+        const uint8_t *data;
+        size_t size;
+        mum__express_outcome how;
+        const char *why;
+        rc = mum__express_rebuild(r, f, &data, &size, &how, &why);
+        if (rc != MUM_OK)
+            break;
+        if (how == MUM__EXPRESS_REBUILT) {
+            rc = rebuilt_digests(b, n, data, size);
+            mum__express_rebuild_done(r, f);
+            continue;
+        }
+        mum__express_rebuild_done(r, f);
+        char *chain = mum__express_chain(idx, f);
+        if (!chain || !(n->express_why = mum__asprintf("%s: %s", chain, why))) {
+            mum__free(chain);
+            rc = MUM_ENOMEM;
+            break;
+        }
+        n->pub.express_why = n->express_why;
+        mum_location loc = here(b, n->entry);
+        if (how == MUM__EXPRESS_DECODE || how == MUM__EXPRESS_BASIS_FAILED)
+            rc = mum__finding(b->findings, MUM_R_EXPRESS_REBUILD_FAILED, &loc,
+                              "%s cannot be rebuilt from the cabinet: %s: %s", n->name, chain, why);
+        else if (how == MUM__EXPRESS_MISMATCH)
+            rc = mum__finding(b->findings, MUM_R_EXPRESS_REBUILD_MISMATCH, &loc,
+                              "%s is not what the index says once rebuilt: %s: %s", n->name, chain, why);
+        mum__free(chain);
+    }
+    mum__express_rebuilder_free(r);
+    mum__free(of);
+    mum__free(wanted);
+    return rc == MUM_ENOMEM ? nomem(b) : rc;
+}
+
 /* Turns an express index into virtual payload nodes for what the cabinet
  * holds only as deltas (or under blob names), so files resolve by name. */
 static int close_express(build *b, size_t first)
@@ -321,11 +430,19 @@ static int close_express(build *b, size_t first)
         mum__free(idx);
         return nomem(b);
     }
+    const uint8_t **bytes = mum__calloc(count ? count : 1, sizeof *bytes);
+    if (!bytes) {
+        mum__free(blobs);
+        mum_express_index_clear(idx);
+        mum__free(idx);
+        return nomem(b);
+    }
     size_t nb = 0;
     for (size_t i = first; i < b->g->nnodes; i++) {
         node_priv *n = b->g->nodes[i];
         if (strcmp(n->container, cab_path) != 0)
             continue;
+        bytes[nb] = n->keep && n->bytes_len == n->pub.size ? n->bytes : NULL;
         mum_express_blob *x = &blobs[nb++];
         /* the name as in the cabinet: folder and file */
         x->name = n->entry + (*cab_path ? strlen(cab_path) + 1 : 0);
@@ -337,10 +454,18 @@ static int close_express(build *b, size_t first)
     }
     /* the resolution only: the express.* findings are judge_express.c's */
     rc = mum__graph_add_express(b->g, b->input, cab_path, idx, blobs, nb);
+    if (rc == MUM_OK)
+        rc = express_nodes(b, idx, first, cab_path);
+    if (rc == MUM_OK)
+        rc = rebuild_express(b, idx, blobs, bytes, nb);
     mum__free(blobs);
-    if (rc != MUM_OK)
-        return rc == MUM_ENOMEM ? nomem(b) : rc;
+    mum__free(bytes);
+    return rc == MUM_ENOMEM ? nomem(b) : rc;
+}
 
+/* The virtual payload nodes of an index's files (close_express). */
+static int express_nodes(build *b, const mum_express_index *idx, size_t first, const char *cab_path)
+{
     /* blobs are containers of files, not payloads */
     for (size_t f = 0; f < idx->count; f++) {
         const mum_express_file *xf = &idx->files[f];
@@ -439,6 +564,12 @@ static int close_cabinet(build *b, const mum_entry *e)
     if (rc == MUM_OK && b->cab_top >= 0 && b->cab_top < MAX_CABINETS && !b->cabs[b->cab_top].has_index)
         mum__graph_drop_heads(b->g, b->cabs[b->cab_top].first_node, b->cabs[b->cab_top].path);
     if (b->cab_top >= 0 && b->cab_top < MAX_CABINETS) {
+        for (size_t i = b->cabs[b->cab_top].first_node; i < b->g->nnodes; i++) {
+            node_priv *n = b->g->nodes[i];
+            mum__free(n->bytes);
+            n->bytes = NULL;
+            n->bytes_len = n->bytes_cap = 0;
+        }
         mum__free(b->cabs[b->cab_top].path);
         mum__sbuf_free(&b->cabs[b->cab_top].index);
     }
@@ -509,6 +640,12 @@ static int on_entry(void *ud, const mum_entry *e)
     n->pub.has_mtime = e->has_mtime;
     n->pub.mtime = e->mtime;
     b->cur = n;
+    /* what may be an express blob is kept for rebuilding (keep_bytes):
+     * anything after the index of its cabinet (genuine express cabinets
+     * start with it; a manifest may be a RAW basis), or a payload named as
+     * blobs are (no extension) */
+    if (b->cab_top >= 0 && b->cab_top < MAX_CABINETS)
+        n->keep = b->cabs[b->cab_top].has_index || (kind == MUM_NODE_PAYLOAD && !strchr(n->name, '.'));
     /* its SHA-1 here (the walk computes only SHA-256: MUM_WALK_FILE_NO_SHA1) */
     int src = MUM_OK;
     if (!b->sha1.want)
@@ -544,6 +681,40 @@ static void buffer(build *b, const void *data, size_t size, size_t limit)
     mum__sbuf_append(&b->buf, data, size);
 }
 
+/*
+ * Keeps a possible express blob's bytes until its cabinet ends.  Deltas are
+ * small, and a cabinet keeps at most MUM__EXPRESS_KEPT_MAX bytes in all: a
+ * blob past that is dropped (the files built on it are then reported not
+ * checkable).  The rebuilt files add at most the largest chain in flight
+ * (express_rebuild.c frees a basis once its last user is built).
+ */
+static int keep_bytes(build *b, node_priv *n, const void *data, size_t size)
+{
+    size_t *kept = &b->cabs[b->cab_top].kept;
+    if (size > MUM__EXPRESS_KEPT_MAX - *kept) {
+        *kept -= n->bytes_len;
+        mum__free(n->bytes);
+        n->bytes = NULL;
+        n->bytes_len = n->bytes_cap = 0;
+        n->keep = false;
+        return MUM_OK;
+    }
+    if (n->bytes_len + size > n->bytes_cap) { /* the entry's size, grown by doubling if it lies */
+        size_t cap = n->bytes_cap ? n->bytes_cap * 2 : (size_t)n->pub.size;
+        if (cap < n->bytes_len + size)
+            cap = n->bytes_len + size;
+        uint8_t *p = mum__realloc(n->bytes, cap ? cap : 1);
+        if (!p)
+            return MUM_ENOMEM;
+        n->bytes = p;
+        n->bytes_cap = cap;
+    }
+    memcpy(n->bytes + n->bytes_len, data, size);
+    n->bytes_len += size;
+    *kept += size;
+    return MUM_OK;
+}
+
 static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
 {
     MUM_UNUSED(e);
@@ -551,6 +722,10 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
     b->bytes += size;
     if (b->cur && mum__digest_set_update(&b->sha1, data, size) != MUM_OK)
         return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
+    /* (a payload's first block is kept below, once it is known to be a delta) */
+    if (b->cur && b->cur->keep && (b->role != ROLE_PAYLOAD || b->cur->head_size) &&
+        keep_bytes(b, b->cur, data, size) != MUM_OK)
+        return nomem(b);
     switch (b->role) {
     case ROLE_SKIP:
         return MUM_OK;
@@ -577,6 +752,10 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
         size_t before = n->head_size;
         int rc = mum__graph_node_keep_head(n, data, size);
         if (rc != MUM_OK)
+            return nomem(b);
+        if (before == 0 && size >= 4 && memcmp(data, "PA30", 4) == 0)
+            n->keep = b->cab_top >= 0 && b->cab_top < MAX_CABINETS; /* a delta: a blob */
+        if (n->keep && n->bytes_len == 0 && keep_bytes(b, n, data, size) != MUM_OK)
             return nomem(b);
         if (before < 2 && n->head_size >= 2 && n->head[0] == 'M' && n->head[1] == 'Z') {
             /* it starts like a PE file: its Authenticode digests too (the

@@ -244,9 +244,11 @@ int mum__judge_payloads(checker *c)
                 if (p->express_delta || (f->digest_ok && p->express)) {
                     bool in_catalog = c->covered[p->index];
                     CHECK(mum__finding(c->findings, MUM_R_PAYLOAD_NOT_CHECKABLE, &loc,
-                                       "%s is only a delta in the express cabinet: its %s digest "
+                                       "%s is only a delta in the express cabinet%s%s%s: its %s digest "
                                        "cannot be checked without decoding it%s",
-                                       p->name, mum_hash_name(f->digest_alg),
+                                       p->name, p->express_why ? ", not rebuilt (" : "",
+                                       p->express_why ? p->express_why : "", p->express_why ? ")" : "",
+                                       mum_hash_name(f->digest_alg),
                                        in_catalog ? " (the index's digest is in a catalog)"
                                                   : mum__judge_pe_name(p->name)
                                                         ? ", nor its Authenticode digest against the catalog"
