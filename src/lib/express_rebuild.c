@@ -273,12 +273,15 @@ int mum__express_rebuild(mum__express_rebuilder *r, size_t i, const uint8_t **ou
         for (size_t k = 0; k < top && rc == MUM_OK; k++)
             rc = fail(r, stack[k], MUM__EXPRESS_BROKEN, "its basis references form a loop");
     else
-        while (top && rc == MUM_OK)
-            rc = build_one(r, stack[--top]);
+        while (top && rc == MUM_OK) {
+            /* each link checked against the index before it is built on */
+            j = stack[--top];
+            rc = build_one(r, j);
+            if (rc == MUM_OK && r->state[j] == ST_BUILT)
+                rc = check_built(r, j);
+        }
     mum__free(stack);
     if (rc != MUM_OK)
-        return rc;
-    if (r->state[i] == ST_BUILT && (rc = check_built(r, i)) != MUM_OK)
         return rc;
     *outcome = r->state[i] == ST_BUILT ? MUM__EXPRESS_REBUILT : r->fail[i];
     *why = r->why[i];
