@@ -123,18 +123,28 @@ static int judge_index(xjudge *k, const mum__express_key *ids, const mum__expres
     }
     for (size_t i = 0; i < idx->count && rc == MUM_OK; i++) {
         const mum_express_file *f = &idx->files[i];
-        if (f->basis_id && f->basis == MUM_EXPRESS_NONE)
+        if (f->basis_id && f->basis == MUM_EXPRESS_NONE) {
+            char *chain = mum__express_chain(idx, i);
+            if (!chain)
+                return MUM_ENOMEM;
             rc = finding_at(k, MUM_R_EXPRESS_BAD_BASIS, NULL, f->line,
-                            "the basis of %s names file id %s, which the index does not have", f->name,
-                            f->basis_id);
+                            "the basis of %s names file id %s, which the index does not have: %s", f->name,
+                            f->basis_id, chain);
+            mum__free(chain);
+        }
     }
     size_t nheads = 0;
     if (rc == MUM_OK)
         rc = mum__express_loops(idx, loops, heads, &nheads);
-    for (size_t h = 0; h < nheads && rc == MUM_OK; h++)
+    for (size_t h = 0; h < nheads && rc == MUM_OK; h++) {
+        char *chain = mum__express_chain(idx, heads[h]);
+        if (!chain)
+            return MUM_ENOMEM;
         rc = finding_at(k, MUM_R_EXPRESS_BAD_BASIS, NULL, idx->files[heads[h]].line,
-                        "the basis references through %s (id %s) form a loop", idx->files[heads[h]].name,
-                        idx->files[heads[h]].id);
+                        "the basis references through %s (id %s) form a loop: %s",
+                        idx->files[heads[h]].name, idx->files[heads[h]].id, chain);
+        mum__free(chain);
+    }
     for (size_t i = 0; i < idx->count && rc == MUM_OK; i++) {
         const mum_express_file *f = &idx->files[i];
         if (f->source_name) {

@@ -127,8 +127,11 @@ if os.path.exists(KB30):
         every = rules(rep, ("error", "warning", "info"))
         notes = [f for f in rep["findings"] if f["rule"] == "payload.not-checkable" and
                  ("%s/i386/" % NTPRINT) in f["location"]["entry"].lower()]
-        t.ok(every["payload.missing"] == 0 and len(notes) == 29 and all(f["severity"] == "info" for f in notes),
-             "KB3040017: ntprint's 29 files named I386\\X.DLL resolve to the index's i386/x.dll (delta-only: notes)",
+        # those rebuilt from the cabinet are checked like plain payloads
+        # (no note); the rest are deltas libmum does not decode yet
+        t.ok(every["payload.missing"] == 0 and 0 < len(notes) < 29 and all(f["severity"] == "info" for f in notes),
+             "KB3040017: ntprint's 29 files named I386\\X.DLL resolve to the index's i386/x.dll "
+             "(rebuilt, or not decodable yet: notes)",
              "%d notes; %s" % (len(notes), every))
         pc = at(rep, "trust.payload-catalog", NTPRINT + "/ntprint.cat")
         t.ok(every["graph.orphan-catalog"] == 0 and len(pc) == 1 and pc[0]["severity"] == "info" and
