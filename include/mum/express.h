@@ -7,7 +7,8 @@
  *
  * This module parses the index, reads PA30 headers (target size, hash
  * algorithm, target hash) and checks the cabinet's blobs against both.
- * Decoding PA30 is not done: a file given only by a delta is "delta only".
+ * A file given only by a delta is "delta only" here; mum_graph_build
+ * rebuilds it from the cabinet where mum_delta_apply can (mum/delta.h).
  */
 #ifndef MUM_EXPRESS_H
 #define MUM_EXPRESS_H

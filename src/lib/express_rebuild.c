@@ -107,10 +107,14 @@ void mum__express_rebuilder_free(mum__express_rebuilder *r)
 
 char *mum__express_chain(const mum_express_index *idx, size_t i)
 {
+    bool *seen = mum__calloc(idx->count ? idx->count : 1, sizeof *seen);
+    if (!seen)
+        return NULL;
     mum_sbuf s = {0};
     const mum_express_file *f = &idx->files[i];
+    seen[i] = true;
     mum__sbuf_printf(&s, "%s", f->name);
-    for (size_t hops = 0; hops <= idx->count; hops++) {
+    for (;;) {
         if (f->source_name)
             mum__sbuf_printf(&s, " <- %s (%s)", f->source_name, f->source_type_text);
         if (!f->basis_id)
@@ -120,12 +124,14 @@ char *mum__express_chain(const mum_express_index *idx, size_t i)
             mum__sbuf_printf(&s, " (not in the index)");
             break;
         }
-        if (hops == idx->count) {
-            mum__sbuf_printf(&s, " ... (a loop)");
+        if (seen[f->basis]) { /* the file the loop closes on was written already */
+            mum__sbuf_printf(&s, " (a loop)");
             break;
         }
+        seen[f->basis] = true;
         f = &idx->files[f->basis];
     }
+    mum__free(seen);
     if (s.failed) {
         mum__sbuf_free(&s);
         return NULL;

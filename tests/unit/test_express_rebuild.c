@@ -202,8 +202,7 @@ Test(express_rebuild, a_loop_of_bases_is_cut)
     cr_assert_eq(rebuild(&c, 5, NULL, &why), MUM__EXPRESS_BROKEN);
     cr_assert(strstr(why, "loop"), "%s", why);
     char *s = mum__express_chain(&c.idx, 2);
-    cr_assert(strstr(s, "top.txt <- 2 (PA30) <- basis 1 <- 1 (PA30) <- basis 0 <- 0 (PA30) <- basis 2"), "%s", s);
-    cr_assert(strstr(s, "(a loop)"), "%s", s);
+    cr_assert_str_eq(s, "top.txt <- 2 (PA30) <- basis 1 <- 1 (PA30) <- basis 0 <- 0 (PA30) <- basis 2 (a loop)");
     mum_free(s);
     /* a file on no loop still rebuilds */
     cr_assert_eq(rebuild(&c, 3, "abab", &why), MUM__EXPRESS_REBUILT, "%s", why);

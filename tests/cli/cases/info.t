@@ -128,8 +128,8 @@ Every express rule, broken once (the loop of copies twice):
     stored                 9  raw.txt  [RAW, hash ok]
     stored                 9  dup-id.txt  [RAW blob raw.txt, hash ok]
   express-bad.cab!_manifest_.cix.xml:2: error: the id 15 is given to more than one file [express.duplicate-id]
-  express-bad.cab!_manifest_.cix.xml:2: error: the basis of comp_c\orphan.bin names file id 99, which the index does not have [express.bad-basis] (Windows: 0x800f081f)
-  express-bad.cab!_manifest_.cix.xml:2: error: the basis references through comp_c\loop1.bin (id 11) form a loop [express.bad-basis] (Windows: 0x800f081f)
+  express-bad.cab!_manifest_.cix.xml:2: error: the basis of comp_c\orphan.bin names file id 99, which the index does not have: comp_c\orphan.bin <- basis 99 (not in the index) [express.bad-basis] (Windows: 0x800f081f)
+  express-bad.cab!_manifest_.cix.xml:2: error: the basis references through comp_c\loop1.bin (id 11) form a loop: comp_c\loop1.bin <- basis 12 <- basis 11 (a loop) [express.bad-basis] (Windows: 0x800f081f)
   express-bad.cab!0: error: the sha256 of the blob is e7c4bcd749a35a3dd1ee73487d7d36ef005a40af9d1fa423b88d9568bdeea9a3; the index (source of comp_a\payload.dll) says 8810ad581e59f2bc3928b261707a71308f7e139eb04820366dc4d5c18d980225 [express.blob-hash-mismatch] (Windows: 0x800b0100)
   express-bad.cab!1: error: the delta makes 77 bytes; the index gives comp_a\other.txt 78 [express.pa30-size-mismatch] (Windows: 0x800f081f)
   express-bad.cab!6: error: the delta's target sha256 differs from the index's hash of comp_a\third.txt [express.pa30-hash-mismatch] (Windows: 0x800f081f)
