@@ -147,6 +147,7 @@ static int fail(mum__express_rebuilder *r, size_t j, mum__express_outcome kind, 
     va_end(ap);
     if (!why)
         return MUM_ENOMEM;
+    mum__free(r->why[j]); /* a loop's members are met more than once */
     r->state[j] = ST_FAILED;
     r->fail[j] = kind;
     r->why[j] = why;
@@ -275,10 +276,11 @@ int mum__express_rebuild(mum__express_rebuilder *r, size_t i, const uint8_t **ou
         }
         j = idx->files[j].basis;
     }
-    if (loop)
+    if (loop) {
         for (size_t k = 0; k < top && rc == MUM_OK; k++)
-            rc = fail(r, stack[k], MUM__EXPRESS_BROKEN, "its basis references form a loop");
-    else
+            if (r->state[stack[k]] == ST_NEW)
+                rc = fail(r, stack[k], MUM__EXPRESS_BROKEN, "its basis references form a loop");
+    } else {
         while (top && rc == MUM_OK) {
             /* each link checked against the index before it is built on */
             j = stack[--top];
@@ -286,6 +288,7 @@ int mum__express_rebuild(mum__express_rebuilder *r, size_t i, const uint8_t **ou
             if (rc == MUM_OK && r->state[j] == ST_BUILT)
                 rc = check_built(r, j);
         }
+    }
     mum__free(stack);
     if (rc != MUM_OK)
         return rc;
