@@ -76,6 +76,10 @@ typedef struct build {
     mum_ctx *pctx;
     mum__digest_set sha1;       /* the current file's SHA-1 (the walk does SHA-256) */
     bool sha1_dirty;            /* sha1 has bytes of a file that was not finished */
+    /* The Authenticode digests the catalogs read so far ask for
+     * (MUM_DIGEST_SHA1, MUM_DIGEST_SHA256; 0: no catalog yet, so both) and
+     * those of the current PE payload's hasher. */
+    unsigned pe_want, pe_algs;
 
     /* the cabinets open around the current entry */
     int cab_top;
@@ -760,8 +764,14 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
         if (before < 2 && n->head_size >= 2 && n->head[0] == 'M' && n->head[1] == 'Z') {
             /* it starts like a PE file: its Authenticode digests too (the
              * hasher holds only the headers) */
-            static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
-            rc = mum_pe_hasher_new(&b->pe, algs, 2, 0);
+            mum_hash_alg algs[2];
+            size_t nalg = 0;
+            b->pe_algs = b->pe_want ? b->pe_want : MUM_DIGEST_SHA1 | MUM_DIGEST_SHA256;
+            if (b->pe_algs & MUM_DIGEST_SHA1)
+                algs[nalg++] = MUM_HASH_SHA1;
+            if (b->pe_algs & MUM_DIGEST_SHA256)
+                algs[nalg++] = MUM_HASH_SHA256;
+            rc = mum_pe_hasher_new(&b->pe, algs, nalg, 0);
             if (rc == MUM_OK && before)
                 rc = mum_pe_hasher_update(b->pe, n->head, before);
             /* and its version resource, from the same bytes */
@@ -1034,8 +1044,45 @@ static int cat_worker_finish(build *b, int rc)
     return rc;
 }
 
+/*
+ * The Authenticode digests a catalog's PE members use, from its member
+ * format's OID (DOMAIN.md): a v1 catalog lists PE files by their
+ * Authenticode SHA-1, a v2 one by SHA-256 and SHA-1.  The catalog itself
+ * is parsed on another thread (cat_worker), so its subject algorithm is
+ * looked for in its bytes: anything else (a v2 OID, no OID found, a
+ * catalog not all buffered) asks for both.
+ */
+static bool has_bytes(const uint8_t *p, size_t len, const uint8_t *pat, size_t n)
+{
+    const uint8_t *end = p + len;
+    while ((size_t)(end - p) >= n) {
+        const uint8_t *q = memchr(p, pat[0], (size_t)(end - p) - n + 1);
+        if (!q)
+            return false;
+        if (memcmp(q, pat, n) == 0)
+            return true;
+        p = q + 1;
+    }
+    return false;
+}
+
+static unsigned catalog_pe_algs(const build *b)
+{
+    /* 1.3.6.1.4.1.311.12.1.2 and .3, DER */
+    static const uint8_t v1[] = {0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0c, 0x01, 0x02};
+    static const uint8_t v2[] = {0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0c, 0x01, 0x03};
+    const unsigned both = MUM_DIGEST_SHA1 | MUM_DIGEST_SHA256;
+    if (b->buf_over || !b->buf.data || b->buf.len < sizeof v1)
+        return both;
+    const uint8_t *p = (const uint8_t *)b->buf.data;
+    if (has_bytes(p, b->buf.len, v2, sizeof v2))
+        return both;
+    return has_bytes(p, b->buf.len, v1, sizeof v1) ? MUM_DIGEST_SHA1 : both;
+}
+
 static int finish_catalog(build *b, node_priv *n)
 {
+    b->pe_want |= catalog_pe_algs(b);
     if (!(b->walk_flags & MUM_WALK_SINGLE_THREAD) && (b->worker || cat_worker_start(b)))
         return cat_worker_add(b, n);
     int rc = check_catalog(b->ctx, b->findings, b->opts, b->in->pub.path, n, b->buf.data, b->buf.len,
@@ -1083,9 +1130,15 @@ static int finish_payload(build *b, node_priv *n)
         return n->pub.digests.pe_error ? MUM_OK : nomem(b);
     }
     n->pub.digests.pe = true;
-    n->pub.digests.pe_sha1_ok = n->pub.digests.pe_sha256_ok = true;
-    memcpy(n->pub.digests.pe_sha1, out[0], 20);
-    memcpy(n->pub.digests.pe_sha256, out[1], 32);
+    size_t k = 0;
+    if (b->pe_algs & MUM_DIGEST_SHA1) {
+        n->pub.digests.pe_sha1_ok = true;
+        memcpy(n->pub.digests.pe_sha1, out[k++], 20);
+    }
+    if (b->pe_algs & MUM_DIGEST_SHA256) {
+        n->pub.digests.pe_sha256_ok = true;
+        memcpy(n->pub.digests.pe_sha256, out[k], 32);
+    }
     return MUM_OK;
 }
 

@@ -19,6 +19,11 @@ typedef struct digest_set {
     const uint8_t **slot;
     uint8_t *slot_len;
     size_t cap; /* a power of two, at least twice the entries */
+    /* digest sizes (20, 32) of an Authenticode digest some PE file of the
+     * set lacks: the walk computes only the algorithms the catalogs read
+     * before the file use (graph_walk.c), so a member of that size may
+     * stand for it */
+    bool pe_missing20, pe_missing32;
 } digest_set;
 
 static size_t digest_home(const digest_set *s, const uint8_t *d)
@@ -31,6 +36,7 @@ static size_t digest_home(const digest_set *s, const uint8_t *d)
 static bool digest_set_init(digest_set *s, size_t entries)
 {
     s->cap = 16;
+    s->pe_missing20 = s->pe_missing32 = false;
     while (s->cap < 2 * entries)
         s->cap *= 2;
     s->slot = mum__calloc(s->cap, sizeof *s->slot);
@@ -77,6 +83,10 @@ static void digest_set_put_node(digest_set *s, const mum_node *n)
         digest_set_put(s, d->pe_sha1, 20);
     if (d->pe_sha256_ok)
         digest_set_put(s, d->pe_sha256, 32);
+    if (d->pe && !d->pe_sha1_ok)
+        s->pe_missing20 = true;
+    if (d->pe && !d->pe_sha256_ok)
+        s->pe_missing32 = true;
 }
 
 /* The members of catalog node n that are none of the digests in have (files
@@ -102,6 +112,17 @@ static int unmatched_members(checker *c, const mum_node *n, const digest_set *ha
         mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
         loc.has_offset = true;
         loc.offset = m->offset;
+        if ((m->digest_len == 20 && have->pe_missing20) || (m->digest_len == 32 && have->pe_missing32)) {
+            /* not re-read: said as it is */
+            CHECK(mum__finding(c->findings, MUM_R_PAYLOAD_NOT_CHECKABLE, &loc,
+                               "member %zu (%s %s%s%s) matches no file of %s whose digests were "
+                               "computed: a PE file came before any catalog asking for its "
+                               "Authenticode %s digest, which was not computed",
+                               k + 1, mum_hash_name(m->alg), hex, file || hint ? ", " : "",
+                               hint ? hint : file ? file : "", where,
+                               m->digest_len == 20 ? "SHA-1" : "SHA-256"));
+            continue;
+        }
         CHECK(mum__finding(c->findings, MUM_R_TRUST_MEMBER_UNMATCHED, &loc,
                            "member %zu (%s %s%s%s) matches no file of %s", k + 1, mum_hash_name(m->alg),
                            hex, file || hint ? ", " : "", hint ? hint : file ? file : "", where));

@@ -168,10 +168,15 @@ static mum_cat_digests cat_digests(const mum_digests *d)
         memcpy(cd.sha1, d->sha1, 20);
     if (d->sha256_ok)
         memcpy(cd.sha256, d->sha256, 32);
-    if (d->pe && d->pe_sha1_ok && d->pe_sha256_ok) {
+    /* the walk computes only the Authenticode digests the catalogs ask for */
+    if (d->pe && (d->pe_sha1_ok || d->pe_sha256_ok)) {
         cd.is_pe = true;
-        memcpy(cd.pe_sha1, d->pe_sha1, 20);
-        memcpy(cd.pe_sha256, d->pe_sha256, 32);
+        memset(cd.pe_sha1, 0xA5, sizeof cd.pe_sha1);
+        memset(cd.pe_sha256, 0xA5, sizeof cd.pe_sha256);
+        if (d->pe_sha1_ok)
+            memcpy(cd.pe_sha1, d->pe_sha1, 20);
+        if (d->pe_sha256_ok)
+            memcpy(cd.pe_sha256, d->pe_sha256, 32);
     }
     return cd;
 }
