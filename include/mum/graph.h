@@ -76,6 +76,8 @@ typedef struct mum_digests {
     uint8_t sha1[20];
     uint8_t sha256[32];
     bool pe;                     /* a PE image: the Authenticode digests below */
+    /* verify computes those the catalogs read before the file ask for
+     * (a v1 catalog: SHA-1; v2 or none yet: both), so one may be false */
     bool pe_sha1_ok, pe_sha256_ok;
     uint8_t pe_sha1[20];
     uint8_t pe_sha256[32];
