@@ -53,7 +53,7 @@ int mum__chain_error(const mum_trust *anchors, unsigned purpose, X509 *leaf,
         goto done;
     /* Only the anchors that may anchor this purpose: a time-stamping root
      * never anchors a code signature, nor a code-signing root a timestamp. */
-    if (mum__trust_fill_store(anchors, store, purpose) != 0)
+    if (mum__trust_fill_store(anchors, store, purpose, leaf, untrusted) != 0)
         goto done;
     if (X509_STORE_CTX_init(c, store, leaf, untrusted) != 1)
         goto done;

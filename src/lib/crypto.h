@@ -29,12 +29,21 @@ MUM_INTERNAL int mum__pem_certs(mum_ctx *ctx, const void *pem, size_t size, cons
 MUM_INTERNAL int mum__slurp(mum_ctx *ctx, const char *path, uint8_t **data, size_t *size);
 MUM_INTERNAL int mum__cert_info_fill(struct x509_st *x, mum_cert_info *c);
 MUM_INTERNAL void mum__cert_info_clear(mum_cert_info *c);
-/* Every anchor's certificate, borrowed from t (NULL when there is none). */
-MUM_INTERNAL struct stack_st_X509 *mum__trust_certs(const mum_trust *t);
+/* The anchors' certificates a chain through leaf and the certificates of
+ * lists may reach by name, whatever their purposes (an anchor is an issuer
+ * whose key checks a certificate's signature even where it may not anchor
+ * trust): a new stack (sk_X509_free it) of certificates borrowed from t,
+ * NULL when there is none or memory ran out.  Thread-safe. */
+MUM_INTERNAL struct stack_st_X509 *mum__trust_certs_near(const mum_trust *t, struct x509_st *leaf,
+                                                         struct stack_st_X509 *const *lists,
+                                                         size_t nlists);
 /* Adds to store the anchors that may anchor `purpose` (a
- * MUM_TRUST_PURPOSE_* bit).  0, or -1 when OpenSSL failed. */
+ * MUM_TRUST_PURPOSE_* bit) and that a chain from leaf through untrusted
+ * may reach (the others OpenSSL would never look up).  0, or -1 when
+ * OpenSSL failed.  Thread-safe. */
 MUM_INTERNAL int mum__trust_fill_store(const mum_trust *t, struct x509_store_st *store,
-                                       unsigned purpose);
+                                       unsigned purpose, struct x509_st *leaf,
+                                       struct stack_st_X509 *untrusted);
 
 /* ---- ASN.1 on OpenSSL (asn1.c) ---- */
 

@@ -115,11 +115,6 @@ static bool is_unknown_root(int err)
            err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE;
 }
 
-static STACK_OF(X509) *anchor_certs(const mum_trust *t)
-{
-    return mum__trust_certs(t);
-}
-
 /* One signer's verdict, built in a result. */
 static int verdict(mum_sig_result *r, mum_sig_status status, mum_sig_check check,
                    mum_sig_trust_issue issue, const char *fmt, ...) MUM_PRINTF(5, 6);
@@ -191,17 +186,36 @@ typedef struct chain_verdicts {
     char ts_why[512];           /* why the timestamp is invalid */
 } chain_verdicts;
 
+static int assess_chains_in(const mum_signature *sig, size_t i, const cert_pool *pool,
+                            mum_sig_result *r, chain_verdicts *cv);
+
 /* Fills r's timestamp and chain fields and *cv.  MUM_ENOMEM only. */
 static int assess_chains(const mum_signature *sig, size_t i, const mum_sig_verify_options *o,
                          mum_sig_result *r, chain_verdicts *cv)
 {
     const signer_extra *ex = &sig->extra[i];
+    /* only the anchors these certificates may reach (the others are
+     * never an issuer here): built-in ones are parsed on first need */
+    STACK_OF(X509) *const lists[] = {sig->p7->d.sign->cert, ex->token_certs};
+    STACK_OF(X509) *near = NULL;
+    if (o->anchors && mum_trust_count(o->anchors) > 0 &&
+        !(near = mum__trust_certs_near(o->anchors, ex->cert, lists, 2)))
+        return MUM_ENOMEM;
+    cert_pool pool = {{lists[0], lists[1], near}};
+    int rc = assess_chains_in(sig, i, &pool, r, cv);
+    sk_X509_free(near);
+    return rc;
+}
+
+static int assess_chains_in(const mum_signature *sig, size_t i, const cert_pool *pool,
+                            mum_sig_result *r, chain_verdicts *cv)
+{
+    const signer_extra *ex = &sig->extra[i];
     const mum_signer_info *info = &sig->signers[i];
     bool intact;
     int rc;
-    cert_pool pool = {{sig->p7->d.sign->cert, ex->token_certs, anchor_certs(o->anchors)}};
     if (ex->cert) {
-        if ((rc = mum__chain_intact(&pool, ex->cert, "the signer's chain", &r->chain_checked, &intact,
+        if ((rc = mum__chain_intact(pool, ex->cert, "the signer's chain", &r->chain_checked, &intact,
                                cv->signer_why, sizeof cv->signer_why)) != MUM_OK)
             return rc;
         cv->signer_broken = !intact;
@@ -213,7 +227,7 @@ static int assess_chains(const mum_signature *sig, size_t i, const mum_sig_verif
     r->timestamp_time = info->timestamp_time;
     bool valid = mum__verify_timestamp(sig, ex, cv->ts_why, sizeof cv->ts_why);
     if (valid && ex->ts_cert) {
-        if ((rc = mum__chain_intact(&pool, ex->ts_cert, "the timestamp's chain", &r->chain_checked, &intact,
+        if ((rc = mum__chain_intact(pool, ex->ts_cert, "the timestamp's chain", &r->chain_checked, &intact,
                                cv->ts_why, sizeof cv->ts_why)) != MUM_OK)
             return rc;
         cv->ts_broken = !intact;

@@ -9,10 +9,14 @@
 
 #include <mum/trust.h>
 
+#include "digest.h"
+
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <pthread.h>
 #include <string.h>
 
 /* The PEM of data/trust/microsoft-roots.pem, generated at build time by
@@ -42,18 +46,32 @@ static const struct {
     {"92B46C76E13054E104F230517E6E504D43AB10B5", MUM_TRUST_PURPOSE_CODE_SIGNING},
 };
 
+/*
+ * A built-in anchor is kept as its DER and its two names until a chain
+ * reaches it: parsing a certificate costs OpenSSL 3.0 a decoder set up for
+ * its public key, and parsing all 12 roots was half of a small package's
+ * verify.  OpenSSL's chain building looks anchors up by name only (the
+ * issuer's name, or a certificate's own subject), and so does the
+ * integrity walk (X509_check_issued starts with the names): an anchor whose
+ * subject names no certificate of a chain, nor an anchor it reaches, can
+ * play no part in it and stays unparsed.
+ */
 typedef struct anchor {
-    X509 *cert;
-    mum_trust_anchor info;      /* its strings are owned here */
+    X509 *cert;                 /* NULL until needed (built-in anchors) */
+    unsigned char *der;         /* until parsed: OPENSSL_malloc'd */
+    long der_len;
+    X509_NAME *subject, *issuer; /* of the unparsed DER, read at add time */
+    mum_trust_anchor info;      /* its strings are owned here; subject and
+                                 * dates are filled once parsed */
 } anchor;
 
 struct mum_trust {
     anchor *a;
     size_t n, cap;
-    /* The same certificates (one more reference each), whatever their
-     * purposes: an anchor is an issuer whose key checks a certificate's
-     * signature (chain integrity) even where it may not anchor trust. */
-    STACK_OF(X509) *certs;
+    /* Parsing on first need writes to a trust that every thread of a
+     * verify shares (the catalog worker beside the cabinet signature):
+     * every read of an anchor's certificate or names is under the lock. */
+    pthread_mutex_t lock;
 };
 
 static const char BUILTIN_SOURCE[] = "built-in";
@@ -101,6 +119,10 @@ int mum_trust_new(mum_trust **out)
     mum_trust *t = mum__calloc(1, sizeof *t);
     if (!t)
         return MUM_ENOMEM;
+    if (pthread_mutex_init(&t->lock, NULL) != 0) {
+        mum__free(t);
+        return MUM_ENOMEM;
+    }
     *out = t;
     return MUM_OK;
 }
@@ -108,6 +130,9 @@ int mum_trust_new(mum_trust **out)
 static void anchor_clear(anchor *a)
 {
     X509_free(a->cert);
+    OPENSSL_free(a->der);
+    X509_NAME_free(a->subject);
+    X509_NAME_free(a->issuer);
     mum__free((char *)a->info.subject);
     mum__free((char *)a->info.thumbprint);
     if (a->info.source != BUILTIN_SOURCE)
@@ -121,7 +146,7 @@ void mum_trust_free(mum_trust *trust)
     for (size_t i = 0; i < trust->n; i++)
         anchor_clear(&trust->a[i]);
     mum__free(trust->a);
-    sk_X509_pop_free(trust->certs, X509_free);
+    pthread_mutex_destroy(&trust->lock);
     mum__free(trust);
 }
 
@@ -130,9 +155,17 @@ size_t mum_trust_count(const mum_trust *trust)
     return trust ? trust->n : 0;
 }
 
+static int parse_anchor(anchor *a);
+
 const mum_trust_anchor *mum_trust_anchor_at(const mum_trust *trust, size_t i)
 {
-    return trust && i < trust->n ? &trust->a[i].info : NULL;
+    if (!trust || i >= trust->n)
+        return NULL;
+    mum_trust *t = (mum_trust *)trust; /* parsing on need is not a change */
+    pthread_mutex_lock(&t->lock);
+    int rc = parse_anchor(&t->a[i]);
+    pthread_mutex_unlock(&t->lock);
+    return rc == MUM_OK ? &trust->a[i].info : NULL;
 }
 
 int mum_trust_restrict(mum_trust *trust, size_t i, unsigned purposes)
@@ -151,34 +184,63 @@ static unsigned purposes_of(const char *thumbprint)
     return MUM_TRUST_PURPOSE_ALL;
 }
 
+/* The subject text and dates of a, which parse_anchor fills. */
+static int fill_info(anchor *a)
+{
+    mum_cert_info ci;
+    if (mum__cert_info_fill(a->cert, &ci) != MUM_OK)
+        return MUM_ENOMEM;
+    a->info.subject = ci.subject;
+    a->info.not_before = ci.not_before;
+    a->info.not_after = ci.not_after;
+    ci.subject = NULL;
+    mum__cert_info_clear(&ci);
+    return MUM_OK;
+}
+
+/* Parses a built-in anchor's DER on first need (under the lock).
+ * MUM_ENOMEM, or MUM_EFORMAT for DER OpenSSL does not take. */
+static int parse_anchor(anchor *a)
+{
+    if (a->cert)
+        return MUM_OK;
+    const unsigned char *p = a->der;
+    X509 *x = d2i_X509(NULL, &p, a->der_len);
+    if (!x) {
+        ERR_clear_error();
+        return MUM_EFORMAT;
+    }
+    /* OpenSSL decodes a certificate's extensions (key identifiers, flags)
+     * on first use, behind a lock-free check that ThreadSanitizer cannot
+     * see through in an uninstrumented libcrypto: decoded here, before any
+     * other thread sees the certificate, they are only read from then on. */
+    X509_check_purpose(x, -1, 0);
+    a->cert = x;
+    if (fill_info(a) != MUM_OK) {
+        a->cert = NULL;
+        X509_free(x);
+        return MUM_ENOMEM;
+    }
+    OPENSSL_free(a->der);
+    a->der = NULL;
+    return MUM_OK;
+}
+
 /* Takes x (on success only) as the next anchor. */
 static int anchor_add(mum_trust *t, X509 *x, mum_trust_origin origin, const char *source)
 {
     if (t->n == t->cap && !mum__grow((void **)&t->a, &t->cap, t->n + 1, sizeof *t->a))
         return MUM_ENOMEM;
-    if (!t->certs && !(t->certs = sk_X509_new_null()))
-        return MUM_ENOMEM;
-    /* OpenSSL decodes a certificate's extensions (key identifiers, flags)
-     * on first use, behind a lock-free check that ThreadSanitizer cannot
-     * see through in an uninstrumented libcrypto.  The anchors are shared
-     * by every thread of a verify (the catalog worker beside the cabinet
-     * signature): decoded here, before any thread sees them, they are only
-     * read from then on. */
+    /* see parse_anchor */
     X509_check_purpose(x, -1, 0);
-    if (!sk_X509_push(t->certs, x))
-        return MUM_ENOMEM;
     mum_cert_info ci;
-    if (mum__cert_info_fill(x, &ci) != MUM_OK) {
-        (void)sk_X509_pop(t->certs);
+    if (mum__cert_info_fill(x, &ci) != MUM_OK)
         return MUM_ENOMEM;
-    }
     char *src = origin == MUM_TRUST_ORIGIN_BUILTIN ? (char *)BUILTIN_SOURCE : mum__strdup(source);
     if (!src) {
         mum__cert_info_clear(&ci);
-        (void)sk_X509_pop(t->certs);
         return MUM_ENOMEM;
     }
-    X509_up_ref(x);
     anchor *a = &t->a[t->n++];
     memset(a, 0, sizeof *a);
     a->cert = x;
@@ -218,10 +280,104 @@ static int add_pem(mum_ctx *ctx, mum_trust *t, const void *pem, size_t size, con
     return rc;
 }
 
+/* The issuer and subject names of a certificate's DER, without parsing the
+ * rest (Certificate: tbsCertificate: [0] version, serial, algorithm,
+ * issuer, validity, subject).  false when the DER is not shaped so. */
+static bool der_names(const unsigned char *der, long len, X509_NAME **issuer, X509_NAME **subject)
+{
+    mum__der c = mum__der_over(der, (size_t)len), tbs;
+    mum__der_el e, iss, sub;
+    if (!mum__der_take(&c, MUM_DER_SEQUENCE, &e))
+        return false;
+    c = mum__der_in(&e);
+    if (!mum__der_take(&c, MUM_DER_SEQUENCE, &e))
+        return false;
+    tbs = mum__der_in(&e);
+    (void)mum__der_take(&tbs, 0xa0, &e);
+    if (!mum__der_take(&tbs, MUM_DER_INTEGER, &e) || !mum__der_take(&tbs, MUM_DER_SEQUENCE, &e) ||
+        !mum__der_take(&tbs, MUM_DER_SEQUENCE, &iss) || !mum__der_take(&tbs, MUM_DER_SEQUENCE, &e) ||
+        !mum__der_take(&tbs, MUM_DER_SEQUENCE, &sub))
+        return false;
+    const unsigned char *p = iss.start;
+    *issuer = d2i_X509_NAME(NULL, &p, (long)iss.size);
+    p = sub.start;
+    *subject = d2i_X509_NAME(NULL, &p, (long)sub.size);
+    if (*issuer && *subject)
+        return true;
+    X509_NAME_free(*issuer);
+    X509_NAME_free(*subject);
+    return false;
+}
+
+/* One built-in anchor from its DER (taken on success): names and
+ * thumbprint now, the rest on first need. */
+static int builtin_add(mum_trust *t, unsigned char *der, long len)
+{
+    if (t->n == t->cap && !mum__grow((void **)&t->a, &t->cap, t->n + 1, sizeof *t->a))
+        return MUM_ENOMEM;
+    X509_NAME *issuer, *subject;
+    if (!der_names(der, len, &issuer, &subject))
+        return MUM_EFORMAT;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdn = 0;
+    char *thumb = NULL;
+    if (EVP_Digest(der, (size_t)len, md, &mdn, mum__evp_md(MUM_HASH_SHA1), NULL) == 1 &&
+        (thumb = mum__malloc(2 * mdn + 1))) {
+        mum_hex_encode(thumb, md, mdn);
+        for (char *q = thumb; *q; q++)
+            if (*q >= 'a' && *q <= 'f')
+                *q = (char)(*q - 'a' + 'A');
+    }
+    if (!thumb) {
+        X509_NAME_free(issuer);
+        X509_NAME_free(subject);
+        return MUM_ENOMEM;
+    }
+    anchor *a = &t->a[t->n++];
+    memset(a, 0, sizeof *a);
+    a->der = der;
+    a->der_len = len;
+    a->issuer = issuer;
+    a->subject = subject;
+    a->info.thumbprint = thumb;
+    a->info.purposes = purposes_of(thumb);
+    a->info.origin = MUM_TRUST_ORIGIN_BUILTIN;
+    a->info.source = BUILTIN_SOURCE;
+    return MUM_OK;
+}
+
 int mum_trust_add_builtin(mum_ctx *ctx, mum_trust *trust)
 {
-    return add_pem(ctx, trust, mum__builtin_roots_pem, mum__builtin_roots_pem_size,
-                   "the built-in anchors", MUM_TRUST_ORIGIN_BUILTIN);
+    const char *name = "the built-in anchors";
+    BIO *b = BIO_new_mem_buf(mum__builtin_roots_pem, (int)mum__builtin_roots_pem_size);
+    if (!b)
+        return mum__nomem(ctx);
+    size_t before = trust->n;
+    int rc = MUM_OK;
+    while (rc == MUM_OK) {
+        char *pname = NULL, *header = NULL;
+        unsigned char *der = NULL;
+        long len = 0;
+        if (PEM_read_bio(b, &pname, &header, &der, &len) != 1) {
+            ERR_clear_error(); /* the end of the (committed, well-formed) PEM */
+            break;
+        }
+        if (strcmp(pname, PEM_STRING_X509) == 0) {
+            rc = builtin_add(trust, der, len);
+            if (rc == MUM_OK)
+                der = NULL;
+        }
+        OPENSSL_free(pname);
+        OPENSSL_free(header);
+        OPENSSL_free(der);
+    }
+    BIO_free(b);
+    if (rc != MUM_OK) {
+        while (trust->n > before)
+            anchor_clear(&trust->a[--trust->n]);
+        return rc == MUM_ENOMEM ? mum__nomem(ctx) : mum__error(ctx, rc, NULL, "%s: a damaged certificate", name);
+    }
+    return MUM_OK;
 }
 
 int mum_trust_add_pem(mum_ctx *ctx, mum_trust *trust, const void *pem, size_t size, const char *name)
@@ -241,15 +397,95 @@ int mum_trust_add_pem_file(mum_ctx *ctx, mum_trust *trust, const char *path)
     return rc;
 }
 
-struct stack_st_X509 *mum__trust_certs(const mum_trust *t)
+/* Whether name is among names. */
+static bool name_in(const X509_NAME *name, STACK_OF(X509_NAME) *names)
 {
-    return t ? t->certs : NULL;
+    for (int i = 0; i < sk_X509_NAME_num(names); i++)
+        if (X509_NAME_cmp(name, sk_X509_NAME_value(names, i)) == 0)
+            return true;
+    return false;
 }
 
-int mum__trust_fill_store(const mum_trust *t, struct x509_store_st *store, unsigned purpose)
+static bool names_push(STACK_OF(X509_NAME) *names, const X509_NAME *a, const X509_NAME *b)
 {
-    for (size_t i = 0; t && i < t->n; i++)
-        if ((t->a[i].info.purposes & purpose) && X509_STORE_add_cert(store, t->a[i].cert) != 1)
-            return -1;
-    return 0;
+    return sk_X509_NAME_push(names, (X509_NAME *)a) && sk_X509_NAME_push(names, (X509_NAME *)b);
+}
+
+/* Marks in use[] the anchors a chain through these certificates may reach
+ * (see struct anchor): every parsed anchor, and each built-in one whose
+ * subject names a certificate at hand, an issuer of one, or (in turn) an
+ * anchor so reached, parsing those.  Under the lock.  -1 on failure. */
+static int select_anchors(mum_trust *t, X509 *leaf, STACK_OF(X509) *const *lists, size_t nlists,
+                          bool *use)
+{
+    STACK_OF(X509_NAME) *names = sk_X509_NAME_new_null(); /* borrowed names */
+    int rc = names ? 0 : -1;
+    if (rc == 0 && leaf && !names_push(names, X509_get_subject_name(leaf), X509_get_issuer_name(leaf)))
+        rc = -1;
+    for (size_t l = 0; rc == 0 && l < nlists; l++)
+        for (int k = 0; rc == 0 && k < sk_X509_num(lists[l]); k++) {
+            X509 *x = sk_X509_value(lists[l], k);
+            if (!names_push(names, X509_get_subject_name(x), X509_get_issuer_name(x)))
+                rc = -1;
+        }
+    for (size_t i = 0; i < t->n; i++) {
+        use[i] = t->a[i].cert && !t->a[i].der; /* given as a certificate: always */
+        if (rc == 0 && use[i] &&
+            !names_push(names, X509_get_subject_name(t->a[i].cert), X509_get_issuer_name(t->a[i].cert)))
+            rc = -1;
+    }
+    for (bool more = true; rc == 0 && more;) {
+        more = false;
+        for (size_t i = 0; rc == 0 && i < t->n; i++) {
+            anchor *a = &t->a[i];
+            if (use[i] || !name_in(a->subject, names))
+                continue;
+            use[i] = more = true;
+            if (parse_anchor(a) != MUM_OK || !names_push(names, a->subject, a->issuer))
+                rc = -1;
+        }
+    }
+    sk_X509_NAME_free(names);
+    return rc;
+}
+
+struct stack_st_X509 *mum__trust_certs_near(const mum_trust *trust, struct x509_st *leaf,
+                                            struct stack_st_X509 *const *lists, size_t nlists)
+{
+    if (!trust || trust->n == 0)
+        return NULL;
+    mum_trust *t = (mum_trust *)trust; /* parsing on need is not a change */
+    bool *use = mum__calloc(t->n, sizeof *use);
+    STACK_OF(X509) *out = sk_X509_new_null();
+    pthread_mutex_lock(&t->lock);
+    int rc = use && out ? select_anchors(t, leaf, lists, nlists, use) : -1;
+    for (size_t i = 0; rc == 0 && i < t->n; i++)
+        if (use[i] && !sk_X509_push(out, t->a[i].cert))
+            rc = -1;
+    pthread_mutex_unlock(&t->lock);
+    mum__free(use);
+    if (rc != 0) {
+        sk_X509_free(out);
+        return NULL;
+    }
+    return out;
+}
+
+int mum__trust_fill_store(const mum_trust *trust, struct x509_store_st *store, unsigned purpose,
+                          struct x509_st *leaf, struct stack_st_X509 *untrusted)
+{
+    if (!trust || trust->n == 0)
+        return 0;
+    mum_trust *t = (mum_trust *)trust;
+    bool *use = mum__calloc(t->n, sizeof *use);
+    if (!use)
+        return -1;
+    pthread_mutex_lock(&t->lock);
+    int rc = select_anchors(t, leaf, &untrusted, 1, use);
+    for (size_t i = 0; rc == 0 && i < t->n; i++)
+        if (use[i] && (t->a[i].info.purposes & purpose) && X509_STORE_add_cert(store, t->a[i].cert) != 1)
+            rc = -1;
+    pthread_mutex_unlock(&t->lock);
+    mum__free(use);
+    return rc;
 }

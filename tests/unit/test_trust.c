@@ -146,3 +146,108 @@ Test(trust, out_of_memory_leaves_the_store_as_it_was)
     cr_assert(done);
     mum_trust_free(t);
 }
+
+/* ---- built-in anchors parsed on first need (trust.c, struct anchor) ---- */
+
+#include "crypto.h"
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+static X509 *read_cert(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s", path);
+    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    cr_assert_not_null(x, "%s", path);
+    return x;
+}
+
+/* A chain that reaches no built-in root by name gets none of them (and so
+ * parses none); an anchor given as a file is always there. */
+Test(trust, near_leaves_out_builtin_roots_no_chain_reaches)
+{
+    mum_trust *t;
+    cr_assert_eq(mum_trust_new(&t), MUM_OK);
+    cr_assert_eq(mum_trust_add_builtin(NULL, t), MUM_OK);
+    cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file("root.pem")), MUM_OK);
+    X509 *leaf = read_cert(tu_ca_file("leaf.pem"));
+    X509 *inter = read_cert(tu_ca_file("inter.pem"));
+    STACK_OF(X509) *chain = sk_X509_new_null();
+    cr_assert(sk_X509_push(chain, inter));
+    STACK_OF(X509) *near = mum__trust_certs_near(t, leaf, &chain, 1);
+    cr_assert_not_null(near);
+    cr_assert_eq(sk_X509_num(near), 1);
+    X509 *root = read_cert(tu_ca_file("root.pem"));
+    cr_assert_eq(X509_cmp(sk_X509_value(near, 0), root), 0);
+    sk_X509_free(near);
+    /* the store a chain is judged against: the same one root */
+    X509_STORE *store = X509_STORE_new();
+    cr_assert_eq(mum__trust_fill_store(t, store, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, chain), 0);
+    STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
+    cr_assert_eq(sk_X509_OBJECT_num(objs), 1);
+    X509_STORE_free(store);
+    X509_free(root);
+    X509_free(leaf);
+    sk_X509_pop_free(chain, X509_free);
+    mum_trust_free(t);
+}
+
+/* The i-th certificate of data/trust/microsoft-roots.pem. */
+static X509 *builtin_cert(int i)
+{
+    const char *src = getenv("MUM_SRCDIR");
+    char path[2100];
+    snprintf(path, sizeof path, "%s/data/trust/microsoft-roots.pem", src ? src : "..");
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s", path);
+    X509 *x = NULL;
+    for (int k = 0; k <= i; k++) {
+        X509_free(x);
+        x = PEM_read_X509(f, NULL, NULL, NULL);
+        cr_assert_not_null(x, "%s: certificate %d", path, k);
+    }
+    fclose(f);
+    return x;
+}
+
+/* A built-in root named by a chain is parsed then and given, with the
+ * thumbprint and subject it lists (anchor 3: Microsoft Root Certificate
+ * Authority 2011), and its purposes still select it for a store. */
+Test(trust, near_parses_the_builtin_root_a_chain_names)
+{
+    mum_trust *t;
+    cr_assert_eq(mum_trust_new(&t), MUM_OK);
+    cr_assert_eq(mum_trust_add_builtin(NULL, t), MUM_OK);
+    STACK_OF(X509) *none = mum__trust_certs_near(t, NULL, NULL, 0);
+    cr_assert_not_null(none);
+    cr_assert_eq(sk_X509_num(none), 0, "nothing named: nothing near");
+    sk_X509_free(none);
+    /* a certificate whose issuer is that root by name */
+    X509 *root = builtin_cert(3);
+    X509 *x = read_cert(tu_ca_file("signer.pem"));
+    cr_assert(X509_set_issuer_name(x, X509_get_subject_name(root)) == 1);
+    STACK_OF(X509) *near = mum__trust_certs_near(t, x, NULL, 0);
+    cr_assert_not_null(near);
+    cr_assert_eq(sk_X509_num(near), 1);
+    cr_assert_eq(X509_cmp(sk_X509_value(near, 0), root), 0);
+    sk_X509_free(near);
+    const mum_trust_anchor *a = mum_trust_anchor_at(t, 3);
+    cr_assert_str_eq(a->thumbprint, roots[3].thumbprint);
+    cr_assert_str_eq(a->subject, "CN=Microsoft Root Certificate Authority 2011,O=Microsoft Corporation,"
+                                 "L=Redmond,ST=Washington,C=US");
+    X509_STORE *store = X509_STORE_new();
+    cr_assert_eq(mum__trust_fill_store(t, store, MUM_TRUST_PURPOSE_CODE_SIGNING, x, NULL), 0);
+    cr_assert_eq(sk_X509_OBJECT_num(X509_STORE_get0_objects(store)), 1);
+    X509_STORE_free(store);
+    /* restricted to time stamping, it anchors no code signature */
+    cr_assert_eq(mum_trust_restrict(t, 3, MUM_TRUST_PURPOSE_TIME_STAMPING), MUM_OK);
+    store = X509_STORE_new();
+    cr_assert_eq(mum__trust_fill_store(t, store, MUM_TRUST_PURPOSE_CODE_SIGNING, x, NULL), 0);
+    cr_assert_eq(sk_X509_OBJECT_num(X509_STORE_get0_objects(store)), 0);
+    X509_STORE_free(store);
+    X509_free(x);
+    X509_free(root);
+    mum_trust_free(t);
+}
