@@ -6,13 +6,16 @@
  */
 #include "config.h"
 
+#include "digest.h"
 #include "sig_internal.h"
 
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #define OID_EKU_CODE_SIGNING "1.3.6.1.5.5.7.3.3"
@@ -90,6 +93,81 @@ done:
  */
 #define CHAIN_MAX_DEPTH 16
 
+/*
+ * Certificate signatures already checked in this process.  The same
+ * Microsoft intermediates sign every package's catalog and cabinet, so a
+ * call over many packages checked the same RSA signature of the same
+ * certificate by the same issuer thousands of times.  Whether x's
+ * signature verifies with issuer's key depends on their bytes alone (not
+ * on time, purpose or anchors), so a good result is kept, keyed by the
+ * SHA-256 of x's DER followed by the issuer's; a failure is not kept (it
+ * is checked again, and reported as before).  A small ring, shared by the
+ * threads of a verify under a lock.
+ */
+#define SIGCACHE_SIZE 64
+static struct {
+    uint8_t keys[SIGCACHE_SIZE][32];
+    size_t n, next;
+    unsigned long hits;
+    pthread_mutex_t lock;
+} sigcache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* The cache key of (x, issuer); false when out of memory. */
+static bool sigcache_key(X509 *x, X509 *issuer, uint8_t key[32])
+{
+    unsigned char *a = NULL, *b = NULL;
+    int na = i2d_X509(x, &a), nb = i2d_X509(issuer, &b);
+    bool ok = false;
+    if (na > 0 && nb > 0) {
+        mum__digest_set s;
+        if (mum__digest_set_init(&s, MUM_DIGEST_SHA256) == MUM_OK) {
+            ok = mum__digest_set_update(&s, a, (size_t)na) == MUM_OK &&
+                 mum__digest_set_update(&s, b, (size_t)nb) == MUM_OK &&
+                 mum__digest_set_final(&s, MUM_HASH_SHA256, key) == MUM_OK;
+            mum__digest_set_clear(&s);
+        }
+    }
+    OPENSSL_free(a);
+    OPENSSL_free(b);
+    return ok;
+}
+
+bool mum__cert_signed_by(X509 *x, X509 *issuer)
+{
+    uint8_t key[32];
+    bool keyed = sigcache_key(x, issuer, key);
+    if (keyed) {
+        pthread_mutex_lock(&sigcache.lock);
+        for (size_t i = 0; i < sigcache.n; i++)
+            if (memcmp(sigcache.keys[i], key, sizeof key) == 0) {
+                sigcache.hits++;
+                pthread_mutex_unlock(&sigcache.lock);
+                return true;
+            }
+        pthread_mutex_unlock(&sigcache.lock);
+    }
+    EVP_PKEY *pk = X509_get0_pubkey(issuer);
+    bool ok = pk && X509_verify(x, pk) == 1;
+    ERR_clear_error();
+    if (ok && keyed) {
+        pthread_mutex_lock(&sigcache.lock);
+        memcpy(sigcache.keys[sigcache.next], key, sizeof key);
+        sigcache.next = (sigcache.next + 1) % SIGCACHE_SIZE;
+        if (sigcache.n < SIGCACHE_SIZE)
+            sigcache.n++;
+        pthread_mutex_unlock(&sigcache.lock);
+    }
+    return ok;
+}
+
+unsigned long mum__cert_signed_by_hits(void)
+{
+    pthread_mutex_lock(&sigcache.lock);
+    unsigned long h = sigcache.hits;
+    pthread_mutex_unlock(&sigcache.lock);
+    return h;
+}
+
 /* The issuer of x in the pool whose key verifies x's signature; else, in
  * *named, the first one that issued it by name and key identifier (NULL
  * when none did). */
@@ -103,11 +181,8 @@ static X509 *issuer_of(const cert_pool *pool, X509 *x, X509 **named)
                 continue;
             if (!*named)
                 *named = c;
-            EVP_PKEY *key = X509_get0_pubkey(c);
-            if (key && X509_verify(x, key) == 1) {
-                ERR_clear_error();
+            if (mum__cert_signed_by(x, c))
                 return c;
-            }
         }
     }
     ERR_clear_error();

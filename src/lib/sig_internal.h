@@ -130,6 +130,10 @@ MUM_INTERNAL int mum__chain_error(const mum_trust *anchors, unsigned purpose, X5
                                   STACK_OF(X509) *untrusted, int64_t t, X509 **bad);
 /* Whether the chain above `leaf` is intact; *checked counts the signatures
  * checked, why says which certificate fails.  MUM_ENOMEM only. */
+/* Whether x's signature verifies with issuer's key (a good result is
+ * remembered for the process: chain.c); the hits so far, for tests. */
+MUM_INTERNAL bool mum__cert_signed_by(X509 *x, X509 *issuer);
+MUM_INTERNAL unsigned long mum__cert_signed_by_hits(void);
 MUM_INTERNAL int mum__chain_intact(const cert_pool *pool, X509 *leaf, const char *whose,
                                    size_t *checked, bool *intact, char *why, size_t why_size);
 

@@ -671,3 +671,57 @@ Test(trust_purposes, a_code_signing_root_never_anchors_a_time_stamp)
     mum_sig_result_clear(&r);
     free(der);
 }
+
+/* ---- the certificate-signature cache (chain.c, mum__cert_signed_by) ---- */
+
+#include "sig_internal.h"
+
+#include <openssl/pem.h>
+
+static X509 *cache_cert(const char *name)
+{
+    FILE *f = fopen(tu_ca_file(name), "r");
+    cr_assert_not_null(f, "%s", name);
+    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    cr_assert_not_null(x, "%s", name);
+    return x;
+}
+
+/* A second check of the same certificate by the same issuer is served
+ * from the cache with the same verdict; another issuer, or another
+ * certificate, is checked anew (and a failure never kept). */
+Test(chain, a_cached_certificate_signature_gives_the_same_verdict)
+{
+    X509 *leaf = cache_cert("leaf.pem"), *inter = cache_cert("inter.pem");
+    X509 *root = cache_cert("root.pem"), *other = cache_cert("other.pem");
+    unsigned long h0 = mum__cert_signed_by_hits();
+    cr_assert(mum__cert_signed_by(leaf, inter));
+    cr_assert_eq(mum__cert_signed_by_hits(), h0, "a first check is no hit");
+    cr_assert(mum__cert_signed_by(leaf, inter));
+    cr_assert_eq(mum__cert_signed_by_hits(), h0 + 1);
+    /* another issuer's key: not served from the entry of inter */
+    cr_assert_not(mum__cert_signed_by(leaf, root));
+    cr_assert_not(mum__cert_signed_by(leaf, other));
+    cr_assert_not(mum__cert_signed_by(leaf, root), "a failure is not kept as a success");
+    cr_assert_eq(mum__cert_signed_by_hits(), h0 + 1);
+    /* another certificate by the same issuer */
+    cr_assert(mum__cert_signed_by(inter, root));
+    cr_assert_eq(mum__cert_signed_by_hits(), h0 + 1);
+    /* a damaged copy of a cached certificate (its signature changed) */
+    unsigned char *der = NULL;
+    int n = i2d_X509(leaf, &der);
+    cr_assert_gt(n, 10);
+    der[n - 5] ^= 0x01; /* in the signature value, the last field */
+    const unsigned char *p = der;
+    X509 *bad = d2i_X509(NULL, &p, n);
+    cr_assert_not_null(bad);
+    cr_assert_not(mum__cert_signed_by(bad, inter));
+    cr_assert_eq(mum__cert_signed_by_hits(), h0 + 1);
+    X509_free(bad);
+    OPENSSL_free(der);
+    X509_free(leaf);
+    X509_free(inter);
+    X509_free(root);
+    X509_free(other);
+}
