@@ -318,10 +318,10 @@ static int builtin_add(mum_trust *t, unsigned char *der, long len)
     X509_NAME *issuer, *subject;
     if (!der_names(der, len, &issuer, &subject))
         return MUM_EFORMAT;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned mdn = 0;
+    uint8_t md[20];
+    size_t mdn = sizeof md;
     char *thumb = NULL;
-    if (EVP_Digest(der, (size_t)len, md, &mdn, mum__evp_md(MUM_HASH_SHA1), NULL) == 1 &&
+    if (mum__digest_buffer(MUM_HASH_SHA1, der, (size_t)len, md) == MUM_OK &&
         (thumb = mum__malloc(2 * mdn + 1))) {
         mum_hex_encode(thumb, md, mdn);
         for (char *q = thumb; *q; q++)
