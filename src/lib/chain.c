@@ -100,33 +100,26 @@ done:
  * certificate by the same issuer thousands of times.  Whether x's
  * signature verifies with issuer's key depends on their bytes alone (not
  * on time, purpose or anchors), so a good result is kept, keyed by the
- * SHA-256 of x's DER followed by the issuer's; a failure is not kept (it
+ * SHA-256 of x's DER and that of the issuer's; a failure is not kept (it
  * is checked again, and reported as before).  A small ring, shared by the
  * threads of a verify under a lock.
  */
 #define SIGCACHE_SIZE 64
 static struct {
-    uint8_t keys[SIGCACHE_SIZE][32];
+    uint8_t keys[SIGCACHE_SIZE][64];
     size_t n, next;
     unsigned long hits;
     pthread_mutex_t lock;
 } sigcache = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-/* The cache key of (x, issuer); false when out of memory. */
-static bool sigcache_key(X509 *x, X509 *issuer, uint8_t key[32])
+/* The cache key of (x, issuer): the SHA-256 of each DER (no allocation of
+ * the library's: a failure here only misses the cache).  false on failure. */
+static bool sigcache_key(X509 *x, X509 *issuer, uint8_t key[64])
 {
     unsigned char *a = NULL, *b = NULL;
     int na = i2d_X509(x, &a), nb = i2d_X509(issuer, &b);
-    bool ok = false;
-    if (na > 0 && nb > 0) {
-        mum__digest_set s;
-        if (mum__digest_set_init(&s, MUM_DIGEST_SHA256) == MUM_OK) {
-            ok = mum__digest_set_update(&s, a, (size_t)na) == MUM_OK &&
-                 mum__digest_set_update(&s, b, (size_t)nb) == MUM_OK &&
-                 mum__digest_set_final(&s, MUM_HASH_SHA256, key) == MUM_OK;
-            mum__digest_set_clear(&s);
-        }
-    }
+    bool ok = na > 0 && nb > 0 && mum__digest_buffer(MUM_HASH_SHA256, a, (size_t)na, key) == MUM_OK &&
+              mum__digest_buffer(MUM_HASH_SHA256, b, (size_t)nb, key + 32) == MUM_OK;
     OPENSSL_free(a);
     OPENSSL_free(b);
     return ok;
@@ -134,7 +127,7 @@ static bool sigcache_key(X509 *x, X509 *issuer, uint8_t key[32])
 
 bool mum__cert_signed_by(X509 *x, X509 *issuer)
 {
-    uint8_t key[32];
+    uint8_t key[64];
     bool keyed = sigcache_key(x, issuer, key);
     if (keyed) {
         pthread_mutex_lock(&sigcache.lock);

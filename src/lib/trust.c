@@ -61,6 +61,7 @@ typedef struct anchor {
     unsigned char *der;         /* until parsed: OPENSSL_malloc'd */
     long der_len;
     X509_NAME *subject, *issuer; /* of the unparsed DER, read at add time */
+    bool use;                   /* select_anchors' scratch, under the lock */
     mum_trust_anchor info;      /* its strings are owned here; subject and
                                  * dates are filled once parsed */
 } anchor;
@@ -411,12 +412,11 @@ static bool names_push(STACK_OF(X509_NAME) *names, const X509_NAME *a, const X50
     return sk_X509_NAME_push(names, (X509_NAME *)a) && sk_X509_NAME_push(names, (X509_NAME *)b);
 }
 
-/* Marks in use[] the anchors a chain through these certificates may reach
+/* Marks (anchor.use) the anchors a chain through these certificates may reach
  * (see struct anchor): every parsed anchor, and each built-in one whose
  * subject names a certificate at hand, an issuer of one, or (in turn) an
  * anchor so reached, parsing those.  Under the lock.  -1 on failure. */
-static int select_anchors(mum_trust *t, X509 *leaf, STACK_OF(X509) *const *lists, size_t nlists,
-                          bool *use)
+static int select_anchors(mum_trust *t, X509 *leaf, STACK_OF(X509) *const *lists, size_t nlists)
 {
     STACK_OF(X509_NAME) *names = sk_X509_NAME_new_null(); /* borrowed names */
     int rc = names ? 0 : -1;
@@ -429,8 +429,8 @@ static int select_anchors(mum_trust *t, X509 *leaf, STACK_OF(X509) *const *lists
                 rc = -1;
         }
     for (size_t i = 0; i < t->n; i++) {
-        use[i] = t->a[i].cert && !t->a[i].der; /* given as a certificate: always */
-        if (rc == 0 && use[i] &&
+        t->a[i].use = t->a[i].cert && !t->a[i].der; /* given as a certificate: always */
+        if (rc == 0 && t->a[i].use &&
             !names_push(names, X509_get_subject_name(t->a[i].cert), X509_get_issuer_name(t->a[i].cert)))
             rc = -1;
     }
@@ -438,9 +438,9 @@ static int select_anchors(mum_trust *t, X509 *leaf, STACK_OF(X509) *const *lists
         more = false;
         for (size_t i = 0; rc == 0 && i < t->n; i++) {
             anchor *a = &t->a[i];
-            if (use[i] || !name_in(a->subject, names))
+            if (a->use || !name_in(a->subject, names))
                 continue;
-            use[i] = more = true;
+            a->use = more = true;
             if (parse_anchor(a) != MUM_OK || !names_push(names, a->subject, a->issuer))
                 rc = -1;
         }
@@ -455,15 +455,13 @@ struct stack_st_X509 *mum__trust_certs_near(const mum_trust *trust, struct x509_
     if (!trust || trust->n == 0)
         return NULL;
     mum_trust *t = (mum_trust *)trust; /* parsing on need is not a change */
-    bool *use = mum__calloc(t->n, sizeof *use);
     STACK_OF(X509) *out = sk_X509_new_null();
     pthread_mutex_lock(&t->lock);
-    int rc = use && out ? select_anchors(t, leaf, lists, nlists, use) : -1;
+    int rc = out ? select_anchors(t, leaf, lists, nlists) : -1;
     for (size_t i = 0; rc == 0 && i < t->n; i++)
-        if (use[i] && !sk_X509_push(out, t->a[i].cert))
+        if (t->a[i].use && !sk_X509_push(out, t->a[i].cert))
             rc = -1;
     pthread_mutex_unlock(&t->lock);
-    mum__free(use);
     if (rc != 0) {
         sk_X509_free(out);
         return NULL;
@@ -477,15 +475,11 @@ int mum__trust_fill_store(const mum_trust *trust, struct x509_store_st *store, u
     if (!trust || trust->n == 0)
         return 0;
     mum_trust *t = (mum_trust *)trust;
-    bool *use = mum__calloc(t->n, sizeof *use);
-    if (!use)
-        return -1;
     pthread_mutex_lock(&t->lock);
-    int rc = select_anchors(t, leaf, &untrusted, 1, use);
+    int rc = select_anchors(t, leaf, &untrusted, 1);
     for (size_t i = 0; rc == 0 && i < t->n; i++)
-        if (use[i] && (t->a[i].info.purposes & purpose) && X509_STORE_add_cert(store, t->a[i].cert) != 1)
+        if (t->a[i].use && (t->a[i].info.purposes & purpose) && X509_STORE_add_cert(store, t->a[i].cert) != 1)
             rc = -1;
     pthread_mutex_unlock(&t->lock);
-    mum__free(use);
     return rc;
 }
