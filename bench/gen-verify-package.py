@@ -125,11 +125,11 @@ class BenchBuilder(generate.Builder):
 
     def __init__(self, mumtool, work, seed):
         super().__init__(mumtool, work)
-        self.sizes = {}   # (component name, file name) -> size
+        self.planned = {}   # (component name, file name) -> size
         self.rng = random.Random(seed)
 
-    def payload(self, comp, fname, desc, pe_arch):
-        size = self.sizes[(comp.name, fname)]
+    def payload(self, fam, comp, fname, desc, pe_arch):
+        size = self.planned[(comp.name, fname)]
         if pe_arch:
             return padded_pe(fname, size, self.rng)
         return filler(self.rng, size)
@@ -160,7 +160,7 @@ def build_family(args, builder):
         fam.components.append(c)
     sizes = plan_sizes(rng, len(files), args.payload_mb << 20)
     for (c, fname), size in zip(files, sizes):
-        builder.sizes[(c.name, fname)] = size
+        builder.planned[(c.name, fname)] = size
 
     per = (len(deployments) + args.packages - 1) // args.packages
     leaves = []
