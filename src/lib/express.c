@@ -18,6 +18,8 @@
 #include "internal.h"
 #include "xml.h"
 
+#include <mum/delta.h>
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,18 +73,6 @@ static bool bits_number(bits *b, unsigned max_nibbles, uint64_t *out)
     return bits_read(b, 4 * (zeros + 1), out);
 }
 
-static mum_hash_alg alg_from_id(uint32_t id)
-{
-    switch (id) {
-    case 0x8003: return MUM_HASH_MD5;
-    case 0x8004: return MUM_HASH_SHA1;
-    case 0x800c: return MUM_HASH_SHA256;
-    case 0x800d: return MUM_HASH_SHA384;
-    case 0x800e: return MUM_HASH_SHA512;
-    default: return MUM_HASH_NONE;
-    }
-}
-
 /* The parse itself: a status, and on failure a constant reason and its offset. */
 static int pa30_parse(mum_pa30_header *out, const unsigned char *p, size_t size, const char **why,
                       uint64_t *offset)
@@ -128,7 +118,7 @@ static int pa30_parse(mum_pa30_header *out, const unsigned char *p, size_t size,
     out->flags = (int64_t)flags;
     out->target_size = tsize;
     out->hash_alg_id = (uint32_t)alg;
-    out->hash_alg = alg_from_id(out->hash_alg_id);
+    out->hash_alg = mum_delta_hash_alg(out->hash_alg_id);
     out->hash_size = (size_t)hlen;
     memcpy(out->hash, p + start, (size_t)hlen);
     if (out->hash_alg != MUM_HASH_NONE && mum_hash_size(out->hash_alg) != out->hash_size)
