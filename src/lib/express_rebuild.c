@@ -140,6 +140,9 @@ char *mum__express_chain(const mum_express_index *idx, size_t i)
 }
 
 static int fail(mum__express_rebuilder *r, size_t j, mum__express_outcome kind, const char *fmt, ...)
+    MUM_PRINTF(4, 5);
+
+static int fail(mum__express_rebuilder *r, size_t j, mum__express_outcome kind, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
