@@ -6,7 +6,7 @@
  * The hand-built deltas are written by the small writer of pa30w.h,
  * following doc/pa30.md; real deltas are read at test time and never copied.
  */
-#include "testutil.h"
+#include "testca.h" /* tu_slurp */
 
 #include <mum/delta.h>
 
@@ -621,20 +621,6 @@ Test(delta_hash, checks_the_targets_hash)
 
 /* ---- the real deltas ---- */
 
-static uint8_t *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    rewind(f);
-    uint8_t *p = malloc((size_t)size + 1);
-    *n = fread(p, 1, (size_t)size, f);
-    fclose(f);
-    return p;
-}
-
 static const char *realdata(void)
 {
     const char *real = getenv("MUM_REALDATA");
@@ -648,7 +634,7 @@ static uint8_t *real_file(const char *name, size_t *n)
     snprintf(path, sizeof path, "%s/pa30/%s", realdata(), name);
     if (access(path, R_OK) != 0)
         cr_skip_test("real data absent: no %s (set MUM_REALDATA)", path);
-    uint8_t *p = slurp(path, n);
+    uint8_t *p = tu_slurp(path, n);
     cr_assert_not_null(p, "%s", path);
     return p;
 }

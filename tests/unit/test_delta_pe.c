@@ -6,7 +6,7 @@
  *
  * Real deltas are read at test time and never copied.
  */
-#include "testutil.h"
+#include "testca.h" /* tu_slurp */
 
 #include <mum/container.h>
 #include <mum/delta.h>
@@ -19,20 +19,6 @@
 
 /* ---- the real deltas ---- */
 
-static uint8_t *slurp_file(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    rewind(f);
-    uint8_t *p = malloc((size_t)size + 1);
-    *n = fread(p, 1, (size_t)size, f);
-    fclose(f);
-    return p;
-}
-
 /* Reads realdata/pa30/<name>, or skips the test when it is absent. */
 static uint8_t *real_file(const char *name, size_t *n)
 {
@@ -41,7 +27,7 @@ static uint8_t *real_file(const char *name, size_t *n)
     snprintf(path, sizeof path, "%s/pa30/%s", real ? real : "../../shared/realdata", name);
     if (access(path, R_OK) != 0)
         cr_skip_test("real data absent: no %s (set MUM_REALDATA)", path);
-    uint8_t *p = slurp_file(path, n);
+    uint8_t *p = tu_slurp(path, n);
     cr_assert_not_null(p, "%s", path);
     return p;
 }
