@@ -229,6 +229,28 @@ static int check_hash(mum_ctx *ctx, const mum_delta_header *h, const uint8_t *ta
     return MUM_OK;
 }
 
+static void e8_untranslate(uint8_t *p, size_t n)
+{
+    if (n < 10 || n > INT32_MAX)
+        return;
+    int32_t ts = (int32_t)n;
+    for (size_t i = 0; i < n - 10;) {
+        if (p[i] != 0xE8) {
+            i++;
+            continue;
+        }
+        int32_t v = (int32_t)mum__le32(p + i + 1);
+        if (v >= -(int32_t)i && v < ts) {
+            uint32_t nv = v >= 0 ? (uint32_t)v - (uint32_t)i : (uint32_t)v + (uint32_t)ts;
+            p[i + 1] = (uint8_t)nv;
+            p[i + 2] = (uint8_t)(nv >> 8);
+            p[i + 3] = (uint8_t)(nv >> 16);
+            p[i + 4] = (uint8_t)(nv >> 24);
+        }
+        i += 5;
+    }
+}
+
 /* Refuses what this version does not decode, naming it. */
 static int check_supported(mum_ctx *ctx, const delta_parts *d)
 {
@@ -238,11 +260,6 @@ static int check_supported(mum_ctx *ctx, const delta_parts *d)
                           "PA30 delta: a reverse delta (file type set 0x%" PRIx64
                           "): not supported",
                           (uint64_t)h->file_type_set);
-    if (h->flags & DELTA_FLAG_E8)
-        return mum__error(ctx, MUM_EUNSUPPORTED, NULL,
-                          "PA30 delta: flag 0x1 (the E8 call translation, flags 0x%" PRIx64
-                          "): not supported yet",
-                          (uint64_t)h->flags);
     return MUM_OK;
 }
 
@@ -293,6 +310,8 @@ static int apply_at(uint8_t **out, size_t *out_size, mum_ctx *ctx, const void *s
     rc = mum__delta_lz_decode(&target, ctx, d.body, d.body_size, d.body_base, source,
                               source_size, n, NULL, 0);
     mum__delta_pe_clear(&pe);
+    if (rc == MUM_OK && (d.h.flags & DELTA_FLAG_E8))
+        e8_untranslate(target, n);
     if (rc == MUM_OK && !opts->no_hash_check)
         rc = check_hash(ctx, &d.h, target);
     if (rc != MUM_OK) {

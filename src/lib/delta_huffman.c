@@ -59,11 +59,16 @@ int mum__huff_build(mum__huff *h, const uint8_t *lengths, const mum__bits *b, co
 
     /* Kraft: the codes must fill the code space exactly.  An incomplete set
      * of lengths does not even give prefix-free codes in this canonical
-     * order, and an over-full one cannot. */
+     * order, and an over-full one cannot.  One exception: a lone symbol
+     * with a 1-bit code, which Windows' encoder writes for a segment that
+     * uses one symbol of an alphabet (a genuine express delta of KB2883457
+     * has such a length code); its code is 0, and a 1 is "a code no symbol
+     * has" when read. */
     uint64_t space = 0;
     for (unsigned l = 1; l <= h->max_len; l++)
         space += (uint64_t)h->count[l] << (h->max_len - l);
-    if (space != (uint64_t)1 << h->max_len)
+    bool lone = h->max_len == 1 && h->count[1] == 1;
+    if (space != (uint64_t)1 << h->max_len && !lone)
         return mum__bits_error(b, MUM_EFORMAT, "%s: code lengths that are %s prefix code", what,
                                space > (uint64_t)1 << h->max_len ? "over-subscribed, not a"
                                                                  : "incomplete, not a whole");

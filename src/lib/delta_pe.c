@@ -34,6 +34,9 @@
 #define PE_CLI_METADATA 0x8000u  /* managed: map metadata tables */
 /* A creation option, no transform (the form manifests are made with). */
 #define PE_IGNORE_SIZE_LIMIT 0x20000u
+/* The E8 translation of the target: undone by delta.c after decoding,
+ * whatever the file type. */
+#define PE_E8_TARGET 0x1u
 
 /* The transforms that map addresses through the preprocessing RIFT table:
  * each is the identity when that table maps every RVA to itself. */
@@ -41,8 +44,8 @@
     (PE_IMPORTS | PE_EXPORTS | PE_RESOURCES | PE_RELOCATIONS | PE_JMPS_X86 | PE_CALLS_X86 |     \
      PE_DISASM_X64 | PE_PDATA_X64)
 #define PE_KNOWN                                                                                \
-    (PE_MARK_NON_EXE | PE_RVA_MAPPING | PE_UNBIND | PE_CLI_DISASM | PE_CLI_METADATA |           \
-     PE_IGNORE_SIZE_LIMIT)
+    (PE_E8_TARGET | PE_MARK_NON_EXE | PE_RVA_MAPPING | PE_UNBIND | PE_CLI_DISASM |               \
+     PE_CLI_METADATA | PE_IGNORE_SIZE_LIMIT)
 
 enum {
     COFF_SIZE = 20,

@@ -47,6 +47,18 @@ for name in EXPRESS:
            "not supported yet" not in f["message"]]
     t.ok(not bad, "%s: each file not checkable names its chain and the unsupported delta" % name,
          "\n".join(bad[:3]))
+    # Deltas with flag 0x1 (the E8 translation, undone after decoding) are
+    # rebuilt and checked against the index: brdgcfg.dll (a RAW delta with
+    # E8), recenv.exe (built on one whose length code has a lone 1-bit code).
+    rebuilt = {"Windows6.1-KB2465285-x86.msu": "brdgcfg.dll",
+               "Windows6.1-KB3040017-x86.msu": "unidrvui.dll",
+               "Windows6.1-KB2883457-x86.cab": "6.1.7601.18246_none_cbe67bf5ce6af1e7/recenv.exe"}
+    if name in rebuilt:
+        left = [f["location"]["entry"] for f in notes(rep)]
+        t.ok(not [e for e in left if e.endswith("/" + rebuilt[name]) or e.endswith("_" + rebuilt[name])],
+             "%s: %s (flag 0x1, E8) is rebuilt and checked (no note)" % (name, rebuilt[name]), left)
+        e8 = [f["message"] for f in notes(rep) if "E8" in f["message"] or "flag bits 0x1 " in f["message"]]
+        t.ok(not e8, "%s: no file is left for flag 0x1 alone" % name, "\n".join(e8[:2]))
     if name.startswith("Windows6.1-KB2465285-x64"):
         left = {f["location"]["entry"].rsplit("/", 1)[-1] for f in notes(rep)}
         t.ok(not left & {"bridgemigplugin.dll", "microsoft-windows-networkbridge-ppdlic.xrm-ms"},

@@ -294,9 +294,50 @@ Test(delta_hostile, code_lengths_that_are_not_a_prefix_code)
     body_fails(&w, 1, NULL, MUM_EFORMAT, "over-subscribed");
 
     memset(pre, 0, sizeof pre);
-    pre[0] = 1; /* one code of one bit: half the code space unused */
+    pre[0] = 1; /* codes of 1 and 2 bits: a quarter of the code space unused */
+    pre[1] = 2;
     composite_start(&w, pre);
     body_fails(&w, 1, NULL, MUM_EFORMAT, "incomplete");
+}
+
+/* A segment whose length code has one symbol, of one bit: main code 'a'
+ * (code 0) and a match of distance 1 taking its length from the length
+ * code (code 1); length code: symbol 100 alone (length 108).  `len_code`
+ * is the bit written for the length. */
+static void lone_length_code(bw *w, unsigned len_code)
+{
+    uint8_t pre[39] = {0};
+    pre[0] = 1; /* length 0: pre-code 0 */
+    pre[1] = 1; /* length 1: pre-code 1 */
+    composite_start(w, pre);
+    for (unsigned i = 0; i < 600 + 256 + 16; i++)
+        bw_code(w, i == 'a' || i == 256 + (7 + 1) * 8 || i == 600 + 100, 1);
+    bw_code(w, 0, 1); /* 'a' */
+    bw_code(w, 1, 1); /* the match */
+    bw_code(w, len_code, 1);
+}
+
+Test(delta_apply, a_length_code_of_one_symbol_of_one_bit)
+{
+    /* Windows writes such a code for a segment that uses one length (a
+     * genuine express delta of KB2883457 has one); its code is 0. */
+    bw w;
+    lone_length_code(&w, 0);
+    built b = build(&w, &HDR_RAW(1 + 108));
+    uint8_t *out;
+    size_t n;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(apply(b, NULL, 0, &out, &n, ctx), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(n, 109);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(out[i], 'a', "%zu", i);
+    mum_free(out);
+    mum_ctx_free(ctx);
+
+    /* The other bit is no code. */
+    lone_length_code(&w, 1);
+    body_fails(&w, 109, NULL, MUM_EFORMAT, "a code no symbol has");
 }
 
 Test(delta_hostile, a_run_of_lengths_past_the_table)
@@ -317,13 +358,15 @@ Test(delta_hostile, a_run_of_lengths_past_the_table)
 Test(delta_hostile, main_code_lengths_that_leave_the_code_incomplete)
 {
     uint8_t pre[39] = {0};
-    pre[0] = 1; /* length 0 */
-    pre[1] = 1; /* length 1 */
+    pre[0] = 1; /* length 0: pre-code 1 */
+    pre[1] = 2; /* length 1: pre-code 00 */
+    pre[2] = 2; /* length 2: pre-code 01 */
     bw w;
     composite_start(&w, pre);
-    bw_code(&w, 1, 1); /* symbol 0: one bit */
-    for (int i = 1; i < 872; i++)
-        bw_code(&w, 0, 1); /* the rest unused */
+    bw_code(&w, 0, 2); /* symbol 0: one bit */
+    bw_code(&w, 1, 2); /* symbol 1: two bits; a quarter of the space unused */
+    for (int i = 2; i < 872; i++)
+        bw_code(&w, 1, 1); /* the rest unused */
     body_fails(&w, 1, NULL, MUM_EFORMAT, "main code");
 }
 
@@ -411,7 +454,7 @@ Test(delta_apply, a_rift_table_reanchors_a_source_copy)
     mum_ctx_free(ctx);
 }
 
-Test(delta_apply, refuses_pe_types_reverse_deltas_and_e8)
+Test(delta_apply, refuses_pe_types_and_reverse_deltas)
 {
     hdr h = HDR_RAW(1);
     h.type = MUM_DELTA_TYPE_IA64;
@@ -427,17 +470,91 @@ Test(delta_apply, refuses_pe_types_reverse_deltas_and_e8)
     cr_assert(strstr(mum_ctx_message(ctx), "ia64"), "%s", mum_ctx_message(ctx));
     cr_assert(strstr(mum_ctx_message(ctx), "0xe63e"), "%s", mum_ctx_message(ctx));
     h = HDR_RAW(1);
-    h.flags = 1;
-    body_start(&w);
-    lit(&w, 'a');
-    cr_assert_eq(apply(build(&w, &h), NULL, 0, &out, &n, ctx), MUM_EUNSUPPORTED);
-    cr_assert(strstr(mum_ctx_message(ctx), "E8"), "%s", mum_ctx_message(ctx));
-    h = HDR_RAW(1);
     h.type_set = 0x101;
     body_start(&w);
     lit(&w, 'a');
     cr_assert_eq(apply(build(&w, &h), NULL, 0, &out, &n, ctx), MUM_EUNSUPPORTED);
     cr_assert(strstr(mum_ctx_message(ctx), "reverse"), "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+}
+
+/* The E8 translation as Windows' encoder makes it (the LZX filter, over
+ * the whole file): the operand of each E8 byte before the last 10 bytes,
+ * taken as a displacement r from position i, becomes r + i when that lies
+ * in [0, n), or r - n (in [-i, 0)) when r + i lies in [n, n + i); other
+ * values stay.  Written from the rule, the other way round from delta.c. */
+static void e8_translate(uint8_t *p, size_t n)
+{
+    for (size_t i = 0; n >= 10 && i < n - 10;) {
+        if (p[i] != 0xE8) {
+            i++;
+            continue;
+        }
+        int64_t r = (int32_t)(p[i + 1] | p[i + 2] << 8 | p[i + 3] << 16 | (uint32_t)p[i + 4] << 24);
+        int64_t v = r;
+        if (r >= -(int64_t)i && r < (int64_t)n - (int64_t)i)
+            v = r + (int64_t)i;
+        else if (r >= (int64_t)n - (int64_t)i && r < (int64_t)n)
+            v = r - (int64_t)n;
+        uint32_t u = (uint32_t)v;
+        for (int k = 0; k < 4; k++)
+            p[i + 1 + k] = (uint8_t)(u >> 8 * k);
+        i += 5;
+    }
+}
+
+static void put_call(uint8_t *p, size_t at, int32_t rel)
+{
+    uint32_t u = (uint32_t)rel;
+    p[at] = 0xE8;
+    for (int k = 0; k < 4; k++)
+        p[at + 1 + k] = (uint8_t)(u >> 8 * k);
+}
+
+Test(delta_apply, flag_0x1_undoes_the_e8_translation)
+{
+    enum { N = 64 };
+    uint8_t want[N];
+    for (size_t i = 0; i < N; i++)
+        want[i] = (uint8_t)(0x90 + i % 7);
+    put_call(want, 0, 20);       /* forward, inside */
+    put_call(want, 5, -3);       /* backward, inside */
+    put_call(want, 12, 60);      /* past the end by the displacement: wraps */
+    put_call(want, 20, 0x12345); /* outside: left alone */
+    put_call(want, 26, -100);    /* before the start: left alone */
+    put_call(want, 31, 40);      /* stored as -24: E8 FF FF FF, and the */
+    want[36] = 0xFF;             /* E8 inside the operand is no call */
+    put_call(want, 55, 3);       /* in the last 10 bytes: never translated */
+    uint8_t stored[N];
+    memcpy(stored, want, N);
+    e8_translate(stored, N);
+    cr_assert(memcmp(stored, want, N) != 0, "the translation changed nothing");
+    cr_assert_arr_eq(stored + 20, want + 20, 10, "the operands outside were translated");
+    cr_assert_arr_eq(stored + 54, want + 54, 10, "the last 10 bytes were translated");
+    cr_assert_eq(stored[32], 0xE8, "the operand at 31 is not stored as E8 FF FF FF");
+
+    bw w;
+    body_start(&w);
+    for (size_t i = 0; i < N; i++)
+        lit(&w, stored[i]);
+    hdr h = HDR_RAW(N);
+    h.flags = 0x20001;
+    uint8_t *out;
+    size_t n;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(apply(build(&w, &h), NULL, 0, &out, &n, ctx), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(n, N);
+    cr_assert_arr_eq(out, want, N);
+    mum_free(out);
+
+    /* Without the flag, the bytes stay as stored. */
+    body_start(&w);
+    for (size_t i = 0; i < N; i++)
+        lit(&w, stored[i]);
+    cr_assert_eq(apply(build(&w, &HDR_RAW(N)), NULL, 0, &out, &n, ctx), MUM_OK);
+    cr_assert_arr_eq(out, stored, N);
+    mum_free(out);
     mum_ctx_free(ctx);
 }
 
