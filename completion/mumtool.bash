@@ -23,7 +23,7 @@ _mumtool_options()
     show) echo '--json --no-name-check --base-manifest --wcp' ;;
     ls) echo '--hash --json --no-descend' ;;
     info) echo '--json --trust --no-default-trust' ;;
-    extract) echo '--directory -C --max-output --max-ratio --force --keep-going -k --no-descend' ;;
+    extract) echo '--directory -C --max-output --max-ratio --force --keep-going -k --no-descend --raw' ;;
     trust) echo '--json --trust --no-default-trust' ;;
     diff) echo '--old --new --output -o --fail-on --cross --list-kinds --json --base-manifest --wcp' ;;
     expect) echo '--json' ;;

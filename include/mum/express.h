@@ -14,6 +14,7 @@
 #define MUM_EXPRESS_H
 
 #include <mum/common.h>
+#include <mum/container.h>
 #include <mum/hash.h>
 
 #ifdef __cplusplus
@@ -173,6 +174,75 @@ MUM_EXTERN int mum_express_collector_end(mum_express_collector *c);
 MUM_EXTERN int mum_express_collector_finish(mum_express_index **out, mum_express_collector *c,
                                             mum_ctx *ctx, const mum_location *cabinet,
                                             mum_findings *findings);
+
+/* ---- unpacking: the files of express cabinets, rebuilt ---- */
+
+/*
+ * An unpacker gives a walk's express cabinets as the files their indexes
+ * describe, rebuilt from the cabinet alone (a command writing a package's
+ * files out, extract, feeds it from mum_walk_run's events).  Each entry of
+ * a cabinet is either written by the caller as it is (PASS), written and
+ * kept here as the basis of a delta (PASS too: the caller writes it), or
+ * held here and not written (HOLD: the index, a delta blob, a file stored
+ * under a blob name).  At the cabinet's end mum_express_unpacker_next gives
+ * the files to write, in the order of the index: each rebuilt and checked
+ * against the length and hash the index gives, or the reason it could not
+ * be, then the held entries no file used, as they are.  A cabinet with no
+ * index gives back its held entries (names without a dot nor a folder:
+ * held until the cabinet shows whether they are blobs) as they are.
+ *
+ * Memory: the held and kept entries of the open cabinets, at most 256 MiB
+ * a cabinet (past that an entry is passed, and the files built on it are
+ * reported not rebuildable), plus the files in flight: a rebuilt basis is
+ * freed once no file still to give needs it.  Blobs and bases before the
+ * index are not kept (every express cabinet seen puts the index first).
+ */
+typedef struct mum_express_unpacker mum_express_unpacker;
+
+/* `input` names the walk's input in messages (copied).  Errors: MUM_EINVAL, MUM_ENOMEM. */
+MUM_EXTERN int mum_express_unpacker_new(mum_express_unpacker **out, const char *input);
+MUM_EXTERN void mum_express_unpacker_free(mum_express_unpacker *u);
+
+/* Whether an entry's data may be needed: any file at the top of its
+ * container.  Looks only at the entry (mum_walk_consumer.want_data). */
+MUM_EXTERN bool mum_express_unpacker_wants(const mum_entry *e);
+
+typedef enum mum_express_take {
+    MUM_EXPRESS_PASS = 0,       /* the caller writes the entry as it is */
+    MUM_EXPRESS_HOLD            /* the unpacker holds it: not to be written now */
+} mum_express_take;
+
+/*
+ * Feeding: _entry with every event of the walk (files, containers and
+ * their ends; *take says what to do with a file), _data with each block of
+ * the current file's data, _entry_end at its end (e->digests, if set, are
+ * kept for the index's check).  Errors: MUM_EINVAL (NULL), MUM_ENOMEM.
+ */
+MUM_EXTERN int mum_express_unpacker_entry(mum_express_take *out, mum_express_unpacker *u, const mum_entry *e);
+MUM_EXTERN int mum_express_unpacker_data(mum_express_unpacker *u, const void *data, size_t size);
+MUM_EXTERN int mum_express_unpacker_entry_end(mum_express_unpacker *u, const mum_entry *e);
+
+/* A file to write, given at the end of its cabinet. */
+typedef struct mum_express_output {
+    const char *path;           /* nested path, as the walk names entries (backslashes as '/') */
+    bool rebuilt;               /* rebuilt from the index (else a held entry, as stored) */
+    bool failed;                /* not rebuildable: `why` says why, data is NULL */
+    const char *why;            /* "name <- 3 (PA30) <- basis 1 <- 0 (RAW): reason" */
+    const uint8_t *data;        /* checked against the index's length and hash */
+    size_t size;
+    bool has_mtime;
+    int64_t mtime;              /* seconds since 1970 */
+    mum_file_digests digests;   /* of data (SHA-1 and SHA-256) */
+} mum_express_output;
+
+/*
+ * The next file of a cabinet that has ended (after _entry with its
+ * CONTAINER_END event), or *out NULL when there is none left.  *out and
+ * what it points to are borrowed until the next call.  Call it until *out
+ * is NULL after every container's end.  Errors: MUM_ENOMEM, MUM_ECRYPTO
+ * (with the message on ctx).
+ */
+MUM_EXTERN int mum_express_unpacker_next(const mum_express_output **out, mum_express_unpacker *u, mum_ctx *ctx);
 
 #ifdef __cplusplus
 }

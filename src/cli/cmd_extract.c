@@ -76,6 +76,13 @@ static const char extract_help[] =
     "on an error or an interruption the temporaries are removed.  A truncated\n"
     "cabinet is refused before anything is written.\n"
     "\n"
+    "An express cabinet (one holding _manifest_.cix.xml) is written as the files\n"
+    "its index describes, under their own names: each file stored as a PA30 delta\n"
+    "(or a copy of another) is rebuilt in memory and written only when of the\n"
+    "length and hash the index gives.  A file that cannot be rebuilt is not\n"
+    "written: one line names it, the chain it is built from and why; the others\n"
+    "are written (exit 1).  --raw writes the index and delta blobs as stored.\n"
+    "\n"
     "PATTERNs (shell wildcards, compared without case, '*' also matching '/' and\n"
     "'!') select entries by nested path; a pattern matching a nested cabinet selects\n"
     "all of its entries.  Without a PATTERN every entry is written.\n"
@@ -90,12 +97,14 @@ static const char extract_help[] =
     "      --max-ratio N    write at most N times the size of INPUT, once past 16M\n"
     "                       (0: no limit; default 200)\n"
     "      --no-descend     write nested cabinets as files instead of opening them\n"
+    "      --raw            write express cabinets as stored (index and deltas)\n"
+    "                       instead of the files they rebuild into\n"
     "  -h, --help           show this help and exit\n"
     CLI_COMMON_HELP
     "\n"
     "Exit status: 0 all written, 1 findings (a refused name, a file whose digest is\n"
-    "not its manifest's or index's, which is not written) or a pattern that matched\n"
-    "nothing, 2 usage error, 3 INPUT could not be read or is truncated or corrupt,\n"
+    "not its manifest's or index's, an express file that cannot be rebuilt: not\n"
+    "written) or a pattern that matched nothing, 2 usage error, 3 INPUT could not be read or is truncated or corrupt,\n"
     "a file could not be written, or a limit was reached.\n";
 
 /* A file written under its temporary name, not yet renamed into place. */
@@ -214,6 +223,9 @@ typedef struct extract_state {
 
     /* what the manifests and express indexes say the payloads hash to */
     mum_payload_digests *digests;
+    /* express cabinets: their files rebuilt (NULL with --raw) */
+    mum_express_unpacker *unpack;
+    mum_ctx *ctx;
     uint64_t input_bytes;     /* what the ratio compares with */
     bool folder_input;
     uint64_t total;           /* bytes written */
@@ -265,8 +277,11 @@ static bool selected(const extract_state *s, const char *path)
 
 static bool want_data(void *ud, const mum_entry *e)
 {
-    /* manifests are read, even when not written, for their payloads' digests */
-    return selected(ud, e->path) || mum_payload_digests_wants(e);
+    /* manifests are read, even when not written, for their payloads' digests,
+     * and what may be an express cabinet's index or blobs, to rebuild its files */
+    const extract_state *s = ud;
+    return selected(ud, e->path) || mum_payload_digests_wants(e) ||
+           (s->unpack && mum_express_unpacker_wants(e));
 }
 
 /*
@@ -542,6 +557,127 @@ static int current_failed(extract_state *s, const char *why)
     return file_error(s, name, why);
 }
 
+/*
+ * Writes a file an express cabinet's index describes, rebuilt in memory
+ * and already checked against the index's length and hash, by the same
+ * road as an entry: a safe path, a temporary renamed into place once
+ * written and, for a payload a manifest describes, of its DigestValue.
+ */
+static int write_output(extract_state *s, const mum_express_output *o)
+{
+    if (!selected(s, o->path))
+        return MUM_OK;
+    for (int i = 0; i < s->npatterns; i++)
+        if (selects(s->patterns[i], o->path))
+            s->matched[i] = true;
+    char *comps = s->out_comps;
+    int count = split_safe(o->path, comps, sizeof s->out_comps);
+    if (count <= 0) {
+        fprintf(stderr, "%s: %s: %s\n", cli_progname, o->path,
+                count < 0 ? "refused: the name has a '..' component" : "refused: the name is empty");
+        s->findings++;
+        return MUM_OK;
+    }
+    char shown[sizeof s->out_comps];
+    join_components(comps, count, shown);
+    if (o->failed) {
+        /* a file of the index that cannot be made: said, and the others go on */
+        fprintf(stderr, "%s: %s/%s: %s%s\n", cli_progname, s->dir, shown,
+                o->rebuilt ? "not written: cannot be rebuilt from the cabinet: " : "", o->why);
+        s->findings++;
+        return MUM_OK;
+    }
+    if (!within_limits(s, s->total + o->size))
+        return limit_reached(s, o->path, s->total + o->size);
+    const char *last;
+    int status = MUM_OK;
+    int dfd = open_parent(s, shown, comps, count, &last, &status);
+    if (dfd < 0)
+        return status;
+    struct stat st;
+    if (fstatat(dfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0 && (!s->force || S_ISDIR(st.st_mode))) {
+        close(dfd);
+        return file_error(s, shown,
+                          S_ISDIR(st.st_mode) ? "is a folder; not replaced" : "exists (use --force to overwrite)");
+    }
+    char tmpname[NAME_MAX + 1];
+    int fd = create_temp(s, dfd, last, tmpname, sizeof tmpname);
+    if (fd < 0) {
+        int err = errno;
+        close(dfd);
+        return file_error(s, shown, strerror(err));
+    }
+    temp_file *t = calloc(1, sizeof *t);
+    if (t) {
+        t->final_rel = strdup(shown);
+        t->rel = t->final_rel ? sibling(shown, tmpname) : NULL;
+        if ((t->key = strdup(o->path)))
+            lower_ascii(t->key);
+        t->have_digests = true;
+        t->digests = o->digests;
+    }
+    if (!t || !t->rel || !t->key) {
+        unlinkat(dfd, tmpname, 0);
+        close(fd);
+        close(dfd);
+        temp_free(t);
+        return fatal(s, MUM_ENOMEM, "out of memory");
+    }
+    temps_link(t);
+    s->cur = t;
+    s->out = fd;
+    s->out_dir = dfd;
+    const uint8_t *p = o->data;
+    size_t left = o->size;
+    while (left) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return current_failed(s, strerror(errno));
+        p += n;
+        left -= (size_t)n;
+    }
+    s->total += o->size;
+    if (fchmod(fd, s->mode) != 0)
+        return current_failed(s, strerror(errno));
+    if (o->has_mtime) {
+        struct timespec ts[2] = {{.tv_sec = (time_t)o->mtime}, {.tv_sec = (time_t)o->mtime}};
+        futimens(fd, ts);
+    }
+    s->out = -1;
+    if (close(fd) != 0)
+        return current_failed(s, strerror(errno));
+    s->cur = NULL;
+    if (!digest_matches(s, t)) {
+        close_current(s);
+        temp_discard(t);
+        return MUM_OK;
+    }
+    int rc = finalize(s, t, dfd, last);
+    close_current(s);
+    cli_progress_update(&s->progress, s->written, s->total);
+    return rc;
+}
+
+/* A cabinet has ended: the files of its express index, if it has one. */
+static int write_outputs(extract_state *s)
+{
+    for (;;) {
+        const mum_express_output *o = NULL;
+        int rc = mum_express_unpacker_next(&o, s->unpack, s->ctx);
+        if (rc != MUM_OK)
+            return fatal(s, rc, "%s", mum_ctx_message(s->ctx));
+        if (!o)
+            return MUM_OK;
+        if (s->stopped)
+            continue; /* drained, not written */
+        rc = write_output(s, o);
+        if (rc != MUM_OK)
+            return rc;
+    }
+}
+
 static int on_entry(void *ud, const mum_entry *e)
 {
     extract_state *s = ud;
@@ -557,13 +693,24 @@ static int on_entry(void *ud, const mum_entry *e)
         } else if (e->depth == 1 && s->folder_input) {
             s->input_bytes += e->size;
         }
-        return check_container(s, e);
+        int rc = check_container(s, e);
+        mum_express_take take;
+        if (rc == MUM_OK && s->unpack && (rc = mum_express_unpacker_entry(&take, s->unpack, e)) != MUM_OK)
+            rc = fatal(s, rc, "out of memory");
+        return rc;
     }
+    mum_express_take take = MUM_EXPRESS_PASS;
+    if (s->unpack && mum_express_unpacker_entry(&take, s->unpack, e) != MUM_OK)
+        return fatal(s, MUM_ENOMEM, "out of memory");
+    if (e->kind == MUM_ENTRY_CONTAINER_END && s->unpack)
+        return write_outputs(s);
     if (e->kind != MUM_ENTRY_FILE)
         return MUM_OK;
     if (s->folder_input && e->depth == 1)
         s->input_bytes += e->size; /* a folder: the ratio compares with what it holds */
     mum_payload_digests_begin(s->digests, e);
+    if (take == MUM_EXPRESS_HOLD)
+        return MUM_OK; /* an express index or blob: its files are written at its cabinet's end */
     for (int i = 0; i < s->npatterns; i++)
         if (selects(s->patterns[i], e->path))
             s->matched[i] = true;
@@ -642,6 +789,8 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
 {
     extract_state *s = ud;
     mum_payload_digests_data(s->digests, data, size);
+    if (s->unpack && mum_express_unpacker_data(s->unpack, data, size) != MUM_OK)
+        return fatal(s, MUM_ENOMEM, "out of memory");
     if (s->out < 0)
         return MUM_OK;
     if (!within_limits(s, s->total + size)) {
@@ -677,6 +826,8 @@ static int on_entry_end(void *ud, const mum_entry *e)
 {
     extract_state *s = ud;
     int rc = mum_payload_digests_end(s->digests, e);
+    if (rc == MUM_OK && s->unpack)
+        rc = mum_express_unpacker_entry_end(s->unpack, e);
     if (rc != MUM_OK)
         return fatal(s, rc, "out of memory");
     if (s->out < 0)
@@ -800,6 +951,7 @@ int cmd_extract(int argc, char **argv)
     mum_walk_options opts = MUM_WALK_OPTIONS_INIT;
     /* INPUT, PATTERNs and options in any order ("extract X.msu -C out '*.mum'") */
     const char *input = NULL;
+    bool raw = false;
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     int nrest = 0;
     if (!rest)
@@ -846,6 +998,8 @@ int cmd_extract(int argc, char **argv)
             s.force = true;
         } else if (strcmp(a, "-k") == 0 || strcmp(a, "--keep-going") == 0) {
             s.keep_going = true;
+        } else if (strcmp(a, "--raw") == 0) {
+            raw = true;
         } else if (strcmp(a, "--no-descend") == 0) {
             opts.flags &= ~MUM_WALK_DESCEND;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -899,7 +1053,9 @@ int cmd_extract(int argc, char **argv)
     mum_ctx *ctx = NULL;
     mum_findings *findings = NULL;
     if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK ||
-        mum_payload_digests_new(&s.digests, input) != MUM_OK) {
+        mum_payload_digests_new(&s.digests, input) != MUM_OK ||
+        (!raw && mum_express_unpacker_new(&s.unpack, input) != MUM_OK)) {
+        mum_payload_digests_free(s.digests);
         close(s.root);
         free(s.matched);
         free(rest);
@@ -907,6 +1063,7 @@ int cmd_extract(int argc, char **argv)
         mum_ctx_free(ctx);
         return cli_fail("out of memory");
     }
+    s.ctx = ctx;
     g_root = s.root;
     install_handlers();
     cli_progress_init(&s.progress, "extract");
@@ -957,6 +1114,7 @@ int cmd_extract(int argc, char **argv)
     close(s.root);
     g_root = -1;
     mum_payload_digests_free(s.digests);
+    mum_express_unpacker_free(s.unpack);
     free(s.matched);
     free(rest);
     mum_findings_free(findings);

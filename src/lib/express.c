@@ -416,6 +416,11 @@ static char *name_key(const char *s)
     return k;
 }
 
+char *mum__express_name_key(const char *name)
+{
+    return name_key(name);
+}
+
 void mum__express_keys_free(mum__express_key *k, size_t n)
 {
     for (size_t i = 0; k && i < n; i++)

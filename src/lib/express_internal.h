@@ -36,6 +36,9 @@ MUM_INTERNAL int mum__judge_express_index(const mum_express_index *idx, const mu
 /* The files' ids as written (names false) or their names folded as
  * Windows compares them, sorted (ties by index); NULL: out of memory. */
 MUM_INTERNAL mum__express_key *mum__express_file_keys(const mum_express_index *idx, bool names);
+/* A name as Windows compares it, as the resolution matches blobs (owned);
+ * NULL: out of memory. */
+MUM_INTERNAL char *mum__express_name_key(const char *name);
 MUM_INTERNAL void mum__express_keys_free(mum__express_key *k, size_t n);
 /* The loops of the basis links of a resolved index: loops[i] marks the
  * members, heads (room for idx->count) the file where each loop was met,

@@ -22,6 +22,7 @@ Test(api, free_and_clear_accept_null)
     mum_diff_result_free(NULL);
     mum_express_index_clear(NULL);
     mum_express_collector_free(NULL);
+    mum_express_unpacker_free(NULL);
     mum_graph_free(NULL);
     mum_hasher_free(NULL);
     mum_identity_clear(NULL);
