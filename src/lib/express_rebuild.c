@@ -89,7 +89,9 @@ void mum__express_rebuilder_free(mum__express_rebuilder *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; r->data && i < r->idx->count; i++)
+    /* after a failed allocation in _new, data may be there without borrowed
+     * (and then holds nothing) */
+    for (size_t i = 0; r->data && r->borrowed && i < r->idx->count; i++)
         if (!r->borrowed[i])
             mum__free(r->data[i]);
     for (size_t i = 0; r->why && i < r->idx->count; i++)
