@@ -51,7 +51,30 @@ typedef struct delta_parts {
     const uint8_t *body;
     size_t body_size;
     uint64_t body_base;
+    /* a header read from the delta's first bytes only
+     * (mum__delta_header_prefix): where and why the reading stopped */
+    bool prefix;
+    mum__delta_stop stop;
+    uint64_t stop_at;
+    uint64_t fields_end;        /* where the target's hash ends */
 } delta_parts;
+
+/* Says where the header's reading stopped (for a prefix's reader); passes rc on. */
+static int stopped(delta_parts *d, int rc, mum__delta_stop why, uint64_t at)
+{
+    if (!d->stop) {
+        d->stop = why;
+        d->stop_at = at;
+    }
+    return rc;
+}
+
+/* Whether a value that did not read ran into the end of what is there
+ * (the varint at bit `at` runs to 17 bits before its value is known). */
+static bool ran_out(const mum__bits *b, uint64_t at)
+{
+    return mum__bits_overrun(b) || at + 17 > b->end_bit;
+}
 
 static int read_i64(mum__bits *b, int64_t *out)
 {
@@ -61,76 +84,133 @@ static int read_i64(mum__bits *b, int64_t *out)
     return MUM_OK;
 }
 
+/* A number of the header: in a prefix, running out of bytes is a
+ * truncation at its end, anything else a malformed number here. */
+static int header_i64(delta_parts *d, mum__bits *b, int64_t *out)
+{
+    uint64_t at = mum__bits_tell(b);
+    int rc = read_i64(b, out);
+    if (rc == MUM_OK)
+        return rc;
+    return ran_out(b, at) ? stopped(d, rc, MUM__DELTA_STOP_TRUNCATED, b->base + b->size)
+                          : stopped(d, rc, MUM__DELTA_STOP_MALFORMED, b->base + at / 8);
+}
+
 /* The fields PA30 and PA31 share, from the target's file types to its hash. */
 static int read_fields(delta_parts *d, mum__bits *b)
 {
     mum_delta_header *h = &d->h;
     int64_t size, alg;
-    CHECK(read_i64(b, &h->file_type_set));
-    CHECK(read_i64(b, &h->file_type));
-    CHECK(read_i64(b, &h->flags));
+    CHECK(header_i64(d, b, &h->file_type_set));
+    CHECK(header_i64(d, b, &h->file_type));
+    CHECK(header_i64(d, b, &h->flags));
     uint64_t at = mum__bits_tell(b);
-    CHECK(read_i64(b, &size));
+    CHECK(header_i64(d, b, &size));
     if (size < 0)
-        return mum__bits_error(b, MUM_EFORMAT, "a negative target size (%" PRId64 ")", size);
-    if ((uint64_t)size > MUM_DELTA_MAX_TARGET || (uint64_t)size > SIZE_MAX)
+        return stopped(d, mum__bits_error(b, MUM_EFORMAT, "a negative target size (%" PRId64 ")", size),
+                       MUM__DELTA_STOP_MALFORMED, b->base + at / 8);
+    /* a header alone describes any target: the bound is on building it */
+    if (!d->prefix && ((uint64_t)size > MUM_DELTA_MAX_TARGET || (uint64_t)size > SIZE_MAX))
         return mum__error(b->ctx, MUM_ELIMIT, NULL,
                           "PA30 delta: byte %" PRIu64 ": a target of %" PRId64
                           " bytes, more than the %" PRIu64 " libmum builds",
                           b->base + at / 8, size, (uint64_t)MUM_DELTA_MAX_TARGET);
     h->target_size = (uint64_t)size;
-    CHECK(read_i64(b, &alg));
+    at = mum__bits_tell(b);
+    CHECK(header_i64(d, b, &alg));
     if (alg < 0 || alg > UINT32_MAX)
-        return mum__bits_error(b, MUM_EFORMAT, "a hash algorithm id out of range (%" PRId64 ")",
-                               alg);
+        return stopped(d,
+                       mum__bits_error(b, MUM_EFORMAT, "a hash algorithm id out of range (%" PRId64 ")",
+                                       alg),
+                       MUM__DELTA_STOP_MALFORMED, b->base + at / 8);
     h->hash_alg = (uint32_t)alg;
     const uint8_t *hash;
     uint64_t hash_base;
     at = mum__bits_tell(b);
+    if (d->prefix) {
+        /* its length first: too long is a limit whatever follows, and
+         * bytes the prefix lacks a truncation, not a malformed buffer */
+        mum__bits probe = *b;
+        int64_t len;
+        CHECK(header_i64(d, &probe, &len));
+        if (len < 0 || (uint64_t)len > sizeof h->hash)
+            return stopped(d,
+                           mum__error(b->ctx, MUM_ELIMIT, NULL,
+                                      "PA30 delta: byte %" PRIu64 ": a target hash of %" PRIu64
+                                      " bytes (at most %zu)",
+                                      b->base + at / 8, (uint64_t)len, sizeof h->hash),
+                           MUM__DELTA_STOP_LIMIT, b->base + at / 8);
+        mum__bits_skip(&probe, probe.n % 8);
+        uint64_t start = mum__bits_tell(&probe) / 8;
+        if (start + (uint64_t)len > probe.size)
+            return stopped(d,
+                           mum__error(b->ctx, MUM_EFORMAT, NULL,
+                                      "PA30 delta: byte %" PRIu64 ": truncated: a target hash of %" PRId64
+                                      " bytes where %" PRIu64 " remain",
+                                      b->base + b->size, len,
+                                      start > probe.size ? 0 : (uint64_t)probe.size - start),
+                           MUM__DELTA_STOP_TRUNCATED_HASH, b->base + b->size);
+    }
     CHECK(mum__bits_buffer(b, &hash, &h->hash_len, &hash_base));
     if (h->hash_len > sizeof h->hash)
         return mum__error(b->ctx, MUM_ELIMIT, NULL,
                           "PA30 delta: byte %" PRIu64 ": a target hash of %zu bytes (at most %zu)",
                           b->base + at / 8, h->hash_len, sizeof h->hash);
     memcpy(h->hash, hash, h->hash_len);
+    d->fields_end = hash_base + h->hash_len;
     return MUM_OK;
 }
 
-/* `origin`: where the delta starts in the file it came from (4 in a DCM
- * manifest), so that messages give offsets in that file. */
-static int parse(delta_parts *d, mum_ctx *ctx, const uint8_t *p, size_t size, uint64_t origin)
+/* The header up to the target's hash (and PA31's wrapping); `outer` is
+ * left after it.  `origin`: where the delta starts in the file it came
+ * from (4 in a DCM manifest), so that messages give offsets in that file. */
+static int parse_head(delta_parts *d, mum_ctx *ctx, const uint8_t *p, size_t size, uint64_t origin,
+                      mum__bits *outer_out)
 {
-    *d = (delta_parts){0};
     if (size < 4)
-        return mum__error(ctx, MUM_EFORMAT, NULL,
-                          "PA30 delta: %zu bytes, too short for a delta header", size);
+        return stopped(d,
+                       mum__error(ctx, MUM_EFORMAT, NULL,
+                                  "PA30 delta: %zu bytes, too short for a delta header", size),
+                       MUM__DELTA_STOP_MAGIC, origin);
     if (memcmp(p, "PA19", 4) == 0)
-        return mum__error(ctx, MUM_EUNSUPPORTED, NULL,
-                          "PA19 delta (the older mspatcha format): not supported, only PA30/PA31");
+        return stopped(d,
+                       mum__error(ctx, MUM_EUNSUPPORTED, NULL,
+                                  "PA19 delta (the older mspatcha format): not supported, only PA30/PA31"),
+                       MUM__DELTA_STOP_MAGIC, origin);
     if (memcmp(p, "PA30", 4) == 0)
         d->h.version = 30;
     else if (memcmp(p, "PA31", 4) == 0)
         d->h.version = 31;
     else
-        return mum__error(ctx, MUM_EFORMAT, NULL,
-                          "PA30 delta: byte %" PRIu64
-                          ": not a PA30 delta (magic %02x %02x %02x %02x)",
-                          origin, p[0], p[1], p[2], p[3]);
+        return stopped(d,
+                       mum__error(ctx, MUM_EFORMAT, NULL,
+                                  "PA30 delta: byte %" PRIu64
+                                  ": not a PA30 delta (magic %02x %02x %02x %02x)",
+                                  origin, p[0], p[1], p[2], p[3]),
+                       MUM__DELTA_STOP_MAGIC, origin);
     if (size <= PA30_STREAM_OFFSET)
-        return mum__error(ctx, MUM_EFORMAT, NULL,
-                          "PA30 delta: byte %" PRIu64 ": truncated: the header ends after %zu bytes",
-                          origin + size, size);
+        return stopped(d,
+                       mum__error(ctx, MUM_EFORMAT, NULL,
+                                  "PA30 delta: byte %" PRIu64 ": truncated: the header ends after %zu bytes",
+                                  origin + size, size),
+                       MUM__DELTA_STOP_TRUNCATED, origin + size);
     d->h.target_file_time = mum__le64(p + 4);
 
-    mum__bits outer;
-    CHECK(mum__bits_init(&outer, ctx, p + PA30_STREAM_OFFSET, size - PA30_STREAM_OFFSET,
-                         origin + PA30_STREAM_OFFSET));
+    mum__bits *outer = outer_out;
+    int rc = mum__bits_init(outer, ctx, p + PA30_STREAM_OFFSET, size - PA30_STREAM_OFFSET,
+                            origin + PA30_STREAM_OFFSET);
+    if (rc != MUM_OK)
+        return stopped(d, rc, MUM__DELTA_STOP_TRUNCATED, origin + size);
+    if (d->prefix) /* the padding is that of the delta's last byte, not of this prefix's */
+        outer->end_bit = (uint64_t)outer->size * 8;
     if (d->h.version == 31) {
         /* PA31 wraps the PA30 fields, and a few more, in a buffer of their own. */
         const uint8_t *sub;
         size_t sub_size;
         uint64_t sub_base;
-        CHECK(mum__bits_buffer(&outer, &sub, &sub_size, &sub_base));
+        rc = mum__bits_buffer(outer, &sub, &sub_size, &sub_base);
+        if (rc != MUM_OK)
+            return stopped(d, rc, MUM__DELTA_STOP_TRUNCATED, origin + size);
         mum__bits inner;
         CHECK(mum__bits_init(&inner, ctx, sub, sub_size, sub_base));
         CHECK(read_fields(d, &inner));
@@ -142,8 +222,16 @@ static int parse(delta_parts *d, mum_ctx *ctx, const uint8_t *p, size_t size, ui
         uint64_t extra_base;
         CHECK(mum__bits_buffer(&inner, &extra, &extra_size, &extra_base));
     } else {
-        CHECK(read_fields(d, &outer));
+        CHECK(read_fields(d, outer));
     }
+    return MUM_OK;
+}
+
+static int parse(delta_parts *d, mum_ctx *ctx, const uint8_t *p, size_t size, uint64_t origin)
+{
+    *d = (delta_parts){0};
+    mum__bits outer;
+    CHECK(parse_head(d, ctx, p, size, origin, &outer));
     if (d->h.file_type_set & DELTA_SET_REVERSE) {
         /* Reverse deltas carry one buffer of reversal data instead. */
         d->h.header_size = (size_t)(mum__bits_tell(&outer) / 8) + PA30_STREAM_OFFSET;
@@ -169,6 +257,22 @@ static int parse(delta_parts *d, mum_ctx *ctx, const uint8_t *p, size_t size, ui
             return mum__bits_error(&pb, MUM_EFORMAT,
                                    "truncated: PE preprocessing data of %zu bytes", d->pre_size);
     }
+    return MUM_OK;
+}
+
+int mum__delta_header_prefix(mum_delta_header *out, mum_ctx *ctx, const uint8_t *p, size_t size,
+                              mum__delta_stop *stop, uint64_t *offset)
+{
+    delta_parts d = {.prefix = true};
+    mum__bits outer;
+    int rc = parse_head(&d, ctx, p, size, 0, &outer);
+    *stop = rc == MUM_OK ? MUM__DELTA_STOP_NONE : d.stop ? d.stop : MUM__DELTA_STOP_MALFORMED;
+    *offset = rc == MUM_OK ? 0 : d.stop_at;
+    if (rc != MUM_OK)
+        return rc;
+    d.h.header_size = d.h.version == 31 ? (size_t)(mum__bits_tell(&outer) / 8) + PA30_STREAM_OFFSET
+                                        : (size_t)d.fields_end;
+    *out = d.h;
     return MUM_OK;
 }
 

@@ -16,6 +16,31 @@
 
 #include <mum/delta.h>
 
+/* Why reading a header from a delta's first bytes stopped. */
+typedef enum mum__delta_stop {
+    MUM__DELTA_STOP_NONE = 0,       /* it did not: the header is whole */
+    MUM__DELTA_STOP_MAGIC,          /* too short for a magic, or not PA30/PA31 (PA19: unsupported) */
+    MUM__DELTA_STOP_TRUNCATED,      /* the bytes end inside the header's numbers */
+    MUM__DELTA_STOP_TRUNCATED_HASH, /* they end inside the target's hash */
+    MUM__DELTA_STOP_MALFORMED,      /* a number that is not one, or out of range */
+    MUM__DELTA_STOP_LIMIT           /* a target hash longer than 64 bytes */
+} mum__delta_stop;
+
+/*
+ * The header of a PA30 or PA31 delta read from p[0, size), which may be
+ * only the delta's first bytes (MUM_PA30_HEADER_MAX are enough, as an
+ * express cabinet's reader keeps): the fields up to and including the
+ * target's hash, out->header_size being the bytes they take (the
+ * preprocessing and body that follow are not read, and the target size is
+ * not bounded: that is mum_delta_apply's).  The one reader of the header:
+ * mum_delta_header_read and mum_delta_apply read it the same way, then
+ * the rest.  On failure the message is on ctx, *stop says why and *offset
+ * the byte where: for a truncation, the end of the bytes given.
+ * Errors: MUM_EFORMAT, MUM_EUNSUPPORTED (PA19), MUM_ELIMIT.
+ */
+MUM_INTERNAL int mum__delta_header_prefix(mum_delta_header *out, mum_ctx *ctx, const uint8_t *p, size_t size,
+                                          mum__delta_stop *stop, uint64_t *offset);
+
 /*
  * A bit stream of the format: bytes read least significant bit first.  The
  * first 3 bits of every stream give how many bits of its last byte are

@@ -3,16 +3,12 @@
  * delta headers, and the resolution of the index's files to the cabinet's
  * blobs (facts only: the express.* findings are judge_express.c's).
  *
- * A PA30 delta starts with "PA30", a 64-bit FILETIME, then a bit stream
- * read least significant bit first: three bits giving the padding of the
- * last byte, then the header's numbers - FileTypeSet, FileType, Flags,
- * TargetSize, the hash ALG_ID - and the target hash as a buffer.  A number
- * is a run of n zero bits ended by a one (n < 16), then 4*(n+1) bits of
- * value; a buffer is a number (its length), then its bytes from the next
- * byte boundary.
+ * A blob's PA30 header is read by delta.c's reader of headers
+ * (mum__delta_header_prefix), from the blob's first bytes only.
  */
 #include "config.h"
 
+#include "delta_internal.h"
 #include "digest.h"
 #include "express_internal.h"
 #include "internal.h"
@@ -37,48 +33,15 @@ const char *mum_express_status_name(mum_express_status status)
 
 /* ---- PA30 ---- */
 
-typedef struct bits {
-    const unsigned char *p;
-    size_t size_bits;
-    size_t pos;          /* bit position */
-    bool ran_out;        /* a read went past the end */
-} bits;
-
-static bool bits_read(bits *b, unsigned n, uint64_t *out)
-{
-    if (n > 64 || b->size_bits - b->pos < n) {
-        b->ran_out = true;
-        return false;
-    }
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++, b->pos++)
-        v |= (uint64_t)((b->p[b->pos >> 3] >> (b->pos & 7)) & 1) << i;
-    *out = v;
-    return true;
-}
-
-/* A number of at most max_nibbles nibbles. */
-static bool bits_number(bits *b, unsigned max_nibbles, uint64_t *out)
-{
-    unsigned zeros = 0;
-    for (;;) {
-        uint64_t bit;
-        if (!bits_read(b, 1, &bit))
-            return false;
-        if (bit)
-            break;
-        if (++zeros >= max_nibbles)
-            return false;
-    }
-    return bits_read(b, 4 * (zeros + 1), out);
-}
-
-/* The parse itself: a status, and on failure a constant reason and its offset. */
+/* The parse itself, by delta.c's one reader of the header (which reads a
+ * prefix of a delta, as a cabinet's blob head is): a status, and on
+ * failure a constant reason and its offset. */
 static int pa30_parse(mum_pa30_header *out, const unsigned char *p, size_t size, const char **why,
                       uint64_t *offset)
 {
     memset(out, 0, sizeof *out);
     *offset = 0;
+    /* PA31 is a header delta.c reads, but not what express blobs are */
     if (size >= 4 && (memcmp(p, "PA19", 4) == 0 || memcmp(p, "PA31", 4) == 0)) {
         *why = "a PA19 or PA31 delta, not PA30";
         return MUM_EUNSUPPORTED;
@@ -87,43 +50,31 @@ static int pa30_parse(mum_pa30_header *out, const unsigned char *p, size_t size,
         *why = "no \"PA30\" signature";
         return MUM_EFORMAT;
     }
-    if (size < 13) {
-        *offset = size;
-        *why = "truncated";
-        return MUM_EFORMAT;
+    mum_delta_header h;
+    mum__delta_stop stop;
+    /* the reason is the constant below; the reader's message is not kept */
+    int rc = mum__delta_header_prefix(&h, NULL, p, size, &stop, offset);
+    if (rc != MUM_OK) {
+        switch (stop) {
+        case MUM__DELTA_STOP_TRUNCATED: *why = "truncated"; break;
+        case MUM__DELTA_STOP_TRUNCATED_HASH: *why = "truncated in the target hash"; break;
+        case MUM__DELTA_STOP_LIMIT: *why = "a target hash longer than 64 bytes"; break;
+        default: *why = "malformed number"; break;
+        }
+        return rc;
     }
-    out->target_file_time = mum__le64(p + 4);
-    bits b = {p + 12, (size - 12) * 8, 0, false};
-    uint64_t pad, set, type, flags, tsize, alg, hlen;
-    if (!bits_read(&b, 3, &pad) || !bits_number(&b, 16, &set) || !bits_number(&b, 16, &type) ||
-        !bits_number(&b, 16, &flags) || !bits_number(&b, 16, &tsize) || !bits_number(&b, 8, &alg) ||
-        !bits_number(&b, 16, &hlen)) {
-        *offset = 12 + b.pos / 8;
-        *why = b.ran_out ? "truncated" : "malformed number";
-        return MUM_EFORMAT;
-    }
-    size_t start = 12 + (b.pos + 7) / 8;
-    *offset = start;
-    if (hlen > MUM_HASH_MAX_SIZE) {
-        *why = "a target hash longer than 64 bytes";
-        return MUM_ELIMIT;
-    }
-    if (hlen > size - start) {
-        *offset = size;
-        *why = "truncated in the target hash";
-        return MUM_EFORMAT;
-    }
-    out->file_type_set = (int64_t)set;
-    out->file_type = (int64_t)type;
-    out->flags = (int64_t)flags;
-    out->target_size = tsize;
-    out->hash_alg_id = (uint32_t)alg;
+    out->target_file_time = h.target_file_time;
+    out->file_type_set = h.file_type_set;
+    out->file_type = h.file_type;
+    out->flags = h.flags;
+    out->target_size = h.target_size;
+    out->hash_alg_id = h.hash_alg;
     out->hash_alg = mum_delta_hash_alg(out->hash_alg_id);
-    out->hash_size = (size_t)hlen;
-    memcpy(out->hash, p + start, (size_t)hlen);
+    out->hash_size = h.hash_len;
+    memcpy(out->hash, h.hash, h.hash_len);
     if (out->hash_alg != MUM_HASH_NONE && mum_hash_size(out->hash_alg) != out->hash_size)
         out->hash_alg = MUM_HASH_NONE; /* a size that does not fit the algorithm: not comparable */
-    out->header_size = start + (size_t)hlen;
+    out->header_size = h.header_size;
     return MUM_OK;
 }
 

@@ -8,7 +8,10 @@
  */
 #include "testca.h" /* tu_slurp */
 
+#include "delta_internal.h"
+
 #include <mum/delta.h>
+#include <mum/express.h> /* MUM_PA30_HEADER_MAX */
 
 #include <stdio.h>
 #include <unistd.h>
@@ -111,6 +114,121 @@ Test(delta_header, refuses_a_hash_longer_than_64_bytes)
     size_t n;
     uint8_t *d = make_delta(&h, (const uint8_t *)"\x00", 1, &n);
     header_fails(d, n, MUM_ELIMIT, "hash of 65 bytes");
+    free(d);
+}
+
+/* ---- the header from a delta's first bytes (mum__delta_header_prefix,
+ * what an express cabinet's reader uses on the heads of its blobs) ---- */
+
+/* Where needle starts in hay (the hash's bytes, to learn where it lies). */
+static const uint8_t *find(const uint8_t *hay, size_t n, const uint8_t *needle, size_t m)
+{
+    for (size_t i = 0; i + m <= n; i++)
+        if (memcmp(hay + i, needle, m) == 0)
+            return hay + i;
+    return NULL;
+}
+
+static int prefix_read(const uint8_t *d, size_t k, mum_delta_header *out, mum__delta_stop *stop,
+                       uint64_t *offset, char *msg, size_t cap)
+{
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    int rc = mum__delta_header_prefix(out, ctx, d, k, stop, offset);
+    snprintf(msg, cap, "%s", rc == MUM_OK ? "" : mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    return rc;
+}
+
+Test(delta_header_prefix, reads_the_header_of_a_delta_cut_after_its_hash)
+{
+    uint8_t hash[32], body[600];
+    for (size_t i = 0; i < sizeof hash; i++)
+        hash[i] = (uint8_t)(0xa0 + i);
+    memset(body, 0x5a, sizeof body);
+    hdr h = {0xf, 1, 0x20000, 123456, 0x800c, hash, sizeof hash, 30, NULL, 0};
+    size_t n;
+    uint8_t *d = make_delta(&h, body, sizeof body, &n);
+    const uint8_t *at = find(d, n, hash, sizeof hash);
+    cr_assert_not_null(at);
+    size_t hash_end = (size_t)(at - d) + sizeof hash;
+    mum_delta_header whole, head;
+    cr_assert_eq(mum_delta_header_read(&whole, NULL, d, n), MUM_OK);
+    mum__delta_stop stop;
+    uint64_t offset;
+    char msg[512];
+    size_t k = n < MUM_PA30_HEADER_MAX ? n : MUM_PA30_HEADER_MAX;
+    cr_assert_eq(prefix_read(d, k, &head, &stop, &offset, msg, sizeof msg), MUM_OK, "%s", msg);
+    cr_assert_eq(stop, MUM__DELTA_STOP_NONE);
+    cr_assert_eq(head.header_size, hash_end, "the header ends with the target's hash");
+    cr_assert_eq(head.target_size, whole.target_size);
+    cr_assert_eq(head.flags, whole.flags);
+    cr_assert_eq(head.file_type_set, whole.file_type_set);
+    cr_assert_eq(head.hash_alg, whole.hash_alg);
+    cr_assert_eq(head.hash_len, 32);
+    cr_assert_arr_eq(head.hash, hash, 32);
+    /* the whole-delta reader wants the body, which a head does not hold */
+    cr_assert_neq(mum_delta_header_read(&whole, NULL, d, k), MUM_OK);
+    cr_assert_eq(prefix_read(d, hash_end, &head, &stop, &offset, msg, sizeof msg), MUM_OK, "%s", msg);
+    /* no bound on the target size: a header describes, apply() builds */
+    h.target_size = MUM_DELTA_MAX_TARGET + 1;
+    free(d);
+    d = make_delta(&h, body, 1, &n);
+    cr_assert_eq(prefix_read(d, n, &head, &stop, &offset, msg, sizeof msg), MUM_OK, "%s", msg);
+    cr_assert_eq(head.target_size, MUM_DELTA_MAX_TARGET + 1);
+    free(d);
+}
+
+Test(delta_header_prefix, says_where_and_how_each_cut_truncates)
+{
+    uint8_t hash[20];
+    for (size_t i = 0; i < sizeof hash; i++)
+        hash[i] = (uint8_t)(0xc0 + i);
+    hdr h = {0xf, 1, 0x20000, 0x123456789ull, 0x8004, hash, sizeof hash, 30, NULL, 0};
+    size_t n;
+    uint8_t *d = make_delta(&h, (const uint8_t *)"\x00\x00", 2, &n);
+    const uint8_t *at = find(d, n, hash, sizeof hash);
+    cr_assert_not_null(at);
+    size_t hash_start = (size_t)(at - d), hash_end = hash_start + sizeof hash;
+    for (size_t k = 0; k < hash_end; k++) {
+        mum_delta_header out;
+        mum__delta_stop stop;
+        uint64_t offset;
+        char msg[512];
+        int rc = prefix_read(d, k, &out, &stop, &offset, msg, sizeof msg);
+        cr_assert_eq(rc, MUM_EFORMAT, "%zu bytes: %d", k, rc);
+        if (k < 4) {
+            cr_assert_eq(stop, MUM__DELTA_STOP_MAGIC, "%zu bytes: %d", k, stop);
+            continue;
+        }
+        mum__delta_stop want = k < hash_start ? MUM__DELTA_STOP_TRUNCATED : MUM__DELTA_STOP_TRUNCATED_HASH;
+        cr_assert_eq(stop, want, "%zu bytes: stop %d, not %d (%s)", k, stop, want, msg);
+        cr_assert_eq(offset, k, "%zu bytes: truncated at %llu, not at their end", k,
+                     (unsigned long long)offset);
+        cr_assert(strstr(msg, "truncated"), "%zu bytes: %s", k, msg);
+    }
+    free(d);
+}
+
+Test(delta_header_prefix, tells_a_malformed_number_and_a_long_hash_from_a_cut)
+{
+    mum_delta_header out;
+    mum__delta_stop stop;
+    uint64_t offset;
+    char msg[512];
+    /* sixteen zero bits where the first number starts, with bytes to spare */
+    uint8_t zeros[40] = "PA30";
+    zeros[12] = 0x00;
+    cr_assert_eq(prefix_read(zeros, sizeof zeros, &out, &stop, &offset, msg, sizeof msg), MUM_EFORMAT);
+    cr_assert_eq(stop, MUM__DELTA_STOP_MALFORMED, "%d: %s", stop, msg);
+    cr_assert_eq(offset, 12, "the number's byte");
+    /* a hash of 65 bytes is a limit even when the bytes stop before it */
+    uint8_t hash[65] = {0};
+    hdr h = {1, 1, 0, 1, 0x8003, hash, sizeof hash, 30, NULL, 0};
+    size_t n;
+    uint8_t *d = make_delta(&h, (const uint8_t *)"\x00", 1, &n);
+    cr_assert_eq(prefix_read(d, 24, &out, &stop, &offset, msg, sizeof msg), MUM_ELIMIT, "%s", msg);
+    cr_assert_eq(stop, MUM__DELTA_STOP_LIMIT);
     free(d);
 }
 
