@@ -9,7 +9,8 @@
    file whose basis is not in the index and one whose index hash is wrong
    each give one line naming the file and its chain, are not written, and
    make the exit status 1; the index and blobs are not written; no
-   temporary is left.  --raw writes the entries as stored, byte for byte as
+   temporary is left; the same with the index after the blobs.  --raw, and
+   a cabinet with no index, write the entries as stored, byte for byte as
    bsdtar extracts them.
 2. The genuine express packages of $MUM_REALDATA (KB2465285 x64 and x86):
    every file written has the SHA-1/SHA-256 that the index (parsed here with
@@ -169,6 +170,26 @@ try:
         t.ok(rc == 0 and tree(out)["comp/b.txt"] == content["b"] and not partials(out),
              "generated: patterns select rebuilt files by their own names (--force replaces them)",
              "exit %d: %s" % (rc, err))
+
+        # the index after the blobs: they are held back all the same (names
+        # without a dot are held until the cabinet shows it is express)
+        late = os.path.join(tmp, "late.cab")
+        subprocess.run(["gcab", "-c", late, "0", "1", "2", "3", "4", "_manifest_.cix.xml", "update.mum"],
+                       cwd=g, check=True)
+        lout = os.path.join(tmp, "late-out")
+        rc, _, err = mumtool("extract", late, "-C", lout)
+        t.ok(rc == 1 and tree(lout) == want and len(not_written(err)) == 2,
+             "generated, index last: the same files written, the same two lines", "exit %d: %s %s"
+             % (rc, err, sorted(tree(lout))))
+
+        # no index: what was held back is written as stored
+        noidx = os.path.join(tmp, "noindex.cab")
+        subprocess.run(["gcab", "-c", noidx, "0", "1", "update.mum"], cwd=g, check=True)
+        pout = os.path.join(tmp, "noindex-out")
+        rc, _, err = mumtool("extract", noidx, "-C", pout)
+        t.ok(rc == 0 and tree(pout) == tree(bsdtar_x(noidx, os.path.join(tmp, "noindex-bsdtar"))),
+             "generated, no index: names without a dot held back, then written as stored",
+             "exit %d: %s %s" % (rc, err, sorted(tree(pout))))
 
     # ---- 2. the genuine packages ----
     msu = os.path.join(realdata(), "msu")
