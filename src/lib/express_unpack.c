@@ -82,6 +82,7 @@ struct mum_express_unpacker {
 
 static void cab_clear(xcab *c)
 {
+    mum__express_rebuilder_free(c->r); /* first: it reads the index */
     for (size_t i = 0; i < c->n; i++) {
         mum__free(c->items[i].name);
         mum__free(c->items[i].bytes);
@@ -97,7 +98,6 @@ static void cab_clear(xcab *c)
     mum__free(c->bytes);
     mum__free(c->wanted);
     mum__free(c->used);
-    mum__express_rebuilder_free(c->r);
     memset(c, 0, sizeof *c);
 }
 
