@@ -225,7 +225,7 @@ typedef struct extract_state {
     mum_payload_digests *digests;
     /* express cabinets: their files rebuilt (NULL with --raw) */
     mum_express_unpacker *unpack;
-    mum_ctx *ctx;
+    mum_ctx *ctx;             /* its messages (the walk's context is the walk's) */
     uint64_t input_bytes;     /* what the ratio compares with */
     bool folder_input;
     uint64_t total;           /* bytes written */
@@ -1054,7 +1054,8 @@ int cmd_extract(int argc, char **argv)
     mum_findings *findings = NULL;
     if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK ||
         mum_payload_digests_new(&s.digests, input) != MUM_OK ||
-        (!raw && mum_express_unpacker_new(&s.unpack, input) != MUM_OK)) {
+        (!raw && (mum_express_unpacker_new(&s.unpack, input) != MUM_OK || mum_ctx_new(&s.ctx) != MUM_OK))) {
+        mum_express_unpacker_free(s.unpack);
         mum_payload_digests_free(s.digests);
         close(s.root);
         free(s.matched);
@@ -1063,7 +1064,6 @@ int cmd_extract(int argc, char **argv)
         mum_ctx_free(ctx);
         return cli_fail("out of memory");
     }
-    s.ctx = ctx;
     g_root = s.root;
     install_handlers();
     cli_progress_init(&s.progress, "extract");
@@ -1115,6 +1115,7 @@ int cmd_extract(int argc, char **argv)
     g_root = -1;
     mum_payload_digests_free(s.digests);
     mum_express_unpacker_free(s.unpack);
+    mum_ctx_free(s.ctx);
     free(s.matched);
     free(rest);
     mum_findings_free(findings);
