@@ -336,6 +336,14 @@ static int rebuilt_digests(build *b, node_priv *n, const uint8_t *data, size_t s
  * delta libmum cannot decode yet leaves the file not checkable, and says
  * why; a broken chain is express.bad-basis (judge_express.c); a delta that
  * does not decode, or rebuilds into other bytes, is a finding here.
+ *
+ * It runs here, on the reading thread, not on the worker pool: measured on
+ * the genuine express packages (KB2465285 x64/x86, KB2883457, KB3040017),
+ * it takes 0.02 to 5 ms of a 140 to 300 ms verify, while the decoding
+ * thread keeps reading ahead.  Spreading independent basis chains over
+ * workers would need a context and a findings list per job and a merge in
+ * index order, for no gain seen yet; worth it once most PE deltas decode
+ * (about 75 MB/s of target here) and packages carry hundreds of MB of them.
  */
 static int rebuild_express(build *b, const mum_express_index *idx, const mum_express_blob *blobs,
                            const uint8_t **bytes, size_t nb)
