@@ -442,3 +442,97 @@ Test(express_real, kb2465285_every_file_mapped_every_blob_verified_every_size_eq
         mum_findings_free(f);
     }
 }
+
+/* ---- the unpacker (express_unpack.c), fed events as a walk gives them ---- */
+
+static mum_express_take feed_file(mum_express_unpacker *u, const char *path, const char *name, uint32_t depth,
+                                  const char *data)
+{
+    mum_entry e = {.kind = MUM_ENTRY_FILE, .path = path, .name = name, .depth = depth, .size = strlen(data)};
+    mum_express_take take;
+    cr_assert_eq(mum_express_unpacker_entry(&take, u, &e), MUM_OK);
+    cr_assert_eq(mum_express_unpacker_data(u, data, strlen(data)), MUM_OK);
+    cr_assert_eq(mum_express_unpacker_entry_end(u, &e), MUM_OK);
+    return take;
+}
+
+static void feed_container(mum_express_unpacker *u, mum_entry_kind kind, const char *path, uint32_t depth)
+{
+    mum_entry e = {.kind = kind, .container = MUM_CONTAINER_CABINET, .path = path, .name = path, .depth = depth};
+    mum_express_take take;
+    cr_assert_eq(mum_express_unpacker_entry(&take, u, &e), MUM_OK);
+}
+
+Test(unpacker, gives_an_index_files_in_order_and_holds_its_blobs)
+{
+    /* x.txt stored under the blob name "0", y.txt a copy of it, z.txt on a
+     * basis the index does not have; SHA-1 of "hello\n" */
+    static const char cix[] =
+        "<?xml version=\"1.0\"?><Container name=\"t.cab\" type=\"CAB\" length=\"1\" version=\"1\" "
+        "xmlns=\"urn:ContainerIndex\"><Files>"
+        "<File id=\"1\" name=\"c\\x.txt\" length=\"6\" time=\"129375347786139047\" attr=\"32\">"
+        "<Hash alg=\"SHA1\" value=\"f572d396fae9206628714fb2ce00f72e94f2258f\"/>"
+        "<Delta><Source type=\"RAW\" name=\"0\"/></Delta></File>"
+        "<File id=\"2\" name=\"c\\y.txt\" length=\"6\" time=\"0\" attr=\"32\">"
+        "<Hash alg=\"SHA1\" value=\"f572d396fae9206628714fb2ce00f72e94f2258f\"/>"
+        "<Delta><Basis file=\"1\"/></Delta></File>"
+        "<File id=\"3\" name=\"c\\z.txt\" length=\"6\" time=\"0\" attr=\"32\">"
+        "<Hash alg=\"SHA1\" value=\"f572d396fae9206628714fb2ce00f72e94f2258f\"/>"
+        "<Delta><Basis file=\"9\"/></Delta></File>"
+        "</Files></Container>";
+    mum_express_unpacker *u;
+    mum_ctx *ctx;
+    cr_assert_eq(mum_express_unpacker_new(&u, "in.msu"), MUM_OK);
+    cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+    feed_container(u, MUM_ENTRY_CONTAINER, "", 0);
+    feed_container(u, MUM_ENTRY_CONTAINER, "t.cab", 1);
+    cr_assert_eq(feed_file(u, "t.cab!_manifest_.cix.xml", "_manifest_.cix.xml", 2, cix), MUM_EXPRESS_HOLD);
+    cr_assert_eq(feed_file(u, "t.cab!0", "0", 2, "hello\n"), MUM_EXPRESS_HOLD);
+    cr_assert_eq(feed_file(u, "t.cab!other.txt", "other.txt", 2, "other"), MUM_EXPRESS_PASS);
+    const mum_express_output *o;
+    cr_assert_eq(mum_express_unpacker_next(&o, u, ctx), MUM_OK);
+    cr_assert_null(o, "nothing before the cabinet ends");
+    feed_container(u, MUM_ENTRY_CONTAINER_END, "t.cab", 1);
+
+    cr_assert_eq(mum_express_unpacker_next(&o, u, ctx), MUM_OK);
+    cr_assert_not_null(o);
+    cr_assert_str_eq(o->path, "t.cab!c/x.txt");
+    cr_assert(o->rebuilt && !o->failed);
+    cr_assert_eq(o->size, 6);
+    cr_assert_arr_eq(o->data, "hello\n", 6);
+    cr_assert(o->has_mtime);
+    cr_assert_eq(o->mtime, 1293061178, "the index's FILETIME as seconds since 1970");
+    uint8_t want[32];
+    mum_hash_buffer(want, MUM_HASH_SHA256, "hello\n", 6);
+    cr_assert_arr_eq(o->digests.sha256, want, 32);
+
+    cr_assert_eq(mum_express_unpacker_next(&o, u, ctx), MUM_OK);
+    cr_assert_str_eq(o->path, "t.cab!c/y.txt");
+    cr_assert(o->rebuilt && !o->failed && o->size == 6, "a copy of its basis");
+
+    cr_assert_eq(mum_express_unpacker_next(&o, u, ctx), MUM_OK);
+    cr_assert_str_eq(o->path, "t.cab!c/z.txt");
+    cr_assert(o->failed && !o->data);
+    cr_assert(strstr(o->why, "c\\z.txt <- basis 9 (not in the index): its basis 9 is not in the index"), "%s",
+              o->why);
+
+    cr_assert_eq(mum_express_unpacker_next(&o, u, ctx), MUM_OK);
+    cr_assert_null(o, "the blob and the index are not given");
+
+    /* a cabinet with no index: what was held is given back as stored */
+    feed_container(u, MUM_ENTRY_CONTAINER, "p.cab", 1);
+    cr_assert_eq(feed_file(u, "p.cab!17", "17", 2, "seventeen"), MUM_EXPRESS_HOLD);
+    cr_assert_eq(feed_file(u, "p.cab!a/17", "a/17", 2, "in a folder"), MUM_EXPRESS_PASS);
+    feed_container(u, MUM_ENTRY_CONTAINER_END, "p.cab", 1);
+    cr_assert_eq(mum_express_unpacker_next(&o, u, ctx), MUM_OK);
+    cr_assert_not_null(o);
+    cr_assert_str_eq(o->path, "p.cab!17");
+    cr_assert(!o->rebuilt && !o->failed && o->size == 9);
+    cr_assert_eq(mum_express_unpacker_next(&o, u, ctx), MUM_OK);
+    cr_assert_null(o);
+    feed_container(u, MUM_ENTRY_CONTAINER_END, "", 0);
+    cr_assert_eq(mum_express_unpacker_next(&o, u, ctx), MUM_OK);
+    cr_assert_null(o);
+    mum_express_unpacker_free(u);
+    mum_ctx_free(ctx);
+}
