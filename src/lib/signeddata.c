@@ -21,6 +21,7 @@
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -223,6 +224,174 @@ static int parse_error(mum_ctx *ctx, const mum_location *where, const uint8_t *p
     return mum__crypto_error(ctx, MUM_EFORMAT, &loc, "%s", what);
 }
 
+/* ---- certificates parsed once per process ---- */
+
+/*
+ * Parsing a certificate is the costliest part of reading a small
+ * signature: OpenSSL 3 sets up a decoder for its public key each time
+ * (OSSL_DECODER_CTX_new_for_pkey), and a package carries the same few
+ * certificates in every signature (its catalogs', its cabinet's), a build
+ * verifying many packages the same ones again.  So the certificates of a
+ * SignedData are parsed apart from it, each through a small ring of the
+ * certificates seen last, keyed by the SHA-256 of their DER (no library
+ * allocation: a failure only misses the ring).  An X509 is shared by
+ * reference; nothing changes one after parsing but OpenSSL's own caches,
+ * which it guards itself.  Shared by the threads of a verify under a lock.
+ */
+#define CERTCACHE_SIZE 32
+static struct {
+    uint8_t keys[CERTCACHE_SIZE][32];
+    X509 *certs[CERTCACHE_SIZE];
+    size_t n, next;
+    unsigned long hits;
+    pthread_mutex_t lock;
+} certcache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+unsigned long mum__cert_cache_hits(void)
+{
+    pthread_mutex_lock(&certcache.lock);
+    unsigned long h = certcache.hits;
+    pthread_mutex_unlock(&certcache.lock);
+    return h;
+}
+
+/* The certificate of exactly these DER bytes, a reference of the caller's;
+ * NULL when they are not one certificate. */
+static X509 *shared_cert(const uint8_t *der, size_t len)
+{
+    uint8_t key[32];
+    bool keyed = mum__digest_buffer(MUM_HASH_SHA256, der, len, key) == MUM_OK;
+    if (keyed) {
+        pthread_mutex_lock(&certcache.lock);
+        for (size_t i = 0; i < certcache.n; i++)
+            if (memcmp(certcache.keys[i], key, sizeof key) == 0 && X509_up_ref(certcache.certs[i]) == 1) {
+                X509 *x = certcache.certs[i];
+                certcache.hits++;
+                pthread_mutex_unlock(&certcache.lock);
+                return x;
+            }
+        pthread_mutex_unlock(&certcache.lock);
+    }
+    const unsigned char *q = der;
+    X509 *x = d2i_X509(NULL, &q, (long)len);
+    if (!x || q != der + len) {
+        X509_free(x);
+        return NULL;
+    }
+    if (keyed && X509_up_ref(x) == 1) {
+        pthread_mutex_lock(&certcache.lock);
+        X509 *old = certcache.certs[certcache.next];
+        memcpy(certcache.keys[certcache.next], key, sizeof key);
+        certcache.certs[certcache.next] = x;
+        certcache.next = (certcache.next + 1) % CERTCACHE_SIZE;
+        if (certcache.n < CERTCACHE_SIZE)
+            certcache.n++;
+        pthread_mutex_unlock(&certcache.lock);
+        X509_free(old); /* a signature still holding it has its own reference */
+    }
+    return x;
+}
+
+/* Writes a DER length; returns its size (out: at least 5 bytes). */
+static size_t put_der_len(uint8_t *out, size_t len)
+{
+    if (len < 0x80) {
+        out[0] = (uint8_t)len;
+        return 1;
+    }
+    size_t k = 0;
+    for (size_t v = len; v; v >>= 8)
+        k++;
+    out[0] = (uint8_t)(0x80 | k);
+    for (size_t i = 0; i < k; i++)
+        out[1 + i] = (uint8_t)(len >> (8 * (k - 1 - i)));
+    return 1 + k;
+}
+
+/*
+ * d2i_PKCS7 with the certificates through shared_cert: the SignedData is
+ * decoded from a copy of its DER without the certificates field, then
+ * given its certificates in their order.  NULL whenever the input is not
+ * in the plain shape this handles (definite lengths, a ContentInfo that
+ * fills the input, certificates that are all X.509 ones), or anything in
+ * it fails to decode: the caller then decodes the input as it is, which
+ * gives the same result or the same error as ever.  *nomem: the library's
+ * allocator failed (OpenSSL's failures only fall back).
+ */
+static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, bool *nomem)
+{
+    *nomem = false;
+    if (size > 0xffffffffu)
+        return NULL;
+    mum__der top = mum__der_over(der, size), ci, wrap, sd;
+    mum__der_el eci, eoid, ewrap, esd, e, certs = {0};
+    if (!mum__der_take(&top, MUM_DER_SEQUENCE, &eci) || !mum__der_done(&top))
+        return NULL;
+    ci = mum__der_in(&eci);
+    if (!mum__der_take(&ci, MUM_DER_OID, &eoid) || !mum__der_take(&ci, 0xa0, &ewrap) || !mum__der_done(&ci))
+        return NULL;
+    wrap = mum__der_in(&ewrap);
+    if (!mum__der_take(&wrap, MUM_DER_SEQUENCE, &esd) || !mum__der_done(&wrap))
+        return NULL;
+    sd = mum__der_in(&esd);
+    while (mum__der_next(&sd, &e) == 1)
+        if (e.tag == 0xa0)
+            certs = e;
+    if (!mum__der_done(&sd) || !certs.start)
+        return NULL;
+    /* the same ContentInfo, its certificates left out */
+    size_t sd_len = esd.len - certs.size, wrap_len, ci_len;
+    uint8_t h_sd[6], h_wrap[6], h_ci[6];
+    size_t n_sd = put_der_len(h_sd + 1, sd_len) + 1;
+    wrap_len = n_sd + sd_len;
+    size_t n_wrap = put_der_len(h_wrap + 1, wrap_len) + 1;
+    ci_len = eoid.size + n_wrap + wrap_len;
+    size_t n_ci = put_der_len(h_ci + 1, ci_len) + 1;
+    h_sd[0] = MUM_DER_SEQUENCE;
+    h_wrap[0] = 0xa0;
+    h_ci[0] = MUM_DER_SEQUENCE;
+    size_t total = n_ci + ci_len;
+    uint8_t *buf = mum__malloc(total);
+    if (!buf) {
+        *nomem = true;
+        return NULL;
+    }
+    uint8_t *w = buf;
+    memcpy(w, h_ci, n_ci), w += n_ci;
+    memcpy(w, eoid.start, eoid.size), w += eoid.size;
+    memcpy(w, h_wrap, n_wrap), w += n_wrap;
+    memcpy(w, h_sd, n_sd), w += n_sd;
+    size_t before = (size_t)(certs.start - esd.body);
+    memcpy(w, esd.body, before), w += before;
+    size_t after = esd.len - before - certs.size;
+    memcpy(w, certs.start + certs.size, after);
+    const unsigned char *q = buf;
+    PKCS7 *p7 = d2i_PKCS7(NULL, &q, (long)total);
+    bool whole = p7 && q == buf + total;
+    mum__free(buf);
+    if (!whole || !PKCS7_type_is_signed(p7) || !p7->d.sign || p7->d.sign->cert)
+        goto fail;
+    if (!(p7->d.sign->cert = sk_X509_new_null()))
+        goto fail;
+    mum__der list = mum__der_in(&certs);
+    while (mum__der_next(&list, &e) == 1) {
+        X509 *x = e.tag == MUM_DER_SEQUENCE ? shared_cert(e.start, e.size) : NULL;
+        if (!x)
+            goto fail;
+        if (!sk_X509_push(p7->d.sign->cert, x)) {
+            X509_free(x);
+            goto fail;
+        }
+    }
+    if (!mum__der_done(&list))
+        goto fail;
+    return p7;
+fail:
+    PKCS7_free(p7);
+    ERR_clear_error();
+    return NULL;
+}
+
 int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size_t size,
                         const mum_location *where)
 {
@@ -241,8 +410,16 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
         memcpy(sig->der, der, size);
     sig->der_len = size;
     const unsigned char *q = sig->der;
-    sig->p7 = d2i_PKCS7(NULL, &q, (long)size);
+    bool nomem;
     int rc;
+    if ((sig->p7 = d2i_pkcs7_shared(sig->der, size, &nomem)) != NULL) {
+        q += size;
+    } else if (nomem) {
+        rc = mum__nomem(ctx);
+        goto fail;
+    } else {
+        sig->p7 = d2i_PKCS7(NULL, &q, (long)size);
+    }
     if (!sig->p7) {
         rc = parse_error(ctx, where, sig->der, size, "not a PKCS#7 signature");
         goto fail;

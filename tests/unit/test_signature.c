@@ -725,3 +725,82 @@ Test(chain, a_cached_certificate_signature_gives_the_same_verdict)
     X509_free(root);
     X509_free(other);
 }
+
+/* ---- certificates parsed once (signeddata.c, the certificate ring) ---- */
+
+static void same_cert_info(const mum_cert_info *a, const mum_cert_info *b)
+{
+    cr_assert_str_eq(a->subject, b->subject);
+    cr_assert_str_eq(a->issuer, b->issuer);
+    cr_assert_str_eq(a->serial, b->serial);
+    cr_assert_str_eq(a->thumbprint, b->thumbprint);
+    cr_assert_eq(a->not_before, b->not_before);
+    cr_assert_eq(a->not_after, b->not_after);
+}
+
+/* A second signature carrying the same certificates takes them from the
+ * ring: the same certificates, signer and verdicts, and each signature
+ * keeps working after the other is freed. */
+Test(signature, a_second_parse_shares_its_certificates)
+{
+    signed_pe s = sign_image("signer", "sha256", 24);
+    unsigned long h0 = mum__cert_cache_hits();
+    mum_signature *a = embedded(&s);
+    size_t n = mum_signature_cert_count(a);
+    cr_assert_gt(n, 0);
+    cr_assert_eq(mum__cert_cache_hits(), h0, "a first parse is no hit");
+    mum_signature *b = embedded(&s);
+    cr_assert_eq(mum__cert_cache_hits(), h0 + n, "every certificate of the second from the ring");
+    cr_assert_eq(mum_signature_cert_count(b), n);
+    for (size_t i = 0; i < n; i++)
+        same_cert_info(mum_signature_cert(a, i), mum_signature_cert(b, i));
+    cr_assert_eq(mum_signature_signer_count(b), mum_signature_signer_count(a));
+    const mum_signer_info *sa = mum_signature_signer(a, 0), *sb = mum_signature_signer(b, 0);
+    cr_assert(sa->has_cert && sb->has_cert);
+    same_cert_info(&sa->cert, &sb->cert);
+    mum_signature_free(a);
+    mum_sig_result r = check(b, s.data, s.size, "root.pem", false);
+    cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail);
+    mum_sig_result_clear(&r);
+    r = check(b, s.data, s.size, "other.pem", false);
+    cr_assert_eq(r.trust_issue, MUM_SIG_TRUST_UNKNOWN_ROOT);
+    mum_sig_result_clear(&r);
+    mum_signature_free(b);
+    free(s.data);
+}
+
+/* A signature the shared path does not take (bytes after it, a
+ * certificate that does not parse) is read as ever: the same error. */
+Test(signature, a_signature_off_the_shared_path_fails_as_before)
+{
+    signed_pe s = sign_image("signer", "sha256", 0);
+    const uint8_t *der;
+    size_t len;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_pe_signature(ctx, s.data, s.size, NULL, &der, &len), MUM_OK, "%s", mum_ctx_message(ctx));
+    uint8_t *copy = malloc(len + 3);
+    memcpy(copy, der, len);
+    memset(copy + len, 0, 3);
+    mum_signature *sig = NULL;
+    cr_assert_eq(mum_signature_parse(&sig, ctx, copy, len + 3, NULL), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "3 bytes after the end of the PKCS#7 signature"), "%s",
+              mum_ctx_message(ctx));
+    /* the first certificate's outer SEQUENCE told as a SET: the SignedData
+     * no longer decodes, whoever reads the certificates */
+    mum_signature *good = NULL;
+    cr_assert_eq(mum_signature_parse(&good, ctx, der, len, NULL), MUM_OK);
+    mum_signature_free(good);
+    const uint8_t *c = NULL;
+    for (size_t i = 0; i + 4 < len && !c; i++)
+        if (der[i] == 0xa0 && der[i + 1] == 0x82 && der[i + 4] == 0x30 && i > 40)
+            c = der + i + 4;
+    cr_assert_not_null(c, "the certificates field");
+    memcpy(copy, der, len);
+    copy[c - der] = 0x31;
+    cr_assert_eq(mum_signature_parse(&sig, ctx, copy, len, NULL), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "not a PKCS#7 signature"), "%s", mum_ctx_message(ctx));
+    free(copy);
+    mum_ctx_free(ctx);
+    free(s.data);
+}
