@@ -117,6 +117,7 @@ void mum_graph_free(mum_graph *g)
     }
     mum__free(g->inputs);
     mum__free(g->nodes);
+    mum__intern_free(g->strings); /* after the nodes: their manifests point into it */
     mum__free(g);
 }
 

@@ -65,6 +65,7 @@ struct mum_graph {
     node_priv **nodes;
     size_t nnodes, capnodes;
     bool one_thread;            /* built with MUM_WALK_SINGLE_THREAD: verify it on one too */
+    mum__intern *strings;       /* the manifests' repeated values (graph_walk.c) */
 };
 
 /* The name a node gets for an entry path: the last part of its local path. */

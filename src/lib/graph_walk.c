@@ -205,8 +205,7 @@ static void *prepare_manifest(void *ud, const mum_entry *e, const void *data, si
     mo.base_manifest = b->opts->base_manifest;
     mo.base_manifest_size = b->opts->base_manifest_size;
     mum_location loc = here(b, e->path);
-    int rc = b->pparser ? mum__manifest_parser_renew(&b->pparser, b->pctx, &loc, &mo)
-                        : mum_manifest_parser_new(&b->pparser, b->pctx, &loc, &mo);
+    int rc = mum__manifest_parser_renew(&b->pparser, b->pctx, &loc, &mo, b->g->strings);
     if (rc == MUM_OK)
         rc = mum_manifest_parser_feed(b->pparser, data, size);
     if (rc == MUM_OK)
@@ -674,8 +673,7 @@ static int on_entry(void *ud, const mum_entry *e)
         mo.base_manifest_size = b->opts->base_manifest_size;
         mum_location loc = here(b, n->entry);
         /* the last manifest's parser lends its XML reader and buffers */
-        int rc = b->parser ? mum__manifest_parser_renew(&b->parser, b->ctx, &loc, &mo)
-                           : mum_manifest_parser_new(&b->parser, b->ctx, &loc, &mo);
+        int rc = mum__manifest_parser_renew(&b->parser, b->ctx, &loc, &mo, b->g->strings);
         if (rc != MUM_OK)
             return rc;
     }
@@ -1242,6 +1240,9 @@ int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_gr
     b.input = input;
     b.in = &g->inputs[input];
     b.cab_top = -1;
+    /* the manifests' repeated values, kept once for the whole graph */
+    if (!g->strings && mum__intern_new(&g->strings) != MUM_OK)
+        return mum__nomem(ctx);
     /* the walk computes every file's SHA-256 on its decoding thread (and the cabinets'
      * digests on theirs) while this one parses and computes SHA-1 */
     mum_walk_options wo = MUM_WALK_OPTIONS_INIT;

@@ -145,12 +145,18 @@ static inline uint64_t mum__le64(const unsigned char *p)
 }
 
 /* ---- manifests (manifest.c) ---- */
-/* A parser for the next manifest in place of *p, a parser done with its own:
- * its XML reader and buffers are reused (and *p freed whatever happens).
+struct mum__intern;
+/* A parser for the next manifest in place of *p (NULL: none yet), a parser
+ * done with its own: its XML reader and buffers are reused (and *p freed
+ * whatever happens).  With `strings` (NULL: none), the values that repeat
+ * across manifests (identities' versions, architectures, tokens...; the
+ * input's path) are taken from that set instead of the model's own
+ * storage: the set must outlive the model.
  * Errors: those of mum_manifest_parser_new. */
 MUM_INTERNAL int mum__manifest_parser_renew(mum_manifest_parser **p, mum_ctx *ctx,
                                             const mum_location *loc,
-                                            const mum_manifest_options *opts);
+                                            const mum_manifest_options *opts,
+                                            struct mum__intern *strings);
 
 /* ---- threads ---- */
 /* A mutex and the two condition variables every hand-over between two
@@ -225,6 +231,19 @@ MUM_INTERNAL void *mum__strmap_get(const mum_strmap *m, const char *key);
  * for a map whose keys are lower-case; no copy of text is made. */
 MUM_INTERNAL void *mum__strmap_get_lower(const mum_strmap *m, const char *text);
 MUM_INTERNAL void mum__strmap_free(mum_strmap *m);
+
+/*
+ * Strings that many records repeat (a manifest's versions, architectures,
+ * public key tokens...), each kept once: a set shared by the threads that
+ * parse into one graph, under a lock.  A string given out lives as long as
+ * the set.
+ */
+typedef struct mum__intern mum__intern;
+/* Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__intern_new(mum__intern **out);
+MUM_INTERNAL void mum__intern_free(mum__intern *t);
+/* The set's copy of s (owned by the set); NULL: out of memory. */
+MUM_INTERNAL const char *mum__intern_str(mum__intern *t, const char *s);
 
 /* Keeps the first cap bytes of a file that arrives in blocks: appends what
  * of data[0, size) still fits after the *len bytes head holds. */

@@ -24,7 +24,7 @@ static char *arena_alloc(mum_manifest_store *s, size_t n)
 {
     mum_arena_chunk *c = s->chunks;
     if (!c || c->cap - c->used < n) {
-        size_t cap = c ? c->cap * 2 : 1024;
+        size_t cap = c ? c->cap * 2 : 256;
         if (cap > 65536)
             cap = 65536;
         if (cap < n)
@@ -256,6 +256,7 @@ struct mum_manifest_parser {
     mum_xml *xml;
     mum_manifest *m;              /* being built; handed over by finish */
     mum_manifest_store *s;
+    mum__intern *strings;         /* repeated values come from here (NULL: none) */
     mum_findings *findings;
     unsigned flags;
     const char *file_name;        /* in this block, or NULL */
@@ -337,7 +338,15 @@ static int note(mum_manifest_parser *p, mum_rule_id rule, const char *element, c
 typedef struct attr_map {
     const char *name;
     size_t off;
+    bool shared; /* a value that repeats across manifests: interned */
 } attr_map;
+
+/* A value that many manifests repeat: from the parser's set of strings
+ * when it has one, else the model's arena. */
+static const char *shared_strdup(mum_manifest_parser *p, const char *text)
+{
+    return p->strings ? mum__intern_str(p->strings, text) : arena_strdup(p->s, text);
+}
 
 static int take_attrs(mum_manifest_parser *p, void *base, const attr_map *map, size_t nmap,
                       const mum_xml_attr *attrs, size_t nattrs)
@@ -348,7 +357,8 @@ static int take_attrs(mum_manifest_parser *p, void *base, const attr_map *map, s
         const char *an = attrs[i].name;
         for (size_t k = 0; k < nmap; k++) {
             if (map[k].name[0] == an[0] && strcmp(map[k].name, an) == 0) {
-                char *v = arena_strdup(p->s, attrs[i].value);
+                const char *v = map[k].shared ? shared_strdup(p, attrs[i].value)
+                                               : arena_strdup(p->s, attrs[i].value);
                 if (!v)
                     return nomem(p);
                 *(const char **)((char *)base + map[k].off) = v;
@@ -362,14 +372,14 @@ static int take_attrs(mum_manifest_parser *p, void *base, const attr_map *map, s
 #define TAKE(p, base, map, a, n) take_attrs(p, base, map, MUM_ARRAY_LEN(map), a, n)
 
 static const attr_map identity_attrs[] = {
-    {"name", offsetof(mum_identity, name)},
-    {"version", offsetof(mum_identity, version)},
-    {"processorArchitecture", offsetof(mum_identity, arch)},
-    {"language", offsetof(mum_identity, language)},
-    {"publicKeyToken", offsetof(mum_identity, public_key_token)},
-    {"buildType", offsetof(mum_identity, build_type)},
-    {"versionScope", offsetof(mum_identity, version_scope)},
-    {"type", offsetof(mum_identity, type)},
+    {"name", offsetof(mum_identity, name), false},
+    {"version", offsetof(mum_identity, version), true},
+    {"processorArchitecture", offsetof(mum_identity, arch), true},
+    {"language", offsetof(mum_identity, language), true},
+    {"publicKeyToken", offsetof(mum_identity, public_key_token), true},
+    {"buildType", offsetof(mum_identity, build_type), true},
+    {"versionScope", offsetof(mum_identity, version_scope), true},
+    {"type", offsetof(mum_identity, type), true},
 };
 
 /* Fills an identity from attributes, decoding as mum_identity_set does. */
@@ -399,64 +409,64 @@ static int take_ref(mum_manifest_parser *p, mum_manifest_ref *ref, const mum_xml
 }
 
 static const attr_map assembly_attrs[] = {
-    {"manifestVersion", offsetof(mum_manifest, manifest_version)},
-    {"description", offsetof(mum_manifest, description)},
-    {"displayName", offsetof(mum_manifest, display_name)},
-    {"company", offsetof(mum_manifest, company)},
-    {"copyright", offsetof(mum_manifest, copyright)},
-    {"supportInformation", offsetof(mum_manifest, support_information)},
-    {"creationTimeStamp", offsetof(mum_manifest, creation_time_stamp)},
-    {"lastUpdateTimeStamp", offsetof(mum_manifest, last_update_time_stamp)},
+    {"manifestVersion", offsetof(mum_manifest, manifest_version), true},
+    {"description", offsetof(mum_manifest, description), true},
+    {"displayName", offsetof(mum_manifest, display_name), true},
+    {"company", offsetof(mum_manifest, company), true},
+    {"copyright", offsetof(mum_manifest, copyright), true},
+    {"supportInformation", offsetof(mum_manifest, support_information), true},
+    {"creationTimeStamp", offsetof(mum_manifest, creation_time_stamp), true},
+    {"lastUpdateTimeStamp", offsetof(mum_manifest, last_update_time_stamp), true},
 };
 static const attr_map package_attrs[] = {
-    {"identifier", offsetof(mum_manifest_package, identifier)},
-    {"releaseType", offsetof(mum_manifest_package, release_type)},
-    {"restart", offsetof(mum_manifest_package, restart)},
-    {"applicabilityEvaluation", offsetof(mum_manifest_package, applicability_evaluation)},
+    {"identifier", offsetof(mum_manifest_package, identifier), false},
+    {"releaseType", offsetof(mum_manifest_package, release_type), true},
+    {"restart", offsetof(mum_manifest_package, restart), true},
+    {"applicabilityEvaluation", offsetof(mum_manifest_package, applicability_evaluation), true},
 };
 static const attr_map extended_attrs[] = {
-    {"completelyOfflineCapable", offsetof(mum_manifest_package, completely_offline_capable)},
-    {"packageSize", offsetof(mum_manifest_package, package_size)},
+    {"completelyOfflineCapable", offsetof(mum_manifest_package, completely_offline_capable), true},
+    {"packageSize", offsetof(mum_manifest_package, package_size), false},
 };
 static const attr_map parent_attrs[] = {
-    {"buildCompare", offsetof(mum_manifest_parent, build_compare)},
-    {"serviceCompare", offsetof(mum_manifest_parent, service_compare)},
-    {"revisionCompare", offsetof(mum_manifest_parent, revision_compare)},
-    {"integrate", offsetof(mum_manifest_parent, integrate)},
-    {"disposition", offsetof(mum_manifest_parent, disposition)},
+    {"buildCompare", offsetof(mum_manifest_parent, build_compare), true},
+    {"serviceCompare", offsetof(mum_manifest_parent, service_compare), true},
+    {"revisionCompare", offsetof(mum_manifest_parent, revision_compare), true},
+    {"integrate", offsetof(mum_manifest_parent, integrate), true},
+    {"disposition", offsetof(mum_manifest_parent, disposition), true},
 };
 static const attr_map update_attrs[] = {
-    {"name", offsetof(mum_manifest_update, name)},
+    {"name", offsetof(mum_manifest_update, name), false},
 };
 static const attr_map applicable_attrs[] = {
-    {"disposition", offsetof(mum_manifest_update, applicable_disposition)},
+    {"disposition", offsetof(mum_manifest_update, applicable_disposition), true},
 };
 static const attr_map target_attrs[] = {
-    {"integrate", offsetof(mum_manifest_target, integrate)},
-    {"inf", offsetof(mum_manifest_target, inf)},
-    {"ranking", offsetof(mum_manifest_target, ranking)},
-    {"elevate", offsetof(mum_manifest_target, elevate)},
+    {"integrate", offsetof(mum_manifest_target, integrate), true},
+    {"inf", offsetof(mum_manifest_target, inf), false},
+    {"ranking", offsetof(mum_manifest_target, ranking), true},
+    {"elevate", offsetof(mum_manifest_target, elevate), true},
 };
 static const attr_map dependent_attrs[] = {
-    {"dependencyType", offsetof(mum_manifest_dependency, dependency_type)},
+    {"dependencyType", offsetof(mum_manifest_dependency, dependency_type), true},
 };
 static const attr_map file_attrs[] = {
-    {"name", offsetof(mum_manifest_file, name)},
-    {"sourceName", offsetof(mum_manifest_file, source_name)},
-    {"sourcePath", offsetof(mum_manifest_file, source_path)},
-    {"destinationPath", offsetof(mum_manifest_file, destination_path)},
-    {"importPath", offsetof(mum_manifest_file, import_path)},
+    {"name", offsetof(mum_manifest_file, name), false},
+    {"sourceName", offsetof(mum_manifest_file, source_name), false},
+    {"sourcePath", offsetof(mum_manifest_file, source_path), true},
+    {"destinationPath", offsetof(mum_manifest_file, destination_path), true},
+    {"importPath", offsetof(mum_manifest_file, import_path), true},
 };
 static const attr_map regkey_attrs[] = {
-    {"keyName", offsetof(mum_manifest_registry_key, key_name)},
-    {"owner", offsetof(mum_manifest_registry_key, owner)},
+    {"keyName", offsetof(mum_manifest_registry_key, key_name), false},
+    {"owner", offsetof(mum_manifest_registry_key, owner), true},
 };
 static const attr_map regvalue_attrs[] = {
-    {"name", offsetof(mum_manifest_registry_value, name)},
-    {"valueType", offsetof(mum_manifest_registry_value, value_type)},
-    {"value", offsetof(mum_manifest_registry_value, value)},
-    {"operationHint", offsetof(mum_manifest_registry_value, operation_hint)},
-    {"owner", offsetof(mum_manifest_registry_value, owner)},
+    {"name", offsetof(mum_manifest_registry_value, name), false},
+    {"valueType", offsetof(mum_manifest_registry_value, value_type), true},
+    {"value", offsetof(mum_manifest_registry_value, value), false},
+    {"operationHint", offsetof(mum_manifest_registry_value, operation_hint), true},
+    {"owner", offsetof(mum_manifest_registry_value, owner), true},
 };
 
 /* The value of an unprefixed attribute, or NULL. */
@@ -530,8 +540,8 @@ static int keep_element(mum_manifest_parser *p, const char *ns, const char *name
     mum_manifest_element *e = vec_push(&s->elements, sizeof *e);
     if (!e)
         return nomem(p);
-    e->name = arena_strdup(s, name);
-    e->ns = ns ? arena_strdup(s, ns) : NULL;
+    e->name = shared_strdup(p, name);
+    e->ns = ns ? shared_strdup(p, ns) : NULL;
     e->parent = parent;
     e->kind = kind;
     e->count = 1;
@@ -706,8 +716,8 @@ static int start_action(mum_manifest_parser *p, action act, const char *parent,
     case A_DEPENDENCY: {
         const char *d = attr_value(a, n, "discoverable");
         const char *r = attr_value(a, n, "resourceType");
-        p->dep_discoverable = d ? arena_strdup(s, d) : NULL;
-        p->dep_resource_type = r ? arena_strdup(s, r) : NULL;
+        p->dep_discoverable = d ? shared_strdup(p, d) : NULL;
+        p->dep_resource_type = r ? shared_strdup(p, r) : NULL;
         if ((d && !p->dep_discoverable) || (r && !p->dep_resource_type))
             return nomem(p);
         p->dep_pos = here(p);
@@ -754,7 +764,7 @@ static int start_action(mum_manifest_parser *p, action act, const char *parent,
             return MUM_OK; /* the first is kept; the check reports the count */
         const char *uri = attr_value(a, n, "Algorithm");
         if (uri) {
-            if (!(f->digest_method = arena_strdup(s, uri)))
+            if (!(f->digest_method = shared_strdup(p, uri)))
                 return nomem(p);
             if (mum_manifest_digest_method(&f->digest_alg, uri) != MUM_OK)
                 f->digest_alg = MUM_HASH_NONE;
@@ -773,7 +783,7 @@ static int start_action(mum_manifest_parser *p, action act, const char *parent,
     case A_TRANSFORM: {
         mum_manifest_file *f = VEC_AT(s->files, mum_manifest_file, p->cur_file);
         const char *alg = attr_value(a, n, "Algorithm");
-        if (!f->transform && alg && !(f->transform = arena_strdup(s, alg)))
+        if (!f->transform && alg && !(f->transform = shared_strdup(p, alg)))
             return nomem(p);
         return MUM_OK;
     }
@@ -910,7 +920,8 @@ static const mum_xml_callbacks callbacks = {on_start, on_text, on_end};
 /* A parser; `spent`, when not NULL, gives its XML reader and buffer (and
  * is freed whatever happens). */
 static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_location *loc,
-                      const mum_manifest_options *opts, mum_manifest_parser *spent)
+                      const mum_manifest_options *opts, mum_manifest_parser *spent,
+                      mum__intern *strings)
 {
     static const mum_manifest_options defaults = MUM_MANIFEST_OPTIONS_INIT;
     *out = NULL;
@@ -951,6 +962,7 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
     xml = NULL;
     hold = NULL;
     p->ctx = ctx;
+    p->strings = strings;
     p->findings = opts->findings;
     p->flags = opts->flags;
     p->max_items = opts->max_items ? opts->max_items : (1u << 20);
@@ -975,7 +987,7 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
     if (!(p->m = mum__calloc(1, sizeof *p->m)) ||
         !(p->s = p->m->store = mum__calloc(1, sizeof *p->s)))
         goto nomem;
-    if ((input && !(p->m->input = arena_strdup(p->s, input))) ||
+    if ((input && !(p->m->input = shared_strdup(p, input))) ||
         (entry && !(p->m->entry = arena_strdup(p->s, entry))))
         goto nomem;
 
@@ -1012,14 +1024,14 @@ int mum_manifest_parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_l
 {
     if (!out)
         return mum__error(ctx, MUM_EINVAL, NULL, "mum_manifest_parser_new: no out parameter");
-    return parser_new(out, ctx, loc, opts, NULL);
+    return parser_new(out, ctx, loc, opts, NULL, NULL);
 }
 
 int mum__manifest_parser_renew(mum_manifest_parser **p, mum_ctx *ctx, const mum_location *loc,
-                               const mum_manifest_options *opts)
+                               const mum_manifest_options *opts, mum__intern *strings)
 {
     mum_manifest_parser *spent = *p;
-    return parser_new(p, ctx, loc, opts, spent);
+    return parser_new(p, ctx, loc, opts, spent, strings);
 }
 
 void mum_manifest_parser_free(mum_manifest_parser *p)

@@ -6,6 +6,7 @@
 
 #include "internal.h"
 
+#include <pthread.h>
 #include <string.h>
 
 static uint64_t hash_str(const char *s)
@@ -106,4 +107,48 @@ void *mum__strmap_get(const mum_strmap *m, const char *key)
         j = (j + 1) & (m->cap - 1);
     }
     return NULL;
+}
+
+/* ---- interned strings ---- */
+
+struct mum__intern {
+    pthread_mutex_t lock;
+    mum_strmap set;             /* each key is its own value */
+};
+
+int mum__intern_new(mum__intern **out)
+{
+    *out = NULL;
+    mum__intern *t = mum__calloc(1, sizeof *t);
+    if (!t)
+        return MUM_ENOMEM;
+    if (pthread_mutex_init(&t->lock, NULL) != 0) {
+        mum__free(t);
+        return MUM_ENOMEM;
+    }
+    *out = t;
+    return MUM_OK;
+}
+
+void mum__intern_free(mum__intern *t)
+{
+    if (!t)
+        return;
+    mum__strmap_free(&t->set); /* the keys are the strings */
+    pthread_mutex_destroy(&t->lock);
+    mum__free(t);
+}
+
+const char *mum__intern_str(mum__intern *t, const char *s)
+{
+    pthread_mutex_lock(&t->lock);
+    const char *have = mum__strmap_get(&t->set, s);
+    if (!have) {
+        char *copy = mum__strdup(s);
+        void *existing = NULL;
+        if (copy && mum__strmap_put(&t->set, copy, copy, &existing) == MUM_OK)
+            have = copy;
+    }
+    pthread_mutex_unlock(&t->lock);
+    return have;
 }

@@ -569,3 +569,47 @@ Test(graph, nodes_keep_no_head_outside_express_cabinets)
     mum_findings_free(f);
     mum_ctx_free(ctx);
 }
+
+/* The values manifests repeat (versions, architectures, tokens, the
+ * input's path) are kept once for the graph, on whichever thread the
+ * manifest was parsed: equal texts are one string.  Names are each
+ * manifest's own. */
+Test(graph, manifests_share_their_repeated_values)
+{
+    const char *inputs[2] = {sample(family[0]), sample(family[1])};
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum_graph *g;
+    mum_ctx_new(&ctx);
+    mum_findings_new(&f);
+    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 2, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    const mum_manifest *first[2] = {NULL, NULL};
+    size_t shared = 0;
+    for (size_t i = 0; i < mum_graph_node_count(g); i++) {
+        const mum_node *n = mum_graph_node(g, i);
+        const mum_manifest *m = n->manifest;
+        if (!m)
+            continue;
+        const mum_manifest *a = first[n->input];
+        if (!a) {
+            first[n->input] = m;
+            continue;
+        }
+        cr_assert_eq(m->input, a->input, "%s: the input's path once", m->entry);
+        if (m->identity.public_key_token && a->identity.public_key_token &&
+            strcmp(m->identity.public_key_token, a->identity.public_key_token) == 0) {
+            cr_assert_eq(m->identity.public_key_token, a->identity.public_key_token, "%s", m->entry);
+            shared++;
+        }
+        if (m->identity.arch && a->identity.arch && strcmp(m->identity.arch, a->identity.arch) == 0)
+            cr_assert_eq(m->identity.arch, a->identity.arch, "%s", m->entry);
+        if (m->identity.name && a->identity.name)
+            cr_assert_neq(m->identity.name, a->identity.name, "names are not shared");
+    }
+    cr_assert_gt(shared, 0);
+    cr_assert_neq(first[0]->input, first[1]->input);
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
+}
