@@ -94,6 +94,10 @@ static void vec_fit(mum_vec *v, size_t size)
 /* Points the model's arrays at the vectors, slicing the nested ones. */
 void mum__manifest_link_model(mum_manifest *m, mum_manifest_store *s)
 {
+    /* the index of unmodelled elements serves the parse only */
+    mum__free(s->element_index);
+    s->element_index = NULL;
+    s->element_index_cap = 0;
     vec_fit(&s->parents, sizeof(mum_manifest_parent));
     vec_fit(&s->parent_refs, sizeof(mum_manifest_ref));
     vec_fit(&s->updates, sizeof(mum_manifest_update));

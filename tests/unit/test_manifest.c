@@ -13,6 +13,8 @@
  */
 #include "testutil.h"
 
+#include "manifest_store.h"
+
 #include <mum/delta.h>
 
 #include <pthread.h>
@@ -1611,4 +1613,33 @@ Test(manifest, arrays_fitted_at_the_end_keep_every_record)
         mum_manifest_free(m);
         mum__sbuf_free(&doc);
     }
+}
+
+/* The index of unmodelled elements serves the parse only: the model keeps
+ * every element (name, count) and none of the index. */
+Test(manifest, the_element_index_is_not_kept_after_the_parse)
+{
+    mum_sbuf doc = {0};
+    mum__sbuf_puts(&doc, "<assembly xmlns=\"" V3 "\" manifestVersion=\"1.0\">"
+                         "<assemblyIdentity name=\"Contoso-Widget\" version=\"1.2.3.4\" "
+                         "processorArchitecture=\"amd64\" publicKeyToken=\"" TOKEN "\"/>");
+    for (int i = 0; i < 40; i++) {
+        char rec[64];
+        snprintf(rec, sizeof rec, "<x%d/><x%d/>", i, i);
+        mum__sbuf_puts(&doc, rec);
+    }
+    mum__sbuf_puts(&doc, "</assembly>");
+    mum_manifest *m = NULL;
+    cr_assert_eq(mum_manifest_parse(&m, NULL, NULL, NULL, doc.data, doc.len), MUM_OK);
+    cr_assert_eq(m->element_count, 40);
+    for (size_t i = 0; i < m->element_count; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "x%zu", i);
+        cr_assert_str_eq(m->elements[i].name, want);
+        cr_assert_eq(m->elements[i].count, 2);
+    }
+    cr_assert_null(m->store->element_index);
+    cr_assert_eq(m->store->element_index_cap, 0);
+    mum_manifest_free(m);
+    mum__sbuf_free(&doc);
 }
