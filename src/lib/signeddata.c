@@ -73,8 +73,14 @@ char *mum__serial_text(const ASN1_INTEGER *serial)
     return out;
 }
 
+static bool cert_info_cached(X509 *x, mum_cert_info *c, int *rc);
+static void cert_info_keep(X509 *x, const mum_cert_info *c);
+
 static int cert_info_fill(X509 *x, mum_cert_info *c)
 {
+    int rc;
+    if (cert_info_cached(x, c, &rc))
+        return rc;
     memset(c, 0, sizeof *c);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
@@ -94,6 +100,7 @@ static int cert_info_fill(X509 *x, mum_cert_info *c)
     }
     mum__asn1_time_get(X509_get0_notBefore(x), &c->not_before);
     mum__asn1_time_get(X509_get0_notAfter(x), &c->not_after);
+    cert_info_keep(x, c);
     return MUM_OK;
 }
 
@@ -239,9 +246,15 @@ static int parse_error(mum_ctx *ctx, const mum_location *where, const uint8_t *p
  * which it guards itself.  Shared by the threads of a verify under a lock.
  */
 #define CERTCACHE_SIZE 32
+typedef struct kept_info {
+    bool set;
+    char *text[4];              /* subject, issuer, serial, thumbprint: OPENSSL_malloc'd */
+    int64_t not_before, not_after;
+} kept_info;
 static struct {
     uint8_t keys[CERTCACHE_SIZE][32];
     X509 *certs[CERTCACHE_SIZE];
+    kept_info info[CERTCACHE_SIZE]; /* what cert_info_fill made of each */
     size_t n, next;
     unsigned long hits;
     pthread_mutex_t lock;
@@ -253,6 +266,64 @@ unsigned long mum__cert_cache_hits(void)
     unsigned long h = certcache.hits;
     pthread_mutex_unlock(&certcache.lock);
     return h;
+}
+
+static void kept_info_clear(kept_info *k)
+{
+    for (size_t i = 0; i < 4; i++)
+        OPENSSL_free(k->text[i]);
+    memset(k, 0, sizeof *k);
+}
+
+/* A certificate's mum_cert_info, as cert_info_fill made it for the same
+ * X509 while in the ring (its names' text and thumbprint cost as much as
+ * its parse): true with *rc set when found. */
+static bool cert_info_cached(X509 *x, mum_cert_info *c, int *rc)
+{
+    bool found = false;
+    *rc = MUM_OK;
+    memset(c, 0, sizeof *c);
+    pthread_mutex_lock(&certcache.lock);
+    for (size_t i = 0; i < certcache.n && !found; i++) {
+        const kept_info *k = &certcache.info[i];
+        if (certcache.certs[i] != x || !k->set)
+            continue;
+        found = true;
+        c->subject = mum__strdup(k->text[0]);
+        c->issuer = mum__strdup(k->text[1]);
+        c->serial = mum__strdup(k->text[2]);
+        c->thumbprint = mum__strdup(k->text[3]);
+        c->not_before = k->not_before;
+        c->not_after = k->not_after;
+    }
+    pthread_mutex_unlock(&certcache.lock);
+    if (found && (!c->subject || !c->issuer || !c->serial || !c->thumbprint)) {
+        cert_info_clear(c);
+        *rc = MUM_ENOMEM;
+    }
+    return found;
+}
+
+/* Keeps c for x if x is in the ring (a failure only misses the ring). */
+static void cert_info_keep(X509 *x, const mum_cert_info *c)
+{
+    kept_info k = {.set = true, .not_before = c->not_before, .not_after = c->not_after};
+    const char *from[4] = {c->subject, c->issuer, c->serial, c->thumbprint};
+    for (size_t i = 0; i < 4; i++)
+        if (!(k.text[i] = OPENSSL_strdup(from[i]))) {
+            kept_info_clear(&k);
+            return;
+        }
+    pthread_mutex_lock(&certcache.lock);
+    for (size_t i = 0; i < certcache.n; i++)
+        if (certcache.certs[i] == x && !certcache.info[i].set) {
+            certcache.info[i] = k;
+            k.set = false;
+            break;
+        }
+    pthread_mutex_unlock(&certcache.lock);
+    if (k.set)
+        kept_info_clear(&k);
 }
 
 /* The certificate of exactly these DER bytes, a reference of the caller's;
@@ -281,6 +352,8 @@ static X509 *shared_cert(const uint8_t *der, size_t len)
     if (keyed && X509_up_ref(x) == 1) {
         pthread_mutex_lock(&certcache.lock);
         X509 *old = certcache.certs[certcache.next];
+        kept_info old_info = certcache.info[certcache.next];
+        memset(&certcache.info[certcache.next], 0, sizeof old_info);
         memcpy(certcache.keys[certcache.next], key, sizeof key);
         certcache.certs[certcache.next] = x;
         certcache.next = (certcache.next + 1) % CERTCACHE_SIZE;
@@ -288,6 +361,7 @@ static X509 *shared_cert(const uint8_t *der, size_t len)
             certcache.n++;
         pthread_mutex_unlock(&certcache.lock);
         X509_free(old); /* a signature still holding it has its own reference */
+        kept_info_clear(&old_info);
     }
     return x;
 }
