@@ -114,15 +114,21 @@ static struct {
 
 /* The cache key of (x, issuer): the SHA-256 of each DER (no allocation of
  * the library's: a failure here only misses the cache).  false on failure. */
+static bool der_key(X509 *x, uint8_t key[32])
+{
+    /* a certificate of a parsed signature has its key already */
+    if (mum__cert_ring_key(x, key))
+        return true;
+    unsigned char *der = NULL;
+    int n = i2d_X509(x, &der);
+    bool ok = n > 0 && mum__digest_buffer(MUM_HASH_SHA256, der, (size_t)n, key) == MUM_OK;
+    OPENSSL_free(der);
+    return ok;
+}
+
 static bool sigcache_key(X509 *x, X509 *issuer, uint8_t key[64])
 {
-    unsigned char *a = NULL, *b = NULL;
-    int na = i2d_X509(x, &a), nb = i2d_X509(issuer, &b);
-    bool ok = na > 0 && nb > 0 && mum__digest_buffer(MUM_HASH_SHA256, a, (size_t)na, key) == MUM_OK &&
-              mum__digest_buffer(MUM_HASH_SHA256, b, (size_t)nb, key + 32) == MUM_OK;
-    OPENSSL_free(a);
-    OPENSSL_free(b);
-    return ok;
+    return der_key(x, key) && der_key(issuer, key + 32);
 }
 
 bool mum__cert_signed_by(X509 *x, X509 *issuer)

@@ -326,6 +326,19 @@ static void cert_info_keep(X509 *x, const mum_cert_info *c)
         kept_info_clear(&k);
 }
 
+bool mum__cert_ring_key(X509 *x, uint8_t key[32])
+{
+    bool found = false;
+    pthread_mutex_lock(&certcache.lock);
+    for (size_t i = 0; i < certcache.n && !found; i++)
+        if (certcache.certs[i] == x) {
+            memcpy(key, certcache.keys[i], 32);
+            found = true;
+        }
+    pthread_mutex_unlock(&certcache.lock);
+    return found;
+}
+
 /* The certificate of exactly these DER bytes, a reference of the caller's;
  * NULL when they are not one certificate. */
 static X509 *shared_cert(const uint8_t *der, size_t len)

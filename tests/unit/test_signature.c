@@ -758,6 +758,23 @@ Test(signature, a_second_parse_shares_its_certificates)
     const mum_signer_info *sa = mum_signature_signer(a, 0), *sb = mum_signature_signer(b, 0);
     cr_assert(sa->has_cert && sb->has_cert);
     same_cert_info(&sa->cert, &sb->cert);
+    /* the ring's key of each is the SHA-256 of its DER, as the signature
+     * cache (chain.c) computes it for a certificate from elsewhere */
+    for (int i = 0; i < sk_X509_num(b->p7->d.sign->cert); i++) {
+        X509 *x = sk_X509_value(b->p7->d.sign->cert, i);
+        uint8_t key[32], want[32];
+        unsigned char *der = NULL;
+        int len = i2d_X509(x, &der);
+        cr_assert_gt(len, 0);
+        cr_assert_eq(mum_hash_buffer(want, MUM_HASH_SHA256, der, (size_t)len), MUM_OK);
+        OPENSSL_free(der);
+        cr_assert(mum__cert_ring_key(x, key));
+        cr_assert_arr_eq(key, want, 32);
+    }
+    X509 *elsewhere = cache_cert("root.pem");
+    uint8_t key[32];
+    cr_assert_not(mum__cert_ring_key(elsewhere, key), "not from a signature: not in the ring");
+    X509_free(elsewhere);
     mum_signature_free(a);
     mum_sig_result r = check(b, s.data, s.size, "root.pem", false);
     cr_assert_eq(r.status, MUM_SIG_TRUSTED, "%s", r.detail);
