@@ -108,6 +108,23 @@ Test(trust, restrict_only_narrows)
     mum_trust_free(t);
 }
 
+/* A built-in root learns its Windows restrictions when first parsed: a
+ * restriction given before that still only narrows them. */
+Test(trust, restrict_before_first_use_narrows_windows_restrictions)
+{
+    mum_trust *t;
+    cr_assert_eq(mum_trust_new(&t), MUM_OK);
+    cr_assert_eq(mum_trust_add_builtin(NULL, t), MUM_OK);
+    /* Microsoft Authenticode(tm) Root Authority: email and code signing */
+    cr_assert_eq(mum_trust_restrict(t, 5, MUM_TRUST_PURPOSE_CODE_SIGNING | MUM_TRUST_PURPOSE_TIME_STAMPING),
+                 MUM_OK);
+    const mum_trust_anchor *a = mum_trust_anchor_at(t, 5);
+    cr_assert_not_null(a);
+    cr_assert_str_eq(a->thumbprint, roots[5].thumbprint);
+    cr_assert_eq(a->purposes, MUM_TRUST_PURPOSE_CODE_SIGNING, "purposes %#x", a->purposes);
+    mum_trust_free(t);
+}
+
 Test(trust, names)
 {
     char buf[MUM_TRUST_PURPOSES_TEXT_MAX];
