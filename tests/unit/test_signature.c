@@ -726,6 +726,41 @@ Test(chain, a_cached_certificate_signature_gives_the_same_verdict)
     X509_free(other);
 }
 
+/* X509_verify_cert takes the chain's signatures from that cache when every
+ * check passes (chain.c, chain_verify), and a failing chain is still
+ * judged and reported by OpenSSL's own function. */
+Test(chain, an_anchored_chain_reuses_the_checked_signatures)
+{
+    X509 *leaf = cache_cert("leaf.pem"), *inter = cache_cert("inter.pem");
+    mum_trust *t;
+    cr_assert_eq(mum_trust_new(&t), MUM_OK);
+    cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file("root.pem")), MUM_OK);
+    STACK_OF(X509) *untrusted = sk_X509_new_null();
+    cr_assert(untrusted && sk_X509_push(untrusted, inter));
+    int64_t na = 0;
+    cr_assert(mum__asn1_time_get(X509_get0_notAfter(leaf), &na));
+    int64_t now = na - 86400; /* inside the leaf's validity (the shortest) */
+    X509 *bad = NULL;
+    cr_assert_eq(mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, now, &bad), X509_V_OK);
+    cr_assert_null(bad);
+    unsigned long h0 = mum__cert_signed_by_hits();
+    cr_assert_eq(mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, now, &bad), X509_V_OK);
+    cr_assert_eq(mum__cert_signed_by_hits(), h0 + 2, "leaf by inter, inter by root: both from the cache");
+    /* past the leaf's end: OpenSSL's verdict, naming the certificate */
+    int err = mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, na + 86400, &bad);
+    cr_assert_eq(err, X509_V_ERR_CERT_HAS_EXPIRED, "%d", err);
+    cr_assert_not_null(bad);
+    X509_free(bad);
+    /* without the intermediate, no chain */
+    err = mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, NULL, now, &bad);
+    cr_assert_eq(err, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "%d", err);
+    X509_free(bad);
+    sk_X509_free(untrusted);
+    mum_trust_free(t);
+    X509_free(leaf);
+    X509_free(inter);
+}
+
 /* ---- certificates parsed once (signeddata.c, the certificate ring) ---- */
 
 static void same_cert_info(const mum_cert_info *a, const mum_cert_info *b)
