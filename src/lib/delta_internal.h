@@ -216,6 +216,7 @@ typedef struct mum__delta_pe {
     size_t nrva_map;
     uint8_t *source;          /* the transformed source (NULL: none) */
     size_t source_size;
+    uint8_t *owned;           /* per byte of source: owned by a transform */
 } mum__delta_pe;
 
 /*
@@ -232,5 +233,49 @@ MUM_INTERNAL int mum__delta_pe_prepare(mum__delta_pe *pe, mum_ctx *ctx,
                                        size_t pre_size, uint64_t pre_base,
                                        const uint8_t *source, size_t source_size);
 MUM_INTERNAL void mum__delta_pe_clear(mum__delta_pe *pe);
+
+/* ---- the i386 passes of PE file types (delta_pe_x86.c) ---- */
+
+/* A section of the source image, as the i386 passes see it. */
+typedef struct mum__pe_section {
+    uint32_t va;              /* VirtualAddress */
+    uint32_t vsize;           /* VirtualSize */
+    uint32_t raw;             /* PointerToRawData */
+    uint32_t raw_size;        /* SizeOfRawData */
+    uint32_t flags;           /* Characteristics */
+} mum__pe_section;
+
+/*
+ * The source image being transformed, for the i386 passes.  `owned` has one
+ * byte per byte of `img`: non-zero when a transform owns that byte (a field
+ * an RVA transform rewrote, or data outside code marked by flag 0x2), which
+ * the instruction passes then leave alone, and neither rewrite nor treat as
+ * a branch destination.  `map` is the RVA map (source RVA -> target RVA),
+ * sorted by source.
+ */
+typedef struct mum__pe_x86 {
+    uint8_t *img;
+    size_t size;
+    uint8_t *owned;
+    const mum__pe_section *sec;
+    unsigned nsec;
+    uint32_t size_of_image;
+    const mum__rift *map;
+    size_t nmap;
+} mum__pe_x86;
+
+/* Where `rva` (a source RVA) lies in the target: rva + the displacement of
+ * the last entry of map[0, n) (sorted by source) at or before it; rva itself
+ * before the first entry or with no entry. */
+MUM_INTERNAL int64_t mum__rift_map(const mum__rift *map, size_t n, int64_t rva);
+
+/* Flag 0x2: marks every byte outside the executable sections' data. */
+MUM_INTERNAL void mum__pe_x86_mark_non_exe(mum__pe_x86 *x);
+/* Flag 0x80: maps the displacements of E9 jumps and 0F 8x conditional
+ * jumps (rel32 ones that do not fit a byte), shortening to EB / 7x those
+ * whose mapped displacement fits a byte. */
+MUM_INTERNAL void mum__pe_x86_jmps(mum__pe_x86 *x);
+/* Flag 0x100: maps the displacements of E8 calls. */
+MUM_INTERNAL void mum__pe_x86_calls(mum__pe_x86 *x);
 
 #endif /* MUM_DELTA_INTERNAL_H */

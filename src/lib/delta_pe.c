@@ -17,6 +17,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* DELTA_FLAG_* bits that select PE transforms (the transform-selection word
  * of the header; names after what each transform does). */
@@ -37,6 +38,8 @@
 /* The E8 translation of the target: undone by delta.c after decoding,
  * whatever the file type. */
 #define PE_E8_TARGET 0x1u
+/* i386: lock prefixes listed by the load configuration (see smashlock()). */
+#define PE_SMASHLOCK 0x40u
 
 /* The transforms that map addresses through the preprocessing RIFT table:
  * each is the identity when that table maps every RVA to itself. */
@@ -44,13 +47,14 @@
     (PE_IMPORTS | PE_EXPORTS | PE_RESOURCES | PE_RELOCATIONS | PE_JMPS_X86 | PE_CALLS_X86 |     \
      PE_DISASM_X64 | PE_PDATA_X64)
 #define PE_KNOWN                                                                                \
-    (PE_E8_TARGET | PE_MARK_NON_EXE | PE_RVA_MAPPING | PE_UNBIND | PE_CLI_DISASM |               \
+    (PE_E8_TARGET | PE_SMASHLOCK | PE_MARK_NON_EXE | PE_RVA_MAPPING | PE_UNBIND | PE_CLI_DISASM |               \
      PE_CLI_METADATA | PE_IGNORE_SIZE_LIMIT)
 
 enum {
     COFF_SIZE = 20,
     SECTION_SIZE = 40,
     DIR_IMPORT = 1,
+    DIR_LOAD_CONFIG = 10,
     DIR_BOUND_IMPORT = 11,
     DIR_CLR = 14,
     SCN_MEM_READ_WRITE = 0xC0000000u
@@ -160,6 +164,14 @@ static void put32(uint8_t *p, uint32_t x)
 
 /* ---- the preprocessing data ---- */
 
+static int rift_cmp(const void *a, const void *b)
+{
+    const mum__rift *x = a, *y = b;
+    if (x->source != y->source)
+        return x->source < y->source ? -1 : 1;
+    return (x->target > y->target) - (x->target < y->target);
+}
+
 /* What follows the header fields: the target's RVA -> file offset table,
  * CLI metadata (one bit when absent), the preprocessing RIFT table (source
  * RVA -> target RVA), a CLI map (one bit when absent). */
@@ -180,6 +192,10 @@ static int pre_read(mum__delta_pe *pe, mum_ctx *ctx, const uint8_t *pre, size_t 
         return mum__bits_error(&b, MUM_EUNSUPPORTED,
                                "CLI metadata of a managed (.NET) target: not supported");
     CHECK(mum__delta_rift_table_read(&b, 0, &pe->rva_map, &pe->nrva_map));
+    /* Looked up by source RVA (mum__rift_map): sorted, as Windows sorts
+     * the tables it reads.  Every delta seen has them in order already. */
+    if (pe->nrva_map > 1)
+        qsort(pe->rva_map, pe->nrva_map, sizeof *pe->rva_map, rift_cmp);
     if (mum__bits_tell(&b) < b.end_bit && mum__bits_get(&b, 1))
         return mum__bits_error(&b, MUM_EUNSUPPORTED,
                                "a CLI token map of a managed (.NET) target: not supported");
@@ -254,6 +270,65 @@ static int unbind(mum__delta_pe *pe, mum_ctx *ctx, const mum_delta_header *h, co
     return MUM_OK;
 }
 
+/* PE_SMASHLOCK: on a uniprocessor machine, Windows' loader once replaced
+ * the lock prefixes (F0) that the load configuration's LockPrefixTable
+ * lists by NOPs, so a source on disk may or may not have them: the
+ * transform brings them to one form.  Which form is unverified (no delta
+ * seen has a source with such a table: Windows 7 images have none), so a
+ * source with one is refused; without one the transform changes nothing. */
+static int smashlock(mum_ctx *ctx, const mum_delta_header *h, const pe_view *v)
+{
+    uint32_t rva, size;
+    dir(v, DIR_LOAD_CONFIG, &rva, &size);
+    size_t off;
+    if (rva == 0 || v->plus || !rva_to_off(v, rva, 36, &off))
+        return MUM_OK;
+    /* IMAGE_LOAD_CONFIG_DIRECTORY32: its own Size, then LockPrefixTable
+     * (a VA) at byte 32. */
+    if (mum__le32(v->p + off) >= 36 && mum__le32(v->p + off + 32) != 0)
+        return refuse(ctx, h, "flag 0x40 on a source whose load configuration lists lock "
+                              "prefixes");
+    return MUM_OK;
+}
+
+/* The view of pe->source the i386 passes (delta_pe_x86.c) work on; x->sec
+ * is allocated (mum__free). */
+static int x86_view(mum__pe_x86 *x, mum_ctx *ctx, const mum__delta_pe *pe, const pe_view *v)
+{
+    mum__pe_section *sec = mum__calloc(v->nsections ? v->nsections : 1, sizeof *sec);
+    if (!sec)
+        return mum__nomem(ctx);
+    for (unsigned i = 0; i < v->nsections; i++) {
+        const uint8_t *s = v->p + v->sections + (size_t)i * SECTION_SIZE;
+        sec[i] = (mum__pe_section){mum__le32(s + 12), mum__le32(s + 8), mum__le32(s + 20),
+                                   mum__le32(s + 16), mum__le32(s + 36)};
+    }
+    *x = (mum__pe_x86){pe->source, pe->source_size, pe->owned, sec, v->nsections,
+                       mum__le32(v->p + v->opt + 56), pe->rva_map, pe->nrva_map};
+    return MUM_OK;
+}
+
+/* Runs the transforms of the i386 instructions on pe->source, with
+ * pe->owned as the table transforms left it. */
+static int x86_passes(mum__delta_pe *pe, mum_ctx *ctx, const mum_delta_header *h,
+                      const pe_view *v)
+{
+    if (h->flags & PE_SMASHLOCK)
+        CHECK(smashlock(ctx, h, v));
+    if (!(h->flags & (PE_JMPS_X86 | PE_CALLS_X86)))
+        return MUM_OK;
+    mum__pe_x86 x;
+    CHECK(x86_view(&x, ctx, pe, v));
+    /* Jumps first, then calls: Windows' order, which matters where a
+     * shortened jump leaves stale bytes that look like a call. */
+    if (h->flags & PE_JMPS_X86)
+        mum__pe_x86_jmps(&x);
+    if (h->flags & PE_CALLS_X86)
+        mum__pe_x86_calls(&x);
+    mum__free((void *)x.sec);
+    return MUM_OK;
+}
+
 int mum__delta_pe_prepare(mum__delta_pe *pe, mum_ctx *ctx, const mum_delta_header *h,
                           const uint8_t *pre, size_t pre_size, uint64_t pre_base,
                           const uint8_t *source, size_t source_size)
@@ -311,6 +386,9 @@ int mum__delta_pe_prepare(mum__delta_pe *pe, mum_ctx *ctx, const mum_delta_heade
         return mum__nomem(ctx);
     memcpy(pe->source, source, source_size);
     pe->source_size = source_size;
+    pe->owned = mum__calloc(source_size, 1);
+    if (!pe->owned)
+        return mum__nomem(ctx);
     if (h->flags & PE_UNBIND)
         CHECK(unbind(pe, ctx, h, &v));
     /* Windows zeroes the source's CheckSum (the target's comes as
@@ -321,6 +399,16 @@ int mum__delta_pe_prepare(mum__delta_pe *pe, mum_ctx *ctx, const mum_delta_heade
      * exactly with no fix-up after, so libmum does none. */
     put32(pe->source + checksum_at(&v), 0);
     put32(pe->source + timestamp_at(&v), pe->timestamp);
+    /* The transforms, in Windows' order (ascending flag bits): the marking
+     * of non-code (i386), the tables, then the i386 instructions. */
+    if (h->file_type == MUM_DELTA_TYPE_I386 && (h->flags & PE_MARK_NON_EXE) && !v.plus) {
+        mum__pe_x86 x;
+        CHECK(x86_view(&x, ctx, pe, &v));
+        mum__pe_x86_mark_non_exe(&x);
+        mum__free((void *)x.sec);
+    }
+    if (h->file_type == MUM_DELTA_TYPE_I386 && !v.plus)
+        CHECK(x86_passes(pe, ctx, h, &v));
     /* Last, the target's ImageBase (Windows does so whatever the flags;
      * with relocation transforms, equal bases are required above). */
     if (v.plus) {
@@ -339,5 +427,6 @@ void mum__delta_pe_clear(mum__delta_pe *pe)
     mum__free(pe->layout);
     mum__free(pe->rva_map);
     mum__free(pe->source);
+    mum__free(pe->owned);
     *pe = (mum__delta_pe){0};
 }

@@ -17,6 +17,8 @@
 
 #include "pa30w.h"
 
+#include "delta_internal.h" /* the i386 passes */
+
 /* ---- the real deltas ---- */
 
 /* Reads realdata/pa30/<name>, or skips the test when it is absent. */
@@ -246,8 +248,8 @@ static void refused(int64_t flags, int kind, uint64_t base, const uint8_t *src, 
 Test(delta_pe, what_is_not_performed_is_refused_by_name)
 {
     uint8_t *src = tiny_pe(0x180000000, 0x11111111, 0);
-    refused(0xe63e | 0x40, MAP_IDENTITY, 0x180000000, src, TINY, MUM_EUNSUPPORTED,
-            "flag bits 0x40 unknown");
+    refused(0xe63e | 0x1000, MAP_IDENTITY, 0x180000000, src, TINY, MUM_EUNSUPPORTED,
+            "flag bits 0x1000 unknown");
     refused(0xe63e, MAP_MOVES, 0x180000000, src, TINY, MUM_EUNSUPPORTED,
             "moves RVA 0x1 to 0x2");
     refused(0xe63e, MAP_IDENTITY, 0x140000000, src, TINY, MUM_EUNSUPPORTED,
@@ -467,4 +469,166 @@ Test(delta_pe_express, kb2465285_amd64_links_are_refused_by_name)
     mum_ctx_free(ctx);
     for (size_t i = 0; i < sizeof m / sizeof *m; i++)
         free(m[i].data);
+}
+
+/* ---- the i386 passes (delta_pe_x86.c), on an image built here ---- */
+
+/* An image of 0x400 bytes: headers, .text (RVA 0x1000, file 0x200, 0x100
+ * bytes, executable), .data (RVA 0x2000, file 0x300, 0x100 bytes). */
+enum { X86_SIZE = 0x400, X86_TEXT = 0x200, X86_DATA = 0x300 };
+
+typedef struct x86_case {
+    uint8_t img[X86_SIZE];
+    uint8_t owned[X86_SIZE];
+    mum__pe_section sec[2];
+    mum__rift map[4];
+    mum__pe_x86 x;
+} x86_case;
+
+static void x86_init(x86_case *c, const mum__rift *map, size_t nmap)
+{
+    memset(c, 0, sizeof *c);
+    memset(c->img, 0xCC, sizeof c->img);
+    c->sec[0] = (mum__pe_section){0x1000, 0x100, X86_TEXT, 0x100, 0x60000020};
+    c->sec[1] = (mum__pe_section){0x2000, 0x100, X86_DATA, 0x100, 0xC0000040};
+    memcpy(c->map, map, nmap * sizeof *map);
+    c->x = (mum__pe_x86){c->img, X86_SIZE, c->owned, c->sec, 2, 0x3000, c->map, nmap};
+}
+
+/* An instruction at RVA `rva` of .text: opcode bytes, then a rel32. */
+static void x86_put(x86_case *c, uint32_t rva, const uint8_t *op, size_t n, int32_t rel)
+{
+    uint8_t *p = c->img + X86_TEXT + (rva - 0x1000);
+    memcpy(p, op, n);
+    put32(p + n, (uint32_t)rel);
+}
+
+static int32_t x86_rel(const x86_case *c, uint32_t rva)
+{
+    return (int32_t)get32(c->img + X86_TEXT + (rva - 0x1000));
+}
+
+/* RVAs from 0x1040 on move by +0x40; .data moves by +0x100. */
+static const mum__rift moving[] = {{0, 0}, {0x1040, 0x1080}, {0x2000, 0x2100}};
+
+Test(delta_pe_x86, the_rva_map_is_a_step_function)
+{
+    cr_assert_eq(mum__rift_map(moving, 3, 0x1000), 0x1000);
+    cr_assert_eq(mum__rift_map(moving, 3, 0x1040), 0x1080);
+    cr_assert_eq(mum__rift_map(moving, 3, 0x1fff), 0x203f);
+    cr_assert_eq(mum__rift_map(moving, 3, 0x2010), 0x2110);
+    cr_assert_eq(mum__rift_map(moving + 1, 2, 0x10), 0x10, "before the first entry");
+    cr_assert_eq(mum__rift_map(NULL, 0, 0x1234), 0x1234, "no table: the identity");
+}
+
+Test(delta_pe_x86, calls_are_mapped_through_the_rva_map)
+{
+    x86_case c;
+    x86_init(&c, moving, 3);
+    const uint8_t e8 = 0xE8;
+    x86_put(&c, 0x1010, &e8, 1, 0x1050 - 0x1015);  /* into moved code */
+    x86_put(&c, 0x1020, &e8, 1, 0x2010 - 0x1025);  /* into .data: moves +0x100 */
+    x86_put(&c, 0x1030, &e8, 1, 0x7000 - 0x1035);  /* past SizeOfImage: no call */
+    x86_put(&c, 0x1060, &e8, 1, 0x1000 - 0x1065);  /* from moved code backwards */
+    /* an E8 inside a mapped call's operand is not looked at */
+    x86_put(&c, 0x1070, &e8, 1, (int32_t)0x00E80000 + (0x1048 - 0x1075));
+    mum__pe_x86_calls(&c.x);
+    cr_assert_eq(x86_rel(&c, 0x1011), 0x1090 - 0x1015);
+    cr_assert_eq(x86_rel(&c, 0x1021), 0x2110 - 0x1025);
+    cr_assert_eq(x86_rel(&c, 0x1031), 0x7000 - 0x1035, "not a call: untouched");
+    cr_assert_eq(x86_rel(&c, 0x1061), 0x1000 - 0x10a5);
+    /* 0x00E80000 + 0x1048 - 0x1075 lands past the image: untouched */
+    cr_assert_eq(x86_rel(&c, 0x1071), (int32_t)0x00E80000 + (0x1048 - 0x1075));
+}
+
+Test(delta_pe_x86, calls_leave_owned_bytes_and_destinations_alone)
+{
+    x86_case c;
+    x86_init(&c, moving, 3);
+    const uint8_t e8 = 0xE8;
+    x86_put(&c, 0x1010, &e8, 1, 0x1050 - 0x1015);
+    x86_put(&c, 0x1020, &e8, 1, 0x1060 - 0x1025);
+    c.owned[X86_TEXT + 0x13] = 1;               /* a byte of the first call */
+    c.owned[X86_TEXT + 0x60] = 1;               /* the second's destination */
+    mum__pe_x86_calls(&c.x);
+    cr_assert_eq(x86_rel(&c, 0x1011), 0x1050 - 0x1015);
+    cr_assert_eq(x86_rel(&c, 0x1021), 0x1060 - 0x1025);
+    /* marking the non-code owns .data: calls into it stay as they are */
+    x86_init(&c, moving, 3);
+    x86_put(&c, 0x1020, &e8, 1, 0x2010 - 0x1025);
+    mum__pe_x86_mark_non_exe(&c.x);
+    cr_assert_eq(c.owned[0], 1, "the headers");
+    cr_assert_eq(c.owned[X86_TEXT], 0, "code");
+    cr_assert_eq(c.owned[X86_TEXT + 0xff], 0);
+    cr_assert_eq(c.owned[X86_DATA], 1, "data");
+    mum__pe_x86_calls(&c.x);
+    cr_assert_eq(x86_rel(&c, 0x1021), 0x2010 - 0x1025);
+}
+
+Test(delta_pe_x86, jumps_are_mapped_and_shortened_when_they_fit_a_byte)
+{
+    /* code from 0x1080 on moves back to 0x1010 */
+    static const mum__rift closer[] = {{0, 0}, {0x1080, 0x1010}};
+    x86_case c;
+    x86_init(&c, closer, 2);
+    const uint8_t e9 = 0xE9, jne[2] = {0x0F, 0x85};
+    x86_put(&c, 0x1000, &e9, 1, 0x1090 - 0x1005);   /* -> 0x1020: fits a byte */
+    x86_put(&c, 0x1010, jne, 2, 0x10a0 - 0x1016);   /* -> 0x1030: fits a byte */
+    x86_put(&c, 0x1020, &e9, 1, 0x10 - 0x1025);     /* to the headers: stays far */
+    x86_put(&c, 0x1030, &e9, 1, 0x40);              /* fits a byte already: no jump */
+    mum__pe_x86_jmps(&c.x);
+    const uint8_t *t = c.img + X86_TEXT;
+    cr_assert_eq(t[0x00], 0xEB);
+    cr_assert_eq(t[0x01], (uint8_t)(0x1020 - 0x1005));
+    cr_assert_eq(t[0x02], (uint8_t)((0x1090 - 0x1005) >> 8), "the rest stays stale");
+    cr_assert_eq(t[0x10], 0x75);
+    cr_assert_eq(t[0x11], (uint8_t)(0x1030 - 0x1016));
+    cr_assert_eq(x86_rel(&c, 0x1021), 0x10 - 0x1025);
+    cr_assert_eq(x86_rel(&c, 0x1031), 0x40);
+    /* an owned 0F: the jump keeps its long form, with the new rel32 */
+    x86_init(&c, closer, 2);
+    x86_put(&c, 0x1010, jne, 2, 0x10a0 - 0x1016);
+    c.owned[X86_TEXT + 0x10] = 1;
+    mum__pe_x86_jmps(&c.x);
+    cr_assert_eq(t[0x10], 0x0F);
+    cr_assert_eq(t[0x11], 0x85);
+    cr_assert_eq(x86_rel(&c, 0x1012), 0x1030 - 0x1016);
+}
+
+Test(delta_pe_x86, jumps_that_do_not_fit_keep_the_long_form)
+{
+    x86_case c;
+    x86_init(&c, moving, 3);
+    const uint8_t e9 = 0xE9;
+    x86_put(&c, 0x1000, &e9, 1, 0x2020 - 0x1005);
+    mum__pe_x86_jmps(&c.x);
+    cr_assert_eq(c.img[X86_TEXT], 0xE9);
+    cr_assert_eq(x86_rel(&c, 0x1001), 0x2120 - 0x1005);
+}
+
+/* Hostile sections: raw data past the image, an opcode in a section's last
+ * bytes.  Clipped, never read past (the sanitizer build checks). */
+Test(delta_pe_x86_hostile, sections_past_the_image_and_opcodes_at_the_end)
+{
+    x86_case c;
+    x86_init(&c, moving, 3);
+    c.sec[0].raw_size = c.sec[0].vsize = 0xFFFFFF00u;   /* runs past the image */
+    c.sec[1] = (mum__pe_section){0x2000, 0x100, 0xFFFFFFF0u, 0x100, 0x60000020};
+    c.img[X86_SIZE - 4] = 0xE8;
+    c.img[X86_SIZE - 3] = 0x0F;
+    c.img[X86_SIZE - 2] = 0x85;
+    c.img[X86_SIZE - 1] = 0xE9;
+    uint8_t before[X86_SIZE];
+    memcpy(before, c.img, X86_SIZE);
+    mum__pe_x86_mark_non_exe(&c.x);
+    mum__pe_x86_jmps(&c.x);
+    mum__pe_x86_calls(&c.x);
+    cr_assert_eq(memcmp(before, c.img, X86_SIZE), 0);
+    /* a 0F 8x whose rel32 runs past the section, not past the image */
+    x86_init(&c, moving, 3);
+    c.sec[0].raw_size = c.sec[0].vsize = 0x10;
+    const uint8_t jne[2] = {0x0F, 0x85};
+    x86_put(&c, 0x100b, jne, 2, 0x2010 - 0x1011);
+    mum__pe_x86_jmps(&c.x);
+    cr_assert_eq(x86_rel(&c, 0x100d), 0x2110 - 0x1011);
 }
