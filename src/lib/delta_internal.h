@@ -216,15 +216,17 @@ typedef struct mum__delta_pe {
     size_t nrva_map;
     uint8_t *source;          /* the transformed source (NULL: none) */
     size_t source_size;
-    uint8_t *owned;           /* per byte of source: owned by a transform */
+    mum__rift *copy;          /* the copy map, RIFT entries for the body */
+    size_t ncopy;
 } mum__delta_pe;
 
 /*
  * Reads the preprocessing data of a PE delta (header h) and transforms a
- * copy of the source as the flags ask, into pe->source.  What libmum does
- * not perform (addresses moved by the RIFT table, rebasing, managed
- * images, unknown flag bits) is refused, named.  mum__delta_pe_clear
- * after, whatever the result.
+ * copy of the source as the flags ask, into pe->source, with the copy map
+ * the body is decoded with into pe->copy.  What libmum does not perform
+ * (the i386 jump and call transforms with a moving RVA map, managed images,
+ * unknown flag bits) is refused, named.  mum__delta_pe_clear after,
+ * whatever the result.
  * Errors: MUM_EFORMAT (malformed data, a source that is not a PE image),
  * MUM_EUNSUPPORTED, MUM_ELIMIT, MUM_ENOMEM.
  */
@@ -233,6 +235,26 @@ MUM_INTERNAL int mum__delta_pe_prepare(mum__delta_pe *pe, mum_ctx *ctx,
                                        size_t pre_size, uint64_t pre_base,
                                        const uint8_t *source, size_t source_size);
 MUM_INTERNAL void mum__delta_pe_clear(mum__delta_pe *pe);
+
+/*
+ * The source transforms alone, in place on image[0, size): CheckSum zeroed,
+ * flag 0x2000 (unbinding), the target's TimeDateStamp, the transforms of
+ * `flags` through the RVA map `map` (nmap entries sorted by source), the
+ * target's ImageBase.  No refusal: mum__delta_pe_prepare decides what is
+ * performed.  Errors: MUM_EFORMAT (naming the place), MUM_ENOMEM.
+ */
+MUM_INTERNAL int mum__delta_pe_transform(mum_ctx *ctx, uint8_t *image, size_t size,
+                                         uint64_t flags, const mum__rift *map, size_t nmap,
+                                         uint64_t target_base, uint32_t timestamp);
+
+/*
+ * Length-decodes the amd64 instruction at p[0, n) (at most 15 bytes
+ * looked at) as Windows' transform DisasmX64 does (delta_pe_x64.c).
+ * Returns its length, >= 1 when n >= 1 (an instruction cut short or not
+ * known ends where Windows ends it); *field: the offset in it of its
+ * RIP-relative disp32 or rel32, or -1.
+ */
+MUM_INTERNAL size_t mum__x64_insn(const uint8_t *p, size_t n, int *field);
 
 /* ---- the i386 passes of PE file types (delta_pe_x86.c) ---- */
 

@@ -250,12 +250,6 @@ Test(delta_pe, what_is_not_performed_is_refused_by_name)
     uint8_t *src = tiny_pe(0x180000000, 0x11111111, 0);
     refused(0xe63e | 0x1000, MAP_IDENTITY, 0x180000000, src, TINY, MUM_EUNSUPPORTED,
             "flag bits 0x1000 unknown");
-    refused(0xe63e, MAP_MOVES, 0x180000000, src, TINY, MUM_EUNSUPPORTED,
-            "moves RVA 0x1 to 0x2");
-    refused(0xe63e, MAP_IDENTITY, 0x140000000, src, TINY, MUM_EUNSUPPORTED,
-            "rebasing from 0x180000000 to 0x140000000");
-    refused(0xe63e, LAYOUT_OTHER, 0x180000000, src, TINY, MUM_EUNSUPPORTED,
-            "other file offsets");
     refused(0xe63e, CLI_METADATA, 0x180000000, src, TINY, MUM_EUNSUPPORTED, "CLI metadata");
     refused(0xe63e, CHECKSUM_SET, 0x180000000, src, TINY, MUM_EUNSUPPORTED,
             "a target CheckSum 0x1234");
@@ -265,19 +259,29 @@ Test(delta_pe, what_is_not_performed_is_refused_by_name)
     free(src);
 }
 
-/* Without address transforms a moving RVA map and another ImageBase are
- * harmless: the source just gets the target's ImageBase. */
-Test(delta_pe, a_moving_map_is_harmless_without_address_flags)
+/* Whatever the flags, the source gets the target's ImageBase, and the
+ * copies follow the RVA map: a map that moves RVA 1 to 2 makes each copy
+ * of the "same place" read one byte earlier in the source (the headers'
+ * file offsets are their RVAs). */
+Test(delta_pe, the_copies_follow_the_rva_map)
 {
     uint8_t *src = tiny_pe(0x180000000, 0x11111111, 0);
     mum_ctx *ctx;
     mum_ctx_new(&ctx);
     uint8_t *out;
     size_t n;
-    cr_assert_eq(run(src, TINY, 0x2000, MAP_MOVES, 0x140000000, 0x22222222, &out, &n, ctx),
+    cr_assert_eq(run(src, TINY, 0x2000, MAP_IDENTITY, 0x140000000, 0x22222222, &out, &n, ctx),
                  MUM_OK, "%s", mum_ctx_message(ctx));
     cr_assert_eq(get32(out + TINY_OPT + 24), 0x40000000, "the target's ImageBase");
     cr_assert_eq(get32(out + TINY_OPT + 28), 1);
+    mum_free(out);
+    cr_assert_eq(run(src, TINY, 0x2000, MAP_MOVES, 0x140000000, 0x22222222, &out, &n, ctx),
+                 MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(get32(out + TINY_OPT + 24 + 1), 0x40000000, "one byte later");
+    cr_assert_eq(get32(out + TINY_COFF + 4 + 1), 0x22222222);
+    for (size_t i = 2; i < TINY; i++)
+        if (i < TINY_COFF || (i > TINY_OPT + 100 && i <= TINY_SECTIONS + 36))
+            cr_assert_eq(out[i], src[i - 1], "byte %zu", i);
     mum_free(out);
     mum_ctx_free(ctx);
     free(src);
@@ -431,44 +435,47 @@ static void cix_sha1(const member *cix, const char *name, uint8_t out[20])
 
 /* The chains start from bridgemigplugin.dll, a RAW delta against nothing
  * (its MD5 and the cix's SHA-1 check).  The amd64 deltas (flags 0x2e63e)
- * built on it move addresses (RIFT-driven transforms): refused by name,
- * not mis-decoded. */
-Test(delta_pe_express, kb2465285_amd64_links_are_refused_by_name)
+ * built on it move addresses (their RVA maps move dozens of blocks; the
+ * source has bound imports): each rebuilds its target exactly, as its own
+ * MD5 and the cix's SHA-1 say.  Then 8 (bridge.sys 7600 -> 7601) and 9
+ * (brdgcfg.dll -> bridgeres.dll) on what 7 and 2 built. */
+Test(delta_pe_express, kb2465285_amd64_links_rebuild_exactly)
 {
     member m[] = {{"_manifest_.cix.xml", NULL, 0}, {"0", NULL, 0}, {"1", NULL, 0},
-                  {"2", NULL, 0}, {"7", NULL, 0}};
+                  {"2", NULL, 0}, {"7", NULL, 0}, {"8", NULL, 0}, {"9", NULL, 0}};
     express_members(m, sizeof m / sizeof *m);
     mum_ctx *ctx;
     mum_ctx_new(&ctx);
-    uint8_t *dll;
-    size_t dll_size;
+    uint8_t *rebuilt[7] = {0};
+    size_t size[7] = {0};
     mum_delta_header h;
     cr_assert_eq(mum_delta_header_read(&h, ctx, m[1].data, m[1].size), MUM_OK);
     cr_assert_eq(h.file_type, MUM_DELTA_TYPE_RAW);
     cr_assert_eq(h.hash_alg, 0x8003, "the delta's own MD5 is checked");
-    cr_assert_eq(mum_delta_apply(&dll, &dll_size, ctx, NULL, 0, m[1].data, m[1].size, NULL),
-                 MUM_OK, "%s", mum_ctx_message(ctx));
-    uint8_t want[20], got[20];
-    cix_sha1(&m[0], "0", want);
-    cr_assert_eq(mum_hash_buffer(got, MUM_HASH_SHA1, dll, dll_size), MUM_OK);
-    cr_assert_arr_eq(got, want, 20, "bridgemigplugin.dll: the cix's SHA-1");
-    for (size_t i = 2; i < sizeof m / sizeof *m; i++) {
+    /* member i is built on member basis[i] (0: nothing) */
+    static const size_t basis[7] = {0, 0, 1, 1, 1, 4, 3};
+    for (size_t i = 1; i < sizeof m / sizeof *m; i++) {
         cr_assert_eq(mum_delta_header_read(&h, ctx, m[i].data, m[i].size), MUM_OK);
-        cr_assert_eq(h.file_type, MUM_DELTA_TYPE_AMD64);
-        cr_assert_eq(h.flags, 0x2e63e);
-        uint8_t *out = (uint8_t *)1;
-        size_t n;
-        int rc = mum_delta_apply(&out, &n, ctx, dll, dll_size, m[i].data, m[i].size, NULL);
-        cr_assert_eq(rc, MUM_EUNSUPPORTED, "delta %s: %d %s", m[i].name, rc,
-                     mum_ctx_message(ctx));
-        cr_assert(strstr(mum_ctx_message(ctx), "a RIFT table that moves RVA"), "%s",
-                  mum_ctx_message(ctx));
-        cr_assert_null(out);
+        if (i > 1) {
+            cr_assert_eq(h.file_type, MUM_DELTA_TYPE_AMD64);
+            cr_assert_eq(h.flags, 0x2e63e);
+            cr_assert_eq(h.hash_alg, 0x8003);
+        }
+        const uint8_t *src = basis[i] ? rebuilt[basis[i]] : NULL;
+        size_t src_size = basis[i] ? size[basis[i]] : 0;
+        int rc = mum_delta_apply(&rebuilt[i], &size[i], ctx, src, src_size, m[i].data,
+                                 m[i].size, NULL);
+        cr_assert_eq(rc, MUM_OK, "delta %s: %d %s", m[i].name, rc, mum_ctx_message(ctx));
+        uint8_t want[20], got[20];
+        cix_sha1(&m[0], m[i].name, want);
+        cr_assert_eq(mum_hash_buffer(got, MUM_HASH_SHA1, rebuilt[i], size[i]), MUM_OK);
+        cr_assert_arr_eq(got, want, 20, "delta %s: the cix's SHA-1", m[i].name);
     }
-    mum_free(dll);
-    mum_ctx_free(ctx);
-    for (size_t i = 0; i < sizeof m / sizeof *m; i++)
+    for (size_t i = 0; i < sizeof m / sizeof *m; i++) {
+        mum_free(rebuilt[i]);
         free(m[i].data);
+    }
+    mum_ctx_free(ctx);
 }
 
 /* ---- the i386 passes (delta_pe_x86.c), on an image built here ---- */
