@@ -31,6 +31,7 @@
 #define PE_EXPORTS 0x8u          /* map export RVAs */
 #define PE_RESOURCES 0x10u       /* map resource directory RVAs */
 #define PE_RELOCATIONS 0x20u     /* rebase, map relocation targets */
+#define PE_SMASHLOCK 0x40u       /* i386: lock prefixes (see smashlock()) */
 #define PE_JMPS_X86 0x80u        /* i386: map E9 jump displacements */
 #define PE_CALLS_X86 0x100u      /* i386: map E8 call displacements */
 #define PE_DISASM_X64 0x200u     /* amd64: map RIP-relative operands */
@@ -40,6 +41,9 @@
 #define PE_CLI_METADATA 0x8000u  /* managed: map metadata tables */
 /* A creation option, no transform (the form manifests are made with). */
 #define PE_IGNORE_SIZE_LIMIT 0x20000u
+/* The E8 translation of the target: undone by delta.c after decoding,
+ * whatever the file type. */
+#define PE_E8_TARGET 0x1u
 
 /* The transforms that map addresses through the preprocessing RIFT table:
  * each is the identity when that table maps every RVA to itself. */
@@ -47,7 +51,7 @@
     (PE_IMPORTS | PE_EXPORTS | PE_RESOURCES | PE_RELOCATIONS | PE_JMPS_X86 | PE_CALLS_X86 |     \
      PE_DISASM_X64 | PE_PDATA_X64)
 #define PE_KNOWN                                                                                \
-    (PE_MARK_NON_EXE | PE_RVA_MAPPING | PE_UNBIND | PE_CLI_DISASM | PE_CLI_METADATA |           \
+    (PE_E8_TARGET | PE_MARK_NON_EXE | PE_SMASHLOCK | PE_RVA_MAPPING | PE_UNBIND | PE_CLI_DISASM | PE_CLI_METADATA |           \
      PE_IGNORE_SIZE_LIMIT)
 
 enum {
@@ -58,6 +62,7 @@ enum {
     DIR_RESOURCE = 2,
     DIR_EXCEPTION = 3,
     DIR_BASERELOC = 5,
+    DIR_LOAD_CONFIG = 10,
     DIR_BOUND_IMPORT = 11,
     DIR_CLR = 14,
     SCN_MEM_READ_WRITE = 0xC0000000u,
@@ -583,7 +588,18 @@ typedef struct xform {
     size_t nmap;
     uint64_t source_base; /* the source's ImageBase */
     uint64_t target_base;
+    /* i386 images: which bytes a transform owns (delta_pe_x86.c), one per
+     * byte of p; NULL otherwise. */
+    uint8_t *owned;
 } xform;
+
+/* Marks p[off, off + len) as owned by a transform, so that the i386
+ * instruction passes leave those bytes alone (Windows' marker). */
+static void own(xform *x, size_t off, size_t len)
+{
+    if (x->owned && off < x->size)
+        memset(x->owned + off, 1, len < x->size - off ? len : x->size - off);
+}
 
 static int64_t xf_map(const xform *x, int64_t rva)
 {
@@ -596,6 +612,7 @@ static void map_field(xform *x, size_t off)
     uint32_t rva = mum__le32(x->p + off);
     if (rva != 0)
         put32(x->p + off, (uint32_t)xf_map(x, rva));
+    own(x, off, 4);
 }
 
 /* An absolute address (a VA of the source): rebased to the target's
@@ -718,6 +735,7 @@ static int thunks(xform *x, uint32_t rva, bool bound, size_t *budget)
         } else if (!(t & ordinal)) {
             map_field(x, at);
         }
+        own(x, at, ptr);
     }
 }
 
@@ -839,14 +857,17 @@ static int xf_resources(xform *x)
                 uint32_t off = (uint32_t)(xf_map(x, (int64_t)rva + (data & 0x7fffffffu)) -
                                           base_map);
                 put32(x->p + e + 4, 0x80000000u | (off & 0x7fffffffu));
+                own(x, e + 4, 4);
             } else if (target < end && end - target >= 16) {
                 uint32_t otd = mum__le32(x->p + target);
                 put32(x->p + target, (uint32_t)(xf_map(x, (int64_t)rva + otd) - base_map));
+                own(x, target, 4);
             }
             if (name & 0x80000000u) {
                 uint32_t off = (uint32_t)(xf_map(x, (int64_t)rva + (name & 0x7fffffffu)) -
                                           base_map);
                 put32(x->p + e, 0x80000000u | (off & 0x7fffffffu));
+                own(x, e, 4);
             }
         }
     }
@@ -907,9 +928,14 @@ static int xf_relocations(xform *x)
                     uint32_t va = mum__le32(x->p + op);
                     /* A 32-bit address, sign-extended as Windows reads it. */
                     put32(x->p + op, (uint32_t)map_va(x, (uint64_t)(int64_t)(int32_t)va));
+                    own(x, op, 4);
                 } else if (type == 10 && op <= x->size - 8 && x->size >= 8) {
                     put64(x->p + op, map_va(x, mum__le64(x->p + op)));
+                    own(x, op, 8);
+                } else if (type == 1 || type == 2) {
+                    own(x, op, 2);
                 } else if (type == 4) {
+                    own(x, op, 2);
                     if (j + 1 < count)
                         extra = mum__le16(x->p + at + 8 + (j + 1) * 2);
                     j++;
@@ -1057,22 +1083,73 @@ static int xf_disasm(xform *x)
     return MUM_OK;
 }
 
+/* PE_SMASHLOCK: on a uniprocessor machine, Windows' loader once replaced by
+ * NOPs the lock prefixes (F0) that the load configuration's LockPrefixTable
+ * lists, so a source on disk may have either form and the transform brings
+ * them to one.  Which one is unverified: no source seen has such a table
+ * (Windows 7 images have none), so a source with one is refused; without
+ * one the transform changes nothing. */
+static int smashlock(xform *x)
+{
+    uint32_t rva, size;
+    dir(x->v, DIR_LOAD_CONFIG, &rva, &size);
+    size_t off;
+    if (rva == 0 || x->v->plus || !img_off(x->v, rva, &off) || off > x->size ||
+        x->size - off < 36)
+        return MUM_OK;
+    /* IMAGE_LOAD_CONFIG_DIRECTORY32: its Size, ..., LockPrefixTable (a VA)
+     * at byte 32. */
+    if (mum__le32(x->p + off) >= 36 && mum__le32(x->p + off + 32) != 0)
+        return mum__error(x->ctx, MUM_EUNSUPPORTED, NULL,
+                          "PA30 delta: flag 0x40 on a source whose load configuration (RVA "
+                          "0x%" PRIx32 ") lists lock prefixes: not supported yet",
+                          rva);
+    return MUM_OK;
+}
+
+/* The i386 view of the image being transformed (delta_pe_x86.c); *sec is
+ * allocated (mum__free). */
+static int x86_view(mum__pe_x86 *out, mum__pe_section **sec, xform *x)
+{
+    const pe_view *v = x->v;
+    *sec = mum__calloc(v->nsections ? v->nsections : 1, sizeof **sec);
+    if (!*sec)
+        return mum__nomem(x->ctx);
+    for (unsigned i = 0; i < v->nsections; i++) {
+        const uint8_t *h = v->p + v->sections + (size_t)i * SECTION_SIZE;
+        (*sec)[i] = (mum__pe_section){mum__le32(h + 12), mum__le32(h + 8), mum__le32(h + 20),
+                                      mum__le32(h + 16), mum__le32(h + 36)};
+    }
+    *out = (mum__pe_x86){x->p, x->size, x->owned, *sec, v->nsections,
+                         mum__le32(v->p + v->opt + 56), x->map, x->nmap};
+    return MUM_OK;
+}
+
+/* PE_MARK_NON_EXE, or with i386 = false the jumps and calls (and the lock
+ * prefixes before them), in Windows' order. */
+static int xf_x86(xform *x, uint64_t flags, bool first)
+{
+    mum__pe_x86 v86;
+    mum__pe_section *sec;
+    if (!first && (flags & PE_SMASHLOCK))
+        CHECK(smashlock(x));
+    CHECK(x86_view(&v86, &sec, x));
+    if (first && (flags & PE_MARK_NON_EXE))
+        mum__pe_x86_mark_non_exe(&v86);
+    if (!first && (flags & PE_JMPS_X86))
+        mum__pe_x86_jmps(&v86);
+    if (!first && (flags & PE_CALLS_X86))
+        mum__pe_x86_calls(&v86);
+    mum__free(sec);
+    return MUM_OK;
+}
+
 static int refuse(mum_ctx *ctx, const mum_delta_header *h, const char *why)
 {
     const char *name = mum_delta_type_name(h->file_type);
     return mum__error(ctx, MUM_EUNSUPPORTED, NULL,
                       "PA30 delta: file type %s, flags 0x%" PRIx64 ": %s: not supported yet",
                       name ? name : "unknown", (uint64_t)h->flags, why);
-}
-
-static bool map_moves(const mum__delta_pe *pe, size_t *which)
-{
-    for (size_t i = 0; i < pe->nrva_map; i++)
-        if (pe->rva_map[i].source != pe->rva_map[i].target) {
-            *which = i;
-            return true;
-        }
-    return false;
 }
 
 int mum__delta_pe_prepare(mum__delta_pe *pe, mum_ctx *ctx, const mum_delta_header *h,
@@ -1099,17 +1176,6 @@ int mum__delta_pe_prepare(mum__delta_pe *pe, mum_ctx *ctx, const mum_delta_heade
     dir(&v, DIR_CLR, &rva, &size);
     if (rva != 0 && (h->flags & (PE_CLI_DISASM | PE_CLI_METADATA)))
         return refuse(ctx, h, "a managed (.NET) source and its CLI transforms");
-    size_t moved;
-    if (v.machine == MACHINE_I386 && (h->flags & (PE_JMPS_X86 | PE_CALLS_X86)) &&
-        map_moves(pe, &moved)) {
-        char why[160];
-        snprintf(why, sizeof why,
-                 "the i386 jump and call transforms (flags 0x%x) with a RIFT table that moves "
-                 "RVA 0x%" PRIx64 " to 0x%" PRIx64,
-                 (unsigned)(h->flags & (PE_JMPS_X86 | PE_CALLS_X86)),
-                 (uint64_t)pe->rva_map[moved].source, (uint64_t)pe->rva_map[moved].target);
-        return refuse(ctx, h, why);
-    }
     /* A 32-bit value there is the target's CheckSum by the Rust reading,
      * which says Windows writes it into the target; 0 in every delta seen,
      * so what a non-zero one does is unverified. */
@@ -1155,8 +1221,13 @@ int mum__delta_pe_transform(mum_ctx *ctx, uint8_t *image, size_t size, uint64_t 
         return mum__error(ctx, MUM_EFORMAT, NULL,
                           "PA30 delta: a 64-bit ImageBase 0x%" PRIx64 " for a PE32 image",
                           target_base);
-    xform x = {ctx, &v, image, size, map, nmap, image_base(&v), target_base};
+    xform x = {ctx, &v, image, size, map, nmap, image_base(&v), target_base, NULL};
     int rc = MUM_OK;
+    /* The i386 passes and the owner mark they read: for i386 images. */
+    bool i386 = v.machine == MACHINE_I386 && !v.plus;
+    if (i386 && (flags & (PE_MARK_NON_EXE | PE_SMASHLOCK | PE_JMPS_X86 | PE_CALLS_X86)) &&
+        !(x.owned = mum__calloc(size ? size : 1, 1)))
+        return mum__nomem(ctx);
     /* Windows zeroes the source's CheckSum (the target's comes as
      * literals) and writes the target's TimeDateStamp into it, so that
      * copies of the header carry the target's.  The other copies of the
@@ -1171,6 +1242,8 @@ int mum__delta_pe_transform(mum_ctx *ctx, uint8_t *image, size_t size, uint64_t 
      * ones on amd64 images only.  DisasmX64 reads .pdata before PdataX64
      * maps it. */
     bool amd64 = v.machine == MACHINE_AMD64;
+    if (rc == MUM_OK && x.owned)
+        rc = xf_x86(&x, flags, true);
     if (rc == MUM_OK && (flags & PE_IMPORTS))
         rc = xf_imports(&x);
     if (rc == MUM_OK && (flags & PE_EXPORTS))
@@ -1179,6 +1252,9 @@ int mum__delta_pe_transform(mum_ctx *ctx, uint8_t *image, size_t size, uint64_t 
         rc = xf_resources(&x);
     if (rc == MUM_OK && (flags & PE_RELOCATIONS))
         rc = xf_relocations(&x);
+    if (rc == MUM_OK && x.owned)
+        rc = xf_x86(&x, flags, false);
+    mum__free(x.owned);
     if (rc == MUM_OK && amd64 && (flags & PE_DISASM_X64))
         rc = xf_disasm(&x);
     if (rc == MUM_OK && amd64 && (flags & PE_PDATA_X64))
