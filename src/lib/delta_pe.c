@@ -680,8 +680,12 @@ static int xf_unbind(xform *x)
     }
     /* The bound import directory (in the headers, as a rule) is zeroed:
      * without that, none of the KB2465285 amd64 deltas against a bound
-     * source rebuilds.  Its data directory entry stays as it is (zeroing
-     * it too changes nothing in those deltas: unverified). */
+     * source rebuilds.  So is its data directory entry: KB3040017's i386
+     * delta 3 (pscript5.dll from a bound ps5ui.dll) copies the entry's
+     * place into the target's IAT entry, whose RVA ends in 00 where the
+     * source's bound RVA ends in b8; with the entry zeroed it matches its
+     * MD5.  Whether the size is zeroed with the RVA no delta shows: both
+     * are, as an unbound image has neither. */
     uint32_t bound, bound_size;
     dir(x->v, DIR_BOUND_IMPORT, &bound, &bound_size);
     size_t bound_at;
@@ -695,6 +699,7 @@ static int xf_unbind(xform *x)
                           " bytes: past the end",
                        bound, bound_size);
         memset(x->p + bound_at, 0, bound_size);
+        memset(x->p + x->v->dirs + 8 * DIR_BOUND_IMPORT, 0, 8);
     }
     for (unsigned i = 0; i < x->v->nsections; i++) {
         uint8_t *s = x->p + x->v->sections + (size_t)i * SECTION_SIZE;
