@@ -1,8 +1,11 @@
 /*
- * test_delta_pe.c - PA30 deltas of PE file types (delta_pe.c): the real
- * deltas of MUM_REALDATA/pa30/pe (skipped when absent) against their target
- * files, the source transforms on a small image built here, the refusals of
- * what libmum does not perform, and hostile preprocessing data and sources.
+ * test_delta_pe.c - PA30 deltas of PE file types (delta_pe.c,
+ * delta_pe_x64.c): the real deltas of MUM_REALDATA/pa30/pe and of the
+ * KB2465285 express cabinet (skipped when absent) against their targets,
+ * the header fix-ups and the copy map on a small image built here, each
+ * address transform on a larger one (exact bytes), the amd64 length
+ * decoder, the refusals of what libmum does not perform, and hostile
+ * preprocessing data, sources and tables.
  *
  * Real deltas are read at test time and never copied.
  */
@@ -17,7 +20,7 @@
 
 #include "pa30w.h"
 
-#include "delta_internal.h" /* the i386 passes */
+#include "delta_internal.h"
 
 /* ---- the real deltas ---- */
 
@@ -476,6 +479,379 @@ Test(delta_pe_express, kb2465285_amd64_links_rebuild_exactly)
         free(m[i].data);
     }
     mum_ctx_free(ctx);
+}
+
+/* ---- the transforms, on an image built here (mum__delta_pe_transform) ----
+ *
+ * A PE32+ amd64 image of 0x2000 bytes whose file offsets are its RVAs:
+ * .text [0x400, 0x800) and .data [0x800, 0x2000).  The RVA map moves every
+ * RVA from 0x1000 on by 0x100, and from 0x1c40 on by 0x140. */
+
+#define IMG 0x2000
+#define IMG_OPT 0x98
+#define IMG_DIRS (IMG_OPT + 112)
+#define IMG_SECTIONS (IMG_OPT + 240)
+
+static const mum__rift img_map[] = {{0x1000, 0x1100}, {0x1c40, 0x1d80}};
+
+static void put64(uint8_t *p, uint64_t x)
+{
+    put32(p, (uint32_t)x);
+    put32(p + 4, (uint32_t)(x >> 32));
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+    return get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+static void img_section(uint8_t *p, int i, const char *name, uint32_t va, uint32_t size,
+                        uint32_t flags)
+{
+    uint8_t *s = p + IMG_SECTIONS + 40 * i;
+    memcpy(s, name, strlen(name));
+    put32(s + 8, size);
+    put32(s + 12, va);
+    put32(s + 16, size);
+    put32(s + 20, va);
+    put32(s + 36, flags);
+}
+
+static void img_dir(uint8_t *p, int i, uint32_t rva, uint32_t size)
+{
+    put32(p + IMG_DIRS + 8 * i, rva);
+    put32(p + IMG_DIRS + 8 * i + 4, size);
+}
+
+static uint8_t *img_new(void)
+{
+    uint8_t *p = calloc(1, IMG);
+    p[0] = 'M';
+    p[1] = 'Z';
+    put32(p + 0x3c, 0x80);
+    memcpy(p + 0x80, "PE\0\0", 4);
+    put16(p + 0x84, 0x8664);
+    put16(p + 0x86, 2);
+    put16(p + 0x84 + 16, 240);
+    put16(p + IMG_OPT, 0x20b);
+    put64(p + IMG_OPT + 24, 0x180000000);
+    put32(p + IMG_OPT + 108, 16);
+    img_section(p, 0, ".text", 0x400, 0x400, 0x60000020);
+    img_section(p, 1, ".data", 0x800, 0x1800, 0xc0000040);
+    return p;
+}
+
+static int img_transform(uint8_t *p, uint64_t flags, mum_ctx *ctx)
+{
+    return mum__delta_pe_transform(ctx, p, IMG, flags, img_map,
+                                   sizeof img_map / sizeof *img_map, 0x140000000, 0x22222222);
+}
+
+Test(delta_pe_transform, imports_thunks_and_descriptor)
+{
+    uint8_t *p = img_new();
+    img_dir(p, 1, 0x800, 40);
+    put32(p + 0x800, 0x900);       /* OriginalFirstThunk (not moved) */
+    put32(p + 0x800 + 12, 0x1030); /* Name */
+    put32(p + 0x800 + 16, 0x1200); /* FirstThunk */
+    put64(p + 0x900, 0x1010);      /* by name */
+    put64(p + 0x908, UINT64_C(0x8000000000000005)); /* by ordinal */
+    put64(p + 0x1200, 0x1020);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(img_transform(p, 0x4, ctx), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(get32(p + 0x800), 0x900);
+    cr_assert_eq(get32(p + 0x800 + 12), 0x1130);
+    cr_assert_eq(get32(p + 0x800 + 16), 0x1300);
+    cr_assert_eq(get64(p + 0x900), 0x1110);
+    cr_assert_eq(get64(p + 0x908), UINT64_C(0x8000000000000005));
+    cr_assert_eq(get64(p + 0x1200), 0x1120);
+    cr_assert_eq(get64(p + IMG_OPT + 24), 0x140000000, "the target's ImageBase, last");
+    cr_assert_eq(get32(p + 0x88), 0x22222222, "the target's TimeDateStamp");
+    mum_ctx_free(ctx);
+    free(p);
+}
+
+/* A bound descriptor: without 0x2000 its IAT holds addresses, rebased and
+ * mapped; with it the IAT is the ILT again, the stamp and forwarder chain
+ * and the bound import directory zeroed. */
+Test(delta_pe_transform, bound_imports_rebased_or_unbound)
+{
+    for (int unbind = 0; unbind < 2; unbind++) {
+        uint8_t *p = img_new();
+        img_dir(p, 1, 0x800, 40);
+        img_dir(p, 11, 0x300, 0x20);
+        memset(p + 0x300, 0x5a, 0x20);
+        put32(p + 0x800, 0x900);
+        put32(p + 0x800 + 4, 0xffffffff);
+        put32(p + 0x800 + 8, 0xffffffff);
+        put32(p + 0x800 + 12, 0x1030);
+        put32(p + 0x800 + 16, 0x1200);
+        put64(p + 0x900, 0x1010);
+        put64(p + 0x1200, 0x180001040);
+        mum_ctx *ctx;
+        mum_ctx_new(&ctx);
+        cr_assert_eq(img_transform(p, unbind ? 0x2004 : 0x4, ctx), MUM_OK, "%s",
+                     mum_ctx_message(ctx));
+        if (unbind) {
+            cr_assert_eq(get32(p + 0x800 + 4), 0);
+            cr_assert_eq(get32(p + 0x800 + 8), 0);
+            cr_assert_eq(get64(p + 0x1200), 0x1110, "the ILT's entry, then mapped");
+            for (int i = 0; i < 0x20; i++)
+                cr_assert_eq(p[0x300 + i], 0, "the bound import directory, byte %d", i);
+        } else {
+            cr_assert_eq(get32(p + 0x800 + 4), 0xffffffff);
+            cr_assert_eq(get64(p + 0x1200), 0x140001140, "rebased and mapped");
+            cr_assert_eq(p[0x300], 0x5a);
+        }
+        mum_ctx_free(ctx);
+        free(p);
+    }
+}
+
+Test(delta_pe_transform, exports_arrays_and_directory)
+{
+    uint8_t *p = img_new();
+    img_dir(p, 0, 0xb00, 40);
+    put32(p + 0xb00 + 12, 0x1070); /* Name */
+    put32(p + 0xb00 + 20, 2);      /* NumberOfFunctions */
+    put32(p + 0xb00 + 24, 1);      /* NumberOfNames */
+    put32(p + 0xb00 + 28, 0x1200); /* AddressOfFunctions */
+    put32(p + 0xb00 + 32, 0xc00);  /* AddressOfNames */
+    put32(p + 0xb00 + 36, 0xc10);  /* AddressOfNameOrdinals */
+    put32(p + 0x1200, 0x1050);
+    put32(p + 0x1204, 0x400);
+    put32(p + 0xc00, 0x1060);
+    put16(p + 0xc10, 0x1234);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(img_transform(p, 0x8, ctx), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(get32(p + 0xb00 + 12), 0x1170);
+    cr_assert_eq(get32(p + 0xb00 + 28), 0x1300);
+    cr_assert_eq(get32(p + 0xb00 + 32), 0xc00);
+    cr_assert_eq(get32(p + 0x1200), 0x1150);
+    cr_assert_eq(get32(p + 0x1204), 0x400);
+    cr_assert_eq(get32(p + 0xc00), 0x1160);
+    cr_assert_eq(get32(p + 0xc10), 0x1234, "the ordinals are no RVAs");
+    /* a count past the image */
+    put32(p + 0xb00 + 20, 0x40000000);
+    cr_assert_eq(img_transform(p, 0x8, ctx), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "the export function array at RVA 0x1300"), "%s",
+              mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    free(p);
+}
+
+/* Offsets relative to the resource directory (0x1c00, moved by 0x100)
+ * change by how much more their place moved. */
+Test(delta_pe_transform, resources_relative_offsets)
+{
+    uint8_t *p = img_new();
+    img_dir(p, 2, 0x1c00, 0x100);
+    put16(p + 0x1c00 + 14, 1);             /* one id entry */
+    put32(p + 0x1c10, 3);                  /* id 3 */
+    put32(p + 0x1c14, 0x80000020);         /* a subdirectory at +0x20 */
+    put16(p + 0x1c20 + 12, 1);             /* one named entry */
+    put32(p + 0x1c30, 0x80000050);         /* its name at +0x50 */
+    put32(p + 0x1c34, 0x60);               /* its data entry at +0x60 */
+    put32(p + 0x1c60, 0x70);               /* OffsetToData */
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(img_transform(p, 0x10, ctx), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(get32(p + 0x1c14), 0x80000020, "+0x20 moves as the directory");
+    cr_assert_eq(get32(p + 0x1c30), 0x80000090, "+0x50 moves 0x40 more");
+    cr_assert_eq(get32(p + 0x1c34), 0x60, "a data entry's place is left");
+    cr_assert_eq(get32(p + 0x1c60), 0xb0, "OffsetToData, read as relative");
+    mum_ctx_free(ctx);
+    free(p);
+}
+
+/* DIR64 operands rebased and mapped; the blocks written again by mapped
+ * place: page 0 (0xff8, padded) then page 0x1000 (0x1108, 0x1110). */
+Test(delta_pe_transform, relocations_rebased_and_rebuilt)
+{
+    uint8_t *p = img_new();
+    img_dir(p, 5, 0x1800, 24);
+    put32(p + 0x1800, 0x1000);
+    put32(p + 0x1804, 12);
+    put16(p + 0x1808, 0xa010);
+    put16(p + 0x180a, 0xa008);
+    put32(p + 0x180c, 0x0);
+    put32(p + 0x1810, 12);
+    put16(p + 0x1814, 0xaff8);
+    put64(p + 0x1010, 0x180001050);
+    put64(p + 0x1008, 0x180000500);
+    put64(p + 0xff8, 0x180001c50);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(img_transform(p, 0x20, ctx), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(get64(p + 0x1010), 0x140001150);
+    cr_assert_eq(get64(p + 0x1008), 0x140000500);
+    cr_assert_eq(get64(p + 0xff8), 0x140001d90);
+    static const uint8_t want[24] = {0, 0, 0, 0, 12, 0, 0, 0, 0xf8, 0xaf, 0, 0,
+                                     0, 0x10, 0, 0, 12, 0, 0, 0, 0x08, 0xa1, 0x10, 0xa1};
+    cr_assert_arr_eq(p + 0x1800, want, 24);
+    mum_ctx_free(ctx);
+    free(p);
+}
+
+Test(delta_pe_transform, hostile_relocation_blocks)
+{
+    uint8_t *p = img_new();
+    img_dir(p, 5, 0x1800, 24);
+    put32(p + 0x1800, 0x1000);
+    put32(p + 0x1804, 4); /* smaller than its header */
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(img_transform(p, 0x20, ctx), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "the relocation block at byte 6144: 4 bytes"), "%s",
+              mum_ctx_message(ctx));
+    put32(p + 0x1804, 0x10000); /* past the directory */
+    cr_assert_eq(img_transform(p, 0x20, ctx), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "65536 bytes (the directory ends at byte 6168)"),
+              "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    free(p);
+}
+
+Test(delta_pe_transform, hostile_import_walks)
+{
+    uint8_t *p = img_new();
+    /* descriptors to the end of the image, none all-zero */
+    img_dir(p, 1, 0x1f00, 40);
+    memset(p + 0x1f00, 0x11, 0x100);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(img_transform(p, 0x4, ctx), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "no terminating descriptor"), "%s",
+              mum_ctx_message(ctx));
+    free(p);
+    /* a thunk array to the end of the image */
+    p = img_new();
+    img_dir(p, 1, 0x800, 40);
+    put32(p + 0x800, 0x1f00);
+    put32(p + 0x800 + 12, 0x1030);
+    memset(p + 0x1f00, 0x22, 0x100);
+    cr_assert_eq(img_transform(p, 0x4, ctx), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "the import thunks at RVA 0x1f00: no terminating"),
+              "%s", mum_ctx_message(ctx));
+    free(p);
+    /* a hundred descriptors sharing one long thunk array */
+    p = img_new();
+    img_dir(p, 1, 0x800, 40);
+    for (int i = 0; i < 100; i++) {
+        put32(p + 0x800 + 20 * i, 0x1000);
+        put32(p + 0x800 + 20 * i + 12, 0x1030);
+    }
+    for (int i = 0; i < 0x7f8; i += 8)
+        put64(p + 0x1000 + i, 0x8000000000000001);
+    cr_assert_eq(img_transform(p, 0x4, ctx), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "more entries than the image holds"), "%s",
+              mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    free(p);
+}
+
+/* .pdata drives DisasmX64: in the function [0x400, 0x420) a call, a
+ * RIP-relative load, a mov of an imm64 (length only) and a je; then its
+ * RVAs and its unwind information's handler are mapped. */
+Test(delta_pe_transform, x64_code_and_pdata)
+{
+    uint8_t *p = img_new();
+    img_dir(p, 3, 0x1900, 12);
+    put32(p + 0x1900, 0x400);
+    put32(p + 0x1904, 0x420);
+    put32(p + 0x1908, 0x1a00);
+    static const uint8_t code[] = {
+        0xe8, 0xfb, 0x0b, 0x00, 0x00,                   /* call 0x1000 */
+        0x48, 0x8b, 0x05, 0x14, 0x0c, 0x00, 0x00,       /* mov rax, [rip+0xc14]: 0x1020 */
+        0x48, 0xb8, 0xe8, 1, 2, 3, 4, 5, 6, 7,          /* mov rax, imm64 */
+        0x0f, 0x84, 0xf4, 0x0b, 0x00, 0x00,             /* je 0x1010 */
+        0xc3, 0xcc, 0xcc, 0xcc};
+    memcpy(p + 0x400, code, sizeof code);
+    p[0x1a00] = 0x09; /* version 1, UNW_FLAG_EHANDLER */
+    p[0x1a02] = 1;    /* one unwind code */
+    put32(p + 0x1a08, 0x1080);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(img_transform(p, 0x600, ctx), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(get32(p + 0x401), 0xcfb, "call: MapRva(0x1000) - 0x405");
+    cr_assert_eq(get32(p + 0x408), 0xd14);
+    cr_assert_arr_eq(p + 0x40c, code + 12, 10, "an imm64 is no operand");
+    cr_assert_eq(get32(p + 0x418), 0xcf4);
+    cr_assert_eq(get32(p + 0x1900), 0x400);
+    cr_assert_eq(get32(p + 0x1904), 0x420);
+    cr_assert_eq(get32(p + 0x1908), 0x1b00);
+    cr_assert_eq(get32(p + 0x1a08), 0x1180, "the handler after the unwind codes");
+    /* an i386 image: the amd64 transforms do not apply */
+    uint8_t *q = img_new();
+    memcpy(q + 0x400, code, sizeof code);
+    put32(q + 0x1900, 0x400);
+    put32(q + 0x1904, 0x420);
+    img_dir(q, 3, 0x1900, 12);
+    put16(q + 0x84, 0x14c);
+    cr_assert_eq(img_transform(q, 0x600, ctx), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_arr_eq(q + 0x400, code, sizeof code);
+    cr_assert_eq(get32(q + 0x1904), 0x420);
+    mum_ctx_free(ctx);
+    free(q);
+    free(p);
+}
+
+/* Functions that overlap over and over: the walk is bounded. */
+Test(delta_pe_transform, hostile_pdata_overlapping_functions)
+{
+    uint8_t *p = img_new();
+    img_dir(p, 3, 0x1000, 12 * 200);
+    for (int i = 0; i < 200; i++) {
+        put32(p + 0x1000 + 12 * i, 0x400);
+        put32(p + 0x1000 + 12 * i + 4, 0x800);
+    }
+    memset(p + 0x400, 0x90, 0x400);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(img_transform(p, 0x200, ctx), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "overlapping functions"), "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    free(p);
+}
+
+/* The length decoder: lengths and the place of the RIP-relative operand. */
+Test(delta_pe_transform, x64_instruction_lengths)
+{
+    static const struct {
+        uint8_t b[15];
+        size_t n, len;
+        int field;
+    } t[] = {
+        {{0x90}, 1, 1, -1},
+        {{0xe8, 1, 2, 3, 4}, 5, 5, 1},
+        {{0xe9, 1, 2, 3, 4}, 5, 5, 1},
+        {{0xeb, 0x10}, 2, 2, -1},
+        {{0x0f, 0x85, 1, 2, 3, 4}, 6, 6, 2},
+        {{0x48, 0x8d, 0x0d, 1, 2, 3, 4}, 7, 7, 3},             /* lea rcx, [rip+] */
+        {{0xff, 0x15, 1, 2, 3, 4}, 6, 6, 2},                   /* call [rip+] */
+        {{0x66, 0x81, 0x3d, 1, 2, 3, 4, 5, 6}, 9, 9, 3},       /* cmp word [rip+], imm16 */
+        {{0x48, 0x89, 0x44, 0x24, 0x08}, 5, 5, -1},            /* mov [rsp+8], rax */
+        {{0x8b, 0x04, 0x25, 1, 2, 3, 4}, 7, 7, -1},            /* an absolute disp32 */
+        {{0x48, 0x8b, 0x80, 1, 2, 3, 4}, 7, 7, -1},            /* [rax+disp32] */
+        {{0xf6, 0x05, 1, 2, 3, 4, 0x80}, 7, 7, 2},             /* test byte [rip+], imm8 */
+        {{0xf7, 0xd8}, 2, 2, -1},                              /* neg eax: no immediate */
+        {{0xa1, 1, 2, 3, 4, 5, 6, 7, 8}, 9, 9, -1},            /* mov eax, moffs64 */
+        {{0x67, 0xa1, 1, 2, 3, 4}, 6, 6, -1},                  /* with 0x67: moffs32 */
+        {{0x41, 0xb8, 1, 2, 3, 4}, 6, 6, -1},                  /* mov r8d, imm32 */
+        {{0xc2, 0x08, 0x00}, 3, 1, -1},  /* ret imm16, read as an imm32: cut short */
+        {{0xe8, 1, 2}, 3, 1, -1},                              /* a rel32 cut short */
+        {{0x48, 0x48, 0x90}, 3, 1, -1},                        /* two REX: stops */
+        {{0x06}, 1, 1, -1},                                    /* not an amd64 opcode */
+        {{0xf3, 0x48, 0xa5}, 3, 3, -1},                        /* rep movsq */
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        int field;
+        size_t len = mum__x64_insn(t[i].b, t[i].n, &field);
+        cr_assert_eq(len, t[i].len, "case %zu: length %zu", i, len);
+        cr_assert_eq(field, t[i].field, "case %zu: field %d", i, field);
+    }
 }
 
 /* ---- the i386 passes (delta_pe_x86.c), on an image built here ---- */
