@@ -1015,3 +1015,165 @@ Test(delta_pe_x86_hostile, sections_past_the_image_and_opcodes_at_the_end)
     mum__pe_x86_jmps(&c.x);
     cr_assert_eq(x86_rel(&c, 0x100d), 0x2110 - 0x1011);
 }
+
+/* ---- the i386 passes within the transforms (mum__delta_pe_transform) ----
+ *
+ * A PE32 i386 image of 0x2000 bytes whose file offsets are its RVAs: .text
+ * [0x400, 0x800) executable, .data [0x800, 0x2000); ImageBase 0x10000000.
+ * The RVA map is img_map: from 0x1000 on +0x100, from 0x1c40 on +0x140. */
+
+#define I32_OPT 0x98
+#define I32_DIRS (I32_OPT + 96)
+#define I32_SECTIONS (I32_OPT + 224)
+
+static uint8_t *i386_new(void)
+{
+    uint8_t *p = calloc(1, IMG);
+    p[0] = 'M';
+    p[1] = 'Z';
+    put32(p + 0x3c, 0x80);
+    memcpy(p + 0x80, "PE\0\0", 4);
+    put16(p + 0x84, 0x14c);
+    put16(p + 0x86, 2);
+    put16(p + 0x84 + 16, 224);
+    put16(p + I32_OPT, 0x10b);
+    put32(p + I32_OPT + 28, 0x10000000);
+    put32(p + I32_OPT + 56, IMG);
+    put32(p + I32_OPT + 92, 16);
+    const struct { const char *name; uint32_t va, size, flags; } s[2] = {
+        {".text", 0x400, 0x400, 0x60000020}, {".data", 0x800, 0x1800, 0xc0000040}};
+    for (int i = 0; i < 2; i++) {
+        uint8_t *h = p + I32_SECTIONS + 40 * i;
+        memcpy(h, s[i].name, strlen(s[i].name));
+        put32(h + 8, s[i].size);
+        put32(h + 12, s[i].va);
+        put32(h + 16, s[i].size);
+        put32(h + 20, s[i].va);
+        put32(h + 36, s[i].flags);
+    }
+    return p;
+}
+
+static void i386_dir(uint8_t *p, int i, uint32_t rva, uint32_t size)
+{
+    put32(p + I32_DIRS + 8 * i, rva);
+    put32(p + I32_DIRS + 8 * i + 4, size);
+}
+
+static int i386_transform(uint8_t *p, uint64_t flags, mum_ctx *ctx)
+{
+    return mum__delta_pe_transform(ctx, p, IMG, flags, img_map,
+                                   sizeof img_map / sizeof *img_map, 0x10000000, 0x22222222);
+}
+
+/* The table transforms own what they rewrite: a call whose bytes overlap a
+ * relocated operand, or whose destination is an export field, is left as
+ * it is; the same calls without those tables are mapped. */
+Test(delta_pe_x86_transform, calls_skip_what_the_tables_own)
+{
+    for (int tables = 0; tables < 2; tables++) {
+        uint8_t *p = i386_new();
+        /* 0x400: E8 to 0x1080, whose 4 bytes a relocation also names (a
+         * value the rebasing leaves as it is: same ImageBase, an RVA below
+         * the map's first entry) */
+        p[0x400] = 0xE8;
+        put32(p + 0x401, 0x1080 - 0x405);
+        /* 0x410: E8 to 0x1c44, the export directory's Name field */
+        p[0x410] = 0xE8;
+        put32(p + 0x411, 0x1c44 - 0x415);
+        i386_dir(p, 0, 0x1c38, 40);
+        put32(p + 0x1c38 + 12, 0x1d00); /* Name */
+        i386_dir(p, 5, 0x1e00, 12);
+        put32(p + 0x1e00, 0x0);         /* page 0 */
+        put32(p + 0x1e04, 12);
+        put16(p + 0x1e08, 0x3401);      /* HIGHLOW at 0x401 */
+        uint64_t flags = 0x100 | (tables ? 0x28 : 0);
+        mum_ctx *ctx;
+        mum_ctx_new(&ctx);
+        cr_assert_eq(i386_transform(p, flags, ctx), MUM_OK, "%s", mum_ctx_message(ctx));
+        if (tables) {
+            cr_assert_eq(get32(p + 0x401), 0x1080 - 0x405, "relocated, owned: no call");
+            cr_assert_eq(get32(p + 0x1c38 + 12), 0x1e40, "the export Name mapped");
+            cr_assert_eq(get32(p + 0x411), 0x1c44 - 0x415, "a call into owned bytes: left");
+        } else {
+            cr_assert_eq(get32(p + 0x401), 0x1180 - 0x405, "no tables: the call is mapped");
+            cr_assert_eq(get32(p + 0x411), 0x1d84 - 0x415);
+        }
+        mum_ctx_free(ctx);
+        free(p);
+    }
+}
+
+/* Flag 0x2 marks the non-code: a call into .data is left as it is. */
+Test(delta_pe_x86_transform, mark_non_exe_protects_data)
+{
+    for (int mark = 0; mark < 2; mark++) {
+        uint8_t *p = i386_new();
+        p[0x400] = 0xE8;
+        put32(p + 0x401, 0x1080 - 0x405);
+        mum_ctx *ctx;
+        mum_ctx_new(&ctx);
+        cr_assert_eq(i386_transform(p, 0x100 | (mark ? 0x2 : 0), ctx), MUM_OK, "%s",
+                     mum_ctx_message(ctx));
+        cr_assert_eq(get32(p + 0x401), mark ? 0x1080 - 0x405 : 0x1180 - 0x405);
+        mum_ctx_free(ctx);
+        free(p);
+    }
+}
+
+/* Jumps and calls are i386 transforms: an amd64 image is left alone. */
+Test(delta_pe_x86_transform, not_on_amd64_images)
+{
+    uint8_t *p = img_new();
+    p[0x400] = 0xE8;
+    put32(p + 0x401, 0x1080 - 0x405);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(img_transform(p, 0x180, ctx), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(get32(p + 0x401), 0x1080 - 0x405);
+    mum_ctx_free(ctx);
+    free(p);
+}
+
+/* Flag 0x40: a load configuration that lists lock prefixes is refused by
+ * name; one without (Windows 7's) changes nothing. */
+Test(delta_pe_x86_transform, smashlock_refuses_a_lock_prefix_table)
+{
+    uint8_t *p = i386_new();
+    i386_dir(p, 10, 0x1800, 72);
+    put32(p + 0x1800, 72);
+    uint8_t *before = malloc(IMG);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(i386_transform(p, 0x40, ctx), MUM_OK, "%s", mum_ctx_message(ctx));
+    memcpy(before, p, IMG);
+    cr_assert_eq(i386_transform(p, 0x40, ctx), MUM_OK);
+    cr_assert_eq(memcmp(before, p, IMG), 0, "no table: nothing changes");
+    put32(p + 0x1800 + 32, 0x10000410); /* LockPrefixTable */
+    cr_assert_eq(i386_transform(p, 0x40, ctx), MUM_EUNSUPPORTED);
+    cr_assert(strstr(mum_ctx_message(ctx), "flag 0x40") &&
+                  strstr(mum_ctx_message(ctx), "lists lock prefixes"),
+              "%s", mum_ctx_message(ctx));
+    cr_assert_eq(i386_transform(p, 0x100, ctx), MUM_OK, "without 0x40 the table is no matter");
+    mum_ctx_free(ctx);
+    free(before);
+    free(p);
+}
+
+/* Unbinding zeroes the bound import directory and its data directory
+ * entry (KB3040017's i386 delta 3 needs the entry zeroed). */
+Test(delta_pe_x86_transform, unbinding_zeroes_the_bound_directory_entry)
+{
+    uint8_t *p = i386_new();
+    i386_dir(p, 11, 0x300, 0x20);
+    memset(p + 0x300, 0x5a, 0x20);
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(i386_transform(p, 0x2000, ctx), MUM_OK, "%s", mum_ctx_message(ctx));
+    for (int i = 0; i < 0x20; i++)
+        cr_assert_eq(p[0x300 + i], 0);
+    cr_assert_eq(get32(p + I32_DIRS + 8 * 11), 0);
+    cr_assert_eq(get32(p + I32_DIRS + 8 * 11 + 4), 0);
+    mum_ctx_free(ctx);
+    free(p);
+}
