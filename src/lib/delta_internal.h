@@ -284,6 +284,8 @@ typedef struct mum__pe_x86 {
     uint32_t size_of_image;
     const mum__rift *map;
     size_t nmap;
+    mum_ctx *ctx;             /* for the errors of the passes */
+    uint64_t work, budget;    /* the passes' own bound (see delta_pe_x86.c) */
 } mum__pe_x86;
 
 /* Where `rva` (a source RVA) lies in the target: rva + the displacement of
@@ -295,9 +297,10 @@ MUM_INTERNAL int64_t mum__rift_map(const mum__rift *map, size_t n, int64_t rva);
 MUM_INTERNAL void mum__pe_x86_mark_non_exe(mum__pe_x86 *x);
 /* Flag 0x80: maps the displacements of E9 jumps and 0F 8x conditional
  * jumps (rel32 ones that do not fit a byte), shortening to EB / 7x those
- * whose mapped displacement fits a byte. */
-MUM_INTERNAL void mum__pe_x86_jmps(mum__pe_x86 *x);
-/* Flag 0x100: maps the displacements of E8 calls. */
-MUM_INTERNAL void mum__pe_x86_calls(mum__pe_x86 *x);
+ * whose mapped displacement fits a byte.  Errors: MUM_ELIMIT (sections that
+ * overlap so much the scan would take more than 64 steps a byte). */
+MUM_INTERNAL int mum__pe_x86_jmps(mum__pe_x86 *x);
+/* Flag 0x100: maps the displacements of E8 calls.  Errors: as above. */
+MUM_INTERNAL int mum__pe_x86_calls(mum__pe_x86 *x);
 
 #endif /* MUM_DELTA_INTERNAL_H */

@@ -1126,7 +1126,7 @@ static int x86_view(mum__pe_x86 *out, mum__pe_section **sec, xform *x)
                                       mum__le32(h + 16), mum__le32(h + 36)};
     }
     *out = (mum__pe_x86){x->p, x->size, x->owned, *sec, v->nsections,
-                         mum__le32(v->p + v->opt + 56), x->map, x->nmap};
+                         mum__le32(v->p + v->opt + 56), x->map, x->nmap, x->ctx, 0, 0};
     return MUM_OK;
 }
 
@@ -1141,12 +1141,13 @@ static int xf_x86(xform *x, uint64_t flags, bool first)
     CHECK(x86_view(&v86, &sec, x));
     if (first && (flags & PE_MARK_NON_EXE))
         mum__pe_x86_mark_non_exe(&v86);
+    int rc = MUM_OK;
     if (!first && (flags & PE_JMPS_X86))
-        mum__pe_x86_jmps(&v86);
-    if (!first && (flags & PE_CALLS_X86))
-        mum__pe_x86_calls(&v86);
+        rc = mum__pe_x86_jmps(&v86);
+    if (rc == MUM_OK && !first && (flags & PE_CALLS_X86))
+        rc = mum__pe_x86_calls(&v86);
     mum__free(sec);
-    return MUM_OK;
+    return rc;
 }
 
 static int refuse(mum_ctx *ctx, const mum_delta_header *h, const char *why)

@@ -15,6 +15,8 @@
 
 #include "delta_internal.h"
 
+#include <inttypes.h>
+
 enum { SCN_MEM_EXECUTE = 0x20000000u };
 
 int64_t mum__rift_map(const mum__rift *map, size_t n, int64_t rva)
@@ -70,10 +72,11 @@ static bool section_has(const mum__pe_section *s, uint32_t rva)
  * (below SizeOfImage, in the headers or in a section) whose byte no
  * transform owns.  A byte of data that happens to be E8 or E9 mostly points
  * elsewhere, which is what lets a byte scan stand for a disassembler. */
-static bool branch_to_map(const mum__pe_x86 *x, uint32_t rva)
+static bool branch_to_map(mum__pe_x86 *x, uint32_t rva)
 {
     if (rva == 0 || rva >= x->size_of_image)
         return false;
+    x->work += x->nsec;
     uint64_t first = UINT64_MAX; /* the lowest section RVA */
     const mum__pe_section *in = NULL;
     for (unsigned i = 0; i < x->nsec; i++) {
@@ -128,14 +131,35 @@ static int32_t mapped_disp(const mum__pe_x86 *x, uint32_t next, uint32_t dest)
     return (int32_t)(uint32_t)(uint64_t)d;
 }
 
-void mum__pe_x86_calls(mum__pe_x86 *x)
+/* The work of the scans is bounded: genuine images have a few sections
+ * that do not overlap, a hostile one could have 65535 that each cover the
+ * whole image (a byte scan of each, a section lookup per candidate). */
+static int over_budget(mum__pe_x86 *x, const char *pass)
 {
+    return mum__error(x->ctx, MUM_ELIMIT, NULL,
+                      "PA30 delta: the source: the i386 %s transform: %u sections whose "
+                      "executable data overlap, more work than %" PRIu64 " steps",
+                      pass, x->nsec, x->budget);
+}
+
+static uint64_t budget(const mum__pe_x86 *x)
+{
+    return 64 * (uint64_t)x->size + 65536;
+}
+
+int mum__pe_x86_calls(mum__pe_x86 *x)
+{
+    x->work = 0;
+    x->budget = budget(x);
     for (unsigned k = 0; k < x->nsec; k++) {
         const mum__pe_section *s = &x->sec[k];
         size_t from, to;
         if (!code_range(x, s, &from, &to))
             continue;
+        x->work += to - from;
         for (size_t i = from; i < to && to - i >= 5;) {
+            if (x->work > x->budget)
+                return over_budget(x, "call");
             if (x->img[i] != 0xE8 || owned_any(x, i, 5)) {
                 i++;
                 continue;
@@ -151,16 +175,22 @@ void mum__pe_x86_calls(mum__pe_x86 *x)
             i += 5;
         }
     }
+    return MUM_OK;
 }
 
-void mum__pe_x86_jmps(mum__pe_x86 *x)
+int mum__pe_x86_jmps(mum__pe_x86 *x)
 {
+    x->work = 0;
+    x->budget = budget(x);
     for (unsigned k = 0; k < x->nsec; k++) {
         const mum__pe_section *s = &x->sec[k];
         size_t from, to;
         if (!code_range(x, s, &from, &to))
             continue;
+        x->work += to - from;
         for (size_t i = from; i < to && to - i >= 5;) {
+            if (x->work > x->budget)
+                return over_budget(x, "jump");
             /* d: the opcode byte the rel32 follows (E9, or the 8x of 0F 8x). */
             size_t d;
             bool can_short = true;
@@ -209,4 +239,5 @@ void mum__pe_x86_jmps(mum__pe_x86 *x)
             i = d + 5;
         }
     }
+    return MUM_OK;
 }

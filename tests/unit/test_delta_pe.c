@@ -875,7 +875,8 @@ static void x86_init(x86_case *c, const mum__rift *map, size_t nmap)
     c->sec[0] = (mum__pe_section){0x1000, 0x100, X86_TEXT, 0x100, 0x60000020};
     c->sec[1] = (mum__pe_section){0x2000, 0x100, X86_DATA, 0x100, 0xC0000040};
     memcpy(c->map, map, nmap * sizeof *map);
-    c->x = (mum__pe_x86){c->img, X86_SIZE, c->owned, c->sec, 2, 0x3000, c->map, nmap};
+    c->x = (mum__pe_x86){c->img, X86_SIZE, c->owned, c->sec, 2, 0x3000, c->map, nmap, NULL,
+                         0, 0};
 }
 
 /* An instruction at RVA `rva` of .text: opcode bytes, then a rel32. */
@@ -915,7 +916,7 @@ Test(delta_pe_x86, calls_are_mapped_through_the_rva_map)
     x86_put(&c, 0x1060, &e8, 1, 0x1000 - 0x1065);  /* from moved code backwards */
     /* an E8 inside a mapped call's operand is not looked at */
     x86_put(&c, 0x1070, &e8, 1, (int32_t)0x00E80000 + (0x1048 - 0x1075));
-    mum__pe_x86_calls(&c.x);
+    cr_assert_eq(mum__pe_x86_calls(&c.x), MUM_OK);
     cr_assert_eq(x86_rel(&c, 0x1011), 0x1090 - 0x1015);
     cr_assert_eq(x86_rel(&c, 0x1021), 0x2110 - 0x1025);
     cr_assert_eq(x86_rel(&c, 0x1031), 0x7000 - 0x1035, "not a call: untouched");
@@ -933,7 +934,7 @@ Test(delta_pe_x86, calls_leave_owned_bytes_and_destinations_alone)
     x86_put(&c, 0x1020, &e8, 1, 0x1060 - 0x1025);
     c.owned[X86_TEXT + 0x13] = 1;               /* a byte of the first call */
     c.owned[X86_TEXT + 0x60] = 1;               /* the second's destination */
-    mum__pe_x86_calls(&c.x);
+    cr_assert_eq(mum__pe_x86_calls(&c.x), MUM_OK);
     cr_assert_eq(x86_rel(&c, 0x1011), 0x1050 - 0x1015);
     cr_assert_eq(x86_rel(&c, 0x1021), 0x1060 - 0x1025);
     /* marking the non-code owns .data: calls into it stay as they are */
@@ -944,7 +945,7 @@ Test(delta_pe_x86, calls_leave_owned_bytes_and_destinations_alone)
     cr_assert_eq(c.owned[X86_TEXT], 0, "code");
     cr_assert_eq(c.owned[X86_TEXT + 0xff], 0);
     cr_assert_eq(c.owned[X86_DATA], 1, "data");
-    mum__pe_x86_calls(&c.x);
+    cr_assert_eq(mum__pe_x86_calls(&c.x), MUM_OK);
     cr_assert_eq(x86_rel(&c, 0x1021), 0x2010 - 0x1025);
 }
 
@@ -959,7 +960,7 @@ Test(delta_pe_x86, jumps_are_mapped_and_shortened_when_they_fit_a_byte)
     x86_put(&c, 0x1010, jne, 2, 0x10a0 - 0x1016);   /* -> 0x1030: fits a byte */
     x86_put(&c, 0x1020, &e9, 1, 0x10 - 0x1025);     /* to the headers: stays far */
     x86_put(&c, 0x1030, &e9, 1, 0x40);              /* fits a byte already: no jump */
-    mum__pe_x86_jmps(&c.x);
+    cr_assert_eq(mum__pe_x86_jmps(&c.x), MUM_OK);
     const uint8_t *t = c.img + X86_TEXT;
     cr_assert_eq(t[0x00], 0xEB);
     cr_assert_eq(t[0x01], (uint8_t)(0x1020 - 0x1005));
@@ -972,7 +973,7 @@ Test(delta_pe_x86, jumps_are_mapped_and_shortened_when_they_fit_a_byte)
     x86_init(&c, closer, 2);
     x86_put(&c, 0x1010, jne, 2, 0x10a0 - 0x1016);
     c.owned[X86_TEXT + 0x10] = 1;
-    mum__pe_x86_jmps(&c.x);
+    cr_assert_eq(mum__pe_x86_jmps(&c.x), MUM_OK);
     cr_assert_eq(t[0x10], 0x0F);
     cr_assert_eq(t[0x11], 0x85);
     cr_assert_eq(x86_rel(&c, 0x1012), 0x1030 - 0x1016);
@@ -984,7 +985,7 @@ Test(delta_pe_x86, jumps_that_do_not_fit_keep_the_long_form)
     x86_init(&c, moving, 3);
     const uint8_t e9 = 0xE9;
     x86_put(&c, 0x1000, &e9, 1, 0x2020 - 0x1005);
-    mum__pe_x86_jmps(&c.x);
+    cr_assert_eq(mum__pe_x86_jmps(&c.x), MUM_OK);
     cr_assert_eq(c.img[X86_TEXT], 0xE9);
     cr_assert_eq(x86_rel(&c, 0x1001), 0x2120 - 0x1005);
 }
@@ -1004,15 +1005,15 @@ Test(delta_pe_x86_hostile, sections_past_the_image_and_opcodes_at_the_end)
     uint8_t before[X86_SIZE];
     memcpy(before, c.img, X86_SIZE);
     mum__pe_x86_mark_non_exe(&c.x);
-    mum__pe_x86_jmps(&c.x);
-    mum__pe_x86_calls(&c.x);
+    cr_assert_eq(mum__pe_x86_jmps(&c.x), MUM_OK);
+    cr_assert_eq(mum__pe_x86_calls(&c.x), MUM_OK);
     cr_assert_eq(memcmp(before, c.img, X86_SIZE), 0);
     /* a 0F 8x whose rel32 runs past the section, not past the image */
     x86_init(&c, moving, 3);
     c.sec[0].raw_size = c.sec[0].vsize = 0x10;
     const uint8_t jne[2] = {0x0F, 0x85};
     x86_put(&c, 0x100b, jne, 2, 0x2010 - 0x1011);
-    mum__pe_x86_jmps(&c.x);
+    cr_assert_eq(mum__pe_x86_jmps(&c.x), MUM_OK);
     cr_assert_eq(x86_rel(&c, 0x100d), 0x2110 - 0x1011);
 }
 
@@ -1176,4 +1177,31 @@ Test(delta_pe_x86_transform, unbinding_zeroes_the_bound_directory_entry)
     cr_assert_eq(get32(p + I32_DIRS + 8 * 11 + 4), 0);
     mum_ctx_free(ctx);
     free(p);
+}
+
+/* 65535 sections could each cover the whole image: the scans are bounded
+ * (MUM_ELIMIT, naming the pass), not quadratic. */
+Test(delta_pe_x86_hostile, overlapping_sections_bound_the_scans)
+{
+    x86_case c;
+    x86_init(&c, moving, 3);
+    enum { N = 200 };
+    mum__pe_section *many = calloc(N, sizeof *many);
+    for (int i = 0; i < N; i++)
+        many[i] = (mum__pe_section){0x1000, X86_SIZE, 0, X86_SIZE, 0x60000020};
+    c.x.sec = many;
+    c.x.nsec = N;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    c.x.ctx = ctx;
+    cr_assert_eq(mum__pe_x86_calls(&c.x), MUM_ELIMIT);
+    cr_assert(strstr(mum_ctx_message(ctx), "the i386 call transform: 200 sections"), "%s",
+              mum_ctx_message(ctx));
+    cr_assert_eq(mum__pe_x86_jmps(&c.x), MUM_ELIMIT);
+    cr_assert(strstr(mum_ctx_message(ctx), "the i386 jump transform"), "%s",
+              mum_ctx_message(ctx));
+    c.x.nsec = 4; /* a few overlapping ones are no matter */
+    cr_assert_eq(mum__pe_x86_calls(&c.x), MUM_OK);
+    mum_ctx_free(ctx);
+    free(many);
 }
