@@ -293,8 +293,9 @@ typedef struct mum__pe_x86 {
  * before the first entry or with no entry. */
 MUM_INTERNAL int64_t mum__rift_map(const mum__rift *map, size_t n, int64_t rva);
 
-/* Flag 0x2: marks every byte outside the executable sections' data. */
-MUM_INTERNAL void mum__pe_x86_mark_non_exe(mum__pe_x86 *x);
+/* Flag 0x2: marks every byte outside the executable sections' data.
+ * Errors: MUM_ELIMIT (as the passes below). */
+MUM_INTERNAL int mum__pe_x86_mark_non_exe(mum__pe_x86 *x);
 /* Flag 0x80: maps the displacements of E9 jumps and 0F 8x conditional
  * jumps (rel32 ones that do not fit a byte), shortening to EB / 7x those
  * whose mapped displacement fits a byte.  Errors: MUM_ELIMIT (sections that

@@ -1130,8 +1130,9 @@ static int x86_view(mum__pe_x86 *out, mum__pe_section **sec, xform *x)
     return MUM_OK;
 }
 
-/* PE_MARK_NON_EXE, or with i386 = false the jumps and calls (and the lock
- * prefixes before them), in Windows' order. */
+/* The i386 passes on an i386 image: with `first`, PE_MARK_NON_EXE (before
+ * the tables); else the lock prefixes, the jumps, the calls (after them):
+ * Windows' order, ascending flag bits. */
 static int xf_x86(xform *x, uint64_t flags, bool first)
 {
     mum__pe_x86 v86;
@@ -1139,10 +1140,10 @@ static int xf_x86(xform *x, uint64_t flags, bool first)
     if (!first && (flags & PE_SMASHLOCK))
         CHECK(smashlock(x));
     CHECK(x86_view(&v86, &sec, x));
-    if (first && (flags & PE_MARK_NON_EXE))
-        mum__pe_x86_mark_non_exe(&v86);
     int rc = MUM_OK;
-    if (!first && (flags & PE_JMPS_X86))
+    if (first && (flags & PE_MARK_NON_EXE))
+        rc = mum__pe_x86_mark_non_exe(&v86);
+    if (rc == MUM_OK && !first && (flags & PE_JMPS_X86))
         rc = mum__pe_x86_jmps(&v86);
     if (rc == MUM_OK && !first && (flags & PE_CALLS_X86))
         rc = mum__pe_x86_calls(&v86);
@@ -1261,6 +1262,7 @@ int mum__delta_pe_transform(mum_ctx *ctx, uint8_t *image, size_t size, uint64_t 
     if (rc == MUM_OK && x.owned)
         rc = xf_x86(&x, flags, false);
     mum__free(x.owned);
+    x.owned = NULL;
     if (rc == MUM_OK && amd64 && (flags & PE_DISASM_X64))
         rc = xf_disasm(&x);
     if (rc == MUM_OK && amd64 && (flags & PE_PDATA_X64))

@@ -49,15 +49,6 @@ static bool code_range(const mum__pe_x86 *x, const mum__pe_section *s, size_t *f
     return *from < *to;
 }
 
-void mum__pe_x86_mark_non_exe(mum__pe_x86 *x)
-{
-    memset(x->owned, 1, x->size);
-    for (unsigned i = 0; i < x->nsec; i++) {
-        size_t from, to;
-        if (code_range(x, &x->sec[i], &from, &to))
-            memset(x->owned + from, 0, to - from);
-    }
-}
 
 /* The extent of a section in RVAs: the larger of its virtual and raw sizes
  * (Windows counts the raw padding past a short VirtualSize as the
@@ -137,7 +128,7 @@ static int32_t mapped_disp(const mum__pe_x86 *x, uint32_t next, uint32_t dest)
 static int over_budget(mum__pe_x86 *x, const char *pass)
 {
     return mum__error(x->ctx, MUM_ELIMIT, NULL,
-                      "PA30 delta: the source: the i386 %s transform: %u sections whose "
+                      "PA30 delta: the source: the i386 %s: %u sections whose "
                       "executable data overlap, more work than %" PRIu64 " steps",
                       pass, x->nsec, x->budget);
 }
@@ -145,6 +136,23 @@ static int over_budget(mum__pe_x86 *x, const char *pass)
 static uint64_t budget(const mum__pe_x86 *x)
 {
     return 64 * (uint64_t)x->size + 65536;
+}
+
+int mum__pe_x86_mark_non_exe(mum__pe_x86 *x)
+{
+    x->work = x->size;
+    x->budget = budget(x);
+    memset(x->owned, 1, x->size);
+    for (unsigned i = 0; i < x->nsec; i++) {
+        size_t from, to;
+        if (!code_range(x, &x->sec[i], &from, &to))
+            continue;
+        x->work += to - from;
+        if (x->work > x->budget)
+            return over_budget(x, "non-code marking");
+        memset(x->owned + from, 0, to - from);
+    }
+    return MUM_OK;
 }
 
 int mum__pe_x86_calls(mum__pe_x86 *x)
@@ -159,7 +167,7 @@ int mum__pe_x86_calls(mum__pe_x86 *x)
         x->work += to - from;
         for (size_t i = from; i < to && to - i >= 5;) {
             if (x->work > x->budget)
-                return over_budget(x, "call");
+                return over_budget(x, "call transform");
             if (x->img[i] != 0xE8 || owned_any(x, i, 5)) {
                 i++;
                 continue;
@@ -190,7 +198,7 @@ int mum__pe_x86_jmps(mum__pe_x86 *x)
         x->work += to - from;
         for (size_t i = from; i < to && to - i >= 5;) {
             if (x->work > x->budget)
-                return over_budget(x, "jump");
+                return over_budget(x, "jump transform");
             /* d: the opcode byte the rel32 follows (E9, or the 8x of 0F 8x). */
             size_t d;
             bool can_short = true;

@@ -940,7 +940,7 @@ Test(delta_pe_x86, calls_leave_owned_bytes_and_destinations_alone)
     /* marking the non-code owns .data: calls into it stay as they are */
     x86_init(&c, moving, 3);
     x86_put(&c, 0x1020, &e8, 1, 0x2010 - 0x1025);
-    mum__pe_x86_mark_non_exe(&c.x);
+    cr_assert_eq(mum__pe_x86_mark_non_exe(&c.x), MUM_OK);
     cr_assert_eq(c.owned[0], 1, "the headers");
     cr_assert_eq(c.owned[X86_TEXT], 0, "code");
     cr_assert_eq(c.owned[X86_TEXT + 0xff], 0);
@@ -1004,7 +1004,7 @@ Test(delta_pe_x86_hostile, sections_past_the_image_and_opcodes_at_the_end)
     c.img[X86_SIZE - 1] = 0xE9;
     uint8_t before[X86_SIZE];
     memcpy(before, c.img, X86_SIZE);
-    mum__pe_x86_mark_non_exe(&c.x);
+    cr_assert_eq(mum__pe_x86_mark_non_exe(&c.x), MUM_OK);
     cr_assert_eq(mum__pe_x86_jmps(&c.x), MUM_OK);
     cr_assert_eq(mum__pe_x86_calls(&c.x), MUM_OK);
     cr_assert_eq(memcmp(before, c.img, X86_SIZE), 0);
@@ -1199,6 +1199,9 @@ Test(delta_pe_x86_hostile, overlapping_sections_bound_the_scans)
               mum_ctx_message(ctx));
     cr_assert_eq(mum__pe_x86_jmps(&c.x), MUM_ELIMIT);
     cr_assert(strstr(mum_ctx_message(ctx), "the i386 jump transform"), "%s",
+              mum_ctx_message(ctx));
+    cr_assert_eq(mum__pe_x86_mark_non_exe(&c.x), MUM_ELIMIT);
+    cr_assert(strstr(mum_ctx_message(ctx), "the i386 non-code marking"), "%s",
               mum_ctx_message(ctx));
     c.x.nsec = 4; /* a few overlapping ones are no matter */
     cr_assert_eq(mum__pe_x86_calls(&c.x), MUM_OK);
