@@ -123,7 +123,7 @@ static uint8_t *tiny_pe(uint64_t base, uint32_t timestamp, uint32_t checksum)
     return p;
 }
 
-enum { MAP_IDENTITY, MAP_MOVES, MAP_BROKEN, LAYOUT_OTHER, CLI_METADATA, CHECKSUM_SET };
+enum { MAP_IDENTITY, MAP_MOVES, MAP_BROKEN, LAYOUT_OTHER, CLI_METADATA, CHECKSUM_SET, MAP_HUGE };
 
 /* Preprocessing data: the target's ImageBase, a zero, its TimeDateStamp,
  * an empty layout table, no CLI metadata, the RVA map, no CLI map. */
@@ -154,7 +154,7 @@ static size_t pe_pre(uint8_t **out, uint64_t base, uint32_t timestamp, int kind)
         bw_bit(&w, 0);
     }
     bw_bit(&w, kind == CLI_METADATA);
-    if (kind == MAP_MOVES) {
+    if (kind == MAP_MOVES || kind == MAP_HUGE) {
         bw_bit(&w, 1);
         for (int f = 0; f < 2; f++) {
             bw_bits(&w, 2, 8);
@@ -164,9 +164,13 @@ static size_t pe_pre(uint8_t **out, uint64_t base, uint32_t timestamp, int kind)
             bw_bits(&w, 0, 4);
             bw_bits(&w, 0, 4);
         }
-        bw_varint(&w, 1);
-        bw_code(&w, 1, 1);
-        bw_code(&w, 1, 1);
+        /* MAP_HUGE: 20000 entries, RVA i to 2i, each its own piece */
+        int count = kind == MAP_HUGE ? 20000 : 1;
+        bw_varint(&w, (uint64_t)count);
+        for (int i = 0; i < count; i++) {
+            bw_code(&w, 1, 1);
+            bw_code(&w, 1, 1);
+        }
     } else if (kind == MAP_BROKEN) {
         bw_bit(&w, 1);
         bw_bits(&w, 200, 8); /* 200 positive classes: there are 126 */
@@ -299,6 +303,16 @@ Test(delta_pe, the_copies_follow_the_rva_map)
 }
 
 /* ---- hostile input: clean errors with a place ---- */
+
+/* An RVA map of 20000 pieces makes a copy map over the limit: refused
+ * before anything is built from it. */
+Test(delta_pe_hostile, a_copy_map_over_the_limit)
+{
+    uint8_t *src = tiny_pe(0x180000000, 0x11111111, 0);
+    refused(0xe63e, MAP_HUGE, 0x180000000, src, TINY, MUM_ELIMIT,
+            "the PE copy map has more than 16384 pieces");
+    free(src);
+}
 
 Test(delta_pe_hostile, a_broken_rift_table_in_the_preprocessing_data)
 {
