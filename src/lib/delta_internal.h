@@ -8,6 +8,9 @@
  * delta_huffman.c prefix codes: building the lookup tables, the slow path
  * delta_lz.c      the body: RIFT table, composite format, literal/match loop
  * delta.c         the header, the public API, the hash check, DCM
+ * delta_pe.c      PE file types: preprocessing data, source transforms,
+ *                 the copy map
+ * delta_pe_x64.c  the amd64 length decoder of the DisasmX64 transform
  */
 #ifndef MUM_DELTA_INTERNAL_H
 #define MUM_DELTA_INTERNAL_H

@@ -576,9 +576,10 @@ static int copy_map(mum__delta_pe *pe, mum_ctx *ctx, const pe_view *v, const mum
 
 /* ---- the transforms ---- */
 
-/* The state of the transforms: the copy of the source being transformed,
- * read through the original's headers (the transforms change no header
- * field they read), and the RVA map sorted. */
+/* The state of the transforms: the image being transformed in place, its
+ * headers as read before (no transform changes the fields the others read:
+ * sections' places, data directories; a hostile bound import directory
+ * over them only makes later reads see zeros), the RVA map sorted. */
 typedef struct xform {
     mum_ctx *ctx;
     const pe_view *v;

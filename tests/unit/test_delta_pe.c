@@ -123,7 +123,7 @@ static uint8_t *tiny_pe(uint64_t base, uint32_t timestamp, uint32_t checksum)
     return p;
 }
 
-enum { MAP_IDENTITY, MAP_MOVES, MAP_BROKEN, LAYOUT_OTHER, CLI_METADATA, CHECKSUM_SET };
+enum { MAP_IDENTITY, MAP_MOVES, MAP_BROKEN, LAYOUT_OTHER, CLI_METADATA, CHECKSUM_SET, MAP_HUGE };
 
 /* Preprocessing data: the target's ImageBase, a zero, its TimeDateStamp,
  * an empty layout table, no CLI metadata, the RVA map, no CLI map. */
@@ -154,7 +154,7 @@ static size_t pe_pre(uint8_t **out, uint64_t base, uint32_t timestamp, int kind)
         bw_bit(&w, 0);
     }
     bw_bit(&w, kind == CLI_METADATA);
-    if (kind == MAP_MOVES) {
+    if (kind == MAP_MOVES || kind == MAP_HUGE) {
         bw_bit(&w, 1);
         for (int f = 0; f < 2; f++) {
             bw_bits(&w, 2, 8);
@@ -164,9 +164,13 @@ static size_t pe_pre(uint8_t **out, uint64_t base, uint32_t timestamp, int kind)
             bw_bits(&w, 0, 4);
             bw_bits(&w, 0, 4);
         }
-        bw_varint(&w, 1);
-        bw_code(&w, 1, 1);
-        bw_code(&w, 1, 1);
+        /* MAP_HUGE: 20000 entries, RVA i to 2i, each its own piece */
+        int count = kind == MAP_HUGE ? 20000 : 1;
+        bw_varint(&w, (uint64_t)count);
+        for (int i = 0; i < count; i++) {
+            bw_code(&w, 1, 1);
+            bw_code(&w, 1, 1);
+        }
     } else if (kind == MAP_BROKEN) {
         bw_bit(&w, 1);
         bw_bits(&w, 200, 8); /* 200 positive classes: there are 126 */
@@ -291,6 +295,16 @@ Test(delta_pe, the_copies_follow_the_rva_map)
 }
 
 /* ---- hostile input: clean errors with a place ---- */
+
+/* An RVA map of 20000 pieces makes a copy map over the limit: refused
+ * before anything is built from it. */
+Test(delta_pe_hostile, a_copy_map_over_the_limit)
+{
+    uint8_t *src = tiny_pe(0x180000000, 0x11111111, 0);
+    refused(0xe63e, MAP_HUGE, 0x180000000, src, TINY, MUM_ELIMIT,
+            "the PE copy map has more than 16384 pieces");
+    free(src);
+}
 
 Test(delta_pe_hostile, a_broken_rift_table_in_the_preprocessing_data)
 {
@@ -1207,4 +1221,76 @@ Test(delta_pe_x86_hostile, overlapping_sections_bound_the_scans)
     cr_assert_eq(mum__pe_x86_calls(&c.x), MUM_OK);
     mum_ctx_free(ctx);
     free(many);
+}
+
+/* An image with every table of the tests above, then bytes of its headers
+ * and tables changed at random (a fixed sequence): each transform run
+ * ends in MUM_OK or a MUM_EFORMAT naming the source, never out of
+ * bounds (the sanitizer build checks that). */
+Test(delta_pe_hostile, random_changes_to_the_tables)
+{
+    uint8_t *p = img_new();
+    img_dir(p, 0, 0xb00, 40);
+    img_dir(p, 1, 0x800, 40);
+    img_dir(p, 2, 0x1c00, 0x100);
+    img_dir(p, 3, 0x1900, 24);
+    img_dir(p, 5, 0x1800, 24);
+    img_dir(p, 11, 0x300, 0x20);
+    put32(p + 0x800, 0x900);
+    put32(p + 0x804, 1);
+    put32(p + 0x80c, 0x1030);
+    put32(p + 0x810, 0x1200);
+    put64(p + 0x900, 0x1010);
+    put32(p + 0xb00 + 20, 2);
+    put32(p + 0xb00 + 24, 1);
+    put32(p + 0xb00 + 28, 0x1200);
+    put32(p + 0xb00 + 32, 0xc00);
+    put16(p + 0x1c00 + 14, 1);
+    put32(p + 0x1c14, 0x80000020);
+    put16(p + 0x1c20 + 12, 1);
+    put32(p + 0x1c30, 0x80000050);
+    put32(p + 0x1c34, 0x60);
+    put32(p + 0x1900, 0x400);
+    put32(p + 0x1904, 0x420);
+    put32(p + 0x1908, 0x1a00);
+    put32(p + 0x190c, 0x420);
+    put32(p + 0x1910, 0x800);
+    put32(p + 0x1914, 0x1a00);
+    p[0x1a00] = 0x09;
+    put32(p + 0x1800, 0x1000);
+    put32(p + 0x1804, 12);
+    put16(p + 0x1808, 0xa010);
+    put16(p + 0x180a, 0x3008);
+    put32(p + 0x180c, 0x0);
+    put32(p + 0x1810, 12);
+    put16(p + 0x1814, 0x4ff8);
+    for (int i = 0x400; i < 0x800; i++)
+        p[i] = (uint8_t)(i * 7 + 0x40);
+    static const uint32_t spots[] = {0x84, IMG_DIRS, IMG_SECTIONS, 0x300, 0x800, 0x900,
+                                     0xb00, 0xc00, 0x1200, 0x1800, 0x1900, 0x1a00, 0x1c00};
+    uint32_t seed = 12345;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    uint8_t *q = malloc(IMG);
+    int ok = 0, failed = 0;
+    for (int round = 0; round < 3000; round++) {
+        memcpy(q, p, IMG);
+        for (int k = 0; k < 4; k++) {
+            seed = seed * 1103515245u + 12345u;
+            uint32_t at = spots[(seed >> 8) % (sizeof spots / sizeof *spots)] + (seed >> 20) % 48;
+            seed = seed * 1103515245u + 12345u;
+            q[at] = (seed >> 16) & 1 ? 0xff : (uint8_t)(seed >> 8);
+        }
+        int rc = img_transform(q, 0x263e, ctx);
+        cr_assert(rc == MUM_OK || rc == MUM_EFORMAT, "round %d: %d %s", round, rc,
+                  mum_ctx_message(ctx));
+        if (rc == MUM_EFORMAT)
+            cr_assert(strstr(mum_ctx_message(ctx), "source"), "round %d: %s", round,
+                      mum_ctx_message(ctx));
+        *(rc == MUM_OK ? &ok : &failed) += 1;
+    }
+    cr_assert(ok > 100 && failed > 100, "both ends reached: %d, %d", ok, failed);
+    free(q);
+    mum_ctx_free(ctx);
+    free(p);
 }
