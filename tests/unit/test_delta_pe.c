@@ -1294,3 +1294,55 @@ Test(delta_pe_hostile, random_changes_to_the_tables)
     mum_ctx_free(ctx);
     free(p);
 }
+
+/* An i386 image with code, relocations, exports and a load configuration,
+ * then bytes of its headers, sections and tables changed at random (a fixed
+ * sequence), all transforms of the genuine flags 0x21fe run: each ends in
+ * MUM_OK or an error naming the source, never out of bounds (the sanitizer
+ * build checks that). */
+Test(delta_pe_x86_hostile, random_changes_to_an_i386_image)
+{
+    uint8_t *p = i386_new();
+    for (int i = 0x400; i < 0x800; i++)
+        p[i] = (uint8_t)(i * 13 + 0xe8);
+    for (int i = 0x400; i < 0x7f0; i += 23) {
+        p[i] = i % 3 ? 0xE8 : 0xE9;
+        put32(p + i + 1, (uint32_t)(0x1c40 - i - 5));
+    }
+    i386_dir(p, 0, 0x1c38, 40);
+    put32(p + 0x1c38 + 12, 0x1d00);
+    i386_dir(p, 5, 0x1e00, 12);
+    put32(p + 0x1e04, 12);
+    put16(p + 0x1e08, 0x3401);
+    i386_dir(p, 10, 0x1800, 72);
+    put32(p + 0x1800, 72);
+    static const uint32_t spots[] = {0x84, I32_OPT + 56, I32_DIRS, I32_SECTIONS,
+                                     I32_SECTIONS + 40, 0x400, 0x7e0, 0x1800, 0x1c38, 0x1e00};
+    uint32_t seed = 4242;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    uint8_t *q = malloc(IMG);
+    int ok = 0, failed = 0;
+    for (int round = 0; round < 3000; round++) {
+        memcpy(q, p, IMG);
+        for (int k = 0; k < 4; k++) {
+            seed = seed * 1103515245u + 12345u;
+            uint32_t at = spots[(seed >> 8) % (sizeof spots / sizeof *spots)] + (seed >> 20) % 40;
+            seed = seed * 1103515245u + 12345u;
+            q[at] = (seed >> 16) & 1 ? 0xff : (uint8_t)(seed >> 8);
+        }
+        int rc = i386_transform(q, 0x21fe, ctx);
+        cr_assert(rc == MUM_OK || rc == MUM_EFORMAT || rc == MUM_EUNSUPPORTED ||
+                      rc == MUM_ELIMIT,
+                  "round %d: %d %s", round, rc, mum_ctx_message(ctx));
+        if (rc != MUM_OK)
+            cr_assert(strstr(mum_ctx_message(ctx), "source") ||
+                          strstr(mum_ctx_message(ctx), "ImageBase"),
+                      "round %d: %s", round, mum_ctx_message(ctx));
+        *(rc == MUM_OK ? &ok : &failed) += 1;
+    }
+    cr_assert(ok > 100 && failed > 10, "both ends reached: %d, %d", ok, failed);
+    free(q);
+    mum_ctx_free(ctx);
+    free(p);
+}
