@@ -3,13 +3,15 @@
  * type I386 (doc/pa30.md, "PE file types"): the marking of the bytes
  * outside code (flag 0x2) and the mapping of relative jumps (0x80) and
  * calls (0x100) through the RVA map.  delta_pe.c reads the image and the
- * preprocessing data and runs these in the order Windows does.
+ * preprocessing data, marks what the table transforms own, handles flag
+ * 0x40 (lock prefixes) and runs these in the order Windows does.
  *
  * The passes do not disassemble: they scan the executable sections byte by
  * byte for the opcodes, as Windows does, and decide by the destination
- * (inside the image, not owned) whether a match is a branch.  That is why
- * the result is exact only when every rule below is Windows' own; each was
- * checked against the hashes of genuine express deltas (see doc/pa30.md).
+ * (inside the image, not owned) whether a match is a branch.  So the result
+ * is exact only when every rule below is Windows' own: turned off one at a
+ * time, each but the owned-0F one breaks genuine express deltas of the x86
+ * packages, which all match their hashes with them (doc/pa30.md).
  */
 #include "config.h"
 
@@ -48,7 +50,6 @@ static bool code_range(const mum__pe_x86 *x, const mum__pe_section *s, size_t *f
     *to = end < x->size ? (size_t)end : x->size;
     return *from < *to;
 }
-
 
 /* The extent of a section in RVAs: the larger of its virtual and raw sizes
  * (Windows counts the raw padding past a short VirtualSize as the
