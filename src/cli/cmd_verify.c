@@ -195,6 +195,12 @@ int cmd_verify(int argc, char **argv)
         goto done;
     }
     mum_graph_options go = MUM_GRAPH_OPTIONS_INIT;
+    /* The test hook: MUMTOOL_TEST_SINGLE_THREAD=1 reads on this thread
+     * alone, so tests compare the report with the threaded one's.  For the
+     * test suite only. */
+    const char *one = getenv("MUMTOOL_TEST_SINGLE_THREAD");
+    if (one && *one)
+        go.walk_flags |= MUM_WALK_SINGLE_THREAD;
     mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
     if (at) {
         if (mum_time_parse(&vo.time, at) != MUM_OK) {

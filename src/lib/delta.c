@@ -412,7 +412,7 @@ static int apply_at(uint8_t **out, size_t *out_size, mum_ctx *ctx, const void *s
     }
     uint8_t *target = NULL;
     rc = mum__delta_lz_decode(&target, ctx, d.body, d.body_size, d.body_base, source,
-                              source_size, n, NULL, 0);
+                              source_size, n, pe.copy, pe.ncopy);
     mum__delta_pe_clear(&pe);
     if (rc == MUM_OK && (d.h.flags & DELTA_FLAG_E8))
         e8_untranslate(target, n);

@@ -8,6 +8,9 @@
  * delta_huffman.c prefix codes: building the lookup tables, the slow path
  * delta_lz.c      the body: RIFT table, composite format, literal/match loop
  * delta.c         the header, the public API, the hash check, DCM
+ * delta_pe.c      PE file types: preprocessing data, source transforms,
+ *                 the copy map
+ * delta_pe_x64.c  the amd64 length decoder of the DisasmX64 transform
  */
 #ifndef MUM_DELTA_INTERNAL_H
 #define MUM_DELTA_INTERNAL_H
@@ -241,14 +244,17 @@ typedef struct mum__delta_pe {
     size_t nrva_map;
     uint8_t *source;          /* the transformed source (NULL: none) */
     size_t source_size;
+    mum__rift *copy;          /* the copy map, RIFT entries for the body */
+    size_t ncopy;
 } mum__delta_pe;
 
 /*
  * Reads the preprocessing data of a PE delta (header h) and transforms a
- * copy of the source as the flags ask, into pe->source.  What libmum does
- * not perform (addresses moved by the RIFT table, rebasing, managed
- * images, unknown flag bits) is refused, named.  mum__delta_pe_clear
- * after, whatever the result.
+ * copy of the source as the flags ask, into pe->source, with the copy map
+ * the body is decoded with into pe->copy.  What libmum does not perform
+ * (the i386 jump and call transforms with a moving RVA map, managed images,
+ * unknown flag bits) is refused, named.  mum__delta_pe_clear after,
+ * whatever the result.
  * Errors: MUM_EFORMAT (malformed data, a source that is not a PE image),
  * MUM_EUNSUPPORTED, MUM_ELIMIT, MUM_ENOMEM.
  */
@@ -257,5 +263,73 @@ MUM_INTERNAL int mum__delta_pe_prepare(mum__delta_pe *pe, mum_ctx *ctx,
                                        size_t pre_size, uint64_t pre_base,
                                        const uint8_t *source, size_t source_size);
 MUM_INTERNAL void mum__delta_pe_clear(mum__delta_pe *pe);
+
+/*
+ * The source transforms alone, in place on image[0, size): CheckSum zeroed,
+ * flag 0x2000 (unbinding), the target's TimeDateStamp, the transforms of
+ * `flags` through the RVA map `map` (nmap entries sorted by source), the
+ * target's ImageBase.  No refusal: mum__delta_pe_prepare decides what is
+ * performed.  Errors: MUM_EFORMAT (naming the place), MUM_ENOMEM.
+ */
+MUM_INTERNAL int mum__delta_pe_transform(mum_ctx *ctx, uint8_t *image, size_t size,
+                                         uint64_t flags, const mum__rift *map, size_t nmap,
+                                         uint64_t target_base, uint32_t timestamp);
+
+/*
+ * Length-decodes the amd64 instruction at p[0, n) (at most 15 bytes
+ * looked at) as Windows' transform DisasmX64 does (delta_pe_x64.c).
+ * Returns its length, >= 1 when n >= 1 (an instruction cut short or not
+ * known ends where Windows ends it); *field: the offset in it of its
+ * RIP-relative disp32 or rel32, or -1.
+ */
+MUM_INTERNAL size_t mum__x64_insn(const uint8_t *p, size_t n, int *field);
+
+/* ---- the i386 passes of PE file types (delta_pe_x86.c) ---- */
+
+/* A section of the source image, as the i386 passes see it. */
+typedef struct mum__pe_section {
+    uint32_t va;              /* VirtualAddress */
+    uint32_t vsize;           /* VirtualSize */
+    uint32_t raw;             /* PointerToRawData */
+    uint32_t raw_size;        /* SizeOfRawData */
+    uint32_t flags;           /* Characteristics */
+} mum__pe_section;
+
+/*
+ * The source image being transformed, for the i386 passes.  `owned` has one
+ * byte per byte of `img`: non-zero when a transform owns that byte (a field
+ * an RVA transform rewrote, or data outside code marked by flag 0x2), which
+ * the instruction passes then leave alone, and neither rewrite nor treat as
+ * a branch destination.  `map` is the RVA map (source RVA -> target RVA),
+ * sorted by source.
+ */
+typedef struct mum__pe_x86 {
+    uint8_t *img;
+    size_t size;
+    uint8_t *owned;
+    const mum__pe_section *sec;
+    unsigned nsec;
+    uint32_t size_of_image;
+    const mum__rift *map;
+    size_t nmap;
+    mum_ctx *ctx;             /* for the errors of the passes */
+    uint64_t work, budget;    /* the passes' own bound (see delta_pe_x86.c) */
+} mum__pe_x86;
+
+/* Where `rva` (a source RVA) lies in the target: rva + the displacement of
+ * the last entry of map[0, n) (sorted by source) at or before it; rva itself
+ * before the first entry or with no entry. */
+MUM_INTERNAL int64_t mum__rift_map(const mum__rift *map, size_t n, int64_t rva);
+
+/* Flag 0x2: marks every byte outside the executable sections' data.
+ * Errors: MUM_ELIMIT (as the passes below). */
+MUM_INTERNAL int mum__pe_x86_mark_non_exe(mum__pe_x86 *x);
+/* Flag 0x80: maps the displacements of E9 jumps and 0F 8x conditional
+ * jumps (rel32 ones that do not fit a byte), shortening to EB / 7x those
+ * whose mapped displacement fits a byte.  Errors: MUM_ELIMIT (sections that
+ * overlap so much the scan would take more than 64 steps a byte). */
+MUM_INTERNAL int mum__pe_x86_jmps(mum__pe_x86 *x);
+/* Flag 0x100: maps the displacements of E8 calls.  Errors: as above. */
+MUM_INTERNAL int mum__pe_x86_calls(mum__pe_x86 *x);
 
 #endif /* MUM_DELTA_INTERNAL_H */

@@ -89,6 +89,23 @@ MUM_INTERNAL void mum__express_rebuilder_free(mum__express_rebuilder *r);
  */
 MUM_INTERNAL int mum__express_rebuild(mum__express_rebuilder *r, size_t i, const uint8_t **out,
                                       size_t *out_size, mum__express_outcome *outcome, const char **why);
+/* As mum__express_rebuild, with the decoder's messages on ctx: when
+ * mum__express_rebuild_stages said parallel, files may be rebuilt (and
+ * done with) on several threads at once, each with a ctx of its own:
+ * see mum__express_rebuild_stages. */
+MUM_INTERNAL int mum__express_rebuild_in(mum__express_rebuilder *r, mum_ctx *ctx, size_t i,
+                                         const uint8_t **out, size_t *out_size,
+                                         mum__express_outcome *outcome, const char **why);
+/* When files may be rebuilt at once (*parallel), and in what stages:
+ * a file more than one wanted file's chain runs through is rebuilt alone
+ * first (its result is then shared), at stage[i] (0 .. *nstages - 1),
+ * after those below it; the others (stage[i] == SIZE_MAX) after, at once:
+ * the rest of each chain is then that file's alone.  Files of one stage
+ * may be rebuilt at once.  Not parallel when the bases form a loop (the
+ * reasons then depend on the order: rebuild in index order on one
+ * thread).  stage has a slot per file of the index.  Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__express_rebuild_stages(mum__express_rebuilder *r, bool *parallel, size_t *stage,
+                                             size_t *nstages);
 /* File i is done with: its bytes may go. */
 MUM_INTERNAL void mum__express_rebuild_done(mum__express_rebuilder *r, size_t i);
 /* The chain of file i, "tcpip.sys <- 3 (PA30) <- basis 1 <- 0 (RAW)"

@@ -4,6 +4,12 @@
  * to nothing, or to its basis file (itself perhaps a delta: the chain is
  * followed without recursion).  Each file is rebuilt once; a rebuilt basis
  * is kept only while a file still to rebuild needs it.
+ *
+ * Files whose chains share no unbuilt link may be rebuilt on several
+ * threads at once (once every link more than one chain runs through is
+ * built: mum__express_rebuild_stages): each then touches only its own
+ * chain's entries, but for the user counts of the shared bases, which
+ * the lock guards.
  */
 #include "config.h"
 
@@ -33,17 +39,21 @@ struct mum__express_rebuilder {
     mum__express_outcome *fail;  /* ST_FAILED: why */
     bool *inherited;             /* failed because its basis did (why is the basis's) */
     char **why;
+    pthread_mutex_t lock;        /* users, and data once a count falls to 0 */
+    bool has_lock;
 };
 
 static void release(mum__express_rebuilder *r, size_t j)
 {
-    if (j == MUM_EXPRESS_NONE || r->users[j] == 0)
+    if (j == MUM_EXPRESS_NONE)
         return;
-    if (--r->users[j] == 0 && r->state[j] == ST_BUILT) {
+    pthread_mutex_lock(&r->lock);
+    if (r->users[j] > 0 && --r->users[j] == 0 && r->state[j] == ST_BUILT) {
         if (!r->borrowed[j])
             mum__free(r->data[j]);
         r->data[j] = NULL;
     }
+    pthread_mutex_unlock(&r->lock);
 }
 
 int mum__express_rebuilder_new(mum__express_rebuilder **out, mum_ctx *ctx, const mum_express_index *idx,
@@ -54,16 +64,25 @@ int mum__express_rebuilder_new(mum__express_rebuilder **out, mum_ctx *ctx, const
     mum__express_rebuilder *r = mum__calloc(1, sizeof *r);
     if (!r)
         return MUM_ENOMEM;
-    *r = (mum__express_rebuilder){idx, blobs, nblobs, bytes, ctx, mum__calloc(n, 1),
-                                  mum__calloc(n, sizeof *r->data), mum__calloc(n, sizeof *r->size),
-                                  mum__calloc(n, sizeof *r->borrowed), mum__calloc(n, sizeof *r->users),
-                                  mum__calloc(n, sizeof *r->fail), mum__calloc(n, sizeof *r->inherited),
-                                  mum__calloc(n, sizeof *r->why)};
+    r->idx = idx;
+    r->blobs = blobs;
+    r->nblobs = nblobs;
+    r->bytes = bytes;
+    r->ctx = ctx;
+    r->state = mum__calloc(n, 1);
+    r->data = mum__calloc(n, sizeof *r->data);
+    r->size = mum__calloc(n, sizeof *r->size);
+    r->borrowed = mum__calloc(n, sizeof *r->borrowed);
+    r->users = mum__calloc(n, sizeof *r->users);
+    r->fail = mum__calloc(n, sizeof *r->fail);
+    r->inherited = mum__calloc(n, sizeof *r->inherited);
+    r->why = mum__calloc(n, sizeof *r->why);
     if (!r->state || !r->data || !r->size || !r->borrowed || !r->users || !r->fail || !r->inherited ||
-        !r->why) {
+        !r->why || pthread_mutex_init(&r->lock, NULL) != 0) {
         mum__express_rebuilder_free(r);
         return MUM_ENOMEM;
     }
+    r->has_lock = true;
     /* who needs whom: each wanted file, and each file needed counts once
      * as a user of its basis (a loop ends where a file is met again) */
     bool *needed = mum__calloc(n, sizeof *needed);
@@ -104,6 +123,8 @@ void mum__express_rebuilder_free(mum__express_rebuilder *r)
     mum__free(r->fail);
     mum__free(r->inherited);
     mum__free(r->why);
+    if (r->has_lock)
+        pthread_mutex_destroy(&r->lock);
     mum__free(r);
 }
 
@@ -160,7 +181,7 @@ static int fail(mum__express_rebuilder *r, size_t j, mum__express_outcome kind, 
 }
 
 /* Builds file j, whose basis (if it needs one) is built or failed. */
-static int build_one(mum__express_rebuilder *r, size_t j)
+static int build_one(mum__express_rebuilder *r, mum_ctx *ctx, size_t j)
 {
     const mum_express_file *f = &r->idx->files[j];
     size_t b = f->basis;
@@ -214,7 +235,7 @@ static int build_one(mum__express_rebuilder *r, size_t j)
                     f->source_type_text);
     uint8_t *out = NULL;
     size_t out_size = 0;
-    int rc = mum_delta_apply(&out, &out_size, r->ctx, src, src_size, blob ? blob : (const uint8_t *)"",
+    int rc = mum_delta_apply(&out, &out_size, ctx, src, src_size, blob ? blob : (const uint8_t *)"",
                              blob_size, NULL);
     if (b != MUM_EXPRESS_NONE)
         release(r, b);
@@ -222,8 +243,8 @@ static int build_one(mum__express_rebuilder *r, size_t j)
         return rc;
     if (rc != MUM_OK) {
         rc = fail(r, j, rc == MUM_EUNSUPPORTED ? MUM__EXPRESS_UNSUPPORTED : MUM__EXPRESS_DECODE,
-                  "%s", mum_ctx_reason(r->ctx));
-        mum_ctx_clear(r->ctx);
+                  "%s", mum_ctx_reason(ctx));
+        mum_ctx_clear(ctx);
         return rc;
     }
     r->data[j] = out;
@@ -257,6 +278,12 @@ static int check_built(mum__express_rebuilder *r, size_t i)
 int mum__express_rebuild(mum__express_rebuilder *r, size_t i, const uint8_t **out, size_t *out_size,
                          mum__express_outcome *outcome, const char **why)
 {
+    return mum__express_rebuild_in(r, r->ctx, i, out, out_size, outcome, why);
+}
+
+int mum__express_rebuild_in(mum__express_rebuilder *r, mum_ctx *ctx, size_t i, const uint8_t **out,
+                            size_t *out_size, mum__express_outcome *outcome, const char **why)
+{
     const mum_express_index *idx = r->idx;
     /* down the chain to a file built, failed, or with no basis */
     size_t *stack = mum__calloc(idx->count ? idx->count : 1, sizeof *stack);
@@ -289,7 +316,7 @@ int mum__express_rebuild(mum__express_rebuilder *r, size_t i, const uint8_t **ou
         while (top && rc == MUM_OK) {
             /* each link checked against the index before it is built on */
             j = stack[--top];
-            rc = build_one(r, j);
+            rc = build_one(r, ctx, j);
             if (rc == MUM_OK && r->state[j] == ST_BUILT)
                 rc = check_built(r, j);
         }
@@ -301,6 +328,62 @@ int mum__express_rebuild(mum__express_rebuilder *r, size_t i, const uint8_t **ou
     *why = r->why[i];
     *out = r->state[i] == ST_BUILT ? r->data[i] : NULL;
     *out_size = r->state[i] == ST_BUILT ? r->size[i] : 0;
+    return MUM_OK;
+}
+
+int mum__express_rebuild_stages(mum__express_rebuilder *r, bool *parallel, size_t *stage, size_t *nstages)
+{
+    const mum_express_index *idx = r->idx;
+    *parallel = false;
+    *nstages = 0;
+    /* a loop: its members' reasons depend on which file meets it first, so
+     * the caller keeps the one order (0 not seen, 1 on this walk, 2 done) */
+    unsigned char *seen = mum__calloc(idx->count ? idx->count : 1, 1);
+    if (!seen)
+        return MUM_ENOMEM;
+    bool loop = false;
+    for (size_t i = 0; i < idx->count && !loop; i++) {
+        size_t j = i;
+        while (j != MUM_EXPRESS_NONE && seen[j] == 0) {
+            seen[j] = 1;
+            j = idx->files[j].basis;
+        }
+        loop = j != MUM_EXPRESS_NONE && seen[j] == 1;
+        for (j = i; j != MUM_EXPRESS_NONE && seen[j] == 1; j = idx->files[j].basis)
+            seen[j] = 2;
+    }
+    mum__free(seen);
+    if (loop)
+        return MUM_OK;
+    /* without loops each file's outcome is its chain's alone, whatever the
+     * order; a link more than one chain runs through is built before them,
+     * after those shared below it: its stage is how many are */
+    size_t *stack = mum__calloc(idx->count ? idx->count : 1, sizeof *stack);
+    if (!stack)
+        return MUM_ENOMEM;
+    for (size_t i = 0; i < idx->count; i++)
+        stage[i] = r->users[i] >= 2 && r->state[i] == ST_NEW ? SIZE_MAX - 1 : SIZE_MAX;
+    *nstages = 0;
+    for (size_t i = 0; i < idx->count; i++) {
+        if (stage[i] != SIZE_MAX - 1)
+            continue;
+        size_t top = 0, base = 0; /* the stage of the first one below known */
+        for (size_t j = i; j != MUM_EXPRESS_NONE; j = idx->files[j].basis) {
+            if (stage[j] == SIZE_MAX - 1)
+                stack[top++] = j;
+            else if (stage[j] != SIZE_MAX) {
+                base = stage[j] + 1;
+                break;
+            }
+        }
+        while (top) {
+            stage[stack[--top]] = base++;
+            if (base > *nstages)
+                *nstages = base;
+        }
+    }
+    mum__free(stack);
+    *parallel = true;
     return MUM_OK;
 }
 

@@ -291,13 +291,13 @@ static int add_signature(build *b, const mum_entry *e)
 static int express_nodes(build *b, const mum_express_index *idx, size_t first, const char *cab_path);
 
 /* A rebuilt express file's digests, as a payload's would be read. */
-static int rebuilt_digests(build *b, node_priv *n, const uint8_t *data, size_t size)
+static int rebuilt_digests(build *b, mum_ctx *ctx, node_priv *n, const uint8_t *data, size_t size)
 {
     mum_digests *d = &n->pub.digests;
     const void *p = data ? (const void *)data : "";
     if (mum_hash_buffer(d->sha1, MUM_HASH_SHA1, p, size) != MUM_OK ||
         mum_hash_buffer(d->sha256, MUM_HASH_SHA256, p, size) != MUM_OK)
-        return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
+        return mum__error(ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
     d->sha1_ok = d->sha256_ok = true;
     n->pub.express_delta = false;
     if (!mum_pe_probe(p, size))
@@ -305,13 +305,13 @@ static int rebuilt_digests(build *b, node_priv *n, const uint8_t *data, size_t s
     static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
     uint8_t out[2][MUM_HASH_MAX_SIZE];
     mum_location loc = here(b, n->entry);
-    int rc = mum_pe_digest(b->ctx, p, size, &loc, algs, 2, out);
+    int rc = mum_pe_digest(ctx, p, size, &loc, algs, 2, out);
     if (rc == MUM_ENOMEM)
-        return nomem(b);
+        return mum__nomem(ctx);
     if (rc != MUM_OK) {
-        d->pe_error = mum__strdup(mum_ctx_reason(b->ctx));
-        mum_ctx_clear(b->ctx);
-        return d->pe_error ? MUM_OK : nomem(b);
+        d->pe_error = mum__strdup(mum_ctx_reason(ctx));
+        mum_ctx_clear(ctx);
+        return d->pe_error ? MUM_OK : mum__nomem(ctx);
     }
     d->pe = d->pe_sha1_ok = d->pe_sha256_ok = true;
     memcpy(d->pe_sha1, out[0], 20);
@@ -325,7 +325,118 @@ static int rebuilt_digests(build *b, node_priv *n, const uint8_t *data, size_t s
         !(d->file_version = mum__strdup(version)))
         rc = MUM_ENOMEM;
     mum__pe_version_free(ver);
-    return rc == MUM_ENOMEM ? nomem(b) : MUM_OK;
+    return rc == MUM_ENOMEM ? mum__nomem(ctx) : MUM_OK;
+}
+
+/* One file's rebuild, on a worker: its findings wait for the reading
+ * thread, which reports them in index order. */
+typedef struct xjob {
+    build *b;                   /* read only here */
+    mum__express_rebuilder *r;
+    node_priv *n;
+    size_t f;
+    mum_ctx *ctx;               /* the job's own, for its errors */
+    bool base;                  /* a shared basis: built, kept, not reported */
+    int rc;
+    mum__express_outcome how;
+    const char *why;            /* the rebuilder's */
+} xjob;
+
+static void xjob_run(void *arg)
+{
+    xjob *j = arg;
+    const uint8_t *data;
+    size_t size;
+    j->rc = mum__express_rebuild_in(j->r, j->ctx, j->f, &data, &size, &j->how, &j->why);
+    if (j->base)
+        return;
+    if (j->rc == MUM_OK && j->how == MUM__EXPRESS_REBUILT)
+        j->rc = rebuilt_digests(j->b, j->ctx, j->n, data, size);
+    mum__express_rebuild_done(j->r, j->f);
+}
+
+/* What a rebuild that did not give the file says: the node's reason and
+ * the finding, in the order of the index. */
+static int xjob_report(build *b, const mum_express_index *idx, xjob *j)
+{
+    if (j->rc != MUM_OK) {
+        if (j->rc == MUM_ENOMEM)
+            return MUM_ENOMEM;
+        return mum__error(b->ctx, j->rc, mum_ctx_location(j->ctx), "%s", mum_ctx_reason(j->ctx));
+    }
+    if (j->base || j->how == MUM__EXPRESS_REBUILT)
+        return MUM_OK;
+    node_priv *n = j->n;
+    char *chain = mum__express_chain(idx, j->f);
+    if (!chain || !(n->express_why = mum__asprintf("%s: %s", chain, j->why))) {
+        mum__free(chain);
+        return MUM_ENOMEM;
+    }
+    n->pub.express_why = n->express_why;
+    mum_location loc = here(b, n->entry);
+    int rc = MUM_OK;
+    if (j->how == MUM__EXPRESS_DECODE || j->how == MUM__EXPRESS_BASIS_FAILED)
+        rc = mum__finding(b->findings, MUM_R_EXPRESS_REBUILD_FAILED, &loc,
+                          "%s cannot be rebuilt from the cabinet: %s: %s", n->name, chain, j->why);
+    else if (j->how == MUM__EXPRESS_MISMATCH)
+        rc = mum__finding(b->findings, MUM_R_EXPRESS_REBUILD_MISMATCH, &loc,
+                          "%s is not what the index says once rebuilt: %s: %s", n->name, chain, j->why);
+    mum__free(chain);
+    return rc;
+}
+
+/* Jobs in flight at once: each holds one rebuilt file (beyond the shared
+ * bases kept), so memory stays bounded whatever the package's size. */
+enum { XJOB_WINDOW = MUM_POOL_WORKERS + 1 };
+
+/* Rebuilds the files f of the index for which pick(f) holds, in index
+ * order: at once on the pool when there is one (their results reported
+ * in that order), else one after another on this thread. */
+static int rebuild_some(build *b, const mum_express_index *idx, mum__express_rebuilder *r, mum__pool *pool,
+                        node_priv **of, const bool *wanted, const size_t *stage, size_t pick)
+{
+    xjob jobs[XJOB_WINDOW];
+    uint64_t tickets[XJOB_WINDOW];
+    size_t head = 0, tail = 0; /* jobs submitted, and reported, so far */
+    int rc = MUM_OK;
+    for (size_t f = 0; f < idx->count && rc == MUM_OK; f++) {
+        if (pick == SIZE_MAX ? !wanted[f] : stage[f] != pick)
+            continue;
+        xjob *j = &jobs[head % XJOB_WINDOW];
+        if (!pool) {
+            *j = (xjob){b, r, of[f], f, b->ctx, pick != SIZE_MAX, MUM_OK, MUM__EXPRESS_REBUILT, NULL};
+            xjob_run(j);
+            /* an error's message is on b->ctx already */
+            rc = j->rc != MUM_OK ? j->rc : xjob_report(b, idx, j);
+            continue;
+        }
+        if (head - tail == XJOB_WINDOW) {
+            xjob *t = &jobs[tail % XJOB_WINDOW];
+            mum__pool_wait(pool, tickets[tail % XJOB_WINDOW]);
+            tail++;
+            rc = xjob_report(b, idx, t);
+            mum_ctx_free(t->ctx);
+            if (rc != MUM_OK)
+                break;
+        }
+        *j = (xjob){b, r, of[f], f, NULL, pick != SIZE_MAX, MUM_OK, MUM__EXPRESS_REBUILT, NULL};
+        if (mum_ctx_new(&j->ctx) != MUM_OK) {
+            rc = MUM_ENOMEM;
+            break;
+        }
+        mum__pool_submit(pool, xjob_run, j, &tickets[head % XJOB_WINDOW]);
+        head++;
+    }
+    /* the rest, in order; after an error too, for their contexts */
+    while (tail < head) {
+        xjob *t = &jobs[tail % XJOB_WINDOW];
+        mum__pool_wait(pool, tickets[tail % XJOB_WINDOW]);
+        tail++;
+        if (rc == MUM_OK)
+            rc = xjob_report(b, idx, t);
+        mum_ctx_free(t->ctx);
+    }
+    return rc;
 }
 
 /*
@@ -336,70 +447,53 @@ static int rebuilt_digests(build *b, node_priv *n, const uint8_t *data, size_t s
  * why; a broken chain is express.bad-basis (judge_express.c); a delta that
  * does not decode, or rebuilds into other bytes, is a finding here.
  *
- * It runs here, on the reading thread, not on the worker pool: measured on
- * the genuine express packages (KB2465285 x64/x86, KB2883457, KB3040017),
- * it takes 0.02 to 5 ms of a 140 to 300 ms verify, while the decoding
- * thread keeps reading ahead.  Spreading independent basis chains over
- * workers would need a context and a findings list per job and a merge in
- * index order, for no gain seen yet; worth it once most PE deltas decode
- * (about 75 MB/s of target here) and packages carry hundreds of MB of them.
+ * Once every PE delta decodes, rebuilding is most of an express verify
+ * (KB3040017 x86: about 60 of 150 ms), so the files go to the worker
+ * pool, in stages (mum__express_rebuild_stages): the bases several chains
+ * share, those below first, then the files wanted, whose chains are then
+ * their own.  A window of XJOB_WINDOW jobs, waited for in index order,
+ * keeps the findings in that order and the rebuilt files in memory few.
+ * Bases forming a loop, or no pool, or MUM_WALK_SINGLE_THREAD: one file
+ * after another here, as before.
  */
 static int rebuild_express(build *b, const mum_express_index *idx, const mum_express_blob *blobs,
                            const uint8_t **bytes, size_t nb)
 {
-    node_priv **of = mum__calloc(idx->count ? idx->count : 1, sizeof *of);
-    bool *wanted = mum__calloc(idx->count ? idx->count : 1, sizeof *wanted);
-    int rc = of && wanted ? MUM_OK : MUM_ENOMEM;
+    size_t n = idx->count ? idx->count : 1;
+    node_priv **of = mum__calloc(n, sizeof *of);
+    bool *wanted = mum__calloc(n, sizeof *wanted);
+    size_t *stage = mum__calloc(n, sizeof *stage);
+    int rc = of && wanted && stage ? MUM_OK : MUM_ENOMEM;
     size_t nwanted = 0;
     for (size_t i = 0; i < b->g->nnodes && rc == MUM_OK; i++) {
-        node_priv *n = b->g->nodes[i];
-        const mum_express_file *xf = n->pub.express;
-        if (!xf || !n->pub.express_delta || xf < idx->files || xf >= idx->files + idx->count)
+        node_priv *node = b->g->nodes[i];
+        const mum_express_file *xf = node->pub.express;
+        if (!xf || !node->pub.express_delta || xf < idx->files || xf >= idx->files + idx->count)
             continue;
         size_t f = (size_t)(xf - idx->files);
-        of[f] = n;
+        of[f] = node;
         wanted[f] = true;
         nwanted++;
     }
     mum__express_rebuilder *r = NULL;
     if (rc == MUM_OK && nwanted)
         rc = mum__express_rebuilder_new(&r, b->ctx, idx, blobs, nb, bytes, wanted);
-    for (size_t f = 0; f < idx->count && r && rc == MUM_OK; f++) {
-        if (!wanted[f])
-            continue;
-        node_priv *n = of[f];
-        const uint8_t *data;
-        size_t size;
-        mum__express_outcome how;
-        const char *why;
-        rc = mum__express_rebuild(r, f, &data, &size, &how, &why);
-        if (rc != MUM_OK)
-            break;
-        if (how == MUM__EXPRESS_REBUILT) {
-            rc = rebuilt_digests(b, n, data, size);
-            mum__express_rebuild_done(r, f);
-            continue;
-        }
-        mum__express_rebuild_done(r, f);
-        char *chain = mum__express_chain(idx, f);
-        if (!chain || !(n->express_why = mum__asprintf("%s: %s", chain, why))) {
-            mum__free(chain);
-            rc = MUM_ENOMEM;
-            break;
-        }
-        n->pub.express_why = n->express_why;
-        mum_location loc = here(b, n->entry);
-        if (how == MUM__EXPRESS_DECODE || how == MUM__EXPRESS_BASIS_FAILED)
-            rc = mum__finding(b->findings, MUM_R_EXPRESS_REBUILD_FAILED, &loc,
-                              "%s cannot be rebuilt from the cabinet: %s: %s", n->name, chain, why);
-        else if (how == MUM__EXPRESS_MISMATCH)
-            rc = mum__finding(b->findings, MUM_R_EXPRESS_REBUILD_MISMATCH, &loc,
-                              "%s is not what the index says once rebuilt: %s: %s", n->name, chain, why);
-        mum__free(chain);
-    }
+    bool parallel = false;
+    size_t nstages = 0;
+    if (r && rc == MUM_OK && nwanted > 1 && !(b->walk_flags & MUM_WALK_SINGLE_THREAD))
+        rc = mum__express_rebuild_stages(r, &parallel, stage, &nstages);
+    mum__pool *pool = NULL;
+    if (parallel && mum__pool_acquire(&pool) != MUM_OK)
+        pool = NULL; /* one file after another, the stages kept */
+    for (size_t s = 0; s < nstages && rc == MUM_OK; s++)
+        rc = rebuild_some(b, idx, r, pool, of, wanted, stage, s);
+    if (r && rc == MUM_OK)
+        rc = rebuild_some(b, idx, r, pool, of, wanted, stage, SIZE_MAX);
+    mum__pool_release(pool);
     mum__express_rebuilder_free(r);
     mum__free(of);
     mum__free(wanted);
+    mum__free(stage);
     return rc == MUM_ENOMEM ? nomem(b) : rc;
 }
 
