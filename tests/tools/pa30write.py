@@ -35,6 +35,7 @@ import sys
 
 MAGIC = b"PA30"
 TYPE_RAW = 1
+TYPE_I386, TYPE_AMD64 = 2, 8
 HASH_NONE, HASH_MD5, HASH_SHA1, HASH_SHA256 = 0, 0x8003, 0x8004, 0x800C
 HASH_NAMES = {"none": HASH_NONE, "md5": HASH_MD5, "sha1": HASH_SHA1, "sha256": HASH_SHA256}
 
@@ -811,6 +812,342 @@ def greedy_ops(source, target, min_match=4):
     return ops
 
 
+
+# ---- PE file types: a tiny PE builder, the preprocessing data ------------------
+#
+# File types I386/AMD64 carry a preprocessing buffer (doc/pa30.md, "PE file
+# types"): the target's ImageBase (64 bits), a 32-bit field (the target's
+# CheckSum by the Rust reading; 0 in every delta seen), its TimeDateStamp,
+# a RIFT table of the target's layout (RVA -> file offset), one bit of CLI
+# metadata, a RIFT table mapping source RVAs to target RVAs, one bit of a
+# CLI token map.  The body is then decoded against the source as
+# transformed for the target.  This writer knows only the transforms that
+# move no address (pe_transform); with an identity RVA map and the source's
+# own layout, the address transforms are the identity.
+
+PE_MARK_NON_EXE, PE_IMPORTS, PE_EXPORTS, PE_RESOURCES, PE_RELOCATIONS = 0x2, 0x4, 0x8, 0x10, 0x20
+PE_JMPS_X86, PE_CALLS_X86, PE_DISASM_X64, PE_PDATA_X64 = 0x80, 0x100, 0x200, 0x400
+PE_UNBIND, PE_CLI_DISASM, PE_CLI_METADATA, PE_IGNORE_SIZE_LIMIT = 0x2000, 0x4000, 0x8000, 0x20000
+PE_FLAGS_AMD64 = 0xE63E           # what Windows' PE deltas of amd64 images carry
+PE_FLAGS_I386 = 0xE1BE            # the same transforms for i386 (calls and jumps, no x64)
+
+PE_FILE_ALIGN, PE_SECT_ALIGN = 0x200, 0x1000
+DIR_EXPORT, DIR_IMPORT, DIR_RESOURCE, DIR_EXCEPTION, DIR_BASERELOC = 0, 1, 2, 3, 5
+DIR_BOUND_IMPORT, DIR_CLR = 11, 14
+
+
+class TinyPE:
+    """A small PE image: the headers at 0 (e_lfanew 0x80), then the sections'
+    raw data at file alignment.  The offsets of the fields are kept so that
+    hostile variants can be made by patching.
+
+    sections: [(name, data, characteristics)]; each gets a VirtualAddress of
+    its own (section alignment, from 0x1000) and raw data (file alignment)
+    unless its data is None (then no raw data, like .bss).  dirs: {index:
+    (rva, size)}."""
+
+    def __init__(self, arch="amd64", sections=(), image_base=None, timestamp=0x5F000000,
+                 checksum=0, dirs=None, ndirs=16):
+        self.plus = arch == "amd64"
+        self.arch = arch
+        self.lfanew = 0x80
+        self.coff = self.lfanew + 4
+        self.opt = self.coff + 20
+        fixed = 112 if self.plus else 96
+        self.opt_size = fixed + 8 * ndirs
+        self.dirs_at = self.opt + fixed
+        self.sections_at = self.opt + self.opt_size
+        if image_base is None:
+            image_base = 0x180000000 if self.plus else 0x10000000
+        hdr_end = self.sections_at + 40 * len(sections)
+        raw = _align(hdr_end, PE_FILE_ALIGN)
+        va = PE_SECT_ALIGN
+        self.layout = [(0, 0)]
+        table = bytearray()
+        blobs = []
+        self.section_rva = {}
+        for name, data, chars in sections:
+            vsize = len(data) if data is not None else 0x1000
+            rsize = _align(len(data), PE_FILE_ALIGN) if data else 0
+            rptr = raw if data else 0
+            table += struct.pack("<8sIIIIIIHHI", name.encode()[:8], vsize, va, rsize, rptr,
+                                 0, 0, 0, 0, chars)
+            if data:
+                blobs.append((rptr, data))
+                self.layout.append((va, rptr))
+            self.section_rva[name] = (va, rptr)
+            raw += rsize
+            va += _align(max(vsize, 1), PE_SECT_ALIGN)
+        img = bytearray(raw)
+        img[0:2] = b"MZ"
+        struct.pack_into("<I", img, 0x3C, self.lfanew)
+        img[self.lfanew:self.lfanew + 4] = b"PE\0\0"
+        machine = 0x8664 if self.plus else 0x14C
+        struct.pack_into("<HHIIIHH", img, self.coff, machine, len(sections), timestamp, 0, 0,
+                         self.opt_size, 0x2022 if self.plus else 0x2102)
+        struct.pack_into("<H", img, self.opt, 0x20B if self.plus else 0x10B)
+        if self.plus:
+            struct.pack_into("<Q", img, self.opt + 24, image_base)
+        else:
+            struct.pack_into("<I", img, self.opt + 28, image_base)
+        struct.pack_into("<II", img, self.opt + 32, PE_SECT_ALIGN, PE_FILE_ALIGN)
+        struct.pack_into("<I", img, self.opt + 56, va)                   # SizeOfImage
+        struct.pack_into("<I", img, self.opt + 60, _align(hdr_end, PE_FILE_ALIGN))
+        struct.pack_into("<I", img, self.opt + 64, checksum)
+        struct.pack_into("<H", img, self.opt + 68, 3)                    # console
+        struct.pack_into("<I", img, self.dirs_at - 4, ndirs)
+        for i, (rva, size) in (dirs or {}).items():
+            struct.pack_into("<II", img, self.dirs_at + 8 * i, rva, size)
+        img[self.sections_at:self.sections_at + len(table)] = table
+        for rptr, data in blobs:
+            img[rptr:rptr + len(data)] = data
+        self.image = img
+
+    def bytes(self):
+        return bytes(self.image)
+
+
+def _align(n, a):
+    return (n + a - 1) // a * a
+
+
+def tiny_pe(rng=None, arch="amd64", code_size=0x800, image_base=None, timestamp=0x5F000000,
+            idata=True, reloc=True, extra=b"", dirs=None, **kw):
+    """A plausible small image: .text (code-like bytes), .rdata, .idata (an
+    import descriptor, its thunks and names) and .reloc (one block), with
+    the import and relocation directories pointing at them.  Deterministic
+    for a given rng state."""
+    import random as _random
+    rng = rng or _random.Random(7)
+    vocab = [bytes(rng.randrange(256) for _ in range(rng.randrange(2, 9))) for _ in range(60)]
+    code = bytearray()
+    while len(code) < code_size:
+        code += rng.choice(vocab) if rng.random() < 0.85 else b"\xcc" * rng.randrange(1, 16)
+    code = bytes(code[:code_size])
+    rdata = b"tiny image for PA30 tests\0" + bytes(rng.randrange(256) for _ in range(200)) + extra
+    secs = [(".text", code, 0x60000020), (".rdata", rdata, 0x40000040)]
+    # the RVAs the sections get: 0x1000 each, in order
+    next_rva = PE_SECT_ALIGN + _align(len(code), PE_SECT_ALIGN) + _align(len(rdata), PE_SECT_ALIGN)
+    d = {}
+    if idata:
+        base = next_rva
+        w = 8 if arch == "amd64" else 4
+        # descriptor (20) + terminator (20), ILT and IAT of one entry + 0,
+        # a hint/name, the DLL name
+        ilt = base + 40
+        iat = ilt + 2 * w
+        hint = iat + 2 * w
+        dll = hint + 16
+        blob = struct.pack("<IIIII", ilt, 0, 0, dll, iat) + bytes(20)
+        entry = (lambda v: struct.pack("<Q" if w == 8 else "<I", v))
+        blob += entry(hint) + entry(0) + entry(hint) + entry(0)
+        blob += struct.pack("<H", 1) + b"ExitProcess\0".ljust(14, b"\0") + b"KERNEL32.dll\0"
+        secs.append((".idata", blob, 0x40000040))
+        d[DIR_IMPORT] = (base, 40)
+        next_rva += _align(len(blob), PE_SECT_ALIGN)
+    if reloc:
+        # one block for .text: four entries (DIR64 on amd64, HIGHLOW on i386), a pad
+        typ = 10 if arch == "amd64" else 3
+        entries = [typ << 12 | off for off in (0x10, 0x40, 0x80, 0x100)] + [0]
+        blob = struct.pack("<II", PE_SECT_ALIGN, 8 + 2 * len(entries)) + \
+            b"".join(struct.pack("<H", e) for e in entries)
+        secs.append((".reloc", blob, 0x42000040))
+        d[DIR_BASERELOC] = (next_rva, len(blob))
+    d.update(dirs or {})
+    return TinyPE(arch, secs, image_base, timestamp, dirs=d, **kw)
+
+
+def pe_view(img):
+    """(plus, coff, opt, sections, nsections) of an image, or None."""
+    if len(img) < 0x40 or img[:2] != b"MZ":
+        return None
+    pe = struct.unpack_from("<I", img, 0x3C)[0]
+    if pe + 4 + 20 + 2 > len(img) or img[pe:pe + 4] != b"PE\0\0":
+        return None
+    coff = pe + 4
+    nsec, = struct.unpack_from("<H", img, coff + 2)
+    opt_size, = struct.unpack_from("<H", img, coff + 16)
+    opt = coff + 20
+    magic, = struct.unpack_from("<H", img, opt)
+    if magic not in (0x10B, 0x20B) or opt + opt_size > len(img):
+        return None
+    return magic == 0x20B, coff, opt, opt + opt_size, nsec
+
+
+def pe_layout(img):
+    """The layout table Windows writes for an image: (0, 0), then
+    (VirtualAddress, PointerToRawData) of each section that has both."""
+    plus, coff, opt, sec, nsec = pe_view(img)
+    out = [(0, 0)]
+    for i in range(nsec):
+        va, rsize, rptr = struct.unpack_from("<III", img, sec + 40 * i + 12)
+        if va and rptr:
+            out.append((va, rptr))
+    return out
+
+
+def pe_transform(source, flags, image_base, timestamp):
+    """The source as libmum transforms it when no address moves (an identity
+    RVA map, the same layout): .idata made read/write for PE_UNBIND, the
+    CheckSum zeroed, the target's TimeDateStamp and ImageBase written."""
+    if not source:
+        return source
+    img = bytearray(source)
+    plus, coff, opt, sec, nsec = pe_view(img)
+    if flags & PE_UNBIND:
+        for i in range(nsec):
+            s = sec + 40 * i
+            if img[s:s + 8] == b".idata\0\0":
+                c, = struct.unpack_from("<I", img, s + 36)
+                struct.pack_into("<I", img, s + 36, c | 0xC0000000)
+    struct.pack_into("<I", img, opt + 64, 0)
+    struct.pack_into("<I", img, coff + 4, timestamp)
+    if plus:
+        struct.pack_into("<Q", img, opt + 24, image_base)
+    else:
+        struct.pack_into("<I", img, opt + 28, image_base)
+    return bytes(img)
+
+
+INT_LENGTHS = [7 if k in (0, 1, 126, 127) else 8 for k in range(252)]
+
+
+def int_fields(v):
+    """(IntFormat symbol, extra value, extra bits) of a signed 64-bit value:
+    magnitude classes 0..125 for v >= 0, 126.. for ~v when v < 0."""
+    v &= (1 << 64) - 1
+    neg = v >= 1 << 63
+    u = (~v) & ((1 << 64) - 1) if neg else v
+    if u <= 3:
+        m, extra, nb = u, 0, 0
+    else:
+        half = u.bit_length() - 2
+        m = 2 * (half + 1) + ((u >> half) & 1)
+        extra, nb = u & ((1 << half) - 1), half
+    return m + (126 if neg else 0), extra, nb
+
+
+def write_rift(w, entries, count=None, int_lengths=None, counts=(126, 126, 0)):
+    """A RIFT table of (source, target) entries (any 64-bit values, in the
+    order given: the deltas between consecutive ones are sent).  None: the
+    'absent' bit.  count and int_lengths/counts override what is sent
+    (hostile tables)."""
+    if entries is None:
+        w.bits(0, 1)
+        return
+    w.bits(1, 1)
+    lengths = int_lengths or INT_LENGTHS
+    for _ in range(2):
+        npos, nneg, ndef = counts
+        w.bits(npos, 8)
+        w.bits(nneg, 8)
+        w.bits(ndef, 8)
+        for x in lengths[:npos]:
+            w.bits(x - 1, 4)
+        for x in lengths[126:126 + nneg]:
+            w.bits(x - 1, 4)
+        w.bits(7, 4)
+    w.varint(len(entries) if count is None else count)
+    enc = Encoder(lengths)
+    ps = pd = 0
+    for s, t in entries:
+        for v in (s - ps, (t - s) - pd):
+            sym, extra, nb = int_fields(v)
+            enc.put(w, sym)
+            w.bits(extra, nb)
+        ps, pd = s, t - s
+
+
+def pe_preprocess(image_base, timestamp, layout, rva_map=(), checksum=0, cli_metadata=False,
+                  cli_map=False, stop=None, trailing_bit=True):
+    """The preprocessing buffer of a PE delta.  stop: the name of a field
+    before which the stream ends (a truncation at that field: 'base-high',
+    'checksum', 'timestamp', 'layout', 'cli', 'rva-map', 'cli-map')."""
+    w = BitWriter()
+    fields = [
+        ("base-low", lambda: w.bits(image_base & 0xFFFFFFFF, 32)),
+        ("base-high", lambda: w.bits(image_base >> 32, 32)),
+        ("checksum", lambda: w.bits(checksum, 32)),
+        ("timestamp", lambda: w.bits(timestamp, 32)),
+        ("layout", lambda: write_rift(w, layout)),
+        ("cli", lambda: w.bits(int(cli_metadata), 1)),
+        ("rva-map", lambda: write_rift(w, rva_map)),
+        ("cli-map", lambda: w.bits(int(cli_map), 1) if trailing_bit or cli_map else None),
+    ]
+    for name, put in fields:
+        if name == stop:
+            break
+        put()
+    return w.finish()
+
+
+def make_pe_delta(source, target, file_type=TYPE_AMD64, flags=PE_FLAGS_AMD64, image_base=None,
+                  timestamp=None, layout=None, rva_map=None, hash_alg=HASH_MD5, preprocess=None,
+                  segments=1, **kw):
+    """A PE delta: the preprocessing data (by default the target's ImageBase
+    and TimeDateStamp, the source's layout, an identity RVA map of its
+    sections) and a body made against the source as transformed for it
+    (pe_transform).  Returns (delta, target)."""
+    tv = pe_view(target)
+    if image_base is None:
+        image_base = struct.unpack_from("<Q" if tv[0] else "<I", target,
+                                        tv[2] + (24 if tv[0] else 28))[0]
+    if timestamp is None:
+        timestamp = struct.unpack_from("<I", target, tv[1] + 4)[0]
+    if layout is None:
+        layout = pe_layout(source) if source else [(0, 0)]
+    if rva_map is None:
+        rva_map = [(va, va) for va, _ in layout]
+    if preprocess is None:
+        preprocess = pe_preprocess(image_base, timestamp, layout, rva_map)
+    body_source = pe_transform(source, flags, image_base, timestamp)
+    return make_delta(body_source, target=target, hash_alg=hash_alg, flags=flags,
+                      file_type=file_type, file_type_set=file_type | TYPE_RAW,
+                      preprocess=preprocess, segments=segments, **kw)
+
+
+def read_preprocess(pre):
+    """The PE preprocessing fields (the reader's side): a dict, or
+    FormatError."""
+    r = BitReader(pre, "preprocessing")
+    f = {"image_base": r.bits(32) | r.bits(32) << 32, "checksum": r.bits(32),
+         "timestamp": r.bits(32)}
+
+    def rift():
+        if not r.bits(1):
+            return []
+        decs = []
+        for _ in range(2):
+            npos, nneg, ndef = r.bits(8), r.bits(8), r.bits(8)
+            if npos != 126 or nneg != 126:
+                r.fail("an IntFormat this reader does not take (%d, %d, %d)" % (npos, nneg, ndef))
+            ln = [r.bits(4) + 1 for _ in range(252)]
+            r.bits(4)
+            decs.append(Decoder(ln, "IntFormat"))
+        n = r.varint()
+        if n > (r.end - r.pos) // 2:
+            r.fail("a RIFT table of %d entries" % n)
+        out = []
+        s = d = 0
+        for _ in range(n):
+            vals = []
+            for dec in decs:
+                sym = dec.get(r)
+                m = sym % 126
+                v = m if m <= 3 else (((m & 1) + 2) << ((m >> 1) - 1)) | r.bits((m >> 1) - 1)
+                vals.append(~v if sym >= 126 else v)
+            s += vals[0]
+            d += vals[1]
+            out.append((s, s + d))
+        return out
+    f["layout"] = rift()
+    if r.bits(1):
+        r.fail("CLI metadata")
+    f["rva_map"] = rift()
+    if r.pos < r.end and r.bits(1):
+        r.fail("a CLI token map")
+    return f
+
 # ---- the reader ---------------------------------------------------------------------
 
 def read_header(delta):
@@ -838,7 +1175,13 @@ def read_header(delta):
 def decode(source, delta, check_hash=True, stats=None):
     """Applies a RAW delta (the reader, an oracle independent of libmum)."""
     h, pre, body, off = read_header(delta)
-    if h["file_type"] != TYPE_RAW:
+    if h["file_type"] in (TYPE_I386, TYPE_AMD64) and source:
+        # only what moves no address: an identity map, the source's layout
+        f = read_preprocess(pre)
+        if any(s != t for s, t in f["rva_map"]) or sorted(f["layout"]) != sorted(pe_layout(source)):
+            raise FormatError("a PE delta whose transforms move addresses")
+        source = pe_transform(source, h["flags"], f["image_base"], f["timestamp"])
+    elif h["file_type"] not in (TYPE_RAW, TYPE_I386, TYPE_AMD64):
         raise FormatError("file type %#x is not RAW" % h["file_type"])
     n = h["target_size"]
     R = len(source)
