@@ -2,7 +2,7 @@
  * delta-bench - PA30 decode throughput against zlib inflate of the same
  * target, in one process, taking turns (make bench-delta, bench/delta.sh):
  *
- *   delta-bench NAME SOURCE DELTA TARGET [RUNS]
+ *   delta-bench NAME SOURCE DELTA TARGET [RUNS [BASELINE]]
  *
  * The target is deflated once at zlib's default level; then, RUNS times
  * (default 7), mum_delta_apply (default options: the header's hash, if
@@ -13,6 +13,11 @@
  * outputs are compared with TARGET once.  Prints one line per run and the
  * medians: MB/s of target (10^6 bytes per second of wall time) and the
  * ratio decode / inflate (the issue's goal: at least 0.5).
+ *
+ * With BASELINE, a second delta of the same SOURCE and TARGET (the RAW
+ * delta of a PE pair, bench/gen-delta.py --pe), it is decoded too in each
+ * run, between the two others, and the median ratio DELTA / BASELINE is
+ * reported: what DELTA's file type costs on top of the same body.
  */
 #include "config.h"
 
@@ -110,18 +115,20 @@ static double time_inflate(const unsigned char *z, size_t z_size, const unsigned
 
 int main(int argc, char **argv)
 {
-    if (argc < 5 || argc > 6) {
-        fprintf(stderr, "usage: delta-bench NAME SOURCE DELTA TARGET [RUNS]\n");
+    if (argc < 5 || argc > 7) {
+        fprintf(stderr, "usage: delta-bench NAME SOURCE DELTA TARGET [RUNS [BASELINE]]\n");
         return 2;
     }
-    int runs = argc == 6 ? atoi(argv[5]) : 7;
+    int runs = argc >= 6 ? atoi(argv[5]) : 7;
     if (runs < 1 || runs > 1000)
         runs = 7;
     size_t src_size, delta_size, tgt_size;
     unsigned char *src = slurp(argv[2], &src_size);
     unsigned char *delta = slurp(argv[3], &delta_size);
     unsigned char *tgt = slurp(argv[4], &tgt_size);
-    if (!src || !delta || !tgt) {
+    size_t base_size = 0;
+    unsigned char *base = argc == 7 ? slurp(argv[6], &base_size) : NULL;
+    if (!src || !delta || !tgt || (argc == 7 && !base)) {
         fprintf(stderr, "delta-bench: cannot read the inputs\n");
         return 2;
     }
@@ -136,7 +143,8 @@ int main(int argc, char **argv)
         return 2;
     double *dec = calloc((size_t)runs, sizeof *dec), *inf = calloc((size_t)runs, sizeof *inf);
     double *ratio = calloc((size_t)runs, sizeof *ratio);
-    if (!dec || !inf || !ratio)
+    double *bdec = calloc((size_t)runs, sizeof *bdec), *bratio = calloc((size_t)runs, sizeof *bratio);
+    if (!dec || !inf || !ratio || !bdec || !bratio)
         return 2;
     double mb = tgt_size / 1e6;
     int reps = tgt_size ? (int)(50e6 / tgt_size) : 1;
@@ -145,28 +153,49 @@ int main(int argc, char **argv)
     printf("%s: target %zu bytes, delta %zu bytes, deflated %lu bytes (level %d); "
            "%d runs of %d decodes\n",
            argv[1], tgt_size, delta_size, (unsigned long)z_size, Z_DEFAULT_COMPRESSION, runs, reps);
-    printf("  run  decode MB/s  inflate MB/s  ratio\n");
+    printf("  run  decode MB/s  inflate MB/s  ratio%s\n",
+           base ? "  baseline MB/s  vs baseline" : "");
     for (int r = 0; r < runs; r++) {
-        double td, ti;
+        double td, ti, tb = 1;
         int check = r == 0;
         if (r % 2 == 0) {
             td = time_decode(ctx, src, src_size, delta, delta_size, tgt, tgt_size, check, reps);
+            if (base)
+                tb = time_decode(ctx, src, src_size, base, base_size, tgt, tgt_size, check, reps);
             ti = time_inflate(z, z_size, tgt, tgt_size, check, reps);
         } else {
             ti = time_inflate(z, z_size, tgt, tgt_size, check, reps);
+            if (base)
+                tb = time_decode(ctx, src, src_size, base, base_size, tgt, tgt_size, check, reps);
             td = time_decode(ctx, src, src_size, delta, delta_size, tgt, tgt_size, check, reps);
         }
-        if (td <= 0 || ti <= 0)
+        if (td <= 0 || ti <= 0 || tb <= 0)
             return 1;
         dec[r] = mb / td;
         inf[r] = mb / ti;
         ratio[r] = dec[r] / inf[r];
-        printf("  %3d  %11.1f  %12.1f  %5.2f\n", r + 1, dec[r], inf[r], ratio[r]);
+        bdec[r] = mb / tb;
+        bratio[r] = dec[r] / bdec[r];
+        if (base)
+            printf("  %3d  %11.1f  %12.1f  %5.2f  %13.1f  %11.2f\n", r + 1, dec[r], inf[r],
+                   ratio[r], bdec[r], bratio[r]);
+        else
+            printf("  %3d  %11.1f  %12.1f  %5.2f\n", r + 1, dec[r], inf[r], ratio[r]);
     }
     double md = median(dec, runs), mi = median(inf, runs), mr = median(ratio, runs);
     printf("%s: median decode %.1f MB/s, inflate %.1f MB/s: ratio %.2f (median of the runs' "
            "ratios %.2f; goal >= 0.50)\n",
            argv[1], md, mi, md / mi, mr);
+    if (base) {
+        double mbd = median(bdec, runs), mbr = median(bratio, runs);
+        const char *bname = strrchr(argv[6], '/') ? strrchr(argv[6], '/') + 1 : argv[6];
+        printf("%s: median decode %.1f MB/s, baseline %s %.1f MB/s: ratio %.2f (median of the "
+               "runs' ratios %.2f)\n",
+               argv[1], md, bname, mbd, md / mbd, mbr);
+    }
+    free(bdec);
+    free(bratio);
+    free(base);
     free(dec);
     free(inf);
     free(ratio);

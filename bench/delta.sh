@@ -14,8 +14,15 @@ set -eu
 CACHE=${MUM_BENCH_CACHE:-bench-cache}
 mkdir -p "$CACHE"
 CACHE=$(cd "$CACHE" && pwd)
-MB=${MUM_BENCH_DELTA_MB:-100}
-RUNS=${MUM_BENCH_RUNS:-7}
+if [ "${MUM_BENCH_QUICK:-0}" != 0 ]; then
+    MB=${MUM_BENCH_DELTA_MB:-8}
+    RUNS=${MUM_BENCH_RUNS:-3}
+    PEMB=${MUM_BENCH_PE_MB:-2}
+else
+    MB=${MUM_BENCH_DELTA_MB:-100}
+    RUNS=${MUM_BENCH_RUNS:-7}
+    PEMB=${MUM_BENCH_PE_MB:-4}
+fi
 PY=${PYTHON3:-python3}
 here=$(cd "$(dirname "$0")" && pwd)
 rd=${MUM_REALDATA:-$here/../../shared/realdata}
@@ -37,5 +44,13 @@ if [ ! -f "$dir/delta.pa30" ]; then
 fi
 "$DELTA_BENCH" "generated $MB MiB (bench/gen-delta.py)" "$dir/source.bin" "$dir/delta.pa30" \
     "$dir/target.bin" "$RUNS" || status=1
+
+dir="$CACHE/delta-pe-$PEMB"
+if [ ! -f "$dir/pe.pa30" ]; then
+    echo "generating a PE pair of $PEMB MiB in $dir ..." >&2
+    "$PY" "$here/gen-delta.py" --pe --mb "$PEMB" "$dir" >&2
+fi
+"$DELTA_BENCH" "generated PE $PEMB MiB (AMD64, bench/gen-delta.py --pe)" "$dir/source.bin" \
+    "$dir/pe.pa30" "$dir/target.bin" "$RUNS" "$dir/raw.pa30" || status=1
 echo "load average after: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
 exit $status

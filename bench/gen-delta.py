@@ -16,6 +16,19 @@ through the repeat offsets, and literal runs (1-24 bytes), in proportions
 15 % short matches.  The source has the texture of a program (a vocabulary
 of short tokens, runs of zeros, noise: zlib takes it to about 40 %).
 Deterministic for a given --seed.
+
+    bench/gen-delta.py --pe [--mb N] [--seed S] OUTDIR
+
+writes instead a pair of PE32+ images of about N MiB (default 4; sections
+.text, .rdata, .data, .pdata, .reloc with that texture, made by
+pa30write's TinyPE) as OUTDIR/source.bin and target.bin, the target made
+from the source as above after a copy of its headers, and two deltas with
+the same body: OUTDIR/pe.pa30 (file type AMD64, flags 0xe63e: its
+preprocessing data carries the source's own ImageBase, TimeDateStamp and
+layout, and an identity RVA map of the sections, so the source transforms
+change no byte) and OUTDIR/raw.pa30 (file type RAW).  Decoding both
+measures what the PE path costs on top of the body: the preprocessing
+data, the copy of the source, the transforms' passes over the image.
 """
 import argparse
 import os
@@ -99,13 +112,59 @@ def make_ops(rng, src, n):
     return ops
 
 
+def write_files(outdir, files):
+    os.makedirs(outdir, exist_ok=True)
+    for name, data in files:
+        with open(os.path.join(outdir, name + ".tmp"), "wb") as f:
+            f.write(data)
+        os.replace(os.path.join(outdir, name + ".tmp"), os.path.join(outdir, name))
+
+
+def pe_pair(a, rng):
+    n = a.mb << 20
+    blob = make_source(rng, n)
+    # the sections' shares of the image: code first, as in a DLL
+    cuts = [0, n * 70 // 100, n * 85 // 100, n * 92 // 100, n * 97 // 100, n]
+    names = [(".text", 0x60000020), (".rdata", 0x40000040), (".data", 0xC0000040),
+             (".pdata", 0x40000040), (".reloc", 0x42000040)]
+    secs = [(nm, blob[cuts[k]:cuts[k + 1]], ch) for k, (nm, ch) in enumerate(names)]
+    img = P.TinyPE("amd64", secs, 0x180000000, 0x5F5E1000, checksum=0)
+    src = img.bytes()
+    layout = P.pe_layout(src)
+    ops = [("copy", 0, img.sections_at + 40 * len(secs))] + make_ops(rng, src, len(src))
+    syms, target = P.plan(src, ops)
+    body = P.encode_body(syms, len(src), segments=max(1, a.mb // 4))
+    pre = P.pe_preprocess(0x180000000, 0x5F5E1000, layout, [(va, va) for va, _ in layout])
+    # the transforms change nothing in this source (CheckSum 0, the same
+    # stamp and base, no .idata), so one body serves both file types
+    assert P.pe_transform(src, P.PE_FLAGS_AMD64, 0x180000000, 0x5F5E1000) == src
+    out = []
+    for name, ftype, flags, prep in (("pe.pa30", P.TYPE_AMD64, P.PE_FLAGS_AMD64, pre),
+                                     ("raw.pa30", P.TYPE_RAW, 0, b"")):
+        w = P.make_header(len(target), P.HASH_NONE, b"", ftype, ftype | P.TYPE_RAW, flags)
+        w.buffer(prep)
+        w.buffer(body)
+        out.append((name, P.MAGIC + bytes(8) + w.finish()))
+    if a.mb <= 8:
+        assert P.decode(src, out[0][1]) == target and P.decode(src, out[1][1]) == target
+    write_files(a.outdir, [("source.bin", src), ("target.bin", target)] + out)
+    print("%s: PE32+ images of %d and %d bytes, deltas of %d (AMD64) and %d (RAW) bytes"
+          % (a.outdir, len(src), len(target), len(out[0][1]), len(out[1][1])))
+
+
 def main():
     ap = argparse.ArgumentParser(description="a large PA30 delta for make bench-delta")
-    ap.add_argument("--mb", type=int, default=100)
+    ap.add_argument("--mb", type=int)
     ap.add_argument("--seed", type=int, default=21)
+    ap.add_argument("--pe", action="store_true",
+                    help="a pair of PE images and their AMD64 and RAW deltas")
     ap.add_argument("outdir")
     a = ap.parse_args()
     rng = random.Random(a.seed)
+    if a.pe:
+        a.mb = a.mb or 4
+        return pe_pair(a, rng)
+    a.mb = a.mb or 100
     n = a.mb << 20
     src = make_source(rng, n)
     ops = make_ops(rng, src, n)

@@ -136,6 +136,20 @@ with tempfile.TemporaryDirectory(prefix="delta-pe-hostile.") as d:
         bad = [(n, b) for n, w, b in members if b]
         t.ok(not bad, "%s: %d deltas (%s)" % (grp, len(members), re.sub(r"\d+", "N", members[0][1])),
              "\n".join("%s: %s" % nb for nb in bad[:40]))
+    # the bench's PE pair (bench/gen-delta.py --pe): both deltas, one body,
+    # give the target through mumtool
+    bp = os.path.join(d, "bench-pe")
+    g = subprocess.run([sys.executable, os.path.join(srcdir(), "bench", "gen-delta.py"), "--pe",
+                        "--mb", "1", bp], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True)
+    bad = [] if g.returncode == 0 else ["gen-delta.py --pe: %s" % g.stderr[-1500:]]
+    for nm in ("pe.pa30", "raw.pa30") if not bad else ():
+        o = os.path.join(bp, nm + ".out")
+        r = subprocess.run([exe, "delta", "apply", os.path.join(bp, "source.bin"),
+                            os.path.join(bp, nm), "-o", o], stderr=subprocess.PIPE)
+        if r.returncode != 0 or open(o, "rb").read() != open(os.path.join(bp, "target.bin"), "rb").read():
+            bad.append("%s: exit %d %s" % (nm, r.returncode, r.stderr.decode()[:300]))
+    t.ok(not bad, "bench/gen-delta.py --pe: its AMD64 and RAW deltas give its target", "\n".join(bad))
     errs = [s for s in status.values() if s[0] != "ok"]
     sys.stderr.write("statuses: %s\n" % ", ".join(
         "%s %d" % (k, sum(1 for s in status.values() if s[0] == k))
