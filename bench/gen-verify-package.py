@@ -29,6 +29,20 @@ Shape (deterministic for given arguments):
 
 `mumtool verify --trust samples/test-ca.pem FILE.cab` must report no errors.
 The staging folder is a temporary folder removed at the end.
+
+    bench/gen-verify-package.py --out PLAIN.cab --express EXPRESS.cab ...
+
+writes, from the same staging, an express (IPD) cabinet as well: the
+same .mum, manifests and catalogs stored as they are, every payload as a
+PA30 delta against nothing (blobs named 0, 1, ..., written by the
+independent writer tests/tools/pa30write.py), and _manifest_.cix.xml
+mapping each file to its blob with the file's SHA-256 (DOMAIN.md section
+5): verify rebuilds every payload from its delta and checks it as it
+checks the plain package's.  With --express the payloads' filler is made
+of matches into the file's own first KiB and earlier bytes (runs of 64 to
+512 bytes) with 1 to 8 literal bytes between them, which the writer
+turns into a delta without searching (a search in Python over hundreds
+of MiB would take hours); the plain cabinet holds the same bytes.
 """
 
 import argparse
@@ -49,6 +63,9 @@ sys.path.insert(0, GEN)
 import generate  # noqa: E402  (puts samples/gen and tools on the path)
 import model  # noqa: E402
 import pe  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "tools"))
+import pa30write as P  # noqa: E402
 
 KB_NAME = "999999"
 ARCH = "amd64"
@@ -72,10 +89,66 @@ def filler(rng, size):
     return bytes(out[:size])
 
 
-def padded_pe(name, size, rng):
+class DeltaFill:
+    """Filler made of the operations of a delta (express mode): a first KiB
+    of random bytes, then matches 64 to 512 bytes long from anywhere
+    before, with 1 to 8 random bytes between them.  Keeps the operations
+    of each filler it makes, by its bytes' identity, for delta()."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.ops = {}
+
+    def __call__(self, rng, size):
+        r = self.rng
+        first = min(size, 1024)
+        ops = [("lit", r.randbytes(first))]
+        pos = first
+        while pos < size:
+            k = min(r.randrange(64, 513), size - pos)
+            if k >= 2:
+                ops.append(("copy", r.randrange(0, pos - 1), k) if pos > k and r.random() < 0.5
+                           else ("copy", r.randrange(max(0, pos - 4096), pos), k))
+                pos += k
+            n = min(r.randrange(1, 9), size - pos)
+            if n > 0:
+                ops.append(("lit", r.randbytes(n)))
+                pos += n
+        _, data = P.plan(b"", ops)
+        self.ops[data] = ops
+        return data
+
+    def delta(self, data):
+        """A PA30 delta (RAW, against nothing, no hash) of a file that ends
+        with a filler made here: its head as literals, then the filler's
+        operations moved past the head."""
+        ops = None
+        for tail_len in self.lengths(data):
+            ops = self.ops.get(data[len(data) - tail_len:])
+            if ops is not None:
+                break
+        head = data[:len(data) - tail_len] if ops is not None else data
+        moved = [("lit", head)] if head else []
+        for op in ops or []:
+            moved.append(op if op[0] == "lit" else ("copy", op[1] + len(head), op[2]))
+        syms, target = P.plan(b"", moved)
+        assert target == data
+        body = P.encode_body(syms, 0, segments=max(1, len(data) >> 22))
+        w = P.make_header(len(data), P.HASH_NONE, b"")
+        w.buffer(b"")
+        w.buffer(body)
+        return P.MAGIC + bytes(8) + w.finish()
+
+    def lengths(self, data):
+        # the fillers made, longest first, that may end this file
+        return sorted({len(k) for k in self.ops if len(k) <= len(data)}, reverse=True)
+
+
+def padded_pe(name, size, rng, fill=None):
     """A PE image of pe.py grown to about `size` bytes: its last section
     (.rsrc) gets filler after the resource data (raw and virtual sizes,
     SizeOfImage and the checksum follow)."""
+    fill = fill or filler
     image = bytearray(pe.make_pe(ARCH, name, VERSION, "Benchmark payload " + name))
     e_lfanew = struct.unpack_from("<I", image, 0x3C)[0]
     coff = e_lfanew + 4
@@ -89,7 +162,7 @@ def padded_pe(name, size, rng):
     if extra == 0:
         return bytes(image)
     # the resource data end inside the raw data; the filler follows them
-    image[raw_ptr + vsize:] = filler(rng, raw_size + extra - vsize)
+    image[raw_ptr + vsize:] = fill(rng, raw_size + extra - vsize)
     vsize += raw_size + extra - vsize
     raw_size += extra
     struct.pack_into("<II", image, last + 8, vsize, rva)
@@ -123,16 +196,17 @@ def plan_sizes(rng, count, total):
 class BenchBuilder(generate.Builder):
     """The samples' Builder, with payloads of planned sizes."""
 
-    def __init__(self, mumtool, work, seed):
+    def __init__(self, mumtool, work, seed, express=False):
         super().__init__(mumtool, work)
         self.planned = {}   # (component name, file name) -> size
         self.rng = random.Random(seed)
+        self.fill = DeltaFill(random.Random(seed + 1)) if express else None
 
     def payload(self, fam, comp, fname, desc, pe_arch):
         size = self.planned[(comp.name, fname)]
         if pe_arch:
-            return padded_pe(fname, size, self.rng)
-        return filler(self.rng, size)
+            return padded_pe(fname, size, self.rng, self.fill)
+        return (self.fill or filler)(self.rng, size)
 
 
 def build_family(args, builder):
@@ -192,6 +266,8 @@ def main():
     ap.add_argument("--payload-mb", type=int, default=300)
     ap.add_argument("--packages", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--express", metavar="FILE.cab",
+                    help="also write an express cabinet of the same files (payloads as PA30 deltas)")
     ap.add_argument("--max-files", type=int, default=45000,
                     help="files in one cabinet; past that, a cabinet of nested cabinets (gcab "
                          "takes every name on its command line: Linux caps the arguments at "
@@ -211,7 +287,7 @@ def main():
                                                    else min(want, hard), hard))
     with tempfile.TemporaryDirectory(prefix="mum-bench-verify.",
                                      dir=os.path.dirname(out)) as work:
-        b = BenchBuilder(os.path.abspath(args.mumtool), work, args.seed)
+        b = BenchBuilder(os.path.abspath(args.mumtool), work, args.seed, bool(args.express))
         fam, npayloads = build_family(args, b)
         stage = os.path.join(work, "stage")
         plan = b.stage(fam, stage)
@@ -227,10 +303,50 @@ def main():
             parts = nested_cabinets(b, work, stage, names, tmp, args.max_files)
         b.sign(tmp, "signer")
         shutil.move(tmp, out)
+        if args.express:
+            express_cabinet(b, work, stage, names, os.path.abspath(args.express))
     # entries: the files, as a walk into the nested cabinets lists them
     print("%s: %d entries (%d manifests, %d payloads, %d packages%s)"
           % (out, len(names), args.manifests, npayloads, len(fam.packages),
              ", in %d nested cabinets" % parts if parts else ""))
+
+
+def express_cabinet(b, work, stage, names, out):
+    """The express cabinet of the staged files: manifests, .mum and .cat as
+    they are (RAW sources), payloads (the files in keyform folders) as PA30
+    blobs, and the index."""
+    xstage = os.path.join(work, "express")
+    os.makedirs(xstage)
+    entries = ["_manifest_.cix.xml"]
+    x = ['<?xml version="1.0" encoding="UTF-8"?>\n<Container name="%s" type="CAB" length="0" '
+         'version="1" xmlns="urn:ContainerIndex"><Description/><Files>' % os.path.basename(out)]
+    nblobs = 0
+    for k, n in enumerate(names):
+        with open(os.path.join(stage, n), "rb") as f:
+            data = f.read()
+        if "/" in n:
+            blob = b.fill.delta(data)
+            bname = str(nblobs)
+            nblobs += 1
+            kind = "PA30"
+        else:
+            blob, bname, kind = data, n, "RAW"
+        with open(os.path.join(xstage, bname), "wb") as f:
+            f.write(blob)
+        entries.append(bname)
+        x.append('<File id="%d" name="%s" length="%d" time="132000000000000000" attr="32">'
+                 '<Hash alg="SHA256" value="%s"/><Delta><Source type="%s" name="%s">'
+                 '<Hash alg="SHA256" value="%s"/></Source></Delta></File>'
+                 % (k + 1, n.replace("/", "\\"), len(data), hashlib.sha256(data).hexdigest().upper(),
+                    kind, bname, hashlib.sha256(blob).hexdigest().upper()))
+    x.append("</Files></Container>\n")
+    with open(os.path.join(xstage, entries[0]), "w") as f:
+        f.write("".join(x))
+    tmp = os.path.join(work, "express.cab")
+    b.cab(tmp, xstage, entries)
+    b.sign(tmp, "signer")
+    shutil.move(tmp, out)
+    print("%s: express, %d entries (%d PA30 blobs)" % (out, len(entries), nblobs))
 
 
 def nested_cabinets(b, work, stage, names, out, max_files):
