@@ -186,16 +186,20 @@ def hostile_cases(out, rng, made):
     far = 1 << 32
     lay("non-monotonic", "the layout's entries in reverse order (the same set)", ANY,
         list(reversed(layout)))
-    lay("duplicate", "a layout entry twice", U, layout + [layout[1]])
-    lay("past-4g", "a layout entry at RVA 2^32 + 0x1000", U, layout + [(far + 0x1000, 0x400)])
-    lay("past-4g-offset", "a section's file offset past 4 GiB", U,
+    # a layout other than the source's own sections moves the copies of the
+    # body (the copy map): refused, copies out of range, or another target
+    # (the MD5 catches it); entries that move nothing inside the image may
+    # leave the target as it was
+    lay("duplicate", "a layout entry twice", ("any", t), layout + [layout[1]])
+    lay("past-4g", "a layout entry at RVA 2^32 + 0x1000", ("any", t), layout + [(far + 0x1000, 0x400)])
+    lay("past-4g-offset", "a section's file offset past 4 GiB", ("any", t),
         [layout[0], (layout[1][0], far + layout[1][1])] + layout[2:])
-    lay("past-image", "a section's file offset past the end of the image", U,
+    lay("past-image", "a section's file offset past the end of the image", ("any", t),
         [layout[0], (layout[1][0], len(src) + 0x10000)] + layout[2:])
-    lay("negative", "a layout entry at RVA -4096", U, layout + [(-4096, 0)])
-    lay("int64-min", "a layout entry at -2^63", U, layout + [(-(1 << 63), (1 << 63) - 1)])
-    lay("empty", "an empty layout table for a source with sections", U, [])
-    lay("absent", "no layout table (the absent bit) for a source with sections", U, None)
+    lay("negative", "a layout entry at RVA -4096", ("any", t), layout + [(-4096, 0)])
+    lay("int64-min", "a layout entry at -2^63", ("any", t), layout + [(-(1 << 63), (1 << 63) - 1)])
+    lay("empty", "an empty layout table for a source with sections", ("any", t), [])
+    lay("absent", "no layout table (the absent bit) for a source with sections", ("any", t), None)
     rva("non-monotonic", "an identity RVA map in reverse order", ANY, list(reversed(ident)))
     rva("past-4g-identity", "an identity RVA map entry at 2^32 + 0x1000", ("any", t),
         ident + [(far + 0x1000, far + 0x1000)])

@@ -946,9 +946,11 @@ def tiny_pe(rng=None, arch="amd64", code_size=0x800, image_base=None, timestamp=
         d[DIR_IMPORT] = (base, 40)
         next_rva += _align(len(blob), PE_SECT_ALIGN)
     if reloc:
-        # one block for .text: four entries (DIR64 on amd64, HIGHLOW on i386), a pad
+        # one block for .text: four entries (DIR64 on amd64, HIGHLOW on i386),
+        # as a linker writes it (sorted, 4-byte aligned: no padding entry
+        # needed), so that rewriting the blocks gives the same bytes
         typ = 10 if arch == "amd64" else 3
-        entries = [typ << 12 | off for off in (0x10, 0x40, 0x80, 0x100)] + [0]
+        entries = [typ << 12 | off for off in (0x10, 0x40, 0x80, 0x100)]
         blob = struct.pack("<II", PE_SECT_ALIGN, 8 + 2 * len(entries)) + \
             b"".join(struct.pack("<H", e) for e in entries)
         secs.append((".reloc", blob, 0x42000040))
