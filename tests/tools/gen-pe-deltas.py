@@ -229,12 +229,18 @@ def hostile_cases(out, rng, made):
              image_base=0x7FF712340000)
     pre_with("base-moves-relocs", "another ImageBase with the relocation transform", CLEAN,
              image_base=0x7FF712340000)
-    for bit in (0x40, 0x800, 0x1000, 0x10000, 0x40000, 1 << 40):
+    for bit in (0x800, 0x1000, 0x10000, 0x40000, 1 << 40):
         out.case("pe-flag-%#x" % bit, sname, rewrap(base, flags=flags | bit), U,
                  "unknown flag bit %#x" % bit, True)
     out.case("pe-flag-negative", sname, rewrap(base, flags=(1 << 64) - 1), U,
              "flags -1 (every bit)", True)
-    out.case("pe-flag-e8", sname, rewrap(base, flags=flags | 1), U, "flag 0x1 (E8)", True)
+    # Known flags set on a delta made without them: 0x40 (SmashLock) changes
+    # nothing on a source without lock prefixes, 0x1 (E8) rewrites the
+    # target's E8 operands after decoding; either decodes or fails cleanly.
+    out.case("pe-flag-0x40", sname, rewrap(base, flags=flags | 0x40), CLEAN,
+             "flag 0x40 (SmashLock) added, a source without lock prefixes", True)
+    out.case("pe-flag-e8", sname, rewrap(base, flags=flags | 1), CLEAN,
+             "flag 0x1 (E8) added to a delta made without it", True)
     for ftype in (4, 0x10, 0x20, 0x40, 0x80, 0x100, 0x8000):
         out.case("pe-type-%#x" % ftype, sname, rewrap(base, file_type=ftype), EU,
                  "file type %#x over a PE delta" % ftype, True)
