@@ -346,10 +346,7 @@ static void e8_untranslate(uint8_t *p, size_t n)
         int32_t v = (int32_t)mum__le32(p + i + 1);
         if (v >= -(int32_t)i && v < ts) {
             uint32_t nv = v >= 0 ? (uint32_t)v - (uint32_t)i : (uint32_t)v + (uint32_t)ts;
-            p[i + 1] = (uint8_t)nv;
-            p[i + 2] = (uint8_t)(nv >> 8);
-            p[i + 3] = (uint8_t)(nv >> 16);
-            p[i + 4] = (uint8_t)(nv >> 24);
+            mum__put_le32(p + i + 1, nv);
         }
         i += 5;
     }

@@ -152,14 +152,6 @@ static void dir(const pe_view *v, unsigned i, uint32_t *rva, uint32_t *size)
     }
 }
 
-static void put32(uint8_t *p, uint32_t x)
-{
-    p[0] = (uint8_t)x;
-    p[1] = (uint8_t)(x >> 8);
-    p[2] = (uint8_t)(x >> 16);
-    p[3] = (uint8_t)(x >> 24);
-}
-
 /* ---- the preprocessing data ---- */
 
 /* What follows the header fields: the target's RVA -> file offset table,
@@ -189,18 +181,6 @@ static int pre_read(mum__delta_pe *pe, mum_ctx *ctx, const uint8_t *pre, size_t 
         return mum__bits_error(&b, MUM_EFORMAT, "truncated: PE preprocessing data of %zu bytes",
                                pre_size);
     return MUM_OK;
-}
-
-static void put16(uint8_t *p, uint16_t x)
-{
-    p[0] = (uint8_t)x;
-    p[1] = (uint8_t)(x >> 8);
-}
-
-static void put64(uint8_t *p, uint64_t x)
-{
-    put32(p, (uint32_t)x);
-    put32(p + 4, (uint32_t)(x >> 32));
 }
 
 /* Where Windows' section helper puts an RVA in the file: the first section
@@ -612,7 +592,7 @@ static void map_field(xform *x, size_t off)
 {
     uint32_t rva = mum__le32(x->p + off);
     if (rva != 0)
-        put32(x->p + off, (uint32_t)xf_map(x, rva));
+        mum__put_le32(x->p + off, (uint32_t)xf_map(x, rva));
     own(x, off, 4);
 }
 
@@ -660,8 +640,8 @@ static int xf_unbind(xform *x)
                 break;
             if (mum__le32(e + 4) == 0)
                 continue;
-            put32(e + 4, 0);
-            put32(e + 8, 0);
+            mum__put_le32(e + 4, 0);
+            mum__put_le32(e + 8, 0);
             size_t from, to;
             if (!img_off(x->v, ilt, &from) || !img_off(x->v, iat, &to))
                 continue;
@@ -705,7 +685,7 @@ static int xf_unbind(xform *x)
     for (unsigned i = 0; i < x->v->nsections; i++) {
         uint8_t *s = x->p + x->v->sections + (size_t)i * SECTION_SIZE;
         if (memcmp(s, ".idata\0\0", 8) == 0)
-            put32(s + 36, mum__le32(s + 36) | SCN_MEM_READ_WRITE);
+            mum__put_le32(s + 36, mum__le32(s + 36) | SCN_MEM_READ_WRITE);
     }
     return MUM_OK;
 }
@@ -735,9 +715,9 @@ static int thunks(xform *x, uint32_t rva, bool bound, size_t *budget)
         if (bound) {
             uint64_t va = map_va(x, t);
             if (ptr == 8)
-                put64(x->p + at, va);
+                mum__put_le64(x->p + at, va);
             else
-                put32(x->p + at, (uint32_t)va);
+                mum__put_le32(x->p + at, (uint32_t)va);
         } else if (!(t & ordinal)) {
             map_field(x, at);
         }
@@ -862,17 +842,17 @@ static int xf_resources(xform *x)
                 }
                 uint32_t off = (uint32_t)(xf_map(x, (int64_t)rva + (data & 0x7fffffffu)) -
                                           base_map);
-                put32(x->p + e + 4, 0x80000000u | (off & 0x7fffffffu));
+                mum__put_le32(x->p + e + 4, 0x80000000u | (off & 0x7fffffffu));
                 own(x, e + 4, 4);
             } else if (target < end && end - target >= 16) {
                 uint32_t otd = mum__le32(x->p + target);
-                put32(x->p + target, (uint32_t)(xf_map(x, (int64_t)rva + otd) - base_map));
+                mum__put_le32(x->p + target, (uint32_t)(xf_map(x, (int64_t)rva + otd) - base_map));
                 own(x, target, 4);
             }
             if (name & 0x80000000u) {
                 uint32_t off = (uint32_t)(xf_map(x, (int64_t)rva + (name & 0x7fffffffu)) -
                                           base_map);
-                put32(x->p + e, 0x80000000u | (off & 0x7fffffffu));
+                mum__put_le32(x->p + e, 0x80000000u | (off & 0x7fffffffu));
                 own(x, e, 4);
             }
         }
@@ -933,10 +913,10 @@ static int xf_relocations(xform *x)
                 if (type == 3 && op <= x->size - 4 && x->size >= 4) {
                     uint32_t va = mum__le32(x->p + op);
                     /* A 32-bit address, sign-extended as Windows reads it. */
-                    put32(x->p + op, (uint32_t)map_va(x, (uint64_t)(int64_t)(int32_t)va));
+                    mum__put_le32(x->p + op, (uint32_t)map_va(x, (uint64_t)(int64_t)(int32_t)va));
                     own(x, op, 4);
                 } else if (type == 10 && op <= x->size - 8 && x->size >= 8) {
-                    put64(x->p + op, map_va(x, mum__le64(x->p + op)));
+                    mum__put_le64(x->p + op, map_va(x, mum__le64(x->p + op)));
                     own(x, op, 8);
                 } else if (type == 1 || type == 2) {
                     own(x, op, 2);
@@ -977,21 +957,21 @@ static int xf_relocations(xform *x)
         size_t head = out, words = 0;
         out += 8;
         for (; i < n && limit - out >= 2 && (r[i].rva & 0xfffff000u) == page; i++) {
-            put16(x->p + out, (uint16_t)(r[i].type << 12 | (r[i].rva & 0xfff)));
+            mum__put_le16(x->p + out, (uint16_t)(r[i].type << 12 | (r[i].rva & 0xfff)));
             out += 2;
             words++;
             if (r[i].type == 4 && limit - out >= 2) {
-                put16(x->p + out, r[i].extra);
+                mum__put_le16(x->p + out, r[i].extra);
                 out += 2;
                 words++;
             }
         }
         if (words % 2 == 1 && limit - out >= 2) {
-            put16(x->p + out, 0);
+            mum__put_le16(x->p + out, 0);
             out += 2;
         }
-        put32(x->p + head, page);
-        put32(x->p + head + 4, (uint32_t)(out - head));
+        mum__put_le32(x->p + head, page);
+        mum__put_le32(x->p + head + 4, (uint32_t)(out - head));
     }
 done:
     mum__free(r);
@@ -1080,7 +1060,7 @@ static int xf_disasm(xform *x)
                 int64_t next = (int64_t)(at + len);
                 int64_t moved = xf_map(x, next + disp) - xf_map(x, next);
                 if (moved != disp)
-                    put32(d, (uint32_t)moved);
+                    mum__put_le32(d, (uint32_t)moved);
             }
             at += len;
             off += len;
@@ -1242,10 +1222,10 @@ int mum__delta_pe_transform(mum_ctx *ctx, uint8_t *image, size_t size, uint64_t 
      * stamp (debug directory, export directory) come as literals in the
      * deltas seen: advapi32 old -> new, whose 7 copies differ, decodes
      * exactly with no fix-up after, so libmum does none. */
-    put32(image + checksum_at(&v), 0);
+    mum__put_le32(image + checksum_at(&v), 0);
     if (flags & PE_UNBIND)
         rc = xf_unbind(&x);
-    put32(image + timestamp_at(&v), timestamp);
+    mum__put_le32(image + timestamp_at(&v), timestamp);
     /* The transforms in Windows' order (ascending flag bits); the amd64
      * ones on amd64 images only.  DisasmX64 reads .pdata before PdataX64
      * maps it. */
@@ -1272,9 +1252,9 @@ int mum__delta_pe_transform(mum_ctx *ctx, uint8_t *image, size_t size, uint64_t 
         return rc;
     /* Last, the target's ImageBase (Windows does so whatever the flags). */
     if (v.plus)
-        put64(image + v.opt + 24, target_base);
+        mum__put_le64(image + v.opt + 24, target_base);
     else
-        put32(image + v.opt + 28, (uint32_t)target_base);
+        mum__put_le32(image + v.opt + 28, (uint32_t)target_base);
     return MUM_OK;
 }
 

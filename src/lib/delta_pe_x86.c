@@ -108,11 +108,7 @@ static int32_t get_s32(const uint8_t *p)
 
 static void put_s32(uint8_t *p, int32_t v)
 {
-    uint32_t u = (uint32_t)v;
-    p[0] = (uint8_t)u;
-    p[1] = (uint8_t)(u >> 8);
-    p[2] = (uint8_t)(u >> 16);
-    p[3] = (uint8_t)(u >> 24);
+    mum__put_le32(p, (uint32_t)v);
 }
 
 /* The displacement of a branch whose next instruction is at `next` (source

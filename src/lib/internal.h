@@ -143,6 +143,21 @@ static inline uint64_t mum__le64(const unsigned char *p)
 {
     return (uint64_t)mum__le32(p) | (uint64_t)mum__le32(p + 4) << 32;
 }
+static inline void mum__put_le16(unsigned char *p, uint16_t x)
+{
+    p[0] = (unsigned char)x;
+    p[1] = (unsigned char)(x >> 8);
+}
+static inline void mum__put_le32(unsigned char *p, uint32_t x)
+{
+    mum__put_le16(p, (uint16_t)x);
+    mum__put_le16(p + 2, (uint16_t)(x >> 16));
+}
+static inline void mum__put_le64(unsigned char *p, uint64_t x)
+{
+    mum__put_le32(p, (uint32_t)x);
+    mum__put_le32(p + 4, (uint32_t)(x >> 32));
+}
 
 /* ---- manifests (manifest.c) ---- */
 struct mum__intern;
