@@ -89,6 +89,12 @@ MUM_INTERNAL void mum__express_rebuilder_free(mum__express_rebuilder *r);
  */
 MUM_INTERNAL int mum__express_rebuild(mum__express_rebuilder *r, size_t i, const uint8_t **out,
                                       size_t *out_size, mum__express_outcome *outcome, const char **why);
+/* The SHA-1 of file i, REBUILT by mum__express_rebuild, when the index
+ * gives it: the rebuild checked the file against it, so its digests need
+ * not hash the file again.  False when the index's hash is another
+ * algorithm (or none). */
+MUM_INTERNAL bool mum__express_rebuilt_sha1(const mum__express_rebuilder *r, size_t i,
+                                            uint8_t sha1[20]);
 /* As mum__express_rebuild, with the decoder's messages on ctx: when
  * mum__express_rebuild_stages said parallel, files may be rebuilt (and
  * done with) on several threads at once, each with a ctx of its own:

@@ -275,6 +275,15 @@ static int check_built(mum__express_rebuilder *r, size_t i)
                 mum_hash_name(f->hash.alg), have, want);
 }
 
+bool mum__express_rebuilt_sha1(const mum__express_rebuilder *r, size_t i, uint8_t sha1[20])
+{
+    const mum_express_file *f = &r->idx->files[i];
+    if (r->state[i] != ST_BUILT || f->hash.alg != MUM_HASH_SHA1 || f->hash.size != 20)
+        return false;
+    memcpy(sha1, f->hash.value, 20);
+    return true;
+}
+
 int mum__express_rebuild(mum__express_rebuilder *r, size_t i, const uint8_t **out, size_t *out_size,
                          mum__express_outcome *outcome, const char **why)
 {

@@ -404,14 +404,19 @@ static int set_why(mum_express_unpacker *u, char *why)
     return why ? MUM_OK : MUM_ENOMEM;
 }
 
-static int set_data(mum_express_unpacker *u, const uint8_t *data, size_t size, mum_ctx *ctx)
+/* sha1: the file's, when known (a rebuilt file the index gave it for),
+ * else NULL. */
+static int set_data(mum_express_unpacker *u, const uint8_t *data, size_t size, const uint8_t *sha1,
+                    mum_ctx *ctx)
 {
     mum_express_output *o = &u->out;
     o->data = data;
     o->size = size;
     o->digests.sha1_valid = true;
     const void *p = data ? (const void *)data : "";
-    if (mum_hash_buffer(o->digests.sha1, MUM_HASH_SHA1, p, size) != MUM_OK ||
+    if (sha1)
+        memcpy(o->digests.sha1, sha1, 20);
+    if ((!sha1 && mum_hash_buffer(o->digests.sha1, MUM_HASH_SHA1, p, size) != MUM_OK) ||
         mum_hash_buffer(o->digests.sha256, MUM_HASH_SHA256, p, size) != MUM_OK)
         return mum__error(ctx, MUM_ECRYPTO, NULL, "%s: the digest could not be computed", o->path);
     return MUM_OK;
@@ -448,8 +453,9 @@ static int next_file(mum_express_unpacker *u, xcab *c, mum_ctx *ctx, bool *got)
         *got = true;
         if (how == MUM__EXPRESS_REBUILT && (f->hash.alg == MUM_HASH_NONE || !f->hash.size))
             how = MUM__EXPRESS_MISMATCH, why = "the index gives no hash of a known algorithm to check it against";
+        uint8_t sha1[20];
         if (how == MUM__EXPRESS_REBUILT)
-            return set_data(u, data, size, ctx);
+            return set_data(u, data, size, mum__express_rebuilt_sha1(c->r, i, sha1) ? sha1 : NULL, ctx);
         char *chain = mum__express_chain(&c->idx, i);
         rc = set_why(u, chain ? mum__asprintf("%s: %s", chain, why) : NULL);
         mum__free(chain);
@@ -486,14 +492,14 @@ static int next_held(mum_express_unpacker *u, xcab *c, mum_ctx *ctx, bool *got)
                 return set_why(u, mum__strdup("larger than the express index is read")) == MUM_OK
                            ? MUM_OK
                            : mum__nomem(ctx);
-            return set_data(u, (const uint8_t *)c->index.data, c->index.len, ctx);
+            return set_data(u, (const uint8_t *)c->index.data, c->index.len, NULL, ctx);
         }
         if (it->lost)
             return set_why(u, mum__strdup("its data was not what its cabinet declares, and was not kept")) ==
                            MUM_OK
                        ? MUM_OK
                        : mum__nomem(ctx);
-        return set_data(u, it->bytes, it->len, ctx);
+        return set_data(u, it->bytes, it->len, NULL, ctx);
     }
     return MUM_OK;
 }

@@ -290,12 +290,15 @@ static int add_signature(build *b, const mum_entry *e)
 
 static int express_nodes(build *b, const mum_express_index *idx, size_t first, const char *cab_path);
 
-/* A rebuilt express file's digests, as a payload's would be read. */
-static int rebuilt_digests(build *b, mum_ctx *ctx, node_priv *n, const uint8_t *data, size_t size)
+/* A rebuilt express file's digests, as a payload's would be read (its
+ * SHA-1 the index's, which the rebuild checked, when the index has one). */
+static int rebuilt_digests(build *b, mum_ctx *ctx, node_priv *n, const mum__express_rebuilder *r,
+                           size_t f, const uint8_t *data, size_t size)
 {
     mum_digests *d = &n->pub.digests;
     const void *p = data ? (const void *)data : "";
-    if (mum_hash_buffer(d->sha1, MUM_HASH_SHA1, p, size) != MUM_OK ||
+    if ((!mum__express_rebuilt_sha1(r, f, d->sha1) &&
+         mum_hash_buffer(d->sha1, MUM_HASH_SHA1, p, size) != MUM_OK) ||
         mum_hash_buffer(d->sha256, MUM_HASH_SHA256, p, size) != MUM_OK)
         return mum__error(ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
     d->sha1_ok = d->sha256_ok = true;
@@ -351,7 +354,7 @@ static void xjob_run(void *arg)
     if (j->base)
         return;
     if (j->rc == MUM_OK && j->how == MUM__EXPRESS_REBUILT)
-        j->rc = rebuilt_digests(j->b, j->ctx, j->n, data, size);
+        j->rc = rebuilt_digests(j->b, j->ctx, j->n, j->r, j->f, data, size);
     mum__express_rebuild_done(j->r, j->f);
 }
 

@@ -72,19 +72,28 @@ static void make_blobs(cab *c)
     }
 }
 
+/* The index's hash algorithm: SHA-256, or SHA-1 as in genuine indexes. */
+static bool index_sha1;
+
 static char *file_xml(const char *id, const char *name, const char *content, size_t len, const char *src,
                       const char *type, const char *basis)
 {
     char hex[65], srcx[128] = "", basisx[64] = "";
-    sha256_hex(hex, content, len);
+    if (index_sha1) {
+        uint8_t h[20];
+        cr_assert_eq(mum_hash_buffer(h, MUM_HASH_SHA1, content, len), MUM_OK);
+        mum_hex_encode(hex, h, 20);
+    } else {
+        sha256_hex(hex, content, len);
+    }
     if (src)
         snprintf(srcx, sizeof srcx, "<Source type=\"%s\" name=\"%s\"/>", type, src);
     if (basis)
         snprintf(basisx, sizeof basisx, "<Basis file=\"%s\"/>", basis);
     char *s = malloc(1024);
-    cr_assert(snprintf(s, 1024, "<File id=\"%s\" name=\"%s\" length=\"%zu\"><Hash alg=\"SHA256\" value=\"%s\"/>"
+    cr_assert(snprintf(s, 1024, "<File id=\"%s\" name=\"%s\" length=\"%zu\"><Hash alg=\"%s\" value=\"%s\"/>"
                            "<Delta>%s%s</Delta></File>\n",
-                       id, name, len, hex, srcx, basisx) < 1024);
+                       id, name, len, index_sha1 ? "SHA1" : "SHA256", hex, srcx, basisx) < 1024);
     return s;
 }
 
@@ -166,6 +175,39 @@ Test(express_rebuild, raw_deltas_chains_and_copies_are_rebuilt)
     cr_assert(strstr(why, "ia64"), "%s", why);
     chain_is(&c, 5, "copy.txt <- basis 2 <- 2 (PA30) <- basis 1 <- 1 (PA30) <- basis 0 <- 0 (RAW)");
     teardown_cab(&c);
+}
+
+/* The SHA-1 a rebuilt file's digests take from the index, which the
+ * rebuild checked: only for a file rebuilt, only when the index's hash is
+ * SHA-1. */
+static void rebuilt_sha1_is(cab *c, size_t i, const char *content)
+{
+    uint8_t got[20], want[20];
+    cr_assert(mum__express_rebuilt_sha1(c->r, i, got), "%s: no SHA-1", c->idx.files[i].name);
+    cr_assert_eq(mum_hash_buffer(want, MUM_HASH_SHA1, content, strlen(content)), MUM_OK);
+    cr_assert_arr_eq(got, want, 20);
+}
+
+Test(express_rebuild, the_index_sha1_of_a_rebuilt_file)
+{
+    cab c;
+    uint8_t h[20];
+    setup_cab(&c, "1", NULL);
+    const char *why;
+    cr_assert_eq(rebuild(&c, 2, "HELLO?", &why), MUM__EXPRESS_REBUILT, "%s", why);
+    cr_assert_not(mum__express_rebuilt_sha1(c.r, 2, h), "an index of SHA-256 gave a SHA-1");
+    teardown_cab(&c);
+
+    index_sha1 = true;
+    setup_cab(&c, "1", NULL);
+    cr_assert_not(mum__express_rebuilt_sha1(c.r, 2, h), "a SHA-1 before the file was rebuilt");
+    cr_assert_eq(rebuild(&c, 2, "HELLO?", &why), MUM__EXPRESS_REBUILT, "%s", why);
+    rebuilt_sha1_is(&c, 2, "HELLO?");
+    rebuilt_sha1_is(&c, 1, "HELLO!LLO"); /* its basis, built on the way */
+    cr_assert_eq(rebuild(&c, 4, NULL, &why), MUM__EXPRESS_UNSUPPORTED);
+    cr_assert_not(mum__express_rebuilt_sha1(c.r, 4, h), "a SHA-1 of a file not rebuilt");
+    teardown_cab(&c);
+    index_sha1 = false;
 }
 
 Test(express_rebuild, a_basis_not_in_the_index_breaks_the_chain)
