@@ -33,15 +33,11 @@ const char *mum_express_status_name(mum_express_status status)
 
 /* ---- PA30 ---- */
 
-/* The parse itself, by delta.c's one reader of the header (which reads a
- * prefix of a delta, as a cabinet's blob head is): a status, and on
- * failure a constant reason and its offset. */
-static int pa30_parse(mum_pa30_header *out, const unsigned char *p, size_t size, const char **why,
-                      uint64_t *offset)
+/* The signature at the start of a blob: MUM_OK for PA30; PA19 and PA31
+ * are deltas delta.c knows (or names), but not what express blobs are;
+ * anything else, or fewer than four bytes, is no delta at all. */
+static int pa30_signature(const unsigned char *p, size_t size, const char **why)
 {
-    memset(out, 0, sizeof *out);
-    *offset = 0;
-    /* PA31 is a header delta.c reads, but not what express blobs are */
     if (size >= 4 && (memcmp(p, "PA19", 4) == 0 || memcmp(p, "PA31", 4) == 0)) {
         *why = "a PA19 or PA31 delta, not PA30";
         return MUM_EUNSUPPORTED;
@@ -50,10 +46,24 @@ static int pa30_parse(mum_pa30_header *out, const unsigned char *p, size_t size,
         *why = "no \"PA30\" signature";
         return MUM_EFORMAT;
     }
+    return MUM_OK;
+}
+
+/* The parse itself, by delta.c's one reader of the header (which reads a
+ * prefix of a delta, as a cabinet's blob head is): a status, and on
+ * failure a constant reason and its offset. */
+static int pa30_parse(mum_pa30_header *out, const unsigned char *p, size_t size, const char **why,
+                      uint64_t *offset)
+{
+    memset(out, 0, sizeof *out);
+    *offset = 0;
+    int rc = pa30_signature(p, size, why);
+    if (rc != MUM_OK)
+        return rc;
     mum_delta_header h;
     mum__delta_stop stop;
     /* the reason is the constant below; the reader's message is not kept */
-    int rc = mum__delta_header_prefix(&h, NULL, p, size, &stop, offset);
+    rc = mum__delta_header_prefix(&h, NULL, p, size, &stop, offset);
     if (rc != MUM_OK) {
         switch (stop) {
         case MUM__DELTA_STOP_TRUNCATED: *why = "truncated"; break;
@@ -342,6 +352,12 @@ int mum__express_pa30_parse(mum_pa30_header *out, const unsigned char *p, size_t
                             uint64_t *offset)
 {
     return pa30_parse(out, p, size, why, offset);
+}
+
+bool mum__express_head_may_be_delta(const unsigned char *p, size_t size)
+{
+    const char *why;
+    return size >= 4 && pa30_signature(p, size, &why) != MUM_EFORMAT;
 }
 
 static int cmp_keyed(const void *a, const void *b)

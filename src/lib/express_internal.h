@@ -47,6 +47,11 @@ MUM_INTERNAL int mum__express_loops(const mum_express_index *idx, bool *loops, s
                                     size_t *nheads);
 /* The blob's digest of that algorithm, NULL when not kept. */
 MUM_INTERNAL const uint8_t *mum__express_blob_digest(const mum_express_blob *b, mum_hash_alg alg);
+/* Whether a blob's first bytes (size >= 4: its signature is there) can
+ * begin a delta: PA30, or PA19/PA31 (named as such in the parse's reason).
+ * Any other head parses as one of no bytes does ("no PA30 signature" at
+ * offset 0), so the graph keeps only these (graph.c). */
+MUM_INTERNAL bool mum__express_head_may_be_delta(const unsigned char *p, size_t size);
 /* The PA30 header parse: on failure a constant reason and its offset. */
 MUM_INTERNAL int mum__express_pa30_parse(mum_pa30_header *out, const unsigned char *p, size_t size,
                                          const char **why, uint64_t *offset);

@@ -202,13 +202,15 @@ node_priv *mum__graph_node_new(mum_graph *g, mum_node_kind kind, size_t input, c
     return n;
 }
 
-int mum__graph_node_keep_head(node_priv *n, const void *data, size_t size)
+int mum__graph_node_keep_head(node_priv *n, const uint8_t *head, size_t size)
 {
-    if (size == 0 || n->head_size >= MUM_PA30_HEADER_MAX)
+    /* most payloads are no delta: their head would parse as none does */
+    if (size > MUM_PA30_HEADER_MAX || !mum__express_head_may_be_delta(head, size))
         return MUM_OK;
     if (!n->head && !(n->head = mum__malloc(MUM_PA30_HEADER_MAX)))
         return MUM_ENOMEM;
-    mum__keep_head(n->head, MUM_PA30_HEADER_MAX, &n->head_size, data, size);
+    memcpy(n->head, head, size);
+    n->head_size = size;
     return MUM_OK;
 }
 

@@ -22,9 +22,10 @@ typedef struct node_priv {
     mum_catalog *catalog;
     mum_edge *edges;
     size_t edge_cap;
-    /* A payload's first bytes (up to MUM_PA30_HEADER_MAX), allocated with
-     * its first bytes: express blobs need them.  Dropped when its cabinet
-     * closes with no express index (most nodes are not blobs). */
+    /* A payload's first bytes (up to MUM_PA30_HEADER_MAX) when they can
+     * begin a delta: express blobs need them.  Any other head parses as
+     * none does, so it is not kept (most payloads).  Dropped when its
+     * cabinet closes with no express index. */
     uint8_t *head;
     size_t head_size;
     bool express_blob;           /* a blob of an express index (not a payload itself) */
@@ -74,9 +75,11 @@ MUM_INTERNAL const char *mum__graph_node_name(const char *path);
  * appended to g.  NULL: out of memory. */
 MUM_INTERNAL node_priv *mum__graph_node_new(mum_graph *g, mum_node_kind kind, size_t input,
                                             const char *path);
-/* Keeps the first bytes of a payload's data (mum__keep_head) in n->head,
- * allocated on the first call.  Errors: MUM_ENOMEM. */
-MUM_INTERNAL int mum__graph_node_keep_head(node_priv *n, const void *data, size_t size);
+/* Keeps a copy of a payload's first `size` bytes so far (at most
+ * MUM_PA30_HEADER_MAX; the walk collects them) in n->head when they can
+ * begin a delta (mum__express_head_may_be_delta), allocated on the first
+ * call; else keeps nothing.  Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__graph_node_keep_head(node_priv *n, const uint8_t *head, size_t size);
 /* Frees the kept first bytes of the nodes first..g->nnodes-1 directly in
  * the cabinet `container` (nested path): no express index names them. */
 MUM_INTERNAL void mum__graph_drop_heads(mum_graph *g, size_t first, const char *container);

@@ -70,6 +70,10 @@ typedef struct build {
     cat_worker *worker;         /* checks catalogs while the walk goes on (NULL: none yet) */
     mum_pe_hasher *pe;          /* the current payload's Authenticode digests, streamed */
     mum__pe_version *ver;       /* its version resource, caught as the bytes pass */
+    /* the current payload's first bytes (its node keeps them only when
+     * they can begin a delta: mum__graph_node_keep_head) */
+    uint8_t head[MUM_PA30_HEADER_MAX];
+    size_t head_size;
     struct prepared *ready;     /* the current manifest, parsed on the decoding thread */
     /* the decoding thread's own (prepare): touched by nothing else */
     mum_manifest_parser *pparser;
@@ -717,6 +721,7 @@ static int on_entry(void *ud, const mum_entry *e)
         b->in->pub.kind = b->in->kind;
     }
     b->cur = NULL;
+    b->head_size = 0;
     b->buf.len = 0;
     b->buf_over = false;
     prepared_free(b->ready); /* ours from here (the last one's, if it had no end) */
@@ -830,7 +835,7 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
     if (b->cur && mum__digest_set_update(&b->sha1, data, size) != MUM_OK)
         return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
     /* (a payload's first block is kept below, once it is known to be a delta) */
-    if (b->cur && b->cur->keep && (b->role != ROLE_PAYLOAD || b->cur->head_size) &&
+    if (b->cur && b->cur->keep && (b->role != ROLE_PAYLOAD || b->head_size) &&
         keep_bytes(b, b->cur, data, size) != MUM_OK)
         return nomem(b);
     switch (b->role) {
@@ -856,15 +861,16 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
         break;
     case ROLE_PAYLOAD: {
         node_priv *n = b->cur;
-        size_t before = n->head_size;
-        int rc = mum__graph_node_keep_head(n, data, size);
+        size_t before = b->head_size;
+        mum__keep_head(b->head, sizeof b->head, &b->head_size, data, size);
+        int rc = b->head_size > before ? mum__graph_node_keep_head(n, b->head, b->head_size) : MUM_OK;
         if (rc != MUM_OK)
             return nomem(b);
         if (before == 0 && size >= 4 && memcmp(data, "PA30", 4) == 0)
             n->keep = b->cab_top >= 0 && b->cab_top < MAX_CABINETS; /* a delta: a blob */
         if (n->keep && n->bytes_len == 0 && keep_bytes(b, n, data, size) != MUM_OK)
             return nomem(b);
-        if (before < 2 && n->head_size >= 2 && n->head[0] == 'M' && n->head[1] == 'Z') {
+        if (before < 2 && b->head_size >= 2 && b->head[0] == 'M' && b->head[1] == 'Z') {
             /* it starts like a PE file: its Authenticode digests too (the
              * hasher holds only the headers) */
             mum_hash_alg algs[2];
@@ -876,12 +882,12 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
                 algs[nalg++] = MUM_HASH_SHA256;
             rc = mum_pe_hasher_new(&b->pe, algs, nalg, 0);
             if (rc == MUM_OK && before)
-                rc = mum_pe_hasher_update(b->pe, n->head, before);
+                rc = mum_pe_hasher_update(b->pe, b->head, before);
             /* and its version resource, from the same bytes */
             if (rc == MUM_OK)
                 rc = mum__pe_version_new(&b->ver);
             if (rc == MUM_OK && before)
-                rc = mum__pe_version_update(b->ver, n->head, before);
+                rc = mum__pe_version_update(b->ver, b->head, before);
         }
         if (rc == MUM_OK && b->pe)
             rc = mum_pe_hasher_update(b->pe, data, size);

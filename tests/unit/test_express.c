@@ -7,6 +7,8 @@
  */
 #include "testutil.h"
 
+#include "express_internal.h"
+
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -70,6 +72,38 @@ static void pa30_fails(const uint8_t *b, size_t n, int status, const char *text)
     cr_assert(mum_ctx_location(ctx)->has_offset);
     cr_assert(strstr(mum_ctx_reason(ctx), text), "'%s' not in '%s'", text, mum_ctx_reason(ctx));
     mum_ctx_free(ctx);
+}
+
+/* The graph keeps a payload's head only when it can begin a delta: any
+ * other head must parse exactly as no head does (the same status, reason
+ * and offset), so the finding of a blob kept without its head is the
+ * same. */
+Test(pa30, heads_not_kept_parse_as_no_head)
+{
+    static const struct {
+        const char *bytes;
+        size_t size;
+        bool delta;
+    } heads[] = {
+        {"PA30\0\0\0\0\0\0\0\0\xff", 13, true}, {"PA31xxxxxxxxxxx", 15, true}, {"PA19xxxx", 8, true},
+        {"PA30", 4, true}, {"MZ\x90\0\3\0", 6, false}, {"XXXX not a delta", 16, false},
+        {"PA3", 3, false},   {"pa30xxxx", 8, false},  {"P", 1, false},
+    };
+    mum_pa30_header h, none;
+    const char *why_none = NULL;
+    uint64_t off_none = 99;
+    int rc_none = mum__express_pa30_parse(&none, NULL, 0, &why_none, &off_none);
+    for (size_t i = 0; i < MUM_ARRAY_LEN(heads); i++) {
+        const uint8_t *p = (const uint8_t *)heads[i].bytes;
+        cr_assert_eq(mum__express_head_may_be_delta(p, heads[i].size), heads[i].delta, "head %zu", i);
+        if (heads[i].delta)
+            continue;
+        const char *why = NULL;
+        uint64_t off = 99;
+        cr_assert_eq(mum__express_pa30_parse(&h, p, heads[i].size, &why, &off), rc_none, "head %zu", i);
+        cr_assert_str_eq(why, why_none, "head %zu", i);
+        cr_assert_eq(off, off_none, "head %zu", i);
+    }
 }
 
 Test(pa30, defined_errors)

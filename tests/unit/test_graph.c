@@ -613,3 +613,118 @@ Test(graph, manifests_share_their_repeated_values)
     mum_findings_free(f);
     mum_ctx_free(ctx);
 }
+
+static const char *fixture(const char *rel)
+{
+    static char path[1024];
+    const char *srcdir = getenv("srcdir");
+    snprintf(path, sizeof path, "%s/tests/fixtures/containers/%s", srcdir ? srcdir : ".", rel);
+    return path;
+}
+
+static const node_priv *node_named(const mum_graph *g, const char *entry)
+{
+    for (size_t i = 0; i < mum_graph_node_count(g); i++) {
+        const node_priv *n = (const node_priv *)mum_graph_node(g, i);
+        if (strcmp(n->entry, entry) == 0)
+            return n;
+    }
+    return NULL;
+}
+
+/* In an express cabinet only the payloads whose first bytes can begin a
+ * delta keep them: "5" ("XXXX not a delta at all", which the index names as
+ * a PA30 source) keeps none, and still gets the finding a head of its
+ * bytes gave. */
+Test(graph, only_heads_that_can_begin_a_delta_are_kept)
+{
+    const char *inputs[1] = {fixture("express-bad.cab")};
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum_graph *g;
+    mum_ctx_new(&ctx);
+    mum_findings_new(&f);
+    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 1, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    static const char *const deltas[] = {"0", "1", "6"}, *const others[] = {"5", "7", "raw.txt"};
+    for (size_t i = 0; i < MUM_ARRAY_LEN(deltas); i++) {
+        const node_priv *n = node_named(g, deltas[i]);
+        cr_assert_not_null(n, "%s", deltas[i]);
+        cr_assert_not_null(n->head, "%s keeps its head", deltas[i]);
+        cr_assert_eq(n->head_size, n->pub.size < MUM_PA30_HEADER_MAX ? n->pub.size : MUM_PA30_HEADER_MAX);
+        cr_assert_eq(memcmp(n->head, "PA30", 4), 0);
+    }
+    for (size_t i = 0; i < MUM_ARRAY_LEN(others); i++) {
+        const node_priv *n = node_named(g, others[i]);
+        cr_assert_not_null(n, "%s", others[i]);
+        cr_assert_null(n->head, "%s is no delta: no head", others[i]);
+        cr_assert_eq(n->head_size, 0);
+    }
+    mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
+    mum_verify_result *r;
+    cr_assert_eq(mum_verify_graph(&r, ctx, g, &vo, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(count_rule(f, "express.pa30-malformed"), 1);
+    const mum_finding *x = tu_find_rule(f, "express.pa30-malformed");
+    cr_assert_str_eq(x->loc.entry, "5");
+    cr_assert_str_eq(x->message, "PA30 header at offset 0: no \"PA30\" signature (the delta of comp_a\\fifth.bin)");
+    /* the heads that were kept are read: the size and hash of the deltas */
+    cr_assert_eq(count_rule(f, "express.pa30-size-mismatch"), 1);
+    cr_assert_eq(count_rule(f, "express.pa30-hash-mismatch"), 1);
+    mum_verify_result_free(r);
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
+}
+
+/* A genuine express package: every PA30 source found in its cabinet has
+ * its header read from the head its node kept, and every file is rebuilt
+ * (no payload.not-checkable, no express finding). */
+Test(graph, a_genuine_express_package_keeps_every_delta_head)
+{
+    const char *real = getenv("MUM_REALDATA");
+    char input[4096];
+    snprintf(input, sizeof input, "%s/msu/Windows6.1-KB2465285-x64.msu", real ? real : "");
+    if (!real || access(input, R_OK) != 0)
+        cr_skip_test("real data absent (set MUM_REALDATA): %s", input);
+    const char *inputs[1] = {input};
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum_graph *g;
+    mum_ctx_new(&ctx);
+    mum_findings_new(&f);
+    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 1, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    const mum_graph_input *in = mum_graph_input_at(g, 0);
+    cr_assert_eq(in->express_count, 1);
+    const mum_express_index *idx = in->express[0];
+    size_t pa30 = 0;
+    for (size_t i = 0; i < idx->count; i++) {
+        const mum_express_file *x = &idx->files[i];
+        if (x->source_type != MUM_EXPRESS_SOURCE_PA30 || x->blob == MUM_EXPRESS_NONE)
+            continue;
+        cr_assert(x->has_pa30, "%s: its delta's header is read", x->name);
+        cr_assert_eq(x->pa30.target_size, x->length, "%s", x->name);
+        pa30++;
+    }
+    cr_assert_gt(pa30, 5);
+    size_t heads = 0;
+    for (size_t i = 0; i < mum_graph_node_count(g); i++) {
+        const node_priv *n = (const node_priv *)mum_graph_node(g, i);
+        if (n->head) {
+            cr_assert_eq(memcmp(n->head, "PA30", 4), 0, "%s", n->entry);
+            heads++;
+        }
+    }
+    cr_assert_gt(heads, 0);
+    mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
+    mum_verify_result *r;
+    cr_assert_eq(mum_verify_graph(&r, ctx, g, &vo, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(count_rule(f, "payload.not-checkable"), 0, "every file rebuilt");
+    for (size_t i = 0; i < mum_findings_count(f); i++)
+        cr_assert_neq(strncmp(mum_findings_get(f, i)->rule->id, "express.", 8), 0, "%s",
+                      mum_findings_get(f, i)->message);
+    mum_verify_result_free(r);
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
+}
