@@ -68,7 +68,7 @@ const char *mum_edge_kind_name(mum_edge_kind kind)
     return (unsigned)kind < MUM_ARRAY_LEN(edge_kind_names) ? edge_kind_names[kind] : "?";
 }
 
-void mum__graph_node_free(node_priv *n)
+void mum__graph_node_clear(node_priv *n)
 {
     if (!n)
         return;
@@ -83,7 +83,6 @@ void mum__graph_node_free(node_priv *n)
     mum_catalog_free(n->catalog);
     mum_sig_result_clear(&n->pub.integrity);
     mum__free(n->edges);
-    mum__free(n);
 }
 
 void mum_graph_free(mum_graph *g)
@@ -91,7 +90,11 @@ void mum_graph_free(mum_graph *g)
     if (!g)
         return;
     for (size_t i = 0; i < g->nnodes; i++)
-        mum__graph_node_free(g->nodes[i]);
+        mum__graph_node_clear(g->nodes[i]);
+    for (node_block *b = g->blocks, *next; b; b = next) {
+        next = b->next;
+        mum__free(b);
+    }
     for (size_t i = 0; i < g->ninputs; i++) {
         input_priv *in = &g->inputs[i];
         mum__free(in->path);
@@ -162,13 +165,31 @@ const char *mum__graph_node_name(const char *path)
     return slash ? slash + 1 : local;
 }
 
+/* Blocks of nodes: the first small (most inputs are small), each next
+ * twice as large, up to NODE_BLOCK_MAX nodes (about 120 KB). */
+#define NODE_BLOCK_FIRST 16
+#define NODE_BLOCK_MAX 256
+
+/* A zeroed node from the newest block, or a new block; NULL: out of memory. */
+static node_priv *node_alloc(mum_graph *g)
+{
+    node_block *b = g->blocks;
+    if (!b || b->used == b->cap) {
+        size_t cap = !b ? NODE_BLOCK_FIRST : b->cap < NODE_BLOCK_MAX ? b->cap * 2 : NODE_BLOCK_MAX;
+        node_block *nb = mum__calloc(1, sizeof *nb + cap * sizeof nb->nodes[0]);
+        if (!nb)
+            return NULL;
+        nb->cap = cap;
+        nb->next = b;
+        g->blocks = b = nb;
+    }
+    return &b->nodes[b->used++];
+}
+
 /* Splits a nested path "a.cab!dir/f" into container "a.cab", dir "dir", name "f". */
 node_priv *mum__graph_node_new(mum_graph *g, mum_node_kind kind, size_t input, const char *path)
 {
     if (!mum__grow((void **)&g->nodes, &g->capnodes, g->nnodes + 1, sizeof *g->nodes))
-        return NULL;
-    node_priv *n = mum__calloc(1, sizeof *n);
-    if (!n)
         return NULL;
     const char *bang = strrchr(path, '!');
     const char *local = bang ? bang + 1 : path;
@@ -179,10 +200,13 @@ node_priv *mum__graph_node_new(mum_graph *g, mum_node_kind kind, size_t input, c
     size_t len = strlen(path);
     size_t clen = bang ? (size_t)(bang - path) : 0;
     size_t dlen = slash ? (size_t)(slash - local) : 0;
-    if (len > (SIZE_MAX - 3) / 2 || !(n->entry = mum__malloc(len + clen + dlen + 3))) {
-        mum__graph_node_free(n);
+    char *entry = len > (SIZE_MAX - 3) / 2 ? NULL : mum__malloc(len + clen + dlen + 3);
+    node_priv *n = entry ? node_alloc(g) : NULL;
+    if (!n) {
+        mum__free(entry);
         return NULL;
     }
+    n->entry = entry;
     memcpy(n->entry, path, len + 1);
     n->container = n->entry + len + 1;
     memcpy(n->container, path, clen);

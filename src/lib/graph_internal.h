@@ -60,11 +60,20 @@ typedef struct input_priv {
     bool have_props;
 } input_priv;
 
+/* Nodes are made in blocks the graph owns (a node's address never
+ * changes; one allocation for many nodes, not one each). */
+typedef struct node_block {
+    struct node_block *next;    /* the block made before this one */
+    size_t used, cap;
+    node_priv nodes[];
+} node_block;
+
 struct mum_graph {
     input_priv *inputs;
     size_t ninputs;
-    node_priv **nodes;
+    node_priv **nodes;          /* in index order, into blocks */
     size_t nnodes, capnodes;
+    node_block *blocks;         /* the newest first */
     bool one_thread;            /* built with MUM_WALK_SINGLE_THREAD: verify it on one too */
     mum__intern *strings;       /* the manifests' repeated values (graph_walk.c) */
 };
@@ -114,8 +123,8 @@ MUM_INTERNAL int mum__graph_add_express(mum_graph *g, size_t input, const char *
                                         mum_express_index *idx, const mum_express_blob *blobs,
                                         size_t count);
 
-/* Frees a node and all it owns (NULL allowed). */
-MUM_INTERNAL void mum__graph_node_free(node_priv *n);
+/* Frees all a node owns; the node itself is its block's (NULL allowed). */
+MUM_INTERNAL void mum__graph_node_clear(node_priv *n);
 /* Reads input number `input` of g through the container walk into nodes
  * (graph_walk.c).  Errors: those of mum_walk_run, MUM_ENOMEM. */
 MUM_INTERNAL int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input,

@@ -570,6 +570,38 @@ Test(graph, nodes_keep_no_head_outside_express_cabinets)
     mum_ctx_free(ctx);
 }
 
+/* Nodes are made in blocks the graph owns, not one allocation each: the
+ * nodes of a block follow each other in memory, and every node is in a
+ * block (16 nodes, then twice as many each time, up to 256). */
+Test(graph, nodes_come_from_blocks)
+{
+    const char *inputs[3] = {sample(family[0]), sample(family[1]), sample(family[2])};
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum_graph *g;
+    mum_ctx_new(&ctx);
+    mum_findings_new(&f);
+    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 3, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    size_t count = mum_graph_node_count(g), blocks = 0, in_blocks = 0, breaks = 0;
+    cr_assert_gt(count, 16, "more than one block");
+    for (const node_block *b = g->blocks; b; b = b->next) {
+        blocks++;
+        in_blocks += b->used;
+        cr_assert_leq(b->used, b->cap);
+        cr_assert_leq(b->cap, 256);
+        for (size_t k = 0; k < b->used; k++)
+            cr_assert_eq(g->nodes[b->nodes[k].pub.index], &b->nodes[k]);
+    }
+    cr_assert_eq(in_blocks, count);
+    for (size_t i = 0; i + 1 < count; i++)
+        breaks += g->nodes[i + 1] != g->nodes[i] + 1;
+    cr_assert_eq(breaks, blocks - 1, "each block's nodes in a row");
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
+}
+
 /* The values manifests repeat (versions, architectures, tokens, the
  * input's path) are kept once for the graph, on whichever thread the
  * manifest was parsed: equal texts are one string.  Names are each
