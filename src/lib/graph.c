@@ -72,7 +72,6 @@ void mum__graph_node_clear(node_priv *n)
 {
     if (!n)
         return;
-    mum__free(n->entry); /* name, dir and container with it */
     mum__free(n->head);
     mum__free(n->pub.parse_error);
     mum__free(n->pub.digests.pe_error);
@@ -94,6 +93,10 @@ void mum_graph_free(mum_graph *g)
     for (node_block *b = g->blocks, *next; b; b = next) {
         next = b->next;
         mum__free(b);
+    }
+    for (struct text_chunk *c = g->text, *next; c; c = next) {
+        next = c->next;
+        mum__free(c);
     }
     for (size_t i = 0; i < g->ninputs; i++) {
         input_priv *in = &g->inputs[i];
@@ -186,6 +189,57 @@ static node_priv *node_alloc(mum_graph *g)
     return &b->nodes[b->used++];
 }
 
+#define TEXT_CHUNK (16 * 1024)
+
+/* A copy of s[0..len) and a NUL in the graph's text; NULL: out of memory. */
+static char *text_copy(mum_graph *g, const char *s, size_t len)
+{
+    if (len >= SIZE_MAX - sizeof(struct text_chunk) - TEXT_CHUNK)
+        return NULL;
+    struct text_chunk *c = g->text;
+    if (!c || c->cap - g->text_used < len + 1) {
+        /* a path longer than a quarter chunk has a chunk of its own, behind
+         * the current one, which stays the one filled */
+        size_t cap = len + 1 > TEXT_CHUNK / 4 ? len + 1 : TEXT_CHUNK;
+        struct text_chunk *nc = mum__malloc(sizeof *nc + cap);
+        if (!nc)
+            return NULL;
+        nc->cap = cap;
+        if (cap != TEXT_CHUNK && c) {
+            nc->next = c->next;
+            c->next = nc;
+            memcpy(nc->text, s, len);
+            nc->text[len] = '\0';
+            return nc->text;
+        }
+        nc->next = c;
+        g->text = c = nc;
+        g->text_used = 0;
+    }
+    char *p = c->text + g->text_used;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    g->text_used += len + 1;
+    return p;
+}
+
+/* The interned copy of s[0..len) ("" is no string of the set); NULL: out of memory. */
+static const char *intern_part(mum_graph *g, const char *s, size_t len)
+{
+    if (len == 0)
+        return "";
+    char small[256];
+    char *tmp = len < sizeof small ? small : mum__malloc(len + 1);
+    if (!tmp)
+        return NULL;
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    const char *have = mum__intern_str(g->strings, tmp);
+    if (tmp != small)
+        mum__free(tmp);
+    return have;
+}
+
 /* Splits a nested path "a.cab!dir/f" into container "a.cab", dir "dir", name "f". */
 node_priv *mum__graph_node_new(mum_graph *g, mum_node_kind kind, size_t input, const char *path)
 {
@@ -195,25 +249,22 @@ node_priv *mum__graph_node_new(mum_graph *g, mum_node_kind kind, size_t input, c
     const char *local = bang ? bang + 1 : path;
     const char *slash = strrchr(local, '/');
     const char *name = mum__graph_node_name(path);
-    /* one allocation for the four strings (a graph has tens of thousands
-     * of nodes): "entry\0container\0dir\0", the name inside entry */
     size_t len = strlen(path);
-    size_t clen = bang ? (size_t)(bang - path) : 0;
+    const char *container = intern_part(g, path, bang ? (size_t)(bang - path) : 0);
     size_t dlen = slash ? (size_t)(slash - local) : 0;
-    char *entry = len > (SIZE_MAX - 3) / 2 ? NULL : mum__malloc(len + clen + dlen + 3);
+    const char *dir = !container ? NULL
+                      : !dlen    ? ""
+                      : g->last_dir && strncmp(g->last_dir, local, dlen) == 0 && g->last_dir[dlen] == '\0'
+                          ? g->last_dir
+                          : text_copy(g, local, dlen);
+    g->last_dir = dir;
+    char *entry = dir ? text_copy(g, path, len) : NULL;
     node_priv *n = entry ? node_alloc(g) : NULL;
-    if (!n) {
-        mum__free(entry);
-        return NULL;
-    }
+    if (!n)
+        return NULL; /* what was taken is the graph's, freed with it */
     n->entry = entry;
-    memcpy(n->entry, path, len + 1);
-    n->container = n->entry + len + 1;
-    memcpy(n->container, path, clen);
-    n->container[clen] = '\0';
-    n->dir = n->container + clen + 1;
-    memcpy(n->dir, local, dlen);
-    n->dir[dlen] = '\0';
+    n->container = container;
+    n->dir = dir;
     n->name = n->entry + (size_t)(name - path);
     n->pub.kind = kind;
     n->pub.input = input;
@@ -274,6 +325,12 @@ int mum__graph_new(mum_graph **out, const char *const *inputs, size_t input_coun
     *out = NULL;
     mum_graph *g = mum__calloc(1, sizeof *g);
     if (!g || !(g->inputs = mum__calloc(input_count ? input_count : 1, sizeof *g->inputs))) {
+        mum__free(g);
+        return MUM_ENOMEM;
+    }
+    /* the nodes' folders and containers, and the manifests' repeated values */
+    if (mum__intern_new(&g->strings) != MUM_OK) {
+        mum__free(g->inputs);
         mum__free(g);
         return MUM_ENOMEM;
     }

@@ -15,9 +15,12 @@
 
 typedef struct node_priv {
     mum_node pub;               /* first: a mum_node * is a node_priv * */
-    /* entry, then container and dir: one allocation (entry); name points
-     * into entry (its last part) */
-    char *entry, *name, *dir, *container;
+    /* entry in the graph's chunks of text (name points into it: its last
+     * part); container, which many nodes repeat, interned in
+     * graph->strings; dir in the text too, the previous node's when the
+     * same; all the graph's */
+    char *entry, *name;
+    const char *dir, *container;
     mum_manifest *manifest;
     mum_catalog *catalog;
     mum_edge *edges;
@@ -68,12 +71,24 @@ typedef struct node_block {
     node_priv nodes[];
 } node_block;
 
+/* The entry paths of the nodes, one after another in chunks the graph
+ * frees all at once (a graph has tens of thousands of nodes: one
+ * allocation each cost more in malloc's overhead than the text). */
+struct text_chunk {
+    struct text_chunk *next;    /* the chunk made before this one */
+    size_t cap;
+    char text[];
+};
+
 struct mum_graph {
     input_priv *inputs;
     size_t ninputs;
     node_priv **nodes;          /* in index order, into blocks */
     size_t nnodes, capnodes;
     node_block *blocks;         /* the newest first */
+    struct text_chunk *text;    /* the nodes' entry paths (the newest chunk first) */
+    size_t text_used;           /* bytes used of the newest chunk */
+    const char *last_dir;       /* the last node's folder: the next one's when the same */
     bool one_thread;            /* built with MUM_WALK_SINGLE_THREAD: verify it on one too */
     mum__intern *strings;       /* the manifests' repeated values (graph_walk.c) */
 };

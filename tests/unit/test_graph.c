@@ -602,6 +602,84 @@ Test(graph, nodes_come_from_blocks)
     mum_ctx_free(ctx);
 }
 
+static const struct text_chunk *chunk_of(const mum_graph *g, const char *s)
+{
+    for (const struct text_chunk *c = g->text; c; c = c->next)
+        if (s >= c->text && s + strlen(s) < c->text + c->cap)
+            return c;
+    return NULL;
+}
+
+static bool in_text(const mum_graph *g, const char *s)
+{
+    return chunk_of(g, s) != NULL;
+}
+
+/* A node's container, which many nodes repeat, is one string in the
+ * graph's interned set; its entry path and folder are in the graph's
+ * chunks of text (not an allocation each; the folder is the previous
+ * node's when the same), a path longer than a quarter chunk in one of its
+ * own, after which the current chunk is filled on. */
+Test(graph, node_strings_are_the_graphs)
+{
+    const char *inputs[1] = {sample(family[0])};
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum_graph *g;
+    mum_ctx_new(&ctx);
+    mum_findings_new(&f);
+    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 1, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    size_t shared = 0, dirs = 0, count = mum_graph_node_count(g);
+    for (size_t i = 0; i < count; i++) {
+        const node_priv *n = g->nodes[i];
+        cr_assert(in_text(g, n->entry), "%s", n->entry);
+        /* "" is a constant, no string of the set */
+        if (*n->container)
+            cr_assert_eq(n->container, mum__intern_str(g->strings, n->container), "%s", n->entry);
+        if (*n->dir)
+            cr_assert(in_text(g, n->dir), "%s", n->entry);
+        if (i && strcmp(g->nodes[i - 1]->dir, n->dir) == 0)
+            cr_assert_eq(g->nodes[i - 1]->dir, n->dir, "%s: the previous node's folder", n->entry);
+        dirs += i && *n->dir && g->nodes[i - 1]->dir == n->dir;
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(g->nodes[k]->container, n->container) == 0) {
+                cr_assert_eq(g->nodes[k]->container, n->container);
+                shared += *n->container != '\0';
+                break;
+            }
+    }
+    cr_assert_gt(shared, 0, "nodes of a nested cabinet");
+    cr_assert_gt(dirs, 0, "payloads of one folder");
+    mum_graph_free(g);
+
+    const char *in = "in.cab";
+    cr_assert_eq(mum__graph_new(&g, &in, 1), MUM_OK);
+    static char long_path[20000];
+    memset(long_path, 'd', sizeof long_path - 1);
+    memcpy(long_path, "x.cab!", 6);
+    long_path[9000] = '/';
+    node_priv *a = mum__graph_node_new(g, MUM_NODE_PAYLOAD, 0, "x.cab!a/f1");
+    cr_assert_not_null(a);
+    node_priv *big = mum__graph_node_new(g, MUM_NODE_PAYLOAD, 0, long_path);
+    cr_assert_not_null(big);
+    node_priv *b = mum__graph_node_new(g, MUM_NODE_PAYLOAD, 0, "x.cab!a/f2");
+    cr_assert_not_null(b);
+    cr_assert_str_eq(big->entry, long_path);
+    cr_assert_str_eq(big->container, "x.cab");
+    cr_assert_eq(strlen(big->dir), 9000 - 6);
+    cr_assert_eq(strlen(big->name), sizeof long_path - 1 - 9001);
+    cr_assert_eq(chunk_of(g, b->entry), chunk_of(g, a->entry), "the chunk is filled on after a long path");
+    cr_assert_neq(chunk_of(g, big->entry), chunk_of(g, a->entry));
+    cr_assert_eq(a->container, big->container);
+    cr_assert_str_eq(a->dir, b->dir);
+    cr_assert_str_eq(b->name, "f2");
+    cr_assert(in_text(g, big->entry));
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
+}
+
 /* The values manifests repeat (versions, architectures, tokens, the
  * input's path) are kept once for the graph, on whichever thread the
  * manifest was parsed: equal texts are one string.  Names are each
