@@ -77,11 +77,12 @@ void mum__graph_node_clear(node_priv *n)
     mum__free(n->pub.digests.pe_error);
     mum__free(n->pub.digests.file_version);
     mum__free(n->bytes);
-    mum__free(n->express_why);
-    mum_manifest_free(n->manifest);
-    mum_catalog_free(n->catalog);
+    /* pub's are the node's own (graph_internal.h) */
+    mum__free((char *)n->pub.express_why);
+    mum_manifest_free((mum_manifest *)n->pub.manifest);
+    mum_catalog_free((mum_catalog *)n->pub.catalog);
     mum_sig_result_clear(&n->pub.integrity);
-    mum__free(n->edges);
+    mum__free((mum_edge *)n->pub.edges);
 }
 
 void mum_graph_free(mum_graph *g)
@@ -262,17 +263,13 @@ node_priv *mum__graph_node_new(mum_graph *g, mum_node_kind kind, size_t input, c
     node_priv *n = entry ? node_alloc(g) : NULL;
     if (!n)
         return NULL; /* what was taken is the graph's, freed with it */
-    n->entry = entry;
-    n->container = container;
-    n->dir = dir;
-    n->name = n->entry + (size_t)(name - path);
+    n->pub.entry = entry;
+    n->pub.container = container;
+    n->pub.dir = dir;
+    n->pub.name = entry + (size_t)(name - path);
     n->pub.kind = kind;
     n->pub.input = input;
     n->pub.index = g->nnodes;
-    n->pub.entry = n->entry;
-    n->pub.name = n->name;
-    n->pub.dir = n->dir;
-    n->pub.container = n->container;
     g->nodes[g->nnodes++] = n;
     return n;
 }
@@ -285,7 +282,7 @@ int mum__graph_node_keep_head(node_priv *n, const uint8_t *head, size_t size)
     if (!n->head && !(n->head = mum__malloc(MUM_PA30_HEADER_MAX)))
         return MUM_ENOMEM;
     memcpy(n->head, head, size);
-    n->head_size = size;
+    n->head_size = (uint16_t)size; /* at most MUM_PA30_HEADER_MAX */
     return MUM_OK;
 }
 
@@ -293,7 +290,7 @@ void mum__graph_drop_heads(mum_graph *g, size_t first, const char *container)
 {
     for (size_t i = first; i < g->nnodes; i++) {
         node_priv *n = g->nodes[i];
-        if (n->head && strcmp(n->container, container) == 0) {
+        if (n->head && strcmp(n->pub.container, container) == 0) {
             mum__free(n->head);
             n->head = NULL;
             n->head_size = 0;
@@ -303,7 +300,7 @@ void mum__graph_drop_heads(mum_graph *g, size_t first, const char *container)
 
 void mum__graph_node_manifest(node_priv *n, mum_manifest *m)
 {
-    n->manifest = m;
+    n->pub.manifest = m;
     n->pub.manifest = m;
     n->pub.id = m->has_identity ? &m->identity : NULL;
     n->pub.deployment = m->kind == MUM_MANIFEST_DEPLOYMENT;
@@ -314,7 +311,7 @@ void mum__graph_node_manifest(node_priv *n, mum_manifest *m)
 
 void mum__graph_node_catalog(node_priv *n, mum_catalog *cat)
 {
-    n->catalog = cat;
+    n->pub.catalog = cat;
     n->pub.catalog = cat;
 }
 
@@ -367,7 +364,7 @@ int mum__graph_node_bytes(node_priv *n, const void *data, size_t len)
 
 int mum__graph_node_read_catalog(mum_ctx *ctx, node_priv *n, const void *der, size_t len)
 {
-    mum_location loc = {.entry = n->entry};
+    mum_location loc = {.entry = n->pub.entry};
     mum_catalog *cat = NULL;
     int rc = mum__graph_node_bytes(n, der, len);
     if (rc == MUM_OK)

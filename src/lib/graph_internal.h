@@ -15,33 +15,30 @@
 
 typedef struct node_priv {
     mum_node pub;               /* first: a mum_node * is a node_priv * */
-    /* entry in the graph's chunks of text (name points into it: its last
-     * part); container, which many nodes repeat, interned in
-     * graph->strings; dir in the text too, the previous node's when the
-     * same; all the graph's */
-    char *entry, *name;
-    const char *dir, *container;
-    mum_manifest *manifest;
-    mum_catalog *catalog;
-    mum_edge *edges;
+    /* Its strings are pub's: entry in the graph's chunks of text (name
+     * points into it: its last part); container, which many nodes repeat,
+     * interned in graph->strings; dir in the text too, the previous
+     * node's when the same.  pub's manifest, catalog, edges (edge_cap of
+     * them) and express_why are the node's own, freed with the graph.
+     * Nothing here repeats pub: there are tens of thousands of nodes. */
     size_t edge_cap;
     /* A payload's first bytes (up to MUM_PA30_HEADER_MAX) when they can
      * begin a delta: express blobs need them.  Any other head parses as
      * none does, so it is not kept (most payloads).  Dropped when its
      * cabinet closes with no express index. */
     uint8_t *head;
-    size_t head_size;
-    bool express_blob;           /* a blob of an express index (not a payload itself) */
     /* an entry of a cabinet that may be an express blob: its bytes, kept
-     * until the cabinet ends for rebuilding its files (graph_walk.c) */
+     * until the cabinet ends for rebuilding its files (graph_walk.c); a
+     * cabinet keeps at most MUM__EXPRESS_KEPT_MAX (256 MiB) in all */
     uint8_t *bytes;
-    size_t bytes_len, bytes_cap;
-    bool keep;
-    char *express_why;           /* pub.express_why's storage */
-    bool metadata;               /* an .msu's properties, unattend file, the index */
+    uint32_t bytes_len, bytes_cap;
     /* facts reading and resolving record for the judge (judge_inputs.c): */
-    bool wrong_kind;             /* named like a package or component, holds the other kind */
     const struct node_priv *same_identity; /* an earlier node of its input with its identity */
+    uint16_t head_size;
+    bool express_blob;           /* a blob of an express index (not a payload itself) */
+    bool keep;                   /* bytes may be kept (see bytes) */
+    bool metadata;               /* an .msu's properties, unattend file, the index */
+    bool wrong_kind;             /* named like a package or component, holds the other kind */
 } node_priv;
 
 /* What the judge needs of an express cabinet beside its index. */

@@ -17,12 +17,13 @@
 
 static mum_edge *edge_add(node_priv *n, mum_edge_kind kind)
 {
-    if (!mum__grow((void **)&n->edges, &n->edge_cap, n->pub.edge_count + 1, sizeof *n->edges))
+    mum_edge *edges = (mum_edge *)n->pub.edges; /* the node's own (graph_internal.h) */
+    if (!mum__grow((void **)&edges, &n->edge_cap, n->pub.edge_count + 1, sizeof *edges))
         return NULL;
-    mum_edge *e = &n->edges[n->pub.edge_count++];
+    n->pub.edges = edges;
+    mum_edge *e = &edges[n->pub.edge_count++];
     memset(e, 0, sizeof *e);
     e->kind = kind;
-    n->pub.edges = n->edges;
     return e;
 }
 
@@ -130,15 +131,15 @@ static int index_input(mum_graph *g, size_t input, resolver *r, bool paths)
             if ((rc = map_put(&r->loose[k], identity_key(n->pub.id, false), n, NULL)) != MUM_OK)
                 return rc;
         } else if (n->pub.kind == MUM_NODE_PAYLOAD && !n->express_blob) {
-            rc = map_put(&r->files, path_key(n->container, n->dir, n->name, strlen(n->name)), n, NULL);
+            rc = map_put(&r->files, path_key(n->pub.container, n->pub.dir, n->pub.name, strlen(n->pub.name)), n, NULL);
             if (rc != MUM_OK)
                 return rc;
         } else if (n->pub.kind == MUM_NODE_CATALOG) {
-            size_t base = strlen(n->name) - 4;
-            rc = map_put(&r->catalogs, path_key(n->container, n->dir, n->name, base), n, NULL);
+            size_t base = strlen(n->pub.name) - 4;
+            rc = map_put(&r->catalogs, path_key(n->pub.container, n->pub.dir, n->pub.name, base), n, NULL);
             /* and as a file: a driver component lists its own catalog among its files */
             if (rc == MUM_OK)
-                rc = map_put(&r->files, path_key(n->container, n->dir, n->name, strlen(n->name)), n, NULL);
+                rc = map_put(&r->files, path_key(n->pub.container, n->pub.dir, n->pub.name, strlen(n->pub.name)), n, NULL);
             if (rc != MUM_OK)
                 return rc;
         }
@@ -173,12 +174,12 @@ static bool is_install(const char *type)
 
 static int resolve_node(const resolver *r, node_priv *n)
 {
-    const mum_manifest *m = n->manifest;
+    const mum_manifest *m = n->pub.manifest;
     if (n->pub.kind == MUM_NODE_PACKAGE) {
         /* its catalog: the same name with .cat */
-        size_t base = strlen(n->name);
+        size_t base = strlen(n->pub.name);
         base = base > 4 ? base - 4 : base;
-        char *key = path_key(n->container, n->dir, n->name, base);
+        char *key = path_key(n->pub.container, n->pub.dir, n->pub.name, base);
         if (!key)
             return MUM_ENOMEM;
         node_priv *cat = mum__strmap_get(&r->catalogs, key);
@@ -229,10 +230,10 @@ static int resolve_node(const resolver *r, node_priv *n)
      * it was renamed) the keyform of its identity, made when first needed */
     char *keyform = NULL;
     bool have_keyform = false;
-    size_t stem = strlen(n->name);
-    if (mum__ascii_ends_with_ci(n->name, ".manifest"))
+    size_t stem = strlen(n->pub.name);
+    if (mum__ascii_ends_with_ci(n->pub.name, ".manifest"))
         stem -= strlen(".manifest");
-    char *folder = mum__strndup(n->name, stem);
+    char *folder = mum__strndup(n->pub.name, stem);
     if (!folder) {
         mum__free(keyform);
         return MUM_ENOMEM;
@@ -262,7 +263,7 @@ static int resolve_node(const resolver *r, node_priv *n)
             const char *base = k == 0 ? folder : keyform;
             if (!base)
                 break;
-            char *key = file_key(n->container, n->dir, base, file->name);
+            char *key = file_key(n->pub.container, n->pub.dir, base, file->name);
             if (key)
                 hit = mum__strmap_get(&r->files, key);
             else
@@ -318,9 +319,9 @@ static int set_platform(mum_graph *g, size_t input)
         /* KB from a package's identifier ("KB943650") */
         for (size_t i = 0; i < g->nnodes && !in->kb; i++) {
             node_priv *n = g->nodes[i];
-            const char *id = (n->pub.input == input && n->manifest &&
-                              n->manifest->kind == MUM_MANIFEST_PACKAGE)
-                                 ? n->manifest->package.identifier : NULL;
+            const char *id = (n->pub.input == input && n->pub.manifest &&
+                              n->pub.manifest->kind == MUM_MANIFEST_PACKAGE)
+                                 ? n->pub.manifest->package.identifier : NULL;
             if (id && (id[0] == 'K' || id[0] == 'k') && (id[1] == 'B' || id[1] == 'b') && id[2]) {
                 if (!(in->kb = mum__strdup(id + 2)))
                     return MUM_ENOMEM;
@@ -402,7 +403,7 @@ int mum__graph_resolve(mum_graph *g, bool one_thread)
             if (n->pub.input != input)
                 continue;
             for (size_t k = 0; k < n->pub.edge_count; k++) {
-                const mum_edge *e = &n->edges[k];
+                const mum_edge *e = &n->pub.edges[k];
                 if (!e->to)
                     continue;
                 node_priv *to = g->nodes[e->to->index];

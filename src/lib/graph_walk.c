@@ -311,7 +311,7 @@ static int rebuilt_digests(build *b, mum_ctx *ctx, node_priv *n, const mum__expr
         return MUM_OK;
     static const mum_hash_alg algs[2] = {MUM_HASH_SHA1, MUM_HASH_SHA256};
     uint8_t out[2][MUM_HASH_MAX_SIZE];
-    mum_location loc = here(b, n->entry);
+    mum_location loc = here(b, n->pub.entry);
     int rc = mum_pe_digest(ctx, p, size, &loc, algs, 2, out);
     if (rc == MUM_ENOMEM)
         return mum__nomem(ctx);
@@ -375,19 +375,18 @@ static int xjob_report(build *b, const mum_express_index *idx, xjob *j)
         return MUM_OK;
     node_priv *n = j->n;
     char *chain = mum__express_chain(idx, j->f);
-    if (!chain || !(n->express_why = mum__asprintf("%s: %s", chain, j->why))) {
+    if (!chain || !(n->pub.express_why = mum__asprintf("%s: %s", chain, j->why))) {
         mum__free(chain);
         return MUM_ENOMEM;
     }
-    n->pub.express_why = n->express_why;
-    mum_location loc = here(b, n->entry);
+    mum_location loc = here(b, n->pub.entry);
     int rc = MUM_OK;
     if (j->how == MUM__EXPRESS_DECODE || j->how == MUM__EXPRESS_BASIS_FAILED)
         rc = mum__finding(b->findings, MUM_R_EXPRESS_REBUILD_FAILED, &loc,
-                          "%s cannot be rebuilt from the cabinet: %s: %s", n->name, chain, j->why);
+                          "%s cannot be rebuilt from the cabinet: %s: %s", n->pub.name, chain, j->why);
     else if (j->how == MUM__EXPRESS_MISMATCH)
         rc = mum__finding(b->findings, MUM_R_EXPRESS_REBUILD_MISMATCH, &loc,
-                          "%s is not what the index says once rebuilt: %s: %s", n->name, chain, j->why);
+                          "%s is not what the index says once rebuilt: %s: %s", n->pub.name, chain, j->why);
     mum__free(chain);
     return rc;
 }
@@ -552,12 +551,12 @@ static int close_express(build *b, size_t first)
     size_t nb = 0;
     for (size_t i = first; i < b->g->nnodes; i++) {
         node_priv *n = b->g->nodes[i];
-        if (strcmp(n->container, cab_path) != 0)
+        if (strcmp(n->pub.container, cab_path) != 0)
             continue;
         bytes[nb] = n->keep && n->bytes_len == n->pub.size ? n->bytes : NULL;
         mum_express_blob *x = &blobs[nb++];
         /* the name as in the cabinet: folder and file */
-        x->name = n->entry + (*cab_path ? strlen(cab_path) + 1 : 0);
+        x->name = n->pub.entry + (*cab_path ? strlen(cab_path) + 1 : 0);
         x->size = n->pub.size;
         memcpy(x->sha1, n->pub.digests.sha1, 20);
         memcpy(x->sha256, n->pub.digests.sha256, 32);
@@ -585,8 +584,8 @@ static int express_nodes(build *b, const mum_express_index *idx, size_t first, c
             continue;
         for (size_t i = first; i < b->g->nnodes; i++) {
             node_priv *n = b->g->nodes[i];
-            if (n->pub.kind == MUM_NODE_PAYLOAD && strcmp(n->container, cab_path) == 0 &&
-                mum__path_equal(n->entry + (*cab_path ? strlen(cab_path) + 1 : 0), xf->source_name) &&
+            if (n->pub.kind == MUM_NODE_PAYLOAD && strcmp(n->pub.container, cab_path) == 0 &&
+                mum__path_equal(n->pub.entry + (*cab_path ? strlen(cab_path) + 1 : 0), xf->source_name) &&
                 !mum__path_equal(xf->source_name, xf->name))
                 n->express_blob = true;
         }
@@ -604,8 +603,8 @@ static int express_nodes(build *b, const mum_express_index *idx, size_t first, c
         bool present = false;
         for (size_t i = first; i < last && !present; i++) {
             node_priv *n = b->g->nodes[i];
-            present = strcmp(n->container, cab_path) == 0 && !n->express_blob &&
-                      mum__path_equal(n->entry + (*cab_path ? strlen(cab_path) + 1 : 0), local);
+            present = strcmp(n->pub.container, cab_path) == 0 && !n->express_blob &&
+                      mum__path_equal(n->pub.entry + (*cab_path ? strlen(cab_path) + 1 : 0), local);
         }
         /* a package's .mum, .cat and manifests sit at the top, stored as
          * they are; a .cat in a component's folder is a driver's payload */
@@ -643,7 +642,7 @@ static int express_nodes(build *b, const mum_express_index *idx, size_t first, c
         if (src->status == MUM_EXPRESS_STORED && src->blob != MUM_EXPRESS_NONE) {
             for (size_t i = first; i < last; i++) {
                 node_priv *blob = b->g->nodes[i];
-                if (blob->express_blob && src->source_name && mum__path_equal(blob->name, src->source_name)) {
+                if (blob->express_blob && src->source_name && mum__path_equal(blob->pub.name, src->source_name)) {
                     n->pub.digests = blob->pub.digests;
                     n->pub.digests.pe_error = NULL;
                     n->pub.digests.file_version = NULL;
@@ -758,7 +757,7 @@ static int on_entry(void *ud, const mum_entry *e)
      * start with it; a manifest may be a RAW basis), or a payload named as
      * blobs are (no extension) */
     if (b->cab_top >= 0 && b->cab_top < MAX_CABINETS)
-        n->keep = b->cabs[b->cab_top].has_index || (kind == MUM_NODE_PAYLOAD && !strchr(n->name, '.'));
+        n->keep = b->cabs[b->cab_top].has_index || (kind == MUM_NODE_PAYLOAD && !strchr(n->pub.name, '.'));
     /* its SHA-1 here (the walk computes only SHA-256: MUM_WALK_FILE_NO_SHA1) */
     int src = MUM_OK;
     if (!b->sha1.want)
@@ -770,10 +769,10 @@ static int on_entry(void *ud, const mum_entry *e)
     b->sha1_dirty = true;
     if ((kind == MUM_NODE_PACKAGE || kind == MUM_NODE_COMPONENT) && !b->ready) {
         mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT; /* no findings: judge_names.c */
-        mo.file_name = n->name;
+        mo.file_name = n->pub.name;
         mo.base_manifest = b->opts->base_manifest;
         mo.base_manifest_size = b->opts->base_manifest_size;
-        mum_location loc = here(b, n->entry);
+        mum_location loc = here(b, n->pub.entry);
         /* the last manifest's parser lends its XML reader and buffers */
         int rc = mum__manifest_parser_renew(&b->parser, b->ctx, &loc, &mo, b->g->strings);
         if (rc != MUM_OK)
@@ -812,17 +811,19 @@ static int keep_bytes(build *b, node_priv *n, const void *data, size_t size)
         return MUM_OK;
     }
     if (n->bytes_len + size > n->bytes_cap) { /* the entry's size, grown by doubling if it lies */
-        size_t cap = n->bytes_cap ? n->bytes_cap * 2 : (size_t)n->pub.size;
+        uint64_t cap = n->bytes_cap ? (uint64_t)n->bytes_cap * 2 : n->pub.size;
+        if (cap > MUM__EXPRESS_KEPT_MAX) /* no more is kept (and bytes_cap is 32 bits) */
+            cap = MUM__EXPRESS_KEPT_MAX;
         if (cap < n->bytes_len + size)
             cap = n->bytes_len + size;
-        uint8_t *p = mum__realloc(n->bytes, cap ? cap : 1);
+        uint8_t *p = mum__realloc(n->bytes, cap ? (size_t)cap : 1);
         if (!p)
             return MUM_ENOMEM;
         n->bytes = p;
-        n->bytes_cap = cap;
+        n->bytes_cap = (uint32_t)cap;
     }
     memcpy(n->bytes + n->bytes_len, data, size);
-    n->bytes_len += size;
+    n->bytes_len += (uint32_t)size; /* at most MUM__EXPRESS_KEPT_MAX in all (above) */
     *kept += size;
     return MUM_OK;
 }
@@ -925,7 +926,7 @@ static int finish_manifest(build *b, node_priv *n)
     if (rc != MUM_OK) {
         n->pub.parse_status = rc;
         const mum_location *where = mum_ctx_location(b->ctx);
-        mum_location loc = here(b, n->entry);
+        mum_location loc = here(b, n->pub.entry);
         loc.line = where->line;
         loc.column = where->column;
         if (!(n->pub.parse_error = mum__strdup(mum_ctx_reason(b->ctx))))
@@ -938,8 +939,8 @@ static int finish_manifest(build *b, node_priv *n)
                                       "its references and files cannot be checked"
                                     : "%s is delta-compressed and no base manifest was given: "
                                       "its references and files cannot be checked",
-                                n->name);
-        return mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_MANIFEST, &loc, "%s: %s", n->name,
+                                n->pub.name);
+        return mum__finding(b->findings, MUM_R_GRAPH_UNREADABLE_MANIFEST, &loc, "%s: %s", n->pub.name,
                             n->pub.parse_error);
     }
     mum__graph_node_manifest(n, m); /* notes a wrong kind for the judge */
@@ -956,10 +957,10 @@ static int check_catalog(mum_ctx *ctx, mum_findings *findings, const mum_graph_o
                          const char *input, node_priv *n, const void *data, size_t len, bool too_large)
 {
     (void)opts; /* reading needs no option here: signatures are judged by verify */
-    mum_location loc = {.input = input, .entry = n->entry};
+    mum_location loc = {.input = input, .entry = n->pub.entry};
     if (too_large)
         return mum__finding(findings, MUM_R_GRAPH_UNREADABLE_CATALOG, &loc,
-                            "%s is larger than %d MiB: not read", n->name, MAX_BUFFERED >> 20);
+                            "%s is larger than %d MiB: not read", n->pub.name, MAX_BUFFERED >> 20);
     mum_catalog *cat = NULL;
     int rc = mum_catalog_parse(&cat, ctx, data ? data : "", len, &loc);
     if (rc == MUM_ENOMEM)
@@ -1221,7 +1222,7 @@ static int finish_payload(build *b, node_priv *n)
     CHECK(finish_version(b, n));
     if (!b->pe)
         return MUM_OK;
-    mum_location loc = here(b, n->entry);
+    mum_location loc = here(b, n->pub.entry);
     uint8_t out[2][MUM_HASH_MAX_SIZE];
     int rc = mum_pe_hasher_finish(b->pe, b->ctx, &loc, out, NULL);
     mum_pe_hasher_free(b->pe);

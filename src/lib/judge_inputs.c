@@ -55,16 +55,16 @@ int mum__judge_kinds(checker *c)
 {
     for (size_t i = 0; i < c->g->nnodes; i++) {
         const node_priv *n = c->g->nodes[i];
-        if (!n->wrong_kind || !n->manifest)
+        if (!n->wrong_kind || !n->pub.manifest)
             continue;
-        mum_location loc = {.input = mum_graph_input_at(c->g, n->pub.input)->path, .entry = n->entry};
+        mum_location loc = {.input = mum_graph_input_at(c->g, n->pub.input)->path, .entry = n->pub.entry};
         if (n->pub.kind == MUM_NODE_PACKAGE)
             CHECK(mum__finding(c->findings, MUM_R_GRAPH_WRONG_KIND, &loc,
-                               "%s is named like a package but holds a %s manifest", n->name,
-                               mum_manifest_kind_name(n->manifest->kind)));
+                               "%s is named like a package but holds a %s manifest", n->pub.name,
+                               mum_manifest_kind_name(n->pub.manifest->kind)));
         else
             CHECK(mum__finding(c->findings, MUM_R_GRAPH_WRONG_KIND, &loc,
-                               "%s is named like a component manifest but holds a package", n->name));
+                               "%s is named like a component manifest but holds a package", n->pub.name));
     }
     return MUM_OK;
 }
@@ -76,9 +76,9 @@ int mum__judge_identities(checker *c)
         const node_priv *dup = n->same_identity;
         if (!dup || !n->pub.id)
             continue;
-        mum_location loc = mum_graph_location(c->g, &n->pub, n->manifest->identity_pos);
+        mum_location loc = mum_graph_location(c->g, &n->pub, n->pub.manifest->identity_pos);
         CHECK(mum__finding(c->findings, MUM_R_GRAPH_DUPLICATE_IDENTITY, &loc,
-                           "%s has the identity of %s (%s %s %s)", n->name, dup->entry,
+                           "%s has the identity of %s (%s %s %s)", n->pub.name, dup->pub.entry,
                            n->pub.id->name ? n->pub.id->name : "?",
                            n->pub.id->version ? n->pub.id->version : "?",
                            n->pub.id->arch ? n->pub.id->arch : "?"));

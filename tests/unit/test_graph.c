@@ -13,6 +13,7 @@
 #include <mum/policy.h>
 #include <mum/verify.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -553,21 +554,29 @@ Test(graph, nodes_keep_no_head_outside_express_cabinets)
     size_t payloads = 0;
     for (size_t i = 0; i < mum_graph_node_count(g); i++) {
         const node_priv *n = (const node_priv *)mum_graph_node(g, i);
-        cr_assert_null(n->head, "%s keeps its first bytes", n->entry);
+        cr_assert_null(n->head, "%s keeps its first bytes", n->pub.entry);
         cr_assert_eq(n->head_size, 0);
         payloads += n->pub.kind == MUM_NODE_PAYLOAD;
         /* entry = container "!" dir "/" name, each part as before */
         char whole[2048];
-        snprintf(whole, sizeof whole, "%s%s%s%s%s", n->container, *n->container ? "!" : "", n->dir,
-                 *n->dir ? "/" : "", n->name);
-        cr_assert_str_eq(whole, n->entry);
-        cr_assert_eq(n->pub.name, n->name);
-        cr_assert_str_eq(n->pub.name, mum__graph_node_name(n->entry));
+        snprintf(whole, sizeof whole, "%s%s%s%s%s", n->pub.container, *n->pub.container ? "!" : "", n->pub.dir,
+                 *n->pub.dir ? "/" : "", n->pub.name);
+        cr_assert_str_eq(whole, n->pub.entry);
+        cr_assert_str_eq(n->pub.name, mum__graph_node_name(n->pub.entry));
     }
     cr_assert_gt(payloads, 0);
     mum_graph_free(g);
     mum_findings_free(f);
     mum_ctx_free(ctx);
+}
+
+/* A node's private record repeats nothing of its public one (strings,
+ * manifest, catalog, edges and the express reason are pub's): what it
+ * adds is a few pointers and flags, for tens of thousands of nodes. */
+Test(graph, a_node_adds_little_to_its_public_record)
+{
+    cr_assert_leq(sizeof(node_priv) - sizeof(mum_node), 48, "%zu bytes", sizeof(node_priv) - sizeof(mum_node));
+    cr_assert_eq(offsetof(node_priv, pub), 0, "a mum_node * is a node_priv *");
 }
 
 /* Nodes are made in blocks the graph owns, not one allocation each: the
@@ -633,19 +642,19 @@ Test(graph, node_strings_are_the_graphs)
     size_t shared = 0, dirs = 0, count = mum_graph_node_count(g);
     for (size_t i = 0; i < count; i++) {
         const node_priv *n = g->nodes[i];
-        cr_assert(in_text(g, n->entry), "%s", n->entry);
+        cr_assert(in_text(g, n->pub.entry), "%s", n->pub.entry);
         /* "" is a constant, no string of the set */
-        if (*n->container)
-            cr_assert_eq(n->container, mum__intern_str(g->strings, n->container), "%s", n->entry);
-        if (*n->dir)
-            cr_assert(in_text(g, n->dir), "%s", n->entry);
-        if (i && strcmp(g->nodes[i - 1]->dir, n->dir) == 0)
-            cr_assert_eq(g->nodes[i - 1]->dir, n->dir, "%s: the previous node's folder", n->entry);
-        dirs += i && *n->dir && g->nodes[i - 1]->dir == n->dir;
+        if (*n->pub.container)
+            cr_assert_eq(n->pub.container, mum__intern_str(g->strings, n->pub.container), "%s", n->pub.entry);
+        if (*n->pub.dir)
+            cr_assert(in_text(g, n->pub.dir), "%s", n->pub.entry);
+        if (i && strcmp(g->nodes[i - 1]->pub.dir, n->pub.dir) == 0)
+            cr_assert_eq(g->nodes[i - 1]->pub.dir, n->pub.dir, "%s: the previous node's folder", n->pub.entry);
+        dirs += i && *n->pub.dir && g->nodes[i - 1]->pub.dir == n->pub.dir;
         for (size_t k = 0; k < i; k++)
-            if (strcmp(g->nodes[k]->container, n->container) == 0) {
-                cr_assert_eq(g->nodes[k]->container, n->container);
-                shared += *n->container != '\0';
+            if (strcmp(g->nodes[k]->pub.container, n->pub.container) == 0) {
+                cr_assert_eq(g->nodes[k]->pub.container, n->pub.container);
+                shared += *n->pub.container != '\0';
                 break;
             }
     }
@@ -665,16 +674,16 @@ Test(graph, node_strings_are_the_graphs)
     cr_assert_not_null(big);
     node_priv *b = mum__graph_node_new(g, MUM_NODE_PAYLOAD, 0, "x.cab!a/f2");
     cr_assert_not_null(b);
-    cr_assert_str_eq(big->entry, long_path);
-    cr_assert_str_eq(big->container, "x.cab");
-    cr_assert_eq(strlen(big->dir), 9000 - 6);
-    cr_assert_eq(strlen(big->name), sizeof long_path - 1 - 9001);
-    cr_assert_eq(chunk_of(g, b->entry), chunk_of(g, a->entry), "the chunk is filled on after a long path");
-    cr_assert_neq(chunk_of(g, big->entry), chunk_of(g, a->entry));
-    cr_assert_eq(a->container, big->container);
-    cr_assert_str_eq(a->dir, b->dir);
-    cr_assert_str_eq(b->name, "f2");
-    cr_assert(in_text(g, big->entry));
+    cr_assert_str_eq(big->pub.entry, long_path);
+    cr_assert_str_eq(big->pub.container, "x.cab");
+    cr_assert_eq(strlen(big->pub.dir), 9000 - 6);
+    cr_assert_eq(strlen(big->pub.name), sizeof long_path - 1 - 9001);
+    cr_assert_eq(chunk_of(g, b->pub.entry), chunk_of(g, a->pub.entry), "the chunk is filled on after a long path");
+    cr_assert_neq(chunk_of(g, big->pub.entry), chunk_of(g, a->pub.entry));
+    cr_assert_eq(a->pub.container, big->pub.container);
+    cr_assert_str_eq(a->pub.dir, b->pub.dir);
+    cr_assert_str_eq(b->pub.name, "f2");
+    cr_assert(in_text(g, big->pub.entry));
     mum_graph_free(g);
     mum_findings_free(f);
     mum_ctx_free(ctx);
@@ -736,7 +745,7 @@ static const node_priv *node_named(const mum_graph *g, const char *entry)
 {
     for (size_t i = 0; i < mum_graph_node_count(g); i++) {
         const node_priv *n = (const node_priv *)mum_graph_node(g, i);
-        if (strcmp(n->entry, entry) == 0)
+        if (strcmp(n->pub.entry, entry) == 0)
             return n;
     }
     return NULL;
@@ -821,7 +830,7 @@ Test(graph, a_genuine_express_package_keeps_every_delta_head)
     for (size_t i = 0; i < mum_graph_node_count(g); i++) {
         const node_priv *n = (const node_priv *)mum_graph_node(g, i);
         if (n->head) {
-            cr_assert_eq(memcmp(n->head, "PA30", 4), 0, "%s", n->entry);
+            cr_assert_eq(memcmp(n->head, "PA30", 4), 0, "%s", n->pub.entry);
             heads++;
         }
     }

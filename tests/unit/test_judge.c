@@ -842,7 +842,7 @@ Test(judge_expect, versions_compare_as_dotted_numbers_resource_first)
     rows[2].version = "1.0.0.7";     /* the version resource says so below */
     for (size_t i = 0; i < mum_graph_node_count(m.g); i++) {
         node_priv *n = (node_priv *)mum_graph_node(m.g, i);
-        if (strcmp(n->entry, "w/a.sys") == 0)
+        if (strcmp(n->pub.entry, "w/a.sys") == 0)
             n->pub.digests.file_version = strdup("1.0.0.7");
     }
     judge_expect(&m, rows, MUM_ARRAY_LEN(rows), false);
