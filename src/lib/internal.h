@@ -166,7 +166,8 @@ struct mum__intern;
  * whatever happens).  With `strings` (NULL: none), the values that repeat
  * across manifests (identities' versions, architectures, tokens...; the
  * input's path) are taken from that set instead of the model's own
- * storage: the set must outlive the model.
+ * storage: the set must outlive the model.  The model it gives is one
+ * allocation with its store and first strings (manifest_store.h).
  * Errors: those of mum_manifest_parser_new. */
 MUM_INTERNAL int mum__manifest_parser_renew(mum_manifest_parser **p, mum_ctx *ctx,
                                             const mum_location *loc,

@@ -24,7 +24,7 @@ static char *arena_alloc(mum_manifest_store *s, size_t n)
 {
     mum_arena_chunk *c = s->chunks;
     if (!c || c->cap - c->used < n) {
-        size_t cap = c ? c->cap * 2 : 256;
+        size_t cap = c ? c->cap * 2 : MUM_MANIFEST_FIRST_CHUNK;
         if (cap > 65536)
             cap = 65536;
         if (cap < n)
@@ -918,10 +918,11 @@ static const mum_xml_callbacks callbacks = {on_start, on_text, on_end};
 /* ---- the API ---- */
 
 /* A parser; `spent`, when not NULL, gives its XML reader and buffer (and
- * is freed whatever happens). */
+ * is freed whatever happens); `one_block`: the model, its store and first
+ * chunk in one allocation, its arrays moved into the arena at the end. */
 static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_location *loc,
                       const mum_manifest_options *opts, mum_manifest_parser *spent,
-                      mum__intern *strings)
+                      mum__intern *strings, bool one_block)
 {
     static const mum_manifest_options defaults = MUM_MANIFEST_OPTIONS_INIT;
     *out = NULL;
@@ -984,9 +985,14 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
 
     /* the store belongs to the model from the start, so freeing the model
      * frees both whichever allocation fails */
-    if (!(p->m = mum__calloc(1, sizeof *p->m)) ||
-        !(p->s = p->m->store = mum__calloc(1, sizeof *p->s)))
+    if (one_block) {
+        if (!(p->m = mum__manifest_new_block()))
+            goto nomem;
+        p->s = p->m->store;
+    } else if (!(p->m = mum__calloc(1, sizeof *p->m)) ||
+               !(p->s = p->m->store = mum__calloc(1, sizeof *p->s))) {
         goto nomem;
+    }
     if ((input && !(p->m->input = shared_strdup(p, input))) ||
         (entry && !(p->m->entry = arena_strdup(p->s, entry))))
         goto nomem;
@@ -1024,14 +1030,15 @@ int mum_manifest_parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_l
 {
     if (!out)
         return mum__error(ctx, MUM_EINVAL, NULL, "mum_manifest_parser_new: no out parameter");
-    return parser_new(out, ctx, loc, opts, NULL, NULL);
+    return parser_new(out, ctx, loc, opts, NULL, NULL, false);
 }
 
 int mum__manifest_parser_renew(mum_manifest_parser **p, mum_ctx *ctx, const mum_location *loc,
                                const mum_manifest_options *opts, mum__intern *strings)
 {
+    /* the walk keeps thousands of these models: fewer allocations each */
     mum_manifest_parser *spent = *p;
-    return parser_new(p, ctx, loc, opts, spent, strings);
+    return parser_new(p, ctx, loc, opts, spent, strings, true);
 }
 
 void mum_manifest_parser_free(mum_manifest_parser *p)

@@ -7,30 +7,58 @@
 
 #include "manifest_store.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
-static void store_free(mum_manifest_store *s)
+/* Where the store and the first chunk lie in a one-block manifest. */
+#define ROUND_UP(n, a) (((n) + (a) - 1) / (a) * (a))
+#define BLOCK_STORE_OFF ROUND_UP(sizeof(mum_manifest), _Alignof(mum_manifest_store))
+#define BLOCK_CHUNK_OFF ROUND_UP(BLOCK_STORE_OFF + sizeof(mum_manifest_store), _Alignof(mum_arena_chunk))
+
+mum_manifest *mum__manifest_new_block(void)
 {
-    if (!s)
-        return;
+    char *b = mum__calloc(1, BLOCK_CHUNK_OFF + sizeof(mum_arena_chunk) + MUM_MANIFEST_FIRST_CHUNK);
+    if (!b)
+        return NULL;
+    mum_manifest *m = (mum_manifest *)b;
+    mum_manifest_store *s = (mum_manifest_store *)(b + BLOCK_STORE_OFF);
+    mum_arena_chunk *c = (mum_arena_chunk *)(b + BLOCK_CHUNK_OFF);
+    c->cap = MUM_MANIFEST_FIRST_CHUNK;
+    s->chunks = c;
+    s->one_block = true;
+    m->store = s;
+    return m;
+}
+
+/* Frees what the store owns apart from itself (and, in one block, the
+ * first chunk, which is the last of the list). */
+static void store_clear(mum_manifest_store *s)
+{
     mum_vec *vecs[] = {&s->parents, &s->parent_refs, &s->updates, &s->applicable, &s->items,
                        &s->deps,    &s->files,       &s->regkeys, &s->regvalues,  &s->elements,
                        &s->notes};
-    for (size_t i = 0; i < MUM_ARRAY_LEN(vecs); i++)
-        mum__free(vecs[i]->items);
+    if (!s->arrays_in_arena)
+        for (size_t i = 0; i < MUM_ARRAY_LEN(vecs); i++)
+            mum__free(vecs[i]->items);
     mum__free(s->element_index);
     for (mum_arena_chunk *c = s->chunks, *next; c; c = next) {
         next = c->next;
-        mum__free(c);
+        if (!(s->one_block && !next))
+            mum__free(c);
     }
-    mum__free(s);
 }
 
 void mum_manifest_free(mum_manifest *m)
 {
     if (!m)
         return;
-    store_free(m->store);
+    mum_manifest_store *s = m->store;
+    if (s) {
+        store_clear(s);
+        if (!s->one_block)
+            mum__free(s);
+    }
     mum__free(m);
 }
 
@@ -91,6 +119,83 @@ static void vec_fit(mum_vec *v, size_t size)
     }
 }
 
+/* What any of the model's arrays needs for alignment. */
+typedef union model_item {
+    mum_manifest_parent parent;
+    mum_manifest_ref ref;
+    mum_manifest_update update;
+    mum_manifest_target target;
+    mum_manifest_dependency dep;
+    mum_manifest_file file;
+    mum_manifest_registry_key regkey;
+    mum_manifest_registry_value regvalue;
+    mum_manifest_element element;
+    mum_manifest_note note;
+} model_item;
+
+#define ITEM_ALIGN _Alignof(model_item)
+
+/*
+ * Moves the vectors' items into the arena, each array exactly its size:
+ * into the spare room of the newest chunk when they fit, else into one
+ * new chunk of their size.  False (nothing moved) when that chunk cannot
+ * be had: the vectors then stay as they are.
+ */
+static bool arrays_to_arena(mum_manifest_store *s, mum_vec *const *vecs, const size_t *sizes,
+                            size_t n)
+{
+    size_t need = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t b = vecs[i]->count * sizes[i]; /* no overflow: the vector holds it */
+        if (b > SIZE_MAX - need - ITEM_ALIGN)
+            return false;
+        need += ROUND_UP(b, ITEM_ALIGN);
+    }
+    if (need == 0)
+        return true; /* nothing to move, every vector empty */
+    char *at = NULL;
+    mum_arena_chunk *c = s->chunks;
+    if (c) {
+        uintptr_t p = (uintptr_t)(c->data + c->used);
+        size_t pad = (size_t)((ITEM_ALIGN - p % ITEM_ALIGN) % ITEM_ALIGN);
+        if (c->cap - c->used >= pad && c->cap - c->used - pad >= need) {
+            at = c->data + c->used + pad;
+            c->used += pad + need;
+        }
+    }
+    if (!at) {
+        /* data follows three size_t-sized fields: aligned for the items
+         * unless they need more than malloc gives, then padded */
+        size_t slack = offsetof(mum_arena_chunk, data) % ITEM_ALIGN == 0 &&
+                               ITEM_ALIGN <= _Alignof(max_align_t)
+                           ? 0
+                           : ITEM_ALIGN - 1;
+        if (need > SIZE_MAX - sizeof *c - slack)
+            return false;
+        mum_arena_chunk *nc = mum__malloc(sizeof *nc + need + slack);
+        if (!nc)
+            return false;
+        nc->cap = need + slack;
+        nc->used = nc->cap;
+        nc->next = c;
+        s->chunks = nc;
+        uintptr_t p = (uintptr_t)nc->data;
+        at = nc->data + (ITEM_ALIGN - p % ITEM_ALIGN) % ITEM_ALIGN;
+    }
+    for (size_t i = 0; i < n; i++) {
+        mum_vec *v = vecs[i];
+        size_t b = v->count * sizes[i];
+        if (b)
+            memcpy(at, v->items, b);
+        mum__free(v->items);
+        v->items = b ? at : NULL;
+        v->cap = v->count;
+        at += ROUND_UP(b, ITEM_ALIGN);
+    }
+    s->arrays_in_arena = true;
+    return true;
+}
+
 /* Points the model's arrays at the vectors, slicing the nested ones. */
 void mum__manifest_link_model(mum_manifest *m, mum_manifest_store *s)
 {
@@ -98,17 +203,21 @@ void mum__manifest_link_model(mum_manifest *m, mum_manifest_store *s)
     mum__free(s->element_index);
     s->element_index = NULL;
     s->element_index_cap = 0;
-    vec_fit(&s->parents, sizeof(mum_manifest_parent));
-    vec_fit(&s->parent_refs, sizeof(mum_manifest_ref));
-    vec_fit(&s->updates, sizeof(mum_manifest_update));
-    vec_fit(&s->applicable, sizeof(mum_manifest_target));
-    vec_fit(&s->items, sizeof(mum_manifest_target));
-    vec_fit(&s->deps, sizeof(mum_manifest_dependency));
-    vec_fit(&s->files, sizeof(mum_manifest_file));
-    vec_fit(&s->regkeys, sizeof(mum_manifest_registry_key));
-    vec_fit(&s->regvalues, sizeof(mum_manifest_registry_value));
-    vec_fit(&s->elements, sizeof(mum_manifest_element));
-    vec_fit(&s->notes, sizeof(mum_manifest_note));
+    mum_vec *const vecs[] = {&s->parents, &s->parent_refs, &s->updates,   &s->applicable,
+                             &s->items,   &s->deps,        &s->files,     &s->regkeys,
+                             &s->regvalues, &s->elements,  &s->notes};
+    static const size_t sizes[] = {
+        sizeof(mum_manifest_parent),         sizeof(mum_manifest_ref),
+        sizeof(mum_manifest_update),         sizeof(mum_manifest_target),
+        sizeof(mum_manifest_target),         sizeof(mum_manifest_dependency),
+        sizeof(mum_manifest_file),           sizeof(mum_manifest_registry_key),
+        sizeof(mum_manifest_registry_value), sizeof(mum_manifest_element),
+        sizeof(mum_manifest_note)};
+    _Static_assert(MUM_ARRAY_LEN(vecs) == MUM_ARRAY_LEN(sizes), "a size for each vector");
+    /* a manifest parsed alone keeps its vectors, fitted */
+    if (!s->one_block || !arrays_to_arena(s, vecs, sizes, MUM_ARRAY_LEN(vecs)))
+        for (size_t i = 0; i < MUM_ARRAY_LEN(vecs); i++)
+            vec_fit(vecs[i], sizes[i]);
     m->package.parents = s->parents.items;
     m->package.parent_count = s->parents.count;
     mum_manifest_ref *refs = s->parent_refs.items;

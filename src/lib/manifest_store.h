@@ -52,12 +52,27 @@ struct mum_manifest_store {
     uint32_t *element_index; /* open addressing over elements: index + 1, 0 = free */
     size_t element_index_cap;
     size_t elements_dropped; /* distinct elements past the limit, not kept */
+    /* The model, this store and the first arena chunk are one allocation
+     * (a manifest of the walk's renewed parser: thousands of them, each
+     * allocation costs malloc's overhead); its arrays then move into the
+     * arena when the parse finishes (arrays_in_arena: the vectors' items
+     * are not freed on their own). */
+    bool one_block;
+    bool arrays_in_arena;
 };
 
 /* The most distinct unmodelled elements kept per manifest. */
 #define MUM_MANIFEST_MAX_ELEMENTS 4096
 
 #define VEC_AT(v, type, i) (&((type *)(v).items)[i])
+
+/* The first arena chunk's size: a manifest's names, file names, digests
+ * and entry path (the repeated values are interned) mostly fit it. */
+#define MUM_MANIFEST_FIRST_CHUNK 256
+
+/* The model, its store and a first arena chunk of MUM_MANIFEST_FIRST_CHUNK
+ * bytes in one zeroed allocation; freed by mum_manifest_free. */
+MUM_INTERNAL mum_manifest *mum__manifest_new_block(void);
 
 /* Points the model's arrays at the store's vectors, slicing the nested
  * ones; called once, when the parse finishes (manifest_model.c). */

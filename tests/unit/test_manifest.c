@@ -1643,3 +1643,113 @@ Test(manifest, the_element_index_is_not_kept_after_the_parse)
     mum_manifest_free(m);
     mum__sbuf_free(&doc);
 }
+
+/* Parses doc with a renewed parser (as the walk does), allocation n
+ * failing (0: none); *allocs: the allocations made. */
+static int renewed_parse(const char *doc, const char *name, unsigned long n, unsigned long *allocs,
+                         mum_manifest **out, mum_ctx *ctx)
+{
+    mum_manifest_options opts = MUM_MANIFEST_OPTIONS_INIT;
+    mum_location loc = {.input = "pkg.cab", .entry = name};
+    mum_manifest_parser *p = NULL;
+    mum__alloc_fail_at(n);
+    int rc = mum__manifest_parser_renew(&p, ctx, &loc, &opts, NULL);
+    if (rc == MUM_OK)
+        rc = mum_manifest_parser_feed(p, doc, strlen(doc));
+    if (rc == MUM_OK)
+        rc = mum_manifest_parser_finish(out, p);
+    mum_manifest_parser_free(p);
+    *allocs = mum__alloc_fail_at(0);
+    return rc;
+}
+
+static bool in_chunks(const mum_manifest_store *s, const void *at, size_t size)
+{
+    for (const mum_arena_chunk *c = s->chunks; c; c = c->next)
+        if ((const char *)at >= c->data && (const char *)at + size <= c->data + c->used)
+            return true;
+    return false;
+}
+
+/* The walk keeps thousands of models: a renewed parser's model, its store
+ * and first chunk are one allocation and its arrays lie in its arena, each
+ * aligned; the same model as a parser of its own gives (which keeps its
+ * arrays apart).  An allocation failing on the way is ENOMEM or, when only
+ * the arrays' move failed, the same model: nothing leaks either way. */
+Test(manifest, a_renewed_parsers_model_is_one_block_with_its_arrays_in_the_arena)
+{
+    mum_set_allocator(&counting);
+    const char *docs[] = {package_mum, component_manifest, deployment_manifest};
+    const char *names[] = {PKG_FILE_NAME, WIDGET_KEYFORM ".manifest",
+                           DEPLOYMENT_KEYFORM ".manifest"};
+    for (size_t d = 0; d < MUM_ARRAY_LEN(docs); d++) {
+        mum_manifest *alone = NULL;
+        mum_location loc = {.input = "pkg.cab", .entry = names[d]};
+        cr_assert_eq(mum_manifest_parse(&alone, NULL, &loc, NULL, docs[d], strlen(docs[d])), MUM_OK);
+        cr_assert_not(alone->store->one_block);
+        cr_assert_not(alone->store->arrays_in_arena);
+        char *want = dump(alone);
+
+        mum_ctx *ctx;
+        cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+        long before = live_allocs;
+        unsigned long total;
+        mum_manifest *m = NULL;
+        cr_assert_eq(renewed_parse(docs[d], names[d], 0, &total, &m, ctx), MUM_OK);
+        const mum_manifest_store *s = m->store;
+        cr_assert(s->one_block);
+        cr_assert((const char *)s > (const char *)m && (const char *)s < (const char *)(m + 1) + 64,
+                  "the store follows the model");
+        cr_assert(s->arrays_in_arena);
+        cr_assert_gt(m->file_count + m->dependency_count + m->package.update_count, 0);
+        const struct {
+            const void *at;
+            size_t size;
+        } arrays[] = {
+            {m->files, m->file_count * sizeof *m->files},
+            {m->dependencies, m->dependency_count * sizeof *m->dependencies},
+            {m->package.parents, m->package.parent_count * sizeof *m->package.parents},
+            {m->package.updates, m->package.update_count * sizeof *m->package.updates},
+            {m->elements, m->element_count * sizeof *m->elements},
+            {m->registry_keys, m->registry_key_count * sizeof *m->registry_keys},
+        };
+        for (size_t i = 0; i < MUM_ARRAY_LEN(arrays); i++) {
+            if (!arrays[i].size)
+                continue;
+            cr_assert(in_chunks(s, arrays[i].at, arrays[i].size), "doc %zu, array %zu", d, i);
+            cr_assert_eq((uintptr_t)arrays[i].at % sizeof(void *), 0, "doc %zu, array %zu", d, i);
+        }
+        /* the model alone holds: its block and its further chunks */
+        long held = live_allocs - before;
+        long chunks = 0;
+        for (const mum_arena_chunk *c = s->chunks; c; c = c->next)
+            chunks++;
+        cr_assert_eq(held, chunks, "doc %zu: %ld blocks for %ld chunks", d, held, chunks);
+        char *got = dump(m);
+        cr_assert_str_eq(got, want, "doc %zu", d);
+        mum_free(got);
+        mum_manifest_free(m);
+        cr_assert_eq(live_allocs, before);
+
+        for (unsigned long n = 1; n <= total; n++) {
+            unsigned long made;
+            m = NULL;
+            int rc = renewed_parse(docs[d], names[d], n, &made, &m, ctx);
+            if (rc == MUM_OK) {
+                got = dump(m);
+                cr_assert_str_eq(got, want, "doc %zu, allocation %lu failing", d, n);
+                cr_assert_not(m->store->arrays_in_arena);
+                mum_free(got);
+                mum_manifest_free(m);
+            } else {
+                cr_assert_eq(rc, MUM_ENOMEM, "doc %zu: allocation %lu of %lu gave %d", d, n, total, rc);
+                cr_assert_null(m);
+            }
+            cr_assert_eq(live_allocs, before, "doc %zu: allocation %lu failing leaked", d, n);
+        }
+        mum_ctx_free(ctx);
+        mum_free(want);
+        mum_manifest_free(alone);
+    }
+    mum_set_allocator(NULL);
+}
