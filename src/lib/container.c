@@ -65,12 +65,16 @@ void mum__walk_leave_utf8(locale_t old)
 
 /* (name_set: walk_internal.h) */
 
-static void name_set_free(name_set *s)
+void mum__name_set_free(name_set *s)
 {
-    for (size_t i = 0; i < s->cap; i++)
-        if (s->slots[i].value != s->slots[i].key) /* see name_set_add */
-            mum__free(s->slots[i].value);
-    mum__strmap_free(s);
+    mum__free(s->slots);
+    mum__free(s->pool);
+    mum__free(s->restarts);
+    mum__sbuf_free(&s->last);
+    mum__sbuf_free(&s->found);
+    uint64_t (*hash)(const char *) = s->hash;
+    memset(s, 0, sizeof *s);
+    s->hash = hash;
 }
 
 /* Lower-cases for comparison; bytes that are not UTF-8 are compared as ASCII. */
@@ -87,31 +91,145 @@ static char *fold_name(const char *name)
     return lower;
 }
 
-/*
- * Adds a name; *clash is the name already there that folds the same (NULL if
- * none).  Returns false on ENOMEM.
- */
-static bool name_set_add(name_set *s, const char *name, const char **clash)
+/* FNV-1a, 64 bits, then mixed (the slot is taken from the low bits). */
+static uint64_t fold_hash(const char *folded)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (const unsigned char *p = (const unsigned char *)folded; *p; p++)
+        h = (h ^ *p) * 0x100000001b3u;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    return h;
+}
+
+static bool pool_reserve(name_set *s, size_t more)
+{
+    if (more > SIZE_MAX - s->pool_len)
+        return false;
+    return mum__grow((void **)&s->pool, &s->pool_cap, s->pool_len + more, 1);
+}
+
+static void put_varint(name_set *s, size_t v)
+{
+    do {
+        unsigned char b = v & 0x7f;
+        v >>= 7;
+        s->pool[s->pool_len++] = b | (v ? 0x80 : 0);
+    } while (v);
+}
+
+static size_t get_varint(const unsigned char **p)
+{
+    size_t v = 0;
+    for (unsigned shift = 0;; shift += 7) {
+        unsigned char b = *(*p)++;
+        v |= (size_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return v;
+    }
+}
+
+/* Packs name as the set's next one. */
+static bool pack_name(name_set *s, const char *name)
+{
+    size_t n = strlen(name), shared = 0;
+    bool restart = s->count % MUM_NAME_RESTART == 0;
+    if (restart) {
+        size_t r = s->count / MUM_NAME_RESTART;
+        if (!mum__grow((void **)&s->restarts, &s->restart_cap, r + 1, sizeof *s->restarts))
+            return false;
+        s->restarts[r] = s->pool_len;
+    } else {
+        while (shared < n && shared < s->last.len && s->last.data[shared] == name[shared])
+            shared++;
+    }
+    if (!pool_reserve(s, 2 * sizeof(size_t) * 8 / 7 + 2 + (n - shared)))
+        return false;
+    put_varint(s, shared);
+    put_varint(s, n - shared);
+    memcpy(s->pool + s->pool_len, name + shared, n - shared);
+    s->pool_len += n - shared;
+    s->last.len = 0;
+    mum__sbuf_append(&s->last, name, n);
+    return !s->last.failed;
+}
+
+/* Unpacks the name of index i into s->found. */
+static const char *unpack_name(name_set *s, size_t i)
+{
+    const unsigned char *p = s->pool + s->restarts[i / MUM_NAME_RESTART];
+    s->found.len = 0;
+    for (size_t k = i - i % MUM_NAME_RESTART; k <= i; k++) {
+        size_t shared = get_varint(&p), n = get_varint(&p);
+        s->found.len = shared; /* a prefix of the name before */
+        mum__sbuf_append(&s->found, (const char *)p, n);
+        p += n;
+    }
+    mum__sbuf_putc(&s->found, '\0');
+    return s->found.failed ? NULL : s->found.data;
+}
+
+static bool slots_grow(name_set *s)
+{
+    size_t cap = s->cap ? s->cap * 2 : 64;
+    if (cap > SIZE_MAX / sizeof *s->slots)
+        return false;
+    name_slot *slots = mum__calloc(cap, sizeof *slots);
+    if (!slots)
+        return false;
+    for (size_t i = 0; i < s->cap; i++) {
+        if (!s->slots[i].index)
+            continue;
+        size_t j = (size_t)s->slots[i].hash & (cap - 1);
+        while (slots[j].index)
+            j = (j + 1) & (cap - 1);
+        slots[j] = s->slots[i];
+    }
+    mum__free(s->slots);
+    s->slots = slots;
+    s->cap = cap;
+    return true;
+}
+
+bool mum__name_set_add(name_set *s, const char *name, const char **clash)
 {
     *clash = NULL;
-    char *lower = fold_name(name);
-    /* a name already in lower case (most are: keyforms, payload names) is
-     * its own key: one string instead of two for each of a cabinet's
-     * entries */
-    bool same = lower && strcmp(lower, name) == 0;
-    char *copy = same ? lower : lower ? mum__strdup(name) : NULL;
-    if (!copy) {
-        mum__free(lower);
+    if (s->count >= UINT32_MAX - 1)
         return false;
+    if ((s->count + 1) * 4 > s->cap * 3 && !slots_grow(s))
+        return false;
+    char *folded = fold_name(name);
+    if (!folded)
+        return false;
+    uint64_t h = s->hash ? s->hash(folded) : fold_hash(folded);
+    size_t j = (size_t)h & (s->cap - 1);
+    bool ok = true;
+    for (; s->slots[j].index; j = (j + 1) & (s->cap - 1)) {
+        if (s->slots[j].hash != h)
+            continue;
+        /* the same hash: the same name when folded, or two that collide */
+        const char *earlier = unpack_name(s, s->slots[j].index - 1);
+        char *efold = earlier ? fold_name(earlier) : NULL;
+        if (!efold) {
+            ok = false;
+            break;
+        }
+        bool same = strcmp(efold, folded) == 0;
+        mum__free(efold);
+        if (same) {
+            *clash = earlier; /* the first seen stays: the set does not grow */
+            break;
+        }
     }
-    void *there = NULL;
-    int rc = mum__strmap_put(s, lower, copy, &there); /* takes lower */
-    if (rc != MUM_OK || there) {
-        if (!same) /* else it was lower, freed by the map */
-            mum__free(copy);
-        *clash = there;
-    }
-    return rc == MUM_OK;
+    mum__free(folded);
+    if (!ok || *clash)
+        return ok;
+    if (!pack_name(s, name))
+        return false;
+    s->slots[j].hash = h;
+    s->slots[j].index = (uint32_t)++s->count;
+    return true;
 }
 
 /* ---- levels ---- */
@@ -194,7 +312,7 @@ static void level_clear(level *L)
     mum__free(L->root);
     mum__free(L->path);
     mum__free(L->name);
-    name_set_free(&L->names);
+    mum__name_set_free(&L->names);
     memset(L, 0, sizeof *L);
     L->fd = -1;
 }
@@ -347,7 +465,7 @@ static int account_entry(mum_walk *w, level *L, const char *name, const char *pa
         return mum__walk_fail(w, MUM_ELIMIT, L->path, "an entry path longer than %zu bytes", MAX_PATH_BYTES);
     L->entries++;
     const char *clash;
-    if (!name_set_add(&L->names, name, &clash))
+    if (!mum__name_set_add(&L->names, name, &clash))
         return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
     int rc = MUM_OK;
     if (clash && strcmp(clash, name) == 0)

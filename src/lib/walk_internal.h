@@ -14,8 +14,40 @@
 
 #include <locale.h>
 
-/* Folded name -> the name as first seen (a mum_strmap owning both). */
-typedef mum_strmap name_set;
+/*
+ * The names seen in one container, for the duplicate and case-duplicate
+ * checks, kept until it closes: a cabinet may hold tens of thousands of
+ * entries of ~100 bytes, so each name is only a hash of its folded form
+ * with the index of the name, and the names themselves are packed one
+ * after another, each sharing its prefix with the one before (entries
+ * come sorted or grouped by component: a name costs a few bytes).  On a
+ * hash match the earlier name is unpacked and compared for real.
+ */
+typedef struct name_slot {
+    uint64_t hash;   /* of the folded name */
+    uint32_t index;  /* of the name, + 1; 0: free */
+} name_slot;
+
+typedef struct name_set {
+    name_slot *slots;
+    size_t cap, count;        /* slots (a power of two) and names */
+    unsigned char *pool;      /* the names: shared prefix length, suffix
+                               * length (both varints), suffix bytes */
+    size_t pool_len, pool_cap;
+    size_t *restarts;         /* pool offset of every MUM_NAME_RESTART-th name, which
+                               * shares nothing with the one before */
+    size_t restart_cap;
+    mum_sbuf last;            /* the name added last */
+    mum_sbuf found;           /* an earlier name unpacked */
+    uint64_t (*hash)(const char *folded); /* NULL: the set's own (tests force clashes) */
+} name_set;
+
+#define MUM_NAME_RESTART 16
+
+/* Adds a name; *clash is the name already there that folds the same (NULL
+ * if none), valid until the next call.  Returns false on ENOMEM. */
+MUM_INTERNAL bool mum__name_set_add(name_set *s, const char *name, const char **clash);
+MUM_INTERNAL void mum__name_set_free(name_set *s);
 
 typedef struct dir_frame {
     char *rel;        /* path from the folder input ("" at its top) */

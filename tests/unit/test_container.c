@@ -5,6 +5,7 @@
  * tests/fixtures/containers/make-fixtures.py.
  */
 #include "testutil.h"
+#include "walk_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1079,4 +1080,75 @@ Test(walk, standard_input_that_is_not_a_cabinet)
     cr_assert_eq(mum_walk_open(&w, ctx, MUM_INPUT_STDIN, NULL, NULL), MUM_EFORMAT);
     cr_assert(strstr(mum_ctx_message(ctx), "-: at offset 0: not a cabinet"), "%s", mum_ctx_message(ctx));
     mum_ctx_free(ctx);
+}
+
+/* Every name hashes the same: only a real comparison tells names apart. */
+static uint64_t one_hash(const char *folded)
+{
+    (void)folded;
+    return 42;
+}
+
+/* Names as a cabinet has them: long shared prefixes, more than a restart
+ * group of the packed names. */
+static void name_of(char *buf, size_t size, int i, bool upper)
+{
+    snprintf(buf, size, "%s_microsoft-windows-part-%03d_31bf3856ad364e35_6.1.7601.24000_none/f%d.%s",
+             upper ? "AMD64" : "amd64", i / 3, i, i % 2 ? "dll" : "sys");
+}
+
+/* The name set keeps hashes and packed names: a clash gives the earlier
+ * name byte for byte, and a hash shared by different names is no clash. */
+Test(name_set, clashes_are_real_names_whatever_the_hash)
+{
+    uint64_t (*hashes[])(const char *) = {NULL, one_hash};
+    const int n = 3 * MUM_NAME_RESTART + 5;
+    for (size_t h = 0; h < MUM_ARRAY_LEN(hashes); h++) {
+        name_set s = {.hash = hashes[h]};
+        char name[256], again[256];
+        const char *clash;
+        for (int i = 0; i < n; i++) {
+            name_of(name, sizeof name, i, false);
+            cr_assert(mum__name_set_add(&s, name, &clash));
+            cr_assert_null(clash, "hash %zu: '%s' is new, not a duplicate of '%s'", h, name, clash);
+        }
+        cr_assert_eq(s.count, (size_t)n);
+        for (int i = n - 1; i >= 0; i--) {
+            name_of(name, sizeof name, i, false);
+            name_of(again, sizeof again, i, true);
+            cr_assert(mum__name_set_add(&s, again, &clash));
+            cr_assert_not_null(clash, "hash %zu: '%s'", h, again);
+            cr_assert_str_eq(clash, name, "hash %zu", h);
+            cr_assert(mum__name_set_add(&s, name, &clash));
+            cr_assert_str_eq(clash, name, "hash %zu", h);
+        }
+        cr_assert_eq(s.count, (size_t)n, "a clash adds nothing");
+        /* non-UTF-8 bytes fold as ASCII, the rest as they are */
+        cr_assert(mum__name_set_add(&s, "X\xff.TXT", &clash));
+        cr_assert_null(clash);
+        cr_assert(mum__name_set_add(&s, "x\xff.txt", &clash));
+        cr_assert_str_eq(clash, "X\xff.TXT");
+        cr_assert(mum__name_set_add(&s, "", &clash));
+        cr_assert_null(clash);
+        cr_assert(mum__name_set_add(&s, "", &clash));
+        cr_assert_str_eq(clash, "");
+        mum__name_set_free(&s);
+    }
+}
+
+/* Names share prefixes with the one before: the set holds a few bytes
+ * of each, not the whole. */
+Test(name_set, packed_names_cost_what_differs)
+{
+    name_set s = {0};
+    char name[256];
+    const char *clash;
+    size_t total = 0;
+    for (int i = 0; i < 1000; i++) {
+        name_of(name, sizeof name, i, false);
+        total += strlen(name);
+        cr_assert(mum__name_set_add(&s, name, &clash));
+    }
+    cr_assert_lt(s.pool_len, total / 2, "%zu bytes for %zu", s.pool_len, total);
+    mum__name_set_free(&s);
 }
