@@ -255,7 +255,10 @@ struct mum_manifest_parser {
     mum_ctx *ctx;
     mum_xml *xml;
     mum_manifest *m;              /* being built; handed over by finish */
-    mum_manifest_store *s;
+    mum_manifest_store *s;        /* m's: its strings */
+    mum_manifest_build *b;        /* the records: in s (a model of its own) or below */
+    mum_manifest_build build;     /* a renewed parser's records, moved into the model's
+                                   * arena at the end */
     mum__intern *strings;         /* repeated values come from here (NULL: none) */
     mum_findings *findings;
     unsigned flags;
@@ -324,7 +327,7 @@ static void *record(mum_manifest_parser *p, mum_vec *v, size_t size)
 
 static int note(mum_manifest_parser *p, mum_rule_id rule, const char *element, const char *parent)
 {
-    mum_manifest_note *n = record(p, &p->s->notes, sizeof *n);
+    mum_manifest_note *n = record(p, &p->b->notes, sizeof *n);
     if (!n)
         return MUM_ENOMEM; /* the reader keeps the reason record() gave */
     n->rule = rule;
@@ -501,7 +504,7 @@ static bool same_ns(const char *a, const char *b)
 static int keep_element(mum_manifest_parser *p, const char *ns, const char *name,
                         mum_manifest_element_kind kind, const char *parent)
 {
-    mum_manifest_store *s = p->s;
+    mum_manifest_build *s = p->b;
     if (s->element_index_cap == 0 || (s->elements.count + 1) * 2 > s->element_index_cap) {
         if (s->elements.count >= MUM_MANIFEST_MAX_ELEMENTS) {
             /* look it up only; past the limit new names are counted, not kept */
@@ -606,18 +609,18 @@ static int root_error(mum_manifest_parser *p, const char *ns, const char *name)
 
 static mum_manifest_target *target_at(mum_manifest_parser *p)
 {
-    mum_vec *v = p->cur_target_applicable ? &p->s->applicable : &p->s->items;
+    mum_vec *v = p->cur_target_applicable ? &p->b->applicable : &p->b->items;
     return VEC_AT(*v, mum_manifest_target, p->cur_target);
 }
 
 static int new_target(mum_manifest_parser *p, bool applicable, mum_manifest_target_kind kind,
                       const mum_xml_attr *a, size_t n)
 {
-    mum_vec *v = applicable ? &p->s->applicable : &p->s->items;
+    mum_vec *v = applicable ? &p->b->applicable : &p->b->items;
     mum_manifest_target *t = record(p, v, sizeof *t);
     if (!t)
         return MUM_ENOMEM;
-    mum_manifest_update *u = VEC_AT(p->s->updates, mum_manifest_update, p->cur_update);
+    mum_manifest_update *u = VEC_AT(p->b->updates, mum_manifest_update, p->cur_update);
     if (applicable)
         u->applicable_count++;
     else
@@ -637,7 +640,7 @@ static int start_action(mum_manifest_parser *p, action act, const char *parent,
                         const mum_xml_attr *a, size_t n)
 {
     mum_manifest *m = p->m;
-    mum_manifest_store *s = p->s;
+    mum_manifest_build *s = p->b;
     switch (act) {
     case A_ASSEMBLY:
         m->pos = here(p);
@@ -858,7 +861,7 @@ static bool is_space(char c)
 static int end_digest(mum_manifest_parser *p)
 {
     mum__xml_want_text(p->xml, false);
-    mum_manifest_file *f = VEC_AT(p->s->files, mum_manifest_file, p->cur_file);
+    mum_manifest_file *f = VEC_AT(p->b->files, mum_manifest_file, p->cur_file);
     const char *t = p->digest.data ? p->digest.data : "";
     size_t len = p->digest.len;
     while (len && is_space(*t)) {
@@ -891,7 +894,7 @@ static int on_end(void *ud, const char *ns, const char *name)
     case A_DIGEST_VALUE:
         return end_digest(p);
     case A_HASH: {
-        mum_manifest_file *f = VEC_AT(p->s->files, mum_manifest_file, p->cur_file);
+        mum_manifest_file *f = VEC_AT(p->b->files, mum_manifest_file, p->cur_file);
         f->digest_ok = f->digest_size > 0 && f->digest_alg != MUM_HASH_NONE &&
                        f->digest_size == mum_hash_size(f->digest_alg) &&
                        f->digest_method_count == 1 && f->digest_value_count == 1;
@@ -900,7 +903,7 @@ static int on_end(void *ud, const char *ns, const char *name)
     case A_DEPENDENCY:
         if (p->dep_dependents == 0) {
             /* a <dependency> with no <dependentAssembly>: kept, for the check */
-            mum_manifest_dependency *d = record(p, &p->s->deps, sizeof *d);
+            mum_manifest_dependency *d = record(p, &p->b->deps, sizeof *d);
             if (!d)
                 return MUM_ENOMEM;
             d->discoverable = p->dep_discoverable;
@@ -989,9 +992,12 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
         if (!(p->m = mum__manifest_new_block()))
             goto nomem;
         p->s = p->m->store;
-    } else if (!(p->m = mum__calloc(1, sizeof *p->m)) ||
-               !(p->s = p->m->store = mum__calloc(1, sizeof *p->s))) {
-        goto nomem;
+        p->b = &p->build;
+    } else {
+        if (!(p->m = mum__manifest_new_alone()))
+            goto nomem;
+        p->s = p->m->store;
+        p->b = p->s->build;
     }
     if ((input && !(p->m->input = shared_strdup(p, input))) ||
         (entry && !(p->m->entry = arena_strdup(p->s, entry))))
@@ -1047,6 +1053,7 @@ void mum_manifest_parser_free(mum_manifest_parser *p)
         return;
     mum__xml_free(p->xml);
     mum_manifest_free(p->m);
+    mum__manifest_build_clear(&p->build);
     mum__sbuf_free(&p->digest);
     mum__free(p->hold);
     mum__free(p);
@@ -1202,7 +1209,8 @@ int mum_manifest_parser_finish(mum_manifest **out, mum_manifest_parser *p)
         return p->status = rc;
     p->finished = true;
     mum_manifest *m = p->m;
-    mum__manifest_link_model(m, p->s);
+    if (!mum__manifest_link_model(m, p->b))
+        return p->status = mum__nomem(p->ctx);
     if (p->findings) {
         rc = mum_manifest_check(m, p->file_name, p->flags, p->findings);
         if (rc != MUM_OK)

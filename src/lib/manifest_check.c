@@ -349,8 +349,8 @@ int mum_manifest_check(const mum_manifest *m, const char *name, unsigned flags,
     else
         identity(&c, &m->identity, MUM_REQUIRE_COMPONENT, m->identity_pos);
 
-    const mum_manifest_note *notes = s->notes.items;
-    for (size_t i = 0; i < s->notes.count; i++)
+    const mum_manifest_note *notes = s->notes;
+    for (size_t i = 0; i < s->note_count; i++)
         add(&c, notes[i].rule, notes[i].pos, "a second <%s> in <%s>: only the first is used",
             notes[i].element, notes[i].parent ? notes[i].parent : "assembly");
 

@@ -1,6 +1,6 @@
 /*
  * manifest_model.c - mum/manifest.h: the model a parse leaves behind (its
- * arrays linked into the store's vectors, freed with the store) and the
+ * arrays linked into the records' vectors or moved into its arena) and the
  * accessors that need no parser.  The parser is in manifest.c.
  */
 #include "config.h"
@@ -31,22 +31,32 @@ mum_manifest *mum__manifest_new_block(void)
     return m;
 }
 
-/* Frees what the store owns apart from itself (and, in one block, the
- * first chunk, which is the last of the list). */
-static void store_clear(mum_manifest_store *s)
+mum_manifest *mum__manifest_new_alone(void)
 {
-    mum_vec *vecs[] = {&s->parents, &s->parent_refs, &s->updates, &s->applicable, &s->items,
-                       &s->deps,    &s->files,       &s->regkeys, &s->regvalues,  &s->elements,
-                       &s->notes};
-    if (!s->arrays_in_arena)
-        for (size_t i = 0; i < MUM_ARRAY_LEN(vecs); i++)
-            mum__free(vecs[i]->items);
-    mum__free(s->element_index);
-    for (mum_arena_chunk *c = s->chunks, *next; c; c = next) {
-        next = c->next;
-        if (!(s->one_block && !next))
-            mum__free(c);
+    /* the records' vectors with the store: freed with the model */
+    mum_manifest *m = mum__calloc(1, sizeof *m);
+    char *sb = m ? mum__calloc(1, ROUND_UP(sizeof(mum_manifest_store), _Alignof(mum_manifest_build)) +
+                                      sizeof(mum_manifest_build))
+                 : NULL;
+    if (!sb) {
+        mum__free(m);
+        return NULL;
     }
+    m->store = (mum_manifest_store *)sb;
+    m->store->build = (mum_manifest_build *)(sb + ROUND_UP(sizeof(mum_manifest_store),
+                                                            _Alignof(mum_manifest_build)));
+    return m;
+}
+
+void mum__manifest_build_clear(mum_manifest_build *b)
+{
+    mum_vec *vecs[] = {&b->parents, &b->parent_refs, &b->updates, &b->applicable, &b->items,
+                       &b->deps,    &b->files,       &b->regkeys, &b->regvalues,  &b->elements,
+                       &b->notes};
+    for (size_t i = 0; i < MUM_ARRAY_LEN(vecs); i++)
+        mum__free(vecs[i]->items);
+    mum__free(b->element_index);
+    memset(b, 0, sizeof *b);
 }
 
 void mum_manifest_free(mum_manifest *m)
@@ -55,9 +65,16 @@ void mum_manifest_free(mum_manifest *m)
         return;
     mum_manifest_store *s = m->store;
     if (s) {
-        store_clear(s);
+        if (s->build)
+            mum__manifest_build_clear(s->build);
+        /* in one block, the first chunk is the last of the list */
+        for (mum_arena_chunk *c = s->chunks, *next; c; c = next) {
+            next = c->next;
+            if (!(s->one_block && !next))
+                mum__free(c);
+        }
         if (!s->one_block)
-            mum__free(s);
+            mum__free(s); /* and the build with it */
     }
     mum__free(m);
 }
@@ -138,8 +155,8 @@ typedef union model_item {
 /*
  * Moves the vectors' items into the arena, each array exactly its size:
  * into the spare room of the newest chunk when they fit, else into one
- * new chunk of their size.  False (nothing moved) when that chunk cannot
- * be had: the vectors then stay as they are.
+ * new chunk of their size; the vectors' own items are freed.  False
+ * (nothing moved) when that chunk cannot be had.
  */
 static bool arrays_to_arena(mum_manifest_store *s, mum_vec *const *vecs, const size_t *sizes,
                             size_t n)
@@ -192,13 +209,13 @@ static bool arrays_to_arena(mum_manifest_store *s, mum_vec *const *vecs, const s
         v->cap = v->count;
         at += ROUND_UP(b, ITEM_ALIGN);
     }
-    s->arrays_in_arena = true;
     return true;
 }
 
 /* Points the model's arrays at the vectors, slicing the nested ones. */
-void mum__manifest_link_model(mum_manifest *m, mum_manifest_store *s)
+bool mum__manifest_link_model(mum_manifest *m, mum_manifest_build *s)
 {
+    mum_manifest_store *store = m->store;
     /* the index of unmodelled elements serves the parse only */
     mum__free(s->element_index);
     s->element_index = NULL;
@@ -214,10 +231,17 @@ void mum__manifest_link_model(mum_manifest *m, mum_manifest_store *s)
         sizeof(mum_manifest_registry_value), sizeof(mum_manifest_element),
         sizeof(mum_manifest_note)};
     _Static_assert(MUM_ARRAY_LEN(vecs) == MUM_ARRAY_LEN(sizes), "a size for each vector");
-    /* a manifest parsed alone keeps its vectors, fitted */
-    if (!s->one_block || !arrays_to_arena(s, vecs, sizes, MUM_ARRAY_LEN(vecs)))
+    if (store->one_block) {
+        if (!arrays_to_arena(store, vecs, sizes, MUM_ARRAY_LEN(vecs)))
+            return false;
+    } else {
+        /* a manifest parsed alone keeps its vectors, fitted */
         for (size_t i = 0; i < MUM_ARRAY_LEN(vecs); i++)
             vec_fit(vecs[i], sizes[i]);
+    }
+    store->notes = s->notes.items;
+    store->note_count = s->notes.count;
+    store->elements_dropped = s->elements_dropped;
     m->package.parents = s->parents.items;
     m->package.parent_count = s->parents.count;
     mum_manifest_ref *refs = s->parent_refs.items;
@@ -253,4 +277,7 @@ void mum__manifest_link_model(mum_manifest *m, mum_manifest_store *s)
     m->kind = m->has_package      ? MUM_MANIFEST_PACKAGE
               : m->has_deployment ? MUM_MANIFEST_DEPLOYMENT
                                   : MUM_MANIFEST_COMPONENT;
+    if (store->one_block) /* the records are the arena's now, not the parser's */
+        memset(s, 0, sizeof *s);
+    return true;
 }

@@ -36,8 +36,8 @@ typedef struct mum_manifest_note {
 
 typedef struct mum_manifest_store mum_manifest_store;
 
-struct mum_manifest_store {
-    mum_arena_chunk *chunks;
+/* The records a parse collects, linked into the model at its end. */
+typedef struct mum_manifest_build {
     mum_vec parents;       /* mum_manifest_parent */
     mum_vec parent_refs;   /* mum_manifest_ref, sliced by parents */
     mum_vec updates;       /* mum_manifest_update */
@@ -52,13 +52,23 @@ struct mum_manifest_store {
     uint32_t *element_index; /* open addressing over elements: index + 1, 0 = free */
     size_t element_index_cap;
     size_t elements_dropped; /* distinct elements past the limit, not kept */
-    /* The model, this store and the first arena chunk are one allocation
-     * (a manifest of the walk's renewed parser: thousands of them, each
-     * allocation costs malloc's overhead); its arrays then move into the
-     * arena when the parse finishes (arrays_in_arena: the vectors' items
-     * are not freed on their own). */
+} mum_manifest_build;
+
+/*
+ * What a model keeps.  A manifest parsed on its own keeps its records'
+ * vectors (build, allocated with the store, fitted at the end).  One
+ * parsed by the walk's renewed parser (thousands of them in a graph, each
+ * allocation costing malloc's overhead) is one allocation with its store
+ * and first arena chunk (one_block), and its records, collected in the
+ * parser, are moved into its arena at the end: build is NULL.
+ */
+struct mum_manifest_store {
+    mum_arena_chunk *chunks;
+    const mum_manifest_note *notes; /* for mum_manifest_check */
+    size_t note_count;
+    size_t elements_dropped;
+    mum_manifest_build *build;
     bool one_block;
-    bool arrays_in_arena;
 };
 
 /* The most distinct unmodelled elements kept per manifest. */
@@ -73,9 +83,15 @@ struct mum_manifest_store {
 /* The model, its store and a first arena chunk of MUM_MANIFEST_FIRST_CHUNK
  * bytes in one zeroed allocation; freed by mum_manifest_free. */
 MUM_INTERNAL mum_manifest *mum__manifest_new_block(void);
+/* A zeroed model and its store with the records' vectors (two allocations). */
+MUM_INTERNAL mum_manifest *mum__manifest_new_alone(void);
+/* Frees the records' vectors and index (not b). */
+MUM_INTERNAL void mum__manifest_build_clear(mum_manifest_build *b);
 
-/* Points the model's arrays at the store's vectors, slicing the nested
- * ones; called once, when the parse finishes (manifest_model.c). */
-MUM_INTERNAL void mum__manifest_link_model(mum_manifest *m, mum_manifest_store *s);
+/* Points the model's arrays at the records of b, slicing the nested ones;
+ * called once, when the parse finishes (manifest_model.c).  A one-block
+ * model's records are moved into its arena (b left empty); false when
+ * that memory cannot be had (the model is unchanged). */
+MUM_INTERNAL bool mum__manifest_link_model(mum_manifest *m, mum_manifest_build *b);
 
 #endif /* MUM_MANIFEST_STORE_H */
