@@ -32,9 +32,13 @@ enum {
 
 typedef enum phase {
     PHASE_HEAD = 0,              /* keeping the headers until they say where .rsrc is */
-    PHASE_RSRC,                  /* keeping the resource section's bytes */
+    PHASE_TREE,                  /* keeping the resource section's bytes until the tree
+                                    says where the VS_VERSIONINFO lies */
+    PHASE_FIXED,                 /* keeping the bytes of the VS_VERSIONINFO the checks read */
     PHASE_NONE                   /* no version to be found */
 } phase;
+
+enum { FIXED_NEED = VS_FIXED_AT + VS_FIXED_SIZE }; /* the bytes of a VS_VERSIONINFO read */
 
 struct mum__pe_version {
     phase phase;
@@ -45,8 +49,14 @@ struct mum__pe_version {
     /* the resource directory: file offsets [rsrc_off, rsrc_end), at rsrc_rva */
     uint64_t rsrc_off, rsrc_end;
     uint32_t rsrc_rva;
+    /* PHASE_TREE: the range's bytes from its start, as they arrived */
     uint8_t *rsrc;
     size_t rsrc_len, rsrc_cap;
+    /* PHASE_FIXED: the VS_VERSIONINFO at fixed_at (an offset in the range),
+     * its first FIXED_NEED bytes as they arrive */
+    uint64_t fixed_at;
+    uint8_t fixed[FIXED_NEED];
+    size_t fixed_len;
 };
 
 int mum__pe_version_new(mum__pe_version **out)
@@ -83,17 +93,63 @@ static bool append(uint8_t **buf, size_t *len, size_t *cap, const uint8_t *data,
     return true;
 }
 
-/* Keeps the part of the bytes at file offset `at` that belongs to the
- * resource range (bytes arrive in order: the range fills from its start). */
+/* Appends to a window of the file that fills from its start: the part of
+ * the bytes at file offset `at` that the window [start, end) still needs
+ * (bytes arrive in order). */
+static bool fill(uint64_t start, uint64_t end, size_t *len, const uint8_t *data, uint64_t at, size_t size,
+                 uint8_t **buf, size_t *cap)
+{
+    uint64_t want = start + *len; /* the next byte the window needs */
+    uint64_t stop = at + size < end ? at + size : end;
+    if (want >= end || stop <= want || at > want)
+        return true;
+    if (!cap) { /* a fixed buffer of end - start bytes */
+        memcpy(*buf + *len, data + (want - at), (size_t)(stop - want));
+        *len += (size_t)(stop - want);
+        return true;
+    }
+    return append(buf, len, cap, data + (want - at), (size_t)(stop - want));
+}
+
+typedef enum tree_result { TREE_MORE, TREE_FOUND, TREE_NONE } tree_result;
+
+static tree_result locate(const mum__pe_version *v, uint64_t limit, uint64_t *fixed_at);
+
+/* Takes the bytes at file offset `at` that the reader is waiting for, and
+ * moves on once the tree says where the version is: from then on only that
+ * VS_VERSIONINFO's first bytes are kept, not the section up to it (a large
+ * resource section would otherwise be held whole, up to its bound). */
 static int capture(mum__pe_version *v, uint64_t at, const uint8_t *data, size_t size)
 {
-    uint64_t want = v->rsrc_off + v->rsrc_len; /* the next byte the range needs */
-    uint64_t end = at + size;
-    if (want >= v->rsrc_end || end <= want || at > want)
+    if (v->phase == PHASE_TREE) {
+        if (!fill(v->rsrc_off, v->rsrc_end, &v->rsrc_len, data, at, size, &v->rsrc, &v->rsrc_cap))
+            return v->status = MUM_ENOMEM;
+        uint64_t fixed_at;
+        tree_result r = locate(v, v->rsrc_end - v->rsrc_off, &fixed_at);
+        if (r == TREE_MORE)
+            return MUM_OK;
+        if (r == TREE_NONE) {
+            v->phase = PHASE_NONE;
+        } else {
+            v->phase = PHASE_FIXED;
+            v->fixed_at = fixed_at;
+            /* what of it has arrived already, then the rest of this block */
+            uint8_t *fixed = v->fixed;
+            fill(v->rsrc_off + fixed_at, v->rsrc_off + fixed_at + FIXED_NEED, &v->fixed_len, v->rsrc,
+                 v->rsrc_off, v->rsrc_len, &fixed, NULL);
+            fill(v->rsrc_off + fixed_at, v->rsrc_off + fixed_at + FIXED_NEED, &v->fixed_len, data, at, size,
+                 &fixed, NULL);
+        }
+        mum__free(v->rsrc);
+        v->rsrc = NULL;
+        v->rsrc_len = v->rsrc_cap = 0;
         return MUM_OK;
-    uint64_t stop = end < v->rsrc_end ? end : v->rsrc_end;
-    if (!append(&v->rsrc, &v->rsrc_len, &v->rsrc_cap, data + (want - at), (size_t)(stop - want)))
-        return v->status = MUM_ENOMEM;
+    }
+    if (v->phase == PHASE_FIXED) {
+        uint8_t *fixed = v->fixed;
+        fill(v->rsrc_off + v->fixed_at, v->rsrc_off + v->fixed_at + FIXED_NEED, &v->fixed_len, data, at, size,
+             &fixed, NULL);
+    }
     return MUM_OK;
 }
 
@@ -180,7 +236,7 @@ int mum__pe_version_update(mum__pe_version *v, const void *data, size_t size)
             v->phase = PHASE_NONE;
         } else {
             /* the range may start inside the headers kept, and go on in this block */
-            v->phase = PHASE_RSRC;
+            v->phase = PHASE_TREE;
             if (capture(v, 0, v->head, v->head_len) != MUM_OK)
                 return v->status;
             if (take < size && capture(v, at + take, d + take, size - take) != MUM_OK)
@@ -191,32 +247,43 @@ int mum__pe_version_update(mum__pe_version *v, const void *data, size_t size)
         v->head_len = v->head_cap = 0;
         return MUM_OK;
     }
-    if (v->phase == PHASE_RSRC)
-        return capture(v, at, d, size);
-    return MUM_OK;
+    return capture(v, at, d, size);
+}
+
+/* Whether the n bytes at offset `off` of the resource range can be read
+ * from the `held` bytes of it: TREE_FOUND; never (past `limit`, where the
+ * range ends): TREE_NONE; not yet: TREE_MORE. */
+static tree_result need(uint64_t off, uint64_t n, size_t held, uint64_t limit)
+{
+    if (off + n <= held)
+        return TREE_FOUND;
+    return off + n > limit ? TREE_NONE : TREE_MORE;
 }
 
 /* In *target, the OffsetToData of the entry with id `id` of the resource
- * directory at `dir` (its first entry when id is negative); false when
- * there is none or it lies outside the bytes held.  Offsets are from the
- * start of the resource directory, as the tree writes them. */
-static bool dir_entry(const uint8_t *r, size_t len, uint64_t dir, long id, uint32_t *target)
+ * directory at `dir` (its first entry when id is negative); TREE_NONE when
+ * there is none, TREE_MORE while the bytes it lies in have not arrived.
+ * Offsets are from the start of the resource directory, as the tree writes
+ * them. */
+static tree_result dir_entry(const uint8_t *r, size_t held, uint64_t limit, uint64_t dir, long id,
+                             uint32_t *target)
 {
-    if (dir + RES_DIR_SIZE > len)
-        return false;
+    tree_result t = need(dir, RES_DIR_SIZE, held, limit);
+    if (t != TREE_FOUND)
+        return t;
     uint64_t named = mum__le16(r + dir + 12), ids = mum__le16(r + dir + 14);
     uint64_t first = id < 0 ? 0 : named; /* ids follow the named entries */
     for (uint64_t i = first; i < named + ids; i++) {
         uint64_t e = dir + RES_DIR_SIZE + i * RES_ENTRY_SIZE;
-        if (e + RES_ENTRY_SIZE > len)
-            return false;
+        if ((t = need(e, RES_ENTRY_SIZE, held, limit)) != TREE_FOUND)
+            return t;
         uint32_t name = mum__le32(r + e);
         if (id < 0 || (!(name & 0x80000000u) && name == (uint32_t)id)) {
             *target = mum__le32(r + e + 4);
-            return true;
+            return TREE_FOUND;
         }
     }
-    return false;
+    return TREE_NONE;
 }
 
 static bool subdir(uint32_t target, uint64_t *dir)
@@ -227,34 +294,57 @@ static bool subdir(uint32_t target, uint64_t *dir)
     return true;
 }
 
-static bool read_version(const uint8_t *r, size_t len, uint32_t base_rva, uint32_t *ms, uint32_t *ls)
+/* Follows RT_VERSION / first name / first language to its data entry in
+ * the bytes held of the resource range, whose whole length is `limit`: in
+ * *fixed_at the offset in the range of the VS_VERSIONINFO, when its first
+ * FIXED_NEED bytes lie in the range. */
+static tree_result locate(const mum__pe_version *v, uint64_t limit, uint64_t *fixed_at)
 {
+    const uint8_t *r = v->rsrc;
+    size_t held = v->rsrc_len;
     uint32_t t;
     uint64_t names, langs;
-    if (!dir_entry(r, len, 0, RT_VERSION, &t) || !subdir(t, &names) ||
-        !dir_entry(r, len, names, -1, &t) || !subdir(t, &langs) || !dir_entry(r, len, langs, -1, &t) ||
-        (t & 0x80000000u))
-        return false;
+    tree_result k;
+    if ((k = dir_entry(r, held, limit, 0, RT_VERSION, &t)) != TREE_FOUND)
+        return k;
+    if (!subdir(t, &names))
+        return TREE_NONE;
+    if ((k = dir_entry(r, held, limit, names, -1, &t)) != TREE_FOUND)
+        return k;
+    if (!subdir(t, &langs))
+        return TREE_NONE;
+    if ((k = dir_entry(r, held, limit, langs, -1, &t)) != TREE_FOUND)
+        return k;
+    if (t & 0x80000000u)
+        return TREE_NONE;
     uint64_t data = t;
-    if (data + RES_DATA_SIZE > len)
-        return false;
+    if ((k = need(data, RES_DATA_SIZE, held, limit)) != TREE_FOUND)
+        return k;
     uint64_t rva = mum__le32(r + data), size = mum__le32(r + data + 4);
-    if (rva < base_rva)
-        return false;
-    uint64_t o = rva - base_rva;
-    if (size < VS_FIXED_AT + VS_FIXED_SIZE || o + VS_FIXED_AT + VS_FIXED_SIZE > len)
-        return false;
+    if (rva < v->rsrc_rva || size < FIXED_NEED || rva - v->rsrc_rva + FIXED_NEED > limit)
+        return TREE_NONE;
+    *fixed_at = rva - v->rsrc_rva;
+    return TREE_FOUND;
+}
+
+/* The version in the VS_VERSIONINFO's first FIXED_NEED bytes. */
+static bool read_fixed(const uint8_t *o, uint32_t *ms, uint32_t *ls)
+{
     static const char key[] = "VS_VERSION_INFO";
     for (size_t i = 0; i < sizeof key; i++) /* with its NUL */
-        if (r[o + VS_KEY_AT + 2 * i] != (uint8_t)key[i] || r[o + VS_KEY_AT + 2 * i + 1] != 0)
+        if (o[VS_KEY_AT + 2 * i] != (uint8_t)key[i] || o[VS_KEY_AT + 2 * i + 1] != 0)
             return false;
-    uint64_t total = mum__le16(r + o), value = mum__le16(r + o + 2);
-    if (total < VS_FIXED_AT + VS_FIXED_SIZE || value < VS_FIXED_SIZE ||
-        mum__le32(r + o + VS_FIXED_AT) != VS_FIXED_SIGNATURE)
+    uint64_t total = mum__le16(o), value = mum__le16(o + 2);
+    if (total < FIXED_NEED || value < VS_FIXED_SIZE || mum__le32(o + VS_FIXED_AT) != VS_FIXED_SIGNATURE)
         return false;
-    *ms = mum__le32(r + o + VS_FIXED_AT + 8);
-    *ls = mum__le32(r + o + VS_FIXED_AT + 12);
+    *ms = mum__le32(o + VS_FIXED_AT + 8);
+    *ls = mum__le32(o + VS_FIXED_AT + 12);
     return true;
+}
+
+size_t mum__pe_version_held(const mum__pe_version *v)
+{
+    return v->head_cap + v->rsrc_cap;
 }
 
 int mum__pe_version_finish(mum__pe_version *v, char *out, size_t out_size)
@@ -262,7 +352,17 @@ int mum__pe_version_finish(mum__pe_version *v, char *out, size_t out_size)
     if (v->status != MUM_OK)
         return v->status;
     uint32_t ms, ls;
-    if (v->phase != PHASE_RSRC || !read_version(v->rsrc, v->rsrc_len, v->rsrc_rva, &ms, &ls))
+    if (v->phase == PHASE_TREE) {
+        /* the file ended inside the range: what arrived is all there is */
+        uint64_t fixed_at;
+        if (locate(v, v->rsrc_len, &fixed_at) != TREE_FOUND)
+            return MUM_ENOTFOUND;
+        v->phase = PHASE_FIXED;
+        v->fixed_at = fixed_at;
+        memcpy(v->fixed, v->rsrc + fixed_at, FIXED_NEED);
+        v->fixed_len = FIXED_NEED;
+    }
+    if (v->phase != PHASE_FIXED || v->fixed_len < FIXED_NEED || !read_fixed(v->fixed, &ms, &ls))
         return MUM_ENOTFOUND;
     int n = snprintf(out, out_size, "%u.%u.%u.%u", (unsigned)(ms >> 16), (unsigned)(ms & 0xffff),
                      (unsigned)(ls >> 16), (unsigned)(ls & 0xffff));

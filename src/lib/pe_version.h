@@ -6,9 +6,11 @@
  * twice).
  *
  * The headers (up to the end of the section table) are kept while they
- * arrive; they say where the resource directory lies, and from then on
- * only the bytes of that section from the directory on are kept, at most
- * MUM_PE_VERSION_RSRC_LIMIT of them.  A version resource past that bound,
+ * arrive; they say where the resource directory lies; from then on the
+ * bytes of that section from the directory on are kept until the tree they
+ * hold leads to the VS_VERSIONINFO, then only its first bytes: a large
+ * resource section is not held whole.  The range read is at most
+ * MUM_PE_VERSION_RSRC_LIMIT bytes.  A version resource past that bound,
  * or in a file whose headers are longer than MUM_PE_VERSION_HEAD_LIMIT, is
  * not found.  Every offset the file gives (section table, data directory,
  * resource tree, data entry, VS_VERSIONINFO lengths) is checked against
@@ -35,6 +37,8 @@ MUM_INTERNAL int mum__pe_version_update(mum__pe_version *v, const void *data, si
  * past the bounds or malformed).  Errors: MUM_ENOMEM (from an update).
  */
 MUM_INTERNAL int mum__pe_version_finish(mum__pe_version *v, char *out, size_t out_size);
+/* The bytes the reader holds now (its buffers' sizes): a test's view. */
+MUM_INTERNAL size_t mum__pe_version_held(const mum__pe_version *v);
 /* NULL allowed. */
 MUM_INTERNAL void mum__pe_version_free(mum__pe_version *v);
 

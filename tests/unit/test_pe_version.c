@@ -354,3 +354,63 @@ Test(pe_version, genuine_images_read_while_the_graph_is_built)
     mum_findings_free(f);
     mum_ctx_free(ctx);
 }
+
+/* A version resource far into a large resource section: once the tree has
+ * said where the VS_VERSIONINFO lies, the section's bytes up to it are not
+ * kept (the reader holds the headers' and the tree's bytes, a few KiB, not
+ * the megabytes before the version). */
+Test(pe_version, a_large_section_is_not_held_whole)
+{
+    size_t size;
+    layout l;
+    uint8_t *p = craft(true, V6_0_6001_22222, 8u << 20, &size, &l);
+    mum__pe_version *v;
+    cr_assert_eq(mum__pe_version_new(&v), MUM_OK);
+    size_t most = 0;
+    for (size_t at = 0; at < size; at += 65536) {
+        cr_assert_eq(mum__pe_version_update(v, p + at, size - at < 65536 ? size - at : 65536), MUM_OK);
+        size_t held = mum__pe_version_held(v);
+        most = held > most ? held : most;
+    }
+    char out[32];
+    cr_assert_eq(mum__pe_version_finish(v, out, sizeof out), MUM_OK);
+    cr_assert_str_eq(out, "6.0.6001.22222");
+    cr_assert_lt(most, (size_t)256 << 10, "held %zu bytes of a %zu-byte image", most, size);
+    mum__pe_version_free(v);
+    free(p);
+}
+
+/* Every byte of the headers, the tree and the VS_VERSIONINFO set to each of
+ * a few values in turn, and every cut: streamed in blocks of 1, 7 and 4096
+ * bytes the reader says what it says of the whole file at once. */
+Test(pe_version, streamed_and_whole_agree_on_every_change)
+{
+    static const uint8_t values[] = {0x00, 0x01, 0x18, 0x48, 0x80, 0xff};
+    static const size_t chunks[] = {1, 7, 4096};
+    size_t size;
+    layout l;
+    uint8_t *p = craft(false, V6_0_6001_22222, 300, &size, &l);
+    for (size_t i = 0; i < l.vs + 92; i++) {
+        if (i >= HEADERS && i < l.rsrc_at)
+            continue; /* code */
+        uint8_t keep = p[i];
+        for (size_t k = 0; k < sizeof values; k++) {
+            p[i] = values[k];
+            char whole[32] = "", part[32] = "";
+            int rc = mum__pe_version_of(p, size, whole, sizeof whole);
+            for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+                cr_assert_eq(streamed(p, size, chunks[c], part), rc, "byte %zu = %#x, chunk %zu", i, values[k],
+                             chunks[c]);
+                if (rc == MUM_OK)
+                    cr_assert_str_eq(part, whole);
+            }
+        }
+        p[i] = keep;
+    }
+    for (size_t n = l.rsrc_at; n <= size; n += 5) {
+        char out[32];
+        int rc = mum__pe_version_of(p, n, out, sizeof out);
+        cr_assert_eq(streamed(p, n, 7, out), rc, "cut at %zu", n);
+    }
+    free(p);
+}
