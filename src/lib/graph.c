@@ -9,6 +9,7 @@
 #include "express_internal.h"
 #include "graph_internal.h"
 #include "pe_version.h"
+#include "pool.h"
 
 #include <mum/container.h>
 #include <mum/graph.h>
@@ -404,11 +405,19 @@ int mum_graph_build(mum_graph **out, mum_ctx *ctx, const char *const *inputs, si
     if (mum__graph_new(&g, inputs, input_count) != MUM_OK)
         return mum__nomem(ctx);
     g->one_thread = (opts->walk_flags & MUM_WALK_SINGLE_THREAD) != 0;
+    /* Held for the whole build: the shared pool is joined when its last
+     * holder lets go, so each input's stages made and joined their threads
+     * anew (three a small package).  Without it (no memory) each stage
+     * acquires the pool as before. */
+    mum__pool *pool = NULL;
+    if (!g->one_thread && input_count > 1 && mum__pool_acquire(&pool) != MUM_OK)
+        pool = NULL;
     int rc = MUM_OK;
     for (size_t i = 0; i < input_count && rc == MUM_OK; i++)
         rc = mum__graph_read_input(g, ctx, i, opts, findings);
     if (rc == MUM_OK)
         rc = mum__graph_resolve(g, (opts->walk_flags & MUM_WALK_SINGLE_THREAD) != 0);
+    mum__pool_release(pool);
     if (rc == MUM_ENOMEM && mum_ctx_status(ctx) == MUM_OK)
         mum__nomem(ctx);
     if (rc != MUM_OK) {
