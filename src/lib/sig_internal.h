@@ -137,6 +137,10 @@ MUM_INTERNAL unsigned long mum__cert_signed_by_hits(void);
 /* How many certificates a signature's parse took from the ring of those
  * parsed before (signeddata.c; for tests). */
 MUM_INTERNAL unsigned long mum__cert_cache_hits(void);
+/* How many signer signatures mum__verify_signer_info took from the
+ * process's good results instead of verifying them (signeddata.c; for
+ * tests). */
+MUM_INTERNAL unsigned long mum__signer_signature_hits(void);
 /* The SHA-256 of x's DER when x is a certificate of that ring (the key it
  * was found by): true then. */
 MUM_INTERNAL bool mum__cert_ring_key(X509 *x, uint8_t key[32]);

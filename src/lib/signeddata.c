@@ -665,8 +665,8 @@ void mum__hex_short(const unsigned char *p, size_t n, char *out, size_t out_size
  * the EVP_MD of the SignerInfo's digestAlgorithm (any digest OpenSSL
  * knows, not only those of mum_hash_alg).
  */
-static bool signature_verifies(const EVP_MD *md, EVP_PKEY *pkey, const ASN1_OCTET_STRING *sig,
-                               const unsigned char *tbs, size_t n)
+static bool signature_verifies_now(const EVP_MD *md, EVP_PKEY *pkey, const ASN1_OCTET_STRING *sig,
+                                   const unsigned char *tbs, size_t n)
 {
     EVP_MD_CTX *m = EVP_MD_CTX_new();
     bool ok = m && EVP_DigestVerifyInit(m, NULL, md, NULL, pkey) == 1 &&
@@ -674,6 +674,88 @@ static bool signature_verifies(const EVP_MD *md, EVP_PKEY *pkey, const ASN1_OCTE
     EVP_MD_CTX_free(m);
     ERR_clear_error();
     return ok;
+}
+
+/*
+ * Signer signatures already verified in this process.  A call over many
+ * packages meets the same signed attributes again whenever it meets the
+ * same catalog or cabinet signature (copies of a package, a package given
+ * both as .msu and as its cabinet, the same catalog in several packages),
+ * and each RSA verification costs more than the rest of a small catalog's
+ * checks.  Whether EVP_DigestVerify accepts a signature value over some
+ * bytes with a certificate's key and a digest algorithm depends on those
+ * inputs alone, so a good result is kept, keyed by all of them: the
+ * digest's NID, the SHA-256 of the certificate's DER, of the signature
+ * value and of the signed bytes.  A failure is not kept (it is checked
+ * again, and reported as before).  A small ring under a lock, as chain.c
+ * does for certificate signatures.
+ */
+#define SIGNER_CACHE_SIZE 32
+#define SIGNER_KEY_SIZE (4 + 3 * 32)
+static struct {
+    uint8_t keys[SIGNER_CACHE_SIZE][SIGNER_KEY_SIZE];
+    size_t n, next;
+    unsigned long hits;
+    pthread_mutex_t lock;
+} signercache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* The cache key of a verification; false when it cannot be made (the
+ * verification is then done and not kept). */
+static bool signer_key(const EVP_MD *md, X509 *cert, const ASN1_OCTET_STRING *sig,
+                       const unsigned char *tbs, size_t n, uint8_t key[SIGNER_KEY_SIZE])
+{
+    int nid = EVP_MD_get_type(md);
+    if (nid <= 0)
+        return false;
+    for (size_t i = 0; i < 4; i++)
+        key[i] = (uint8_t)((unsigned)nid >> (8 * (3 - i)));
+    if (!mum__cert_ring_key(cert, key + 4)) {
+        unsigned char *der = NULL;
+        int len = i2d_X509(cert, &der);
+        bool ok = len > 0 && mum__digest_buffer(MUM_HASH_SHA256, der, (size_t)len, key + 4) == MUM_OK;
+        OPENSSL_free(der);
+        if (!ok)
+            return false;
+    }
+    return mum__digest_buffer(MUM_HASH_SHA256, ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig),
+                              key + 36) == MUM_OK &&
+           mum__digest_buffer(MUM_HASH_SHA256, tbs, n, key + 68) == MUM_OK;
+}
+
+static bool signature_verifies(const EVP_MD *md, X509 *cert, EVP_PKEY *pkey, const ASN1_OCTET_STRING *sig,
+                               const unsigned char *tbs, size_t n)
+{
+    uint8_t key[SIGNER_KEY_SIZE];
+    bool keyed = signer_key(md, cert, sig, tbs, n, key);
+    ERR_clear_error();
+    if (keyed) {
+        pthread_mutex_lock(&signercache.lock);
+        for (size_t i = 0; i < signercache.n; i++)
+            if (memcmp(signercache.keys[i], key, sizeof key) == 0) {
+                signercache.hits++;
+                pthread_mutex_unlock(&signercache.lock);
+                return true;
+            }
+        pthread_mutex_unlock(&signercache.lock);
+    }
+    bool ok = signature_verifies_now(md, pkey, sig, tbs, n);
+    if (ok && keyed) {
+        pthread_mutex_lock(&signercache.lock);
+        memcpy(signercache.keys[signercache.next], key, sizeof key);
+        signercache.next = (signercache.next + 1) % SIGNER_CACHE_SIZE;
+        if (signercache.n < SIGNER_CACHE_SIZE)
+            signercache.n++;
+        pthread_mutex_unlock(&signercache.lock);
+    }
+    return ok;
+}
+
+unsigned long mum__signer_signature_hits(void)
+{
+    pthread_mutex_lock(&signercache.lock);
+    unsigned long h = signercache.hits;
+    pthread_mutex_unlock(&signercache.lock);
+    return h;
 }
 
 /*
@@ -709,7 +791,7 @@ mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const c
     }
     if (sk_X509_ATTRIBUTE_num(si->auth_attr) <= 0) {
         /* no authenticated attributes: the signature is over the content */
-        if (!signature_verifies(md, pkey, si->enc_digest, data, len)) {
+        if (!signature_verifies(md, cert, pkey, si->enc_digest, data, len)) {
             snprintf(why, why_size, "the signature over the content does not verify with the signer's key");
             return MUM_SIG_CHECK_SIGNATURE;
         }
@@ -740,7 +822,7 @@ mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const c
     }
     unsigned char *abuf = NULL;
     int alen = ASN1_item_i2d((ASN1_VALUE *)si->auth_attr, &abuf, ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
-    bool ok = alen > 0 && signature_verifies(md, pkey, si->enc_digest, abuf, (size_t)alen);
+    bool ok = alen > 0 && signature_verifies(md, cert, pkey, si->enc_digest, abuf, (size_t)alen);
     OPENSSL_free(abuf);
     ERR_clear_error();
     if (!ok) {

@@ -856,3 +856,63 @@ Test(signature, a_signature_off_the_shared_path_fails_as_before)
     mum_ctx_free(ctx);
     free(s.data);
 }
+
+/* ---- signer signatures verified once (signeddata.c) ---- */
+
+static mum_sig_result integrity_of(const mum_signature *sig)
+{
+    mum_sig_result r;
+    cr_assert_eq(mum_signature_verify(&r, NULL, sig, NULL), MUM_OK);
+    return r;
+}
+
+/* A second signature whose signer signed the same bytes with the same key
+ * is not verified again: the same verdict, from the process's good
+ * results.  A signature value that differs (a damaged copy) is verified,
+ * fails, and is not kept: it fails again. */
+Test(signature, a_verified_signer_signature_is_not_verified_again)
+{
+    signed_pe s = sign_image("signer", "sha256", 0);
+    unsigned long h0 = mum__signer_signature_hits();
+    mum_signature *a = embedded(&s);
+    mum_sig_result r = integrity_of(a);
+    cr_assert_eq(r.status, MUM_SIG_UNTRUSTED, "intact, no anchors: %s", r.detail ? r.detail : "");
+    cr_assert_eq(mum__signer_signature_hits(), h0, "a first verification is no hit");
+    mum_sig_result_clear(&r);
+    mum_signature *b = embedded(&s);
+    r = integrity_of(b);
+    cr_assert_eq(r.status, MUM_SIG_UNTRUSTED, "%s", r.detail ? r.detail : "");
+    cr_assert_eq(mum__signer_signature_hits(), h0 + 1, "the second from the cache");
+    mum_sig_result_clear(&r);
+
+    /* the signer's signature value, its last byte changed in the file */
+    PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(b->p7->d.sign->signer_info, 0);
+    const unsigned char *v = ASN1_STRING_get0_data(si->enc_digest);
+    size_t vlen = (size_t)ASN1_STRING_length(si->enc_digest);
+    uint8_t *at = NULL;
+    for (size_t i = 0; vlen && i + vlen <= s.size && !at; i++)
+        if (memcmp(s.data + i, v, vlen) == 0)
+            at = s.data + i;
+    cr_assert_not_null(at);
+    at[vlen - 1] ^= 0x01;
+    for (int round = 0; round < 2; round++) {
+        mum_signature *c = embedded(&s);
+        r = integrity_of(c);
+        cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED, "round %d", round);
+        cr_assert_eq(r.failed_check, MUM_SIG_CHECK_SIGNATURE, "round %d: %s", round, r.detail);
+        cr_assert_eq(mum__signer_signature_hits(), h0 + 1, "round %d: a failure is no hit", round);
+        mum_sig_result_clear(&r);
+        mum_signature_free(c);
+    }
+    /* the intact one is still served */
+    at[vlen - 1] ^= 0x01;
+    mum_signature *d = embedded(&s);
+    r = integrity_of(d);
+    cr_assert_eq(r.status, MUM_SIG_UNTRUSTED);
+    cr_assert_eq(mum__signer_signature_hits(), h0 + 2);
+    mum_sig_result_clear(&r);
+    mum_signature_free(d);
+    mum_signature_free(a);
+    mum_signature_free(b);
+    free(s.data);
+}
