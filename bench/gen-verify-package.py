@@ -8,6 +8,7 @@ Builder that writes manifests, catalogs and cabinets).
 
     bench/gen-verify-package.py --out FILE.cab --mumtool PATH
         [--manifests 20000] [--payload-mb 300] [--packages 20] [--seed 1]
+        [--time-shift 0]
 
 Shape (deterministic for given arguments):
   - one visible top-level package pulls --packages leaf packages; each leaf
@@ -28,6 +29,11 @@ Shape (deterministic for given arguments):
     the throwaway test signer of samples/keys; the cabinet is signed too.
 
 `mumtool verify --trust samples/test-ca.pem FILE.cab` must report no errors.
+--time-shift N moves the catalogs' and the cabinet's signing times and the
+files' times N seconds on: packages made with different N hold the same
+identities (one call verifies them without a finding) but every signature
+signs different bytes, so no verification of one serves another (small
+packages: bench/verify.sh's 1 000 are copies of one).
 The staging folder is a temporary folder removed at the end.
 
     bench/gen-verify-package.py --out PLAIN.cab --express EXPRESS.cab ...
@@ -55,6 +61,7 @@ import shutil
 import struct
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GEN = os.path.join(os.path.dirname(HERE), "samples", "gen")
@@ -201,6 +208,22 @@ class BenchBuilder(generate.Builder):
         self.planned = {}   # (component name, file name) -> size
         self.rng = random.Random(seed)
         self.fill = DeltaFill(random.Random(seed + 1)) if express else None
+        self.time_shift = 0
+
+    def catalog(self, stage, cat_name, members, signer):
+        if not self.time_shift:
+            return super().catalog(stage, cat_name, members, signer)
+        # the samples' Builder signs catalogs at a fixed time: move it
+        when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(generate.FIXED_TIME))
+        real = generate.run
+
+        def shifted(cmd, **kw):
+            return real([when if c == "2008-07-15T18:03:00Z" else c for c in cmd], **kw)
+        generate.run = shifted
+        try:
+            super().catalog(stage, cat_name, members, signer)
+        finally:
+            generate.run = real
 
     def payload(self, fam, comp, fname, desc, pe_arch):
         size = self.planned[(comp.name, fname)]
@@ -266,6 +289,8 @@ def main():
     ap.add_argument("--payload-mb", type=int, default=300)
     ap.add_argument("--packages", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--time-shift", type=int, default=0, metavar="SECONDS",
+                    help="sign and date everything this much later: distinct signatures, same identities")
     ap.add_argument("--express", metavar="FILE.cab",
                     help="also write an express cabinet of the same files (payloads as PA30 deltas)")
     ap.add_argument("--max-files", type=int, default=45000,
@@ -288,6 +313,10 @@ def main():
     with tempfile.TemporaryDirectory(prefix="mum-bench-verify.",
                                      dir=os.path.dirname(out)) as work:
         b = BenchBuilder(os.path.abspath(args.mumtool), work, args.seed, bool(args.express))
+        if args.time_shift:
+            # read at call time by the Builder's sign() and file times
+            generate.FIXED_TIME += args.time_shift
+            b.time_shift = args.time_shift
         fam, npayloads = build_family(args, b)
         stage = os.path.join(work, "stage")
         plan = b.stage(fam, stage)
