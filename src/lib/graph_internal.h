@@ -144,5 +144,8 @@ MUM_INTERNAL int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input,
 /* Resolves the references of every input's nodes into edges (graph_resolve.c);
  * one_thread: no second resolution thread.  Errors: MUM_ENOMEM. */
 MUM_INTERNAL int mum__graph_resolve(mum_graph *g, bool one_thread);
+/* Test hook: while true, every input is resolved on two threads, however
+ * few its nodes (small inputs are resolved on one).  Returns the old value. */
+MUM_INTERNAL bool mum__graph_resolve_split_always(bool always);
 
 #endif

@@ -7,11 +7,13 @@
 #include "config.h"
 
 #include "graph_internal.h"
+#include "matrix_internal.h" /* mum__graph_by_input */
 #include "pool.h"
 
 #include <mum/names.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,6 +55,8 @@ typedef struct resolver {
     mum_strmap loose[2];
     mum_strmap files;     /* "container|dir/name" (lower case) -> payload */
     mum_strmap catalogs;  /* "container|dir/base" -> catalog */
+    const size_t *nodes;  /* the input's nodes (indexes, in node order) */
+    size_t count;
 } resolver;
 
 static void resolver_free(resolver *r)
@@ -111,12 +115,10 @@ static char *file_key(const char *container, const char *dir, const char *folder
 
 /* Fills the maps of identities (`paths` false: packages and components,
  * each duplicate identity noted on its node) or of paths (payloads, catalogs). */
-static int index_input(mum_graph *g, size_t input, resolver *r, bool paths)
+static int index_input(mum_graph *g, resolver *r, bool paths)
 {
-    for (size_t i = 0; i < g->nnodes; i++) {
-        node_priv *n = g->nodes[i];
-        if (n->pub.input != input)
-            continue;
+    for (size_t j = 0; j < r->count; j++) {
+        node_priv *n = g->nodes[r->nodes[j]];
         bool identity = n->pub.kind == MUM_NODE_PACKAGE || n->pub.kind == MUM_NODE_COMPONENT;
         if (identity == paths)
             continue;
@@ -279,15 +281,13 @@ static int resolve_node(const resolver *r, node_priv *n)
 }
 
 /* The platform of an input: the architecture most of its packages have. */
-static int set_platform(mum_graph *g, size_t input)
+static int set_platform(mum_graph *g, size_t input, const size_t *nodes, size_t count)
 {
     static const char *const archs[] = {"x86", "amd64", "ia64", "arm", "arm64", "wow64", "msil"};
     size_t counts[MUM_ARRAY_LEN(archs)] = {0};
     input_priv *in = &g->inputs[input];
-    for (size_t i = 0; i < g->nnodes; i++) {
-        node_priv *n = g->nodes[i];
-        if (n->pub.input != input)
-            continue;
+    for (size_t k = 0; k < count; k++) {
+        node_priv *n = g->nodes[nodes[k]];
         if (n->pub.kind == MUM_NODE_PACKAGE)
             in->pub.packages++;
         else if (n->pub.kind == MUM_NODE_COMPONENT)
@@ -317,9 +317,9 @@ static int set_platform(mum_graph *g, size_t input)
     in->pub.platform = in->platform;
     if (!in->kb) {
         /* KB from a package's identifier ("KB943650") */
-        for (size_t i = 0; i < g->nnodes && !in->kb; i++) {
-            node_priv *n = g->nodes[i];
-            const char *id = (n->pub.input == input && n->pub.manifest &&
+        for (size_t k = 0; k < count && !in->kb; k++) {
+            node_priv *n = g->nodes[nodes[k]];
+            const char *id = (n->pub.manifest &&
                               n->pub.manifest->kind == MUM_MANIFEST_PACKAGE)
                                  ? n->pub.manifest->package.identifier : NULL;
             if (id && (id[0] == 'K' || id[0] == 'k') && (id[1] == 'B' || id[1] == 'b') && id[2]) {
@@ -351,17 +351,17 @@ typedef struct resolve_half {
 static void resolve_half_run(resolve_half *h, bool both_maps)
 {
     mum_graph *g = h->g;
-    h->rc = index_input(g, h->input, h->r, h->half == 1);
+    h->rc = index_input(g, h->r, h->half == 1);
     if (both_maps && h->rc == MUM_OK)
-        h->rc = index_input(g, h->input, h->r, true);
+        h->rc = index_input(g, h->r, true);
     if (h->maps_done)
         pthread_barrier_wait(h->maps_done); /* the other half's maps are complete after it */
     if (h->rc != MUM_OK)
         return;
-    size_t from = both_maps ? 0 : h->half * (g->nnodes / 2), to = both_maps || h->half ? g->nnodes : g->nnodes / 2;
-    for (size_t i = from; i < to && h->rc == MUM_OK; i++)
-        if (g->nodes[i]->pub.input == h->input)
-            h->rc = resolve_node(h->r, g->nodes[i]);
+    size_t count = h->r->count;
+    size_t from = both_maps ? 0 : h->half * (count / 2), to = both_maps || h->half ? count : count / 2;
+    for (size_t k = from; k < to && h->rc == MUM_OK; k++)
+        h->rc = resolve_node(h->r, g->nodes[h->r->nodes[k]]);
 }
 
 static void resolve_half_main(void *arg)
@@ -369,17 +369,36 @@ static void resolve_half_main(void *arg)
     resolve_half_run(arg, false);
 }
 
+/* Below this many nodes an input is resolved on one thread: handing half
+ * of a small package to a worker and meeting it at a barrier cost more than
+ * the work (a few microseconds of it, against two thread wake-ups). */
+#define RESOLVE_TWO_THREADS_MIN 256
+static _Atomic bool split_always;
+
+bool mum__graph_resolve_split_always(bool always)
+{
+    return atomic_exchange(&split_always, always);
+}
+
 int mum__graph_resolve(mum_graph *g, bool one_thread)
 {
+    /* each input's nodes alone: walking every node for each input was
+     * quadratic in a call over many packages */
+    mum__by_input by = mum__graph_by_input(g);
+    if (!by.first)
+        return MUM_ENOMEM;
     for (size_t input = 0; input < g->ninputs; input++) {
         resolver r;
         memset(&r, 0, sizeof r);
+        r.nodes = by.order + by.first[input];
+        r.count = by.first[input + 1] - by.first[input];
         pthread_barrier_t barrier;
         mum__pool *pool = NULL;
         mum__pool_task half;
         resolve_half h[2] = {{g, &r, input, 0, NULL, MUM_OK}, {g, &r, input, 1, NULL, MUM_OK}};
         /* a started task, not a queued job: the halves meet at the barrier */
-        bool two = !one_thread && mum__pool_acquire(&pool) == MUM_OK;
+        bool two = !one_thread && (r.count >= RESOLVE_TWO_THREADS_MIN || atomic_load(&split_always)) &&
+                   mum__pool_acquire(&pool) == MUM_OK;
         if (two && pthread_barrier_init(&barrier, NULL, 2) != 0)
             two = false;
         if (two) {
@@ -398,10 +417,8 @@ int mum__graph_resolve(mum_graph *g, bool one_thread)
         mum__pool_release(pool);
         resolver_free(&r);
         int rc = h[0].rc != MUM_OK ? h[0].rc : h[1].rc;
-        for (size_t i = 0; i < g->nnodes && rc == MUM_OK; i++) {
-            node_priv *n = g->nodes[i];
-            if (n->pub.input != input)
-                continue;
+        for (size_t j = 0; j < r.count && rc == MUM_OK; j++) {
+            node_priv *n = g->nodes[r.nodes[j]];
             for (size_t k = 0; k < n->pub.edge_count; k++) {
                 const mum_edge *e = &n->pub.edges[k];
                 if (!e->to)
@@ -415,9 +432,12 @@ int mum__graph_resolve(mum_graph *g, bool one_thread)
             }
         }
         if (rc == MUM_OK)
-            rc = set_platform(g, input);
-        if (rc != MUM_OK)
+            rc = set_platform(g, input, r.nodes, r.count);
+        if (rc != MUM_OK) {
+            mum__free(by.first);
             return rc;
+        }
     }
+    mum__free(by.first);
     return MUM_OK;
 }

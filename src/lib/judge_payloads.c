@@ -209,30 +209,35 @@ static int check_payload_catalog(checker *c, const mum_node *n)
  * that does not is worth knowing (a file left out, or a stale catalog). */
 int mum__judge_members(checker *c)
 {
+    /* each input's nodes alone: a walk over all of them per input was
+     * quadratic in a call over many packages */
+    mum__by_input by = mum__graph_by_input(c->g);
+    if (!by.first)
+        return mum__nomem(c->ctx);
     for (size_t input = 0; input < mum_graph_input_count(c->g); input++) {
-        size_t count = 0;
-        for (size_t i = 0; i < c->n; i++)
-            if (mum_graph_node(c->g, i)->input == input)
-                count += 4;
+        size_t from = by.first[input], to = by.first[input + 1];
         digest_set have;
-        if (!digest_set_init(&have, count)) {
+        if (!digest_set_init(&have, 4 * (to - from))) {
             digest_set_free(&have);
+            mum__free(by.first);
             return mum__nomem(c->ctx);
         }
         int rc = MUM_OK;
-        for (size_t i = 0; i < c->n; i++)
-            if (mum_graph_node(c->g, i)->input == input)
-                digest_set_put_node(&have, mum_graph_node(c->g, i));
-        for (size_t i = 0; i < c->n && rc == MUM_OK; i++) {
-            const mum_node *n = mum_graph_node(c->g, i);
-            if (n->input != input || n->kind != MUM_NODE_CATALOG || !n->catalog || n->payload_of)
+        for (size_t k = from; k < to; k++)
+            digest_set_put_node(&have, mum_graph_node(c->g, by.order[k]));
+        for (size_t k = from; k < to && rc == MUM_OK; k++) {
+            const mum_node *n = mum_graph_node(c->g, by.order[k]);
+            if (n->kind != MUM_NODE_CATALOG || !n->catalog || n->payload_of)
                 continue;
             rc = unmatched_members(c, n, &have, mum__judge_input_name(c, input), NULL);
         }
         digest_set_free(&have);
-        if (rc != MUM_OK)
+        if (rc != MUM_OK) {
+            mum__free(by.first);
             return rc;
+        }
     }
+    mum__free(by.first);
     for (size_t i = 0; i < c->n; i++) {
         const mum_node *n = mum_graph_node(c->g, i);
         if (n->kind == MUM_NODE_CATALOG && n->payload_of)

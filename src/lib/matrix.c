@@ -19,10 +19,46 @@ typedef struct mbuild {
     const mum_graph *g;
     size_t n;                   /* nodes */
     const bool *reached;        /* per node: a package of its input reaches it */
+    mum__by_input by;
     mum__matrix *m;
 } mbuild;
 
 static const char *const part_names[] = {"native", "wow64", "x86", "other"};
+
+mum__by_input mum__graph_by_input(const mum_graph *g)
+{
+    size_t ninputs = mum_graph_input_count(g), n = mum_graph_node_count(g);
+    mum__by_input by = {NULL, NULL};
+    if (n > (SIZE_MAX / sizeof(size_t)) - ninputs - 1)
+        return by;
+    size_t *block = mum__calloc(ninputs + 1 + n, sizeof *block);
+    if (!block)
+        return by;
+    by.first = block;
+    by.order = block + ninputs + 1;
+    /* counting sort, stable: first[i + 1] counts input i's nodes, then
+     * becomes where input i + 1's start (a node of no input is left out) */
+    for (size_t i = 0; i < n; i++) {
+        size_t in = mum_graph_node(g, i)->input;
+        if (in < ninputs)
+            by.first[in + 1]++;
+    }
+    for (size_t i = 0; i < ninputs; i++)
+        by.first[i + 1] += by.first[i];
+    size_t *next = mum__calloc(ninputs ? ninputs : 1, sizeof *next);
+    if (!next) {
+        mum__free(block);
+        return (mum__by_input){NULL, NULL};
+    }
+    memcpy(next, by.first, ninputs * sizeof *next);
+    for (size_t i = 0; i < n; i++) {
+        size_t in = mum_graph_node(g, i)->input;
+        if (in < ninputs)
+            by.order[next[in]++] = i;
+    }
+    mum__free(next);
+    return by;
+}
 
 const char *mum_matrix_part_name(mum_matrix_part part)
 {
@@ -88,9 +124,9 @@ static int build_rows(mbuild *b, bool packages, mum_matrix_row **out_rows, size_
     for (size_t col = 0; col < cols && rc == MUM_OK; col++) {
         size_t input = m->inputs[col];
         const char *platform = m->platforms[col];
-        for (size_t i = 0; i < b->n && rc == MUM_OK; i++) {
-            const mum_node *n = mum_graph_node(b->g, i);
-            if (n->input != input || !n->id || !n->id->name)
+        for (size_t k = b->by.first[input]; k < b->by.first[input + 1] && rc == MUM_OK; k++) {
+            const mum_node *n = mum_graph_node(b->g, b->by.order[k]);
+            if (!n->id || !n->id->name)
                 continue;
             if (!in_matrix(b, n, packages))
                 continue;
@@ -145,9 +181,9 @@ static int build_rows(mbuild *b, bool packages, mum_matrix_row **out_rows, size_
     size_t seq = 0;
     for (size_t col = 0; col < cols; col++) {
         size_t input = m->inputs[col];
-        for (size_t i = 0; i < b->n; i++) {
-            const mum_node *n = mum_graph_node(b->g, i);
-            if (n->input != input || !n->id || !n->id->name)
+        for (size_t k = b->by.first[input]; k < b->by.first[input + 1]; k++) {
+            const mum_node *n = mum_graph_node(b->g, b->by.order[k]);
+            if (!n->id || !n->id->name)
                 continue;
             if (!in_matrix(b, n, packages))
                 continue;
@@ -230,9 +266,13 @@ int mum__matrix_build(mum__matrix **out, mum_ctx *ctx, const mum_graph *g, const
 {
     *out = NULL;
     mbuild b = {.ctx = ctx, .g = g, .n = mum_graph_node_count(g), .reached = reached};
-    if (!(b.m = mum__calloc(1, sizeof *b.m)))
+    b.by = mum__graph_by_input(g);
+    if (!b.by.first || !(b.m = mum__calloc(1, sizeof *b.m))) {
+        mum__free(b.by.first);
         return mum__nomem(ctx);
+    }
     int rc = build_matrix(&b);
+    mum__free(b.by.first);
     if (rc != MUM_OK) {
         mum__matrix_free(b.m);
         return rc;

@@ -8,6 +8,7 @@
 
 #include "internal.h"
 
+#include <mum/graph.h>
 #include <mum/matrix.h>
 
 typedef struct mum__matrix {
@@ -26,5 +27,18 @@ MUM_INTERNAL int mum__matrix_build(mum__matrix **out, mum_ctx *ctx, const mum_gr
 MUM_INTERNAL void mum__matrix_free(mum__matrix *m);
 /* amd64, ia64, arm64. */
 MUM_INTERNAL bool mum__matrix_is_64(const char *platform);
+
+/*
+ * A graph's nodes by input: input i's nodes are order[first[i] ..
+ * first[i + 1]), in node order, so that a walk over one input's nodes
+ * costs their count and not the graph's (a call over 1 000 small packages
+ * walked every node once per input, several times: quadratic).  One block,
+ * freed with mum__free(first); NULL (no memory) when *first is NULL.
+ */
+typedef struct mum__by_input {
+    size_t *first;              /* ninputs + 1 */
+    size_t *order;              /* nnodes, inside the block of first */
+} mum__by_input;
+MUM_INTERNAL mum__by_input mum__graph_by_input(const mum_graph *g);
 
 #endif /* MUM_MATRIX_INTERNAL_H */

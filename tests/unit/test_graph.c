@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include "graph_internal.h"
+#include "matrix_internal.h"
 #include "pool.h"
 
 #include <mum/graph.h>
@@ -358,20 +359,62 @@ static const char *const every_family[] = {
 /* References are resolved on two threads, each with half of the nodes, and
  * the checks run on two: edges, in_count, catalog_of, the findings in their
  * order and the matrix must be what one thread gives, on the clean family,
- * the second revision and every broken twin. */
+ * the second revision and every broken twin.  The samples' inputs are
+ * small enough to be resolved on one thread: forced onto two here. */
 Test(graph, resolution_on_two_threads_gives_what_one_thread_gives)
 {
     const char *const *dirs = every_family;
     for (size_t d = 0; d < MUM_ARRAY_LEN(every_family); d++) {
         const char *inputs[3];
         family_in(dirs[d], inputs);
+        mum__graph_resolve_split_always(true);
         char *threaded = describe_build(inputs, 3, 0);
+        mum__graph_resolve_split_always(false);
         char *single = describe_build(inputs, 3, MUM_WALK_SINGLE_THREAD);
         same_description(threaded, single, dirs[d]);
         cr_assert_not_null(strstr(threaded, " in=1 "), "%s: some node is reached", dirs[d]);
         mum__free(threaded);
         mum__free(single);
     }
+}
+
+/* The nodes by input (matrix.c, mum__graph_by_input): every node of an
+ * input once, in node order, the inputs one after another. */
+Test(graph, nodes_by_input_are_each_inputs_nodes_in_order)
+{
+    const char *inputs[3];
+    family_in("kb943650", inputs);
+    const char *twice[4] = {inputs[0], inputs[1], inputs[2], inputs[0]};
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum_graph *g;
+    mum_ctx_new(&ctx);
+    mum_findings_new(&f);
+    cr_assert_eq(mum_graph_build(&g, ctx, twice, 4, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum__by_input by = mum__graph_by_input(g);
+    cr_assert_not_null(by.first);
+    size_t n = mum_graph_node_count(g), ninputs = mum_graph_input_count(g);
+    cr_assert_eq(ninputs, 4);
+    cr_assert_eq(by.first[0], 0);
+    cr_assert_eq(by.first[ninputs], n);
+    size_t k = 0;
+    for (size_t in = 0; in < ninputs; in++) {
+        cr_assert_gt(by.first[in + 1], by.first[in], "input %zu has nodes", in);
+        size_t count = 0;
+        for (size_t i = 0; i < n; i++)
+            if (mum_graph_node(g, i)->input == in) {
+                cr_assert_eq(by.order[k], i, "input %zu: node %zu at %zu", in, i, k);
+                k++;
+                count++;
+            }
+        cr_assert_eq(by.first[in + 1] - by.first[in], count);
+    }
+    cr_assert_eq(by.first[4] - by.first[3], by.first[1] - by.first[0], "the same package twice");
+    mum__free(by.first);
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
 }
 
 /* With no thread to be had (the pool's test hook: as when pthread_create
