@@ -685,13 +685,13 @@ static bool signature_verifies_now(const EVP_MD *md, EVP_PKEY *pkey, const ASN1_
  * checks.  Whether EVP_DigestVerify accepts a signature value over some
  * bytes with a certificate's key and a digest algorithm depends on those
  * inputs alone, so a good result is kept, keyed by all of them: the
- * digest's NID, the SHA-256 of the certificate's DER, of the signature
- * value and of the signed bytes.  A failure is not kept (it is checked
+ * digest's NID, the SHA-256 of the certificate's DER, and that of the
+ * signature value's length, the value and the signed bytes.  A failure is not kept (it is checked
  * again, and reported as before).  A small ring under a lock, as chain.c
  * does for certificate signatures.
  */
 #define SIGNER_CACHE_SIZE 32
-#define SIGNER_KEY_SIZE (4 + 3 * 32)
+#define SIGNER_KEY_SIZE (4 + 2 * 32)
 static struct {
     uint8_t keys[SIGNER_CACHE_SIZE][SIGNER_KEY_SIZE];
     size_t n, next;
@@ -717,9 +717,22 @@ static bool signer_key(const EVP_MD *md, X509 *cert, const ASN1_OCTET_STRING *si
         if (!ok)
             return false;
     }
-    return mum__digest_buffer(MUM_HASH_SHA256, ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig),
-                              key + 36) == MUM_OK &&
-           mum__digest_buffer(MUM_HASH_SHA256, tbs, n, key + 68) == MUM_OK;
+    /* one digest over (length, value, signed bytes): the signed bytes are
+     * the authenticated attributes, a few hundred bytes; larger ones (a
+     * signature over its content) are not worth a copy and are not kept */
+    int vlen = ASN1_STRING_length(sig);
+    if (vlen <= 0 || vlen > 4096 || n > 16384)
+        return false;
+    unsigned char *buf = mum__malloc(4 + (size_t)vlen + n);
+    if (!buf)
+        return false;
+    for (size_t i = 0; i < 4; i++)
+        buf[i] = (uint8_t)((unsigned)vlen >> (8 * (3 - i)));
+    memcpy(buf + 4, ASN1_STRING_get0_data(sig), (size_t)vlen);
+    memcpy(buf + 4 + vlen, tbs, n);
+    bool ok = mum__digest_buffer(MUM_HASH_SHA256, buf, 4 + (size_t)vlen + n, key + 36) == MUM_OK;
+    mum__free(buf);
+    return ok;
 }
 
 static bool signature_verifies(const EVP_MD *md, X509 *cert, EVP_PKEY *pkey, const ASN1_OCTET_STRING *sig,
