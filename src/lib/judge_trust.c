@@ -190,11 +190,9 @@ static bool listed(const mum_catalog *cat, const mum_node *n)
 
 /* Marks what package p installs (not its sub-packages: they have their own
  * catalogs) as covered when p's catalog lists it. */
-static int cover_package(checker *c, const mum_node *p, const mum_catalog *cat)
+/* todo: room for every node (each is pushed once a package, by its stamp) */
+static void cover_package(checker *c, const mum_node *p, const mum_catalog *cat, const mum_node **todo)
 {
-    const mum_node **todo = mum__calloc(c->n ? c->n : 1, sizeof *todo);
-    if (!todo)
-        return mum__nomem(c->ctx);
     size_t top = 0, mark = p->index + 1;
     for (size_t k = 0; k < p->edge_count; k++) {
         const mum_edge *e = &p->edges[k];
@@ -217,13 +215,17 @@ static int cover_package(checker *c, const mum_node *p, const mum_catalog *cat)
             }
         }
     }
-    mum__free(todo);
-    return MUM_OK;
 }
 
 int mum__judge_cover(checker *c)
 {
-    for (size_t i = 0; i < c->n; i++) {
+    /* one stack for every package: one the size of the graph per package
+     * (allocated and zeroed) was quadratic over many small packages */
+    const mum_node **todo = mum__calloc(c->n ? c->n : 1, sizeof *todo);
+    if (!todo)
+        return mum__nomem(c->ctx);
+    int rc = MUM_OK;
+    for (size_t i = 0; i < c->n && rc == MUM_OK; i++) {
         const mum_node *p = mum_graph_node(c->g, i);
         if (p->kind != MUM_NODE_PACKAGE)
             continue;
@@ -235,12 +237,15 @@ int mum__judge_cover(checker *c)
             continue; /* missing: reported; unreadable: reported */
         if (!listed(catnode->catalog, p)) {
             mum_location loc = mum_graph_location(c->g, p, (mum_manifest_pos){0, 0});
-            CHECK(mum__finding(c->findings, MUM_R_TRUST_MUM_NOT_IN_CATALOG, &loc,
-                               "%s does not list %s (sha1 and sha256 of its bytes)", catnode->name,
-                               p->name));
+            rc = mum__finding(c->findings, MUM_R_TRUST_MUM_NOT_IN_CATALOG, &loc,
+                              "%s does not list %s (sha1 and sha256 of its bytes)", catnode->name, p->name);
         }
-        CHECK(cover_package(c, p, catnode->catalog));
+        if (rc == MUM_OK)
+            cover_package(c, p, catnode->catalog, todo);
     }
+    mum__free(todo);
+    if (rc != MUM_OK)
+        return rc;
     /* what reached manifests and payloads no catalog listed */
     for (size_t i = 0; i < c->n; i++) {
         const mum_node *n = mum_graph_node(c->g, i);
