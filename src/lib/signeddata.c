@@ -240,8 +240,10 @@ static int parse_error(mum_ctx *ctx, const mum_location *where, const uint8_t *p
  * certificates in every signature (its catalogs', its cabinet's), a build
  * verifying many packages the same ones again.  So the certificates of a
  * SignedData are parsed apart from it, each through a small ring of the
- * certificates seen last, keyed by the SHA-256 of their DER (no library
- * allocation: a failure only misses the ring).  An X509 is shared by
+ * certificates seen last, found by their DER (a copy of it is kept: no
+ * digest of each certificate of each signature to find it), and known to
+ * the signature caches by the SHA-256 of that DER (a failure to copy or
+ * hash it only misses the ring).  An X509 is shared by
  * reference; nothing changes one after parsing but OpenSSL's own caches,
  * which it guards itself.  Shared by the threads of a verify under a lock.
  */
@@ -253,6 +255,8 @@ typedef struct kept_info {
 } kept_info;
 static struct {
     uint8_t keys[CERTCACHE_SIZE][32];
+    uint8_t *der[CERTCACHE_SIZE];
+    size_t der_len[CERTCACHE_SIZE];
     X509 *certs[CERTCACHE_SIZE];
     kept_info info[CERTCACHE_SIZE]; /* what cert_info_fill made of each */
     size_t n, next;
@@ -343,39 +347,47 @@ bool mum__cert_ring_key(X509 *x, uint8_t key[32])
  * NULL when they are not one certificate. */
 static X509 *shared_cert(const uint8_t *der, size_t len)
 {
-    uint8_t key[32];
-    bool keyed = mum__digest_buffer(MUM_HASH_SHA256, der, len, key) == MUM_OK;
-    if (keyed) {
-        pthread_mutex_lock(&certcache.lock);
-        for (size_t i = 0; i < certcache.n; i++)
-            if (memcmp(certcache.keys[i], key, sizeof key) == 0 && X509_up_ref(certcache.certs[i]) == 1) {
-                X509 *x = certcache.certs[i];
-                certcache.hits++;
-                pthread_mutex_unlock(&certcache.lock);
-                return x;
-            }
-        pthread_mutex_unlock(&certcache.lock);
-    }
+    pthread_mutex_lock(&certcache.lock);
+    for (size_t i = 0; i < certcache.n; i++)
+        if (certcache.der_len[i] == len && memcmp(certcache.der[i], der, len) == 0 &&
+            X509_up_ref(certcache.certs[i]) == 1) {
+            X509 *x = certcache.certs[i];
+            certcache.hits++;
+            pthread_mutex_unlock(&certcache.lock);
+            return x;
+        }
+    pthread_mutex_unlock(&certcache.lock);
     const unsigned char *q = der;
     X509 *x = d2i_X509(NULL, &q, (long)len);
     if (!x || q != der + len) {
         X509_free(x);
         return NULL;
     }
-    if (keyed && X509_up_ref(x) == 1) {
-        pthread_mutex_lock(&certcache.lock);
-        X509 *old = certcache.certs[certcache.next];
-        kept_info old_info = certcache.info[certcache.next];
-        memset(&certcache.info[certcache.next], 0, sizeof old_info);
-        memcpy(certcache.keys[certcache.next], key, sizeof key);
-        certcache.certs[certcache.next] = x;
-        certcache.next = (certcache.next + 1) % CERTCACHE_SIZE;
-        if (certcache.n < CERTCACHE_SIZE)
-            certcache.n++;
-        pthread_mutex_unlock(&certcache.lock);
-        X509_free(old); /* a signature still holding it has its own reference */
-        kept_info_clear(&old_info);
+    uint8_t key[32];
+    uint8_t *copy = len ? mum__malloc(len) : NULL;
+    bool keep = copy && mum__digest_buffer(MUM_HASH_SHA256, der, len, key) == MUM_OK && X509_up_ref(x) == 1;
+    if (!keep) {
+        mum__free(copy);
+        return x;
     }
+    memcpy(copy, der, len);
+    pthread_mutex_lock(&certcache.lock);
+    size_t at = certcache.next;
+    X509 *old = certcache.certs[at];
+    uint8_t *old_der = certcache.der[at];
+    kept_info old_info = certcache.info[at];
+    memset(&certcache.info[at], 0, sizeof old_info);
+    memcpy(certcache.keys[at], key, sizeof key);
+    certcache.der[at] = copy;
+    certcache.der_len[at] = len;
+    certcache.certs[at] = x;
+    certcache.next = (at + 1) % CERTCACHE_SIZE;
+    if (certcache.n < CERTCACHE_SIZE)
+        certcache.n++;
+    pthread_mutex_unlock(&certcache.lock);
+    X509_free(old); /* a signature still holding it has its own reference */
+    mum__free(old_der);
+    kept_info_clear(&old_info);
     return x;
 }
 
