@@ -364,10 +364,10 @@ static X509 *shared_cert(const uint8_t *der, size_t len)
         return NULL;
     }
     uint8_t key[32];
-    uint8_t *copy = len ? mum__malloc(len) : NULL;
+    uint8_t *copy = len ? OPENSSL_malloc(len) : NULL; /* as kept_info's: not the library's hook */
     bool keep = copy && mum__digest_buffer(MUM_HASH_SHA256, der, len, key) == MUM_OK && X509_up_ref(x) == 1;
     if (!keep) {
-        mum__free(copy);
+        OPENSSL_free(copy);
         return x;
     }
     memcpy(copy, der, len);
@@ -386,7 +386,7 @@ static X509 *shared_cert(const uint8_t *der, size_t len)
         certcache.n++;
     pthread_mutex_unlock(&certcache.lock);
     X509_free(old); /* a signature still holding it has its own reference */
-    mum__free(old_der);
+    OPENSSL_free(old_der);
     kept_info_clear(&old_info);
     return x;
 }
@@ -735,7 +735,10 @@ static bool signer_key(const EVP_MD *md, X509 *cert, const ASN1_OCTET_STRING *si
     int vlen = ASN1_STRING_length(sig);
     if (vlen <= 0 || vlen > 4096 || n > 16384)
         return false;
-    unsigned char *buf = mum__malloc(4 + (size_t)vlen + n);
+    /* OpenSSL's allocator, as the rings' own: a failure only misses the
+     * cache, and the library's allocation hook (whose every failure must be
+     * an error) does not count it */
+    unsigned char *buf = OPENSSL_malloc(4 + (size_t)vlen + n);
     if (!buf)
         return false;
     for (size_t i = 0; i < 4; i++)
@@ -743,7 +746,7 @@ static bool signer_key(const EVP_MD *md, X509 *cert, const ASN1_OCTET_STRING *si
     memcpy(buf + 4, ASN1_STRING_get0_data(sig), (size_t)vlen);
     memcpy(buf + 4 + vlen, tbs, n);
     bool ok = mum__digest_buffer(MUM_HASH_SHA256, buf, 4 + (size_t)vlen + n, key + 36) == MUM_OK;
-    mum__free(buf);
+    OPENSSL_free(buf);
     return ok;
 }
 
