@@ -144,8 +144,11 @@ MUM_INTERNAL int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input,
 /* Resolves the references of every input's nodes into edges (graph_resolve.c);
  * one_thread: no second resolution thread.  Errors: MUM_ENOMEM. */
 MUM_INTERNAL int mum__graph_resolve(mum_graph *g, bool one_thread);
-/* Test hook: while true, every input is resolved on two threads, however
- * few its nodes (small inputs are resolved on one).  Returns the old value. */
-MUM_INTERNAL bool mum__graph_resolve_split_always(bool always);
+/* Test hook: while true, every input is read with its threads (graph_walk.c)
+ * and resolved on two (graph_resolve.c), however small (small inputs are
+ * read and resolved on the caller's thread alone).  Returns the old value. */
+MUM_INTERNAL bool mum__graph_threads_always(bool always);
+/* Its value. */
+MUM_INTERNAL bool mum__graph_threads_forced(void);
 
 #endif

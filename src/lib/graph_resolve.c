@@ -373,11 +373,16 @@ static void resolve_half_main(void *arg)
  * of a small package to a worker and meeting it at a barrier cost more than
  * the work (a few microseconds of it, against two thread wake-ups). */
 #define RESOLVE_TWO_THREADS_MIN 256
-static _Atomic bool split_always;
+static _Atomic bool threads_always;
 
-bool mum__graph_resolve_split_always(bool always)
+bool mum__graph_threads_always(bool always)
 {
-    return atomic_exchange(&split_always, always);
+    return atomic_exchange(&threads_always, always);
+}
+
+bool mum__graph_threads_forced(void)
+{
+    return atomic_load(&threads_always);
 }
 
 int mum__graph_resolve(mum_graph *g, bool one_thread)
@@ -397,7 +402,7 @@ int mum__graph_resolve(mum_graph *g, bool one_thread)
         mum__pool_task half;
         resolve_half h[2] = {{g, &r, input, 0, NULL, MUM_OK}, {g, &r, input, 1, NULL, MUM_OK}};
         /* a started task, not a queued job: the halves meet at the barrier */
-        bool two = !one_thread && (r.count >= RESOLVE_TWO_THREADS_MIN || atomic_load(&split_always)) &&
+        bool two = !one_thread && (r.count >= RESOLVE_TWO_THREADS_MIN || mum__graph_threads_forced()) &&
                    mum__pool_acquire(&pool) == MUM_OK;
         if (two && pthread_barrier_init(&barrier, NULL, 2) != 0)
             two = false;

@@ -245,6 +245,9 @@ Test(graph, out_of_memory_is_reported, .timeout = 600)
  * the graph and the findings must be what one thread gives. */
 static char *describe_build(const char *const *inputs, size_t n, unsigned walk_flags)
 {
+    /* the samples are small inputs, read and resolved on one thread unless
+     * forced onto their threads, which are what these tests compare */
+    mum__graph_threads_always(!(walk_flags & MUM_WALK_SINGLE_THREAD));
     mum_trust *anchors = test_ca();
     mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
     o.walk_flags = walk_flags;
@@ -315,6 +318,7 @@ static char *describe_build(const char *const *inputs, size_t n, unsigned walk_f
     mum_findings_free(f);
     mum_ctx_free(ctx);
     mum_trust_free(anchors);
+    mum__graph_threads_always(false);
     return mum__sbuf_take(&out);
 }
 
@@ -359,17 +363,14 @@ static const char *const every_family[] = {
 /* References are resolved on two threads, each with half of the nodes, and
  * the checks run on two: edges, in_count, catalog_of, the findings in their
  * order and the matrix must be what one thread gives, on the clean family,
- * the second revision and every broken twin.  The samples' inputs are
- * small enough to be resolved on one thread: forced onto two here. */
+ * the second revision and every broken twin. */
 Test(graph, resolution_on_two_threads_gives_what_one_thread_gives)
 {
     const char *const *dirs = every_family;
     for (size_t d = 0; d < MUM_ARRAY_LEN(every_family); d++) {
         const char *inputs[3];
         family_in(dirs[d], inputs);
-        mum__graph_resolve_split_always(true);
         char *threaded = describe_build(inputs, 3, 0);
-        mum__graph_resolve_split_always(false);
         char *single = describe_build(inputs, 3, MUM_WALK_SINGLE_THREAD);
         same_description(threaded, single, dirs[d]);
         cr_assert_not_null(strstr(threaded, " in=1 "), "%s: some node is reached", dirs[d]);
