@@ -891,3 +891,34 @@ Test(graph, a_genuine_express_package_keeps_every_delta_head)
     mum_findings_free(f);
     mum_ctx_free(ctx);
 }
+
+/* A node's edges are counted before they are added: every node's array
+ * holds exactly its edges (a doubling array left a component with one file
+ * room for eight), and the edges are still all there (the family's
+ * components have file edges, its packages package and catalog edges). */
+Test(graph, edge_arrays_are_exactly_their_edges)
+{
+    const char *inputs[3] = {sample(family[0]), sample(family[1]), sample(family[2])};
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum_graph *g;
+    mum_ctx_new(&ctx);
+    mum_findings_new(&f);
+    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 3, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    size_t files = 0, catalogs = 0;
+    for (size_t i = 0; i < mum_graph_node_count(g); i++) {
+        const node_priv *n = g->nodes[i];
+        cr_assert_eq(n->edge_cap, n->pub.edge_count, "%s: room for %zu, %zu edges", n->pub.entry, n->edge_cap,
+                     n->pub.edge_count);
+        for (size_t e = 0; e < n->pub.edge_count; e++) {
+            files += n->pub.edges[e].kind == MUM_EDGE_FILE;
+            catalogs += n->pub.edges[e].kind == MUM_EDGE_CATALOG;
+        }
+    }
+    cr_assert_gt(files, 0);
+    cr_assert_gt(catalogs, 0);
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
+}
