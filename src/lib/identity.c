@@ -68,8 +68,21 @@ int mum_version_compare(const mum_version *a, const mum_version *b)
 
 void mum_version_format(const mum_version *v, char buf[MUM_VERSION_TEXT_MAX])
 {
-    snprintf(buf, MUM_VERSION_TEXT_MAX, "%u.%u.%u.%u", (unsigned)v->part[0],
-             (unsigned)v->part[1], (unsigned)v->part[2], (unsigned)v->part[3]);
+    /* "%u.%u.%u.%u" by hand: resolution keys every identity with it, and
+     * snprintf's format parsing cost more than the rest of the key */
+    char *o = buf;
+    for (int p = 0; p < 4; p++) {
+        char digits[5];
+        int n = 0;
+        unsigned x = v->part[p];
+        do {
+            digits[n++] = (char)('0' + x % 10);
+            x /= 10;
+        } while (x);
+        while (n)
+            *o++ = digits[--n];
+        *o++ = p < 3 ? '.' : '\0';
+    }
 }
 
 /* ---- architectures ---- */

@@ -239,6 +239,11 @@ static bool same_text(const char *a, const char *b)
         return a == b;
     for (size_t i = 0;; i++) {
         unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x == y && x < 0x80) {
+            if (x == 0)
+                return true;
+            continue; /* the same byte: most of a name that matches */
+        }
         if (x >= 0x80 || y >= 0x80)
             return mum_strcasecmp_utf8(a, b) == 0;
         if (mum__ascii_tolower(x) != mum__ascii_tolower(y))

@@ -176,7 +176,13 @@ void mum_keyform_clear(mum_keyform *kf)
 
 static size_t utf8_length(const char *s)
 {
-    size_t n = strlen(s), i = 0, count = 0;
+    size_t n = 0;
+    while (s[n] && (unsigned char)s[n] < 0x80)
+        n++;
+    if (!s[n])
+        return n; /* ASCII, as names nearly always are: a character a byte */
+    n += strlen(s + n);
+    size_t i = 0, count = 0;
     while (i < n) {
         if (mum__utf8_next(s, n, &i) < 0)
             i++;
@@ -296,6 +302,14 @@ static int strhash(const char *s, uint64_t *out)
     uint32_t lane[4] = {0, 0, 0, 0};
     size_t n = strlen(s), i = 0, unit = 0;
     while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            /* ASCII (nearly every value): its lower case is one unit */
+            lane[unit % 4] = lane[unit % 4] * 0x1003Fu + (uint32_t)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            unit++;
+            i++;
+            continue;
+        }
         int32_t cp = mum__utf8_next(s, n, &i);
         if (cp < 0)
             return MUM_EFORMAT;
@@ -367,6 +381,30 @@ int mum_truncate_middle(char **out, const char *text, size_t limit, size_t keep)
     return *out ? MUM_OK : MUM_ENOMEM;
 }
 
+/* "part_part_..._%016llx" of the parts up to the first NULL (at most 5):
+ * what asprintf made, without its format parsing (a keyform is made for
+ * every component a verify judges). */
+static char *keyform_join(const char *const part[5], uint64_t key)
+{
+    size_t len[5], total = 16;
+    size_t n = 0;
+    for (; n < 5 && part[n]; n++)
+        total += (len[n] = strlen(part[n])) + 1;
+    char *out = mum__malloc(total + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(o, part[i], len[i]);
+        o += len[i];
+        *o++ = '_';
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (int d = 15; d >= 0; d--)
+        *o++ = hex[(key >> (4 * d)) & 0xF];
+    *o = '\0';
+    return out;
+}
+
 int mum_keyform_format(char **out, const mum_identity *id, unsigned flags)
 {
     if (!id || !id->name)
@@ -397,12 +435,12 @@ int mum_keyform_format(char **out, const mum_identity *id, unsigned flags)
     if (mum_truncate_middle(&cut_name, lower[1], 40, 19) != MUM_OK ||
         mum_truncate_middle(&cut_culture, lower[4], 8, 3) != MUM_OK)
         goto done;
-    if (flags & MUM_KEY_NO_VERSION)
-        *out = mum__asprintf("%s_%s_%s_%s_%016llx", lower[0], cut_name, lower[2], cut_culture,
-                             (unsigned long long)key);
-    else
-        *out = mum__asprintf("%s_%s_%s_%s_%s_%016llx", lower[0], cut_name, lower[2], lower[3],
-                             cut_culture, (unsigned long long)key);
+    const char *part[5] = {lower[0], cut_name, lower[2], lower[3], cut_culture};
+    if (flags & MUM_KEY_NO_VERSION) {
+        part[3] = cut_culture;
+        part[4] = NULL;
+    }
+    *out = keyform_join(part, key);
     rc = *out ? MUM_OK : MUM_ENOMEM;
 done:
     for (int f = 0; f < 5; f++)

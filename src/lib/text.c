@@ -185,7 +185,7 @@ char *mum__utf8_lower(const char *s, bool *invalid)
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) {
-            out[o++] = (char)mum__ascii_tolower(c);
+            out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
             i++;
             continue;
         }
@@ -222,7 +222,7 @@ char *mum__lower_concat(size_t n, const char *const *part, const size_t *len)
         for (size_t k = 0; k < len[i]; k++) {
             unsigned char c = (unsigned char)part[i][k];
             ascii = ascii && c < 0x80;
-            out[o++] = (char)mum__ascii_tolower(c);
+            out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c); /* mum__ascii_tolower, inline */
         }
     }
     out[o] = '\0';

@@ -48,6 +48,26 @@ Test(version, compares_numerically)
     cr_assert_str_eq(buf, "6.0.6001.9");
 }
 
+Test(version, formats_every_part_width)
+{
+    /* written by hand, not by snprintf: zeros and five-digit parts too */
+    static const struct {
+        uint16_t part[4];
+        const char *text;
+    } cases[] = {{{0, 0, 0, 0}, "0.0.0.0"},
+                 {{65535, 65535, 65535, 65535}, "65535.65535.65535.65535"},
+                 {{10, 0, 19041, 1}, "10.0.19041.1"},
+                 {{100, 9, 10000, 99}, "100.9.10000.99"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mum_version v;
+        memcpy(v.part, cases[i].part, sizeof v.part);
+        char buf[MUM_VERSION_TEXT_MAX];
+        memset(buf, 'x', sizeof buf);
+        mum_version_format(&v, buf);
+        cr_assert_str_eq(buf, cases[i].text);
+    }
+}
+
 Test(arch, parses_known_names_case_insensitively)
 {
     cr_assert_eq(mum_arch_parse("x86"), MUM_ARCH_X86);

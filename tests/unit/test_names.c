@@ -249,6 +249,30 @@ Test(pseudokey, none_values_are_skipped_and_case_does_not_matter)
     mum_identity_clear(&y);
 }
 
+Test(pseudokey, ascii_and_other_letters_fold_alike)
+{
+    /* ASCII letters are folded on a shorter path than other code points:
+     * a name mixing both keys the same in any case, and the keyform is
+     * the lower case of it */
+    uint64_t a, b;
+    mum_identity x = tu_identity("name", "\xc3\x96l\xc3\xa7" "er-Tool", "version", "1.0.0.0",
+                                 "processorArchitecture", "AMD64", "publicKeyToken", PKT, NULL);
+    mum_identity y = tu_identity("name", "\xc3\xb6L\xc3\x87" "ER-tOOL", "version", "1.0.0.0",
+                                 "processorArchitecture", "amd64", "publicKeyToken", PKT, NULL);
+    cr_assert_eq(mum_pseudokey(&a, &x, 0), MUM_OK);
+    cr_assert_eq(mum_pseudokey(&b, &y, 0), MUM_OK);
+    cr_assert_eq(a, b);
+    char *s = NULL, *t = NULL;
+    cr_assert_eq(mum_keyform_format(&s, &x, 0), MUM_OK);
+    cr_assert_eq(mum_keyform_format(&t, &y, 0), MUM_OK);
+    cr_assert_str_eq(s, t);
+    cr_assert(strncmp(s, "amd64_\xc3\xb6l\xc3\xa7" "er-tool_" PKT "_1.0.0.0_none_", 40) == 0, "%s", s);
+    mum_free(s);
+    mum_free(t);
+    mum_identity_clear(&x);
+    mum_identity_clear(&y);
+}
+
 /* ---- formatting ---- */
 
 static void expect_keyform(mum_identity id, unsigned flags, const char *want)
