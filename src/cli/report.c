@@ -186,12 +186,38 @@ static int group_cmp(const void *pa, const void *pb)
     return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
+/* A rule's notes within a group: how many there are, how many were shown
+ * or counted so far. */
+typedef struct tally {
+    const mum_rule *rule;
+    size_t total, seen;
+} tally;
+
+static tally *tally_of(tally *t, size_t *n, const mum_rule *rule)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (t[i].rule == rule)
+            return &t[i];
+    t[*n] = (tally){rule, 0, 0};
+    return &t[(*n)++];
+}
+
+static bool in_group(const mum_finding *f, int s, const group *g)
+{
+    return (int)f->severity == s && module_len(f->rule->id) == g->len &&
+           strncmp(f->rule->id, g->rule, g->len) == 0;
+}
+
 static void text_findings(FILE *out, const mum_findings *findings, const report_options *o)
 {
     size_t nf = mum_findings_count(findings), ng = 0;
     group *groups = calloc(nf ? nf : 1, sizeof *groups);
-    if (!groups)
+    tally *tallies = calloc(nf ? nf : 1, sizeof *tallies);
+    if (!groups || !tallies) {
+        free(groups);
+        free(tallies);
         return;
+    }
     for (size_t i = 0; i < nf; i++) {
         const mum_finding *f = mum_findings_get(findings, i);
         if (f->severity == MUM_SEVERITY_OFF || (o->quiet && f->severity < MUM_SEVERITY_ERROR))
@@ -224,22 +250,24 @@ static void text_findings(FILE *out, const mum_findings *findings, const report_
         for (int s = MUM_SEVERITY_ERROR; s >= MUM_SEVERITY_INFO; s--) {
             if (o->quiet && s < MUM_SEVERITY_ERROR)
                 break;
+            /* notes: each rule's count first (its findings are all in this
+             * group), then the number before each one as they come: one
+             * pass each instead of a pass over all findings a note */
+            bool limit = s == MUM_SEVERITY_INFO && !o->verbose;
+            size_t ntally = 0;
+            for (size_t i = 0; limit && i < nf; i++) {
+                const mum_finding *f = mum_findings_get(findings, i);
+                if (in_group(f, s, &groups[g]))
+                    tally_of(tallies, &ntally, f->rule)->total++;
+            }
             for (size_t i = 0; i < nf; i++) {
                 const mum_finding *f = mum_findings_get(findings, i);
-                if ((int)f->severity != s || module_len(f->rule->id) != groups[g].len ||
-                    strncmp(f->rule->id, groups[g].rule, groups[g].len) != 0)
+                if (!in_group(f, s, &groups[g]))
                     continue;
-                if (s == MUM_SEVERITY_INFO && !o->verbose) {
+                if (limit) {
                     /* the fourth note of a rule and on: counted, not shown */
-                    size_t before = 0, total = 0;
-                    for (size_t k = 0; k < nf; k++) {
-                        const mum_finding *q = mum_findings_get(findings, k);
-                        if (q->rule == f->rule && q->severity == f->severity) {
-                            total++;
-                            if (k < i)
-                                before++;
-                        }
-                    }
+                    tally *t = tally_of(tallies, &ntally, f->rule);
+                    size_t before = t->seen++, total = t->total;
                     if (before == 3)
                         fprintf(out, "    ... and %zu more notes of %s (--verbose shows them)\n",
                                 total - 3, f->rule->id);
@@ -259,6 +287,7 @@ static void text_findings(FILE *out, const mum_findings *findings, const report_
         }
     }
     free(groups);
+    free(tallies);
 }
 
 static void text_report(FILE *out, const mum_graph *g, const mum_verify_result *r,

@@ -237,4 +237,24 @@ html = open(path).read() if os.path.exists(path) else ""
 t.ok(rc == 3 and "<html" in html and "incomplete" in html and "cut.msu" in html,
      "diff --format html against a cut MSU: the page is written, saying why it is incomplete", (rc, err, html))
 
+
+# ---- notes in the text report ------------------------------------------------
+# Three notes of a rule are shown, the rest counted; --verbose shows all.
+# The clean family without its anchor has 41 signature.untrusted-root and 4
+# matrix.package-missing warnings: a policy makes them notes.
+notes = write("notes.policy", "[severity]\nsignature.untrusted-root = info\n"
+              "matrix.package-missing = info\n")
+rc, out, err = mumtool("verify", "--policy", notes, *CLEAN)
+shown = [l for l in out.splitlines() if l.startswith("    note: ")]
+per_rule = {r: sum(1 for l in shown if l.endswith("[%s]" % r) or "[%s] " % r in l)
+            for r in ("signature.untrusted-root", "matrix.package-missing")}
+t.ok(per_rule == {"signature.untrusted-root": 3, "matrix.package-missing": 3}
+     and "    ... and 38 more notes of signature.untrusted-root (--verbose shows them)" in out
+     and "    ... and 1 more notes of matrix.package-missing (--verbose shows them)" in out,
+     "text report: three notes of each rule, then how many more", (per_rule, out[-3000:], err))
+rc, out, err = mumtool("verify", "--verbose", "--policy", notes, *CLEAN)
+shown = [l for l in out.splitlines() if l.startswith("    note: ")]
+t.ok(len(shown) >= 45 and "more notes of" not in out,
+     "text report --verbose: every note", (len(shown), out[-2000:], err))
+
 t.done()
