@@ -15,32 +15,46 @@ void json_init(json_writer *w, FILE *out)
     w->first[0] = true;
 }
 
-static void indent(json_writer *w)
+/* A new line at the current depth, with `lead` (',' or 0) before it and
+ * `tail` (a bracket or 0) after it: one write where a report of many
+ * thousand rows made a call for every character and level. */
+static void indent(json_writer *w, char lead, char tail)
 {
-    fputc('\n', w->out);
-    for (int i = 0; i < w->depth; i++)
-        fputs("  ", w->out);
+    char buf[2 + 2 * (sizeof w->first / sizeof w->first[0]) + 1];
+    size_t n = 0;
+    if (lead)
+        buf[n++] = lead;
+    buf[n++] = '\n';
+    memset(buf + n, ' ', 2 * (size_t)w->depth);
+    n += 2 * (size_t)w->depth;
+    if (tail)
+        buf[n++] = tail;
+    fwrite(buf, 1, n, w->out);
 }
 
-/* Separator and indentation before a value or a key. */
-static void before_item(json_writer *w)
+/* Separator and indentation before a value or a key, and `tail` (0: none). */
+static void before_item_then(json_writer *w, char tail)
 {
     if (w->after_key) {
         w->after_key = false;
+    } else if (w->depth > 0) {
+        char lead = w->first[w->depth] ? 0 : ',';
+        w->first[w->depth] = false;
+        indent(w, lead, tail);
         return;
     }
-    if (w->depth == 0)
-        return;
-    if (!w->first[w->depth])
-        fputc(',', w->out);
-    w->first[w->depth] = false;
-    indent(w);
+    if (tail)
+        fputc(tail, w->out);
+}
+
+static void before_item(json_writer *w)
+{
+    before_item_then(w, 0);
 }
 
 static void open_container(json_writer *w, char c)
 {
-    before_item(w);
-    fputc(c, w->out);
+    before_item_then(w, c);
     if (w->depth < (int)(sizeof w->first / sizeof w->first[0]) - 1)
         w->depth++;
     w->first[w->depth] = true;
@@ -53,8 +67,9 @@ static void close_container(json_writer *w, char c)
     if (w->depth > 0)
         w->depth--;
     if (!empty)
-        indent(w);
-    fputc(c, w->out);
+        indent(w, 0, c);
+    else
+        fputc(c, w->out);
 }
 
 void json_begin_object(json_writer *w) { open_container(w, '{'); }
