@@ -5,6 +5,7 @@
 
 #include "internal.h"
 
+#include <pthread.h>
 #include <string.h>
 
 /* ---- shared helpers ---- */
@@ -331,30 +332,40 @@ static int strhash(const char *s, uint64_t *out)
     return MUM_OK;
 }
 
+/* The hashes of the attribute names mum_pseudokey mixes in, in its order:
+ * the same for every identity, made once. */
+static const char *const pk_attrs[7] = {"name", "culture", "type", "version", "publicKeyToken",
+                                        "processorArchitecture", "versionScope"};
+static uint64_t pk_attr_hash[7];
+static pthread_once_t pk_attr_once = PTHREAD_ONCE_INIT;
+
+static void pk_attr_init(void)
+{
+    for (size_t i = 0; i < 7; i++)
+        strhash(pk_attrs[i], &pk_attr_hash[i]);
+}
+
 int mum_pseudokey(uint64_t *out, const mum_identity *id, unsigned flags)
 {
-    const struct {
-        const char *attr;
-        const char *value;
-    } parts[] = {
-        {"name", id->name},
-        {"culture", mum_culture_is_neutral(id->language) ? NULL : id->language},
-        {"type", id->type},
-        {"version", (flags & MUM_KEY_NO_VERSION) ? NULL : id->version},
-        {"publicKeyToken", id->public_key_token},
-        {"processorArchitecture", id->arch},
-        {"versionScope", id->version_scope},
+    const char *values[7] = {
+        id->name,
+        mum_culture_is_neutral(id->language) ? NULL : id->language,
+        id->type,
+        (flags & MUM_KEY_NO_VERSION) ? NULL : id->version,
+        id->public_key_token,
+        id->arch,
+        id->version_scope,
     };
+    pthread_once(&pk_attr_once, pk_attr_init);
     uint64_t key = 0;
-    for (size_t i = 0; i < MUM_ARRAY_LEN(parts); i++) {
-        const char *value = parts[i].value;
+    for (size_t i = 0; i < MUM_ARRAY_LEN(values); i++) {
+        const char *value = values[i];
         if (!value || mum__ascii_strcasecmp(value, "none") == 0)
             continue;
-        uint64_t hv, ha;
+        uint64_t hv;
         if (strhash(value, &hv) != MUM_OK)
             return MUM_EFORMAT;
-        strhash(parts[i].attr, &ha);
-        key = key * PK_P + hv + PK_P * ha;
+        key = key * PK_P + hv + PK_P * pk_attr_hash[i];
     }
     *out = key;
     return MUM_OK;
@@ -405,6 +416,61 @@ static char *keyform_join(const char *const part[5], uint64_t key)
     return out;
 }
 
+static char *lower_ascii_copy(char *o, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        *o++ = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    return o;
+}
+
+/*
+ * The keyform when its five fields (arch, name, token, version, culture)
+ * are all ASCII, as they nearly always are: each lowered and cut (a name
+ * past 40 characters to 19 + ".." + 19, a culture past 8 to 3 + ".." + 3,
+ * as mum_truncate_middle cuts) straight into the result, without the
+ * copies of the general path below.  Returns false, *out untouched, when a
+ * field is not ASCII; else *out is the text or NULL (no memory).
+ */
+static bool keyform_ascii(char **out, const char *const fields[5], bool with_version, uint64_t key)
+{
+    static const size_t limit[5] = {0, 40, 0, 0, 8}, keep[5] = {0, 19, 0, 0, 3};
+    size_t len[5], total = 16;
+    for (int f = 0; f < 5; f++) {
+        size_t n = 0;
+        for (; fields[f][n]; n++)
+            if ((unsigned char)fields[f][n] >= 0x80)
+                return false;
+        len[f] = n;
+        if (f == 3 && !with_version)
+            continue;
+        total += (limit[f] && n > limit[f] ? 2 * keep[f] + 2 : n) + 1;
+    }
+    char *o = mum__malloc(total + 1);
+    *out = o;
+    if (!o)
+        return true;
+    for (int f = 0; f < 5; f++) {
+        if (f == 3 && !with_version)
+            continue;
+        if (limit[f] && len[f] > limit[f]) {
+            o = lower_ascii_copy(o, fields[f], keep[f]);
+            *o++ = '.';
+            *o++ = '.';
+            o = lower_ascii_copy(o, fields[f] + len[f] - keep[f], keep[f]);
+        } else {
+            o = lower_ascii_copy(o, fields[f], len[f]);
+        }
+        *o++ = '_';
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (int d = 15; d >= 0; d--)
+        *o++ = hex[(key >> (4 * d)) & 0xF];
+    *o = '\0';
+    return true;
+}
+
 int mum_keyform_format(char **out, const mum_identity *id, unsigned flags)
 {
     if (!id || !id->name)
@@ -422,6 +488,8 @@ int mum_keyform_format(char **out, const mum_identity *id, unsigned flags)
         id->version ? id->version : "none",
         neutral ? "none" : id->language,
     };
+    if (keyform_ascii(out, fields, !(flags & MUM_KEY_NO_VERSION), key))
+        return *out ? MUM_OK : MUM_ENOMEM;
     char *lower[5] = {0};
     char *cut_name = NULL, *cut_culture = NULL;
     rc = MUM_ENOMEM;

@@ -217,16 +217,16 @@ char *mum__lower_concat(size_t n, const char *const *part, const size_t *len)
     if (!out)
         return NULL;
     size_t o = 0;
-    bool ascii = true;
+    unsigned char high = 0; /* any byte's top bit: not ASCII */
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; k < len[i]; k++) {
             unsigned char c = (unsigned char)part[i][k];
-            ascii = ascii && c < 0x80;
+            high |= c;
             out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c); /* mum__ascii_tolower, inline */
         }
     }
     out[o] = '\0';
-    if (ascii)
+    if (!(high & 0x80))
         return out;
     /* other code points: the whole again from the original bytes */
     o = 0;
