@@ -208,6 +208,19 @@ char *mum__utf8_lower(const char *s, bool *invalid)
     return out;
 }
 
+/* Eight bytes lowered at once: 'A'..'Z' get 0x20, every other byte (those
+ * from 0x80 too) stays.  Per byte, without carries between bytes: h + 0x3F
+ * has its top bit when h >= 'A', h + 0x25 when h > 'Z'.  Keys are joined
+ * and lowered for every identity and path resolution indexes. */
+static uint64_t lower8(uint64_t w)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    uint64_t h = w & (0x7F * ones);
+    uint64_t ge_a = h + (0x80 - 'A') * ones, gt_z = h + (0x7F - 'Z') * ones;
+    uint64_t upper = ge_a & ~gt_z & ~w & (0x80 * ones);
+    return w | (upper >> 2);
+}
+
 char *mum__lower_concat(size_t n, const char *const *part, const size_t *len)
 {
     size_t total = 0;
@@ -217,16 +230,24 @@ char *mum__lower_concat(size_t n, const char *const *part, const size_t *len)
     if (!out)
         return NULL;
     size_t o = 0;
-    unsigned char high = 0; /* any byte's top bit: not ASCII */
+    uint64_t high = 0; /* any byte's top bit: not ASCII */
     for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0; k < len[i]; k++) {
+        size_t k = 0;
+        for (; k + 8 <= len[i]; k += 8, o += 8) {
+            uint64_t w;
+            memcpy(&w, part[i] + k, 8);
+            high |= w;
+            w = lower8(w);
+            memcpy(out + o, &w, 8);
+        }
+        for (; k < len[i]; k++) {
             unsigned char c = (unsigned char)part[i][k];
             high |= c;
             out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c); /* mum__ascii_tolower, inline */
         }
     }
     out[o] = '\0';
-    if (!(high & 0x80))
+    if (!(high & UINT64_C(0x8080808080808080)))
         return out;
     /* other code points: the whole again from the original bytes */
     o = 0;

@@ -416,6 +416,37 @@ Test(compare, keys_are_joined_then_lowered)
     mum__free(got);
 }
 
+/* Keys are lowered eight bytes at a time, the rest one by one: every byte
+ * value at every offset of the block and past it, against the byte rule. */
+Test(compare, keys_lower_every_byte_at_every_offset)
+{
+    for (unsigned b = 1; b < 256; b++) {
+        for (size_t at = 0; at < 19; at++) {
+            char text[20];
+            memset(text, 'Q', sizeof text - 1);
+            text[19] = '\0';
+            text[at] = (char)b;
+            const char *parts[2] = {text, text + 11};
+            size_t len[2] = {11, 8};
+            char *got = mum__lower_concat(2, parts, len);
+            cr_assert_not_null(got);
+            if (b < 0x80) {
+                char want[20];
+                for (size_t i = 0; i < 20; i++)
+                    want[i] = (char)mum__ascii_tolower((unsigned char)text[i]);
+                cr_assert_str_eq(got, want, "byte 0x%02x at %zu", b, at);
+            } else {
+                /* not ASCII: the general path, as mum__utf8_lower or the bytes */
+                bool bad;
+                char *low = mum__utf8_lower(text, &bad);
+                cr_assert_str_eq(got, low ? low : text, "byte 0x%02x at %zu", b, at);
+                mum__free(low);
+            }
+            mum__free(got);
+        }
+    }
+}
+
 /* Paths compare as Windows compares them: case folded (ASCII and beyond)
  * and '\\' the same separator as '/' (a manifest's "I386\\UNIDRV.DLL" is
  * the cabinet's "i386/unidrv.dll"). */
