@@ -237,6 +237,8 @@ static bool same_text(const char *a, const char *b)
 {
     if (!a || !b)
         return a == b;
+    if (strcmp(a, b) == 0)
+        return true; /* the same bytes, as a file name and its keyform mostly are */
     for (size_t i = 0;; i++) {
         unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
         if (x == y && x < 0x80) {
