@@ -51,7 +51,8 @@ typedef enum mum_container_type {
 
 /*
  * The digests of a file's data, computed by the walk with
- * MUM_WALK_FILE_DIGESTS (in mum_walk_run, on the decoding thread).
+ * MUM_WALK_FILE_DIGESTS (in mum_walk_run, on a thread of their own, from
+ * the blocks the decoding thread hands over).
  */
 typedef struct mum_file_digests {
     bool sha1_valid;            /* false with MUM_WALK_FILE_NO_SHA1 */

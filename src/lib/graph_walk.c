@@ -2,8 +2,8 @@
  * graph_walk.c - reads one input (through the pipelined container walk)
  * into the graph's nodes.
  *
- * The walk decodes every file and computes its SHA-1 and SHA-256 on its own
- * thread; catalogs are parsed and their signatures checked for integrity
+ * The walk decodes every file on its own thread and computes its SHA-1 and
+ * SHA-256 on another (walk_run.c); catalogs are parsed and their signatures checked for integrity
  * on a worker thread of their own
  * (the catalog worker below); the rest runs on the caller's thread:
  * push-parsing manifests as their blocks arrive, the Authenticode digests of
@@ -80,8 +80,6 @@ typedef struct build {
     /* the decoding thread's own (prepare): touched by nothing else */
     mum_manifest_parser *pparser;
     mum_ctx *pctx;
-    mum__digest_set sha1;       /* the current file's SHA-1 (the walk does SHA-256) */
-    bool sha1_dirty;            /* sha1 has bytes of a file that was not finished */
     /* The Authenticode digests the catalogs read so far ask for
      * (MUM_DIGEST_SHA1, MUM_DIGEST_SHA256; 0: no catalog yet, so both) and
      * those of the current PE payload's hasher. */
@@ -760,15 +758,6 @@ static int on_entry(void *ud, const mum_entry *e)
      * blobs are (no extension) */
     if (b->cab_top >= 0 && b->cab_top < MAX_CABINETS)
         n->keep = b->cabs[b->cab_top].has_index || (kind == MUM_NODE_PAYLOAD && !strchr(n->pub.name, '.'));
-    /* its SHA-1 here (the walk computes only SHA-256: MUM_WALK_FILE_NO_SHA1) */
-    int src = MUM_OK;
-    if (!b->sha1.want)
-        src = mum__digest_set_init(&b->sha1, MUM_DIGEST_SHA1);
-    else if (b->sha1_dirty) /* the last file was not read to the end */
-        src = mum__digest_set_restart(&b->sha1);
-    if (src != MUM_OK)
-        return src == MUM_ENOMEM ? nomem(b) : mum__error(b->ctx, src, NULL, "cannot start a digest");
-    b->sha1_dirty = true;
     if ((kind == MUM_NODE_PACKAGE || kind == MUM_NODE_COMPONENT) && !b->ready) {
         mum_manifest_options mo = MUM_MANIFEST_OPTIONS_INIT; /* no findings: judge_names.c */
         mo.file_name = n->pub.name;
@@ -835,8 +824,6 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
     MUM_UNUSED(e);
     build *b = ud;
     b->bytes += size;
-    if (b->cur && mum__digest_set_update(&b->sha1, data, size) != MUM_OK)
-        return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
     /* (a payload's first block is kept below, once it is known to be a delta) */
     if (b->cur && b->cur->keep && (b->role != ROLE_PAYLOAD || b->head_size) &&
         keep_bytes(b, b->cur, data, size) != MUM_OK)
@@ -1305,12 +1292,11 @@ static int on_entry_end(void *ud, const mum_entry *e)
         return finish_metadata(b, e);
     if (!n)
         return MUM_OK;
-    if (e->digests) { /* SHA-256 computed by the walk on its decoding thread, SHA-1 here */
+    if (e->digests) { /* both computed by the walk (mum_walk_run: on its hashing thread) */
         memcpy(n->pub.digests.sha256, e->digests->sha256, 32);
-        if (mum__digest_set_final(&b->sha1, MUM_HASH_SHA1, n->pub.digests.sha1) != MUM_OK)
-            return mum__error(b->ctx, MUM_ECRYPTO, NULL, "the digest could not be computed");
-        b->sha1_dirty = false;
-        n->pub.digests.sha1_ok = n->pub.digests.sha256_ok = true;
+        memcpy(n->pub.digests.sha1, e->digests->sha1, 20);
+        n->pub.digests.sha1_ok = e->digests->sha1_valid;
+        n->pub.digests.sha256_ok = true;
     }
     switch (b->role) {
     case ROLE_PACKAGE:
@@ -1366,11 +1352,11 @@ int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_gr
     /* the manifests' repeated values, kept once for the whole graph */
     if (!g->strings && mum__intern_new(&g->strings) != MUM_OK)
         return mum__nomem(ctx);
-    /* the walk computes every file's SHA-256 on its decoding thread (and the cabinets'
-     * digests on theirs) while this one parses and computes SHA-1 */
+    /* the walk computes every file's SHA-1 and SHA-256 on its hashing thread (and the
+     * cabinets' digests on theirs) while this one parses and computes the PE digests */
     mum_walk_options wo = MUM_WALK_OPTIONS_INIT;
     wo.flags |= MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST | MUM_WALK_FILE_DIGESTS |
-                MUM_WALK_FILE_NO_SHA1 | opts->walk_flags;
+                opts->walk_flags;
     b.walk_flags = wo.flags;
     if ((b.small = small_input(b.in->pub.path)))
         wo.flags |= MUM_WALK_SINGLE_THREAD; /* the decoding thread and the cabinet digest's */
@@ -1394,7 +1380,6 @@ int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_gr
     prepared_free(b.ready);
     mum_pe_hasher_free(b.pe);
     mum__pe_version_free(b.ver);
-    mum__digest_set_clear(&b.sha1);
     mum__sbuf_free(&b.buf);
     for (; b.cab_top >= 0; b.cab_top--)
         if (b.cab_top < MAX_CABINETS) {

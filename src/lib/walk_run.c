@@ -1,9 +1,11 @@
 /*
- * walk_run.c - mum_walk_run: the container walk on two threads.  A
+ * walk_run.c - mum_walk_run: the container walk on several threads.  A
  * producer thread runs the walker (container.c), decodes and (when the
  * consumer asks) prepares each file, and hands blocks to the caller's
- * thread through a queue of slots; the caller's thread runs the consumer's
- * callbacks.  With MUM_WALK_SINGLE_THREAD the same events come inline.
+ * thread through a queue of slots; with MUM_WALK_FILE_DIGESTS a hashing
+ * thread computes each file's digests from those slots between the two;
+ * the caller's thread runs the consumer's callbacks.  With
+ * MUM_WALK_SINGLE_THREAD the same events come inline.
  */
 #include "config.h"
 
@@ -34,56 +36,74 @@ typedef struct slot {
     int status;
     unsigned char *buf;
     bool has_digests;        /* `ends` with MUM_WALK_FILE_DIGESTS: the file's digests */
+    int hash_rc;             /* the hashing stage's failure on this slot (MUM_OK: none) */
     mum_file_digests digests;
     void *prepared;          /* `starts` and `ends`: the consumer's prepare() result */
 } slot;
 
 /*
- * The queue: a ring of `cap` slots, each with its own 64 KiB block.  The
- * producer fills slots one at a time; the consumer takes every filled slot
- * at once and hands them back together.  A sleeping side is woken only
- * when a batch (a quarter of the ring) is ready for it, or at a sync, the
- * end or an error, so the threads do not wake each other once per block.
+ * The queue: a ring of `cap` slots, each with its own 64 KiB block, and
+ * three counters that only grow: the slots the producer has filled
+ * (`pushed`), those the hashing stage has digested (`hashed`; equal to
+ * pushed when there is no such stage) and those the consumer has handed
+ * back (`consumed`).  Slot i is slots[i % cap].  Each side takes every slot
+ * ready for it at once and works on them without the lock (they are its
+ * own until it advances its counter).  A sleeping side is woken only when a
+ * batch (a quarter of the ring) is ready for it, or at a sync, the end or
+ * an error, so the threads do not wake each other once per block.
  */
 typedef struct pipeline {
     pthread_mutex_t mu;
-    pthread_cond_t filled, freed;
+    pthread_cond_t filled, freed, to_hash;
     slot *slots;
-    uint32_t cap, head, count, batch;
-    uint64_t pushed, consumed;
+    uint32_t cap, batch;
+    uint64_t pushed, hashed, consumed;
     uint64_t sync_wait;       /* the producer waits until consumed reaches this (0: no) */
-    bool consumer_waiting, producer_waiting;
+    bool consumer_waiting, producer_waiting, hasher_waiting;
+    bool hash_stage;          /* a hashing thread digests the files between the two */
+    bool hash_flush;          /* the slots hashed last hold a sync, the end or an error */
     bool cancel;
     mum_walk *w;
+    mum_ctx *ctx;             /* the caller's */
     const mum_walk_consumer *c;
     void *ud;
+    /* the hashing stage's own */
+    unsigned hash_want;       /* MUM_DIGEST_* */
+    mum__digest_set dig;
+    bool dig_dirty;           /* the set holds bytes of a file whose end did not come */
+    bool dig_broken;          /* the set failed on this file: no digests for it */
 } pipeline;
 
 /* Waits for a free slot; NULL when the consumer has given up. */
 static slot *slot_acquire(pipeline *q)
 {
     pthread_mutex_lock(&q->mu);
-    while (q->count == q->cap && !q->cancel) {
+    while (q->pushed - q->consumed == q->cap && !q->cancel) {
         q->producer_waiting = true;
         pthread_cond_wait(&q->freed, &q->mu);
     }
     q->producer_waiting = false;
-    slot *s = q->cancel ? NULL : &q->slots[(q->head + q->count) % q->cap];
+    slot *s = q->cancel ? NULL : &q->slots[q->pushed % q->cap];
     pthread_mutex_unlock(&q->mu);
     return s;
 }
 
 /*
- * Publishes the slot acquired last.  `flush` wakes the consumer now; `wait`
+ * Publishes the slot acquired last.  `flush` wakes the next stage now; `wait`
  * (a sync) also waits until the consumer has handed the slot back.
  */
 static bool slot_publish(pipeline *q, bool flush, bool wait)
 {
     pthread_mutex_lock(&q->mu);
-    q->count++;
     uint64_t mine = ++q->pushed;
-    if (q->consumer_waiting && (flush || wait || q->count >= q->batch))
-        pthread_cond_signal(&q->filled);
+    if (q->hash_stage) {
+        if (q->hasher_waiting && (flush || wait || q->pushed - q->hashed >= q->batch))
+            pthread_cond_signal(&q->to_hash);
+    } else {
+        q->hashed = mine;
+        if (q->consumer_waiting && (flush || wait || q->hashed - q->consumed >= q->batch))
+            pthread_cond_signal(&q->filled);
+    }
     if (wait) {
         q->sync_wait = mine;
         while (q->consumed < mine && !q->cancel) {
@@ -127,6 +147,7 @@ static slot *start_file(pipeline *q, const mum_entry *e)
     s->off = (lp + ln + 15) & ~(size_t)15;
     s->len = 0;
     s->prepared = NULL;
+    s->hash_rc = MUM_OK;
     return s;
 }
 
@@ -148,7 +169,7 @@ static bool consumer_behind(pipeline *q)
     if (prepare_always)
         return true;
     pthread_mutex_lock(&q->mu);
-    bool behind = q->count >= q->cap - q->cap * 3 / 8;
+    bool behind = q->pushed - q->consumed >= q->cap - q->cap * 3 / 8;
     pthread_mutex_unlock(&q->mu);
     return behind;
 }
@@ -164,6 +185,7 @@ static slot *put_data(pipeline *q, slot *s, const unsigned char *p, size_t n)
             s->kind = SL_FILE;
             s->starts = s->ends = false;
             s->off = s->len = 0;
+            s->hash_rc = MUM_OK;
             room = BLOCK;
         }
         size_t take = n < room ? n : room;
@@ -173,6 +195,97 @@ static slot *put_data(pipeline *q, slot *s, const unsigned char *p, size_t n)
         n -= take;
     }
     return s;
+}
+
+/* ---- the hashing stage (MUM_WALK_FILE_DIGESTS) ---- */
+
+/*
+ * One slot's share of its file's digests, from the slot's own block (no
+ * copy), in entry order.  A failure is left on the slot for the consumer,
+ * which fails the walk there as the walker would have (container.c).
+ */
+static void hash_slot(pipeline *q, slot *s)
+{
+    if (s->kind != SL_FILE)
+        return;
+    s->hash_rc = MUM_OK;
+    if (s->starts) {
+        int rc = MUM_OK;
+        if (!q->dig.want)
+            rc = mum__digest_set_init(&q->dig, q->hash_want);
+        else if (q->dig_dirty) /* the last file did not come to its end */
+            rc = mum__digest_set_restart(&q->dig);
+        q->dig_dirty = false;
+        q->dig_broken = rc != MUM_OK;
+        if (rc != MUM_OK) {
+            s->hash_rc = rc == MUM_ENOMEM ? MUM_ENOMEM : MUM_ECRYPTO;
+            return;
+        }
+    }
+    if (q->dig_broken)
+        return;
+    if (s->len) {
+        q->dig_dirty = true;
+        if (mum__digest_set_update(&q->dig, s->buf + s->off, s->len) != MUM_OK) {
+            q->dig_broken = true;
+            s->hash_rc = MUM_ECRYPTO;
+            return;
+        }
+    }
+    if (!s->ends)
+        return;
+    mum_file_digests *d = &s->digests;
+    d->sha1_valid = mum__digest_set_has(&q->dig, MUM_HASH_SHA1);
+    q->dig_dirty = false;
+    if ((d->sha1_valid && mum__digest_set_final(&q->dig, MUM_HASH_SHA1, d->sha1) != MUM_OK) ||
+        mum__digest_set_final(&q->dig, MUM_HASH_SHA256, d->sha256) != MUM_OK) {
+        q->dig_broken = true;
+        s->hash_rc = MUM_ECRYPTO;
+        return;
+    }
+    s->has_digests = true;
+}
+
+/*
+ * The hashing thread: takes the slots the producer published, at most a
+ * batch at a time so that the consumer is not kept waiting behind a long
+ * run of them, and hands them on.  Ends after the end or an error has gone
+ * through, or when the consumer gives up.
+ */
+static void hasher_task(void *arg)
+{
+    pipeline *q = arg;
+    bool last = false;
+    pthread_mutex_lock(&q->mu);
+    while (!last) {
+        while (q->hashed == q->pushed && !q->cancel) {
+            q->hasher_waiting = true;
+            pthread_cond_wait(&q->to_hash, &q->mu);
+        }
+        q->hasher_waiting = false;
+        if (q->cancel)
+            break;
+        uint64_t from = q->hashed, to = q->pushed;
+        if (to - from > q->batch)
+            to = from + q->batch;
+        pthread_mutex_unlock(&q->mu);
+
+        bool flush = false;
+        for (uint64_t i = from; i < to; i++) {
+            slot *s = &q->slots[i % q->cap];
+            hash_slot(q, s);
+            if (s->kind != SL_FILE)
+                flush = true;
+            if (s->kind == SL_DONE || s->kind == SL_ERROR)
+                last = true;
+        }
+
+        pthread_mutex_lock(&q->mu);
+        q->hashed = to;
+        if (q->consumer_waiting && (flush || q->hashed - q->consumed >= q->batch))
+            pthread_cond_signal(&q->filled);
+    }
+    pthread_mutex_unlock(&q->mu);
 }
 
 static void *producer_main(void *arg)
@@ -280,6 +393,12 @@ static int consume_slot(pipeline *q, slot *s, mum_entry *cur, char **path, char 
     int rc = MUM_OK;
     switch (s->kind) {
     case SL_FILE:
+        if (s->hash_rc != MUM_OK) { /* as the walker fails when it digests (container.c) */
+            mum_location loc = mum__walk_entry_loc(q->w, s->starts ? s->e.path : cur->path);
+            return s->hash_rc == MUM_ENOMEM
+                       ? mum__nomem(q->ctx)
+                       : mum__error(q->ctx, MUM_ECRYPTO, &loc, "the digest could not be computed");
+        }
         if (s->starts) {
             mum__free(*path);
             mum__free(*name);
@@ -325,27 +444,27 @@ static int consume(pipeline *q, int *producer_status)
     *producer_status = MUM_OK;
     while (!stop && rc == MUM_OK) {
         pthread_mutex_lock(&q->mu);
-        while (q->count == 0) {
+        while (q->consumed == q->hashed) {
             q->consumer_waiting = true;
             pthread_cond_wait(&q->filled, &q->mu);
         }
         q->consumer_waiting = false;
-        uint32_t n = q->count, head = q->head;
+        uint64_t first = q->consumed, n = q->hashed - q->consumed;
         pthread_mutex_unlock(&q->mu);
 
-        uint32_t done = 0;
+        uint64_t done = 0;
         while (done < n && !stop && rc == MUM_OK)
-            rc = consume_slot(q, &q->slots[(head + done++) % q->cap], &cur, &path, &name, &stop,
+            rc = consume_slot(q, &q->slots[(first + done++) % q->cap], &cur, &path, &name, &stop,
                               producer_status);
 
         pthread_mutex_lock(&q->mu);
-        q->head = (q->head + done) % q->cap;
-        q->count -= done;
         q->consumed += done;
-        if (rc != MUM_OK)
+        if (rc != MUM_OK) {
             q->cancel = true;
-        if (q->producer_waiting &&
-            (q->cancel || q->cap - q->count >= q->batch || (q->sync_wait && q->consumed >= q->sync_wait)))
+            pthread_cond_signal(&q->to_hash);
+        }
+        if (q->producer_waiting && (q->cancel || q->cap - (q->pushed - q->consumed) >= q->batch ||
+                                    (q->sync_wait && q->consumed >= q->sync_wait)))
             pthread_cond_signal(&q->freed);
         pthread_mutex_unlock(&q->mu);
     }
@@ -372,10 +491,11 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
     }
 
     /* The decoding thread records on its own ctx and findings. */
-    pipeline q = {.w = w, .c = c, .ud = ud, .cap = w->opt.queue_blocks, .batch = w->opt.queue_blocks / 4};
+    pipeline q = {.w = w, .ctx = ctx, .c = c, .ud = ud, .cap = w->opt.queue_blocks,
+                  .batch = w->opt.queue_blocks / 4};
     mum_ctx *pctx = NULL;
     mum_findings *pfind = NULL;
-    bool sync = false;
+    bool sync = false, hash_cond = false;
     rc = mum_ctx_new(&pctx);
     if (rc == MUM_OK && findings)
         rc = mum_findings_new(&pfind);
@@ -386,16 +506,38 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
             rc = MUM_ENOMEM;
     if (rc == MUM_OK && !(sync = mum__sync_init(&q.mu, &q.filled, &q.freed)))
         rc = MUM_ENOMEM;
+    if (rc == MUM_OK && !(hash_cond = pthread_cond_init(&q.to_hash, NULL) == 0))
+        rc = MUM_ENOMEM;
     mum__pool *pool = NULL;
-    mum__pool_task producer;
+    mum__pool_task producer, hasher;
     if (rc == MUM_OK)
         rc = mum__pool_acquire(&pool);
     bool started = false;
     if (rc == MUM_OK) {
         w->ctx = pctx;
         w->findings = pfind;
+        /* The files' digests on a thread of their own, from the slots, so
+         * that the decoding thread (the one stage that cannot be split)
+         * only decodes; with no thread for it they stay on the decoding
+         * thread, in the walker, as before. */
+        unsigned flags = w->opt.flags;
+        if (flags & MUM_WALK_FILE_DIGESTS) {
+            q.hash_want = MUM_DIGEST_SHA256 | (flags & MUM_WALK_FILE_NO_SHA1 ? 0 : MUM_DIGEST_SHA1);
+            q.hash_stage = mum__pool_start(pool, hasher_task, &q, &hasher);
+            if (q.hash_stage)
+                w->opt.flags &= ~MUM_WALK_FILE_DIGESTS;
+        }
         started = mum__pool_start(pool, producer_task, &q, &producer);
         if (!started) {
+            if (q.hash_stage) {
+                pthread_mutex_lock(&q.mu);
+                q.cancel = true;
+                pthread_cond_signal(&q.to_hash);
+                pthread_mutex_unlock(&q.mu);
+                mum__pool_finish(&hasher);
+                q.hash_stage = false;
+                w->opt.flags = flags;
+            }
             /* no second thread to be had: do the same work on this one */
             w->ctx = ctx;
             w->findings = findings;
@@ -408,6 +550,8 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
         int pstatus;
         rc = consume(&q, &pstatus);
         mum__pool_finish(&producer);
+        if (q.hash_stage)
+            mum__pool_finish(&hasher);
         if (rc == MUM_ENOMEM)
             rc = mum__nomem(ctx);
         else if (rc == MUM_OK && pstatus != MUM_OK)
@@ -419,8 +563,11 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
         }
     }
     mum__pool_release(pool);
+    if (hash_cond)
+        pthread_cond_destroy(&q.to_hash);
     if (sync)
         mum__sync_destroy(&q.mu, &q.filled, &q.freed);
+    mum__digest_set_clear(&q.dig);
     for (uint32_t i = 0; q.slots && i < q.cap; i++) {
         if (q.slots[i].prepared && c->release) /* made, never delivered */
             c->release(ud, q.slots[i].prepared);
