@@ -23,22 +23,40 @@
 enum slot_kind { SL_FILE, SL_SYNC, SL_DONE, SL_ERROR };
 
 /*
- * A slot of the queue.  SL_FILE carries a piece of a file: when `starts`,
- * the entry (its strings at the start of buf) and then as much data as fits;
- * `ends` when the entry's data is complete.  A small file is one slot.
- * SL_SYNC carries a container event by pointer, the producer waiting.
+ * A piece of a file in a slot: when `starts`, the entry (its strings in the
+ * slot's block, before the data) and then as much data as fits; `ends` when
+ * the entry's data is complete.  A small file is one piece.
+ */
+typedef struct piece {
+    mum_entry e;             /* `starts` */
+    bool starts, ends;
+    size_t off, len;         /* the data: buf[off .. off + len) of its slot */
+    int hash_rc;             /* the hashing stage's failure on this piece (MUM_OK: none) */
+    bool has_digests;        /* `ends` with MUM_WALK_FILE_DIGESTS: the file's digests */
+    mum_file_digests digests;
+    void *prepared;          /* `starts` and `ends`: the consumer's prepare() result */
+} piece;
+
+/* Small files share a slot, up to this many pieces: the slots, hand-offs
+ * and wake-ups follow the bytes rather than the entries (most files of a
+ * package are much smaller than a block). */
+#define PIECES 16
+/* A file starts in the slot in hand only if this much of its block is left. */
+#define MIN_ROOM ((size_t)2 << 10)
+
+/*
+ * A slot of the queue.  SL_FILE carries pieces of files, in entry order, in
+ * its 64 KiB block.  SL_SYNC carries a container event by pointer, the
+ * producer waiting; SL_ERROR the producer's failure.
  */
 typedef struct slot {
     enum slot_kind kind;
-    mum_entry e;
-    bool starts, ends;
-    size_t off, len;         /* the data: buf[off .. off + len) */
-    int status;
+    mum_entry e;             /* SL_SYNC */
+    int status;              /* SL_ERROR */
     unsigned char *buf;
-    bool has_digests;        /* `ends` with MUM_WALK_FILE_DIGESTS: the file's digests */
-    int hash_rc;             /* the hashing stage's failure on this slot (MUM_OK: none) */
-    mum_file_digests digests;
-    void *prepared;          /* `starts` and `ends`: the consumer's prepare() result */
+    size_t used;             /* bytes of buf taken */
+    uint32_t npieces;
+    piece pieces[PIECES];
 } slot;
 
 /*
@@ -118,37 +136,87 @@ static bool slot_publish(pipeline *q, bool flush, bool wait)
     return ok;
 }
 
-static bool push_simple(pipeline *q, slot *s, enum slot_kind kind, int status)
+/* The producer's slot being filled (not yet published) and its last piece. */
+typedef struct hand {
+    slot *s;
+    piece *p;
+} hand;
+
+/* Publishes the slot in hand, if any: the next stage gets it with the next batch. */
+static bool hand_publish(pipeline *q, hand *h, bool flush)
 {
-    if (!s && !(s = slot_acquire(q)))
+    if (!h->s)
+        return true;
+    h->s = NULL;
+    h->p = NULL;
+    return slot_publish(q, flush, false);
+}
+
+/* A fresh slot in hand for pieces of files. */
+static bool hand_acquire(pipeline *q, hand *h)
+{
+    if (!(h->s = slot_acquire(q)))
+        return false;
+    h->s->kind = SL_FILE;
+    h->s->used = 0;
+    h->s->npieces = 0;
+    return true;
+}
+
+/* A new piece in the slot in hand, its data from offset `off`. */
+static piece *new_piece(hand *h, bool starts, size_t off)
+{
+    piece *p = &h->s->pieces[h->s->npieces++];
+    p->starts = starts;
+    p->ends = false;
+    p->off = off;
+    p->len = 0;
+    p->hash_rc = MUM_OK;
+    p->has_digests = false;
+    p->prepared = NULL;
+    h->s->used = off;
+    return h->p = p;
+}
+
+/* The slot in hand (published first when it is nearly full) or a new one
+ * for SL_SYNC, SL_DONE or SL_ERROR, published now; `wait` for a sync. */
+static bool push_simple(pipeline *q, hand *h, enum slot_kind kind, int status, const mum_entry *e,
+                        bool wait)
+{
+    if (!hand_publish(q, h, false))
+        return false;
+    slot *s = slot_acquire(q);
+    if (!s)
         return false;
     s->kind = kind;
     s->status = status;
-    return slot_publish(q, true, false);
+    if (e)
+        s->e = *e;
+    return slot_publish(q, true, wait);
 }
 
-/* A slot opening a file: the entry, its strings copied into the block. */
-static slot *start_file(pipeline *q, const mum_entry *e)
+/* A piece opening a file: the entry, its strings copied into the block;
+ * in the slot in hand when it has room, else in a new one. */
+static piece *start_file(pipeline *q, hand *h, const mum_entry *e)
 {
-    slot *s = slot_acquire(q);
-    if (!s)
-        return NULL;
     size_t lp = strlen(e->path) + 1, ln = strlen(e->name) + 1;
     if (lp + ln > BLOCK / 2) /* bounded by MAX_PATH_BYTES; kept as a guard */
         lp = ln = 1;
-    memcpy(s->buf, lp > 1 ? e->path : "", lp);
-    memcpy(s->buf + lp, ln > 1 ? e->name : "", ln);
-    s->kind = SL_FILE;
-    s->e = *e;
-    s->e.path = (const char *)s->buf;
-    s->e.name = (const char *)s->buf + lp;
-    s->starts = true;
-    s->ends = false;
-    s->off = (lp + ln + 15) & ~(size_t)15;
-    s->len = 0;
-    s->prepared = NULL;
-    s->hash_rc = MUM_OK;
-    return s;
+    size_t need = (lp + ln + 15) & ~(size_t)15;
+    if (h->s && (h->s->npieces == PIECES || BLOCK - h->s->used < need + MIN_ROOM) &&
+        !hand_publish(q, h, false))
+        return NULL;
+    if (!h->s && !hand_acquire(q, h))
+        return NULL;
+    size_t at = h->s->used;
+    unsigned char *b = h->s->buf + at;
+    memcpy(b, lp > 1 ? e->path : "", lp);
+    memcpy(b + lp, ln > 1 ? e->name : "", ln);
+    piece *p = new_piece(h, true, at + need);
+    p->e = *e;
+    p->e.path = (const char *)b;
+    p->e.name = (const char *)b + lp;
+    return p;
 }
 
 static bool prepare_always;
@@ -175,41 +243,36 @@ static bool consumer_behind(pipeline *q)
 }
 
 /* Copies a file's data into slots, publishing each one as it fills. */
-static slot *put_data(pipeline *q, slot *s, const unsigned char *p, size_t n)
+static bool put_data(pipeline *q, hand *h, const unsigned char *p, size_t n)
 {
     while (n) {
-        size_t room = BLOCK - s->off - s->len;
+        size_t room = BLOCK - h->s->used;
         if (room == 0) {
-            if (!slot_publish(q, false, false) || !(s = slot_acquire(q)))
-                return NULL;
-            s->kind = SL_FILE;
-            s->starts = s->ends = false;
-            s->off = s->len = 0;
-            s->hash_rc = MUM_OK;
+            if (!hand_publish(q, h, false) || !hand_acquire(q, h))
+                return false;
+            new_piece(h, false, 0);
             room = BLOCK;
         }
         size_t take = n < room ? n : room;
-        memcpy(s->buf + s->off + s->len, p, take);
-        s->len += take;
+        memcpy(h->s->buf + h->s->used, p, take);
+        h->s->used += take;
+        h->p->len += take;
         p += take;
         n -= take;
     }
-    return s;
+    return true;
 }
 
 /* ---- the hashing stage (MUM_WALK_FILE_DIGESTS) ---- */
 
 /*
- * One slot's share of its file's digests, from the slot's own block (no
- * copy), in entry order.  A failure is left on the slot for the consumer,
+ * One piece's share of its file's digests, from the slot's own block (no
+ * copy), in entry order.  A failure is left on the piece for the consumer,
  * which fails the walk there as the walker would have (container.c).
  */
-static void hash_slot(pipeline *q, slot *s)
+static void hash_piece(pipeline *q, const slot *s, piece *p)
 {
-    if (s->kind != SL_FILE)
-        return;
-    s->hash_rc = MUM_OK;
-    if (s->starts) {
+    if (p->starts) {
         int rc = MUM_OK;
         if (!q->dig.want)
             rc = mum__digest_set_init(&q->dig, q->hash_want);
@@ -218,32 +281,32 @@ static void hash_slot(pipeline *q, slot *s)
         q->dig_dirty = false;
         q->dig_broken = rc != MUM_OK;
         if (rc != MUM_OK) {
-            s->hash_rc = rc == MUM_ENOMEM ? MUM_ENOMEM : MUM_ECRYPTO;
+            p->hash_rc = rc == MUM_ENOMEM ? MUM_ENOMEM : MUM_ECRYPTO;
             return;
         }
     }
     if (q->dig_broken)
         return;
-    if (s->len) {
+    if (p->len) {
         q->dig_dirty = true;
-        if (mum__digest_set_update(&q->dig, s->buf + s->off, s->len) != MUM_OK) {
+        if (mum__digest_set_update(&q->dig, s->buf + p->off, p->len) != MUM_OK) {
             q->dig_broken = true;
-            s->hash_rc = MUM_ECRYPTO;
+            p->hash_rc = MUM_ECRYPTO;
             return;
         }
     }
-    if (!s->ends)
+    if (!p->ends)
         return;
-    mum_file_digests *d = &s->digests;
+    mum_file_digests *d = &p->digests;
     d->sha1_valid = mum__digest_set_has(&q->dig, MUM_HASH_SHA1);
     q->dig_dirty = false;
     if ((d->sha1_valid && mum__digest_set_final(&q->dig, MUM_HASH_SHA1, d->sha1) != MUM_OK) ||
         mum__digest_set_final(&q->dig, MUM_HASH_SHA256, d->sha256) != MUM_OK) {
         q->dig_broken = true;
-        s->hash_rc = MUM_ECRYPTO;
+        p->hash_rc = MUM_ECRYPTO;
         return;
     }
-    s->has_digests = true;
+    p->has_digests = true;
 }
 
 /*
@@ -273,8 +336,10 @@ static void hasher_task(void *arg)
         bool flush = false;
         for (uint64_t i = from; i < to; i++) {
             slot *s = &q->slots[i % q->cap];
-            hash_slot(q, s);
-            if (s->kind != SL_FILE)
+            if (s->kind == SL_FILE)
+                for (uint32_t k = 0; k < s->npieces; k++)
+                    hash_piece(q, s, &s->pieces[k]);
+            else
                 flush = true;
             if (s->kind == SL_DONE || s->kind == SL_ERROR)
                 last = true;
@@ -292,54 +357,53 @@ static void *producer_main(void *arg)
 {
     pipeline *q = arg;
     mum_walk *w = q->w;
+    hand h = {0};
     for (;;) {
         const mum_entry *e;
         int rc = mum_walk_next(&e, w);
         if (rc != MUM_OK) {
-            push_simple(q, NULL, SL_ERROR, rc);
+            push_simple(q, &h, SL_ERROR, rc, NULL, false);
             return NULL;
         }
         if (!e) {
-            push_simple(q, NULL, SL_DONE, MUM_OK);
+            push_simple(q, &h, SL_DONE, MUM_OK, NULL, false);
             return NULL;
         }
         if (e->kind != MUM_ENTRY_FILE) {
             /* rare: hand over the live event and wait, instead of copying headers and signatures */
-            slot *s = slot_acquire(q);
-            if (!s)
-                return NULL;
-            s->kind = SL_SYNC;
-            s->e = *e;
-            if (!slot_publish(q, true, true))
+            if (!push_simple(q, &h, SL_SYNC, MUM_OK, e, true))
                 return NULL;
             continue;
         }
         bool want = !q->c->want_data || q->c->want_data(q->ud, e);
-        slot *s = start_file(q, e);
-        if (!s)
+        piece *p = start_file(q, &h, e);
+        if (!p)
             return NULL;
         while (want) {
-            const void *p;
+            const void *data;
             size_t n;
-            if ((rc = mum_walk_read(w, &p, &n)) != MUM_OK) {
-                push_simple(q, s, SL_ERROR, rc); /* the piece in hand is dropped */
+            if ((rc = mum_walk_read(w, &data, &n)) != MUM_OK) {
+                /* the piece in hand is dropped; the files before it go on */
+                h.s->npieces--;
+                if (h.s->npieces == 0)
+                    h.s = NULL; /* reused below for the error */
+                push_simple(q, &h, SL_ERROR, rc, NULL, false);
                 return NULL;
             }
             if (n == 0) {
-                s->ends = true;
-                if ((s->has_digests = e->digests != NULL))
-                    s->digests = *e->digests;
-                /* the whole file in this slot, and the consumer far behind:
+                p = h.p;
+                p->ends = true;
+                if ((p->has_digests = e->digests != NULL))
+                    p->digests = *e->digests;
+                /* the whole file in this piece, and the consumer far behind:
                  * do some of its work here instead of waiting for it */
-                if (q->c->prepare && s->starts && consumer_behind(q))
-                    s->prepared = q->c->prepare(q->ud, e, s->buf + s->off, s->len);
+                if (q->c->prepare && p->starts && consumer_behind(q))
+                    p->prepared = q->c->prepare(q->ud, e, h.s->buf + p->off, p->len);
                 break;
             }
-            if (!(s = put_data(q, s, p, n)))
+            if (!put_data(q, &h, data, n))
                 return NULL;
         }
-        if (!slot_publish(q, false, false))
-            return NULL;
     }
 }
 
@@ -385,6 +449,43 @@ static int run_inline(mum_walk *w, const mum_walk_consumer *c, void *ud)
     }
 }
 
+/* One piece's callbacks on the caller's side. */
+static int consume_piece(pipeline *q, slot *s, piece *p, mum_entry *cur, char **path, char **name)
+{
+    const mum_walk_consumer *c = q->c;
+    int rc = MUM_OK;
+    if (p->hash_rc != MUM_OK) { /* as the walker fails when it digests (container.c) */
+        mum_location loc = mum__walk_entry_loc(q->w, p->starts ? p->e.path : cur->path);
+        return p->hash_rc == MUM_ENOMEM ? mum__nomem(q->ctx)
+                                        : mum__error(q->ctx, MUM_ECRYPTO, &loc, "the digest could not be computed");
+    }
+    if (p->starts) {
+        *cur = p->e;
+        mum__free(*path);
+        mum__free(*name);
+        *path = *name = NULL;
+        if (!p->ends) { /* its strings must outlive this slot */
+            *path = mum__strdup(p->e.path);
+            *name = mum__strdup(p->e.name);
+            if (!*path || !*name)
+                return MUM_ENOMEM;
+            cur->path = *path;
+            cur->name = *name;
+        }
+        cur->prepared = p->prepared; /* the consumer's from here */
+        p->prepared = NULL;
+        if (c->entry)
+            rc = c->entry(q->ud, cur);
+    }
+    if (rc == MUM_OK && p->len && c->data)
+        rc = c->data(q->ud, cur, s->buf + p->off, p->len);
+    if (rc == MUM_OK && p->ends && c->entry_end) {
+        cur->digests = p->has_digests ? &p->digests : NULL;
+        rc = c->entry_end(q->ud, cur);
+    }
+    return rc;
+}
+
 /* One slot's callbacks on the caller's side.  *stop at the end or an error. */
 static int consume_slot(pipeline *q, slot *s, mum_entry *cur, char **path, char **name, bool *stop,
                         int *producer_status)
@@ -393,33 +494,8 @@ static int consume_slot(pipeline *q, slot *s, mum_entry *cur, char **path, char 
     int rc = MUM_OK;
     switch (s->kind) {
     case SL_FILE:
-        if (s->hash_rc != MUM_OK) { /* as the walker fails when it digests (container.c) */
-            mum_location loc = mum__walk_entry_loc(q->w, s->starts ? s->e.path : cur->path);
-            return s->hash_rc == MUM_ENOMEM
-                       ? mum__nomem(q->ctx)
-                       : mum__error(q->ctx, MUM_ECRYPTO, &loc, "the digest could not be computed");
-        }
-        if (s->starts) {
-            mum__free(*path);
-            mum__free(*name);
-            *path = mum__strdup(s->e.path);
-            *name = mum__strdup(s->e.name);
-            if (!*path || !*name)
-                return MUM_ENOMEM;
-            *cur = s->e;
-            cur->path = *path;
-            cur->name = *name;
-            cur->prepared = s->prepared; /* the consumer's from here */
-            s->prepared = NULL;
-            if (c->entry)
-                rc = c->entry(q->ud, cur);
-        }
-        if (rc == MUM_OK && s->len && c->data)
-            rc = c->data(q->ud, cur, s->buf + s->off, s->len);
-        if (rc == MUM_OK && s->ends && c->entry_end) {
-            cur->digests = s->has_digests ? &s->digests : NULL;
-            rc = c->entry_end(q->ud, cur);
-        }
+        for (uint32_t k = 0; k < s->npieces && rc == MUM_OK; k++)
+            rc = consume_piece(q, s, &s->pieces[k], cur, path, name);
         return rc;
     case SL_SYNC:
         return c->entry ? c->entry(q->ud, &s->e) : MUM_OK;
@@ -569,9 +645,11 @@ int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
         mum__sync_destroy(&q.mu, &q.filled, &q.freed);
     mum__digest_set_clear(&q.dig);
     for (uint32_t i = 0; q.slots && i < q.cap; i++) {
-        if (q.slots[i].prepared && c->release) /* made, never delivered */
-            c->release(ud, q.slots[i].prepared);
-        mum__free(q.slots[i].buf);
+        slot *s = &q.slots[i];
+        for (uint32_t k = 0; s->kind == SL_FILE && k < s->npieces; k++)
+            if (s->pieces[k].prepared && c->release) /* made, never delivered */
+                c->release(ud, s->pieces[k].prepared);
+        mum__free(s->buf);
     }
     mum__free(q.slots);
     mum_walk_free(w);
