@@ -91,9 +91,17 @@ void json_close_to(json_writer *w, int depth)
 static void put_string(FILE *out, const char *s)
 {
     fputc('"', out);
-    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *p = (const unsigned char *)s, *run = p;
     while (*p) {
         unsigned char c = *p;
+        /* what needs no escape goes out in runs: a report has hundreds of
+         * thousands of strings, and fputc locks the stream for each byte */
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            p++;
+            continue;
+        }
+        if (p > run)
+            fwrite(run, 1, (size_t)(p - run), out);
         if (c == '"' || c == '\\') {
             fputc('\\', out);
             fputc(c, out);
@@ -106,9 +114,6 @@ static void put_string(FILE *out, const char *s)
             default: fprintf(out, "\\u%04x", c); break;
             }
             p++;
-        } else if (c < 0x80) {
-            fputc(c, out);
-            p++;
         } else {
             /* copy a valid UTF-8 sequence, replace anything else */
             int len = cli_utf8_len(p);
@@ -120,7 +125,10 @@ static void put_string(FILE *out, const char *s)
                 p++;
             }
         }
+        run = p;
     }
+    if (p > run)
+        fwrite(run, 1, (size_t)(p - run), out);
     fputc('"', out);
 }
 
