@@ -190,13 +190,7 @@ done:
  * is checked again, and reported as before).  A small ring, shared by the
  * threads of a verify under a lock.
  */
-#define SIGCACHE_SIZE 64
-static struct {
-    uint8_t keys[SIGCACHE_SIZE][64];
-    size_t n, next;
-    unsigned long hits;
-    pthread_mutex_t lock;
-} sigcache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+static mum__pass_ring sigcache = MUM__PASS_RING_INIT(64, 64);
 
 /* The cache key of (x, issuer): the SHA-256 of each DER (no allocation of
  * the library's: a failure here only misses the cache).  false on failure. */
@@ -221,35 +215,47 @@ bool mum__cert_signed_by(X509 *x, X509 *issuer)
 {
     uint8_t key[64];
     bool keyed = sigcache_key(x, issuer, key);
-    if (keyed) {
-        pthread_mutex_lock(&sigcache.lock);
-        for (size_t i = 0; i < sigcache.n; i++)
-            if (memcmp(sigcache.keys[i], key, sizeof key) == 0) {
-                sigcache.hits++;
-                pthread_mutex_unlock(&sigcache.lock);
-                return true;
-            }
-        pthread_mutex_unlock(&sigcache.lock);
-    }
+    if (keyed && mum__pass_ring_has(&sigcache, key))
+        return true;
     EVP_PKEY *pk = X509_get0_pubkey(issuer);
     bool ok = pk && X509_verify(x, pk) == 1;
     ERR_clear_error();
-    if (ok && keyed) {
-        pthread_mutex_lock(&sigcache.lock);
-        memcpy(sigcache.keys[sigcache.next], key, sizeof key);
-        sigcache.next = (sigcache.next + 1) % SIGCACHE_SIZE;
-        if (sigcache.n < SIGCACHE_SIZE)
-            sigcache.n++;
-        pthread_mutex_unlock(&sigcache.lock);
-    }
+    if (ok && keyed)
+        mum__pass_ring_add(&sigcache, key);
     return ok;
 }
 
 unsigned long mum__cert_signed_by_hits(void)
 {
-    pthread_mutex_lock(&sigcache.lock);
-    unsigned long h = sigcache.hits;
-    pthread_mutex_unlock(&sigcache.lock);
+    return mum__pass_ring_hits(&sigcache);
+}
+
+bool mum__pass_ring_has(mum__pass_ring *r, const uint8_t *key)
+{
+    bool found = false;
+    pthread_mutex_lock(&r->lock);
+    for (size_t i = 0; i < r->n && !found; i++)
+        found = memcmp(r->keys[i], key, r->key_size) == 0;
+    r->hits += found;
+    pthread_mutex_unlock(&r->lock);
+    return found;
+}
+
+void mum__pass_ring_add(mum__pass_ring *r, const uint8_t *key)
+{
+    pthread_mutex_lock(&r->lock);
+    memcpy(r->keys[r->next], key, r->key_size);
+    r->next = (r->next + 1) % r->cap;
+    if (r->n < r->cap)
+        r->n++;
+    pthread_mutex_unlock(&r->lock);
+}
+
+unsigned long mum__pass_ring_hits(mum__pass_ring *r)
+{
+    pthread_mutex_lock(&r->lock);
+    unsigned long h = r->hits;
+    pthread_mutex_unlock(&r->lock);
     return h;
 }
 

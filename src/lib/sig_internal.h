@@ -15,6 +15,8 @@
 #include <openssl/ts.h>
 #include <openssl/x509.h>
 
+#include <pthread.h>
+
 /* What the verifier needs beyond the public mum_signer_info. */
 typedef struct signer_extra {
     PKCS7_SIGNER_INFO *si;      /* borrowed from the PKCS7 */
@@ -152,5 +154,28 @@ MUM_INTERNAL int mum__chain_intact(const cert_pool *pool, X509 *leaf, const char
 /* The pass phrase callback that never prompts: an encrypted key is an
  * error. */
 MUM_INTERNAL int mum__no_password(char *buf, int size, int rwflag, void *u);
+
+/*
+ * Checks that passed, by key, for the rest of the process: a small ring
+ * under a lock (the walk's threads check signatures at once).  Only good
+ * results go in, so a failure is always checked again and reported as
+ * before; the key must cover every input of the check.
+ */
+#define MUM__PASS_RING_MAX 64  /* keys a ring holds at most */
+#define MUM__PASS_KEY_MAX 72   /* bytes of a key at most */
+typedef struct mum__pass_ring {
+    uint8_t keys[MUM__PASS_RING_MAX][MUM__PASS_KEY_MAX];
+    size_t key_size, cap, n, next;
+    unsigned long hits;
+    pthread_mutex_t lock;
+} mum__pass_ring;
+#define MUM__PASS_RING_INIT(KEY_SIZE, CAP)                                                          \
+    {.key_size = (KEY_SIZE), .cap = (CAP), .lock = PTHREAD_MUTEX_INITIALIZER}
+/* Whether the key passed before (counted as a hit). */
+MUM_INTERNAL bool mum__pass_ring_has(mum__pass_ring *r, const uint8_t *key);
+/* Keeps the key of a check that passed (the oldest goes when full). */
+MUM_INTERNAL void mum__pass_ring_add(mum__pass_ring *r, const uint8_t *key);
+/* How many lookups found their key (tests). */
+MUM_INTERNAL unsigned long mum__pass_ring_hits(mum__pass_ring *r);
 
 #endif /* MUM_SIG_INTERNAL_H */

@@ -699,17 +699,11 @@ static bool signature_verifies_now(const EVP_MD *md, EVP_PKEY *pkey, const ASN1_
  * inputs alone, so a good result is kept, keyed by all of them: the
  * digest's NID, the SHA-256 of the certificate's DER, and that of the
  * signature value's length, the value and the signed bytes.  A failure is not kept (it is checked
- * again, and reported as before).  A small ring under a lock, as chain.c
- * does for certificate signatures.
+ * again, and reported as before).  A ring of passed checks
+ * (sig_internal.h), as chain.c keeps for certificate signatures.
  */
-#define SIGNER_CACHE_SIZE 32
 #define SIGNER_KEY_SIZE (4 + 2 * 32)
-static struct {
-    uint8_t keys[SIGNER_CACHE_SIZE][SIGNER_KEY_SIZE];
-    size_t n, next;
-    unsigned long hits;
-    pthread_mutex_t lock;
-} signercache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+static mum__pass_ring signercache = MUM__PASS_RING_INIT(SIGNER_KEY_SIZE, 32);
 
 /* The cache key of a verification; false when it cannot be made (the
  * verification is then done and not kept). */
@@ -756,34 +750,17 @@ static bool signature_verifies(const EVP_MD *md, X509 *cert, EVP_PKEY *pkey, con
     uint8_t key[SIGNER_KEY_SIZE];
     bool keyed = signer_key(md, cert, sig, tbs, n, key);
     ERR_clear_error();
-    if (keyed) {
-        pthread_mutex_lock(&signercache.lock);
-        for (size_t i = 0; i < signercache.n; i++)
-            if (memcmp(signercache.keys[i], key, sizeof key) == 0) {
-                signercache.hits++;
-                pthread_mutex_unlock(&signercache.lock);
-                return true;
-            }
-        pthread_mutex_unlock(&signercache.lock);
-    }
+    if (keyed && mum__pass_ring_has(&signercache, key))
+        return true;
     bool ok = signature_verifies_now(md, pkey, sig, tbs, n);
-    if (ok && keyed) {
-        pthread_mutex_lock(&signercache.lock);
-        memcpy(signercache.keys[signercache.next], key, sizeof key);
-        signercache.next = (signercache.next + 1) % SIGNER_CACHE_SIZE;
-        if (signercache.n < SIGNER_CACHE_SIZE)
-            signercache.n++;
-        pthread_mutex_unlock(&signercache.lock);
-    }
+    if (ok && keyed)
+        mum__pass_ring_add(&signercache, key);
     return ok;
 }
 
 unsigned long mum__signer_signature_hits(void)
 {
-    pthread_mutex_lock(&signercache.lock);
-    unsigned long h = signercache.hits;
-    pthread_mutex_unlock(&signercache.lock);
-    return h;
+    return mum__pass_ring_hits(&signercache);
 }
 
 /*
