@@ -152,7 +152,12 @@ int mum__pe_x86_mark_non_exe(mum__pe_x86 *x)
     return MUM_OK;
 }
 
-int mum__pe_x86_calls(mum__pe_x86 *x)
+/* What a pass does at byte i of a section's code [from, to), i + 5 <= to:
+ * the index where the scan goes on. */
+typedef size_t (*branch_step)(mum__pe_x86 *x, const mum__pe_section *s, size_t from, size_t i);
+
+/* Runs `step` over each executable section's code, within the budget. */
+static int scan_code(mum__pe_x86 *x, const char *pass, branch_step step)
 {
     x->work = 0;
     x->budget = budget(x);
@@ -164,85 +169,75 @@ int mum__pe_x86_calls(mum__pe_x86 *x)
         x->work += to - from;
         for (size_t i = from; i < to && to - i >= 5;) {
             if (x->work > x->budget)
-                return over_budget(x, "call transform");
-            if (x->img[i] != 0xE8 || owned_any(x, i, 5)) {
-                i++;
-                continue;
-            }
-            uint32_t next = s->va + (uint32_t)(i - from) + 5;
-            int32_t disp = get_s32(x->img + i + 1);
-            uint32_t dest = next + (uint32_t)disp;
-            if (!branch_to_map(x, dest)) {
-                i++;
-                continue;
-            }
-            put_s32(x->img + i + 1, mapped_disp(x, next, dest));
-            i += 5;
+                return over_budget(x, pass);
+            i = step(x, s, from, i);
         }
     }
     return MUM_OK;
 }
 
+static size_t call_at(mum__pe_x86 *x, const mum__pe_section *s, size_t from, size_t i)
+{
+    if (x->img[i] != 0xE8 || owned_any(x, i, 5))
+        return i + 1;
+    uint32_t next = s->va + (uint32_t)(i - from) + 5;
+    int32_t disp = get_s32(x->img + i + 1);
+    uint32_t dest = next + (uint32_t)disp;
+    if (!branch_to_map(x, dest))
+        return i + 1;
+    put_s32(x->img + i + 1, mapped_disp(x, next, dest));
+    return i + 5;
+}
+
+int mum__pe_x86_calls(mum__pe_x86 *x)
+{
+    return scan_code(x, "call transform", call_at);
+}
+
+static size_t jmp_at(mum__pe_x86 *x, const mum__pe_section *s, size_t from, size_t i)
+{
+    /* d: the opcode byte the rel32 follows (E9, or the 8x of 0F 8x). */
+    size_t d;
+    bool can_short = true;
+    if (x->img[i] == 0xE9) {
+        d = i;
+    } else if (x->img[i] == 0x0F && (x->img[i + 1] & 0xF0) == 0x80) {
+        d = i + 1;
+        /* Shortening rewrites the 0F: only if no one owns it. */
+        can_short = !x->owned[i];
+    } else {
+        return i + 1;
+    }
+    /* The rel32 of a 0F 8x at the section's last bytes may reach
+     * past it, not past the image. */
+    if (x->size - d < 5 || owned_any(x, d, 5))
+        return i + 1;
+    int32_t disp = get_s32(x->img + d + 1);
+    /* A near form whose displacement would fit a byte is not what
+     * a compiler emits: not a jump. */
+    if (disp >= -128 && disp <= 127)
+        return i + 1;
+    uint32_t next = s->va + (uint32_t)(d - from) + 5;
+    uint32_t dest = next + (uint32_t)disp;
+    if (!branch_to_map(x, dest))
+        return i + 1;
+    int32_t nd = mapped_disp(x, next, dest);
+    if (can_short && nd >= -128 && nd <= 127) {
+        /* Windows shortens it, leaving the 3 bytes after stale. */
+        if (x->img[d] == 0xE9) {
+            x->img[d] = 0xEB;
+            x->img[d + 1] = (uint8_t)nd;
+        } else {
+            x->img[d - 1] = (uint8_t)(0x70 | (x->img[d] & 0x0F));
+            x->img[d] = (uint8_t)nd;
+        }
+    } else {
+        put_s32(x->img + d + 1, nd);
+    }
+    return d + 5;
+}
+
 int mum__pe_x86_jmps(mum__pe_x86 *x)
 {
-    x->work = 0;
-    x->budget = budget(x);
-    for (unsigned k = 0; k < x->nsec; k++) {
-        const mum__pe_section *s = &x->sec[k];
-        size_t from, to;
-        if (!code_range(x, s, &from, &to))
-            continue;
-        x->work += to - from;
-        for (size_t i = from; i < to && to - i >= 5;) {
-            if (x->work > x->budget)
-                return over_budget(x, "jump transform");
-            /* d: the opcode byte the rel32 follows (E9, or the 8x of 0F 8x). */
-            size_t d;
-            bool can_short = true;
-            if (x->img[i] == 0xE9) {
-                d = i;
-            } else if (x->img[i] == 0x0F && (x->img[i + 1] & 0xF0) == 0x80) {
-                d = i + 1;
-                /* Shortening rewrites the 0F: only if no one owns it. */
-                can_short = !x->owned[i];
-            } else {
-                i++;
-                continue;
-            }
-            /* The rel32 of a 0F 8x at the section's last bytes may reach
-             * past it, not past the image. */
-            if (x->size - d < 5 || owned_any(x, d, 5)) {
-                i++;
-                continue;
-            }
-            int32_t disp = get_s32(x->img + d + 1);
-            /* A near form whose displacement would fit a byte is not what
-             * a compiler emits: not a jump. */
-            if (disp >= -128 && disp <= 127) {
-                i++;
-                continue;
-            }
-            uint32_t next = s->va + (uint32_t)(d - from) + 5;
-            uint32_t dest = next + (uint32_t)disp;
-            if (!branch_to_map(x, dest)) {
-                i++;
-                continue;
-            }
-            int32_t nd = mapped_disp(x, next, dest);
-            if (can_short && nd >= -128 && nd <= 127) {
-                /* Windows shortens it, leaving the 3 bytes after stale. */
-                if (x->img[d] == 0xE9) {
-                    x->img[d] = 0xEB;
-                    x->img[d + 1] = (uint8_t)nd;
-                } else {
-                    x->img[d - 1] = (uint8_t)(0x70 | (x->img[d] & 0x0F));
-                    x->img[d] = (uint8_t)nd;
-                }
-            } else {
-                put_s32(x->img + d + 1, nd);
-            }
-            i = d + 5;
-        }
-    }
-    return MUM_OK;
+    return scan_code(x, "jump transform", jmp_at);
 }
