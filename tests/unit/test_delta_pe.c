@@ -1223,6 +1223,20 @@ Test(delta_pe_x86_hostile, overlapping_sections_bound_the_scans)
     free(many);
 }
 
+/* q: p (IMG bytes) with 4 bytes changed, each within `span` after one of
+ * the n spots, to 0xff or a byte of the sequence `seed` steps. */
+static void change_at_random(uint8_t *q, const uint8_t *p, const uint32_t *spots, size_t n,
+                             uint32_t span, uint32_t *seed)
+{
+    memcpy(q, p, IMG);
+    for (int k = 0; k < 4; k++) {
+        *seed = *seed * 1103515245u + 12345u;
+        uint32_t at = spots[(*seed >> 8) % n] + (*seed >> 20) % span;
+        *seed = *seed * 1103515245u + 12345u;
+        q[at] = (*seed >> 16) & 1 ? 0xff : (uint8_t)(*seed >> 8);
+    }
+}
+
 /* An image with every table of the tests above, then bytes of its headers
  * and tables changed at random (a fixed sequence): each transform run
  * ends in MUM_OK or a MUM_EFORMAT naming the source, never out of
@@ -1274,13 +1288,7 @@ Test(delta_pe_hostile, random_changes_to_the_tables)
     uint8_t *q = malloc(IMG);
     int ok = 0, failed = 0;
     for (int round = 0; round < 3000; round++) {
-        memcpy(q, p, IMG);
-        for (int k = 0; k < 4; k++) {
-            seed = seed * 1103515245u + 12345u;
-            uint32_t at = spots[(seed >> 8) % (sizeof spots / sizeof *spots)] + (seed >> 20) % 48;
-            seed = seed * 1103515245u + 12345u;
-            q[at] = (seed >> 16) & 1 ? 0xff : (uint8_t)(seed >> 8);
-        }
+        change_at_random(q, p, spots, sizeof spots / sizeof *spots, 48, &seed);
         int rc = img_transform(q, 0x263e, ctx);
         cr_assert(rc == MUM_OK || rc == MUM_EFORMAT, "round %d: %d %s", round, rc,
                   mum_ctx_message(ctx));
@@ -1324,13 +1332,7 @@ Test(delta_pe_x86_hostile, random_changes_to_an_i386_image)
     uint8_t *q = malloc(IMG);
     int ok = 0, failed = 0;
     for (int round = 0; round < 3000; round++) {
-        memcpy(q, p, IMG);
-        for (int k = 0; k < 4; k++) {
-            seed = seed * 1103515245u + 12345u;
-            uint32_t at = spots[(seed >> 8) % (sizeof spots / sizeof *spots)] + (seed >> 20) % 40;
-            seed = seed * 1103515245u + 12345u;
-            q[at] = (seed >> 16) & 1 ? 0xff : (uint8_t)(seed >> 8);
-        }
+        change_at_random(q, p, spots, sizeof spots / sizeof *spots, 40, &seed);
         int rc = i386_transform(q, 0x21fe, ctx);
         cr_assert(rc == MUM_OK || rc == MUM_EFORMAT || rc == MUM_EUNSUPPORTED ||
                       rc == MUM_ELIMIT,
