@@ -558,50 +558,61 @@ static int current_failed(extract_state *s, const char *why)
 }
 
 /*
- * Writes a file an express cabinet's index describes, rebuilt in memory
- * and already checked against the index's length and hash, by the same
- * road as an entry: a safe path, a temporary renamed into place once
- * written and, for a payload a manifest describes, of its DigestValue.
+ * The name `path` is written under, its components in s->out_comps and
+ * joined in `shown` (sizeof s->out_comps): their count, or 0 when the name
+ * is refused (empty, or with a '..'), which is said and counted.
  */
-static int write_output(extract_state *s, const mum_express_output *o)
+static int safe_name(extract_state *s, const char *path, char *shown)
 {
-    if (!selected(s, o->path))
-        return MUM_OK;
-    for (int i = 0; i < s->npatterns; i++)
-        if (selects(s->patterns[i], o->path))
-            s->matched[i] = true;
-    char *comps = s->out_comps;
-    int count = split_safe(o->path, comps, sizeof s->out_comps);
+    int count = split_safe(path, s->out_comps, sizeof s->out_comps);
     if (count <= 0) {
-        fprintf(stderr, "%s: %s: %s\n", cli_progname, o->path,
+        fprintf(stderr, "%s: %s: %s\n", cli_progname, path,
                 count < 0 ? "refused: the name has a '..' component" : "refused: the name is empty");
         s->findings++;
-        return MUM_OK;
+        return 0;
     }
-    char shown[sizeof s->out_comps];
-    join_components(comps, count, shown);
-    if (o->failed) {
-        /* a file of the index that cannot be made: said, and the others go on */
-        fprintf(stderr, "%s: %s/%s: %s%s\n", cli_progname, s->dir, shown,
-                o->rebuilt ? "not written: cannot be rebuilt from the cabinet: " : "", o->why);
-        s->findings++;
-        return MUM_OK;
-    }
-    if (!within_limits(s, s->total + o->size))
-        return limit_reached(s, o->path, s->total + o->size);
-    const char *last;
+    join_components(s->out_comps, count, shown);
+    return count;
+}
+
+/*
+ * Opens the temporary a file of `size` bytes is written to, beside where it
+ * goes (`shown`, of safe_name's `count` components): within the limits,
+ * nothing in the way unless --force, room on the file system. It becomes
+ * the current file (s->cur, s->out, s->out_dir) as *t, its final name in
+ * its folder *last. *t NULL: not opened, with the status to return (MUM_OK
+ * when said and the others go on).
+ */
+static int open_output(extract_state *s, const char *path, uint64_t size, int count,
+                       const char *shown, temp_file **tp, const char **last)
+{
+    *tp = NULL;
+    if (!within_limits(s, s->total + size))
+        return limit_reached(s, path, s->total + size);
     int status = MUM_OK;
-    int dfd = open_parent(s, shown, comps, count, &last, &status);
+    int dfd = open_parent(s, shown, s->out_comps, count, last, &status);
     if (dfd < 0)
         return status;
     struct stat st;
-    if (fstatat(dfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0 && (!s->force || S_ISDIR(st.st_mode))) {
+    if (fstatat(dfd, *last, &st, AT_SYMLINK_NOFOLLOW) == 0 && (!s->force || S_ISDIR(st.st_mode))) {
         close(dfd);
         return file_error(s, shown,
-                          S_ISDIR(st.st_mode) ? "is a folder; not replaced" : "exists (use --force to overwrite)");
+                          S_ISDIR(st.st_mode) ? "is a folder; not replaced"
+                                              : "exists (use --force to overwrite)");
+    }
+    struct statvfs vfs;
+    if (size >= SPACE_CHECK_MIN && fstatvfs(dfd, &vfs) == 0) {
+        uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+        if (size > avail) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "needs %llu bytes, and the file system has %llu free",
+                     (unsigned long long)size, (unsigned long long)avail);
+            close(dfd);
+            return file_error(s, shown, msg);
+        }
     }
     char tmpname[NAME_MAX + 1];
-    int fd = create_temp(s, dfd, last, tmpname, sizeof tmpname);
+    int fd = create_temp(s, dfd, *last, tmpname, sizeof tmpname);
     if (fd < 0) {
         int err = errno;
         close(dfd);
@@ -611,10 +622,8 @@ static int write_output(extract_state *s, const mum_express_output *o)
     if (t) {
         t->final_rel = strdup(shown);
         t->rel = t->final_rel ? sibling(shown, tmpname) : NULL;
-        if ((t->key = strdup(o->path)))
+        if ((t->key = strdup(path)))
             lower_ascii(t->key);
-        t->have_digests = true;
-        t->digests = o->digests;
     }
     if (!t || !t->rel || !t->key) {
         unlinkat(dfd, tmpname, 0);
@@ -627,6 +636,42 @@ static int write_output(extract_state *s, const mum_express_output *o)
     s->cur = t;
     s->out = fd;
     s->out_dir = dfd;
+    *tp = t;
+    return MUM_OK;
+}
+
+/*
+ * Writes a file an express cabinet's index describes, rebuilt in memory
+ * and already checked against the index's length and hash, by the same
+ * road as an entry: a safe path, a temporary renamed into place once
+ * written and, for a payload a manifest describes, of its DigestValue.
+ */
+static int write_output(extract_state *s, const mum_express_output *o)
+{
+    if (!selected(s, o->path))
+        return MUM_OK;
+    for (int i = 0; i < s->npatterns; i++)
+        if (selects(s->patterns[i], o->path))
+            s->matched[i] = true;
+    char shown[sizeof s->out_comps];
+    int count = safe_name(s, o->path, shown);
+    if (count <= 0)
+        return MUM_OK;
+    if (o->failed) {
+        /* a file of the index that cannot be made: said, and the others go on */
+        fprintf(stderr, "%s: %s/%s: %s%s\n", cli_progname, s->dir, shown,
+                o->rebuilt ? "not written: cannot be rebuilt from the cabinet: " : "", o->why);
+        s->findings++;
+        return MUM_OK;
+    }
+    temp_file *t;
+    const char *last;
+    int status = open_output(s, o->path, o->size, count, shown, &t, &last);
+    if (!t)
+        return status;
+    t->have_digests = true;
+    t->digests = o->digests;
+    int fd = s->out, dfd = s->out_dir;
     const uint8_t *p = o->data;
     size_t left = o->size;
     while (left) {
@@ -716,70 +761,19 @@ static int on_entry(void *ud, const mum_entry *e)
             s->matched[i] = true;
     if (!selected(s, e->path))
         return MUM_OK;
-    char *comps = s->out_comps;
-    int count = split_safe(e->path, comps, sizeof s->out_comps);
-    if (count <= 0) {
-        fprintf(stderr, "%s: %s: %s\n", cli_progname, e->path,
-                count < 0 ? "refused: the name has a '..' component" : "refused: the name is empty");
-        s->findings++;
-        return MUM_OK;
-    }
     char shown[sizeof s->out_comps];
-    join_components(comps, count, shown);
-    if (!within_limits(s, s->total + e->size))
-        return limit_reached(s, e->path, s->total + e->size);
+    int count = safe_name(s, e->path, shown);
+    if (count <= 0)
+        return MUM_OK;
+    temp_file *t;
     const char *last;
-    int status = MUM_OK;
-    int dfd = open_parent(s, shown, comps, count, &last, &status);
-    if (dfd < 0)
+    int status = open_output(s, e->path, e->size, count, shown, &t, &last);
+    if (!t)
         return status;
-    struct stat st;
-    if (fstatat(dfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0 && (!s->force || S_ISDIR(st.st_mode))) {
-        close(dfd);
-        return file_error(s, shown,
-                          S_ISDIR(st.st_mode) ? "is a folder; not replaced"
-                                              : "exists (use --force to overwrite)");
-    }
-    struct statvfs vfs;
-    if (e->size >= SPACE_CHECK_MIN && fstatvfs(dfd, &vfs) == 0) {
-        uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-        if (e->size > avail) {
-            char msg[256];
-            snprintf(msg, sizeof msg, "needs %llu bytes, and the file system has %llu free",
-                     (unsigned long long)e->size, (unsigned long long)avail);
-            close(dfd);
-            return file_error(s, shown, msg);
-        }
-    }
-    char tmpname[NAME_MAX + 1];
-    int fd = create_temp(s, dfd, last, tmpname, sizeof tmpname);
-    if (fd < 0) {
-        int err = errno;
-        close(dfd);
-        return file_error(s, shown, strerror(err));
-    }
-    temp_file *t = calloc(1, sizeof *t);
-    if (t) {
-        t->final_rel = strdup(shown);
-        t->rel = t->final_rel ? sibling(shown, tmpname) : NULL;
-        /* a payload lies in a folder of its container: "c.cab!stem/name" */
-        const char *inner = strrchr(e->path, '!');
-        inner = inner ? inner + 1 : e->path;
-        t->may_wait = strchr(inner, '/') != NULL;
-        if ((t->key = strdup(e->path)))
-            lower_ascii(t->key);
-    }
-    if (!t || !t->rel || !t->key) {
-        unlinkat(dfd, tmpname, 0);
-        close(fd);
-        close(dfd);
-        temp_free(t);
-        return fatal(s, MUM_ENOMEM, "out of memory");
-    }
-    temps_link(t);
-    s->cur = t;
-    s->out = fd;
-    s->out_dir = dfd;
+    /* a payload lies in a folder of its container: "c.cab!stem/name" */
+    const char *inner = strrchr(e->path, '!');
+    inner = inner ? inner + 1 : e->path;
+    t->may_wait = strchr(inner, '/') != NULL;
     s->out_last = last;
     s->cur_bytes = 0;
     return MUM_OK;
