@@ -672,17 +672,8 @@ static int write_output(extract_state *s, const mum_express_output *o)
     t->have_digests = true;
     t->digests = o->digests;
     int fd = s->out, dfd = s->out_dir;
-    const uint8_t *p = o->data;
-    size_t left = o->size;
-    while (left) {
-        ssize_t n = write(fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return current_failed(s, strerror(errno));
-        p += n;
-        left -= (size_t)n;
-    }
+    if (cli_write_all(fd, o->data, o->size) != 0)
+        return current_failed(s, strerror(errno));
     s->total += o->size;
     if (fchmod(fd, s->mode) != 0)
         return current_failed(s, strerror(errno));
@@ -794,17 +785,8 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
         s->cur = NULL;
         return limit_reached(s, e->path, want);
     }
-    const char *p = data;
-    size_t left = size;
-    while (left) {
-        ssize_t n = write(s->out, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return current_failed(s, strerror(errno));
-        p += n;
-        left -= (size_t)n;
-    }
+    if (cli_write_all(s->out, data, size) != 0)
+        return current_failed(s, strerror(errno));
     s->total += size;
     s->cur_bytes += size;
     cli_progress_update(&s->progress, s->written, s->total);

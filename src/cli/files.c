@@ -174,3 +174,20 @@ int cli_temp_rename(int dfd, const char *tmp, const char *last, bool force)
     }
     return rc;
 }
+
+int cli_write_all(int fd, const void *data, size_t size)
+{
+    const unsigned char *p = data;
+    while (size) {
+        /* at most 1 GiB a call: some kernels refuse larger counts */
+        ssize_t n = write(fd, p, size < ((size_t)1 << 30) ? size : ((size_t)1 << 30));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        size -= (size_t)n;
+    }
+    return 0;
+}

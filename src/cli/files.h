@@ -60,4 +60,7 @@ int cli_temp_create(int dfd, const char *last, uint64_t *seed, char *name, size_
  */
 int cli_temp_rename(int dfd, const char *tmp, const char *last, bool force);
 
+/* Writes all of data to fd, again after EINTR; 0, or -1 with errno. */
+int cli_write_all(int fd, const void *data, size_t size);
+
 #endif /* MUM_CLI_FILES_H */
