@@ -558,6 +558,27 @@ static int current_failed(extract_state *s, const char *why)
 }
 
 /*
+ * The current file is written: its mode and time, then closed; it is no
+ * longer current (its folder stays open for its rename). 0, or the errno
+ * of what failed, for current_failed.
+ */
+static int close_written(extract_state *s, bool has_mtime, int64_t mtime)
+{
+    if (fchmod(s->out, s->mode) != 0)
+        return errno;
+    if (has_mtime) {
+        struct timespec ts[2] = {{.tv_sec = (time_t)mtime}, {.tv_sec = (time_t)mtime}};
+        futimens(s->out, ts);
+    }
+    int fd = s->out;
+    s->out = -1;
+    if (close(fd) != 0)
+        return errno;
+    s->cur = NULL;
+    return 0;
+}
+
+/*
  * The name `path` is written under, its components in s->out_comps and
  * joined in `shown` (sizeof s->out_comps): their count, or 0 when the name
  * is refused (empty, or with a '..'), which is said and counted.
@@ -671,26 +692,18 @@ static int write_output(extract_state *s, const mum_express_output *o)
         return status;
     t->have_digests = true;
     t->digests = o->digests;
-    int fd = s->out, dfd = s->out_dir;
-    if (cli_write_all(fd, o->data, o->size) != 0)
+    if (cli_write_all(s->out, o->data, o->size) != 0)
         return current_failed(s, strerror(errno));
     s->total += o->size;
-    if (fchmod(fd, s->mode) != 0)
-        return current_failed(s, strerror(errno));
-    if (o->has_mtime) {
-        struct timespec ts[2] = {{.tv_sec = (time_t)o->mtime}, {.tv_sec = (time_t)o->mtime}};
-        futimens(fd, ts);
-    }
-    s->out = -1;
-    if (close(fd) != 0)
-        return current_failed(s, strerror(errno));
-    s->cur = NULL;
+    int err = close_written(s, o->has_mtime, o->mtime);
+    if (err)
+        return current_failed(s, strerror(err));
     if (!digest_matches(s, t)) {
         close_current(s);
         temp_discard(t);
         return MUM_OK;
     }
-    int rc = finalize(s, t, dfd, last);
+    int rc = finalize(s, t, s->out_dir, last);
     close_current(s);
     cli_progress_update(&s->progress, s->written, s->total);
     return rc;
@@ -819,17 +832,9 @@ static int on_entry_end(void *ud, const mum_entry *e)
         t->have_digests = true;
         t->digests = *e->digests;
     }
-    if (fchmod(s->out, s->mode) != 0)
-        return current_failed(s, strerror(errno));
-    if (e->has_mtime) {
-        struct timespec ts[2] = {{.tv_sec = (time_t)e->mtime}, {.tv_sec = (time_t)e->mtime}};
-        futimens(s->out, ts);
-    }
-    int fd = s->out;
-    s->out = -1;
-    if (close(fd) != 0)
-        return current_failed(s, strerror(errno));
-    s->cur = NULL;
+    int err = close_written(s, e->has_mtime, e->mtime);
+    if (err)
+        return current_failed(s, strerror(err));
     if (t->may_wait && !mum_payload_digests_find(s->digests, t->key)) {
         /* its manifest may come later in the cabinet: kept back until the end */
         close_current(s);
