@@ -89,6 +89,30 @@ def cabextract(cabinet, folder):
     return folder
 
 
+def delta_apply_batch(t, d, ncases, timeout):
+    """Runs tests/tools/delta-apply --batch on the cases of d (cases.tsv),
+    checks that it ran all ncases and exited 0, and gives its results by
+    case name: [status, size, cmp, message]."""
+    helper = os.path.join(os.environ.get("MUM_BUILDDIR", "."), "tests", "tools", "delta-apply")
+    try:
+        r = subprocess.run([helper, "--batch", d], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=timeout)
+        rc, out, err = r.returncode, r.stdout, r.stderr
+    except subprocess.TimeoutExpired as e:
+        rc, out, err = "timeout", (e.stdout or b"").decode("utf-8", "replace"), "timed out"
+    results = {}
+    for line in out.splitlines():
+        f = line.split("\t")
+        if len(f) == 5:
+            results[f[0]] = f[1:]
+    last = out.splitlines()[-1].split("\t")[0] if out.strip() else "(none)"
+    t.ok(rc == 0 and len(results) == ncases,
+         "delta-apply --batch ran all %d cases and exited 0 (no crash, hang, sanitizer report)"
+         % ncases,
+         "exit %s after %d cases (last finished: %s)\n%s" % (rc, len(results), last, err[-3000:]))
+    return results
+
+
 def flip_byte(path, offset):
     """Changes one bit of the byte at offset in place (a copy, never a real file)."""
     with open(path, "r+b") as f:
