@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -720,18 +721,9 @@ static int write_output(const char *path, const uint8_t *data, size_t size, bool
         free(tmp);
         return cli_fail("%s: cannot create: %s", path, strerror(e));
     }
-    size_t off = 0;
     int rc = EXIT_CLEAN;
-    while (off < size) {
-        ssize_t wr = write(fd, data + off, size - off);
-        if (wr < 0 && errno == EINTR)
-            continue;
-        if (wr <= 0) {
-            rc = cli_fail("%s: write error: %s", path, strerror(errno));
-            break;
-        }
-        off += (size_t)wr;
-    }
+    if (cli_write_all(fd, data, size) != 0)
+        rc = cli_fail("%s: write error: %s", path, strerror(errno));
     if (fchmod(fd, 0644) != 0 && rc == EXIT_CLEAN)
         rc = cli_fail("%s: %s", path, strerror(errno));
     if (close(fd) != 0 && rc == EXIT_CLEAN)

@@ -295,22 +295,6 @@ static int delta_info(int argc, char **argv, cli_format format)
 
 /* ---- apply ---- */
 
-/* Writes all of data to fd; 0, or -1 with errno. */
-static int write_all(int fd, const unsigned char *data, size_t size)
-{
-    while (size) {
-        ssize_t n = write(fd, data, size < ((size_t)1 << 30) ? size : ((size_t)1 << 30));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += n;
-        size -= (size_t)n;
-    }
-    return 0;
-}
-
 /*
  * Writes the target to OUT: a temporary beside it, renamed into place.  The
  * signals that would end mumtool are held while the temporary exists, so
@@ -319,7 +303,7 @@ static int write_all(int fd, const unsigned char *data, size_t size)
 static int write_output(const char *out, const unsigned char *data, size_t size, bool force)
 {
     if (strcmp(out, "-") == 0) {
-        if (write_all(STDOUT_FILENO, data, size) != 0)
+        if (cli_write_all(STDOUT_FILENO, data, size) != 0)
             return cli_fail("standard output: %s", strerror(errno));
         return EXIT_CLEAN;
     }
@@ -363,7 +347,7 @@ static int write_output(const char *out, const unsigned char *data, size_t size,
         /* the mode a new file gets, as extract gives it (the temporary is 0600) */
         mode_t um = umask(0);
         umask(um);
-        if (write_all(fd, data, size) != 0 || fchmod(fd, 0666 & ~um) != 0)
+        if (cli_write_all(fd, data, size) != 0 || fchmod(fd, 0666 & ~um) != 0)
             err = errno;
         if (close(fd) != 0 && !err)
             err = errno;
