@@ -49,6 +49,25 @@ static size_t count_rule(const mum_findings *f, const char *id)
     return n;
 }
 
+/* A graph of inputs built with the default options (asserted to build) on a
+ * new ctx and findings, which the caller frees with the graph (free_built). */
+static mum_graph *build_default(const char *const *inputs, size_t n, mum_ctx **ctx, mum_findings **f)
+{
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    mum_graph *g;
+    mum_ctx_new(ctx);
+    mum_findings_new(f);
+    cr_assert_eq(mum_graph_build(&g, *ctx, inputs, n, &o, *f), MUM_OK, "%s", mum_ctx_message(*ctx));
+    return g;
+}
+
+static void free_built(mum_graph *g, mum_findings *f, mum_ctx *ctx)
+{
+    mum_graph_free(g);
+    mum_findings_free(f);
+    mum_ctx_free(ctx);
+}
+
 static const char *family[3] = {"kb943650/Windows6.0-KB943650-x86.msu", "kb943650/Windows6.0-KB943650-x64.msu",
                                 "kb943650/Windows6.0-KB943650-ia64.msu"};
 
@@ -56,13 +75,9 @@ Test(graph, the_sample_family_as_its_readme_describes_it)
 {
     const char *inputs[3] = {sample(family[0]), sample(family[1]), sample(family[2])};
     mum_trust *anchors = test_ca();
-    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
     mum_ctx *ctx;
     mum_findings *f;
-    mum_graph *g;
-    mum_ctx_new(&ctx);
-    mum_findings_new(&f);
-    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 3, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_graph *g = build_default(inputs, 3, &ctx, &f);
     cr_assert_eq(mum_graph_input_count(g), 3);
     /* samples/README.md: packages and manifests per platform */
     const struct {
@@ -134,9 +149,7 @@ Test(graph, the_sample_family_as_its_readme_describes_it)
     cr_assert_str_eq(m->platforms[2], "ia64");
     mum_verify_result_free(r);
     mum_policy_free(policy);
-    mum_graph_free(g);
-    mum_findings_free(f);
-    mum_ctx_free(ctx);
+    free_built(g, f, ctx);
     mum_trust_free(anchors);
 }
 
@@ -148,13 +161,9 @@ Test(graph, a_broken_twin_gives_its_finding_and_only_it)
     snprintf(ia64, sizeof ia64, "%s", sample("broken/version-mismatch/Windows6.0-KB943650-ia64.msu"));
     const char *inputs[3] = {x86, x64, ia64};
     mum_trust *anchors = test_ca();
-    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
     mum_ctx *ctx;
     mum_findings *f;
-    mum_graph *g;
-    mum_ctx_new(&ctx);
-    mum_findings_new(&f);
-    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 3, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_graph *g = build_default(inputs, 3, &ctx, &f);
     mum_policy *policy;
     cr_assert_eq(mum_policy_load(&policy, ctx, sample("kb943650.policy")), MUM_OK, "%s", mum_ctx_message(ctx));
     mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
@@ -177,9 +186,7 @@ Test(graph, a_broken_twin_gives_its_finding_and_only_it)
     cr_assert_str_eq(row->cells[2].version, "6.0.6001.22223");
     mum_verify_result_free(r);
     mum_policy_free(policy);
-    mum_graph_free(g);
-    mum_findings_free(f);
-    mum_ctx_free(ctx);
+    free_built(g, f, ctx);
     mum_trust_free(anchors);
 }
 
@@ -225,9 +232,7 @@ static int build_sample(const char *input, unsigned walk_flags, bool verify, boo
     if (reported) /* the status and a reason are on ctx */
         *reported = ctx && mum_ctx_status(ctx) == rc && *mum_ctx_reason(ctx);
     mum_verify_result_free(r);
-    mum_graph_free(g);
-    mum_findings_free(f);
-    mum_ctx_free(ctx);
+    free_built(g, f, ctx);
     return rc;
 }
 
@@ -314,9 +319,7 @@ static char *describe_build(const char *const *inputs, size_t n, unsigned walk_f
         mum__sbuf_printf(&out, "\n");
     }
     mum_verify_result_free(r);
-    mum_graph_free(g);
-    mum_findings_free(f);
-    mum_ctx_free(ctx);
+    free_built(g, f, ctx);
     mum_trust_free(anchors);
     mum__graph_threads_always(false);
     return mum__sbuf_take(&out);
@@ -386,13 +389,9 @@ Test(graph, nodes_by_input_are_each_inputs_nodes_in_order)
     const char *inputs[3];
     family_in("kb943650", inputs);
     const char *twice[4] = {inputs[0], inputs[1], inputs[2], inputs[0]};
-    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
     mum_ctx *ctx;
     mum_findings *f;
-    mum_graph *g;
-    mum_ctx_new(&ctx);
-    mum_findings_new(&f);
-    cr_assert_eq(mum_graph_build(&g, ctx, twice, 4, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_graph *g = build_default(twice, 4, &ctx, &f);
     mum__by_input by = mum__graph_by_input(g);
     cr_assert_not_null(by.first);
     size_t n = mum_graph_node_count(g), ninputs = mum_graph_input_count(g);
@@ -413,9 +412,7 @@ Test(graph, nodes_by_input_are_each_inputs_nodes_in_order)
     }
     cr_assert_eq(by.first[4] - by.first[3], by.first[1] - by.first[0], "the same package twice");
     mum__free(by.first);
-    mum_graph_free(g);
-    mum_findings_free(f);
-    mum_ctx_free(ctx);
+    free_built(g, f, ctx);
 }
 
 /* With no thread to be had (the pool's test hook: as when pthread_create
@@ -588,13 +585,9 @@ Test(graph, out_of_memory_on_any_thread_ends_cleanly, .timeout = 600)
 Test(graph, nodes_keep_no_head_outside_express_cabinets)
 {
     const char *inputs[1] = {sample(family[0])};
-    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
     mum_ctx *ctx;
     mum_findings *f;
-    mum_graph *g;
-    mum_ctx_new(&ctx);
-    mum_findings_new(&f);
-    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 1, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_graph *g = build_default(inputs, 1, &ctx, &f);
     size_t payloads = 0;
     for (size_t i = 0; i < mum_graph_node_count(g); i++) {
         const node_priv *n = (const node_priv *)mum_graph_node(g, i);
@@ -609,9 +602,7 @@ Test(graph, nodes_keep_no_head_outside_express_cabinets)
         cr_assert_str_eq(n->pub.name, mum__graph_node_name(n->pub.entry));
     }
     cr_assert_gt(payloads, 0);
-    mum_graph_free(g);
-    mum_findings_free(f);
-    mum_ctx_free(ctx);
+    free_built(g, f, ctx);
 }
 
 /* A node's private record repeats nothing of its public one (strings,
@@ -629,13 +620,9 @@ Test(graph, a_node_adds_little_to_its_public_record)
 Test(graph, nodes_come_from_blocks)
 {
     const char *inputs[3] = {sample(family[0]), sample(family[1]), sample(family[2])};
-    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
     mum_ctx *ctx;
     mum_findings *f;
-    mum_graph *g;
-    mum_ctx_new(&ctx);
-    mum_findings_new(&f);
-    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 3, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_graph *g = build_default(inputs, 3, &ctx, &f);
     size_t count = mum_graph_node_count(g), blocks = 0, in_blocks = 0, breaks = 0;
     cr_assert_gt(count, 16, "more than one block");
     for (const node_block *b = g->blocks; b; b = b->next) {
@@ -650,9 +637,7 @@ Test(graph, nodes_come_from_blocks)
     for (size_t i = 0; i + 1 < count; i++)
         breaks += g->nodes[i + 1] != g->nodes[i] + 1;
     cr_assert_eq(breaks, blocks - 1, "each block's nodes in a row");
-    mum_graph_free(g);
-    mum_findings_free(f);
-    mum_ctx_free(ctx);
+    free_built(g, f, ctx);
 }
 
 static const struct text_chunk *chunk_of(const mum_graph *g, const char *s)
@@ -676,13 +661,9 @@ static bool in_text(const mum_graph *g, const char *s)
 Test(graph, node_strings_are_the_graphs)
 {
     const char *inputs[1] = {sample(family[0])};
-    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
     mum_ctx *ctx;
     mum_findings *f;
-    mum_graph *g;
-    mum_ctx_new(&ctx);
-    mum_findings_new(&f);
-    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 1, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_graph *g = build_default(inputs, 1, &ctx, &f);
     size_t shared = 0, dirs = 0, count = mum_graph_node_count(g);
     for (size_t i = 0; i < count; i++) {
         const node_priv *n = g->nodes[i];
@@ -728,9 +709,7 @@ Test(graph, node_strings_are_the_graphs)
     cr_assert_str_eq(a->pub.dir, b->pub.dir);
     cr_assert_str_eq(b->pub.name, "f2");
     cr_assert(in_text(g, big->pub.entry));
-    mum_graph_free(g);
-    mum_findings_free(f);
-    mum_ctx_free(ctx);
+    free_built(g, f, ctx);
 }
 
 /* The values manifests repeat (versions, architectures, tokens, the
@@ -740,13 +719,9 @@ Test(graph, node_strings_are_the_graphs)
 Test(graph, manifests_share_their_repeated_values)
 {
     const char *inputs[2] = {sample(family[0]), sample(family[1])};
-    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
     mum_ctx *ctx;
     mum_findings *f;
-    mum_graph *g;
-    mum_ctx_new(&ctx);
-    mum_findings_new(&f);
-    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 2, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_graph *g = build_default(inputs, 2, &ctx, &f);
     const mum_manifest *first[2] = {NULL, NULL};
     size_t shared = 0;
     for (size_t i = 0; i < mum_graph_node_count(g); i++) {
@@ -772,9 +747,7 @@ Test(graph, manifests_share_their_repeated_values)
     }
     cr_assert_gt(shared, 0);
     cr_assert_neq(first[0]->input, first[1]->input);
-    mum_graph_free(g);
-    mum_findings_free(f);
-    mum_ctx_free(ctx);
+    free_built(g, f, ctx);
 }
 
 static const char *fixture(const char *rel)
@@ -802,13 +775,9 @@ static const node_priv *node_named(const mum_graph *g, const char *entry)
 Test(graph, only_heads_that_can_begin_a_delta_are_kept)
 {
     const char *inputs[1] = {fixture("express-bad.cab")};
-    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
     mum_ctx *ctx;
     mum_findings *f;
-    mum_graph *g;
-    mum_ctx_new(&ctx);
-    mum_findings_new(&f);
-    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 1, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_graph *g = build_default(inputs, 1, &ctx, &f);
     static const char *const deltas[] = {"0", "1", "6"}, *const others[] = {"5", "7", "raw.txt"};
     for (size_t i = 0; i < MUM_ARRAY_LEN(deltas); i++) {
         const node_priv *n = node_named(g, deltas[i]);
@@ -834,9 +803,7 @@ Test(graph, only_heads_that_can_begin_a_delta_are_kept)
     cr_assert_eq(count_rule(f, "express.pa30-size-mismatch"), 1);
     cr_assert_eq(count_rule(f, "express.pa30-hash-mismatch"), 1);
     mum_verify_result_free(r);
-    mum_graph_free(g);
-    mum_findings_free(f);
-    mum_ctx_free(ctx);
+    free_built(g, f, ctx);
 }
 
 /* A genuine express package: every PA30 source found in its cabinet has
@@ -850,13 +817,9 @@ Test(graph, a_genuine_express_package_keeps_every_delta_head)
     if (!real || access(input, R_OK) != 0)
         cr_skip_test("real data absent (set MUM_REALDATA): %s", input);
     const char *inputs[1] = {input};
-    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
     mum_ctx *ctx;
     mum_findings *f;
-    mum_graph *g;
-    mum_ctx_new(&ctx);
-    mum_findings_new(&f);
-    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 1, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_graph *g = build_default(inputs, 1, &ctx, &f);
     const mum_graph_input *in = mum_graph_input_at(g, 0);
     cr_assert_eq(in->express_count, 1);
     const mum_express_index *idx = in->express[0];
@@ -887,9 +850,7 @@ Test(graph, a_genuine_express_package_keeps_every_delta_head)
         cr_assert_neq(strncmp(mum_findings_get(f, i)->rule->id, "express.", 8), 0, "%s",
                       mum_findings_get(f, i)->message);
     mum_verify_result_free(r);
-    mum_graph_free(g);
-    mum_findings_free(f);
-    mum_ctx_free(ctx);
+    free_built(g, f, ctx);
 }
 
 /* A node's edges are counted before they are added: every node's array
@@ -899,13 +860,9 @@ Test(graph, a_genuine_express_package_keeps_every_delta_head)
 Test(graph, edge_arrays_are_exactly_their_edges)
 {
     const char *inputs[3] = {sample(family[0]), sample(family[1]), sample(family[2])};
-    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
     mum_ctx *ctx;
     mum_findings *f;
-    mum_graph *g;
-    mum_ctx_new(&ctx);
-    mum_findings_new(&f);
-    cr_assert_eq(mum_graph_build(&g, ctx, inputs, 3, &o, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_graph *g = build_default(inputs, 3, &ctx, &f);
     size_t files = 0, catalogs = 0;
     for (size_t i = 0; i < mum_graph_node_count(g); i++) {
         const node_priv *n = g->nodes[i];
@@ -918,7 +875,5 @@ Test(graph, edge_arrays_are_exactly_their_edges)
     }
     cr_assert_gt(files, 0);
     cr_assert_gt(catalogs, 0);
-    mum_graph_free(g);
-    mum_findings_free(f);
-    mum_ctx_free(ctx);
+    free_built(g, f, ctx);
 }
