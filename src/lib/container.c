@@ -864,15 +864,30 @@ static void close_file(mum_walk *w)
 
 /* ---- file digests (MUM_WALK_FILE_DIGESTS) ---- */
 
-static int digest_start(mum_walk *w)
+int mum__file_digests_start(mum__digest_set *set, bool *dirty, unsigned want)
 {
     int rc = MUM_OK;
-    if (!w->dig_set.want)
-        rc = mum__digest_set_init(&w->dig_set, MUM_DIGEST_SHA256 | (w->opt.flags & MUM_WALK_FILE_NO_SHA1
-                                                                        ? 0
-                                                                        : MUM_DIGEST_SHA1));
-    else if (w->dig_dirty) /* the last file was not read to the end: start over */
-        rc = mum__digest_set_restart(&w->dig_set);
+    if (!set->want)
+        rc = mum__digest_set_init(set, want);
+    else if (*dirty) /* the last file was not read to the end: start over */
+        rc = mum__digest_set_restart(set);
+    *dirty = false;
+    return rc == MUM_OK || rc == MUM_ENOMEM ? rc : MUM_ECRYPTO;
+}
+
+int mum__file_digests_final(mum__digest_set *set, mum_file_digests *d)
+{
+    d->sha1_valid = mum__digest_set_has(set, MUM_HASH_SHA1);
+    if ((d->sha1_valid && mum__digest_set_final(set, MUM_HASH_SHA1, d->sha1) != MUM_OK) ||
+        mum__digest_set_final(set, MUM_HASH_SHA256, d->sha256) != MUM_OK)
+        return MUM_ECRYPTO;
+    return MUM_OK;
+}
+
+static int digest_start(mum_walk *w)
+{
+    int rc = mum__file_digests_start(&w->dig_set, &w->dig_dirty,
+                                     MUM_DIGEST_SHA256 | (w->opt.flags & MUM_WALK_FILE_NO_SHA1 ? 0 : MUM_DIGEST_SHA1));
     if (rc != MUM_OK)
         return mum__walk_fail(w, rc, w->ev.path, "%s",
                               rc == MUM_ENOMEM ? "out of memory" : "the digest could not be computed");
@@ -892,9 +907,7 @@ static int digest_finish(mum_walk *w)
 {
     w->dig_on = false;
     w->dig_dirty = false;
-    w->dig.sha1_valid = mum__digest_set_has(&w->dig_set, MUM_HASH_SHA1);
-    if ((w->dig.sha1_valid && mum__digest_set_final(&w->dig_set, MUM_HASH_SHA1, w->dig.sha1) != MUM_OK) ||
-        mum__digest_set_final(&w->dig_set, MUM_HASH_SHA256, w->dig.sha256) != MUM_OK)
+    if (mum__file_digests_final(&w->dig_set, &w->dig) != MUM_OK)
         return mum__walk_fail(w, MUM_ECRYPTO, w->ev.path, "the digest could not be computed");
     w->ev.digests = &w->dig;
     return MUM_OK;

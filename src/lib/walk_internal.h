@@ -131,6 +131,17 @@ struct mum_walk {
 };
 
 /*
+ * A file's digests, one file after another in one set (MUM_WALK_FILE_DIGESTS):
+ * the walker's (container.c), or the hashing stage's (walk_run.c).  start
+ * readies the set for a new file (`want`: MUM_DIGEST_*), made the first
+ * time, started over when *dirty (it holds bytes of a file whose end did
+ * not come; cleared).  Errors: MUM_ENOMEM, MUM_ECRYPTO.  final gives the
+ * digests of the bytes given since.  Errors: MUM_ECRYPTO.
+ */
+MUM_INTERNAL int mum__file_digests_start(mum__digest_set *set, bool *dirty, unsigned want);
+MUM_INTERNAL int mum__file_digests_final(mum__digest_set *set, mum_file_digests *d);
+
+/*
  * libarchive converts names to the calling thread's locale: every call into
  * the walk runs between these two, with a UTF-8 LC_CTYPE for this thread
  * only.  enter returns what leave restores ((locale_t)0: nothing).

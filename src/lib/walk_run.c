@@ -273,15 +273,10 @@ static bool put_data(pipeline *q, hand *h, const unsigned char *p, size_t n)
 static void hash_piece(pipeline *q, const slot *s, piece *p)
 {
     if (p->starts) {
-        int rc = MUM_OK;
-        if (!q->dig.want)
-            rc = mum__digest_set_init(&q->dig, q->hash_want);
-        else if (q->dig_dirty) /* the last file did not come to its end */
-            rc = mum__digest_set_restart(&q->dig);
-        q->dig_dirty = false;
+        int rc = mum__file_digests_start(&q->dig, &q->dig_dirty, q->hash_want);
         q->dig_broken = rc != MUM_OK;
         if (rc != MUM_OK) {
-            p->hash_rc = rc == MUM_ENOMEM ? MUM_ENOMEM : MUM_ECRYPTO;
+            p->hash_rc = rc;
             return;
         }
     }
@@ -297,11 +292,8 @@ static void hash_piece(pipeline *q, const slot *s, piece *p)
     }
     if (!p->ends)
         return;
-    mum_file_digests *d = &p->digests;
-    d->sha1_valid = mum__digest_set_has(&q->dig, MUM_HASH_SHA1);
     q->dig_dirty = false;
-    if ((d->sha1_valid && mum__digest_set_final(&q->dig, MUM_HASH_SHA1, d->sha1) != MUM_OK) ||
-        mum__digest_set_final(&q->dig, MUM_HASH_SHA256, d->sha256) != MUM_OK) {
+    if (mum__file_digests_final(&q->dig, &p->digests) != MUM_OK) {
         q->dig_broken = true;
         p->hash_rc = MUM_ECRYPTO;
         return;
