@@ -302,7 +302,6 @@ void mum__graph_drop_heads(mum_graph *g, size_t first, const char *container)
 void mum__graph_node_manifest(node_priv *n, mum_manifest *m)
 {
     n->pub.manifest = m;
-    n->pub.manifest = m;
     n->pub.id = m->has_identity ? &m->identity : NULL;
     n->pub.deployment = m->kind == MUM_MANIFEST_DEPLOYMENT;
     /* a fact for the judge (judge_inputs.c: graph.wrong-kind) */
@@ -312,7 +311,6 @@ void mum__graph_node_manifest(node_priv *n, mum_manifest *m)
 
 void mum__graph_node_catalog(node_priv *n, mum_catalog *cat)
 {
-    n->pub.catalog = cat;
     n->pub.catalog = cat;
 }
 
