@@ -414,7 +414,7 @@ int mum_graph_build(mum_graph **out, mum_ctx *ctx, const char *const *inputs, si
     for (size_t i = 0; i < input_count && rc == MUM_OK; i++)
         rc = mum__graph_read_input(g, ctx, i, opts, findings);
     if (rc == MUM_OK)
-        rc = mum__graph_resolve(g, (opts->walk_flags & MUM_WALK_SINGLE_THREAD) != 0);
+        rc = mum__graph_resolve(g, g->one_thread);
     mum__pool_release(pool);
     if (rc == MUM_ENOMEM && mum_ctx_status(ctx) == MUM_OK)
         mum__nomem(ctx);
