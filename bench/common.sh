@@ -12,3 +12,18 @@ real_mumtool() {
         MUMTOOL="$_dir/.libs/$_base"
     fi
 }
+
+# verify_passes WHO CABINET REPORT: a benchmark times only a package that
+# verifies with 0 errors; otherwise the head of mumtool's report (kept in
+# REPORT) goes to stderr and the script WHO stops.  Prints the report's
+# last line (the counts).
+verify_passes() {
+    _status=0
+    "$MUMTOOL" verify --trust "$TRUST" -q "$2" > "$3" 2>&1 || _status=$?
+    if [ "$_status" -ne 0 ]; then
+        echo "$1: mumtool verify fails ($_status) on the generated package $2:" >&2
+        head -40 "$3" >&2
+        exit 1
+    fi
+    echo "verify on $(basename "$2"): $(tail -1 "$3")"
+}

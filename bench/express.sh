@@ -46,14 +46,7 @@ if [ ! -f "$plain" ] || [ ! -f "$express" ]; then
     mv "$express.tmp" "$express"
 fi
 for c in "$plain" "$express"; do
-    status=0
-    "$MUMTOOL" verify --trust "$TRUST" -q "$c" > "$CACHE/.xreport" 2>&1 || status=$?
-    if [ "$status" -ne 0 ]; then
-        echo "express.sh: mumtool verify fails ($status) on $c:" >&2
-        head -40 "$CACHE/.xreport" >&2
-        exit 1
-    fi
-    echo "verify on $(basename "$c"): $(tail -1 "$CACHE/.xreport")"
+    verify_passes express.sh "$c" "$CACHE/.xreport"
 done
 
 run() {

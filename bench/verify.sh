@@ -111,14 +111,7 @@ package() {
 
 # check CABINET: verify passes with 0 errors; the baselines agree
 check() {
-    status=0
-    "$MUMTOOL" verify --trust "$TRUST" -q "$1" > "$CACHE/.report" 2>&1 || status=$?
-    if [ "$status" -ne 0 ]; then
-        echo "verify.sh: mumtool verify fails ($status) on the generated package $1:" >&2
-        head -40 "$CACHE/.report" >&2
-        exit 1
-    fi
-    echo "verify on $(basename "$1"): $(tail -1 "$CACHE/.report")"
+    verify_passes verify.sh "$1" "$CACHE/.report"
     "$FLOOR" "$1" > "$CACHE/.floor"
     "$FLOOR_EXPAT" "$1" > "$CACHE/.floor-expat" 2> "$CACHE/.floor-expat.err"
     if ! cmp -s "$CACHE/.floor" "$CACHE/.floor-expat"; then
