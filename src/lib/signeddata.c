@@ -710,8 +710,13 @@ static mum__pass_ring signercache = MUM__PASS_RING_INIT(SIGNER_KEY_SIZE, 32);
 static bool signer_key(const EVP_MD *md, X509 *cert, const ASN1_OCTET_STRING *sig,
                        const unsigned char *tbs, size_t n, uint8_t key[SIGNER_KEY_SIZE])
 {
+    /* the signed bytes are the authenticated attributes, a few hundred
+     * bytes; larger ones (a signature over its content) would cost a
+     * digest of the content for a key, and are not kept: refused before
+     * any work on the key */
     int nid = EVP_MD_get_type(md);
-    if (nid <= 0)
+    int vlen = ASN1_STRING_length(sig);
+    if (nid <= 0 || vlen <= 0 || vlen > 4096 || n > 16384)
         return false;
     for (size_t i = 0; i < 4; i++)
         key[i] = (uint8_t)((unsigned)nid >> (8 * (3 - i)));
@@ -723,24 +728,21 @@ static bool signer_key(const EVP_MD *md, X509 *cert, const ASN1_OCTET_STRING *si
         if (!ok)
             return false;
     }
-    /* one digest over (length, value, signed bytes): the signed bytes are
-     * the authenticated attributes, a few hundred bytes; larger ones (a
-     * signature over its content) are not worth a copy and are not kept */
-    int vlen = ASN1_STRING_length(sig);
-    if (vlen <= 0 || vlen > 4096 || n > 16384)
-        return false;
-    /* OpenSSL's allocator, as the rings' own: a failure only misses the
-     * cache, and the library's allocation hook (whose every failure must be
-     * an error) does not count it */
-    unsigned char *buf = OPENSSL_malloc(4 + (size_t)vlen + n);
-    if (!buf)
-        return false;
+    /* one digest over (length, value, signed bytes), fed in turn: no copy.
+     * A digest set's state comes from OpenSSL's allocator, as the rings'
+     * own: a failure only misses the cache, and the library's allocation
+     * hook (whose every failure must be an error) does not count it */
+    uint8_t vlen_be[4];
     for (size_t i = 0; i < 4; i++)
-        buf[i] = (uint8_t)((unsigned)vlen >> (8 * (3 - i)));
-    memcpy(buf + 4, ASN1_STRING_get0_data(sig), (size_t)vlen);
-    memcpy(buf + 4 + vlen, tbs, n);
-    bool ok = mum__digest_buffer(MUM_HASH_SHA256, buf, 4 + (size_t)vlen + n, key + 36) == MUM_OK;
-    OPENSSL_free(buf);
+        vlen_be[i] = (uint8_t)((unsigned)vlen >> (8 * (3 - i)));
+    mum__digest_set h;
+    if (mum__digest_set_init(&h, MUM_DIGEST_BIT(MUM_HASH_SHA256)) != MUM_OK)
+        return false;
+    bool ok = mum__digest_set_update(&h, vlen_be, sizeof vlen_be) == MUM_OK &&
+              mum__digest_set_update(&h, ASN1_STRING_get0_data(sig), (size_t)vlen) == MUM_OK &&
+              mum__digest_set_update(&h, tbs, n) == MUM_OK &&
+              mum__digest_set_final(&h, MUM_HASH_SHA256, key + 36) == MUM_OK;
+    mum__digest_set_clear(&h);
     return ok;
 }
 
