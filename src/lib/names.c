@@ -392,6 +392,15 @@ int mum_truncate_middle(char **out, const char *text, size_t limit, size_t keep)
     return *out ? MUM_OK : MUM_ENOMEM;
 }
 
+/* "%016llx" of key and its terminator at o (17 bytes): a keyform's end. */
+static void put_key_hex(char *o, uint64_t key)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int d = 15; d >= 0; d--)
+        *o++ = hex[(key >> (4 * d)) & 0xF];
+    *o = '\0';
+}
+
 /* "part_part_..._%016llx" of the parts up to the first NULL (at most 5):
  * what asprintf made, without its format parsing (a keyform is made for
  * every component a verify judges). */
@@ -409,10 +418,7 @@ static char *keyform_join(const char *const part[5], uint64_t key)
         o += len[i];
         *o++ = '_';
     }
-    static const char hex[] = "0123456789abcdef";
-    for (int d = 15; d >= 0; d--)
-        *o++ = hex[(key >> (4 * d)) & 0xF];
-    *o = '\0';
+    put_key_hex(o, key);
     return out;
 }
 
@@ -464,10 +470,7 @@ static bool keyform_ascii(char **out, const char *const fields[5], bool with_ver
         }
         *o++ = '_';
     }
-    static const char hex[] = "0123456789abcdef";
-    for (int d = 15; d >= 0; d--)
-        *o++ = hex[(key >> (4 * d)) & 0xF];
-    *o = '\0';
+    put_key_hex(o, key);
     return true;
 }
 
