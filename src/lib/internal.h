@@ -93,7 +93,11 @@ MUM_INTERNAL bool mum__utf8_valid(const char *s, size_t n);
 MUM_INTERNAL uint32_t mum__ucs_tolower(uint32_t c);
 /* Writes the UTF-8 of cp (at most 0x10FFFF) to out; returns 1 to 4. */
 MUM_INTERNAL size_t mum__utf8_encode(uint32_t cp, char out[4]);
-MUM_INTERNAL int mum__ascii_tolower(int c);
+/* Inline: the lowering loops of keys and names call it for every byte. */
+static inline int mum__ascii_tolower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
 MUM_INTERNAL int mum__ascii_strcasecmp(const char *a, const char *b);
 MUM_INTERNAL int mum__ascii_strncasecmp(const char *a, const char *b, size_t n);
 MUM_INTERNAL bool mum__ascii_ends_with_ci(const char *s, const char *suffix);

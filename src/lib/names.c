@@ -306,7 +306,7 @@ static int strhash(const char *s, uint64_t *out)
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) {
             /* ASCII (nearly every value): its lower case is one unit */
-            lane[unit % 4] = lane[unit % 4] * 0x1003Fu + (uint32_t)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            lane[unit % 4] = lane[unit % 4] * 0x1003Fu + (uint32_t)mum__ascii_tolower(c);
             unit++;
             i++;
             continue;
@@ -426,7 +426,7 @@ static char *lower_ascii_copy(char *o, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        *o++ = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        *o++ = (char)mum__ascii_tolower(c);
     }
     return o;
 }

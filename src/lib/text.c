@@ -59,11 +59,6 @@ bool mum__utf8_valid(const char *s, size_t n)
     return true;
 }
 
-int mum__ascii_tolower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
-
 int mum__ascii_strcasecmp(const char *a, const char *b)
 {
     const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
@@ -185,7 +180,7 @@ char *mum__utf8_lower(const char *s, bool *invalid)
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) {
-            out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+            out[o++] = (char)mum__ascii_tolower(c);
             i++;
             continue;
         }
@@ -243,7 +238,7 @@ char *mum__lower_concat(size_t n, const char *const *part, const size_t *len)
         for (; k < len[i]; k++) {
             unsigned char c = (unsigned char)part[i][k];
             high |= c;
-            out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c); /* mum__ascii_tolower, inline */
+            out[o++] = (char)mum__ascii_tolower(c);
         }
     }
     out[o] = '\0';
