@@ -189,8 +189,8 @@ static bool listed(const mum_catalog *cat, const mum_node *n)
 }
 
 /* Marks what package p installs (not its sub-packages: they have their own
- * catalogs) as covered when p's catalog lists it. */
-/* todo: room for every node (each is pushed once a package, by its stamp) */
+ * catalogs) as covered when p's catalog lists it.  todo: the caller's stack,
+ * room for every node (each is pushed once a package, by its stamp). */
 static void cover_package(checker *c, const mum_node *p, const mum_catalog *cat, const mum_node **todo)
 {
     size_t top = 0, mark = p->index + 1;
