@@ -192,9 +192,8 @@ done:
  */
 static mum__pass_ring sigcache = MUM__PASS_RING_INIT(64, 64);
 
-/* The cache key of (x, issuer): the SHA-256 of each DER (no allocation of
- * the library's: a failure here only misses the cache).  false on failure. */
-static bool der_key(X509 *x, uint8_t key[32])
+/* No allocation of the library's: a failure here only misses a cache. */
+bool mum__cert_key(X509 *x, uint8_t key[32])
 {
     /* a certificate of a parsed signature has its key already */
     if (mum__cert_ring_key(x, key))
@@ -206,9 +205,10 @@ static bool der_key(X509 *x, uint8_t key[32])
     return ok;
 }
 
+/* The cache key of (x, issuer): the key of each.  false on failure. */
 static bool sigcache_key(X509 *x, X509 *issuer, uint8_t key[64])
 {
-    return der_key(x, key) && der_key(issuer, key + 32);
+    return mum__cert_key(x, key) && mum__cert_key(issuer, key + 32);
 }
 
 bool mum__cert_signed_by(X509 *x, X509 *issuer)

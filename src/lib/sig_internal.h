@@ -146,6 +146,9 @@ MUM_INTERNAL unsigned long mum__signer_signature_hits(void);
 /* The SHA-256 of x's DER when x is a certificate of that ring (the key it
  * was found by): true then. */
 MUM_INTERNAL bool mum__cert_ring_key(X509 *x, uint8_t key[32]);
+/* The SHA-256 of x's DER, from that ring when x is there (chain.c): how the
+ * signature caches know a certificate.  false when it cannot be made. */
+MUM_INTERNAL bool mum__cert_key(X509 *x, uint8_t key[32]);
 MUM_INTERNAL int mum__chain_intact(const cert_pool *pool, X509 *leaf, const char *whose,
                                    size_t *checked, bool *intact, char *why, size_t why_size);
 

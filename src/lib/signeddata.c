@@ -720,14 +720,8 @@ static bool signer_key(const EVP_MD *md, X509 *cert, const ASN1_OCTET_STRING *si
         return false;
     for (size_t i = 0; i < 4; i++)
         key[i] = (uint8_t)((unsigned)nid >> (8 * (3 - i)));
-    if (!mum__cert_ring_key(cert, key + 4)) {
-        unsigned char *der = NULL;
-        int len = i2d_X509(cert, &der);
-        bool ok = len > 0 && mum__digest_buffer(MUM_HASH_SHA256, der, (size_t)len, key + 4) == MUM_OK;
-        OPENSSL_free(der);
-        if (!ok)
-            return false;
-    }
+    if (!mum__cert_key(cert, key + 4))
+        return false;
     /* one digest over (length, value, signed bytes), fed in turn: no copy.
      * A digest set's state comes from OpenSSL's allocator, as the rings'
      * own: a failure only misses the cache, and the library's allocation
