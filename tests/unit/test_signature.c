@@ -917,3 +917,25 @@ Test(signature, a_verified_signer_signature_is_not_verified_again)
     mum_signature_free(b);
     free(s.data);
 }
+
+/* Every allocation of a parse failing gives MUM_ENOMEM: the shared path's
+ * copy of the SignedData without its certificates too, which must not
+ * fall back to a parse of its own. */
+static const uint8_t *sweep_der;
+static size_t sweep_len;
+
+static int parse_once(void)
+{
+    mum_signature *sig = NULL;
+    int rc = mum_signature_parse(&sig, NULL, sweep_der, sweep_len, NULL);
+    mum_signature_free(sig);
+    return rc;
+}
+
+Test(signature, every_failed_allocation_of_a_parse_is_reported)
+{
+    signed_pe s = sign_image("signer", "sha256", 0);
+    cr_assert_eq(mum_pe_signature(NULL, s.data, s.size, NULL, &sweep_der, &sweep_len), MUM_OK);
+    TU_ALLOC_SWEEP(parse_once(), (void)0);
+    free(s.data);
+}
