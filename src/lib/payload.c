@@ -27,15 +27,10 @@ struct mum_payload_digests {
     bool reading, too_big;
 };
 
-static unsigned char lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
 static void lower_ascii(char *s)
 {
     for (; *s; s++)
-        *s = (char)lower((unsigned char)*s);
+        *s = (char)mum__ascii_tolower((unsigned char)*s);
 }
 
 /* The digests a payload's check compares (mum_payload_digest_matches). */

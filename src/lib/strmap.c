@@ -17,23 +17,18 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
-static unsigned char ascii_lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
 void *mum__strmap_get_lower(const mum_strmap *m, const char *text)
 {
     if (!m->cap)
         return NULL;
     uint64_t h = 1469598103934665603ull; /* hash_str of the lower-cased text */
     for (const char *s = text; *s; s++)
-        h = (h ^ ascii_lower((unsigned char)*s)) * 1099511628211ull;
+        h = (h ^ (unsigned char)mum__ascii_tolower((unsigned char)*s)) * 1099511628211ull;
     for (size_t j = h & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1)) {
         if (m->slots[j].hash != h)
             continue;
         const char *k = m->slots[j].key, *s = text;
-        while (*k && (unsigned char)*k == ascii_lower((unsigned char)*s))
+        while (*k && (unsigned char)*k == (unsigned char)mum__ascii_tolower((unsigned char)*s))
             k++, s++;
         if (!*k && !*s)
             return m->slots[j].value;
