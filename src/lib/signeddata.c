@@ -244,8 +244,9 @@ static int parse_error(mum_ctx *ctx, const mum_location *where, const uint8_t *p
  * digest of each certificate of each signature to find it), and known to
  * the signature caches by the SHA-256 of that DER (a failure to copy or
  * hash it only misses the ring).  An X509 is shared by
- * reference; nothing changes one after parsing but OpenSSL's own caches,
- * which it guards itself.  Shared by the threads of a verify under a lock.
+ * reference, its extensions decoded before it enters the ring, so that
+ * nothing changes it afterwards.  Shared by the threads of a verify under
+ * a lock.
  */
 #define CERTCACHE_SIZE 32
 typedef struct kept_info {
@@ -363,6 +364,11 @@ static X509 *shared_cert(const uint8_t *der, size_t len)
         X509_free(x);
         return NULL;
     }
+    /* its extensions decoded now, before another thread can see it (as
+     * trust.c does for anchors): OpenSSL decodes them on first use behind
+     * a check ThreadSanitizer cannot see through, so two threads checking
+     * chains with a shared certificate would each decode them */
+    X509_check_purpose(x, -1, 0);
     uint8_t key[32];
     uint8_t *copy = len ? OPENSSL_malloc(len) : NULL; /* as kept_info's: not the library's hook */
     bool keep = copy && mum__digest_buffer(MUM_HASH_SHA256, der, len, key) == MUM_OK && X509_up_ref(x) == 1;
