@@ -51,24 +51,67 @@ typedef struct mum_cat_attr {
     char *value;
 } mum_cat_attr;
 
-/* One member.  Everything is owned by the catalog. */
+/*
+ * How a member's tag (the identifier it is stored under) relates to its
+ * digest.  A catalog's tags are nearly always its digests in one of these
+ * forms, so the catalog keeps the digest alone and makes the tag again when
+ * asked (mum_cat_member_tag, mum_cat_member_tag_text): byte for byte the
+ * stored one.
+ */
+typedef enum mum_cat_tag_form {
+    MUM_CAT_TAG_STORED = 0,     /* none of the below: stored_tag holds it */
+    MUM_CAT_TAG_DIGEST,         /* the digest's bytes (v2 and unknown formats) */
+    MUM_CAT_TAG_HEX_UPPER,      /* v1: the digest's upper-case hex, UTF-16LE */
+    MUM_CAT_TAG_HEX_UPPER_NUL,  /* the same and a UTF-16 NUL (what Windows writes) */
+    MUM_CAT_TAG_HEX_LOWER,      /* v1: lower-case hex, UTF-16LE */
+    MUM_CAT_TAG_HEX_LOWER_NUL   /* the same and a UTF-16 NUL */
+} mum_cat_tag_form;
+
+/*
+ * One member.  Everything it points to is owned by the catalog; the
+ * strings are shared between members (the same OID, GUID or name is
+ * stored once).  Small on purpose: a catalog of a large update holds tens
+ * of thousands of members, kept while the package is judged.
+ */
 typedef struct mum_cat_member {
-    const uint8_t *tag;         /* the identifier as stored */
-    size_t tag_len;
-    char *tag_text;             /* v1: the tag's text; v2: its lower-case hex */
-    mum_hash_alg alg;           /* the algorithm of digest */
-    uint8_t digest[MUM_HASH_MAX_SIZE];
-    size_t digest_len;
-    mum_cat_kind kind;
+    const uint8_t *digest;      /* digest_len bytes: what the member stands for */
+    const char *data_type;      /* its SpcIndirectDataContent type OID, NULL when absent */
+    const char *sip_guid;       /* v1 CAT_MEMBERINFO subject GUID, NULL when absent */
+    const mum_cat_attr *attrs;  /* CAT_NAMEVALUE attributes, in stored order */
+    /* tag_form MUM_CAT_TAG_STORED: the tag's tag_len bytes followed by its
+     * text (as mum_cat_member_tag_text gives it, NUL-terminated); NULL for
+     * the other forms.  Read tags with the two functions below. */
+    const uint8_t *stored_tag;
+    uint32_t tag_len;           /* bytes of the tag as stored */
+    uint32_t attr_count;
+    uint32_t member_info_version; /* of CAT_MEMBERINFO (0 when absent) */
+    uint32_t offset;            /* where the member starts in the catalog file (at most 1 GiB) */
+    uint8_t digest_len;         /* 0 when the member has no digest we can read */
+    uint8_t alg;                /* a mum_hash_alg: the algorithm of digest */
+    uint8_t kind;               /* a mum_cat_kind */
+    int8_t member_info2;        /* v2 CAT_MEMBERINFO2 choice tag (0 PE, 2 flat), -1 absent */
     bool has_indirect_data;     /* SPC_INDIRECT_DATA present (digest comes from it) */
-    char *data_type;            /* its SpcIndirectDataContent type OID, NULL when absent */
-    char *sip_guid;             /* v1 CAT_MEMBERINFO subject GUID, NULL when absent */
-    uint32_t member_info_version;
-    int member_info2;           /* v2 CAT_MEMBERINFO2 choice tag (0 PE, 2 flat), -1 absent */
-    mum_cat_attr *attrs;        /* CAT_NAMEVALUE attributes, in stored order */
-    size_t attr_count;
-    uint64_t offset;            /* where the member starts in the catalog file */
+    uint8_t tag_form;           /* a mum_cat_tag_form */
 } mum_cat_member;
+
+/* Room for a tag's text that is a digest's hex, NUL included. */
+#define MUM_CAT_TAG_TEXT_MAX (2 * MUM_HASH_MAX_SIZE + 1)
+/* Room for a tag that is a digest in one of the forms above. */
+#define MUM_CAT_TAG_MAX (4 * MUM_HASH_MAX_SIZE + 2)
+
+/*
+ * The member's tag as text: in v1 catalogs the tag's UTF-8 text (the
+ * lower-case hex of its bytes when it is not UTF-16 text), otherwise the
+ * lower-case hex of its bytes.  Returns either a string the catalog owns or
+ * buf, filled.
+ */
+MUM_EXTERN const char *mum_cat_member_tag_text(const mum_cat_member *m, char buf[MUM_CAT_TAG_TEXT_MAX]);
+
+/*
+ * The member's tag as stored (m->tag_len bytes): either bytes the catalog
+ * owns or buf, filled.
+ */
+MUM_EXTERN const uint8_t *mum_cat_member_tag(const mum_cat_member *m, uint8_t buf[MUM_CAT_TAG_MAX]);
 
 /* The value of a member's attribute `name` (ASCII case-insensitive), or NULL. */
 MUM_EXTERN const char *mum_cat_member_attr(const mum_cat_member *m, const char *name);

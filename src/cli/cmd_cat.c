@@ -318,8 +318,9 @@ static int run_list(const char *path, const cat_opts *o)
         json_begin_array(&w);
         for (size_t i = 0; i < ci->member_count; i++) {
             const mum_cat_member *m = mum_catalog_member(cat, i);
+            char tag[MUM_CAT_TAG_TEXT_MAX];
             json_begin_object(&w);
-            json_kv_string(&w, "tag", m->tag_text);
+            json_kv_string(&w, "tag", mum_cat_member_tag_text(m, tag));
             json_hex(&w, "digest", m->digest, m->digest_len);
             json_kv_string(&w, "algorithm", mum_hash_name(m->alg));
             json_kv_string(&w, "kind", mum_cat_kind_name(m->kind));

@@ -52,12 +52,12 @@ const ASN1_ITEM *mum__cat_ctl_item(void)
 struct mum_catalog {
     mum_signature *sig;
     mum_catalog_info info;
-    uint8_t *tags;              /* every member's tag, back to back */
     mum_cat_member *members;
     mum_cat_attr *attrs;
-    size_t *index;              /* member indices sorted by (digest_len, digest) */
-    /* Once parsed, the members' strings and attribute arrays are packed
-     * (pack_members): NULL until then, and each is freed on its own. */
+    uint32_t *index;            /* member indices sorted by (digest_len, digest) */
+    /* What the members point to (model_finish): one block each, NULL
+     * until the parse is done. */
+    uint8_t *bytes;             /* the digests and the stored tags, back to back */
     char *strings;              /* every distinct member string, back to back */
     mum_cat_attr *member_attrs; /* every member's attributes, sliced by member */
 };
@@ -95,19 +95,12 @@ void mum_catalog_free(mum_catalog *cat)
 {
     if (!cat)
         return;
-    for (size_t i = 0; !cat->strings && cat->members && i < cat->info.member_count; i++) {
-        mum_cat_member *m = &cat->members[i];
-        mum__free(m->tag_text);
-        mum__free(m->data_type);
-        mum__free(m->sip_guid);
-        mum__cat_attrs_free(m->attrs, m->attr_count);
-    }
+    mum__free(cat->bytes);
     mum__free(cat->strings);
     mum__free(cat->member_attrs);
     if (cat->attrs)
         mum__cat_attrs_free(cat->attrs, cat->info.attr_count);
     mum__free(cat->members);
-    mum__free(cat->tags);
     mum__free(cat->index);
     mum__free(cat->info.subject_algorithm);
     mum__free(cat->info.list_id);
@@ -158,6 +151,51 @@ const char *mum_catalog_attr_value(const mum_catalog *cat, const char *name)
 const char *mum_cat_member_attr(const mum_cat_member *m, const char *name)
 {
     return m ? mum__cat_attr_lookup(m->attrs, m->attr_count, name) : NULL;
+}
+
+static bool form_is_upper(unsigned form)
+{
+    return form == MUM_CAT_TAG_HEX_UPPER || form == MUM_CAT_TAG_HEX_UPPER_NUL;
+}
+
+static bool form_has_nul(unsigned form)
+{
+    return form == MUM_CAT_TAG_HEX_UPPER_NUL || form == MUM_CAT_TAG_HEX_LOWER_NUL;
+}
+
+const char *mum_cat_member_tag_text(const mum_cat_member *m, char buf[MUM_CAT_TAG_TEXT_MAX])
+{
+    if (!m || !buf)
+        return NULL;
+    if (m->tag_form == MUM_CAT_TAG_STORED)
+        return (const char *)m->stored_tag + m->tag_len;
+    mum_hex_encode(buf, m->digest, m->digest_len);
+    if (form_is_upper(m->tag_form))
+        for (char *c = buf; *c; c++)
+            if (*c >= 'a' && *c <= 'f')
+                *c = (char)(*c - 'a' + 'A');
+    return buf;
+}
+
+const uint8_t *mum_cat_member_tag(const mum_cat_member *m, uint8_t buf[MUM_CAT_TAG_MAX])
+{
+    if (!m || !buf)
+        return NULL;
+    if (m->tag_form == MUM_CAT_TAG_STORED)
+        return m->stored_tag;
+    if (m->tag_form == MUM_CAT_TAG_DIGEST)
+        return m->digest;
+    /* v1: the text as UTF-16LE, and its NUL when it had one */
+    char text[MUM_CAT_TAG_TEXT_MAX];
+    size_t n = 2 * (size_t)m->digest_len;
+    mum_cat_member_tag_text(m, text);
+    for (size_t i = 0; i < n; i++) {
+        buf[2 * i] = (uint8_t)text[i];
+        buf[2 * i + 1] = 0;
+    }
+    if (form_has_nul(m->tag_form))
+        buf[2 * n] = buf[2 * n + 1] = 0;
+    return buf;
 }
 
 /* ======================================================================
@@ -249,13 +287,119 @@ static int namevalue_decode(const unsigned char *der, size_t len, mum_cat_attr *
     return rc;
 }
 
-static bool push_attr(mum_cat_member *m, size_t *cap, mum_cat_attr *a)
+/*
+ * The members' blocks while they are parsed.  Members point into blocks
+ * that still grow, so they are kept as offsets here and become pointers in
+ * model_finish.  Strings are stored once each (an OID, a GUID, "File",
+ * "OSAttr" and its value repeat in every member): each is hashed once, on
+ * the way in.
+ */
+enum { NO_OFF = 0 };            /* an offset field that names nothing; real ones are 1-based */
+
+typedef struct member_offs {
+    size_t digest;              /* in bytes (1-based) */
+    size_t tag;                 /* in bytes: the stored tag then its text; NO_OFF if derived */
+    size_t data_type, sip_guid; /* in strings; NO_OFF when absent */
+} member_offs;
+
+typedef struct attr_offs {
+    size_t name, value;         /* in strings */
+    uint32_t flags;
+} attr_offs;
+
+typedef struct intern_slot {
+    size_t hash, len;
+    size_t at;                  /* its offset in strings (1-based), NO_OFF: free */
+} intern_slot;
+
+typedef struct model_build {
+    char *strings;
+    size_t strings_len, strings_cap;
+    intern_slot *slots;
+    size_t slots_cap, slots_used; /* slots_cap: a power of two, over twice slots_used */
+    uint8_t *bytes;
+    size_t bytes_len, bytes_cap;
+    member_offs *offs;          /* one per member */
+    attr_offs *attrs;           /* every member's attributes, in member order */
+    size_t attrs_len, attrs_cap;
+} model_build;
+
+static void model_build_clear(model_build *b)
 {
-    if (!mum__grow((void **)&m->attrs, cap, m->attr_count + 1, sizeof *m->attrs))
+    mum__free(b->strings);
+    mum__free(b->slots);
+    mum__free(b->bytes);
+    mum__free(b->offs);
+    mum__free(b->attrs);
+    memset(b, 0, sizeof *b);
+}
+
+/* Appends n bytes to a block; *at gets their offset, 1-based. */
+static bool block_put(void *block, size_t *len, size_t *cap, const void *p, size_t n, size_t *at)
+{
+    if (*len > SIZE_MAX - n - 1 || !mum__grow((void **)block, cap, *len + n + 1, 1))
         return false;
-    m->attrs[m->attr_count++] = *a;
+    if (n)
+        memcpy(*(uint8_t **)block + *len, p, n);
+    *at = *len + 1;
+    *len += n;
     return true;
 }
+
+static bool intern_grow(model_build *b)
+{
+    size_t cap = b->slots_cap ? 2 * b->slots_cap : 64;
+    intern_slot *slots = cap <= SIZE_MAX / sizeof *slots ? mum__calloc(cap, sizeof *slots) : NULL;
+    if (!slots)
+        return false;
+    for (size_t i = 0; i < b->slots_cap; i++) {
+        const intern_slot *sl = &b->slots[i];
+        if (sl->at == NO_OFF)
+            continue;
+        size_t k = sl->hash & (cap - 1);
+        while (slots[k].at != NO_OFF)
+            k = (k + 1) & (cap - 1);
+        slots[k] = *sl;
+    }
+    mum__free(b->slots);
+    b->slots = slots;
+    b->slots_cap = cap;
+    return true;
+}
+
+/* The offset (1-based) of the stored copy of s, stored now if it is new. */
+static bool intern(model_build *b, const char *s, size_t *at)
+{
+    if (2 * (b->slots_used + 1) > b->slots_cap && !intern_grow(b))
+        return false;
+    size_t h = (size_t)14695981039346656037ULL, len = 0;
+    for (; s[len]; len++)
+        h = (h ^ (unsigned char)s[len]) * (size_t)1099511628211ULL;
+    size_t i = h & (b->slots_cap - 1);
+    for (;; i = (i + 1) & (b->slots_cap - 1)) {
+        intern_slot *sl = &b->slots[i];
+        if (sl->at == NO_OFF)
+            break;
+        if (sl->hash == h && sl->len == len && memcmp(b->strings + sl->at - 1, s, len) == 0) {
+            *at = sl->at;
+            return true;
+        }
+    }
+    if (!block_put(&b->strings, &b->strings_len, &b->strings_cap, s, len + 1, at))
+        return false;
+    b->slots[i] = (intern_slot){h, len, *at};
+    b->slots_used++;
+    return true;
+}
+
+/* A member's parts that are not kept as they are decoded. */
+typedef struct member_work {
+    char *text;                 /* the tag's text */
+    char *data_type, *sip_guid;
+    uint8_t digest[MUM_HASH_MAX_SIZE];
+    size_t digest_len;
+    mum_hash_alg alg;
+} member_work;
 
 static bool oid_eq(const mum__der_el *oid, const uint8_t *der, size_t len)
 {
@@ -283,10 +427,10 @@ static bool attribute_read(const mum__der_el *a, mum__der_el *type, mum__der_el 
     return r == 0;
 }
 
-/* Decodes one member's attributes (the SET OF Attribute) into m. */
-static int member_attrs(parse_state *ps, const mum__der_el *set, mum_cat_member *m, uint64_t off)
+/* Decodes one member's attributes (the SET OF Attribute) into m and w. */
+static int member_attrs(parse_state *ps, model_build *b, const mum__der_el *set, mum_cat_member *m,
+                        member_work *w, uint64_t off)
 {
-    size_t cap = 0;
     mum__der c = mum__der_in(set);
     mum__der_el a, type, first;
     int r;
@@ -298,59 +442,67 @@ static int member_attrs(parse_state *ps, const mum__der_el *set, mum_cat_member 
         if (oid_eq(&type, ps->oid_indirect, ps->len_indirect)) {
             if (!seq || m->has_indirect_data)
                 return fail_at(ps, MUM_EFORMAT, off, "member %s: a malformed or repeated SPC_INDIRECT_DATA",
-                               m->tag_text);
+                               w->text);
             mum__indirect ind;
             rc = mum__indirect_decode(seq->start, seq->size, &ind, ps->why, sizeof ps->why);
             if (rc != MUM_OK)
-                return fail_at(ps, rc, off, "member %s: SPC_INDIRECT_DATA: %s", m->tag_text, ps->why);
+                return fail_at(ps, rc, off, "member %s: SPC_INDIRECT_DATA: %s", w->text, ps->why);
             m->has_indirect_data = true;
-            m->data_type = ind.type_oid;
+            w->data_type = ind.type_oid;
             ind.type_oid = NULL;
-            m->alg = ind.alg;
-            m->digest_len = ind.digest_len;
-            memcpy(m->digest, ind.digest, ind.digest_len);
+            w->alg = ind.alg;
+            w->digest_len = ind.digest_len;
+            memcpy(w->digest, ind.digest, ind.digest_len);
             mum__indirect_clear(&ind);
         } else if (oid_eq(&type, ps->oid_namevalue, ps->len_namevalue)) {
             mum_cat_attr nv;
             if (!seq)
-                return fail_at(ps, MUM_EFORMAT, off, "member %s: a malformed CAT_NAMEVALUE", m->tag_text);
+                return fail_at(ps, MUM_EFORMAT, off, "member %s: a malformed CAT_NAMEVALUE", w->text);
             rc = namevalue_decode(seq->start, seq->size, &nv, ps->why, sizeof ps->why);
             if (rc != MUM_OK)
-                return fail_at(ps, rc, off, "member %s: %s", m->tag_text, ps->why);
-            if (!push_attr(m, &cap, &nv)) {
-                mum__free(nv.name);
-                mum__free(nv.value);
+                return fail_at(ps, rc, off, "member %s: %s", w->text, ps->why);
+            bool ok = mum__grow((void **)&b->attrs, &b->attrs_cap, b->attrs_len + 1, sizeof *b->attrs) &&
+                      m->attr_count < UINT32_MAX;
+            attr_offs *ao = ok ? &b->attrs[b->attrs_len] : NULL;
+            ok = ok && intern(b, nv.name, &ao->name) && intern(b, nv.value, &ao->value);
+            mum__free(nv.name);
+            mum__free(nv.value);
+            if (!ok)
                 return mum__nomem(ps->ctx);
-            }
+            ao->flags = nv.flags;
+            b->attrs_len++;
+            m->attr_count++;
         } else if (oid_eq(&type, ps->oid_info, ps->len_info)) {
             /* CAT_MEMBERINFO ::= SEQUENCE { subjectGuid BMPString, certVersion INTEGER } */
+            mum__free(w->sip_guid); /* a repeated one: the last counts */
+            w->sip_guid = NULL;
             mum__der in = seq ? mum__der_in(seq) : mum__der_over(NULL, 0);
             mum__der_el guid, version;
             rc = seq && take_bmp(&in, &guid) && mum__der_take(&in, MUM_DER_INTEGER, &version) &&
                          mum__der_done(&in) && mum__der_small_uint(&version, &m->member_info_version) == 1
-                     ? bmp_text(&guid, &m->sip_guid)
+                     ? bmp_text(&guid, &w->sip_guid)
                      : MUM_EFORMAT;
             if (rc != MUM_OK)
-                return fail_at(ps, rc, off, "member %s: a malformed CAT_MEMBERINFO", m->tag_text);
+                return fail_at(ps, rc, off, "member %s: a malformed CAT_MEMBERINFO", w->text);
         } else if (oid_eq(&type, ps->oid_info2, ps->len_info2)) {
             /* a context-tagged choice: its tag number says PE (0) or flat (2) */
             if (first.size && (first.tag & 0xc0) == 0x80)
-                m->member_info2 = (int)(first.tag & 0x1f);
+                m->member_info2 = (int8_t)(first.tag & 0x1f);
         }
         /* other attributes are kept by Windows for its own use; ignored */
     }
     if (r != 0)
-        return fail_at(ps, MUM_EFORMAT, off, "member %s: a malformed attribute", m->tag_text);
+        return fail_at(ps, MUM_EFORMAT, off, "member %s: a malformed attribute", w->text);
     return MUM_OK;
 }
 
 /* Reads a v1 tag (UTF-16LE hex text) into a digest. */
-static bool hex_tag_digest(const char *text, mum_cat_member *m)
+static bool hex_tag_digest(const char *text, member_work *w)
 {
     size_t n = strlen(text), len;
-    if (mum_hex_decode(m->digest, sizeof m->digest, &len, text, n) != MUM_OK)
+    if (mum_hex_decode(w->digest, sizeof w->digest, &len, text, n) != MUM_OK)
         return false;
-    m->digest_len = len;
+    w->digest_len = len;
     return true;
 }
 
@@ -375,52 +527,108 @@ static bool entry_read(const mum__der_el *e, mum__der_el *id, mum__der_el *attrs
     return mum__der_done(&c);
 }
 
+/*
+ * How the tag relates to the digest (mum_cat_tag_form): v1 tags are the
+ * digest's hex as UTF-16LE text, the others its bytes.  A tag that is
+ * anything else (another digest, mixed case, not a digest at all) is
+ * stored as it is.
+ */
+static mum_cat_tag_form tag_form_of(int version, const uint8_t *tag, size_t len, const uint8_t *d, size_t dlen)
+{
+    if (version != 1)
+        return len == dlen && (len == 0 || memcmp(tag, d, len) == 0) ? MUM_CAT_TAG_DIGEST : MUM_CAT_TAG_STORED;
+    size_t n = 4 * dlen;
+    bool nul = len == n + 2 && tag[n] == 0 && tag[n + 1] == 0;
+    if (len != n && !nul)
+        return MUM_CAT_TAG_STORED;
+    static const char upper[] = "0123456789ABCDEF", lower[] = "0123456789abcdef";
+    bool up = true, low = true;
+    for (size_t i = 0; i < 2 * dlen && (up || low); i++) {
+        unsigned nib = i % 2 ? d[i / 2] & 0xfu : d[i / 2] >> 4;
+        if (tag[2 * i + 1] != 0)
+            return MUM_CAT_TAG_STORED;
+        up = up && tag[2 * i] == (uint8_t)upper[nib];
+        low = low && tag[2 * i] == (uint8_t)lower[nib];
+    }
+    if (up)
+        return nul ? MUM_CAT_TAG_HEX_UPPER_NUL : MUM_CAT_TAG_HEX_UPPER;
+    if (low)
+        return nul ? MUM_CAT_TAG_HEX_LOWER_NUL : MUM_CAT_TAG_HEX_LOWER;
+    return MUM_CAT_TAG_STORED;
+}
+
+/* Keeps what member_decode read of a member: its digest, its tag when the
+ * digest does not give it, its strings. */
+static bool member_keep(model_build *b, int version, const mum__der_el *id, member_work *w,
+                        mum_cat_member *m, member_offs *mo)
+{
+    m->digest_len = (uint8_t)w->digest_len;
+    m->alg = (uint8_t)w->alg;
+    m->tag_form = (uint8_t)tag_form_of(version, id->body, id->len, w->digest, w->digest_len);
+    if (!block_put(&b->bytes, &b->bytes_len, &b->bytes_cap, w->digest, w->digest_len, &mo->digest))
+        return false;
+    mo->tag = NO_OFF;
+    if (m->tag_form == MUM_CAT_TAG_STORED) {
+        size_t text_at; /* right after the tag */
+        if (!block_put(&b->bytes, &b->bytes_len, &b->bytes_cap, id->body, id->len, &mo->tag) ||
+            !block_put(&b->bytes, &b->bytes_len, &b->bytes_cap, w->text, strlen(w->text) + 1, &text_at))
+            return false;
+    }
+    mo->data_type = mo->sip_guid = NO_OFF;
+    return (!w->data_type || intern(b, w->data_type, &mo->data_type)) &&
+           (!w->sip_guid || intern(b, w->sip_guid, &mo->sip_guid));
+}
+
 /* Fills a member from a CTL entry (well formed: the first pass read it). */
-static int member_decode(parse_state *ps, mum_catalog *cat, const mum__der_el *e, uint8_t *tag_at,
-                         mum_cat_member *m, uint64_t off)
+static int member_decode(parse_state *ps, model_build *b, int version, const mum__der_el *e,
+                         mum_cat_member *m, member_offs *mo, uint64_t off)
 {
     mum__der_el id, attrs;
     entry_read(e, &id, &attrs);
-    m->offset = off;
+    m->offset = (uint32_t)off; /* the catalog is at most 1 GiB */
     m->member_info2 = -1;
-    m->tag = tag_at;
-    m->tag_len = id.len;
-    memcpy(tag_at, id.body, id.len);
+    m->tag_len = (uint32_t)id.len;
+    member_work w = {0};
     bool bad = false;
-    if (cat->info.version == 1)
-        m->tag_text = mum__utf16_to_utf8(m->tag, m->tag_len, false, &bad);
-    if (!m->tag_text && !bad && cat->info.version == 1)
+    if (version == 1)
+        w.text = mum__utf16_to_utf8(id.body, id.len, false, &bad);
+    if (!w.text && !bad && version == 1)
         return mum__nomem(ps->ctx);
-    if (!m->tag_text) {
-        if (m->tag_len > (SIZE_MAX - 1) / 2 || !(m->tag_text = mum__malloc(2 * m->tag_len + 1)))
+    if (!w.text) {
+        if (id.len > (SIZE_MAX - 1) / 2 || !(w.text = mum__malloc(2 * id.len + 1)))
             return mum__nomem(ps->ctx);
-        mum_hex_encode(m->tag_text, m->tag, m->tag_len);
+        mum_hex_encode(w.text, id.body, id.len);
     }
-    int rc = attrs.size ? member_attrs(ps, &attrs, m, off) : MUM_OK;
-    if (rc != MUM_OK)
-        return rc;
-    if (!m->has_indirect_data) {
-        /* The digest is the tag: raw in v2, hex text in v1. */
-        if (cat->info.version == 1 && !bad) {
-            if (!hex_tag_digest(m->tag_text, m))
-                m->digest_len = 0;
-        } else if (m->tag_len <= MUM_HASH_MAX_SIZE) {
-            memcpy(m->digest, m->tag, m->tag_len);
-            m->digest_len = m->tag_len;
+    int rc = attrs.size ? member_attrs(ps, b, &attrs, m, &w, off) : MUM_OK;
+    if (rc == MUM_OK) {
+        if (!m->has_indirect_data) {
+            /* The digest is the tag: raw in v2, hex text in v1. */
+            if (version == 1 && !bad) {
+                if (!hex_tag_digest(w.text, &w))
+                    w.digest_len = 0;
+            } else if (id.len <= MUM_HASH_MAX_SIZE) {
+                memcpy(w.digest, id.body, id.len);
+                w.digest_len = id.len;
+            }
+            w.alg = alg_by_size(w.digest_len);
         }
-        m->alg = alg_by_size(m->digest_len);
+        if (w.data_type && strcmp(w.data_type, MUM_OID_SPC_PE_IMAGE_DATA) == 0)
+            m->kind = MUM_CAT_KIND_PE;
+        else if (w.data_type && strcmp(w.data_type, MUM_OID_SPC_CAB_DATA) == 0)
+            m->kind = MUM_CAT_KIND_FLAT;
+        else if (w.data_type)
+            m->kind = MUM_CAT_KIND_UNKNOWN;
+        else if (m->member_info2 == 0 || (w.sip_guid && strcmp(w.sip_guid, SIP_GUID_PE) == 0))
+            m->kind = MUM_CAT_KIND_PE;
+        else if (m->member_info2 == 2 || (w.sip_guid && strcmp(w.sip_guid, SIP_GUID_FLAT) == 0))
+            m->kind = MUM_CAT_KIND_FLAT;
+        if (!member_keep(b, version, &id, &w, m, mo))
+            rc = mum__nomem(ps->ctx);
     }
-    if (m->data_type && strcmp(m->data_type, MUM_OID_SPC_PE_IMAGE_DATA) == 0)
-        m->kind = MUM_CAT_KIND_PE;
-    else if (m->data_type && strcmp(m->data_type, MUM_OID_SPC_CAB_DATA) == 0)
-        m->kind = MUM_CAT_KIND_FLAT;
-    else if (m->data_type)
-        m->kind = MUM_CAT_KIND_UNKNOWN;
-    else if (m->member_info2 == 0 || (m->sip_guid && strcmp(m->sip_guid, SIP_GUID_PE) == 0))
-        m->kind = MUM_CAT_KIND_PE;
-    else if (m->member_info2 == 2 || (m->sip_guid && strcmp(m->sip_guid, SIP_GUID_FLAT) == 0))
-        m->kind = MUM_CAT_KIND_FLAT;
-    return MUM_OK;
+    mum__free(w.text);
+    mum__free(w.data_type);
+    mum__free(w.sip_guid);
+    return rc;
 }
 
 /*
@@ -464,126 +672,56 @@ static int cmp_index_key(const void *a, const void *b)
 }
 
 /*
- * Packs the members' strings and attribute arrays once the parse is done:
- * tens of thousands of members each held five or six small allocations
- * (a tag's text, its type OID, a SIP GUID, an attribute array, each
- * attribute's name and value), most of them the same few strings again
- * (the OIDs, the GUIDs, "File", "OSAttr" and its value).  They become one
- * block of distinct strings and one attribute array, which is what a
- * graph of 60 000 manifests keeps of its catalogs for the judge.  Nothing
- * changes for a reader: the pointers move, the text does not.  On
- * MUM_ENOMEM the catalog is left as it was (still whole).
+ * Points the members into their blocks once these stop growing: tens of
+ * thousands of members become three blocks (bytes, distinct strings, the
+ * attribute array) and the member array, which is what a graph of 60 000
+ * manifests keeps of its catalogs for the judge.  On MUM_ENOMEM the
+ * catalog has no members' blocks (b keeps them: the caller clears it).
  */
-typedef struct pack_slot {
-    const char *text;           /* the first string of this text, NULL: free */
-    size_t len;
-    size_t hash;
-    size_t at;                  /* its offset in the block */
-} pack_slot;
-
-typedef struct pack_table {
-    pack_slot *slots;
-    size_t cap, used;           /* cap: a power of two, at least twice used */
-    size_t size;                /* bytes of the distinct strings with their NULs */
-} pack_table;
-
-static size_t pack_hash(const char *s, size_t *len)
+static int model_finish(mum_catalog *cat, model_build *b)
 {
-    size_t h = (size_t)14695981039346656037ULL, n = 0;
-    for (; s[n]; n++)
-        h = (h ^ (unsigned char)s[n]) * (size_t)1099511628211ULL;
-    *len = n;
-    return h;
-}
-
-static pack_slot *pack_find(pack_table *t, const char *s)
-{
-    size_t len, h = pack_hash(s, &len);
-    for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-        pack_slot *sl = &t->slots[i];
-        if (!sl->text) {
-            sl->text = s;
-            sl->len = len;
-            sl->hash = h;
-            sl->at = t->size;
-            t->size += len + 1;
-            t->used++;
-            return sl;
-        }
-        if (sl->hash == h && sl->len == len && memcmp(sl->text, s, len) == 0)
-            return sl;
-    }
-}
-
-/* The packed copy of s (NULL stays NULL); s itself is freed. */
-static char *pack_take(pack_table *t, char *block, char *s)
-{
-    if (!s)
-        return NULL;
-    pack_slot *sl = pack_find(t, s);
-    char *to = block + sl->at;
-    if (sl->text == s) /* its first occurrence: copied now, the others point here */
-        memcpy(to, s, sl->len + 1);
-    sl->text = to;      /* s is freed below: later lookups compare the copy */
-    mum__free(s);
-    return to;
-}
-
-static int pack_members(mum_catalog *cat)
-{
-    size_t n = cat->info.member_count, nstr = 0, nattrs = 0;
-    for (size_t i = 0; i < n; i++) {
-        nattrs += cat->members[i].attr_count;
-        nstr += 3 + 2 * cat->members[i].attr_count;
-    }
-    if (n == 0)
-        return MUM_OK;
-    pack_table t = {0};
-    t.cap = 16;
-    while (t.cap < 2 * nstr)
-        t.cap *= 2;
-    if (!(t.slots = mum__calloc(t.cap, sizeof *t.slots)))
+    size_t n = cat->info.member_count;
+    mum_cat_attr *attrs = b->attrs_len ? mum__calloc(b->attrs_len, sizeof *attrs) : NULL;
+    if (b->attrs_len && !attrs)
         return MUM_ENOMEM;
-    /* first the sizes: each distinct text once */
-    for (size_t i = 0; i < n; i++) {
-        const mum_cat_member *m = &cat->members[i];
-        const char *s3[3] = {m->tag_text, m->data_type, m->sip_guid};
-        for (int k = 0; k < 3; k++)
-            if (s3[k])
-                pack_find(&t, s3[k]);
-        for (size_t a = 0; a < m->attr_count; a++) {
-            pack_find(&t, m->attrs[a].name);
-            pack_find(&t, m->attrs[a].value);
-        }
-    }
-    char *block = mum__malloc(t.size ? t.size : 1);
-    mum_cat_attr *attrs = nattrs ? mum__calloc(nattrs, sizeof *attrs) : NULL;
-    if (!block || (nattrs && !attrs)) {
-        mum__free(block);
+    /* the blocks grew by doubling: give back what they do not use.  A
+     * failure here is reported although the catalog could live with it, so
+     * that every failed allocation of a parse is its error. */
+    char *strings = b->strings_len ? mum__realloc(b->strings, b->strings_len) : NULL;
+    if (strings)
+        b->strings = strings;
+    uint8_t *bytes = strings || !b->strings_len ? mum__realloc(b->bytes, b->bytes_len + 1) : NULL;
+    if (bytes)
+        b->bytes = bytes;
+    if (!bytes) {
         mum__free(attrs);
-        mum__free(t.slots);
         return MUM_ENOMEM;
     }
-    /* then the copies, in the same order (a slot's text is its first occurrence) */
+    /* offsets are 1-based; every member has a digest (maybe empty), so
+     * bytes is allocated when there are members */
+    char *str = b->strings;
+    const uint8_t *byt = b->bytes;
+    for (size_t k = 0; k < b->attrs_len; k++) {
+        attrs[k].name = str + b->attrs[k].name - 1;
+        attrs[k].flags = b->attrs[k].flags;
+        attrs[k].value = str + b->attrs[k].value - 1;
+    }
     size_t next = 0;
     for (size_t i = 0; i < n; i++) {
         mum_cat_member *m = &cat->members[i];
-        m->tag_text = pack_take(&t, block, m->tag_text);
-        m->data_type = pack_take(&t, block, m->data_type);
-        m->sip_guid = pack_take(&t, block, m->sip_guid);
-        mum_cat_attr *mine = m->attr_count ? attrs + next : NULL;
-        for (size_t a = 0; a < m->attr_count; a++) {
-            mine[a].name = pack_take(&t, block, m->attrs[a].name);
-            mine[a].flags = m->attrs[a].flags;
-            mine[a].value = pack_take(&t, block, m->attrs[a].value);
-        }
-        mum__free(m->attrs);
-        m->attrs = mine;
+        const member_offs *mo = &b->offs[i];
+        m->digest = byt + mo->digest - 1;
+        m->stored_tag = mo->tag != NO_OFF ? byt + mo->tag - 1 : NULL;
+        m->data_type = mo->data_type != NO_OFF ? str + mo->data_type - 1 : NULL;
+        m->sip_guid = mo->sip_guid != NO_OFF ? str + mo->sip_guid - 1 : NULL;
+        m->attrs = m->attr_count ? attrs + next : NULL;
         next += m->attr_count;
     }
-    mum__free(t.slots);
-    cat->strings = block;
+    cat->strings = b->strings;
+    cat->bytes = b->bytes;
     cat->member_attrs = attrs;
+    b->strings = NULL;
+    b->bytes = NULL;
     return MUM_OK;
 }
 
@@ -593,7 +731,7 @@ static int build_index(mum_catalog *cat)
     if (n == 0)
         return MUM_OK;
     index_key *keys = mum__calloc(n, sizeof *keys);
-    cat->index = mum__calloc(n, sizeof *cat->index);
+    cat->index = mum__calloc(n, sizeof *cat->index); /* n < 2^32: the catalog is at most 1 GiB */
     if (!keys || !cat->index) {
         mum__free(keys);
         return MUM_ENOMEM;
@@ -605,7 +743,7 @@ static int build_index(mum_catalog *cat)
     }
     qsort(keys, n, sizeof *keys, cmp_index_key);
     for (size_t i = 0; i < n; i++)
-        cat->index[i] = keys[i].member;
+        cat->index[i] = (uint32_t)keys[i].member;
     mum__free(keys);
     return MUM_OK;
 }
@@ -649,6 +787,7 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
     if (!cat)
         return mum__nomem(ctx);
     MUM_CTL *ctl = NULL;
+    model_build mb = {0};
     int rc = mum_signature_parse(&cat->sig, ctx, data, size, where);
     if (rc != MUM_OK)
         goto done;
@@ -713,8 +852,7 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
             goto done;
         }
     }
-    /* The entries, read in place twice: to count them and their tags, then
-     * to decode them. */
+    /* The entries, read in place twice: to count them, then to decode them. */
     const uint8_t *ents = ctl->entries ? ASN1_STRING_get0_data(ctl->entries) : NULL;
     size_t ents_size = ctl->entries ? (size_t)ASN1_STRING_length(ctl->entries) : 0;
     uint64_t ents_off = entries_offset(der, len, ctl_off, ents_size, ctl_off);
@@ -724,13 +862,11 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
         rc = fail_at(&ps, MUM_EFORMAT, ents_off, "malformed catalog list: its entries are not DER");
         goto done;
     }
-    size_t n = 0, total_tag = 0;
+    size_t n = 0;
     int r = 0;
     c = ents ? mum__der_in(&all) : mum__der_over(NULL, 0);
-    while ((r = mum__der_next(&c, &e)) == 1 && entry_read(&e, &id, &attrs)) {
+    while ((r = mum__der_next(&c, &e)) == 1 && entry_read(&e, &id, &attrs))
         n++;
-        total_tag += id.len;
-    }
     if (r != 0) {
         uint64_t at = ents_off + (uint64_t)((r == 1 ? e.start : c.p) - ents);
         rc = fail_at(&ps, MUM_EFORMAT, at, "malformed catalog list: member %zu is not a SEQUENCE of "
@@ -739,28 +875,27 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
     }
     if (n > 0) {
         cat->members = mum__calloc(n, sizeof *cat->members);
-        cat->tags = mum__malloc(total_tag ? total_tag : 1);
-        if (!cat->members || !cat->tags) {
+        mb.offs = mum__calloc(n, sizeof *mb.offs);
+        if (!cat->members || !mb.offs) {
             rc = mum__nomem(ctx);
             goto done;
         }
     }
-    size_t tag_pos = 0;
     c = ents ? mum__der_in(&all) : mum__der_over(NULL, 0);
     for (size_t i = 0; i < n; i++) {
         mum__der_next(&c, &e);
         info->member_count = i + 1;
-        rc = member_decode(&ps, cat, &e, cat->tags + tag_pos, &cat->members[i],
+        rc = member_decode(&ps, &mb, info->version, &e, &cat->members[i], &mb.offs[i],
                            ents_off + (uint64_t)(e.start - ents));
         if (rc != MUM_OK)
             goto done;
-        tag_pos += cat->members[i].tag_len;
     }
     if ((rc = catalog_attrs(&ps, cat, ctl, ctl_off)) != MUM_OK)
         goto done;
-    if (build_index(cat) != MUM_OK || pack_members(cat) != MUM_OK)
+    if (n > 0 && (model_finish(cat, &mb) != MUM_OK || build_index(cat) != MUM_OK))
         rc = mum__nomem(ctx);
 done:
+    model_build_clear(&mb);
     ERR_clear_error();
     ASN1_item_free((ASN1_VALUE *)ctl, ASN1_ITEM_rptr(MUM_CTL));
     if (rc != MUM_OK) {
@@ -777,14 +912,17 @@ int mum_catalog_check(const mum_catalog *cat, mum_findings *list, const mum_loca
         const mum_cat_member *m = &cat->members[i];
         if (!m->has_indirect_data)
             continue;
+        if (m->tag_form != MUM_CAT_TAG_STORED)
+            continue; /* a tag made from the digest is the digest (tag_form_of) */
+        const char *text = (const char *)m->stored_tag + m->tag_len;
         bool same;
         if (cat->info.version == 1) {
             uint8_t d[MUM_HASH_MAX_SIZE];
             size_t n;
-            same = mum_hex_decode(d, sizeof d, &n, m->tag_text, strlen(m->tag_text)) == MUM_OK &&
-                   n == m->digest_len && memcmp(d, m->digest, n) == 0;
+            same = mum_hex_decode(d, sizeof d, &n, text, strlen(text)) == MUM_OK && n == m->digest_len &&
+                   memcmp(d, m->digest, n) == 0;
         } else {
-            same = m->tag_len == m->digest_len && memcmp(m->tag, m->digest, m->tag_len) == 0;
+            same = m->tag_len == m->digest_len && memcmp(m->stored_tag, m->digest, m->tag_len) == 0;
         }
         if (same)
             continue;
@@ -798,7 +936,7 @@ int mum_catalog_check(const mum_catalog *cat, mum_findings *list, const mum_loca
         char hex[2 * MUM_HASH_MAX_SIZE + 1];
         mum_hex_encode(hex, m->digest, m->digest_len);
         if (mum__finding(list, MUM_R_CATALOG_TAG_MISMATCH, &loc,
-                         "member %s: its tag is not the digest it holds (%s)", m->tag_text, hex) != MUM_OK)
+                         "member %s: its tag is not the digest it holds (%s)", text, hex) != MUM_OK)
             return MUM_ENOMEM;
     }
     return MUM_OK;

@@ -44,7 +44,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const mum_catalog_info *ci = mum_catalog_get_info(cat);
         for (size_t i = 0; i < ci->member_count; i++) {
             const mum_cat_member *m = mum_catalog_member(cat, i);
-            if (!m->tag_text || m->digest_len > MUM_HASH_MAX_SIZE)
+            char text[MUM_CAT_TAG_TEXT_MAX];
+            uint8_t tag[MUM_CAT_TAG_MAX];
+            if (!mum_cat_member_tag_text(m, text) || !mum_cat_member_tag(m, tag) ||
+                m->digest_len > MUM_HASH_MAX_SIZE)
                 __builtin_trap();
             (void)mum_cat_member_attr(m, "File");
             /* every member is found by its own digest */

@@ -13,6 +13,7 @@
 
 #include <inttypes.h>
 
+#include "crypto.h"   /* mum__der_*, mum__utf16_to_utf8 */
 #include "internal.h" /* mum__catalog_release_content */
 
 static const char text_file[] = "a text file: not a PE image\n";
@@ -69,6 +70,48 @@ static made build(int version, bool pe_first, const mum_signer *signer, const ch
     return m;
 }
 
+/* The tag of the member at `offset` of a catalog's DER, read there (the
+ * member is SEQUENCE { OCTET STRING tag, ... }). */
+static const uint8_t *tag_in_der(const uint8_t *der, size_t len, uint64_t offset, size_t *tag_len)
+{
+    cr_assert_lt(offset, len);
+    mum__der c = mum__der_over(der + offset, len - offset), in;
+    mum__der_el seq, id;
+    cr_assert_eq(mum__der_next(&c, &seq), 1);
+    cr_assert_eq(seq.tag, 0x30);
+    in = mum__der_in(&seq);
+    cr_assert(mum__der_take(&in, 0x04, &id), "a member starts with its tag");
+    *tag_len = id.len;
+    return id.body;
+}
+
+
+/* Every member's tag, as mum_cat_member_tag gives it, is the one stored;
+ * and its text is as the parser has always made it (UTF-16 text in v1,
+ * lower-case hex otherwise). */
+static void tags_are_the_stored_ones(const mum_catalog *cat, const made *m)
+{
+    const mum_catalog_info *ci = mum_catalog_get_info(cat);
+    for (size_t i = 0; i < ci->member_count; i++) {
+        const mum_cat_member *mb = mum_catalog_member(cat, i);
+        size_t len;
+        const uint8_t *want = tag_in_der(m->der, m->len, mb->offset, &len);
+        uint8_t buf[MUM_CAT_TAG_MAX];
+        cr_assert_eq(mb->tag_len, len);
+        cr_assert_arr_eq(mum_cat_member_tag(mb, buf), want, len, "member %zu: its tag", i + 1);
+        char tbuf[MUM_CAT_TAG_TEXT_MAX], *text;
+        bool bad = true;
+        text = ci->version == 1 ? mum__utf16_to_utf8(want, len, false, &bad) : NULL;
+        if (!text) {
+            text = mum__malloc(2 * len + 1);
+            mum_hex_encode(text, want, len);
+        }
+        cr_assert_str_eq(mum_cat_member_tag_text(mb, tbuf), text, "member %zu: its tag's text", i + 1);
+        mum__free(text);
+        cr_assert_eq(mb->stored_tag != NULL, mb->tag_form == MUM_CAT_TAG_STORED);
+    }
+}
+
 static mum_catalog *parse(const made *m)
 {
     mum_catalog *cat;
@@ -102,7 +145,8 @@ Test(catalog, v2_round_trip)
         if (i > 0) {
             const mum_cat_member *prev = mum_catalog_member(cat, i - 1);
             size_t n = prev->tag_len < m2->tag_len ? prev->tag_len : m2->tag_len;
-            int c = memcmp(prev->tag, m2->tag, n);
+            uint8_t b1[MUM_CAT_TAG_MAX], b2[MUM_CAT_TAG_MAX];
+            int c = memcmp(mum_cat_member_tag(prev, b1), mum_cat_member_tag(m2, b2), n);
             cr_assert(c < 0 || (c == 0 && prev->tag_len < m2->tag_len), "members sorted by tag");
         }
         if (m2->digest_len == 32 && memcmp(m2->digest, pe.pe_sha256, 32) == 0) {
@@ -123,6 +167,7 @@ Test(catalog, v2_round_trip)
     }
     cr_assert_eq(seen_pe256, 1);
     cr_assert_eq(seen_txt1, 1);
+    tags_are_the_stored_ones(cat, &m);
     const mum_signature *sig = mum_catalog_signature(cat);
     cr_assert_eq(mum_signature_signer_count(sig), 0);
     cr_assert_str_eq(mum_signature_content_type(sig), MUM_OID_CTL);
@@ -142,6 +187,8 @@ Test(catalog, v1_round_trip)
     for (size_t i = 0; i < 2; i++) {
         const mum_cat_member *m1 = mum_catalog_member(cat, i);
         cr_assert_eq(m1->tag_len, 82, "40 UTF-16 hex digits and a NUL");
+        cr_assert_eq(m1->tag_form, MUM_CAT_TAG_HEX_UPPER_NUL, "the tag is not kept: the digest gives it");
+        cr_assert_null(m1->stored_tag);
         cr_assert_eq(m1->alg, MUM_HASH_SHA1);
         cr_assert_eq(m1->member_info_version, 512);
         char hex[41];
@@ -149,7 +196,8 @@ Test(catalog, v1_round_trip)
         for (char *p = hex; *p; p++)
             if (*p >= 'a')
                 *p = (char)(*p - 'a' + 'A');
-        cr_assert_str_eq(m1->tag_text, hex, "v1 tags are the upper-case hex of the digest");
+        char tag[MUM_CAT_TAG_TEXT_MAX];
+        cr_assert_str_eq(mum_cat_member_tag_text(m1, tag), hex, "v1 tags are the upper-case hex of the digest");
         if (m1->kind == MUM_CAT_KIND_PE) {
             cr_assert_arr_eq(m1->digest, pe.pe_sha1, 20);
             cr_assert_str_eq(m1->sip_guid, "{C689AAB8-8E78-11D0-8C47-00C04FC295EE}");
@@ -158,8 +206,135 @@ Test(catalog, v1_round_trip)
             cr_assert_str_eq(m1->sip_guid, "{DE351A42-8E59-11D0-8C47-00C04FC295EE}");
         }
     }
+    tags_are_the_stored_ones(cat, &m);
     mum_catalog_free(cat);
     mum_free(m.der);
+}
+
+/* A catalog whose first member with SPC_INDIRECT_DATA had its tag go
+ * through `change` (in place:
+ * the same length); *form and *mismatches say what the parse made of it.
+ * The tags read back must be the stored ones, whatever they are. */
+static void tag_changed(int version, void (*change)(uint8_t *tag, size_t len), unsigned *form,
+                        size_t *mismatches, char *text, size_t text_size)
+{
+    made m = build(version, true, NULL, NULL);
+    mum_catalog *cat = parse(&m);
+    size_t k = 0;
+    while (!mum_catalog_member(cat, k)->has_indirect_data)
+        k++;
+    uint64_t off = mum_catalog_member(cat, k)->offset;
+    mum_catalog_free(cat);
+    size_t len;
+    uint8_t *tag = (uint8_t *)tag_in_der(m.der, m.len, off, &len);
+    change(tag, len);
+    cat = parse(&m);
+    tags_are_the_stored_ones(cat, &m);
+    const mum_cat_member *mb = mum_catalog_member(cat, k);
+    cr_assert_eq(mb->offset, off);
+    *form = mb->tag_form;
+    char buf[MUM_CAT_TAG_TEXT_MAX];
+    snprintf(text, text_size, "%s", mum_cat_member_tag_text(mb, buf));
+    mum_findings *f;
+    mum_findings_new(&f);
+    cr_assert_eq(mum_catalog_check(cat, f, NULL), MUM_OK);
+    *mismatches = tu_count_rule(f, "catalog.tag-mismatch");
+    if (*mismatches) /* the message names the tag as stored */
+        cr_assert(strstr(tu_find_rule(f, "catalog.tag-mismatch")->message, text), "%s",
+                  tu_find_rule(f, "catalog.tag-mismatch")->message);
+    mum_findings_free(f);
+    mum_catalog_free(cat);
+    mum_free(m.der);
+}
+
+static void to_lower(uint8_t *tag, size_t len)
+{
+    size_t letters = 0;
+    for (size_t i = 0; i < len; i += 2)
+        if (tag[i] >= 'A' && tag[i] <= 'F') {
+            tag[i] = (uint8_t)(tag[i] - 'A' + 'a');
+            letters++;
+        }
+    cr_assert_geq(letters, 2, "the test needs a digest with two letters in its hex");
+}
+
+static void first_letter_lower(uint8_t *tag, size_t len)
+{
+    for (size_t i = 0; i < len; i += 2)
+        if (tag[i] >= 'A' && tag[i] <= 'F') {
+            tag[i] = (uint8_t)(tag[i] - 'A' + 'a');
+            return;
+        }
+    cr_assert_fail("no letter in the tag");
+}
+
+static void other_digit(uint8_t *tag, size_t len)
+{
+    cr_assert_gt(len, 2);
+    tag[0] = tag[0] == '0' ? '1' : '0';
+}
+
+static void nul_made_a_digit(uint8_t *tag, size_t len)
+{
+    cr_assert_eq(tag[len - 2], 0);
+    tag[len - 2] = 'A';
+}
+
+static void not_utf16(uint8_t *tag, size_t len)
+{
+    cr_assert_gt(len, 2);
+    tag[0] = 0x00; /* a lone surrogate, D800 */
+    tag[1] = 0xd8;
+}
+
+static void byte_flipped(uint8_t *tag, size_t len)
+{
+    cr_assert_gt(len, 5);
+    tag[5] ^= 0x40;
+}
+
+static void unchanged(uint8_t *tag, size_t len)
+{
+    (void)tag;
+    (void)len;
+}
+
+/* Tags are kept only when the digest does not give them back: every other
+ * one reads back byte for byte, with the text and findings it always had. */
+Test(catalog, tags_that_are_not_the_digest_read_back_as_stored)
+{
+    unsigned form;
+    size_t mis;
+    char text[256];
+    tag_changed(1, unchanged, &form, &mis, text, sizeof text);
+    cr_assert_eq(form, MUM_CAT_TAG_HEX_UPPER_NUL);
+    cr_assert_eq(mis, 0);
+    tag_changed(1, to_lower, &form, &mis, text, sizeof text);
+    cr_assert_eq(form, MUM_CAT_TAG_HEX_LOWER_NUL, "lower-case hex is made again too");
+    cr_assert_eq(mis, 0);
+    cr_assert_eq(strlen(text), 40);
+    for (const char *c = text; *c; c++)
+        cr_assert(!(*c >= 'A' && *c <= 'F'), "%s", text);
+    tag_changed(1, first_letter_lower, &form, &mis, text, sizeof text);
+    cr_assert_eq(form, MUM_CAT_TAG_STORED, "mixed case is kept as it is");
+    cr_assert_eq(mis, 0, "the same digest in either case");
+    tag_changed(1, other_digit, &form, &mis, text, sizeof text);
+    cr_assert_eq(form, MUM_CAT_TAG_STORED);
+    cr_assert_eq(mis, 1, "another digest than SPC_INDIRECT_DATA's");
+    tag_changed(1, nul_made_a_digit, &form, &mis, text, sizeof text);
+    cr_assert_eq(form, MUM_CAT_TAG_STORED);
+    cr_assert_eq(strlen(text), 41);
+    cr_assert_eq(mis, 1, "41 digits are no digest");
+    tag_changed(1, not_utf16, &form, &mis, text, sizeof text);
+    cr_assert_eq(form, MUM_CAT_TAG_STORED);
+    cr_assert_eq(strlen(text), 164, "the hex of its 82 bytes: %s", text);
+    cr_assert_eq(strncmp(text, "00d8", 4), 0, "%s", text);
+    tag_changed(2, unchanged, &form, &mis, text, sizeof text);
+    cr_assert_eq(form, MUM_CAT_TAG_DIGEST);
+    cr_assert_eq(mis, 0);
+    tag_changed(2, byte_flipped, &form, &mis, text, sizeof text);
+    cr_assert_eq(form, MUM_CAT_TAG_STORED);
+    cr_assert_eq(strlen(text), 2 * mum_hash_size(MUM_HASH_SHA256));
 }
 
 Test(catalog, same_inputs_give_the_same_bytes_in_any_order)
