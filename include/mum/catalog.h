@@ -59,7 +59,7 @@ typedef struct mum_cat_attr {
  * stored one.
  */
 typedef enum mum_cat_tag_form {
-    MUM_CAT_TAG_STORED = 0,     /* none of the below: stored_tag holds it */
+    MUM_CAT_TAG_STORED = 0,     /* none of the below: kept as it is */
     MUM_CAT_TAG_DIGEST,         /* the digest's bytes (v2 and unknown formats) */
     MUM_CAT_TAG_HEX_UPPER,      /* v1: the digest's upper-case hex, UTF-16LE */
     MUM_CAT_TAG_HEX_UPPER_NUL,  /* the same and a UTF-16 NUL (what Windows writes) */
@@ -78,11 +78,7 @@ typedef struct mum_cat_member {
     const char *data_type;      /* its SpcIndirectDataContent type OID, NULL when absent */
     const char *sip_guid;       /* v1 CAT_MEMBERINFO subject GUID, NULL when absent */
     const mum_cat_attr *attrs;  /* CAT_NAMEVALUE attributes, in stored order */
-    /* tag_form MUM_CAT_TAG_STORED: the tag's tag_len bytes followed by its
-     * text (as mum_cat_member_tag_text gives it, NUL-terminated); NULL for
-     * the other forms.  Read tags with the two functions below. */
-    const uint8_t *stored_tag;
-    uint32_t tag_len;           /* bytes of the tag as stored */
+    uint32_t tag_len;           /* bytes of the tag as stored (read it with the functions below) */
     uint32_t attr_count;
     uint32_t member_info_version; /* of CAT_MEMBERINFO (0 when absent) */
     uint32_t offset;            /* where the member starts in the catalog file (at most 1 GiB) */
@@ -92,7 +88,7 @@ typedef struct mum_cat_member {
     int8_t member_info2;        /* v2 CAT_MEMBERINFO2 choice tag (0 PE, 2 flat), -1 absent */
     bool has_indirect_data;     /* SPC_INDIRECT_DATA present (digest comes from it) */
     uint8_t tag_form;           /* a mum_cat_tag_form */
-} mum_cat_member;
+} mum_cat_member;               /* 56 bytes on LP64 */
 
 /* Room for a tag's text that is a digest's hex, NUL included. */
 #define MUM_CAT_TAG_TEXT_MAX (2 * MUM_HASH_MAX_SIZE + 1)

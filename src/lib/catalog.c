@@ -153,6 +153,13 @@ const char *mum_cat_member_attr(const mum_cat_member *m, const char *name)
     return m ? mum__cat_attr_lookup(m->attrs, m->attr_count, name) : NULL;
 }
 
+/* A tag that is kept follows the digest in the catalog's bytes, and its
+ * text follows it (member_keep): the member needs no pointer to it. */
+static const uint8_t *stored_tag(const mum_cat_member *m)
+{
+    return m->digest + m->digest_len;
+}
+
 static bool form_is_upper(unsigned form)
 {
     return form == MUM_CAT_TAG_HEX_UPPER || form == MUM_CAT_TAG_HEX_UPPER_NUL;
@@ -168,7 +175,7 @@ const char *mum_cat_member_tag_text(const mum_cat_member *m, char buf[MUM_CAT_TA
     if (!m || !buf)
         return NULL;
     if (m->tag_form == MUM_CAT_TAG_STORED)
-        return (const char *)m->stored_tag + m->tag_len;
+        return (const char *)stored_tag(m) + m->tag_len;
     mum_hex_encode(buf, m->digest, m->digest_len);
     if (form_is_upper(m->tag_form))
         for (char *c = buf; *c; c++)
@@ -182,7 +189,7 @@ const uint8_t *mum_cat_member_tag(const mum_cat_member *m, uint8_t buf[MUM_CAT_T
     if (!m || !buf)
         return NULL;
     if (m->tag_form == MUM_CAT_TAG_STORED)
-        return m->stored_tag;
+        return stored_tag(m);
     if (m->tag_form == MUM_CAT_TAG_DIGEST)
         return m->digest;
     /* v1: the text as UTF-16LE, and its NUL when it had one */
@@ -297,8 +304,7 @@ static int namevalue_decode(const unsigned char *der, size_t len, mum_cat_attr *
 enum { NO_OFF = 0 };            /* an offset field that names nothing; real ones are 1-based */
 
 typedef struct member_offs {
-    size_t digest;              /* in bytes (1-based) */
-    size_t tag;                 /* in bytes: the stored tag then its text; NO_OFF if derived */
+    size_t digest;              /* in bytes (1-based), then the tag and its text if kept */
     size_t data_type, sip_guid; /* in strings; NO_OFF when absent */
 } member_offs;
 
@@ -322,6 +328,8 @@ typedef struct model_build {
     member_offs *offs;          /* one per member */
     attr_offs *attrs;           /* every member's attributes, in member order */
     size_t attrs_len, attrs_cap;
+    char **values;              /* the values of the member's attributes, until values_keep */
+    size_t values_len, values_cap;
 } model_build;
 
 static void model_build_clear(model_build *b)
@@ -331,6 +339,9 @@ static void model_build_clear(model_build *b)
     mum__free(b->bytes);
     mum__free(b->offs);
     mum__free(b->attrs);
+    for (size_t i = 0; i < b->values_len; i++)
+        mum__free(b->values[i]);
+    mum__free(b->values);
     memset(b, 0, sizeof *b);
 }
 
@@ -367,28 +378,91 @@ static bool intern_grow(model_build *b)
     return true;
 }
 
+/* The slot of the text s (len bytes, hash h): its own, or the free one it
+ * would take.  Room for one more is made first; NULL: out of memory. */
+static intern_slot *intern_slot_of(model_build *b, const char *s, size_t len, size_t h)
+{
+    if (2 * (b->slots_used + 1) > b->slots_cap && !intern_grow(b))
+        return NULL;
+    for (size_t i = h & (b->slots_cap - 1);; i = (i + 1) & (b->slots_cap - 1)) {
+        intern_slot *sl = &b->slots[i];
+        if (sl->at == NO_OFF ||
+            (sl->hash == h && sl->len == len && memcmp(b->strings + sl->at - 1, s, len) == 0))
+            return sl;
+    }
+}
+
+static size_t text_hash(const char *s, size_t *len)
+{
+    size_t h = (size_t)14695981039346656037ULL, n = 0;
+    for (; s[n]; n++)
+        h = (h ^ (unsigned char)s[n]) * (size_t)1099511628211ULL;
+    *len = n;
+    return h;
+}
+
 /* The offset (1-based) of the stored copy of s, stored now if it is new. */
 static bool intern(model_build *b, const char *s, size_t *at)
 {
-    if (2 * (b->slots_used + 1) > b->slots_cap && !intern_grow(b))
+    size_t len, h = text_hash(s, &len);
+    intern_slot *sl = intern_slot_of(b, s, len, h);
+    if (!sl)
         return false;
-    size_t h = (size_t)14695981039346656037ULL, len = 0;
-    for (; s[len]; len++)
-        h = (h ^ (unsigned char)s[len]) * (size_t)1099511628211ULL;
-    size_t i = h & (b->slots_cap - 1);
-    for (;; i = (i + 1) & (b->slots_cap - 1)) {
-        intern_slot *sl = &b->slots[i];
-        if (sl->at == NO_OFF)
-            break;
-        if (sl->hash == h && sl->len == len && memcmp(b->strings + sl->at - 1, s, len) == 0) {
-            *at = sl->at;
-            return true;
-        }
+    if (sl->at == NO_OFF) {
+        if (!block_put(&b->strings, &b->strings_len, &b->strings_cap, s, len + 1, &sl->at))
+            return false;
+        sl->hash = h;
+        sl->len = len;
+        b->slots_used++;
     }
-    if (!block_put(&b->strings, &b->strings_len, &b->strings_cap, s, len + 1, at))
-        return false;
-    b->slots[i] = (intern_slot){h, len, *at};
-    b->slots_used++;
+    *at = sl->at;
+    return true;
+}
+
+enum { MAX_SUFFIX_SEARCH = 8 };  /* attributes of a member compared with each other */
+
+/*
+ * Interns the member's attribute values (b->values, from attribute
+ * `first` on).  A value that ends another one of the member, as "File"
+ * = "netcfgx.dll" ends "Hint" = "keyform\\netcfgx.dll", is stored as that
+ * one's tail unless the text is stored already.
+ */
+static bool values_keep(model_build *b, size_t first)
+{
+    size_t k = b->values_len;
+    char **v = b->values;
+    size_t host[MAX_SUFFIX_SEARCH], len[MAX_SUFFIX_SEARCH];
+    bool search = k <= MAX_SUFFIX_SEARCH;
+    for (size_t i = 0; search && i < k; i++)
+        len[i] = strlen(v[i]);
+    /* the longest value each one ends: that one ends no other */
+    for (size_t i = 0; i < k; i++) {
+        if (search) {
+            host[i] = SIZE_MAX;
+            for (size_t j = 0; j < k; j++)
+                if (len[j] > len[i] && (host[i] == SIZE_MAX || len[j] > len[host[i]]) &&
+                    memcmp(v[j] + len[j] - len[i], v[i], len[i]) == 0)
+                    host[i] = j;
+        }
+        if ((!search || host[i] == SIZE_MAX) && !intern(b, v[i], &b->attrs[first + i].value))
+            return false;
+    }
+    for (size_t i = 0; search && i < k; i++) {
+        if (host[i] == SIZE_MAX)
+            continue;
+        size_t n, h = text_hash(v[i], &n);
+        intern_slot *sl = intern_slot_of(b, v[i], n, h);
+        if (!sl)
+            return false;
+        if (sl->at == NO_OFF) {
+            *sl = (intern_slot){h, n, b->attrs[first + host[i]].value + len[host[i]] - n};
+            b->slots_used++;
+        }
+        b->attrs[first + i].value = sl->at;
+    }
+    for (size_t i = 0; i < k; i++)
+        mum__free(v[i]);
+    b->values_len = 0;
     return true;
 }
 
@@ -461,16 +535,18 @@ static int member_attrs(parse_state *ps, model_build *b, const mum__der_el *set,
             rc = namevalue_decode(seq->start, seq->size, &nv, ps->why, sizeof ps->why);
             if (rc != MUM_OK)
                 return fail_at(ps, rc, off, "member %s: %s", w->text, ps->why);
+            /* the value waits for the member's others (values_keep) */
             bool ok = mum__grow((void **)&b->attrs, &b->attrs_cap, b->attrs_len + 1, sizeof *b->attrs) &&
-                      m->attr_count < UINT32_MAX;
-            attr_offs *ao = ok ? &b->attrs[b->attrs_len] : NULL;
-            ok = ok && intern(b, nv.name, &ao->name) && intern(b, nv.value, &ao->value);
+                      mum__grow((void **)&b->values, &b->values_cap, b->values_len + 1, sizeof *b->values) &&
+                      m->attr_count < UINT32_MAX && intern(b, nv.name, &b->attrs[b->attrs_len].name);
             mum__free(nv.name);
-            mum__free(nv.value);
-            if (!ok)
+            if (!ok) {
+                mum__free(nv.value);
                 return mum__nomem(ps->ctx);
-            ao->flags = nv.flags;
-            b->attrs_len++;
+            }
+            b->values[b->values_len++] = nv.value;
+            b->attrs[b->attrs_len].value = NO_OFF;
+            b->attrs[b->attrs_len++].flags = nv.flags;
             m->attr_count++;
         } else if (oid_eq(&type, ps->oid_info, ps->len_info)) {
             /* CAT_MEMBERINFO ::= SEQUENCE { subjectGuid BMPString, certVersion INTEGER } */
@@ -493,7 +569,7 @@ static int member_attrs(parse_state *ps, model_build *b, const mum__der_el *set,
     }
     if (r != 0)
         return fail_at(ps, MUM_EFORMAT, off, "member %s: a malformed attribute", w->text);
-    return MUM_OK;
+    return values_keep(b, b->attrs_len - m->attr_count) ? MUM_OK : mum__nomem(ps->ctx);
 }
 
 /* Reads a v1 tag (UTF-16LE hex text) into a digest. */
@@ -567,11 +643,10 @@ static bool member_keep(model_build *b, int version, const mum__der_el *id, memb
     m->tag_form = (uint8_t)tag_form_of(version, id->body, id->len, w->digest, w->digest_len);
     if (!block_put(&b->bytes, &b->bytes_len, &b->bytes_cap, w->digest, w->digest_len, &mo->digest))
         return false;
-    mo->tag = NO_OFF;
-    if (m->tag_form == MUM_CAT_TAG_STORED) {
-        size_t text_at; /* right after the tag */
-        if (!block_put(&b->bytes, &b->bytes_len, &b->bytes_cap, id->body, id->len, &mo->tag) ||
-            !block_put(&b->bytes, &b->bytes_len, &b->bytes_cap, w->text, strlen(w->text) + 1, &text_at))
+    if (m->tag_form == MUM_CAT_TAG_STORED) { /* right after the digest (stored_tag) */
+        size_t at;
+        if (!block_put(&b->bytes, &b->bytes_len, &b->bytes_cap, id->body, id->len, &at) ||
+            !block_put(&b->bytes, &b->bytes_len, &b->bytes_cap, w->text, strlen(w->text) + 1, &at))
             return false;
     }
     mo->data_type = mo->sip_guid = NO_OFF;
@@ -711,7 +786,6 @@ static int model_finish(mum_catalog *cat, model_build *b)
         mum_cat_member *m = &cat->members[i];
         const member_offs *mo = &b->offs[i];
         m->digest = byt + mo->digest - 1;
-        m->stored_tag = mo->tag != NO_OFF ? byt + mo->tag - 1 : NULL;
         m->data_type = mo->data_type != NO_OFF ? str + mo->data_type - 1 : NULL;
         m->sip_guid = mo->sip_guid != NO_OFF ? str + mo->sip_guid - 1 : NULL;
         m->attrs = m->attr_count ? attrs + next : NULL;
@@ -914,7 +988,7 @@ int mum_catalog_check(const mum_catalog *cat, mum_findings *list, const mum_loca
             continue;
         if (m->tag_form != MUM_CAT_TAG_STORED)
             continue; /* a tag made from the digest is the digest (tag_form_of) */
-        const char *text = (const char *)m->stored_tag + m->tag_len;
+        const char *text = (const char *)stored_tag(m) + m->tag_len;
         bool same;
         if (cat->info.version == 1) {
             uint8_t d[MUM_HASH_MAX_SIZE];
@@ -922,7 +996,7 @@ int mum_catalog_check(const mum_catalog *cat, mum_findings *list, const mum_loca
             same = mum_hex_decode(d, sizeof d, &n, text, strlen(text)) == MUM_OK && n == m->digest_len &&
                    memcmp(d, m->digest, n) == 0;
         } else {
-            same = m->tag_len == m->digest_len && memcmp(m->stored_tag, m->digest, m->tag_len) == 0;
+            same = m->tag_len == m->digest_len && memcmp(stored_tag(m), m->digest, m->tag_len) == 0;
         }
         if (same)
             continue;
