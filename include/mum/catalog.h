@@ -99,13 +99,13 @@ typedef struct mum_cat_member {
  * The member's tag as text: in v1 catalogs the tag's UTF-8 text (the
  * lower-case hex of its bytes when it is not UTF-16 text), otherwise the
  * lower-case hex of its bytes.  Returns either a string the catalog owns or
- * buf, filled.
+ * buf, filled (NULL when m or buf is NULL).
  */
 MUM_EXTERN const char *mum_cat_member_tag_text(const mum_cat_member *m, char buf[MUM_CAT_TAG_TEXT_MAX]);
 
 /*
  * The member's tag as stored (m->tag_len bytes): either bytes the catalog
- * owns or buf, filled.
+ * owns or buf, filled (NULL when m or buf is NULL).
  */
 MUM_EXTERN const uint8_t *mum_cat_member_tag(const mum_cat_member *m, uint8_t buf[MUM_CAT_TAG_MAX]);
 
