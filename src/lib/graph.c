@@ -18,6 +18,7 @@
 #include <mum/pe.h>
 
 #include <string.h>
+#include <unistd.h>
 
 /* ---- storage (the types: graph_internal.h) ---- */
 
@@ -180,7 +181,9 @@ static node_priv *node_alloc(mum_graph *g)
 {
     node_block *b = g->blocks;
     if (!b || b->used == b->cap) {
-        size_t cap = !b ? NODE_BLOCK_FIRST : b->cap < NODE_BLOCK_MAX ? b->cap * 2 : NODE_BLOCK_MAX;
+        /* a shard's nodes are those of a few small inputs */
+        size_t first = g->shard ? NODE_BLOCK_FIRST / 4 : NODE_BLOCK_FIRST;
+        size_t cap = !b ? first : b->cap < NODE_BLOCK_MAX ? b->cap * 2 : NODE_BLOCK_MAX;
         node_block *nb = mum__calloc(1, sizeof *nb + cap * sizeof nb->nodes[0]);
         if (!nb)
             return NULL;
@@ -200,14 +203,20 @@ static char *text_copy(mum_graph *g, const char *s, size_t len)
         return NULL;
     struct text_chunk *c = g->text;
     if (!c || c->cap - g->text_used < len + 1) {
+        /* a shard's (a few small inputs') chunks start small and double */
+        size_t chunk = !g->shard       ? TEXT_CHUNK
+                       : !c            ? TEXT_CHUNK / 16
+                       : c->cap < TEXT_CHUNK ? c->cap * 2
+                                       : TEXT_CHUNK;
         /* a path longer than a quarter chunk has a chunk of its own, behind
          * the current one, which stays the one filled */
-        size_t cap = len + 1 > TEXT_CHUNK / 4 ? len + 1 : TEXT_CHUNK;
+        bool own = len + 1 > chunk / 4;
+        size_t cap = own ? len + 1 : chunk;
         struct text_chunk *nc = mum__malloc(sizeof *nc + cap);
         if (!nc)
             return NULL;
         nc->cap = cap;
-        if (cap != TEXT_CHUNK && c) {
+        if (own && c) {
             nc->next = c->next;
             c->next = nc;
             memcpy(nc->text, s, len);
@@ -385,6 +394,181 @@ int mum__graph_finish(mum_graph *g)
 
 /* ---- building ---- */
 
+/*
+ * Inputs read at once.  A call over many small packages (a build
+ * pipeline's) read them one after another on the caller's thread, each
+ * too small to gain from the walk's own threads (graph_walk.c,
+ * mum__graph_small_input).  A run of such inputs is read instead on the
+ * pool, a few consecutive inputs a job (one hand-over a few packages, not
+ * one each), each job into a shard: a graph of its own nodes, blocks and
+ * text, with the whole graph's inputs (it touches only its own) and
+ * interned strings (locked); its own context and findings.  The shards are
+ * merged into the graph in input order, their nodes renumbered, so the
+ * graph, its findings and an error are those of reading the inputs in
+ * order: reading stops at the first input that fails, whose error is the
+ * call's, and what was read of the inputs after it is dropped.
+ */
+enum { SHARD_BATCH = 8 };
+
+typedef struct shard {
+    mum_graph g;
+    mum_graph *whole;
+    mum_ctx *ctx;
+    mum_findings *findings;
+    mum_graph_options opts;     /* the call's, without progress (reported when merged) */
+    size_t first, count, done;  /* inputs first..first+count-1; done: read, the last failed when rc */
+    uint64_t counts[SHARD_BATCH][2];
+    int rc;
+} shard;
+
+static void shard_run(void *arg)
+{
+    shard *sh = arg;
+    mum_graph *whole = sh->whole;
+    sh->g = (mum_graph){.inputs = whole->inputs, .ninputs = whole->ninputs, .one_thread = whole->one_thread,
+                        .shard = true, .strings = whole->strings};
+    bool made = mum_ctx_new(&sh->ctx) == MUM_OK && mum_findings_new(&sh->findings) == MUM_OK;
+    sh->rc = made ? MUM_OK : MUM_ENOMEM;
+    for (; sh->rc == MUM_OK && sh->done < sh->count; sh->done++)
+        sh->rc = mum__graph_read_input(&sh->g, sh->ctx, sh->first + sh->done, &sh->opts, sh->findings,
+                                       sh->counts[sh->done]);
+    if (sh->rc != MUM_OK && sh->done < sh->count)
+        sh->done++; /* the failed input's progress, as reading in order reports it */
+}
+
+/* Moves a shard's nodes, blocks and text into g, after its own. */
+static int shard_merge(mum_graph *g, mum_graph *s)
+{
+    if (!mum__grow((void **)&g->nodes, &g->capnodes, g->nnodes + s->nnodes, sizeof *g->nodes))
+        return MUM_ENOMEM;
+    for (size_t k = 0; k < s->nnodes; k++) {
+        node_priv *n = s->nodes[k];
+        n->pub.index = g->nnodes;
+        g->nodes[g->nnodes++] = n;
+    }
+    s->nnodes = 0;
+    /* behind g's newest block and chunk, which stay the ones filled */
+    if (s->blocks) {
+        node_block *last = s->blocks;
+        while (last->next)
+            last = last->next;
+        if (g->blocks) {
+            last->next = g->blocks->next;
+            g->blocks->next = s->blocks;
+        } else {
+            g->blocks = s->blocks;
+        }
+        s->blocks = NULL;
+    }
+    if (s->text) {
+        struct text_chunk *last = s->text;
+        while (last->next)
+            last = last->next;
+        if (g->text) {
+            last->next = g->text->next;
+            g->text->next = s->text;
+        } else {
+            g->text = s->text;
+            g->text_used = s->text_used;
+        }
+        s->text = NULL;
+    }
+    return MUM_OK;
+}
+
+/* Frees what a shard still holds (its nodes when not merged). */
+static void shard_clear(shard *sh)
+{
+    mum_graph *s = &sh->g;
+    for (size_t i = 0; i < s->nnodes; i++)
+        mum__graph_node_clear(s->nodes[i]);
+    for (node_block *b = s->blocks, *next; b; b = next) {
+        next = b->next;
+        mum__free(b);
+    }
+    for (struct text_chunk *c = s->text, *next; c; c = next) {
+        next = c->next;
+        mum__free(c);
+    }
+    mum__free(s->nodes);
+    mum_ctx_free(sh->ctx);
+    mum_findings_free(sh->findings);
+    memset(sh, 0, sizeof *sh);
+}
+
+/* Gives g shard sh's nodes, its findings to `findings` and its error to
+ * ctx, with the progress reading its inputs would have reported. */
+static int shard_take(mum_graph *g, mum_ctx *ctx, const mum_graph_options *opts, mum_findings *findings,
+                      shard *sh)
+{
+    int rc = sh->rc;
+    /* merged on failure too: the graph is then freed whole, as after reading in order */
+    int mrc = shard_merge(g, &sh->g);
+    if (mrc == MUM_OK && sh->findings && mum__findings_relay(findings, sh->findings) != MUM_OK)
+        mrc = MUM_ENOMEM;
+    if (rc != MUM_OK && mum_ctx_status(sh->ctx) == MUM_ENOMEM)
+        mum__nomem(ctx);
+    else if (rc != MUM_OK && mum_ctx_status(sh->ctx) != MUM_OK)
+        mum__error(ctx, mum_ctx_status(sh->ctx), mum_ctx_location(sh->ctx), "%s", mum_ctx_reason(sh->ctx));
+    for (size_t i = 0; opts->progress && i < sh->done; i++) {
+        const char *path = g->inputs[sh->first + i].pub.path;
+        opts->progress(opts->progress_ud, path, 0, 0);
+        opts->progress(opts->progress_ud, path, sh->counts[i][0], sh->counts[i][1]);
+    }
+    return rc != MUM_OK ? rc : mrc;
+}
+
+/* Jobs in flight, at most: one a processor (each runs on a worker of its
+ * own; the caller only merges), few enough that what is read past a
+ * failure is little. */
+enum { SHARD_WINDOW = MUM_POOL_WORKERS };
+
+static size_t shard_window(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 2 ? 2 : n > SHARD_WINDOW ? SHARD_WINDOW : (size_t)n;
+}
+
+/* Reads inputs first..end-1, all small, on the pool, merging them in order. */
+static int read_shards(mum_graph *g, mum_ctx *ctx, mum__pool *pool, size_t first, size_t end,
+                       const mum_graph_options *opts, mum_findings *findings)
+{
+    shard *jobs = mum__calloc(SHARD_WINDOW, sizeof *jobs);
+    uint64_t tickets[SHARD_WINDOW];
+    if (!jobs)
+        return mum__nomem(ctx);
+    size_t window = shard_window();
+    /* batches of up to SHARD_BATCH inputs, four or more a thread */
+    size_t batch = (end - first) / (4 * window);
+    batch = batch < 1 ? 1 : batch > SHARD_BATCH ? SHARD_BATCH : batch;
+    size_t head = 0, tail = 0; /* jobs submitted, and merged, so far */
+    size_t next = first;       /* the first input no job has */
+    int rc = MUM_OK;
+    for (;;) {
+        while (next < end && head - tail < window && rc == MUM_OK) {
+            shard *sh = &jobs[head % SHARD_WINDOW];
+            sh->whole = g;
+            sh->first = next;
+            sh->count = end - next < batch ? end - next : batch;
+            sh->opts = *opts;
+            sh->opts.progress = NULL;
+            next += sh->count;
+            mum__pool_submit(pool, shard_run, sh, &tickets[head % SHARD_WINDOW]);
+            head++;
+        }
+        if (tail == head)
+            break;
+        shard *sh = &jobs[tail % SHARD_WINDOW];
+        mum__pool_wait(pool, tickets[tail % SHARD_WINDOW]);
+        tail++;
+        if (rc == MUM_OK)
+            rc = shard_take(g, ctx, opts, findings, sh);
+        shard_clear(sh);
+    }
+    mum__free(jobs);
+    return rc;
+}
+
 int mum_graph_build(mum_graph **out, mum_ctx *ctx, const char *const *inputs, size_t input_count,
                     const mum_graph_options *opts, mum_findings *findings)
 {
@@ -411,8 +595,19 @@ int mum_graph_build(mum_graph **out, mum_ctx *ctx, const char *const *inputs, si
     if (!g->one_thread && input_count > 1 && mum__pool_acquire(&pool) != MUM_OK)
         pool = NULL;
     int rc = MUM_OK;
-    for (size_t i = 0; i < input_count && rc == MUM_OK; i++)
-        rc = mum__graph_read_input(g, ctx, i, opts, findings);
+    for (size_t i = 0; i < input_count && rc == MUM_OK;) {
+        /* a run of small inputs at once on the pool (read_shards) */
+        size_t end = i;
+        while (pool && end < input_count && mum__graph_small_input(g->inputs[end].pub.path))
+            end++;
+        if (end - i > 1) {
+            rc = read_shards(g, ctx, pool, i, end, opts, findings);
+            i = end;
+        } else {
+            rc = mum__graph_read_input(g, ctx, i, opts, findings, NULL);
+            i++;
+        }
+    }
     if (rc == MUM_OK)
         rc = mum__graph_resolve(g, g->one_thread);
     mum__pool_release(pool);

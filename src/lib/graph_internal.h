@@ -87,6 +87,8 @@ struct mum_graph {
     size_t text_used;           /* bytes used of the newest chunk */
     const char *last_dir;       /* the last node's folder: the next one's when the same */
     bool one_thread;            /* built with MUM_WALK_SINGLE_THREAD: verify it on one too */
+    bool shard;                 /* one input's nodes read apart, merged later (graph.c):
+                                 * its first block and chunk are small */
     mum__intern *strings;       /* the manifests' repeated values (graph_walk.c) */
 };
 
@@ -138,9 +140,17 @@ MUM_INTERNAL int mum__graph_add_express(mum_graph *g, size_t input, const char *
 /* Frees all a node owns; the node itself is its block's (NULL allowed). */
 MUM_INTERNAL void mum__graph_node_clear(node_priv *n);
 /* Reads input number `input` of g through the container walk into nodes
- * (graph_walk.c).  Errors: those of mum_walk_run, MUM_ENOMEM. */
+ * (graph_walk.c); counts (NULL: not wanted) gets the entries and bytes
+ * read, as opts->progress does at the end.  g may be a shard of the graph
+ * (graph.c): then it touches only g->inputs[input] and the shared, locked
+ * g->strings of the whole graph's.  Errors: those of mum_walk_run,
+ * MUM_ENOMEM. */
 MUM_INTERNAL int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input,
-                                       const mum_graph_options *opts, mum_findings *findings);
+                                       const mum_graph_options *opts, mum_findings *findings,
+                                       uint64_t counts[2]);
+/* Whether an input is small enough to be read on one thread alone (a
+ * regular file under 256 KiB; never while mum__graph_threads_always). */
+MUM_INTERNAL bool mum__graph_small_input(const char *path);
 /* Resolves the references of every input's nodes into edges (graph_resolve.c);
  * one_thread: no second resolution thread.  Errors: MUM_ENOMEM. */
 MUM_INTERNAL int mum__graph_resolve(mum_graph *g, bool one_thread);

@@ -1330,7 +1330,7 @@ static int on_entry_end(void *ud, const mum_entry *e)
  */
 #define SMALL_INPUT_BYTES (256u << 10)
 
-static bool small_input(const char *path)
+bool mum__graph_small_input(const char *path)
 {
     struct stat st;
     return !mum__graph_threads_forced() && strcmp(path, MUM_INPUT_STDIN) != 0 && stat(path, &st) == 0 &&
@@ -1338,7 +1338,7 @@ static bool small_input(const char *path)
 }
 
 int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_graph_options *opts,
-                           mum_findings *findings)
+                           mum_findings *findings, uint64_t counts[2])
 {
     build b;
     memset(&b, 0, sizeof b);
@@ -1358,7 +1358,7 @@ int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_gr
     wo.flags |= MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST | MUM_WALK_FILE_DIGESTS |
                 opts->walk_flags;
     b.walk_flags = wo.flags;
-    if ((b.small = small_input(b.in->pub.path)))
+    if ((b.small = mum__graph_small_input(b.in->pub.path)))
         wo.flags |= MUM_WALK_SINGLE_THREAD; /* the decoding thread and the cabinet digest's */
     mum_walk_consumer c = {.want_data = want_data,
                            .entry = on_entry,
@@ -1373,6 +1373,10 @@ int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_gr
     int rc = mum_walk_run(ctx, b.in->pub.path, &wo, &c, &b, findings);
     if (opts->progress)
         opts->progress(opts->progress_ud, b.in->pub.path, b.entries, b.bytes);
+    if (counts) {
+        counts[0] = b.entries;
+        counts[1] = b.bytes;
+    }
     rc = cat_worker_finish(&b, rc);
     mum_manifest_parser_free(b.parser);
     mum_manifest_parser_free(b.pparser);
