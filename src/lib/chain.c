@@ -122,6 +122,52 @@ static int chain_verify(X509_STORE_CTX *c)
     return 1;
 }
 
+/*
+ * Chains found good in this process.  Every package of a call is signed
+ * by the same signer under the same intermediates, so X509_verify_cert
+ * built and judged the same chain three times a package (its cabinet and
+ * two catalogs), a tenth of a further small package's instructions with
+ * its store set up.  Its verdict depends on the leaf, the untrusted
+ * certificates in their order, the anchors with their purposes (the
+ * trust's serial: a new one at each change), the purpose asked, the
+ * verification time to the second and the flags (always
+ * X509_V_FLAG_PARTIAL_CHAIN here; CHAIN_VERDICT_VERSION names that
+ * set-up): the key is the SHA-256 of all of them, the certificates by the
+ * SHA-256 of their DER (mum__cert_key).  Only X509_V_OK is kept, so an
+ * error is found and reported by OpenSSL as before, with its certificate.
+ */
+#define CHAIN_VERDICT_VERSION 1
+static mum__pass_ring verdicts = MUM__PASS_RING_INIT(32, 32);
+
+/* The verdict's key (see above); false when a certificate's cannot be
+ * had, or the chain offers more certificates than a key covers. */
+enum { VERDICT_CERTS_MAX = 16 };
+static bool verdict_key(const mum_trust *anchors, unsigned purpose, X509 *leaf, STACK_OF(X509) *untrusted,
+                        int64_t t, uint8_t key[32])
+{
+    uint8_t in[32 + 32 * (1 + VERDICT_CERTS_MAX)];
+    int n = untrusted ? sk_X509_num(untrusted) : 0;
+    if (n < 0 || n > VERDICT_CERTS_MAX)
+        return false;
+    memset(in, 0, 32);
+    mum__put_le64(in, CHAIN_VERDICT_VERSION);
+    mum__put_le64(in + 8, mum__trust_serial(anchors));
+    mum__put_le32(in + 16, purpose);
+    mum__put_le64(in + 20, (uint64_t)t);
+    mum__put_le32(in + 28, (uint32_t)n);
+    if (!mum__cert_key(leaf, in + 32))
+        return false;
+    for (int i = 0; i < n; i++)
+        if (!mum__cert_key(sk_X509_value(untrusted, i), in + 64 + 32 * (size_t)i))
+            return false;
+    return mum__digest_buffer(MUM_HASH_SHA256, in, 64 + 32 * (size_t)n, key) == MUM_OK;
+}
+
+unsigned long mum__chain_verdict_hits(void)
+{
+    return mum__pass_ring_hits(&verdicts);
+}
+
 /* X509_verify_cert at time t, against the anchors allowed for purpose
  * (MUM_TRUST_PURPOSE_*).  Returns the OpenSSL verify error (X509_V_OK
  * when the chain is good) and, on error, the certificate concerned; -1 when
@@ -129,10 +175,14 @@ static int chain_verify(X509_STORE_CTX *c)
 int mum__chain_error(const mum_trust *anchors, unsigned purpose, X509 *leaf,
                      STACK_OF(X509) *untrusted, int64_t t, X509 **bad)
 {
+    uint8_t key[32];
+    bool keyed = verdict_key(anchors, purpose, leaf, untrusted, t, key);
+    *bad = NULL;
+    if (keyed && mum__pass_ring_has(&verdicts, key))
+        return X509_V_OK;
     X509_STORE *store = X509_STORE_new();
     X509_STORE_CTX *c = X509_STORE_CTX_new();
     int err = -1;
-    *bad = NULL;
     if (!store || !c)
         goto done;
     /* Only the anchors that may anchor this purpose: a time-stamping root
@@ -151,6 +201,8 @@ int mum__chain_error(const mum_trust *anchors, unsigned purpose, X509 *leaf,
         X509_STORE_CTX_set_verify(c, chain_verify);
     if (X509_verify_cert(c) == 1) {
         err = X509_V_OK;
+        if (keyed)
+            mum__pass_ring_add(&verdicts, key);
     } else {
         err = X509_STORE_CTX_get_error(c);
         *bad = X509_STORE_CTX_get_current_cert(c);

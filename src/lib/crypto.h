@@ -37,6 +37,10 @@ MUM_INTERNAL void mum__cert_info_clear(mum_cert_info *c);
 MUM_INTERNAL struct stack_st_X509 *mum__trust_certs_near(const mum_trust *t, struct x509_st *leaf,
                                                          struct stack_st_X509 *const *lists,
                                                          size_t nlists);
+/* A number naming t's anchors and purposes as they are now: different
+ * after any change to t, and from any other set's in the process (0 for
+ * NULL).  Thread-safe against readers; changes are not concurrent. */
+MUM_INTERNAL uint64_t mum__trust_serial(const mum_trust *t);
 /* Adds to store the anchors that may anchor `purpose` (a
  * MUM_TRUST_PURPOSE_* bit) and that a chain from leaf through untrusted
  * may reach (the others OpenSSL would never look up).  0, or -1 when

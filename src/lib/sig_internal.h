@@ -136,6 +136,9 @@ MUM_INTERNAL int mum__chain_error(const mum_trust *anchors, unsigned purpose, X5
  * remembered for the process: chain.c); the hits so far, for tests. */
 MUM_INTERNAL bool mum__cert_signed_by(X509 *x, X509 *issuer);
 MUM_INTERNAL unsigned long mum__cert_signed_by_hits(void);
+/* How many of mum__chain_error's verdicts came from its cache of good
+ * chains (tests). */
+MUM_INTERNAL unsigned long mum__chain_verdict_hits(void);
 /* How many certificates a signature's parse took from the ring of those
  * parsed before (signeddata.c; for tests). */
 MUM_INTERNAL unsigned long mum__cert_cache_hits(void);

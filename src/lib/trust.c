@@ -77,7 +77,26 @@ struct mum_trust {
      * verify shares (the catalog worker beside the cabinet signature):
      * every read of an anchor's certificate or names is under the lock. */
     pthread_mutex_t lock;
+    /* Names this set of anchors, as it is now, for the process: a new
+     * number at each change (an anchor added, a purpose narrowed), never
+     * one another set had.  chain.c keys its good verdicts with it. */
+    uint64_t serial;
 };
+
+static uint64_t next_serial(void)
+{
+    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    static uint64_t last;
+    pthread_mutex_lock(&mu);
+    uint64_t s = ++last;
+    pthread_mutex_unlock(&mu);
+    return s;
+}
+
+uint64_t mum__trust_serial(const mum_trust *trust)
+{
+    return trust ? trust->serial : 0;
+}
 
 static const char BUILTIN_SOURCE[] = "built-in";
 
@@ -128,6 +147,7 @@ int mum_trust_new(mum_trust **out)
         mum__free(t);
         return MUM_ENOMEM;
     }
+    t->serial = next_serial();
     *out = t;
     return MUM_OK;
 }
@@ -177,6 +197,7 @@ int mum_trust_restrict(mum_trust *trust, size_t i, unsigned purposes)
     if (!trust || i >= trust->n)
         return MUM_EINVAL;
     trust->a[i].info.purposes &= purposes;
+    trust->serial = next_serial();
     return MUM_OK;
 }
 
@@ -264,6 +285,7 @@ static int anchor_add(mum_trust *t, X509 *x, mum_trust_origin origin, const char
         mum__cert_info_clear(&ci);
         return MUM_ENOMEM;
     }
+    t->serial = next_serial();
     anchor *a = &t->a[t->n++];
     memset(a, 0, sizeof *a);
     a->cert = x;
@@ -298,6 +320,7 @@ static int add_pem(mum_ctx *ctx, mum_trust *t, const void *pem, size_t size, con
     if (rc != MUM_OK) {
         while (t->n > before)
             anchor_clear(&t->a[--t->n]);
+        t->serial = next_serial();
     }
     sk_X509_pop_free(got, X509_free);
     return rc;
@@ -336,6 +359,7 @@ static int builtin_add(mum_trust *t, unsigned char *der, long len)
         ERR_clear_error();
         return MUM_EFORMAT;
     }
+    t->serial = next_serial();
     anchor *a = &t->a[t->n++];
     memset(a, 0, sizeof *a);
     a->der = der;
@@ -424,6 +448,7 @@ int mum_trust_add_builtin(mum_ctx *ctx, mum_trust *trust)
     if (rc != MUM_OK) {
         while (trust->n > before)
             anchor_clear(&trust->a[--trust->n]);
+        trust->serial = next_serial();
         return rc == MUM_ENOMEM ? mum__nomem(ctx) : mum__error(ctx, rc, NULL, "%s: a damaged certificate", name);
     }
     return MUM_OK;

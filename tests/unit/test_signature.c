@@ -750,7 +750,8 @@ Test(chain, an_anchored_chain_reuses_the_checked_signatures)
     cr_assert_eq(mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, now, &bad), X509_V_OK);
     cr_assert_null(bad);
     unsigned long h0 = mum__cert_signed_by_hits();
-    cr_assert_eq(mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, now, &bad), X509_V_OK);
+    /* a second later: not the verdict kept for `now` (chain.c, verdicts) */
+    cr_assert_eq(mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, now + 1, &bad), X509_V_OK);
     cr_assert_eq(mum__cert_signed_by_hits(), h0 + 2, "leaf by inter, inter by root: both from the cache");
     /* past the leaf's end: OpenSSL's verdict, naming the certificate */
     int err = mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, na + 86400, &bad);
@@ -763,6 +764,59 @@ Test(chain, an_anchored_chain_reuses_the_checked_signatures)
     X509_free(bad);
     sk_X509_free(untrusted);
     mum_trust_free(t);
+    X509_free(leaf);
+    X509_free(inter);
+}
+
+/* A good chain's verdict is kept (chain.c, verdicts) and served again for
+ * the same leaf, untrusted certificates, anchors, purpose and second;
+ * anything else is judged anew: another time, a change of the anchors'
+ * purposes, another set of anchors, other untrusted certificates; and a
+ * failure is never kept. */
+Test(chain, a_kept_chain_verdict_needs_all_it_depends_on)
+{
+    X509 *leaf = cache_cert("leaf.pem"), *inter = cache_cert("inter.pem");
+    mum_trust *t, *t2;
+    cr_assert_eq(mum_trust_new(&t), MUM_OK);
+    cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file("root.pem")), MUM_OK);
+    STACK_OF(X509) *untrusted = sk_X509_new_null();
+    cr_assert(untrusted && sk_X509_push(untrusted, inter));
+    int64_t na = 0;
+    cr_assert(mum__asn1_time_get(X509_get0_notAfter(leaf), &na));
+    int64_t now = na - 2 * 86400 - 17; /* a second no other test uses */
+    X509 *bad = NULL;
+    unsigned long v0 = mum__chain_verdict_hits();
+    cr_assert_eq(mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, now, &bad), X509_V_OK);
+    cr_assert_eq(mum__chain_verdict_hits(), v0, "a first verdict is no hit");
+    cr_assert_eq(mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, now, &bad), X509_V_OK);
+    cr_assert_null(bad);
+    cr_assert_eq(mum__chain_verdict_hits(), v0 + 1, "the same chain, anchors, purpose and time: kept");
+    /* the time: past the leaf's end, OpenSSL's verdict naming it */
+    int err = mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, na + 86400, &bad);
+    cr_assert_eq(err, X509_V_ERR_CERT_HAS_EXPIRED, "%d", err);
+    cr_assert_not_null(bad);
+    X509_free(bad);
+    /* the untrusted certificates: without the intermediate, no chain */
+    err = mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, NULL, now, &bad);
+    cr_assert_eq(err, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "%d", err);
+    X509_free(bad);
+    /* another set of the same anchor: judged anew, good */
+    cr_assert_eq(mum_trust_new(&t2), MUM_OK);
+    cr_assert_eq(mum_trust_add_pem_file(NULL, t2, tu_ca_file("root.pem")), MUM_OK);
+    cr_assert_eq(mum__chain_error(t2, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, now, &bad), X509_V_OK);
+    cr_assert_eq(mum__chain_verdict_hits(), v0 + 1, "another trust: no hit");
+    /* the anchors' purposes: the root no longer anchors code signing */
+    cr_assert_eq(mum_trust_restrict(t, 0, MUM_TRUST_PURPOSE_TIME_STAMPING), MUM_OK);
+    err = mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, now, &bad);
+    cr_assert_neq(err, X509_V_OK, "a narrowed anchor is not served the kept verdict");
+    X509_free(bad);
+    cr_assert_eq(mum__chain_verdict_hits(), v0 + 1);
+    /* the purpose asked: the other one, judged anew */
+    cr_assert_eq(mum__chain_error(t2, MUM_TRUST_PURPOSE_TIME_STAMPING, leaf, untrusted, now, &bad), X509_V_OK);
+    cr_assert_eq(mum__chain_verdict_hits(), v0 + 1, "another purpose: no hit");
+    sk_X509_free(untrusted);
+    mum_trust_free(t);
+    mum_trust_free(t2);
     X509_free(leaf);
     X509_free(inter);
 }
