@@ -670,9 +670,12 @@ void mum__cert_info_clear(mum_cert_info *c)
 void mum__hex_short(const unsigned char *p, size_t n, char *out, size_t out_size)
 {
     /* the whole digest: it is what a user compares */
+    static const char hex[] = "0123456789abcdef";
     size_t k = 0;
-    for (size_t i = 0; i < n && k + 3 <= out_size; i++, k += 2)
-        snprintf(out + k, out_size - k, "%02x", p[i]);
+    for (size_t i = 0; i < n && k + 3 <= out_size; i++, k += 2) {
+        out[k] = hex[p[i] >> 4];
+        out[k + 1] = hex[p[i] & 15];
+    }
     if (out_size)
         out[k < out_size ? k : out_size - 1] = '\0';
 }
@@ -770,6 +773,21 @@ unsigned long mum__signer_signature_hits(void)
  * messageDigest (and contentType, when ctype is given) right, signature
  * good.  Returns the failed check (NONE when intact), why says how.
  */
+/* The digest fetched once (mum__evp_md) of md's algorithm when it is one
+ * of mum_hash_alg's, else md. */
+static const EVP_MD *fetched_md(const EVP_MD *md)
+{
+    static const mum_hash_alg ours[] = {MUM_HASH_SHA256, MUM_HASH_SHA1, MUM_HASH_SHA384, MUM_HASH_SHA512,
+                                        MUM_HASH_MD5};
+    int nid = EVP_MD_get_type(md);
+    for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++) {
+        const EVP_MD *f = mum__evp_md(ours[i]);
+        if (f && EVP_MD_get_type(f) == nid)
+            return f;
+    }
+    return md;
+}
+
 mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const char *ctype,
                                       const unsigned char *data, size_t len, char *why,
                                       size_t why_size)
@@ -789,6 +807,12 @@ mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const c
                                           : "the signer's public key cannot be read");
         return MUM_SIG_CHECK_SIGNATURE;
     }
+    /* named as OpenSSL names md (the messages say it), computed with the
+     * digest fetched once when it is one of ours: md is a legacy EVP_MD,
+     * which OpenSSL 3.0 fetches anew at each use (20 K instructions an
+     * EVP_Digest of a few hundred bytes, two uses a signer) */
+    const EVP_MD *named = md;
+    md = fetched_md(md);
     uint8_t dig[MUM_HASH_MAX_SIZE];
     size_t dlen = 0;
     if (mum__digest_evp(md, data, len, dig, &dlen) != MUM_OK) {
@@ -824,7 +848,7 @@ mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const c
         mum__hex_short(ASN1_STRING_get0_data(mdattr), (size_t)ASN1_STRING_length(mdattr), a, sizeof a);
         mum__hex_short(dig, dlen, b, sizeof b);
         snprintf(why, why_size, "messageDigest %s differs from the %s digest of the signed content, %s",
-                 a, EVP_MD_get0_name(md), b);
+                 a, EVP_MD_get0_name(named), b);
         return MUM_SIG_CHECK_CONTENT_DIGEST;
     }
     unsigned char *abuf = NULL;

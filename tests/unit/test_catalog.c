@@ -626,6 +626,10 @@ Test(catalog, damage_is_an_integrity_failure)
     mum_sig_result r = verify(copy, m.len, "root.pem", false, 0);
     cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
     cr_assert_eq(r.failed_check, MUM_SIG_CHECK_CONTENT_DIGEST);
+    /* the digest named as OpenSSL names the SignerInfo's (not the name of
+     * the digest fetched once that computes it: "SHA2-256") */
+    cr_assert_not_null(r.detail);
+    cr_assert(strstr(r.detail, " differs from the SHA256 digest of the signed content, "), "%s", r.detail);
     mum_findings *f;
     mum_findings_new(&f);
     mum_sig_result_findings(&r, NULL, f, NULL);
