@@ -877,3 +877,129 @@ Test(graph, edge_arrays_are_exactly_their_edges)
     cr_assert_gt(catalogs, 0);
     free_built(g, f, ctx);
 }
+
+/* ---- small inputs read at once (graph.c, read_shards) ---- */
+
+static const char *fixture_n(const char *rel)
+{
+    static char paths[8][1024];
+    static unsigned next;
+    const char *srcdir = getenv("srcdir");
+    char *p = paths[next++ % 8];
+    snprintf(p, sizeof paths[0], "%s/tests/fixtures/containers/%s", srcdir ? srcdir : ".", rel);
+    return p;
+}
+
+/* Ten small inputs: both sample families, a broken twin, and container
+ * fixtures whose reading gives findings (a fake signature, trailing
+ * bytes), so that reading at once splits them into several jobs. */
+static void many_small(const char **in)
+{
+    in[0] = sample(family[0]);
+    in[1] = sample(family[1]);
+    in[2] = sample(family[2]);
+    in[3] = sample("kb943650-v2/Windows6.0-KB943650-x86.msu");
+    in[4] = sample("kb943650-v2/Windows6.0-KB943650-x64.msu");
+    in[5] = sample("broken/payload-mismatch/Windows6.0-KB943650-x64.msu");
+    in[6] = fixture_n("sigfake.cab");
+    in[7] = fixture_n("trailing.cab");
+    in[8] = fixture_n("nested.cab");
+    in[9] = fixture_n("express.cab");
+}
+
+static int build_many(const char *const *in, size_t n, unsigned walk_flags, mum_graph **g, mum_ctx **ctx,
+                      mum_findings **f)
+{
+    mum_graph_options o = MUM_GRAPH_OPTIONS_INIT;
+    o.walk_flags = walk_flags;
+    *g = NULL;
+    *f = NULL;
+    *ctx = NULL;
+    int rc = mum_ctx_new(ctx);
+    if (rc == MUM_OK)
+        rc = mum_findings_new(f);
+    if (rc == MUM_OK)
+        rc = mum_graph_build(g, *ctx, in, n, &o, *f);
+    return rc;
+}
+
+/* The graph and findings of small inputs read at once on the pool are
+ * those of reading them one after another: the same nodes in the same
+ * order (index, input, kind, path, digests, identity), the same inputs and
+ * the same findings in order. */
+Test(graph, small_inputs_read_at_once_give_the_graph_of_reading_in_order)
+{
+    const char *in[10];
+    many_small(in);
+    mum_graph *a, *b;
+    mum_ctx *ca, *cb;
+    mum_findings *fa, *fb;
+    cr_assert_eq(build_many(in, 10, 0, &a, &ca, &fa), MUM_OK, "%s", mum_ctx_message(ca));
+    cr_assert_eq(build_many(in, 10, MUM_WALK_SINGLE_THREAD, &b, &cb, &fb), MUM_OK, "%s", mum_ctx_message(cb));
+    cr_assert_eq(mum_graph_node_count(a), mum_graph_node_count(b));
+    cr_assert_gt(mum_graph_node_count(a), 100);
+    for (size_t i = 0; i < mum_graph_node_count(a); i++) {
+        const mum_node *x = mum_graph_node(a, i), *y = mum_graph_node(b, i);
+        cr_assert_eq(x->index, i);
+        cr_assert_eq(x->input, y->input, "node %zu", i);
+        cr_assert_eq(x->kind, y->kind, "node %zu", i);
+        cr_assert_str_eq(x->entry, y->entry);
+        cr_assert_str_eq(x->dir, y->dir);
+        cr_assert_str_eq(x->container, y->container);
+        cr_assert_eq(memcmp(x->digests.sha256, y->digests.sha256, 32), 0, "%s", x->entry);
+        cr_assert_eq(!x->id, !y->id, "%s", x->entry);
+        if (x->id)
+            cr_assert_eq(mum_identity_compare(x->id, y->id, 0), 0, "%s", x->entry);
+        cr_assert_eq(x->edge_count, y->edge_count, "%s", x->entry);
+        for (size_t k = 0; k < x->edge_count; k++) {
+            const mum_node *tx = x->edges[k].to, *ty = y->edges[k].to;
+            cr_assert_eq(!tx, !ty, "%s edge %zu", x->entry, k);
+            if (tx)
+                cr_assert_eq(tx->index, ty->index, "%s edge %zu", x->entry, k);
+        }
+    }
+    for (size_t i = 0; i < 10; i++) {
+        const mum_graph_input *x = mum_graph_input_at(a, i), *y = mum_graph_input_at(b, i);
+        cr_assert_str_eq(x->kind, y->kind);
+        cr_assert_eq(x->express_count, y->express_count);
+    }
+    cr_assert_eq(mum_findings_count(fa), mum_findings_count(fb));
+    cr_assert_gt(mum_findings_count(fa), 0);
+    for (size_t i = 0; i < mum_findings_count(fa); i++) {
+        const mum_finding *x = mum_findings_get(fa, i), *y = mum_findings_get(fb, i);
+        cr_assert_eq(x->rule, y->rule);
+        cr_assert_str_eq(x->message, y->message);
+    }
+    free_built(a, fa, ca);
+    free_built(b, fb, cb);
+}
+
+/* A failed allocation on any thread while small inputs are read at once
+ * ends the build with MUM_ENOMEM, said on ctx, and nothing leaked. */
+Test(graph, out_of_memory_while_reading_inputs_at_once_ends_cleanly, .timeout = 600)
+{
+    const char *in[10];
+    many_small(in);
+    mum_graph *g;
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum__alloc_fail_at(0);
+    cr_assert_eq(build_many(in, 10, 0, &g, &ctx, &f), MUM_OK);
+    free_built(g, f, ctx);
+    unsigned long total = mum__alloc_fail_at(0);
+    cr_assert_gt(total, 1000);
+    int failed = 0;
+    for (unsigned long n = 1; n <= total; n += total / 200 + 1) {
+        mum__alloc_fail_at(n);
+        int rc = build_many(in, 10, 0, &g, &ctx, &f);
+        mum__alloc_fail_at(0);
+        cr_assert(rc == MUM_OK || rc == MUM_ENOMEM, "allocation %lu of %lu failing gave %d", n, total, rc);
+        if (rc == MUM_ENOMEM) {
+            cr_assert(n == 1 || (mum_ctx_status(ctx) == MUM_ENOMEM && *mum_ctx_reason(ctx)),
+                      "allocation %lu: MUM_ENOMEM without a reason on ctx", n);
+            failed++;
+        }
+        free_built(g, f, ctx);
+    }
+    cr_assert_gt(failed, 0);
+}
