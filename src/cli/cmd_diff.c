@@ -692,6 +692,7 @@ static int build(mum_ctx *ctx, const args *a, const unsigned char *base, size_t 
     go.progress_ud = &progress;
     mum_findings *scratch = NULL;
     int rc = mum_findings_new(&scratch);
+    cli_heaps_for_inputs(a->n);
     if (rc == MUM_OK)
         rc = mum_graph_build(out, ctx, a->v, a->n, &go, scratch);
     cli_progress_done(&progress);

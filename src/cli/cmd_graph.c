@@ -371,6 +371,7 @@ int cmd_graph(int argc, char **argv)
     if ((rc = cli_base_manifest_load("graph", base_path, wcp, &base, &go.base_manifest_size)) != EXIT_CLEAN)
         return rc;
     go.base_manifest = base;
+    cli_heaps_for_inputs((size_t)(argc - optind));
     if (mum_ctx_new(&ctx) != MUM_OK || mum_findings_new(&findings) != MUM_OK) {
         rc = cli_fail("out of memory");
     } else if (mum_graph_build(&g, ctx, (const char *const *)argv + optind, (size_t)(argc - optind), &go,

@@ -10,9 +10,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#ifdef HAVE_MALLOPT
-#include <malloc.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,15 +249,7 @@ int cmd_verify(int argc, char **argv)
     cli_progress_init(&progress, "verify");
     go.progress = cli_progress_graph_cb;
     go.progress_ud = &progress;
-#if defined(HAVE_MALLOPT) && defined(M_ARENA_MAX)
-    /* Several inputs: the small ones are read at once on the pool
-     * (mum_graph_build), two threads that allocate as much as they compute
-     * (certificates, signatures, the cabinet walk).  On main.c's one heap
-     * they waited for its lock: 1 000 small packages took 0.30 s instead of
-     * 0.21 s with a second one.  A user's MALLOC_ARENA_MAX still decides. */
-    if (ro.ninputs > 1 && !getenv("MALLOC_ARENA_MAX"))
-        mallopt(M_ARENA_MAX, 2);
-#endif
+    cli_heaps_for_inputs(ro.ninputs);
     int lrc = mum_graph_build(&graph, ctx, ro.inputs, ro.ninputs, &go, findings);
     cli_progress_done(&progress);
     if (lrc != MUM_OK) {

@@ -7,6 +7,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef HAVE_MALLOPT
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,4 +193,14 @@ int cli_write_all(int fd, const void *data, size_t size)
         size -= (size_t)n;
     }
     return 0;
+}
+
+void cli_heaps_for_inputs(size_t ninputs)
+{
+#if defined(HAVE_MALLOPT) && defined(M_ARENA_MAX)
+    if (ninputs > 1 && !getenv("MALLOC_ARENA_MAX"))
+        mallopt(M_ARENA_MAX, 2);
+#else
+    (void)ninputs;
+#endif
 }
