@@ -70,51 +70,43 @@ typedef struct mum_edge {
     mum_manifest_pos pos;        /* where the reference is written */
 } mum_edge;
 
-/* Digests of a file's bytes (flat), and of a PE file its Authenticode ones. */
+/* Digests of a file's bytes (flat). */
 typedef struct mum_digests {
     bool sha1_ok, sha256_ok;
     uint8_t sha1[20];
     uint8_t sha256[32];
-    bool pe;                     /* a PE image: the Authenticode digests below */
+} mum_digests;
+
+/*
+ * What a payload that starts like a PE file has beside its flat digests
+ * (mum_node.pe; NULL for every other node, which is most of them: the
+ * graph keeps this apart so that manifests and catalogs do not carry it).
+ */
+typedef struct mum_node_pe {
+    bool image;                  /* a PE image: the Authenticode digests below */
     /* verify computes those the catalogs read before the file ask for
      * (a v1 catalog: SHA-1; v2 or none yet: both), so one may be false */
-    bool pe_sha1_ok, pe_sha256_ok;
-    uint8_t pe_sha1[20];
-    uint8_t pe_sha256[32];
-    char *pe_error;              /* looked like a PE but is malformed (why) */
+    bool sha1_ok, sha256_ok;
+    uint8_t sha1[20];
+    uint8_t sha256[32];
+    const char *error;           /* looked like a PE but is malformed (why); NULL otherwise */
     /* A PE image's file version, "6.0.6001.22222", from the
      * VS_FIXEDFILEINFO of its version resource (RT_VERSION), read while
      * the bytes stream past (a resource directory past 64 KiB of headers
      * or a version past 16 MiB into the resource section is not looked
-     * for); NULL: no version resource (or not a PE image).  A manifest's
-     * <file> carries no version: the version of the component that
-     * installs a payload is the fallback a reader may take (verify
-     * --expect does). */
-    char *file_version;
-} mum_digests;
+     * for); NULL: no version resource.  A manifest's <file> carries no
+     * version: the version of the component that installs a payload is
+     * the fallback a reader may take (verify --expect does). */
+    const char *file_version;
+} mum_node_pe;
 
-struct mum_node {
-    mum_node_kind kind;
-    size_t index;                /* position in the graph */
-    size_t input;                /* which input it came from */
-    const char *entry;           /* nested path inside the input ("x.cab!update.mum") */
-    const char *name;            /* the file name (last component of the path) */
-    const char *dir;             /* its folder inside its cabinet ("" at the top) */
-    const char *container;       /* the nested path of the cabinet holding it ("" for the input) */
-    uint64_t size;               /* the file's size in bytes (express: the decoded file's) */
-    bool has_mtime;              /* its container gives it a time */
-    int64_t mtime;               /* seconds since 1970 (a cabinet's local time read as UTC) */
-    mum_digests digests;
-
-    /* packages and components: the parsed manifest, NULL when it could not
-     * be parsed (parse_error says why) */
-    const mum_manifest *manifest;
-    const mum_identity *id;      /* the manifest's identity (NULL without one) */
-    char *parse_error;
-    int parse_status;            /* MUM_OK, MUM_EDELTA, MUM_EFORMAT, ... */
-    bool deployment;             /* a component manifest with <deployment/> */
-
-    /* catalogs */
+/*
+ * What only a catalog's node has (mum_node.cat: never NULL for a
+ * MUM_NODE_CATALOG node, NULL for every other kind).
+ */
+typedef struct mum_node_catalog {
+    /* the parsed catalog, NULL when it could not be parsed (the node's
+     * parse_error says why) */
     const mum_catalog *catalog;
     /* What the catalog's signature says of itself, checked while reading
      * with no anchors (mum_signature_verify with anchors NULL): UNSIGNED,
@@ -125,9 +117,46 @@ struct mum_node {
     const mum_node *catalog_of;  /* the package whose catalog this is */
     const mum_node *payload_of;  /* a catalog a component installs as one of its files (a
                                     driver's own .cat): that component; not the package's */
+} mum_node_catalog;
+
+/*
+ * A file of the inputs.  A graph holds tens of thousands of nodes, so what
+ * only some kinds use is behind a pointer that is NULL for the others (pe,
+ * cat), and the fields are ordered to leave no padding but the bools'.
+ */
+struct mum_node {
+    mum_node_kind kind;
+    uint32_t index;              /* position in the graph (a graph holds fewer than
+                                    UINT32_MAX nodes: memory runs out long before) */
+    uint32_t input;              /* which input it came from (mum_graph_build takes fewer
+                                    than UINT32_MAX inputs: MUM_ELIMIT) */
+    /* packages, components and catalogs: MUM_OK, or why it could not be
+     * parsed (MUM_EDELTA, MUM_EFORMAT, ...; parse_error says more) */
+    int parse_status;
+    const char *entry;           /* nested path inside the input ("x.cab!update.mum") */
+    const char *name;            /* the file name (last component of the path) */
+    const char *dir;             /* its folder inside its cabinet ("" at the top) */
+    const char *container;       /* the nested path of the cabinet holding it ("" for the input) */
+    uint64_t size;               /* the file's size in bytes (express: the decoded file's) */
+    int64_t mtime;               /* seconds since 1970 (a cabinet's local time read as UTC) */
+    mum_digests digests;
+    bool has_mtime;              /* its container gives it a time */
+    bool deployment;             /* a component manifest with <deployment/> */
+    bool express_delta;          /* payloads: an express blob holds only a delta of it */
+    /* payloads that start like a PE file: their Authenticode digests,
+     * version and errors; NULL otherwise (not a PE image, or another kind) */
+    const mum_node_pe *pe;
+
+    /* packages and components: the parsed manifest, NULL when it could not
+     * be parsed (parse_error says why) */
+    const mum_manifest *manifest;
+    const mum_identity *id;      /* the manifest's identity (NULL without one) */
+    char *parse_error;
+
+    /* catalogs: their catalog, signature and owner (NULL for other kinds) */
+    const mum_node_catalog *cat;
 
     /* payloads */
-    bool express_delta;          /* an express blob holds only a delta of it */
     const mum_express_file *express; /* its entry in an express index, if any */
     /* an express file that could not be rebuilt from its cabinet (so
      * express_delta stays true): why, e.g. a delta of a file type libmum

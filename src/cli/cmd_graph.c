@@ -77,7 +77,8 @@ static void text_node(const mum_graph *g, const mum_node *n, int depth, bool fil
         }
         if (e->kind == MUM_EDGE_CATALOG) {
             printf("%s  [%s]\n", e->to->name,
-                   e->to->integrity_done ? mum_sig_status_name(e->to->integrity.status) : "unreadable");
+                   e->to->cat->integrity_done ? mum_sig_status_name(e->to->cat->integrity.status)
+                                              : "unreadable");
             continue;
         }
         if (e->kind == MUM_EDGE_FILE) {
@@ -220,7 +221,7 @@ static void dot_graph(const mum_graph *g, bool files)
             if (e->kind == MUM_EDGE_FILE && !files)
                 continue;
             if (e->to) {
-                printf("  n%zu -> n%zu [label=\"%s\"];\n", k, e->to->index, mum_edge_kind_name(e->kind));
+                printf("  n%zu -> n%zu [label=\"%s\"];\n", k, (size_t)e->to->index, mum_edge_kind_name(e->kind));
             } else {
                 printf("  m%zu [shape=box, style=dashed, color=red, fontcolor=red, label=", missing);
                 if (e->kind == MUM_EDGE_FILE)
@@ -276,8 +277,9 @@ static void json_graph(const mum_graph *g, bool files)
         }
         if (n->deployment)
             json_kv_bool(&w, "deployment", true);
-        if (n->kind == MUM_NODE_CATALOG)
-            json_kv_string(&w, "signature", n->integrity_done ? mum_sig_status_name(n->integrity.status) : NULL);
+        if (n->cat)
+            json_kv_string(&w, "signature",
+                           n->cat->integrity_done ? mum_sig_status_name(n->cat->integrity.status) : NULL);
         json_key(&w, "edges");
         json_begin_array(&w);
         for (size_t j = 0; j < n->edge_count; j++) {

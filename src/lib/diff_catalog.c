@@ -23,7 +23,7 @@ static const mum_node *catalog_of(const mum_node *p)
 
 static const mum_signer_info *first_signer(const mum_node *c)
 {
-    const mum_signature *sig = c->catalog ? mum_catalog_signature(c->catalog) : NULL;
+    const mum_signature *sig = c->cat->catalog ? mum_catalog_signature(c->cat->catalog) : NULL;
     return sig && mum_signature_signer_count(sig) ? mum_signature_signer(sig, 0) : NULL;
 }
 
@@ -51,9 +51,9 @@ static void timestamp_text(const mum_node *c, char *buf, size_t size)
 static void algorithm_text(const mum_node *c, char *buf, size_t size)
 {
     bool seen[MUM_HASH_SHA512 + 1] = {false};
-    size_t count = mum_catalog_get_info(c->catalog)->member_count;
+    size_t count = mum_catalog_get_info(c->cat->catalog)->member_count;
     for (size_t k = 0; k < count; k++) {
-        unsigned alg = (unsigned)mum_catalog_member(c->catalog, k)->alg;
+        unsigned alg = (unsigned)mum_catalog_member(c->cat->catalog, k)->alg;
         if (alg <= MUM_HASH_SHA512)
             seen[alg] = true;
     }
@@ -88,7 +88,7 @@ static int compare_members(differ *d, const mum_node *oc, const mum_node *nc, co
     mum_strmap names[2] = {{0}, {0}};
     int rc = MUM_OK;
     for (int s = 0; s < 2 && rc == MUM_OK; s++) {
-        const mum_catalog *cat = s ? nc->catalog : oc->catalog;
+        const mum_catalog *cat = s ? nc->cat->catalog : oc->cat->catalog;
         size_t count = mum_catalog_get_info(cat)->member_count;
         for (size_t k = 0; k < count && rc == MUM_OK; k++) {
             const char *name = member_name(mum_catalog_member(cat, k));
@@ -99,7 +99,7 @@ static int compare_members(differ *d, const mum_node *oc, const mum_node *nc, co
         }
     }
     for (int s = 0; s < 2 && rc == MUM_OK; s++) {
-        const mum_catalog *cat = s ? nc->catalog : oc->catalog;
+        const mum_catalog *cat = s ? nc->cat->catalog : oc->cat->catalog;
         mum_strmap *mine = &names[s], *theirs = &names[!s];
         for (size_t i = 0; i < mine->cap && rc == MUM_OK; i++) {
             const char *key = mine->slots[i].key;
@@ -133,7 +133,7 @@ int mum__diff_compare_catalogs(differ *d, const mum_node *op, const mum_node *np
         c.item = np->id->name;
         return mum__diff_add_change(d, &c, NULL);
     }
-    if (!oc->catalog || !nc->catalog)
+    if (!oc->cat->catalog || !nc->cat->catalog)
         return MUM_OK; /* unreadable: verify says why */
     const char *subject = nc->name;
     char ov[512], nv[512];
@@ -154,7 +154,7 @@ int mum__diff_compare_catalogs(differ *d, const mum_node *op, const mum_node *np
             CHECK(mum__diff_add_change(d, &c, NULL));
         }
     }
-    int ovs = mum_catalog_get_info(oc->catalog)->version, nvs = mum_catalog_get_info(nc->catalog)->version;
+    int ovs = mum_catalog_get_info(oc->cat->catalog)->version, nvs = mum_catalog_get_info(nc->cat->catalog)->version;
     if (ovs != nvs) {
         snprintf(ov, sizeof ov, "%d", ovs);
         snprintf(nv, sizeof nv, "%d", nvs);

@@ -76,14 +76,16 @@ void mum__graph_node_clear(node_priv *n)
         return;
     mum__free(n->head);
     mum__free(n->pub.parse_error);
-    mum__free(n->pub.digests.pe_error);
-    mum__free(n->pub.digests.file_version);
     mum__free(n->bytes);
     /* pub's are the node's own (graph_internal.h) */
+    mum__free((mum_node_pe *)n->pub.pe);
     mum__free((char *)n->pub.express_why);
     mum_manifest_free((mum_manifest *)n->pub.manifest);
-    mum_catalog_free((mum_catalog *)n->pub.catalog);
-    mum_sig_result_clear(&n->pub.integrity);
+    mum_node_catalog *cat = (mum_node_catalog *)n->pub.cat; /* the graph's text chunks' */
+    if (cat) {
+        mum_catalog_free((mum_catalog *)cat->catalog);
+        mum_sig_result_clear(&cat->integrity);
+    }
     mum__free((mum_edge *)n->pub.edges);
 }
 
@@ -196,22 +198,24 @@ static node_priv *node_alloc(mum_graph *g)
 
 #define TEXT_CHUNK (16 * 1024)
 
-/* A copy of s[0..len) and a NUL in the graph's text; NULL: out of memory. */
-static char *text_copy(mum_graph *g, const char *s, size_t len)
+/* `size` bytes at a multiple of `align` (a power of two, at most 16) in
+ * the graph's chunks; NULL: out of memory. */
+static void *text_take(mum_graph *g, size_t size, size_t align)
 {
-    if (len >= SIZE_MAX - sizeof(struct text_chunk) - TEXT_CHUNK)
+    if (size >= SIZE_MAX - sizeof(struct text_chunk) - TEXT_CHUNK)
         return NULL;
     struct text_chunk *c = g->text;
-    if (!c || c->cap - g->text_used < len + 1) {
+    size_t at = c ? (g->text_used + align - 1) & ~(align - 1) : 0;
+    if (!c || at > c->cap || c->cap - at < size) {
         /* a shard's (a few small inputs') chunks start small and double */
         size_t chunk = !g->shard       ? TEXT_CHUNK
                        : !c            ? TEXT_CHUNK / 16
                        : c->cap < TEXT_CHUNK ? c->cap * 2
                                        : TEXT_CHUNK;
         /* a path longer than a quarter chunk has a chunk of its own, behind
-         * the current one, which stays the one filled */
-        bool own = len + 1 > chunk / 4;
-        size_t cap = own ? len + 1 : chunk;
+         * the current one, which stays the one filled (malloc aligns it) */
+        bool own = size > chunk / 4;
+        size_t cap = own ? size : chunk;
         struct text_chunk *nc = mum__malloc(sizeof *nc + cap);
         if (!nc)
             return NULL;
@@ -219,18 +223,24 @@ static char *text_copy(mum_graph *g, const char *s, size_t len)
         if (own && c) {
             nc->next = c->next;
             c->next = nc;
-            memcpy(nc->text, s, len);
-            nc->text[len] = '\0';
             return nc->text;
         }
         nc->next = c;
         g->text = c = nc;
-        g->text_used = 0;
+        at = 0;
     }
-    char *p = c->text + g->text_used;
-    memcpy(p, s, len);
-    p[len] = '\0';
-    g->text_used += len + 1;
+    g->text_used = at + size;
+    return c->text + at;
+}
+
+/* A copy of s[0..len) and a NUL in the graph's text; NULL: out of memory. */
+static char *text_copy(mum_graph *g, const char *s, size_t len)
+{
+    char *p = len < SIZE_MAX ? text_take(g, len + 1, 1) : NULL;
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
     return p;
 }
 
@@ -270,16 +280,24 @@ node_priv *mum__graph_node_new(mum_graph *g, mum_node_kind kind, size_t input, c
                           : text_copy(g, local, dlen);
     g->last_dir = dir;
     char *entry = dir ? text_copy(g, path, len) : NULL;
-    node_priv *n = entry ? node_alloc(g) : NULL;
+    /* a catalog's own fields, beside the texts (few nodes are catalogs) */
+    mum_node_catalog *cat = NULL;
+    if (entry && kind == MUM_NODE_CATALOG &&
+        (cat = text_take(g, sizeof *cat, _Alignof(mum_node_catalog))) != NULL)
+        memset(cat, 0, sizeof *cat);
+    /* mum_node.index is 32 bits: a graph runs out of memory long before */
+    node_priv *n = entry && (cat || kind != MUM_NODE_CATALOG) && g->nnodes < UINT32_MAX ? node_alloc(g)
+                                                                                        : NULL;
     if (!n)
         return NULL; /* what was taken is the graph's, freed with it */
+    n->pub.cat = cat;
     n->pub.entry = entry;
     n->pub.container = container;
     n->pub.dir = dir;
     n->pub.name = entry + (size_t)(name - path);
     n->pub.kind = kind;
-    n->pub.input = input;
-    n->pub.index = g->nnodes;
+    n->pub.input = (uint32_t)input; /* mum_graph_build: fewer than UINT32_MAX inputs */
+    n->pub.index = (uint32_t)g->nnodes;
     g->nodes[g->nnodes++] = n;
     return n;
 }
@@ -320,7 +338,32 @@ void mum__graph_node_manifest(node_priv *n, mum_manifest *m)
 
 void mum__graph_node_catalog(node_priv *n, mum_catalog *cat)
 {
-    n->pub.catalog = cat;
+    mum__node_cat(n)->catalog = cat;
+}
+
+int mum__graph_node_set_pe(node_priv *n, const mum_node_pe *pe)
+{
+    size_t elen = pe->error ? strlen(pe->error) + 1 : 0;
+    size_t vlen = pe->file_version ? strlen(pe->file_version) + 1 : 0;
+    if (elen + vlen > SIZE_MAX - sizeof(mum_node_pe))
+        return MUM_ENOMEM;
+    mum_node_pe *p = mum__malloc(sizeof *p + elen + vlen);
+    if (!p)
+        return MUM_ENOMEM;
+    *p = *pe;
+    char *at = (char *)(p + 1);
+    if (elen) {
+        memcpy(at, pe->error, elen);
+        p->error = at;
+        at += elen;
+    }
+    if (vlen) {
+        memcpy(at, pe->file_version, vlen);
+        p->file_version = at;
+    }
+    mum__free((mum_node_pe *)n->pub.pe); /* after the copy: pe may be its */
+    n->pub.pe = p;
+    return MUM_OK;
 }
 
 /* ---- a graph built by hand (the judge's tests) ---- */
@@ -362,11 +405,14 @@ int mum__graph_node_bytes(node_priv *n, const void *data, size_t len)
     d->sha1_ok = d->sha256_ok = true;
     /* as reading does for a payload: its version resource */
     char version[32];
-    if (n->pub.kind != MUM_NODE_PAYLOAD || d->file_version)
+    if (n->pub.kind != MUM_NODE_PAYLOAD || (n->pub.pe && n->pub.pe->file_version))
         return MUM_OK;
     int rc = mum__pe_version_of(data, len, version, sizeof version);
-    if (rc == MUM_OK && !(d->file_version = mum__strdup(version)))
-        rc = MUM_ENOMEM;
+    if (rc == MUM_OK) {
+        mum_node_pe pe = n->pub.pe ? *n->pub.pe : (mum_node_pe){0};
+        pe.file_version = version;
+        rc = mum__graph_node_set_pe(n, &pe);
+    }
     return rc == MUM_ENOMEM ? rc : MUM_OK;
 }
 
@@ -381,8 +427,9 @@ int mum__graph_node_read_catalog(mum_ctx *ctx, node_priv *n, const void *der, si
         return rc;
     mum__graph_node_catalog(n, cat);
     /* as reading does: integrity only */
-    rc = mum_signature_verify(&n->pub.integrity, ctx, mum_catalog_signature(cat), NULL);
-    n->pub.integrity_done = rc == MUM_OK;
+    mum_node_catalog *nc = mum__node_cat(n);
+    rc = mum_signature_verify(&nc->integrity, ctx, mum_catalog_signature(cat), NULL);
+    nc->integrity_done = rc == MUM_OK;
     return rc;
 }
 
@@ -578,6 +625,9 @@ int mum_graph_build(mum_graph **out, mum_ctx *ctx, const char *const *inputs, si
         opts = &defaults;
     if (opts->version != MUM_GRAPH_OPTIONS_VERSION || (input_count && !inputs) || !findings)
         return mum__error(ctx, MUM_EINVAL, NULL, "mum_graph_build: bad arguments");
+    if (input_count >= UINT32_MAX) /* mum_node.input is 32 bits */
+        return mum__error(ctx, MUM_ELIMIT, NULL, "%zu inputs: at most %u can be read at once", input_count,
+                          (unsigned)UINT32_MAX - 1);
     /* standard input is read once: a second "-" would find it empty */
     for (size_t i = 0, seen = 0; i < input_count; i++)
         if (inputs[i] && strcmp(inputs[i], MUM_INPUT_STDIN) == 0 && seen++)

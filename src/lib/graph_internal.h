@@ -18,8 +18,11 @@ typedef struct node_priv {
     /* Its strings are pub's: entry in the graph's chunks of text (name
      * points into it: its last part); container, which many nodes repeat,
      * interned in graph->strings; dir in the text too, the previous
-     * node's when the same.  pub's manifest, catalog, edges (edge_cap of
-     * them) and express_why are the node's own, freed with the graph.
+     * node's when the same.  pub's manifest, pe (one allocation with its
+     * strings), edges (edge_cap of them) and express_why are the node's
+     * own, freed with the graph; pub.cat, a catalog's, lies in the text
+     * chunks (made with the node), and its catalog and integrity are the
+     * node's.
      * Nothing here repeats pub: there are tens of thousands of nodes. */
     size_t edge_cap;
     /* A payload's first bytes (up to MUM_PA30_HEADER_MAX) when they can
@@ -111,6 +114,15 @@ MUM_INTERNAL void mum__graph_drop_heads(mum_graph *g, size_t first, const char *
 MUM_INTERNAL void mum__graph_node_manifest(node_priv *n, mum_manifest *m);
 /* Gives a node its parsed catalog (taken). */
 MUM_INTERNAL void mum__graph_node_catalog(node_priv *n, mum_catalog *cat);
+/* A catalog node's own record (pub.cat, made with the node), writable. */
+static inline mum_node_catalog *mum__node_cat(node_priv *n)
+{
+    return (mum_node_catalog *)n->pub.cat;
+}
+/* Gives a payload a copy of *pe (its strings in the same allocation) as
+ * pub.pe, replacing any it had; pe may be the node's own.  Errors:
+ * MUM_ENOMEM (the node keeps what it had). */
+MUM_INTERNAL int mum__graph_node_set_pe(node_priv *n, const mum_node_pe *pe);
 
 /*
  * A graph built by hand, without containers (the judge's unit tests):

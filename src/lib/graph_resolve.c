@@ -470,9 +470,9 @@ int mum__graph_resolve(mum_graph *g, bool one_thread)
                 node_priv *to = g->nodes[e->to->index];
                 to->pub.in_count++;
                 if (e->kind == MUM_EDGE_CATALOG)
-                    to->pub.catalog_of = &n->pub;
+                    mum__node_cat(to)->catalog_of = &n->pub;
                 else if (e->kind == MUM_EDGE_FILE && to->pub.kind == MUM_NODE_CATALOG)
-                    to->pub.payload_of = &n->pub;
+                    mum__node_cat(to)->payload_of = &n->pub;
             }
         }
         if (rc == MUM_OK)

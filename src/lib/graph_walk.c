@@ -315,23 +315,26 @@ static int rebuilt_digests(build *b, mum_ctx *ctx, node_priv *n, const mum__expr
     int rc = mum_pe_digest(ctx, p, size, &loc, algs, 2, out);
     if (rc == MUM_ENOMEM)
         return mum__nomem(ctx);
+    mum_node_pe pe = {0};
     if (rc != MUM_OK) {
-        d->pe_error = mum__strdup(mum_ctx_reason(ctx));
+        pe.error = mum_ctx_reason(ctx);
+        rc = mum__graph_node_set_pe(n, &pe);
         mum_ctx_clear(ctx);
-        return d->pe_error ? MUM_OK : mum__nomem(ctx);
+        return rc == MUM_OK ? MUM_OK : mum__nomem(ctx);
     }
-    d->pe = d->pe_sha1_ok = d->pe_sha256_ok = true;
-    memcpy(d->pe_sha1, out[0], 20);
-    memcpy(d->pe_sha256, out[1], 32);
+    pe.image = pe.sha1_ok = pe.sha256_ok = true;
+    memcpy(pe.sha1, out[0], 20);
+    memcpy(pe.sha256, out[1], 32);
     mum__pe_version *ver = NULL;
     char version[32];
     rc = mum__pe_version_new(&ver);
     if (rc == MUM_OK)
         rc = mum__pe_version_update(ver, p, size);
-    if (rc == MUM_OK && mum__pe_version_finish(ver, version, sizeof version) == MUM_OK &&
-        !(d->file_version = mum__strdup(version)))
-        rc = MUM_ENOMEM;
+    if (rc == MUM_OK && mum__pe_version_finish(ver, version, sizeof version) == MUM_OK)
+        pe.file_version = version;
     mum__pe_version_free(ver);
+    if (rc != MUM_ENOMEM)
+        rc = mum__graph_node_set_pe(n, &pe);
     return rc == MUM_ENOMEM ? mum__nomem(ctx) : MUM_OK;
 }
 
@@ -644,13 +647,7 @@ static int express_nodes(build *b, const mum_express_index *idx, size_t first, c
                 node_priv *blob = b->g->nodes[i];
                 if (blob->express_blob && src->source_name && mum__path_equal(blob->pub.name, src->source_name)) {
                     n->pub.digests = blob->pub.digests;
-                    n->pub.digests.pe_error = NULL;
-                    n->pub.digests.file_version = NULL;
-                    if (blob->pub.digests.pe_error &&
-                        !(n->pub.digests.pe_error = mum__strdup(blob->pub.digests.pe_error)))
-                        return nomem(b);
-                    if (blob->pub.digests.file_version &&
-                        !(n->pub.digests.file_version = mum__strdup(blob->pub.digests.file_version)))
+                    if (blob->pub.pe && mum__graph_node_set_pe(n, blob->pub.pe) != MUM_OK)
                         return nomem(b);
                     n->pub.express_delta = false;
                     break;
@@ -967,7 +964,7 @@ static int check_catalog(mum_ctx *ctx, mum_findings *findings, const mum_graph_o
     /* integrity only (the content's digest, the signature over it, the
      * chains as carried): the costly part, here on the worker; whether it
      * chains to an anchor is verify's to judge */
-    rc = mum_signature_verify(&n->pub.integrity, ctx, mum_catalog_signature(cat), NULL);
+    rc = mum_signature_verify(&mum__node_cat(n)->integrity, ctx, mum_catalog_signature(cat), NULL);
     if (rc == MUM_ENOMEM)
         return rc;
     if (rc != MUM_OK) {
@@ -976,7 +973,7 @@ static int check_catalog(mum_ctx *ctx, mum_findings *findings, const mum_graph_o
         mum_ctx_clear(ctx);
         return rc;
     }
-    n->pub.integrity_done = true;
+    mum__node_cat(n)->integrity_done = true;
     mum__catalog_release_content(cat); /* its checks are kept: the judge needs no bytes */
     return MUM_OK;
 }
@@ -1189,56 +1186,63 @@ static int finish_catalog(build *b, node_priv *n)
     return rc == MUM_ENOMEM ? nomem(b) : rc;
 }
 
-/* A PE payload's file version, when it has a version resource. */
-static int finish_version(build *b, node_priv *n)
+/* A PE payload's file version, when it has a version resource: in
+ * version, pointed to by pe->file_version. */
+static int finish_version(build *b, mum_node_pe *pe, char (*version)[32])
 {
     if (!b->ver)
         return MUM_OK;
-    char version[32];
-    int rc = mum__pe_version_finish(b->ver, version, sizeof version);
+    int rc = mum__pe_version_finish(b->ver, *version, sizeof *version);
     mum__pe_version_free(b->ver);
     b->ver = NULL;
     if (rc == MUM_ENOMEM)
         return nomem(b);
-    if (rc == MUM_OK && !(n->pub.digests.file_version = mum__strdup(version)))
-        return nomem(b);
+    if (rc == MUM_OK)
+        pe->file_version = *version;
     return MUM_OK;
 }
 
-/* A payload's Authenticode digests and version, when it starts like a PE file. */
+/* A payload's Authenticode digests and version, when it starts like a PE
+ * file: its node's pe record, made only then (most nodes have none). */
 static int finish_payload(build *b, node_priv *n)
 {
-    CHECK(finish_version(b, n));
-    if (!b->pe)
-        return MUM_OK;
-    mum_location loc = here(b, n->pub.entry);
-    uint8_t out[2][MUM_HASH_MAX_SIZE];
-    int rc = mum_pe_hasher_finish(b->pe, b->ctx, &loc, out, NULL);
-    mum_pe_hasher_free(b->pe);
-    b->pe = NULL;
-    if (rc == MUM_ENOMEM)
-        return rc;
-    if (rc == MUM_ENOTFOUND) { /* not a PE file after all */
+    mum_node_pe pe = {0};
+    char version[32];
+    CHECK(finish_version(b, &pe, &version));
+    int rc = MUM_OK;
+    if (b->pe) {
+        mum_location loc = here(b, n->pub.entry);
+        uint8_t out[2][MUM_HASH_MAX_SIZE];
+        rc = mum_pe_hasher_finish(b->pe, b->ctx, &loc, out, NULL);
+        mum_pe_hasher_free(b->pe);
+        b->pe = NULL;
+        if (rc == MUM_ENOMEM)
+            return rc;
+        if (rc == MUM_ENOTFOUND) { /* not a PE file after all */
+            mum_ctx_clear(b->ctx);
+        } else if (rc != MUM_OK) {
+            /* not a well-formed PE: catalogs list it by its flat digest, if at all */
+            pe.error = mum_ctx_reason(b->ctx);
+        } else {
+            pe.image = true;
+            size_t k = 0;
+            if (b->pe_algs & MUM_DIGEST_SHA1) {
+                pe.sha1_ok = true;
+                memcpy(pe.sha1, out[k++], 20);
+            }
+            if (b->pe_algs & MUM_DIGEST_SHA256) {
+                pe.sha256_ok = true;
+                memcpy(pe.sha256, out[k], 32);
+            }
+        }
+    }
+    if (pe.image || pe.error || pe.file_version)
+        rc = mum__graph_node_set_pe(n, &pe);
+    else
+        rc = MUM_OK;
+    if (pe.error)
         mum_ctx_clear(b->ctx);
-        return MUM_OK;
-    }
-    if (rc != MUM_OK) {
-        /* not a well-formed PE: catalogs list it by its flat digest, if at all */
-        n->pub.digests.pe_error = mum__strdup(mum_ctx_reason(b->ctx));
-        mum_ctx_clear(b->ctx);
-        return n->pub.digests.pe_error ? MUM_OK : nomem(b);
-    }
-    n->pub.digests.pe = true;
-    size_t k = 0;
-    if (b->pe_algs & MUM_DIGEST_SHA1) {
-        n->pub.digests.pe_sha1_ok = true;
-        memcpy(n->pub.digests.pe_sha1, out[k++], 20);
-    }
-    if (b->pe_algs & MUM_DIGEST_SHA256) {
-        n->pub.digests.pe_sha256_ok = true;
-        memcpy(n->pub.digests.pe_sha256, out[k], 32);
-    }
-    return MUM_OK;
+    return rc == MUM_OK ? MUM_OK : nomem(b);
 }
 
 static int finish_metadata(build *b, const mum_entry *e)

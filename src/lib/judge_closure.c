@@ -165,7 +165,7 @@ int mum__judge_orphans(checker *c)
             CHECK(mum__finding(c->findings, MUM_R_GRAPH_ORPHAN_MANIFEST, &loc,
                                "no package of %s installs %s (%s)", mum__judge_input_name(c, n->input), n->name,
                                n->deployment ? "a deployment" : "a component"));
-        } else if (n->kind == MUM_NODE_CATALOG && !n->catalog_of && !n->payload_of) {
+        } else if (n->cat && !n->cat->catalog_of && !n->cat->payload_of) {
             /* a driver's catalog goes with its component: reported with it */
             CHECK(mum__finding(c->findings, MUM_R_GRAPH_ORPHAN_CATALOG, &loc,
                                "%s belongs to no package: no .mum of the same name", n->name));

@@ -120,9 +120,9 @@ static const char *node_version(const mum_expect_row *r, const mum_node *n, cons
         *from = "its identity";
         return n->id ? n->id->version : NULL;
     }
-    if (n->digests.file_version) {
+    if (n->pe && n->pe->file_version) {
         *from = "its version resource";
-        return n->digests.file_version;
+        return n->pe->file_version;
     }
     *from = "its component's manifest";
     return owner && owner->id ? owner->id->version : NULL;

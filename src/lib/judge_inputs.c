@@ -39,8 +39,7 @@ int mum__judge_inputs(checker *c)
     }
     for (size_t i = 0; i < c->n && !signatures; i++) {
         const mum_node *n = mum_graph_node(c->g, i);
-        signatures = n->kind == MUM_NODE_CATALOG && n->integrity_done &&
-                     n->integrity.status != MUM_SIG_UNSIGNED;
+        signatures = n->cat && n->cat->integrity_done && n->cat->integrity.status != MUM_SIG_UNSIGNED;
     }
     if (signatures && !c->opts->anchors)
         CHECK(mum__finding(c->findings, MUM_R_TRUST_NO_ANCHORS, NULL,

@@ -79,13 +79,16 @@ static void digest_set_put_node(digest_set *s, const mum_node *n)
         digest_set_put(s, d->sha1, 20);
     if (d->sha256_ok)
         digest_set_put(s, d->sha256, 32);
-    if (d->pe_sha1_ok)
-        digest_set_put(s, d->pe_sha1, 20);
-    if (d->pe_sha256_ok)
-        digest_set_put(s, d->pe_sha256, 32);
-    if (d->pe && !d->pe_sha1_ok)
+    const mum_node_pe *pe = n->pe;
+    if (!pe)
+        return;
+    if (pe->sha1_ok)
+        digest_set_put(s, pe->sha1, 20);
+    if (pe->sha256_ok)
+        digest_set_put(s, pe->sha256, 32);
+    if (pe->image && !pe->sha1_ok)
         s->pe_missing20 = true;
-    if (d->pe && !d->pe_sha256_ok)
+    if (pe->image && !pe->sha256_ok)
         s->pe_missing32 = true;
 }
 
@@ -94,9 +97,10 @@ static void digest_set_put_node(digest_set *s, const mum_node *n)
 static int unmatched_members(checker *c, const mum_node *n, const digest_set *have, const char *where,
                              size_t *matched)
 {
-    size_t members = mum_catalog_get_info(n->catalog)->member_count;
+    const mum_catalog *cat = n->cat->catalog;
+    size_t members = mum_catalog_get_info(cat)->member_count;
     for (size_t k = 0; k < members; k++) {
-        const mum_cat_member *m = mum_catalog_member(n->catalog, k);
+        const mum_cat_member *m = mum_catalog_member(cat, k);
         if (m->digest_len == 0 || m->digest_len > MUM_HASH_MAX_SIZE)
             continue;
         /* every digest of a file is at least 20 bytes: a shorter one matches none */
@@ -161,7 +165,8 @@ static bool within(const char *dir, const char *folder, char *scratch)
  */
 static int check_payload_catalog(checker *c, const mum_node *n)
 {
-    size_t count = 0, matched = 0, members = n->catalog ? mum_catalog_get_info(n->catalog)->member_count : 0;
+    const mum_catalog *cat = n->cat->catalog; /* n is a catalog: its record is there */
+    size_t count = 0, matched = 0, members = cat ? mum_catalog_get_info(cat)->member_count : 0;
     char *scratch = mum__malloc(strlen(n->dir) + 1);
     if (!scratch)
         return mum__nomem(c->ctx);
@@ -182,7 +187,7 @@ static int check_payload_catalog(checker *c, const mum_node *n)
     }
     mum__free(scratch);
     char *where = NULL;
-    if (rc == MUM_OK && n->catalog) {
+    if (rc == MUM_OK && cat) {
         where = mum__asprintf("%s in %s", *n->dir ? n->dir : "its folder", mum__judge_input_name(c, n->input));
         rc = where ? unmatched_members(c, n, &have, where, &matched) : mum__nomem(c->ctx);
     }
@@ -192,7 +197,7 @@ static int check_payload_catalog(checker *c, const mum_node *n)
         return rc;
     mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
     char sig[96];
-    if (!n->catalog)
+    if (!cat)
         snprintf(sig, sizeof sig, "it could not be read");
     else if (!mum_verify_catalog_signature(c->res, n))
         snprintf(sig, sizeof sig, "its signature was not checked");
@@ -202,7 +207,7 @@ static int check_payload_catalog(checker *c, const mum_node *n)
     return mum__finding(c->findings, MUM_R_TRUST_PAYLOAD_CATALOG, &loc,
                         "%s is a file of %s, a driver's own catalog: Windows checks it when the driver "
                         "is staged, not as part of the package's chain (%s; %zu of %zu members match "
-                        "files of its folder)", n->name, n->payload_of->name, sig, matched, members);
+                        "files of its folder)", n->name, n->cat->payload_of->name, sig, matched, members);
 }
 
 /* Every member of every catalog should stand for a file of its input: one
@@ -227,7 +232,7 @@ int mum__judge_members(checker *c)
             digest_set_put_node(&have, mum_graph_node(c->g, by.order[k]));
         for (size_t k = from; k < to && rc == MUM_OK; k++) {
             const mum_node *n = mum_graph_node(c->g, by.order[k]);
-            if (n->kind != MUM_NODE_CATALOG || !n->catalog || n->payload_of)
+            if (!n->cat || !n->cat->catalog || n->cat->payload_of)
                 continue;
             rc = unmatched_members(c, n, &have, mum__judge_input_name(c, input), NULL);
         }
@@ -240,7 +245,7 @@ int mum__judge_members(checker *c)
     mum__free(by.first);
     for (size_t i = 0; i < c->n; i++) {
         const mum_node *n = mum_graph_node(c->g, i);
-        if (n->kind == MUM_NODE_CATALOG && n->payload_of)
+        if (n->cat && n->cat->payload_of)
             CHECK(check_payload_catalog(c, n));
     }
     return MUM_OK;

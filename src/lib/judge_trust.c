@@ -77,13 +77,14 @@ static int judge_cabinet(checker *c, const mum_graph_input *in, const mum_graph_
 
 static int judge_catalog(checker *c, const mum_node *n, judged_sig *j)
 {
-    if (!n->catalog || !n->integrity_done) /* unreadable: reported while reading */
+    const mum_node_catalog *nc = n->cat; /* a catalog's: there */
+    if (!nc->catalog || !nc->integrity_done) /* unreadable: reported while reading */
         return MUM_OK;
-    const mum_signature *sig = mum_catalog_signature(n->catalog);
+    const mum_signature *sig = mum_catalog_signature(nc->catalog);
     mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
     int rc;
     if (!c->opts->anchors) {
-        if (mum__sig_result_copy(&j->verdict, &n->integrity) != MUM_OK)
+        if (mum__sig_result_copy(&j->verdict, &nc->integrity) != MUM_OK)
             return mum__nomem(c->ctx);
     } else {
         mum_sig_verify_options o = verify_opts(c);
@@ -106,10 +107,10 @@ int mum__judge_catalogs(checker *c)
 {
     for (size_t i = 0; i < c->n; i++) {
         const mum_node *n = mum_graph_node(c->g, i);
-        if (n->kind != MUM_NODE_CATALOG || !n->catalog)
+        if (!n->cat || !n->cat->catalog)
             continue;
         mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});
-        if (mum_catalog_check(n->catalog, c->findings, &loc) != MUM_OK)
+        if (mum_catalog_check(n->cat->catalog, c->findings, &loc) != MUM_OK)
             return mum__nomem(c->ctx);
     }
     return MUM_OK;
@@ -157,7 +158,7 @@ void mum__judge_signatures_free(mum_verify_result *r)
 
 /* ---- trust chain ---- */
 
-static mum_cat_digests cat_digests(const mum_digests *d)
+static mum_cat_digests cat_digests(const mum_digests *d, const mum_node_pe *pe)
 {
     mum_cat_digests cd;
     memset(&cd, 0, sizeof cd);
@@ -169,21 +170,21 @@ static mum_cat_digests cat_digests(const mum_digests *d)
     if (d->sha256_ok)
         memcpy(cd.sha256, d->sha256, 32);
     /* the walk computes only the Authenticode digests the catalogs ask for */
-    if (d->pe && (d->pe_sha1_ok || d->pe_sha256_ok)) {
+    if (pe && pe->image && (pe->sha1_ok || pe->sha256_ok)) {
         cd.is_pe = true;
         memset(cd.pe_sha1, 0xA5, sizeof cd.pe_sha1);
         memset(cd.pe_sha256, 0xA5, sizeof cd.pe_sha256);
-        if (d->pe_sha1_ok)
-            memcpy(cd.pe_sha1, d->pe_sha1, 20);
-        if (d->pe_sha256_ok)
-            memcpy(cd.pe_sha256, d->pe_sha256, 32);
+        if (pe->sha1_ok)
+            memcpy(cd.pe_sha1, pe->sha1, 20);
+        if (pe->sha256_ok)
+            memcpy(cd.pe_sha256, pe->sha256, 32);
     }
     return cd;
 }
 
 static bool listed(const mum_catalog *cat, const mum_node *n)
 {
-    mum_cat_digests cd = cat_digests(&n->digests);
+    mum_cat_digests cd = cat_digests(&n->digests, n->pe);
     mum_cat_hit hit;
     return mum_catalog_match(cat, &cd, &hit, 1) > 0;
 }
@@ -233,15 +234,16 @@ int mum__judge_cover(checker *c)
         for (size_t k = 0; k < p->edge_count; k++)
             if (p->edges[k].kind == MUM_EDGE_CATALOG)
                 catnode = p->edges[k].to;
-        if (!catnode || !catnode->catalog)
+        const mum_catalog *cat = catnode ? catnode->cat->catalog : NULL; /* a catalog's edge */
+        if (!cat)
             continue; /* missing: reported; unreadable: reported */
-        if (!listed(catnode->catalog, p)) {
+        if (!listed(cat, p)) {
             mum_location loc = mum_graph_location(c->g, p, (mum_manifest_pos){0, 0});
             rc = mum__finding(c->findings, MUM_R_TRUST_MUM_NOT_IN_CATALOG, &loc,
                               "%s does not list %s (sha1 and sha256 of its bytes)", catnode->name, p->name);
         }
         if (rc == MUM_OK)
-            cover_package(c, p, catnode->catalog, todo);
+            cover_package(c, p, cat, todo);
     }
     mum__free(todo);
     if (rc != MUM_OK)
@@ -255,12 +257,12 @@ int mum__judge_cover(checker *c)
         if (n->kind == MUM_NODE_COMPONENT) {
             CHECK(mum__finding(c->findings, MUM_R_TRUST_MANIFEST_NOT_IN_CATALOG, &loc,
                                "no catalog of a package that installs %s lists it", n->name));
-        } else if (n->kind == MUM_NODE_PAYLOAD || n->payload_of) {
+        } else if (n->kind == MUM_NODE_PAYLOAD || (n->cat && n->cat->payload_of)) {
             if (n->express_delta && (mum__judge_pe_name(n->name) || !n->digests.sha1_ok))
                 continue; /* reported as not checkable with its digest */
             CHECK(mum__finding(c->findings, MUM_R_TRUST_PAYLOAD_NOT_IN_CATALOG, &loc,
                                "no catalog of a package that installs %s lists it (by its %s digest)",
-                               n->name, n->digests.pe ? "Authenticode" : "flat"));
+                               n->name, n->pe && n->pe->image ? "Authenticode" : "flat"));
         }
     }
     return MUM_OK;

@@ -101,12 +101,17 @@ Test(graph, the_sample_family_as_its_readme_describes_it)
         const mum_node *n = mum_graph_node(g, i);
         cr_assert_eq(n->index, i);
         if (n->kind == MUM_NODE_CATALOG) {
-            cr_assert(n->integrity_done, "%s", n->entry);
-            cr_assert_eq(n->integrity.status, MUM_SIG_UNTRUSTED, "%s: %s", n->entry,
-                         mum_sig_status_name(n->integrity.status));
-            cr_assert_eq(n->integrity.trust_issue, MUM_SIG_TRUST_NO_ANCHORS);
+            cr_assert_not_null(n->cat, "%s", n->entry);
+            cr_assert(n->cat->integrity_done, "%s", n->entry);
+            cr_assert_eq(n->cat->integrity.status, MUM_SIG_UNTRUSTED, "%s: %s", n->entry,
+                         mum_sig_status_name(n->cat->integrity.status));
+            cr_assert_eq(n->cat->integrity.trust_issue, MUM_SIG_TRUST_NO_ANCHORS);
             catalogs++;
+        } else {
+            cr_assert_null(n->cat, "%s: a catalog's record on another kind", n->entry);
         }
+        if (n->kind != MUM_NODE_PAYLOAD)
+            cr_assert_null(n->pe, "%s: a PE record on a node that is no payload", n->entry);
         for (size_t e = 0; e < n->edge_count; e++) {
             const mum_edge *ed = &n->edges[e];
             if (ed->kind != MUM_EDGE_FILE)
@@ -271,8 +276,9 @@ static char *describe_build(const char *const *inputs, size_t n, unsigned walk_f
         catalogs++;
         mum__sbuf_printf(&out, "%s parse=%d error=%s members=%zu sig=%d/%d/%d\n", node->entry,
                          node->parse_status, node->parse_error ? node->parse_error : "-",
-                         node->catalog ? mum_catalog_get_info(node->catalog)->member_count : 0,
-                         node->integrity_done, (int)node->integrity.status, (int)node->integrity.trust_issue);
+                         node->cat->catalog ? mum_catalog_get_info(node->cat->catalog)->member_count : 0,
+                         node->cat->integrity_done, (int)node->cat->integrity.status,
+                         (int)node->cat->integrity.trust_issue);
     }
     cr_assert_gt(catalogs, 0);
     /* the manifests (parsed on this thread or, prepared, on the decoding thread) */
@@ -290,8 +296,9 @@ static char *describe_build(const char *const *inputs, size_t n, unsigned walk_f
      * node's edges and what they give other nodes */
     for (size_t i = 0; i < mum_graph_node_count(g); i++) {
         const mum_node *node = mum_graph_node(g, i);
+        const mum_node *of = node->cat ? node->cat->catalog_of : NULL;
         mum__sbuf_printf(&out, "%zu %s in=%zu catalog_of=%zd:", i, node->entry, node->in_count,
-                         node->catalog_of ? (ssize_t)node->catalog_of->index : -1);
+                         of ? (ssize_t)of->index : -1);
         for (size_t k = 0; k < node->edge_count; k++) {
             const mum_edge *e = &node->edges[k];
             mum__sbuf_printf(&out, " %d>%zd/%zd", (int)e->kind, e->to ? (ssize_t)e->to->index : -1,
@@ -612,6 +619,50 @@ Test(graph, a_node_adds_little_to_its_public_record)
 {
     cr_assert_leq(sizeof(node_priv) - sizeof(mum_node), 48, "%zu bytes", sizeof(node_priv) - sizeof(mum_node));
     cr_assert_eq(offsetof(node_priv, pub), 0, "a mum_node * is a node_priv *");
+}
+
+/* What only catalogs and PE payloads have is behind a pointer: every node
+ * carried a catalog's signature result and the Authenticode digests (408
+ * bytes a node on a 64-bit build, most of them manifests). */
+Test(graph, a_node_carries_no_other_kinds_fields)
+{
+    if (sizeof(void *) == 8)
+        cr_assert_leq(sizeof(mum_node), 208, "%zu bytes", sizeof(mum_node));
+}
+
+/* A payload's PE record holds its strings in one allocation, replaced
+ * whole; it may be set from its own record. */
+Test(graph, a_pe_record_is_one_copy)
+{
+    const char *in[] = {"in.cab"};
+    mum_graph *g;
+    cr_assert_eq(mum__graph_new(&g, in, 1), MUM_OK);
+    node_priv *n = mum__graph_node_new(g, MUM_NODE_PAYLOAD, 0, "c/a.sys");
+    node_priv *c = mum__graph_node_new(g, MUM_NODE_CATALOG, 0, "c/a.cat");
+    cr_assert_not_null(n);
+    cr_assert_not_null(c);
+    cr_assert_null(n->pub.pe);
+    cr_assert_null(n->pub.cat);
+    cr_assert_not_null(c->pub.cat, "a catalog has its record from the start");
+    cr_assert_null(c->pub.cat->catalog);
+    cr_assert(!c->pub.cat->integrity_done);
+    char error[] = "truncated PE file", version[] = "1.2.3.4";
+    mum_node_pe pe = {.image = false, .error = error, .file_version = version};
+    cr_assert_eq(mum__graph_node_set_pe(n, &pe), MUM_OK);
+    error[0] = version[0] = 'X'; /* copied, not borrowed */
+    cr_assert_str_eq(n->pub.pe->error, "truncated PE file");
+    cr_assert_str_eq(n->pub.pe->file_version, "1.2.3.4");
+    cr_assert_eq((const void *)n->pub.pe->error, (const void *)(n->pub.pe + 1), "in the same allocation");
+    mum_node_pe again = *n->pub.pe; /* the node's own strings */
+    again.error = NULL;
+    again.image = again.sha1_ok = true;
+    again.sha1[0] = 0x5a;
+    cr_assert_eq(mum__graph_node_set_pe(n, &again), MUM_OK);
+    cr_assert_null(n->pub.pe->error);
+    cr_assert_str_eq(n->pub.pe->file_version, "1.2.3.4");
+    cr_assert(n->pub.pe->image && n->pub.pe->sha1_ok && !n->pub.pe->sha256_ok);
+    cr_assert_eq(n->pub.pe->sha1[0], 0x5a);
+    mum_graph_free(g);
 }
 
 /* Nodes are made in blocks the graph owns, not one allocation each: the

@@ -328,8 +328,9 @@ Test(judge_trust, signatures_are_judged_not_read)
         if (mum_graph_node(m.g, i)->kind == MUM_NODE_CATALOG)
             cat = mum_graph_node(m.g, i);
     cr_assert_not_null(cat);
-    cr_assert(cat->integrity_done);
-    cr_assert_eq(cat->integrity.status, MUM_SIG_UNSIGNED);
+    cr_assert_not_null(cat->cat);
+    cr_assert(cat->cat->integrity_done);
+    cr_assert_eq(cat->cat->integrity.status, MUM_SIG_UNSIGNED);
     judge(&m, NULL);
     cr_assert_eq(count_family(m.read, "signature."), 0);
     cr_assert_eq(count(m.f, "signature.unsigned"), 1);
@@ -842,8 +843,10 @@ Test(judge_expect, versions_compare_as_dotted_numbers_resource_first)
     rows[2].version = "1.0.0.7";     /* the version resource says so below */
     for (size_t i = 0; i < mum_graph_node_count(m.g); i++) {
         node_priv *n = (node_priv *)mum_graph_node(m.g, i);
-        if (strcmp(n->pub.entry, "w/a.sys") == 0)
-            n->pub.digests.file_version = strdup("1.0.0.7");
+        if (strcmp(n->pub.entry, "w/a.sys") == 0) {
+            mum_node_pe pe = {.file_version = "1.0.0.7"};
+            cr_assert_eq(mum__graph_node_set_pe(n, &pe), MUM_OK);
+        }
     }
     judge_expect(&m, rows, MUM_ARRAY_LEN(rows), false);
     cr_assert_eq(count_family(m.f, "expect."), 1);

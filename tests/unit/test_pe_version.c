@@ -310,11 +310,12 @@ Test(pe_version, a_hand_built_payload_node_has_its_version)
     uint8_t *p = craft(false, V6_0_6001_22222, 0, &size, NULL);
     node_priv *n = mum__graph_node_new(g, MUM_NODE_PAYLOAD, 0, "c/a.sys");
     cr_assert_eq(mum__graph_node_bytes(n, p, size), MUM_OK);
-    cr_assert_str_eq(n->pub.digests.file_version, "6.0.6001.22222");
+    cr_assert_not_null(n->pub.pe);
+    cr_assert_str_eq(n->pub.pe->file_version, "6.0.6001.22222");
     cr_assert_eq(n->pub.size, size);
     node_priv *t = mum__graph_node_new(g, MUM_NODE_PAYLOAD, 0, "c/a.txt");
     cr_assert_eq(mum__graph_node_bytes(t, "text", 4), MUM_OK);
-    cr_assert_null(t->pub.digests.file_version);
+    cr_assert_null(t->pub.pe); /* no PE: no record */
     free(p);
     mum_graph_free(g);
 }
@@ -339,12 +340,12 @@ Test(pe_version, genuine_images_read_while_the_graph_is_built)
     size_t pe = 0, netvsc = 0;
     for (size_t i = 0; i < mum_graph_node_count(g); i++) {
         const mum_node *n = mum_graph_node(g, i);
-        if (n->kind != MUM_NODE_PAYLOAD || !n->digests.pe)
+        if (n->kind != MUM_NODE_PAYLOAD || !n->pe || !n->pe->image)
             continue;
         pe++;
-        cr_assert_not_null(n->digests.file_version, "%s has no version", n->entry);
+        cr_assert_not_null(n->pe->file_version, "%s has no version", n->entry);
         if (strcasecmp(n->name, "netvsc63.sys") == 0) {
-            cr_assert_str_eq(n->digests.file_version, "6.3.9600.18692");
+            cr_assert_str_eq(n->pe->file_version, "6.3.9600.18692");
             netvsc++;
         }
     }
