@@ -120,6 +120,18 @@ typedef struct mum_node_catalog {
 } mum_node_catalog;
 
 /*
+ * What only a payload named by an express cabinet's index has
+ * (mum_node.express: NULL for every other node).
+ */
+typedef struct mum_node_express {
+    const mum_express_file *file; /* its entry in the express index */
+    /* a file that could not be rebuilt from its cabinet (so the node's
+     * express_delta stays true): why, e.g. a delta of a file type libmum
+     * does not decode yet; NULL otherwise */
+    const char *why;
+} mum_node_express;
+
+/*
  * A file of the inputs.  A graph holds tens of thousands of nodes, so what
  * only some kinds use is behind a pointer that is NULL for the others (pe,
  * cat), and the fields are ordered to leave no padding but the bools'.
@@ -155,13 +167,9 @@ struct mum_node {
 
     /* catalogs: their catalog, signature and owner (NULL for other kinds) */
     const mum_node_catalog *cat;
-
-    /* payloads */
-    const mum_express_file *express; /* its entry in an express index, if any */
-    /* an express file that could not be rebuilt from its cabinet (so
-     * express_delta stays true): why, e.g. a delta of a file type libmum
-     * does not decode yet; NULL otherwise */
-    const char *express_why;
+    /* payloads of an express cabinet: their entry in its index and why one
+     * was not rebuilt (NULL for other nodes) */
+    const mum_node_express *express;
 
     const mum_edge *edges;
     size_t edge_count;

@@ -79,7 +79,8 @@ void mum__graph_node_clear(node_priv *n)
     mum__free(n->bytes);
     /* pub's are the node's own (graph_internal.h) */
     mum__free((mum_node_pe *)n->pub.pe);
-    mum__free((char *)n->pub.express_why);
+    if (n->pub.express) /* the record is the graph's text chunks', its why the node's */
+        mum__free((char *)n->pub.express->why);
     mum_manifest_free((mum_manifest *)n->pub.manifest);
     mum_node_catalog *cat = (mum_node_catalog *)n->pub.cat; /* the graph's text chunks' */
     if (cat) {
@@ -339,6 +340,17 @@ void mum__graph_node_manifest(node_priv *n, mum_manifest *m)
 void mum__graph_node_catalog(node_priv *n, mum_catalog *cat)
 {
     mum__node_cat(n)->catalog = cat;
+}
+
+int mum__graph_node_express(mum_graph *g, node_priv *n, const mum_express_file *xf)
+{
+    mum_node_express *x = (mum_node_express *)n->pub.express;
+    if (!x && !(x = text_take(g, sizeof *x, _Alignof(mum_node_express))))
+        return MUM_ENOMEM;
+    x->file = xf;
+    x->why = NULL;
+    n->pub.express = x;
+    return MUM_OK;
 }
 
 int mum__graph_node_set_pe(node_priv *n, const mum_node_pe *pe)

@@ -19,9 +19,9 @@ typedef struct node_priv {
      * points into it: its last part); container, which many nodes repeat,
      * interned in graph->strings; dir in the text too, the previous
      * node's when the same.  pub's manifest, pe (one allocation with its
-     * strings), edges (edge_cap of them) and express_why are the node's
-     * own, freed with the graph; pub.cat, a catalog's, lies in the text
-     * chunks (made with the node), and its catalog and integrity are the
+     * strings), edges (edge_cap of them) and express->why are the node's
+     * own, freed with the graph; pub.cat, a catalog's, and pub.express lie
+     * in the text chunks, and the catalog and integrity of pub.cat are the
      * node's.
      * Nothing here repeats pub: there are tens of thousands of nodes. */
     size_t edge_cap;
@@ -118,6 +118,14 @@ MUM_INTERNAL void mum__graph_node_catalog(node_priv *n, mum_catalog *cat);
 static inline mum_node_catalog *mum__node_cat(node_priv *n)
 {
     return (mum_node_catalog *)n->pub.cat;
+}
+/* Gives a payload its express index entry xf (pub.express, in the graph's
+ * chunks: on the thread that makes nodes).  Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__graph_node_express(mum_graph *g, node_priv *n, const mum_express_file *xf);
+/* Its record, writable (n has one). */
+static inline mum_node_express *mum__node_express(node_priv *n)
+{
+    return (mum_node_express *)n->pub.express;
 }
 /* Gives a payload a copy of *pe (its strings in the same allocation) as
  * pub.pe, replacing any it had; pe may be the node's own.  Errors:

@@ -378,7 +378,7 @@ static int xjob_report(build *b, const mum_express_index *idx, xjob *j)
         return MUM_OK;
     node_priv *n = j->n;
     char *chain = mum__express_chain(idx, j->f);
-    if (!chain || !(n->pub.express_why = mum__asprintf("%s: %s", chain, j->why))) {
+    if (!chain || !(mum__node_express(n)->why = mum__asprintf("%s: %s", chain, j->why))) {
         mum__free(chain);
         return MUM_ENOMEM;
     }
@@ -476,7 +476,7 @@ static int rebuild_express(build *b, const mum_express_index *idx, const mum_exp
     size_t nwanted = 0;
     for (size_t i = 0; i < b->g->nnodes && rc == MUM_OK; i++) {
         node_priv *node = b->g->nodes[i];
-        const mum_express_file *xf = node->pub.express;
+        const mum_express_file *xf = node->pub.express ? node->pub.express->file : NULL;
         if (!xf || !node->pub.express_delta || xf < idx->files || xf >= idx->files + idx->count)
             continue;
         size_t f = (size_t)(xf - idx->files);
@@ -624,7 +624,8 @@ static int express_nodes(build *b, const mum_express_index *idx, size_t first, c
         if (!n)
             return nomem(b);
         n->pub.size = xf->length;
-        n->pub.express = xf;
+        if (mum__graph_node_express(b->g, n, xf) != MUM_OK)
+            return nomem(b);
         n->pub.express_delta = xf->status == MUM_EXPRESS_DELTA_ONLY;
         /* the decoded file's digest, as the index gives it */
         if (xf->hash.alg == MUM_HASH_SHA1 && xf->hash.size == 20) {

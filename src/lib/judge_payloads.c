@@ -274,11 +274,11 @@ int mum__judge_payloads(checker *c)
             if (!have) {
                 if (p->express_delta || (f->digest_ok && p->express)) {
                     bool in_catalog = c->covered[p->index];
+                    const char *why = p->express ? p->express->why : NULL;
                     CHECK(mum__finding(c->findings, MUM_R_PAYLOAD_NOT_CHECKABLE, &loc,
                                        "%s is only a delta in the express cabinet%s%s%s: its %s digest "
                                        "cannot be checked without decoding it%s",
-                                       p->name, p->express_why ? ", not rebuilt (" : "",
-                                       p->express_why ? p->express_why : "", p->express_why ? ")" : "",
+                                       p->name, why ? ", not rebuilt (" : "", why ? why : "", why ? ")" : "",
                                        mum_hash_name(f->digest_alg),
                                        in_catalog ? " (the index's digest is in a catalog)"
                                                   : mum__judge_pe_name(p->name)
