@@ -74,9 +74,10 @@ void mum__graph_node_clear(node_priv *n)
 {
     if (!n)
         return;
-    mum__free(n->head);
+    if (n->kept)
+        mum__free(n->kept->bytes);
+    mum__free(n->kept);
     mum__free(n->pub.parse_error);
-    mum__free(n->bytes);
     /* pub's are the node's own (graph_internal.h) */
     mum__free((mum_node_pe *)n->pub.pe);
     if (n->pub.express) /* the record is the graph's text chunks', its why the node's */
@@ -308,21 +309,36 @@ int mum__graph_node_keep_head(node_priv *n, const uint8_t *head, size_t size)
     /* most payloads are no delta: their head would parse as none does */
     if (size > MUM_PA30_HEADER_MAX || !mum__express_head_may_be_delta(head, size))
         return MUM_OK;
-    if (!n->head && !(n->head = mum__malloc(MUM_PA30_HEADER_MAX)))
+    node_kept *k = mum__graph_node_kept(n);
+    if (!k)
         return MUM_ENOMEM;
-    memcpy(n->head, head, size);
-    n->head_size = (uint16_t)size; /* at most MUM_PA30_HEADER_MAX */
+    memcpy(k->head, head, size);
+    k->head_size = (uint16_t)size; /* at most MUM_PA30_HEADER_MAX */
     return MUM_OK;
+}
+
+node_kept *mum__graph_node_kept(node_priv *n)
+{
+    if (!n->kept)
+        n->kept = mum__calloc(1, sizeof *n->kept);
+    return n->kept;
+}
+
+void mum__graph_node_unkeep(node_priv *n)
+{
+    if (n->kept && !n->kept->bytes && !n->kept->head_size) {
+        mum__free(n->kept);
+        n->kept = NULL;
+    }
 }
 
 void mum__graph_drop_heads(mum_graph *g, size_t first, const char *container)
 {
     for (size_t i = first; i < g->nnodes; i++) {
         node_priv *n = g->nodes[i];
-        if (n->head && strcmp(n->pub.container, container) == 0) {
-            mum__free(n->head);
-            n->head = NULL;
-            n->head_size = 0;
+        if (n->kept && n->kept->head_size && strcmp(n->pub.container, container) == 0) {
+            n->kept->head_size = 0;
+            mum__graph_node_unkeep(n);
         }
     }
 }

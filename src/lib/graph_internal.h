@@ -13,6 +13,23 @@
 #include <mum/graph.h>
 #include <mum/msu.h>
 
+/* What a node keeps of its bytes for an express cabinet: few nodes keep
+ * anything, so it is a record of its own (node_priv.kept), freed once it
+ * keeps nothing. */
+typedef struct node_kept {
+    /* an entry of a cabinet that may be an express blob: its bytes, kept
+     * until the cabinet ends for rebuilding its files (graph_walk.c); a
+     * cabinet keeps at most MUM__EXPRESS_KEPT_MAX (256 MiB) in all */
+    uint8_t *bytes;
+    uint32_t bytes_len, bytes_cap;
+    /* A payload's first bytes (head_size of them, up to
+     * MUM_PA30_HEADER_MAX) when they can begin a delta: express blobs need
+     * them.  Any other head parses as none does, so it is not kept (most
+     * payloads).  Dropped when its cabinet closes with no express index. */
+    uint16_t head_size;
+    uint8_t head[MUM_PA30_HEADER_MAX];
+} node_kept;
+
 typedef struct node_priv {
     mum_node pub;               /* first: a mum_node * is a node_priv * */
     /* Its strings are pub's: entry in the graph's chunks of text (name
@@ -25,19 +42,9 @@ typedef struct node_priv {
      * node's.
      * Nothing here repeats pub: there are tens of thousands of nodes. */
     size_t edge_cap;
-    /* A payload's first bytes (up to MUM_PA30_HEADER_MAX) when they can
-     * begin a delta: express blobs need them.  Any other head parses as
-     * none does, so it is not kept (most payloads).  Dropped when its
-     * cabinet closes with no express index. */
-    uint8_t *head;
-    /* an entry of a cabinet that may be an express blob: its bytes, kept
-     * until the cabinet ends for rebuilding its files (graph_walk.c); a
-     * cabinet keeps at most MUM__EXPRESS_KEPT_MAX (256 MiB) in all */
-    uint8_t *bytes;
-    uint32_t bytes_len, bytes_cap;
+    node_kept *kept;            /* its head and bytes, if it keeps any (NULL: most) */
     /* facts reading and resolving record for the judge (judge_inputs.c): */
     const struct node_priv *same_identity; /* an earlier node of its input with its identity */
-    uint16_t head_size;
     bool express_blob;           /* a blob of an express index (not a payload itself) */
     bool keep;                   /* bytes may be kept (see bytes) */
     bool metadata;               /* an .msu's properties, unattend file, the index */
@@ -106,6 +113,19 @@ MUM_INTERNAL node_priv *mum__graph_node_new(mum_graph *g, mum_node_kind kind, si
  * begin a delta (mum__express_head_may_be_delta), allocated on the first
  * call; else keeps nothing.  Errors: MUM_ENOMEM. */
 MUM_INTERNAL int mum__graph_node_keep_head(node_priv *n, const uint8_t *head, size_t size);
+/* Its kept record, made when it has none.  NULL: out of memory. */
+MUM_INTERNAL node_kept *mum__graph_node_kept(node_priv *n);
+/* Frees its kept record once it keeps neither bytes nor head. */
+MUM_INTERNAL void mum__graph_node_unkeep(node_priv *n);
+/* Its kept first bytes (NULL: none) and their size. */
+static inline const uint8_t *mum__node_head(const node_priv *n)
+{
+    return n->kept && n->kept->head_size ? n->kept->head : NULL;
+}
+static inline size_t mum__node_head_size(const node_priv *n)
+{
+    return n->kept ? n->kept->head_size : 0;
+}
 /* Frees the kept first bytes of the nodes first..g->nnodes-1 directly in
  * the cabinet `container` (nested path): no express index names them. */
 MUM_INTERNAL void mum__graph_drop_heads(mum_graph *g, size_t first, const char *container);

@@ -556,15 +556,15 @@ static int close_express(build *b, size_t first)
         node_priv *n = b->g->nodes[i];
         if (strcmp(n->pub.container, cab_path) != 0)
             continue;
-        bytes[nb] = n->keep && n->bytes_len == n->pub.size ? n->bytes : NULL;
+        bytes[nb] = n->keep && n->kept && n->kept->bytes_len == n->pub.size ? n->kept->bytes : NULL;
         mum_express_blob *x = &blobs[nb++];
         /* the name as in the cabinet: folder and file */
         x->name = n->pub.entry + (*cab_path ? strlen(cab_path) + 1 : 0);
         x->size = n->pub.size;
         memcpy(x->sha1, n->pub.digests.sha1, 20);
         memcpy(x->sha256, n->pub.digests.sha256, 32);
-        x->head = n->head;
-        x->head_size = n->head_size;
+        x->head = mum__node_head(n);
+        x->head_size = mum__node_head_size(n);
     }
     /* the resolution only: the express.* findings are judge_express.c's */
     rc = mum__graph_add_express(b->g, b->input, cab_path, idx, blobs, nb);
@@ -675,9 +675,12 @@ static int close_cabinet(build *b, const mum_entry *e)
     if (b->cab_top >= 0 && b->cab_top < MAX_CABINETS) {
         for (size_t i = b->cabs[b->cab_top].first_node; i < b->g->nnodes; i++) {
             node_priv *n = b->g->nodes[i];
-            mum__free(n->bytes);
-            n->bytes = NULL;
-            n->bytes_len = n->bytes_cap = 0;
+            if (n->kept) {
+                mum__free(n->kept->bytes);
+                n->kept->bytes = NULL;
+                n->kept->bytes_len = n->kept->bytes_cap = 0;
+                mum__graph_node_unkeep(n); /* its head, if kept, stays */
+            }
         }
         mum__free(b->cabs[b->cab_top].path);
         mum__sbuf_free(&b->cabs[b->cab_top].index);
@@ -791,28 +794,34 @@ static void buffer(build *b, const void *data, size_t size, size_t limit)
 static int keep_bytes(build *b, node_priv *n, const void *data, size_t size)
 {
     size_t *kept = &b->cabs[b->cab_top].kept;
+    node_kept *k = n->kept;
     if (size > MUM__EXPRESS_KEPT_MAX - *kept) {
-        *kept -= n->bytes_len;
-        mum__free(n->bytes);
-        n->bytes = NULL;
-        n->bytes_len = n->bytes_cap = 0;
+        if (k) {
+            *kept -= k->bytes_len;
+            mum__free(k->bytes);
+            k->bytes = NULL;
+            k->bytes_len = k->bytes_cap = 0;
+            mum__graph_node_unkeep(n);
+        }
         n->keep = false;
         return MUM_OK;
     }
-    if (n->bytes_len + size > n->bytes_cap) { /* the entry's size, grown by doubling if it lies */
-        uint64_t cap = n->bytes_cap ? (uint64_t)n->bytes_cap * 2 : n->pub.size;
+    if (!k && !(k = mum__graph_node_kept(n)))
+        return MUM_ENOMEM;
+    if (k->bytes_len + size > k->bytes_cap) { /* the entry's size, grown by doubling if it lies */
+        uint64_t cap = k->bytes_cap ? (uint64_t)k->bytes_cap * 2 : n->pub.size;
         if (cap > MUM__EXPRESS_KEPT_MAX) /* no more is kept (and bytes_cap is 32 bits) */
             cap = MUM__EXPRESS_KEPT_MAX;
-        if (cap < n->bytes_len + size)
-            cap = n->bytes_len + size;
-        uint8_t *p = mum__realloc(n->bytes, cap ? (size_t)cap : 1);
+        if (cap < k->bytes_len + size)
+            cap = k->bytes_len + size;
+        uint8_t *p = mum__realloc(k->bytes, cap ? (size_t)cap : 1);
         if (!p)
             return MUM_ENOMEM;
-        n->bytes = p;
-        n->bytes_cap = (uint32_t)cap;
+        k->bytes = p;
+        k->bytes_cap = (uint32_t)cap;
     }
-    memcpy(n->bytes + n->bytes_len, data, size);
-    n->bytes_len += (uint32_t)size; /* at most MUM__EXPRESS_KEPT_MAX in all (above) */
+    memcpy(k->bytes + k->bytes_len, data, size);
+    k->bytes_len += (uint32_t)size; /* at most MUM__EXPRESS_KEPT_MAX in all (above) */
     *kept += size;
     return MUM_OK;
 }
@@ -856,7 +865,7 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
             return nomem(b);
         if (before == 0 && size >= 4 && memcmp(data, "PA30", 4) == 0)
             n->keep = b->cab_top >= 0 && b->cab_top < MAX_CABINETS; /* a delta: a blob */
-        if (n->keep && n->bytes_len == 0 && keep_bytes(b, n, data, size) != MUM_OK)
+        if (n->keep && (!n->kept || n->kept->bytes_len == 0) && keep_bytes(b, n, data, size) != MUM_OK)
             return nomem(b);
         if (before < 2 && b->head_size >= 2 && b->head[0] == 'M' && b->head[1] == 'Z') {
             /* it starts like a PE file: its Authenticode digests too (the
