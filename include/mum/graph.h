@@ -134,7 +134,8 @@ typedef struct mum_node_express {
 /*
  * A file of the inputs.  A graph holds tens of thousands of nodes, so what
  * only some kinds use is behind a pointer that is NULL for the others (pe,
- * cat), and the fields are ordered to leave no padding but the bools'.
+ * cat, express: records the graph owns), and the fields are ordered to
+ * leave no padding but the bools'.
  */
 struct mum_node {
     mum_node_kind kind;
@@ -156,7 +157,8 @@ struct mum_node {
     bool deployment;             /* a component manifest with <deployment/> */
     bool express_delta;          /* payloads: an express blob holds only a delta of it */
     /* payloads that start like a PE file: their Authenticode digests,
-     * version and errors; NULL otherwise (not a PE image, or another kind) */
+     * version or why they are malformed (pe->image false); NULL otherwise
+     * (not a PE image, or another kind) */
     const mum_node_pe *pe;
 
     /* packages and components: the parsed manifest, NULL when it could not
