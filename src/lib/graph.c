@@ -514,6 +514,8 @@ static void shard_run(void *arg)
 /* Moves a shard's nodes, blocks and text into g, after its own. */
 static int shard_merge(mum_graph *g, mum_graph *s)
 {
+    if (s->nnodes >= UINT32_MAX - g->nnodes) /* mum_node.index is 32 bits */
+        return MUM_ELIMIT;
     if (!mum__grow((void **)&g->nodes, &g->capnodes, g->nnodes + s->nnodes, sizeof *g->nodes))
         return MUM_ENOMEM;
     for (size_t k = 0; k < s->nnodes; k++) {
