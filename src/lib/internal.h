@@ -110,6 +110,24 @@ MUM_INTERNAL char *mum__utf8_lower(const char *s, bool *invalid);
  * the keys of the package graph's maps, built without a format string.
  * NULL only when out of memory. */
 MUM_INTERNAL char *mum__lower_concat(size_t n, const char *const *part, const size_t *len);
+/*
+ * The same key read where its parts are, never built: the bytes
+ * mum__lower_concat would give (with '\\' read as '/' when `path`, as the
+ * graph's path keys have it), hashed (the same bytes cut into other parts
+ * hash alike) or compared.  The package graph's maps key tens of thousands
+ * of nodes by identity and path: hashing and comparing a node's own fields
+ * spares an allocated key a node.  Neither allocates.
+ */
+#define MUM_LOWER_KEY_PARTS 13
+typedef struct mum_lower_key {
+    size_t n;
+    const char *part[MUM_LOWER_KEY_PARTS];
+    size_t len[MUM_LOWER_KEY_PARTS];
+    bool path;
+} mum_lower_key;
+MUM_INTERNAL uint64_t mum__lower_key_hash(const mum_lower_key *k);
+/* Whether the two keys' bytes are the same (a->path says for both). */
+MUM_INTERNAL bool mum__lower_key_equal(const mum_lower_key *a, const mum_lower_key *b);
 /* Whether a .mum's file name is one of the fixed names of a top package
  * ("update.mum", "update-bf.mum", ...) rather than a package name (names.c). */
 MUM_INTERNAL bool mum__package_alias(const char *name);

@@ -259,6 +259,270 @@ char *mum__lower_concat(size_t n, const char *const *part, const size_t *len)
     return low;
 }
 
+/* ---- keys read in place (mum_lower_key) ---- */
+
+#define KEY_SEED UINT64_C(1469598103934665603)
+
+/* A place in a key's bytes, across its parts. */
+typedef struct key_cursor {
+    const mum_lower_key *k;
+    size_t part, off;
+} key_cursor;
+
+/* The next byte of the joined parts, -1 at the end. */
+static int cursor_byte(key_cursor *c)
+{
+    while (c->part < c->k->n && c->off >= c->k->len[c->part]) {
+        c->part++;
+        c->off = 0;
+    }
+    if (c->part >= c->k->n)
+        return -1;
+    return (unsigned char)c->k->part[c->part][c->off++];
+}
+
+/* The next code point of the joined parts, -1 at the end, -2 where they are
+ * not UTF-8: a sequence may straddle two parts, so its bytes are gathered
+ * first and decoded by mum__utf8_next, as the joined text would be. */
+static int32_t cursor_cp(key_cursor *c)
+{
+    int b = cursor_byte(c);
+    if (b < 0x80)
+        return b;
+    char seq[4] = {(char)b};
+    size_t have = 1;
+    key_cursor ahead = *c;
+    for (int x; have < sizeof seq && (x = cursor_byte(&ahead)) >= 0;)
+        seq[have++] = (char)x;
+    size_t used = 0;
+    int32_t cp = mum__utf8_next(seq, have, &used);
+    if (cp < 0)
+        return -2;
+    while (--used)
+        cursor_byte(c);
+    return cp;
+}
+
+/* Whether mum__lower_concat lowers the key (it is UTF-8) or leaves its
+ * bytes as they are. */
+static bool key_is_utf8(const mum_lower_key *k)
+{
+    key_cursor c = {k, 0, 0};
+    int32_t cp;
+    while ((cp = cursor_cp(&c)) >= 0)
+        ;
+    return cp == -1;
+}
+
+/* The bytes of a key that is not all ASCII, as mum__lower_concat gives them. */
+typedef struct key_reader {
+    key_cursor c;
+    bool lower, path;
+    char pending[4];
+    size_t npending, next;
+} key_reader;
+
+static void reader_init(key_reader *r, const mum_lower_key *k, bool path)
+{
+    memset(r, 0, sizeof *r);
+    r->c.k = k;
+    r->lower = key_is_utf8(k);
+    r->path = path;
+}
+
+static int reader_byte(key_reader *r)
+{
+    int b;
+    if (r->next < r->npending) {
+        b = (unsigned char)r->pending[r->next++];
+    } else if (!r->lower) {
+        b = cursor_byte(&r->c);
+    } else {
+        int32_t cp = cursor_cp(&r->c); /* never -2: key_is_utf8 said so */
+        if (cp < 0x80) {
+            b = cp < 0 ? -1 : mum__ascii_tolower(cp);
+        } else {
+            r->npending = mum__utf8_encode(mum__ucs_tolower((uint32_t)cp), r->pending);
+            r->next = 1;
+            b = (unsigned char)r->pending[0];
+        }
+    }
+    return b == '\\' && r->path ? '/' : b;
+}
+
+/* An ASCII byte as a key has it: lowered, and '\\' as '/' in a path. */
+static int ascii_key_byte(int c, bool path)
+{
+    c = mum__ascii_tolower(c);
+    return c == '\\' && path ? '/' : c;
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+
+/* Eight ASCII bytes as a key has them (ascii_key_byte, without carries
+ * between bytes: a byte of x is zero where the byte was '\\'). */
+static uint64_t ascii_key_word(uint64_t w, bool path)
+{
+    w = lower8(w);
+    if (path) {
+        uint64_t x = w ^ ('\\' * ONES);
+        uint64_t nonzero = ((x & (0x7F * ONES)) + 0x7F * ONES) | x;
+        uint64_t slash = (~nonzero & (0x80 * ONES)) >> 7;
+        w ^= slash * ('\\' ^ '/');
+    }
+    return w;
+}
+
+/*
+ * The hash of a key's bytes taken eight at a time (byte i of a word in its
+ * bits 8i), whatever parts they come from: keys that are the same bytes cut
+ * into other parts hash alike (a path sought has other parts than the
+ * path it finds).
+ */
+typedef struct key_hasher {
+    uint64_t h, acc; /* acc: `fill` bytes not yet hashed */
+    unsigned fill;
+    size_t total;
+} key_hasher;
+
+static void hasher_mix(key_hasher *s, uint64_t w)
+{
+    s->h = (s->h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
+    s->h ^= s->h >> 29;
+}
+
+static void hasher_put8(key_hasher *s, uint64_t w)
+{
+    if (s->fill) {
+        hasher_mix(s, s->acc | w << (8 * s->fill));
+        s->acc = w >> (64 - 8 * s->fill);
+    } else {
+        hasher_mix(s, w);
+    }
+    s->total += 8;
+}
+
+static void hasher_put1(key_hasher *s, unsigned c)
+{
+    s->acc |= (uint64_t)c << (8 * s->fill);
+    s->total++;
+    if (++s->fill == 8) {
+        hasher_mix(s, s->acc);
+        s->acc = 0;
+        s->fill = 0;
+    }
+}
+
+static uint64_t hasher_end(key_hasher *s)
+{
+    if (s->fill)
+        hasher_mix(s, s->acc);
+    uint64_t h = s->h ^ s->total; /* murmur3's 64-bit finalizer */
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h;
+}
+
+uint64_t mum__lower_key_hash(const mum_lower_key *k)
+{
+    key_hasher s = {KEY_SEED, 0, 0, 0};
+    uint64_t high = 0;
+    for (size_t i = 0; i < k->n; i++) {
+        const unsigned char *p = (const unsigned char *)k->part[i];
+        size_t j = 0;
+        for (; j + 8 <= k->len[i]; j += 8) {
+            uint64_t w = mum__le64(p + j);
+            high |= w;
+            hasher_put8(&s, ascii_key_word(w, k->path));
+        }
+        for (; j < k->len[i]; j++) {
+            high |= p[j];
+            hasher_put1(&s, (unsigned)ascii_key_byte(p[j], k->path));
+        }
+    }
+    if (!(high & (0x80 * ONES)))
+        return hasher_end(&s);
+    /* other code points, or not UTF-8: byte by byte as lowered */
+    key_reader r;
+    reader_init(&r, k, k->path);
+    s = (key_hasher){KEY_SEED, 0, 0, 0};
+    for (int b; (b = reader_byte(&r)) >= 0;)
+        hasher_put1(&s, (unsigned)b);
+    return hasher_end(&s);
+}
+
+/* The bytes of a key left in its current part. */
+typedef struct key_span {
+    const mum_lower_key *k;
+    size_t part;
+    const unsigned char *p;
+    size_t left;
+} key_span;
+
+/* Whether the key has bytes left (the span then holds some). */
+static bool span_more(key_span *s)
+{
+    while (!s->left) {
+        if (s->part >= s->k->n)
+            return false;
+        s->p = (const unsigned char *)s->k->part[s->part];
+        s->left = s->k->len[s->part++];
+    }
+    return true;
+}
+
+/* 1: the ASCII keys are equal, 0: they differ, -1: some byte is not ASCII
+ * (ASCII bytes that differ lowered differ in every reading: a key that is
+ * not UTF-8 is not lowered, and never equals one that is). */
+static int ascii_keys_equal(const mum_lower_key *a, const mum_lower_key *b)
+{
+    bool path = a->path;
+    key_span x = {a, 0, NULL, 0}, y = {b, 0, NULL, 0};
+    for (;;) {
+        bool xm = span_more(&x), ym = span_more(&y);
+        if (!xm || !ym)
+            return xm == ym;
+        size_t n = x.left < y.left ? x.left : y.left, j = 0;
+        for (; j + 8 <= n; j += 8) {
+            uint64_t u = mum__le64(x.p + j), v = mum__le64(y.p + j);
+            if ((u | v) & (0x80 * ONES))
+                return -1;
+            if (u != v && ascii_key_word(u, path) != ascii_key_word(v, path))
+                return 0;
+        }
+        for (; j < n; j++) {
+            if ((x.p[j] | y.p[j]) & 0x80)
+                return -1;
+            if (ascii_key_byte(x.p[j], path) != ascii_key_byte(y.p[j], path))
+                return 0;
+        }
+        x.p += n, x.left -= n;
+        y.p += n, y.left -= n;
+    }
+}
+
+bool mum__lower_key_equal(const mum_lower_key *a, const mum_lower_key *b)
+{
+    int ascii = ascii_keys_equal(a, b);
+    if (ascii >= 0)
+        return ascii;
+    key_reader ra, rb;
+    reader_init(&ra, a, a->path);
+    reader_init(&rb, b, a->path);
+    if (ra.lower != rb.lower)
+        return false;
+    for (;;) {
+        int p = reader_byte(&ra), q = reader_byte(&rb);
+        if (p != q)
+            return false;
+        if (p < 0)
+            return true;
+    }
+}
+
 /* The next folded code point; an invalid byte folds to itself, marked, so
  * any input still gets a total order. */
 static uint32_t fold_next(const char *s, size_t n, size_t *i)

@@ -447,6 +447,133 @@ Test(compare, keys_lower_every_byte_at_every_offset)
     }
 }
 
+/* ---- keys read in place (mum_lower_key): what the joined key would be ---- */
+
+/* The key mum__lower_concat builds, with '\\' as '/' for a path. */
+static char *joined_key(const mum_lower_key *k)
+{
+    char *s = mum__lower_concat(k->n, k->part, k->len);
+    cr_assert_not_null(s);
+    if (k->path)
+        for (char *p = s; *p; p++)
+            if (*p == '\\')
+                *p = '/';
+    return s;
+}
+
+/* text cut into parts at the given offsets (ascending, at most 12) */
+static mum_lower_key cut_key(const char *text, const size_t *cuts, size_t ncuts, bool path)
+{
+    mum_lower_key k = {.n = ncuts + 1, .path = path};
+    size_t from = 0, n = strlen(text);
+    for (size_t i = 0; i <= ncuts; i++) {
+        size_t to = i < ncuts ? cuts[i] : n;
+        k.part[i] = text + from;
+        k.len[i] = to - from;
+        from = to;
+    }
+    return k;
+}
+
+/* Two keys are equal exactly when their joined keys are, and then hash
+ * alike: whatever their parts, letter case, code points, bytes that are
+ * not UTF-8 and separators. */
+static void keys_agree(const mum_lower_key *keys, size_t n)
+{
+    char *joined[64];
+    cr_assert_leq(n, 64);
+    for (size_t i = 0; i < n; i++)
+        joined[i] = joined_key(&keys[i]);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++) {
+            bool same = strcmp(joined[i], joined[j]) == 0;
+            cr_assert_eq(mum__lower_key_equal(&keys[i], &keys[j]), same, "keys %zu (%s) and %zu (%s)", i,
+                         joined[i], j, joined[j]);
+            /* and only then (not a promise: these few keys just do not collide) */
+            cr_assert_eq(mum__lower_key_hash(&keys[i]) == mum__lower_key_hash(&keys[j]), same,
+                         "hashes of %zu (%s) and %zu (%s)", i, joined[i], j, joined[j]);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        mum__free(joined[i]);
+}
+
+Test(compare, keys_read_in_place_are_the_joined_keys)
+{
+    const char *texts[] = {
+        "Microsoft-Windows-TCPIP|neutral|win32|6.0.6001.18000|31bf3856ad364e35|amd64|",
+        "MICROSOFT-WINDOWS-TCPIP|NEUTRAL|WIN32|6.0.6001.18000|31BF3856AD364E35|AMD64|",
+        "microsoft-windows-tcpip|neutral|win32|6.0.6001.18000|31bf3856ad364e35|amd64|x",
+        "Stra\xc3\x9f" "E|\xc3\x84\xce\xa3",   /* lowered as code points */
+        "stra\xc3\x9f" "e|\xc3\xa4\xcf\x83",
+        "STRA\xc3\x9f" "E|\xc3\x84\xce\xa3\xff", /* not UTF-8: not lowered at all */
+        "stra\xc3\x9f" "e|\xc3\xa4\xcf\x83\xff",
+        "Stra\xc3\x9f" "E|\xc3\x84\xce\xa3\xff",
+        "ABC\xff", "abc\xff", "ABC\xfe",
+        "\xd0\x90\xd0\x91", "\xd0\xb0\xd0\xb1", "\xd0\x80", "\xd1\x90",
+        "", "a", "A", "ab",
+    };
+    /* the same texts cut at every one or two places: parts change nothing
+     * (a cut inside a UTF-8 sequence included) */
+    for (size_t t = 0; t < MUM_ARRAY_LEN(texts); t++) {
+        mum_lower_key keys[64];
+        size_t n = 0, len = strlen(texts[t]);
+        keys[n++] = cut_key(texts[t], NULL, 0, false);
+        for (size_t a = 0; a <= len && n < 63; a++) {
+            size_t cuts[2] = {a, a + (len - a) / 2};
+            keys[n++] = cut_key(texts[t], cuts, 2, false);
+        }
+        keys_agree(keys, n);
+    }
+    /* every text against every other, whole and cut in two */
+    mum_lower_key keys[2 * MUM_ARRAY_LEN(texts)];
+    for (size_t t = 0; t < MUM_ARRAY_LEN(texts); t++) {
+        size_t cut = strlen(texts[t]) / 3;
+        keys[2 * t] = cut_key(texts[t], NULL, 0, false);
+        keys[2 * t + 1] = cut_key(texts[t], &cut, 1, false);
+    }
+    keys_agree(keys, MUM_ARRAY_LEN(keys));
+    /* paths: '\\' is '/', in every reading (not UTF-8 too) */
+    const char *paths[] = {"Container.cab|Folder\\SUB\\I386\\UNIDRV.DLL", "container.cab|folder/sub/i386/unidrv.dll",
+                           "container.cab|folder/sub/i386/unidrv.dl", "c|I386\\UNIDRV.DLL", "C|i386/unidrv.dll", "c|i386\\\\unidrv.dll", "c|i386//unidrv.dll",
+                           "c|\xc3\x84\\x", "c|\xc3\xa4/X", "c|\xff\\x", "c|\xff/x", "c|\xff/X"};
+    mum_lower_key pk[2 * MUM_ARRAY_LEN(paths)];
+    for (size_t t = 0; t < MUM_ARRAY_LEN(paths); t++) {
+        size_t cut = 2;
+        pk[2 * t] = cut_key(paths[t], NULL, 0, true);
+        pk[2 * t + 1] = cut_key(paths[t], &cut, 1, true);
+    }
+    keys_agree(pk, MUM_ARRAY_LEN(pk));
+    /* empty parts, NULL where empty, and lengths short of the text */
+    mum_lower_key e1 = {.n = 3, .part = {NULL, "AbCdef", NULL}, .len = {0, 3, 0}};
+    mum_lower_key e2 = {.n = 2, .part = {"ab", "CX"}, .len = {2, 1}};
+    mum_lower_key e3 = {.n = 0};
+    mum_lower_key e4 = {.n = 2, .part = {"", NULL}, .len = {0, 0}};
+    keys_agree((mum_lower_key[]){e1, e2, e3, e4}, 4);
+}
+
+/* Every byte value at every offset of a key (within and past eight-byte
+ * words), the key cut there or not, in both letter cases: the comparison
+ * and the hash of the joined key. */
+Test(compare, keys_read_in_place_take_every_byte_as_joined)
+{
+    for (unsigned b = 1; b < 256; b++) {
+        for (size_t at = 0; at < 19; at++) {
+            char upper[20], lower[20];
+            memcpy(upper, "QRSTUVWXYZ\\\\ABCDEFG", 20);
+            memcpy(lower, "qrstuvwxyz//abcdefg", 20);
+            upper[at] = lower[at] = (char)b;
+            size_t cut = at;
+            mum_lower_key keys[4] = {cut_key(upper, NULL, 0, true), cut_key(upper, &cut, 1, true),
+                                     cut_key(lower, NULL, 0, true), cut_key(lower, &cut, 1, true)};
+            keys_agree(keys, 4);
+            for (int k = 0; k < 4; k++)
+                keys[k].path = false;
+            keys_agree(keys, 4);
+        }
+    }
+}
+
 /* Paths compare as Windows compares them: case folded (ASCII and beyond)
  * and '\\' the same separator as '/' (a manifest's "I386\\UNIDRV.DLL" is
  * the cabinet's "i386/unidrv.dll"). */
