@@ -271,6 +271,38 @@ MUM_INTERNAL void *mum__strmap_get_lower(const mum_strmap *m, const char *text);
 MUM_INTERNAL void mum__strmap_free(mum_strmap *m);
 
 /*
+ * An index by hash whose keys stay in the caller's records: 8 bytes a
+ * slot (32 bits of the hash and the value), where a string map keeps a
+ * key of its own for each entry.  Entries with the same hash are told
+ * apart by `same`, which says whether the record of a value has the key
+ * sought (ctx: what the caller compares with), so two keys that collide
+ * are never one.  Values are below MUM_HASHIDX_NONE.
+ */
+#define MUM_HASHIDX_NONE UINT32_MAX
+typedef struct mum_hashidx_slot {
+    uint32_t check;              /* the hash folded to 32 bits */
+    uint32_t item;               /* the value + 1; 0: free */
+} mum_hashidx_slot;
+
+typedef struct mum_hashidx {
+    mum_hashidx_slot *slots;
+    size_t cap, count;
+} mum_hashidx;
+
+typedef bool (*mum_hashidx_same)(const void *ctx, uint32_t value);
+/* Room for `count` entries in all (no growing while they are added).
+ * Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__hashidx_reserve(mum_hashidx *m, size_t count);
+/* Adds hash -> value unless a value of that key is there: then *existing
+ * (may be NULL) gets it, else MUM_HASHIDX_NONE.  Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__hashidx_put(mum_hashidx *m, uint64_t hash, uint32_t value, mum_hashidx_same same,
+                                  const void *ctx, uint32_t *existing);
+/* The value of the key sought, MUM_HASHIDX_NONE when absent. */
+MUM_INTERNAL uint32_t mum__hashidx_get(const mum_hashidx *m, uint64_t hash, mum_hashidx_same same,
+                                       const void *ctx);
+MUM_INTERNAL void mum__hashidx_free(mum_hashidx *m);
+
+/*
  * Strings that many records repeat (a manifest's versions, architectures,
  * public key tokens...), each kept once: a set shared by the threads that
  * parse into one graph, under a lock.  A string given out lives as long as

@@ -1,6 +1,7 @@
 /*
  * strmap.c - a small open-addressing map from strings to pointers, for the
- * graph's indexes (identities, paths) and the matrix's rows.
+ * matrix's rows and the interned strings, and an index by hash whose keys
+ * are the caller's (the graph's identities and paths).
  */
 #include "config.h"
 
@@ -102,6 +103,97 @@ void *mum__strmap_get(const mum_strmap *m, const char *key)
         j = (j + 1) & (m->cap - 1);
     }
     return NULL;
+}
+
+/* ---- an index by hash (mum_hashidx) ---- */
+
+static uint32_t fold_check(uint64_t hash)
+{
+    return (uint32_t)(hash ^ (hash >> 32));
+}
+
+/* The first slot of a check: mixed, as a constant or a sequence of hashes
+ * must not pile up (murmur3's 32-bit finalizer). */
+static size_t home_slot(uint32_t check, size_t cap)
+{
+    check ^= check >> 16;
+    check *= 0x85ebca6bu;
+    check ^= check >> 13;
+    check *= 0xc2b2ae35u;
+    check ^= check >> 16;
+    return (size_t)check & (cap - 1);
+}
+
+static int hashidx_resize(mum_hashidx *m, size_t cap)
+{
+    mum_hashidx_slot *slots = mum__calloc(cap, sizeof *slots);
+    if (!slots)
+        return MUM_ENOMEM;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slots[i].item)
+            continue;
+        size_t j = home_slot(m->slots[i].check, cap);
+        while (slots[j].item)
+            j = (j + 1) & (cap - 1);
+        slots[j] = m->slots[i];
+    }
+    mum__free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
+    return MUM_OK;
+}
+
+/* Three quarters full at most: 8-byte slots probe cheaply. */
+int mum__hashidx_reserve(mum_hashidx *m, size_t count)
+{
+    size_t cap = m->cap ? m->cap : 16;
+    while (count > cap / 4 * 3) {
+        if (cap > SIZE_MAX / 2 / sizeof *m->slots)
+            return MUM_ENOMEM;
+        cap *= 2;
+    }
+    return cap == m->cap ? MUM_OK : hashidx_resize(m, cap);
+}
+
+int mum__hashidx_put(mum_hashidx *m, uint64_t hash, uint32_t value, mum_hashidx_same same, const void *ctx,
+                     uint32_t *existing)
+{
+    if (existing)
+        *existing = MUM_HASHIDX_NONE;
+    if (value == MUM_HASHIDX_NONE)
+        return MUM_ENOMEM; /* cannot be held (never so many records) */
+    if (mum__hashidx_reserve(m, m->count + 1) != MUM_OK)
+        return MUM_ENOMEM;
+    uint32_t check = fold_check(hash);
+    size_t j = home_slot(check, m->cap);
+    for (; m->slots[j].item; j = (j + 1) & (m->cap - 1)) {
+        if (m->slots[j].check == check && same(ctx, m->slots[j].item - 1)) {
+            if (existing)
+                *existing = m->slots[j].item - 1;
+            return MUM_OK;
+        }
+    }
+    m->slots[j].check = check;
+    m->slots[j].item = value + 1;
+    m->count++;
+    return MUM_OK;
+}
+
+uint32_t mum__hashidx_get(const mum_hashidx *m, uint64_t hash, mum_hashidx_same same, const void *ctx)
+{
+    if (!m->cap)
+        return MUM_HASHIDX_NONE;
+    uint32_t check = fold_check(hash);
+    for (size_t j = home_slot(check, m->cap); m->slots[j].item; j = (j + 1) & (m->cap - 1))
+        if (m->slots[j].check == check && same(ctx, m->slots[j].item - 1))
+            return m->slots[j].item - 1;
+    return MUM_HASHIDX_NONE;
+}
+
+void mum__hashidx_free(mum_hashidx *m)
+{
+    mum__free(m->slots);
+    memset(m, 0, sizeof *m);
 }
 
 /* ---- interned strings ---- */

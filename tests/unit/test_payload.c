@@ -206,3 +206,41 @@ Test(payload, strmap_get_lower)
     mum__strmap_free(&m);
     cr_assert_null(mum__strmap_get_lower(&m, "stem/b.txt"));
 }
+
+/* The index by hash keeps no key: whatever the hashes (here all one), a
+ * value is found only where `same` says its record has the key sought, and
+ * a key already there gives its first value back. */
+static const char *const idx_words[] = {"alpha", "beta", "gamma", "delta", "alpha", "epsilon", "beta"};
+
+static bool idx_same(const void *ctx, uint32_t value)
+{
+    return strcmp(ctx, idx_words[value]) == 0;
+}
+
+Test(payload, hash_index_tells_colliding_keys_apart)
+{
+    for (int constant = 0; constant < 2; constant++) {
+        mum_hashidx m;
+        memset(&m, 0, sizeof m);
+        cr_assert_eq(mum__hashidx_get(&m, 1, idx_same, "alpha"), MUM_HASHIDX_NONE);
+        if (!constant) {
+            cr_assert_eq(mum__hashidx_reserve(&m, MUM_ARRAY_LEN(idx_words)), MUM_OK);
+            cr_assert_geq(m.cap * 3 / 4, MUM_ARRAY_LEN(idx_words));
+        }
+        for (uint32_t i = 0; i < MUM_ARRAY_LEN(idx_words); i++) {
+            uint64_t h = constant ? 7 : (uint64_t)idx_words[i][0] << 40 | strlen(idx_words[i]);
+            uint32_t old;
+            cr_assert_eq(mum__hashidx_put(&m, h, i, idx_same, idx_words[i], &old), MUM_OK);
+            uint32_t first = i == 4 ? 0 : i == 6 ? 1 : MUM_HASHIDX_NONE;
+            cr_assert_eq(old, first, "%s: %u", idx_words[i], old);
+        }
+        cr_assert_eq(m.count, 5);
+        for (uint32_t i = 0; i < 4; i++) {
+            uint64_t h = constant ? 7 : (uint64_t)idx_words[i][0] << 40 | strlen(idx_words[i]);
+            cr_assert_eq(mum__hashidx_get(&m, h, idx_same, idx_words[i]), i);
+        }
+        cr_assert_eq(mum__hashidx_get(&m, constant ? 7 : ((uint64_t)'a' << 40 | 5), idx_same, "omega"),
+                     MUM_HASHIDX_NONE);
+        mum__hashidx_free(&m);
+    }
+}
