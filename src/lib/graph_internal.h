@@ -200,5 +200,10 @@ MUM_INTERNAL int mum__graph_resolve(mum_graph *g, bool one_thread);
 MUM_INTERNAL bool mum__graph_threads_always(bool always);
 /* Its value. */
 MUM_INTERNAL bool mum__graph_threads_forced(void);
+/* Test hook: while true, resolution hashes every key of its maps alike
+ * (graph_resolve.c), so that every key collides with every other and only
+ * the comparison of the nodes' own fields tells them apart.  Returns the
+ * old value. */
+MUM_INTERNAL bool mum__graph_resolve_collide(bool always);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * graph_resolve.c - resolves the references of the graph's nodes into
  * edges: per input, maps of packages and components by identity (exact and
- * without version) and of payloads and catalogs by path, built and used by
- * two threads (one per half of the work), then the inputs' platforms.
+ * without version) and of payloads and catalogs by path (hashes of the
+ * nodes' own fields, no key built), built and used by two threads (one per
+ * half of the work), then the inputs' platforms.
  */
 #include "config.h"
 
@@ -31,30 +32,118 @@ static mum_edge *edge_add(node_priv *n, mum_edge_kind kind)
 
 /* ---- resolution ---- */
 
-/* A canonical text of the attributes that make an identity (lower case). */
-static char *identity_key(const mum_identity *id, bool with_version)
+/*
+ * The maps' keys are read where they are, never built (mum_lower_key): a
+ * map holds a node's index and 32 bits of its key's hash, and a hit is
+ * confirmed on the node's own fields, so two keys whose hashes collide
+ * stay two.  (An allocated lower-case key a node, and a string map's slot
+ * for it, were 10 MB alive at the peak of a 20 000-manifest package.)
+ */
+
+/* The key of an identity: a canonical text of the attributes that make it,
+ * "name|culture|type|version|token|arch|scope" lowered.  `ver` holds a
+ * version the text shows formatted (the key points into it). */
+typedef struct id_key {
+    mum_lower_key k;
+    char ver[MUM_VERSION_TEXT_MAX];
+} id_key;
+
+static void set_parts(mum_lower_key *k, size_t n, const char *const *part, const size_t *len, bool path)
+{
+    k->n = n;
+    k->path = path;
+    for (size_t i = 0; i < n; i++) {
+        k->part[i] = part[i];
+        k->len[i] = len ? len[i] : strlen(part[i]);
+    }
+}
+
+static void identity_key(id_key *out, const mum_identity *id, bool with_version)
 {
     const char *culture = mum_culture_is_neutral(id->language) ? "" : id->language;
-    char ver[MUM_VERSION_TEXT_MAX] = "";
-    if (with_version && id->ver_ok)
-        mum_version_format(&id->ver, ver);
-    else if (with_version && id->version)
-        snprintf(ver, sizeof ver, "%.20s", id->version);
+    const char *ver = "";
+    size_t ver_len = 0;
+    if (with_version && id->ver_ok) {
+        mum_version_format(&id->ver, out->ver);
+        ver = out->ver;
+        ver_len = strlen(ver);
+    } else if (with_version && id->version) {
+        ver = id->version; /* its first 20 bytes, as the key has always had it */
+        while (ver_len < 20 && ver[ver_len])
+            ver_len++;
+    }
     const char *part[13] = {id->name ? id->name : "", "|", culture, "|", id->type ? id->type : "", "|", ver, "|",
                             id->public_key_token ? id->public_key_token : "", "|", id->arch ? id->arch : "", "|",
                             id->version_scope ? id->version_scope : ""};
     size_t len[13];
     for (size_t i = 0; i < 13; i++)
-        len[i] = strlen(part[i]);
-    return mum__lower_concat(13, part, len);
+        len[i] = i == 6 ? ver_len : strlen(part[i]);
+    set_parts(&out->k, 13, part, len, false);
+}
+
+/*
+ * Paths compare as Windows compares them: without regard to case, and with
+ * '\\' and '/' the same separator (mum_lower_key.path).  A manifest names
+ * a file of a subfolder "I386\\UNIDRV.DLL" (KB3040017's ntprint.inf) while
+ * the cabinet's reader, an express index or a folder on disk may give
+ * "i386/unidrv.dll".  The container part, an entry path of our own on
+ * both sides, changes alike.
+ */
+
+/* "container|dir/name" (lower case); dir may be empty, and name is name_len bytes. */
+static void path_key(mum_lower_key *k, const char *container, const char *dir, const char *name, size_t name_len)
+{
+    const char *part[5] = {container, "|", dir, *dir ? "/" : "", name};
+    size_t len[5] = {strlen(container), 1, strlen(dir), *dir ? 1 : 0, name_len};
+    set_parts(k, 5, part, len, true);
+}
+
+/* The key of a file in a folder of dir: "container|dir/folder/name". */
+static void file_key(mum_lower_key *k, const char *container, const char *dir, const char *folder,
+                     size_t folder_len, const char *name)
+{
+    const char *part[7] = {container, "|", dir, *dir ? "/" : "", folder, "/", name};
+    size_t len[7] = {strlen(container), 1, strlen(dir), *dir ? 1 : 0, folder_len, 1, strlen(name)};
+    set_parts(k, 7, part, len, true);
+}
+
+/* What a map's nodes are keyed by. */
+typedef enum key_kind {
+    KEY_EXACT,   /* identity */
+    KEY_LOOSE,   /* identity without version */
+    KEY_FILE,    /* path */
+    KEY_CATALOG, /* path without ".cat" */
+} key_kind;
+
+static void node_key(id_key *out, const node_priv *n, key_kind kind)
+{
+    if (kind == KEY_EXACT || kind == KEY_LOOSE)
+        identity_key(out, n->pub.id, kind == KEY_EXACT);
+    else
+        path_key(&out->k, n->pub.container, n->pub.dir, n->pub.name,
+                 strlen(n->pub.name) - (kind == KEY_CATALOG ? 4 : 0));
+}
+
+/* The test hook's constant hash: every key collides with every other. */
+static _Atomic bool hash_constant;
+
+bool mum__graph_resolve_collide(bool always)
+{
+    return atomic_exchange(&hash_constant, always);
+}
+
+static uint64_t key_hash(const mum_lower_key *k)
+{
+    return atomic_load_explicit(&hash_constant, memory_order_relaxed) ? 0 : mum__lower_key_hash(k);
 }
 
 /* Per input: packages and components by identity, with and without version. */
 typedef struct resolver {
-    mum_strmap exact[2];  /* [0] packages, [1] components */
-    mum_strmap loose[2];
-    mum_strmap files;     /* "container|dir/name" (lower case) -> payload */
-    mum_strmap catalogs;  /* "container|dir/base" -> catalog */
+    const mum_graph *g;
+    mum_hashidx exact[2]; /* [0] packages, [1] components */
+    mum_hashidx loose[2];
+    mum_hashidx files;    /* "container|dir/name" -> payload (or catalog) */
+    mum_hashidx catalogs; /* "container|dir/base" -> catalog */
     const size_t *nodes;  /* the input's nodes (indexes, in node order) */
     size_t count;
 } resolver;
@@ -62,111 +151,119 @@ typedef struct resolver {
 static void resolver_free(resolver *r)
 {
     for (int k = 0; k < 2; k++) {
-        mum__strmap_free(&r->exact[k]);
-        mum__strmap_free(&r->loose[k]);
+        mum__hashidx_free(&r->exact[k]);
+        mum__hashidx_free(&r->loose[k]);
     }
-    mum__strmap_free(&r->files);
-    mum__strmap_free(&r->catalogs);
+    mum__hashidx_free(&r->files);
+    mum__hashidx_free(&r->catalogs);
 }
 
-static int map_put(mum_strmap *m, char *key, node_priv *n, node_priv **dup)
+/* A key sought in a map, and how the map's nodes are keyed. */
+typedef struct sought {
+    const mum_graph *g;
+    const mum_lower_key *key;
+    key_kind kind;
+} sought;
+
+static bool node_has_key(const void *ctx, uint32_t index)
 {
-    void *old = NULL;
-    if (!key)
-        return MUM_ENOMEM;
-    int rc = mum__strmap_put(m, key, n, &old);
+    const sought *s = ctx;
+    id_key have;
+    node_key(&have, s->g->nodes[index], s->kind);
+    return mum__lower_key_equal(s->key, &have.k);
+}
+
+static int map_put(const resolver *r, mum_hashidx *m, node_priv *n, key_kind kind, node_priv **dup)
+{
+    if (n->pub.index >= MUM_HASHIDX_NONE)
+        return MUM_ENOMEM; /* more nodes than an index holds */
+    id_key key;
+    node_key(&key, n, kind);
+    sought s = {r->g, &key.k, kind};
+    uint32_t old;
+    int rc = mum__hashidx_put(m, key_hash(&key.k), (uint32_t)n->pub.index, node_has_key, &s, &old);
     if (dup)
-        *dup = old;
+        *dup = old == MUM_HASHIDX_NONE ? NULL : r->g->nodes[old];
     return rc;
 }
 
-/*
- * Paths compare as Windows compares them: without regard to case, and with
- * '\\' and '/' the same separator.  A manifest names a file of a subfolder
- * "I386\\UNIDRV.DLL" (KB3040017's ntprint.inf) while the cabinet's reader,
- * an express index or a folder on disk may give "i386/unidrv.dll".  The
- * container part, an entry path of our own on both sides, changes alike.
- * (No byte of a multi-byte UTF-8 sequence is '\\'.)
- */
-static char *windows_path(char *key)
+static node_priv *map_get(const resolver *r, const mum_hashidx *m, const mum_lower_key *key, key_kind kind)
 {
-    if (key)
-        for (char *p = key; *p; p++)
-            if (*p == '\\')
-                *p = '/';
-    return key;
+    sought s = {r->g, key, kind};
+    uint32_t hit = mum__hashidx_get(m, key_hash(key), node_has_key, &s);
+    return hit == MUM_HASHIDX_NONE ? NULL : r->g->nodes[hit];
 }
 
-/* "container|dir/name" (lower case); dir may be empty, and name is name_len bytes. */
-static char *path_key(const char *container, const char *dir, const char *name, size_t name_len)
+static bool is_identity(const node_priv *n)
 {
-    const char *part[5] = {container, "|", dir, *dir ? "/" : "", name};
-    size_t len[5] = {strlen(container), 1, strlen(dir), *dir ? 1 : 0, name_len};
-    return windows_path(mum__lower_concat(5, part, len));
+    return n->pub.kind == MUM_NODE_PACKAGE || n->pub.kind == MUM_NODE_COMPONENT;
 }
 
-/* The key of a file in a folder of dir: "container|dir/folder/name". */
-static char *file_key(const char *container, const char *dir, const char *folder, const char *name)
+/* Each map sized for its nodes before they are added: no doubling (the
+ * old and the new slots alive at once) on the way. */
+static int index_reserve(const mum_graph *g, resolver *r, bool paths)
 {
-    const char *part[7] = {container, "|", dir, *dir ? "/" : "", folder, "/", name};
-    size_t len[7] = {strlen(container), 1, strlen(dir), *dir ? 1 : 0, strlen(folder), 1, strlen(name)};
-    return windows_path(mum__lower_concat(7, part, len));
+    size_t ids[2] = {0, 0}, files = 0, catalogs = 0;
+    for (size_t j = 0; j < r->count; j++) {
+        const node_priv *n = g->nodes[r->nodes[j]];
+        if (is_identity(n) && n->pub.id)
+            ids[n->pub.kind == MUM_NODE_PACKAGE ? 0 : 1]++;
+        else if (n->pub.kind == MUM_NODE_PAYLOAD && !n->express_blob)
+            files++;
+        else if (n->pub.kind == MUM_NODE_CATALOG)
+            files++, catalogs++;
+    }
+    if (paths)
+        return mum__hashidx_reserve(&r->files, files) == MUM_OK ? mum__hashidx_reserve(&r->catalogs, catalogs)
+                                                                  : MUM_ENOMEM;
+    for (int k = 0; k < 2; k++)
+        if (mum__hashidx_reserve(&r->exact[k], ids[k]) != MUM_OK || mum__hashidx_reserve(&r->loose[k], ids[k]) != MUM_OK)
+            return MUM_ENOMEM;
+    return MUM_OK;
 }
 
 /* Fills the maps of identities (`paths` false: packages and components,
  * each duplicate identity noted on its node) or of paths (payloads, catalogs). */
 static int index_input(mum_graph *g, resolver *r, bool paths)
 {
-    for (size_t j = 0; j < r->count; j++) {
+    int rc = index_reserve(g, r, paths);
+    for (size_t j = 0; j < r->count && rc == MUM_OK; j++) {
         node_priv *n = g->nodes[r->nodes[j]];
-        bool identity = n->pub.kind == MUM_NODE_PACKAGE || n->pub.kind == MUM_NODE_COMPONENT;
+        bool identity = is_identity(n);
         if (identity == paths)
             continue;
-        node_priv *dup;
-        int rc;
         if (identity && n->pub.id) {
             int k = n->pub.kind == MUM_NODE_PACKAGE ? 0 : 1;
-            if ((rc = map_put(&r->exact[k], identity_key(n->pub.id, true), n, &dup)) != MUM_OK)
-                return rc;
+            node_priv *dup;
+            rc = map_put(r, &r->exact[k], n, KEY_EXACT, &dup);
             /* a fact for the judge (judge_inputs.c: graph.duplicate-identity) */
             n->same_identity = dup;
-            if ((rc = map_put(&r->loose[k], identity_key(n->pub.id, false), n, NULL)) != MUM_OK)
-                return rc;
+            if (rc == MUM_OK)
+                rc = map_put(r, &r->loose[k], n, KEY_LOOSE, NULL);
         } else if (n->pub.kind == MUM_NODE_PAYLOAD && !n->express_blob) {
-            rc = map_put(&r->files, path_key(n->pub.container, n->pub.dir, n->pub.name, strlen(n->pub.name)), n, NULL);
-            if (rc != MUM_OK)
-                return rc;
+            rc = map_put(r, &r->files, n, KEY_FILE, NULL);
         } else if (n->pub.kind == MUM_NODE_CATALOG) {
-            size_t base = strlen(n->pub.name) - 4;
-            rc = map_put(&r->catalogs, path_key(n->pub.container, n->pub.dir, n->pub.name, base), n, NULL);
+            rc = map_put(r, &r->catalogs, n, KEY_CATALOG, NULL);
             /* and as a file: a driver component lists its own catalog among its files */
             if (rc == MUM_OK)
-                rc = map_put(&r->files, path_key(n->pub.container, n->pub.dir, n->pub.name, strlen(n->pub.name)), n, NULL);
-            if (rc != MUM_OK)
-                return rc;
+                rc = map_put(r, &r->files, n, KEY_FILE, NULL);
         }
     }
-    return MUM_OK;
+    return rc;
 }
 
-static int resolve_ref(const resolver *r, int k, const mum_identity *ref, mum_edge *e)
+static void resolve_ref(const resolver *r, int k, const mum_identity *ref, mum_edge *e)
 {
-    char *key = identity_key(ref, true);
-    if (!key)
-        return MUM_ENOMEM;
-    node_priv *hit = mum__strmap_get(&r->exact[k], key);
-    mum__free(key);
+    id_key key;
+    identity_key(&key, ref, true);
+    node_priv *hit = map_get(r, &r->exact[k], &key.k, KEY_EXACT);
     if (hit) {
         e->to = &hit->pub;
-        return MUM_OK;
+        return;
     }
-    key = identity_key(ref, false);
-    if (!key)
-        return MUM_ENOMEM;
-    hit = mum__strmap_get(&r->loose[k], key);
-    mum__free(key);
+    identity_key(&key, ref, false);
+    hit = map_get(r, &r->loose[k], &key.k, KEY_LOOSE);
     e->other_version = hit ? &hit->pub : NULL;
-    return MUM_OK;
 }
 
 static bool is_install(const char *type)
@@ -220,11 +317,9 @@ static int resolve_node(const resolver *r, node_priv *n)
         /* its catalog: the same name with .cat */
         size_t base = strlen(n->pub.name);
         base = base > 4 ? base - 4 : base;
-        char *key = path_key(n->pub.container, n->pub.dir, n->pub.name, base);
-        if (!key)
-            return MUM_ENOMEM;
-        node_priv *cat = mum__strmap_get(&r->catalogs, key);
-        mum__free(key);
+        mum_lower_key key;
+        path_key(&key, n->pub.container, n->pub.dir, n->pub.name, base);
+        node_priv *cat = map_get(r, &r->catalogs, &key, KEY_CATALOG);
         mum_edge *e = edge_add(n, MUM_EDGE_CATALOG);
         if (!e)
             return MUM_ENOMEM;
@@ -249,8 +344,7 @@ static int resolve_node(const resolver *r, node_priv *n)
                 e->ref = &t->ref.id;
                 e->update = up->name;
                 e->pos = t->ref.pos;
-                if (resolve_ref(r, kind == MUM_EDGE_PACKAGE ? 0 : 1, &t->ref.id, e) != MUM_OK)
-                    return MUM_ENOMEM;
+                resolve_ref(r, kind == MUM_EDGE_PACKAGE ? 0 : 1, &t->ref.id, e);
             }
         }
         return MUM_OK;
@@ -264,8 +358,7 @@ static int resolve_node(const resolver *r, node_priv *n)
             return MUM_ENOMEM;
         e->ref = &dep->ref.id;
         e->pos = dep->ref.pos;
-        if (resolve_ref(r, 1, &dep->ref.id, e) != MUM_OK)
-            return MUM_ENOMEM;
+        resolve_ref(r, 1, &dep->ref.id, e);
     }
     /* files live in a folder named like the manifest: its own name, or (if
      * it was renamed) the keyform of its identity, made when first needed */
@@ -274,11 +367,6 @@ static int resolve_node(const resolver *r, node_priv *n)
     size_t stem = strlen(n->pub.name);
     if (mum__ascii_ends_with_ci(n->pub.name, ".manifest"))
         stem -= strlen(".manifest");
-    char *folder = mum__strndup(n->pub.name, stem);
-    if (!folder) {
-        mum__free(keyform);
-        return MUM_ENOMEM;
-    }
     int rc = MUM_OK;
     for (size_t f = 0; f < m->file_count && rc == MUM_OK; f++) {
         const mum_manifest_file *file = &m->files[f];
@@ -293,7 +381,7 @@ static int resolve_node(const resolver *r, node_priv *n)
         e->file_info = file;
         e->pos = file->pos;
         node_priv *hit = NULL;
-        for (int k = 0; k < 2 && !hit && rc == MUM_OK; k++) {
+        for (int k = 0; k < 2 && !hit; k++) {
             if (k == 1 && !have_keyform) {
                 have_keyform = true;
                 if (n->pub.id && mum_keyform_format(&keyform, n->pub.id, 0) == MUM_ENOMEM) {
@@ -301,20 +389,16 @@ static int resolve_node(const resolver *r, node_priv *n)
                     break;
                 }
             }
-            const char *base = k == 0 ? folder : keyform;
-            if (!base)
+            const char *folder = k == 0 ? n->pub.name : keyform;
+            if (!folder)
                 break;
-            char *key = file_key(n->pub.container, n->pub.dir, base, file->name);
-            if (key)
-                hit = mum__strmap_get(&r->files, key);
-            else
-                rc = MUM_ENOMEM;
-            mum__free(key);
+            mum_lower_key key;
+            file_key(&key, n->pub.container, n->pub.dir, folder, k == 0 ? stem : strlen(folder), file->name);
+            hit = map_get(r, &r->files, &key, KEY_FILE);
         }
         if (hit)
             e->to = &hit->pub;
     }
-    mum__free(folder);
     mum__free(keyform);
     return rc;
 }
@@ -434,6 +518,7 @@ int mum__graph_resolve(mum_graph *g, bool one_thread)
     for (size_t input = 0; input < g->ninputs; input++) {
         resolver r;
         memset(&r, 0, sizeof r);
+        r.g = g;
         r.nodes = by.order + by.first[input];
         r.count = by.first[input + 1] - by.first[input];
         pthread_barrier_t barrier;

@@ -389,6 +389,31 @@ Test(graph, resolution_on_two_threads_gives_what_one_thread_gives)
     }
 }
 
+/* Resolution's maps keep a hash of each key and compare the nodes' own
+ * fields on a hit (graph_resolve.c): with every key hashed alike (the test
+ * hook), each lookup meets every other key of its map and must still find
+ * only its own; the edges, duplicate identities, findings and matrix are
+ * what distinct hashes give, on one thread and on two. */
+Test(graph, resolution_with_every_key_colliding_gives_what_hashes_give)
+{
+    const char *const *dirs = every_family;
+    for (size_t d = 0; d < MUM_ARRAY_LEN(every_family); d++) {
+        const char *inputs[3];
+        family_in(dirs[d], inputs);
+        const char *twice[4] = {inputs[0], inputs[1], inputs[2], inputs[0]};
+        for (int single = 0; single < 2; single++) {
+            unsigned flags = single ? MUM_WALK_SINGLE_THREAD : 0;
+            char *hashed = describe_build(twice, 4, flags);
+            cr_assert(!mum__graph_resolve_collide(true));
+            char *colliding = describe_build(twice, 4, flags);
+            cr_assert(mum__graph_resolve_collide(false));
+            same_description(colliding, hashed, dirs[d]);
+            mum__free(hashed);
+            mum__free(colliding);
+        }
+    }
+}
+
 /* The nodes by input (matrix.c, mum__graph_by_input): every node of an
  * input once, in node order, the inputs one after another. */
 Test(graph, nodes_by_input_are_each_inputs_nodes_in_order)

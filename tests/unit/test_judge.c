@@ -611,6 +611,42 @@ Test(judge_inputs, two_packages_with_one_identity)
     model_free(&m);
 }
 
+/* Resolution finds each reference's own node however the keys' hashes fall
+ * (graph_resolve.c compares the nodes' fields on a hash hit): with every
+ * key hashed alike (the test hook) as with real hashes, an identity in
+ * other letter case is the same one, a near one is not, and a version
+ * that differs is only another version. */
+Test(judge_inputs, references_find_their_own_node_when_every_hash_collides)
+{
+    for (int collide = 0; collide < 2; collide++) {
+        mum__graph_resolve_collide(collide);
+        model m;
+        model_new(&m, one_input, 1);
+        clean_package(&m, 0, "x86", true); /* p.mum, c.manifest, c/a.dll, p.cat */
+        node_priv *d = add_component(&m, 0, "d.manifest", "Contoso-D", "x86", "2.0.0.0", NULL, NULL);
+        add_component(&m, 0, "e.manifest", "Contoso-C2", "x86", "1.0.0.0", NULL, NULL);
+        add_package(&m, 0, "q.mum", "PACKAGE_1", "x86", NULL, NULL);
+        const char *comps[] = {"CONTOSO-C X86 1.0.0.0", "Contoso-D x86 1.0.0.0", NULL};
+        node_priv *r = add_package(&m, 0, "r.mum", "Package_2", "x86", comps, NULL);
+        judge(&m, NULL);
+        mum__graph_resolve_collide(false);
+        const mum_node *p = mum_graph_node(m.g, 0), *c = mum_graph_node(m.g, 1), *a = mum_graph_node(m.g, 2),
+                       *cat = mum_graph_node(m.g, 3);
+        cr_assert_str_eq(cat->entry, "p.cat");
+        cr_assert_eq(p->edges[0].to, cat, "collide=%d", collide);
+        cr_assert_eq(p->edges[1].to, c, "collide=%d", collide);
+        cr_assert_eq(c->edges[0].to, a, "collide=%d", collide);
+        cr_assert_eq(r->pub.edge_count, 3);
+        cr_assert_null(r->pub.edges[0].to, "no r.cat");
+        cr_assert_eq(r->pub.edges[1].to, c, "collide=%d", collide);
+        cr_assert_null(r->pub.edges[2].to, "collide=%d", collide);
+        cr_assert_eq(r->pub.edges[2].other_version, &d->pub, "collide=%d", collide);
+        cr_assert_eq(count(m.f, "graph.duplicate-identity"), 1, "collide=%d", collide);
+        cr_assert_str_eq(first(m.f, "graph.duplicate-identity")->loc.entry, "q.mum");
+        model_free(&m);
+    }
+}
+
 /* ---- express ---- */
 
 #define XHEAD "<Container xmlns=\"urn:ContainerIndex\"><Files>\n"
