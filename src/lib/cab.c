@@ -15,6 +15,7 @@
 #include "internal.h"
 #include "io.h"
 #include "pool.h"
+#include "walk_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -309,6 +310,7 @@ int mum_cab_tables_check(const mum_cab_header *h, mum_ctx *ctx, const mum_locati
 
 /* MUM_CAB_DIGEST_THREAD: blocks copied into a ring for the hashing thread */
 enum { RING_SLOTS = 32, RING_SLOT = 64 << 10 };
+_Static_assert(RING_SLOT >= MUM_WALK_BLOCK_SIZE, "a lent slot holds a walk's block");
 
 typedef struct digest_ring {
     mum__pool *pool;
@@ -462,6 +464,44 @@ static void ring_put(digest_ring *r, const unsigned char *p, size_t size)
         p += n;
         size -= n;
     }
+}
+
+/*
+ * The slot the next bytes go to, lent for the caller to read them into
+ * (the copy in ring_put is then not needed).  Waits for a free slot.  The
+ * lent slot is outside the filled ones, and a filled slot is lent again
+ * only after the hashing thread has handed it back and RING_SLOTS - 1
+ * other slots have been lent: the caller's reader (libarchive, which keeps
+ * a block only until its next read) is long done with it by then.
+ */
+unsigned char *mum__cab_digest_lend(mum_cab_digest *d)
+{
+    digest_ring *r = d->ring;
+    if (!r)
+        return NULL;
+    pthread_mutex_lock(&r->mu);
+    while (r->count == RING_SLOTS) {
+        r->producer_waiting = true;
+        pthread_cond_wait(&r->room, &r->mu);
+    }
+    r->producer_waiting = false;
+    unsigned i = (r->head + r->count) % RING_SLOTS;
+    pthread_mutex_unlock(&r->mu);
+    return r->slot[i];
+}
+
+int mum__cab_digest_commit(mum_cab_digest *d, size_t size)
+{
+    digest_ring *r = d->ring;
+    if (size == 0)
+        return MUM_OK;
+    pthread_mutex_lock(&r->mu);
+    r->len[(r->head + r->count) % RING_SLOTS] = size;
+    r->count++;
+    if (r->worker_waiting && r->count >= RING_SLOTS / 4)
+        pthread_cond_signal(&r->work);
+    pthread_mutex_unlock(&r->mu);
+    return MUM_OK;
 }
 
 int mum_cab_digest_new(mum_cab_digest **out, unsigned flags)

@@ -89,17 +89,24 @@ static ssize_t source_read(level *L, const void **out)
     mum_walk *w = L->w;
     const void *p = NULL;
     size_t n = 0;
+    bool lent = false;
     if (L->peek_off < L->peek_len) {
         p = L->peek + L->peek_off;
         n = L->peek_len - L->peek_off;
         L->peek_off = L->peek_len;
     } else if (L->fd >= 0) {
-        ssize_t r = mum__read(L->fd, L->buf, BLOCK);
+        /* straight into the digest thread's ring when there is one: the
+         * thread hashes the very block libarchive decodes from */
+        unsigned char *into = L->digest ? mum__cab_digest_lend(L->digest) : NULL;
+        lent = into != NULL;
+        if (!lent)
+            into = L->buf;
+        ssize_t r = mum__read(L->fd, into, BLOCK);
         if (r < 0) {
             w->src_status = mum__walk_io_fail(w, L->path, L->consumed, errno);
             return -1;
         }
-        p = L->buf;
+        p = into;
         n = (size_t)r;
     } else {
         level *P = L->parent;
@@ -124,7 +131,7 @@ static ssize_t source_read(level *L, const void **out)
     if (n == 0)
         L->source_end = true;
     if (n && L->digest) {
-        int rc = mum_cab_digest_update(L->digest, p, n);
+        int rc = lent ? mum__cab_digest_commit(L->digest, n) : mum_cab_digest_update(L->digest, p, n);
         if (rc != MUM_OK) {
             w->src_status = mum__walk_fail(w, rc, L->path, "cannot digest the cabinet");
             return -1;

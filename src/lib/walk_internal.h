@@ -163,6 +163,18 @@ MUM_INTERNAL int mum__walk_finding(mum_walk *w, mum_rule_id rule, const char *en
     MUM_PRINTF(4, 5);
 MUM_INTERNAL int mum__walk_io_fail(mum_walk *w, const char *entry, uint64_t offset, int err);
 
+/*
+ * cab.c: with MUM_CAB_DIGEST_THREAD, a block of MUM_WALK_BLOCK_SIZE bytes to
+ * read the cabinet's next bytes into (NULL: the digest has no thread; give
+ * the bytes to mum_cab_digest_update).  commit hands the `size` bytes read
+ * into it to the hashing thread, without a copy; the block is not written
+ * again before the reader has asked for 31 more blocks.
+ * Nothing else may be given to the digest between the two.  commit cannot
+ * fail: the hashing thread's failures come out of mum_cab_digest_finish.
+ */
+MUM_INTERNAL unsigned char *mum__cab_digest_lend(mum_cab_digest *d);
+MUM_INTERNAL int mum__cab_digest_commit(mum_cab_digest *d, size_t size);
+
 /* walk_cab.c: a cabinet level.  start_cabinet checks its header (`head`:
  * the first head_len bytes; complete: all there are) and starts libarchive
  * on it; drain reads the rest of its source; expected_end is where its

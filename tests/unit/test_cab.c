@@ -8,6 +8,7 @@
 #include "testutil.h"
 
 #include "pool.h"
+#include "walk_internal.h"
 
 #include <stdio.h>
 
@@ -300,6 +301,58 @@ Test(cab_digest, a_digest_on_its_own_thread_gives_the_same_results)
     mum_cab_signature_clear(&quarter);
     mum_findings_free(f1);
     mum_findings_free(f2);
+    free(b);
+}
+
+/* The walker reads a cabinet file straight into the hashing thread's ring
+ * (mum__cab_digest_lend, then commit): the same digests as bytes given by
+ * copy, mixed with copies too; a lent block is not lent again before 31
+ * others (libarchive still reads the last one while it asks for the next);
+ * with no thread there is nothing to lend. */
+Test(cab_digest, blocks_lent_by_the_ring_are_hashed_in_place)
+{
+    size_t n;
+    unsigned char *b = big_signed(&n);
+    mum_cab_signature copied, lent;
+    digest_in_steps_with(0, b, n, 65536, &copied, NULL);
+    mum_cab_digest *d;
+    cr_assert_eq(mum_cab_digest_new(&d, MUM_CAB_DIGEST_RAW | MUM_CAB_DIGEST_THREAD), MUM_OK);
+    unsigned char *seen[32] = {0};
+    size_t k = 0;
+    for (size_t i = 0; i < n; k++) {
+        size_t step = k % 3 == 2 ? 1000 : MUM_WALK_BLOCK_SIZE - k % 7;
+        if (step > n - i)
+            step = n - i;
+        if (k % 5 == 4) { /* a copy now and then, as for peeked bytes */
+            cr_assert_eq(mum_cab_digest_update(d, b + i, step), MUM_OK);
+        } else {
+            unsigned char *into = mum__cab_digest_lend(d);
+            cr_assert_not_null(into);
+            for (size_t back = 1; back < 32 && back <= k; back++)
+                cr_assert_neq(seen[(k - back) % 32], into, "a block lent again after %zu others", back - 1);
+            seen[k % 32] = into;
+            memcpy(into, b + i, step);
+            cr_assert_eq(mum__cab_digest_commit(d, step), MUM_OK);
+        }
+        if (k % 5 == 4)
+            seen[k % 32] = NULL;
+        i += step;
+    }
+    cr_assert_eq(mum_cab_digest_finish(&lent, d, NULL, NULL, NULL), MUM_OK);
+    mum_cab_digest_free(d);
+    cr_assert(lent.digests_valid && lent.raw_valid);
+    cr_assert_eq(memcmp(copied.sha1, lent.sha1, 20), 0);
+    cr_assert_eq(memcmp(copied.sha256, lent.sha256, 32), 0);
+    cr_assert_eq(memcmp(copied.raw_sha256, lent.raw_sha256, 32), 0);
+    cr_assert_eq(lent.stream_size, n);
+    mum_cab_signature_clear(&copied);
+    mum_cab_signature_clear(&lent);
+
+    mum__pool_no_threads(true);
+    cr_assert_eq(mum_cab_digest_new(&d, MUM_CAB_DIGEST_THREAD), MUM_OK);
+    cr_assert_null(mum__cab_digest_lend(d));
+    mum_cab_digest_free(d);
+    mum__pool_no_threads(false);
     free(b);
 }
 
