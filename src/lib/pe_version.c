@@ -113,7 +113,8 @@ static bool fill(uint64_t start, uint64_t end, size_t *len, const uint8_t *data,
 
 typedef enum tree_result { TREE_MORE, TREE_FOUND, TREE_NONE } tree_result;
 
-static tree_result locate(const mum__pe_version *v, uint64_t limit, uint64_t *fixed_at);
+static tree_result locate(const mum__pe_version *v, const uint8_t *r, size_t held, uint64_t limit,
+                          uint64_t *fixed_at);
 
 /* Takes the bytes at file offset `at` that the reader is waiting for, and
  * moves on once the tree says where the version is: from then on only that
@@ -122,10 +123,20 @@ static tree_result locate(const mum__pe_version *v, uint64_t limit, uint64_t *fi
 static int capture(mum__pe_version *v, uint64_t at, const uint8_t *data, size_t size)
 {
     if (v->phase == PHASE_TREE) {
-        if (!fill(v->rsrc_off, v->rsrc_end, &v->rsrc_len, data, at, size, &v->rsrc, &v->rsrc_cap))
-            return v->status = MUM_ENOMEM;
         uint64_t fixed_at;
-        tree_result r = locate(v, v->rsrc_end - v->rsrc_off, &fixed_at);
+        tree_result r = TREE_MORE;
+        /* the range starts in this block and nothing of it is held: read
+         * the tree where it lies, and keep its bytes only if it goes on */
+        if (v->rsrc_len == 0 && at <= v->rsrc_off && v->rsrc_off < at + size) {
+            uint64_t end = at + size < v->rsrc_end ? at + size : v->rsrc_end;
+            r = locate(v, data + (v->rsrc_off - at), (size_t)(end - v->rsrc_off), v->rsrc_end - v->rsrc_off,
+                       &fixed_at);
+        }
+        if (r == TREE_MORE) {
+            if (!fill(v->rsrc_off, v->rsrc_end, &v->rsrc_len, data, at, size, &v->rsrc, &v->rsrc_cap))
+                return v->status = MUM_ENOMEM;
+            r = locate(v, v->rsrc, v->rsrc_len, v->rsrc_end - v->rsrc_off, &fixed_at);
+        }
         if (r == TREE_MORE)
             return MUM_OK;
         if (r == TREE_NONE) {
@@ -156,10 +167,8 @@ static int capture(mum__pe_version *v, uint64_t at, const uint8_t *data, size_t 
 typedef enum head_result { HEAD_MORE, HEAD_FOUND, HEAD_NONE } head_result;
 
 /* Reads where the resource directory lies from the headers at hand. */
-static head_result parse_head(mum__pe_version *v)
+static head_result parse_head(mum__pe_version *v, const uint8_t *p, uint64_t avail)
 {
-    const uint8_t *p = v->head;
-    uint64_t avail = v->head_len;
     if (avail < DOS_LFANEW_AT + 4)
         return avail >= 2 && (p[0] != 'M' || p[1] != 'Z') ? HEAD_NONE : HEAD_MORE;
     if (p[0] != 'M' || p[1] != 'Z')
@@ -225,15 +234,26 @@ int mum__pe_version_update(mum__pe_version *v, const void *data, size_t size)
     if (v->phase == PHASE_HEAD) {
         size_t room = MUM_PE_VERSION_HEAD_LIMIT - v->head_len;
         size_t take = size < room ? size : room;
-        if (!append(&v->head, &v->head_len, &v->head_cap, d, take))
+        /* headers that lie whole in the first block (most files' first
+         * block holds all of them) are read where they are, not copied */
+        bool in_place = v->head_len == 0;
+        if (!in_place && !append(&v->head, &v->head_len, &v->head_cap, d, take))
             return v->status = MUM_ENOMEM;
-        head_result r = parse_head(v);
-        if (r == HEAD_MORE && v->head_len >= MUM_PE_VERSION_HEAD_LIMIT)
+        size_t held = in_place ? take : v->head_len;
+        head_result r = parse_head(v, in_place ? d : v->head, held);
+        if (r == HEAD_MORE && held >= MUM_PE_VERSION_HEAD_LIMIT)
             r = HEAD_NONE;
-        if (r == HEAD_MORE)
+        if (r == HEAD_MORE) {
+            if (in_place && !append(&v->head, &v->head_len, &v->head_cap, d, take))
+                return v->status = MUM_ENOMEM;
             return MUM_OK;
+        }
         if (r == HEAD_NONE) {
             v->phase = PHASE_NONE;
+        } else if (in_place) {
+            v->phase = PHASE_TREE; /* at is 0: this block is the file's start */
+            if (capture(v, at, d, size) != MUM_OK)
+                return v->status;
         } else {
             /* the range may start inside the headers kept, and go on in this block */
             v->phase = PHASE_TREE;
@@ -298,10 +318,9 @@ static bool subdir(uint32_t target, uint64_t *dir)
  * the bytes held of the resource range, whose whole length is `limit`: in
  * *fixed_at the offset in the range of the VS_VERSIONINFO, when its first
  * FIXED_NEED bytes lie in the range. */
-static tree_result locate(const mum__pe_version *v, uint64_t limit, uint64_t *fixed_at)
+static tree_result locate(const mum__pe_version *v, const uint8_t *r, size_t held, uint64_t limit,
+                          uint64_t *fixed_at)
 {
-    const uint8_t *r = v->rsrc;
-    size_t held = v->rsrc_len;
     uint32_t t;
     uint64_t names, langs;
     tree_result k;
@@ -355,7 +374,7 @@ int mum__pe_version_finish(mum__pe_version *v, char *out, size_t out_size)
     if (v->phase == PHASE_TREE) {
         /* the file ended inside the range: what arrived is all there is */
         uint64_t fixed_at;
-        if (locate(v, v->rsrc_len, &fixed_at) != TREE_FOUND)
+        if (locate(v, v->rsrc, v->rsrc_len, v->rsrc_len, &fixed_at) != TREE_FOUND)
             return MUM_ENOTFOUND;
         v->phase = PHASE_FIXED;
         v->fixed_at = fixed_at;

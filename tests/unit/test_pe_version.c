@@ -381,6 +381,33 @@ Test(pe_version, a_large_section_is_not_held_whole)
     free(p);
 }
 
+/* A file whose headers and resource tree arrive in its first block (most
+ * do: the walk hands out 64 KiB blocks) is read where the bytes lie: no
+ * copy of them, so no allocation; a file cut inside its headers is kept
+ * until they are whole, and reads the same. */
+Test(pe_version, headers_in_the_first_block_are_not_copied)
+{
+    size_t size;
+    uint8_t *p = craft(true, V6_0_6001_22222, 0x40, &size, NULL);
+    mum__pe_version *v;
+    cr_assert_eq(mum__pe_version_new(&v), MUM_OK);
+    mum__alloc_fail_at(0);
+    cr_assert_eq(mum__pe_version_update(v, p, size), MUM_OK);
+    cr_assert_eq(mum__alloc_fail_at(0), 0, "the first block was copied");
+    char out[32];
+    cr_assert_eq(mum__pe_version_finish(v, out, sizeof out), MUM_OK);
+    cr_assert_str_eq(out, "6.0.6001.22222");
+    mum__pe_version_free(v);
+
+    cr_assert_eq(mum__pe_version_new(&v), MUM_OK);
+    cr_assert_eq(mum__pe_version_update(v, p, 0x100), MUM_OK);
+    cr_assert_eq(mum__pe_version_update(v, p + 0x100, size - 0x100), MUM_OK);
+    cr_assert_eq(mum__pe_version_finish(v, out, sizeof out), MUM_OK);
+    cr_assert_str_eq(out, "6.0.6001.22222");
+    mum__pe_version_free(v);
+    free(p);
+}
+
 /* Every byte of the headers, the tree and the VS_VERSIONINFO set to each of
  * a few values in turn, and every cut: streamed in blocks of 1, 7 and 4096
  * bytes the reader says what it says of the whole file at once. */
