@@ -251,6 +251,8 @@ typedef struct frame {
     const char *name;      /* static: the modelled element's name */
 } frame;
 
+enum { SEEN_SLOTS = 32 };
+
 struct mum_manifest_parser {
     mum_ctx *ctx;
     mum_xml *xml;
@@ -260,6 +262,11 @@ struct mum_manifest_parser {
     mum_manifest_build build;     /* a renewed parser's records, moved into the model's
                                    * arena at the end */
     mum__intern *strings;         /* repeated values come from here (NULL: none) */
+    /* values of `strings` met lately, by a cheap hash of their bytes: most
+     * repeat in every manifest (versions, architectures, keys, types), and
+     * the set's own lookup takes its lock and hashes the whole text.  A
+     * renewed parser keeps them (shared_strdup). */
+    const char *seen[SEEN_SLOTS];
     mum_findings *findings;
     unsigned flags;
     const char *file_name;        /* in this block, or NULL */
@@ -348,7 +355,17 @@ typedef struct attr_map {
  * when it has one, else the model's arena. */
 static const char *shared_strdup(mum_manifest_parser *p, const char *text)
 {
-    return p->strings ? mum__intern_str(p->strings, text) : arena_strdup(p->s, text);
+    if (!p->strings)
+        return arena_strdup(p->s, text);
+    size_t n = strlen(text);
+    const unsigned char *t = (const unsigned char *)text;
+    unsigned h = (unsigned)(n * 31u + t[0] * 7u + (n ? t[n / 2] * 3u + t[n - 1] : 0u)) & (SEEN_SLOTS - 1);
+    const char *have = p->seen[h];
+    if (have && strcmp(have, text) == 0)
+        return have;
+    if ((have = mum__intern_str(p->strings, text)) != NULL)
+        p->seen[h] = have;
+    return have;
 }
 
 static int take_attrs(mum_manifest_parser *p, void *base, const attr_map *map, size_t nmap,
@@ -932,6 +949,9 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
     mum_xml *xml = spent ? spent->xml : NULL;
     unsigned char *hold = spent ? spent->hold : NULL;
     size_t hold_cap = spent ? spent->hold_cap : 0;
+    const char *seen[SEEN_SLOTS] = {0}; /* the same set's strings outlive the spent parser */
+    if (spent && strings && spent->strings == strings)
+        memcpy(seen, spent->seen, sizeof seen);
     if (spent) {
         spent->xml = NULL;
         spent->hold = NULL;
@@ -967,6 +987,7 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
     hold = NULL;
     p->ctx = ctx;
     p->strings = strings;
+    memcpy(p->seen, seen, sizeof seen);
     p->findings = opts->findings;
     p->flags = opts->flags;
     p->max_items = opts->max_items ? opts->max_items : (1u << 20);

@@ -1577,6 +1577,42 @@ Test(manifest, a_renewed_parser_parses_each_document_as_a_new_one)
     mum__sbuf_free(&big);
 }
 
+/* A renewed parser remembers the shared set's values it met lately, by a
+ * cheap hash of their bytes (shared_strdup): values whose hashes meet
+ * ("6.0.1.0" and "6.1.1.0": same length, first, middle and last bytes)
+ * must each come back as themselves, the set's own copy, in any order. */
+Test(manifest, values_met_lately_are_the_shared_sets_own)
+{
+    static const char *versions[] = {"6.0.1.0", "6.1.1.0", "6.1.1.0", "6.0.1.0", "6.0.1.0", "6.2.1.0"};
+    mum__intern *strings;
+    cr_assert_eq(mum__intern_new(&strings), MUM_OK);
+    mum_manifest_parser *p = NULL;
+    mum_manifest *models[MUM_ARRAY_LEN(versions)];
+    for (size_t i = 0; i < MUM_ARRAY_LEN(versions); i++) {
+        char doc[512];
+        snprintf(doc, sizeof doc,
+                 "<assembly xmlns=\"" V3 "\" manifestVersion=\"1.0\"><assemblyIdentity "
+                 "name=\"Contoso-Widget\" version=\"%s\" processorArchitecture=\"amd64\" "
+                 "publicKeyToken=\"" TOKEN "\" versionScope=\"nonSxS\"/></assembly>",
+                 versions[i]);
+        mum_ctx *ctx;
+        cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+        mum_manifest_options opts = MUM_MANIFEST_OPTIONS_INIT;
+        mum_location loc = {.input = "pkg.cab", .entry = "w.manifest"};
+        cr_assert_eq(mum__manifest_parser_renew(&p, ctx, &loc, &opts, strings), MUM_OK);
+        cr_assert_eq(mum_manifest_parser_feed(p, doc, strlen(doc)), MUM_OK);
+        cr_assert_eq(mum_manifest_parser_finish(&models[i], p), MUM_OK);
+        const char *v = models[i]->identity.version;
+        cr_assert_str_eq(v, versions[i], "manifest %zu", i);
+        cr_assert_eq(v, mum__intern_str(strings, versions[i]), "manifest %zu: not the set's copy", i);
+        mum_ctx_free(ctx);
+    }
+    mum_manifest_parser_free(p);
+    for (size_t i = 0; i < MUM_ARRAY_LEN(versions); i++)
+        mum_manifest_free(models[i]);
+    mum__intern_free(strings);
+}
+
 /* A manifest's arrays are given back their spare room when the parse ends
  * (they grow by doubling): every record must still be there, in order. */
 Test(manifest, arrays_fitted_at_the_end_keep_every_record)
