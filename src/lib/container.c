@@ -91,16 +91,22 @@ static char *fold_name(const char *name)
     return lower;
 }
 
+/* The mixing step of fold_hash, after its FNV-1a loop. */
+static uint64_t fold_mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    return h;
+}
+
 /* FNV-1a, 64 bits, then mixed (the slot is taken from the low bits). */
 static uint64_t fold_hash(const char *folded)
 {
     uint64_t h = 0xcbf29ce484222325u;
     for (const unsigned char *p = (const unsigned char *)folded; *p; p++)
         h = (h ^ *p) * 0x100000001b3u;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdu;
-    h ^= h >> 33;
-    return h;
+    return fold_mix(h);
 }
 
 static bool pool_reserve(name_set *s, size_t more)
@@ -192,6 +198,29 @@ static bool slots_grow(name_set *s)
     return true;
 }
 
+/*
+ * An ASCII name folded into buf (`cap` bytes) and hashed as fold_hash
+ * hashes fold_name's result, in one pass and without an allocation: every
+ * entry of a cabinet goes through here on the decoding thread.  False when
+ * the name is not ASCII or does not fit (fold_name then).
+ */
+static bool fold_ascii(const char *name, char *buf, size_t cap, uint64_t *hash)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    size_t i = 0;
+    for (; name[i]; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c >= 0x80 || i + 1 >= cap)
+            return false;
+        c = mum__ascii_tolower(c);
+        buf[i] = (char)c;
+        h = (h ^ c) * 0x100000001b3u;
+    }
+    buf[i] = '\0';
+    *hash = fold_mix(h);
+    return true;
+}
+
 bool mum__name_set_add(name_set *s, const char *name, const char **clash)
 {
     *clash = NULL;
@@ -199,10 +228,16 @@ bool mum__name_set_add(name_set *s, const char *name, const char **clash)
         return false;
     if ((s->count + 1) * 4 > s->cap * 3 && !slots_grow(s))
         return false;
-    char *folded = fold_name(name);
-    if (!folded)
-        return false;
-    uint64_t h = s->hash ? s->hash(folded) : fold_hash(folded);
+    char ascii[512];
+    uint64_t h;
+    char *heap = NULL;
+    const char *folded = ascii;
+    if (s->hash || !fold_ascii(name, ascii, sizeof ascii, &h)) {
+        if (!(heap = fold_name(name)))
+            return false;
+        folded = heap;
+        h = s->hash ? s->hash(folded) : fold_hash(folded);
+    }
     size_t j = (size_t)h & (s->cap - 1);
     bool ok = true;
     for (; s->slots[j].index; j = (j + 1) & (s->cap - 1)) {
@@ -222,7 +257,7 @@ bool mum__name_set_add(name_set *s, const char *name, const char **clash)
             break;
         }
     }
-    mum__free(folded);
+    mum__free(heap);
     if (!ok || *clash)
         return ok;
     if (!pack_name(s, name))

@@ -9,6 +9,7 @@
 
 #include "pool.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -1177,6 +1178,37 @@ Test(name_set, clashes_are_real_names_whatever_the_hash)
         cr_assert_str_eq(clash, "");
         mum__name_set_free(&s);
     }
+}
+
+/* ASCII names are folded and hashed on the stack, longer ones and the
+ * rest through the allocating fold: names of every length around the
+ * stack buffer's (512 bytes) clash with their upper-case twins and with
+ * nothing else, whichever way each was folded. */
+Test(name_set, ascii_names_of_any_length_clash_with_their_twins)
+{
+    name_set s = {0};
+    static char low[700], up[700];
+    const char *clash;
+    const size_t lens[] = {1, 100, 509, 510, 511, 512, 513, 600};
+    for (size_t k = 0; k < MUM_ARRAY_LEN(lens); k++) {
+        for (size_t i = 0; i < lens[k]; i++)
+            low[i] = (char)('a' + (i + k) % 26);
+        low[lens[k]] = '\0';
+        for (size_t i = 0; i <= lens[k]; i++)
+            up[i] = (char)toupper((unsigned char)low[i]);
+        cr_assert(mum__name_set_add(&s, low, &clash));
+        cr_assert_null(clash, "length %zu: new", lens[k]);
+        cr_assert(mum__name_set_add(&s, up, &clash));
+        cr_assert_not_null(clash, "length %zu: the upper-case twin", lens[k]);
+        cr_assert_str_eq(clash, low);
+    }
+    /* a name with a non-ASCII byte in it folds the other way: twins still */
+    cr_assert(mum__name_set_add(&s, "\xc3\x89t\xc3\xa9.TXT", &clash));
+    cr_assert_null(clash);
+    cr_assert(mum__name_set_add(&s, "\xc3\xa9T\xc3\xa9.txt", &clash));
+    cr_assert_str_eq(clash, "\xc3\x89t\xc3\xa9.TXT");
+    cr_assert_eq(s.count, MUM_ARRAY_LEN(lens) + 1);
+    mum__name_set_free(&s);
 }
 
 /* Names share prefixes with the one before: the set holds a few bytes
