@@ -675,7 +675,13 @@ static int next_in_cabinet(mum_walk *w, level *L, bool *done)
     }
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
         return mum__walk_archive_fail(w, L->a, L->path);
-    const char *name = archive_entry_pathname_utf8(ae);
+    /* Under the walk's UTF-8 locale the name libarchive keeps (converted
+     * from the cabinet's charset to the locale's) is UTF-8 already: asking
+     * for the UTF-8 form would convert it again, a second iconv pass over
+     * every name on the decoding thread. */
+    const char *name = utf8_loc ? archive_entry_pathname(ae) : NULL;
+    if (!name)
+        name = archive_entry_pathname_utf8(ae);
     if (!name)
         name = archive_entry_pathname(ae);
     if (!name || !*name)

@@ -297,6 +297,26 @@ Test(walk, names_that_clash_or_escape_are_findings)
     free(path);
 }
 
+/* Names without the UTF-8 flag are read as ISO-8859-1 and come out in
+ * UTF-8, whichever form of libarchive's name the walker takes; the two
+ * then fold alike. */
+Test(walk, code_page_names_come_out_in_utf8)
+{
+    char *path = fixture("latin1.cab");
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_sbuf log = {0};
+    cr_assert_eq(pull_log(path, MUM_WALK_DESCEND, &log, f), MUM_OK);
+    cr_assert(strstr(log.data, " caf\xc3\xa9.txt "), "%s", log.data);
+    cr_assert(strstr(log.data, " CAF\xc3\x89.TXT "), "%s", log.data);
+    cr_assert_eq(tu_count_rule(f, "container.case-duplicate"), 1);
+    const mum_finding *c = tu_find_rule(f, "container.case-duplicate");
+    cr_assert(strstr(c->message, "'caf\xc3\xa9.txt'"), "%s", c->message);
+    mum__sbuf_free(&log);
+    mum_findings_free(f);
+    free(path);
+}
+
 Test(walk, bytes_between_the_tables_are_a_finding)
 {
     char *path = fixture("gap.cab");
