@@ -244,3 +244,30 @@ Test(payload, hash_index_tells_colliding_keys_apart)
         mum__hashidx_free(&m);
     }
 }
+
+/* The index's error paths: room for more entries than memory could hold
+ * is refused (no wrapped size, no allocation tried) and leaves the index as
+ * it was; a value it cannot hold (MUM_HASHIDX_NONE, its "absent") is
+ * refused, not stored as another. */
+Test(payload, hash_index_refuses_what_it_cannot_hold)
+{
+    mum_hashidx m;
+    memset(&m, 0, sizeof m);
+    uint32_t old = 0;
+    cr_assert_eq(mum__hashidx_put(&m, 5, 0, idx_same, "alpha", &old), MUM_OK);
+    cr_assert_eq(old, MUM_HASHIDX_NONE);
+    size_t cap = m.cap;
+    mum_hashidx_slot *slots = m.slots;
+    cr_assert_eq(mum__hashidx_reserve(&m, SIZE_MAX), MUM_ENOMEM);
+    cr_assert_eq(mum__hashidx_reserve(&m, SIZE_MAX / sizeof *m.slots), MUM_ENOMEM);
+    cr_assert_eq(m.cap, cap, "unchanged");
+    cr_assert_eq(m.slots, slots);
+    cr_assert_eq(m.count, 1);
+    old = 0;
+    cr_assert_eq(mum__hashidx_put(&m, 6, MUM_HASHIDX_NONE, idx_same, "beta", &old), MUM_ENOMEM);
+    cr_assert_eq(old, MUM_HASHIDX_NONE);
+    cr_assert_eq(m.count, 1);
+    cr_assert_eq(mum__hashidx_get(&m, 6, idx_same, "beta"), MUM_HASHIDX_NONE);
+    cr_assert_eq(mum__hashidx_get(&m, 5, idx_same, "alpha"), 0);
+    mum__hashidx_free(&m);
+}
