@@ -583,9 +583,8 @@ static int shard_take(mum_graph *g, mum_ctx *ctx, const mum_graph_options *opts,
     int mrc = shard_merge(g, &sh->g);
     if (mrc == MUM_OK && sh->findings && mum__findings_relay(findings, sh->findings) != MUM_OK)
         mrc = MUM_ENOMEM;
-    if (rc != MUM_OK && mum_ctx_status(sh->ctx) == MUM_ENOMEM)
-        mum__nomem(ctx);
-    else if (rc != MUM_OK && mum_ctx_status(sh->ctx) != MUM_OK)
+    /* (mum__error says MUM_ENOMEM as mum__nomem does) */
+    if (rc != MUM_OK && mum_ctx_status(sh->ctx) != MUM_OK)
         mum__error(ctx, mum_ctx_status(sh->ctx), mum_ctx_location(sh->ctx), "%s", mum_ctx_reason(sh->ctx));
     for (size_t i = 0; opts->progress && i < sh->done; i++) {
         const char *path = g->inputs[sh->first + i].pub.path;
