@@ -1363,9 +1363,6 @@ int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_gr
     b.input = input;
     b.in = &g->inputs[input];
     b.cab_top = -1;
-    /* the manifests' repeated values, kept once for the whole graph */
-    if (!g->strings && mum__intern_new(&g->strings) != MUM_OK)
-        return mum__nomem(ctx);
     /* the walk computes every file's SHA-1 and SHA-256 on its hashing thread (and the
      * cabinets' digests on theirs) while this one parses and computes the PE digests */
     mum_walk_options wo = MUM_WALK_OPTIONS_INIT;
