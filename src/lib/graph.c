@@ -586,6 +586,10 @@ static int shard_take(mum_graph *g, mum_ctx *ctx, const mum_graph_options *opts,
     /* (mum__error says MUM_ENOMEM as mum__nomem does) */
     if (rc != MUM_OK && mum_ctx_status(sh->ctx) != MUM_OK)
         mum__error(ctx, mum_ctx_status(sh->ctx), mum_ctx_location(sh->ctx), "%s", mum_ctx_reason(sh->ctx));
+    else if (rc == MUM_OK && mrc == MUM_ELIMIT)
+        mum__error(ctx, MUM_ELIMIT, NULL, "more than %u nodes in one graph", (unsigned)UINT32_MAX - 1);
+    else if (rc == MUM_OK && mrc != MUM_OK)
+        mum__nomem(ctx);
     for (size_t i = 0; opts->progress && i < sh->done; i++) {
         const char *path = g->inputs[sh->first + i].pub.path;
         opts->progress(opts->progress_ud, path, 0, 0);
