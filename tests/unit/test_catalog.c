@@ -335,6 +335,77 @@ Test(catalog, tags_that_are_not_the_digest_read_back_as_stored)
     cr_assert_eq(strlen(text), 2 * mum_hash_size(MUM_HASH_SHA256));
 }
 
+/* Removes n bytes at `at` from a catalog's DER (they lie inside one
+ * primitive element): every element around them gets its length made
+ * shorter, written in as many octets as before. */
+static void der_cut(made *m, size_t at, size_t n)
+{
+    size_t p = 0;
+    for (;;) {
+        cr_assert_lt(p, m->len);
+        cr_assert_neq(m->der[p] & 0x1f, 0x1f, "a low tag number");
+        size_t hl = 2, blen = m->der[p + 1], k = 0;
+        if (blen & 0x80) {
+            k = blen & 0x7f;
+            cr_assert(k >= 1 && k <= 4);
+            blen = 0;
+            for (size_t i = 0; i < k; i++)
+                blen = blen << 8 | m->der[p + 2 + i];
+            hl += k;
+        }
+        size_t body = p + hl, end = body + blen;
+        if (at >= end) { /* a sibling before it */
+            p = end;
+            continue;
+        }
+        cr_assert(at >= body && at + n <= end, "the cut lies inside one element");
+        size_t left = blen - n;
+        if (k == 0)
+            m->der[p + 1] = (uint8_t)left;
+        for (size_t i = 0; i < k; i++)
+            m->der[p + 2 + k - 1 - i] = (uint8_t)(left >> (8 * i));
+        if (!(m->der[p] & 0x20))
+            break; /* the primitive element holding the cut */
+        p = body;
+    }
+    memmove(m->der + at, m->der + at + n, m->len - at - n);
+    m->len -= n;
+}
+
+/* Windows ends a v1 tag with a UTF-16 NUL; one without it (the hex alone,
+ * in either case) is made again from the digest too, byte for byte. */
+Test(catalog, v1_tags_without_their_nul_read_back_as_stored)
+{
+    for (int lower = 0; lower < 2; lower++) {
+        made m = build(1, true, NULL, NULL);
+        mum_catalog *cat = parse(&m);
+        uint64_t off = mum_catalog_member(cat, 0)->offset;
+        mum_catalog_free(cat);
+        size_t len;
+        uint8_t *tag = (uint8_t *)tag_in_der(m.der, m.len, off, &len);
+        cr_assert_eq(len, 82);
+        cr_assert(tag[80] == 0 && tag[81] == 0, "the builder ends the tag with a NUL");
+        if (lower)
+            to_lower(tag, len);
+        der_cut(&m, (size_t)(tag + 80 - m.der), 2);
+        cat = parse(&m);
+        tags_are_the_stored_ones(cat, &m);
+        const mum_cat_member *mb = mum_catalog_member(cat, 0);
+        cr_assert_eq(mb->offset, off);
+        cr_assert_eq(mb->tag_len, 80);
+        cr_assert_eq(mb->tag_form, lower ? MUM_CAT_TAG_HEX_LOWER : MUM_CAT_TAG_HEX_UPPER,
+                     "the tag is not kept: the digest gives it");
+        cr_assert_eq(mum_catalog_member(cat, 1)->tag_form, MUM_CAT_TAG_HEX_UPPER_NUL, "the other is as built");
+        mum_findings *f;
+        mum_findings_new(&f);
+        cr_assert_eq(mum_catalog_check(cat, f, NULL), MUM_OK);
+        cr_assert_eq(tu_count_rule(f, "catalog.tag-mismatch"), 0);
+        mum_findings_free(f);
+        mum_catalog_free(cat);
+        mum_free(m.der);
+    }
+}
+
 Test(catalog, same_inputs_give_the_same_bytes_in_any_order)
 {
     made a = build(2, true, NULL, NULL), b = build(2, false, NULL, NULL);
