@@ -313,16 +313,10 @@ typedef struct attr_offs {
     uint32_t flags;
 } attr_offs;
 
-typedef struct intern_slot {
-    size_t hash, len;
-    size_t at;                  /* its offset in strings (1-based), NO_OFF: free */
-} intern_slot;
-
 typedef struct model_build {
     char *strings;
     size_t strings_len, strings_cap;
-    intern_slot *slots;
-    size_t slots_cap, slots_used; /* slots_cap: a power of two, over twice slots_used */
+    mum_hashidx seen;           /* the strings stored, by their text: offset - 1 */
     uint8_t *bytes;
     size_t bytes_len, bytes_cap;
     member_offs *offs;          /* one per member */
@@ -335,7 +329,7 @@ typedef struct model_build {
 static void model_build_clear(model_build *b)
 {
     mum__free(b->strings);
-    mum__free(b->slots);
+    mum__hashidx_free(&b->seen);
     mum__free(b->bytes);
     mum__free(b->offs);
     mum__free(b->attrs);
@@ -357,39 +351,19 @@ static bool block_put(void *block, size_t *len, size_t *cap, const void *p, size
     return true;
 }
 
-static bool intern_grow(model_build *b)
-{
-    size_t cap = b->slots_cap ? 2 * b->slots_cap : 64;
-    intern_slot *slots = cap <= SIZE_MAX / sizeof *slots ? mum__calloc(cap, sizeof *slots) : NULL;
-    if (!slots)
-        return false;
-    for (size_t i = 0; i < b->slots_cap; i++) {
-        const intern_slot *sl = &b->slots[i];
-        if (sl->at == NO_OFF)
-            continue;
-        size_t k = sl->hash & (cap - 1);
-        while (slots[k].at != NO_OFF)
-            k = (k + 1) & (cap - 1);
-        slots[k] = *sl;
-    }
-    mum__free(b->slots);
-    b->slots = slots;
-    b->slots_cap = cap;
-    return true;
-}
+/* A text sought among the stored strings (intern_same). */
+typedef struct intern_key {
+    const char *strings;        /* model_build.strings as it is now */
+    const char *s;
+    size_t len;
+} intern_key;
 
-/* The slot of the text s (len bytes, hash h): its own, or the free one it
- * would take.  Room for one more is made first; NULL: out of memory. */
-static intern_slot *intern_slot_of(model_build *b, const char *s, size_t len, size_t h)
+static bool intern_same(const void *ctx, uint32_t value)
 {
-    if (2 * (b->slots_used + 1) > b->slots_cap && !intern_grow(b))
-        return NULL;
-    for (size_t i = h & (b->slots_cap - 1);; i = (i + 1) & (b->slots_cap - 1)) {
-        intern_slot *sl = &b->slots[i];
-        if (sl->at == NO_OFF ||
-            (sl->hash == h && sl->len == len && memcmp(b->strings + sl->at - 1, s, len) == 0))
-            return sl;
-    }
+    const intern_key *k = ctx;
+    const char *have = k->strings + value;
+    /* strncmp: a shorter stored string ends before the block may */
+    return strncmp(have, k->s, k->len) == 0 && have[k->len] == '\0';
 }
 
 static size_t text_hash(const char *s, size_t *len)
@@ -404,19 +378,17 @@ static size_t text_hash(const char *s, size_t *len)
 /* The offset (1-based) of the stored copy of s, stored now if it is new. */
 static bool intern(model_build *b, const char *s, size_t *at)
 {
-    size_t len, h = text_hash(s, &len);
-    intern_slot *sl = intern_slot_of(b, s, len, h);
-    if (!sl)
-        return false;
-    if (sl->at == NO_OFF) {
-        if (!block_put(&b->strings, &b->strings_len, &b->strings_cap, s, len + 1, &sl->at))
-            return false;
-        sl->hash = h;
-        sl->len = len;
-        b->slots_used++;
+    intern_key k = {b->strings, s, 0};
+    size_t h = text_hash(s, &k.len);
+    uint32_t have = mum__hashidx_get(&b->seen, h, intern_same, &k);
+    if (have != MUM_HASHIDX_NONE) {
+        *at = (size_t)have + 1;
+        return true;
     }
-    *at = sl->at;
-    return true;
+    if (!block_put(&b->strings, &b->strings_len, &b->strings_cap, s, k.len + 1, at) || *at - 1 >= UINT32_MAX)
+        return false; /* the index holds 32-bit offsets (never so many strings) */
+    k.strings = b->strings; /* it may have moved */
+    return mum__hashidx_put(&b->seen, h, (uint32_t)(*at - 1), intern_same, &k, NULL) == MUM_OK;
 }
 
 enum { MAX_SUFFIX_SEARCH = 8 };  /* attributes of a member compared with each other */
@@ -450,15 +422,15 @@ static bool values_keep(model_build *b, size_t first)
     for (size_t i = 0; search && i < k; i++) {
         if (host[i] == SIZE_MAX)
             continue;
-        size_t n, h = text_hash(v[i], &n);
-        intern_slot *sl = intern_slot_of(b, v[i], n, h);
-        if (!sl)
-            return false;
-        if (sl->at == NO_OFF) {
-            *sl = (intern_slot){h, n, b->attrs[first + host[i]].value + len[host[i]] - n};
-            b->slots_used++;
+        intern_key key = {b->strings, v[i], 0};
+        size_t h = text_hash(v[i], &key.len);
+        uint32_t have = mum__hashidx_get(&b->seen, h, intern_same, &key);
+        if (have == MUM_HASHIDX_NONE) { /* its host's tail (the host's offset is 1-based) */
+            have = (uint32_t)(b->attrs[first + host[i]].value - 1 + len[host[i]] - key.len);
+            if (mum__hashidx_put(&b->seen, h, have, intern_same, &key, NULL) != MUM_OK)
+                return false;
         }
-        b->attrs[first + i].value = sl->at;
+        b->attrs[first + i].value = (size_t)have + 1;
     }
     for (size_t i = 0; i < k; i++)
         mum__free(v[i]);
