@@ -91,10 +91,9 @@ void mum__graph_node_clear(node_priv *n)
     mum__free((mum_edge *)n->pub.edges);
 }
 
-void mum_graph_free(mum_graph *g)
+/* Frees g's nodes, their blocks and the text chunks. */
+static void nodes_free(mum_graph *g)
 {
-    if (!g)
-        return;
     for (size_t i = 0; i < g->nnodes; i++)
         mum__graph_node_clear(g->nodes[i]);
     for (node_block *b = g->blocks, *next; b; b = next) {
@@ -105,6 +104,13 @@ void mum_graph_free(mum_graph *g)
         next = c->next;
         mum__free(c);
     }
+}
+
+void mum_graph_free(mum_graph *g)
+{
+    if (!g)
+        return;
+    nodes_free(g);
     for (size_t i = 0; i < g->ninputs; i++) {
         input_priv *in = &g->inputs[i];
         mum__free(in->path);
@@ -557,16 +563,7 @@ static int shard_merge(mum_graph *g, mum_graph *s)
 static void shard_clear(shard *sh)
 {
     mum_graph *s = &sh->g;
-    for (size_t i = 0; i < s->nnodes; i++)
-        mum__graph_node_clear(s->nodes[i]);
-    for (node_block *b = s->blocks, *next; b; b = next) {
-        next = b->next;
-        mum__free(b);
-    }
-    for (struct text_chunk *c = s->text, *next; c; c = next) {
-        next = c->next;
-        mum__free(c);
-    }
+    nodes_free(s);
     mum__free(s->nodes);
     mum_ctx_free(sh->ctx);
     mum_findings_free(sh->findings);
