@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,20 +246,17 @@ bool mum__oid_is(const ASN1_OBJECT *obj, const char *dotted)
     return (size_t)OBJ_length(obj) == n && memcmp(OBJ_get0_data(obj), der, n) == 0;
 }
 
-char *mum__oid_text(const ASN1_OBJECT *obj)
-{
-    static const char *const common[] = {
-        MUM_OID_SPC_PE_IMAGE_DATA, MUM_OID_SPC_CAB_DATA, "1.3.14.3.2.26", "2.16.840.1.101.3.4.2.1",
-    };
-    for (size_t i = 0; obj && i < MUM_ARRAY_LEN(common); i++)
-        if (mum__oid_is(obj, common[i]))
-            return mum__strdup(common[i]);
-    char buf[128];
-    int n = obj ? OBJ_obj2txt(buf, sizeof buf, obj, 1) : -1;
-    if (n < 0 || (size_t)n >= sizeof buf)
-        return mum__strdup("?");
-    return mum__strdup(buf);
-}
+/* An OID's DER contents made once: encoding the dotted text costs about
+ * 550 instructions, and a small package asked mum__oid_text and
+ * mum__hash_from_oid_der for the same few OIDs some 40 times. */
+typedef struct {
+    unsigned char der[16];
+    size_t len; /* 0: not encodable (never, for the constants below) */
+} oid_der_const;
+
+static const char *const common_oids[] = {
+    MUM_OID_SPC_PE_IMAGE_DATA, MUM_OID_SPC_CAB_DATA, "1.3.14.3.2.26", "2.16.840.1.101.3.4.2.1",
+};
 
 static const struct {
     const char *oid;
@@ -271,6 +269,46 @@ static const struct {
     {"2.16.840.1.101.3.4.2.3", MUM_HASH_SHA512},
 };
 
+static oid_der_const common_der[MUM_ARRAY_LEN(common_oids)];
+static oid_der_const hash_der[MUM_ARRAY_LEN(hash_oids)];
+static pthread_once_t oid_const_once = PTHREAD_ONCE_INIT;
+
+static void oid_const_encode(const char *dotted, oid_der_const *c)
+{
+    if (!mum__oid_der(dotted, c->der, sizeof c->der, &c->len))
+        c->len = 0;
+}
+
+static void oid_const_init(void)
+{
+    for (size_t i = 0; i < MUM_ARRAY_LEN(common_oids); i++)
+        oid_const_encode(common_oids[i], &common_der[i]);
+    for (size_t i = 0; i < MUM_ARRAY_LEN(hash_oids); i++)
+        oid_const_encode(hash_oids[i].oid, &hash_der[i]);
+}
+
+static bool oid_const_is(const oid_der_const *c, const uint8_t *p, size_t n)
+{
+    return c->len != 0 && c->len == n && memcmp(c->der, p, n) == 0;
+}
+
+char *mum__oid_text(const ASN1_OBJECT *obj)
+{
+    pthread_once(&oid_const_once, oid_const_init);
+    if (obj) {
+        const uint8_t *p = OBJ_get0_data(obj);
+        size_t n = (size_t)OBJ_length(obj);
+        for (size_t i = 0; p && i < MUM_ARRAY_LEN(common_oids); i++)
+            if (oid_const_is(&common_der[i], p, n))
+                return mum__strdup(common_oids[i]);
+    }
+    char buf[128];
+    int n = obj ? OBJ_obj2txt(buf, sizeof buf, obj, 1) : -1;
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return mum__strdup("?");
+    return mum__strdup(buf);
+}
+
 mum_hash_alg mum__hash_from_oid(const char *dotted)
 {
     for (size_t i = 0; dotted && i < MUM_ARRAY_LEN(hash_oids); i++)
@@ -282,12 +320,10 @@ mum_hash_alg mum__hash_from_oid(const char *dotted)
 /* The same from an OID's DER contents, without making its text. */
 mum_hash_alg mum__hash_from_oid_der(const uint8_t *p, size_t n)
 {
-    for (size_t i = 0; i < MUM_ARRAY_LEN(hash_oids); i++) {
-        unsigned char der[16];
-        size_t len;
-        if (mum__oid_der(hash_oids[i].oid, der, sizeof der, &len) && len == n && memcmp(der, p, n) == 0)
+    pthread_once(&oid_const_once, oid_const_init);
+    for (size_t i = 0; p && i < MUM_ARRAY_LEN(hash_oids); i++)
+        if (oid_const_is(&hash_der[i], p, n))
             return hash_oids[i].alg;
-    }
     return MUM_HASH_NONE;
 }
 

@@ -993,3 +993,48 @@ Test(signature, every_failed_allocation_of_a_parse_is_reported)
     TU_ALLOC_SWEEP(parse_once(), (void)0);
     free(s.data);
 }
+
+/* ---- OIDs recognised from their DER (asn1.c: the constants' DER made once) ---- */
+
+#include <openssl/objects.h>
+
+static void oid_text_round_trip(const char *dotted)
+{
+    ASN1_OBJECT *o = OBJ_txt2obj(dotted, 1);
+    cr_assert_not_null(o, "%s", dotted);
+    char *text = mum__oid_text(o);
+    cr_assert_str_eq(text, dotted);
+    mum__free(text);
+    ASN1_OBJECT_free(o);
+}
+
+static mum_hash_alg hash_of_oid(const char *dotted, size_t cut)
+{
+    unsigned char der[32];
+    size_t n;
+    cr_assert(mum__oid_der(dotted, der, sizeof der, &n), "%s", dotted);
+    return mum__hash_from_oid_der(der, n - cut);
+}
+
+Test(oid, common_and_other_oids_read_back_and_hash_oids_are_known)
+{
+    /* the four kept as DER, and others through OpenSSL */
+    oid_text_round_trip("1.3.6.1.4.1.311.2.1.15");
+    oid_text_round_trip("1.3.6.1.4.1.311.2.1.25");
+    oid_text_round_trip("1.3.14.3.2.26");
+    oid_text_round_trip("2.16.840.1.101.3.4.2.1");
+    oid_text_round_trip("2.16.840.1.101.3.4.2.2");
+    oid_text_round_trip("1.3.6.1.4.1.311.2.1.4");
+    char *q = mum__oid_text(NULL);
+    cr_assert_str_eq(q, "?");
+    mum__free(q);
+
+    cr_assert_eq(hash_of_oid("1.2.840.113549.2.5", 0), MUM_HASH_MD5);
+    cr_assert_eq(hash_of_oid("1.3.14.3.2.26", 0), MUM_HASH_SHA1);
+    cr_assert_eq(hash_of_oid("2.16.840.1.101.3.4.2.1", 0), MUM_HASH_SHA256);
+    cr_assert_eq(hash_of_oid("2.16.840.1.101.3.4.2.2", 0), MUM_HASH_SHA384);
+    cr_assert_eq(hash_of_oid("2.16.840.1.101.3.4.2.3", 0), MUM_HASH_SHA512);
+    cr_assert_eq(hash_of_oid("2.16.840.1.101.3.4.2.3", 1), MUM_HASH_NONE); /* a prefix */
+    cr_assert_eq(hash_of_oid("2.16.840.1.101.3.4.2.4", 0), MUM_HASH_NONE); /* SHA-224 */
+    cr_assert_eq(mum__hash_from_oid_der(NULL, 0), MUM_HASH_NONE);
+}
