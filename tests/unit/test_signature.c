@@ -1025,6 +1025,22 @@ Test(oid, common_and_other_oids_read_back_and_hash_oids_are_known)
     oid_text_round_trip("2.16.840.1.101.3.4.2.1");
     oid_text_round_trip("2.16.840.1.101.3.4.2.2");
     oid_text_round_trip("1.3.6.1.4.1.311.2.1.4");
+    oid_text_round_trip("1.3.6.1.4.1.311.10.1");
+    oid_text_round_trip("2.999.18446744073709551615");
+    oid_text_round_trip("2.999.18446744073709551616"); /* past 64 bits: OpenSSL's text */
+    /* a text of 127 characters is kept, one of 128 is "?" as OBJ_obj2txt's buffer had it */
+    char longer[160] = "1.2";
+    while (strlen(longer) < 127)
+        strcat(longer, strlen(longer) + 5 <= 127 ? ".1234" : ".5");
+    cr_assert_eq(strlen(longer), 127);
+    oid_text_round_trip(longer);
+    strcat(longer, "6");
+    ASN1_OBJECT *lo = OBJ_txt2obj(longer, 1);
+    cr_assert_not_null(lo);
+    char *lt = mum__oid_text(lo);
+    cr_assert_str_eq(lt, "?");
+    mum__free(lt);
+    ASN1_OBJECT_free(lo);
     char *q = mum__oid_text(NULL);
     cr_assert_str_eq(q, "?");
     mum__free(q);
@@ -1037,4 +1053,14 @@ Test(oid, common_and_other_oids_read_back_and_hash_oids_are_known)
     cr_assert_eq(hash_of_oid("2.16.840.1.101.3.4.2.3", 1), MUM_HASH_NONE); /* a prefix */
     cr_assert_eq(hash_of_oid("2.16.840.1.101.3.4.2.4", 0), MUM_HASH_NONE); /* SHA-224 */
     cr_assert_eq(mum__hash_from_oid_der(NULL, 0), MUM_HASH_NONE);
+
+    X509_ALGOR *al = X509_ALGOR_new();
+    cr_assert_not_null(al);
+    cr_assert_eq(mum__hash_of_algor(al), MUM_HASH_NONE); /* the undefined object */
+    X509_ALGOR_set0(al, OBJ_txt2obj("2.16.840.1.101.3.4.2.2", 1), V_ASN1_NULL, NULL);
+    cr_assert_eq(mum__hash_of_algor(al), MUM_HASH_SHA384);
+    X509_ALGOR_set0(al, OBJ_txt2obj("1.2.840.113549.1.1.11", 1), V_ASN1_NULL, NULL);
+    cr_assert_eq(mum__hash_of_algor(al), MUM_HASH_NONE);
+    X509_ALGOR_free(al);
+    cr_assert_eq(mum__hash_of_algor(NULL), MUM_HASH_NONE);
 }
