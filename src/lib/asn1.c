@@ -11,6 +11,7 @@
 #include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
+#include <openssl/x509.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -244,6 +245,23 @@ bool mum__oid_is(const ASN1_OBJECT *obj, const char *dotted)
     if (!obj || !mum__oid_der(dotted, der, sizeof der, &n))
         return false;
     return (size_t)OBJ_length(obj) == n && memcmp(OBJ_get0_data(obj), der, n) == 0;
+}
+
+/* X509at_get_attr_by_OBJ(attrs, OBJ_txt2obj(dotted, 1), -1) without making
+ * the object: OBJ_txt2obj costs some 3 000 instructions, and every
+ * signer's attributes are looked up so. */
+int mum__attr_by_oid(const STACK_OF(X509_ATTRIBUTE) *attrs, const char *dotted)
+{
+    unsigned char der[64];
+    size_t n;
+    if (!mum__oid_der(dotted, der, sizeof der, &n))
+        return -1;
+    for (int i = 0; i < X509at_get_attr_count(attrs); i++) {
+        const ASN1_OBJECT *o = X509_ATTRIBUTE_get0_object(X509at_get_attr(attrs, i));
+        if (o && (size_t)OBJ_length(o) == n && memcmp(OBJ_get0_data(o), der, n) == 0)
+            return i;
+    }
+    return -1;
 }
 
 /* The hash OIDs' DER contents made once: encoding the dotted text costs

@@ -15,6 +15,7 @@ struct asn1_string_st;
 struct asn1_object_st;
 
 struct stack_st_X509;
+struct stack_st_X509_ATTRIBUTE;
 struct x509_st;
 struct x509_store_st;
 
@@ -157,6 +158,8 @@ MUM_INTERNAL char *mum__oid_text(const struct asn1_object_st *obj);
 
 /* Whether obj is the OID `dotted`. */
 MUM_INTERNAL bool mum__oid_is(const struct asn1_object_st *obj, const char *dotted);
+/* The index of the first attribute of that OID in attrs, -1 if none. */
+MUM_INTERNAL int mum__attr_by_oid(const struct stack_st_X509_ATTRIBUTE *attrs, const char *dotted);
 
 /* The mum_hash algorithm of a digest OID (dotted), MUM_HASH_NONE if none. */
 MUM_INTERNAL mum_hash_alg mum__hash_from_oid(const char *dotted);

@@ -24,9 +24,7 @@
 
 static const ASN1_TYPE *unauth_attr(const PKCS7_SIGNER_INFO *si, const char *oid)
 {
-    ASN1_OBJECT *obj = OBJ_txt2obj(oid, 1);
-    int i = obj ? X509at_get_attr_by_OBJ(si->unauth_attr, obj, -1) : -1;
-    ASN1_OBJECT_free(obj);
+    int i = mum__attr_by_oid(si->unauth_attr, oid);
     if (i < 0)
         return NULL;
     return X509_ATTRIBUTE_get0_type(X509at_get_attr(si->unauth_attr, i), 0);

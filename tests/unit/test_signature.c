@@ -1064,3 +1064,21 @@ Test(oid, common_and_other_oids_read_back_and_hash_oids_are_known)
     X509_ALGOR_free(al);
     cr_assert_eq(mum__hash_of_algor(NULL), MUM_HASH_NONE);
 }
+
+/* mum__attr_by_oid finds what X509at_get_attr_by_OBJ finds, without the object */
+Test(oid, attributes_are_found_by_their_oid)
+{
+    STACK_OF(X509_ATTRIBUTE) *attrs = NULL;
+    static const unsigned char seq[] = {0x30, 0x00};
+    cr_assert_eq(mum__attr_by_oid(NULL, "1.3.6.1.4.1.311.3.3.1"), -1);
+    cr_assert_not_null(X509at_add1_attr_by_txt(&attrs, "1.3.6.1.4.1.311.2.1.12", V_ASN1_SEQUENCE, seq, 2));
+    cr_assert_not_null(X509at_add1_attr_by_txt(&attrs, "1.3.6.1.4.1.311.3.3", V_ASN1_SEQUENCE, seq, 2));
+    cr_assert_not_null(X509at_add1_attr_by_txt(&attrs, "1.3.6.1.4.1.311.3.3.1", V_ASN1_SEQUENCE, seq, 2));
+    cr_assert_eq(mum__attr_by_oid(attrs, "1.3.6.1.4.1.311.2.1.12"), 0);
+    cr_assert_eq(mum__attr_by_oid(attrs, "1.3.6.1.4.1.311.3.3"), 1);
+    cr_assert_eq(mum__attr_by_oid(attrs, "1.3.6.1.4.1.311.3.3.1"), 2);
+    cr_assert_eq(mum__attr_by_oid(attrs, "1.3.6.1.4.1.311.3"), -1); /* a prefix */
+    cr_assert_eq(mum__attr_by_oid(attrs, "1.3.6.1.4.1.311.3.3.1.0"), -1);
+    cr_assert_eq(mum__attr_by_oid(attrs, "not an oid"), -1);
+    sk_X509_ATTRIBUTE_pop_free(attrs, X509_ATTRIBUTE_free);
+}
