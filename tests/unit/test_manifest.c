@@ -1613,6 +1613,41 @@ Test(manifest, values_met_lately_are_the_shared_sets_own)
     mum__intern_free(strings);
 }
 
+/* The values met lately are pointers into the set they came from: a parser
+ * renewed on another set must not keep them (parser_new copies them only
+ * for the same set), or it would hand out the first set's copies. */
+Test(manifest, a_parser_renewed_on_another_set_forgets_the_first_sets_values)
+{
+    static const char doc[] = "<assembly xmlns=\"" V3 "\" manifestVersion=\"1.0\"><assemblyIdentity "
+                              "name=\"Contoso-Widget\" version=\"6.0.1.0\" processorArchitecture=\"amd64\" "
+                              "publicKeyToken=\"" TOKEN "\" versionScope=\"nonSxS\"/></assembly>";
+    mum__intern *sets[2];
+    mum_manifest *models[2];
+    mum_manifest_parser *p = NULL;
+    for (size_t i = 0; i < 2; i++) {
+        cr_assert_eq(mum__intern_new(&sets[i]), MUM_OK);
+        mum_ctx *ctx;
+        cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+        mum_manifest_options opts = MUM_MANIFEST_OPTIONS_INIT;
+        mum_location loc = {.input = "pkg.cab", .entry = "w.manifest"};
+        cr_assert_eq(mum__manifest_parser_renew(&p, ctx, &loc, &opts, sets[i]), MUM_OK);
+        cr_assert_eq(mum_manifest_parser_feed(p, doc, strlen(doc)), MUM_OK);
+        cr_assert_eq(mum_manifest_parser_finish(&models[i], p), MUM_OK);
+        const char *v = models[i]->identity.version;
+        cr_assert_str_eq(v, "6.0.1.0");
+        cr_assert_eq(v, mum__intern_str(sets[i], "6.0.1.0"), "set %zu: not the set's own copy", i);
+        cr_assert_eq(models[i]->identity.arch,
+                     mum__intern_str(sets[i], "amd64"), "set %zu: not the set's own copy", i);
+        mum_ctx_free(ctx);
+    }
+    cr_assert_neq(models[0]->identity.version, models[1]->identity.version);
+    mum_manifest_parser_free(p);
+    for (size_t i = 0; i < 2; i++) {
+        mum_manifest_free(models[i]);
+        mum__intern_free(sets[i]);
+    }
+}
+
 /* A manifest's arrays are given back their spare room when the parse ends
  * (they grow by doubling): every record must still be there, in order. */
 Test(manifest, arrays_fitted_at_the_end_keep_every_record)
