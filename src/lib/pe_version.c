@@ -124,15 +124,18 @@ static int capture(mum__pe_version *v, uint64_t at, const uint8_t *data, size_t 
 {
     if (v->phase == PHASE_TREE) {
         uint64_t fixed_at;
-        tree_result r = TREE_MORE;
-        /* the range starts in this block and nothing of it is held: read
-         * the tree where it lies, and keep its bytes only if it goes on */
+        tree_result r;
         if (v->rsrc_len == 0 && at <= v->rsrc_off && v->rsrc_off < at + size) {
+            /* the range starts in this block and nothing of it is held:
+             * read the tree where it lies, and keep its bytes only if it
+             * goes on (the copy holds just what was read: no new answer) */
             uint64_t end = at + size < v->rsrc_end ? at + size : v->rsrc_end;
             r = locate(v, data + (v->rsrc_off - at), (size_t)(end - v->rsrc_off), v->rsrc_end - v->rsrc_off,
                        &fixed_at);
-        }
-        if (r == TREE_MORE) {
+            if (r == TREE_MORE &&
+                !fill(v->rsrc_off, v->rsrc_end, &v->rsrc_len, data, at, size, &v->rsrc, &v->rsrc_cap))
+                return v->status = MUM_ENOMEM;
+        } else {
             if (!fill(v->rsrc_off, v->rsrc_end, &v->rsrc_len, data, at, size, &v->rsrc, &v->rsrc_cap))
                 return v->status = MUM_ENOMEM;
             r = locate(v, v->rsrc, v->rsrc_len, v->rsrc_end - v->rsrc_off, &fixed_at);
