@@ -408,6 +408,39 @@ Test(pe_version, headers_in_the_first_block_are_not_copied)
     free(p);
 }
 
+/* Out of memory while bytes are kept (headers cut in a block, the tree
+ * going on into the next: blocks of 7 bytes keep both): the update that
+ * cannot keep them says MUM_ENOMEM, every later call says it again, and
+ * nothing is lost or read from a buffer not had. */
+Test(pe_version, out_of_memory_while_keeping_bytes_is_said_and_sticks)
+{
+    size_t size;
+    uint8_t *p = craft(true, V6_0_6001_22222, 0x40, &size, NULL);
+    unsigned failed = 0;
+    for (unsigned long k = 1; k < 64; k++) {
+        mum__pe_version *v;
+        cr_assert_eq(mum__pe_version_new(&v), MUM_OK);
+        mum__alloc_fail_at(k);
+        int rc = MUM_OK;
+        for (size_t at = 0; at < size && rc == MUM_OK; at += 7)
+            rc = mum__pe_version_update(v, p + at, size - at < 7 ? size - at : 7);
+        mum__alloc_fail_at(0);
+        char out[32];
+        if (rc == MUM_OK) {
+            cr_assert_eq(mum__pe_version_finish(v, out, sizeof out), MUM_OK, "allocation %lu", k);
+            cr_assert_str_eq(out, "6.0.6001.22222");
+        } else {
+            failed++;
+            cr_assert_eq(rc, MUM_ENOMEM, "allocation %lu", k);
+            cr_assert_eq(mum__pe_version_update(v, p, 1), MUM_ENOMEM);
+            cr_assert_eq(mum__pe_version_finish(v, out, sizeof out), MUM_ENOMEM);
+        }
+        mum__pe_version_free(v);
+    }
+    cr_assert_geq(failed, 2, "the head and the tree each keep bytes");
+    free(p);
+}
+
 /* Every byte of the headers, the tree and the VS_VERSIONINFO set to each of
  * a few values in turn, and every cut: streamed in blocks of 1, 7 and 4096
  * bytes the reader says what it says of the whole file at once. */
