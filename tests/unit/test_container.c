@@ -823,6 +823,124 @@ Test(walk, file_digests_once_a_file_is_read_to_the_end)
     free(path);
 }
 
+static void le16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+}
+
+static void le32(unsigned char *p, uint32_t v)
+{
+    le16(p, v & 0xffff);
+    le16(p + 2, v >> 16);
+}
+
+/* A cabinet of one stored file "big.bin" of `size` bytes (`data`), in
+ * CFDATA blocks of 32 KiB without checksums, with an Authenticode reserve
+ * locating 16 stand-in signature bytes after it.  Its bytes in *len. */
+static unsigned char *stored_cab(const unsigned char *data, size_t size, size_t *len)
+{
+    enum { HDR = 36 + 4 + 20, FOLDER = 8, FILE_ = 16 + 8, BLK = 32768 };
+    size_t nblk = (size + BLK - 1) / BLK;
+    size_t cab = HDR + FOLDER + FILE_ + nblk * 8 + size;
+    unsigned char *b = calloc(1, cab + 16);
+    memcpy(b, "MSCF", 4);
+    le32(b + 8, (uint32_t)cab);
+    le32(b + 16, HDR + FOLDER);           /* coffFiles */
+    b[24] = 3, b[25] = 1;                 /* version 1.3 */
+    le16(b + 26, 1), le16(b + 28, 1);     /* one folder, one file */
+    le16(b + 30, 0x0004);                 /* cfhdrRESERVE_PRESENT */
+    le16(b + 32, 0x1234);
+    le16(b + 36, 20);                     /* cbCFHeader */
+    le32(b + 40, 0x00100000);             /* the Authenticode reserve */
+    le32(b + 44, (uint32_t)cab);          /* the signature's offset */
+    le32(b + 48, 16);                     /* and length */
+    unsigned char *f = b + HDR;
+    le32(f, HDR + FOLDER + FILE_);        /* coffCabStart */
+    le16(f + 4, (unsigned)nblk);
+    unsigned char *e = f + FOLDER;
+    le32(e, (uint32_t)size);
+    le16(e + 12, 0x5021), le16(e + 14, 0x20); /* a date, the archive attribute */
+    e[10] = 0x21;
+    memcpy(e + 16, "big.bin", 8);
+    unsigned char *d = e + FILE_;
+    for (size_t at = 0; at < size; at += BLK) {
+        size_t n = size - at < BLK ? size - at : BLK;
+        le16(d + 4, (unsigned)n), le16(d + 6, (unsigned)n);
+        memcpy(d + 8, data + at, n);
+        d += 8 + n;
+    }
+    memcpy(b + cab, "SIGNATURSIGNATUR", 16);
+    *len = cab + 16;
+    return b;
+}
+
+typedef struct big_check {
+    mum_sbuf data;                /* big.bin's bytes as delivered */
+    mum_cab_signature sig;        /* the cabinet's, at its end */
+    bool have_sig;
+} big_check;
+
+static int bc_entry(void *ud, const mum_entry *e)
+{
+    big_check *c = ud;
+    if (e->kind == MUM_ENTRY_CONTAINER_END && e->depth == 0 && e->signature) {
+        c->sig = *e->signature;
+        c->sig.blob = NULL; /* the walk's */
+        c->have_sig = true;
+    }
+    return MUM_OK;
+}
+
+static int bc_data(void *ud, const mum_entry *e, const void *p, size_t n)
+{
+    MUM_UNUSED(e);
+    mum__sbuf_append(&((big_check *)ud)->data, p, n);
+    return MUM_OK;
+}
+
+/* A cabinet file of many more blocks than the digest thread's ring holds
+ * (32 of 64 KiB), walked on threads with its signature's digests: the walk
+ * reads the file straight into the ring's slots, libarchive decodes from
+ * them and the hashing thread hashes them, each slot lent again and again.
+ * The file's bytes come out whole, and the digests are those of the file
+ * read on its own, as on one thread. */
+Test(pipeline, a_cabinet_longer_than_the_digest_ring_reads_and_digests_whole)
+{
+    size_t size = (size_t)5 << 20, len;
+    unsigned char *data = malloc(size);
+    for (size_t i = 0; i < size; i++)
+        data[i] = (unsigned char)((i * 2654435761u) >> 24);
+    unsigned char *cab = stored_cab(data, size, &len);
+    char dir[] = "/tmp/mum-walk-XXXXXX", path[64];
+    cr_assert_not_null(mkdtemp(dir));
+    put_file(dir, "big.cab", cab, len);
+    snprintf(path, sizeof path, "%s/big.cab", dir);
+    mum_cab_signature alone;
+    cr_assert_eq(mum_cab_signature_read(&alone, NULL, path, 0, NULL), MUM_OK);
+    cr_assert(alone.digests_valid, "the made cabinet must be a signed one");
+    const unsigned flags[] = {0, MUM_WALK_SINGLE_THREAD};
+    for (size_t k = 0; k < MUM_ARRAY_LEN(flags); k++) {
+        big_check c = {0};
+        mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+        o.flags |= MUM_WALK_SIGNATURES | flags[k];
+        mum_walk_consumer cons = {.entry = bc_entry, .data = bc_data};
+        cr_assert_eq(mum_walk_run(NULL, path, &o, &cons, &c, NULL), MUM_OK, "run %zu", k);
+        cr_assert_eq(c.data.len, size, "run %zu", k);
+        cr_assert(memcmp(c.data.data, data, size) == 0, "run %zu: the file's bytes differ", k);
+        cr_assert(c.have_sig && c.sig.digests_valid, "run %zu", k);
+        cr_assert_arr_eq(c.sig.sha1, alone.sha1, 20, "run %zu", k);
+        cr_assert_arr_eq(c.sig.sha256, alone.sha256, 32, "run %zu", k);
+        cr_assert_eq(c.sig.stream_size, len, "run %zu", k);
+        mum__sbuf_free(&c.data);
+    }
+    mum_cab_signature_clear(&alone);
+    unlink(path);
+    rmdir(dir);
+    free(cab);
+    free(data);
+}
+
 Test(pipeline, file_digests_are_those_of_the_data)
 {
     const char *names[] = {"nested.cab", "blocks.cab", "Windows6.1-KB9999999-x64.msu", "express.cab"};
