@@ -441,31 +441,6 @@ static void ring_stop(mum_cab_digest *d)
     d->ring = NULL;
 }
 
-/* Hands bytes to the hashing thread, a slot at a time. */
-static void ring_put(digest_ring *r, const unsigned char *p, size_t size)
-{
-    while (size > 0) {
-        size_t n = size < RING_SLOT ? size : RING_SLOT;
-        pthread_mutex_lock(&r->mu);
-        while (r->count == RING_SLOTS) {
-            r->producer_waiting = true;
-            pthread_cond_wait(&r->room, &r->mu);
-        }
-        r->producer_waiting = false;
-        unsigned i = (r->head + r->count) % RING_SLOTS;
-        pthread_mutex_unlock(&r->mu);
-        memcpy(r->slot[i], p, n); /* the thread reads slot i only once it is counted */
-        r->len[i] = n;
-        pthread_mutex_lock(&r->mu);
-        r->count++;
-        if (r->worker_waiting && r->count >= RING_SLOTS / 4)
-            pthread_cond_signal(&r->work);
-        pthread_mutex_unlock(&r->mu);
-        p += n;
-        size -= n;
-    }
-}
-
 /*
  * The slot the next bytes go to, lent for the caller to read them into
  * (the copy in ring_put is then not needed).  Waits for a free slot.  The
@@ -496,12 +471,24 @@ int mum__cab_digest_commit(mum_cab_digest *d, size_t size)
     if (size == 0)
         return MUM_OK;
     pthread_mutex_lock(&r->mu);
-    r->len[(r->head + r->count) % RING_SLOTS] = size;
+    r->len[(r->head + r->count) % RING_SLOTS] = size; /* the thread reads a slot only once it is counted */
     r->count++;
     if (r->worker_waiting && r->count >= RING_SLOTS / 4)
         pthread_cond_signal(&r->work);
     pthread_mutex_unlock(&r->mu);
     return MUM_OK;
+}
+
+/* Hands bytes to the hashing thread, copied a slot at a time into lent slots. */
+static void ring_put(mum_cab_digest *d, const unsigned char *p, size_t size)
+{
+    while (size > 0) {
+        size_t n = size < RING_SLOT ? size : RING_SLOT;
+        memcpy(mum__cab_digest_lend(d), p, n);
+        mum__cab_digest_commit(d, n);
+        p += n;
+        size -= n;
+    }
 }
 
 int mum_cab_digest_new(mum_cab_digest **out, unsigned flags)
@@ -597,7 +584,7 @@ static int decide(mum_cab_digest *d)
 int mum_cab_digest_update(mum_cab_digest *d, const void *data, size_t size)
 {
     if (d->ring) {
-        ring_put(d->ring, data, size); /* failures come out of mum_cab_digest_finish */
+        ring_put(d, data, size); /* failures come out of mum_cab_digest_finish */
         return MUM_OK;
     }
     return digest_update(d, data, size);
