@@ -188,7 +188,10 @@ struct mum__intern;
  * whatever happens).  With `strings` (NULL: none), the values that repeat
  * across manifests (identities' versions, architectures, tokens...; the
  * input's path) are taken from that set instead of the model's own
- * storage: the set must outlive the model.  The model it gives is one
+ * storage: the set must outlive the model, and the parser (which keeps the
+ * set's values it met lately while it is renewed on the same set pointer:
+ * a set freed and another made at its address must not be given to a
+ * parser renewed across that).  The model it gives is one
  * allocation with its store and first strings (manifest_store.h).
  * Errors: those of mum_manifest_parser_new. */
 MUM_INTERNAL int mum__manifest_parser_renew(mum_manifest_parser **p, mum_ctx *ctx,
