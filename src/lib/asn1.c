@@ -236,15 +236,19 @@ bool mum__oid_der(const char *dotted, unsigned char *out, size_t cap, size_t *le
     return true;
 }
 
+/* Whether obj's DER contents are der[0..n). */
+static bool oid_der_is(const ASN1_OBJECT *obj, const unsigned char *der, size_t n)
+{
+    return obj && (size_t)OBJ_length(obj) == n && memcmp(OBJ_get0_data(obj), der, n) == 0;
+}
+
 bool mum__oid_is(const ASN1_OBJECT *obj, const char *dotted)
 {
     /* Compared as DER, not as text: OBJ_obj2txt is slow, and a catalog of
      * ten thousand members asks this a hundred thousand times. */
     unsigned char der[64];
     size_t n;
-    if (!obj || !mum__oid_der(dotted, der, sizeof der, &n))
-        return false;
-    return (size_t)OBJ_length(obj) == n && memcmp(OBJ_get0_data(obj), der, n) == 0;
+    return obj && mum__oid_der(dotted, der, sizeof der, &n) && oid_der_is(obj, der, n);
 }
 
 /* X509at_get_attr_by_OBJ(attrs, OBJ_txt2obj(dotted, 1), -1) without making
@@ -257,8 +261,7 @@ int mum__attr_by_oid(const STACK_OF(X509_ATTRIBUTE) *attrs, const char *dotted)
     if (!mum__oid_der(dotted, der, sizeof der, &n))
         return -1;
     for (int i = 0; i < X509at_get_attr_count(attrs); i++) {
-        const ASN1_OBJECT *o = X509_ATTRIBUTE_get0_object(X509at_get_attr(attrs, i));
-        if (o && (size_t)OBJ_length(o) == n && memcmp(OBJ_get0_data(o), der, n) == 0)
+        if (oid_der_is(X509_ATTRIBUTE_get0_object(X509at_get_attr(attrs, i)), der, n))
             return i;
     }
     return -1;
