@@ -823,18 +823,6 @@ Test(walk, file_digests_once_a_file_is_read_to_the_end)
     free(path);
 }
 
-static void le16(unsigned char *p, unsigned v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-}
-
-static void le32(unsigned char *p, uint32_t v)
-{
-    le16(p, v & 0xffff);
-    le16(p + 2, v >> 16);
-}
-
 /* A cabinet of one stored file "big.bin" of `size` bytes (`data`), in
  * CFDATA blocks of 32 KiB without checksums, with an Authenticode reserve
  * locating 16 stand-in signature bytes after it.  Its bytes in *len. */
@@ -845,28 +833,28 @@ static unsigned char *stored_cab(const unsigned char *data, size_t size, size_t 
     size_t cab = HDR + FOLDER + FILE_ + nblk * 8 + size;
     unsigned char *b = calloc(1, cab + 16);
     memcpy(b, "MSCF", 4);
-    le32(b + 8, (uint32_t)cab);
-    le32(b + 16, HDR + FOLDER);           /* coffFiles */
-    b[24] = 3, b[25] = 1;                 /* version 1.3 */
-    le16(b + 26, 1), le16(b + 28, 1);     /* one folder, one file */
-    le16(b + 30, 0x0004);                 /* cfhdrRESERVE_PRESENT */
-    le16(b + 32, 0x1234);
-    le16(b + 36, 20);                     /* cbCFHeader */
-    le32(b + 40, 0x00100000);             /* the Authenticode reserve */
-    le32(b + 44, (uint32_t)cab);          /* the signature's offset */
-    le32(b + 48, 16);                     /* and length */
+    mum__put_le32(b + 8, (uint32_t)cab);
+    mum__put_le32(b + 16, HDR + FOLDER);              /* coffFiles */
+    b[24] = 3, b[25] = 1;                             /* version 1.3 */
+    mum__put_le16(b + 26, 1), mum__put_le16(b + 28, 1); /* one folder, one file */
+    mum__put_le16(b + 30, 0x0004);                    /* cfhdrRESERVE_PRESENT */
+    mum__put_le16(b + 32, 0x1234);
+    mum__put_le16(b + 36, 20);                        /* cbCFHeader */
+    mum__put_le32(b + 40, 0x00100000);                /* the Authenticode reserve */
+    mum__put_le32(b + 44, (uint32_t)cab);             /* the signature's offset */
+    mum__put_le32(b + 48, 16);                        /* and length */
     unsigned char *f = b + HDR;
-    le32(f, HDR + FOLDER + FILE_);        /* coffCabStart */
-    le16(f + 4, (unsigned)nblk);
+    mum__put_le32(f, HDR + FOLDER + FILE_);           /* coffCabStart */
+    mum__put_le16(f + 4, (uint16_t)nblk);
     unsigned char *e = f + FOLDER;
-    le32(e, (uint32_t)size);
-    le16(e + 12, 0x5021), le16(e + 14, 0x20); /* a date, the archive attribute */
+    mum__put_le32(e, (uint32_t)size);
+    mum__put_le16(e + 12, 0x5021), mum__put_le16(e + 14, 0x20); /* a date, the archive attribute */
     e[10] = 0x21;
     memcpy(e + 16, "big.bin", 8);
     unsigned char *d = e + FILE_;
     for (size_t at = 0; at < size; at += BLK) {
         size_t n = size - at < BLK ? size - at : BLK;
-        le16(d + 4, (unsigned)n), le16(d + 6, (unsigned)n);
+        mum__put_le16(d + 4, (uint16_t)n), mum__put_le16(d + 6, (uint16_t)n);
         memcpy(d + 8, data + at, n);
         d += 8 + n;
     }
