@@ -26,12 +26,7 @@
 
 static const char *sample(const char *rel)
 {
-    static char paths[4][1024];
-    static unsigned next;
-    const char *srcdir = getenv("srcdir");
-    char *p = paths[next++ % 4];
-    snprintf(p, sizeof paths[0], "%s/samples/%s", srcdir ? srcdir : ".", rel);
-    return p;
+    return tu_src_path("samples", rel);
 }
 
 /* A genuine package, or NULL (the test then skips, saying so). */

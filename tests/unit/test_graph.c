@@ -22,12 +22,7 @@
 
 static const char *sample(const char *rel)
 {
-    static char paths[8][1024];
-    static unsigned next;
-    const char *srcdir = getenv("srcdir");
-    char *p = paths[next++ % 8];
-    snprintf(p, sizeof paths[0], "%s/samples/%s", srcdir ? srcdir : ".", rel);
-    return p;
+    return tu_src_path("samples", rel);
 }
 
 static mum_trust *test_ca(void)
@@ -827,10 +822,7 @@ Test(graph, manifests_share_their_repeated_values)
 
 static const char *fixture(const char *rel)
 {
-    static char path[1024];
-    const char *srcdir = getenv("srcdir");
-    snprintf(path, sizeof path, "%s/tests/fixtures/containers/%s", srcdir ? srcdir : ".", rel);
-    return path;
+    return tu_src_path("tests/fixtures/containers", rel);
 }
 
 static const node_priv *node_named(const mum_graph *g, const char *entry)
@@ -955,16 +947,6 @@ Test(graph, edge_arrays_are_exactly_their_edges)
 
 /* ---- small inputs read at once (graph.c, read_shards) ---- */
 
-static const char *fixture_n(const char *rel)
-{
-    static char paths[8][1024];
-    static unsigned next;
-    const char *srcdir = getenv("srcdir");
-    char *p = paths[next++ % 8];
-    snprintf(p, sizeof paths[0], "%s/tests/fixtures/containers/%s", srcdir ? srcdir : ".", rel);
-    return p;
-}
-
 /* Ten small inputs: both sample families, a broken twin, and container
  * fixtures whose reading gives findings (a fake signature, trailing
  * bytes), so that reading at once splits them into several jobs. */
@@ -976,10 +958,10 @@ static void many_small(const char **in)
     in[3] = sample("kb943650-v2/Windows6.0-KB943650-x86.msu");
     in[4] = sample("kb943650-v2/Windows6.0-KB943650-x64.msu");
     in[5] = sample("broken/payload-mismatch/Windows6.0-KB943650-x64.msu");
-    in[6] = fixture_n("sigfake.cab");
-    in[7] = fixture_n("trailing.cab");
-    in[8] = fixture_n("nested.cab");
-    in[9] = fixture_n("express.cab");
+    in[6] = fixture("sigfake.cab");
+    in[7] = fixture("trailing.cab");
+    in[8] = fixture("nested.cab");
+    in[9] = fixture("express.cab");
 }
 
 static int build_many(const char *const *in, size_t n, unsigned walk_flags, mum_graph **g, mum_ctx **ctx,

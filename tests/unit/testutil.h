@@ -9,6 +9,7 @@
 #include "internal.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,18 @@ static inline void tu_check_leaks(void)
         tu_check_leaks();                                                                          \
     }                                                                                              \
     static void tu_body_##Suite##_##Name(void)
+
+/* $srcdir/dir/rel ("." without srcdir), in one of 16 buffers taken in turn:
+ * a test may hold a few such paths at once. */
+static inline const char *tu_src_path(const char *dir, const char *rel)
+{
+    static char paths[16][1024];
+    static unsigned next;
+    const char *srcdir = getenv("srcdir");
+    char *p = paths[next++ % 16];
+    snprintf(p, sizeof paths[0], "%s/%s/%s", srcdir ? srcdir : ".", dir, rel);
+    return p;
+}
 
 /* Builds an identity from NULL-terminated attr, value pairs. */
 static inline mum_identity tu_identity(const char *first, ...)
