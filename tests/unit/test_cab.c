@@ -201,6 +201,15 @@ Test(cab_header, set_names_and_reserves)
 
 /* Digests of a cabinet fed in blocks of `step` bytes, hashed on the
  * caller's thread or (flags MUM_CAB_DIGEST_THREAD) on the digest's own. */
+/* b's digests, raw one included, are a's (a is the reference, b under test). */
+static void same_digests(const mum_cab_signature *a, const mum_cab_signature *b)
+{
+    cr_assert(b->digests_valid && b->raw_valid);
+    cr_assert_eq(memcmp(a->sha1, b->sha1, 20), 0);
+    cr_assert_eq(memcmp(a->sha256, b->sha256, 32), 0);
+    cr_assert_eq(memcmp(a->raw_sha256, b->raw_sha256, 32), 0);
+}
+
 static void digest_in_steps_with(unsigned flags, const unsigned char *b, size_t n, size_t step,
                                  mum_cab_signature *out, mum_findings *f)
 {
@@ -281,10 +290,7 @@ Test(cab_digest, a_digest_on_its_own_thread_gives_the_same_results)
     cr_assert(here.digests_valid, "the made cabinet must be a signed one");
     cr_assert_eq(here.blob_size, 16);
     digest_in_steps_with(MUM_CAB_DIGEST_THREAD, b, n, 1 << 20, &there, f2); /* blocks of many slots */
-    cr_assert(there.digests_valid && there.raw_valid);
-    cr_assert_eq(memcmp(here.sha1, there.sha1, 20), 0);
-    cr_assert_eq(memcmp(here.sha256, there.sha256, 32), 0);
-    cr_assert_eq(memcmp(here.raw_sha256, there.raw_sha256, 32), 0);
+    same_digests(&here, &there);
     cr_assert_eq(there.blob_size, 16);
     cr_assert_eq(memcmp(there.blob, "SIGNATURSIGNATUR", 16), 0);
     cr_assert_eq(there.stream_size, n);
@@ -340,10 +346,7 @@ Test(cab_digest, blocks_lent_by_the_ring_are_hashed_in_place)
     }
     cr_assert_eq(mum_cab_digest_finish(&lent, d, NULL, NULL, NULL), MUM_OK);
     mum_cab_digest_free(d);
-    cr_assert(lent.digests_valid && lent.raw_valid);
-    cr_assert_eq(memcmp(copied.sha1, lent.sha1, 20), 0);
-    cr_assert_eq(memcmp(copied.sha256, lent.sha256, 32), 0);
-    cr_assert_eq(memcmp(copied.raw_sha256, lent.raw_sha256, 32), 0);
+    same_digests(&copied, &lent);
     cr_assert_eq(lent.stream_size, n);
     mum_cab_signature_clear(&copied);
     mum_cab_signature_clear(&lent);
@@ -366,10 +369,7 @@ Test(cab_digest, with_no_thread_a_threaded_digest_hashes_inline)
     mum__pool_no_threads(true);
     digest_in_steps_with(MUM_CAB_DIGEST_THREAD, b, n, 1000, &inline_, NULL);
     mum__pool_no_threads(false);
-    cr_assert(inline_.digests_valid && inline_.raw_valid);
-    cr_assert_eq(memcmp(here.sha1, inline_.sha1, 20), 0);
-    cr_assert_eq(memcmp(here.sha256, inline_.sha256, 32), 0);
-    cr_assert_eq(memcmp(here.raw_sha256, inline_.raw_sha256, 32), 0);
+    same_digests(&here, &inline_);
     cr_assert_eq(inline_.stream_size, n);
     mum_cab_signature_clear(&here);
     mum_cab_signature_clear(&inline_);
