@@ -732,6 +732,22 @@ Test(chain, a_cached_certificate_signature_gives_the_same_verdict)
     X509_free(other);
 }
 
+/* A chain good at `now` fails past the leaf's end (na), OpenSSL's verdict
+ * naming the certificate, and without the intermediate (untrusted). */
+static void chain_fails_late_or_alone(mum_trust *t, X509 *leaf, STACK_OF(X509) *untrusted, int64_t now,
+                                      int64_t na)
+{
+    X509 *bad = NULL;
+    int err = mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, na + 86400, &bad);
+    cr_assert_eq(err, X509_V_ERR_CERT_HAS_EXPIRED, "%d", err);
+    cr_assert_not_null(bad);
+    X509_free(bad);
+    bad = NULL;
+    err = mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, NULL, now, &bad);
+    cr_assert_eq(err, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "%d", err);
+    X509_free(bad);
+}
+
 /* X509_verify_cert takes the chain's signatures from that cache when every
  * check passes (chain.c, chain_verify), and a failing chain is still
  * judged and reported by OpenSSL's own function. */
@@ -753,15 +769,7 @@ Test(chain, an_anchored_chain_reuses_the_checked_signatures)
     /* a second later: not the verdict kept for `now` (chain.c, verdicts) */
     cr_assert_eq(mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, now + 1, &bad), X509_V_OK);
     cr_assert_eq(mum__cert_signed_by_hits(), h0 + 2, "leaf by inter, inter by root: both from the cache");
-    /* past the leaf's end: OpenSSL's verdict, naming the certificate */
-    int err = mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, na + 86400, &bad);
-    cr_assert_eq(err, X509_V_ERR_CERT_HAS_EXPIRED, "%d", err);
-    cr_assert_not_null(bad);
-    X509_free(bad);
-    /* without the intermediate, no chain */
-    err = mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, NULL, now, &bad);
-    cr_assert_eq(err, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "%d", err);
-    X509_free(bad);
+    chain_fails_late_or_alone(t, leaf, untrusted, now, na);
     sk_X509_free(untrusted);
     mum_trust_free(t);
     X509_free(leaf);
@@ -791,15 +799,7 @@ Test(chain, a_kept_chain_verdict_needs_all_it_depends_on)
     cr_assert_eq(mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, now, &bad), X509_V_OK);
     cr_assert_null(bad);
     cr_assert_eq(mum__chain_verdict_hits(), v0 + 1, "the same chain, anchors, purpose and time: kept");
-    /* the time: past the leaf's end, OpenSSL's verdict naming it */
-    int err = mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, na + 86400, &bad);
-    cr_assert_eq(err, X509_V_ERR_CERT_HAS_EXPIRED, "%d", err);
-    cr_assert_not_null(bad);
-    X509_free(bad);
-    /* the untrusted certificates: without the intermediate, no chain */
-    err = mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, NULL, now, &bad);
-    cr_assert_eq(err, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "%d", err);
-    X509_free(bad);
+    chain_fails_late_or_alone(t, leaf, untrusted, now, na); /* the time; the untrusted certificates */
     /* another set of the same anchor: judged anew, good */
     cr_assert_eq(mum_trust_new(&t2), MUM_OK);
     cr_assert_eq(mum_trust_add_pem_file(NULL, t2, tu_ca_file("root.pem")), MUM_OK);
@@ -807,7 +807,7 @@ Test(chain, a_kept_chain_verdict_needs_all_it_depends_on)
     cr_assert_eq(mum__chain_verdict_hits(), v0 + 1, "another trust: no hit");
     /* the anchors' purposes: the root no longer anchors code signing */
     cr_assert_eq(mum_trust_restrict(t, 0, MUM_TRUST_PURPOSE_TIME_STAMPING), MUM_OK);
-    err = mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, now, &bad);
+    int err = mum__chain_error(t, MUM_TRUST_PURPOSE_CODE_SIGNING, leaf, untrusted, now, &bad);
     cr_assert_neq(err, X509_V_OK, "a narrowed anchor is not served the kept verdict");
     X509_free(bad);
     cr_assert_eq(mum__chain_verdict_hits(), v0 + 1);
