@@ -165,7 +165,8 @@ struct mum_node {
      * be parsed (parse_error says why) */
     const mum_manifest *manifest;
     const mum_identity *id;      /* the manifest's identity (NULL without one) */
-    char *parse_error;
+    char *parse_error;           /* packages, components and catalogs: why parse_status
+                                    is not MUM_OK (NULL when it is) */
 
     /* catalogs: their catalog, signature and owner (NULL for other kinds) */
     const mum_node_catalog *cat;
