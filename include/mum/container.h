@@ -97,10 +97,11 @@ typedef struct mum_entry {
 #define MUM_WALK_FILE_DIGESTS 0x10u     /* SHA-1 and SHA-256 of every file read */
 #define MUM_WALK_FILE_NO_SHA1 0x20u     /* with FILE_DIGESTS: the SHA-256 only (a caller that
                                          * computes SHA-1 on its own thread) */
-#define MUM_WALK_SIGNATURE_ONE_DIGEST 0x40u /* with SIGNATURES: a cabinet read from a file
-                                              * (not nested) is digested only in the algorithm
-                                              * its signature holds, read first from where the
-                                              * header says (mum_cab_signature_alg) */
+#define MUM_WALK_SIGNATURE_ONE_DIGEST 0x40u /* with SIGNATURES: a cabinet read from a file,
+                                              * or stored uncompressed in one, is digested
+                                              * only in the algorithm its signature holds,
+                                              * read first from where the header says
+                                              * (mum_cab_signature_alg) */
 
 #define MUM_WALK_OPTIONS_VERSION 1
 typedef struct mum_walk_options {

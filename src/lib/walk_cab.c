@@ -236,6 +236,115 @@ static int signature_alg_ahead(level *L, unsigned *flags)
 }
 
 /*
+ * The bytes [from, from + len) of an entry that a parent cabinet read from
+ * a file stores uncompressed, read from that file: its folder's CFDATA
+ * blocks are followed from the folder's first one (each header says how
+ * many bytes its block holds) to the ones that hold them.  False when they
+ * cannot be located so (a compressed folder, a block whose stored and
+ * decoded sizes differ, a short read).
+ */
+static bool stored_read(const level *P, uint32_t folder_start, uint16_t blocks, uint64_t from, unsigned char *out,
+                        size_t len)
+{
+    const mum_cab_header *h = &P->cab;
+    uint64_t pos = folder_start, uoff = 0, end = from + len;
+    for (uint32_t k = 0; k < blocks && uoff < end; k++) {
+        unsigned char hdr[8];
+        if (mum__pread_full(P->fd, hdr, sizeof hdr, (off_t)pos) != (ssize_t)sizeof hdr)
+            return false;
+        uint16_t stored = mum__le16(hdr + 4), decoded = mum__le16(hdr + 6);
+        if (stored != decoded)
+            return false;
+        uint64_t data = pos + sizeof hdr + h->data_reserve;
+        if (uoff + stored > from) {
+            uint64_t a = from > uoff ? from : uoff, b = end < uoff + stored ? end : uoff + stored;
+            ssize_t want = (ssize_t)(b - a);
+            if (mum__pread_full(P->fd, out + (a - from), (size_t)want, (off_t)(data + (a - uoff))) != want)
+                return false;
+        }
+        uoff += stored;
+        pos = data + stored;
+    }
+    return uoff >= end;
+}
+
+/*
+ * The same for a cabinet nested in a cabinet read from a file whose folder
+ * is stored (not compressed): its signature lies in that file too, where
+ * the parent's file table (the entry's folder and offset) and the folder's
+ * CFDATA headers put it.  The entry is the parent's current one (libarchive
+ * gives a cabinet's files in the order of its file table); that the
+ * table's record has the entry's name and size and that the bytes found
+ * there begin as the nested cabinet does are checked first.  Anything
+ * unclear leaves both digests on, as before.
+ */
+static int nested_signature_alg_ahead(level *L, const unsigned char *head, size_t head_len, unsigned *flags)
+{
+    const level *P = L->parent;
+    const mum_cab_header *h = &L->cab, *ph = P ? &P->cab : NULL;
+    if (!P || P->type != MUM_CONTAINER_CABINET || P->fd < 0 || P->stream || !ph->folders_known ||
+        P->entries == 0 || !h->signature_reserve || h->signature_offset < MUM_CAB_SIGNED_HEADER ||
+        h->signature_length == 0 || h->signature_length > MUM_CAB_SIGNATURE_MAX || head_len < MUM_CAB_SIGNED_HEADER)
+        return MUM_OK;
+    /* the parent's file table, as far as the entry's record */
+    enum { TABLE_MAX = 64 << 10 };
+    uint64_t index = P->entries - 1;
+    size_t name_len = strlen(L->name);
+    if (index >= ph->file_count || ph->files_offset < ph->folders_end)
+        return MUM_OK;
+    unsigned char *tab = mum__malloc(TABLE_MAX);
+    if (!tab)
+        return MUM_ENOMEM;
+    ssize_t got = mum__pread_full(P->fd, tab, TABLE_MAX, (off_t)ph->files_offset);
+    size_t at = 0;
+    bool found = got > 0;
+    for (uint64_t k = 0; found && k <= index; k++) {
+        const unsigned char *nul = at + 16 < (size_t)got ? memchr(tab + at + 16, 0, (size_t)got - at - 16) : NULL;
+        if (!nul) {
+            found = false;
+            break;
+        }
+        if (k < index)
+            at = (size_t)(nul - tab) + 1;
+        else
+            found = (size_t)(nul - (tab + at + 16)) == name_len && memcmp(tab + at + 16, L->name, name_len) == 0;
+    }
+    uint32_t size = 0, uoff = 0;
+    uint16_t ifolder = 0;
+    if (found) {
+        size = mum__le32(tab + at);
+        uoff = mum__le32(tab + at + 4);
+        ifolder = mum__le16(tab + at + 8);
+    }
+    mum__free(tab);
+    if (!found || ifolder >= ph->folder_count || size < h->cabinet_size ||
+        (uint64_t)h->signature_offset + h->signature_length > size)
+        return MUM_OK;
+    /* the entry's folder: stored, where its CFDATA blocks begin */
+    unsigned char folder[8];
+    uint64_t folder_at = ph->folders_end - (uint64_t)(ph->folder_count - ifolder) * (8u + ph->folder_reserve);
+    if (mum__pread_full(P->fd, folder, sizeof folder, (off_t)folder_at) != (ssize_t)sizeof folder ||
+        (mum__le16(folder + 6) & 0x000f) != 0)
+        return MUM_OK;
+    uint32_t start = mum__le32(folder);
+    uint16_t blocks = mum__le16(folder + 4);
+    unsigned char first[MUM_CAB_SIGNED_HEADER];
+    if (!stored_read(P, start, blocks, uoff, first, sizeof first) || memcmp(first, head, sizeof first) != 0)
+        return MUM_OK;
+    unsigned char *blob = mum__malloc(h->signature_length);
+    if (!blob)
+        return MUM_ENOMEM;
+    mum_hash_alg alg = stored_read(P, start, blocks, (uint64_t)uoff + h->signature_offset, blob, h->signature_length)
+                           ? mum_cab_signature_alg(blob, h->signature_length)
+                           : MUM_HASH_NONE;
+    mum__free(blob);
+    *flags |= alg == MUM_HASH_SHA1     ? MUM_CAB_DIGEST_ONLY_SHA1
+              : alg == MUM_HASH_SHA256 ? MUM_CAB_DIGEST_ONLY_SHA256
+                                       : 0;
+    return MUM_OK;
+}
+
+/*
  * Checks the header of a cabinet level and starts libarchive on it.  `head`
  * holds the first bytes (as many as were at hand).
  */
@@ -276,9 +385,12 @@ int mum__walk_start_cabinet(mum_walk *w, level *L, const unsigned char *head, si
         unsigned flags = raw ? MUM_CAB_DIGEST_RAW : 0;
         if (w->threads)
             flags |= MUM_CAB_DIGEST_THREAD; /* off the decoding thread, the busiest */
-        /* standard input cannot be read ahead: both digests, as for a nested cabinet */
+        /* standard input cannot be read ahead: both digests; a nested
+         * cabinet only when its parent is a file that stores it */
         if ((w->opt.flags & MUM_WALK_SIGNATURE_ONE_DIGEST) && L->fd >= 0 && !L->stream)
             rc = signature_alg_ahead(L, &flags);
+        else if ((w->opt.flags & MUM_WALK_SIGNATURE_ONE_DIGEST) && L->fd < 0 && L->depth > 0)
+            rc = nested_signature_alg_ahead(L, head, head_len, &flags);
         if (rc == MUM_OK)
             rc = mum_cab_digest_new(&L->digest, flags);
         if (rc != MUM_OK)

@@ -585,3 +585,164 @@ Test(cab_signature, a_walk_over_a_cabinet_file_digests_what_its_signature_needs)
     tu_rmrf(dir);
     free(c.data);
 }
+
+/*
+ * An outer cabinet file storing (no compression) a file "a.txt" of
+ * `before` bytes and then `inner` as "inner.cab", one folder, in CFDATA
+ * blocks of 32 KiB (the last one shorter), with `data_reserve` bytes
+ * reserved in each block header: the layout of a package of nested
+ * cabinets.  Written to `path`.
+ */
+static void write_stored_outer(const char *path, const cabfile *inner, size_t before, uint8_t data_reserve)
+{
+    const size_t blk = 32768;
+    size_t body = before + inner->size;
+    size_t nblk = (body + blk - 1) / blk;
+    enum { HDR = 36 + 4, FOLDER = 8 };
+    size_t files = HDR + FOLDER, f1 = 16 + sizeof "a.txt", f2 = 16 + sizeof "inner.cab";
+    size_t data_at = files + f1 + f2;
+    size_t cab = data_at + nblk * (8 + data_reserve) + body;
+    unsigned char *b = calloc(1, cab), *whole = malloc(body);
+    cr_assert(b && whole);
+    memset(whole, 'a', before);
+    memcpy(whole + before, inner->data, inner->size);
+    memcpy(b, "MSCF", 4);
+    mum__put_le32(b + 8, (uint32_t)cab);
+    mum__put_le32(b + 16, (uint32_t)files);             /* coffFiles */
+    b[24] = 3, b[25] = 1;                               /* version 1.3 */
+    mum__put_le16(b + 26, 1), mum__put_le16(b + 28, 2); /* one folder, two files */
+    mum__put_le16(b + 30, 0x0004);                      /* cfhdrRESERVE_PRESENT */
+    b[38] = 0, b[39] = data_reserve;                    /* cbCFHeader 0, cbCFFolder 0, cbCFData */
+    unsigned char *f = b + HDR;
+    mum__put_le32(f, (uint32_t)data_at);                /* coffCabStart */
+    mum__put_le16(f + 4, (uint16_t)nblk);               /* typeCompress 0: stored */
+    unsigned char *e = b + files;
+    mum__put_le32(e, (uint32_t)before);
+    mum__put_le16(e + 12, 0x20);
+    memcpy(e + 16, "a.txt", sizeof "a.txt");
+    e += f1;
+    mum__put_le32(e, (uint32_t)inner->size);
+    mum__put_le32(e + 4, (uint32_t)before);             /* uoffFolderStart */
+    mum__put_le16(e + 12, 0x20);
+    memcpy(e + 16, "inner.cab", sizeof "inner.cab");
+    unsigned char *d = b + data_at;
+    for (size_t at = 0; at < body; at += blk) {
+        size_t n = body - at < blk ? body - at : blk;
+        mum__put_le16(d + 4, (uint16_t)n), mum__put_le16(d + 6, (uint16_t)n); /* no checksum */
+        memset(d + 8, 0xEE, data_reserve);
+        memcpy(d + 8 + data_reserve, whole + at, n);
+        d += 8 + data_reserve + n;
+    }
+    FILE *fp = fopen(path, "wb");
+    cr_assert_not_null(fp);
+    cr_assert_eq(fwrite(b, 1, cab, fp), cab);
+    fclose(fp);
+    free(whole);
+    free(b);
+}
+
+/* The signature a walk finds at the end of the cabinet nested in `path`. */
+static void walk_nested_signature(const char *path, unsigned flags, mum_cab_signature *out)
+{
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.flags |= flags;
+    mum_ctx *ctx;
+    cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, ctx, path, &o, NULL), MUM_OK);
+    const mum_entry *e;
+    bool found = false;
+    int rc;
+    while ((rc = mum_walk_next(&e, w)) == MUM_OK && e) {
+        if (e->kind == MUM_ENTRY_CONTAINER_END && e->depth == 1 && e->signature) {
+            *out = *e->signature;
+            out->blob = NULL; /* the walk's */
+            found = true;
+        }
+    }
+    cr_assert_eq(rc, MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_walk_free(w);
+    mum_ctx_free(ctx);
+    cr_assert(found);
+}
+
+/* A signed cabinet stored in an outer cabinet file: its signature is read
+ * ahead from the outer file (through the outer's file table and CFDATA
+ * headers), so only the digest it holds is computed -- SHA-1 for one
+ * signed with SHA-1, SHA-256 for SHA-256 -- and it equals the one computed
+ * without reading ahead.  The cabinet in the first block, and across the
+ * second and third (its header in one, its signature in the next), with
+ * and without a per-block reserve. */
+Test(cab_signature, a_cabinet_stored_in_a_cabinet_file_digests_what_its_signature_needs)
+{
+    const char *hashes[2] = {"sha1", "sha256"};
+    const size_t befores[2] = {32, 2 * 32768 - 100};
+    const uint8_t reserves[2] = {0, 5};
+    for (int h = 0; h < 2; h++) {
+        cabfile c = signed_cab("signer", hashes[h]);
+        for (int k = 0; k < 2; k++) {
+            char dir[256], path[300];
+            tu_scratch(dir);
+            snprintf(path, sizeof path, "%s/outer.cab", dir);
+            write_stored_outer(path, &c, befores[k], reserves[k]);
+            mum_cab_signature both, one;
+            walk_nested_signature(path, MUM_WALK_SIGNATURES, &both);
+            walk_nested_signature(path, MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST, &one);
+            cr_assert(both.sha1_valid && both.sha256_valid);
+            cr_assert(one.digests_valid);
+            cr_assert_eq(one.sha1_valid, h == 0, "%s, at %zu", hashes[h], befores[k]);
+            cr_assert_eq(one.sha256_valid, h == 1, "%s, at %zu", hashes[h], befores[k]);
+            if (h == 0)
+                cr_assert_arr_eq(one.sha1, both.sha1, 20);
+            else
+                cr_assert_arr_eq(one.sha256, both.sha256, 32);
+            tu_rmrf(dir);
+        }
+        free(c.data);
+    }
+}
+
+/* What cannot be located exactly keeps both digests: a nested cabinet in a
+ * compressed (MSZIP) folder, and one nested in a nested cabinet (its parent
+ * is not a file). */
+Test(cab_signature, a_nested_cabinet_not_located_in_a_file_keeps_both_digests)
+{
+    if (system("command -v gcab >/dev/null 2>&1") != 0)
+        cr_skip_test("gcab is not installed");
+    cabfile c = signed_cab("signer", "sha256");
+    char dir[256], inner[300], mid[300], zipped[300], cmd[1200];
+    tu_scratch(dir);
+    snprintf(inner, sizeof inner, "%s/inner.cab", dir);
+    FILE *fp = fopen(inner, "wb");
+    cr_assert_not_null(fp);
+    cr_assert_eq(fwrite(c.data, 1, c.size, fp), c.size);
+    fclose(fp);
+    snprintf(zipped, sizeof zipped, "%s/zipped.cab", dir);
+    snprintf(cmd, sizeof cmd, "cd '%s' && gcab -c -z zipped.cab inner.cab", dir);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    mum_cab_signature sig;
+    walk_nested_signature(zipped, MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST, &sig);
+    cr_assert(sig.digests_valid && sig.sha1_valid && sig.sha256_valid);
+    /* stored, but one level further down: the middle cabinet is not a file */
+    snprintf(mid, sizeof mid, "%s/mid.cab", dir);
+    write_stored_outer(mid, &c, 32, 0);
+    snprintf(cmd, sizeof cmd, "cd '%s' && gcab -c outer2.cab mid.cab", dir);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    snprintf(mid, sizeof mid, "%s/outer2.cab", dir);
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.flags |= MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST;
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, NULL, mid, &o, NULL), MUM_OK);
+    const mum_entry *e;
+    bool found = false;
+    while (mum_walk_next(&e, w) == MUM_OK && e) {
+        if (e->kind == MUM_ENTRY_CONTAINER_END && e->depth == 2 && e->signature) {
+            cr_assert(e->signature->sha1_valid && e->signature->sha256_valid);
+            found = true;
+        }
+    }
+    mum_walk_free(w);
+    cr_assert(found);
+    tu_rmrf(dir);
+    free(c.data);
+}
