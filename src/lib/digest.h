@@ -39,6 +39,8 @@ struct evp_md_ctx_st;
 typedef struct mum__digest_set {
     unsigned want;                                  /* MUM_DIGEST_* bits */
     struct evp_md_ctx_st *ctx[MUM_HASH_SHA512 + 1]; /* by mum_hash_alg; NULL when not wanted */
+    uint64_t fed[MUM_HASH_SHA512 + 1];              /* bytes each has taken since it started */
+    uint64_t interleaved;                           /* blocks fed in turns (mum__digest_set_update) */
 } mum__digest_set;
 
 #define MUM_DIGEST_SET_INIT {0}

@@ -286,3 +286,79 @@ Test(digest, pe_ranges_gate_the_rest_behind_an_early_certificate_table)
         cr_assert_arr_eq(a, b, 32, "a file of %zu bytes", size);
     }
 }
+
+/*
+ * Two or three of MD5, SHA-1 and SHA-256 are fed a 64-byte block each in
+ * turn (faster with SHA-NI: the rounds of one wait on each other): the
+ * digests are those of each algorithm alone, whatever the offset in a
+ * block the run starts at, with SHA-512 (128-byte blocks) beside them fed
+ * as before, and after one algorithm was finished alone (the others then
+ * stand elsewhere in their block: no turns until all start over).
+ */
+Test(digest, algorithms_fed_in_turns_give_the_same_digests)
+{
+    enum { N = 300007 };
+    uint8_t *data = malloc(N);
+    cr_assert_not_null(data);
+    uint32_t x = 88172645u;
+    for (size_t i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        data[i] = (uint8_t)x;
+    }
+    static const mum_hash_alg algs[4] = {MUM_HASH_MD5, MUM_HASH_SHA1, MUM_HASH_SHA256, MUM_HASH_SHA512};
+    static const unsigned sets[4] = {MUM_DIGEST_SHA1 | MUM_DIGEST_SHA256,
+                                     MUM_DIGEST_MD5 | MUM_DIGEST_SHA1 | MUM_DIGEST_SHA256,
+                                     MUM_DIGEST_SHA1 | MUM_DIGEST_SHA256 | MUM_DIGEST_SHA512,
+                                     MUM_DIGEST_MD5 | MUM_DIGEST_SHA512};
+    static const size_t firsts[] = {0, 1, 63, 64, 100, 255, 256, 4096};
+    for (size_t si = 0; si < MUM_ARRAY_LEN(sets); si++) {
+        for (size_t fi = 0; fi < MUM_ARRAY_LEN(firsts); fi++) {
+            mum__digest_set s;
+            cr_assert_eq(mum__digest_set_init(&s, sets[si]), MUM_OK);
+            /* a first piece, then the rest in runs of 10 000 and what is left */
+            size_t at = 0, first = firsts[fi];
+            cr_assert_eq(mum__digest_set_update(&s, data, first), MUM_OK);
+            for (at = first; at < N;) {
+                size_t n = N - at < 10000 ? N - at : 10000;
+                cr_assert_eq(mum__digest_set_update(&s, data + at, n), MUM_OK);
+                at += n;
+            }
+            /* SHA-1 and SHA-256 (MD5 and SHA-1...) in turns; MD5 and SHA-512 never */
+            if (sets[si] == (MUM_DIGEST_MD5 | MUM_DIGEST_SHA512))
+                cr_assert_eq(s.interleaved, 0);
+            else
+                cr_assert_geq(s.interleaved, (N - 4096) / 64 - 30 * 2, "set %zu, first %zu", si, first);
+            for (int a = 0; a < 4; a++) {
+                if (!mum__digest_set_has(&s, algs[a]))
+                    continue;
+                uint8_t got[MUM_HASH_MAX_SIZE], want[MUM_HASH_MAX_SIZE];
+                cr_assert_eq(mum__digest_buffer(algs[a], data, N, want), MUM_OK);
+                cr_assert_eq(mum__digest_set_final(&s, algs[a], got), MUM_OK);
+                cr_assert_arr_eq(got, want, mum_hash_size(algs[a]), "%s, set %zu, first %zu",
+                                 mum_hash_name(algs[a]), si, first);
+            }
+            mum__digest_set_clear(&s);
+        }
+    }
+    /* SHA-1 finished alone mid-block: SHA-256 stands 100 bytes further on,
+     * so the next runs are fed as before, and both digests are right */
+    mum__digest_set s;
+    cr_assert_eq(mum__digest_set_init(&s, MUM_DIGEST_SHA1 | MUM_DIGEST_SHA256), MUM_OK);
+    uint8_t got[MUM_HASH_MAX_SIZE], want[MUM_HASH_MAX_SIZE];
+    cr_assert_eq(mum__digest_set_update(&s, data, 100), MUM_OK);
+    cr_assert_eq(mum__digest_set_final(&s, MUM_HASH_SHA1, got), MUM_OK);
+    uint64_t before = s.interleaved;
+    cr_assert_eq(mum__digest_set_update(&s, data + 100, N - 100), MUM_OK);
+    cr_assert_eq(s.interleaved, before);
+    cr_assert_eq(mum__digest_set_final(&s, MUM_HASH_SHA1, got), MUM_OK);
+    cr_assert_eq(mum__digest_buffer(MUM_HASH_SHA1, data + 100, N - 100, want), MUM_OK);
+    cr_assert_arr_eq(got, want, 20);
+    cr_assert_eq(mum__digest_set_final(&s, MUM_HASH_SHA256, got), MUM_OK);
+    cr_assert_eq(mum__digest_buffer(MUM_HASH_SHA256, data, N, want), MUM_OK);
+    cr_assert_arr_eq(got, want, 32);
+    /* both start over: in turns again */
+    cr_assert_eq(mum__digest_set_update(&s, data, N), MUM_OK);
+    cr_assert_gt(s.interleaved, before);
+    mum__digest_set_clear(&s);
+    free(data);
+}
