@@ -28,7 +28,7 @@ bool mum__usage_allows_code_signing(X509 *cert)
     int crit = 0;
     EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(cert, NID_ext_key_usage, &crit, NULL);
     if (!eku) {
-        ERR_clear_error();
+        mum__crypto_clear();
         return crit == -1; /* absent: no restriction; present but unreadable: no */
     }
     bool ok = false;
@@ -212,7 +212,7 @@ int mum__chain_error(const mum_trust *anchors, unsigned purpose, X509 *leaf,
 done:
     X509_STORE_CTX_free(c);
     X509_STORE_free(store);
-    ERR_clear_error();
+    mum__crypto_clear();
     return err;
 }
 
@@ -271,7 +271,7 @@ bool mum__cert_signed_by(X509 *x, X509 *issuer)
         return true;
     EVP_PKEY *pk = X509_get0_pubkey(issuer);
     bool ok = pk && X509_verify(x, pk) == 1;
-    ERR_clear_error();
+    mum__crypto_clear();
     if (ok && keyed)
         mum__pass_ring_add(&sigcache, key);
     return ok;
@@ -328,7 +328,7 @@ static X509 *issuer_of(const cert_pool *pool, X509 *x, X509 **named)
                 return c;
         }
     }
-    ERR_clear_error();
+    mum__crypto_clear();
     return NULL;
 }
 

@@ -94,7 +94,7 @@ static int cert_info_fill(X509 *x, mum_cert_info *c)
                 *p = (char)(*p - 'a' + 'A');
     }
     if (!c->subject || !c->issuer || !c->serial || !c->thumbprint) {
-        ERR_clear_error();
+        mum__crypto_clear();
         cert_info_clear(c);
         return MUM_ENOMEM;
     }
@@ -219,11 +219,11 @@ static int parse_error(mum_ctx *ctx, const mum_location *where, const uint8_t *p
     uint64_t off = 0;
     char why[160];
     if (n == 0) {
-        ERR_clear_error();
+        mum__crypto_clear();
         return mum__error(ctx, MUM_EFORMAT, &loc, "%s: the file is empty", what);
     }
     if (mum__der_problem(p, n, &off, why, sizeof why)) {
-        ERR_clear_error();
+        mum__crypto_clear();
         loc.offset = off;
         return mum__error(ctx, MUM_EFORMAT, &loc, "%s: %s", what, why);
     }
@@ -493,7 +493,7 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, bool *nomem)
     return p7;
 fail:
     PKCS7_free(p7);
-    ERR_clear_error();
+    mum__crypto_clear();
     return NULL;
 }
 
@@ -501,7 +501,7 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
                         const mum_location *where)
 {
     *out = NULL;
-    ERR_clear_error();
+    mum__crypto_clear();
     if (size > MAX_SIGNATURE_SIZE)
         return mum__error(ctx, MUM_ELIMIT, where, "a signature larger than 1 GiB (%zu bytes)", size);
     mum_signature *sig = mum__calloc(1, sizeof *sig);
@@ -597,11 +597,11 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
         }
         sig->ncerts = (size_t)i + 1;
     }
-    ERR_clear_error();
+    mum__crypto_clear();
     *out = sig;
     return MUM_OK;
 fail:
-    ERR_clear_error();
+    mum__crypto_clear();
     mum_signature_free(sig);
     return rc;
 }
@@ -693,7 +693,7 @@ static bool signature_verifies_now(const EVP_MD *md, EVP_PKEY *pkey, const ASN1_
     bool ok = m && EVP_DigestVerifyInit(m, NULL, md, NULL, pkey) == 1 &&
               EVP_DigestVerify(m, ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), tbs, n) == 1;
     EVP_MD_CTX_free(m);
-    ERR_clear_error();
+    mum__crypto_clear();
     return ok;
 }
 
@@ -754,7 +754,7 @@ static bool signature_verifies(const EVP_MD *md, X509 *cert, EVP_PKEY *pkey, con
 {
     uint8_t key[SIGNER_KEY_SIZE];
     bool keyed = signer_key(md, cert, sig, tbs, n, key);
-    ERR_clear_error();
+    mum__crypto_clear();
     if (keyed && mum__pass_ring_has(&signercache, key))
         return true;
     bool ok = signature_verifies_now(md, pkey, sig, tbs, n);
@@ -802,7 +802,7 @@ mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const c
     const EVP_MD *md = si->digest_alg ? EVP_get_digestbyobj(si->digest_alg->algorithm) : NULL;
     EVP_PKEY *pkey = X509_get0_pubkey(cert);
     if (!md || !pkey) {
-        ERR_clear_error();
+        mum__crypto_clear();
         snprintf(why, why_size, "%s", !md ? "an unsupported digest algorithm"
                                           : "the signer's public key cannot be read");
         return MUM_SIG_CHECK_SIGNATURE;
@@ -816,7 +816,7 @@ mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const c
     uint8_t dig[MUM_HASH_MAX_SIZE];
     size_t dlen = 0;
     if (mum__digest_evp(md, data, len, dig, &dlen) != MUM_OK) {
-        ERR_clear_error();
+        mum__crypto_clear();
         snprintf(why, why_size, "the digest could not be computed");
         return MUM_SIG_CHECK_SIGNATURE;
     }
@@ -855,7 +855,7 @@ mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const c
     int alen = ASN1_item_i2d((ASN1_VALUE *)si->auth_attr, &abuf, ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
     bool ok = alen > 0 && signature_verifies(md, cert, pkey, si->enc_digest, abuf, (size_t)alen);
     OPENSSL_free(abuf);
-    ERR_clear_error();
+    mum__crypto_clear();
     if (!ok) {
         snprintf(why, why_size, "the signature over the authenticated attributes does not verify "
                                 "with the signer's key");

@@ -398,7 +398,7 @@ static int verify_common(mum_ctx *ctx, const mum_signature *sig, const mum_sig_v
         opts = &defaults;
     if (!sig || opts->version != MUM_SIG_VERIFY_OPTIONS_VERSION || (n > 0 && !digests))
         return mum__error(ctx, MUM_EINVAL, NULL, "signature verification: invalid arguments");
-    ERR_clear_error();
+    mum__crypto_clear();
     if (sig->nsigners == 0) {
         if (verdict(out, MUM_SIG_UNSIGNED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_OK,
                     "the SignedData has no signer: the content is not signed") != MUM_OK)
@@ -411,7 +411,7 @@ static int verify_common(mum_ctx *ctx, const mum_signature *sig, const mum_sig_v
         if (rc != MUM_OK) {
             mum_sig_result_clear(&r);
             mum_sig_result_clear(out);
-            ERR_clear_error();
+            mum__crypto_clear();
             if (rc == MUM_ENOMEM)
                 return mum__nomem(ctx);
             return mum__error(ctx, rc, NULL, "signature verification: the crypto library failed");

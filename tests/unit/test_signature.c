@@ -10,6 +10,8 @@
 #include <mum/pe.h>
 #include <mum/signature.h>
 
+#include <openssl/err.h>
+
 static bool have_osslsigncode(void)
 {
     return system("command -v osslsigncode >/dev/null 2>&1") == 0;
@@ -1081,4 +1083,20 @@ Test(oid, attributes_are_found_by_their_oid)
     cr_assert_eq(mum__attr_by_oid(attrs, "1.3.6.1.4.1.311.3.3.1.0"), -1);
     cr_assert_eq(mum__attr_by_oid(attrs, "not an oid"), -1);
     sk_X509_ATTRIBUTE_pop_free(attrs, X509_ATTRIBUTE_free);
+}
+
+/* mum__crypto_clear looks before it clears (ERR_clear_error walks every
+ * slot even when nothing is queued): whatever is queued still goes. */
+Test(crypto, clearing_empties_the_queue_whatever_it_holds)
+{
+    mum__crypto_clear();
+    cr_assert_eq(ERR_peek_error(), 0);
+    mum__crypto_clear();
+    cr_assert_eq(ERR_peek_error(), 0, "nothing queued: still nothing");
+    ERR_raise(ERR_LIB_ASN1, ASN1_R_TOO_LONG);
+    ERR_raise(ERR_LIB_X509, X509_R_CERT_ALREADY_IN_HASH_TABLE);
+    cr_assert_neq(ERR_peek_error(), 0);
+    mum__crypto_clear();
+    cr_assert_eq(ERR_peek_error(), 0, "both queued errors cleared");
+    cr_assert_eq(ERR_peek_last_error(), 0);
 }
