@@ -55,6 +55,10 @@ struct mum_signature {
     char **pool;                /* strings behind const char * members */
     size_t npool, pool_cap;
     bool content_released;      /* der freed: every signer's content checks are kept */
+    /* per SignerInfo of p7: the issuer name it borrows from the ring of
+     * names decoded once (signeddata.c), or NULL when it owns its own */
+    struct mum__shared_name **names;
+    size_t nnames;
 };
 
 /* ---- ASN.1 helpers (asn1.c) ---- */
@@ -142,6 +146,9 @@ MUM_INTERNAL unsigned long mum__chain_verdict_hits(void);
 /* How many certificates a signature's parse took from the ring of those
  * parsed before (signeddata.c; for tests). */
 MUM_INTERNAL unsigned long mum__cert_cache_hits(void);
+/* How many signers' issuer names a signature's parse took from the ring
+ * of those decoded before (signeddata.c; for tests). */
+MUM_INTERNAL unsigned long mum__name_cache_hits(void);
 /* How many signer signatures mum__verify_signer_info took from the
  * process's good results instead of verifying them (signeddata.c; for
  * tests). */

@@ -172,6 +172,8 @@ bool mum__signed_content(const uint8_t *p, size_t n, mum__der_el *content)
     return mum__der_next(&c, content) == 1;
 }
 
+static void pkcs7_free_sharing(PKCS7 *p7, struct mum__shared_name **names, size_t n);
+
 static void signature_free_parts(mum_signature *sig)
 {
     for (size_t i = 0; i < sig->nsigners; i++) {
@@ -202,7 +204,8 @@ void mum_signature_free(mum_signature *sig)
     mum__free(sig->certs);
     mum__free(sig->pool);
     mum__free(sig->content_type);
-    PKCS7_free(sig->p7);
+    pkcs7_free_sharing(sig->p7, sig->names, sig->nnames);
+    mum__free(sig->names);
     mum__free(sig->der);
     mum__free(sig);
 }
@@ -413,23 +416,168 @@ static size_t put_der_len(uint8_t *out, size_t len)
     return 1 + k;
 }
 
-/*
- * d2i_PKCS7 with the certificates through shared_cert: the SignedData is
- * decoded from a copy of its DER without the certificates field, then
- * given its certificates in their order.  NULL whenever the input is not
- * in the plain shape this handles (definite lengths, a ContentInfo that
- * fills the input, certificates that are all X.509 ones), or anything in
- * it fails to decode: the caller then decodes the input as it is, which
- * gives the same result or the same error as ever.  *nomem: the library's
- * allocator failed (OpenSSL's failures only fall back).
+/* ---- signers' issuer names decoded once per process ----
+ *
+ * After the certificates, a SignerInfo's issuer name is the costliest part
+ * of decoding a SignedData: OpenSSL makes a canonical copy of every name it
+ * decodes (lower-cased UTF-8, for X509_NAME_cmp), about 30 K instructions
+ * of the 90 K a small signature's d2i_PKCS7 costs.  Every signature of a
+ * signer names the same issuer, so each distinct name's DER is decoded
+ * once, kept in a small ring found by its exact bytes, and lent to the
+ * SignerInfos that name it: their own DER carries an empty name in its
+ * place, and the shared one is put in before anything reads it and taken
+ * out before the PKCS7 is freed.  Only names with entries are shared: their
+ * canonical copy is made at decoding, so nothing writes to a shared name
+ * afterwards (X509_NAME_cmp re-encodes an empty or modified one).  A name
+ * lives while the ring or a signature holds it; shared by the threads of a
+ * verify under a lock.
  */
-static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, bool *nomem)
+#define NAMECACHE_SIZE 8
+struct mum__shared_name {
+    X509_NAME *name;
+    uint8_t *der;               /* OPENSSL_malloc'd, as the ring's own */
+    size_t len;
+    unsigned refs;              /* the ring's and each signature's */
+};
+typedef struct mum__shared_name shared_name;
+static struct {
+    shared_name *ring[NAMECACHE_SIZE];
+    size_t n, next;
+    unsigned long hits;
+    pthread_mutex_t lock;
+} namecache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+unsigned long mum__name_cache_hits(void)
+{
+    pthread_mutex_lock(&namecache.lock);
+    unsigned long h = namecache.hits;
+    pthread_mutex_unlock(&namecache.lock);
+    return h;
+}
+
+static void shared_name_release(shared_name *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&namecache.lock);
+    bool last = --s->refs == 0;
+    pthread_mutex_unlock(&namecache.lock);
+    if (last) {
+        X509_NAME_free(s->name);
+        OPENSSL_free(s->der);
+        OPENSSL_free(s);
+    }
+}
+
+/* The shared name of exactly these DER bytes, a reference of the caller's;
+ * NULL when they are not one name with entries, or it cannot be kept (the
+ * SignerInfo then decodes its own). */
+static shared_name *shared_name_get(const uint8_t *der, size_t len)
+{
+    pthread_mutex_lock(&namecache.lock);
+    for (size_t i = 0; i < namecache.n; i++) {
+        shared_name *s = namecache.ring[i];
+        if (s->len == len && memcmp(s->der, der, len) == 0) {
+            s->refs++;
+            namecache.hits++;
+            pthread_mutex_unlock(&namecache.lock);
+            return s;
+        }
+    }
+    pthread_mutex_unlock(&namecache.lock);
+    const unsigned char *q = der;
+    X509_NAME *name = d2i_X509_NAME(NULL, &q, (long)len);
+    shared_name *s = NULL;
+    if (!name || q != der + len || X509_NAME_entry_count(name) <= 0 || !(s = OPENSSL_zalloc(sizeof *s)) ||
+        !(s->der = OPENSSL_malloc(len))) {
+        OPENSSL_free(s);
+        X509_NAME_free(name);
+        mum__crypto_clear();
+        return NULL;
+    }
+    memcpy(s->der, der, len);
+    s->len = len;
+    s->name = name;
+    s->refs = 2;
+    pthread_mutex_lock(&namecache.lock);
+    shared_name *old = namecache.n == NAMECACHE_SIZE ? namecache.ring[namecache.next] : NULL;
+    namecache.ring[namecache.next] = s;
+    namecache.next = (namecache.next + 1) % NAMECACHE_SIZE;
+    if (namecache.n < NAMECACHE_SIZE)
+        namecache.n++;
+    pthread_mutex_unlock(&namecache.lock);
+    shared_name_release(old); /* a signature still holding it has its own reference */
+    return s;
+}
+
+/* Frees p7 after taking the shared names out of its SignerInfos (the ring
+ * and other signatures may hold them), then lets go of the names. */
+static void pkcs7_free_sharing(PKCS7 *p7, shared_name **names, size_t n)
+{
+    STACK_OF(PKCS7_SIGNER_INFO) *sis = p7 && PKCS7_type_is_signed(p7) && p7->d.sign ? p7->d.sign->signer_info : NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!names[i])
+            continue;
+        PKCS7_SIGNER_INFO *si = (int)i < sk_PKCS7_SIGNER_INFO_num(sis) ? sk_PKCS7_SIGNER_INFO_value(sis, (int)i) : NULL;
+        if (si && si->issuer_and_serial && si->issuer_and_serial->issuer == names[i]->name)
+            si->issuer_and_serial->issuer = NULL;
+    }
+    PKCS7_free(p7);
+    for (size_t i = 0; i < n; i++)
+        shared_name_release(names[i]);
+}
+
+/* Writes a DER header (out: at least 6 bytes); returns its size. */
+static size_t put_der_header(uint8_t *out, unsigned tag, size_t len)
+{
+    out[0] = (uint8_t)tag;
+    return 1 + put_der_len(out + 1, len);
+}
+
+static size_t der_header_size(size_t len)
+{
+    uint8_t h[6];
+    return put_der_header(h, 0, len);
+}
+
+/* A SignerInfo's parts around its issuer name: version and
+ * IssuerAndSerialNumber { name, serialNumber } first; false when it is not
+ * in that shape (it is then copied as it is). */
+static bool signer_name_at(const mum__der_el *si, mum__der_el *ias, mum__der_el *name)
+{
+    mum__der c = mum__der_in(si), in;
+    mum__der_el e;
+    if (!mum__der_take(&c, MUM_DER_INTEGER, &e) || !mum__der_take(&c, MUM_DER_SEQUENCE, ias))
+        return false;
+    in = mum__der_in(ias);
+    return mum__der_take(&in, MUM_DER_SEQUENCE, name) && mum__der_take(&in, MUM_DER_INTEGER, &e) &&
+           mum__der_done(&in);
+}
+
+/*
+ * d2i_PKCS7 with the certificates through shared_cert and the signers'
+ * issuer names through shared_name_get: the SignedData is decoded from a
+ * copy of its DER without the certificates field and with an empty name
+ * for each shared one, then given its certificates in their order and its
+ * shared names.  NULL whenever the input is not in the plain shape this
+ * handles (definite lengths, a ContentInfo that fills the input,
+ * certificates that are all X.509 ones), or anything in it fails to
+ * decode: the caller then decodes the input as it is, which gives the same
+ * result or the same error as ever.  *names (mum__calloc'd, *nnames
+ * entries) says which SignerInfo borrows a shared name; free the PKCS7
+ * with pkcs7_free_sharing.  *nomem: the library's allocator failed
+ * (OpenSSL's failures only fall back).
+ */
+static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared_name ***names, size_t *nnames,
+                               bool *nomem)
 {
     *nomem = false;
+    *names = NULL;
+    *nnames = 0;
     if (size > 0xffffffffu)
         return NULL;
     mum__der top = mum__der_over(der, size), ci, wrap, sd;
-    mum__der_el eci, eoid, ewrap, esd, e, certs = {0};
+    mum__der_el eci, eoid, ewrap, esd, e, certs = {0}, sis = {0};
     if (!mum__der_take(&top, MUM_DER_SEQUENCE, &eci) || !mum__der_done(&top))
         return NULL;
     ci = mum__der_in(&eci);
@@ -439,46 +587,110 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, bool *nomem)
     if (!mum__der_take(&wrap, MUM_DER_SEQUENCE, &esd) || !mum__der_done(&wrap))
         return NULL;
     sd = mum__der_in(&esd);
-    while (mum__der_next(&sd, &e) == 1)
+    /* version, digestAlgorithms, contentInfo, [0] certificates, [1] crls,
+     * signerInfos: the signers are the last SET after the third element */
+    for (size_t k = 0; mum__der_next(&sd, &e) == 1; k++) {
         if (e.tag == 0xa0)
             certs = e;
+        sis = k >= 3 && e.tag == MUM_DER_SET ? e : (mum__der_el){0};
+    }
     if (!mum__der_done(&sd) || !certs.start)
         return NULL;
-    /* the same ContentInfo, its certificates left out */
-    size_t sd_len = esd.len - certs.size, wrap_len, ci_len;
-    uint8_t h_sd[6], h_wrap[6], h_ci[6];
-    size_t n_sd = put_der_len(h_sd + 1, sd_len) + 1;
-    wrap_len = n_sd + sd_len;
-    size_t n_wrap = put_der_len(h_wrap + 1, wrap_len) + 1;
-    ci_len = eoid.size + n_wrap + wrap_len;
-    size_t n_ci = put_der_len(h_ci + 1, ci_len) + 1;
-    h_sd[0] = MUM_DER_SEQUENCE;
-    h_wrap[0] = 0xa0;
-    h_ci[0] = MUM_DER_SEQUENCE;
-    size_t total = n_ci + ci_len;
-    uint8_t *buf = mum__malloc(total);
-    if (!buf) {
+    /* the signers: which names are shared, and the size of the SET with an
+     * empty name for each of those */
+    size_t nsi = 0, sis_len = 0;
+    mum__der list;
+    if (sis.start) {
+        list = mum__der_in(&sis);
+        while (mum__der_next(&list, &e) == 1)
+            nsi++;
+        if (!mum__der_done(&list))
+            return NULL;
+    }
+    if (nsi && !(*names = mum__calloc(nsi, sizeof **names))) {
         *nomem = true;
         return NULL;
     }
-    uint8_t *w = buf;
-    memcpy(w, h_ci, n_ci), w += n_ci;
-    memcpy(w, eoid.start, eoid.size), w += eoid.size;
-    memcpy(w, h_wrap, n_wrap), w += n_wrap;
-    memcpy(w, h_sd, n_sd), w += n_sd;
-    size_t before = (size_t)(certs.start - esd.body);
-    memcpy(w, esd.body, before), w += before;
-    size_t after = esd.len - before - certs.size;
-    memcpy(w, certs.start + certs.size, after);
-    const unsigned char *q = buf;
-    PKCS7 *p7 = d2i_PKCS7(NULL, &q, (long)total);
-    bool whole = p7 && q == buf + total;
-    mum__free(buf);
-    if (!whole || !PKCS7_type_is_signed(p7) || !p7->d.sign || p7->d.sign->cert)
+    *nnames = nsi;
+    list = mum__der_in(&sis);
+    for (size_t i = 0; i < nsi; i++) {
+        mum__der_el si, ias, name;
+        mum__der_next(&list, &si);
+        size_t si_len = si.len;
+        if (signer_name_at(&si, &ias, &name) && name.len > 0 && ((*names)[i] = shared_name_get(name.start, name.size))) {
+            size_t ias_len = ias.len - name.size + 2;
+            si_len = si.len - ias.size + der_header_size(ias_len) + ias_len;
+        }
+        sis_len += der_header_size(si_len) + si_len;
+    }
+    /* the same ContentInfo, its certificates left out, its shared names
+     * emptied */
+    size_t sis_size = sis.start ? der_header_size(sis_len) + sis_len : 0;
+    size_t sd_len = esd.len - certs.size - sis.size + sis_size;
+    size_t wrap_len = der_header_size(sd_len) + sd_len;
+    size_t ci_len = eoid.size + der_header_size(wrap_len) + wrap_len;
+    size_t total = der_header_size(ci_len) + ci_len;
+    PKCS7 *p7 = NULL;
+    uint8_t *buf = mum__malloc(total);
+    if (!buf) {
+        *nomem = true;
         goto fail;
+    }
+    uint8_t *w = buf;
+    w += put_der_header(w, MUM_DER_SEQUENCE, ci_len);
+    memcpy(w, eoid.start, eoid.size), w += eoid.size;
+    w += put_der_header(w, 0xa0, wrap_len);
+    w += put_der_header(w, MUM_DER_SEQUENCE, sd_len);
+    sd = mum__der_in(&esd);
+    while (mum__der_next(&sd, &e) == 1) {
+        if (e.start == certs.start)
+            continue;
+        if (e.start != sis.start) {
+            memcpy(w, e.start, e.size), w += e.size;
+            continue;
+        }
+        w += put_der_header(w, MUM_DER_SET, sis_len);
+        list = mum__der_in(&sis);
+        for (size_t i = 0; i < nsi; i++) {
+            mum__der_el si, ias, name;
+            mum__der_next(&list, &si);
+            if (!(*names)[i]) {
+                memcpy(w, si.start, si.size), w += si.size;
+                continue;
+            }
+            signer_name_at(&si, &ias, &name);
+            size_t ias_len = ias.len - name.size + 2;
+            size_t si_len = si.len - ias.size + der_header_size(ias_len) + ias_len;
+            w += put_der_header(w, MUM_DER_SEQUENCE, si_len);
+            size_t before = (size_t)(ias.start - si.body);
+            memcpy(w, si.body, before), w += before;
+            w += put_der_header(w, MUM_DER_SEQUENCE, ias_len);
+            *w++ = MUM_DER_SEQUENCE;
+            *w++ = 0;
+            size_t serial = ias.len - name.size;
+            memcpy(w, name.start + name.size, serial), w += serial;
+            size_t after = si.len - before - ias.size;
+            memcpy(w, ias.start + ias.size, after), w += after;
+        }
+    }
+    const unsigned char *q = buf;
+    bool whole = (size_t)(w - buf) == total && (p7 = d2i_PKCS7(NULL, &q, (long)total)) != NULL && q == buf + total;
+    mum__free(buf);
+    if (!whole || !PKCS7_type_is_signed(p7) || !p7->d.sign || p7->d.sign->cert ||
+        sk_PKCS7_SIGNER_INFO_num(p7->d.sign->signer_info) != (int)nsi)
+        goto fail;
+    for (size_t i = 0; i < nsi; i++) {
+        PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(p7->d.sign->signer_info, (int)i);
+        if (!(*names)[i])
+            continue;
+        if (!si->issuer_and_serial || X509_NAME_entry_count(si->issuer_and_serial->issuer) != 0)
+            goto fail;
+        X509_NAME_free(si->issuer_and_serial->issuer);
+        si->issuer_and_serial->issuer = (*names)[i]->name;
+    }
     if (!(p7->d.sign->cert = sk_X509_new_null()))
         goto fail;
-    mum__der list = mum__der_in(&certs);
+    list = mum__der_in(&certs);
     while (mum__der_next(&list, &e) == 1) {
         X509 *x = e.tag == MUM_DER_SEQUENCE ? shared_cert(e.start, e.size) : NULL;
         if (!x)
@@ -492,7 +704,13 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, bool *nomem)
         goto fail;
     return p7;
 fail:
-    PKCS7_free(p7);
+    if (*names)
+        pkcs7_free_sharing(p7, *names, *nnames);
+    else
+        PKCS7_free(p7);
+    mum__free(*names);
+    *names = NULL;
+    *nnames = 0;
     mum__crypto_clear();
     return NULL;
 }
@@ -517,7 +735,7 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
     const unsigned char *q = sig->der;
     bool nomem;
     int rc;
-    if ((sig->p7 = d2i_pkcs7_shared(sig->der, size, &nomem)) != NULL) {
+    if ((sig->p7 = d2i_pkcs7_shared(sig->der, size, &sig->names, &sig->nnames, &nomem)) != NULL) {
         q += size;
     } else if (nomem) {
         rc = mum__nomem(ctx);

@@ -878,6 +878,123 @@ Test(signature, a_second_parse_shares_its_certificates)
     free(s.data);
 }
 
+/* A PKCS7 decoded by OpenSSL alone from der, for comparisons. */
+static PKCS7 *plain_pkcs7(const uint8_t *der, size_t len)
+{
+    const unsigned char *q = der;
+    PKCS7 *p7 = d2i_PKCS7(NULL, &q, (long)len);
+    cr_assert_not_null(p7);
+    return p7;
+}
+
+/* The DER of a SignerInfo (OpenSSL's allocation). */
+static size_t signer_der(PKCS7_SIGNER_INFO *si, unsigned char **out)
+{
+    *out = NULL;
+    int n = i2d_PKCS7_SIGNER_INFO(si, out);
+    cr_assert_gt(n, 0);
+    return (size_t)n;
+}
+
+/* The signers' issuer names come from a ring of names decoded once: a
+ * second signature borrows the first's, and each SignerInfo is what
+ * OpenSSL decodes alone (its DER the same, its name equal), before and
+ * after the other signature is freed. */
+Test(signature, a_signers_issuer_name_is_decoded_once_and_lent)
+{
+    signed_pe s = sign_image("signer", "sha256", 24);
+    const uint8_t *der;
+    size_t len;
+    cr_assert_eq(mum_pe_signature(NULL, s.data, s.size, NULL, &der, &len), MUM_OK);
+    PKCS7 *plain = plain_pkcs7(der, len);
+    unsigned long h0 = mum__name_cache_hits();
+    mum_signature *a = embedded(&s);
+    cr_assert_eq(mum__name_cache_hits(), h0, "a first parse is no hit");
+    mum_signature *b = embedded(&s);
+    size_t n = mum_signature_signer_count(b);
+    cr_assert_gt(n, 0);
+    cr_assert_eq(mum__name_cache_hits(), h0 + n, "every signer's name of the second from the ring");
+    for (size_t i = 0; i < n; i++) {
+        PKCS7_SIGNER_INFO *want = sk_PKCS7_SIGNER_INFO_value(plain->d.sign->signer_info, (int)i);
+        PKCS7_SIGNER_INFO *sa = a->extra[i].si, *sb = b->extra[i].si;
+        cr_assert_eq(sa->issuer_and_serial->issuer, sb->issuer_and_serial->issuer, "the same name lent to both");
+        unsigned char *dw, *da, *db;
+        size_t nw = signer_der(want, &dw), na = signer_der(sa, &da), nb = signer_der(sb, &db);
+        cr_assert_eq(na, nw);
+        cr_assert_eq(nb, nw);
+        cr_assert_arr_eq(da, dw, nw);
+        cr_assert_arr_eq(db, dw, nw);
+        OPENSSL_free(dw);
+        OPENSSL_free(da);
+        OPENSSL_free(db);
+        cr_assert_eq(X509_NAME_cmp(sb->issuer_and_serial->issuer, want->issuer_and_serial->issuer), 0);
+        cr_assert_not_null(a->extra[i].cert, "the signer's certificate found by the lent name");
+        cr_assert_eq(a->extra[i].cert, b->extra[i].cert);
+        same_cert_info(&mum_signature_signer(a, i)->cert, &mum_signature_signer(b, i)->cert);
+    }
+    anchored_by_root_only(a, &s);
+    mum_signature_free(a);
+    /* the name outlives the first signature */
+    anchored_by_root_only(b, &s);
+    char *text = mum__name_text(b->extra[0].si->issuer_and_serial->issuer);
+    cr_assert_str_eq(text, mum_signature_signer(b, 0)->cert.issuer);
+    mum__free(text);
+    mum_signature_free(b);
+    PKCS7_free(plain);
+    free(s.data);
+}
+
+/* A signer's issuer name that does not decode is not kept: the signature
+ * falls back to OpenSSL's own decoding and fails as it always did; the
+ * ring still serves the good name afterwards. */
+Test(signature, a_damaged_issuer_name_fails_as_before)
+{
+    signed_pe s = sign_image("signer", "sha256", 0);
+    const uint8_t *der;
+    size_t len;
+    cr_assert_eq(mum_pe_signature(NULL, s.data, s.size, NULL, &der, &len), MUM_OK);
+    PKCS7 *plain = plain_pkcs7(der, len);
+    PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(plain->d.sign->signer_info, 0);
+    unsigned char *name = NULL;
+    int nlen = i2d_X509_NAME(si->issuer_and_serial->issuer, &name);
+    cr_assert_gt(nlen, 2);
+    /* the SignerInfo's copy is the last one (the certificates come first) */
+    uint8_t *copy = malloc(len);
+    memcpy(copy, der, len);
+    uint8_t *at = NULL;
+    for (size_t i = 0; i + (size_t)nlen <= len; i++)
+        if (memcmp(copy + i, name, (size_t)nlen) == 0)
+            at = copy + i;
+    cr_assert_not_null(at);
+    /* its first UTF8String told as a BOOLEAN: no name allows that */
+    uint8_t *str = memchr(at, 0x0c, (size_t)nlen);
+    cr_assert_not_null(str);
+    *str = 0x01;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    unsigned long h0 = mum__name_cache_hits();
+    mum_signature *sig = NULL;
+    cr_assert_eq(mum_signature_parse(&sig, ctx, copy, len, NULL), MUM_EFORMAT);
+    cr_assert_null(sig);
+    cr_assert(strstr(mum_ctx_message(ctx), "not a PKCS#7 signature"), "%s", mum_ctx_message(ctx));
+    const unsigned char *q = copy;
+    cr_assert_null(d2i_PKCS7(NULL, &q, (long)len), "OpenSSL alone refuses it too");
+    ERR_clear_error();
+    cr_assert_eq(mum__name_cache_hits(), h0);
+    cr_assert_eq(mum_signature_parse(&sig, ctx, der, len, NULL), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_signature *again = NULL;
+    cr_assert_eq(mum_signature_parse(&again, ctx, der, len, NULL), MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum__name_cache_hits(), h0 + 1);
+    anchored_by_root_only(again, &s);
+    mum_signature_free(sig);
+    mum_signature_free(again);
+    mum_ctx_free(ctx);
+    OPENSSL_free(name);
+    PKCS7_free(plain);
+    free(copy);
+    free(s.data);
+}
+
 /* A signature the shared path does not take (bytes after it, a
  * certificate that does not parse) is read as ever: the same error. */
 Test(signature, a_signature_off_the_shared_path_fails_as_before)
