@@ -36,6 +36,10 @@ typedef struct signer_extra {
     bool core_known;
     mum_sig_check core_check;
     char core_why[512];
+    /* the SignerInfo's authenticatedAttributes as they are in the
+     * signature's DER ([0] element, into der), NULL when not found there */
+    const uint8_t *attrs_der;
+    size_t attrs_size;
 } signer_extra;
 
 struct mum_signature {
@@ -100,6 +104,21 @@ MUM_INTERNAL void mum__hex_short(const unsigned char *p, size_t n, char *out, si
 MUM_INTERNAL mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert,
                                                    const char *ctype, const unsigned char *data,
                                                    size_t len, char *why, size_t why_size);
+/* The same, given the authenticatedAttributes' own encoding (the [0]
+ * element si was decoded from, or NULL): the signature is checked over
+ * those bytes, SET-tagged, when OpenSSL's encoding of si's attributes is
+ * sure to be the same bytes (mum__attrs_verbatim); over OpenSSL's
+ * encoding otherwise. */
+MUM_INTERNAL mum_sig_check mum__verify_signer_info_der(PKCS7_SIGNER_INFO *si, X509 *cert,
+                                                       const char *ctype, const unsigned char *data,
+                                                       size_t len, const uint8_t *attrs_der,
+                                                       size_t attrs_size, char *why, size_t why_size);
+/* Whether decoding this [0] authenticatedAttributes element (n bytes)
+ * with OpenSSL's PKCS7 templates and encoding the result again gives the
+ * same bytes under a SET tag: definite shortest lengths, every attribute
+ * an OID and a SET of values sorted as an encoder sorts them, each value of
+ * a type OpenSSL keeps as it is.  False means "not sure", never "differs". */
+MUM_INTERNAL bool mum__attrs_verbatim(const uint8_t *p, size_t n);
 
 /* ---- Authenticode structures in signer attributes (authenticode.c) ---- */
 

@@ -21,6 +21,7 @@
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -173,6 +174,7 @@ bool mum__signed_content(const uint8_t *p, size_t n, mum__der_el *content)
 }
 
 static void pkcs7_free_sharing(PKCS7 *p7, struct mum__shared_name **names, size_t n);
+static void find_signed_attrs(mum_signature *sig);
 
 static void signature_free_parts(mum_signature *sig)
 {
@@ -804,6 +806,7 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
             goto fail;
         }
     }
+    find_signed_attrs(sig);
     if (ncert > 0 && !(sig->certs = mum__calloc((size_t)ncert, sizeof *sig->certs))) {
         rc = mum__nomem(ctx);
         goto fail;
@@ -1006,9 +1009,144 @@ static const EVP_MD *fetched_md(const EVP_MD *md)
     return md;
 }
 
+/* ---- the authenticated attributes as they were signed ----
+ *
+ * The signature of a SignerInfo with attributes is over their DER with a
+ * SET tag.  OpenSSL gives that by encoding the decoded attributes again
+ * (ASN1_item_i2d with PKCS7_ATTR_VERIFY, which keeps their order): 19.5 K
+ * instructions a signer, for the bytes that are in the signature already
+ * whenever they are DER of the kinds below.  So the input's bytes are used
+ * when encoding them again is sure to give the same bytes, and OpenSSL's
+ * encoding otherwise (so a signature verifies over exactly what it
+ * verified over before).  What OpenSSL's decoding then encoding keeps
+ * (crypto/asn1/tasn_dec.c, tasn_enc.c): headers are written with one
+ * identifier octet and the shortest definite length; an attribute is a
+ * SEQUENCE of an OBJECT (its contents kept) and a SET OF ANY, written
+ * sorted by encoding (der_cmp: bytes, then length); an ANY that is a
+ * SEQUENCE or SET is kept whole; a primitive one keeps its contents for
+ * the types listed in any_verbatim (an INTEGER, BOOLEAN or BIT STRING may
+ * be normalised, a constructed string is written primitive: not taken).
+ */
+
+/* One identifier octet and the shortest length. */
+static bool der_minimal(const mum__der_el *e)
+{
+    return (e->tag & 0x1f) != 0x1f && (size_t)(e->body - e->start) == der_header_size(e->len);
+}
+
+static bool any_verbatim(const mum__der_el *v)
+{
+    if (!der_minimal(v))
+        return false;
+    switch (v->tag) {
+    case MUM_DER_SEQUENCE:
+    case MUM_DER_SET:
+        return true;
+    case MUM_DER_OID:
+        return mum__der_oid_valid(v->body, v->len);
+    case MUM_DER_OCTET_STRING:
+    case 0x0c: /* UTF8String */
+    case 0x13: /* PrintableString */
+    case 0x16: /* IA5String */
+        return true;
+    case 0x05: /* NULL */
+        return v->len == 0;
+    case 0x17: /* UTCTime: the decoder's least length */
+        return v->len >= 13;
+    case 0x18: /* GeneralizedTime */
+        return v->len >= 15;
+    case MUM_DER_BMPSTRING:
+        return (v->len & 1) == 0;
+    default:
+        return false;
+    }
+}
+
+/* OpenSSL's der_cmp over two encodings. */
+static int der_order(const mum__der_el *a, const mum__der_el *b)
+{
+    int c = memcmp(a->start, b->start, a->size < b->size ? a->size : b->size);
+    return c ? c : (a->size > b->size) - (a->size < b->size);
+}
+
+bool mum__attrs_verbatim(const uint8_t *p, size_t n)
+{
+    mum__der top = mum__der_over(p, n), c;
+    mum__der_el attrs, a;
+    if (!mum__der_take(&top, 0xa0, &attrs) || !mum__der_done(&top) || !der_minimal(&attrs))
+        return false;
+    c = mum__der_in(&attrs);
+    int r;
+    while ((r = mum__der_next(&c, &a)) == 1) {
+        mum__der in = mum__der_in(&a), vals;
+        mum__der_el oid, set, v, prev = {0};
+        if (a.tag != MUM_DER_SEQUENCE || !der_minimal(&a) || !mum__der_take(&in, MUM_DER_OID, &oid) ||
+            !der_minimal(&oid) || !mum__der_oid_valid(oid.body, oid.len) || !mum__der_take(&in, MUM_DER_SET, &set) ||
+            !der_minimal(&set) || !mum__der_done(&in))
+            return false;
+        vals = mum__der_in(&set);
+        while ((r = mum__der_next(&vals, &v)) == 1) {
+            if (!any_verbatim(&v) || (prev.start && der_order(&prev, &v) > 0))
+                return false;
+            prev = v;
+        }
+        if (r < 0)
+            return false;
+    }
+    return r == 0;
+}
+
+/* Where each SignerInfo's authenticatedAttributes are in the signature's
+ * DER (signer_extra's attrs_der); left NULL unless every SignerInfo is
+ * found in the plain shape d2i_pkcs7_shared reads. */
+static void find_signed_attrs(mum_signature *sig)
+{
+    mum__der c = mum__der_over(sig->der, sig->der_len);
+    mum__der_el e, sis = {0};
+    if (!mum__der_take(&c, MUM_DER_SEQUENCE, &e))
+        return;
+    c = mum__der_in(&e);
+    if (!mum__der_take(&c, MUM_DER_OID, &e) || !mum__der_take(&c, 0xa0, &e))
+        return;
+    c = mum__der_in(&e);
+    if (!mum__der_take(&c, MUM_DER_SEQUENCE, &e))
+        return;
+    c = mum__der_in(&e);
+    for (size_t k = 0; mum__der_next(&c, &e) == 1; k++)
+        sis = k >= 3 && e.tag == MUM_DER_SET ? e : (mum__der_el){0};
+    if (!mum__der_done(&c) || !sis.start)
+        return;
+    const uint8_t *at[64];
+    size_t size[64], n = 0;
+    c = mum__der_in(&sis);
+    while (mum__der_next(&c, &e) == 1) {
+        mum__der in = mum__der_in(&e);
+        mum__der_el f;
+        if (n == 64 || e.tag != MUM_DER_SEQUENCE || !mum__der_take(&in, MUM_DER_INTEGER, &f) ||
+            !mum__der_take(&in, MUM_DER_SEQUENCE, &f) || !mum__der_take(&in, MUM_DER_SEQUENCE, &f))
+            return;
+        bool has = mum__der_take(&in, 0xa0, &f);
+        at[n] = has ? f.start : NULL;
+        size[n++] = has ? f.size : 0;
+    }
+    if (!mum__der_done(&c) || n != sig->nsigners)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        sig->extra[i].attrs_der = at[i];
+        sig->extra[i].attrs_size = size[i];
+    }
+}
+
 mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const char *ctype,
                                       const unsigned char *data, size_t len, char *why,
                                       size_t why_size)
+{
+    return mum__verify_signer_info_der(si, cert, ctype, data, len, NULL, 0, why, why_size);
+}
+
+mum_sig_check mum__verify_signer_info_der(PKCS7_SIGNER_INFO *si, X509 *cert, const char *ctype,
+                                          const unsigned char *data, size_t len, const uint8_t *attrs_der,
+                                          size_t attrs_size, char *why, size_t why_size)
 {
     if (!cert) {
         char *serial = si->issuer_and_serial ? mum__serial_text(si->issuer_and_serial->serial) : NULL;
@@ -1070,7 +1208,16 @@ mum_sig_check mum__verify_signer_info(PKCS7_SIGNER_INFO *si, X509 *cert, const c
         return MUM_SIG_CHECK_CONTENT_DIGEST;
     }
     unsigned char *abuf = NULL;
-    int alen = ASN1_item_i2d((ASN1_VALUE *)si->auth_attr, &abuf, ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
+    int alen;
+    if (attrs_der && attrs_size <= INT_MAX && mum__attrs_verbatim(attrs_der, attrs_size) &&
+        (abuf = OPENSSL_malloc(attrs_size)) != NULL) {
+        /* the input's own bytes, SET-tagged: what OpenSSL would encode */
+        memcpy(abuf, attrs_der, attrs_size);
+        abuf[0] = MUM_DER_SET;
+        alen = (int)attrs_size;
+    } else {
+        alen = ASN1_item_i2d((ASN1_VALUE *)si->auth_attr, &abuf, ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
+    }
     bool ok = alen > 0 && signature_verifies(md, cert, pkey, si->enc_digest, abuf, (size_t)alen);
     OPENSSL_free(abuf);
     mum__crypto_clear();

@@ -1217,3 +1217,122 @@ Test(crypto, clearing_empties_the_queue_whatever_it_holds)
     cr_assert_eq(ERR_peek_error(), 0, "both queued errors cleared");
     cr_assert_eq(ERR_peek_last_error(), 0);
 }
+
+/* OpenSSL's encoding of attributes decoded from der (a [0] element),
+ * NULL when they do not decode whole; *n its size. */
+static unsigned char *attrs_reencoded(const uint8_t *der, size_t len, size_t *n)
+{
+    uint8_t *set = malloc(len);
+    memcpy(set, der, len);
+    set[0] = 0x31;
+    const unsigned char *q = set;
+    ASN1_VALUE *v = ASN1_item_d2i(NULL, &q, (long)len, ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
+    unsigned char *out = NULL;
+    int k = v && q == set + len ? ASN1_item_i2d(v, &out, ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY)) : -1;
+    ASN1_item_free(v, ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
+    ERR_clear_error();
+    free(set);
+    *n = k > 0 ? (size_t)k : 0;
+    return k > 0 ? out : NULL;
+}
+
+/* Whenever mum__attrs_verbatim takes the attributes as they are, OpenSSL
+ * encodes what it decodes from them as those very bytes (SET-tagged). */
+static bool verbatim_is_what_openssl_encodes(const uint8_t *der, size_t len)
+{
+    if (!mum__attrs_verbatim(der, len))
+        return false;
+    size_t n;
+    unsigned char *enc = attrs_reencoded(der, len, &n);
+    cr_assert_not_null(enc, "taken as they are, but OpenSSL does not decode them");
+    cr_assert_eq(n, len);
+    cr_assert_eq(enc[0], 0x31);
+    cr_assert_arr_eq(enc + 1, der + 1, len - 1);
+    OPENSSL_free(enc);
+    return true;
+}
+
+/* The signature over the authenticated attributes is checked over their
+ * bytes in the signature when OpenSSL would encode them so: every change
+ * of a byte of a real signer's attributes either is taken as it is and
+ * is then OpenSSL's encoding, or goes to OpenSSL's encoding. */
+Test(signature, signed_attributes_are_taken_as_they_are_only_when_openssl_encodes_them_so)
+{
+    signed_pe s = sign_image("signer", "sha256", 0);
+    mum_signature *sig = embedded(&s);
+    const signer_extra *ex = &sig->extra[0];
+    cr_assert_not_null(ex->attrs_der);
+    cr_assert(verbatim_is_what_openssl_encodes(ex->attrs_der, ex->attrs_size));
+    size_t len = ex->attrs_size, kept = 0, refused = 0;
+    uint8_t *m = malloc(len);
+    static const uint8_t flips[] = {0x01, 0x02, 0x20, 0x80, 0xff};
+    for (size_t i = 0; i < len; i++)
+        for (size_t f = 0; f < sizeof flips; f++) {
+            memcpy(m, ex->attrs_der, len);
+            m[i] ^= flips[f];
+            if (verbatim_is_what_openssl_encodes(m, len))
+                kept++;
+            else
+                refused++;
+        }
+    cr_assert_gt(kept, 0);
+    cr_assert_gt(refused, 0);
+    free(m);
+    /* the verdict and its words are the same either way */
+    char why_a[512] = "", why_b[512] = "";
+    PKCS7_SIGNER_INFO *si = ex->si;
+    const uint8_t *content = sig->content + sig->content_body;
+    size_t clen = sig->content_len - sig->content_body;
+    cr_assert_eq(mum__verify_signer_info_der(si, ex->cert, sig->content_type, content, clen, ex->attrs_der,
+                                             ex->attrs_size, why_a, sizeof why_a),
+                 MUM_SIG_CHECK_NONE, "%s", why_a);
+    ASN1_OCTET_STRING *value = si->enc_digest;
+    value->data[value->length / 2] ^= 1;
+    mum_sig_check a = mum__verify_signer_info_der(si, ex->cert, sig->content_type, content, clen, ex->attrs_der,
+                                                  ex->attrs_size, why_a, sizeof why_a);
+    mum_sig_check b = mum__verify_signer_info(si, ex->cert, sig->content_type, content, clen, why_b, sizeof why_b);
+    cr_assert_eq(a, MUM_SIG_CHECK_SIGNATURE);
+    cr_assert_eq(b, a);
+    cr_assert_str_eq(why_a, why_b);
+    mum_signature_free(sig);
+    free(s.data);
+}
+
+/* Attributes OpenSSL would write otherwise are not taken as they are:
+ * values of a SET out of order, a length longer than it needs, a string
+ * in constructed form; the same values in order are. */
+Test(signature, attributes_an_encoder_writes_otherwise_go_to_openssl)
+{
+    /* [0] { SEQUENCE { contentType OID, SET { values } } } */
+    static const uint8_t unsorted[] = {0xa0, 0x15, 0x30, 0x13, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+                                       0x0d, 0x01, 0x09, 0x03, 0x31, 0x06, 0x04, 0x01, 0x02, 0x04, 0x01, 0x01};
+    static const uint8_t sorted[] = {0xa0, 0x15, 0x30, 0x13, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+                                     0x0d, 0x01, 0x09, 0x03, 0x31, 0x06, 0x04, 0x01, 0x01, 0x04, 0x01, 0x02};
+    static const uint8_t long_len[] = {0xa0, 0x13, 0x30, 0x11, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+                                       0x0d, 0x01, 0x09, 0x03, 0x31, 0x04, 0x04, 0x81, 0x01, 0x05};
+    static const uint8_t constructed[] = {0xa0, 0x16, 0x30, 0x14, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+                                          0x0d, 0x01, 0x09, 0x03, 0x31, 0x07, 0x24, 0x05, 0x04, 0x03, 0x61,
+                                          0x62, 0x63};
+    static const uint8_t integer[] = {0xa0, 0x12, 0x30, 0x10, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+                                      0x0d, 0x01, 0x09, 0x03, 0x31, 0x03, 0x02, 0x01, 0x05};
+    const struct {
+        const uint8_t *p;
+        size_t n;
+        bool differs;           /* OpenSSL's encoding differs from the input */
+    } cases[] = {
+        {unsorted, sizeof unsorted, true},
+        {long_len, sizeof long_len, true},
+        {constructed, sizeof constructed, true},
+        {integer, sizeof integer, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n;
+        unsigned char *enc = attrs_reencoded(cases[i].p, cases[i].n, &n);
+        cr_assert_not_null(enc, "case %zu decodes", i);
+        bool same = n == cases[i].n && memcmp(enc + 1, cases[i].p + 1, n - 1) == 0;
+        cr_assert_eq(!same, cases[i].differs, "case %zu", i);
+        OPENSSL_free(enc);
+        cr_assert_not(mum__attrs_verbatim(cases[i].p, cases[i].n), "case %zu goes to OpenSSL", i);
+    }
+    cr_assert(verbatim_is_what_openssl_encodes(sorted, sizeof sorted));
+}
