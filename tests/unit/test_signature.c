@@ -1336,3 +1336,62 @@ Test(signature, attributes_an_encoder_writes_otherwise_go_to_openssl)
     }
     cr_assert(verbatim_is_what_openssl_encodes(sorted, sizeof sorted));
 }
+
+/* A certificate with the given extendedKeyUsage extension (its value's
+ * text as openssl.cnf writes it, or raw DER contents when der is given),
+ * none when both are NULL. */
+static X509 *with_eku(const char *text, const uint8_t *der, size_t len)
+{
+    X509 *x = cache_cert("signer.pem");
+    int at = X509_get_ext_by_NID(x, NID_ext_key_usage, -1);
+    if (at >= 0)
+        X509_EXTENSION_free(X509_delete_ext(x, at));
+    X509_EXTENSION *e = NULL;
+    if (text) {
+        e = X509V3_EXT_conf_nid(NULL, NULL, NID_ext_key_usage, text);
+    } else if (der) {
+        ASN1_OCTET_STRING *v = ASN1_OCTET_STRING_new();
+        cr_assert(ASN1_OCTET_STRING_set(v, der, (int)len));
+        e = X509_EXTENSION_create_by_NID(NULL, NID_ext_key_usage, 0, v);
+        ASN1_OCTET_STRING_free(v);
+    }
+    if (text || der) {
+        cr_assert_not_null(e);
+        cr_assert(X509_add_ext(x, e, -1));
+        X509_EXTENSION_free(e);
+    }
+    return x;
+}
+
+/* Whether a certificate may sign code, told from OpenSSL's cached flags
+ * for an absent or code-signing usage, by decoding the extension for the
+ * rest: the same answers either way. */
+Test(chain, code_signing_usage_from_the_flags_and_from_the_extension)
+{
+    static const uint8_t not_a_sequence[] = {0x05, 0x00};
+    const struct {
+        const char *text;
+        const uint8_t *der;
+        size_t len;
+        bool allows;
+    } cases[] = {
+        {NULL, NULL, 0, true},
+        {"codeSigning", NULL, 0, true},
+        {"serverAuth,codeSigning", NULL, 0, true},
+        {"anyExtendedKeyUsage", NULL, 0, true},
+        {"1.3.6.1.4.1.311.10.3.6", NULL, 0, true},
+        {"serverAuth", NULL, 0, false},
+        {"critical,timeStamping", NULL, 0, false},
+        {NULL, not_a_sequence, sizeof not_a_sequence, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        X509 *x = with_eku(cases[i].text, cases[i].der, cases[i].len);
+        cr_assert_eq(mum__usage_allows_code_signing(x), cases[i].allows, "case %zu", i);
+        X509_free(x);
+    }
+    X509 *tls = cache_cert("tls.pem"), *root = cache_cert("root.pem");
+    cr_assert_not(mum__usage_allows_code_signing(tls));
+    cr_assert(mum__usage_allows_code_signing(root), "no extendedKeyUsage: no restriction");
+    X509_free(tls);
+    X509_free(root);
+}
