@@ -12,6 +12,8 @@
 
 #include <openssl/err.h>
 
+#include <pthread.h>
+
 static bool have_osslsigncode(void)
 {
     return system("command -v osslsigncode >/dev/null 2>&1") == 0;
@@ -1394,4 +1396,105 @@ Test(chain, code_signing_usage_from_the_flags_and_from_the_extension)
     cr_assert(mum__usage_allows_code_signing(root), "no extendedKeyUsage: no restriction");
     X509_free(tls);
     X509_free(root);
+}
+
+/* Signatures whose signers name twelve issuers, more than the ring of
+ * names keeps, parsed, verified and freed on four threads at once: a
+ * name evicted from the ring lives on in the signatures that hold it,
+ * and each signature reads its own issuer.  (No certificate matches the
+ * changed names: each signer's certificate is missing.) */
+enum { NAME_VARIANTS = 12, NAME_THREADS = 4, NAME_ROUNDS = 30 };
+typedef struct name_job {
+    uint8_t *der[NAME_VARIANTS];
+    size_t len;
+    char want[NAME_VARIANTS][256];
+    int offset;                 /* the thread's first variant */
+    int failures;
+} name_job;
+
+static void *parse_variants(void *arg)
+{
+    name_job *j = arg;
+    mum_ctx *ctx;
+    if (mum_ctx_new(&ctx) != MUM_OK) {
+        j->failures++;
+        return NULL;
+    }
+    mum_signature *held[3] = {NULL, NULL, NULL};
+    for (int r = 0; r < NAME_ROUNDS; r++) {
+        int v = (j->offset + r * 5) % NAME_VARIANTS;
+        mum_signature *sig = NULL;
+        if (mum_signature_parse(&sig, ctx, j->der[v], j->len, NULL) != MUM_OK) {
+            j->failures++;
+            continue;
+        }
+        const mum_signer_info *si = mum_signature_signer(sig, 0);
+        if (!si || si->has_cert || !si->cert.issuer || strcmp(si->cert.issuer, j->want[v]) != 0)
+            j->failures++;
+        mum_sig_result res;
+        if (mum_signature_verify(&res, ctx, sig, NULL) != MUM_OK || res.status != MUM_SIG_INTEGRITY_FAILED ||
+            res.failed_check != MUM_SIG_CHECK_SIGNER_CERT)
+            j->failures++;
+        mum_sig_result_clear(&res);
+        /* kept a while, so that names leave the ring while held */
+        mum_signature_free(held[r % 3]);
+        held[r % 3] = sig;
+    }
+    for (int i = 0; i < 3; i++)
+        mum_signature_free(held[i]);
+    mum_ctx_free(ctx);
+    return NULL;
+}
+
+Test(signature, lent_names_outlive_the_ring_on_several_threads)
+{
+    signed_pe s = sign_image("signer", "sha256", 0);
+    const uint8_t *der;
+    size_t len;
+    cr_assert_eq(mum_pe_signature(NULL, s.data, s.size, NULL, &der, &len), MUM_OK);
+    PKCS7 *plain = plain_pkcs7(der, len);
+    PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(plain->d.sign->signer_info, 0);
+    unsigned char *name = NULL;
+    int nlen = i2d_X509_NAME(si->issuer_and_serial->issuer, &name);
+    cr_assert_gt(nlen, 2);
+    size_t at = len;
+    for (size_t i = 0; i + (size_t)nlen <= len; i++)
+        if (memcmp(der + i, name, (size_t)nlen) == 0)
+            at = i; /* the SignerInfo's copy is the last */
+    cr_assert_lt(at, len);
+    static name_job job;
+    job.len = len;
+    for (int v = 0; v < NAME_VARIANTS; v++) {
+        job.der[v] = malloc(len);
+        memcpy(job.der[v], der, len);
+        /* the name's last byte: the last character of its last string */
+        job.der[v][at + (size_t)nlen - 1] = (uint8_t)('A' + v);
+        const unsigned char *q = job.der[v] + at;
+        X509_NAME *n = d2i_X509_NAME(NULL, &q, nlen);
+        cr_assert_not_null(n);
+        char *text = mum__name_text(n);
+        cr_assert_not_null(text);
+        snprintf(job.want[v], sizeof job.want[v], "%s", text);
+        mum__free(text);
+        X509_NAME_free(n);
+    }
+    cr_assert(strcmp(job.want[0], job.want[1]) != 0);
+    name_job jobs[NAME_THREADS];
+    pthread_t t[NAME_THREADS];
+    unsigned long h0 = mum__name_cache_hits();
+    for (int i = 0; i < NAME_THREADS; i++) {
+        jobs[i] = job;
+        jobs[i].offset = i * 3;
+        cr_assert_eq(pthread_create(&t[i], NULL, parse_variants, &jobs[i]), 0);
+    }
+    for (int i = 0; i < NAME_THREADS; i++) {
+        pthread_join(t[i], NULL);
+        cr_assert_eq(jobs[i].failures, 0, "thread %d", i);
+    }
+    cr_assert_gt(mum__name_cache_hits(), h0, "names were lent");
+    for (int v = 0; v < NAME_VARIANTS; v++)
+        free(job.der[v]);
+    OPENSSL_free(name);
+    PKCS7_free(plain);
+    free(s.data);
 }
