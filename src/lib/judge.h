@@ -69,8 +69,9 @@ static inline bool mum__judge_pe_name(const char *name)
 /* Each family's rules; every one returns MUM_OK or MUM_ENOMEM (ctx set). */
 
 /* ---- judge_names.c ---- */
-/* manifest.*, identity.*: mum_manifest_check over every parsed manifest. */
-MUM_INTERNAL int mum__judge_manifests(checker *c);
+/* manifest.*, identity.*: mum_manifest_check over the parsed manifests of
+ * nodes first..end-1. */
+MUM_INTERNAL int mum__judge_manifests(checker *c, size_t first, size_t end);
 
 /* ---- judge_closure.c ---- */
 /* Unresolved references: graph.missing-package, graph.missing-component,
@@ -87,12 +88,19 @@ MUM_INTERNAL int mum__judge_orphans(checker *c);
 /* catalog.tag-mismatch: mum_catalog_check over every parsed catalog. */
 MUM_INTERNAL int mum__judge_catalogs(checker *c);
 
-/* Judges every cabinet and catalog signature against the anchors of the
- * options (res->cab_sigs, res->cat_sigs) and adds the findings the
- * verdicts amount to.  Runs first: other rules read the verdicts.
+/* Judge every cabinet and catalog signature against the anchors of the
+ * options (res->cab_sigs, res->cat_sigs) and add the findings the
+ * verdicts amount to.  Run first: other rules read the verdicts.
+ * In parts, as verify.c runs them on the pool: _setup makes the arrays
+ * (first, alone); then the cabinets' of inputs first..end-1 and the
+ * catalogs' of nodes first..end-1, each verdict written by one call only
+ * and depending on nothing but the graph and the options, so that parts
+ * may run at once (each with a ctx and findings of its own).
  * Errors: MUM_ENOMEM. */
-MUM_INTERNAL int mum__judge_signatures(checker *c);
-/* Frees what mum__judge_signatures put in r. */
+MUM_INTERNAL int mum__judge_signatures_setup(checker *c);
+MUM_INTERNAL int mum__judge_cabinet_signatures(checker *c, size_t first, size_t end);
+MUM_INTERNAL int mum__judge_catalog_signatures(checker *c, size_t first, size_t end);
+/* Frees what the signatures' judging put in r. */
 MUM_INTERNAL void mum__judge_signatures_free(mum_verify_result *r);
 /* trust.mum-not-in-catalog, trust.*-not-in-catalog: the catalogs' cover
  * (fills covered; after mark_reached). */

@@ -11,9 +11,9 @@
 
 #include <mum/manifest.h>
 
-int mum__judge_manifests(checker *c)
+int mum__judge_manifests(checker *c, size_t first, size_t end)
 {
-    for (size_t i = 0; i < c->n; i++) {
+    for (size_t i = first; i < end; i++) {
         const mum_node *n = mum_graph_node(c->g, i);
         if ((n->kind != MUM_NODE_PACKAGE && n->kind != MUM_NODE_COMPONENT) || !n->manifest)
             continue;

@@ -116,7 +116,7 @@ int mum__judge_catalogs(checker *c)
     return MUM_OK;
 }
 
-int mum__judge_signatures(checker *c)
+int mum__judge_signatures_setup(checker *c)
 {
     mum_verify_result *r = c->res;
     size_t ninputs = mum_graph_input_count(c->g), total = 0;
@@ -132,15 +132,26 @@ int mum__judge_signatures(checker *c)
         !(r->cat_sigs = mum__calloc(c->n ? c->n : 1, sizeof *r->cat_sigs)))
         return mum__nomem(c->ctx);
     r->ncab_sigs = total;
-    for (size_t i = 0; i < ninputs; i++) {
+    return MUM_OK;
+}
+
+int mum__judge_cabinet_signatures(checker *c, size_t first, size_t end)
+{
+    mum_verify_result *r = c->res;
+    for (size_t i = first; i < end; i++) {
         const mum_graph_input *in = mum_graph_input_at(c->g, i);
         for (size_t s = 0; s < in->signature_count; s++)
             CHECK(judge_cabinet(c, in, &in->signatures[s], &r->cab_sigs[r->sig_first[i] + s]));
     }
-    for (size_t i = 0; i < c->n; i++) {
+    return MUM_OK;
+}
+
+int mum__judge_catalog_signatures(checker *c, size_t first, size_t end)
+{
+    for (size_t i = first; i < end; i++) {
         const mum_node *n = mum_graph_node(c->g, i);
         if (n->kind == MUM_NODE_CATALOG)
-            CHECK(judge_catalog(c, n, &r->cat_sigs[i]));
+            CHECK(judge_catalog(c, n, &c->res->cat_sigs[i]));
     }
     return MUM_OK;
 }

@@ -1060,3 +1060,147 @@ Test(graph, out_of_memory_while_reading_inputs_at_once_ends_cleanly, .timeout = 
     }
     cr_assert_gt(failed, 0);
 }
+
+/* ---- judging in parts on the pool (verify.c, judge_read_facts_and_parts) ---- */
+
+static void same_verdict(const mum_sig_result *x, const mum_sig_result *y, const char *what)
+{
+    cr_assert_eq(!x, !y, "%s", what);
+    if (!x)
+        return;
+    cr_assert_eq(x->status, y->status, "%s", what);
+    cr_assert_eq(x->failed_check, y->failed_check, "%s", what);
+    cr_assert_eq(x->trust_issue, y->trust_issue, "%s", what);
+    cr_assert_eq(x->signer, y->signer, "%s", what);
+    cr_assert_str_eq(x->detail ? x->detail : "", y->detail ? y->detail : "", "%s", what);
+    cr_assert_eq(x->time_source, y->time_source, "%s", what);
+    cr_assert_eq(x->evaluated_at, y->evaluated_at, "%s", what);
+    cr_assert_eq(x->timestamp_status, y->timestamp_status, "%s", what);
+    cr_assert_eq(x->chain_status, y->chain_status, "%s", what);
+    cr_assert_eq(x->chain_checked, y->chain_checked, "%s", what);
+}
+
+/* How many verdicts of a verify have this status. */
+static size_t verdicts_with(const mum_verify_result *r, const mum_graph *g, mum_sig_status status)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < mum_graph_input_count(g); i++)
+        for (size_t s = 0; s < mum_graph_input_at(g, i)->signature_count; s++) {
+            const mum_sig_result *v = mum_verify_signature(r, i, s, NULL);
+            n += v && v->status == status;
+        }
+    for (size_t i = 0; i < mum_graph_node_count(g); i++) {
+        const mum_node *x = mum_graph_node(g, i);
+        const mum_sig_result *v = x->kind == MUM_NODE_CATALOG ? mum_verify_catalog_signature(r, x) : NULL;
+        n += v && v->status == status;
+    }
+    return n;
+}
+
+/* The signatures' verdicts and the manifests' checks of a graph of many
+ * inputs are judged in parts on the pool: the verdicts, the findings (in
+ * order, with their places) and the status must be those of judging on one
+ * thread (a graph built with MUM_WALK_SINGLE_THREAD), with anchors (chains
+ * verified again; sigfake.cab's signature fails) and without (the reading's
+ * integrity verdicts), at a given time and at none. */
+Test(graph, judging_in_parts_gives_what_one_thread_judges)
+{
+    const char *in[10];
+    many_small(in);
+    mum_trust *anchors = test_ca();
+    for (int pass = 0; pass < 3; pass++) {
+        mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
+        vo.anchors = pass < 2 ? anchors : NULL;
+        vo.has_time = pass == 1;
+        vo.time = 1700000000;
+        mum_graph *a, *b;
+        mum_ctx *ca, *cb;
+        mum_findings *fa, *fb;
+        cr_assert_eq(build_many(in, 10, 0, &a, &ca, &fa), MUM_OK, "%s", mum_ctx_message(ca));
+        cr_assert_eq(build_many(in, 10, MUM_WALK_SINGLE_THREAD, &b, &cb, &fb), MUM_OK, "%s",
+                     mum_ctx_message(cb));
+        /* enough work for parts (verify.c's part_count) */
+        cr_assert_gt(mum_graph_node_count(a), 64);
+        size_t read = mum_findings_count(fa);
+        mum_verify_result *ra, *rb;
+        cr_assert_eq(mum_verify_graph(&ra, ca, a, &vo, fa), MUM_OK, "%s", mum_ctx_message(ca));
+        cr_assert_eq(mum_verify_graph(&rb, cb, b, &vo, fb), MUM_OK, "%s", mum_ctx_message(cb));
+        cr_assert_gt(mum_findings_count(fa), read);
+        cr_assert_eq(mum_findings_count(fa), mum_findings_count(fb), "pass %d", pass);
+        for (size_t i = 0; i < mum_findings_count(fa); i++) {
+            const mum_finding *x = mum_findings_get(fa, i), *y = mum_findings_get(fb, i);
+            cr_assert_str_eq(x->rule->id, y->rule->id, "pass %d, finding %zu", pass, i);
+            cr_assert_str_eq(x->message, y->message, "pass %d, finding %zu", pass, i);
+            cr_assert_str_eq(x->loc.input ? x->loc.input : "", y->loc.input ? y->loc.input : "");
+            cr_assert_str_eq(x->loc.entry ? x->loc.entry : "", y->loc.entry ? y->loc.entry : "");
+            cr_assert_eq(x->loc.line, y->loc.line);
+        }
+        for (size_t i = 0; i < 10; i++)
+            for (size_t s = 0; s < mum_graph_input_at(a, i)->signature_count; s++) {
+                const char *sa, *sb;
+                const mum_sig_result *x = mum_verify_signature(ra, i, s, &sa),
+                                     *y = mum_verify_signature(rb, i, s, &sb);
+                same_verdict(x, y, in[i]);
+                cr_assert_str_eq(sa ? sa : "", sb ? sb : "", "%s", in[i]);
+            }
+        for (size_t i = 0; i < mum_graph_node_count(a); i++) {
+            const mum_node *x = mum_graph_node(a, i);
+            if (x->kind == MUM_NODE_CATALOG)
+                same_verdict(mum_verify_catalog_signature(ra, x),
+                             mum_verify_catalog_signature(rb, mum_graph_node(b, i)), x->entry);
+        }
+        /* trusted signatures, and failing ones among them */
+        cr_assert_gt(verdicts_with(ra, a, MUM_SIG_INTEGRITY_FAILED), 0, "pass %d", pass);
+        cr_assert_gt(verdicts_with(ra, a, pass < 2 ? MUM_SIG_TRUSTED : MUM_SIG_UNTRUSTED), 0, "pass %d", pass);
+        mum_verify_result_free(ra);
+        mum_verify_result_free(rb);
+        free_built(a, fa, ca);
+        free_built(b, fb, cb);
+    }
+    mum_trust_free(anchors);
+}
+
+/* A failed allocation on any thread while a graph of many inputs is judged
+ * in parts ends the verify with MUM_ENOMEM, said on ctx, and nothing
+ * leaked (the parts' own contexts and findings). */
+Test(graph, out_of_memory_while_judging_in_parts_ends_cleanly, .timeout = 600)
+{
+    const char *in[10];
+    many_small(in);
+    mum_trust *anchors = test_ca();
+    mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
+    vo.anchors = anchors;
+    mum_graph *g;
+    mum_ctx *ctx;
+    mum_findings *f;
+    cr_assert_eq(build_many(in, 10, 0, &g, &ctx, &f), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_verify_result *r;
+    mum__alloc_fail_at(0);
+    cr_assert_eq(mum_verify_graph(&r, ctx, g, &vo, f), MUM_OK, "%s", mum_ctx_message(ctx));
+    unsigned long total = mum__alloc_fail_at(0);
+    mum_verify_result_free(r);
+    cr_assert_gt(total, 100);
+    int failed = 0;
+    for (unsigned long n = 1; n <= total; n += total / 300 + 1) {
+        mum_findings *fv;
+        mum_ctx_free(ctx);
+        cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+        cr_assert_eq(mum_findings_new(&fv), MUM_OK);
+        mum__alloc_fail_at(n);
+        int rc = mum_verify_graph(&r, ctx, g, &vo, fv);
+        mum__alloc_fail_at(0);
+        cr_assert(rc == MUM_OK || rc == MUM_ENOMEM, "allocation %lu of %lu failing gave %d", n, total, rc);
+        if (rc == MUM_ENOMEM) {
+            cr_assert_eq(mum_ctx_status(ctx), MUM_ENOMEM, "allocation %lu: no MUM_ENOMEM on ctx", n);
+            cr_assert(*mum_ctx_reason(ctx), "allocation %lu: MUM_ENOMEM without a reason", n);
+            cr_assert_null(r);
+            failed++;
+        } else {
+            mum_verify_result_free(r);
+        }
+        mum_findings_free(fv);
+    }
+    cr_assert_gt(failed, 0);
+    free_built(g, f, ctx);
+    mum_trust_free(anchors);
+}
