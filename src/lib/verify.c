@@ -1,7 +1,8 @@
 /*
  * verify.c - mum_verify_graph, the judge step: runs the rule families
- * (judge_*.c, sharing judge.h) over a built graph in order, two of them on
- * a side thread, and the accessors of the result it fills.
+ * (judge_*.c, sharing judge.h) over a built graph in order, the per-input
+ * part of two of them in parts on the pool and two others on a side
+ * thread, and the accessors of the result it fills.
  */
 #include "config.h"
 
@@ -132,16 +133,17 @@ static int judge_read_facts(checker *c)
 /*
  * The signatures' verdicts and the manifests' own checks: most of the
  * judge's work over many small inputs (two signature verifications and a
- * manifest check a package, 0.13 M instructions), each part on its own
- * (one input's cabinet signatures, one node's catalog signature or
- * manifest, from the graph and the options only).  They run on the pool in
- * parts, consecutive inputs and nodes a part, each part with its own ctx
- * and one findings list per family, while this thread judges what reading
- * noted; the lists are then added in the order one thread adds them: read
- * facts, the cabinets' of every part, the catalogs', the manifests'.  One
- * part, on this thread and straight into the call's findings, when the
- * graph was built on one thread, the graph is small, or no pool is to be
- * had.
+ * manifest check a package, 0.13 M instructions), each piece standing
+ * alone (one input's cabinet signatures, one node's catalog signature or
+ * manifest: from the graph and the options only, its verdict written to
+ * its own slot of the result, so judged the same on any thread).  They run
+ * on the pool in parts, consecutive inputs and nodes a part, each part
+ * with its own ctx and one findings list per family, while this thread
+ * judges what reading noted; the lists are then added in the order one
+ * thread adds them: read facts, the cabinets' of every part, the
+ * catalogs', the manifests'.  One part, on this thread and straight into
+ * the call's findings, when the graph was built on one thread, the graph
+ * is small, or no pool is to be had.
  */
 enum { PART_CAB, PART_CAT, PART_MAN, PART_FAMILIES };
 
@@ -231,8 +233,8 @@ static int judge_read_facts_and_parts(checker *c, mum__pool *pool)
         rc = judge_read_facts(c);
     for (size_t k = 0; k < submitted; k++)
         mum__pool_wait(pool, tickets[k]);
-    /* the first part's error in the order of one thread: a part stops at
-     * its first, the families after it are not all judged */
+    /* a part stops at its first error (want of memory): the call's is the
+     * first part's, and no findings are added after it */
     for (size_t k = 0; k < submitted && rc == MUM_OK; k++) {
         part_job *j = &jobs[k];
         if (j->rc != MUM_OK) {
@@ -294,7 +296,8 @@ int mum_verify_graph(mum_verify_result **out, mum_ctx *ctx, const mum_graph *g,
     if (!mum__graph_one_thread(g) && mum__pool_acquire(&pool) != MUM_OK)
         pool = NULL;
     /* what reading noted, then the signatures: other rules read their verdicts */
-    if ((rc = judge_read_facts_and_parts(&c, pool)) != MUM_OK || (rc = mum__judge_catalogs(&c)) != MUM_OK || (rc = mum__judge_inputs(&c)) != MUM_OK ||
+    if ((rc = judge_read_facts_and_parts(&c, pool)) != MUM_OK || (rc = mum__judge_catalogs(&c)) != MUM_OK ||
+        (rc = mum__judge_inputs(&c)) != MUM_OK ||
         (rc = mum__judge_references(&c)) != MUM_OK || (rc = mum__judge_cycles(&c)) != MUM_OK ||
         (rc = mum__judge_mark_reached(&c)) != MUM_OK || (rc = side_checks(&c)) != MUM_OK ||
         (rc = mum__judge_matrix(&c)) != MUM_OK || (rc = mum__judge_expect(&c)) != MUM_OK)

@@ -3,8 +3,10 @@
 
 mum_graph_build reads a run of small inputs on the worker pool, a few
 consecutive inputs a job, each job into a graph of its own merged into the
-whole in input order (graph.c, read_shards).  The report must be the one of
-reading them one after another (MUMTOOL_TEST_SINGLE_THREAD): the same JSON
+whole in input order (graph.c, read_shards), and mum_verify_graph judges
+their signatures and manifests in parts on the pool (verify.c).  The report
+must be the one of reading and judging them one after another
+(MUMTOOL_TEST_SINGLE_THREAD): the same JSON
 and text byte for byte, exit status and messages, run after run; with an
 input that cannot be read in the middle, the same error naming that input
 (reading stops there, as in order).  The inputs are the committed samples
