@@ -332,8 +332,9 @@ static void level_clear(level *L)
         archive_read_free(L->a);
     if (L->fd >= 0)
         close(L->fd);
+    if (L->peek != L->buf)
+        mum__free(L->peek);
     mum__free(L->buf);
-    mum__free(L->peek);
     mum_cab_digest_free(L->digest);
     mum_cab_signature_clear(&L->sig);
     for (size_t i = 0; i < L->nframes; i++) {
@@ -577,22 +578,57 @@ static int open_nested_from_parent(mum_walk *w, const char *path, const char *na
     return mum__walk_start_cabinet(w, L, peek, peek_len, peek_len < BLOCK);
 }
 
-static int open_cabinet_file(mum_walk *w, const char *path, const char *name, int fd)
+/*
+ * Reads the first block of a cabinet file from its start, with read(2) so
+ * that the file offset is left where libarchive takes the file on.  It
+ * stops at `size`, the file's size when it was opened: a small file then
+ * costs one read, not a second one to learn its end.  -1 on error.
+ */
+static ssize_t read_head(int fd, unsigned char *buf, uint64_t size)
+{
+    size_t want = size < BLOCK ? (size_t)size : BLOCK, got = 0;
+    while (got < want) {
+        ssize_t r = mum__read(fd, buf + got, want - got);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+/*
+ * A cabinet level on the file fd, of `size` bytes when opened.  `head`
+ * (BLOCK bytes, taken over) holds its first `n` bytes already read, or is
+ * NULL.  The first block is handed to libarchive from memory before the
+ * rest of the file: each byte is read once.
+ */
+static int open_cabinet_file(mum_walk *w, const char *path, const char *name, int fd, unsigned char *head,
+                             size_t n, uint64_t size)
 {
     level *L = push_level(w, path, name);
     if (!L) {
         close(fd);
+        mum__free(head);
         return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
     }
     L->fd = fd;
-    if (!(L->buf = mum__malloc(BLOCK)))
+    L->buf = head;
+    if (!L->buf && !(L->buf = mum__malloc(BLOCK)))
         return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
-    ssize_t n = mum__pread_full(fd, L->buf, BLOCK, 0);
-    if (n < 0)
-        return mum__walk_io_fail(w, path, 0, errno);
-    struct stat st;
-    bool complete = fstat(fd, &st) == 0 && (uint64_t)n == (uint64_t)st.st_size;
-    return mum__walk_start_cabinet(w, L, L->buf, (size_t)n, complete);
+    if (!head) {
+        ssize_t r = read_head(fd, L->buf, size);
+        if (r < 0)
+            return mum__walk_io_fail(w, path, 0, errno);
+        n = (size_t)r;
+    }
+    /* buf is libarchive's read buffer too: refilled only once it has
+     * asked for more, when it no longer holds the head */
+    L->peek = L->buf;
+    L->peek_len = n;
+    L->head_whole = (uint64_t)n == size;
+    return mum__walk_start_cabinet(w, L, L->buf, n, L->head_whole);
 }
 
 /*
@@ -822,7 +858,7 @@ static int next_in_folder(mum_walk *w, level *L, bool *done)
                     } else if (cab) {
                         uint64_t index = e->index, size = e->size;
                         int64_t mtime = e->mtime;
-                        rc = open_cabinet_file(w, rel, rel, fd);
+                        rc = open_cabinet_file(w, rel, rel, fd, NULL, 0, (uint64_t)st.st_size);
                         if (rc == MUM_OK) {
                             level *N = &w->levels[w->nlevels - 1];
                             N->index = index;
@@ -1011,22 +1047,30 @@ int mum__walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_wa
                 rc = push_frame(w, L, "");
         }
     } else {
+        /* the first block (all of a small file) read once: its magic is
+         * checked here, then libarchive takes it from memory */
         int fd = open(input, O_RDONLY | O_CLOEXEC);
-        unsigned char magic[4];
-        ssize_t n = fd >= 0 ? mum__pread_full(fd, magic, 4, 0) : -1;
+        unsigned char *head = fd >= 0 ? mum__malloc(BLOCK) : NULL;
+        ssize_t n = head ? read_head(fd, head, (uint64_t)st.st_size) : -1;
+        int err = errno;
         if (fd < 0) {
-            rc = mum__error(ctx, MUM_EIO, &loc, "cannot open: %s", strerror(errno));
+            rc = mum__error(ctx, MUM_EIO, &loc, "cannot open: %s", strerror(err));
+        } else if (!head) {
+            rc = mum__nomem(ctx);
+            close(fd);
         } else if (n < 0) {
             loc.has_offset = true;
-            rc = mum__error(ctx, MUM_EIO, &loc, "read error: %s", strerror(errno));
+            rc = mum__error(ctx, MUM_EIO, &loc, "read error: %s", strerror(err));
             close(fd);
-        } else if (!is_mscf(magic, (size_t)n)) {
+            mum__free(head);
+        } else if (!is_mscf(head, (size_t)n)) {
             loc.has_offset = true;
             rc = mum__error(ctx, MUM_EFORMAT, &loc,
                             "not a cabinet, an .msu or a folder (no \"MSCF\" signature)");
             close(fd);
+            mum__free(head);
         } else {
-            rc = open_cabinet_file(w, "", input, fd);
+            rc = open_cabinet_file(w, "", input, fd, head, (size_t)n, (uint64_t)st.st_size);
             if (rc == MUM_OK)
                 w->levels[0].size = (uint64_t)st.st_size;
         }

@@ -94,6 +94,8 @@ static ssize_t source_read(level *L, const void **out)
         p = L->peek + L->peek_off;
         n = L->peek_len - L->peek_off;
         L->peek_off = L->peek_len;
+    } else if (L->fd >= 0 && L->head_whole) {
+        n = 0; /* the head was the whole file: no read to learn its end */
     } else if (L->fd >= 0) {
         /* straight into the digest thread's ring when there is one: the
          * thread hashes the very block libarchive decodes from */
@@ -220,15 +222,22 @@ static int signature_alg_ahead(level *L, unsigned *flags)
     if (!h->signature_reserve || h->signature_offset < MUM_CAB_SIGNED_HEADER ||
         h->signature_length == 0 || h->signature_length > MUM_CAB_SIGNATURE_MAX)
         return MUM_OK;
-    unsigned char *blob = mum__malloc(h->signature_length);
-    if (!blob)
-        return MUM_ENOMEM;
-    /* a read error here only leaves both digests on: the walk reads the
-     * signature again with the cabinet, and fails there if it must */
-    ssize_t got = mum__pread_full(L->fd, blob, h->signature_length, (off_t)h->signature_offset);
-    mum_hash_alg alg = got == (ssize_t)h->signature_length ? mum_cab_signature_alg(blob, (size_t)got)
-                                                           : MUM_HASH_NONE;
-    mum__free(blob);
+    /* most often within the first block, already read (a small file's
+     * head is all of it): no second read of the same bytes */
+    uint64_t end = (uint64_t)h->signature_offset + h->signature_length;
+    mum_hash_alg alg;
+    if (L->peek && end <= L->peek_len) {
+        alg = mum_cab_signature_alg(L->peek + h->signature_offset, h->signature_length);
+    } else {
+        unsigned char *blob = mum__malloc(h->signature_length);
+        if (!blob)
+            return MUM_ENOMEM;
+        /* a read error here only leaves both digests on: the walk reads the
+         * signature again with the cabinet, and fails there if it must */
+        ssize_t got = mum__pread_full(L->fd, blob, h->signature_length, (off_t)h->signature_offset);
+        alg = got == (ssize_t)h->signature_length ? mum_cab_signature_alg(blob, (size_t)got) : MUM_HASH_NONE;
+        mum__free(blob);
+    }
     *flags |= alg == MUM_HASH_SHA1     ? MUM_CAB_DIGEST_ONLY_SHA1
               : alg == MUM_HASH_SHA256 ? MUM_CAB_DIGEST_ONLY_SHA256
                                        : 0;

@@ -75,8 +75,10 @@ struct level {
     int fd;                  /* the file this level reads; -1: the parent entry */
     bool stream;             /* fd is standard input: no pread, no seek, no size */
     unsigned char *buf;      /* read buffer for fd */
-    unsigned char *peek;     /* bytes taken from the parent before libarchive started */
+    unsigned char *peek;     /* bytes taken from the parent before libarchive started
+                              * (a file's first block: buf itself) */
     size_t peek_len, peek_off;
+    bool head_whole;         /* a file's first block is all of it (its size when opened) */
     mum_cab_digest *digest;
     mum_cab_header cab;
     mum_cab_signature sig;

@@ -7,6 +7,7 @@
 #include "testutil.h"
 #include "walk_internal.h"
 
+#include "io.h"
 #include "pool.h"
 
 #include <ctype.h>
@@ -1235,6 +1236,72 @@ Test(walk, standard_input_is_walked_as_a_stream)
             free(from_stdin[i]);
         }
         cr_assert_eq(sig_file, sig_stdin, "%s", names[k]);
+        free(data);
+        free(path);
+    }
+}
+
+/* The signature digests at the end of the outermost cabinet, as hex. */
+static char *top_signature(const char *input, unsigned flags)
+{
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.flags = flags;
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, NULL, input, &o, NULL), MUM_OK);
+    const mum_entry *e = end_event(w, "");
+    cr_assert_not_null(e);
+    const mum_cab_signature *s = e->signature;
+    char *out = NULL, sha1[41] = "-", sha256[65] = "-";
+    if (s && s->sha1_valid)
+        mum_hex_encode(sha1, s->sha1, 20);
+    if (s && s->sha256_valid)
+        mum_hex_encode(sha256, s->sha256, 32);
+    cr_assert(asprintf(&out, "%d %llu %s %s", s && s->present, s ? (unsigned long long)s->stream_size : 0ull,
+                       sha1, sha256) > 0);
+    mum_walk_free(w);
+    return out;
+}
+
+/* A cabinet file's first block is read once and handed to libarchive from
+ * memory: a small file costs one system read (no re-read of its start, of
+ * its signature, no read to learn its end), a large one its blocks; the
+ * entries, their data and the cabinet digests are those of the same bytes
+ * streamed from standard input, where nothing is read ahead. */
+Test(walk, a_small_file_is_read_once_and_gives_what_a_stream_gives)
+{
+    const char *names[] = {"sigfake.cab", "Windows6.1-KB9999999-x64.msu", "nested.cab", "plain.cab",
+                           "blocks.cab"};
+    const unsigned flags = MUM_WALK_DESCEND | MUM_WALK_SIGNATURES | MUM_WALK_FILE_DIGESTS;
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        char *path = fixture(names[k]);
+        size_t size;
+        unsigned char *data = slurp(path, &size);
+        mum_sbuf from_file = {0}, from_stdin = {0};
+        mum_findings *f;
+        mum_findings_new(&f);
+        mum__io_fail_at(0, 0);
+        cr_assert_eq(pull_log(path, flags | MUM_WALK_SIGNATURE_ONE_DIGEST, &from_file, f), MUM_OK, "%s",
+                     names[k]);
+        unsigned long reads = mum__io_fail_at(0, 0);
+        unsigned long want = size <= MUM_WALK_BLOCK_SIZE ? 1 : (unsigned long)(size / MUM_WALK_BLOCK_SIZE) + 2;
+        cr_assert_eq(reads, want, "%s (%zu bytes): %lu system reads, not %lu", names[k], size, reads, want);
+        if (size < 60000) {
+            stdin_from(data, size);
+            cr_assert_eq(pull_log(MUM_INPUT_STDIN, flags, &from_stdin, f), MUM_OK, "%s", names[k]);
+            char *a = mum__sbuf_take(&from_file), *b = mum__sbuf_take(&from_stdin);
+            cr_assert_str_eq(b, a, "%s", names[k]);
+            free(a);
+            free(b);
+            char *sig_file = top_signature(path, flags);
+            stdin_from(data, size);
+            char *sig_stdin = top_signature(MUM_INPUT_STDIN, flags);
+            cr_assert_str_eq(sig_file, sig_stdin, "%s", names[k]);
+            free(sig_file);
+            free(sig_stdin);
+        }
+        mum__sbuf_free(&from_file);
+        mum__sbuf_free(&from_stdin);
+        mum_findings_free(f);
         free(data);
         free(path);
     }
