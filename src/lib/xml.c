@@ -14,6 +14,8 @@
 #endif
 #endif
 #include <expat.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -27,7 +29,7 @@ enum { URI_CACHE = 16 };
 
 struct mum_xml {
     XML_Parser parser;
-    unsigned long salt;      /* expat's hash salt, drawn once (0: expat draws its own) */
+    unsigned long salt;      /* expat's hash salt, made once (0: expat draws its own) */
     mum_ctx *ctx;
     mum_location loc;
     mum_xml_callbacks cb;
@@ -506,6 +508,36 @@ static void xml_start(mum_xml *x, mum_ctx *ctx, const mum_location *loc, const m
     xml_setup(x);
 }
 
+/*
+ * expat's hash salt for a new parser.  A parser draws its own from the
+ * kernel (a getrandom call each; a call over 1 000 small packages makes
+ * 1 000 parsers): instead one secret seed is drawn for the process and each
+ * parser gets it mixed with a counter (splitmix64's steps), as unguessable
+ * to whoever writes the document.  0 when the kernel gave no seed: expat
+ * then draws its own, as before.
+ */
+static pthread_once_t salt_once = PTHREAD_ONCE_INIT;
+static uint64_t salt_seed;
+static bool salt_ok;
+static atomic_uint_fast64_t salt_count;
+
+static void salt_init(void)
+{
+    salt_ok = getrandom(&salt_seed, sizeof salt_seed, GRND_NONBLOCK) == (ssize_t)sizeof salt_seed;
+}
+
+static unsigned long next_salt(void)
+{
+    pthread_once(&salt_once, salt_init);
+    if (!salt_ok)
+        return 0;
+    uint64_t n = atomic_fetch_add_explicit(&salt_count, 1, memory_order_relaxed) + 1;
+    uint64_t z = salt_seed + n * 0x9e3779b97f4a7c15u;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return (unsigned long)(z ^ (z >> 31));
+}
+
 int mum__xml_new(mum_xml **out, mum_ctx *ctx, const mum_location *loc,
                  const mum_xml_callbacks *cb, void *ud, const mum_xml_limits *limits)
 {
@@ -518,8 +550,7 @@ int mum__xml_new(mum_xml **out, mum_ctx *ctx, const mum_location *loc,
         mum__free(x);
         return mum__nomem(ctx);
     }
-    if (getrandom(&x->salt, sizeof x->salt, GRND_NONBLOCK) != (ssize_t)sizeof x->salt)
-        x->salt = 0;
+    x->salt = next_salt();
     xml_start(x, ctx, loc, cb, ud, limits);
     *out = x;
     return MUM_OK;
@@ -532,6 +563,11 @@ int mum__xml_renew(mum_xml *x, mum_ctx *ctx, const mum_location *loc,
         return mum__error(ctx, MUM_EINVAL, NULL, "mum__xml_renew: the parser cannot be reset");
     xml_start(x, ctx, loc, cb, ud, limits);
     return MUM_OK;
+}
+
+unsigned long mum__xml_salt(const mum_xml *x)
+{
+    return x->salt;
 }
 
 void mum__xml_free(mum_xml *x)

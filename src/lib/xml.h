@@ -53,6 +53,8 @@ MUM_INTERNAL int mum__xml_new(mum_xml **out, mum_ctx *ctx, const mum_location *l
                               const mum_xml_callbacks *cb, void *ud,
                               const mum_xml_limits *limits);
 MUM_INTERNAL void mum__xml_free(mum_xml *x);
+/* The hash salt the reader gave expat (0: expat drew its own); for tests. */
+MUM_INTERNAL unsigned long mum__xml_salt(const mum_xml *x);
 /*
  * Makes a reader done with its document ready for the next one, as
  * mum__xml_new would make it but keeping expat's and its own memory (a
