@@ -678,7 +678,7 @@ int mum_graph_build(mum_graph **out, mum_ctx *ctx, const char *const *inputs, si
     for (size_t i = 0; i < input_count && rc == MUM_OK;) {
         /* a run of small inputs at once on the pool (read_shards) */
         size_t end = i;
-        while (pool && end < input_count && mum__graph_small_input(g->inputs[end].pub.path))
+        while (pool && end < input_count && mum__graph_small_input(&g->inputs[end]))
             end++;
         if (end - i > 1) {
             rc = read_shards(g, ctx, pool, i, end, opts, findings);

@@ -68,6 +68,9 @@ typedef struct input_priv {
     size_t nexpress, capexpress, capxcabs;
     mum_msu_properties props;
     bool have_props;
+    /* mum__graph_small_input's answer, once asked (on the caller's
+     * thread, before the input is handed to a shard job) */
+    bool small_known, small;
 } input_priv;
 
 /* Nodes are made in blocks the graph owns (a node's address never
@@ -189,8 +192,9 @@ MUM_INTERNAL int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input,
                                        const mum_graph_options *opts, mum_findings *findings,
                                        uint64_t counts[2]);
 /* Whether an input is small enough to be read on one thread alone (a
- * regular file under 256 KiB; never while mum__graph_threads_always). */
-MUM_INTERNAL bool mum__graph_small_input(const char *path);
+ * regular file under 256 KiB; never while mum__graph_threads_always).
+ * Asked once an input: the answer is kept on it. */
+MUM_INTERNAL bool mum__graph_small_input(input_priv *in);
 /* Resolves the references of every input's nodes into edges (graph_resolve.c);
  * one_thread: no second resolution thread.  Errors: MUM_ENOMEM. */
 MUM_INTERNAL int mum__graph_resolve(mum_graph *g, bool one_thread);

@@ -1344,11 +1344,18 @@ static int on_entry_end(void *ud, const mum_entry *e)
  */
 #define SMALL_INPUT_BYTES (256u << 10)
 
-bool mum__graph_small_input(const char *path)
+bool mum__graph_small_input(input_priv *in)
 {
-    struct stat st;
-    return !mum__graph_threads_forced() && strcmp(path, MUM_INPUT_STDIN) != 0 && stat(path, &st) == 0 &&
-           S_ISREG(st.st_mode) && st.st_size < (off_t)SMALL_INPUT_BYTES;
+    /* the caller asks before handing an input to a shard job, which asks
+     * again: one stat, not two (the walk makes its own) */
+    if (!in->small_known) {
+        const char *path = in->pub.path;
+        struct stat st;
+        in->small = !mum__graph_threads_forced() && strcmp(path, MUM_INPUT_STDIN) != 0 &&
+                    stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (off_t)SMALL_INPUT_BYTES;
+        in->small_known = true;
+    }
+    return in->small;
 }
 
 int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_graph_options *opts,
@@ -1369,7 +1376,7 @@ int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_gr
     wo.flags |= MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST | MUM_WALK_FILE_DIGESTS |
                 opts->walk_flags;
     b.walk_flags = wo.flags;
-    if ((b.small = mum__graph_small_input(b.in->pub.path)))
+    if ((b.small = mum__graph_small_input(b.in)))
         wo.flags |= MUM_WALK_SINGLE_THREAD; /* the decoding thread and the cabinet digest's */
     mum_walk_consumer c = {.want_data = want_data,
                            .entry = on_entry,
