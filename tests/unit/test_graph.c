@@ -945,6 +945,23 @@ Test(graph, edge_arrays_are_exactly_their_edges)
     free_built(g, f, ctx);
 }
 
+/* An input keeps room for the signatures it has, not for eight: a small
+ * package has one or two, and 1 000 of them kept 1.4 KB each for nothing. */
+Test(graph, signature_arrays_are_about_their_signatures)
+{
+    const char *inputs[3] = {sample(family[0]), sample(family[1]), sample(family[2])};
+    mum_ctx *ctx;
+    mum_findings *f;
+    mum_graph *g = build_default(inputs, 3, &ctx, &f);
+    for (size_t i = 0; i < 3; i++) {
+        const input_priv *in = &g->inputs[i];
+        cr_assert_gt(in->nsigs, 0, "%s", inputs[i]);
+        cr_assert_leq(in->capsigs, 2 * in->nsigs, "%s: room for %zu, %zu signatures", inputs[i], in->capsigs,
+                      in->nsigs);
+    }
+    free_built(g, f, ctx);
+}
+
 /* ---- small inputs read at once (graph.c, read_shards) ---- */
 
 /* Ten small inputs: both sample families, a broken twin, and container
