@@ -689,14 +689,20 @@ static int open_stdin(mum_walk *w, mum_ctx *ctx, const char *input)
     return open_cabinet_stream(w, input, fd, head, (size_t)n);
 }
 
-static int64_t local_as_utc(time_t t)
+static int64_t local_as_utc(mum_walk *w, time_t t)
 {
     /* libarchive turned the cabinet's local date into a time with mktime();
-     * undo that so the stored date and time are reported as written. */
+     * undo that so the stored date and time are reported as written.  The
+     * same time as the last entry's gives the same answer, without
+     * localtime_r and timegm again (9 K instructions a small package). */
+    if (w->utc_known && t == w->utc_from)
+        return w->utc_to;
     struct tm tm;
-    if (!localtime_r(&t, &tm))
-        return (int64_t)t;
-    return (int64_t)timegm(&tm);
+    int64_t utc = localtime_r(&t, &tm) ? (int64_t)timegm(&tm) : (int64_t)t;
+    w->utc_known = true;
+    w->utc_from = t;
+    w->utc_to = utc;
+    return utc;
 }
 
 /* The next entry of a cabinet level; sets the event.  *done at its end. */
@@ -736,7 +742,7 @@ static int next_in_cabinet(mum_walk *w, level *L, bool *done)
     e->index = L->entries - 1;
     e->size = archive_entry_size_is_set(ae) ? (uint64_t)archive_entry_size(ae) : 0;
     e->has_mtime = archive_entry_mtime_is_set(ae) != 0;
-    e->mtime = e->has_mtime ? local_as_utc(archive_entry_mtime(ae)) : 0;
+    e->mtime = e->has_mtime ? local_as_utc(w, archive_entry_mtime(ae)) : 0;
     w->file_level = L;
     w->file_eof = false;
     w->file_offset = 0;

@@ -13,6 +13,7 @@
 #include <mum/container.h>
 
 #include <locale.h>
+#include <time.h>
 
 /*
  * The names seen in one container, for the duplicate and case-duplicate
@@ -117,6 +118,11 @@ struct mum_walk {
     unsigned char *file_peek;  /* data read while deciding it was not a cabinet */
     size_t file_peek_len, file_peek_off;
     uint64_t file_offset;
+    /* the last entry time undone from the local zone (local_as_utc): the
+     * entries of a cabinet mostly share one */
+    bool utc_known;
+    time_t utc_from;
+    int64_t utc_to;
 
     /* a failure of a level's source, seen inside a libarchive callback */
     int src_status;

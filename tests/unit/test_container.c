@@ -207,6 +207,36 @@ Test(walk, entry_fields_name_depth_index_and_stored_time)
     free(path);
 }
 
+/* Entry times are undone from the local zone once for each new time (the
+ * last one is kept): entries with other times get theirs.  The sample MSU
+ * has nine times over 45 entries, some repeated, some not. */
+Test(walk, each_entry_gets_its_own_stored_time)
+{
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, NULL, tu_src_path("samples", "kb943650/Windows6.0-KB943650-x86.msu"), NULL,
+                               NULL),
+                 MUM_OK);
+    int64_t times[16];
+    size_t distinct = 0, files = 0;
+    bool first_seen = false;
+    const mum_entry *e;
+    while (mum_walk_next(&e, w) == MUM_OK && e) {
+        if (e->kind == MUM_ENTRY_CONTAINER_END || !e->has_mtime || e->depth == 0)
+            continue;
+        files++;
+        first_seen |= e->mtime == 1198012260; /* 2007-12-18T21:11:00 as written */
+        size_t k = 0;
+        while (k < distinct && times[k] != e->mtime)
+            k++;
+        if (k == distinct && distinct < 16)
+            times[distinct++] = e->mtime;
+    }
+    mum_walk_free(w);
+    cr_assert_gt(files, 40);
+    cr_assert_eq(distinct, 9, "%zu distinct times", distinct);
+    cr_assert(first_seen);
+}
+
 Test(walk, reads_data_spanning_several_cabinet_blocks)
 {
     char *log = log_of("blocks.cab", MUM_WALK_DESCEND);
