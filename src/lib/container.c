@@ -1054,10 +1054,15 @@ int mum__walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_wa
         }
     } else {
         /* the first block (all of a small file) read once: its magic is
-         * checked here, then libarchive takes it from memory */
+         * checked here, then libarchive takes it from memory.  What is not
+         * a regular file has no size to stop at, and its magic is read
+         * with pread first, as before: a pipe is refused as it was. */
+        bool regular = S_ISREG(st.st_mode);
+        uint64_t size = regular ? (uint64_t)st.st_size : UINT64_MAX;
         int fd = open(input, O_RDONLY | O_CLOEXEC);
         unsigned char *head = fd >= 0 ? mum__malloc(BLOCK) : NULL;
-        ssize_t n = head ? read_head(fd, head, (uint64_t)st.st_size) : -1;
+        unsigned char magic[4];
+        ssize_t n = head && (regular || mum__pread_full(fd, magic, 4, 0) >= 0) ? read_head(fd, head, size) : -1;
         int err = errno;
         if (fd < 0) {
             rc = mum__error(ctx, MUM_EIO, &loc, "cannot open: %s", strerror(err));
@@ -1076,7 +1081,7 @@ int mum__walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_wa
             close(fd);
             mum__free(head);
         } else {
-            rc = open_cabinet_file(w, "", input, fd, head, (size_t)n, (uint64_t)st.st_size);
+            rc = open_cabinet_file(w, "", input, fd, head, (size_t)n, size);
             if (rc == MUM_OK)
                 w->levels[0].size = (uint64_t)st.st_size;
         }

@@ -13,8 +13,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char *fixture(const char *name)
@@ -1335,6 +1337,36 @@ Test(walk, a_small_file_is_read_once_and_gives_what_a_stream_gives)
         free(data);
         free(path);
     }
+}
+
+/* A named pipe given by its path is not read ahead as a regular file's
+ * first block is (it has no size to stop at): its magic is read with
+ * pread, which a pipe refuses, so it stays the read error it was. */
+Test(walk, a_named_pipe_is_refused_with_a_read_error)
+{
+    char dir[] = "/tmp/mum-fifo-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char fifo[64];
+    snprintf(fifo, sizeof fifo, "%s/p.cab", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        signal(SIGPIPE, SIG_DFL);
+        int fd = open(fifo, O_WRONLY);
+        if (fd >= 0 && write(fd, "MSCF\0\0\0\0", 8) < 0)
+            _exit(1);
+        _exit(0);
+    }
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_walk *w = NULL;
+    cr_assert_eq(mum_walk_open(&w, ctx, fifo, NULL, NULL), MUM_EIO, "%s", mum_ctx_message(ctx));
+    cr_assert(strstr(mum_ctx_message(ctx), "at offset 0: read error"), "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    waitpid(pid, NULL, 0);
+    unlink(fifo);
+    rmdir(dir);
 }
 
 /* What is not a cabinet on standard input is refused at offset 0, naming "-". */
