@@ -336,6 +336,7 @@ static void level_clear(level *L)
         mum__free(L->peek);
     mum__free(L->buf);
     mum_cab_digest_free(L->digest);
+    mum__cab_reblock_free(L->reblock);
     mum_cab_signature_clear(&L->sig);
     for (size_t i = 0; i < L->nframes; i++) {
         dir_frame *f = &L->frames[i];

@@ -84,7 +84,7 @@ static int truncation_fail(mum_walk *w)
  * the count, 0 at the end, -1 on failure (w->src_status set, and the
  * reason on ctx).
  */
-static ssize_t source_read(level *L, const void **out)
+static ssize_t source_take(level *L, const void **out)
 {
     mum_walk *w = L->w;
     const void *p = NULL;
@@ -143,6 +143,35 @@ static ssize_t source_read(level *L, const void **out)
     return (ssize_t)n;
 }
 
+/* source_take's bytes, or what they give once regrouped (cab_reblock.c):
+ * that may take more than one read, and is never empty before the end. */
+static ssize_t source_read(level *L, const void **out)
+{
+    if (L->reblock && mum__cab_reblock_done(L->reblock)) {
+        /* libarchive is done with the last bytes it was given (it asks again) */
+        mum__cab_reblock_free(L->reblock);
+        L->reblock = NULL;
+    }
+    if (!L->reblock)
+        return source_take(L, out);
+    for (;;) {
+        const void *p;
+        ssize_t n = source_take(L, &p);
+        if (n < 0)
+            return -1;
+        const unsigned char *o;
+        size_t len;
+        if (mum__cab_reblock_feed(L->reblock, p, (size_t)n, &o, &len) != MUM_OK) {
+            L->w->src_status = mum__walk_fail(L->w, MUM_ENOMEM, L->path, "out of memory");
+            return -1;
+        }
+        if (len || n == 0) {
+            *out = o;
+            return (ssize_t)len;
+        }
+    }
+}
+
 static la_ssize_t cb_read(struct archive *a, void *ud, const void **buf)
 {
     MUM_UNUSED(a);
@@ -153,7 +182,8 @@ static la_int64_t cb_skip(struct archive *a, void *ud, la_int64_t request)
 {
     MUM_UNUSED(a);
     level *L = ud;
-    if (L->peek_off < L->peek_len || request <= 0)
+    /* blocks being regrouped must all be read (0: libarchive reads instead) */
+    if (L->peek_off < L->peek_len || request <= 0 || L->reblock)
         return 0;
     off_t cur = lseek(L->fd, 0, SEEK_CUR);
     struct stat st;
@@ -405,6 +435,9 @@ int mum__walk_start_cabinet(mum_walk *w, level *L, const unsigned char *head, si
         if (rc != MUM_OK)
             return mum__walk_fail(w, rc, L->path, "cannot start the cabinet digest");
     }
+    /* libarchive takes stored blocks of 32 KiB only (but the last) */
+    if ((rc = mum__cab_reblock_new(&L->reblock, h, head, head_len)) != MUM_OK)
+        return mum__walk_fail(w, rc, L->path, "out of memory");
     L->a = archive_read_new();
     if (!L->a)
         return mum__walk_fail(w, MUM_ENOMEM, L->path, "out of memory");

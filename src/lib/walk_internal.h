@@ -86,6 +86,7 @@ struct level {
     bool have_sig;
     uint64_t consumed;       /* bytes taken from the source (read or skipped) */
     bool source_end;         /* the source gave its end of data */
+    struct cab_reblock *reblock; /* small stored blocks regrouped for libarchive (cab_reblock.c) */
 
     /* folder */
     char *root;
@@ -194,5 +195,18 @@ MUM_INTERNAL int mum__walk_drain(level *L);
 MUM_INTERNAL uint64_t mum__walk_expected_end(const level *L);
 MUM_INTERNAL int mum__walk_truncated_at(mum_walk *w, level *L, uint64_t size);
 MUM_INTERNAL int mum__walk_archive_fail(mum_walk *w, struct archive *a, const char *entry);
+
+/* cab_reblock.c: a cabinet's stored CFDATA blocks regrouped into 32 KiB
+ * ones, which libarchive needs.  new gives NULL when none needs it; feed
+ * takes the cabinet's bytes in order (n 0 at their end) and gives what
+ * libarchive is to read instead, valid until the next call. */
+typedef struct cab_reblock cab_reblock;
+MUM_INTERNAL int mum__cab_reblock_new(cab_reblock **out, const mum_cab_header *h, const unsigned char *head,
+                                      size_t len);
+MUM_INTERNAL int mum__cab_reblock_feed(cab_reblock *r, const unsigned char *p, size_t n,
+                                       const unsigned char **out, size_t *out_len);
+/* Nothing more to change: the rest of the bytes can go to libarchive as they are. */
+MUM_INTERNAL bool mum__cab_reblock_done(const cab_reblock *r);
+MUM_INTERNAL void mum__cab_reblock_free(cab_reblock *r);
 
 #endif
