@@ -1665,3 +1665,111 @@ Test(walk, a_small_block_with_a_wrong_checksum_is_still_an_error)
     rmdir(dir);
     free(data);
 }
+
+/* A cabinet of two stored folders, "one.bin" (n0 bytes of d0) in blocks of
+ * b0 and "two.bin" (n1 of d1) in blocks of b1, with their checksums. */
+static unsigned char *two_folder_cab(const unsigned char *d0, size_t n0, size_t b0, const unsigned char *d1,
+                                     size_t n1, size_t b1, size_t *len)
+{
+    size_t k0 = (n0 + b0 - 1) / b0, k1 = (n1 + b1 - 1) / b1;
+    size_t head = 36 + 2 * 8, files = 2 * (16 + 8);
+    size_t start0 = head + files, start1 = start0 + k0 * 8 + n0, cab = start1 + k1 * 8 + n1;
+    unsigned char *b = calloc(1, cab);
+    memcpy(b, "MSCF", 4);
+    mum__put_le32(b + 8, (uint32_t)cab);
+    mum__put_le32(b + 16, (uint32_t)head);
+    b[24] = 3, b[25] = 1;
+    mum__put_le16(b + 26, 2), mum__put_le16(b + 28, 2); /* two folders, two files */
+    mum__put_le32(b + 36, (uint32_t)start0), mum__put_le16(b + 40, (uint16_t)k0);
+    mum__put_le32(b + 44, (uint32_t)start1), mum__put_le16(b + 48, (uint16_t)k1);
+    unsigned char *e = b + head;
+    for (int i = 0; i < 2; i++, e += 24) {
+        mum__put_le32(e, (uint32_t)(i ? n1 : n0));
+        mum__put_le16(e + 8, (uint16_t)i);
+        mum__put_le16(e + 12, 0x5021), mum__put_le16(e + 14, 0x20);
+        memcpy(e + 16, i ? "two.bin" : "one.bin", 8);
+    }
+    unsigned char *d = b + start0;
+    for (int i = 0; i < 2; i++) {
+        const unsigned char *src = i ? d1 : d0;
+        size_t size = i ? n1 : n0, blk = i ? b1 : b0;
+        for (size_t at = 0; at < size; at += blk) {
+            size_t n = size - at < blk ? size - at : blk;
+            mum__put_le16(d + 4, (uint16_t)n), mum__put_le16(d + 6, (uint16_t)n);
+            memcpy(d + 8, src + at, n);
+            mum__put_le32(d, cfdata_sum(d + 4, 4, cfdata_sum(d + 8, n, 0)));
+            d += 8 + n;
+        }
+    }
+    *len = cab;
+    return b;
+}
+
+typedef struct two_check {
+    mum_sbuf one, two;
+} two_check;
+
+static int tc_data(void *ud, const mum_entry *e, const void *p, size_t n)
+{
+    two_check *c = ud;
+    size_t l = strlen(e->path);
+    if (l >= 7 && strcmp(e->path + l - 7, "one.bin") == 0)
+        mum__sbuf_append(&c->one, p, n);
+    else if (l >= 7 && strcmp(e->path + l - 7, "two.bin") == 0)
+        mum__sbuf_append(&c->two, p, n);
+    return MUM_OK;
+}
+
+/* Folders are regrouped one by one, each keeping its place: a folder of
+ * small blocks before or after one of 32 KiB blocks, or two of small
+ * ones, read whole, on their own and nested, with every byte digested or
+ * the file's skipped parts sought over. */
+Test(walk, folders_of_small_and_whole_blocks_side_by_side_read_whole)
+{
+    size_t n0 = 70000, n1 = 50001;
+    unsigned char *d0 = malloc(n0), *d1 = malloc(n1);
+    for (size_t i = 0; i < n0; i++)
+        d0[i] = (unsigned char)((i * 2654435761u) >> 24);
+    for (size_t i = 0; i < n1; i++)
+        d1[i] = (unsigned char)((i * 40503u) >> 8);
+    char dir[] = "/tmp/mum-walk-XXXXXX", path[64];
+    cr_assert_not_null(mkdtemp(dir));
+    const size_t pairs[][2] = {{1000, 1000}, {32768, 1000}, {1000, 32768}, {700, 1700}, {32768, 32768}};
+    const unsigned flags[] = {0, MUM_WALK_SINGLE_THREAD, MUM_WALK_SIGNATURES};
+    for (size_t k = 0; k < MUM_ARRAY_LEN(pairs); k++) {
+        for (unsigned depth = 0; depth <= 1; depth++) {
+            size_t len;
+            unsigned char *cab = two_folder_cab(d0, n0, pairs[k][0], d1, n1, pairs[k][1], &len);
+            if (depth) {
+                size_t outer_len;
+                unsigned char *outer = blocks_cab("inner.cab", cab, len, 32768, SIZE_MAX, &outer_len);
+                free(cab);
+                cab = outer, len = outer_len;
+            }
+            put_file(dir, "two.cab", cab, len);
+            free(cab);
+            snprintf(path, sizeof path, "%s/two.cab", dir);
+            for (size_t f = 0; f < MUM_ARRAY_LEN(flags); f++) {
+                two_check c = {0};
+                mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+                o.flags |= flags[f];
+                mum_walk_consumer cons = {.data = tc_data};
+                mum_ctx *ctx = NULL;
+                cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+                cr_assert_eq(mum_walk_run(ctx, path, &o, &cons, &c, NULL), MUM_OK, "blocks of %zu and %zu, %u deep: %s",
+                             pairs[k][0], pairs[k][1], depth, mum_ctx_message(ctx));
+                cr_assert(c.one.len == n0 && memcmp(c.one.data, d0, n0) == 0, "blocks of %zu and %zu, %u deep: one.bin",
+                          pairs[k][0], pairs[k][1], depth);
+                cr_assert(c.two.len == n1 && memcmp(c.two.data, d1, n1) == 0, "blocks of %zu and %zu, %u deep: two.bin",
+                          pairs[k][0], pairs[k][1], depth);
+                mum_ctx_free(ctx);
+                mum__sbuf_free(&c.one);
+                mum__sbuf_free(&c.two);
+            }
+        }
+    }
+    unlink(path);
+    rmdir(dir);
+    free(d0);
+    free(d1);
+}
