@@ -1106,6 +1106,59 @@ Test(utf16, to_utf8_with_surrogates_and_a_terminating_nul)
     utf16_is("410000004200", false, NULL);                     /* a NUL inside */
 }
 
+/* ASCII runs are converted four units at a time: a NUL, a unit of 0x80 or
+ * more, or a pair in any place of such a group, after any number of ASCII
+ * units, gives what one unit at a time gives. */
+Test(utf16, ascii_runs_around_nuls_and_other_units_in_every_place)
+{
+    static const struct {
+        uint16_t u[2];
+        int n;
+        const char *utf8; /* NULL: a NUL inside, refused */
+    } odd[] = {
+        {{0x0000}, 1, NULL},         {{0x007f}, 1, "\x7f"},          {{0x0080}, 1, "\xc2\x80"},
+        {{0x0100}, 1, "\xc4\x80"}, {{0x4141}, 1, "\xe4\x85\x81"}, {{0xd83d, 0xde00}, 2, "\xf0\x9f\x98\x80"},
+    };
+    for (size_t k = 0; k < MUM_ARRAY_LEN(odd); k++) {
+        for (size_t before = 0; before < 9; before++) {
+            for (size_t after = 1; after < 9; after++) {
+                uint8_t raw[64];
+                char want[64];
+                size_t n = 0, w = 0;
+                for (size_t i = 0; i < before; i++, n += 2) {
+                    raw[n] = (uint8_t)('a' + i);
+                    raw[n + 1] = 0;
+                    want[w++] = (char)('a' + i);
+                }
+                for (int i = 0; i < odd[k].n; i++, n += 2) {
+                    raw[n] = (uint8_t)(odd[k].u[i] & 0xff);
+                    raw[n + 1] = (uint8_t)(odd[k].u[i] >> 8);
+                }
+                if (odd[k].utf8) {
+                    memcpy(want + w, odd[k].utf8, strlen(odd[k].utf8));
+                    w += strlen(odd[k].utf8);
+                }
+                for (size_t i = 0; i < after; i++, n += 2) {
+                    raw[n] = (uint8_t)('A' + i);
+                    raw[n + 1] = 0;
+                    want[w++] = (char)('A' + i);
+                }
+                want[w] = '\0';
+                bool bad;
+                char *got = mum__utf16_to_utf8(raw, n, false, &bad);
+                if (odd[k].utf8) {
+                    cr_assert_not_null(got, "unit %zu after %zu", k, before);
+                    cr_assert_str_eq(got, want, "unit %zu after %zu, %zu after", k, before, after);
+                } else {
+                    cr_assert_null(got, "a NUL after %zu, %zu after", before, after);
+                    cr_assert(bad);
+                }
+                mum__free(got);
+            }
+        }
+    }
+}
+
 /* ---- the in-place DER reader of members (der.c) ---- */
 
 Test(der, known_oids_are_their_dotted_forms)
