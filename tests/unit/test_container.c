@@ -1172,6 +1172,56 @@ static char *first_entry(const char *path, int *status)
     return first;
 }
 
+/* The walk keeps its last local-to-UTC conversion: entries of one date
+ * share it, and an entry of another date gets its own. */
+static int64_t second_mtime_after_redating(unsigned dos_date, int64_t *first)
+{
+    char *path = fixture("plain.cab");
+    size_t size;
+    unsigned char *data = slurp(path, &size);
+    /* the CFFILE record of "dir\sub.txt": 16 bytes before its name; its
+     * date at +10 (the table is not checksummed) */
+    unsigned char *name = memmem(data, size, "dir\\sub.txt", 11);
+    cr_assert_not_null(name);
+    name[-16 + 10] = (unsigned char)(dos_date & 0xff);
+    name[-16 + 11] = (unsigned char)(dos_date >> 8);
+    char tmp[] = "/tmp/mum-date-XXXXXX";
+    int fd = mkstemp(tmp);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, data, size), (ssize_t)size);
+    close(fd);
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, NULL, tmp, NULL, NULL), MUM_OK);
+    const mum_entry *e;
+    cr_assert_eq(mum_walk_next(&e, w), MUM_OK);
+    cr_assert_eq(mum_walk_next(&e, w), MUM_OK);
+    cr_assert(e->has_mtime);
+    *first = e->mtime;
+    cr_assert_eq(mum_walk_next(&e, w), MUM_OK);
+    cr_assert_str_eq(e->name, "dir/sub.txt");
+    cr_assert(e->has_mtime);
+    int64_t second = e->mtime;
+    mum_walk_free(w);
+    unlink(tmp);
+    free(data);
+    free(path);
+    return second;
+}
+
+Test(walk, entries_of_one_date_and_of_another_date_keep_their_own_times)
+{
+    int64_t first;
+    /* 2020-01-02 as the fixture has it, then 2021-01-02, 2020-07-02 (summer) */
+    cr_assert_eq(second_mtime_after_redating((40u << 9) | (1u << 5) | 2u, &first), 1577934244);
+    cr_assert_eq(first, 1577934244);
+    cr_assert_eq(second_mtime_after_redating((41u << 9) | (1u << 5) | 2u, &first),
+                 1577934244 + 366 * 86400);
+    cr_assert_eq(first, 1577934244);
+    cr_assert_eq(second_mtime_after_redating((40u << 9) | (7u << 5) | 2u, &first),
+                 1577934244 + 182 * 86400);
+    cr_assert_eq(first, 1577934244);
+}
+
 /* An .msu cut inside the data of its first entry, a nested cabinet, still
  * names that entry (the file table holds it) before the error: a listing
  * shows what came before the damage, not nothing. */
