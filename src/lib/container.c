@@ -91,22 +91,34 @@ static char *fold_name(const char *name)
     return lower;
 }
 
-/* The mixing step of fold_hash, after its FNV-1a loop. */
-static uint64_t fold_mix(uint64_t h)
+/*
+ * The hash of a folded name of n bytes: eight bytes at a time (the last
+ * word zero-padded), each word multiplied in, then murmur3's finalizer
+ * (the slot is taken from the low bits).  Every entry of a cabinet is
+ * hashed on the decoding thread: a byte-by-byte FNV cost three times more.
+ */
+static uint64_t fold_hash_n(const char *folded, size_t n)
 {
+    const unsigned char *p = (const unsigned char *)folded;
+    uint64_t h = 0xcbf29ce484222325u ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        h = (h ^ mum__le64(p + i)) * 0x9e3779b97f4a7c15u;
+        h ^= h >> 29;
+    }
+    uint64_t tail = 0;
+    for (size_t k = 0; i + k < n; k++)
+        tail |= (uint64_t)p[i + k] << (8 * k);
+    h = (h ^ tail) * 0x9e3779b97f4a7c15u;
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdu;
     h ^= h >> 33;
     return h;
 }
 
-/* FNV-1a, 64 bits, then mixed (the slot is taken from the low bits). */
 static uint64_t fold_hash(const char *folded)
 {
-    uint64_t h = 0xcbf29ce484222325u;
-    for (const unsigned char *p = (const unsigned char *)folded; *p; p++)
-        h = (h ^ *p) * 0x100000001b3u;
-    return fold_mix(h);
+    return fold_hash_n(folded, strlen(folded));
 }
 
 static bool pool_reserve(name_set *s, size_t more)
@@ -147,7 +159,13 @@ static bool pack_name(name_set *s, const char *name)
             return false;
         s->restarts[r] = s->pool_len;
     } else {
-        while (shared < n && shared < s->last.len && s->last.data[shared] == name[shared])
+        /* the prefix shared with the name before, eight bytes at a time */
+        const unsigned char *a = (const unsigned char *)s->last.data;
+        const unsigned char *b = (const unsigned char *)name;
+        size_t lim = n < s->last.len ? n : s->last.len;
+        while (shared + 8 <= lim && mum__le64(a + shared) == mum__le64(b + shared))
+            shared += 8;
+        while (shared < lim && a[shared] == b[shared])
             shared++;
     }
     if (!pool_reserve(s, 2 * sizeof(size_t) * 8 / 7 + 2 + (n - shared)))
@@ -200,24 +218,36 @@ static bool slots_grow(name_set *s)
 
 /*
  * An ASCII name folded into buf (`cap` bytes) and hashed as fold_hash
- * hashes fold_name's result, in one pass and without an allocation: every
+ * hashes fold_name's result, without an allocation or a strlen: every
  * entry of a cabinet goes through here on the decoding thread.  False when
  * the name is not ASCII or does not fit (fold_name then).
  */
 static bool fold_ascii(const char *name, char *buf, size_t cap, uint64_t *hash)
 {
-    uint64_t h = 0xcbf29ce484222325u;
-    size_t i = 0;
-    for (; name[i]; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (c >= 0x80 || i + 1 >= cap)
+    const uint64_t ones = 0x0101010101010101u;
+    size_t n = strlen(name), i = 0;
+    if (n >= cap)
+        return false;
+    /* eight bytes at a time: each below 0x80, 'A'-'Z' given their 0x20 bit
+     * (a byte + 0x80 - 'A' has its top bit when >= 'A', + 0x80 - '[' when
+     * > 'Z'; no carries, the bytes being below 0x80) */
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w = mum__le64((const unsigned char *)name + i);
+        if (w & (0x80 * ones))
             return false;
-        c = mum__ascii_tolower(c);
-        buf[i] = (char)c;
-        h = (h ^ c) * 0x100000001b3u;
+        uint64_t upper = (w + (0x80 - 'A') * ones) & ~(w + (0x80 - '[') * ones) & (0x80 * ones);
+        w |= upper >> 2;
+        for (int k = 0; k < 8; k++)
+            buf[i + k] = (char)(w >> (8 * k));
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c >= 0x80)
+            return false;
+        buf[i] = (char)mum__ascii_tolower(c);
     }
     buf[i] = '\0';
-    *hash = fold_mix(h);
+    *hash = fold_hash_n(buf, n);
     return true;
 }
 

@@ -1485,6 +1485,34 @@ Test(name_set, clashes_are_real_names_whatever_the_hash)
     }
 }
 
+/* ASCII names are folded eight bytes at a time: every ASCII byte, in
+ * every place of a word, clashes with its other case and only with it
+ * ('@' '[' '`' '{', next to the letters, have no other case). */
+Test(name_set, every_ascii_byte_in_every_place_folds_as_one_at_a_time)
+{
+    for (int place = 0; place < 17; place++) {
+        name_set s = {0};
+        const char *clash;
+        for (int c = 1; c < 0x80; c++) {
+            char name[24];
+            memset(name, 'z', sizeof name);
+            name[place] = (char)c;
+            name[20] = '\0';
+            cr_assert(mum__name_set_add(&s, name, &clash));
+            bool lower = c >= 'a' && c <= 'z';
+            if (lower && c != 'z') {
+                cr_assert_not_null(clash, "0x%02x at %d", c, place);
+                cr_assert_eq((unsigned char)clash[place], c - 0x20, "0x%02x at %d", c, place);
+            } else if (c == 'z') {
+                cr_assert_not_null(clash, "'z' at %d is the all-'z' name", place);
+            } else {
+                cr_assert_null(clash, "0x%02x at %d clashes with '%s'", c, place, clash);
+            }
+        }
+        mum__name_set_free(&s);
+    }
+}
+
 /* ASCII names are folded and hashed on the stack, longer ones and the
  * rest through the allocating fold: names of every length around the
  * stack buffer's (512 bytes) clash with their upper-case twins and with
