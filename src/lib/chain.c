@@ -32,8 +32,11 @@ bool mum__usage_allows_code_signing(X509 *cert)
      * unreadable or repeated extension sets): absent (no XKUSAGE), or
      * naming code signing (XKU_CODE_SIGN only comes from that OID).  The
      * rest (Microsoft's OID, anyExtendedKeyUsage, unreadable, ...) is
-     * decided below as ever. */
+     * decided below as ever.  Making the flags of a certificate OpenSSL
+     * finds invalid queues an error: not ours to leave behind. */
     uint32_t flags = X509_get_extension_flags(cert);
+    if (flags & EXFLAG_INVALID)
+        mum__crypto_clear();
     if ((flags & EXFLAG_SET) && !(flags & EXFLAG_INVALID) &&
         (!(flags & EXFLAG_XKUSAGE) || (X509_get_extended_key_usage(cert) & XKU_CODE_SIGN)))
         return true;

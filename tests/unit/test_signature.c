@@ -1398,6 +1398,39 @@ Test(chain, code_signing_usage_from_the_flags_and_from_the_extension)
     X509_free(root);
 }
 
+/* with_eku's certificate naming code signing, with a keyUsage that is no
+ * BIT STRING: one OpenSSL finds invalid for a reason of its own. */
+static X509 *code_signing_with_a_bad_key_usage(void)
+{
+    static const uint8_t not_a_bit_string[] = {0x05, 0x00};
+    X509 *x = with_eku("codeSigning", NULL, 0);
+    int at = X509_get_ext_by_NID(x, NID_key_usage, -1);
+    if (at >= 0)
+        X509_EXTENSION_free(X509_delete_ext(x, at));
+    ASN1_OCTET_STRING *v = ASN1_OCTET_STRING_new();
+    cr_assert(ASN1_OCTET_STRING_set(v, not_a_bit_string, sizeof not_a_bit_string));
+    X509_EXTENSION *e = X509_EXTENSION_create_by_NID(NULL, NID_key_usage, 0, v);
+    ASN1_OCTET_STRING_free(v);
+    cr_assert_not_null(e);
+    cr_assert(X509_add_ext(x, e, -1));
+    X509_EXTENSION_free(e);
+    return x;
+}
+
+/* Reading the cached flags of such a certificate makes OpenSSL queue
+ * "invalid certificate"; the answer then comes from decoding the extension,
+ * and nothing stays queued for a later error message to pick up. */
+Test(chain, code_signing_usage_of_an_invalid_certificate_leaves_no_error)
+{
+    X509 *x = code_signing_with_a_bad_key_usage();
+    ERR_clear_error();
+    cr_assert(mum__usage_allows_code_signing(x));
+    cr_assert_eq(ERR_peek_error(), 0, "left queued: %s", ERR_reason_error_string(ERR_peek_error()));
+    cr_assert(X509_get_extension_flags(x) & EXFLAG_INVALID, "a certificate OpenSSL finds invalid");
+    ERR_clear_error();
+    X509_free(x);
+}
+
 /* Signatures whose signers name twelve issuers, more than the ring of
  * names keeps, parsed, verified and freed on four threads at once: a
  * name evicted from the ring lives on in the signatures that hold it,
