@@ -836,6 +836,11 @@ void mum__signature_release_content(mum_signature *sig)
             return;
     sig->content = NULL;
     sig->content_len = sig->content_body = 0;
+    /* they point into der, and nothing reads them once core_known */
+    for (size_t i = 0; i < sig->nsigners; i++) {
+        sig->extra[i].attrs_der = NULL;
+        sig->extra[i].attrs_size = 0;
+    }
     mum__free(sig->der);
     sig->der = NULL;
     sig->der_len = 0;

@@ -15,6 +15,7 @@
 
 #include "crypto.h"   /* mum__der_*, mum__utf16_to_utf8 */
 #include "internal.h" /* mum__catalog_release_content */
+#include "sig_internal.h" /* signer_extra: attrs_der */
 
 static const char text_file[] = "a text file: not a PE image\n";
 
@@ -878,9 +879,14 @@ Test(catalog, released_content_keeps_the_verdicts)
         mum_sig_status integrity = r.status;
         mum_sig_check check = r.failed_check;
         mum_sig_result_clear(&r);
+        const mum_signature *sig = mum_catalog_signature(cat);
+        cr_assert_gt(sig->nsigners, 0);
+        cr_assert_not_null(sig->extra[0].attrs_der, "the signer's attributes found in the bytes");
         mum__catalog_release_content(cat);
         mum_signature_content(mum_catalog_signature(cat), &content, &len, NULL, NULL);
         cr_assert_null(content, "the bytes are freed");
+        for (size_t i = 0; i < sig->nsigners; i++)
+            cr_assert_null(sig->extra[i].attrs_der, "no pointer into the freed bytes stays");
         cr_assert_eq(mum_catalog_get_info(cat)->member_count, 4, "the members stay");
         r = verify_parsed(cat, "root.pem");
         if (k == 0) {
