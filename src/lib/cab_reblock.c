@@ -296,10 +296,12 @@ int mum__cab_reblock_new(cab_reblock **out, const mum_cab_header *h, const unsig
     *out = NULL;
     if (!h->folders_known || h->folder_count == 0 || !(h->compression_mask & 1))
         return MUM_OK;
-    size_t fo = 36 + ((h->flags & MUM_CAB_FLAG_RESERVE) ? 4 + (size_t)h->header_reserve : 0);
+    /* the folder table ends where the header parser found it: after the
+     * reserve and the names of the previous and next cabinets */
     size_t fsize = 8 + (size_t)h->folder_reserve;
-    if (fo + (size_t)h->folder_count * fsize > len)
+    if (h->folders_end > len || h->folders_end < (size_t)h->folder_count * fsize)
         return MUM_OK;
+    size_t fo = h->folders_end - (size_t)h->folder_count * fsize;
     uint64_t *reach = mum__calloc(h->folder_count, sizeof *reach);
     if (!reach)
         return MUM_ENOMEM;

@@ -1744,6 +1744,38 @@ Test(walk, a_small_block_with_a_wrong_checksum_is_still_an_error)
     free(data);
 }
 
+/* The folder table follows the names of the next cabinet when the header
+ * has them (flag 0x0002).  The walk refuses such a cabinet before
+ * libarchive starts, but the regrouping takes its folders from where the
+ * header parser found them: it looked 36 bytes in, among those names, and
+ * found no folder to regroup. */
+Test(walk, small_blocks_after_the_next_cabinet_names_are_regrouped)
+{
+    static const unsigned char names[] = "next.cab\0disk";
+    size_t size = 5000, len;
+    unsigned char *data = calloc(1, size);
+    unsigned char *cab = blocks_cab("big.bin", data, size, 1000, SIZE_MAX, &len);
+    unsigned char *b = malloc(len + sizeof names);
+    memcpy(b, cab, 36);
+    memcpy(b + 36, names, sizeof names);
+    memcpy(b + 36 + sizeof names, cab + 36, len - 36);
+    mum__put_le32(b + 8, (uint32_t)(len + sizeof names));
+    mum__put_le32(b + 16, mum__le32(b + 16) + (uint32_t)sizeof names); /* coffFiles */
+    mum__put_le16(b + 30, MUM_CAB_FLAG_NEXT_CABINET);
+    unsigned char *f = b + 36 + sizeof names;                            /* the folder */
+    mum__put_le32(f, mum__le32(f) + (uint32_t)sizeof names);            /* coffCabStart */
+    mum_cab_header h;
+    cr_assert_eq(mum_cab_header_parse(&h, NULL, NULL, b, len + sizeof names), MUM_OK);
+    cr_assert(h.folders_known);
+    cab_reblock *r = NULL;
+    cr_assert_eq(mum__cab_reblock_new(&r, &h, b, len + sizeof names), MUM_OK);
+    cr_assert_not_null(r, "the folder of 1 000-byte blocks is to be regrouped");
+    mum__cab_reblock_free(r);
+    free(b);
+    free(cab);
+    free(data);
+}
+
 /* A cabinet of two stored folders, "one.bin" (n0 bytes of d0) in blocks of
  * b0 and "two.bin" (n1 of d1) in blocks of b1, with their checksums. */
 static unsigned char *two_folder_cab(const unsigned char *d0, size_t n0, size_t b0, const unsigned char *d1,
