@@ -207,7 +207,9 @@ int mum__cab_reblock_feed(cab_reblock *r, const unsigned char *p, size_t n, cons
             put(r, p, c);
             if (r->failed)
                 break;
-            for (size_t i = 0; i < r->npatches; i++)
+            /* the patches lie in the header: past it, no chunk (one before
+             * each folder) looks at them again */
+            for (size_t i = 0; r->pos < r->patch_end && i < r->npatches; i++)
                 for (unsigned b = 0; b < 2; b++)
                     if (r->patches[i].at + b >= r->pos && r->patches[i].at + b < r->pos + c)
                         r->out[at + (r->patches[i].at + b - r->pos)] = (unsigned char)(r->patches[i].value >> (8 * b));
