@@ -274,6 +274,9 @@ static int signature_alg_ahead(level *L, unsigned *flags)
     return MUM_OK;
 }
 
+/* CFDATA headers stored_read may read from one file, for all its cabinets */
+enum { STORED_READS_MAX = 2 * 65536 };
+
 /*
  * The bytes [from, from + len) of an entry that a parent cabinet read from
  * a file stores uncompressed, read from that file: its folder's CFDATA
@@ -282,12 +285,19 @@ static int signature_alg_ahead(level *L, unsigned *flags)
  * cannot be located so (a compressed folder, a block whose stored and
  * decoded sizes differ, a short read).
  */
-static bool stored_read(const level *P, uint32_t folder_start, uint16_t blocks, uint64_t from, unsigned char *out,
+static bool stored_read(level *P, uint32_t folder_start, uint16_t blocks, uint64_t from, unsigned char *out,
                         size_t len)
 {
     const mum_cab_header *h = &P->cab;
     uint64_t pos = folder_start, uoff = 0, end = from + len;
     for (uint32_t k = 0; k < blocks && uoff < end; k++) {
+        /* each nested cabinet follows its folder from the first block
+         * again: a file of many small blocks and many cabinets would cost
+         * their product in reads, so past a budget (two walks over a folder
+         * of the most blocks) the digests stay both on, as when unclear */
+        if (P->stored_reads >= STORED_READS_MAX)
+            return false;
+        P->stored_reads++;
         unsigned char hdr[8];
         if (mum__pread_full(P->fd, hdr, sizeof hdr, (off_t)pos) != (ssize_t)sizeof hdr)
             return false;
@@ -319,7 +329,7 @@ static bool stored_read(const level *P, uint32_t folder_start, uint16_t blocks, 
  */
 static int nested_signature_alg_ahead(level *L, const unsigned char *head, size_t head_len, unsigned *flags)
 {
-    const level *P = L->parent;
+    level *P = L->parent;
     const mum_cab_header *h = &L->cab, *ph = P ? &P->cab : NULL;
     if (!P || P->type != MUM_CONTAINER_CABINET || P->fd < 0 || P->stream || !ph->folders_known ||
         P->entries == 0 || !h->signature_reserve || h->signature_offset < MUM_CAB_SIGNED_HEADER ||

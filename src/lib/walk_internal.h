@@ -86,6 +86,7 @@ struct level {
     bool have_sig;
     uint64_t consumed;       /* bytes taken from the source (read or skipped) */
     bool source_end;         /* the source gave its end of data */
+    uint32_t stored_reads;   /* CFDATA headers read to locate nested cabinets (walk_cab.c) */
     struct cab_reblock *reblock; /* small stored blocks regrouped for libarchive (cab_reblock.c) */
 
     /* folder */

@@ -746,3 +746,83 @@ Test(cab_signature, a_nested_cabinet_not_located_in_a_file_keeps_both_digests)
     tu_rmrf(dir);
     free(c.data);
 }
+
+/*
+ * Each nested cabinet is located by following its folder's CFDATA headers
+ * from the first: in a folder of many small blocks holding many cabinets
+ * that cost blocks times cabinets in reads.  The reads for one file are
+ * bounded (two walks over a folder of 65 536 blocks): the first cabinet
+ * after 65 000 blocks of one byte is located and digested in its one
+ * algorithm, the ones after it keep both digests, and all read whole.
+ */
+Test(cab_signature, locating_nested_cabinets_reads_a_bounded_number_of_headers)
+{
+    enum { SMALL = 65000, NCAB = 3 };
+    cabfile c = signed_cab("signer", "sha256");
+    size_t body = SMALL + NCAB * c.size, nblk = SMALL + (NCAB * c.size + 32767) / 32768;
+    enum { HDR = 36, FOLDER = 8 };
+    size_t files = HDR + FOLDER, rec = 16 + sizeof "inner1.cab";
+    size_t data_at = files + (16 + sizeof "a.txt") + NCAB * rec;
+    size_t cab = data_at + nblk * 8 + body;
+    unsigned char *b = calloc(1, cab), *whole = malloc(body);
+    cr_assert(b && whole);
+    memset(whole, 'a', SMALL);
+    for (int i = 0; i < NCAB; i++)
+        memcpy(whole + SMALL + i * c.size, c.data, c.size);
+    memcpy(b, "MSCF", 4);
+    mum__put_le32(b + 8, (uint32_t)cab);
+    mum__put_le32(b + 16, (uint32_t)files);
+    b[24] = 3, b[25] = 1;
+    mum__put_le16(b + 26, 1), mum__put_le16(b + 28, 1 + NCAB);
+    mum__put_le32(b + HDR, (uint32_t)data_at);
+    mum__put_le16(b + HDR + 4, (uint16_t)nblk);
+    unsigned char *e = b + files;
+    mum__put_le32(e, SMALL);
+    memcpy(e + 16, "a.txt", sizeof "a.txt");
+    e += 16 + sizeof "a.txt";
+    for (int i = 0; i < NCAB; i++, e += rec) {
+        mum__put_le32(e, (uint32_t)c.size);
+        mum__put_le32(e + 4, (uint32_t)(SMALL + i * c.size));
+        snprintf((char *)e + 16, sizeof "inner1.cab", "inner%d.cab", i + 1);
+    }
+    unsigned char *d = b + data_at;
+    for (size_t at = 0; at < body;) {
+        size_t n = at < SMALL ? 1 : (body - at < 32768 ? body - at : 32768);
+        mum__put_le16(d + 4, (uint16_t)n), mum__put_le16(d + 6, (uint16_t)n); /* no checksum */
+        memcpy(d + 8, whole + at, n);
+        d += 8 + n, at += n;
+    }
+    cr_assert_eq((size_t)(d - b), cab);
+    char dir[256], path[300];
+    tu_scratch(dir);
+    snprintf(path, sizeof path, "%s/outer.cab", dir);
+    FILE *fp = fopen(path, "wb");
+    cr_assert_not_null(fp);
+    cr_assert_eq(fwrite(b, 1, cab, fp), cab);
+    fclose(fp);
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.flags |= MUM_WALK_SIGNATURES | MUM_WALK_SIGNATURE_ONE_DIGEST;
+    mum_ctx *ctx;
+    cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+    mum_walk *w;
+    cr_assert_eq(mum_walk_open(&w, ctx, path, &o, NULL), MUM_OK);
+    const mum_entry *ent;
+    int rc, seen = 0;
+    while ((rc = mum_walk_next(&ent, w)) == MUM_OK && ent) {
+        if (ent->kind != MUM_ENTRY_CONTAINER_END || ent->depth != 1 || !ent->signature)
+            continue;
+        const mum_cab_signature *s = ent->signature;
+        cr_assert(s->digests_valid && s->sha256_valid, "cabinet %d", seen + 1);
+        cr_assert_eq(s->sha1_valid, seen > 0, "cabinet %d: SHA-1 %s", seen + 1,
+                     s->sha1_valid ? "computed" : "not computed");
+        seen++;
+    }
+    cr_assert_eq(rc, MUM_OK, "%s", mum_ctx_message(ctx));
+    cr_assert_eq(seen, NCAB);
+    mum_walk_free(w);
+    mum_ctx_free(ctx);
+    tu_rmrf(dir);
+    free(whole);
+    free(b);
+    free(c.data);
+}
