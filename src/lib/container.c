@@ -617,16 +617,7 @@ static int open_nested_from_parent(mum_walk *w, const char *path, const char *na
  */
 static ssize_t read_head(int fd, unsigned char *buf, uint64_t size)
 {
-    size_t want = size < BLOCK ? (size_t)size : BLOCK, got = 0;
-    while (got < want) {
-        ssize_t r = mum__read(fd, buf + got, want - got);
-        if (r < 0)
-            return -1;
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    return (ssize_t)got;
+    return mum__read_full(fd, buf, size < BLOCK ? (size_t)size : BLOCK);
 }
 
 /*
