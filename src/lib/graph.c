@@ -18,7 +18,6 @@
 #include <mum/pe.h>
 
 #include <string.h>
-#include <unistd.h>
 
 /* ---- storage (the types: graph_internal.h) ---- */
 
@@ -600,12 +599,6 @@ static int shard_take(mum_graph *g, mum_ctx *ctx, const mum_graph_options *opts,
  * failure is little. */
 enum { SHARD_WINDOW = MUM_POOL_WORKERS };
 
-static size_t shard_window(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 2 ? 2 : n > SHARD_WINDOW ? SHARD_WINDOW : (size_t)n;
-}
-
 /* Reads inputs first..end-1, all small, on the pool, merging them in order. */
 static int read_shards(mum_graph *g, mum_ctx *ctx, mum__pool *pool, size_t first, size_t end,
                        const mum_graph_options *opts, mum_findings *findings)
@@ -614,7 +607,7 @@ static int read_shards(mum_graph *g, mum_ctx *ctx, mum__pool *pool, size_t first
     uint64_t tickets[SHARD_WINDOW];
     if (!jobs)
         return mum__nomem(ctx);
-    size_t window = shard_window();
+    size_t window = mum__pool_width();
     /* batches of up to SHARD_BATCH inputs, four or more a thread */
     size_t batch = (end - first) / (4 * window);
     batch = batch < 1 ? 1 : batch > SHARD_BATCH ? SHARD_BATCH : batch;

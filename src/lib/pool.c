@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <unistd.h>
 
 enum job_state { J_FREE, J_QUEUED, J_RUNNING, J_DONE };
 
@@ -339,4 +340,10 @@ void mum__pool_finish(mum__pool_task *task)
     pthread_cond_broadcast(&p->work); /* it may take a queued job now */
     pthread_mutex_unlock(&p->mu);
     task->pool = NULL;
+}
+
+size_t mum__pool_width(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 2 ? 2 : n > MUM_POOL_WORKERS ? MUM_POOL_WORKERS : (size_t)n;
 }

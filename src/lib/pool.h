@@ -59,6 +59,11 @@ MUM_INTERNAL void mum__pool_wait(mum__pool *p, uint64_t ticket);
 /* Waits for every job submitted so far. */
 MUM_INTERNAL void mum__pool_join(mum__pool *p);
 
+/* How many jobs to keep in flight on the shared pool: the processors
+ * online, at least 2 (one reads while one is merged), at most
+ * MUM_POOL_WORKERS. */
+MUM_INTERNAL size_t mum__pool_width(void);
+
 /* A long-lived task: fn(arg) on a worker of its own, started now, such as
  * the far end of a stage's data ring.  False, with nothing started, when no
  * worker is free and no thread can be made: the caller then does the work

@@ -14,7 +14,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 void mum_verify_result_free(mum_verify_result *r)
 {
@@ -181,8 +180,7 @@ static size_t part_count(const checker *c, size_t ninputs)
     /* below this much work a part costs more in hand-overs than it saves */
     if (mum__graph_one_thread(c->g) || ninputs + c->n < 64)
         return 1;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return cpus < 2 ? 2 : cpus > PARTS_MAX ? PARTS_MAX : (size_t)cpus;
+    return mum__pool_width();
 }
 
 static void parts_free(part_job *jobs, size_t n)
