@@ -326,23 +326,20 @@ int mum__cab_reblock_new(cab_reblock **out, const mum_cab_header *h, const unsig
     if (!r)
         goto nomem;
     r->hsize = 8 + (size_t)h->data_reserve;
+    /* at most one folder and one patch a folder of the table */
+    r->folders = mum__calloc(h->folder_count, sizeof *r->folders);
+    r->patches = mum__calloc(h->folder_count, sizeof *r->patches);
+    if (!r->folders || !r->patches)
+        goto nomem_r;
     for (uint16_t i = 0; i < h->folder_count; i++) {
         const unsigned char *f = head + fo + (size_t)i * fsize;
         uint16_t blocks = mum__le16(f + 4);
         uint64_t need = (reach[i] + CAB_BLOCK - 1) / CAB_BLOCK;
         if ((mum__le16(f + 6) & 0x000F) != 0 || blocks < 2 || need == 0 || need > blocks)
             continue;
-        rb_folder *nf = mum__reallocarray(r->folders, r->nfolders + 1, sizeof *nf);
-        if (!nf)
-            goto nomem_r;
-        r->folders = nf;
-        nf[r->nfolders++] = (rb_folder){mum__le32(f), blocks, need * CAB_BLOCK, need != blocks};
+        r->folders[r->nfolders++] = (rb_folder){mum__le32(f), blocks, need * CAB_BLOCK, need != blocks};
         if (need != blocks) {
-            rb_patch *np = mum__reallocarray(r->patches, r->npatches + 1, sizeof *np);
-            if (!np)
-                goto nomem_r;
-            r->patches = np;
-            np[r->npatches++] = (rb_patch){fo + (size_t)i * fsize + 4, (uint16_t)need};
+            r->patches[r->npatches++] = (rb_patch){fo + (size_t)i * fsize + 4, (uint16_t)need};
             r->patch_end = fo + (size_t)i * fsize + 6;
         }
     }
