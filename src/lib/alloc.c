@@ -146,9 +146,14 @@ bool mum__replace_str(char **slot, const char *value)
 
 bool mum__grow(void **items, size_t *cap, size_t need, size_t elem_size)
 {
+    return mum__grow_from(items, cap, need, elem_size, 8);
+}
+
+bool mum__grow_from(void **items, size_t *cap, size_t need, size_t elem_size, size_t first)
+{
     if (need <= *cap)
         return true;
-    size_t ncap = *cap ? *cap : 8;
+    size_t ncap = *cap ? *cap : first ? first : 1;
     while (ncap < need) {
         if (ncap > SIZE_MAX / 2)
             return false;

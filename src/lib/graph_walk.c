@@ -251,17 +251,11 @@ static int open_cabinet(build *b, const mum_entry *e)
 static int add_signature(build *b, const mum_entry *e)
 {
     input_priv *in = b->in;
-    /* room for one signature first, then doubling: most inputs have one or
-     * two, and mum__grow's first eight (1.4 KB) stayed with the graph for
-     * each of 1 000 small packages */
-    if (in->nsigs == in->capsigs) {
-        size_t cap = in->capsigs ? in->capsigs * 2 : 1;
-        mum_graph_signature *sigs = cap > in->capsigs ? mum__reallocarray(in->sigs, cap, sizeof *sigs) : NULL;
-        if (!sigs)
-            return nomem(b);
-        in->sigs = sigs;
-        in->capsigs = cap;
-    }
+    /* room for one signature first: most inputs have one or two, and
+     * mum__grow's first eight (1.4 KB) stayed with the graph for each of
+     * 1 000 small packages */
+    if (!mum__grow_from((void **)&in->sigs, &in->capsigs, in->nsigs + 1, sizeof *in->sigs, 1))
+        return nomem(b);
     mum_graph_signature *s = &in->sigs[in->nsigs];
     memset(s, 0, sizeof *s);
     if (!(s->container = mum__strdup(e->path)))

@@ -52,6 +52,8 @@ MUM_INTERNAL unsigned long mum__alloc_fail_at(unsigned long n);
 
 /* Growable array: grows *items (of elem_size) so index `need-1` fits. */
 MUM_INTERNAL bool mum__grow(void **items, size_t *cap, size_t need, size_t elem_size);
+/* The same, an empty array's first capacity being first (mum__grow: 8). */
+MUM_INTERNAL bool mum__grow_from(void **items, size_t *cap, size_t need, size_t elem_size, size_t first);
 
 /* ---- errors (context.c) ---- */
 /*

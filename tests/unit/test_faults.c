@@ -273,3 +273,32 @@ Test(faults, every_allocation_failing_on_genuine_packages)
     alloc_sweep(cab, 0);
     alloc_sweep(msu, 300);
 }
+
+/* mum__grow_from: an empty array starts at `first` and doubles; a failed
+ * allocation leaves the array and its capacity as they were. */
+Test(faults, a_growable_array_starts_at_its_first_capacity)
+{
+    int *items = NULL;
+    size_t cap = 0;
+    cr_assert(mum__grow_from((void **)&items, &cap, 1, sizeof *items, 1));
+    cr_assert_eq(cap, 1);
+    items[0] = 7;
+    cr_assert(mum__grow_from((void **)&items, &cap, 1, sizeof *items, 1), "already room");
+    cr_assert_eq(cap, 1);
+    cr_assert(mum__grow_from((void **)&items, &cap, 2, sizeof *items, 1));
+    cr_assert_eq(cap, 2);
+    cr_assert(mum__grow_from((void **)&items, &cap, 5, sizeof *items, 1));
+    cr_assert_eq(cap, 8);
+    cr_assert_eq(items[0], 7);
+    mum__alloc_fail_at(1);
+    cr_assert_not(mum__grow_from((void **)&items, &cap, 9, sizeof *items, 1));
+    mum__alloc_fail_at(0);
+    cr_assert_eq(cap, 8);
+    cr_assert_eq(items[0], 7);
+    mum__free(items);
+    int *eight = NULL;
+    size_t cap8 = 0;
+    cr_assert(mum__grow((void **)&eight, &cap8, 1, sizeof *eight));
+    cr_assert_eq(cap8, 8, "mum__grow starts at 8");
+    mum__free(eight);
+}
