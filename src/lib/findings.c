@@ -208,7 +208,8 @@ int mum__findings_relay(mum_findings *to, const mum_findings *from)
 {
     for (size_t i = 0; to && i < mum_findings_count(from); i++) {
         const mum_finding *f = mum_findings_get(from, i);
-        int rc = mum_findings_add(to, f->rule->id, &f->loc, "%s", f->message);
+        /* by the rule it points at: no look-up of its text id */
+        int rc = mum__finding(to, (mum_rule_id)rule_index(f->rule), &f->loc, "%s", f->message);
         if (rc != MUM_OK)
             return rc;
     }
