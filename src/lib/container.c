@@ -469,23 +469,39 @@ static int push_frame(mum_walk *w, level *L, const char *rel)
 
 /* ---- events ---- */
 
-static int set_event(mum_walk *w, mum_entry_kind kind, const char *path, const char *name)
+/*
+ * The event's path and name go in one buffer the walker keeps: the path
+ * (parent, sep and leaf; leaf alone when there is no parent) then the
+ * name.  An entry used to cost three allocations (its joined path and two
+ * copies) and two frees; the buffer grows only for a longer path.  None of
+ * the strings may point into the buffer itself.
+ */
+static int set_event_joined(mum_walk *w, mum_entry_kind kind, const char *parent, char sep, const char *leaf,
+                            const char *name)
 {
-    char *p = mum__strdup(path), *n = mum__strdup(name);
-    if (!p || !n) {
-        mum__free(p);
-        mum__free(n);
+    size_t plen = parent ? strlen(parent) : 0, llen = strlen(leaf), nlen = strlen(name);
+    size_t need = plen + (plen ? 1 : 0) + llen + 1 + nlen + 1;
+    if (!mum__grow_from((void **)&w->ev_buf, &w->ev_cap, need, 1, 256))
         return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
+    char *p = w->ev_buf;
+    if (plen) {
+        memcpy(p, parent, plen);
+        p[plen] = sep;
+        p += plen + 1;
     }
-    mum__free(w->ev_path);
-    mum__free(w->ev_name);
-    w->ev_path = p;
-    w->ev_name = n;
+    memcpy(p, leaf, llen + 1);
+    char *n = p + llen + 1;
+    memcpy(n, name, nlen + 1);
     memset(&w->ev, 0, sizeof w->ev);
     w->ev.kind = kind;
-    w->ev.path = p;
+    w->ev.path = w->ev_buf;
     w->ev.name = n;
     return MUM_OK;
+}
+
+static int set_event(mum_walk *w, mum_entry_kind kind, const char *path, const char *name)
+{
+    return set_event_joined(w, kind, NULL, 0, path, name);
 }
 
 static void container_event(mum_walk *w, level *L, mum_entry_kind kind)
@@ -750,13 +766,10 @@ static int next_in_cabinet(mum_walk *w, level *L, bool *done)
         name = archive_entry_pathname(ae);
     if (!name || !*name)
         name = "(unnamed)";
-    char *path = join_path(L->path, name, '!');
-    if (!path)
-        return mum__walk_fail(w, MUM_ENOMEM, NULL, "out of memory");
-    int rc = account_entry(w, L, name, path);
+    /* the event first: its path is the entry's, for the accounting's findings */
+    int rc = set_event_joined(w, MUM_ENTRY_FILE, L->path, '!', name, name);
     if (rc == MUM_OK)
-        rc = set_event(w, MUM_ENTRY_FILE, path, name);
-    mum__free(path);
+        rc = account_entry(w, L, name, w->ev.path);
     if (rc != MUM_OK)
         return rc;
     mum_entry *e = &w->ev;
@@ -1051,7 +1064,10 @@ int mum__walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_wa
     w->opt = *o;
     w->file_fd = -1;
     w->levels_cap = o->max_depth + 2;
-    w->levels = mum__calloc(w->levels_cap, sizeof *w->levels);
+    /* not zeroed: push_level clears each level as it is taken, and only
+     * levels below nlevels are read.  Zeroing the whole stack (10 KiB for
+     * the default depth) cost a small cabinet more than its own levels. */
+    w->levels = mum__reallocarray(NULL, w->levels_cap, sizeof *w->levels);
     w->input = mum__strdup(input);
     if (!w->levels || !w->input) {
         mum_walk_free(w);
@@ -1127,8 +1143,7 @@ void mum_walk_free(mum_walk *w)
         pop_level(w);
     mum__free(w->levels);
     mum__free(w->input);
-    mum__free(w->ev_path);
-    mum__free(w->ev_name);
+    mum__free(w->ev_buf);
     mum__free(w->file_buf);
     mum__digest_set_clear(&w->dig_set);
     mum__free(w);

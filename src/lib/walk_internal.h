@@ -110,7 +110,8 @@ struct mum_walk {
     uint64_t total_entries;
 
     mum_entry ev;
-    char *ev_path, *ev_name;
+    char *ev_buf;            /* the event's path then its name (set_event) */
+    size_t ev_cap;
 
     /* the current file */
     level *file_level;
