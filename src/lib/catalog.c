@@ -214,10 +214,48 @@ typedef struct parse_state {
     mum_ctx *ctx;
     const mum_location *where;
     char why[256];
-    /* the DER contents of the member attribute types */
-    uint8_t oid_indirect[16], oid_namevalue[16], oid_info[16], oid_info2[16];
+    /* the DER contents of the member attribute types (cat_oids) */
+    const uint8_t *oid_indirect, *oid_namevalue, *oid_info, *oid_info2;
     size_t len_indirect, len_namevalue, len_info, len_info2;
 } parse_state;
+
+/* The attribute types' DER contents, encoded once: encoding the four from
+ * their dotted text cost about 2 500 instructions a catalog. */
+typedef struct {
+    uint8_t der[16];
+    size_t len;
+} cat_oid;
+
+enum { CAT_OID_INDIRECT, CAT_OID_NAMEVALUE, CAT_OID_INFO, CAT_OID_INFO2, CAT_OID_COUNT };
+static cat_oid cat_oids[CAT_OID_COUNT];
+static bool cat_oids_ok;
+static pthread_once_t cat_oids_once = PTHREAD_ONCE_INIT;
+
+static void cat_oids_init(void)
+{
+    static const char *const dotted[CAT_OID_COUNT] = {MUM_OID_SPC_INDIRECT_DATA, OID_CAT_NAMEVALUE,
+                                                      OID_CAT_MEMBERINFO, OID_CAT_MEMBERINFO2};
+    bool ok = true;
+    for (size_t i = 0; i < CAT_OID_COUNT; i++)
+        ok = ok && mum__oid_der(dotted[i], cat_oids[i].der, sizeof cat_oids[i].der, &cat_oids[i].len);
+    cat_oids_ok = ok;
+}
+
+static bool cat_oids_get(parse_state *ps)
+{
+    pthread_once(&cat_oids_once, cat_oids_init);
+    if (!cat_oids_ok)
+        return false;
+    ps->oid_indirect = cat_oids[CAT_OID_INDIRECT].der;
+    ps->len_indirect = cat_oids[CAT_OID_INDIRECT].len;
+    ps->oid_namevalue = cat_oids[CAT_OID_NAMEVALUE].der;
+    ps->len_namevalue = cat_oids[CAT_OID_NAMEVALUE].len;
+    ps->oid_info = cat_oids[CAT_OID_INFO].der;
+    ps->len_info = cat_oids[CAT_OID_INFO].len;
+    ps->oid_info2 = cat_oids[CAT_OID_INFO2].der;
+    ps->len_info2 = cat_oids[CAT_OID_INFO2].len;
+    return true;
+}
 
 static int fail_at(parse_state *ps, int status, uint64_t offset, const char *fmt, ...)
     MUM_PRINTF(4, 5);
@@ -804,7 +842,9 @@ static int catalog_attrs(parse_state *ps, mum_catalog *cat, const MUM_CTL *ctl, 
         return mum__nomem(ps->ctx);
     for (int i = 0; i < n; i++) {
         X509_EXTENSION *x = sk_X509_EXTENSION_value(ctl->extensions, i);
-        if (!mum__oid_is(X509_EXTENSION_get_object(x), OID_CAT_NAMEVALUE))
+        const ASN1_OBJECT *type = X509_EXTENSION_get_object(x);
+        if (!type || (size_t)OBJ_length(type) != ps->len_namevalue ||
+            memcmp(OBJ_get0_data(type), ps->oid_namevalue, ps->len_namevalue) != 0)
             continue;
         const ASN1_OCTET_STRING *v = X509_EXTENSION_get_data(x);
         mum_cat_attr a;
@@ -822,10 +862,7 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
 {
     *out = NULL;
     parse_state ps = {.ctx = ctx, .where = where};
-    if (!mum__oid_der(MUM_OID_SPC_INDIRECT_DATA, ps.oid_indirect, sizeof ps.oid_indirect, &ps.len_indirect) ||
-        !mum__oid_der(OID_CAT_NAMEVALUE, ps.oid_namevalue, sizeof ps.oid_namevalue, &ps.len_namevalue) ||
-        !mum__oid_der(OID_CAT_MEMBERINFO, ps.oid_info, sizeof ps.oid_info, &ps.len_info) ||
-        !mum__oid_der(OID_CAT_MEMBERINFO2, ps.oid_info2, sizeof ps.oid_info2, &ps.len_info2))
+    if (!cat_oids_get(&ps))
         return mum__error(ctx, MUM_EINVAL, NULL, "cannot encode the catalog attribute OIDs"); /* constants */
     if (size > MAX_CATALOG_SIZE)
         return fail_at(&ps, MUM_ELIMIT, 0, "a catalog larger than 1 GiB (%zu bytes)", size);
