@@ -832,6 +832,203 @@ static int build_index(mum_catalog *cat)
     return MUM_OK;
 }
 
+/*
+ * The certificate trust list read in place, without OpenSSL's template
+ * decoder: that decoder made some 17 objects a catalog (two a small
+ * package) only for the few fields below, about 22 000 instructions with
+ * their frees.  Only a list in plain DER that OpenSSL decodes to the same
+ * fields is taken here: each element with its expected universal tag,
+ * primitive or constructed as DER has it, lengths in their shortest form,
+ * no trailing bytes, valid OIDs, a non-negative INTEGER without padding,
+ * times ASN1_TIME_to_tm reads, algorithm parameters absent or NULL,
+ * extensions' criticality absent or TRUE.  Anything else (BER, odd
+ * encodings, damage) goes to ASN1_item_d2i as before, so the fields,
+ * messages and offsets of every other list are those it gives.
+ */
+typedef struct ctl_fields {
+    mum__der_el alg;                 /* subjectAlgorithm's OID */
+    bool has_list_id, has_sequence, has_next_update, has_entries;
+    mum__der_el list_id, sequence;   /* OCTET STRING, INTEGER (contents) */
+    int64_t this_update, next_update;
+    const uint8_t *entries;          /* the whole SEQUENCE element */
+    size_t entries_size;
+    mum__der exts;                   /* the extensions, one SEQUENCE each */
+} ctl_fields;
+
+static bool ctl_in_place = true; /* tests read every list both ways */
+
+void mum__catalog_ctl_in_place(bool on)
+{
+    ctl_in_place = on;
+}
+
+/* The next element, in DER: a low tag number and the shortest length. */
+static bool der_strict(mum__der *c, unsigned tag, mum__der_el *e)
+{
+    mum__der save = *c;
+    if (mum__der_next(c, e) != 1 || e->tag != tag) {
+        *c = save;
+        return false;
+    }
+    size_t head = e->size - e->len;
+    size_t want = e->len < 0x80 ? 2 : e->len <= 0xff ? 3 : e->len <= 0xffff ? 4 : e->len <= 0xffffff ? 5 : 6;
+    if (head != want) {
+        *c = save;
+        return false;
+    }
+    return true;
+}
+
+static bool der_oid_strict(mum__der *c, mum__der_el *e)
+{
+    return der_strict(c, MUM_DER_OID, e) && mum__der_oid_valid(e->body, e->len);
+}
+
+/* A UTCTime or GeneralizedTime the way mum__asn1_time_get reads it. */
+static bool der_time(mum__der *c, int64_t *out)
+{
+    mum__der_el e;
+    int type = V_ASN1_UTCTIME;
+    if (!der_strict(c, V_ASN1_UTCTIME, &e)) {
+        if (!der_strict(c, V_ASN1_GENERALIZEDTIME, &e))
+            return false;
+        type = V_ASN1_GENERALIZEDTIME;
+    }
+    if (e.len > INT_MAX)
+        return false;
+    ASN1_TIME t = {.length = (int)e.len, .type = type, .data = (unsigned char *)e.body, .flags = 0};
+    return mum__asn1_time_get(&t, out);
+}
+
+static bool ctl_read_in_place(const uint8_t *der, size_t len, ctl_fields *f)
+{
+    memset(f, 0, sizeof *f);
+    mum__der top = mum__der_over(der, len), c, in;
+    mum__der_el whole, e, x;
+    if (!der_strict(&top, MUM_DER_SEQUENCE, &whole) || !mum__der_done(&top))
+        return false;
+    c = mum__der_in(&whole);
+    /* subjectUsage: SEQUENCE OF OBJECT IDENTIFIER */
+    if (!der_strict(&c, MUM_DER_SEQUENCE, &e))
+        return false;
+    for (in = mum__der_in(&e); !mum__der_done(&in);)
+        if (!der_oid_strict(&in, &x))
+            return false;
+    f->has_list_id = der_strict(&c, MUM_DER_OCTET_STRING, &f->list_id);
+    if ((f->has_sequence = der_strict(&c, MUM_DER_INTEGER, &f->sequence))) {
+        const uint8_t *p = f->sequence.body;
+        size_t n = f->sequence.len;
+        if (n == 0 || (p[0] & 0x80) || (n > 1 && p[0] == 0 && !(p[1] & 0x80)))
+            return false; /* empty, negative or padded: OpenSSL's reading */
+    }
+    if (!der_time(&c, &f->this_update))
+        return false;
+    mum__der save = c;
+    f->has_next_update = der_time(&c, &f->next_update);
+    if (!f->has_next_update) {
+        mum__der probe = save;
+        mum__der_el t;
+        if (der_strict(&probe, V_ASN1_UTCTIME, &t) || der_strict(&probe, V_ASN1_GENERALIZEDTIME, &t))
+            return false; /* a nextUpdate that does not read: OpenSSL's message */
+        c = save;
+    }
+    /* subjectAlgorithm: SEQUENCE { OID, NULL or nothing } */
+    if (!der_strict(&c, MUM_DER_SEQUENCE, &e))
+        return false;
+    in = mum__der_in(&e);
+    if (!der_oid_strict(&in, &f->alg))
+        return false;
+    if (!mum__der_done(&in) && (!der_strict(&in, V_ASN1_NULL, &x) || x.len != 0 || !mum__der_done(&in)))
+        return false;
+    if (der_strict(&c, MUM_DER_SEQUENCE, &e)) {
+        f->has_entries = true;
+        f->entries = e.start;
+        f->entries_size = e.size;
+    }
+    f->exts = mum__der_over(NULL, 0);
+    if (der_strict(&c, 0xa0, &e)) {
+        in = mum__der_in(&e);
+        if (!der_strict(&in, MUM_DER_SEQUENCE, &x) || !mum__der_done(&in))
+            return false;
+        f->exts = mum__der_in(&x);
+        /* each extension: SEQUENCE { OID, BOOLEAN TRUE or nothing, OCTET STRING } */
+        for (mum__der all = f->exts; !mum__der_done(&all);) {
+            mum__der_el ext, v;
+            if (!der_strict(&all, MUM_DER_SEQUENCE, &ext))
+                return false;
+            mum__der one = mum__der_in(&ext);
+            if (!der_oid_strict(&one, &v))
+                return false;
+            if (der_strict(&one, V_ASN1_BOOLEAN, &v) && (v.len != 1 || v.body[0] != 0xff))
+                return false;
+            if (!der_strict(&one, MUM_DER_OCTET_STRING, &v) || !mum__der_done(&one))
+                return false;
+        }
+    }
+    return mum__der_done(&c);
+}
+
+/* An INTEGER's contents as BN_bn2hex writes a non-negative one. */
+static char *integer_hex(const mum__der_el *e)
+{
+    const uint8_t *p = e->body;
+    size_t n = e->len;
+    while (n && *p == 0) {
+        p++;
+        n--;
+    }
+    if (!n)
+        return mum__strdup("0");
+    char *out = mum__malloc(2 * n + 1);
+    if (!out)
+        return NULL;
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hex[p[i] >> 4];
+        out[2 * i + 1] = hex[p[i] & 0x0f];
+    }
+    out[2 * n] = '\0';
+    return out;
+}
+
+/* A name-value attribute of the catalog (an extension of that type). */
+static int catalog_attr_add(parse_state *ps, mum_catalog *cat, const uint8_t *type, size_t type_len,
+                            const uint8_t *value, size_t value_len, uint64_t off)
+{
+    if (type_len != ps->len_namevalue || memcmp(type, ps->oid_namevalue, type_len) != 0)
+        return MUM_OK;
+    mum_cat_attr a;
+    int rc = namevalue_decode(value, value_len, &a, ps->why, sizeof ps->why);
+    if (rc != MUM_OK)
+        return fail_at(ps, rc, off, "catalog attribute: %s", ps->why);
+    cat->attrs[cat->info.attr_count++] = a;
+    return MUM_OK;
+}
+
+static int catalog_attrs_in_place(parse_state *ps, mum_catalog *cat, const ctl_fields *f, uint64_t off)
+{
+    size_t n = 0;
+    mum__der_el ext, oid, v;
+    for (mum__der all = f->exts; mum__der_next(&all, &ext) == 1;)
+        n++;
+    if (n == 0)
+        return MUM_OK;
+    if (!(cat->attrs = mum__calloc(n, sizeof *cat->attrs)))
+        return mum__nomem(ps->ctx);
+    for (mum__der all = f->exts; mum__der_next(&all, &ext) == 1;) {
+        mum__der one = mum__der_in(&ext);
+        mum__der_next(&one, &oid);
+        if (!mum__der_take(&one, MUM_DER_OCTET_STRING, &v)) {
+            mum__der_next(&one, &v); /* the criticality */
+            mum__der_next(&one, &v);
+        }
+        int rc = catalog_attr_add(ps, cat, oid.body, oid.len, v.body, v.len, off);
+        if (rc != MUM_OK)
+            return rc;
+    }
+    return MUM_OK;
+}
+
 static int catalog_attrs(parse_state *ps, mum_catalog *cat, const MUM_CTL *ctl, uint64_t off)
 {
     int n = sk_X509_EXTENSION_num(ctl->extensions);
@@ -843,16 +1040,13 @@ static int catalog_attrs(parse_state *ps, mum_catalog *cat, const MUM_CTL *ctl, 
     for (int i = 0; i < n; i++) {
         X509_EXTENSION *x = sk_X509_EXTENSION_value(ctl->extensions, i);
         const ASN1_OBJECT *type = X509_EXTENSION_get_object(x);
-        if (!type || (size_t)OBJ_length(type) != ps->len_namevalue ||
-            memcmp(OBJ_get0_data(type), ps->oid_namevalue, ps->len_namevalue) != 0)
+        if (!type)
             continue;
         const ASN1_OCTET_STRING *v = X509_EXTENSION_get_data(x);
-        mum_cat_attr a;
-        int rc = namevalue_decode(ASN1_STRING_get0_data(v), (size_t)ASN1_STRING_length(v), &a, ps->why,
-                                  sizeof ps->why);
+        int rc = catalog_attr_add(ps, cat, OBJ_get0_data(type), (size_t)OBJ_length(type),
+                                  ASN1_STRING_get0_data(v), (size_t)ASN1_STRING_length(v), off);
         if (rc != MUM_OK)
-            return fail_at(ps, rc, off, "catalog attribute: %s", ps->why);
-        cat->attrs[cat->info.attr_count++] = a;
+            return rc;
     }
     return MUM_OK;
 }
@@ -884,9 +1078,23 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
                      "certificate trust list (%s)", ct, MUM_OID_CTL);
         goto done;
     }
+    ctl_fields f;
+    bool in_place = ctl_in_place && ctl_read_in_place(der, len, &f);
+    mum_catalog_info *info = &cat->info;
+    if (in_place) {
+        /* mum__oid_text's text, which falls back to OpenSSL's for these */
+        if (!(info->subject_algorithm = mum__der_oid_text(f.alg.body, f.alg.len))) {
+            rc = mum__nomem(ctx);
+            goto done;
+        }
+        if (strcmp(info->subject_algorithm, "?") == 0 || strlen(info->subject_algorithm) >= 128) {
+            mum__free(info->subject_algorithm);
+            info->subject_algorithm = NULL;
+            in_place = false;
+        }
+    }
     const unsigned char *q = der;
-    ctl = (MUM_CTL *)ASN1_item_d2i(NULL, &q, (long)len, ASN1_ITEM_rptr(MUM_CTL));
-    if (!ctl) {
+    if (!in_place && !(ctl = (MUM_CTL *)ASN1_item_d2i(NULL, &q, (long)len, ASN1_ITEM_rptr(MUM_CTL)))) {
         uint64_t off;
         char why[160];
         if (mum__der_problem(der, len, &off, why, sizeof why)) {
@@ -897,23 +1105,30 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
         }
         goto done;
     }
-    mum_catalog_info *info = &cat->info;
-    if (!(info->subject_algorithm = mum__oid_text(ctl->subject_alg->algorithm))) {
+    if (!in_place && !(info->subject_algorithm = mum__oid_text(ctl->subject_alg->algorithm))) {
         rc = mum__nomem(ctx);
         goto done;
     }
     info->version = strcmp(info->subject_algorithm, MUM_OID_CAT_MEMBER_V1) == 0   ? 1
                     : strcmp(info->subject_algorithm, MUM_OID_CAT_MEMBER_V2) == 0 ? 2
                                                                                     : 0;
-    if (ctl->list_id) {
-        size_t n = (size_t)ASN1_STRING_length(ctl->list_id);
+    if (in_place ? f.has_list_id : ctl->list_id != NULL) {
+        size_t n = in_place ? f.list_id.len : (size_t)ASN1_STRING_length(ctl->list_id);
         if (!(info->list_id = mum__malloc(2 * n + 1))) {
             rc = mum__nomem(ctx);
             goto done;
         }
-        mum_hex_encode(info->list_id, ASN1_STRING_get0_data(ctl->list_id), n);
+        mum_hex_encode(info->list_id, in_place ? f.list_id.body : ASN1_STRING_get0_data(ctl->list_id), n);
     }
-    if (ctl->sequence) {
+    if (in_place) {
+        if (f.has_sequence && !(info->sequence_number = integer_hex(&f.sequence))) {
+            rc = mum__nomem(ctx);
+            goto done;
+        }
+        info->this_update = f.this_update;
+        info->has_next_update = f.has_next_update;
+        info->next_update = f.next_update;
+    } else if (ctl->sequence) {
         BIGNUM *bn = ASN1_INTEGER_to_BN(ctl->sequence, NULL);
         char *hex = bn ? BN_bn2hex(bn) : NULL;
         info->sequence_number = hex ? mum__strdup(hex) : NULL;
@@ -924,11 +1139,11 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
             goto done;
         }
     }
-    if (!mum__asn1_time_get(ctl->this_update, &info->this_update)) {
+    if (!in_place && !mum__asn1_time_get(ctl->this_update, &info->this_update)) {
         rc = fail_at(&ps, MUM_EFORMAT, ctl_off, "malformed catalog list: a bad thisUpdate time");
         goto done;
     }
-    if (ctl->next_update) {
+    if (!in_place && ctl->next_update) {
         info->has_next_update = mum__asn1_time_get(ctl->next_update, &info->next_update);
         if (!info->has_next_update) {
             rc = fail_at(&ps, MUM_EFORMAT, ctl_off, "malformed catalog list: a bad nextUpdate time");
@@ -936,8 +1151,9 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
         }
     }
     /* The entries, read in place twice: to count them, then to decode them. */
-    const uint8_t *ents = ctl->entries ? ASN1_STRING_get0_data(ctl->entries) : NULL;
-    size_t ents_size = ctl->entries ? (size_t)ASN1_STRING_length(ctl->entries) : 0;
+    const uint8_t *ents = in_place ? (f.has_entries ? f.entries : NULL)
+                          : ctl->entries ? ASN1_STRING_get0_data(ctl->entries) : NULL;
+    size_t ents_size = in_place ? f.entries_size : ctl->entries ? (size_t)ASN1_STRING_length(ctl->entries) : 0;
     uint64_t ents_off = entries_offset(der, len, ctl_off, ents_size, ctl_off);
     mum__der_el all, e, id, attrs;
     mum__der c = mum__der_over(ents, ents_size);
@@ -973,7 +1189,8 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
         if (rc != MUM_OK)
             goto done;
     }
-    if ((rc = catalog_attrs(&ps, cat, ctl, ctl_off)) != MUM_OK)
+    if ((rc = in_place ? catalog_attrs_in_place(&ps, cat, &f, ctl_off) : catalog_attrs(&ps, cat, ctl, ctl_off)) !=
+        MUM_OK)
         goto done;
     if (n > 0 && (model_finish(cat, &mb) != MUM_OK || build_index(cat) != MUM_OK))
         rc = mum__nomem(ctx);

@@ -40,6 +40,9 @@ typedef struct {
 
 /* The ASN.1 item of MUM_CTL (its template is in catalog.c). */
 MUM_INTERNAL const ASN1_ITEM *mum__cat_ctl_item(void);
+/* Tests: false makes mum_catalog_parse decode every list with the
+ * templates, as it does a list it cannot read in place (catalog.c). */
+MUM_INTERNAL void mum__catalog_ctl_in_place(bool on);
 
 /* Frees n attributes' names and values, then the array. */
 MUM_INTERNAL void mum__cat_attrs_free(mum_cat_attr *a, size_t n);

@@ -16,6 +16,9 @@
 #include "crypto.h"   /* mum__der_*, mum__utf16_to_utf8 */
 #include "internal.h" /* mum__catalog_release_content */
 #include "sig_internal.h" /* signer_extra: attrs_der */
+#include "catalog_internal.h" /* MUM_CTL, mum__catalog_ctl_in_place */
+
+#include <openssl/x509v3.h>
 
 static const char text_file[] = "a text file: not a PE image\n";
 
@@ -979,6 +982,150 @@ Test(catalog, hostile_bytes_never_crash)
     }
     free(q);
     mum_free(m.der);
+}
+
+/* ---- the list read in place or by OpenSSL's templates ---- */
+
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Parses a catalog both ways: the same status, message and model. */
+static void same_both_ways(const uint8_t *der, size_t len, const char *what)
+{
+    mum_catalog *cat[2] = {NULL, NULL};
+    mum_ctx *ctx[2];
+    int rc[2];
+    mum_location where = {.input = "x.cat"};
+    for (int i = 0; i < 2; i++) {
+        mum_ctx_new(&ctx[i]);
+        mum__catalog_ctl_in_place(i == 0);
+        rc[i] = mum_catalog_parse(&cat[i], ctx[i], der, len, &where);
+    }
+    mum__catalog_ctl_in_place(true);
+    cr_assert_eq(rc[0], rc[1], "%s: status %d in place, %d by the templates (%s | %s)", what, rc[0], rc[1],
+                 mum_ctx_message(ctx[0]), mum_ctx_message(ctx[1]));
+    if (rc[0] != MUM_OK) {
+        cr_assert_str_eq(mum_ctx_message(ctx[0]), mum_ctx_message(ctx[1]), "%s", what);
+    } else {
+        const mum_catalog_info *a = mum_catalog_get_info(cat[0]), *b = mum_catalog_get_info(cat[1]);
+        cr_assert_eq(a->version, b->version, "%s", what);
+        cr_assert(same_str(a->subject_algorithm, b->subject_algorithm), "%s: %s | %s", what,
+                  a->subject_algorithm, b->subject_algorithm);
+        cr_assert(same_str(a->list_id, b->list_id), "%s: list id", what);
+        cr_assert(same_str(a->sequence_number, b->sequence_number), "%s: sequence %s | %s", what,
+                  a->sequence_number ? a->sequence_number : "-", b->sequence_number ? b->sequence_number : "-");
+        cr_assert_eq(a->this_update, b->this_update, "%s", what);
+        cr_assert_eq(a->has_next_update, b->has_next_update, "%s", what);
+        cr_assert_eq(a->next_update, b->next_update, "%s", what);
+        cr_assert_eq(a->member_count, b->member_count, "%s", what);
+        cr_assert_eq(a->attr_count, b->attr_count, "%s", what);
+        for (size_t i = 0; i < a->attr_count; i++) {
+            const mum_cat_attr *x = mum_catalog_attr(cat[0], i), *y = mum_catalog_attr(cat[1], i);
+            cr_assert(same_str(x->name, y->name) && same_str(x->value, y->value) && x->flags == y->flags,
+                      "%s: attribute %zu", what, i);
+        }
+        for (size_t i = 0; i < a->member_count; i++) {
+            const mum_cat_member *x = mum_catalog_member(cat[0], i), *y = mum_catalog_member(cat[1], i);
+            cr_assert(x->offset == y->offset && x->digest_len == y->digest_len &&
+                          memcmp(x->digest, y->digest, x->digest_len) == 0,
+                      "%s: member %zu", what, i);
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        mum_catalog_free(cat[i]);
+        mum_ctx_free(ctx[i]);
+    }
+}
+
+/* Every byte of a catalog replaced by a few values, parsed both ways. */
+static void same_both_ways_damaged(const made *m, const char *what)
+{
+    same_both_ways(m->der, m->len, what);
+    static const uint8_t values[] = {0x00, 0x01, 0x02, 0x17, 0x30, 0x7f, 0x80, 0x81, 0xff};
+    uint8_t *q = malloc(m->len);
+    char name[96];
+    for (size_t i = 0; i < m->len; i++) {
+        for (size_t v = 0; v < sizeof values; v++) {
+            memcpy(q, m->der, m->len);
+            if (q[i] == values[v])
+                continue;
+            q[i] = values[v];
+            snprintf(name, sizeof name, "%s, byte %zu = 0x%02x", what, i, values[v]);
+            same_both_ways(q, m->len, name);
+        }
+    }
+    free(q);
+}
+
+/* The list of a built catalog with what the builder leaves out: a sequence
+ * number, a nextUpdate, critical attributes; wrapped again unsigned. */
+static made with_more_fields(const made *m, const uint8_t *seq, size_t seq_len, bool negative, bool generalized)
+{
+    mum_catalog *cat = parse(m);
+    const uint8_t *der;
+    size_t len, body;
+    uint64_t off;
+    mum_signature_content(mum_catalog_signature(cat), &der, &len, &body, &off);
+    const unsigned char *q = der;
+    MUM_CTL *ctl = (MUM_CTL *)ASN1_item_d2i(NULL, &q, (long)len, mum__cat_ctl_item());
+    cr_assert_not_null(ctl);
+    mum_catalog_free(cat);
+    ctl->sequence = ASN1_INTEGER_new();
+    cr_assert(ASN1_STRING_set(ctl->sequence, seq, (int)seq_len) == 1);
+    if (negative)
+        ctl->sequence->type = V_ASN1_NEG_INTEGER;
+    ctl->next_update = generalized ? ASN1_GENERALIZEDTIME_set(NULL, 2900000000) : ASN1_TIME_set(NULL, 1800000000);
+    cr_assert_not_null(ctl->next_update);
+    for (int i = 0; i < sk_X509_EXTENSION_num(ctl->extensions); i++)
+        cr_assert(X509_EXTENSION_set_critical(sk_X509_EXTENSION_value(ctl->extensions, i), 1) == 1);
+    unsigned char *buf = NULL;
+    int n = ASN1_item_i2d((ASN1_VALUE *)ctl, &buf, mum__cat_ctl_item());
+    cr_assert_gt(n, 0);
+    ASN1_item_free((ASN1_VALUE *)ctl, mum__cat_ctl_item());
+    made out;
+    cr_assert_eq(mum__pkcs7_build(NULL, MUM_OID_CTL, buf, (size_t)n, NULL, NULL, &out.der, &out.len), MUM_OK);
+    OPENSSL_free(buf);
+    return out;
+}
+
+Test(catalog, the_list_read_in_place_is_the_one_the_templates_decode)
+{
+    made v1 = build(1, true, NULL, NULL), v2 = build(2, false, NULL, "extra.bin");
+    same_both_ways_damaged(&v1, "v1");
+    same_both_ways_damaged(&v2, "v2");
+    static const uint8_t zero[] = {0x00}, small[] = {0x7f}, high[] = {0xa1, 0xb2, 0x03},
+                         lead[] = {0x00, 0x00, 0x05};
+    struct {
+        const uint8_t *seq;
+        size_t len;
+        bool negative, generalized, reads; /* padded: OpenSSL refuses it */
+    } more[] = {{zero, 1, false, false, true}, {small, 1, false, true, true}, {high, 3, false, false, true},
+                {high, 3, true, true, true},   {lead, 3, false, false, false}};
+    for (size_t i = 0; i < MUM_ARRAY_LEN(more); i++) {
+        made m = with_more_fields(&v2, more[i].seq, more[i].len, more[i].negative, more[i].generalized);
+        char what[32];
+        snprintf(what, sizeof what, "more fields %zu", i);
+        same_both_ways_damaged(&m, what);
+        if (!more[i].reads) {
+            mum_free(m.der);
+            continue;
+        }
+        mum_catalog *cat = parse(&m);
+        const mum_catalog_info *ci = mum_catalog_get_info(cat);
+        cr_assert(ci->has_next_update, "%s", what);
+        cr_assert_not_null(ci->sequence_number, "%s", what);
+        mum_catalog_free(cat);
+        mum_free(m.der);
+    }
+    mum_signer *s = signer("signer", NULL);
+    made sig = build(2, true, s, NULL);
+    mum_signer_free(s);
+    same_both_ways(sig.der, sig.len, "signed");
+    mum_free(v1.der);
+    mum_free(v2.der);
+    mum_free(sig.der);
 }
 
 Test(catalog, not_a_catalog)
