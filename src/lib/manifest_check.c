@@ -255,11 +255,58 @@ static bool same_text(const char *a, const char *b)
     }
 }
 
+/* Whether span[0..n) is `value` but for ASCII case (both ASCII). */
+static bool span_is(const char *span, size_t n, const char *value)
+{
+    if (!value)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)span[i], y = (unsigned char)value[i];
+        if (y == 0 || y >= 0x80 || mum__ascii_tolower(x) != mum__ascii_tolower(y))
+            return false;
+    }
+    return value[n] == '\0';
+}
+
+/*
+ * An ASCII package name (name~token~arch~~version.mum or .cat) whose fields
+ * are the identity's, culture neutral on both sides: what package_name
+ * finds by parsing the name and formatting the identity, without their ten
+ * allocations and asprintf (two names a small package).  False for
+ * anything else, which package_name then judges as before.
+ */
+static bool package_name_matches(const mum_identity *id, const char *name)
+{
+    size_t n = strlen(name);
+    if (n <= 4 || (!mum__ascii_ends_with_ci(name, ".mum") && !mum__ascii_ends_with_ci(name, ".cat")) ||
+        !mum_culture_is_neutral(id->language))
+        return false;
+    const char *field[5];
+    size_t len[5], count = 0, start = 0, body = n - 4;
+    for (size_t i = 0; i <= body; i++) {
+        unsigned char ch = (unsigned char)name[i];
+        if (i < body && (ch >= 0x80 || ch == '/' || ch == '\\'))
+            return false;
+        if (i == body || ch == '~') {
+            if (count == 5)
+                return false;
+            field[count] = name + start;
+            len[count++] = i - start;
+            start = i + 1;
+        }
+    }
+    return count == 5 && len[0] && len[1] && len[2] && len[3] == 0 && len[4] && span_is(field[0], len[0], id->name) &&
+           span_is(field[1], len[1], id->public_key_token) && span_is(field[2], len[2], id->arch) &&
+           span_is(field[4], len[4], id->version);
+}
+
 static void package_name(checker *c, const mum_identity *id, const char *name)
 {
     mum_manifest_pos pos = c->m->identity_pos;
     if (mum__package_alias(name))
         return; /* a top package's fixed name: not a package name, never compared */
+    if (package_name_matches(id, name))
+        return;
     char *want = NULL;
     int frc = mum_package_name_format(&want, id, ".mum");
     if (frc == MUM_ENOMEM) {

@@ -1278,6 +1278,36 @@ Test(manifest_findings, package_file_name_is_the_package_name)
     parsed_free(&r);
 }
 
+/* The names package_name_matches takes without parsing them, and those
+ * next to them that it must leave to the parse (manifest_check.c). */
+Test(manifest_findings, package_names_next_to_the_identity)
+{
+    static const char *const good[] = {
+        "package_1_for_kb1000001~" TOKEN "~Amd64~~6.3.1.0.Cat",
+        "dir/sub/Package_1_for_KB1000001~" TOKEN "~amd64~~6.3.1.0.mum",
+        "inner.cab!Package_1_for_KB1000001~" TOKEN "~amd64~~6.3.1.0.mum",
+        "Package_1_for_KB1000001~" TOKEN "~amd64~NEUTRAL~6.3.1.0.mum",
+    };
+    for (size_t i = 0; i < MUM_ARRAY_LEN(good); i++)
+        expect_findings(package_mum, good[i], "");
+    static const char *const bad[] = {
+        "Package_1_for_KB100000~" TOKEN "~amd64~~6.3.1.0.mum",   /* a field one byte short */
+        "Package_1_for_KB10000011~" TOKEN "~amd64~~6.3.1.0.mum", /* one byte long */
+        "Package_1_for_KB1000001~" TOKEN "~amd64~~6.3.1.mum",
+        "Package_1_for_KB1000001~" TOKEN "~amd64~~6.3.1.0~1.mum", /* six fields */
+        "Package_1_for_KB1000001~" TOKEN "~amd64~6.3.1.0.mum",    /* four */
+        "Package_1_for_KB1000001~~amd64~~6.3.1.0.mum",            /* no token */
+        "Package_1_for_KB1000001~" TOKEN "~amd64~~.mum",          /* no version */
+        "Package_1_for_KB1000001~" TOKEN "~amd64~~6.3.1.0.xml",
+        "Package_1_for_KB1000001~" TOKEN "~amd64~~6.3.1.0\xc3\xa9.mum",
+        "Package_1_for_KB1000001~" TOKEN "~amd64~~6.3.1.0\x01.mum",
+        "Package_1_for_KB1000001~" TOKEN "~am\xc3\xa9~~6.3.1.0.mum",
+        "Package_1_for_KB1000001~" TOKEN "~amd64~fr-FR~6.3.1.0.mum",
+    };
+    for (size_t i = 0; i < MUM_ARRAY_LEN(bad); i++)
+        expect_findings(package_mum, bad[i], "manifest.name-mismatch@3\n");
+}
+
 Test(manifest_findings, unknown_elements_are_information)
 {
     static const char doc[] =
