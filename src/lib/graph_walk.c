@@ -842,8 +842,13 @@ static int on_data(void *ud, const mum_entry *e, const void *data, size_t size)
     case ROLE_SKIP:
         return MUM_OK;
     case ROLE_INDEX:
-        if (b->cab_top >= 0 && b->cab_top < MAX_CABINETS)
-            mum__sbuf_append(&b->cabs[b->cab_top].index, data, size);
+        if (b->cab_top >= 0 && b->cab_top < MAX_CABINETS) {
+            /* a short index would read as a truncated document */
+            mum_sbuf *ib = &b->cabs[b->cab_top].index;
+            mum__sbuf_append(ib, data, size);
+            if (ib->failed)
+                return nomem(b);
+        }
         return MUM_OK;
     case ROLE_PROPERTIES:
     case ROLE_UNATTEND:
