@@ -147,20 +147,21 @@ static int chain_verify(X509_STORE_CTX *c)
  * trust's serial: a new one at each change), the purpose asked, the
  * verification time to the second and the flags (always
  * X509_V_FLAG_PARTIAL_CHAIN here; CHAIN_VERDICT_VERSION names that
- * set-up): the key is the SHA-256 of all of them, the certificates by the
- * SHA-256 of their DER (mum__cert_key).  Only X509_V_OK is kept, so an
+ * set-up): the key is all of them, the certificates by the SHA-256 of
+ * their DER (mum__cert_key), kept as they are (hashing them again cost a
+ * small package 7 K instructions a chain).  Only X509_V_OK is kept, so an
  * error is found and reported by OpenSSL as before, with its certificate.
  */
 #define CHAIN_VERDICT_VERSION 1
-static mum__pass_ring verdicts = MUM__PASS_RING_INIT(32, 32);
+static mum__pass_ring verdicts = MUM__PASS_RING_INIT(32);
 
-/* The verdict's key (see above); false when a certificate's cannot be
- * had, or the chain offers more certificates than a key covers. */
+/* The verdict's key (see above), *size bytes of in; false when a
+ * certificate's cannot be had, or the chain offers more certificates than
+ * a key covers. */
 enum { VERDICT_CERTS_MAX = 16 };
 static bool verdict_key(const mum_trust *anchors, unsigned purpose, X509 *leaf, STACK_OF(X509) *untrusted,
-                        int64_t t, uint8_t key[32])
+                        int64_t t, uint8_t in[32 + 32 * (1 + VERDICT_CERTS_MAX)], size_t *size)
 {
-    uint8_t in[32 + 32 * (1 + VERDICT_CERTS_MAX)];
     int n = untrusted ? sk_X509_num(untrusted) : 0;
     if (n < 0 || n > VERDICT_CERTS_MAX)
         return false;
@@ -175,7 +176,8 @@ static bool verdict_key(const mum_trust *anchors, unsigned purpose, X509 *leaf, 
     for (int i = 0; i < n; i++)
         if (!mum__cert_key(sk_X509_value(untrusted, i), in + 64 + 32 * (size_t)i))
             return false;
-    return mum__digest_buffer(MUM_HASH_SHA256, in, 64 + 32 * (size_t)n, key) == MUM_OK;
+    *size = 64 + 32 * (size_t)n;
+    return true;
 }
 
 unsigned long mum__chain_verdict_hits(void)
@@ -190,10 +192,11 @@ unsigned long mum__chain_verdict_hits(void)
 int mum__chain_error(const mum_trust *anchors, unsigned purpose, X509 *leaf,
                      STACK_OF(X509) *untrusted, int64_t t, X509 **bad)
 {
-    uint8_t key[32];
-    bool keyed = verdict_key(anchors, purpose, leaf, untrusted, t, key);
+    uint8_t key[32 + 32 * (1 + VERDICT_CERTS_MAX)];
+    mum__key_part part = {key, 0};
+    bool keyed = verdict_key(anchors, purpose, leaf, untrusted, t, key, &part.n);
     *bad = NULL;
-    if (keyed && mum__pass_ring_has(&verdicts, key))
+    if (keyed && mum__pass_ring_has(&verdicts, &part, 1))
         return X509_V_OK;
     X509_STORE *store = X509_STORE_new();
     X509_STORE_CTX *c = X509_STORE_CTX_new();
@@ -217,7 +220,7 @@ int mum__chain_error(const mum_trust *anchors, unsigned purpose, X509 *leaf,
     if (X509_verify_cert(c) == 1) {
         err = X509_V_OK;
         if (keyed)
-            mum__pass_ring_add(&verdicts, key);
+            mum__pass_ring_add(&verdicts, &part, 1);
     } else {
         err = X509_STORE_CTX_get_error(c);
         *bad = X509_STORE_CTX_get_current_cert(c);
@@ -257,7 +260,7 @@ done:
  * is checked again, and reported as before).  A small ring, shared by the
  * threads of a verify under a lock.
  */
-static mum__pass_ring sigcache = MUM__PASS_RING_INIT(64, 64);
+static mum__pass_ring sigcache = MUM__PASS_RING_INIT(64);
 
 /* No allocation of the library's: a failure here only misses a cache. */
 bool mum__cert_key(X509 *x, uint8_t key[32])
@@ -282,13 +285,14 @@ bool mum__cert_signed_by(X509 *x, X509 *issuer)
 {
     uint8_t key[64];
     bool keyed = sigcache_key(x, issuer, key);
-    if (keyed && mum__pass_ring_has(&sigcache, key))
+    const mum__key_part part = {key, sizeof key};
+    if (keyed && mum__pass_ring_has(&sigcache, &part, 1))
         return true;
     EVP_PKEY *pk = X509_get0_pubkey(issuer);
     bool ok = pk && X509_verify(x, pk) == 1;
     mum__crypto_clear();
     if (ok && keyed)
-        mum__pass_ring_add(&sigcache, key);
+        mum__pass_ring_add(&sigcache, &part, 1);
     return ok;
 }
 
@@ -297,25 +301,53 @@ unsigned long mum__cert_signed_by_hits(void)
     return mum__pass_ring_hits(&sigcache);
 }
 
-bool mum__pass_ring_has(mum__pass_ring *r, const uint8_t *key)
+static size_t key_parts_size(const mum__key_part *parts, size_t nparts)
 {
+    size_t n = 0;
+    for (size_t i = 0; i < nparts; i++)
+        n += parts[i].n;
+    return n;
+}
+
+static bool key_parts_equal(const uint8_t *key, const mum__key_part *parts, size_t nparts)
+{
+    for (size_t i = 0; i < nparts; key += parts[i].n, i++)
+        if (parts[i].n && memcmp(key, parts[i].p, parts[i].n) != 0)
+            return false;
+    return true;
+}
+
+bool mum__pass_ring_has(mum__pass_ring *r, const mum__key_part *parts, size_t nparts)
+{
+    size_t size = key_parts_size(parts, nparts);
     bool found = false;
     pthread_mutex_lock(&r->lock);
     for (size_t i = 0; i < r->n && !found; i++)
-        found = memcmp(r->keys[i], key, r->key_size) == 0;
+        found = r->key_size[i] == size && key_parts_equal(r->keys[i], parts, nparts);
     r->hits += found;
     pthread_mutex_unlock(&r->lock);
     return found;
 }
 
-void mum__pass_ring_add(mum__pass_ring *r, const uint8_t *key)
+void mum__pass_ring_add(mum__pass_ring *r, const mum__key_part *parts, size_t nparts)
 {
+    size_t size = key_parts_size(parts, nparts);
+    uint8_t *copy = OPENSSL_malloc(size ? size : 1);
+    if (!copy)
+        return;
+    uint8_t *w = copy;
+    for (size_t i = 0; i < nparts; w += parts[i].n, i++)
+        if (parts[i].n)
+            memcpy(w, parts[i].p, parts[i].n);
     pthread_mutex_lock(&r->lock);
-    memcpy(r->keys[r->next], key, r->key_size);
+    uint8_t *old = r->keys[r->next];
+    r->keys[r->next] = copy;
+    r->key_size[r->next] = size;
     r->next = (r->next + 1) % r->cap;
     if (r->n < r->cap)
         r->n++;
     pthread_mutex_unlock(&r->lock);
+    OPENSSL_free(old);
 }
 
 unsigned long mum__pass_ring_hits(mum__pass_ring *r)

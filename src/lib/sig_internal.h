@@ -191,22 +191,34 @@ MUM_INTERNAL int mum__no_password(char *buf, int size, int rwflag, void *u);
  * Checks that passed, by key, for the rest of the process: a small ring
  * under a lock (the walk's threads check signatures at once).  Only good
  * results go in, so a failure is always checked again and reported as
- * before; the key must cover every input of the check.
+ * before; the key must cover every input of the check.  A key is given
+ * in parts and kept as the bytes of all of them: two keys match when their
+ * bytes and total length are the same, so parts whose sizes may vary must
+ * be preceded by their size (or be the last).  Keeping the bytes rather
+ * than a digest of them costs a few hundred bytes an entry and saves
+ * hashing them at each check (a signer's signed attributes and value: the
+ * same bytes the verification hashes).  An entry's copy comes from
+ * OpenSSL's allocator, as the rings of signeddata.c: a failure to make it
+ * only misses the ring.
  */
-#define MUM__PASS_RING_MAX 64  /* keys a ring holds at most */
-#define MUM__PASS_KEY_MAX 72   /* bytes of a key at most */
+typedef struct mum__key_part {
+    const void *p;
+    size_t n;
+} mum__key_part;
 typedef struct mum__pass_ring {
-    uint8_t keys[MUM__PASS_RING_MAX][MUM__PASS_KEY_MAX];
-    size_t key_size, cap, n, next;
+    uint8_t **keys;             /* cap entries, NULL until used */
+    size_t *key_size;
+    size_t cap, n, next;
     unsigned long hits;
     pthread_mutex_t lock;
 } mum__pass_ring;
-#define MUM__PASS_RING_INIT(KEY_SIZE, CAP)                                                          \
-    {.key_size = (KEY_SIZE), .cap = (CAP), .lock = PTHREAD_MUTEX_INITIALIZER}
-/* Whether the key passed before (counted as a hit). */
-MUM_INTERNAL bool mum__pass_ring_has(mum__pass_ring *r, const uint8_t *key);
+#define MUM__PASS_RING_INIT(CAP)                                                                   \
+    {.keys = (uint8_t *[CAP]){0}, .key_size = (size_t[CAP]){0}, .cap = (CAP),                      \
+     .lock = PTHREAD_MUTEX_INITIALIZER}
+/* Whether the key of these parts passed before (counted as a hit). */
+MUM_INTERNAL bool mum__pass_ring_has(mum__pass_ring *r, const mum__key_part *parts, size_t nparts);
 /* Keeps the key of a check that passed (the oldest goes when full). */
-MUM_INTERNAL void mum__pass_ring_add(mum__pass_ring *r, const uint8_t *key);
+MUM_INTERNAL void mum__pass_ring_add(mum__pass_ring *r, const mum__key_part *parts, size_t nparts);
 /* How many lookups found their key (tests). */
 MUM_INTERNAL unsigned long mum__pass_ring_hits(mum__pass_ring *r);
 

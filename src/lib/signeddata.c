@@ -932,60 +932,53 @@ static bool signature_verifies_now(const EVP_MD *md, EVP_PKEY *pkey, const ASN1_
  * checks.  Whether EVP_DigestVerify accepts a signature value over some
  * bytes with a certificate's key and a digest algorithm depends on those
  * inputs alone, so a good result is kept, keyed by all of them: the
- * digest's NID, the SHA-256 of the certificate's DER, and that of the
- * signature value's length, the value and the signed bytes.  A failure is not kept (it is checked
- * again, and reported as before).  A ring of passed checks
- * (sig_internal.h), as chain.c keeps for certificate signatures.
+ * digest's NID, the SHA-256 of the certificate's DER, the signature value
+ * with its length and the signed bytes, these two kept as they are:
+ * hashing them for a key (as this did) hashed the signed bytes twice for
+ * every signature verified, once for the key and once to verify.  A
+ * failure is not kept (it is checked again, and reported as before).  A
+ * ring of passed checks (sig_internal.h), as chain.c keeps for certificate
+ * signatures.
  */
-#define SIGNER_KEY_SIZE (4 + 2 * 32)
-static mum__pass_ring signercache = MUM__PASS_RING_INIT(SIGNER_KEY_SIZE, 32);
+static mum__pass_ring signercache = MUM__PASS_RING_INIT(32);
 
-/* The cache key of a verification; false when it cannot be made (the
+/* The head of a verification's cache key (digest NID, certificate key,
+ * signature value's length) in head, and the key's parts: head, the
+ * value, the signed bytes.  false when it cannot be made (the
  * verification is then done and not kept). */
 static bool signer_key(const EVP_MD *md, X509 *cert, const ASN1_OCTET_STRING *sig,
-                       const unsigned char *tbs, size_t n, uint8_t key[SIGNER_KEY_SIZE])
+                       const unsigned char *tbs, size_t n, uint8_t head[4 + 32 + 4], mum__key_part parts[3])
 {
     /* the signed bytes are the authenticated attributes, a few hundred
-     * bytes; larger ones (a signature over its content) would cost a
-     * digest of the content for a key, and are not kept: refused before
-     * any work on the key */
+     * bytes; larger ones (a signature over its content) would make a
+     * large entry, and are not kept: refused before any work on the key */
     int nid = EVP_MD_get_type(md);
     int vlen = ASN1_STRING_length(sig);
     if (nid <= 0 || vlen <= 0 || vlen > 4096 || n > 16384)
         return false;
-    for (size_t i = 0; i < 4; i++)
-        key[i] = (uint8_t)((unsigned)nid >> (8 * (3 - i)));
-    if (!mum__cert_key(cert, key + 4))
+    mum__put_le32(head, (uint32_t)nid);
+    if (!mum__cert_key(cert, head + 4))
         return false;
-    /* one digest over (length, value, signed bytes), fed in turn: no copy.
-     * A digest set's state comes from OpenSSL's allocator, as the rings'
-     * own: a failure only misses the cache, and the library's allocation
-     * hook (whose every failure must be an error) does not count it */
-    uint8_t vlen_be[4];
-    for (size_t i = 0; i < 4; i++)
-        vlen_be[i] = (uint8_t)((unsigned)vlen >> (8 * (3 - i)));
-    mum__digest_set h;
-    if (mum__digest_set_init(&h, MUM_DIGEST_BIT(MUM_HASH_SHA256)) != MUM_OK)
-        return false;
-    bool ok = mum__digest_set_update(&h, vlen_be, sizeof vlen_be) == MUM_OK &&
-              mum__digest_set_update(&h, ASN1_STRING_get0_data(sig), (size_t)vlen) == MUM_OK &&
-              mum__digest_set_update(&h, tbs, n) == MUM_OK &&
-              mum__digest_set_final(&h, MUM_HASH_SHA256, key + 36) == MUM_OK;
-    mum__digest_set_clear(&h);
-    return ok;
+    /* the value's length: where the signed bytes begin */
+    mum__put_le32(head + 36, (uint32_t)vlen);
+    parts[0] = (mum__key_part){head, 40};
+    parts[1] = (mum__key_part){ASN1_STRING_get0_data(sig), (size_t)vlen};
+    parts[2] = (mum__key_part){tbs, n};
+    return true;
 }
 
 static bool signature_verifies(const EVP_MD *md, X509 *cert, EVP_PKEY *pkey, const ASN1_OCTET_STRING *sig,
                                const unsigned char *tbs, size_t n)
 {
-    uint8_t key[SIGNER_KEY_SIZE];
-    bool keyed = signer_key(md, cert, sig, tbs, n, key);
+    uint8_t head[40];
+    mum__key_part parts[3];
+    bool keyed = signer_key(md, cert, sig, tbs, n, head, parts);
     mum__crypto_clear();
-    if (keyed && mum__pass_ring_has(&signercache, key))
+    if (keyed && mum__pass_ring_has(&signercache, parts, 3))
         return true;
     bool ok = signature_verifies_now(md, pkey, sig, tbs, n);
     if (ok && keyed)
-        mum__pass_ring_add(&signercache, key);
+        mum__pass_ring_add(&signercache, parts, 3);
     return ok;
 }
 

@@ -1093,6 +1093,78 @@ Test(signature, a_verified_signer_signature_is_not_verified_again)
     free(s.data);
 }
 
+/* The same signature value by the same certificate over other signed
+ * bytes (the authenticated attributes' SpcStatementType changed from
+ * individual to commercial code signing) is verified, not served from the
+ * kept result of the intact one: the key holds the signed bytes
+ * themselves. */
+Test(signature, a_kept_signer_signature_needs_the_same_signed_bytes)
+{
+    signed_pe s = sign_image("signer", "sha256", 0);
+    mum_signature *a = embedded(&s);
+    mum_sig_result r = integrity_of(a);
+    cr_assert_eq(r.status, MUM_SIG_UNTRUSTED, "%s", r.detail ? r.detail : "");
+    mum_sig_result_clear(&r);
+    unsigned long h0 = mum__signer_signature_hits();
+    /* the value of SpcStatementType, 1.3.6.1.4.1.311.2.1.21, within the
+     * signer's attributes in the file */
+    static const uint8_t individual[] = {0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01,
+                                         0x82, 0x37, 0x02, 0x01, 0x15};
+    const uint8_t *attrs = a->extra[0].attrs_der;
+    size_t alen = a->extra[0].attrs_size;
+    cr_assert_not_null(attrs, "the attributes' own bytes are found");
+    uint8_t *in_file = NULL;
+    for (size_t i = 0; i + alen <= s.size && !in_file; i++)
+        if (memcmp(s.data + i, attrs, alen) == 0)
+            in_file = s.data + i;
+    cr_assert_not_null(in_file);
+    uint8_t *oid = NULL;
+    for (size_t i = 0; i + sizeof individual <= alen && !oid; i++)
+        if (memcmp(in_file + i, individual, sizeof individual) == 0)
+            oid = in_file + i;
+    cr_assert_not_null(oid, "osslsigncode signs SpcStatementType individual");
+    oid[sizeof individual - 1] = 0x16; /* commercial */
+    for (int round = 0; round < 2; round++) {
+        mum_signature *b = embedded(&s);
+        cr_assert_eq(ASN1_STRING_cmp(sk_PKCS7_SIGNER_INFO_value(a->p7->d.sign->signer_info, 0)->enc_digest,
+                                     sk_PKCS7_SIGNER_INFO_value(b->p7->d.sign->signer_info, 0)->enc_digest),
+                     0, "the same signature value");
+        r = integrity_of(b);
+        cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED, "round %d", round);
+        cr_assert_eq(r.failed_check, MUM_SIG_CHECK_SIGNATURE, "round %d: %s", round, r.detail);
+        cr_assert_eq(mum__signer_signature_hits(), h0, "round %d: other signed bytes are no hit", round);
+        mum_sig_result_clear(&r);
+        mum_signature_free(b);
+    }
+    mum_signature_free(a);
+    free(s.data);
+}
+
+/* A ring's key is its bytes and their length: a key that begins another
+ * one is not that one, and a key given in other parts with the same bytes
+ * is the same (which is why a key's parts of varying size are preceded by
+ * their size). */
+static mum__pass_ring ring = MUM__PASS_RING_INIT(2);
+
+Test(chain, a_pass_ring_key_is_its_bytes_and_length)
+{
+    const mum__key_part abcd = {"abcd", 4}, abc = {"abc", 3}, d = {"d", 1}, abce = {"abce", 4};
+    cr_assert_not(mum__pass_ring_has(&ring, &abcd, 1));
+    mum__pass_ring_add(&ring, &abcd, 1);
+    cr_assert(mum__pass_ring_has(&ring, &abcd, 1));
+    cr_assert_not(mum__pass_ring_has(&ring, &abc, 1), "a prefix is another key");
+    cr_assert_not(mum__pass_ring_has(&ring, &abce, 1), "another last byte");
+    const mum__key_part split[2] = {abc, d};
+    cr_assert(mum__pass_ring_has(&ring, split, 2), "the same bytes in two parts");
+    cr_assert_eq(mum__pass_ring_hits(&ring), 2);
+    /* two more keys: the first one goes */
+    mum__pass_ring_add(&ring, &abc, 1);
+    mum__pass_ring_add(&ring, &abce, 1);
+    cr_assert_not(mum__pass_ring_has(&ring, &abcd, 1), "the oldest key left the ring");
+    cr_assert(mum__pass_ring_has(&ring, &abc, 1));
+    cr_assert(mum__pass_ring_has(&ring, &abce, 1));
+}
+
 /* Every allocation of a parse failing gives MUM_ENOMEM: the shared path's
  * copy of the SignedData without its certificates too, which must not
  * fall back to a parse of its own. */
