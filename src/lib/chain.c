@@ -262,16 +262,64 @@ done:
  */
 static mum__pass_ring sigcache = MUM__PASS_RING_INIT(64);
 
+/*
+ * The keys of certificates that are not in signeddata.c's ring (the trust
+ * anchors above all, which every genuine chain reaches): encoding and
+ * hashing one again at each use cost more than the look-ups it serves.
+ * Found by the X509 object itself, which is safe only while the object
+ * cannot be freed and another made at its address: each one here is held
+ * by a reference of the ring's.  A certificate is not changed once parsed
+ * (its DER is what it was decoded from).  Shared by the threads under a
+ * lock; a failure only misses the ring.
+ */
+#define KEYRING_SIZE 16
+static struct {
+    X509 *certs[KEYRING_SIZE];
+    uint8_t keys[KEYRING_SIZE][32];
+    size_t n, next;
+    pthread_mutex_t lock;
+} keyring = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static bool keyring_get(X509 *x, uint8_t key[32])
+{
+    bool found = false;
+    pthread_mutex_lock(&keyring.lock);
+    for (size_t i = 0; i < keyring.n && !found; i++)
+        if (keyring.certs[i] == x) {
+            memcpy(key, keyring.keys[i], 32);
+            found = true;
+        }
+    pthread_mutex_unlock(&keyring.lock);
+    return found;
+}
+
+static void keyring_put(X509 *x, const uint8_t key[32])
+{
+    if (X509_up_ref(x) != 1)
+        return;
+    pthread_mutex_lock(&keyring.lock);
+    X509 *old = keyring.n == KEYRING_SIZE ? keyring.certs[keyring.next] : NULL;
+    keyring.certs[keyring.next] = x;
+    memcpy(keyring.keys[keyring.next], key, 32);
+    keyring.next = (keyring.next + 1) % KEYRING_SIZE;
+    if (keyring.n < KEYRING_SIZE)
+        keyring.n++;
+    pthread_mutex_unlock(&keyring.lock);
+    X509_free(old);
+}
+
 /* No allocation of the library's: a failure here only misses a cache. */
 bool mum__cert_key(X509 *x, uint8_t key[32])
 {
     /* a certificate of a parsed signature has its key already */
-    if (mum__cert_ring_key(x, key))
+    if (mum__cert_ring_key(x, key) || keyring_get(x, key))
         return true;
     unsigned char *der = NULL;
     int n = i2d_X509(x, &der);
     bool ok = n > 0 && mum__digest_buffer(MUM_HASH_SHA256, der, (size_t)n, key) == MUM_OK;
     OPENSSL_free(der);
+    if (ok)
+        keyring_put(x, key);
     return ok;
 }
 
@@ -358,6 +406,55 @@ unsigned long mum__pass_ring_hits(mum__pass_ring *r)
     return h;
 }
 
+/*
+ * Issuers found in this process.  X509_check_issued compares the names,
+ * then the key identifiers, then whether the issuer's key type can make
+ * the subject's signature algorithm (EVP_PKEY_is_a: name look-ups in
+ * OpenSSL 3.0), about 5 K instructions for each issuer and each
+ * self-issued root at each of a package's three chain walks.  Its result
+ * depends on the two certificates alone, so a good one is kept, keyed by
+ * the SHA-256 of the subject's DER and that of the issuer's (the same
+ * certificate twice for a self-issued one); any other result is found
+ * again.  A pair whose names differ is told apart by its names at once, as
+ * X509_check_issued does first, without its keys.
+ */
+static mum__pass_ring issued = MUM__PASS_RING_INIT(64);
+static unsigned long issued_checks; /* X509_check_issued calls that found an issuer (tests) */
+
+/* X509_check_issued(issuer, x) == X509_V_OK, from the ring when kept. */
+static bool check_issued(X509 *issuer, X509 *x)
+{
+    if (X509_NAME_cmp(X509_get_subject_name(issuer), X509_get_issuer_name(x)) != 0)
+        return false;
+    uint8_t key[64];
+    const mum__key_part part = {key, sizeof key};
+    bool keyed = mum__cert_key(x, key) && mum__cert_key(issuer, key + 32);
+    if (keyed && mum__pass_ring_has(&issued, &part, 1))
+        return true;
+    bool ok = X509_check_issued(issuer, x) == X509_V_OK;
+    if (ok) {
+        pthread_mutex_lock(&issued.lock);
+        issued_checks++;
+        pthread_mutex_unlock(&issued.lock);
+        if (keyed)
+            mum__pass_ring_add(&issued, &part, 1);
+    }
+    return ok;
+}
+
+unsigned long mum__issued_hits(void)
+{
+    return mum__pass_ring_hits(&issued);
+}
+
+unsigned long mum__issued_checks(void)
+{
+    pthread_mutex_lock(&issued.lock);
+    unsigned long n = issued_checks;
+    pthread_mutex_unlock(&issued.lock);
+    return n;
+}
+
 /* The issuer of x in the pool whose key verifies x's signature; else, in
  * *named, the first one that issued it by name and key identifier (NULL
  * when none did). */
@@ -367,7 +464,7 @@ static X509 *issuer_of(const cert_pool *pool, X509 *x, X509 **named)
     for (int l = 0; l < 3; l++) {
         for (int k = 0; k < sk_X509_num(pool->lists[l]); k++) {
             X509 *c = sk_X509_value(pool->lists[l], k);
-            if (c == x || X509_cmp(c, x) == 0 || X509_check_issued(c, x) != X509_V_OK)
+            if (c == x || X509_cmp(c, x) == 0 || !check_issued(c, x))
                 continue;
             if (!*named)
                 *named = c;
@@ -387,7 +484,7 @@ int mum__chain_intact(const cert_pool *pool, X509 *leaf, const char *whose, size
     *intact = true;
     X509 *x = leaf;
     for (int depth = 0; x && depth < CHAIN_MAX_DEPTH; depth++) {
-        if (X509_check_issued(x, x) == X509_V_OK)
+        if (check_issued(x, x))
             break;
         X509 *named;
         X509 *up = issuer_of(pool, x, &named);

@@ -159,6 +159,10 @@ MUM_INTERNAL int mum__chain_error(const mum_trust *anchors, unsigned purpose, X5
  * remembered for the process: chain.c); the hits so far, for tests. */
 MUM_INTERNAL bool mum__cert_signed_by(X509 *x, X509 *issuer);
 MUM_INTERNAL unsigned long mum__cert_signed_by_hits(void);
+/* How many issuers the chain walk took from its ring of those found
+ * before, and how many it found with X509_check_issued (chain.c; tests). */
+MUM_INTERNAL unsigned long mum__issued_hits(void);
+MUM_INTERNAL unsigned long mum__issued_checks(void);
 /* How many of mum__chain_error's verdicts came from its cache of good
  * chains (tests). */
 MUM_INTERNAL unsigned long mum__chain_verdict_hits(void);

@@ -752,6 +752,67 @@ static void chain_fails_late_or_alone(mum_trust *t, X509 *leaf, STACK_OF(X509) *
     X509_free(bad);
 }
 
+/* The chain walk's issuers (chain.c, issued): a pair found before is taken
+ * from the ring with the same verdict; another subject under the same
+ * issuer, or a damaged copy of a subject found before (other bytes, the
+ * same names), is checked anew, and the damaged one is still reported. */
+static bool intact_in(STACK_OF(X509) *certs, X509 *x, size_t *checked)
+{
+    cert_pool pool = {{certs, NULL, NULL}};
+    bool intact = false;
+    char why[512];
+    *checked = 0;
+    cr_assert_eq(mum__chain_intact(&pool, x, "the chain", checked, &intact, why, sizeof why), MUM_OK);
+    return intact;
+}
+
+Test(chain, a_kept_issuer_needs_the_same_two_certificates)
+{
+    X509 *leaf = cache_cert("leaf.pem"), *inter = cache_cert("inter.pem");
+    X509 *root = cache_cert("root.pem"), *signer = cache_cert("signer.pem");
+    STACK_OF(X509) *certs = sk_X509_new_null();
+    cr_assert(certs && sk_X509_push(certs, root) && sk_X509_push(certs, inter));
+    size_t checked;
+    cr_assert(intact_in(certs, leaf, &checked));
+    cr_assert_eq(checked, 2, "leaf by inter, inter by root");
+    unsigned long h0 = mum__issued_hits(), c0 = mum__issued_checks();
+    cr_assert(intact_in(certs, leaf, &checked));
+    cr_assert_eq(checked, 2);
+    cr_assert_eq(mum__issued_hits(), h0 + 3, "inter of leaf, root of inter, root of itself");
+    cr_assert_eq(mum__issued_checks(), c0);
+    /* another subject of root: checked anew, root's own pair kept */
+    cr_assert(intact_in(certs, signer, &checked));
+    cr_assert_eq(checked, 1);
+    cr_assert_eq(mum__issued_checks(), c0 + 1, "signer by root is no hit");
+    cr_assert_eq(mum__issued_hits(), h0 + 4);
+    /* the leaf with its signature damaged: the same names, other bytes */
+    unsigned char *der = NULL;
+    int n = i2d_X509(leaf, &der);
+    cr_assert_gt(n, 10);
+    der[n - 5] ^= 0x01;
+    const unsigned char *p = der;
+    X509 *bad = d2i_X509(NULL, &p, n);
+    cr_assert_not_null(bad);
+    unsigned long c1 = mum__issued_checks();
+    cr_assert_not(intact_in(certs, bad, &checked), "a damaged leaf is reported");
+    cr_assert_eq(checked, 1);
+    cr_assert_eq(mum__issued_checks(), c1 + 1, "the damaged leaf's issuer is found anew");
+    X509_free(bad);
+    OPENSSL_free(der);
+    /* an unrelated root issues neither: its names differ */
+    X509 *other = cache_cert("other.pem");
+    sk_X509_pop(certs);
+    cr_assert(sk_X509_push(certs, other));
+    cr_assert(intact_in(certs, leaf, &checked), "nothing to check the leaf with");
+    cr_assert_eq(checked, 0);
+    sk_X509_free(certs);
+    X509_free(leaf);
+    X509_free(inter);
+    X509_free(root);
+    X509_free(signer);
+    X509_free(other);
+}
+
 /* X509_verify_cert takes the chain's signatures from that cache when every
  * check passes (chain.c, chain_verify), and a failing chain is still
  * judged and reported by OpenSSL's own function. */
