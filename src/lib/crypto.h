@@ -38,6 +38,8 @@ MUM_INTERNAL void mum__cert_info_clear(mum_cert_info *c);
 MUM_INTERNAL struct stack_st_X509 *mum__trust_certs_near(const mum_trust *t, struct x509_st *leaf,
                                                          struct stack_st_X509 *const *lists,
                                                          size_t nlists);
+/* How many of t's anchor selections came from its memo (tests). */
+MUM_INTERNAL unsigned long mum__trust_memo_hits(const mum_trust *t);
 /* A number naming t's anchors and purposes as they are now: different
  * after any change to t, and from any other set's in the process (0 for
  * NULL).  Thread-safe against readers; changes are not concurrent. */

@@ -81,6 +81,18 @@ struct mum_trust {
      * number at each change (an anchor added, a purpose narrowed), never
      * one another set had.  chain.c keys its good verdicts with it. */
     uint64_t serial;
+    /* built-in anchors parsed so far: what select_anchors' memo needs
+     * beside the serial (a parsed anchor is always selected) */
+    uint64_t parsed;
+    struct select_memo {
+        uint8_t *names;         /* OPENSSL_malloc'd, NULL when unused */
+        size_t size;
+        uint64_t serial, parsed;
+        bool *use;              /* OPENSSL_malloc'd, n flags */
+        size_t n;
+    } memo[4];
+    size_t memo_next;
+    unsigned long memo_hits;
 };
 
 static uint64_t next_serial(void)
@@ -167,6 +179,10 @@ void mum_trust_free(mum_trust *trust)
 {
     if (!trust)
         return;
+    for (size_t i = 0; i < sizeof trust->memo / sizeof trust->memo[0]; i++) {
+        OPENSSL_free(trust->memo[i].names);
+        OPENSSL_free(trust->memo[i].use);
+    }
     for (size_t i = 0; i < trust->n; i++)
         anchor_clear(&trust->a[i]);
     mum__free(trust->a);
@@ -181,13 +197,23 @@ size_t mum_trust_count(const mum_trust *trust)
 
 static int parse_anchor(anchor *a);
 
+/* parse_anchor, counting the anchors parsed (under the lock). */
+static int parse_anchor_in(mum_trust *t, anchor *a)
+{
+    bool was = a->cert != NULL;
+    int rc = parse_anchor(a);
+    if (!was && a->cert)
+        t->parsed++;
+    return rc;
+}
+
 const mum_trust_anchor *mum_trust_anchor_at(const mum_trust *trust, size_t i)
 {
     if (!trust || i >= trust->n)
         return NULL;
     mum_trust *t = (mum_trust *)trust; /* parsing on need is not a change */
     pthread_mutex_lock(&t->lock);
-    int rc = parse_anchor(&t->a[i]);
+    int rc = parse_anchor_in(t, &t->a[i]);
     pthread_mutex_unlock(&t->lock);
     return rc == MUM_OK ? &trust->a[i].info : NULL;
 }
@@ -485,11 +511,111 @@ static bool names_push(STACK_OF(X509_NAME) *names, const X509_NAME *a, const X50
     return sk_X509_NAME_push(names, (X509_NAME *)a) && sk_X509_NAME_push(names, (X509_NAME *)b);
 }
 
+/*
+ * select_anchors' last few answers.  Each of a package's three signatures
+ * asks for the same certificates' anchors, and matching every built-in
+ * anchor's subject against every name of a chain (X509_NAME_cmp) cost
+ * about 9 K instructions a signature.  The answer depends on the names
+ * (subjects and issuers) of the certificates given, whatever their order
+ * or number, and on the anchors: which there are and with what purposes
+ * (the serial), and which are parsed (a parsed anchor is always
+ * selected).  So an answer is kept with the DER of the names it was given,
+ * each after its length, and the serial and count of parsed anchors after
+ * it; the same DER names the same names for X509_NAME_cmp.  Storage from
+ * OpenSSL's allocator: a failure only leaves an answer unkept.
+ */
+enum { MEMO_KEY_MAX = 8192 };
+
+/* The memo key of these certificates' names in key; 0 when they do not
+ * fit (no memo then). */
+static size_t memo_key(X509 *leaf, STACK_OF(X509) *const *lists, size_t nlists, uint8_t key[MEMO_KEY_MAX])
+{
+    size_t at = 0;
+    for (size_t l = 0; l <= nlists; l++) {
+        int count = l == 0 ? (leaf ? 1 : 0) : sk_X509_num(lists[l - 1]);
+        for (int k = 0; k < count; k++) {
+            X509 *x = l == 0 ? leaf : sk_X509_value(lists[l - 1], k);
+            const X509_NAME *both[2] = {X509_get_subject_name(x), X509_get_issuer_name(x)};
+            for (int j = 0; j < 2; j++) {
+                const unsigned char *der;
+                size_t len;
+                if (X509_NAME_get0_der(both[j], &der, &len) != 1 || len > MEMO_KEY_MAX - 4 ||
+                    at > MEMO_KEY_MAX - 4 - len) {
+                    ERR_clear_error();
+                    return 0;
+                }
+                mum__put_le32(key + at, (uint32_t)len);
+                memcpy(key + at + 4, der, len);
+                at += 4 + len;
+            }
+        }
+    }
+    return at;
+}
+
+/* Sets the anchors' use flags from a kept answer for key: true then. */
+static bool memo_get(mum_trust *t, const uint8_t *key, size_t size)
+{
+    for (size_t i = 0; i < sizeof t->memo / sizeof t->memo[0]; i++) {
+        const struct select_memo *m = &t->memo[i];
+        if (!m->names || m->size != size || m->serial != t->serial || m->parsed != t->parsed ||
+            m->n != t->n || memcmp(m->names, key, size) != 0)
+            continue;
+        for (size_t k = 0; k < t->n; k++)
+            t->a[k].use = m->use[k];
+        t->memo_hits++;
+        return true;
+    }
+    return false;
+}
+
+static void memo_put(mum_trust *t, const uint8_t *key, size_t size)
+{
+    uint8_t *names = OPENSSL_malloc(size);
+    bool *use = OPENSSL_malloc(t->n ? t->n * sizeof *use : 1);
+    if (!names || !use) {
+        OPENSSL_free(names);
+        OPENSSL_free(use);
+        return;
+    }
+    memcpy(names, key, size);
+    for (size_t k = 0; k < t->n; k++)
+        use[k] = t->a[k].use;
+    struct select_memo *m = &t->memo[t->memo_next];
+    t->memo_next = (t->memo_next + 1) % (sizeof t->memo / sizeof t->memo[0]);
+    OPENSSL_free(m->names);
+    OPENSSL_free(m->use);
+    *m = (struct select_memo){names, size, t->serial, t->parsed, use, t->n};
+}
+
+unsigned long mum__trust_memo_hits(const mum_trust *trust)
+{
+    mum_trust *t = (mum_trust *)trust;
+    pthread_mutex_lock(&t->lock);
+    unsigned long h = t->memo_hits;
+    pthread_mutex_unlock(&t->lock);
+    return h;
+}
+
+static int select_anchors_now(mum_trust *t, X509 *leaf, STACK_OF(X509) *const *lists, size_t nlists);
+
 /* Marks (anchor.use) the anchors a chain through these certificates may reach
  * (see struct anchor): every parsed anchor, and each built-in one whose
  * subject names a certificate at hand, an issuer of one, or (in turn) an
  * anchor so reached, parsing those.  Under the lock.  -1 on failure. */
 static int select_anchors(mum_trust *t, X509 *leaf, STACK_OF(X509) *const *lists, size_t nlists)
+{
+    uint8_t key[MEMO_KEY_MAX];
+    size_t size = memo_key(leaf, lists, nlists, key);
+    if (size && memo_get(t, key, size))
+        return 0;
+    int rc = select_anchors_now(t, leaf, lists, nlists);
+    if (rc == 0 && size)
+        memo_put(t, key, size); /* after any parse it made: the state it leaves */
+    return rc;
+}
+
+static int select_anchors_now(mum_trust *t, X509 *leaf, STACK_OF(X509) *const *lists, size_t nlists)
 {
     STACK_OF(X509_NAME) *names = sk_X509_NAME_new_null(); /* borrowed names */
     int rc = names ? 0 : -1;
@@ -514,7 +640,7 @@ static int select_anchors(mum_trust *t, X509 *leaf, STACK_OF(X509) *const *lists
             if (a->use || !name_in(a->subject, names))
                 continue;
             a->use = more = true;
-            if (parse_anchor(a) != MUM_OK || !names_push(names, a->subject, X509_get_issuer_name(a->cert)))
+            if (parse_anchor_in(t, a) != MUM_OK || !names_push(names, a->subject, X509_get_issuer_name(a->cert)))
                 rc = -1;
         }
     }

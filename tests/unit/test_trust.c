@@ -268,3 +268,56 @@ Test(trust, near_parses_the_builtin_root_a_chain_names)
     X509_free(root);
     mum_trust_free(t);
 }
+
+/* The anchors selected for the same names are kept (trust.c, select_memo)
+ * and given again; other names are selected anew, and so are the same
+ * names once an anchor was parsed since (it is then always selected) or
+ * the anchors changed. */
+Test(trust, a_kept_selection_needs_the_same_names_and_anchors)
+{
+    mum_trust *t;
+    cr_assert_eq(mum_trust_new(&t), MUM_OK);
+    cr_assert_eq(mum_trust_add_builtin(NULL, t), MUM_OK);
+    X509 *signer = read_cert(tu_ca_file("signer.pem"));
+    unsigned long h0 = mum__trust_memo_hits(t);
+    STACK_OF(X509) *near = mum__trust_certs_near(t, signer, NULL, 0);
+    cr_assert_not_null(near);
+    cr_assert_eq(sk_X509_num(near), 0, "the test root is not a built-in one");
+    sk_X509_free(near);
+    cr_assert_eq(mum__trust_memo_hits(t), h0, "a first selection is no hit");
+    STACK_OF(X509) *list = sk_X509_new_null();
+    cr_assert(list && sk_X509_push(list, signer));
+    near = mum__trust_certs_near(t, NULL, &list, 1);
+    cr_assert_eq(sk_X509_num(near), 0);
+    sk_X509_free(near);
+    cr_assert_eq(mum__trust_memo_hits(t), h0 + 1, "the same names, given otherwise: kept");
+    /* a certificate whose issuer is a built-in root by name: not kept */
+    X509 *root = builtin_cert(3);
+    X509 *x = read_cert(tu_ca_file("signer.pem"));
+    cr_assert(X509_set_issuer_name(x, X509_get_subject_name(root)) == 1);
+    near = mum__trust_certs_near(t, x, NULL, 0);
+    cr_assert_eq(sk_X509_num(near), 1);
+    cr_assert_eq(X509_cmp(sk_X509_value(near, 0), root), 0);
+    sk_X509_free(near);
+    cr_assert_eq(mum__trust_memo_hits(t), h0 + 1, "other names are no hit");
+    /* the root is parsed now, so always selected: the first answer is stale */
+    near = mum__trust_certs_near(t, signer, NULL, 0);
+    cr_assert_eq(sk_X509_num(near), 1, "a parsed anchor is selected");
+    sk_X509_free(near);
+    cr_assert_eq(mum__trust_memo_hits(t), h0 + 1);
+    near = mum__trust_certs_near(t, signer, NULL, 0);
+    cr_assert_eq(sk_X509_num(near), 1);
+    sk_X509_free(near);
+    cr_assert_eq(mum__trust_memo_hits(t), h0 + 2, "and kept again");
+    /* another anchor: selected anew */
+    cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file("root.pem")), MUM_OK);
+    near = mum__trust_certs_near(t, signer, NULL, 0);
+    cr_assert_eq(sk_X509_num(near), 2, "the root given as a file, and the parsed built-in one");
+    sk_X509_free(near);
+    cr_assert_eq(mum__trust_memo_hits(t), h0 + 2, "the anchors changed: no hit");
+    sk_X509_free(list);
+    X509_free(x);
+    X509_free(root);
+    X509_free(signer);
+    mum_trust_free(t);
+}
