@@ -63,6 +63,10 @@ struct mum_signature {
      * names decoded once (signeddata.c), or NULL when it owns its own */
     struct mum__shared_name **names;
     size_t nnames;
+    /* the signers' attributes lent from the ring of those decoded once
+     * (signeddata.c), with their places */
+    struct mum__lent_attr *lent;
+    size_t nlent;
 };
 
 /* ---- ASN.1 helpers (asn1.c) ---- */
@@ -172,6 +176,9 @@ MUM_INTERNAL unsigned long mum__cert_cache_hits(void);
 /* How many signers' issuer names a signature's parse took from the ring
  * of those decoded before (signeddata.c; for tests). */
 MUM_INTERNAL unsigned long mum__name_cache_hits(void);
+/* How many signers' attributes a signature's parse took from the ring of
+ * those decoded before (signeddata.c; for tests). */
+MUM_INTERNAL unsigned long mum__attr_cache_hits(void);
 /* How many signer signatures mum__verify_signer_info took from the
  * process's good results instead of verifying them (signeddata.c; for
  * tests). */

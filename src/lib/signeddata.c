@@ -173,7 +173,8 @@ bool mum__signed_content(const uint8_t *p, size_t n, mum__der_el *content)
     return mum__der_next(&c, content) == 1;
 }
 
-static void pkcs7_free_sharing(PKCS7 *p7, struct mum__shared_name **names, size_t n);
+static void pkcs7_free_sharing(PKCS7 *p7, struct mum__shared_name **names, size_t n,
+                               struct mum__lent_attr *lent, size_t nlent);
 static void find_signed_attrs(mum_signature *sig);
 
 static void signature_free_parts(mum_signature *sig)
@@ -206,8 +207,9 @@ void mum_signature_free(mum_signature *sig)
     mum__free(sig->certs);
     mum__free(sig->pool);
     mum__free(sig->content_type);
-    pkcs7_free_sharing(sig->p7, sig->names, sig->nnames);
+    pkcs7_free_sharing(sig->p7, sig->names, sig->nnames, sig->lent, sig->nlent);
     mum__free(sig->names);
+    mum__free(sig->lent);
     mum__free(sig->der);
     mum__free(sig);
 }
@@ -512,21 +514,148 @@ static shared_name *shared_name_get(const uint8_t *der, size_t len)
     return s;
 }
 
-/* Frees p7 after taking the shared names out of its SignerInfos (the ring
- * and other signatures may hold them), then lets go of the names. */
-static void pkcs7_free_sharing(PKCS7 *p7, shared_name **names, size_t n)
+/* ---- signers' constant attributes decoded once per process ----
+ *
+ * After its issuer name, a SignerInfo's authenticated attributes are the
+ * costliest part of decoding it (about 5 K instructions each).  Three of a
+ * Windows signer's five are the same in every signature it makes: the
+ * contentType (a catalog's or Authenticode's), SpcSpOpusInfo and
+ * SpcStatementType.  Those (and only those: a messageDigest or signingTime
+ * differs from one signature to the next) are decoded alone, once for each
+ * distinct DER, kept in a small ring found by their exact bytes, and lent
+ * to the SignerInfos that carry them, as the names are: the copy decoded
+ * leaves them out of its [0] element, and the shared ones are put back in
+ * their places in the attributes' stack, taken out before the PKCS7 is
+ * freed.  Nothing writes to an X509_ATTRIBUTE once decoded (no cached
+ * encoding); an attribute lives while the ring or a signature holds it.
+ */
+#define ATTRCACHE_SIZE 16
+#define ATTR_LEND_MAX 512       /* bytes of an attribute lent at most */
+#define SIGNER_ATTRS_MAX 32     /* attributes of a signer looked at for lending */
+struct mum__shared_attr {
+    X509_ATTRIBUTE *attr;
+    uint8_t *der;               /* OPENSSL_malloc'd, as the ring's own */
+    size_t len;
+    unsigned refs;              /* the ring's and each signature's */
+};
+typedef struct mum__shared_attr shared_attr;
+/* an attribute a SignerInfo borrows: its place in the attributes */
+struct mum__lent_attr {
+    size_t signer, at, of;      /* its signer, its place among the signer's `of` */
+    shared_attr *s;
+    bool placed;                /* in the SignerInfo's stack */
+};
+typedef struct mum__lent_attr lent_attr;
+static struct {
+    shared_attr *ring[ATTRCACHE_SIZE];
+    size_t n, next;
+    unsigned long hits;
+    pthread_mutex_t lock;
+} attrcache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+unsigned long mum__attr_cache_hits(void)
+{
+    pthread_mutex_lock(&attrcache.lock);
+    unsigned long h = attrcache.hits;
+    pthread_mutex_unlock(&attrcache.lock);
+    return h;
+}
+
+static void shared_attr_release(shared_attr *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&attrcache.lock);
+    bool last = --s->refs == 0;
+    pthread_mutex_unlock(&attrcache.lock);
+    if (last) {
+        X509_ATTRIBUTE_free(s->attr);
+        OPENSSL_free(s->der);
+        OPENSSL_free(s);
+    }
+}
+
+/* Whether an attribute (its whole TLV) is one a signer repeats in every
+ * signature (see above). */
+static bool attr_lendable(const mum__der_el *a)
+{
+    static const uint8_t content_type[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x03};
+    static const uint8_t spc[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x01}; /* .11, .12 */
+    mum__der in = mum__der_in(a);
+    mum__der_el oid;
+    if (a->tag != MUM_DER_SEQUENCE || a->size > ATTR_LEND_MAX || !mum__der_take(&in, MUM_DER_OID, &oid))
+        return false;
+    if (oid.len == sizeof content_type && memcmp(oid.body, content_type, sizeof content_type) == 0)
+        return true;
+    return oid.len == sizeof spc + 1 && memcmp(oid.body, spc, sizeof spc) == 0 &&
+           (oid.body[sizeof spc] == 11 || oid.body[sizeof spc] == 12);
+}
+
+/* The shared attribute of exactly these DER bytes, a reference of the
+ * caller's; NULL when they are not one attribute alone, or it cannot be
+ * kept (the SignerInfo then decodes its own). */
+static shared_attr *shared_attr_get(const uint8_t *der, size_t len)
+{
+    pthread_mutex_lock(&attrcache.lock);
+    for (size_t i = 0; i < attrcache.n; i++) {
+        shared_attr *s = attrcache.ring[i];
+        if (s->len == len && memcmp(s->der, der, len) == 0) {
+            s->refs++;
+            attrcache.hits++;
+            pthread_mutex_unlock(&attrcache.lock);
+            return s;
+        }
+    }
+    pthread_mutex_unlock(&attrcache.lock);
+    const unsigned char *q = der;
+    X509_ATTRIBUTE *attr = d2i_X509_ATTRIBUTE(NULL, &q, (long)len);
+    shared_attr *s = NULL;
+    if (!attr || q != der + len || !(s = OPENSSL_zalloc(sizeof *s)) || !(s->der = OPENSSL_malloc(len))) {
+        OPENSSL_free(s);
+        X509_ATTRIBUTE_free(attr);
+        mum__crypto_clear();
+        return NULL;
+    }
+    memcpy(s->der, der, len);
+    s->len = len;
+    s->attr = attr;
+    s->refs = 2;
+    pthread_mutex_lock(&attrcache.lock);
+    shared_attr *old = attrcache.n == ATTRCACHE_SIZE ? attrcache.ring[attrcache.next] : NULL;
+    attrcache.ring[attrcache.next] = s;
+    attrcache.next = (attrcache.next + 1) % ATTRCACHE_SIZE;
+    if (attrcache.n < ATTRCACHE_SIZE)
+        attrcache.n++;
+    pthread_mutex_unlock(&attrcache.lock);
+    shared_attr_release(old); /* a signature still holding it has its own reference */
+    return s;
+}
+
+/* Frees p7 after taking the shared names and attributes out of its
+ * SignerInfos (the rings and other signatures may hold them), then lets go
+ * of them. */
+static void pkcs7_free_sharing(PKCS7 *p7, shared_name **names, size_t n, lent_attr *lent, size_t nlent)
 {
     STACK_OF(PKCS7_SIGNER_INFO) *sis = p7 && PKCS7_type_is_signed(p7) && p7->d.sign ? p7->d.sign->signer_info : NULL;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; names && i < n; i++) {
         if (!names[i])
             continue;
         PKCS7_SIGNER_INFO *si = (int)i < sk_PKCS7_SIGNER_INFO_num(sis) ? sk_PKCS7_SIGNER_INFO_value(sis, (int)i) : NULL;
         if (si && si->issuer_and_serial && si->issuer_and_serial->issuer == names[i]->name)
             si->issuer_and_serial->issuer = NULL;
     }
+    for (size_t i = 0; lent && i < nlent; i++) {
+        PKCS7_SIGNER_INFO *si = lent[i].placed && lent[i].signer < (size_t)sk_PKCS7_SIGNER_INFO_num(sis)
+                                    ? sk_PKCS7_SIGNER_INFO_value(sis, (int)lent[i].signer) : NULL;
+        if (si && lent[i].at < (size_t)sk_X509_ATTRIBUTE_num(si->auth_attr) &&
+            sk_X509_ATTRIBUTE_value(si->auth_attr, (int)lent[i].at) == lent[i].s->attr)
+            (void)sk_X509_ATTRIBUTE_set(si->auth_attr, (int)lent[i].at, NULL);
+    }
     PKCS7_free(p7);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; names && i < n; i++)
         shared_name_release(names[i]);
+    for (size_t i = 0; lent && i < nlent; i++)
+        shared_attr_release(lent[i].s);
 }
 
 /* Writes a DER header (out: at least 6 bytes); returns its size. */
@@ -556,26 +685,153 @@ static bool signer_name_at(const mum__der_el *si, mum__der_el *ias, mum__der_el 
            mum__der_done(&in);
 }
 
+/* The body of SignerInfo si as it is decoded (written at w, or only
+ * measured when w is NULL): with an empty issuer name when name_shared,
+ * and without its attributes lent (lent[0..nlent), this signer's, by
+ * place among the authenticatedAttributes).  Its length.  si's body is
+ * known to be whole elements, its name and attributes where
+ * plan_signer found them. */
+static size_t signer_body(const mum__der_el *si, bool name_shared, const lent_attr *lent, size_t nlent,
+                          uint8_t *w)
+{
+    mum__der c = mum__der_in(si);
+    mum__der_el e;
+    size_t len = 0;
+    for (size_t k = 0; mum__der_next(&c, &e) == 1; k++) {
+        if (k == 1 && name_shared) {
+            /* IssuerAndSerialNumber { name (emptied), serialNumber } */
+            mum__der in = mum__der_in(&e);
+            mum__der_el name;
+            mum__der_take(&in, MUM_DER_SEQUENCE, &name);
+            size_t serial = e.len - name.size, ias_len = serial + 2;
+            len += der_header_size(ias_len) + ias_len;
+            if (w) {
+                w += put_der_header(w, MUM_DER_SEQUENCE, ias_len);
+                *w++ = MUM_DER_SEQUENCE;
+                *w++ = 0;
+                memcpy(w, name.start + name.size, serial), w += serial;
+            }
+        } else if (k == 3 && e.tag == 0xa0 && nlent) {
+            /* authenticatedAttributes, those lent left out */
+            size_t kept = 0;
+            for (int pass = 0; pass < 2; pass++) {
+                if (pass == 1) {
+                    len += der_header_size(kept) + kept;
+                    if (!w)
+                        break;
+                    w += put_der_header(w, 0xa0, kept);
+                }
+                mum__der in = mum__der_in(&e);
+                mum__der_el at;
+                for (size_t j = 0, l = 0; mum__der_next(&in, &at) == 1; j++) {
+                    if (l < nlent && lent[l].at == j) {
+                        l++;
+                        continue;
+                    }
+                    if (pass == 0)
+                        kept += at.size;
+                    else
+                        memcpy(w, at.start, at.size), w += at.size;
+                }
+            }
+        } else {
+            len += e.size;
+            if (w)
+                memcpy(w, e.start, e.size), w += e.size;
+        }
+    }
+    return len;
+}
+
+/* What SignerInfo i (si) borrows: its issuer name ((*names)[i]) and the
+ * attributes it repeats (added to *lent, by place); nothing unless its
+ * body is whole elements.  MUM_ENOMEM only (the library's allocator). */
+static int plan_signer(const mum__der_el *si, size_t i, shared_name **names, lent_attr **lent, size_t *nlent,
+                       size_t *lent_cap)
+{
+    mum__der c = mum__der_in(si);
+    mum__der_el e, attrs = {0};
+    for (size_t k = 0; mum__der_next(&c, &e) == 1; k++)
+        if (k == 3 && e.tag == 0xa0)
+            attrs = e;
+    if (!mum__der_done(&c))
+        return MUM_OK;
+    mum__der_el ias, name;
+    if (signer_name_at(si, &ias, &name) && name.len > 0)
+        names[i] = shared_name_get(name.start, name.size);
+    if (!attrs.start)
+        return MUM_OK;
+    /* the attributes: all whole elements, not too many */
+    mum__der in = mum__der_in(&attrs);
+    size_t count = 0;
+    while (mum__der_next(&in, &e) == 1)
+        count++;
+    if (!mum__der_done(&in) || count > SIGNER_ATTRS_MAX)
+        return MUM_OK;
+    in = mum__der_in(&attrs);
+    for (size_t j = 0; mum__der_next(&in, &e) == 1; j++) {
+        if (!attr_lendable(&e))
+            continue;
+        shared_attr *sa = shared_attr_get(e.start, e.size);
+        if (!sa)
+            continue;
+        if (*nlent == *lent_cap && !mum__grow((void **)lent, lent_cap, *nlent + 1, sizeof **lent)) {
+            shared_attr_release(sa);
+            return MUM_ENOMEM;
+        }
+        (*lent)[(*nlent)++] = (lent_attr){.signer = i, .at = j, .of = count, .s = sa};
+    }
+    return MUM_OK;
+}
+
+/* Puts signer i's lent attributes (lent[0..n)) in their places among
+ * those its copy decoded: false when the count is not the one planned or
+ * OpenSSL's allocator failed. */
+static bool place_attrs(PKCS7_SIGNER_INFO *si, lent_attr *lent, size_t n)
+{
+    STACK_OF(X509_ATTRIBUTE) *own = si->auth_attr;
+    int nown = own ? sk_X509_ATTRIBUTE_num(own) : 0;
+    size_t all = n + (size_t)nown;
+    if (all != lent[0].of)
+        return false;
+    STACK_OF(X509_ATTRIBUTE) *in_place = sk_X509_ATTRIBUTE_new_reserve(NULL, (int)all);
+    if (!in_place)
+        return false;
+    /* reserved: no push below fails */
+    for (size_t j = 0, l = 0; j < all; j++)
+        (void)sk_X509_ATTRIBUTE_push(in_place, l < n && lent[l].at == j ? lent[l++].s->attr
+                                                                        : sk_X509_ATTRIBUTE_shift(own));
+    sk_X509_ATTRIBUTE_free(own);
+    si->auth_attr = in_place;
+    for (size_t l = 0; l < n; l++)
+        lent[l].placed = true;
+    return true;
+}
+
 /*
- * d2i_PKCS7 with the certificates through shared_cert and the signers'
- * issuer names through shared_name_get: the SignedData is decoded from a
- * copy of its DER without the certificates field and with an empty name
- * for each shared one, then given its certificates in their order and its
- * shared names.  NULL whenever the input is not in the plain shape this
- * handles (definite lengths, a ContentInfo that fills the input,
- * certificates that are all X.509 ones), or anything in it fails to
- * decode: the caller then decodes the input as it is, which gives the same
- * result or the same error as ever.  *names (mum__calloc'd, *nnames
- * entries) says which SignerInfo borrows a shared name; free the PKCS7
- * with pkcs7_free_sharing.  *nomem: the library's allocator failed
- * (OpenSSL's failures only fall back).
+ * d2i_PKCS7 with the certificates through shared_cert, the signers'
+ * issuer names through shared_name_get and their repeated attributes
+ * through shared_attr_get: the SignedData is decoded from a copy of its
+ * DER without the certificates field, with an empty name for each shared
+ * one and without the attributes lent, then given its certificates in
+ * their order, its shared names and attributes.  NULL whenever the input
+ * is not in the plain shape this handles (definite lengths, a ContentInfo
+ * that fills the input, certificates that are all X.509 ones), or anything
+ * in it fails to decode: the caller then decodes the input as it is, which
+ * gives the same result or the same error as ever.  *names (mum__calloc'd,
+ * *nnames entries) says which SignerInfo borrows a shared name, *lent
+ * (mum__malloc'd, *nlent) which attributes; free the PKCS7 with
+ * pkcs7_free_sharing.  *nomem: the library's allocator failed (OpenSSL's
+ * failures only fall back).
  */
 static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared_name ***names, size_t *nnames,
-                               bool *nomem)
+                               lent_attr **lent, size_t *nlent, bool *nomem)
 {
     *nomem = false;
     *names = NULL;
     *nnames = 0;
+    *lent = NULL;
+    *nlent = 0;
     if (size > 0xffffffffu)
         return NULL;
     mum__der top = mum__der_over(der, size), ci, wrap, sd;
@@ -598,9 +854,8 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared_name ***n
     }
     if (!mum__der_done(&sd) || !certs.start)
         return NULL;
-    /* the signers: which names are shared, and the size of the SET with an
-     * empty name for each of those */
-    size_t nsi = 0, sis_len = 0;
+    /* the signers: what each borrows, and the size of the SET decoded */
+    size_t nsi = 0, sis_len = 0, lent_cap = 0;
     mum__der list;
     if (sis.start) {
         list = mum__der_in(&sis);
@@ -614,27 +869,31 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared_name ***n
         return NULL;
     }
     *nnames = nsi;
+    PKCS7 *p7 = NULL;
+    uint8_t *buf = NULL;
     list = mum__der_in(&sis);
-    for (size_t i = 0; i < nsi; i++) {
-        mum__der_el si, ias, name;
+    for (size_t i = 0, l = 0; i < nsi; i++) {
+        mum__der_el si;
         mum__der_next(&list, &si);
-        size_t si_len = si.len;
-        if (signer_name_at(&si, &ias, &name) && name.len > 0 && ((*names)[i] = shared_name_get(name.start, name.size))) {
-            size_t ias_len = ias.len - name.size + 2;
-            si_len = si.len - ias.size + der_header_size(ias_len) + ias_len;
+        if (plan_signer(&si, i, *names, lent, nlent, &lent_cap) != MUM_OK) {
+            *nomem = true;
+            goto fail;
         }
+        size_t first = l;
+        while (l < *nlent && (*lent)[l].signer == i)
+            l++;
+        size_t si_len = (*names)[i] || l > first ? signer_body(&si, (*names)[i] != NULL, *lent + first, l - first, NULL)
+                                                 : si.len;
         sis_len += der_header_size(si_len) + si_len;
     }
-    /* the same ContentInfo, its certificates left out, its shared names
-     * emptied */
+    /* the same ContentInfo, its certificates left out, what its signers
+     * borrow emptied */
     size_t sis_size = sis.start ? der_header_size(sis_len) + sis_len : 0;
     size_t sd_len = esd.len - certs.size - sis.size + sis_size;
     size_t wrap_len = der_header_size(sd_len) + sd_len;
     size_t ci_len = eoid.size + der_header_size(wrap_len) + wrap_len;
     size_t total = der_header_size(ci_len) + ci_len;
-    PKCS7 *p7 = NULL;
-    uint8_t *buf = mum__malloc(total);
-    if (!buf) {
+    if (!(buf = mum__malloc(total))) {
         *nomem = true;
         goto fail;
     }
@@ -653,26 +912,19 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared_name ***n
         }
         w += put_der_header(w, MUM_DER_SET, sis_len);
         list = mum__der_in(&sis);
-        for (size_t i = 0; i < nsi; i++) {
-            mum__der_el si, ias, name;
+        for (size_t i = 0, l = 0; i < nsi; i++) {
+            mum__der_el si;
             mum__der_next(&list, &si);
-            if (!(*names)[i]) {
+            size_t first = l;
+            while (l < *nlent && (*lent)[l].signer == i)
+                l++;
+            if (!(*names)[i] && l == first) {
                 memcpy(w, si.start, si.size), w += si.size;
                 continue;
             }
-            signer_name_at(&si, &ias, &name);
-            size_t ias_len = ias.len - name.size + 2;
-            size_t si_len = si.len - ias.size + der_header_size(ias_len) + ias_len;
+            size_t si_len = signer_body(&si, (*names)[i] != NULL, *lent + first, l - first, NULL);
             w += put_der_header(w, MUM_DER_SEQUENCE, si_len);
-            size_t before = (size_t)(ias.start - si.body);
-            memcpy(w, si.body, before), w += before;
-            w += put_der_header(w, MUM_DER_SEQUENCE, ias_len);
-            *w++ = MUM_DER_SEQUENCE;
-            *w++ = 0;
-            size_t serial = ias.len - name.size;
-            memcpy(w, name.start + name.size, serial), w += serial;
-            size_t after = si.len - before - ias.size;
-            memcpy(w, ias.start + ias.size, after), w += after;
+            w += signer_body(&si, (*names)[i] != NULL, *lent + first, l - first, w);
         }
     }
     const unsigned char *q = buf;
@@ -681,8 +933,13 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared_name ***n
     if (!whole || !PKCS7_type_is_signed(p7) || !p7->d.sign || p7->d.sign->cert ||
         sk_PKCS7_SIGNER_INFO_num(p7->d.sign->signer_info) != (int)nsi)
         goto fail;
-    for (size_t i = 0; i < nsi; i++) {
+    for (size_t i = 0, l = 0; i < nsi; i++) {
         PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(p7->d.sign->signer_info, (int)i);
+        size_t first = l;
+        while (l < *nlent && (*lent)[l].signer == i)
+            l++;
+        if (l > first && !place_attrs(si, *lent + first, l - first))
+            goto fail;
         if (!(*names)[i])
             continue;
         if (!si->issuer_and_serial || X509_NAME_entry_count(si->issuer_and_serial->issuer) != 0)
@@ -706,13 +963,13 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared_name ***n
         goto fail;
     return p7;
 fail:
-    if (*names)
-        pkcs7_free_sharing(p7, *names, *nnames);
-    else
-        PKCS7_free(p7);
+    pkcs7_free_sharing(p7, *names, *nnames, *lent, *nlent);
     mum__free(*names);
+    mum__free(*lent);
     *names = NULL;
     *nnames = 0;
+    *lent = NULL;
+    *nlent = 0;
     mum__crypto_clear();
     return NULL;
 }
@@ -737,7 +994,8 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
     const unsigned char *q = sig->der;
     bool nomem;
     int rc;
-    if ((sig->p7 = d2i_pkcs7_shared(sig->der, size, &sig->names, &sig->nnames, &nomem)) != NULL) {
+    if ((sig->p7 = d2i_pkcs7_shared(sig->der, size, &sig->names, &sig->nnames, &sig->lent, &sig->nlent, &nomem)) !=
+        NULL) {
         q += size;
     } else if (nomem) {
         rc = mum__nomem(ctx);

@@ -1007,6 +1007,98 @@ Test(signature, a_signers_issuer_name_is_decoded_once_and_lent)
     free(s.data);
 }
 
+/* The attributes a signer repeats (contentType, SpcSpOpusInfo,
+ * SpcStatementType) come from a ring of attributes decoded once: a second
+ * signature borrows the first's, each in its place (every attribute the
+ * one OpenSSL decodes alone at that place), not a messageDigest; a
+ * signature whose SpcStatementType differs gets its own, and verifies (or
+ * fails) over its own bytes. */
+static mum_sig_result integrity_of(const mum_signature *sig);
+
+static size_t attr_der(X509_ATTRIBUTE *a, unsigned char **out)
+{
+    *out = NULL;
+    int n = i2d_X509_ATTRIBUTE(a, out);
+    cr_assert_gt(n, 0);
+    return (size_t)n;
+}
+
+static void attrs_as_plain(PKCS7_SIGNER_INFO *want, PKCS7_SIGNER_INFO *got)
+{
+    int n = sk_X509_ATTRIBUTE_num(want->auth_attr);
+    cr_assert_gt(n, 0);
+    cr_assert_eq(sk_X509_ATTRIBUTE_num(got->auth_attr), n);
+    for (int j = 0; j < n; j++) {
+        unsigned char *dw, *dg;
+        size_t nw = attr_der(sk_X509_ATTRIBUTE_value(want->auth_attr, j), &dw);
+        size_t ng = attr_der(sk_X509_ATTRIBUTE_value(got->auth_attr, j), &dg);
+        cr_assert_eq(ng, nw, "attribute %d", j);
+        cr_assert_arr_eq(dg, dw, nw, "attribute %d", j);
+        OPENSSL_free(dw);
+        OPENSSL_free(dg);
+    }
+}
+
+Test(signature, a_signers_repeated_attributes_are_decoded_once_and_lent)
+{
+    signed_pe s = sign_image("signer", "sha256", 0);
+    const uint8_t *der;
+    size_t len;
+    cr_assert_eq(mum_pe_signature(NULL, s.data, s.size, NULL, &der, &len), MUM_OK);
+    PKCS7 *plain = plain_pkcs7(der, len);
+    PKCS7_SIGNER_INFO *want = sk_PKCS7_SIGNER_INFO_value(plain->d.sign->signer_info, 0);
+    unsigned long h0 = mum__attr_cache_hits();
+    mum_signature *a = embedded(&s);
+    cr_assert_eq(mum__attr_cache_hits(), h0, "a first parse is no hit");
+    mum_signature *b = embedded(&s);
+    unsigned long lent = mum__attr_cache_hits() - h0;
+    cr_assert_eq(lent, 2, "contentType, SpcStatementType (osslsigncode adds no SpcSpOpusInfo): %lu", lent);
+    PKCS7_SIGNER_INFO *sa = a->extra[0].si, *sb = b->extra[0].si;
+    attrs_as_plain(want, sa);
+    attrs_as_plain(want, sb);
+    int shared = 0;
+    for (int j = 0; j < sk_X509_ATTRIBUTE_num(sa->auth_attr); j++) {
+        X509_ATTRIBUTE *x = sk_X509_ATTRIBUTE_value(sa->auth_attr, j);
+        bool same = x == sk_X509_ATTRIBUTE_value(sb->auth_attr, j);
+        shared += same;
+        if (OBJ_obj2nid(X509_ATTRIBUTE_get0_object(x)) == NID_pkcs9_messageDigest)
+            cr_assert_not(same, "a messageDigest is not lent");
+    }
+    cr_assert_eq(shared, 2);
+    anchored_by_root_only(a, &s);
+    mum_signature_free(a);
+    anchored_by_root_only(b, &s); /* the attributes outlive the first signature */
+
+    /* SpcStatementType individual -> commercial, in a copy */
+    static const uint8_t individual[] = {0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01,
+                                         0x82, 0x37, 0x02, 0x01, 0x15};
+    uint8_t *copy = malloc(len);
+    memcpy(copy, der, len);
+    uint8_t *oid = NULL;
+    for (size_t i = 0; i + sizeof individual <= len && !oid; i++)
+        if (memcmp(copy + i, individual, sizeof individual) == 0)
+            oid = copy + i;
+    cr_assert_not_null(oid);
+    oid[sizeof individual - 1] = 0x16;
+    unsigned long h1 = mum__attr_cache_hits();
+    mum_signature *c = NULL;
+    cr_assert_eq(mum_signature_parse(&c, NULL, copy, len, NULL), MUM_OK);
+    cr_assert_eq(mum__attr_cache_hits(), h1 + 1, "the contentType only: the changed attribute is no hit");
+    PKCS7 *plain_c = plain_pkcs7(copy, len);
+    attrs_as_plain(sk_PKCS7_SIGNER_INFO_value(plain_c->d.sign->signer_info, 0), c->extra[0].si);
+    mum_sig_result r = integrity_of(c);
+    cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
+    cr_assert_eq(r.failed_check, MUM_SIG_CHECK_SIGNATURE, "%s", r.detail);
+    mum_sig_result_clear(&r);
+    mum_signature_free(c);
+    anchored_by_root_only(b, &s);
+    mum_signature_free(b);
+    PKCS7_free(plain_c);
+    PKCS7_free(plain);
+    free(copy);
+    free(s.data);
+}
+
 /* A signer's issuer name that does not decode is not kept: the signature
  * falls back to OpenSSL's own decoding and fails as it always did; the
  * ring still serves the good name afterwards. */
