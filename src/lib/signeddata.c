@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pkcs7.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include <limits.h>
@@ -267,6 +268,10 @@ static struct {
     size_t der_len[CERTCACHE_SIZE];
     X509 *certs[CERTCACHE_SIZE];
     kept_info info[CERTCACHE_SIZE]; /* what cert_info_fill made of each */
+    /* a verification context prepared for each one's key with one digest
+     * (ring_verify_ctx), NULL until asked for */
+    EVP_PKEY_CTX *vctx[CERTCACHE_SIZE];
+    int vctx_md[CERTCACHE_SIZE];
     size_t n, next;
     unsigned long hits;
     pthread_mutex_t lock;
@@ -389,6 +394,8 @@ static X509 *shared_cert(const uint8_t *der, size_t len)
     X509 *old = certcache.certs[at];
     uint8_t *old_der = certcache.der[at];
     kept_info old_info = certcache.info[at];
+    EVP_PKEY_CTX *old_vctx = certcache.vctx[at];
+    certcache.vctx[at] = NULL;
     memset(&certcache.info[at], 0, sizeof old_info);
     memcpy(certcache.keys[at], key, sizeof key);
     certcache.der[at] = copy;
@@ -401,7 +408,56 @@ static X509 *shared_cert(const uint8_t *der, size_t len)
     X509_free(old); /* a signature still holding it has its own reference */
     OPENSSL_free(old_der);
     kept_info_clear(&old_info);
+    EVP_PKEY_CTX_free(old_vctx);
     return x;
+}
+
+/*
+ * A verification context for an RSA key of the ring's with a digest, for
+ * EVP_PKEY_verify over a digest computed apart: a copy of one prepared
+ * once for that certificate and digest.  EVP_DigestVerifyInit set up a new
+ * one at each signer verified (about 25 K instructions: the key's
+ * operation looked up by name, the signature algorithm fetched), a tenth of
+ * a small package's signer verifications beside the RSA operation itself.
+ * For an RSA key with PKCS#1 v1.5 padding, EVP_DigestVerify is that digest
+ * then this verification (OpenSSL 3.0's providers/implementations/signature/
+ * rsa_sig.c: rsa_digest_verify_final hashes, then calls rsa_verify as
+ * EVP_PKEY_verify does).  NULL when x is not in the ring, its key is not
+ * RSA, or OpenSSL fails: the caller then verifies as before.
+ */
+static EVP_PKEY_CTX *ring_verify_ctx(X509 *x, EVP_PKEY *pkey, const EVP_MD *md)
+{
+    int nid = EVP_MD_get_type(md);
+    EVP_PKEY_CTX *out = NULL;
+    bool in_ring = false;
+    pthread_mutex_lock(&certcache.lock);
+    for (size_t i = 0; i < certcache.n && !in_ring; i++)
+        if (certcache.certs[i] == x) {
+            in_ring = true;
+            if (certcache.vctx[i] && certcache.vctx_md[i] == nid)
+                out = EVP_PKEY_CTX_dup(certcache.vctx[i]);
+        }
+    pthread_mutex_unlock(&certcache.lock);
+    if (out || !in_ring || nid <= 0 || EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA)
+        return out;
+    EVP_PKEY_CTX *t = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+    if (!t || EVP_PKEY_verify_init(t) != 1 || EVP_PKEY_CTX_set_rsa_padding(t, RSA_PKCS1_PADDING) != 1 ||
+        EVP_PKEY_CTX_set_signature_md(t, md) != 1 || !(out = EVP_PKEY_CTX_dup(t))) {
+        EVP_PKEY_CTX_free(t);
+        return NULL;
+    }
+    pthread_mutex_lock(&certcache.lock);
+    for (size_t i = 0; i < certcache.n; i++)
+        if (certcache.certs[i] == x) {
+            EVP_PKEY_CTX *old = certcache.vctx[i];
+            certcache.vctx[i] = t;
+            certcache.vctx_md[i] = nid;
+            t = old;
+            break;
+        }
+    pthread_mutex_unlock(&certcache.lock);
+    EVP_PKEY_CTX_free(t);
+    return out;
 }
 
 /* Writes a DER length; returns its size (out: at least 5 bytes). */
@@ -1170,9 +1226,21 @@ void mum__hex_short(const unsigned char *p, size_t n, char *out, size_t out_size
  * the EVP_MD of the SignerInfo's digestAlgorithm (any digest OpenSSL
  * knows, not only those of mum_hash_alg).
  */
-static bool signature_verifies_now(const EVP_MD *md, EVP_PKEY *pkey, const ASN1_OCTET_STRING *sig,
+static bool signature_verifies_now(const EVP_MD *md, X509 *cert, EVP_PKEY *pkey, const ASN1_OCTET_STRING *sig,
                                    const unsigned char *tbs, size_t n)
 {
+    EVP_PKEY_CTX *pc = ring_verify_ctx(cert, pkey, md);
+    if (pc) {
+        /* the same verification with a context prepared once (see there) */
+        uint8_t dig[EVP_MAX_MD_SIZE];
+        size_t dlen = 0;
+        bool ok = mum__digest_evp(md, tbs, n, dig, &dlen) == MUM_OK &&
+                  EVP_PKEY_verify(pc, ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), dig, dlen) == 1;
+        EVP_PKEY_CTX_free(pc);
+        mum__crypto_clear();
+        return ok;
+    }
+    mum__crypto_clear();
     EVP_MD_CTX *m = EVP_MD_CTX_new();
     bool ok = m && EVP_DigestVerifyInit(m, NULL, md, NULL, pkey) == 1 &&
               EVP_DigestVerify(m, ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), tbs, n) == 1;
@@ -1234,7 +1302,7 @@ static bool signature_verifies(const EVP_MD *md, X509 *cert, EVP_PKEY *pkey, con
     mum__crypto_clear();
     if (keyed && mum__pass_ring_has(&signercache, parts, 3))
         return true;
-    bool ok = signature_verifies_now(md, pkey, sig, tbs, n);
+    bool ok = signature_verifies_now(md, cert, pkey, sig, tbs, n);
     if (ok && keyed)
         mum__pass_ring_add(&signercache, parts, 3);
     return ok;

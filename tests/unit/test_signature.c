@@ -1246,6 +1246,49 @@ Test(signature, a_verified_signer_signature_is_not_verified_again)
     free(s.data);
 }
 
+/* The signer's verification context is prepared once for its key and a
+ * digest (signeddata.c, ring_verify_ctx): signatures of the same signer
+ * with SHA-1 and with SHA-256, in turn, each verify with its own digest,
+ * and a damaged one of each still fails. */
+Test(signature, a_prepared_verification_keeps_to_its_digest)
+{
+    signed_pe s1 = sign_image("signer", "sha1", 0), s2 = sign_image("signer", "sha256", 0);
+    for (int round = 0; round < 2; round++) {
+        for (int k = 0; k < 2; k++) {
+            mum_signature *sig = embedded(k ? &s2 : &s1);
+            cr_assert_eq(mum_signature_signer(sig, 0)->digest_alg, k ? MUM_HASH_SHA256 : MUM_HASH_SHA1);
+            mum_sig_result r = integrity_of(sig);
+            cr_assert_eq(r.status, MUM_SIG_UNTRUSTED, "round %d, %s: %s", round, k ? "sha256" : "sha1",
+                         r.detail ? r.detail : "");
+            mum_sig_result_clear(&r);
+            mum_signature_free(sig);
+        }
+    }
+    /* each one's value changed: verified with the prepared context, fails */
+    for (int k = 0; k < 2; k++) {
+        signed_pe *s = k ? &s2 : &s1;
+        mum_signature *good = embedded(s);
+        PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(good->p7->d.sign->signer_info, 0);
+        const unsigned char *v = ASN1_STRING_get0_data(si->enc_digest);
+        size_t vlen = (size_t)ASN1_STRING_length(si->enc_digest);
+        uint8_t *at = NULL;
+        for (size_t i = 0; vlen && i + vlen <= s->size && !at; i++)
+            if (memcmp(s->data + i, v, vlen) == 0)
+                at = s->data + i;
+        cr_assert_not_null(at);
+        at[vlen / 2] ^= 0x01;
+        mum_signature *bad = embedded(s);
+        mum_sig_result r = integrity_of(bad);
+        cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
+        cr_assert_eq(r.failed_check, MUM_SIG_CHECK_SIGNATURE, "%s", r.detail);
+        mum_sig_result_clear(&r);
+        mum_signature_free(bad);
+        mum_signature_free(good);
+    }
+    free(s1.data);
+    free(s2.data);
+}
+
 /* The same signature value by the same certificate over other signed
  * bytes (the authenticated attributes' SpcStatementType changed from
  * individual to commercial code signing) is verified, not served from the
