@@ -927,6 +927,7 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared_name ***n
     *nnames = nsi;
     PKCS7 *p7 = NULL;
     uint8_t *buf = NULL;
+    size_t lens[8]; /* the first signers' rewritten lengths, not measured twice */
     list = mum__der_in(&sis);
     for (size_t i = 0, l = 0; i < nsi; i++) {
         mum__der_el si;
@@ -940,6 +941,8 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared_name ***n
             l++;
         size_t si_len = (*names)[i] || l > first ? signer_body(&si, (*names)[i] != NULL, *lent + first, l - first, NULL)
                                                  : si.len;
+        if (i < sizeof lens / sizeof lens[0])
+            lens[i] = si_len;
         sis_len += der_header_size(si_len) + si_len;
     }
     /* the same ContentInfo, its certificates left out, what its signers
@@ -978,7 +981,9 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared_name ***n
                 memcpy(w, si.start, si.size), w += si.size;
                 continue;
             }
-            size_t si_len = signer_body(&si, (*names)[i] != NULL, *lent + first, l - first, NULL);
+            size_t si_len = i < sizeof lens / sizeof lens[0]
+                                ? lens[i]
+                                : signer_body(&si, (*names)[i] != NULL, *lent + first, l - first, NULL);
             w += put_der_header(w, MUM_DER_SEQUENCE, si_len);
             w += signer_body(&si, (*names)[i] != NULL, *lent + first, l - first, w);
         }
