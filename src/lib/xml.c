@@ -561,6 +561,8 @@ int mum__xml_renew(mum_xml *x, mum_ctx *ctx, const mum_location *loc,
 {
     if (XML_ParserReset(x->parser, NULL) != XML_TRUE)
         return mum__error(ctx, MUM_EINVAL, NULL, "mum__xml_renew: the parser cannot be reset");
+    /* a salt of its own for every document, as a new parser would have */
+    x->salt = next_salt();
     xml_start(x, ctx, loc, cb, ud, limits);
     return MUM_OK;
 }

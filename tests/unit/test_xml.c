@@ -509,31 +509,33 @@ Test(xml, out_of_memory_is_never_reported_as_malformed)
 
 
 /* Parsers take their hash salts from one seed drawn for the process, not
- * from a system call each: every parser still gets a salt of its own (a
- * run of parsers all with one salt would be a broken mix), kept when
- * renewed for the next document. */
+ * from a system call each: every document still gets a salt of its own (a
+ * run of documents all with one salt would be a broken mix), a renewed
+ * parser's next document too. */
 static int sort_ulong(const void *a, const void *b)
 {
     unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
     return x < y ? -1 : x > y;
 }
 
-Test(xml, every_parser_has_a_salt_of_its_own)
+Test(xml, every_document_has_a_salt_of_its_own)
 {
     enum { N = 1000 };
-    static unsigned long salts[N];
+    static unsigned long salts[2 * N];
     mum_xml_callbacks cb = {0};
     for (int i = 0; i < N; i++) {
         mum_xml *x;
         cr_assert_eq(mum__xml_new(&x, NULL, NULL, &cb, NULL, NULL), MUM_OK);
-        salts[i] = mum__xml_salt(x);
-        cr_assert_neq(salts[i], 0ul, "parser %d: no salt (the kernel gave no seed?)", i);
-        cr_assert_eq(mum__xml_renew(x, NULL, NULL, &cb, NULL, NULL), MUM_OK);
-        cr_assert_eq(mum__xml_salt(x), salts[i]);
+        salts[2 * i] = mum__xml_salt(x);
         cr_assert_eq(mum__xml_feed_last(x, "<a/>", 4), MUM_OK);
+        cr_assert_eq(mum__xml_renew(x, NULL, NULL, &cb, NULL, NULL), MUM_OK);
+        salts[2 * i + 1] = mum__xml_salt(x);
+        cr_assert_eq(mum__xml_feed_last(x, "<b/>", 4), MUM_OK);
         mum__xml_free(x);
     }
-    qsort(salts, N, sizeof *salts, sort_ulong);
-    for (int i = 1; i < N; i++)
-        cr_assert_neq(salts[i], salts[i - 1], "two parsers with the salt %#lx", salts[i]);
+    for (int i = 0; i < 2 * N; i++)
+        cr_assert_neq(salts[i], 0ul, "document %d: no salt (the kernel gave no seed?)", i);
+    qsort(salts, 2 * N, sizeof *salts, sort_ulong);
+    for (int i = 1; i < 2 * N; i++)
+        cr_assert_neq(salts[i], salts[i - 1], "two documents with the salt %#lx", salts[i]);
 }
