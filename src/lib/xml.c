@@ -342,9 +342,14 @@ static void XMLCALL on_end(void *ud, const XML_Char *qname)
         stop_with(x, rc);
 }
 
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len);
+
 void mum__xml_want_text(mum_xml *x, bool want)
 {
     x->no_text = !want;
+    /* without a handler expat does not call out for every run of white
+     * space between the tags of a manifest */
+    XML_SetCharacterDataHandler(x->parser, want ? on_text : NULL);
 }
 
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
