@@ -539,3 +539,179 @@ Test(xml, every_document_has_a_salt_of_its_own)
     for (int i = 1; i < 2 * N; i++)
         cr_assert_neq(salts[i], salts[i - 1], "two documents with the salt %#lx", salts[i]);
 }
+
+/*
+ * What one document gives: status, message (with its place), and the
+ * events with the place of each start tag.  `x` is renewed for it when
+ * given, else a parser is made for it alone.
+ */
+typedef struct outcome {
+    int rc;
+    char *msg;
+    char *log;
+} outcome;
+
+static int placed_start(void *ud, const char *ns, const char *name, const mum_xml_attr *a, size_t n)
+{
+    rec *r = ud;
+    mum_location loc = mum__xml_location(r->x);
+    mum__sbuf_printf(&r->log, "@%u:%u", loc.line, loc.column);
+    return on_start(ud, ns, name, a, n);
+}
+
+static outcome read_doc(mum_xml *x, const void *doc, size_t size, size_t chunk,
+                        const mum_xml_limits *lim)
+{
+    static const mum_xml_callbacks placed = {placed_start, on_text, on_end};
+    mum_ctx *ctx;
+    cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+    rec r = {0};
+    mum_location loc = {.input = "pkg.cab", .entry = "t.manifest"};
+    int rc;
+    if (x) {
+        r.x = x;
+        rc = mum__xml_renew(x, ctx, &loc, &placed, &r, lim);
+    } else {
+        rc = mum__xml_new(&r.x, ctx, &loc, &placed, &r, lim);
+    }
+    cr_assert_eq(rc, MUM_OK);
+    if (chunk == 0)
+        chunk = size ? size : 1;
+    for (size_t off = 0; off < size && rc == MUM_OK; off += chunk)
+        rc = mum__xml_feed(r.x, (const char *)doc + off, size - off < chunk ? size - off : chunk);
+    if (rc == MUM_OK)
+        rc = mum__xml_finish(r.x);
+    if (!x)
+        mum__xml_free(r.x);
+    mum__sbuf_puts(&r.log, "");
+    outcome o = {rc, mum__strdup(rc == MUM_OK ? "" : mum_ctx_message(ctx)), mum__sbuf_take(&r.log)};
+    mum_ctx_free(ctx);
+    return o;
+}
+
+static void outcome_free(outcome *o)
+{
+    mum_free(o->msg);
+    mum_free(o->log);
+}
+
+#define DOC(s) {s, sizeof s - 1}
+
+/* The bytes that may follow a document's XML declaration, well-formed or not. */
+static const struct {
+    const char *s;
+    size_t n;
+} after_decl[] = {
+    DOC("\n<a xmlns=\"urn:x\">\n  <b x=\"1\"/>\n  <p:c xmlns:p=\"urn:p\" p:y=\"\xc3\xa9\"/>text\n</a>\n"),
+    DOC("\r\n<a>\r\n\t<b/>\r\n</a>"),
+    DOC("\r<a/>\r"),
+    DOC("\n \xc3\xa9<a/>"),
+    DOC("\n<?xml version=\"1.0\" encoding=\"utf-8\"?><a/>"),
+    DOC("\n<?xml-stylesheet href=\"a\"?><a/>"),
+    DOC("\n\xef\xbb\xbf<a/>"),
+    DOC("\n\0<\0a\0/\0>\0"),
+    DOC("\r\n<a>\n</b>"),
+    DOC("\n<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>"),
+    DOC("\n<a>\xff</a>"),
+    DOC("\n"),
+    DOC("\n\n"),
+    DOC("\n<p:a/>"),
+    DOC("\n<a x=\"1\" x=\"2\"/>"),
+    DOC("\n<a><b><c><d><e/></d></c></b></a>"),
+    DOC("\n<a/><b/>"),
+    DOC("<a/>"),
+    DOC(" <a/>"),
+};
+
+/* A declaration read in place of expat (a plain UTF-8 one before a line
+ * break) gives what expat gives reading it: the same one with single
+ * quotes is left to expat, and both must say the same, place for place. */
+Test(xml, a_plain_declaration_reads_as_expat_reads_it)
+{
+    static const char *const decls[] = {
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+        "<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>",
+    };
+    mum_xml_limits lim = MUM_XML_LIMITS_DEFAULT;
+    lim.max_depth = 4;
+    char doc[256], twin[256];
+    for (size_t d = 0; d < MUM_ARRAY_LEN(decls); d++) {
+        size_t dl = strlen(decls[d]);
+        for (size_t b = 0; b < MUM_ARRAY_LEN(after_decl); b++) {
+            size_t n = dl + after_decl[b].n;
+            cr_assert(n <= sizeof doc);
+            memcpy(doc, decls[d], dl);
+            memcpy(doc + dl, after_decl[b].s, after_decl[b].n);
+            memcpy(twin, doc, n);
+            for (size_t i = 0; i < dl; i++)
+                if (twin[i] == '"')
+                    twin[i] = '\'';
+            size_t chunks[] = {0, 1, 7, dl + 1};
+            for (size_t k = 0; k < MUM_ARRAY_LEN(chunks); k++) {
+                outcome got = read_doc(NULL, doc, n, chunks[k], &lim);
+                outcome want = read_doc(NULL, twin, n, chunks[k], &lim);
+                cr_assert_eq(got.rc, want.rc, "decl %zu, body %zu, chunk %zu: %d (%s), want %d (%s)", d,
+                             b, chunks[k], got.rc, got.msg, want.rc, want.msg);
+                cr_assert_str_eq(got.msg, want.msg, "decl %zu, body %zu, chunk %zu", d, b, chunks[k]);
+                cr_assert_str_eq(got.log, want.log, "decl %zu, body %zu, chunk %zu", d, b, chunks[k]);
+                outcome_free(&got);
+                outcome_free(&want);
+            }
+        }
+    }
+}
+
+/* One parser renewed for document after document (as the walk renews
+ * its manifest parser) says of each what a new parser says, whatever the
+ * documents before it did: broken ones, limits hit, other encodings,
+ * DTDs refused, DCM files; the limits hold on every document. */
+Test(xml, a_renewed_parser_reads_each_document_as_a_new_one)
+{
+    static const struct {
+        const char *s;
+        size_t n;
+    } docs[] = {
+        DOC("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<a xmlns=\"urn:x\">\r\n <b/>\r\n</a>"),
+        DOC("<a><b><c><d><e/></d></c></b></a>"),
+        DOC("<?xml version=\"1.0\" encoding=\"windows-1252\"?>\n<a>\n\x80<b y=\"\x93\"/></a>"),
+        DOC("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<a>\n</b>"),
+        DOC("<a>\n  <b x=\"1\"/>\n</a>"),
+        DOC("<a x=\"1\" y=\"2\" z=\"3\"/>"),
+        DOC("<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x \"y\">]>\n<a>&x;</a>"),
+        DOC("<a>\n<b/><p:c xmlns:p=\"urn:p\" p:d=\"1\"/></a>"),
+        DOC("DCM\x01" "abcd"),
+        DOC("\xff\xfe<\0a\0>\0\n\0<\0b\0/\0>\0<\0/\0a\0>\0"),
+        DOC("<a>\n  <b/>\n</a>"),
+        DOC("<a>0123456789abcdef</a>"),
+        DOC("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<a><b><c><d><e/></d></c></b></a>"),
+        DOC("<a>\n  <b>x</b>\n</a>"),
+        DOC("<a x=\"1\" y=\"2\" z=\"3\"/>"),
+        DOC("<a>\n  <b>"),
+        DOC("<a>0123456789abcdef</a>"),
+        DOC("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<a>\n<b/>\n</a>"),
+    };
+    mum_xml_limits lim = {.max_depth = 4, .max_attrs = 2, .max_text = 12, .max_size = 1024};
+    size_t chunks[] = {0, 3};
+    for (size_t k = 0; k < MUM_ARRAY_LEN(chunks); k++) {
+        mum_xml *x;
+        mum_xml_callbacks none = {0};
+        cr_assert_eq(mum__xml_new(&x, NULL, NULL, &none, NULL, NULL), MUM_OK);
+        int failed = 0;
+        for (size_t d = 0; d < MUM_ARRAY_LEN(docs); d++) {
+            outcome got = read_doc(x, docs[d].s, docs[d].n, chunks[k], &lim);
+            outcome want = read_doc(NULL, docs[d].s, docs[d].n, chunks[k], &lim);
+            cr_assert_eq(got.rc, want.rc, "doc %zu, chunk %zu: %d (%s), want %d (%s)", d, chunks[k],
+                         got.rc, got.msg, want.rc, want.msg);
+            cr_assert_str_eq(got.msg, want.msg, "doc %zu, chunk %zu", d, chunks[k]);
+            cr_assert_str_eq(got.log, want.log, "doc %zu, chunk %zu", d, chunks[k]);
+            failed += got.rc != MUM_OK;
+            outcome_free(&got);
+            outcome_free(&want);
+        }
+        /* the sequence is what it claims: limits hit and errors in between */
+        cr_assert_eq(failed, 10, "%d documents failed", failed);
+        mum__xml_free(x);
+    }
+}
