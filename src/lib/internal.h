@@ -319,6 +319,9 @@ MUM_INTERNAL int mum__intern_new(mum__intern **out);
 MUM_INTERNAL void mum__intern_free(mum__intern *t);
 /* The set's copy of s (owned by the set); NULL: out of memory. */
 MUM_INTERNAL const char *mum__intern_str(mum__intern *t, const char *s);
+/* A number no other set of the process has had (never 0): a set made where
+ * a freed one was is told apart from it. */
+MUM_INTERNAL uint64_t mum__intern_id(const mum__intern *t);
 
 /* Keeps the first cap bytes of a file that arrives in blocks: appends what
  * of data[0, size) still fits after the *len bytes head holds. */

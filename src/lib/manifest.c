@@ -251,7 +251,7 @@ typedef struct frame {
     const char *name;      /* static: the modelled element's name */
 } frame;
 
-enum { SEEN_SLOTS = 32 };
+enum { SEEN_SLOTS = 128 };
 
 struct mum_manifest_parser {
     mum_ctx *ctx;
@@ -262,11 +262,7 @@ struct mum_manifest_parser {
     mum_manifest_build build;     /* a renewed parser's records, moved into the model's
                                    * arena at the end */
     mum__intern *strings;         /* repeated values come from here (NULL: none) */
-    /* values of `strings` met lately, by a cheap hash of their bytes: most
-     * repeat in every manifest (versions, architectures, keys, types), and
-     * the set's own lookup takes its lock and hashes the whole text.  A
-     * renewed parser keeps them (shared_strdup). */
-    const char *seen[SEEN_SLOTS];
+    uint64_t strings_id;          /* its mum__intern_id */
     mum_findings *findings;
     unsigned flags;
     const char *file_name;        /* in this block, or NULL */
@@ -351,20 +347,45 @@ typedef struct attr_map {
     bool shared; /* a value that repeats across manifests: interned */
 } attr_map;
 
+/*
+ * Values of one set of strings met lately on this thread, by a cheap hash
+ * of their bytes: most repeat in every manifest (versions, architectures,
+ * keys, types), and the set's own lookup takes its lock and hashes the
+ * whole text.  Kept from input to input (a parser lasts one input, and
+ * its first manifest would meet them all again), for one set at a time:
+ * `set` is its id, so the strings of a set freed meanwhile, or of another
+ * graph's set, are never given out.
+ */
+static _Thread_local struct {
+    uint64_t set;
+    const char *slot[SEEN_SLOTS];
+} seen;
+
 /* A value that many manifests repeat: from the parser's set of strings
  * when it has one, else the model's arena. */
 static const char *shared_strdup(mum_manifest_parser *p, const char *text)
 {
     if (!p->strings)
         return arena_strdup(p->s, text);
+    __typeof__(seen) *c = &seen; /* one look-up of the thread's copy */
+    if (c->set != p->strings_id) {
+        memset(c->slot, 0, sizeof c->slot);
+        c->set = p->strings_id;
+    }
+    /* the first and last eight bytes (all of a shorter one): values that
+     * differ in one digit of a version are common */
     size_t n = strlen(text);
-    const unsigned char *t = (const unsigned char *)text;
-    unsigned h = (unsigned)(n * 31u + t[0] * 7u + (n ? t[n / 2] * 3u + t[n - 1] : 0u)) & (SEEN_SLOTS - 1);
-    const char *have = p->seen[h];
+    uint64_t head = 0, tail = 0;
+    memcpy(&head, text, n < 8 ? n : 8);
+    if (n > 8)
+        memcpy(&tail, text + n - 8, 8);
+    uint64_t mix = (head * 0x9e3779b97f4a7c15u) ^ (tail * 0xc2b2ae3d27d4eb4fu) ^ n;
+    unsigned h = (unsigned)((mix * 0x9e3779b97f4a7c15u) >> 57) & (SEEN_SLOTS - 1);
+    const char *have = c->slot[h];
     if (have && strcmp(have, text) == 0)
         return have;
     if ((have = mum__intern_str(p->strings, text)) != NULL)
-        p->seen[h] = have;
+        c->slot[h] = have;
     return have;
 }
 
@@ -949,9 +970,6 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
     mum_xml *xml = spent ? spent->xml : NULL;
     unsigned char *hold = spent ? spent->hold : NULL;
     size_t hold_cap = spent ? spent->hold_cap : 0;
-    const char *seen[SEEN_SLOTS] = {0}; /* the same set's strings outlive the spent parser */
-    if (spent && strings && spent->strings == strings)
-        memcpy(seen, spent->seen, sizeof seen);
     if (spent) {
         spent->xml = NULL;
         spent->hold = NULL;
@@ -987,7 +1005,7 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
     hold = NULL;
     p->ctx = ctx;
     p->strings = strings;
-    memcpy(p->seen, seen, sizeof seen);
+    p->strings_id = strings ? mum__intern_id(strings) : 0;
     p->findings = opts->findings;
     p->flags = opts->flags;
     p->max_items = opts->max_items ? opts->max_items : (1u << 20);

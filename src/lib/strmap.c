@@ -8,6 +8,7 @@
 #include "internal.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 static uint64_t hash_str(const char *s)
@@ -201,7 +202,10 @@ void mum__hashidx_free(mum_hashidx *m)
 struct mum__intern {
     pthread_mutex_t lock;
     mum_strmap set;             /* each key is its own value */
+    uint64_t id;
 };
+
+static atomic_uint_fast64_t intern_ids;
 
 int mum__intern_new(mum__intern **out)
 {
@@ -213,8 +217,14 @@ int mum__intern_new(mum__intern **out)
         mum__free(t);
         return MUM_ENOMEM;
     }
+    t->id = atomic_fetch_add_explicit(&intern_ids, 1, memory_order_relaxed) + 1;
     *out = t;
     return MUM_OK;
+}
+
+uint64_t mum__intern_id(const mum__intern *t)
+{
+    return t->id;
 }
 
 void mum__intern_free(mum__intern *t)

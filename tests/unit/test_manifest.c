@@ -1607,10 +1607,10 @@ Test(manifest, a_renewed_parser_parses_each_document_as_a_new_one)
     mum__sbuf_free(&big);
 }
 
-/* A renewed parser remembers the shared set's values it met lately, by a
- * cheap hash of their bytes (shared_strdup): values whose hashes meet
- * ("6.0.1.0" and "6.1.1.0": same length, first, middle and last bytes)
- * must each come back as themselves, the set's own copy, in any order. */
+/* The thread remembers the shared set's values it met lately, by a cheap
+ * hash of their bytes (shared_strdup): values that may share a slot (same
+ * length, a digit apart) must each come back as themselves, the set's own
+ * copy, in any order. */
 Test(manifest, values_met_lately_are_the_shared_sets_own)
 {
     static const char *versions[] = {"6.0.1.0", "6.1.1.0", "6.1.1.0", "6.0.1.0", "6.0.1.0", "6.2.1.0"};
@@ -1644,8 +1644,8 @@ Test(manifest, values_met_lately_are_the_shared_sets_own)
 }
 
 /* The values met lately are pointers into the set they came from: a parser
- * renewed on another set must not keep them (parser_new copies them only
- * for the same set), or it would hand out the first set's copies. */
+ * renewed on another set must not use them (the thread keeps them for one
+ * set at a time), or it would hand out the first set's copies. */
 Test(manifest, a_parser_renewed_on_another_set_forgets_the_first_sets_values)
 {
     static const char doc[] = "<assembly xmlns=\"" V3 "\" manifestVersion=\"1.0\"><assemblyIdentity "
@@ -1675,6 +1675,78 @@ Test(manifest, a_parser_renewed_on_another_set_forgets_the_first_sets_values)
     for (size_t i = 0; i < 2; i++) {
         mum_manifest_free(models[i]);
         mum__intern_free(sets[i]);
+    }
+}
+
+/* The values met lately outlive the parser (the next input's parser on the
+ * thread finds them) but never serve another set: not one parsed in
+ * between, not one made where a freed set was (same address, other id). */
+static mum_manifest *parse_on_set(mum__intern *set, const char *version)
+{
+    char doc[512];
+    snprintf(doc, sizeof doc,
+             "<assembly xmlns=\"" V3 "\" manifestVersion=\"1.0\"><assemblyIdentity "
+             "name=\"Contoso-Widget\" version=\"%s\" processorArchitecture=\"amd64\" "
+             "publicKeyToken=\"" TOKEN "\" versionScope=\"nonSxS\"/></assembly>",
+             version);
+    mum_ctx *ctx;
+    cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+    mum_manifest_options opts = MUM_MANIFEST_OPTIONS_INIT;
+    mum_location loc = {.input = "pkg.cab", .entry = "w.manifest"};
+    mum_manifest_parser *p = NULL; /* a parser of its own, as each input has */
+    mum_manifest *m = NULL;
+    cr_assert_eq(mum__manifest_parser_renew(&p, ctx, &loc, &opts, set), MUM_OK);
+    cr_assert_eq(mum_manifest_parser_feed(p, doc, strlen(doc)), MUM_OK);
+    cr_assert_eq(mum_manifest_parser_finish(&m, p), MUM_OK);
+    mum_manifest_parser_free(p);
+    mum_ctx_free(ctx);
+    cr_assert_str_eq(m->identity.version, version);
+    cr_assert_eq(m->identity.version, mum__intern_str(set, version), "not the set's own copy");
+    cr_assert_eq(m->identity.arch, mum__intern_str(set, "amd64"), "not the set's own copy");
+    cr_assert_eq(m->identity.version_scope, mum__intern_str(set, "nonSxS"), "not the set's own copy");
+    return m;
+}
+
+Test(manifest, values_met_lately_serve_their_own_set_only)
+{
+    mum__intern *a, *b;
+    cr_assert_eq(mum__intern_new(&a), MUM_OK);
+    cr_assert_eq(mum__intern_new(&b), MUM_OK);
+    mum_manifest *m[6];
+    m[0] = parse_on_set(a, "6.0.1.0");
+    m[1] = parse_on_set(a, "6.0.1.0"); /* met on the thread: a's copy */
+    m[2] = parse_on_set(b, "6.0.1.0");
+    m[3] = parse_on_set(a, "6.0.1.0");
+    cr_assert_neq(m[0]->identity.version, m[2]->identity.version);
+    for (int i = 0; i < 4; i++)
+        mum_manifest_free(m[i]);
+    /* a set freed and another made, at the same address or not */
+    for (int round = 0; round < 8; round++) {
+        mum__intern_free(a);
+        cr_assert_eq(mum__intern_new(&a), MUM_OK);
+        m[4] = parse_on_set(a, "6.0.1.0");
+        m[5] = parse_on_set(b, "6.0.1.0");
+        mum_manifest_free(m[4]);
+        mum_manifest_free(m[5]);
+    }
+    mum__intern_free(a);
+    mum__intern_free(b);
+}
+
+/* What the values met lately are kept by: a set made where a freed one was
+ * must not pass for it. */
+Test(manifest, every_shared_set_has_an_id_of_its_own)
+{
+    enum { N = 1000 };
+    static uint64_t ids[N];
+    for (int i = 0; i < N; i++) {
+        mum__intern *t;
+        cr_assert_eq(mum__intern_new(&t), MUM_OK);
+        ids[i] = mum__intern_id(t);
+        cr_assert_neq(ids[i], 0u);
+        for (int j = 0; j < i; j++)
+            cr_assert_neq(ids[i], ids[j], "sets %d and %d", j, i);
+        mum__intern_free(t);
     }
 }
 
