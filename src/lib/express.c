@@ -329,7 +329,7 @@ void mum_express_index_clear(mum_express_index *idx)
 int mum_express_index_parse(mum_express_index *out, mum_ctx *ctx, const mum_location *loc,
                             const void *data, size_t size)
 {
-    static const mum_xml_callbacks cb = {cix_start, NULL, cix_end};
+    static const mum_xml_callbacks cb = {cix_start, NULL, cix_end, false};
     static const mum_xml_limits limits = {32, 64, 64 << 10, (uint64_t)64 << 20};
     memset(out, 0, sizeof *out);
     cix_parser c = {.out = out};

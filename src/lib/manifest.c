@@ -954,7 +954,8 @@ static int on_end(void *ud, const char *ns, const char *name)
     }
 }
 
-static const mum_xml_callbacks callbacks = {on_start, on_text, on_end};
+/* on_end knows the element from the stack: no names needed */
+static const mum_xml_callbacks callbacks = {on_start, on_text, on_end, true};
 
 /* ---- the API ---- */
 

@@ -299,7 +299,7 @@ void mum_msu_unattend_clear(mum_msu_unattend *u)
 int mum_msu_unattend_parse(mum_msu_unattend *out, mum_ctx *ctx, const mum_location *loc,
                            const void *data, size_t size)
 {
-    static const mum_xml_callbacks cb = {on_start, NULL, on_end};
+    static const mum_xml_callbacks cb = {on_start, NULL, on_end, false};
     static const mum_xml_limits limits = {16, 64, 64 << 10, 1 << 20};
     memset(out, 0, sizeof *out);
     unattend_parser u = {.out = out};

@@ -335,6 +335,12 @@ static void XMLCALL on_end(void *ud, const XML_Char *qname)
     x->depth--;
     if (!x->cb.end)
         return;
+    if (x->cb.end_unnamed) {
+        rc = x->cb.end(x->ud, NULL, NULL);
+        if (rc != MUM_OK)
+            stop_with(x, rc);
+        return;
+    }
     const char *ns, *name;
     size_t off;
     x->names.len = 0;

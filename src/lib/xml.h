@@ -41,6 +41,9 @@ typedef struct mum_xml_callbacks {
                  size_t nattrs);
     int (*text)(void *ud, const char *text, size_t len);
     int (*end)(void *ud, const char *ns, const char *name);
+    /* true: end is given NULL for ns and name, which the reader then need
+     * not split (a parser that knows its open element from its own stack) */
+    bool end_unnamed;
 } mum_xml_callbacks;
 
 typedef struct mum_xml mum_xml;

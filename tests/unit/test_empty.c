@@ -195,7 +195,7 @@ static int x_end(void *ud, const char *ns, const char *name)
 Test(empty, xml_reader)
 {
     mum_ctx *ctx = new_ctx();
-    mum_xml_callbacks cb = {x_start, x_text, x_end};
+    mum_xml_callbacks cb = {x_start, x_text, x_end, false};
     cr_assert_not(mum__is_dcm(NULL, 0));
     cr_assert_eq(mum__xml_parse_buffer(ctx, NULL, &cb, NULL, NULL, NULL, 0), MUM_EFORMAT);
     mum_xml *x;

@@ -62,7 +62,7 @@ static int on_end(void *ud, const char *ns, const char *name)
     return MUM_OK;
 }
 
-static const mum_xml_callbacks cbs = {on_start, on_text, on_end};
+static const mum_xml_callbacks cbs = {on_start, on_text, on_end, false};
 
 /* Parses doc in pieces of `chunk` bytes (0 = at once); returns the status. */
 static int parse(mum_ctx *ctx, const void *doc, size_t size, size_t chunk, const mum_xml_limits *lim,
@@ -265,7 +265,7 @@ Test(xml, positions_match_the_xml_line_rules)
         size_t chunks[] = {0, 1, 2, 3, 5, 7, 16, 64};
         for (size_t k = 0; k < MUM_ARRAY_LEN(chunks); k++) {
             posrec r = {0};
-            mum_xml_callbacks cb = {pos_start, NULL, NULL};
+            mum_xml_callbacks cb = {pos_start, NULL, NULL, false};
             cr_assert_eq(mum__xml_new(&r.x, NULL, NULL, &cb, &r, NULL), MUM_OK);
             size_t chunk = chunks[k] ? chunks[k] : size;
             int rc = MUM_OK;
@@ -303,7 +303,7 @@ static int want_end(void *ud, const char *ns, const char *name)
 Test(xml, text_only_when_wanted)
 {
     static const char doc[] = "<a>0123456789abcdef<v>value</v>0123456789abcdef<b>x</b></a>";
-    static const mum_xml_callbacks cb = {want_start, on_text, want_end};
+    static const mum_xml_callbacks cb = {want_start, on_text, want_end, false};
     rec r = {0};
     mum_xml_limits lim = MUM_XML_LIMITS_DEFAULT;
     lim.max_text = 8;
@@ -483,7 +483,7 @@ Test(xml, out_of_memory_is_never_reported_as_malformed)
         "  </asmv2:hash></file>\n"
         "  <x:a xmlns:x=\"urn:x\"><x:b xmlns:y=\"urn:y\" y:c=\"2\"/></x:a>\n"
         "</assembly>\n";
-    static const mum_xml_callbacks none = {NULL, NULL, NULL};
+    static const mum_xml_callbacks none = {NULL, NULL, NULL, false};
     for (size_t chunk = 0; chunk <= 16; chunk += 16) {
         unsigned long total = 0;
         for (unsigned long n = 0; n == 0 || n <= total; n++) {
@@ -562,7 +562,7 @@ static int placed_start(void *ud, const char *ns, const char *name, const mum_xm
 static outcome read_doc(mum_xml *x, const void *doc, size_t size, size_t chunk,
                         const mum_xml_limits *lim)
 {
-    static const mum_xml_callbacks placed = {placed_start, on_text, on_end};
+    static const mum_xml_callbacks placed = {placed_start, on_text, on_end, false};
     mum_ctx *ctx;
     cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
     rec r = {0};
@@ -714,4 +714,38 @@ Test(xml, a_renewed_parser_reads_each_document_as_a_new_one)
         cr_assert_eq(failed, 10, "%d documents failed", failed);
         mum__xml_free(x);
     }
+}
+
+/* A parser that asks for unnamed ends gets NULL for both names, one end
+ * for each start, and errors as before. */
+static int unnamed_end(void *ud, const char *ns, const char *name)
+{
+    rec *r = ud;
+    cr_assert(ns == NULL && name == NULL, "an end with names: {%s}%s", ns ? ns : "", name ? name : "");
+    mum__sbuf_puts(&r->log, "</>");
+    return MUM_OK;
+}
+
+Test(xml, ends_without_names_when_asked)
+{
+    static const mum_xml_callbacks cb = {on_start, NULL, unnamed_end, true};
+    rec r = {0};
+    cr_assert_eq(mum__xml_new(&r.x, NULL, NULL, &cb, &r, NULL), MUM_OK);
+    cr_assert_eq(mum__xml_feed_last(r.x, manifest, sizeof manifest - 1), MUM_OK);
+    mum__sbuf_puts(&r.log, "");
+    cr_assert_str_eq(r.log.data,
+                     "<{urn:schemas-microsoft-com:asm.v3}assembly manifestVersion=1.0>"
+                     "<{urn:schemas-microsoft-com:asm.v3}file name=a.dll>"
+                     "<{urn:schemas-microsoft-com:asm.v2}hash>"
+                     "<{http://www.w3.org/2000/09/xmldsig#}DigestValue></></></></>");
+    r.log.len = 0;
+    mum_ctx *ctx;
+    cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+    cr_assert_eq(mum__xml_renew(r.x, ctx, NULL, &cb, &r, NULL), MUM_OK);
+    cr_assert_eq(mum__xml_feed_last(r.x, "<a>\n<b></c></a>", 15), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "2:") && strstr(mum_ctx_message(ctx), "mismatched tag"),
+              "%s", mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    mum__xml_free(r.x);
+    mum__sbuf_free(&r.log);
 }
