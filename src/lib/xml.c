@@ -645,11 +645,14 @@ static int expat_parse(mum_xml *x, const void *data, size_t size, bool final)
         x->buf = data;
         x->buf_off = x->parsed;
         x->buf_len = (size_t)chunk;
-        size_t skip = x->parsed == 0 ? plain_decl(data, (size_t)chunk) : 0;
-        /* before the first XML_Parse it fails only out of memory */
-        if (skip && XML_SetEncoding(x->parser, "UTF-8") != XML_STATUS_OK)
-            return x->status = mum__nomem(x->ctx);
-        x->skipped = (uint32_t)skip;
+        size_t skip = 0;
+        if (x->parsed == 0) {
+            skip = plain_decl(data, (size_t)chunk);
+            /* before the first XML_Parse it fails only out of memory */
+            if (skip && XML_SetEncoding(x->parser, "UTF-8") != XML_STATUS_OK)
+                return x->status = mum__nomem(x->ctx);
+            x->skipped = (uint32_t)skip; /* for the rest of the document */
+        }
         mum_xml *outer = parsing; /* a callback may parse another document */
         parsing = x;
         enum XML_Status st =

@@ -604,6 +604,9 @@ static const struct {
 } after_decl[] = {
     DOC("\n<a xmlns=\"urn:x\">\n  <b x=\"1\"/>\n  <p:c xmlns:p=\"urn:p\" p:y=\"\xc3\xa9\"/>text\n</a>\n"),
     DOC("\r\n<a>\r\n\t<b/>\r\n</a>"),
+    DOC("\r\n<a>\r\n  <b x=\"1\"/><b x=\"2\"/>\r\n  <c>\xc3\xa9t\xc3\xa9</c>\r\n  <d/>\r\n  <e/><f/><g/>\r\n"
+        "  <h>\r\n    <i/>\r\n    <j y=\"3\"/>\r\n  </h>\r\n  <k/>\r\n  <l/>\r\n  <m/><n/>\r\n  <o/>\r\n"
+        "  <p/>\r\n  <q/>\r\n  <r/>\r\n  <s/>\r\n</a>\r\n"),
     DOC("\r<a/>\r"),
     DOC("\n \xc3\xa9<a/>"),
     DOC("\n<?xml version=\"1.0\" encoding=\"utf-8\"?><a/>"),
@@ -636,7 +639,7 @@ Test(xml, a_plain_declaration_reads_as_expat_reads_it)
     };
     mum_xml_limits lim = MUM_XML_LIMITS_DEFAULT;
     lim.max_depth = 4;
-    char doc[256], twin[256];
+    char doc[512], twin[512];
     for (size_t d = 0; d < MUM_ARRAY_LEN(decls); d++) {
         size_t dl = strlen(decls[d]);
         for (size_t b = 0; b < MUM_ARRAY_LEN(after_decl); b++) {
@@ -648,7 +651,8 @@ Test(xml, a_plain_declaration_reads_as_expat_reads_it)
             for (size_t i = 0; i < dl; i++)
                 if (twin[i] == '"')
                     twin[i] = '\'';
-            size_t chunks[] = {0, 1, 7, dl + 1};
+            /* the declaration whole in the first piece, and not */
+            size_t chunks[] = {0, 1, 7, dl + 1, dl + 2, dl + 5, 64, 100};
             for (size_t k = 0; k < MUM_ARRAY_LEN(chunks); k++) {
                 outcome got = read_doc(NULL, doc, n, chunks[k], &lim);
                 outcome want = read_doc(NULL, twin, n, chunks[k], &lim);
