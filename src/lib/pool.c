@@ -12,6 +12,7 @@
 
 #include "pool.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -243,6 +244,11 @@ void mum__pool_release(mum__pool *p)
 
 void mum__pool_submit(mum__pool *p, mum__pool_fn fn, void *arg, uint64_t *ticket)
 {
+    mum__pool_submit_within(p, fn, arg, ticket, UINT_MAX);
+}
+
+void mum__pool_submit_within(mum__pool *p, mum__pool_fn fn, void *arg, uint64_t *ticket, unsigned workers)
+{
     pthread_mutex_lock(&p->mu);
     uint64_t t = p->next;
     job *j = &p->jobs[t % p->cap];
@@ -263,7 +269,9 @@ void mum__pool_submit(mum__pool *p, mum__pool_fn fn, void *arg, uint64_t *ticket
     j->ticket = t;
     j->state = J_QUEUED;
     p->queued++;
-    if (p->queued > p->idle)
+    /* a worker more for a job no idle one will take, unless `workers` run
+     * jobs already: the job then waits in the queue for one of them */
+    if (p->queued > p->idle && p->idle + p->working < workers)
         spawn(p, W_IDLE, NULL, NULL); /* none: the job runs when waited for */
     pthread_cond_broadcast(&p->work); /* a signal might wake a worker kept by its task */
     pthread_mutex_unlock(&p->mu);

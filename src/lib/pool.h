@@ -51,6 +51,14 @@ MUM_INTERNAL void mum__pool_release(mum__pool *p);
  * had the job waits for mum__pool_wait or mum__pool_join to run it. */
 MUM_INTERNAL void mum__pool_submit(mum__pool *p, mum__pool_fn fn, void *arg, uint64_t *ticket);
 
+/* mum__pool_submit, but a worker is started for the job only while fewer
+ * than `workers` are running or waiting for jobs: a stage that keeps more
+ * jobs queued than it has processors (so that a worker done with one finds
+ * the next at once) still runs them on that many threads.  Workers started
+ * before, by other stages, take its jobs too when idle. */
+MUM_INTERNAL void mum__pool_submit_within(mum__pool *p, mum__pool_fn fn, void *arg, uint64_t *ticket,
+                                          unsigned workers);
+
 /* Returns once the job with this ticket has run (running it here if no
  * worker has taken it yet), so that waiting for tickets in order delivers
  * the jobs' results (which they leave in their arg) in submission order. */

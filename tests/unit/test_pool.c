@@ -246,6 +246,35 @@ Test(pool, a_long_lived_task_has_a_worker_of_its_own)
     mum__pool_release(p);
 }
 
+/* Jobs queued beyond a stage's own width wait for its workers instead of
+ * starting more threads (the graph's reading keeps two jobs a processor
+ * queued on one worker a processor). */
+Test(pool, jobs_submitted_within_a_width_start_no_more_workers_than_it)
+{
+    int before = thread_count();
+    mum__pool *p;
+    cr_assert_eq(mum__pool_new(&p, 4, 8), MUM_OK);
+    gate g = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+    uint64_t tickets[6];
+    for (unsigned i = 0; i < 6; i++)
+        mum__pool_submit_within(p, gate_job, &g, &tickets[i], 2);
+    while (atomic_load(&g.entered) < 2)
+        pause_ms(1);
+    pause_ms(20); /* time for a third worker, were one started, to enter */
+    cr_assert_eq(atomic_load(&g.entered), 2, "%d jobs running on a width of 2", atomic_load(&g.entered));
+    cr_assert_eq(thread_count(), before + 2);
+    gate_open(&g);
+    for (unsigned i = 0; i < 6; i++)
+        mum__pool_wait(p, tickets[i]);
+    cr_assert_eq(atomic_load(&g.entered), 6, "every job ran");
+    /* a plain submit may start the pool's other workers */
+    square s = {.in = 3};
+    mum__pool_submit(p, square_job, &s, &tickets[0]);
+    mum__pool_wait(p, tickets[0]);
+    cr_assert_eq(s.out, 9);
+    mum__pool_release(p);
+}
+
 Test(pool, with_no_thread_to_be_had_everything_runs_on_the_caller)
 {
     cr_assert_not(mum__pool_no_threads(true));
