@@ -602,30 +602,45 @@ static int shard_take(mum_graph *g, mum_ctx *ctx, const mum_graph_options *opts,
  * that what is read past a failure is little. */
 enum { SHARD_WINDOW = 2 * MUM_POOL_WORKERS };
 
-/* Reads inputs first..end-1, all small, on the pool, merging them in order. */
-static int read_shards(mum_graph *g, mum_ctx *ctx, mum__pool *pool, size_t first, size_t end,
+/*
+ * Reads the run of small inputs from `first` on the pool, merging them in
+ * order; *end is where the run ends.  The run is found as jobs are queued
+ * (a stat an input, mum__graph_small_input), not before the first one:
+ * the 1 000 stats of a call over 1 000 packages kept both workers waiting.
+ */
+static int read_shards(mum_graph *g, mum_ctx *ctx, mum__pool *pool, size_t first, size_t *end,
                        const mum_graph_options *opts, mum_findings *findings)
 {
+    *end = first;
     shard *jobs = mum__calloc(SHARD_WINDOW, sizeof *jobs);
     uint64_t tickets[SHARD_WINDOW];
     if (!jobs)
         return mum__nomem(ctx);
     size_t width = mum__pool_width(), window = 2 * width;
-    /* batches of up to SHARD_BATCH inputs, four or more a thread */
-    size_t batch = (end - first) / (4 * width);
+    /* batches of up to SHARD_BATCH inputs, four or more a thread (of the
+     * inputs left: the run's length is not known yet) */
+    size_t batch = (g->ninputs - first) / (4 * width);
     batch = batch < 1 ? 1 : batch > SHARD_BATCH ? SHARD_BATCH : batch;
     size_t head = 0, tail = 0; /* jobs submitted, and merged, so far */
     size_t next = first;       /* the first input no job has */
+    bool run_over = false;     /* an input not small, or the last, met */
     int rc = MUM_OK;
     for (;;) {
-        while (next < end && head - tail < window && rc == MUM_OK) {
+        while (!run_over && head - tail < window && rc == MUM_OK) {
+            size_t count = 0;
+            while (count < batch && next + count < g->ninputs && mum__graph_small_input(&g->inputs[next + count]))
+                count++;
+            run_over = count < batch;
+            if (count == 0)
+                break;
             shard *sh = &jobs[head % SHARD_WINDOW];
             sh->whole = g;
             sh->first = next;
-            sh->count = end - next < batch ? end - next : batch;
+            sh->count = count;
             sh->opts = *opts;
             sh->opts.progress = NULL;
-            next += sh->count;
+            next += count;
+            *end = next;
             mum__pool_submit_within(pool, shard_run, sh, &tickets[head % SHARD_WINDOW], (unsigned)width);
             head++;
         }
@@ -673,11 +688,10 @@ int mum_graph_build(mum_graph **out, mum_ctx *ctx, const char *const *inputs, si
     int rc = MUM_OK;
     for (size_t i = 0; i < input_count && rc == MUM_OK;) {
         /* a run of small inputs at once on the pool (read_shards) */
-        size_t end = i;
-        while (pool && end < input_count && mum__graph_small_input(&g->inputs[end]))
-            end++;
-        if (end - i > 1) {
-            rc = read_shards(g, ctx, pool, i, end, opts, findings);
+        if (pool && i + 1 < input_count && mum__graph_small_input(&g->inputs[i]) &&
+            mum__graph_small_input(&g->inputs[i + 1])) {
+            size_t end;
+            rc = read_shards(g, ctx, pool, i, &end, opts, findings);
             i = end;
         } else {
             rc = mum__graph_read_input(g, ctx, i, opts, findings, NULL);

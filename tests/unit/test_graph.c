@@ -997,19 +997,10 @@ static int build_many(const char *const *in, size_t n, unsigned walk_flags, mum_
     return rc;
 }
 
-/* The graph and findings of small inputs read at once on the pool are
- * those of reading them one after another: the same nodes in the same
- * order (index, input, kind, path, digests, identity), the same inputs and
- * the same findings in order. */
-Test(graph, small_inputs_read_at_once_give_the_graph_of_reading_in_order)
+/* The same nodes in the same order (index, input, kind, path, digests,
+ * identity, edges), the same inputs and the same findings in order. */
+static void same_graphs(mum_graph *a, mum_graph *b, mum_findings *fa, mum_findings *fb, size_t n)
 {
-    const char *in[10];
-    many_small(in);
-    mum_graph *a, *b;
-    mum_ctx *ca, *cb;
-    mum_findings *fa, *fb;
-    cr_assert_eq(build_many(in, 10, 0, &a, &ca, &fa), MUM_OK, "%s", mum_ctx_message(ca));
-    cr_assert_eq(build_many(in, 10, MUM_WALK_SINGLE_THREAD, &b, &cb, &fb), MUM_OK, "%s", mum_ctx_message(cb));
     cr_assert_eq(mum_graph_node_count(a), mum_graph_node_count(b));
     cr_assert_gt(mum_graph_node_count(a), 100);
     for (size_t i = 0; i < mum_graph_node_count(a); i++) {
@@ -1032,7 +1023,7 @@ Test(graph, small_inputs_read_at_once_give_the_graph_of_reading_in_order)
                 cr_assert_eq(tx->index, ty->index, "%s edge %zu", x->entry, k);
         }
     }
-    for (size_t i = 0; i < 10; i++) {
+    for (size_t i = 0; i < n; i++) {
         const mum_graph_input *x = mum_graph_input_at(a, i), *y = mum_graph_input_at(b, i);
         cr_assert_str_eq(x->kind, y->kind);
         cr_assert_eq(x->express_count, y->express_count);
@@ -1044,8 +1035,60 @@ Test(graph, small_inputs_read_at_once_give_the_graph_of_reading_in_order)
         cr_assert_eq(x->rule, y->rule);
         cr_assert_str_eq(x->message, y->message);
     }
+}
+
+/* The graph and findings of small inputs read at once on the pool are
+ * those of reading them one after another: the same nodes in the same
+ * order (index, input, kind, path, digests, identity), the same inputs and
+ * the same findings in order. */
+Test(graph, small_inputs_read_at_once_give_the_graph_of_reading_in_order)
+{
+    const char *in[10];
+    many_small(in);
+    mum_graph *a, *b;
+    mum_ctx *ca, *cb;
+    mum_findings *fa, *fb;
+    cr_assert_eq(build_many(in, 10, 0, &a, &ca, &fa), MUM_OK, "%s", mum_ctx_message(ca));
+    cr_assert_eq(build_many(in, 10, MUM_WALK_SINGLE_THREAD, &b, &cb, &fb), MUM_OK, "%s", mum_ctx_message(cb));
+    same_graphs(a, b, fa, fb, 10);
     free_built(a, fa, ca);
     free_built(b, fb, cb);
+}
+
+/* A run of small inputs read at once ends at an input that is not small
+ * (a folder), read on its own, and another run starts after it; the run is
+ * found while its jobs are queued, the graph and findings still those of
+ * reading in order. */
+Test(graph, runs_of_small_inputs_around_a_folder_give_the_graph_of_reading_in_order)
+{
+    char dir[] = "/tmp/mum-graph-runs-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[512];
+    snprintf(path, sizeof path, "%s/a.manifest", dir);
+    FILE *fp = fopen(path, "wb");
+    cr_assert_not_null(fp);
+    fputs("<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" manifestVersion=\"1.0\">"
+          "<assemblyIdentity name=\"Contoso-A\" version=\"1.0.0.0\" processorArchitecture=\"amd64\" "
+          "language=\"neutral\" publicKeyToken=\"31bf3856ad364e35\" versionScope=\"nonSxS\"/></assembly>",
+          fp);
+    fclose(fp);
+    const char *small[10];
+    many_small(small);
+    /* runs of 3 and 6, a lone small input (read on this thread), folders between */
+    const char *in[] = {small[0], small[1], small[2], dir,       small[3], small[4], small[5],
+                        small[6], small[7], small[8], dir,       small[9]};
+    enum { N = MUM_ARRAY_LEN(in) };
+    mum_graph *a, *b;
+    mum_ctx *ca, *cb;
+    mum_findings *fa, *fb;
+    cr_assert_eq(build_many(in, N, 0, &a, &ca, &fa), MUM_OK, "%s", mum_ctx_message(ca));
+    cr_assert_eq(build_many(in, N, MUM_WALK_SINGLE_THREAD, &b, &cb, &fb), MUM_OK, "%s", mum_ctx_message(cb));
+    same_graphs(a, b, fa, fb, N);
+    cr_assert_str_eq(mum_graph_input_at(a, 3)->kind, mum_graph_input_at(a, 10)->kind);
+    free_built(a, fa, ca);
+    free_built(b, fb, cb);
+    unlink(path);
+    rmdir(dir);
 }
 
 /* A failed allocation on any thread while small inputs are read at once
