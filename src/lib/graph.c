@@ -514,6 +514,8 @@ static void shard_run(void *arg)
                                        sh->counts[sh->done]);
     if (sh->rc != MUM_OK && sh->done < sh->count)
         sh->done++; /* the failed input's progress, as reading in order reports it */
+    else if (sh->rc == MUM_OK && (sh->rc = mum__graph_resolve_shard(&sh->g, sh->first, sh->count)) != MUM_OK)
+        mum__nomem(sh->ctx);
 }
 
 /* Moves a shard's nodes, blocks and text into g, after its own. */

@@ -71,6 +71,8 @@ typedef struct input_priv {
     /* mum__graph_small_input's answer, once asked (on the caller's
      * thread, before the input is handed to a shard job) */
     bool small_known, small;
+    /* resolved by the shard job that read it (mum__graph_resolve_shard) */
+    bool resolved;
 } input_priv;
 
 /* Nodes are made in blocks the graph owns (a node's address never
@@ -198,6 +200,12 @@ MUM_INTERNAL bool mum__graph_small_input(input_priv *in);
 /* Resolves the references of every input's nodes into edges (graph_resolve.c);
  * one_thread: no second resolution thread.  Errors: MUM_ENOMEM. */
 MUM_INTERNAL int mum__graph_resolve(mum_graph *g, bool one_thread);
+/* Resolves, on this thread, inputs first..first+count-1 of a shard, a
+ * graph of those inputs' nodes alone (graph.c, read_shards), and marks
+ * them resolved so that mum__graph_resolve leaves them.  A shard whose
+ * nodes are not its inputs' in input order is left to mum__graph_resolve.
+ * Errors: MUM_ENOMEM. */
+MUM_INTERNAL int mum__graph_resolve_shard(mum_graph *s, size_t first, size_t count);
 /* Test hook: while true, every input is read with its threads (graph_walk.c)
  * and resolved on two (graph_resolve.c), however small (small inputs are
  * read and resolved on the caller's thread alone).  Returns the old value. */

@@ -508,65 +508,113 @@ bool mum__graph_threads_forced(void)
     return atomic_load(&threads_always);
 }
 
+/* Resolves one input: its nodes are nodes[0..count), indexes into g's in
+ * node order. */
+static int resolve_input(mum_graph *g, size_t input, const size_t *nodes, size_t count, bool one_thread)
+{
+    resolver r;
+    memset(&r, 0, sizeof r);
+    r.g = g;
+    r.nodes = nodes;
+    r.count = count;
+    pthread_barrier_t barrier;
+    mum__pool *pool = NULL;
+    mum__pool_task half;
+    resolve_half h[2] = {{g, &r, input, 0, NULL, MUM_OK}, {g, &r, input, 1, NULL, MUM_OK}};
+    /* a started task, not a queued job: the halves meet at the barrier */
+    bool two = !one_thread && (r.count >= RESOLVE_TWO_THREADS_MIN || mum__graph_threads_forced()) &&
+               mum__pool_acquire(&pool) == MUM_OK;
+    if (two && pthread_barrier_init(&barrier, NULL, 2) != 0)
+        two = false;
+    if (two) {
+        h[0].maps_done = h[1].maps_done = &barrier;
+        if (!mum__pool_start(pool, resolve_half_main, &h[1], &half)) {
+            pthread_barrier_destroy(&barrier);
+            h[0].maps_done = h[1].maps_done = NULL;
+            two = false;
+        }
+    }
+    resolve_half_run(&h[0], !two);
+    if (two) {
+        mum__pool_finish(&half);
+        pthread_barrier_destroy(&barrier);
+    }
+    mum__pool_release(pool);
+    resolver_free(&r);
+    int rc = h[0].rc != MUM_OK ? h[0].rc : h[1].rc;
+    for (size_t j = 0; j < r.count && rc == MUM_OK; j++) {
+        node_priv *n = g->nodes[r.nodes[j]];
+        for (size_t k = 0; k < n->pub.edge_count; k++) {
+            const mum_edge *e = &n->pub.edges[k];
+            if (!e->to)
+                continue;
+            node_priv *to = g->nodes[e->to->index];
+            to->pub.in_count++;
+            if (e->kind == MUM_EDGE_CATALOG)
+                mum__node_cat(to)->catalog_of = &n->pub;
+            else if (e->kind == MUM_EDGE_FILE && to->pub.kind == MUM_NODE_CATALOG)
+                mum__node_cat(to)->payload_of = &n->pub;
+        }
+    }
+    if (rc == MUM_OK)
+        rc = set_platform(g, input, r.nodes, r.count);
+    return rc;
+}
+
 int mum__graph_resolve(mum_graph *g, bool one_thread)
 {
+    bool all = true;
+    for (size_t input = 0; input < g->ninputs && all; input++)
+        all = g->inputs[input].resolved;
+    if (all) /* every input resolved where it was read */
+        return MUM_OK;
     /* each input's nodes alone: walking every node for each input was
      * quadratic in a call over many packages */
     mum__by_input by = mum__graph_by_input(g);
     if (!by.first)
         return MUM_ENOMEM;
-    for (size_t input = 0; input < g->ninputs; input++) {
-        resolver r;
-        memset(&r, 0, sizeof r);
-        r.g = g;
-        r.nodes = by.order + by.first[input];
-        r.count = by.first[input + 1] - by.first[input];
-        pthread_barrier_t barrier;
-        mum__pool *pool = NULL;
-        mum__pool_task half;
-        resolve_half h[2] = {{g, &r, input, 0, NULL, MUM_OK}, {g, &r, input, 1, NULL, MUM_OK}};
-        /* a started task, not a queued job: the halves meet at the barrier */
-        bool two = !one_thread && (r.count >= RESOLVE_TWO_THREADS_MIN || mum__graph_threads_forced()) &&
-                   mum__pool_acquire(&pool) == MUM_OK;
-        if (two && pthread_barrier_init(&barrier, NULL, 2) != 0)
-            two = false;
-        if (two) {
-            h[0].maps_done = h[1].maps_done = &barrier;
-            if (!mum__pool_start(pool, resolve_half_main, &h[1], &half)) {
-                pthread_barrier_destroy(&barrier);
-                h[0].maps_done = h[1].maps_done = NULL;
-                two = false;
-            }
-        }
-        resolve_half_run(&h[0], !two);
-        if (two) {
-            mum__pool_finish(&half);
-            pthread_barrier_destroy(&barrier);
-        }
-        mum__pool_release(pool);
-        resolver_free(&r);
-        int rc = h[0].rc != MUM_OK ? h[0].rc : h[1].rc;
-        for (size_t j = 0; j < r.count && rc == MUM_OK; j++) {
-            node_priv *n = g->nodes[r.nodes[j]];
-            for (size_t k = 0; k < n->pub.edge_count; k++) {
-                const mum_edge *e = &n->pub.edges[k];
-                if (!e->to)
-                    continue;
-                node_priv *to = g->nodes[e->to->index];
-                to->pub.in_count++;
-                if (e->kind == MUM_EDGE_CATALOG)
-                    mum__node_cat(to)->catalog_of = &n->pub;
-                else if (e->kind == MUM_EDGE_FILE && to->pub.kind == MUM_NODE_CATALOG)
-                    mum__node_cat(to)->payload_of = &n->pub;
-            }
-        }
-        if (rc == MUM_OK)
-            rc = set_platform(g, input, r.nodes, r.count);
-        if (rc != MUM_OK) {
-            mum__free(by.first);
-            return rc;
-        }
-    }
+    int rc = MUM_OK;
+    for (size_t input = 0; input < g->ninputs && rc == MUM_OK; input++)
+        if (!g->inputs[input].resolved)
+            rc = resolve_input(g, input, by.order + by.first[input], by.first[input + 1] - by.first[input],
+                               one_thread);
     mum__free(by.first);
-    return MUM_OK;
+    return rc;
+}
+
+/*
+ * An input's resolution reads and writes its own nodes alone (its maps,
+ * edges as pointers, in_count, catalog_of, payload_of, its platform), so
+ * the shard job that read it resolves it too, on its worker, instead of the
+ * caller after every input is read: over 1 000 small packages that was the
+ * caller alone for a few milliseconds (key hashing and look-ups) with both
+ * workers idle.  The edges point at nodes, which keep their addresses when
+ * the shard is merged.
+ */
+int mum__graph_resolve_shard(mum_graph *s, size_t first, size_t count)
+{
+    /* read in order, a shard's nodes are its inputs' one input after another */
+    size_t in = first;
+    for (size_t k = 0; k < s->nnodes; k++) {
+        size_t of = s->nodes[k]->pub.input;
+        if (of < in || of >= first + count)
+            return MUM_OK;
+        in = of;
+    }
+    size_t *order = mum__malloc((s->nnodes ? s->nnodes : 1) * sizeof *order);
+    if (!order)
+        return MUM_ENOMEM;
+    for (size_t k = 0; k < s->nnodes; k++)
+        order[k] = k;
+    int rc = MUM_OK;
+    size_t k = 0;
+    for (in = first; in < first + count && rc == MUM_OK; in++) {
+        size_t from = k;
+        while (k < s->nnodes && s->nodes[k]->pub.input == in)
+            k++;
+        rc = resolve_input(s, in, order + from, k - from, true);
+        s->inputs[in].resolved = rc == MUM_OK;
+    }
+    mum__free(order);
+    return rc;
 }

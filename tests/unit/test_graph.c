@@ -1016,17 +1016,28 @@ static void same_graphs(mum_graph *a, mum_graph *b, mum_findings *fa, mum_findin
         if (x->id)
             cr_assert_eq(mum_identity_compare(x->id, y->id, 0), 0, "%s", x->entry);
         cr_assert_eq(x->edge_count, y->edge_count, "%s", x->entry);
+        cr_assert_eq(x->in_count, y->in_count, "%s", x->entry);
         for (size_t k = 0; k < x->edge_count; k++) {
             const mum_node *tx = x->edges[k].to, *ty = y->edges[k].to;
             cr_assert_eq(!tx, !ty, "%s edge %zu", x->entry, k);
             if (tx)
                 cr_assert_eq(tx->index, ty->index, "%s edge %zu", x->entry, k);
+            const mum_node *ox = x->edges[k].other_version, *oy = y->edges[k].other_version;
+            cr_assert_eq(!ox, !oy, "%s edge %zu", x->entry, k);
+            if (ox)
+                cr_assert_eq(ox->index, oy->index, "%s edge %zu", x->entry, k);
         }
     }
     for (size_t i = 0; i < n; i++) {
         const mum_graph_input *x = mum_graph_input_at(a, i), *y = mum_graph_input_at(b, i);
         cr_assert_str_eq(x->kind, y->kind);
         cr_assert_eq(x->express_count, y->express_count);
+        cr_assert_str_eq(x->platform, y->platform);
+        cr_assert_str_eq(x->kb ? x->kb : "", y->kb ? y->kb : "");
+        cr_assert_eq(x->packages, y->packages);
+        cr_assert_eq(x->components, y->components);
+        cr_assert_eq(x->catalogs, y->catalogs);
+        cr_assert_eq(x->payloads, y->payloads);
     }
     cr_assert_eq(mum_findings_count(fa), mum_findings_count(fb));
     cr_assert_gt(mum_findings_count(fa), 0);
@@ -1089,6 +1100,26 @@ Test(graph, runs_of_small_inputs_around_a_folder_give_the_graph_of_reading_in_or
     free_built(b, fb, cb);
     unlink(path);
     rmdir(dir);
+}
+
+/* Small inputs read at once are resolved by the jobs that read them, on
+ * the workers, not by the caller once every input is read; the folder
+ * between the runs is resolved by the caller. */
+Test(graph, small_inputs_read_at_once_are_resolved_where_they_are_read)
+{
+    const char *in[10];
+    many_small(in);
+    mum_graph *g;
+    mum_ctx *ctx;
+    mum_findings *f;
+    cr_assert_eq(build_many(in, 10, 0, &g, &ctx, &f), MUM_OK, "%s", mum_ctx_message(ctx));
+    for (size_t i = 0; i < 10; i++)
+        cr_assert(g->inputs[i].resolved, "input %zu (%s) resolved by the caller", i, in[i]);
+    free_built(g, f, ctx);
+    cr_assert_eq(build_many(in, 10, MUM_WALK_SINGLE_THREAD, &g, &ctx, &f), MUM_OK, "%s", mum_ctx_message(ctx));
+    for (size_t i = 0; i < 10; i++)
+        cr_assert_not(g->inputs[i].resolved, "input %zu read on one thread, resolved after", i);
+    free_built(g, f, ctx);
 }
 
 /* A failed allocation on any thread while small inputs are read at once
