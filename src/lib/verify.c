@@ -170,17 +170,24 @@ static void part_main(void *arg)
     part_run(arg);
 }
 
-/* Parts at most: one a processor (each on a worker of its own, as the
- * reading's shards: the pool starts a worker for each job queued beyond
- * the idle ones, and the inputs of such a call are alike). */
-enum { PARTS_MAX = MUM_POOL_WORKERS };
+/* Parts at most: four a processor, run on one worker a processor
+ * (mum__pool_submit_within): a worker done with its part takes the next
+ * queued one.  With one part a processor, the first worker done sat idle
+ * until the other's part ended (a few ms of the 1 000 copies' judge: the
+ * parts are cut by counts of inputs and nodes, not by their cost, and the
+ * two workers share the cores with the caller's judging). */
+enum { PARTS_PER_WORKER = 4, PARTS_MAX = PARTS_PER_WORKER * MUM_POOL_WORKERS };
 
 static size_t part_count(const checker *c, size_t ninputs)
 {
     /* below this much work a part costs more in hand-overs than it saves */
     if (mum__graph_one_thread(c->g) || ninputs + c->n < 64)
         return 1;
-    return mum__pool_width();
+    size_t n = PARTS_PER_WORKER * mum__pool_width();
+    /* and no part of fewer than 16 nodes */
+    while (n > mum__pool_width() && c->n / n < 16)
+        n--;
+    return n;
 }
 
 static void parts_free(part_job *jobs, size_t n)
@@ -226,7 +233,8 @@ static int judge_read_facts_and_parts(checker *c, mum__pool *pool)
     }
     size_t submitted = 0;
     for (; rc == MUM_OK && submitted < nparts; submitted++)
-        mum__pool_submit(pool, part_main, &jobs[submitted], &tickets[submitted]);
+        mum__pool_submit_within(pool, part_main, &jobs[submitted], &tickets[submitted],
+                                (unsigned)mum__pool_width());
     if (rc == MUM_OK)
         rc = judge_read_facts(c);
     for (size_t k = 0; k < submitted; k++)
