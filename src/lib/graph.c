@@ -629,10 +629,14 @@ static int read_shards(mum_graph *g, mum_ctx *ctx, mum__pool *pool, size_t first
     int rc = MUM_OK;
     for (;;) {
         while (!run_over && head - tail < window && rc == MUM_OK) {
-            size_t count = 0;
-            while (count < batch && next + count < g->ninputs && mum__graph_small_input(&g->inputs[next + count]))
+            /* smaller jobs towards the end, down to one input: the worker
+             * done first waits for the other's last job, 8 packages long
+             * with full batches */
+            size_t limit = (g->ninputs - next) / (2 * width), count = 0;
+            limit = limit < 1 ? 1 : limit > batch ? batch : limit;
+            while (count < limit && next + count < g->ninputs && mum__graph_small_input(&g->inputs[next + count]))
                 count++;
-            run_over = count < batch;
+            run_over = count < limit;
             if (count == 0)
                 break;
             shard *sh = &jobs[head % SHARD_WINDOW];
