@@ -247,13 +247,72 @@ static bool oid_der_is(const ASN1_OBJECT *obj, const unsigned char *der, size_t 
     return obj && (size_t)OBJ_length(obj) == n && memcmp(OBJ_get0_data(obj), der, n) == 0;
 }
 
+/* The OIDs every signature asks mum__oid_is and mum__attr_by_oid about
+ * (attribute types, content types, key usages), their DER made once a
+ * process: encoding the dotted text costs some 550 instructions, and a
+ * small package asked for it about ten times. */
+static const char *const sig_oids[] = {
+    "1.3.6.1.4.1.311.2.1.12",   /* SpcSpOpusInfo */
+    "1.3.6.1.4.1.311.3.3.1",    /* RFC 3161 timestamp */
+    "1.2.840.113549.1.9.16.1.4", /* TSTInfo */
+    "1.3.6.1.4.1.311.2.1.4",    /* SpcIndirectDataContent */
+    "1.3.6.1.4.1.311.10.1",     /* certificate trust list (catalogs) */
+    "1.3.6.1.5.5.7.3.3",        /* code signing */
+    "2.5.29.37.0",              /* any key usage */
+    "1.3.6.1.4.1.311.10.3.6",   /* Windows system component */
+};
+
+typedef struct {
+    size_t dotted_len;
+    unsigned char der[16];
+    size_t len; /* 0: not encodable (never, for the constants above) */
+} sig_oid_der;
+
+static sig_oid_der sig_der[MUM_ARRAY_LEN(sig_oids)];
+static pthread_once_t sig_oid_once = PTHREAD_ONCE_INIT;
+
+static void sig_oid_init(void)
+{
+    for (size_t i = 0; i < MUM_ARRAY_LEN(sig_oids); i++) {
+        sig_der[i].dotted_len = strlen(sig_oids[i]);
+        if (!mum__oid_der(sig_oids[i], sig_der[i].der, sizeof sig_der[i].der, &sig_der[i].len))
+            sig_der[i].len = 0;
+    }
+}
+
+bool mum__oid_known_der(const char *dotted, const unsigned char **der, size_t *len)
+{
+    pthread_once(&sig_oid_once, sig_oid_init);
+    size_t n = strlen(dotted);
+    for (size_t i = 0; i < MUM_ARRAY_LEN(sig_oids); i++) {
+        if (sig_der[i].dotted_len == n && sig_der[i].len && memcmp(sig_oids[i], dotted, n) == 0) {
+            *der = sig_der[i].der;
+            *len = sig_der[i].len;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The DER contents of dotted: from the table above, else encoded into buf
+ * (cap bytes).  False if it is not an OID or does not fit. */
+static bool oid_der_of(const char *dotted, unsigned char *buf, size_t cap, const unsigned char **der,
+                       size_t *len)
+{
+    if (mum__oid_known_der(dotted, der, len))
+        return true;
+    *der = buf;
+    return mum__oid_der(dotted, buf, cap, len);
+}
+
 bool mum__oid_is(const ASN1_OBJECT *obj, const char *dotted)
 {
     /* Compared as DER, not as text: OBJ_obj2txt is slow, and a catalog of
      * ten thousand members asks this a hundred thousand times. */
-    unsigned char der[64];
+    unsigned char buf[64];
+    const unsigned char *der;
     size_t n;
-    return obj && mum__oid_der(dotted, der, sizeof der, &n) && oid_der_is(obj, der, n);
+    return obj && oid_der_of(dotted, buf, sizeof buf, &der, &n) && oid_der_is(obj, der, n);
 }
 
 /* X509at_get_attr_by_OBJ(attrs, OBJ_txt2obj(dotted, 1), -1) without making
@@ -261,9 +320,10 @@ bool mum__oid_is(const ASN1_OBJECT *obj, const char *dotted)
  * signer's attributes are looked up so. */
 int mum__attr_by_oid(const STACK_OF(X509_ATTRIBUTE) *attrs, const char *dotted)
 {
-    unsigned char der[64];
+    unsigned char buf[64];
+    const unsigned char *der;
     size_t n;
-    if (!mum__oid_der(dotted, der, sizeof der, &n))
+    if (!oid_der_of(dotted, buf, sizeof buf, &der, &n))
         return -1;
     for (int i = 0; i < X509at_get_attr_count(attrs); i++) {
         if (oid_der_is(X509_ATTRIBUTE_get0_object(X509at_get_attr(attrs, i)), der, n))

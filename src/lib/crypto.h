@@ -158,6 +158,9 @@ MUM_INTERNAL bool mum__asn1_time_get(const struct asn1_string_st *t, int64_t *ou
 /* The dotted form of a DER OBJECT IDENTIFIER's contents (len bytes). */
 MUM_INTERNAL char *mum__oid_text(const struct asn1_object_st *obj);
 
+/* The DER contents of `dotted` when it is one of the OIDs signatures ask
+ * about (made once a process); false for any other. */
+MUM_INTERNAL bool mum__oid_known_der(const char *dotted, const unsigned char **der, size_t *len);
 /* Whether obj is the OID `dotted`. */
 MUM_INTERNAL bool mum__oid_is(const struct asn1_object_st *obj, const char *dotted);
 /* The index of the first attribute of that OID in attrs, -1 if none. */

@@ -1472,6 +1472,39 @@ Test(oid, attributes_are_found_by_their_oid)
     sk_X509_ATTRIBUTE_pop_free(attrs, X509_ATTRIBUTE_free);
 }
 
+/* The OIDs whose DER is made once a process: each the DER OpenSSL makes
+ * of the text (an encoder independent of ours), and a neighbour (a
+ * prefix, one arc more, the last arc changed) is not taken for it. */
+Test(oid, the_made_once_oids_are_the_dotted_ones)
+{
+    static const char *const used[] = {
+        "1.3.6.1.4.1.311.2.1.12", "1.3.6.1.4.1.311.3.3.1", "1.2.840.113549.1.9.16.1.4",
+        "1.3.6.1.4.1.311.2.1.4",  "1.3.6.1.4.1.311.10.1",  "1.3.6.1.5.5.7.3.3",
+        "2.5.29.37.0",            "1.3.6.1.4.1.311.10.3.6",
+    };
+    for (size_t i = 0; i < sizeof used / sizeof *used; i++) {
+        const unsigned char *der = NULL;
+        size_t len = 0;
+        cr_assert(mum__oid_known_der(used[i], &der, &len), "%s is not in the table", used[i]);
+        ASN1_OBJECT *o = OBJ_txt2obj(used[i], 1);
+        cr_assert_not_null(o);
+        cr_assert_eq(len, (size_t)OBJ_length(o), "%s", used[i]);
+        cr_assert_eq(memcmp(der, OBJ_get0_data(o), len), 0, "%s", used[i]);
+        cr_assert(mum__oid_is(o, used[i]));
+        char other[64];
+        snprintf(other, sizeof other, "%s.1", used[i]);
+        cr_assert_not(mum__oid_known_der(other, &der, &len), "%s", other);
+        cr_assert_not(mum__oid_is(o, other), "%s", other);
+        snprintf(other, sizeof other, "%s", used[i]);
+        other[strlen(other) - 1] = other[strlen(other) - 1] == '9' ? '8' : (char)(other[strlen(other) - 1] + 1);
+        cr_assert_not(mum__oid_known_der(other, &der, &len), "%s", other);
+        cr_assert_not(mum__oid_is(o, other), "%s", other);
+        *strrchr(other, '.') = '\0';
+        cr_assert_not(mum__oid_is(o, other), "%s", other);
+        ASN1_OBJECT_free(o);
+    }
+}
+
 /* mum__crypto_clear looks before it clears (ERR_clear_error walks every
  * slot even when nothing is queued): whatever is queued still goes. */
 Test(crypto, clearing_empties_the_queue_whatever_it_holds)
