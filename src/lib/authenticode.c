@@ -328,12 +328,70 @@ static int spc_string_text(const MUM_SPC_STRING *s, char **out)
     return *out ? MUM_OK : MUM_ENOMEM;
 }
 
+/* The last SpcSpOpusInfos a thread read, by their exact DER contents,
+ * with the two strings made of each: a signer's description is the same
+ * in every package it signs (a package's signatures carry two or three
+ * different ones), and decoding one (ASN1_item_d2i, the UTF-8 of a
+ * BMPString) cost some 3 500 instructions a signature.  Fixed buffers, so
+ * that nothing is left to free when the thread ends; a description that
+ * does not fit is read as before, every time. */
+#define OPUS_MEMO_N 4
+#define OPUS_MEMO_DER 256
+#define OPUS_MEMO_TEXT 160
+typedef struct {
+    size_t der_len; /* 0: nothing kept */
+    unsigned char der[OPUS_MEMO_DER];
+    bool has_program, has_url;
+    char program[OPUS_MEMO_TEXT], url[OPUS_MEMO_TEXT];
+} opus_kept;
+static _Thread_local struct {
+    opus_kept e[OPUS_MEMO_N];
+    size_t next; /* the one replaced next */
+} opus_memo;
+
+/* A copy of s into the signature's pool as *out (NULL stays NULL).
+ * Errors: MUM_ENOMEM. */
+static int pool_copy(mum_signature *sig, const char *s, const char **out)
+{
+    if (!s)
+        return MUM_OK;
+    char *c = mum__strdup(s);
+    return c && (*out = mum__sig_pool_add(sig, c)) ? MUM_OK : MUM_ENOMEM;
+}
+
+/* Keeps what was read of der[0..n) for the next signers (when it fits). */
+static void opus_memo_keep(const unsigned char *der, size_t n, const char *program, const char *url)
+{
+    if (n == 0 || n > OPUS_MEMO_DER || (program && strlen(program) >= OPUS_MEMO_TEXT) ||
+        (url && strlen(url) >= OPUS_MEMO_TEXT))
+        return;
+    opus_kept *k = &opus_memo.e[opus_memo.next];
+    opus_memo.next = (opus_memo.next + 1) % OPUS_MEMO_N;
+    memcpy(k->der, der, n);
+    k->has_program = program != NULL;
+    k->has_url = url != NULL;
+    strcpy(k->program, program ? program : "");
+    strcpy(k->url, url ? url : "");
+    k->der_len = n;
+}
+
 int mum__read_opus(mum_signature *sig, mum_signer_info *info, const PKCS7_SIGNER_INFO *si)
 {
     const ASN1_TYPE *t = auth_attr(si, OID_SPC_SP_OPUS_INFO);
     if (!t || t->type != V_ASN1_SEQUENCE)
         return MUM_OK;
-    const unsigned char *q = t->value.sequence->data;
+    const unsigned char *der = t->value.sequence->data;
+    size_t der_len = t->value.sequence->length > 0 ? (size_t)t->value.sequence->length : 0;
+    for (size_t i = 0; i < OPUS_MEMO_N; i++) {
+        const opus_kept *k = &opus_memo.e[i];
+        if (k->der_len && k->der_len == der_len && memcmp(k->der, der, der_len) == 0) {
+            int rc = pool_copy(sig, k->has_program ? k->program : NULL, &info->program_name);
+            if (rc == MUM_OK)
+                rc = pool_copy(sig, k->has_url ? k->url : NULL, &info->more_info_url);
+            return rc;
+        }
+    }
+    const unsigned char *q = der;
     MUM_SPC_OPUS *opus = (MUM_SPC_OPUS *)ASN1_item_d2i(NULL, &q, t->value.sequence->length,
                                                         ASN1_ITEM_rptr(MUM_SPC_OPUS));
     if (!opus) {
@@ -341,19 +399,22 @@ int mum__read_opus(mum_signature *sig, mum_signer_info *info, const PKCS7_SIGNER
         return MUM_OK; /* a damaged description is not worth failing for */
     }
     int rc = MUM_OK;
+    const char *program = NULL, *url = NULL;
     if (opus->program_name) {
         char *s;
         rc = spc_string_text(opus->program_name, &s);
-        if (rc == MUM_OK && s && !(info->program_name = mum__sig_pool_add(sig, s)))
+        if (rc == MUM_OK && s && !(program = info->program_name = mum__sig_pool_add(sig, s)))
             rc = MUM_ENOMEM;
     }
     if (rc == MUM_OK && opus->more_info && opus->more_info->type == 0) {
         const ASN1_IA5STRING *u = opus->more_info->value.url;
         char *s = mum__strndup((const char *)ASN1_STRING_get0_data(u), (size_t)ASN1_STRING_length(u));
-        if (!s || !(info->more_info_url = mum__sig_pool_add(sig, s)))
+        if (!s || !(url = info->more_info_url = mum__sig_pool_add(sig, s)))
             rc = MUM_ENOMEM;
     }
     ASN1_item_free((ASN1_VALUE *)opus, ASN1_ITEM_rptr(MUM_SPC_OPUS));
+    if (rc == MUM_OK)
+        opus_memo_keep(der, der_len, program, url);
     return rc;
 }
 

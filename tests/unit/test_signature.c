@@ -1505,6 +1505,58 @@ Test(oid, the_made_once_oids_are_the_dotted_ones)
     }
 }
 
+/* What mum__read_opus gives for a signer whose SpcSpOpusInfo has these
+ * (NULL: absent), "-" for a string it did not give. */
+static void read_opus_of(const char *program, const char *url, char *got, size_t cap)
+{
+    PKCS7_SIGNER_INFO *si = PKCS7_SIGNER_INFO_new();
+    cr_assert_not_null(si);
+    mum_sign_options o = {.program_name = program, .more_info_url = url};
+    cr_assert(mum__add_opus(si, &o));
+    mum_signature sig;
+    mum_signer_info info;
+    memset(&sig, 0, sizeof sig);
+    memset(&info, 0, sizeof info);
+    cr_assert_eq(mum__read_opus(&sig, &info, si), MUM_OK);
+    snprintf(got, cap, "%s|%s", info.program_name ? info.program_name : "-",
+             info.more_info_url ? info.more_info_url : "-");
+    for (size_t i = 0; i < sig.npool; i++)
+        mum__free(sig.pool[i]);
+    mum__free(sig.pool);
+    PKCS7_SIGNER_INFO_free(si);
+}
+
+/* The thread's last description is reused only for the same bytes: one
+ * of the same length but another program, an absent part, a URL too long
+ * to keep, each read for what it holds, and again after the others. */
+Test(opus, a_remembered_description_is_only_given_for_the_same_bytes)
+{
+    static const struct {
+        const char *program, *url, *want;
+    } cases[] = {
+        {"Program A", "http://a.example/", "Program A|http://a.example/"},
+        {"Program B", "http://a.example/", "Program B|http://a.example/"},
+        {"Program B", "http://b.example/", "Program B|http://b.example/"},
+        {NULL, "http://b.example/", "-|http://b.example/"},
+        {"Program B", NULL, "Program B|-"},
+        {"Pr\xc3\xb6gram \xe2\x82\xac", NULL, "Pr\xc3\xb6gram \xe2\x82\xac|-"},
+        {"Program A",
+         "http://a.example/a-long-path-a-long-path-a-long-path-a-long-path-a-long-path-a-long-path"
+         "-a-long-path-a-long-path-a-long-path-a-long-path-a-long-path-a-long-path/",
+         "Program A|http://a.example/a-long-path-a-long-path-a-long-path-a-long-path-a-long-path-a-long-path"
+         "-a-long-path-a-long-path-a-long-path-a-long-path-a-long-path-a-long-path/"},
+    };
+    char got[512];
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+            for (int twice = 0; twice < 2; twice++) {
+                read_opus_of(cases[i].program, cases[i].url, got, sizeof got);
+                cr_assert_str_eq(got, cases[i].want, "case %zu round %d", i, round);
+            }
+        }
+    }
+}
+
 /* mum__crypto_clear looks before it clears (ERR_clear_error walks every
  * slot even when nothing is queued): whatever is queued still goes. */
 Test(crypto, clearing_empties_the_queue_whatever_it_holds)
