@@ -35,7 +35,9 @@ typedef struct signer_extra {
      * later one (with anchors, when verify judges trust) reuses it. */
     bool core_known;
     mum_sig_check core_check;
-    char core_why[512];
+    /* why core_check failed (owned), NULL when it did not: a buffer here
+     * was 512 bytes a signer kept by every signature of the graph */
+    char *core_why;
     /* the SignerInfo's authenticatedAttributes as they are in the
      * signature's DER ([0] element, into der), NULL when not found there */
     const uint8_t *attrs_der;

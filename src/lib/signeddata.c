@@ -190,6 +190,7 @@ static void signature_free_parts(mum_signature *sig)
             X509_free(sig->extra[i].ts_cert);
             TS_TST_INFO_free(sig->extra[i].tst);
             mum__free(sig->extra[i].ts_problem);
+            mum__free(sig->extra[i].core_why);
         }
     }
     for (size_t i = 0; i < sig->ncerts; i++)

@@ -260,11 +260,14 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
         return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_ATTRIBUTES, MUM_SIG_TRUST_OK,
                        "the SignedData carries no content to check");
     if (!memo->core_known) {
-        memo->core_check = mum__verify_signer_info_der(ex->si, ex->cert, sig->content_type,
-                                                       sig->content + sig->content_body,
-                                                       sig->content_len - sig->content_body,
-                                                       ex->attrs_der, ex->attrs_size,
-                                                       memo->core_why, sizeof memo->core_why);
+        char why[512] = "";
+        mum_sig_check check = mum__verify_signer_info_der(ex->si, ex->cert, sig->content_type,
+                                                          sig->content + sig->content_body,
+                                                          sig->content_len - sig->content_body,
+                                                          ex->attrs_der, ex->attrs_size, why, sizeof why);
+        if (check != MUM_SIG_CHECK_NONE && !(memo->core_why = mum__strdup(why)))
+            return MUM_ENOMEM;
+        memo->core_check = check;
         memo->core_known = true;
     }
     if (memo->core_check != MUM_SIG_CHECK_NONE)
