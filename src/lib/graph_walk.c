@@ -283,6 +283,10 @@ static int add_signature(build *b, const mum_entry *e)
                             s->integrity.detail ? s->integrity.detail : "malformed");
     }
     s->signature = sig; /* the graph's: verify judges it again with the anchors */
+    /* its checks are kept: the judge needs only the content (the signed
+     * file digest), not the rest of the DER (2.5 KB a small package) */
+    if (mum__signature_keep_content_only(sig) != MUM_OK)
+        return nomem(b);
     s->sha1_ok = e->signature->sha1_valid;
     s->sha256_ok = e->signature->sha256_valid;
     memcpy(s->sha1, e->signature->sha1, sizeof s->sha1);

@@ -235,6 +235,13 @@ static inline void mum__sync_destroy(pthread_mutex_t *mu, pthread_cond_t *a, pth
  * (mum__signature_release_content).  The members, the signature's
  * certificates and its kept verdicts stay. */
 MUM_INTERNAL void mum__catalog_release_content(struct mum_catalog *cat);
+/* Replaces an Authenticode signature's copy of its DER by a copy of its
+ * content alone (the file digest it signs, which a later
+ * mum_authenticode_verify still reads; mum_signature_content gives it)
+ * once every signer's checks against the content are kept
+ * (mum__signature_release_content); the parsed signature stays.  Does
+ * nothing otherwise.  Errors: MUM_ENOMEM (the signature is then as it was). */
+MUM_INTERNAL int mum__signature_keep_content_only(struct mum_signature *sig);
 /* The catalog bytes that may wait for the catalog thread before the walk
  * waits for it (default 64 MiB; for tests).  Not thread-safe: set it before
  * building a graph. */

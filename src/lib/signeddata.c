@@ -1167,6 +1167,29 @@ void mum__signature_release_content(mum_signature *sig)
     sig->content_released = true;
 }
 
+int mum__signature_keep_content_only(mum_signature *sig)
+{
+    if (!sig || !sig->der || !sig->content || sig->content_len >= sig->der_len)
+        return MUM_OK;
+    for (size_t i = 0; i < sig->nsigners; i++)
+        if (!sig->extra[i].core_known)
+            return MUM_OK;
+    uint8_t *copy = mum__malloc(sig->content_len ? sig->content_len : 1);
+    if (!copy)
+        return MUM_ENOMEM;
+    memcpy(copy, sig->content, sig->content_len);
+    /* they point into der, and nothing reads them once core_known */
+    for (size_t i = 0; i < sig->nsigners; i++) {
+        sig->extra[i].attrs_der = NULL;
+        sig->extra[i].attrs_size = 0;
+    }
+    mum__free(sig->der);
+    sig->der = copy;
+    sig->der_len = sig->content_len;
+    sig->content = copy;
+    return MUM_OK;
+}
+
 const char *mum_signature_content_type(const mum_signature *sig)
 {
     return sig ? sig->content_type : NULL;

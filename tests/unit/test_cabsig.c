@@ -11,6 +11,7 @@
 #include "pegen.h"
 
 #include "crypto.h"
+#include "sig_internal.h"
 
 #include <mum/cab.h>
 #include <mum/pe.h>
@@ -134,6 +135,50 @@ Test(cab_signature, intact_untrusted_without_anchors_trusted_with_the_root)
         cr_assert_eq(r.status, MUM_SIG_UNTRUSTED);
         cr_assert_eq(r.trust_issue, MUM_SIG_TRUST_UNKNOWN_ROOT);
         mum_sig_result_clear(&r);
+        free(c.data);
+    }
+}
+
+/* The graph keeps a cabinet's signature with its content alone once its
+ * integrity is checked (mum__signature_keep_content_only): a judgement
+ * with anchors afterwards, intact or not, is the one the whole DER gives. */
+Test(cab_signature, keeping_the_content_only_gives_the_same_verdicts)
+{
+    for (int flip = 0; flip < 2; flip++) {
+        cabfile c = signed_cab("signer", "sha256");
+        if (flip)
+            c.data[le32(c.data + 8) - 3] ^= 0x20; /* in the last CFDATA block */
+        mum_cab_signature cs;
+        digest(&c, &cs);
+        mum_trust *t = anchors("root.pem");
+        mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
+        o.anchors = t;
+        mum_location where = {.input = "t.cab"};
+        mum_sig_result whole, integrity, kept;
+        mum_signature *sig;
+        cr_assert_eq(mum_cab_signature_verify(&whole, NULL, NULL, &cs, &where, &o), MUM_OK);
+        cr_assert_eq(mum_cab_signature_verify(&integrity, &sig, NULL, &cs, &where, NULL), MUM_OK);
+        size_t der_len = sig->der_len;
+        mum__signature_keep_content_only(sig);
+        cr_assert_eq(sig->der_len, sig->content_len);
+        cr_assert_lt(sig->der_len, der_len / 4, "%zu of %zu bytes kept", sig->der_len, der_len);
+        mum_authenticode_info ai;
+        cr_assert_eq(mum_authenticode_content(&ai, NULL, sig), MUM_OK);
+        if (!flip)
+            cr_assert_arr_eq(ai.digest, cs.sha256, 32);
+        cr_assert_eq(mum__cab_authenticode_verify(&kept, NULL, sig, cs.sha1_valid ? cs.sha1 : NULL,
+                                                  cs.sha256_valid ? cs.sha256 : NULL, &o),
+                     MUM_OK);
+        cr_assert_eq(kept.status, flip ? MUM_SIG_INTEGRITY_FAILED : MUM_SIG_TRUSTED, "%s", kept.detail);
+        cr_assert_eq(kept.status, whole.status);
+        cr_assert_eq(kept.failed_check, whole.failed_check);
+        cr_assert_str_eq(kept.detail ? kept.detail : "", whole.detail ? whole.detail : "");
+        mum_sig_result_clear(&whole);
+        mum_sig_result_clear(&integrity);
+        mum_sig_result_clear(&kept);
+        mum_signature_free(sig);
+        mum_trust_free(t);
+        mum_cab_signature_clear(&cs);
         free(c.data);
     }
 }
