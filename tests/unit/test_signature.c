@@ -11,6 +11,7 @@
 #include <mum/signature.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 
 #include <pthread.h>
 
@@ -1287,6 +1288,75 @@ Test(signature, a_prepared_verification_keeps_to_its_digest)
     }
     free(s1.data);
     free(s2.data);
+}
+
+/* A signer whose value was made over its authenticated attributes with
+ * another digest than its digestAlgorithm says (SHA-256 under SHA-1, and
+ * SHA-1 under SHA-256) fails, with the context prepared for its
+ * certificate and the said digest by an intact signature before it: the
+ * DigestInfo's algorithm is checked against the said digest, as
+ * EVP_DigestVerify checks it, though the value is a good signature with
+ * the other digest. */
+Test(signature, a_value_made_with_another_digest_fails)
+{
+    BIO *kb = BIO_new_file(tu_ca_file("signer.key"), "r");
+    cr_assert_not_null(kb);
+    EVP_PKEY *key = PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL);
+    BIO_free(kb);
+    cr_assert_not_null(key);
+    for (int k = 0; k < 2; k++) {
+        signed_pe s = sign_image("signer", k ? "sha256" : "sha1", 0);
+        const EVP_MD *other = k ? EVP_sha1() : EVP_sha256();
+        /* the intact one first: the prepared context for the said digest */
+        mum_signature *good = embedded(&s);
+        mum_sig_result r = integrity_of(good);
+        cr_assert_eq(r.status, MUM_SIG_UNTRUSTED, "%s", r.detail ? r.detail : "");
+        mum_sig_result_clear(&r);
+        /* its attributes signed again with the other digest */
+        PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(good->p7->d.sign->signer_info, 0);
+        unsigned char *abuf = NULL;
+        int alen = ASN1_item_i2d((ASN1_VALUE *)si->auth_attr, &abuf, ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
+        cr_assert_gt(alen, 0);
+        const unsigned char *v = ASN1_STRING_get0_data(si->enc_digest);
+        size_t vlen = (size_t)ASN1_STRING_length(si->enc_digest);
+        uint8_t value[1024];
+        size_t n = sizeof value;
+        EVP_MD_CTX *m = EVP_MD_CTX_new();
+        cr_assert(m && EVP_DigestSignInit(m, NULL, other, NULL, key) == 1 &&
+                  EVP_DigestSign(m, value, &n, abuf, (size_t)alen) == 1);
+        EVP_MD_CTX_free(m);
+        cr_assert_eq(n, vlen);
+        /* a good signature with the other digest, a bad one with the said */
+        X509 *cert = X509_find_by_issuer_and_serial(good->p7->d.sign->cert, si->issuer_and_serial->issuer,
+                                                    si->issuer_and_serial->serial);
+        cr_assert_not_null(cert);
+        for (int said = 0; said < 2; said++) {
+            m = EVP_MD_CTX_new();
+            const EVP_MD *md = said ? EVP_get_digestbyobj(si->digest_alg->algorithm) : other;
+            int ok = m && EVP_DigestVerifyInit(m, NULL, md, NULL, X509_get0_pubkey(cert)) == 1 &&
+                     EVP_DigestVerify(m, value, n, abuf, (size_t)alen) == 1;
+            EVP_MD_CTX_free(m);
+            ERR_clear_error();
+            cr_assert_eq(ok, !said);
+        }
+        OPENSSL_free(abuf);
+        uint8_t *at = NULL;
+        for (size_t i = 0; i + vlen <= s.size && !at; i++)
+            if (memcmp(s.data + i, v, vlen) == 0)
+                at = s.data + i;
+        cr_assert_not_null(at);
+        memcpy(at, value, vlen);
+        mum_signature_free(good);
+        mum_signature *bad = embedded(&s);
+        cr_assert_eq(mum_signature_signer(bad, 0)->digest_alg, k ? MUM_HASH_SHA256 : MUM_HASH_SHA1);
+        r = integrity_of(bad);
+        cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED, "%s", r.detail ? r.detail : "");
+        cr_assert_eq(r.failed_check, MUM_SIG_CHECK_SIGNATURE, "%s", r.detail ? r.detail : "");
+        mum_sig_result_clear(&r);
+        mum_signature_free(bad);
+        free(s.data);
+    }
+    EVP_PKEY_free(key);
 }
 
 /* The same signature value by the same certificate over other signed
