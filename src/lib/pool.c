@@ -83,13 +83,17 @@ static job *next_queued(mum__pool *p)
 
 /*
  * Whether a worker will take the queued jobs: if not (none could be made,
- * or tasks hold them all) the thread that waits runs them itself.  A
- * waiter leaves them to the workers otherwise, so that jobs spread over
- * the workers instead of running where they are waited for.
+ * tasks hold them all, or all run jobs and no more can be started) the
+ * thread that waits runs them itself.  The last case: a job that waits
+ * for a job of its own (a shard job of the graph's reading, for the
+ * rebuilds of a small express package's files) holds its worker, and with
+ * every worker held so no queued job would ever run.  A waiter leaves them
+ * to the workers otherwise, so that jobs spread over the workers instead
+ * of running where they are waited for.
  */
 static bool workers_for_jobs(const mum__pool *p)
 {
-    return p->idle + p->working > 0;
+    return p->idle > 0 || (p->working > 0 && p->nworkers < p->maxworkers);
 }
 
 /* Runs a queued job on this thread; called with the lock held, which is

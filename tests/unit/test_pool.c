@@ -275,6 +275,45 @@ Test(pool, jobs_submitted_within_a_width_start_no_more_workers_than_it)
     mum__pool_release(p);
 }
 
+/* A job that waits for a job of its own (as a shard job of the graph's
+ * reading waits for the rebuilds of a small express package's files). */
+typedef struct nester {
+    mum__pool *p;
+    atomic_int *entered;
+    square inner;
+} nester;
+
+static void nester_job(void *arg)
+{
+    nester *n = arg;
+    atomic_fetch_add(n->entered, 1);
+    /* both outer jobs on their workers before either queues its inner one */
+    for (int i = 0; i < 1000 && atomic_load(n->entered) < 2; i++)
+        pause_ms(1);
+    uint64_t t;
+    mum__pool_submit(n->p, square_job, &n->inner, &t);
+    mum__pool_wait(n->p, t);
+}
+
+/* Every worker in a job that waits for a queued job, and no worker more to
+ * be had: the waiters run the queued jobs themselves instead of waiting
+ * for each other for ever. */
+Test(pool, jobs_waiting_for_jobs_on_every_worker_run_them, .timeout = 20)
+{
+    mum__pool *p;
+    cr_assert_eq(mum__pool_new(&p, 2, 8), MUM_OK);
+    atomic_int entered = 0;
+    nester n[2] = {{p, &entered, {.in = 5}}, {p, &entered, {.in = 6}}};
+    uint64_t tickets[2];
+    for (unsigned i = 0; i < 2; i++)
+        mum__pool_submit_within(p, nester_job, &n[i], &tickets[i], 2);
+    for (unsigned i = 0; i < 2; i++)
+        mum__pool_wait(p, tickets[i]);
+    cr_assert_eq(n[0].inner.out, 25);
+    cr_assert_eq(n[1].inner.out, 36);
+    mum__pool_release(p);
+}
+
 Test(pool, with_no_thread_to_be_had_everything_runs_on_the_caller)
 {
     cr_assert_not(mum__pool_no_threads(true));
