@@ -63,7 +63,7 @@ struct mum_signature {
     bool content_released;      /* der freed: every signer's content checks are kept */
     /* per SignerInfo of p7: the issuer name it borrows from the ring of
      * names decoded once (signeddata.c), or NULL when it owns its own */
-    struct mum__shared_name **names;
+    struct mum__shared **names;
     size_t nnames;
     /* the signers' attributes lent from the ring of those decoded once
      * (signeddata.c), with their places */

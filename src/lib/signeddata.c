@@ -174,7 +174,7 @@ bool mum__signed_content(const uint8_t *p, size_t n, mum__der_el *content)
     return mum__der_next(&c, content) == 1;
 }
 
-static void pkcs7_free_sharing(PKCS7 *p7, struct mum__shared_name **names, size_t n,
+static void pkcs7_free_sharing(PKCS7 *p7, struct mum__shared **names, size_t n,
                                struct mum__lent_attr *lent, size_t nlent);
 static void find_signed_attrs(mum_signature *sig);
 
@@ -492,83 +492,114 @@ static size_t put_der_len(uint8_t *out, size_t len)
  * afterwards (X509_NAME_cmp re-encodes an empty or modified one).  A name
  * lives while the ring or a signature holds it; shared by the threads of a
  * verify under a lock.
+ *
+ * A ring of decoded pieces shared by signatures (the issuer names above,
+ * the signers' constant attributes below): each found by its exact DER,
+ * reference-counted under the ring's lock (the ring's reference and each
+ * borrowing signature's).  Nothing writes to a piece once decoded.
  */
-#define NAMECACHE_SIZE 8
-struct mum__shared_name {
-    X509_NAME *name;
+#define SHARED_RING_MAX 16
+struct mum__shared {
+    void *obj;                  /* the decoded piece (X509_NAME, X509_ATTRIBUTE) */
     uint8_t *der;               /* OPENSSL_malloc'd, as the ring's own */
     size_t len;
     unsigned refs;              /* the ring's and each signature's */
 };
-typedef struct mum__shared_name shared_name;
-static struct {
-    shared_name *ring[NAMECACHE_SIZE];
-    size_t n, next;
+typedef struct mum__shared shared;
+typedef struct shared_ring {
+    shared *ring[SHARED_RING_MAX];
+    size_t size, n, next;       /* size <= SHARED_RING_MAX kept */
     unsigned long hits;
     pthread_mutex_t lock;
-} namecache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    /* the piece of exactly these bytes, NULL when they are not one */
+    void *(*decode)(const uint8_t *der, size_t len);
+    void (*free_obj)(void *obj);
+} shared_ring;
 
-unsigned long mum__name_cache_hits(void)
+static unsigned long shared_hits(shared_ring *r)
 {
-    pthread_mutex_lock(&namecache.lock);
-    unsigned long h = namecache.hits;
-    pthread_mutex_unlock(&namecache.lock);
+    pthread_mutex_lock(&r->lock);
+    unsigned long h = r->hits;
+    pthread_mutex_unlock(&r->lock);
     return h;
 }
 
-static void shared_name_release(shared_name *s)
+static void shared_release(shared_ring *r, shared *s)
 {
     if (!s)
         return;
-    pthread_mutex_lock(&namecache.lock);
+    pthread_mutex_lock(&r->lock);
     bool last = --s->refs == 0;
-    pthread_mutex_unlock(&namecache.lock);
+    pthread_mutex_unlock(&r->lock);
     if (last) {
-        X509_NAME_free(s->name);
+        r->free_obj(s->obj);
         OPENSSL_free(s->der);
         OPENSSL_free(s);
     }
 }
 
-/* The shared name of exactly these DER bytes, a reference of the caller's;
- * NULL when they are not one name with entries, or it cannot be kept (the
+/* The shared piece of exactly these DER bytes, a reference of the
+ * caller's; NULL when they do not decode to one, or it cannot be kept (the
  * SignerInfo then decodes its own). */
-static shared_name *shared_name_get(const uint8_t *der, size_t len)
+static shared *shared_get(shared_ring *r, const uint8_t *der, size_t len)
 {
-    pthread_mutex_lock(&namecache.lock);
-    for (size_t i = 0; i < namecache.n; i++) {
-        shared_name *s = namecache.ring[i];
+    pthread_mutex_lock(&r->lock);
+    for (size_t i = 0; i < r->n; i++) {
+        shared *s = r->ring[i];
         if (s->len == len && memcmp(s->der, der, len) == 0) {
             s->refs++;
-            namecache.hits++;
-            pthread_mutex_unlock(&namecache.lock);
+            r->hits++;
+            pthread_mutex_unlock(&r->lock);
             return s;
         }
     }
-    pthread_mutex_unlock(&namecache.lock);
-    const unsigned char *q = der;
-    X509_NAME *name = d2i_X509_NAME(NULL, &q, (long)len);
-    shared_name *s = NULL;
-    if (!name || q != der + len || X509_NAME_entry_count(name) <= 0 || !(s = OPENSSL_zalloc(sizeof *s)) ||
-        !(s->der = OPENSSL_malloc(len))) {
+    pthread_mutex_unlock(&r->lock);
+    void *obj = r->decode(der, len);
+    shared *s = NULL;
+    if (!obj || !(s = OPENSSL_zalloc(sizeof *s)) || !(s->der = OPENSSL_malloc(len))) {
         OPENSSL_free(s);
-        X509_NAME_free(name);
+        if (obj)
+            r->free_obj(obj);
         mum__crypto_clear();
         return NULL;
     }
     memcpy(s->der, der, len);
     s->len = len;
-    s->name = name;
+    s->obj = obj;
     s->refs = 2;
-    pthread_mutex_lock(&namecache.lock);
-    shared_name *old = namecache.n == NAMECACHE_SIZE ? namecache.ring[namecache.next] : NULL;
-    namecache.ring[namecache.next] = s;
-    namecache.next = (namecache.next + 1) % NAMECACHE_SIZE;
-    if (namecache.n < NAMECACHE_SIZE)
-        namecache.n++;
-    pthread_mutex_unlock(&namecache.lock);
-    shared_name_release(old); /* a signature still holding it has its own reference */
+    pthread_mutex_lock(&r->lock);
+    shared *old = r->n == r->size ? r->ring[r->next] : NULL;
+    r->ring[r->next] = s;
+    r->next = (r->next + 1) % r->size;
+    if (r->n < r->size)
+        r->n++;
+    pthread_mutex_unlock(&r->lock);
+    shared_release(r, old); /* a signature still holding it has its own reference */
     return s;
+}
+
+static void *name_decode(const uint8_t *der, size_t len)
+{
+    const unsigned char *q = der;
+    X509_NAME *name = d2i_X509_NAME(NULL, &q, (long)len);
+    if (name && (q != der + len || X509_NAME_entry_count(name) <= 0)) {
+        X509_NAME_free(name);
+        name = NULL;
+    }
+    return name;
+}
+
+static void name_free(void *name)
+{
+    X509_NAME_free(name);
+}
+
+static shared_ring namecache = {.size = 8, .lock = PTHREAD_MUTEX_INITIALIZER, .decode = name_decode,
+                                .free_obj = name_free};
+
+unsigned long mum__name_cache_hits(void)
+{
+    return shared_hits(&namecache);
 }
 
 /* ---- signers' constant attributes decoded once per process ----
@@ -586,50 +617,38 @@ static shared_name *shared_name_get(const uint8_t *der, size_t len)
  * freed.  Nothing writes to an X509_ATTRIBUTE once decoded (no cached
  * encoding); an attribute lives while the ring or a signature holds it.
  */
-#define ATTRCACHE_SIZE 16
 #define ATTR_LEND_MAX 512       /* bytes of an attribute lent at most */
 #define SIGNER_ATTRS_MAX 32     /* attributes of a signer looked at for lending */
-struct mum__shared_attr {
-    X509_ATTRIBUTE *attr;
-    uint8_t *der;               /* OPENSSL_malloc'd, as the ring's own */
-    size_t len;
-    unsigned refs;              /* the ring's and each signature's */
-};
-typedef struct mum__shared_attr shared_attr;
 /* an attribute a SignerInfo borrows: its place in the attributes */
 struct mum__lent_attr {
     size_t signer, at, of;      /* its signer, its place among the signer's `of` */
-    shared_attr *s;
+    shared *s;                  /* an X509_ATTRIBUTE of attrcache */
     bool placed;                /* in the SignerInfo's stack */
 };
 typedef struct mum__lent_attr lent_attr;
-static struct {
-    shared_attr *ring[ATTRCACHE_SIZE];
-    size_t n, next;
-    unsigned long hits;
-    pthread_mutex_t lock;
-} attrcache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void *attr_decode(const uint8_t *der, size_t len)
+{
+    const unsigned char *q = der;
+    X509_ATTRIBUTE *attr = d2i_X509_ATTRIBUTE(NULL, &q, (long)len);
+    if (attr && q != der + len) {
+        X509_ATTRIBUTE_free(attr);
+        attr = NULL;
+    }
+    return attr;
+}
+
+static void attr_free(void *attr)
+{
+    X509_ATTRIBUTE_free(attr);
+}
+
+static shared_ring attrcache = {.size = 16, .lock = PTHREAD_MUTEX_INITIALIZER, .decode = attr_decode,
+                                .free_obj = attr_free};
 
 unsigned long mum__attr_cache_hits(void)
 {
-    pthread_mutex_lock(&attrcache.lock);
-    unsigned long h = attrcache.hits;
-    pthread_mutex_unlock(&attrcache.lock);
-    return h;
-}
-
-static void shared_attr_release(shared_attr *s)
-{
-    if (!s)
-        return;
-    pthread_mutex_lock(&attrcache.lock);
-    bool last = --s->refs == 0;
-    pthread_mutex_unlock(&attrcache.lock);
-    if (last) {
-        X509_ATTRIBUTE_free(s->attr);
-        OPENSSL_free(s->der);
-        OPENSSL_free(s);
-    }
+    return shared_hits(&attrcache);
 }
 
 /* Whether an attribute (its whole TLV) is one a signer repeats in every
@@ -648,71 +667,31 @@ static bool attr_lendable(const mum__der_el *a)
            (oid.body[sizeof spc] == 11 || oid.body[sizeof spc] == 12);
 }
 
-/* The shared attribute of exactly these DER bytes, a reference of the
- * caller's; NULL when they are not one attribute alone, or it cannot be
- * kept (the SignerInfo then decodes its own). */
-static shared_attr *shared_attr_get(const uint8_t *der, size_t len)
-{
-    pthread_mutex_lock(&attrcache.lock);
-    for (size_t i = 0; i < attrcache.n; i++) {
-        shared_attr *s = attrcache.ring[i];
-        if (s->len == len && memcmp(s->der, der, len) == 0) {
-            s->refs++;
-            attrcache.hits++;
-            pthread_mutex_unlock(&attrcache.lock);
-            return s;
-        }
-    }
-    pthread_mutex_unlock(&attrcache.lock);
-    const unsigned char *q = der;
-    X509_ATTRIBUTE *attr = d2i_X509_ATTRIBUTE(NULL, &q, (long)len);
-    shared_attr *s = NULL;
-    if (!attr || q != der + len || !(s = OPENSSL_zalloc(sizeof *s)) || !(s->der = OPENSSL_malloc(len))) {
-        OPENSSL_free(s);
-        X509_ATTRIBUTE_free(attr);
-        mum__crypto_clear();
-        return NULL;
-    }
-    memcpy(s->der, der, len);
-    s->len = len;
-    s->attr = attr;
-    s->refs = 2;
-    pthread_mutex_lock(&attrcache.lock);
-    shared_attr *old = attrcache.n == ATTRCACHE_SIZE ? attrcache.ring[attrcache.next] : NULL;
-    attrcache.ring[attrcache.next] = s;
-    attrcache.next = (attrcache.next + 1) % ATTRCACHE_SIZE;
-    if (attrcache.n < ATTRCACHE_SIZE)
-        attrcache.n++;
-    pthread_mutex_unlock(&attrcache.lock);
-    shared_attr_release(old); /* a signature still holding it has its own reference */
-    return s;
-}
-
 /* Frees p7 after taking the shared names and attributes out of its
  * SignerInfos (the rings and other signatures may hold them), then lets go
  * of them. */
-static void pkcs7_free_sharing(PKCS7 *p7, shared_name **names, size_t n, lent_attr *lent, size_t nlent)
+static void pkcs7_free_sharing(PKCS7 *p7, shared **names, size_t n, lent_attr *lent, size_t nlent)
 {
     STACK_OF(PKCS7_SIGNER_INFO) *sis = p7 && PKCS7_type_is_signed(p7) && p7->d.sign ? p7->d.sign->signer_info : NULL;
     for (size_t i = 0; names && i < n; i++) {
         if (!names[i])
             continue;
         PKCS7_SIGNER_INFO *si = (int)i < sk_PKCS7_SIGNER_INFO_num(sis) ? sk_PKCS7_SIGNER_INFO_value(sis, (int)i) : NULL;
-        if (si && si->issuer_and_serial && si->issuer_and_serial->issuer == names[i]->name)
+        if (si && si->issuer_and_serial && si->issuer_and_serial->issuer == names[i]->obj)
             si->issuer_and_serial->issuer = NULL;
     }
     for (size_t i = 0; lent && i < nlent; i++) {
         PKCS7_SIGNER_INFO *si = lent[i].placed && lent[i].signer < (size_t)sk_PKCS7_SIGNER_INFO_num(sis)
                                     ? sk_PKCS7_SIGNER_INFO_value(sis, (int)lent[i].signer) : NULL;
         if (si && lent[i].at < (size_t)sk_X509_ATTRIBUTE_num(si->auth_attr) &&
-            sk_X509_ATTRIBUTE_value(si->auth_attr, (int)lent[i].at) == lent[i].s->attr)
+            sk_X509_ATTRIBUTE_value(si->auth_attr, (int)lent[i].at) == lent[i].s->obj)
             (void)sk_X509_ATTRIBUTE_set(si->auth_attr, (int)lent[i].at, NULL);
     }
     PKCS7_free(p7);
     for (size_t i = 0; names && i < n; i++)
-        shared_name_release(names[i]);
+        shared_release(&namecache, names[i]);
     for (size_t i = 0; lent && i < nlent; i++)
-        shared_attr_release(lent[i].s);
+        shared_release(&attrcache, lent[i].s);
 }
 
 /* Writes a DER header (out: at least 6 bytes); returns its size. */
@@ -803,7 +782,7 @@ static size_t signer_body(const mum__der_el *si, bool name_shared, const lent_at
 /* What SignerInfo i (si) borrows: its issuer name ((*names)[i]) and the
  * attributes it repeats (added to *lent, by place); nothing unless its
  * body is whole elements.  MUM_ENOMEM only (the library's allocator). */
-static int plan_signer(const mum__der_el *si, size_t i, shared_name **names, lent_attr **lent, size_t *nlent,
+static int plan_signer(const mum__der_el *si, size_t i, shared **names, lent_attr **lent, size_t *nlent,
                        size_t *lent_cap)
 {
     mum__der c = mum__der_in(si);
@@ -815,7 +794,7 @@ static int plan_signer(const mum__der_el *si, size_t i, shared_name **names, len
         return MUM_OK;
     mum__der_el ias, name;
     if (signer_name_at(si, &ias, &name) && name.len > 0)
-        names[i] = shared_name_get(name.start, name.size);
+        names[i] = shared_get(&namecache, name.start, name.size);
     if (!attrs.start)
         return MUM_OK;
     /* the attributes: all whole elements, not too many */
@@ -829,11 +808,11 @@ static int plan_signer(const mum__der_el *si, size_t i, shared_name **names, len
     for (size_t j = 0; mum__der_next(&in, &e) == 1; j++) {
         if (!attr_lendable(&e))
             continue;
-        shared_attr *sa = shared_attr_get(e.start, e.size);
+        shared *sa = shared_get(&attrcache, e.start, e.size);
         if (!sa)
             continue;
         if (*nlent == *lent_cap && !mum__grow((void **)lent, lent_cap, *nlent + 1, sizeof **lent)) {
-            shared_attr_release(sa);
+            shared_release(&attrcache, sa);
             return MUM_ENOMEM;
         }
         (*lent)[(*nlent)++] = (lent_attr){.signer = i, .at = j, .of = count, .s = sa};
@@ -856,7 +835,7 @@ static bool place_attrs(PKCS7_SIGNER_INFO *si, lent_attr *lent, size_t n)
         return false;
     /* reserved: no push below fails */
     for (size_t j = 0, l = 0; j < all; j++)
-        (void)sk_X509_ATTRIBUTE_push(in_place, l < n && lent[l].at == j ? lent[l++].s->attr
+        (void)sk_X509_ATTRIBUTE_push(in_place, l < n && lent[l].at == j ? (X509_ATTRIBUTE *)lent[l++].s->obj
                                                                         : sk_X509_ATTRIBUTE_shift(own));
     sk_X509_ATTRIBUTE_free(own);
     si->auth_attr = in_place;
@@ -867,8 +846,7 @@ static bool place_attrs(PKCS7_SIGNER_INFO *si, lent_attr *lent, size_t n)
 
 /*
  * d2i_PKCS7 with the certificates through shared_cert, the signers'
- * issuer names through shared_name_get and their repeated attributes
- * through shared_attr_get: the SignedData is decoded from a copy of its
+ * issuer names and their repeated attributes through shared_get: the SignedData is decoded from a copy of its
  * DER without the certificates field, with an empty name for each shared
  * one and without the attributes lent, then given its certificates in
  * their order, its shared names and attributes.  NULL whenever the input
@@ -881,7 +859,7 @@ static bool place_attrs(PKCS7_SIGNER_INFO *si, lent_attr *lent, size_t n)
  * pkcs7_free_sharing.  *nomem: the library's allocator failed (OpenSSL's
  * failures only fall back).
  */
-static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared_name ***names, size_t *nnames,
+static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared ***names, size_t *nnames,
                                lent_attr **lent, size_t *nlent, bool *nomem)
 {
     *nomem = false;
@@ -1007,7 +985,7 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared_name ***n
         if (!si->issuer_and_serial || X509_NAME_entry_count(si->issuer_and_serial->issuer) != 0)
             goto fail;
         X509_NAME_free(si->issuer_and_serial->issuer);
-        si->issuer_and_serial->issuer = (*names)[i]->name;
+        si->issuer_and_serial->issuer = (X509_NAME *)(*names)[i]->obj;
     }
     if (!(p7->d.sign->cert = sk_X509_new_null()))
         goto fail;
