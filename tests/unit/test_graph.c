@@ -1103,8 +1103,8 @@ Test(graph, runs_of_small_inputs_around_a_folder_give_the_graph_of_reading_in_or
 }
 
 /* Small inputs read at once are resolved by the jobs that read them, on
- * the workers, not by the caller once every input is read; the folder
- * between the runs is resolved by the caller. */
+ * the workers, not by the caller once every input is read; read on one
+ * thread, they are resolved by the caller after. */
 Test(graph, small_inputs_read_at_once_are_resolved_where_they_are_read)
 {
     const char *in[10];
