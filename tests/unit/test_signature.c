@@ -951,6 +951,25 @@ static PKCS7 *plain_pkcs7(const uint8_t *der, size_t len)
     return p7;
 }
 
+/* The DER of the first signer's issuer name (*name, OpenSSL's allocation,
+ * *nlen bytes) and the offset of its last copy in der: the SignerInfo's,
+ * the certificates coming first. */
+static size_t signer_issuer_at(const uint8_t *der, size_t len, unsigned char **name, int *nlen)
+{
+    PKCS7 *plain = plain_pkcs7(der, len);
+    PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(plain->d.sign->signer_info, 0);
+    *name = NULL;
+    *nlen = i2d_X509_NAME(si->issuer_and_serial->issuer, name);
+    cr_assert_gt(*nlen, 2);
+    PKCS7_free(plain);
+    size_t at = len;
+    for (size_t i = 0; i + (size_t)*nlen <= len; i++)
+        if (memcmp(der + i, *name, (size_t)*nlen) == 0)
+            at = i;
+    cr_assert_lt(at, len, "the signer's issuer name is in the signature");
+    return at;
+}
+
 /* The DER of a SignerInfo (OpenSSL's allocation). */
 static size_t signer_der(PKCS7_SIGNER_INFO *si, unsigned char **out)
 {
@@ -1109,19 +1128,11 @@ Test(signature, a_damaged_issuer_name_fails_as_before)
     const uint8_t *der;
     size_t len;
     cr_assert_eq(mum_pe_signature(NULL, s.data, s.size, NULL, &der, &len), MUM_OK);
-    PKCS7 *plain = plain_pkcs7(der, len);
-    PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(plain->d.sign->signer_info, 0);
-    unsigned char *name = NULL;
-    int nlen = i2d_X509_NAME(si->issuer_and_serial->issuer, &name);
-    cr_assert_gt(nlen, 2);
-    /* the SignerInfo's copy is the last one (the certificates come first) */
+    unsigned char *name;
+    int nlen;
     uint8_t *copy = malloc(len);
     memcpy(copy, der, len);
-    uint8_t *at = NULL;
-    for (size_t i = 0; i + (size_t)nlen <= len; i++)
-        if (memcmp(copy + i, name, (size_t)nlen) == 0)
-            at = copy + i;
-    cr_assert_not_null(at);
+    uint8_t *at = copy + signer_issuer_at(der, len, &name, &nlen);
     /* its first UTF8String told as a BOOLEAN: no name allows that */
     uint8_t *str = memchr(at, 0x0c, (size_t)nlen);
     cr_assert_not_null(str);
@@ -1146,7 +1157,6 @@ Test(signature, a_damaged_issuer_name_fails_as_before)
     mum_signature_free(again);
     mum_ctx_free(ctx);
     OPENSSL_free(name);
-    PKCS7_free(plain);
     free(copy);
     free(s.data);
 }
@@ -1908,16 +1918,9 @@ Test(signature, lent_names_outlive_the_ring_on_several_threads)
     const uint8_t *der;
     size_t len;
     cr_assert_eq(mum_pe_signature(NULL, s.data, s.size, NULL, &der, &len), MUM_OK);
-    PKCS7 *plain = plain_pkcs7(der, len);
-    PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(plain->d.sign->signer_info, 0);
-    unsigned char *name = NULL;
-    int nlen = i2d_X509_NAME(si->issuer_and_serial->issuer, &name);
-    cr_assert_gt(nlen, 2);
-    size_t at = len;
-    for (size_t i = 0; i + (size_t)nlen <= len; i++)
-        if (memcmp(der + i, name, (size_t)nlen) == 0)
-            at = i; /* the SignerInfo's copy is the last */
-    cr_assert_lt(at, len);
+    unsigned char *name;
+    int nlen;
+    size_t at = signer_issuer_at(der, len, &name, &nlen);
     static name_job job;
     job.len = len;
     for (int v = 0; v < NAME_VARIANTS; v++) {
@@ -1951,6 +1954,5 @@ Test(signature, lent_names_outlive_the_ring_on_several_threads)
     for (int v = 0; v < NAME_VARIANTS; v++)
         free(job.der[v]);
     OPENSSL_free(name);
-    PKCS7_free(plain);
     free(s.data);
 }
