@@ -1642,6 +1642,18 @@ static int sc_data(void *ud, const mum_entry *e, const void *p, size_t n)
     return MUM_OK;
 }
 
+/* Walks path with `flags` added, delivering into *c (sc_entry, sc_data);
+ * returns the walk's code, the context (the caller's to free) in *ctx. */
+static int walk_small(const char *path, unsigned flags, small_check *c, mum_ctx **ctx)
+{
+    mum_walk_options o = MUM_WALK_OPTIONS_INIT;
+    o.flags |= flags;
+    mum_walk_consumer cons = {.entry = sc_entry, .data = sc_data};
+    *ctx = NULL;
+    cr_assert_eq(mum_ctx_new(ctx), MUM_OK);
+    return mum_walk_run(*ctx, path, &o, &cons, c, NULL);
+}
+
 /* big.bin in a cabinet of `blk`-byte blocks, nested `depth` deep in
  * cabinets of 32 KiB blocks (each holding the one inside as "inner.cab"),
  * written to dir/small.cab; its path in *path. */
@@ -1686,12 +1698,8 @@ Test(walk, stored_blocks_of_any_size_read_whole)
             write_nested_small(dir, data, n, blks[b], depth, SIZE_MAX, path, sizeof path);
             for (size_t k = 0; k < MUM_ARRAY_LEN(flags); k++) {
                 small_check c = {.depth = depth + 1};
-                mum_walk_options o = MUM_WALK_OPTIONS_INIT;
-                o.flags |= flags[k];
-                mum_walk_consumer cons = {.entry = sc_entry, .data = sc_data};
-                mum_ctx *ctx = NULL;
-                cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
-                int rc = mum_walk_run(ctx, path, &o, &cons, &c, NULL);
+                mum_ctx *ctx;
+                int rc = walk_small(path, flags[k], &c, &ctx);
                 cr_assert_eq(rc, MUM_OK, "blocks of %zu, %u deep, flags %#x: %s", blks[b], depth, flags[k],
                              mum_ctx_message(ctx));
                 cr_assert_eq(c.big.len, n, "blocks of %zu, %u deep, flags %#x", blks[b], depth, flags[k]);
@@ -1724,12 +1732,8 @@ Test(walk, a_small_block_with_a_wrong_checksum_is_still_an_error)
     for (unsigned depth = 0; depth <= 1; depth++) {
         write_nested_small(dir, data, size, 1000, depth, 5, path, sizeof path);
         small_check c = {0};
-        mum_walk_options o = MUM_WALK_OPTIONS_INIT;
-        o.flags |= MUM_WALK_SIGNATURES;
-        mum_walk_consumer cons = {.entry = sc_entry, .data = sc_data};
-        mum_ctx *ctx = NULL;
-        cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
-        cr_assert_eq(mum_walk_run(ctx, path, &o, &cons, &c, NULL), MUM_EFORMAT, "%u deep", depth);
+        mum_ctx *ctx;
+        cr_assert_eq(walk_small(path, MUM_WALK_SIGNATURES, &c, &ctx), MUM_EFORMAT, "%u deep", depth);
         cr_assert_not_null(strstr(mum_ctx_message(ctx), "CFDATA checksum mismatch"), "%u deep: %s", depth,
                            mum_ctx_message(ctx));
         /* libarchive checks a block once it is read to its end: here the one of after.txt */
