@@ -64,6 +64,18 @@ static int on_end(void *ud, const char *ns, const char *name)
 
 static const mum_xml_callbacks cbs = {on_start, on_text, on_end, false};
 
+/* Feeds doc to x in pieces of `chunk` bytes (0 = at once), then finishes
+ * it unless a piece failed; returns the status. */
+static int feed_in_pieces(mum_xml *x, const void *doc, size_t size, size_t chunk)
+{
+    int rc = MUM_OK;
+    if (chunk == 0)
+        chunk = size ? size : 1;
+    for (size_t off = 0; off < size && rc == MUM_OK; off += chunk)
+        rc = mum__xml_feed(x, (const char *)doc + off, size - off < chunk ? size - off : chunk);
+    return rc == MUM_OK ? mum__xml_finish(x) : rc;
+}
+
 /* Parses doc in pieces of `chunk` bytes (0 = at once); returns the status. */
 static int parse(mum_ctx *ctx, const void *doc, size_t size, size_t chunk, const mum_xml_limits *lim,
                  char **log, int stop_at_start)
@@ -75,12 +87,7 @@ static int parse(mum_ctx *ctx, const void *doc, size_t size, size_t chunk, const
         *log = NULL;
         return rc;
     }
-    if (chunk == 0)
-        chunk = size ? size : 1;
-    for (size_t off = 0; off < size && rc == MUM_OK; off += chunk)
-        rc = mum__xml_feed(r.x, (const char *)doc + off, size - off < chunk ? size - off : chunk);
-    if (rc == MUM_OK)
-        rc = mum__xml_finish(r.x);
+    rc = feed_in_pieces(r.x, doc, size, chunk);
     cr_assert_eq(mum__xml_finish(r.x), rc, "errors are sticky");
     mum__xml_free(r.x);
     if (!r.log.data)
@@ -267,12 +274,7 @@ Test(xml, positions_match_the_xml_line_rules)
             posrec r = {0};
             mum_xml_callbacks cb = {pos_start, NULL, NULL, false};
             cr_assert_eq(mum__xml_new(&r.x, NULL, NULL, &cb, &r, NULL), MUM_OK);
-            size_t chunk = chunks[k] ? chunks[k] : size;
-            int rc = MUM_OK;
-            for (size_t off = 0; off < size && rc == MUM_OK; off += chunk)
-                rc = mum__xml_feed(r.x, doc + off, size - off < chunk ? size - off : chunk);
-            if (rc == MUM_OK)
-                rc = mum__xml_finish(r.x);
+            int rc = feed_in_pieces(r.x, doc, size, chunks[k]);
             cr_assert_eq(rc, MUM_OK, "doc %zu", d);
             cr_assert_eq(r.n, want, "doc %zu: %d start tags, want %d", d, r.n, want);
             for (int i = 0; i < want; i++)
@@ -575,12 +577,7 @@ static outcome read_doc(mum_xml *x, const void *doc, size_t size, size_t chunk,
         rc = mum__xml_new(&r.x, ctx, &loc, &placed, &r, lim);
     }
     cr_assert_eq(rc, MUM_OK);
-    if (chunk == 0)
-        chunk = size ? size : 1;
-    for (size_t off = 0; off < size && rc == MUM_OK; off += chunk)
-        rc = mum__xml_feed(r.x, (const char *)doc + off, size - off < chunk ? size - off : chunk);
-    if (rc == MUM_OK)
-        rc = mum__xml_finish(r.x);
+    rc = feed_in_pieces(r.x, doc, size, chunk);
     if (!x)
         mum__xml_free(r.x);
     mum__sbuf_puts(&r.log, "");
