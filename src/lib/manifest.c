@@ -356,10 +356,11 @@ typedef struct attr_map {
  * `set` is its id, so the strings of a set freed meanwhile, or of another
  * graph's set, are never given out.
  */
-static _Thread_local struct {
+typedef struct seen_values {
     uint64_t set;
     const char *slot[SEEN_SLOTS];
-} seen;
+} seen_values;
+static _Thread_local seen_values seen;
 
 /* A value that many manifests repeat: from the parser's set of strings
  * when it has one, else the model's arena. */
@@ -367,7 +368,7 @@ static const char *shared_strdup(mum_manifest_parser *p, const char *text)
 {
     if (!p->strings)
         return arena_strdup(p->s, text);
-    __typeof__(seen) *c = &seen; /* one look-up of the thread's copy */
+    seen_values *c = &seen; /* one look-up of the thread's copy */
     if (c->set != p->strings_id) {
         memset(c->slot, 0, sizeof c->slot);
         c->set = p->strings_id;
