@@ -214,47 +214,20 @@ typedef struct parse_state {
     mum_ctx *ctx;
     const mum_location *where;
     char why[256];
-    /* the DER contents of the member attribute types (cat_oids) */
+    /* the DER contents of the member attribute types (cat_oids_get) */
     const uint8_t *oid_indirect, *oid_namevalue, *oid_info, *oid_info2;
     size_t len_indirect, len_namevalue, len_info, len_info2;
 } parse_state;
 
-/* The attribute types' DER contents, encoded once: encoding the four from
- * their dotted text cost about 2 500 instructions a catalog. */
-typedef struct {
-    uint8_t der[16];
-    size_t len;
-} cat_oid;
-
-enum { CAT_OID_INDIRECT, CAT_OID_NAMEVALUE, CAT_OID_INFO, CAT_OID_INFO2, CAT_OID_COUNT };
-static cat_oid cat_oids[CAT_OID_COUNT];
-static bool cat_oids_ok;
-static pthread_once_t cat_oids_once = PTHREAD_ONCE_INIT;
-
-static void cat_oids_init(void)
-{
-    static const char *const dotted[CAT_OID_COUNT] = {MUM_OID_SPC_INDIRECT_DATA, OID_CAT_NAMEVALUE,
-                                                      OID_CAT_MEMBERINFO, OID_CAT_MEMBERINFO2};
-    bool ok = true;
-    for (size_t i = 0; i < CAT_OID_COUNT; i++)
-        ok = ok && mum__oid_der(dotted[i], cat_oids[i].der, sizeof cat_oids[i].der, &cat_oids[i].len);
-    cat_oids_ok = ok;
-}
-
+/* The attribute types' DER contents, made once a process (asn1.c):
+ * encoding the four from their dotted text cost about 2 500 instructions
+ * a catalog. */
 static bool cat_oids_get(parse_state *ps)
 {
-    pthread_once(&cat_oids_once, cat_oids_init);
-    if (!cat_oids_ok)
-        return false;
-    ps->oid_indirect = cat_oids[CAT_OID_INDIRECT].der;
-    ps->len_indirect = cat_oids[CAT_OID_INDIRECT].len;
-    ps->oid_namevalue = cat_oids[CAT_OID_NAMEVALUE].der;
-    ps->len_namevalue = cat_oids[CAT_OID_NAMEVALUE].len;
-    ps->oid_info = cat_oids[CAT_OID_INFO].der;
-    ps->len_info = cat_oids[CAT_OID_INFO].len;
-    ps->oid_info2 = cat_oids[CAT_OID_INFO2].der;
-    ps->len_info2 = cat_oids[CAT_OID_INFO2].len;
-    return true;
+    return mum__oid_known_der(MUM_OID_SPC_INDIRECT_DATA, &ps->oid_indirect, &ps->len_indirect) &&
+           mum__oid_known_der(OID_CAT_NAMEVALUE, &ps->oid_namevalue, &ps->len_namevalue) &&
+           mum__oid_known_der(OID_CAT_MEMBERINFO, &ps->oid_info, &ps->len_info) &&
+           mum__oid_known_der(OID_CAT_MEMBERINFO2, &ps->oid_info2, &ps->len_info2);
 }
 
 static int fail_at(parse_state *ps, int status, uint64_t offset, const char *fmt, ...)

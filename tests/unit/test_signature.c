@@ -1560,7 +1560,8 @@ Test(oid, the_made_once_oids_are_the_dotted_ones)
     static const char *const used[] = {
         "1.3.6.1.4.1.311.2.1.12", "1.3.6.1.4.1.311.3.3.1", "1.2.840.113549.1.9.16.1.4",
         "1.3.6.1.4.1.311.2.1.4",  "1.3.6.1.4.1.311.10.1",  "1.3.6.1.5.5.7.3.3",
-        "2.5.29.37.0",            "1.3.6.1.4.1.311.10.3.6",
+        "2.5.29.37.0",            "1.3.6.1.4.1.311.10.3.6", "1.3.6.1.4.1.311.12.2.1",
+        "1.3.6.1.4.1.311.12.2.2", "1.3.6.1.4.1.311.12.2.3",
     };
     for (size_t i = 0; i < sizeof used / sizeof *used; i++) {
         const unsigned char *der = NULL;
@@ -1577,7 +1578,15 @@ Test(oid, the_made_once_oids_are_the_dotted_ones)
         cr_assert_not(mum__oid_is(o, other), "%s", other);
         snprintf(other, sizeof other, "%s", used[i]);
         other[strlen(other) - 1] = other[strlen(other) - 1] == '9' ? '8' : (char)(other[strlen(other) - 1] + 1);
-        cr_assert_not(mum__oid_known_der(other, &der, &len), "%s", other);
+        bool listed = false; /* the catalog's attribute types are neighbours */
+        for (size_t j = 0; j < sizeof used / sizeof *used; j++)
+            listed = listed || strcmp(used[j], other) == 0;
+        if (listed)
+            cr_assert(mum__oid_known_der(other, &der, &len) &&
+                          !(len == (size_t)OBJ_length(o) && memcmp(der, OBJ_get0_data(o), len) == 0),
+                      "%s has its own DER", other);
+        else
+            cr_assert_not(mum__oid_known_der(other, &der, &len), "%s", other);
         cr_assert_not(mum__oid_is(o, other), "%s", other);
         *strrchr(other, '.') = '\0';
         cr_assert_not(mum__oid_is(o, other), "%s", other);
