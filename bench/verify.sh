@@ -131,16 +131,17 @@ check() {
 # run NAME COMMAND: one timed run, appended to $CACHE/.runs-NAME as
 # "wall cpu rss_kb"
 run() {
-    /usr/bin/time -f "%e %U %S %M" -o "$CACHE/.time" sh -c "$2" >/dev/null 2>&1 || {
+    /usr/bin/time -f "%e %U %S %M %R" -o "$CACHE/.time" sh -c "$2" >/dev/null 2>&1 || {
         echo "verify.sh: failed: $2" >&2
         exit 1
     }
-    read -r wall user sys rss < "$CACHE/.time"
-    echo "$wall $(awk "BEGIN { print $user + $sys }") $rss" >> "$CACHE/.runs-$1"
+    read -r wall user sys rss faults < "$CACHE/.time"
+    echo "$wall $(awk "BEGIN { print $user + $sys }") $rss $faults" >> "$CACHE/.runs-$1"
 }
 
 # stats NAME: writes "median_wall median_cpu max_rss_kb min_wall max_wall"
-# of NAME's runs to $CACHE/.stat
+# of NAME's runs to $CACHE/.stat, and their median count of page faults
+# (minor: pages the process touched first, sh's included) to $CACHE/.faults
 stats() {
     awk '{ print $1 }' "$CACHE/.runs-$1" | sort -n > "$CACHE/.w"
     awk '{ print $2 }' "$CACHE/.runs-$1" | sort -n > "$CACHE/.c"
@@ -148,6 +149,7 @@ stats() {
     echo "$(awk "$med" "$CACHE/.w") $(awk "$med" "$CACHE/.c")" \
          "$(awk '$3 > r { r = $3 } END { print r }' "$CACHE/.runs-$1")" \
          "$(head -1 "$CACHE/.w") $(tail -1 "$CACHE/.w")" > "$CACHE/.stat"
+    awk '{ print $4 }' "$CACHE/.runs-$1" | sort -n | awk "$med" > "$CACHE/.faults"
 }
 
 verify_cmd() {
@@ -176,14 +178,17 @@ for i in $(seq "$RUNS"); do
     # mktime() libarchive calls for every entry); the same for the baseline
     run floor-expat-tz "TZ=:/etc/localtime '$FLOOR_EXPAT' '$cab'"
 done
-stats floor; read -r t_f c_f m_f lo_f hi_f < "$CACHE/.stat"
-stats floor-expat; read -r t_x c_x m_x lo_x hi_x < "$CACHE/.stat"
-stats verify; read -r t_v c_v m_v lo_v hi_v < "$CACHE/.stat"
-stats floor-expat-tz; read -r t_z c_z m_z lo_z hi_z < "$CACHE/.stat"
-printf '%-16s %8s %8s %10s %9s %13s\n' program wall_s cpu_s cpu/wall peak_MiB wall_spread
-for p in floor:$t_f:$c_f:$m_f:$lo_f:$hi_f floor-expat:$t_x:$c_x:$m_x:$lo_x:$hi_x \
-         floor-expat+TZ:$t_z:$c_z:$m_z:$lo_z:$hi_z "mumtool verify:$t_v:$c_v:$m_v:$lo_v:$hi_v"; do
-    echo "$p" | awk -F: '{ printf "%-16s %8.2f %8.2f %10.2f %9.1f %6.2f-%-6.2f\n", $1, $2, $3, $3 / $2, $4 / 1024, $5, $6 }'
+stats floor; read -r t_f c_f m_f lo_f hi_f < "$CACHE/.stat"; f_f=$(cat "$CACHE/.faults")
+stats floor-expat; read -r t_x c_x m_x lo_x hi_x < "$CACHE/.stat"; f_x=$(cat "$CACHE/.faults")
+stats verify; read -r t_v c_v m_v lo_v hi_v < "$CACHE/.stat"; f_v=$(cat "$CACHE/.faults")
+stats floor-expat-tz; read -r t_z c_z m_z lo_z hi_z < "$CACHE/.stat"; f_z=$(cat "$CACHE/.faults")
+# page faults: each is a page touched for the first time, which costs CPU
+# (on some virtual machines about 10 us a page)
+printf '%-16s %8s %8s %10s %9s %8s %13s\n' program wall_s cpu_s cpu/wall peak_MiB faults wall_spread
+for p in floor:$t_f:$c_f:$m_f:$lo_f:$hi_f:$f_f floor-expat:$t_x:$c_x:$m_x:$lo_x:$hi_x:$f_x \
+         floor-expat+TZ:$t_z:$c_z:$m_z:$lo_z:$hi_z:$f_z "mumtool verify:$t_v:$c_v:$m_v:$lo_v:$hi_v:$f_v"; do
+    echo "$p" | awk -F: '{ printf "%-16s %8.2f %8.2f %10.2f %9.1f %8d %6.2f-%-6.2f\n", $1, $2, $3, $3 / $2, $4 / 1024, $7,
+                           $5, $6 }'
 done
 awk -v f="$t_f" -v x="$t_x" -v v="$t_v" -v cv="$c_v" -v cx="$c_x" -v z="$t_z" -v cz="$c_z" 'BEGIN {
     printf "floor-expat / floor      %5.2fx  (what parsing the manifests adds)\n", x / f
@@ -203,8 +208,8 @@ if [ -n "$CURVE" ]; then
     echo "the curve: verify against floor-expat+TZ in the same run (medians of $RUNS alternating" \
          "runs; payload 300 MiB for 20 000 manifests, in proportion)"
     echo "load average before: $(cut -d ' ' -f 1-3 /proc/loadavg)"
-    printf '%9s %8s %8s %8s %6s %8s %6s %9s %9s %10s %s\n' manifests entries floor_s verify_s wall_x \
-        v_cpu_s cpu_x peak_MiB KiB/manif target_MiB verify_spread
+    printf '%9s %8s %8s %8s %6s %8s %6s %9s %9s %10s %8s %s\n' manifests entries floor_s verify_s wall_x \
+        v_cpu_s cpu_x peak_MiB KiB/manif target_MiB v_faults verify_spread
     for m in $CURVE; do
         c=$(package "$m" $(( (m * 15 + 999) / 1000 )))
         check "$c" > /dev/null
@@ -215,12 +220,12 @@ if [ -n "$CURVE" ]; then
             run cverify "$(verify_cmd "$c")"
         done
         stats cfloor; read -r tf cf mf lof hif < "$CACHE/.stat"
-        stats cverify; read -r tv cv mv lov hiv < "$CACHE/.stat"
+        stats cverify; read -r tv cv mv lov hiv < "$CACHE/.stat"; fv=$(cat "$CACHE/.faults")
         awk -v m="$m" -v n="$entries" -v tf="$tf" -v cf="$cf" -v tv="$tv" -v cv="$cv" -v mv="$mv" \
-            -v lo="$lov" -v hi="$hiv" 'BEGIN {
+            -v lo="$lov" -v hi="$hiv" -v fv="$fv" 'BEGIN {
             target = 16 + 3.5 * m / 1024
-            printf "%9d %8d %8.2f %8.2f %5.2fx %8.2f %5.2fx %9.1f %9.2f %10.1f %.2f-%.2f %s\n", m, n, tf, tv,
-                   tv / tf, cv, cv / cf, mv / 1024, (mv / 1024 - 16) * 1024 / m, target, lo, hi,
+            printf "%9d %8d %8.2f %8.2f %5.2fx %8.2f %5.2fx %9.1f %9.2f %10.1f %8d %.2f-%.2f %s\n", m, n, tf, tv,
+                   tv / tf, cv, cv / cf, mv / 1024, (mv / 1024 - 16) * 1024 / m, target, fv, lo, hi,
                    mv / 1024 <= target ? "" : "(peak over target)" }'
     done
     echo "(floor: floor-expat with TZ set; wall_x, cpu_x: verify / floor; KiB/manif: (peak - 16 MiB)" \
