@@ -32,7 +32,11 @@ struct mum_verify_result {
     size_t ncab_sigs;
     size_t *sig_first;          /* per input, plus one past the last */
     size_t nsig_inputs;
-    judged_sig *cat_sigs;       /* per node (catalogs only) */
+    /* per catalog node, in node order: a graph holds few catalogs among
+     * tens of thousands of nodes, so not one verdict a node */
+    judged_sig *cat_sigs;
+    uint32_t *cat_nodes;        /* beside cat_sigs: the catalog's node index */
+    size_t ncat_sigs;
 };
 
 typedef struct checker {
@@ -100,6 +104,9 @@ MUM_INTERNAL int mum__judge_catalogs(checker *c);
 MUM_INTERNAL int mum__judge_signatures_setup(checker *c);
 MUM_INTERNAL int mum__judge_cabinet_signatures(checker *c, size_t first, size_t end);
 MUM_INTERNAL int mum__judge_catalog_signatures(checker *c, size_t first, size_t end);
+/* The judged verdict on catalog node `index` (NULL: not a catalog, or
+ * not judged). */
+MUM_INTERNAL const judged_sig *mum__judge_catalog_verdict(const mum_verify_result *r, size_t index);
 /* Frees what the signatures' judging put in r. */
 MUM_INTERNAL void mum__judge_signatures_free(mum_verify_result *r);
 /* trust.mum-not-in-catalog, trust.*-not-in-catalog: the catalogs' cover

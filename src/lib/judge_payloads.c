@@ -12,19 +12,51 @@
 #include <string.h>
 
 /*
- * A set of digests (20 or 32 bytes, borrowed from the graph's nodes):
- * open addressing keyed by the first bytes, which a digest spreads evenly.
+ * A set of digests (20 or 32 bytes) of the graph's nodes: open addressing
+ * keyed by the first bytes, which a digest spreads evenly.  A slot names a
+ * digest of a node by the node's index and which of its four digests it is
+ * (4 bytes, not a pointer and a length): a call over tens of thousands of
+ * files makes this table afresh, and every page of it is touched.
  */
 typedef struct digest_set {
-    const uint8_t **slot;
-    uint8_t *slot_len;
-    size_t cap; /* a power of two, at least twice the entries */
+    const mum_graph *g;
+    uint32_t *slot; /* 0: free; else 1 + (node index << 2 | which digest) */
+    size_t cap;     /* a power of two, at least twice the entries */
     /* digest sizes (20, 32) of an Authenticode digest some PE file of the
      * set lacks: the walk computes only the algorithms the catalogs read
      * before the file use (graph_walk.c), so a member of that size may
      * stand for it */
     bool pe_missing20, pe_missing32;
 } digest_set;
+
+enum { DIGEST_SHA1, DIGEST_SHA256, DIGEST_PE_SHA1, DIGEST_PE_SHA256 };
+
+/* The digests of node n the set takes, one bit each (DIGEST_*). */
+static unsigned node_digests(const mum_node *n)
+{
+    const mum_node_pe *pe = n->pe;
+    return (n->digests.sha1_ok ? 1u << DIGEST_SHA1 : 0) | (n->digests.sha256_ok ? 1u << DIGEST_SHA256 : 0) |
+           (pe && pe->sha1_ok ? 1u << DIGEST_PE_SHA1 : 0) | (pe && pe->sha256_ok ? 1u << DIGEST_PE_SHA256 : 0);
+}
+
+static unsigned bit_count(unsigned v)
+{
+    unsigned n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+}
+
+static const uint8_t *slot_digest(const digest_set *s, uint32_t v, size_t *len)
+{
+    const mum_node *n = mum_graph_node(s->g, (v - 1) >> 2);
+    switch ((v - 1) & 3) {
+    case DIGEST_SHA1: *len = 20; return n->digests.sha1;
+    case DIGEST_SHA256: *len = 32; return n->digests.sha256;
+    case DIGEST_PE_SHA1: *len = 20; return n->pe->sha1;
+    default: *len = 32; return n->pe->sha256;
+    }
+}
 
 static size_t digest_home(const digest_set *s, const uint8_t *d)
 {
@@ -33,21 +65,26 @@ static size_t digest_home(const digest_set *s, const uint8_t *d)
     return (size_t)(h ^ (h >> 29)) & (s->cap - 1);
 }
 
-static bool digest_set_init(digest_set *s, size_t entries)
+/* A set for `entries` digests of g's nodes; false: out of memory. */
+static bool digest_set_init(digest_set *s, const mum_graph *g, size_t entries)
 {
+    s->g = g;
     s->cap = 16;
     s->pe_missing20 = s->pe_missing32 = false;
+    s->slot = NULL;
+    /* a slot holds a node's index times four: a graph that large has run
+     * out of memory long before */
+    if (mum_graph_node_count(g) > (UINT32_MAX >> 2) - 1)
+        return false;
     while (s->cap < 2 * entries)
         s->cap *= 2;
     s->slot = mum__calloc(s->cap, sizeof *s->slot);
-    s->slot_len = mum__calloc(s->cap, 1);
-    return s->slot && s->slot_len;
+    return s->slot != NULL;
 }
 
 static void digest_set_free(digest_set *s)
 {
     mum__free(s->slot);
-    mum__free(s->slot_len);
 }
 
 static bool digest_set_has(const digest_set *s, const uint8_t *d, size_t n)
@@ -55,40 +92,39 @@ static bool digest_set_has(const digest_set *s, const uint8_t *d, size_t n)
     for (size_t i = digest_home(s, d);; i = (i + 1) & (s->cap - 1)) {
         if (!s->slot[i])
             return false;
-        if (s->slot_len[i] == n && memcmp(s->slot[i], d, n) == 0)
+        size_t len;
+        const uint8_t *have = slot_digest(s, s->slot[i], &len);
+        if (len == n && memcmp(have, d, n) == 0)
             return true;
     }
 }
 
-static void digest_set_put(digest_set *s, const uint8_t *d, size_t n)
+static void digest_set_put(digest_set *s, const mum_node *node, unsigned which)
 {
+    uint32_t v = (uint32_t)(node->index << 2 | which) + 1;
+    size_t n;
+    const uint8_t *d = slot_digest(s, v, &n);
     size_t i = digest_home(s, d);
     while (s->slot[i]) {
-        if (s->slot_len[i] == n && memcmp(s->slot[i], d, n) == 0)
+        size_t len;
+        const uint8_t *have = slot_digest(s, s->slot[i], &len);
+        if (len == n && memcmp(have, d, n) == 0)
             return;
         i = (i + 1) & (s->cap - 1);
     }
-    s->slot[i] = d;
-    s->slot_len[i] = (uint8_t)n;
+    s->slot[i] = v;
 }
 
 static void digest_set_put_node(digest_set *s, const mum_node *n)
 {
-    const mum_digests *d = &n->digests;
-    if (d->sha1_ok)
-        digest_set_put(s, d->sha1, 20);
-    if (d->sha256_ok)
-        digest_set_put(s, d->sha256, 32);
+    unsigned has = node_digests(n);
+    for (unsigned which = DIGEST_SHA1; which <= DIGEST_PE_SHA256; which++)
+        if (has & (1u << which))
+            digest_set_put(s, n, which);
     const mum_node_pe *pe = n->pe;
-    if (!pe)
-        return;
-    if (pe->sha1_ok)
-        digest_set_put(s, pe->sha1, 20);
-    if (pe->sha256_ok)
-        digest_set_put(s, pe->sha256, 32);
-    if (pe->image && !pe->sha1_ok)
+    if (pe && pe->image && !pe->sha1_ok)
         s->pe_missing20 = true;
-    if (pe->image && !pe->sha256_ok)
+    if (pe && pe->image && !pe->sha256_ok)
         s->pe_missing32 = true;
 }
 
@@ -172,12 +208,13 @@ static int check_payload_catalog(checker *c, const mum_node *n)
         return mum__nomem(c->ctx);
     for (size_t i = 0; i < c->n; i++) {
         const mum_node *f = mum_graph_node(c->g, i);
-        count += f->input == n->input && f != n && strcmp(f->container, n->container) == 0 &&
-                 within(f->dir, n->dir, scratch);
+        if (f->input == n->input && f != n && strcmp(f->container, n->container) == 0 &&
+            within(f->dir, n->dir, scratch))
+            count += bit_count(node_digests(f));
     }
     digest_set have;
     int rc = MUM_OK;
-    if (!digest_set_init(&have, 4 * count))
+    if (!digest_set_init(&have, c->g, count))
         rc = mum__nomem(c->ctx);
     for (size_t i = 0; i < c->n && rc == MUM_OK; i++) {
         const mum_node *f = mum_graph_node(c->g, i);
@@ -220,9 +257,11 @@ int mum__judge_members(checker *c)
     if (!by.first)
         return mum__nomem(c->ctx);
     for (size_t input = 0; input < mum_graph_input_count(c->g); input++) {
-        size_t from = by.first[input], to = by.first[input + 1];
+        size_t from = by.first[input], to = by.first[input + 1], count = 0;
+        for (size_t k = from; k < to; k++)
+            count += bit_count(node_digests(mum_graph_node(c->g, by.order[k])));
         digest_set have;
-        if (!digest_set_init(&have, 4 * (to - from))) {
+        if (!digest_set_init(&have, c->g, count)) {
             digest_set_free(&have);
             mum__free(by.first);
             return mum__nomem(c->ctx);

@@ -128,11 +128,41 @@ int mum__judge_signatures_setup(checker *c)
     }
     r->sig_first[ninputs] = total;
     r->nsig_inputs = ninputs;
+    size_t ncat = 0;
+    for (size_t i = 0; i < c->n; i++)
+        ncat += mum_graph_node(c->g, i)->kind == MUM_NODE_CATALOG;
     if (!(r->cab_sigs = mum__calloc(total ? total : 1, sizeof *r->cab_sigs)) ||
-        !(r->cat_sigs = mum__calloc(c->n ? c->n : 1, sizeof *r->cat_sigs)))
+        !(r->cat_sigs = mum__calloc(ncat ? ncat : 1, sizeof *r->cat_sigs)) ||
+        !(r->cat_nodes = mum__calloc(ncat ? ncat : 1, sizeof *r->cat_nodes)))
         return mum__nomem(c->ctx);
     r->ncab_sigs = total;
+    for (size_t i = 0, k = 0; i < c->n; i++)
+        if (mum_graph_node(c->g, i)->kind == MUM_NODE_CATALOG)
+            r->cat_nodes[k++] = (uint32_t)i; /* mum_node.index is 32 bits */
+    r->ncat_sigs = ncat;
     return MUM_OK;
+}
+
+/* The first catalog whose node index is at least `index` (ncat_sigs: none). */
+static size_t catalog_at(const mum_verify_result *r, size_t index)
+{
+    size_t lo = 0, hi = r->ncat_sigs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->cat_nodes[mid] < index)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+const judged_sig *mum__judge_catalog_verdict(const mum_verify_result *r, size_t index)
+{
+    if (!r->cat_sigs || !r->cat_nodes)
+        return NULL;
+    size_t k = catalog_at(r, index);
+    return k < r->ncat_sigs && r->cat_nodes[k] == index ? &r->cat_sigs[k] : NULL;
 }
 
 int mum__judge_cabinet_signatures(checker *c, size_t first, size_t end)
@@ -148,11 +178,10 @@ int mum__judge_cabinet_signatures(checker *c, size_t first, size_t end)
 
 int mum__judge_catalog_signatures(checker *c, size_t first, size_t end)
 {
-    for (size_t i = first; i < end; i++) {
-        const mum_node *n = mum_graph_node(c->g, i);
-        if (n->kind == MUM_NODE_CATALOG)
-            CHECK(judge_catalog(c, n, &c->res->cat_sigs[i]));
-    }
+    mum_verify_result *r = c->res;
+    /* the catalogs among nodes first..end-1: each part writes its own */
+    for (size_t k = catalog_at(r, first); k < r->ncat_sigs && r->cat_nodes[k] < end; k++)
+        CHECK(judge_catalog(c, mum_graph_node(c->g, r->cat_nodes[k]), &r->cat_sigs[k]));
     return MUM_OK;
 }
 
@@ -160,10 +189,11 @@ void mum__judge_signatures_free(mum_verify_result *r)
 {
     for (size_t i = 0; r->cab_sigs && i < r->ncab_sigs; i++)
         mum_sig_result_clear(&r->cab_sigs[i].verdict);
-    for (size_t i = 0; r->cat_sigs && i < r->nnodes; i++)
+    for (size_t i = 0; r->cat_sigs && i < r->ncat_sigs; i++)
         mum_sig_result_clear(&r->cat_sigs[i].verdict);
     mum__free(r->cab_sigs);
     mum__free(r->cat_sigs);
+    mum__free(r->cat_nodes);
     mum__free(r->sig_first);
 }
 

@@ -47,9 +47,8 @@ const mum_sig_result *mum_verify_signature(const mum_verify_result *r, size_t in
 
 const mum_sig_result *mum_verify_catalog_signature(const mum_verify_result *r, const mum_node *catalog)
 {
-    if (!r || !r->cat_sigs || !catalog || catalog->index >= r->nnodes || !r->cat_sigs[catalog->index].judged)
-        return NULL;
-    return &r->cat_sigs[catalog->index].verdict;
+    const judged_sig *j = r && catalog ? mum__judge_catalog_verdict(r, catalog->index) : NULL;
+    return j && j->judged ? &j->verdict : NULL;
 }
 
 bool mum_verify_reached(const mum_verify_result *r, const mum_node *n)

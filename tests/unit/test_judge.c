@@ -337,6 +337,10 @@ Test(judge_trust, signatures_are_judged_not_read)
     const mum_sig_result *v = mum_verify_catalog_signature(m.r, cat);
     cr_assert_not_null(v);
     cr_assert_eq(v->status, MUM_SIG_UNSIGNED);
+    /* the verdicts are kept for the catalogs alone: no other node has one */
+    for (size_t i = 0; i < mum_graph_node_count(m.g); i++)
+        if (mum_graph_node(m.g, i) != cat)
+            cr_assert_null(mum_verify_catalog_signature(m.r, mum_graph_node(m.g, i)));
     model_free(&m);
 }
 
