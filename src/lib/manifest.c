@@ -44,6 +44,30 @@ static char *arena_alloc(mum_manifest_store *s, size_t n)
     return p;
 }
 
+/* A renewed parser's first work chunk, and the largest it keeps. */
+enum { WORK_CHUNK_FIRST = 4096 - sizeof(mum_arena_chunk) - 16, WORK_CHUNK_MAX = 65536 };
+
+/* A first chunk of cap bytes for an empty arena; false: out of memory. */
+static bool arena_reserve(mum_manifest_store *s, size_t cap)
+{
+    mum_arena_chunk *nc = mum__malloc(sizeof *nc + cap);
+    if (!nc)
+        return false;
+    nc->cap = cap;
+    nc->used = 0;
+    nc->next = s->chunks;
+    s->chunks = nc;
+    return true;
+}
+
+static void work_chunks_free(mum_arena_chunk *c)
+{
+    for (mum_arena_chunk *next; c; c = next) {
+        next = c->next;
+        mum__free(c);
+    }
+}
+
 static char *arena_strndup(mum_manifest_store *s, const char *text, size_t n)
 {
     if (n == SIZE_MAX)
@@ -259,8 +283,15 @@ struct mum_manifest_parser {
     mum_manifest *m;              /* being built; handed over by finish */
     mum_manifest_store *s;        /* m's: its strings */
     mum_manifest_build *b;        /* the records: in s (a model of its own) or below */
-    mum_manifest_build build;     /* a renewed parser's records, moved into the model's
-                                   * arena at the end */
+    mum_manifest_build build;     /* a renewed parser's records, copied into the model's
+                                   * block at the end; kept for the next document */
+    /* A renewed parser reads into a model of its own (work, its strings in
+     * work_store's chunks, kept from document to document) and finish
+     * copies it into one block of exactly its size: a graph keeps tens of
+     * thousands of models, and any room left in them is memory touched. */
+    bool one_block;
+    mum_manifest work;
+    mum_manifest_store work_store;
     mum__intern *strings;         /* repeated values come from here (NULL: none) */
     uint64_t strings_id;          /* its mum__intern_id */
     mum_findings *findings;
@@ -960,9 +991,10 @@ static const mum_xml_callbacks callbacks = {on_start, on_text, on_end, true};
 
 /* ---- the API ---- */
 
-/* A parser; `spent`, when not NULL, gives its XML reader and buffer (and
- * is freed whatever happens); `one_block`: the model, its store and first
- * chunk in one allocation, its arrays moved into the arena at the end. */
+/* A parser; `spent`, when not NULL, gives its XML reader and buffer, and
+ * a renewed one its work arena and record vectors (and is freed whatever
+ * happens); `one_block`: read into the parser's work model, copied by
+ * finish into one block with its strings and arrays. */
 static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_location *loc,
                       const mum_manifest_options *opts, mum_manifest_parser *spent,
                       mum__intern *strings, bool one_block)
@@ -972,10 +1004,32 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
     mum_xml *xml = spent ? spent->xml : NULL;
     unsigned char *hold = spent ? spent->hold : NULL;
     size_t hold_cap = spent ? spent->hold_cap : 0;
+    /* a renewed parser's work arena and record vectors, emptied */
+    mum_arena_chunk *chunks = NULL;
+    mum_manifest_build build = {0};
     if (spent) {
         spent->xml = NULL;
         spent->hold = NULL;
+        if (spent->one_block) {
+            chunks = spent->work_store.chunks;
+            spent->work_store.chunks = NULL;
+            build = spent->build;
+            memset(&spent->build, 0, sizeof spent->build);
+            if (spent->m) /* a parse that did not finish left records */
+                mum__manifest_build_empty(&build);
+        }
         mum_manifest_parser_free(spent);
+    }
+    if (chunks) {
+        /* the newest chunk is the largest: it alone is kept, unless a
+         * long text made it larger than chunks grow */
+        work_chunks_free(chunks->next);
+        chunks->next = NULL;
+        chunks->used = 0;
+        if (chunks->cap > WORK_CHUNK_MAX) {
+            work_chunks_free(chunks);
+            chunks = NULL;
+        }
     }
     int rc = MUM_OK;
     if (!opts)
@@ -1003,8 +1057,13 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
     p->xml = xml; /* the parser owns them from here */
     p->hold = hold;
     p->hold_cap = hold_cap;
+    p->one_block = one_block;
+    p->work_store.chunks = chunks;
+    p->build = build;
     xml = NULL;
     hold = NULL;
+    chunks = NULL;
+    memset(&build, 0, sizeof build);
     p->ctx = ctx;
     p->strings = strings;
     p->strings_id = strings ? mum__intern_id(strings) : 0;
@@ -1028,12 +1087,14 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
         p->file_name = memcpy(names, opts->file_name, lfn);
 
     /* the store belongs to the model from the start, so freeing the model
-     * frees both whichever allocation fails */
+     * (a renewed parser's: its work arena) frees both whichever allocation
+     * fails */
     if (one_block) {
-        if (!(p->m = mum__manifest_new_block()))
-            goto nomem;
-        p->s = p->m->store;
+        p->m = &p->work;
+        p->s = p->work.store = &p->work_store;
         p->b = &p->build;
+        if (!p->s->chunks && !arena_reserve(p->s, WORK_CHUNK_FIRST))
+            goto nomem;
     } else {
         if (!(p->m = mum__manifest_new_alone()))
             goto nomem;
@@ -1069,6 +1130,8 @@ nomem:
 fail:
     mum__xml_free(xml);
     mum__free(hold);
+    work_chunks_free(chunks);
+    mum__manifest_build_clear(&build);
     return rc;
 }
 
@@ -1093,7 +1156,10 @@ void mum_manifest_parser_free(mum_manifest_parser *p)
     if (!p)
         return;
     mum__xml_free(p->xml);
-    mum_manifest_free(p->m);
+    if (p->one_block)
+        work_chunks_free(p->work_store.chunks);
+    else
+        mum_manifest_free(p->m);
     mum__manifest_build_clear(&p->build);
     mum__sbuf_free(&p->digest);
     mum__free(p->hold);
@@ -1250,12 +1316,15 @@ int mum_manifest_parser_finish(mum_manifest **out, mum_manifest_parser *p)
         return p->status = rc;
     p->finished = true;
     mum_manifest *m = p->m;
-    if (!mum__manifest_link_model(m, p->b))
+    if (p->one_block ? !(m = mum__manifest_compact(&p->work, p->b)) : !mum__manifest_link_model(m, p->b))
         return p->status = mum__nomem(p->ctx);
     if (p->findings) {
         rc = mum_manifest_check(m, p->file_name, p->flags, p->findings);
-        if (rc != MUM_OK)
+        if (rc != MUM_OK) {
+            if (p->one_block) /* the parser's own is its work model */
+                mum_manifest_free(m);
             return p->status = mum__error(p->ctx, rc, NULL, "%s", mum_strerror(rc));
+        }
     }
     p->m = NULL;
     *out = m;

@@ -9,27 +9,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Where the store and the first chunk lie in a one-block manifest. */
 #define ROUND_UP(n, a) (((n) + (a) - 1) / (a) * (a))
 #define BLOCK_STORE_OFF ROUND_UP(sizeof(mum_manifest), _Alignof(mum_manifest_store))
 #define BLOCK_CHUNK_OFF ROUND_UP(BLOCK_STORE_OFF + sizeof(mum_manifest_store), _Alignof(mum_arena_chunk))
-
-mum_manifest *mum__manifest_new_block(void)
-{
-    char *b = mum__calloc(1, BLOCK_CHUNK_OFF + sizeof(mum_arena_chunk) + MUM_MANIFEST_FIRST_CHUNK);
-    if (!b)
-        return NULL;
-    mum_manifest *m = (mum_manifest *)b;
-    mum_manifest_store *s = (mum_manifest_store *)(b + BLOCK_STORE_OFF);
-    mum_arena_chunk *c = (mum_arena_chunk *)(b + BLOCK_CHUNK_OFF);
-    c->cap = MUM_MANIFEST_FIRST_CHUNK;
-    s->chunks = c;
-    s->one_block = true;
-    m->store = s;
-    return m;
-}
 
 mum_manifest *mum__manifest_new_alone(void)
 {
@@ -152,93 +138,11 @@ typedef union model_item {
 
 #define ITEM_ALIGN _Alignof(model_item)
 
-/*
- * Moves the vectors' items into the arena, each array exactly its size:
- * into the spare room of the newest chunk when they fit, else into one
- * new chunk of their size; the vectors' own items are freed.  False
- * (nothing moved) when that chunk cannot be had.
- */
-static bool arrays_to_arena(mum_manifest_store *s, mum_vec *const *vecs, const size_t *sizes,
-                            size_t n)
-{
-    size_t need = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t b = vecs[i]->count * sizes[i]; /* no overflow: the vector holds it */
-        if (b > SIZE_MAX - need - ITEM_ALIGN)
-            return false;
-        need += ROUND_UP(b, ITEM_ALIGN);
-    }
-    if (need == 0)
-        return true; /* nothing to move, every vector empty */
-    char *at = NULL;
-    mum_arena_chunk *c = s->chunks;
-    if (c) {
-        uintptr_t p = (uintptr_t)(c->data + c->used);
-        size_t pad = (size_t)((ITEM_ALIGN - p % ITEM_ALIGN) % ITEM_ALIGN);
-        if (c->cap - c->used >= pad && c->cap - c->used - pad >= need) {
-            at = c->data + c->used + pad;
-            c->used += pad + need;
-        }
-    }
-    if (!at) {
-        /* data follows three size_t-sized fields: aligned for the items
-         * unless they need more than malloc gives, then padded */
-        size_t slack = offsetof(mum_arena_chunk, data) % ITEM_ALIGN == 0 &&
-                               ITEM_ALIGN <= _Alignof(max_align_t)
-                           ? 0
-                           : ITEM_ALIGN - 1;
-        if (need > SIZE_MAX - sizeof *c - slack)
-            return false;
-        mum_arena_chunk *nc = mum__malloc(sizeof *nc + need + slack);
-        if (!nc)
-            return false;
-        nc->cap = need + slack;
-        nc->used = nc->cap;
-        nc->next = c;
-        s->chunks = nc;
-        uintptr_t p = (uintptr_t)nc->data;
-        at = nc->data + (ITEM_ALIGN - p % ITEM_ALIGN) % ITEM_ALIGN;
-    }
-    for (size_t i = 0; i < n; i++) {
-        mum_vec *v = vecs[i];
-        size_t b = v->count * sizes[i];
-        if (b)
-            memcpy(at, v->items, b);
-        mum__free(v->items);
-        v->items = b ? at : NULL;
-        v->cap = v->count;
-        at += ROUND_UP(b, ITEM_ALIGN);
-    }
-    return true;
-}
-
-/* Points the model's arrays at the vectors, slicing the nested ones. */
-bool mum__manifest_link_model(mum_manifest *m, mum_manifest_build *s)
+/* Points the model's arrays at the records of s (their items where they
+ * lie), slicing the nested ones. */
+static void link_arrays(mum_manifest *m, const mum_manifest_build *s)
 {
     mum_manifest_store *store = m->store;
-    /* the index of unmodelled elements serves the parse only */
-    mum__free(s->element_index);
-    s->element_index = NULL;
-    s->element_index_cap = 0;
-    mum_vec *const vecs[] = {&s->parents, &s->parent_refs, &s->updates,   &s->applicable,
-                             &s->items,   &s->deps,        &s->files,     &s->regkeys,
-                             &s->regvalues, &s->elements,  &s->notes};
-    static const size_t sizes[] = {
-        sizeof(mum_manifest_parent),         sizeof(mum_manifest_ref),
-        sizeof(mum_manifest_update),         sizeof(mum_manifest_target),
-        sizeof(mum_manifest_target),         sizeof(mum_manifest_dependency),
-        sizeof(mum_manifest_file),           sizeof(mum_manifest_registry_key),
-        sizeof(mum_manifest_registry_value), sizeof(mum_manifest_element),
-        sizeof(mum_manifest_note)};
-    _Static_assert(MUM_ARRAY_LEN(vecs) == MUM_ARRAY_LEN(sizes), "a size for each vector");
-    if (store->one_block) {
-        if (!arrays_to_arena(store, vecs, sizes, MUM_ARRAY_LEN(vecs)))
-            return false;
-    } else {
-        /* a manifest parsed alone keeps its vectors, fitted */
-        for (size_t i = 0; i < MUM_ARRAY_LEN(vecs); i++)
-            vec_fit(vecs[i], sizes[i]);
-    }
     store->notes = s->notes.items;
     store->note_count = s->notes.count;
     store->elements_dropped = s->elements_dropped;
@@ -277,7 +181,280 @@ bool mum__manifest_link_model(mum_manifest *m, mum_manifest_build *s)
     m->kind = m->has_package      ? MUM_MANIFEST_PACKAGE
               : m->has_deployment ? MUM_MANIFEST_DEPLOYMENT
                                   : MUM_MANIFEST_COMPONENT;
-    if (store->one_block) /* the records are the arena's now, not the parser's */
-        memset(s, 0, sizeof *s);
+}
+
+/* The record vectors of b, with their item sizes, in one order. */
+#define BUILD_VECS(b)                                                                              \
+    {&(b)->parents, &(b)->parent_refs, &(b)->updates, &(b)->applicable, &(b)->items, &(b)->deps,   \
+     &(b)->files,   &(b)->regkeys,     &(b)->regvalues, &(b)->elements, &(b)->notes}
+static const size_t vec_sizes[] = {
+    sizeof(mum_manifest_parent),         sizeof(mum_manifest_ref),
+    sizeof(mum_manifest_update),         sizeof(mum_manifest_target),
+    sizeof(mum_manifest_target),         sizeof(mum_manifest_dependency),
+    sizeof(mum_manifest_file),           sizeof(mum_manifest_registry_key),
+    sizeof(mum_manifest_registry_value), sizeof(mum_manifest_element),
+    sizeof(mum_manifest_note)};
+
+bool mum__manifest_link_model(mum_manifest *m, mum_manifest_build *s)
+{
+    /* the index of unmodelled elements serves the parse only */
+    mum__free(s->element_index);
+    s->element_index = NULL;
+    s->element_index_cap = 0;
+    mum_vec *const vecs[] = BUILD_VECS(s);
+    _Static_assert(MUM_ARRAY_LEN(vecs) == MUM_ARRAY_LEN(vec_sizes), "a size for each vector");
+    /* a manifest parsed alone keeps its vectors, fitted */
+    for (size_t i = 0; i < MUM_ARRAY_LEN(vecs); i++)
+        vec_fit(vecs[i], vec_sizes[i]);
+    link_arrays(m, s);
     return true;
+}
+
+/* ---- a renewed parser's model: one block ---- */
+
+/* Where the work arena's chunks went in the block: a string of the work
+ * arena lies in one of them (uintptr_t: they are different objects). */
+typedef struct reloc {
+    uintptr_t from;
+    size_t len;
+    char *to;
+} reloc;
+
+typedef struct relocs {
+    const reloc *r;
+    size_t n;        /* sorted by from */
+    uintptr_t lo;    /* the chunks lie in [lo, lo + span) */
+    size_t span;
+} relocs;
+
+static int reloc_cmp(const void *a, const void *b)
+{
+    uintptr_t x = ((const reloc *)a)->from, y = ((const reloc *)b)->from;
+    return x < y ? -1 : x > y;
+}
+
+/* Where a of the chunks' span went: the chunk holding it (most models have
+ * one chunk: no search) or none (interned or static text lying between
+ * them). */
+static const char *rebased(const relocs *rl, uintptr_t a)
+{
+    size_t lo = 0, hi = rl->n;
+    while (lo < hi) { /* the last chunk starting at or before a */
+        size_t mid = lo + (hi - lo) / 2;
+        if (rl->r[mid].from <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const reloc *r = &rl->r[lo - 1]; /* lo > 0: a is at or past the first chunk */
+    /* every string takes a byte at least: none starts at a chunk's end */
+    return a - r->from < r->len ? r->to + (a - r->from) : NULL;
+}
+
+/* *sp moved with the chunk it lies in (NULL, interned and static text stay). */
+static inline void rebase(const relocs *rl, const char **sp)
+{
+    uintptr_t a = (uintptr_t)*sp;
+    if (a - rl->lo >= rl->span) /* NULL too: below lo */
+        return;
+    const char *to = rl->n == 1 ? rl->r[0].to + (a - rl->lo) : rebased(rl, a);
+    if (to)
+        *sp = to;
+}
+
+#define REBASE(rl, field) rebase(rl, (const char **)&(field))
+
+static void rebase_identity(const relocs *rl, mum_identity *id)
+{
+    REBASE(rl, id->name);
+    REBASE(rl, id->version);
+    REBASE(rl, id->arch);
+    REBASE(rl, id->language);
+    REBASE(rl, id->public_key_token);
+    REBASE(rl, id->build_type);
+    REBASE(rl, id->version_scope);
+    REBASE(rl, id->type);
+}
+
+/* Every string of the model and its arrays (in the block already): a new
+ * string field of mum/manifest.h must be rebased here. */
+static void rebase_model(const relocs *rl, mum_manifest *m, const mum_manifest_build *s)
+{
+    REBASE(rl, m->input);
+    REBASE(rl, m->entry);
+    REBASE(rl, m->manifest_version);
+    REBASE(rl, m->description);
+    REBASE(rl, m->display_name);
+    REBASE(rl, m->company);
+    REBASE(rl, m->copyright);
+    REBASE(rl, m->support_information);
+    REBASE(rl, m->creation_time_stamp);
+    REBASE(rl, m->last_update_time_stamp);
+    if (m->identity_count) /* else never filled */
+        rebase_identity(rl, &m->identity);
+    if (m->package_count || m->package.has_installer || m->package.has_extended) { /* else never filled */
+        mum_manifest_package *pk = &m->package;
+        REBASE(rl, pk->identifier);
+        REBASE(rl, pk->release_type);
+        REBASE(rl, pk->restart);
+        REBASE(rl, pk->applicability_evaluation);
+        REBASE(rl, pk->completely_offline_capable);
+        REBASE(rl, pk->package_size);
+        rebase_identity(rl, &pk->installer.id);
+    }
+    for (size_t i = 0; i < s->parents.count; i++) {
+        mum_manifest_parent *x = VEC_AT(s->parents, mum_manifest_parent, i);
+        REBASE(rl, x->build_compare);
+        REBASE(rl, x->service_compare);
+        REBASE(rl, x->revision_compare);
+        REBASE(rl, x->integrate);
+        REBASE(rl, x->disposition);
+    }
+    for (size_t i = 0; i < s->parent_refs.count; i++)
+        rebase_identity(rl, &VEC_AT(s->parent_refs, mum_manifest_ref, i)->id);
+    for (size_t i = 0; i < s->updates.count; i++) {
+        mum_manifest_update *x = VEC_AT(s->updates, mum_manifest_update, i);
+        REBASE(rl, x->name);
+        REBASE(rl, x->applicable_disposition);
+    }
+    const mum_vec *targets[] = {&s->applicable, &s->items};
+    for (size_t t = 0; t < MUM_ARRAY_LEN(targets); t++) {
+        for (size_t i = 0; i < targets[t]->count; i++) {
+            mum_manifest_target *x = VEC_AT(*targets[t], mum_manifest_target, i);
+            REBASE(rl, x->integrate);
+            REBASE(rl, x->inf);
+            REBASE(rl, x->ranking);
+            REBASE(rl, x->elevate);
+            rebase_identity(rl, &x->ref.id);
+        }
+    }
+    for (size_t i = 0; i < s->deps.count; i++) {
+        mum_manifest_dependency *x = VEC_AT(s->deps, mum_manifest_dependency, i);
+        REBASE(rl, x->discoverable);
+        REBASE(rl, x->resource_type);
+        REBASE(rl, x->dependency_type);
+        rebase_identity(rl, &x->ref.id);
+    }
+    for (size_t i = 0; i < s->files.count; i++) {
+        mum_manifest_file *x = VEC_AT(s->files, mum_manifest_file, i);
+        REBASE(rl, x->name);
+        REBASE(rl, x->source_name);
+        REBASE(rl, x->source_path);
+        REBASE(rl, x->destination_path);
+        REBASE(rl, x->import_path);
+        REBASE(rl, x->digest_method);
+        REBASE(rl, x->digest_text);
+        REBASE(rl, x->transform);
+    }
+    for (size_t i = 0; i < s->regkeys.count; i++) {
+        mum_manifest_registry_key *x = VEC_AT(s->regkeys, mum_manifest_registry_key, i);
+        REBASE(rl, x->key_name);
+        REBASE(rl, x->owner);
+    }
+    for (size_t i = 0; i < s->regvalues.count; i++) {
+        mum_manifest_registry_value *x = VEC_AT(s->regvalues, mum_manifest_registry_value, i);
+        REBASE(rl, x->name);
+        REBASE(rl, x->value_type);
+        REBASE(rl, x->value);
+        REBASE(rl, x->operation_hint);
+        REBASE(rl, x->owner);
+    }
+    for (size_t i = 0; i < s->elements.count; i++) {
+        mum_manifest_element *x = VEC_AT(s->elements, mum_manifest_element, i);
+        REBASE(rl, x->ns);
+        REBASE(rl, x->name);
+        REBASE(rl, x->parent);
+    }
+    for (size_t i = 0; i < s->notes.count; i++) {
+        mum_manifest_note *x = VEC_AT(s->notes, mum_manifest_note, i);
+        REBASE(rl, x->element);
+        REBASE(rl, x->parent);
+    }
+}
+
+_Static_assert(ITEM_ALIGN <= _Alignof(max_align_t), "malloc aligns the block for the items");
+
+mum_manifest *mum__manifest_compact(const mum_manifest *work, mum_manifest_build *b)
+{
+    const mum_manifest_store *ws = work->store;
+    mum_vec *const vecs[] = BUILD_VECS(b);
+    size_t nchunks = 0, text = 0;
+    for (const mum_arena_chunk *c = ws->chunks; c; c = c->next) {
+        nchunks++;
+        text += c->used; /* no overflow: each chunk holds it */
+    }
+    const size_t data_off = BLOCK_CHUNK_OFF + offsetof(mum_arena_chunk, data);
+    if (text > SIZE_MAX / 2 - data_off - ITEM_ALIGN)
+        return NULL;
+    size_t total = ROUND_UP(data_off + text, ITEM_ALIGN);
+    for (size_t i = 0; i < MUM_ARRAY_LEN(vecs); i++) {
+        size_t n = vecs[i]->count * vec_sizes[i]; /* no overflow: the vector holds it */
+        if (n > SIZE_MAX / 2 - total - ITEM_ALIGN)
+            return NULL;
+        total += ROUND_UP(n, ITEM_ALIGN);
+    }
+    reloc few[8];
+    reloc *r = nchunks <= MUM_ARRAY_LEN(few) ? few : mum__calloc(nchunks, sizeof *r);
+    char *blk = r ? mum__malloc(total) : NULL;
+    if (!blk) {
+        if (r != few)
+            mum__free(r);
+        return NULL;
+    }
+    mum_manifest *m = (mum_manifest *)blk;
+    mum_manifest_store *s = (mum_manifest_store *)(blk + BLOCK_STORE_OFF);
+    mum_arena_chunk *c = (mum_arena_chunk *)(blk + BLOCK_CHUNK_OFF);
+    *m = *work;
+    memset(s, 0, sizeof *s);
+    s->one_block = true;
+    s->chunks = c;
+    m->store = s;
+    c->next = NULL;
+    c->cap = c->used = total - data_off;
+    /* the strings, chunk after chunk */
+    char *at = c->data;
+    size_t k = 0;
+    for (const mum_arena_chunk *w = ws->chunks; w; w = w->next, k++) {
+        if (w->used)
+            memcpy(at, w->data, w->used);
+        r[k] = (reloc){(uintptr_t)w->data, w->used, at};
+        at += w->used;
+    }
+    /* then the records, each array aligned */
+    at = blk + ROUND_UP(data_off + text, ITEM_ALIGN);
+    mum_manifest_build moved = *b;
+    mum_vec *const to[] = BUILD_VECS(&moved);
+    for (size_t i = 0; i < MUM_ARRAY_LEN(vecs); i++) {
+        size_t n = vecs[i]->count * vec_sizes[i];
+        if (n)
+            memcpy(at, vecs[i]->items, n);
+        to[i]->items = n ? at : NULL;
+        at += ROUND_UP(n, ITEM_ALIGN);
+    }
+    if (nchunks > 1)
+        qsort(r, nchunks, sizeof *r, reloc_cmp);
+    relocs rl = {r, nchunks, 0, 0};
+    if (nchunks) {
+        rl.lo = r[0].from;
+        for (size_t i = 0; i < nchunks; i++)
+            if (r[i].from + r[i].len - rl.lo > rl.span)
+                rl.span = r[i].from + r[i].len - rl.lo;
+    }
+    rebase_model(&rl, m, &moved);
+    link_arrays(m, &moved);
+    if (r != few)
+        mum__free(r);
+    mum__manifest_build_empty(b);
+    return m;
+}
+
+void mum__manifest_build_empty(mum_manifest_build *b)
+{
+    mum_vec *const vecs[] = BUILD_VECS(b);
+    for (size_t i = 0; i < MUM_ARRAY_LEN(vecs); i++)
+        vecs[i]->count = 0;
+    mum__free(b->element_index);
+    b->element_index = NULL;
+    b->element_index_cap = 0;
+    b->elements_dropped = 0;
 }

@@ -58,9 +58,11 @@ typedef struct mum_manifest_build {
  * What a model keeps.  A manifest parsed on its own keeps its records'
  * vectors (build, allocated with the store, fitted at the end).  One
  * parsed by the walk's renewed parser (thousands of them in a graph, each
- * allocation costing malloc's overhead) is one allocation with its store
- * and first arena chunk (one_block), and its records, collected in the
- * parser, are moved into its arena at the end: build is NULL.
+ * allocation costing malloc's overhead and each byte left over memory
+ * touched) is read into the parser's own work model and copied at the end
+ * into one allocation of exactly its size (one_block): the model, its
+ * store, and one full chunk holding its strings and then its records;
+ * build is NULL.
  */
 struct mum_manifest_store {
     mum_arena_chunk *chunks;
@@ -80,18 +82,22 @@ struct mum_manifest_store {
  * and entry path (the repeated values are interned) mostly fit it. */
 #define MUM_MANIFEST_FIRST_CHUNK 256
 
-/* The model, its store and a first arena chunk of MUM_MANIFEST_FIRST_CHUNK
- * bytes in one zeroed allocation; freed by mum_manifest_free. */
-MUM_INTERNAL mum_manifest *mum__manifest_new_block(void);
 /* A zeroed model and its store with the records' vectors (two allocations). */
 MUM_INTERNAL mum_manifest *mum__manifest_new_alone(void);
+/* Empties the records' vectors (their room kept) and frees the index. */
+MUM_INTERNAL void mum__manifest_build_empty(mum_manifest_build *b);
 /* Frees the records' vectors and index (not b). */
 MUM_INTERNAL void mum__manifest_build_clear(mum_manifest_build *b);
 
-/* Points the model's arrays at the records of b, slicing the nested ones;
- * called once, when the parse finishes (manifest_model.c).  A one-block
- * model's records are moved into its arena (b left empty); false when
- * that memory cannot be had (the model is unchanged). */
+/* Points the model's arrays at the records of b (the model's own
+ * vectors, fitted), slicing the nested ones; called once, when the parse
+ * finishes (manifest_model.c).  True (kept for the callers' sake). */
 MUM_INTERNAL bool mum__manifest_link_model(mum_manifest *m, mum_manifest_build *b);
+/* A one-block model copied from `work` (a renewed parser's, its strings
+ * in its store's chunks) and the records of b: every string of the work
+ * arena rebased into the block (interned and static ones kept), the
+ * arrays linked.  b's vectors are emptied, their room kept; work is left
+ * as it was.  NULL: out of memory (nothing changed). */
+MUM_INTERNAL mum_manifest *mum__manifest_compact(const mum_manifest *work, mum_manifest_build *b);
 
 #endif /* MUM_MANIFEST_STORE_H */

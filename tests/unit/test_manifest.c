@@ -1918,3 +1918,150 @@ Test(manifest, a_renewed_parsers_model_is_one_block_with_its_arrays_in_the_arena
     }
     mum_set_allocator(NULL);
 }
+
+/*
+ * Every allocation made while recording: a renewed parser's model is
+ * copied out of the parser's work arena at the end, each of its strings
+ * moved with it, so no word of the model may point into memory the parse
+ * allocated elsewhere (a string field left pointing into the work arena
+ * would read the next document's text).
+ */
+static struct {
+    uintptr_t at[4096];
+    size_t size[4096];
+    size_t n;
+} made;
+
+static void made_note(void *p, size_t size)
+{
+    if (p && made.n < MUM_ARRAY_LEN(made.at)) {
+        made.at[made.n] = (uintptr_t)p;
+        made.size[made.n++] = size;
+    }
+}
+
+static void *made_malloc(size_t size)
+{
+    void *p = malloc(size);
+    made_note(p, size);
+    return p;
+}
+
+static void *made_realloc(void *ptr, size_t size)
+{
+    void *p = realloc(ptr, size);
+    made_note(p, size);
+    return p;
+}
+
+static const mum_allocator recording = {made_malloc, made_realloc, free};
+
+/* A word of [block, block + size) that points into an allocation of the
+ * parse other than the block: its offset, or SIZE_MAX. */
+static size_t stray_pointer(const void *block, size_t size)
+{
+    uintptr_t lo = (uintptr_t)block;
+    for (size_t off = 0; off + sizeof(uintptr_t) <= size; off += sizeof(uintptr_t)) {
+        uintptr_t v;
+        memcpy(&v, (const char *)block + off, sizeof v);
+        if (v - lo < size)
+            continue; /* into the block itself */
+        for (size_t i = 0; i < made.n; i++)
+            if (v - made.at[i] < made.size[i])
+                return off;
+    }
+    return SIZE_MAX;
+}
+
+/* Every string field the parser fills, once at least, and (the second
+ * document) more text than the first work chunk holds: the strings span
+ * several chunks of the work arena. */
+static char *rich_document(size_t files)
+{
+    mum_sbuf b = {0};
+    mum__sbuf_puts(&b,
+                   "<assembly xmlns=\"" V3 "\" manifestVersion=\"1.0\" description=\"d\" displayName=\"n\" "
+                   "company=\"c\" copyright=\"r\" supportInformation=\"s\" creationTimeStamp=\"t\" "
+                   "lastUpdateTimeStamp=\"u\">"
+                   "<assemblyIdentity name=\"Package_1_for_KB1000001\" version=\"6.0.1.0\" "
+                   "processorArchitecture=\"amd64\" language=\"neutral\" buildType=\"release\" "
+                   "publicKeyToken=\"" TOKEN "\" versionScope=\"nonSxS\" type=\"x\"/>"
+                   "<package identifier=\"KB1000001\" releaseType=\"Update\" restart=\"possible\" "
+                   "applicabilityEvaluation=\"deep\">"
+                   "<parent buildCompare=\"EQ\" serviceCompare=\"GE\" revisionCompare=\"GE\" "
+                   "integrate=\"separate\" disposition=\"detect\">"
+                   "<assemblyIdentity name=\"Parent\" version=\"1.0.0.0\" language=\"neutral\"/></parent>"
+                   "<installerAssembly name=\"Installer\" version=\"1.0.0.0\" language=\"neutral\"/>"
+                   "<packageExtended completelyOfflineCapable=\"yes\" packageSize=\"12345\"/>"
+                   "<update name=\"u1\"><applicable disposition=\"staged\">"
+                   "<updateComponent elevate=\"install\"><assemblyIdentity name=\"Applies\"/></updateComponent>"
+                   "<updateDriver elevate=\"install\"><assemblyIdentity name=\"AppliesDrv\"/></updateDriver>"
+                   "</applicable>"
+                   "<component><assemblyIdentity name=\"Comp\" version=\"1.0.0.0\"/></component>"
+                   "<package integrate=\"hidden\"><assemblyIdentity name=\"Sub\"/></package>"
+                   "<driver inf=\"a.inf\" ranking=\"1\"><assemblyIdentity name=\"Drv\"/></driver>"
+                   "</update></package>"
+                   "<dependency discoverable=\"no\" resourceType=\"Resources\">"
+                   "<dependentAssembly dependencyType=\"install\">"
+                   "<assemblyIdentity name=\"Dep\" version=\"1.0.0.0\"/></dependentAssembly></dependency>");
+    for (size_t i = 0; i < files; i++)
+        mum__sbuf_printf(&b,
+                         "<file name=\"a-file-with-a-long-name-%04zu.dll\" sourceName=\"s%zu\" "
+                         "sourcePath=\"p%zu\" destinationPath=\"d%zu\" importPath=\"i%zu\">"
+                         "<asmv2:hash xmlns:asmv2=\"urn:schemas-microsoft-com:asm.v2\">"
+                         "<dsig:Transforms xmlns:dsig=\"http://www.w3.org/2000/09/xmldsig#\">"
+                         "<dsig:Transform Algorithm=\"urn:t%zu\"/></dsig:Transforms>"
+                         "<dsig:DigestMethod xmlns:dsig=\"http://www.w3.org/2000/09/xmldsig#\" "
+                         "Algorithm=\"http://www.w3.org/2000/09/xmldsig#sha256\"/>"
+                         "<dsig:DigestValue xmlns:dsig=\"http://www.w3.org/2000/09/xmldsig#\">"
+                         SHA256_ABC_B64 "</dsig:DigestValue></asmv2:hash></file>",
+                         i, i, i, i, i, i);
+    mum__sbuf_puts(&b, "<registryKeys><registryKey keyName=\"HKLM\\k\" owner=\"true\">"
+                       "<registryValue name=\"v\" valueType=\"REG_SZ\" value=\"x\" operationHint=\"h\" "
+                       "owner=\"true\"/></registryKey></registryKeys>"
+                       "<trustInfo/><x:ext xmlns:x=\"urn:other\"/><deployment/><deployment/>"
+                       "</assembly>");
+    return mum__sbuf_take(&b);
+}
+
+Test(manifest, a_renewed_parsers_model_points_into_no_memory_of_the_parse)
+{
+    const size_t files[] = {1, 120};
+    for (size_t d = 0; d < MUM_ARRAY_LEN(files); d++) {
+        char *doc = rich_document(files[d]);
+        mum_manifest *alone = NULL;
+        mum_location loc = {.input = "pkg.cab", .entry = PKG_FILE_NAME};
+        cr_assert_eq(mum_manifest_parse(&alone, NULL, &loc, NULL, doc, strlen(doc)), MUM_OK);
+        char *want = dump(alone);
+
+        mum_ctx *ctx;
+        cr_assert_eq(mum_ctx_new(&ctx), MUM_OK);
+        made.n = 0;
+        mum_set_allocator(&recording);
+        mum_manifest_parser *p = NULL;
+        mum_manifest_options opts = MUM_MANIFEST_OPTIONS_INIT;
+        mum_manifest *m = NULL;
+        cr_assert_eq(mum__manifest_parser_renew(&p, ctx, &loc, &opts, NULL), MUM_OK);
+        cr_assert_eq(mum_manifest_parser_feed(p, doc, strlen(doc)), MUM_OK);
+        cr_assert_eq(mum_manifest_parser_finish(&m, p), MUM_OK, "%s", mum_ctx_message(ctx));
+        mum_manifest_parser_free(p);
+        mum_set_allocator(NULL);
+        cr_assert_lt(made.n, MUM_ARRAY_LEN(made.at), "every allocation recorded");
+        const mum_arena_chunk *c = m->store->chunks;
+        cr_assert_not_null(c);
+        cr_assert_null(c->next, "one chunk, in the block");
+        cr_assert_eq(c->used, c->cap, "the block is exactly its contents");
+        size_t size = (size_t)(c->data + c->cap - (const char *)m);
+        size_t off = stray_pointer(m, size);
+        cr_assert_eq(off, SIZE_MAX, "doc %zu: the word at %zu of the model points into the parse's memory",
+                     d, off);
+        char *got = dump(m);
+        cr_assert_str_eq(got, want, "doc %zu", d);
+        mum_free(got);
+        mum_free(want);
+        mum_manifest_free(m);
+        mum_manifest_free(alone);
+        mum_ctx_free(ctx);
+        mum_free(doc);
+    }
+}
