@@ -350,6 +350,10 @@ void mum__graph_drop_heads(mum_graph *g, size_t first, const char *container)
 
 void mum__graph_node_manifest(node_priv *n, mum_manifest *m)
 {
+    /* a manifest the walk read keeps no entry of its own (the node's text
+     * outlives it: both are the graph's) */
+    if (!m->entry)
+        m->entry = n->pub.entry;
     n->pub.manifest = m;
     n->pub.id = m->has_identity ? &m->identity : NULL;
     n->pub.deployment = m->kind == MUM_MANIFEST_DEPLOYMENT;

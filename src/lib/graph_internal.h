@@ -135,7 +135,9 @@ static inline size_t mum__node_head_size(const node_priv *n)
  * the cabinet `container` (nested path): no express index names them. */
 MUM_INTERNAL void mum__graph_drop_heads(mum_graph *g, size_t first, const char *container);
 /* Gives a node its parsed manifest (taken: freed with the node), and
- * notes whether it is of the other kind than the node's name says. */
+ * notes whether it is of the other kind than the node's name says.  A
+ * manifest without an entry (mum__manifest_parser_renew_lent) gets the
+ * node's. */
 MUM_INTERNAL void mum__graph_node_manifest(node_priv *n, mum_manifest *m);
 /* Gives a node its parsed catalog (taken). */
 MUM_INTERNAL void mum__graph_node_catalog(node_priv *n, mum_catalog *cat);

@@ -209,7 +209,7 @@ static void *prepare_manifest(void *ud, const mum_entry *e, const void *data, si
     mo.base_manifest = b->opts->base_manifest;
     mo.base_manifest_size = b->opts->base_manifest_size;
     mum_location loc = here(b, e->path);
-    int rc = mum__manifest_parser_renew(&b->pparser, b->pctx, &loc, &mo, b->g->strings);
+    int rc = mum__manifest_parser_renew_lent(&b->pparser, b->pctx, &loc, &mo, b->g->strings);
     if (rc == MUM_OK)
         rc = mum_manifest_parser_feed(b->pparser, data, size);
     if (rc == MUM_OK)
@@ -773,7 +773,7 @@ static int on_entry(void *ud, const mum_entry *e)
         mo.base_manifest_size = b->opts->base_manifest_size;
         mum_location loc = here(b, n->pub.entry);
         /* the last manifest's parser lends its XML reader and buffers */
-        int rc = mum__manifest_parser_renew(&b->parser, b->ctx, &loc, &mo, b->g->strings);
+        int rc = mum__manifest_parser_renew_lent(&b->parser, b->ctx, &loc, &mo, b->g->strings);
         if (rc != MUM_OK)
             return rc;
     }

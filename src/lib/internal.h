@@ -200,6 +200,15 @@ MUM_INTERNAL int mum__manifest_parser_renew(mum_manifest_parser **p, mum_ctx *ct
                                             const mum_location *loc,
                                             const mum_manifest_options *opts,
                                             struct mum__intern *strings);
+/* As mum__manifest_parser_renew, but the model keeps no copy of loc's
+ * entry: its `entry` is NULL when finish gives it, and the caller points
+ * it at a copy that lives as long as the model (the graph: the node's
+ * entry, mum__graph_node_manifest).  A graph of 20 000 manifests kept
+ * each entry twice. */
+MUM_INTERNAL int mum__manifest_parser_renew_lent(mum_manifest_parser **p, mum_ctx *ctx,
+                                                 const mum_location *loc,
+                                                 const mum_manifest_options *opts,
+                                                 struct mum__intern *strings);
 
 /* ---- threads ---- */
 /* A mutex and the two condition variables every hand-over between two

@@ -290,6 +290,7 @@ struct mum_manifest_parser {
      * copies it into one block of exactly its size: a graph keeps tens of
      * thousands of models, and any room left in them is memory touched. */
     bool one_block;
+    bool lend_entry;              /* the model's entry is left NULL for the caller's copy */
     mum_manifest work;
     mum_manifest_store work_store;
     mum__intern *strings;         /* repeated values come from here (NULL: none) */
@@ -997,7 +998,7 @@ static const mum_xml_callbacks callbacks = {on_start, on_text, on_end, true};
  * finish into one block with its strings and arrays. */
 static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_location *loc,
                       const mum_manifest_options *opts, mum_manifest_parser *spent,
-                      mum__intern *strings, bool one_block)
+                      mum__intern *strings, bool one_block, bool lend_entry)
 {
     static const mum_manifest_options defaults = MUM_MANIFEST_OPTIONS_INIT;
     *out = NULL;
@@ -1058,6 +1059,7 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
     p->hold = hold;
     p->hold_cap = hold_cap;
     p->one_block = one_block;
+    p->lend_entry = lend_entry;
     p->work_store.chunks = chunks;
     p->build = build;
     xml = NULL;
@@ -1102,7 +1104,7 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
         p->b = p->s->build;
     }
     if ((input && !(p->m->input = shared_strdup(p, input))) ||
-        (entry && !(p->m->entry = arena_strdup(p->s, entry))))
+        (entry && !(p->m->entry = lend_entry ? xloc.entry : arena_strdup(p->s, entry))))
         goto nomem;
 
     mum_xml_limits lim = MUM_XML_LIMITS_DEFAULT;
@@ -1140,7 +1142,7 @@ int mum_manifest_parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_l
 {
     if (!out)
         return mum__error(ctx, MUM_EINVAL, NULL, "mum_manifest_parser_new: no out parameter");
-    return parser_new(out, ctx, loc, opts, NULL, NULL, false);
+    return parser_new(out, ctx, loc, opts, NULL, NULL, false, false);
 }
 
 int mum__manifest_parser_renew(mum_manifest_parser **p, mum_ctx *ctx, const mum_location *loc,
@@ -1148,7 +1150,14 @@ int mum__manifest_parser_renew(mum_manifest_parser **p, mum_ctx *ctx, const mum_
 {
     /* the walk keeps thousands of these models: fewer allocations each */
     mum_manifest_parser *spent = *p;
-    return parser_new(p, ctx, loc, opts, spent, strings, true);
+    return parser_new(p, ctx, loc, opts, spent, strings, true, false);
+}
+
+int mum__manifest_parser_renew_lent(mum_manifest_parser **p, mum_ctx *ctx, const mum_location *loc,
+                                    const mum_manifest_options *opts, mum__intern *strings)
+{
+    mum_manifest_parser *spent = *p;
+    return parser_new(p, ctx, loc, opts, spent, strings, true, true);
 }
 
 void mum_manifest_parser_free(mum_manifest_parser *p)
@@ -1326,6 +1335,8 @@ int mum_manifest_parser_finish(mum_manifest **out, mum_manifest_parser *p)
             return p->status = mum__error(p->ctx, rc, NULL, "%s", mum_strerror(rc));
         }
     }
+    if (p->lend_entry) /* the parser's copy, until here */
+        m->entry = NULL;
     p->m = NULL;
     *out = m;
     return MUM_OK;

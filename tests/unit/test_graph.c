@@ -107,6 +107,9 @@ Test(graph, the_sample_family_as_its_readme_describes_it)
         }
         if (n->kind != MUM_NODE_PAYLOAD)
             cr_assert_null(n->pe, "%s: a PE record on a node that is no payload", n->entry);
+        /* a manifest's entry is its node's (the model keeps no copy) */
+        if (n->manifest)
+            cr_assert_eq(n->manifest->entry, n->entry, "%s", n->entry);
         for (size_t e = 0; e < n->edge_count; e++) {
             const mum_edge *ed = &n->edges[e];
             if (ed->kind != MUM_EDGE_FILE)
