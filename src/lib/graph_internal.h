@@ -41,14 +41,15 @@ typedef struct node_priv {
      * in the text chunks, and the catalog and integrity of pub.cat are the
      * node's.
      * Nothing here repeats pub: there are tens of thousands of nodes. */
-    size_t edge_cap;
-    node_kept *kept;            /* its head and bytes, if it keeps any (NULL: most) */
-    /* facts reading and resolving record for the judge (judge_inputs.c): */
-    const struct node_priv *same_identity; /* an earlier node of its input with its identity */
+    uint32_t edge_cap;          /* beside the flags: 8 bytes for both */
     bool express_blob;           /* a blob of an express index (not a payload itself) */
     bool keep;                   /* bytes may be kept (see bytes) */
     bool metadata;               /* an .msu's properties, unattend file, the index */
     bool wrong_kind;             /* named like a package or component, holds the other kind */
+    node_kept *kept;            /* its head and bytes, if it keeps any (NULL: most) */
+    /* a fact reading and resolving record for the judge (judge_inputs.c),
+     * as are wrong_kind and express_blob: */
+    const struct node_priv *same_identity; /* an earlier node of its input with its identity */
 } node_priv;
 
 /* What the judge needs of an express cabinet beside its index. */

@@ -21,9 +21,11 @@
 static mum_edge *edge_add(node_priv *n, mum_edge_kind kind)
 {
     mum_edge *edges = (mum_edge *)n->pub.edges; /* the node's own (graph_internal.h) */
-    if (!mum__grow((void **)&edges, &n->edge_cap, n->pub.edge_count + 1, sizeof *edges))
+    size_t cap = n->edge_cap;
+    if (!mum__grow((void **)&edges, &cap, n->pub.edge_count + 1, sizeof *edges))
         return NULL;
     n->pub.edges = edges;
+    n->edge_cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap; /* what it may count on */
     mum_edge *e = &edges[n->pub.edge_count++];
     memset(e, 0, sizeof *e);
     e->kind = kind;
@@ -280,11 +282,13 @@ static bool edges_reserve(node_priv *n, size_t count)
     size_t need = n->pub.edge_count + count;
     if (need <= n->edge_cap)
         return true;
+    if (need > UINT32_MAX) /* edge_cap's bits: memory runs out long before */
+        return false;
     mum_edge *edges = mum__reallocarray((void *)n->pub.edges, need, sizeof *edges);
     if (!edges)
         return false;
     n->pub.edges = edges;
-    n->edge_cap = need;
+    n->edge_cap = (uint32_t)need;
     return true;
 }
 
