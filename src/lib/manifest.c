@@ -377,6 +377,10 @@ typedef struct attr_map {
     const char *name;
     size_t off;
     bool shared; /* a value that repeats across manifests: interned */
+    /* offset + 1 of a field read before it that mostly holds the same
+     * value (a file's sourceName is its name): then that copy is kept
+     * (0: none) */
+    size_t same_as;
 } attr_map;
 
 /*
@@ -431,8 +435,11 @@ static int take_attrs(mum_manifest_parser *p, void *base, const attr_map *map, s
         const char *an = attrs[i].name;
         for (size_t k = 0; k < nmap; k++) {
             if (map[k].name[0] == an[0] && strcmp(map[k].name, an) == 0) {
+                const char *same = map[k].same_as ? *(const char **)((char *)base + map[k].same_as - 1)
+                                                  : NULL;
                 const char *v = map[k].shared ? shared_strdup(p, attrs[i].value)
-                                               : arena_strdup(p->s, attrs[i].value);
+                                : same && strcmp(same, attrs[i].value) == 0 ? same
+                                                                            : arena_strdup(p->s, attrs[i].value);
                 if (!v)
                     return nomem(p);
                 *(const char **)((char *)base + map[k].off) = v;
@@ -446,14 +453,14 @@ static int take_attrs(mum_manifest_parser *p, void *base, const attr_map *map, s
 #define TAKE(p, base, map, a, n) take_attrs(p, base, map, MUM_ARRAY_LEN(map), a, n)
 
 static const attr_map identity_attrs[] = {
-    {"name", offsetof(mum_identity, name), false},
-    {"version", offsetof(mum_identity, version), true},
-    {"processorArchitecture", offsetof(mum_identity, arch), true},
-    {"language", offsetof(mum_identity, language), true},
-    {"publicKeyToken", offsetof(mum_identity, public_key_token), true},
-    {"buildType", offsetof(mum_identity, build_type), true},
-    {"versionScope", offsetof(mum_identity, version_scope), true},
-    {"type", offsetof(mum_identity, type), true},
+    {"name", offsetof(mum_identity, name), false, 0},
+    {"version", offsetof(mum_identity, version), true, 0},
+    {"processorArchitecture", offsetof(mum_identity, arch), true, 0},
+    {"language", offsetof(mum_identity, language), true, 0},
+    {"publicKeyToken", offsetof(mum_identity, public_key_token), true, 0},
+    {"buildType", offsetof(mum_identity, build_type), true, 0},
+    {"versionScope", offsetof(mum_identity, version_scope), true, 0},
+    {"type", offsetof(mum_identity, type), true, 0},
 };
 
 /* Fills an identity from attributes, decoding as mum_identity_set does. */
@@ -483,64 +490,64 @@ static int take_ref(mum_manifest_parser *p, mum_manifest_ref *ref, const mum_xml
 }
 
 static const attr_map assembly_attrs[] = {
-    {"manifestVersion", offsetof(mum_manifest, manifest_version), true},
-    {"description", offsetof(mum_manifest, description), true},
-    {"displayName", offsetof(mum_manifest, display_name), true},
-    {"company", offsetof(mum_manifest, company), true},
-    {"copyright", offsetof(mum_manifest, copyright), true},
-    {"supportInformation", offsetof(mum_manifest, support_information), true},
-    {"creationTimeStamp", offsetof(mum_manifest, creation_time_stamp), true},
-    {"lastUpdateTimeStamp", offsetof(mum_manifest, last_update_time_stamp), true},
+    {"manifestVersion", offsetof(mum_manifest, manifest_version), true, 0},
+    {"description", offsetof(mum_manifest, description), true, 0},
+    {"displayName", offsetof(mum_manifest, display_name), true, 0},
+    {"company", offsetof(mum_manifest, company), true, 0},
+    {"copyright", offsetof(mum_manifest, copyright), true, 0},
+    {"supportInformation", offsetof(mum_manifest, support_information), true, 0},
+    {"creationTimeStamp", offsetof(mum_manifest, creation_time_stamp), true, 0},
+    {"lastUpdateTimeStamp", offsetof(mum_manifest, last_update_time_stamp), true, 0},
 };
 static const attr_map package_attrs[] = {
-    {"identifier", offsetof(mum_manifest_package, identifier), false},
-    {"releaseType", offsetof(mum_manifest_package, release_type), true},
-    {"restart", offsetof(mum_manifest_package, restart), true},
-    {"applicabilityEvaluation", offsetof(mum_manifest_package, applicability_evaluation), true},
+    {"identifier", offsetof(mum_manifest_package, identifier), false, 0},
+    {"releaseType", offsetof(mum_manifest_package, release_type), true, 0},
+    {"restart", offsetof(mum_manifest_package, restart), true, 0},
+    {"applicabilityEvaluation", offsetof(mum_manifest_package, applicability_evaluation), true, 0},
 };
 static const attr_map extended_attrs[] = {
-    {"completelyOfflineCapable", offsetof(mum_manifest_package, completely_offline_capable), true},
-    {"packageSize", offsetof(mum_manifest_package, package_size), false},
+    {"completelyOfflineCapable", offsetof(mum_manifest_package, completely_offline_capable), true, 0},
+    {"packageSize", offsetof(mum_manifest_package, package_size), false, 0},
 };
 static const attr_map parent_attrs[] = {
-    {"buildCompare", offsetof(mum_manifest_parent, build_compare), true},
-    {"serviceCompare", offsetof(mum_manifest_parent, service_compare), true},
-    {"revisionCompare", offsetof(mum_manifest_parent, revision_compare), true},
-    {"integrate", offsetof(mum_manifest_parent, integrate), true},
-    {"disposition", offsetof(mum_manifest_parent, disposition), true},
+    {"buildCompare", offsetof(mum_manifest_parent, build_compare), true, 0},
+    {"serviceCompare", offsetof(mum_manifest_parent, service_compare), true, 0},
+    {"revisionCompare", offsetof(mum_manifest_parent, revision_compare), true, 0},
+    {"integrate", offsetof(mum_manifest_parent, integrate), true, 0},
+    {"disposition", offsetof(mum_manifest_parent, disposition), true, 0},
 };
 static const attr_map update_attrs[] = {
-    {"name", offsetof(mum_manifest_update, name), false},
+    {"name", offsetof(mum_manifest_update, name), false, 0},
 };
 static const attr_map applicable_attrs[] = {
-    {"disposition", offsetof(mum_manifest_update, applicable_disposition), true},
+    {"disposition", offsetof(mum_manifest_update, applicable_disposition), true, 0},
 };
 static const attr_map target_attrs[] = {
-    {"integrate", offsetof(mum_manifest_target, integrate), true},
-    {"inf", offsetof(mum_manifest_target, inf), false},
-    {"ranking", offsetof(mum_manifest_target, ranking), true},
-    {"elevate", offsetof(mum_manifest_target, elevate), true},
+    {"integrate", offsetof(mum_manifest_target, integrate), true, 0},
+    {"inf", offsetof(mum_manifest_target, inf), false, 0},
+    {"ranking", offsetof(mum_manifest_target, ranking), true, 0},
+    {"elevate", offsetof(mum_manifest_target, elevate), true, 0},
 };
 static const attr_map dependent_attrs[] = {
-    {"dependencyType", offsetof(mum_manifest_dependency, dependency_type), true},
+    {"dependencyType", offsetof(mum_manifest_dependency, dependency_type), true, 0},
 };
 static const attr_map file_attrs[] = {
-    {"name", offsetof(mum_manifest_file, name), false},
-    {"sourceName", offsetof(mum_manifest_file, source_name), false},
-    {"sourcePath", offsetof(mum_manifest_file, source_path), true},
-    {"destinationPath", offsetof(mum_manifest_file, destination_path), true},
-    {"importPath", offsetof(mum_manifest_file, import_path), true},
+    {"name", offsetof(mum_manifest_file, name), false, 0},
+    {"sourceName", offsetof(mum_manifest_file, source_name), false, offsetof(mum_manifest_file, name) + 1},
+    {"sourcePath", offsetof(mum_manifest_file, source_path), true, 0},
+    {"destinationPath", offsetof(mum_manifest_file, destination_path), true, 0},
+    {"importPath", offsetof(mum_manifest_file, import_path), true, 0},
 };
 static const attr_map regkey_attrs[] = {
-    {"keyName", offsetof(mum_manifest_registry_key, key_name), false},
-    {"owner", offsetof(mum_manifest_registry_key, owner), true},
+    {"keyName", offsetof(mum_manifest_registry_key, key_name), false, 0},
+    {"owner", offsetof(mum_manifest_registry_key, owner), true, 0},
 };
 static const attr_map regvalue_attrs[] = {
-    {"name", offsetof(mum_manifest_registry_value, name), false},
-    {"valueType", offsetof(mum_manifest_registry_value, value_type), true},
-    {"value", offsetof(mum_manifest_registry_value, value), false},
-    {"operationHint", offsetof(mum_manifest_registry_value, operation_hint), true},
-    {"owner", offsetof(mum_manifest_registry_value, owner), true},
+    {"name", offsetof(mum_manifest_registry_value, name), false, 0},
+    {"valueType", offsetof(mum_manifest_registry_value, value_type), true, 0},
+    {"value", offsetof(mum_manifest_registry_value, value), false, 0},
+    {"operationHint", offsetof(mum_manifest_registry_value, operation_hint), true, 0},
+    {"owner", offsetof(mum_manifest_registry_value, owner), true, 0},
 };
 
 /* The value of an unprefixed attribute, or NULL. */

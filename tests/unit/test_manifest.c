@@ -2072,3 +2072,26 @@ Test(manifest, a_renewed_parsers_model_points_into_no_memory_of_the_parse)
         mum_free(doc);
     }
 }
+
+/* A file's sourceName is mostly its name: then the model keeps one copy
+ * for both; another sourceName is its own. */
+Test(manifest, a_source_name_like_the_name_is_kept_once)
+{
+    static const char doc[] =
+        "<assembly xmlns=\"" V3 "\" manifestVersion=\"1.0\">"
+        "<assemblyIdentity name=\"Contoso-Widget\" version=\"1.2.3.4\" processorArchitecture=\"amd64\" "
+        "publicKeyToken=\"" TOKEN "\" versionScope=\"nonSxS\"/>"
+        "<file name=\"w.dll\" sourceName=\"w.dll\"/>"
+        "<file name=\"x.dll\" sourceName=\"X.dll\"/>"
+        "<file sourceName=\"y.dll\" name=\"y.dll\"/>"
+        "</assembly>";
+    parsed r = parse_ok(doc, WIDGET_KEYFORM ".manifest");
+    cr_assert_eq(r.m->file_count, 3);
+    cr_assert_eq(r.m->files[0].source_name, r.m->files[0].name);
+    cr_assert_str_eq(r.m->files[1].source_name, "X.dll");
+    cr_assert_str_eq(r.m->files[1].name, "x.dll");
+    /* read before the name: a copy of its own, the same text */
+    cr_assert_str_eq(r.m->files[2].source_name, "y.dll");
+    cr_assert_str_eq(r.m->files[2].name, "y.dll");
+    parsed_free(&r);
+}
