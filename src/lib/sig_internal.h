@@ -42,10 +42,20 @@ typedef struct signer_extra {
      * signature's DER ([0] element, into der), NULL when not found there */
     const uint8_t *attrs_der;
     size_t attrs_size;
+    /* The integrity of the countersignature or timestamp token (anchors
+     * play no part in it: mum__verify_timestamp), kept once checked as
+     * core_check is, so that a signature read and checked can let go of
+     * what it was checked from (mum__signature_drop_tree).  ts_why: why
+     * it is invalid (owned), NULL when valid. */
+    bool ts_known, ts_valid;
+    char *ts_why;
 } signer_extra;
 
 struct mum_signature {
-    PKCS7 *p7;
+    PKCS7 *p7;                  /* NULL once dropped (mum__signature_drop_tree) */
+    /* the certificates once p7 is dropped (their references: shared with
+     * the ring of signeddata.c), NULL before; read through mum__sig_certs */
+    STACK_OF(X509) *kept_certs;
     uint8_t *der;
     size_t der_len;
     char *content_type;
@@ -71,6 +81,13 @@ struct mum_signature {
     size_t nlent;
 };
 
+/* The SignedData's certificates (p7's, or those kept once it is dropped;
+ * NULL when it carries none). */
+static inline STACK_OF(X509) *mum__sig_certs(const mum_signature *sig)
+{
+    return sig->p7 ? sig->p7->d.sign->cert : sig->kept_certs;
+}
+
 /* ---- ASN.1 helpers (asn1.c) ---- */
 
 /* The mum_hash algorithm of a digest OID's DER contents, without making
@@ -91,6 +108,15 @@ MUM_INTERNAL int mum__take_der(unsigned char *buf, int n, uint8_t **der, size_t 
  * core_known): a later mum_signature_verify gives the same verdicts without
  * it.  Does nothing otherwise.  After it, mum_signature_content gives NULL. */
 MUM_INTERNAL void mum__signature_release_content(mum_signature *sig);
+/* Frees the decoded PKCS#7 (the SignerInfos, their attributes, the
+ * timestamps' structures: 4 KB and a hundred allocations a small
+ * signature) once every check that reads it is kept (each signer's
+ * core_known, and ts_known when it has a timestamp) and the content lies
+ * outside it: mum_signature_verify and mum_authenticode_verify give the
+ * same verdicts from the certificates, kept, and those kept checks.  The
+ * public records (signers, certificates, content) stay.  Does nothing
+ * otherwise. */
+MUM_INTERNAL void mum__signature_drop_tree(mum_signature *sig);
 
 /* Keeps s (owned) in the signature's string pool; NULL (s freed) when out
  * of memory or s is NULL. */

@@ -191,6 +191,7 @@ static void signature_free_parts(mum_signature *sig)
             TS_TST_INFO_free(sig->extra[i].tst);
             mum__free(sig->extra[i].ts_problem);
             mum__free(sig->extra[i].core_why);
+            mum__free(sig->extra[i].ts_why);
         }
     }
     for (size_t i = 0; i < sig->ncerts; i++)
@@ -210,6 +211,7 @@ void mum_signature_free(mum_signature *sig)
     mum__free(sig->pool);
     mum__free(sig->content_type);
     pkcs7_free_sharing(sig->p7, sig->names, sig->nnames, sig->lent, sig->nlent);
+    sk_X509_pop_free(sig->kept_certs, X509_free);
     mum__free(sig->names);
     mum__free(sig->lent);
     mum__free(sig->der);
@@ -1143,6 +1145,44 @@ void mum__signature_release_content(mum_signature *sig)
     sig->der = NULL;
     sig->der_len = 0;
     sig->content_released = true;
+    mum__signature_drop_tree(sig);
+}
+
+void mum__signature_drop_tree(mum_signature *sig)
+{
+    if (!sig || !sig->p7 || !sig->p7->d.sign)
+        return;
+    for (size_t i = 0; i < sig->nsigners; i++)
+        if (!sig->extra[i].core_known ||
+            (sig->signers[i].timestamp != MUM_TIMESTAMP_NONE && !sig->extra[i].ts_known))
+            return;
+    /* the content, when kept, must not be OpenSSL's copy in the tree */
+    if (sig->content && !(sig->der && sig->content >= sig->der && sig->content < sig->der + sig->der_len))
+        return;
+    /* what verify still reads: the certificates (the signers' and the
+     * timestamps' among them, taken by reference) */
+    sig->kept_certs = sig->p7->d.sign->cert;
+    sig->p7->d.sign->cert = NULL;
+    for (size_t i = 0; i < sig->nsigners; i++) {
+        signer_extra *ex = &sig->extra[i];
+        ex->si = NULL;
+        ex->attrs_der = NULL;
+        ex->attrs_size = 0;
+        /* read only by mum__verify_timestamp, whose verdict is kept */
+        PKCS7_SIGNER_INFO_free(ex->counter);
+        CMS_ContentInfo_free(ex->token);
+        TS_TST_INFO_free(ex->tst);
+        ex->counter = NULL;
+        ex->token = NULL;
+        ex->tst = NULL;
+    }
+    pkcs7_free_sharing(sig->p7, sig->names, sig->nnames, sig->lent, sig->nlent);
+    mum__free(sig->names);
+    mum__free(sig->lent);
+    sig->p7 = NULL;
+    sig->names = NULL;
+    sig->lent = NULL;
+    sig->nnames = sig->nlent = 0;
 }
 
 int mum__signature_keep_content_only(mum_signature *sig)
@@ -1165,6 +1205,7 @@ int mum__signature_keep_content_only(mum_signature *sig)
     sig->der = copy;
     sig->der_len = sig->content_len;
     sig->content = copy;
+    mum__signature_drop_tree(sig);
     return MUM_OK;
 }
 

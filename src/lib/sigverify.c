@@ -11,6 +11,7 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -196,7 +197,7 @@ static int assess_chains(const mum_signature *sig, size_t i, const mum_sig_verif
     const signer_extra *ex = &sig->extra[i];
     /* only the anchors these certificates may reach (the others are
      * never an issuer here): built-in ones are parsed on first need */
-    STACK_OF(X509) *const lists[] = {sig->p7->d.sign->cert, ex->token_certs};
+    STACK_OF(X509) *const lists[] = {mum__sig_certs(sig), ex->token_certs};
     STACK_OF(X509) *near = NULL;
     if (o->anchors && mum_trust_count(o->anchors) > 0 &&
         !(near = mum__trust_certs_near(o->anchors, ex->cert, lists, 2)))
@@ -225,7 +226,18 @@ static int assess_chains_in(const mum_signature *sig, size_t i, const cert_pool 
         return MUM_OK;
     r->has_timestamp_time = info->timestamp_time != 0;
     r->timestamp_time = info->timestamp_time;
-    bool valid = mum__verify_timestamp(sig, ex, cv->ts_why, sizeof cv->ts_why);
+    /* kept as the signer's own checks are (see ts_known); not const for it */
+    signer_extra *memo = &sig->extra[i];
+    if (!memo->ts_known) {
+        if (!mum__verify_timestamp(sig, ex, cv->ts_why, sizeof cv->ts_why) &&
+            !(memo->ts_why = mum__strdup(cv->ts_why)))
+            return MUM_ENOMEM;
+        memo->ts_valid = memo->ts_why == NULL;
+        memo->ts_known = true;
+    }
+    bool valid = memo->ts_valid;
+    if (!valid)
+        snprintf(cv->ts_why, sizeof cv->ts_why, "%s", memo->ts_why);
     if (valid && ex->ts_cert) {
         if ((rc = mum__chain_intact(pool, ex->ts_cert, "the timestamp's chain", &r->chain_checked, &intact,
                                cv->ts_why, sizeof cv->ts_why)) != MUM_OK)
@@ -293,8 +305,9 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
         return verdict(r, MUM_SIG_UNTRUSTED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_USAGE,
                        "the signer's certificate '%s' does not allow code signing",
                        info->cert.subject);
-    STACK_OF(X509) *untrusted = sk_X509_dup(sig->p7->d.sign->cert);
-    if (!untrusted && sig->p7->d.sign->cert)
+    STACK_OF(X509) *certs = mum__sig_certs(sig);
+    STACK_OF(X509) *untrusted = sk_X509_dup(certs);
+    if (!untrusted && certs)
         return MUM_ENOMEM;
     if (ex->token_certs) {
         for (int k = 0; k < sk_X509_num(ex->token_certs); k++) {

@@ -140,7 +140,8 @@ Test(cab_signature, intact_untrusted_without_anchors_trusted_with_the_root)
 }
 
 /* The graph keeps a cabinet's signature with its content alone once its
- * integrity is checked (mum__signature_keep_content_only): a judgement
+ * integrity is checked (mum__signature_keep_content_only), and without its
+ * decoded PKCS#7 (mum__signature_drop_tree): a judgement
  * with anchors afterwards, intact or not, is the one the whole DER gives. */
 Test(cab_signature, keeping_the_content_only_gives_the_same_verdicts)
 {
@@ -160,6 +161,8 @@ Test(cab_signature, keeping_the_content_only_gives_the_same_verdicts)
         cr_assert_eq(mum_cab_signature_verify(&integrity, &sig, NULL, &cs, &where, NULL), MUM_OK);
         size_t der_len = sig->der_len;
         mum__signature_keep_content_only(sig);
+        cr_assert_null(sig->p7, "the decoded PKCS#7 is let go of");
+        cr_assert_not_null(sig->kept_certs);
         cr_assert_eq(sig->der_len, sig->content_len);
         cr_assert_lt(sig->der_len, der_len / 4, "%zu of %zu bytes kept", sig->der_len, der_len);
         mum_authenticode_info ai;

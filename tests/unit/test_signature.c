@@ -15,6 +15,9 @@
 
 #include <pthread.h>
 
+#include "internal.h"
+#include "sig_internal.h"
+
 static bool have_osslsigncode(void)
 {
     return system("command -v osslsigncode >/dev/null 2>&1") == 0;
@@ -474,6 +477,81 @@ Test(timestamp, a_changed_timestamp_fails_integrity)
     cr_assert_eq(tu_find_rule(f, "signature.timestamp")->rule->hresult, 0x80096005);
     mum_findings_free(f);
     mum_sig_result_clear(&r);
+    free(der);
+}
+
+/* A catalog read and checked with no anchors, as the graph reads one, then
+ * let go of its content and its decoded PKCS#7 (mum__catalog_release_content,
+ * mum__signature_drop_tree): judged with `anchor` afterwards, it gives the
+ * verdict a fresh parse gives, its timestamp's verdict kept from the first
+ * check. */
+static void same_without_the_tree(const uint8_t *der, size_t len, const char *anchor)
+{
+    mum_trust *t = NULL;
+    if (anchor) {
+        mum_trust_new(&t);
+        cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file(anchor)), MUM_OK);
+    }
+    mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
+    o.anchors = t;
+    o.has_time = true; /* the same "now" for both */
+    o.time = JUNE_2021;
+    mum_catalog *whole, *kept;
+    cr_assert_eq(mum_catalog_parse(&whole, NULL, der, len, NULL), MUM_OK);
+    cr_assert_eq(mum_catalog_parse(&kept, NULL, der, len, NULL), MUM_OK);
+    mum_signature *ks = (mum_signature *)mum_catalog_signature(kept);
+    mum__catalog_release_content(kept);
+    cr_assert_not_null(ks->p7, "nothing is let go of before the checks are kept");
+    mum_sig_result a, b, integrity;
+    cr_assert_eq(mum_signature_verify(&integrity, NULL, ks, NULL), MUM_OK);
+    mum__catalog_release_content(kept);
+    cr_assert_null(ks->p7, "the decoded PKCS#7 is let go of once its checks are kept");
+    cr_assert_eq(mum_signature_verify(&a, NULL, mum_catalog_signature(whole), &o), MUM_OK);
+    cr_assert_eq(mum_signature_verify(&b, NULL, ks, &o), MUM_OK);
+    cr_assert_eq(b.status, a.status, "%s / %s", b.detail, a.detail);
+    cr_assert_eq(b.failed_check, a.failed_check);
+    cr_assert_eq(b.trust_issue, a.trust_issue);
+    cr_assert_eq(b.timestamp_status, a.timestamp_status);
+    cr_assert_eq(b.chain_status, a.chain_status);
+    cr_assert_eq(b.chain_checked, a.chain_checked);
+    cr_assert_eq(b.time_source, a.time_source);
+    cr_assert_eq(b.evaluated_at, a.evaluated_at);
+    cr_assert_str_eq(b.detail ? b.detail : "", a.detail ? a.detail : "");
+    cr_assert_str_eq(b.timestamp_note ? b.timestamp_note : "", a.timestamp_note ? a.timestamp_note : "");
+    const mum_signer_info *sa = mum_signature_signer(mum_catalog_signature(whole), 0);
+    const mum_signer_info *sb = mum_signature_signer(ks, 0);
+    cr_assert_str_eq(sb->cert.subject, sa->cert.subject);
+    cr_assert_eq(sb->timestamp_time, sa->timestamp_time);
+    mum_sig_result_clear(&a);
+    mum_sig_result_clear(&b);
+    mum_sig_result_clear(&integrity);
+    mum_catalog_free(whole);
+    mum_catalog_free(kept);
+    mum_trust_free(t);
+}
+
+Test(timestamp, a_checked_signature_without_its_tree_gives_the_same_verdicts)
+{
+    size_t len;
+    uint8_t *der = timestamped("expired", "tsa", JUNE_2020, &len);
+    same_without_the_tree(der, len, "root.pem"); /* trusted at the timestamp's time */
+    same_without_the_tree(der, len, NULL);
+    free(der);
+    der = timestamped("expired", "other-tsa", JUNE_2020, &len);
+    same_without_the_tree(der, len, "root.pem"); /* the timestamp not used */
+    free(der);
+    der = timestamped_chain("leaf", "inter.pem", "tsa", JUNE_2020, &len);
+    same_without_the_tree(der, len, "root.pem");
+    free(der);
+    /* a changed timestamp: its failure is kept, and told again */
+    der = timestamped("signer", "tsa", JUNE_2020, &len);
+    uint8_t *at = NULL;
+    for (size_t i = 0; i + 15 <= len && !at; i++)
+        if (memcmp(der + i, "20200601000000Z", 15) == 0)
+            at = der + i;
+    cr_assert_not_null(at);
+    at[7] = '2';
+    same_without_the_tree(der, len, "root.pem");
     free(der);
 }
 
