@@ -49,6 +49,9 @@ typedef struct signer_extra {
      * it is invalid (owned), NULL when valid. */
     bool ts_known, ts_valid;
     char *ts_why;
+    /* the block of text the signer's cert strings are lent from
+     * (signeddata.c: a reference), NULL when they are its own */
+    struct mum__cert_text *cert_text;
 } signer_extra;
 
 struct mum_signature {
@@ -67,6 +70,9 @@ struct mum_signature {
     signer_extra *extra;
     size_t nsigners;
     mum_cert_info *certs;
+    /* beside certs (the same allocation): the block each one's strings
+     * are lent from, or NULL when they are its own */
+    struct mum__cert_text **cert_texts;
     size_t ncerts;
     char **pool;                /* strings behind const char * members */
     size_t npool, pool_cap;

@@ -24,6 +24,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,14 +76,70 @@ char *mum__serial_text(const ASN1_INTEGER *serial)
     return out;
 }
 
-static bool cert_info_cached(X509 *x, mum_cert_info *c, int *rc);
-static void cert_info_keep(X509 *x, const mum_cert_info *c);
+/*
+ * What a certificate's mum_cert_info says (its names' text and thumbprint
+ * cost as much as its parse) is made once for a certificate of the ring
+ * below and kept there as one block of text, reference-counted: a
+ * signature lends its signers' and certificates' strings from it instead
+ * of copying them (four allocations a certificate, kept by every
+ * signature to the end of a verify over many packages).  The block comes
+ * from OpenSSL's allocator, as the ring's own (it may outlive the
+ * allocator the caller set).
+ */
+struct mum__cert_text {
+    atomic_uint refs;           /* the ring's and each lending record's */
+    int64_t not_before, not_after;
+    char text[];                /* subject, issuer, serial, thumbprint: each NUL-ended */
+};
+typedef struct mum__cert_text cert_text;
 
-static int cert_info_fill(X509 *x, mum_cert_info *c)
+static void cert_text_release(cert_text *t)
 {
-    int rc;
-    if (cert_info_cached(x, c, &rc))
-        return rc;
+    if (t && atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1)
+        OPENSSL_free(t);
+}
+
+/* c's strings and times from t, lent. */
+static void cert_text_lend(const cert_text *t, mum_cert_info *c)
+{
+    char *p = (char *)t->text;
+    char **to[4] = {&c->subject, &c->issuer, &c->serial, &c->thumbprint};
+    for (size_t i = 0; i < 4; i++) {
+        *to[i] = p;
+        p += strlen(p) + 1;
+    }
+    c->not_before = t->not_before;
+    c->not_after = t->not_after;
+}
+
+/* A block of c's text, one reference of the caller's; NULL when OpenSSL's
+ * allocator fails. */
+static cert_text *cert_text_new(const mum_cert_info *c)
+{
+    const char *from[4] = {c->subject, c->issuer, c->serial, c->thumbprint};
+    size_t len[4], total = 0;
+    for (size_t i = 0; i < 4; i++)
+        total += (len[i] = strlen(from[i])) + 1;
+    cert_text *t = OPENSSL_malloc(sizeof *t + total);
+    if (!t)
+        return NULL;
+    atomic_init(&t->refs, 1);
+    t->not_before = c->not_before;
+    t->not_after = c->not_after;
+    char *p = t->text;
+    for (size_t i = 0; i < 4; i++) {
+        memcpy(p, from[i], len[i] + 1);
+        p += len[i] + 1;
+    }
+    return t;
+}
+
+static cert_text *cert_text_cached(X509 *x);
+static void cert_text_keep(X509 *x, cert_text *t);
+
+/* c made anew from x (its own strings). */
+static int cert_info_make(X509 *x, mum_cert_info *c)
+{
     memset(c, 0, sizeof *c);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
@@ -102,7 +159,59 @@ static int cert_info_fill(X509 *x, mum_cert_info *c)
     }
     mum__asn1_time_get(X509_get0_notBefore(x), &c->not_before);
     mum__asn1_time_get(X509_get0_notAfter(x), &c->not_after);
-    cert_info_keep(x, c);
+    return MUM_OK;
+}
+
+/*
+ * c for x, its strings lent from the block of text the ring keeps for x
+ * (*held: a reference of the caller's, to give back with
+ * cert_text_release instead of clearing c), or its own when there is no
+ * block (*held NULL: clear c with cert_info_clear).  MUM_ENOMEM only.
+ */
+static int cert_info_lend(X509 *x, mum_cert_info *c, cert_text **held)
+{
+    *held = cert_text_cached(x);
+    if (*held) {
+        cert_text_lend(*held, c);
+        return MUM_OK;
+    }
+    int rc = cert_info_make(x, c);
+    if (rc != MUM_OK)
+        return rc;
+    cert_text *t = cert_text_new(c);
+    if (!t)
+        return MUM_OK; /* c keeps its own strings */
+    cert_text_keep(x, t);
+    cert_info_clear(c);
+    cert_text_lend(t, c);
+    *held = t;
+    return MUM_OK;
+}
+
+/* c for x with its own strings (mum__cert_info_fill). */
+static int cert_info_fill(X509 *x, mum_cert_info *c)
+{
+    cert_text *t = cert_text_cached(x);
+    if (!t) {
+        int rc = cert_info_make(x, c);
+        if (rc == MUM_OK && (t = cert_text_new(c)) != NULL) {
+            cert_text_keep(x, t);
+            cert_text_release(t);
+        }
+        return rc;
+    }
+    mum_cert_info lent;
+    cert_text_lend(t, &lent);
+    *c = lent;
+    c->subject = mum__strdup(lent.subject);
+    c->issuer = mum__strdup(lent.issuer);
+    c->serial = mum__strdup(lent.serial);
+    c->thumbprint = mum__strdup(lent.thumbprint);
+    cert_text_release(t);
+    if (!c->subject || !c->issuer || !c->serial || !c->thumbprint) {
+        cert_info_clear(c);
+        return MUM_ENOMEM;
+    }
     return MUM_OK;
 }
 
@@ -122,7 +231,7 @@ static int read_signer(mum_signature *sig, size_t i)
     int rc;
     if (ex->cert) {
         info->has_cert = true;
-        if ((rc = cert_info_fill(ex->cert, &info->cert)) != MUM_OK)
+        if ((rc = cert_info_lend(ex->cert, &info->cert, &ex->cert_text)) != MUM_OK)
             return rc;
     } else if (ex->si->issuer_and_serial) {
         info->cert.issuer = mum__name_text(ex->si->issuer_and_serial->issuer);
@@ -181,7 +290,10 @@ static void find_signed_attrs(mum_signature *sig);
 static void signature_free_parts(mum_signature *sig)
 {
     for (size_t i = 0; i < sig->nsigners; i++) {
-        cert_info_clear(&sig->signers[i].cert);
+        if (sig->extra && sig->extra[i].cert_text)
+            cert_text_release(sig->extra[i].cert_text);
+        else
+            cert_info_clear(&sig->signers[i].cert);
         cert_info_clear(&sig->signers[i].timestamp_signer);
         if (sig->extra) {
             PKCS7_SIGNER_INFO_free(sig->extra[i].counter);
@@ -194,8 +306,12 @@ static void signature_free_parts(mum_signature *sig)
             mum__free(sig->extra[i].ts_why);
         }
     }
-    for (size_t i = 0; i < sig->ncerts; i++)
-        cert_info_clear(&sig->certs[i]);
+    for (size_t i = 0; i < sig->ncerts; i++) {
+        if (sig->cert_texts[i])
+            cert_text_release(sig->cert_texts[i]);
+        else
+            cert_info_clear(&sig->certs[i]);
+    }
     for (size_t i = 0; i < sig->npool; i++)
         mum__free(sig->pool[i]);
 }
@@ -260,17 +376,12 @@ static int parse_error(mum_ctx *ctx, const mum_location *where, const uint8_t *p
  * a lock.
  */
 #define CERTCACHE_SIZE 32
-typedef struct kept_info {
-    bool set;
-    char *text[4];              /* subject, issuer, serial, thumbprint: OPENSSL_malloc'd */
-    int64_t not_before, not_after;
-} kept_info;
 static struct {
     uint8_t keys[CERTCACHE_SIZE][32];
     uint8_t *der[CERTCACHE_SIZE];
     size_t der_len[CERTCACHE_SIZE];
     X509 *certs[CERTCACHE_SIZE];
-    kept_info info[CERTCACHE_SIZE]; /* what cert_info_fill made of each */
+    cert_text *text[CERTCACHE_SIZE]; /* what its mum_cert_info says, NULL until made */
     /* a verification context prepared for each one's key with one digest
      * (ring_verify_ctx), NULL until asked for */
     EVP_PKEY_CTX *vctx[CERTCACHE_SIZE];
@@ -288,62 +399,36 @@ unsigned long mum__cert_cache_hits(void)
     return h;
 }
 
-static void kept_info_clear(kept_info *k)
+/* The block of text kept for x, a reference of the caller's; NULL when x
+ * is not in the ring or has none yet. */
+static cert_text *cert_text_cached(X509 *x)
 {
-    for (size_t i = 0; i < 4; i++)
-        OPENSSL_free(k->text[i]);
-    memset(k, 0, sizeof *k);
-}
-
-/* A certificate's mum_cert_info, as cert_info_fill made it for the same
- * X509 while in the ring (its names' text and thumbprint cost as much as
- * its parse): true with *rc set when found. */
-static bool cert_info_cached(X509 *x, mum_cert_info *c, int *rc)
-{
-    bool found = false;
-    *rc = MUM_OK;
-    memset(c, 0, sizeof *c);
-    pthread_mutex_lock(&certcache.lock);
-    for (size_t i = 0; i < certcache.n && !found; i++) {
-        const kept_info *k = &certcache.info[i];
-        if (certcache.certs[i] != x || !k->set)
-            continue;
-        found = true;
-        c->subject = mum__strdup(k->text[0]);
-        c->issuer = mum__strdup(k->text[1]);
-        c->serial = mum__strdup(k->text[2]);
-        c->thumbprint = mum__strdup(k->text[3]);
-        c->not_before = k->not_before;
-        c->not_after = k->not_after;
-    }
-    pthread_mutex_unlock(&certcache.lock);
-    if (found && (!c->subject || !c->issuer || !c->serial || !c->thumbprint)) {
-        cert_info_clear(c);
-        *rc = MUM_ENOMEM;
-    }
-    return found;
-}
-
-/* Keeps c for x if x is in the ring (a failure only misses the ring). */
-static void cert_info_keep(X509 *x, const mum_cert_info *c)
-{
-    kept_info k = {.set = true, .not_before = c->not_before, .not_after = c->not_after};
-    const char *from[4] = {c->subject, c->issuer, c->serial, c->thumbprint};
-    for (size_t i = 0; i < 4; i++)
-        if (!(k.text[i] = OPENSSL_strdup(from[i]))) {
-            kept_info_clear(&k);
-            return;
-        }
+    cert_text *t = NULL;
     pthread_mutex_lock(&certcache.lock);
     for (size_t i = 0; i < certcache.n; i++)
-        if (certcache.certs[i] == x && !certcache.info[i].set) {
-            certcache.info[i] = k;
-            k.set = false;
+        if (certcache.certs[i] == x) {
+            if ((t = certcache.text[i]) != NULL)
+                atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
             break;
         }
     pthread_mutex_unlock(&certcache.lock);
-    if (k.set)
-        kept_info_clear(&k);
+    return t;
+}
+
+/* Gives t to x's place in the ring (a reference of its own) if x is there
+ * without one. */
+static void cert_text_keep(X509 *x, cert_text *t)
+{
+    pthread_mutex_lock(&certcache.lock);
+    for (size_t i = 0; i < certcache.n; i++)
+        if (certcache.certs[i] == x) {
+            if (!certcache.text[i]) {
+                atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+                certcache.text[i] = t;
+            }
+            break;
+        }
+    pthread_mutex_unlock(&certcache.lock);
 }
 
 bool mum__cert_ring_key(X509 *x, uint8_t key[32])
@@ -385,7 +470,7 @@ static X509 *shared_cert(const uint8_t *der, size_t len)
      * chains with a shared certificate would each decode them */
     X509_check_purpose(x, -1, 0);
     uint8_t key[32];
-    uint8_t *copy = len ? OPENSSL_malloc(len) : NULL; /* as kept_info's: not the library's hook */
+    uint8_t *copy = len ? OPENSSL_malloc(len) : NULL; /* as the text's: not the library's hook */
     bool keep = copy && mum__digest_buffer(MUM_HASH_SHA256, der, len, key) == MUM_OK && X509_up_ref(x) == 1;
     if (!keep) {
         OPENSSL_free(copy);
@@ -396,10 +481,10 @@ static X509 *shared_cert(const uint8_t *der, size_t len)
     size_t at = certcache.next;
     X509 *old = certcache.certs[at];
     uint8_t *old_der = certcache.der[at];
-    kept_info old_info = certcache.info[at];
+    cert_text *old_text = certcache.text[at];
     EVP_PKEY_CTX *old_vctx = certcache.vctx[at];
     certcache.vctx[at] = NULL;
-    memset(&certcache.info[at], 0, sizeof old_info);
+    certcache.text[at] = NULL;
     memcpy(certcache.keys[at], key, sizeof key);
     certcache.der[at] = copy;
     certcache.der_len[at] = len;
@@ -410,7 +495,7 @@ static X509 *shared_cert(const uint8_t *der, size_t len)
     pthread_mutex_unlock(&certcache.lock);
     X509_free(old); /* a signature still holding it has its own reference */
     OPENSSL_free(old_der);
-    kept_info_clear(&old_info);
+    cert_text_release(old_text); /* a signature lending from it has its own reference */
     EVP_PKEY_CTX_free(old_vctx);
     return x;
 }
@@ -1107,12 +1192,16 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
         }
     }
     find_signed_attrs(sig);
-    if (ncert > 0 && !(sig->certs = mum__calloc((size_t)ncert, sizeof *sig->certs))) {
+    /* the records and the blocks they lend from, in one allocation */
+    if (ncert > 0 && !(sig->certs = mum__calloc((size_t)ncert, sizeof *sig->certs + sizeof *sig->cert_texts))) {
         rc = mum__nomem(ctx);
         goto fail;
     }
+    if (ncert > 0)
+        sig->cert_texts = (cert_text **)(sig->certs + ncert);
     for (int i = 0; i < ncert; i++) {
-        if (cert_info_fill(sk_X509_value(sig->p7->d.sign->cert, i), &sig->certs[i]) != MUM_OK) {
+        if (cert_info_lend(sk_X509_value(sig->p7->d.sign->cert, i), &sig->certs[i], &sig->cert_texts[i]) !=
+            MUM_OK) {
             rc = mum__nomem(ctx);
             goto fail;
         }

@@ -1057,6 +1057,81 @@ static size_t signer_der(PKCS7_SIGNER_INFO *si, unsigned char **out)
     return (size_t)n;
 }
 
+/* A certificate's text (names, serial, thumbprint) is made once and lent
+ * to the signatures that carry it; what a signature lends stays while it
+ * lives, after the other signatures are freed and after the ring lets go
+ * of the certificate (other certificates taking its place). */
+Test(signature, a_certificates_text_is_lent_and_outlives_the_ring)
+{
+    signed_pe s = sign_image("signer", "sha256", 0);
+    const uint8_t *der;
+    size_t len;
+    cr_assert_eq(mum_pe_signature(NULL, s.data, s.size, NULL, &der, &len), MUM_OK);
+    mum_signature *a = embedded(&s), *b = embedded(&s);
+    size_t n = mum_signature_cert_count(b);
+    cr_assert_gt(n, 0);
+    mum_cert_info want[8], signer;
+    cr_assert_leq(n, 8);
+    for (size_t i = 0; i < n; i++) {
+        const mum_cert_info *ca = mum_signature_cert(a, i), *cb = mum_signature_cert(b, i);
+        cr_assert_eq(cb->subject, ca->subject, "lent, not copied");
+        cr_assert_eq(cb->thumbprint, ca->thumbprint);
+        want[i] = *ca;
+        want[i].subject = strdup(ca->subject);
+        want[i].issuer = strdup(ca->issuer);
+        want[i].serial = strdup(ca->serial);
+        want[i].thumbprint = strdup(ca->thumbprint);
+    }
+    const mum_signer_info *sa = mum_signature_signer(a, 0), *sb = mum_signature_signer(b, 0);
+    cr_assert_eq(sb->cert.subject, sa->cert.subject);
+    signer = sa->cert;
+    signer.subject = strdup(sa->cert.subject);
+    signer.issuer = strdup(sa->cert.issuer);
+    signer.serial = strdup(sa->cert.serial);
+    signer.thumbprint = strdup(sa->cert.thumbprint);
+    mum_signature_free(a);
+    /* as many other certificates as the ring holds: each signature's
+     * first certificate with its last byte (in its signature value)
+     * changed, so that the ring lets go of b's */
+    X509 *first = sk_X509_value(mum__sig_certs(b), 0);
+    unsigned char *cder = NULL;
+    int clen = i2d_X509(first, &cder);
+    cr_assert_gt(clen, 0);
+    uint8_t *copy = malloc(len);
+    memcpy(copy, der, len);
+    uint8_t *at = NULL;
+    for (size_t i = 0; i + (size_t)clen <= len && !at; i++)
+        if (memcmp(copy + i, cder, (size_t)clen) == 0)
+            at = copy + i;
+    cr_assert_not_null(at);
+    for (int v = 0; v < 40; v++) {
+        at[clen - 1] = (uint8_t)(cder[clen - 1] ^ (v + 1));
+        mum_signature *o;
+        cr_assert_eq(mum_signature_parse(&o, NULL, copy, len, NULL), MUM_OK);
+        mum_signature_free(o);
+    }
+    for (size_t i = 0; i < n; i++) {
+        same_cert_info(mum_signature_cert(b, i), &want[i]);
+        free(want[i].subject);
+        free(want[i].issuer);
+        free(want[i].serial);
+        free(want[i].thumbprint);
+    }
+    same_cert_info(&mum_signature_signer(b, 0)->cert, &signer);
+    /* the same certificate parsed again: its text made again, the same */
+    mum_signature *c = embedded(&s);
+    same_cert_info(&mum_signature_signer(c, 0)->cert, &signer);
+    free(signer.subject);
+    free(signer.issuer);
+    free(signer.serial);
+    free(signer.thumbprint);
+    mum_signature_free(c);
+    mum_signature_free(b);
+    OPENSSL_free(cder);
+    free(copy);
+    free(s.data);
+}
+
 /* The signers' issuer names come from a ring of names decoded once: a
  * second signature borrows the first's, and each SignerInfo is what
  * OpenSSL decodes alone (its DER the same, its name equal), before and
