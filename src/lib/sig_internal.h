@@ -56,23 +56,28 @@ typedef struct signer_extra {
 
 struct mum_signature {
     PKCS7 *p7;                  /* NULL once dropped (mum__signature_drop_tree) */
-    /* the certificates once p7 is dropped (their references: shared with
-     * the ring of signeddata.c), NULL before; read through mum__sig_certs */
-    STACK_OF(X509) *kept_certs;
     uint8_t *der;
     size_t der_len;
-    char *content_type;
+    const char *content_type;   /* a constant (MUM_OID_*) or own_content_type */
+    char *own_content_type;
     const uint8_t *content;     /* into der */
     size_t content_len;
     size_t content_body;
     uint64_t content_offset;
+    /* signers, extra, certs, cert_texts and cert_refs are slices of one
+     * allocation (arrays; NULL when there is nothing in it) */
+    void *arrays;
     mum_signer_info *signers;
     signer_extra *extra;
     size_t nsigners;
     mum_cert_info *certs;
-    /* beside certs (the same allocation): the block each one's strings
-     * are lent from, or NULL when they are its own */
+    /* beside certs: the block each one's strings are lent from, or NULL
+     * when they are its own */
     struct mum__cert_text **cert_texts;
+    /* beside certs: once p7 is dropped, its certificates (references
+     * taken from its stack: nrefs of them, the same as ncerts) */
+    X509 **cert_refs;
+    size_t nrefs;
     size_t ncerts;
     char **pool;                /* strings behind const char * members */
     size_t npool, pool_cap;
@@ -87,12 +92,11 @@ struct mum_signature {
     size_t nlent;
 };
 
-/* The SignedData's certificates (p7's, or those kept once it is dropped;
- * NULL when it carries none). */
-static inline STACK_OF(X509) *mum__sig_certs(const mum_signature *sig)
-{
-    return sig->p7 ? sig->p7->d.sign->cert : sig->kept_certs;
-}
+/* The SignedData's certificates as a stack: p7's own (*made false), or
+ * one made of those kept once it is dropped (*made true: free it with
+ * sk_X509_free).  NULL when it carries none, or (*made true) when out of
+ * memory. */
+MUM_INTERNAL STACK_OF(X509) *mum__sig_certs(const mum_signature *sig, bool *made);
 
 /* ---- ASN.1 helpers (asn1.c) ---- */
 

@@ -34,7 +34,7 @@ const char *mum__sig_pool_add(mum_signature *sig, char *s)
 {
     if (!s)
         return NULL;
-    if (!mum__grow((void **)&sig->pool, &sig->pool_cap, sig->npool + 1, sizeof *sig->pool)) {
+    if (!mum__grow_from((void **)&sig->pool, &sig->pool_cap, sig->npool + 1, sizeof *sig->pool, 2)) {
         mum__free(s);
         return NULL;
     }
@@ -239,14 +239,23 @@ static int read_signer(mum_signature *sig, size_t i)
         if (!info->cert.issuer || !info->cert.serial)
             return MUM_ENOMEM;
     }
-    char *alg = mum__oid_text(ex->si->digest_alg ? ex->si->digest_alg->algorithm : NULL);
-    if (!(info->digest_alg_oid = mum__sig_pool_add(sig, alg)))
-        return MUM_ENOMEM;
-    info->digest_alg = mum__hash_from_oid(info->digest_alg_oid);
+    /* the algorithms' names: constants when they are known ones (the same
+     * text), copies in the pool otherwise (two allocations a signer, kept
+     * by every signature of a verify, saved) */
+    mum_hash_alg halg = mum__hash_of_algor(ex->si->digest_alg);
+    if ((info->digest_alg_oid = mum__hash_oid(halg)) != NULL) {
+        info->digest_alg = halg;
+    } else {
+        char *alg = mum__oid_text(ex->si->digest_alg ? ex->si->digest_alg->algorithm : NULL);
+        if (!(info->digest_alg_oid = mum__sig_pool_add(sig, alg)))
+            return MUM_ENOMEM;
+        info->digest_alg = mum__hash_from_oid(info->digest_alg_oid);
+    }
     const ASN1_OBJECT *sobj = ex->si->digest_enc_alg ? ex->si->digest_enc_alg->algorithm : NULL;
     int nid = sobj ? OBJ_obj2nid(sobj) : NID_undef;
-    char *salg = nid != NID_undef ? mum__strdup(OBJ_nid2sn(nid)) : mum__oid_text(sobj);
-    if (!(info->signature_alg = mum__sig_pool_add(sig, salg)))
+    /* a known one's name from OpenSSL's table: as long-lived as the library */
+    info->signature_alg = nid != NID_undef ? OBJ_nid2sn(nid) : mum__sig_pool_add(sig, mum__oid_text(sobj));
+    if (!info->signature_alg)
         return MUM_ENOMEM;
     const ASN1_TYPE *st = PKCS7_get_signed_attribute(ex->si, NID_pkcs9_signingTime);
     if (st && (st->type == V_ASN1_UTCTIME || st->type == V_ASN1_GENERALIZEDTIME))
@@ -321,13 +330,12 @@ void mum_signature_free(mum_signature *sig)
     if (!sig)
         return;
     signature_free_parts(sig);
-    mum__free(sig->signers);
-    mum__free(sig->extra);
-    mum__free(sig->certs);
+    for (size_t i = 0; i < sig->nrefs; i++)
+        X509_free(sig->cert_refs[i]);
+    mum__free(sig->arrays);
     mum__free(sig->pool);
-    mum__free(sig->content_type);
+    mum__free(sig->own_content_type);
     pkcs7_free_sharing(sig->p7, sig->names, sig->nnames, sig->lent, sig->nlent);
-    sk_X509_pop_free(sig->kept_certs, X509_free);
     mum__free(sig->names);
     mum__free(sig->lent);
     mum__free(sig->der);
@@ -1147,7 +1155,13 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
         goto fail;
     }
     PKCS7 *content = sig->p7->d.sign->contents;
-    if (!(sig->content_type = mum__oid_text(content->type))) {
+    /* the two types read most, as constants (an allocation kept by each
+     * signature saved) */
+    if (mum__oid_is(content->type, MUM_OID_CTL))
+        sig->content_type = MUM_OID_CTL;
+    else if (mum__oid_is(content->type, MUM_OID_SPC_INDIRECT_DATA))
+        sig->content_type = MUM_OID_SPC_INDIRECT_DATA;
+    else if ((sig->content_type = sig->own_content_type = mum__oid_text(content->type)) == NULL) {
         rc = mum__nomem(ctx);
         goto fail;
     }
@@ -1176,13 +1190,24 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
     }
     int nsig = sk_PKCS7_SIGNER_INFO_num(sig->p7->d.sign->signer_info);
     int ncert = sk_X509_num(sig->p7->d.sign->cert);
-    if (nsig > 0) {
-        sig->signers = mum__calloc((size_t)nsig, sizeof *sig->signers);
-        sig->extra = mum__calloc((size_t)nsig, sizeof *sig->extra);
-        if (!sig->signers || !sig->extra) {
+    /* the signers' and certificates' records in one allocation: a small
+     * signature's arrays are kept by every package of a verify */
+    size_t ns = nsig > 0 ? (size_t)nsig : 0, nc = ncert > 0 ? (size_t)ncert : 0;
+    size_t signer_size = sizeof *sig->signers + sizeof *sig->extra;
+    size_t cert_size = sizeof *sig->certs + sizeof *sig->cert_texts + sizeof *sig->cert_refs;
+    _Static_assert(sizeof(mum_signer_info) % sizeof(void *) == 0 && sizeof(signer_extra) % sizeof(void *) == 0 &&
+                       sizeof(mum_cert_info) % sizeof(void *) == 0,
+                   "the slices of arrays stay aligned");
+    if (ns + nc > 0) {
+        if (!(sig->arrays = mum__calloc(1, ns * signer_size + nc * cert_size))) {
             rc = mum__nomem(ctx);
             goto fail;
         }
+        sig->signers = sig->arrays;
+        sig->extra = (signer_extra *)(sig->signers + ns);
+        sig->certs = (mum_cert_info *)(sig->extra + ns);
+        sig->cert_texts = (cert_text **)(sig->certs + nc);
+        sig->cert_refs = (X509 **)(sig->cert_texts + nc);
     }
     for (int i = 0; i < nsig; i++) {
         sig->nsigners = (size_t)i + 1;
@@ -1192,13 +1217,6 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
         }
     }
     find_signed_attrs(sig);
-    /* the records and the blocks they lend from, in one allocation */
-    if (ncert > 0 && !(sig->certs = mum__calloc((size_t)ncert, sizeof *sig->certs + sizeof *sig->cert_texts))) {
-        rc = mum__nomem(ctx);
-        goto fail;
-    }
-    if (ncert > 0)
-        sig->cert_texts = (cert_text **)(sig->certs + ncert);
     for (int i = 0; i < ncert; i++) {
         if (cert_info_lend(sk_X509_value(sig->p7->d.sign->cert, i), &sig->certs[i], &sig->cert_texts[i]) !=
             MUM_OK) {
@@ -1237,6 +1255,18 @@ void mum__signature_release_content(mum_signature *sig)
     mum__signature_drop_tree(sig);
 }
 
+STACK_OF(X509) *mum__sig_certs(const mum_signature *sig, bool *made)
+{
+    *made = !sig->p7 && sig->nrefs > 0;
+    if (!*made)
+        return sig->p7 ? sig->p7->d.sign->cert : NULL;
+    STACK_OF(X509) *sk = sk_X509_new_reserve(NULL, (int)sig->nrefs);
+    /* reserved: no push fails */
+    for (size_t i = 0; sk && i < sig->nrefs; i++)
+        (void)sk_X509_push(sk, sig->cert_refs[i]);
+    return sk;
+}
+
 void mum__signature_drop_tree(mum_signature *sig)
 {
     if (!sig || !sig->p7 || !sig->p7->d.sign)
@@ -1248,9 +1278,15 @@ void mum__signature_drop_tree(mum_signature *sig)
     /* the content, when kept, must not be OpenSSL's copy in the tree */
     if (sig->content && !(sig->der && sig->content >= sig->der && sig->content < sig->der + sig->der_len))
         return;
-    /* what verify still reads: the certificates (the signers' and the
-     * timestamps' among them, taken by reference) */
-    sig->kept_certs = sig->p7->d.sign->cert;
+    /* what verify still reads: the certificates (the signers' among them),
+     * their references taken from the stack into cert_refs */
+    STACK_OF(X509) *certs = sig->p7->d.sign->cert;
+    if ((size_t)(certs ? sk_X509_num(certs) : 0) != sig->ncerts)
+        return;
+    for (size_t i = 0; certs && i < sig->ncerts; i++)
+        sig->cert_refs[i] = sk_X509_value(certs, (int)i);
+    sig->nrefs = certs ? sig->ncerts : 0;
+    sk_X509_free(certs);
     sig->p7->d.sign->cert = NULL;
     for (size_t i = 0; i < sig->nsigners; i++) {
         signer_extra *ex = &sig->extra[i];

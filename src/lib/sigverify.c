@@ -190,14 +190,15 @@ typedef struct chain_verdicts {
 static int assess_chains_in(const mum_signature *sig, size_t i, const cert_pool *pool,
                             mum_sig_result *r, chain_verdicts *cv);
 
-/* Fills r's timestamp and chain fields and *cv.  MUM_ENOMEM only. */
-static int assess_chains(const mum_signature *sig, size_t i, const mum_sig_verify_options *o,
-                         mum_sig_result *r, chain_verdicts *cv)
+/* Fills r's timestamp and chain fields and *cv (certs: the signature's,
+ * mum__sig_certs).  MUM_ENOMEM only. */
+static int assess_chains(const mum_signature *sig, STACK_OF(X509) *certs, size_t i,
+                         const mum_sig_verify_options *o, mum_sig_result *r, chain_verdicts *cv)
 {
     const signer_extra *ex = &sig->extra[i];
     /* only the anchors these certificates may reach (the others are
      * never an issuer here): built-in ones are parsed on first need */
-    STACK_OF(X509) *const lists[] = {mum__sig_certs(sig), ex->token_certs};
+    STACK_OF(X509) *const lists[] = {certs, ex->token_certs};
     STACK_OF(X509) *near = NULL;
     if (o->anchors && mum_trust_count(o->anchors) > 0 &&
         !(near = mum__trust_certs_near(o->anchors, ex->cert, lists, 2)))
@@ -253,15 +254,15 @@ static int assess_chains_in(const mum_signature *sig, size_t i, const cert_pool 
     return MUM_OK;
 }
 
-static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_options *o,
-                      bool authenticode, const mum_file_digest *digests, size_t n,
-                      mum_sig_result *r)
+static int verify_one(const mum_signature *sig, STACK_OF(X509) *certs, size_t i,
+                      const mum_sig_verify_options *o, bool authenticode, const mum_file_digest *digests,
+                      size_t n, mum_sig_result *r)
 {
     const signer_extra *ex = &sig->extra[i];
     const mum_signer_info *info = &sig->signers[i];
     r->signer = i;
     chain_verdicts cv = {0};
-    int arc = assess_chains(sig, i, o, r, &cv);
+    int arc = assess_chains(sig, certs, i, o, r, &cv);
     if (arc != MUM_OK)
         return arc;
     /* 1. integrity */
@@ -305,7 +306,6 @@ static int verify_one(const mum_signature *sig, size_t i, const mum_sig_verify_o
         return verdict(r, MUM_SIG_UNTRUSTED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_USAGE,
                        "the signer's certificate '%s' does not allow code signing",
                        info->cert.subject);
-    STACK_OF(X509) *certs = mum__sig_certs(sig);
     STACK_OF(X509) *untrusted = sk_X509_dup(certs);
     if (!untrusted && certs)
         return MUM_ENOMEM;
@@ -423,10 +423,18 @@ static int verify_common(mum_ctx *ctx, const mum_signature *sig, const mum_sig_v
             return mum__nomem(ctx);
         return MUM_OK;
     }
+    bool made;
+    STACK_OF(X509) *certs = mum__sig_certs(sig, &made);
+    if (made && !certs) {
+        mum__crypto_clear();
+        return mum__nomem(ctx);
+    }
     for (size_t i = 0; i < sig->nsigners; i++) {
         mum_sig_result r = {0};
-        int rc = verify_one(sig, i, opts, authenticode, digests, n, &r);
+        int rc = verify_one(sig, certs, i, opts, authenticode, digests, n, &r);
         if (rc != MUM_OK) {
+            if (made)
+                sk_X509_free(certs);
             mum_sig_result_clear(&r);
             mum_sig_result_clear(out);
             mum__crypto_clear();
@@ -441,6 +449,8 @@ static int verify_common(mum_ctx *ctx, const mum_signature *sig, const mum_sig_v
             mum_sig_result_clear(&r);
         }
     }
+    if (made)
+        sk_X509_free(certs);
     return MUM_OK;
 }
 

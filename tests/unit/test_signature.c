@@ -1093,7 +1093,7 @@ Test(signature, a_certificates_text_is_lent_and_outlives_the_ring)
     /* as many other certificates as the ring holds: each signature's
      * first certificate with its last byte (in its signature value)
      * changed, so that the ring lets go of b's */
-    X509 *first = sk_X509_value(mum__sig_certs(b), 0);
+    X509 *first = sk_X509_value(b->p7->d.sign->cert, 0);
     unsigned char *cder = NULL;
     int clen = i2d_X509(first, &cder);
     cr_assert_gt(clen, 0);
