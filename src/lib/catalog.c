@@ -54,12 +54,17 @@ struct mum_catalog {
     mum_catalog_info info;
     mum_cat_member *members;
     mum_cat_attr *attrs;
-    uint32_t *index;            /* member indices sorted by (digest_len, digest) */
+    uint32_t *index;            /* member indices sorted by (digest_len, digest): in
+                                 * members' allocation, after them */
+    bool own_subject_algorithm; /* info.subject_algorithm is the catalog's, not a constant */
     /* What the members point to (model_finish): one block each, NULL
      * until the parse is done. */
     uint8_t *bytes;             /* the digests and the stored tags, back to back */
     char *strings;              /* every distinct member string, back to back */
     mum_cat_attr *member_attrs; /* every member's attributes, sliced by member */
+    /* a small catalog's three blocks in one allocation (the attributes,
+     * the bytes, the strings: model_finish), NULL when they are apart */
+    void *packed;
 };
 
 const char *mum_cat_kind_name(mum_cat_kind kind)
@@ -95,14 +100,18 @@ void mum_catalog_free(mum_catalog *cat)
 {
     if (!cat)
         return;
-    mum__free(cat->bytes);
-    mum__free(cat->strings);
-    mum__free(cat->member_attrs);
+    if (cat->packed) {
+        mum__free(cat->packed);
+    } else {
+        mum__free(cat->bytes);
+        mum__free(cat->strings);
+        mum__free(cat->member_attrs);
+    }
     if (cat->attrs)
         mum__cat_attrs_free(cat->attrs, cat->info.attr_count);
     mum__free(cat->members);
-    mum__free(cat->index);
-    mum__free(cat->info.subject_algorithm);
+    if (cat->own_subject_algorithm)
+        mum__free(cat->info.subject_algorithm);
     mum__free(cat->info.list_id);
     mum__free(cat->info.sequence_number);
     mum_signature_free(cat->sig);
@@ -128,6 +137,11 @@ const mum_cat_member *mum_catalog_member(const mum_catalog *cat, size_t i)
 const mum_cat_attr *mum_catalog_attr(const mum_catalog *cat, size_t i)
 {
     return cat && i < cat->info.attr_count ? &cat->attrs[i] : NULL;
+}
+
+bool mum__catalog_packed(const mum_catalog *cat)
+{
+    return cat && cat->packed;
 }
 
 const mum_signature *mum_catalog_signature(const mum_catalog *cat)
@@ -736,9 +750,18 @@ static int cmp_index_key(const void *a, const void *b)
  * manifests keeps of its catalogs for the judge.  On MUM_ENOMEM the
  * catalog has no members' blocks (b keeps them: the caller clears it).
  */
+/* The most a catalog's blocks take to be put in one allocation: a small
+ * catalog's (a few members: tens of bytes each). */
+#define MODEL_PACK_MAX 16384
+
+static void model_point(mum_catalog *cat, model_build *b, mum_cat_attr *attrs);
+static int model_finish_packed(mum_catalog *cat, model_build *b, size_t size);
+
 static int model_finish(mum_catalog *cat, model_build *b)
 {
-    size_t n = cat->info.member_count;
+    size_t packed = b->attrs_len * sizeof(mum_cat_attr) + b->bytes_len + 1 + b->strings_len;
+    if (packed <= MODEL_PACK_MAX)
+        return model_finish_packed(cat, b, packed);
     mum_cat_attr *attrs = b->attrs_len ? mum__calloc(b->attrs_len, sizeof *attrs) : NULL;
     if (b->attrs_len && !attrs)
         return MUM_ENOMEM;
@@ -755,6 +778,15 @@ static int model_finish(mum_catalog *cat, model_build *b)
         mum__free(attrs);
         return MUM_ENOMEM;
     }
+    model_point(cat, b, attrs);
+    return MUM_OK;
+}
+
+/* Points the members into b's blocks (attrs: the attribute array), which
+ * become the catalog's. */
+static void model_point(mum_catalog *cat, model_build *b, mum_cat_attr *attrs)
+{
+    size_t n = cat->info.member_count;
     /* offsets are 1-based; every member has a digest (maybe empty), so
      * bytes is allocated when there are members */
     char *str = b->strings;
@@ -779,6 +811,29 @@ static int model_finish(mum_catalog *cat, model_build *b)
     cat->member_attrs = attrs;
     b->strings = NULL;
     b->bytes = NULL;
+}
+
+/* model_finish for a small catalog: its three blocks copied into one
+ * allocation of `size` bytes (a package's catalogs are kept by every
+ * package of a verify: two allocations a catalog less, and their
+ * overhead). */
+static int model_finish_packed(mum_catalog *cat, model_build *b, size_t size)
+{
+    mum_cat_attr *attrs = mum__calloc(1, size);
+    if (!attrs)
+        return MUM_ENOMEM;
+    uint8_t *bytes = (uint8_t *)(attrs + b->attrs_len);
+    char *strings = (char *)bytes + b->bytes_len + 1;
+    if (b->bytes_len)
+        memcpy(bytes, b->bytes, b->bytes_len);
+    if (b->strings_len)
+        memcpy(strings, b->strings, b->strings_len);
+    mum__free(b->bytes);
+    mum__free(b->strings);
+    b->bytes = bytes;
+    b->strings = strings;
+    model_point(cat, b, b->attrs_len ? attrs : NULL);
+    cat->packed = attrs;
     return MUM_OK;
 }
 
@@ -788,11 +843,9 @@ static int build_index(mum_catalog *cat)
     if (n == 0)
         return MUM_OK;
     index_key *keys = mum__calloc(n, sizeof *keys);
-    cat->index = mum__calloc(n, sizeof *cat->index); /* n < 2^32: the catalog is at most 1 GiB */
-    if (!keys || !cat->index) {
-        mum__free(keys);
+    if (!keys)
         return MUM_ENOMEM;
-    }
+    cat->index = (uint32_t *)(cat->members + n); /* n < 2^32: the catalog is at most 1 GiB */
     for (size_t i = 0; i < n; i++) {
         keys[i].digest = cat->members[i].digest;
         keys[i].len = cat->members[i].digest_len;
@@ -1054,7 +1107,15 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
     ctl_fields f;
     bool in_place = ctl_in_place && ctl_read_in_place(der, len, &f);
     mum_catalog_info *info = &cat->info;
-    if (in_place) {
+    /* the two member formats' OIDs are constants (an allocation kept by
+     * every catalog saved), any other the catalog's own text */
+    static char member_v1[] = MUM_OID_CAT_MEMBER_V1, member_v2[] = MUM_OID_CAT_MEMBER_V2;
+    static const uint8_t member_der[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0c, 0x01}; /* .2, .3 */
+    if (in_place && f.alg.len == sizeof member_der + 1 && memcmp(f.alg.body, member_der, sizeof member_der) == 0 &&
+        (f.alg.body[sizeof member_der] == 2 || f.alg.body[sizeof member_der] == 3)) {
+        info->subject_algorithm = f.alg.body[sizeof member_der] == 2 ? member_v1 : member_v2;
+    } else if (in_place) {
+        cat->own_subject_algorithm = true;
         /* mum__oid_text's text, which falls back to OpenSSL's for these */
         if (!(info->subject_algorithm = mum__der_oid_text(f.alg.body, f.alg.len))) {
             rc = mum__nomem(ctx);
@@ -1063,6 +1124,7 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
         if (strcmp(info->subject_algorithm, "?") == 0 || strlen(info->subject_algorithm) >= 128) {
             mum__free(info->subject_algorithm);
             info->subject_algorithm = NULL;
+            cat->own_subject_algorithm = false;
             in_place = false;
         }
     }
@@ -1078,9 +1140,12 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
         }
         goto done;
     }
-    if (!in_place && !(info->subject_algorithm = mum__oid_text(ctl->subject_alg->algorithm))) {
-        rc = mum__nomem(ctx);
-        goto done;
+    if (!in_place) {
+        cat->own_subject_algorithm = true;
+        if (!(info->subject_algorithm = mum__oid_text(ctl->subject_alg->algorithm))) {
+            rc = mum__nomem(ctx);
+            goto done;
+        }
     }
     info->version = strcmp(info->subject_algorithm, MUM_OID_CAT_MEMBER_V1) == 0   ? 1
                     : strcmp(info->subject_algorithm, MUM_OID_CAT_MEMBER_V2) == 0 ? 2
@@ -1146,7 +1211,10 @@ int mum_catalog_parse(mum_catalog **out, mum_ctx *ctx, const void *data, size_t 
         goto done;
     }
     if (n > 0) {
-        cat->members = mum__calloc(n, sizeof *cat->members);
+        /* with room for the index after them (build_index): one
+         * allocation a catalog less, kept by each catalog of a verify */
+        _Static_assert(sizeof(mum_cat_member) % sizeof(uint32_t) == 0, "the index stays aligned");
+        cat->members = mum__calloc(n, sizeof *cat->members + sizeof *cat->index);
         mb.offs = mum__calloc(n, sizeof *mb.offs);
         if (!cat->members || !mb.offs) {
             rc = mum__nomem(ctx);

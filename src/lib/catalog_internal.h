@@ -46,6 +46,9 @@ MUM_INTERNAL void mum__catalog_ctl_in_place(bool on);
 
 /* Frees n attributes' names and values, then the array. */
 MUM_INTERNAL void mum__cat_attrs_free(mum_cat_attr *a, size_t n);
+/* Whether the catalog's members' blocks are one allocation (a small
+ * catalog's: model_finish in catalog.c; for tests). */
+MUM_INTERNAL bool mum__catalog_packed(const mum_catalog *cat);
 
 /* The value of the attribute called `name` (ASCII case ignored), or NULL. */
 MUM_INTERNAL const char *mum__cat_attr_lookup(const mum_cat_attr *a, size_t n, const char *name);

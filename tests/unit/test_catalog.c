@@ -841,6 +841,52 @@ Test(catalog, members_share_repeated_strings)
     }
 }
 
+/* A small catalog's members' blocks are one allocation, a large one's
+ * stay apart; either finds every member it lists, and its attributes. */
+Test(catalog, a_small_catalogs_blocks_are_one_allocation)
+{
+    static const size_t counts[] = {3, 1500};
+    for (size_t c = 0; c < 2; c++) {
+        mum_cat_builder *b;
+        cr_assert_eq(mum_cat_builder_new(&b, NULL, 2), MUM_OK);
+        for (size_t i = 0; i < counts[c]; i++) {
+            char data[32], hint[32];
+            snprintf(data, sizeof data, "member %zu", i);
+            snprintf(hint, sizeof hint, "file-%zu.txt", i);
+            mum_cat_digests d;
+            size_t f;
+            cr_assert_eq(mum_cat_digests_compute(&d, NULL, data, strlen(data), NULL), MUM_OK);
+            cr_assert_eq(mum_cat_builder_add(&f, NULL, b, &d), MUM_OK);
+            cr_assert_eq(mum_cat_builder_add_file_attr(NULL, b, f, "Hint", hint, 0x10010001), MUM_OK);
+        }
+        uint8_t *der;
+        size_t len;
+        cr_assert_eq(mum_cat_builder_finish(&der, &len, NULL, b, NULL, NULL), MUM_OK);
+        mum_cat_builder_free(b);
+        mum_catalog *cat;
+        cr_assert_eq(mum_catalog_parse(&cat, NULL, der, len, NULL), MUM_OK);
+        cr_assert_eq(mum__catalog_packed(cat), c == 0, "%zu members", counts[c]);
+        const mum_catalog_info *ci = mum_catalog_get_info(cat);
+        cr_assert_str_eq(ci->subject_algorithm, MUM_OID_CAT_MEMBER_V2);
+        for (size_t i = 0; i < counts[c]; i++) {
+            char data[32], hint[32];
+            snprintf(data, sizeof data, "member %zu", i);
+            snprintf(hint, sizeof hint, "file-%zu.txt", i);
+            mum_cat_digests d;
+            cr_assert_eq(mum_cat_digests_compute(&d, NULL, data, strlen(data), NULL), MUM_OK);
+            mum_cat_hit hit;
+            cr_assert_geq(mum_catalog_match(cat, &d, &hit, 1), 1, "member %zu", i);
+            const mum_cat_member *m = mum_catalog_member(cat, hit.member);
+            bool named = false;
+            for (size_t a = 0; a < m->attr_count; a++)
+                named |= strcmp(m->attrs[a].name, "Hint") == 0 && strcmp(m->attrs[a].value, hint) == 0;
+            cr_assert(named, "member %zu keeps its attribute", i);
+        }
+        mum_catalog_free(cat);
+        mum_free(der);
+    }
+}
+
 /* Verifies cat's signature against anchor (NULL: none). */
 static mum_sig_result verify_parsed(const mum_catalog *cat, const char *anchor)
 {
