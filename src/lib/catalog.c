@@ -62,8 +62,10 @@ struct mum_catalog {
     uint8_t *bytes;             /* the digests and the stored tags, back to back */
     char *strings;              /* every distinct member string, back to back */
     mum_cat_attr *member_attrs; /* every member's attributes, sliced by member */
-    /* a small catalog's three blocks in one allocation (the attributes,
-     * the bytes, the strings: model_finish), NULL when they are apart */
+    /* a small catalog's blocks in one allocation (the members'
+     * attributes, the bytes, the strings, and the catalog's attributes,
+     * list id and sequence number: model_finish_packed), NULL when they
+     * are apart */
     void *packed;
 };
 
@@ -101,19 +103,20 @@ void mum_catalog_free(mum_catalog *cat)
     if (!cat)
         return;
     if (cat->packed) {
+        /* with the catalog's attributes, list id and sequence number */
         mum__free(cat->packed);
     } else {
         mum__free(cat->bytes);
         mum__free(cat->strings);
         mum__free(cat->member_attrs);
+        if (cat->attrs)
+            mum__cat_attrs_free(cat->attrs, cat->info.attr_count);
+        mum__free(cat->info.list_id);
+        mum__free(cat->info.sequence_number);
     }
-    if (cat->attrs)
-        mum__cat_attrs_free(cat->attrs, cat->info.attr_count);
     mum__free(cat->members);
     if (cat->own_subject_algorithm)
         mum__free(cat->info.subject_algorithm);
-    mum__free(cat->info.list_id);
-    mum__free(cat->info.sequence_number);
     mum_signature_free(cat->sig);
     mum__free(cat);
 }
@@ -813,21 +816,56 @@ static void model_point(mum_catalog *cat, model_build *b, mum_cat_attr *attrs)
     b->bytes = NULL;
 }
 
-/* model_finish for a small catalog: its three blocks copied into one
- * allocation of `size` bytes (a package's catalogs are kept by every
- * package of a verify: two allocations a catalog less, and their
- * overhead). */
+/* A copy of s at *at (advanced past it), NULL for NULL. */
+static char *pack_str(char **at, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *out = memcpy(*at, s, n);
+    *at += n;
+    return out;
+}
+
+/* model_finish for a small catalog: its three blocks and what the catalog
+ * holds beside its members (its attributes, list id and sequence number)
+ * copied into one allocation (a package's catalogs are kept by every
+ * package of a verify: some seven allocations a catalog less, and their
+ * overhead).  size: the members' blocks' bytes. */
 static int model_finish_packed(mum_catalog *cat, model_build *b, size_t size)
 {
+    mum_catalog_info *info = &cat->info;
+    size_t nattr = info->attr_count;
+    size += nattr * sizeof(mum_cat_attr);
+    for (size_t i = 0; i < nattr; i++)
+        size += strlen(cat->attrs[i].name) + strlen(cat->attrs[i].value) + 2;
+    size += (info->list_id ? strlen(info->list_id) + 1 : 0) +
+            (info->sequence_number ? strlen(info->sequence_number) + 1 : 0);
     mum_cat_attr *attrs = mum__calloc(1, size);
     if (!attrs)
         return MUM_ENOMEM;
-    uint8_t *bytes = (uint8_t *)(attrs + b->attrs_len);
+    mum_cat_attr *cattrs = attrs + b->attrs_len;
+    uint8_t *bytes = (uint8_t *)(cattrs + nattr);
     char *strings = (char *)bytes + b->bytes_len + 1;
+    char *more = strings + b->strings_len;
     if (b->bytes_len)
         memcpy(bytes, b->bytes, b->bytes_len);
     if (b->strings_len)
         memcpy(strings, b->strings, b->strings_len);
+    for (size_t i = 0; i < nattr; i++) {
+        cattrs[i].flags = cat->attrs[i].flags;
+        cattrs[i].name = pack_str(&more, cat->attrs[i].name);
+        cattrs[i].value = pack_str(&more, cat->attrs[i].value);
+    }
+    char *list_id = pack_str(&more, info->list_id);
+    char *sequence = pack_str(&more, info->sequence_number);
+    if (cat->attrs)
+        mum__cat_attrs_free(cat->attrs, nattr);
+    mum__free(info->list_id);
+    mum__free(info->sequence_number);
+    cat->attrs = nattr ? cattrs : NULL;
+    info->list_id = list_id;
+    info->sequence_number = sequence;
     mum__free(b->bytes);
     mum__free(b->strings);
     b->bytes = bytes;

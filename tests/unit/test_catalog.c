@@ -841,8 +841,9 @@ Test(catalog, members_share_repeated_strings)
     }
 }
 
-/* A small catalog's members' blocks are one allocation, a large one's
- * stay apart; either finds every member it lists, and its attributes. */
+/* A small catalog's blocks (its members', its attributes, its list id)
+ * are one allocation, a large one's stay apart; either finds every member
+ * it lists, and keeps its attributes. */
 Test(catalog, a_small_catalogs_blocks_are_one_allocation)
 {
     static const size_t counts[] = {3, 1500};
@@ -859,6 +860,10 @@ Test(catalog, a_small_catalogs_blocks_are_one_allocation)
             cr_assert_eq(mum_cat_builder_add(&f, NULL, b, &d), MUM_OK);
             cr_assert_eq(mum_cat_builder_add_file_attr(NULL, b, f, "Hint", hint, 0x10010001), MUM_OK);
         }
+        static const uint8_t id[] = {0xde, 0xad, 0xbe, 0xef};
+        cr_assert_eq(mum_cat_builder_set_list_id(NULL, b, id, sizeof id), MUM_OK);
+        cr_assert_eq(mum_cat_builder_add_attr(NULL, b, "PackageName", "caf\xc3\xa9", 0x10001), MUM_OK);
+        cr_assert_eq(mum_cat_builder_add_attr(NULL, b, "OSAttr", "2:6.0", 0x10001), MUM_OK);
         uint8_t *der;
         size_t len;
         cr_assert_eq(mum_cat_builder_finish(&der, &len, NULL, b, NULL, NULL), MUM_OK);
@@ -868,6 +873,15 @@ Test(catalog, a_small_catalogs_blocks_are_one_allocation)
         cr_assert_eq(mum__catalog_packed(cat), c == 0, "%zu members", counts[c]);
         const mum_catalog_info *ci = mum_catalog_get_info(cat);
         cr_assert_str_eq(ci->subject_algorithm, MUM_OID_CAT_MEMBER_V2);
+        cr_assert_str_eq(ci->list_id, "deadbeef");
+        cr_assert_eq(ci->attr_count, 2);
+        bool package = false, os = false;
+        for (size_t a = 0; a < ci->attr_count; a++) {
+            const mum_cat_attr *at = mum_catalog_attr(cat, a);
+            package |= strcmp(at->name, "PackageName") == 0 && strcmp(at->value, "caf\xc3\xa9") == 0;
+            os |= strcmp(at->name, "OSAttr") == 0 && strcmp(at->value, "2:6.0") == 0 && at->flags == 0x10001;
+        }
+        cr_assert(package && os, "the catalog's attributes are kept");
         for (size_t i = 0; i < counts[c]; i++) {
             char data[32], hint[32];
             snprintf(data, sizeof data, "member %zu", i);
