@@ -64,9 +64,8 @@ struct mum_signature {
     size_t content_len;
     size_t content_body;
     uint64_t content_offset;
-    /* signers, extra, certs, cert_texts and cert_refs are slices of one
-     * allocation (arrays; NULL when there is nothing in it) */
-    void *arrays;
+    /* signers, extra, certs, cert_texts and cert_refs are slices of the
+     * signature's own allocation, after it (NULL when empty) */
     mum_signer_info *signers;
     signer_extra *extra;
     size_t nsigners;

@@ -332,7 +332,6 @@ void mum_signature_free(mum_signature *sig)
     signature_free_parts(sig);
     for (size_t i = 0; i < sig->nrefs; i++)
         X509_free(sig->cert_refs[i]);
-    mum__free(sig->arrays);
     mum__free(sig->pool);
     mum__free(sig->own_content_type);
     pkcs7_free_sharing(sig->p7, sig->names, sig->nnames, sig->lent, sig->nlent);
@@ -1190,20 +1189,25 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
     }
     int nsig = sk_PKCS7_SIGNER_INFO_num(sig->p7->d.sign->signer_info);
     int ncert = sk_X509_num(sig->p7->d.sign->cert);
-    /* the signers' and certificates' records in one allocation: a small
-     * signature's arrays are kept by every package of a verify */
+    /* the signers' and certificates' records after the signature's own,
+     * in its allocation: a small signature's records are kept by every
+     * package of a verify.  Nothing points into sig yet: it may move. */
     size_t ns = nsig > 0 ? (size_t)nsig : 0, nc = ncert > 0 ? (size_t)ncert : 0;
     size_t signer_size = sizeof *sig->signers + sizeof *sig->extra;
     size_t cert_size = sizeof *sig->certs + sizeof *sig->cert_texts + sizeof *sig->cert_refs;
-    _Static_assert(sizeof(mum_signer_info) % sizeof(void *) == 0 && sizeof(signer_extra) % sizeof(void *) == 0 &&
-                       sizeof(mum_cert_info) % sizeof(void *) == 0,
-                   "the slices of arrays stay aligned");
+    _Static_assert(sizeof(mum_signature) % sizeof(void *) == 0 && sizeof(mum_signer_info) % sizeof(void *) == 0 &&
+                       sizeof(signer_extra) % sizeof(void *) == 0 && sizeof(mum_cert_info) % sizeof(void *) == 0,
+                   "the slices of the records stay aligned");
     if (ns + nc > 0) {
-        if (!(sig->arrays = mum__calloc(1, ns * signer_size + nc * cert_size))) {
+        size_t records = ns * signer_size + nc * cert_size;
+        mum_signature *grown = mum__realloc(sig, sizeof *sig + records);
+        if (!grown) {
             rc = mum__nomem(ctx);
             goto fail;
         }
-        sig->signers = sig->arrays;
+        sig = grown;
+        memset(sig + 1, 0, records);
+        sig->signers = (mum_signer_info *)(sig + 1);
         sig->extra = (signer_extra *)(sig->signers + ns);
         sig->certs = (mum_cert_info *)(sig->extra + ns);
         sig->cert_texts = (cert_text **)(sig->certs + nc);
