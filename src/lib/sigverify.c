@@ -128,7 +128,12 @@ static int verdict(mum_sig_result *r, mum_sig_status status, mum_sig_check check
     r->trust_issue = issue;
     mum__free(r->detail);
     r->detail = NULL;
-    if (fmt) {
+    if (fmt && !strchr(fmt, '%')) {
+        /* a message without conversions (the one every signature read
+         * with no anchors gets): copied, not formatted twice */
+        if (!(r->detail = mum__strdup(fmt)))
+            return MUM_ENOMEM;
+    } else if (fmt) {
         va_list ap;
         va_start(ap, fmt);
         r->detail = mum__vasprintf(fmt, ap);
