@@ -58,6 +58,20 @@ MUM_EXTERN const char *mum_strerror(int status);
 /* The library version, "MAJOR.MINOR.PATCH". */
 MUM_EXTERN const char *mum_version_string(void);
 
+/*
+ * For a program that exits once its work is done, as mumtool does: with
+ * MUM_INIT_NO_EXIT_CLEANUP the library's dependencies leave their global
+ * state to the end of the process rather than free it at exit (OpenSSL's
+ * clean-up at exit walks and frees every table it built: a tenth of a
+ * small package's verify).  Call it first, before any other libmum call
+ * and before the program uses OpenSSL itself; a library must not call it
+ * for the program it is part of.  Anything else about the dependencies
+ * stays as it is (OpenSSL still reads its configuration file).  MUM_OK,
+ * MUM_EINVAL for an unknown flag, MUM_ECRYPTO when OpenSSL cannot start.
+ */
+enum { MUM_INIT_NO_EXIT_CLEANUP = 1u << 0 };
+MUM_EXTERN int mum_global_init(unsigned flags);
+
 /* ---- memory ---------------------------------------------------------- */
 
 /*

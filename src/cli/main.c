@@ -108,6 +108,10 @@ int main(int argc, char **argv)
     }
     if (cmd[0] == '-')
         return cli_usage_error(NULL, "unknown option '%s'", cmd);
+    /* mumtool exits when the command is done: the libraries' tables need
+     * not be freed one by one on the way out. */
+    if (mum_global_init(MUM_INIT_NO_EXIT_CLEANUP) != MUM_OK)
+        return cli_fail("the crypto library could not start");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);

@@ -10,6 +10,7 @@
 #include "sig_internal.h"
 
 #include <openssl/asn1.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
@@ -23,6 +24,20 @@
 #include <time.h>
 
 enum { MAX_DER_DEPTH = 64 };
+
+int mum_global_init(unsigned flags)
+{
+    if (flags & ~(unsigned)MUM_INIT_NO_EXIT_CLEANUP)
+        return MUM_EINVAL;
+    /* Only this one option: whatever else OpenSSL starts (its configuration
+     * above all) starts on first use, as it would without this call. */
+    uint64_t opts = (flags & MUM_INIT_NO_EXIT_CLEANUP) ? OPENSSL_INIT_NO_ATEXIT : 0;
+    if (opts && OPENSSL_init_crypto(opts, NULL) != 1) {
+        ERR_clear_error();
+        return MUM_ECRYPTO;
+    }
+    return MUM_OK;
+}
 
 /* ERR_clear_error empties every slot of the thread's queue (840
  * instructions), and the signature code clears it after each step, about

@@ -65,3 +65,12 @@ Test(api, clear_empties)
     mum_keyform_clear(&kf);
     mum_ctx_free(ctx);
 }
+
+/* mum_global_init takes its one flag (the test process then keeps
+ * OpenSSL's tables to its end), nothing else. */
+Test(api, global_init_takes_known_flags_only)
+{
+    cr_assert_eq(mum_global_init(1u << 30), MUM_EINVAL);
+    cr_assert_eq(mum_global_init(0), MUM_OK);
+    cr_assert_eq(mum_global_init(MUM_INIT_NO_EXIT_CLEANUP), MUM_OK);
+}
