@@ -19,10 +19,11 @@
 #include <pthread.h>
 #include <string.h>
 
-/* The PEM of data/trust/microsoft-roots.pem, generated at build time by
- * tools/pem2c.sh (src/lib/trust_roots.c in the build tree). */
-extern const char mum__builtin_roots_pem[];
-extern const size_t mum__builtin_roots_pem_size;
+/* The DER of each certificate of data/trust/microsoft-roots.pem, made at
+ * build time by tools/pem2c.sh (src/lib/trust_roots.c in the build tree). */
+extern const unsigned char *const mum__builtin_roots_der[];
+extern const size_t mum__builtin_roots_der_len[];
+extern const size_t mum__builtin_roots_der_count;
 
 /*
  * What Windows lets these roots anchor (its certificate trust list), by
@@ -47,23 +48,73 @@ static const struct {
 };
 
 /*
- * A built-in anchor is kept as its DER and its subject name until a chain
- * reaches it: parsing a certificate costs OpenSSL 3.0 a decoder set up for
- * its public key, and parsing all 12 roots was half of a small package's
- * verify.  OpenSSL's chain building looks anchors up by name only (the
- * issuer's name, or a certificate's own subject), and so does the
- * integrity walk (X509_check_issued starts with the names): an anchor whose
- * subject names no certificate of a chain, nor an anchor it reaches, can
- * play no part in it and stays unparsed.  Its issuer name, thumbprint and
- * purposes are only needed once it is reached, and are read then: with
- * PEM_read_bio's decoding they made the built-in anchors cost a 1-manifest
- * verify 3.2 M instructions against 1.6 M now (beside --no-default-trust).
+ * What X509_NAME_cmp compares of a name, as far as its DER tells without
+ * decoding it: the attribute type of each RDN, in order.  OpenSSL compares
+ * names by their canonical encoding, each RDN a SET of its entries with
+ * their types as they are and their values folded (to UTF-8, lower case,
+ * runs of spaces as one): the RDNs, their order and their types stay, so
+ * names of two shapes are never equal, and only names of one shape need
+ * decoding and X509_NAME_cmp.  A name with a multi-valued RDN (its SET is
+ * sorted by the folded values), or that this reader does not take, has no
+ * shape and is always compared in full.
+ */
+enum { NAME_SHAPE_MAX = 120 };
+typedef struct name_shape {
+    bool known;
+    uint8_t len;
+    uint8_t key[NAME_SHAPE_MAX];  /* each RDN's type: its OID's length, contents */
+} name_shape;
+
+static void shape_of(const uint8_t *der, size_t len, name_shape *out)
+{
+    out->known = false;
+    out->len = 0;
+    mum__der top = mum__der_over(der, len), rdns;
+    mum__der_el e;
+    if (!mum__der_take(&top, MUM_DER_SEQUENCE, &e) || !mum__der_done(&top))
+        return;
+    rdns = mum__der_in(&e);
+    size_t at = 0;
+    while (!mum__der_done(&rdns)) {
+        mum__der_el set, atv, oid;
+        if (!mum__der_take(&rdns, MUM_DER_SET, &set))
+            return;
+        mum__der in = mum__der_in(&set);
+        if (!mum__der_take(&in, MUM_DER_SEQUENCE, &atv) || !mum__der_done(&in))
+            return; /* empty, or more than one entry */
+        mum__der pair = mum__der_in(&atv);
+        if (!mum__der_take(&pair, MUM_DER_OID, &oid) || oid.len > 255 || NAME_SHAPE_MAX - at < 1 + oid.len)
+            return;
+        out->key[at] = (uint8_t)oid.len;
+        memcpy(out->key + at + 1, oid.body, oid.len);
+        at += 1 + oid.len;
+    }
+    out->len = (uint8_t)at;
+    out->known = true;
+}
+
+/*
+ * A built-in anchor is kept as its DER until a chain reaches it: parsing a
+ * certificate costs OpenSSL 3.0 a decoder set up for its public key, and
+ * parsing all 12 roots was half of a small package's verify.  OpenSSL's
+ * chain building looks anchors up by name only (the issuer's name, or a
+ * certificate's own subject), and so does the integrity walk
+ * (X509_check_issued starts with the names): an anchor whose subject names
+ * no certificate of a chain, nor an anchor it reaches, can play no part in
+ * it and stays unparsed.  Its issuer name, thumbprint and purposes are only
+ * needed once it is reached, and are read then.  Its subject is found in
+ * the DER at add time and decoded only for a name of its shape whose DER
+ * differs (name_shape): decoding the 12 names with OpenSSL was a fifth of
+ * what the built-in anchors cost a 1-manifest verify.
  */
 typedef struct anchor {
     X509 *cert;                 /* NULL until needed (built-in anchors) */
-    unsigned char *der;         /* until parsed: OPENSSL_malloc'd */
+    const unsigned char *der;   /* the built-in DER (the library's), until parsed */
     long der_len;
-    X509_NAME *subject;         /* of the unparsed DER, read at add time */
+    const uint8_t *subject_der; /* in der: the subject name's DER */
+    size_t subject_len;
+    name_shape shape;           /* of the subject, when der is set */
+    X509_NAME *subject;         /* decoded from subject_der on first need */
     bool use;                   /* select_anchors' scratch, under the lock */
     mum_trust_anchor info;      /* its strings are owned here; subject,
                                  * thumbprint and dates are filled once
@@ -167,7 +218,6 @@ int mum_trust_new(mum_trust **out)
 static void anchor_clear(anchor *a)
 {
     X509_free(a->cert);
-    OPENSSL_free(a->der);
     X509_NAME_free(a->subject);
     mum__free((char *)a->info.subject);
     mum__free((char *)a->info.thumbprint);
@@ -291,7 +341,6 @@ static int parse_anchor(anchor *a)
         X509_free(x);
         return MUM_ENOMEM;
     }
-    OPENSSL_free(a->der);
     a->der = NULL;
     return MUM_OK;
 }
@@ -354,128 +403,58 @@ static int add_pem(mum_ctx *ctx, mum_trust *t, const void *pem, size_t size, con
 
 /* The subject name of a certificate's DER, without parsing the rest
  * (Certificate: tbsCertificate: [0] version, serial, algorithm, issuer,
- * validity, subject).  NULL when the DER is not shaped so. */
-static X509_NAME *der_subject(const unsigned char *der, long len)
+ * validity, subject).  false when the DER is not shaped so. */
+static bool der_subject(const unsigned char *der, long len, mum__der_el *sub)
 {
     mum__der c = mum__der_over(der, (size_t)len), tbs;
-    mum__der_el e, sub;
+    mum__der_el e;
     if (!mum__der_take(&c, MUM_DER_SEQUENCE, &e))
-        return NULL;
+        return false;
     c = mum__der_in(&e);
     if (!mum__der_take(&c, MUM_DER_SEQUENCE, &e))
-        return NULL;
+        return false;
     tbs = mum__der_in(&e);
     (void)mum__der_take(&tbs, 0xa0, &e);
-    if (!mum__der_take(&tbs, MUM_DER_INTEGER, &e) || !mum__der_take(&tbs, MUM_DER_SEQUENCE, &e) ||
-        !mum__der_take(&tbs, MUM_DER_SEQUENCE, &e) || !mum__der_take(&tbs, MUM_DER_SEQUENCE, &e) ||
-        !mum__der_take(&tbs, MUM_DER_SEQUENCE, &sub))
-        return NULL;
-    const unsigned char *p = sub.start;
-    return d2i_X509_NAME(NULL, &p, (long)sub.size);
+    return mum__der_take(&tbs, MUM_DER_INTEGER, &e) && mum__der_take(&tbs, MUM_DER_SEQUENCE, &e) &&
+           mum__der_take(&tbs, MUM_DER_SEQUENCE, &e) && mum__der_take(&tbs, MUM_DER_SEQUENCE, &e) &&
+           mum__der_take(&tbs, MUM_DER_SEQUENCE, sub);
 }
 
-/* One built-in anchor from its DER (taken on success): its subject name
+/* One built-in anchor from its DER (the library's): where its subject is
  * now, the rest on first need (parse_anchor). */
-static int builtin_add(mum_trust *t, unsigned char *der, long len)
+static int builtin_add(mum_trust *t, const unsigned char *der, long len)
 {
     if (t->n == t->cap && !mum__grow((void **)&t->a, &t->cap, t->n + 1, sizeof *t->a))
         return MUM_ENOMEM;
-    X509_NAME *subject = der_subject(der, len);
-    if (!subject) {
-        ERR_clear_error();
+    mum__der_el sub;
+    if (!der_subject(der, len, &sub))
         return MUM_EFORMAT;
-    }
     t->serial = next_serial();
     anchor *a = &t->a[t->n++];
     memset(a, 0, sizeof *a);
     a->der = der;
     a->der_len = len;
-    a->subject = subject;
+    a->subject_der = sub.start;
+    a->subject_len = sub.size;
+    shape_of(sub.start, sub.size, &a->shape);
     a->info.purposes = MUM_TRUST_PURPOSE_ALL; /* narrowed by parse_anchor */
     a->info.origin = MUM_TRUST_ORIGIN_BUILTIN;
     a->info.source = BUILTIN_SOURCE;
     return MUM_OK;
 }
 
-/* The first n bytes of s in [from, end), or NULL. */
-static const char *find(const char *from, const char *end, const char *s, size_t n)
-{
-    for (const char *q = from; (size_t)(end - q) >= n; q++) {
-        q = memchr(q, s[0], (size_t)(end - q) - n + 1);
-        if (!q)
-            return NULL;
-        if (memcmp(q, s, n) == 0)
-            return q;
-    }
-    return NULL;
-}
-
-/* The next PEM block of [*p, end) (its label and base64 body), moving *p
- * past it; false when there is none.  The built-in PEM is committed and
- * well-formed: decoding it here rather than with PEM_read_bio (a BIO, a
- * line-by-line EVP decoder) was a third of its load. */
-static bool next_pem_block(const char **p, const char *end, const char **label, size_t *label_len,
-                           const char **body, size_t *body_len)
-{
-    static const char begin[] = "-----BEGIN ", dashes[] = "-----", endm[] = "-----END ";
-    const char *s = *p;
-    for (;;) {
-        const char *b = find(s, end, begin, sizeof begin - 1);
-        if (!b)
-            return false;
-        const char *l = b + sizeof begin - 1;
-        const char *le = find(l, end, dashes, sizeof dashes - 1);
-        if (!le)
-            return false;
-        const char *e = find(le, end, endm, sizeof endm - 1);
-        if (!e)
-            return false;
-        const char *after = e + sizeof endm - 1;
-        size_t n = (size_t)(le - l);
-        if ((size_t)(end - after) < n + sizeof dashes - 1 || memcmp(after, l, n) != 0 ||
-            memcmp(after + n, dashes, sizeof dashes - 1) != 0) {
-            s = l; /* not a block: look on */
-            continue;
-        }
-        *label = l;
-        *label_len = n;
-        *body = le + sizeof dashes - 1;
-        *body_len = (size_t)(e - *body);
-        *p = after + n + sizeof dashes - 1;
-        return true;
-    }
-}
-
 int mum_trust_add_builtin(mum_ctx *ctx, mum_trust *trust)
 {
-    const char *name = "the built-in anchors";
-    const char *p = mum__builtin_roots_pem, *end = p + mum__builtin_roots_pem_size;
-    const char *label, *body;
-    size_t label_len, body_len;
     size_t before = trust->n;
     int rc = MUM_OK;
-    while (rc == MUM_OK && next_pem_block(&p, end, &label, &label_len, &body, &body_len)) {
-        if (label_len != sizeof PEM_STRING_X509 - 1 || memcmp(label, PEM_STRING_X509, label_len) != 0)
-            continue;
-        size_t cap = body_len / 4 * 3 + 3, len = 0;
-        unsigned char *der = OPENSSL_malloc(cap);
-        if (!der) {
-            rc = MUM_ENOMEM;
-            break;
-        }
-        rc = mum_base64_decode(der, cap, &len, body, body_len);
-        if (rc == MUM_OK)
-            rc = len > 0 ? builtin_add(trust, der, (long)len) : MUM_EFORMAT;
-        else
-            rc = MUM_EFORMAT;
-        if (rc != MUM_OK)
-            OPENSSL_free(der);
-    }
+    for (size_t i = 0; i < mum__builtin_roots_der_count && rc == MUM_OK; i++)
+        rc = builtin_add(trust, mum__builtin_roots_der[i], (long)mum__builtin_roots_der_len[i]);
     if (rc != MUM_OK) {
         while (trust->n > before)
             anchor_clear(&trust->a[--trust->n]);
         trust->serial = next_serial();
-        return rc == MUM_ENOMEM ? mum__nomem(ctx) : mum__error(ctx, rc, NULL, "%s: a damaged certificate", name);
+        return rc == MUM_ENOMEM ? mum__nomem(ctx)
+                                : mum__error(ctx, rc, NULL, "the built-in anchors: a damaged certificate");
     }
     return MUM_OK;
 }
@@ -497,18 +476,74 @@ int mum_trust_add_pem_file(mum_ctx *ctx, mum_trust *trust, const char *path)
     return rc;
 }
 
-/* Whether name is among names. */
-static bool name_in(const X509_NAME *name, STACK_OF(X509_NAME) *names)
+/* The names select_anchors has at hand (borrowed), each with its DER and
+ * shape. */
+typedef struct name_at_hand {
+    const X509_NAME *name;
+    const unsigned char *der;   /* NULL when OpenSSL gave none */
+    size_t len;
+    name_shape shape;
+} name_at_hand;
+
+typedef struct names_at_hand {
+    name_at_hand *v;
+    size_t n, cap;
+} names_at_hand;
+
+/* Storage from OpenSSL's allocator, as the stack of names it replaces had:
+ * mum__trust_certs_near's callers take its NULL for no anchor near, so a
+ * failure of the library's (failure-injected) allocator here would change
+ * a verdict rather than fail a call. */
+static bool names_push1(names_at_hand *ns, const X509_NAME *name)
 {
-    for (int i = 0; i < sk_X509_NAME_num(names); i++)
-        if (X509_NAME_cmp(name, sk_X509_NAME_value(names, i)) == 0)
-            return true;
-    return false;
+    if (ns->n == ns->cap) {
+        size_t cap = ns->cap ? 2 * ns->cap : 16;
+        name_at_hand *v = OPENSSL_realloc(ns->v, cap * sizeof *v);
+        if (!v)
+            return false;
+        ns->v = v;
+        ns->cap = cap;
+    }
+    name_at_hand *h = &ns->v[ns->n++];
+    h->name = name;
+    h->der = NULL;
+    h->len = 0;
+    h->shape.known = false;
+    if (X509_NAME_get0_der(name, &h->der, &h->len) == 1)
+        shape_of(h->der, h->len, &h->shape);
+    else
+        h->der = NULL;
+    return true;
 }
 
-static bool names_push(STACK_OF(X509_NAME) *names, const X509_NAME *a, const X509_NAME *b)
+static bool names_push(names_at_hand *ns, const X509_NAME *a, const X509_NAME *b)
 {
-    return sk_X509_NAME_push(names, (X509_NAME *)a) && sk_X509_NAME_push(names, (X509_NAME *)b);
+    return names_push1(ns, a) && names_push1(ns, b);
+}
+
+/* Whether an unparsed anchor's subject is one of the names: 1, 0, or -1
+ * when OpenSSL failed.  Exactly X509_NAME_cmp's answer: the same DER is
+ * the same name, and names of two shapes differ (name_shape). */
+static int anchor_named(anchor *a, const names_at_hand *ns)
+{
+    for (size_t i = 0; i < ns->n; i++) {
+        const name_at_hand *h = &ns->v[i];
+        if (h->shape.known && a->shape.known &&
+            (h->shape.len != a->shape.len || memcmp(h->shape.key, a->shape.key, h->shape.len) != 0))
+            continue;
+        if (h->der && h->len == a->subject_len && memcmp(h->der, a->subject_der, h->len) == 0)
+            return 1;
+        if (!a->subject) {
+            const unsigned char *p = a->subject_der;
+            if (!(a->subject = d2i_X509_NAME(NULL, &p, (long)a->subject_len))) {
+                ERR_clear_error();
+                return -1;
+            }
+        }
+        if (X509_NAME_cmp(a->subject, h->name) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 /*
@@ -617,9 +652,10 @@ static int select_anchors(mum_trust *t, X509 *leaf, STACK_OF(X509) *const *lists
 
 static int select_anchors_now(mum_trust *t, X509 *leaf, STACK_OF(X509) *const *lists, size_t nlists)
 {
-    STACK_OF(X509_NAME) *names = sk_X509_NAME_new_null(); /* borrowed names */
-    int rc = names ? 0 : -1;
-    if (rc == 0 && leaf && !names_push(names, X509_get_subject_name(leaf), X509_get_issuer_name(leaf)))
+    names_at_hand names_, *names = &names_;
+    memset(names, 0, sizeof *names);
+    int rc = 0;
+    if (leaf && !names_push(names, X509_get_subject_name(leaf), X509_get_issuer_name(leaf)))
         rc = -1;
     for (size_t l = 0; rc == 0 && l < nlists; l++)
         for (int k = 0; rc == 0 && k < sk_X509_num(lists[l]); k++) {
@@ -637,14 +673,18 @@ static int select_anchors_now(mum_trust *t, X509 *leaf, STACK_OF(X509) *const *l
         more = false;
         for (size_t i = 0; rc == 0 && i < t->n; i++) {
             anchor *a = &t->a[i];
-            if (a->use || !name_in(a->subject, names))
+            int named = a->use ? 0 : anchor_named(a, names);
+            if (named <= 0) {
+                rc = named;
                 continue;
+            }
             a->use = more = true;
-            if (parse_anchor_in(t, a) != MUM_OK || !names_push(names, a->subject, X509_get_issuer_name(a->cert)))
+            if (parse_anchor_in(t, a) != MUM_OK ||
+                !names_push(names, X509_get_subject_name(a->cert), X509_get_issuer_name(a->cert)))
                 rc = -1;
         }
     }
-    sk_X509_NAME_free(names);
+    OPENSSL_free(names->v);
     return rc;
 }
 

@@ -269,6 +269,76 @@ Test(trust, near_parses_the_builtin_root_a_chain_names)
     mum_trust_free(t);
 }
 
+/* name, re-encoded as OpenSSL would still find it equal to name
+ * (X509_NAME_cmp compares names folded: UTF-8, lower case, runs of spaces
+ * as one): every value a UTF8String, in upper case, with a space doubled
+ * and one more at the end; `last` replaces the last value's last
+ * character when not 0. */
+static X509_NAME *reencoded(const X509_NAME *name, char last)
+{
+    X509_NAME *out = X509_NAME_new();
+    cr_assert_not_null(out);
+    for (int i = 0; i < X509_NAME_entry_count(name); i++) {
+        const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, i);
+        const ASN1_STRING *v = X509_NAME_ENTRY_get_data(e);
+        char buf[256];
+        size_t n = 0;
+        const unsigned char *d = ASN1_STRING_get0_data(v);
+        for (int k = 0; k < ASN1_STRING_length(v) && n + 3 < sizeof buf; k++) {
+            char c = (char)d[k];
+            buf[n++] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+            if (c == ' ' && k == 2)
+                buf[n++] = ' ';
+        }
+        if (last && i == X509_NAME_entry_count(name) - 1)
+            buf[n - 1] = last;
+        buf[n++] = ' ';
+        cr_assert(X509_NAME_add_entry_by_OBJ(out, X509_NAME_ENTRY_get_object(e), V_ASN1_UTF8STRING,
+                                             (const unsigned char *)buf, (int)n, -1, 0) == 1);
+    }
+    return out;
+}
+
+/* A built-in root is found by a name encoded otherwise when OpenSSL finds
+ * the names equal (the root's subject is kept as DER and compared by its
+ * shape first: trust.c, name_shape), and not by a name of the same shape
+ * that OpenSSL finds different. */
+Test(trust, near_finds_a_builtin_root_named_in_another_encoding)
+{
+    mum_trust *t;
+    cr_assert_eq(mum_trust_new(&t), MUM_OK);
+    cr_assert_eq(mum_trust_add_builtin(NULL, t), MUM_OK);
+    X509 *root = builtin_cert(3);
+    const X509_NAME *subject = X509_get_subject_name(root);
+    /* not the same name: another value */
+    X509_NAME *other = reencoded(subject, 'X');
+    cr_assert_neq(X509_NAME_cmp(other, subject), 0, "the test's premise: OpenSSL tells them apart");
+    X509 *x = read_cert(tu_ca_file("signer.pem"));
+    cr_assert(X509_set_issuer_name(x, other) == 1);
+    STACK_OF(X509) *near = mum__trust_certs_near(t, x, NULL, 0);
+    cr_assert_not_null(near);
+    cr_assert_eq(sk_X509_num(near), 0, "a name of the root's shape, not its name");
+    sk_X509_free(near);
+    /* the same name for OpenSSL, in other bytes */
+    X509_NAME *same = reencoded(subject, 0);
+    const unsigned char *d1, *d2;
+    size_t n1, n2;
+    cr_assert(X509_NAME_get0_der(same, &d1, &n1) == 1 && X509_NAME_get0_der(subject, &d2, &n2) == 1);
+    cr_assert(n1 != n2 || memcmp(d1, d2, n1) != 0, "the test's premise: other bytes");
+    cr_assert_eq(X509_NAME_cmp(same, subject), 0, "the test's premise: the same name for OpenSSL");
+    cr_assert(X509_set_issuer_name(x, same) == 1);
+    near = mum__trust_certs_near(t, x, NULL, 0);
+    cr_assert_not_null(near);
+    cr_assert_eq(sk_X509_num(near), 1);
+    cr_assert_eq(X509_cmp(sk_X509_value(near, 0), root), 0);
+    sk_X509_free(near);
+    X509_NAME_free(same);
+    X509_NAME_free(other);
+    X509_free(x);
+    X509_free(root);
+    mum_trust_free(t);
+}
+
 /* The anchors selected for the same names are kept (trust.c, select_memo)
  * and given again; other names are selected anew, and so are the same
  * names once an anchor was parsed since (it is then always selected) or
