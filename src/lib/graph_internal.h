@@ -210,11 +210,12 @@ MUM_INTERNAL int mum__graph_resolve(mum_graph *g, bool one_thread);
  * Errors: MUM_ENOMEM. */
 MUM_INTERNAL int mum__graph_resolve_shard(mum_graph *s, size_t first, size_t count);
 /* Test hook: while true, every input is read with its threads (graph_walk.c)
- * and resolved on two (graph_resolve.c), however small (small inputs are
- * read and resolved on the caller's thread alone).  Returns the old value. */
+ * and resolved on two (graph_resolve.c), and a graph's side checks judged
+ * on two (verify.c), however small (small inputs are read and resolved, and
+ * small graphs judged, on the caller's thread alone).  Returns the old
+ * value. */
 MUM_INTERNAL bool mum__graph_threads_always(bool always);
-/* Its value. */
-MUM_INTERNAL bool mum__graph_threads_forced(void);
+/* (its value, mum__graph_threads_forced: internal.h) */
 /* Test hook: while true, resolution hashes every key of its maps alike
  * (graph_resolve.c), so that every key collides with every other and only
  * the comparison of the nodes' own fields tells them apart.  Returns the

@@ -262,6 +262,10 @@ MUM_INTERNAL void mum__walk_prepare_always(bool always);
  * then runs all its checks on the caller's thread too). */
 struct mum_graph;
 MUM_INTERNAL bool mum__graph_one_thread(const struct mum_graph *g);
+/* The test hook's value (mum__graph_threads_always, graph_internal.h):
+ * while true, even a small graph is read, resolved and judged on several
+ * threads. */
+MUM_INTERNAL bool mum__graph_threads_forced(void);
 /* Sets seen[node] for every node a root package (one no other package
  * installs) reaches, following every edge (graph.c).  Errors: MUM_ENOMEM. */
 MUM_INTERNAL int mum__graph_reached(const struct mum_graph *g, bool *seen);
