@@ -222,7 +222,8 @@ Test(faults, every_read_failing_in_turn_on_a_folder)
  * run without failures, or MUM_ENOMEM with the reason on ctx.
  *
  * Measured (plain build, loaded 2-core machine): the Windows 8.1 cabinet
- * makes 1 330 allocations, and failing each in turn takes 15 s, so it is
+ * makes 977 allocations (1 330 before signatures and catalogs were packed
+ * into fewer blocks), and failing each in turn takes 15 s, so it is
  * swept whole; the express MSU makes 27 000, a run takes 0.05 s, a whole
  * sweep would take some 15 minutes, so it is swept with a stride giving
  * `steps` runs (every one of the first 300 allocations, the set-up, then
@@ -238,7 +239,7 @@ static void alloc_sweep(const char *input, unsigned long steps)
     double once = now() - t0;
     unsigned long total = mum__alloc_fail_at(0);
     cr_assert_eq(base.rc, MUM_OK, "%s", base.reason);
-    cr_assert_gt(total, 1000);
+    cr_assert_gt(total, 500); /* a whole run, not a failure at the start */
     unsigned long stride = getenv("MUM_FAULTS_FULL") || !steps ? 1 : total / steps + 1;
     unsigned long runs = 0, failed = 0;
     t0 = now();
