@@ -936,7 +936,7 @@ Test(graph, edge_arrays_are_exactly_their_edges)
     size_t files = 0, catalogs = 0;
     for (size_t i = 0; i < mum_graph_node_count(g); i++) {
         const node_priv *n = g->nodes[i];
-        cr_assert_eq(n->edge_cap, n->pub.edge_count, "%s: room for %zu, %zu edges", n->pub.entry, n->edge_cap,
+        cr_assert_eq(n->edge_cap, n->pub.edge_count, "%s: room for %zu, %zu edges", n->pub.entry, (size_t)n->edge_cap,
                      n->pub.edge_count);
         for (size_t e = 0; e < n->pub.edge_count; e++) {
             files += n->pub.edges[e].kind == MUM_EDGE_FILE;
