@@ -633,9 +633,14 @@ static int open_output(extract_state *s, const char *path, uint64_t size, int co
         }
     }
     char tmpname[NAME_MAX + 1];
+    /* a signal between the temporary's creation and its place on the list
+     * would leave it behind: held until it is on the list (or gone) */
+    sigset_t old;
+    block_cleanup(&old);
     int fd = create_temp(s, dfd, *last, tmpname, sizeof tmpname);
     if (fd < 0) {
         int err = errno;
+        restore_mask(&old);
         close(dfd);
         return file_error(s, shown, strerror(err));
     }
@@ -648,12 +653,14 @@ static int open_output(extract_state *s, const char *path, uint64_t size, int co
     }
     if (!t || !t->rel || !t->key) {
         unlinkat(dfd, tmpname, 0);
+        restore_mask(&old);
         close(fd);
         close(dfd);
         temp_free(t);
         return fatal(s, MUM_ENOMEM, "out of memory");
     }
     temps_link(t);
+    restore_mask(&old);
     s->cur = t;
     s->out = fd;
     s->out_dir = dfd;
