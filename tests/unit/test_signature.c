@@ -382,17 +382,24 @@ static uint8_t *timestamped(const char *who, const char *tsa, int64_t when, size
     return timestamped_chain(who, NULL, tsa, when, len);
 }
 
+/* The test CA `anchor` as the only anchor, or no anchors when NULL. */
+static mum_trust *trust_of(const char *anchor)
+{
+    mum_trust *t = NULL;
+    if (anchor) {
+        mum_trust_new(&t);
+        cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file(anchor)), MUM_OK);
+    }
+    return t;
+}
+
 static mum_sig_result verify_cat(const uint8_t *der, size_t len, const char *anchor)
 {
     mum_catalog *cat;
     mum_ctx *ctx;
     mum_ctx_new(&ctx);
     cr_assert_eq(mum_catalog_parse(&cat, ctx, der, len, NULL), MUM_OK, "%s", mum_ctx_message(ctx));
-    mum_trust *t = NULL;
-    if (anchor) {
-        mum_trust_new(&t);
-        cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file(anchor)), MUM_OK);
-    }
+    mum_trust *t = trust_of(anchor);
     mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
     o.anchors = t;
     mum_sig_result r;
@@ -487,11 +494,7 @@ Test(timestamp, a_changed_timestamp_fails_integrity)
  * check. */
 static void same_without_the_tree(const uint8_t *der, size_t len, const char *anchor)
 {
-    mum_trust *t = NULL;
-    if (anchor) {
-        mum_trust_new(&t);
-        cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file(anchor)), MUM_OK);
-    }
+    mum_trust *t = trust_of(anchor);
     mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
     o.anchors = t;
     o.has_time = true; /* the same "now" for both */
