@@ -26,6 +26,26 @@ int mum__no_password(char *buf, int size, int rwflag, void *u)
     return -1;
 }
 
+/*
+ * PEM_read_bio_X509, with the certificate parsed through the ring of
+ * certificates parsed before (signeddata.c): parsing one costs OpenSSL 3.0
+ * a decoder set up for its public key, and the CA certificate a package is
+ * checked against with --trust is the one its signatures carry.  What
+ * OpenSSL's PEM_ASN1_read_bio does around d2i_X509, errors included.
+ */
+static X509 *read_cert(BIO *b)
+{
+    unsigned char *der = NULL;
+    long len = 0;
+    if (!PEM_bytes_read_bio(&der, &len, NULL, PEM_STRING_X509, b, mum__no_password, NULL))
+        return NULL;
+    X509 *x = mum__cert_shared(der, (size_t)len);
+    if (!x)
+        ERR_raise(ERR_LIB_PEM, ERR_R_ASN1_LIB);
+    OPENSSL_free(der);
+    return x;
+}
+
 /* Reads every CERTIFICATE block of a PEM buffer and appends them to certs
  * (all or none). */
 static int read_pem_certs(mum_ctx *ctx, const void *pem, size_t size, const char *name,
@@ -43,7 +63,7 @@ static int read_pem_certs(mum_ctx *ctx, const void *pem, size_t size, const char
         goto done;
     }
     while (true) {
-        X509 *x = PEM_read_bio_X509(b, NULL, mum__no_password, NULL);
+        X509 *x = read_cert(b);
         if (!x) {
             unsigned long e = ERR_peek_last_error();
             if (ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE)

@@ -220,6 +220,12 @@ MUM_INTERNAL unsigned long mum__attr_cache_hits(void);
  * process's good results instead of verifying them (signeddata.c; for
  * tests). */
 MUM_INTERNAL unsigned long mum__signer_signature_hits(void);
+/* The certificate these DER bytes start with, as d2i_X509 gives it, from
+ * that ring (and then in it): a reference of the caller's; NULL with
+ * OpenSSL's errors queued when they start with none.  How the trust
+ * anchors of a PEM file share their parse with the signatures carrying
+ * the same certificate (pem.c). */
+MUM_INTERNAL X509 *mum__cert_shared(const uint8_t *der, size_t len);
 /* The SHA-256 of x's DER when x is a certificate of that ring (the key it
  * was found by): true then. */
 MUM_INTERNAL bool mum__cert_ring_key(X509 *x, uint8_t key[32]);

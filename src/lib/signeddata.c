@@ -451,9 +451,11 @@ bool mum__cert_ring_key(X509 *x, uint8_t key[32])
     return found;
 }
 
-/* The certificate of exactly these DER bytes, a reference of the caller's;
- * NULL when they are not one certificate. */
-static X509 *shared_cert(const uint8_t *der, size_t len)
+/* The certificate these DER bytes start with, a reference of the
+ * caller's, found in the ring by the bytes it takes; NULL when they do not
+ * start with one (OpenSSL's errors queued), or when whole and it does not
+ * take them all (nothing queued). */
+static X509 *shared_cert_at(const uint8_t *der, size_t len, bool whole)
 {
     pthread_mutex_lock(&certcache.lock);
     for (size_t i = 0; i < certcache.n; i++)
@@ -467,10 +469,11 @@ static X509 *shared_cert(const uint8_t *der, size_t len)
     pthread_mutex_unlock(&certcache.lock);
     const unsigned char *q = der;
     X509 *x = d2i_X509(NULL, &q, (long)len);
-    if (!x || q != der + len) {
+    if (!x || (whole && q != der + len)) {
         X509_free(x);
         return NULL;
     }
+    len = (size_t)(q - der); /* its own DER, for the ring */
     /* its extensions decoded now, before another thread can see it (as
      * trust.c does for anchors): OpenSSL decodes them on first use behind
      * a check ThreadSanitizer cannot see through, so two threads checking
@@ -505,6 +508,18 @@ static X509 *shared_cert(const uint8_t *der, size_t len)
     cert_text_release(old_text); /* a signature lending from it has its own reference */
     EVP_PKEY_CTX_free(old_vctx);
     return x;
+}
+
+/* The certificate of exactly these DER bytes, a reference of the caller's;
+ * NULL when they are not one certificate. */
+static X509 *shared_cert(const uint8_t *der, size_t len)
+{
+    return shared_cert_at(der, len, true);
+}
+
+X509 *mum__cert_shared(const uint8_t *der, size_t len)
+{
+    return shared_cert_at(der, len, false);
 }
 
 /*

@@ -391,3 +391,80 @@ Test(trust, a_kept_selection_needs_the_same_names_and_anchors)
     X509_free(signer);
     mum_trust_free(t);
 }
+
+/* ---- anchors from PEM parsed through the certificate ring (pem.c) ---- */
+
+#include "sig_internal.h"
+
+/* The only anchor of t, as the chain code gets it. */
+static X509 *only_anchor(const mum_trust *t)
+{
+    STACK_OF(X509) *near = mum__trust_certs_near(t, NULL, NULL, 0);
+    cr_assert_not_null(near);
+    cr_assert_eq(sk_X509_num(near), 1);
+    X509 *x = sk_X509_value(near, 0);
+    sk_X509_free(near);
+    return x;
+}
+
+/* An anchor read from PEM is the certificate a signature carrying the same
+ * DER gets from the ring (one parse for both), and a certificate that
+ * differs in one byte is parsed anew, not served the anchor. */
+Test(trust, a_pem_anchor_is_the_ring_certificate_of_its_der)
+{
+    mum_trust *t;
+    cr_assert_eq(mum_trust_new(&t), MUM_OK);
+    cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file("inter.pem")), MUM_OK);
+    X509 *anchor = only_anchor(t);
+    X509 *want = read_cert(tu_ca_file("inter.pem"));
+    cr_assert_eq(X509_cmp(anchor, want), 0);
+    unsigned char *der = NULL;
+    int len = i2d_X509(want, &der);
+    cr_assert_gt(len, 0);
+
+    unsigned long h0 = mum__cert_cache_hits();
+    X509 *same = mum__cert_shared(der, (size_t)len);
+    cr_assert_eq(same, anchor, "the same DER: the anchor's certificate");
+    cr_assert_eq(mum__cert_cache_hits(), h0 + 1);
+    X509_free(same);
+
+    /* the last byte of the signature changed: another certificate */
+    der[len - 1] ^= 0x01;
+    X509 *other = mum__cert_shared(der, (size_t)len);
+    cr_assert_not_null(other);
+    cr_assert_neq(other, anchor);
+    cr_assert_neq(X509_cmp(other, anchor), 0);
+    cr_assert_eq(mum__cert_cache_hits(), h0 + 1, "a changed certificate is no hit");
+    X509_free(other);
+
+    /* the same file in another store: the same certificate again, with
+     * the same listing */
+    mum_trust *t2;
+    cr_assert_eq(mum_trust_new(&t2), MUM_OK);
+    cr_assert_eq(mum_trust_add_pem_file(NULL, t2, tu_ca_file("inter.pem")), MUM_OK);
+    cr_assert_eq(only_anchor(t2), anchor);
+    cr_assert_eq(mum__cert_cache_hits(), h0 + 2);
+    const mum_trust_anchor *a = mum_trust_anchor_at(t, 0), *b = mum_trust_anchor_at(t2, 0);
+    cr_assert_str_eq(a->subject, b->subject);
+    cr_assert_str_eq(a->thumbprint, b->thumbprint);
+    OPENSSL_free(der);
+    X509_free(want);
+    mum_trust_free(t);
+    mum_trust_free(t2);
+}
+
+/* What PEM_read_bio_X509 says of a CERTIFICATE block that is not one:
+ * the same error, and nothing kept. */
+Test(trust, a_damaged_pem_certificate_is_still_an_error)
+{
+    static const char pem[] = "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n";
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    mum_trust *t;
+    cr_assert_eq(mum_trust_new(&t), MUM_OK);
+    cr_assert_eq(mum_trust_add_pem(ctx, t, pem, sizeof pem - 1, "bad.pem"), MUM_EFORMAT);
+    cr_assert(strstr(mum_ctx_message(ctx), "bad.pem: a damaged certificate"), "%s", mum_ctx_message(ctx));
+    cr_assert_eq(mum_trust_count(t), 0);
+    mum_trust_free(t);
+    mum_ctx_free(ctx);
+}
