@@ -394,6 +394,36 @@ static int nested_signature_alg_ahead(level *L, const unsigned char *head, size_
 }
 
 /*
+ * Whether libarchive may read a name of the cabinet with the hdrcharset
+ * conversion: one without the UTF-8 flag (attribs 0x80) holding a byte
+ * above 0x7f.  An ASCII name reads the same with it or without (libarchive
+ * copies the bytes then), and a flagged one is read as UTF-8 either way;
+ * setting the option costs an iconv_open (glibc loads its ISO8859-1 gconv
+ * module: some ten page faults and as many system calls in a process),
+ * for nothing when every name is so.  libarchive reads the file_count
+ * entries from coffFiles on; true when they are not all in head.
+ */
+static bool names_need_charset(const mum_cab_header *h, const unsigned char *head, size_t head_len)
+{
+    enum { FILE_FIXED = 16, FILE_ATTRIBS = 14, ATTR_NAME_IS_UTF = 0x80 };
+    size_t at = h->files_offset;
+    for (size_t i = 0; i < h->file_count; i++) {
+        if (at > head_len || head_len - at <= FILE_FIXED)
+            return true;
+        const unsigned char *name = head + at + FILE_FIXED;
+        const unsigned char *nul = memchr(name, 0, head_len - at - FILE_FIXED);
+        if (!nul)
+            return true;
+        if (!(mum__le16(head + at + FILE_ATTRIBS) & ATTR_NAME_IS_UTF))
+            for (const unsigned char *c = name; c < nul; c++)
+                if (*c > 0x7f)
+                    return true;
+        at = (size_t)(nul - head) + 1;
+    }
+    return false;
+}
+
+/*
  * Checks the header of a cabinet level and starts libarchive on it.  `head`
  * holds the first bytes (as many as were at hand).
  */
@@ -453,8 +483,10 @@ int mum__walk_start_cabinet(mum_walk *w, level *L, const unsigned char *head, si
         return mum__walk_fail(w, MUM_ENOMEM, L->path, "out of memory");
     archive_read_support_format_cab(L->a);
     /* Names without the UTF-8 flag are in a Windows code page; like
-     * cabextract, read them as ISO-8859-1 so that no byte is lost. */
-    archive_read_set_format_option(L->a, "cab", "hdrcharset", "ISO-8859-1");
+     * cabextract, read them as ISO-8859-1 so that no byte is lost (when
+     * there is such a byte: names_need_charset). */
+    if (names_need_charset(h, head, head_len))
+        archive_read_set_format_option(L->a, "cab", "hdrcharset", "ISO-8859-1");
     /* Skipping by seeking is only allowed when no digest needs every byte. */
     archive_skip_callback *skip = (L->fd >= 0 && !L->stream && !whole) ? cb_skip : NULL;
     w->src_status = MUM_OK;

@@ -350,6 +350,25 @@ Test(walk, code_page_names_come_out_in_utf8)
     free(path);
 }
 
+/* The walk sets libarchive's ISO-8859-1 reading only for a cabinet with a
+ * name that needs it (walk_cab.c, names_need_charset): one such name last
+ * in the file table, after an ASCII and a flagged UTF-8 name, still makes
+ * all three come out in UTF-8. */
+Test(walk, a_code_page_name_last_in_the_table_comes_out_in_utf8)
+{
+    char *path = fixture("latin1-last.cab");
+    mum_findings *f;
+    mum_findings_new(&f);
+    mum_sbuf log = {0};
+    cr_assert_eq(pull_log(path, MUM_WALK_DESCEND, &log, f), MUM_OK);
+    cr_assert(strstr(log.data, " plain.txt "), "%s", log.data);
+    cr_assert(strstr(log.data, " caf\xc3\xa9-utf8.txt "), "%s", log.data);
+    cr_assert(strstr(log.data, " caf\xc3\xa9.txt "), "%s", log.data);
+    mum__sbuf_free(&log);
+    mum_findings_free(f);
+    free(path);
+}
+
 Test(walk, bytes_between_the_tables_are_a_finding)
 {
     char *path = fixture("gap.cab");
