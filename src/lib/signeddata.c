@@ -954,6 +954,39 @@ static bool place_attrs(PKCS7_SIGNER_INFO *si, lent_attr *lent, size_t n)
 }
 
 /*
+ * The signed content of ContentInfo cinfo (SignedData's third element) when
+ * the copy decoded can do without it: OpenSSL copies a content of a type
+ * it does not know (a catalog's list: megabytes; an Authenticode
+ * signature's SpcIndirectDataContent) into the PKCS7 whole, as its
+ * encoding, and mum_signature_parse reads it in place from der instead,
+ * once it has found the same bytes there (mum__signed_content).  So for
+ * the two types read here, with a SEQUENCE content that is where
+ * mum__signed_content finds it (what mum_signature_parse would have
+ * matched), the copy decoded carries an empty SEQUENCE in its place.
+ * False for any other shape: the content is then decoded as ever.
+ */
+static bool content_left_out(const uint8_t *der, size_t size, const mum__der_el *cinfo,
+                             mum__der_el *oid, mum__der_el *content)
+{
+    static const uint8_t ctl[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0a, 0x01};
+    static const uint8_t spc[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x01, 0x04};
+    _Static_assert(sizeof spc + 6 < 0x80, "the ContentInfo written has a short length");
+    if (cinfo->tag != MUM_DER_SEQUENCE)
+        return false;
+    mum__der c = mum__der_in(cinfo), in;
+    mum__der_el wrap, found;
+    if (!mum__der_take(&c, MUM_DER_OID, oid) || !mum__der_take(&c, 0xa0, &wrap) || !mum__der_done(&c))
+        return false;
+    if (!((oid->len == sizeof ctl && memcmp(oid->body, ctl, sizeof ctl) == 0) ||
+          (oid->len == sizeof spc && memcmp(oid->body, spc, sizeof spc) == 0)))
+        return false;
+    in = mum__der_in(&wrap);
+    return mum__der_take(&in, MUM_DER_SEQUENCE, content) && mum__der_done(&in) &&
+           mum__signed_content(der, size, &found) && found.start == content->start &&
+           found.size == content->size;
+}
+
+/*
  * d2i_PKCS7 with the certificates through shared_cert, the signers'
  * issuer names and their repeated attributes through shared_get: the SignedData is decoded from a copy of its
  * DER without the certificates field, with an empty name for each shared
@@ -966,16 +999,20 @@ static bool place_attrs(PKCS7_SIGNER_INFO *si, lent_attr *lent, size_t n)
  * *nnames entries) says which SignerInfo borrows a shared name, *lent
  * (mum__malloc'd, *nlent) which attributes; free the PKCS7 with
  * pkcs7_free_sharing.  *nomem: the library's allocator failed (OpenSSL's
- * failures only fall back).
+ * failures only fall back).  *content: the signed content (a catalog's
+ * list, an Authenticode SpcIndirectDataContent) when it was left out of
+ * the copy decoded (see content_left_out), where mum__signed_content finds
+ * it in der; else all zero.
  */
 static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared ***names, size_t *nnames,
-                               lent_attr **lent, size_t *nlent, bool *nomem)
+                               lent_attr **lent, size_t *nlent, mum__der_el *content, bool *nomem)
 {
     *nomem = false;
     *names = NULL;
     *nnames = 0;
     *lent = NULL;
     *nlent = 0;
+    *content = (mum__der_el){0};
     if (size > 0xffffffffu)
         return NULL;
     mum__der top = mum__der_over(der, size), ci, wrap, sd;
@@ -991,13 +1028,19 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared ***names,
     sd = mum__der_in(&esd);
     /* version, digestAlgorithms, contentInfo, [0] certificates, [1] crls,
      * signerInfos: the signers are the last SET after the third element */
+    mum__der_el cinfo = {0}, ctype = {0}, signed_content = {0};
     for (size_t k = 0; mum__der_next(&sd, &e) == 1; k++) {
+        if (k == 2)
+            cinfo = e;
         if (e.tag == 0xa0)
             certs = e;
         sis = k >= 3 && e.tag == MUM_DER_SET ? e : (mum__der_el){0};
     }
     if (!mum__der_done(&sd) || !certs.start)
         return NULL;
+    /* the content, when left out: ContentInfo { type, [0] { SEQUENCE {} } } */
+    bool left_out = cinfo.start && content_left_out(der, size, &cinfo, &ctype, &signed_content);
+    size_t cinfo_size = left_out ? der_header_size(ctype.size + 4) + ctype.size + 4 : cinfo.size;
     /* the signers: what each borrows, and the size of the SET decoded */
     size_t nsi = 0, sis_len = 0, lent_cap = 0;
     mum__der list;
@@ -1036,7 +1079,7 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared ***names,
     /* the same ContentInfo, its certificates left out, what its signers
      * borrow emptied */
     size_t sis_size = sis.start ? der_header_size(sis_len) + sis_len : 0;
-    size_t sd_len = esd.len - certs.size - sis.size + sis_size;
+    size_t sd_len = esd.len - certs.size - sis.size + sis_size - cinfo.size + cinfo_size;
     size_t wrap_len = der_header_size(sd_len) + sd_len;
     size_t ci_len = eoid.size + der_header_size(wrap_len) + wrap_len;
     size_t total = der_header_size(ci_len) + ci_len;
@@ -1053,6 +1096,13 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared ***names,
     while (mum__der_next(&sd, &e) == 1) {
         if (e.start == certs.start)
             continue;
+        if (left_out && e.start == cinfo.start) {
+            static const uint8_t empty[] = {0xa0, 0x02, MUM_DER_SEQUENCE, 0x00};
+            w += put_der_header(w, MUM_DER_SEQUENCE, ctype.size + sizeof empty);
+            memcpy(w, ctype.start, ctype.size), w += ctype.size;
+            memcpy(w, empty, sizeof empty), w += sizeof empty;
+            continue;
+        }
         if (e.start != sis.start) {
             memcpy(w, e.start, e.size), w += e.size;
             continue;
@@ -1082,6 +1132,15 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared ***names,
     if (!whole || !PKCS7_type_is_signed(p7) || !p7->d.sign || p7->d.sign->cert ||
         sk_PKCS7_SIGNER_INFO_num(p7->d.sign->signer_info) != (int)nsi)
         goto fail;
+    if (left_out) {
+        /* what was written in the content's place, as OpenSSL keeps an
+         * unknown type's */
+        PKCS7 *in = p7->d.sign->contents;
+        ASN1_TYPE *t = in && PKCS7_type_is_other(in) ? in->d.other : NULL;
+        if (!t || t->type != V_ASN1_SEQUENCE || !t->value.sequence || t->value.sequence->length != 2)
+            goto fail;
+        *content = signed_content;
+    }
     for (size_t i = 0, l = 0; i < nsi; i++) {
         PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(p7->d.sign->signer_info, (int)i);
         size_t first = l;
@@ -1119,6 +1178,7 @@ fail:
     *nnames = 0;
     *lent = NULL;
     *nlent = 0;
+    *content = (mum__der_el){0};
     mum__crypto_clear();
     return NULL;
 }
@@ -1143,13 +1203,15 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
     const unsigned char *q = sig->der;
     bool nomem;
     int rc;
-    if ((sig->p7 = d2i_pkcs7_shared(sig->der, size, &sig->names, &sig->nnames, &sig->lent, &sig->nlent, &nomem)) !=
-        NULL) {
+    mum__der_el left_out;
+    if ((sig->p7 = d2i_pkcs7_shared(sig->der, size, &sig->names, &sig->nnames, &sig->lent, &sig->nlent,
+                                    &left_out, &nomem)) != NULL) {
         q += size;
     } else if (nomem) {
         rc = mum__nomem(ctx);
         goto fail;
     } else {
+        left_out = (mum__der_el){0};
         sig->p7 = d2i_PKCS7(NULL, &q, (long)size);
     }
     if (!sig->p7) {
@@ -1183,7 +1245,14 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
      * original encoding; plain data is an OCTET STRING. */
     if (PKCS7_type_is_other(content) && content->d.other) {
         ASN1_TYPE *t = content->d.other;
-        if (t->type == V_ASN1_SEQUENCE || t->type == V_ASN1_SET || t->type == V_ASN1_OTHER) {
+        if (left_out.start) {
+            /* not decoded (d2i_pkcs7_shared): where mum__signed_content
+             * finds it, as the bytes OpenSSL would have copied */
+            sig->content = left_out.start;
+            sig->content_offset = (uint64_t)(left_out.start - sig->der);
+            sig->content_len = left_out.size;
+            sig->content_body = mum__der_header_len(sig->content, sig->content_len);
+        } else if (t->type == V_ASN1_SEQUENCE || t->type == V_ASN1_SET || t->type == V_ASN1_OTHER) {
             /* the whole TLV, as it appears in the input */
             mum__der_el found;
             uint64_t at = 0;

@@ -2132,3 +2132,112 @@ Test(signature, lent_names_outlive_the_ring_on_several_threads)
     OPENSSL_free(name);
     free(s.data);
 }
+
+/* ---- the signed content left out of what is decoded (signeddata.c) ---- */
+
+/* A SignedData of `oid` over content[0..n), signed by the test signer. */
+static uint8_t *signed_over(const char *oid, const uint8_t *content, size_t n, size_t *len)
+{
+    mum_signer *s;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_signer_load(&s, ctx, tu_ca_file("signer.key"), tu_ca_file("signer.pem"), NULL), MUM_OK,
+                 "%s", mum_ctx_message(ctx));
+    uint8_t *der;
+    cr_assert_eq(mum__pkcs7_build(ctx, oid, content, n, s, NULL, &der, len), MUM_OK, "%s", mum_ctx_message(ctx));
+    mum_signer_free(s);
+    mum_ctx_free(ctx);
+    return der;
+}
+
+/* The content parse gives is the one a plain d2i_PKCS7 decodes, and lies
+ * at its offset in the input. */
+static void content_as_openssl_reads_it(const uint8_t *der, size_t len, const char *what)
+{
+    mum_signature *sig = NULL;
+    mum_ctx *ctx;
+    mum_ctx_new(&ctx);
+    cr_assert_eq(mum_signature_parse(&sig, ctx, der, len, NULL), MUM_OK, "%s: %s", what, mum_ctx_message(ctx));
+    mum_ctx_free(ctx);
+    const unsigned char *q = der;
+    PKCS7 *p7 = d2i_PKCS7(NULL, &q, (long)len);
+    cr_assert_not_null(p7, "%s", what);
+    const ASN1_TYPE *t = p7->d.sign->contents->d.other;
+    const uint8_t *c;
+    size_t clen, body;
+    uint64_t off;
+    mum_signature_content(sig, &c, &clen, &body, &off);
+    if (!t || t->type != V_ASN1_SEQUENCE) {
+        cr_assert_null(c, "%s: no content read", what);
+    } else {
+        cr_assert_not_null(c, "%s", what);
+        cr_assert_eq(clen, (size_t)t->value.sequence->length, "%s", what);
+        cr_assert_arr_eq(c, t->value.sequence->data, clen, "%s", what);
+        cr_assert_lt(off, len, "%s", what);
+        cr_assert_arr_eq(der + off, c, clen, "%s: at its offset", what);
+        cr_assert_eq(body, mum__der_header_len(c, clen), "%s", what);
+    }
+    PKCS7_free(p7);
+    mum_signature_free(sig);
+}
+
+Test(signature, a_content_left_out_of_the_decode_is_the_one_openssl_reads)
+{
+    /* a SEQUENCE of 300 bytes (a long length), a short one, an empty one */
+    uint8_t big[304] = {0x30, 0x82, 0x01, 0x2c, 0x04, 0x82, 0x01, 0x28};
+    for (size_t i = 8; i < sizeof big; i++)
+        big[i] = (uint8_t)i;
+    const uint8_t small[] = {0x30, 0x03, 0x02, 0x01, 0x07}, empty[] = {0x30, 0x00};
+    const uint8_t octets[] = {0x04, 0x02, 0x30, 0x00}; /* not a SEQUENCE: not read */
+    const struct {
+        const char *oid;
+        const uint8_t *c;
+        size_t n;
+    } cases[] = {
+        {MUM_OID_CTL, big, sizeof big},          {MUM_OID_CTL, small, sizeof small},
+        {MUM_OID_CTL, empty, sizeof empty},      {MUM_OID_SPC_INDIRECT_DATA, big, sizeof big},
+        {MUM_OID_SPC_INDIRECT_DATA, small, sizeof small},
+        {"1.3.6.1.4.1.311.10.99", big, sizeof big}, /* another type: decoded as ever */
+        {MUM_OID_CTL, octets, sizeof octets},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len;
+        uint8_t *der = signed_over(cases[i].oid, cases[i].c, cases[i].n, &len);
+        char what[80];
+        snprintf(what, sizeof what, "case %zu (%s)", i, cases[i].oid);
+        content_as_openssl_reads_it(der, len, what);
+        mum__free(der);
+    }
+}
+
+/* The content read in place is the input's: a changed byte of it is
+ * what the signature then gives, and its integrity fails. */
+Test(signature, a_changed_content_left_out_of_the_decode_is_read_changed)
+{
+    uint8_t content[64] = {0x30, 0x3e, 0x04, 0x3c};
+    for (size_t i = 4; i < sizeof content; i++)
+        content[i] = (uint8_t)(i * 7);
+    size_t len;
+    uint8_t *der = signed_over(MUM_OID_CTL, content, sizeof content, &len);
+    mum_signature *sig = NULL;
+    cr_assert_eq(mum_signature_parse(&sig, NULL, der, len, NULL), MUM_OK);
+    mum_sig_result r = integrity_of(sig);
+    cr_assert_neq(r.status, MUM_SIG_INTEGRITY_FAILED, "%s", r.detail ? r.detail : "");
+    mum_sig_result_clear(&r);
+    const uint8_t *c;
+    size_t clen, body;
+    uint64_t off;
+    mum_signature_content(sig, &c, &clen, &body, &off);
+    cr_assert_eq(clen, sizeof content);
+    mum_signature_free(sig);
+    der[off + 20] ^= 0x01;
+    cr_assert_eq(mum_signature_parse(&sig, NULL, der, len, NULL), MUM_OK);
+    mum_signature_content(sig, &c, &clen, &body, &off);
+    cr_assert_eq(c[20], content[20] ^ 0x01, "the changed byte is read");
+    content_as_openssl_reads_it(der, len, "changed");
+    r = integrity_of(sig);
+    cr_assert_eq(r.status, MUM_SIG_INTEGRITY_FAILED);
+    mum_sig_result_clear(&r);
+    mum_signature_free(sig);
+    mum__free(der);
+}
