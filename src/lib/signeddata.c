@@ -1083,7 +1083,10 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared ***names,
     size_t wrap_len = der_header_size(sd_len) + sd_len;
     size_t ci_len = eoid.size + der_header_size(wrap_len) + wrap_len;
     size_t total = der_header_size(ci_len) + ci_len;
-    if (!(buf = mum__malloc(total))) {
+    /* the certificates and content left out, what is decoded is mostly
+     * the signers: a few hundred bytes */
+    uint8_t small[2048];
+    if (!(buf = total <= sizeof small ? small : mum__malloc(total))) {
         *nomem = true;
         goto fail;
     }
@@ -1128,7 +1131,8 @@ static PKCS7 *d2i_pkcs7_shared(const uint8_t *der, size_t size, shared ***names,
     }
     const unsigned char *q = buf;
     bool whole = (size_t)(w - buf) == total && (p7 = d2i_PKCS7(NULL, &q, (long)total)) != NULL && q == buf + total;
-    mum__free(buf);
+    if (buf != small)
+        mum__free(buf); /* nothing decoded points into it */
     if (!whole || !PKCS7_type_is_signed(p7) || !p7->d.sign || p7->d.sign->cert ||
         sk_PKCS7_SIGNER_INFO_num(p7->d.sign->signer_info) != (int)nsi)
         goto fail;
@@ -1190,33 +1194,71 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
     mum__crypto_clear();
     if (size > MAX_SIGNATURE_SIZE)
         return mum__error(ctx, MUM_ELIMIT, where, "a signature larger than 1 GiB (%zu bytes)", size);
-    mum_signature *sig = mum__calloc(1, sizeof *sig);
-    if (!sig)
+    uint8_t *copy = mum__malloc(size ? size : 1);
+    if (!copy)
         return mum__nomem(ctx);
-    if (!(sig->der = mum__malloc(size ? size : 1))) {
-        mum__free(sig);
-        return mum__nomem(ctx);
-    }
     if (size) /* der may be NULL then */
-        memcpy(sig->der, der, size);
-    sig->der_len = size;
-    const unsigned char *q = sig->der;
+        memcpy(copy, der, size);
+    const unsigned char *q = copy;
     bool nomem;
     int rc;
     mum__der_el left_out;
-    if ((sig->p7 = d2i_pkcs7_shared(sig->der, size, &sig->names, &sig->nnames, &sig->lent, &sig->nlent,
-                                    &left_out, &nomem)) != NULL) {
+    shared **names;
+    lent_attr *lent;
+    size_t nnames, nlent;
+    PKCS7 *p7 = d2i_pkcs7_shared(copy, size, &names, &nnames, &lent, &nlent, &left_out, &nomem);
+    if (p7) {
         q += size;
     } else if (nomem) {
-        rc = mum__nomem(ctx);
-        goto fail;
+        mum__free(copy);
+        mum__crypto_clear();
+        return mum__nomem(ctx);
     } else {
         left_out = (mum__der_el){0};
-        sig->p7 = d2i_PKCS7(NULL, &q, (long)size);
+        p7 = d2i_PKCS7(NULL, &q, (long)size);
     }
-    if (!sig->p7) {
-        rc = parse_error(ctx, where, sig->der, size, "not a PKCS#7 signature");
-        goto fail;
+    if (!p7) {
+        rc = parse_error(ctx, where, copy, size, "not a PKCS#7 signature");
+        mum__free(copy);
+        mum__crypto_clear();
+        return rc;
+    }
+    /* the signers' and certificates' records after the signature's own,
+     * in its allocation: a small signature's records are kept by every
+     * package of a verify */
+    int nsig = 0, ncert = 0;
+    if (PKCS7_type_is_signed(p7) && p7->d.sign) {
+        nsig = sk_PKCS7_SIGNER_INFO_num(p7->d.sign->signer_info);
+        ncert = sk_X509_num(p7->d.sign->cert);
+    }
+    size_t ns = nsig > 0 ? (size_t)nsig : 0, nc = ncert > 0 ? (size_t)ncert : 0;
+    size_t signer_size = sizeof(mum_signer_info) + sizeof(signer_extra);
+    size_t cert_size = sizeof(mum_cert_info) + sizeof(cert_text *) + sizeof(X509 *);
+    _Static_assert(sizeof(mum_signature) % sizeof(void *) == 0 && sizeof(mum_signer_info) % sizeof(void *) == 0 &&
+                       sizeof(signer_extra) % sizeof(void *) == 0 && sizeof(mum_cert_info) % sizeof(void *) == 0,
+                   "the slices of the records stay aligned");
+    mum_signature *sig = mum__calloc(1, sizeof *sig + ns * signer_size + nc * cert_size);
+    if (!sig) {
+        pkcs7_free_sharing(p7, names, nnames, lent, nlent);
+        mum__free(names);
+        mum__free(lent);
+        mum__free(copy);
+        mum__crypto_clear();
+        return mum__nomem(ctx);
+    }
+    sig->der = copy;
+    sig->der_len = size;
+    sig->p7 = p7;
+    sig->names = names;
+    sig->nnames = nnames;
+    sig->lent = lent;
+    sig->nlent = nlent;
+    if (ns + nc > 0) {
+        sig->signers = (mum_signer_info *)(sig + 1);
+        sig->extra = (signer_extra *)(sig->signers + ns);
+        sig->certs = (mum_cert_info *)(sig->extra + ns);
+        sig->cert_texts = (cert_text **)(sig->certs + nc);
+        sig->cert_refs = (X509 **)(sig->cert_texts + nc);
     }
     if ((size_t)(q - sig->der) != size) {
         mum_location loc = {where ? where->input : NULL, where ? where->entry : NULL, 0, 0,
@@ -1270,32 +1312,6 @@ int mum_signature_parse(mum_signature **out, mum_ctx *ctx, const void *der, size
             if (sig->content != t->value.sequence->data)
                 ASN1_STRING_set0(t->value.sequence, NULL, 0);
         }
-    }
-    int nsig = sk_PKCS7_SIGNER_INFO_num(sig->p7->d.sign->signer_info);
-    int ncert = sk_X509_num(sig->p7->d.sign->cert);
-    /* the signers' and certificates' records after the signature's own,
-     * in its allocation: a small signature's records are kept by every
-     * package of a verify.  Nothing points into sig yet: it may move. */
-    size_t ns = nsig > 0 ? (size_t)nsig : 0, nc = ncert > 0 ? (size_t)ncert : 0;
-    size_t signer_size = sizeof *sig->signers + sizeof *sig->extra;
-    size_t cert_size = sizeof *sig->certs + sizeof *sig->cert_texts + sizeof *sig->cert_refs;
-    _Static_assert(sizeof(mum_signature) % sizeof(void *) == 0 && sizeof(mum_signer_info) % sizeof(void *) == 0 &&
-                       sizeof(signer_extra) % sizeof(void *) == 0 && sizeof(mum_cert_info) % sizeof(void *) == 0,
-                   "the slices of the records stay aligned");
-    if (ns + nc > 0) {
-        size_t records = ns * signer_size + nc * cert_size;
-        mum_signature *grown = mum__realloc(sig, sizeof *sig + records);
-        if (!grown) {
-            rc = mum__nomem(ctx);
-            goto fail;
-        }
-        sig = grown;
-        memset(sig + 1, 0, records);
-        sig->signers = (mum_signer_info *)(sig + 1);
-        sig->extra = (signer_extra *)(sig->signers + ns);
-        sig->certs = (mum_cert_info *)(sig->extra + ns);
-        sig->cert_texts = (cert_text **)(sig->certs + nc);
-        sig->cert_refs = (X509 **)(sig->cert_texts + nc);
     }
     for (int i = 0; i < nsig; i++) {
         sig->nsigners = (size_t)i + 1;
