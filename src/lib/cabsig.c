@@ -101,7 +101,7 @@ static int note_data_type(const mum_signature *s, mum_sig_result *r)
                                  r->detail ? r->detail : "", ai.data_type, data_type_name(ai.data_type));
     if (!detail)
         return MUM_ENOMEM;
-    mum__free(r->detail);
+    mum__sig_detail_free(r->detail);
     r->detail = detail;
     return MUM_OK;
 }

@@ -249,5 +249,8 @@ MUM_INTERNAL int mum__cab_authenticode_verify(mum_sig_result *out, mum_ctx *ctx,
                                               const mum_sig_verify_options *opts);
 /* A deep copy of a verdict into *out (cleared first).  Errors: MUM_ENOMEM. */
 MUM_INTERNAL int mum__sig_result_copy(mum_sig_result *out, const mum_sig_result *from);
+/* Frees a mum_sig_result's detail: a constant one some results share is
+ * left alone (sigverify.c). */
+MUM_INTERNAL void mum__sig_detail_free(char *detail);
 
 #endif /* MUM_CRYPTO_H */

@@ -80,11 +80,23 @@ const char *mum_sig_chain_status_name(mum_sig_chain_status status)
     }
 }
 
+/* The detail every signer verified without anchors gets (integrity, while
+ * a graph is read): one constant a result points to, not a copy each (a
+ * graph keeps a result for every catalog and signed cabinet).  Results'
+ * details are freed through mum__sig_detail_free, which knows it. */
+static const char no_anchors_detail[] = "no trust anchors were given, so the certificate chain was not evaluated";
+
+void mum__sig_detail_free(char *detail)
+{
+    if (detail != no_anchors_detail)
+        mum__free(detail);
+}
+
 void mum_sig_result_clear(mum_sig_result *result)
 {
     if (!result)
         return;
-    mum__free(result->detail);
+    mum__sig_detail_free(result->detail);
     mum__free(result->timestamp_note);
     memset(result, 0, sizeof *result);
 }
@@ -92,9 +104,9 @@ void mum_sig_result_clear(mum_sig_result *result)
 int mum__sig_result_copy(mum_sig_result *out, const mum_sig_result *from)
 {
     *out = *from;
-    out->detail = NULL;
+    out->detail = from->detail == no_anchors_detail ? (char *)no_anchors_detail : NULL;
     out->timestamp_note = NULL;
-    if ((from->detail && !(out->detail = mum__strdup(from->detail))) ||
+    if ((from->detail && !out->detail && !(out->detail = mum__strdup(from->detail))) ||
         (from->timestamp_note && !(out->timestamp_note = mum__strdup(from->timestamp_note)))) {
         mum_sig_result_clear(out);
         return MUM_ENOMEM;
@@ -126,9 +138,11 @@ static int verdict(mum_sig_result *r, mum_sig_status status, mum_sig_check check
     r->status = status;
     r->failed_check = check;
     r->trust_issue = issue;
-    mum__free(r->detail);
+    mum__sig_detail_free(r->detail);
     r->detail = NULL;
-    if (fmt && !strchr(fmt, '%')) {
+    if (fmt == no_anchors_detail) {
+        r->detail = (char *)no_anchors_detail; /* never written to: freed by mum__sig_detail_free */
+    } else if (fmt && !strchr(fmt, '%')) {
         /* a message without conversions (the one every signature read
          * with no anchors gets): copied, not formatted twice */
         if (!(r->detail = mum__strdup(fmt)))
@@ -305,8 +319,7 @@ static int verify_one(const mum_signature *sig, STACK_OF(X509) *certs, size_t i,
 
     /* 2. trust */
     if (!o->anchors || mum_trust_count(o->anchors) == 0)
-        return verdict(r, MUM_SIG_UNTRUSTED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_NO_ANCHORS,
-                       "no trust anchors were given, so the certificate chain was not evaluated");
+        return verdict(r, MUM_SIG_UNTRUSTED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_NO_ANCHORS, no_anchors_detail);
     if (!mum__usage_allows_code_signing(ex->cert))
         return verdict(r, MUM_SIG_UNTRUSTED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_USAGE,
                        "the signer's certificate '%s' does not allow code signing",

@@ -2241,3 +2241,40 @@ Test(signature, a_changed_content_left_out_of_the_decode_is_read_changed)
     mum_signature_free(sig);
     mum__free(der);
 }
+
+/* Every signer verified without anchors gets the same detail: one
+ * constant the results share (sigverify.c), copied and cleared as any;
+ * a verdict with anchors is not given it. */
+Test(signature, the_detail_without_anchors_is_shared_and_only_without_them)
+{
+    uint8_t content[16] = {0x30, 0x0e, 0x04, 0x0c, 'c', 'o', 'n', 's', 't', 'a', 'n', 't', ' ', 'o', 'n', 'e'};
+    size_t len;
+    uint8_t *der = signed_over(MUM_OID_CTL, content, sizeof content, &len);
+    mum_signature *sig = NULL;
+    cr_assert_eq(mum_signature_parse(&sig, NULL, der, len, NULL), MUM_OK);
+    mum_sig_result a = integrity_of(sig), b = integrity_of(sig), c;
+    cr_assert_eq(a.status, MUM_SIG_UNTRUSTED);
+    cr_assert_eq(a.trust_issue, MUM_SIG_TRUST_NO_ANCHORS);
+    cr_assert_str_eq(a.detail, "no trust anchors were given, so the certificate chain was not evaluated");
+    cr_assert_eq(b.detail, a.detail, "one constant");
+    cr_assert_eq(mum__sig_result_copy(&c, &a), MUM_OK);
+    cr_assert_eq(c.detail, a.detail);
+    mum_sig_result_clear(&a);
+    mum_sig_result_clear(&c);
+    cr_assert_str_eq(b.detail, "no trust anchors were given, so the certificate chain was not evaluated",
+                     "the others' detail outlives a cleared one");
+    mum_trust *t;
+    cr_assert_eq(mum_trust_new(&t), MUM_OK);
+    cr_assert_eq(mum_trust_add_pem_file(NULL, t, tu_ca_file("root.pem")), MUM_OK);
+    mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
+    o.anchors = t;
+    mum_sig_result r;
+    cr_assert_eq(mum_signature_verify(&r, NULL, sig, &o), MUM_OK);
+    cr_assert_neq(r.trust_issue, MUM_SIG_TRUST_NO_ANCHORS);
+    cr_assert(r.detail != b.detail, "with anchors: not the constant");
+    mum_sig_result_clear(&r);
+    mum_sig_result_clear(&b);
+    mum_trust_free(t);
+    mum_signature_free(sig);
+    mum__free(der);
+}
