@@ -330,6 +330,8 @@ struct mum_manifest_parser {
     uint64_t max_size;            /* of the XML document, hence of an expanded DCM */
     enum { DCM_UNKNOWN, DCM_NO, DCM_YES } dcm;
 
+    size_t alloc_size;            /* of this block, names included: a renewed
+                                   * parser takes its spent one's when it fits */
     char names[];                 /* input, entry and file name copies */
 };
 
@@ -999,6 +1001,26 @@ static const mum_xml_callbacks callbacks = {on_start, on_text, on_end, true};
 
 /* ---- the API ---- */
 
+/* Frees what a parser holds, but not its block. */
+static void parser_release(mum_manifest_parser *p)
+{
+    mum__xml_free(p->xml);
+    if (p->one_block)
+        work_chunks_free(p->work_store.chunks);
+    else
+        mum_manifest_free(p->m);
+    mum__manifest_build_clear(&p->build);
+    mum__sbuf_free(&p->digest);
+    mum__free(p->hold);
+}
+
+/* Whether s lies in p's block (the names copied there: not to be written over). */
+static bool in_block(const mum_manifest_parser *p, const char *s)
+{
+    uintptr_t at = (uintptr_t)s, start = (uintptr_t)p;
+    return s && at >= start && at < start + p->alloc_size;
+}
+
 /* A parser; `spent`, when not NULL, gives its XML reader and buffer, and
  * a renewed one its work arena and record vectors (and is freed whatever
  * happens); `one_block`: read into the parser's work model, copied by
@@ -1026,7 +1048,7 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
             if (spent->m) /* a parse that did not finish left records */
                 mum__manifest_build_empty(&build);
         }
-        mum_manifest_parser_free(spent);
+        parser_release(spent); /* its block is the new parser's if it fits */
     }
     if (chunks) {
         /* the newest chunk is the largest: it alone is kept, unless a
@@ -1056,12 +1078,28 @@ static int parser_new(mum_manifest_parser **out, mum_ctx *ctx, const mum_locatio
         goto fail;
     }
 
-    mum_manifest_parser *p = mum__malloc(sizeof *p + lin + len + lfn);
+    size_t need = sizeof(mum_manifest_parser) + lin + len + lfn;
+    size_t alloc_size = need;
+    mum_manifest_parser *p;
+    if (spent && spent->alloc_size >= need && !in_block(spent, input) && !in_block(spent, entry) &&
+        !in_block(spent, opts->file_name)) {
+        p = spent; /* a manifest's names are as long as the last one's */
+        alloc_size = spent->alloc_size;
+    } else {
+        mum__free(spent);
+        /* a renewed parser's block with room for the next manifests'
+         * names, most of them no longer than 170 bytes each */
+        if (one_block && need < sizeof(mum_manifest_parser) + 512)
+            alloc_size = sizeof(mum_manifest_parser) + 512;
+        p = mum__malloc(alloc_size);
+    }
+    spent = NULL;
     if (!p) {
         rc = mum__nomem(ctx);
         goto fail;
     }
     memset(p, 0, sizeof *p);
+    p->alloc_size = alloc_size;
     p->xml = xml; /* the parser owns them from here */
     p->hold = hold;
     p->hold_cap = hold_cap;
@@ -1137,6 +1175,7 @@ nomem:
     mum_manifest_parser_free(p);
     return mum__nomem(ctx);
 fail:
+    mum__free(spent);
     mum__xml_free(xml);
     mum__free(hold);
     work_chunks_free(chunks);
@@ -1171,14 +1210,7 @@ void mum_manifest_parser_free(mum_manifest_parser *p)
 {
     if (!p)
         return;
-    mum__xml_free(p->xml);
-    if (p->one_block)
-        work_chunks_free(p->work_store.chunks);
-    else
-        mum_manifest_free(p->m);
-    mum__manifest_build_clear(&p->build);
-    mum__sbuf_free(&p->digest);
-    mum__free(p->hold);
+    parser_release(p);
     mum__free(p);
 }
 
