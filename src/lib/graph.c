@@ -492,7 +492,7 @@ int mum__graph_finish(mum_graph *g)
  * order: reading stops at the first input that fails, whose error is the
  * call's, and what was read of the inputs after it is dropped.
  */
-enum { SHARD_BATCH = 8 };
+enum { SHARD_BATCH = 32, SHARD_FIRST_BATCH = 8 };
 
 typedef struct shard {
     mum_graph g;
@@ -604,8 +604,8 @@ static int shard_take(mum_graph *g, mum_ctx *ctx, const mum_graph_options *opts,
  * (the caller only merges).  With one a processor a worker done before the
  * job merged next sat idle until that job ended and the caller had merged
  * it and queued the next (a quarter of the workers' time over 1 000 small
- * packages); the second job waits for it in the queue.  Few enough still
- * that what is read past a failure is little. */
+ * packages); the second job waits for it in the queue.  What is read past
+ * a failure is at most these jobs (128 small inputs on two processors). */
 enum { SHARD_WINDOW = 2 * MUM_POOL_WORKERS };
 
 /*
@@ -624,7 +624,11 @@ static int read_shards(mum_graph *g, mum_ctx *ctx, mum__pool *pool, size_t first
         return mum__nomem(ctx);
     size_t width = mum__pool_width(), window = 2 * width;
     /* batches of up to SHARD_BATCH inputs, four or more a thread (of the
-     * inputs left: the run's length is not known yet) */
+     * inputs left: the run's length is not known yet).  Each job costs a
+     * hand-over each way (the caller woken to merge it, the worker to take
+     * the next): at 8 inputs a job 1 000 small packages cost 480 context
+     * switches, at 32 about 200.  The first job of each worker takes at
+     * most SHARD_FIRST_BATCH, so that the workers start after a few stats. */
     size_t batch = (g->ninputs - first) / (4 * width);
     batch = batch < 1 ? 1 : batch > SHARD_BATCH ? SHARD_BATCH : batch;
     size_t head = 0, tail = 0; /* jobs submitted, and merged, so far */
@@ -634,10 +638,11 @@ static int read_shards(mum_graph *g, mum_ctx *ctx, mum__pool *pool, size_t first
     for (;;) {
         while (!run_over && head - tail < window && rc == MUM_OK) {
             /* smaller jobs towards the end, down to one input: the worker
-             * done first waits for the other's last job, 8 packages long
-             * with full batches */
+             * done first waits for the other's last job, a full batch long
+             * otherwise */
             size_t limit = (g->ninputs - next) / (2 * width), count = 0;
-            limit = limit < 1 ? 1 : limit > batch ? batch : limit;
+            size_t most = head < width && batch > SHARD_FIRST_BATCH ? SHARD_FIRST_BATCH : batch;
+            limit = limit < 1 ? 1 : limit > most ? most : limit;
             while (count < limit && next + count < g->ninputs && mum__graph_small_input(&g->inputs[next + count]))
                 count++;
             run_over = count < limit;

@@ -1105,6 +1105,59 @@ Test(graph, runs_of_small_inputs_around_a_folder_give_the_graph_of_reading_in_or
     rmdir(dir);
 }
 
+/* 240 small inputs (the ten, 24 times) read at once: jobs of
+ * several inputs, the first ones smaller, then full batches, shrinking
+ * towards the end; the graph and findings still those of reading in order. */
+Test(graph, hundreds_of_small_inputs_read_at_once_give_the_graph_of_reading_in_order, .timeout = 300)
+{
+    enum { N = 240 };
+    const char *ten[10], *in[N];
+    many_small(ten);
+    for (size_t i = 0; i < N; i++)
+        in[i] = ten[i % 10];
+    mum_graph *a, *b;
+    mum_ctx *ca, *cb;
+    mum_findings *fa, *fb;
+    cr_assert_eq(build_many(in, N, 0, &a, &ca, &fa), MUM_OK, "%s", mum_ctx_message(ca));
+    cr_assert_eq(build_many(in, N, MUM_WALK_SINGLE_THREAD, &b, &cb, &fb), MUM_OK, "%s", mum_ctx_message(cb));
+    same_graphs(a, b, fa, fb, N);
+    free_built(a, fa, ca);
+    free_built(b, fb, cb);
+}
+
+/* An input that cannot be read in the middle of a job of many inputs ends
+ * the build with its own error, as reading in order does, whatever the
+ * jobs queued after it read. */
+Test(graph, an_unreadable_input_among_hundreds_gives_the_error_of_reading_in_order, .timeout = 300)
+{
+    enum { N = 200, BAD = 117 };
+    const char *ten[10], *in[N];
+    many_small(ten);
+    for (size_t i = 0; i < N; i++)
+        in[i] = ten[i % 10];
+    /* small and regular: read by a job, which fails on it */
+    char bad[] = "/tmp/mum-graph-bad-XXXXXX";
+    int fd = mkstemp(bad);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, "not a cabinet", 13), 13);
+    close(fd);
+    in[BAD] = bad;
+    mum_graph *a, *b;
+    mum_ctx *ca, *cb;
+    mum_findings *fa, *fb;
+    int ra = build_many(in, N, 0, &a, &ca, &fa);
+    int rb = build_many(in, N, MUM_WALK_SINGLE_THREAD, &b, &cb, &fb);
+    cr_assert_neq(ra, MUM_OK);
+    cr_assert_eq(ra, rb);
+    cr_assert_null(a);
+    cr_assert_null(b);
+    cr_assert_str_eq(mum_ctx_message(ca), mum_ctx_message(cb));
+    cr_assert_eq(mum_findings_count(fa), mum_findings_count(fb));
+    free_built(a, fa, ca);
+    free_built(b, fb, cb);
+    unlink(bad);
+}
+
 /* Small inputs read at once are resolved by the jobs that read them, on
  * the workers, not by the caller once every input is read; read on one
  * thread, they are resolved by the caller after. */
