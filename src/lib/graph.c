@@ -17,6 +17,7 @@
 #include <mum/names.h>
 #include <mum/pe.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- storage (the types: graph_internal.h) ---- */
@@ -505,9 +506,37 @@ typedef struct shard {
     int rc;
 } shard;
 
+/*
+ * glibc grows a thread's malloc arena (unlike the main one, which has a top
+ * pad) by exactly the pages a request lacks, with an mprotect each time:
+ * the shard jobs keep what they read (about 10 KB a small package), so a
+ * worker's arena grew a page at a time, 900 mprotect calls over 1 000
+ * small packages, each taking the address space's lock that the other
+ * worker's page faults need.  A block taken and given back on a worker's
+ * first job grows its arena once.  Address space only: the pages are
+ * touched, and fault, as they are used, as before; and given back, the
+ * block is the free space of the arena's top, which later allocations
+ * take from.  Plain malloc: a hint to the allocator, not the library's
+ * memory (no failure to report).
+ */
+#define SHARD_ARENA_RESERVE ((size_t)8 << 20)
+
+static void reserve_arena(void)
+{
+#ifdef __GLIBC__
+    static _Thread_local bool reserved;
+    if (!reserved) {
+        reserved = true;
+        void *volatile block = malloc(SHARD_ARENA_RESERVE); /* volatile: not optimised away */
+        free(block);
+    }
+#endif
+}
+
 static void shard_run(void *arg)
 {
     shard *sh = arg;
+    reserve_arena();
     mum_graph *whole = sh->whole;
     sh->g = (mum_graph){.inputs = whole->inputs, .ninputs = whole->ninputs, .one_thread = whole->one_thread,
                         .shard = true, .strings = whole->strings};
