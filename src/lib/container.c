@@ -1044,8 +1044,51 @@ static int check_options(mum_ctx *ctx, const mum_walk_options *o)
     return MUM_OK;
 }
 
+/*
+ * The input, a regular file of `size` bytes (under a block) when its caller
+ * looked: opened and read with one read of a byte more, without a stat of
+ * its own.  The caller's stat is trusted only as far as that read confirms
+ * it: exactly `size` bytes, the end of the file behind them, and a
+ * cabinet's magic.  Anything else (the file changed since, a folder now,
+ * could not be opened, a short read) leaves *done false and nothing
+ * opened: the caller opens the input as without a size (a stat, then the
+ * file), as if this had not run.  A read error is the input's, as there.
+ */
+static int open_known_size(mum_walk *w, mum_ctx *ctx, const char *input, uint64_t size, bool *done)
+{
+    *done = false;
+    int fd = open(input, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return MUM_OK;
+    unsigned char *head = mum__malloc(BLOCK);
+    if (!head) {
+        close(fd);
+        *done = true;
+        return mum__nomem(ctx);
+    }
+    ssize_t n = mum__read(fd, head, (size_t)size + 1);
+    if (n < 0 && errno != EISDIR) {
+        int err = errno;
+        mum_location loc = {.input = input, .has_offset = true};
+        close(fd);
+        mum__free(head);
+        *done = true;
+        return mum__error(ctx, MUM_EIO, &loc, "read error: %s", strerror(err));
+    }
+    if (n < 0 || (uint64_t)n != size || !is_mscf(head, (size_t)n)) {
+        close(fd);
+        mum__free(head);
+        return MUM_OK;
+    }
+    *done = true;
+    int rc = open_cabinet_file(w, "", input, fd, head, (size_t)n, size);
+    if (rc == MUM_OK)
+        w->levels[0].size = size;
+    return rc;
+}
+
 int mum__walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_walk_options *opts,
-                    mum_findings *findings, bool threads)
+                    mum_findings *findings, bool threads, uint64_t known_size)
 {
     static const mum_walk_options defaults = MUM_WALK_OPTIONS_INIT;
     if (!out || !input)
@@ -1075,7 +1118,12 @@ int mum__walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_wa
     }
     mum_location loc = {.input = input};
     struct stat st;
-    if (strcmp(input, MUM_INPUT_STDIN) == 0) {
+    bool done = false;
+    if (known_size < BLOCK && strcmp(input, MUM_INPUT_STDIN) != 0)
+        rc = open_known_size(w, ctx, input, known_size, &done);
+    if (done) {
+        /* opened with the caller's size, or failed there */
+    } else if (strcmp(input, MUM_INPUT_STDIN) == 0) {
         rc = open_stdin(w, ctx, input);
     } else if (stat(input, &st) != 0) {
         rc = mum__error(ctx, MUM_EIO, &loc, "cannot open: %s", strerror(errno));
@@ -1261,7 +1309,7 @@ int mum_walk_open(mum_walk **out, mum_ctx *ctx, const char *input, const mum_wal
                   mum_findings *findings)
 {
     locale_t old = mum__walk_enter_utf8();
-    int rc = mum__walk_open(out, ctx, input, opts, findings, false);
+    int rc = mum__walk_open(out, ctx, input, opts, findings, false, MUM__WALK_SIZE_UNKNOWN);
     mum__walk_leave_utf8(old);
     return rc;
 }

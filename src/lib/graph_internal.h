@@ -72,6 +72,7 @@ typedef struct input_priv {
     /* mum__graph_small_input's answer, once asked (on the caller's
      * thread, before the input is handed to a shard job) */
     bool small_known, small;
+    uint64_t small_size;        /* its size then, when small */
     /* resolved by the shard job that read it (mum__graph_resolve_shard) */
     bool resolved;
 } input_priv;

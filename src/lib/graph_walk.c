@@ -20,6 +20,7 @@
 #include "graph_internal.h"
 #include "pe_version.h"
 #include "pool.h"
+#include "walk_internal.h"
 
 #include <mum/container.h>
 #include <mum/graph.h>
@@ -1365,6 +1366,7 @@ bool mum__graph_small_input(input_priv *in)
         struct stat st;
         in->small = !mum__graph_threads_forced() && strcmp(path, MUM_INPUT_STDIN) != 0 &&
                     stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (off_t)SMALL_INPUT_BYTES;
+        in->small_size = in->small ? (uint64_t)st.st_size : 0;
         in->small_known = true;
     }
     return in->small;
@@ -1400,7 +1402,10 @@ int mum__graph_read_input(mum_graph *g, mum_ctx *ctx, size_t input, const mum_gr
      * (mumtool -v) sees every input and its exact totals */
     if (opts->progress)
         opts->progress(opts->progress_ud, b.in->pub.path, 0, 0);
-    int rc = mum_walk_run(ctx, b.in->pub.path, &wo, &c, &b, findings);
+    /* the size seen by the stat above spares the walk its own (checked as
+     * the file is read: mum__walk_run) */
+    int rc = mum__walk_run(ctx, b.in->pub.path, b.small ? b.in->small_size : MUM__WALK_SIZE_UNKNOWN, &wo, &c, &b,
+                           findings);
     if (opts->progress)
         opts->progress(opts->progress_ud, b.in->pub.path, b.entries, b.bytes);
     if (counts) {

@@ -159,10 +159,23 @@ MUM_INTERNAL int mum__file_digests_final(mum__digest_set *set, mum_file_digests 
  */
 MUM_INTERNAL locale_t mum__walk_enter_utf8(void);
 MUM_INTERNAL void mum__walk_leave_utf8(locale_t old);
-/* mum_walk_open; threads: for mum_walk_run without MUM_WALK_SINGLE_THREAD.
+/*
+ * mum_walk_run, for a caller that has just looked at the input (a stat):
+ * `size` is its size if it is a regular file, else MUM__WALK_SIZE_UNKNOWN.
+ * A file under a block is then opened without a stat of the walk's own
+ * (one system call less a small package); the size is checked against the
+ * file as it is read, and the input opened as without it when they differ.
+ */
+#define MUM__WALK_SIZE_UNKNOWN UINT64_MAX
+MUM_INTERNAL int mum__walk_run(mum_ctx *ctx, const char *input, uint64_t size, const mum_walk_options *opts,
+                               const mum_walk_consumer *consumer, void *ud, mum_findings *findings);
+
+/* mum_walk_open; threads: for mum_walk_run without MUM_WALK_SINGLE_THREAD;
+ * known_size: mum__walk_run's size (MUM__WALK_SIZE_UNKNOWN: none).
  * Call it between mum__walk_enter_utf8 and mum__walk_leave_utf8. */
 MUM_INTERNAL int mum__walk_open(mum_walk **out, mum_ctx *ctx, const char *input,
-                                const mum_walk_options *opts, mum_findings *findings, bool threads);
+                                const mum_walk_options *opts, mum_findings *findings, bool threads,
+                                uint64_t known_size);
 
 /* container.c: failures and findings of the walk, located in an entry
  * ("" or NULL: the input itself).  walk_fail and io_fail put the walk in

@@ -544,11 +544,17 @@ static int consume(pipeline *q, int *producer_status)
 int mum_walk_run(mum_ctx *ctx, const char *input, const mum_walk_options *opts,
                  const mum_walk_consumer *consumer, void *ud, mum_findings *findings)
 {
+    return mum__walk_run(ctx, input, MUM__WALK_SIZE_UNKNOWN, opts, consumer, ud, findings);
+}
+
+int mum__walk_run(mum_ctx *ctx, const char *input, uint64_t size, const mum_walk_options *opts,
+                  const mum_walk_consumer *consumer, void *ud, mum_findings *findings)
+{
     static const mum_walk_consumer none = {0};
     const mum_walk_consumer *c = consumer ? consumer : &none;
     mum_walk *w;
     locale_t old = mum__walk_enter_utf8();
-    int rc = mum__walk_open(&w, ctx, input, opts, findings, true);
+    int rc = mum__walk_open(&w, ctx, input, opts, findings, true, size);
     mum__walk_leave_utf8(old);
     if (rc != MUM_OK)
         return rc;
