@@ -1052,6 +1052,23 @@ static void same_graphs(mum_graph *a, mum_graph *b, mum_findings *fa, mum_findin
     }
 }
 
+/* in[0..n) read at once (the pool) and in order on one thread: both
+ * succeed with the same graph and findings; also, when given, checks more
+ * of the graph read at once. */
+static void read_at_once_as_in_order(const char *const *in, size_t n, void (*also)(mum_graph *))
+{
+    mum_graph *a, *b;
+    mum_ctx *ca, *cb;
+    mum_findings *fa, *fb;
+    cr_assert_eq(build_many(in, n, 0, &a, &ca, &fa), MUM_OK, "%s", mum_ctx_message(ca));
+    cr_assert_eq(build_many(in, n, MUM_WALK_SINGLE_THREAD, &b, &cb, &fb), MUM_OK, "%s", mum_ctx_message(cb));
+    same_graphs(a, b, fa, fb, n);
+    if (also)
+        also(a);
+    free_built(a, fa, ca);
+    free_built(b, fb, cb);
+}
+
 /* The graph and findings of small inputs read at once on the pool are
  * those of reading them one after another: the same nodes in the same
  * order (index, input, kind, path, digests, identity), the same inputs and
@@ -1060,14 +1077,13 @@ Test(graph, small_inputs_read_at_once_give_the_graph_of_reading_in_order)
 {
     const char *in[10];
     many_small(in);
-    mum_graph *a, *b;
-    mum_ctx *ca, *cb;
-    mum_findings *fa, *fb;
-    cr_assert_eq(build_many(in, 10, 0, &a, &ca, &fa), MUM_OK, "%s", mum_ctx_message(ca));
-    cr_assert_eq(build_many(in, 10, MUM_WALK_SINGLE_THREAD, &b, &cb, &fb), MUM_OK, "%s", mum_ctx_message(cb));
-    same_graphs(a, b, fa, fb, 10);
-    free_built(a, fa, ca);
-    free_built(b, fb, cb);
+    read_at_once_as_in_order(in, 10, NULL);
+}
+
+/* the two folders of the test below, inputs 3 and 10, read alike */
+static void folders_alike(mum_graph *g)
+{
+    cr_assert_str_eq(mum_graph_input_at(g, 3)->kind, mum_graph_input_at(g, 10)->kind);
 }
 
 /* A run of small inputs read at once ends at an input that is not small
@@ -1092,16 +1108,7 @@ Test(graph, runs_of_small_inputs_around_a_folder_give_the_graph_of_reading_in_or
     /* runs of 3 and 6, a lone small input (read on this thread), folders between */
     const char *in[] = {small[0], small[1], small[2], dir,       small[3], small[4], small[5],
                         small[6], small[7], small[8], dir,       small[9]};
-    enum { N = MUM_ARRAY_LEN(in) };
-    mum_graph *a, *b;
-    mum_ctx *ca, *cb;
-    mum_findings *fa, *fb;
-    cr_assert_eq(build_many(in, N, 0, &a, &ca, &fa), MUM_OK, "%s", mum_ctx_message(ca));
-    cr_assert_eq(build_many(in, N, MUM_WALK_SINGLE_THREAD, &b, &cb, &fb), MUM_OK, "%s", mum_ctx_message(cb));
-    same_graphs(a, b, fa, fb, N);
-    cr_assert_str_eq(mum_graph_input_at(a, 3)->kind, mum_graph_input_at(a, 10)->kind);
-    free_built(a, fa, ca);
-    free_built(b, fb, cb);
+    read_at_once_as_in_order(in, MUM_ARRAY_LEN(in), folders_alike);
     unlink(path);
     rmdir(dir);
 }
@@ -1116,14 +1123,7 @@ Test(graph, hundreds_of_small_inputs_read_at_once_give_the_graph_of_reading_in_o
     many_small(ten);
     for (size_t i = 0; i < N; i++)
         in[i] = ten[i % 10];
-    mum_graph *a, *b;
-    mum_ctx *ca, *cb;
-    mum_findings *fa, *fb;
-    cr_assert_eq(build_many(in, N, 0, &a, &ca, &fa), MUM_OK, "%s", mum_ctx_message(ca));
-    cr_assert_eq(build_many(in, N, MUM_WALK_SINGLE_THREAD, &b, &cb, &fb), MUM_OK, "%s", mum_ctx_message(cb));
-    same_graphs(a, b, fa, fb, N);
-    free_built(a, fa, ca);
-    free_built(b, fb, cb);
+    read_at_once_as_in_order(in, N, NULL);
 }
 
 /* An input that cannot be read in the middle of a job of many inputs ends
