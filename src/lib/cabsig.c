@@ -108,11 +108,11 @@ static int note_data_type(const mum_signature *s, mum_sig_result *r)
 
 int mum__cab_authenticode_verify(mum_sig_result *out, mum_ctx *ctx, const mum_signature *s,
                                  const uint8_t *sha1, const uint8_t *sha256,
-                                 const mum_sig_verify_options *opts)
+                                 const mum_sig_verify_options *opts, mum__sig_memo *memo)
 {
     /* a digest not computed (MUM_CAB_DIGEST_ONLY_*) has no value: a signature of its kind fails */
     mum_file_digest d[2] = {{MUM_HASH_SHA1, sha1}, {MUM_HASH_SHA256, sha256}};
-    int rc = mum_authenticode_verify(out, ctx, s, d, 2, opts);
+    int rc = mum__authenticode_verify_memo(out, ctx, s, d, 2, opts, memo);
     if (rc == MUM_OK && (rc = note_data_type(s, out)) != MUM_OK) {
         mum_sig_result_clear(out);
         rc = mum__nomem(ctx);
@@ -155,7 +155,7 @@ int mum_cab_signature_verify(mum_sig_result *out, mum_signature **sig_out, mum_c
     if (rc != MUM_OK)
         return shift_error(ctx, rc, where, sig->offset);
     rc = mum__cab_authenticode_verify(out, ctx, s, sig->sha1_valid ? sig->sha1 : NULL,
-                                      sig->sha256_valid ? sig->sha256 : NULL, opts);
+                                      sig->sha256_valid ? sig->sha256 : NULL, opts, NULL);
     if (rc == MUM_OK && sig_out)
         *sig_out = s;
     else

@@ -238,15 +238,47 @@ MUM_INTERNAL uint8_t *mum__utf8_to_utf16(const char *s, bool big_endian, bool nu
 /* ---- verdicts kept and judged again (cabsig.c, sigverify.c) ---- */
 
 /*
+ * The anchored part of signers' verdicts (their chains, the trust in them
+ * at the time of evaluation) for one thread's run of verifications: the
+ * judge verifies three signatures a package, all by the same signer under
+ * the same intermediates, and built that part again for each (the anchors
+ * near the chain, each chain's integrity, usage, the time source and the
+ * trust verdict: about 5 K instructions a signer).  An entry is found only
+ * by everything that part depends on (sigverify.c, memo_key): the
+ * signature's and its timestamp token's certificates in order (the same
+ * objects, held by the memo: the ring of shared certificates gives equal
+ * DER the same object), the signer's and the timestamp signer's, their
+ * subjects as the messages give them, the anchors and their serial, the
+ * time asked or the second "now" was taken, the timestamp's kind, time and
+ * kept integrity verdict.  The checks of the signature's own content are
+ * never taken from it.  Not shared between threads.  NULL memos are
+ * allowed everywhere: no memo then.
+ */
+typedef struct mum__sig_memo mum__sig_memo;
+/* A new empty memo; NULL when out of memory (verifying without one is
+ * the same, only slower). */
+MUM_INTERNAL mum__sig_memo *mum__sig_memo_new(void);
+MUM_INTERNAL void mum__sig_memo_free(mum__sig_memo *m);
+/* How many signers' anchored verdicts it served (tests). */
+MUM_INTERNAL unsigned long mum__sig_memo_hits(const mum__sig_memo *m);
+/* mum_signature_verify and mum_authenticode_verify through a memo. */
+MUM_INTERNAL int mum__signature_verify_memo(mum_sig_result *out, mum_ctx *ctx, const mum_signature *sig,
+                                            const mum_sig_verify_options *opts, mum__sig_memo *memo);
+MUM_INTERNAL int mum__authenticode_verify_memo(mum_sig_result *out, mum_ctx *ctx, const mum_signature *sig,
+                                               const mum_file_digest *digests, size_t n,
+                                               const mum_sig_verify_options *opts, mum__sig_memo *memo);
+
+/*
  * The verdict on a cabinet's parsed Authenticode signature given the
  * cabinet's Authenticode digests (NULL: not computed), as
  * mum_cab_signature_verify() gives it (the data type named when the digest
  * differs).  The graph reads with opts NULL; verify judges again with the
- * anchors.  Errors: as mum_authenticode_verify().
+ * anchors (through memo, which may be NULL).  Errors: as
+ * mum_authenticode_verify().
  */
 MUM_INTERNAL int mum__cab_authenticode_verify(mum_sig_result *out, mum_ctx *ctx, const mum_signature *s,
                                               const uint8_t *sha1, const uint8_t *sha256,
-                                              const mum_sig_verify_options *opts);
+                                              const mum_sig_verify_options *opts, mum__sig_memo *memo);
 /* A deep copy of a verdict into *out (cleared first).  Errors: MUM_ENOMEM. */
 MUM_INTERNAL int mum__sig_result_copy(mum_sig_result *out, const mum_sig_result *from);
 /* Frees a mum_sig_result's detail: a constant one some results share is

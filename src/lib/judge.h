@@ -48,6 +48,9 @@ typedef struct checker {
     size_t n;                   /* nodes */
     bool *covered;              /* per node: listed in a catalog of a package installing it */
     size_t *stamp;              /* per node: the traversal that last saw it (+1) */
+    /* the anchored verdicts of the signatures this thread judged
+     * (crypto.h): one a part, NULL for none */
+    struct mum__sig_memo *memo;
 } checker;
 
 /* The file name of an input (its path's last part). */

@@ -56,7 +56,7 @@ static int judge_cabinet(checker *c, const mum_graph_input *in, const mum_graph_
     } else {
         mum_sig_verify_options o = verify_opts(c);
         rc = mum__cab_authenticode_verify(&j->verdict, c->ctx, s->signature, s->sha1_ok ? s->sha1 : NULL,
-                                          s->sha256_ok ? s->sha256 : NULL, &o);
+                                          s->sha256_ok ? s->sha256 : NULL, &o, c->memo);
         if (rc == MUM_ENOMEM)
             return rc;
         if (rc != MUM_OK) {
@@ -88,7 +88,7 @@ static int judge_catalog(checker *c, const mum_node *n, judged_sig *j)
             return mum__nomem(c->ctx);
     } else {
         mum_sig_verify_options o = verify_opts(c);
-        rc = mum_signature_verify(&j->verdict, c->ctx, sig, &o);
+        rc = mum__signature_verify_memo(&j->verdict, c->ctx, sig, &o, c->memo);
         if (rc == MUM_ENOMEM)
             return rc;
         if (rc != MUM_OK) {

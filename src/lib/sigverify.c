@@ -209,6 +209,21 @@ typedef struct chain_verdicts {
 static int assess_chains_in(const mum_signature *sig, size_t i, const cert_pool *pool,
                             mum_sig_result *r, chain_verdicts *cv);
 
+/* The integrity of signer i's timestamp, kept as the signer's own checks
+ * are (see ts_known; not const for it) when it has one.  MUM_ENOMEM only. */
+static int keep_timestamp_verdict(const mum_signature *sig, size_t i)
+{
+    signer_extra *memo = &sig->extra[i];
+    if (sig->signers[i].timestamp == MUM_TIMESTAMP_NONE || memo->ts_known)
+        return MUM_OK;
+    char why[512];
+    if (!mum__verify_timestamp(sig, memo, why, sizeof why) && !(memo->ts_why = mum__strdup(why)))
+        return MUM_ENOMEM;
+    memo->ts_valid = memo->ts_why == NULL;
+    memo->ts_known = true;
+    return MUM_OK;
+}
+
 /* Fills r's timestamp and chain fields and *cv (certs: the signature's,
  * mum__sig_certs).  MUM_ENOMEM only. */
 static int assess_chains(const mum_signature *sig, STACK_OF(X509) *certs, size_t i,
@@ -246,15 +261,9 @@ static int assess_chains_in(const mum_signature *sig, size_t i, const cert_pool 
         return MUM_OK;
     r->has_timestamp_time = info->timestamp_time != 0;
     r->timestamp_time = info->timestamp_time;
-    /* kept as the signer's own checks are (see ts_known); not const for it */
-    signer_extra *memo = &sig->extra[i];
-    if (!memo->ts_known) {
-        if (!mum__verify_timestamp(sig, ex, cv->ts_why, sizeof cv->ts_why) &&
-            !(memo->ts_why = mum__strdup(cv->ts_why)))
-            return MUM_ENOMEM;
-        memo->ts_valid = memo->ts_why == NULL;
-        memo->ts_known = true;
-    }
+    if ((rc = keep_timestamp_verdict(sig, i)) != MUM_OK)
+        return rc;
+    const signer_extra *memo = &sig->extra[i];
     bool valid = memo->ts_valid;
     if (!valid)
         snprintf(cv->ts_why, sizeof cv->ts_why, "%s", memo->ts_why);
@@ -273,51 +282,214 @@ static int assess_chains_in(const mum_signature *sig, size_t i, const cert_pool 
     return MUM_OK;
 }
 
-static int verify_one(const mum_signature *sig, STACK_OF(X509) *certs, size_t i,
-                      const mum_sig_verify_options *o, bool authenticode, const mum_file_digest *digests,
-                      size_t n, mum_sig_result *r)
+/* ---- the memo of anchored verdicts (crypto.h) ---- */
+
+/* Entries at most: a run of verifications meets few signer chains, and an
+ * entry not found costs its key's comparison. */
+enum { MEMO_ENTRIES = 8 };
+
+/* All the anchored part of a signer's verdict depends on (crypto.h). */
+typedef struct memo_key {
+    STACK_OF(X509) *certs, *token;  /* the signature's, the timestamp token's */
+    X509 *cert, *ts_cert;
+    const char *subject, *ts_subject;
+    const mum_trust *anchors;
+    uint64_t serial;
+    bool has_time;
+    int64_t time;                   /* the time asked, or the second taken as now */
+    mum_timestamp_kind timestamp;
+    int64_t timestamp_time;
+    bool ts_valid;                  /* the timestamp's kept integrity verdict */
+    const char *ts_why;
+} memo_key;
+
+typedef struct memo_entry {
+    /* the key: certs holds the signature's certificates then the token's,
+     * each (and cert, ts_cert) a reference of the entry's own, so that no
+     * other certificate is ever met at their addresses */
+    X509 **certs;
+    int ncerts, ntoken;
+    X509 *cert, *ts_cert;
+    char *subject, *ts_subject, *ts_why;
+    const mum_trust *anchors;
+    uint64_t serial;
+    bool has_time;
+    int64_t time;
+    mum_timestamp_kind timestamp;
+    int64_t timestamp_time;
+    bool ts_valid;
+    /* the value: what assess_chains gave, and the whole verdict once its
+     * trust part ran (the integrity checks before it are the signature's) */
+    mum_sig_result chains;
+    chain_verdicts cv;
+    bool trust_known;
+    mum_sig_result trust;
+} memo_entry;
+
+struct mum__sig_memo {
+    memo_entry *e[MEMO_ENTRIES];
+    size_t next;
+    unsigned long hits;
+};
+
+mum__sig_memo *mum__sig_memo_new(void)
+{
+    return mum__calloc(1, sizeof(mum__sig_memo));
+}
+
+static void memo_entry_free(memo_entry *e)
+{
+    if (!e)
+        return;
+    for (int k = 0; e->certs && k < e->ncerts; k++)
+        X509_free(e->certs[k]);
+    mum__free(e->certs);
+    X509_free(e->cert);
+    X509_free(e->ts_cert);
+    mum__free(e->subject);
+    mum__free(e->ts_subject);
+    mum__free(e->ts_why);
+    mum_sig_result_clear(&e->chains);
+    mum_sig_result_clear(&e->trust);
+    mum__free(e);
+}
+
+void mum__sig_memo_free(mum__sig_memo *m)
+{
+    if (!m)
+        return;
+    for (size_t k = 0; k < MEMO_ENTRIES; k++)
+        memo_entry_free(m->e[k]);
+    mum__free(m);
+}
+
+unsigned long mum__sig_memo_hits(const mum__sig_memo *m)
+{
+    return m ? m->hits : 0;
+}
+
+static memo_key memo_key_of(const mum_signature *sig, STACK_OF(X509) *certs, size_t i,
+                            const mum_sig_verify_options *o, int64_t now)
 {
     const signer_extra *ex = &sig->extra[i];
     const mum_signer_info *info = &sig->signers[i];
-    r->signer = i;
-    chain_verdicts cv = {0};
-    int arc = assess_chains(sig, certs, i, o, r, &cv);
-    if (arc != MUM_OK)
-        return arc;
-    /* 1. integrity */
-    signer_extra *memo = &sig->extra[i]; /* not const: see core_known */
-    /* released content (mum__signature_release_content): its checks are kept */
-    if (!(sig->content_released && memo->core_known) &&
-        (!sig->content || sig->content_body > sig->content_len))
-        return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_ATTRIBUTES, MUM_SIG_TRUST_OK,
-                       "the SignedData carries no content to check");
-    if (!memo->core_known) {
-        char why[512] = "";
-        mum_sig_check check = mum__verify_signer_info_der(ex->si, ex->cert, sig->content_type,
-                                                          sig->content + sig->content_body,
-                                                          sig->content_len - sig->content_body,
-                                                          ex->attrs_der, ex->attrs_size, why, sizeof why);
-        if (check != MUM_SIG_CHECK_NONE && !(memo->core_why = mum__strdup(why)))
-            return MUM_ENOMEM;
-        memo->core_check = check;
-        memo->core_known = true;
-    }
-    if (memo->core_check != MUM_SIG_CHECK_NONE)
-        return verdict(r, MUM_SIG_INTEGRITY_FAILED, memo->core_check, MUM_SIG_TRUST_OK, "%s",
-                       memo->core_why);
-    if (authenticode) {
-        bool failed;
-        int rc = check_file_digest(sig, digests, n, r, &failed);
-        if (rc != MUM_OK || failed)
-            return rc;
-    }
-    if (cv.signer_broken)
-        return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_CHAIN, MUM_SIG_TRUST_OK, "%s", cv.signer_why);
-    if (r->timestamp_status == MUM_SIG_TIMESTAMP_INVALID)
-        return verdict(r, MUM_SIG_INTEGRITY_FAILED, cv.ts_broken ? MUM_SIG_CHECK_CHAIN : MUM_SIG_CHECK_TIMESTAMP,
-                       MUM_SIG_TRUST_OK, "%s", cv.ts_why);
+    bool ts = info->timestamp != MUM_TIMESTAMP_NONE;
+    return (memo_key){.certs = certs,
+                      .token = ex->token_certs,
+                      .cert = ex->cert,
+                      .ts_cert = ex->ts_cert,
+                      .subject = info->cert.subject,
+                      .ts_subject = info->timestamp_signer.subject,
+                      .anchors = o->anchors,
+                      .serial = mum__trust_serial(o->anchors),
+                      .has_time = o->has_time,
+                      .time = now,
+                      .timestamp = info->timestamp,
+                      .timestamp_time = info->timestamp_time,
+                      .ts_valid = ts && ex->ts_valid,
+                      .ts_why = ts ? ex->ts_why : NULL};
+}
 
-    /* 2. trust */
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int stack_count(STACK_OF(X509) *s)
+{
+    int n = s ? sk_X509_num(s) : 0;
+    return n > 0 ? n : 0;
+}
+
+static bool stack_is(X509 *const *v, int n, STACK_OF(X509) *s)
+{
+    if (stack_count(s) != n)
+        return false;
+    for (int k = 0; k < n; k++)
+        if (sk_X509_value(s, k) != v[k])
+            return false;
+    return true;
+}
+
+static bool memo_matches(const memo_entry *e, const memo_key *k)
+{
+    int nsig = e->ncerts - e->ntoken;
+    return e->cert == k->cert && e->ts_cert == k->ts_cert && e->anchors == k->anchors &&
+           e->serial == k->serial && e->has_time == k->has_time && e->time == k->time &&
+           e->timestamp == k->timestamp && e->timestamp_time == k->timestamp_time &&
+           e->ts_valid == k->ts_valid && stack_is(e->certs, nsig, k->certs) &&
+           stack_is(e->certs + nsig, e->ntoken, k->token) && same_text(e->subject, k->subject) &&
+           same_text(e->ts_subject, k->ts_subject) && same_text(e->ts_why, k->ts_why);
+}
+
+static memo_entry *memo_find(mum__sig_memo *m, const memo_key *k)
+{
+    for (size_t j = 0; j < MEMO_ENTRIES; j++)
+        if (m->e[j] && memo_matches(m->e[j], k)) {
+            m->hits++;
+            return m->e[j];
+        }
+    return NULL;
+}
+
+static bool dup_text(char **out, const char *s)
+{
+    return !s || (*out = mum__strdup(s)) != NULL;
+}
+
+/* Keeps what assess_chains gave for key k (the oldest entry goes when
+ * full); NULL when out of memory: then nothing is kept. */
+static memo_entry *memo_put(mum__sig_memo *m, const memo_key *k, const mum_sig_result *chains,
+                            const chain_verdicts *cv)
+{
+    memo_entry *e = mum__calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    int nsig = stack_count(k->certs), ntok = stack_count(k->token);
+    if (nsig + ntok > 0 && !(e->certs = mum__calloc((size_t)(nsig + ntok), sizeof *e->certs))) {
+        mum__free(e);
+        return NULL;
+    }
+    for (int j = 0; j < nsig + ntok; j++) {
+        X509 *x = j < nsig ? sk_X509_value(k->certs, j) : sk_X509_value(k->token, j - nsig);
+        if (x && X509_up_ref(x) != 1)
+            break;
+        e->certs[e->ncerts++] = x;
+    }
+    e->ntoken = e->ncerts - nsig;
+    bool ok = e->ncerts == nsig + ntok;
+    if (ok && k->cert && (ok = X509_up_ref(k->cert) == 1))
+        e->cert = k->cert;
+    if (ok && k->ts_cert && (ok = X509_up_ref(k->ts_cert) == 1))
+        e->ts_cert = k->ts_cert;
+    ok = ok && dup_text(&e->subject, k->subject) && dup_text(&e->ts_subject, k->ts_subject) &&
+         dup_text(&e->ts_why, k->ts_why) && mum__sig_result_copy(&e->chains, chains) == MUM_OK;
+    if (!ok) {
+        mum__crypto_clear();
+        memo_entry_free(e);
+        return NULL;
+    }
+    e->anchors = k->anchors;
+    e->serial = k->serial;
+    e->has_time = k->has_time;
+    e->time = k->time;
+    e->timestamp = k->timestamp;
+    e->timestamp_time = k->timestamp_time;
+    e->ts_valid = k->ts_valid;
+    e->cv = *cv;
+    memo_entry_free(m->e[m->next]);
+    m->e[m->next] = e;
+    m->next = (m->next + 1) % MEMO_ENTRIES;
+    return e;
+}
+
+/* The trust part of signer i's verdict (its integrity is good), evaluated
+ * at o's time or at now. */
+static int trust_verdict(const mum_signature *sig, STACK_OF(X509) *certs, size_t i,
+                         const mum_sig_verify_options *o, int64_t now, mum_sig_result *r)
+{
+    const signer_extra *ex = &sig->extra[i];
+    const mum_signer_info *info = &sig->signers[i];
     if (!o->anchors || mum_trust_count(o->anchors) == 0)
         return verdict(r, MUM_SIG_UNTRUSTED, MUM_SIG_CHECK_NONE, MUM_SIG_TRUST_NO_ANCHORS, no_anchors_detail);
     if (!mum__usage_allows_code_signing(ex->cert))
@@ -345,7 +517,7 @@ static int verify_one(const mum_signature *sig, STACK_OF(X509) *certs, size_t i,
         at = o->time;
         r->time_source = MUM_SIG_TIME_GIVEN;
     } else {
-        at = (int64_t)time(NULL);
+        at = now;
         r->time_source = MUM_SIG_TIME_NOW;
         if (info->timestamp != MUM_TIMESTAMP_NONE) {
             if (!ex->ts_cert) {
@@ -412,6 +584,79 @@ static int verify_one(const mum_signature *sig, STACK_OF(X509) *certs, size_t i,
     return rc;
 }
 
+static int verify_one(const mum_signature *sig, STACK_OF(X509) *certs, size_t i,
+                      const mum_sig_verify_options *o, bool authenticode, const mum_file_digest *digests,
+                      size_t n, mum__sig_memo *m, mum_sig_result *r)
+{
+    const signer_extra *ex = &sig->extra[i];
+    int64_t now = o->has_time ? o->time : (int64_t)time(NULL);
+    chain_verdicts cv = {0};
+    memo_entry *e = NULL;
+    int arc = MUM_OK;
+    if (m) {
+        if ((arc = keep_timestamp_verdict(sig, i)) != MUM_OK)
+            return arc;
+        memo_key k = memo_key_of(sig, certs, i, o, now);
+        if ((e = memo_find(m, &k))) {
+            if (mum__sig_result_copy(r, &e->chains) != MUM_OK)
+                return MUM_ENOMEM;
+            cv = e->cv;
+        } else if ((arc = assess_chains(sig, certs, i, o, r, &cv)) == MUM_OK) {
+            e = memo_put(m, &k, r, &cv); /* NULL: not kept, no harm */
+        }
+    } else {
+        arc = assess_chains(sig, certs, i, o, r, &cv);
+    }
+    r->signer = i;
+    if (arc != MUM_OK)
+        return arc;
+    /* 1. integrity */
+    signer_extra *memo = &sig->extra[i]; /* not const: see core_known */
+    /* released content (mum__signature_release_content): its checks are kept */
+    if (!(sig->content_released && memo->core_known) &&
+        (!sig->content || sig->content_body > sig->content_len))
+        return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_ATTRIBUTES, MUM_SIG_TRUST_OK,
+                       "the SignedData carries no content to check");
+    if (!memo->core_known) {
+        char why[512] = "";
+        mum_sig_check check = mum__verify_signer_info_der(ex->si, ex->cert, sig->content_type,
+                                                          sig->content + sig->content_body,
+                                                          sig->content_len - sig->content_body,
+                                                          ex->attrs_der, ex->attrs_size, why, sizeof why);
+        if (check != MUM_SIG_CHECK_NONE && !(memo->core_why = mum__strdup(why)))
+            return MUM_ENOMEM;
+        memo->core_check = check;
+        memo->core_known = true;
+    }
+    if (memo->core_check != MUM_SIG_CHECK_NONE)
+        return verdict(r, MUM_SIG_INTEGRITY_FAILED, memo->core_check, MUM_SIG_TRUST_OK, "%s",
+                       memo->core_why);
+    if (authenticode) {
+        bool failed;
+        int rc = check_file_digest(sig, digests, n, r, &failed);
+        if (rc != MUM_OK || failed)
+            return rc;
+    }
+    if (cv.signer_broken)
+        return verdict(r, MUM_SIG_INTEGRITY_FAILED, MUM_SIG_CHECK_CHAIN, MUM_SIG_TRUST_OK, "%s", cv.signer_why);
+    if (r->timestamp_status == MUM_SIG_TIMESTAMP_INVALID)
+        return verdict(r, MUM_SIG_INTEGRITY_FAILED, cv.ts_broken ? MUM_SIG_CHECK_CHAIN : MUM_SIG_CHECK_TIMESTAMP,
+                       MUM_SIG_TRUST_OK, "%s", cv.ts_why);
+
+    /* 2. trust */
+    if (e && e->trust_known) {
+        mum_sig_result_clear(r);
+        if (mum__sig_result_copy(r, &e->trust) != MUM_OK)
+            return MUM_ENOMEM;
+        r->signer = i;
+        return MUM_OK;
+    }
+    int rc = trust_verdict(sig, certs, i, o, now, r);
+    if (rc == MUM_OK && e && mum__sig_result_copy(&e->trust, r) == MUM_OK)
+        e->trust_known = true;
+    return rc;
+}
+
 /* Lower is weaker. */
 static int status_rank(mum_sig_status s)
 {
@@ -426,7 +671,7 @@ static int status_rank(mum_sig_status s)
 
 static int verify_common(mum_ctx *ctx, const mum_signature *sig, const mum_sig_verify_options *opts,
                          bool authenticode, const mum_file_digest *digests, size_t n,
-                         mum_sig_result *out)
+                         mum__sig_memo *memo, mum_sig_result *out)
 {
     static const mum_sig_verify_options defaults = MUM_SIG_VERIFY_OPTIONS_INIT;
     memset(out, 0, sizeof *out);
@@ -449,7 +694,7 @@ static int verify_common(mum_ctx *ctx, const mum_signature *sig, const mum_sig_v
     }
     for (size_t i = 0; i < sig->nsigners; i++) {
         mum_sig_result r = {0};
-        int rc = verify_one(sig, certs, i, opts, authenticode, digests, n, &r);
+        int rc = verify_one(sig, certs, i, opts, authenticode, digests, n, memo, &r);
         if (rc != MUM_OK) {
             if (made)
                 sk_X509_free(certs);
@@ -475,14 +720,27 @@ static int verify_common(mum_ctx *ctx, const mum_signature *sig, const mum_sig_v
 int mum_signature_verify(mum_sig_result *out, mum_ctx *ctx, const mum_signature *sig,
                          const mum_sig_verify_options *opts)
 {
-    return verify_common(ctx, sig, opts, false, NULL, 0, out);
+    return verify_common(ctx, sig, opts, false, NULL, 0, NULL, out);
+}
+
+int mum__signature_verify_memo(mum_sig_result *out, mum_ctx *ctx, const mum_signature *sig,
+                               const mum_sig_verify_options *opts, mum__sig_memo *memo)
+{
+    return verify_common(ctx, sig, opts, false, NULL, 0, memo, out);
 }
 
 int mum_authenticode_verify(mum_sig_result *out, mum_ctx *ctx, const mum_signature *sig,
                             const mum_file_digest *digests, size_t n,
                             const mum_sig_verify_options *opts)
 {
-    return verify_common(ctx, sig, opts, true, digests, n, out);
+    return verify_common(ctx, sig, opts, true, digests, n, NULL, out);
+}
+
+int mum__authenticode_verify_memo(mum_sig_result *out, mum_ctx *ctx, const mum_signature *sig,
+                                  const mum_file_digest *digests, size_t n,
+                                  const mum_sig_verify_options *opts, mum__sig_memo *memo)
+{
+    return verify_common(ctx, sig, opts, true, digests, n, memo, out);
 }
 
 int mum_sig_result_findings(const mum_sig_result *r, const mum_signature *sig, mum_findings *list,

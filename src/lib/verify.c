@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "crypto.h"
 #include "judge.h"
 #include "pool.h"
 
@@ -161,12 +162,16 @@ typedef struct part_job {
 
 static void part_run(part_job *j)
 {
+    /* the part's signatures share their chains' verdicts (NULL: none) */
+    j->c.memo = j->c.opts->anchors ? mum__sig_memo_new() : NULL;
     j->c.findings = j->found[PART_CAB];
     j->rc = mum__judge_cabinet_signatures(&j->c, j->in_first, j->in_end);
     j->c.findings = j->found[PART_CAT];
     if (j->rc == MUM_OK)
         j->rc = mum__judge_catalog_signatures(&j->c, j->node_first, j->node_end);
     j->c.findings = j->found[PART_MAN];
+    mum__sig_memo_free(j->c.memo);
+    j->c.memo = NULL;
     if (j->rc == MUM_OK)
         j->rc = mum__judge_manifests(&j->c, j->node_first, j->node_end);
 }

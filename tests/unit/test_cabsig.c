@@ -171,7 +171,7 @@ Test(cab_signature, keeping_the_content_only_gives_the_same_verdicts)
         if (!flip)
             cr_assert_arr_eq(ai.digest, cs.sha256, 32);
         cr_assert_eq(mum__cab_authenticode_verify(&kept, NULL, sig, cs.sha1_valid ? cs.sha1 : NULL,
-                                                  cs.sha256_valid ? cs.sha256 : NULL, &o),
+                                                  cs.sha256_valid ? cs.sha256 : NULL, &o, NULL),
                      MUM_OK);
         cr_assert_eq(kept.status, flip ? MUM_SIG_INTEGRITY_FAILED : MUM_SIG_TRUSTED, "%s", kept.detail);
         cr_assert_eq(kept.status, whole.status);

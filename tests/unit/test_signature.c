@@ -2278,3 +2278,190 @@ Test(signature, the_detail_without_anchors_is_shared_and_only_without_them)
     mum_signature_free(sig);
     mum__free(der);
 }
+
+/* ---- the memo of anchored verdicts (sigverify.c, mum__sig_memo) ---- */
+
+/* A catalog (listing "abc") signed by `who` at `when`, carrying the
+ * certificates of `chain` (a PEM of the test CA, NULL for none); no
+ * timestamp. */
+static uint8_t *signed_cat(const char *who, const char *chain, int64_t when, size_t *len)
+{
+    char key[64], cert[64];
+    snprintf(key, sizeof key, "%s.key", who);
+    snprintf(cert, sizeof cert, "%s.pem", who);
+    mum_signer *s;
+    cr_assert_eq(mum_signer_load(&s, NULL, tu_ca_file(key), tu_ca_file(cert), chain ? tu_ca_file(chain) : NULL),
+                 MUM_OK);
+    mum_cat_builder *b;
+    cr_assert_eq(mum_cat_builder_new(&b, NULL, 2), MUM_OK);
+    mum_cat_builder_set_time(b, when);
+    mum_cat_digests d;
+    cr_assert_eq(mum_cat_digests_compute(&d, NULL, "abc", 3, NULL), MUM_OK);
+    cr_assert_eq(mum_cat_builder_add(NULL, NULL, b, &d), MUM_OK);
+    uint8_t *der;
+    cr_assert_eq(mum_cat_builder_finish(&der, len, NULL, b, s, NULL), MUM_OK);
+    mum_cat_builder_free(b);
+    mum_signer_free(s);
+    return der;
+}
+
+static void same_text_or_null(const char *a, const char *b, const char *what, const char *field)
+{
+    if (!a || !b)
+        cr_assert_eq(a, b, "%s: %s: one is NULL", what, field);
+    else
+        cr_assert_str_eq(a, b, "%s: %s", what, field);
+}
+
+/* The verdicts are the same; their evaluation time and what says it too
+ * unless `now` (taken a second apart, maybe). */
+static void same_verdict(const mum_sig_result *a, const mum_sig_result *b, bool now, const char *what)
+{
+    cr_assert_eq(a->status, b->status, "%s: status %s, memo %s", what, mum_sig_status_name(a->status),
+                 mum_sig_status_name(b->status));
+    cr_assert_eq(a->failed_check, b->failed_check, "%s", what);
+    cr_assert_eq(a->trust_issue, b->trust_issue, "%s", what);
+    cr_assert_eq(a->signer, b->signer, "%s", what);
+    cr_assert_eq(a->time_source, b->time_source, "%s", what);
+    cr_assert_eq(a->timestamp_status, b->timestamp_status, "%s", what);
+    cr_assert_eq(a->has_timestamp_time, b->has_timestamp_time, "%s", what);
+    cr_assert_eq(a->timestamp_time, b->timestamp_time, "%s", what);
+    cr_assert_eq(a->chain_status, b->chain_status, "%s", what);
+    cr_assert_eq(a->chain_checked, b->chain_checked, "%s", what);
+    if (now && a->time_source == MUM_SIG_TIME_NOW)
+        return;
+    cr_assert_eq(a->evaluated_at, b->evaluated_at, "%s", what);
+    same_text_or_null(a->detail, b->detail, what, "detail");
+    same_text_or_null(a->timestamp_note, b->timestamp_note, what, "timestamp_note");
+}
+
+/* The verdict on der's catalog signature through memo m, which must be
+ * the one without a memo; *hit: whether m served it (one signer). */
+static mum_sig_status memo_verdict(mum__sig_memo *m, const uint8_t *der, size_t len, const mum_trust *t,
+                                   int64_t when, bool authenticode, bool *hit, const char *what)
+{
+    mum_catalog *cat;
+    cr_assert_eq(mum_catalog_parse(&cat, NULL, der, len, NULL), MUM_OK, "%s", what);
+    const mum_signature *sig = mum_catalog_signature(cat);
+    mum_sig_verify_options o = MUM_SIG_VERIFY_OPTIONS_INIT;
+    o.anchors = t;
+    o.has_time = when != 0;
+    o.time = when;
+    uint8_t digest[32] = {0};
+    mum_file_digest fd = {MUM_HASH_SHA256, digest};
+    mum_sig_result plain, kept;
+    unsigned long h0 = mum__sig_memo_hits(m);
+    if (authenticode) {
+        cr_assert_eq(mum_authenticode_verify(&plain, NULL, sig, &fd, 1, &o), MUM_OK, "%s", what);
+        cr_assert_eq(mum__authenticode_verify_memo(&kept, NULL, sig, &fd, 1, &o, m), MUM_OK, "%s", what);
+    } else {
+        cr_assert_eq(mum_signature_verify(&plain, NULL, sig, &o), MUM_OK, "%s", what);
+        cr_assert_eq(mum__signature_verify_memo(&kept, NULL, sig, &o, m), MUM_OK, "%s", what);
+    }
+    same_verdict(&plain, &kept, when == 0, what);
+    *hit = mum__sig_memo_hits(m) > h0;
+    mum_sig_status st = kept.status;
+    mum_sig_result_clear(&plain);
+    mum_sig_result_clear(&kept);
+    mum_catalog_free(cat);
+    return st;
+}
+
+enum { JAN_2030 = 1893456000, JAN_2046 = 2398291200 };
+
+/* A signer's anchored verdict is served again only for the same chain
+ * (the same certificates), anchors (the same set, unchanged), time and
+ * subjects; every verdict is the one verified without the memo, and the
+ * checks of a signature's own content are always made. */
+Test(memo, an_anchored_verdict_is_served_only_for_all_it_depends_on)
+{
+    size_t na, nb, nc, ne, nt;
+    uint8_t *a = signed_cat("leaf", "inter.pem", JUNE_2020, &na);
+    uint8_t *b = signed_cat("leaf", "inter.pem", JUNE_2020 + 3600, &nb); /* other content, same chain */
+    uint8_t *c = signed_cat("signer", NULL, JUNE_2020, &nc);
+    uint8_t *e = signed_cat("expired", NULL, JUNE_2020, &ne);
+    uint8_t *tl = signed_cat("tls", NULL, JUNE_2020, &nt);
+    mum_trust *root = trust_of("root.pem"), *other = trust_of("other.pem"), *root2 = trust_of("root.pem");
+    mum__sig_memo *m = mum__sig_memo_new();
+    cr_assert_not_null(m);
+    bool hit;
+    cr_assert_eq(memo_verdict(m, a, na, root, JAN_2030, false, &hit, "a"), MUM_SIG_TRUSTED);
+    cr_assert_not(hit, "a first chain is no hit");
+    cr_assert_eq(memo_verdict(m, b, nb, root, JAN_2030, false, &hit, "b"), MUM_SIG_TRUSTED);
+    cr_assert(hit, "the same chain, anchors and time: served");
+    cr_assert_eq(memo_verdict(m, b, nb, root, JAN_2046, false, &hit, "b later"), MUM_SIG_EXPIRED);
+    cr_assert_not(hit, "another time");
+    cr_assert_eq(memo_verdict(m, b, nb, other, JAN_2030, false, &hit, "b, other anchors"), MUM_SIG_UNTRUSTED);
+    cr_assert_not(hit, "other anchors");
+    cr_assert_eq(memo_verdict(m, b, nb, NULL, JAN_2030, false, &hit, "b, no anchors"), MUM_SIG_UNTRUSTED);
+    cr_assert_not(hit, "no anchors");
+    cr_assert_eq(memo_verdict(m, b, nb, root2, JAN_2030, false, &hit, "b, the same root again"), MUM_SIG_TRUSTED);
+    cr_assert_not(hit, "another set of anchors");
+    /* the same set changed: the root no longer anchors code signing */
+    cr_assert_eq(mum_trust_restrict(root, 0, MUM_TRUST_PURPOSE_TIME_STAMPING), MUM_OK);
+    cr_assert_eq(memo_verdict(m, a, na, root, JAN_2030, false, &hit, "a, narrowed root"), MUM_SIG_UNTRUSTED);
+    cr_assert_not(hit, "changed anchors");
+    /* the chain part served, the content's checks made: a catalog is no
+     * Authenticode content */
+    cr_assert_eq(memo_verdict(m, a, na, root2, JAN_2030, false, &hit, "a again"), MUM_SIG_TRUSTED);
+    cr_assert(hit);
+    cr_assert_eq(memo_verdict(m, a, na, root2, JAN_2030, true, &hit, "a as Authenticode"), MUM_SIG_INTEGRITY_FAILED);
+    cr_assert(hit, "the chain's part served, not the verdict");
+    /* other signers, each its own verdict */
+    cr_assert_eq(memo_verdict(m, c, nc, root2, JAN_2030, false, &hit, "c"), MUM_SIG_TRUSTED);
+    cr_assert_not(hit, "another signer");
+    cr_assert_eq(memo_verdict(m, e, ne, root2, JAN_2030, false, &hit, "expired"), MUM_SIG_EXPIRED);
+    cr_assert_not(hit);
+    cr_assert_eq(memo_verdict(m, e, ne, root2, JUNE_2020, false, &hit, "expired in its year"), MUM_SIG_TRUSTED);
+    cr_assert_not(hit);
+    cr_assert_eq(memo_verdict(m, tl, nt, root2, JAN_2030, false, &hit, "tls"), MUM_SIG_UNTRUSTED);
+    cr_assert_not(hit);
+    /* a changed certificate (the intermediate's signature) is another one */
+    uint8_t *bad = malloc(nb);
+    memcpy(bad, b, nb);
+    damage_cert(bad, nb, "inter.pem");
+    cr_assert_eq(memo_verdict(m, bad, nb, root2, JAN_2030, false, &hit, "damaged inter"), MUM_SIG_INTEGRITY_FAILED);
+    cr_assert_not(hit, "a changed certificate");
+    cr_assert_eq(memo_verdict(m, b, nb, root2, JAN_2030, false, &hit, "b after all"), MUM_SIG_TRUSTED);
+    /* now, without a time asked */
+    cr_assert_eq(memo_verdict(m, b, nb, root2, 0, false, &hit, "b now"), MUM_SIG_TRUSTED);
+    cr_assert_eq(memo_verdict(m, e, ne, root2, 0, false, &hit, "expired now"), MUM_SIG_EXPIRED);
+    mum__sig_memo_free(m);
+    mum__sig_memo_free(NULL);
+    mum_trust_free(root);
+    mum_trust_free(root2);
+    mum_trust_free(other);
+    free(bad);
+    mum_free(a);
+    mum_free(b);
+    mum_free(c);
+    mum_free(e);
+    mum_free(tl);
+}
+
+/* With no time asked, the timestamp's time and validity decide the
+ * verdict: one signer's two signatures timestamped in and after its
+ * validity, or by a TSA the anchors do not know, are each judged anew. */
+Test(memo, a_timestamps_time_and_signer_are_part_of_the_key)
+{
+    size_t n1, n2, n3;
+    uint8_t *in = timestamped("expired", "tsa", JUNE_2020, &n1);
+    uint8_t *after = timestamped("expired", "tsa", JUNE_2021, &n2);
+    uint8_t *other = timestamped("expired", "other-tsa", JUNE_2020, &n3);
+    mum_trust *root = trust_of("root.pem");
+    mum__sig_memo *m = mum__sig_memo_new();
+    cr_assert_not_null(m);
+    bool hit;
+    cr_assert_eq(memo_verdict(m, in, n1, root, 0, false, &hit, "in"), MUM_SIG_TRUSTED);
+    cr_assert_eq(memo_verdict(m, in, n1, root, 0, false, &hit, "in again"), MUM_SIG_TRUSTED);
+    cr_assert_eq(memo_verdict(m, after, n2, root, 0, false, &hit, "after"), MUM_SIG_EXPIRED);
+    cr_assert_not(hit, "another timestamp time");
+    cr_assert_eq(memo_verdict(m, other, n3, root, 0, false, &hit, "other tsa"), MUM_SIG_EXPIRED);
+    cr_assert_not(hit, "another timestamp signer");
+    cr_assert_eq(memo_verdict(m, in, n1, root, 0, false, &hit, "in at last"), MUM_SIG_TRUSTED);
+    mum__sig_memo_free(m);
+    mum_trust_free(root);
+    free(in);
+    free(after);
+    free(other);
+}
