@@ -92,8 +92,9 @@ MUM_INTERNAL int mum__judge_mark_reached(checker *c);
 MUM_INTERNAL int mum__judge_orphans(checker *c);
 
 /* ---- judge_trust.c ---- */
-/* catalog.tag-mismatch: mum_catalog_check over every parsed catalog. */
-MUM_INTERNAL int mum__judge_catalogs(checker *c);
+/* catalog.tag-mismatch: mum_catalog_check over the parsed catalogs among
+ * nodes first..end-1 (after their signatures: verify.c runs it in parts). */
+MUM_INTERNAL int mum__judge_catalogs(checker *c, size_t first, size_t end);
 
 /* Judge every cabinet and catalog signature against the anchors of the
  * options (res->cab_sigs, res->cat_sigs) and add the findings the

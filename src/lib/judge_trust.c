@@ -15,6 +15,8 @@
 
 #include <string.h>
 
+static size_t catalog_at(const mum_verify_result *r, size_t index);
+
 static const char *signer_of(const mum_signature *sig, const mum_sig_result *r)
 {
     const mum_signer_info *si =
@@ -103,10 +105,12 @@ static int judge_catalog(checker *c, const mum_node *n, judged_sig *j)
     return mum_sig_result_findings(&j->verdict, sig, c->findings, &loc);
 }
 
-int mum__judge_catalogs(checker *c)
+int mum__judge_catalogs(checker *c, size_t first, size_t end)
 {
-    for (size_t i = 0; i < c->n; i++) {
-        const mum_node *n = mum_graph_node(c->g, i);
+    mum_verify_result *r = c->res;
+    /* the catalogs among nodes first..end-1 (cat_nodes: every catalog node) */
+    for (size_t k = catalog_at(r, first); k < r->ncat_sigs && r->cat_nodes[k] < end; k++) {
+        const mum_node *n = mum_graph_node(c->g, r->cat_nodes[k]);
         if (!n->cat || !n->cat->catalog)
             continue;
         mum_location loc = mum_graph_location(c->g, n, (mum_manifest_pos){0, 0});

@@ -147,11 +147,13 @@ static int judge_read_facts(checker *c)
  * with its own ctx and one findings list per family, while this thread
  * judges what reading noted; the lists are then added in the order one
  * thread adds them: read facts, the cabinets' of every part, the
- * catalogs', the manifests'.  One part, on this thread and straight into
+ * catalogs', the manifests', the catalogs' own checks (catalog.*: they
+ * came after the signatures' verdicts, and on this thread they were a
+ * tenth of the 1 000 copies' judge).  One part, on this thread and straight into
  * the call's findings, when the graph was built on one thread, the graph
  * is small, or no pool is to be had.
  */
-enum { PART_CAB, PART_CAT, PART_MAN, PART_FAMILIES };
+enum { PART_CAB, PART_CAT, PART_MAN, PART_CAT_CHECK, PART_FAMILIES };
 
 typedef struct part_job {
     checker c;                          /* the call's, with a ctx of its own */
@@ -174,6 +176,9 @@ static void part_run(part_job *j)
     j->c.memo = NULL;
     if (j->rc == MUM_OK)
         j->rc = mum__judge_manifests(&j->c, j->node_first, j->node_end);
+    j->c.findings = j->found[PART_CAT_CHECK];
+    if (j->rc == MUM_OK)
+        j->rc = mum__judge_catalogs(&j->c, j->node_first, j->node_end);
 }
 
 static void part_main(void *arg)
@@ -313,8 +318,7 @@ int mum_verify_graph(mum_verify_result **out, mum_ctx *ctx, const mum_graph *g,
     if (!mum__graph_one_thread(g) && mum__pool_acquire(&pool) != MUM_OK)
         pool = NULL;
     /* what reading noted, then the signatures: other rules read their verdicts */
-    if ((rc = judge_read_facts_and_parts(&c, pool)) != MUM_OK || (rc = mum__judge_catalogs(&c)) != MUM_OK ||
-        (rc = mum__judge_inputs(&c)) != MUM_OK ||
+    if ((rc = judge_read_facts_and_parts(&c, pool)) != MUM_OK || (rc = mum__judge_inputs(&c)) != MUM_OK ||
         (rc = mum__judge_references(&c)) != MUM_OK || (rc = mum__judge_cycles(&c)) != MUM_OK ||
         (rc = mum__judge_mark_reached(&c)) != MUM_OK || (rc = side_checks(&c)) != MUM_OK ||
         (rc = mum__judge_matrix(&c)) != MUM_OK || (rc = mum__judge_expect(&c)) != MUM_OK)
