@@ -50,26 +50,86 @@ static counts count_findings(const mum_findings *f)
     return c;
 }
 
+/*
+ * The inputs' lines, put together here rather than by fprintf: three
+ * lines an input, each padded to the longest path, were 2 K instructions
+ * a line with their conversions (6 M for 1 000 small packages, most of the
+ * report), the same text.
+ */
+typedef struct line_buf {
+    FILE *out;
+    size_t n;
+    char b[4096];
+} line_buf;
+
+static void lb_flush(line_buf *l)
+{
+    if (l->n)
+        fwrite(l->b, 1, l->n, l->out);
+    l->n = 0;
+}
+
+static void lb_put(line_buf *l, const char *s, size_t n)
+{
+    if (n > sizeof l->b - l->n) {
+        lb_flush(l);
+        if (n > sizeof l->b) {
+            fwrite(s, 1, n, l->out);
+            return;
+        }
+    }
+    memcpy(l->b + l->n, s, n);
+    l->n += n;
+}
+
+static void lb_str(line_buf *l, const char *s)
+{
+    lb_put(l, s, strlen(s));
+}
+
+/* s, then spaces up to w bytes (printf's "%-*s") */
+static void lb_left(line_buf *l, const char *s, size_t w)
+{
+    static const char spaces[64] = "                                                               ";
+    size_t n = strlen(s);
+    lb_put(l, s, n);
+    for (; n < w; n += sizeof spaces - 1)
+        lb_put(l, spaces, w - n < sizeof spaces - 1 ? w - n : sizeof spaces - 1);
+}
+
+static void lb_size(line_buf *l, size_t v)
+{
+    char d[24];
+    size_t k = sizeof d;
+    do
+        d[--k] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    lb_put(l, d + k, sizeof d - k);
+}
+
 /* r: the judged verdict (mum_verify_signature), NULL when there is no signature. */
-static const char *sig_text(const mum_sig_result *r, char *buf, size_t size)
+static void sig_text(line_buf *l, const mum_sig_result *r)
 {
     if (!r) {
-        snprintf(buf, size, "none");
-        return buf;
+        lb_str(l, "none");
+        return;
     }
-    const char *status = mum_sig_status_name(r->status);
-    char ts[MUM_TIME_TEXT_MAX + 32] = "";
+    lb_str(l, mum_sig_status_name(r->status));
+    if (r->status == MUM_SIG_INTEGRITY_FAILED) {
+        lb_str(l, " (");
+        lb_str(l, mum_sig_check_name(r->failed_check));
+        lb_str(l, ")");
+    }
     if (r->status != MUM_SIG_UNSIGNED) {
-        char t[MUM_TIME_TEXT_MAX];
-        mum_time_format(r->timestamp_time, t);
-        snprintf(ts, sizeof ts, ", timestamp %s%s%s", mum_sig_timestamp_status_name(r->timestamp_status),
-                 r->has_timestamp_time ? " " : "", r->has_timestamp_time ? t : "");
+        lb_str(l, ", timestamp ");
+        lb_str(l, mum_sig_timestamp_status_name(r->timestamp_status));
+        if (r->has_timestamp_time) {
+            char t[MUM_TIME_TEXT_MAX];
+            mum_time_format(r->timestamp_time, t);
+            lb_str(l, " ");
+            lb_str(l, t);
+        }
     }
-    if (r->status == MUM_SIG_INTEGRITY_FAILED)
-        snprintf(buf, size, "%s (%s)%s", status, mum_sig_check_name(r->failed_check), ts);
-    else
-        snprintf(buf, size, "%s%s", status, ts);
-    return buf;
 }
 
 /* The module of a rule id ("trust" of "trust.missing-catalog"). */
@@ -89,24 +149,55 @@ static void text_inputs(FILE *out, const mum_graph *g, const mum_verify_result *
         if (n > w)
             w = n;
     }
+    line_buf lb = {.out = out, .n = 0};
+    line_buf *l = &lb;
     for (size_t i = 0; i < mum_graph_input_count(g); i++) {
         const mum_graph_input *in = mum_graph_input_at(g, i);
-        fprintf(out, "  %-*s  %-15s %-6s %s%s\n", (int)w, in->path, in->kind ? in->kind : "?",
-                *in->platform ? in->platform : "-", in->kb ? "KB" : "", in->kb ? in->kb : "");
-        fprintf(out, "  %-*s  %zu packages, %zu manifests, %zu catalogs, %zu files\n", (int)w, "",
-                in->packages, in->components, in->catalogs, in->payloads);
+        /* "  %-*s  %-15s %-6s %s%s\n" */
+        lb_str(l, "  ");
+        lb_left(l, in->path, w);
+        lb_str(l, "  ");
+        lb_left(l, in->kind ? in->kind : "?", 15);
+        lb_str(l, " ");
+        lb_left(l, *in->platform ? in->platform : "-", 6);
+        lb_str(l, " ");
+        if (in->kb) {
+            lb_str(l, "KB");
+            lb_str(l, in->kb);
+        }
+        lb_str(l, "\n  ");
+        /* "  %-*s  %zu packages, %zu manifests, %zu catalogs, %zu files\n" */
+        lb_left(l, "", w);
+        lb_str(l, "  ");
+        lb_size(l, in->packages);
+        lb_str(l, " packages, ");
+        lb_size(l, in->components);
+        lb_str(l, " manifests, ");
+        lb_size(l, in->catalogs);
+        lb_str(l, " catalogs, ");
+        lb_size(l, in->payloads);
+        lb_str(l, " files\n");
         for (size_t s = 0; s < in->signature_count; s++) {
             const mum_graph_signature *sig = &in->signatures[s];
             if (!sig->present && *sig->container)
                 continue;
             const char *signer = NULL;
             const mum_sig_result *verdict = sig->present && r ? mum_verify_signature(r, i, s, &signer) : NULL;
-            char buf[192];
-            fprintf(out, "  %-*s  signature of %s: %s%s%s\n", (int)w, "",
-                    *sig->container ? sig->container : "the input", sig_text(verdict, buf, sizeof buf),
-                    signer ? ", " : "", signer ? signer : "");
+            /* "  %-*s  signature of %s: %s%s%s\n" */
+            lb_str(l, "  ");
+            lb_left(l, "", w);
+            lb_str(l, "  signature of ");
+            lb_str(l, *sig->container ? sig->container : "the input");
+            lb_str(l, ": ");
+            sig_text(l, verdict);
+            if (signer) {
+                lb_str(l, ", ");
+                lb_str(l, signer);
+            }
+            lb_str(l, "\n");
         }
     }
+    lb_flush(l);
 }
 
 static size_t utf8_width(const char *s)
