@@ -58,14 +58,19 @@ bool mum_verify_reached(const mum_verify_result *r, const mum_node *n)
 }
 
 /*
- * The checks that need only what mark_reached left, on two threads: the
- * orphans, the trust chain and the payloads here; the catalog members and
- * the matrix (which writes nothing the others read) beside them, with their
- * own ctx and findings, added after these so the order is one thread's.
- * One thread when the graph was built with MUM_WALK_SINGLE_THREAD, is as
- * small as part_count judges in one part (starting the worker cost a
+ * The checks after the signatures, on two threads: here the inputs, the
+ * references, the cycles, mark_reached, then the orphans, the trust chain
+ * and the payloads; beside them the catalog members (which need only the
+ * verdicts: started as soon as the parts are done) and then the matrix
+ * (which needs what mark_reached left: started once it is there), each
+ * with its own ctx, the members' findings in their own list added after
+ * these so the order is one thread's.  The two write nothing the others
+ * read.  One thread when the graph was built with MUM_WALK_SINGLE_THREAD,
+ * is as small as part_count judges in one part (starting the worker cost a
  * 1-manifest package more than its side checks: 0.35 ms of CPU and 6 page
- * faults), or no thread can be had.
+ * faults), or no thread can be had.  Over 1 000 small packages the members
+ * were the longest of the side checks, and this thread sat waiting for
+ * them once its own were done.
  */
 /* Inputs and nodes below which a graph is judged on this thread alone. */
 enum { SMALL_GRAPH = 64 };
@@ -75,56 +80,86 @@ typedef struct side_job {
     int rc;
 } side_job;
 
-static void side_run(side_job *j)
+typedef struct side_checks {
+    side_job members, matrix;
+    mum__pool *pool;
+    uint64_t members_ticket, matrix_ticket;
+    bool two, matrix_sent;
+} side_checks;
+
+static void members_main(void *arg)
 {
+    side_job *j = arg;
     j->rc = mum__judge_members(&j->c);
-    if (j->rc == MUM_OK)
-        j->rc = mum__judge_build_matrix(&j->c);
 }
 
-static void side_main(void *arg)
+static void matrix_main(void *arg)
 {
-    side_run(arg);
+    side_job *j = arg;
+    j->rc = mum__judge_build_matrix(&j->c);
 }
 
-static int side_checks(checker *c)
+/* Starts the members' checks beside this thread when there are two. */
+static void side_begin(checker *c, side_checks *s)
 {
-    side_job j = {.c = *c, .rc = MUM_OK};
-    mum__pool *pool = NULL;
-    uint64_t ticket;
+    memset(s, 0, sizeof *s);
+    s->members.c = s->matrix.c = *c;
+    s->members.c.ctx = s->matrix.c.ctx = NULL;
     bool two = !mum__graph_one_thread(c->g) &&
                (mum_graph_input_count(c->g) + c->n >= SMALL_GRAPH || mum__graph_threads_forced()) &&
-               mum_ctx_new(&j.c.ctx) == MUM_OK;
-    if (two && mum_findings_new(&j.c.findings) != MUM_OK) {
-        mum_ctx_free(j.c.ctx);
+               mum_ctx_new(&s->members.c.ctx) == MUM_OK;
+    if (two && (mum_ctx_new(&s->matrix.c.ctx) != MUM_OK ||
+                mum_findings_new(&s->members.c.findings) != MUM_OK ||
+                mum__pool_acquire(&s->pool) != MUM_OK))
         two = false;
-    }
-    if (two && mum__pool_acquire(&pool) != MUM_OK) {
-        mum_findings_free(j.c.findings);
-        mum_ctx_free(j.c.ctx);
-        two = false;
-    }
-    if (two) /* with no worker to be had, it runs on this thread in mum__pool_wait */
-        mum__pool_submit(pool, side_main, &j, &ticket);
-    int rc = mum__judge_orphans(c);
-    if (rc == MUM_OK)
-        rc = mum__judge_cover(c);
-    if (rc == MUM_OK)
-        rc = mum__judge_payloads(c);
     if (!two) {
-        if (rc != MUM_OK)
-            return rc;
-        j.c = *c;
-        side_run(&j);
-        return j.rc;
+        mum_ctx_free(s->members.c.ctx);
+        mum_ctx_free(s->matrix.c.ctx);
+        if (s->members.c.findings != c->findings)
+            mum_findings_free(s->members.c.findings);
+        s->members.c = s->matrix.c = *c;
+        s->pool = NULL;
+        return;
     }
-    mum__pool_wait(pool, ticket);
-    mum__pool_release(pool);
+    s->two = true;
+    /* with no worker to be had, it runs on this thread in mum__pool_wait */
+    mum__pool_submit(s->pool, members_main, &s->members, &s->members_ticket);
+}
+
+/* Starts the matrix beside this thread (mark_reached done). */
+static void side_matrix(side_checks *s)
+{
+    if (!s->two)
+        return;
+    mum__pool_submit(s->pool, matrix_main, &s->matrix, &s->matrix_ticket);
+    s->matrix_sent = true;
+}
+
+/* Ends the side checks after this thread's (rc: how they went): on one
+ * thread, runs them now. */
+static int side_end(checker *c, side_checks *s, int rc)
+{
+    if (!s->two) {
+        if (rc == MUM_OK)
+            rc = mum__judge_members(c);
+        if (rc == MUM_OK)
+            rc = mum__judge_build_matrix(c);
+        return rc;
+    }
+    mum__pool_wait(s->pool, s->members_ticket);
+    if (s->matrix_sent)
+        mum__pool_wait(s->pool, s->matrix_ticket);
+    mum__pool_release(s->pool);
     /* the side checks fail only for want of memory */
     if (rc == MUM_OK)
-        rc = j.rc != MUM_OK ? j.rc : mum__findings_relay(c->findings, j.c.findings);
-    mum_findings_free(j.c.findings);
-    mum_ctx_free(j.c.ctx);
+        rc = s->members.rc;
+    if (rc == MUM_OK && s->matrix_sent)
+        rc = s->matrix.rc;
+    if (rc == MUM_OK)
+        rc = mum__findings_relay(c->findings, s->members.c.findings);
+    mum_findings_free(s->members.c.findings);
+    mum_ctx_free(s->members.c.ctx);
+    mum_ctx_free(s->matrix.c.ctx);
     return rc;
 }
 
@@ -318,10 +353,18 @@ int mum_verify_graph(mum_verify_result **out, mum_ctx *ctx, const mum_graph *g,
     if (!mum__graph_one_thread(g) && mum__pool_acquire(&pool) != MUM_OK)
         pool = NULL;
     /* what reading noted, then the signatures: other rules read their verdicts */
-    if ((rc = judge_read_facts_and_parts(&c, pool)) != MUM_OK || (rc = mum__judge_inputs(&c)) != MUM_OK ||
-        (rc = mum__judge_references(&c)) != MUM_OK || (rc = mum__judge_cycles(&c)) != MUM_OK ||
-        (rc = mum__judge_mark_reached(&c)) != MUM_OK || (rc = side_checks(&c)) != MUM_OK ||
-        (rc = mum__judge_matrix(&c)) != MUM_OK || (rc = mum__judge_expect(&c)) != MUM_OK)
+    if ((rc = judge_read_facts_and_parts(&c, pool)) != MUM_OK)
+        goto done;
+    side_checks side;
+    side_begin(&c, &side);
+    if ((rc = mum__judge_inputs(&c)) == MUM_OK && (rc = mum__judge_references(&c)) == MUM_OK &&
+        (rc = mum__judge_cycles(&c)) == MUM_OK && (rc = mum__judge_mark_reached(&c)) == MUM_OK) {
+        side_matrix(&side);
+        if ((rc = mum__judge_orphans(&c)) == MUM_OK && (rc = mum__judge_cover(&c)) == MUM_OK)
+            rc = mum__judge_payloads(&c);
+    }
+    if ((rc = side_end(&c, &side, rc)) != MUM_OK || (rc = mum__judge_matrix(&c)) != MUM_OK ||
+        (rc = mum__judge_expect(&c)) != MUM_OK)
         goto done;
     if (opts->policy && (rc = mum_policy_report_unused(opts->policy, findings)) != MUM_OK)
         goto done;
