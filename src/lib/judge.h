@@ -106,6 +106,12 @@ MUM_INTERNAL int mum__judge_catalogs(checker *c, size_t first, size_t end);
  * may run at once (each with a ctx and findings of its own).
  * Errors: MUM_ENOMEM. */
 MUM_INTERNAL int mum__judge_signatures_setup(checker *c);
+/* Zeroes the verdicts' slots of inputs in_first..in_end-1 and of the
+ * catalogs among nodes node_first..node_end-1, which _setup leaves as
+ * they come: each part's, before it judges them, and every slot before
+ * the result is freed or read. */
+MUM_INTERNAL void mum__judge_signatures_clear(checker *c, size_t in_first, size_t in_end,
+                                              size_t node_first, size_t node_end);
 MUM_INTERNAL int mum__judge_cabinet_signatures(checker *c, size_t first, size_t end);
 MUM_INTERNAL int mum__judge_catalog_signatures(checker *c, size_t first, size_t end);
 /* The judged verdict on catalog node `index` (NULL: not a catalog, or

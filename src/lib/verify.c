@@ -218,7 +218,11 @@ static void part_run(part_job *j)
 
 static void part_main(void *arg)
 {
-    part_run(arg);
+    part_job *j = arg;
+    /* the part's slots of the verdicts, zeroed here: on the worker that
+     * writes them, not all of them on the calling thread */
+    mum__judge_signatures_clear(&j->c, j->in_first, j->in_end, j->node_first, j->node_end);
+    part_run(j);
 }
 
 /* Parts at most: four a processor, run on one worker a processor
@@ -258,6 +262,7 @@ static int judge_read_facts_and_parts(checker *c, mum__pool *pool)
     CHECK(mum__judge_signatures_setup(c));
     size_t ninputs = mum_graph_input_count(c->g), nparts = pool ? part_count(c, ninputs) : 1;
     if (nparts == 1) {
+        mum__judge_signatures_clear(c, 0, ninputs, 0, c->n);
         part_job one = {.c = *c, .in_end = ninputs, .node_end = c->n};
         for (int f = 0; f < PART_FAMILIES; f++)
             one.found[f] = c->findings;
@@ -283,6 +288,8 @@ static int judge_read_facts_and_parts(checker *c, mum__pool *pool)
                 rc = MUM_ENOMEM;
     }
     size_t submitted = 0;
+    if (rc != MUM_OK) /* no part runs: every slot zeroed here, for the result's free */
+        mum__judge_signatures_clear(c, 0, ninputs, 0, c->n);
     for (; rc == MUM_OK && submitted < nparts; submitted++)
         mum__pool_submit_within(pool, part_main, &jobs[submitted], &tickets[submitted],
                                 (unsigned)mum__pool_width());

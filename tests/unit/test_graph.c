@@ -1409,6 +1409,79 @@ Test(graph, judging_in_parts_gives_what_one_thread_judges)
     mum_trust_free(anchors);
 }
 
+/* An allocator whose fresh blocks hold no zeros (as reused memory may). */
+static void *poisoned_malloc(size_t n)
+{
+    void *p = malloc(n);
+    if (p)
+        memset(p, 0xA5, n);
+    return p;
+}
+
+static void *poisoned_realloc(void *ptr, size_t n)
+{
+    return ptr ? realloc(ptr, n) : poisoned_malloc(n);
+}
+
+/* The verdicts' slots are zeroed by the parts that judge them, not when
+ * they are allocated (verify.c, mum__judge_signatures_clear): with memory
+ * that comes dirty, judging in parts and on one thread still give the
+ * same verdicts, and none for an input's absent signature. */
+Test(graph, judged_verdicts_do_not_depend_on_what_memory_held)
+{
+    const char *in[10];
+    many_small(in);
+    mum_trust *anchors = test_ca();
+    mum_verify_options vo = MUM_VERIFY_OPTIONS_INIT;
+    vo.anchors = anchors;
+    vo.has_time = true;
+    vo.time = 1700000000;
+    mum_graph *a, *b;
+    mum_ctx *ca, *cb;
+    mum_findings *fa, *fb;
+    cr_assert_eq(build_many(in, 10, 0, &a, &ca, &fa), MUM_OK, "%s", mum_ctx_message(ca));
+    cr_assert_eq(build_many(in, 10, MUM_WALK_SINGLE_THREAD, &b, &cb, &fb), MUM_OK, "%s", mum_ctx_message(cb));
+    cr_assert_gt(mum_graph_node_count(a), 64);
+    mum_allocator dirty = {poisoned_malloc, poisoned_realloc, free};
+    mum_set_allocator(&dirty);
+    mum_verify_result *ra, *rb;
+    int rca = mum_verify_graph(&ra, ca, a, &vo, fa), rcb = mum_verify_graph(&rb, cb, b, &vo, fb);
+    mum_set_allocator(NULL);
+    cr_assert_eq(rca, MUM_OK, "%s", mum_ctx_message(ca));
+    cr_assert_eq(rcb, MUM_OK, "%s", mum_ctx_message(cb));
+    /* the findings too (the cycles' and the cover's stacks come dirty) */
+    cr_assert_eq(mum_findings_count(fa), mum_findings_count(fb));
+    for (size_t i = 0; i < mum_findings_count(fa); i++) {
+        const mum_finding *x = mum_findings_get(fa, i), *y = mum_findings_get(fb, i);
+        cr_assert_str_eq(x->rule->id, y->rule->id, "finding %zu", i);
+        cr_assert_str_eq(x->message, y->message, "finding %zu", i);
+    }
+    size_t absent = 0;
+    for (size_t i = 0; i < 10; i++)
+        for (size_t s = 0; s < mum_graph_input_at(a, i)->signature_count; s++) {
+            const mum_graph_signature *gs = &mum_graph_input_at(a, i)->signatures[s];
+            const mum_sig_result *x = mum_verify_signature(ra, i, s, NULL),
+                                 *y = mum_verify_signature(rb, i, s, NULL);
+            same_verdict(x, y, in[i]);
+            if (!gs->present) {
+                absent++;
+                cr_assert_null(x, "%s: an absent signature has no verdict", in[i]);
+            }
+        }
+    cr_assert_gt(absent, 0);
+    for (size_t i = 0; i < mum_graph_node_count(a); i++) {
+        const mum_node *x = mum_graph_node(a, i);
+        if (x->kind == MUM_NODE_CATALOG)
+            same_verdict(mum_verify_catalog_signature(ra, x), mum_verify_catalog_signature(rb, mum_graph_node(b, i)),
+                         x->entry);
+    }
+    mum_verify_result_free(ra);
+    mum_verify_result_free(rb);
+    free_built(a, fa, ca);
+    free_built(b, fb, cb);
+    mum_trust_free(anchors);
+}
+
 /* A failed allocation on any thread while a graph of many inputs is judged
  * in parts ends the verify with MUM_ENOMEM, said on ctx, and nothing
  * leaked (the parts' own contexts and findings). */
