@@ -335,6 +335,30 @@ Test(signature, names)
 
 #include <mum/catalog.h>
 
+/* A catalog (listing "abc") signed by `who` at `when`, carrying the
+ * certificates of `chain` (a PEM of the test CA, NULL for none); no
+ * timestamp. */
+static uint8_t *signed_cat(const char *who, const char *chain, int64_t when, size_t *len)
+{
+    char key[64], cert[64];
+    snprintf(key, sizeof key, "%s.key", who);
+    snprintf(cert, sizeof cert, "%s.pem", who);
+    mum_signer *s;
+    cr_assert_eq(mum_signer_load(&s, NULL, tu_ca_file(key), tu_ca_file(cert), chain ? tu_ca_file(chain) : NULL),
+                 MUM_OK);
+    mum_cat_builder *b;
+    cr_assert_eq(mum_cat_builder_new(&b, NULL, 2), MUM_OK);
+    mum_cat_builder_set_time(b, when);
+    mum_cat_digests d;
+    cr_assert_eq(mum_cat_digests_compute(&d, NULL, "abc", 3, NULL), MUM_OK);
+    cr_assert_eq(mum_cat_builder_add(NULL, NULL, b, &d), MUM_OK);
+    uint8_t *der;
+    cr_assert_eq(mum_cat_builder_finish(&der, len, NULL, b, s, NULL), MUM_OK);
+    mum_cat_builder_free(b);
+    mum_signer_free(s);
+    return der;
+}
+
 /* A catalog signed by `who` (carrying the certificates of `chain`, a PEM
  * of the test CA, NULL for none) and timestamped at `when` by `tsa`. */
 static uint8_t *timestamped_chain(const char *who, const char *chain, const char *tsa, int64_t when,
@@ -342,25 +366,11 @@ static uint8_t *timestamped_chain(const char *who, const char *chain, const char
 {
     if (!have_osslsigncode())
         cr_skip_test("osslsigncode is not installed (tools/install-deps)");
-    char key[64], cert[64], tkey[64], tcert[64];
-    snprintf(key, sizeof key, "%s.key", who);
-    snprintf(cert, sizeof cert, "%s.pem", who);
+    char tkey[64], tcert[64];
     snprintf(tkey, sizeof tkey, "%s.key", tsa);
     snprintf(tcert, sizeof tcert, "%s.pem", tsa);
-    mum_signer *s;
-    cr_assert_eq(mum_signer_load(&s, NULL, tu_ca_file(key), tu_ca_file(cert), chain ? tu_ca_file(chain) : NULL),
-                 MUM_OK);
-    mum_cat_builder *b;
-    cr_assert_eq(mum_cat_builder_new(&b, NULL, 2), MUM_OK);
-    mum_cat_builder_set_time(b, when - 60);
-    mum_cat_digests d;
-    cr_assert_eq(mum_cat_digests_compute(&d, NULL, "abc", 3, NULL), MUM_OK);
-    cr_assert_eq(mum_cat_builder_add(NULL, NULL, b, &d), MUM_OK);
-    uint8_t *der;
     size_t n;
-    cr_assert_eq(mum_cat_builder_finish(&der, &n, NULL, b, s, NULL), MUM_OK);
-    mum_cat_builder_free(b);
-    mum_signer_free(s);
+    uint8_t *der = signed_cat(who, chain, when - 60, &n);
     char dir[256], in[300], out[300], cmd[2048];
     tu_scratch(dir);
     snprintf(in, sizeof in, "%s/in.cat", dir);
@@ -2280,30 +2290,6 @@ Test(signature, the_detail_without_anchors_is_shared_and_only_without_them)
 }
 
 /* ---- the memo of anchored verdicts (sigverify.c, mum__sig_memo) ---- */
-
-/* A catalog (listing "abc") signed by `who` at `when`, carrying the
- * certificates of `chain` (a PEM of the test CA, NULL for none); no
- * timestamp. */
-static uint8_t *signed_cat(const char *who, const char *chain, int64_t when, size_t *len)
-{
-    char key[64], cert[64];
-    snprintf(key, sizeof key, "%s.key", who);
-    snprintf(cert, sizeof cert, "%s.pem", who);
-    mum_signer *s;
-    cr_assert_eq(mum_signer_load(&s, NULL, tu_ca_file(key), tu_ca_file(cert), chain ? tu_ca_file(chain) : NULL),
-                 MUM_OK);
-    mum_cat_builder *b;
-    cr_assert_eq(mum_cat_builder_new(&b, NULL, 2), MUM_OK);
-    mum_cat_builder_set_time(b, when);
-    mum_cat_digests d;
-    cr_assert_eq(mum_cat_digests_compute(&d, NULL, "abc", 3, NULL), MUM_OK);
-    cr_assert_eq(mum_cat_builder_add(NULL, NULL, b, &d), MUM_OK);
-    uint8_t *der;
-    cr_assert_eq(mum_cat_builder_finish(&der, len, NULL, b, s, NULL), MUM_OK);
-    mum_cat_builder_free(b);
-    mum_signer_free(s);
-    return der;
-}
 
 static void same_text_or_null(const char *a, const char *b, const char *what, const char *field)
 {
