@@ -46,7 +46,8 @@ MUM_INTERNAL bool mum__replace_str(char **slot, const char *value);
 /*
  * Test hook: make the n-th allocation from now on fail (1 = the next one);
  * 0 switches failure injection off.  Returns how many allocations were made
- * since the last call.  Not thread-safe; for tests and fuzzers only.
+ * since the last call (none are counted before the first call).  Not
+ * thread-safe; for tests and fuzzers only.
  */
 MUM_INTERNAL unsigned long mum__alloc_fail_at(unsigned long n);
 
