@@ -17,8 +17,12 @@
 #include <mum/names.h>
 #include <mum/pe.h>
 
+#include <malloc.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* ---- storage (the types: graph_internal.h) ---- */
 
@@ -513,31 +517,70 @@ typedef struct shard {
  * worker's arena grew a page at a time, 900 mprotect calls over 1 000
  * small packages, each taking the address space's lock that the other
  * worker's page faults need.  A block taken and given back on a worker's
- * first job grows its arena once.  Address space only: the pages are
- * touched, and fault, as they are used, as before; and given back, the
- * block is the free space of the arena's top, which later allocations
- * take from.  Plain malloc: a hint to the allocator, not the library's
- * memory (no failure to report).
+ * first job grows its arena once; given back, the block is the free space
+ * of the arena's top, which later allocations take from.
+ *
+ * Its pages were then touched one at a time as allocations reached them,
+ * each a page fault (3 000 for 1 000 small packages, 7 to 10 us each on
+ * some virtual machines, most of them trapping to the host): the worker
+ * also populates, in one madvise, the part of the block its share of the
+ * call's inputs should fill (SHARD_INPUT_BYTES each, at most the block),
+ * before giving it back.  Not when glibc served the block with a mapping
+ * of its own (a request above its mmap threshold, as in a program that
+ * does not raise it as mumtool does): that mapping is unmapped when freed,
+ * and the pages would be made for nothing.  Plain malloc: a hint to the
+ * allocator, not the library's memory (no failure to report; a kernel
+ * without MADV_POPULATE_WRITE refuses the call, and the pages fault as
+ * before).
  */
-#define SHARD_ARENA_RESERVE ((size_t)8 << 20)
+#define SHARD_ARENA_RESERVE ((size_t)16 << 20)
+/* what a small input's reading keeps and passes through: the bench's
+ * 1-manifest package keeps about 10 KB (doc/performance.md) */
+#define SHARD_INPUT_BYTES ((size_t)12 << 10)
 
-static void reserve_arena(void)
+static void reserve_arena(const mum_graph *whole, size_t first)
 {
 #ifdef __GLIBC__
     static _Thread_local bool reserved;
     if (!reserved) {
         reserved = true;
+        /* this worker's share of the inputs left, if the run holds them all */
+        size_t inputs = (whole->ninputs - first) / mum__pool_width();
+#if defined(MADV_POPULATE_WRITE) && __GLIBC_PREREQ(2, 33)
+        /* a mapping of its own for the block: one more in glibc's count
+         * (another thread's mapping made or freed at the same moment can
+         * only skip the hint or waste it) */
+        size_t mapped = mallinfo2().hblks;
         void *volatile block = malloc(SHARD_ARENA_RESERVE); /* volatile: not optimised away */
+        if (block && mallinfo2().hblks == mapped) {
+            size_t page = (size_t)sysconf(_SC_PAGESIZE);
+            uintptr_t start = ((uintptr_t)block + page - 1) & ~(uintptr_t)(page - 1);
+            uintptr_t end = (uintptr_t)block + SHARD_ARENA_RESERVE;
+            size_t want = inputs < SHARD_ARENA_RESERVE / SHARD_INPUT_BYTES ? inputs * SHARD_INPUT_BYTES
+                                                                           : SHARD_ARENA_RESERVE;
+            if (want > end - start)
+                want = end - start;
+            want &= ~(page - 1);
+            if (want)
+                (void)madvise((void *)start, want, MADV_POPULATE_WRITE);
+        }
+#else
+        (void)inputs;
+        void *volatile block = malloc(SHARD_ARENA_RESERVE); /* volatile: not optimised away */
+#endif
         free(block);
     }
+#else
+    (void)whole;
+    (void)first;
 #endif
 }
 
 static void shard_run(void *arg)
 {
     shard *sh = arg;
-    reserve_arena();
     mum_graph *whole = sh->whole;
+    reserve_arena(whole, sh->first);
     sh->g = (mum_graph){.inputs = whole->inputs, .ninputs = whole->ninputs, .one_thread = whole->one_thread,
                         .shard = true, .strings = whole->strings};
     bool made = mum_ctx_new(&sh->ctx) == MUM_OK && mum_findings_new(&sh->findings) == MUM_OK;
