@@ -525,10 +525,13 @@ typedef struct shard {
  * some virtual machines, most of them trapping to the host): the worker
  * also populates, in one madvise, the part of the block its share of the
  * call's inputs should fill (SHARD_INPUT_BYTES each, at most the block),
- * before giving it back.  Not when glibc served the block with a mapping
- * of its own (a request above its mmap threshold, as in a program that
- * does not raise it as mumtool does): that mapping is unmapped when freed,
- * and the pages would be made for nothing.  Plain malloc: a hint to the
+ * before giving it back.  That part is marked for transparent huge pages
+ * first (MADV_HUGEPAGE; nothing where the system has them off): populated
+ * in 4 KiB pages, 6 MiB still took 5.5 ms there, in 2 MiB ones 0.8-0.9 ms,
+ * for at most 2 MiB more than the part.  Not when glibc served the block
+ * with a mapping of its own (a request above its mmap threshold, as in a
+ * program that does not raise it as mumtool does): that mapping is
+ * unmapped when freed, and the pages would be made for nothing.  Plain malloc: a hint to the
  * allocator, not the library's memory (no failure to report; a kernel
  * without MADV_POPULATE_WRITE refuses the call, and the pages fault as
  * before).
@@ -537,6 +540,8 @@ typedef struct shard {
 /* what a small input's reading keeps and passes through: the bench's
  * 1-manifest package keeps about 10 KB (doc/performance.md) */
 #define SHARD_INPUT_BYTES ((size_t)12 << 10)
+/* the transparent huge page of x86-64 and of most 4 KiB-page systems */
+#define HUGE_PAGE ((size_t)2 << 20)
 
 static void reserve_arena(const mum_graph *whole, size_t first)
 {
@@ -561,6 +566,15 @@ static void reserve_arena(const mum_graph *whole, size_t first)
             if (want > end - start)
                 want = end - start;
             want &= ~(page - 1);
+#ifdef MADV_HUGEPAGE
+            /* to a huge page's boundary when the block reaches it: the
+             * kernel makes huge pages of whole aligned extents only */
+            uintptr_t huge_end = (start + want + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+            if (want && huge_end <= end)
+                want = huge_end - start;
+            if (want)
+                (void)madvise((void *)start, want, MADV_HUGEPAGE);
+#endif
             if (want)
                 (void)madvise((void *)start, want, MADV_POPULATE_WRITE);
         }
