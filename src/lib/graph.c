@@ -531,10 +531,14 @@ typedef struct shard {
  * for at most 2 MiB more than the part.  Not when glibc served the block
  * with a mapping of its own (a request above its mmap threshold, as in a
  * program that does not raise it as mumtool does): that mapping is
- * unmapped when freed, and the pages would be made for nothing.  Plain malloc: a hint to the
- * allocator, not the library's memory (no failure to report; a kernel
- * without MADV_POPULATE_WRITE refuses the call, and the pages fault as
- * before).
+ * unmapped when freed, and the pages would be made for nothing.  A program
+ * that raises the mmap threshold but keeps glibc's trim threshold (128 KiB)
+ * has the arena's top given back at the free: the pages are made for
+ * nothing then too, once a worker (mumtool raises both).
+ *
+ * Plain malloc: a hint to the allocator, not the library's memory (no
+ * failure to report; a kernel without MADV_POPULATE_WRITE refuses the
+ * call, and the pages fault as before).
  */
 #define SHARD_ARENA_RESERVE ((size_t)16 << 20)
 /* what a small input's reading keeps and passes through: the bench's
