@@ -547,6 +547,25 @@ typedef struct shard {
 /* the transparent huge page of x86-64 and of most 4 KiB-page systems */
 #define HUGE_PAGE ((size_t)2 << 20)
 
+#ifdef __GLIBC__
+#if defined(MADV_POPULATE_WRITE) && __GLIBC_PREREQ(2, 33)
+#define POPULATE_ARENA 1
+/* glibc's own malloc, exported beside malloc */
+extern void *__libc_malloc(size_t size);
+
+/* Whether malloc is glibc's, not an allocator put in its place (a
+ * sanitizer's, jemalloc's): the same address then.  Only glibc's arenas
+ * are what reserve_arena hints about, and glibc's mallinfo2, called first
+ * from a worker of a program whose malloc is another's, initialises
+ * glibc's malloc there and fails an assertion when the thread exits. */
+static bool glibc_malloc_active(void)
+{
+    void *(*volatile active)(size_t) = malloc; /* volatile: not folded */
+    return active == __libc_malloc;
+}
+#endif
+#endif
+
 static void reserve_arena(const mum_graph *whole, size_t first)
 {
 #ifdef __GLIBC__
@@ -555,13 +574,14 @@ static void reserve_arena(const mum_graph *whole, size_t first)
         reserved = true;
         /* this worker's share of the inputs left, if the run holds them all */
         size_t inputs = (whole->ninputs - first) / mum__pool_width();
-#if defined(MADV_POPULATE_WRITE) && __GLIBC_PREREQ(2, 33)
+#ifdef POPULATE_ARENA
         /* a mapping of its own for the block: one more in glibc's count
          * (another thread's mapping made or freed at the same moment can
          * only skip the hint or waste it) */
-        size_t mapped = mallinfo2().hblks;
+        bool glibc = glibc_malloc_active();
+        size_t mapped = glibc ? mallinfo2().hblks : 0;
         void *volatile block = malloc(SHARD_ARENA_RESERVE); /* volatile: not optimised away */
-        if (block && mallinfo2().hblks == mapped) {
+        if (block && glibc && mallinfo2().hblks == mapped) {
             size_t page = (size_t)sysconf(_SC_PAGESIZE);
             uintptr_t start = ((uintptr_t)block + page - 1) & ~(uintptr_t)(page - 1);
             uintptr_t end = (uintptr_t)block + SHARD_ARENA_RESERVE;
