@@ -563,6 +563,31 @@ static bool glibc_malloc_active(void)
     void *(*volatile active)(size_t) = malloc; /* volatile: not folded */
     return active == __libc_malloc;
 }
+
+/* Populates, marked for huge pages, the part of block (SHARD_ARENA_RESERVE
+ * bytes of glibc's arena) that `inputs` small inputs should fill. */
+static void populate_part(void *block, size_t inputs)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start = ((uintptr_t)block + page - 1) & ~(uintptr_t)(page - 1);
+    uintptr_t end = (uintptr_t)block + SHARD_ARENA_RESERVE;
+    size_t want = inputs < SHARD_ARENA_RESERVE / SHARD_INPUT_BYTES ? inputs * SHARD_INPUT_BYTES
+                                                                   : SHARD_ARENA_RESERVE;
+    if (want > end - start)
+        want = end - start;
+    want &= ~(page - 1);
+    if (!want)
+        return;
+#ifdef MADV_HUGEPAGE
+    /* to a huge page's boundary when the block reaches it: the kernel
+     * makes huge pages of whole aligned extents only */
+    uintptr_t huge_end = (start + want + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+    if (huge_end <= end)
+        want = huge_end - start;
+    (void)madvise((void *)start, want, MADV_HUGEPAGE);
+#endif
+    (void)madvise((void *)start, want, MADV_POPULATE_WRITE);
+}
 #endif
 #endif
 
@@ -570,44 +595,26 @@ static void reserve_arena(const mum_graph *whole, size_t first)
 {
 #ifdef __GLIBC__
     static _Thread_local bool reserved;
-    if (!reserved) {
-        reserved = true;
-        /* this worker's share of the inputs left, if the run holds them all */
-        size_t inputs = (whole->ninputs - first) / mum__pool_width();
+    if (reserved)
+        return;
+    reserved = true;
 #ifdef POPULATE_ARENA
-        /* a mapping of its own for the block: one more in glibc's count
-         * (another thread's mapping made or freed at the same moment can
-         * only skip the hint or waste it) */
-        bool glibc = glibc_malloc_active();
-        size_t mapped = glibc ? mallinfo2().hblks : 0;
-        void *volatile block = malloc(SHARD_ARENA_RESERVE); /* volatile: not optimised away */
-        if (block && glibc && mallinfo2().hblks == mapped) {
-            size_t page = (size_t)sysconf(_SC_PAGESIZE);
-            uintptr_t start = ((uintptr_t)block + page - 1) & ~(uintptr_t)(page - 1);
-            uintptr_t end = (uintptr_t)block + SHARD_ARENA_RESERVE;
-            size_t want = inputs < SHARD_ARENA_RESERVE / SHARD_INPUT_BYTES ? inputs * SHARD_INPUT_BYTES
-                                                                           : SHARD_ARENA_RESERVE;
-            if (want > end - start)
-                want = end - start;
-            want &= ~(page - 1);
-#ifdef MADV_HUGEPAGE
-            /* to a huge page's boundary when the block reaches it: the
-             * kernel makes huge pages of whole aligned extents only */
-            uintptr_t huge_end = (start + want + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
-            if (want && huge_end <= end)
-                want = huge_end - start;
-            if (want)
-                (void)madvise((void *)start, want, MADV_HUGEPAGE);
+    /* a mapping of its own for the block: one more in glibc's count
+     * (another thread's mapping made or freed at the same moment can only
+     * skip the hint or waste it) */
+    bool glibc = glibc_malloc_active();
+    size_t mapped = glibc ? mallinfo2().hblks : 0;
 #endif
-            if (want)
-                (void)madvise((void *)start, want, MADV_POPULATE_WRITE);
-        }
+    void *volatile block = malloc(SHARD_ARENA_RESERVE); /* volatile: not optimised away */
+#ifdef POPULATE_ARENA
+    /* this worker's share of the inputs left, if the run holds them all */
+    if (block && glibc && mallinfo2().hblks == mapped)
+        populate_part(block, (whole->ninputs - first) / mum__pool_width());
 #else
-        (void)inputs;
-        void *volatile block = malloc(SHARD_ARENA_RESERVE); /* volatile: not optimised away */
+    (void)whole;
+    (void)first;
 #endif
-        free(block);
-    }
+    free(block);
 #else
     (void)whole;
     (void)first;
