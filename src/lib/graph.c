@@ -549,7 +549,6 @@ typedef struct shard {
 
 #ifdef __GLIBC__
 #if defined(MADV_POPULATE_WRITE) && __GLIBC_PREREQ(2, 33)
-#define POPULATE_ARENA 1
 /* glibc's own malloc, exported beside malloc */
 extern void *__libc_malloc(size_t size);
 
@@ -588,6 +587,30 @@ static void populate_part(void *block, size_t inputs)
 #endif
     (void)madvise((void *)start, want, MADV_POPULATE_WRITE);
 }
+
+/* The block reserve_arena gives back, populated for the inputs after
+ * `first` that this worker should read (its share, if the run holds them
+ * all) when glibc's arena served it. */
+static void *take_block(const mum_graph *whole, size_t first)
+{
+    /* a mapping of its own for the block: one more in glibc's count
+     * (another thread's mapping made or freed at the same moment can only
+     * skip the hint or waste it) */
+    bool glibc = glibc_malloc_active();
+    size_t mapped = glibc ? mallinfo2().hblks : 0;
+    void *volatile block = malloc(SHARD_ARENA_RESERVE); /* volatile: not optimised away */
+    if (block && glibc && mallinfo2().hblks == mapped)
+        populate_part(block, (whole->ninputs - first) / mum__pool_width());
+    return block;
+}
+#else
+static void *take_block(const mum_graph *whole, size_t first)
+{
+    (void)whole;
+    (void)first;
+    void *volatile block = malloc(SHARD_ARENA_RESERVE); /* volatile: not optimised away */
+    return block;
+}
 #endif
 #endif
 
@@ -598,23 +621,7 @@ static void reserve_arena(const mum_graph *whole, size_t first)
     if (reserved)
         return;
     reserved = true;
-#ifdef POPULATE_ARENA
-    /* a mapping of its own for the block: one more in glibc's count
-     * (another thread's mapping made or freed at the same moment can only
-     * skip the hint or waste it) */
-    bool glibc = glibc_malloc_active();
-    size_t mapped = glibc ? mallinfo2().hblks : 0;
-#endif
-    void *volatile block = malloc(SHARD_ARENA_RESERVE); /* volatile: not optimised away */
-#ifdef POPULATE_ARENA
-    /* this worker's share of the inputs left, if the run holds them all */
-    if (block && glibc && mallinfo2().hblks == mapped)
-        populate_part(block, (whole->ninputs - first) / mum__pool_width());
-#else
-    (void)whole;
-    (void)first;
-#endif
-    free(block);
+    free(take_block(whole, first));
 #else
     (void)whole;
     (void)first;
