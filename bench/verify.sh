@@ -280,6 +280,8 @@ if [ "$SMALL" != 0 ]; then
     rm -f "$CACHE"/.runs-s*
     # one process's few ms of CPU vary from run to run: 50 in a loop
     loop() { echo "for i in \$(seq 50); do $1 >/dev/null 2>&1; done"; }
+    cabx=false
+    command -v cabextract >/dev/null 2>&1 && cabx=true
     for i in $(seq "$RUNS"); do
         run sversion "$(loop "'$MUMTOOL' --version")"
         run sone "$(loop "$(verify_cmd "$one")")"
@@ -289,8 +291,6 @@ if [ "$SMALL" != 0 ]; then
         fi
         # each verify run right before cabextract's on the same set, so
         # that the two of a pair meet the machine in the same state
-        cabx=false
-        command -v cabextract >/dev/null 2>&1 && cabx=true
         run smany "'$MUMTOOL' verify --trust '$TRUST' '$dir'/p*.cab"
         if $cabx; then run scabx "cabextract -t -q '$dir'/p*.cab"; fi
         run sdist "'$MUMTOOL' verify --trust '$TRUST' '$ddir'/p*.cab"
